@@ -1,0 +1,3 @@
+//! zcdump. (Skeleton: issue #7.)
+#![forbid(unsafe_code)]
+fn main() {}

@@ -1,0 +1,1 @@
+//! Derive macros for zerocast. (Skeleton: being filled in by issue #3.)
