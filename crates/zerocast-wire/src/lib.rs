@@ -1,4 +1,66 @@
-//! Wire formats. (Skeleton: issue #6.)
-#![no_std]
+//! Zero-copy wire formats: every core protocol parsed, edited in place and built.
+//!
+//! Each protocol lives in its own module, laid out the same way: the RFC header diagram, the
+//! `repr(C)` header of network-endian fields, the packet view (generic over the byte slice, so
+//! one type reads `&[u8]` and edits `&mut [u8]`), getters, setters and checksum updates, a
+//! field-value representation (`*Repr`) that builds the header back byte for byte, `Display`,
+//! and tests from literal bytes.
+//!
+//! Parsing is strict by default ([`ParseOptions::STRICT`]); [`ParseOptions::LENIENT`] decodes
+//! snaplen-truncated captures and the packets quoted in ICMP errors; errors ([`ParseError`])
+//! say which layer, what, at which offset, and which ICMP error to send.
+//!
+//! ```
+//! use zerocast_wire::{ethernet::{EtherType, EthernetFrame}, ipv4::Ipv4Packet, udp::UdpPacket};
+//! # let frame = zerocast_wire::__example_udp_frame();
+//! let eth = EthernetFrame::parse(&frame[..])?;
+//! assert_eq!(eth.ethertype(), EtherType::IPV4);
+//! let ip = Ipv4Packet::parse(eth.into_payload())?;
+//! let udp = UdpPacket::parse(ip.payload(), Some(ip.pseudo_header()))?;
+//! assert_eq!(udp.dst_port(), 7);
+//! # Ok::<(), zerocast_wire::ParseError>(())
+//! ```
+#![cfg_attr(not(test), no_std)]
 #![forbid(unsafe_code)]
 extern crate zerocopy as zerocast;
+
+#[cfg(feature = "alloc")]
+extern crate alloc;
+
+pub mod addr;
+pub mod arp;
+pub mod checksum;
+mod error;
+pub mod ethernet;
+pub mod icmpv4;
+pub mod icmpv6;
+pub mod igmp;
+pub mod ip;
+pub mod ipv4;
+pub mod ipv4_options;
+pub mod ipv6;
+pub mod ipv6_ext;
+pub mod mld;
+pub mod ndp;
+mod parse;
+pub mod tcp;
+pub mod tcp_options;
+pub mod udp;
+pub mod vlan;
+
+pub use addr::{Ipv4Addr, Ipv6Addr, MacAddr};
+pub use error::{ErrorKind, IcmpReply, Layer, ParseError};
+pub use ip::{IpProto, PseudoHeader};
+pub use parse::{ChecksumPolicy, ChecksumStatus, ParseOptions};
+
+/// A literal Ethernet/IPv4/UDP echo request used by the crate-level example.
+#[doc(hidden)]
+#[must_use]
+pub fn __example_udp_frame() -> [u8; 46] {
+    [
+        0xba, 0x16, 0xb4, 0x71, 0x76, 0x43, 0x2a, 0x12, 0x9a, 0x5d, 0x1a, 0xad, 0x08, 0x00, //
+        0x45, 0x00, 0x00, 0x20, 0x12, 0x34, 0x40, 0x00, 0x40, 0x11, 0x00, 0x00, //
+        10, 77, 0, 1, 10, 77, 0, 2, //
+        0x9c, 0x40, 0x00, 0x07, 0x00, 0x0c, 0x00, 0x00, b'p', b'i', b'n', b'g',
+    ]
+}

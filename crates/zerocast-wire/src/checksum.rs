@@ -1,0 +1,253 @@
+//! The Internet checksum (RFC 1071) and its incremental update (RFC 1624).
+//!
+//! IPv4, ICMP, IGMP, UDP and TCP all protect their bytes with the 16-bit ones' complement sum.
+//! [`Checksum`] accumulates it over any number of byte runs (odd lengths included, so a
+//! pseudo-header, header and payload can be fed separately), eight bytes per step; [`update`]
+//! patches a stored checksum after a field changed without touching the rest of the packet.
+
+/// An accumulating Internet checksum.
+///
+/// ```
+/// use zerocast_wire::checksum::Checksum;
+/// // RFC 1071 section 3's example words.
+/// let mut c = Checksum::new();
+/// c.add_bytes(&[0x00, 0x01, 0xf2, 0x03, 0xf4, 0xf5, 0xf6, 0xf7]);
+/// assert_eq!(c.sum16(), 0xddf2);
+/// assert_eq!(c.checksum(), !0xddf2);
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Checksum {
+    // Ones' complement sum in a wide accumulator; folded to 16 bits only when read.
+    sum: u64,
+    // The first byte of a 16-bit word whose second byte has not arrived yet.
+    pending: Option<u8>,
+}
+
+impl Checksum {
+    /// An empty sum.
+    ///
+    /// ```
+    /// use zerocast_wire::checksum::Checksum;
+    /// assert_eq!(Checksum::new().checksum(), 0xffff);
+    /// ```
+    #[must_use]
+    pub const fn new() -> Self {
+        Checksum {
+            sum: 0,
+            pending: None,
+        }
+    }
+
+    /// Adds a run of bytes; runs may have odd lengths.
+    ///
+    /// ```
+    /// use zerocast_wire::checksum::Checksum;
+    /// let mut split = Checksum::new();
+    /// split.add_bytes(&[1, 2, 3]);
+    /// split.add_bytes(&[4]);
+    /// let mut whole = Checksum::new();
+    /// whole.add_bytes(&[1, 2, 3, 4]);
+    /// assert_eq!(split.checksum(), whole.checksum());
+    /// ```
+    pub fn add_bytes(&mut self, mut bytes: &[u8]) {
+        if let Some(first) = self.pending.take() {
+            match bytes.split_first() {
+                Some((&second, rest)) => {
+                    self.add_u16(u16::from_be_bytes([first, second]));
+                    bytes = rest;
+                }
+                None => {
+                    self.pending = Some(first);
+                    return;
+                }
+            }
+        }
+        let mut sum = self.sum;
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            let w = u64::from_be_bytes(word);
+            // Adding the two 32-bit halves into a 64-bit accumulator cannot overflow for any
+            // packet shorter than 2^32 eight-byte chunks; carries are folded at the end.
+            sum += (w >> 32) + (w & 0xffff_ffff);
+        }
+        let mut words = chunks.remainder().chunks_exact(2);
+        for pair in &mut words {
+            sum += u64::from(u16::from_be_bytes([pair[0], pair[1]]));
+        }
+        self.sum = sum;
+        if let [last] = words.remainder() {
+            self.pending = Some(*last);
+        }
+    }
+
+    /// Adds one big-endian 16-bit word (must be on a word boundary).
+    ///
+    /// ```
+    /// use zerocast_wire::checksum::Checksum;
+    /// let mut c = Checksum::new();
+    /// c.add_u16(0x1234);
+    /// assert_eq!(c.sum16(), 0x1234);
+    /// ```
+    pub fn add_u16(&mut self, word: u16) {
+        self.sum += u64::from(word);
+    }
+
+    /// The folded 16-bit ones' complement sum (before the final inversion).
+    ///
+    /// ```
+    /// use zerocast_wire::checksum::Checksum;
+    /// let mut c = Checksum::new();
+    /// c.add_bytes(&[0xff, 0xff, 0x00, 0x02]);
+    /// assert_eq!(c.sum16(), 0x0002);
+    /// ```
+    #[must_use]
+    pub fn sum16(&self) -> u16 {
+        let mut sum = self.sum;
+        if let Some(b) = self.pending {
+            sum += u64::from(u16::from_be_bytes([b, 0]));
+        }
+        while sum > 0xffff {
+            sum = (sum & 0xffff) + (sum >> 16);
+        }
+        // The loop leaves at most 16 significant bits.
+        sum as u16
+    }
+
+    /// The checksum to store in a header: the complement of the sum.
+    ///
+    /// ```
+    /// use zerocast_wire::checksum::Checksum;
+    /// let mut c = Checksum::new();
+    /// c.add_bytes(&[0x45, 0x00]);
+    /// assert_eq!(c.checksum(), !0x4500);
+    /// ```
+    #[must_use]
+    pub fn checksum(&self) -> u16 {
+        !self.sum16()
+    }
+}
+
+/// The Internet checksum of one byte run.
+///
+/// A run that already contains its correct checksum field sums to 0xffff, so
+/// `checksum(bytes) == 0` verifies it.
+///
+/// ```
+/// use zerocast_wire::checksum::checksum;
+/// let header = [0x45, 0x00, 0x00, 0x73, 0x00, 0x00, 0x40, 0x00, 0x40, 0x11, 0xb8, 0x61,
+///               0xc0, 0xa8, 0x00, 0x01, 0xc0, 0xa8, 0x00, 0xc7];
+/// assert_eq!(checksum(&header), 0);
+/// ```
+#[must_use]
+pub fn checksum(bytes: &[u8]) -> u16 {
+    let mut c = Checksum::new();
+    c.add_bytes(bytes);
+    c.checksum()
+}
+
+/// Updates checksum `old_checksum` after a 16-bit word changed from `old` to `new`
+/// (RFC 1624 equation 3: `HC' = ~(~HC + ~m + m')`).
+///
+/// ```
+/// use zerocast_wire::checksum::{checksum, update};
+/// let mut h = [0x45, 0x00, 0x00, 0x1c, 0, 0, 0, 0, 0x40, 0x01, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2];
+/// let c = checksum(&h);
+/// h[10..12].copy_from_slice(&c.to_be_bytes());
+/// // Decrement the TTL (the high byte of the TTL/protocol word).
+/// let new_c = update(c, 0x4001, 0x3f01);
+/// h[8] = 0x3f;
+/// h[10..12].copy_from_slice(&new_c.to_be_bytes());
+/// assert_eq!(checksum(&h), 0);
+/// ```
+#[must_use]
+pub fn update(old_checksum: u16, old: u16, new: u16) -> u16 {
+    let mut c = Checksum::new();
+    c.add_u16(!old_checksum);
+    c.add_u16(!old);
+    c.add_u16(new);
+    c.checksum()
+}
+
+/// Updates a checksum after an aligned byte run changed from `old` to `new` (for example a
+/// 4- or 16-byte address). Both runs must have the same, even length.
+///
+/// ```
+/// use zerocast_wire::checksum::{checksum, update_bytes};
+/// let mut h = [0x45, 0x00, 0x00, 0x1c, 0, 0, 0, 0, 0x40, 0x01, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2];
+/// let c = checksum(&h);
+/// h[10..12].copy_from_slice(&c.to_be_bytes());
+/// let new_c = update_bytes(c, &[10, 0, 0, 1], &[192, 168, 7, 9]);
+/// h[12..16].copy_from_slice(&[192, 168, 7, 9]);
+/// h[10..12].copy_from_slice(&new_c.to_be_bytes());
+/// assert_eq!(checksum(&h), 0);
+/// ```
+#[must_use]
+pub fn update_bytes(old_checksum: u16, old: &[u8], new: &[u8]) -> u16 {
+    let mut c = Checksum::new();
+    c.add_u16(!old_checksum);
+    for pair in old.chunks(2) {
+        let hi = pair.first().copied().unwrap_or(0);
+        let lo = pair.get(1).copied().unwrap_or(0);
+        c.add_u16(!u16::from_be_bytes([hi, lo]));
+    }
+    c.add_bytes(new);
+    c.checksum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn naive(bytes: &[u8]) -> u16 {
+        let mut sum: u32 = 0;
+        let mut i = 0;
+        while i < bytes.len() {
+            let hi = u32::from(bytes[i]) << 8;
+            let lo = bytes.get(i + 1).map_or(0, |&b| u32::from(b));
+            sum += hi | lo;
+            sum = (sum & 0xffff) + (sum >> 16);
+            i += 2;
+        }
+        !(sum as u16)
+    }
+
+    #[test]
+    fn fast_sum_matches_naive_word_sum_for_every_length_and_split() {
+        let data: [u8; 41] =
+            core::array::from_fn(|i| (i as u8).wrapping_mul(37).wrapping_add(0xf1));
+        for len in 0..data.len() {
+            for cut in 0..=len {
+                let mut c = Checksum::new();
+                c.add_bytes(&data[..cut]);
+                c.add_bytes(&data[cut..len]);
+                assert_eq!(c.checksum(), naive(&data[..len]), "len {len} cut {cut}");
+            }
+        }
+    }
+
+    #[test]
+    fn all_ones_data_folds_carries() {
+        let data = [0xffu8; 64];
+        assert_eq!(checksum(&data), naive(&data));
+    }
+
+    #[test]
+    fn incremental_update_equals_recomputation() {
+        let mut h = [
+            0x45u8, 0, 0, 40, 0x12, 0x34, 0x40, 0, 64, 6, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2,
+        ];
+        let c = checksum(&h);
+        h[10..12].copy_from_slice(&c.to_be_bytes());
+        for ttl in [63u8, 1, 0, 255] {
+            let old = u16::from_be_bytes([h[8], h[9]]);
+            let new = u16::from_be_bytes([ttl, h[9]]);
+            let c_old = u16::from_be_bytes([h[10], h[11]]);
+            let upd = update(c_old, old, new);
+            h[8] = ttl;
+            h[10..12].copy_from_slice(&upd.to_be_bytes());
+            assert_eq!(checksum(&h), 0, "ttl {ttl}");
+        }
+    }
+}

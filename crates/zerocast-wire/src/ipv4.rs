@@ -1,0 +1,728 @@
+//! IPv4 (RFC 791): header, options, fragments, in-place edits with incremental checksums.
+//!
+//! ```text
+//!  0                   1                   2                   3
+//!  0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+//! +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+//! |Version|  IHL  |   DSCP    |ECN|          Total Length         |
+//! +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+//! |         Identification        |Flags|      Fragment Offset    |
+//! +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+//! |  Time to Live |    Protocol   |         Header Checksum       |
+//! +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+//! |                       Source Address                          |
+//! +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+//! |                    Destination Address                        |
+//! +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+//! |                    Options (IHL > 5)                          ~
+//! +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+//! ```
+//!
+//! The payload ends where Total Length says; bytes after it (Ethernet padding) are kept as the
+//! packet's trailer, so neither the payload nor checksums above ever see them.
+
+use core::fmt;
+
+use zerocast::byteorder::network_endian::U16;
+use zerocast::{
+    ByteSliceMut, FromBytes, Immutable, IntoBytes, KnownLayout, Ref, SplitByteSlice, Unaligned,
+};
+
+use crate::addr::Ipv4Addr;
+use crate::checksum;
+use crate::error::{ErrorKind, IcmpReply, Layer, ParseError};
+use crate::ip::{IpProto, PseudoHeader};
+use crate::ipv4_options::Ipv4Options;
+use crate::parse::{
+    split_at, split_at_most, take_header, ChecksumPolicy, ChecksumStatus, ParseOptions,
+};
+
+/// Length of the fixed header.
+pub const HEADER_LEN: usize = 20;
+/// Longest header (IHL 15).
+pub const MAX_HEADER_LEN: usize = 60;
+/// Flag bit: reserved ("evil bit").
+pub const FLAG_RESERVED: u8 = 0b100;
+/// Flag bit: don't fragment.
+pub const FLAG_DF: u8 = 0b010;
+/// Flag bit: more fragments.
+pub const FLAG_MF: u8 = 0b001;
+
+/// The fixed IPv4 header as it sits in memory.
+///
+/// ```
+/// use zerocast::FromBytes;
+/// let h = zerocast_wire::ipv4::Ipv4Header::ref_from_bytes(&[0x45u8; 20][..]).unwrap();
+/// assert_eq!(h.version_ihl, 0x45);
+/// ```
+#[derive(Debug, Clone, Copy, KnownLayout, Immutable, FromBytes, IntoBytes, Unaligned)]
+#[repr(C)]
+pub struct Ipv4Header {
+    /// Version (high nibble) and header length in 32-bit words (low nibble).
+    pub version_ihl: u8,
+    /// DSCP (high 6 bits) and ECN (low 2 bits).
+    pub dscp_ecn: u8,
+    /// Header plus payload length.
+    pub total_len: U16,
+    /// Identification.
+    pub ident: U16,
+    /// Flags (high 3 bits) and fragment offset in 8-byte units (low 13 bits).
+    pub flags_frag: U16,
+    /// Time to live.
+    pub ttl: u8,
+    /// Payload protocol.
+    pub protocol: u8,
+    /// Header checksum.
+    pub checksum: U16,
+    /// Source address.
+    pub src: Ipv4Addr,
+    /// Destination address.
+    pub dst: Ipv4Addr,
+}
+
+/// A parsed IPv4 packet: header, options, payload and trailing bytes, over `&[u8]` or
+/// `&mut [u8]`.
+///
+/// ```
+/// use zerocast_wire::{ipv4::Ipv4Packet, IpProto, ChecksumStatus};
+/// let bytes = [0x45, 0, 0, 21, 0xd5, 0x66, 0, 0, 64, 1, 0x90, 0xbb,
+///              10, 77, 0, 2, 10, 77, 0, 1, 0xaa];
+/// let ip = Ipv4Packet::parse(&bytes[..]).unwrap();
+/// assert_eq!(ip.protocol(), IpProto::ICMP);
+/// assert_eq!(ip.src().to_string(), "10.77.0.2");
+/// assert_eq!(ip.checksum_status(), ChecksumStatus::Good);
+/// assert_eq!(ip.payload(), &[0xaa]);
+/// ```
+pub struct Ipv4Packet<B> {
+    header: Ref<B, Ipv4Header>,
+    options: B,
+    payload: B,
+    trailer: B,
+    truncated: bool,
+    checksum_status: ChecksumStatus,
+}
+
+impl<B: SplitByteSlice> Ipv4Packet<B> {
+    /// Parses strictly: lengths consistent, options well formed, checksum correct.
+    ///
+    /// # Errors
+    /// See [`Ipv4Packet::parse_with`].
+    ///
+    /// ```
+    /// let mut bytes = [0x45, 0, 0, 20, 0, 0, 0, 0, 64, 1, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2];
+    /// assert!(zerocast_wire::ipv4::Ipv4Packet::parse(&bytes[..]).is_err()); // checksum 0
+    /// ```
+    pub fn parse(bytes: B) -> Result<Self, ParseError> {
+        Self::parse_with(bytes, ParseOptions::STRICT)
+    }
+
+    /// Parses with the given strictness.
+    ///
+    /// # Errors
+    /// - `Truncated` when the bytes end inside the header (or, unless
+    ///   `allow_truncated`, before Total Length);
+    /// - `BadVersion` (discard silently), `BadHeaderLength` / `BadLength` (Parameter Problem
+    ///   pointing at the field), `BadOption` (strict only; Parameter Problem at the option),
+    ///   `BadChecksum` (with [`ChecksumPolicy::Reject`]; discard silently).
+    ///
+    /// ```
+    /// use zerocast_wire::{ipv4::Ipv4Packet, ParseOptions};
+    /// // Total Length says 84, only 24 bytes were captured.
+    /// let bytes = [0x45, 0, 0, 84, 0xd5, 0x66, 0, 0, 64, 1, 0x90, 0xa6,
+    ///              10, 77, 0, 2, 10, 77, 0, 1, 0, 0, 0, 0];
+    /// assert!(Ipv4Packet::parse(&bytes[..]).is_err());
+    /// let ip = Ipv4Packet::parse_with(&bytes[..], ParseOptions::LENIENT).unwrap();
+    /// assert!(ip.is_truncated());
+    /// assert_eq!(ip.payload().len(), 4);
+    /// ```
+    pub fn parse_with(bytes: B, opts: ParseOptions) -> Result<Self, ParseError> {
+        let available = bytes.len();
+        let (header, rest) = take_header::<B, Ipv4Header>(bytes, Layer::Ipv4)?;
+        let version = header.version_ihl >> 4;
+        if version != 4 {
+            return Err(ParseError::new(
+                Layer::Ipv4,
+                ErrorKind::BadVersion(version),
+                0,
+            ));
+        }
+        let header_len = usize::from(header.version_ihl & 0x0f) * 4;
+        if header_len < HEADER_LEN {
+            return Err(
+                ParseError::new(Layer::Ipv4, ErrorKind::BadHeaderLength(header_len), 0)
+                    .with_icmp(IcmpReply::Ipv4ParameterProblem { pointer: 0 }),
+            );
+        }
+        let (options, rest) = split_at(rest, header_len - HEADER_LEN, Layer::Ipv4, HEADER_LEN)?;
+        let total_len = usize::from(header.total_len.get());
+        if total_len < header_len {
+            return Err(
+                ParseError::new(Layer::Ipv4, ErrorKind::BadLength(total_len), 2)
+                    .with_icmp(IcmpReply::Ipv4ParameterProblem { pointer: 2 }),
+            );
+        }
+        let payload_len = total_len - header_len;
+        let (payload, trailer, truncated) = if opts.allow_truncated {
+            split_at_most(rest, payload_len)
+        } else {
+            if available < total_len {
+                return Err(ParseError::new(
+                    Layer::Ipv4,
+                    ErrorKind::Truncated {
+                        needed: total_len,
+                        available,
+                    },
+                    available,
+                ));
+            }
+            let (p, t) = split_at(rest, payload_len, Layer::Ipv4, header_len)?;
+            (p, t, false)
+        };
+        let checksum_status = match opts.checksum {
+            ChecksumPolicy::Skip => ChecksumStatus::Unverified,
+            policy => {
+                let mut c = checksum::Checksum::new();
+                c.add_bytes(Ref::bytes(&header));
+                c.add_bytes(&options);
+                if c.checksum() == 0 {
+                    ChecksumStatus::Good
+                } else if policy == ChecksumPolicy::Reject {
+                    let found = header.checksum.get();
+                    // The sum with the field included differs from the sum without it by
+                    // exactly the field, so the expected value follows by RFC 1624.
+                    let expected = checksum::update(c.checksum(), found, 0);
+                    return Err(ParseError::new(
+                        Layer::Ipv4,
+                        ErrorKind::BadChecksum { found, expected },
+                        10,
+                    ));
+                } else {
+                    ChecksumStatus::Bad
+                }
+            }
+        };
+        if !opts.allow_truncated {
+            Ipv4Options::new(&options).validate()?;
+        }
+        Ok(Ipv4Packet {
+            header,
+            options,
+            payload,
+            trailer,
+            truncated,
+            checksum_status,
+        })
+    }
+
+    /// The fixed header, cast in place.
+    #[must_use]
+    pub fn header(&self) -> &Ipv4Header {
+        &self.header
+    }
+    /// Version field (always 4 after a successful parse).
+    #[must_use]
+    pub fn version(&self) -> u8 {
+        self.header.version_ihl >> 4
+    }
+    /// Header length in bytes (`ip.hdr_len`).
+    #[must_use]
+    pub fn header_len(&self) -> usize {
+        usize::from(self.header.version_ihl & 0x0f) * 4
+    }
+    /// The DS field byte, DSCP and ECN together (`ip.dsfield`).
+    #[must_use]
+    pub fn dsfield(&self) -> u8 {
+        self.header.dscp_ecn
+    }
+    /// Differentiated services code point.
+    #[must_use]
+    pub fn dscp(&self) -> u8 {
+        self.header.dscp_ecn >> 2
+    }
+    /// Explicit congestion notification bits.
+    #[must_use]
+    pub fn ecn(&self) -> u8 {
+        self.header.dscp_ecn & 3
+    }
+    /// Total Length field (`ip.len`).
+    #[must_use]
+    pub fn total_len(&self) -> u16 {
+        self.header.total_len.get()
+    }
+    /// Identification (`ip.id`).
+    #[must_use]
+    pub fn ident(&self) -> u16 {
+        self.header.ident.get()
+    }
+    /// The three flag bits, reserved/DF/MF (`ip.flags`, as tshark prints it: 0x02 = DF).
+    #[must_use]
+    pub fn flags(&self) -> u8 {
+        (self.header.flags_frag.get() >> 13) as u8
+    }
+    /// Don't Fragment.
+    #[must_use]
+    pub fn dont_fragment(&self) -> bool {
+        self.flags() & FLAG_DF != 0
+    }
+    /// More Fragments.
+    #[must_use]
+    pub fn more_fragments(&self) -> bool {
+        self.flags() & FLAG_MF != 0
+    }
+    /// Fragment offset in 8-byte units (`ip.frag_offset`).
+    #[must_use]
+    pub fn fragment_offset(&self) -> u16 {
+        self.header.flags_frag.get() & 0x1fff
+    }
+    /// Fragment offset in bytes.
+    #[must_use]
+    pub fn fragment_offset_bytes(&self) -> usize {
+        usize::from(self.fragment_offset()) * 8
+    }
+    /// Whether this is a fragment (offset non-zero or MF set).
+    #[must_use]
+    pub fn is_fragment(&self) -> bool {
+        self.fragment_offset() != 0 || self.more_fragments()
+    }
+    /// Time to live (`ip.ttl`).
+    #[must_use]
+    pub fn ttl(&self) -> u8 {
+        self.header.ttl
+    }
+    /// Payload protocol (`ip.proto`).
+    #[must_use]
+    pub fn protocol(&self) -> IpProto {
+        IpProto(self.header.protocol)
+    }
+    /// Header checksum as carried (`ip.checksum`).
+    #[must_use]
+    pub fn checksum(&self) -> u16 {
+        self.header.checksum.get()
+    }
+    /// Result of the header checksum check (`ip.checksum.status`).
+    #[must_use]
+    pub fn checksum_status(&self) -> ChecksumStatus {
+        self.checksum_status
+    }
+    /// Source address (`ip.src`).
+    #[must_use]
+    pub fn src(&self) -> Ipv4Addr {
+        self.header.src
+    }
+    /// Destination address (`ip.dst`).
+    #[must_use]
+    pub fn dst(&self) -> Ipv4Addr {
+        self.header.dst
+    }
+    /// The raw options area (header bytes after the fixed 20).
+    #[must_use]
+    pub fn options_bytes(&self) -> &[u8] {
+        &self.options
+    }
+    /// The options, one record at a time.
+    ///
+    /// ```
+    /// # let mut b = [0x46, 0, 0, 24, 0, 0, 0, 0, 1, 2, 0, 0, 10, 0, 0, 1, 224, 0, 0, 22, 0x94, 4, 0, 0];
+    /// # let c = zerocast_wire::checksum::checksum(&b);
+    /// # b[10..12].copy_from_slice(&c.to_be_bytes());
+    /// let ip = zerocast_wire::ipv4::Ipv4Packet::parse(&b[..]).unwrap();
+    /// assert_eq!(ip.options().next().unwrap().unwrap().kind, 148);
+    /// ```
+    #[must_use]
+    pub fn options(&self) -> Ipv4Options<'_> {
+        Ipv4Options::new(&self.options)
+    }
+    /// The payload (up to Total Length, or what was captured of it).
+    #[must_use]
+    pub fn payload(&self) -> &[u8] {
+        &self.payload
+    }
+    /// Bytes after Total Length (link-layer padding).
+    #[must_use]
+    pub fn trailer(&self) -> &[u8] {
+        &self.trailer
+    }
+    /// Whether fewer bytes than Total Length were present (lenient parse only).
+    #[must_use]
+    pub fn is_truncated(&self) -> bool {
+        self.truncated
+    }
+    /// The pseudo-header for UDP/TCP checksums.
+    #[must_use]
+    pub fn pseudo_header(&self) -> PseudoHeader {
+        PseudoHeader::V4 {
+            src: self.src(),
+            dst: self.dst(),
+        }
+    }
+    /// Returns the payload, giving up the view.
+    #[must_use]
+    pub fn into_payload(self) -> B {
+        self.payload
+    }
+
+    /// The header's field values (options borrowed).
+    ///
+    /// ```
+    /// # let bytes = [0x45, 0, 0, 20, 0xd5, 0x66, 0, 0, 64, 1, 0x90, 0xbc, 10, 77, 0, 2, 10, 77, 0, 1];
+    /// let ip = zerocast_wire::ipv4::Ipv4Packet::parse(&bytes[..]).unwrap();
+    /// let mut out = [0u8; 20];
+    /// ip.repr().emit(&mut out, 0).unwrap();
+    /// assert_eq!(out, bytes);
+    /// ```
+    #[must_use]
+    pub fn repr(&self) -> Ipv4Repr<'_> {
+        Ipv4Repr {
+            dsfield: self.dsfield(),
+            ident: self.ident(),
+            flags: self.flags(),
+            fragment_offset: self.fragment_offset(),
+            ttl: self.ttl(),
+            protocol: self.protocol(),
+            src: self.src(),
+            dst: self.dst(),
+            options: &self.options,
+        }
+    }
+}
+
+impl<B: SplitByteSlice + ByteSliceMut> Ipv4Packet<B> {
+    /// Sets the TTL, patching the checksum incrementally (RFC 1624).
+    ///
+    /// ```
+    /// # let mut b = [0x45, 0, 0, 20, 0xd5, 0x66, 0, 0, 64, 1, 0x90, 0xbc, 10, 77, 0, 2, 10, 77, 0, 1];
+    /// let mut ip = zerocast_wire::ipv4::Ipv4Packet::parse(&mut b[..]).unwrap();
+    /// ip.set_ttl(1);
+    /// assert_eq!(zerocast_wire::checksum::checksum(&b), 0);
+    /// assert_eq!(b[8], 1);
+    /// ```
+    pub fn set_ttl(&mut self, ttl: u8) {
+        let old = u16::from_be_bytes([self.header.ttl, self.header.protocol]);
+        let new = u16::from_be_bytes([ttl, self.header.protocol]);
+        self.header.ttl = ttl;
+        let c = checksum::update(self.header.checksum.get(), old, new);
+        self.header.checksum.set(c);
+    }
+
+    /// Decrements the TTL for forwarding; returns the new TTL, or `None` (packet unchanged)
+    /// when it is already 0 or 1 and the packet must be dropped with Time Exceeded.
+    ///
+    /// ```
+    /// # let mut b = [0x45, 0, 0, 20, 0xd5, 0x66, 0, 0, 64, 1, 0x90, 0xbc, 10, 77, 0, 2, 10, 77, 0, 1];
+    /// let mut ip = zerocast_wire::ipv4::Ipv4Packet::parse(&mut b[..]).unwrap();
+    /// assert_eq!(ip.decrement_ttl(), Some(63));
+    /// ```
+    pub fn decrement_ttl(&mut self) -> Option<u8> {
+        let ttl = self.header.ttl;
+        if ttl <= 1 {
+            return None;
+        }
+        self.set_ttl(ttl - 1);
+        Some(ttl - 1)
+    }
+
+    /// Rewrites the source address, patching the checksum incrementally (NAT).
+    ///
+    /// ```
+    /// # let mut b = [0x45, 0, 0, 20, 0xd5, 0x66, 0, 0, 64, 1, 0x90, 0xbc, 10, 77, 0, 2, 10, 77, 0, 1];
+    /// let mut ip = zerocast_wire::ipv4::Ipv4Packet::parse(&mut b[..]).unwrap();
+    /// ip.set_src(zerocast_wire::Ipv4Addr([192, 0, 2, 1]));
+    /// assert_eq!(zerocast_wire::checksum::checksum(&b), 0);
+    /// ```
+    pub fn set_src(&mut self, src: Ipv4Addr) {
+        let c = checksum::update_bytes(self.header.checksum.get(), &self.header.src.0, &src.0);
+        self.header.src = src;
+        self.header.checksum.set(c);
+    }
+
+    /// Rewrites the destination address, patching the checksum incrementally.
+    ///
+    /// ```
+    /// # let mut b = [0x45, 0, 0, 20, 0xd5, 0x66, 0, 0, 64, 1, 0x90, 0xbc, 10, 77, 0, 2, 10, 77, 0, 1];
+    /// let mut ip = zerocast_wire::ipv4::Ipv4Packet::parse(&mut b[..]).unwrap();
+    /// ip.set_dst(zerocast_wire::Ipv4Addr([192, 0, 2, 9]));
+    /// assert_eq!(zerocast_wire::checksum::checksum(&b), 0);
+    /// ```
+    pub fn set_dst(&mut self, dst: Ipv4Addr) {
+        let c = checksum::update_bytes(self.header.checksum.get(), &self.header.dst.0, &dst.0);
+        self.header.dst = dst;
+        self.header.checksum.set(c);
+    }
+
+    /// Recomputes the header checksum from scratch.
+    ///
+    /// ```
+    /// # let mut b = [0x45, 0, 0, 20, 0xd5, 0x66, 0, 0, 64, 1, 0x90, 0xbc, 10, 77, 0, 2, 10, 77, 0, 1];
+    /// let mut ip = zerocast_wire::ipv4::Ipv4Packet::parse(&mut b[..]).unwrap();
+    /// ip.header_mut().ident.set(7);
+    /// ip.update_checksum();
+    /// assert_eq!(zerocast_wire::checksum::checksum(&b), 0);
+    /// ```
+    pub fn update_checksum(&mut self) {
+        self.header.checksum.set(0);
+        let mut c = checksum::Checksum::new();
+        c.add_bytes(Ref::bytes(&self.header));
+        c.add_bytes(&self.options);
+        self.header.checksum.set(c.checksum());
+    }
+
+    /// The fixed header, writable (call [`Ipv4Packet::update_checksum`] afterwards).
+    pub fn header_mut(&mut self) -> &mut Ipv4Header {
+        &mut self.header
+    }
+
+    /// The payload, writable.
+    pub fn payload_mut(&mut self) -> &mut [u8] {
+        &mut self.payload
+    }
+}
+
+/// IPv4 header values, for building; `emit` computes Total Length and the checksum.
+///
+/// ```
+/// use zerocast_wire::{ipv4::{Ipv4Packet, Ipv4Repr}, IpProto, Ipv4Addr};
+/// let repr = Ipv4Repr::new(Ipv4Addr([10, 0, 0, 1]), Ipv4Addr([10, 0, 0, 2]), IpProto::UDP, 64);
+/// let mut buf = [0u8; 28];
+/// repr.emit(&mut buf, 8).unwrap();
+/// let ip = Ipv4Packet::parse(&buf[..]).unwrap();
+/// assert_eq!(ip.repr(), repr);
+/// assert_eq!(ip.total_len(), 28);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Ipv4Repr<'a> {
+    /// DSCP and ECN byte.
+    pub dsfield: u8,
+    /// Identification.
+    pub ident: u16,
+    /// Flag bits (reserved, DF, MF).
+    pub flags: u8,
+    /// Fragment offset in 8-byte units.
+    pub fragment_offset: u16,
+    /// Time to live.
+    pub ttl: u8,
+    /// Payload protocol.
+    pub protocol: IpProto,
+    /// Source address.
+    pub src: Ipv4Addr,
+    /// Destination address.
+    pub dst: Ipv4Addr,
+    /// Raw options, a multiple of 4 bytes and at most 40.
+    pub options: &'a [u8],
+}
+
+impl<'a> Ipv4Repr<'a> {
+    /// A header with no options, DF clear, ident 0.
+    #[must_use]
+    pub const fn new(src: Ipv4Addr, dst: Ipv4Addr, protocol: IpProto, ttl: u8) -> Self {
+        Ipv4Repr {
+            dsfield: 0,
+            ident: 0,
+            flags: 0,
+            fragment_offset: 0,
+            ttl,
+            protocol,
+            src,
+            dst,
+            options: &[],
+        }
+    }
+
+    /// Header length in bytes.
+    #[must_use]
+    pub fn header_len(&self) -> usize {
+        HEADER_LEN + self.options.len()
+    }
+
+    /// Writes the header into the front of `buf` for a payload of `payload_len` bytes.
+    ///
+    /// # Errors
+    /// `BadHeaderLength` if the options are not a multiple of 4 or longer than 40,
+    /// `BadLength` if the total exceeds 65535, `BadField` for flags/offset out of range,
+    /// `Truncated` if `buf` is too short for the header.
+    ///
+    /// ```
+    /// # use zerocast_wire::{ipv4::Ipv4Repr, IpProto, Ipv4Addr};
+    /// let r = Ipv4Repr::new(Ipv4Addr([10, 0, 0, 1]), Ipv4Addr([10, 0, 0, 2]), IpProto::UDP, 64);
+    /// assert!(r.emit(&mut [0u8; 20], 70_000).is_err());
+    /// ```
+    pub fn emit(&self, buf: &mut [u8], payload_len: usize) -> Result<(), ParseError> {
+        let header_len = self.header_len();
+        if self.options.len() % 4 != 0 || header_len > MAX_HEADER_LEN {
+            return Err(ParseError::new(
+                Layer::Ipv4,
+                ErrorKind::BadHeaderLength(header_len),
+                0,
+            ));
+        }
+        let total = header_len + payload_len;
+        let total16 = u16::try_from(total)
+            .map_err(|_| ParseError::new(Layer::Ipv4, ErrorKind::BadLength(total), 2))?;
+        if self.flags > 7 || self.fragment_offset > 0x1fff {
+            return Err(ParseError::new(Layer::Ipv4, ErrorKind::BadField, 6));
+        }
+        let available = buf.len();
+        let (header, rest) = Ref::<_, Ipv4Header>::from_prefix(buf)
+            .map_err(|_| ParseError::truncated(Layer::Ipv4, header_len, available))?;
+        let options = rest
+            .get_mut(..self.options.len())
+            .ok_or(ParseError::truncated(Layer::Ipv4, header_len, available))?;
+        options.copy_from_slice(self.options);
+        let h = Ref::into_mut(header);
+        // `header_len <= 60`, so the word count fits the nibble.
+        h.version_ihl = 0x40 | (header_len / 4) as u8;
+        h.dscp_ecn = self.dsfield;
+        h.total_len.set(total16);
+        h.ident.set(self.ident);
+        h.flags_frag
+            .set((u16::from(self.flags) << 13) | self.fragment_offset);
+        h.ttl = self.ttl;
+        h.protocol = self.protocol.0;
+        h.checksum.set(0);
+        h.src = self.src;
+        h.dst = self.dst;
+        let mut c = checksum::Checksum::new();
+        c.add_bytes(h.as_bytes());
+        c.add_bytes(options);
+        h.checksum.set(c.checksum());
+        Ok(())
+    }
+}
+
+impl<B: SplitByteSlice> fmt::Display for Ipv4Packet<B> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "IP {} > {}: proto {} ttl {} id {} len {}",
+            self.src(),
+            self.dst(),
+            self.protocol(),
+            self.ttl(),
+            self.ident(),
+            self.total_len()
+        )?;
+        if self.is_fragment() {
+            write!(
+                f,
+                " frag {}{}",
+                self.fragment_offset_bytes(),
+                if self.more_fragments() { "+" } else { "" }
+            )?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checksum::checksum;
+    use crate::ipv4_options::{Ipv4Option, KIND_RECORD_ROUTE};
+
+    // Frame 18 of the samples' echo exchange: 10.77.0.2 -> 10.77.0.1, ICMP, 84 bytes.
+    const ECHO_REPLY_HEADER: [u8; 20] = [
+        0x45, 0x00, 0x00, 0x54, 0xd5, 0x66, 0x00, 0x00, 0x40, 0x01, 0x90, 0xa6, 10, 77, 0, 2, 10,
+        77, 0, 1,
+    ];
+
+    fn with_payload(header: &[u8]) -> [u8; 128] {
+        let mut b = [0u8; 128];
+        b[..header.len()].copy_from_slice(header);
+        b
+    }
+
+    #[test]
+    fn parses_literal_header_fields() {
+        let b = with_payload(&ECHO_REPLY_HEADER);
+        let ip = Ipv4Packet::parse(&b[..84]).unwrap();
+        assert_eq!((ip.version(), ip.header_len(), ip.total_len()), (4, 20, 84));
+        assert_eq!(
+            (ip.ident(), ip.flags(), ip.fragment_offset(), ip.ttl()),
+            (0xd566, 0, 0, 64)
+        );
+        assert_eq!(ip.checksum(), 0x90a6);
+        assert_eq!(ip.checksum_status(), ChecksumStatus::Good);
+        assert_eq!(ip.payload().len(), 64);
+        assert!(ip.trailer().is_empty());
+    }
+
+    #[test]
+    fn bytes_beyond_total_length_become_trailer() {
+        let b = with_payload(&ECHO_REPLY_HEADER);
+        let ip = Ipv4Packet::parse(&b[..90]).unwrap();
+        assert_eq!(ip.trailer().len(), 6);
+    }
+
+    #[test]
+    fn strict_rejects_bad_checksum_lenient_reports_it() {
+        let mut b = with_payload(&ECHO_REPLY_HEADER);
+        b[11] ^= 1;
+        let e = Ipv4Packet::parse(&b[..84]).err().unwrap();
+        assert_eq!(
+            e.kind(),
+            ErrorKind::BadChecksum {
+                found: 0x90a7,
+                expected: 0x90a6
+            }
+        );
+        assert_eq!(e.offset(), 10);
+        let ip = Ipv4Packet::parse_with(&b[..84], ParseOptions::LENIENT).unwrap();
+        assert_eq!(ip.checksum_status(), ChecksumStatus::Bad);
+        let ip = Ipv4Packet::parse_with(&b[..84], ParseOptions::OFFLOAD).unwrap();
+        assert_eq!(ip.checksum_status(), ChecksumStatus::Unverified);
+    }
+
+    #[test]
+    fn short_ihl_asks_for_parameter_problem_at_zero() {
+        let mut b = ECHO_REPLY_HEADER;
+        b[0] = 0x44;
+        let e = Ipv4Packet::parse(&b[..]).err().unwrap();
+        assert_eq!(
+            e.icmp_reply(),
+            Some(IcmpReply::Ipv4ParameterProblem { pointer: 0 })
+        );
+    }
+
+    #[test]
+    fn total_length_below_header_points_at_length_field() {
+        let mut b = ECHO_REPLY_HEADER;
+        b[3] = 19;
+        let e = Ipv4Packet::parse_with(&b[..], ParseOptions::OFFLOAD)
+            .err()
+            .unwrap();
+        assert_eq!((e.kind(), e.offset()), (ErrorKind::BadLength(19), 2));
+    }
+
+    #[test]
+    fn record_route_option_is_decoded() {
+        let mut h = [0u8; 28];
+        h[..20].copy_from_slice(&ECHO_REPLY_HEADER);
+        h[0] = 0x47;
+        h[3] = 28;
+        h[20..28].copy_from_slice(&[KIND_RECORD_ROUTE, 7, 4, 10, 77, 0, 2, 0]);
+        h[10] = 0;
+        h[11] = 0;
+        let c = checksum(&h);
+        h[10..12].copy_from_slice(&c.to_be_bytes());
+        let ip = Ipv4Packet::parse(&h[..]).unwrap();
+        let opt = ip.options().next().unwrap().unwrap();
+        match opt.decode() {
+            Ipv4Option::RecordRoute { pointer: 4, route } => {
+                assert_eq!(route.iter().next().unwrap().to_string(), "10.77.0.2");
+            }
+            other => panic!("{other:?}"),
+        }
+        let mut out = [0u8; 28];
+        ip.repr().emit(&mut out, 0).unwrap();
+        assert_eq!(out, h);
+    }
+
+    #[test]
+    fn in_place_edits_keep_checksum_valid() {
+        let mut b = with_payload(&ECHO_REPLY_HEADER);
+        let mut ip = Ipv4Packet::parse(&mut b[..84]).unwrap();
+        ip.set_src(Ipv4Addr([192, 168, 1, 1]));
+        ip.set_dst(Ipv4Addr([8, 8, 4, 4]));
+        assert_eq!(ip.decrement_ttl(), Some(63));
+        assert_eq!(checksum(&b[..20]), 0);
+    }
+}
