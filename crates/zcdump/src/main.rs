@@ -1,3 +1,22 @@
-//! zcdump. (Skeleton: issue #7.)
+//! The `zcdump` command; all logic lives in the library so tests can drive it.
 #![forbid(unsafe_code)]
-fn main() {}
+
+use std::io::{self, Write};
+use std::process::ExitCode;
+
+use clap::Parser;
+use zcdump::cli::Args;
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    match zcdump::run::run(&args, &mut out) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            // If stderr is gone too there is nobody left to tell.
+            let _ = writeln!(io::stderr(), "zcdump: {e}");
+            ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(1))
+        }
+    }
+}

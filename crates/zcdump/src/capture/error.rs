@@ -1,0 +1,143 @@
+//! Errors for structurally broken capture files, each tied to a byte offset.
+
+use std::fmt;
+use std::io;
+
+/// A fault in the capture file itself (not in a packet's contents).
+///
+/// ```
+/// use zcdump::capture::{CaptureError, CaptureErrorKind};
+/// let e = CaptureError::new(24, CaptureErrorKind::BadMagic { magic: 0xdeadbeef });
+/// assert_eq!(e.offset(), 24);
+/// assert!(e.to_string().contains("byte offset 24"));
+/// ```
+#[derive(Debug)]
+pub struct CaptureError {
+    offset: u64,
+    kind: CaptureErrorKind,
+}
+
+/// What was wrong with the capture file.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum CaptureErrorKind {
+    /// The first four bytes are neither a pcap nor a pcapng magic number.
+    BadMagic {
+        /// The bytes found, read big-endian.
+        magic: u32,
+    },
+    /// The file ends inside a header or record.
+    Truncated {
+        /// Which structure was cut short.
+        what: &'static str,
+        /// Bytes the structure needs.
+        need: u64,
+        /// Bytes that were left in the file.
+        have: u64,
+    },
+    /// A record claims more captured bytes than the file's snapshot length.
+    CaplenBeyondSnaplen {
+        /// Captured length in the record header.
+        caplen: u32,
+        /// Snapshot length from the file or interface header.
+        snaplen: u32,
+    },
+    /// A length field is larger than any real capture produces.
+    AbsurdLength {
+        /// Which length field.
+        what: &'static str,
+        /// Its value.
+        value: u64,
+    },
+    /// The link-layer type is not one zcdump can dissect.
+    UnsupportedLinkType {
+        /// The `LINKTYPE_*` number.
+        link_type: u32,
+    },
+    /// A pcapng block is inconsistent with itself or with the section.
+    BadBlock {
+        /// What is inconsistent.
+        reason: &'static str,
+    },
+    /// A packet names an interface that was never described.
+    UnknownInterface {
+        /// The interface index in the packet block.
+        interface: u32,
+    },
+    /// Reading the input failed.
+    Io(io::Error),
+}
+
+impl CaptureError {
+    /// A new error found at byte `offset` of the input.
+    #[must_use]
+    pub fn new(offset: u64, kind: CaptureErrorKind) -> Self {
+        CaptureError { offset, kind }
+    }
+
+    pub(crate) fn io(offset: u64, e: io::Error) -> Self {
+        CaptureError::new(offset, CaptureErrorKind::Io(e))
+    }
+
+    /// The byte offset in the input of the structure that is at fault.
+    ///
+    /// ```
+    /// use zcdump::capture::{CaptureError, CaptureErrorKind};
+    /// let e = CaptureError::new(7, CaptureErrorKind::BadBlock { reason: "x" });
+    /// assert_eq!(e.offset(), 7);
+    /// ```
+    #[must_use]
+    pub fn offset(&self) -> u64 {
+        self.offset
+    }
+
+    /// What was wrong.
+    ///
+    /// ```
+    /// use zcdump::capture::{CaptureError, CaptureErrorKind};
+    /// let e = CaptureError::new(0, CaptureErrorKind::UnsupportedLinkType { link_type: 9 });
+    /// assert!(matches!(e.kind(), CaptureErrorKind::UnsupportedLinkType { link_type: 9 }));
+    /// ```
+    #[must_use]
+    pub fn kind(&self) -> &CaptureErrorKind {
+        &self.kind
+    }
+}
+
+impl fmt::Display for CaptureError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "malformed capture file at byte offset {}: ", self.offset)?;
+        match &self.kind {
+            CaptureErrorKind::BadMagic { magic } => {
+                write!(f, "unknown magic number 0x{magic:08x} (not pcap or pcapng)")
+            }
+            CaptureErrorKind::Truncated { what, need, have } => {
+                write!(f, "truncated {what}: needs {need} bytes, file has {have}")
+            }
+            CaptureErrorKind::CaplenBeyondSnaplen { caplen, snaplen } => write!(
+                f,
+                "record captured length {caplen} exceeds snapshot length {snaplen}"
+            ),
+            CaptureErrorKind::AbsurdLength { what, value } => {
+                write!(f, "{what} {value} is larger than any capture allows")
+            }
+            CaptureErrorKind::UnsupportedLinkType { link_type } => {
+                write!(f, "unsupported link-layer type {link_type}")
+            }
+            CaptureErrorKind::BadBlock { reason } => write!(f, "bad pcapng block: {reason}"),
+            CaptureErrorKind::UnknownInterface { interface } => {
+                write!(f, "packet refers to undescribed interface {interface}")
+            }
+            CaptureErrorKind::Io(e) => write!(f, "read error: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for CaptureError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match &self.kind {
+            CaptureErrorKind::Io(e) => Some(e),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,247 @@
+//! Capture-file readers: classic pcap and pcapng, streamed through one reusable buffer.
+//!
+//! [`CaptureReader::open`] sniffs the format from the first four bytes and then hands out one
+//! [`Packet`] at a time. Packets borrow the reader's buffer, so memory use is bounded by the
+//! largest record rather than the file. Every structural problem in the file becomes a
+//! [`CaptureError`] that names the byte offset where it was found; packets before the fault
+//! have already been returned by then.
+
+mod error;
+mod pcap;
+mod pcapng;
+mod source;
+
+pub use error::{CaptureError, CaptureErrorKind};
+pub use source::ByteSource;
+
+use std::io::Read;
+
+/// Largest record payload accepted, whatever a header claims (256 KiB, libpcap's maximum
+/// snapshot length): beyond this a length field is treated as corrupt rather than trusted
+/// with an allocation.
+pub const MAX_CAPLEN: u32 = 262_144;
+
+/// The link-layer header types zcdump dissects (the `LINKTYPE_*` registry values).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkType {
+    /// `LINKTYPE_ETHERNET` (1).
+    Ethernet,
+    /// `LINKTYPE_RAW` (101): a bare IPv4 or IPv6 packet.
+    RawIp,
+    /// `LINKTYPE_LINUX_SLL` (113): Linux "cooked" capture, version 1.
+    LinuxSll,
+    /// `LINKTYPE_LINUX_SLL2` (276): Linux "cooked" capture, version 2.
+    LinuxSll2,
+}
+
+impl LinkType {
+    /// Maps a `LINKTYPE_*` number to a supported link type.
+    ///
+    /// ```
+    /// use zcdump::capture::LinkType;
+    /// assert_eq!(LinkType::from_number(1), Some(LinkType::Ethernet));
+    /// assert_eq!(LinkType::from_number(105), None);
+    /// ```
+    #[must_use]
+    pub fn from_number(n: u32) -> Option<LinkType> {
+        match n {
+            1 => Some(LinkType::Ethernet),
+            101 => Some(LinkType::RawIp),
+            113 => Some(LinkType::LinuxSll),
+            276 => Some(LinkType::LinuxSll2),
+            _ => None,
+        }
+    }
+
+    /// The `LINKTYPE_*` number of this link type.
+    ///
+    /// ```
+    /// use zcdump::capture::LinkType;
+    /// assert_eq!(LinkType::LinuxSll2.number(), 276);
+    /// ```
+    #[must_use]
+    pub fn number(self) -> u32 {
+        match self {
+            LinkType::Ethernet => 1,
+            LinkType::RawIp => 101,
+            LinkType::LinuxSll => 113,
+            LinkType::LinuxSll2 => 276,
+        }
+    }
+}
+
+/// One captured frame, borrowed from the reader's buffer until the next call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Packet<'a> {
+    /// Seconds since the Unix epoch.
+    pub ts_sec: u64,
+    /// Nanoseconds within the second (`0..1_000_000_000`).
+    pub ts_nsec: u32,
+    /// Length of the frame on the wire (`frame.len`).
+    pub orig_len: u32,
+    /// Link-layer type of the interface that captured it.
+    pub link_type: LinkType,
+    /// The captured bytes (`frame.cap_len` of them).
+    pub data: &'a [u8],
+}
+
+/// The container format of a capture file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Classic libpcap format.
+    Pcap,
+    /// pcapng (sections of blocks).
+    Pcapng,
+}
+
+enum Inner {
+    Pcap(pcap::PcapState),
+    Pcapng(pcapng::PcapngState),
+}
+
+/// Streams packets out of a pcap or pcapng file.
+///
+/// ```
+/// use zcdump::capture::{CaptureReader, LinkType};
+/// // A little-endian microsecond pcap header (snaplen 65535, Ethernet) and one 2-byte record.
+/// let mut file = vec![0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+///                     0xff, 0xff, 0, 0, 1, 0, 0, 0];
+/// file.extend_from_slice(&[1, 0, 0, 0, 5, 0, 0, 0, 2, 0, 0, 0, 60, 0, 0, 0, 0xaa, 0xbb]);
+/// let mut reader = CaptureReader::open(&file[..]).unwrap();
+/// let p = reader.next_packet().unwrap().unwrap();
+/// assert_eq!((p.ts_sec, p.ts_nsec, p.orig_len, p.data), (1, 5_000, 60, &[0xaa, 0xbb][..]));
+/// assert_eq!(p.link_type, LinkType::Ethernet);
+/// assert!(reader.next_packet().unwrap().is_none());
+/// ```
+pub struct CaptureReader<R> {
+    src: ByteSource<R>,
+    inner: Inner,
+    /// Bytes of the previously returned packet's record still to be consumed.
+    pending: usize,
+}
+
+impl<R: Read> CaptureReader<R> {
+    /// Reads the file header and prepares to stream packets.
+    ///
+    /// # Errors
+    /// An unknown magic number, a truncated or inconsistent file header, an unsupported link
+    /// type, or an I/O error.
+    pub fn open(reader: R) -> Result<Self, CaptureError> {
+        let mut src = ByteSource::new(reader);
+        let magic = src.peek(4).map_err(|e| CaptureError::io(0, e))?;
+        let inner = if magic.len() < 4 {
+            return Err(CaptureError::new(
+                0,
+                CaptureErrorKind::Truncated {
+                    what: "file header",
+                    need: 4,
+                    have: magic.len() as u64,
+                },
+            ));
+        } else if magic == pcapng::SHB_TYPE_BYTES {
+            Inner::Pcapng(pcapng::PcapngState::open(&mut src)?)
+        } else {
+            Inner::Pcap(pcap::PcapState::open(&mut src)?)
+        };
+        Ok(CaptureReader {
+            src,
+            inner,
+            pending: 0,
+        })
+    }
+
+    /// The container format that was detected.
+    #[must_use]
+    pub fn format(&self) -> Format {
+        match self.inner {
+            Inner::Pcap(_) => Format::Pcap,
+            Inner::Pcapng(_) => Format::Pcapng,
+        }
+    }
+
+    /// The stream offset just past the last returned record (for progress reporting).
+    #[must_use]
+    pub fn offset(&self) -> u64 {
+        self.src.offset() + self.pending as u64
+    }
+
+    /// Returns the next packet, `None` at a clean end of file.
+    ///
+    /// # Errors
+    /// A structural fault in the file at the current position; the reader should not be
+    /// used after an error.
+    pub fn next_packet(&mut self) -> Result<Option<Packet<'_>>, CaptureError> {
+        self.src.consume(self.pending);
+        self.pending = 0;
+        let found = match &mut self.inner {
+            Inner::Pcap(state) => state.next_record(&mut self.src)?,
+            Inner::Pcapng(state) => state.next_record(&mut self.src)?,
+        };
+        let Some(rec) = found else { return Ok(None) };
+        self.pending = rec.record_len;
+        let bytes = self
+            .src
+            .peek(rec.record_len)
+            .map_err(|e| CaptureError::io(rec.offset, e))?;
+        let data = bytes
+            .get(rec.data_start..rec.data_start + rec.caplen)
+            .ok_or_else(|| {
+                CaptureError::new(
+                    rec.offset,
+                    CaptureErrorKind::Truncated {
+                        what: "record data",
+                        need: rec.record_len as u64,
+                        have: bytes.len() as u64,
+                    },
+                )
+            })?;
+        Ok(Some(Packet {
+            ts_sec: rec.ts_sec,
+            ts_nsec: rec.ts_nsec,
+            orig_len: rec.orig_len,
+            link_type: rec.link_type,
+            data,
+        }))
+    }
+}
+
+/// Where the next packet sits in the source buffer; produced by the format readers, which
+/// have already checked that `record_len` bytes are buffered.
+struct RecordLocation {
+    offset: u64,
+    record_len: usize,
+    data_start: usize,
+    caplen: usize,
+    orig_len: u32,
+    ts_sec: u64,
+    ts_nsec: u32,
+    link_type: LinkType,
+}
+
+/// Which byte order a file section was written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Endian {
+    Little,
+    Big,
+}
+
+/// Peeks exactly `need` bytes or reports the truncation at the current offset.
+fn peek_exact<'s, R: Read>(
+    src: &'s mut ByteSource<R>,
+    need: usize,
+    what: &'static str,
+) -> Result<&'s [u8], CaptureError> {
+    let offset = src.offset();
+    let bytes = src.peek(need).map_err(|e| CaptureError::io(offset, e))?;
+    if bytes.len() < need {
+        return Err(CaptureError::new(
+            offset,
+            CaptureErrorKind::Truncated {
+                what,
+                need: need as u64,
+                have: bytes.len() as u64,
+            },
+        ));
+    }
+    Ok(bytes)
+}

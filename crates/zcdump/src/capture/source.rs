@@ -1,0 +1,175 @@
+//! A reusable read-ahead buffer over any [`Read`]er.
+//!
+//! Capture files are walked front to back exactly once, so instead of mapping the whole file
+//! (which would need `unsafe` here and makes peak memory grow with the file) the readers pull
+//! bytes through one buffer whose size depends only on the largest record seen. Records are
+//! handed out as slices of that buffer, so a well-formed record is never copied twice.
+
+use std::io::{self, Read};
+
+/// Bytes read per refill when the buffer has to be topped up.
+const READ_CHUNK: usize = 256 * 1024;
+
+/// A forward-only window over a byte stream with a known absolute offset.
+///
+/// ```
+/// use zcdump::capture::ByteSource;
+/// let mut src = ByteSource::new(&b"abcdef"[..]);
+/// assert_eq!(src.peek(2).unwrap(), b"ab");
+/// src.consume(2);
+/// assert_eq!(src.offset(), 2);
+/// assert_eq!(src.peek(10).unwrap(), b"cdef");
+/// ```
+#[derive(Debug)]
+pub struct ByteSource<R> {
+    reader: R,
+    buf: Vec<u8>,
+    /// Index in `buf` of the first unconsumed byte.
+    start: usize,
+    /// Index in `buf` one past the last byte read from `reader`.
+    end: usize,
+    /// Absolute stream offset of `buf[start]`.
+    offset: u64,
+    eof: bool,
+}
+
+impl<R: Read> ByteSource<R> {
+    /// Wraps `reader`; nothing is read until the first [`peek`](Self::peek).
+    #[must_use]
+    pub fn new(reader: R) -> Self {
+        ByteSource {
+            reader,
+            buf: Vec::new(),
+            start: 0,
+            end: 0,
+            offset: 0,
+            eof: false,
+        }
+    }
+
+    /// The absolute stream offset of the next unconsumed byte.
+    #[must_use]
+    pub fn offset(&self) -> u64 {
+        self.offset
+    }
+
+    /// Returns up to `want` unconsumed bytes, reading more from the stream if needed.
+    ///
+    /// Fewer than `want` bytes come back only at the end of the stream.
+    ///
+    /// # Errors
+    /// Any I/O error of the underlying reader (interrupted reads are retried).
+    pub fn peek(&mut self, want: usize) -> io::Result<&[u8]> {
+        if self.end - self.start < want && !self.eof {
+            self.fill(want)?;
+        }
+        let have = (self.end - self.start).min(want);
+        Ok(&self.buf[self.start..self.start + have])
+    }
+
+    /// Marks `n` bytes as used; at most what the last [`peek`](Self::peek) returned.
+    pub fn consume(&mut self, n: usize) {
+        let n = n.min(self.end - self.start);
+        self.start += n;
+        self.offset += n as u64;
+    }
+
+    /// Skips `n` bytes, reading and discarding them if they are not buffered yet.
+    ///
+    /// Returns how many bytes were actually skipped (fewer only at the end of the stream).
+    ///
+    /// # Errors
+    /// Any I/O error of the underlying reader.
+    pub fn skip(&mut self, mut n: u64) -> io::Result<u64> {
+        let mut skipped = 0;
+        while n > 0 {
+            let step = usize::try_from(n.min(READ_CHUNK as u64)).unwrap_or(READ_CHUNK);
+            let got = self.peek(step)?.len();
+            if got == 0 {
+                break;
+            }
+            self.consume(got);
+            n -= got as u64;
+            skipped += got as u64;
+        }
+        Ok(skipped)
+    }
+
+    fn fill(&mut self, want: usize) -> io::Result<()> {
+        // Slide the unconsumed tail to the front so the buffer never grows past the largest
+        // single request plus one read chunk.
+        if self.start > 0 {
+            self.buf.copy_within(self.start..self.end, 0);
+            self.end -= self.start;
+            self.start = 0;
+        }
+        let needed = want.max(READ_CHUNK);
+        if self.buf.len() < needed {
+            self.buf.resize(needed, 0);
+        }
+        while self.end < want {
+            match self.reader.read(&mut self.buf[self.end..]) {
+                Ok(0) => {
+                    self.eof = true;
+                    break;
+                }
+                Ok(n) => self.end += n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A reader that returns at most `step` bytes per call, like a pipe.
+    struct Trickle<'a> {
+        data: &'a [u8],
+        step: usize,
+    }
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+            let n = self.step.min(out.len()).min(self.data.len());
+            out[..n].copy_from_slice(&self.data[..n]);
+            self.data = &self.data[n..];
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn peek_gathers_bytes_across_short_reads() {
+        let data: Vec<u8> = (0..=255).collect();
+        let mut src = ByteSource::new(Trickle {
+            data: &data,
+            step: 3,
+        });
+        assert_eq!(src.peek(100).unwrap(), &data[..100]);
+        src.consume(100);
+        assert_eq!(src.peek(200).unwrap(), &data[100..]);
+        assert_eq!(src.offset(), 100);
+    }
+
+    #[test]
+    fn skip_stops_at_end_of_stream() {
+        let mut src = ByteSource::new(&[1u8, 2, 3][..]);
+        assert_eq!(src.skip(10).unwrap(), 3);
+        assert_eq!(src.offset(), 3);
+        assert!(src.peek(1).unwrap().is_empty());
+    }
+
+    #[test]
+    fn buffer_does_not_grow_with_stream_length() {
+        let data = vec![7u8; 4 * READ_CHUNK];
+        let mut src = ByteSource::new(&data[..]);
+        while !src.peek(16).unwrap().is_empty() {
+            src.consume(16);
+        }
+        assert_eq!(src.offset(), data.len() as u64);
+        assert!(src.buf.len() <= READ_CHUNK + 16);
+    }
+}

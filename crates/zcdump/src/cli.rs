@@ -1,0 +1,68 @@
+//! Command-line arguments (clap), in tshark's and tcpdump's spelling where they overlap.
+
+use clap::{Parser, ValueEnum};
+
+/// Output format for per-frame lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// One tcpdump-style line per frame.
+    Text,
+    /// `-e` fields, tshark's value text, one line per frame.
+    Fields,
+    /// One JSON object per frame keyed by field name.
+    Jsonl,
+}
+
+/// A zero-copy capture dissector that prints tshark's fields at tcpdump's speed.
+///
+/// ```
+/// use clap::Parser;
+/// use zcdump::cli::{Args, OutputFormat};
+/// let args = Args::try_parse_from(["zcdump", "-r", "x.pcap", "-T", "fields", "-e", "ip.src"])
+///     .unwrap();
+/// assert_eq!(args.format, OutputFormat::Fields);
+/// assert_eq!(args.fields, vec!["ip.src".to_string()]);
+/// ```
+#[derive(Debug, Clone, Parser)]
+#[command(name = "zcdump", version, about)]
+pub struct Args {
+    /// Capture file to read (pcap or pcapng); `-` reads standard input.
+    #[arg(short = 'r', value_name = "FILE")]
+    pub read: String,
+
+    /// Output format.
+    #[arg(short = 'T', value_enum, default_value_t = OutputFormat::Text)]
+    pub format: OutputFormat,
+
+    /// A field to print with `-T fields` / `-T jsonl` (repeatable), e.g. `-e ip.src`.
+    #[arg(short = 'e', value_name = "FIELD")]
+    pub fields: Vec<String>,
+
+    /// Field output option: `header=y|n`, `separator=C` (`/t` tab, `/s` space).
+    #[arg(short = 'E', value_name = "KEY=VALUE")]
+    pub field_options: Vec<String>,
+
+    /// Display filter: only frames matching it are printed and counted.
+    #[arg(short = 'Y', value_name = "EXPR")]
+    pub filter: Option<String>,
+
+    /// Print protocol hierarchy, top conversations and error counts instead of frames.
+    #[arg(long)]
+    pub stats: bool,
+
+    /// How many conversations `--stats` lists.
+    #[arg(long, default_value_t = 10, value_name = "N")]
+    pub top: usize,
+
+    /// Stop after this many frames.
+    #[arg(short = 'c', value_name = "COUNT")]
+    pub count: Option<u64>,
+
+    /// Accepted for tcpdump/tshark compatibility; zcdump never resolves names.
+    #[arg(short = 'n')]
+    pub numeric: bool,
+
+    /// Never draw a progress bar.
+    #[arg(long)]
+    pub no_progress: bool,
+}

@@ -1,0 +1,162 @@
+//! tshark's value text, written straight into an output buffer without allocating.
+//!
+//! Integers print in decimal or as `0x` plus a fixed number of lower-case hex digits (the
+//! width of the field's type, not of the value), MAC addresses as colon-separated lower-case
+//! octets, IPv6 addresses in RFC 5952 form (longest zero run compressed).
+
+use std::io::Write;
+use std::net::Ipv6Addr;
+
+use super::{Field, Kind, Value};
+
+/// Appends `v` in decimal.
+///
+/// ```
+/// let mut out = Vec::new();
+/// zcdump::fields::format::write_dec(&mut out, 1_867_935_695);
+/// assert_eq!(out, b"1867935695");
+/// ```
+pub fn write_dec(out: &mut Vec<u8>, mut v: u64) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[i..]);
+}
+
+const HEX: &[u8; 16] = b"0123456789abcdef";
+
+/// Appends `0x` and the low `width` hex digits of `v`, lower case, zero padded.
+///
+/// ```
+/// let mut out = Vec::new();
+/// zcdump::fields::format::write_hex(&mut out, 0x2, 2);
+/// assert_eq!(out, b"0x02");
+/// ```
+pub fn write_hex(out: &mut Vec<u8>, v: u64, width: u32) {
+    out.extend_from_slice(b"0x");
+    for shift in (0..width).rev() {
+        let nibble = (v >> (shift * 4)) & 0xf;
+        out.push(HEX[nibble as usize]);
+    }
+}
+
+/// Appends a MAC address as `aa:bb:cc:dd:ee:ff`.
+///
+/// ```
+/// let mut out = Vec::new();
+/// zcdump::fields::format::write_mac(&mut out, [0x0a, 0x97, 0xf9, 0xdf, 0x54, 0x65]);
+/// assert_eq!(out, b"0a:97:f9:df:54:65");
+/// ```
+pub fn write_mac(out: &mut Vec<u8>, mac: [u8; 6]) {
+    for (i, b) in mac.iter().enumerate() {
+        if i > 0 {
+            out.push(b':');
+        }
+        out.push(HEX[usize::from(b >> 4)]);
+        out.push(HEX[usize::from(b & 0xf)]);
+    }
+}
+
+/// Appends an IPv4 address as a dotted quad.
+///
+/// ```
+/// let mut out = Vec::new();
+/// zcdump::fields::format::write_ipv4(&mut out, [10, 77, 0, 2]);
+/// assert_eq!(out, b"10.77.0.2");
+/// ```
+pub fn write_ipv4(out: &mut Vec<u8>, a: [u8; 4]) {
+    for (i, b) in a.iter().enumerate() {
+        if i > 0 {
+            out.push(b'.');
+        }
+        write_dec(out, u64::from(*b));
+    }
+}
+
+/// Appends an IPv6 address in RFC 5952 form.
+///
+/// ```
+/// let mut out = Vec::new();
+/// let mut a = [0u8; 16];
+/// a[0] = 0xfe; a[1] = 0x80; a[15] = 1;
+/// zcdump::fields::format::write_ipv6(&mut out, a);
+/// assert_eq!(out, b"fe80::1");
+/// ```
+pub fn write_ipv6(out: &mut Vec<u8>, a: [u8; 16]) {
+    // std's Display implements RFC 5952 (the same rules Wireshark follows); writing into a
+    // Vec cannot fail.
+    let _ = write!(out, "{}", Ipv6Addr::from(a));
+}
+
+/// Appends `value` as tshark prints `field`.
+///
+/// ```
+/// use zcdump::fields::{format::write_value, Field, Value};
+/// let mut out = Vec::new();
+/// write_value(&mut out, Field::TcpFlags, Value::Uint(0x12));
+/// assert_eq!(out, b"0x0012");
+/// ```
+pub fn write_value(out: &mut Vec<u8>, field: Field, value: Value) {
+    match value {
+        Value::Present => {}
+        Value::Mac(m) => write_mac(out, m),
+        Value::Ipv4(a) => write_ipv4(out, a),
+        Value::Ipv6(a) => write_ipv6(out, a),
+        Value::Uint(v) => match field.kind() {
+            Kind::Hex2 => write_hex(out, v, 2),
+            Kind::Hex4 => write_hex(out, v, 4),
+            Kind::Hex6 => write_hex(out, v, 6),
+            Kind::Hex8 => write_hex(out, v, 8),
+            _ => write_dec(out, v),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(field: Field, value: Value) -> String {
+        let mut out = Vec::new();
+        write_value(&mut out, field, value);
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn hex_width_comes_from_the_field_not_the_value() {
+        assert_eq!(text(Field::IpFlags, Value::Uint(0)), "0x00");
+        assert_eq!(text(Field::EthType, Value::Uint(0x800)), "0x0800");
+        assert_eq!(text(Field::Ipv6Flow, Value::Uint(0x2ad61)), "0x02ad61");
+        assert_eq!(text(Field::Ipv6Tclass, Value::Uint(0)), "0x00000000");
+    }
+
+    #[test]
+    fn decimal_covers_zero_and_the_u64_range() {
+        assert_eq!(text(Field::TcpSeqRaw, Value::Uint(0)), "0");
+        assert_eq!(
+            text(Field::TcpSeqRaw, Value::Uint(u64::MAX)),
+            u64::MAX.to_string()
+        );
+    }
+
+    #[test]
+    fn ipv6_compresses_the_longest_zero_run() {
+        let mut a = [0u8; 16];
+        a[0] = 0xff;
+        a[1] = 0x02;
+        a[11] = 1;
+        a[12] = 0xff;
+        a[13] = 0x5d;
+        a[14] = 0x1a;
+        a[15] = 0xad;
+        assert_eq!(text(Field::Ipv6Dst, Value::Ipv6(a)), "ff02::1:ff5d:1aad");
+        assert_eq!(text(Field::Ipv6Src, Value::Ipv6([0; 16])), "::");
+    }
+}

@@ -1,0 +1,202 @@
+//! The field model: what a dissected frame looks like to every output.
+//!
+//! A frame is a [`FrameFields`]: an ordered list of (field, value) occurrences using
+//! tshark's field names. A field may occur several times (the IP header quoted inside an
+//! ICMP error adds a second `ip.src`). Values stay typed until an output asks for text, so
+//! the filter compares numbers and addresses, and formatting happens only for the fields
+//! actually printed, in exactly tshark's style (see [`format`]).
+
+pub mod format;
+mod table;
+
+pub use table::{Field, Kind, Proto};
+
+/// A typed field value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Value {
+    /// A protocol (or any field) that is present but has no value of its own.
+    Present,
+    /// An unsigned integer; its [`Kind`] decides decimal or hex.
+    Uint(u64),
+    /// An Ethernet address.
+    Mac([u8; 6]),
+    /// An IPv4 address.
+    Ipv4([u8; 4]),
+    /// An IPv6 address.
+    Ipv6([u8; 16]),
+}
+
+/// Why a frame could not be dissected to the end.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Malformed {
+    /// The protocol layer that failed (`"ipv4"`, `"tcp"`, ...).
+    pub layer: &'static str,
+    /// What was wrong, as the parser reported it.
+    pub reason: String,
+}
+
+/// The dissection of one frame.
+///
+/// ```
+/// use zcdump::fields::{Field, FrameFields, Value};
+/// let mut f = FrameFields::default();
+/// f.push(Field::IpSrc, Value::Ipv4([10, 0, 0, 1]));
+/// f.push(Field::IpSrc, Value::Ipv4([10, 0, 0, 2]));
+/// assert_eq!(f.all(Field::IpSrc).count(), 2);
+/// assert_eq!(f.first(Field::IpSrc), Some(Value::Ipv4([10, 0, 0, 1])));
+/// assert_eq!(f.first(Field::IpDst), None);
+/// ```
+#[derive(Debug, Default, Clone)]
+pub struct FrameFields {
+    entries: Vec<(Field, Value)>,
+    path: Vec<Proto>,
+    quoted: bool,
+    malformed: Option<Malformed>,
+    bad_checksums: u32,
+}
+
+impl FrameFields {
+    /// Empties the set for the next frame, keeping its allocation.
+    pub fn clear(&mut self) {
+        self.entries.clear();
+        self.path.clear();
+        self.quoted = false;
+        self.malformed = None;
+        self.bad_checksums = 0;
+    }
+
+    /// Adds one occurrence of `field`.
+    pub fn push(&mut self, field: Field, value: Value) {
+        if field.kind() == Kind::ChecksumStatus && value == Value::Uint(0) {
+            self.bad_checksums += 1;
+        }
+        self.entries.push((field, value));
+    }
+
+    /// Adds an unsigned occurrence of `field` (shorthand for [`Value::Uint`]).
+    ///
+    /// ```
+    /// use zcdump::fields::{Field, FrameFields, Value};
+    /// let mut f = FrameFields::default();
+    /// f.push_uint(Field::TcpSrcport, 443u16);
+    /// assert_eq!(f.first(Field::TcpSrcport), Some(Value::Uint(443)));
+    /// ```
+    pub fn push_uint(&mut self, field: Field, value: impl Into<u64>) {
+        self.push(field, Value::Uint(value.into()));
+    }
+
+    /// Records that protocol `proto` was found; it becomes a present field and, outside
+    /// quoted packets, the next step of the protocol path.
+    ///
+    /// ```
+    /// use zcdump::fields::{Field, FrameFields, Proto};
+    /// let mut f = FrameFields::default();
+    /// f.enter(Proto::Eth);
+    /// f.enter(Proto::Icmp);
+    /// f.begin_quoted();
+    /// f.enter(Proto::Ip);
+    /// assert_eq!(f.path(), &[Proto::Eth, Proto::Icmp]);
+    /// assert!(f.has(Field::Proto(Proto::Ip)));
+    /// ```
+    pub fn enter(&mut self, proto: Proto) {
+        if !self.quoted {
+            self.path.push(proto);
+        }
+        self.entries.push((Field::Proto(proto), Value::Present));
+    }
+
+    /// Marks the start of a packet quoted inside an error message: its protocols add fields
+    /// but not path steps.
+    pub fn begin_quoted(&mut self) {
+        self.quoted = true;
+    }
+
+    /// Whether a quoted packet is being dissected.
+    #[must_use]
+    pub fn in_quoted(&self) -> bool {
+        self.quoted
+    }
+
+    /// Records the first dissection failure of the frame (later ones are ignored).
+    ///
+    /// ```
+    /// use zcdump::fields::FrameFields;
+    /// let mut f = FrameFields::default();
+    /// f.set_malformed("tcp", "header length 4 below minimum 20".into());
+    /// f.set_malformed("ip", "ignored".into());
+    /// assert_eq!(f.malformed().unwrap().layer, "tcp");
+    /// ```
+    pub fn set_malformed(&mut self, layer: &'static str, reason: String) {
+        if self.malformed.is_none() {
+            self.malformed = Some(Malformed { layer, reason });
+        }
+    }
+
+    /// The first dissection failure, if any.
+    #[must_use]
+    pub fn malformed(&self) -> Option<&Malformed> {
+        self.malformed.as_ref()
+    }
+
+    /// How many checksum-status fields say "bad".
+    ///
+    /// ```
+    /// use zcdump::fields::{Field, FrameFields};
+    /// let mut f = FrameFields::default();
+    /// f.push_uint(Field::TcpChecksumStatus, 0u8);
+    /// f.push_uint(Field::IpChecksumStatus, 1u8);
+    /// assert_eq!(f.bad_checksums(), 1);
+    /// ```
+    #[must_use]
+    pub fn bad_checksums(&self) -> u32 {
+        self.bad_checksums
+    }
+
+    /// The outer protocol path (`eth`, `ip`, `tcp`, ...).
+    #[must_use]
+    pub fn path(&self) -> &[Proto] {
+        &self.path
+    }
+
+    /// Every occurrence in insertion order.
+    #[must_use]
+    pub fn entries(&self) -> &[(Field, Value)] {
+        &self.entries
+    }
+
+    /// Every occurrence of `field`, in order.
+    pub fn all(&self, field: Field) -> impl Iterator<Item = Value> + '_ {
+        self.entries
+            .iter()
+            .filter(move |(f, _)| *f == field)
+            .map(|(_, v)| *v)
+    }
+
+    /// The first occurrence of `field`.
+    #[must_use]
+    pub fn first(&self, field: Field) -> Option<Value> {
+        self.all(field).next()
+    }
+
+    /// The first occurrence of `field` as an integer.
+    ///
+    /// ```
+    /// use zcdump::fields::{Field, FrameFields};
+    /// let mut f = FrameFields::default();
+    /// f.push_uint(Field::IpTtl, 64u8);
+    /// assert_eq!(f.uint(Field::IpTtl), Some(64));
+    /// ```
+    #[must_use]
+    pub fn uint(&self, field: Field) -> Option<u64> {
+        match self.first(field) {
+            Some(Value::Uint(v)) => Some(v),
+            _ => None,
+        }
+    }
+
+    /// Whether `field` occurs at all.
+    #[must_use]
+    pub fn has(&self, field: Field) -> bool {
+        self.entries.iter().any(|(f, _)| *f == field)
+    }
+}

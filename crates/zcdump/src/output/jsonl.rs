@@ -1,0 +1,116 @@
+//! `-T jsonl`: one JSON object per frame, keyed by tshark field names. A field that occurs
+//! once maps to its value text; a repeated field maps to an array of value texts.
+
+use super::{FrameMeta, LineWriter};
+use crate::fields::format::write_value;
+use crate::fields::{Field, FrameFields, Kind};
+
+/// Prints each frame as a JSON object on one line.
+///
+/// ```
+/// use zcdump::fields::{Field, FrameFields, Value};
+/// use zcdump::output::{JsonlWriter, FrameMeta, LineWriter};
+/// let w = JsonlWriter::new(vec![Field::FrameNumber, Field::IpSrc, Field::TcpSrcport]);
+/// let mut f = FrameFields::default();
+/// f.push_uint(Field::FrameNumber, 1u8);
+/// f.push(Field::IpSrc, Value::Ipv4([10, 0, 0, 1]));
+/// f.push(Field::IpSrc, Value::Ipv4([10, 0, 0, 2]));
+/// let mut out = Vec::new();
+/// w.frame(&FrameMeta::default(), &f, &mut out);
+/// assert_eq!(out, br#"{"frame.number":"1","ip.src":["10.0.0.1","10.0.0.2"]}
+/// "#);
+/// ```
+#[derive(Debug, Clone)]
+pub struct JsonlWriter {
+    fields: Vec<Field>,
+}
+
+impl JsonlWriter {
+    /// A writer for `fields` (absent ones are left out of each object).
+    #[must_use]
+    pub fn new(fields: Vec<Field>) -> Self {
+        JsonlWriter { fields }
+    }
+}
+
+impl LineWriter for JsonlWriter {
+    fn frame(&self, _meta: &FrameMeta, frame: &FrameFields, out: &mut Vec<u8>) {
+        out.push(b'{');
+        let mut first_key = true;
+        for field in &self.fields {
+            let count = frame.all(*field).count();
+            if count == 0 || field.kind() == Kind::Protocol {
+                continue;
+            }
+            if !first_key {
+                out.push(b',');
+            }
+            first_key = false;
+            // Field names and value texts are ASCII without quotes or backslashes, so they
+            // need no JSON escaping.
+            out.push(b'"');
+            out.extend_from_slice(field.name().as_bytes());
+            out.extend_from_slice(b"\":");
+            if count > 1 {
+                out.push(b'[');
+            }
+            for (i, v) in frame.all(*field).enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                out.push(b'"');
+                write_value(out, *field, v);
+                out.push(b'"');
+            }
+            if count > 1 {
+                out.push(b']');
+            }
+        }
+        if let Some(m) = frame.malformed() {
+            if !first_key {
+                out.push(b',');
+            }
+            out.extend_from_slice(b"\"_ws.malformed\":\"");
+            out.extend_from_slice(m.layer.as_bytes());
+            out.extend_from_slice(b": ");
+            escape_json(out, &m.reason);
+            out.push(b'"');
+        }
+        out.extend_from_slice(b"}\n");
+    }
+}
+
+/// Appends `s` with JSON string escaping (error texts may quote anything).
+fn escape_json(out: &mut Vec<u8>, s: &str) {
+    for c in s.chars() {
+        match c {
+            '"' => out.extend_from_slice(b"\\\""),
+            '\\' => out.extend_from_slice(b"\\\\"),
+            c if (c as u32) < 0x20 => {
+                out.extend_from_slice(format!("\\u{:04x}", c as u32).as_bytes());
+            }
+            c => {
+                let mut buf = [0u8; 4];
+                out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn malformed_reason_is_escaped() {
+        let w = JsonlWriter::new(vec![]);
+        let mut f = FrameFields::default();
+        f.set_malformed("tcp", "bad \"len\"\n".into());
+        let mut out = Vec::new();
+        w.frame(&FrameMeta::default(), &f, &mut out);
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "{\"_ws.malformed\":\"tcp: bad \\\"len\\\"\\u000a\"}\n"
+        );
+    }
+}

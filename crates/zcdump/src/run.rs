@@ -1,0 +1,237 @@
+//! The run loop: open the input, dissect every frame once, feed the chosen output and the
+//! statistics, and turn every failure into a message and an exit status (never a panic).
+
+use std::fmt;
+use std::fs::File;
+use std::io::{self, IsTerminal, Read, Write};
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use crate::capture::{CaptureError, CaptureReader};
+use crate::cli::{Args, OutputFormat};
+use crate::dissect::dissect;
+use crate::fields::{Field, FrameFields};
+use crate::filter::{Filter, FilterError};
+use crate::output::{FieldsWriter, FrameMeta, JsonlWriter, LineWriter, TextWriter};
+use crate::stats::Stats;
+
+/// Output is handed to the OS in blocks of about this size.
+const FLUSH_AT: usize = 64 * 1024;
+/// Files at least this large get a progress bar (when stderr is a terminal).
+const PROGRESS_MIN_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Why a run failed; the `Display` text is what the user sees.
+#[derive(Debug)]
+pub enum RunError {
+    /// The command line is inconsistent (exit status 2).
+    Usage(String),
+    /// The `-Y` expression does not parse (exit status 2).
+    Filter(FilterError),
+    /// The input could not be opened (exit status 1).
+    Open(String, io::Error),
+    /// The capture file is malformed (exit status 1), after every earlier frame was printed.
+    Capture(CaptureError),
+    /// Writing the output failed for a reason other than a closed pipe (exit status 1).
+    Output(io::Error),
+}
+
+impl RunError {
+    /// The process exit status for this error.
+    ///
+    /// ```
+    /// use zcdump::run::RunError;
+    /// assert_eq!(RunError::Usage("x".into()).exit_code(), 2);
+    /// ```
+    #[must_use]
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            RunError::Usage(_) | RunError::Filter(_) => 2,
+            _ => 1,
+        }
+    }
+}
+
+impl fmt::Display for RunError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RunError::Usage(m) => write!(f, "{m}"),
+            RunError::Filter(e) => write!(f, "{e}"),
+            RunError::Open(path, e) => write!(f, "cannot open '{path}': {e}"),
+            RunError::Capture(e) => write!(f, "{e}"),
+            RunError::Output(e) => write!(f, "cannot write output: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for RunError {}
+
+/// Everything decided from the arguments before the input is touched.
+struct Plan {
+    writer: Option<Box<dyn LineWriter>>,
+    filter: Option<Filter>,
+    stats: Option<Stats>,
+}
+
+fn field_list(names: &[String]) -> Result<Vec<Field>, RunError> {
+    names
+        .iter()
+        .map(|n| {
+            Field::from_name(n)
+                .filter(|f| f.kind() != crate::fields::Kind::Protocol)
+                .ok_or_else(|| RunError::Usage(format!("unknown field '{n}' in -e")))
+        })
+        .collect()
+}
+
+fn plan(args: &Args) -> Result<Plan, RunError> {
+    let filter = args
+        .filter
+        .as_deref()
+        .map(Filter::parse)
+        .transpose()
+        .map_err(RunError::Filter)?;
+    let fields = field_list(&args.fields)?;
+    let mut header = false;
+    let mut separator = b'\t';
+    for opt in &args.field_options {
+        match opt.split_once('=') {
+            Some(("header", "y")) => header = true,
+            Some(("header", "n")) => header = false,
+            Some(("separator", "/t")) => separator = b'\t',
+            Some(("separator", "/s")) => separator = b' ',
+            Some(("separator", s)) if s.len() == 1 => separator = s.as_bytes()[0],
+            _ => return Err(RunError::Usage(format!("unsupported -E option '{opt}'"))),
+        }
+    }
+    let writer: Option<Box<dyn LineWriter>> = match args.format {
+        _ if args.stats => None,
+        OutputFormat::Text => Some(Box::new(TextWriter)),
+        OutputFormat::Fields if fields.is_empty() => {
+            return Err(RunError::Usage(
+                "-T fields needs at least one -e FIELD".into(),
+            ))
+        }
+        OutputFormat::Fields => Some(Box::new(
+            FieldsWriter::new(fields, separator).with_header(header),
+        )),
+        OutputFormat::Jsonl if fields.is_empty() => {
+            Some(Box::new(JsonlWriter::new(Field::all().collect())))
+        }
+        OutputFormat::Jsonl => Some(Box::new(JsonlWriter::new(fields))),
+    };
+    let stats = args.stats.then(|| Stats::new(args.top));
+    Ok(Plan {
+        writer,
+        filter,
+        stats,
+    })
+}
+
+/// Runs zcdump with `args`, writing frames and statistics to `out`.
+///
+/// A closed output pipe ends the run successfully. Standard input is used for `-r -`.
+///
+/// # Errors
+/// A [`RunError`]; for a malformed capture every frame before the fault has been written.
+pub fn run(args: &Args, out: &mut dyn Write) -> Result<(), RunError> {
+    let plan = plan(args)?;
+    if args.read == "-" {
+        let stdin = io::stdin();
+        walk(args, plan, stdin.lock(), None, out)
+    } else {
+        let file = File::open(&args.read).map_err(|e| RunError::Open(args.read.clone(), e))?;
+        let size = file.metadata().map(|m| m.len()).ok();
+        walk(args, plan, file, size, out)
+    }
+}
+
+fn progress_bar(args: &Args, size: Option<u64>) -> Option<ProgressBar> {
+    let size = size.filter(|s| *s >= PROGRESS_MIN_BYTES)?;
+    if args.no_progress || !io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = ProgressBar::with_draw_target(Some(size), ProgressDrawTarget::stderr());
+    if let Ok(style) = ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {eta}") {
+        bar.set_style(style);
+    }
+    Some(bar)
+}
+
+/// `Ok(false)` means the reader of our output went away: stop quietly.
+fn flush(buf: &mut Vec<u8>, out: &mut dyn Write) -> Result<bool, RunError> {
+    let result = out.write_all(buf).and_then(|()| out.flush());
+    buf.clear();
+    match result {
+        Ok(()) => Ok(true),
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(false),
+        Err(e) => Err(RunError::Output(e)),
+    }
+}
+
+fn walk(
+    args: &Args,
+    mut plan: Plan,
+    input: impl Read,
+    size: Option<u64>,
+    out: &mut dyn Write,
+) -> Result<(), RunError> {
+    let mut buf = Vec::with_capacity(FLUSH_AT * 2);
+    let bar = progress_bar(args, size);
+    let mut reader = CaptureReader::open(input).map_err(RunError::Capture)?;
+    if let Some(w) = &plan.writer {
+        w.header(&mut buf);
+    }
+    let mut frame = FrameFields::default();
+    let mut number = 0u64;
+    let result = loop {
+        if args.count.is_some_and(|c| number >= c) {
+            break Ok(());
+        }
+        let packet = match reader.next_packet() {
+            Ok(Some(p)) => p,
+            Ok(None) => break Ok(()),
+            Err(e) => break Err(RunError::Capture(e)),
+        };
+        number += 1;
+        frame.clear();
+        dissect(&packet, number, &mut frame);
+        if plan.filter.as_ref().is_some_and(|f| !f.matches(&frame)) {
+            continue;
+        }
+        if let Some(stats) = &mut plan.stats {
+            stats.add(&frame, u64::from(packet.orig_len));
+        }
+        if let Some(w) = &plan.writer {
+            let meta = FrameMeta {
+                number,
+                ts_sec: packet.ts_sec,
+                ts_nsec: packet.ts_nsec,
+            };
+            w.frame(&meta, &frame, &mut buf);
+            if buf.len() >= FLUSH_AT && !flush(&mut buf, out)? {
+                return Ok(());
+            }
+        }
+        if number.is_multiple_of(8192) {
+            if let Some(bar) = &bar {
+                bar.set_position(reader.offset());
+            }
+        }
+    };
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    // Frames before a fault are printed before the error is reported.
+    if !flush(&mut buf, out)? {
+        return Ok(());
+    }
+    result?;
+    if let Some(stats) = &plan.stats {
+        let filter = args.filter.as_deref();
+        if let Err(e) = stats.write(&mut buf, filter) {
+            return Err(RunError::Output(e));
+        }
+        flush(&mut buf, out)?;
+    }
+    Ok(())
+}

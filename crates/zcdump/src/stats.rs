@@ -1,0 +1,288 @@
+//! `--stats`: a protocol hierarchy (frames and bytes per protocol path, laid out like
+//! `tshark -q -z io,phs`), the top conversations by bytes, and malformed / bad-checksum
+//! counts. Everything is gathered from the same [`FrameFields`] the other outputs read.
+
+use std::collections::HashMap;
+use std::io::{self, Write};
+
+use crate::fields::format::{write_ipv4, write_ipv6};
+use crate::fields::{Field, FrameFields, Proto, Value};
+
+/// One node of the protocol tree.
+#[derive(Debug, Clone)]
+struct Node {
+    proto: Proto,
+    frames: u64,
+    bytes: u64,
+    children: Vec<usize>,
+}
+
+/// The two endpoints and transport of a conversation, ordered so both directions agree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+struct ConversationKey {
+    transport: Proto,
+    a: (Value, u16),
+    b: (Value, u16),
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+struct Totals {
+    frames: u64,
+    bytes: u64,
+}
+
+/// Accumulates statistics over a run.
+///
+/// ```
+/// use zcdump::fields::{FrameFields, Proto};
+/// use zcdump::stats::Stats;
+/// let mut stats = Stats::new(10);
+/// let mut f = FrameFields::default();
+/// f.enter(Proto::Eth);
+/// f.enter(Proto::Arp);
+/// stats.add(&f, 42);
+/// let mut out = Vec::new();
+/// stats.write(&mut out, None).unwrap();
+/// let text = String::from_utf8(out).unwrap();
+/// assert!(text.contains("  arp"));
+/// assert!(text.contains("frames:1 bytes:42"));
+/// ```
+#[derive(Debug, Clone)]
+pub struct Stats {
+    /// Node 0 is the invisible root ("frame").
+    nodes: Vec<Node>,
+    conversations: HashMap<ConversationKey, Totals>,
+    top: usize,
+    frames: u64,
+    bytes: u64,
+    malformed: u64,
+    bad_checksum_frames: u64,
+    bad_checksums: u64,
+}
+
+impl Stats {
+    /// Empty statistics that will list the `top` largest conversations.
+    #[must_use]
+    pub fn new(top: usize) -> Self {
+        Stats {
+            nodes: vec![Node {
+                proto: Proto::Frame,
+                frames: 0,
+                bytes: 0,
+                children: Vec::new(),
+            }],
+            conversations: HashMap::new(),
+            top,
+            frames: 0,
+            bytes: 0,
+            malformed: 0,
+            bad_checksum_frames: 0,
+            bad_checksums: 0,
+        }
+    }
+
+    /// Counts one frame of `len` bytes on the wire.
+    pub fn add(&mut self, f: &FrameFields, len: u64) {
+        self.frames += 1;
+        self.bytes += len;
+        if f.malformed().is_some() {
+            self.malformed += 1;
+        }
+        let bad = f.bad_checksums();
+        if bad > 0 {
+            self.bad_checksum_frames += 1;
+            self.bad_checksums += u64::from(bad);
+        }
+        let mut node = 0;
+        for proto in f.path() {
+            node = self.child(node, *proto);
+            self.nodes[node].frames += 1;
+            self.nodes[node].bytes += len;
+        }
+        if let Some(key) = conversation(f) {
+            let t = self.conversations.entry(key).or_default();
+            t.frames += 1;
+            t.bytes += len;
+        }
+    }
+
+    fn child(&mut self, parent: usize, proto: Proto) -> usize {
+        if let Some(&c) = self.nodes[parent]
+            .children
+            .iter()
+            .find(|&&c| self.nodes[c].proto == proto)
+        {
+            return c;
+        }
+        let id = self.nodes.len();
+        self.nodes.push(Node {
+            proto,
+            frames: 0,
+            bytes: 0,
+            children: Vec::new(),
+        });
+        self.nodes[parent].children.push(id);
+        id
+    }
+
+    /// Writes the report; `filter` is echoed in the hierarchy heading.
+    ///
+    /// # Errors
+    /// Any error of `out`.
+    pub fn write(&self, out: &mut impl Write, filter: Option<&str>) -> io::Result<()> {
+        let rule = "===================================================================";
+        writeln!(out, "\n{rule}\nProtocol Hierarchy Statistics")?;
+        writeln!(out, "Filter: {}\n", filter.unwrap_or(""))?;
+        self.write_tree(out, 0, 0)?;
+        writeln!(out, "{rule}")?;
+        self.write_conversations(out)?;
+        writeln!(out, "{rule}")?;
+        writeln!(out, "Frames: {} bytes: {}", self.frames, self.bytes)?;
+        writeln!(out, "Malformed frames: {}", self.malformed)?;
+        writeln!(
+            out,
+            "Bad checksums: {} (in {} frames)",
+            self.bad_checksums, self.bad_checksum_frames
+        )?;
+        writeln!(out, "{rule}")
+    }
+
+    fn write_tree(&self, out: &mut impl Write, node: usize, depth: usize) -> io::Result<()> {
+        for &c in &self.nodes[node].children {
+            let n = &self.nodes[c];
+            let label = format!("{:indent$}{}", "", n.proto.name(), indent = depth * 2);
+            writeln!(out, "{label:<41}frames:{} bytes:{}", n.frames, n.bytes)?;
+            self.write_tree(out, c, depth + 1)?;
+        }
+        Ok(())
+    }
+
+    fn write_conversations(&self, out: &mut impl Write) -> io::Result<()> {
+        let mut all: Vec<(&ConversationKey, &Totals)> = self.conversations.iter().collect();
+        // Largest first; ties broken by key so the report is deterministic.
+        all.sort_by(|x, y| y.1.bytes.cmp(&x.1.bytes).then(x.0.cmp(y.0)));
+        writeln!(
+            out,
+            "Conversations (top {} of {} by bytes)",
+            self.top.min(all.len()),
+            all.len()
+        )?;
+        writeln!(
+            out,
+            "{:<6} {:>45} {:>45} {:>10} {:>12}",
+            "proto", "endpoint A", "endpoint B", "frames", "bytes"
+        )?;
+        for (key, t) in all.into_iter().take(self.top) {
+            let a = endpoint_text(key.a, key.transport);
+            let b = endpoint_text(key.b, key.transport);
+            writeln!(
+                out,
+                "{:<6} {a:>45} {b:>45} {:>10} {:>12}",
+                key.transport.name(),
+                t.frames,
+                t.bytes
+            )?;
+        }
+        Ok(())
+    }
+}
+
+fn endpoint_text((addr, port): (Value, u16), transport: Proto) -> String {
+    let mut text = Vec::new();
+    match addr {
+        Value::Ipv4(a) => write_ipv4(&mut text, a),
+        Value::Ipv6(a) => {
+            text.push(b'[');
+            write_ipv6(&mut text, a);
+            text.push(b']');
+        }
+        _ => {}
+    }
+    let mut s = String::from_utf8(text).unwrap_or_default();
+    if matches!(transport, Proto::Tcp | Proto::Udp) {
+        s.push(':');
+        s.push_str(&port.to_string());
+    }
+    s
+}
+
+/// The frame's outer conversation: IP addresses plus TCP/UDP ports when present.
+fn conversation(f: &FrameFields) -> Option<ConversationKey> {
+    let path = f.path();
+    let (src, dst) = if path.contains(&Proto::Ip) {
+        (f.first(Field::IpSrc)?, f.first(Field::IpDst)?)
+    } else if path.contains(&Proto::Ipv6) {
+        (f.first(Field::Ipv6Src)?, f.first(Field::Ipv6Dst)?)
+    } else {
+        return None;
+    };
+    let port = |field| {
+        f.uint(field)
+            .and_then(|p| u16::try_from(p).ok())
+            .unwrap_or(0)
+    };
+    let (transport, sp, dp) = if path.contains(&Proto::Tcp) {
+        (Proto::Tcp, port(Field::TcpSrcport), port(Field::TcpDstport))
+    } else if path.contains(&Proto::Udp) {
+        (Proto::Udp, port(Field::UdpSrcport), port(Field::UdpDstport))
+    } else if path.contains(&Proto::Ip) {
+        (Proto::Ip, 0, 0)
+    } else {
+        (Proto::Ipv6, 0, 0)
+    };
+    let (a, b) = if (src, sp) <= (dst, dp) {
+        ((src, sp), (dst, dp))
+    } else {
+        ((dst, dp), (src, sp))
+    };
+    Some(ConversationKey { transport, a, b })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tcp_frame(src: [u8; 4], sp: u16, dst: [u8; 4], dp: u16) -> FrameFields {
+        let mut f = FrameFields::default();
+        f.enter(Proto::Eth);
+        f.enter(Proto::Ip);
+        f.push(Field::IpSrc, Value::Ipv4(src));
+        f.push(Field::IpDst, Value::Ipv4(dst));
+        f.enter(Proto::Tcp);
+        f.push_uint(Field::TcpSrcport, sp);
+        f.push_uint(Field::TcpDstport, dp);
+        f
+    }
+
+    #[test]
+    fn both_directions_count_as_one_conversation() {
+        let mut s = Stats::new(5);
+        s.add(&tcp_frame([10, 0, 0, 1], 1000, [10, 0, 0, 2], 80), 100);
+        s.add(&tcp_frame([10, 0, 0, 2], 80, [10, 0, 0, 1], 1000), 60);
+        assert_eq!(s.conversations.len(), 1);
+        let t = s.conversations.values().next().unwrap();
+        assert_eq!((t.frames, t.bytes), (2, 160));
+    }
+
+    #[test]
+    fn hierarchy_counts_every_prefix_and_bad_checksums() {
+        let mut s = Stats::new(5);
+        let mut f = tcp_frame([1, 1, 1, 1], 1, [2, 2, 2, 2], 2);
+        f.push_uint(Field::TcpChecksumStatus, 0u8);
+        s.add(&f, 10);
+        let mut g = FrameFields::default();
+        g.enter(Proto::Eth);
+        g.enter(Proto::Arp);
+        g.set_malformed("arp", "short".into());
+        s.add(&g, 5);
+        let mut out = Vec::new();
+        s.write(&mut out, Some("tcp")).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.contains("Filter: tcp"));
+        assert!(text.contains(&format!("{:<41}frames:2 bytes:15", "eth")));
+        assert!(text.contains(&format!("{:<41}frames:1 bytes:10", "    tcp")));
+        assert!(text.contains("Malformed frames: 1"));
+        assert!(text.contains("Bad checksums: 1 (in 1 frames)"));
+        assert!(text.contains("1.1.1.1:1"));
+    }
+}
