@@ -1,0 +1,200 @@
+//! The input of one derive, read once: the item, its representation, its
+//! fields and the path under which the `zerocast` crate is reachable.
+//!
+//! Code generators only ever see a [`Ctx`], so every expansion roots its
+//! paths in the same place (`::zerocast` or the `#[zerocast(crate = ..)]`
+//! path, and `::core`) and never in names a user crate might shadow.
+
+use proc_macro2::{Span, TokenStream};
+use quote::{quote, ToTokens};
+use syn::{spanned::Spanned, Data, DeriveInput, Error, Fields, Ident, Type, Variant};
+
+use crate::repr::{is_ident, ItemKind, Repr};
+
+/// One field of a struct, union or enum variant.
+pub(crate) struct Field<'a> {
+    /// `a` for named fields, `0` for tuple fields.
+    pub(crate) member: TokenStream,
+    /// Human name for messages: `a` or `0`.
+    pub(crate) display: String,
+    pub(crate) ty: &'a Type,
+}
+
+/// Everything a derive needs to know about its input.
+pub(crate) struct Ctx<'a> {
+    pub(crate) ast: &'a DeriveInput,
+    pub(crate) kind: ItemKind,
+    pub(crate) repr: Repr,
+    /// Path of the zerocast crate, `::zerocast` unless overridden.
+    pub(crate) krate: TokenStream,
+}
+
+impl<'a> Ctx<'a> {
+    pub(crate) fn new(ast: &'a DeriveInput) -> Result<Ctx<'a>, Error> {
+        let kind = match ast.data {
+            Data::Struct(_) => ItemKind::Struct,
+            Data::Enum(_) => ItemKind::Enum,
+            Data::Union(_) => ItemKind::Union,
+        };
+        let repr = Repr::parse(&ast.attrs, kind)?;
+        let krate = crate_path(&ast.attrs)?.unwrap_or_else(|| quote!(::zerocast));
+        Ok(Ctx {
+            ast,
+            kind,
+            repr,
+            krate,
+        })
+    }
+
+    pub(crate) fn name(&self) -> &Ident {
+        &self.ast.ident
+    }
+
+    /// Fields of a struct or union, in declaration order.
+    pub(crate) fn fields(&self) -> Vec<Field<'a>> {
+        match &self.ast.data {
+            Data::Struct(s) => fields_of(&s.fields),
+            Data::Union(u) => u
+                .fields
+                .named
+                .iter()
+                .enumerate()
+                .map(|(i, f)| field(i, f))
+                .collect(),
+            Data::Enum(_) => Vec::new(),
+        }
+    }
+
+    /// Variants of an enum (empty for structs and unions).
+    pub(crate) fn variants(&self) -> Vec<&'a Variant> {
+        match &self.ast.data {
+            Data::Enum(e) => e.variants.iter().collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Every field type of the item, enum variants included.
+    pub(crate) fn all_field_types(&self) -> Vec<&'a Type> {
+        match &self.ast.data {
+            Data::Enum(e) => e
+                .variants
+                .iter()
+                .flat_map(|v| v.fields.iter().map(|f| &f.ty))
+                .collect(),
+            _ => self.fields().into_iter().map(|f| f.ty).collect(),
+        }
+    }
+
+    pub(crate) fn is_generic(&self) -> bool {
+        self.ast.generics.type_params().next().is_some()
+            || self.ast.generics.const_params().next().is_some()
+    }
+
+    /// An error at the item's name: used for rules about the whole type.
+    pub(crate) fn error_at_name(&self, msg: impl std::fmt::Display) -> Error {
+        Error::new(self.ast.ident.span(), msg)
+    }
+
+    /// Emits `unsafe impl<..> Trait for Name<..> where <bounds> { body }`,
+    /// adding each predicate of `bounds` to the item's own where clause.
+    pub(crate) fn unsafe_impl(
+        &self,
+        trait_name: &str,
+        bounds: &[TokenStream],
+        body: TokenStream,
+    ) -> TokenStream {
+        let krate = &self.krate;
+        let trait_ident = Ident::new(trait_name, Span::call_site());
+        let name = self.name();
+        let (impl_g, ty_g, where_clause) = self.ast.generics.split_for_impl();
+        let own = where_clause.map(|w| {
+            let p = &w.predicates;
+            quote!(#p,)
+        });
+        let extra = bounds.iter().map(|pred| quote!(#pred,));
+        quote! {
+            #[automatically_derived]
+            #[allow(non_camel_case_types)]
+            unsafe impl #impl_g #krate::#trait_ident for #name #ty_g where #own #(#extra)* {
+                fn only_derive_is_allowed_to_implement_this_trait() {}
+                #body
+            }
+        }
+    }
+
+    /// `field type: ::zerocast::Trait` predicates for every field.
+    pub(crate) fn every_field_is(&self, trait_name: &str) -> Vec<TokenStream> {
+        let krate = &self.krate;
+        let t = Ident::new(trait_name, Span::call_site());
+        self.all_field_types()
+            .into_iter()
+            .map(|ty| {
+                let bound = quote_spanned_ty(ty, quote!(#krate::#t));
+                quote!(#ty: #bound)
+            })
+            .collect()
+    }
+}
+
+/// Uses the span of the field type for the bound, so that "the trait is not
+/// implemented" errors point at the field that lacks it.
+fn quote_spanned_ty(ty: &Type, bound: TokenStream) -> TokenStream {
+    let span = ty.span();
+    bound
+        .into_iter()
+        .map(|mut tt| {
+            tt.set_span(tt.span().resolved_at(Span::call_site()).located_at(span));
+            tt
+        })
+        .collect()
+}
+
+pub(crate) fn fields_of(fields: &Fields) -> Vec<Field<'_>> {
+    fields
+        .iter()
+        .enumerate()
+        .map(|(i, f)| field(i, f))
+        .collect()
+}
+
+fn field(index: usize, f: &syn::Field) -> Field<'_> {
+    match &f.ident {
+        Some(id) => Field {
+            member: id.to_token_stream(),
+            display: crate::repr::unraw(&id.to_string()),
+            ty: &f.ty,
+        },
+        None => {
+            let idx = syn::Index::from(index);
+            Field {
+                member: quote!(#idx),
+                display: index.to_string(),
+                ty: &f.ty,
+            }
+        }
+    }
+}
+
+/// Reads `#[zerocast(crate = "path")]`.
+fn crate_path(attrs: &[syn::Attribute]) -> Result<Option<TokenStream>, Error> {
+    let mut found = None;
+    for attr in attrs {
+        if !is_ident(attr.path(), "zerocast") {
+            continue;
+        }
+        attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("crate") {
+                let lit: syn::LitStr = meta.value()?.parse()?;
+                let path: syn::Path = lit.parse()?;
+                if found.is_some() {
+                    return Err(meta.error("`crate` is given more than once"));
+                }
+                found = Some(path.to_token_stream());
+                Ok(())
+            } else {
+                Err(meta.error("unknown zerocast attribute; the only one is `crate = \"path\"`"))
+            }
+        })?;
+    }
+    Ok(found)
+}

@@ -1,0 +1,244 @@
+//! `TryFromBytes`: a validity check that decides, from a candidate's bytes,
+//! whether they are a valid value of the type.
+//!
+//! - struct: every field is valid (fields are checked where they lie, via
+//!   raw-pointer place projections, so `packed` fields need no alignment);
+//! - union: at least one field is valid;
+//! - enum (`repr(C)` / `repr(Int)` only): the tag equals one variant's
+//!   discriminant, and that variant's fields are valid. Field positions come
+//!   from a `repr(C)` model of the enum built from the layout the Reference
+//!   guarantees for these reprs (tag followed by a union of the variants'
+//!   `repr(C)` field structs, or for `repr(Int)` alone a union of `repr(C)`
+//!   structs that start with the tag).
+
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote};
+use syn::{Error, Ident};
+
+use crate::ctx::{fields_of, Ctx, Field};
+use crate::enums::tag_enum;
+use crate::known_layout::is_syntactic_dst;
+use crate::repr::ItemKind;
+
+/// `&& <F as TryFromBytes>::is_bit_valid(<projection of c to the field>)`
+/// for each field; `base` turns the candidate into one whose `*mut` pointee
+/// has the fields.
+fn fields_valid(
+    ctx: &Ctx,
+    cand: &TokenStream,
+    fields: &[Field],
+    allow_dst_tail: bool,
+) -> TokenStream {
+    let krate = &ctx.krate;
+    let checks = fields.iter().enumerate().map(|(i, f)| {
+        let ty = f.ty;
+        let member = &f.member;
+        let unsized_tail = allow_dst_tail && i + 1 == fields.len() && is_syntactic_dst(ty);
+        let project = if unsized_tail {
+            quote!(project_unsized)
+        } else {
+            quote!(project)
+        };
+        // SAFETY: the closure only computes the field's address by place
+        // projection from the candidate pointer (no read, no reference);
+        // the field lies within the candidate's bytes because it is a field
+        // of the value those bytes hold.
+        quote! {
+            && <#ty as #krate::TryFromBytes>::is_bit_valid(
+                // SAFETY: see the comment above this expansion's `project` calls.
+                unsafe { #cand.#project(|p| ::core::ptr::addr_of_mut!((*p).#member)) }
+            )
+        }
+    });
+    quote!(true #(#checks)*)
+}
+
+pub(crate) fn derive(ctx: &Ctx) -> Result<TokenStream, Error> {
+    let body = is_bit_valid_body(ctx)?;
+    let krate = &ctx.krate;
+    let fn_def = quote! {
+        #[inline]
+        fn is_bit_valid(candidate: #krate::Maybe<'_, Self>) -> ::core::primitive::bool {
+            #body
+        }
+    };
+    Ok(ctx.unsafe_impl("TryFromBytes", &ctx.every_field_is("TryFromBytes"), fn_def))
+}
+
+fn is_bit_valid_body(ctx: &Ctx) -> Result<TokenStream, Error> {
+    let cand = quote!(candidate);
+    match ctx.kind {
+        ItemKind::Struct => Ok(fields_valid(ctx, &cand, &ctx.fields(), true)),
+        ItemKind::Union => {
+            let per_field = ctx.fields().into_iter().map(|f| {
+                let one = fields_valid(ctx, &cand, std::slice::from_ref(&f), false);
+                quote!(|| (#one))
+            });
+            Ok(quote!(false #(#per_field)*))
+        }
+        ItemKind::Enum => enum_body(ctx),
+    }
+}
+
+/// Rejects enums without a defined layout.
+pub(crate) fn require_enum_layout(ctx: &Ctx, trait_name: &str) -> Result<(), Error> {
+    if ctx.kind == ItemKind::Enum && !ctx.repr.enum_layout_defined() {
+        let name = ctx.name();
+        return Err(Error::new(
+            ctx.repr.blame_span(name.span()),
+            format!(
+                "cannot derive `{trait_name}` for `{name}`: an enum's layout is only defined with `repr(C)`, `repr(u8)`..`repr(i64)` or `repr(C, u8)`.. (it has {})",
+                ctx.repr.describe()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn enum_body(ctx: &Ctx) -> Result<TokenStream, Error> {
+    require_enum_layout(ctx, "TryFromBytes")?;
+    let krate = &ctx.krate;
+    let variants = ctx.variants();
+    if variants.is_empty() {
+        // An uninhabited enum has no valid bit pattern.
+        return Ok(quote!({
+            let _ = candidate;
+            false
+        }));
+    }
+    let tag_name = Ident::new("__ZcTag", Span::call_site());
+    let tag_def = tag_enum(ctx, &tag_name);
+    // The tag's integer: the `repr(Int)` type, or for `repr(C)` alone a
+    // signed integer of the tag's size (rustc gives `repr(C)` discriminants
+    // the type `isize`, so the cast below sign-extends exactly as the stored
+    // value does).
+    let (int_ty, read) = match ctx.repr.int {
+        Some(int) => {
+            let int = format_ident!("{}", int.value.name());
+            (quote!(#int), quote!(candidate.read_at::<#int>(0)))
+        }
+        None => (
+            quote!(i128),
+            quote!(match ::core::mem::size_of::<#tag_name>() {
+                1 => candidate.read_at::<i8>(0).map(|t| t as i128),
+                2 => candidate.read_at::<i16>(0).map(|t| t as i128),
+                4 => candidate.read_at::<i32>(0).map(|t| t as i128),
+                8 => candidate.read_at::<i64>(0).map(|t| t as i128),
+                _ => ::core::option::Option::None,
+            }),
+        ),
+    };
+    let has_data = variants.iter().any(|v| !v.fields.is_empty());
+    let models = if has_data {
+        enum_model(ctx, &tag_name)
+    } else {
+        TokenStream::new()
+    };
+    let arms = variants.iter().enumerate().map(|(i, v)| {
+        let vname = &v.ident;
+        let fields = fields_of(&v.fields);
+        let check = if fields.is_empty() {
+            quote!(true)
+        } else {
+            let body = format_ident!("__ZcBody{}", i);
+            let g = ctx.ast.generics.split_for_impl().1;
+            let turbofish = g.as_turbofish();
+            let projected = if ctx.repr.is_c() {
+                // SAFETY: `__ZcModel` has the enum's layout (module docs), so
+                // it fits in the candidate; its payload union and the
+                // union's variant field are reached by place projection.
+                quote! {
+                    unsafe {
+                        candidate
+                            .cast::<__ZcModel #turbofish>()
+                            .project(|p| ::core::ptr::addr_of_mut!((*p).1))
+                            .project(|p| ::core::ptr::addr_of_mut!((*p).#body))
+                            .cast::<#body #turbofish>()
+                    }
+                }
+            } else {
+                // SAFETY: for `repr(Int)` every variant struct is a prefix of
+                // the enum's bytes (the enum is a union of them).
+                quote!(unsafe { candidate.cast::<#body #turbofish>() })
+            };
+            let offset_fields: Vec<Field> = if ctx.repr.is_c() {
+                fields
+            } else {
+                // The model struct's field 0 is the tag; shift the members.
+                fields
+                    .into_iter()
+                    .enumerate()
+                    .map(|(j, f)| {
+                        let idx = syn::Index::from(j + 1);
+                        Field {
+                            member: quote!(#idx),
+                            display: f.display,
+                            ty: f.ty,
+                        }
+                    })
+                    .collect()
+            };
+            let inner = fields_valid(ctx, &quote!(variant), &offset_fields, false);
+            quote!({ let variant = #projected; #inner })
+        };
+        quote!(t if t == (#tag_name::#vname as #int_ty) => #check,)
+    });
+    let _ = krate;
+    Ok(quote! {
+        #tag_def
+        #models
+        match #read {
+            ::core::option::Option::Some(tag) => match tag {
+                #(#arms)*
+                _ => false,
+            },
+            ::core::option::Option::None => false,
+        }
+    })
+}
+
+/// The `repr(C)` structs (and for `repr(C, ..)`, the union and outer
+/// struct) that mirror a data-carrying enum's layout.
+fn enum_model(ctx: &Ctx, tag_name: &Ident) -> TokenStream {
+    let generics = &ctx.ast.generics;
+    let (impl_g, ty_g, where_clause) = generics.split_for_impl();
+    let _ = impl_g;
+    let params = &generics.params;
+    let phantom_parts = generics
+        .type_params()
+        .map(|t| {
+            let id = &t.ident;
+            quote!(fn(&#id))
+        })
+        .chain(generics.lifetimes().map(|l| {
+            let lt = &l.lifetime;
+            quote!(&#lt ())
+        }));
+    let phantom = quote!(::core::marker::PhantomData<(#(#phantom_parts,)*)>);
+    let is_c = ctx.repr.is_c();
+    let bodies = ctx.variants().into_iter().enumerate().map(|(i, v)| {
+        let body = format_ident!("__ZcBody{}", i);
+        let tys = v.fields.iter().map(|f| &f.ty);
+        let tag = (!is_c).then(|| quote!(#tag_name,));
+        quote! {
+            #[repr(C)]
+            #[allow(dead_code, non_camel_case_types)]
+            struct #body<#params>(#tag #(#tys,)* #phantom) #where_clause;
+        }
+    });
+    let outer = is_c.then(|| {
+        let fields = (0..ctx.variants().len()).map(|i| {
+            let body = format_ident!("__ZcBody{}", i);
+            quote!(#body: ::core::mem::ManuallyDrop<#body #ty_g>,)
+        });
+        quote! {
+            #[repr(C)]
+            #[allow(dead_code, non_snake_case)]
+            union __ZcPayload<#params> #where_clause { #(#fields)* }
+            #[repr(C)]
+            #[allow(dead_code)]
+            struct __ZcModel<#params>(#tag_name, __ZcPayload #ty_g) #where_clause;
+        }
+    });
+    quote!(#(#bodies)* #outer)
+}
