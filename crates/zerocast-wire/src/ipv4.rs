@@ -547,7 +547,7 @@ impl<'a> Ipv4Repr<'a> {
     /// ```
     pub fn emit(&self, buf: &mut [u8], payload_len: usize) -> Result<(), ParseError> {
         let header_len = self.header_len();
-        if self.options.len() % 4 != 0 || header_len > MAX_HEADER_LEN {
+        if !self.options.len().is_multiple_of(4) || header_len > MAX_HEADER_LEN {
             return Err(ParseError::new(
                 Layer::Ipv4,
                 ErrorKind::BadHeaderLength(header_len),

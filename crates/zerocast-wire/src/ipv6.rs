@@ -1,1 +1,543 @@
-//! TODO
+//! IPv6 (RFC 8200): the fixed header and the walk through its extension headers.
+//!
+//! ```text
+//!  0                   1                   2                   3
+//!  0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+//! +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+//! |Version| Traffic Class |              Flow Label               |
+//! +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+//! |         Payload Length        |  Next Header  |   Hop Limit   |
+//! +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+//! |                  Source Address (128 bits)                    |
+//! |               Destination Address (128 bits)                  |
+//! +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+//! ```
+//!
+//! Parsing walks Hop-by-Hop, Routing, Fragment, Destination Options (and skips AH) so the view
+//! splits into fixed header | extension headers | upper-layer payload | trailer.
+
+use core::fmt;
+
+use zerocast::byteorder::network_endian::{U16, U32};
+use zerocast::{
+    ByteSliceMut, FromBytes, Immutable, IntoBytes, KnownLayout, Ref, SplitByteSlice, Unaligned,
+};
+
+use crate::addr::Ipv6Addr;
+use crate::error::{ErrorKind, IcmpReply, Layer, ParseError};
+use crate::ip::{IpProto, PseudoHeader};
+use crate::ipv6_ext::{ExtensionHeaders, FragmentHeader};
+use crate::parse::{split_at, split_at_most, take_header, ParseOptions};
+
+/// Length of the fixed header.
+pub const HEADER_LEN: usize = 40;
+
+/// The fixed IPv6 header as it sits in memory.
+///
+/// ```
+/// use zerocast::FromBytes;
+/// let h = zerocast_wire::ipv6::Ipv6Header::ref_from_bytes(&[0x60u8; 40][..]).unwrap();
+/// assert_eq!(h.vtcfl.get() >> 28, 6);
+/// ```
+#[derive(Debug, Clone, Copy, KnownLayout, Immutable, FromBytes, IntoBytes, Unaligned)]
+#[repr(C)]
+pub struct Ipv6Header {
+    /// Version (4 bits), traffic class (8 bits), flow label (20 bits).
+    pub vtcfl: U32,
+    /// Length of everything after the fixed header.
+    pub payload_len: U16,
+    /// Type of the first extension header or of the upper-layer payload.
+    pub next_header: u8,
+    /// Hop limit.
+    pub hop_limit: u8,
+    /// Source address.
+    pub src: Ipv6Addr,
+    /// Destination address.
+    pub dst: Ipv6Addr,
+}
+
+/// A parsed IPv6 packet.
+///
+/// ```
+/// use zerocast_wire::{ipv6::Ipv6Packet, IpProto};
+/// let mut b = [0u8; 44];
+/// b[0] = 0x60;
+/// b[5] = 4;      // payload length
+/// b[6] = 59;     // no next header
+/// b[7] = 255;
+/// b[23] = 1;     // src ::1
+/// let ip = Ipv6Packet::parse(&b[..]).unwrap();
+/// assert_eq!(ip.src().to_string(), "::1");
+/// assert_eq!((ip.upper_protocol(), ip.payload().len()), (IpProto::NO_NEXT_HEADER, 4));
+/// ```
+pub struct Ipv6Packet<B> {
+    header: Ref<B, Ipv6Header>,
+    extensions: B,
+    payload: B,
+    trailer: B,
+    upper: IpProto,
+    fragment: Option<FragmentHeader>,
+    truncated: bool,
+}
+
+impl<B: SplitByteSlice> Ipv6Packet<B> {
+    /// Parses strictly.
+    ///
+    /// # Errors
+    /// See [`Ipv6Packet::parse_with`].
+    ///
+    /// ```
+    /// assert!(zerocast_wire::ipv6::Ipv6Packet::parse(&[0x60u8; 39][..]).is_err());
+    /// ```
+    pub fn parse(bytes: B) -> Result<Self, ParseError> {
+        Self::parse_with(bytes, ParseOptions::STRICT)
+    }
+
+    /// Parses with the given strictness. There is no IPv6 header checksum; the checksum policy
+    /// only matters to the layers above.
+    ///
+    /// # Errors
+    /// `Truncated` (header, or payload unless `allow_truncated`, or an extension header);
+    /// `BadVersion`; for a malformed extension header chain or an unrecognized option whose
+    /// action bits say so, the error carries the ICMPv6 Parameter Problem to send.
+    ///
+    /// ```
+    /// use zerocast_wire::{ipv6::Ipv6Packet, ParseOptions};
+    /// let mut b = [0u8; 40];
+    /// b[0] = 0x60;
+    /// b[5] = 8; // promises 8 bytes that are not there
+    /// b[6] = 59;
+    /// assert!(Ipv6Packet::parse(&b[..]).is_err());
+    /// assert!(Ipv6Packet::parse_with(&b[..], ParseOptions::LENIENT).unwrap().is_truncated());
+    /// ```
+    pub fn parse_with(bytes: B, opts: ParseOptions) -> Result<Self, ParseError> {
+        let available = bytes.len();
+        let (header, rest) = take_header::<B, Ipv6Header>(bytes, Layer::Ipv6)?;
+        let version = (header.vtcfl.get() >> 28) as u8;
+        if version != 6 {
+            return Err(ParseError::new(
+                Layer::Ipv6,
+                ErrorKind::BadVersion(version),
+                0,
+            ));
+        }
+        let payload_len = usize::from(header.payload_len.get());
+        let (payload, trailer, truncated) = if opts.allow_truncated {
+            split_at_most(rest, payload_len)
+        } else {
+            let total = HEADER_LEN + payload_len;
+            if available < total {
+                return Err(ParseError::new(
+                    Layer::Ipv6,
+                    ErrorKind::Truncated {
+                        needed: total,
+                        available,
+                    },
+                    available,
+                ));
+            }
+            let (p, t) = split_at(rest, payload_len, Layer::Ipv6, HEADER_LEN)?;
+            (p, t, false)
+        };
+        let dst_multicast = header.dst.is_multicast();
+        let mut walk = ExtensionHeaders::new(IpProto(header.next_header), &payload);
+        let mut fragment = None;
+        let mut ext_len = 0;
+        let mut upper = IpProto(header.next_header);
+        let mut failed = None;
+        for ext in walk.by_ref() {
+            match ext {
+                Ok(ext) => {
+                    if let Some(f) = ext.fragment() {
+                        fragment = Some(f);
+                    }
+                    if !opts.allow_truncated {
+                        check_options(&ext, dst_multicast)?;
+                    }
+                    ext_len = ext.offset() + ext.bytes().len();
+                    upper = ext.next_header();
+                }
+                Err(e) => {
+                    failed = Some(e);
+                    break;
+                }
+            }
+        }
+        if let Some(e) = failed {
+            let truncated_chain = matches!(e.kind(), ErrorKind::Truncated { .. });
+            if !(opts.allow_truncated && truncated_chain) {
+                return Err(e);
+            }
+            // Lenient: keep the complete headers; the cut one is reported as the upper layer.
+            upper = walk.upper_layer().0;
+        }
+        let (extensions, payload) = split_at(payload, ext_len, Layer::Ipv6Ext, 0)?;
+        Ok(Ipv6Packet {
+            header,
+            extensions,
+            payload,
+            trailer,
+            upper,
+            fragment,
+            truncated,
+        })
+    }
+
+    /// The fixed header, cast in place.
+    #[must_use]
+    pub fn header(&self) -> &Ipv6Header {
+        &self.header
+    }
+    /// Version (always 6 after a successful parse).
+    #[must_use]
+    pub fn version(&self) -> u8 {
+        (self.header.vtcfl.get() >> 28) as u8
+    }
+    /// Traffic class (`ipv6.tclass`).
+    #[must_use]
+    pub fn traffic_class(&self) -> u8 {
+        (self.header.vtcfl.get() >> 20) as u8
+    }
+    /// Flow label (`ipv6.flow`).
+    #[must_use]
+    pub fn flow_label(&self) -> u32 {
+        self.header.vtcfl.get() & 0x000f_ffff
+    }
+    /// Payload Length field (`ipv6.plen`).
+    #[must_use]
+    pub fn payload_len(&self) -> u16 {
+        self.header.payload_len.get()
+    }
+    /// The fixed header's Next Header field (`ipv6.nxt`).
+    #[must_use]
+    pub fn next_header(&self) -> IpProto {
+        IpProto(self.header.next_header)
+    }
+    /// Hop limit (`ipv6.hlim`).
+    #[must_use]
+    pub fn hop_limit(&self) -> u8 {
+        self.header.hop_limit
+    }
+    /// Source address (`ipv6.src`).
+    #[must_use]
+    pub fn src(&self) -> Ipv6Addr {
+        self.header.src
+    }
+    /// Destination address (`ipv6.dst`).
+    #[must_use]
+    pub fn dst(&self) -> Ipv6Addr {
+        self.header.dst
+    }
+    /// The protocol of [`Ipv6Packet::payload`], after the extension headers.
+    #[must_use]
+    pub fn upper_protocol(&self) -> IpProto {
+        self.upper
+    }
+    /// The extension headers, one at a time.
+    #[must_use]
+    pub fn extension_headers(&self) -> ExtensionHeaders<'_> {
+        ExtensionHeaders::new(self.next_header(), &self.extensions)
+    }
+    /// The raw bytes of all extension headers.
+    #[must_use]
+    pub fn extensions_bytes(&self) -> &[u8] {
+        &self.extensions
+    }
+    /// The Fragment header, if there is one.
+    #[must_use]
+    pub fn fragment(&self) -> Option<FragmentHeader> {
+        self.fragment
+    }
+    /// Whether the upper-layer payload is a complete message (not a fragment of one).
+    #[must_use]
+    pub fn is_fragment(&self) -> bool {
+        self.fragment.is_some_and(|f| f.offset != 0 || f.more)
+    }
+    /// The upper-layer payload (after all extension headers).
+    #[must_use]
+    pub fn payload(&self) -> &[u8] {
+        &self.payload
+    }
+    /// Bytes after Payload Length (link-layer padding).
+    #[must_use]
+    pub fn trailer(&self) -> &[u8] {
+        &self.trailer
+    }
+    /// Whether fewer bytes than Payload Length were present (lenient parse only).
+    #[must_use]
+    pub fn is_truncated(&self) -> bool {
+        self.truncated
+    }
+    /// The pseudo-header for UDP/TCP/ICMPv6 checksums.
+    #[must_use]
+    pub fn pseudo_header(&self) -> PseudoHeader {
+        PseudoHeader::V6 {
+            src: self.src(),
+            dst: self.dst(),
+        }
+    }
+    /// Returns the upper-layer payload, giving up the view.
+    #[must_use]
+    pub fn into_payload(self) -> B {
+        self.payload
+    }
+
+    /// The header's field values (extension headers borrowed raw).
+    ///
+    /// ```
+    /// # let mut b = [0u8; 40];
+    /// # b[0] = 0x60; b[6] = 59; b[7] = 64;
+    /// let ip = zerocast_wire::ipv6::Ipv6Packet::parse(&b[..]).unwrap();
+    /// let mut out = [0u8; 40];
+    /// ip.repr().emit(&mut out, 0).unwrap();
+    /// assert_eq!(out, b);
+    /// ```
+    #[must_use]
+    pub fn repr(&self) -> Ipv6Repr<'_> {
+        Ipv6Repr {
+            traffic_class: self.traffic_class(),
+            flow_label: self.flow_label(),
+            next_header: self.next_header(),
+            hop_limit: self.hop_limit(),
+            src: self.src(),
+            dst: self.dst(),
+            extensions: &self.extensions,
+        }
+    }
+}
+
+/// Applies RFC 8200 section 4.2's action bits to unrecognized options.
+fn check_options(
+    ext: &crate::ipv6_ext::ExtensionHeader<'_>,
+    dst_multicast: bool,
+) -> Result<(), ParseError> {
+    for opt in ext.options() {
+        let opt = opt?;
+        if opt.is_known() {
+            continue;
+        }
+        let at = ext.offset() + 2;
+        let pointer = u32::try_from(HEADER_LEN + at).unwrap_or(u32::MAX);
+        let err = ParseError::new(Layer::Ipv6Ext, ErrorKind::BadOption { kind: opt.kind }, at);
+        match opt.action() {
+            0 => {}
+            1 => return Err(err),
+            2 => return Err(err.with_icmp(IcmpReply::Ipv6ParameterProblem { code: 2, pointer })),
+            _ if dst_multicast => return Err(err),
+            _ => return Err(err.with_icmp(IcmpReply::Ipv6ParameterProblem { code: 2, pointer })),
+        }
+    }
+    Ok(())
+}
+
+impl<B: SplitByteSlice + ByteSliceMut> Ipv6Packet<B> {
+    /// Sets the hop limit (IPv6 has no header checksum to patch).
+    ///
+    /// ```
+    /// # let mut b = [0u8; 40];
+    /// # b[0] = 0x60; b[6] = 59; b[7] = 64;
+    /// zerocast_wire::ipv6::Ipv6Packet::parse(&mut b[..]).unwrap().set_hop_limit(1);
+    /// assert_eq!(b[7], 1);
+    /// ```
+    pub fn set_hop_limit(&mut self, hop_limit: u8) {
+        self.header.hop_limit = hop_limit;
+    }
+    /// Rewrites the source address (upper-layer checksums must be patched by the caller).
+    pub fn set_src(&mut self, src: Ipv6Addr) {
+        self.header.src = src;
+    }
+    /// Rewrites the destination address (upper-layer checksums must be patched by the caller).
+    pub fn set_dst(&mut self, dst: Ipv6Addr) {
+        self.header.dst = dst;
+    }
+    /// The fixed header, writable.
+    pub fn header_mut(&mut self) -> &mut Ipv6Header {
+        &mut self.header
+    }
+    /// The upper-layer payload, writable.
+    pub fn payload_mut(&mut self) -> &mut [u8] {
+        &mut self.payload
+    }
+}
+
+/// IPv6 header values, for building; `emit` computes Payload Length.
+///
+/// ```
+/// use zerocast_wire::{ipv6::{Ipv6Packet, Ipv6Repr}, IpProto, Ipv6Addr};
+/// let repr = Ipv6Repr::new(Ipv6Addr::UNSPECIFIED, Ipv6Addr::UNSPECIFIED, IpProto::UDP, 64);
+/// let mut buf = [0u8; 48];
+/// repr.emit(&mut buf, 8).unwrap();
+/// assert_eq!(Ipv6Packet::parse(&buf[..]).unwrap().repr(), repr);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Ipv6Repr<'a> {
+    /// Traffic class.
+    pub traffic_class: u8,
+    /// Flow label (20 bits).
+    pub flow_label: u32,
+    /// The fixed header's Next Header (the first extension header, if any).
+    pub next_header: IpProto,
+    /// Hop limit.
+    pub hop_limit: u8,
+    /// Source address.
+    pub src: Ipv6Addr,
+    /// Destination address.
+    pub dst: Ipv6Addr,
+    /// Raw extension headers, written right after the fixed header.
+    pub extensions: &'a [u8],
+}
+
+impl<'a> Ipv6Repr<'a> {
+    /// A header without extension headers.
+    #[must_use]
+    pub const fn new(src: Ipv6Addr, dst: Ipv6Addr, next_header: IpProto, hop_limit: u8) -> Self {
+        Ipv6Repr {
+            traffic_class: 0,
+            flow_label: 0,
+            next_header,
+            hop_limit,
+            src,
+            dst,
+            extensions: &[],
+        }
+    }
+
+    /// Fixed header plus extension headers.
+    #[must_use]
+    pub fn header_len(&self) -> usize {
+        HEADER_LEN + self.extensions.len()
+    }
+
+    /// Writes the header and extension headers for an upper-layer payload of `payload_len`.
+    ///
+    /// # Errors
+    /// `BadLength` beyond 65535 payload bytes, `BadField` for a flow label over 20 bits,
+    /// `Truncated` if `buf` is too short for the headers.
+    ///
+    /// ```
+    /// # use zerocast_wire::{ipv6::Ipv6Repr, IpProto, Ipv6Addr};
+    /// let r = Ipv6Repr::new(Ipv6Addr::UNSPECIFIED, Ipv6Addr::UNSPECIFIED, IpProto::UDP, 1);
+    /// assert!(r.emit(&mut [0u8; 39], 0).is_err());
+    /// ```
+    pub fn emit(&self, buf: &mut [u8], payload_len: usize) -> Result<(), ParseError> {
+        let plen = self.extensions.len() + payload_len;
+        let plen16 = u16::try_from(plen)
+            .map_err(|_| ParseError::new(Layer::Ipv6, ErrorKind::BadLength(plen), 4))?;
+        if self.flow_label > 0x000f_ffff {
+            return Err(ParseError::new(Layer::Ipv6, ErrorKind::BadField, 1));
+        }
+        let available = buf.len();
+        let needed = self.header_len();
+        let (header, rest) = Ref::<_, Ipv6Header>::from_prefix(buf)
+            .map_err(|_| ParseError::truncated(Layer::Ipv6, needed, available))?;
+        rest.get_mut(..self.extensions.len())
+            .ok_or(ParseError::truncated(Layer::Ipv6, needed, available))?
+            .copy_from_slice(self.extensions);
+        let h = Ref::into_mut(header);
+        h.vtcfl
+            .set((6 << 28) | (u32::from(self.traffic_class) << 20) | self.flow_label);
+        h.payload_len.set(plen16);
+        h.next_header = self.next_header.0;
+        h.hop_limit = self.hop_limit;
+        h.src = self.src;
+        h.dst = self.dst;
+        Ok(())
+    }
+}
+
+impl<B: SplitByteSlice> fmt::Display for Ipv6Packet<B> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "IP6 {} > {}: next {} hlim {} plen {}",
+            self.src(),
+            self.dst(),
+            self.upper_protocol(),
+            self.hop_limit(),
+            self.payload_len()
+        )?;
+        if let Some(frag) = self.fragment {
+            write!(
+                f,
+                " frag id 0x{:x} off {}{}",
+                frag.ident,
+                frag.offset_bytes(),
+                if frag.more { "+" } else { "" }
+            )?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // MLDv2 report from the samples: ::/ff02::16 with a Hop-by-Hop Router Alert.
+    fn mld_report() -> [u8; 76] {
+        let mut b = [0u8; 76];
+        b[0] = 0x60;
+        b[4..6].copy_from_slice(&36u16.to_be_bytes());
+        b[6] = 0; // Hop-by-Hop
+        b[7] = 1;
+        b[24] = 0xff;
+        b[25] = 0x02;
+        b[39] = 0x16;
+        b[40..48].copy_from_slice(&[58, 0, 5, 2, 0, 0, 1, 0]);
+        b[48] = 143;
+        b
+    }
+
+    #[test]
+    fn walks_hop_by_hop_to_icmpv6() {
+        let b = mld_report();
+        let ip = Ipv6Packet::parse(&b[..]).unwrap();
+        assert_eq!(ip.next_header(), IpProto::HOP_BY_HOP);
+        assert_eq!(ip.upper_protocol(), IpProto::ICMPV6);
+        assert_eq!(ip.payload().len(), 28);
+        assert_eq!(ip.payload()[0], 143);
+        let hbh = ip.extension_headers().next().unwrap().unwrap();
+        assert_eq!(
+            hbh.options().next().unwrap().unwrap().router_alert(),
+            Some(0)
+        );
+        assert_eq!(ip.dst().to_string(), "ff02::16");
+    }
+
+    #[test]
+    fn unknown_option_with_discard_action_is_rejected_strictly() {
+        let mut b = mld_report();
+        b[42] = 0x85; // action 2, unknown
+        let e = Ipv6Packet::parse(&b[..]).err().unwrap();
+        assert_eq!(
+            e.icmp_reply(),
+            Some(IcmpReply::Ipv6ParameterProblem {
+                code: 2,
+                pointer: 42
+            })
+        );
+        assert!(Ipv6Packet::parse_with(&b[..], ParseOptions::LENIENT).is_ok());
+    }
+
+    #[test]
+    fn every_truncation_is_an_error_or_lenient_view() {
+        let b = mld_report();
+        for n in 0..b.len() {
+            assert!(Ipv6Packet::parse(&b[..n]).is_err());
+            if n >= HEADER_LEN {
+                let ip = Ipv6Packet::parse_with(&b[..n], ParseOptions::LENIENT).unwrap();
+                assert!(ip.is_truncated());
+            }
+        }
+    }
+
+    #[test]
+    fn repr_reemits_extension_headers() {
+        let b = mld_report();
+        let ip = Ipv6Packet::parse(&b[..]).unwrap();
+        let mut out = [0u8; 76];
+        out[48..].copy_from_slice(&b[48..]);
+        ip.repr().emit(&mut out, ip.payload().len()).unwrap();
+        assert_eq!(out, b);
+    }
+}

@@ -1,1 +1,394 @@
-//! TODO
+//! IPv6 extension headers (RFC 8200 section 4): Hop-by-Hop Options, Routing, Fragment and
+//! Destination Options, plus the options inside the two options headers.
+//!
+//! ```text
+//! Options headers (Hop-by-Hop = 0, Destination = 60) and Routing (43):
+//! +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+//! |  Next Header  |  Hdr Ext Len  |  (Routing: Type, Segments Left) ~
+//! +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+//! ~            options / type-specific data ((Hdr Ext Len + 1) * 8 bytes in all)       ~
+//!
+//! Fragment (44):
+//! +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+//! |  Next Header  |   Reserved    |      Fragment Offset    |Res|M|
+//! +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+//! |                         Identification                        |
+//! +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+//! ```
+//!
+//! [`Ipv6Packet`](crate::ipv6::Ipv6Packet) walks the chain when it parses; the types here read
+//! the headers it found, one at a time.
+
+use crate::error::{ErrorKind, IcmpReply, Layer, ParseError};
+use crate::ip::IpProto;
+
+/// Pad1 option (a single zero byte).
+pub const OPT_PAD1: u8 = 0;
+/// PadN option.
+pub const OPT_PADN: u8 = 1;
+/// Router Alert option (RFC 2711).
+pub const OPT_ROUTER_ALERT: u8 = 5;
+
+/// Whether `proto` is an extension header this crate walks through.
+///
+/// ```
+/// use zerocast_wire::{ipv6_ext::is_extension_header, IpProto};
+/// assert!(is_extension_header(IpProto::FRAGMENT));
+/// assert!(!is_extension_header(IpProto::TCP));
+/// ```
+#[must_use]
+pub const fn is_extension_header(proto: IpProto) -> bool {
+    matches!(proto.0, 0 | 43 | 44 | 60 | 51)
+}
+
+/// The wire length of the extension header starting at `bytes` (whose type is `proto`), or
+/// `None` if its length bytes are not all present.
+pub(crate) fn header_len(proto: IpProto, bytes: &[u8]) -> Option<usize> {
+    match proto {
+        IpProto::FRAGMENT => Some(8),
+        IpProto::AH => bytes.get(1).map(|&l| (usize::from(l) + 2) * 4),
+        _ => bytes.get(1).map(|&l| (usize::from(l) + 1) * 8),
+    }
+}
+
+/// One extension header of a parsed packet.
+///
+/// ```
+/// use zerocast_wire::{ipv6_ext::{ExtensionHeader, ExtensionHeaders}, IpProto};
+/// // Hop-by-Hop with a Router Alert (MLD), next header ICMPv6.
+/// let hbh = [58, 0, 5, 2, 0, 0, 1, 0];
+/// let h = ExtensionHeaders::new(IpProto::HOP_BY_HOP, &hbh).next().unwrap().unwrap();
+/// assert_eq!(h.kind(), IpProto::HOP_BY_HOP);
+/// assert_eq!(h.next_header(), IpProto::ICMPV6);
+/// assert_eq!(h.options().next().unwrap().unwrap().kind, 5);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ExtensionHeader<'a> {
+    kind: IpProto,
+    bytes: &'a [u8],
+    offset: usize,
+}
+
+impl<'a> ExtensionHeader<'a> {
+    /// Which extension header this is.
+    #[must_use]
+    pub fn kind(&self) -> IpProto {
+        self.kind
+    }
+    /// The header's Next Header field.
+    #[must_use]
+    pub fn next_header(&self) -> IpProto {
+        IpProto(self.bytes.first().copied().unwrap_or(59))
+    }
+    /// The whole header on the wire.
+    #[must_use]
+    pub fn bytes(&self) -> &'a [u8] {
+        self.bytes
+    }
+    /// Offset of this header from the start of the extension-header chain.
+    #[must_use]
+    pub fn offset(&self) -> usize {
+        self.offset
+    }
+
+    /// The options of a Hop-by-Hop or Destination Options header (empty for other kinds).
+    #[must_use]
+    pub fn options(&self) -> Ipv6Options<'a> {
+        let body = match self.kind {
+            IpProto::HOP_BY_HOP | IpProto::DEST_OPTS => self.bytes.get(2..).unwrap_or(&[]),
+            _ => &[],
+        };
+        Ipv6Options {
+            bytes: body,
+            pos: 0,
+            base: self.offset + 2,
+        }
+    }
+
+    /// The Fragment header's fields, if this is one.
+    ///
+    /// ```
+    /// use zerocast_wire::{ipv6_ext::ExtensionHeaders, IpProto};
+    /// let frag = [58, 0, 0x05, 0xa1, 0, 0, 0x12, 0x34];
+    /// let h = ExtensionHeaders::new(IpProto::FRAGMENT, &frag).next().unwrap().unwrap();
+    /// let f = h.fragment().unwrap();
+    /// assert_eq!((f.offset, f.more, f.ident), (180, true, 0x1234));
+    /// ```
+    #[must_use]
+    pub fn fragment(&self) -> Option<FragmentHeader> {
+        match (self.kind, self.bytes) {
+            (IpProto::FRAGMENT, [_, _, o1, o2, i1, i2, i3, i4, ..]) => {
+                let off = u16::from_be_bytes([*o1, *o2]);
+                Some(FragmentHeader {
+                    offset: off >> 3,
+                    more: off & 1 != 0,
+                    ident: u32::from_be_bytes([*i1, *i2, *i3, *i4]),
+                })
+            }
+            _ => None,
+        }
+    }
+
+    /// The Routing header's type and Segments Left, if this is one.
+    ///
+    /// ```
+    /// use zerocast_wire::{ipv6_ext::ExtensionHeaders, IpProto};
+    /// let rh = [58, 0, 4, 1, 0, 0, 0, 0];
+    /// let h = ExtensionHeaders::new(IpProto::ROUTING, &rh).next().unwrap().unwrap();
+    /// assert_eq!(h.routing(), Some((4, 1)));
+    /// ```
+    #[must_use]
+    pub fn routing(&self) -> Option<(u8, u8)> {
+        match (self.kind, self.bytes) {
+            (IpProto::ROUTING, [_, _, ty, left, ..]) => Some((*ty, *left)),
+            _ => None,
+        }
+    }
+}
+
+/// The fields of a Fragment header.
+///
+/// ```
+/// let f = zerocast_wire::ipv6_ext::FragmentHeader { offset: 1, more: false, ident: 7 };
+/// assert_eq!(f.offset_bytes(), 8);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct FragmentHeader {
+    /// Offset in 8-byte units (`ipv6.fraghdr.offset`).
+    pub offset: u16,
+    /// More fragments follow (`ipv6.fraghdr.more`).
+    pub more: bool,
+    /// Identification (`ipv6.fraghdr.ident`).
+    pub ident: u32,
+}
+
+impl FragmentHeader {
+    /// Offset in bytes.
+    #[must_use]
+    pub fn offset_bytes(&self) -> usize {
+        usize::from(self.offset) * 8
+    }
+}
+
+/// Iterator over a chain of extension headers, starting with type `first`.
+///
+/// Stops at the first header that is not an extension header, or after a Fragment header
+/// that is not the first fragment (what follows is a piece of the payload).
+///
+/// ```
+/// use zerocast_wire::{ipv6_ext::ExtensionHeaders, IpProto};
+/// let chain = [60, 0, 1, 4, 0, 0, 0, 0,   58, 0, 1, 4, 0, 0, 0, 0, 0x80];
+/// let kinds: Vec<_> = ExtensionHeaders::new(IpProto::HOP_BY_HOP, &chain)
+///     .map(|h| h.unwrap().kind()).collect();
+/// assert_eq!(kinds, [IpProto::HOP_BY_HOP, IpProto::DEST_OPTS]);
+/// ```
+#[derive(Debug, Clone)]
+pub struct ExtensionHeaders<'a> {
+    next: IpProto,
+    bytes: &'a [u8],
+    pos: usize,
+    done: bool,
+}
+
+impl<'a> ExtensionHeaders<'a> {
+    /// Walks `bytes` (the IPv6 payload) whose first header has type `first`.
+    #[must_use]
+    pub fn new(first: IpProto, bytes: &'a [u8]) -> Self {
+        ExtensionHeaders {
+            next: first,
+            bytes,
+            pos: 0,
+            done: false,
+        }
+    }
+
+    /// The protocol after the last header yielded so far, and where it starts.
+    #[must_use]
+    pub fn upper_layer(&self) -> (IpProto, usize) {
+        (self.next, self.pos)
+    }
+}
+
+impl<'a> Iterator for ExtensionHeaders<'a> {
+    type Item = Result<ExtensionHeader<'a>, ParseError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.done || !is_extension_header(self.next) {
+            return None;
+        }
+        let kind = self.next;
+        let rest = self.bytes.get(self.pos..).unwrap_or(&[]);
+        let Some(len) = header_len(kind, rest).filter(|&l| l <= rest.len()) else {
+            self.done = true;
+            let needed = header_len(kind, rest).unwrap_or(2);
+            return Some(Err(ParseError::new(
+                Layer::Ipv6Ext,
+                ErrorKind::Truncated {
+                    needed: self.pos + needed,
+                    available: self.bytes.len(),
+                },
+                self.pos,
+            )));
+        };
+        let header = ExtensionHeader {
+            kind,
+            bytes: &rest[..len],
+            offset: self.pos,
+        };
+        self.pos += len;
+        self.next = header.next_header();
+        if self.next == IpProto::HOP_BY_HOP {
+            // RFC 8200 section 4.1: Hop-by-Hop may only follow the fixed header.
+            self.done = true;
+            let pointer = u32::try_from(40 + header.offset).unwrap_or(u32::MAX);
+            return Some(Err(ParseError::new(
+                Layer::Ipv6Ext,
+                ErrorKind::BadField,
+                header.offset,
+            )
+            .with_icmp(IcmpReply::Ipv6ParameterProblem { code: 1, pointer })));
+        }
+        if header.fragment().is_some_and(|f| f.offset != 0) {
+            self.done = true;
+        }
+        Some(Ok(header))
+    }
+}
+
+/// One option of a Hop-by-Hop or Destination Options header.
+///
+/// ```
+/// use zerocast_wire::ipv6_ext::Ipv6OptionRecord;
+/// let o = Ipv6OptionRecord { kind: 0xc2, data: &[0, 1, 0, 0] };
+/// assert_eq!(o.action(), 3);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Ipv6OptionRecord<'a> {
+    /// Option type.
+    pub kind: u8,
+    /// Option data (empty for Pad1).
+    pub data: &'a [u8],
+}
+
+impl Ipv6OptionRecord<'_> {
+    /// The two high bits: what to do if the type is not recognized (0 skip, 1 discard,
+    /// 2 discard and send Parameter Problem, 3 the same unless the destination is multicast).
+    #[must_use]
+    pub fn action(&self) -> u8 {
+        self.kind >> 6
+    }
+    /// Whether the option data may change en route (third-highest bit).
+    #[must_use]
+    pub fn may_change(&self) -> bool {
+        self.kind & 0x20 != 0
+    }
+    /// The Router Alert value, if this is a Router Alert option.
+    #[must_use]
+    pub fn router_alert(&self) -> Option<u16> {
+        match (self.kind, self.data) {
+            (OPT_ROUTER_ALERT, [a, b]) => Some(u16::from_be_bytes([*a, *b])),
+            _ => None,
+        }
+    }
+    /// Whether this crate knows the option (Pad1, PadN, Router Alert).
+    #[must_use]
+    pub fn is_known(&self) -> bool {
+        matches!(self.kind, OPT_PAD1 | OPT_PADN | OPT_ROUTER_ALERT)
+    }
+}
+
+/// Iterator over the options in an options header. A malformed option yields an error
+/// (offset from the start of the extension-header chain) and ends the iteration.
+///
+/// ```
+/// use zerocast_wire::{ipv6_ext::ExtensionHeaders, IpProto};
+/// let hbh = [58, 0, 0, 1, 2, 0, 0, 0];  // Pad1, PadN(2 data bytes)... then Pad1
+/// let h = ExtensionHeaders::new(IpProto::HOP_BY_HOP, &hbh).next().unwrap().unwrap();
+/// assert_eq!(h.options().count(), 3);
+/// ```
+#[derive(Debug, Clone)]
+pub struct Ipv6Options<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+    base: usize,
+}
+
+impl<'a> Iterator for Ipv6Options<'a> {
+    type Item = Result<Ipv6OptionRecord<'a>, ParseError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let rest = self.bytes.get(self.pos..)?;
+        let (&kind, after) = rest.split_first()?;
+        if kind == OPT_PAD1 {
+            self.pos += 1;
+            return Some(Ok(Ipv6OptionRecord { kind, data: &[] }));
+        }
+        match after.split_first() {
+            Some((&len, data)) if usize::from(len) <= data.len() => {
+                self.pos += 2 + usize::from(len);
+                Some(Ok(Ipv6OptionRecord {
+                    kind,
+                    data: &data[..usize::from(len)],
+                }))
+            }
+            _ => {
+                let offset = self.base + self.pos;
+                self.pos = self.bytes.len();
+                Some(Err(ParseError::new(
+                    Layer::Ipv6Ext,
+                    ErrorKind::BadOption { kind },
+                    offset,
+                )))
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hop_by_hop_after_first_header_asks_for_parameter_problem_code_1() {
+        let chain = [0u8, 0, 1, 4, 0, 0, 0, 0, 58, 0, 1, 4, 0, 0, 0, 0];
+        let mut it = ExtensionHeaders::new(IpProto::DEST_OPTS, &chain);
+        let e = it.next().unwrap().unwrap_err();
+        assert_eq!(
+            e.icmp_reply(),
+            Some(IcmpReply::Ipv6ParameterProblem {
+                code: 1,
+                pointer: 40
+            })
+        );
+    }
+
+    #[test]
+    fn truncated_header_is_an_error_not_a_panic() {
+        for n in 0..8 {
+            let chain = [58u8, 0, 1, 4, 0, 0, 0, 0];
+            let mut it = ExtensionHeaders::new(IpProto::HOP_BY_HOP, &chain[..n]);
+            assert!(it.next().unwrap().is_err(), "len {n}");
+        }
+    }
+
+    #[test]
+    fn non_first_fragment_ends_the_walk() {
+        let chain = [6u8, 0, 0x00, 0xb9, 0, 0, 0, 1, 0xde, 0xad];
+        let mut it = ExtensionHeaders::new(IpProto::FRAGMENT, &chain);
+        let f = it.next().unwrap().unwrap().fragment().unwrap();
+        assert_eq!((f.offset, f.more), (23, true));
+        assert!(it.next().is_none());
+        assert_eq!(it.upper_layer(), (IpProto::TCP, 8));
+    }
+
+    #[test]
+    fn option_length_past_header_is_reported_with_offset() {
+        let hbh = [58u8, 0, 1, 9, 0, 0, 0, 0];
+        let h = ExtensionHeaders::new(IpProto::HOP_BY_HOP, &hbh)
+            .next()
+            .unwrap()
+            .unwrap();
+        let e = h.options().next().unwrap().unwrap_err();
+        assert_eq!(e.offset(), 2);
+    }
+}

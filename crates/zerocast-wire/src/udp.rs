@@ -1,1 +1,398 @@
-//! TODO
+//! UDP (RFC 768; IPv6 rules from RFC 8200 section 8.1).
+//!
+//! ```text
+//!  0                   1                   2                   3
+//!  0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+//! +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+//! |          Source Port          |       Destination Port        |
+//! +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+//! |            Length             |           Checksum            |
+//! +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+//! ```
+//!
+//! A zero checksum means "none" over IPv4 and is invalid over IPv6; a computed checksum of
+//! zero is sent as 0xffff.
+
+use core::fmt;
+
+use zerocast::byteorder::network_endian::U16;
+use zerocast::{
+    ByteSliceMut, FromBytes, Immutable, IntoBytes, KnownLayout, Ref, SplitByteSlice, Unaligned,
+};
+
+use crate::error::{ErrorKind, Layer, ParseError};
+use crate::ip::{IpProto, PseudoHeader};
+use crate::parse::{
+    split_at, split_at_most, take_header, ChecksumPolicy, ChecksumStatus, ParseOptions,
+};
+
+/// Length of the UDP header.
+pub const HEADER_LEN: usize = 8;
+
+/// The UDP header as it sits in memory.
+///
+/// ```
+/// use zerocast::FromBytes;
+/// let h = zerocast_wire::udp::UdpHeader::ref_from_bytes(&[0, 53, 0, 53, 0, 8, 0, 0][..]).unwrap();
+/// assert_eq!(h.src_port.get(), 53);
+/// ```
+#[derive(Debug, Clone, Copy, KnownLayout, Immutable, FromBytes, IntoBytes, Unaligned)]
+#[repr(C)]
+pub struct UdpHeader {
+    /// Source port.
+    pub src_port: U16,
+    /// Destination port.
+    pub dst_port: U16,
+    /// Header plus payload length.
+    pub length: U16,
+    /// Checksum over pseudo-header, header and payload.
+    pub checksum: U16,
+}
+
+/// A parsed UDP datagram.
+///
+/// ```
+/// use zerocast_wire::{udp::UdpPacket, ChecksumStatus};
+/// let d = UdpPacket::parse(&[0x9c, 0x40, 0, 7, 0, 9, 0, 0, b'x'][..], None).unwrap();
+/// assert_eq!((d.src_port(), d.dst_port(), d.length()), (40000, 7, 9));
+/// assert_eq!(d.payload(), b"x");
+/// assert_eq!(d.checksum_status(), ChecksumStatus::Unverified); // zero = none (and no pseudo-header)
+/// ```
+pub struct UdpPacket<B> {
+    header: Ref<B, UdpHeader>,
+    payload: B,
+    trailer: B,
+    truncated: bool,
+    checksum_status: ChecksumStatus,
+}
+
+impl<B: SplitByteSlice> UdpPacket<B> {
+    /// Parses strictly; the checksum is verified when `pseudo` is given.
+    ///
+    /// # Errors
+    /// See [`UdpPacket::parse_with`].
+    ///
+    /// ```
+    /// assert!(zerocast_wire::udp::UdpPacket::parse(&[0, 1, 0, 2, 0, 7, 0, 0][..], None).is_err());
+    /// ```
+    pub fn parse(bytes: B, pseudo: Option<PseudoHeader>) -> Result<Self, ParseError> {
+        Self::parse_with(bytes, pseudo, ParseOptions::STRICT)
+    }
+
+    /// Parses with the given strictness.
+    ///
+    /// # Errors
+    /// `Truncated`; `BadLength` when Length is below 8 or (strict) beyond the bytes;
+    /// `BadChecksum` with [`ChecksumPolicy::Reject`] (including a zero checksum over IPv6).
+    ///
+    /// ```
+    /// use zerocast_wire::{udp::UdpPacket, ParseOptions, ChecksumStatus};
+    /// let d = UdpPacket::parse_with(&[0, 1, 0, 2, 0, 20, 0x12, 0x34][..], None, ParseOptions::LENIENT).unwrap();
+    /// assert!(d.is_truncated());
+    /// ```
+    pub fn parse_with(
+        bytes: B,
+        pseudo: Option<PseudoHeader>,
+        opts: ParseOptions,
+    ) -> Result<Self, ParseError> {
+        let available = bytes.len();
+        let (header, rest) = take_header::<B, UdpHeader>(bytes, Layer::Udp)?;
+        let length = usize::from(header.length.get());
+        if length < HEADER_LEN {
+            return Err(ParseError::new(Layer::Udp, ErrorKind::BadLength(length), 4));
+        }
+        let (payload, trailer, truncated) = if opts.allow_truncated {
+            split_at_most(rest, length - HEADER_LEN)
+        } else {
+            if length > available {
+                return Err(ParseError::new(Layer::Udp, ErrorKind::BadLength(length), 4));
+            }
+            let (p, t) = split_at(rest, length - HEADER_LEN, Layer::Udp, HEADER_LEN)?;
+            (p, t, false)
+        };
+        let found = header.checksum.get();
+        let checksum_status = match (opts.checksum, pseudo) {
+            (ChecksumPolicy::Skip, _) | (_, None) => ChecksumStatus::Unverified,
+            _ if truncated => ChecksumStatus::Unverified,
+            (_, Some(ph)) if found == 0 && !ph.is_v6() => ChecksumStatus::Unverified,
+            (policy, Some(ph)) => {
+                let mut c = ph.checksum_start(IpProto::UDP, length);
+                c.add_bytes(Ref::bytes(&header));
+                c.add_bytes(&payload);
+                if found != 0 && c.checksum() == 0 {
+                    ChecksumStatus::Good
+                } else if policy == ChecksumPolicy::Reject {
+                    let expected = match crate::checksum::update(c.checksum(), found, 0) {
+                        0 => 0xffff,
+                        x => x,
+                    };
+                    return Err(ParseError::new(
+                        Layer::Udp,
+                        ErrorKind::BadChecksum { found, expected },
+                        6,
+                    ));
+                } else {
+                    ChecksumStatus::Bad
+                }
+            }
+        };
+        Ok(UdpPacket {
+            header,
+            payload,
+            trailer,
+            truncated,
+            checksum_status,
+        })
+    }
+
+    /// The header, cast in place.
+    #[must_use]
+    pub fn header(&self) -> &UdpHeader {
+        &self.header
+    }
+    /// Source port (`udp.srcport`).
+    #[must_use]
+    pub fn src_port(&self) -> u16 {
+        self.header.src_port.get()
+    }
+    /// Destination port (`udp.dstport`).
+    #[must_use]
+    pub fn dst_port(&self) -> u16 {
+        self.header.dst_port.get()
+    }
+    /// Length field (`udp.length`).
+    #[must_use]
+    pub fn length(&self) -> u16 {
+        self.header.length.get()
+    }
+    /// Checksum as carried.
+    #[must_use]
+    pub fn checksum(&self) -> u16 {
+        self.header.checksum.get()
+    }
+    /// Result of the checksum check (`udp.checksum.status`).
+    #[must_use]
+    pub fn checksum_status(&self) -> ChecksumStatus {
+        self.checksum_status
+    }
+    /// The payload (up to Length, or what was captured).
+    #[must_use]
+    pub fn payload(&self) -> &[u8] {
+        &self.payload
+    }
+    /// Bytes after Length within the IP payload.
+    #[must_use]
+    pub fn trailer(&self) -> &[u8] {
+        &self.trailer
+    }
+    /// Whether Length promised more bytes than were present (lenient only).
+    #[must_use]
+    pub fn is_truncated(&self) -> bool {
+        self.truncated
+    }
+    /// Returns the payload, giving up the view.
+    #[must_use]
+    pub fn into_payload(self) -> B {
+        self.payload
+    }
+    /// The header's field values.
+    #[must_use]
+    pub fn repr(&self) -> UdpRepr {
+        UdpRepr {
+            src_port: self.src_port(),
+            dst_port: self.dst_port(),
+        }
+    }
+}
+
+impl<B: SplitByteSlice + ByteSliceMut> UdpPacket<B> {
+    /// Rewrites the source port, patching a non-zero checksum incrementally.
+    ///
+    /// ```
+    /// use zerocast_wire::{udp::UdpPacket, Ipv4Addr, PseudoHeader};
+    /// let ph = PseudoHeader::V4 { src: Ipv4Addr([10, 0, 0, 1]), dst: Ipv4Addr([10, 0, 0, 2]) };
+    /// let mut b = [0u8; 9];
+    /// zerocast_wire::udp::UdpRepr { src_port: 1, dst_port: 2 }.emit(&mut b, Some(ph)).unwrap();
+    /// UdpPacket::parse(&mut b[..], Some(ph)).unwrap().set_src_port(5353);
+    /// assert!(UdpPacket::parse(&b[..], Some(ph)).is_ok());
+    /// ```
+    pub fn set_src_port(&mut self, port: u16) {
+        let old = self.header.src_port.get();
+        self.header.src_port.set(port);
+        self.patch_checksum(old, port);
+    }
+    /// Rewrites the destination port, patching a non-zero checksum incrementally.
+    pub fn set_dst_port(&mut self, port: u16) {
+        let old = self.header.dst_port.get();
+        self.header.dst_port.set(port);
+        self.patch_checksum(old, port);
+    }
+    fn patch_checksum(&mut self, old: u16, new: u16) {
+        let c = self.header.checksum.get();
+        if c != 0 {
+            let n = crate::checksum::update(c, old, new);
+            self.header.checksum.set(if n == 0 { 0xffff } else { n });
+        }
+    }
+    /// The payload, writable (recompute the checksum with [`UdpRepr::emit`] afterwards).
+    pub fn payload_mut(&mut self) -> &mut [u8] {
+        &mut self.payload
+    }
+}
+
+/// UDP header values, for building.
+///
+/// ```
+/// use zerocast_wire::{udp::{UdpPacket, UdpRepr}, Ipv4Addr, PseudoHeader};
+/// let ph = PseudoHeader::V4 { src: Ipv4Addr([10, 0, 0, 1]), dst: Ipv4Addr([10, 0, 0, 2]) };
+/// let mut buf = *b"\0\0\0\0\0\0\0\0ping";
+/// UdpRepr { src_port: 40000, dst_port: 7 }.emit(&mut buf, Some(ph)).unwrap();
+/// let d = UdpPacket::parse(&buf[..], Some(ph)).unwrap();
+/// assert_eq!(d.payload(), b"ping");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct UdpRepr {
+    /// Source port.
+    pub src_port: u16,
+    /// Destination port.
+    pub dst_port: u16,
+}
+
+impl UdpRepr {
+    /// Writes the header into the front of `datagram`, whose remaining bytes are the payload
+    /// already in place; fills Length and, with a pseudo-header, the checksum (else 0).
+    ///
+    /// # Errors
+    /// `Truncated` under 8 bytes, `BadLength` over 65535.
+    ///
+    /// ```
+    /// assert!(zerocast_wire::udp::UdpRepr { src_port: 1, dst_port: 2 }.emit(&mut [0u8; 7], None).is_err());
+    /// ```
+    pub fn emit(
+        &self,
+        datagram: &mut [u8],
+        pseudo: Option<PseudoHeader>,
+    ) -> Result<(), ParseError> {
+        let len = datagram.len();
+        let len16 = u16::try_from(len)
+            .map_err(|_| ParseError::new(Layer::Udp, ErrorKind::BadLength(len), 4))?;
+        let (header, payload) = Ref::<_, UdpHeader>::from_prefix(datagram)
+            .map_err(|_| ParseError::truncated(Layer::Udp, HEADER_LEN, len))?;
+        let h = Ref::into_mut(header);
+        h.src_port.set(self.src_port);
+        h.dst_port.set(self.dst_port);
+        h.length.set(len16);
+        h.checksum.set(0);
+        if let Some(ph) = pseudo {
+            let mut c = ph.checksum_start(IpProto::UDP, len);
+            c.add_bytes(h.as_bytes());
+            c.add_bytes(payload);
+            let sum = c.checksum();
+            h.checksum.set(if sum == 0 { 0xffff } else { sum });
+        }
+        Ok(())
+    }
+}
+
+impl<B: SplitByteSlice> fmt::Display for UdpPacket<B> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "UDP {} > {}, length {}",
+            self.src_port(),
+            self.dst_port(),
+            self.length()
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::addr::{Ipv4Addr, Ipv6Addr};
+
+    const PH4: PseudoHeader = PseudoHeader::V4 {
+        src: Ipv4Addr([10, 77, 0, 1]),
+        dst: Ipv4Addr([10, 77, 0, 2]),
+    };
+
+    fn datagram() -> [u8; 12] {
+        let mut b = *b"\0\0\0\0\0\0\0\0echo";
+        UdpRepr {
+            src_port: 40000,
+            dst_port: 7,
+        }
+        .emit(&mut b, Some(PH4))
+        .unwrap();
+        b
+    }
+
+    #[test]
+    fn verifies_checksum_against_pseudo_header() {
+        let b = datagram();
+        assert_eq!(
+            UdpPacket::parse(&b[..], Some(PH4))
+                .unwrap()
+                .checksum_status(),
+            ChecksumStatus::Good
+        );
+        let other = PseudoHeader::V4 {
+            src: Ipv4Addr([10, 77, 0, 9]),
+            dst: Ipv4Addr([10, 77, 0, 2]),
+        };
+        let e = UdpPacket::parse(&b[..], Some(other)).err().unwrap();
+        assert!(matches!(e.kind(), ErrorKind::BadChecksum { .. }));
+        let d = UdpPacket::parse_with(&b[..], Some(other), ParseOptions::LENIENT).unwrap();
+        assert_eq!(d.checksum_status(), ChecksumStatus::Bad);
+    }
+
+    #[test]
+    fn zero_checksum_is_none_over_ipv4_and_bad_over_ipv6() {
+        let mut b = datagram();
+        b[6] = 0;
+        b[7] = 0;
+        let d = UdpPacket::parse(&b[..], Some(PH4)).unwrap();
+        assert_eq!(d.checksum_status(), ChecksumStatus::Unverified);
+        let ph6 = PseudoHeader::V6 {
+            src: Ipv6Addr::UNSPECIFIED,
+            dst: Ipv6Addr::UNSPECIFIED,
+        };
+        assert!(UdpPacket::parse(&b[..], Some(ph6)).is_err());
+    }
+
+    #[test]
+    fn incorrect_expected_checksum_is_reported() {
+        let mut b = datagram();
+        let good = u16::from_be_bytes([b[6], b[7]]);
+        b[7] ^= 0x10;
+        let e = UdpPacket::parse(&b[..], Some(PH4)).err().unwrap();
+        assert_eq!(
+            e.kind(),
+            ErrorKind::BadChecksum {
+                found: good ^ 0x10,
+                expected: good
+            }
+        );
+    }
+
+    #[test]
+    fn every_truncation_is_error_strict_and_view_lenient() {
+        let b = datagram();
+        for n in 0..b.len() {
+            assert!(UdpPacket::parse(&b[..n], Some(PH4)).is_err());
+            if n >= HEADER_LEN {
+                let d = UdpPacket::parse_with(&b[..n], Some(PH4), ParseOptions::LENIENT).unwrap();
+                assert_eq!(d.checksum_status(), ChecksumStatus::Unverified);
+            }
+        }
+    }
+
+    #[test]
+    fn port_rewrite_keeps_checksum_valid() {
+        let mut b = datagram();
+        let mut d = UdpPacket::parse(&mut b[..], Some(PH4)).unwrap();
+        d.set_dst_port(53);
+        d.set_src_port(0xffff);
+        assert!(UdpPacket::parse(&b[..], Some(PH4)).is_ok());
+    }
+}
