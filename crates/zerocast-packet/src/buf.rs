@@ -1,0 +1,415 @@
+//! [`Buf`], the concrete buffer over any byte storage, its parse cursors, and [`EmptyBuf`].
+//!
+//! `Buf<B>` pairs storage (`Vec<u8>`, an array, `&mut [u8]`, ...) with the range that is the
+//! body; everything outside the range is prefix or suffix. Its cursors [`BufView`] and
+//! [`BufViewMut`] are what a [`ParsablePacket`] sees when parsed from a `Buf`: each byte they
+//! hand out moves the body boundary, so the `Buf` knows what was consumed.
+
+use core::ops::{Bound, Range, RangeBounds};
+
+use crate::buffer::{GrowBuffer, GrowBufferMut, ParseBuffer, ParseBufferMut};
+use crate::parse::ParsablePacket;
+use crate::view::{BufferView, BufferViewMut};
+
+/// A buffer over storage `B`, with a body range inside it.
+///
+/// Invariant: `body.start <= body.end <= buf.as_ref().len()`; every method keeps it, so
+/// slicing with `body` never panics.
+///
+/// # Example
+///
+/// ```
+/// use zerocast_packet::{Buf, GrowBuffer, ParseBuffer};
+///
+/// let mut buf = Buf::new(vec![0u8, 1, 2, 3], 1..3);
+/// assert_eq!(buf.as_ref(), &[1, 2]);
+/// buf.reset();
+/// assert_eq!(buf.len(), 4);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Buf<B> {
+    buf: B,
+    /// The body; always within `buf` (see the type's invariant).
+    body: Range<usize>,
+}
+
+impl<B: AsRef<[u8]>> Buf<B> {
+    /// Wraps `buf` with the body `body` (any range syntax: `..`, `2..`, `1..5`).
+    ///
+    /// # Panics
+    ///
+    /// Panics if the range is decreasing or extends past the end of `buf`.
+    ///
+    /// ```
+    /// # use zerocast_packet::Buf;
+    /// let buf = Buf::new([1u8, 2, 3], 1..);
+    /// assert_eq!(buf.as_ref(), &[2, 3]);
+    /// ```
+    pub fn new<R: RangeBounds<usize>>(buf: B, body: R) -> Buf<B> {
+        let len = buf.as_ref().len();
+        let start = match body.start_bound() {
+            Bound::Included(&s) => s,
+            Bound::Excluded(&s) => s.checked_add(1).expect("range start overflows"),
+            Bound::Unbounded => 0,
+        };
+        let end = match body.end_bound() {
+            Bound::Included(&e) => e.checked_add(1).expect("range end overflows"),
+            Bound::Excluded(&e) => e,
+            Bound::Unbounded => len,
+        };
+        assert!(
+            start <= end && end <= len,
+            "body range {start}..{end} is not within a buffer of {len} bytes"
+        );
+        Buf {
+            buf,
+            body: start..end,
+        }
+    }
+
+    /// Returns the storage, dropping the body boundaries.
+    ///
+    /// ```
+    /// # use zerocast_packet::Buf;
+    /// assert_eq!(Buf::new([1u8, 2], 1..).into_inner(), [1, 2]);
+    /// ```
+    pub fn into_inner(self) -> B {
+        self.buf
+    }
+
+    /// The body's range within the storage.
+    ///
+    /// ```
+    /// # use zerocast_packet::Buf;
+    /// assert_eq!(Buf::new([0u8; 9], 2..5).body_range(), 2..5);
+    /// ```
+    pub fn body_range(&self) -> Range<usize> {
+        self.body.clone()
+    }
+
+    /// A parse cursor over the body; consuming from it shrinks this buffer's body.
+    ///
+    /// ```
+    /// use zerocast_packet::{Buf, BufferView};
+    /// let mut buf = Buf::new([1u8, 2, 3], ..);
+    /// let mut view = buf.buffer_view();
+    /// assert_eq!(view.take_byte_front(), Some(1));
+    /// assert_eq!(buf.as_ref(), &[2, 3]);
+    /// ```
+    pub fn buffer_view(&mut self) -> BufView<'_> {
+        BufView {
+            bytes: &self.buf.as_ref()[self.body.clone()],
+            body: &mut self.body,
+        }
+    }
+}
+
+impl<B: AsRef<[u8]> + AsMut<[u8]>> Buf<B> {
+    /// A mutable parse cursor over the body; consuming from it shrinks this buffer's body.
+    ///
+    /// ```
+    /// use zerocast_packet::{Buf, BufferViewMut};
+    /// let mut buf = Buf::new([1u8, 2, 3], ..);
+    /// let mut view = buf.buffer_view_mut();
+    /// view.take_front_zero(1);
+    /// assert_eq!(buf.into_inner(), [0, 2, 3]);
+    /// ```
+    pub fn buffer_view_mut(&mut self) -> BufViewMut<'_> {
+        BufViewMut {
+            bytes: &mut self.buf.as_mut()[self.body.clone()],
+            body: &mut self.body,
+        }
+    }
+}
+
+impl<B: AsRef<[u8]>> AsRef<[u8]> for Buf<B> {
+    fn as_ref(&self) -> &[u8] {
+        &self.buf.as_ref()[self.body.clone()]
+    }
+}
+
+impl<B: AsRef<[u8]> + AsMut<[u8]>> AsMut<[u8]> for Buf<B> {
+    fn as_mut(&mut self) -> &mut [u8] {
+        &mut self.buf.as_mut()[self.body.clone()]
+    }
+}
+
+impl<B: AsRef<[u8]>> ParseBuffer for Buf<B> {
+    fn shrink_front(&mut self, n: usize) {
+        assert!(
+            n <= self.len(),
+            "cannot shrink {n} bytes off a {}-byte body",
+            self.len()
+        );
+        self.body.start += n;
+    }
+
+    fn shrink_back(&mut self, n: usize) {
+        assert!(
+            n <= self.len(),
+            "cannot shrink {n} bytes off a {}-byte body",
+            self.len()
+        );
+        self.body.end -= n;
+    }
+
+    /// Parses a packet; if parsing fails, the body is restored to what it was before.
+    fn parse_with<'a, A, P: ParsablePacket<&'a [u8], A>>(
+        &'a mut self,
+        args: A,
+    ) -> Result<P, P::Error> {
+        let saved = self.body.clone();
+        let Buf { buf, body } = self;
+        let bytes = &B::as_ref(buf)[saved.clone()];
+        let mut view = BufView { bytes, body };
+        // Reborrowing the view leaves `view.body` usable to restore the range on error.
+        match P::parse(&mut view, args) {
+            Ok(p) => Ok(p),
+            Err(e) => {
+                *view.body = saved;
+                Err(e)
+            }
+        }
+    }
+}
+
+impl<B: AsRef<[u8]> + AsMut<[u8]>> ParseBufferMut for Buf<B> {
+    /// Parses a packet; if parsing fails, the body range is restored (bytes the parser
+    /// wrote, e.g. through a zeroing take, stay written).
+    fn parse_with_mut<'a, A, P: ParsablePacket<&'a mut [u8], A>>(
+        &'a mut self,
+        args: A,
+    ) -> Result<P, P::Error> {
+        let saved = self.body.clone();
+        let Buf { buf, body } = self;
+        let bytes = &mut B::as_mut(buf)[saved.clone()];
+        let mut view = BufViewMut { bytes, body };
+        match P::parse_mut(&mut view, args) {
+            Ok(p) => Ok(p),
+            Err(e) => {
+                *view.body = saved;
+                Err(e)
+            }
+        }
+    }
+}
+
+impl<B: AsRef<[u8]>> GrowBuffer for Buf<B> {
+    fn parts(&self) -> (&[u8], &[u8], &[u8]) {
+        let all = self.buf.as_ref();
+        let (rest, suffix) = all.split_at(self.body.end);
+        let (prefix, body) = rest.split_at(self.body.start);
+        (prefix, body, suffix)
+    }
+
+    fn prefix_len(&self) -> usize {
+        self.body.start
+    }
+
+    fn suffix_len(&self) -> usize {
+        self.buf.as_ref().len() - self.body.end
+    }
+
+    fn capacity(&self) -> usize {
+        self.buf.as_ref().len()
+    }
+
+    fn grow_front(&mut self, n: usize) {
+        assert!(
+            n <= self.body.start,
+            "cannot grow {n} bytes into a {}-byte prefix",
+            self.body.start
+        );
+        self.body.start -= n;
+    }
+
+    fn grow_back(&mut self, n: usize) {
+        let suffix = self.suffix_len();
+        assert!(
+            n <= suffix,
+            "cannot grow {n} bytes into a {suffix}-byte suffix"
+        );
+        self.body.end += n;
+    }
+
+    fn reset(&mut self) {
+        self.body = 0..self.buf.as_ref().len();
+    }
+}
+
+impl<B: AsRef<[u8]> + AsMut<[u8]>> GrowBufferMut for Buf<B> {
+    fn parts_mut(&mut self) -> (&mut [u8], &mut [u8], &mut [u8]) {
+        let all = self.buf.as_mut();
+        let (rest, suffix) = all.split_at_mut(self.body.end);
+        let (prefix, body) = rest.split_at_mut(self.body.start);
+        (prefix, body, suffix)
+    }
+}
+
+/// The parse cursor over a [`Buf`]'s body: taking bytes moves the `Buf`'s body boundary.
+///
+/// Obtained from [`Buf::buffer_view`] or handed to [`ParsablePacket::parse`] by
+/// [`ParseBuffer::parse`].
+///
+/// ```
+/// use zerocast_packet::{Buf, BufferView};
+/// let mut buf = Buf::new([1u8, 2, 3, 4], ..);
+/// let mut view = buf.buffer_view();
+/// assert_eq!(view.take_back(1), Some(&[4u8][..]));
+/// assert_eq!(buf.as_ref(), &[1, 2, 3]);
+/// ```
+#[derive(Debug)]
+pub struct BufView<'a> {
+    /// The not yet consumed bytes; always `&storage[*body]`.
+    bytes: &'a [u8],
+    body: &'a mut Range<usize>,
+}
+
+impl AsRef<[u8]> for BufView<'_> {
+    fn as_ref(&self) -> &[u8] {
+        self.bytes
+    }
+}
+
+impl<'a> BufferView<&'a [u8]> for BufView<'a> {
+    fn take_front(&mut self, n: usize) -> Option<&'a [u8]> {
+        let (taken, rest) = self.bytes.split_at_checked(n)?;
+        self.bytes = rest;
+        self.body.start += n;
+        Some(taken)
+    }
+
+    fn take_back(&mut self, n: usize) -> Option<&'a [u8]> {
+        let split = self.bytes.len().checked_sub(n)?;
+        let (rest, taken) = self.bytes.split_at(split);
+        self.bytes = rest;
+        self.body.end -= n;
+        Some(taken)
+    }
+
+    fn into_rest(self) -> &'a [u8] {
+        self.bytes
+    }
+}
+
+/// The mutable parse cursor over a [`Buf`]'s body.
+///
+/// ```
+/// use zerocast_packet::{Buf, BufferViewMut};
+/// let mut buf = Buf::new([1u8, 2, 3], ..);
+/// buf.buffer_view_mut().write_obj_front(&9u8);
+/// assert_eq!(buf.into_inner(), [9, 2, 3]);
+/// ```
+#[derive(Debug)]
+pub struct BufViewMut<'a> {
+    /// The not yet consumed bytes; always `&mut storage[*body]`.
+    bytes: &'a mut [u8],
+    body: &'a mut Range<usize>,
+}
+
+impl AsRef<[u8]> for BufViewMut<'_> {
+    fn as_ref(&self) -> &[u8] {
+        self.bytes
+    }
+}
+
+impl AsMut<[u8]> for BufViewMut<'_> {
+    fn as_mut(&mut self) -> &mut [u8] {
+        self.bytes
+    }
+}
+
+impl<'a> BufferView<&'a mut [u8]> for BufViewMut<'a> {
+    fn take_front(&mut self, n: usize) -> Option<&'a mut [u8]> {
+        if n > self.bytes.len() {
+            return None;
+        }
+        let (taken, rest) = core::mem::take(&mut self.bytes).split_at_mut(n);
+        self.bytes = rest;
+        self.body.start += n;
+        Some(taken)
+    }
+
+    fn take_back(&mut self, n: usize) -> Option<&'a mut [u8]> {
+        let split = self.bytes.len().checked_sub(n)?;
+        let (rest, taken) = core::mem::take(&mut self.bytes).split_at_mut(split);
+        self.bytes = rest;
+        self.body.end -= n;
+        Some(taken)
+    }
+
+    fn into_rest(self) -> &'a mut [u8] {
+        self.bytes
+    }
+}
+
+impl<'a> BufferViewMut<&'a mut [u8]> for BufViewMut<'a> {}
+
+/// A buffer of capacity zero: the "nothing to reuse" input of a serializer whose body is
+/// written by an [`InnerPacketBuilder`](crate::InnerPacketBuilder).
+///
+/// ```
+/// use zerocast_packet::{EmptyBuf, GrowBuffer, ParseBuffer};
+/// assert_eq!(EmptyBuf.capacity(), 0);
+/// assert!(EmptyBuf.is_empty());
+/// ```
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
+pub struct EmptyBuf;
+
+impl AsRef<[u8]> for EmptyBuf {
+    fn as_ref(&self) -> &[u8] {
+        &[]
+    }
+}
+
+impl AsMut<[u8]> for EmptyBuf {
+    fn as_mut(&mut self) -> &mut [u8] {
+        &mut []
+    }
+}
+
+impl ParseBuffer for EmptyBuf {
+    fn shrink_front(&mut self, n: usize) {
+        assert_eq!(n, 0, "cannot shrink an empty buffer");
+    }
+
+    fn shrink_back(&mut self, n: usize) {
+        assert_eq!(n, 0, "cannot shrink an empty buffer");
+    }
+
+    fn parse_with<'a, A, P: ParsablePacket<&'a [u8], A>>(
+        &'a mut self,
+        args: A,
+    ) -> Result<P, P::Error> {
+        P::parse(&mut &[][..], args)
+    }
+}
+
+impl ParseBufferMut for EmptyBuf {
+    fn parse_with_mut<'a, A, P: ParsablePacket<&'a mut [u8], A>>(
+        &'a mut self,
+        args: A,
+    ) -> Result<P, P::Error> {
+        P::parse_mut(&mut &mut [][..], args)
+    }
+}
+
+impl GrowBuffer for EmptyBuf {
+    fn parts(&self) -> (&[u8], &[u8], &[u8]) {
+        (&[], &[], &[])
+    }
+
+    fn grow_front(&mut self, n: usize) {
+        assert_eq!(n, 0, "cannot grow an empty buffer");
+    }
+
+    fn grow_back(&mut self, n: usize) {
+        assert_eq!(n, 0, "cannot grow an empty buffer");
+    }
+}
+
+impl GrowBufferMut for EmptyBuf {
+    fn parts_mut(&mut self) -> (&mut [u8], &mut [u8], &mut [u8]) {
+        (&mut [], &mut [], &mut [])
+    }
+}

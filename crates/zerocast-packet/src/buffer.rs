@@ -1,0 +1,459 @@
+//! The buffer traits: a buffer is `prefix | body | suffix`.
+//!
+//! Parsing shrinks the body (consumed bytes move into the prefix or suffix but stay in
+//! memory); serializing grows the body back over the prefix and suffix and writes headers
+//! and footers there. The traits are split by capability so that a function states exactly
+//! what it needs: reading and consuming ([`ParseBuffer`]), editing in place
+//! ([`ParseBufferMut`]), re-exposing consumed bytes ([`GrowBuffer`]) and writing new headers
+//! ([`GrowBufferMut`]). [`Buffer`] and [`BufferMut`] name the usual combinations.
+
+use core::ops::Range;
+
+use crate::builder::{PacketBuilder, SerializeTarget};
+use crate::parse::{ParsablePacket, ParseMetadata};
+
+/// A buffer whose body can be read, consumed from either end and parsed.
+///
+/// `as_ref()` is the body. Shrinking moves bytes out of the body; they are not discarded
+/// and a [`GrowBuffer`] can get them back.
+///
+/// # Example
+///
+/// ```
+/// use zerocast_packet::{Buf, ParseBuffer};
+///
+/// let mut buf = Buf::new([1u8, 2, 3, 4, 5], ..);
+/// buf.shrink_front(1);
+/// buf.shrink_back(2);
+/// assert_eq!(buf.as_ref(), &[2, 3]);
+/// ```
+pub trait ParseBuffer: AsRef<[u8]> {
+    /// The length of the body.
+    ///
+    /// ```
+    /// # use zerocast_packet::{Buf, ParseBuffer};
+    /// assert_eq!(Buf::new([0u8; 4], 1..).len(), 3);
+    /// ```
+    fn len(&self) -> usize {
+        self.as_ref().len()
+    }
+
+    /// Whether the body is empty.
+    ///
+    /// ```
+    /// # use zerocast_packet::{Buf, ParseBuffer};
+    /// assert!(Buf::new([0u8; 4], 4..).is_empty());
+    /// ```
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Moves the first `n` body bytes into the prefix.
+    ///
+    /// # Panics
+    ///
+    /// Panics if `n > self.len()`; use a [`BufferView`](crate::BufferView) (through
+    /// [`parse`](ParseBuffer::parse)) or [`shrink_front_to`](ParseBuffer::shrink_front_to)
+    /// when `n` comes from untrusted data.
+    ///
+    /// ```
+    /// # use zerocast_packet::{Buf, ParseBuffer};
+    /// let mut buf = Buf::new([1u8, 2, 3], ..);
+    /// buf.shrink_front(2);
+    /// assert_eq!(buf.as_ref(), &[3]);
+    /// ```
+    fn shrink_front(&mut self, n: usize);
+
+    /// Moves the last `n` body bytes into the suffix.
+    ///
+    /// # Panics
+    ///
+    /// Panics if `n > self.len()`.
+    ///
+    /// ```
+    /// # use zerocast_packet::{Buf, ParseBuffer};
+    /// let mut buf = Buf::new([1u8, 2, 3], ..);
+    /// buf.shrink_back(2);
+    /// assert_eq!(buf.as_ref(), &[1]);
+    /// ```
+    fn shrink_back(&mut self, n: usize);
+
+    /// Shrinks the body from the front so that at most `len` bytes remain (never panics).
+    ///
+    /// ```
+    /// # use zerocast_packet::{Buf, ParseBuffer};
+    /// let mut buf = Buf::new([1u8, 2, 3], ..);
+    /// buf.shrink_front_to(1);
+    /// assert_eq!(buf.as_ref(), &[3]);
+    /// buf.shrink_front_to(10);
+    /// assert_eq!(buf.as_ref(), &[3]);
+    /// ```
+    fn shrink_front_to(&mut self, len: usize) {
+        let excess = self.len().saturating_sub(len);
+        self.shrink_front(excess);
+    }
+
+    /// Shrinks the body from the back so that at most `len` bytes remain (never panics).
+    ///
+    /// This is how a layer drops link-layer padding after reading its own length field.
+    ///
+    /// ```
+    /// # use zerocast_packet::{Buf, ParseBuffer};
+    /// let mut buf = Buf::new([1u8, 2, 3], ..);
+    /// buf.shrink_back_to(1);
+    /// assert_eq!(buf.as_ref(), &[1]);
+    /// ```
+    fn shrink_back_to(&mut self, len: usize) {
+        let excess = self.len().saturating_sub(len);
+        self.shrink_back(excess);
+    }
+
+    /// Shrinks the body to `range` (relative to the current body), clamped to the body.
+    ///
+    /// ```
+    /// # use zerocast_packet::{Buf, ParseBuffer};
+    /// let mut buf = Buf::new([1u8, 2, 3, 4], ..);
+    /// buf.shrink(1..3);
+    /// assert_eq!(buf.as_ref(), &[2, 3]);
+    /// ```
+    fn shrink(&mut self, range: Range<usize>) {
+        let len = self.len();
+        let end = range.end.min(len);
+        let start = range.start.min(end);
+        self.shrink_back(len - end);
+        self.shrink_front(start);
+    }
+
+    /// Parses a packet with no parse arguments off the body.
+    ///
+    /// On success the body is whatever the packet did not consume: the packet's own body,
+    /// ready for the next layer's parser.
+    ///
+    /// ```
+    /// # extern crate zerocopy as zerocast;
+    /// use zerocast_packet::{Buf, BufferView, ParsablePacket, ParseBuffer, ParseMetadata};
+    /// use zerocast::{SplitByteSlice, Ref};
+    ///
+    /// struct Byte<B>(Ref<B, u8>);
+    /// impl<B: SplitByteSlice> ParsablePacket<B, ()> for Byte<B> {
+    ///     type Error = ();
+    ///     fn parse<BV: BufferView<B>>(mut bv: BV, _: ()) -> Result<Self, ()> {
+    ///         bv.take_obj_front::<u8>().map(Byte).ok_or(())
+    ///     }
+    ///     fn parse_metadata(&self) -> ParseMetadata {
+    ///         ParseMetadata::from_packet(1, 0, 0)
+    ///     }
+    /// }
+    ///
+    /// let mut buf = Buf::new([7u8, 8, 9], ..);
+    /// let byte = buf.parse::<Byte<_>>().unwrap();
+    /// assert_eq!(*byte.0, 7);
+    /// assert_eq!(buf.as_ref(), &[8, 9]);
+    /// ```
+    fn parse<'a, P: ParsablePacket<&'a [u8], ()>>(&'a mut self) -> Result<P, P::Error> {
+        self.parse_with(())
+    }
+
+    /// Parses a packet with parse arguments `args` (e.g. pseudo-header addresses).
+    ///
+    /// See [`parse`](ParseBuffer::parse) for an example.
+    fn parse_with<'a, A, P: ParsablePacket<&'a [u8], A>>(
+        &'a mut self,
+        args: A,
+    ) -> Result<P, P::Error>;
+}
+
+/// A [`ParseBuffer`] whose body can be modified, and parsed into packets that edit the
+/// bytes in place.
+///
+/// ```
+/// use zerocast_packet::{Buf, ParseBufferMut};
+///
+/// let mut buf = Buf::new([1u8, 2, 3], 1..);
+/// buf.as_mut()[0] = 9;
+/// assert_eq!(buf.into_inner(), [1, 9, 3]);
+/// ```
+pub trait ParseBufferMut: ParseBuffer + AsMut<[u8]> {
+    /// Parses a mutable packet with no parse arguments off the body.
+    ///
+    /// See [`ParseBuffer::parse`]; the packet borrows the body mutably.
+    fn parse_mut<'a, P: ParsablePacket<&'a mut [u8], ()>>(&'a mut self) -> Result<P, P::Error> {
+        self.parse_with_mut(())
+    }
+
+    /// Parses a mutable packet with parse arguments `args`.
+    ///
+    /// See [`ParseBuffer::parse`]; the packet borrows the body mutably.
+    fn parse_with_mut<'a, A, P: ParsablePacket<&'a mut [u8], A>>(
+        &'a mut self,
+        args: A,
+    ) -> Result<P, P::Error>;
+}
+
+/// A buffer whose body can grow back into its prefix and suffix.
+///
+/// Growing never invents bytes: it re-exposes bytes that are already in the buffer (from
+/// an earlier parse, or stale bytes of an old packet). Use the zeroing variants in
+/// [`GrowBufferMut`] when the bytes will be sent and not overwritten.
+///
+/// ```
+/// use zerocast_packet::{Buf, GrowBuffer, ParseBuffer};
+///
+/// let mut buf = Buf::new([1u8, 2, 3, 4], 1..3);
+/// assert_eq!((buf.prefix_len(), buf.len(), buf.suffix_len()), (1, 2, 1));
+/// buf.grow_front(1);
+/// assert_eq!(buf.as_ref(), &[1, 2, 3]);
+/// ```
+pub trait GrowBuffer: ParseBuffer {
+    /// The prefix, body and suffix, in order.
+    ///
+    /// ```
+    /// # use zerocast_packet::{Buf, GrowBuffer};
+    /// let buf = Buf::new([1u8, 2, 3], 1..2);
+    /// assert_eq!(buf.parts(), (&[1u8][..], &[2u8][..], &[3u8][..]));
+    /// ```
+    fn parts(&self) -> (&[u8], &[u8], &[u8]);
+
+    /// The number of bytes before the body.
+    ///
+    /// ```
+    /// # use zerocast_packet::{Buf, GrowBuffer};
+    /// assert_eq!(Buf::new([0u8; 8], 3..).prefix_len(), 3);
+    /// ```
+    fn prefix_len(&self) -> usize {
+        self.parts().0.len()
+    }
+
+    /// The number of bytes after the body.
+    ///
+    /// ```
+    /// # use zerocast_packet::{Buf, GrowBuffer};
+    /// assert_eq!(Buf::new([0u8; 8], ..5).suffix_len(), 3);
+    /// ```
+    fn suffix_len(&self) -> usize {
+        self.parts().2.len()
+    }
+
+    /// Prefix, body and suffix together.
+    ///
+    /// ```
+    /// # use zerocast_packet::{Buf, GrowBuffer};
+    /// assert_eq!(Buf::new([0u8; 8], 2..5).capacity(), 8);
+    /// ```
+    fn capacity(&self) -> usize {
+        let (p, b, s) = self.parts();
+        p.len() + b.len() + s.len()
+    }
+
+    /// Moves the last `n` prefix bytes into the body.
+    ///
+    /// # Panics
+    ///
+    /// Panics if `n > self.prefix_len()`.
+    ///
+    /// ```
+    /// # use zerocast_packet::{Buf, GrowBuffer};
+    /// let mut buf = Buf::new([1u8, 2, 3], 2..);
+    /// buf.grow_front(1);
+    /// assert_eq!(buf.as_ref(), &[2, 3]);
+    /// ```
+    fn grow_front(&mut self, n: usize);
+
+    /// Moves the first `n` suffix bytes into the body.
+    ///
+    /// # Panics
+    ///
+    /// Panics if `n > self.suffix_len()`.
+    ///
+    /// ```
+    /// # use zerocast_packet::{Buf, GrowBuffer};
+    /// let mut buf = Buf::new([1u8, 2, 3], ..1);
+    /// buf.grow_back(1);
+    /// assert_eq!(buf.as_ref(), &[1, 2]);
+    /// ```
+    fn grow_back(&mut self, n: usize);
+
+    /// Makes the whole buffer the body (prefix and suffix become empty).
+    ///
+    /// ```
+    /// # use zerocast_packet::{Buf, GrowBuffer};
+    /// let mut buf = Buf::new([1u8, 2, 3], 1..2);
+    /// buf.reset();
+    /// assert_eq!(buf.as_ref(), &[1, 2, 3]);
+    /// ```
+    fn reset(&mut self) {
+        let prefix = self.prefix_len();
+        let suffix = self.suffix_len();
+        self.grow_front(prefix);
+        self.grow_back(suffix);
+    }
+
+    /// Re-exposes the header, footer and padding of a packet parsed from this buffer, so
+    /// that the body is the whole packet again (to forward it, or to quote it in an ICMP
+    /// error).
+    ///
+    /// Undo nested layers innermost first. If the body is shorter than the packet's body
+    /// (an inner layer was parsed and not undone), the missing bytes are assumed to have
+    /// been consumed from the front, which is what header-only inner layers do.
+    ///
+    /// # Panics
+    ///
+    /// Panics if the prefix or suffix is too short, which means `meta` did not come from a
+    /// packet parsed from this buffer.
+    ///
+    /// ```
+    /// use zerocast_packet::{Buf, GrowBuffer, ParseBuffer, ParseMetadata};
+    ///
+    /// let mut buf = Buf::new([1u8, 2, 3, 4], ..);
+    /// buf.shrink_front(1); // a 1-byte header
+    /// buf.shrink_back(1); // a 1-byte footer
+    /// buf.undo_parse(ParseMetadata::from_packet(1, 2, 1));
+    /// assert_eq!(buf.as_ref(), &[1, 2, 3, 4]);
+    /// ```
+    fn undo_parse(&mut self, meta: ParseMetadata) {
+        let missing_body = meta.body_len().saturating_sub(self.len());
+        self.grow_front(missing_body + meta.header_len());
+        self.grow_back(meta.footer_len());
+    }
+}
+
+/// A [`GrowBuffer`] whose bytes can be written: zeroing grows and in-place serialization.
+///
+/// ```
+/// use zerocast_packet::{Buf, GrowBufferMut};
+///
+/// let mut buf = Buf::new([0xFFu8; 4], 2..2);
+/// buf.grow_front_zero(2);
+/// assert_eq!(buf.as_ref(), &[0, 0]);
+/// ```
+pub trait GrowBufferMut: GrowBuffer + ParseBufferMut {
+    /// The prefix, body and suffix, mutably, in order.
+    ///
+    /// ```
+    /// # use zerocast_packet::{Buf, GrowBufferMut};
+    /// let mut buf = Buf::new([1u8, 2, 3], 1..2);
+    /// buf.parts_mut().2[0] = 9;
+    /// assert_eq!(buf.into_inner(), [1, 2, 9]);
+    /// ```
+    fn parts_mut(&mut self) -> (&mut [u8], &mut [u8], &mut [u8]);
+
+    /// Like [`grow_front`](GrowBuffer::grow_front), and zeroes the `n` new body bytes so
+    /// no byte of an old packet leaks into the new one.
+    ///
+    /// # Panics
+    ///
+    /// Panics if `n > self.prefix_len()`.
+    ///
+    /// ```
+    /// # use zerocast_packet::{Buf, GrowBufferMut};
+    /// let mut buf = Buf::new([7u8, 8, 9], 2..);
+    /// buf.grow_front_zero(1);
+    /// assert_eq!(buf.as_ref(), &[0, 9]);
+    /// ```
+    fn grow_front_zero(&mut self, n: usize) {
+        self.grow_front(n);
+        self.as_mut()[..n].fill(0);
+    }
+
+    /// Like [`grow_back`](GrowBuffer::grow_back), and zeroes the `n` new body bytes.
+    ///
+    /// # Panics
+    ///
+    /// Panics if `n > self.suffix_len()`.
+    ///
+    /// ```
+    /// # use zerocast_packet::{Buf, GrowBufferMut};
+    /// let mut buf = Buf::new([7u8, 8, 9], ..1);
+    /// buf.grow_back_zero(1);
+    /// assert_eq!(buf.as_ref(), &[7, 0]);
+    /// ```
+    fn grow_back_zero(&mut self, n: usize) {
+        let old = self.len();
+        self.grow_back(n);
+        self.as_mut()[old..].fill(0);
+    }
+
+    /// Zeroes the prefix and suffix, then makes the whole buffer the body.
+    ///
+    /// ```
+    /// # use zerocast_packet::{Buf, GrowBufferMut};
+    /// let mut buf = Buf::new([7u8, 8, 9], 1..2);
+    /// buf.reset_zero();
+    /// assert_eq!(buf.as_ref(), &[0, 8, 0]);
+    /// ```
+    fn reset_zero(&mut self) {
+        let (p, _, s) = self.parts_mut();
+        p.fill(0);
+        s.fill(0);
+        self.reset();
+    }
+
+    /// Writes `builder`'s header and footer around the current body, in place.
+    ///
+    /// The body is first zero-padded up to the builder's minimum body length. Afterwards
+    /// the body is the whole new packet.
+    ///
+    /// # Panics
+    ///
+    /// Panics if the body is longer than the builder's maximum body length, or if the
+    /// prefix or suffix has no room for the header, padding and footer. Use a
+    /// [`Serializer`](crate::Serializer) to get these checked and reported as errors.
+    ///
+    /// ```
+    /// use zerocast_packet::{Buf, GrowBufferMut, PacketBuilder, PacketConstraints,
+    ///     SerializeTarget};
+    ///
+    /// struct Len;
+    /// impl PacketBuilder for Len {
+    ///     fn constraints(&self) -> PacketConstraints {
+    ///         PacketConstraints::new(1, 0, 0, 255).unwrap()
+    ///     }
+    ///     fn serialize(&self, target: &mut SerializeTarget<'_>, body: &[u8]) {
+    ///         target.header[0] = body.len() as u8;
+    ///     }
+    /// }
+    ///
+    /// let mut buf = Buf::new([0xAAu8, 1, 2], 1..);
+    /// buf.serialize(Len);
+    /// assert_eq!(buf.as_ref(), &[2, 1, 2]);
+    /// ```
+    fn serialize<B: PacketBuilder>(&mut self, builder: B) {
+        let c = builder.constraints();
+        let body_len = self.len();
+        assert!(
+            body_len <= c.max_body_len(),
+            "body of {body_len} bytes exceeds the builder's maximum of {}",
+            c.max_body_len()
+        );
+        self.grow_back_zero(c.min_body_len().saturating_sub(body_len));
+        let body_len = self.len();
+        self.grow_front(c.header_len());
+        self.grow_back(c.footer_len());
+        let packet = self.as_mut();
+        let (header, rest) = packet.split_at_mut(c.header_len());
+        let (body, footer) = rest.split_at_mut(body_len);
+        builder.serialize(&mut SerializeTarget { header, footer }, body);
+    }
+}
+
+/// A buffer that can be parsed and grown: what a receive path hands up the stack.
+///
+/// Implemented for every type with both capabilities.
+///
+/// ```
+/// fn takes_buffer<B: zerocast_packet::Buffer>(_: B) {}
+/// takes_buffer(zerocast_packet::Buf::new([0u8; 4], ..));
+/// ```
+pub trait Buffer: ParseBuffer + GrowBuffer {}
+impl<B: ParseBuffer + GrowBuffer> Buffer for B {}
+
+/// A buffer that can be parsed, edited and grown: what a forwarding or send path needs.
+///
+/// Implemented for every type with these capabilities.
+///
+/// ```
+/// fn takes_buffer_mut<B: zerocast_packet::BufferMut>(_: B) {}
+/// takes_buffer_mut(zerocast_packet::Buf::new([0u8; 4], ..));
+/// ```
+pub trait BufferMut: Buffer + ParseBufferMut + GrowBufferMut {}
+impl<B: Buffer + ParseBufferMut + GrowBufferMut> BufferMut for B {}

@@ -1,0 +1,191 @@
+//! Packet builders: [`PacketBuilder`] writes one layer's header and footer around a body
+//! that is already in place; [`InnerPacketBuilder`] writes the innermost payload.
+
+#[cfg(feature = "alloc")]
+use alloc::vec::Vec;
+
+use crate::buf::EmptyBuf;
+use crate::constraints::PacketConstraints;
+use crate::fragmented::{FragmentedBuffer, FragmentedBytes};
+use crate::serialize::InnerSerializer;
+
+/// Where a [`PacketBuilder`] writes: its header (exactly `header_len` bytes) and footer
+/// (exactly `footer_len` bytes).
+///
+/// The bytes hold whatever the buffer held before (zeros, or a previous packet): a builder
+/// must write every one of them.
+///
+/// ```
+/// use zerocast_packet::SerializeTarget;
+/// let (mut h, mut f) = ([0u8; 2], [0u8; 1]);
+/// let target = SerializeTarget { header: &mut h, footer: &mut f };
+/// assert_eq!((target.header.len(), target.footer.len()), (2, 1));
+/// ```
+#[derive(Debug)]
+pub struct SerializeTarget<'a> {
+    /// The header bytes, just before the body.
+    pub header: &'a mut [u8],
+    /// The footer bytes, just after the body and its padding.
+    pub footer: &'a mut [u8],
+}
+
+/// One protocol layer's header and footer writer.
+///
+/// Serialization is inside-out: the body (with padding) is written first, then each
+/// builder from the innermost outwards writes its header and footer, seeing the final body
+/// bytes (which checksums need).
+///
+/// # Example
+///
+/// ```
+/// use zerocast_packet::{PacketBuilder, PacketConstraints, SerializeTarget, Serializer,
+///     InnerPacketBuilder};
+///
+/// /// A header holding a one-byte sum of the body.
+/// #[derive(Debug)]
+/// struct Sum;
+/// impl PacketBuilder for Sum {
+///     fn constraints(&self) -> PacketConstraints {
+///         PacketConstraints::new(1, 0, 0, usize::MAX).unwrap()
+///     }
+///     fn serialize(&self, target: &mut SerializeTarget<'_>, body: &[u8]) {
+///         target.header[0] = body.iter().fold(0u8, |a, b| a.wrapping_add(*b));
+///     }
+/// }
+///
+/// let buf = [1u8, 2, 3].into_serializer().wrap_in(Sum).serialize_vec_outer().unwrap();
+/// assert_eq!(buf.as_ref(), &[6, 1, 2, 3]);
+/// ```
+pub trait PacketBuilder {
+    /// The header and footer lengths and the body sizes this layer accepts.
+    ///
+    /// Must return the same value every time it is called on the same builder.
+    fn constraints(&self) -> PacketConstraints;
+
+    /// Writes the header and footer. `body` is the final body, padding included.
+    ///
+    /// `target.header` and `target.footer` have exactly the lengths from
+    /// [`constraints`](PacketBuilder::constraints), and every byte of them must be written.
+    fn serialize(&self, target: &mut SerializeTarget<'_>, body: &[u8]);
+}
+
+impl<B: PacketBuilder + ?Sized> PacketBuilder for &B {
+    fn constraints(&self) -> PacketConstraints {
+        (**self).constraints()
+    }
+
+    fn serialize(&self, target: &mut SerializeTarget<'_>, body: &[u8]) {
+        (**self).serialize(target, body)
+    }
+}
+
+impl<B: PacketBuilder + ?Sized> PacketBuilder for &mut B {
+    fn constraints(&self) -> PacketConstraints {
+        (**self).constraints()
+    }
+
+    fn serialize(&self, target: &mut SerializeTarget<'_>, body: &[u8]) {
+        (**self).serialize(target, body)
+    }
+}
+
+/// The innermost payload of a packet: writes a known number of bytes into a fresh buffer.
+///
+/// ```
+/// use zerocast_packet::{InnerPacketBuilder, Serializer};
+///
+/// assert_eq!(b"abc".bytes_len(), 3);
+/// let buf = b"abc".into_serializer().serialize_vec_outer().unwrap();
+/// assert_eq!(buf.as_ref(), b"abc");
+/// ```
+pub trait InnerPacketBuilder {
+    /// The number of bytes [`serialize`](InnerPacketBuilder::serialize) writes.
+    fn bytes_len(&self) -> usize;
+
+    /// Writes the payload into `buffer`, which is exactly `bytes_len()` bytes long.
+    fn serialize(&self, buffer: &mut [u8]);
+
+    /// A [`Serializer`](crate::Serializer) for this payload that allocates its buffer.
+    ///
+    /// ```
+    /// # use zerocast_packet::{InnerPacketBuilder, Serializer};
+    /// let buf = [9u8].into_serializer().serialize_vec_outer().unwrap();
+    /// assert_eq!(buf.as_ref(), &[9]);
+    /// ```
+    fn into_serializer(self) -> InnerSerializer<Self, EmptyBuf>
+    where
+        Self: Sized,
+    {
+        InnerSerializer::new(self, EmptyBuf)
+    }
+
+    /// A [`Serializer`](crate::Serializer) for this payload that writes into `buffer` when
+    /// it is large enough (its contents are overwritten).
+    ///
+    /// ```
+    /// use zerocast_packet::{Buf, InnerPacketBuilder, Serializer, PacketConstraints};
+    /// let storage = Buf::new([0xFFu8; 8], ..);
+    /// let buf = [1u8, 2].into_serializer_with(storage)
+    ///     .serialize_no_alloc_outer()
+    ///     .unwrap();
+    /// assert_eq!(buf.as_ref(), &[1, 2]);
+    /// ```
+    fn into_serializer_with<B>(self, buffer: B) -> InnerSerializer<Self, B>
+    where
+        Self: Sized,
+    {
+        InnerSerializer::new(self, buffer)
+    }
+}
+
+impl<I: InnerPacketBuilder + ?Sized> InnerPacketBuilder for &I {
+    fn bytes_len(&self) -> usize {
+        (**self).bytes_len()
+    }
+
+    fn serialize(&self, buffer: &mut [u8]) {
+        (**self).serialize(buffer)
+    }
+}
+
+impl InnerPacketBuilder for [u8] {
+    fn bytes_len(&self) -> usize {
+        self.len()
+    }
+
+    fn serialize(&self, buffer: &mut [u8]) {
+        buffer.copy_from_slice(self)
+    }
+}
+
+impl<const N: usize> InnerPacketBuilder for [u8; N] {
+    fn bytes_len(&self) -> usize {
+        N
+    }
+
+    fn serialize(&self, buffer: &mut [u8]) {
+        buffer.copy_from_slice(self)
+    }
+}
+
+#[cfg(feature = "alloc")]
+impl InnerPacketBuilder for Vec<u8> {
+    fn bytes_len(&self) -> usize {
+        self.len()
+    }
+
+    fn serialize(&self, buffer: &mut [u8]) {
+        buffer.copy_from_slice(self)
+    }
+}
+
+/// Gathers scatter-gather fragments into one contiguous payload.
+impl InnerPacketBuilder for FragmentedBytes<'_, '_> {
+    fn bytes_len(&self) -> usize {
+        self.len()
+    }
+
+    fn serialize(&self, buffer: &mut [u8]) {
+        FragmentedBuffer::copy_into(self, buffer)
+    }
+}

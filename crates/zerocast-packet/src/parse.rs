@@ -1,0 +1,164 @@
+//! [`ParsablePacket`]: a packet type that parses itself off a [`BufferView`], and
+//! [`ParseMetadata`], what it consumed (so the parse can be undone).
+
+use zerocast::{SplitByteSlice, SplitByteSliceMut};
+
+use crate::view::{BufferView, BufferViewMut};
+
+/// How many bytes a parsed packet's header, body and footer occupied.
+///
+/// `footer_len` counts every byte the parser consumed after the body, trailing padding
+/// included, so that [`GrowBuffer::undo_parse`](crate::GrowBuffer::undo_parse) gives back
+/// exactly the bytes that were received.
+///
+/// ```
+/// use zerocast_packet::ParseMetadata;
+/// let meta = ParseMetadata::from_packet(20, 8, 0);
+/// assert_eq!(meta.header_len() + meta.body_len() + meta.footer_len(), 28);
+/// ```
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct ParseMetadata {
+    header_len: usize,
+    body_len: usize,
+    footer_len: usize,
+}
+
+impl ParseMetadata {
+    /// Metadata of a packet with a header, a body and a footer (padding included).
+    ///
+    /// ```
+    /// # use zerocast_packet::ParseMetadata;
+    /// assert_eq!(ParseMetadata::from_packet(14, 46, 4).footer_len(), 4);
+    /// ```
+    #[must_use]
+    pub const fn from_packet(header_len: usize, body_len: usize, footer_len: usize) -> Self {
+        ParseMetadata {
+            header_len,
+            body_len,
+            footer_len,
+        }
+    }
+
+    /// Metadata of an innermost packet that is all body (e.g. an application payload).
+    ///
+    /// ```
+    /// # use zerocast_packet::ParseMetadata;
+    /// let meta = ParseMetadata::from_inner_packet(64);
+    /// assert_eq!((meta.header_len(), meta.body_len()), (0, 64));
+    /// ```
+    #[must_use]
+    pub const fn from_inner_packet(len: usize) -> Self {
+        ParseMetadata::from_packet(0, len, 0)
+    }
+
+    /// The header length.
+    ///
+    /// ```
+    /// # use zerocast_packet::ParseMetadata;
+    /// assert_eq!(ParseMetadata::from_packet(8, 0, 0).header_len(), 8);
+    /// ```
+    #[must_use]
+    pub const fn header_len(&self) -> usize {
+        self.header_len
+    }
+
+    /// The body length.
+    ///
+    /// ```
+    /// # use zerocast_packet::ParseMetadata;
+    /// assert_eq!(ParseMetadata::from_packet(8, 5, 0).body_len(), 5);
+    /// ```
+    #[must_use]
+    pub const fn body_len(&self) -> usize {
+        self.body_len
+    }
+
+    /// The footer length, trailing padding included.
+    ///
+    /// ```
+    /// # use zerocast_packet::ParseMetadata;
+    /// assert_eq!(ParseMetadata::from_packet(8, 5, 2).footer_len(), 2);
+    /// ```
+    #[must_use]
+    pub const fn footer_len(&self) -> usize {
+        self.footer_len
+    }
+}
+
+/// A packet that can be parsed from a byte slice `B`, with parse arguments `ParseArgs`
+/// (`()` when none are needed; e.g. source and destination addresses for a transport
+/// checksum).
+///
+/// A parser takes its header (and footer) off the cursor and leaves the body in it, so
+/// the buffer it was parsed from ends up holding the body for the next layer. Implement
+/// it generically over `B: SplitByteSlice` so the same parser reads `&[u8]` and edits
+/// `&mut [u8]`.
+///
+/// # Example
+///
+/// ```
+/// # extern crate zerocopy as zerocast;
+/// use zerocast::{FromBytes, Immutable, KnownLayout, Ref, SplitByteSlice, Unaligned};
+/// use zerocast::byteorder::network_endian::U16;
+/// use zerocast_packet::{Buf, BufferView, ParsablePacket, ParseBuffer, ParseMetadata};
+///
+/// #[derive(FromBytes, KnownLayout, Immutable, Unaligned)]
+/// #[repr(C)]
+/// struct Header {
+///     kind: u8,
+///     len: U16,
+/// }
+///
+/// struct Packet<B> {
+///     header: Ref<B, Header>,
+///     body: B,
+/// }
+///
+/// #[derive(Debug, PartialEq)]
+/// enum Error { TooShort, BadLength }
+///
+/// impl<B: SplitByteSlice> ParsablePacket<B, ()> for Packet<B> {
+///     type Error = Error;
+///     fn parse<BV: BufferView<B>>(mut bv: BV, _: ()) -> Result<Self, Error> {
+///         let header = bv.take_obj_front::<Header>().ok_or(Error::TooShort)?;
+///         let body_len = usize::from(header.len.get());
+///         let body = bv.take_front(body_len).ok_or(Error::BadLength)?;
+///         Ok(Packet { header, body })
+///     }
+///     fn parse_metadata(&self) -> ParseMetadata {
+///         ParseMetadata::from_packet(3, self.body.len(), 0)
+///     }
+/// }
+///
+/// let mut buf = Buf::new([1u8, 0, 2, b'h', b'i'], ..);
+/// let packet = buf.parse::<Packet<_>>().unwrap();
+/// assert_eq!((packet.header.kind, &*packet.body), (1, &b"hi"[..]));
+///
+/// let mut short = Buf::new([1u8, 0, 9], ..);
+/// assert_eq!(short.parse::<Packet<_>>().err(), Some(Error::BadLength));
+/// ```
+pub trait ParsablePacket<B: SplitByteSlice, ParseArgs>: Sized {
+    /// Why parsing failed.
+    type Error;
+
+    /// Parses a packet off `buffer`, leaving the packet's body in it.
+    ///
+    /// See the trait documentation for an example.
+    fn parse<BV: BufferView<B>>(buffer: BV, args: ParseArgs) -> Result<Self, Self::Error>;
+
+    /// Parses a packet off a mutable cursor. The default calls [`parse`](Self::parse);
+    /// override it to zero or rewrite bytes while parsing.
+    ///
+    /// See [`ParseBufferMut::parse_mut`](crate::ParseBufferMut::parse_mut).
+    fn parse_mut<BV: BufferViewMut<B>>(buffer: BV, args: ParseArgs) -> Result<Self, Self::Error>
+    where
+        B: SplitByteSliceMut,
+    {
+        Self::parse(buffer, args)
+    }
+
+    /// What the parse consumed, for [`GrowBuffer::undo_parse`](crate::GrowBuffer::undo_parse).
+    ///
+    /// See the trait documentation for an example.
+    fn parse_metadata(&self) -> ParseMetadata;
+}
