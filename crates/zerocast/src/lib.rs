@@ -1,7 +1,74 @@
-//! Safe, zero-cost transmutation. (Skeleton: being filled in by issue #2.)
+//! Safe, zero-cost conversions between byte slices and typed values, with zerocopy 0.8's API.
+//!
+//! Mark a type with the traits that describe it — derive them with the `derive` feature —
+//! and convert without `unsafe`:
+//!
+//! * [`FromBytes`]: any bytes are a valid value, so `&[u8]` can be viewed as `&T`
+//!   ([`FromBytes::ref_from_bytes`]) or copied ([`FromBytes::read_from_bytes`]);
+//! * [`TryFromBytes`]: some bytes are valid, checked at run time (`bool`, `char`, enums);
+//! * [`FromZeros`]: all-zero bytes are valid ([`FromZeros::new_zeroed`]);
+//! * [`IntoBytes`]: no padding, so a value can be viewed as bytes ([`IntoBytes::as_bytes`]);
+//! * [`KnownLayout`]: size and alignment are known, including slice DSTs;
+//! * [`Immutable`]: no interior mutability; [`Unaligned`]: alignment 1.
+//!
+//! ```
+//! use zerocast::{FromBytes, IntoBytes};
+//! let bytes = [1u8, 0, 2, 0];
+//! let words = <[u16]>::ref_from_bytes(&bytes[..]).map(|w| w.len()).unwrap_or(0);
+//! assert!(words == 2 || words == 0); // 0 only if `bytes` happens to be misaligned
+//! assert_eq!(<[u8; 4]>::read_from_bytes(&bytes[..]).unwrap().as_bytes(), &bytes);
+//! ```
+//!
+//! # Features
+//! * `alloc`: boxed and `Vec` constructors ([`FromZeros::new_box_zeroed`], ...);
+//! * `std`: `io` helpers ([`FromBytes::read_from_io`], [`IntoBytes::write_to_io`]);
+//! * `derive`: re-exports the derive macros of `zerocast-derive` under the traits' names.
+//!
+//! # Soundness
+//! All unsafe code of the project lives here, each block with its proof. Internal machinery
+//! is private or `unsafe` to call; the traits are `unsafe` to implement and meant to be
+//! derived.
 #![no_std]
+#![deny(missing_docs)]
+// The method signatures are zerocopy 0.8's (`Result<(&Self, &[u8]), CastError<&[u8], Self>>`);
+// compatibility decides their shape, not clippy's complexity score.
+#![allow(clippy::type_complexity)]
+
+#[cfg(feature = "alloc")]
+extern crate alloc;
+#[cfg(feature = "std")]
+extern crate std;
+
+mod candidate;
+mod cast;
+mod convert;
+mod error;
+mod from_bytes;
+mod from_zeros;
+mod impls;
+mod into_bytes;
+mod known_layout;
+pub mod layout;
+mod markers;
+mod try_from_bytes;
 
 pub mod byte_slice;
 pub mod byteorder;
 pub use crate::byte_slice::*;
 pub use crate::byteorder::*;
+
+pub use crate::candidate::Maybe;
+pub use crate::error::{
+    AlignmentError, AllocError, CastError, ConvertError, SizeError, TryCastError, TryReadError,
+    ValidityError,
+};
+pub use crate::from_bytes::FromBytes;
+pub use crate::from_zeros::FromZeros;
+pub use crate::into_bytes::IntoBytes;
+pub use crate::known_layout::{KnownLayout, PointerMetadata};
+pub use crate::layout::{DstLayout, SizeInfo, TrailingSliceLayout};
+pub use crate::markers::{Immutable, Unaligned};
+pub use crate::try_from_bytes::TryFromBytes;
+
+#[cfg(feature = "derive")]
+pub use zerocast_derive::*;

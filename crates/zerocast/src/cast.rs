@@ -1,0 +1,163 @@
+//! Crate-private cast machinery shared by the trait methods and `Ref`: given a byte range,
+//! find where a `T` fits (whole, prefix or suffix; maximal or given element count), check
+//! alignment, and make the pointer. No dereference happens here; callers decide what the
+//! bytes may be used for.
+
+use core::ptr::NonNull;
+
+use crate::known_layout::{KnownLayout, PointerMetadata};
+use crate::layout::SizeInfo;
+
+/// Which part of the bytes the `T` must occupy.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub(crate) enum CastKind {
+    /// All of them, exactly.
+    Whole,
+    /// A prefix: `T` starts at the first byte.
+    Prefix,
+    /// A suffix: `T` ends at the last byte.
+    Suffix,
+}
+
+/// Why a cast failed.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub(crate) enum CastFailure {
+    /// The bytes are too short, too long (for `Whole`), or the size overflows.
+    Size,
+    /// The `T` would start at an address that is not a multiple of its alignment.
+    Alignment,
+}
+
+/// Compile-time rejection of slice DSTs with zero-sized elements in the methods that pick
+/// the element count themselves (every count would fit).
+pub(crate) struct AssertNotZstDst<T: ?Sized>(core::marker::PhantomData<T>);
+impl<T: ?Sized + KnownLayout> AssertNotZstDst<T> {
+    pub(crate) const OK: () = match T::LAYOUT.size_info() {
+        SizeInfo::SliceDst(_) => {
+            assert!(
+                !matches!(T::LAYOUT.elem_size(), Some(0)),
+                "zerocast cannot infer the element count of a slice DST with zero-sized elements; use a `_with_elems` method"
+            )
+        }
+        SizeInfo::Sized { .. } => {}
+    };
+}
+
+/// Locates a `T` in the `len` bytes at `bytes`.
+///
+/// `meta` is the element count to use, or `None` for "sized, or as many as fit". On success
+/// returns the pointer to the `T` (derived from `bytes`, so with its provenance) and the
+/// split point: `T` covers `[0, split)` for `Whole`/`Prefix` and `[split, len)` for
+/// `Suffix`.
+///
+/// The result is only a pointer: it is aligned for `T` and covers exactly the size `T`'s
+/// layout gives for its metadata, all within the `len` bytes. What may be done through it
+/// depends on the bytes' origin and is the caller's business.
+///
+/// `bytes` must point to `len` bytes of one allocation (it is not dereferenced, but the
+/// offset computation relies on it; every caller passes a slice's pointer and length).
+#[inline(always)]
+pub(crate) fn try_cast<T: ?Sized + KnownLayout>(
+    bytes: NonNull<[u8]>,
+    kind: CastKind,
+    meta: Option<T::PointerMetadata>,
+) -> Result<(NonNull<T>, usize), CastFailure> {
+    let len = bytes.len();
+    let layout = T::LAYOUT;
+    let (elems, size) = match meta {
+        Some(m) => {
+            let elems = m.to_elem_count();
+            match layout.size_for_elems(elems) {
+                Some(size) => (elems, size),
+                None => return Err(CastFailure::Size),
+            }
+        }
+        None => {
+            let elems = match layout.max_elems_in(len) {
+                Some(e) => e,
+                None => return Err(CastFailure::Size),
+            };
+            match layout.size_for_elems(elems) {
+                Some(size) => (elems, size),
+                None => return Err(CastFailure::Size),
+            }
+        }
+    };
+    let start = match kind {
+        CastKind::Whole if size == len => 0,
+        CastKind::Prefix if size <= len => 0,
+        CastKind::Suffix if size <= len => len - size,
+        _ => return Err(CastFailure::Size),
+    };
+    let base = bytes.cast::<u8>();
+    let addr = base.as_ptr().addr().wrapping_add(start);
+    if addr & (layout.align() - 1) != 0 {
+        return Err(CastFailure::Alignment);
+    }
+    // SAFETY: `start <= len` and `bytes` points to `len` bytes of one allocation (the
+    // caller's slice), so the offset stays in bounds (`NonNull::add`'s requirement; `start`
+    // fits in `isize` because `len` does).
+    let at = unsafe { base.add(start) };
+    let split = match kind {
+        CastKind::Whole | CastKind::Prefix => size,
+        CastKind::Suffix => start,
+    };
+    Ok((
+        T::raw_from_ptr_len(at, T::PointerMetadata::from_elem_count(elems)),
+        split,
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[repr(C, align(8))]
+    struct Aligned([u8; 32]);
+
+    fn slice_ptr(bytes: &[u8]) -> NonNull<[u8]> {
+        NonNull::from(bytes)
+    }
+
+    #[test]
+    fn prefix_and_suffix_split_points() {
+        let buf = Aligned([0; 32]);
+        let b = &buf.0[..];
+        let (_, split) = try_cast::<u32>(slice_ptr(&b[..10]), CastKind::Prefix, None).unwrap();
+        assert_eq!(split, 4);
+        let (_, split) = try_cast::<u32>(slice_ptr(&b[..12]), CastKind::Suffix, None).unwrap();
+        assert_eq!(split, 8);
+        let (p, split) = try_cast::<[u16]>(slice_ptr(&b[..7]), CastKind::Prefix, None).unwrap();
+        assert_eq!((split, p.len()), (6, 3));
+        let (p, split) = try_cast::<[u16]>(slice_ptr(&b[..8]), CastKind::Suffix, Some(1)).unwrap();
+        assert_eq!((split, p.len()), (6, 1));
+    }
+
+    #[test]
+    fn rejects_wrong_size_and_misalignment() {
+        let buf = Aligned([0; 32]);
+        let b = &buf.0[..];
+        assert_eq!(
+            try_cast::<u32>(slice_ptr(&b[..3]), CastKind::Prefix, None).unwrap_err(),
+            CastFailure::Size
+        );
+        assert_eq!(
+            try_cast::<u32>(slice_ptr(&b[..5]), CastKind::Whole, None).unwrap_err(),
+            CastFailure::Size
+        );
+        for off in 1..4 {
+            assert_eq!(
+                try_cast::<u32>(slice_ptr(&b[off..off + 4]), CastKind::Whole, None).unwrap_err(),
+                CastFailure::Alignment
+            );
+        }
+        assert_eq!(
+            try_cast::<[u16]>(slice_ptr(&b[..8]), CastKind::Whole, Some(usize::MAX)).unwrap_err(),
+            CastFailure::Size
+        );
+        assert_eq!(
+            try_cast::<u16>(slice_ptr(&b[..5]), CastKind::Suffix, None).unwrap_err(),
+            CastFailure::Alignment
+        );
+    }
+}

@@ -1,0 +1,1 @@
+//! Impls for nonzero (being written: see issue 2 item 3).

@@ -1,0 +1,1 @@
+//! Impls for wrappers (being written: see issue 2 item 3).
