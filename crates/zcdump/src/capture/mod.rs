@@ -9,6 +9,7 @@
 mod error;
 mod pcap;
 mod pcapng;
+pub mod sll;
 mod source;
 
 pub use error::{CaptureError, CaptureErrorKind};

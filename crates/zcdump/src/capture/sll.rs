@@ -1,0 +1,77 @@
+//! Linux "cooked" capture pseudo-headers (`LINKTYPE_LINUX_SLL` 113 and `LINKTYPE_LINUX_SLL2`
+//! 276). They are written by libpcap in place of a link-layer header when capturing on the
+//! "any" device, so they belong to the capture format rather than to any wire protocol. Both
+//! end in (or start with) the EtherType of the payload.
+
+use zerocast::byteorder::{NetworkEndian, U16, U32};
+use zerocast::{FromBytes, Immutable, KnownLayout, Unaligned};
+
+/// The 16-byte SLL (v1) header. Only the protocol is read; the rest documents the layout.
+#[allow(dead_code)]
+#[derive(FromBytes, KnownLayout, Immutable, Unaligned)]
+#[repr(C)]
+struct SllHeader {
+    packet_type: U16<NetworkEndian>,
+    arphrd_type: U16<NetworkEndian>,
+    addr_len: U16<NetworkEndian>,
+    addr: [u8; 8],
+    protocol: U16<NetworkEndian>,
+}
+
+/// The 20-byte SLL2 header. Only the protocol is read; the rest documents the layout.
+#[allow(dead_code)]
+#[derive(FromBytes, KnownLayout, Immutable, Unaligned)]
+#[repr(C)]
+struct Sll2Header {
+    protocol: U16<NetworkEndian>,
+    reserved: U16<NetworkEndian>,
+    interface_index: U32<NetworkEndian>,
+    arphrd_type: U16<NetworkEndian>,
+    packet_type: u8,
+    addr_len: u8,
+    addr: [u8; 8],
+}
+
+/// What the dissector needs from a cooked header: the payload's protocol and bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cooked<'a> {
+    /// The EtherType of the payload (`sll.etype`).
+    pub protocol: u16,
+    /// Bytes after the pseudo-header.
+    pub payload: &'a [u8],
+}
+
+/// Splits an SLL (v1) header off `frame`; `None` when the frame is shorter than 16 bytes.
+///
+/// ```
+/// let mut f = [0u8; 18];
+/// f[14] = 0x08; // protocol 0x0800
+/// let c = zcdump::capture::sll::parse_sll(&f).unwrap();
+/// assert_eq!((c.protocol, c.payload.len()), (0x0800, 2));
+/// assert!(zcdump::capture::sll::parse_sll(&f[..15]).is_none());
+/// ```
+#[must_use]
+pub fn parse_sll(frame: &[u8]) -> Option<Cooked<'_>> {
+    let (h, payload) = SllHeader::ref_from_prefix(frame).ok()?;
+    Some(Cooked {
+        protocol: h.protocol.get(),
+        payload,
+    })
+}
+
+/// Splits an SLL2 header off `frame`; `None` when the frame is shorter than 20 bytes.
+///
+/// ```
+/// let mut f = [0u8; 20];
+/// f[0] = 0x86; f[1] = 0xdd;
+/// let c = zcdump::capture::sll::parse_sll2(&f).unwrap();
+/// assert_eq!((c.protocol, c.payload.len()), (0x86dd, 0));
+/// ```
+#[must_use]
+pub fn parse_sll2(frame: &[u8]) -> Option<Cooked<'_>> {
+    let (h, payload) = Sll2Header::ref_from_prefix(frame).ok()?;
+    Some(Cooked {
+        protocol: h.protocol.get(),
+        payload,
+    })
+}

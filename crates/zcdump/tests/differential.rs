@@ -1,0 +1,122 @@
+//! The tshark differential: zcdump's `-T fields` output must equal tshark 4.0's, field for
+//! field and frame for frame, for every field of issue 7's list on every sample capture.
+//!
+//! Two oracles: the committed decodes in `tests-data/tshark/` (always), and a live tshark run
+//! over every capture in `samples/` and `../shared/captures/` (when tshark is installed;
+//! mandatory when `ZC_REQUIRE_ORACLES=1`). A failure prints each differing (frame, field,
+//! expected, got).
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::{compare_tsv, oracle_fields, repo_root, zcdump_fields};
+
+fn committed_oracles() -> Vec<(PathBuf, PathBuf)> {
+    let dir = repo_root().join("tests-data/tshark");
+    let mut pairs = Vec::new();
+    for entry in std::fs::read_dir(&dir).expect("tests-data/tshark exists") {
+        let path = entry.expect("readable directory").path();
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if let Some(capture) = name.strip_suffix(".fields.tsv") {
+            pairs.push((repo_root().join("samples").join(capture), path.clone()));
+        }
+    }
+    pairs.sort();
+    pairs
+}
+
+#[test]
+#[cfg_attr(miri, ignore)]
+fn matches_committed_tshark_decodes_of_every_sample() {
+    let pairs = committed_oracles();
+    assert!(pairs.len() >= 3, "expected the three bundled decodes");
+    let fields = oracle_fields();
+    let mut failures = Vec::new();
+    for (capture, tsv) in &pairs {
+        let expected = std::fs::read_to_string(tsv).expect("oracle readable");
+        let got = zcdump_fields(capture, &fields);
+        if let Err(report) = compare_tsv(&expected, &got) {
+            failures.push(format!("{}:\n{report}", capture.display()));
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
+fn tshark_available() -> bool {
+    Command::new("tshark")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+fn captures_in(dir: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut found: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "pcap" || e == "pcapng"))
+        .collect();
+    found.sort();
+    found
+}
+
+/// Runs the same script that made the committed decodes.
+fn live_tshark(capture: &Path, fields: &[String]) -> String {
+    let script = repo_root().join("tests-data/tshark/tshark-fields.sh");
+    let out = Command::new("bash")
+        .arg(script)
+        .arg(capture)
+        .args(fields)
+        .output()
+        .expect("tshark-fields.sh runs");
+    assert!(
+        out.status.success(),
+        "tshark failed on {}",
+        capture.display()
+    );
+    String::from_utf8(out.stdout).expect("tshark prints UTF-8")
+}
+
+#[test]
+#[cfg_attr(miri, ignore)]
+fn matches_live_tshark_on_every_capture() {
+    if !tshark_available() {
+        assert!(
+            std::env::var("ZC_REQUIRE_ORACLES").as_deref() != Ok("1"),
+            "ZC_REQUIRE_ORACLES=1 but tshark is not installed"
+        );
+        eprintln!("tshark not installed: live differential skipped");
+        return;
+    }
+    let mut captures = captures_in(&repo_root().join("samples"));
+    captures.extend(captures_in(&repo_root().join("../shared/captures")));
+    captures.extend(common::generated_link_type_captures());
+    assert!(!captures.is_empty());
+    let fields = oracle_fields();
+    let mut failures = Vec::new();
+    for capture in &captures {
+        let expected = live_tshark(capture, &fields);
+        let got = zcdump_fields(capture, &fields);
+        if let Err(report) = compare_tsv(&expected, &got) {
+            failures.push(format!("{}:\n{report}", capture.display()));
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
+#[test]
+fn comparison_reports_frame_field_expected_and_got() {
+    let expected = "frame.number\tip.ttl\n1\t64\n2\t64\n";
+    let got = "frame.number\tip.ttl\n1\t64\n2\t63\n";
+    let report = compare_tsv(expected, got).unwrap_err();
+    assert!(
+        report.contains("frame 2, ip.ttl: expected '64', got '63'"),
+        "{report}"
+    );
+    assert!(compare_tsv(expected, expected).is_ok());
+    assert!(compare_tsv(expected, "frame.number\tip.ttl\n1\t64\n").is_err());
+}
