@@ -67,10 +67,17 @@ pub(crate) fn tag_enum(ctx: &Ctx, tag_name: &syn::Ident) -> TokenStream {
     let discs = variants
         .iter()
         .map(|v| v.discriminant.as_ref().map(|(eq, e)| quote!(#eq #e)));
-    let int = ctx.repr.int.map(|i| format_ident!("{}", i.value.name()));
-    let c = ctx.repr.is_c().then(|| quote!(C,));
+    // `repr(C, u8)` on a fieldless enum is a conflict for rustc; the tag of
+    // a `repr(C, Int)` enum with data is an `Int` with the same values.
+    let repr = match ctx.repr.int {
+        Some(i) => {
+            let i = format_ident!("{}", i.value.name());
+            quote!(#i)
+        }
+        None => quote!(C),
+    };
     quote! {
-        #[repr(#c #int)]
+        #[repr(#repr)]
         #[allow(dead_code, non_camel_case_types, clippy::all)]
         enum #tag_name { #(#names #discs,)* }
     }

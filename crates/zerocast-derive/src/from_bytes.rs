@@ -112,6 +112,12 @@ pub(crate) fn derive_from_zeros(ctx: &Ctx) -> Result<TokenStream, Error> {
 pub(crate) fn derive_from_bytes(ctx: &Ctx) -> Result<TokenStream, Error> {
     let bytes = from_bytes_impl(ctx)?;
     let zeros = from_zeros_impl(ctx)?;
-    let try_from = trivial_try_from_bytes(ctx);
+    // A generic type's `FromZeros` impl has weaker bounds than `FromBytes`,
+    // so its `TryFromBytes` supertrait impl must not require `FromBytes`.
+    let try_from = if ctx.is_generic() {
+        try_from_bytes::derive(ctx)?
+    } else {
+        trivial_try_from_bytes(ctx)
+    };
     Ok(quote!(#try_from #zeros #bytes))
 }

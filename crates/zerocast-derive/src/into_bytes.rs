@@ -195,13 +195,13 @@ fn repr_c_dst_gaps(ctx: &Ctx, fields: &[Field]) -> Vec<(TokenStream, TokenStream
         "between_fields_or_at_the_end_with_0_trailing_elements",
         name.span(),
         quote!(#sum),
-        quote!(#s0 - (#sum)),
+        quote!((#s0) - (#sum)),
     ));
     out.push(gap_check(
         "at_the_end_with_1_trailing_element",
         last.ty.span(),
         quote!(#sum + ::core::mem::size_of::<#elem>()),
-        quote!(#s1 - (#sum + ::core::mem::size_of::<#elem>())),
+        quote!((#s1) - (#sum + ::core::mem::size_of::<#elem>())),
     ));
     out
 }

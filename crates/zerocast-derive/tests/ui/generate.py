@@ -1,0 +1,323 @@
+#!/usr/bin/env python3
+"""Writes the compile-fail cases (tests/ui/*.rs) and their passing twins
+(tests/ui_pass.rs) from the rule table below.
+
+Every rule the derives enforce appears here as (name, failing source,
+passing source): the two differ only in the detail the rule is about, so
+the pair shows exactly where the line is. Run from the crate directory,
+then `TRYBUILD=overwrite cargo test --test ui` and review every new
+`.stderr` (each must name the type and the rule).
+"""
+import os
+import re
+
+CASES = []
+
+
+def case(name, fail, ok, note):
+    assert re.fullmatch(r"[a-z0-9_]+", name), name
+    assert all(c[0] != name for c in CASES), name
+    CASES.append((name, fail.strip(), ok.strip(), note))
+
+
+def derive(traits):
+    return "#[derive(" + ", ".join(traits) + ")]"
+
+
+SIZES = {"u8": (1, 1), "u16": (2, 2), "u32": (4, 4), "u64": (8, 8), "i16": (2, 2),
+         "i32": (4, 4), "f32": (4, 4), "f64": (8, 8), "[u8; 3]": (3, 1), "[u16; 3]": (6, 2)}
+
+# --- IntoBytes: padding between fields and at the end (repr(C)) -------------
+pairs = [("u8", "u16"), ("u8", "u32"), ("u8", "u64"), ("u16", "u32"), ("u16", "u64"),
+         ("u32", "u64"), ("[u8; 3]", "u32"), ("[u8; 3]", "u16"), ("i16", "f32"),
+         ("u8", "f64"), ("[u16; 3]", "u32"), ("u8", "i32")]
+for i, (small, big) in enumerate(pairs):
+    gap = SIZES[big][1] - SIZES[small][0] % SIZES[big][1]
+    slug = re.sub(r"[^a-z0-9]+", "", small) + "_" + re.sub(r"[^a-z0-9]+", "", big)
+    case(f"into_bytes_gap_after_field_{slug}",
+         f"#[derive(IntoBytes)]\n#[repr(C)]\nstruct Gap {{\n    a: {small},\n    b: {big},\n}}",
+         f"#[derive(IntoBytes)]\n#[repr(C)]\nstruct Gap {{\n    a: {small},\n    pad: [u8; {gap}],\n    b: {big},\n}}",
+         "repr(C) inserts padding before a field with larger alignment")
+    case(f"into_bytes_trailing_padding_{slug}",
+         f"#[derive(IntoBytes)]\n#[repr(C)]\nstruct Tail({big}, {small});",
+         f"#[derive(IntoBytes)]\n#[repr(C)]\nstruct Tail({big}, {small}, [u8; {gap}]);",
+         "repr(C) pads the end to a multiple of the alignment")
+    case(f"into_bytes_rust_repr_padding_{slug}",
+         f"#[derive(IntoBytes)]\nstruct Reordered {{\n    a: {small},\n    b: {big},\n}}",
+         f"#[derive(IntoBytes)]\nstruct Reordered {{\n    a: {small},\n    pad: [u8; {gap}],\n    b: {big},\n}}",
+         "repr(Rust) structs are checked by total size, whatever the field order")
+    case(f"into_bytes_packed2_gap_{slug}",
+         f"#[derive(IntoBytes)]\n#[repr(C, packed(2))]\nstruct P2 {{\n    a: u8,\n    b: {big},\n}}",
+         f"#[derive(IntoBytes)]\n#[repr(C, packed)]\nstruct P2 {{\n    a: u8,\n    b: {big},\n}}",
+         "packed(2) still aligns fields to 2") if big != "u8" and i < 6 else None
+
+for n in (2, 4, 8, 16, 32):
+    case(f"into_bytes_align_{n}_adds_padding",
+         f"#[derive(IntoBytes)]\n#[repr(C, align({n}))]\nstruct Aligned(u8);",
+         f"#[derive(IntoBytes)]\n#[repr(C, align({n}))]\nstruct Aligned([u8; {n}]);",
+         "align(N) pads the size to N")
+    case(f"into_bytes_align_{n}_two_fields",
+         f"#[derive(IntoBytes)]\n#[repr(C, align({n}))]\nstruct Aligned {{\n    a: u8,\n    b: u8,\n}}",
+         f"#[derive(IntoBytes)]\n#[repr(C, align({n}))]\nstruct Aligned {{\n    a: u8,\n    b: [u8; {n - 1}],\n}}",
+         "align(N) pads the size to N")
+
+dsts = [("u8", "u16", "[u8; 2]"), ("u8", "u32", "[u8; 4]"), ("u16", "u32", "[u16; 2]"), ("u8", "u64", "[u8; 8]")]
+for small, elem, fixed in dsts:
+    case(f"into_bytes_dst_gap_{small}_before_slice_of_{elem}",
+         f"#[derive(IntoBytes)]\n#[repr(C)]\nstruct Dst {{\n    a: {small},\n    body: [{elem}],\n}}",
+         f"#[derive(IntoBytes)]\n#[repr(C)]\nstruct Dst {{\n    a: {fixed},\n    body: [{elem}],\n}}",
+         "a slice DST may not have padding before its trailing slice")
+    case(f"into_bytes_dst_trailing_padding_{small}_{elem}",
+         f"#[derive(IntoBytes)]\n#[repr(C)]\nstruct Dst {{\n    a: {elem},\n    body: [u8],\n}}",
+         f"#[derive(IntoBytes)]\n#[repr(C)]\nstruct Dst {{\n    a: {elem},\n    body: [{fixed}],\n}}",
+         "a slice DST may not have padding at the end for some element count")
+
+enums = [
+    ("tag_then_u16", "#[repr(u8)]\nenum E {\n    A(u16),\n}", "#[repr(u16)]\nenum E {\n    A(u16),\n}"),
+    ("tag_then_u32", "#[repr(u8)]\nenum E {\n    A(u32),\n}", "#[repr(u32)]\nenum E {\n    A(u32),\n}"),
+    ("short_variant", "#[repr(u16)]\nenum E {\n    A(u16),\n    B,\n}", "#[repr(u16)]\nenum E {\n    A(u16),\n    B([u8; 2]),\n}"),
+    ("short_variant_u8", "#[repr(u8)]\nenum E {\n    A(u8, u8),\n    B(u8),\n}", "#[repr(u8)]\nenum E {\n    A(u8, u8),\n    B(u8, u8),\n}"),
+    ("inner_gap", "#[repr(u8)]\nenum E {\n    A(u8, u16, u8),\n}", "#[repr(u8)]\nenum E {\n    A(u8, u16, [u8; 3]),\n}"),
+    ("c_u8_payload_aligned", "#[repr(C, u8)]\nenum E {\n    A(u32),\n    B(u32),\n}", "#[repr(C, u32)]\nenum E {\n    A(u32),\n    B(u32),\n}"),
+    ("c_u8_short_variant", "#[repr(C, u8)]\nenum E {\n    A(u8),\n    B,\n}", "#[repr(C, u8)]\nenum E {\n    A(u8),\n    B(u8),\n}"),
+    ("c_fieldless_align", "#[repr(u8, align(2))]\nenum E {\n    A,\n    B,\n}", "#[repr(u16, align(2))]\nenum E {\n    A,\n    B,\n}"),
+    ("u32_short_variant", "#[repr(u32)]\nenum E {\n    A,\n    B(u8),\n}", "#[repr(u32)]\nenum E {\n    A([u8; 4]),\n    B([u8; 4]),\n}"),
+    ("c_unit_and_data", "#[repr(C)]\nenum E {\n    A,\n    B(u8),\n}", "#[repr(C)]\nenum E {\n    A(i32),\n    B(i32),\n}"),
+]
+for slug, fail, ok in enums:
+    case(f"into_bytes_enum_padding_{slug}", f"#[derive(IntoBytes)]\n{fail}", f"#[derive(IntoBytes)]\n{ok}",
+         "every variant of an IntoBytes enum must fill the enum without gaps")
+
+case("into_bytes_enum_without_repr", "#[derive(IntoBytes)]\nenum E {\n    A,\n    B,\n}",
+     "#[derive(IntoBytes)]\n#[repr(u8)]\nenum E {\n    A,\n    B,\n}", "enum layout is only defined with repr(C)/repr(Int)")
+case("into_bytes_union_rejected", "#[derive(IntoBytes)]\n#[repr(C)]\nunion U {\n    a: u8,\n}",
+     "#[derive(FromBytes)]\n#[repr(C)]\nunion U {\n    a: u8,\n}", "unions may hold uninitialized bytes")
+case("into_bytes_generic_rust_repr", "#[derive(IntoBytes)]\nstruct G<T>(T, u8);",
+     "#[derive(IntoBytes)]\n#[repr(C)]\nstruct G<T>(T, u8);", "generic padding is only provable for repr(C)/transparent/packed")
+case("into_bytes_generic_align", "#[derive(IntoBytes)]\n#[repr(C, align(2))]\nstruct G<T>(T);",
+     "#[derive(IntoBytes)]\n#[repr(C, packed)]\nstruct G<T>(T);", "align(N) on a generic struct")
+case("into_bytes_generic_enum", "#[derive(IntoBytes)]\n#[repr(u8)]\nenum G<T> {\n    A(T),\n}",
+     "#[derive(IntoBytes)]\n#[repr(u8)]\nenum G {\n    A(u8),\n}", "generic enums")
+for ty in ("u16", "u32", "u64", "[u16; 2]"):
+    slug = re.sub(r"[^a-z0-9]+", "", ty)
+    case(f"into_bytes_generic_c_needs_unaligned_{slug}",
+         f"#[derive(IntoBytes)]\n#[repr(C)]\nstruct G<T> {{\n    a: u8,\n    b: T,\n}}\nfn use_it(g: &G<{ty}>) -> &[u8] {{\n    g.as_bytes()\n}}",
+         f"#[derive(IntoBytes)]\n#[repr(C)]\nstruct G<T> {{\n    a: u8,\n    b: T,\n}}\nfn use_it(g: &G<[u8; 2]>) -> &[u8] {{\n    g.as_bytes()\n}}",
+         "generic repr(C) fields must be Unaligned unless all fields are the same T")
+    case(f"into_bytes_generic_homogeneous_mixed_{slug}",
+         f"#[derive(IntoBytes)]\n#[repr(C)]\nstruct G<T> {{\n    a: T,\n    b: {ty},\n}}\nfn use_it(g: &G<u8>) -> &[u8] {{\n    g.as_bytes()\n}}",
+         f"#[derive(IntoBytes)]\n#[repr(C)]\nstruct G<T> {{\n    a: T,\n    b: [T; 2],\n}}\nfn use_it(g: &G<{ty}>) -> &[u8] {{\n    g.as_bytes()\n}}",
+         "the homogeneous rule needs every field to be T, [T; N] or [T]")
+for ty, okty in (("&'static u8", "u8"), ("*const u8", "usize"), ("core::mem::MaybeUninit<u8>", "u8"),
+                 ("std::cell::UnsafeCell<u8>", "u8"), ("String", "[u8; 24]"), ("Box<u8>", "usize")):
+    slug = re.sub(r"[^a-z0-9]+", "_", ty.replace("'static", "ref").replace("*const", "ptr")).strip("_")
+    case(f"into_bytes_field_not_into_bytes_{slug}",
+         f"#[derive(IntoBytes)]\n#[repr(transparent)]\nstruct W({ty});",
+         f"#[derive(IntoBytes)]\n#[repr(transparent)]\nstruct W({okty});", "every field must be IntoBytes")
+
+# --- FromBytes / FromZeros / TryFromBytes -----------------------------------
+bad_fb = [("bool", "u8"), ("char", "u32"), ("core::num::NonZeroU8", "u8"), ("&'static u8", "usize"),
+          ("Box<u8>", "usize"), ("Option<&'static u8>", "usize"), ("core::num::NonZeroU32", "Option<core::num::NonZeroU32>")]
+for ty, okty in bad_fb:
+    slug = re.sub(r"[^a-z0-9]+", "_", ty.replace("'static", "ref").replace("core::num::", "")).strip("_")
+    case(f"from_bytes_struct_field_{slug}", f"#[derive(FromBytes)]\nstruct S {{\n    ok: u8,\n    bad: {ty},\n}}",
+         f"#[derive(FromBytes)]\nstruct S {{\n    ok: u8,\n    bad: {okty},\n}}", "every field of a FromBytes struct must be FromBytes")
+    case(f"from_bytes_tuple_field_{slug}", f"#[derive(FromBytes)]\n#[repr(C)]\nstruct S(u16, {ty});",
+         f"#[derive(FromBytes)]\n#[repr(C)]\nstruct S(u16, {okty});", "every field of a FromBytes struct must be FromBytes")
+    if not ty.startswith(("Box", "Option<&")):
+        case(f"from_bytes_union_field_{slug}", f"#[derive(FromBytes)]\n#[repr(C)]\nunion U {{\n    ok: u8,\n    bad: {ty},\n}}",
+             f"#[derive(FromBytes)]\n#[repr(C)]\nunion U {{\n    ok: u8,\n    bad: {okty},\n}}", "every field of a FromBytes union must be FromBytes")
+    case(f"from_bytes_array_of_{slug}", f"#[derive(FromBytes)]\nstruct S([{ty}; 2]);",
+         f"#[derive(FromBytes)]\nstruct S([{okty}; 2]);", "arrays are FromBytes only if their elements are")
+
+variants3 = "    A,\n    B,\n    C,"
+for repr in ("u32", "u64", "i32", "C", "usize", "isize", "i64"):
+    case(f"from_bytes_enum_repr_{repr.lower()}", f"#[derive(FromBytes)]\n#[repr({repr})]\nenum E {{\n{variants3}\n}}",
+         f"#[derive(TryFromBytes)]\n#[repr({repr})]\nenum E {{\n{variants3}\n}}", "only repr(u8/i8/u16/i16) enums can cover every tag value")
+case("from_bytes_enum_no_repr", f"#[derive(FromBytes)]\nenum E {{\n{variants3}\n}}",
+     f"#[derive(FromZeros)]\n#[repr(u8)]\nenum E {{\n{variants3}\n}}", "no repr")
+for repr, count in (("u8", 3), ("i8", 255), ("u8", 257), ("u16", 256), ("i16", 2)):
+    vs = "\n".join(f"    V{i}," for i in range(count))
+    case(f"from_bytes_enum_{repr}_with_{count}_variants", f"#[derive(FromBytes)]\n#[repr({repr})]\nenum E {{\n{vs}\n}}",
+         f"#[derive(TryFromBytes)]\n#[repr({repr})]\nenum E {{\n{vs}\n}}", "the variant count must equal the number of tag values") if count != 257 else None
+all256 = "\n".join(f"    V{i}," for i in range(256))
+case("from_bytes_enum_u8_256_variants_bool_field", f"#[derive(FromBytes)]\n#[repr(u8)]\nenum E {{\n    First(bool),\n{all256[all256.index(chr(10)) + 1:]}\n}}",
+     f"#[derive(FromBytes)]\n#[repr(u8)]\nenum E {{\n    First(u8),\n{all256[all256.index(chr(10)) + 1:]}\n}}", "variant fields must be FromBytes too")
+
+zero_fail = [
+    ("starts_at_one", "    A = 1,\n    B,\n    C,", "    A = 0,\n    B,\n    C,"),
+    ("all_explicit", "    A = 3,\n    B = 5,", "    A = 3,\n    B = 0,"),
+    ("negative", "    A = -3,\n    B,", "    A = -2,\n    B,\n    C,"),
+    ("unknown_const", "    A = ONE,\n    B,", "    A = 0,\n    B = ONE,"),
+]
+for slug, fail, ok in zero_fail:
+    pre = "const ONE: u8 = 1;\n" if "ONE" in fail + ok else ""
+    repr = "i8" if "-" in fail else "u8"
+    case(f"from_zeros_enum_{slug}", f"{pre}#[derive(FromZeros)]\n#[repr({repr})]\nenum E {{\n{fail}\n}}",
+         f"{pre}#[derive(FromZeros)]\n#[repr({repr})]\nenum E {{\n{ok}\n}}", "an enum is FromZeros only with a variant whose discriminant is 0")
+case("from_zeros_enum_no_repr", "#[derive(FromZeros)]\nenum E {\n    A,\n}", "#[derive(FromZeros)]\n#[repr(C)]\nenum E {\n    A,\n}", "no repr")
+case("from_zeros_enum_zero_variant_field", "#[derive(FromZeros)]\n#[repr(u8)]\nenum E {\n    A(core::num::NonZeroU8),\n    B(u8),\n}",
+     "#[derive(FromZeros)]\n#[repr(u8)]\nenum E {\n    A(u8),\n    B(core::num::NonZeroU8),\n}", "the zero variant's fields must be FromZeros (others need not be)")
+for ty, okty in (("core::num::NonZeroU8", "Option<core::num::NonZeroU8>"), ("&'static u8", "Option<&'static u8>"),
+                 ("Box<u8>", "Option<Box<u8>>"), ("core::ptr::NonNull<u8>", "Option<core::ptr::NonNull<u8>>")):
+    slug = re.sub(r"[^a-z0-9]+", "_", ty.replace("'static", "ref").replace("core::num::", "").replace("core::ptr::", "")).strip("_")
+    case(f"from_zeros_struct_field_{slug}", f"#[derive(FromZeros)]\nstruct S {{\n    a: u8,\n    b: {ty},\n}}",
+         f"#[derive(FromZeros)]\nstruct S {{\n    a: u8,\n    b: {okty},\n}}", "every field must accept all-zero bytes")
+    if not ty.startswith(("Box", "core::ptr")):
+        case(f"from_zeros_union_field_{slug}", f"#[derive(FromZeros)]\n#[repr(C)]\nunion U {{\n    a: u8,\n    b: {ty},\n}}",
+             f"#[derive(FromZeros)]\n#[repr(C)]\nunion U {{\n    a: u8,\n    b: {okty},\n}}", "every union field must accept all-zero bytes")
+
+for repr in ("", "#[repr(align(4))]\n", "#[repr(packed)]\n"):
+    slug = {"": "no_repr", "#[repr(align(4))]\n": "align_only", "#[repr(packed)]\n": "packed"}[repr]
+    if slug == "packed":
+        continue
+    for tr in ("TryFromBytes", "FromZeros", "IntoBytes", "Unaligned"):
+        case(f"{tr.lower()}_enum_{slug}_has_no_defined_layout", f"#[derive({tr})]\n{repr}enum E {{\n    A,\n    B(u8),\n}}",
+             f"#[derive({tr})]\n#[repr(u8)]\nenum E {{\n    A,\n    B(u8),\n}}" if tr != "IntoBytes" else f"#[derive({tr})]\n#[repr(u8)]\nenum E {{\n    A(u8),\n    B(u8),\n}}",
+             "enums need repr(C) or repr(Int)")
+for ty, okty in (("String", "[u8; 24]"), ("Vec<u8>", "[usize; 3]"), ("Box<u8>", "Option<Box<u8>>"), ("&'static str", "Option<&'static u8>"),
+                 ("fn()", "Option<fn()>"), ("std::rc::Rc<u8>", "usize")):
+    slug = re.sub(r"[^a-z0-9]+", "_", ty.lower().replace("'static", "ref")).strip("_")
+    case(f"try_from_bytes_field_{slug}", f"#[derive(TryFromBytes)]\nstruct S {{\n    a: {ty},\n}}",
+         f"#[derive(TryFromBytes)]\nstruct S {{\n    a: {okty},\n}}", "every field must be TryFromBytes")
+    case(f"try_from_bytes_variant_field_{slug}", f"#[derive(TryFromBytes)]\n#[repr(u8)]\nenum E {{\n    A,\n    B({ty}),\n}}",
+         f"#[derive(TryFromBytes)]\n#[repr(u8)]\nenum E {{\n    A,\n    B({okty}),\n}}", "every variant field must be TryFromBytes")
+
+# --- Immutable ----------------------------------------------------------------
+for ty in ("core::cell::UnsafeCell<u8>", "core::cell::Cell<u8>", "core::cell::RefCell<u8>",
+           "core::sync::atomic::AtomicU8", "core::sync::atomic::AtomicUsize", "[core::cell::Cell<u8>; 2]"):
+    slug = re.sub(r"[^a-z0-9]+", "_", ty.lower().replace("core::", "").replace("cell::", "").replace("sync::atomic::", "")).strip("_")
+    ref_ty = ty if ty.startswith("[") is False else ty
+    case(f"immutable_struct_field_{slug}", f"#[derive(Immutable)]\nstruct S {{\n    a: u8,\n    b: {ty},\n}}",
+         f"#[derive(Immutable)]\nstruct S {{\n    a: u8,\n    b: &'static {ref_ty},\n}}", "interior mutability is only allowed behind a reference")
+    case(f"immutable_enum_field_{slug}", f"#[derive(Immutable)]\nenum E {{\n    A,\n    B({ty}),\n}}",
+         f"#[derive(Immutable)]\nenum E {{\n    A,\n    B(&'static {ref_ty}),\n}}", "interior mutability is only allowed behind a reference")
+    if "RefCell" not in ty:
+        case(f"immutable_union_field_{slug}", f"#[derive(Immutable)]\nunion U {{\n    a: u8,\n    b: core::mem::ManuallyDrop<{ty}>,\n}}",
+             f"#[derive(Immutable)]\nunion U {{\n    a: u8,\n    b: core::mem::ManuallyDrop<&'static {ref_ty}>,\n}}", "interior mutability is only allowed behind a reference")
+case("immutable_nested_non_immutable_struct", "struct Inner(u8);\n#[derive(Immutable)]\nstruct S(Inner);",
+     "#[derive(Immutable)]\nstruct Inner(u8);\n#[derive(Immutable)]\nstruct S(Inner);", "nested types must be Immutable too")
+case("immutable_generic_without_bound_used_with_cell",
+     "#[derive(Immutable)]\nstruct G<T>(T);\nfn need<T: Immutable>() {}\nfn use_it() {\n    need::<G<core::cell::Cell<u8>>>();\n}",
+     "#[derive(Immutable)]\nstruct G<T>(T);\nfn need<T: Immutable>() {}\nfn use_it() {\n    need::<G<u8>>();\n}", "a generic type is Immutable only for Immutable arguments")
+
+# --- Unaligned ----------------------------------------------------------------
+for ty in ("u16", "u32", "u64", "i16", "f32", "f64", "[u16; 2]", "char", "usize"):
+    slug = re.sub(r"[^a-z0-9]+", "_", ty).strip("_")
+    case(f"unaligned_c_field_{slug}", f"#[derive(Unaligned)]\n#[repr(C)]\nstruct S {{\n    a: u8,\n    b: {ty},\n}}",
+         f"#[derive(Unaligned)]\n#[repr(C, packed)]\nstruct S {{\n    a: u8,\n    b: {ty},\n}}", "repr(C) fields must all have alignment 1 (or the struct must be packed)")
+    if ty in ("u16", "u32", "f64"):
+        case(f"unaligned_transparent_{slug}", f"#[derive(Unaligned)]\n#[repr(transparent)]\nstruct S({ty});",
+             f"#[derive(Unaligned)]\n#[repr(transparent)]\nstruct S([u8; 2]);", "transparent has the field's alignment")
+        case(f"unaligned_union_field_{slug}", f"#[derive(Unaligned)]\n#[repr(C)]\nunion U {{\n    a: u8,\n    b: {ty},\n}}",
+             f"#[derive(Unaligned)]\n#[repr(C, packed)]\nunion U {{\n    a: u8,\n    b: {ty},\n}}", "union fields must have alignment 1")
+        case(f"unaligned_enum_field_{slug}", f"#[derive(Unaligned)]\n#[repr(u8)]\nenum E {{\n    A({ty}),\n}}",
+             f"#[derive(Unaligned)]\n#[repr(u8)]\nenum E {{\n    A([u8; 2]),\n}}", "enum fields must have alignment 1")
+        case(f"unaligned_packed2_{slug}", f"#[derive(Unaligned)]\n#[repr(C, packed(2))]\nstruct S({ty});",
+             f"#[derive(Unaligned)]\n#[repr(C, packed(1))]\nstruct S({ty});", "packed(2) keeps alignment 2")
+for n in (2, 4, 8):
+    case(f"unaligned_align_{n}", f"#[derive(Unaligned)]\n#[repr(C, align({n}))]\nstruct S(u8);",
+         f"#[derive(Unaligned)]\n#[repr(C, align(1))]\nstruct S(u8);", "align(N > 1)")
+    case(f"unaligned_enum_align_{n}", f"#[derive(Unaligned)]\n#[repr(u8, align({n}))]\nenum E {{\n    A,\n}}",
+         f"#[derive(Unaligned)]\n#[repr(u8, align(1))]\nenum E {{\n    A,\n}}", "align(N > 1)")
+for repr in ("u16", "i16", "u32", "C", "i64"):
+    case(f"unaligned_enum_repr_{repr.lower()}", f"#[derive(Unaligned)]\n#[repr({repr})]\nenum E {{\n    A,\n    B,\n}}",
+         f"#[derive(Unaligned)]\n#[repr(i8)]\nenum E {{\n    A,\n    B,\n}}", "enums need a one-byte tag")
+case("unaligned_rust_repr_struct", "#[derive(Unaligned)]\nstruct S(u8);", "#[derive(Unaligned)]\n#[repr(C)]\nstruct S(u8);", "repr(Rust) alignment is unspecified")
+case("unaligned_rust_repr_union", "#[derive(Unaligned)]\nunion U {\n    a: u8,\n}", "#[derive(Unaligned)]\n#[repr(C)]\nunion U {\n    a: u8,\n}", "repr(Rust) alignment is unspecified")
+
+# --- KnownLayout ----------------------------------------------------------------
+for repr, slug in (("", "no_repr"), ("#[repr(packed)]\n", "packed_only"), ("#[repr(align(4))]\n", "align_only"), ("#[repr(transparent)]\n", "transparent")):
+    fields = "    a: u8,\n    body: [u8]," if slug != "transparent" else "    body: [u8],"
+    case(f"known_layout_dst_{slug}", f"#[derive(KnownLayout)]\n{repr}struct Dst {{\n{fields}\n}}",
+         f"#[derive(KnownLayout)]\n#[repr(C)]\nstruct Dst {{\n{fields}\n}}", "only repr(C) DSTs have a known layout")
+    case(f"known_layout_str_dst_{slug}", f"#[derive(KnownLayout)]\n{repr}struct Dst {{\n    body: str,\n}}",
+         f"#[derive(KnownLayout)]\n#[repr(C)]\nstruct Dst {{\n    body: str,\n}}", "only repr(C) DSTs have a known layout")
+case("known_layout_tail_not_known_layout", "struct NotKl(u8);\n#[derive(KnownLayout)]\n#[repr(C)]\nstruct S {\n    a: u8,\n    tail: NotKl,\n}",
+     "#[derive(KnownLayout)]\nstruct NotKl(u8);\n#[derive(KnownLayout)]\n#[repr(C)]\nstruct S {\n    a: u8,\n    tail: NotKl,\n}", "the trailing field of a repr(C) struct must be KnownLayout")
+case("known_layout_nested_dst_tail_without_repr", "#[derive(KnownLayout)]\n#[repr(C)]\nstruct Inner {\n    a: u16,\n    t: [u8],\n}\n#[derive(KnownLayout)]\nstruct Outer {\n    a: u8,\n    inner: Inner,\n}",
+     "#[derive(KnownLayout)]\n#[repr(C)]\nstruct Inner {\n    a: u16,\n    t: [u8],\n}\n#[derive(KnownLayout)]\n#[repr(C)]\nstruct Outer {\n    a: u8,\n    inner: Inner,\n}", "nested DSTs need repr(C) at every level")
+
+# --- SplitAt ------------------------------------------------------------------
+case("split_at_no_repr", "#[derive(KnownLayout, SplitAt)]\nstruct S {\n    body: [u8],\n}", "#[derive(KnownLayout, SplitAt)]\n#[repr(C)]\nstruct S {\n    body: [u8],\n}", "SplitAt needs repr(C)/transparent")
+case("split_at_packed", "#[derive(KnownLayout, SplitAt)]\n#[repr(packed)]\nstruct S {\n    body: [u8],\n}", "#[derive(KnownLayout, SplitAt)]\n#[repr(C, packed)]\nstruct S {\n    body: [u8],\n}", "SplitAt needs repr(C)/transparent")
+case("split_at_enum", "#[derive(SplitAt)]\n#[repr(u8)]\nenum E {\n    A,\n}", "#[derive(KnownLayout, SplitAt)]\n#[repr(C)]\nstruct E {\n    a: [u8],\n}", "only structs can be split")
+case("split_at_union", "#[derive(SplitAt)]\n#[repr(C)]\nunion U {\n    a: u8,\n}", "#[derive(KnownLayout, SplitAt)]\n#[repr(C)]\nstruct U {\n    a: [u8],\n}", "only structs can be split")
+case("split_at_no_fields", "#[derive(SplitAt)]\n#[repr(C)]\nstruct S {}", "#[derive(KnownLayout, SplitAt)]\n#[repr(C)]\nstruct S {\n    a: [u8],\n}", "a struct without fields has no slice")
+for ty in ("u8", "[u8; 4]", "u32"):
+    slug = re.sub(r"[^a-z0-9]+", "_", ty).strip("_")
+    case(f"split_at_last_field_sized_{slug}", f"#[derive(KnownLayout, SplitAt)]\n#[repr(C)]\nstruct S {{\n    a: u8,\n    b: {ty},\n}}",
+         f"#[derive(KnownLayout, SplitAt)]\n#[repr(C)]\nstruct S {{\n    a: u8,\n    b: [{ty}],\n}}", "the last field must be a slice (SplitAt)")
+
+# --- ByteHash / ByteEq --------------------------------------------------------
+for tr in ("ByteHash", "ByteEq"):
+    case(f"{tr.lower()}_needs_no_padding", f"#[derive({tr}, IntoBytes, Immutable)]\n#[repr(C)]\nstruct S {{\n    a: u8,\n    b: u16,\n}}",
+         f"#[derive({tr}, IntoBytes, Immutable)]\n#[repr(C)]\nstruct S {{\n    a: [u8; 2],\n    b: u16,\n}}", "comparing bytes needs IntoBytes")
+    case(f"{tr.lower()}_needs_into_bytes", f"#[derive({tr}, Immutable)]\n#[repr(C)]\nstruct S {{\n    a: u8,\n}}",
+         f"#[derive({tr}, IntoBytes, Immutable)]\n#[repr(C)]\nstruct S {{\n    a: u8,\n}}", "comparing bytes needs IntoBytes")
+    case(f"{tr.lower()}_needs_immutable", f"#[derive({tr}, IntoBytes)]\n#[repr(C)]\nstruct S {{\n    a: u8,\n}}",
+         f"#[derive({tr}, IntoBytes, Immutable)]\n#[repr(C)]\nstruct S {{\n    a: u8,\n}}", "comparing bytes needs Immutable")
+    case(f"{tr.lower()}_cell_field", f"#[derive({tr}, IntoBytes, Immutable)]\n#[repr(C)]\nstruct S {{\n    a: core::cell::Cell<u8>,\n}}",
+         f"#[derive({tr}, IntoBytes, Immutable)]\n#[repr(C)]\nstruct S {{\n    a: u8,\n}}", "comparing bytes needs Immutable")
+
+# --- repr and attribute errors, for every derive ------------------------------
+bad_reprs = [
+    ("unknown_hint", "#[repr(simd)]", "#[repr(C)]"),
+    ("c_and_transparent", "#[repr(C, transparent)]", "#[repr(C)]"),
+    ("align_not_power_of_two", "#[repr(C, align(3))]", "#[repr(C, align(4))]"),
+    ("int_repr_on_struct", "#[repr(u8)]", "#[repr(C)]"),
+    ("duplicate_packed", "#[repr(C, packed, packed(2))]", "#[repr(C, packed)]"),
+    ("transparent_with_align", "#[repr(transparent, align(2))]", "#[repr(transparent)]"),
+]
+for tr in ("KnownLayout", "Immutable", "TryFromBytes", "FromZeros", "FromBytes", "IntoBytes", "Unaligned"):
+    for slug, bad, good in bad_reprs:
+        if slug in ("c_and_transparent", "transparent_with_align", "duplicate_packed") and tr not in ("KnownLayout", "IntoBytes", "Unaligned"):
+            continue
+        case(f"repr_{slug}_{tr.lower()}", f"#[derive({tr})]\n{bad}\nstruct S([u8; 4]);",
+             f"#[derive({tr})]\n{good}\nstruct S([u8; 4]);", "malformed or conflicting repr hints are rejected")
+for tr in ("TryFromBytes", "FromZeros", "IntoBytes"):
+    case(f"repr_two_ints_on_enum_{tr.lower()}", f"#[derive({tr})]\n#[repr(u8, u16)]\nenum E {{\n    A,\n}}",
+         f"#[derive({tr})]\n#[repr(u8)]\nenum E {{\n    A,\n}}", "two integer reprs conflict")
+    case(f"repr_packed_on_enum_{tr.lower()}", f"#[derive({tr})]\n#[repr(u8, packed)]\nenum E {{\n    A,\n}}",
+         f"#[derive({tr})]\n#[repr(u8)]\nenum E {{\n    A,\n}}", "packed is not allowed on enums")
+attrs = [
+    ("unknown_key", '#[zerocast(krate = "zerocast")]', '#[zerocast(crate = "zerocast")]'),
+    ("not_a_string", "#[zerocast(crate = zerocast)]", '#[zerocast(crate = "zerocast")]'),
+    ("not_a_path", '#[zerocast(crate = "not a path")]', '#[zerocast(crate = "::zerocast")]'),
+    ("twice", '#[zerocast(crate = "zerocast", crate = "zerocast")]', '#[zerocast(crate = "zerocast")]'),
+    ("wrong_path", '#[zerocast(crate = "::core")]', '#[zerocast(crate = "::zerocast")]'),
+]
+for slug, bad, good in attrs:
+    case(f"crate_attr_{slug}", f"#[derive(FromBytes)]\n{bad}\nstruct S(u8);", f"#[derive(FromBytes)]\n{good}\nstruct S(u8);", "the crate attribute takes one path string")
+
+CASES[:] = [c for c in CASES if c]
+
+HEADER = "use zerocast::*;\n#[allow(unused_imports)]\nuse zerocast::byteorder::*;\n\n"
+
+
+def main():
+    here = os.path.dirname(os.path.abspath(__file__))
+    for f in os.listdir(here):
+        if f.endswith(".rs"):
+            os.remove(os.path.join(here, f))
+    names = set()
+    for name, fail, _ok, note in CASES:
+        names.add(name)
+        with open(os.path.join(here, name + ".rs"), "w") as out:
+            out.write(f"// Rule: {note}.\n// Generated by generate.py; the passing twin is `{name}` in tests/ui_pass.rs.\n")
+            out.write("#![allow(dead_code, unused_imports)]\n" + HEADER + fail + "\n\nfn main() {}\n")
+    mods = []
+    for name, _fail, ok, note in CASES:
+        body = "\n".join(("    " + l) if l else "" for l in ok.splitlines())
+        mods.append(f"// {note}\nmod {name} {{\n    #![allow(dead_code, unused_imports)]\n    use zerocast::*;\n\n{body}\n}}\n")
+    with open(os.path.join(here, "..", "ui_pass.rs"), "w") as out:
+        out.write("//! The passing twin of every compile-fail case in tests/ui (generated by\n"
+                  "//! tests/ui/generate.py): each differs from its failing case only in the\n"
+                  "//! detail the rule is about, so this file compiling shows the rules are\n"
+                  "//! not stricter than they should be.\n\n")
+        out.write("\n".join(mods))
+        out.write(f"\n#[test]\nfn every_passing_twin_compiles() {{\n    assert_eq!({len(CASES)}, {len(names)});\n}}\n")
+    print(len(CASES), "cases")
+
+
+main()
