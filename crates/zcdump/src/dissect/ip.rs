@@ -4,7 +4,8 @@
 //! layers above learn that their checksums cannot be verified.
 
 use zerocast_wire::ipv4::Ipv4Packet;
-use zerocast_wire::{IpProto, ParseOptions, PseudoHeader};
+use zerocast_wire::ipv6::Ipv6Packet;
+use zerocast_wire::ParseOptions;
 
 use super::upper::{self, Upper};
 use super::Cx;
@@ -59,12 +60,36 @@ pub(super) fn ipv4(cx: &mut Cx<'_, '_>, bytes: &[u8]) {
 }
 
 pub(super) fn ipv6(cx: &mut Cx<'_, '_>, bytes: &[u8]) {
-    let _ = (
-        IpProto::ICMPV6,
-        PseudoHeader::V4 {
-            src: [0; 4].into(),
-            dst: [0; 4].into(),
+    let ip = match Ipv6Packet::parse_with(bytes, ParseOptions::LENIENT) {
+        Ok(ip) => ip,
+        Err(e) => return cx.malformed(bytes, &e),
+    };
+    let out = &mut *cx.out;
+    out.enter(Proto::Ipv6);
+    // tshark's IPv6 dissector also fills the generic `ip.version`.
+    out.push_uint(Field::IpVersion, ip.version());
+    out.push_uint(Field::Ipv6Tclass, ip.traffic_class());
+    out.push_uint(Field::Ipv6Flow, ip.flow_label());
+    out.push_uint(Field::Ipv6Plen, ip.payload_len());
+    out.push_uint(Field::Ipv6Nxt, ip.next_header().0);
+    out.push_uint(Field::Ipv6Hlim, ip.hop_limit());
+    out.push(Field::Ipv6Src, Value::Ipv6(ip.src().0));
+    out.push(Field::Ipv6Dst, Value::Ipv6(ip.dst().0));
+    if let Some(frag) = ip.fragment() {
+        out.push_uint(Field::Ipv6FraghdrOffset, frag.offset);
+        out.push_uint(Field::Ipv6FraghdrMore, frag.more);
+        out.push_uint(Field::Ipv6FraghdrIdent, frag.ident);
+        if frag.offset != 0 {
+            return cx.data(ip.payload());
+        }
+    }
+    upper::dispatch(
+        cx,
+        Upper {
+            proto: ip.upper_protocol(),
+            bytes: ip.payload(),
+            pseudo: ip.pseudo_header(),
+            complete: !ip.is_truncated() && !ip.is_fragment(),
         },
     );
-    cx.data(bytes);
 }

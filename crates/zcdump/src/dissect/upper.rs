@@ -1,9 +1,11 @@
 //! The layers above IP: UDP, TCP, ICMP, ICMPv6 (with NDP), IGMP, and the packets quoted
 //! inside ICMP errors.
 
-use zerocast_wire::{IpProto, PseudoHeader};
+use zerocast_wire::udp::UdpPacket;
+use zerocast_wire::{ChecksumPolicy, IpProto, ParseOptions, PseudoHeader};
 
 use super::Cx;
+use crate::fields::{Field, Proto};
 
 /// An IP payload ready for the upper-layer dissectors.
 pub(super) struct Upper<'a> {
@@ -18,7 +20,39 @@ pub(super) struct Upper<'a> {
     pub complete: bool,
 }
 
+impl Upper<'_> {
+    /// Lenient parsing (tshark shows whatever was captured); checksums only when they can
+    /// be verified.
+    fn options(&self) -> ParseOptions {
+        if self.complete {
+            ParseOptions::LENIENT
+        } else {
+            ParseOptions {
+                checksum: ChecksumPolicy::Skip,
+                ..ParseOptions::LENIENT
+            }
+        }
+    }
+}
+
 pub(super) fn dispatch(cx: &mut Cx<'_, '_>, upper: Upper<'_>) {
-    let _ = (upper.proto, upper.pseudo, upper.complete);
-    cx.data(upper.bytes);
+    match upper.proto {
+        IpProto::UDP => udp(cx, &upper),
+        _ => cx.data(upper.bytes),
+    }
+}
+
+fn udp(cx: &mut Cx<'_, '_>, upper: &Upper<'_>) {
+    let bytes = upper.bytes;
+    let udp = match UdpPacket::parse_with(bytes, Some(upper.pseudo), upper.options()) {
+        Ok(udp) => udp,
+        Err(e) => return cx.malformed(bytes, &e),
+    };
+    let out = &mut *cx.out;
+    out.enter(Proto::Udp);
+    out.push_uint(Field::UdpSrcport, udp.src_port());
+    out.push_uint(Field::UdpDstport, udp.dst_port());
+    out.push_uint(Field::UdpLength, udp.length());
+    out.push_uint(Field::UdpChecksumStatus, udp.checksum_status() as u8);
+    cx.data(udp.payload());
 }
