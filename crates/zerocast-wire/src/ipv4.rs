@@ -355,6 +355,29 @@ impl<B: SplitByteSlice> Ipv4Packet<B> {
             dst: self.dst(),
         }
     }
+    /// The options to parse the payload with: `opts`, except that checksums over a truncated
+    /// payload or a fragment cannot be verified, so they are skipped (reported unverified).
+    ///
+    /// ```
+    /// use zerocast_wire::{ChecksumPolicy, ParseOptions};
+    /// # let mut b = [0u8; 60];
+    /// # b[..20].copy_from_slice(&[0x45, 0, 0, 40, 0, 0, 0, 0, 64, 6, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2]);
+    /// # let c = zerocast_wire::checksum::checksum(&b[..20]);
+    /// # b[10..12].copy_from_slice(&c.to_be_bytes());
+    /// let ip = zerocast_wire::ipv4::Ipv4Packet::parse_with(&b[..30], ParseOptions::LENIENT).unwrap();
+    /// assert_eq!(ip.payload_parse_options(ParseOptions::LENIENT).checksum, ChecksumPolicy::Skip);
+    /// ```
+    #[must_use]
+    pub fn payload_parse_options(&self, opts: ParseOptions) -> ParseOptions {
+        if self.truncated || self.is_fragment() {
+            ParseOptions {
+                checksum: crate::ChecksumPolicy::Skip,
+                ..opts
+            }
+        } else {
+            opts
+        }
+    }
     /// Returns the payload, giving up the view.
     #[must_use]
     pub fn into_payload(self) -> B {

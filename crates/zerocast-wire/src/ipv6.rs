@@ -276,6 +276,27 @@ impl<B: SplitByteSlice> Ipv6Packet<B> {
             dst: self.dst(),
         }
     }
+    /// The options to parse the payload with: `opts`, except that checksums over a truncated
+    /// payload or a fragment cannot be verified, so they are skipped (reported unverified).
+    ///
+    /// ```
+    /// use zerocast_wire::{ChecksumPolicy, ParseOptions};
+    /// # let mut b = [0u8; 48];
+    /// # b[0] = 0x60; b[5] = 20; b[6] = 6;
+    /// let ip = zerocast_wire::ipv6::Ipv6Packet::parse_with(&b[..], ParseOptions::LENIENT).unwrap();
+    /// assert_eq!(ip.payload_parse_options(ParseOptions::LENIENT).checksum, ChecksumPolicy::Skip);
+    /// ```
+    #[must_use]
+    pub fn payload_parse_options(&self, opts: ParseOptions) -> ParseOptions {
+        if self.truncated || self.is_fragment() {
+            ParseOptions {
+                checksum: crate::ChecksumPolicy::Skip,
+                ..opts
+            }
+        } else {
+            opts
+        }
+    }
     /// Returns the upper-layer payload, giving up the view.
     #[must_use]
     pub fn into_payload(self) -> B {

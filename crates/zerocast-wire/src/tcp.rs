@@ -1,1 +1,569 @@
-//! TODO
+//! TCP segments (RFC 9293): header, flags, options, pseudo-header checksum.
+//!
+//! ```text
+//!  0                   1                   2                   3
+//!  0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+//! +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+//! |          Source Port          |       Destination Port        |
+//! +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+//! |                        Sequence Number                        |
+//! +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+//! |                    Acknowledgment Number                      |
+//! +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+//! |  Data |     |N|C|E|U|A|P|R|S|F|                               |
+//! | Offset| Rsv |S|W|C|R|C|S|S|Y|I|            Window             |
+//! +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+//! |           Checksum            |         Urgent Pointer        |
+//! +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+//! |                    Options (Data Offset > 5)                  ~
+//! +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+//! ```
+//!
+//! TCP has no length field: the segment is the whole IP payload. When the IP layer reports a
+//! truncated payload, parse with [`ChecksumPolicy::Skip`] (the IP views'
+//! `payload_parse_options` does this) so the checksum is reported unverified.
+
+use core::fmt;
+
+use zerocast::byteorder::network_endian::{U16, U32};
+use zerocast::{
+    ByteSliceMut, FromBytes, Immutable, IntoBytes, KnownLayout, Ref, SplitByteSlice, Unaligned,
+};
+
+use crate::error::{ErrorKind, Layer, ParseError};
+use crate::ip::{IpProto, PseudoHeader};
+use crate::parse::{split_at, take_header, ChecksumPolicy, ChecksumStatus, ParseOptions};
+use crate::tcp_options::{TcpOption, TcpOptions};
+
+/// Length of the fixed header.
+pub const HEADER_LEN: usize = 20;
+/// FIN flag.
+pub const FLAG_FIN: u16 = 0x001;
+/// SYN flag.
+pub const FLAG_SYN: u16 = 0x002;
+/// RST flag.
+pub const FLAG_RST: u16 = 0x004;
+/// PSH flag.
+pub const FLAG_PSH: u16 = 0x008;
+/// ACK flag.
+pub const FLAG_ACK: u16 = 0x010;
+/// URG flag.
+pub const FLAG_URG: u16 = 0x020;
+/// ECE flag.
+pub const FLAG_ECE: u16 = 0x040;
+/// CWR flag.
+pub const FLAG_CWR: u16 = 0x080;
+/// NS / AE flag (RFC 3540, historic).
+pub const FLAG_NS: u16 = 0x100;
+
+/// The fixed TCP header as it sits in memory.
+///
+/// ```
+/// use zerocast::FromBytes;
+/// let h = zerocast_wire::tcp::TcpHeader::ref_from_bytes(&[0u8; 20][..]).unwrap();
+/// assert_eq!(h.window.get(), 0);
+/// ```
+#[derive(Debug, Clone, Copy, KnownLayout, Immutable, FromBytes, IntoBytes, Unaligned)]
+#[repr(C)]
+pub struct TcpHeader {
+    /// Source port.
+    pub src_port: U16,
+    /// Destination port.
+    pub dst_port: U16,
+    /// Sequence number.
+    pub seq: U32,
+    /// Acknowledgment number.
+    pub ack: U32,
+    /// Data offset (4 bits), reserved (3 bits), flags (9 bits).
+    pub offset_flags: U16,
+    /// Window.
+    pub window: U16,
+    /// Checksum.
+    pub checksum: U16,
+    /// Urgent pointer.
+    pub urgent: U16,
+}
+
+/// A parsed TCP segment.
+///
+/// ```
+/// use zerocast_wire::tcp::{TcpPacket, FLAG_SYN};
+/// let mut b = [0u8; 20];
+/// b[..4].copy_from_slice(&[0xc3, 0x50, 0, 80]);
+/// b[12] = 0x50;
+/// b[13] = 0x02;
+/// let seg = TcpPacket::parse(&b[..], None).unwrap();
+/// assert_eq!((seg.src_port(), seg.dst_port(), seg.flags()), (50000, 80, FLAG_SYN));
+/// ```
+pub struct TcpPacket<B> {
+    header: Ref<B, TcpHeader>,
+    options: B,
+    payload: B,
+    checksum_status: ChecksumStatus,
+}
+
+impl<B: SplitByteSlice> TcpPacket<B> {
+    /// Parses strictly; the checksum is verified when `pseudo` is given.
+    ///
+    /// # Errors
+    /// See [`TcpPacket::parse_with`].
+    ///
+    /// ```
+    /// assert!(zerocast_wire::tcp::TcpPacket::parse(&[0u8; 20][..], None).is_err()); // offset 0
+    /// ```
+    pub fn parse(bytes: B, pseudo: Option<PseudoHeader>) -> Result<Self, ParseError> {
+        Self::parse_with(bytes, pseudo, ParseOptions::STRICT)
+    }
+
+    /// Parses with the given strictness.
+    ///
+    /// # Errors
+    /// `Truncated` (also when the options are cut off, even leniently); `BadHeaderLength` for
+    /// a data offset below 5; `BadOption` (strict only); `BadChecksum` with
+    /// [`ChecksumPolicy::Reject`].
+    ///
+    /// ```
+    /// use zerocast_wire::{tcp::TcpPacket, ParseOptions};
+    /// let mut b = [0u8; 20];
+    /// b[12] = 0x60; // 24-byte header, options missing
+    /// assert!(TcpPacket::parse_with(&b[..], None, ParseOptions::LENIENT).is_err());
+    /// ```
+    pub fn parse_with(
+        bytes: B,
+        pseudo: Option<PseudoHeader>,
+        opts: ParseOptions,
+    ) -> Result<Self, ParseError> {
+        let segment_len = bytes.len();
+        let (header, rest) = take_header::<B, TcpHeader>(bytes, Layer::Tcp)?;
+        let header_len = usize::from(header.offset_flags.get() >> 12) * 4;
+        if header_len < HEADER_LEN {
+            return Err(ParseError::new(
+                Layer::Tcp,
+                ErrorKind::BadHeaderLength(header_len),
+                12,
+            ));
+        }
+        let (options, payload) = split_at(rest, header_len - HEADER_LEN, Layer::Tcp, HEADER_LEN)?;
+        if !opts.allow_truncated {
+            TcpOptions::new(&options).validate()?;
+        }
+        let checksum_status = match (opts.checksum, pseudo) {
+            (ChecksumPolicy::Skip, _) | (_, None) => ChecksumStatus::Unverified,
+            (policy, Some(ph)) => {
+                let mut c = ph.checksum_start(IpProto::TCP, segment_len);
+                c.add_bytes(Ref::bytes(&header));
+                c.add_bytes(&options);
+                c.add_bytes(&payload);
+                if c.checksum() == 0 {
+                    ChecksumStatus::Good
+                } else if policy == ChecksumPolicy::Reject {
+                    let found = header.checksum.get();
+                    let expected = crate::checksum::update(c.checksum(), found, 0);
+                    return Err(ParseError::new(
+                        Layer::Tcp,
+                        ErrorKind::BadChecksum { found, expected },
+                        16,
+                    ));
+                } else {
+                    ChecksumStatus::Bad
+                }
+            }
+        };
+        Ok(TcpPacket {
+            header,
+            options,
+            payload,
+            checksum_status,
+        })
+    }
+
+    /// The fixed header, cast in place.
+    #[must_use]
+    pub fn header(&self) -> &TcpHeader {
+        &self.header
+    }
+    /// Source port (`tcp.srcport`).
+    #[must_use]
+    pub fn src_port(&self) -> u16 {
+        self.header.src_port.get()
+    }
+    /// Destination port (`tcp.dstport`).
+    #[must_use]
+    pub fn dst_port(&self) -> u16 {
+        self.header.dst_port.get()
+    }
+    /// Sequence number as sent (`tcp.seq_raw`).
+    #[must_use]
+    pub fn seq(&self) -> u32 {
+        self.header.seq.get()
+    }
+    /// Acknowledgment number as sent (`tcp.ack_raw`).
+    #[must_use]
+    pub fn ack(&self) -> u32 {
+        self.header.ack.get()
+    }
+    /// Header length in bytes (`tcp.hdr_len`).
+    #[must_use]
+    pub fn header_len(&self) -> usize {
+        usize::from(self.header.offset_flags.get() >> 12) * 4
+    }
+    /// The 12 bits after the data offset: reserved bits and flags (`tcp.flags`).
+    #[must_use]
+    pub fn flags(&self) -> u16 {
+        self.header.offset_flags.get() & 0x0fff
+    }
+    /// Whether every bit of `flag` is set.
+    #[must_use]
+    pub fn has_flags(&self, flag: u16) -> bool {
+        self.flags() & flag == flag
+    }
+    /// Window (`tcp.window_size_value`, unscaled).
+    #[must_use]
+    pub fn window(&self) -> u16 {
+        self.header.window.get()
+    }
+    /// Checksum as carried.
+    #[must_use]
+    pub fn checksum(&self) -> u16 {
+        self.header.checksum.get()
+    }
+    /// Result of the checksum check (`tcp.checksum.status`).
+    #[must_use]
+    pub fn checksum_status(&self) -> ChecksumStatus {
+        self.checksum_status
+    }
+    /// Urgent pointer (`tcp.urgent_pointer`).
+    #[must_use]
+    pub fn urgent_pointer(&self) -> u16 {
+        self.header.urgent.get()
+    }
+    /// The raw options area.
+    #[must_use]
+    pub fn options_bytes(&self) -> &[u8] {
+        &self.options
+    }
+    /// The options, one record at a time.
+    #[must_use]
+    pub fn options(&self) -> TcpOptions<'_> {
+        TcpOptions::new(&self.options)
+    }
+    /// The first well-formed option satisfying `pick`, decoded.
+    fn find_option<T>(&self, pick: impl Fn(TcpOption<'_>) -> Option<T>) -> Option<T> {
+        self.options()
+            .map_while(Result::ok)
+            .find_map(|r| pick(r.decode()))
+    }
+    /// The MSS option's value.
+    #[must_use]
+    pub fn mss(&self) -> Option<u16> {
+        self.find_option(|o| {
+            if let TcpOption::Mss(m) = o {
+                Some(m)
+            } else {
+                None
+            }
+        })
+    }
+    /// The window scale option's shift count.
+    #[must_use]
+    pub fn window_scale(&self) -> Option<u8> {
+        self.find_option(|o| {
+            if let TcpOption::WindowScale(s) = o {
+                Some(s)
+            } else {
+                None
+            }
+        })
+    }
+    /// The timestamps option's (TSval, TSecr).
+    #[must_use]
+    pub fn timestamps(&self) -> Option<(u32, u32)> {
+        self.find_option(|o| match o {
+            TcpOption::Timestamp { tsval, tsecr } => Some((tsval, tsecr)),
+            _ => None,
+        })
+    }
+    /// Whether SACK-permitted is present.
+    #[must_use]
+    pub fn sack_permitted(&self) -> bool {
+        self.find_option(|o| matches!(o, TcpOption::SackPermitted).then_some(()))
+            .is_some()
+    }
+    /// The payload.
+    #[must_use]
+    pub fn payload(&self) -> &[u8] {
+        &self.payload
+    }
+    /// Returns the payload, giving up the view.
+    #[must_use]
+    pub fn into_payload(self) -> B {
+        self.payload
+    }
+
+    /// The header's field values (options borrowed raw).
+    ///
+    /// ```
+    /// # let mut b = [0u8; 20]; b[12] = 0x50; b[13] = 0x12;
+    /// let seg = zerocast_wire::tcp::TcpPacket::parse(&b[..], None).unwrap();
+    /// let mut out = [0u8; 20];
+    /// seg.repr().emit(&mut out, None).unwrap();
+    /// assert_eq!(out, b);
+    /// ```
+    #[must_use]
+    pub fn repr(&self) -> TcpRepr<'_> {
+        TcpRepr {
+            src_port: self.src_port(),
+            dst_port: self.dst_port(),
+            seq: self.seq(),
+            ack: self.ack(),
+            flags: self.flags(),
+            window: self.window(),
+            urgent: self.urgent_pointer(),
+            options: &self.options,
+        }
+    }
+}
+
+impl<B: SplitByteSlice + ByteSliceMut> TcpPacket<B> {
+    /// Rewrites the source port, patching the checksum incrementally.
+    pub fn set_src_port(&mut self, port: u16) {
+        let old = self.header.src_port.get();
+        self.header.src_port.set(port);
+        let c = crate::checksum::update(self.header.checksum.get(), old, port);
+        self.header.checksum.set(c);
+    }
+    /// Rewrites the destination port, patching the checksum incrementally.
+    ///
+    /// ```
+    /// use zerocast_wire::{tcp::{TcpPacket, TcpRepr}, Ipv4Addr, PseudoHeader};
+    /// let ph = PseudoHeader::V4 { src: Ipv4Addr([10, 0, 0, 1]), dst: Ipv4Addr([10, 0, 0, 2]) };
+    /// let mut b = [0u8; 20];
+    /// TcpRepr { flags: 2, window: 64240, ..TcpRepr::new(40000, 80) }.emit(&mut b, Some(ph)).unwrap();
+    /// TcpPacket::parse(&mut b[..], Some(ph)).unwrap().set_dst_port(8080);
+    /// assert!(TcpPacket::parse(&b[..], Some(ph)).is_ok());
+    /// ```
+    pub fn set_dst_port(&mut self, port: u16) {
+        let old = self.header.dst_port.get();
+        self.header.dst_port.set(port);
+        let c = crate::checksum::update(self.header.checksum.get(), old, port);
+        self.header.checksum.set(c);
+    }
+    /// The fixed header, writable (re-emit or patch the checksum afterwards).
+    pub fn header_mut(&mut self) -> &mut TcpHeader {
+        &mut self.header
+    }
+    /// The payload, writable.
+    pub fn payload_mut(&mut self) -> &mut [u8] {
+        &mut self.payload
+    }
+}
+
+/// TCP header values, for building.
+///
+/// ```
+/// use zerocast_wire::{tcp::{TcpPacket, TcpRepr, FLAG_SYN}, Ipv4Addr, PseudoHeader};
+/// let ph = PseudoHeader::V4 { src: Ipv4Addr([10, 0, 0, 1]), dst: Ipv4Addr([10, 0, 0, 2]) };
+/// let opts = [2, 4, 0x05, 0xb4];
+/// let repr = TcpRepr { seq: 1, flags: FLAG_SYN, window: 64240, options: &opts, ..TcpRepr::new(40000, 80) };
+/// let mut buf = [0u8; 24];
+/// repr.emit(&mut buf, Some(ph)).unwrap();
+/// let seg = TcpPacket::parse(&buf[..], Some(ph)).unwrap();
+/// assert_eq!(seg.mss(), Some(1460));
+/// assert_eq!(seg.repr(), repr);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TcpRepr<'a> {
+    /// Source port.
+    pub src_port: u16,
+    /// Destination port.
+    pub dst_port: u16,
+    /// Sequence number.
+    pub seq: u32,
+    /// Acknowledgment number.
+    pub ack: u32,
+    /// Reserved bits and flags (12 bits).
+    pub flags: u16,
+    /// Window.
+    pub window: u16,
+    /// Urgent pointer.
+    pub urgent: u16,
+    /// Raw options, a multiple of 4 bytes, at most 40.
+    pub options: &'a [u8],
+}
+
+impl<'a> TcpRepr<'a> {
+    /// A header with the given ports and everything else zero.
+    #[must_use]
+    pub const fn new(src_port: u16, dst_port: u16) -> Self {
+        TcpRepr {
+            src_port,
+            dst_port,
+            seq: 0,
+            ack: 0,
+            flags: 0,
+            window: 0,
+            urgent: 0,
+            options: &[],
+        }
+    }
+
+    /// Header length in bytes.
+    #[must_use]
+    pub fn header_len(&self) -> usize {
+        HEADER_LEN + self.options.len()
+    }
+
+    /// Writes the header into the front of `segment` (payload already in place after it) and
+    /// fills the checksum when a pseudo-header is given (else 0).
+    ///
+    /// # Errors
+    /// `BadHeaderLength` for options that are not a multiple of 4 or over 40 bytes; `BadField`
+    /// for flags over 12 bits; `Truncated` if `segment` cannot hold the header.
+    ///
+    /// ```
+    /// let r = zerocast_wire::tcp::TcpRepr { options: &[1, 1, 1], ..zerocast_wire::tcp::TcpRepr::new(1, 2) };
+    /// assert!(r.emit(&mut [0u8; 40], None).is_err());
+    /// ```
+    pub fn emit(&self, segment: &mut [u8], pseudo: Option<PseudoHeader>) -> Result<(), ParseError> {
+        let header_len = self.header_len();
+        if !self.options.len().is_multiple_of(4) || header_len > 60 {
+            return Err(ParseError::new(
+                Layer::Tcp,
+                ErrorKind::BadHeaderLength(header_len),
+                12,
+            ));
+        }
+        if self.flags > 0x0fff {
+            return Err(ParseError::new(Layer::Tcp, ErrorKind::BadField, 12));
+        }
+        let len = segment.len();
+        let (header, rest) = Ref::<_, TcpHeader>::from_prefix(segment)
+            .map_err(|_| ParseError::truncated(Layer::Tcp, header_len, len))?;
+        let (options, payload) = rest
+            .split_at_mut_checked(self.options.len())
+            .ok_or(ParseError::truncated(Layer::Tcp, header_len, len))?;
+        options.copy_from_slice(self.options);
+        let h = Ref::into_mut(header);
+        h.src_port.set(self.src_port);
+        h.dst_port.set(self.dst_port);
+        h.seq.set(self.seq);
+        h.ack.set(self.ack);
+        // `header_len <= 60`, so the word count fits the 4-bit field.
+        h.offset_flags
+            .set(((header_len / 4) as u16) << 12 | self.flags);
+        h.window.set(self.window);
+        h.checksum.set(0);
+        h.urgent.set(self.urgent);
+        if let Some(ph) = pseudo {
+            let mut c = ph.checksum_start(IpProto::TCP, len);
+            c.add_bytes(h.as_bytes());
+            c.add_bytes(options);
+            c.add_bytes(payload);
+            h.checksum.set(c.checksum());
+        }
+        Ok(())
+    }
+}
+
+impl<B: SplitByteSlice> fmt::Display for TcpPacket<B> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "TCP {} > {} [", self.src_port(), self.dst_port())?;
+        for (bit, c) in [
+            (FLAG_SYN, 'S'),
+            (FLAG_FIN, 'F'),
+            (FLAG_RST, 'R'),
+            (FLAG_PSH, 'P'),
+            (FLAG_URG, 'U'),
+            (FLAG_ECE, 'E'),
+            (FLAG_CWR, 'W'),
+        ] {
+            if self.flags() & bit != 0 {
+                write!(f, "{c}")?;
+            }
+        }
+        if self.flags() & FLAG_ACK != 0 {
+            f.write_str(".")?;
+        }
+        write!(
+            f,
+            "] seq {} ack {} win {} len {}",
+            self.seq(),
+            self.ack(),
+            self.window(),
+            self.payload.len()
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::addr::Ipv4Addr;
+
+    const PH: PseudoHeader = PseudoHeader::V4 {
+        src: Ipv4Addr([10, 77, 0, 1]),
+        dst: Ipv4Addr([10, 77, 0, 2]),
+    };
+    const SYN_OPTS: [u8; 20] = [
+        2, 4, 5, 0xb4, 4, 2, 8, 10, 0, 0, 0x12, 0x34, 0, 0, 0, 0, 1, 3, 3, 7,
+    ];
+
+    fn syn() -> [u8; 40] {
+        let mut b = [0u8; 40];
+        let repr = TcpRepr {
+            seq: 0x01020304,
+            flags: FLAG_SYN,
+            window: 64240,
+            options: &SYN_OPTS,
+            ..TcpRepr::new(50000, 80)
+        };
+        repr.emit(&mut b, Some(PH)).unwrap();
+        b
+    }
+
+    #[test]
+    fn parses_syn_fields_and_options() {
+        let b = syn();
+        let s = TcpPacket::parse(&b[..], Some(PH)).unwrap();
+        assert_eq!(
+            (s.header_len(), s.flags(), s.window(), s.seq()),
+            (40, 0x002, 64240, 0x01020304)
+        );
+        assert_eq!(
+            (s.mss(), s.window_scale(), s.timestamps()),
+            (Some(1460), Some(7), Some((0x1234, 0)))
+        );
+        assert!(s.sack_permitted());
+        assert_eq!(s.checksum_status(), ChecksumStatus::Good);
+        assert_eq!(
+            s.to_string(),
+            "TCP 50000 > 80 [S] seq 16909060 ack 0 win 64240 len 0"
+        );
+    }
+
+    #[test]
+    fn corrupted_segment_fails_checksum() {
+        let mut b = syn();
+        b[4] ^= 0x80;
+        assert!(TcpPacket::parse(&b[..], Some(PH)).is_err());
+        let s = TcpPacket::parse_with(&b[..], Some(PH), ParseOptions::LENIENT).unwrap();
+        assert_eq!(s.checksum_status(), ChecksumStatus::Bad);
+    }
+
+    #[test]
+    fn every_truncation_is_an_error() {
+        let b = syn();
+        for n in 0..b.len() {
+            assert!(TcpPacket::parse(&b[..n], Some(PH)).is_err(), "len {n}");
+        }
+    }
+
+    #[test]
+    fn re_emit_reproduces_bytes() {
+        let b = syn();
+        let s = TcpPacket::parse(&b[..], Some(PH)).unwrap();
+        let mut out = [0u8; 40];
+        s.repr().emit(&mut out, Some(PH)).unwrap();
+        assert_eq!(out, b);
+    }
+}

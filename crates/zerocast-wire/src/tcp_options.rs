@@ -1,1 +1,276 @@
-//! TODO
+//! TCP options (RFC 9293 section 3.1, RFC 7323 window scale and timestamps, RFC 2018 SACK),
+//! read as kind-length-value records straight out of the header.
+//!
+//! Unknown kinds are kept raw, so a header re-emits byte for byte.
+
+use crate::error::{ErrorKind, Layer, ParseError};
+
+/// End of option list.
+pub const KIND_EOL: u8 = 0;
+/// No operation.
+pub const KIND_NOP: u8 = 1;
+/// Maximum segment size.
+pub const KIND_MSS: u8 = 2;
+/// Window scale.
+pub const KIND_WINDOW_SCALE: u8 = 3;
+/// SACK permitted.
+pub const KIND_SACK_PERMITTED: u8 = 4;
+/// SACK blocks.
+pub const KIND_SACK: u8 = 5;
+/// Timestamps.
+pub const KIND_TIMESTAMP: u8 = 8;
+
+/// One option as raw kind and data (data excludes kind and length).
+///
+/// ```
+/// use zerocast_wire::tcp_options::{TcpOption, TcpOptions};
+/// let o = TcpOptions::new(&[2, 4, 0x05, 0xb4]).next().unwrap().unwrap();
+/// assert_eq!(o.decode(), TcpOption::Mss(1460));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TcpOptionRecord<'a> {
+    /// Option kind.
+    pub kind: u8,
+    /// Option data.
+    pub data: &'a [u8],
+}
+
+impl<'a> TcpOptionRecord<'a> {
+    /// Total length on the wire.
+    #[must_use]
+    pub fn wire_len(&self) -> usize {
+        match self.kind {
+            KIND_EOL | KIND_NOP => 1,
+            _ => 2 + self.data.len(),
+        }
+    }
+
+    /// The option's meaning; a known kind with the wrong length decodes as `Unknown`.
+    ///
+    /// ```
+    /// use zerocast_wire::tcp_options::{TcpOption, TcpOptionRecord};
+    /// let ts = TcpOptionRecord { kind: 8, data: &[0, 0, 0, 1, 0, 0, 0, 2] };
+    /// assert_eq!(ts.decode(), TcpOption::Timestamp { tsval: 1, tsecr: 2 });
+    /// ```
+    #[must_use]
+    pub fn decode(&self) -> TcpOption<'a> {
+        match (self.kind, self.data) {
+            (KIND_EOL, _) => TcpOption::EndOfList,
+            (KIND_NOP, _) => TcpOption::Nop,
+            (KIND_MSS, [a, b]) => TcpOption::Mss(u16::from_be_bytes([*a, *b])),
+            (KIND_WINDOW_SCALE, [s]) => TcpOption::WindowScale(*s),
+            (KIND_SACK_PERMITTED, []) => TcpOption::SackPermitted,
+            (KIND_SACK, blocks) if !blocks.is_empty() && blocks.len() % 8 == 0 => {
+                TcpOption::Sack(SackBlocks(blocks))
+            }
+            (KIND_TIMESTAMP, [a, b, c, d, e, f, g, h]) => TcpOption::Timestamp {
+                tsval: u32::from_be_bytes([*a, *b, *c, *d]),
+                tsecr: u32::from_be_bytes([*e, *f, *g, *h]),
+            },
+            (kind, data) => TcpOption::Unknown { kind, data },
+        }
+    }
+}
+
+/// SACK blocks, each a (left edge, right edge) pair of sequence numbers.
+///
+/// ```
+/// use zerocast_wire::tcp_options::SackBlocks;
+/// let b = SackBlocks(&[0, 0, 0, 1, 0, 0, 0, 9]);
+/// assert_eq!(b.iter().collect::<Vec<_>>(), [(1, 9)]);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SackBlocks<'a>(pub &'a [u8]);
+
+impl<'a> SackBlocks<'a> {
+    /// The blocks in order.
+    pub fn iter(&self) -> impl Iterator<Item = (u32, u32)> + 'a {
+        self.0.chunks_exact(8).map(|c| {
+            (
+                u32::from_be_bytes([c[0], c[1], c[2], c[3]]),
+                u32::from_be_bytes([c[4], c[5], c[6], c[7]]),
+            )
+        })
+    }
+}
+
+/// The meaning of a TCP option.
+///
+/// ```
+/// use zerocast_wire::tcp_options::{TcpOption, TcpOptionRecord};
+/// assert_eq!(TcpOptionRecord { kind: 3, data: &[7] }.decode(), TcpOption::WindowScale(7));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TcpOption<'a> {
+    /// End of option list.
+    EndOfList,
+    /// Padding.
+    Nop,
+    /// Maximum segment size (`tcp.options.mss_val`).
+    Mss(u16),
+    /// Window scale shift count (`tcp.options.wscale.shift`).
+    WindowScale(u8),
+    /// SACK permitted.
+    SackPermitted,
+    /// SACK blocks.
+    Sack(SackBlocks<'a>),
+    /// Timestamps (`tcp.options.timestamp.tsval` / `tsecr`).
+    Timestamp {
+        /// Sender's timestamp value.
+        tsval: u32,
+        /// Echoed timestamp.
+        tsecr: u32,
+    },
+    /// Any other kind, or a known kind with the wrong length.
+    Unknown {
+        /// Option kind.
+        kind: u8,
+        /// Option data.
+        data: &'a [u8],
+    },
+}
+
+/// Iterator over the options area of a TCP header. Stops after End-of-List; a malformed option
+/// yields one error (offset from the start of the TCP header) and ends the iteration.
+///
+/// ```
+/// use zerocast_wire::tcp_options::TcpOptions;
+/// let syn_opts = [2, 4, 5, 0xb4, 4, 2, 8, 10, 0, 0, 0, 1, 0, 0, 0, 0, 1, 3, 3, 7];
+/// assert_eq!(TcpOptions::new(&syn_opts).count(), 5);
+/// assert!(TcpOptions::new(&[2, 9, 0]).next().unwrap().is_err());
+/// ```
+#[derive(Debug, Clone)]
+pub struct TcpOptions<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+    done: bool,
+}
+
+impl<'a> TcpOptions<'a> {
+    /// Iterates over the header bytes after the fixed 20.
+    #[must_use]
+    pub fn new(bytes: &'a [u8]) -> Self {
+        TcpOptions {
+            bytes,
+            pos: 0,
+            done: false,
+        }
+    }
+
+    /// Checks every option's framing and the lengths of the kinds this crate knows.
+    ///
+    /// # Errors
+    /// The first malformed option.
+    ///
+    /// ```
+    /// use zerocast_wire::tcp_options::TcpOptions;
+    /// assert!(TcpOptions::new(&[2, 3, 5, 1]).validate().is_err()); // MSS of length 3
+    /// assert!(TcpOptions::new(&[1, 1, 0, 0]).validate().is_ok());
+    /// ```
+    pub fn validate(self) -> Result<(), ParseError> {
+        let mut pos = 0;
+        for opt in self {
+            let opt = opt?;
+            let bad = matches!(
+                (opt.kind, opt.data.len()),
+                (KIND_MSS, l) if l != 2
+            ) || matches!((opt.kind, opt.data.len()), (KIND_WINDOW_SCALE, l) if l != 1)
+                || matches!((opt.kind, opt.data.len()), (KIND_SACK_PERMITTED, l) if l != 0)
+                || matches!((opt.kind, opt.data.len()), (KIND_TIMESTAMP, l) if l != 8)
+                || matches!((opt.kind, opt.data.len()), (KIND_SACK, l) if l == 0 || l % 8 != 0);
+            if bad {
+                return Err(ParseError::new(
+                    Layer::Tcp,
+                    ErrorKind::BadOption { kind: opt.kind },
+                    20 + pos,
+                ));
+            }
+            pos += opt.wire_len();
+        }
+        Ok(())
+    }
+}
+
+impl<'a> Iterator for TcpOptions<'a> {
+    type Item = Result<TcpOptionRecord<'a>, ParseError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.done {
+            return None;
+        }
+        let rest = self.bytes.get(self.pos..)?;
+        let (&kind, after) = rest.split_first()?;
+        match kind {
+            KIND_EOL => {
+                self.done = true;
+                Some(Ok(TcpOptionRecord { kind, data: &[] }))
+            }
+            KIND_NOP => {
+                self.pos += 1;
+                Some(Ok(TcpOptionRecord { kind, data: &[] }))
+            }
+            _ => match after.split_first() {
+                Some((&len, data)) if len >= 2 && usize::from(len) - 2 <= data.len() => {
+                    self.pos += usize::from(len);
+                    Some(Ok(TcpOptionRecord {
+                        kind,
+                        data: &data[..usize::from(len) - 2],
+                    }))
+                }
+                _ => {
+                    self.done = true;
+                    Some(Err(ParseError::new(
+                        Layer::Tcp,
+                        ErrorKind::BadOption { kind },
+                        20 + self.pos,
+                    )))
+                }
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_linux_syn_options() {
+        // MSS 1460, SACK permitted, timestamps, NOP, window scale 7 (Linux SYN layout).
+        let o = [
+            2u8, 4, 5, 0xb4, 4, 2, 8, 10, 0xde, 0xad, 0xbe, 0xef, 0, 0, 0, 0, 1, 3, 3, 7,
+        ];
+        let decoded: Vec<_> = TcpOptions::new(&o).map(|r| r.unwrap().decode()).collect();
+        assert_eq!(
+            decoded,
+            [
+                TcpOption::Mss(1460),
+                TcpOption::SackPermitted,
+                TcpOption::Timestamp {
+                    tsval: 0xdead_beef,
+                    tsecr: 0
+                },
+                TcpOption::Nop,
+                TcpOption::WindowScale(7)
+            ]
+        );
+    }
+
+    #[test]
+    fn zero_length_option_is_an_error_not_a_loop() {
+        let e = TcpOptions::new(&[1, 30, 0]).nth(1).unwrap().unwrap_err();
+        assert_eq!(e.offset(), 21);
+    }
+
+    #[test]
+    fn unknown_kind_kept_raw() {
+        let r = TcpOptions::new(&[0xfe, 4, 1, 2]).next().unwrap().unwrap();
+        assert_eq!(
+            r.decode(),
+            TcpOption::Unknown {
+                kind: 0xfe,
+                data: &[1, 2]
+            }
+        );
+    }
+}
