@@ -320,19 +320,14 @@ impl<B: SplitByteSlice> Icmpv4Packet<B> {
                 quoted: data,
             },
             t @ (TYPE_TIMESTAMP | TYPE_TIMESTAMP_REPLY) => match data {
-                [o @ ..] if o.len() >= 12 => {
-                    let word = |i: usize| {
-                        u32::from_be_bytes([data[i], data[i + 1], data[i + 2], data[i + 3]])
-                    };
-                    Icmpv4Message::Timestamp {
-                        reply: t == TYPE_TIMESTAMP_REPLY,
-                        ident: hi,
-                        seq: lo,
-                        originate: word(0),
-                        receive: word(4),
-                        transmit: word(8),
-                    }
-                }
+                [o0, o1, o2, o3, r0, r1, r2, r3, t0, t1, t2, t3, ..] => Icmpv4Message::Timestamp {
+                    reply: t == TYPE_TIMESTAMP_REPLY,
+                    ident: hi,
+                    seq: lo,
+                    originate: u32::from_be_bytes([*o0, *o1, *o2, *o3]),
+                    receive: u32::from_be_bytes([*r0, *r1, *r2, *r3]),
+                    transmit: u32::from_be_bytes([*t0, *t1, *t2, *t3]),
+                },
                 _ => Icmpv4Message::Other { rest, data },
             },
             _ => Icmpv4Message::Other { rest, data },
