@@ -173,6 +173,28 @@ impl<'a, T: ?Sized> Maybe<'a, T> {
         unsafe { Maybe::new_unchecked(field, len) }
     }
 
+    /// Views the candidate as the type a `repr(transparent)` wrapper wraps (or the reverse):
+    /// same address, same bytes, possibly unsized.
+    ///
+    /// # Safety
+    ///
+    /// `cast` must return its argument cast to `*mut U` (same address and provenance), and a
+    /// `U` with the resulting metadata must have exactly the size of a `T` with the original
+    /// metadata (e.g. `U` is the only non-zero-sized field of `repr(transparent)` `T`).
+    #[inline(always)]
+    #[must_use]
+    pub unsafe fn project_transparent<U: ?Sized>(
+        &self,
+        cast: impl FnOnce(*mut T) -> *mut U,
+    ) -> Maybe<'a, U> {
+        let inner = cast(self.ptr.as_ptr());
+        // SAFETY: `inner` has `self.ptr`'s address (caller's promise), which is non-null.
+        let inner = unsafe { NonNull::new_unchecked(inner) };
+        // SAFETY: same bytes as `self` (caller's promise: same address and size), which
+        // satisfy the invariant for `'a`.
+        unsafe { Maybe::new_unchecked(inner, self.len) }
+    }
+
     /// Reinterprets the candidate as a `U` of the same size (e.g. an enum viewed as its
     /// `repr(C)` tag-and-union mirror).
     ///

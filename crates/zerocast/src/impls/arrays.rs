@@ -36,17 +36,17 @@ unsafe_impl!({T: TryFromBytes, const N: usize} TryFromBytes for [T; N]; |c| {
 });
 
 // SAFETY: as for arrays, each property of `[T]` follows from `T`'s.
-unsafe_impl!({T: Immutable} ?Sized Immutable for [T]);
+unsafe_impl!({T: Immutable} !Sized Immutable for [T]);
 // SAFETY: see above.
-unsafe_impl!({T: FromZeros} ?Sized FromZeros for [T]);
+unsafe_impl!({T: FromZeros} !Sized FromZeros for [T]);
 // SAFETY: see above.
-unsafe_impl!({T: FromBytes} ?Sized FromBytes for [T]);
+unsafe_impl!({T: FromBytes} !Sized FromBytes for [T]);
 // SAFETY: see above.
-unsafe_impl!({T: IntoBytes} ?Sized IntoBytes for [T]);
+unsafe_impl!({T: IntoBytes} !Sized IntoBytes for [T]);
 // SAFETY: see above.
-unsafe_impl!({T: Unaligned} ?Sized Unaligned for [T]);
+unsafe_impl!({T: Unaligned} !Sized Unaligned for [T]);
 // SAFETY: a slice is valid iff each element is; `elements` yields every element's candidate.
-unsafe_impl!({T: TryFromBytes} ?Sized TryFromBytes for [T]; |c| c.elements().all(T::is_bit_valid));
+unsafe_impl!({T: TryFromBytes} !Sized TryFromBytes for [T]; |c| c.elements().all(T::is_bit_valid));
 
 // SAFETY: `[T]` with `n` elements is `n * size_of::<T>()` bytes with `T`'s alignment, which
 // is `DstLayout::for_slice::<T>()`; its pointer metadata is the element count, which

@@ -10,8 +10,9 @@
 //! unsafe_impl!({T: FromBytes} TryFromBytes for Wrapping<T>);      // every byte sequence valid
 //! unsafe_impl!({} TryFromBytes for bool; |c| matches!(c.read_at::<u8>(0), Some(0 | 1)));
 //! unsafe_impl!({} KnownLayout for u16);                          // sized types only
-//! unsafe_impl!({} ?Sized Immutable for str);                     // unsized: no hidden fn
-//! unsafe_impl!({} ?Sized TryFromBytes for str; |c| core::str::from_utf8(c.bytes()).is_ok());
+//! unsafe_impl!({T: ?Sized + Immutable} ?Sized Immutable for Cell<T>); // maybe unsized
+//! unsafe_impl!({} !Sized Immutable for str);                      // never sized: no hidden fn
+//! unsafe_impl!({} !Sized TryFromBytes for str; |c| core::str::from_utf8(c.bytes()).is_ok());
 //! ```
 //!
 //! `{...}` holds the impl's generic parameters with their bounds. `TryFromBytes` without a
@@ -37,12 +38,39 @@ macro_rules! unsafe_impl {
         // for valid bytes.
         unsafe impl<$($g)*> $crate::TryFromBytes for $ty {
             #[inline(always)]
+            fn only_derive_is_allowed_to_implement_this_trait()
+            where
+                Self: Sized,
+            {
+            }
+            #[inline(always)]
+            fn is_bit_valid($c: $crate::Maybe<'_, Self>) -> bool {
+                $valid
+            }
+        }
+    };
+    ({$($g:tt)*} !Sized TryFromBytes for $ty:ty; |$c:ident| $valid:expr) => {
+        // SAFETY: the invocation's `// SAFETY:` comment proves that `$valid` returns true only
+        // for valid bytes.
+        unsafe impl<$($g)*> $crate::TryFromBytes for $ty {
+            #[inline(always)]
             fn is_bit_valid($c: $crate::Maybe<'_, Self>) -> bool {
                 $valid
             }
         }
     };
     ({$($g:tt)*} ?Sized $trait:ident for $ty:ty) => {
+        // SAFETY: the invocation's `// SAFETY:` comment proves the trait's contract.
+        unsafe impl<$($g)*> $crate::$trait for $ty {
+            #[inline(always)]
+            fn only_derive_is_allowed_to_implement_this_trait()
+            where
+                Self: Sized,
+            {
+            }
+        }
+    };
+    ({$($g:tt)*} !Sized $trait:ident for $ty:ty) => {
         // SAFETY: the invocation's `// SAFETY:` comment proves the trait's contract.
         unsafe impl<$($g)*> $crate::$trait for $ty {}
     };

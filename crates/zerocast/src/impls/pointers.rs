@@ -1,1 +1,101 @@
-//! Impls for pointers (being written: see issue 2 item 3).
+//! `Option<&T>`, `Option<&mut T>`, `Option<NonNull<T>>`, `Option<Box<T>>` and raw pointers.
+//!
+//! Facts used: `core::option`, "Representation": for sized `T`, `Option<&T>`, `Option<&mut T>`,
+//! `Option<NonNull<T>>` and `Option<Box<T>>` have the size of a pointer and "it is sound to
+//! transmute `[0u8; size_of::<T>()]` to `Option::<T>::None`". Raw pointers `*const T`/`*mut T`
+//! (sized `T`) are one address; the null pointer is all-zero bytes. No `UnsafeCell` in any of
+//! their own bytes.
+//!
+//! Only all-zero bytes are accepted by the validity checks: a non-null pointer read from
+//! bytes would have no provenance (or dangle), so `Some(&T)` from bytes could never be sound,
+//! and even raw pointers are kept null to stay clear of provenance questions. None of them
+//! is `IntoBytes` (a pointer's bytes carry provenance that `[u8]` cannot hold).
+
+use core::ptr::NonNull;
+
+use crate::impls::macros::unsafe_impl;
+
+/// All-zero check for pointer-sized candidates.
+#[inline(always)]
+fn is_zeroed<T>(c: crate::Maybe<'_, T>) -> bool {
+    c.bytes().iter().all(|&b| b == 0)
+}
+
+// SAFETY: (module facts) all-zero bytes are `None`/null, which `is_zeroed` requires; the
+// pointer's own bytes contain no `UnsafeCell`; all are sized.
+unsafe_impl!({'a, T: 'a} TryFromBytes for Option<&'a T>; |c| is_zeroed(c));
+// SAFETY: see above.
+unsafe_impl!({'a, T: 'a} FromZeros for Option<&'a T>);
+// SAFETY: see above.
+unsafe_impl!({'a, T: 'a} Immutable for Option<&'a T>);
+// SAFETY: see above.
+unsafe_impl!({'a, T: 'a} KnownLayout for Option<&'a T>);
+// SAFETY: see above.
+unsafe_impl!({'a, T: 'a} TryFromBytes for Option<&'a mut T>; |c| is_zeroed(c));
+// SAFETY: see above.
+unsafe_impl!({'a, T: 'a} FromZeros for Option<&'a mut T>);
+// SAFETY: see above.
+unsafe_impl!({'a, T: 'a} Immutable for Option<&'a mut T>);
+// SAFETY: see above.
+unsafe_impl!({'a, T: 'a} KnownLayout for Option<&'a mut T>);
+// SAFETY: see above.
+unsafe_impl!({T} TryFromBytes for Option<NonNull<T>>; |c| is_zeroed(c));
+// SAFETY: see above.
+unsafe_impl!({T} FromZeros for Option<NonNull<T>>);
+// SAFETY: see above.
+unsafe_impl!({T} Immutable for Option<NonNull<T>>);
+// SAFETY: see above.
+unsafe_impl!({T} KnownLayout for Option<NonNull<T>>);
+// SAFETY: see above.
+unsafe_impl!({T} TryFromBytes for *const T; |c| is_zeroed(c));
+// SAFETY: see above.
+unsafe_impl!({T} FromZeros for *const T);
+// SAFETY: see above.
+unsafe_impl!({T} Immutable for *const T);
+// SAFETY: see above.
+unsafe_impl!({T} KnownLayout for *const T);
+// SAFETY: see above.
+unsafe_impl!({T} TryFromBytes for *mut T; |c| is_zeroed(c));
+// SAFETY: see above.
+unsafe_impl!({T} FromZeros for *mut T);
+// SAFETY: see above.
+unsafe_impl!({T} Immutable for *mut T);
+// SAFETY: see above.
+unsafe_impl!({T} KnownLayout for *mut T);
+
+#[cfg(feature = "alloc")]
+mod boxed {
+    use alloc::boxed::Box;
+
+    use super::is_zeroed;
+    use crate::impls::macros::unsafe_impl;
+
+    // SAFETY: (module facts) all-zero bytes are `None`; sized; the `Box`'s own bytes are a
+    // pointer, with no `UnsafeCell`.
+    unsafe_impl!({T} TryFromBytes for Option<Box<T>>; |c| is_zeroed(c));
+    // SAFETY: see above.
+    unsafe_impl!({T} FromZeros for Option<Box<T>>);
+    // SAFETY: see above.
+    unsafe_impl!({T} Immutable for Option<Box<T>>);
+    // SAFETY: see above.
+    unsafe_impl!({T} KnownLayout for Option<Box<T>>);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{FromZeros, TryFromBytes};
+
+    #[test]
+    fn pointers_from_bytes_are_only_null() {
+        let zero = [0u8; core::mem::size_of::<usize>()];
+        let mut one = zero;
+        one[0] = 1;
+        assert_eq!(<Option<&u32>>::try_read_from_bytes(&zero).unwrap(), None);
+        assert!(<Option<&u32>>::try_read_from_bytes(&one).is_err());
+        assert!(<Option<NonNull<u8>>>::try_read_from_bytes(&one).is_err());
+        assert!(<*const u8>::try_read_from_bytes(&zero).unwrap().is_null());
+        assert!(<*mut u8>::new_zeroed().is_null());
+        assert!(<Option<&mut u8>>::new_zeroed().is_none());
+    }
+}

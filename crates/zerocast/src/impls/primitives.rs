@@ -64,16 +64,16 @@ unsafe_impl!({} Unaligned for ());
 
 // SAFETY: `str` has the layout of `[u8]` (no padding, alignment 1, no `UnsafeCell`), and
 // all-zero bytes are valid UTF-8 (NUL characters).
-unsafe_impl!({} ?Sized Immutable for str);
+unsafe_impl!({} !Sized Immutable for str);
 // SAFETY: see above.
-unsafe_impl!({} ?Sized FromZeros for str);
+unsafe_impl!({} !Sized FromZeros for str);
 // SAFETY: see above.
-unsafe_impl!({} ?Sized IntoBytes for str);
+unsafe_impl!({} !Sized IntoBytes for str);
 // SAFETY: see above.
-unsafe_impl!({} ?Sized Unaligned for str);
+unsafe_impl!({} !Sized Unaligned for str);
 // SAFETY: a `str` candidate's bytes are its UTF-8 code units; `from_utf8` accepts exactly
 // valid UTF-8, which is `str`'s safety invariant.
-unsafe_impl!({} ?Sized TryFromBytes for str; |c| core::str::from_utf8(c.bytes()).is_ok());
+unsafe_impl!({} !Sized TryFromBytes for str; |c| core::str::from_utf8(c.bytes()).is_ok());
 
 // SAFETY: `str` has the layout of `[u8]` (Reference, "Type Layout": "str ... same layout as
 // [u8]"), so its size for `n` elements is `n` and alignment 1; the metadata of a `*mut str`
