@@ -1,0 +1,275 @@
+//! Building record sequences: each record knows its length and writes itself; sequences
+//! are [`InnerPacketBuilder`]s, and aligned sequences insert padding so each record starts
+//! at an `xn+y` offset (IPv6 options).
+
+use crate::builder::InnerPacketBuilder;
+
+/// Writes one record.
+///
+/// ```
+/// use zerocast_packet::records::RecordBuilder;
+/// struct Two;
+/// impl RecordBuilder for Two {
+///     fn serialized_len(&self) -> usize { 2 }
+///     fn serialize_into(&self, buf: &mut [u8]) { buf.copy_from_slice(&[0xAB, 0xCD]) }
+/// }
+/// let mut out = [0u8; 2];
+/// Two.serialize_into(&mut out);
+/// assert_eq!(out, [0xAB, 0xCD]);
+/// ```
+pub trait RecordBuilder {
+    /// The number of bytes the record occupies.
+    fn serialized_len(&self) -> usize;
+    /// Writes the record into `buf` (exactly `serialized_len()` bytes).
+    fn serialize_into(&self, buf: &mut [u8]);
+}
+
+impl<R: RecordBuilder + ?Sized> RecordBuilder for &R {
+    fn serialized_len(&self) -> usize {
+        (**self).serialized_len()
+    }
+
+    fn serialize_into(&self, buf: &mut [u8]) {
+        (**self).serialize_into(buf)
+    }
+}
+
+/// A record that must start at an offset of the form `x*n + y`.
+///
+/// ```
+/// use zerocast_packet::records::{AlignedRecordBuilder, RecordBuilder};
+/// struct Jumbo;
+/// impl RecordBuilder for Jumbo {
+///     fn serialized_len(&self) -> usize { 6 }
+///     fn serialize_into(&self, buf: &mut [u8]) { buf.copy_from_slice(&[0xC2, 4, 0, 1, 0, 0]) }
+/// }
+/// impl AlignedRecordBuilder for Jumbo {
+///     fn alignment_requirement(&self) -> (usize, usize) { (4, 2) }
+///     fn serialize_padding(buf: &mut [u8]) { buf.fill(0) }
+/// }
+/// assert_eq!(Jumbo.alignment_requirement(), (4, 2));
+/// ```
+pub trait AlignedRecordBuilder: RecordBuilder {
+    /// `(x, y)`: the record's offset (from the alignment origin) must be `x*n + y` for
+    /// some `n`. `x` of 0 or 1 means no requirement.
+    fn alignment_requirement(&self) -> (usize, usize);
+
+    /// Fills `buf` with padding records (any length, 1 byte or more).
+    fn serialize_padding(buf: &mut [u8]);
+}
+
+impl<R: AlignedRecordBuilder + ?Sized> AlignedRecordBuilder for &R {
+    fn alignment_requirement(&self) -> (usize, usize) {
+        (**self).alignment_requirement()
+    }
+
+    fn serialize_padding(buf: &mut [u8]) {
+        R::serialize_padding(buf)
+    }
+}
+
+/// A sequence of records written back to back.
+///
+/// `I` is cloned to walk the records twice (length, then writing), so pass a cheap
+/// iterator such as `slice.iter()`.
+///
+/// ```
+/// use zerocast_packet::{InnerPacketBuilder, Serializer};
+/// use zerocast_packet::records::{RecordBuilder, RecordSequenceBuilder};
+///
+/// #[derive(Debug)]
+/// struct Byte(u8);
+/// impl RecordBuilder for Byte {
+///     fn serialized_len(&self) -> usize { 1 }
+///     fn serialize_into(&self, buf: &mut [u8]) { buf[0] = self.0 }
+/// }
+///
+/// let records = [Byte(1), Byte(2)];
+/// let seq = RecordSequenceBuilder::new(records.iter());
+/// assert_eq!(seq.bytes_len(), 2);
+/// assert_eq!(seq.into_serializer().serialize_vec_outer().unwrap().as_ref(), &[1, 2]);
+/// ```
+#[derive(Clone, Debug)]
+pub struct RecordSequenceBuilder<I> {
+    records: I,
+}
+
+impl<I> RecordSequenceBuilder<I> {
+    /// A sequence of `records`.
+    ///
+    /// See the type's documentation for an example.
+    pub fn new(records: I) -> Self {
+        RecordSequenceBuilder { records }
+    }
+}
+
+impl<R: RecordBuilder, I: Iterator<Item = R> + Clone> InnerPacketBuilder
+    for RecordSequenceBuilder<I>
+{
+    fn bytes_len(&self) -> usize {
+        self.records.clone().map(|r| r.serialized_len()).sum()
+    }
+
+    fn serialize(&self, buffer: &mut [u8]) {
+        let mut rest = buffer;
+        for record in self.records.clone() {
+            let (here, after) = core::mem::take(&mut rest).split_at_mut(record.serialized_len());
+            record.serialize_into(here);
+            rest = after;
+        }
+    }
+}
+
+/// A sequence of aligned records, with padding inserted before each record as its
+/// alignment requires.
+///
+/// `start` is the offset of the sequence's first byte from the alignment origin (for IPv6
+/// options, 2: the extension header's next-header and length bytes). Trailing padding to
+/// the end of the header is the caller's (see [`padded_len`](Self::padded_len)).
+///
+/// ```
+/// use zerocast_packet::InnerPacketBuilder;
+/// use zerocast_packet::records::{AlignedRecordBuilder, AlignedRecordSequenceBuilder,
+///     RecordBuilder};
+///
+/// struct Quad;
+/// impl RecordBuilder for Quad {
+///     fn serialized_len(&self) -> usize { 4 }
+///     fn serialize_into(&self, buf: &mut [u8]) { buf.fill(0xEE) }
+/// }
+/// impl AlignedRecordBuilder for Quad {
+///     fn alignment_requirement(&self) -> (usize, usize) { (4, 0) }
+///     fn serialize_padding(buf: &mut [u8]) { buf.fill(0) }
+/// }
+///
+/// let seq = AlignedRecordSequenceBuilder::new(2, [Quad].iter());
+/// assert_eq!(seq.bytes_len(), 6); // 2 bytes padding, so the record starts at offset 4
+/// let mut out = [0xFFu8; 6];
+/// seq.serialize(&mut out);
+/// assert_eq!(out, [0, 0, 0xEE, 0xEE, 0xEE, 0xEE]);
+/// ```
+#[derive(Clone, Debug)]
+pub struct AlignedRecordSequenceBuilder<I> {
+    start: usize,
+    records: I,
+}
+
+/// The padding needed at `offset` for a record aligned `x*n + y`.
+fn padding_for(offset: usize, (x, y): (usize, usize)) -> usize {
+    if x <= 1 {
+        return 0;
+    }
+    let target = y % x;
+    (target + x - offset % x) % x
+}
+
+impl<I> AlignedRecordSequenceBuilder<I> {
+    /// A sequence of `records` starting `start` bytes after the alignment origin.
+    ///
+    /// See the type's documentation for an example.
+    pub fn new(start: usize, records: I) -> Self {
+        AlignedRecordSequenceBuilder { start, records }
+    }
+
+    /// The sequence length once padded so that `start + len` is a multiple of `multiple`
+    /// (IPv6 extension headers are multiples of 8 bytes).
+    ///
+    /// ```
+    /// use zerocast_packet::records::{AlignedRecordBuilder, AlignedRecordSequenceBuilder,
+    ///     RecordBuilder};
+    /// struct One;
+    /// impl RecordBuilder for One {
+    ///     fn serialized_len(&self) -> usize { 1 }
+    ///     fn serialize_into(&self, buf: &mut [u8]) { buf[0] = 9 }
+    /// }
+    /// impl AlignedRecordBuilder for One {
+    ///     fn alignment_requirement(&self) -> (usize, usize) { (1, 0) }
+    ///     fn serialize_padding(buf: &mut [u8]) { buf.fill(0) }
+    /// }
+    /// assert_eq!(AlignedRecordSequenceBuilder::new(2, [One].iter()).padded_len(8), 6);
+    /// ```
+    pub fn padded_len<R>(&self, multiple: usize) -> usize
+    where
+        R: AlignedRecordBuilder,
+        I: Iterator<Item = R> + Clone,
+    {
+        let len = self.unpadded_len();
+        len + padding_for(self.start + len, (multiple, 0))
+    }
+
+    fn unpadded_len<R>(&self) -> usize
+    where
+        R: AlignedRecordBuilder,
+        I: Iterator<Item = R> + Clone,
+    {
+        let mut offset = self.start;
+        for record in self.records.clone() {
+            offset += padding_for(offset, record.alignment_requirement());
+            offset += record.serialized_len();
+        }
+        offset - self.start
+    }
+}
+
+impl<R: AlignedRecordBuilder, I: Iterator<Item = R> + Clone> InnerPacketBuilder
+    for AlignedRecordSequenceBuilder<I>
+{
+    fn bytes_len(&self) -> usize {
+        self.unpadded_len()
+    }
+
+    /// Writes the records; if `buffer` is longer than [`bytes_len`](Self::bytes_len)
+    /// (see [`padded_len`](AlignedRecordSequenceBuilder::padded_len)), the extra bytes are
+    /// filled with the records' padding.
+    fn serialize(&self, buffer: &mut [u8]) {
+        let mut offset = self.start;
+        let mut rest = buffer;
+        for record in self.records.clone() {
+            let pad = padding_for(offset, record.alignment_requirement());
+            let (padding, after) = core::mem::take(&mut rest).split_at_mut(pad);
+            if pad > 0 {
+                R::serialize_padding(padding);
+            }
+            let (here, after) = after.split_at_mut(record.serialized_len());
+            record.serialize_into(here);
+            offset += pad + here.len();
+            rest = after;
+        }
+        if !rest.is_empty() {
+            R::serialize_padding(rest);
+        }
+    }
+}
+
+/// Fills `buf` with IPv6 option padding: Pad1 for one byte, PadN otherwise (several PadN
+/// options if more than 257 bytes).
+///
+/// ```
+/// use zerocast_packet::records::builder::write_ipv6_padding;
+/// let mut one = [0xFFu8; 1];
+/// write_ipv6_padding(&mut one);
+/// assert_eq!(one, [0]);
+/// let mut four = [0xFFu8; 4];
+/// write_ipv6_padding(&mut four);
+/// assert_eq!(four, [1, 2, 0, 0]);
+/// ```
+pub fn write_ipv6_padding(buf: &mut [u8]) {
+    let mut rest = buf;
+    while !rest.is_empty() {
+        if rest.len() == 1 {
+            rest[0] = 0;
+            return;
+        }
+        // A PadN carries at most 255 value bytes; never leave a lone byte that cannot be
+        // a PadN behind when splitting.
+        let mut take = rest.len().min(257);
+        if rest.len() - take == 1 {
+            take -= 1;
+        }
+        let (here, after) = core::mem::take(&mut rest).split_at_mut(take);
+        here[0] = 1;
+        here[1] = (take - 2) as u8;
+        here[2..].fill(0);
+        rest = after;
+    }
+}
