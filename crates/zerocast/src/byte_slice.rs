@@ -211,6 +211,10 @@ impl<B: SplitByteSlice + ByteSliceMut> SplitByteSliceMut for B {}
 /// `into_byte_slice` returns a slice with the same address and length as
 /// `self.deref()`, and the bytes stay borrowed for all of `'a` (no guard is
 /// released by the conversion).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be turned into a plain `&[u8]` that outlives it",
+    note = "a `Ref` over a `RefCell` guard is used through `Deref` while the guard lives, or given back with `Ref::into_bytes`"
+)]
 pub unsafe trait IntoByteSlice<'a>: ByteSlice {
     /// Converts `self` into the `&'a [u8]` it dereferences to.
     ///
@@ -241,6 +245,10 @@ pub unsafe trait IntoByteSlice<'a>: ByteSlice {
 ///
 /// `into_byte_slice_mut` returns a slice with the same address and length as
 /// `self.deref()`, exclusively borrowed for all of `'a`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be turned into a plain `&mut [u8]` that outlives it",
+    note = "a `Ref` over a `RefCell` guard is used through `DerefMut` while the guard lives, or given back with `Ref::into_bytes`"
+)]
 pub unsafe trait IntoByteSliceMut<'a>: IntoByteSlice<'a> + ByteSliceMut {
     /// Converts `self` into the `&'a mut [u8]` it dereferences to.
     ///
