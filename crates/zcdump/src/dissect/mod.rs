@@ -5,11 +5,12 @@
 //! a field is present (for example `ip.version` on IPv6 frames, or checksum status 2 when the
 //! bytes to verify are missing), plus recording where and why a frame stopped parsing.
 
+mod icmpv6;
 mod ip;
 mod link;
 mod upper;
 
-use zerocast_wire::{Layer, ParseError};
+use zerocast_wire::{ChecksumStatus, ErrorKind, Layer, ParseError};
 
 use crate::capture::{LinkType, Packet};
 use crate::fields::{Field, FrameFields, Proto, Value};
@@ -39,6 +40,7 @@ pub fn dissect(packet: &Packet<'_>, number: u64, out: &mut FrameFields) {
     let mut cx = Cx {
         out,
         frame: packet.data,
+        snapped: packet.data.len() < packet.orig_len as usize,
     };
     match packet.link_type {
         LinkType::Ethernet => link::ethernet(&mut cx, packet.data),
@@ -52,6 +54,65 @@ pub fn dissect(packet: &Packet<'_>, number: u64, out: &mut FrameFields) {
 struct Cx<'o, 'f> {
     out: &'o mut FrameFields,
     frame: &'f [u8],
+    /// The capture kept fewer bytes than were on the wire (snapshot length), so headers
+    /// cut short are expected rather than malformed.
+    snapped: bool,
+}
+
+/// How much of a header was captured.
+///
+/// When a capture's snapshot length cuts a header short, tshark still shows each field
+/// whose bytes are present. zerocast-wire parses complete headers, so the dissector hands
+/// it a zero-padded copy of the fixed header and shows only the fields that end within
+/// the captured bytes (with checksums unverified).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Cut {
+    /// Captured header bytes; `usize::MAX` when the header is whole.
+    avail: usize,
+}
+
+impl Cut {
+    fn whole() -> Cut {
+        Cut { avail: usize::MAX }
+    }
+
+    fn at(avail: usize) -> Cut {
+        Cut { avail }
+    }
+
+    /// Whether a field ending at byte `end` of the header was captured.
+    fn has(self, end: usize) -> bool {
+        end <= self.avail
+    }
+
+    fn is_cut(self) -> bool {
+        self.avail != usize::MAX
+    }
+
+    /// tshark's checksum status: unverified (2) when the header is cut.
+    fn status(self, status: ChecksumStatus) -> u64 {
+        if self.is_cut() {
+            2
+        } else {
+            u64::from(status as u8)
+        }
+    }
+
+    /// Whether `err` says only that `bytes` (at least `min` long) end inside a header of at
+    /// most `full` bytes, so that a padded copy can show the captured part.
+    fn is_short(err: &ParseError, bytes: &[u8], full: usize, min: usize) -> bool {
+        matches!(err.kind(), ErrorKind::Truncated { .. })
+            && bytes.len() >= min
+            && bytes.len() < full
+    }
+}
+
+/// `bytes` copied into a zeroed `N`-byte buffer (longer input is cut at `N`).
+fn padded<const N: usize>(bytes: &[u8]) -> [u8; N] {
+    let mut buf = [0u8; N];
+    let n = bytes.len().min(N);
+    buf[..n].copy_from_slice(&bytes[..n]);
+    buf
 }
 
 impl Cx<'_, '_> {
@@ -71,6 +132,14 @@ impl Cx<'_, '_> {
     /// Records a failure that zerocast-wire did not describe (e.g. a short cooked header).
     fn malformed_text(&mut self, layer: &'static str, reason: &str) {
         self.out.set_malformed(layer, reason.to_string());
+    }
+
+    /// Records a header cut short; malformed unless the capture's snapshot length did it.
+    fn header_cut(&mut self, layer: &'static str, have: usize, need: usize) {
+        if !self.snapped {
+            let reason = format!("header cut short: {have} bytes captured, up to {need} needed");
+            self.out.set_malformed(layer, reason);
+        }
     }
 
     /// Notes payload bytes that no dissector claimed, as tshark's `data` protocol.

@@ -1,0 +1,265 @@
+//! Malformed capture files: every frame before the fault is printed, then one clear error
+//! naming the byte offset, exit status 1, and never a panic.
+
+mod common;
+
+use std::path::PathBuf;
+
+use common::{
+    epb_body, idb_body, pcapng_block, read_records, sample, shb_body, write_pcap, zcdump,
+};
+
+fn temp_file(name: &str, bytes: &[u8]) -> PathBuf {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("zcdump-bad");
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).expect("written");
+    path
+}
+
+/// Runs zcdump on `bytes` and checks: `frames` lines printed, exit 1, the error names
+/// `offset` and contains `what`.
+fn expect_fault(name: &str, bytes: &[u8], frames: usize, offset: u64, what: &str) {
+    let path = temp_file(name, bytes);
+    let out = zcdump(&["-r", path.to_str().expect("utf-8 path")]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{name}: {stderr}");
+    assert_eq!(
+        stdout.lines().count(),
+        frames,
+        "{name}: frames before the fault"
+    );
+    assert!(
+        stderr.contains(&format!("byte offset {offset}:")),
+        "{name}: expected offset {offset} in {stderr}"
+    );
+    assert!(
+        stderr.contains(what),
+        "{name}: expected '{what}' in {stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{name}: {stderr}");
+}
+
+fn sample_bytes() -> Vec<u8> {
+    std::fs::read(sample("kernel-mix.pcap")).expect("sample readable")
+}
+
+/// Offset of record `n` (0-based) in the bundled classic pcap sample.
+fn record_offset(n: usize) -> u64 {
+    let records = read_records(&sample("kernel-mix.pcap"));
+    24 + records[..n]
+        .iter()
+        .map(|r| 16 + r.data.len() as u64)
+        .sum::<u64>()
+}
+
+#[test]
+#[cfg_attr(miri, ignore)]
+fn bad_magic_is_reported_at_offset_zero() {
+    let mut bytes = sample_bytes();
+    bytes[..4].copy_from_slice(b"GIF8");
+    expect_fault(
+        "magic.pcap",
+        &bytes,
+        0,
+        0,
+        "unknown magic number 0x47494638",
+    );
+}
+
+#[test]
+#[cfg_attr(miri, ignore)]
+fn empty_and_short_files_are_truncated_headers() {
+    expect_fault("empty.pcap", &[], 0, 0, "truncated file header");
+    expect_fault(
+        "short.pcap",
+        &sample_bytes()[..10],
+        0,
+        0,
+        "truncated pcap file header",
+    );
+}
+
+#[test]
+#[cfg_attr(miri, ignore)]
+fn truncated_record_header_prints_earlier_frames() {
+    let cut = record_offset(5) + 7;
+    let bytes = &sample_bytes()[..cut as usize];
+    expect_fault(
+        "cut-header.pcap",
+        bytes,
+        5,
+        record_offset(5),
+        "truncated pcap record header: needs 16 bytes, file has 7",
+    );
+}
+
+#[test]
+#[cfg_attr(miri, ignore)]
+fn truncated_record_data_prints_earlier_frames() {
+    let cut = record_offset(9) + 16 + 3;
+    let bytes = &sample_bytes()[..cut as usize];
+    expect_fault(
+        "cut-data.pcap",
+        bytes,
+        9,
+        record_offset(9),
+        "truncated pcap record",
+    );
+}
+
+#[test]
+#[cfg_attr(miri, ignore)]
+fn caplen_beyond_snaplen_is_rejected() {
+    let mut bytes = sample_bytes();
+    // Snaplen 100: the first record longer than that is the fault.
+    bytes[16..20].copy_from_slice(&100u32.to_le_bytes());
+    let records = read_records(&sample("kernel-mix.pcap"));
+    let first_long = records
+        .iter()
+        .position(|r| r.data.len() > 100)
+        .expect("sample has long frames");
+    expect_fault(
+        "snaplen.pcap",
+        &bytes,
+        first_long,
+        record_offset(first_long),
+        "exceeds snapshot length 100",
+    );
+}
+
+#[test]
+#[cfg_attr(miri, ignore)]
+fn absurd_caplen_is_rejected_before_allocating() {
+    let mut bytes = sample_bytes();
+    let at = record_offset(3) as usize + 8;
+    bytes[at..at + 4].copy_from_slice(&0xfff0_0000u32.to_le_bytes());
+    expect_fault(
+        "absurd.pcap",
+        &bytes,
+        3,
+        record_offset(3),
+        "record captured length 4293918720 is larger than any capture allows",
+    );
+}
+
+#[test]
+#[cfg_attr(miri, ignore)]
+fn unknown_link_type_is_rejected_at_the_header_field() {
+    let mut bytes = sample_bytes();
+    bytes[20..24].copy_from_slice(&105u32.to_le_bytes());
+    expect_fault(
+        "linktype.pcap",
+        &bytes,
+        0,
+        20,
+        "unsupported link-layer type 105",
+    );
+}
+
+fn pcapng_with_two_packets() -> (Vec<u8>, Vec<usize>) {
+    let records = read_records(&sample("kernel-mix.pcap"));
+    let mut bytes = pcapng_block(0x0a0d_0d0a, &shb_body(false), false);
+    bytes.extend(pcapng_block(1, &idb_body(1, 0, None, false), false));
+    let mut starts = Vec::new();
+    for r in &records[..2] {
+        starts.push(bytes.len());
+        bytes.extend(pcapng_block(6, &epb_body(0, 0, r, false), false));
+    }
+    starts.push(bytes.len());
+    (bytes, starts)
+}
+
+#[test]
+#[cfg_attr(miri, ignore)]
+fn pcapng_block_length_faults_are_located() {
+    let (good, starts) = pcapng_with_two_packets();
+    let mut odd = good.clone();
+    odd[starts[1] + 4] ^= 0x01; // total length no longer a multiple of 4
+    expect_fault(
+        "odd.pcapng",
+        &odd,
+        1,
+        starts[1] as u64,
+        "not a multiple of 4",
+    );
+    let mut mismatch = good.clone();
+    let end = starts[2];
+    mismatch[end - 4] ^= 0x04; // trailing length differs
+    expect_fault(
+        "trailer.pcapng",
+        &mismatch,
+        1,
+        starts[1] as u64,
+        "trailing total length differs",
+    );
+    expect_fault(
+        "cut.pcapng",
+        &good[..starts[2] - 5],
+        1,
+        starts[1] as u64,
+        "truncated pcapng block",
+    );
+}
+
+#[test]
+#[cfg_attr(miri, ignore)]
+fn pcapng_packet_for_undescribed_interface_is_rejected() {
+    let records = read_records(&sample("kernel-mix.pcap"));
+    let mut bytes = pcapng_block(0x0a0d_0d0a, &shb_body(false), false);
+    bytes.extend(pcapng_block(1, &idb_body(1, 0, None, false), false));
+    let at = bytes.len();
+    bytes.extend(pcapng_block(6, &epb_body(3, 0, &records[0], false), false));
+    expect_fault(
+        "iface.pcapng",
+        &bytes,
+        0,
+        at as u64,
+        "undescribed interface 3",
+    );
+}
+
+#[test]
+#[cfg_attr(miri, ignore)]
+fn pcapng_unsupported_link_type_is_rejected_at_its_interface_block() {
+    let records = read_records(&sample("kernel-mix.pcap"));
+    let mut bytes = pcapng_block(0x0a0d_0d0a, &shb_body(true), true);
+    bytes.extend(pcapng_block(1, &idb_body(1, 0, None, true), true));
+    bytes.extend(pcapng_block(6, &epb_body(0, 0, &records[0], true), true));
+    let at = bytes.len();
+    bytes.extend(pcapng_block(1, &idb_body(147, 0, None, true), true));
+    expect_fault(
+        "idb.pcapng",
+        &bytes,
+        1,
+        at as u64,
+        "unsupported link-layer type 147",
+    );
+}
+
+#[test]
+#[cfg_attr(miri, ignore)]
+fn bad_byte_order_magic_in_section_header_is_located() {
+    let mut bytes = pcapng_block(0x0a0d_0d0a, &shb_body(false), false);
+    bytes[8..12].copy_from_slice(&[1, 2, 3, 4]);
+    expect_fault("bom.pcapng", &bytes, 0, 8, "unknown byte-order magic");
+}
+
+#[test]
+#[cfg_attr(miri, ignore)]
+fn clean_files_in_every_layout_exit_zero() {
+    let records = read_records(&sample("kernel-mix.pcap"));
+    for (name, bytes) in [
+        ("le-us.pcap", write_pcap(&records, 1, false, false)),
+        ("be-ns.pcap", write_pcap(&records, 1, true, true)),
+    ] {
+        let path = temp_file(name, &bytes);
+        let out = zcdump(&["-r", path.to_str().expect("utf-8 path")]);
+        assert!(out.status.success(), "{name}");
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout).lines().count(),
+            records.len()
+        );
+    }
+}
