@@ -96,7 +96,7 @@ impl<B: AsRef<[u8]>> Buf<B> {
     /// assert_eq!(view.take_byte_front(), Some(1));
     /// assert_eq!(buf.as_ref(), &[2, 3]);
     /// ```
-    pub fn buffer_view(&mut self) -> BufView<'_> {
+    pub fn buffer_view(&mut self) -> BufView<'_, '_> {
         BufView {
             bytes: &self.buf.as_ref()[self.body.clone()],
             body: &mut self.body,
@@ -114,7 +114,7 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Buf<B> {
     /// view.take_front_zero(1);
     /// assert_eq!(buf.into_inner(), [0, 2, 3]);
     /// ```
-    pub fn buffer_view_mut(&mut self) -> BufViewMut<'_> {
+    pub fn buffer_view_mut(&mut self) -> BufViewMut<'_, '_> {
         BufViewMut {
             bytes: &mut self.buf.as_mut()[self.body.clone()],
             body: &mut self.body,
@@ -161,12 +161,18 @@ impl<B: AsRef<[u8]>> ParseBuffer for Buf<B> {
         let saved = self.body.clone();
         let Buf { buf, body } = self;
         let bytes = &B::as_ref(buf)[saved.clone()];
-        let mut view = BufView { bytes, body };
-        // Reborrowing the view leaves `view.body` usable to restore the range on error.
-        match P::parse(&mut view, args) {
+        // The view borrows `body` only for the call (`P` cannot hold the view: its type
+        // does not mention the view's lifetime), so the range can be restored on error.
+        match P::parse(
+            BufView {
+                bytes,
+                body: &mut *body,
+            },
+            args,
+        ) {
             Ok(p) => Ok(p),
             Err(e) => {
-                *view.body = saved;
+                *body = saved;
                 Err(e)
             }
         }
@@ -183,11 +189,16 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> ParseBufferMut for Buf<B> {
         let saved = self.body.clone();
         let Buf { buf, body } = self;
         let bytes = &mut B::as_mut(buf)[saved.clone()];
-        let mut view = BufViewMut { bytes, body };
-        match P::parse_mut(&mut view, args) {
+        match P::parse_mut(
+            BufViewMut {
+                bytes,
+                body: &mut *body,
+            },
+            args,
+        ) {
             Ok(p) => Ok(p),
             Err(e) => {
-                *view.body = saved;
+                *body = saved;
                 Err(e)
             }
         }
@@ -259,19 +270,19 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> GrowBufferMut for Buf<B> {
 /// assert_eq!(buf.as_ref(), &[1, 2, 3]);
 /// ```
 #[derive(Debug)]
-pub struct BufView<'a> {
+pub struct BufView<'a, 'b> {
     /// The not yet consumed bytes; always `&storage[*body]`.
     bytes: &'a [u8],
-    body: &'a mut Range<usize>,
+    body: &'b mut Range<usize>,
 }
 
-impl AsRef<[u8]> for BufView<'_> {
+impl AsRef<[u8]> for BufView<'_, '_> {
     fn as_ref(&self) -> &[u8] {
         self.bytes
     }
 }
 
-impl<'a> BufferView<&'a [u8]> for BufView<'a> {
+impl<'a> BufferView<&'a [u8]> for BufView<'a, '_> {
     fn take_front(&mut self, n: usize) -> Option<&'a [u8]> {
         let (taken, rest) = self.bytes.split_at_checked(n)?;
         self.bytes = rest;
@@ -301,25 +312,25 @@ impl<'a> BufferView<&'a [u8]> for BufView<'a> {
 /// assert_eq!(buf.into_inner(), [9, 2, 3]);
 /// ```
 #[derive(Debug)]
-pub struct BufViewMut<'a> {
+pub struct BufViewMut<'a, 'b> {
     /// The not yet consumed bytes; always `&mut storage[*body]`.
     bytes: &'a mut [u8],
-    body: &'a mut Range<usize>,
+    body: &'b mut Range<usize>,
 }
 
-impl AsRef<[u8]> for BufViewMut<'_> {
+impl AsRef<[u8]> for BufViewMut<'_, '_> {
     fn as_ref(&self) -> &[u8] {
         self.bytes
     }
 }
 
-impl AsMut<[u8]> for BufViewMut<'_> {
+impl AsMut<[u8]> for BufViewMut<'_, '_> {
     fn as_mut(&mut self) -> &mut [u8] {
         self.bytes
     }
 }
 
-impl<'a> BufferView<&'a mut [u8]> for BufViewMut<'a> {
+impl<'a> BufferView<&'a mut [u8]> for BufViewMut<'a, '_> {
     fn take_front(&mut self, n: usize) -> Option<&'a mut [u8]> {
         if n > self.bytes.len() {
             return None;
@@ -343,7 +354,7 @@ impl<'a> BufferView<&'a mut [u8]> for BufViewMut<'a> {
     }
 }
 
-impl<'a> BufferViewMut<&'a mut [u8]> for BufViewMut<'a> {}
+impl<'a> BufferViewMut<&'a mut [u8]> for BufViewMut<'a, '_> {}
 
 /// A buffer of capacity zero: the "nothing to reuse" input of a serializer whose body is
 /// written by an [`InnerPacketBuilder`](crate::InnerPacketBuilder).

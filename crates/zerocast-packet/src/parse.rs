@@ -89,10 +89,11 @@ impl ParseMetadata {
 /// (`()` when none are needed; e.g. source and destination addresses for a transport
 /// checksum).
 ///
-/// A parser takes its header (and footer) off the cursor and leaves the body in it, so
-/// the buffer it was parsed from ends up holding the body for the next layer. Implement
-/// it generically over `B: SplitByteSlice` so the same parser reads `&[u8]` and edits
-/// `&mut [u8]`.
+/// A parser takes its header, footer and any trailing padding off the cursor with the
+/// `take_*` methods and gets its body with [`BufferView::into_rest`], which does *not*
+/// consume: the buffer it was parsed from then holds exactly the body, ready for the next
+/// layer. Implement it generically over `B: SplitByteSlice` so the same parser reads
+/// `&[u8]` and edits `&mut [u8]`.
 ///
 /// # Example
 ///
@@ -112,6 +113,7 @@ impl ParseMetadata {
 /// struct Packet<B> {
 ///     header: Ref<B, Header>,
 ///     body: B,
+///     padding_len: usize,
 /// }
 ///
 /// #[derive(Debug, PartialEq)]
@@ -122,17 +124,20 @@ impl ParseMetadata {
 ///     fn parse<BV: BufferView<B>>(mut bv: BV, _: ()) -> Result<Self, Error> {
 ///         let header = bv.take_obj_front::<Header>().ok_or(Error::TooShort)?;
 ///         let body_len = usize::from(header.len.get());
-///         let body = bv.take_front(body_len).ok_or(Error::BadLength)?;
-///         Ok(Packet { header, body })
+///         // Bytes after the body are link-layer padding: take them off the back.
+///         let padding_len = bv.len().checked_sub(body_len).ok_or(Error::BadLength)?;
+///         bv.take_back(padding_len);
+///         Ok(Packet { header, body: bv.into_rest(), padding_len })
 ///     }
 ///     fn parse_metadata(&self) -> ParseMetadata {
-///         ParseMetadata::from_packet(3, self.body.len(), 0)
+///         ParseMetadata::from_packet(3, self.body.len(), self.padding_len)
 ///     }
 /// }
 ///
-/// let mut buf = Buf::new([1u8, 0, 2, b'h', b'i'], ..);
+/// let mut buf = Buf::new([1u8, 0, 2, b'h', b'i', 0, 0], ..);
 /// let packet = buf.parse::<Packet<_>>().unwrap();
 /// assert_eq!((packet.header.kind, &*packet.body), (1, &b"hi"[..]));
+/// assert_eq!(buf.as_ref(), b"hi"); // the body stays in the buffer for the next layer
 ///
 /// let mut short = Buf::new([1u8, 0, 9], ..);
 /// assert_eq!(short.parse::<Packet<_>>().err(), Some(Error::BadLength));

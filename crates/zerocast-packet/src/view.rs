@@ -60,7 +60,10 @@ pub trait BufferView<B: SplitByteSlice>: Sized + AsRef<[u8]> {
     /// ```
     fn take_back(&mut self, n: usize) -> Option<B>;
 
-    /// Consumes the cursor, returning the bytes not taken.
+    /// Consumes the cursor, returning the bytes not taken *without consuming them* from
+    /// the underlying buffer: this is how a packet parser gets its body and leaves it in
+    /// the buffer for the next layer. (Through `&mut BV` the bytes are taken, since a
+    /// borrowed cursor cannot hand out its bytes and keep them.)
     ///
     /// ```
     /// # use zerocast_packet::BufferView;
