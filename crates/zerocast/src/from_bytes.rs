@@ -18,6 +18,10 @@ use crate::{CastError, FromZeros, Immutable, IntoBytes, KnownLayout, SizeError};
 /// use zerocast::FromBytes;
 /// assert_eq!(u16::read_from_bytes(&[1, 0]).unwrap(), u16::from_ne_bytes([1, 0]));
 /// ```
+#[diagnostic::on_unimplemented(
+    message = "some byte sequences are not a valid `{Self}`: it is not `FromBytes`",
+    note = "add `#[derive(FromBytes)]` if every bit pattern is valid, or use a `try_` conversion with `TryFromBytes`"
+)]
 pub unsafe trait FromBytes: FromZeros {
     /// Makes hand-written impls spell out a hidden item on purpose; derive instead.
     #[doc(hidden)]

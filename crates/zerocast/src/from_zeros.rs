@@ -19,6 +19,10 @@ use alloc::{boxed::Box, vec::Vec};
 /// use zerocast::FromZeros;
 /// assert_eq!(<[u16; 3]>::new_zeroed(), [0; 3]);
 /// ```
+#[diagnostic::on_unimplemented(
+    message = "all-zero bytes are not known to be a valid `{Self}`: it is not `FromZeros`",
+    note = "add `#[derive(FromZeros)]` to `{Self}` (enums need a variant with discriminant 0)"
+)]
 pub unsafe trait FromZeros: TryFromBytes {
     /// Makes hand-written impls spell out a hidden item on purpose; derive instead.
     #[doc(hidden)]

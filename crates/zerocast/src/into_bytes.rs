@@ -14,6 +14,10 @@ use crate::{FromBytes, Immutable, SizeError};
 /// use zerocast::IntoBytes;
 /// assert_eq!(0x0102u16.to_be().as_bytes(), &[1, 2]);
 /// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` may have uninitialized bytes (padding, `MaybeUninit`, pointers): it is not `IntoBytes`",
+    note = "add `#[derive(IntoBytes)]` to a `repr(C)`/`repr(transparent)`/`repr(packed)` type without padding"
+)]
 pub unsafe trait IntoBytes {
     /// Makes hand-written impls spell out a hidden item on purpose; derive instead.
     #[doc(hidden)]

@@ -92,6 +92,10 @@ impl PointerMetadata for usize {
 /// assert_eq!(<[u32]>::size_for_metadata(3), Some(12));
 /// assert_eq!(u64::size_for_metadata(()), Some(8));
 /// ```
+#[diagnostic::on_unimplemented(
+    message = "zerocast does not know the layout of `{Self}`: it is not `KnownLayout`",
+    note = "add `#[derive(KnownLayout)]` to `{Self}`"
+)]
 pub unsafe trait KnownLayout {
     /// Only `zerocast-derive` and zerocast itself implement this trait; this item makes a
     /// hand-written impl fail to compile unless it spells out the hidden item on purpose.

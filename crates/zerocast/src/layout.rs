@@ -58,6 +58,9 @@ struct Level {
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub struct TrailingSliceLayout {
     elem_size: usize,
+    /// Offset of the trailing slice's first element from the start of the value; unlike
+    /// `levels`/`tail` it is never merged with roundings (`SplitAt` needs the exact place).
+    offset: usize,
     levels: [Level; MAX_LEVELS],
     depth: usize,
     /// Bytes added after the outermost rounding: fields before a DST field of a struct that
@@ -161,6 +164,7 @@ impl DstLayout {
             align,
             size_info: SizeInfo::SliceDst(TrailingSliceLayout {
                 elem_size: core::mem::size_of::<T>(),
+                offset: 0,
                 levels: [Level {
                     offset: 0,
                     align: 1,
@@ -248,6 +252,10 @@ impl DstLayout {
                     Some(t) => t,
                     None => panic!("struct size overflows usize"),
                 };
+                tsl.offset = match tsl.offset.checked_add(offset) {
+                    Some(o) => o,
+                    None => panic!("struct size overflows usize"),
+                };
                 SizeInfo::SliceDst(tsl)
             }
         };
@@ -327,6 +335,27 @@ impl DstLayout {
     #[inline(always)]
     pub const fn size_info(&self) -> SizeInfo {
         self.size_info
+    }
+
+    /// The offset of the trailing slice's first element, or `None` for a sized type.
+    ///
+    /// ```
+    /// use zerocast::DstLayout;
+    /// // #[repr(C)] struct Packet { len: u16, body: [u8] }
+    /// let packet = DstLayout::new_zst(None)
+    ///     .extend(DstLayout::for_type::<u16>(), None)
+    ///     .extend(DstLayout::for_slice::<u8>(), None)
+    ///     .pad_to_align();
+    /// assert_eq!(packet.trailing_offset(), Some(2));
+    /// assert_eq!(DstLayout::for_type::<u16>().trailing_offset(), None);
+    /// ```
+    #[must_use]
+    #[inline(always)]
+    pub const fn trailing_offset(&self) -> Option<usize> {
+        match self.size_info {
+            SizeInfo::Sized { .. } => None,
+            SizeInfo::SliceDst(tsl) => Some(tsl.offset),
+        }
     }
 
     /// The size of one trailing element, or `None` for a sized type.

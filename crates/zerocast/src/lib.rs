@@ -50,12 +50,23 @@ mod into_bytes;
 mod known_layout;
 pub mod layout;
 mod markers;
+mod transmute;
 mod try_from_bytes;
+
+#[doc(hidden)]
+#[path = "transmute_support.rs"]
+pub mod __private;
 
 pub mod byte_slice;
 pub mod byteorder;
+mod r#ref;
+mod split_at;
+mod unalign;
 pub use crate::byte_slice::*;
 pub use crate::byteorder::*;
+pub use crate::r#ref::Ref;
+pub use crate::split_at::{Split, SplitAt};
+pub use crate::unalign::Unalign;
 
 pub use crate::candidate::Maybe;
 pub use crate::error::{

@@ -22,6 +22,10 @@
 /// }
 /// assert_eq!(view::<[u8; 2]>(&[1, 2]), Some(&[1, 2]));
 /// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` might contain interior mutability (`UnsafeCell`), so it is not `Immutable`",
+    note = "a shared `&[u8]` view must not change; use `#[derive(Immutable)]` on types without `UnsafeCell`"
+)]
 pub unsafe trait Immutable {
     /// Makes hand-written impls spell out a hidden item on purpose; derive instead.
     #[doc(hidden)]
@@ -46,6 +50,10 @@ pub unsafe trait Immutable {
 /// let r: Result<&[u8; 2], SizeError<_, _>> = <[u8; 2]>::ref_from_bytes(&[7u8, 8][..]).map_err(Into::into);
 /// assert_eq!(r.unwrap(), &[7, 8]);
 /// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` may need an alignment above 1, so it is not `Unaligned`",
+    note = "`#[derive(Unaligned)]` accepts `repr(C)`/`repr(transparent)` types of `Unaligned` fields, or `repr(packed)`"
+)]
 pub unsafe trait Unaligned {
     /// Makes hand-written impls spell out a hidden item on purpose; derive instead.
     #[doc(hidden)]

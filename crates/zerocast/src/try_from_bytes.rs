@@ -23,6 +23,10 @@ use crate::{Immutable, IntoBytes, KnownLayout, Maybe, TryCastError, TryReadError
 /// assert_eq!(bool::try_read_from_bytes(&[1]), Ok(true));
 /// assert!(bool::try_read_from_bytes(&[2]).is_err());
 /// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` has no validity check for bytes: it is not `TryFromBytes`",
+    note = "add `#[derive(TryFromBytes)]` to `{Self}`"
+)]
 pub unsafe trait TryFromBytes {
     /// Makes hand-written impls spell out a hidden item on purpose; derive instead.
     #[doc(hidden)]
