@@ -33,6 +33,23 @@ macro_rules! define_byteorder_type {
         #[repr(transparent)]
         pub struct $name<O>([u8; $bytes], core::marker::PhantomData<O>);
 
+        // SAFETY: `$name<O>` is `repr(transparent)` over `[u8; $bytes]`; its
+        // other field, `PhantomData<O>`, has size 0 and alignment 1 (std docs),
+        // so the struct has exactly the layout and bit validity of the array
+        // (Reference, "The `transparent` representation"). A `[u8; N]` is
+        // sized (so `DstLayout::for_type` is its layout: KnownLayout), has no
+        // `UnsafeCell` (Immutable), accepts every byte pattern including all
+        // zeros (TryFromBytes with no check, FromZeros, FromBytes), has no
+        // padding (IntoBytes: arrays have no padding between elements, and
+        // `u8` has none) and has alignment 1 (Unaligned).
+        crate::impls::macros::unsafe_impl!({O} KnownLayout for $name<O>);
+        crate::impls::macros::unsafe_impl!({O} Immutable for $name<O>);
+        crate::impls::macros::unsafe_impl!({O} TryFromBytes for $name<O>);
+        crate::impls::macros::unsafe_impl!({O} FromZeros for $name<O>);
+        crate::impls::macros::unsafe_impl!({O} FromBytes for $name<O>);
+        crate::impls::macros::unsafe_impl!({O} IntoBytes for $name<O>);
+        crate::impls::macros::unsafe_impl!({O} Unaligned for $name<O>);
+
         impl<O> Default for $name<O> {
             #[inline(always)]
             fn default() -> Self {

@@ -98,7 +98,11 @@ mod def {
             // conversions by the `ByteSlice`/`IntoByteSlice` contracts.
             // `from_elem_count(to_elem_count(m)) == m` for both metadata kinds
             // (`()` and `usize`), so storing the count keeps the metadata.
-            Ref { bytes, elems: meta.to_elem_count(), _type: PhantomData }
+            Ref {
+                bytes,
+                elems: meta.to_elem_count(),
+                _type: PhantomData,
+            }
         }
 
         /// The pointer metadata the `T` was checked with.
@@ -153,7 +157,11 @@ mod def {
         fn clone(&self) -> Ref<B, T> {
             // Invariant: `CloneableByteSlice` promises the clone derefs to the
             // same address and length as `self.bytes`.
-            Ref { bytes: self.bytes.clone(), elems: self.elems, _type: PhantomData }
+            Ref {
+                bytes: self.bytes.clone(),
+                elems: self.elems,
+                _type: PhantomData,
+            }
         }
     }
 

@@ -1,0 +1,28 @@
+// The twin of the compile-fail cases: what is allowed.
+use core::cell::{self, RefCell};
+use zerocast::Ref;
+
+fn main() {
+    // Over a plain slice, `into_ref` gives a reference that lives as long as
+    // the slice.
+    let bytes = [1u8, 2, 3, 4];
+    let r = Ref::<_, [u8; 4]>::from_bytes(&bytes[..]).unwrap();
+    let plain: &[u8; 4] = Ref::into_ref(r);
+    assert_eq!(plain, &[1, 2, 3, 4]);
+
+    // Over a guard, the view is used while the guard lives, and the guard
+    // comes back out with `into_bytes`.
+    let cell = RefCell::new([5u8; 4]);
+    {
+        let guard = cell::Ref::map(cell.borrow(), |a| &a[..]);
+        let r = Ref::<_, [u8; 4]>::from_bytes(guard).unwrap();
+        assert_eq!(*r, [5; 4]);
+        let guard: cell::Ref<'_, [u8]> = Ref::into_bytes(r);
+        assert_eq!(guard.len(), 4);
+    }
+    let guard = cell::RefMut::map(cell.borrow_mut(), |a| &mut a[..]);
+    let mut r = Ref::<_, [u8; 4]>::from_bytes(guard).unwrap();
+    r[0] = 9;
+    drop(r);
+    assert_eq!(cell.borrow()[0], 9);
+}
