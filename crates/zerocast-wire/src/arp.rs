@@ -38,7 +38,7 @@ pub const OP_REPLY: u16 = 2;
 /// The Ethernet/IPv4 ARP packet as it sits in memory.
 ///
 /// ```
-/// use zerocast::FromBytes;
+/// use zerocast_wire::zerocast::FromBytes;
 /// let h = zerocast_wire::arp::ArpHeader::ref_from_bytes(&[0u8; 28][..]).unwrap();
 /// assert_eq!(h.oper.get(), 0);
 /// ```
@@ -263,6 +263,15 @@ impl<B: SplitByteSlice> fmt::Display for ArpPacket<B> {
             ),
             op => write!(f, "ARP, opcode {op}"),
         }
+    }
+}
+
+impl<B: SplitByteSlice> fmt::Debug for ArpPacket<B> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ArpPacket")
+            .field("header", self.header())
+            .field("trailer_len", &self.trailer().len())
+            .finish_non_exhaustive()
     }
 }
 

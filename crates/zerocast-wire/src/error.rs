@@ -149,7 +149,7 @@ pub enum IcmpReply {
 /// let err = Ipv4Packet::parse(&[0x45u8, 0][..]).unwrap_err();
 /// assert_eq!(err.layer(), Layer::Ipv4);
 /// assert!(matches!(err.kind(), ErrorKind::Truncated { needed: 20, available: 2 }));
-/// assert_eq!(err.to_string(), "IPv4: truncated: need 20 bytes, have 2 (at offset 0)");
+/// assert_eq!(err.to_string(), "IPv4: truncated: need 20 bytes, have 2 (at offset 2)");
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct ParseError {

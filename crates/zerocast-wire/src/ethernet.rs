@@ -86,7 +86,7 @@ impl fmt::Display for EtherType {
 /// The Ethernet II header as it sits in memory.
 ///
 /// ```
-/// use zerocast::FromBytes;
+/// use zerocast_wire::zerocast::FromBytes;
 /// use zerocast_wire::ethernet::EthernetHeader;
 /// let h = EthernetHeader::ref_from_bytes(&[0xffu8; 14][..]).unwrap();
 /// assert!(h.dst.is_broadcast());
@@ -325,6 +325,15 @@ impl<B: SplitByteSlice> fmt::Display for EthernetFrame<B> {
             self.dst(),
             self.ethertype()
         )
+    }
+}
+
+impl<B: SplitByteSlice> fmt::Debug for EthernetFrame<B> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("EthernetFrame")
+            .field("header", self.header())
+            .field("payload_len", &self.payload().len())
+            .finish_non_exhaustive()
     }
 }
 

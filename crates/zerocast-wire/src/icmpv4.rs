@@ -55,7 +55,7 @@ pub const TYPE_TIMESTAMP_REPLY: u8 = 14;
 /// The fixed ICMPv4 header as it sits in memory.
 ///
 /// ```
-/// use zerocast::FromBytes;
+/// use zerocast_wire::zerocast::FromBytes;
 /// let h = zerocast_wire::icmpv4::Icmpv4Header::ref_from_bytes(&[8u8, 0, 0, 0, 0, 1, 0, 2][..]).unwrap();
 /// assert_eq!(h.msg_type, 8);
 /// ```
@@ -484,6 +484,15 @@ pub fn __port_unreachable_example() -> [u8; 43] {
         0xb1, 0x31, 0x9c, 0x49, 0x00, 0x0f, 0x5b, 0x74, //
         b'c', b'l', b'o', b's', b'e', b'd', b'\n',
     ]
+}
+
+impl<B: SplitByteSlice> fmt::Debug for Icmpv4Packet<B> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Icmpv4Packet")
+            .field("header", self.header())
+            .field("body_len", &self.body().len())
+            .finish_non_exhaustive()
+    }
 }
 
 #[cfg(test)]

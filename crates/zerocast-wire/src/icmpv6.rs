@@ -1,1 +1,662 @@
-//! TODO
+//! ICMPv6 (RFC 4443): errors with the packet they quote, echo, and the NDP and MLD messages
+//! whose bodies live in [`ndp`](crate::ndp) and [`mld`](crate::mld).
+//!
+//! ```text
+//!  0                   1                   2                   3
+//!  0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+//! +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+//! |     Type      |     Code      |          Checksum             |
+//! +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+//! |                         Message Body                          ~
+//! +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+//! ```
+//!
+//! The checksum covers the IPv6 pseudo-header and the whole message.
+
+use core::fmt;
+
+use zerocast::byteorder::network_endian::U16;
+use zerocast::{
+    ByteSliceMut, FromBytes, Immutable, IntoBytes, KnownLayout, Ref, SplitByteSlice, Unaligned,
+};
+
+use crate::addr::Ipv6Addr;
+use crate::error::{ErrorKind, Layer, ParseError};
+use crate::ip::{IpProto, PseudoHeader};
+use crate::ipv6::Ipv6Packet;
+use crate::mld::{MldV1, MldV2QueryTail, MldV2Records, MldV2Report};
+use crate::ndp::{
+    NdpOptions, NeighborAdvertisement, NeighborSolicitation, Redirect, RouterAdvertisement,
+    RouterSolicitation,
+};
+use crate::parse::{take_header, ChecksumPolicy, ChecksumStatus, ParseOptions};
+
+/// Length of the type/code/checksum header.
+pub const HEADER_LEN: usize = 4;
+
+/// Destination unreachable.
+pub const TYPE_DEST_UNREACHABLE: u8 = 1;
+/// Packet too big.
+pub const TYPE_PACKET_TOO_BIG: u8 = 2;
+/// Time exceeded.
+pub const TYPE_TIME_EXCEEDED: u8 = 3;
+/// Parameter problem.
+pub const TYPE_PARAMETER_PROBLEM: u8 = 4;
+/// Echo request.
+pub const TYPE_ECHO_REQUEST: u8 = 128;
+/// Echo reply.
+pub const TYPE_ECHO_REPLY: u8 = 129;
+/// Multicast listener query.
+pub const TYPE_MLD_QUERY: u8 = 130;
+/// MLDv1 report.
+pub const TYPE_MLD_REPORT: u8 = 131;
+/// MLDv1 done.
+pub const TYPE_MLD_DONE: u8 = 132;
+/// Router solicitation.
+pub const TYPE_ROUTER_SOLICITATION: u8 = 133;
+/// Router advertisement.
+pub const TYPE_ROUTER_ADVERTISEMENT: u8 = 134;
+/// Neighbor solicitation.
+pub const TYPE_NEIGHBOR_SOLICITATION: u8 = 135;
+/// Neighbor advertisement.
+pub const TYPE_NEIGHBOR_ADVERTISEMENT: u8 = 136;
+/// Redirect.
+pub const TYPE_REDIRECT: u8 = 137;
+/// MLDv2 report.
+pub const TYPE_MLDV2_REPORT: u8 = 143;
+
+/// The ICMPv6 header as it sits in memory.
+///
+/// ```
+/// use zerocast_wire::zerocast::FromBytes;
+/// let h = zerocast_wire::icmpv6::Icmpv6Header::ref_from_bytes(&[135u8, 0, 0, 0][..]).unwrap();
+/// assert_eq!(h.msg_type, 135);
+/// ```
+#[derive(Debug, Clone, Copy, KnownLayout, Immutable, FromBytes, IntoBytes, Unaligned)]
+#[repr(C)]
+pub struct Icmpv6Header {
+    /// Message type.
+    pub msg_type: u8,
+    /// Message code.
+    pub code: u8,
+    /// Checksum.
+    pub checksum: U16,
+}
+
+/// What an ICMPv6 message says, with bodies cast in place.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum Icmpv6Message<'a> {
+    /// Destination unreachable.
+    DestUnreachable {
+        /// The quoted packet.
+        quoted: &'a [u8],
+    },
+    /// Packet too big.
+    PacketTooBig {
+        /// Next-hop MTU.
+        mtu: u32,
+        /// The quoted packet.
+        quoted: &'a [u8],
+    },
+    /// Time exceeded.
+    TimeExceeded {
+        /// The quoted packet.
+        quoted: &'a [u8],
+    },
+    /// Parameter problem.
+    ParameterProblem {
+        /// Offset of the offending octet.
+        pointer: u32,
+        /// The quoted packet.
+        quoted: &'a [u8],
+    },
+    /// Echo request.
+    EchoRequest {
+        /// Identifier.
+        ident: u16,
+        /// Sequence number.
+        seq: u16,
+        /// Payload.
+        data: &'a [u8],
+    },
+    /// Echo reply.
+    EchoReply {
+        /// Identifier.
+        ident: u16,
+        /// Sequence number.
+        seq: u16,
+        /// Payload.
+        data: &'a [u8],
+    },
+    /// Router solicitation and its options.
+    RouterSolicitation(&'a RouterSolicitation, NdpOptions<'a>),
+    /// Router advertisement and its options.
+    RouterAdvertisement(&'a RouterAdvertisement, NdpOptions<'a>),
+    /// Neighbor solicitation and its options.
+    NeighborSolicitation(&'a NeighborSolicitation, NdpOptions<'a>),
+    /// Neighbor advertisement and its options.
+    NeighborAdvertisement(&'a NeighborAdvertisement, NdpOptions<'a>),
+    /// Redirect and its options.
+    Redirect(&'a Redirect, NdpOptions<'a>),
+    /// MLDv1 query (message shorter than 28 bytes).
+    MldV1Query(&'a MldV1),
+    /// MLDv2 query and its source addresses (16 bytes each).
+    MldV2Query(&'a MldV1, &'a MldV2QueryTail, &'a [u8]),
+    /// MLDv1 report.
+    MldV1Report(&'a MldV1),
+    /// MLDv1 done.
+    MldDone(&'a MldV1),
+    /// MLDv2 report and its records.
+    MldV2Report(&'a MldV2Report, MldV2Records<'a>),
+    /// Any other type, or a known type whose body is too short.
+    Other {
+        /// The body after the 4-byte header.
+        data: &'a [u8],
+    },
+}
+
+/// A parsed ICMPv6 message.
+///
+/// ```
+/// use zerocast_wire::{icmpv6::{Icmpv6Message, Icmpv6Packet}, ChecksumStatus};
+/// # let (ph, b) = zerocast_wire::icmpv6::__ns_example();
+/// let icmp = Icmpv6Packet::parse(&b[..], ph).unwrap();
+/// assert_eq!(icmp.msg_type(), 135);
+/// assert_eq!(icmp.nd_target().unwrap().to_string(), "fe80::2812:9aff:fe5d:1aad");
+/// assert_eq!(icmp.ndp_options().map(|o| o.unwrap().kind).collect::<Vec<_>>(), [14]);
+/// ```
+pub struct Icmpv6Packet<B> {
+    header: Ref<B, Icmpv6Header>,
+    body: B,
+    checksum_status: ChecksumStatus,
+}
+
+impl<B: SplitByteSlice> Icmpv6Packet<B> {
+    /// Parses strictly: checksum verified against `pseudo`, NDP options well formed.
+    ///
+    /// # Errors
+    /// See [`Icmpv6Packet::parse_with`].
+    ///
+    /// ```
+    /// use zerocast_wire::{icmpv6::Icmpv6Packet, Ipv6Addr, PseudoHeader};
+    /// let ph = PseudoHeader::V6 { src: Ipv6Addr::UNSPECIFIED, dst: Ipv6Addr::UNSPECIFIED };
+    /// assert!(Icmpv6Packet::parse(&[128u8, 0, 0, 0, 0, 0, 0, 0][..], ph).is_err());
+    /// ```
+    pub fn parse(bytes: B, pseudo: PseudoHeader) -> Result<Self, ParseError> {
+        Self::parse_with(bytes, pseudo, ParseOptions::STRICT)
+    }
+
+    /// Parses with the given strictness.
+    ///
+    /// # Errors
+    /// `Truncated` under 4 bytes; `BadChecksum` with [`ChecksumPolicy::Reject`]; strict
+    /// only: `BadOption` for malformed NDP options.
+    pub fn parse_with(
+        bytes: B,
+        pseudo: PseudoHeader,
+        opts: ParseOptions,
+    ) -> Result<Self, ParseError> {
+        let len = bytes.len();
+        let (header, body) = take_header::<B, Icmpv6Header>(bytes, Layer::Icmpv6)?;
+        let checksum_status = match opts.checksum {
+            ChecksumPolicy::Skip => ChecksumStatus::Unverified,
+            policy => {
+                let mut c = pseudo.checksum_start(IpProto::ICMPV6, len);
+                c.add_bytes(Ref::bytes(&header));
+                c.add_bytes(&body);
+                if c.checksum() == 0 {
+                    ChecksumStatus::Good
+                } else if policy == ChecksumPolicy::Reject {
+                    let found = header.checksum.get();
+                    let expected = crate::checksum::update(c.checksum(), found, 0);
+                    return Err(ParseError::new(
+                        Layer::Icmpv6,
+                        ErrorKind::BadChecksum { found, expected },
+                        2,
+                    ));
+                } else {
+                    ChecksumStatus::Bad
+                }
+            }
+        };
+        let packet = Icmpv6Packet {
+            header,
+            body,
+            checksum_status,
+        };
+        if !opts.allow_truncated {
+            packet.ndp_options().validate().map_err(|e| {
+                ParseError::new(
+                    Layer::Icmpv6,
+                    e.kind(),
+                    len - packet.ndp_options_len() + e.offset(),
+                )
+            })?;
+        }
+        Ok(packet)
+    }
+
+    /// The header, cast in place.
+    #[must_use]
+    pub fn header(&self) -> &Icmpv6Header {
+        &self.header
+    }
+    /// Type (`icmpv6.type`).
+    #[must_use]
+    pub fn msg_type(&self) -> u8 {
+        self.header.msg_type
+    }
+    /// Code (`icmpv6.code`).
+    #[must_use]
+    pub fn code(&self) -> u8 {
+        self.header.code
+    }
+    /// Checksum as carried.
+    #[must_use]
+    pub fn checksum(&self) -> u16 {
+        self.header.checksum.get()
+    }
+    /// Result of the checksum check (`icmpv6.checksum.status`).
+    #[must_use]
+    pub fn checksum_status(&self) -> ChecksumStatus {
+        self.checksum_status
+    }
+    /// The message body after type, code and checksum.
+    #[must_use]
+    pub fn body(&self) -> &[u8] {
+        &self.body
+    }
+    /// Whether this is an error message (types 0..=127).
+    #[must_use]
+    pub fn is_error(&self) -> bool {
+        self.msg_type() < 128
+    }
+
+    /// Decodes the message by type.
+    ///
+    /// ```
+    /// use zerocast_wire::icmpv6::{Icmpv6Message, Icmpv6Packet};
+    /// # let (ph, b) = zerocast_wire::icmpv6::__ns_example();
+    /// let icmp = Icmpv6Packet::parse(&b[..], ph).unwrap();
+    /// assert!(matches!(icmp.message(), Icmpv6Message::NeighborSolicitation(..)));
+    /// ```
+    #[must_use]
+    pub fn message(&self) -> Icmpv6Message<'_> {
+        let body: &[u8] = &self.body;
+        let other = Icmpv6Message::Other { data: body };
+        let word = |b: &[u8]| match b {
+            [a, b, c, d, ..] => Some(u32::from_be_bytes([*a, *b, *c, *d])),
+            _ => None,
+        };
+        let quoted = body.get(4..).unwrap_or(&[]);
+        match self.msg_type() {
+            TYPE_DEST_UNREACHABLE if body.len() >= 4 => Icmpv6Message::DestUnreachable { quoted },
+            TYPE_PACKET_TOO_BIG => {
+                word(body).map_or(other, |mtu| Icmpv6Message::PacketTooBig { mtu, quoted })
+            }
+            TYPE_TIME_EXCEEDED if body.len() >= 4 => Icmpv6Message::TimeExceeded { quoted },
+            TYPE_PARAMETER_PROBLEM => word(body).map_or(other, |pointer| {
+                Icmpv6Message::ParameterProblem { pointer, quoted }
+            }),
+            t @ (TYPE_ECHO_REQUEST | TYPE_ECHO_REPLY) => match body {
+                [a, b, c, d, data @ ..] => {
+                    let ident = u16::from_be_bytes([*a, *b]);
+                    let seq = u16::from_be_bytes([*c, *d]);
+                    if t == TYPE_ECHO_REQUEST {
+                        Icmpv6Message::EchoRequest { ident, seq, data }
+                    } else {
+                        Icmpv6Message::EchoReply { ident, seq, data }
+                    }
+                }
+                _ => other,
+            },
+            TYPE_ROUTER_SOLICITATION => RouterSolicitation::ref_from_prefix(body)
+                .map_or(other, |(m, o)| {
+                    Icmpv6Message::RouterSolicitation(m, NdpOptions::new(o))
+                }),
+            TYPE_ROUTER_ADVERTISEMENT => RouterAdvertisement::ref_from_prefix(body)
+                .map_or(other, |(m, o)| {
+                    Icmpv6Message::RouterAdvertisement(m, NdpOptions::new(o))
+                }),
+            TYPE_NEIGHBOR_SOLICITATION => NeighborSolicitation::ref_from_prefix(body)
+                .map_or(other, |(m, o)| {
+                    Icmpv6Message::NeighborSolicitation(m, NdpOptions::new(o))
+                }),
+            TYPE_NEIGHBOR_ADVERTISEMENT => NeighborAdvertisement::ref_from_prefix(body)
+                .map_or(other, |(m, o)| {
+                    Icmpv6Message::NeighborAdvertisement(m, NdpOptions::new(o))
+                }),
+            TYPE_REDIRECT => Redirect::ref_from_prefix(body).map_or(other, |(m, o)| {
+                Icmpv6Message::Redirect(m, NdpOptions::new(o))
+            }),
+            TYPE_MLD_QUERY => match MldV1::ref_from_prefix(body) {
+                Ok((v1, [])) => Icmpv6Message::MldV1Query(v1),
+                Ok((v1, rest)) => match MldV2QueryTail::ref_from_prefix(rest) {
+                    Ok((tail, sources)) => Icmpv6Message::MldV2Query(v1, tail, sources),
+                    Err(_) => Icmpv6Message::MldV1Query(v1),
+                },
+                Err(_) => other,
+            },
+            TYPE_MLD_REPORT => {
+                MldV1::ref_from_prefix(body).map_or(other, |(m, _)| Icmpv6Message::MldV1Report(m))
+            }
+            TYPE_MLD_DONE => {
+                MldV1::ref_from_prefix(body).map_or(other, |(m, _)| Icmpv6Message::MldDone(m))
+            }
+            TYPE_MLDV2_REPORT => MldV2Report::ref_from_prefix(body).map_or(other, |(r, recs)| {
+                Icmpv6Message::MldV2Report(r, MldV2Records::new(recs, r.num_records.get()))
+            }),
+            _ => other,
+        }
+    }
+
+    /// Length of the NDP options area (0 for non-NDP messages).
+    fn ndp_options_len(&self) -> usize {
+        let fixed = match self.msg_type() {
+            TYPE_ROUTER_SOLICITATION => 4,
+            TYPE_ROUTER_ADVERTISEMENT => 12,
+            TYPE_NEIGHBOR_SOLICITATION | TYPE_NEIGHBOR_ADVERTISEMENT => 20,
+            TYPE_REDIRECT => 36,
+            _ => return 0,
+        };
+        self.body.len().saturating_sub(fixed)
+    }
+
+    /// The NDP options of an NDP message (empty otherwise): `icmpv6.opt.type` for each.
+    #[must_use]
+    pub fn ndp_options(&self) -> NdpOptions<'_> {
+        let len = self.ndp_options_len();
+        NdpOptions::new(self.body.get(self.body.len() - len..).unwrap_or(&[]))
+    }
+
+    /// The target address of a Neighbor Solicitation/Advertisement or Redirect
+    /// (`icmpv6.nd.ns.target_address` / `icmpv6.nd.na.target_address`).
+    #[must_use]
+    pub fn nd_target(&self) -> Option<Ipv6Addr> {
+        match self.message() {
+            Icmpv6Message::NeighborSolicitation(m, _) => Some(m.target),
+            Icmpv6Message::NeighborAdvertisement(m, _) => Some(m.target),
+            Icmpv6Message::Redirect(m, _) => Some(m.target),
+            _ => None,
+        }
+    }
+
+    /// For error messages, the quoted IPv6 packet, parsed leniently.
+    ///
+    /// ```
+    /// use zerocast_wire::{icmpv6::Icmpv6Packet, IpProto};
+    /// # let (ph, b) = zerocast_wire::icmpv6::__port_unreachable_example();
+    /// let icmp = Icmpv6Packet::parse(&b[..], ph).unwrap();
+    /// let quoted = icmp.quoted_packet().unwrap().unwrap();
+    /// assert_eq!(quoted.upper_protocol(), IpProto::UDP);
+    /// ```
+    #[must_use]
+    pub fn quoted_packet(&self) -> Option<Result<Ipv6Packet<&[u8]>, ParseError>> {
+        if !self.is_error() {
+            return None;
+        }
+        let quoted = self.body.get(4..).unwrap_or(&[]);
+        Some(Ipv6Packet::parse_with(quoted, ParseOptions::LENIENT))
+    }
+
+    /// The header's values (body is re-used as is by the builder).
+    #[must_use]
+    pub fn repr(&self) -> Icmpv6Repr {
+        Icmpv6Repr {
+            msg_type: self.msg_type(),
+            code: self.code(),
+        }
+    }
+}
+
+impl<B: SplitByteSlice + ByteSliceMut> Icmpv6Packet<B> {
+    /// The body, writable (call [`Icmpv6Packet::update_checksum`] afterwards).
+    pub fn body_mut(&mut self) -> &mut [u8] {
+        &mut self.body
+    }
+    /// The header, writable.
+    pub fn header_mut(&mut self) -> &mut Icmpv6Header {
+        &mut self.header
+    }
+    /// Recomputes the checksum with `pseudo`.
+    pub fn update_checksum(&mut self, pseudo: PseudoHeader) {
+        self.header.checksum.set(0);
+        let len = HEADER_LEN + self.body.len();
+        let mut c = pseudo.checksum_start(IpProto::ICMPV6, len);
+        c.add_bytes(Ref::bytes(&self.header));
+        c.add_bytes(&self.body);
+        self.header.checksum.set(c.checksum());
+    }
+}
+
+/// ICMPv6 type and code, for building; the body is written by the caller first.
+///
+/// ```
+/// use zerocast_wire::{icmpv6::{Icmpv6Packet, Icmpv6Repr}, Ipv6Addr, PseudoHeader};
+/// let ph = PseudoHeader::V6 { src: Ipv6Addr::UNSPECIFIED, dst: Ipv6Addr::UNSPECIFIED };
+/// let mut b = [0u8, 0, 0, 0, 0, 1, 0, 1];
+/// Icmpv6Repr { msg_type: 128, code: 0 }.emit(&mut b, ph).unwrap();
+/// assert!(Icmpv6Packet::parse(&b[..], ph).is_ok());
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Icmpv6Repr {
+    /// Type.
+    pub msg_type: u8,
+    /// Code.
+    pub code: u8,
+}
+
+impl Icmpv6Repr {
+    /// Writes type, code and checksum into the front of `message`.
+    ///
+    /// # Errors
+    /// `Truncated` under 4 bytes.
+    pub fn emit(&self, message: &mut [u8], pseudo: PseudoHeader) -> Result<(), ParseError> {
+        let len = message.len();
+        let (header, body) = Ref::<_, Icmpv6Header>::from_prefix(message)
+            .map_err(|_| ParseError::truncated(Layer::Icmpv6, HEADER_LEN, len))?;
+        let h = Ref::into_mut(header);
+        h.msg_type = self.msg_type;
+        h.code = self.code;
+        h.checksum.set(0);
+        let mut c = pseudo.checksum_start(IpProto::ICMPV6, len);
+        c.add_bytes(h.as_bytes());
+        c.add_bytes(body);
+        h.checksum.set(c.checksum());
+        Ok(())
+    }
+}
+
+impl<B: SplitByteSlice> fmt::Display for Icmpv6Packet<B> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let name = match self.msg_type() {
+            TYPE_DEST_UNREACHABLE => "destination unreachable",
+            TYPE_PACKET_TOO_BIG => "packet too big",
+            TYPE_TIME_EXCEEDED => "time exceeded",
+            TYPE_PARAMETER_PROBLEM => "parameter problem",
+            TYPE_ECHO_REQUEST => "echo request",
+            TYPE_ECHO_REPLY => "echo reply",
+            TYPE_MLD_QUERY => "multicast listener query",
+            TYPE_MLD_REPORT => "multicast listener report",
+            TYPE_MLD_DONE => "multicast listener done",
+            TYPE_ROUTER_SOLICITATION => "router solicitation",
+            TYPE_ROUTER_ADVERTISEMENT => "router advertisement",
+            TYPE_NEIGHBOR_SOLICITATION => "neighbor solicitation",
+            TYPE_NEIGHBOR_ADVERTISEMENT => "neighbor advertisement",
+            TYPE_REDIRECT => "redirect",
+            TYPE_MLDV2_REPORT => "multicast listener report v2",
+            _ => "type",
+        };
+        write!(
+            f,
+            "ICMP6, {name} ({}), code {}",
+            self.msg_type(),
+            self.code()
+        )?;
+        if let Some(t) = self.nd_target() {
+            write!(f, ", target {t}")?;
+        }
+        Ok(())
+    }
+}
+
+fn v6(bytes: [u8; 16]) -> Ipv6Addr {
+    Ipv6Addr(bytes)
+}
+
+/// Neighbor solicitation of frame 1 of the samples (pseudo-header and ICMPv6 bytes).
+#[doc(hidden)]
+#[must_use]
+pub fn __ns_example() -> (PseudoHeader, [u8; 32]) {
+    let src = Ipv6Addr::UNSPECIFIED;
+    let dst = v6([
+        0xff, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0xff, 0x5d, 0x1a, 0xad,
+    ]);
+    let mut m = [0u8; 32];
+    m[0] = TYPE_NEIGHBOR_SOLICITATION;
+    m[8..24].copy_from_slice(&[
+        0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0x28, 0x12, 0x9a, 0xff, 0xfe, 0x5d, 0x1a, 0xad,
+    ]);
+    m[24] = crate::ndp::OPT_NONCE;
+    m[25] = 1;
+    m[26..32].copy_from_slice(&[0x11, 0x22, 0x33, 0x44, 0x55, 0x66]);
+    let ph = PseudoHeader::V6 { src, dst };
+    let mut c = ph.checksum_start(IpProto::ICMPV6, m.len());
+    c.add_bytes(&m);
+    m[2..4].copy_from_slice(&c.checksum().to_be_bytes());
+    (ph, m)
+}
+
+/// Port unreachable of frame 62 of the samples (pseudo-header and ICMPv6 bytes).
+#[doc(hidden)]
+#[must_use]
+pub fn __port_unreachable_example() -> (PseudoHeader, [u8; 64]) {
+    let a = |last: u8| v6([0xfd, 0x77, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, last]);
+    let ph = PseudoHeader::V6 {
+        src: a(2),
+        dst: a(1),
+    };
+    let mut m = [0u8; 64];
+    m[..8].copy_from_slice(&[0x01, 0x04, 0x43, 0xc0, 0, 0, 0, 0]);
+    m[8..16].copy_from_slice(&[0x60, 0x0a, 0x4e, 0x95, 0x00, 0x10, 0x11, 0x40]);
+    m[16..32].copy_from_slice(&a(1).0);
+    m[32..48].copy_from_slice(&a(2).0);
+    m[48..64].copy_from_slice(&[
+        0x98, 0x62, 0x9c, 0x49, 0x00, 0x10, 0x61, 0xe1, b'c', b'l', b'o', b's', b'e', b'd', b'6',
+        b'\n',
+    ]);
+    (ph, m)
+}
+
+impl<B: SplitByteSlice> fmt::Debug for Icmpv6Packet<B> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Icmpv6Packet")
+            .field("header", self.header())
+            .field("body_len", &self.body().len())
+            .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ndp::NdpOption;
+    use crate::udp::UdpPacket;
+
+    #[test]
+    fn sample_port_unreachable_checksums_verify_inside_and_out() {
+        let (ph, b) = __port_unreachable_example();
+        let icmp = Icmpv6Packet::parse(&b[..], ph).unwrap();
+        assert_eq!((icmp.msg_type(), icmp.code()), (1, 4));
+        let ip = icmp.quoted_packet().unwrap().unwrap();
+        let udp = UdpPacket::parse(ip.payload(), Some(ip.pseudo_header())).unwrap();
+        assert_eq!(
+            (udp.dst_port(), udp.checksum_status()),
+            (40009, ChecksumStatus::Good)
+        );
+    }
+
+    #[test]
+    fn neighbor_advertisement_from_samples_decodes_flags_and_tlla() {
+        // Frame 41: NA from fd77::2, flags S|O, TLLA ba:16:b4:71:76:43.
+        let a = |last: u8| v6([0xfd, 0x77, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, last]);
+        let ph = PseudoHeader::V6 {
+            src: a(2),
+            dst: a(1),
+        };
+        let mut m = [0u8; 32];
+        m[..8].copy_from_slice(&[0x88, 0x00, 0x38, 0x6b, 0x60, 0, 0, 0]);
+        m[8..24].copy_from_slice(&a(2).0);
+        m[24..32].copy_from_slice(&[2, 1, 0xba, 0x16, 0xb4, 0x71, 0x76, 0x43]);
+        let icmp = Icmpv6Packet::parse(&m[..], ph).unwrap();
+        match icmp.message() {
+            Icmpv6Message::NeighborAdvertisement(na, mut opts) => {
+                assert!(na.solicited() && na.override_flag() && !na.router());
+                let tlla = opts.next().unwrap().unwrap().decode();
+                assert_eq!(
+                    tlla,
+                    NdpOption::TargetLinkLayer(crate::MacAddr([
+                        0xba, 0x16, 0xb4, 0x71, 0x76, 0x43
+                    ]))
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn malformed_ndp_option_rejected_strictly_only() {
+        let (ph, mut b) = __ns_example();
+        b[25] = 0;
+        let e = Icmpv6Packet::parse_with(&b[..], ph, ParseOptions::OFFLOAD)
+            .err()
+            .unwrap();
+        assert_eq!(e.offset(), 24);
+        assert!(Icmpv6Packet::parse_with(&b[..], ph, ParseOptions::LENIENT).is_ok());
+    }
+
+    #[test]
+    fn mldv2_report_records_iterate() {
+        let mut m = [0u8; 28];
+        m[0] = TYPE_MLDV2_REPORT;
+        m[7] = 1;
+        m[8] = 4;
+        m[12] = 0xff;
+        m[13] = 2;
+        m[27] = 0x16;
+        let ph = PseudoHeader::V6 {
+            src: Ipv6Addr::UNSPECIFIED,
+            dst: Ipv6Addr::UNSPECIFIED,
+        };
+        Icmpv6Repr {
+            msg_type: TYPE_MLDV2_REPORT,
+            code: 0,
+        }
+        .emit(&mut m, ph)
+        .unwrap();
+        let icmp = Icmpv6Packet::parse(&m[..], ph).unwrap();
+        match icmp.message() {
+            Icmpv6Message::MldV2Report(r, recs) => {
+                assert_eq!(r.num_records.get(), 1);
+                let groups: Vec<_> = recs.map(|r| r.unwrap().header.group.to_string()).collect();
+                assert_eq!(groups, ["ff02::16"]);
+            }
+            other => panic!("{other:?}"),
+        }
+        // A record count that promises more than is there is an error, not a panic.
+        let mut m2 = m;
+        m2[7] = 2;
+        Icmpv6Repr {
+            msg_type: TYPE_MLDV2_REPORT,
+            code: 0,
+        }
+        .emit(&mut m2, ph)
+        .unwrap();
+        if let Icmpv6Message::MldV2Report(_, recs) =
+            Icmpv6Packet::parse(&m2[..], ph).unwrap().message()
+        {
+            assert!(recs.last().unwrap().is_err());
+        }
+    }
+}

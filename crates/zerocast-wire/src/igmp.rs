@@ -1,1 +1,453 @@
-//! TODO
+//! IGMP versions 1, 2 and 3 (RFC 1112, RFC 2236, RFC 3376).
+//!
+//! ```text
+//!  0                   1                   2                   3
+//!  0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+//! +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+//! |      Type     | Max Resp Code |           Checksum            |
+//! +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+//! |  Group Address  (v3 report: Reserved | Number of Group Records)|
+//! +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+//! | v3 query: Resv|S|QRV|  QQIC  | Number of Sources | Sources... ~
+//! | v3 report: group records (type, aux len, #sources, group, ...)~
+//! +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+//! ```
+//!
+//! The version of a query follows from its length and Max Resp Code (RFC 3376 section 7.1).
+
+use core::fmt;
+
+use zerocast::byteorder::network_endian::U16;
+use zerocast::{
+    ByteSliceMut, FromBytes, Immutable, IntoBytes, KnownLayout, Ref, SplitByteSlice, Unaligned,
+};
+
+use crate::addr::Ipv4Addr;
+use crate::checksum::Checksum;
+use crate::error::{ErrorKind, Layer, ParseError};
+use crate::parse::{take_header, ChecksumPolicy, ChecksumStatus, ParseOptions};
+
+/// Length of the common header.
+pub const HEADER_LEN: usize = 8;
+/// Membership query (all versions).
+pub const TYPE_QUERY: u8 = 0x11;
+/// IGMPv1 membership report.
+pub const TYPE_V1_REPORT: u8 = 0x12;
+/// IGMPv2 membership report.
+pub const TYPE_V2_REPORT: u8 = 0x16;
+/// IGMPv2 leave group.
+pub const TYPE_LEAVE: u8 = 0x17;
+/// IGMPv3 membership report.
+pub const TYPE_V3_REPORT: u8 = 0x22;
+
+/// The common IGMP header as it sits in memory.
+///
+/// ```
+/// use zerocast_wire::zerocast::FromBytes;
+/// let h = zerocast_wire::igmp::IgmpHeader::ref_from_bytes(&[0x16u8, 0, 0, 0, 224, 0, 0, 251][..]).unwrap();
+/// assert_eq!(h.word, [224, 0, 0, 251]);
+/// ```
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, KnownLayout, Immutable, FromBytes, IntoBytes, Unaligned,
+)]
+#[repr(C)]
+pub struct IgmpHeader {
+    /// Message type.
+    pub msg_type: u8,
+    /// Max response code (0 in v1 and in reports).
+    pub max_resp: u8,
+    /// Checksum over the whole message.
+    pub checksum: U16,
+    /// Group address, or for a v3 report: reserved (16) and number of records (16).
+    pub word: [u8; 4],
+}
+
+/// A parsed IGMP message.
+///
+/// ```
+/// use zerocast_wire::igmp::IgmpPacket;
+/// # let b = zerocast_wire::igmp::__v3_report_example();
+/// let igmp = IgmpPacket::parse(&b[..]).unwrap();
+/// assert_eq!((igmp.version(), igmp.msg_type()), (3, 0x22));
+/// let rec = igmp.v3_records().next().unwrap().unwrap();
+/// assert_eq!(rec.group.to_string(), "239.7.7.7");
+/// ```
+pub struct IgmpPacket<B> {
+    header: Ref<B, IgmpHeader>,
+    body: B,
+    checksum_status: ChecksumStatus,
+}
+
+impl<B: SplitByteSlice> IgmpPacket<B> {
+    /// Parses strictly (checksum must be right).
+    ///
+    /// # Errors
+    /// See [`IgmpPacket::parse_with`].
+    ///
+    /// ```
+    /// assert!(zerocast_wire::igmp::IgmpPacket::parse(&[0x16u8, 0, 0, 0][..]).is_err());
+    /// ```
+    pub fn parse(bytes: B) -> Result<Self, ParseError> {
+        Self::parse_with(bytes, ParseOptions::STRICT)
+    }
+
+    /// Parses with the given strictness.
+    ///
+    /// # Errors
+    /// `Truncated` under 8 bytes; `BadChecksum` with [`ChecksumPolicy::Reject`]; strict only:
+    /// `BadLength` when v3 records or sources run past the end.
+    pub fn parse_with(bytes: B, opts: ParseOptions) -> Result<Self, ParseError> {
+        let (header, body) = take_header::<B, IgmpHeader>(bytes, Layer::Igmp)?;
+        let checksum_status = match opts.checksum {
+            ChecksumPolicy::Skip => ChecksumStatus::Unverified,
+            policy => {
+                let mut c = Checksum::new();
+                c.add_bytes(Ref::bytes(&header));
+                c.add_bytes(&body);
+                if c.checksum() == 0 {
+                    ChecksumStatus::Good
+                } else if policy == ChecksumPolicy::Reject {
+                    let found = header.checksum.get();
+                    let expected = crate::checksum::update(c.checksum(), found, 0);
+                    return Err(ParseError::new(
+                        Layer::Igmp,
+                        ErrorKind::BadChecksum { found, expected },
+                        2,
+                    ));
+                } else {
+                    ChecksumStatus::Bad
+                }
+            }
+        };
+        let packet = IgmpPacket {
+            header,
+            body,
+            checksum_status,
+        };
+        if !opts.allow_truncated {
+            for rec in packet.v3_records() {
+                rec?;
+            }
+            if let Some(q) = packet.v3_query() {
+                if q.sources.len() < usize::from(q.num_sources) * 4 {
+                    return Err(ParseError::new(
+                        Layer::Igmp,
+                        ErrorKind::BadLength(usize::from(q.num_sources)),
+                        10,
+                    ));
+                }
+            }
+        }
+        Ok(packet)
+    }
+
+    /// The header, cast in place.
+    #[must_use]
+    pub fn header(&self) -> &IgmpHeader {
+        &self.header
+    }
+    /// Type (`igmp.type`).
+    #[must_use]
+    pub fn msg_type(&self) -> u8 {
+        self.header.msg_type
+    }
+    /// Max response code.
+    #[must_use]
+    pub fn max_resp(&self) -> u8 {
+        self.header.max_resp
+    }
+    /// Checksum as carried.
+    #[must_use]
+    pub fn checksum(&self) -> u16 {
+        self.header.checksum.get()
+    }
+    /// Result of the checksum check.
+    #[must_use]
+    pub fn checksum_status(&self) -> ChecksumStatus {
+        self.checksum_status
+    }
+    /// Bytes after the common header.
+    #[must_use]
+    pub fn body(&self) -> &[u8] {
+        &self.body
+    }
+
+    /// IGMP version (`igmp.version`): 1, 2 or 3, or 0 for an unknown type.
+    ///
+    /// ```
+    /// use zerocast_wire::{igmp::IgmpPacket, ParseOptions};
+    /// let v1_query = IgmpPacket::parse_with(&[0x11u8, 0, 0, 0, 0, 0, 0, 0][..], ParseOptions::LENIENT).unwrap();
+    /// assert_eq!(v1_query.version(), 1);
+    /// let v2_query = IgmpPacket::parse_with(&[0x11u8, 100, 0, 0, 0, 0, 0, 0][..], ParseOptions::LENIENT).unwrap();
+    /// assert_eq!(v2_query.version(), 2);
+    /// ```
+    #[must_use]
+    pub fn version(&self) -> u8 {
+        match self.msg_type() {
+            TYPE_QUERY if self.body.len() >= 4 => 3,
+            TYPE_QUERY if self.max_resp() == 0 => 1,
+            TYPE_QUERY | TYPE_V2_REPORT | TYPE_LEAVE => 2,
+            TYPE_V1_REPORT => 1,
+            TYPE_V3_REPORT => 3,
+            _ => 0,
+        }
+    }
+
+    /// The group address (queries, v1/v2 reports, leave); `None` for v3 reports.
+    #[must_use]
+    pub fn group(&self) -> Option<Ipv4Addr> {
+        (self.msg_type() != TYPE_V3_REPORT).then_some(Ipv4Addr(self.header.word))
+    }
+
+    /// The v3 query fields, if this is one.
+    #[must_use]
+    pub fn v3_query(&self) -> Option<IgmpV3Query<'_>> {
+        if self.version() != 3 || self.msg_type() != TYPE_QUERY {
+            return None;
+        }
+        match &self.body[..] {
+            [s_qrv, qqic, n0, n1, sources @ ..] => Some(IgmpV3Query {
+                s_qrv: *s_qrv,
+                qqic: *qqic,
+                num_sources: u16::from_be_bytes([*n0, *n1]),
+                sources,
+            }),
+            _ => None,
+        }
+    }
+
+    /// The group records of a v3 report (empty otherwise).
+    #[must_use]
+    pub fn v3_records(&self) -> IgmpV3Records<'_> {
+        let count = if self.msg_type() == TYPE_V3_REPORT {
+            let [_, _, a, b] = self.header.word;
+            u16::from_be_bytes([a, b])
+        } else {
+            0
+        };
+        IgmpV3Records {
+            bytes: &self.body,
+            pos: 0,
+            left: count,
+        }
+    }
+
+    /// The header's values.
+    #[must_use]
+    pub fn repr(&self) -> IgmpRepr {
+        IgmpRepr {
+            msg_type: self.msg_type(),
+            max_resp: self.max_resp(),
+            word: self.header.word,
+        }
+    }
+}
+
+impl<B: SplitByteSlice + ByteSliceMut> IgmpPacket<B> {
+    /// Recomputes the checksum.
+    pub fn update_checksum(&mut self) {
+        self.header.checksum.set(0);
+        let mut c = Checksum::new();
+        c.add_bytes(Ref::bytes(&self.header));
+        c.add_bytes(&self.body);
+        self.header.checksum.set(c.checksum());
+    }
+}
+
+/// The fields an IGMPv3 query adds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IgmpV3Query<'a> {
+    /// Reserved, S flag, QRV.
+    pub s_qrv: u8,
+    /// Querier's query interval code.
+    pub qqic: u8,
+    /// Number of sources.
+    pub num_sources: u16,
+    /// Source addresses (4 bytes each; may be short if the packet is malformed).
+    pub sources: &'a [u8],
+}
+
+/// One IGMPv3 group record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IgmpV3Record<'a> {
+    /// Record type (1..=6).
+    pub record_type: u8,
+    /// Multicast address.
+    pub group: Ipv4Addr,
+    /// Source addresses, 4 bytes each.
+    pub sources: &'a [u8],
+    /// Auxiliary data.
+    pub aux: &'a [u8],
+}
+
+/// Iterator over v3 group records; one running past the end yields an error.
+#[derive(Debug, Clone)]
+pub struct IgmpV3Records<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+    left: u16,
+}
+
+impl<'a> Iterator for IgmpV3Records<'a> {
+    type Item = Result<IgmpV3Record<'a>, ParseError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.left == 0 {
+            return None;
+        }
+        self.left -= 1;
+        let rest = self.bytes.get(self.pos..).unwrap_or(&[]);
+        let at = HEADER_LEN + self.pos;
+        let parsed = match rest {
+            [t, aux, n0, n1, g0, g1, g2, g3, after @ ..] => {
+                let src_len = usize::from(u16::from_be_bytes([*n0, *n1])) * 4;
+                let aux_len = usize::from(*aux) * 4;
+                match (after.get(..src_len), after.get(src_len..src_len + aux_len)) {
+                    (Some(sources), Some(aux)) => Some((
+                        IgmpV3Record {
+                            record_type: *t,
+                            group: Ipv4Addr([*g0, *g1, *g2, *g3]),
+                            sources,
+                            aux,
+                        },
+                        8 + src_len + aux_len,
+                    )),
+                    _ => None,
+                }
+            }
+            _ => None,
+        };
+        match parsed {
+            Some((rec, len)) => {
+                self.pos += len;
+                Some(Ok(rec))
+            }
+            None => {
+                self.left = 0;
+                Some(Err(ParseError::new(
+                    Layer::Igmp,
+                    ErrorKind::BadLength(rest.len()),
+                    at,
+                )))
+            }
+        }
+    }
+}
+
+/// IGMP header values, for building (body written by the caller first).
+///
+/// ```
+/// use zerocast_wire::igmp::{IgmpPacket, IgmpRepr, TYPE_V2_REPORT};
+/// let mut b = [0u8; 8];
+/// IgmpRepr { msg_type: TYPE_V2_REPORT, max_resp: 0, word: [224, 0, 0, 251] }.emit(&mut b).unwrap();
+/// assert_eq!(IgmpPacket::parse(&b[..]).unwrap().group().unwrap().to_string(), "224.0.0.251");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct IgmpRepr {
+    /// Type.
+    pub msg_type: u8,
+    /// Max response code.
+    pub max_resp: u8,
+    /// Group address, or reserved + record count for v3 reports.
+    pub word: [u8; 4],
+}
+
+impl IgmpRepr {
+    /// Writes the header and checksum into the front of `message`.
+    ///
+    /// # Errors
+    /// `Truncated` under 8 bytes.
+    pub fn emit(&self, message: &mut [u8]) -> Result<(), ParseError> {
+        let len = message.len();
+        let (header, body) = Ref::<_, IgmpHeader>::from_prefix(message)
+            .map_err(|_| ParseError::truncated(Layer::Igmp, HEADER_LEN, len))?;
+        let h = Ref::into_mut(header);
+        h.msg_type = self.msg_type;
+        h.max_resp = self.max_resp;
+        h.checksum.set(0);
+        h.word = self.word;
+        let mut c = Checksum::new();
+        c.add_bytes(h.as_bytes());
+        c.add_bytes(body);
+        h.checksum.set(c.checksum());
+        Ok(())
+    }
+}
+
+impl<B: SplitByteSlice> fmt::Display for IgmpPacket<B> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "IGMPv{} type 0x{:02x}", self.version(), self.msg_type())?;
+        if let Some(g) = self.group() {
+            write!(f, " group {g}")?;
+        }
+        Ok(())
+    }
+}
+
+/// The IGMPv3 report of frame 343 of the samples (change-to-exclude 239.7.7.7).
+#[doc(hidden)]
+#[must_use]
+pub fn __v3_report_example() -> [u8; 16] {
+    [
+        0x22, 0x00, 0xe3, 0xef, 0, 0, 0, 1, 4, 0, 0, 0, 0xef, 7, 7, 7,
+    ]
+}
+
+impl<B: SplitByteSlice> fmt::Debug for IgmpPacket<B> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("IgmpPacket")
+            .field("header", self.header())
+            .field("body_len", &self.body().len())
+            .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sample_v3_report_checksum_is_good() {
+        let b = __v3_report_example();
+        let igmp = IgmpPacket::parse(&b[..]).unwrap();
+        assert_eq!(igmp.checksum_status(), ChecksumStatus::Good);
+        assert_eq!(igmp.v3_records().count(), 1);
+        assert_eq!(igmp.group(), None);
+    }
+
+    #[test]
+    fn record_count_beyond_bytes_is_an_error() {
+        let mut b = __v3_report_example();
+        b[7] = 3;
+        IgmpRepr {
+            msg_type: 0x22,
+            max_resp: 0,
+            word: [0, 0, 0, 3],
+        }
+        .emit(&mut b)
+        .unwrap();
+        assert!(IgmpPacket::parse(&b[..]).is_err());
+        let lenient = IgmpPacket::parse_with(&b[..], ParseOptions::LENIENT).unwrap();
+        assert!(lenient.v3_records().any(|r| r.is_err()));
+    }
+
+    #[test]
+    fn v3_query_exposes_sources() {
+        let mut b = [
+            0x11u8, 100, 0, 0, 224, 0, 0, 1, 0x02, 125, 0, 1, 10, 0, 0, 9,
+        ];
+        IgmpRepr {
+            msg_type: 0x11,
+            max_resp: 100,
+            word: [224, 0, 0, 1],
+        }
+        .emit(&mut b)
+        .unwrap();
+        let igmp = IgmpPacket::parse(&b[..]).unwrap();
+        let q = igmp.v3_query().unwrap();
+        assert_eq!(
+            (igmp.version(), q.num_sources, q.sources),
+            (3, 1, &[10, 0, 0, 9][..])
+        );
+    }
+}

@@ -51,7 +51,7 @@ pub const FLAG_MF: u8 = 0b001;
 /// The fixed IPv4 header as it sits in memory.
 ///
 /// ```
-/// use zerocast::FromBytes;
+/// use zerocast_wire::zerocast::FromBytes;
 /// let h = zerocast_wire::ipv4::Ipv4Header::ref_from_bytes(&[0x45u8; 20][..]).unwrap();
 /// assert_eq!(h.version_ihl, 0x45);
 /// ```
@@ -85,7 +85,7 @@ pub struct Ipv4Header {
 ///
 /// ```
 /// use zerocast_wire::{ipv4::Ipv4Packet, IpProto, ChecksumStatus};
-/// let bytes = [0x45, 0, 0, 21, 0xd5, 0x66, 0, 0, 64, 1, 0x90, 0xbb,
+/// let bytes = [0x45, 0, 0, 21, 0xd5, 0x66, 0, 0, 64, 1, 0x90, 0xe5,
 ///              10, 77, 0, 2, 10, 77, 0, 1, 0xaa];
 /// let ip = Ipv4Packet::parse(&bytes[..]).unwrap();
 /// assert_eq!(ip.protocol(), IpProto::ICMP);
@@ -387,7 +387,7 @@ impl<B: SplitByteSlice> Ipv4Packet<B> {
     /// The header's field values (options borrowed).
     ///
     /// ```
-    /// # let bytes = [0x45, 0, 0, 20, 0xd5, 0x66, 0, 0, 64, 1, 0x90, 0xbc, 10, 77, 0, 2, 10, 77, 0, 1];
+    /// # let bytes = [0x45, 0, 0, 20, 0xd5, 0x66, 0, 0, 64, 1, 0x90, 0xe6, 10, 77, 0, 2, 10, 77, 0, 1];
     /// let ip = zerocast_wire::ipv4::Ipv4Packet::parse(&bytes[..]).unwrap();
     /// let mut out = [0u8; 20];
     /// ip.repr().emit(&mut out, 0).unwrap();
@@ -413,7 +413,7 @@ impl<B: SplitByteSlice + ByteSliceMut> Ipv4Packet<B> {
     /// Sets the TTL, patching the checksum incrementally (RFC 1624).
     ///
     /// ```
-    /// # let mut b = [0x45, 0, 0, 20, 0xd5, 0x66, 0, 0, 64, 1, 0x90, 0xbc, 10, 77, 0, 2, 10, 77, 0, 1];
+    /// # let mut b = [0x45, 0, 0, 20, 0xd5, 0x66, 0, 0, 64, 1, 0x90, 0xe6, 10, 77, 0, 2, 10, 77, 0, 1];
     /// let mut ip = zerocast_wire::ipv4::Ipv4Packet::parse(&mut b[..]).unwrap();
     /// ip.set_ttl(1);
     /// assert_eq!(zerocast_wire::checksum::checksum(&b), 0);
@@ -431,7 +431,7 @@ impl<B: SplitByteSlice + ByteSliceMut> Ipv4Packet<B> {
     /// when it is already 0 or 1 and the packet must be dropped with Time Exceeded.
     ///
     /// ```
-    /// # let mut b = [0x45, 0, 0, 20, 0xd5, 0x66, 0, 0, 64, 1, 0x90, 0xbc, 10, 77, 0, 2, 10, 77, 0, 1];
+    /// # let mut b = [0x45, 0, 0, 20, 0xd5, 0x66, 0, 0, 64, 1, 0x90, 0xe6, 10, 77, 0, 2, 10, 77, 0, 1];
     /// let mut ip = zerocast_wire::ipv4::Ipv4Packet::parse(&mut b[..]).unwrap();
     /// assert_eq!(ip.decrement_ttl(), Some(63));
     /// ```
@@ -447,7 +447,7 @@ impl<B: SplitByteSlice + ByteSliceMut> Ipv4Packet<B> {
     /// Rewrites the source address, patching the checksum incrementally (NAT).
     ///
     /// ```
-    /// # let mut b = [0x45, 0, 0, 20, 0xd5, 0x66, 0, 0, 64, 1, 0x90, 0xbc, 10, 77, 0, 2, 10, 77, 0, 1];
+    /// # let mut b = [0x45, 0, 0, 20, 0xd5, 0x66, 0, 0, 64, 1, 0x90, 0xe6, 10, 77, 0, 2, 10, 77, 0, 1];
     /// let mut ip = zerocast_wire::ipv4::Ipv4Packet::parse(&mut b[..]).unwrap();
     /// ip.set_src(zerocast_wire::Ipv4Addr([192, 0, 2, 1]));
     /// assert_eq!(zerocast_wire::checksum::checksum(&b), 0);
@@ -461,7 +461,7 @@ impl<B: SplitByteSlice + ByteSliceMut> Ipv4Packet<B> {
     /// Rewrites the destination address, patching the checksum incrementally.
     ///
     /// ```
-    /// # let mut b = [0x45, 0, 0, 20, 0xd5, 0x66, 0, 0, 64, 1, 0x90, 0xbc, 10, 77, 0, 2, 10, 77, 0, 1];
+    /// # let mut b = [0x45, 0, 0, 20, 0xd5, 0x66, 0, 0, 64, 1, 0x90, 0xe6, 10, 77, 0, 2, 10, 77, 0, 1];
     /// let mut ip = zerocast_wire::ipv4::Ipv4Packet::parse(&mut b[..]).unwrap();
     /// ip.set_dst(zerocast_wire::Ipv4Addr([192, 0, 2, 9]));
     /// assert_eq!(zerocast_wire::checksum::checksum(&b), 0);
@@ -475,7 +475,7 @@ impl<B: SplitByteSlice + ByteSliceMut> Ipv4Packet<B> {
     /// Recomputes the header checksum from scratch.
     ///
     /// ```
-    /// # let mut b = [0x45, 0, 0, 20, 0xd5, 0x66, 0, 0, 64, 1, 0x90, 0xbc, 10, 77, 0, 2, 10, 77, 0, 1];
+    /// # let mut b = [0x45, 0, 0, 20, 0xd5, 0x66, 0, 0, 64, 1, 0x90, 0xe6, 10, 77, 0, 2, 10, 77, 0, 1];
     /// let mut ip = zerocast_wire::ipv4::Ipv4Packet::parse(&mut b[..]).unwrap();
     /// ip.header_mut().ident.set(7);
     /// ip.update_checksum();
@@ -632,6 +632,15 @@ impl<B: SplitByteSlice> fmt::Display for Ipv4Packet<B> {
             )?;
         }
         Ok(())
+    }
+}
+
+impl<B: SplitByteSlice> fmt::Debug for Ipv4Packet<B> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Ipv4Packet")
+            .field("header", self.header())
+            .field("payload_len", &self.payload().len())
+            .finish_non_exhaustive()
     }
 }
 

@@ -35,7 +35,7 @@ pub const HEADER_LEN: usize = 40;
 /// The fixed IPv6 header as it sits in memory.
 ///
 /// ```
-/// use zerocast::FromBytes;
+/// use zerocast_wire::zerocast::FromBytes;
 /// let h = zerocast_wire::ipv6::Ipv6Header::ref_from_bytes(&[0x60u8; 40][..]).unwrap();
 /// assert_eq!(h.vtcfl.get() >> 28, 6);
 /// ```
@@ -487,6 +487,15 @@ impl<B: SplitByteSlice> fmt::Display for Ipv6Packet<B> {
             )?;
         }
         Ok(())
+    }
+}
+
+impl<B: SplitByteSlice> fmt::Debug for Ipv6Packet<B> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Ipv6Packet")
+            .field("header", self.header())
+            .field("payload_len", &self.payload().len())
+            .finish_non_exhaustive()
     }
 }
 

@@ -22,7 +22,9 @@
 //! ```
 #![cfg_attr(not(test), no_std)]
 #![forbid(unsafe_code)]
-extern crate zerocopy as zerocast;
+/// The byte-casting crate the headers are built on, re-exported so callers name the same
+/// traits (`zerocast_wire::zerocast::FromBytes`) without a version mismatch.
+pub extern crate zerocopy as zerocast;
 
 #[cfg(feature = "alloc")]
 extern crate alloc;
@@ -53,14 +55,34 @@ pub use error::{ErrorKind, IcmpReply, Layer, ParseError};
 pub use ip::{IpProto, PseudoHeader};
 pub use parse::{ChecksumPolicy, ChecksumStatus, ParseOptions};
 
-/// A literal Ethernet/IPv4/UDP echo request used by the crate-level example.
+/// An Ethernet/IPv4/UDP datagram to port 7 with valid checksums, for the crate example.
 #[doc(hidden)]
 #[must_use]
 pub fn __example_udp_frame() -> [u8; 46] {
-    [
-        0xba, 0x16, 0xb4, 0x71, 0x76, 0x43, 0x2a, 0x12, 0x9a, 0x5d, 0x1a, 0xad, 0x08, 0x00, //
-        0x45, 0x00, 0x00, 0x20, 0x12, 0x34, 0x40, 0x00, 0x40, 0x11, 0x00, 0x00, //
-        10, 77, 0, 1, 10, 77, 0, 2, //
-        0x9c, 0x40, 0x00, 0x07, 0x00, 0x0c, 0x00, 0x00, b'p', b'i', b'n', b'g',
-    ]
+    let mut f = [0u8; 46];
+    let eth = ethernet::EthernetRepr {
+        dst: MacAddr([0xba, 0x16, 0xb4, 0x71, 0x76, 0x43]),
+        src: MacAddr([0x2a, 0x12, 0x9a, 0x5d, 0x1a, 0xad]),
+        ethertype: ethernet::EtherType::IPV4,
+    };
+    let ip = ipv4::Ipv4Repr::new(
+        Ipv4Addr([10, 77, 0, 1]),
+        Ipv4Addr([10, 77, 0, 2]),
+        IpProto::UDP,
+        64,
+    );
+    let ph = PseudoHeader::V4 {
+        src: ip.src,
+        dst: ip.dst,
+    };
+    f[42..].copy_from_slice(b"ping");
+    // The buffer is large enough for every layer, so none of these can fail.
+    let _ = udp::UdpRepr {
+        src_port: 40000,
+        dst_port: 7,
+    }
+    .emit(&mut f[34..], Some(ph));
+    let _ = ip.emit(&mut f[14..], 12);
+    let _ = eth.emit(&mut f);
+    f
 }

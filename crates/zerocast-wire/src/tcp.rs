@@ -59,7 +59,7 @@ pub const FLAG_NS: u16 = 0x100;
 /// The fixed TCP header as it sits in memory.
 ///
 /// ```
-/// use zerocast::FromBytes;
+/// use zerocast_wire::zerocast::FromBytes;
 /// let h = zerocast_wire::tcp::TcpHeader::ref_from_bytes(&[0u8; 20][..]).unwrap();
 /// assert_eq!(h.window.get(), 0);
 /// ```
@@ -492,6 +492,15 @@ impl<B: SplitByteSlice> fmt::Display for TcpPacket<B> {
             self.window(),
             self.payload.len()
         )
+    }
+}
+
+impl<B: SplitByteSlice> fmt::Debug for TcpPacket<B> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TcpPacket")
+            .field("header", self.header())
+            .field("payload_len", &self.payload().len())
+            .finish_non_exhaustive()
     }
 }
 

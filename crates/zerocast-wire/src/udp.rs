@@ -32,7 +32,7 @@ pub const HEADER_LEN: usize = 8;
 /// The UDP header as it sits in memory.
 ///
 /// ```
-/// use zerocast::FromBytes;
+/// use zerocast_wire::zerocast::FromBytes;
 /// let h = zerocast_wire::udp::UdpHeader::ref_from_bytes(&[0, 53, 0, 53, 0, 8, 0, 0][..]).unwrap();
 /// assert_eq!(h.src_port.get(), 53);
 /// ```
@@ -303,6 +303,15 @@ impl<B: SplitByteSlice> fmt::Display for UdpPacket<B> {
             self.dst_port(),
             self.length()
         )
+    }
+}
+
+impl<B: SplitByteSlice> fmt::Debug for UdpPacket<B> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("UdpPacket")
+            .field("header", self.header())
+            .field("payload_len", &self.payload().len())
+            .finish_non_exhaustive()
     }
 }
 

@@ -28,7 +28,7 @@ pub const TAG_LEN: usize = 4;
 /// The tag control information and inner EtherType.
 ///
 /// ```
-/// use zerocast::FromBytes;
+/// use zerocast_wire::zerocast::FromBytes;
 /// let tag = zerocast_wire::vlan::VlanHeader::ref_from_bytes(&[0x20, 0x64, 0x08, 0x00][..]).unwrap();
 /// assert_eq!(tag.tci.get() & 0x0fff, 100);
 /// ```
@@ -67,6 +67,12 @@ impl<B: SplitByteSlice> VlanTag<B> {
     pub fn parse(bytes: B) -> Result<Self, ParseError> {
         let (header, payload) = take_header::<B, VlanHeader>(bytes, Layer::Vlan)?;
         Ok(VlanTag { header, payload })
+    }
+
+    /// The tag, cast in place.
+    #[must_use]
+    pub fn header(&self) -> &VlanHeader {
+        &self.header
     }
 
     /// The raw tag control information (tshark's `vlan.tci`).
@@ -225,6 +231,15 @@ impl<B: SplitByteSlice> fmt::Display for VlanTag<B> {
             self.pcp(),
             self.ethertype()
         )
+    }
+}
+
+impl<B: SplitByteSlice> fmt::Debug for VlanTag<B> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("VlanTag")
+            .field("header", self.header())
+            .field("payload_len", &self.payload().len())
+            .finish_non_exhaustive()
     }
 }
 
