@@ -212,3 +212,49 @@ impl Default for PacketConstraints {
         PacketConstraints::UNCONSTRAINED
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::PacketConstraints;
+
+    fn c(h: usize, f: usize, min: usize, max: usize) -> PacketConstraints {
+        PacketConstraints::new(h, f, min, max).unwrap()
+    }
+
+    #[test]
+    fn encapsulating_in_unconstrained_changes_nothing() {
+        let udp = c(8, 0, 0, 65527);
+        assert_eq!(
+            udp.encapsulate(&PacketConstraints::UNCONSTRAINED),
+            Some(udp)
+        );
+    }
+
+    #[test]
+    fn rejects_header_overflow() {
+        let huge = c(usize::MAX - 1, 0, 0, usize::MAX);
+        assert_eq!(huge.encapsulate(&c(2, 0, 0, usize::MAX)), None);
+    }
+
+    #[test]
+    fn rejects_inner_minimum_that_outer_cannot_carry() {
+        let inner = c(2, 2, 10, 20);
+        assert_eq!(inner.encapsulate(&c(0, 0, 0, 13)), None);
+        assert!(inner.encapsulate(&c(0, 0, 0, 14)).is_some());
+    }
+
+    #[test]
+    fn outer_minimum_can_exceed_inner_maximum() {
+        let tiny = c(1, 0, 0, 4);
+        let eth = c(14, 0, 46, 1500);
+        let both = tiny.encapsulate(&eth).unwrap();
+        assert_eq!((both.min_body_len(), both.max_body_len()), (45, 4));
+        assert_eq!(both.body_and_suffix_len(4), Some(45));
+    }
+
+    #[test]
+    fn body_and_suffix_len_never_overflows() {
+        let c = c(0, usize::MAX, 0, usize::MAX);
+        assert_eq!(c.body_and_suffix_len(1), None);
+    }
+}

@@ -365,3 +365,41 @@ impl<B: AsRef<[u8]>> FragmentedBuffer for crate::Buf<B> {
         self.as_ref().for_each_fragment(f)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{FragmentedBuffer, FragmentedBytes, FragmentedBytesMut};
+
+    #[test]
+    fn read_at_spans_fragments_and_rejects_overflowing_offsets() {
+        let parts: [&[u8]; 4] = [b"ab", b"", b"cde", b"f"];
+        let bytes = FragmentedBytes::new(&parts);
+        let mut out = [0u8; 6];
+        assert!(bytes.read_at(0, &mut out));
+        assert_eq!(&out, b"abcdef");
+        let mut two = [0u8; 2];
+        assert!(bytes.read_at(4, &mut two));
+        assert_eq!(&two, b"ef");
+        assert!(!bytes.read_at(usize::MAX, &mut two));
+        assert!(!bytes.read_at(5, &mut two));
+    }
+
+    #[test]
+    fn byte_at_walks_past_empty_fragments() {
+        let parts: [&[u8]; 3] = [b"", b"x", b""];
+        let bytes = FragmentedBytes::new(&parts);
+        assert_eq!(bytes.byte_at(0), Some(b'x'));
+        assert_eq!(bytes.byte_at(1), None);
+    }
+
+    #[test]
+    fn write_at_rejects_writes_past_the_end_without_writing() {
+        let (mut a, mut b) = ([0u8; 2], [0u8; 2]);
+        let mut parts: [&mut [u8]; 2] = [&mut a, &mut b];
+        let mut bytes = FragmentedBytesMut::new(&mut parts);
+        assert!(!bytes.write_at(3, b"zz"));
+        assert!(bytes.write_at(1, b"pqr"));
+        assert_eq!(FragmentedBuffer::len(&bytes), 4);
+        assert_eq!((a, b), ([0, b'p'], [b'q', b'r']));
+    }
+}

@@ -221,3 +221,25 @@ fn new_vec_buf(prefix: usize, body: usize, suffix: usize) -> Buf<Vec<u8>> {
     // The provider contract guarantees the sum does not overflow.
     Buf::new(vec![0; prefix + body + suffix], prefix..prefix + body)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::try_reuse;
+    use crate::{Buf, GrowBuffer};
+
+    #[test]
+    fn reuse_moves_the_body_to_make_room() {
+        let buf = Buf::new([9u8, 1, 2, 3, 9, 9], 1..4);
+        let moved = try_reuse(buf, 3, 0).unwrap();
+        assert_eq!(moved.parts().1, &[1, 2, 3]);
+        assert!(moved.prefix_len() >= 3);
+    }
+
+    #[test]
+    fn reuse_refuses_when_capacity_is_short_and_keeps_the_buffer() {
+        let buf = Buf::new([1u8, 2, 3], ..);
+        let back = try_reuse(buf, 1, 0).unwrap_err();
+        assert_eq!(back.as_ref(), &[1, 2, 3]);
+        assert!(try_reuse(Buf::new([0u8; 1], ..), usize::MAX, 1).is_err());
+    }
+}

@@ -361,3 +361,73 @@ impl<B: SplitByteSlice, R: RecordsImpl> RecordsRaw<B, R> {
         (self.valid, self.rest, self.error)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::vec::Vec;
+
+    use super::{ParsedRecord, Records, RecordsImpl, RecordsRaw};
+
+    /// A parser that claims success without consuming anything.
+    struct Stuck;
+    impl RecordsImpl for Stuck {
+        type Record<'a> = u8;
+        type Error = ();
+        type Context = ();
+        fn parse_record(_: &mut &[u8], _: &mut ()) -> Result<ParsedRecord<u8>, ()> {
+            Ok(ParsedRecord::Parsed(0))
+        }
+    }
+
+    #[test]
+    fn a_parser_that_makes_no_progress_ends_the_sequence() {
+        let records = Records::<_, Stuck>::parse(&[1u8, 2][..]).unwrap();
+        assert_eq!(records.iter().count(), 0);
+        assert!(RecordsRaw::<_, Stuck>::parse(&[1u8][..]).error().is_none());
+    }
+
+    /// Counts records in the context; the third is an error.
+    struct AtMostTwo;
+    impl RecordsImpl for AtMostTwo {
+        type Record<'a> = u8;
+        type Error = usize;
+        type Context = usize;
+        fn parse_record(bytes: &mut &[u8], seen: &mut usize) -> Result<ParsedRecord<u8>, usize> {
+            let Some((first, rest)) = bytes.split_first() else {
+                return Ok(ParsedRecord::Done);
+            };
+            *bytes = rest;
+            *seen += 1;
+            if *seen > 2 {
+                return Err(*seen);
+            }
+            Ok(ParsedRecord::Parsed(*first))
+        }
+    }
+
+    #[test]
+    fn context_is_threaded_and_restarted_for_each_pass() {
+        let records = Records::<_, AtMostTwo>::parse(&[4u8, 5][..]).unwrap();
+        assert_eq!(records.iter().collect::<Vec<_>>(), [4, 5]);
+        assert_eq!(records.iter().collect::<Vec<_>>(), [4, 5]);
+        assert_eq!(
+            Records::<_, AtMostTwo>::parse(&[4u8, 5, 6][..]).unwrap_err(),
+            3
+        );
+        let raw = RecordsRaw::<_, AtMostTwo>::parse(&[4u8, 5, 6, 7][..]);
+        assert_eq!(
+            (raw.valid().bytes(), raw.rest()),
+            (&[4u8, 5][..], &[6u8, 7][..])
+        );
+    }
+
+    #[test]
+    fn records_over_mutable_bytes() {
+        let mut storage = [1u8, 9];
+        let records = Records::<_, AtMostTwo>::parse(&mut storage[..]).unwrap();
+        assert_eq!(records.iter().count(), 2);
+        let bytes: &mut [u8] = records.into_bytes();
+        bytes[0] = 7;
+        assert_eq!(storage, [7, 9]);
+    }
+}
