@@ -13,6 +13,7 @@
 
 mod access;
 mod construct;
+mod deprecated;
 #[cfg(test)]
 mod tests;
 
