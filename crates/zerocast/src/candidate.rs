@@ -27,10 +27,19 @@ use crate::FromBytes;
 /// Only zerocast can make one from a byte slice; safe code can only read its bytes.
 ///
 /// ```
-/// use zerocast::TryFromBytes;
-/// // `is_bit_valid` is what `try_ref_from_bytes` consults:
-/// assert!(bool::try_ref_from_bytes(&[1]).is_ok());
-/// assert!(bool::try_ref_from_bytes(&[2]).is_err());
+/// use zerocast::{Maybe, TryFromBytes};
+/// /// A byte that must be even (what `#[derive(TryFromBytes)]` would write by hand).
+/// #[repr(transparent)]
+/// struct Even(u8);
+/// // SAFETY: `Even` is one byte; the check accepts exactly the even bytes.
+/// unsafe impl TryFromBytes for Even {
+///     fn only_derive_is_allowed_to_implement_this_trait() {}
+///     fn is_bit_valid(candidate: Maybe<'_, Self>) -> bool {
+///         candidate.read_at::<u8>(0).is_some_and(|b| b % 2 == 0)
+///     }
+/// }
+/// assert_eq!(Even::try_read_from_bytes(&[4]).map(|e| e.0), Ok(4));
+/// assert!(Even::try_read_from_bytes(&[5]).is_err());
 /// ```
 pub struct Maybe<'a, T: ?Sized> {
     /// Invariant: `ptr` (with its metadata) covers `len` bytes of one allocation, all
@@ -76,9 +85,18 @@ impl<'a, T: ?Sized> Maybe<'a, T> {
     /// The candidate's bytes.
     ///
     /// ```
-    /// # use zerocast::TryFromBytes;
-    /// // (used inside `is_bit_valid` implementations)
-    /// # assert!(<[bool; 2]>::try_read_from_bytes(&[0, 1]).is_ok());
+    /// use zerocast::{Maybe, TryFromBytes};
+    /// /// Two bytes that must differ.
+    /// struct Distinct([u8; 2]);
+    /// // SAFETY: any two bytes are a valid `[u8; 2]`; the check only narrows that.
+    /// unsafe impl TryFromBytes for Distinct {
+    ///     fn only_derive_is_allowed_to_implement_this_trait() {}
+    ///     fn is_bit_valid(c: Maybe<'_, Self>) -> bool {
+    ///         c.bytes()[0] != c.bytes()[1]
+    ///     }
+    /// }
+    /// assert!(Distinct::try_read_from_bytes(&[1, 2]).is_ok());
+    /// assert!(Distinct::try_read_from_bytes(&[1, 1]).is_err());
     /// ```
     #[inline(always)]
     #[must_use]
@@ -93,7 +111,16 @@ impl<'a, T: ?Sized> Maybe<'a, T> {
     /// The number of bytes in the candidate (`size_of_val`).
     ///
     /// ```
-    /// # assert!(true);
+    /// use zerocast::{Maybe, TryFromBytes};
+    /// struct NonEmptyCheck;
+    /// // SAFETY: a zero-sized type has exactly one (empty) value; `false` is always allowed.
+    /// unsafe impl TryFromBytes for NonEmptyCheck {
+    ///     fn only_derive_is_allowed_to_implement_this_trait() {}
+    ///     fn is_bit_valid(c: Maybe<'_, Self>) -> bool {
+    ///         c.is_empty() && c.len() == 0
+    ///     }
+    /// }
+    /// assert!(NonEmptyCheck::try_read_from_bytes(&[]).is_ok());
     /// ```
     #[inline(always)]
     #[must_use]
@@ -104,7 +131,16 @@ impl<'a, T: ?Sized> Maybe<'a, T> {
     /// Whether the candidate has no bytes (a zero-sized type).
     ///
     /// ```
-    /// # assert!(true);
+    /// use zerocast::{Maybe, TryFromBytes};
+    /// struct NonEmptyCheck;
+    /// // SAFETY: a zero-sized type has exactly one (empty) value; `false` is always allowed.
+    /// unsafe impl TryFromBytes for NonEmptyCheck {
+    ///     fn only_derive_is_allowed_to_implement_this_trait() {}
+    ///     fn is_bit_valid(c: Maybe<'_, Self>) -> bool {
+    ///         c.is_empty() && c.len() == 0
+    ///     }
+    /// }
+    /// assert!(NonEmptyCheck::try_read_from_bytes(&[]).is_ok());
     /// ```
     #[inline(always)]
     #[must_use]
@@ -116,7 +152,18 @@ impl<'a, T: ?Sized> Maybe<'a, T> {
     /// whatever the alignment; `None` if `P` does not fit there.
     ///
     /// ```
-    /// # assert!(true);
+    /// use zerocast::{Maybe, TryFromBytes};
+    ///     /// A byte that must be even (what `#[derive(TryFromBytes)]` would write by hand).
+    /// #[repr(transparent)]
+    /// struct Even(u8);
+    /// // SAFETY: `Even` is one byte; the check accepts exactly the even bytes.
+    /// unsafe impl TryFromBytes for Even {
+    ///     fn only_derive_is_allowed_to_implement_this_trait() {}
+    ///     fn is_bit_valid(candidate: Maybe<'_, Self>) -> bool {
+    ///         candidate.read_at::<u8>(0).is_some_and(|b| b % 2 == 0)
+    ///     }
+    /// }
+    /// assert!(Even::try_read_from_bytes(&[2]).is_ok());
     /// ```
     #[inline(always)]
     #[must_use]
@@ -214,7 +261,20 @@ impl<'a, E> Maybe<'a, [E]> {
     /// The number of elements of a slice candidate.
     ///
     /// ```
-    /// # assert!(true);
+    /// use zerocast::{Maybe, TryFromBytes};
+    /// /// Flags whose first element must be set.
+    /// #[repr(transparent)]
+    /// struct Flags([bool]);
+    /// // SAFETY: `Flags` is `[bool]`; the check requires every element to be a valid `bool`.
+    /// unsafe impl TryFromBytes for Flags {
+    ///     fn is_bit_valid(c: Maybe<'_, Self>) -> bool {
+    ///         // SAFETY: `repr(transparent)`: same address, metadata and size.
+    ///         let slice = unsafe { c.project_transparent(|p| p as *mut [bool]) };
+    ///         slice.elem_count() > 0
+    ///             && slice.element(0).is_some_and(|f| f.bytes() == [1])
+    ///             && slice.elements().all(bool::is_bit_valid)
+    ///     }
+    /// }
     /// ```
     #[inline(always)]
     #[must_use]
@@ -225,7 +285,20 @@ impl<'a, E> Maybe<'a, [E]> {
     /// Element `i` of a slice candidate, if it exists.
     ///
     /// ```
-    /// # assert!(true);
+    /// use zerocast::{Maybe, TryFromBytes};
+    /// /// Flags whose first element must be set.
+    /// #[repr(transparent)]
+    /// struct Flags([bool]);
+    /// // SAFETY: `Flags` is `[bool]`; the check requires every element to be a valid `bool`.
+    /// unsafe impl TryFromBytes for Flags {
+    ///     fn is_bit_valid(c: Maybe<'_, Self>) -> bool {
+    ///         // SAFETY: `repr(transparent)`: same address, metadata and size.
+    ///         let slice = unsafe { c.project_transparent(|p| p as *mut [bool]) };
+    ///         slice.elem_count() > 0
+    ///             && slice.element(0).is_some_and(|f| f.bytes() == [1])
+    ///             && slice.elements().all(bool::is_bit_valid)
+    ///     }
+    /// }
     /// ```
     #[inline(always)]
     #[must_use]
@@ -247,7 +320,20 @@ impl<'a, E> Maybe<'a, [E]> {
     /// Iterates over the elements of a slice candidate.
     ///
     /// ```
-    /// # assert!(true);
+    /// use zerocast::{Maybe, TryFromBytes};
+    /// /// Flags whose first element must be set.
+    /// #[repr(transparent)]
+    /// struct Flags([bool]);
+    /// // SAFETY: `Flags` is `[bool]`; the check requires every element to be a valid `bool`.
+    /// unsafe impl TryFromBytes for Flags {
+    ///     fn is_bit_valid(c: Maybe<'_, Self>) -> bool {
+    ///         // SAFETY: `repr(transparent)`: same address, metadata and size.
+    ///         let slice = unsafe { c.project_transparent(|p| p as *mut [bool]) };
+    ///         slice.elem_count() > 0
+    ///             && slice.element(0).is_some_and(|f| f.bytes() == [1])
+    ///             && slice.elements().all(bool::is_bit_valid)
+    ///     }
+    /// }
     /// ```
     pub fn elements(&self) -> impl Iterator<Item = Maybe<'a, E>> {
         let this = *self;

@@ -367,4 +367,129 @@ pub unsafe trait FromBytes: FromZeros {
         // byte sequence of its size a valid `Self`.
         Ok(unsafe { buf.assume_init() })
     }
+    /// Old name of [`ref_from_bytes`](Self::ref_from_bytes), kept for zerocopy 0.7 code.
+    ///
+    /// ```
+    /// # #![allow(deprecated)]
+    /// use zerocast::FromBytes;
+    /// assert_eq!(<[u8; 2]>::ref_from(&[1, 2]), Some(&[1, 2]));
+    /// ```
+    #[deprecated(since = "0.1.0", note = "use `FromBytes::ref_from_bytes`")]
+    #[doc(hidden)]
+    #[must_use = "has no side effects"]
+    #[inline(always)]
+    fn ref_from(source: &[u8]) -> Option<&Self>
+    where
+        Self: KnownLayout + Immutable,
+    {
+        Self::ref_from_bytes(source).ok()
+    }
+
+    /// Old name of [`mut_from_bytes`](Self::mut_from_bytes).
+    ///
+    /// ```
+    /// # #![allow(deprecated)]
+    /// use zerocast::FromBytes;
+    /// assert!(<[u8; 2]>::mut_from(&mut [1, 2][..]).is_some());
+    /// ```
+    #[deprecated(since = "0.1.0", note = "use `FromBytes::mut_from_bytes`")]
+    #[doc(hidden)]
+    #[must_use = "has no side effects"]
+    #[inline(always)]
+    fn mut_from(source: &mut [u8]) -> Option<&mut Self>
+    where
+        Self: KnownLayout + IntoBytes,
+    {
+        Self::mut_from_bytes(source).ok()
+    }
+
+    /// Old form of `<[Self]>::ref_from_prefix_with_elems`.
+    ///
+    /// ```
+    /// # #![allow(deprecated)]
+    /// use zerocast::FromBytes;
+    /// assert_eq!(u8::slice_from_prefix(&[1, 2, 3], 2), Some((&[1, 2][..], &[3][..])));
+    /// ```
+    #[deprecated(since = "0.1.0", note = "use `<[T]>::ref_from_prefix_with_elems`")]
+    #[doc(hidden)]
+    #[must_use = "has no side effects"]
+    #[inline(always)]
+    fn slice_from_prefix(source: &[u8], count: usize) -> Option<(&[Self], &[u8])>
+    where
+        Self: Sized + Immutable,
+    {
+        <[Self]>::ref_from_prefix_with_elems(source, count).ok()
+    }
+
+    /// Old form of `<[Self]>::ref_from_suffix_with_elems`.
+    ///
+    /// ```
+    /// # #![allow(deprecated)]
+    /// use zerocast::FromBytes;
+    /// assert_eq!(u8::slice_from_suffix(&[1, 2, 3], 2), Some((&[1][..], &[2, 3][..])));
+    /// ```
+    #[deprecated(since = "0.1.0", note = "use `<[T]>::ref_from_suffix_with_elems`")]
+    #[doc(hidden)]
+    #[must_use = "has no side effects"]
+    #[inline(always)]
+    fn slice_from_suffix(source: &[u8], count: usize) -> Option<(&[u8], &[Self])>
+    where
+        Self: Sized + Immutable,
+    {
+        <[Self]>::ref_from_suffix_with_elems(source, count).ok()
+    }
+
+    /// Old form of `<[Self]>::mut_from_prefix_with_elems`.
+    ///
+    /// ```
+    /// # #![allow(deprecated)]
+    /// use zerocast::FromBytes;
+    /// assert!(u8::mut_slice_from_prefix(&mut [1, 2][..], 1).is_some());
+    /// ```
+    #[deprecated(since = "0.1.0", note = "use `<[T]>::mut_from_prefix_with_elems`")]
+    #[doc(hidden)]
+    #[must_use = "has no side effects"]
+    #[inline(always)]
+    fn mut_slice_from_prefix(source: &mut [u8], count: usize) -> Option<(&mut [Self], &mut [u8])>
+    where
+        Self: Sized + IntoBytes,
+    {
+        <[Self]>::mut_from_prefix_with_elems(source, count).ok()
+    }
+
+    /// Old form of `<[Self]>::mut_from_suffix_with_elems`.
+    ///
+    /// ```
+    /// # #![allow(deprecated)]
+    /// use zerocast::FromBytes;
+    /// assert!(u8::mut_slice_from_suffix(&mut [1, 2][..], 3).is_none());
+    /// ```
+    #[deprecated(since = "0.1.0", note = "use `<[T]>::mut_from_suffix_with_elems`")]
+    #[doc(hidden)]
+    #[must_use = "has no side effects"]
+    #[inline(always)]
+    fn mut_slice_from_suffix(source: &mut [u8], count: usize) -> Option<(&mut [u8], &mut [Self])>
+    where
+        Self: Sized + IntoBytes,
+    {
+        <[Self]>::mut_from_suffix_with_elems(source, count).ok()
+    }
+
+    /// Old name of [`read_from_bytes`](Self::read_from_bytes).
+    ///
+    /// ```
+    /// # #![allow(deprecated)]
+    /// use zerocast::FromBytes;
+    /// assert_eq!(u8::read_from(&[7]), Some(7));
+    /// ```
+    #[deprecated(since = "0.1.0", note = "use `FromBytes::read_from_bytes`")]
+    #[doc(hidden)]
+    #[must_use = "has no side effects"]
+    #[inline(always)]
+    fn read_from(source: &[u8]) -> Option<Self>
+    where
+        Self: Sized,
+    {
+        Self::read_from_bytes(source).ok()
+    }
 }

@@ -128,6 +128,23 @@ pub unsafe trait FromZeros: TryFromBytes {
         Ok(unsafe { Box::from_raw(ptr.as_ptr()) })
     }
 
+    /// Old form of `<[Self]>::new_box_zeroed_with_elems`.
+    ///
+    /// ```
+    /// use zerocast::FromZeros;
+    /// assert_eq!(&*u8::new_box_slice_zeroed(2).unwrap(), &[0, 0]);
+    /// ```
+    #[cfg(feature = "alloc")]
+    #[doc(hidden)]
+    #[must_use = "has no side effects (other than allocation)"]
+    #[inline(always)]
+    fn new_box_slice_zeroed(len: usize) -> Result<Box<[Self]>, AllocError>
+    where
+        Self: Sized,
+    {
+        <[Self]>::new_box_zeroed_with_elems(len)
+    }
+
     /// A `Vec` of `len` zeroed values.
     ///
     /// ```

@@ -156,4 +156,23 @@ pub unsafe trait IntoBytes {
     {
         dst.write_all(self.as_bytes())
     }
+
+    /// Old name of [`as_mut_bytes`](Self::as_mut_bytes).
+    ///
+    /// ```
+    /// # #![allow(deprecated)]
+    /// use zerocast::IntoBytes;
+    /// let mut v = 0u8;
+    /// v.as_bytes_mut()[0] = 3;
+    /// assert_eq!(v, 3);
+    /// ```
+    #[deprecated(since = "0.1.0", note = "use `IntoBytes::as_mut_bytes`")]
+    #[doc(hidden)]
+    #[inline]
+    fn as_bytes_mut(&mut self) -> &mut [u8]
+    where
+        Self: FromBytes,
+    {
+        self.as_mut_bytes()
+    }
 }
