@@ -24,7 +24,7 @@
 #![forbid(unsafe_code)]
 /// The byte-casting crate the headers are built on, re-exported so callers name the same
 /// traits (`zerocast_wire::zerocast::FromBytes`) without a version mismatch.
-pub extern crate zerocopy as zerocast;
+pub use zerocast;
 
 #[cfg(feature = "alloc")]
 extern crate alloc;
