@@ -1,12 +1,101 @@
-//! ICMPv6 (with NDP targets and options, and the packet quoted in errors) and IGMP.
+//! ICMPv6 (NDP targets and option types, and the packet quoted in errors) and IGMP.
 
-use super::upper::Upper;
-use super::Cx;
+use zerocast_wire::icmpv6::{self, Icmpv6Packet};
+use zerocast_wire::igmp::{self, IgmpPacket};
+use zerocast_wire::ErrorKind;
+
+use super::upper::{Upper, UNCHECKED};
+use super::{ip, padded, Cut, Cx};
+use crate::fields::{Field, Proto, Value};
 
 pub(super) fn icmpv6(cx: &mut Cx<'_, '_>, upper: &Upper<'_>) {
-    cx.data(upper.bytes);
+    let bytes = upper.bytes;
+    let copy: [u8; icmpv6::HEADER_LEN];
+    let (icmp, cut) = match Icmpv6Packet::parse_with(bytes, upper.pseudo, upper.options()) {
+        Ok(icmp) => (icmp, Cut::whole()),
+        Err(e) if Cut::is_short(&e, bytes, icmpv6::HEADER_LEN, 1) => {
+            copy = padded(bytes);
+            match Icmpv6Packet::parse_with(&copy[..], upper.pseudo, UNCHECKED) {
+                Ok(icmp) => (icmp, Cut::at(bytes.len())),
+                Err(e) => return cx.malformed(bytes, &e),
+            }
+        }
+        Err(e) => return cx.malformed(bytes, &e),
+    };
+    if cut.is_cut() {
+        cx.header_cut("icmpv6", bytes.len(), icmpv6::HEADER_LEN);
+    }
+    cx.out.enter(Proto::Icmpv6);
+    for (field, value, end) in [
+        (Field::Icmpv6Type, u64::from(icmp.msg_type()), 1),
+        (Field::Icmpv6Code, u64::from(icmp.code()), 2),
+        (
+            Field::Icmpv6ChecksumStatus,
+            cut.status(icmp.checksum_status()),
+            4,
+        ),
+    ] {
+        if cut.has(end) {
+            cx.out.push_uint(field, value);
+        }
+    }
+    if cut.is_cut() {
+        return;
+    }
+    let target_field = match icmp.msg_type() {
+        icmpv6::TYPE_NEIGHBOR_SOLICITATION => Some(Field::Icmpv6NdNsTargetAddress),
+        icmpv6::TYPE_NEIGHBOR_ADVERTISEMENT => Some(Field::Icmpv6NdNaTargetAddress),
+        _ => None,
+    };
+    if let (Some(field), Some(target)) = (target_field, icmp.nd_target()) {
+        cx.out.push(field, Value::Ipv6(target.0));
+    }
+    for option in icmp.ndp_options() {
+        match option {
+            Ok(record) => cx.out.push_uint(Field::Icmpv6OptType, record.kind),
+            // An option cut short still shows its type byte, as in tshark.
+            Err(e) => {
+                if let ErrorKind::BadOption { kind } = e.kind() {
+                    cx.out.push_uint(Field::Icmpv6OptType, kind);
+                }
+            }
+        }
+    }
+    if icmp.is_error() && !cx.out.in_quoted() {
+        // Errors carry 4 bytes (unused, MTU or pointer) and then the offending packet.
+        if let Some(quoted) = icmp.body().get(4..) {
+            cx.out.begin_quoted();
+            ip::ipv6(cx, quoted);
+        }
+    } else if matches!(
+        icmp.msg_type(),
+        icmpv6::TYPE_ECHO_REQUEST | icmpv6::TYPE_ECHO_REPLY
+    ) {
+        // Identifier and sequence number come first; the rest is the echoed data.
+        cx.data(icmp.body().get(4..).unwrap_or(&[]));
+    }
 }
 
 pub(super) fn igmp(cx: &mut Cx<'_, '_>, upper: &Upper<'_>) {
-    cx.data(upper.bytes);
+    let bytes = upper.bytes;
+    let copy: [u8; igmp::HEADER_LEN];
+    let (igmp, cut) = match IgmpPacket::parse_with(bytes, upper.options()) {
+        Ok(igmp) => (igmp, Cut::whole()),
+        Err(e) if Cut::is_short(&e, bytes, igmp::HEADER_LEN, 1) => {
+            copy = padded(bytes);
+            match IgmpPacket::parse_with(&copy[..], UNCHECKED) {
+                Ok(igmp) => (igmp, Cut::at(bytes.len())),
+                Err(e) => return cx.malformed(bytes, &e),
+            }
+        }
+        Err(e) => return cx.malformed(bytes, &e),
+    };
+    if cut.is_cut() {
+        cx.header_cut("igmp", bytes.len(), igmp::HEADER_LEN);
+    }
+    cx.out.enter(Proto::Igmp);
+    if cut.has(1) {
+        cx.out.push_uint(Field::IgmpVersion, igmp.version());
+        cx.out.push_uint(Field::IgmpType, igmp.msg_type());
+    }
 }
