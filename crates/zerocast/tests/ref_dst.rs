@@ -1,5 +1,5 @@
 //! `Ref` and `SplitAt` on derived slice DSTs: the layouts protocol headers
-//! use (fixed header, trailing body), including padded and packed ones.
+//! use (fixed header, trailing body), with and without trailing padding.
 
 use zerocast::byteorder::network_endian::U16;
 use zerocast::{FromBytes, Ref, SplitAt};
@@ -7,22 +7,11 @@ use zerocast::{FromBytes, Ref, SplitAt};
 use zerocast_derive::*;
 
 /// A length-prefixed record with an alignment-1 layout.
-#[derive(FromBytes, KnownLayout, Immutable, Unaligned, SplitAt)]
+#[derive(FromBytes, IntoBytes, KnownLayout, Immutable, Unaligned, SplitAt)]
 #[repr(C)]
 struct Record {
     len: U16,
     body: [u8],
-}
-
-// Written by hand rather than derived so this test does not depend on the
-// derive's slice-DST padding analysis (tested in zerocast-derive).
-// SAFETY: `Record` is `repr(C)` and all its fields have alignment 1 (`U16`
-// and `u8` are `Unaligned`), so each field starts right after the previous
-// one and the struct, of alignment 1, needs no trailing padding: no byte of
-// any `Record` is padding, and both field types have no padding themselves.
-unsafe impl zerocast::IntoBytes for Record {
-    #[allow(dead_code)] // the trait requires it; `Record` is unsized, so it is never callable
-    fn only_derive_is_allowed_to_implement_this_trait() {}
 }
 
 /// A header whose trailing `[u8]` leaves padding after odd body lengths.
