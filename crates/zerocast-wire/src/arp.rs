@@ -275,6 +275,29 @@ impl<B: SplitByteSlice> fmt::Debug for ArpPacket<B> {
     }
 }
 
+/// An ARP packet is the innermost payload of its frame.
+///
+/// ```
+/// use zerocast_packet::{InnerPacketBuilder, Serializer};
+/// use zerocast_wire::{arp::{ArpRepr, OP_REQUEST}, ethernet::{EtherType, EthernetRepr}, Ipv4Addr, MacAddr};
+/// let arp = ArpRepr { operation: OP_REQUEST, sender_hardware_addr: MacAddr([2, 0, 0, 0, 0, 1]),
+///     sender_protocol_addr: Ipv4Addr([10, 0, 0, 1]), target_hardware_addr: MacAddr::UNSPECIFIED,
+///     target_protocol_addr: Ipv4Addr([10, 0, 0, 2]) };
+/// let eth = EthernetRepr { dst: MacAddr::BROADCAST, src: arp.sender_hardware_addr, ethertype: EtherType::ARP };
+/// let frame = arp.into_serializer().wrap_in(eth).serialize_vec_outer().unwrap();
+/// assert_eq!(frame.as_ref().len(), 60); // 14 + 28 + 18 bytes of padding
+/// ```
+impl zerocast_packet::InnerPacketBuilder for ArpRepr {
+    fn bytes_len(&self) -> usize {
+        PACKET_LEN
+    }
+
+    fn serialize(&self, buffer: &mut [u8]) {
+        // `buffer` is exactly PACKET_LEN bytes long.
+        let _ = self.emit(buffer);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -337,6 +337,31 @@ impl<B: SplitByteSlice> fmt::Debug for EthernetFrame<B> {
     }
 }
 
+/// As a [`PacketBuilder`](zerocast_packet::PacketBuilder), an Ethernet header pads its body
+/// with zeros to the 46-byte minimum. The MTU is the caller's to enforce (wrap the body in a
+/// size limit), so tagged and jumbo frames are possible.
+///
+/// ```
+/// use zerocast_packet::{InnerPacketBuilder, Serializer};
+/// use zerocast_wire::{ethernet::{EtherType, EthernetRepr}, MacAddr};
+/// let eth = EthernetRepr { dst: MacAddr::BROADCAST, src: MacAddr([2, 0, 0, 0, 0, 1]),
+///                          ethertype: EtherType::ARP };
+/// let frame = [1u8, 2, 3].into_serializer().wrap_in(eth).serialize_vec_outer().unwrap();
+/// assert_eq!(frame.as_ref().len(), 60);
+/// assert_eq!(frame.as_ref()[14..18], [1, 2, 3, 0]);
+/// ```
+impl zerocast_packet::PacketBuilder for EthernetRepr {
+    fn constraints(&self) -> zerocast_packet::PacketConstraints {
+        crate::parse::layer_constraints(HEADER_LEN, MIN_PAYLOAD_LEN, usize::MAX)
+    }
+
+    fn serialize(&self, target: &mut zerocast_packet::SerializeTarget<'_>, _body: &[u8]) {
+        // `target.header` is exactly HEADER_LEN bytes (the constraints above), so this
+        // cannot fail.
+        let _ = self.emit(target.header);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

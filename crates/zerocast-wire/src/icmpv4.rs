@@ -422,9 +422,18 @@ impl Icmpv4Repr {
     /// ```
     pub fn emit(&self, message: &mut [u8]) -> Result<(), ParseError> {
         let len = message.len();
-        let (header, body) = Ref::<_, Icmpv4Header>::from_prefix(message)
-            .map_err(|_| ParseError::truncated(Layer::Icmpv4, HEADER_LEN, len))?;
-        let h = Ref::into_mut(header);
+        let (header, body) = message
+            .split_at_mut_checked(HEADER_LEN)
+            .ok_or(ParseError::truncated(Layer::Icmpv4, HEADER_LEN, len))?;
+        self.emit_parts(header, body);
+        Ok(())
+    }
+
+    /// Writes the 8-byte `header` with the checksum over it and `body`.
+    fn emit_parts(&self, header: &mut [u8], body: &[u8]) {
+        let Ok(h) = Icmpv4Header::mut_from_bytes(header) else {
+            return;
+        };
         h.msg_type = self.msg_type;
         h.code = self.code;
         h.checksum.set(0);
@@ -433,7 +442,6 @@ impl Icmpv4Repr {
         c.add_bytes(h.as_bytes());
         c.add_bytes(body);
         h.checksum.set(c.checksum());
-        Ok(())
     }
 }
 
@@ -492,6 +500,25 @@ impl<B: SplitByteSlice> fmt::Debug for Icmpv4Packet<B> {
             .field("header", self.header())
             .field("body_len", &self.body().len())
             .finish_non_exhaustive()
+    }
+}
+
+/// ICMPv4 header builder: the body (echo data, or a quoted packet, ideally through a
+/// truncating serializer) is wrapped, the checksum covers it.
+///
+/// ```
+/// use zerocast_packet::{InnerPacketBuilder, Serializer};
+/// use zerocast_wire::icmpv4::{Icmpv4Packet, Icmpv4Repr};
+/// let m = b"ping".into_serializer().wrap_in(Icmpv4Repr::echo_request(7, 1)).serialize_vec_outer().unwrap();
+/// assert_eq!(Icmpv4Packet::parse(m.as_ref()).unwrap().ident_seq(), Some((7, 1)));
+/// ```
+impl zerocast_packet::PacketBuilder for Icmpv4Repr {
+    fn constraints(&self) -> zerocast_packet::PacketConstraints {
+        crate::parse::layer_constraints(HEADER_LEN, 0, usize::MAX)
+    }
+
+    fn serialize(&self, target: &mut zerocast_packet::SerializeTarget<'_>, body: &[u8]) {
+        self.emit_parts(target.header, body);
     }
 }
 

@@ -454,17 +454,25 @@ impl Icmpv6Repr {
     /// `Truncated` under 4 bytes.
     pub fn emit(&self, message: &mut [u8], pseudo: PseudoHeader) -> Result<(), ParseError> {
         let len = message.len();
-        let (header, body) = Ref::<_, Icmpv6Header>::from_prefix(message)
-            .map_err(|_| ParseError::truncated(Layer::Icmpv6, HEADER_LEN, len))?;
-        let h = Ref::into_mut(header);
+        let (header, body) = message
+            .split_at_mut_checked(HEADER_LEN)
+            .ok_or(ParseError::truncated(Layer::Icmpv6, HEADER_LEN, len))?;
+        self.emit_parts(header, body, pseudo);
+        Ok(())
+    }
+
+    /// Writes the 4-byte `header` with the checksum over pseudo-header, it and `body`.
+    fn emit_parts(&self, header: &mut [u8], body: &[u8], pseudo: PseudoHeader) {
+        let Ok(h) = Icmpv6Header::mut_from_bytes(header) else {
+            return;
+        };
         h.msg_type = self.msg_type;
         h.code = self.code;
         h.checksum.set(0);
-        let mut c = pseudo.checksum_start(IpProto::ICMPV6, len);
+        let mut c = pseudo.checksum_start(IpProto::ICMPV6, HEADER_LEN + body.len());
         c.add_bytes(h.as_bytes());
         c.add_bytes(body);
         h.checksum.set(c.checksum());
-        Ok(())
     }
 }
 
@@ -555,6 +563,35 @@ impl<B: SplitByteSlice> fmt::Debug for Icmpv6Packet<B> {
             .field("header", self.header())
             .field("body_len", &self.body().len())
             .finish_non_exhaustive()
+    }
+}
+
+/// An ICMPv6 header builder: type, code and the pseudo-header the checksum covers. The body
+/// (echo identifier and data, NDP fields and options, MLD records) is the wrapped payload.
+///
+/// ```
+/// use zerocast_packet::{InnerPacketBuilder, Serializer};
+/// use zerocast_wire::{icmpv6::{Icmpv6Builder, Icmpv6Packet, Icmpv6Repr}, Ipv6Addr, PseudoHeader};
+/// let ph = PseudoHeader::V6 { src: Ipv6Addr::UNSPECIFIED, dst: Ipv6Addr::UNSPECIFIED };
+/// let echo = Icmpv6Builder { repr: Icmpv6Repr { msg_type: 128, code: 0 }, pseudo: ph };
+/// let m = [0u8, 1, 0, 1].into_serializer().wrap_in(echo).serialize_vec_outer().unwrap();
+/// assert!(Icmpv6Packet::parse(m.as_ref(), ph).is_ok());
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Icmpv6Builder {
+    /// Type and code.
+    pub repr: Icmpv6Repr,
+    /// Addresses for the checksum.
+    pub pseudo: PseudoHeader,
+}
+
+impl zerocast_packet::PacketBuilder for Icmpv6Builder {
+    fn constraints(&self) -> zerocast_packet::PacketConstraints {
+        crate::parse::layer_constraints(HEADER_LEN, 0, usize::MAX)
+    }
+
+    fn serialize(&self, target: &mut zerocast_packet::SerializeTarget<'_>, body: &[u8]) {
+        self.repr.emit_parts(target.header, body, self.pseudo);
     }
 }
 

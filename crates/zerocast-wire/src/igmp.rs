@@ -359,9 +359,18 @@ impl IgmpRepr {
     /// `Truncated` under 8 bytes.
     pub fn emit(&self, message: &mut [u8]) -> Result<(), ParseError> {
         let len = message.len();
-        let (header, body) = Ref::<_, IgmpHeader>::from_prefix(message)
-            .map_err(|_| ParseError::truncated(Layer::Igmp, HEADER_LEN, len))?;
-        let h = Ref::into_mut(header);
+        let (header, body) = message
+            .split_at_mut_checked(HEADER_LEN)
+            .ok_or(ParseError::truncated(Layer::Igmp, HEADER_LEN, len))?;
+        self.emit_parts(header, body);
+        Ok(())
+    }
+
+    /// Writes the 8-byte `header` with the checksum over it and `body`.
+    fn emit_parts(&self, header: &mut [u8], body: &[u8]) {
+        let Ok(h) = IgmpHeader::mut_from_bytes(header) else {
+            return;
+        };
         h.msg_type = self.msg_type;
         h.max_resp = self.max_resp;
         h.checksum.set(0);
@@ -370,7 +379,6 @@ impl IgmpRepr {
         c.add_bytes(h.as_bytes());
         c.add_bytes(body);
         h.checksum.set(c.checksum());
-        Ok(())
     }
 }
 
@@ -399,6 +407,26 @@ impl<B: SplitByteSlice> fmt::Debug for IgmpPacket<B> {
             .field("header", self.header())
             .field("body_len", &self.body().len())
             .finish_non_exhaustive()
+    }
+}
+
+/// IGMP header builder (v3 query and report bodies are the wrapped payload).
+///
+/// ```
+/// use zerocast_packet::{InnerPacketBuilder, Serializer};
+/// use zerocast_wire::igmp::{IgmpPacket, IgmpRepr, TYPE_V3_REPORT};
+/// let record = [4u8, 0, 0, 0, 239, 7, 7, 7];
+/// let repr = IgmpRepr { msg_type: TYPE_V3_REPORT, max_resp: 0, word: [0, 0, 0, 1] };
+/// let m = record.into_serializer().wrap_in(repr).serialize_vec_outer().unwrap();
+/// assert_eq!(IgmpPacket::parse(m.as_ref()).unwrap().v3_records().count(), 1);
+/// ```
+impl zerocast_packet::PacketBuilder for IgmpRepr {
+    fn constraints(&self) -> zerocast_packet::PacketConstraints {
+        crate::parse::layer_constraints(HEADER_LEN, 0, usize::MAX)
+    }
+
+    fn serialize(&self, target: &mut zerocast_packet::SerializeTarget<'_>, body: &[u8]) {
+        self.emit_parts(target.header, body);
     }
 }
 

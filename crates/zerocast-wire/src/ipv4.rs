@@ -644,6 +644,64 @@ impl<B: SplitByteSlice> fmt::Debug for Ipv4Packet<B> {
     }
 }
 
+impl<'a> Ipv4Repr<'a> {
+    /// Checks the options once and returns a [`PacketBuilder`](zerocast_packet::PacketBuilder)
+    /// that fills Total Length and the checksum from the body it is wrapped around.
+    ///
+    /// # Errors
+    /// `BadHeaderLength` for options that are not a multiple of 4 or longer than 40 bytes,
+    /// `BadField` for flags or fragment offset out of range.
+    ///
+    /// ```
+    /// use zerocast_packet::{InnerPacketBuilder, Serializer};
+    /// use zerocast_wire::{ipv4::{Ipv4Packet, Ipv4Repr}, IpProto, Ipv4Addr};
+    /// let ip = Ipv4Repr::new(Ipv4Addr([10, 0, 0, 1]), Ipv4Addr([10, 0, 0, 2]), IpProto::UDP, 64);
+    /// let pkt = [0u8; 8].into_serializer().wrap_in(ip.builder().unwrap()).serialize_vec_outer().unwrap();
+    /// assert_eq!(Ipv4Packet::parse(pkt.as_ref()).unwrap().total_len(), 28);
+    /// ```
+    pub fn builder(self) -> Result<Ipv4Builder<'a>, ParseError> {
+        let header_len = self.header_len();
+        if !self.options.len().is_multiple_of(4) || header_len > MAX_HEADER_LEN {
+            return Err(ParseError::new(
+                Layer::Ipv4,
+                ErrorKind::BadHeaderLength(header_len),
+                0,
+            ));
+        }
+        if self.flags > 7 || self.fragment_offset > 0x1fff {
+            return Err(ParseError::new(Layer::Ipv4, ErrorKind::BadField, 6));
+        }
+        Ok(Ipv4Builder { repr: self })
+    }
+}
+
+/// A validated IPv4 header builder (see [`Ipv4Repr::builder`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Ipv4Builder<'a> {
+    repr: Ipv4Repr<'a>,
+}
+
+impl Ipv4Builder<'_> {
+    /// The header values.
+    #[must_use]
+    pub fn repr(&self) -> &Ipv4Repr<'_> {
+        &self.repr
+    }
+}
+
+impl zerocast_packet::PacketBuilder for Ipv4Builder<'_> {
+    fn constraints(&self) -> zerocast_packet::PacketConstraints {
+        let header_len = self.repr.header_len();
+        crate::parse::layer_constraints(header_len, 0, usize::from(u16::MAX) - header_len)
+    }
+
+    fn serialize(&self, target: &mut zerocast_packet::SerializeTarget<'_>, body: &[u8]) {
+        // Options and flags were validated by `builder`, the body fits Total Length by the
+        // constraints, and `target.header` is exactly the header length.
+        let _ = self.repr.emit(target.header, body.len());
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -499,6 +499,55 @@ impl<B: SplitByteSlice> fmt::Debug for Ipv6Packet<B> {
     }
 }
 
+impl<'a> Ipv6Repr<'a> {
+    /// Checks the fields once and returns a [`PacketBuilder`](zerocast_packet::PacketBuilder)
+    /// that fills Payload Length from the body it is wrapped around.
+    ///
+    /// # Errors
+    /// `BadField` for a flow label over 20 bits; `BadLength` for extension headers that are
+    /// not a multiple of 8 bytes.
+    ///
+    /// ```
+    /// use zerocast_packet::{InnerPacketBuilder, Serializer};
+    /// use zerocast_wire::{ipv6::{Ipv6Packet, Ipv6Repr}, IpProto, Ipv6Addr};
+    /// let ip = Ipv6Repr::new(Ipv6Addr::UNSPECIFIED, Ipv6Addr::UNSPECIFIED, IpProto::UDP, 64);
+    /// let pkt = [0u8; 8].into_serializer().wrap_in(ip.builder().unwrap()).serialize_vec_outer().unwrap();
+    /// assert_eq!(Ipv6Packet::parse(pkt.as_ref()).unwrap().payload_len(), 8);
+    /// ```
+    pub fn builder(self) -> Result<Ipv6Builder<'a>, ParseError> {
+        if self.flow_label > 0x000f_ffff {
+            return Err(ParseError::new(Layer::Ipv6, ErrorKind::BadField, 1));
+        }
+        if !self.extensions.len().is_multiple_of(8) || self.extensions.len() > usize::from(u16::MAX)
+        {
+            return Err(ParseError::new(
+                Layer::Ipv6Ext,
+                ErrorKind::BadLength(self.extensions.len()),
+                0,
+            ));
+        }
+        Ok(Ipv6Builder { repr: self })
+    }
+}
+
+/// A validated IPv6 header builder (see [`Ipv6Repr::builder`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Ipv6Builder<'a> {
+    repr: Ipv6Repr<'a>,
+}
+
+impl zerocast_packet::PacketBuilder for Ipv6Builder<'_> {
+    fn constraints(&self) -> zerocast_packet::PacketConstraints {
+        let max = usize::from(u16::MAX) - self.repr.extensions.len();
+        crate::parse::layer_constraints(self.repr.header_len(), 0, max)
+    }
+
+    fn serialize(&self, target: &mut zerocast_packet::SerializeTarget<'_>, body: &[u8]) {
+        // Validated by `builder`; the body fits Payload Length by the constraints.
+        let _ = self.repr.emit(target.header, body.len());
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -127,3 +127,15 @@ pub(crate) fn split_at_most<B: SplitByteSlice>(bytes: B, mid: usize) -> (B, B, b
         Err(_) => unreachable!("split point clamped to the slice length"),
     }
 }
+
+/// Constraints of a layer whose sizes the caller has already validated (min <= max).
+pub(crate) fn layer_constraints(
+    header_len: usize,
+    min_body_len: usize,
+    max_body_len: usize,
+) -> zerocast_packet::PacketConstraints {
+    // `min_body_len <= max_body_len` at every call site, so `new` returns `Some`; the
+    // fallback only keeps this function total.
+    zerocast_packet::PacketConstraints::new(header_len, 0, min_body_len, max_body_len)
+        .unwrap_or(zerocast_packet::PacketConstraints::UNCONSTRAINED)
+}

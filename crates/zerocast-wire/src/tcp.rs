@@ -425,6 +425,16 @@ impl<'a> TcpRepr<'a> {
     /// assert!(r.emit(&mut [0u8; 40], None).is_err());
     /// ```
     pub fn emit(&self, segment: &mut [u8], pseudo: Option<PseudoHeader>) -> Result<(), ParseError> {
+        self.validate()?;
+        let len = segment.len();
+        let (header, payload) = segment
+            .split_at_mut_checked(self.header_len())
+            .ok_or(ParseError::truncated(Layer::Tcp, self.header_len(), len))?;
+        self.emit_parts(header, payload, pseudo);
+        Ok(())
+    }
+
+    fn validate(&self) -> Result<(), ParseError> {
         let header_len = self.header_len();
         if !self.options.len().is_multiple_of(4) || header_len > 60 {
             return Err(ParseError::new(
@@ -436,32 +446,56 @@ impl<'a> TcpRepr<'a> {
         if self.flags > 0x0fff {
             return Err(ParseError::new(Layer::Tcp, ErrorKind::BadField, 12));
         }
-        let len = segment.len();
-        let (header, rest) = Ref::<_, TcpHeader>::from_prefix(segment)
-            .map_err(|_| ParseError::truncated(Layer::Tcp, header_len, len))?;
-        let (options, payload) = rest
-            .split_at_mut_checked(self.options.len())
-            .ok_or(ParseError::truncated(Layer::Tcp, header_len, len))?;
-        options.copy_from_slice(self.options);
-        let h = Ref::into_mut(header);
+        Ok(())
+    }
+
+    /// Writes a validated header into `header` (exactly `header_len()` bytes) for `payload`.
+    fn emit_parts(&self, header: &mut [u8], payload: &[u8], pseudo: Option<PseudoHeader>) {
+        let header_len = self.header_len();
+        let Some((fixed, options)) = header.split_at_mut_checked(HEADER_LEN) else {
+            return;
+        };
+        let Ok(h) = TcpHeader::mut_from_bytes(fixed) else {
+            return;
+        };
         h.src_port.set(self.src_port);
         h.dst_port.set(self.dst_port);
         h.seq.set(self.seq);
         h.ack.set(self.ack);
-        // `header_len <= 60`, so the word count fits the 4-bit field.
+        // `header_len <= 60` (validated), so the word count fits the 4-bit field.
         h.offset_flags
             .set(((header_len / 4) as u16) << 12 | self.flags);
         h.window.set(self.window);
         h.checksum.set(0);
         h.urgent.set(self.urgent);
+        let n = options.len().min(self.options.len());
+        options[..n].copy_from_slice(&self.options[..n]);
         if let Some(ph) = pseudo {
-            let mut c = ph.checksum_start(IpProto::TCP, len);
+            let mut c = ph.checksum_start(IpProto::TCP, header_len + payload.len());
             c.add_bytes(h.as_bytes());
             c.add_bytes(options);
             c.add_bytes(payload);
             h.checksum.set(c.checksum());
         }
-        Ok(())
+    }
+
+    /// Validates once and returns a [`PacketBuilder`](zerocast_packet::PacketBuilder) that
+    /// checksums with `pseudo`.
+    ///
+    /// # Errors
+    /// As [`TcpRepr::emit`], for options or flags out of range.
+    ///
+    /// ```
+    /// use zerocast_packet::{InnerPacketBuilder, Serializer};
+    /// use zerocast_wire::{tcp::{TcpPacket, TcpRepr}, Ipv4Addr, PseudoHeader};
+    /// let ph = PseudoHeader::V4 { src: Ipv4Addr([10, 0, 0, 1]), dst: Ipv4Addr([10, 0, 0, 2]) };
+    /// let tcp = TcpRepr { flags: 0x18, window: 502, ..TcpRepr::new(80, 40000) }.builder(Some(ph)).unwrap();
+    /// let seg = b"HTTP/1.1 200 OK".into_serializer().wrap_in(tcp).serialize_vec_outer().unwrap();
+    /// assert_eq!(TcpPacket::parse(seg.as_ref(), Some(ph)).unwrap().payload().len(), 15);
+    /// ```
+    pub fn builder(self, pseudo: Option<PseudoHeader>) -> Result<TcpBuilder<'a>, ParseError> {
+        self.validate()?;
+        Ok(TcpBuilder { repr: self, pseudo })
     }
 }
 
@@ -501,6 +535,23 @@ impl<B: SplitByteSlice> fmt::Debug for TcpPacket<B> {
             .field("header", self.header())
             .field("payload_len", &self.payload().len())
             .finish_non_exhaustive()
+    }
+}
+
+/// A validated TCP header builder (see [`TcpRepr::builder`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TcpBuilder<'a> {
+    repr: TcpRepr<'a>,
+    pseudo: Option<PseudoHeader>,
+}
+
+impl zerocast_packet::PacketBuilder for TcpBuilder<'_> {
+    fn constraints(&self) -> zerocast_packet::PacketConstraints {
+        crate::parse::layer_constraints(self.repr.header_len(), 0, usize::MAX)
+    }
+
+    fn serialize(&self, target: &mut zerocast_packet::SerializeTarget<'_>, body: &[u8]) {
+        self.repr.emit_parts(target.header, body, self.pseudo);
     }
 }
 

@@ -274,11 +274,25 @@ impl UdpRepr {
         pseudo: Option<PseudoHeader>,
     ) -> Result<(), ParseError> {
         let len = datagram.len();
+        let (header, payload) = datagram
+            .split_at_mut_checked(HEADER_LEN)
+            .ok_or(ParseError::truncated(Layer::Udp, HEADER_LEN, len))?;
+        self.emit_parts(header, payload, pseudo)
+    }
+
+    /// Writes the 8-byte `header` for `payload` (which follows it on the wire).
+    fn emit_parts(
+        &self,
+        header: &mut [u8],
+        payload: &[u8],
+        pseudo: Option<PseudoHeader>,
+    ) -> Result<(), ParseError> {
+        let len = HEADER_LEN + payload.len();
         let len16 = u16::try_from(len)
             .map_err(|_| ParseError::new(Layer::Udp, ErrorKind::BadLength(len), 4))?;
-        let (header, payload) = Ref::<_, UdpHeader>::from_prefix(datagram)
-            .map_err(|_| ParseError::truncated(Layer::Udp, HEADER_LEN, len))?;
-        let h = Ref::into_mut(header);
+        let available = header.len();
+        let h = UdpHeader::mut_from_bytes(header)
+            .map_err(|_| ParseError::truncated(Layer::Udp, HEADER_LEN, available))?;
         h.src_port.set(self.src_port);
         h.dst_port.set(self.dst_port);
         h.length.set(len16);
@@ -312,6 +326,36 @@ impl<B: SplitByteSlice> fmt::Debug for UdpPacket<B> {
             .field("header", self.header())
             .field("payload_len", &self.payload().len())
             .finish_non_exhaustive()
+    }
+}
+
+/// A UDP header builder: the header values and the pseudo-header its checksum covers
+/// (`None` sends a zero checksum, allowed over IPv4 only).
+///
+/// ```
+/// use zerocast_packet::{InnerPacketBuilder, Serializer};
+/// use zerocast_wire::{udp::{UdpBuilder, UdpPacket, UdpRepr}, Ipv4Addr, PseudoHeader};
+/// let ph = PseudoHeader::V4 { src: Ipv4Addr([10, 0, 0, 1]), dst: Ipv4Addr([10, 0, 0, 2]) };
+/// let udp = UdpBuilder { repr: UdpRepr { src_port: 5353, dst_port: 53 }, pseudo: Some(ph) };
+/// let d = b"query".into_serializer().wrap_in(udp).serialize_vec_outer().unwrap();
+/// assert_eq!(UdpPacket::parse(d.as_ref(), Some(ph)).unwrap().payload(), b"query");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UdpBuilder {
+    /// Header values.
+    pub repr: UdpRepr,
+    /// Addresses for the checksum.
+    pub pseudo: Option<PseudoHeader>,
+}
+
+impl zerocast_packet::PacketBuilder for UdpBuilder {
+    fn constraints(&self) -> zerocast_packet::PacketConstraints {
+        crate::parse::layer_constraints(HEADER_LEN, 0, usize::from(u16::MAX) - HEADER_LEN)
+    }
+
+    fn serialize(&self, target: &mut zerocast_packet::SerializeTarget<'_>, body: &[u8]) {
+        // The header is exactly 8 bytes and the body fits Length, by the constraints.
+        let _ = self.repr.emit_parts(target.header, body, self.pseudo);
     }
 }
 

@@ -243,6 +243,36 @@ impl<B: SplitByteSlice> fmt::Debug for VlanTag<B> {
     }
 }
 
+/// As a [`PacketBuilder`](zerocast_packet::PacketBuilder), a tag goes between the Ethernet
+/// header (whose EtherType must be 0x8100 or 0x88a8) and the payload; stack two for QinQ.
+/// Out-of-range `pcp`/`vid` bits are masked off here (`emit` rejects them instead).
+///
+/// ```
+/// use zerocast_packet::{InnerPacketBuilder, Serializer};
+/// use zerocast_wire::{ethernet::{EtherType, EthernetRepr}, vlan::VlanRepr, MacAddr};
+/// let eth = EthernetRepr { dst: MacAddr::BROADCAST, src: MacAddr::BROADCAST, ethertype: EtherType::QINQ };
+/// let s_tag = VlanRepr { pcp: 0, dei: false, vid: 100, ethertype: EtherType::VLAN };
+/// let c_tag = VlanRepr { pcp: 0, dei: false, vid: 200, ethertype: EtherType::IPV4 };
+/// let frame = [0x45u8].into_serializer().wrap_in(c_tag).wrap_in(s_tag).wrap_in(eth)
+///     .serialize_vec_outer().unwrap();
+/// assert_eq!(frame.as_ref()[12..22], [0x88, 0xa8, 0, 100, 0x81, 0, 0, 200, 8, 0]);
+/// ```
+impl zerocast_packet::PacketBuilder for VlanRepr {
+    fn constraints(&self) -> zerocast_packet::PacketConstraints {
+        crate::parse::layer_constraints(TAG_LEN, 0, usize::MAX)
+    }
+
+    fn serialize(&self, target: &mut zerocast_packet::SerializeTarget<'_>, _body: &[u8]) {
+        let masked = VlanRepr {
+            pcp: self.pcp & 7,
+            vid: self.vid & 0x0fff,
+            ..*self
+        };
+        // In range after masking, and `target.header` is exactly TAG_LEN bytes.
+        let _ = masked.emit(target.header);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
