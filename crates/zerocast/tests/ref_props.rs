@@ -19,7 +19,7 @@ struct Buf([u8; 64]);
 const BUF: Buf = Buf([0xA5; 64]);
 
 fn aligned(addr: usize, align: usize) -> bool {
-    addr % align == 0
+    addr.is_multiple_of(align)
 }
 
 proptest! {
