@@ -77,10 +77,8 @@ pub(crate) fn try_cast<T: ?Sized + KnownLayout>(
                 Some(e) => e,
                 None => return Err(CastFailure::Size),
             };
-            match layout.size_for_elems(elems) {
-                Some(size) => (elems, size),
-                None => return Err(CastFailure::Size),
-            }
+            // `elems` fits in `len <= isize::MAX` bytes by construction.
+            (elems, layout.size_for_elems_in_bounds(elems))
         }
     };
     let start = match kind {

@@ -190,8 +190,11 @@ pub(crate) fn try_mut_from<T: ?Sized + KnownLayout + IntoBytes + TryFromBytes>(
     unsafe { mut_with(source, kind, meta, T::is_bit_valid) }
 }
 
-/// Copies a `T` out of `source` (whole, prefix or suffix), checking validity in place first.
+/// Copies a `T` out of `source` (whole, prefix or suffix), then checks the copy's validity.
 /// Returns the value and the bytes outside it.
+///
+/// Copy-then-check (rather than check in place, then copy) lets the compiler load the bytes
+/// once; either order is sound because a `Maybe` needs no alignment.
 #[inline(always)]
 pub(crate) fn try_read_from<T: TryFromBytes>(
     source: &[u8],
@@ -199,34 +202,32 @@ pub(crate) fn try_read_from<T: TryFromBytes>(
 ) -> Result<(T, &[u8]), Fail> {
     let size = core::mem::size_of::<T>();
     let len = source.len();
-    let start = match kind {
-        CastKind::Whole if len == size => 0,
-        CastKind::Prefix if len >= size => 0,
-        CastKind::Suffix if len >= size => len - size,
+    let (t_bytes, rest) = match kind {
+        CastKind::Whole if len == size => (source, &source[len..]),
+        CastKind::Prefix if len >= size => source.split_at(size),
+        CastKind::Suffix if len >= size => {
+            let (rest, t) = source.split_at(len - size);
+            (t, rest)
+        }
         _ => return Err(Fail::Size),
     };
-    // SAFETY: `start + size <= len`, so both slices are in bounds.
-    let (t_bytes, rest) = unsafe {
-        match kind {
-            CastKind::Whole | CastKind::Prefix => {
-                (source.get_unchecked(..size), source.get_unchecked(size..))
-            }
-            CastKind::Suffix => (source.get_unchecked(start..), source.get_unchecked(..start)),
-        }
+    let mut copy = core::mem::MaybeUninit::<T>::uninit();
+    // SAFETY: `t_bytes` has `size_of::<T>()` bytes, `copy` has room for exactly that many,
+    // and a local cannot overlap a borrowed slice (`copy_nonoverlapping`'s requirements;
+    // `u8` needs no alignment).
+    unsafe {
+        core::ptr::copy_nonoverlapping(t_bytes.as_ptr(), copy.as_mut_ptr().cast::<u8>(), size)
     };
-    let ptr = NonNull::from(t_bytes).cast::<T>();
-    // SAFETY: `ptr` covers `size == size_of::<T>()` initialized bytes of `source`, immutable
-    // for the borrow. `Maybe` does not require alignment (see the `candidate` module).
+    let ptr = NonNull::from(&mut copy).cast::<T>();
+    // SAFETY: `ptr` covers the `size_of::<T>()` bytes of `copy`, all initialized by the copy
+    // above; nothing writes `copy` while the candidate lives.
     let candidate = unsafe { Maybe::new_unchecked(ptr, size) };
     if !T::is_bit_valid(candidate) {
         return Err(Fail::Validity);
     }
-    // SAFETY: `ptr` is valid for reading `size_of::<T>()` bytes (it covers `t_bytes`), and
-    // those bytes are a valid `T` (`is_bit_valid` said so; they cannot have changed since,
-    // because they are behind a shared `&[u8]`). `read_unaligned` has no alignment
-    // requirement.
-    let t = unsafe { core::ptr::read_unaligned(ptr.as_ptr()) };
-    Ok((t, rest))
+    // SAFETY: every byte of `copy` is initialized and together they are a valid `T`
+    // (`is_bit_valid` said so), which is what `assume_init` requires.
+    Ok((unsafe { copy.assume_init() }, rest))
 }
 
 /// Copies a `T: FromBytes` out of `source` (whole, prefix or suffix).

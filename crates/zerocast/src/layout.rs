@@ -382,35 +382,32 @@ impl DstLayout {
     #[must_use]
     #[inline(always)]
     pub const fn size_for_elems(&self, elems: usize) -> Option<usize> {
+        // One comparison against a bound that folds to a constant (the layout is a `const`),
+        // instead of an overflow check per step: counts up to the bound cannot overflow and
+        // give sizes within `isize::MAX` (`size_of_val`'s limit, Reference "Type Layout").
+        match self.max_elems_in(isize::MAX as usize) {
+            Some(max) if elems <= max => Some(self.size_for_elems_in_bounds(elems)),
+            _ => None,
+        }
+    }
+
+    /// [`size_for_elems`](Self::size_for_elems) for a count already known to fit (from
+    /// [`max_elems_in`](Self::max_elems_in)); wrapping arithmetic, never checked twice.
+    #[inline(always)]
+    pub(crate) const fn size_for_elems_in_bounds(&self, elems: usize) -> usize {
         let tsl = match self.size_info {
-            SizeInfo::Sized { size } => return Some(size),
+            SizeInfo::Sized { size } => return size,
             SizeInfo::SliceDst(tsl) => tsl,
         };
-        let mut x = match elems.checked_mul(tsl.elem_size) {
-            Some(x) => x,
-            None => return None,
-        };
+        let mut x = elems.wrapping_mul(tsl.elem_size);
         let mut i = 0;
         while i < tsl.depth {
             let level = tsl.levels[i];
-            x = match x.checked_add(level.offset) {
-                Some(x) => match round_up(x, level.align) {
-                    Some(x) => x,
-                    None => return None,
-                },
-                None => return None,
-            };
+            let mask = level.align - 1;
+            x = x.wrapping_add(level.offset).wrapping_add(mask) & !mask;
             i += 1;
         }
-        let size = match x.checked_add(tsl.tail) {
-            Some(s) => s,
-            None => return None,
-        };
-        // `size_of_val` must fit in `isize` (Reference, "Type Layout").
-        if size > isize::MAX as usize {
-            return None;
-        }
-        Some(size)
+        x.wrapping_add(tsl.tail)
     }
 
     /// The largest trailing element count whose value fits in `len` bytes, or `None` if not

@@ -46,7 +46,18 @@ unsafe_impl!({T: IntoBytes} !Sized IntoBytes for [T]);
 // SAFETY: see above.
 unsafe_impl!({T: Unaligned} !Sized Unaligned for [T]);
 // SAFETY: a slice is valid iff each element is; `elements` yields every element's candidate.
-unsafe_impl!({T: TryFromBytes} !Sized TryFromBytes for [T]; |c| c.elements().all(T::is_bit_valid));
+unsafe_impl!({T: TryFromBytes} !Sized TryFromBytes for [T]; |c| {
+    // A counted loop (not `elements().all(..)`) compiles to the tightest scan.
+    let n = c.elem_count();
+    let mut i = 0;
+    while i < n {
+        match c.element(i) {
+            Some(e) if T::is_bit_valid(e) => i += 1,
+            _ => return false,
+        }
+    }
+    true
+});
 
 // SAFETY: `[T]` with `n` elements is `n * size_of::<T>()` bytes with `T`'s alignment, which
 // is `DstLayout::for_slice::<T>()`; its pointer metadata is the element count, which

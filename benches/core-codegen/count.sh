@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Builds the cdylib in release mode and prints, for each operation, the x86-64 instruction
+# count of the zerocast (zc_) and zerocopy (zy_) wrappers side by side, plus their ratio.
+# Functions with identical code may be merged into one address; counts are therefore taken
+# per address and looked up through the symbol table. Out-of-line callees (panic paths)
+# are not counted, nor int3/nop alignment padding: this measures each wrapper's own body.
+set -euo pipefail
+cd "$(dirname "$0")"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
+cargo build --release --quiet
+so="$CARGO_TARGET_DIR/release/libcore_codegen.so"
+tmp=$(mktemp -d)
+# address -> instruction count, for every function start in the disassembly
+objdump -d --no-show-raw-insn "$so" | awk '
+  /^[0-9a-f]+ <.*>:$/ { addr = $1; sub(/^0+/, "", addr); next }
+  /^$/ { addr = ""; next }
+  # int3/nop lines are inter-function padding, not code.
+  addr != "" && /^ +[0-9a-f]+:\t/ && $2 !~ /^(int3|nop|nopw|nopl|xchg)$/ { count[addr]++ }
+  END { for (a in count) print a, count[a] }' | sort > "$tmp/counts"
+# symbol -> address for our wrappers
+nm --defined-only "$so" | awk '$3 ~ /^z[cy]_/ { a = $1; sub(/^0+/, "", a); print $3, a }' | sort > "$tmp/syms"
+lookup() { # symbol -> count
+  local a; a=$(awk -v s="$1" '$1 == s { print $2 }' "$tmp/syms")
+  [ -n "$a" ] && awk -v a="$a" '$1 == a { print $2 }' "$tmp/counts"
+}
+printf "%-30s %9s %9s %7s\n" operation zerocast zerocopy ratio
+awk '$1 ~ /^zc_/ { sub(/^zc_/, "", $1); print $1 }' "$tmp/syms" | while read -r op; do
+  zc=$(lookup "zc_$op"); zy=$(lookup "zy_$op")
+  printf "%-30s %9s %9s %7s\n" "$op" "${zc:-?}" "${zy:-?}" \
+    "$(awk -v a="${zc:-0}" -v b="${zy:-0}" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }')"
+done
+rm -rf "$tmp"
