@@ -547,3 +547,55 @@ impl<'a, T: ?Sized + SplitAt> Split<&'a mut T> {
         unsafe { self.exclusive_parts() }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slices_split_at_every_index_like_the_std_split() {
+        let words = [1u32, 2, 3, 4, 5];
+        for mid in 0..=words.len() {
+            let expected = words.split_at(mid);
+            let split = || SplitAt::split_at(&words[..], mid).unwrap();
+            assert_eq!(split().via_immutable(), expected);
+            assert_eq!(split().via_into_bytes(), expected);
+            assert_eq!(split().via_no_dynamic_padding(), expected);
+            assert_eq!(split().via_runtime_check().ok(), Some(expected));
+            // SAFETY: `[u32]` has no interior mutability.
+            assert_eq!(unsafe { split().via_unchecked() }, expected);
+        }
+        assert!(SplitAt::split_at(&words[..], 6).is_none());
+        assert!(SplitAt::split_at(&words[..], usize::MAX).is_none());
+    }
+
+    #[test]
+    fn mutable_splits_are_disjoint_and_write_through() {
+        let mut bytes = [0u8; 6];
+        for mid in 0..=6 {
+            let (l, r) = SplitAt::split_at_mut(&mut bytes[..], mid)
+                .unwrap()
+                .via_into_bytes();
+            assert_eq!((l.len(), r.len()), (mid, 6 - mid));
+            l.fill(1);
+            r.fill(2);
+            assert_eq!(bytes.iter().filter(|&&b| b == 1).count(), mid);
+        }
+        let (l, r) = SplitAt::split_at_mut(&mut bytes[..], 2)
+            .unwrap()
+            .via_runtime_check()
+            .unwrap();
+        l[0] = 7;
+        r[3] = 9;
+        // The last loop round (mid = 6) left every byte 1.
+        assert_eq!(bytes, [7, 1, 1, 1, 1, 9]);
+        assert!(SplitAt::split_at_mut(&mut bytes[..], 7).is_none());
+    }
+
+    #[test]
+    fn zero_sized_elements_split_by_count() {
+        let units = [(); 4];
+        let (l, r) = SplitAt::split_at(&units[..], 1).unwrap().via_immutable();
+        assert_eq!((l.len(), r.len()), (1, 3));
+    }
+}
