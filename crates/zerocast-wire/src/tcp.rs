@@ -32,7 +32,9 @@ use zerocast::{
 
 use crate::error::{ErrorKind, Layer, ParseError};
 use crate::ip::{IpProto, PseudoHeader};
-use crate::parse::{split_at, take_header, ChecksumPolicy, ChecksumStatus, ParseOptions};
+use crate::parse::{
+    split_at, split_at_most, take_header, ChecksumPolicy, ChecksumStatus, ParseOptions,
+};
 use crate::tcp_options::{TcpOption, TcpOptions};
 
 /// Length of the fixed header.
@@ -99,6 +101,7 @@ pub struct TcpPacket<B> {
     header: Ref<B, TcpHeader>,
     options: B,
     payload: B,
+    truncated: bool,
     checksum_status: ChecksumStatus,
 }
 
@@ -118,7 +121,7 @@ impl<B: SplitByteSlice> TcpPacket<B> {
     /// Parses with the given strictness.
     ///
     /// # Errors
-    /// `Truncated` (also when the options are cut off, even leniently); `BadHeaderLength` for
+    /// `Truncated` (options cut off: strict only); `BadHeaderLength` for
     /// a data offset below 5; `BadOption` (strict only); `BadChecksum` with
     /// [`ChecksumPolicy::Reject`].
     ///
@@ -126,7 +129,8 @@ impl<B: SplitByteSlice> TcpPacket<B> {
     /// use zerocast_wire::{tcp::TcpPacket, ParseOptions};
     /// let mut b = [0u8; 20];
     /// b[12] = 0x60; // 24-byte header, options missing
-    /// assert!(TcpPacket::parse_with(&b[..], None, ParseOptions::LENIENT).is_err());
+    /// assert!(TcpPacket::parse(&b[..], None).is_err());
+    /// assert!(TcpPacket::parse_with(&b[..], None, ParseOptions::LENIENT).unwrap().is_truncated());
     /// ```
     pub fn parse_with(
         bytes: B,
@@ -143,12 +147,17 @@ impl<B: SplitByteSlice> TcpPacket<B> {
                 12,
             ));
         }
-        let (options, payload) = split_at(rest, header_len - HEADER_LEN, Layer::Tcp, HEADER_LEN)?;
-        if !opts.allow_truncated {
-            TcpOptions::new(&options).validate()?;
-        }
+        let (options, payload, truncated) = if opts.allow_truncated {
+            // tshark decodes the options that were captured; so does the lenient form.
+            split_at_most(rest, header_len - HEADER_LEN)
+        } else {
+            let (o, p) = split_at(rest, header_len - HEADER_LEN, Layer::Tcp, HEADER_LEN)?;
+            TcpOptions::new(&o).validate()?;
+            (o, p, false)
+        };
         let checksum_status = match (opts.checksum, pseudo) {
             (ChecksumPolicy::Skip, _) | (_, None) => ChecksumStatus::Unverified,
+            _ if truncated => ChecksumStatus::Unverified,
             (policy, Some(ph)) => {
                 let mut c = ph.checksum_start(IpProto::TCP, segment_len);
                 c.add_bytes(Ref::bytes(&header));
@@ -173,6 +182,7 @@ impl<B: SplitByteSlice> TcpPacket<B> {
             header,
             options,
             payload,
+            truncated,
             checksum_status,
         })
     }
@@ -288,6 +298,11 @@ impl<B: SplitByteSlice> TcpPacket<B> {
     pub fn sack_permitted(&self) -> bool {
         self.find_option(|o| matches!(o, TcpOption::SackPermitted).then_some(()))
             .is_some()
+    }
+    /// Whether the options were cut off (lenient parse of a truncated capture only).
+    #[must_use]
+    pub fn is_truncated(&self) -> bool {
+        self.truncated
     }
     /// The payload.
     #[must_use]
