@@ -89,10 +89,8 @@ fn main() -> ExitCode {
         templates.push((p.orig_len, p.data.to_vec()));
     }
     let mut out = BufWriter::with_capacity(1 << 20, File::create(out_path).expect("output"));
-    let mut header = Vec::new();
-    for v in [0xa1b2_c3d4u32] {
-        header.extend_from_slice(&v.to_le_bytes());
-    }
+    // Little-endian microsecond pcap header, snaplen 256 KiB, Ethernet.
+    let mut header = 0xa1b2_c3d4u32.to_le_bytes().to_vec();
     header.extend_from_slice(&2u16.to_le_bytes());
     header.extend_from_slice(&4u16.to_le_bytes());
     for v in [0u32, 0, 262_144, 1] {

@@ -10,7 +10,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use crate::capture::{CaptureError, CaptureReader};
 use crate::cli::{Args, OutputFormat};
 use crate::dissect::dissect;
-use crate::fields::{Field, FrameFields};
+use crate::fields::{Field, FieldMask, FrameFields};
 use crate::filter::{Filter, FilterError};
 use crate::output::{FieldsWriter, FrameMeta, JsonlWriter, LineWriter, TextWriter};
 use crate::stats::Stats;
@@ -68,6 +68,8 @@ impl std::error::Error for RunError {}
 /// Everything decided from the arguments before the input is touched.
 struct Plan {
     writer: Option<Box<dyn LineWriter>>,
+    /// Every field something will read; the dissector skips the rest.
+    wanted: FieldMask,
     filter: Option<Filter>,
     stats: Option<Stats>,
 }
@@ -120,8 +122,19 @@ fn plan(args: &Args) -> Result<Plan, RunError> {
         OutputFormat::Jsonl => Some(Box::new(JsonlWriter::new(fields))),
     };
     let stats = args.stats.then(|| Stats::new(args.top));
+    let mut wanted = FieldMask::NONE;
+    if let Some(w) = &writer {
+        wanted = wanted.union(w.fields_read());
+    }
+    if let Some(f) = &filter {
+        wanted = wanted.union(f.fields_read());
+    }
+    if stats.is_some() {
+        wanted = wanted.union(FieldMask::of(Stats::FIELDS));
+    }
     Ok(Plan {
         writer,
+        wanted,
         filter,
         stats,
     })
@@ -181,7 +194,7 @@ fn walk(
     if let Some(w) = &plan.writer {
         w.header(&mut buf);
     }
-    let mut frame = FrameFields::default();
+    let mut frame = FrameFields::with_mask(plan.wanted);
     let mut number = 0u64;
     let result = loop {
         if args.count.is_some_and(|c| number >= c) {

@@ -3,6 +3,7 @@
 //! counts. Everything is gathered from the same [`FrameFields`] the other outputs read.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::io::{self, Write};
 
 use crate::fields::format::{write_ipv4, write_ipv6};
@@ -23,6 +24,46 @@ struct ConversationKey {
     transport: Proto,
     a: (Value, u16),
     b: (Value, u16),
+}
+
+/// A multiply-rotate hasher for conversation keys: the keys come from the capture, but a
+/// slow table only costs time (the report is capped), so DoS-resistant SipHash is not worth
+/// its price on this hot path.
+#[derive(Debug, Default, Clone, Copy)]
+struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.write_u64(u64::from_le_bytes(word));
+        }
+    }
+
+    fn write_u64(&mut self, v: u64) {
+        self.0 = (self.0.rotate_left(5) ^ v).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+
+    fn write_u8(&mut self, v: u8) {
+        self.write_u64(u64::from(v));
+    }
+
+    fn write_u16(&mut self, v: u16) {
+        self.write_u64(u64::from(v));
+    }
+
+    fn write_u32(&mut self, v: u32) {
+        self.write_u64(u64::from(v));
+    }
+
+    fn write_usize(&mut self, v: usize) {
+        self.write_u64(v as u64);
+    }
 }
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -51,7 +92,7 @@ struct Totals {
 pub struct Stats {
     /// Node 0 is the invisible root ("frame").
     nodes: Vec<Node>,
-    conversations: HashMap<ConversationKey, Totals>,
+    conversations: HashMap<ConversationKey, Totals, BuildHasherDefault<KeyHasher>>,
     top: usize,
     frames: u64,
     bytes: u64,
@@ -61,6 +102,23 @@ pub struct Stats {
 }
 
 impl Stats {
+    /// The fields the statistics read.
+    pub const FIELDS: &'static [Field] = &[
+        Field::IpSrc,
+        Field::IpDst,
+        Field::Ipv6Src,
+        Field::Ipv6Dst,
+        Field::TcpSrcport,
+        Field::TcpDstport,
+        Field::UdpSrcport,
+        Field::UdpDstport,
+        Field::IpChecksumStatus,
+        Field::IcmpChecksumStatus,
+        Field::Icmpv6ChecksumStatus,
+        Field::UdpChecksumStatus,
+        Field::TcpChecksumStatus,
+    ];
+
     /// Empty statistics that will list the `top` largest conversations.
     #[must_use]
     pub fn new(top: usize) -> Self {
@@ -71,7 +129,7 @@ impl Stats {
                 bytes: 0,
                 children: Vec::new(),
             }],
-            conversations: HashMap::new(),
+            conversations: HashMap::default(),
             top,
             frames: 0,
             bytes: 0,

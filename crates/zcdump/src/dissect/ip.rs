@@ -31,7 +31,7 @@ pub(super) fn raw(cx: &mut Cx<'_, '_>, frame: &[u8]) {
 pub(super) fn ipv4(cx: &mut Cx<'_, '_>, bytes: &[u8]) {
     // Options count as header: a capture cut inside them still shows the fixed fields.
     let copy: [u8; ipv4::MAX_HEADER_LEN];
-    let (ip, cut) = match Ipv4Packet::parse_with(bytes, ParseOptions::LENIENT) {
+    let (ip, cut) = match Ipv4Packet::parse_with(bytes, cx.ip_options()) {
         Ok(ip) => (ip, Cut::whole()),
         Err(e) if Cut::is_short(&e, bytes, ipv4::MAX_HEADER_LEN, 1) => {
             copy = padded(bytes);
@@ -94,14 +94,14 @@ pub(super) fn map_ipv4(cx: &mut Cx<'_, '_>, ip: &Ipv4Packet<&[u8]>, cut: Cut) {
             pseudo: ip.pseudo_header(),
             // The first fragment carries the upper header but only part of what its
             // checksum covers.
-            complete: !ip.is_truncated() && !ip.more_fragments(),
+            complete: cx.verify && !ip.is_truncated() && !ip.more_fragments(),
         },
     );
 }
 
 pub(super) fn ipv6(cx: &mut Cx<'_, '_>, bytes: &[u8]) {
     let copy: [u8; ipv6::HEADER_LEN];
-    let (ip, cut) = match Ipv6Packet::parse_with(bytes, ParseOptions::LENIENT) {
+    let (ip, cut) = match Ipv6Packet::parse_with(bytes, cx.ip_options()) {
         Ok(ip) => (ip, Cut::whole()),
         Err(e) if Cut::is_short(&e, bytes, ipv6::HEADER_LEN, 1) => {
             copy = padded(bytes);
@@ -160,7 +160,7 @@ pub(super) fn map_ipv6(cx: &mut Cx<'_, '_>, ip: &Ipv6Packet<&[u8]>, cut: Cut) {
             proto: ip.upper_protocol(),
             bytes: ip.payload(),
             pseudo: ip.pseudo_header(),
-            complete: !ip.is_truncated() && !ip.is_fragment(),
+            complete: cx.verify && !ip.is_truncated() && !ip.is_fragment(),
         },
     );
 }

@@ -10,7 +10,7 @@ mod ip;
 mod link;
 mod upper;
 
-use zerocast_wire::{ChecksumStatus, ErrorKind, Layer, ParseError};
+use zerocast_wire::{ChecksumStatus, ErrorKind, Layer, ParseError, ParseOptions};
 
 use crate::capture::{LinkType, Packet};
 use crate::fields::{Field, FrameFields, Proto, Value};
@@ -37,10 +37,12 @@ pub fn dissect(packet: &Packet<'_>, number: u64, out: &mut FrameFields) {
     out.push_uint(Field::FrameNumber, number);
     out.push_uint(Field::FrameLen, packet.orig_len);
     out.push_uint(Field::FrameCapLen, packet.data.len() as u64);
+    let out_wants_checksums = out.wants_checksums();
     let mut cx = Cx {
         out,
         frame: packet.data,
         snapped: packet.data.len() < packet.orig_len as usize,
+        verify: out_wants_checksums,
     };
     match packet.link_type {
         LinkType::Ethernet => link::ethernet(&mut cx, packet.data),
@@ -57,6 +59,8 @@ struct Cx<'o, 'f> {
     /// The capture kept fewer bytes than were on the wire (snapshot length), so headers
     /// cut short are expected rather than malformed.
     snapped: bool,
+    /// Some output reads a checksum status; otherwise checksums are not computed at all.
+    verify: bool,
 }
 
 /// How much of a header was captured.
@@ -116,6 +120,15 @@ fn padded<const N: usize>(bytes: &[u8]) -> [u8; N] {
 }
 
 impl Cx<'_, '_> {
+    /// How to parse IP headers: leniently, verifying checksums only if someone reads them.
+    fn ip_options(&self) -> ParseOptions {
+        if self.verify {
+            ParseOptions::LENIENT
+        } else {
+            upper::UNCHECKED
+        }
+    }
+
     /// Records a parse failure of the layer that starts at `layer_bytes`.
     fn malformed(&mut self, layer_bytes: &[u8], err: &ParseError) {
         let start = layer_bytes

@@ -18,8 +18,9 @@ pub(super) struct Upper<'a> {
     pub bytes: &'a [u8],
     /// For UDP/TCP/ICMPv6 checksums.
     pub pseudo: PseudoHeader,
-    /// Whether every byte the upper checksum covers is present (not truncated, not a first
-    /// fragment); when not, checksum status is 2 (unverified) as in tshark.
+    /// Whether the upper checksum is to be verified: someone reads it and every byte it
+    /// covers is present (not truncated, not a first fragment). When not, checksum status
+    /// is 2 (unverified) as in tshark.
     pub complete: bool,
 }
 

@@ -35,6 +35,52 @@ pub struct Malformed {
     pub reason: String,
 }
 
+/// A set of valued fields: the ones some output, the filter or the statistics will read.
+///
+/// ```
+/// use zcdump::fields::{Field, FieldMask};
+/// let m = FieldMask::of(&[Field::IpSrc, Field::TcpFlags]);
+/// assert!(m.contains(Field::IpSrc) && !m.contains(Field::IpDst));
+/// assert!(FieldMask::ALL.contains(Field::IpDst));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FieldMask(u128);
+
+impl FieldMask {
+    /// Every field.
+    pub const ALL: FieldMask = FieldMask(u128::MAX);
+    /// No field.
+    pub const NONE: FieldMask = FieldMask(0);
+
+    /// The set of `fields` (protocol fields are always kept and need not be listed).
+    #[must_use]
+    pub fn of(fields: &[Field]) -> FieldMask {
+        fields.iter().fold(FieldMask::NONE, |m, f| m.with(*f))
+    }
+
+    /// This set plus `field`.
+    #[must_use]
+    pub fn with(self, field: Field) -> FieldMask {
+        match field.index() {
+            Some(i) => FieldMask(self.0 | (1 << i)),
+            None => self,
+        }
+    }
+
+    /// The union of two sets.
+    #[must_use]
+    pub fn union(self, other: FieldMask) -> FieldMask {
+        FieldMask(self.0 | other.0)
+    }
+
+    /// Whether `field` is in the set (protocol fields always are).
+    #[must_use]
+    #[inline]
+    pub fn contains(self, field: Field) -> bool {
+        field.index().is_none_or(|i| self.0 & (1 << i) != 0)
+    }
+}
+
 /// The dissection of one frame.
 ///
 /// ```
@@ -46,16 +92,59 @@ pub struct Malformed {
 /// assert_eq!(f.first(Field::IpSrc), Some(Value::Ipv4([10, 0, 0, 1])));
 /// assert_eq!(f.first(Field::IpDst), None);
 /// ```
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Clone)]
 pub struct FrameFields {
     entries: Vec<(Field, Value)>,
+    /// Fields outside this set are dropped on push: nothing will read them.
+    wanted: FieldMask,
     path: Vec<Proto>,
     quoted: bool,
     malformed: Option<Malformed>,
     bad_checksums: u32,
 }
 
+impl Default for FrameFields {
+    fn default() -> Self {
+        FrameFields::with_mask(FieldMask::ALL)
+    }
+}
+
 impl FrameFields {
+    /// An empty set that keeps only the fields in `wanted` (and every protocol).
+    ///
+    /// ```
+    /// use zcdump::fields::{Field, FieldMask, FrameFields};
+    /// let mut f = FrameFields::with_mask(FieldMask::of(&[Field::IpTtl]));
+    /// f.push_uint(Field::IpTtl, 64u8);
+    /// f.push_uint(Field::IpLen, 20u16);
+    /// assert_eq!(f.entries().len(), 1);
+    /// ```
+    #[must_use]
+    pub fn with_mask(wanted: FieldMask) -> Self {
+        FrameFields {
+            entries: Vec::with_capacity(64),
+            wanted,
+            path: Vec::with_capacity(8),
+            quoted: false,
+            malformed: None,
+            bad_checksums: 0,
+        }
+    }
+
+    /// Whether any checksum status will be read, i.e. whether checksums must be computed.
+    #[must_use]
+    pub fn wants_checksums(&self) -> bool {
+        [
+            Field::IpChecksumStatus,
+            Field::IcmpChecksumStatus,
+            Field::Icmpv6ChecksumStatus,
+            Field::UdpChecksumStatus,
+            Field::TcpChecksumStatus,
+        ]
+        .iter()
+        .any(|f| self.wanted.contains(*f))
+    }
+
     /// Empties the set for the next frame, keeping its allocation.
     pub fn clear(&mut self) {
         self.entries.clear();
@@ -65,9 +154,13 @@ impl FrameFields {
         self.bad_checksums = 0;
     }
 
-    /// Adds one occurrence of `field`.
+    /// Adds one occurrence of `field` (dropped if the set does not want it).
+    #[inline(always)]
     pub fn push(&mut self, field: Field, value: Value) {
-        if field.kind() == Kind::ChecksumStatus && value == Value::Uint(0) {
+        if !self.wanted.contains(field) {
+            return;
+        }
+        if value == Value::Uint(0) && field.kind() == Kind::ChecksumStatus {
             self.bad_checksums += 1;
         }
         self.entries.push((field, value));
@@ -81,6 +174,7 @@ impl FrameFields {
     /// f.push_uint(Field::TcpSrcport, 443u16);
     /// assert_eq!(f.first(Field::TcpSrcport), Some(Value::Uint(443)));
     /// ```
+    #[inline]
     pub fn push_uint(&mut self, field: Field, value: impl Into<u64>) {
         self.push(field, Value::Uint(value.into()));
     }

@@ -401,6 +401,89 @@ impl Field {
             })
     }
 
+    /// A dense index for valued fields (`0..68`, the canonical order), `None` for protocols.
+    ///
+    /// ```
+    /// use zcdump::fields::{Field, Proto};
+    /// assert_eq!(Field::FrameNumber.index(), Some(0));
+    /// assert_eq!(Field::Proto(Proto::Tcp).index(), None);
+    /// ```
+    #[must_use]
+    #[inline]
+    pub fn index(self) -> Option<u32> {
+        Some(match self {
+            Field::Proto(_) => return None,
+            Field::FrameNumber => 0,
+            Field::FrameLen => 1,
+            Field::FrameCapLen => 2,
+            Field::EthDst => 3,
+            Field::EthSrc => 4,
+            Field::EthType => 5,
+            Field::VlanPriority => 6,
+            Field::VlanId => 7,
+            Field::VlanEtype => 8,
+            Field::Ieee8021adId => 9,
+            Field::ArpOpcode => 10,
+            Field::ArpSrcHwMac => 11,
+            Field::ArpSrcProtoIpv4 => 12,
+            Field::ArpDstHwMac => 13,
+            Field::ArpDstProtoIpv4 => 14,
+            Field::IpVersion => 15,
+            Field::IpHdrLen => 16,
+            Field::IpDsfield => 17,
+            Field::IpLen => 18,
+            Field::IpId => 19,
+            Field::IpFlags => 20,
+            Field::IpFragOffset => 21,
+            Field::IpTtl => 22,
+            Field::IpProto => 23,
+            Field::IpChecksum => 24,
+            Field::IpChecksumStatus => 25,
+            Field::IpSrc => 26,
+            Field::IpDst => 27,
+            Field::Ipv6Tclass => 28,
+            Field::Ipv6Flow => 29,
+            Field::Ipv6Plen => 30,
+            Field::Ipv6Nxt => 31,
+            Field::Ipv6Hlim => 32,
+            Field::Ipv6Src => 33,
+            Field::Ipv6Dst => 34,
+            Field::Ipv6FraghdrOffset => 35,
+            Field::Ipv6FraghdrMore => 36,
+            Field::Ipv6FraghdrIdent => 37,
+            Field::IcmpType => 38,
+            Field::IcmpCode => 39,
+            Field::IcmpChecksumStatus => 40,
+            Field::IcmpIdent => 41,
+            Field::IcmpSeq => 42,
+            Field::Icmpv6Type => 43,
+            Field::Icmpv6Code => 44,
+            Field::Icmpv6ChecksumStatus => 45,
+            Field::Icmpv6NdNsTargetAddress => 46,
+            Field::Icmpv6NdNaTargetAddress => 47,
+            Field::Icmpv6OptType => 48,
+            Field::IgmpVersion => 49,
+            Field::IgmpType => 50,
+            Field::UdpSrcport => 51,
+            Field::UdpDstport => 52,
+            Field::UdpLength => 53,
+            Field::UdpChecksumStatus => 54,
+            Field::TcpSrcport => 55,
+            Field::TcpDstport => 56,
+            Field::TcpSeqRaw => 57,
+            Field::TcpAckRaw => 58,
+            Field::TcpHdrLen => 59,
+            Field::TcpFlags => 60,
+            Field::TcpWindowSizeValue => 61,
+            Field::TcpChecksumStatus => 62,
+            Field::TcpUrgentPointer => 63,
+            Field::TcpOptionsMssVal => 64,
+            Field::TcpOptionsWscaleShift => 65,
+            Field::TcpOptionsTimestampTsval => 66,
+            Field::TcpOptionsTimestampTsecr => 67,
+        })
+    }
+
     /// tshark's name of the field.
     ///
     /// ```
@@ -573,6 +656,8 @@ mod tests {
         for f in Field::all() {
             assert_eq!(Field::from_name(f.name()), Some(f), "{}", f.name());
             assert_eq!(TABLE.iter().find(|e| e.0 == f).map(|e| e.2), Some(f.kind()));
+            let position = TABLE.iter().position(|e| e.0 == f).map(|p| p as u32);
+            assert_eq!(f.index(), position);
         }
         for p in Proto::ALL {
             assert_eq!(Field::from_name(p.name()), Some(Field::Proto(*p)));

@@ -11,7 +11,7 @@ mod parse;
 
 pub use parse::FilterError;
 
-use crate::fields::{Field, FrameFields, Value};
+use crate::fields::{Field, FieldMask, FrameFields, Value};
 
 /// A comparison operator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,6 +76,27 @@ impl Filter {
     #[must_use]
     pub fn expr(&self) -> &Expr {
         &self.expr
+    }
+
+    /// The fields the expression reads.
+    ///
+    /// ```
+    /// use zcdump::fields::Field;
+    /// use zcdump::filter::Filter;
+    /// let f = Filter::parse("tcp && ip.ttl > 3").unwrap();
+    /// assert!(f.fields_read().contains(Field::IpTtl));
+    /// assert!(!f.fields_read().contains(Field::IpSrc));
+    /// ```
+    #[must_use]
+    pub fn fields_read(&self) -> FieldMask {
+        fn walk(e: &Expr, mask: FieldMask) -> FieldMask {
+            match e {
+                Expr::Present(f) | Expr::Compare(f, _, _) => mask.with(*f),
+                Expr::Not(a) => walk(a, mask),
+                Expr::And(a, b) | Expr::Or(a, b) => walk(b, walk(a, mask)),
+            }
+        }
+        walk(&self.expr, FieldMask::NONE)
     }
 
     /// Whether the frame passes the filter.

@@ -3,7 +3,7 @@
 
 use super::{FrameMeta, LineWriter};
 use crate::fields::format::write_value;
-use crate::fields::{Field, FrameFields};
+use crate::fields::{Field, FieldMask, FrameFields};
 
 /// Prints the chosen fields of each frame.
 ///
@@ -46,6 +46,10 @@ impl FieldsWriter {
 }
 
 impl LineWriter for FieldsWriter {
+    fn fields_read(&self) -> FieldMask {
+        FieldMask::of(&self.fields)
+    }
+
     fn header(&self, out: &mut Vec<u8>) {
         if !self.header {
             return;

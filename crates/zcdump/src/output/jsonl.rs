@@ -3,7 +3,7 @@
 
 use super::{FrameMeta, LineWriter};
 use crate::fields::format::write_value;
-use crate::fields::{Field, FrameFields, Kind};
+use crate::fields::{Field, FieldMask, FrameFields, Kind};
 
 /// Prints each frame as a JSON object on one line.
 ///
@@ -34,6 +34,10 @@ impl JsonlWriter {
 }
 
 impl LineWriter for JsonlWriter {
+    fn fields_read(&self) -> FieldMask {
+        FieldMask::of(&self.fields)
+    }
+
     fn frame(&self, _meta: &FrameMeta, frame: &FrameFields, out: &mut Vec<u8>) {
         out.push(b'{');
         let mut first_key = true;

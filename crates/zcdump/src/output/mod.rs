@@ -11,7 +11,7 @@ pub use fields::FieldsWriter;
 pub use jsonl::JsonlWriter;
 pub use text::TextWriter;
 
-use crate::fields::FrameFields;
+use crate::fields::{FieldMask, FrameFields};
 
 /// Per-frame data that does not come from dissection.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -26,6 +26,9 @@ pub struct FrameMeta {
 
 /// Something that prints one line per frame.
 pub trait LineWriter {
+    /// The fields this writer reads (so the dissector can skip the others).
+    fn fields_read(&self) -> FieldMask;
+
     /// Appends the header, if the format has one.
     fn header(&self, _out: &mut Vec<u8>) {}
 

@@ -4,7 +4,7 @@
 
 use super::{FrameMeta, LineWriter};
 use crate::fields::format::{write_dec, write_ipv4, write_ipv6, write_mac};
-use crate::fields::{Field, FrameFields, Proto, Value};
+use crate::fields::{Field, FieldMask, FrameFields, Proto, Value};
 
 /// Prints tcpdump-style summary lines (times are UTC).
 ///
@@ -35,7 +35,54 @@ use crate::fields::{Field, FrameFields, Proto, Value};
 #[derive(Debug, Clone, Copy, Default)]
 pub struct TextWriter;
 
+/// Every field a summary line may show.
+const TEXT_FIELDS: &[Field] = &[
+    Field::EthSrc,
+    Field::EthDst,
+    Field::EthType,
+    Field::VlanId,
+    Field::VlanPriority,
+    Field::Ieee8021adId,
+    Field::ArpOpcode,
+    Field::ArpSrcHwMac,
+    Field::ArpSrcProtoIpv4,
+    Field::ArpDstProtoIpv4,
+    Field::IpSrc,
+    Field::IpDst,
+    Field::IpLen,
+    Field::IpHdrLen,
+    Field::IpProto,
+    Field::Ipv6Src,
+    Field::Ipv6Dst,
+    Field::Ipv6Plen,
+    Field::Ipv6Nxt,
+    Field::Ipv6FraghdrOffset,
+    Field::TcpSrcport,
+    Field::TcpDstport,
+    Field::TcpFlags,
+    Field::TcpSeqRaw,
+    Field::TcpAckRaw,
+    Field::TcpWindowSizeValue,
+    Field::TcpHdrLen,
+    Field::UdpSrcport,
+    Field::UdpDstport,
+    Field::UdpLength,
+    Field::IcmpType,
+    Field::IcmpCode,
+    Field::IcmpIdent,
+    Field::IcmpSeq,
+    Field::Icmpv6Type,
+    Field::Icmpv6NdNsTargetAddress,
+    Field::Icmpv6NdNaTargetAddress,
+    Field::IgmpVersion,
+    Field::IgmpType,
+];
+
 impl LineWriter for TextWriter {
+    fn fields_read(&self) -> FieldMask {
+        FieldMask::of(TEXT_FIELDS)
+    }
+
     fn frame(&self, meta: &FrameMeta, f: &FrameFields, out: &mut Vec<u8>) {
         write_time(out, meta);
         out.push(b' ');
@@ -101,13 +148,13 @@ fn write_tags(out: &mut Vec<u8>, f: &FrameFields) {
         write_val(out, id);
         out.extend_from_slice(b", ");
     }
-    let prios: Vec<Value> = f.all(Field::VlanPriority).collect();
-    for (i, id) in f.all(Field::VlanId).enumerate() {
+    let mut prios = f.all(Field::VlanPriority);
+    for id in f.all(Field::VlanId) {
         out.extend_from_slice(b"vlan ");
         write_val(out, id);
-        if let Some(p) = prios.get(i) {
+        if let Some(p) = prios.next() {
             out.extend_from_slice(b", p ");
-            write_val(out, *p);
+            write_val(out, p);
         }
         out.extend_from_slice(b", ");
     }
