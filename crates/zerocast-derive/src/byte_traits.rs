@@ -14,8 +14,8 @@ fn header(ctx: &Ctx, trait_path: TokenStream) -> TokenStream {
     let name = ctx.name();
     let (impl_g, ty_g, where_clause) = ctx.ast.generics.split_for_impl();
     let own = where_clause.map(|w| {
-        let p = &w.predicates;
-        quote!(#p,)
+        let p = w.predicates.iter();
+        quote!(#(#p,)*)
     });
     quote! {
         #[automatically_derived]

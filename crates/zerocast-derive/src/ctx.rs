@@ -108,8 +108,8 @@ impl<'a> Ctx<'a> {
         let name = self.name();
         let (impl_g, ty_g, where_clause) = self.ast.generics.split_for_impl();
         let own = where_clause.map(|w| {
-            let p = &w.predicates;
-            quote!(#p,)
+            let p = w.predicates.iter();
+            quote!(#(#p,)*)
         });
         let extra = bounds.iter().map(|pred| quote!(#pred,));
         quote! {

@@ -57,8 +57,8 @@ fn padding_trait(ctx: &Ctx) -> TokenStream {
             label = "padding bytes are uninitialized, so they cannot be read as bytes",
             note = "add explicit fields where the padding is, or use `repr(packed)`"
         )]
-        pub trait PaddingFree<After, const OFFSET: usize, const BYTES: usize> {}
-        impl<After, const OFFSET: usize> PaddingFree<After, OFFSET, 0> for () {}
+        pub trait PaddingFree<After, const OFFSET: ::core::primitive::usize, const BYTES: ::core::primitive::usize> {}
+        impl<After, const OFFSET: ::core::primitive::usize> PaddingFree<After, OFFSET, 0> for () {}
     }
 }
 

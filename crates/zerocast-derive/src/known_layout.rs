@@ -59,7 +59,7 @@ pub(crate) fn derive(ctx: &Ctx) -> Result<TokenStream, Error> {
             type PointerMetadata = ();
             const LAYOUT: #krate::DstLayout = #krate::DstLayout::for_type::<Self>();
             #[inline(always)]
-            fn raw_from_ptr_len(bytes: ::core::ptr::NonNull<u8>, _meta: ()) -> ::core::ptr::NonNull<Self> {
+            fn raw_from_ptr_len(bytes: ::core::ptr::NonNull<::core::primitive::u8>, _meta: ()) -> ::core::ptr::NonNull<Self> {
                 bytes.cast::<Self>()
             }
             #[inline(always)]
@@ -94,7 +94,7 @@ pub(crate) fn derive(ctx: &Ctx) -> Result<TokenStream, Error> {
             .pad_to_align();
         #[inline(always)]
         fn raw_from_ptr_len(
-            bytes: ::core::ptr::NonNull<u8>,
+            bytes: ::core::ptr::NonNull<::core::primitive::u8>,
             meta: <Self as #krate::KnownLayout>::PointerMetadata,
         ) -> ::core::ptr::NonNull<Self> {
             let tail = <#tail as #krate::KnownLayout>::raw_from_ptr_len(bytes, meta);

@@ -115,15 +115,18 @@ fn enum_body(ctx: &Ctx) -> Result<TokenStream, Error> {
     let (int_ty, read) = match ctx.repr.int {
         Some(int) => {
             let int = format_ident!("{}", int.value.name());
-            (quote!(#int), quote!(candidate.read_at::<#int>(0)))
+            (
+                quote!(::core::primitive::#int),
+                quote!(candidate.read_at::<::core::primitive::#int>(0)),
+            )
         }
         None => (
-            quote!(i128),
+            quote!(::core::primitive::i128),
             quote!(match ::core::mem::size_of::<#tag_name>() {
-                1 => candidate.read_at::<i8>(0).map(|t| t as i128),
-                2 => candidate.read_at::<i16>(0).map(|t| t as i128),
-                4 => candidate.read_at::<i32>(0).map(|t| t as i128),
-                8 => candidate.read_at::<i64>(0).map(|t| t as i128),
+                1 => candidate.read_at::<::core::primitive::i8>(0).map(|t| t as ::core::primitive::i128),
+                2 => candidate.read_at::<::core::primitive::i16>(0).map(|t| t as ::core::primitive::i128),
+                4 => candidate.read_at::<::core::primitive::i32>(0).map(|t| t as ::core::primitive::i128),
+                8 => candidate.read_at::<::core::primitive::i64>(0).map(|t| t as ::core::primitive::i128),
                 _ => ::core::option::Option::None,
             }),
         ),

