@@ -6,8 +6,6 @@
 //! [`stats`] collector all read that one set. [`cli`] ties them to the command line.
 #![forbid(unsafe_code)]
 
-extern crate zerocopy as zerocast;
-
 pub mod capture;
 pub mod cli;
 pub mod dissect;
