@@ -5,7 +5,7 @@ extern crate zerocopy as zerocast;
 
 mod common;
 
-use common::{cases, TlvBuilder, TlvError, TlvPacket};
+use common::{config, TlvBuilder, TlvError, TlvPacket};
 use proptest::prelude::*;
 use zerocast::byteorder::network_endian::U16;
 use zerocast_packet::{
@@ -32,7 +32,7 @@ fn build(payload: &[u8], kinds: &[u8], padding: &[u8]) -> Vec<u8> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(cases()))]
+    #![proptest_config(config())]
 
     #[test]
     fn parse_undo_parse_is_identity(

@@ -5,7 +5,7 @@ extern crate zerocopy as zerocast;
 
 mod common;
 
-use common::cases;
+use common::config;
 use proptest::prelude::*;
 use zerocast_packet::records::builder::write_ipv6_padding;
 use zerocast_packet::records::options::{
@@ -117,7 +117,7 @@ fn round_trip<L: OptionLayout>(options: &[Opt<L>]) -> Result<(), TestCaseError> 
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(cases()))]
+    #![proptest_config(config())]
 
     #[test]
     fn every_layout_frames_arbitrary_bytes_without_panicking(

@@ -4,7 +4,7 @@ extern crate zerocopy as zerocast;
 
 mod common;
 
-use common::{cases, layer_strategy, reference, TestLayer};
+use common::{config, layer_strategy, reference, TestLayer};
 use proptest::prelude::*;
 use zerocast_packet::provider::NoAllocProvider;
 use zerocast_packet::{
@@ -96,7 +96,7 @@ fn innermost_body<S: Innermost>(s: S) -> Vec<u8> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(cases()))]
+    #![proptest_config(config())]
 
     #[test]
     fn nested_serialization_matches_reference(

@@ -9,12 +9,17 @@ use zerocast_packet::{
     BufferView, PacketBuilder, PacketConstraints, ParsablePacket, ParseMetadata, SerializeTarget,
 };
 
-/// Proptest cases: few under Miri, where every case is slow.
-pub fn cases() -> u32 {
+/// Proptest settings: few cases under Miri, where every case is slow, and no failure
+/// persistence there (it needs the file system, which Miri isolates).
+pub fn config() -> ProptestConfig {
     if cfg!(miri) {
-        4
+        ProptestConfig {
+            cases: 4,
+            failure_persistence: None,
+            ..ProptestConfig::default()
+        }
     } else {
-        256
+        ProptestConfig::with_cases(256)
     }
 }
 
