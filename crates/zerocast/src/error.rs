@@ -336,6 +336,15 @@ impl<Src: Deref, Dst: ?Sized + KnownLayout> fmt::Display for SizeError<Src, Dst>
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let (len, _) = src_len_and_addr(&*self.src);
         let name = core::any::type_name::<Dst>();
+        if name == core::any::type_name::<&mut [u8]>() {
+            // `IntoBytes::write_to*` report their destination buffer as `Dst` (zerocopy's
+            // signature); the sizes that matter are the value's and the buffer's.
+            return write!(
+                f,
+                "cannot write a {len}-byte value into the destination slice: its length is \
+                 not {len} (write_to) or is less than {len} (write_to_prefix/suffix)"
+            );
+        }
         write!(f, "cannot convert a {len}-byte source to `{name}`: ")?;
         let layout = Dst::LAYOUT;
         match layout.size_info() {
@@ -595,10 +604,11 @@ impl<Src, Dst: ?Sized + TryFromBytes> From<CastError<Src, Dst>> for TryCastError
 /// Allocation failed (size overflow or the allocator returned null).
 ///
 /// ```
-/// # #[cfg(feature = "alloc")] {
-/// use zerocast::FromZeros;
-/// assert!(<u64>::new_vec_zeroed(usize::MAX).is_err());
-/// # }
+/// use zerocast::AllocError;
+/// // Returned by `FromZeros::new_box_zeroed` and friends (feature `alloc`), e.g. for
+/// // `u64::new_vec_zeroed(usize::MAX)`, whose size overflows.
+/// let err: Result<(), AllocError> = Err(AllocError);
+/// assert_eq!(err.unwrap_err().to_string(), "memory allocation failed");
 /// ```
 #[derive(Copy, Clone, PartialEq, Eq, Debug)]
 pub struct AllocError;

@@ -299,6 +299,10 @@ fn into_bytes_views_and_writes() {
     assert_eq!(&out[..2], &v.as_bytes()[..2]);
     assert_eq!(&out[2..], v.as_bytes());
     let e = v.write_to_prefix(&mut out[..3]).unwrap_err();
+    // `write_to`'s error names the value's size (its "source") and the destination type.
+    assert!(e
+        .to_string()
+        .starts_with("cannot write a 4-byte value into the destination slice"));
     assert_eq!(e.into_src(), &v);
     assert!(v.write_to_suffix(&mut out[..3]).is_err());
     v.write_to(&mut out[..4]).unwrap();
@@ -345,7 +349,12 @@ mod prop {
     use proptest::prelude::*;
 
     fn cases() -> ProptestConfig {
-        ProptestConfig::with_cases(if cfg!(miri) { 8 } else { 256 })
+        ProptestConfig {
+            cases: if cfg!(miri) { 8 } else { 256 },
+            // Persisting failures needs the file system, which Miri isolates.
+            failure_persistence: None,
+            ..ProptestConfig::default()
+        }
     }
 
     proptest! {

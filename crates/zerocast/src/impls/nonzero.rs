@@ -32,8 +32,6 @@ macro_rules! nonzero {
         unsafe_impl!({} FromBytes for $(Option<$nz>),*);
         // SAFETY: see above.
         unsafe_impl!({} IntoBytes for $(Option<$nz>),*);
-        // SAFETY: see above.
-        unsafe_impl!({} KnownLayout for $(Option<$nz>),*);
         $(
             // SAFETY: a candidate has the integer's bytes; it is a valid `NonZeroX` iff not all
             // of them are zero.

@@ -29,15 +29,11 @@ unsafe_impl!({'a, T: 'a} FromZeros for Option<&'a T>);
 // SAFETY: see above.
 unsafe_impl!({'a, T: 'a} Immutable for Option<&'a T>);
 // SAFETY: see above.
-unsafe_impl!({'a, T: 'a} KnownLayout for Option<&'a T>);
-// SAFETY: see above.
 unsafe_impl!({'a, T: 'a} TryFromBytes for Option<&'a mut T>; |c| is_zeroed(c));
 // SAFETY: see above.
 unsafe_impl!({'a, T: 'a} FromZeros for Option<&'a mut T>);
 // SAFETY: see above.
 unsafe_impl!({'a, T: 'a} Immutable for Option<&'a mut T>);
-// SAFETY: see above.
-unsafe_impl!({'a, T: 'a} KnownLayout for Option<&'a mut T>);
 // SAFETY: see above.
 unsafe_impl!({T} TryFromBytes for Option<NonNull<T>>; |c| is_zeroed(c));
 // SAFETY: see above.
@@ -45,23 +41,17 @@ unsafe_impl!({T} FromZeros for Option<NonNull<T>>);
 // SAFETY: see above.
 unsafe_impl!({T} Immutable for Option<NonNull<T>>);
 // SAFETY: see above.
-unsafe_impl!({T} KnownLayout for Option<NonNull<T>>);
-// SAFETY: see above.
 unsafe_impl!({T} TryFromBytes for *const T; |c| is_zeroed(c));
 // SAFETY: see above.
 unsafe_impl!({T} FromZeros for *const T);
 // SAFETY: see above.
 unsafe_impl!({T} Immutable for *const T);
 // SAFETY: see above.
-unsafe_impl!({T} KnownLayout for *const T);
-// SAFETY: see above.
 unsafe_impl!({T} TryFromBytes for *mut T; |c| is_zeroed(c));
 // SAFETY: see above.
 unsafe_impl!({T} FromZeros for *mut T);
 // SAFETY: see above.
 unsafe_impl!({T} Immutable for *mut T);
-// SAFETY: see above.
-unsafe_impl!({T} KnownLayout for *mut T);
 
 #[cfg(feature = "alloc")]
 mod boxed {
@@ -77,9 +67,15 @@ mod boxed {
     unsafe_impl!({T} FromZeros for Option<Box<T>>);
     // SAFETY: see above.
     unsafe_impl!({T} Immutable for Option<Box<T>>);
-    // SAFETY: see above.
-    unsafe_impl!({T} KnownLayout for Option<Box<T>>);
 }
+
+// SAFETY: every pointer and reference type, and every `Option<T>`, is sized (even when `T` is
+// not, a pointer to it is), so `DstLayout::for_type` is its exact layout.
+unsafe_impl!({T: ?Sized} KnownLayout for *const T, *mut T);
+// SAFETY: see above.
+unsafe_impl!({'a, T: ?Sized + 'a} KnownLayout for &'a T, &'a mut T);
+// SAFETY: see above.
+unsafe_impl!({T} KnownLayout for Option<T>);
 
 #[cfg(test)]
 mod tests {
