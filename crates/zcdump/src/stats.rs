@@ -9,6 +9,9 @@ use std::io::{self, Write};
 use crate::fields::format::{write_ipv4, write_ipv6};
 use crate::fields::{Field, FrameFields, Proto, Value};
 
+/// Conversations tracked at once before the smallest are dropped (about 6 MiB of table).
+const MAX_CONVERSATIONS: usize = 1 << 16;
+
 /// One node of the protocol tree.
 #[derive(Debug, Clone)]
 struct Node {
@@ -94,6 +97,10 @@ pub struct Stats {
     nodes: Vec<Node>,
     conversations: HashMap<ConversationKey, Totals, BuildHasherDefault<KeyHasher>>,
     top: usize,
+    /// Most conversations kept at once; see [`Stats::prune`].
+    max_conversations: usize,
+    /// Conversations dropped by pruning (their frames still count everywhere else).
+    pruned: u64,
     frames: u64,
     bytes: u64,
     malformed: u64,
@@ -131,6 +138,8 @@ impl Stats {
             }],
             conversations: HashMap::default(),
             top,
+            max_conversations: MAX_CONVERSATIONS,
+            pruned: 0,
             frames: 0,
             bytes: 0,
             malformed: 0,
@@ -161,7 +170,30 @@ impl Stats {
             let t = self.conversations.entry(key).or_default();
             t.frames += 1;
             t.bytes += len;
+            if self.conversations.len() > self.max_conversations {
+                self.prune();
+            }
         }
+    }
+
+    /// Caps how many conversations are tracked (for tests of the pruning).
+    #[must_use]
+    pub fn with_max_conversations(mut self, max: usize) -> Self {
+        self.max_conversations = max.max(2);
+        self
+    }
+
+    /// Keeps memory bounded however many conversations a capture holds: when the table is
+    /// full, the smaller half (by bytes) is dropped. Large conversations survive, so the
+    /// top-N report stays right for traffic dominated by a few of them; the report says
+    /// how many were dropped.
+    fn prune(&mut self) {
+        let mut sizes: Vec<u64> = self.conversations.values().map(|t| t.bytes).collect();
+        let mid = sizes.len() / 2;
+        let (_, &mut median, _) = sizes.select_nth_unstable(mid);
+        let before = self.conversations.len();
+        self.conversations.retain(|_, t| t.bytes > median);
+        self.pruned += (before - self.conversations.len()) as u64;
     }
 
     fn child(&mut self, parent: usize, proto: Proto) -> usize {
@@ -221,9 +253,14 @@ impl Stats {
         all.sort_by(|x, y| y.1.bytes.cmp(&x.1.bytes).then(x.0.cmp(y.0)));
         writeln!(
             out,
-            "Conversations (top {} of {} by bytes)",
+            "Conversations (top {} of {} by bytes{})",
             self.top.min(all.len()),
-            all.len()
+            all.len() as u64 + self.pruned,
+            if self.pruned > 0 {
+                format!("; {} small ones dropped to bound memory", self.pruned)
+            } else {
+                String::new()
+            }
         )?;
         writeln!(
             out,
@@ -320,6 +357,24 @@ mod tests {
         assert_eq!(s.conversations.len(), 1);
         let t = s.conversations.values().next().unwrap();
         assert_eq!((t.frames, t.bytes), (2, 160));
+    }
+
+    #[test]
+    fn pruning_bounds_the_table_and_keeps_the_largest() {
+        let mut s = Stats::new(3).with_max_conversations(8);
+        for i in 0..100u16 {
+            s.add(&tcp_frame([10, 0, 0, 1], 1000 + i, [10, 0, 0, 2], 80), 60);
+        }
+        for _ in 0..50 {
+            s.add(&tcp_frame([10, 0, 0, 9], 7, [10, 0, 0, 2], 80), 1500);
+        }
+        assert!(s.conversations.len() <= 8);
+        let mut out = Vec::new();
+        s.write(&mut out, None).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.contains("of 101 by bytes;"), "{text}");
+        assert!(text.contains("10.0.0.9:7"), "{text}");
+        assert!(text.contains("        50        75000"), "{text}");
     }
 
     #[test]

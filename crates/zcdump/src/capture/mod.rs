@@ -246,3 +246,93 @@ fn peek_exact<'s, R: Read>(
     }
     Ok(bytes)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// A valid little-endian pcap with `frames` records of `len` bytes each.
+    fn pcap(frames: usize, len: usize) -> Vec<u8> {
+        let mut f = vec![0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0];
+        f.extend_from_slice(&[0; 8]);
+        f.extend_from_slice(&65535u32.to_le_bytes());
+        f.extend_from_slice(&1u32.to_le_bytes());
+        for i in 0..frames {
+            f.extend_from_slice(&(i as u32).to_le_bytes());
+            f.extend_from_slice(&0u32.to_le_bytes());
+            f.extend_from_slice(&(len as u32).to_le_bytes());
+            f.extend_from_slice(&(len as u32).to_le_bytes());
+            f.extend(std::iter::repeat_n(i as u8, len));
+        }
+        f
+    }
+
+    /// Reads everything; returns the packet count and whether it ended in an error.
+    fn drain(bytes: &[u8]) -> (usize, bool) {
+        let Ok(mut r) = CaptureReader::open(bytes) else {
+            return (0, true);
+        };
+        let mut n = 0;
+        loop {
+            match r.next_packet() {
+                Ok(Some(p)) => {
+                    assert!(p.data.len() <= MAX_CAPLEN as usize);
+                    assert!(p.ts_nsec < 1_000_000_000);
+                    n += 1;
+                }
+                Ok(None) => return (n, false),
+                Err(_) => return (n, true),
+            }
+        }
+    }
+
+    #[test]
+    fn every_truncation_of_a_valid_file_is_an_error_after_whole_records() {
+        let file = pcap(4, 10);
+        for cut in 0..file.len() {
+            let (n, failed) = drain(&file[..cut]);
+            let whole = (cut.saturating_sub(24)) / 26;
+            let on_boundary = cut >= 24 && (cut - 24) % 26 == 0;
+            assert_eq!(n, whole, "cut at {cut}");
+            assert_eq!(failed, !on_boundary, "cut at {cut}");
+        }
+        assert_eq!(drain(&file), (4, false));
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(if cfg!(miri) { 8 } else { 512 }))]
+
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
+            drain(&bytes);
+        }
+
+        #[test]
+        fn corrupted_pcap_and_pcapng_never_panic(
+            flips in proptest::collection::vec((any::<usize>(), any::<u8>()), 1..8),
+            as_pcapng in any::<bool>(),
+        ) {
+            let mut file = if as_pcapng {
+                let mut f = Vec::new();
+                for (t, body) in [(0x0a0d_0d0au32, vec![0x4d, 0x3c, 0x2b, 0x1a, 1, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]),
+                                  (1, vec![1, 0, 0, 0, 0, 0, 0, 0]),
+                                  (6, vec![0; 20 + 12])] {
+                    let total = (12 + body.len()) as u32;
+                    f.extend_from_slice(&t.to_le_bytes());
+                    f.extend_from_slice(&total.to_le_bytes());
+                    f.extend_from_slice(&body);
+                    f.extend_from_slice(&total.to_le_bytes());
+                }
+                f
+            } else {
+                pcap(3, 20)
+            };
+            for (at, value) in flips {
+                let i = at % file.len();
+                file[i] = value;
+            }
+            drain(&file);
+        }
+    }
+}

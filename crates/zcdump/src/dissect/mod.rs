@@ -178,3 +178,72 @@ fn layer_name(layer: Layer) -> &'static str {
         _ => "packet",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn frame_with(link_type: LinkType, data: &[u8]) -> FrameFields {
+        let mut f = FrameFields::default();
+        let p = Packet {
+            ts_sec: 0,
+            ts_nsec: 0,
+            orig_len: data.len() as u32,
+            link_type,
+            data,
+        };
+        dissect(&p, 1, &mut f);
+        f
+    }
+
+    #[test]
+    fn short_ethernet_frame_is_malformed_with_its_offset() {
+        let f = frame_with(LinkType::Ethernet, &[0; 10]);
+        let m = f.malformed().expect("malformed");
+        assert_eq!(m.layer, "eth");
+        assert!(m.reason.contains("truncated"), "{}", m.reason);
+    }
+
+    #[test]
+    fn header_cut_without_snaplen_is_malformed_but_keeps_captured_fields() {
+        // Ethernet + the first 12 bytes of an IPv4 header, with frame.len == cap_len.
+        let mut data = vec![0u8; 12];
+        data.extend_from_slice(&[
+            0x08, 0x00, 0x45, 0x00, 0x00, 0x54, 0x12, 0x34, 0x40, 0x00, 64, 1,
+        ]);
+        let f = frame_with(LinkType::Ethernet, &data);
+        assert_eq!(f.uint(Field::IpTtl), Some(64));
+        assert_eq!(f.uint(Field::IpId), Some(0x1234));
+        assert_eq!(f.first(Field::IpSrc), None);
+        assert_eq!(f.malformed().map(|m| m.layer), Some("ip"));
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(if cfg!(miri) { 8 } else { 1024 }))]
+
+        #[test]
+        fn arbitrary_frames_never_panic(
+            data in proptest::collection::vec(any::<u8>(), 0..200),
+            head in prop_oneof![Just(0x0800u16), Just(0x86dd), Just(0x8100), Just(0x88a8), Just(0x0806), any::<u16>()],
+            proto in prop_oneof![Just(1u8), Just(6), Just(17), Just(58), Just(2), Just(44), Just(0), any::<u8>()],
+        ) {
+            // Bias towards real stacks: a chosen EtherType and a plausible IP header start.
+            let mut eth = vec![0u8; 12];
+            eth.extend_from_slice(&head.to_be_bytes());
+            let mut ip4 = vec![0x45, 0, 0, 200, 0, 0, 0, 0, 64, proto, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2];
+            ip4.extend_from_slice(&data);
+            let mut ip6 = vec![0x60, 0, 0, 0, 0, 160, proto, 64];
+            ip6.extend_from_slice(&[0; 32]);
+            ip6.extend_from_slice(&data);
+            for payload in [&data, &ip4, &ip6] {
+                let mut frame = eth.clone();
+                frame.extend_from_slice(payload);
+                for lt in [LinkType::Ethernet, LinkType::RawIp, LinkType::LinuxSll, LinkType::LinuxSll2] {
+                    frame_with(lt, &frame);
+                    frame_with(lt, payload);
+                }
+            }
+        }
+    }
+}
