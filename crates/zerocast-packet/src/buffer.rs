@@ -130,7 +130,6 @@ pub trait ParseBuffer: AsRef<[u8]> {
     /// ready for the next layer's parser.
     ///
     /// ```
-    /// # extern crate zerocopy as zerocast;
     /// use zerocast_packet::{Buf, BufferView, ParsablePacket, ParseBuffer, ParseMetadata};
     /// use zerocast::{SplitByteSlice, Ref};
     ///

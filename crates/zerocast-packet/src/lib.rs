@@ -56,8 +56,6 @@
 extern crate alloc;
 #[cfg(any(test, feature = "std"))]
 extern crate std;
-extern crate zerocopy as zerocast;
-
 pub mod buf;
 pub mod buffer;
 pub mod builder;

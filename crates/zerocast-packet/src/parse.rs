@@ -98,7 +98,6 @@ impl ParseMetadata {
 /// # Example
 ///
 /// ```
-/// # extern crate zerocopy as zerocast;
 /// use zerocast::{FromBytes, Immutable, KnownLayout, Ref, SplitByteSlice, Unaligned};
 /// use zerocast::byteorder::network_endian::U16;
 /// use zerocast_packet::{Buf, BufferView, ParsablePacket, ParseBuffer, ParseMetadata};

@@ -155,7 +155,6 @@ pub trait BufferView<B: SplitByteSlice>: Sized + AsRef<[u8]> {
     /// Takes a `T` off the front, as a reference into the bytes.
     ///
     /// ```
-    /// # extern crate zerocopy as zerocast;
     /// use zerocast_packet::BufferView;
     /// use zerocast::byteorder::network_endian::U16;
     ///
@@ -194,7 +193,6 @@ pub trait BufferView<B: SplitByteSlice>: Sized + AsRef<[u8]> {
     /// Returns `None` if the byte count overflows or not enough bytes remain.
     ///
     /// ```
-    /// # extern crate zerocopy as zerocast;
     /// use zerocast_packet::BufferView;
     /// use zerocast::byteorder::network_endian::U16;
     ///
@@ -320,7 +318,6 @@ pub trait BufferViewMut<B: SplitByteSliceMut>: BufferView<B> + AsMut<[u8]> {
     /// Takes a `T` off the front with all bytes zeroed, ready to be filled in.
     ///
     /// ```
-    /// # extern crate zerocopy as zerocast;
     /// use zerocast_packet::BufferViewMut;
     /// use zerocast::byteorder::network_endian::U16;
     ///

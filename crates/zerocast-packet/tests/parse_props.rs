@@ -1,8 +1,6 @@
 //! Property tests of parsing: parse → undo_parse → parse is the identity, and no input
 //! makes a parser or cursor panic.
 
-extern crate zerocopy as zerocast;
-
 mod common;
 
 use common::{config, TlvBuilder, TlvError, TlvPacket};

@@ -1,8 +1,6 @@
 //! Property tests of record sequences: framing of all four option layouts on arbitrary
 //! bytes, strict/lenient agreement, and build → parse round trips (aligned included).
 
-extern crate zerocopy as zerocast;
-
 mod common;
 
 use common::config;

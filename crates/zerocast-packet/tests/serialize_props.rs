@@ -1,7 +1,5 @@
 //! Property tests of nested serialization against a naive reference implementation.
 
-extern crate zerocopy as zerocast;
-
 mod common;
 
 use common::{config, layer_strategy, reference, TestLayer};
