@@ -57,6 +57,7 @@ mod try_from_bytes;
 #[path = "transmute_support.rs"]
 pub mod __private;
 
+pub mod beyond;
 pub mod byte_slice;
 pub mod byteorder;
 mod r#ref;

@@ -1,0 +1,12 @@
+//! What zerocopy's users still ask for, built on the core traits: generic transmutes whose
+//! size check waits for monomorphization, validators that run after bit validity,
+//! length-from-header slice DSTs, bit fields over byte-order integers, padding-zeroing
+//! output, more byte containers, and `const` conversions.
+//!
+//! Each submodule is one feature and documents what it can and cannot do.
+
+mod generic_transmute;
+
+pub use self::generic_transmute::{
+    transmute_generic, transmute_mut_generic, transmute_ref_generic, try_transmute_generic,
+};
