@@ -97,6 +97,7 @@ impl<T> Unalign<T> {
     /// const U: Unalign<u64> = Unalign::new(5);
     /// assert_eq!(U.into_inner(), 5);
     /// ```
+    #[must_use = "has no side effects"]
     #[inline(always)]
     pub const fn new(val: T) -> Unalign<T> {
         Unalign(val)
@@ -109,6 +110,7 @@ impl<T> Unalign<T> {
     /// let s = Unalign::new(String::from("owned"));
     /// assert_eq!(s.into_inner(), "owned");
     /// ```
+    #[must_use = "has no side effects"]
     #[inline(always)]
     pub const fn into_inner(self) -> T {
         // A `const fn` cannot run `Unalign<T>`'s drop glue, so the value is
@@ -222,6 +224,7 @@ impl<T> Unalign<T> {
     /// // SAFETY: the pointer is valid for reads; `read_unaligned` allows any address.
     /// assert_eq!(unsafe { u.get_ptr().read_unaligned() }, 0x1234_5678);
     /// ```
+    #[must_use = "has no side effects"]
     #[inline(always)]
     pub const fn get_ptr(&self) -> *const T {
         ptr::addr_of!(self.0)
@@ -320,6 +323,7 @@ impl<T: Copy> Unalign<T> {
     /// let u = Unalign::new(-7i64);
     /// assert_eq!(u.get(), -7);
     /// ```
+    #[must_use = "has no side effects"]
     #[inline(always)]
     pub fn get(&self) -> T {
         let Unalign(val) = *self;
