@@ -302,28 +302,38 @@ fn endpoint_text((addr, port): (Value, u16), transport: Proto) -> String {
 }
 
 /// The frame's outer conversation: IP addresses plus TCP/UDP ports when present.
+///
+/// One pass over the entries picks the first (outer) occurrence of each field; quoted
+/// packets inside ICMP errors come later and are ignored.
 fn conversation(f: &FrameFields) -> Option<ConversationKey> {
-    let path = f.path();
-    let (src, dst) = if path.contains(&Proto::Ip) {
-        (f.first(Field::IpSrc)?, f.first(Field::IpDst)?)
-    } else if path.contains(&Proto::Ipv6) {
-        (f.first(Field::Ipv6Src)?, f.first(Field::Ipv6Dst)?)
+    let (mut src, mut dst, mut sport, mut dport) = (None, None, None, None);
+    let mut transport = None;
+    for &(field, value) in f.entries() {
+        let port = || match value {
+            Value::Uint(p) => u16::try_from(p).ok(),
+            _ => None,
+        };
+        match field {
+            Field::IpSrc | Field::Ipv6Src if src.is_none() => src = Some(value),
+            Field::IpDst | Field::Ipv6Dst if dst.is_none() => dst = Some(value),
+            Field::TcpSrcport | Field::UdpSrcport if sport.is_none() => sport = port(),
+            Field::TcpDstport | Field::UdpDstport if dport.is_none() => dport = port(),
+            _ => {}
+        }
+    }
+    for proto in f.path() {
+        match proto {
+            Proto::Ip | Proto::Ipv6 if transport.is_none() => transport = Some(*proto),
+            Proto::Tcp | Proto::Udp => transport = Some(*proto),
+            _ => {}
+        }
+    }
+    let transport = transport?;
+    let (src, dst) = (src?, dst?);
+    let (sp, dp) = if matches!(transport, Proto::Tcp | Proto::Udp) {
+        (sport.unwrap_or(0), dport.unwrap_or(0))
     } else {
-        return None;
-    };
-    let port = |field| {
-        f.uint(field)
-            .and_then(|p| u16::try_from(p).ok())
-            .unwrap_or(0)
-    };
-    let (transport, sp, dp) = if path.contains(&Proto::Tcp) {
-        (Proto::Tcp, port(Field::TcpSrcport), port(Field::TcpDstport))
-    } else if path.contains(&Proto::Udp) {
-        (Proto::Udp, port(Field::UdpSrcport), port(Field::UdpDstport))
-    } else if path.contains(&Proto::Ip) {
-        (Proto::Ip, 0, 0)
-    } else {
-        (Proto::Ipv6, 0, 0)
+        (0, 0)
     };
     let (a, b) = if (src, sp) <= (dst, dp) {
         ((src, sp), (dst, dp))
