@@ -5,8 +5,6 @@
 
 #![forbid(unsafe_code)]
 
-extern crate zerocopy as zerocast;
-
 use zerocast::byteorder::network_endian::U16;
 use zerocast::{FromBytes, Immutable, IntoBytes, KnownLayout, Ref, SplitByteSlice, Unaligned};
 use zerocast_packet::{
