@@ -257,6 +257,67 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> GrowBufferMut for Buf<B> {
     }
 }
 
+/// A plain byte slice is a parse buffer with no prefix or suffix: parsing advances the
+/// slice past what was consumed, so `&[u8]` can be parsed layer by layer without a
+/// [`Buf`]. (It cannot grow back; wrap it in a `Buf` for `undo_parse`.)
+///
+/// ```
+/// use zerocast_packet::ParseBuffer;
+/// # use zerocast_packet::{BufferView, ParsablePacket, ParseMetadata};
+/// # struct Byte(u8);
+/// # impl<B: zerocast::SplitByteSlice> ParsablePacket<B, ()> for Byte {
+/// #     type Error = ();
+/// #     fn parse<BV: BufferView<B>>(mut bv: BV, _: ()) -> Result<Self, ()> {
+/// #         bv.take_byte_front().map(Byte).ok_or(())
+/// #     }
+/// #     fn parse_metadata(&self) -> ParseMetadata { ParseMetadata::from_packet(1, 0, 0) }
+/// # }
+/// let mut bytes = &[1u8, 2, 3][..];
+/// let first = bytes.parse::<Byte>().unwrap();
+/// assert_eq!((first.0, bytes), (1, &[2u8, 3][..]));
+/// bytes.shrink_back(1);
+/// assert_eq!(bytes, &[2]);
+/// ```
+impl<'x> ParseBuffer for &'x [u8] {
+    fn shrink_front(&mut self, n: usize) {
+        assert!(
+            n <= self.len(),
+            "cannot shrink {n} bytes off a {}-byte body",
+            self.len()
+        );
+        *self = &self[n..];
+    }
+
+    fn shrink_back(&mut self, n: usize) {
+        assert!(
+            n <= self.len(),
+            "cannot shrink {n} bytes off a {}-byte body",
+            self.len()
+        );
+        *self = &self[..self.len() - n];
+    }
+
+    /// Parses a packet; on success the slice is advanced past what the packet consumed,
+    /// on failure it is left unchanged.
+    fn parse_with<'a, A, P: ParsablePacket<&'a [u8], A>>(
+        &'a mut self,
+        args: A,
+    ) -> Result<P, P::Error> {
+        let bytes: &'x [u8] = self;
+        let mut body = 0..bytes.len();
+        let packet = P::parse(
+            BufView {
+                bytes,
+                body: &mut body,
+            },
+            args,
+        )?;
+        // The view keeps `body` within `bytes`.
+        *self = &bytes[body];
+        Ok(packet)
+    }
+}
+
 /// The parse cursor over a [`Buf`]'s body: taking bytes moves the `Buf`'s body boundary.
 ///
 /// Obtained from [`Buf::buffer_view`] or handed to [`ParsablePacket::parse`] by

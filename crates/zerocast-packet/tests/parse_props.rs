@@ -170,3 +170,15 @@ fn growing_past_the_prefix_is_a_documented_panic() {
     let mut buf = Buf::new([0u8; 4], 2..);
     buf.grow_front(3);
 }
+
+#[test]
+fn slices_parse_layer_by_layer_and_stay_put_on_failure() {
+    let packet = build(b"hi", &[1, 2], &[0, 0]);
+    let mut bytes = packet.as_slice();
+    assert_eq!(bytes.parse::<TlvPacket<_>>().unwrap().kind, 2);
+    assert_eq!(bytes.parse::<TlvPacket<_>>().unwrap().kind, 1);
+    assert_eq!(bytes, b"hi");
+    let before = bytes;
+    assert!(bytes.parse::<TlvPacket<_>>().is_err());
+    assert_eq!(bytes, before);
+}
