@@ -193,6 +193,8 @@ fn write_arp(out: &mut Vec<u8>, f: &FrameFields) {
             write_dec(out, other.unwrap_or(0));
         }
     }
+    out.extend_from_slice(b", length ");
+    write_dec(out, zerocast_wire::arp::PACKET_LEN as u64);
 }
 
 /// Appends `src[.port] > dst[.port]: ...` for the first (outer) network header.
@@ -306,6 +308,11 @@ fn write_tcp(out: &mut Vec<u8>, f: &FrameFields, net_payload: u64) {
 
 fn write_icmp(out: &mut Vec<u8>, f: &FrameFields, net_payload: u64) {
     out.extend_from_slice(b"ICMP ");
+    if let Some(()) = write_port_unreachable(out, f) {
+        out.extend_from_slice(b", length ");
+        write_dec(out, net_payload);
+        return;
+    }
     let name: &[u8] = match (f.uint(Field::IcmpType), f.uint(Field::IcmpCode)) {
         (Some(8), _) => b"echo request",
         (Some(0), _) => b"echo reply",
@@ -374,4 +381,25 @@ fn write_icmpv6(out: &mut Vec<u8>, f: &FrameFields, net_payload: u64) {
     }
     out.extend_from_slice(b", length ");
     write_dec(out, net_payload);
+}
+
+/// tcpdump's `10.77.0.2 udp port 40009 unreachable`, from the quoted datagram's fields
+/// (their second `ip.*` occurrences and the quoted transport's ports).
+fn write_port_unreachable(out: &mut Vec<u8>, f: &FrameFields) -> Option<()> {
+    if (f.uint(Field::IcmpType), f.uint(Field::IcmpCode)) != (Some(3), Some(3)) {
+        return None;
+    }
+    let dst = f.all(Field::IpDst).nth(1)?;
+    let (name, port): (&[u8], _) = match f.all(Field::IpProto).nth(1) {
+        Some(Value::Uint(17)) => (b"udp", f.uint(Field::UdpDstport)?),
+        Some(Value::Uint(6)) => (b"tcp", f.uint(Field::TcpDstport)?),
+        _ => return None,
+    };
+    write_val(out, dst);
+    out.push(b' ');
+    out.extend_from_slice(name);
+    out.extend_from_slice(b" port ");
+    write_dec(out, port);
+    out.extend_from_slice(b" unreachable");
+    Some(())
 }
