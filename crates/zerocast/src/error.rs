@@ -519,6 +519,21 @@ pub type TryCastError<Src, Dst: ?Sized + TryFromBytes> =
 pub type TryReadError<Src, Dst: ?Sized + TryFromBytes> =
     ConvertError<Infallible, SizeError<Src, Dst>, ValidityError<Src, Dst>>;
 
+/// The error of [`TryFromBytes`]'s reference conversions once the alignment case has been
+/// dropped (possible when `Dst: Unaligned`, through `From`).
+///
+/// ```
+/// use zerocast::{AlignedTryCastError, TryFromBytes};
+/// fn parse(bytes: &[u8]) -> Result<&[bool], AlignedTryCastError<&[u8], [bool]>> {
+///     <[bool]>::try_ref_from_bytes(bytes).map_err(Into::into)
+/// }
+/// assert!(parse(&[1, 0]).is_ok());
+/// assert!(matches!(parse(&[2]), Err(zerocast::ConvertError::Validity(_))));
+/// ```
+#[allow(type_alias_bounds)]
+pub type AlignedTryCastError<Src, Dst: ?Sized + TryFromBytes> =
+    ConvertError<Infallible, SizeError<Src, Dst>, ValidityError<Src, Dst>>;
+
 macro_rules! impl_src_accessors {
     ($alias:ident, $a:ident, $v:ident, [$($bound:tt)*]) => {
         impl<Src, Dst: ?Sized $($bound)*> $alias<Src, Dst> {
@@ -566,6 +581,7 @@ macro_rules! impl_src_accessors {
 impl_src_accessors!(CastError, some, never, []);
 impl_src_accessors!(TryCastError, some, some, [+ TryFromBytes]);
 impl_src_accessors!(TryReadError, never, some, [+ TryFromBytes]);
+// `AlignedTryCastError` is the same type as `TryReadError`, so it shares those accessors.
 
 impl<Src, Dst: ?Sized + Unaligned> From<CastError<Src, Dst>> for SizeError<Src, Dst> {
     /// The only way a conversion to an [`Unaligned`] type fails is its size.

@@ -42,7 +42,7 @@ extern crate std;
 mod candidate;
 mod cast;
 mod convert;
-mod error;
+pub mod error;
 mod from_bytes;
 mod from_zeros;
 mod impls;
@@ -71,8 +71,8 @@ pub use crate::unalign::Unalign;
 
 pub use crate::candidate::Maybe;
 pub use crate::error::{
-    AlignmentError, AllocError, CastError, ConvertError, SizeError, TryCastError, TryReadError,
-    ValidityError,
+    AlignedTryCastError, AlignmentError, AllocError, CastError, ConvertError, SizeError,
+    TryCastError, TryReadError, ValidityError,
 };
 pub use crate::from_bytes::FromBytes;
 pub use crate::from_zeros::FromZeros;
