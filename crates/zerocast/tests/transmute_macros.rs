@@ -23,6 +23,18 @@ fn transmute_works_in_const() {
     assert_eq!(R, &[5, 6]);
 }
 
+/// `transmute_mut!` inside a `const fn` (mutable references in const are stable since 1.83).
+const fn words_as_bytes(w: &mut [u16; 2]) -> &mut [u8; 4] {
+    transmute_mut!(w)
+}
+
+#[test]
+fn transmute_mut_works_in_const_fn() {
+    let mut w = [0u16; 2];
+    words_as_bytes(&mut w)[1] = 1;
+    assert_eq!(w[0], u16::from_ne_bytes([0, 1]));
+}
+
 #[test]
 fn transmute_ref_and_mut_alias_the_source() {
     let words = [1u32, 2];
