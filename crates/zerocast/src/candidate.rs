@@ -82,6 +82,13 @@ impl<'a, T: ?Sized> Maybe<'a, T> {
         }
     }
 
+    /// The candidate's pointer, with its metadata: for crate code (validators in `beyond`)
+    /// that has proven the bytes valid and may then make a reference.
+    #[inline(always)]
+    pub(crate) fn as_non_null(&self) -> NonNull<T> {
+        self.ptr
+    }
+
     /// The candidate's bytes.
     ///
     /// ```
@@ -168,11 +175,17 @@ impl<'a, T: ?Sized> Maybe<'a, T> {
     #[inline(always)]
     #[must_use]
     pub fn read_at<P: FromBytes>(&self, offset: usize) -> Option<P> {
-        let bytes = self.bytes().get(offset..)?;
-        match P::read_from_prefix(bytes) {
-            Ok((p, _)) => Some(p),
-            Err(_) => None,
+        let end = offset.checked_add(core::mem::size_of::<P>())?;
+        if end > self.len {
+            return None;
         }
+        // SAFETY: `offset <= end <= self.len`, so the offset stays within the candidate's
+        // bytes (one allocation).
+        let at = unsafe { self.ptr.cast::<u8>().add(offset) };
+        // SAFETY: `at` is valid for reading `size_of::<P>()` bytes (`end <= self.len`), all
+        // initialized and unwritten for `'a` (field invariant); they are a valid `P` because
+        // `P: FromBytes`; `read_unaligned` needs no alignment.
+        Some(unsafe { core::ptr::read_unaligned(at.as_ptr().cast::<P>()) })
     }
 
     /// Narrows the candidate to a field (or any sized part) of `T`.
