@@ -13,5 +13,6 @@ fn ref_over_cell_guards_cannot_escape_the_guard() {
     t.compile_fail("tests/ui-ref/deref_outlives_guard.rs");
     t.compile_fail("tests/ui-ref/split_padded_type_without_runtime_check.rs");
     t.compile_fail("tests/ui-ref/split_packed_with_aligned_elems.rs");
+    t.compile_fail("tests/ui-ref/ref_zst_elems_needs_count.rs");
     t.pass("tests/ui-ref/allowed_uses.rs");
 }
