@@ -191,6 +191,8 @@ fn crate_path(attrs: &[syn::Attribute]) -> Result<Option<TokenStream>, Error> {
                 }
                 found = Some(path.to_token_stream());
                 Ok(())
+            } else if crate::validate::is_beyond_key(&meta.path) {
+                crate::validate::skip_value(&meta)
             } else {
                 Err(meta.error("unknown zerocast attribute; the only one is `crate = \"path\"`"))
             }

@@ -27,6 +27,7 @@ mod repr;
 mod split_at;
 mod try_from_bytes;
 mod unaligned;
+mod validate;
 
 use proc_macro::TokenStream;
 use proc_macro2::TokenStream as TokenStream2;

@@ -55,6 +55,9 @@ fn fields_valid(
 
 pub(crate) fn derive(ctx: &Ctx) -> Result<TokenStream, Error> {
     let body = is_bit_valid_body(ctx)?;
+    if let Some(both) = crate::validate::derive_with_validators(ctx, &body)? {
+        return Ok(both);
+    }
     let krate = &ctx.krate;
     let fn_def = quote! {
         #[inline]

@@ -5,8 +5,11 @@
 //!
 //! Each submodule is one feature and documents what it can and cannot do.
 
-mod generic_transmute;
+pub mod generic_transmute;
+pub mod validate;
 
 pub use self::generic_transmute::{
     transmute_generic, transmute_mut_generic, transmute_ref_generic, try_transmute_generic,
 };
+
+pub use self::validate::{check_candidate, check_unsized_candidate, CheckError, Validate};
