@@ -18,8 +18,42 @@
 /// ```compile_fail
 /// let x: u32 = zerocast::transmute!([0u8; 3]);
 /// ```
+///
+/// With `#![allow(shrink)]` the destination may be smaller; it gets the source's first bytes:
+///
+/// ```
+/// let head: [u8; 2] = zerocast::transmute!(#![allow(shrink)] [1u8, 2, 3]);
+/// assert_eq!(head, [1, 2]);
+/// const H: u8 = zerocast::transmute!(#![allow(shrink)] [9u8, 8]);
+/// assert_eq!(H, 9);
+/// ```
+///
+/// ```compile_fail
+/// let grow: u32 = zerocast::transmute!(#![allow(shrink)] [0u8; 3]);
+/// ```
 #[macro_export]
 macro_rules! transmute {
+    (#![allow(shrink)] $e:expr) => {{
+        let e = $e;
+        if false {
+            let dst = $crate::__private::transmute_bounds($crate::__private::value_of(&e));
+            // `Src` must be at least as large as `Dst`: `LargerOf<Src, Dst>` has `Src`'s
+            // size only then, and rustc checks this transmute while type-checking.
+            $crate::__private::same_type(
+                $crate::__private::larger_of(&e, &dst),
+                // SAFETY: never executed (dead branch); only type-checked.
+                #[allow(clippy::missing_transmute_annotations, clippy::useless_transmute)]
+                unsafe {
+                    $crate::__private::core::mem::transmute($crate::__private::value_of(&e))
+                },
+            );
+            dst
+        } else {
+            // SAFETY: the other branch proves `Src: IntoBytes`, `Dst: FromBytes` and
+            // `size_of::<Dst>() <= size_of::<Src>()`.
+            unsafe { $crate::__private::transmute_shrink_unchecked(e) }
+        }
+    }};
     ($e:expr) => {{
         let e = $e;
         if false {

@@ -46,6 +46,42 @@ pub mod dst_must_not_be_more_aligned_than_src {
 }
 use dst_must_not_be_more_aligned_than_src::{AlignOf, AlignOfLarger};
 
+/// The size probe of `transmute!(#![allow(shrink)] ..)`. The module's name is what a user
+/// reads in the compiler's error when the destination is larger than the source.
+pub mod dst_must_not_be_larger_than_src {
+    use core::mem::ManuallyDrop;
+
+    /// A type whose size is the larger of `Src`'s and `Dst`'s (`packed`: no rounding up).
+    #[repr(C, packed)]
+    pub union LargerOf<Src, Dst> {
+        _src: ManuallyDrop<Src>,
+        _dst: ManuallyDrop<Dst>,
+    }
+}
+use dst_must_not_be_larger_than_src::LargerOf;
+
+/// [`LargerOf`] of the two values' types, for the shrink size check. Never returns.
+pub const fn larger_of<Src, Dst>(_src: &Src, _dst: &Dst) -> LargerOf<Src, Dst> {
+    #[allow(clippy::empty_loop)]
+    loop {}
+}
+
+/// The first `size_of::<Dst>()` bytes of `src` as a `Dst`; `src` is forgotten, not dropped.
+///
+/// # Safety
+///
+/// `size_of::<Dst>() <= size_of::<Src>()`, `Src: IntoBytes`, `Dst: FromBytes`.
+#[inline(always)]
+pub const unsafe fn transmute_shrink_unchecked<Src, Dst>(src: Src) -> Dst {
+    let src = ManuallyDrop::new(src);
+    let ptr = (&src as *const ManuallyDrop<Src>).cast::<Dst>();
+    // SAFETY: `ptr` points to the start of `src`, which has at least `size_of::<Dst>()`
+    // bytes (caller), all initialized (`Src: IntoBytes`; `ManuallyDrop` has `Src`'s
+    // layout), forming a valid `Dst` (`Dst: FromBytes`); `read_unaligned` needs no
+    // alignment. `src` is never dropped, so the value is not duplicated.
+    unsafe { core::ptr::read_unaligned(ptr) }
+}
+
 /// Type check of `transmute!`: `Src: IntoBytes`, `Dst: FromBytes`. Never returns.
 pub const fn transmute_bounds<Src: IntoBytes, Dst: FromBytes>(src: Src) -> Dst {
     core::mem::forget(src);

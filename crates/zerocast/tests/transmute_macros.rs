@@ -16,6 +16,14 @@ fn transmute_preserves_bytes() {
 }
 
 #[test]
+fn shrinking_transmute_keeps_the_first_bytes() {
+    let head: [u8; 3] = transmute!(#![allow(shrink)] [1u8, 2, 3, 4, 5]);
+    assert_eq!(head, [1, 2, 3]);
+    let same: [u8; 2] = transmute!(#![allow(shrink)] [7u8, 8]);
+    assert_eq!(same, [7, 8]);
+}
+
+#[test]
 fn transmute_works_in_const() {
     const X: [u16; 2] = transmute!([0u8, 0, 0, 0]);
     const R: &[u8; 2] = transmute_ref!(&[5u8, 6]);
