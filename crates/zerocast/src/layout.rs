@@ -42,6 +42,13 @@
 use core::num::NonZeroUsize;
 
 /// How many non-mergeable nesting levels a slice DST's size function may have.
+///
+/// Only `align(N)` structs around `packed` structs whose DST field sits at an offset the
+/// DST's alignment does not divide add a level; deeper types fail to compile.
+///
+/// ```
+/// assert!(zerocast::layout::MAX_LEVELS >= 2);
+/// ```
 pub const MAX_LEVELS: usize = 4;
 
 /// One level of a slice DST's size function: `x ↦ round_up(offset + x, align)`.
@@ -55,6 +62,14 @@ struct Level {
 /// The size function of a type whose last field is (or ends in) a slice `[E]`.
 ///
 /// `size(n) = tail + level[depth-1](… level[0](n * elem_size))`.
+///
+/// ```
+/// use zerocast::{DstLayout, SizeInfo};
+/// match DstLayout::for_slice::<u32>().size_info() {
+///     SizeInfo::SliceDst(tsl) => assert_eq!(tsl, tsl.clone()),
+///     SizeInfo::Sized { .. } => unreachable!("a slice is a DST"),
+/// }
+/// ```
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub struct TrailingSliceLayout {
     elem_size: usize,
@@ -69,6 +84,12 @@ pub struct TrailingSliceLayout {
 }
 
 /// Whether a layout is sized or ends in a slice.
+///
+/// ```
+/// use zerocast::{DstLayout, SizeInfo};
+/// assert_eq!(DstLayout::for_type::<[u8; 3]>().size_info(), SizeInfo::Sized { size: 3 });
+/// assert!(matches!(DstLayout::for_slice::<u8>().size_info(), SizeInfo::SliceDst(_)));
+/// ```
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub enum SizeInfo {
     /// A type of fixed size.
