@@ -6,8 +6,6 @@
 //! most one allocation per packet, and none when the received buffer is big enough.
 
 #[cfg(feature = "alloc")]
-use alloc::vec;
-#[cfg(feature = "alloc")]
 use alloc::vec::Vec;
 use core::fmt;
 
@@ -166,7 +164,8 @@ impl<B: GrowBufferMut> BufferProvider<B, B> for NoAllocProvider {
 }
 
 /// Reuses the existing buffer when it has room, otherwise allocates a `Vec<u8>` of exactly
-/// the needed size and copies the body into it.
+/// the needed size and copies the body into it. A failed allocation (e.g. a size limit
+/// so large the memory does not exist) is an [`AllocError`], not an abort.
 ///
 /// ```
 /// use zerocast_packet::{Buf, Either, GrowBuffer, Serializer, PacketConstraints};
@@ -187,7 +186,7 @@ pub struct VecProvider;
 
 #[cfg(feature = "alloc")]
 impl<B: GrowBufferMut> BufferProvider<B, Either<B, Buf<Vec<u8>>>> for VecProvider {
-    type Error = core::convert::Infallible;
+    type Error = AllocError;
 
     fn alloc_no_reuse(
         self,
@@ -195,7 +194,7 @@ impl<B: GrowBufferMut> BufferProvider<B, Either<B, Buf<Vec<u8>>>> for VecProvide
         body: usize,
         suffix: usize,
     ) -> Result<Either<B, Buf<Vec<u8>>>, Self::Error> {
-        Ok(Either::B(new_vec_buf(prefix, body, suffix)))
+        new_vec_buf(prefix, body, suffix).map(Either::B)
     }
 
     fn reuse_or_realloc(
@@ -206,21 +205,52 @@ impl<B: GrowBufferMut> BufferProvider<B, Either<B, Buf<Vec<u8>>>> for VecProvide
     ) -> Result<Either<B, Buf<Vec<u8>>>, (Self::Error, B)> {
         match try_reuse(buffer, prefix, suffix) {
             Ok(b) => Ok(Either::A(b)),
-            Err(b) => {
-                let mut out = new_vec_buf(prefix, b.len(), suffix);
-                out.as_mut().copy_from_slice(b.as_ref());
-                Ok(Either::B(out))
-            }
+            Err(b) => match new_vec_buf(prefix, b.len(), suffix) {
+                Ok(mut out) => {
+                    out.as_mut().copy_from_slice(b.as_ref());
+                    Ok(Either::B(out))
+                }
+                Err(e) => Err((e, b)),
+            },
         }
     }
 }
 
 /// A zeroed `Vec`-backed buffer with the body at `prefix..prefix + body`.
 #[cfg(feature = "alloc")]
-fn new_vec_buf(prefix: usize, body: usize, suffix: usize) -> Buf<Vec<u8>> {
+fn new_vec_buf(prefix: usize, body: usize, suffix: usize) -> Result<Buf<Vec<u8>>, AllocError> {
     // The provider contract guarantees the sum does not overflow.
-    Buf::new(vec![0; prefix + body + suffix], prefix..prefix + body)
+    let len = prefix + body + suffix;
+    let mut storage = Vec::new();
+    storage
+        .try_reserve_exact(len)
+        .map_err(|_| AllocError { len })?;
+    storage.resize(len, 0);
+    Ok(Buf::new(storage, prefix..prefix + body))
 }
+
+/// The heap could not provide a buffer of `len` bytes.
+///
+/// ```
+/// use zerocast_packet::provider::AllocError;
+/// assert_eq!(AllocError { len: 9 }.to_string(), "could not allocate a 9-byte buffer");
+/// ```
+#[cfg(feature = "alloc")]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub struct AllocError {
+    /// The requested buffer size.
+    pub len: usize,
+}
+
+#[cfg(feature = "alloc")]
+impl fmt::Display for AllocError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "could not allocate a {}-byte buffer", self.len)
+    }
+}
+
+#[cfg(feature = "std")]
+impl std::error::Error for AllocError {}
 
 #[cfg(test)]
 mod tests {

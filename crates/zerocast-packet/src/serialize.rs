@@ -10,8 +10,6 @@
 //! out. A failed serialization hands the serializer back so the caller can retry, e.g. with
 //! a different provider.
 
-#[cfg(feature = "alloc")]
-use core::convert::Infallible;
 use core::fmt;
 
 #[cfg(feature = "alloc")]
@@ -23,7 +21,7 @@ use crate::builder::{InnerPacketBuilder, PacketBuilder, SerializeTarget};
 use crate::constraints::PacketConstraints;
 use crate::either::Either;
 #[cfg(feature = "alloc")]
-use crate::provider::VecProvider;
+use crate::provider::{AllocError, VecProvider};
 use crate::provider::{BufferProvider, InsufficientSpace, NoAllocProvider};
 
 /// Why serialization failed.
@@ -131,7 +129,7 @@ pub trait Serializer: Sized {
     }
 
     /// Serializes, reusing the existing buffer when it has room and otherwise allocating a
-    /// `Vec<u8>`.
+    /// `Vec<u8>` (see [`VecProvider`]).
     ///
     /// ```
     /// use zerocast_packet::{InnerPacketBuilder, Serializer, PacketConstraints};
@@ -144,7 +142,7 @@ pub trait Serializer: Sized {
     fn serialize_vec(
         self,
         outer: PacketConstraints,
-    ) -> Result<Either<Self::Buffer, Buf<Vec<u8>>>, (SerializeError<Infallible>, Self)>
+    ) -> Result<Either<Self::Buffer, Buf<Vec<u8>>>, (SerializeError<AllocError>, Self)>
     where
         Self::Buffer: GrowBufferMut,
     {
@@ -161,7 +159,7 @@ pub trait Serializer: Sized {
     #[allow(clippy::type_complexity)]
     fn serialize_vec_outer(
         self,
-    ) -> Result<Either<Self::Buffer, Buf<Vec<u8>>>, (SerializeError<Infallible>, Self)>
+    ) -> Result<Either<Self::Buffer, Buf<Vec<u8>>>, (SerializeError<AllocError>, Self)>
     where
         Self::Buffer: GrowBufferMut,
     {

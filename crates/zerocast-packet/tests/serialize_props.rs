@@ -158,6 +158,34 @@ proptest! {
     }
 
     #[test]
+    fn extreme_constraints_are_errors_not_panics(
+        body in proptest::collection::vec(any::<u8>(), 0..16),
+        raw in proptest::collection::vec(
+            (any::<u8>(), any::<usize>(), any::<usize>(), any::<usize>(), any::<usize>()),
+            0..5,
+        ),
+    ) {
+        // Full-range lengths (overflowing sums included), kept consistent per layer; the
+        // no-alloc provider keeps huge-but-valid sizes from reaching the allocator.
+        let layers: Vec<TestLayer> = raw
+            .into_iter()
+            .map(|(id, h, f, a, b)| TestLayer {
+                id,
+                header_len: h % 64,
+                footer_len: if f % 2 == 0 { f % 8 } else { f },
+                min_body_len: a.min(b),
+                max_body_len: a.max(b),
+            })
+            .filter(|l| l.header_len.checked_add(l.footer_len).is_some())
+            .collect();
+        let expected = reference_checked(&body, &layers);
+        let got = serialize_in_place(&body, &layers, 0x11, 64, 64).ok();
+        if let Some(bytes) = &got {
+            prop_assert_eq!(Some(bytes.clone()), expected);
+        }
+    }
+
+    #[test]
     fn encapsulate_never_panics_and_is_consistent(
         a in layer_strategy(),
         b in layer_strategy(),
@@ -177,6 +205,39 @@ proptest! {
             }
         }
     }
+}
+
+/// The reference, refusing packets that could not exist in memory (only then does it
+/// build bytes).
+fn reference_checked(body: &[u8], layers: &[TestLayer]) -> Option<Vec<u8>> {
+    let mut len = body.len();
+    for l in layers {
+        if len > l.max_body_len {
+            return None;
+        }
+        len = len
+            .max(l.min_body_len)
+            .checked_add(l.header_len + l.footer_len)
+            .filter(|n| *n <= 1 << 20)?;
+    }
+    reference(body, layers)
+}
+
+#[test]
+fn allocation_failure_is_an_error_not_an_abort() {
+    let huge = TestLayer {
+        id: 3,
+        header_len: usize::MAX / 2 + 1,
+        footer_len: 0,
+        min_body_len: 0,
+        max_body_len: usize::MAX,
+    };
+    let (err, _) = [1u8]
+        .into_serializer()
+        .wrap_in(huge)
+        .serialize_vec_outer()
+        .unwrap_err();
+    assert!(matches!(err, SerializeError::Alloc(_)));
 }
 
 #[test]
