@@ -7,8 +7,11 @@
 
 use std::io::{self, Read};
 
-/// Bytes read per refill when the buffer has to be topped up.
+/// Largest read per refill; the buffer grows towards it by doubling from [`FIRST_CHUNK`], so
+/// a tiny input never pays for zeroing a big buffer.
 const READ_CHUNK: usize = 256 * 1024;
+/// The buffer's first size.
+const FIRST_CHUNK: usize = 4 * 1024;
 
 /// A forward-only window over a byte stream with a known absolute offset.
 ///
@@ -103,7 +106,7 @@ impl<R: Read> ByteSource<R> {
             self.end -= self.start;
             self.start = 0;
         }
-        let needed = want.max(READ_CHUNK);
+        let needed = want.max((self.buf.len() * 2).clamp(FIRST_CHUNK, READ_CHUNK));
         if self.buf.len() < needed {
             self.buf.resize(needed, 0);
         }
