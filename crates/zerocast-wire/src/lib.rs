@@ -45,6 +45,8 @@ pub mod ipv6_ext;
 pub mod mld;
 pub mod ndp;
 mod parse;
+#[cfg(feature = "alloc")]
+pub mod reassembly;
 pub mod tcp;
 pub mod tcp_options;
 pub mod udp;
