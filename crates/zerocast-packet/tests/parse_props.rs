@@ -182,3 +182,36 @@ fn slices_parse_layer_by_layer_and_stay_put_on_failure() {
     assert!(bytes.parse::<TlvPacket<_>>().is_err());
     assert_eq!(bytes, before);
 }
+
+#[test]
+fn forwarding_rewraps_the_body_in_the_received_buffer() {
+    // Receive: outer layer kind 7 around an inner packet of kind 1.
+    let received = build(b"data", &[1, 7], &[]);
+    let mut buf = Buf::new(received, ..);
+    let outer = buf.parse::<TlvPacket<_>>().unwrap();
+    assert_eq!(outer.kind, 7);
+    // Forward: replace the outer layer with kind 9, in the same storage.
+    let out = buf
+        .wrap_in(TlvBuilder(9))
+        .serialize_no_alloc_outer()
+        .unwrap();
+    assert_eq!(out.as_ref(), build(b"data", &[1, 9], &[]).as_slice());
+}
+
+#[test]
+fn quoting_a_packet_truncates_it_to_fit() {
+    use zerocast_packet::{TruncateDirection, TruncatingSerializer};
+    let offending = build(&[0xAB; 40], &[3], &[]);
+    let quoted = TruncatingSerializer::new(
+        Buf::new(offending.clone(), ..),
+        TruncateDirection::DiscardBack,
+    )
+    .wrap_in(TlvBuilder(11))
+    .with_size_limit(20)
+    .serialize_vec_outer()
+    .unwrap();
+    assert_eq!(quoted.as_ref().len(), 20);
+    assert_eq!(&quoted.as_ref()[2..19], &offending[..17]);
+    let mut check = Buf::new(quoted.as_ref().to_vec(), ..);
+    assert_eq!(check.parse::<TlvPacket<_>>().unwrap().kind, 11);
+}
