@@ -8,8 +8,8 @@
 //! layout of a `repr(Rust)` DST is not specified, so only `repr(C)` DSTs are
 //! accepted.
 
-use proc_macro2::{Span, TokenStream};
-use quote::quote;
+use proc_macro2::TokenStream;
+use quote::{quote, quote_spanned};
 use syn::{Error, Type};
 
 use crate::ctx::Ctx;
@@ -107,6 +107,24 @@ pub(crate) fn derive(ctx: &Ctx) -> Result<TokenStream, Error> {
             <#tail as #krate::KnownLayout>::pointer_to_metadata(ptr as *mut #tail)
         }
     };
-    let _ = Span::call_site();
-    Ok(ctx.unsafe_impl("KnownLayout", &[quote!(#tail: #krate::KnownLayout)], body))
+    let mut bounds = vec![quote!(#tail: #krate::KnownLayout)];
+    let zst_check = match tail {
+        Type::Slice(slice) if !ctx.is_generic() => {
+            // Every byte length fits any number of zero-sized elements, so
+            // such a DST has no element count to derive from a length.
+            let elem = &slice.elem;
+            let msg = format!(
+                "`{name}` cannot implement `KnownLayout`: its trailing slice has zero-sized elements, so no byte length determines its element count"
+            );
+            bounds.push(quote_spanned!(syn::spanned::Spanned::span(tail)=> (): TrailingElemsNotZeroSized<{ ::core::mem::size_of::<#elem>() == 0 }>));
+            quote! {
+                #[diagnostic::on_unimplemented(message = #msg)]
+                pub trait TrailingElemsNotZeroSized<const ZERO_SIZED: ::core::primitive::bool> {}
+                impl TrailingElemsNotZeroSized<false> for () {}
+            }
+        }
+        _ => TokenStream::new(),
+    };
+    let imp = ctx.unsafe_impl("KnownLayout", &bounds, body);
+    Ok(quote!(#zst_check #imp))
 }

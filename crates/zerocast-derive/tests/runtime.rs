@@ -10,8 +10,8 @@ use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
 
 use zerocast::{
-    ByteEq, ByteHash, FromBytes, FromZeros, Immutable, IntoBytes, KnownLayout, TryFromBytes,
-    Unaligned,
+    ByteEq, ByteHash, FromBytes, FromZeros, Immutable, IntoBytes, KnownLayout, SplitAt,
+    TryFromBytes, Unaligned,
 };
 
 #[derive(KnownLayout, Immutable, FromBytes, IntoBytes, Debug, PartialEq, Clone, Copy)]
@@ -76,7 +76,7 @@ union BoolOrChar {
     c: char,
 }
 
-#[derive(KnownLayout, Immutable, FromBytes, IntoBytes, Unaligned)]
+#[derive(KnownLayout, Immutable, FromBytes, IntoBytes, Unaligned, SplitAt)]
 #[repr(C)]
 struct Packet {
     kind: u8,
@@ -498,6 +498,18 @@ fn slice_dst_sizes_match_rustc_for_every_count() {
         let nested = Nested::ref_from_bytes_with_elems(&bytes[..size], n).unwrap();
         assert_eq!(size_of_val(nested), size);
     }
+}
+
+#[test]
+fn split_at_divides_the_trailing_slice() {
+    let bytes = [9u8, 0, 4, 1, 2, 3, 4];
+    let p = Packet::ref_from_bytes(&bytes[..]).unwrap();
+    let (left, right) = p.split_at(1).unwrap().via_immutable();
+    assert_eq!(
+        (left.kind, &left.body[..], right),
+        (9, &[1u8][..], &[2u8, 3, 4][..])
+    );
+    assert!(p.split_at(5).is_none());
 }
 
 #[test]

@@ -3482,6 +3482,45 @@ mod known_layout_nested_dst_tail_without_repr {
     }
 }
 
+// trailing slices need elements with a size
+mod known_layout_zero_sized_trailing_elems_unit {
+    #![allow(dead_code, unused_imports)]
+    use zerocast::*;
+
+    #[derive(KnownLayout)]
+    #[repr(C)]
+    struct Dst {
+        len: u16,
+        body: [u8],
+    }
+}
+
+// trailing slices need elements with a size
+mod known_layout_zero_sized_trailing_elems_u32_0 {
+    #![allow(dead_code, unused_imports)]
+    use zerocast::*;
+
+    #[derive(KnownLayout)]
+    #[repr(C)]
+    struct Dst {
+        len: u16,
+        body: [[u32; 1]],
+    }
+}
+
+// trailing slices need elements with a size
+mod known_layout_zero_sized_trailing_elems_marker_phantom_data_u64 {
+    #![allow(dead_code, unused_imports)]
+    use zerocast::*;
+
+    #[derive(KnownLayout)]
+    #[repr(C)]
+    struct Dst {
+        len: u16,
+        body: [u64],
+    }
+}
+
 // SplitAt needs repr(C)/transparent
 mod split_at_no_repr {
     #![allow(dead_code, unused_imports)]
@@ -4450,5 +4489,5 @@ mod intobytes_generic_used_with_bad_argument {
 
 #[test]
 fn every_passing_twin_compiles() {
-    assert_eq!(305, 305);
+    assert_eq!(308, 308);
 }

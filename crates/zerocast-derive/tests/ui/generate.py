@@ -25,7 +25,7 @@ def slugify(ty):
     for prefix in ("core::num::", "core::ptr::", "core::mem::", "core::cell::", "core::sync::atomic::", "std::cell::", "std::rc::", "core::"):
         ty = ty.replace(prefix, "")
     ty = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", ty)
-    return re.sub(r"[^a-z0-9]+", "_", ty.lower()).strip("_")
+    return re.sub(r"[^a-z0-9]+", "_", ty.lower()).strip("_") or "unit"
 
 
 def derive(traits):
@@ -249,6 +249,10 @@ case("known_layout_tail_not_known_layout", "struct NotKl(u8);\n#[derive(KnownLay
      "#[derive(KnownLayout)]\nstruct NotKl(u8);\n#[derive(KnownLayout)]\n#[repr(C)]\nstruct S {\n    a: u8,\n    tail: NotKl,\n}", "the trailing field of a repr(C) struct must be KnownLayout")
 case("known_layout_nested_dst_tail_without_repr", "#[derive(KnownLayout)]\n#[repr(C)]\nstruct Inner {\n    a: u16,\n    t: [u8],\n}\n#[derive(KnownLayout)]\nstruct Outer {\n    a: u8,\n    inner: Inner,\n}",
      "#[derive(KnownLayout)]\n#[repr(C)]\nstruct Inner {\n    a: u16,\n    t: [u8],\n}\n#[derive(KnownLayout)]\n#[repr(C)]\nstruct Outer {\n    a: u8,\n    inner: Inner,\n}", "nested DSTs need repr(C) at every level")
+
+for elem, ok in (("()", "u8"), ("[u32; 0]", "[u32; 1]"), ("core::marker::PhantomData<u64>", "u64")):
+    case(f"known_layout_zero_sized_trailing_elems_{slugify(elem)}", f"#[derive(KnownLayout)]\n#[repr(C)]\nstruct Dst {{\n    len: u16,\n    body: [{elem}],\n}}",
+         f"#[derive(KnownLayout)]\n#[repr(C)]\nstruct Dst {{\n    len: u16,\n    body: [{ok}],\n}}", "trailing slices need elements with a size")
 
 # --- SplitAt ------------------------------------------------------------------
 case("split_at_no_repr", "#[derive(KnownLayout, SplitAt)]\nstruct S {\n    body: [u8],\n}", "#[derive(KnownLayout, SplitAt)]\n#[repr(C)]\nstruct S {\n    body: [u8],\n}", "SplitAt needs repr(C)/transparent")
