@@ -62,29 +62,183 @@ macro_rules! derives {
 
 derives! {
     /// Implements `KnownLayout`: any struct, enum or union; `repr(C)` structs
-    /// may end in a slice or another `KnownLayout` dynamically sized type.
+    /// may end in a slice or another `KnownLayout` dynamically sized type
+    /// (their layout is built with zerocast's `DstLayout` builders). Other
+    /// reprs must be sized; trailing slices of zero-sized elements are
+    /// rejected.
+    ///
+    /// ```
+    /// use zerocast::{FromBytes, Immutable, KnownLayout};
+    /// #[derive(KnownLayout, FromBytes, Immutable)]
+    /// #[repr(C)]
+    /// struct Packet {
+    ///     len: u16,
+    ///     body: [u8],
+    /// }
+    /// assert_eq!(Packet::size_for_metadata(3), Some(6)); // 2 + 3, padded to 2
+    /// let p = Packet::ref_from_bytes(&[0u8; 6][..]).unwrap();
+    /// assert_eq!(p.body.len(), 4);
+    /// ```
     KnownLayout => derive_known_layout => known_layout::derive;
     /// Implements `Immutable`: every field must be `Immutable` (no
     /// `UnsafeCell` outside of an indirection).
+    ///
+    /// ```
+    /// use zerocast::Immutable;
+    /// #[derive(Immutable)]
+    /// struct Config {
+    ///     port: u16,
+    ///     name: [u8; 8],
+    /// }
+    /// fn frozen<T: Immutable>() {}
+    /// frozen::<Config>();
+    /// ```
     Immutable => derive_immutable => immutable::derive;
-    /// Implements `TryFromBytes` with a validity check per field, variant
-    /// (enums need `repr(C)` or `repr(Int)`) or union field.
+    /// Implements `TryFromBytes` with a validity check per field, per variant
+    /// (enums need `repr(C)` or `repr(Int)`: the tag must be a discriminant
+    /// and the variant's fields valid) or per union field (any one valid).
+    ///
+    /// ```
+    /// use zerocast::{Immutable, KnownLayout, TryFromBytes};
+    /// #[derive(TryFromBytes, KnownLayout, Immutable, Debug, PartialEq)]
+    /// #[repr(u8)]
+    /// enum Message {
+    ///     Ping = 1,
+    ///     Flag(bool) = 2,
+    /// }
+    /// assert_eq!(Message::try_read_from_bytes(&[2, 1]), Ok(Message::Flag(true)));
+    /// assert!(Message::try_read_from_bytes(&[2, 7]).is_err()); // not a bool
+    /// assert!(Message::try_read_from_bytes(&[3, 0]).is_err()); // no such variant
+    /// ```
     TryFromBytes => derive_try_from_bytes => try_from_bytes::derive;
-    /// Implements `FromZeros` (and `TryFromBytes`); enums need a variant
-    /// with discriminant 0.
+    /// Implements `FromZeros` (and `TryFromBytes`): every field accepts all
+    /// zeros; enums need a variant whose discriminant is provably 0.
+    ///
+    /// ```
+    /// use zerocast::FromZeros;
+    /// #[derive(FromZeros, Debug, PartialEq)]
+    /// #[repr(u8)]
+    /// enum State {
+    ///     Idle = 0,
+    ///     Busy(core::num::NonZeroU8),
+    /// }
+    /// assert_eq!(State::new_zeroed(), State::Idle);
+    /// ```
     FromZeros => derive_from_zeros => from_bytes::derive_from_zeros;
-    /// Implements `FromBytes` (and `FromZeros`, `TryFromBytes`); enums need
-    /// `repr(u8/i8)` with 256 variants or `repr(u16/i16)` with 65,536.
+    /// Implements `FromBytes` (and `FromZeros`, `TryFromBytes`): every field
+    /// accepts any bytes; enums need `repr(u8/i8)` with 256 variants or
+    /// `repr(u16/i16)` with 65,536.
+    ///
+    /// ```
+    /// use zerocast::{FromBytes, Immutable, KnownLayout};
+    /// #[derive(FromBytes, KnownLayout, Immutable)]
+    /// #[repr(C)]
+    /// struct Header {
+    ///     kind: u8,
+    ///     len: [u8; 3],
+    /// }
+    /// let h = Header::ref_from_bytes(&[7, 0, 0, 9][..]).unwrap();
+    /// assert_eq!((h.kind, h.len[2]), (7, 9));
+    /// ```
     FromBytes => derive_from_bytes => from_bytes::derive_from_bytes;
-    /// Implements `IntoBytes` after proving there is no padding.
+    /// Implements `IntoBytes` after proving there is no padding: every gap
+    /// between fields and at the end is checked at compile time with
+    /// `offset_of!`/`size_of`, and a failure names the type, the gap's size,
+    /// its offset and the field it follows.
+    ///
+    /// ```
+    /// use zerocast::{Immutable, IntoBytes};
+    /// #[derive(IntoBytes, Immutable)]
+    /// #[repr(C)]
+    /// struct Record {
+    ///     id: u32,
+    ///     kind: u16,
+    ///     flags: u16,
+    /// }
+    /// let r = Record { id: 1, kind: 2, flags: 3 };
+    /// assert_eq!(r.as_bytes().len(), 8);
+    /// ```
+    ///
+    /// ```compile_fail
+    /// use zerocast::IntoBytes;
+    /// #[derive(IntoBytes)]
+    /// #[repr(C)]
+    /// struct Padded {
+    ///     tag: u8,
+    ///     value: u32, // 3 padding bytes before this field
+    /// }
+    /// ```
     IntoBytes => derive_into_bytes => into_bytes::derive;
-    /// Implements `Unaligned`: alignment 1, no `align(N > 1)`.
+    /// Implements `Unaligned`: alignment 1 (`repr(C)`/`repr(transparent)`
+    /// with `Unaligned` fields, or `repr(packed)`; enums `repr(u8/i8)`), and
+    /// never with `align(N > 1)`.
+    ///
+    /// ```
+    /// use zerocast::{FromBytes, Immutable, KnownLayout, Unaligned};
+    /// #[derive(Unaligned, FromBytes, KnownLayout, Immutable)]
+    /// #[repr(C, packed)]
+    /// struct Wire {
+    ///     kind: u8,
+    ///     value: u32,
+    /// }
+    /// let bytes = [0u8; 8];
+    /// for start in 0..3 {
+    ///     assert!(Wire::ref_from_bytes(&bytes[start..start + 5]).is_ok());
+    /// }
+    /// ```
     Unaligned => derive_unaligned => unaligned::derive;
     /// Implements `SplitAt` for `repr(C)`/`repr(transparent)` structs whose
-    /// last field is `SplitAt`.
+    /// last field is `SplitAt` (e.g. a slice).
+    ///
+    /// ```
+    /// use zerocast::{FromBytes, Immutable, KnownLayout, SplitAt};
+    /// #[derive(SplitAt, KnownLayout, FromBytes, Immutable)]
+    /// #[repr(C)]
+    /// struct Frame {
+    ///     kind: u8,
+    ///     body: [u8],
+    /// }
+    /// let f = Frame::ref_from_bytes(&[1, 10, 20, 30][..]).unwrap();
+    /// let (head, rest) = f.split_at(1).unwrap().via_immutable();
+    /// assert_eq!((&head.body[..], rest), (&[10u8][..], &[20u8, 30][..]));
+    /// ```
     SplitAt => derive_split_at => split_at::derive;
-    /// Implements `core::hash::Hash` by hashing the value's bytes.
+    /// Implements `core::hash::Hash` by hashing the value's bytes (needs
+    /// `IntoBytes + Immutable`).
+    ///
+    /// ```
+    /// use std::collections::HashSet;
+    /// use zerocast::{ByteEq, ByteHash, Immutable, IntoBytes};
+    /// #[derive(ByteHash, ByteEq, IntoBytes, Immutable)]
+    /// #[repr(C)]
+    /// struct Key([u8; 4]);
+    /// let set: HashSet<Key> = [Key(*b"abcd"), Key(*b"abcd")].into_iter().collect();
+    /// assert_eq!(set.len(), 1);
+    /// ```
     ByteHash => derive_byte_hash => byte_traits::derive_hash;
-    /// Implements `PartialEq` and `Eq` by comparing the values' bytes.
+    /// Implements `PartialEq` and `Eq` by comparing the values' bytes (needs
+    /// `IntoBytes + Immutable`).
+    ///
+    /// ```
+    /// use zerocast::{ByteEq, Immutable, IntoBytes};
+    /// #[derive(ByteEq, IntoBytes, Immutable)]
+    /// #[repr(C)]
+    /// struct Addr([u8; 6]);
+    /// assert!(Addr([1; 6]) == Addr([1; 6]));
+    /// assert!(Addr([1; 6]) != Addr([2; 6]));
+    /// ```
     ByteEq => derive_byte_eq => byte_traits::derive_eq;
+    /// trailing length is a header field: `#[zerocast(len_from = field)]`
+    /// (or `len_from_fn = path`), `len_scale`, `len_minus`, `len_unit`.
+    ///
+    /// ```
+    /// #[zerocast(len_from = count, len_unit = elems)]
+    /// #[repr(C)]
+    /// struct Counted {
+    ///     count: u8,
+    ///     items: [u8],
+    /// }
+    /// let (c, rest) = Counted::ref_from_prefix_by_header(&[1, 5, 6]).unwrap();
+    /// assert_eq!((&c.items[..], rest), (&[5u8][..], &[6u8][..]));
+    /// ```
 }
