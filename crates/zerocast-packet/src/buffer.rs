@@ -311,7 +311,8 @@ pub trait GrowBuffer: ParseBuffer {
     /// ```
     fn undo_parse(&mut self, meta: ParseMetadata) {
         let missing_body = meta.body_len().saturating_sub(self.len());
-        self.grow_front(missing_body + meta.header_len());
+        // Saturating: an impossible `meta` then fails the prefix check with a clear message.
+        self.grow_front(missing_body.saturating_add(meta.header_len()));
         self.grow_back(meta.footer_len());
     }
 }
@@ -424,8 +425,12 @@ pub trait GrowBufferMut: GrowBuffer + ParseBufferMut {
             "body of {body_len} bytes exceeds the builder's maximum of {}",
             c.max_body_len()
         );
-        self.grow_back_zero(c.min_body_len().saturating_sub(body_len));
-        let body_len = self.len();
+        let padding = c.min_body_len().saturating_sub(body_len);
+        // Most packets need no padding: skip the call (and its zero-length fill).
+        if padding > 0 {
+            self.grow_back_zero(padding);
+        }
+        let body_len = body_len + padding;
         self.grow_front(c.header_len());
         self.grow_back(c.footer_len());
         let packet = self.as_mut();
