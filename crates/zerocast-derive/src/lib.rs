@@ -228,16 +228,7 @@ derives! {
     /// assert!(Addr([1; 6]) != Addr([2; 6]));
     /// ```
     ByteEq => derive_byte_eq => byte_traits::derive_eq;
-    /// trailing length is a header field: `#[zerocast(len_from = field)]`
-    /// (or `len_from_fn = path`), `len_scale`, `len_minus`, `len_unit`.
-    ///
-    /// ```
-    /// #[zerocast(len_from = count, len_unit = elems)]
-    /// #[repr(C)]
-    /// struct Counted {
-    ///     count: u8,
-    ///     items: [u8],
-    /// }
+}
     /// let (c, rest) = Counted::ref_from_prefix_by_header(&[1, 5, 6]).unwrap();
     /// assert_eq!((&c.items[..], rest), (&[5u8][..], &[6u8][..]));
     /// ```
