@@ -21,6 +21,26 @@
 //! - [`provider`]: [`BufferProvider`]s that reuse a received buffer or allocate.
 //! - [`records`]: type-length-value record sequences (IP, TCP and NDP options).
 //!
+//! # How it relates to netstack3's `packet`
+//!
+//! The model (prefix | body | suffix, parse by consuming, serialize inside-out around an
+//! in-place body, constraints combined outside-in, one buffer request per packet) is
+//! netstack3's. What differs:
+//!
+//! - Four buffer traits instead of a tower of them: [`ParseBuffer`], [`ParseBufferMut`],
+//!   [`GrowBuffer`], [`GrowBufferMut`]; fragmented access is a separate read-only
+//!   [`FragmentedBuffer`] that every buffer also offers.
+//! - A failed parse leaves the buffer as it was ([`Buf`] and `&[u8]`), so a caller can try
+//!   another parser on the same bytes.
+//! - Serializers take no context parameter; size limits ([`Serializer::with_size_limit`])
+//!   are ordinary layers, and impossible nestings are a
+//!   [`SerializeError::ConstraintsUnsatisfiable`] instead of an assertion.
+//! - Allocation failure is an error ([`provider::AllocError`]), not an abort.
+//! - `no_std`: without the `alloc` feature, serialize into an existing buffer with
+//!   [`provider::NoAllocProvider`].
+//! - Option framing for IPv4, TCP, IPv6 and NDP is shared ([`records::options`]), so a
+//!   protocol writes only the per-kind value parser.
+//!
 //! # Example
 //!
 //! Serialize a payload inside a toy header:
