@@ -229,7 +229,3 @@ derives! {
     /// ```
     ByteEq => derive_byte_eq => byte_traits::derive_eq;
 }
-    /// let (c, rest) = Counted::ref_from_prefix_by_header(&[1, 5, 6]).unwrap();
-    /// assert_eq!((&c.items[..], rest), (&[5u8][..], &[6u8][..]));
-    /// ```
-}
