@@ -24,7 +24,12 @@ pub enum OutputFormat {
 /// assert_eq!(args.fields, vec!["ip.src".to_string()]);
 /// ```
 #[derive(Debug, Clone, Parser)]
-#[command(name = "zcdump", version, about)]
+#[command(
+    name = "zcdump",
+    version,
+    about = "A zero-copy capture dissector that prints tshark's fields at tcpdump's speed.",
+    long_about = None
+)]
 pub struct Args {
     /// Capture file to read (pcap or pcapng); `-` reads standard input.
     #[arg(short = 'r', value_name = "FILE")]

@@ -146,6 +146,17 @@ fn plan(args: &Args) -> Result<Plan, RunError> {
 ///
 /// # Errors
 /// A [`RunError`]; for a malformed capture every frame before the fault has been written.
+///
+/// ```
+/// use clap::Parser;
+/// let args = zcdump::cli::Args::try_parse_from([
+///     "zcdump", "-r", "../../samples/kernel-mix.pcap", "-c", "2",
+///     "-T", "fields", "-e", "frame.number", "-e", "eth.type",
+/// ]).unwrap();
+/// let mut out = Vec::new();
+/// zcdump::run::run(&args, &mut out).unwrap();
+/// assert_eq!(out, b"1\t0x86dd\n2\t0x86dd\n");
+/// ```
 pub fn run(args: &Args, out: &mut dyn Write) -> Result<(), RunError> {
     let plan = plan(args)?;
     if args.read == "-" {
