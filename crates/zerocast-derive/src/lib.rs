@@ -23,6 +23,7 @@ mod from_bytes;
 mod immutable;
 mod into_bytes;
 mod known_layout;
+mod len_from;
 mod repr;
 mod split_at;
 mod try_from_bytes;
@@ -228,4 +229,21 @@ derives! {
     /// assert!(Addr([1; 6]) != Addr([2; 6]));
     /// ```
     ByteEq => derive_byte_eq => byte_traits::derive_eq;
+    /// Implements `zerocast::beyond::LenFromHeader` for a slice DST whose
+    /// trailing length is a header field: `#[zerocast(len_from = field)]`
+    /// (or `len_from_fn = path`), `len_scale`, `len_minus`, `len_unit`.
+    ///
+    /// ```
+    /// use zerocast::{FromBytes, Immutable, KnownLayout, LenFromHeader};
+    /// #[derive(FromBytes, KnownLayout, Immutable, LenFromHeader)]
+    /// #[zerocast(len_from = count, len_unit = elems)]
+    /// #[repr(C)]
+    /// struct Counted {
+    ///     count: u8,
+    ///     items: [u8],
+    /// }
+    /// let (c, rest) = Counted::ref_from_prefix_by_header(&[1, 5, 6]).unwrap();
+    /// assert_eq!((&c.items[..], rest), (&[5u8][..], &[6u8][..]));
+    /// ```
+    LenFromHeader => derive_len_from_header => len_from::derive;
 }

@@ -17,8 +17,17 @@ use crate::ctx::Ctx;
 use crate::known_layout::is_syntactic_dst;
 use crate::repr::{is_ident, ItemKind};
 
-/// Keys of `#[zerocast(..)]` that this module (not `ctx`) reads.
-const KEYS: &[&str] = &["validate", "validate_error"];
+/// Keys of `#[zerocast(..)]` that the `beyond` modules (this one and `len_from`), not
+/// `ctx`, read.
+const KEYS: &[&str] = &[
+    "validate",
+    "validate_error",
+    "len_from",
+    "len_from_fn",
+    "len_scale",
+    "len_minus",
+    "len_unit",
+];
 
 /// Whether `path` is one of this module's `#[zerocast(..)]` keys (the shared attribute
 /// parser skips them).
@@ -28,7 +37,12 @@ pub(crate) fn is_beyond_key(path: &Path) -> bool {
 
 /// Consumes the `= value` of one of this module's keys for the shared parser.
 pub(crate) fn skip_value(meta: &ParseNestedMeta) -> Result<(), Error> {
-    let _: Type = meta.value()?.parse()?;
+    let value = meta.value()?;
+    if value.peek(syn::Lit) {
+        let _: syn::Lit = value.parse()?;
+    } else {
+        let _: Type = value.parse()?;
+    }
     Ok(())
 }
 
@@ -56,8 +70,8 @@ fn parse(ctx: &Ctx) -> Result<Validators, Error> {
                 }
                 v.error = Some(meta.value()?.parse()?);
             } else {
-                // Someone else's key (`crate = ".."`): `ctx` validates it.
-                let _: Type = meta.value()?.parse()?;
+                // Someone else's key (`crate = ".."`, `len_*`): its owner validates it.
+                skip_value(&meta)?;
             }
             Ok(())
         })?;

@@ -6,6 +6,7 @@
 //! Each submodule is one feature and documents what it can and cannot do.
 
 pub mod generic_transmute;
+pub mod len_from;
 pub mod validate;
 
 pub use self::generic_transmute::{
@@ -13,3 +14,5 @@ pub use self::generic_transmute::{
 };
 
 pub use self::validate::{check_candidate, check_unsized_candidate, CheckError, Validate};
+
+pub use self::len_from::{LenError, LenField, LenFromHeader, LenRule, LenUnit};
