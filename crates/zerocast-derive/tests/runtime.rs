@@ -27,7 +27,7 @@ struct Header {
 struct Flags {
     on: bool,
     letter: char,
-    count: u16,
+    count: core::num::NonZeroU16,
 }
 
 #[derive(KnownLayout, Immutable, FromZeros, IntoBytes, Debug, PartialEq, Clone, Copy)]
@@ -405,13 +405,16 @@ fn validity_of_bool_char_and_nonzero_fields_is_checked() {
     ok[4..8].copy_from_slice(&u32::from('x').to_ne_bytes());
     ok[8..10].copy_from_slice(&7u16.to_ne_bytes());
     let f = Flags::try_read_from_bytes(&ok).unwrap();
-    assert_eq!((f.on, f.letter, f.count), (true, 'x', 7));
+    assert_eq!((f.on, f.letter, f.count.get()), (true, 'x', 7));
     let mut bad_bool = ok;
     bad_bool[0] = 2;
     assert!(Flags::try_read_from_bytes(&bad_bool).is_err());
     let mut bad_char = ok;
     bad_char[4..8].copy_from_slice(&0xD800u32.to_ne_bytes());
     assert!(Flags::try_read_from_bytes(&bad_char).is_err());
+    let mut zero = ok;
+    zero[8..10].copy_from_slice(&[0, 0]);
+    assert!(Flags::try_read_from_bytes(&zero).is_err());
 }
 
 #[test]
@@ -558,6 +561,25 @@ fn enum_with_256_variants_is_from_bytes() {
         let v = AllBytes::read_from_bytes(&[b]).unwrap();
         assert_eq!(v as u8, b);
     }
+}
+
+#[derive(FromZeros, KnownLayout, Immutable)]
+#[repr(C)]
+struct MaybeRef {
+    r: Option<&'static u8>,
+}
+
+#[test]
+fn option_reference_field_accepts_only_null() {
+    let zero = [0u8; core::mem::size_of::<usize>()];
+    assert!(MaybeRef::try_ref_from_bytes(&zero)
+        .map(|m| m.r.is_none())
+        .unwrap_or(false));
+    assert!(MaybeRef::new_zeroed().r.is_none());
+    // A non-null address cannot be checked for validity, so it is rejected.
+    let mut one = zero;
+    one[0] = 8;
+    assert!(MaybeRef::try_read_from_bytes(&one).is_err());
 }
 
 #[test]
