@@ -16,6 +16,7 @@
 
 #![forbid(unsafe_code)]
 
+mod bitfield;
 mod byte_traits;
 mod ctx;
 mod enums;
@@ -246,4 +247,19 @@ derives! {
     /// assert_eq!((&c.items[..], rest), (&[5u8][..], &[6u8][..]));
     /// ```
     LenFromHeader => derive_len_from_header => len_from::derive;
+    /// Implements getters and setters for named bit ranges of a
+    /// `repr(transparent)` integer wrapper:
+    /// `#[zerocast(bits(name = lo..hi, flag = bit))]`.
+    ///
+    /// ```
+    /// use zerocast::byteorder::network_endian::U16;
+    /// use zerocast::{BitFields, FromBytes, Immutable, IntoBytes, KnownLayout, Unaligned};
+    /// #[derive(BitFields, FromBytes, IntoBytes, KnownLayout, Immutable, Unaligned)]
+    /// #[zerocast(bits(version = 4..8, ihl = 0..4))]
+    /// #[repr(transparent)]
+    /// struct VersionIhl(u8);
+    /// let v = VersionIhl(0x45);
+    /// assert_eq!((v.version(), v.ihl()), (4, 5));
+    /// ```
+    BitFields => derive_bit_fields => bitfield::derive;
 }

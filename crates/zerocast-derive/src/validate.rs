@@ -17,7 +17,7 @@ use crate::ctx::Ctx;
 use crate::known_layout::is_syntactic_dst;
 use crate::repr::{is_ident, ItemKind};
 
-/// Keys of `#[zerocast(..)]` that the `beyond` modules (this one and `len_from`), not
+/// Keys of `#[zerocast(..)]` that the `beyond` modules (this one, `len_from`, `bitfield`), not
 /// `ctx`, read.
 const KEYS: &[&str] = &[
     "validate",
@@ -27,6 +27,7 @@ const KEYS: &[&str] = &[
     "len_scale",
     "len_minus",
     "len_unit",
+    "bits",
 ];
 
 /// Whether `path` is one of this module's `#[zerocast(..)]` keys (the shared attribute
@@ -35,8 +36,16 @@ pub(crate) fn is_beyond_key(path: &Path) -> bool {
     KEYS.iter().any(|k| path.is_ident(k))
 }
 
-/// Consumes the `= value` of one of this module's keys for the shared parser.
+/// Consumes the `= value` (or `(list)`) of one of these keys for a parser that does not
+/// own it.
 pub(crate) fn skip_value(meta: &ParseNestedMeta) -> Result<(), Error> {
+    if meta.input.peek(syn::token::Paren) {
+        // A list such as `bits(a = 0..4, b = 4)`: its owner parses the contents.
+        let content;
+        syn::parenthesized!(content in meta.input);
+        let _: TokenStream = content.parse()?;
+        return Ok(());
+    }
     let value = meta.value()?;
     if value.peek(syn::Lit) {
         let _: syn::Lit = value.parse()?;

@@ -5,6 +5,7 @@
 //!
 //! Each submodule is one feature and documents what it can and cannot do.
 
+pub mod bits;
 pub mod generic_transmute;
 pub mod len_from;
 pub mod validate;
@@ -16,3 +17,5 @@ pub use self::generic_transmute::{
 pub use self::validate::{check_candidate, check_unsized_candidate, CheckError, Validate};
 
 pub use self::len_from::{LenError, LenField, LenFromHeader, LenRule, LenUnit};
+
+pub use self::bits::{BitInt, BitStorage, BitsOutOfRange};
