@@ -224,10 +224,16 @@ impl<Src: Deref, Dst: ?Sized + KnownLayout> fmt::Display for AlignmentError<Src,
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let (len, addr) = src_len_and_addr(&*self.src);
         let align = Dst::LAYOUT.align();
+        write!(f, "cannot convert a {len}-byte source ")?;
+        // The address itself only in debug builds: release logs should not reveal memory
+        // layout (it would help defeat ASLR); the misalignment is enough to act on.
+        if cfg!(debug_assertions) {
+            write!(f, "at address {addr:#x} ")?;
+        }
         write!(
             f,
-            "cannot convert a {len}-byte source at address {addr:#x} to `{}`: the type needs \
-             alignment {align}, and the address is {} byte(s) past a multiple of {align}",
+            "to `{}`: the type needs alignment {align}, and the source starts {} byte(s) past \
+             a multiple of {align}",
             core::any::type_name::<Dst>(),
             addr % align,
         )
