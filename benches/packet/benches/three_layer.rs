@@ -257,6 +257,9 @@ fn benches(c: &mut Criterion) {
     g.bench_function("zerocast-packet", |b| {
         b.iter(|| zc::serialize(black_box(&mut s)))
     });
+    g.bench_function("zerocast-wire", |b| {
+        b.iter(|| wire::serialize(black_box(&mut s)))
+    });
     g.bench_function("packet-formats", |b| {
         b.iter(|| pf::serialize(black_box(&mut s)))
     });
@@ -266,6 +269,9 @@ fn benches(c: &mut Criterion) {
     let mut g = c.benchmark_group("parse_eth_ipv4_udp_64B_checksummed");
     g.bench_function("zerocast-packet", |b| {
         b.iter(|| zc::parse(black_box(&frame)))
+    });
+    g.bench_function("zerocast-wire", |b| {
+        b.iter(|| wire::parse(black_box(&frame)))
     });
     g.bench_function("packet-formats", |b| {
         b.iter(|| pf::parse(black_box(&frame)))
