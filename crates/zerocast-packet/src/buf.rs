@@ -485,3 +485,55 @@ impl GrowBufferMut for EmptyBuf {
         (&mut [], &mut [], &mut [])
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{Buf, EmptyBuf};
+    use crate::{BufferView, BufferViewMut, GrowBuffer, GrowBufferMut, ParseBuffer};
+
+    #[test]
+    #[should_panic(expected = "not within a buffer of 3 bytes")]
+    fn new_rejects_a_range_past_the_end() {
+        let _ = Buf::new([0u8; 3], 1..5);
+    }
+
+    #[test]
+    fn inclusive_and_excluded_bounds_are_understood() {
+        assert_eq!(Buf::new([1u8, 2, 3], 0..=1).as_ref(), &[1, 2]);
+        let excluded = (core::ops::Bound::Excluded(0), core::ops::Bound::Unbounded);
+        assert_eq!(Buf::new([1u8, 2, 3], excluded).as_ref(), &[2, 3]);
+    }
+
+    #[test]
+    fn views_move_both_body_boundaries() {
+        let mut buf = Buf::new([1u8, 2, 3, 4, 5], ..);
+        let mut view = buf.buffer_view_mut();
+        assert_eq!(view.take_front(1).map(|b| b[0]), Some(1));
+        view.take_back_zero(1).unwrap();
+        assert!(view.take_front(4).is_none());
+        assert_eq!(buf.body_range(), 1..4);
+        assert_eq!(buf.parts(), (&[1u8][..], &[2u8, 3, 4][..], &[0u8][..]));
+    }
+
+    #[test]
+    fn parts_mut_splits_at_the_body() {
+        let mut buf = Buf::new([0u8; 5], 2..3);
+        let (p, b, s) = buf.parts_mut();
+        assert_eq!((p.len(), b.len(), s.len()), (2, 1, 2));
+    }
+
+    #[test]
+    fn empty_buf_accepts_only_zero_length_changes() {
+        let mut e = EmptyBuf;
+        e.grow_front(0);
+        e.shrink_back(0);
+        e.reset_zero();
+        assert_eq!(e.parts(), (&[][..], &[][..], &[][..]));
+    }
+
+    #[test]
+    #[should_panic(expected = "cannot grow an empty buffer")]
+    fn empty_buf_cannot_grow() {
+        EmptyBuf.grow_back(1);
+    }
+}

@@ -106,3 +106,23 @@ impl<A: FragmentedBuffer, B: FragmentedBuffer> FragmentedBuffer for Either<A, B>
         either!(self, x => x.for_each_fragment(f))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Either;
+    use crate::{Buf, GrowBuffer, GrowBufferMut, ParseBuffer};
+
+    #[test]
+    fn every_method_reaches_the_present_buffer() {
+        let mut e: Either<Buf<[u8; 4]>, Buf<[u8; 2]>> = Either::A(Buf::new([1, 2, 3, 4], 1..3));
+        assert_eq!((e.prefix_len(), e.len(), e.suffix_len()), (1, 2, 1));
+        e.grow_front_zero(1);
+        e.shrink_back(1);
+        assert_eq!(e.as_ref(), &[0, 2]);
+        e.reset();
+        assert_eq!(e.capacity(), 4);
+        let mut b: Either<Buf<[u8; 4]>, Buf<[u8; 2]>> = Either::B(Buf::new([7, 8], 1..));
+        b.grow_front(1);
+        assert_eq!(b.parts_mut().1, &mut [7, 8]);
+    }
+}
