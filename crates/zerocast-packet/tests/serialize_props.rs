@@ -329,3 +329,34 @@ fn outer_constraints_leave_room_in_the_returned_buffer() {
     assert!(out.suffix_len() >= 7 + 3);
     assert_eq!(out.len(), 3);
 }
+
+/// A layer that writes nothing: whatever its header and footer hold afterwards was
+/// written by the framework.
+#[derive(Debug)]
+struct Silent;
+
+impl zerocast_packet::PacketBuilder for Silent {
+    fn constraints(&self) -> PacketConstraints {
+        PacketConstraints::new(4, 2, 10, usize::MAX).unwrap()
+    }
+    fn serialize(&self, _: &mut zerocast_packet::SerializeTarget<'_>, _: &[u8]) {}
+}
+
+#[test]
+fn the_framework_writes_padding_but_never_header_or_footer_bytes() {
+    // Header and footer bytes are the builder's alone (each written once, by it); the
+    // framework only zeroes padding. Stale 0xEE bytes survive where the silent builder
+    // did not write.
+    let mut storage = [0xEEu8; 32];
+    storage[8..11].copy_from_slice(b"abc");
+    let out = Buf::new(&mut storage[..], 8..11)
+        .wrap_in(Silent)
+        .serialize_no_alloc_outer()
+        .unwrap();
+    let bytes = out.as_ref();
+    assert_eq!(bytes.len(), 4 + 10 + 2);
+    assert_eq!(&bytes[..4], &[0xEE; 4]);
+    assert_eq!(&bytes[4..7], b"abc");
+    assert_eq!(&bytes[7..14], &[0; 7]);
+    assert_eq!(&bytes[14..], &[0xEE; 2]);
+}
