@@ -1,5 +1,6 @@
-//! The `transmute*!` macros: success paths, runtime validity errors, `const` use, and (with
-//! trybuild) the compile-time rejections in `tests/ui/`.
+//! The `transmute*!` macros: success paths, runtime validity errors, `const` use; and (with
+//! trybuild) every compile-time rejection in `tests/ui/`: the macros' size, alignment and
+//! trait checks and the conversion methods' trait bounds, each with its checked message.
 
 use core::cell::Cell;
 
