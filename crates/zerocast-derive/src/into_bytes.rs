@@ -146,15 +146,27 @@ fn derive_struct(ctx: &Ctx) -> Result<TokenStream, Error> {
     } else if repr.is_c() {
         checks.extend(repr_c_gaps(&me, &fields, 0));
     } else {
-        // repr(Rust) reorders fields: compare the total instead.
+        // repr(Rust) may reorder fields, so no offset is meaningful:
+        // compare the total with its own message.
         let tys = fields.iter().map(|f| f.ty);
         let sum = quote!(0 #(+ ::core::mem::size_of::<#tys>())*);
-        checks.push(gap_check(
-            "somewhere_between_the_reordered_fields",
-            name.span(),
-            quote!(0),
-            quote!(::core::mem::size_of::<#me>() - (#sum)),
-        ));
+        let msg = format!(
+            "`{name}` cannot implement `IntoBytes`: its fields add up to {{BYTES}} byte(s) less than its size, so it has padding"
+        );
+        let bound = quote_spanned!(name.span()=> (): TotalPaddingFree<{ ::core::mem::size_of::<#me>() - (#sum) }>);
+        let mut bounds = field_bounds;
+        bounds.push(bound);
+        let imp = ctx.unsafe_impl("IntoBytes", &bounds, TokenStream::new());
+        return Ok(quote! {
+            #[diagnostic::on_unimplemented(
+                message = #msg,
+                label = "the default representation may reorder fields and pad between them",
+                note = "use `repr(C)` to control (and see) where the padding is, or `repr(packed)`"
+            )]
+            pub trait TotalPaddingFree<const BYTES: ::core::primitive::usize> {}
+            impl TotalPaddingFree<0> for () {}
+            #imp
+        });
     }
     let _ = krate;
     Ok(with_checks(ctx, field_bounds, checks))
