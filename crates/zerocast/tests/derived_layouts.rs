@@ -116,3 +116,40 @@ fn derived_try_from_bytes_checks_fields() {
         &[2, 0, 5, 6]
     );
 }
+
+/// Fields of a packed struct are checked where they are, misaligned: `Maybe` promises no
+/// alignment and primitive checks read unaligned (Miri checks this test too).
+#[derive(d::TryFromBytes, d::KnownLayout, d::Immutable, d::IntoBytes)]
+#[repr(C, packed)]
+struct PackedChecks {
+    tag: u8,
+    letter: char,
+    flags: [bool; 2],
+}
+
+#[test]
+fn packed_fields_are_validated_at_unaligned_offsets() {
+    let mut bytes = [0u8; 7];
+    bytes[1..5].copy_from_slice(&u32::from('é').to_ne_bytes());
+    bytes[5] = 1;
+    let ok = PackedChecks::try_ref_from_bytes(&bytes[..]).unwrap();
+    assert_eq!({ ok.letter }, 'é');
+    assert_eq!({ ok.flags }, [true, false]);
+    let mut bad = bytes;
+    bad[1..5].copy_from_slice(&0xD800u32.to_ne_bytes());
+    assert!(matches!(
+        PackedChecks::try_read_from_bytes(&bad[..]),
+        Err(ConvertError::Validity(_))
+    ));
+    let mut bad = bytes;
+    bad[6] = 2;
+    assert!(matches!(
+        PackedChecks::try_ref_from_bytes(&bad[..]),
+        Err(ConvertError::Validity(_))
+    ));
+    let mut buf = bytes;
+    let m = PackedChecks::try_mut_from_bytes(&mut buf[..]).unwrap();
+    m.flags = [false, true];
+    assert_eq!(&buf[5..], &[0, 1]);
+    let _ = ok.tag;
+}
