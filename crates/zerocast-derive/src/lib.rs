@@ -30,6 +30,7 @@ mod split_at;
 mod try_from_bytes;
 mod unaligned;
 mod validate;
+mod zero_padded;
 
 use proc_macro::TokenStream;
 use proc_macro2::TokenStream as TokenStream2;
@@ -262,4 +263,19 @@ derives! {
     /// assert_eq!((v.version(), v.ihl()), (4, 5));
     /// ```
     BitFields => derive_bit_fields => bitfield::derive;
+    /// Implements `zerocast::beyond::ZeroPadded` for a struct: writes it
+    /// field by field with every padding byte zeroed.
+    ///
+    /// ```
+    /// use zerocast::beyond::ZeroPadded;
+    /// #[derive(zerocast::ZeroPadded)]
+    /// #[repr(C)]
+    /// struct Record {
+    ///     kind: u8,
+    ///     value: u16,
+    /// }
+    /// let bytes: [u8; 4] = Record { kind: 1, value: 0 }.to_zero_padded_array();
+    /// assert_eq!(bytes, [1, 0, 0, 0]);
+    /// ```
+    ZeroPadded => derive_zero_padded => zero_padded::derive;
 }

@@ -63,7 +63,7 @@ pub mod byteorder;
 mod r#ref;
 mod split_at;
 mod unalign;
-pub use crate::beyond::{LenFromHeader, Validate};
+pub use crate::beyond::{LenFromHeader, Validate, ZeroPadded};
 pub use crate::byte_slice::*;
 pub use crate::byteorder::*;
 pub use crate::r#ref::Ref;

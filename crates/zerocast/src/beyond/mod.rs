@@ -8,6 +8,7 @@
 pub mod bits;
 pub mod generic_transmute;
 pub mod len_from;
+pub mod padded;
 pub mod validate;
 
 pub use self::generic_transmute::{
@@ -19,3 +20,5 @@ pub use self::validate::{check_candidate, check_unsized_candidate, CheckError, V
 pub use self::len_from::{LenError, LenField, LenFromHeader, LenRule, LenUnit};
 
 pub use self::bits::{BitInt, BitStorage, BitsOutOfRange};
+
+pub use self::padded::{BufferTooShort, ZeroPadded};

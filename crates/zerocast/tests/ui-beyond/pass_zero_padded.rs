@@ -1,0 +1,14 @@
+// The passing twin of the `fail_zero_padded_*` cases.
+use zerocast::ZeroPadded;
+
+#[derive(ZeroPadded)]
+#[repr(C)]
+struct Pair {
+    a: u8,
+    b: u16,
+}
+
+fn main() {
+    let bytes: [u8; 4] = Pair { a: 1, b: 0 }.to_zero_padded_array();
+    assert_eq!(bytes, [1, 0, 0, 0]);
+}
