@@ -6,6 +6,8 @@
 //! Each submodule is one feature and documents what it can and cannot do.
 
 pub mod bits;
+#[cfg(feature = "alloc")]
+pub mod containers;
 pub mod generic_transmute;
 pub mod len_from;
 pub mod padded;
@@ -21,4 +23,8 @@ pub use self::len_from::{LenError, LenField, LenFromHeader, LenRule, LenUnit};
 
 pub use self::bits::{BitInt, BitStorage, BitsOutOfRange};
 
+#[cfg(feature = "alloc")]
+pub use self::containers::{
+    box_from_bytes, box_into_bytes, boxed_slice_from_bytes, try_box_from_bytes,
+};
 pub use self::padded::{BufferTooShort, ZeroPadded};
