@@ -1,6 +1,6 @@
-//! The default output: one tcpdump-style line per frame (`tcpdump -n` conventions: time of
-//! day, numeric addresses with `.port`, flags in brackets, payload lengths), built from the
-//! same field set as every other output.
+//! The default output: one tcpdump-style line per frame (`tcpdump -nS` conventions: time of
+//! day, numeric addresses with `.port`, flags in brackets, absolute sequence numbers, payload
+//! lengths), built from the same field set as every other output.
 
 use super::{FrameMeta, LineWriter};
 use crate::fields::format::{write_dec, write_ipv4, write_ipv6, write_mac};
@@ -64,6 +64,7 @@ const TEXT_FIELDS: &[Field] = &[
     Field::TcpAckRaw,
     Field::TcpWindowSizeValue,
     Field::TcpHdrLen,
+    Field::TcpUrgentPointer,
     Field::UdpSrcport,
     Field::UdpDstport,
     Field::UdpLength,
@@ -234,13 +235,23 @@ fn write_transport(out: &mut Vec<u8>, f: &FrameFields, ip: Proto) {
         write_icmpv6(out, f, net_payload);
     } else if f.path().contains(&Proto::Igmp) {
         out.extend_from_slice(b"igmp");
-        if let Some(v) = f.uint(Field::IgmpVersion) {
-            out.extend_from_slice(b" v");
-            write_dec(out, v);
-        }
-        if let Some(t) = f.uint(Field::IgmpType) {
-            out.extend_from_slice(b" type ");
-            crate::fields::format::write_hex(out, t, 2);
+        let version = f.uint(Field::IgmpVersion).unwrap_or(0);
+        match f.uint(Field::IgmpType) {
+            Some(0x11) => {
+                out.extend_from_slice(b" query v");
+                write_dec(out, version);
+            }
+            Some(0x12 | 0x16 | 0x22) => {
+                out.extend_from_slice(b" v");
+                write_dec(out, version);
+                out.extend_from_slice(b" report");
+            }
+            Some(0x17) => out.extend_from_slice(b" leave"),
+            Some(t) => {
+                out.extend_from_slice(b" type ");
+                crate::fields::format::write_hex(out, t, 2);
+            }
+            None => {}
         }
     } else if let Some(frag) = f.uint(Field::Ipv6FraghdrOffset) {
         out.extend_from_slice(b"frag (offset ");
@@ -273,10 +284,10 @@ fn write_tcp(out: &mut Vec<u8>, f: &FrameFields, net_payload: u64) {
     let flags = f.uint(Field::TcpFlags).unwrap_or(0);
     out.extend_from_slice(b"Flags [");
     for (bit, c) in [
-        (0x02, b'S'),
         (0x01, b'F'),
-        (0x08, b'P'),
+        (0x02, b'S'),
         (0x04, b'R'),
+        (0x08, b'P'),
         (0x20, b'U'),
         (0x40, b'E'),
         (0x80, b'W'),
@@ -291,19 +302,31 @@ fn write_tcp(out: &mut Vec<u8>, f: &FrameFields, net_payload: u64) {
     if flags & 0xdf == 0 {
         out.extend_from_slice(b"none");
     }
-    out.extend_from_slice(b"], seq ");
-    write_dec(out, f.uint(Field::TcpSeqRaw).unwrap_or(0));
+    out.push(b']');
+    // tcpdump -S conventions: absolute sequence numbers, a range when there is payload, no
+    // sequence number on a bare acknowledgement.
+    let payload = net_payload.saturating_sub(f.uint(Field::TcpHdrLen).unwrap_or(0));
+    let seq = f.uint(Field::TcpSeqRaw).unwrap_or(0);
+    if payload > 0 || flags & 0x07 != 0 {
+        out.extend_from_slice(b", seq ");
+        write_dec(out, seq);
+        if payload > 0 {
+            out.push(b':');
+            write_dec(out, (seq + payload) & 0xffff_ffff);
+        }
+    }
     if flags & 0x10 != 0 {
         out.extend_from_slice(b", ack ");
         write_dec(out, f.uint(Field::TcpAckRaw).unwrap_or(0));
     }
     out.extend_from_slice(b", win ");
     write_dec(out, f.uint(Field::TcpWindowSizeValue).unwrap_or(0));
+    if flags & 0x20 != 0 {
+        out.extend_from_slice(b", urg ");
+        write_dec(out, f.uint(Field::TcpUrgentPointer).unwrap_or(0));
+    }
     out.extend_from_slice(b", length ");
-    write_dec(
-        out,
-        net_payload.saturating_sub(f.uint(Field::TcpHdrLen).unwrap_or(0)),
-    );
+    write_dec(out, payload);
 }
 
 fn write_icmp(out: &mut Vec<u8>, f: &FrameFields, net_payload: u64) {
