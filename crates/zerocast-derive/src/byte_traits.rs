@@ -29,8 +29,8 @@ pub(crate) fn derive_hash(ctx: &Ctx) -> Result<TokenStream, Error> {
     let head = header(ctx, quote!(::core::hash::Hash));
     Ok(quote! {
         #head {
-            fn hash<__ZcHasher: ::core::hash::Hasher>(&self, state: &mut __ZcHasher) {
-                ::core::hash::Hasher::write(state, #krate::IntoBytes::as_bytes(self));
+            fn hash<__ZcHasher: ::core::hash::Hasher>(&self, __zc_state: &mut __ZcHasher) {
+                ::core::hash::Hasher::write(__zc_state, #krate::IntoBytes::as_bytes(self));
             }
         }
     })
@@ -42,8 +42,8 @@ pub(crate) fn derive_eq(ctx: &Ctx) -> Result<TokenStream, Error> {
     let eq = header(ctx, quote!(::core::cmp::Eq));
     Ok(quote! {
         #partial {
-            fn eq(&self, other: &Self) -> ::core::primitive::bool {
-                #krate::IntoBytes::as_bytes(self) == #krate::IntoBytes::as_bytes(other)
+            fn eq(&self, __zc_other: &Self) -> ::core::primitive::bool {
+                #krate::IntoBytes::as_bytes(self) == #krate::IntoBytes::as_bytes(__zc_other)
             }
         }
         #eq {}

@@ -94,7 +94,7 @@ fn trivial_try_from_bytes(ctx: &Ctx) -> TokenStream {
     let krate = &ctx.krate;
     let body = quote! {
         #[inline(always)]
-        fn is_bit_valid(_candidate: #krate::Maybe<'_, Self>) -> ::core::primitive::bool {
+        fn is_bit_valid(_: #krate::Maybe<'_, Self>) -> ::core::primitive::bool {
             fn from_bytes<T: ?::core::marker::Sized + #krate::FromBytes>() {}
             from_bytes::<Self>();
             true

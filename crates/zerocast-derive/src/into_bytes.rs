@@ -57,8 +57,8 @@ fn padding_trait(ctx: &Ctx) -> TokenStream {
             label = "padding bytes are uninitialized, so they cannot be read as bytes",
             note = "add explicit fields where the padding is, or use `repr(packed)`"
         )]
-        pub trait PaddingFree<After, const OFFSET: ::core::primitive::usize, const BYTES: ::core::primitive::usize> {}
-        impl<After, const OFFSET: ::core::primitive::usize> PaddingFree<After, OFFSET, 0> for () {}
+        pub trait __ZcPaddingFree<After, const OFFSET: ::core::primitive::usize, const BYTES: ::core::primitive::usize> {}
+        impl<After, const OFFSET: ::core::primitive::usize> __ZcPaddingFree<After, OFFSET, 0> for () {}
     }
 }
 
@@ -71,7 +71,7 @@ fn gap_check(
 ) -> (TokenStream, TokenStream) {
     let marker = format_ident!("{}", marker);
     let def = quote!(#[allow(non_camel_case_types)] pub struct #marker;);
-    let bound = quote_spanned!(span=> (): PaddingFree<#marker, { #offset }, { #bytes }>);
+    let bound = quote_spanned!(span=> (): __ZcPaddingFree<#marker, { #offset }, { #bytes }>);
     (def, bound)
 }
 
@@ -153,7 +153,7 @@ fn derive_struct(ctx: &Ctx) -> Result<TokenStream, Error> {
         let msg = format!(
             "`{name}` cannot implement `IntoBytes`: its fields add up to {{BYTES}} byte(s) less than its size, so it has padding"
         );
-        let bound = quote_spanned!(name.span()=> (): TotalPaddingFree<{ ::core::mem::size_of::<#me>() - (#sum) }>);
+        let bound = quote_spanned!(name.span()=> (): __ZcTotalPaddingFree<{ ::core::mem::size_of::<#me>() - (#sum) }>);
         let mut bounds = field_bounds;
         bounds.push(bound);
         let imp = ctx.unsafe_impl("IntoBytes", &bounds, TokenStream::new());
@@ -163,8 +163,8 @@ fn derive_struct(ctx: &Ctx) -> Result<TokenStream, Error> {
                 label = "the default representation may reorder fields and pad between them",
                 note = "use `repr(C)` to control (and see) where the padding is, or `repr(packed)`"
             )]
-            pub trait TotalPaddingFree<const BYTES: ::core::primitive::usize> {}
-            impl TotalPaddingFree<0> for () {}
+            pub trait __ZcTotalPaddingFree<const BYTES: ::core::primitive::usize> {}
+            impl __ZcTotalPaddingFree<0> for () {}
             #imp
         });
     }
@@ -200,7 +200,12 @@ fn repr_c_dst_gaps(ctx: &Ctx, fields: &[Field]) -> Vec<(TokenStream, TokenStream
             .pad_to_align()
     };
     let sum = quote!(0 #(+ ::core::mem::size_of::<#leading_tys>())*);
-    let size_at = |n: usize| quote!(match (#layout).size_for_elems(#n) { ::core::option::Option::Some(s) => s, ::core::option::Option::None => 0 });
+    // Built once, used by both checks.
+    out.push((
+        quote!(const __ZC_DST_LAYOUT: #krate::DstLayout = #layout;),
+        TokenStream::new(),
+    ));
+    let size_at = |n: usize| quote!(match __ZC_DST_LAYOUT.size_for_elems(#n) { ::core::option::Option::Some(__zc_s) => __zc_s, ::core::option::Option::None => 0 });
     let s0 = size_at(0);
     let s1 = size_at(1);
     out.push(gap_check(
@@ -225,7 +230,12 @@ fn with_checks(
 ) -> TokenStream {
     let trait_def = padding_trait(ctx);
     let defs = checks.iter().map(|(d, _)| d);
-    bounds.extend(checks.iter().map(|(_, b)| b.clone()));
+    bounds.extend(
+        checks
+            .iter()
+            .map(|(_, b)| b.clone())
+            .filter(|b| !b.is_empty()),
+    );
     // SAFETY (of the emitted impl): the `PaddingFree` bounds hold only if
     // every gap computed from rustc's `offset_of!`/`size_of` is zero, and
     // the field bounds make every field's bytes initialized.
@@ -251,11 +261,11 @@ fn generic_struct(
             let mut bounds = field_bounds;
             for f in fields {
                 let elem = element_type(f.ty);
-                bounds.push(quote!(#elem: Is<#param>));
+                bounds.push(quote!(#elem: __ZcIs<#param>));
             }
             let is = quote! {
-                pub trait Is<T: ?::core::marker::Sized> {}
-                impl<T: ?::core::marker::Sized> Is<T> for T {}
+                pub trait __ZcIs<T: ?::core::marker::Sized> {}
+                impl<T: ?::core::marker::Sized> __ZcIs<T> for T {}
             };
             let imp = ctx.unsafe_impl("IntoBytes", &bounds, TokenStream::new());
             return Ok(quote!(#is #imp));

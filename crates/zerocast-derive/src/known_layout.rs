@@ -59,11 +59,11 @@ pub(crate) fn derive(ctx: &Ctx) -> Result<TokenStream, Error> {
             type PointerMetadata = ();
             const LAYOUT: #krate::DstLayout = #krate::DstLayout::for_type::<Self>();
             #[inline(always)]
-            fn raw_from_ptr_len(bytes: ::core::ptr::NonNull<::core::primitive::u8>, _meta: ()) -> ::core::ptr::NonNull<Self> {
-                bytes.cast::<Self>()
+            fn raw_from_ptr_len(__zc_bytes: ::core::ptr::NonNull<::core::primitive::u8>, _: ()) -> ::core::ptr::NonNull<Self> {
+                __zc_bytes.cast::<Self>()
             }
             #[inline(always)]
-            fn pointer_to_metadata(_ptr: *mut Self) {}
+            fn pointer_to_metadata(_: *mut Self) {}
         };
         return Ok(ctx.unsafe_impl("KnownLayout", &[quote!(Self: ::core::marker::Sized)], body));
     }
@@ -94,17 +94,17 @@ pub(crate) fn derive(ctx: &Ctx) -> Result<TokenStream, Error> {
             .pad_to_align();
         #[inline(always)]
         fn raw_from_ptr_len(
-            bytes: ::core::ptr::NonNull<::core::primitive::u8>,
-            meta: <Self as #krate::KnownLayout>::PointerMetadata,
+            __zc_bytes: ::core::ptr::NonNull<::core::primitive::u8>,
+            __zc_meta: <Self as #krate::KnownLayout>::PointerMetadata,
         ) -> ::core::ptr::NonNull<Self> {
-            let tail = <#tail as #krate::KnownLayout>::raw_from_ptr_len(bytes, meta);
-            let this = tail.as_ptr() as *mut Self;
+            let __zc_tail = <#tail as #krate::KnownLayout>::raw_from_ptr_len(__zc_bytes, __zc_meta);
+            let __zc_this = __zc_tail.as_ptr() as *mut Self;
             // SAFETY: `this` has the address of `tail`, a `NonNull`.
-            unsafe { ::core::ptr::NonNull::new_unchecked(this) }
+            unsafe { ::core::ptr::NonNull::new_unchecked(__zc_this) }
         }
         #[inline(always)]
-        fn pointer_to_metadata(ptr: *mut Self) -> <Self as #krate::KnownLayout>::PointerMetadata {
-            <#tail as #krate::KnownLayout>::pointer_to_metadata(ptr as *mut #tail)
+        fn pointer_to_metadata(__zc_ptr: *mut Self) -> <Self as #krate::KnownLayout>::PointerMetadata {
+            <#tail as #krate::KnownLayout>::pointer_to_metadata(__zc_ptr as *mut #tail)
         }
     };
     let mut bounds = vec![quote!(#tail: #krate::KnownLayout)];
@@ -116,11 +116,11 @@ pub(crate) fn derive(ctx: &Ctx) -> Result<TokenStream, Error> {
             let msg = format!(
                 "`{name}` cannot implement `KnownLayout`: its trailing slice has zero-sized elements, so no byte length determines its element count"
             );
-            bounds.push(quote_spanned!(syn::spanned::Spanned::span(tail)=> (): TrailingElemsNotZeroSized<{ ::core::mem::size_of::<#elem>() == 0 }>));
+            bounds.push(quote_spanned!(syn::spanned::Spanned::span(tail)=> (): __ZcTrailingElemsNotZeroSized<{ ::core::mem::size_of::<#elem>() == 0 }>));
             quote! {
                 #[diagnostic::on_unimplemented(message = #msg)]
-                pub trait TrailingElemsNotZeroSized<const ZERO_SIZED: ::core::primitive::bool> {}
-                impl TrailingElemsNotZeroSized<false> for () {}
+                pub trait __ZcTrailingElemsNotZeroSized<const ZERO_SIZED: ::core::primitive::bool> {}
+                impl __ZcTrailingElemsNotZeroSized<false> for () {}
             }
         }
         _ => TokenStream::new(),

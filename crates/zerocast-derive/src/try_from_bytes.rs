@@ -46,7 +46,7 @@ fn fields_valid(
         quote! {
             && <#ty as #krate::TryFromBytes>::is_bit_valid(
                 // SAFETY: see the comment above this expansion's `project` calls.
-                unsafe { #cand.#project(|p| ::core::ptr::addr_of_mut!((*p).#member)) }
+                unsafe { #cand.#project(|__zc_p| ::core::ptr::addr_of_mut!((*__zc_p).#member)) }
             )
         }
     });
@@ -126,10 +126,10 @@ fn enum_body(ctx: &Ctx) -> Result<TokenStream, Error> {
         None => (
             quote!(::core::primitive::i128),
             quote!(match ::core::mem::size_of::<#tag_name>() {
-                1 => candidate.read_at::<::core::primitive::i8>(0).map(|t| t as ::core::primitive::i128),
-                2 => candidate.read_at::<::core::primitive::i16>(0).map(|t| t as ::core::primitive::i128),
-                4 => candidate.read_at::<::core::primitive::i32>(0).map(|t| t as ::core::primitive::i128),
-                8 => candidate.read_at::<::core::primitive::i64>(0).map(|t| t as ::core::primitive::i128),
+                1 => candidate.read_at::<::core::primitive::i8>(0).map(|__zc_t| __zc_t as ::core::primitive::i128),
+                2 => candidate.read_at::<::core::primitive::i16>(0).map(|__zc_t| __zc_t as ::core::primitive::i128),
+                4 => candidate.read_at::<::core::primitive::i32>(0).map(|__zc_t| __zc_t as ::core::primitive::i128),
+                8 => candidate.read_at::<::core::primitive::i64>(0).map(|__zc_t| __zc_t as ::core::primitive::i128),
                 _ => ::core::option::Option::None,
             }),
         ),
@@ -157,8 +157,8 @@ fn enum_body(ctx: &Ctx) -> Result<TokenStream, Error> {
                     unsafe {
                         candidate
                             .cast::<__ZcModel #turbofish>()
-                            .project(|p| ::core::ptr::addr_of_mut!((*p).1))
-                            .project(|p| ::core::ptr::addr_of_mut!((*p).#body))
+                            .project(|__zc_p| ::core::ptr::addr_of_mut!((*__zc_p).1))
+                            .project(|__zc_p| ::core::ptr::addr_of_mut!((*__zc_p).#body))
                             .cast::<#body #turbofish>()
                     }
                 }
@@ -184,17 +184,17 @@ fn enum_body(ctx: &Ctx) -> Result<TokenStream, Error> {
                     })
                     .collect()
             };
-            let inner = fields_valid(ctx, &quote!(variant), &offset_fields, false);
-            quote!({ let variant = #projected; #inner })
+            let inner = fields_valid(ctx, &quote!(__zc_variant), &offset_fields, false);
+            quote!({ let __zc_variant = #projected; #inner })
         };
-        quote!(t if t == (#tag_name::#vname as #int_ty) => #check,)
+        quote!(__zc_t if __zc_t == (#tag_name::#vname as #int_ty) => #check,)
     });
     let _ = krate;
     Ok(quote! {
         #tag_def
         #models
         match #read {
-            ::core::option::Option::Some(tag) => match tag {
+            ::core::option::Option::Some(__zc_tag) => match __zc_tag {
                 #(#arms)*
                 _ => false,
             },

@@ -17,11 +17,40 @@ struct bool;
 struct usize;
 trait Sized {}
 trait Copy {}
+// Names the expansion uses for its own helpers and locals, shadowed by
+// call-site items that would turn them into other types or const patterns.
+struct Is;
+struct PaddingFree;
+const LAYOUT: u8 = 0;
+const p: u8 = 0;
+const t: u8 = 0;
+const s: u8 = 0;
+const tag: u8 = 0;
+const variant: u8 = 0;
+const bytes: u8 = 0;
+const meta: u8 = 0;
+const ptr: u8 = 0;
+const other: u8 = 0;
+const state: u8 = 0;
 
 use ::zerocast::{
     ByteEq, ByteHash, FromBytes, FromZeros, Immutable, IntoBytes, KnownLayout, SplitAt,
     TryFromBytes, Unaligned,
 };
+
+#[derive(KnownLayout, Immutable, FromBytes, IntoBytes, Unaligned)]
+#[repr(C)]
+struct UsesShadowed {
+    a: [u8; LAYOUT as ::core::primitive::usize],
+    b: ::core::marker::PhantomData<Is>,
+}
+
+#[derive(KnownLayout, Immutable, FromBytes, IntoBytes)]
+#[repr(C)]
+struct Homogeneous<T> {
+    a: T,
+    b: [T; 2],
+}
 
 #[derive(KnownLayout, Immutable, FromBytes, IntoBytes, Unaligned, ByteEq, ByteHash)]
 #[repr(C)]
@@ -84,13 +113,13 @@ struct WithCrateAttr(u8);
 
 #[test]
 fn derived_items_work_with_shadowed_names() {
-    let p = <r#Plain as ::zerocast::FromBytes>::read_from_bytes(&[1, 2, 3, 4]);
-    ::std::assert!(p.is_ok());
-    let e = |b: [u8; 4]| <r#enum as ::zerocast::TryFromBytes>::try_read_from_bytes(&b).is_ok();
-    let tag = |t: u16| t.to_ne_bytes();
-    let [t0, t1] = tag(3);
+    let plain = <r#Plain as ::zerocast::FromBytes>::read_from_bytes(&[1, 2, 3, 4]);
+    ::std::assert!(plain.is_ok());
+    let e = |raw: [u8; 4]| <r#enum as ::zerocast::TryFromBytes>::try_read_from_bytes(&raw).is_ok();
+    let tag_bytes = |v: u16| v.to_ne_bytes();
+    let [t0, t1] = tag_bytes(3);
     ::std::assert!(!e([t0, t1, 1, 0]), "no variant has discriminant 3");
-    let [t0, t1] = tag(2);
+    let [t0, t1] = tag_bytes(2);
     ::std::assert!(
         e([t0, t1, 1, 7]) && !e([t0, t1, 5, 7]),
         "C(bool, u8) checks its bool"
