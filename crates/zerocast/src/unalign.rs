@@ -208,7 +208,7 @@ impl<T> Unalign<T> {
     ///
     /// `self` must be at an address that is a multiple of `align_of::<T>()`.
     #[inline(always)]
-    pub unsafe fn deref_mut_unchecked(&mut self) -> &mut T {
+    pub const unsafe fn deref_mut_unchecked(&mut self) -> &mut T {
         // SAFETY: `get_mut_ptr` points to the valid `T` inside `*self`,
         // exclusively borrowed for the returned lifetime; the caller promises
         // it is aligned.
@@ -241,7 +241,7 @@ impl<T> Unalign<T> {
     /// assert_eq!(u.get(), 2);
     /// ```
     #[inline(always)]
-    pub fn get_mut_ptr(&mut self) -> *mut T {
+    pub const fn get_mut_ptr(&mut self) -> *mut T {
         ptr::addr_of_mut!(self.0)
     }
 
@@ -325,7 +325,7 @@ impl<T: Copy> Unalign<T> {
     /// ```
     #[must_use = "has no side effects"]
     #[inline(always)]
-    pub fn get(&self) -> T {
+    pub const fn get(&self) -> T {
         let Unalign(val) = *self;
         val
     }
@@ -404,6 +404,18 @@ mod tests {
     struct Misaligned {
         _pad: u8,
         vals: [Unalign<u32>; 8],
+    }
+
+    #[test]
+    fn accessors_work_in_const_context() {
+        const BUMPED: u32 = {
+            let mut u = Unalign::new(41u32);
+            // SAFETY: the pointer comes from a live `&mut`, valid for reads
+            // and writes; the unaligned accessors allow any address.
+            unsafe { u.get_mut_ptr().write_unaligned(u.get() + 1) };
+            u.into_inner()
+        };
+        assert_eq!(BUMPED, 42);
     }
 
     #[test]

@@ -67,6 +67,12 @@ fn constants_are_usable_in_const_context() {
     assert_eq!(FROM.get(), -1);
     assert_eq!(GOT, -2.5);
     assert_eq!(BYTES, [0xFF; 4]);
+    const SET: U32<LE> = {
+        let mut v = U32::ZERO;
+        v.set(0x0A0B_0C0D);
+        v
+    };
+    assert_eq!(SET.to_bytes(), [0x0D, 0x0C, 0x0B, 0x0A]);
     assert_eq!(Usize::<BE>::MAX_VALUE.get(), usize::MAX);
     assert_eq!(U128::<LE>::default(), U128::<LE>::ZERO);
 }

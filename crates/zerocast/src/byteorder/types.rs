@@ -141,7 +141,7 @@ macro_rules! define_byteorder_type {
             #[doc = concat!("assert_eq!(v.get(), 6 as ", stringify!($native), ");")]
             /// ```
             #[inline(always)]
-            pub fn set(&mut self, n: $native) {
+            pub const fn set(&mut self, n: $native) {
                 *self = Self::new(n);
             }
         }
