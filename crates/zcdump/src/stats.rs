@@ -95,6 +95,9 @@ struct Totals {
 pub struct Stats {
     /// Node 0 is the invisible root ("frame").
     nodes: Vec<Node>,
+    /// The previous frame's protocol path and the tree nodes it leads through.
+    last_path: Vec<Proto>,
+    last_nodes: Vec<usize>,
     conversations: HashMap<ConversationKey, Totals, BuildHasherDefault<KeyHasher>>,
     top: usize,
     /// Most conversations kept at once; see [`Stats::prune`].
@@ -136,6 +139,8 @@ impl Stats {
                 bytes: 0,
                 children: Vec::new(),
             }],
+            last_path: Vec::new(),
+            last_nodes: Vec::new(),
             conversations: HashMap::default(),
             top,
             max_conversations: MAX_CONVERSATIONS,
@@ -160,9 +165,18 @@ impl Stats {
             self.bad_checksum_frames += 1;
             self.bad_checksums += u64::from(bad);
         }
-        let mut node = 0;
-        for proto in f.path() {
-            node = self.child(node, *proto);
+        // Consecutive frames usually share a protocol path, so the tree walk is cached.
+        if self.last_path.as_slice() != f.path() {
+            self.last_path.clear();
+            self.last_path.extend_from_slice(f.path());
+            self.last_nodes.clear();
+            let mut node = 0;
+            for i in 0..self.last_path.len() {
+                node = self.child(node, self.last_path[i]);
+                self.last_nodes.push(node);
+            }
+        }
+        for &node in &self.last_nodes {
             self.nodes[node].frames += 1;
             self.nodes[node].bytes += len;
         }
