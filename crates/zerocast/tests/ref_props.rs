@@ -3,7 +3,16 @@
 //! offsets never panic; they succeed exactly when the model says so.
 
 use proptest::prelude::*;
-use zerocast::{Ref, SizeError};
+use zerocast::{FromBytes, Ref, SizeError, SplitAt};
+use zerocast_derive::*;
+
+/// A slice DST whose size is padded to 4 for most body lengths.
+#[derive(FromBytes, KnownLayout, Immutable, SplitAt)]
+#[repr(C)]
+struct Padded {
+    word: u32,
+    body: [u8],
+}
 
 fn config() -> ProptestConfig {
     ProptestConfig {
@@ -73,5 +82,33 @@ proptest! {
         prop_assert_eq!(suffix.is_ok(), 2 * count <= len && aligned(addr + len - 2 * count.min(len / 2), 2));
         // Element counts whose size overflows are size errors, not panics.
         prop_assert!(Ref::<_, [u16]>::from_prefix_with_elems(bytes, usize::MAX - count).is_err());
+    }
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// Splits put the right part right after the left part's last element,
+    /// and `via_runtime_check` accepts exactly the splits whose left part
+    /// (padding included) ends before the right part starts.
+    #[test]
+    fn splits_of_a_padded_dst_match_the_model(body in 0usize..40, at in 0usize..48) {
+        let total = (4 + body).next_multiple_of(4);
+        let p = Padded::ref_from_bytes(&BUF.0[..total]).unwrap();
+        let n = p.body.len();
+        prop_assert_eq!(n, total - 4);
+        let Some(split) = p.split_at(at) else {
+            prop_assert!(at > n);
+            return Ok(());
+        };
+        prop_assert!(at <= n);
+        let (left, right) = split.via_immutable();
+        prop_assert_eq!(left.body.len(), at);
+        prop_assert_eq!(right.len(), n - at);
+        prop_assert_eq!(right.as_ptr(), p.body[at..].as_ptr());
+        let left_end = (left as *const Padded).cast::<u8>() as usize + core::mem::size_of_val(left);
+        let disjoint = left_end <= right.as_ptr() as usize;
+        let checked = p.split_at(at).unwrap().via_runtime_check();
+        prop_assert_eq!(checked.is_ok(), disjoint);
     }
 }
