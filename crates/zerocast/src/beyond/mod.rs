@@ -6,6 +6,7 @@
 //! Each submodule is one feature and documents what it can and cannot do.
 
 pub mod bits;
+pub mod const_convert;
 #[cfg(feature = "alloc")]
 pub mod containers;
 pub mod generic_transmute;
