@@ -24,6 +24,17 @@
 //! * `std`: `io` helpers ([`FromBytes::read_from_io`], [`IntoBytes::write_to_io`]);
 //! * `derive`: re-exports the derive macros of `zerocast-derive` under the traits' names.
 //!
+//! # Differences from zerocopy 0.8
+//! * `transmute_ref!`, `transmute_mut!`, `try_transmute_ref!` and `try_transmute_mut!` check
+//!   size and alignment while type-checking (errors show in `cargo check` and editors), so
+//!   like `transmute!` they need concrete `Sized` types; zerocopy defers these checks to
+//!   monomorphization, which also admits generic and slice-DST uses. For generic code use
+//!   the `beyond::transmute_*_generic` functions.
+//! * Errors have public constructors ([`SizeError::new`], [`AlignmentError::new`], ...), and
+//!   their messages name the source length, the needed size or alignment and the type.
+//! * Slice DST sizes are exact for every nesting of `packed(N)` and `align(N)` (see
+//!   [`layout`]).
+//!
 //! # Soundness
 //! All unsafe code of the project lives here, each block with its proof. Internal machinery
 //! is private or `unsafe` to call; the traits are `unsafe` to implement and meant to be
