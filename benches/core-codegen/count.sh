@@ -6,7 +6,8 @@
 # are not counted, nor int3/nop alignment padding: this measures each wrapper's own body.
 set -euo pipefail
 cd "$(dirname "$0")"
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
+# Default to benches/target (git-ignored), shared with the other bench crates.
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$(cd .. && pwd)/target}"
 cargo build --release --quiet
 so="$CARGO_TARGET_DIR/release/libcore_codegen.so"
 tmp=$(mktemp -d)
