@@ -298,6 +298,26 @@ impl zerocast_packet::InnerPacketBuilder for ArpRepr {
     }
 }
 
+// zerocast-packet integration: parse off a buffer cursor, leaving the body in the buffer.
+// The packet is validated on a borrowed view first, then split along the measured lengths,
+// so the checks run once and the split cannot fail.
+
+impl<B: SplitByteSlice> zerocast_packet::ParsablePacket<B, ()> for ArpPacket<B> {
+    type Error = ParseError;
+
+    fn parse<BV: zerocast_packet::BufferView<B>>(buffer: BV, _: ()) -> Result<Self, ParseError> {
+        ArpPacket::parse(buffer.as_ref())?;
+        let (h, _, trailer) = crate::parse::take_parts(buffer, PACKET_LEN, 0, Layer::Arp)?;
+        let header =
+            Ref::from_bytes(h).map_err(|_| ParseError::truncated(Layer::Arp, PACKET_LEN, 0))?;
+        Ok(ArpPacket { header, trailer })
+    }
+
+    fn parse_metadata(&self) -> zerocast_packet::ParseMetadata {
+        zerocast_packet::ParseMetadata::from_packet(PACKET_LEN, 0, self.trailer.len())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

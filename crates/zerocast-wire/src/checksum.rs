@@ -62,16 +62,26 @@ impl Checksum {
                 }
             }
         }
-        let mut sum = self.sum;
+        // Sum 8-byte words read in native byte order into a 128-bit accumulator (no carry
+        // handling needed below 2^64 words). The ones' complement sum does not depend on the
+        // byte order of the words as long as the folded result is swapped back (RFC 1071
+        // section 2(B)), so the hot loop needs no byte swaps.
+        let mut wide: u128 = 0;
         let mut chunks = bytes.chunks_exact(8);
         for chunk in &mut chunks {
             let mut word = [0u8; 8];
             word.copy_from_slice(chunk);
-            let w = u64::from_be_bytes(word);
-            // Adding the two 32-bit halves into a 64-bit accumulator cannot overflow for any
-            // packet shorter than 2^32 eight-byte chunks; carries are folded at the end.
-            sum += (w >> 32) + (w & 0xffff_ffff);
+            wide += u128::from(u64::from_ne_bytes(word));
         }
+        let mut native = (wide >> 64) as u64;
+        let (low, carry) = native.overflowing_add(wide as u64);
+        native = low + u64::from(carry);
+        let mut folded = native;
+        while folded > 0xffff {
+            folded = (folded & 0xffff) + (folded >> 16);
+        }
+        // `folded <= 0xffff` after the loop; convert from native to network order.
+        let mut sum = self.sum + u64::from(u16::from_be(folded as u16));
         let mut words = chunks.remainder().chunks_exact(2);
         for pair in &mut words {
             sum += u64::from(u16::from_be_bytes([pair[0], pair[1]]));
@@ -229,8 +239,26 @@ mod tests {
 
     #[test]
     fn all_ones_data_folds_carries() {
-        let data = [0xffu8; 64];
-        assert_eq!(checksum(&data), naive(&data));
+        for len in [64, 65, 1500, 4096, 65535] {
+            let data = std::vec![0xffu8; len];
+            assert_eq!(checksum(&data), naive(&data), "len {len}");
+        }
+    }
+
+    #[test]
+    fn long_pseudo_random_runs_match_naive_sum() {
+        let mut x: u32 = 0x1234_5678;
+        let data: std::vec::Vec<u8> = (0..9000)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 17;
+                x ^= x << 5;
+                x as u8
+            })
+            .collect();
+        for len in [8, 9, 556, 1480, 8999, 9000] {
+            assert_eq!(checksum(&data[..len]), naive(&data[..len]), "len {len}");
+        }
     }
 
     #[test]

@@ -362,6 +362,34 @@ impl zerocast_packet::PacketBuilder for EthernetRepr {
     }
 }
 
+// zerocast-packet integration: parse off a buffer cursor, leaving the body in the buffer.
+// The packet is validated on a borrowed view first, then split along the measured lengths,
+// so the checks run once and the split cannot fail.
+
+/// ```
+/// use zerocast_packet::{Buf, ParseBuffer};
+/// use zerocast_wire::ethernet::{EtherType, EthernetFrame};
+/// let mut buf = Buf::new(zerocast_wire::__example_udp_frame(), ..);
+/// let eth = buf.parse::<EthernetFrame<_>>().unwrap();
+/// assert_eq!(eth.ethertype(), EtherType::IPV4);
+/// assert_eq!(buf.as_ref().len(), 32); // the IPv4 packet stays in the buffer
+/// ```
+impl<B: SplitByteSlice> zerocast_packet::ParsablePacket<B, ()> for EthernetFrame<B> {
+    type Error = ParseError;
+
+    fn parse<BV: zerocast_packet::BufferView<B>>(buffer: BV, _: ()) -> Result<Self, ParseError> {
+        let body = EthernetFrame::parse(buffer.as_ref())?.payload().len();
+        let (h, payload, _) = crate::parse::take_parts(buffer, HEADER_LEN, body, Layer::Ethernet)?;
+        let header = Ref::from_bytes(h)
+            .map_err(|_| ParseError::truncated(Layer::Ethernet, HEADER_LEN, 0))?;
+        Ok(EthernetFrame { header, payload })
+    }
+
+    fn parse_metadata(&self) -> zerocast_packet::ParseMetadata {
+        zerocast_packet::ParseMetadata::from_packet(HEADER_LEN, self.payload.len(), 0)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

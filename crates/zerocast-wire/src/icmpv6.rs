@@ -595,6 +595,38 @@ impl zerocast_packet::PacketBuilder for Icmpv6Builder {
     }
 }
 
+// zerocast-packet integration: parse off a buffer cursor, leaving the body in the buffer.
+// The packet is validated on a borrowed view first, then split along the measured lengths,
+// so the checks run once and the split cannot fail.
+
+impl<B: SplitByteSlice> zerocast_packet::ParsablePacket<B, (PseudoHeader, ParseOptions)>
+    for Icmpv6Packet<B>
+{
+    type Error = ParseError;
+
+    fn parse<BV: zerocast_packet::BufferView<B>>(
+        buffer: BV,
+        (pseudo, opts): (PseudoHeader, ParseOptions),
+    ) -> Result<Self, ParseError> {
+        let (body, checksum_status) = {
+            let p = Icmpv6Packet::parse_with(buffer.as_ref(), pseudo, opts)?;
+            (p.body.len(), p.checksum_status)
+        };
+        let (h, body, _) = crate::parse::take_parts(buffer, HEADER_LEN, body, Layer::Icmpv6)?;
+        let header =
+            Ref::from_bytes(h).map_err(|_| ParseError::truncated(Layer::Icmpv6, HEADER_LEN, 0))?;
+        Ok(Icmpv6Packet {
+            header,
+            body,
+            checksum_status,
+        })
+    }
+
+    fn parse_metadata(&self) -> zerocast_packet::ParseMetadata {
+        zerocast_packet::ParseMetadata::from_packet(HEADER_LEN, self.body.len(), 0)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -430,6 +430,36 @@ impl zerocast_packet::PacketBuilder for IgmpRepr {
     }
 }
 
+// zerocast-packet integration: parse off a buffer cursor, leaving the body in the buffer.
+// The packet is validated on a borrowed view first, then split along the measured lengths,
+// so the checks run once and the split cannot fail.
+
+impl<B: SplitByteSlice> zerocast_packet::ParsablePacket<B, ParseOptions> for IgmpPacket<B> {
+    type Error = ParseError;
+
+    fn parse<BV: zerocast_packet::BufferView<B>>(
+        buffer: BV,
+        opts: ParseOptions,
+    ) -> Result<Self, ParseError> {
+        let (body, checksum_status) = {
+            let p = IgmpPacket::parse_with(buffer.as_ref(), opts)?;
+            (p.body.len(), p.checksum_status)
+        };
+        let (h, body, _) = crate::parse::take_parts(buffer, HEADER_LEN, body, Layer::Igmp)?;
+        let header =
+            Ref::from_bytes(h).map_err(|_| ParseError::truncated(Layer::Igmp, HEADER_LEN, 0))?;
+        Ok(IgmpPacket {
+            header,
+            body,
+            checksum_status,
+        })
+    }
+
+    fn parse_metadata(&self) -> zerocast_packet::ParseMetadata {
+        zerocast_packet::ParseMetadata::from_packet(HEADER_LEN, self.body.len(), 0)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

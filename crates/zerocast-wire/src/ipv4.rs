@@ -702,6 +702,58 @@ impl zerocast_packet::PacketBuilder for Ipv4Builder<'_> {
     }
 }
 
+// zerocast-packet integration: parse off a buffer cursor, leaving the body in the buffer.
+// The packet is validated on a borrowed view first, then split along the measured lengths,
+// so the checks run once and the split cannot fail.
+
+/// ```
+/// use zerocast_packet::{Buf, ParseBuffer};
+/// use zerocast_wire::{ethernet::EthernetFrame, ipv4::Ipv4Packet, ParseOptions};
+/// let mut buf = Buf::new(zerocast_wire::__example_udp_frame(), ..);
+/// buf.parse::<EthernetFrame<_>>().unwrap();
+/// let ip = buf.parse_with::<_, Ipv4Packet<_>>(ParseOptions::STRICT).unwrap();
+/// assert_eq!(ip.ttl(), 64);
+/// assert_eq!(buf.as_ref().len(), 12); // the UDP datagram
+/// ```
+impl<B: SplitByteSlice> zerocast_packet::ParsablePacket<B, ParseOptions> for Ipv4Packet<B> {
+    type Error = ParseError;
+
+    fn parse<BV: zerocast_packet::BufferView<B>>(
+        buffer: BV,
+        opts: ParseOptions,
+    ) -> Result<Self, ParseError> {
+        let (header_len, body, truncated, checksum_status) = {
+            let p = Ipv4Packet::parse_with(buffer.as_ref(), opts)?;
+            (
+                p.header_len(),
+                p.payload().len(),
+                p.truncated,
+                p.checksum_status,
+            )
+        };
+        let (h, payload, trailer) =
+            crate::parse::take_parts(buffer, header_len, body, Layer::Ipv4)?;
+        let (header, options) =
+            Ref::from_prefix(h).map_err(|_| ParseError::truncated(Layer::Ipv4, HEADER_LEN, 0))?;
+        Ok(Ipv4Packet {
+            header,
+            options,
+            payload,
+            trailer,
+            truncated,
+            checksum_status,
+        })
+    }
+
+    fn parse_metadata(&self) -> zerocast_packet::ParseMetadata {
+        zerocast_packet::ParseMetadata::from_packet(
+            self.header_len(),
+            self.payload.len(),
+            self.trailer.len(),
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -548,6 +548,51 @@ impl zerocast_packet::PacketBuilder for Ipv6Builder<'_> {
     }
 }
 
+// zerocast-packet integration: parse off a buffer cursor, leaving the body in the buffer.
+// The packet is validated on a borrowed view first, then split along the measured lengths,
+// so the checks run once and the split cannot fail.
+
+impl<B: SplitByteSlice> zerocast_packet::ParsablePacket<B, ParseOptions> for Ipv6Packet<B> {
+    type Error = ParseError;
+
+    fn parse<BV: zerocast_packet::BufferView<B>>(
+        buffer: BV,
+        opts: ParseOptions,
+    ) -> Result<Self, ParseError> {
+        let (ext_len, body, upper, fragment, truncated) = {
+            let p = Ipv6Packet::parse_with(buffer.as_ref(), opts)?;
+            (
+                p.extensions.len(),
+                p.payload.len(),
+                p.upper,
+                p.fragment,
+                p.truncated,
+            )
+        };
+        let (h, payload, trailer) =
+            crate::parse::take_parts(buffer, HEADER_LEN + ext_len, body, Layer::Ipv6)?;
+        let (header, extensions) =
+            Ref::from_prefix(h).map_err(|_| ParseError::truncated(Layer::Ipv6, HEADER_LEN, 0))?;
+        Ok(Ipv6Packet {
+            header,
+            extensions,
+            payload,
+            trailer,
+            upper,
+            fragment,
+            truncated,
+        })
+    }
+
+    fn parse_metadata(&self) -> zerocast_packet::ParseMetadata {
+        zerocast_packet::ParseMetadata::from_packet(
+            HEADER_LEN + self.extensions.len(),
+            self.payload.len(),
+            self.trailer.len(),
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -139,3 +139,23 @@ pub(crate) fn layer_constraints(
     zerocast_packet::PacketConstraints::new(header_len, 0, min_body_len, max_body_len)
         .unwrap_or(zerocast_packet::PacketConstraints::UNCONSTRAINED)
 }
+
+/// Splits a measured packet off a parse cursor: `header` bytes from the front, everything
+/// after `header + body` from the back (the footer or padding), the body in between.
+pub(crate) fn take_parts<B, BV>(
+    mut buffer: BV,
+    header: usize,
+    body: usize,
+    layer: Layer,
+) -> Result<(B, B, B), ParseError>
+where
+    B: SplitByteSlice,
+    BV: zerocast_packet::BufferView<B>,
+{
+    let total = buffer.as_ref().len();
+    let short = ParseError::truncated(layer, header + body, total);
+    let footer_len = total.checked_sub(header + body).ok_or(short)?;
+    let h = buffer.take_front(header).ok_or(short)?;
+    let f = buffer.take_back(footer_len).ok_or(short)?;
+    Ok((h, buffer.into_rest(), f))
+}

@@ -570,6 +570,50 @@ impl zerocast_packet::PacketBuilder for TcpBuilder<'_> {
     }
 }
 
+// zerocast-packet integration: parse off a buffer cursor, leaving the body in the buffer.
+// The packet is validated on a borrowed view first, then split along the measured lengths,
+// so the checks run once and the split cannot fail.
+
+/// Parse arguments: the pseudo-header to verify the checksum against, and the strictness.
+impl<B: SplitByteSlice> zerocast_packet::ParsablePacket<B, (Option<PseudoHeader>, ParseOptions)>
+    for TcpPacket<B>
+{
+    type Error = ParseError;
+
+    fn parse<BV: zerocast_packet::BufferView<B>>(
+        buffer: BV,
+        (pseudo, opts): (Option<PseudoHeader>, ParseOptions),
+    ) -> Result<Self, ParseError> {
+        let (header_len, body, truncated, checksum_status) = {
+            let p = TcpPacket::parse_with(buffer.as_ref(), pseudo, opts)?;
+            (
+                HEADER_LEN + p.options.len(),
+                p.payload.len(),
+                p.truncated,
+                p.checksum_status,
+            )
+        };
+        let (h, payload, _) = crate::parse::take_parts(buffer, header_len, body, Layer::Tcp)?;
+        let (header, options) =
+            Ref::from_prefix(h).map_err(|_| ParseError::truncated(Layer::Tcp, HEADER_LEN, 0))?;
+        Ok(TcpPacket {
+            header,
+            options,
+            payload,
+            truncated,
+            checksum_status,
+        })
+    }
+
+    fn parse_metadata(&self) -> zerocast_packet::ParseMetadata {
+        zerocast_packet::ParseMetadata::from_packet(
+            HEADER_LEN + self.options.len(),
+            self.payload.len(),
+            0,
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -359,6 +359,45 @@ impl zerocast_packet::PacketBuilder for UdpBuilder {
     }
 }
 
+// zerocast-packet integration: parse off a buffer cursor, leaving the body in the buffer.
+// The packet is validated on a borrowed view first, then split along the measured lengths,
+// so the checks run once and the split cannot fail.
+
+/// Parse arguments: the pseudo-header to verify the checksum against, and the strictness.
+impl<B: SplitByteSlice> zerocast_packet::ParsablePacket<B, (Option<PseudoHeader>, ParseOptions)>
+    for UdpPacket<B>
+{
+    type Error = ParseError;
+
+    fn parse<BV: zerocast_packet::BufferView<B>>(
+        buffer: BV,
+        (pseudo, opts): (Option<PseudoHeader>, ParseOptions),
+    ) -> Result<Self, ParseError> {
+        let (body, truncated, checksum_status) = {
+            let p = UdpPacket::parse_with(buffer.as_ref(), pseudo, opts)?;
+            (p.payload.len(), p.truncated, p.checksum_status)
+        };
+        let (h, payload, trailer) = crate::parse::take_parts(buffer, HEADER_LEN, body, Layer::Udp)?;
+        let header =
+            Ref::from_bytes(h).map_err(|_| ParseError::truncated(Layer::Udp, HEADER_LEN, 0))?;
+        Ok(UdpPacket {
+            header,
+            payload,
+            trailer,
+            truncated,
+            checksum_status,
+        })
+    }
+
+    fn parse_metadata(&self) -> zerocast_packet::ParseMetadata {
+        zerocast_packet::ParseMetadata::from_packet(
+            HEADER_LEN,
+            self.payload.len(),
+            self.trailer.len(),
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

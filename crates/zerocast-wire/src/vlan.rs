@@ -273,6 +273,26 @@ impl zerocast_packet::PacketBuilder for VlanRepr {
     }
 }
 
+// zerocast-packet integration: parse off a buffer cursor, leaving the body in the buffer.
+// The packet is validated on a borrowed view first, then split along the measured lengths,
+// so the checks run once and the split cannot fail.
+
+impl<B: SplitByteSlice> zerocast_packet::ParsablePacket<B, ()> for VlanTag<B> {
+    type Error = ParseError;
+
+    fn parse<BV: zerocast_packet::BufferView<B>>(buffer: BV, _: ()) -> Result<Self, ParseError> {
+        let body = VlanTag::parse(buffer.as_ref())?.payload().len();
+        let (h, payload, _) = crate::parse::take_parts(buffer, TAG_LEN, body, Layer::Vlan)?;
+        let header =
+            Ref::from_bytes(h).map_err(|_| ParseError::truncated(Layer::Vlan, TAG_LEN, 0))?;
+        Ok(VlanTag { header, payload })
+    }
+
+    fn parse_metadata(&self) -> zerocast_packet::ParseMetadata {
+        zerocast_packet::ParseMetadata::from_packet(TAG_LEN, self.payload.len(), 0)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

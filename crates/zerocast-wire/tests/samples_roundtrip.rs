@@ -228,3 +228,87 @@ fn sample_fragmented_pings_reassemble_to_packets_whose_icmp_checksums_verify() {
     );
     assert_eq!((r4.pending(), r6.pending()), (0, 0));
 }
+
+#[test]
+#[cfg_attr(miri, ignore)]
+fn parsing_off_a_buffer_then_undoing_every_layer_restores_every_sample_frame() {
+    use zerocast_packet::{Buf, GrowBuffer, ParsablePacket, ParseBuffer};
+    let frames = common::read_pcap(&common::samples_dir().join("kernel-mix.pcap"));
+    let mut layers_undone = 0;
+    for rec in &frames {
+        let mut buf = Buf::new(rec.data.clone(), ..);
+        let mut metas = Vec::new();
+        let (ethertype, direct) = {
+            let eth = buf.parse::<EthernetFrame<_>>().unwrap();
+            metas.push(eth.parse_metadata());
+            (
+                eth.ethertype(),
+                EthernetFrame::parse(&rec.data[..]).unwrap().payload().len(),
+            )
+        };
+        assert_eq!(
+            buf.as_ref().len(),
+            direct,
+            "Ethernet body stays in the buffer"
+        );
+        let mut et = ethertype;
+        while et.is_vlan_tag() {
+            let tag = buf.parse::<VlanTag<_>>().unwrap();
+            metas.push(tag.parse_metadata());
+            et = tag.ethertype();
+        }
+        let lenient = ParseOptions::LENIENT;
+        match et {
+            EtherType::IPV4 => {
+                let (meta, proto, ph, frag) = {
+                    let ip = buf.parse_with::<_, Ipv4Packet<_>>(lenient).unwrap();
+                    (
+                        ip.parse_metadata(),
+                        ip.protocol(),
+                        ip.pseudo_header(),
+                        ip.is_fragment(),
+                    )
+                };
+                metas.push(meta);
+                if !frag && proto == IpProto::UDP {
+                    let udp = buf
+                        .parse_with::<_, UdpPacket<_>>((Some(ph), lenient))
+                        .unwrap();
+                    metas.push(udp.parse_metadata());
+                } else if !frag && proto == IpProto::TCP {
+                    let tcp = buf
+                        .parse_with::<_, TcpPacket<_>>((Some(ph), lenient))
+                        .unwrap();
+                    metas.push(tcp.parse_metadata());
+                }
+            }
+            EtherType::IPV6 => {
+                let (meta, proto, ph, frag) = {
+                    let ip = buf.parse_with::<_, Ipv6Packet<_>>(lenient).unwrap();
+                    (
+                        ip.parse_metadata(),
+                        ip.upper_protocol(),
+                        ip.pseudo_header(),
+                        ip.is_fragment(),
+                    )
+                };
+                metas.push(meta);
+                if !frag && proto == IpProto::ICMPV6 {
+                    let icmp = buf.parse_with::<_, Icmpv6Packet<_>>((ph, lenient)).unwrap();
+                    metas.push(icmp.parse_metadata());
+                }
+            }
+            EtherType::ARP => {
+                let arp = buf.parse::<ArpPacket<_>>().unwrap();
+                metas.push(arp.parse_metadata());
+            }
+            _ => {}
+        }
+        for meta in metas.into_iter().rev() {
+            buf.undo_parse(meta);
+            layers_undone += 1;
+        }
+        assert_eq!(buf.as_ref(), &rec.data[..], "undo_parse restores the frame");
+    }
+    assert!(layers_undone > 2 * frames.len());
+}
