@@ -9,5 +9,4 @@ mod atomics;
 mod nonzero;
 mod pointers;
 mod primitives;
-mod tuples;
 mod wrappers;
