@@ -4,7 +4,7 @@
 //! tshark's field names. A field may occur several times (the IP header quoted inside an
 //! ICMP error adds a second `ip.src`). Values stay typed until an output asks for text, so
 //! the filter compares numbers and addresses, and formatting happens only for the fields
-//! actually printed, in exactly tshark's style (see [`format`]).
+//! actually printed, in exactly tshark's style (see [`format`](mod@format)).
 
 pub mod format;
 mod table;
