@@ -23,6 +23,13 @@
 //! The type must be [`Immutable`]: a validator receives a shared reference to bytes that
 //! the conversion promised nobody would write.
 //!
+//! Validators guard the conversions that check bytes (`try_*`, `*_checked`, and
+//! `TryFromBytes` fields of other types). They are not type invariants that the compiler
+//! enforces: struct literals, `FromZeros::new_zeroed` and the `FromBytes` conversions
+//! build values without running them, so a validated type should not also derive
+//! `FromZeros` or `FromBytes`. They also never decide soundness: a validator that accepts
+//! too much only lets through values that are still bit-valid.
+//!
 //! ```
 //! use zerocast::beyond::{CheckError, Validate};
 //! use zerocast::byteorder::network_endian::U16;
