@@ -13,7 +13,7 @@
 //! - [`either`]: [`Either`], a buffer that is one of two buffer types.
 //! - [`fragmented`]: scatter-gather byte views ([`FragmentedBytes`]).
 //! - [`view`]: the parse cursor [`BufferView`] / [`BufferViewMut`].
-//! - [`parse`]: [`ParsablePacket`] and [`ParseMetadata`].
+//! - [`parse`]: [`ParsablePacket`], [`ParseMetadata`] and [`MaybeParsed`] (lenient parsing).
 //! - [`constraints`]: [`PacketConstraints`], the size rules a layer imposes on its body.
 //! - [`builder`]: [`PacketBuilder`] (headers/footers around a body) and
 //!   [`InnerPacketBuilder`] (the innermost payload).
@@ -94,7 +94,7 @@ pub use builder::{InnerPacketBuilder, PacketBuilder, SerializeTarget};
 pub use constraints::PacketConstraints;
 pub use either::Either;
 pub use fragmented::{FragmentedBuffer, FragmentedBytes, FragmentedBytesMut};
-pub use parse::{ParsablePacket, ParseMetadata};
+pub use parse::{MaybeParsed, ParsablePacket, ParseMetadata};
 pub use provider::BufferProvider;
 pub use serialize::{
     InnerSerializer, LimitedSizePacketBuilder, Nested, SerializeError, Serializer,

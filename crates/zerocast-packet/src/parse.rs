@@ -166,3 +166,117 @@ pub trait ParsablePacket<B: SplitByteSlice, ParseArgs>: Sized {
     /// See the trait documentation for an example.
     fn parse_metadata(&self) -> ParseMetadata;
 }
+
+/// A value that was either parsed completely, or only partly because the bytes ran out:
+/// the lenient form used for packets quoted (truncated) in ICMP errors.
+///
+/// ```
+/// use zerocast_packet::MaybeParsed;
+///
+/// let mut bytes = &[1u8, 2, 3][..];
+/// let header = MaybeParsed::take_from_buffer(&mut bytes, 2);
+/// assert_eq!(header, MaybeParsed::Complete(&[1u8, 2][..]));
+/// let cut_off = MaybeParsed::take_from_buffer(&mut bytes, 8);
+/// assert_eq!(cut_off, MaybeParsed::Incomplete(&[3u8][..]));
+/// ```
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub enum MaybeParsed<C, I> {
+    /// All of it was there.
+    Complete(C),
+    /// Only this much was there.
+    Incomplete(I),
+}
+
+impl<B: SplitByteSlice> MaybeParsed<B, B> {
+    /// Takes `n` bytes off the front of `buffer` if there are that many
+    /// ([`Complete`](MaybeParsed::Complete)), otherwise all that remain
+    /// ([`Incomplete`](MaybeParsed::Incomplete)).
+    ///
+    /// See the type's documentation for an example.
+    pub fn take_from_buffer<BV: BufferView<B>>(mut buffer: BV, n: usize) -> Self {
+        if buffer.len() >= n {
+            if let Some(bytes) = buffer.take_front(n) {
+                return MaybeParsed::Complete(bytes);
+            }
+        }
+        MaybeParsed::Incomplete(buffer.take_rest_front())
+    }
+}
+
+impl<C, I> MaybeParsed<C, I> {
+    /// Whether the value is complete.
+    ///
+    /// ```
+    /// use zerocast_packet::MaybeParsed;
+    /// assert!(MaybeParsed::<u8, ()>::Complete(1).is_complete());
+    /// ```
+    pub fn is_complete(&self) -> bool {
+        matches!(self, MaybeParsed::Complete(_))
+    }
+
+    /// The complete value, or the partial one as the error.
+    ///
+    /// ```
+    /// use zerocast_packet::MaybeParsed;
+    /// assert_eq!(MaybeParsed::<u8, &str>::Incomplete("cut").complete(), Err("cut"));
+    /// ```
+    pub fn complete(self) -> Result<C, I> {
+        match self {
+            MaybeParsed::Complete(c) => Ok(c),
+            MaybeParsed::Incomplete(i) => Err(i),
+        }
+    }
+
+    /// The complete value, if it is.
+    ///
+    /// ```
+    /// use zerocast_packet::MaybeParsed;
+    /// assert_eq!(MaybeParsed::<u8, ()>::Complete(4).ok(), Some(4));
+    /// ```
+    pub fn ok(self) -> Option<C> {
+        self.complete().ok()
+    }
+
+    /// Converts the complete value.
+    ///
+    /// ```
+    /// use zerocast_packet::MaybeParsed;
+    /// let m: MaybeParsed<u8, ()> = MaybeParsed::Complete(2);
+    /// assert_eq!(m.map(|v| v * 10), MaybeParsed::Complete(20));
+    /// ```
+    pub fn map<D, F: FnOnce(C) -> D>(self, f: F) -> MaybeParsed<D, I> {
+        match self {
+            MaybeParsed::Complete(c) => MaybeParsed::Complete(f(c)),
+            MaybeParsed::Incomplete(i) => MaybeParsed::Incomplete(i),
+        }
+    }
+
+    /// Converts the partial value.
+    ///
+    /// ```
+    /// use zerocast_packet::MaybeParsed;
+    /// let m: MaybeParsed<(), &[u8]> = MaybeParsed::Incomplete(&[1, 2]);
+    /// assert_eq!(m.map_incomplete(<[u8]>::len), MaybeParsed::Incomplete(2));
+    /// ```
+    pub fn map_incomplete<J, F: FnOnce(I) -> J>(self, f: F) -> MaybeParsed<C, J> {
+        match self {
+            MaybeParsed::Complete(c) => MaybeParsed::Complete(c),
+            MaybeParsed::Incomplete(i) => MaybeParsed::Incomplete(f(i)),
+        }
+    }
+}
+
+impl<T: AsRef<[u8]>> MaybeParsed<T, T> {
+    /// The bytes, complete or not.
+    ///
+    /// ```
+    /// use zerocast_packet::MaybeParsed;
+    /// let m: MaybeParsed<&[u8], &[u8]> = MaybeParsed::Incomplete(&[9]);
+    /// assert_eq!(m.bytes(), &[9]);
+    /// ```
+    pub fn bytes(&self) -> &[u8] {
+        match self {
+            MaybeParsed::Complete(b) | MaybeParsed::Incomplete(b) => b.as_ref(),
+        }
+    }
+}

@@ -129,6 +129,23 @@ pub trait BufferView<B: SplitByteSlice>: Sized + AsRef<[u8]> {
         }
     }
 
+    /// Takes up to `n` bytes off the front: all of them if there are that many, otherwise
+    /// all that remain (lenient parsing of truncated packets).
+    ///
+    /// ```
+    /// # use zerocast_packet::BufferView;
+    /// let mut bytes = &[1u8, 2, 3][..];
+    /// assert_eq!((&mut bytes).take_front_at_most(2), &[1, 2]);
+    /// assert_eq!((&mut bytes).take_front_at_most(5), &[3]);
+    /// ```
+    fn take_front_at_most(&mut self, n: usize) -> B {
+        let n = n.min(self.len());
+        match self.take_front(n) {
+            Some(b) => b,
+            None => unreachable_empty(self),
+        }
+    }
+
     /// Takes one byte off the front.
     ///
     /// ```

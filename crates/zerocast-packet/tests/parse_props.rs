@@ -79,6 +79,19 @@ proptest! {
     }
 
     #[test]
+    fn lenient_takes_return_what_is_there(
+        bytes in proptest::collection::vec(any::<u8>(), 0..32),
+        n in 0usize..48,
+    ) {
+        let mut slice = bytes.as_slice();
+        let taken = zerocast_packet::MaybeParsed::take_from_buffer(&mut slice, n);
+        prop_assert_eq!(taken.is_complete(), bytes.len() >= n);
+        let k = n.min(bytes.len());
+        prop_assert_eq!(taken.bytes(), &bytes[..k]);
+        prop_assert_eq!(slice, &bytes[k..]);
+    }
+
+    #[test]
     fn cursor_takes_are_bounded_and_never_panic(
         bytes in proptest::collection::vec(any::<u8>(), 0..32),
         ops in proptest::collection::vec((0u8..8, 0usize..40), 0..16),
