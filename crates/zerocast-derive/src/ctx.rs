@@ -114,7 +114,6 @@ impl<'a> Ctx<'a> {
         let extra = bounds.iter().map(|pred| quote!(#pred,));
         quote! {
             #[automatically_derived]
-            #[allow(non_camel_case_types)]
             unsafe impl #impl_g #krate::#trait_ident for #name #ty_g where #own #(#extra)* {
                 fn only_derive_is_allowed_to_implement_this_trait() {}
                 #body

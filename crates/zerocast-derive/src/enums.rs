@@ -78,7 +78,6 @@ pub(crate) fn tag_enum(ctx: &Ctx, tag_name: &syn::Ident) -> TokenStream {
     };
     quote! {
         #[repr(#repr)]
-        #[allow(dead_code, non_camel_case_types, clippy::all)]
-        enum #tag_name { #(#names #discs,)* }
+                enum #tag_name { #(#names #discs,)* }
     }
 }

@@ -70,7 +70,7 @@ fn gap_check(
     bytes: TokenStream,
 ) -> (TokenStream, TokenStream) {
     let marker = format_ident!("{}", marker);
-    let def = quote!(#[allow(non_camel_case_types)] pub struct #marker;);
+    let def = quote!(pub struct #marker;);
     let bound = quote_spanned!(span=> (): __ZcPaddingFree<#marker, { #offset }, { #bytes }>);
     (def, bound)
 }
@@ -349,14 +349,12 @@ fn derive_enum(ctx: &Ctx) -> Result<TokenStream, Error> {
             let _ = all;
             quote! {
                 #[repr(C)]
-                #[allow(dead_code)]
-                struct #model(#tag_name, __ZcPayload);
+                    struct #model(#tag_name, __ZcPayload);
             }
         } else {
             quote! {
                 #[repr(C)]
-                #[allow(dead_code)]
-                struct #model(#tag_name, #(#tys,)*);
+                    struct #model(#tag_name, #(#tys,)*);
             }
         });
         let model_ts = model.to_token_stream();
@@ -364,8 +362,7 @@ fn derive_enum(ctx: &Ctx) -> Result<TokenStream, Error> {
             let body = format_ident!("__ZcBodyOnly{}", i);
             items.push(quote! {
                 #[repr(C)]
-                #[allow(dead_code)]
-                struct #body(#(#tys,)*);
+                    struct #body(#(#tys,)*);
             });
             // Gap between the tag and the payload.
             checks.push(gap_check(
@@ -432,7 +429,6 @@ fn derive_enum(ctx: &Ctx) -> Result<TokenStream, Error> {
         });
         items.push(quote! {
             #[repr(C)]
-            #[allow(dead_code)]
             union __ZcPayload { #(#fields)* }
         });
     }

@@ -48,7 +48,13 @@ fn expand(input: TokenStream, derive: fn(&Ctx) -> Result<TokenStream2, Error>) -
     let ast = parse_macro_input!(input as DeriveInput);
     let out = Ctx::new(&ast).and_then(|ctx| derive(&ctx));
     match out {
-        Ok(tokens) => quote!(const _: () = { #tokens };).into(),
+        // One lint allowance for every helper item of the expansion (marker
+        // structs named after fields, model structs, tag enums).
+        Ok(tokens) => quote! {
+            #[allow(non_camel_case_types, non_snake_case, dead_code)]
+            const _: () = { #tokens };
+        }
+        .into(),
         Err(e) => e.to_compile_error().into(),
     }
 }

@@ -228,7 +228,6 @@ fn enum_model(ctx: &Ctx, tag_name: &Ident) -> TokenStream {
         let tag = (!is_c).then(|| quote!(#tag_name,));
         quote! {
             #[repr(C)]
-            #[allow(dead_code, non_camel_case_types)]
             struct #body<#params>(#tag #(#tys,)* #phantom) #where_clause;
         }
     });
@@ -239,10 +238,8 @@ fn enum_model(ctx: &Ctx, tag_name: &Ident) -> TokenStream {
         });
         quote! {
             #[repr(C)]
-            #[allow(dead_code, non_snake_case)]
             union __ZcPayload<#params> #where_clause { #(#fields)* }
             #[repr(C)]
-            #[allow(dead_code)]
             struct __ZcModel<#params>(#tag_name, __ZcPayload #ty_g) #where_clause;
         }
     });
