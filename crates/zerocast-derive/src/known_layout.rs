@@ -97,9 +97,8 @@ pub(crate) fn derive(ctx: &Ctx) -> Result<TokenStream, Error> {
             __zc_bytes: ::core::ptr::NonNull<::core::primitive::u8>,
             __zc_meta: <Self as #krate::KnownLayout>::PointerMetadata,
         ) -> ::core::ptr::NonNull<Self> {
-            let __zc_tail = <#tail as #krate::KnownLayout>::raw_from_ptr_len(__zc_bytes, __zc_meta);
-            let __zc_this = __zc_tail.as_ptr() as *mut Self;
-            // SAFETY: `this` has the address of `tail`, a `NonNull`.
+            let __zc_this = <#tail as #krate::KnownLayout>::raw_from_ptr_len(__zc_bytes, __zc_meta).as_ptr() as *mut Self;
+            // SAFETY: `__zc_this` has the address of a `NonNull`.
             unsafe { ::core::ptr::NonNull::new_unchecked(__zc_this) }
         }
         #[inline(always)]
