@@ -84,6 +84,7 @@ impl PseudoHeader {
     /// assert_eq!(ph.checksum_start(IpProto::ICMPV6, 8).sum16(), 58 + 8);
     /// ```
     #[must_use]
+    #[inline]
     pub fn checksum_start(&self, proto: IpProto, upper_len: usize) -> Checksum {
         let mut c = Checksum::new();
         match self {

@@ -183,7 +183,9 @@ impl<B: SplitByteSlice> Ipv4Packet<B> {
             policy => {
                 let mut c = checksum::Checksum::new();
                 c.add_bytes(Ref::bytes(&header));
-                c.add_bytes(&options);
+                if !options.is_empty() {
+                    c.add_bytes(&options);
+                }
                 if c.checksum() == 0 {
                     ChecksumStatus::Good
                 } else if policy == ChecksumPolicy::Reject {

@@ -138,6 +138,15 @@ impl<B: SplitByteSlice> TcpPacket<B> {
         opts: ParseOptions,
     ) -> Result<Self, ParseError> {
         let segment_len = bytes.len();
+        // The segment is contiguous: sum it in one pass before splitting it up.
+        let segment_sum = match (opts.checksum, pseudo) {
+            (ChecksumPolicy::Skip, _) | (_, None) => None,
+            (_, Some(ph)) => {
+                let mut c = ph.checksum_start(IpProto::TCP, segment_len);
+                c.add_bytes(&bytes);
+                Some(c)
+            }
+        };
         let (header, rest) = take_header::<B, TcpHeader>(bytes, Layer::Tcp)?;
         let header_len = usize::from(header.offset_flags.get() >> 12) * 4;
         if header_len < HEADER_LEN {
@@ -155,14 +164,11 @@ impl<B: SplitByteSlice> TcpPacket<B> {
             TcpOptions::new(&o).validate()?;
             (o, p, false)
         };
-        let checksum_status = match (opts.checksum, pseudo) {
-            (ChecksumPolicy::Skip, _) | (_, None) => ChecksumStatus::Unverified,
+        let checksum_status = match segment_sum {
+            None => ChecksumStatus::Unverified,
             _ if truncated => ChecksumStatus::Unverified,
-            (policy, Some(ph)) => {
-                let mut c = ph.checksum_start(IpProto::TCP, segment_len);
-                c.add_bytes(Ref::bytes(&header));
-                c.add_bytes(&options);
-                c.add_bytes(&payload);
+            Some(c) => {
+                let policy = opts.checksum;
                 if c.checksum() == 0 {
                     ChecksumStatus::Good
                 } else if policy == ChecksumPolicy::Reject {
