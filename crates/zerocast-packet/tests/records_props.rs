@@ -191,9 +191,32 @@ fn end_of_options_ends_the_list_and_ignores_the_rest() {
 fn framing_errors_are_reported_with_the_kind() {
     use zerocast_packet::records::options::OptionFramingError;
     let bad_len = Records::<_, RawOptions<TcpOptionLayout>>::parse(&[2u8, 1][..]).unwrap_err();
-    assert_eq!(bad_len, OptionFramingError::BadLength { kind: 2, len: 1 });
+    assert_eq!(
+        bad_len,
+        OptionFramingError::BadLength {
+            kind: 2,
+            len: 1,
+            offset: 0
+        }
+    );
     let zero_ndp = Records::<_, RawOptions<NdpOptionLayout>>::parse(&[1u8, 0][..]).unwrap_err();
-    assert_eq!(zero_ndp, OptionFramingError::BadLength { kind: 1, len: 0 });
-    let truncated = Records::<_, RawOptions<Ipv6OptionLayout>>::parse(&[5u8][..]).unwrap_err();
-    assert_eq!(truncated, OptionFramingError::Truncated { kind: 5 });
+    assert_eq!(
+        zero_ndp,
+        OptionFramingError::BadLength {
+            kind: 1,
+            len: 0,
+            offset: 0
+        }
+    );
+    // Pad1, a 3-byte PadN, then a truncated option at offset 4 (+ base offset 40).
+    let bytes = [0u8, 1, 1, 0, 5];
+    let truncated =
+        Records::<_, RawOptions<Ipv6OptionLayout>>::parse_with_context(&bytes[..], 40).unwrap_err();
+    assert_eq!(
+        truncated,
+        OptionFramingError::Truncated {
+            kind: 5,
+            offset: 44
+        }
+    );
 }

@@ -161,7 +161,7 @@ impl<B: SplitByteSlice, R: RecordsImpl> Records<B, R> {
     /// use zerocast_packet::records::Records;
     /// use zerocast_packet::records::options::{RawOptions, TcpOptionLayout};
     /// type TcpLike = RawOptions<TcpOptionLayout>;
-    /// assert!(Records::<_, TcpLike>::parse_with_context(&[1u8, 1][..], ()).is_ok());
+    /// assert!(Records::<_, TcpLike>::parse_with_context(&[1u8, 1][..], 0).is_ok());
     /// ```
     pub fn parse_with_context(bytes: B, context: R::Context) -> Result<Self, R::Error> {
         let mut pass = context.clone();
@@ -301,7 +301,7 @@ impl<B: SplitByteSlice, R: RecordsImpl> RecordsRaw<B, R> {
     /// use zerocast_packet::records::RecordsRaw;
     /// use zerocast_packet::records::options::{RawOptions, TcpOptionLayout};
     /// type TcpLike = RawOptions<TcpOptionLayout>;
-    /// let raw = RecordsRaw::<_, TcpLike>::parse_with_context(&[1u8][..], ());
+    /// let raw = RecordsRaw::<_, TcpLike>::parse_with_context(&[1u8][..], 0);
     /// assert!(raw.error().is_none());
     /// ```
     pub fn parse_with_context(bytes: B, context: R::Context) -> Self {

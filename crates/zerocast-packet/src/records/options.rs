@@ -179,10 +179,14 @@ impl OptionLayout for NdpOptionLayout {
 
 /// A framing error: the option list itself is malformed, whatever the kinds mean.
 ///
+/// Offsets are those of the option's kind byte, counted from the offset the sequence was
+/// parsed with (see [`Records::parse_with_context`](super::Records::parse_with_context)),
+/// so they can point into the enclosing header (e.g. an ICMP Parameter Problem pointer).
+///
 /// ```
 /// use zerocast_packet::records::options::OptionFramingError;
-/// let e = OptionFramingError::BadLength { kind: 2, len: 1 };
-/// assert_ne!(e, OptionFramingError::Truncated { kind: 2 });
+/// let e = OptionFramingError::BadLength { kind: 2, len: 1, offset: 20 };
+/// assert_eq!(e.offset(), 20);
 /// ```
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
 pub enum OptionFramingError {
@@ -190,6 +194,8 @@ pub enum OptionFramingError {
     Truncated {
         /// The option's kind.
         kind: u8,
+        /// Where the option starts.
+        offset: usize,
     },
     /// The length byte has a value no option can have (e.g. 1 for IPv4, 0 for NDP).
     BadLength {
@@ -197,12 +203,33 @@ pub enum OptionFramingError {
         kind: u8,
         /// The length byte.
         len: u8,
+        /// Where the option starts.
+        offset: usize,
     },
+}
+
+impl OptionFramingError {
+    /// Where the malformed option starts.
+    ///
+    /// ```
+    /// use zerocast_packet::records::options::OptionFramingError;
+    /// assert_eq!(OptionFramingError::Truncated { kind: 7, offset: 3 }.offset(), 3);
+    /// ```
+    #[must_use]
+    pub fn offset(&self) -> usize {
+        match self {
+            OptionFramingError::Truncated { offset, .. }
+            | OptionFramingError::BadLength { offset, .. } => *offset,
+        }
+    }
 }
 
 /// A protocol's options: an [`OptionLayout`] plus a parser for each kind's value.
 ///
-/// Every `OptionsImpl` is a [`RecordsImpl`].
+/// Every `OptionsImpl` is a [`RecordsImpl`] whose context is the offset of the next
+/// option (0 by default; pass the options' position in their header to
+/// [`Records::parse_with_context`](super::Records::parse_with_context) to get offsets
+/// relative to the header).
 ///
 /// ```
 /// use zerocast_packet::records::Records;
@@ -228,7 +255,9 @@ pub enum OptionFramingError {
 /// impl OptionsImpl for Tcp {
 ///     type Option<'a> = TcpOption<'a>;
 ///     type Error = Error;
-///     fn parse_option<'a>(kind: u8, data: &'a [u8]) -> Result<Option<TcpOption<'a>>, Error> {
+///     fn parse_option<'a>(kind: u8, data: &'a [u8], _offset: usize)
+///         -> Result<Option<TcpOption<'a>>, Error>
+///     {
 ///         Ok(Some(match kind {
 ///             2 => match data {
 ///                 [a, b] => TcpOption::Mss(u16::from_be_bytes([*a, *b])),
@@ -242,8 +271,9 @@ pub enum OptionFramingError {
 /// let opts = Records::<_, Tcp>::parse(&[2u8, 4, 5, 0xb4, 1, 0][..]).unwrap();
 /// assert_eq!(opts.iter().collect::<Vec<_>>(), [TcpOption::Mss(1460)]);
 /// assert_eq!(Records::<_, Tcp>::parse(&[2u8, 3, 5][..]).unwrap_err(), Error::BadMss);
-/// assert!(matches!(Records::<_, Tcp>::parse(&[2u8, 4, 5][..]),
-///     Err(Error::Framing(OptionFramingError::Truncated { kind: 2 }))));
+/// // A truncated option at byte 1 of the options, which start at byte 20 of the header:
+/// assert_eq!(Records::<_, Tcp>::parse_with_context(&[1u8, 2, 4, 5][..], 20).unwrap_err(),
+///     Error::Framing(OptionFramingError::Truncated { kind: 2, offset: 21 }));
 /// ```
 pub trait OptionsImpl: OptionLayout {
     /// A parsed option.
@@ -251,19 +281,26 @@ pub trait OptionsImpl: OptionLayout {
     /// Why an option is malformed; framing errors convert into it.
     type Error: From<OptionFramingError>;
 
-    /// Parses the value of an option of kind `kind`. `Ok(None)` skips the option.
-    fn parse_option<'a>(kind: u8, data: &'a [u8]) -> Result<Option<Self::Option<'a>>, Self::Error>;
+    /// Parses the value of an option of kind `kind` whose kind byte is at `offset`.
+    /// `Ok(None)` skips the option.
+    fn parse_option<'a>(
+        kind: u8,
+        data: &'a [u8],
+        offset: usize,
+    ) -> Result<Option<Self::Option<'a>>, Self::Error>;
 }
 
 impl<O: OptionsImpl> RecordsImpl for O {
     type Record<'a> = O::Option<'a>;
     type Error = O::Error;
-    type Context = ();
+    /// The offset of the next option.
+    type Context = usize;
 
     fn parse_record<'a>(
         bytes: &mut &'a [u8],
-        _: &mut (),
+        next_offset: &mut usize,
     ) -> Result<ParsedRecord<O::Option<'a>>, O::Error> {
+        let offset = *next_offset;
         let mut bv = bytes;
         let Some(kind) = bv.take_byte_front() else {
             return Ok(ParsedRecord::Done);
@@ -274,21 +311,23 @@ impl<O: OptionsImpl> RecordsImpl for O {
             return Ok(ParsedRecord::Done);
         }
         if Some(kind) == O::NOP {
+            *next_offset = offset.saturating_add(1);
             return Ok(ParsedRecord::Skipped);
         }
         let len = bv
             .take_byte_front()
-            .ok_or(OptionFramingError::Truncated { kind })?;
+            .ok_or(OptionFramingError::Truncated { kind, offset })?;
         let total = O::LENGTH_ENCODING
             .total_len(len)
-            .ok_or(OptionFramingError::BadLength { kind, len })?;
+            .ok_or(OptionFramingError::BadLength { kind, len, offset })?;
         let data = bv
             .take_front(total - 2)
-            .ok_or(OptionFramingError::Truncated { kind })?;
+            .ok_or(OptionFramingError::Truncated { kind, offset })?;
+        *next_offset = offset.saturating_add(total);
         if Some(kind) == O::PADDING {
             return Ok(ParsedRecord::Skipped);
         }
-        Ok(match O::parse_option(kind, data)? {
+        Ok(match O::parse_option(kind, data, offset)? {
             Some(option) => ParsedRecord::Parsed(option),
             None => ParsedRecord::Skipped,
         })
@@ -340,6 +379,7 @@ impl<L: OptionLayout> OptionsImpl for RawOptions<L> {
     fn parse_option<'a>(
         kind: u8,
         data: &'a [u8],
+        _: usize,
     ) -> Result<Option<RawOption<'a>>, OptionFramingError> {
         Ok(Some(RawOption { kind, data }))
     }
