@@ -33,6 +33,8 @@ fn check_layout<L: OptionLayout>(bytes: &[u8]) -> Result<(), TestCaseError> {
             let prefix = lenient.valid().bytes();
             prop_assert!(Records::<_, RawOptions<L>>::parse(prefix).is_ok());
             prop_assert_eq!(prefix.len() + lenient.rest().len(), bytes.len());
+            // The error points at the first byte after the valid prefix.
+            prop_assert_eq!(e.offset(), prefix.len());
         }
     }
     Ok(())
