@@ -150,6 +150,27 @@ fn short_buffers_report_the_header_size() {
 }
 
 #[test]
+fn mutable_whole_buffer_must_match_the_header() {
+    let mut bytes = udp(10, b"ab");
+    Udp::mut_from_bytes_by_header(&mut bytes).unwrap().payload[1] = b'c';
+    assert_eq!(&bytes[8..], b"ac");
+    assert_eq!(
+        Udp::mut_from_bytes_by_header(&mut bytes[..9]).err(),
+        Some(LenError::Mismatch {
+            claimed: 10,
+            actual: 9
+        })
+    );
+    assert_eq!(
+        Udp::mut_from_bytes_by_header(&mut bytes[..4]).err(),
+        Some(LenError::ShortHeader {
+            needed: 8,
+            available: 4
+        })
+    );
+}
+
+#[test]
 fn mutable_prefix_edits_payload_and_rest() {
     let mut bytes = udp(9, b"aZ");
     let (d, rest) = Udp::mut_from_prefix_by_header(&mut bytes).unwrap();

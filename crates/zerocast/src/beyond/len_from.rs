@@ -424,6 +424,41 @@ pub trait LenFromHeader: TryFromBytes + KnownLayout<PointerMetadata = usize> + I
         }
         Self::try_mut_from_prefix_with_elems(source, elems).map_err(body_error)
     }
+
+    /// Like [`ref_from_bytes_by_header`](Self::ref_from_bytes_by_header), mutably.
+    ///
+    /// ```
+    /// use zerocast::beyond::{LenError, LenFromHeader, LenRule};
+    /// use zerocast::{FromBytes, Immutable, IntoBytes, KnownLayout, Unaligned};
+    /// # use zerocast_derive::*;
+    /// #[derive(FromBytes, IntoBytes, KnownLayout, Immutable, Unaligned)]
+    /// #[repr(C)]
+    /// struct Counted { count: u8, items: [u8] }
+    /// impl LenFromHeader for Counted {
+    ///     const LEN_RULE: LenRule = LenRule::elems(1, 0);
+    ///     fn len_field(&self) -> u64 { u64::from(self.count) }
+    /// }
+    /// let mut bytes = [2, 7, 8];
+    /// Counted::mut_from_bytes_by_header(&mut bytes).unwrap().items[1] = 80;
+    /// assert_eq!(bytes, [2, 7, 80]);
+    /// assert_eq!(
+    ///     Counted::mut_from_bytes_by_header(&mut bytes[..2]).err(),
+    ///     Some(LenError::Mismatch { claimed: 3, actual: 2 })
+    /// );
+    /// ```
+    fn mut_from_bytes_by_header(source: &mut [u8]) -> Result<&mut Self, LenError>
+    where
+        Self: IntoBytes,
+    {
+        let (elems, total) = Self::claimed_len(source)?;
+        if total != source.len() {
+            return Err(LenError::Mismatch {
+                claimed: total,
+                actual: source.len(),
+            });
+        }
+        Self::try_mut_from_bytes_with_elems(source, elems).map_err(body_error)
+    }
 }
 
 /// The error of the second step: size and alignment were established by the first, so
