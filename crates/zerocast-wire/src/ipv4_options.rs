@@ -269,6 +269,64 @@ impl<'a> Iterator for Ipv4Options<'a> {
     }
 }
 
+/// Writes `options` into the front of `out` and pads with End-of-List to a multiple of 4;
+/// returns the length (use it as [`Ipv4Repr::options`](crate::ipv4::Ipv4Repr::options)).
+///
+/// # Errors
+/// `BadOption` for an EOL/NOP record with data or data over 253 bytes; `BadHeaderLength`
+/// beyond the 40 bytes of option space; `Truncated` if `out` is too short.
+///
+/// ```
+/// use zerocast_wire::ipv4_options::{write_options, Ipv4OptionRecord, Ipv4Options, KIND_ROUTER_ALERT};
+/// let mut b = [0u8; 40];
+/// let n = write_options(&mut b, &[Ipv4OptionRecord { kind: KIND_ROUTER_ALERT, data: &[0, 0] }]).unwrap();
+/// assert_eq!(&b[..n], &[0x94, 4, 0, 0]);
+/// let mut rr = [0u8; 40];
+/// let n = write_options(&mut rr, &[Ipv4OptionRecord { kind: 7, data: &[4, 0, 0, 0, 0] }]).unwrap();
+/// assert_eq!(&rr[..n], &[7, 7, 4, 0, 0, 0, 0, 0]); // padded with EOL
+/// ```
+pub fn write_options(
+    out: &mut [u8],
+    options: &[Ipv4OptionRecord<'_>],
+) -> Result<usize, ParseError> {
+    let mut len = 0;
+    for o in options {
+        let single = matches!(o.kind, KIND_EOL | KIND_NOP);
+        if (single && !o.data.is_empty()) || o.data.len() > 253 {
+            return Err(ParseError::new(
+                Layer::Ipv4,
+                ErrorKind::BadOption { kind: o.kind },
+                20 + len,
+            ));
+        }
+        len += o.wire_len();
+    }
+    let total = len.div_ceil(4) * 4;
+    if total > 40 {
+        return Err(ParseError::new(
+            Layer::Ipv4,
+            ErrorKind::BadHeaderLength(20 + total),
+            0,
+        ));
+    }
+    let available = out.len();
+    let area = out
+        .get_mut(..total)
+        .ok_or(ParseError::truncated(Layer::Ipv4, total, available))?;
+    let mut at = 0;
+    for o in options {
+        area[at] = o.kind;
+        if !matches!(o.kind, KIND_EOL | KIND_NOP) {
+            // Checked above: at most 253 data bytes.
+            area[at + 1] = (o.data.len() + 2) as u8;
+            area[at + 2..at + 2 + o.data.len()].copy_from_slice(o.data);
+        }
+        at += o.wire_len();
+    }
+    area[at..].fill(KIND_EOL);
+    Ok(total)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -344,6 +344,160 @@ impl<'a> Iterator for Ipv6Options<'a> {
     }
 }
 
+/// Writes a Fragment header (8 bytes) into the front of `out`; returns its length.
+///
+/// # Errors
+/// `Truncated` if `out` is shorter than 8 bytes; `BadField` for an offset over 13 bits.
+///
+/// ```
+/// use zerocast_wire::{ipv6_ext::{write_fragment_header, ExtensionHeaders, FragmentHeader}, IpProto};
+/// let mut b = [0u8; 8];
+/// let f = FragmentHeader { offset: 181, more: true, ident: 0x8c7f0e9c };
+/// write_fragment_header(&mut b, IpProto::ICMPV6, f).unwrap();
+/// let h = ExtensionHeaders::new(IpProto::FRAGMENT, &b).next().unwrap().unwrap();
+/// assert_eq!(h.fragment(), Some(f));
+/// ```
+pub fn write_fragment_header(
+    out: &mut [u8],
+    next: IpProto,
+    frag: FragmentHeader,
+) -> Result<usize, ParseError> {
+    if frag.offset > 0x1fff {
+        return Err(ParseError::new(Layer::Ipv6Ext, ErrorKind::BadField, 2));
+    }
+    let available = out.len();
+    let h = out
+        .get_mut(..8)
+        .ok_or(ParseError::truncated(Layer::Ipv6Ext, 8, available))?;
+    let off = (frag.offset << 3) | u16::from(frag.more);
+    h[0] = next.0;
+    h[1] = 0;
+    h[2..4].copy_from_slice(&off.to_be_bytes());
+    h[4..8].copy_from_slice(&frag.ident.to_be_bytes());
+    Ok(8)
+}
+
+/// Writes a Hop-by-Hop or Destination Options header holding `options` into the front of
+/// `out`, padding it to a multiple of 8 bytes with Pad1/PadN; returns its length.
+///
+/// # Errors
+/// `Truncated` if `out` is too short; `BadOption` for an option whose data exceeds 255 bytes
+/// or a Pad1 option with data; `BadLength` if the header would exceed 2048 bytes.
+///
+/// ```
+/// use zerocast_wire::{ipv6_ext::{write_options_header, ExtensionHeaders, Ipv6OptionRecord, OPT_ROUTER_ALERT}, IpProto};
+/// let mut b = [0u8; 16];
+/// let ra = Ipv6OptionRecord { kind: OPT_ROUTER_ALERT, data: &[0, 0] };
+/// let n = write_options_header(&mut b, IpProto::ICMPV6, &[ra]).unwrap();
+/// assert_eq!(&b[..n], &[58, 0, 5, 2, 0, 0, 1, 0]); // MLD's Hop-by-Hop header
+/// let h = ExtensionHeaders::new(IpProto::HOP_BY_HOP, &b[..n]).next().unwrap().unwrap();
+/// assert_eq!(h.options().next().unwrap().unwrap().router_alert(), Some(0));
+/// ```
+pub fn write_options_header(
+    out: &mut [u8],
+    next: IpProto,
+    options: &[Ipv6OptionRecord<'_>],
+) -> Result<usize, ParseError> {
+    let mut body = 2usize;
+    for o in options {
+        if o.data.len() > 255 || (o.kind == OPT_PAD1 && !o.data.is_empty()) {
+            return Err(ParseError::new(
+                Layer::Ipv6Ext,
+                ErrorKind::BadOption { kind: o.kind },
+                body,
+            ));
+        }
+        body += if o.kind == OPT_PAD1 {
+            1
+        } else {
+            2 + o.data.len()
+        };
+    }
+    let total = body.div_ceil(8) * 8;
+    if total > 2048 {
+        return Err(ParseError::new(
+            Layer::Ipv6Ext,
+            ErrorKind::BadLength(total),
+            1,
+        ));
+    }
+    let available = out.len();
+    let h = out
+        .get_mut(..total)
+        .ok_or(ParseError::truncated(Layer::Ipv6Ext, total, available))?;
+    h[0] = next.0;
+    // `total <= 2048`, so the length in 8-byte units minus one fits a byte.
+    h[1] = (total / 8 - 1) as u8;
+    let mut at = 2;
+    for o in options {
+        h[at] = o.kind;
+        if o.kind == OPT_PAD1 {
+            at += 1;
+            continue;
+        }
+        // Checked above: at most 255 data bytes.
+        h[at + 1] = o.data.len() as u8;
+        h[at + 2..at + 2 + o.data.len()].copy_from_slice(o.data);
+        at += 2 + o.data.len();
+    }
+    match total - at {
+        0 => {}
+        1 => h[at] = OPT_PAD1,
+        pad => {
+            h[at] = OPT_PADN;
+            // `pad < 8`.
+            h[at + 1] = (pad - 2) as u8;
+            h[at + 2..total].fill(0);
+        }
+    }
+    Ok(total)
+}
+
+/// Writes a Routing header of `routing_type` with `segments_left` and type-specific `data`
+/// (after the 4 fixed bytes; its length plus 4 must be a multiple of 8); returns its length.
+///
+/// # Errors
+/// `BadLength` if `data.len() + 4` is not a multiple of 8 or exceeds 2048; `Truncated` if
+/// `out` is too short.
+///
+/// ```
+/// use zerocast_wire::{ipv6_ext::{write_routing_header, ExtensionHeaders}, IpProto};
+/// let mut b = [0u8; 24];
+/// let seg = [0xfdu8, 0x77, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 9];
+/// let mut data = [0u8; 20];
+/// data[4..].copy_from_slice(&seg);
+/// let n = write_routing_header(&mut b, IpProto::UDP, 4, 1, &data).unwrap();
+/// let h = ExtensionHeaders::new(IpProto::ROUTING, &b[..n]).next().unwrap().unwrap();
+/// assert_eq!(h.routing(), Some((4, 1)));
+/// ```
+pub fn write_routing_header(
+    out: &mut [u8],
+    next: IpProto,
+    routing_type: u8,
+    segments_left: u8,
+    data: &[u8],
+) -> Result<usize, ParseError> {
+    let total = 4 + data.len();
+    if !total.is_multiple_of(8) || total > 2048 {
+        return Err(ParseError::new(
+            Layer::Ipv6Ext,
+            ErrorKind::BadLength(total),
+            1,
+        ));
+    }
+    let available = out.len();
+    let h = out
+        .get_mut(..total)
+        .ok_or(ParseError::truncated(Layer::Ipv6Ext, total, available))?;
+    h[0] = next.0;
+    // `total <= 2048`.
+    h[1] = (total / 8 - 1) as u8;
+    h[2] = routing_type;
+    h[3] = segments_left;
+    h[4..].copy_from_slice(data);
+    Ok(total)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -379,6 +533,33 @@ mod tests {
         assert_eq!((f.offset, f.more), (23, true));
         assert!(it.next().is_none());
         assert_eq!(it.upper_layer(), (IpProto::TCP, 8));
+    }
+
+    #[test]
+    fn written_options_headers_parse_back_for_every_padding_length() {
+        for data_len in 0..20usize {
+            let data = [0xabu8; 20];
+            let opt = Ipv6OptionRecord {
+                kind: 0x1e,
+                data: &data[..data_len],
+            };
+            let mut out = [0xffu8; 64];
+            let n = write_options_header(&mut out, IpProto::TCP, &[opt]).unwrap();
+            assert_eq!(n % 8, 0);
+            let h = ExtensionHeaders::new(IpProto::DEST_OPTS, &out[..n])
+                .next()
+                .unwrap()
+                .unwrap();
+            let opts: std::vec::Vec<_> = h.options().map(|o| o.unwrap()).collect();
+            assert_eq!(opts[0], opt);
+            assert!(opts[1..]
+                .iter()
+                .all(|o| matches!(o.kind, OPT_PAD1 | OPT_PADN)));
+            assert!(
+                opts[1..].iter().all(|o| o.data.iter().all(|&b| b == 0)),
+                "PadN is zeroed"
+            );
+        }
     }
 
     #[test]

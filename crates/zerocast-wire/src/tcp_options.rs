@@ -230,6 +230,63 @@ impl<'a> Iterator for TcpOptions<'a> {
     }
 }
 
+/// Writes `options` into the front of `out` and pads with End-of-List to a multiple of 4;
+/// returns the length (use it as [`TcpRepr::options`](crate::tcp::TcpRepr::options)).
+///
+/// # Errors
+/// `BadOption` for an EOL/NOP record with data or data over 38 bytes; `BadHeaderLength`
+/// beyond the 40 bytes of option space; `Truncated` if `out` is too short.
+///
+/// ```
+/// use zerocast_wire::tcp_options::{write_options, TcpOptionRecord, TcpOptions, TcpOption};
+/// let mut b = [0u8; 40];
+/// let mss = 1460u16.to_be_bytes();
+/// let n = write_options(&mut b, &[
+///     TcpOptionRecord { kind: 2, data: &mss },
+///     TcpOptionRecord { kind: 1, data: &[] },
+///     TcpOptionRecord { kind: 3, data: &[7] },
+/// ]).unwrap();
+/// assert_eq!(&b[..n], &[2, 4, 5, 0xb4, 1, 3, 3, 7]);
+/// ```
+pub fn write_options(out: &mut [u8], options: &[TcpOptionRecord<'_>]) -> Result<usize, ParseError> {
+    let mut len = 0;
+    for o in options {
+        let single = matches!(o.kind, KIND_EOL | KIND_NOP);
+        if (single && !o.data.is_empty()) || o.data.len() > 38 {
+            return Err(ParseError::new(
+                Layer::Tcp,
+                ErrorKind::BadOption { kind: o.kind },
+                20 + len,
+            ));
+        }
+        len += o.wire_len();
+    }
+    let total = len.div_ceil(4) * 4;
+    if total > 40 {
+        return Err(ParseError::new(
+            Layer::Tcp,
+            ErrorKind::BadHeaderLength(20 + total),
+            12,
+        ));
+    }
+    let available = out.len();
+    let area = out
+        .get_mut(..total)
+        .ok_or(ParseError::truncated(Layer::Tcp, total, available))?;
+    let mut at = 0;
+    for o in options {
+        area[at] = o.kind;
+        if !matches!(o.kind, KIND_EOL | KIND_NOP) {
+            // Checked above: at most 38 data bytes.
+            area[at + 1] = (o.data.len() + 2) as u8;
+            area[at + 2..at + 2 + o.data.len()].copy_from_slice(o.data);
+        }
+        at += o.wire_len();
+    }
+    area[at..].fill(KIND_EOL);
+    Ok(total)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
