@@ -120,6 +120,10 @@ mask_int!(u8, u16, u32, u64, u128);
 /// word.store(0xABCD);
 /// assert_eq!(word.to_bytes(), [0xAB, 0xCD]);
 /// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot hold bit fields: it is not an unsigned integer",
+    note = "bit fields are cut from `u8`..`u128` or the byte-order types `U16`..`U128`"
+)]
 pub trait BitStorage: Copy {
     /// The native integer the bits are computed in.
     type Native: BitInt;

@@ -480,6 +480,10 @@ fn body_error<A, S, V>(e: crate::ConvertError<A, S, V>) -> LenError {
 /// assert_eq!(U16::new(1500).len_value(), 1500);
 /// assert_eq!(7u8.len_value(), 7);
 /// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be a length field: it is not an unsigned integer",
+    note = "use `u8`..`u64`, `usize` or a byte-order `U16`..`U64`, or name a function with `len_from_fn = path`"
+)]
 pub trait LenField {
     /// The field's value as a `u64` (never truncated).
     fn len_value(&self) -> u64;
