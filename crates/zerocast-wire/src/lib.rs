@@ -6,9 +6,27 @@
 //! field-value representation (`*Repr`) that builds the header back byte for byte, `Display`,
 //! and tests from literal bytes.
 //!
+//! - Link layer: [`ethernet`], [`vlan`] (802.1Q and 802.1ad, stackable), [`arp`].
+//! - IPv4: [`ipv4`], [`ipv4_options`]; IPv6: [`ipv6`], [`ipv6_ext`]; shared: [`ip`], [`addr`].
+//! - Above IP: [`icmpv4`], [`icmpv6`] with [`ndp`] and [`mld`], [`igmp`], [`udp`], [`tcp`] with
+//!   [`tcp_options`]; [`checksum`] (RFC 1071 and RFC 1624 incremental updates).
+//! - `reassembly` (feature `alloc`): IPv4 and IPv6 reassemblers with bounded memory.
+//!
 //! Parsing is strict by default ([`ParseOptions::STRICT`]); [`ParseOptions::LENIENT`] decodes
-//! snaplen-truncated captures and the packets quoted in ICMP errors; errors ([`ParseError`])
-//! say which layer, what, at which offset, and which ICMP error to send.
+//! snaplen-truncated captures and the packets quoted in ICMP errors, reporting checksums as
+//! tshark does ([`ChecksumStatus`]); [`ParseOptions::OFFLOAD`] skips checksums. Errors
+//! ([`ParseError`]) say which layer, what, at which offset, and which ICMP error to send.
+//!
+//! Every view also implements `zerocast_packet::ParsablePacket` (parse off a buffer cursor,
+//! leaving the body in the buffer, with metadata for `undo_parse`), and every header
+//! representation is a `zerocast_packet::PacketBuilder` (or has a validated `builder()`), so
+//! packets are serialized inside-out by `body.wrap_in(udp).wrap_in(ip).wrap_in(eth)` with
+//! checksums computed over the final bytes and Ethernet padding to 60 bytes.
+//!
+//! Re-emitting a parsed header reproduces it byte for byte, with one exception inherent to the
+//! ones' complement: a checksum field carrying 0xffff (negative zero, which verifies like
+//! 0x0000) is re-emitted as 0x0000, since a computed checksum never yields 0xffff (UDP excepted,
+//! where it is the transmitted form of zero).
 //!
 //! ```
 //! use zerocast_wire::{ethernet::{EtherType, EthernetFrame}, ipv4::Ipv4Packet, udp::UdpPacket};

@@ -369,6 +369,24 @@ impl<B: SplitByteSlice + ByteSliceMut> TcpPacket<B> {
         let c = crate::checksum::update(self.header.checksum.get(), old, port);
         self.header.checksum.set(c);
     }
+    /// Patches the checksum after the IP layer rewrote an address the pseudo-header covers
+    /// (NAT): `old` and `new` are the address bytes (4 or 16), RFC 1624.
+    ///
+    /// ```
+    /// use zerocast_wire::{Ipv4Addr, PseudoHeader};
+    /// # let src = Ipv4Addr([10, 0, 0, 1]);
+    /// # let dst = Ipv4Addr([10, 0, 0, 2]);
+    /// # let nat = Ipv4Addr([192, 0, 2, 7]);
+    /// # let mut b = [0u8; 24];
+    /// # zerocast_wire::tcp::TcpRepr::new(1, 2).emit(&mut b, Some(PseudoHeader::V4 { src, dst })).unwrap();
+    /// let mut p = zerocast_wire::tcp::TcpPacket::parse(&mut b[..], Some(PseudoHeader::V4 { src, dst })).unwrap();
+    /// p.update_checksum_for_address(&src.0, &nat.0);
+    /// assert!(zerocast_wire::tcp::TcpPacket::parse(&b[..], Some(PseudoHeader::V4 { src: nat, dst })).is_ok());
+    /// ```
+    pub fn update_checksum_for_address(&mut self, old: &[u8], new: &[u8]) {
+        let c = crate::checksum::update_bytes(self.header.checksum.get(), old, new);
+        self.header.checksum.set(c);
+    }
     /// The fixed header, writable (re-emit or patch the checksum afterwards).
     pub fn header_mut(&mut self) -> &mut TcpHeader {
         &mut self.header

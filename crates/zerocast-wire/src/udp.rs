@@ -234,6 +234,29 @@ impl<B: SplitByteSlice + ByteSliceMut> UdpPacket<B> {
             self.header.checksum.set(if n == 0 { 0xffff } else { n });
         }
     }
+    /// Patches the checksum after the IP layer rewrote an address the pseudo-header covers
+    /// (NAT): `old` and `new` are the address bytes (4 or 16), RFC 1624.
+    ///
+    /// ```
+    /// use zerocast_wire::{Ipv4Addr, PseudoHeader};
+    /// # let src = Ipv4Addr([10, 0, 0, 1]);
+    /// # let dst = Ipv4Addr([10, 0, 0, 2]);
+    /// # let nat = Ipv4Addr([192, 0, 2, 7]);
+    /// # let mut b = [0u8; 24];
+    /// # zerocast_wire::udp::UdpRepr { src_port: 1, dst_port: 2 }.emit(&mut b, Some(PseudoHeader::V4 { src, dst })).unwrap();
+    /// let mut p = zerocast_wire::udp::UdpPacket::parse(&mut b[..], Some(PseudoHeader::V4 { src, dst })).unwrap();
+    /// p.update_checksum_for_address(&src.0, &nat.0);
+    /// assert!(zerocast_wire::udp::UdpPacket::parse(&b[..], Some(PseudoHeader::V4 { src: nat, dst })).is_ok());
+    /// ```
+    pub fn update_checksum_for_address(&mut self, old: &[u8], new: &[u8]) {
+        let c = self.header.checksum.get();
+        if c == 0 {
+            // IPv4 "no checksum": stays none.
+            return;
+        }
+        let n = crate::checksum::update_bytes(c, old, new);
+        self.header.checksum.set(if n == 0 { 0xffff } else { n });
+    }
     /// The payload, writable (recompute the checksum with [`UdpRepr::emit`] afterwards).
     pub fn payload_mut(&mut self) -> &mut [u8] {
         &mut self.payload
