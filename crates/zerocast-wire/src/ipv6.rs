@@ -268,12 +268,46 @@ impl<B: SplitByteSlice> Ipv6Packet<B> {
     pub fn is_truncated(&self) -> bool {
         self.truncated
     }
-    /// The pseudo-header for UDP/TCP/ICMPv6 checksums.
+    /// The pseudo-header for UDP/TCP/ICMPv6 checksums. Its destination is the final one
+    /// (RFC 8200 section 8.1): with a Routing header that still has segments left, the last
+    /// address of the route (types 0 and 2) or Segment List\[0\] (type 4, RFC 8754).
+    ///
+    /// ```
+    /// use zerocast_wire::{ipv6::{Ipv6Packet, Ipv6Repr}, ipv6_ext::write_routing_header};
+    /// use zerocast_wire::{IpProto, Ipv6Addr, PseudoHeader};
+    /// let final_dst: Ipv6Addr = "fd77::9".parse::<core::net::Ipv6Addr>().unwrap().into();
+    /// let mut rh = [0u8; 24];
+    /// let mut data = [0u8; 20];
+    /// data[4..].copy_from_slice(&final_dst.0);
+    /// write_routing_header(&mut rh, IpProto::UDP, 2, 1, &data).unwrap();
+    /// let unspec = Ipv6Addr::UNSPECIFIED;
+    /// let repr = Ipv6Repr { extensions: &rh, ..Ipv6Repr::new(unspec, unspec, IpProto::ROUTING, 64) };
+    /// let mut b = [0u8; 64];
+    /// repr.emit(&mut b, 0).unwrap();
+    /// let ip = Ipv6Packet::parse(&b[..]).unwrap();
+    /// assert_eq!(ip.pseudo_header(), PseudoHeader::V6 { src: unspec, dst: final_dst });
+    /// ```
     #[must_use]
     pub fn pseudo_header(&self) -> PseudoHeader {
+        let mut dst = self.dst();
+        for ext in self.extension_headers().flatten() {
+            let Some((routing_type, left)) = ext.routing() else {
+                continue;
+            };
+            let bytes = ext.bytes();
+            let addr = match routing_type {
+                _ if left == 0 => None,
+                0 => bytes.len().checked_sub(16).and_then(|at| bytes.get(at..)),
+                2 | 4 => bytes.get(8..24),
+                _ => None,
+            };
+            if let Some(a) = addr.and_then(|a| <[u8; 16]>::try_from(a).ok()) {
+                dst = Ipv6Addr(a);
+            }
+        }
         PseudoHeader::V6 {
             src: self.src(),
-            dst: self.dst(),
+            dst,
         }
     }
     /// The options to parse the payload with: `opts`, except that checksums over a truncated
