@@ -323,6 +323,35 @@ impl<'a> Iterator for NdpOptions<'a> {
     }
 }
 
+/// Writes one NDP option (type, length in 8-byte units, `data`, zero padding to a multiple of
+/// 8) into the front of `out`; returns its length.
+///
+/// # Errors
+/// `BadOption` if the option would exceed 2040 bytes; `Truncated` if `out` is too short.
+///
+/// ```
+/// use zerocast_wire::ndp::{write_option, NdpOption, NdpOptions, OPT_SOURCE_LLA};
+/// let mut b = [0xffu8; 16];
+/// let n = write_option(&mut b, OPT_SOURCE_LLA, &[2, 0, 0, 0, 0, 0x0b]).unwrap();
+/// assert_eq!(&b[..n], &[1, 1, 2, 0, 0, 0, 0, 0x0b]);
+/// let o = NdpOptions::new(&b[..n]).next().unwrap().unwrap();
+/// assert!(matches!(o.decode(), NdpOption::SourceLinkLayer(_)));
+/// ```
+pub fn write_option(out: &mut [u8], kind: u8, data: &[u8]) -> Result<usize, ParseError> {
+    let total = (2 + data.len()).div_ceil(8) * 8;
+    let units = u8::try_from(total / 8)
+        .map_err(|_| ParseError::new(Layer::Icmpv6, ErrorKind::BadOption { kind }, 0))?;
+    let available = out.len();
+    let o = out
+        .get_mut(..total)
+        .ok_or(ParseError::truncated(Layer::Icmpv6, total, available))?;
+    o[0] = kind;
+    o[1] = units;
+    o[2..2 + data.len()].copy_from_slice(data);
+    o[2 + data.len()..].fill(0);
+    Ok(total)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
