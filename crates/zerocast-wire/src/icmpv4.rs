@@ -412,6 +412,66 @@ impl Icmpv4Repr {
         }
     }
 
+    /// An echo reply header.
+    #[must_use]
+    pub const fn echo_reply(ident: u16, seq: u16) -> Self {
+        let r = Icmpv4Repr::echo_request(ident, seq);
+        Icmpv4Repr {
+            msg_type: TYPE_ECHO_REPLY,
+            ..r
+        }
+    }
+
+    /// A Destination Unreachable header (`next_hop_mtu` is used by code 4, RFC 1191). Wrap it
+    /// around the offending packet, truncated so the error fits 576 bytes (RFC 1812 4.3.2.3):
+    ///
+    /// ```
+    /// use zerocast_packet::{Buf, Serializer, TruncateDirection, TruncatingSerializer};
+    /// use zerocast_wire::{icmpv4::{Icmpv4Packet, Icmpv4Repr}, ipv4::{Ipv4Packet, Ipv4Repr}, IpProto, Ipv4Addr};
+    /// let offending = vec![0u8; 1400]; // the datagram being refused, header first
+    /// let ip = Ipv4Repr::new(Ipv4Addr([10, 0, 0, 2]), Ipv4Addr([10, 0, 0, 1]), IpProto::ICMP, 64);
+    /// let error = TruncatingSerializer::new(Buf::new(offending, ..), TruncateDirection::DiscardBack)
+    ///     .with_size_limit(576 - 20 - 8)
+    ///     .wrap_in(Icmpv4Repr::dest_unreachable(3, 0))
+    ///     .wrap_in(ip.builder().unwrap())
+    ///     .serialize_vec_outer()
+    ///     .unwrap();
+    /// assert_eq!(error.as_ref().len(), 576);
+    /// let ip = Ipv4Packet::parse(error.as_ref()).unwrap();
+    /// let icmp = Icmpv4Packet::parse(ip.payload()).unwrap();
+    /// assert_eq!((icmp.msg_type(), icmp.code()), (3, 3));
+    /// ```
+    #[must_use]
+    pub const fn dest_unreachable(code: u8, next_hop_mtu: u16) -> Self {
+        let m = next_hop_mtu.to_be_bytes();
+        Icmpv4Repr {
+            msg_type: TYPE_DEST_UNREACHABLE,
+            code,
+            rest: [0, 0, m[0], m[1]],
+        }
+    }
+
+    /// A Time Exceeded header (code 0 in transit, 1 reassembly).
+    #[must_use]
+    pub const fn time_exceeded(code: u8) -> Self {
+        Icmpv4Repr {
+            msg_type: TYPE_TIME_EXCEEDED,
+            code,
+            rest: [0; 4],
+        }
+    }
+
+    /// A Parameter Problem header pointing at the offending octet (as in
+    /// [`IcmpReply::Ipv4ParameterProblem`](crate::IcmpReply::Ipv4ParameterProblem)).
+    #[must_use]
+    pub const fn parameter_problem(pointer: u8) -> Self {
+        Icmpv4Repr {
+            msg_type: TYPE_PARAMETER_PROBLEM,
+            code: 0,
+            rest: [pointer, 0, 0, 0],
+        }
+    }
+
     /// Writes the header into the front of `message` (body already in place) with its checksum.
     ///
     /// # Errors
