@@ -12,7 +12,7 @@
 //! `Box<[u8]>` and `Box<T>` convert only when `T` has alignment 1 ([`Unaligned`]): the
 //! allocator must be given back the layout the allocation was made with, and a boxed byte
 //! slice was allocated with alignment 1. Re-allocating would be a copy, which
-//! [`FromBytes::read_from_bytes`](crate::FromBytes::read_from_bytes) already does.
+//! [`FromBytes::read_from_bytes`] already does.
 //!
 //! ```
 //! use zerocast::beyond::box_from_bytes;

@@ -10,7 +10,7 @@
 //!
 //! * [`Validate`], whose [`bits_valid`](Validate::bits_valid) is the ordinary bit-validity
 //!   check and whose [`validate`](Validate::validate) runs the named functions;
-//! * [`TryFromBytes`], whose `is_bit_valid` accepts a candidate only if it is bit-valid
+//! * [`TryFromBytes`](crate::TryFromBytes), whose `is_bit_valid` accepts a candidate only if it is bit-valid
 //!   *and* passes the validators ([`check_candidate`] / [`check_unsized_candidate`]).
 //!
 //! So zerocopy-compatible signatures are untouched: `try_ref_from_bytes` and friends still
