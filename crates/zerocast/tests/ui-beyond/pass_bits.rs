@@ -1,4 +1,6 @@
 // The passing twin of the `fail_bits_*` cases: adjacent ranges, flags up to the top bit.
+// User crates may forbid unsafe code: the derives' `unsafe impl`s must still compile.
+#![forbid(unsafe_code)]
 use zerocast::byteorder::network_endian::U32;
 use zerocast::BitFields;
 

@@ -1,4 +1,6 @@
 // The passing twin of the `fail_len_from_*` cases.
+// User crates may forbid unsafe code: the derives' `unsafe impl`s must still compile.
+#![forbid(unsafe_code)]
 use zerocast::byteorder::network_endian::U16;
 use zerocast::{FromBytes, Immutable, KnownLayout, LenFromHeader};
 

@@ -1,4 +1,6 @@
 // The passing twin of the `fail_zero_padded_*` cases.
+// User crates may forbid unsafe code: the derives' `unsafe impl`s must still compile.
+#![forbid(unsafe_code)]
 use zerocast::ZeroPadded;
 
 #[derive(ZeroPadded)]
