@@ -12,7 +12,7 @@
 use alloc::vec::Vec;
 
 use crate::addr::{Ipv4Addr, Ipv6Addr};
-use crate::error::{ErrorKind, Layer, ParseError};
+use crate::error::{ErrorKind, IcmpReply, Layer, ParseError};
 use crate::ip::IpProto;
 use crate::ipv4::Ipv4Packet;
 use crate::ipv6::Ipv6Packet;
@@ -413,18 +413,22 @@ impl Ipv6Reassembler {
         let data = packet.payload();
         let offset = frag.offset_bytes();
         if frag.more && !data.len().is_multiple_of(8) {
-            return Err(ParseError::new(
-                Layer::Ipv6Ext,
-                ErrorKind::BadLength(data.len()),
-                4,
-            ));
+            // RFC 8200 section 4.5: Parameter Problem, code 0, pointing at Payload Length.
+            let err = ParseError::new(Layer::Ipv6Ext, ErrorKind::BadLength(data.len()), 4);
+            return Err(err.with_icmp(IcmpReply::Ipv6ParameterProblem {
+                code: 0,
+                pointer: 4,
+            }));
         }
         if frag_at + offset + data.len() > usize::from(u16::MAX) {
-            return Err(ParseError::new(
+            // RFC 8200 section 4.5: Parameter Problem, code 0, pointing at the offset field.
+            let pointer = u32::try_from(40 + frag_at + 2).unwrap_or(u32::MAX);
+            let err = ParseError::new(
                 Layer::Ipv6Ext,
                 ErrorKind::BadLength(offset + data.len()),
                 42,
-            ));
+            );
+            return Err(err.with_icmp(IcmpReply::Ipv6ParameterProblem { code: 0, pointer }));
         }
         let mut header = Vec::new();
         if offset == 0 {
