@@ -60,12 +60,16 @@ pub trait PacketBuilder {
     /// The header and footer lengths and the body sizes this layer accepts.
     ///
     /// Must return the same value every time it is called on the same builder.
+    ///
+    /// See the trait documentation for an example.
     fn constraints(&self) -> PacketConstraints;
 
     /// Writes the header and footer. `body` is the final body, padding included.
     ///
     /// `target.header` and `target.footer` have exactly the lengths from
     /// [`constraints`](PacketBuilder::constraints), and every byte of them must be written.
+    ///
+    /// See the trait documentation for an example.
     fn serialize(&self, target: &mut SerializeTarget<'_>, body: &[u8]);
 }
 
@@ -100,9 +104,13 @@ impl<B: PacketBuilder + ?Sized> PacketBuilder for &mut B {
 /// ```
 pub trait InnerPacketBuilder {
     /// The number of bytes [`serialize`](InnerPacketBuilder::serialize) writes.
+    ///
+    /// See the trait documentation for an example.
     fn bytes_len(&self) -> usize;
 
     /// Writes the payload into `buffer`, which is exactly `bytes_len()` bytes long.
+    ///
+    /// See the trait documentation for an example.
     fn serialize(&self, buffer: &mut [u8]);
 
     /// A [`Serializer`](crate::Serializer) for this payload that allocates its buffer.

@@ -20,6 +20,8 @@ use alloc::vec::Vec;
 /// ```
 pub trait FragmentedBuffer {
     /// Calls `f` on each non-empty fragment in order.
+    ///
+    /// See the trait documentation for an example.
     fn for_each_fragment(&self, f: &mut dyn FnMut(&[u8]));
 
     /// The total length of all fragments.

@@ -61,6 +61,8 @@ pub trait BufferProvider<Input, Output> {
 
     /// Provides a new buffer whose body is `body` bytes (contents unspecified: the caller
     /// overwrites them) with at least `prefix` bytes before and `suffix` bytes after.
+    ///
+    /// See the trait documentation for an example.
     fn alloc_no_reuse(
         self,
         prefix: usize,
@@ -71,6 +73,8 @@ pub trait BufferProvider<Input, Output> {
     /// Provides a buffer holding `buffer`'s body with at least `prefix` bytes before and
     /// `suffix` bytes after it, reusing `buffer`'s storage if it can. On failure the input
     /// buffer is handed back unchanged in content.
+    ///
+    /// See the trait documentation for an example.
     fn reuse_or_realloc(
         self,
         buffer: Input,

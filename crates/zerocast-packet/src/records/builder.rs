@@ -19,8 +19,12 @@ use crate::builder::InnerPacketBuilder;
 /// ```
 pub trait RecordBuilder {
     /// The number of bytes the record occupies.
+    ///
+    /// See the trait documentation for an example.
     fn serialized_len(&self) -> usize;
     /// Writes the record into `buf` (exactly `serialized_len()` bytes).
+    ///
+    /// See the trait documentation for an example.
     fn serialize_into(&self, buf: &mut [u8]);
 }
 
@@ -52,9 +56,13 @@ impl<R: RecordBuilder + ?Sized> RecordBuilder for &R {
 pub trait AlignedRecordBuilder: RecordBuilder {
     /// `(x, y)`: the record's offset (from the alignment origin) must be `x*n + y` for
     /// some `n`. `x` of 0 or 1 means no requirement.
+    ///
+    /// See the trait documentation for an example.
     fn alignment_requirement(&self) -> (usize, usize);
 
     /// Fills `buf` with padding records (any length, 1 byte or more).
+    ///
+    /// See the trait documentation for an example.
     fn serialize_padding(buf: &mut [u8]);
 }
 

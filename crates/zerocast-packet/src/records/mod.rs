@@ -84,6 +84,8 @@ pub trait RecordsImpl {
     type Context: Clone;
 
     /// Takes one record off the front of `bytes`.
+    ///
+    /// See the trait documentation for an example.
     fn parse_record<'a>(
         bytes: &mut &'a [u8],
         context: &mut Self::Context,

@@ -283,6 +283,8 @@ pub trait OptionsImpl: OptionLayout {
 
     /// Parses the value of an option of kind `kind` whose kind byte is at `offset`.
     /// `Ok(None)` skips the option.
+    ///
+    /// See the trait documentation for an example.
     fn parse_option<'a>(
         kind: u8,
         data: &'a [u8],
@@ -415,11 +417,17 @@ pub trait OptionBuilder {
     /// The option format.
     type Layout: OptionLayout;
     /// The kind byte.
+    ///
+    /// See the trait documentation for an example.
     fn kind(&self) -> u8;
     /// The number of value bytes [`serialize_value`](OptionBuilder::serialize_value)
     /// writes.
+    ///
+    /// See the trait documentation for an example.
     fn value_len(&self) -> usize;
     /// Writes the value into `data` (exactly `value_len()` bytes).
+    ///
+    /// See the trait documentation for an example.
     fn serialize_value(&self, data: &mut [u8]);
 
     /// The whole option's length, kind and length bytes and padding included.
