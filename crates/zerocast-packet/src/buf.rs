@@ -45,6 +45,7 @@ impl<B: AsRef<[u8]>> Buf<B> {
     /// let buf = Buf::new([1u8, 2, 3], 1..);
     /// assert_eq!(buf.as_ref(), &[2, 3]);
     /// ```
+    #[inline]
     pub fn new<R: RangeBounds<usize>>(buf: B, body: R) -> Buf<B> {
         let len = buf.as_ref().len();
         let start = match body.start_bound() {
@@ -73,6 +74,7 @@ impl<B: AsRef<[u8]>> Buf<B> {
     /// # use zerocast_packet::Buf;
     /// assert_eq!(Buf::new([1u8, 2], 1..).into_inner(), [1, 2]);
     /// ```
+    #[inline]
     pub fn into_inner(self) -> B {
         self.buf
     }
@@ -83,6 +85,7 @@ impl<B: AsRef<[u8]>> Buf<B> {
     /// # use zerocast_packet::Buf;
     /// assert_eq!(Buf::new([0u8; 9], 2..5).body_range(), 2..5);
     /// ```
+    #[inline]
     pub fn body_range(&self) -> Range<usize> {
         self.body.clone()
     }
@@ -96,6 +99,7 @@ impl<B: AsRef<[u8]>> Buf<B> {
     /// assert_eq!(view.take_byte_front(), Some(1));
     /// assert_eq!(buf.as_ref(), &[2, 3]);
     /// ```
+    #[inline]
     pub fn buffer_view(&mut self) -> BufView<'_, '_> {
         BufView {
             bytes: &self.buf.as_ref()[self.body.clone()],
@@ -114,6 +118,7 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Buf<B> {
     /// view.take_front_zero(1);
     /// assert_eq!(buf.into_inner(), [0, 2, 3]);
     /// ```
+    #[inline]
     pub fn buffer_view_mut(&mut self) -> BufViewMut<'_, '_> {
         BufViewMut {
             bytes: &mut self.buf.as_mut()[self.body.clone()],
@@ -123,18 +128,21 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Buf<B> {
 }
 
 impl<B: AsRef<[u8]>> AsRef<[u8]> for Buf<B> {
+    #[inline]
     fn as_ref(&self) -> &[u8] {
         &self.buf.as_ref()[self.body.clone()]
     }
 }
 
 impl<B: AsRef<[u8]> + AsMut<[u8]>> AsMut<[u8]> for Buf<B> {
+    #[inline]
     fn as_mut(&mut self) -> &mut [u8] {
         &mut self.buf.as_mut()[self.body.clone()]
     }
 }
 
 impl<B: AsRef<[u8]>> ParseBuffer for Buf<B> {
+    #[inline]
     fn shrink_front(&mut self, n: usize) {
         assert!(
             n <= self.len(),
@@ -144,6 +152,7 @@ impl<B: AsRef<[u8]>> ParseBuffer for Buf<B> {
         self.body.start += n;
     }
 
+    #[inline]
     fn shrink_back(&mut self, n: usize) {
         assert!(
             n <= self.len(),
@@ -154,6 +163,7 @@ impl<B: AsRef<[u8]>> ParseBuffer for Buf<B> {
     }
 
     /// Parses a packet; if parsing fails, the body is restored to what it was before.
+    #[inline]
     fn parse_with<'a, A, P: ParsablePacket<&'a [u8], A>>(
         &'a mut self,
         args: A,
@@ -182,6 +192,7 @@ impl<B: AsRef<[u8]>> ParseBuffer for Buf<B> {
 impl<B: AsRef<[u8]> + AsMut<[u8]>> ParseBufferMut for Buf<B> {
     /// Parses a packet; if parsing fails, the body range is restored (bytes the parser
     /// wrote, e.g. through a zeroing take, stay written).
+    #[inline]
     fn parse_with_mut<'a, A, P: ParsablePacket<&'a mut [u8], A>>(
         &'a mut self,
         args: A,
@@ -206,6 +217,7 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> ParseBufferMut for Buf<B> {
 }
 
 impl<B: AsRef<[u8]>> GrowBuffer for Buf<B> {
+    #[inline]
     fn parts(&self) -> (&[u8], &[u8], &[u8]) {
         let all = self.buf.as_ref();
         let (rest, suffix) = all.split_at(self.body.end);
@@ -213,18 +225,22 @@ impl<B: AsRef<[u8]>> GrowBuffer for Buf<B> {
         (prefix, body, suffix)
     }
 
+    #[inline]
     fn prefix_len(&self) -> usize {
         self.body.start
     }
 
+    #[inline]
     fn suffix_len(&self) -> usize {
         self.buf.as_ref().len() - self.body.end
     }
 
+    #[inline]
     fn capacity(&self) -> usize {
         self.buf.as_ref().len()
     }
 
+    #[inline]
     fn grow_front(&mut self, n: usize) {
         assert!(
             n <= self.body.start,
@@ -234,6 +250,7 @@ impl<B: AsRef<[u8]>> GrowBuffer for Buf<B> {
         self.body.start -= n;
     }
 
+    #[inline]
     fn grow_back(&mut self, n: usize) {
         let suffix = self.suffix_len();
         assert!(
@@ -243,12 +260,14 @@ impl<B: AsRef<[u8]>> GrowBuffer for Buf<B> {
         self.body.end += n;
     }
 
+    #[inline]
     fn reset(&mut self) {
         self.body = 0..self.buf.as_ref().len();
     }
 }
 
 impl<B: AsRef<[u8]> + AsMut<[u8]>> GrowBufferMut for Buf<B> {
+    #[inline]
     fn parts_mut(&mut self) -> (&mut [u8], &mut [u8], &mut [u8]) {
         let all = self.buf.as_mut();
         let (rest, suffix) = all.split_at_mut(self.body.end);
@@ -279,6 +298,7 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> GrowBufferMut for Buf<B> {
 /// assert_eq!(bytes, &[2]);
 /// ```
 impl<'x> ParseBuffer for &'x [u8] {
+    #[inline]
     fn shrink_front(&mut self, n: usize) {
         assert!(
             n <= self.len(),
@@ -288,6 +308,7 @@ impl<'x> ParseBuffer for &'x [u8] {
         *self = &self[n..];
     }
 
+    #[inline]
     fn shrink_back(&mut self, n: usize) {
         assert!(
             n <= self.len(),
@@ -299,6 +320,7 @@ impl<'x> ParseBuffer for &'x [u8] {
 
     /// Parses a packet; on success the slice is advanced past what the packet consumed,
     /// on failure it is left unchanged.
+    #[inline]
     fn parse_with<'a, A, P: ParsablePacket<&'a [u8], A>>(
         &'a mut self,
         args: A,
@@ -338,12 +360,14 @@ pub struct BufView<'a, 'b> {
 }
 
 impl AsRef<[u8]> for BufView<'_, '_> {
+    #[inline]
     fn as_ref(&self) -> &[u8] {
         self.bytes
     }
 }
 
 impl<'a> BufferView<&'a [u8]> for BufView<'a, '_> {
+    #[inline]
     fn take_front(&mut self, n: usize) -> Option<&'a [u8]> {
         let (taken, rest) = self.bytes.split_at_checked(n)?;
         self.bytes = rest;
@@ -351,6 +375,7 @@ impl<'a> BufferView<&'a [u8]> for BufView<'a, '_> {
         Some(taken)
     }
 
+    #[inline]
     fn take_back(&mut self, n: usize) -> Option<&'a [u8]> {
         let split = self.bytes.len().checked_sub(n)?;
         let (rest, taken) = self.bytes.split_at(split);
@@ -359,6 +384,7 @@ impl<'a> BufferView<&'a [u8]> for BufView<'a, '_> {
         Some(taken)
     }
 
+    #[inline]
     fn into_rest(self) -> &'a [u8] {
         self.bytes
     }
@@ -380,18 +406,21 @@ pub struct BufViewMut<'a, 'b> {
 }
 
 impl AsRef<[u8]> for BufViewMut<'_, '_> {
+    #[inline]
     fn as_ref(&self) -> &[u8] {
         self.bytes
     }
 }
 
 impl AsMut<[u8]> for BufViewMut<'_, '_> {
+    #[inline]
     fn as_mut(&mut self) -> &mut [u8] {
         self.bytes
     }
 }
 
 impl<'a> BufferView<&'a mut [u8]> for BufViewMut<'a, '_> {
+    #[inline]
     fn take_front(&mut self, n: usize) -> Option<&'a mut [u8]> {
         if n > self.bytes.len() {
             return None;
@@ -402,6 +431,7 @@ impl<'a> BufferView<&'a mut [u8]> for BufViewMut<'a, '_> {
         Some(taken)
     }
 
+    #[inline]
     fn take_back(&mut self, n: usize) -> Option<&'a mut [u8]> {
         let split = self.bytes.len().checked_sub(n)?;
         let (rest, taken) = core::mem::take(&mut self.bytes).split_at_mut(split);
@@ -410,6 +440,7 @@ impl<'a> BufferView<&'a mut [u8]> for BufViewMut<'a, '_> {
         Some(taken)
     }
 
+    #[inline]
     fn into_rest(self) -> &'a mut [u8] {
         self.bytes
     }
@@ -429,26 +460,31 @@ impl<'a> BufferViewMut<&'a mut [u8]> for BufViewMut<'a, '_> {}
 pub struct EmptyBuf;
 
 impl AsRef<[u8]> for EmptyBuf {
+    #[inline]
     fn as_ref(&self) -> &[u8] {
         &[]
     }
 }
 
 impl AsMut<[u8]> for EmptyBuf {
+    #[inline]
     fn as_mut(&mut self) -> &mut [u8] {
         &mut []
     }
 }
 
 impl ParseBuffer for EmptyBuf {
+    #[inline]
     fn shrink_front(&mut self, n: usize) {
         assert_eq!(n, 0, "cannot shrink an empty buffer");
     }
 
+    #[inline]
     fn shrink_back(&mut self, n: usize) {
         assert_eq!(n, 0, "cannot shrink an empty buffer");
     }
 
+    #[inline]
     fn parse_with<'a, A, P: ParsablePacket<&'a [u8], A>>(
         &'a mut self,
         args: A,
@@ -458,6 +494,7 @@ impl ParseBuffer for EmptyBuf {
 }
 
 impl ParseBufferMut for EmptyBuf {
+    #[inline]
     fn parse_with_mut<'a, A, P: ParsablePacket<&'a mut [u8], A>>(
         &'a mut self,
         args: A,
@@ -467,20 +504,24 @@ impl ParseBufferMut for EmptyBuf {
 }
 
 impl GrowBuffer for EmptyBuf {
+    #[inline]
     fn parts(&self) -> (&[u8], &[u8], &[u8]) {
         (&[], &[], &[])
     }
 
+    #[inline]
     fn grow_front(&mut self, n: usize) {
         assert_eq!(n, 0, "cannot grow an empty buffer");
     }
 
+    #[inline]
     fn grow_back(&mut self, n: usize) {
         assert_eq!(n, 0, "cannot grow an empty buffer");
     }
 }
 
 impl GrowBufferMut for EmptyBuf {
+    #[inline]
     fn parts_mut(&mut self) -> (&mut [u8], &mut [u8], &mut [u8]) {
         (&mut [], &mut [], &mut [])
     }

@@ -34,6 +34,7 @@ pub trait ParseBuffer: AsRef<[u8]> {
     /// # use zerocast_packet::{Buf, ParseBuffer};
     /// assert_eq!(Buf::new([0u8; 4], 1..).len(), 3);
     /// ```
+    #[inline]
     fn len(&self) -> usize {
         self.as_ref().len()
     }
@@ -44,6 +45,7 @@ pub trait ParseBuffer: AsRef<[u8]> {
     /// # use zerocast_packet::{Buf, ParseBuffer};
     /// assert!(Buf::new([0u8; 4], 4..).is_empty());
     /// ```
+    #[inline]
     fn is_empty(&self) -> bool {
         self.len() == 0
     }
@@ -88,6 +90,7 @@ pub trait ParseBuffer: AsRef<[u8]> {
     /// buf.shrink_front_to(10);
     /// assert_eq!(buf.as_ref(), &[3]);
     /// ```
+    #[inline]
     fn shrink_front_to(&mut self, len: usize) {
         let excess = self.len().saturating_sub(len);
         self.shrink_front(excess);
@@ -103,6 +106,7 @@ pub trait ParseBuffer: AsRef<[u8]> {
     /// buf.shrink_back_to(1);
     /// assert_eq!(buf.as_ref(), &[1]);
     /// ```
+    #[inline]
     fn shrink_back_to(&mut self, len: usize) {
         let excess = self.len().saturating_sub(len);
         self.shrink_back(excess);
@@ -116,6 +120,7 @@ pub trait ParseBuffer: AsRef<[u8]> {
     /// buf.shrink(1..3);
     /// assert_eq!(buf.as_ref(), &[2, 3]);
     /// ```
+    #[inline]
     fn shrink(&mut self, range: Range<usize>) {
         let len = self.len();
         let end = range.end.min(len);
@@ -149,6 +154,7 @@ pub trait ParseBuffer: AsRef<[u8]> {
     /// assert_eq!(*byte.0, 7);
     /// assert_eq!(buf.as_ref(), &[8, 9]);
     /// ```
+    #[inline]
     fn parse<'a, P: ParsablePacket<&'a [u8], ()>>(&'a mut self) -> Result<P, P::Error> {
         self.parse_with(())
     }
@@ -176,6 +182,7 @@ pub trait ParseBufferMut: ParseBuffer + AsMut<[u8]> {
     /// Parses a mutable packet with no parse arguments off the body.
     ///
     /// See [`ParseBuffer::parse`]; the packet borrows the body mutably.
+    #[inline]
     fn parse_mut<'a, P: ParsablePacket<&'a mut [u8], ()>>(&'a mut self) -> Result<P, P::Error> {
         self.parse_with_mut(())
     }
@@ -219,6 +226,7 @@ pub trait GrowBuffer: ParseBuffer {
     /// # use zerocast_packet::{Buf, GrowBuffer};
     /// assert_eq!(Buf::new([0u8; 8], 3..).prefix_len(), 3);
     /// ```
+    #[inline]
     fn prefix_len(&self) -> usize {
         self.parts().0.len()
     }
@@ -229,6 +237,7 @@ pub trait GrowBuffer: ParseBuffer {
     /// # use zerocast_packet::{Buf, GrowBuffer};
     /// assert_eq!(Buf::new([0u8; 8], ..5).suffix_len(), 3);
     /// ```
+    #[inline]
     fn suffix_len(&self) -> usize {
         self.parts().2.len()
     }
@@ -239,6 +248,7 @@ pub trait GrowBuffer: ParseBuffer {
     /// # use zerocast_packet::{Buf, GrowBuffer};
     /// assert_eq!(Buf::new([0u8; 8], 2..5).capacity(), 8);
     /// ```
+    #[inline]
     fn capacity(&self) -> usize {
         let (p, b, s) = self.parts();
         p.len() + b.len() + s.len()
@@ -280,6 +290,7 @@ pub trait GrowBuffer: ParseBuffer {
     /// buf.reset();
     /// assert_eq!(buf.as_ref(), &[1, 2, 3]);
     /// ```
+    #[inline]
     fn reset(&mut self) {
         let prefix = self.prefix_len();
         let suffix = self.suffix_len();
@@ -309,6 +320,7 @@ pub trait GrowBuffer: ParseBuffer {
     /// buf.undo_parse(ParseMetadata::from_packet(1, 2, 1));
     /// assert_eq!(buf.as_ref(), &[1, 2, 3, 4]);
     /// ```
+    #[inline]
     fn undo_parse(&mut self, meta: ParseMetadata) {
         let missing_body = meta.body_len().saturating_sub(self.len());
         // Saturating: an impossible `meta` then fails the prefix check with a clear message.
@@ -350,6 +362,7 @@ pub trait GrowBufferMut: GrowBuffer + ParseBufferMut {
     /// buf.grow_front_zero(1);
     /// assert_eq!(buf.as_ref(), &[0, 9]);
     /// ```
+    #[inline]
     fn grow_front_zero(&mut self, n: usize) {
         self.grow_front(n);
         self.as_mut()[..n].fill(0);
@@ -367,6 +380,7 @@ pub trait GrowBufferMut: GrowBuffer + ParseBufferMut {
     /// buf.grow_back_zero(1);
     /// assert_eq!(buf.as_ref(), &[7, 0]);
     /// ```
+    #[inline]
     fn grow_back_zero(&mut self, n: usize) {
         let old = self.len();
         self.grow_back(n);
@@ -381,6 +395,7 @@ pub trait GrowBufferMut: GrowBuffer + ParseBufferMut {
     /// buf.reset_zero();
     /// assert_eq!(buf.as_ref(), &[0, 8, 0]);
     /// ```
+    #[inline]
     fn reset_zero(&mut self) {
         let (p, _, s) = self.parts_mut();
         p.fill(0);
@@ -417,6 +432,7 @@ pub trait GrowBufferMut: GrowBuffer + ParseBufferMut {
     /// buf.serialize(Len);
     /// assert_eq!(buf.as_ref(), &[2, 1, 2]);
     /// ```
+    #[inline]
     fn serialize<B: PacketBuilder>(&mut self, builder: B) {
         let c = builder.constraints();
         let body_len = self.len();

@@ -49,6 +49,7 @@ impl PacketConstraints {
     /// assert_eq!(PacketConstraints::size_limit(1500).max_body_len(), 1500);
     /// ```
     #[must_use]
+    #[inline]
     pub const fn size_limit(limit: usize) -> PacketConstraints {
         PacketConstraints {
             header_len: 0,
@@ -69,6 +70,7 @@ impl PacketConstraints {
     /// assert!(PacketConstraints::new(usize::MAX, 1, 0, 0).is_none());
     /// ```
     #[must_use]
+    #[inline]
     pub const fn new(
         header_len: usize,
         footer_len: usize,
@@ -93,6 +95,7 @@ impl PacketConstraints {
     /// assert_eq!(PacketConstraints::new(14, 4, 46, 1500).unwrap().header_len(), 14);
     /// ```
     #[must_use]
+    #[inline]
     pub const fn header_len(&self) -> usize {
         self.header_len
     }
@@ -104,6 +107,7 @@ impl PacketConstraints {
     /// assert_eq!(PacketConstraints::new(14, 4, 46, 1500).unwrap().footer_len(), 4);
     /// ```
     #[must_use]
+    #[inline]
     pub const fn footer_len(&self) -> usize {
         self.footer_len
     }
@@ -115,6 +119,7 @@ impl PacketConstraints {
     /// assert_eq!(PacketConstraints::new(14, 4, 46, 1500).unwrap().min_body_len(), 46);
     /// ```
     #[must_use]
+    #[inline]
     pub const fn min_body_len(&self) -> usize {
         self.min_body_len
     }
@@ -126,6 +131,7 @@ impl PacketConstraints {
     /// assert_eq!(PacketConstraints::new(14, 4, 46, 1500).unwrap().max_body_len(), 1500);
     /// ```
     #[must_use]
+    #[inline]
     pub const fn max_body_len(&self) -> usize {
         self.max_body_len
     }
@@ -145,6 +151,7 @@ impl PacketConstraints {
     /// assert!(udp.encapsulate(&tiny_mtu).is_none()); // the UDP header alone does not fit
     /// ```
     #[must_use]
+    #[inline]
     pub const fn encapsulate(&self, outer: &PacketConstraints) -> Option<PacketConstraints> {
         let inner = self;
         let Some(header_len) = inner.header_len.checked_add(outer.header_len) else {
@@ -193,6 +200,7 @@ impl PacketConstraints {
     /// assert_eq!(eth.body_and_suffix_len(1501), None);
     /// ```
     #[must_use]
+    #[inline]
     pub const fn body_and_suffix_len(&self, body_len: usize) -> Option<usize> {
         if body_len > self.max_body_len {
             return None;
@@ -208,6 +216,7 @@ impl PacketConstraints {
 
 impl Default for PacketConstraints {
     /// [`PacketConstraints::UNCONSTRAINED`].
+    #[inline]
     fn default() -> Self {
         PacketConstraints::UNCONSTRAINED
     }

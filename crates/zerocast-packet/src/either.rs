@@ -32,26 +32,31 @@ macro_rules! either {
 }
 
 impl<A: AsRef<[u8]>, B: AsRef<[u8]>> AsRef<[u8]> for Either<A, B> {
+    #[inline]
     fn as_ref(&self) -> &[u8] {
         either!(self, x => x.as_ref())
     }
 }
 
 impl<A: AsMut<[u8]>, B: AsMut<[u8]>> AsMut<[u8]> for Either<A, B> {
+    #[inline]
     fn as_mut(&mut self) -> &mut [u8] {
         either!(self, x => x.as_mut())
     }
 }
 
 impl<A: ParseBuffer, B: ParseBuffer> ParseBuffer for Either<A, B> {
+    #[inline]
     fn shrink_front(&mut self, n: usize) {
         either!(self, x => x.shrink_front(n))
     }
 
+    #[inline]
     fn shrink_back(&mut self, n: usize) {
         either!(self, x => x.shrink_back(n))
     }
 
+    #[inline]
     fn parse_with<'a, T, P: ParsablePacket<&'a [u8], T>>(
         &'a mut self,
         args: T,
@@ -61,6 +66,7 @@ impl<A: ParseBuffer, B: ParseBuffer> ParseBuffer for Either<A, B> {
 }
 
 impl<A: ParseBufferMut, B: ParseBufferMut> ParseBufferMut for Either<A, B> {
+    #[inline]
     fn parse_with_mut<'a, T, P: ParsablePacket<&'a mut [u8], T>>(
         &'a mut self,
         args: T,
@@ -70,38 +76,46 @@ impl<A: ParseBufferMut, B: ParseBufferMut> ParseBufferMut for Either<A, B> {
 }
 
 impl<A: GrowBuffer, B: GrowBuffer> GrowBuffer for Either<A, B> {
+    #[inline]
     fn parts(&self) -> (&[u8], &[u8], &[u8]) {
         either!(self, x => x.parts())
     }
 
+    #[inline]
     fn prefix_len(&self) -> usize {
         either!(self, x => x.prefix_len())
     }
 
+    #[inline]
     fn suffix_len(&self) -> usize {
         either!(self, x => x.suffix_len())
     }
 
+    #[inline]
     fn grow_front(&mut self, n: usize) {
         either!(self, x => x.grow_front(n))
     }
 
+    #[inline]
     fn grow_back(&mut self, n: usize) {
         either!(self, x => x.grow_back(n))
     }
 
+    #[inline]
     fn reset(&mut self) {
         either!(self, x => x.reset())
     }
 }
 
 impl<A: GrowBufferMut, B: GrowBufferMut> GrowBufferMut for Either<A, B> {
+    #[inline]
     fn parts_mut(&mut self) -> (&mut [u8], &mut [u8], &mut [u8]) {
         either!(self, x => x.parts_mut())
     }
 }
 
 impl<A: FragmentedBuffer, B: FragmentedBuffer> FragmentedBuffer for Either<A, B> {
+    #[inline]
     fn for_each_fragment(&self, f: &mut dyn FnMut(&[u8])) {
         either!(self, x => x.for_each_fragment(f))
     }

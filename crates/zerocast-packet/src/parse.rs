@@ -31,6 +31,7 @@ impl ParseMetadata {
     /// assert_eq!(ParseMetadata::from_packet(14, 46, 4).footer_len(), 4);
     /// ```
     #[must_use]
+    #[inline]
     pub const fn from_packet(header_len: usize, body_len: usize, footer_len: usize) -> Self {
         ParseMetadata {
             header_len,
@@ -47,6 +48,7 @@ impl ParseMetadata {
     /// assert_eq!((meta.header_len(), meta.body_len()), (0, 64));
     /// ```
     #[must_use]
+    #[inline]
     pub const fn from_inner_packet(len: usize) -> Self {
         ParseMetadata::from_packet(0, len, 0)
     }
@@ -58,6 +60,7 @@ impl ParseMetadata {
     /// assert_eq!(ParseMetadata::from_packet(8, 0, 0).header_len(), 8);
     /// ```
     #[must_use]
+    #[inline]
     pub const fn header_len(&self) -> usize {
         self.header_len
     }
@@ -69,6 +72,7 @@ impl ParseMetadata {
     /// assert_eq!(ParseMetadata::from_packet(8, 5, 0).body_len(), 5);
     /// ```
     #[must_use]
+    #[inline]
     pub const fn body_len(&self) -> usize {
         self.body_len
     }
@@ -80,6 +84,7 @@ impl ParseMetadata {
     /// assert_eq!(ParseMetadata::from_packet(8, 5, 2).footer_len(), 2);
     /// ```
     #[must_use]
+    #[inline]
     pub const fn footer_len(&self) -> usize {
         self.footer_len
     }
@@ -154,6 +159,7 @@ pub trait ParsablePacket<B: SplitByteSlice, ParseArgs>: Sized {
     /// override it to zero or rewrite bytes while parsing.
     ///
     /// See [`ParseBufferMut::parse_mut`](crate::ParseBufferMut::parse_mut).
+    #[inline]
     fn parse_mut<BV: BufferViewMut<B>>(buffer: BV, args: ParseArgs) -> Result<Self, Self::Error>
     where
         B: SplitByteSliceMut,
@@ -193,6 +199,7 @@ impl<B: SplitByteSlice> MaybeParsed<B, B> {
     /// ([`Incomplete`](MaybeParsed::Incomplete)).
     ///
     /// See the type's documentation for an example.
+    #[inline]
     pub fn take_from_buffer<BV: BufferView<B>>(mut buffer: BV, n: usize) -> Self {
         if buffer.len() >= n {
             if let Some(bytes) = buffer.take_front(n) {
@@ -210,6 +217,7 @@ impl<C, I> MaybeParsed<C, I> {
     /// use zerocast_packet::MaybeParsed;
     /// assert!(MaybeParsed::<u8, ()>::Complete(1).is_complete());
     /// ```
+    #[inline]
     pub fn is_complete(&self) -> bool {
         matches!(self, MaybeParsed::Complete(_))
     }
@@ -220,6 +228,7 @@ impl<C, I> MaybeParsed<C, I> {
     /// use zerocast_packet::MaybeParsed;
     /// assert_eq!(MaybeParsed::<u8, &str>::Incomplete("cut").complete(), Err("cut"));
     /// ```
+    #[inline]
     pub fn complete(self) -> Result<C, I> {
         match self {
             MaybeParsed::Complete(c) => Ok(c),
@@ -233,6 +242,7 @@ impl<C, I> MaybeParsed<C, I> {
     /// use zerocast_packet::MaybeParsed;
     /// assert_eq!(MaybeParsed::<u8, ()>::Complete(4).ok(), Some(4));
     /// ```
+    #[inline]
     pub fn ok(self) -> Option<C> {
         self.complete().ok()
     }
@@ -244,6 +254,7 @@ impl<C, I> MaybeParsed<C, I> {
     /// let m: MaybeParsed<u8, ()> = MaybeParsed::Complete(2);
     /// assert_eq!(m.map(|v| v * 10), MaybeParsed::Complete(20));
     /// ```
+    #[inline]
     pub fn map<D, F: FnOnce(C) -> D>(self, f: F) -> MaybeParsed<D, I> {
         match self {
             MaybeParsed::Complete(c) => MaybeParsed::Complete(f(c)),
@@ -258,6 +269,7 @@ impl<C, I> MaybeParsed<C, I> {
     /// let m: MaybeParsed<(), &[u8]> = MaybeParsed::Incomplete(&[1, 2]);
     /// assert_eq!(m.map_incomplete(<[u8]>::len), MaybeParsed::Incomplete(2));
     /// ```
+    #[inline]
     pub fn map_incomplete<J, F: FnOnce(I) -> J>(self, f: F) -> MaybeParsed<C, J> {
         match self {
             MaybeParsed::Complete(c) => MaybeParsed::Complete(c),
@@ -274,6 +286,7 @@ impl<T: AsRef<[u8]>> MaybeParsed<T, T> {
     /// let m: MaybeParsed<&[u8], &[u8]> = MaybeParsed::Incomplete(&[9]);
     /// assert_eq!(m.bytes(), &[9]);
     /// ```
+    #[inline]
     pub fn bytes(&self) -> &[u8] {
         match self {
             MaybeParsed::Complete(b) | MaybeParsed::Incomplete(b) => b.as_ref(),

@@ -94,6 +94,7 @@ pub trait BufferProvider<Input, Output> {
 pub struct InsufficientSpace;
 
 impl fmt::Display for InsufficientSpace {
+    #[inline]
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("buffer too small and allocation not allowed")
     }
@@ -153,10 +154,12 @@ pub struct NoAllocProvider;
 impl<B: GrowBufferMut> BufferProvider<B, B> for NoAllocProvider {
     type Error = InsufficientSpace;
 
+    #[inline]
     fn alloc_no_reuse(self, _: usize, _: usize, _: usize) -> Result<B, InsufficientSpace> {
         Err(InsufficientSpace)
     }
 
+    #[inline]
     fn reuse_or_realloc(
         self,
         buffer: B,
@@ -192,6 +195,7 @@ pub struct VecProvider;
 impl<B: GrowBufferMut> BufferProvider<B, Either<B, Buf<Vec<u8>>>> for VecProvider {
     type Error = AllocError;
 
+    #[inline]
     fn alloc_no_reuse(
         self,
         prefix: usize,
@@ -201,6 +205,7 @@ impl<B: GrowBufferMut> BufferProvider<B, Either<B, Buf<Vec<u8>>>> for VecProvide
         new_vec_buf(prefix, body, suffix).map(Either::B)
     }
 
+    #[inline]
     fn reuse_or_realloc(
         self,
         buffer: B,
@@ -248,6 +253,7 @@ pub struct AllocError {
 
 #[cfg(feature = "alloc")]
 impl fmt::Display for AllocError {
+    #[inline]
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "could not allocate a {}-byte buffer", self.len)
     }

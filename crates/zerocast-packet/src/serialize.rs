@@ -54,6 +54,7 @@ impl<A> SerializeError<A> {
     /// let e: SerializeError<u8> = SerializeError::Alloc(1);
     /// assert_eq!(e.map_alloc(u16::from), SerializeError::Alloc(1u16));
     /// ```
+    #[inline]
     pub fn map_alloc<B, F: FnOnce(A) -> B>(self, f: F) -> SerializeError<B> {
         match self {
             SerializeError::Alloc(a) => SerializeError::Alloc(f(a)),
@@ -64,6 +65,7 @@ impl<A> SerializeError<A> {
 }
 
 impl<A: fmt::Display> fmt::Display for SerializeError<A> {
+    #[inline]
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             SerializeError::Alloc(a) => write!(f, "no buffer for the packet: {a}"),
@@ -121,6 +123,7 @@ pub trait Serializer: Sized {
     /// assert_eq!(out.as_ref(), &[1]);
     /// ```
     #[allow(clippy::type_complexity)]
+    #[inline]
     fn serialize_outer<B: GrowBufferMut, P: BufferProvider<Self::Buffer, B>>(
         self,
         provider: P,
@@ -139,6 +142,7 @@ pub trait Serializer: Sized {
     /// ```
     #[cfg(feature = "alloc")]
     #[allow(clippy::type_complexity)]
+    #[inline]
     fn serialize_vec(
         self,
         outer: PacketConstraints,
@@ -157,6 +161,7 @@ pub trait Serializer: Sized {
     /// ```
     #[cfg(feature = "alloc")]
     #[allow(clippy::type_complexity)]
+    #[inline]
     fn serialize_vec_outer(
         self,
     ) -> Result<Either<Self::Buffer, Buf<Vec<u8>>>, (SerializeError<AllocError>, Self)>
@@ -176,6 +181,7 @@ pub trait Serializer: Sized {
     ///     Err((SerializeError::Alloc(_), _))));
     /// ```
     #[allow(clippy::type_complexity)]
+    #[inline]
     fn serialize_no_alloc(
         self,
         outer: PacketConstraints,
@@ -194,6 +200,7 @@ pub trait Serializer: Sized {
     /// assert_eq!(out.as_ref(), &[1, 2]);
     /// ```
     #[allow(clippy::type_complexity)]
+    #[inline]
     fn serialize_no_alloc_outer(
         self,
     ) -> Result<Self::Buffer, (SerializeError<InsufficientSpace>, Self)>
@@ -225,6 +232,7 @@ pub trait Serializer: Sized {
     ///     .serialize_vec_outer().unwrap();
     /// assert_eq!(out.as_ref(), b"[[x]]");
     /// ```
+    #[inline]
     fn wrap_in<B: PacketBuilder>(self, outer: B) -> Nested<Self, B> {
         Nested { inner: self, outer }
     }
@@ -239,6 +247,7 @@ pub trait Serializer: Sized {
     ///     .serialize_vec_outer().unwrap_err();
     /// assert_eq!(e, SerializeError::SizeLimitExceeded);
     /// ```
+    #[inline]
     fn with_size_limit(self, limit: usize) -> Nested<Self, LimitedSizePacketBuilder> {
         self.wrap_in(LimitedSizePacketBuilder { limit })
     }
@@ -277,6 +286,7 @@ fn serialize_buffer<I: ParseBuffer, O, P: BufferProvider<I, O>>(
 impl<B: AsRef<[u8]> + AsMut<[u8]>> Serializer for Buf<B> {
     type Buffer = Buf<B>;
 
+    #[inline]
     fn serialize<O: GrowBufferMut, P: BufferProvider<Self, O>>(
         self,
         outer: PacketConstraints,
@@ -289,6 +299,7 @@ impl<B: AsRef<[u8]> + AsMut<[u8]>> Serializer for Buf<B> {
 impl<A: GrowBufferMut, B: GrowBufferMut> Serializer for Either<A, B> {
     type Buffer = Either<A, B>;
 
+    #[inline]
     fn serialize<O: GrowBufferMut, P: BufferProvider<Self, O>>(
         self,
         outer: PacketConstraints,
@@ -301,6 +312,7 @@ impl<A: GrowBufferMut, B: GrowBufferMut> Serializer for Either<A, B> {
 impl Serializer for EmptyBuf {
     type Buffer = EmptyBuf;
 
+    #[inline]
     fn serialize<O: GrowBufferMut, P: BufferProvider<Self, O>>(
         self,
         outer: PacketConstraints,
@@ -333,6 +345,7 @@ impl<I, B> Nested<I, B> {
     /// let nested = [1u8].into_serializer().with_size_limit(10);
     /// assert_eq!(nested.inner().inner(), &[1u8]);
     /// ```
+    #[inline]
     pub fn inner(&self) -> &I {
         &self.inner
     }
@@ -343,6 +356,7 @@ impl<I, B> Nested<I, B> {
     /// use zerocast_packet::{InnerPacketBuilder, Serializer};
     /// assert_eq!([1u8].into_serializer().with_size_limit(3).outer().limit(), 3);
     /// ```
+    #[inline]
     pub fn outer(&self) -> &B {
         &self.outer
     }
@@ -354,6 +368,7 @@ impl<I, B> Nested<I, B> {
     /// let inner = [1u8].into_serializer().with_size_limit(3).into_inner();
     /// assert_eq!(inner.inner(), &[1u8]);
     /// ```
+    #[inline]
     pub fn into_inner(self) -> I {
         self.inner
     }
@@ -365,6 +380,7 @@ impl<I, B> Nested<I, B> {
     /// let (_, limit) = [1u8].into_serializer().with_size_limit(3).into_parts();
     /// assert_eq!(limit.limit(), 3);
     /// ```
+    #[inline]
     pub fn into_parts(self) -> (I, B) {
         (self.inner, self.outer)
     }
@@ -373,6 +389,7 @@ impl<I, B> Nested<I, B> {
 impl<I: Serializer, B: PacketBuilder> Serializer for Nested<I, B> {
     type Buffer = I::Buffer;
 
+    #[inline]
     fn serialize<O: GrowBufferMut, P: BufferProvider<I::Buffer, O>>(
         self,
         outer: PacketConstraints,
@@ -424,6 +441,7 @@ impl<I, B> InnerSerializer<I, B> {
     /// let s = InnerSerializer::new([7u8], Buf::new([0u8; 4], ..));
     /// assert_eq!(s.serialize_no_alloc_outer().unwrap().as_ref(), &[7]);
     /// ```
+    #[inline]
     pub fn new(inner: I, buffer: B) -> Self {
         InnerSerializer { inner, buffer }
     }
@@ -434,6 +452,7 @@ impl<I, B> InnerSerializer<I, B> {
     /// use zerocast_packet::{InnerSerializer, EmptyBuf};
     /// assert_eq!(InnerSerializer::new(5u8.to_be_bytes(), EmptyBuf).inner(), &[5]);
     /// ```
+    #[inline]
     pub fn inner(&self) -> &I {
         &self.inner
     }
@@ -445,6 +464,7 @@ impl<I, B> InnerSerializer<I, B> {
     /// let (inner, _) = InnerSerializer::new([1u8], EmptyBuf).into_parts();
     /// assert_eq!(inner, [1]);
     /// ```
+    #[inline]
     pub fn into_parts(self) -> (I, B) {
         (self.inner, self.buffer)
     }
@@ -453,6 +473,7 @@ impl<I, B> InnerSerializer<I, B> {
 impl<I: InnerPacketBuilder, B: GrowBufferMut> Serializer for InnerSerializer<I, B> {
     type Buffer = B;
 
+    #[inline]
     fn serialize<O: GrowBufferMut, P: BufferProvider<B, O>>(
         self,
         outer: PacketConstraints,
@@ -502,6 +523,7 @@ impl LimitedSizePacketBuilder {
     /// assert_eq!(LimitedSizePacketBuilder::new(9).limit(), 9);
     /// ```
     #[must_use]
+    #[inline]
     pub const fn new(limit: usize) -> Self {
         LimitedSizePacketBuilder { limit }
     }
@@ -513,12 +535,14 @@ impl LimitedSizePacketBuilder {
     /// assert_eq!(LimitedSizePacketBuilder::new(9).limit(), 9);
     /// ```
     #[must_use]
+    #[inline]
     pub const fn limit(&self) -> usize {
         self.limit
     }
 }
 
 impl PacketBuilder for LimitedSizePacketBuilder {
+    #[inline]
     fn constraints(&self) -> PacketConstraints {
         PacketConstraints::size_limit(self.limit)
     }
@@ -572,6 +596,7 @@ impl<B> TruncatingSerializer<B> {
     /// let s = TruncatingSerializer::new(Buf::new([1u8], ..), TruncateDirection::DiscardFront);
     /// assert_eq!(s.buffer().as_ref(), &[1]);
     /// ```
+    #[inline]
     pub fn new(buffer: B, direction: TruncateDirection) -> Self {
         TruncatingSerializer { buffer, direction }
     }
@@ -583,6 +608,7 @@ impl<B> TruncatingSerializer<B> {
     /// let s = TruncatingSerializer::new(Buf::new([1u8], ..), TruncateDirection::DiscardBack);
     /// assert_eq!(s.buffer().as_ref(), &[1]);
     /// ```
+    #[inline]
     pub fn buffer(&self) -> &B {
         &self.buffer
     }
@@ -594,6 +620,7 @@ impl<B> TruncatingSerializer<B> {
     /// let s = TruncatingSerializer::new(Buf::new([1u8], ..), TruncateDirection::DiscardBack);
     /// assert_eq!(s.into_buffer().into_inner(), [1]);
     /// ```
+    #[inline]
     pub fn into_buffer(self) -> B {
         self.buffer
     }
@@ -602,6 +629,7 @@ impl<B> TruncatingSerializer<B> {
 impl<B: GrowBufferMut> Serializer for TruncatingSerializer<B> {
     type Buffer = B;
 
+    #[inline]
     fn serialize<O: GrowBufferMut, P: BufferProvider<B, O>>(
         mut self,
         outer: PacketConstraints,

@@ -81,6 +81,7 @@ pub trait BufferView<B: SplitByteSlice>: Sized + AsRef<[u8]> {
     /// let mut bytes = &[1u8, 2, 3][..];
     /// assert_eq!(BufferView::len(&&mut bytes), 3);
     /// ```
+    #[inline]
     fn len(&self) -> usize {
         self.as_ref().len()
     }
@@ -92,6 +93,7 @@ pub trait BufferView<B: SplitByteSlice>: Sized + AsRef<[u8]> {
     /// let mut bytes = &[][..];
     /// assert!(BufferView::is_empty(&&mut bytes));
     /// ```
+    #[inline]
     fn is_empty(&self) -> bool {
         self.len() == 0
     }
@@ -104,6 +106,7 @@ pub trait BufferView<B: SplitByteSlice>: Sized + AsRef<[u8]> {
     /// assert_eq!((&mut bytes).take_rest_front(), &[1, 2]);
     /// assert!(bytes.is_empty());
     /// ```
+    #[inline]
     fn take_rest_front(&mut self) -> B {
         let n = self.len();
         // Taking exactly `len()` bytes cannot fail; the fallback is unreachable but keeps
@@ -121,6 +124,7 @@ pub trait BufferView<B: SplitByteSlice>: Sized + AsRef<[u8]> {
     /// let mut bytes = &[1u8, 2][..];
     /// assert_eq!((&mut bytes).take_rest_back(), &[1, 2]);
     /// ```
+    #[inline]
     fn take_rest_back(&mut self) -> B {
         let n = self.len();
         match self.take_back(n) {
@@ -138,6 +142,7 @@ pub trait BufferView<B: SplitByteSlice>: Sized + AsRef<[u8]> {
     /// assert_eq!((&mut bytes).take_front_at_most(2), &[1, 2]);
     /// assert_eq!((&mut bytes).take_front_at_most(5), &[3]);
     /// ```
+    #[inline]
     fn take_front_at_most(&mut self, n: usize) -> B {
         let n = n.min(self.len());
         match self.take_front(n) {
@@ -154,6 +159,7 @@ pub trait BufferView<B: SplitByteSlice>: Sized + AsRef<[u8]> {
     /// assert_eq!((&mut bytes).take_byte_front(), Some(7));
     /// assert_eq!((&mut bytes).take_byte_front(), None);
     /// ```
+    #[inline]
     fn take_byte_front(&mut self) -> Option<u8> {
         self.take_front(1).and_then(|b| b.first().copied())
     }
@@ -165,6 +171,7 @@ pub trait BufferView<B: SplitByteSlice>: Sized + AsRef<[u8]> {
     /// let mut bytes = &[7u8, 8][..];
     /// assert_eq!((&mut bytes).take_byte_back(), Some(8));
     /// ```
+    #[inline]
     fn take_byte_back(&mut self) -> Option<u8> {
         self.take_back(1).and_then(|b| b.first().copied())
     }
@@ -180,6 +187,7 @@ pub trait BufferView<B: SplitByteSlice>: Sized + AsRef<[u8]> {
     /// assert_eq!(ethertype.get(), 0x0800);
     /// assert_eq!(bytes, &[0xff]);
     /// ```
+    #[inline]
     fn take_obj_front<T>(&mut self) -> Option<Ref<B, T>>
     where
         T: FromBytes + KnownLayout + Immutable + Unaligned,
@@ -197,6 +205,7 @@ pub trait BufferView<B: SplitByteSlice>: Sized + AsRef<[u8]> {
     /// let last = (&mut bytes).take_obj_back::<[u8; 2]>().unwrap();
     /// assert_eq!(*last, [2, 3]);
     /// ```
+    #[inline]
     fn take_obj_back<T>(&mut self) -> Option<Ref<B, T>>
     where
         T: FromBytes + KnownLayout + Immutable + Unaligned,
@@ -218,6 +227,7 @@ pub trait BufferView<B: SplitByteSlice>: Sized + AsRef<[u8]> {
     /// assert_eq!(words.iter().map(|w| w.get()).collect::<Vec<_>>(), [1, 2]);
     /// assert_eq!(bytes, &[9]);
     /// ```
+    #[inline]
     fn take_slice_front<T>(&mut self, n: usize) -> Option<Ref<B, [T]>>
     where
         T: FromBytes + Immutable + Unaligned,
@@ -235,6 +245,7 @@ pub trait BufferView<B: SplitByteSlice>: Sized + AsRef<[u8]> {
     /// let tail = (&mut bytes).take_slice_back::<u8>(2).unwrap();
     /// assert_eq!(&*tail, &[2, 3]);
     /// ```
+    #[inline]
     fn take_slice_back<T>(&mut self, n: usize) -> Option<Ref<B, [T]>>
     where
         T: FromBytes + Immutable + Unaligned,
@@ -253,6 +264,7 @@ pub trait BufferView<B: SplitByteSlice>: Sized + AsRef<[u8]> {
     /// assert_eq!(view.peek_obj_front::<u8>(), Some(&4));
     /// assert_eq!(view.len(), 2);
     /// ```
+    #[inline]
     fn peek_obj_front<T>(&self) -> Option<&T>
     where
         T: FromBytes + KnownLayout + Immutable + Unaligned,
@@ -267,6 +279,7 @@ pub trait BufferView<B: SplitByteSlice>: Sized + AsRef<[u8]> {
     /// let mut bytes = &[4u8, 5][..];
     /// assert_eq!((&mut bytes).peek_obj_back::<u8>(), Some(&5));
     /// ```
+    #[inline]
     fn peek_obj_back<T>(&self) -> Option<&T>
     where
         T: FromBytes + KnownLayout + Immutable + Unaligned,
@@ -311,6 +324,7 @@ pub trait BufferViewMut<B: SplitByteSliceMut>: BufferView<B> + AsMut<[u8]> {
     /// let mut bytes = &mut storage[..];
     /// assert_eq!((&mut bytes).take_front_zero(2).as_deref(), Some(&[0u8, 0][..]));
     /// ```
+    #[inline]
     fn take_front_zero(&mut self, n: usize) -> Option<B> {
         let mut bytes = self.take_front(n)?;
         bytes.fill(0);
@@ -326,6 +340,7 @@ pub trait BufferViewMut<B: SplitByteSliceMut>: BufferView<B> + AsMut<[u8]> {
     /// (&mut bytes).take_back_zero(1).unwrap();
     /// assert_eq!(storage, [9, 9, 0]);
     /// ```
+    #[inline]
     fn take_back_zero(&mut self, n: usize) -> Option<B> {
         let mut bytes = self.take_back(n)?;
         bytes.fill(0);
@@ -345,6 +360,7 @@ pub trait BufferViewMut<B: SplitByteSliceMut>: BufferView<B> + AsMut<[u8]> {
     /// word.set(0x1234);
     /// assert_eq!(storage, [0x12, 0x34]);
     /// ```
+    #[inline]
     fn take_obj_front_zero<T>(&mut self) -> Option<Ref<B, T>>
     where
         T: FromBytes + KnownLayout + Immutable + Unaligned,
@@ -362,6 +378,7 @@ pub trait BufferViewMut<B: SplitByteSliceMut>: BufferView<B> + AsMut<[u8]> {
     /// let b = (&mut bytes).take_obj_back_zero::<u8>().unwrap();
     /// assert_eq!(*b, 0);
     /// ```
+    #[inline]
     fn take_obj_back_zero<T>(&mut self) -> Option<Ref<B, T>>
     where
         T: FromBytes + KnownLayout + Immutable + Unaligned,
@@ -379,6 +396,7 @@ pub trait BufferViewMut<B: SplitByteSliceMut>: BufferView<B> + AsMut<[u8]> {
     /// (&mut bytes).write_obj_front(&[7u8, 8]).unwrap();
     /// assert_eq!(storage, [7, 8, 0]);
     /// ```
+    #[inline]
     fn write_obj_front<T: IntoBytes + Immutable + ?Sized>(&mut self, obj: &T) -> Option<()> {
         let src = obj.as_bytes();
         let mut bytes = self.take_front(src.len())?;
@@ -395,6 +413,7 @@ pub trait BufferViewMut<B: SplitByteSliceMut>: BufferView<B> + AsMut<[u8]> {
     /// (&mut bytes).write_obj_back(&9u8).unwrap();
     /// assert_eq!(storage, [0, 0, 9]);
     /// ```
+    #[inline]
     fn write_obj_back<T: IntoBytes + Immutable + ?Sized>(&mut self, obj: &T) -> Option<()> {
         let src = obj.as_bytes();
         let mut bytes = self.take_back(src.len())?;
@@ -404,12 +423,14 @@ pub trait BufferViewMut<B: SplitByteSliceMut>: BufferView<B> + AsMut<[u8]> {
 }
 
 impl<'a> BufferView<&'a [u8]> for &mut &'a [u8] {
+    #[inline]
     fn take_front(&mut self, n: usize) -> Option<&'a [u8]> {
         let (taken, rest) = self.split_at_checked(n)?;
         **self = rest;
         Some(taken)
     }
 
+    #[inline]
     fn take_back(&mut self, n: usize) -> Option<&'a [u8]> {
         let split = self.len().checked_sub(n)?;
         let (rest, taken) = self.split_at(split);
@@ -417,12 +438,14 @@ impl<'a> BufferView<&'a [u8]> for &mut &'a [u8] {
         Some(taken)
     }
 
+    #[inline]
     fn into_rest(self) -> &'a [u8] {
         self
     }
 }
 
 impl<'a> BufferView<&'a mut [u8]> for &mut &'a mut [u8] {
+    #[inline]
     fn take_front(&mut self, n: usize) -> Option<&'a mut [u8]> {
         if n > self.len() {
             return None;
@@ -432,6 +455,7 @@ impl<'a> BufferView<&'a mut [u8]> for &mut &'a mut [u8] {
         Some(taken)
     }
 
+    #[inline]
     fn take_back(&mut self, n: usize) -> Option<&'a mut [u8]> {
         let split = self.len().checked_sub(n)?;
         let (rest, taken) = mem::take(&mut **self).split_at_mut(split);
@@ -439,6 +463,7 @@ impl<'a> BufferView<&'a mut [u8]> for &mut &'a mut [u8] {
         Some(taken)
     }
 
+    #[inline]
     fn into_rest(self) -> &'a mut [u8] {
         mem::take(self)
     }
@@ -447,15 +472,18 @@ impl<'a> BufferView<&'a mut [u8]> for &mut &'a mut [u8] {
 impl<'a> BufferViewMut<&'a mut [u8]> for &mut &'a mut [u8] {}
 
 impl<B: SplitByteSlice, BV: BufferView<B>> BufferView<B> for &mut BV {
+    #[inline]
     fn take_front(&mut self, n: usize) -> Option<B> {
         (**self).take_front(n)
     }
 
+    #[inline]
     fn take_back(&mut self, n: usize) -> Option<B> {
         (**self).take_back(n)
     }
 
     /// Takes the rest through the borrow (the lender's cursor ends up empty).
+    #[inline]
     fn into_rest(self) -> B {
         self.take_rest_front()
     }
