@@ -14,6 +14,32 @@ const DST_IP: [u8; 4] = [192, 168, 0, 2];
 const HEADERS: usize = 14 + 20 + 8;
 const PAYLOAD: [u8; 64] = [0x5A; 64];
 
+/// Header field values. Serializers read them through `black_box(&PARAMS)`, so no contender
+/// can constant-fold its headers, and fields are loaded at their own width (black-boxing
+/// whole builder structs instead makes the timing depend on store-to-load forwarding
+/// stalls that vary with each crate's struct layout).
+struct Params {
+    src_mac: [u8; 6],
+    dst_mac: [u8; 6],
+    src_ip: [u8; 4],
+    dst_ip: [u8; 4],
+    src_port: u16,
+    dst_port: u16,
+}
+
+static PARAMS: Params = Params {
+    src_mac: SRC_MAC,
+    dst_mac: DST_MAC,
+    src_ip: SRC_IP,
+    dst_ip: DST_IP,
+    src_port: 1234,
+    dst_port: 5678,
+};
+
+fn params() -> &'static Params {
+    black_box(&PARAMS)
+}
+
 fn storage() -> Vec<u8> {
     let mut v = vec![0u8; HEADERS + PAYLOAD.len()];
     v[HEADERS..].copy_from_slice(&PAYLOAD);
@@ -26,27 +52,28 @@ mod zc {
     use zerocast_packet_bench::*;
 
     pub fn serialize(storage: &mut [u8]) -> usize {
+        let p = params();
         let udp = UdpBuilder {
-            src_ip: SRC_IP,
-            dst_ip: DST_IP,
-            src_port: 1234,
-            dst_port: 5678,
+            src_ip: p.src_ip,
+            dst_ip: p.dst_ip,
+            src_port: p.src_port,
+            dst_port: p.dst_port,
         };
         let ip = Ipv4Builder {
-            src: SRC_IP,
-            dst: DST_IP,
+            src: p.src_ip,
+            dst: p.dst_ip,
             ttl: 64,
             proto: 17,
         };
         let eth = EthBuilder {
-            src: SRC_MAC,
-            dst: DST_MAC,
+            src: p.src_mac,
+            dst: p.dst_mac,
             ethertype: 0x0800,
         };
         let out = Buf::new(storage, HEADERS..)
-            .wrap_in(black_box(udp))
-            .wrap_in(black_box(ip))
-            .wrap_in(black_box(eth))
+            .wrap_in(udp)
+            .wrap_in(ip)
+            .wrap_in(eth)
             .serialize_no_alloc_outer()
             .unwrap();
         out.body_range().start
@@ -74,24 +101,25 @@ mod wire {
     use zerocast_wire::{IpProto, Ipv4Addr, MacAddr, PseudoHeader};
 
     pub fn serialize(storage: &mut [u8]) -> usize {
-        let (src, dst) = (Ipv4Addr(SRC_IP), Ipv4Addr(DST_IP));
+        let p = params();
+        let (src, dst) = (Ipv4Addr(p.src_ip), Ipv4Addr(p.dst_ip));
         let udp = UdpBuilder {
             repr: UdpRepr {
-                src_port: 1234,
-                dst_port: 5678,
+                src_port: p.src_port,
+                dst_port: p.dst_port,
             },
             pseudo: Some(PseudoHeader::V4 { src, dst }),
         };
         let ip = Ipv4Repr::new(src, dst, IpProto::UDP, 64).builder().unwrap();
         let eth = EthernetRepr {
-            dst: MacAddr(DST_MAC),
-            src: MacAddr(SRC_MAC),
+            dst: MacAddr(p.dst_mac),
+            src: MacAddr(p.src_mac),
             ethertype: EtherType::IPV4,
         };
         let out = Buf::new(storage, HEADERS..)
-            .wrap_in(black_box(udp))
-            .wrap_in(black_box(ip))
-            .wrap_in(black_box(eth))
+            .wrap_in(udp)
+            .wrap_in(ip)
+            .wrap_in(eth)
             .serialize_no_alloc_outer()
             .unwrap();
         out.body_range().start
@@ -124,24 +152,25 @@ mod pf {
     use packet_formats::udp::{UdpPacket, UdpPacketBuilder, UdpParseArgs};
 
     pub fn serialize(storage: &mut [u8]) -> usize {
-        let (src, dst) = (Ipv4Addr::new(SRC_IP), Ipv4Addr::new(DST_IP));
+        let p = params();
+        let (src, dst) = (Ipv4Addr::new(p.src_ip), Ipv4Addr::new(p.dst_ip));
         let udp = UdpPacketBuilder::new(
             src,
             dst,
-            NonZeroU16::new(1234),
-            NonZeroU16::new(5678).unwrap(),
+            NonZeroU16::new(p.src_port),
+            NonZeroU16::new(p.dst_port).unwrap(),
         );
         let ip = Ipv4PacketBuilder::new(src, dst, 64, Ipv4Proto::Proto(IpProto::Udp));
         let eth = EthernetFrameBuilder::new(
-            Mac::new(SRC_MAC),
-            Mac::new(DST_MAC),
+            Mac::new(p.src_mac),
+            Mac::new(p.dst_mac),
             EtherType::Ipv4,
             ETHERNET_MIN_BODY_LEN_NO_TAG,
         );
         let out = Buf::new(storage, HEADERS..)
-            .wrap_in(black_box(udp))
-            .wrap_in(black_box(ip))
-            .wrap_in(black_box(eth))
+            .wrap_in(udp)
+            .wrap_in(ip)
+            .wrap_in(eth)
             .serialize_no_alloc_outer(&mut NoOpSerializationContext)
             .unwrap();
         packet::GrowBuffer::prefix_len(&out)
@@ -172,11 +201,12 @@ mod st {
     };
 
     pub fn serialize(storage: &mut [u8]) -> usize {
+        let p = params();
         let caps = ChecksumCapabilities::default();
-        let (src, dst) = (Ipv4Address::from(SRC_IP), Ipv4Address::from(DST_IP));
+        let (src, dst) = (Ipv4Address::from(p.src_ip), Ipv4Address::from(p.dst_ip));
         let eth = EthernetRepr {
-            src_addr: EthernetAddress(SRC_MAC),
-            dst_addr: EthernetAddress(DST_MAC),
+            src_addr: EthernetAddress(p.src_mac),
+            dst_addr: EthernetAddress(p.dst_mac),
             ethertype: EthernetProtocol::Ipv4,
         };
         let ip = Ipv4Repr {
@@ -187,10 +217,9 @@ mod st {
             hop_limit: 64,
         };
         let udp = UdpRepr {
-            src_port: 1234,
-            dst_port: 5678,
+            src_port: p.src_port,
+            dst_port: p.dst_port,
         };
-        let (eth, ip, udp) = black_box((eth, ip, udp));
         let mut frame = EthernetFrame::new_unchecked(&mut *storage);
         eth.emit(&mut frame);
         let mut ip_packet = Ipv4Packet::new_unchecked(frame.payload_mut());
