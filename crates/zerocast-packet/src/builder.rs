@@ -74,20 +74,24 @@ pub trait PacketBuilder {
 }
 
 impl<B: PacketBuilder + ?Sized> PacketBuilder for &B {
+    #[inline]
     fn constraints(&self) -> PacketConstraints {
         (**self).constraints()
     }
 
+    #[inline]
     fn serialize(&self, target: &mut SerializeTarget<'_>, body: &[u8]) {
         (**self).serialize(target, body)
     }
 }
 
 impl<B: PacketBuilder + ?Sized> PacketBuilder for &mut B {
+    #[inline]
     fn constraints(&self) -> PacketConstraints {
         (**self).constraints()
     }
 
+    #[inline]
     fn serialize(&self, target: &mut SerializeTarget<'_>, body: &[u8]) {
         (**self).serialize(target, body)
     }
@@ -120,6 +124,7 @@ pub trait InnerPacketBuilder {
     /// let buf = [9u8].into_serializer().serialize_vec_outer().unwrap();
     /// assert_eq!(buf.as_ref(), &[9]);
     /// ```
+    #[inline]
     fn into_serializer(self) -> InnerSerializer<Self, EmptyBuf>
     where
         Self: Sized,
@@ -138,6 +143,7 @@ pub trait InnerPacketBuilder {
     ///     .unwrap();
     /// assert_eq!(buf.as_ref(), &[1, 2]);
     /// ```
+    #[inline]
     fn into_serializer_with<B>(self, buffer: B) -> InnerSerializer<Self, B>
     where
         Self: Sized,
@@ -147,30 +153,36 @@ pub trait InnerPacketBuilder {
 }
 
 impl<I: InnerPacketBuilder + ?Sized> InnerPacketBuilder for &I {
+    #[inline]
     fn bytes_len(&self) -> usize {
         (**self).bytes_len()
     }
 
+    #[inline]
     fn serialize(&self, buffer: &mut [u8]) {
         (**self).serialize(buffer)
     }
 }
 
 impl InnerPacketBuilder for [u8] {
+    #[inline]
     fn bytes_len(&self) -> usize {
         self.len()
     }
 
+    #[inline]
     fn serialize(&self, buffer: &mut [u8]) {
         buffer.copy_from_slice(self)
     }
 }
 
 impl<const N: usize> InnerPacketBuilder for [u8; N] {
+    #[inline]
     fn bytes_len(&self) -> usize {
         N
     }
 
+    #[inline]
     fn serialize(&self, buffer: &mut [u8]) {
         buffer.copy_from_slice(self)
     }
@@ -178,10 +190,12 @@ impl<const N: usize> InnerPacketBuilder for [u8; N] {
 
 #[cfg(feature = "alloc")]
 impl InnerPacketBuilder for Vec<u8> {
+    #[inline]
     fn bytes_len(&self) -> usize {
         self.len()
     }
 
+    #[inline]
     fn serialize(&self, buffer: &mut [u8]) {
         buffer.copy_from_slice(self)
     }
@@ -189,10 +203,12 @@ impl InnerPacketBuilder for Vec<u8> {
 
 /// Gathers scatter-gather fragments into one contiguous payload.
 impl InnerPacketBuilder for FragmentedBytes<'_, '_> {
+    #[inline]
     fn bytes_len(&self) -> usize {
         self.len()
     }
 
+    #[inline]
     fn serialize(&self, buffer: &mut [u8]) {
         FragmentedBuffer::copy_into(self, buffer)
     }

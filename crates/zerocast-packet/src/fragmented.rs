@@ -31,6 +31,7 @@ pub trait FragmentedBuffer {
     /// let parts: [&[u8]; 2] = [b"ab", b"c"];
     /// assert_eq!(FragmentedBuffer::len(&FragmentedBytes::new(&parts)), 3);
     /// ```
+    #[inline]
     fn len(&self) -> usize {
         let mut len = 0;
         self.for_each_fragment(&mut |f| len += f.len());
@@ -43,6 +44,7 @@ pub trait FragmentedBuffer {
     /// # use zerocast_packet::{FragmentedBuffer, FragmentedBytes};
     /// assert!(FragmentedBuffer::is_empty(&FragmentedBytes::new(&[])));
     /// ```
+    #[inline]
     fn is_empty(&self) -> bool {
         FragmentedBuffer::len(self) == 0
     }
@@ -60,6 +62,7 @@ pub trait FragmentedBuffer {
     /// FragmentedBytes::new(&parts).copy_into(&mut out);
     /// assert_eq!(&out, b"ab");
     /// ```
+    #[inline]
     fn copy_into(&self, dst: &mut [u8]) {
         assert_eq!(
             dst.len(),
@@ -81,6 +84,7 @@ pub trait FragmentedBuffer {
     /// assert_eq!(FragmentedBytes::new(&parts).to_flattened_vec(), b"abc");
     /// ```
     #[cfg(feature = "alloc")]
+    #[inline]
     fn to_flattened_vec(&self) -> Vec<u8> {
         let mut v = Vec::with_capacity(FragmentedBuffer::len(self));
         self.for_each_fragment(&mut |f| v.extend_from_slice(f));
@@ -112,6 +116,7 @@ impl<'a, 'b> FragmentedBytes<'a, 'b> {
     /// assert_eq!(FragmentedBytes::new(&parts).len(), 1);
     /// ```
     #[must_use]
+    #[inline]
     pub const fn new(fragments: &'a [&'b [u8]]) -> Self {
         FragmentedBytes { fragments }
     }
@@ -124,6 +129,7 @@ impl<'a, 'b> FragmentedBytes<'a, 'b> {
     /// assert_eq!(FragmentedBytes::new(&parts).fragments().len(), 2);
     /// ```
     #[must_use]
+    #[inline]
     pub fn fragments(&self) -> &'a [&'b [u8]] {
         self.fragments
     }
@@ -136,6 +142,7 @@ impl<'a, 'b> FragmentedBytes<'a, 'b> {
     /// assert_eq!(FragmentedBytes::new(&parts).len(), 3);
     /// ```
     #[must_use]
+    #[inline]
     pub fn len(&self) -> usize {
         self.fragments.iter().map(|f| f.len()).sum()
     }
@@ -148,6 +155,7 @@ impl<'a, 'b> FragmentedBytes<'a, 'b> {
     /// assert!(FragmentedBytes::new(&parts).is_empty());
     /// ```
     #[must_use]
+    #[inline]
     pub fn is_empty(&self) -> bool {
         self.fragments.iter().all(|f| f.is_empty())
     }
@@ -162,6 +170,7 @@ impl<'a, 'b> FragmentedBytes<'a, 'b> {
     /// assert_eq!(bytes.byte_at(4), None);
     /// ```
     #[must_use]
+    #[inline]
     pub fn byte_at(&self, mut index: usize) -> Option<u8> {
         for f in self.fragments {
             match f.get(index) {
@@ -184,6 +193,7 @@ impl<'a, 'b> FragmentedBytes<'a, 'b> {
     /// assert!(!FragmentedBytes::new(&parts).read_at(3, &mut out));
     /// ```
     #[must_use]
+    #[inline]
     pub fn read_at(&self, offset: usize, dst: &mut [u8]) -> bool {
         match offset.checked_add(dst.len()) {
             Some(end) if end <= self.len() => {}
@@ -218,6 +228,7 @@ impl<'a, 'b> FragmentedBytes<'a, 'b> {
     /// assert_eq!(FragmentedBytes::new(&split).try_contiguous(), None);
     /// ```
     #[must_use]
+    #[inline]
     pub fn try_contiguous(&self) -> Option<&'b [u8]> {
         let mut found: Option<&'b [u8]> = None;
         for f in self.fragments.iter().filter(|f| !f.is_empty()) {
@@ -231,6 +242,7 @@ impl<'a, 'b> FragmentedBytes<'a, 'b> {
 }
 
 impl FragmentedBuffer for FragmentedBytes<'_, '_> {
+    #[inline]
     fn for_each_fragment(&self, f: &mut dyn FnMut(&[u8])) {
         self.fragments
             .iter()
@@ -264,6 +276,7 @@ impl<'a, 'b> FragmentedBytesMut<'a, 'b> {
     /// let mut parts: [&mut [u8]; 1] = [&mut a];
     /// assert_eq!(FragmentedBuffer::len(&FragmentedBytesMut::new(&mut parts)), 2);
     /// ```
+    #[inline]
     pub fn new(fragments: &'a mut [&'b mut [u8]]) -> Self {
         FragmentedBytesMut { fragments }
     }
@@ -280,6 +293,7 @@ impl<'a, 'b> FragmentedBytesMut<'a, 'b> {
     /// assert!(!bytes.write_at(2, b"pq"));
     /// assert_eq!(b, *b"pq");
     /// ```
+    #[inline]
     pub fn write_at(&mut self, offset: usize, src: &[u8]) -> bool {
         let total: usize = self.fragments.iter().map(|f| f.len()).sum();
         match offset.checked_add(src.len()) {
@@ -314,6 +328,7 @@ impl<'a, 'b> FragmentedBytesMut<'a, 'b> {
     /// FragmentedBytesMut::new(&mut parts).zero();
     /// assert_eq!(a, [0, 0]);
     /// ```
+    #[inline]
     pub fn zero(&mut self) {
         self.fragments.iter_mut().for_each(|f| f.fill(0));
     }
@@ -331,6 +346,7 @@ impl<'a, 'b> FragmentedBytesMut<'a, 'b> {
     /// let mut scratch = [&[][..]; 4];
     /// assert_eq!(view.as_fragmented_bytes(&mut scratch).map(|b| b.len()), Some(2));
     /// ```
+    #[inline]
     pub fn as_fragmented_bytes<'s, const N: usize>(
         &'s self,
         scratch: &'s mut [&'s [u8]; N],
@@ -346,6 +362,7 @@ impl<'a, 'b> FragmentedBytesMut<'a, 'b> {
 }
 
 impl FragmentedBuffer for FragmentedBytesMut<'_, '_> {
+    #[inline]
     fn for_each_fragment(&self, f: &mut dyn FnMut(&[u8])) {
         self.fragments
             .iter()
@@ -355,6 +372,7 @@ impl FragmentedBuffer for FragmentedBytesMut<'_, '_> {
 }
 
 impl FragmentedBuffer for [u8] {
+    #[inline]
     fn for_each_fragment(&self, f: &mut dyn FnMut(&[u8])) {
         if !self.is_empty() {
             f(self)
@@ -363,6 +381,7 @@ impl FragmentedBuffer for [u8] {
 }
 
 impl<B: AsRef<[u8]>> FragmentedBuffer for crate::Buf<B> {
+    #[inline]
     fn for_each_fragment(&self, f: &mut dyn FnMut(&[u8])) {
         self.as_ref().for_each_fragment(f)
     }

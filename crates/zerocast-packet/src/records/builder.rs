@@ -29,10 +29,12 @@ pub trait RecordBuilder {
 }
 
 impl<R: RecordBuilder + ?Sized> RecordBuilder for &R {
+    #[inline]
     fn serialized_len(&self) -> usize {
         (**self).serialized_len()
     }
 
+    #[inline]
     fn serialize_into(&self, buf: &mut [u8]) {
         (**self).serialize_into(buf)
     }
@@ -67,10 +69,12 @@ pub trait AlignedRecordBuilder: RecordBuilder {
 }
 
 impl<R: AlignedRecordBuilder + ?Sized> AlignedRecordBuilder for &R {
+    #[inline]
     fn alignment_requirement(&self) -> (usize, usize) {
         (**self).alignment_requirement()
     }
 
+    #[inline]
     fn serialize_padding(buf: &mut [u8]) {
         R::serialize_padding(buf)
     }
@@ -106,6 +110,7 @@ impl<I> RecordSequenceBuilder<I> {
     /// A sequence of `records`.
     ///
     /// See the type's documentation for an example.
+    #[inline]
     pub fn new(records: I) -> Self {
         RecordSequenceBuilder { records }
     }
@@ -114,10 +119,12 @@ impl<I> RecordSequenceBuilder<I> {
 impl<R: RecordBuilder, I: Iterator<Item = R> + Clone> InnerPacketBuilder
     for RecordSequenceBuilder<I>
 {
+    #[inline]
     fn bytes_len(&self) -> usize {
         self.records.clone().map(|r| r.serialized_len()).sum()
     }
 
+    #[inline]
     fn serialize(&self, buffer: &mut [u8]) {
         let mut rest = buffer;
         for record in self.records.clone() {
@@ -163,6 +170,7 @@ pub struct AlignedRecordSequenceBuilder<I> {
 }
 
 /// The padding needed at `offset` for a record aligned `x*n + y`.
+#[inline]
 fn padding_for(offset: usize, (x, y): (usize, usize)) -> usize {
     if x <= 1 {
         return 0;
@@ -175,6 +183,7 @@ impl<I> AlignedRecordSequenceBuilder<I> {
     /// A sequence of `records` starting `start` bytes after the alignment origin.
     ///
     /// See the type's documentation for an example.
+    #[inline]
     pub fn new(start: usize, records: I) -> Self {
         AlignedRecordSequenceBuilder { start, records }
     }
@@ -196,6 +205,7 @@ impl<I> AlignedRecordSequenceBuilder<I> {
     /// }
     /// assert_eq!(AlignedRecordSequenceBuilder::new(2, [One].iter()).padded_len(8), 6);
     /// ```
+    #[inline]
     pub fn padded_len<R>(&self, multiple: usize) -> usize
     where
         R: AlignedRecordBuilder,
@@ -205,6 +215,7 @@ impl<I> AlignedRecordSequenceBuilder<I> {
         len + padding_for(self.start + len, (multiple, 0))
     }
 
+    #[inline]
     fn unpadded_len<R>(&self) -> usize
     where
         R: AlignedRecordBuilder,
@@ -222,6 +233,7 @@ impl<I> AlignedRecordSequenceBuilder<I> {
 impl<R: AlignedRecordBuilder, I: Iterator<Item = R> + Clone> InnerPacketBuilder
     for AlignedRecordSequenceBuilder<I>
 {
+    #[inline]
     fn bytes_len(&self) -> usize {
         self.unpadded_len()
     }
@@ -229,6 +241,7 @@ impl<R: AlignedRecordBuilder, I: Iterator<Item = R> + Clone> InnerPacketBuilder
     /// Writes the records; if `buffer` is longer than [`bytes_len`](Self::bytes_len)
     /// (see [`padded_len`](AlignedRecordSequenceBuilder::padded_len)), the extra bytes are
     /// filled with the records' padding.
+    #[inline]
     fn serialize(&self, buffer: &mut [u8]) {
         let mut offset = self.start;
         let mut rest = buffer;
@@ -261,6 +274,7 @@ impl<R: AlignedRecordBuilder, I: Iterator<Item = R> + Clone> InnerPacketBuilder
 /// write_ipv6_padding(&mut four);
 /// assert_eq!(four, [1, 2, 0, 0]);
 /// ```
+#[inline]
 pub fn write_ipv6_padding(buf: &mut [u8]) {
     let mut rest = buf;
     while !rest.is_empty() {

@@ -95,6 +95,7 @@ pub trait RecordsImpl {
 /// Runs the parser once over the whole sequence, calling `f` on each record. Returns the
 /// number of bytes consumed by the records that parsed (the valid prefix) and the error, if
 /// a record failed.
+#[inline]
 fn walk<'a, R: RecordsImpl>(
     mut bytes: &'a [u8],
     context: &mut R::Context,
@@ -150,6 +151,7 @@ impl<B: SplitByteSlice, R: RecordsImpl> Records<B, R> {
     /// Validates `bytes` as a record sequence, starting from a default context.
     ///
     /// See the type's documentation for an example.
+    #[inline]
     pub fn parse(bytes: B) -> Result<Self, R::Error>
     where
         R::Context: Default,
@@ -165,6 +167,7 @@ impl<B: SplitByteSlice, R: RecordsImpl> Records<B, R> {
     /// type TcpLike = RawOptions<TcpOptionLayout>;
     /// assert!(Records::<_, TcpLike>::parse_with_context(&[1u8, 1][..], 0).is_ok());
     /// ```
+    #[inline]
     pub fn parse_with_context(bytes: B, context: R::Context) -> Result<Self, R::Error> {
         let mut pass = context.clone();
         match walk::<R>(&bytes, &mut pass, |_| {}).1 {
@@ -186,6 +189,7 @@ impl<B: SplitByteSlice, R: RecordsImpl> Records<B, R> {
     /// let r = Records::<_, TcpLike>::parse(&[1u8][..]).unwrap();
     /// assert_eq!(r.bytes(), &[1]);
     /// ```
+    #[inline]
     pub fn bytes(&self) -> &[u8] {
         &self.bytes
     }
@@ -199,6 +203,7 @@ impl<B: SplitByteSlice, R: RecordsImpl> Records<B, R> {
     /// let r = Records::<_, TcpLike>::parse(&[1u8][..]).unwrap();
     /// assert_eq!(r.into_bytes(), &[1]);
     /// ```
+    #[inline]
     pub fn into_bytes(self) -> B {
         self.bytes
     }
@@ -206,6 +211,7 @@ impl<B: SplitByteSlice, R: RecordsImpl> Records<B, R> {
     /// The records, in order. Validation already succeeded, so this cannot fail.
     ///
     /// See the type's documentation for an example.
+    #[inline]
     pub fn iter(&self) -> RecordsIter<'_, R> {
         RecordsIter {
             bytes: &self.bytes,
@@ -215,6 +221,7 @@ impl<B: SplitByteSlice, R: RecordsImpl> Records<B, R> {
 }
 
 impl<B: SplitByteSlice, R: RecordsImpl> fmt::Debug for Records<B, R> {
+    #[inline]
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Records")
             .field("bytes", &&*self.bytes)
@@ -239,6 +246,7 @@ pub struct RecordsIter<'a, R: RecordsImpl> {
 impl<'a, R: RecordsImpl> Iterator for RecordsIter<'a, R> {
     type Item = R::Record<'a>;
 
+    #[inline]
     fn next(&mut self) -> Option<R::Record<'a>> {
         loop {
             if self.bytes.is_empty() {
@@ -290,6 +298,7 @@ impl<B: SplitByteSlice, R: RecordsImpl> RecordsRaw<B, R> {
     /// Parses as many records as are valid, starting from a default context.
     ///
     /// See the type's documentation for an example.
+    #[inline]
     pub fn parse(bytes: B) -> Self
     where
         R::Context: Default,
@@ -306,6 +315,7 @@ impl<B: SplitByteSlice, R: RecordsImpl> RecordsRaw<B, R> {
     /// let raw = RecordsRaw::<_, TcpLike>::parse_with_context(&[1u8][..], 0);
     /// assert!(raw.error().is_none());
     /// ```
+    #[inline]
     pub fn parse_with_context(bytes: B, context: R::Context) -> Self {
         let mut pass = context.clone();
         let (valid_len, error) = walk::<R>(&bytes, &mut pass, |_| {});
@@ -332,6 +342,7 @@ impl<B: SplitByteSlice, R: RecordsImpl> RecordsRaw<B, R> {
     /// The valid prefix, as a validated sequence.
     ///
     /// See the type's documentation for an example.
+    #[inline]
     pub fn valid(&self) -> &Records<B, R> {
         &self.valid
     }
@@ -339,6 +350,7 @@ impl<B: SplitByteSlice, R: RecordsImpl> RecordsRaw<B, R> {
     /// The bytes from the first invalid record on (empty if all were valid).
     ///
     /// See the type's documentation for an example.
+    #[inline]
     pub fn rest(&self) -> &[u8] {
         &self.rest
     }
@@ -346,6 +358,7 @@ impl<B: SplitByteSlice, R: RecordsImpl> RecordsRaw<B, R> {
     /// Why parsing stopped early, if it did.
     ///
     /// See the type's documentation for an example.
+    #[inline]
     pub fn error(&self) -> Option<&R::Error> {
         self.error.as_ref()
     }
@@ -359,6 +372,7 @@ impl<B: SplitByteSlice, R: RecordsImpl> RecordsRaw<B, R> {
     /// let (valid, rest, err) = RecordsRaw::<_, TcpLike>::parse(&[1u8, 5][..]).into_parts();
     /// assert_eq!((valid.bytes(), rest, err.is_some()), (&[1u8][..], &[5u8][..], true));
     /// ```
+    #[inline]
     pub fn into_parts(self) -> (Records<B, R>, B, Option<R::Error>) {
         (self.valid, self.rest, self.error)
     }

@@ -37,6 +37,7 @@ impl LengthEncoding {
     ///
     /// See the type's documentation for an example.
     #[must_use]
+    #[inline]
     pub const fn total_len(self, len: u8) -> Option<usize> {
         let len = len as usize;
         match self {
@@ -56,6 +57,7 @@ impl LengthEncoding {
     /// assert_eq!(LengthEncoding::WholeOption.length_byte(300), None);
     /// ```
     #[must_use]
+    #[inline]
     pub const fn length_byte(self, total_len: usize) -> Option<u8> {
         let len = match self {
             LengthEncoding::WholeOption => total_len,
@@ -86,6 +88,7 @@ impl LengthEncoding {
     /// assert_eq!(LengthEncoding::Units8.padded_total_len(7), 16);
     /// ```
     #[must_use]
+    #[inline]
     pub const fn padded_total_len(self, value_len: usize) -> usize {
         let total = value_len.saturating_add(2);
         match self {
@@ -216,6 +219,7 @@ impl OptionFramingError {
     /// assert_eq!(OptionFramingError::Truncated { kind: 7, offset: 3 }.offset(), 3);
     /// ```
     #[must_use]
+    #[inline]
     pub fn offset(&self) -> usize {
         match self {
             OptionFramingError::Truncated { offset, .. }
@@ -298,6 +302,7 @@ impl<O: OptionsImpl> RecordsImpl for O {
     /// The offset of the next option.
     type Context = usize;
 
+    #[inline]
     fn parse_record<'a>(
         bytes: &mut &'a [u8],
         next_offset: &mut usize,
@@ -378,6 +383,7 @@ impl<L: OptionLayout> OptionsImpl for RawOptions<L> {
     type Option<'a> = RawOption<'a>;
     type Error = OptionFramingError;
 
+    #[inline]
     fn parse_option<'a>(
         kind: u8,
         data: &'a [u8],
@@ -433,6 +439,7 @@ pub trait OptionBuilder {
     /// The whole option's length, kind and length bytes and padding included.
     ///
     /// See the trait documentation for an example.
+    #[inline]
     fn option_len(&self) -> usize {
         Self::Layout::LENGTH_ENCODING.padded_total_len(self.value_len())
     }
@@ -446,6 +453,7 @@ pub trait OptionBuilder {
     /// length (builder bugs: option values are bounded by their protocol).
     ///
     /// See the trait documentation for an example.
+    #[inline]
     fn serialize_option(&self, buf: &mut [u8]) {
         let total = buf.len();
         let len = Self::Layout::LENGTH_ENCODING
@@ -463,14 +471,17 @@ pub trait OptionBuilder {
 impl<O: OptionBuilder + ?Sized> OptionBuilder for &O {
     type Layout = O::Layout;
 
+    #[inline]
     fn kind(&self) -> u8 {
         (**self).kind()
     }
 
+    #[inline]
     fn value_len(&self) -> usize {
         (**self).value_len()
     }
 
+    #[inline]
     fn serialize_value(&self, data: &mut [u8]) {
         (**self).serialize_value(data)
     }
@@ -510,6 +521,7 @@ impl<I> OptionSequenceBuilder<I> {
     /// A sequence of `options`; the iterator is cloned to walk them twice.
     ///
     /// See the type's documentation for an example.
+    #[inline]
     pub fn new(options: I) -> Self {
         OptionSequenceBuilder { options }
     }
@@ -518,10 +530,12 @@ impl<I> OptionSequenceBuilder<I> {
 impl<O: OptionBuilder, I: Iterator<Item = O> + Clone> InnerPacketBuilder
     for OptionSequenceBuilder<I>
 {
+    #[inline]
     fn bytes_len(&self) -> usize {
         self.options.clone().map(|o| o.option_len()).sum()
     }
 
+    #[inline]
     fn serialize(&self, buffer: &mut [u8]) {
         let mut rest = buffer;
         for option in self.options.clone() {
