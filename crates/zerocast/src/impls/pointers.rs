@@ -45,13 +45,21 @@ unsafe_impl!({T} TryFromBytes for *const T; |c| is_zeroed(c));
 // SAFETY: see above.
 unsafe_impl!({T} FromZeros for *const T);
 // SAFETY: see above.
-unsafe_impl!({T} Immutable for *const T);
+unsafe_impl!({T: ?Sized} Immutable for *const T);
 // SAFETY: see above.
 unsafe_impl!({T} TryFromBytes for *mut T; |c| is_zeroed(c));
 // SAFETY: see above.
 unsafe_impl!({T} FromZeros for *mut T);
 // SAFETY: see above.
-unsafe_impl!({T} Immutable for *mut T);
+unsafe_impl!({T: ?Sized} Immutable for *mut T);
+
+// SAFETY: a reference or `NonNull` is a (possibly wide) pointer: an address plus, for unsized
+// `T`, metadata (a length or vtable pointer). None of those bytes is an `UnsafeCell`; whatever
+// interior mutability `T` has sits behind the indirection, which `Immutable` permits
+// (the trait's contract is about `Self`'s own bytes).
+unsafe_impl!({'a, T: ?Sized + 'a} Immutable for &'a T, &'a mut T);
+// SAFETY: see above.
+unsafe_impl!({T: ?Sized} Immutable for NonNull<T>);
 
 #[cfg(feature = "alloc")]
 mod boxed {
@@ -67,6 +75,9 @@ mod boxed {
     unsafe_impl!({T} FromZeros for Option<Box<T>>);
     // SAFETY: see above.
     unsafe_impl!({T} Immutable for Option<Box<T>>);
+    // SAFETY: a `Box<T>` is a (possibly wide) pointer to its heap allocation; its own bytes
+    // (address and metadata) hold no `UnsafeCell`, and `T`'s lives behind the indirection.
+    unsafe_impl!({T: ?Sized} Immutable for Box<T>);
 }
 
 // SAFETY: every pointer and reference type, and every `Option<T>`, is sized (even when `T` is
@@ -93,5 +104,19 @@ mod tests {
         assert!(<*const u8>::try_read_from_bytes(&zero).unwrap().is_null());
         assert!(<*mut u8>::new_zeroed().is_null());
         assert!(<Option<&mut u8>>::new_zeroed().is_none());
+    }
+
+    #[test]
+    fn references_to_interior_mutability_are_immutable_themselves() {
+        // A `Cell` behind a pointer does not make the pointer's own bytes mutable through `&`.
+        fn immutable<T: ?Sized + crate::Immutable>() -> bool {
+            true
+        }
+        assert!(immutable::<&core::cell::Cell<u8>>());
+        assert!(immutable::<&mut [core::cell::Cell<u8>]>());
+        assert!(immutable::<NonNull<core::cell::UnsafeCell<u8>>>());
+        assert!(immutable::<*const str>());
+        #[cfg(feature = "alloc")]
+        assert!(immutable::<alloc::boxed::Box<core::cell::Cell<u8>>>());
     }
 }
