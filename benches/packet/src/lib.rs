@@ -1,7 +1,7 @@
 //! Minimal Ethernet II / IPv4 / UDP builders and parsers on top of zerocast-packet, doing
 //! the same work as the anchor crates' (header checksum on IPv4, pseudo-header checksum on
-//! UDP, both computed on build and verified on parse). Bench-local: zerocast-wire has its
-//! own emitters and does not yet build on zerocast-packet's traits.
+//! UDP, both computed on build and verified on parse). They exercise zerocast-packet's
+//! `ParsablePacket`/`Buf` parse path, which zerocast-wire's own parse functions bypass.
 
 #![forbid(unsafe_code)]
 
@@ -10,30 +10,28 @@ use zerocast::{FromBytes, Immutable, IntoBytes, KnownLayout, Ref, SplitByteSlice
 use zerocast_packet::{
     BufferView, PacketBuilder, PacketConstraints, ParsablePacket, ParseMetadata, SerializeTarget,
 };
+use zerocast_wire::checksum::Checksum;
 
-/// RFC 1071 sum of `bytes` added to `acc` (not yet folded or inverted).
-fn sum(mut acc: u64, bytes: &[u8]) -> u64 {
-    let mut chunks = bytes.chunks_exact(8);
-    for c in &mut chunks {
-        let w = u64::from_be_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
-        // Adding the two 32-bit halves keeps the accumulator from overflowing.
-        acc += (w >> 32) + (w & 0xFFFF_FFFF);
+/// RFC 1071 checksum of `parts` in order (zerocast-wire's implementation, so this
+/// contender measures zerocast-packet's plumbing rather than a checksum loop).
+fn csum(parts: &[&[u8]]) -> u16 {
+    let mut c = Checksum::new();
+    for part in parts {
+        c.add_bytes(part);
     }
-    let mut rest = chunks.remainder().chunks_exact(2);
-    for c in &mut rest {
-        acc += u64::from(u16::from_be_bytes([c[0], c[1]]));
-    }
-    if let [b] = rest.remainder() {
-        acc += u64::from(*b) << 8;
-    }
-    acc
+    c.checksum()
 }
 
-fn fold(mut acc: u64) -> u16 {
-    while acc >> 16 != 0 {
-        acc = (acc & 0xFFFF) + (acc >> 16);
-    }
-    !(acc as u16)
+/// The UDP checksum over the IPv4 pseudo-header, the UDP header and the body.
+fn udp_csum(src: &[u8; 4], dst: &[u8; 4], len: u16, header: &[u8], body: &[u8]) -> u16 {
+    let mut c = Checksum::new();
+    c.add_bytes(src);
+    c.add_bytes(dst);
+    c.add_u16(17);
+    c.add_u16(len);
+    c.add_bytes(header);
+    c.add_bytes(body);
+    c.checksum()
 }
 
 #[derive(FromBytes, IntoBytes, KnownLayout, Immutable, Unaligned)]
@@ -115,7 +113,7 @@ impl PacketBuilder for Ipv4Builder {
             src: self.src,
             dst: self.dst,
         };
-        h.checksum = fold(sum(0, h.as_bytes())).to_be_bytes();
+        h.checksum = csum(&[h.as_bytes()]).to_be_bytes();
         target.header.copy_from_slice(h.as_bytes());
     }
 }
@@ -126,11 +124,6 @@ pub struct UdpBuilder {
     pub dst_ip: [u8; 4],
     pub src_port: u16,
     pub dst_port: u16,
-}
-
-fn pseudo_sum(src: &[u8; 4], dst: &[u8; 4], len: u16) -> u64 {
-    let acc = sum(sum(0, src), dst);
-    acc + 17 + u64::from(len)
 }
 
 impl PacketBuilder for UdpBuilder {
@@ -145,11 +138,7 @@ impl PacketBuilder for UdpBuilder {
             length: U16::new(len),
             checksum: [0; 2],
         };
-        let acc = sum(
-            sum(pseudo_sum(&self.src_ip, &self.dst_ip, len), h.as_bytes()),
-            body,
-        );
-        let c = match fold(acc) {
+        let c = match udp_csum(&self.src_ip, &self.dst_ip, len, h.as_bytes(), body) {
             0 => 0xFFFF,
             c => c,
         };
@@ -201,7 +190,7 @@ impl<B: SplitByteSlice> ParsablePacket<B, ()> for Ipv4Packet<B> {
         let options = bv
             .take_front(header_len.checked_sub(20).ok_or(Invalid)?)
             .ok_or(Invalid)?;
-        if fold(sum(sum(0, Ref::bytes(&header)), &options)) != 0 {
+        if csum(&[Ref::bytes(&header), &options]) != 0 {
             return Err(Invalid);
         }
         let body_len = usize::from(header.total_len.get())
@@ -238,11 +227,9 @@ impl<B: SplitByteSlice> ParsablePacket<B, ([u8; 4], [u8; 4])> for UdpPacket<B> {
         let extra = bv.len().checked_sub(body_len).ok_or(Invalid)?;
         bv.take_back(extra);
         let body = bv.into_rest();
-        if header.checksum != [0, 0] {
-            let acc = sum(sum(pseudo_sum(&src, &dst, len), Ref::bytes(&header)), &body);
-            if fold(acc) != 0 {
-                return Err(Invalid);
-            }
+        // A zero checksum means "not computed" over IPv4.
+        if header.checksum != [0, 0] && udp_csum(&src, &dst, len, Ref::bytes(&header), &body) != 0 {
+            return Err(Invalid);
         }
         Ok(UdpPacket { header, body })
     }
