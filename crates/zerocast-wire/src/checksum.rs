@@ -243,7 +243,13 @@ mod tests {
 
     #[test]
     fn all_ones_data_folds_carries() {
-        for len in [64, 65, 1500, 4096, 65535] {
+        // Miri interprets every byte; keep its share small.
+        let lens: &[usize] = if cfg!(miri) {
+            &[64, 65]
+        } else {
+            &[64, 65, 1500, 4096, 65535]
+        };
+        for &len in lens {
             let data = std::vec![0xffu8; len];
             assert_eq!(checksum(&data), naive(&data), "len {len}");
         }
@@ -260,7 +266,12 @@ mod tests {
                 x as u8
             })
             .collect();
-        for len in [8, 9, 556, 1480, 8999, 9000] {
+        let lens: &[usize] = if cfg!(miri) {
+            &[8, 9, 556]
+        } else {
+            &[8, 9, 556, 1480, 8999, 9000]
+        };
+        for &len in lens {
             assert_eq!(checksum(&data[..len]), naive(&data[..len]), "len {len}");
         }
     }
