@@ -21,4 +21,24 @@ MIRIFLAGS="-Zmiri-strict-provenance" cargo +nightly miri test "${miri_crates[@]}
 step "miri (tree borrows, strict provenance)"
 MIRIFLAGS="-Zmiri-strict-provenance -Zmiri-tree-borrows" cargo +nightly miri test "${miri_crates[@]}" --all-features
 
+# Fuzz smoke run: a short coverage-guided run of the whole-frame and structure-aware wire
+# targets and of the capture reader (the committed corpora are also replayed by plain
+# `cargo test`). Needs cargo-fuzz; mandatory when ZC_FUZZ_SMOKE=1 (set by .ci/run).
+if command -v cargo-fuzz >/dev/null 2>&1; then
+  fuzz_secs=${ZC_FUZZ_SECONDS:-20}
+  for spec in wire:frame wire:build_parse zcdump:capture_reader zcdump:dissect_frame; do
+    dir=fuzz/${spec%%:*}; target=${spec#*:}
+    step "fuzz smoke: $dir $target (${fuzz_secs}s)"
+    # Run on a scratch copy of the corpus so the smoke run does not rewrite committed files.
+    scratch=$(mktemp -d)
+    cp -r "$dir/corpus/$target/." "$scratch/" 2>/dev/null || true
+    cargo +nightly fuzz run --fuzz-dir "$dir" "$target" "$scratch" -- \
+      -max_total_time="$fuzz_secs" -print_final_stats=1 2>&1 | tail -n 15
+    rm -rf "$scratch"
+  done
+elif [ "${ZC_FUZZ_SMOKE:-0}" = 1 ]; then
+  echo "cargo-fuzz is required (ZC_FUZZ_SMOKE=1) but not installed" >&2
+  exit 1
+fi
+
 step "all green"
