@@ -67,7 +67,12 @@ fn v6_fragment(payload: &[u8], off: usize, len: usize, ident: u32) -> Vec<u8> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(if cfg!(miri) { 8 } else { 128 }))]
+    // Under Miri: few cases, and no failure file (Miri isolates the file system).
+    #![proptest_config(ProptestConfig {
+        cases: if cfg!(miri) { 8 } else { 128 },
+        failure_persistence: if cfg!(miri) { None } else { ProptestConfig::default().failure_persistence },
+        ..ProptestConfig::default()
+    })]
 
     #[test]
     fn ipv4_fragments_in_any_order_reassemble(
