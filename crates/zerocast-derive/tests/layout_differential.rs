@@ -384,8 +384,10 @@ fn render_checks(defs: &[Def], rejected: &BTreeSet<(String, &'static str)>) -> S
     let mut out = String::new();
     // Padding-free truth: computed only from the compiler's sizes.
     out.push_str("fn pf_prim() -> bool { true }\n");
-    let mut main =
-        String::from("fn main() {\n    let mut bad = 0usize;\n    let mut checked = 0usize;\n");
+    // One small function per type: a single huge `main` makes the
+    // checking program very slow to compile.
+    let mut main = String::new();
+    let mut calls = String::new();
     let mut truth_fns = String::new();
     for def in defs {
         let n = &def.name;
@@ -431,16 +433,20 @@ fn render_checks(defs: &[Def], rejected: &BTreeSet<(String, &'static str)>) -> S
             );
         }
         // Checks.
-        let _ = writeln!(main, "    checked += 1;");
+        let _ = writeln!(
+            main,
+            "fn check_{n}(bad: &mut usize, checked: &mut usize) {{\n    *checked += 1;"
+        );
+        let _ = writeln!(calls, "    check_{n}(&mut bad, &mut checked);");
         if def.kind == Kind::DstStruct {
             let _ = writeln!(
                 main,
-                "    if {n}::LAYOUT.align() != dst_align_{n}() {{ bad += 1; println!(\"ALIGN {n}\"); }}\n    for k in 0..8 {{ if {n}::size_for_metadata(k) != dst_size_{n}(k) {{ bad += 1; println!(\"SIZE {n} {{k}}\"); }} }}"
+                "    if {n}::LAYOUT.align() != dst_align_{n}() {{ *bad += 1; println!(\"ALIGN {n}\"); }}\n    for k in 0..8 {{ if {n}::size_for_metadata(k) != dst_size_{n}(k) {{ *bad += 1; println!(\"SIZE {n} {{k}}\"); }} }}"
             );
         } else {
             let _ = writeln!(
                 main,
-                "    if {n}::LAYOUT.align() != align_of::<{n}>() || {n}::size_for_metadata(()) != Some(size_of::<{n}>()) {{ bad += 1; println!(\"LAYOUT {n}\"); }}"
+                "    if {n}::LAYOUT.align() != align_of::<{n}>() || {n}::size_for_metadata(()) != Some(size_of::<{n}>()) {{ *bad += 1; println!(\"LAYOUT {n}\"); }}"
             );
         }
         if matches!(def.kind, Kind::Struct | Kind::FieldlessEnum)
@@ -452,7 +458,7 @@ fn render_checks(defs: &[Def], rejected: &BTreeSet<(String, &'static str)>) -> S
             } else {
                 format!("pf_{n}(0).is_some()")
             };
-            let _ = writeln!(main, "    if {truth} != {accepted} {{ bad += 1; println!(\"INTO_BYTES {n}: derive says {accepted}\"); }}");
+            let _ = writeln!(main, "    if {truth} != {accepted} {{ *bad += 1; println!(\"INTO_BYTES {n}: derive says {accepted}\"); }}");
         }
         if def.repr != "Rust" {
             let accepted = has("Unaligned");
@@ -462,7 +468,7 @@ fn render_checks(defs: &[Def], rejected: &BTreeSet<(String, &'static str)>) -> S
                 format!("align_of::<{n}>()")
             };
             // Soundness: accepted implies alignment 1.
-            let _ = writeln!(main, "    if {accepted} && {align} != 1 {{ bad += 1; println!(\"UNALIGNED unsound {n}\"); }}");
+            let _ = writeln!(main, "    if {accepted} && {align} != 1 {{ *bad += 1; println!(\"UNALIGNED unsound {n}\"); }}");
             // Completeness where the rule promises acceptance.
             let fields_ok = unaligned_fields_ok(def, defs, rejected);
             let promised = match def.kind {
@@ -473,8 +479,9 @@ fn render_checks(defs: &[Def], rejected: &BTreeSet<(String, &'static str)>) -> S
                         || def.repr == "C, packed"
                 }
             };
-            let _ = writeln!(main, "    if {promised} && {align} == 1 && !{accepted} {{ bad += 1; println!(\"UNALIGNED missed {n}\"); }}");
+            let _ = writeln!(main, "    if {promised} && {align} == 1 && !{accepted} {{ *bad += 1; println!(\"UNALIGNED missed {n}\"); }}");
         }
+        main.push_str("}\n");
     }
     out.push_str(&truth_fns);
     out.push_str(
@@ -491,8 +498,10 @@ fn render_checks(defs: &[Def], rejected: &BTreeSet<(String, &'static str)>) -> S
             def.name
         );
     }
-    main.push_str("    println!(\"checked {checked} types, {bad} disagreements\");\n    std::process::exit(if bad == 0 { 0 } else { 1 });\n}\n");
     out.push_str(&main);
+    out.push_str("fn main() {\n    let mut bad = 0usize;\n    let mut checked = 0usize;\n");
+    out.push_str(&calls);
+    out.push_str("    println!(\"checked {checked} types, {bad} disagreements\");\n    std::process::exit(if bad == 0 { 0 } else { 1 });\n}\n");
     out
 }
 
