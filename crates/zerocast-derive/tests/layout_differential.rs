@@ -18,8 +18,8 @@
 //! (each maps to the type whose lines it points at); the scratch crate is
 //! then rebuilt without the rejected derives and run.
 //!
-//! `ZC_DIFF_TYPES` (default 1500) sets the number of types, `ZC_DIFF_SEED`
-//! the seed, `ZC_DIFF_CHUNK` how many types go into one scratch crate.
+//! `ZC_DIFF_TYPES` (default 3000) sets the number of types, `ZC_DIFF_SEED`
+//! the seed, `ZC_DIFF_CHUNK` how many types go into one scratch crate (default 3000).
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
@@ -682,7 +682,7 @@ fn derive_verdicts_agree_with_rustc_layouts() {
     let total: usize = std::env::var("ZC_DIFF_TYPES")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(1500);
+        .unwrap_or(3000);
     let seed: u64 = std::env::var("ZC_DIFF_SEED")
         .ok()
         .and_then(|v| v.parse().ok())
@@ -690,7 +690,7 @@ fn derive_verdicts_agree_with_rustc_layouts() {
     let chunk_size: usize = std::env::var("ZC_DIFF_CHUNK")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(1500);
+        .unwrap_or(3000);
     let chunks = total.div_ceil(chunk_size);
     // `ZC_DIFF_ONLY_CHUNK=k` runs one chunk (to spread a long run over
     // several processes); the types of chunk k do not depend on the others.
