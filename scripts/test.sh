@@ -15,7 +15,7 @@ step "tests (stable)"
 cargo test --workspace --all-features
 
 # Miri: the crates that contain or directly exercise unsafe code.
-miri_crates=(-p zerocast -p zerocast-packet)
+miri_crates=(-p zerocast -p zerocast-packet -p zerocast-derive)
 step "miri (stacked borrows, strict provenance)"
 MIRIFLAGS="-Zmiri-strict-provenance" cargo +nightly miri test "${miri_crates[@]}" --all-features
 step "miri (tree borrows, strict provenance)"
