@@ -31,8 +31,31 @@
 /// ```compile_fail
 /// let grow: u32 = zerocast::transmute!(#![allow(shrink)] [0u8; 3]);
 /// ```
+///
+/// # Generic code
+///
+/// The plain form checks the sizes while type-checking, so it rejects type parameters (rustc
+/// cannot compare the sizes of `T` and `U` before they are known). `#![defer_size_check]`
+/// moves the size check to monomorphization (a `const` assertion, as
+/// [`beyond::transmute_generic`](crate::beyond::transmute_generic) does), which makes the
+/// macro usable in generic functions; a size mismatch is then reported by `cargo build` for
+/// the offending instantiation rather than by `cargo check`.
+///
+/// ```
+/// use zerocast::{FromBytes, IntoBytes};
+/// fn reinterpret<T: IntoBytes, U: FromBytes>(t: T) -> U {
+///     zerocast::transmute!(#![defer_size_check] t)
+/// }
+/// let bytes: [u8; 4] = reinterpret(1u32.to_be());
+/// assert_eq!(bytes, [0, 0, 0, 1]);
+/// const TWO: [u8; 2] = zerocast::transmute!(#![defer_size_check] 2u16.to_le());
+/// assert_eq!(TWO, [2, 0]);
+/// ```
 #[macro_export]
 macro_rules! transmute {
+    (#![defer_size_check] $e:expr) => {
+        $crate::beyond::transmute_generic($e)
+    };
     (#![allow(shrink)] $e:expr) => {{
         let e = $e;
         if false {
