@@ -109,8 +109,24 @@ macro_rules! transmute {
 /// ```compile_fail
 /// let w: &u32 = zerocast::transmute_ref!(&[0u8; 4]);
 /// ```
+///
+/// In generic code, `#![defer_size_check]` moves the size and alignment checks to
+/// monomorphization (see [`transmute!`](crate::transmute!#generic-code)); sized types only:
+///
+/// ```
+/// use zerocast::{FromBytes, Immutable, IntoBytes};
+/// fn view<T: IntoBytes + Immutable, U: FromBytes + Immutable>(t: &T) -> &U {
+///     zerocast::transmute_ref!(#![defer_size_check] t)
+/// }
+/// let word = 0x0102u16.to_be();
+/// let bytes: &[u8; 2] = view(&word);
+/// assert_eq!(bytes, &[1, 2]);
+/// ```
 #[macro_export]
 macro_rules! transmute_ref {
+    (#![defer_size_check] $e:expr) => {
+        $crate::beyond::transmute_ref_generic($e)
+    };
     ($e:expr) => {{
         let e: &_ = $e;
         if false {
@@ -159,8 +175,25 @@ macro_rules! transmute_ref {
 /// let mut b = [0u8; 4];
 /// let w: &mut u32 = zerocast::transmute_mut!(&mut b);
 /// ```
+///
+/// In generic code, `#![defer_size_check]` moves the size and alignment checks to
+/// monomorphization (see [`transmute!`](crate::transmute!#generic-code)); sized types only:
+///
+/// ```
+/// use zerocast::{FromBytes, IntoBytes};
+/// fn view_mut<T: FromBytes + IntoBytes, U: FromBytes + IntoBytes>(t: &mut T) -> &mut U {
+///     zerocast::transmute_mut!(#![defer_size_check] t)
+/// }
+/// let mut word = 0u16;
+/// let bytes: &mut [u8; 2] = view_mut(&mut word);
+/// bytes[0] = 0xff;
+/// assert_eq!(word.to_ne_bytes()[0], 0xff);
+/// ```
 #[macro_export]
 macro_rules! transmute_mut {
+    (#![defer_size_check] $e:expr) => {
+        $crate::beyond::transmute_mut_generic($e)
+    };
     ($e:expr) => {{
         let e: &mut _ = $e;
         if false {
