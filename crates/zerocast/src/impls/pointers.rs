@@ -1,4 +1,5 @@
-//! `Option<&T>`, `Option<&mut T>`, `Option<NonNull<T>>`, `Option<Box<T>>` and raw pointers.
+//! `Option<&T>`, `Option<&mut T>`, `Option<NonNull<T>>`, `Option<Box<T>>`, `Option<fn ..>`
+//! and raw pointers.
 //!
 //! Facts used: `core::option`, "Representation": for sized `T`, `Option<&T>`, `Option<&mut T>`,
 //! `Option<NonNull<T>>` and `Option<Box<T>>` have the size of a pointer and "it is sound to
@@ -80,6 +81,39 @@ mod boxed {
     unsafe_impl!({T: ?Sized} Immutable for Box<T>);
 }
 
+/// `Option` of function pointers with up to 12 arguments, in the four ABI/safety forms.
+macro_rules! fn_ptr_impls {
+    ($($A:ident),*) => {
+        fn_ptr_impls!(@one [$($A),*] fn($($A),*) -> M);
+        fn_ptr_impls!(@one [$($A),*] unsafe fn($($A),*) -> M);
+        fn_ptr_impls!(@one [$($A),*] extern "C" fn($($A),*) -> M);
+        fn_ptr_impls!(@one [$($A),*] unsafe extern "C" fn($($A),*) -> M);
+    };
+    (@one [$($A:ident),*] $f:ty) => {
+        // SAFETY: (module facts) `fn` pointers are in `core::option`'s null-pointer
+        // optimization list, so `Option<fn ..>` is one pointer and all-zero is `None`, the
+        // only value accepted from bytes; a function pointer holds no `UnsafeCell`.
+        unsafe_impl!({M, $($A),*} TryFromBytes for Option<$f>; |c| is_zeroed(c));
+        // SAFETY: see above.
+        unsafe_impl!({M, $($A),*} FromZeros for Option<$f>);
+        // SAFETY: see above.
+        unsafe_impl!({M, $($A),*} Immutable for Option<$f>);
+    };
+}
+fn_ptr_impls!();
+fn_ptr_impls!(A);
+fn_ptr_impls!(A, B);
+fn_ptr_impls!(A, B, C);
+fn_ptr_impls!(A, B, C, D);
+fn_ptr_impls!(A, B, C, D, E);
+fn_ptr_impls!(A, B, C, D, E, F);
+fn_ptr_impls!(A, B, C, D, E, F, G);
+fn_ptr_impls!(A, B, C, D, E, F, G, H);
+fn_ptr_impls!(A, B, C, D, E, F, G, H, I);
+fn_ptr_impls!(A, B, C, D, E, F, G, H, I, J);
+fn_ptr_impls!(A, B, C, D, E, F, G, H, I, J, K);
+fn_ptr_impls!(A, B, C, D, E, F, G, H, I, J, K, L);
+
 // SAFETY: every pointer and reference type, and every `Option<T>`, is sized (even when `T` is
 // not, a pointer to it is), so `DstLayout::for_type` is its exact layout.
 unsafe_impl!({T: ?Sized} KnownLayout for *const T, *mut T);
@@ -104,6 +138,11 @@ mod tests {
         assert!(<*const u8>::try_read_from_bytes(&zero).unwrap().is_null());
         assert!(<*mut u8>::new_zeroed().is_null());
         assert!(<Option<&mut u8>>::new_zeroed().is_none());
+        assert!(<Option<fn(u8) -> u16>>::new_zeroed().is_none());
+        assert!(<Option<unsafe extern "C" fn()>>::try_read_from_bytes(&zero)
+            .unwrap()
+            .is_none());
+        assert!(<Option<extern "C" fn(u8, u8)>>::try_read_from_bytes(&one).is_err());
     }
 
     #[test]
