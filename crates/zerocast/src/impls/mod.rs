@@ -9,4 +9,5 @@ mod atomics;
 mod nonzero;
 mod pointers;
 mod primitives;
+mod tuples;
 mod wrappers;
