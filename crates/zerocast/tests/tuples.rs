@@ -25,7 +25,20 @@ fn bool_field_is_checked_at_its_real_offset() {
 
 #[test]
 fn every_field_of_a_wide_tuple_is_checked() {
-    type T = (bool, u8, bool, u16, bool, u32, bool, u8, bool, u8, bool, char);
+    type T = (
+        bool,
+        u8,
+        bool,
+        u16,
+        bool,
+        u32,
+        bool,
+        u8,
+        bool,
+        u8,
+        bool,
+        char,
+    );
     let bool_offsets = [
         offset_of!(T, 0),
         offset_of!(T, 2),
@@ -39,7 +52,10 @@ fn every_field_of_a_wide_tuple_is_checked() {
     for at in bool_offsets {
         let mut bytes = zeroed;
         bytes[at] = 2;
-        assert!(T::try_read_from_bytes(&bytes[..]).is_err(), "bool at {at} not checked");
+        assert!(
+            T::try_read_from_bytes(&bytes[..]).is_err(),
+            "bool at {at} not checked"
+        );
     }
     // An invalid `char` (a surrogate) in the last field is rejected too.
     let mut bytes = zeroed;
