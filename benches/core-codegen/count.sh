@@ -15,8 +15,8 @@ tmp=$(mktemp -d)
 objdump -d --no-show-raw-insn "$so" | awk '
   /^[0-9a-f]+ <.*>:$/ { addr = $1; sub(/^0+/, "", addr); next }
   /^$/ { addr = ""; next }
-  # int3/nop lines are inter-function padding, not code.
-  addr != "" && /^ +[0-9a-f]+:\t/ && $2 !~ /^(int3|nop|nopw|nopl|xchg)$/ { count[addr]++ }
+  # int3/nop lines (including multi-byte `data16 ... cs nopw`) are padding, not code.
+  addr != "" && /^ +[0-9a-f]+:\t/ && $2 !~ /^(int3|nop|nopw|nopl|xchg|data16|cs)$/ { count[addr]++ }
   END { for (a in count) print a, count[a] }' | sort > "$tmp/counts"
 # symbol -> address for our wrappers
 nm --defined-only "$so" | awk '$3 ~ /^z[cy]_/ { a = $1; sub(/^0+/, "", a); print $3, a }' | sort > "$tmp/syms"

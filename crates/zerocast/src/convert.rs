@@ -63,6 +63,15 @@ fn rest_range(kind: CastKind, split: usize, len: usize) -> (usize, usize) {
     }
 }
 
+/// The validity failure, marked cold: invalid bytes are the exceptional case. Without the
+/// hint LLVM folds "valid ? pointer : null" into a `cmov` that waits on the loaded tag; with
+/// it the check is a predicted branch and the success path falls straight through.
+#[cold]
+#[inline]
+fn invalid_bytes() -> Fail {
+    Fail::Validity
+}
+
 /// Shared conversion; `valid` decides bit validity.
 ///
 /// # Safety
@@ -86,7 +95,7 @@ unsafe fn ref_with<'a, T: ?Sized + KnownLayout + Immutable>(
     // initialized and immutable for `'a` because `source: &'a [u8]`.
     let candidate = unsafe { Maybe::new_unchecked(ptr, t_len) };
     if !valid(candidate) {
-        return Err(Fail::Validity);
+        return Err(invalid_bytes());
     }
     // SAFETY: `ptr` is non-null, aligned for `T` (checked by `try_cast`), and covers `t_len`
     // bytes of `source` that are a valid `T` (`valid`'s contract). They are not mutated for
@@ -129,7 +138,7 @@ unsafe fn mut_with<T: ?Sized + KnownLayout + IntoBytes>(
     // dropped at the end of `valid`).
     let candidate = unsafe { Maybe::new_unchecked(ptr, t_len) };
     if !valid(candidate) {
-        return Err((Fail::Validity, source));
+        return Err((invalid_bytes(), source));
     }
     let (start, rest_len) = rest_range(kind, split, len);
     // SAFETY: `start + rest_len <= len`, so the offset stays within `source`'s allocation.
@@ -190,44 +199,37 @@ pub(crate) fn try_mut_from<T: ?Sized + KnownLayout + IntoBytes + TryFromBytes>(
     unsafe { mut_with(source, kind, meta, T::is_bit_valid) }
 }
 
-/// Copies a `T` out of `source` (whole, prefix or suffix), then checks the copy's validity.
-/// Returns the value and the bytes outside it.
+/// Copies a `T` out of `bytes`, which must be exactly `size_of::<T>()` long, then checks the
+/// copy's validity.
 ///
 /// Copy-then-check (rather than check in place, then copy) lets the compiler load the bytes
-/// once; either order is sound because a `Maybe` needs no alignment.
+/// once; either order is sound because a `Maybe` needs no alignment. The result is the public
+/// error type on purpose: an internal `Result<T, Fail>` would keep its discriminant in `T`'s
+/// niche (e.g. an enum tag), and LLVM does not see that a tag just validated is not that
+/// niche, so every caller paid a redundant test.
 #[inline(always)]
-pub(crate) fn try_read_from<T: TryFromBytes>(
-    source: &[u8],
-    kind: CastKind,
-) -> Result<(T, &[u8]), Fail> {
+pub(crate) fn try_read_exact<T: TryFromBytes>(
+    bytes: &[u8],
+) -> Result<T, crate::TryReadError<&[u8], T>> {
     let size = core::mem::size_of::<T>();
-    let len = source.len();
-    let (t_bytes, rest) = match kind {
-        CastKind::Whole if len == size => (source, &source[len..]),
-        CastKind::Prefix if len >= size => source.split_at(size),
-        CastKind::Suffix if len >= size => {
-            let (rest, t) = source.split_at(len - size);
-            (t, rest)
-        }
-        _ => return Err(Fail::Size),
-    };
+    if bytes.len() != size {
+        return Err(ConvertError::Size(SizeError::new(bytes)));
+    }
     let mut copy = core::mem::MaybeUninit::<T>::uninit();
-    // SAFETY: `t_bytes` has `size_of::<T>()` bytes, `copy` has room for exactly that many,
+    // SAFETY: `bytes` has `size_of::<T>()` bytes, `copy` has room for exactly that many,
     // and a local cannot overlap a borrowed slice (`copy_nonoverlapping`'s requirements;
     // `u8` needs no alignment).
-    unsafe {
-        core::ptr::copy_nonoverlapping(t_bytes.as_ptr(), copy.as_mut_ptr().cast::<u8>(), size)
-    };
+    unsafe { core::ptr::copy_nonoverlapping(bytes.as_ptr(), copy.as_mut_ptr().cast::<u8>(), size) };
     let ptr = NonNull::from(&mut copy).cast::<T>();
     // SAFETY: `ptr` covers the `size_of::<T>()` bytes of `copy`, all initialized by the copy
     // above; nothing writes `copy` while the candidate lives.
     let candidate = unsafe { Maybe::new_unchecked(ptr, size) };
     if !T::is_bit_valid(candidate) {
-        return Err(Fail::Validity);
+        return Err(ConvertError::Validity(ValidityError::new(bytes)));
     }
     // SAFETY: every byte of `copy` is initialized and together they are a valid `T`
     // (`is_bit_valid` said so), which is what `assume_init` requires.
-    Ok((unsafe { copy.assume_init() }, rest))
+    Ok(unsafe { copy.assume_init() })
 }
 
 /// Copies a `T: FromBytes` out of `source` (whole, prefix or suffix).

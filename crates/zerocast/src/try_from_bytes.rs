@@ -2,7 +2,7 @@
 //! `char`, enums, `NonZero*`, ...), and its conversion methods.
 
 use crate::cast::{AssertNotZstDst, CastKind};
-use crate::convert::{try_cast_error, try_mut_from, try_read_from, try_ref_from};
+use crate::convert::{try_cast_error, try_mut_from, try_read_exact, try_ref_from};
 use crate::{Immutable, IntoBytes, KnownLayout, Maybe, TryCastError, TryReadError};
 
 /// A type some of whose byte sequences are valid values, with a check that tells which.
@@ -299,10 +299,7 @@ pub unsafe trait TryFromBytes {
     where
         Self: Sized,
     {
-        match try_read_from::<Self>(source, CastKind::Whole) {
-            Ok((t, _)) => Ok(t),
-            Err(f) => Err(read_error(f, source)),
-        }
+        try_read_exact(source)
     }
 
     /// Copies a `Self` out of the start of `source`; returns it and the rest.
@@ -316,7 +313,13 @@ pub unsafe trait TryFromBytes {
     where
         Self: Sized,
     {
-        try_read_from::<Self>(source, CastKind::Prefix).map_err(|f| read_error(f, source))
+        let Some((t_bytes, rest)) = source.split_at_checked(core::mem::size_of::<Self>()) else {
+            return Err(crate::SizeError::new(source).into());
+        };
+        match try_read_exact(t_bytes) {
+            Ok(t) => Ok((t, rest)),
+            Err(e) => Err(e.map_src(|_| source)),
+        }
     }
 
     /// Copies a `Self` out of the end of `source`; returns the rest and it.
@@ -330,21 +333,13 @@ pub unsafe trait TryFromBytes {
     where
         Self: Sized,
     {
-        match try_read_from::<Self>(source, CastKind::Suffix) {
-            Ok((t, rest)) => Ok((rest, t)),
-            Err(f) => Err(read_error(f, source)),
+        let Some(split) = source.len().checked_sub(core::mem::size_of::<Self>()) else {
+            return Err(crate::SizeError::new(source).into());
+        };
+        let (rest, t_bytes) = source.split_at(split);
+        match try_read_exact(t_bytes) {
+            Ok(t) => Ok((rest, t)),
+            Err(e) => Err(e.map_src(|_| source)),
         }
-    }
-}
-
-#[inline(always)]
-fn read_error<Src, T: TryFromBytes>(f: crate::convert::Fail, src: Src) -> TryReadError<Src, T> {
-    match try_cast_error::<Src, T>(f, src) {
-        crate::ConvertError::Alignment(e) => {
-            // Reads copy, so `try_read_from` never reports misalignment.
-            crate::ConvertError::Size(crate::SizeError::new(e.into_src()))
-        }
-        crate::ConvertError::Size(e) => crate::ConvertError::Size(e),
-        crate::ConvertError::Validity(e) => crate::ConvertError::Validity(e),
     }
 }

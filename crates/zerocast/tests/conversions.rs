@@ -208,6 +208,40 @@ fn try_conversions_report_invalid_bits_at_each_position() {
 }
 
 #[test]
+fn try_read_prefix_and_suffix_errors_carry_the_whole_source() {
+    // Too short: a size error holding all three bytes.
+    let short = [1u8, 0, 0];
+    match char::try_read_from_prefix(&short[..]) {
+        Err(ConvertError::Size(e)) => assert_eq!(e.into_src(), &short[..]),
+        other => panic!("expected a size error, got {other:?}"),
+    }
+    match char::try_read_from_suffix(&short[..]) {
+        Err(ConvertError::Size(e)) => assert_eq!(e.into_src(), &short[..]),
+        other => panic!("expected a size error, got {other:?}"),
+    }
+    // Long enough but invalid where the value lies: a validity error, again with all bytes.
+    let bad_prefix = [2u8, 1, 1];
+    match bool::try_read_from_prefix(&bad_prefix[..]) {
+        Err(ConvertError::Validity(e)) => assert_eq!(e.into_src(), &bad_prefix[..]),
+        other => panic!("expected a validity error, got {other:?}"),
+    }
+    let bad_suffix = [1u8, 1, 2];
+    match bool::try_read_from_suffix(&bad_suffix[..]) {
+        Err(ConvertError::Validity(e)) => assert_eq!(e.into_src(), &bad_suffix[..]),
+        other => panic!("expected a validity error, got {other:?}"),
+    }
+    // The bytes outside the value are not checked.
+    assert_eq!(
+        bool::try_read_from_prefix(&bad_suffix[..]),
+        Ok((true, &[1, 2][..]))
+    );
+    assert_eq!(
+        bool::try_read_from_suffix(&bad_prefix[..]),
+        Ok((&[2, 1][..], true))
+    );
+}
+
+#[test]
 fn try_mut_suffix_and_prefix_with_elems() {
     let mut bytes = [0u8, 1, 0, 1];
     let (rest, flags) = <[bool]>::try_mut_from_suffix_with_elems(&mut bytes, 2).unwrap();

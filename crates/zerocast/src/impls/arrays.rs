@@ -45,19 +45,16 @@ unsafe_impl!({T: FromBytes} !Sized FromBytes for [T]);
 unsafe_impl!({T: IntoBytes} !Sized IntoBytes for [T]);
 // SAFETY: see above.
 unsafe_impl!({T: Unaligned} !Sized Unaligned for [T]);
-// SAFETY: a slice is valid iff each element is; `elements` yields every element's candidate.
-unsafe_impl!({T: TryFromBytes} !Sized TryFromBytes for [T]; |c| {
-    // A counted loop (not `elements().all(..)`) compiles to the tightest scan.
-    let n = c.elem_count();
-    let mut i = 0;
-    while i < n {
-        match c.element(i) {
-            Some(e) if T::is_bit_valid(e) => i += 1,
-            _ => return false,
-        }
+// SAFETY: a slice is valid iff each element is (facts above), and the check asks every
+// element `0..elem_count()` for its validity.
+unsafe impl<T: TryFromBytes> TryFromBytes for [T] {
+    // `#[inline]`, not `#[inline(always)]`: inlined late, after LLVM has simplified this loop
+    // on its own, the scan keeps its exit test at the top (no extra entry test before it).
+    #[inline]
+    fn is_bit_valid(c: crate::Maybe<'_, Self>) -> bool {
+        (0..c.elem_count()).all(|i| c.element(i).is_some_and(T::is_bit_valid))
     }
-    true
-});
+}
 
 // SAFETY: `[T]` with `n` elements is `n * size_of::<T>()` bytes with `T`'s alignment, which
 // is `DstLayout::for_slice::<T>()`; its pointer metadata is the element count, which
