@@ -161,7 +161,31 @@ pub trait ParseBuffer: AsRef<[u8]> {
 
     /// Parses a packet with parse arguments `args` (e.g. pseudo-header addresses).
     ///
-    /// See [`parse`](ParseBuffer::parse) for an example.
+    /// Here the argument is the tag the packet must start with:
+    ///
+    /// ```
+    /// use zerocast_packet::{Buf, BufferView, ParsablePacket, ParseBuffer, ParseMetadata};
+    /// # use zerocast::SplitByteSlice;
+    /// struct Tagged<B>(B);
+    /// impl<B: SplitByteSlice> ParsablePacket<B, u8> for Tagged<B> {
+    ///     type Error = &'static str;
+    ///     fn parse<BV: BufferView<B>>(mut bv: BV, tag: u8) -> Result<Self, Self::Error> {
+    ///         match bv.take_byte_front() {
+    ///             Some(t) if t == tag => Ok(Tagged(bv.into_rest())),
+    ///             _ => Err("wrong tag"),
+    ///         }
+    ///     }
+    ///     fn parse_metadata(&self) -> ParseMetadata {
+    ///         ParseMetadata::from_packet(1, self.0.len(), 0)
+    ///     }
+    /// }
+    ///
+    /// let mut buf = Buf::new([7u8, 1, 2], ..);
+    /// assert_eq!(buf.parse_with::<_, Tagged<_>>(8).err(), Some("wrong tag"));
+    /// let packet = buf.parse_with::<_, Tagged<_>>(7)?;
+    /// assert_eq!(&*packet.0, &[1, 2]);
+    /// # Ok::<(), &'static str>(())
+    /// ```
     fn parse_with<'a, A, P: ParsablePacket<&'a [u8], A>>(
         &'a mut self,
         args: A,
@@ -181,7 +205,27 @@ pub trait ParseBuffer: AsRef<[u8]> {
 pub trait ParseBufferMut: ParseBuffer + AsMut<[u8]> {
     /// Parses a mutable packet with no parse arguments off the body.
     ///
-    /// See [`ParseBuffer::parse`]; the packet borrows the body mutably.
+    /// See [`ParseBuffer::parse`]; the packet borrows the body mutably, so it can edit the
+    /// bytes in place:
+    ///
+    /// ```
+    /// use zerocast_packet::{Buf, BufferView, ParsablePacket, ParseBufferMut, ParseMetadata};
+    /// use zerocast::{Ref, SplitByteSlice};
+    /// struct Ttl<B>(Ref<B, u8>);
+    /// impl<B: SplitByteSlice> ParsablePacket<B, ()> for Ttl<B> {
+    ///     type Error = ();
+    ///     fn parse<BV: BufferView<B>>(mut bv: BV, _: ()) -> Result<Self, ()> {
+    ///         bv.take_obj_front::<u8>().map(Ttl).ok_or(())
+    ///     }
+    ///     fn parse_metadata(&self) -> ParseMetadata { ParseMetadata::from_packet(1, 0, 0) }
+    /// }
+    ///
+    /// let mut buf = Buf::new([64u8, 0xAA], ..);
+    /// let mut ttl = buf.parse_mut::<Ttl<_>>()?;
+    /// *ttl.0 -= 1;
+    /// assert_eq!(buf.into_inner(), [63, 0xAA]);
+    /// # Ok::<(), ()>(())
+    /// ```
     #[inline]
     fn parse_mut<'a, P: ParsablePacket<&'a mut [u8], ()>>(&'a mut self) -> Result<P, P::Error> {
         self.parse_with_mut(())
@@ -189,7 +233,29 @@ pub trait ParseBufferMut: ParseBuffer + AsMut<[u8]> {
 
     /// Parses a mutable packet with parse arguments `args`.
     ///
-    /// See [`ParseBuffer::parse`]; the packet borrows the body mutably.
+    /// See [`ParseBuffer::parse`]; the packet borrows the body mutably. Here the argument
+    /// is a value to store in the first byte:
+    ///
+    /// ```
+    /// use zerocast_packet::{Buf, BufferView, ParsablePacket, ParseBufferMut, ParseMetadata};
+    /// use zerocast::{Ref, SplitByteSliceMut};
+    /// struct Stamp<B>(Ref<B, u8>);
+    /// impl<B: SplitByteSliceMut> ParsablePacket<B, u8> for Stamp<B> {
+    ///     type Error = ();
+    ///     fn parse<BV: BufferView<B>>(mut bv: BV, value: u8) -> Result<Self, ()> {
+    ///         let mut byte = bv.take_obj_front::<u8>().ok_or(())?;
+    ///         *byte = value;
+    ///         Ok(Stamp(byte))
+    ///     }
+    ///     fn parse_metadata(&self) -> ParseMetadata { ParseMetadata::from_packet(1, 0, 0) }
+    /// }
+    ///
+    /// let mut buf = Buf::new([0u8, 5], ..);
+    /// let stamp = buf.parse_with_mut::<_, Stamp<_>>(9)?;
+    /// assert_eq!(*stamp.0, 9);
+    /// assert_eq!(buf.into_inner(), [9, 5]);
+    /// # Ok::<(), ()>(())
+    /// ```
     fn parse_with_mut<'a, A, P: ParsablePacket<&'a mut [u8], A>>(
         &'a mut self,
         args: A,
