@@ -61,7 +61,23 @@ pub trait PacketBuilder {
     ///
     /// Must return the same value every time it is called on the same builder.
     ///
-    /// See the trait documentation for an example.
+    /// ```
+    /// # use zerocast_packet::{PacketBuilder, PacketConstraints, SerializeTarget};
+    /// /// A 4-byte header and 2-byte trailer around 1 to 100 body bytes.
+    /// struct Frame;
+    /// impl PacketBuilder for Frame {
+    ///     fn constraints(&self) -> PacketConstraints {
+    ///         PacketConstraints::new(4, 2, 1, 100).unwrap()
+    ///     }
+    ///     fn serialize(&self, target: &mut SerializeTarget<'_>, _body: &[u8]) {
+    ///         target.header.fill(0xAA);
+    ///         target.footer.fill(0xBB);
+    ///     }
+    /// }
+    ///
+    /// let c = Frame.constraints();
+    /// assert_eq!((c.header_len(), c.footer_len(), c.max_body_len()), (4, 2, 100));
+    /// ```
     fn constraints(&self) -> PacketConstraints;
 
     /// Writes the header and footer. `body` is the final body, padding included.
@@ -69,7 +85,28 @@ pub trait PacketBuilder {
     /// `target.header` and `target.footer` have exactly the lengths from
     /// [`constraints`](PacketBuilder::constraints), and every byte of them must be written.
     ///
-    /// See the trait documentation for an example.
+    /// Called directly here to show what it sees; normally a [`Serializer`](crate::Serializer)
+    /// calls it:
+    ///
+    /// ```
+    /// # use zerocast_packet::{PacketBuilder, PacketConstraints, SerializeTarget};
+    /// /// A header holding the body length, and a trailer holding its first byte.
+    /// struct Frame;
+    /// impl PacketBuilder for Frame {
+    ///     fn constraints(&self) -> PacketConstraints {
+    ///         PacketConstraints::new(1, 1, 1, 255).unwrap()
+    ///     }
+    ///     fn serialize(&self, target: &mut SerializeTarget<'_>, body: &[u8]) {
+    ///         target.header[0] = body.len() as u8; // at most 255 by `constraints`
+    ///         target.footer[0] = body.first().copied().unwrap_or(0);
+    ///     }
+    /// }
+    ///
+    /// let (mut header, mut footer) = ([0u8; 1], [0u8; 1]);
+    /// let mut target = SerializeTarget { header: &mut header, footer: &mut footer };
+    /// Frame.serialize(&mut target, b"xyz");
+    /// assert_eq!((header, footer), ([3], [b'x']));
+    /// ```
     fn serialize(&self, target: &mut SerializeTarget<'_>, body: &[u8]);
 }
 
@@ -109,12 +146,22 @@ impl<B: PacketBuilder + ?Sized> PacketBuilder for &mut B {
 pub trait InnerPacketBuilder {
     /// The number of bytes [`serialize`](InnerPacketBuilder::serialize) writes.
     ///
-    /// See the trait documentation for an example.
+    /// ```
+    /// use zerocast_packet::InnerPacketBuilder;
+    /// assert_eq!([0u8; 46].bytes_len(), 46);
+    /// assert_eq!(b"ping"[..].bytes_len(), 4);
+    /// ```
     fn bytes_len(&self) -> usize;
 
     /// Writes the payload into `buffer`, which is exactly `bytes_len()` bytes long.
     ///
-    /// See the trait documentation for an example.
+    /// ```
+    /// use zerocast_packet::InnerPacketBuilder;
+    /// let payload = *b"ping";
+    /// let mut out = [0u8; 4];
+    /// payload.serialize(&mut out);
+    /// assert_eq!(&out, b"ping");
+    /// ```
     fn serialize(&self, buffer: &mut [u8]);
 
     /// A [`Serializer`](crate::Serializer) for this payload that allocates its buffer.
