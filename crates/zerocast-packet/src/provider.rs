@@ -62,7 +62,14 @@ pub trait BufferProvider<Input, Output> {
     /// Provides a new buffer whose body is `body` bytes (contents unspecified: the caller
     /// overwrites them) with at least `prefix` bytes before and `suffix` bytes after.
     ///
-    /// See the trait documentation for an example.
+    /// ```
+    /// use zerocast_packet::{Buf, BufferProvider, GrowBuffer, ParseBuffer};
+    /// use zerocast_packet::provider::VecProvider;
+    ///
+    /// let out = BufferProvider::<Buf<[u8; 0]>, _>::alloc_no_reuse(VecProvider, 2, 3, 1)?;
+    /// assert_eq!((out.prefix_len(), out.len(), out.suffix_len()), (2, 3, 1));
+    /// # Ok::<(), zerocast_packet::provider::AllocError>(())
+    /// ```
     fn alloc_no_reuse(
         self,
         prefix: usize,
@@ -74,7 +81,20 @@ pub trait BufferProvider<Input, Output> {
     /// `suffix` bytes after it, reusing `buffer`'s storage if it can. On failure the input
     /// buffer is handed back unchanged in content.
     ///
-    /// See the trait documentation for an example.
+    /// ```
+    /// use zerocast_packet::{Buf, BufferProvider, GrowBuffer};
+    /// use zerocast_packet::provider::{InsufficientSpace, NoAllocProvider};
+    ///
+    /// let received = Buf::new([0u8, 0, 7, 8], 2..);
+    /// let out = NoAllocProvider.reuse_or_realloc(received, 2, 0).map_err(|(e, _)| e)?;
+    /// assert_eq!((out.prefix_len(), out.as_ref()), (2, &[7u8, 8][..]));
+    ///
+    /// let Err((_, back)) = NoAllocProvider.reuse_or_realloc(Buf::new([7u8], ..), 1, 0) else {
+    ///     panic!("one byte of storage cannot hold a one-byte prefix too")
+    /// };
+    /// assert_eq!(back.as_ref(), &[7]);
+    /// # Ok::<(), InsufficientSpace>(())
+    /// ```
     fn reuse_or_realloc(
         self,
         buffer: Input,
