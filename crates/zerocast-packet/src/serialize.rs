@@ -106,7 +106,21 @@ pub trait Serializer: Sized {
     ///
     /// On failure, returns the error and the serializer.
     ///
-    /// See the trait documentation for an example.
+    /// ```
+    /// use zerocast_packet::{Buf, GrowBuffer, PacketConstraints, Serializer};
+    /// use zerocast_packet::provider::NoAllocProvider;
+    ///
+    /// // Room for a 2-byte outer header and 1-byte outer footer around the body.
+    /// let outer = PacketConstraints::new(2, 1, 0, usize::MAX).unwrap();
+    /// let buf = Buf::new([0u8, 0, 0, 0, 9, 0], 4..5);
+    /// let out = buf.serialize(outer, NoAllocProvider).map_err(|(e, _)| e)?;
+    /// assert_eq!((out.prefix_len(), out.as_ref(), out.suffix_len()), (4, &[9u8][..], 1));
+    ///
+    /// let tight = Buf::new([9u8], ..);
+    /// assert!(tight.serialize(outer, NoAllocProvider).is_err());
+    /// # use zerocast_packet::{provider::InsufficientSpace, SerializeError};
+    /// # Ok::<(), SerializeError<InsufficientSpace>>(())
+    /// ```
     #[allow(clippy::type_complexity)]
     fn serialize<B: GrowBufferMut, P: BufferProvider<Self::Buffer, B>>(
         self,
