@@ -21,7 +21,17 @@ use alloc::vec::Vec;
 pub trait FragmentedBuffer {
     /// Calls `f` on each non-empty fragment in order.
     ///
-    /// See the trait documentation for an example.
+    /// ```
+    /// # use zerocast_packet::{FragmentedBuffer, FragmentedBytes};
+    /// let parts: [&[u8]; 3] = [b"ab", b"", b"c"];
+    /// let mut lens = [0usize; 3];
+    /// let mut n = 0;
+    /// FragmentedBytes::new(&parts).for_each_fragment(&mut |f| {
+    ///     lens[n] = f.len();
+    ///     n += 1;
+    /// });
+    /// assert_eq!((n, lens), (2, [2, 1, 0])); // the empty fragment is skipped
+    /// ```
     fn for_each_fragment(&self, f: &mut dyn FnMut(&[u8]));
 
     /// The total length of all fragments.
