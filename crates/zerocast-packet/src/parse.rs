@@ -152,13 +152,63 @@ pub trait ParsablePacket<B: SplitByteSlice, ParseArgs>: Sized {
 
     /// Parses a packet off `buffer`, leaving the packet's body in it.
     ///
-    /// See the trait documentation for an example.
+    /// Usually called through [`ParseBuffer::parse`](crate::ParseBuffer::parse); here
+    /// straight on a byte-slice cursor:
+    ///
+    /// ```
+    /// use zerocast_packet::{BufferView, ParsablePacket, ParseMetadata};
+    /// # use zerocast::SplitByteSlice;
+    /// /// One length byte, then that many body bytes.
+    /// struct Lv<B>(B);
+    /// impl<B: SplitByteSlice> ParsablePacket<B, ()> for Lv<B> {
+    ///     type Error = ();
+    ///     fn parse<BV: BufferView<B>>(mut bv: BV, _: ()) -> Result<Self, ()> {
+    ///         let len = bv.take_byte_front().ok_or(())?;
+    ///         bv.take_front(usize::from(len)).map(Lv).ok_or(())
+    ///     }
+    ///     fn parse_metadata(&self) -> ParseMetadata {
+    ///         ParseMetadata::from_packet(1, self.0.len(), 0)
+    ///     }
+    /// }
+    ///
+    /// let mut bytes = &[2u8, b'o', b'k', 0xFF][..];
+    /// let lv = Lv::parse(&mut bytes, ())?;
+    /// assert_eq!((lv.0, bytes), (&b"ok"[..], &[0xFFu8][..]));
+    /// assert!(Lv::parse(&mut &[5u8, 1][..], ()).is_err());
+    /// # Ok::<(), ()>(())
+    /// ```
     fn parse<BV: BufferView<B>>(buffer: BV, args: ParseArgs) -> Result<Self, Self::Error>;
 
     /// Parses a packet off a mutable cursor. The default calls [`parse`](Self::parse);
     /// override it to zero or rewrite bytes while parsing.
     ///
-    /// See [`ParseBufferMut::parse_mut`](crate::ParseBufferMut::parse_mut).
+    /// See also [`ParseBufferMut::parse_mut`](crate::ParseBufferMut::parse_mut). This packet
+    /// zeroes its reserved byte when parsed from mutable bytes:
+    ///
+    /// ```
+    /// use zerocast_packet::{BufferView, BufferViewMut, ParsablePacket, ParseMetadata};
+    /// use zerocast::{SplitByteSlice, SplitByteSliceMut};
+    /// struct Reserved<B>(B);
+    /// impl<B: SplitByteSlice> ParsablePacket<B, ()> for Reserved<B> {
+    ///     type Error = ();
+    ///     fn parse<BV: BufferView<B>>(mut bv: BV, _: ()) -> Result<Self, ()> {
+    ///         bv.take_front(1).map(Reserved).ok_or(())
+    ///     }
+    ///     fn parse_mut<BV: BufferViewMut<B>>(mut bv: BV, _: ()) -> Result<Self, ()>
+    ///     where
+    ///         B: SplitByteSliceMut,
+    ///     {
+    ///         bv.take_front_zero(1).map(Reserved).ok_or(())
+    ///     }
+    ///     fn parse_metadata(&self) -> ParseMetadata { ParseMetadata::from_packet(1, 0, 0) }
+    /// }
+    ///
+    /// let mut storage = [0xEEu8, 1];
+    /// let reserved = Reserved::parse_mut(&mut &mut storage[..], ())?;
+    /// assert_eq!(&*reserved.0, &[0]);
+    /// assert_eq!(storage, [0, 1]);
+    /// # Ok::<(), ()>(())
+    /// ```
     #[inline]
     fn parse_mut<BV: BufferViewMut<B>>(buffer: BV, args: ParseArgs) -> Result<Self, Self::Error>
     where
@@ -169,7 +219,30 @@ pub trait ParsablePacket<B: SplitByteSlice, ParseArgs>: Sized {
 
     /// What the parse consumed, for [`GrowBuffer::undo_parse`](crate::GrowBuffer::undo_parse).
     ///
-    /// See the trait documentation for an example.
+    /// ```
+    /// use zerocast_packet::{Buf, BufferView, GrowBuffer, ParsablePacket, ParseBuffer};
+    /// use zerocast_packet::ParseMetadata;
+    /// # use zerocast::SplitByteSlice;
+    /// /// A 2-byte header, then the body.
+    /// struct Hdr<B>(B);
+    /// impl<B: SplitByteSlice> ParsablePacket<B, ()> for Hdr<B> {
+    ///     type Error = ();
+    ///     fn parse<BV: BufferView<B>>(mut bv: BV, _: ()) -> Result<Self, ()> {
+    ///         bv.take_front(2).ok_or(())?;
+    ///         Ok(Hdr(bv.into_rest()))
+    ///     }
+    ///     fn parse_metadata(&self) -> ParseMetadata {
+    ///         ParseMetadata::from_packet(2, self.0.len(), 0)
+    ///     }
+    /// }
+    ///
+    /// let mut buf = Buf::new([1u8, 2, 3, 4, 5], ..);
+    /// let meta = buf.parse::<Hdr<_>>()?.parse_metadata();
+    /// assert_eq!((meta.header_len(), meta.body_len()), (2, 3));
+    /// buf.undo_parse(meta); // the header is back in the body
+    /// assert_eq!(buf.as_ref(), &[1, 2, 3, 4, 5]);
+    /// # Ok::<(), ()>(())
+    /// ```
     fn parse_metadata(&self) -> ParseMetadata;
 }
 
@@ -198,7 +271,14 @@ impl<B: SplitByteSlice> MaybeParsed<B, B> {
     /// ([`Complete`](MaybeParsed::Complete)), otherwise all that remain
     /// ([`Incomplete`](MaybeParsed::Incomplete)).
     ///
-    /// See the type's documentation for an example.
+    /// ```
+    /// use zerocast_packet::MaybeParsed;
+    /// // An ICMP error quoting only 3 bytes of an 8-byte UDP header:
+    /// let mut quoted = &[0x04u8, 0xD2, 0x00][..];
+    /// let udp_header = MaybeParsed::take_from_buffer(&mut quoted, 8);
+    /// assert_eq!(udp_header, MaybeParsed::Incomplete(&[0x04u8, 0xD2, 0x00][..]));
+    /// assert!(quoted.is_empty());
+    /// ```
     #[inline]
     pub fn take_from_buffer<BV: BufferView<B>>(mut buffer: BV, n: usize) -> Self {
         if buffer.len() >= n {
