@@ -1,6 +1,9 @@
 #!/usr/bin/env python3
 """Seeds fuzz/wire/corpus/<target>/ from the frames of samples/*.pcap.
 
+The `partial` target gets one header per input, after a byte naming its protocol
+(0 IPv4, 1 IPv6, 2 UDP, 3 TCP, 4 ICMPv4, 5 ICMPv6, 6 IGMP; see fuzz_partial).
+
 Each target gets the bytes its body expects: whole frames, or one layer, with the IPv4 or
 IPv6 pseudo-header addresses in front where the body splits them off (see src/bodies.rs).
 Distinct inputs only, at most 60 per target, named by content hash.
@@ -46,11 +49,19 @@ for name in sorted(os.listdir(samples)):
                 add(target, addrs + l4)
             elif target:
                 add(target, l4)
+            add("partial", b"\x00" + l3[:64])
+            sel = {17: 2, 6: 3, 1: 4, 2: 6}.get(proto)
+            if sel is not None:
+                add("partial", bytes([sel]) + l4[:64])
         elif et == 0x86dd and len(l3) >= 40:
             add("ipv6", l3)
             nxt, addrs, l4 = l3[6], l3[8:40], l3[40:]
             if nxt == 58:
                 add("icmpv6", addrs + l4)
+            add("partial", b"\x01" + l3[:64])
+            sel = {17: 2, 6: 3, 58: 5}.get(nxt)
+            if sel is not None:
+                add("partial", bytes([sel]) + l4[:64])
 
 for target, files in out.items():
     d = os.path.join(here, "corpus", target)

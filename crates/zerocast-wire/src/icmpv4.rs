@@ -18,6 +18,7 @@
 //! `payload_parse_options` returns.
 
 use core::fmt;
+use core::mem::offset_of;
 
 use zerocast::byteorder::network_endian::U16;
 use zerocast::{
@@ -27,8 +28,10 @@ use zerocast::{
 use crate::addr::Ipv4Addr;
 use crate::checksum::Checksum;
 use crate::error::{ErrorKind, Layer, ParseError};
-use crate::ipv4::Ipv4Packet;
-use crate::parse::{take_header, ChecksumPolicy, ChecksumStatus, ParseOptions};
+use crate::ipv4::{Ipv4Packet, Ipv4Partial};
+use crate::parse::{
+    lenient, take_header, Captured, ChecksumPolicy, ChecksumStatus, Lenient, ParseOptions,
+};
 
 /// Length of the fixed part (type, code, checksum, 4 type-specific bytes).
 pub const HEADER_LEN: usize = 8;
@@ -158,6 +161,15 @@ pub enum Icmpv4Message<'a> {
     },
 }
 
+/// The packet an ICMPv4 error quotes, parsed leniently: whole, or cut inside its header.
+pub type QuotedIpv4<'a> = Result<Lenient<Ipv4Packet<&'a [u8]>, Ipv4Partial<&'a [u8]>>, ParseError>;
+
+/// Whether messages of this type carry an identifier and sequence number (echo, timestamp,
+/// information and address-mask requests and replies).
+fn carries_ident_seq(msg_type: u8) -> bool {
+    matches!(msg_type, 0 | 8 | 13 | 14 | 15 | 16 | 17 | 18)
+}
+
 /// A parsed ICMPv4 message.
 ///
 /// ```
@@ -200,7 +212,8 @@ impl<B: SplitByteSlice> Icmpv4Packet<B> {
     /// Parses with the given strictness.
     ///
     /// # Errors
-    /// `Truncated` under 8 bytes; `BadChecksum` with [`ChecksumPolicy::Reject`].
+    /// `Truncated` under 8 bytes (see [`Icmpv4Packet::parse_lenient`] for a view of a cut
+    /// header); `BadChecksum` with [`ChecksumPolicy::Reject`].
     ///
     /// ```
     /// use zerocast_wire::{icmpv4::Icmpv4Packet, ParseOptions, ChecksumStatus};
@@ -277,7 +290,7 @@ impl<B: SplitByteSlice> Icmpv4Packet<B> {
     #[must_use]
     pub fn ident_seq(&self) -> Option<(u16, u16)> {
         let [a, b, c, d] = self.header.rest;
-        matches!(self.msg_type(), 0 | 8 | 13 | 14 | 15 | 16 | 17 | 18)
+        carries_ident_seq(self.msg_type())
             .then(|| (u16::from_be_bytes([a, b]), u16::from_be_bytes([c, d])))
     }
     /// Whether this is an error message that quotes the offending packet.
@@ -335,22 +348,28 @@ impl<B: SplitByteSlice> Icmpv4Packet<B> {
     }
 
     /// For error messages, the quoted IP packet, parsed leniently (it is usually cut after
-    /// 8 bytes of payload). `None` for non-error types.
+    /// 8 bytes of payload, and a capture may cut it inside its header: then it is a
+    /// [`Lenient::Cut`]). `None` for non-error types.
     ///
     /// ```
     /// use zerocast_wire::{icmpv4::Icmpv4Packet, udp::UdpPacket, ParseOptions};
     /// # let b = zerocast_wire::icmpv4::__port_unreachable_example();
     /// let icmp = Icmpv4Packet::parse(&b[..]).unwrap();
-    /// let quoted = icmp.quoted_packet().unwrap().unwrap();
+    /// let quoted = icmp.quoted_packet().unwrap().unwrap().whole().unwrap();
     /// assert_eq!(quoted.dst().to_string(), "10.77.0.2");
     /// let udp = UdpPacket::parse_with(quoted.payload(), Some(quoted.pseudo_header()),
     ///                                 quoted.payload_parse_options(ParseOptions::LENIENT)).unwrap();
     /// assert_eq!(udp.dst_port(), 40009);
+    ///
+    /// // A capture that kept only 12 bytes of the quoted header still shows its first fields.
+    /// let cut = Icmpv4Packet::parse_with(&b[..20], ParseOptions::LENIENT).unwrap();
+    /// let quoted = cut.quoted_packet().unwrap().unwrap().cut().unwrap();
+    /// assert_eq!((quoted.ttl(), quoted.src()), (Some(64), None));
     /// ```
     #[must_use]
-    pub fn quoted_packet(&self) -> Option<Result<Ipv4Packet<&[u8]>, ParseError>> {
+    pub fn quoted_packet(&self) -> Option<QuotedIpv4<'_>> {
         self.is_error()
-            .then(|| Ipv4Packet::parse_with(&self.body[..], ParseOptions::LENIENT))
+            .then(|| Ipv4Packet::parse_lenient(&self.body[..], ChecksumPolicy::Report))
     }
 }
 
@@ -582,6 +601,135 @@ impl zerocast_packet::PacketBuilder for Icmpv4Repr {
     }
 }
 
+impl<B: SplitByteSlice> Icmpv4Packet<B> {
+    /// Parses what a capture kept: like [`Icmpv4Packet::parse_with`] with
+    /// `allow_truncated`, and when the bytes end inside the 8-byte header, an
+    /// [`Icmpv4Partial`] of the fields that were captured instead of an error.
+    ///
+    /// # Errors
+    /// Those of [`Icmpv4Packet::parse_with`]; `Truncated` for no bytes at all.
+    ///
+    /// ```
+    /// use zerocast_wire::{icmpv4::Icmpv4Packet, ChecksumPolicy};
+    /// # let b = zerocast_wire::icmpv4::__echo_example();
+    /// let whole = Icmpv4Packet::parse_lenient(&b[..], ChecksumPolicy::Report)?.whole().unwrap();
+    /// assert_eq!(whole.ident_seq(), Some((1, 2)));
+    /// let cut = Icmpv4Packet::parse_lenient(&b[..3], ChecksumPolicy::Report)?.cut().unwrap();
+    /// assert_eq!((cut.msg_type(), cut.checksum()), (Some(8), None));
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
+    pub fn parse_lenient(
+        bytes: B,
+        checksum: ChecksumPolicy,
+    ) -> Result<Lenient<Self, Icmpv4Partial<B>>, ParseError> {
+        if bytes.len() < HEADER_LEN {
+            Icmpv4Partial::parse(bytes).map(Lenient::Cut)
+        } else {
+            Self::parse_with(bytes, lenient(checksum)).map(Lenient::Whole)
+        }
+    }
+}
+
+/// The first bytes of an ICMPv4 header that a capture cut short: every field whose bytes
+/// are all present, read in place, and `None` for the others.
+///
+/// ```
+/// use zerocast_wire::icmpv4::Icmpv4Partial;
+/// let icmp = Icmpv4Partial::parse(&[0u8, 0, 0x12, 0x34, 0, 9, 0][..])?;
+/// assert_eq!((icmp.msg_type(), icmp.checksum()), (Some(0), Some(0x1234)));
+/// assert_eq!((icmp.ident(), icmp.seq()), (Some(9), None));
+/// # Ok::<(), zerocast_wire::ParseError>(())
+/// ```
+pub struct Icmpv4Partial<B> {
+    captured: Captured<B, HEADER_LEN>,
+}
+
+impl<B: SplitByteSlice> Icmpv4Partial<B> {
+    /// Views the captured start of a header (bytes past the first 8 are ignored).
+    ///
+    /// # Errors
+    /// `Truncated` for no bytes at all.
+    ///
+    /// ```
+    /// assert!(zerocast_wire::icmpv4::Icmpv4Partial::parse(&[][..]).is_err());
+    /// ```
+    pub fn parse(bytes: B) -> Result<Self, ParseError> {
+        Ok(Icmpv4Partial {
+            captured: Captured::new(bytes, Layer::Icmpv4)?,
+        })
+    }
+
+    /// How many header bytes were captured (1 to 8).
+    #[must_use]
+    pub fn captured_len(&self) -> usize {
+        self.captured.len()
+    }
+    /// The captured bytes.
+    #[must_use]
+    pub fn bytes(&self) -> &[u8] {
+        self.captured.bytes()
+    }
+    /// Returns the captured bytes, giving up the view.
+    #[must_use]
+    pub fn into_bytes(self) -> B {
+        self.captured.into_bytes()
+    }
+    /// Type (`icmp.type`).
+    #[must_use]
+    pub fn msg_type(&self) -> Option<u8> {
+        self.captured.byte(offset_of!(Icmpv4Header, msg_type))
+    }
+    /// Code (`icmp.code`).
+    #[must_use]
+    pub fn code(&self) -> Option<u8> {
+        self.captured.byte(offset_of!(Icmpv4Header, code))
+    }
+    /// Checksum as carried; never verifiable on a cut header.
+    #[must_use]
+    pub fn checksum(&self) -> Option<u16> {
+        let field = self
+            .captured
+            .field::<U16>(offset_of!(Icmpv4Header, checksum))?;
+        Some(field.get())
+    }
+    /// The type-specific word, if all four bytes were captured.
+    #[must_use]
+    pub fn rest_of_header(&self) -> Option<[u8; 4]> {
+        self.captured
+            .field::<[u8; 4]>(offset_of!(Icmpv4Header, rest))
+            .copied()
+    }
+    /// Identifier (`icmp.ident`) of the types that carry one (see
+    /// [`Icmpv4Packet::ident_seq`]).
+    #[must_use]
+    pub fn ident(&self) -> Option<u16> {
+        self.ident_seq_word(0)
+    }
+    /// Sequence number (`icmp.seq`) of the types that carry one.
+    #[must_use]
+    pub fn seq(&self) -> Option<u16> {
+        self.ident_seq_word(2)
+    }
+    /// The 16-bit word at `at` within the type-specific word, for types with ident/seq.
+    fn ident_seq_word(&self, at: usize) -> Option<u16> {
+        if !carries_ident_seq(self.msg_type()?) {
+            return None;
+        }
+        let word = self
+            .captured
+            .field::<U16>(offset_of!(Icmpv4Header, rest) + at)?;
+        Some(word.get())
+    }
+}
+
+impl<B: SplitByteSlice> fmt::Debug for Icmpv4Partial<B> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Icmpv4Partial")
+            .field("captured", &self.bytes())
+            .finish()
+    }
+}
+
 // zerocast-packet integration: parse off a buffer cursor, leaving the body in the buffer.
 // The packet is validated on a borrowed view first, then split along the measured lengths,
 // so the checks run once and the split cannot fail.
@@ -630,7 +778,7 @@ mod tests {
                 ..
             }
         ));
-        let ip = icmp.quoted_packet().unwrap().unwrap();
+        let ip = icmp.quoted_packet().unwrap().unwrap().whole().unwrap();
         assert_eq!(ip.protocol(), IpProto::UDP);
         assert_eq!(ip.checksum_status(), ChecksumStatus::Good);
         let udp = UdpPacket::parse(ip.payload(), Some(ip.pseudo_header())).unwrap();

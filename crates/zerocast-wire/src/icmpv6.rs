@@ -14,6 +14,7 @@
 //! The checksum covers the IPv6 pseudo-header and the whole message.
 
 use core::fmt;
+use core::mem::offset_of;
 
 use zerocast::byteorder::network_endian::U16;
 use zerocast::{
@@ -23,13 +24,15 @@ use zerocast::{
 use crate::addr::Ipv6Addr;
 use crate::error::{ErrorKind, Layer, ParseError};
 use crate::ip::{IpProto, PseudoHeader};
-use crate::ipv6::Ipv6Packet;
+use crate::ipv6::{Ipv6Packet, Ipv6Partial};
 use crate::mld::{MldV1, MldV2QueryTail, MldV2Records, MldV2Report};
 use crate::ndp::{
     NdpOptions, NeighborAdvertisement, NeighborSolicitation, Redirect, RouterAdvertisement,
     RouterSolicitation,
 };
-use crate::parse::{take_header, ChecksumPolicy, ChecksumStatus, ParseOptions};
+use crate::parse::{
+    lenient, take_header, Captured, ChecksumPolicy, ChecksumStatus, Lenient, ParseOptions,
+};
 
 /// Length of the type/code/checksum header.
 pub const HEADER_LEN: usize = 4;
@@ -156,6 +159,9 @@ pub enum Icmpv6Message<'a> {
     },
 }
 
+/// The packet an ICMPv6 error quotes, parsed leniently: whole, or cut inside its header.
+pub type QuotedIpv6<'a> = Result<Lenient<Ipv6Packet<&'a [u8]>, Ipv6Partial<&'a [u8]>>, ParseError>;
+
 /// A parsed ICMPv6 message.
 ///
 /// ```
@@ -190,7 +196,8 @@ impl<B: SplitByteSlice> Icmpv6Packet<B> {
     /// Parses with the given strictness.
     ///
     /// # Errors
-    /// `Truncated` under 4 bytes; `BadChecksum` with [`ChecksumPolicy::Reject`]; strict
+    /// `Truncated` under 4 bytes (see [`Icmpv6Packet::parse_lenient`] for a view of a cut
+    /// header); `BadChecksum` with [`ChecksumPolicy::Reject`]; strict
     /// only: `BadOption` for malformed NDP options.
     pub fn parse_with(
         bytes: B,
@@ -382,22 +389,28 @@ impl<B: SplitByteSlice> Icmpv6Packet<B> {
         }
     }
 
-    /// For error messages, the quoted IPv6 packet, parsed leniently.
+    /// For error messages, the quoted IPv6 packet (after the 4-byte unused/MTU/pointer
+    /// word), parsed leniently: a [`Lenient::Cut`] when the quote (or the capture) ends
+    /// inside its fixed header.
     ///
     /// ```
-    /// use zerocast_wire::{icmpv6::Icmpv6Packet, IpProto};
+    /// use zerocast_wire::{icmpv6::Icmpv6Packet, IpProto, ParseOptions};
     /// # let (ph, b) = zerocast_wire::icmpv6::__port_unreachable_example();
     /// let icmp = Icmpv6Packet::parse(&b[..], ph).unwrap();
-    /// let quoted = icmp.quoted_packet().unwrap().unwrap();
+    /// let quoted = icmp.quoted_packet().unwrap().unwrap().whole().unwrap();
     /// assert_eq!(quoted.upper_protocol(), IpProto::UDP);
+    ///
+    /// let cut = Icmpv6Packet::parse_with(&b[..16], ph, ParseOptions::LENIENT).unwrap();
+    /// let quoted = cut.quoted_packet().unwrap().unwrap().cut().unwrap();
+    /// assert_eq!(quoted.next_header(), Some(IpProto::UDP));
     /// ```
     #[must_use]
-    pub fn quoted_packet(&self) -> Option<Result<Ipv6Packet<&[u8]>, ParseError>> {
+    pub fn quoted_packet(&self) -> Option<QuotedIpv6<'_>> {
         if !self.is_error() {
             return None;
         }
         let quoted = self.body.get(4..).unwrap_or(&[]);
-        Some(Ipv6Packet::parse_with(quoted, ParseOptions::LENIENT))
+        Some(Ipv6Packet::parse_lenient(quoted))
     }
 
     /// The header's values (body is re-used as is by the builder).
@@ -595,6 +608,105 @@ impl zerocast_packet::PacketBuilder for Icmpv6Builder {
     }
 }
 
+impl<B: SplitByteSlice> Icmpv6Packet<B> {
+    /// Parses what a capture kept: like [`Icmpv6Packet::parse_with`] with
+    /// `allow_truncated`, and when the bytes end inside the 4-byte header, an
+    /// [`Icmpv6Partial`] of the fields that were captured instead of an error.
+    ///
+    /// # Errors
+    /// Those of [`Icmpv6Packet::parse_with`]; `Truncated` for no bytes at all.
+    ///
+    /// ```
+    /// use zerocast_wire::{icmpv6::Icmpv6Packet, ChecksumPolicy};
+    /// # let (ph, b) = zerocast_wire::icmpv6::__ns_example();
+    /// let cut = Icmpv6Packet::parse_lenient(&b[..2], ph, ChecksumPolicy::Report)?.cut().unwrap();
+    /// assert_eq!((cut.msg_type(), cut.code(), cut.checksum()), (Some(135), Some(0), None));
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
+    pub fn parse_lenient(
+        bytes: B,
+        pseudo: PseudoHeader,
+        checksum: ChecksumPolicy,
+    ) -> Result<Lenient<Self, Icmpv6Partial<B>>, ParseError> {
+        if bytes.len() < HEADER_LEN {
+            Icmpv6Partial::parse(bytes).map(Lenient::Cut)
+        } else {
+            Self::parse_with(bytes, pseudo, lenient(checksum)).map(Lenient::Whole)
+        }
+    }
+}
+
+/// The first bytes of an ICMPv6 header that a capture cut short: every field whose bytes
+/// are all present, read in place, and `None` for the others.
+///
+/// ```
+/// use zerocast_wire::icmpv6::Icmpv6Partial;
+/// let icmp = Icmpv6Partial::parse(&[128u8, 0, 0x7f][..])?;
+/// assert_eq!((icmp.msg_type(), icmp.code(), icmp.checksum()), (Some(128), Some(0), None));
+/// # Ok::<(), zerocast_wire::ParseError>(())
+/// ```
+pub struct Icmpv6Partial<B> {
+    captured: Captured<B, HEADER_LEN>,
+}
+
+impl<B: SplitByteSlice> Icmpv6Partial<B> {
+    /// Views the captured start of a header (bytes past the first 4 are ignored).
+    ///
+    /// # Errors
+    /// `Truncated` for no bytes at all.
+    ///
+    /// ```
+    /// assert!(zerocast_wire::icmpv6::Icmpv6Partial::parse(&[][..]).is_err());
+    /// ```
+    pub fn parse(bytes: B) -> Result<Self, ParseError> {
+        Ok(Icmpv6Partial {
+            captured: Captured::new(bytes, Layer::Icmpv6)?,
+        })
+    }
+
+    /// How many header bytes were captured (1 to 4).
+    #[must_use]
+    pub fn captured_len(&self) -> usize {
+        self.captured.len()
+    }
+    /// The captured bytes.
+    #[must_use]
+    pub fn bytes(&self) -> &[u8] {
+        self.captured.bytes()
+    }
+    /// Returns the captured bytes, giving up the view.
+    #[must_use]
+    pub fn into_bytes(self) -> B {
+        self.captured.into_bytes()
+    }
+    /// Type (`icmpv6.type`).
+    #[must_use]
+    pub fn msg_type(&self) -> Option<u8> {
+        self.captured.byte(offset_of!(Icmpv6Header, msg_type))
+    }
+    /// Code (`icmpv6.code`).
+    #[must_use]
+    pub fn code(&self) -> Option<u8> {
+        self.captured.byte(offset_of!(Icmpv6Header, code))
+    }
+    /// Checksum as carried; never verifiable on a cut header.
+    #[must_use]
+    pub fn checksum(&self) -> Option<u16> {
+        let field = self
+            .captured
+            .field::<U16>(offset_of!(Icmpv6Header, checksum))?;
+        Some(field.get())
+    }
+}
+
+impl<B: SplitByteSlice> fmt::Debug for Icmpv6Partial<B> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Icmpv6Partial")
+            .field("captured", &self.bytes())
+            .finish()
+    }
+}
+
 // zerocast-packet integration: parse off a buffer cursor, leaving the body in the buffer.
 // The packet is validated on a borrowed view first, then split along the measured lengths,
 // so the checks run once and the split cannot fail.
@@ -638,7 +750,7 @@ mod tests {
         let (ph, b) = __port_unreachable_example();
         let icmp = Icmpv6Packet::parse(&b[..], ph).unwrap();
         assert_eq!((icmp.msg_type(), icmp.code()), (1, 4));
-        let ip = icmp.quoted_packet().unwrap().unwrap();
+        let ip = icmp.quoted_packet().unwrap().unwrap().whole().unwrap();
         let udp = UdpPacket::parse(ip.payload(), Some(ip.pseudo_header())).unwrap();
         assert_eq!(
             (udp.dst_port(), udp.checksum_status()),

@@ -16,6 +16,7 @@
 //! The version of a query follows from its length and Max Resp Code (RFC 3376 section 7.1).
 
 use core::fmt;
+use core::mem::offset_of;
 
 use zerocast::byteorder::network_endian::U16;
 use zerocast::{
@@ -25,7 +26,9 @@ use zerocast::{
 use crate::addr::Ipv4Addr;
 use crate::checksum::Checksum;
 use crate::error::{ErrorKind, Layer, ParseError};
-use crate::parse::{take_header, ChecksumPolicy, ChecksumStatus, ParseOptions};
+use crate::parse::{
+    lenient, take_header, Captured, ChecksumPolicy, ChecksumStatus, Lenient, ParseOptions,
+};
 
 /// Length of the common header.
 pub const HEADER_LEN: usize = 8;
@@ -427,6 +430,128 @@ impl zerocast_packet::PacketBuilder for IgmpRepr {
 
     fn serialize(&self, target: &mut zerocast_packet::SerializeTarget<'_>, body: &[u8]) {
         self.emit_parts(target.header, body);
+    }
+}
+
+impl<B: SplitByteSlice> IgmpPacket<B> {
+    /// Parses what a capture kept: like [`IgmpPacket::parse_with`] with `allow_truncated`,
+    /// and when the bytes end inside the 8-byte header, an [`IgmpPartial`] of the fields
+    /// that were captured instead of an error.
+    ///
+    /// # Errors
+    /// Those of [`IgmpPacket::parse_with`]; `Truncated` for no bytes at all.
+    ///
+    /// ```
+    /// use zerocast_wire::{igmp::IgmpPacket, ChecksumPolicy};
+    /// # let b = zerocast_wire::igmp::__v3_report_example();
+    /// let cut = IgmpPacket::parse_lenient(&b[..5], ChecksumPolicy::Report)?.cut().unwrap();
+    /// assert_eq!((cut.msg_type(), cut.version(), cut.group()), (Some(0x22), Some(3), None));
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
+    pub fn parse_lenient(
+        bytes: B,
+        checksum: ChecksumPolicy,
+    ) -> Result<Lenient<Self, IgmpPartial<B>>, ParseError> {
+        if bytes.len() < HEADER_LEN {
+            IgmpPartial::parse(bytes).map(Lenient::Cut)
+        } else {
+            Self::parse_with(bytes, lenient(checksum)).map(Lenient::Whole)
+        }
+    }
+}
+
+/// The first bytes of an IGMP header that a capture cut short: every field whose bytes are
+/// all present, read in place, and `None` for the others.
+///
+/// ```
+/// use zerocast_wire::igmp::IgmpPartial;
+/// let igmp = IgmpPartial::parse(&[0x16u8, 0, 0xfa, 0x04, 239][..])?;
+/// assert_eq!((igmp.msg_type(), igmp.version(), igmp.checksum()), (Some(0x16), Some(2), Some(0xfa04)));
+/// assert_eq!(igmp.group(), None);
+/// # Ok::<(), zerocast_wire::ParseError>(())
+/// ```
+pub struct IgmpPartial<B> {
+    captured: Captured<B, HEADER_LEN>,
+}
+
+impl<B: SplitByteSlice> IgmpPartial<B> {
+    /// Views the captured start of a header (bytes past the first 8 are ignored).
+    ///
+    /// # Errors
+    /// `Truncated` for no bytes at all.
+    ///
+    /// ```
+    /// assert!(zerocast_wire::igmp::IgmpPartial::parse(&[][..]).is_err());
+    /// ```
+    pub fn parse(bytes: B) -> Result<Self, ParseError> {
+        Ok(IgmpPartial {
+            captured: Captured::new(bytes, Layer::Igmp)?,
+        })
+    }
+
+    /// How many header bytes were captured (1 to 8).
+    #[must_use]
+    pub fn captured_len(&self) -> usize {
+        self.captured.len()
+    }
+    /// The captured bytes.
+    #[must_use]
+    pub fn bytes(&self) -> &[u8] {
+        self.captured.bytes()
+    }
+    /// Returns the captured bytes, giving up the view.
+    #[must_use]
+    pub fn into_bytes(self) -> B {
+        self.captured.into_bytes()
+    }
+    /// Type (`igmp.type`).
+    #[must_use]
+    pub fn msg_type(&self) -> Option<u8> {
+        self.captured.byte(offset_of!(IgmpHeader, msg_type))
+    }
+    /// Max response code.
+    #[must_use]
+    pub fn max_resp(&self) -> Option<u8> {
+        self.captured.byte(offset_of!(IgmpHeader, max_resp))
+    }
+    /// Checksum as carried; never verifiable on a cut header.
+    #[must_use]
+    pub fn checksum(&self) -> Option<u16> {
+        let field = self
+            .captured
+            .field::<U16>(offset_of!(IgmpHeader, checksum))?;
+        Some(field.get())
+    }
+    /// IGMP version (`igmp.version`) where the captured bytes decide it: by type, and for
+    /// a query by Max Resp Code. `None` for a query, since only a query's length (12 bytes
+    /// or more) makes it v3 and a cut header does not show it.
+    #[must_use]
+    pub fn version(&self) -> Option<u8> {
+        match self.msg_type()? {
+            TYPE_QUERY => None,
+            TYPE_V2_REPORT | TYPE_LEAVE => Some(2),
+            TYPE_V1_REPORT => Some(1),
+            TYPE_V3_REPORT => Some(3),
+            _ => Some(0),
+        }
+    }
+    /// The group address of a query, v1/v2 report or leave, if all of it was captured.
+    #[must_use]
+    pub fn group(&self) -> Option<Ipv4Addr> {
+        if self.msg_type()? == TYPE_V3_REPORT {
+            return None;
+        }
+        self.captured
+            .field::<[u8; 4]>(offset_of!(IgmpHeader, word))
+            .map(|w| Ipv4Addr(*w))
+    }
+}
+
+impl<B: SplitByteSlice> fmt::Debug for IgmpPartial<B> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("IgmpPartial")
+            .field("captured", &self.bytes())
+            .finish()
     }
 }
 

@@ -22,6 +22,7 @@
 //! packet's trailer, so neither the payload nor checksums above ever see them.
 
 use core::fmt;
+use core::mem::offset_of;
 
 use zerocast::byteorder::network_endian::U16;
 use zerocast::{
@@ -34,7 +35,8 @@ use crate::error::{ErrorKind, IcmpReply, Layer, ParseError};
 use crate::ip::{IpProto, PseudoHeader};
 use crate::ipv4_options::Ipv4Options;
 use crate::parse::{
-    split_at, split_at_most, take_header, ChecksumPolicy, ChecksumStatus, ParseOptions,
+    lenient, split_at, split_at_most, take_header, Captured, ChecksumPolicy, ChecksumStatus,
+    Lenient, ParseOptions,
 };
 
 /// Length of the fixed header.
@@ -119,8 +121,9 @@ impl<B: SplitByteSlice> Ipv4Packet<B> {
     /// Parses with the given strictness.
     ///
     /// # Errors
-    /// - `Truncated` when the bytes end inside the header (or, unless
-    ///   `allow_truncated`, before Total Length);
+    /// - `Truncated` when the bytes end inside the fixed header (see
+    ///   [`Ipv4Packet::parse_lenient`] for a view of what was captured), or, unless
+    ///   `allow_truncated`, inside the options or before Total Length;
     /// - `BadVersion` (discard silently), `BadHeaderLength` / `BadLength` (Parameter Problem
     ///   pointing at the field), `BadOption` (strict only; Parameter Problem at the option),
     ///   `BadChecksum` (with [`ChecksumPolicy::Reject`]; discard silently).
@@ -138,32 +141,22 @@ impl<B: SplitByteSlice> Ipv4Packet<B> {
     pub fn parse_with(bytes: B, opts: ParseOptions) -> Result<Self, ParseError> {
         let available = bytes.len();
         let (header, rest) = take_header::<B, Ipv4Header>(bytes, Layer::Ipv4)?;
-        let version = header.version_ihl >> 4;
-        if version != 4 {
-            return Err(ParseError::new(
-                Layer::Ipv4,
-                ErrorKind::BadVersion(version),
-                0,
-            ));
-        }
-        let header_len = usize::from(header.version_ihl & 0x0f) * 4;
-        if header_len < HEADER_LEN {
-            return Err(
-                ParseError::new(Layer::Ipv4, ErrorKind::BadHeaderLength(header_len), 0)
-                    .with_icmp(IcmpReply::Ipv4ParameterProblem { pointer: 0 }),
-            );
-        }
-        let (options, rest) = split_at(rest, header_len - HEADER_LEN, Layer::Ipv4, HEADER_LEN)?;
+        let header_len = check_version_ihl(header.version_ihl)?;
         let total_len = usize::from(header.total_len.get());
-        if total_len < header_len {
-            return Err(
-                ParseError::new(Layer::Ipv4, ErrorKind::BadLength(total_len), 2)
-                    .with_icmp(IcmpReply::Ipv4ParameterProblem { pointer: 2 }),
-            );
-        }
+        check_total_len(total_len, header_len)?;
+        let options_len = header_len - HEADER_LEN;
+        let (options, rest, options_cut) = if opts.allow_truncated {
+            // A capture cut inside the options still shows the fixed fields (tshark does);
+            // the header checksum then cannot be verified.
+            split_at_most(rest, options_len)
+        } else {
+            let (o, r) = split_at(rest, options_len, Layer::Ipv4, HEADER_LEN)?;
+            (o, r, false)
+        };
         let payload_len = total_len - header_len;
         let (payload, trailer, truncated) = if opts.allow_truncated {
-            split_at_most(rest, payload_len)
+            let (p, t, cut) = split_at_most(rest, payload_len);
+            (p, t, cut || options_cut)
         } else {
             if available < total_len {
                 return Err(ParseError::new(
@@ -180,6 +173,7 @@ impl<B: SplitByteSlice> Ipv4Packet<B> {
         };
         let checksum_status = match opts.checksum {
             ChecksumPolicy::Skip => ChecksumStatus::Unverified,
+            _ if options_cut => ChecksumStatus::Unverified,
             policy => {
                 let mut c = checksum::Checksum::new();
                 c.add_bytes(Ref::bytes(&header));
@@ -704,6 +698,210 @@ impl zerocast_packet::PacketBuilder for Ipv4Builder<'_> {
     }
 }
 
+/// Checks the version nibble and returns the header length that IHL gives.
+fn check_version_ihl(version_ihl: u8) -> Result<usize, ParseError> {
+    let version = version_ihl >> 4;
+    if version != 4 {
+        return Err(ParseError::new(
+            Layer::Ipv4,
+            ErrorKind::BadVersion(version),
+            0,
+        ));
+    }
+    let header_len = usize::from(version_ihl & 0x0f) * 4;
+    if header_len < HEADER_LEN {
+        return Err(
+            ParseError::new(Layer::Ipv4, ErrorKind::BadHeaderLength(header_len), 0)
+                .with_icmp(IcmpReply::Ipv4ParameterProblem { pointer: 0 }),
+        );
+    }
+    Ok(header_len)
+}
+
+/// Checks that Total Length covers at least the header.
+fn check_total_len(total_len: usize, header_len: usize) -> Result<(), ParseError> {
+    if total_len < header_len {
+        return Err(
+            ParseError::new(Layer::Ipv4, ErrorKind::BadLength(total_len), 2)
+                .with_icmp(IcmpReply::Ipv4ParameterProblem { pointer: 2 }),
+        );
+    }
+    Ok(())
+}
+
+impl<B: SplitByteSlice> Ipv4Packet<B> {
+    /// Parses what a capture kept: like [`Ipv4Packet::parse_with`] with `allow_truncated`,
+    /// and when the bytes end inside the 20-byte fixed header, a [`Ipv4Partial`] of the
+    /// fields that were captured instead of an error.
+    ///
+    /// # Errors
+    /// Those of [`Ipv4Packet::parse_with`] (and [`Ipv4Partial::parse`] for a cut header).
+    ///
+    /// ```
+    /// use zerocast_wire::{ipv4::Ipv4Packet, ChecksumPolicy, Lenient};
+    /// let cut = [0x45, 0, 0, 84, 0xd5, 0x66, 0, 0, 64, 1]; // 10 of 20 header bytes
+    /// let Lenient::Cut(ip) = Ipv4Packet::parse_lenient(&cut[..], ChecksumPolicy::Report)? else {
+    ///     unreachable!()
+    /// };
+    /// assert_eq!((ip.ttl(), ip.total_len(), ip.src()), (Some(64), Some(84), None));
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
+    pub fn parse_lenient(
+        bytes: B,
+        checksum: ChecksumPolicy,
+    ) -> Result<Lenient<Self, Ipv4Partial<B>>, ParseError> {
+        if bytes.len() < HEADER_LEN {
+            Ipv4Partial::parse(bytes).map(Lenient::Cut)
+        } else {
+            Self::parse_with(bytes, lenient(checksum)).map(Lenient::Whole)
+        }
+    }
+}
+
+/// The first bytes of an IPv4 header that a capture (or an ICMP error's quote) cut short:
+/// every field whose bytes are all present, read in place, and `None` for the others.
+///
+/// A cut header has no verifiable checksum and no payload. On a complete header every
+/// accessor returns `Some`, which makes this view a uniform way to show header fields; but
+/// [`Ipv4Packet`] is the one that checks lengths, options and the checksum.
+///
+/// ```
+/// use zerocast_wire::{ipv4::Ipv4Partial, IpProto, Ipv4Addr};
+/// let cut = [0x45, 0, 0, 84, 0xd5, 0x66, 0x40, 0, 64, 1, 0x90, 0xa6, 10, 77, 0, 2, 10, 77];
+/// let ip = Ipv4Partial::parse(&cut[..])?;
+/// assert_eq!(ip.captured_len(), 18);
+/// assert_eq!(ip.protocol(), Some(IpProto::ICMP));
+/// assert_eq!(ip.flags(), Some(zerocast_wire::ipv4::FLAG_DF));
+/// assert_eq!(ip.src(), Some(Ipv4Addr([10, 77, 0, 2])));
+/// assert_eq!(ip.dst(), None);
+/// # Ok::<(), zerocast_wire::ParseError>(())
+/// ```
+pub struct Ipv4Partial<B> {
+    captured: Captured<B, HEADER_LEN>,
+}
+
+impl<B: SplitByteSlice> Ipv4Partial<B> {
+    /// Views the captured start of a header (bytes past the fixed 20 are ignored).
+    ///
+    /// # Errors
+    /// `Truncated` for no bytes at all; and, as [`Ipv4Packet::parse_with`] would, for
+    /// the fields that were captured: `BadVersion`, `BadHeaderLength` (IHL below 5),
+    /// `BadLength` (Total Length below the header length).
+    ///
+    /// ```
+    /// use zerocast_wire::{ipv4::Ipv4Partial, ErrorKind};
+    /// assert!(matches!(Ipv4Partial::parse(&[0x65u8][..]).unwrap_err().kind(), ErrorKind::BadVersion(6)));
+    /// assert!(Ipv4Partial::parse(&[][..]).is_err());
+    /// ```
+    pub fn parse(bytes: B) -> Result<Self, ParseError> {
+        let captured = Captured::new(bytes, Layer::Ipv4)?;
+        let view = Ipv4Partial { captured };
+        if let Some(version_ihl) = view.captured.byte(0) {
+            let header_len = check_version_ihl(version_ihl)?;
+            if let Some(total_len) = view.total_len() {
+                check_total_len(usize::from(total_len), header_len)?;
+            }
+        }
+        Ok(view)
+    }
+
+    /// How many header bytes were captured (1 to 20).
+    #[must_use]
+    pub fn captured_len(&self) -> usize {
+        self.captured.len()
+    }
+    /// The captured bytes.
+    #[must_use]
+    pub fn bytes(&self) -> &[u8] {
+        self.captured.bytes()
+    }
+    /// Returns the captured bytes, giving up the view.
+    #[must_use]
+    pub fn into_bytes(self) -> B {
+        self.captured.into_bytes()
+    }
+    /// Version (`ip.version`; always 4: the parse checked it).
+    #[must_use]
+    pub fn version(&self) -> Option<u8> {
+        self.captured.byte(0).map(|b| b >> 4)
+    }
+    /// Header length in bytes (`ip.hdr_len`).
+    #[must_use]
+    pub fn header_len(&self) -> Option<usize> {
+        self.captured.byte(0).map(|b| usize::from(b & 0x0f) * 4)
+    }
+    /// The DS field byte (`ip.dsfield`).
+    #[must_use]
+    pub fn dsfield(&self) -> Option<u8> {
+        self.captured.byte(offset_of!(Ipv4Header, dscp_ecn))
+    }
+    /// Total Length (`ip.len`).
+    #[must_use]
+    pub fn total_len(&self) -> Option<u16> {
+        self.u16_field(offset_of!(Ipv4Header, total_len))
+    }
+    /// Identification (`ip.id`).
+    #[must_use]
+    pub fn ident(&self) -> Option<u16> {
+        self.u16_field(offset_of!(Ipv4Header, ident))
+    }
+    /// The three flag bits (`ip.flags`): they sit in the first byte of the flags/offset word.
+    #[must_use]
+    pub fn flags(&self) -> Option<u8> {
+        self.captured
+            .byte(offset_of!(Ipv4Header, flags_frag))
+            .map(|b| b >> 5)
+    }
+    /// Fragment offset in 8-byte units (`ip.frag_offset`).
+    #[must_use]
+    pub fn fragment_offset(&self) -> Option<u16> {
+        self.u16_field(offset_of!(Ipv4Header, flags_frag))
+            .map(|w| w & 0x1fff)
+    }
+    /// Time to live (`ip.ttl`).
+    #[must_use]
+    pub fn ttl(&self) -> Option<u8> {
+        self.captured.byte(offset_of!(Ipv4Header, ttl))
+    }
+    /// Payload protocol (`ip.proto`).
+    #[must_use]
+    pub fn protocol(&self) -> Option<IpProto> {
+        self.captured
+            .byte(offset_of!(Ipv4Header, protocol))
+            .map(IpProto)
+    }
+    /// Header checksum as carried (`ip.checksum`); never verifiable on a cut header.
+    #[must_use]
+    pub fn checksum(&self) -> Option<u16> {
+        self.u16_field(offset_of!(Ipv4Header, checksum))
+    }
+    /// Source address (`ip.src`).
+    #[must_use]
+    pub fn src(&self) -> Option<Ipv4Addr> {
+        self.captured
+            .field::<Ipv4Addr>(offset_of!(Ipv4Header, src))
+            .copied()
+    }
+    /// Destination address (`ip.dst`).
+    #[must_use]
+    pub fn dst(&self) -> Option<Ipv4Addr> {
+        self.captured
+            .field::<Ipv4Addr>(offset_of!(Ipv4Header, dst))
+            .copied()
+    }
+    fn u16_field(&self, offset: usize) -> Option<u16> {
+        self.captured.field::<U16>(offset).map(|v| v.get())
+    }
+}
+
+impl<B: SplitByteSlice> fmt::Debug for Ipv4Partial<B> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Ipv4Partial")
+            .field("captured", &self.bytes())
+            .finish()
+    }
+}
+
 // zerocast-packet integration: parse off a buffer cursor, leaving the body in the buffer.
 // The packet is validated on a borrowed view first, then split along the measured lengths,
 // so the checks run once and the split cannot fail.
@@ -727,7 +925,8 @@ impl<B: SplitByteSlice> zerocast_packet::ParsablePacket<B, ParseOptions> for Ipv
         let (header_len, body, truncated, checksum_status) = {
             let p = Ipv4Packet::parse_with(buffer.as_ref(), opts)?;
             (
-                p.header_len(),
+                // Options cut short (lenient) end the buffer: take what is there.
+                HEADER_LEN + p.options.len(),
                 p.payload().len(),
                 p.truncated,
                 p.checksum_status,
@@ -749,7 +948,7 @@ impl<B: SplitByteSlice> zerocast_packet::ParsablePacket<B, ParseOptions> for Ipv
 
     fn parse_metadata(&self) -> zerocast_packet::ParseMetadata {
         zerocast_packet::ParseMetadata::from_packet(
-            self.header_len(),
+            HEADER_LEN + self.options.len(),
             self.payload.len(),
             self.trailer.len(),
         )
@@ -858,6 +1057,59 @@ mod tests {
         let mut out = [0u8; 28];
         ip.repr().emit(&mut out, 0).unwrap();
         assert_eq!(out, h);
+    }
+
+    #[test]
+    fn lenient_parse_shows_fixed_fields_of_a_header_cut_inside_its_options() {
+        let mut h = with_payload(&ECHO_REPLY_HEADER);
+        h[0] = 0x47; // 8 bytes of options, of which the cut keeps 3
+        let cut = &h[..23];
+        assert!(matches!(
+            Ipv4Packet::parse(cut).unwrap_err().kind(),
+            ErrorKind::Truncated { .. }
+        ));
+        let ip = Ipv4Packet::parse_with(cut, ParseOptions::LENIENT).unwrap();
+        assert_eq!(
+            (ip.ttl(), ip.header_len(), ip.options_bytes().len()),
+            (64, 28, 3)
+        );
+        assert!(ip.is_truncated() && ip.payload().is_empty());
+        assert_eq!(ip.checksum_status(), ChecksumStatus::Unverified);
+        let mut buf = zerocast_packet::Buf::new(cut, ..);
+        let ip = zerocast_packet::ParseBuffer::parse_with::<_, Ipv4Packet<_>>(
+            &mut buf,
+            ParseOptions::LENIENT,
+        )
+        .unwrap();
+        assert_eq!(ip.options_bytes().len(), 3);
+    }
+
+    #[test]
+    fn parse_lenient_switches_to_the_partial_view_inside_the_fixed_header() {
+        let b = ECHO_REPLY_HEADER;
+        for n in 1..HEADER_LEN {
+            let part = Ipv4Packet::parse_lenient(&b[..n], ChecksumPolicy::Report)
+                .unwrap()
+                .cut()
+                .unwrap();
+            assert_eq!(part.captured_len(), n);
+            assert_eq!(part.dst().is_some(), n >= 20);
+        }
+        let whole = Ipv4Packet::parse_lenient(&b[..], ChecksumPolicy::Report).unwrap();
+        assert_eq!(
+            whole.whole().unwrap().checksum_status(),
+            ChecksumStatus::Good
+        );
+    }
+
+    #[test]
+    fn partial_view_rejects_what_the_full_parse_rejects() {
+        let mut b = ECHO_REPLY_HEADER;
+        b[3] = 19; // Total Length below the header
+        let e = Ipv4Partial::parse(&b[..4]).unwrap_err();
+        assert_eq!((e.kind(), e.offset()), (ErrorKind::BadLength(19), 2));
+        assert!(Ipv4Partial::parse(&b[..3]).is_ok());
+        assert!(Ipv4Partial::parse(&[0x44u8][..]).is_err());
     }
 
     #[test]

@@ -17,6 +17,7 @@
 //! splits into fixed header | extension headers | upper-layer payload | trailer.
 
 use core::fmt;
+use core::mem::offset_of;
 
 use zerocast::byteorder::network_endian::{U16, U32};
 use zerocast::{
@@ -27,7 +28,7 @@ use crate::addr::Ipv6Addr;
 use crate::error::{ErrorKind, IcmpReply, Layer, ParseError};
 use crate::ip::{IpProto, PseudoHeader};
 use crate::ipv6_ext::{ExtensionHeaders, FragmentHeader};
-use crate::parse::{split_at, split_at_most, take_header, ParseOptions};
+use crate::parse::{split_at, split_at_most, take_header, Captured, Lenient, ParseOptions};
 
 /// Length of the fixed header.
 pub const HEADER_LEN: usize = 40;
@@ -97,7 +98,8 @@ impl<B: SplitByteSlice> Ipv6Packet<B> {
     /// only matters to the layers above.
     ///
     /// # Errors
-    /// `Truncated` (header, or payload unless `allow_truncated`, or an extension header);
+    /// `Truncated` (fixed header: see [`Ipv6Packet::parse_lenient`] for a view of what was
+    /// captured; payload unless `allow_truncated`; or an extension header);
     /// `BadVersion`; for a malformed extension header chain or an unrecognized option whose
     /// action bits say so, the error carries the ICMPv6 Parameter Problem to send.
     ///
@@ -113,14 +115,7 @@ impl<B: SplitByteSlice> Ipv6Packet<B> {
     pub fn parse_with(bytes: B, opts: ParseOptions) -> Result<Self, ParseError> {
         let available = bytes.len();
         let (header, rest) = take_header::<B, Ipv6Header>(bytes, Layer::Ipv6)?;
-        let version = (header.vtcfl.get() >> 28) as u8;
-        if version != 6 {
-            return Err(ParseError::new(
-                Layer::Ipv6,
-                ErrorKind::BadVersion(version),
-                0,
-            ));
-        }
+        check_version(header.vtcfl.get().to_be_bytes()[0])?;
         let payload_len = usize::from(header.payload_len.get());
         let (payload, trailer, truncated) = if opts.allow_truncated {
             split_at_most(rest, payload_len)
@@ -579,6 +574,157 @@ impl zerocast_packet::PacketBuilder for Ipv6Builder<'_> {
     fn serialize(&self, target: &mut zerocast_packet::SerializeTarget<'_>, body: &[u8]) {
         // Validated by `builder`; the body fits Payload Length by the constraints.
         let _ = self.repr.emit(target.header, body.len());
+    }
+}
+
+/// Checks the version nibble of the header's first byte.
+fn check_version(first: u8) -> Result<(), ParseError> {
+    let version = first >> 4;
+    if version != 6 {
+        return Err(ParseError::new(
+            Layer::Ipv6,
+            ErrorKind::BadVersion(version),
+            0,
+        ));
+    }
+    Ok(())
+}
+
+impl<B: SplitByteSlice> Ipv6Packet<B> {
+    /// Parses what a capture kept: like [`Ipv6Packet::parse_with`] with
+    /// [`ParseOptions::LENIENT`], and when the bytes end inside the 40-byte fixed header, an
+    /// [`Ipv6Partial`] of the fields that were captured instead of an error.
+    ///
+    /// # Errors
+    /// Those of [`Ipv6Packet::parse_with`] (and [`Ipv6Partial::parse`] for a cut header).
+    ///
+    /// ```
+    /// use zerocast_wire::{ipv6::Ipv6Packet, IpProto, Lenient};
+    /// // The 8 bytes of an IPv6 header that an ICMPv6 error had room to quote.
+    /// let quoted = [0x60, 0x0a, 0xbc, 0xde, 0, 32, 17, 64];
+    /// let Lenient::Cut(ip) = Ipv6Packet::parse_lenient(&quoted[..])? else { unreachable!() };
+    /// assert_eq!(ip.flow_label(), Some(0xabcde));
+    /// assert_eq!((ip.next_header(), ip.hop_limit()), (Some(IpProto::UDP), Some(64)));
+    /// assert_eq!(ip.src(), None);
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
+    pub fn parse_lenient(bytes: B) -> Result<Lenient<Self, Ipv6Partial<B>>, ParseError> {
+        if bytes.len() < HEADER_LEN {
+            Ipv6Partial::parse(bytes).map(Lenient::Cut)
+        } else {
+            Self::parse_with(bytes, ParseOptions::LENIENT).map(Lenient::Whole)
+        }
+    }
+}
+
+/// The first bytes of an IPv6 header that a capture (or an ICMPv6 error's quote) cut short:
+/// every field whose bytes are all present, read in place, and `None` for the others.
+///
+/// On a complete header every accessor returns `Some`; [`Ipv6Packet`] is the view that also
+/// walks the extension headers and checks the payload length.
+///
+/// ```
+/// use zerocast_wire::ipv6::Ipv6Partial;
+/// let ip = Ipv6Partial::parse(&[0x6b, 0x80, 0][..])?;
+/// assert_eq!((ip.version(), ip.traffic_class()), (Some(6), Some(0xb8)));
+/// assert_eq!(ip.flow_label(), None); // its last byte is missing
+/// assert_eq!(ip.captured_len(), 3);
+/// # Ok::<(), zerocast_wire::ParseError>(())
+/// ```
+pub struct Ipv6Partial<B> {
+    captured: Captured<B, HEADER_LEN>,
+}
+
+impl<B: SplitByteSlice> Ipv6Partial<B> {
+    /// Views the captured start of a header (bytes past the fixed 40 are ignored).
+    ///
+    /// # Errors
+    /// `Truncated` for no bytes at all, `BadVersion` when the version nibble is not 6.
+    ///
+    /// ```
+    /// assert!(zerocast_wire::ipv6::Ipv6Partial::parse(&[0x45u8][..]).is_err());
+    /// ```
+    pub fn parse(bytes: B) -> Result<Self, ParseError> {
+        let captured = Captured::new(bytes, Layer::Ipv6)?;
+        if let Some(first) = captured.byte(0) {
+            check_version(first)?;
+        }
+        Ok(Ipv6Partial { captured })
+    }
+
+    /// How many header bytes were captured (1 to 40).
+    #[must_use]
+    pub fn captured_len(&self) -> usize {
+        self.captured.len()
+    }
+    /// The captured bytes.
+    #[must_use]
+    pub fn bytes(&self) -> &[u8] {
+        self.captured.bytes()
+    }
+    /// Returns the captured bytes, giving up the view.
+    #[must_use]
+    pub fn into_bytes(self) -> B {
+        self.captured.into_bytes()
+    }
+    /// Version (always 6: the parse checked it).
+    #[must_use]
+    pub fn version(&self) -> Option<u8> {
+        self.captured.byte(0).map(|b| b >> 4)
+    }
+    /// Traffic class (`ipv6.tclass`), which straddles the first two bytes.
+    #[must_use]
+    pub fn traffic_class(&self) -> Option<u8> {
+        let word = self.captured.field::<U16>(0)?.get();
+        Some((word >> 4) as u8)
+    }
+    /// Flow label (`ipv6.flow`).
+    #[must_use]
+    pub fn flow_label(&self) -> Option<u32> {
+        let word = self.captured.field::<U32>(offset_of!(Ipv6Header, vtcfl))?;
+        Some(word.get() & 0x000f_ffff)
+    }
+    /// Payload Length (`ipv6.plen`).
+    #[must_use]
+    pub fn payload_len(&self) -> Option<u16> {
+        let len = self
+            .captured
+            .field::<U16>(offset_of!(Ipv6Header, payload_len))?;
+        Some(len.get())
+    }
+    /// The fixed header's Next Header (`ipv6.nxt`).
+    #[must_use]
+    pub fn next_header(&self) -> Option<IpProto> {
+        self.captured
+            .byte(offset_of!(Ipv6Header, next_header))
+            .map(IpProto)
+    }
+    /// Hop limit (`ipv6.hlim`).
+    #[must_use]
+    pub fn hop_limit(&self) -> Option<u8> {
+        self.captured.byte(offset_of!(Ipv6Header, hop_limit))
+    }
+    /// Source address (`ipv6.src`).
+    #[must_use]
+    pub fn src(&self) -> Option<Ipv6Addr> {
+        self.captured
+            .field::<Ipv6Addr>(offset_of!(Ipv6Header, src))
+            .copied()
+    }
+    /// Destination address (`ipv6.dst`).
+    #[must_use]
+    pub fn dst(&self) -> Option<Ipv6Addr> {
+        self.captured
+            .field::<Ipv6Addr>(offset_of!(Ipv6Header, dst))
+            .copied()
+    }
+}
+
+impl<B: SplitByteSlice> fmt::Debug for Ipv6Partial<B> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Ipv6Partial")
+            .field("captured", &self.bytes())
+            .finish()
     }
 }
 

@@ -73,7 +73,7 @@ pub mod vlan;
 pub use addr::{Ipv4Addr, Ipv6Addr, MacAddr};
 pub use error::{ErrorKind, IcmpReply, Layer, ParseError};
 pub use ip::{IpProto, PseudoHeader};
-pub use parse::{ChecksumPolicy, ChecksumStatus, ParseOptions};
+pub use parse::{ChecksumPolicy, ChecksumStatus, Lenient, ParseOptions};
 
 /// An Ethernet/IPv4/UDP datagram to port 7 with valid checksums, for the crate example.
 #[doc(hidden)]

@@ -4,6 +4,12 @@
 //! receiving host must drop; the lenient form decodes as much as the bytes allow, which is what
 //! a capture dissector needs for snaplen-truncated frames and what ICMP errors need for the
 //! packet they quote; the offload form trusts checksums that hardware already verified.
+//!
+//! A lenient parse still needs a layer's whole fixed header. When a capture cut the header
+//! itself (an ICMP message with 6 captured bytes, the first 8 bytes of an IPv6 header quoted
+//! in an ICMPv6 error), each protocol's `parse_lenient` returns [`Lenient::Cut`] with a
+//! partial view (`ipv4::Ipv4Partial`, `udp::UdpPartial`, ...) whose accessors return `Some`
+//! for exactly the fields whose bytes were captured.
 
 use zerocast::{FromBytes, Immutable, KnownLayout, Ref, SplitByteSlice, Unaligned};
 
@@ -84,6 +90,125 @@ pub enum ChecksumStatus {
     Good = 1,
     /// Not computed: skipped, bytes missing, or the protocol says "no checksum".
     Unverified = 2,
+}
+
+/// What a lenient parse found: the fixed header whole (the ordinary view, whose options or
+/// payload may still be cut, see its `is_truncated`), or only its first bytes (a partial view
+/// with one `Option` accessor per field).
+///
+/// Partial views return `Option`s rather than zeroes or a captured length to compare against,
+/// so a field that was not captured cannot be read by mistake, and nothing is copied: each
+/// accessor reads its field in place when all of its bytes are there.
+///
+/// ```
+/// use zerocast_wire::{icmpv4::Icmpv4Packet, ChecksumPolicy, Lenient};
+/// // An echo request cut by the snapshot length after 6 bytes.
+/// let cut = [8u8, 0, 0xf7, 0xfc, 0, 1];
+/// match Icmpv4Packet::parse_lenient(&cut[..], ChecksumPolicy::Report)? {
+///     Lenient::Whole(icmp) => unreachable!("{icmp:?}"),
+///     Lenient::Cut(part) => {
+///         assert_eq!((part.msg_type(), part.code()), (Some(8), Some(0)));
+///         assert_eq!(part.ident(), Some(1));
+///         assert_eq!(part.seq(), None); // bytes 6..8 were not captured
+///     }
+/// }
+/// # Ok::<(), zerocast_wire::ParseError>(())
+/// ```
+#[derive(Debug)]
+pub enum Lenient<P, H> {
+    /// The whole fixed header was there: the ordinary packet view.
+    Whole(P),
+    /// The bytes ended inside the fixed header: the fields that were captured.
+    Cut(H),
+}
+
+impl<P, H> Lenient<P, H> {
+    /// The whole view, if the fixed header was complete.
+    ///
+    /// ```
+    /// use zerocast_wire::{udp::UdpPacket, ChecksumPolicy};
+    /// let d = UdpPacket::parse_lenient(&[0u8, 53, 0, 53, 0, 8, 0, 0][..], None, ChecksumPolicy::Skip)?;
+    /// assert_eq!(d.whole().map(|d| d.dst_port()), Some(53));
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
+    #[must_use]
+    pub fn whole(self) -> Option<P> {
+        match self {
+            Lenient::Whole(p) => Some(p),
+            Lenient::Cut(_) => None,
+        }
+    }
+
+    /// The partial view, if the bytes ended inside the fixed header.
+    ///
+    /// ```
+    /// use zerocast_wire::{udp::UdpPacket, ChecksumPolicy};
+    /// let d = UdpPacket::parse_lenient(&[0u8, 53, 0][..], None, ChecksumPolicy::Skip)?;
+    /// assert_eq!(d.cut().map(|p| (p.src_port(), p.dst_port())), Some((Some(53), None)));
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
+    #[must_use]
+    pub fn cut(self) -> Option<H> {
+        match self {
+            Lenient::Whole(_) => None,
+            Lenient::Cut(h) => Some(h),
+        }
+    }
+}
+
+/// The lenient options with the given checksum policy.
+pub(crate) const fn lenient(checksum: ChecksumPolicy) -> ParseOptions {
+    ParseOptions {
+        checksum,
+        allow_truncated: true,
+    }
+}
+
+/// The captured first bytes (at most `N`) of a header whose fixed part is `N` bytes long,
+/// read one field at a time: a field exists only if every one of its bytes was captured.
+pub(crate) struct Captured<B, const N: usize> {
+    /// Invariant: `1 <= bytes.len() <= N`.
+    bytes: B,
+}
+
+impl<B: SplitByteSlice, const N: usize> Captured<B, N> {
+    /// Keeps the first `N` bytes of `bytes`; an empty slice has no fields to show.
+    pub(crate) fn new(bytes: B, layer: Layer) -> Result<Self, ParseError> {
+        if bytes.is_empty() {
+            return Err(ParseError::truncated(layer, 1, 0));
+        }
+        let (bytes, _, _) = split_at_most(bytes, N);
+        Ok(Captured { bytes })
+    }
+
+    /// The field of type `T` at `offset`, cast in place, if all of it was captured.
+    pub(crate) fn field<T>(&self, offset: usize) -> Option<&T>
+    where
+        T: FromBytes + KnownLayout + Immutable + Unaligned,
+    {
+        let from = self.bytes.get(offset..)?;
+        T::ref_from_prefix(from).ok().map(|(field, _)| field)
+    }
+
+    /// The byte at `offset`, if captured.
+    pub(crate) fn byte(&self, offset: usize) -> Option<u8> {
+        self.bytes.get(offset).copied()
+    }
+
+    /// How many bytes of the fixed header were captured (1 to `N`).
+    pub(crate) fn len(&self) -> usize {
+        self.bytes.len()
+    }
+
+    /// The captured bytes.
+    pub(crate) fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    /// Gives up the view, returning the captured bytes.
+    pub(crate) fn into_bytes(self) -> B {
+        self.bytes
+    }
 }
 
 /// Splits a header of type `T` off the front of `bytes`.

@@ -24,6 +24,7 @@
 //! `payload_parse_options` does this) so the checksum is reported unverified.
 
 use core::fmt;
+use core::mem::offset_of;
 
 use zerocast::byteorder::network_endian::{U16, U32};
 use zerocast::{
@@ -33,7 +34,8 @@ use zerocast::{
 use crate::error::{ErrorKind, Layer, ParseError};
 use crate::ip::{IpProto, PseudoHeader};
 use crate::parse::{
-    split_at, split_at_most, take_header, ChecksumPolicy, ChecksumStatus, ParseOptions,
+    lenient, split_at, split_at_most, take_header, Captured, ChecksumPolicy, ChecksumStatus,
+    Lenient, ParseOptions,
 };
 use crate::tcp_options::{TcpOption, TcpOptions};
 
@@ -121,7 +123,8 @@ impl<B: SplitByteSlice> TcpPacket<B> {
     /// Parses with the given strictness.
     ///
     /// # Errors
-    /// `Truncated` (options cut off: strict only); `BadHeaderLength` for
+    /// `Truncated` (the fixed header: see [`TcpPacket::parse_lenient`] for a view of what
+    /// was captured; options cut off: strict only); `BadHeaderLength` for
     /// a data offset below 5; `BadOption` (strict only); `BadChecksum` with
     /// [`ChecksumPolicy::Reject`].
     ///
@@ -591,6 +594,157 @@ impl zerocast_packet::PacketBuilder for TcpBuilder<'_> {
 
     fn serialize(&self, target: &mut zerocast_packet::SerializeTarget<'_>, body: &[u8]) {
         self.repr.emit_parts(target.header, body, self.pseudo);
+    }
+}
+
+impl<B: SplitByteSlice> TcpPacket<B> {
+    /// Parses what a capture kept: like [`TcpPacket::parse_with`] with `allow_truncated`
+    /// (options cut short are kept as captured), and when the bytes end inside the 20-byte
+    /// fixed header, a [`TcpPartial`] of the fields that were captured instead of an error.
+    ///
+    /// # Errors
+    /// Those of [`TcpPacket::parse_with`] (and [`TcpPartial::parse`] for a cut header).
+    ///
+    /// ```
+    /// use zerocast_wire::{tcp::TcpPacket, ChecksumPolicy, Lenient};
+    /// let cut = [0xc3, 0x50, 0, 80, 0, 0, 0, 1, 0, 0, 0, 0, 0x50, 0x02];
+    /// let Lenient::Cut(seg) = TcpPacket::parse_lenient(&cut[..], None, ChecksumPolicy::Report)?
+    /// else { unreachable!() };
+    /// assert_eq!((seg.seq(), seg.header_len(), seg.flags()), (Some(1), Some(20), Some(0x002)));
+    /// assert_eq!(seg.window(), None);
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
+    pub fn parse_lenient(
+        bytes: B,
+        pseudo: Option<PseudoHeader>,
+        checksum: ChecksumPolicy,
+    ) -> Result<Lenient<Self, TcpPartial<B>>, ParseError> {
+        if bytes.len() < HEADER_LEN {
+            TcpPartial::parse(bytes).map(Lenient::Cut)
+        } else {
+            Self::parse_with(bytes, pseudo, lenient(checksum)).map(Lenient::Whole)
+        }
+    }
+}
+
+/// The first bytes of a TCP header that a capture cut short: every field whose bytes are
+/// all present, read in place, and `None` for the others. (A cut inside the options is not
+/// a cut header: [`TcpPacket::parse_lenient`] keeps the captured options.)
+///
+/// ```
+/// use zerocast_wire::tcp::TcpPartial;
+/// let seg = TcpPartial::parse(&[0xc3, 0x50, 0, 80, 0x12, 0x34, 0x56][..])?;
+/// assert_eq!((seg.src_port(), seg.dst_port(), seg.seq()), (Some(50000), Some(80), None));
+/// # Ok::<(), zerocast_wire::ParseError>(())
+/// ```
+pub struct TcpPartial<B> {
+    captured: Captured<B, HEADER_LEN>,
+}
+
+impl<B: SplitByteSlice> TcpPartial<B> {
+    /// Views the captured start of a header (bytes past the fixed 20 are ignored).
+    ///
+    /// # Errors
+    /// `Truncated` for no bytes at all; `BadHeaderLength` when a captured data offset is
+    /// below 5, as [`TcpPacket::parse_with`] would.
+    ///
+    /// ```
+    /// let mut b = [0u8; 13];
+    /// assert!(zerocast_wire::tcp::TcpPartial::parse(&b[..]).is_err()); // data offset 0
+    /// b[12] = 0x50;
+    /// assert!(zerocast_wire::tcp::TcpPartial::parse(&b[..]).is_ok());
+    /// ```
+    pub fn parse(bytes: B) -> Result<Self, ParseError> {
+        let view = TcpPartial {
+            captured: Captured::new(bytes, Layer::Tcp)?,
+        };
+        if let Some(header_len) = view.header_len() {
+            if header_len < HEADER_LEN {
+                return Err(ParseError::new(
+                    Layer::Tcp,
+                    ErrorKind::BadHeaderLength(header_len),
+                    12,
+                ));
+            }
+        }
+        Ok(view)
+    }
+
+    /// How many header bytes were captured (1 to 20).
+    #[must_use]
+    pub fn captured_len(&self) -> usize {
+        self.captured.len()
+    }
+    /// The captured bytes.
+    #[must_use]
+    pub fn bytes(&self) -> &[u8] {
+        self.captured.bytes()
+    }
+    /// Returns the captured bytes, giving up the view.
+    #[must_use]
+    pub fn into_bytes(self) -> B {
+        self.captured.into_bytes()
+    }
+    /// Source port (`tcp.srcport`).
+    #[must_use]
+    pub fn src_port(&self) -> Option<u16> {
+        self.u16_field(offset_of!(TcpHeader, src_port))
+    }
+    /// Destination port (`tcp.dstport`).
+    #[must_use]
+    pub fn dst_port(&self) -> Option<u16> {
+        self.u16_field(offset_of!(TcpHeader, dst_port))
+    }
+    /// Sequence number as sent (`tcp.seq_raw`).
+    #[must_use]
+    pub fn seq(&self) -> Option<u32> {
+        self.u32_field(offset_of!(TcpHeader, seq))
+    }
+    /// Acknowledgment number as sent (`tcp.ack_raw`).
+    #[must_use]
+    pub fn ack(&self) -> Option<u32> {
+        self.u32_field(offset_of!(TcpHeader, ack))
+    }
+    /// Header length in bytes (`tcp.hdr_len`), from the data offset nibble.
+    #[must_use]
+    pub fn header_len(&self) -> Option<usize> {
+        let byte = self.captured.byte(offset_of!(TcpHeader, offset_flags))?;
+        Some(usize::from(byte >> 4) * 4)
+    }
+    /// Reserved bits and flags (`tcp.flags`), which end in the second byte of their word.
+    #[must_use]
+    pub fn flags(&self) -> Option<u16> {
+        self.u16_field(offset_of!(TcpHeader, offset_flags))
+            .map(|w| w & 0x0fff)
+    }
+    /// Window (`tcp.window_size_value`).
+    #[must_use]
+    pub fn window(&self) -> Option<u16> {
+        self.u16_field(offset_of!(TcpHeader, window))
+    }
+    /// Checksum as carried; never verifiable on a cut header.
+    #[must_use]
+    pub fn checksum(&self) -> Option<u16> {
+        self.u16_field(offset_of!(TcpHeader, checksum))
+    }
+    /// Urgent pointer (`tcp.urgent_pointer`).
+    #[must_use]
+    pub fn urgent_pointer(&self) -> Option<u16> {
+        self.u16_field(offset_of!(TcpHeader, urgent))
+    }
+    fn u16_field(&self, offset: usize) -> Option<u16> {
+        self.captured.field::<U16>(offset).map(|v| v.get())
+    }
+    fn u32_field(&self, offset: usize) -> Option<u32> {
+        self.captured.field::<U32>(offset).map(|v| v.get())
+    }
+}
+
+impl<B: SplitByteSlice> fmt::Debug for TcpPartial<B> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TcpPartial")
+            .field("captured", &self.bytes())
+            .finish()
     }
 }
 

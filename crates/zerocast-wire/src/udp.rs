@@ -14,6 +14,7 @@
 //! zero is sent as 0xffff.
 
 use core::fmt;
+use core::mem::offset_of;
 
 use zerocast::byteorder::network_endian::U16;
 use zerocast::{
@@ -23,7 +24,8 @@ use zerocast::{
 use crate::error::{ErrorKind, Layer, ParseError};
 use crate::ip::{IpProto, PseudoHeader};
 use crate::parse::{
-    split_at, split_at_most, take_header, ChecksumPolicy, ChecksumStatus, ParseOptions,
+    lenient, split_at, split_at_most, take_header, Captured, ChecksumPolicy, ChecksumStatus,
+    Lenient, ParseOptions,
 };
 
 /// Length of the UDP header.
@@ -82,7 +84,8 @@ impl<B: SplitByteSlice> UdpPacket<B> {
     /// Parses with the given strictness.
     ///
     /// # Errors
-    /// `Truncated`; `BadLength` when Length is below 8 or (strict) beyond the bytes;
+    /// `Truncated` (see [`UdpPacket::parse_lenient`] for a view of a cut header); `BadLength`
+    /// when Length is below 8 or (strict) beyond the bytes;
     /// `BadChecksum` with [`ChecksumPolicy::Reject`] (including a zero checksum over IPv6).
     ///
     /// ```
@@ -379,6 +382,119 @@ impl zerocast_packet::PacketBuilder for UdpBuilder {
     fn serialize(&self, target: &mut zerocast_packet::SerializeTarget<'_>, body: &[u8]) {
         // The header is exactly 8 bytes and the body fits Length, by the constraints.
         let _ = self.repr.emit_parts(target.header, body, self.pseudo);
+    }
+}
+
+impl<B: SplitByteSlice> UdpPacket<B> {
+    /// Parses what a capture kept: like [`UdpPacket::parse_with`] with `allow_truncated`,
+    /// and when the bytes end inside the 8-byte header, a [`UdpPartial`] of the fields that
+    /// were captured instead of an error.
+    ///
+    /// # Errors
+    /// Those of [`UdpPacket::parse_with`] (and [`UdpPartial::parse`] for a cut header).
+    ///
+    /// ```
+    /// use zerocast_wire::{udp::UdpPacket, ChecksumPolicy, Lenient};
+    /// let Lenient::Cut(d) = UdpPacket::parse_lenient(&[0x9c, 0x40, 0, 7, 0][..], None, ChecksumPolicy::Report)?
+    /// else { unreachable!() };
+    /// assert_eq!((d.src_port(), d.dst_port(), d.length()), (Some(40000), Some(7), None));
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
+    pub fn parse_lenient(
+        bytes: B,
+        pseudo: Option<PseudoHeader>,
+        checksum: ChecksumPolicy,
+    ) -> Result<Lenient<Self, UdpPartial<B>>, ParseError> {
+        if bytes.len() < HEADER_LEN {
+            UdpPartial::parse(bytes).map(Lenient::Cut)
+        } else {
+            Self::parse_with(bytes, pseudo, lenient(checksum)).map(Lenient::Whole)
+        }
+    }
+}
+
+/// The first bytes of a UDP header that a capture cut short: every field whose bytes are
+/// all present, read in place, and `None` for the others.
+///
+/// ```
+/// use zerocast_wire::udp::UdpPartial;
+/// let d = UdpPartial::parse(&[0, 53, 0xc3, 0x50, 0, 40, 0x12][..])?;
+/// assert_eq!((d.src_port(), d.dst_port(), d.length()), (Some(53), Some(50000), Some(40)));
+/// assert_eq!(d.checksum(), None);
+/// # Ok::<(), zerocast_wire::ParseError>(())
+/// ```
+pub struct UdpPartial<B> {
+    captured: Captured<B, HEADER_LEN>,
+}
+
+impl<B: SplitByteSlice> UdpPartial<B> {
+    /// Views the captured start of a header (bytes past the first 8 are ignored).
+    ///
+    /// # Errors
+    /// `Truncated` for no bytes at all; `BadLength` when a captured Length is below 8, as
+    /// [`UdpPacket::parse_with`] would.
+    ///
+    /// ```
+    /// assert!(zerocast_wire::udp::UdpPartial::parse(&[0u8, 1, 0, 2, 0, 7][..]).is_err());
+    /// ```
+    pub fn parse(bytes: B) -> Result<Self, ParseError> {
+        let view = UdpPartial {
+            captured: Captured::new(bytes, Layer::Udp)?,
+        };
+        if let Some(length) = view.length() {
+            if usize::from(length) < HEADER_LEN {
+                let length = usize::from(length);
+                return Err(ParseError::new(Layer::Udp, ErrorKind::BadLength(length), 4));
+            }
+        }
+        Ok(view)
+    }
+
+    /// How many header bytes were captured (1 to 8).
+    #[must_use]
+    pub fn captured_len(&self) -> usize {
+        self.captured.len()
+    }
+    /// The captured bytes.
+    #[must_use]
+    pub fn bytes(&self) -> &[u8] {
+        self.captured.bytes()
+    }
+    /// Returns the captured bytes, giving up the view.
+    #[must_use]
+    pub fn into_bytes(self) -> B {
+        self.captured.into_bytes()
+    }
+    /// Source port (`udp.srcport`).
+    #[must_use]
+    pub fn src_port(&self) -> Option<u16> {
+        self.u16_field(offset_of!(UdpHeader, src_port))
+    }
+    /// Destination port (`udp.dstport`).
+    #[must_use]
+    pub fn dst_port(&self) -> Option<u16> {
+        self.u16_field(offset_of!(UdpHeader, dst_port))
+    }
+    /// Length (`udp.length`).
+    #[must_use]
+    pub fn length(&self) -> Option<u16> {
+        self.u16_field(offset_of!(UdpHeader, length))
+    }
+    /// Checksum as carried; never verifiable on a cut header.
+    #[must_use]
+    pub fn checksum(&self) -> Option<u16> {
+        self.u16_field(offset_of!(UdpHeader, checksum))
+    }
+    fn u16_field(&self, offset: usize) -> Option<u16> {
+        self.captured.field::<U16>(offset).map(|v| v.get())
+    }
+}
+
+impl<B: SplitByteSlice> fmt::Debug for UdpPartial<B> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("UdpPartial")
+            .field("captured", &self.bytes())
+            .finish()
     }
 }
 

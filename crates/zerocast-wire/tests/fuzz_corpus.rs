@@ -31,7 +31,7 @@ fn replay(target: &str, body: Body) -> usize {
 #[test]
 #[cfg_attr(miri, ignore)]
 fn committed_corpus_passes_every_fuzz_body() {
-    let targets: [(&str, Body); 10] = [
+    let targets: [(&str, Body); 11] = [
         ("frame", bodies::fuzz_frame),
         ("ethernet", bodies::fuzz_ethernet),
         ("arp", bodies::fuzz_arp),
@@ -42,6 +42,7 @@ fn committed_corpus_passes_every_fuzz_body() {
         ("igmp", bodies::fuzz_igmp),
         ("udp", bodies::fuzz_udp),
         ("tcp", bodies::fuzz_tcp),
+        ("partial", bodies::fuzz_partial),
     ];
     let total: usize = targets.iter().map(|(t, body)| replay(t, *body)).sum();
     assert!(total > 100, "only {total} corpus inputs");

@@ -17,8 +17,11 @@ use zerocast_wire::{
     tcp::TcpPacket,
     udp::UdpPacket,
     vlan::VlanTag,
-    IpProto, Ipv4Addr, Ipv6Addr, ParseOptions, PseudoHeader,
+    IpProto, Ipv4Addr, Ipv6Addr, Lenient, ParseOptions, PseudoHeader,
+    ChecksumPolicy,
 };
+use zerocast_wire::{icmpv4::Icmpv4Partial, icmpv6::Icmpv6Partial, igmp::IgmpPartial};
+use zerocast_wire::{ipv4::Ipv4Partial, ipv6::Ipv6Partial, tcp::TcpPartial, udp::UdpPartial};
 
 /// Whether `out` (re-emitted) equals `original`, allowing one difference: the 16-bit
 /// checksum at `at` may be 0x0000 where the original carried 0xffff. Both are the ones'
@@ -129,9 +132,13 @@ pub fn fuzz_icmpv4(data: &[u8]) {
     for mode in MODES {
         let Ok(icmp) = Icmpv4Packet::parse_with(data, mode) else { continue };
         let _ = format!("{icmp} {:?} {:?}", icmp.message(), icmp.ident_seq());
-        if let Some(Ok(q)) = icmp.quoted_packet() {
-            let _ = UdpPacket::parse_with(q.payload(), Some(q.pseudo_header()), q.payload_parse_options(mode));
-            let _ = TcpPacket::parse_with(q.payload(), Some(q.pseudo_header()), q.payload_parse_options(mode));
+        match icmp.quoted_packet() {
+            Some(Ok(Lenient::Whole(q))) => {
+                let _ = UdpPacket::parse_with(q.payload(), Some(q.pseudo_header()), q.payload_parse_options(mode));
+                let _ = TcpPacket::parse_with(q.payload(), Some(q.pseudo_header()), q.payload_parse_options(mode));
+            }
+            Some(Ok(Lenient::Cut(q))) => assert!(q.captured_len() < 20),
+            _ => {}
         }
         if mode == ParseOptions::STRICT {
             let mut out = data.to_vec();
@@ -155,8 +162,10 @@ pub fn fuzz_icmpv6(data: &[u8]) {
                 let _ = r.map(|r| (r.sources.len(), r.aux.len()));
             }
         }
-        if let Some(Ok(q)) = icmp.quoted_packet() {
-            let _ = (q.upper_protocol(), q.payload().len());
+        match icmp.quoted_packet() {
+            Some(Ok(Lenient::Whole(q))) => drop((q.upper_protocol(), q.payload().len())),
+            Some(Ok(Lenient::Cut(q))) => assert!(q.captured_len() < 40),
+            _ => {}
         }
         if mode == ParseOptions::STRICT {
             let mut out = data.to_vec();
@@ -264,6 +273,190 @@ pub fn fuzz_frame(data: &[u8]) {
                 }
             }
             _ => {}
+        }
+    }
+}
+
+/// Lenient, checksums skipped: the whole-header view that partial views are compared with.
+const WHOLE: ParseOptions = ParseOptions { checksum: ChecksumPolicy::Skip, allow_truncated: true };
+
+/// One field as (what the partial view shows, what the whole view shows, the offset where
+/// the field's bytes end). Values are widened so one table serves every protocol.
+type FieldCheck = (Option<u128>, u128, usize);
+
+/// Widens a field value for [`FieldCheck`].
+fn u<T: Into<u128>>(v: T) -> u128 {
+    v.into()
+}
+
+/// The property of a partial view: cut after `n` bytes, it shows a field exactly when all
+/// of the field's bytes are among the `n`, and then with the whole view's value.
+fn check_fields(n: usize, fields: &[FieldCheck]) {
+    for (i, &(part, whole, end)) in fields.iter().enumerate() {
+        match part {
+            Some(v) => {
+                assert!(end <= n, "field {i} shown with {n} bytes, needs {end}");
+                assert_eq!(v, whole, "field {i} differs with {n} bytes");
+            }
+            None => assert!(end > n, "field {i} hidden with {n} bytes, needs only {end}"),
+        }
+    }
+}
+
+fn partial_ipv4(data: &[u8], n: usize) {
+    let Ok(w) = Ipv4Packet::parse_with(data, WHOLE) else { return };
+    let p = Ipv4Partial::parse(&data[..n]).expect("a cut of a valid header parses");
+    assert_eq!(p.captured_len(), n.min(20));
+    check_fields(n, &[
+        (p.version().map(u), u(w.version()), 1),
+        (p.header_len().map(|l| l as u128), w.header_len() as u128, 1),
+        (p.dsfield().map(u), u(w.dsfield()), 2),
+        (p.total_len().map(u), u(w.total_len()), 4),
+        (p.ident().map(u), u(w.ident()), 6),
+        (p.flags().map(u), u(w.flags()), 7),
+        (p.fragment_offset().map(u), u(w.fragment_offset()), 8),
+        (p.ttl().map(u), u(w.ttl()), 9),
+        (p.protocol().map(|x| u(x.0)), u(w.protocol().0), 10),
+        (p.checksum().map(u), u(w.checksum()), 12),
+        (p.src().map(|a| u(u32::from_be_bytes(a.0))), u(u32::from_be_bytes(w.src().0)), 16),
+        (p.dst().map(|a| u(u32::from_be_bytes(a.0))), u(u32::from_be_bytes(w.dst().0)), 20),
+    ]);
+}
+
+fn partial_ipv6(data: &[u8], n: usize) {
+    let Ok(w) = Ipv6Packet::parse_with(data, WHOLE) else { return };
+    let p = Ipv6Partial::parse(&data[..n]).expect("a cut of a valid header parses");
+    check_fields(n, &[
+        (p.version().map(u), u(w.version()), 1),
+        (p.traffic_class().map(u), u(w.traffic_class()), 2),
+        (p.flow_label().map(u), u(w.flow_label()), 4),
+        (p.payload_len().map(u), u(w.payload_len()), 6),
+        (p.next_header().map(|x| u(x.0)), u(w.next_header().0), 7),
+        (p.hop_limit().map(u), u(w.hop_limit()), 8),
+        (p.src().map(|a| u128::from_be_bytes(a.0)), u128::from_be_bytes(w.src().0), 24),
+        (p.dst().map(|a| u128::from_be_bytes(a.0)), u128::from_be_bytes(w.dst().0), 40),
+    ]);
+}
+
+fn partial_udp(data: &[u8], n: usize) {
+    let Ok(w) = UdpPacket::parse_with(data, None, WHOLE) else { return };
+    let p = UdpPartial::parse(&data[..n]).expect("a cut of a valid header parses");
+    check_fields(n, &[
+        (p.src_port().map(u), u(w.src_port()), 2),
+        (p.dst_port().map(u), u(w.dst_port()), 4),
+        (p.length().map(u), u(w.length()), 6),
+        (p.checksum().map(u), u(w.checksum()), 8),
+    ]);
+}
+
+fn partial_tcp(data: &[u8], n: usize) {
+    let Ok(w) = TcpPacket::parse_with(data, None, WHOLE) else { return };
+    let p = TcpPartial::parse(&data[..n]).expect("a cut of a valid header parses");
+    check_fields(n, &[
+        (p.src_port().map(u), u(w.src_port()), 2),
+        (p.dst_port().map(u), u(w.dst_port()), 4),
+        (p.seq().map(u), u(w.seq()), 8),
+        (p.ack().map(u), u(w.ack()), 12),
+        (p.header_len().map(|l| l as u128), w.header_len() as u128, 13),
+        (p.flags().map(u), u(w.flags()), 14),
+        (p.window().map(u), u(w.window()), 16),
+        (p.checksum().map(u), u(w.checksum()), 18),
+        (p.urgent_pointer().map(u), u(w.urgent_pointer()), 20),
+    ]);
+}
+
+fn partial_icmpv4(data: &[u8], n: usize) {
+    let Ok(w) = Icmpv4Packet::parse_with(data, WHOLE) else { return };
+    let p = Icmpv4Partial::parse(&data[..n]).expect("a cut of a valid header parses");
+    let mut fields = vec![
+        (p.msg_type().map(u), u(w.msg_type()), 1),
+        (p.code().map(u), u(w.code()), 2),
+        (p.checksum().map(u), u(w.checksum()), 4),
+        (p.rest_of_header().map(|r| u(u32::from_be_bytes(r))), u(u32::from_be_bytes(w.rest_of_header())), 8),
+    ];
+    match w.ident_seq() {
+        Some((ident, seq)) => {
+            fields.push((p.ident().map(u), u(ident), 6));
+            fields.push((p.seq().map(u), u(seq), 8));
+        }
+        None => assert_eq!((p.ident(), p.seq()), (None, None)),
+    }
+    check_fields(n, &fields);
+}
+
+fn partial_icmpv6(data: &[u8], n: usize) {
+    let ph = PseudoHeader::V6 { src: Ipv6Addr::UNSPECIFIED, dst: Ipv6Addr::UNSPECIFIED };
+    let Ok(w) = Icmpv6Packet::parse_with(data, ph, WHOLE) else { return };
+    let p = Icmpv6Partial::parse(&data[..n]).expect("a cut of a valid header parses");
+    check_fields(n, &[
+        (p.msg_type().map(u), u(w.msg_type()), 1),
+        (p.code().map(u), u(w.code()), 2),
+        (p.checksum().map(u), u(w.checksum()), 4),
+    ]);
+}
+
+fn partial_igmp(data: &[u8], n: usize) {
+    let Ok(w) = IgmpPacket::parse_with(data, WHOLE) else { return };
+    let p = IgmpPartial::parse(&data[..n]).expect("a cut of a valid header parses");
+    let mut fields = vec![
+        (p.msg_type().map(u), u(w.msg_type()), 1),
+        (p.max_resp().map(u), u(w.max_resp()), 2),
+        (p.checksum().map(u), u(w.checksum()), 4),
+    ];
+    if let Some(group) = w.group() {
+        fields.push((p.group().map(|a| u(u32::from_be_bytes(a.0))), u(u32::from_be_bytes(group.0)), 8));
+    }
+    if let Some(version) = p.version() {
+        assert_eq!(version, w.version(), "IGMP version");
+    }
+    check_fields(n, &fields);
+}
+
+/// Partial-header views: the first byte picks a protocol, the rest is its header. Every cut
+/// of it parses leniently without panicking, a cut inside the fixed header gives the partial
+/// view, and each field that view shows equals the whole header's.
+pub fn fuzz_partial(data: &[u8]) {
+    let Some((&which, data)) = data.split_first() else { return };
+    let ph = PseudoHeader::V6 { src: Ipv6Addr::UNSPECIFIED, dst: Ipv6Addr::UNSPECIFIED };
+    assert!(Ipv4Partial::parse(&data[..0]).is_err() && TcpPartial::parse(&data[..0]).is_err());
+    for n in 1..=data.len().min(64) {
+        let cut = &data[..n];
+        let report = ChecksumPolicy::Report;
+        match which % 7 {
+            0 => {
+                partial_ipv4(data, n);
+                let r = Ipv4Packet::parse_lenient(cut, report);
+                assert!(n >= 20 || !matches!(r, Ok(Lenient::Whole(_))));
+            }
+            1 => {
+                partial_ipv6(data, n);
+                let r = Ipv6Packet::parse_lenient(cut);
+                assert!(n >= 40 || !matches!(r, Ok(Lenient::Whole(_))));
+            }
+            2 => {
+                partial_udp(data, n);
+                let _ = UdpPacket::parse_lenient(cut, None, report).map(|l| l.whole().map(|d| d.payload().len()));
+            }
+            3 => {
+                partial_tcp(data, n);
+                let _ = TcpPacket::parse_lenient(cut, None, report).map(|l| l.whole().map(|s| s.options().count()));
+            }
+            4 => {
+                partial_icmpv4(data, n);
+                if let Ok(Lenient::Whole(icmp)) = Icmpv4Packet::parse_lenient(cut, report) {
+                    let _ = icmp.quoted_packet().map(|q| q.map(|q| q.cut().map(|h| (h.src(), h.dst()))));
+                }
+            }
+            5 => {
+                partial_icmpv6(data, n);
+                if let Ok(Lenient::Whole(icmp)) = Icmpv6Packet::parse_lenient(cut, ph, report) {
+                    let _ = icmp.quoted_packet().map(|q| q.map(|q| q.cut().map(|h| (h.src(), h.dst()))));
+                }
+            }
+            _ => {
+                partial_igmp(data, n);
+                let _ = IgmpPacket::parse_lenient(cut, report);
+            }
         }
     }
 }

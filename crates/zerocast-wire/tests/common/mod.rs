@@ -12,11 +12,13 @@ use zerocast_wire::icmpv4::Icmpv4Packet;
 use zerocast_wire::icmpv6::Icmpv6Packet;
 use zerocast_wire::igmp::IgmpPacket;
 use zerocast_wire::ipv4::Ipv4Packet;
+use zerocast_wire::ipv4::Ipv4Partial;
 use zerocast_wire::ipv6::Ipv6Packet;
 use zerocast_wire::tcp::TcpPacket;
 use zerocast_wire::udp::UdpPacket;
 use zerocast_wire::vlan::VlanTag;
 use zerocast_wire::{arp::ArpPacket, IpProto, ParseOptions};
+use zerocast_wire::{ChecksumPolicy, ChecksumStatus, Lenient, PseudoHeader};
 
 /// The repository's `samples/` directory.
 pub fn samples_dir() -> PathBuf {
@@ -112,9 +114,20 @@ pub fn dissect(frame: &[u8]) -> Fields {
     f
 }
 
+/// tshark's checksum status for a checksum field that was captured but cannot be verified.
+const UNVERIFIED: u8 = ChecksumStatus::Unverified as u8;
+
+fn put_some<T: ToString>(f: &mut Fields, name: &'static str, value: Option<T>) {
+    if let Some(v) = value {
+        put(f, name, v);
+    }
+}
+
 fn ipv4(f: &mut Fields, bytes: &[u8], depth: u8) {
-    let Ok(ip) = Ipv4Packet::parse_with(bytes, ParseOptions::LENIENT) else {
-        return;
+    let ip = match Ipv4Packet::parse_lenient(bytes, ChecksumPolicy::Report) {
+        Ok(Lenient::Whole(ip)) => ip,
+        Ok(Lenient::Cut(ip)) => return ipv4_cut(f, &ip),
+        Err(_) => return,
     };
     put(f, "ip.version", ip.version());
     put(f, "ip.hdr_len", ip.header_len());
@@ -132,12 +145,25 @@ fn ipv4(f: &mut Fields, bytes: &[u8], depth: u8) {
     if ip.fragment_offset() != 0 {
         return;
     }
-    let opts = ip.payload_parse_options(ParseOptions::LENIENT);
+    let checksum = ip.payload_parse_options(ParseOptions::LENIENT).checksum;
     let ph = Some(ip.pseudo_header());
     match ip.protocol() {
         IpProto::ICMP if depth == 0 => {
-            let Ok(icmp) = Icmpv4Packet::parse_with(ip.payload(), opts) else {
-                return;
+            let icmp = match Icmpv4Packet::parse_lenient(ip.payload(), checksum) {
+                Ok(Lenient::Whole(icmp)) => icmp,
+                Ok(Lenient::Cut(icmp)) => {
+                    put_some(f, "icmp.type", icmp.msg_type());
+                    put_some(f, "icmp.code", icmp.code());
+                    put_some(
+                        f,
+                        "icmp.checksum.status",
+                        icmp.checksum().map(|_| UNVERIFIED),
+                    );
+                    put_some(f, "icmp.ident", icmp.ident());
+                    put_some(f, "icmp.seq", icmp.seq());
+                    return;
+                }
+                Err(_) => return,
             };
             put(f, "icmp.type", icmp.msg_type());
             put(f, "icmp.code", icmp.code());
@@ -146,26 +172,74 @@ fn ipv4(f: &mut Fields, bytes: &[u8], depth: u8) {
                 put(f, "icmp.ident", ident);
                 put(f, "icmp.seq", seq);
             }
-            if let Some(Ok(_)) = icmp.quoted_packet() {
+            if icmp.is_error() {
                 ipv4(f, icmp.body(), depth + 1);
             }
         }
-        IpProto::IGMP => {
-            let Ok(igmp) = IgmpPacket::parse_with(ip.payload(), opts) else {
-                return;
-            };
-            put(f, "igmp.version", igmp.version());
-            put(f, "igmp.type", format!("0x{:02x}", igmp.msg_type()));
-        }
-        IpProto::UDP => udp(f, ip.payload(), ph, opts),
-        IpProto::TCP => tcp(f, ip.payload(), ph, opts),
+        IpProto::IGMP => match IgmpPacket::parse_lenient(ip.payload(), checksum) {
+            Ok(Lenient::Whole(igmp)) => {
+                put(f, "igmp.version", igmp.version());
+                put(f, "igmp.type", format!("0x{:02x}", igmp.msg_type()));
+            }
+            Ok(Lenient::Cut(igmp)) => {
+                put_some(f, "igmp.version", igmp.version());
+                put_some(
+                    f,
+                    "igmp.type",
+                    igmp.msg_type().map(|t| format!("0x{t:02x}")),
+                );
+            }
+            Err(_) => {}
+        },
+        IpProto::UDP => udp(f, ip.payload(), ph, checksum),
+        IpProto::TCP => tcp(f, ip.payload(), ph, checksum),
         _ => {}
     }
 }
 
+fn ipv4_cut(f: &mut Fields, ip: &Ipv4Partial<&[u8]>) {
+    put_some(f, "ip.version", ip.version());
+    put_some(f, "ip.hdr_len", ip.header_len());
+    put_some(f, "ip.dsfield", ip.dsfield().map(|v| format!("0x{v:02x}")));
+    put_some(f, "ip.len", ip.total_len());
+    put_some(f, "ip.id", ip.ident().map(|v| format!("0x{v:04x}")));
+    put_some(f, "ip.flags", ip.flags().map(|v| format!("0x{v:02x}")));
+    put_some(f, "ip.frag_offset", ip.fragment_offset());
+    put_some(f, "ip.ttl", ip.ttl());
+    put_some(f, "ip.proto", ip.protocol());
+    put_some(
+        f,
+        "ip.checksum",
+        ip.checksum().map(|v| format!("0x{v:04x}")),
+    );
+    put_some(f, "ip.checksum.status", ip.checksum().map(|_| UNVERIFIED));
+    put_some(f, "ip.src", ip.src());
+    put_some(f, "ip.dst", ip.dst());
+}
+
 fn ipv6(f: &mut Fields, bytes: &[u8], depth: u8) {
-    let Ok(ip) = Ipv6Packet::parse_with(bytes, ParseOptions::LENIENT) else {
-        return;
+    let ip = match Ipv6Packet::parse_lenient(bytes) {
+        Ok(Lenient::Whole(ip)) => ip,
+        Ok(Lenient::Cut(ip)) => {
+            put_some(f, "ip.version", ip.version());
+            put_some(
+                f,
+                "ipv6.tclass",
+                ip.traffic_class().map(|v| format!("0x{v:08x}")),
+            );
+            put_some(
+                f,
+                "ipv6.flow",
+                ip.flow_label().map(|v| format!("0x{v:06x}")),
+            );
+            put_some(f, "ipv6.plen", ip.payload_len());
+            put_some(f, "ipv6.nxt", ip.next_header());
+            put_some(f, "ipv6.hlim", ip.hop_limit());
+            put_some(f, "ipv6.src", ip.src());
+            put_some(f, "ipv6.dst", ip.dst());
+            return;
+        }
+        Err(_) => return,
     };
     put(f, "ip.version", ip.version());
     put(f, "ipv6.tclass", format!("0x{:08x}", ip.traffic_class()));
@@ -183,12 +257,23 @@ fn ipv6(f: &mut Fields, bytes: &[u8], depth: u8) {
             return;
         }
     }
-    let opts = ip.payload_parse_options(ParseOptions::LENIENT);
+    let checksum = ip.payload_parse_options(ParseOptions::LENIENT).checksum;
     let ph = ip.pseudo_header();
     match ip.upper_protocol() {
         IpProto::ICMPV6 if depth == 0 => {
-            let Ok(icmp) = Icmpv6Packet::parse_with(ip.payload(), ph, opts) else {
-                return;
+            let icmp = match Icmpv6Packet::parse_lenient(ip.payload(), ph, checksum) {
+                Ok(Lenient::Whole(icmp)) => icmp,
+                Ok(Lenient::Cut(icmp)) => {
+                    put_some(f, "icmpv6.type", icmp.msg_type());
+                    put_some(f, "icmpv6.code", icmp.code());
+                    put_some(
+                        f,
+                        "icmpv6.checksum.status",
+                        icmp.checksum().map(|_| UNVERIFIED),
+                    );
+                    return;
+                }
+                Err(_) => return,
             };
             put(f, "icmpv6.type", icmp.msg_type());
             put(f, "icmpv6.code", icmp.code());
@@ -212,19 +297,29 @@ fn ipv6(f: &mut Fields, bytes: &[u8], depth: u8) {
                     }
                 }
             }
-            if let Some(Ok(_)) = icmp.quoted_packet() {
-                ipv6(f, icmp.body().get(4..).unwrap_or(&[]), depth + 1);
+            if icmp.is_error() {
+                if let Some(quoted) = icmp.body().get(4..).filter(|q| !q.is_empty()) {
+                    ipv6(f, quoted, depth + 1);
+                }
             }
         }
-        IpProto::UDP => udp(f, ip.payload(), Some(ph), opts),
-        IpProto::TCP => tcp(f, ip.payload(), Some(ph), opts),
+        IpProto::UDP => udp(f, ip.payload(), Some(ph), checksum),
+        IpProto::TCP => tcp(f, ip.payload(), Some(ph), checksum),
         _ => {}
     }
 }
 
-fn udp(f: &mut Fields, bytes: &[u8], ph: Option<zerocast_wire::PseudoHeader>, opts: ParseOptions) {
-    let Ok(udp) = UdpPacket::parse_with(bytes, ph, opts) else {
-        return;
+fn udp(f: &mut Fields, bytes: &[u8], ph: Option<PseudoHeader>, checksum: ChecksumPolicy) {
+    let udp = match UdpPacket::parse_lenient(bytes, ph, checksum) {
+        Ok(Lenient::Whole(udp)) => udp,
+        Ok(Lenient::Cut(udp)) => {
+            put_some(f, "udp.srcport", udp.src_port());
+            put_some(f, "udp.dstport", udp.dst_port());
+            put_some(f, "udp.length", udp.length());
+            put_some(f, "udp.checksum.status", udp.checksum().map(|_| UNVERIFIED));
+            return;
+        }
+        Err(_) => return,
     };
     put(f, "udp.srcport", udp.src_port());
     put(f, "udp.dstport", udp.dst_port());
@@ -232,9 +327,22 @@ fn udp(f: &mut Fields, bytes: &[u8], ph: Option<zerocast_wire::PseudoHeader>, op
     put(f, "udp.checksum.status", udp.checksum_status() as u8);
 }
 
-fn tcp(f: &mut Fields, bytes: &[u8], ph: Option<zerocast_wire::PseudoHeader>, opts: ParseOptions) {
-    let Ok(tcp) = TcpPacket::parse_with(bytes, ph, opts) else {
-        return;
+fn tcp(f: &mut Fields, bytes: &[u8], ph: Option<PseudoHeader>, checksum: ChecksumPolicy) {
+    let tcp = match TcpPacket::parse_lenient(bytes, ph, checksum) {
+        Ok(Lenient::Whole(tcp)) => tcp,
+        Ok(Lenient::Cut(tcp)) => {
+            put_some(f, "tcp.srcport", tcp.src_port());
+            put_some(f, "tcp.dstport", tcp.dst_port());
+            put_some(f, "tcp.seq_raw", tcp.seq());
+            put_some(f, "tcp.ack_raw", tcp.ack());
+            put_some(f, "tcp.hdr_len", tcp.header_len());
+            put_some(f, "tcp.flags", tcp.flags().map(|v| format!("0x{v:04x}")));
+            put_some(f, "tcp.window_size_value", tcp.window());
+            put_some(f, "tcp.checksum.status", tcp.checksum().map(|_| UNVERIFIED));
+            put_some(f, "tcp.urgent_pointer", tcp.urgent_pointer());
+            return;
+        }
+        Err(_) => return,
     };
     put(f, "tcp.srcport", tcp.src_port());
     put(f, "tcp.dstport", tcp.dst_port());
