@@ -20,11 +20,40 @@ use crate::builder::InnerPacketBuilder;
 pub trait RecordBuilder {
     /// The number of bytes the record occupies.
     ///
-    /// See the trait documentation for an example.
+    /// ```
+    /// # use zerocast_packet::records::RecordBuilder;
+    /// /// A record holding a kind byte and a length byte, then the value.
+    /// struct Tlv<'a>(u8, &'a [u8]);
+    /// impl RecordBuilder for Tlv<'_> {
+    ///     fn serialized_len(&self) -> usize { 2 + self.1.len() }
+    ///     fn serialize_into(&self, buf: &mut [u8]) {
+    ///         let (head, value) = buf.split_at_mut(2);
+    ///         head.copy_from_slice(&[self.0, self.1.len() as u8]); // short values only
+    ///         value.copy_from_slice(self.1);
+    ///     }
+    /// }
+    /// assert_eq!(Tlv(3, &[1, 2, 3]).serialized_len(), 5);
+    /// assert_eq!(Tlv(3, &[]).serialized_len(), 2);
+    /// ```
     fn serialized_len(&self) -> usize;
     /// Writes the record into `buf` (exactly `serialized_len()` bytes).
     ///
-    /// See the trait documentation for an example.
+    /// ```
+    /// # use zerocast_packet::records::RecordBuilder;
+    /// /// A record holding a kind byte and a length byte, then the value.
+    /// struct Tlv<'a>(u8, &'a [u8]);
+    /// impl RecordBuilder for Tlv<'_> {
+    ///     fn serialized_len(&self) -> usize { 2 + self.1.len() }
+    ///     fn serialize_into(&self, buf: &mut [u8]) {
+    ///         let (head, value) = buf.split_at_mut(2);
+    ///         head.copy_from_slice(&[self.0, self.1.len() as u8]); // short values only
+    ///         value.copy_from_slice(self.1);
+    ///     }
+    /// }
+    /// let mut out = [0u8; 4];
+    /// Tlv(3, &[0xAA, 0xBB]).serialize_into(&mut out);
+    /// assert_eq!(out, [3, 2, 0xAA, 0xBB]);
+    /// ```
     fn serialize_into(&self, buf: &mut [u8]);
 }
 
@@ -59,12 +88,56 @@ pub trait AlignedRecordBuilder: RecordBuilder {
     /// `(x, y)`: the record's offset (from the alignment origin) must be `x*n + y` for
     /// some `n`. `x` of 0 or 1 means no requirement.
     ///
-    /// See the trait documentation for an example.
+    /// ```
+    /// # use zerocast_packet::records::{AlignedRecordBuilder, RecordBuilder};
+    /// /// An IPv6 Jumbo Payload option (RFC 2675): aligned 4n+2.
+    /// struct Jumbo(u32);
+    /// impl RecordBuilder for Jumbo {
+    ///     fn serialized_len(&self) -> usize { 6 }
+    ///     fn serialize_into(&self, buf: &mut [u8]) {
+    ///         buf[..2].copy_from_slice(&[0xC2, 4]);
+    ///         buf[2..].copy_from_slice(&self.0.to_be_bytes());
+    ///     }
+    /// }
+    /// impl AlignedRecordBuilder for Jumbo {
+    ///     fn alignment_requirement(&self) -> (usize, usize) { (4, 2) }
+    ///     fn serialize_padding(buf: &mut [u8]) {
+    ///         match buf.len() {
+    ///             1 => buf[0] = 0, // Pad1
+    ///             n => { buf.fill(0); buf[0] = 1; buf[1] = (n - 2) as u8 } // PadN
+    ///         }
+    ///     }
+    /// }
+    /// assert_eq!(Jumbo(70_000).alignment_requirement(), (4, 2));
+    /// ```
     fn alignment_requirement(&self) -> (usize, usize);
 
     /// Fills `buf` with padding records (any length, 1 byte or more).
     ///
-    /// See the trait documentation for an example.
+    /// ```
+    /// # use zerocast_packet::records::{AlignedRecordBuilder, RecordBuilder};
+    /// /// An IPv6 Jumbo Payload option (RFC 2675): aligned 4n+2.
+    /// struct Jumbo(u32);
+    /// impl RecordBuilder for Jumbo {
+    ///     fn serialized_len(&self) -> usize { 6 }
+    ///     fn serialize_into(&self, buf: &mut [u8]) {
+    ///         buf[..2].copy_from_slice(&[0xC2, 4]);
+    ///         buf[2..].copy_from_slice(&self.0.to_be_bytes());
+    ///     }
+    /// }
+    /// impl AlignedRecordBuilder for Jumbo {
+    ///     fn alignment_requirement(&self) -> (usize, usize) { (4, 2) }
+    ///     fn serialize_padding(buf: &mut [u8]) {
+    ///         match buf.len() {
+    ///             1 => buf[0] = 0, // Pad1
+    ///             n => { buf.fill(0); buf[0] = 1; buf[1] = (n - 2) as u8 } // PadN
+    ///         }
+    ///     }
+    /// }
+    /// let mut pad = [0xFFu8; 4];
+    /// Jumbo::serialize_padding(&mut pad);
+    /// assert_eq!(pad, [1, 2, 0, 0]); // one PadN option covering 4 bytes
+    /// ```
     fn serialize_padding(buf: &mut [u8]);
 }
 
@@ -109,7 +182,19 @@ pub struct RecordSequenceBuilder<I> {
 impl<I> RecordSequenceBuilder<I> {
     /// A sequence of `records`.
     ///
-    /// See the type's documentation for an example.
+    /// ```
+    /// use zerocast_packet::InnerPacketBuilder;
+    /// use zerocast_packet::records::{RecordBuilder, RecordSequenceBuilder};
+    /// # struct Pair(u8, u8);
+    /// # impl RecordBuilder for Pair {
+    /// #     fn serialized_len(&self) -> usize { 2 }
+    /// #     fn serialize_into(&self, buf: &mut [u8]) { buf.copy_from_slice(&[self.0, self.1]) }
+    /// # }
+    /// let records = [Pair(1, 2), Pair(3, 4)];
+    /// let mut out = [0u8; 4];
+    /// RecordSequenceBuilder::new(records.iter()).serialize(&mut out);
+    /// assert_eq!(out, [1, 2, 3, 4]);
+    /// ```
     #[inline]
     pub fn new(records: I) -> Self {
         RecordSequenceBuilder { records }
@@ -182,7 +267,33 @@ fn padding_for(offset: usize, (x, y): (usize, usize)) -> usize {
 impl<I> AlignedRecordSequenceBuilder<I> {
     /// A sequence of `records` starting `start` bytes after the alignment origin.
     ///
-    /// See the type's documentation for an example.
+    /// ```
+    /// use zerocast_packet::InnerPacketBuilder;
+    /// use zerocast_packet::records::AlignedRecordSequenceBuilder;
+    /// # use zerocast_packet::records::{AlignedRecordBuilder, RecordBuilder};
+    /// # /// An IPv6 Jumbo Payload option (RFC 2675): aligned 4n+2.
+    /// # struct Jumbo(u32);
+    /// # impl RecordBuilder for Jumbo {
+    /// #     fn serialized_len(&self) -> usize { 6 }
+    /// #     fn serialize_into(&self, buf: &mut [u8]) {
+    /// #         buf[..2].copy_from_slice(&[0xC2, 4]);
+    /// #         buf[2..].copy_from_slice(&self.0.to_be_bytes());
+    /// #     }
+    /// # }
+    /// # impl AlignedRecordBuilder for Jumbo {
+    /// #     fn alignment_requirement(&self) -> (usize, usize) { (4, 2) }
+    /// #     fn serialize_padding(buf: &mut [u8]) {
+    /// #         match buf.len() {
+    /// #             1 => buf[0] = 0, // Pad1
+    /// #             n => { buf.fill(0); buf[0] = 1; buf[1] = (n - 2) as u8 } // PadN
+    /// #         }
+    /// #     }
+    /// # }
+    /// // After the 2 bytes of next-header and length, 4n+2 needs no padding...
+    /// assert_eq!(AlignedRecordSequenceBuilder::new(2, [Jumbo(1)].iter()).bytes_len(), 6);
+    /// // ...but starting at offset 4 needs 2 bytes of it.
+    /// assert_eq!(AlignedRecordSequenceBuilder::new(4, [Jumbo(1)].iter()).bytes_len(), 8);
+    /// ```
     #[inline]
     pub fn new(start: usize, records: I) -> Self {
         AlignedRecordSequenceBuilder { start, records }
