@@ -35,7 +35,12 @@ pub enum LengthEncoding {
 impl LengthEncoding {
     /// The total option length a length byte of `len` means, or `None` if it is invalid.
     ///
-    /// See the type's documentation for an example.
+    /// ```
+    /// use zerocast_packet::records::options::LengthEncoding;
+    /// assert_eq!(LengthEncoding::WholeOption.total_len(4), Some(4)); // TCP MSS
+    /// assert_eq!(LengthEncoding::WholeOption.total_len(1), None); // shorter than its header
+    /// assert_eq!(LengthEncoding::Units8.total_len(0), None); // RFC 4861: silently discard
+    /// ```
     #[must_use]
     #[inline]
     pub const fn total_len(self, len: u8) -> Option<usize> {
@@ -288,7 +293,36 @@ pub trait OptionsImpl: OptionLayout {
     /// Parses the value of an option of kind `kind` whose kind byte is at `offset`.
     /// `Ok(None)` skips the option.
     ///
-    /// See the trait documentation for an example.
+    /// Called by [`Records`](super::Records) after the framing checks; here directly:
+    ///
+    /// ```
+    /// use zerocast_packet::records::options::{OptionsImpl, OptionLayout, OptionFramingError};
+    /// # use zerocast_packet::records::options::{LengthEncoding, TcpOptionLayout};
+    /// /// Keeps only window-scale options (kind 3), as the shift count.
+    /// enum WindowScaleOnly {}
+    /// # impl OptionLayout for WindowScaleOnly {
+    /// #     const LENGTH_ENCODING: LengthEncoding = TcpOptionLayout::LENGTH_ENCODING;
+    /// #     const END_OF_OPTIONS: Option<u8> = TcpOptionLayout::END_OF_OPTIONS;
+    /// #     const NOP: Option<u8> = TcpOptionLayout::NOP;
+    /// #     const PADDING: Option<u8> = TcpOptionLayout::PADDING;
+    /// # }
+    /// impl OptionsImpl for WindowScaleOnly {
+    ///     type Option<'a> = u8;
+    ///     type Error = OptionFramingError;
+    ///     fn parse_option(kind: u8, data: &[u8], offset: usize)
+    ///         -> Result<Option<u8>, OptionFramingError>
+    ///     {
+    ///         match (kind, data) {
+    ///             (3, [shift]) => Ok(Some(*shift)),
+    ///             (3, _) => Err(OptionFramingError::BadLength { kind, len: 0, offset }),
+    ///             _ => Ok(None),
+    ///         }
+    ///     }
+    /// }
+    ///
+    /// assert_eq!(WindowScaleOnly::parse_option(3, &[7], 20), Ok(Some(7)));
+    /// assert_eq!(WindowScaleOnly::parse_option(2, &[5, 0xb4], 20), Ok(None));
+    /// ```
     fn parse_option<'a>(
         kind: u8,
         data: &'a [u8],
@@ -424,21 +458,73 @@ pub trait OptionBuilder {
     type Layout: OptionLayout;
     /// The kind byte.
     ///
-    /// See the trait documentation for an example.
+    /// ```
+    /// # use zerocast_packet::records::options::{OptionBuilder, TcpOptionLayout};
+    /// # struct Mss(u16);
+    /// # impl OptionBuilder for Mss {
+    /// #     type Layout = TcpOptionLayout;
+    /// #     fn kind(&self) -> u8 { 2 }
+    /// #     fn value_len(&self) -> usize { 2 }
+    /// #     fn serialize_value(&self, data: &mut [u8]) {
+    /// #         data.copy_from_slice(&self.0.to_be_bytes());
+    /// #     }
+    /// # }
+    /// assert_eq!(Mss(1460).kind(), 2); // RFC 9293: Maximum Segment Size
+    /// ```
     fn kind(&self) -> u8;
     /// The number of value bytes [`serialize_value`](OptionBuilder::serialize_value)
     /// writes.
     ///
-    /// See the trait documentation for an example.
+    /// ```
+    /// # use zerocast_packet::records::options::{OptionBuilder, TcpOptionLayout};
+    /// # struct Mss(u16);
+    /// # impl OptionBuilder for Mss {
+    /// #     type Layout = TcpOptionLayout;
+    /// #     fn kind(&self) -> u8 { 2 }
+    /// #     fn value_len(&self) -> usize { 2 }
+    /// #     fn serialize_value(&self, data: &mut [u8]) {
+    /// #         data.copy_from_slice(&self.0.to_be_bytes());
+    /// #     }
+    /// # }
+    /// assert_eq!(Mss(1460).value_len(), 2);
+    /// assert_eq!(Mss(1460).option_len(), 4); // plus kind and length bytes
+    /// ```
     fn value_len(&self) -> usize;
     /// Writes the value into `data` (exactly `value_len()` bytes).
     ///
-    /// See the trait documentation for an example.
+    /// ```
+    /// # use zerocast_packet::records::options::{OptionBuilder, TcpOptionLayout};
+    /// # struct Mss(u16);
+    /// # impl OptionBuilder for Mss {
+    /// #     type Layout = TcpOptionLayout;
+    /// #     fn kind(&self) -> u8 { 2 }
+    /// #     fn value_len(&self) -> usize { 2 }
+    /// #     fn serialize_value(&self, data: &mut [u8]) {
+    /// #         data.copy_from_slice(&self.0.to_be_bytes());
+    /// #     }
+    /// # }
+    /// let mut value = [0u8; 2];
+    /// Mss(1460).serialize_value(&mut value);
+    /// assert_eq!(value, [0x05, 0xb4]);
+    /// ```
     fn serialize_value(&self, data: &mut [u8]);
 
     /// The whole option's length, kind and length bytes and padding included.
     ///
-    /// See the trait documentation for an example.
+    /// NDP options round up to a multiple of 8 bytes:
+    ///
+    /// ```
+    /// # use zerocast_packet::records::options::{OptionBuilder, NdpOptionLayout};
+    /// /// NDP Source Link-Layer Address option (RFC 4861 section 4.6.1).
+    /// struct Slla([u8; 6]);
+    /// impl OptionBuilder for Slla {
+    ///     type Layout = NdpOptionLayout;
+    ///     fn kind(&self) -> u8 { 1 }
+    ///     fn value_len(&self) -> usize { 6 }
+    ///     fn serialize_value(&self, data: &mut [u8]) { data.copy_from_slice(&self.0) }
+    /// }
+    /// assert_eq!(Slla([0; 6]).option_len(), 8);
+    /// ```
     #[inline]
     fn option_len(&self) -> usize {
         Self::Layout::LENGTH_ENCODING.padded_total_len(self.value_len())
@@ -452,7 +538,20 @@ pub trait OptionBuilder {
     /// Panics if the option is too long for its length byte, or `buf` has the wrong
     /// length (builder bugs: option values are bounded by their protocol).
     ///
-    /// See the trait documentation for an example.
+    /// ```
+    /// # use zerocast_packet::records::options::{OptionBuilder, NdpOptionLayout};
+    /// /// NDP Source Link-Layer Address option (RFC 4861 section 4.6.1).
+    /// struct Slla([u8; 6]);
+    /// impl OptionBuilder for Slla {
+    ///     type Layout = NdpOptionLayout;
+    ///     fn kind(&self) -> u8 { 1 }
+    ///     fn value_len(&self) -> usize { 6 }
+    ///     fn serialize_value(&self, data: &mut [u8]) { data.copy_from_slice(&self.0) }
+    /// }
+    /// let mut out = [0xFFu8; 8];
+    /// Slla([0x02, 0, 0, 0, 0, 0x01]).serialize_option(&mut out);
+    /// assert_eq!(out, [1, 1, 0x02, 0, 0, 0, 0, 0x01]); // length 1 = 8 bytes
+    /// ```
     #[inline]
     fn serialize_option(&self, buf: &mut [u8]) {
         let total = buf.len();
@@ -520,7 +619,25 @@ pub struct OptionSequenceBuilder<I> {
 impl<I> OptionSequenceBuilder<I> {
     /// A sequence of `options`; the iterator is cloned to walk them twice.
     ///
-    /// See the type's documentation for an example.
+    /// ```
+    /// use zerocast_packet::InnerPacketBuilder;
+    /// use zerocast_packet::records::options::OptionSequenceBuilder;
+    /// # use zerocast_packet::records::options::{OptionBuilder, TcpOptionLayout};
+    /// # struct Mss(u16);
+    /// # impl OptionBuilder for Mss {
+    /// #     type Layout = TcpOptionLayout;
+    /// #     fn kind(&self) -> u8 { 2 }
+    /// #     fn value_len(&self) -> usize { 2 }
+    /// #     fn serialize_value(&self, data: &mut [u8]) {
+    /// #         data.copy_from_slice(&self.0.to_be_bytes());
+    /// #     }
+    /// # }
+    /// let options = [Mss(1460), Mss(536)];
+    /// let seq = OptionSequenceBuilder::new(options.iter());
+    /// let mut out = [0u8; 8];
+    /// seq.serialize(&mut out);
+    /// assert_eq!(out, [2, 4, 0x05, 0xb4, 2, 4, 0x02, 0x18]);
+    /// ```
     #[inline]
     pub fn new(options: I) -> Self {
         OptionSequenceBuilder { options }
