@@ -85,7 +85,23 @@ pub trait RecordsImpl {
 
     /// Takes one record off the front of `bytes`.
     ///
-    /// See the trait documentation for an example.
+    /// Every option format gets this from [`options::OptionsImpl`]; called directly it
+    /// shows the outcomes one step at a time:
+    ///
+    /// ```
+    /// use zerocast_packet::records::{ParsedRecord, RecordsImpl};
+    /// use zerocast_packet::records::options::{RawOptions, TcpOptionLayout};
+    /// type TcpLike = RawOptions<TcpOptionLayout>;
+    /// let mut bytes = &[1u8, 3, 3, 7, 0][..]; // NOP, window scale 7, end of options
+    /// let mut offset = 0;
+    /// assert_eq!(TcpLike::parse_record(&mut bytes, &mut offset), Ok(ParsedRecord::Skipped));
+    /// let ParsedRecord::Parsed(ws) = TcpLike::parse_record(&mut bytes, &mut offset)? else {
+    ///     panic!("expected the window scale option")
+    /// };
+    /// assert_eq!((ws.kind, ws.data, offset), (3, &[7u8][..], 4));
+    /// assert_eq!(TcpLike::parse_record(&mut bytes, &mut offset), Ok(ParsedRecord::Done));
+    /// # Ok::<(), zerocast_packet::records::options::OptionFramingError>(())
+    /// ```
     fn parse_record<'a>(
         bytes: &mut &'a [u8],
         context: &mut Self::Context,
@@ -150,7 +166,16 @@ pub struct Records<B, R: RecordsImpl> {
 impl<B: SplitByteSlice, R: RecordsImpl> Records<B, R> {
     /// Validates `bytes` as a record sequence, starting from a default context.
     ///
-    /// See the type's documentation for an example.
+    /// ```
+    /// use zerocast_packet::records::Records;
+    /// use zerocast_packet::records::options::OptionFramingError;
+    /// use zerocast_packet::records::options::{RawOptions, TcpOptionLayout};
+    /// type TcpLike = RawOptions<TcpOptionLayout>;
+    /// assert!(Records::<_, TcpLike>::parse(&[2u8, 4, 0x05, 0xb4][..]).is_ok());
+    /// // An MSS option whose value is cut off is rejected as a whole:
+    /// let err = Records::<_, TcpLike>::parse(&[1u8, 2, 4, 0x05][..]).unwrap_err();
+    /// assert_eq!(err, OptionFramingError::Truncated { kind: 2, offset: 1 });
+    /// ```
     #[inline]
     pub fn parse(bytes: B) -> Result<Self, R::Error>
     where
@@ -210,7 +235,16 @@ impl<B: SplitByteSlice, R: RecordsImpl> Records<B, R> {
 
     /// The records, in order. Validation already succeeded, so this cannot fail.
     ///
-    /// See the type's documentation for an example.
+    /// ```
+    /// use zerocast_packet::records::Records;
+    /// use zerocast_packet::records::options::{RawOptions, TcpOptionLayout};
+    /// type TcpLike = RawOptions<TcpOptionLayout>;
+    /// // MSS 1460, NOP, window scale 7
+    /// let records = Records::<_, TcpLike>::parse(&[2u8, 4, 0x05, 0xb4, 1, 3, 3, 7][..])?;
+    /// let kinds: Vec<u8> = records.iter().map(|o| o.kind).collect();
+    /// assert_eq!(kinds, [2, 3]); // the NOP is skipped
+    /// # Ok::<(), zerocast_packet::records::options::OptionFramingError>(())
+    /// ```
     #[inline]
     pub fn iter(&self) -> RecordsIter<'_, R> {
         RecordsIter {
@@ -297,7 +331,14 @@ pub struct RecordsRaw<B, R: RecordsImpl> {
 impl<B: SplitByteSlice, R: RecordsImpl> RecordsRaw<B, R> {
     /// Parses as many records as are valid, starting from a default context.
     ///
-    /// See the type's documentation for an example.
+    /// ```
+    /// use zerocast_packet::records::RecordsRaw;
+    /// use zerocast_packet::records::options::{RawOptions, TcpOptionLayout};
+    /// type TcpLike = RawOptions<TcpOptionLayout>;
+    /// // A timestamp option (kind 8, length 10) quoted with only 4 of its 10 bytes:
+    /// let raw = RecordsRaw::<_, TcpLike>::parse(&[1u8, 1, 8, 10, 0, 0][..]);
+    /// assert_eq!((raw.valid().bytes(), raw.rest()), (&[1u8, 1][..], &[8u8, 10, 0, 0][..]));
+    /// ```
     #[inline]
     pub fn parse(bytes: B) -> Self
     where
@@ -341,7 +382,15 @@ impl<B: SplitByteSlice, R: RecordsImpl> RecordsRaw<B, R> {
 
     /// The valid prefix, as a validated sequence.
     ///
-    /// See the type's documentation for an example.
+    /// ```
+    /// use zerocast_packet::records::RecordsRaw;
+    /// use zerocast_packet::records::options::{RawOptions, TcpOptionLayout};
+    /// type TcpLike = RawOptions<TcpOptionLayout>;
+    /// // A timestamp option (kind 8, length 10) quoted with only 4 of its 10 bytes:
+    /// let raw = RecordsRaw::<_, TcpLike>::parse(&[1u8, 1, 8, 10, 0, 0][..]);
+    /// assert_eq!(raw.valid().bytes(), &[1, 1]);
+    /// assert_eq!(raw.valid().iter().count(), 0); // two NOPs, nothing to report
+    /// ```
     #[inline]
     pub fn valid(&self) -> &Records<B, R> {
         &self.valid
@@ -349,7 +398,14 @@ impl<B: SplitByteSlice, R: RecordsImpl> RecordsRaw<B, R> {
 
     /// The bytes from the first invalid record on (empty if all were valid).
     ///
-    /// See the type's documentation for an example.
+    /// ```
+    /// use zerocast_packet::records::RecordsRaw;
+    /// use zerocast_packet::records::options::{RawOptions, TcpOptionLayout};
+    /// type TcpLike = RawOptions<TcpOptionLayout>;
+    /// // A timestamp option (kind 8, length 10) quoted with only 4 of its 10 bytes:
+    /// let raw = RecordsRaw::<_, TcpLike>::parse(&[1u8, 1, 8, 10, 0, 0][..]);
+    /// assert_eq!(raw.rest(), &[8, 10, 0, 0]);
+    /// ```
     #[inline]
     pub fn rest(&self) -> &[u8] {
         &self.rest
@@ -357,7 +413,15 @@ impl<B: SplitByteSlice, R: RecordsImpl> RecordsRaw<B, R> {
 
     /// Why parsing stopped early, if it did.
     ///
-    /// See the type's documentation for an example.
+    /// ```
+    /// use zerocast_packet::records::options::OptionFramingError;
+    /// use zerocast_packet::records::RecordsRaw;
+    /// use zerocast_packet::records::options::{RawOptions, TcpOptionLayout};
+    /// type TcpLike = RawOptions<TcpOptionLayout>;
+    /// // A timestamp option (kind 8, length 10) quoted with only 4 of its 10 bytes:
+    /// let raw = RecordsRaw::<_, TcpLike>::parse(&[1u8, 1, 8, 10, 0, 0][..]);
+    /// assert_eq!(raw.error(), Some(&OptionFramingError::Truncated { kind: 8, offset: 2 }));
+    /// ```
     #[inline]
     pub fn error(&self) -> Option<&R::Error> {
         self.error.as_ref()
