@@ -118,36 +118,113 @@ impl<B: SplitByteSlice> ArpPacket<B> {
     }
 
     /// The packet, cast in place.
+    ///
+    /// ```
+    /// # use zerocast_wire::arp::ArpPacket;
+    /// # use zerocast_wire::{Ipv4Addr, MacAddr};
+    /// # // who-has 10.77.0.2 tell 10.77.0.1, with 2 bytes of Ethernet padding
+    /// # let bytes = [0, 1, 8, 0, 6, 4, 0, 1, 0x2a, 0x12, 0x9a, 0x5d, 0x1a, 0xad, 10, 77, 0, 1,
+    /// #              0, 0, 0, 0, 0, 0, 10, 77, 0, 2, 0, 0];
+    /// # let arp = ArpPacket::parse(&bytes[..])?;
+    /// assert_eq!((arp.header().htype.get(), arp.header().ptype.get()), (1, 0x0800));
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn header(&self) -> &ArpHeader {
         &self.header
     }
     /// Operation code (`arp.opcode`).
+    ///
+    /// ```
+    /// # use zerocast_wire::arp::ArpPacket;
+    /// # use zerocast_wire::{Ipv4Addr, MacAddr};
+    /// # // who-has 10.77.0.2 tell 10.77.0.1, with 2 bytes of Ethernet padding
+    /// # let bytes = [0, 1, 8, 0, 6, 4, 0, 1, 0x2a, 0x12, 0x9a, 0x5d, 0x1a, 0xad, 10, 77, 0, 1,
+    /// #              0, 0, 0, 0, 0, 0, 10, 77, 0, 2, 0, 0];
+    /// # let arp = ArpPacket::parse(&bytes[..])?;
+    /// assert_eq!(arp.operation(), zerocast_wire::arp::OP_REQUEST);
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn operation(&self) -> u16 {
         self.header.oper.get()
     }
     /// Sender MAC (`arp.src.hw_mac`).
+    ///
+    /// ```
+    /// # use zerocast_wire::arp::ArpPacket;
+    /// # use zerocast_wire::{Ipv4Addr, MacAddr};
+    /// # // who-has 10.77.0.2 tell 10.77.0.1, with 2 bytes of Ethernet padding
+    /// # let bytes = [0, 1, 8, 0, 6, 4, 0, 1, 0x2a, 0x12, 0x9a, 0x5d, 0x1a, 0xad, 10, 77, 0, 1,
+    /// #              0, 0, 0, 0, 0, 0, 10, 77, 0, 2, 0, 0];
+    /// # let arp = ArpPacket::parse(&bytes[..])?;
+    /// assert_eq!(arp.sender_hardware_addr(), MacAddr([0x2a, 0x12, 0x9a, 0x5d, 0x1a, 0xad]));
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn sender_hardware_addr(&self) -> MacAddr {
         self.header.sha
     }
     /// Sender IPv4 (`arp.src.proto_ipv4`).
+    ///
+    /// ```
+    /// # use zerocast_wire::arp::ArpPacket;
+    /// # use zerocast_wire::{Ipv4Addr, MacAddr};
+    /// # // who-has 10.77.0.2 tell 10.77.0.1, with 2 bytes of Ethernet padding
+    /// # let bytes = [0, 1, 8, 0, 6, 4, 0, 1, 0x2a, 0x12, 0x9a, 0x5d, 0x1a, 0xad, 10, 77, 0, 1,
+    /// #              0, 0, 0, 0, 0, 0, 10, 77, 0, 2, 0, 0];
+    /// # let arp = ArpPacket::parse(&bytes[..])?;
+    /// assert_eq!(arp.sender_protocol_addr(), Ipv4Addr([10, 77, 0, 1]));
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn sender_protocol_addr(&self) -> Ipv4Addr {
         self.header.spa
     }
     /// Target MAC (`arp.dst.hw_mac`).
+    ///
+    /// ```
+    /// # use zerocast_wire::arp::ArpPacket;
+    /// # use zerocast_wire::{Ipv4Addr, MacAddr};
+    /// # // who-has 10.77.0.2 tell 10.77.0.1, with 2 bytes of Ethernet padding
+    /// # let bytes = [0, 1, 8, 0, 6, 4, 0, 1, 0x2a, 0x12, 0x9a, 0x5d, 0x1a, 0xad, 10, 77, 0, 1,
+    /// #              0, 0, 0, 0, 0, 0, 10, 77, 0, 2, 0, 0];
+    /// # let arp = ArpPacket::parse(&bytes[..])?;
+    /// assert_eq!(arp.target_hardware_addr(), MacAddr::UNSPECIFIED); // unknown: it is asked for
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn target_hardware_addr(&self) -> MacAddr {
         self.header.tha
     }
     /// Target IPv4 (`arp.dst.proto_ipv4`).
+    ///
+    /// ```
+    /// # use zerocast_wire::arp::ArpPacket;
+    /// # use zerocast_wire::{Ipv4Addr, MacAddr};
+    /// # // who-has 10.77.0.2 tell 10.77.0.1, with 2 bytes of Ethernet padding
+    /// # let bytes = [0, 1, 8, 0, 6, 4, 0, 1, 0x2a, 0x12, 0x9a, 0x5d, 0x1a, 0xad, 10, 77, 0, 1,
+    /// #              0, 0, 0, 0, 0, 0, 10, 77, 0, 2, 0, 0];
+    /// # let arp = ArpPacket::parse(&bytes[..])?;
+    /// assert_eq!(arp.target_protocol_addr(), Ipv4Addr([10, 77, 0, 2]));
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn target_protocol_addr(&self) -> Ipv4Addr {
         self.header.tpa
     }
     /// Bytes after the ARP packet (link-layer padding).
+    ///
+    /// ```
+    /// # use zerocast_wire::arp::ArpPacket;
+    /// # use zerocast_wire::{Ipv4Addr, MacAddr};
+    /// # // who-has 10.77.0.2 tell 10.77.0.1, with 2 bytes of Ethernet padding
+    /// # let bytes = [0, 1, 8, 0, 6, 4, 0, 1, 0x2a, 0x12, 0x9a, 0x5d, 0x1a, 0xad, 10, 77, 0, 1,
+    /// #              0, 0, 0, 0, 0, 0, 10, 77, 0, 2, 0, 0];
+    /// # let arp = ArpPacket::parse(&bytes[..])?;
+    /// assert_eq!(arp.trailer(), &[0, 0]);
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn trailer(&self) -> &[u8] {
         &self.trailer
