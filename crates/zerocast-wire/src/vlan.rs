@@ -70,48 +70,113 @@ impl<B: SplitByteSlice> VlanTag<B> {
     }
 
     /// The tag, cast in place.
+    ///
+    /// ```
+    /// # use zerocast_wire::{ethernet::EtherType, vlan::VlanTag};
+    /// # // PCP 5, DEI set, VID 100, then IPv4
+    /// # let tag = VlanTag::parse(&[0xb0, 0x64, 0x08, 0x00, 0x45, 0x00][..])?;
+    /// assert_eq!(tag.header().tci.get(), 0xb064);
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn header(&self) -> &VlanHeader {
         &self.header
     }
 
     /// The raw tag control information (tshark's `vlan.tci`).
+    ///
+    /// ```
+    /// # use zerocast_wire::{ethernet::EtherType, vlan::VlanTag};
+    /// # // PCP 5, DEI set, VID 100, then IPv4
+    /// # let tag = VlanTag::parse(&[0xb0, 0x64, 0x08, 0x00, 0x45, 0x00][..])?;
+    /// assert_eq!(tag.tci(), 0xb064);
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn tci(&self) -> u16 {
         self.header.tci.get()
     }
 
     /// Priority code point, 0..=7 (`vlan.priority`).
+    ///
+    /// ```
+    /// # use zerocast_wire::{ethernet::EtherType, vlan::VlanTag};
+    /// # // PCP 5, DEI set, VID 100, then IPv4
+    /// # let tag = VlanTag::parse(&[0xb0, 0x64, 0x08, 0x00, 0x45, 0x00][..])?;
+    /// assert_eq!(tag.pcp(), 5);
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn pcp(&self) -> u8 {
         (self.tci() >> 13) as u8
     }
 
     /// Drop eligible indicator (formerly CFI).
+    ///
+    /// ```
+    /// # use zerocast_wire::{ethernet::EtherType, vlan::VlanTag};
+    /// # // PCP 5, DEI set, VID 100, then IPv4
+    /// # let tag = VlanTag::parse(&[0xb0, 0x64, 0x08, 0x00, 0x45, 0x00][..])?;
+    /// assert!(tag.dei());
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn dei(&self) -> bool {
         self.tci() & 0x1000 != 0
     }
 
     /// VLAN identifier, 0..=4095 (`vlan.id`, `ieee8021ad.id`).
+    ///
+    /// ```
+    /// # use zerocast_wire::{ethernet::EtherType, vlan::VlanTag};
+    /// # // PCP 5, DEI set, VID 100, then IPv4
+    /// # let tag = VlanTag::parse(&[0xb0, 0x64, 0x08, 0x00, 0x45, 0x00][..])?;
+    /// assert_eq!(tag.vid(), 100);
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn vid(&self) -> u16 {
         self.tci() & 0x0fff
     }
 
     /// EtherType of the encapsulated payload (`vlan.etype`).
+    ///
+    /// ```
+    /// # use zerocast_wire::{ethernet::EtherType, vlan::VlanTag};
+    /// # // PCP 5, DEI set, VID 100, then IPv4
+    /// # let tag = VlanTag::parse(&[0xb0, 0x64, 0x08, 0x00, 0x45, 0x00][..])?;
+    /// assert_eq!(tag.ethertype(), EtherType::IPV4);
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn ethertype(&self) -> EtherType {
         EtherType(self.header.ethertype.get())
     }
 
     /// Bytes after the tag.
+    ///
+    /// ```
+    /// # use zerocast_wire::{ethernet::EtherType, vlan::VlanTag};
+    /// # // PCP 5, DEI set, VID 100, then IPv4
+    /// # let tag = VlanTag::parse(&[0xb0, 0x64, 0x08, 0x00, 0x45, 0x00][..])?;
+    /// assert_eq!(tag.payload(), &[0x45, 0x00]);
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn payload(&self) -> &[u8] {
         &self.payload
     }
 
     /// Returns the bytes after the tag, giving up the view.
+    ///
+    /// ```
+    /// # use zerocast_wire::{ethernet::EtherType, vlan::VlanTag};
+    /// # // PCP 5, DEI set, VID 100, then IPv4
+    /// # let tag = VlanTag::parse(&[0xb0, 0x64, 0x08, 0x00, 0x45, 0x00][..])?;
+    /// let payload: &[u8] = tag.into_payload();
+    /// assert_eq!(payload, &[0x45, 0x00]);
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn into_payload(self) -> B {
         self.payload
