@@ -249,6 +249,13 @@ pub struct Ipv4Reassembler {
 
 impl Ipv4Reassembler {
     /// A reassembler with the given limits.
+    ///
+    /// ```
+    /// use zerocast_wire::reassembly::{Ipv4Reassembler, ReassemblyLimits};
+    /// let limits = ReassemblyLimits { max_bytes: 64 * 1024, max_packets: 8, timeout: 30 };
+    /// let r = Ipv4Reassembler::new(limits);
+    /// assert_eq!((r.pending(), r.buffered_bytes()), (0, 0));
+    /// ```
     #[must_use]
     pub fn new(limits: ReassemblyLimits) -> Self {
         Ipv4Reassembler {
@@ -263,6 +270,19 @@ impl Ipv4Reassembler {
     /// `BadLength` for a non-last fragment whose length is not a multiple of 8 or a fragment
     /// reaching past 65535 bytes; `BadField` for a fragment overlapping one already received
     /// (the whole packet is dropped); `Truncated` for a truncated capture.
+    ///
+    /// ```
+    /// # use zerocast_wire::{ipv4::Ipv4Packet, reassembly::{Ipv4Reassembler, Reassembled}};
+    /// # // a 24-byte UDP datagram in two fragments: 16 bytes at offset 0, then 8 bytes at 16
+    /// # let (first, second) = zerocast_wire::reassembly::__ipv4_fragments_example();
+    /// # let (first, second) = (Ipv4Packet::parse(&first[..])?, Ipv4Packet::parse(&second[..])?);
+    /// let mut r = Ipv4Reassembler::new(Default::default());
+    /// assert_eq!(r.insert(&second, 0)?, Reassembled::Pending);
+    /// // The same fragment again overlaps what is held: the whole packet is dropped.
+    /// assert!(r.insert(&second, 1).is_err());
+    /// assert_eq!(r.pending(), 0);
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     pub fn insert<B: zerocast::SplitByteSlice>(
         &mut self,
         packet: &Ipv4Packet<B>,
@@ -320,17 +340,56 @@ impl Ipv4Reassembler {
     }
 
     /// Drops partial packets older than the timeout; returns how many.
+    ///
+    /// ```
+    /// # use zerocast_wire::{ipv4::Ipv4Packet, reassembly::{Ipv4Reassembler, Reassembled}};
+    /// # // a 24-byte UDP datagram in two fragments: 16 bytes at offset 0, then 8 bytes at 16
+    /// # let (first, second) = zerocast_wire::reassembly::__ipv4_fragments_example();
+    /// # let (first, second) = (Ipv4Packet::parse(&first[..])?, Ipv4Packet::parse(&second[..])?);
+    /// let mut r = Ipv4Reassembler::new(Default::default());
+    /// r.insert(&second, 0)?;
+    /// assert_eq!(r.expire(10), 0); // younger than the 30-unit default timeout
+    /// assert_eq!(r.expire(60), 1);
+    /// assert_eq!(r.pending(), 0);
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     pub fn expire(&mut self, now: u64) -> usize {
         self.engine.expire(now)
     }
 
     /// Number of partial packets held.
+    ///
+    /// ```
+    /// # use zerocast_wire::{ipv4::Ipv4Packet, reassembly::{Ipv4Reassembler, Reassembled}};
+    /// # // a 24-byte UDP datagram in two fragments: 16 bytes at offset 0, then 8 bytes at 16
+    /// # let (first, second) = zerocast_wire::reassembly::__ipv4_fragments_example();
+    /// # let (first, second) = (Ipv4Packet::parse(&first[..])?, Ipv4Packet::parse(&second[..])?);
+    /// let mut r = Ipv4Reassembler::new(Default::default());
+    /// r.insert(&second, 0)?;
+    /// assert_eq!(r.pending(), 1);
+    /// r.insert(&first, 0)?; // completes the packet, which leaves the table
+    /// assert_eq!(r.pending(), 0);
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn pending(&self) -> usize {
         self.engine.partials.len()
     }
 
     /// Bytes buffered across partial packets (never above the limit).
+    ///
+    /// ```
+    /// # use zerocast_wire::{ipv4::Ipv4Packet, reassembly::{Ipv4Reassembler, Reassembled}};
+    /// # // a 24-byte UDP datagram in two fragments: 16 bytes at offset 0, then 8 bytes at 16
+    /// # let (first, second) = zerocast_wire::reassembly::__ipv4_fragments_example();
+    /// # let (first, second) = (Ipv4Packet::parse(&first[..])?, Ipv4Packet::parse(&second[..])?);
+    /// let mut r = Ipv4Reassembler::new(Default::default());
+    /// r.insert(&second, 0)?;
+    /// assert_eq!(r.buffered_bytes(), 24); // room for offsets 0..24, only 16..24 received
+    /// r.insert(&first, 0)?;
+    /// assert_eq!(r.buffered_bytes(), 0);
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn buffered_bytes(&self) -> usize {
         self.engine.used
@@ -368,6 +427,13 @@ pub struct Ipv6Reassembler {
 
 impl Ipv6Reassembler {
     /// A reassembler with the given limits.
+    ///
+    /// ```
+    /// use zerocast_wire::reassembly::{Ipv6Reassembler, ReassemblyLimits};
+    /// let limits = ReassemblyLimits { max_bytes: 64 * 1024, max_packets: 8, timeout: 60 };
+    /// let r = Ipv6Reassembler::new(limits);
+    /// assert_eq!((r.pending(), r.buffered_bytes()), (0, 0));
+    /// ```
     #[must_use]
     pub fn new(limits: ReassemblyLimits) -> Self {
         Ipv6Reassembler {
@@ -382,6 +448,18 @@ impl Ipv6Reassembler {
     /// `BadLength` for a non-last fragment whose length is not a multiple of 8 or a packet
     /// reaching past 65535 bytes; `BadField` for overlapping fragments (RFC 5722: the whole
     /// packet is dropped); `Truncated` for a truncated capture.
+    ///
+    /// ```
+    /// # use zerocast_wire::{ipv6::Ipv6Packet, reassembly::{Ipv6Reassembler, Reassembled}};
+    /// # // a 24-byte UDP datagram in two fragments: 16 bytes at offset 0, then 8 bytes at 16
+    /// # let (first, second) = zerocast_wire::reassembly::__ipv6_fragments_example();
+    /// # let (first, second) = (Ipv6Packet::parse(&first[..])?, Ipv6Packet::parse(&second[..])?);
+    /// let mut r = Ipv6Reassembler::new(Default::default());
+    /// assert_eq!(r.insert(&first, 0)?, Reassembled::Pending);
+    /// let Reassembled::Complete(whole) = r.insert(&second, 0)? else { panic!("both halves are in") };
+    /// assert_eq!(whole.len(), 40 + 24); // the Fragment header is gone
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     pub fn insert<B: zerocast::SplitByteSlice>(
         &mut self,
         packet: &Ipv6Packet<B>,
@@ -457,17 +535,51 @@ impl Ipv6Reassembler {
     }
 
     /// Drops partial packets older than the timeout; returns how many.
+    ///
+    /// ```
+    /// # use zerocast_wire::{ipv6::Ipv6Packet, reassembly::{Ipv6Reassembler, Reassembled}};
+    /// # // a 24-byte UDP datagram in two fragments: 16 bytes at offset 0, then 8 bytes at 16
+    /// # let (first, second) = zerocast_wire::reassembly::__ipv6_fragments_example();
+    /// # let (first, second) = (Ipv6Packet::parse(&first[..])?, Ipv6Packet::parse(&second[..])?);
+    /// let mut r = Ipv6Reassembler::new(Default::default());
+    /// r.insert(&first, 0)?;
+    /// assert_eq!(r.expire(10), 0); // younger than the 30-unit default timeout
+    /// assert_eq!(r.expire(60), 1);
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     pub fn expire(&mut self, now: u64) -> usize {
         self.engine.expire(now)
     }
 
     /// Number of partial packets held.
+    ///
+    /// ```
+    /// # use zerocast_wire::{ipv6::Ipv6Packet, reassembly::{Ipv6Reassembler, Reassembled}};
+    /// # // a 24-byte UDP datagram in two fragments: 16 bytes at offset 0, then 8 bytes at 16
+    /// # let (first, second) = zerocast_wire::reassembly::__ipv6_fragments_example();
+    /// # let (first, second) = (Ipv6Packet::parse(&first[..])?, Ipv6Packet::parse(&second[..])?);
+    /// let mut r = Ipv6Reassembler::new(Default::default());
+    /// r.insert(&first, 0)?;
+    /// assert_eq!(r.pending(), 1);
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn pending(&self) -> usize {
         self.engine.partials.len()
     }
 
     /// Bytes buffered across partial packets (never above the limit).
+    ///
+    /// ```
+    /// # use zerocast_wire::{ipv6::Ipv6Packet, reassembly::{Ipv6Reassembler, Reassembled}};
+    /// # // a 24-byte UDP datagram in two fragments: 16 bytes at offset 0, then 8 bytes at 16
+    /// # let (first, second) = zerocast_wire::reassembly::__ipv6_fragments_example();
+    /// # let (first, second) = (Ipv6Packet::parse(&first[..])?, Ipv6Packet::parse(&second[..])?);
+    /// let mut r = Ipv6Reassembler::new(Default::default());
+    /// r.insert(&first, 0)?;
+    /// assert_eq!(r.buffered_bytes(), 40 + 16); // the header to rebuild, and the data so far
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn buffered_bytes(&self) -> usize {
         self.engine.used
