@@ -111,12 +111,25 @@ pub struct Addresses<'a>(pub &'a [u8]);
 
 impl<'a> Addresses<'a> {
     /// Number of whole addresses (a trailing partial address is ignored).
+    ///
+    /// ```
+    /// use zerocast_wire::ipv4_options::Addresses;
+    /// // Two whole addresses and the first 2 bytes of a third:
+    /// assert_eq!(Addresses(&[10, 0, 0, 1, 10, 0, 0, 2, 10, 0]).count(), 2);
+    /// ```
     #[must_use]
     pub fn count(&self) -> usize {
         self.0.len() / 4
     }
 
     /// The addresses in order.
+    ///
+    /// ```
+    /// use zerocast_wire::{ipv4_options::Addresses, Ipv4Addr};
+    /// let route = Addresses(&[192, 0, 2, 1, 198, 51, 100, 7]);
+    /// let hops: Vec<Ipv4Addr> = route.iter().collect();
+    /// assert_eq!(hops, [Ipv4Addr([192, 0, 2, 1]), Ipv4Addr([198, 51, 100, 7])]);
+    /// ```
     pub fn iter(&self) -> impl Iterator<Item = Ipv4Addr> + 'a {
         self.0
             .chunks_exact(4)
@@ -195,6 +208,16 @@ pub struct Ipv4Options<'a> {
 
 impl<'a> Ipv4Options<'a> {
     /// Iterates over `bytes`, the header bytes after the fixed 20.
+    ///
+    /// ```
+    /// use zerocast_wire::ipv4_options::{Ipv4Option, Ipv4Options};
+    /// // A NOP, then a router alert (value 0: examine packet).
+    /// let mut opts = Ipv4Options::new(&[0x01, 0x94, 0x04, 0x00, 0x00]);
+    /// assert_eq!(opts.next().transpose()?.map(|o| o.decode()), Some(Ipv4Option::Nop));
+    /// assert_eq!(opts.next().transpose()?.map(|o| o.decode()), Some(Ipv4Option::RouterAlert(0)));
+    /// assert!(opts.next().is_none());
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn new(bytes: &'a [u8]) -> Self {
         Ipv4Options {
