@@ -37,6 +37,12 @@ pub struct TcpOptionRecord<'a> {
 
 impl<'a> TcpOptionRecord<'a> {
     /// Total length on the wire.
+    ///
+    /// ```
+    /// use zerocast_wire::tcp_options::TcpOptionRecord;
+    /// assert_eq!(TcpOptionRecord { kind: 1, data: &[] }.wire_len(), 1); // NOP
+    /// assert_eq!(TcpOptionRecord { kind: 2, data: &[0x05, 0xb4] }.wire_len(), 4); // MSS
+    /// ```
     #[must_use]
     pub fn wire_len(&self) -> usize {
         match self.kind {
@@ -84,6 +90,12 @@ pub struct SackBlocks<'a>(pub &'a [u8]);
 
 impl<'a> SackBlocks<'a> {
     /// The blocks in order.
+    ///
+    /// ```
+    /// use zerocast_wire::tcp_options::SackBlocks;
+    /// let blocks = SackBlocks(&[0, 0, 0x03, 0xe8, 0, 0, 0x07, 0xd0, 0, 0, 0x0b, 0xb8, 0, 0, 0x0f, 0xa0]);
+    /// assert_eq!(blocks.iter().collect::<Vec<_>>(), [(1000, 2000), (3000, 4000)]);
+    /// ```
     pub fn iter(&self) -> impl Iterator<Item = (u32, u32)> + 'a {
         self.0.chunks_exact(8).map(|c| {
             (
@@ -148,6 +160,16 @@ pub struct TcpOptions<'a> {
 
 impl<'a> TcpOptions<'a> {
     /// Iterates over the header bytes after the fixed 20.
+    ///
+    /// ```
+    /// use zerocast_wire::tcp_options::{TcpOption, TcpOptions};
+    /// // MSS 1460, NOP, window scale 7
+    /// let opts: Vec<TcpOption> = TcpOptions::new(&[2, 4, 0x05, 0xb4, 1, 3, 3, 7])
+    ///     .map(|o| o.map(|o| o.decode()))
+    ///     .collect::<Result<_, _>>()?;
+    /// assert_eq!(opts, [TcpOption::Mss(1460), TcpOption::Nop, TcpOption::WindowScale(7)]);
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn new(bytes: &'a [u8]) -> Self {
         TcpOptions {
