@@ -456,7 +456,7 @@ impl Ipv6Reassembler {
     /// # let (first, second) = (Ipv6Packet::parse(&first[..])?, Ipv6Packet::parse(&second[..])?);
     /// let mut r = Ipv6Reassembler::new(Default::default());
     /// assert_eq!(r.insert(&first, 0)?, Reassembled::Pending);
-    /// let Reassembled::Complete(whole) = r.insert(&second, 0)? else { panic!("both halves are in") };
+    /// let Reassembled::Complete(whole) = r.insert(&second, 0)? else { panic!("incomplete") };
     /// assert_eq!(whole.len(), 40 + 24); // the Fragment header is gone
     /// # Ok::<(), zerocast_wire::ParseError>(())
     /// ```
