@@ -211,106 +211,348 @@ impl<B: SplitByteSlice> Ipv4Packet<B> {
     }
 
     /// The fixed header, cast in place.
+    ///
+    /// ```
+    /// # use zerocast_wire::{ipv4::Ipv4Packet, IpProto, Ipv4Addr};
+    /// # // DSCP 46 (EF) with ECN 2, id 0x1234, DF, TTL 64, UDP 192.0.2.1 > 198.51.100.7,
+    /// # // an 8-byte UDP header, then 2 bytes of Ethernet padding.
+    /// # let bytes = [0x45, 0xba, 0x00, 0x1c, 0x12, 0x34, 0x40, 0x00, 0x40, 0x11, 0x3b, 0xa7,
+    /// #              192, 0, 2, 1, 198, 51, 100, 7,
+    /// #              0x04, 0xd2, 0x00, 0x35, 0x00, 0x08, 0x00, 0x00, 0x00, 0x00];
+    /// let ip = Ipv4Packet::parse(&bytes[..])?;
+    /// assert_eq!(ip.header().ident.get(), 0x1234);
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn header(&self) -> &Ipv4Header {
         &self.header
     }
     /// Version field (always 4 after a successful parse).
+    ///
+    /// ```
+    /// # use zerocast_wire::{ipv4::Ipv4Packet, IpProto, Ipv4Addr};
+    /// # // DSCP 46 (EF) with ECN 2, id 0x1234, DF, TTL 64, UDP 192.0.2.1 > 198.51.100.7,
+    /// # // an 8-byte UDP header, then 2 bytes of Ethernet padding.
+    /// # let bytes = [0x45, 0xba, 0x00, 0x1c, 0x12, 0x34, 0x40, 0x00, 0x40, 0x11, 0x3b, 0xa7,
+    /// #              192, 0, 2, 1, 198, 51, 100, 7,
+    /// #              0x04, 0xd2, 0x00, 0x35, 0x00, 0x08, 0x00, 0x00, 0x00, 0x00];
+    /// let ip = Ipv4Packet::parse(&bytes[..])?;
+    /// assert_eq!(ip.version(), 4);
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn version(&self) -> u8 {
         self.header.version_ihl >> 4
     }
     /// Header length in bytes (`ip.hdr_len`).
+    ///
+    /// ```
+    /// # use zerocast_wire::{ipv4::Ipv4Packet, IpProto, Ipv4Addr};
+    /// # // DSCP 46 (EF) with ECN 2, id 0x1234, DF, TTL 64, UDP 192.0.2.1 > 198.51.100.7,
+    /// # // an 8-byte UDP header, then 2 bytes of Ethernet padding.
+    /// # let bytes = [0x45, 0xba, 0x00, 0x1c, 0x12, 0x34, 0x40, 0x00, 0x40, 0x11, 0x3b, 0xa7,
+    /// #              192, 0, 2, 1, 198, 51, 100, 7,
+    /// #              0x04, 0xd2, 0x00, 0x35, 0x00, 0x08, 0x00, 0x00, 0x00, 0x00];
+    /// let ip = Ipv4Packet::parse(&bytes[..])?;
+    /// assert_eq!(ip.header_len(), 20); // IHL 5, no options
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn header_len(&self) -> usize {
         usize::from(self.header.version_ihl & 0x0f) * 4
     }
     /// The DS field byte, DSCP and ECN together (`ip.dsfield`).
+    ///
+    /// ```
+    /// # use zerocast_wire::{ipv4::Ipv4Packet, IpProto, Ipv4Addr};
+    /// # // DSCP 46 (EF) with ECN 2, id 0x1234, DF, TTL 64, UDP 192.0.2.1 > 198.51.100.7,
+    /// # // an 8-byte UDP header, then 2 bytes of Ethernet padding.
+    /// # let bytes = [0x45, 0xba, 0x00, 0x1c, 0x12, 0x34, 0x40, 0x00, 0x40, 0x11, 0x3b, 0xa7,
+    /// #              192, 0, 2, 1, 198, 51, 100, 7,
+    /// #              0x04, 0xd2, 0x00, 0x35, 0x00, 0x08, 0x00, 0x00, 0x00, 0x00];
+    /// let ip = Ipv4Packet::parse(&bytes[..])?;
+    /// assert_eq!(ip.dsfield(), 0xba);
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn dsfield(&self) -> u8 {
         self.header.dscp_ecn
     }
     /// Differentiated services code point.
+    ///
+    /// ```
+    /// # use zerocast_wire::{ipv4::Ipv4Packet, IpProto, Ipv4Addr};
+    /// # // DSCP 46 (EF) with ECN 2, id 0x1234, DF, TTL 64, UDP 192.0.2.1 > 198.51.100.7,
+    /// # // an 8-byte UDP header, then 2 bytes of Ethernet padding.
+    /// # let bytes = [0x45, 0xba, 0x00, 0x1c, 0x12, 0x34, 0x40, 0x00, 0x40, 0x11, 0x3b, 0xa7,
+    /// #              192, 0, 2, 1, 198, 51, 100, 7,
+    /// #              0x04, 0xd2, 0x00, 0x35, 0x00, 0x08, 0x00, 0x00, 0x00, 0x00];
+    /// let ip = Ipv4Packet::parse(&bytes[..])?;
+    /// assert_eq!(ip.dscp(), 46); // Expedited Forwarding
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn dscp(&self) -> u8 {
         self.header.dscp_ecn >> 2
     }
     /// Explicit congestion notification bits.
+    ///
+    /// ```
+    /// # use zerocast_wire::{ipv4::Ipv4Packet, IpProto, Ipv4Addr};
+    /// # // DSCP 46 (EF) with ECN 2, id 0x1234, DF, TTL 64, UDP 192.0.2.1 > 198.51.100.7,
+    /// # // an 8-byte UDP header, then 2 bytes of Ethernet padding.
+    /// # let bytes = [0x45, 0xba, 0x00, 0x1c, 0x12, 0x34, 0x40, 0x00, 0x40, 0x11, 0x3b, 0xa7,
+    /// #              192, 0, 2, 1, 198, 51, 100, 7,
+    /// #              0x04, 0xd2, 0x00, 0x35, 0x00, 0x08, 0x00, 0x00, 0x00, 0x00];
+    /// let ip = Ipv4Packet::parse(&bytes[..])?;
+    /// assert_eq!(ip.ecn(), 2); // ECT(0)
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn ecn(&self) -> u8 {
         self.header.dscp_ecn & 3
     }
     /// Total Length field (`ip.len`).
+    ///
+    /// ```
+    /// # use zerocast_wire::{ipv4::Ipv4Packet, IpProto, Ipv4Addr};
+    /// # // DSCP 46 (EF) with ECN 2, id 0x1234, DF, TTL 64, UDP 192.0.2.1 > 198.51.100.7,
+    /// # // an 8-byte UDP header, then 2 bytes of Ethernet padding.
+    /// # let bytes = [0x45, 0xba, 0x00, 0x1c, 0x12, 0x34, 0x40, 0x00, 0x40, 0x11, 0x3b, 0xa7,
+    /// #              192, 0, 2, 1, 198, 51, 100, 7,
+    /// #              0x04, 0xd2, 0x00, 0x35, 0x00, 0x08, 0x00, 0x00, 0x00, 0x00];
+    /// let ip = Ipv4Packet::parse(&bytes[..])?;
+    /// assert_eq!(ip.total_len(), 28); // the 2 padding bytes are not counted
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn total_len(&self) -> u16 {
         self.header.total_len.get()
     }
     /// Identification (`ip.id`).
+    ///
+    /// ```
+    /// # use zerocast_wire::{ipv4::Ipv4Packet, IpProto, Ipv4Addr};
+    /// # // DSCP 46 (EF) with ECN 2, id 0x1234, DF, TTL 64, UDP 192.0.2.1 > 198.51.100.7,
+    /// # // an 8-byte UDP header, then 2 bytes of Ethernet padding.
+    /// # let bytes = [0x45, 0xba, 0x00, 0x1c, 0x12, 0x34, 0x40, 0x00, 0x40, 0x11, 0x3b, 0xa7,
+    /// #              192, 0, 2, 1, 198, 51, 100, 7,
+    /// #              0x04, 0xd2, 0x00, 0x35, 0x00, 0x08, 0x00, 0x00, 0x00, 0x00];
+    /// let ip = Ipv4Packet::parse(&bytes[..])?;
+    /// assert_eq!(ip.ident(), 0x1234);
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn ident(&self) -> u16 {
         self.header.ident.get()
     }
     /// The three flag bits, reserved/DF/MF (`ip.flags`, as tshark prints it: 0x02 = DF).
+    ///
+    /// ```
+    /// # use zerocast_wire::{ipv4::Ipv4Packet, IpProto, Ipv4Addr};
+    /// # // DSCP 46 (EF) with ECN 2, id 0x1234, DF, TTL 64, UDP 192.0.2.1 > 198.51.100.7,
+    /// # // an 8-byte UDP header, then 2 bytes of Ethernet padding.
+    /// # let bytes = [0x45, 0xba, 0x00, 0x1c, 0x12, 0x34, 0x40, 0x00, 0x40, 0x11, 0x3b, 0xa7,
+    /// #              192, 0, 2, 1, 198, 51, 100, 7,
+    /// #              0x04, 0xd2, 0x00, 0x35, 0x00, 0x08, 0x00, 0x00, 0x00, 0x00];
+    /// let ip = Ipv4Packet::parse(&bytes[..])?;
+    /// assert_eq!(ip.flags(), zerocast_wire::ipv4::FLAG_DF);
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn flags(&self) -> u8 {
         (self.header.flags_frag.get() >> 13) as u8
     }
     /// Don't Fragment.
+    ///
+    /// ```
+    /// # use zerocast_wire::{ipv4::Ipv4Packet, IpProto, Ipv4Addr};
+    /// # // DSCP 46 (EF) with ECN 2, id 0x1234, DF, TTL 64, UDP 192.0.2.1 > 198.51.100.7,
+    /// # // an 8-byte UDP header, then 2 bytes of Ethernet padding.
+    /// # let bytes = [0x45, 0xba, 0x00, 0x1c, 0x12, 0x34, 0x40, 0x00, 0x40, 0x11, 0x3b, 0xa7,
+    /// #              192, 0, 2, 1, 198, 51, 100, 7,
+    /// #              0x04, 0xd2, 0x00, 0x35, 0x00, 0x08, 0x00, 0x00, 0x00, 0x00];
+    /// let ip = Ipv4Packet::parse(&bytes[..])?;
+    /// assert!(ip.dont_fragment());
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn dont_fragment(&self) -> bool {
         self.flags() & FLAG_DF != 0
     }
     /// More Fragments.
+    ///
+    /// ```
+    /// # use zerocast_wire::{ipv4::Ipv4Packet, ParseOptions};
+    /// # // The second fragment of a datagram: MF set, offset 185 units (1480 bytes).
+    /// # let bytes = [0x45, 0x00, 0x00, 0x1c, 0x00, 0x07, 0x20, 0xb9, 0x40, 0x11, 0x6d, 0xd5,
+    /// #              192, 0, 2, 1, 198, 51, 100, 7, 1, 2, 3, 4, 5, 6, 7, 8];
+    /// let ip = Ipv4Packet::parse(&bytes[..])?;
+    /// assert!(ip.more_fragments());
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn more_fragments(&self) -> bool {
         self.flags() & FLAG_MF != 0
     }
     /// Fragment offset in 8-byte units (`ip.frag_offset`).
+    ///
+    /// ```
+    /// # use zerocast_wire::{ipv4::Ipv4Packet, ParseOptions};
+    /// # // The second fragment of a datagram: MF set, offset 185 units (1480 bytes).
+    /// # let bytes = [0x45, 0x00, 0x00, 0x1c, 0x00, 0x07, 0x20, 0xb9, 0x40, 0x11, 0x6d, 0xd5,
+    /// #              192, 0, 2, 1, 198, 51, 100, 7, 1, 2, 3, 4, 5, 6, 7, 8];
+    /// let ip = Ipv4Packet::parse(&bytes[..])?;
+    /// assert_eq!(ip.fragment_offset(), 185);
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn fragment_offset(&self) -> u16 {
         self.header.flags_frag.get() & 0x1fff
     }
     /// Fragment offset in bytes.
+    ///
+    /// ```
+    /// # use zerocast_wire::{ipv4::Ipv4Packet, ParseOptions};
+    /// # // The second fragment of a datagram: MF set, offset 185 units (1480 bytes).
+    /// # let bytes = [0x45, 0x00, 0x00, 0x1c, 0x00, 0x07, 0x20, 0xb9, 0x40, 0x11, 0x6d, 0xd5,
+    /// #              192, 0, 2, 1, 198, 51, 100, 7, 1, 2, 3, 4, 5, 6, 7, 8];
+    /// let ip = Ipv4Packet::parse(&bytes[..])?;
+    /// assert_eq!(ip.fragment_offset_bytes(), 1480);
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn fragment_offset_bytes(&self) -> usize {
         usize::from(self.fragment_offset()) * 8
     }
     /// Whether this is a fragment (offset non-zero or MF set).
+    ///
+    /// ```
+    /// # use zerocast_wire::{ipv4::Ipv4Packet, ParseOptions};
+    /// # // The second fragment of a datagram: MF set, offset 185 units (1480 bytes).
+    /// # let bytes = [0x45, 0x00, 0x00, 0x1c, 0x00, 0x07, 0x20, 0xb9, 0x40, 0x11, 0x6d, 0xd5,
+    /// #              192, 0, 2, 1, 198, 51, 100, 7, 1, 2, 3, 4, 5, 6, 7, 8];
+    /// let ip = Ipv4Packet::parse(&bytes[..])?;
+    /// assert!(ip.is_fragment());
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn is_fragment(&self) -> bool {
         self.fragment_offset() != 0 || self.more_fragments()
     }
     /// Time to live (`ip.ttl`).
+    ///
+    /// ```
+    /// # use zerocast_wire::{ipv4::Ipv4Packet, IpProto, Ipv4Addr};
+    /// # // DSCP 46 (EF) with ECN 2, id 0x1234, DF, TTL 64, UDP 192.0.2.1 > 198.51.100.7,
+    /// # // an 8-byte UDP header, then 2 bytes of Ethernet padding.
+    /// # let bytes = [0x45, 0xba, 0x00, 0x1c, 0x12, 0x34, 0x40, 0x00, 0x40, 0x11, 0x3b, 0xa7,
+    /// #              192, 0, 2, 1, 198, 51, 100, 7,
+    /// #              0x04, 0xd2, 0x00, 0x35, 0x00, 0x08, 0x00, 0x00, 0x00, 0x00];
+    /// let ip = Ipv4Packet::parse(&bytes[..])?;
+    /// assert_eq!(ip.ttl(), 64);
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn ttl(&self) -> u8 {
         self.header.ttl
     }
     /// Payload protocol (`ip.proto`).
+    ///
+    /// ```
+    /// # use zerocast_wire::{ipv4::Ipv4Packet, IpProto, Ipv4Addr};
+    /// # // DSCP 46 (EF) with ECN 2, id 0x1234, DF, TTL 64, UDP 192.0.2.1 > 198.51.100.7,
+    /// # // an 8-byte UDP header, then 2 bytes of Ethernet padding.
+    /// # let bytes = [0x45, 0xba, 0x00, 0x1c, 0x12, 0x34, 0x40, 0x00, 0x40, 0x11, 0x3b, 0xa7,
+    /// #              192, 0, 2, 1, 198, 51, 100, 7,
+    /// #              0x04, 0xd2, 0x00, 0x35, 0x00, 0x08, 0x00, 0x00, 0x00, 0x00];
+    /// let ip = Ipv4Packet::parse(&bytes[..])?;
+    /// assert_eq!(ip.protocol(), IpProto::UDP);
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn protocol(&self) -> IpProto {
         IpProto(self.header.protocol)
     }
     /// Header checksum as carried (`ip.checksum`).
+    ///
+    /// ```
+    /// # use zerocast_wire::{ipv4::Ipv4Packet, IpProto, Ipv4Addr};
+    /// # // DSCP 46 (EF) with ECN 2, id 0x1234, DF, TTL 64, UDP 192.0.2.1 > 198.51.100.7,
+    /// # // an 8-byte UDP header, then 2 bytes of Ethernet padding.
+    /// # let bytes = [0x45, 0xba, 0x00, 0x1c, 0x12, 0x34, 0x40, 0x00, 0x40, 0x11, 0x3b, 0xa7,
+    /// #              192, 0, 2, 1, 198, 51, 100, 7,
+    /// #              0x04, 0xd2, 0x00, 0x35, 0x00, 0x08, 0x00, 0x00, 0x00, 0x00];
+    /// let ip = Ipv4Packet::parse(&bytes[..])?;
+    /// assert_eq!(ip.checksum(), 0x3ba7);
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn checksum(&self) -> u16 {
         self.header.checksum.get()
     }
     /// Result of the header checksum check (`ip.checksum.status`).
+    ///
+    /// ```
+    /// use zerocast_wire::{ipv4::Ipv4Packet, ChecksumPolicy, ChecksumStatus, ParseOptions};
+    /// let mut bytes = [0x45, 0, 0, 20, 0, 0, 0, 0, 64, 17, 0x8e, 0x9d,
+    ///                  192, 0, 2, 1, 198, 51, 100, 7];
+    /// assert_eq!(Ipv4Packet::parse(&bytes[..])?.checksum_status(), ChecksumStatus::Good);
+    /// bytes[8] = 1; // TTL changed without fixing the checksum
+    /// let report = ParseOptions { checksum: ChecksumPolicy::Report, ..ParseOptions::STRICT };
+    /// let ip = Ipv4Packet::parse_with(&bytes[..], report)?;
+    /// assert_eq!(ip.checksum_status(), ChecksumStatus::Bad);
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn checksum_status(&self) -> ChecksumStatus {
         self.checksum_status
     }
     /// Source address (`ip.src`).
+    ///
+    /// ```
+    /// # use zerocast_wire::{ipv4::Ipv4Packet, IpProto, Ipv4Addr};
+    /// # // DSCP 46 (EF) with ECN 2, id 0x1234, DF, TTL 64, UDP 192.0.2.1 > 198.51.100.7,
+    /// # // an 8-byte UDP header, then 2 bytes of Ethernet padding.
+    /// # let bytes = [0x45, 0xba, 0x00, 0x1c, 0x12, 0x34, 0x40, 0x00, 0x40, 0x11, 0x3b, 0xa7,
+    /// #              192, 0, 2, 1, 198, 51, 100, 7,
+    /// #              0x04, 0xd2, 0x00, 0x35, 0x00, 0x08, 0x00, 0x00, 0x00, 0x00];
+    /// let ip = Ipv4Packet::parse(&bytes[..])?;
+    /// assert_eq!(ip.src(), Ipv4Addr([192, 0, 2, 1]));
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn src(&self) -> Ipv4Addr {
         self.header.src
     }
     /// Destination address (`ip.dst`).
+    ///
+    /// ```
+    /// # use zerocast_wire::{ipv4::Ipv4Packet, IpProto, Ipv4Addr};
+    /// # // DSCP 46 (EF) with ECN 2, id 0x1234, DF, TTL 64, UDP 192.0.2.1 > 198.51.100.7,
+    /// # // an 8-byte UDP header, then 2 bytes of Ethernet padding.
+    /// # let bytes = [0x45, 0xba, 0x00, 0x1c, 0x12, 0x34, 0x40, 0x00, 0x40, 0x11, 0x3b, 0xa7,
+    /// #              192, 0, 2, 1, 198, 51, 100, 7,
+    /// #              0x04, 0xd2, 0x00, 0x35, 0x00, 0x08, 0x00, 0x00, 0x00, 0x00];
+    /// let ip = Ipv4Packet::parse(&bytes[..])?;
+    /// assert_eq!(ip.dst(), Ipv4Addr([198, 51, 100, 7]));
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn dst(&self) -> Ipv4Addr {
         self.header.dst
     }
     /// The raw options area (header bytes after the fixed 20).
+    ///
+    /// ```
+    /// use zerocast_wire::ipv4::Ipv4Packet;
+    /// // IHL 6: a router alert option follows the fixed header.
+    /// let bytes = [0x46, 0, 0, 24, 0, 0, 0, 0, 1, 2, 0x3a, 0xc9, 10, 0, 0, 1, 224, 0, 0, 22,
+    ///              0x94, 4, 0, 0];
+    /// let ip = Ipv4Packet::parse(&bytes[..])?;
+    /// assert_eq!(ip.options_bytes(), &[0x94, 4, 0, 0]);
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn options_bytes(&self) -> &[u8] {
         &self.options
@@ -329,21 +571,69 @@ impl<B: SplitByteSlice> Ipv4Packet<B> {
         Ipv4Options::new(&self.options)
     }
     /// The payload (up to Total Length, or what was captured of it).
+    ///
+    /// ```
+    /// # use zerocast_wire::{ipv4::Ipv4Packet, IpProto, Ipv4Addr};
+    /// # // DSCP 46 (EF) with ECN 2, id 0x1234, DF, TTL 64, UDP 192.0.2.1 > 198.51.100.7,
+    /// # // an 8-byte UDP header, then 2 bytes of Ethernet padding.
+    /// # let bytes = [0x45, 0xba, 0x00, 0x1c, 0x12, 0x34, 0x40, 0x00, 0x40, 0x11, 0x3b, 0xa7,
+    /// #              192, 0, 2, 1, 198, 51, 100, 7,
+    /// #              0x04, 0xd2, 0x00, 0x35, 0x00, 0x08, 0x00, 0x00, 0x00, 0x00];
+    /// let ip = Ipv4Packet::parse(&bytes[..])?;
+    /// assert_eq!(ip.payload(), &[0x04, 0xd2, 0x00, 0x35, 0x00, 0x08, 0x00, 0x00]);
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn payload(&self) -> &[u8] {
         &self.payload
     }
     /// Bytes after Total Length (link-layer padding).
+    ///
+    /// ```
+    /// # use zerocast_wire::{ipv4::Ipv4Packet, IpProto, Ipv4Addr};
+    /// # // DSCP 46 (EF) with ECN 2, id 0x1234, DF, TTL 64, UDP 192.0.2.1 > 198.51.100.7,
+    /// # // an 8-byte UDP header, then 2 bytes of Ethernet padding.
+    /// # let bytes = [0x45, 0xba, 0x00, 0x1c, 0x12, 0x34, 0x40, 0x00, 0x40, 0x11, 0x3b, 0xa7,
+    /// #              192, 0, 2, 1, 198, 51, 100, 7,
+    /// #              0x04, 0xd2, 0x00, 0x35, 0x00, 0x08, 0x00, 0x00, 0x00, 0x00];
+    /// let ip = Ipv4Packet::parse(&bytes[..])?;
+    /// assert_eq!(ip.trailer(), &[0, 0]); // Ethernet padding after Total Length
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn trailer(&self) -> &[u8] {
         &self.trailer
     }
     /// Whether fewer bytes than Total Length were present (lenient parse only).
+    ///
+    /// ```
+    /// use zerocast_wire::{ipv4::Ipv4Packet, ParseOptions};
+    /// // Total Length says 28, but the capture stopped after 24 bytes.
+    /// let bytes = [0x45, 0xba, 0x00, 0x1c, 0x12, 0x34, 0x40, 0x00, 0x40, 0x11, 0x3b, 0xa7,
+    ///              192, 0, 2, 1, 198, 51, 100, 7, 0x04, 0xd2, 0x00, 0x35];
+    /// let ip = Ipv4Packet::parse_with(&bytes[..], ParseOptions::LENIENT)?;
+    /// assert!(ip.is_truncated());
+    /// assert!(Ipv4Packet::parse(&bytes[..]).is_err());
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn is_truncated(&self) -> bool {
         self.truncated
     }
     /// The pseudo-header for UDP/TCP checksums.
+    ///
+    /// ```
+    /// # use zerocast_wire::{ipv4::Ipv4Packet, IpProto, Ipv4Addr};
+    /// # // DSCP 46 (EF) with ECN 2, id 0x1234, DF, TTL 64, UDP 192.0.2.1 > 198.51.100.7,
+    /// # // an 8-byte UDP header, then 2 bytes of Ethernet padding.
+    /// # let bytes = [0x45, 0xba, 0x00, 0x1c, 0x12, 0x34, 0x40, 0x00, 0x40, 0x11, 0x3b, 0xa7,
+    /// #              192, 0, 2, 1, 198, 51, 100, 7,
+    /// #              0x04, 0xd2, 0x00, 0x35, 0x00, 0x08, 0x00, 0x00, 0x00, 0x00];
+    /// let ip = Ipv4Packet::parse(&bytes[..])?;
+    /// use zerocast_wire::PseudoHeader;
+    /// assert_eq!(ip.pseudo_header(), PseudoHeader::V4 { src: ip.src(), dst: ip.dst() });
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn pseudo_header(&self) -> PseudoHeader {
         PseudoHeader::V4 {
@@ -375,6 +665,19 @@ impl<B: SplitByteSlice> Ipv4Packet<B> {
         }
     }
     /// Returns the payload, giving up the view.
+    ///
+    /// ```
+    /// # use zerocast_wire::{ipv4::Ipv4Packet, IpProto, Ipv4Addr};
+    /// # // DSCP 46 (EF) with ECN 2, id 0x1234, DF, TTL 64, UDP 192.0.2.1 > 198.51.100.7,
+    /// # // an 8-byte UDP header, then 2 bytes of Ethernet padding.
+    /// # let bytes = [0x45, 0xba, 0x00, 0x1c, 0x12, 0x34, 0x40, 0x00, 0x40, 0x11, 0x3b, 0xa7,
+    /// #              192, 0, 2, 1, 198, 51, 100, 7,
+    /// #              0x04, 0xd2, 0x00, 0x35, 0x00, 0x08, 0x00, 0x00, 0x00, 0x00];
+    /// let ip = Ipv4Packet::parse(&bytes[..])?;
+    /// let udp: &[u8] = ip.into_payload();
+    /// assert_eq!(udp.len(), 8);
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn into_payload(self) -> B {
         self.payload
@@ -486,11 +789,39 @@ impl<B: SplitByteSlice + ByteSliceMut> Ipv4Packet<B> {
     }
 
     /// The fixed header, writable (call [`Ipv4Packet::update_checksum`] afterwards).
+    ///
+    /// ```
+    /// # use zerocast_wire::{ipv4::Ipv4Packet, IpProto, Ipv4Addr};
+    /// # // DSCP 46 (EF) with ECN 2, id 0x1234, DF, TTL 64, UDP 192.0.2.1 > 198.51.100.7,
+    /// # // an 8-byte UDP header, then 2 bytes of Ethernet padding.
+    /// # let mut bytes = [0x45, 0xba, 0x00, 0x1c, 0x12, 0x34, 0x40, 0x00, 0x40, 0x11, 0x3b, 0xa7,
+    /// #              192, 0, 2, 1, 198, 51, 100, 7,
+    /// #              0x04, 0xd2, 0x00, 0x35, 0x00, 0x08, 0x00, 0x00, 0x00, 0x00];
+    /// let mut ip = Ipv4Packet::parse(&mut bytes[..])?;
+    /// ip.header_mut().ident.set(0x4321);
+    /// ip.update_checksum();
+    /// assert_eq!(bytes[4..6], [0x43, 0x21]);
+    /// assert_eq!(zerocast_wire::checksum::checksum(&bytes[..20]), 0);
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     pub fn header_mut(&mut self) -> &mut Ipv4Header {
         &mut self.header
     }
 
     /// The payload, writable.
+    ///
+    /// ```
+    /// # use zerocast_wire::{ipv4::Ipv4Packet, IpProto, Ipv4Addr};
+    /// # // DSCP 46 (EF) with ECN 2, id 0x1234, DF, TTL 64, UDP 192.0.2.1 > 198.51.100.7,
+    /// # // an 8-byte UDP header, then 2 bytes of Ethernet padding.
+    /// # let mut bytes = [0x45, 0xba, 0x00, 0x1c, 0x12, 0x34, 0x40, 0x00, 0x40, 0x11, 0x3b, 0xa7,
+    /// #              192, 0, 2, 1, 198, 51, 100, 7,
+    /// #              0x04, 0xd2, 0x00, 0x35, 0x00, 0x08, 0x00, 0x00, 0x00, 0x00];
+    /// let mut ip = Ipv4Packet::parse(&mut bytes[..])?;
+    /// ip.payload_mut()[2..4].copy_from_slice(&[0x14, 0xe9]); // UDP destination port 5353
+    /// assert_eq!(bytes[22..24], [0x14, 0xe9]);
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     pub fn payload_mut(&mut self) -> &mut [u8] {
         &mut self.payload
     }
@@ -531,6 +862,13 @@ pub struct Ipv4Repr<'a> {
 
 impl<'a> Ipv4Repr<'a> {
     /// A header with no options, DF clear, ident 0.
+    ///
+    /// ```
+    /// use zerocast_wire::{ipv4::Ipv4Repr, IpProto, Ipv4Addr};
+    /// let (src, dst) = (Ipv4Addr([192, 0, 2, 1]), Ipv4Addr([198, 51, 100, 7]));
+    /// let repr = Ipv4Repr::new(src, dst, IpProto::TCP, 64);
+    /// assert_eq!((repr.ttl, repr.ident, repr.flags, repr.options), (64, 0, 0, &[][..]));
+    /// ```
     #[must_use]
     pub const fn new(src: Ipv4Addr, dst: Ipv4Addr, protocol: IpProto, ttl: u8) -> Self {
         Ipv4Repr {
@@ -547,6 +885,14 @@ impl<'a> Ipv4Repr<'a> {
     }
 
     /// Header length in bytes.
+    ///
+    /// ```
+    /// use zerocast_wire::{ipv4::Ipv4Repr, IpProto, Ipv4Addr};
+    /// let (src, dst) = (Ipv4Addr([10, 0, 0, 1]), Ipv4Addr([224, 0, 0, 22]));
+    /// let plain = Ipv4Repr::new(src, dst, IpProto::IGMP, 1);
+    /// let with_alert = Ipv4Repr { options: &[0x94, 4, 0, 0], ..plain };
+    /// assert_eq!((plain.header_len(), with_alert.header_len()), (20, 24));
+    /// ```
     #[must_use]
     pub fn header_len(&self) -> usize {
         HEADER_LEN + self.options.len()
@@ -672,6 +1018,17 @@ impl<'a> Ipv4Repr<'a> {
 }
 
 /// A validated IPv4 header builder (see [`Ipv4Repr::builder`]).
+///
+/// ```
+/// use zerocast_packet::{InnerPacketBuilder, Serializer};
+/// use zerocast_wire::{ipv4::{Ipv4Packet, Ipv4Repr}, IpProto, Ipv4Addr};
+/// let repr = Ipv4Repr::new(Ipv4Addr([10, 0, 0, 1]), Ipv4Addr([10, 0, 0, 2]), IpProto::UDP, 64);
+/// let builder = repr.builder()?;
+/// let packet = [0u8; 8].into_serializer().wrap_in(builder).serialize_vec_outer()
+///     .map_err(|_| "serialize failed")?;
+/// assert_eq!(Ipv4Packet::parse(packet.as_ref())?.total_len(), 28);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Ipv4Builder<'a> {
     repr: Ipv4Repr<'a>,
@@ -679,6 +1036,14 @@ pub struct Ipv4Builder<'a> {
 
 impl Ipv4Builder<'_> {
     /// The header values.
+    ///
+    /// ```
+    /// use zerocast_wire::{ipv4::Ipv4Repr, IpProto, Ipv4Addr};
+    /// let (src, dst) = (Ipv4Addr([10, 0, 0, 1]), Ipv4Addr([10, 0, 0, 2]));
+    /// let repr = Ipv4Repr::new(src, dst, IpProto::UDP, 64);
+    /// assert_eq!(repr.builder()?.repr(), &repr);
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn repr(&self) -> &Ipv4Repr<'_> {
         &self.repr
@@ -806,46 +1171,137 @@ impl<B: SplitByteSlice> Ipv4Partial<B> {
     }
 
     /// How many header bytes were captured (1 to 20).
+    ///
+    /// ```
+    /// # use zerocast_wire::{ipv4::Ipv4Partial, IpProto, Ipv4Addr};
+    /// # // The first 16 of 20 header bytes (the source address is the last whole field).
+    /// # let cut = [0x45, 0xba, 0x00, 0x1c, 0x12, 0x34, 0x40, 0x00, 0x40, 0x11, 0x3b, 0xa7,
+    /// #            192, 0, 2, 1];
+    /// let ip = Ipv4Partial::parse(&cut[..])?;
+    /// assert_eq!(ip.captured_len(), 16);
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn captured_len(&self) -> usize {
         self.captured.len()
     }
     /// The captured bytes.
+    ///
+    /// ```
+    /// # use zerocast_wire::{ipv4::Ipv4Partial, IpProto, Ipv4Addr};
+    /// # // The first 16 of 20 header bytes (the source address is the last whole field).
+    /// # let cut = [0x45, 0xba, 0x00, 0x1c, 0x12, 0x34, 0x40, 0x00, 0x40, 0x11, 0x3b, 0xa7,
+    /// #            192, 0, 2, 1];
+    /// let ip = Ipv4Partial::parse(&cut[..])?;
+    /// assert_eq!(ip.bytes(), &cut[..]);
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn bytes(&self) -> &[u8] {
         self.captured.bytes()
     }
     /// Returns the captured bytes, giving up the view.
+    ///
+    /// ```
+    /// # use zerocast_wire::{ipv4::Ipv4Partial, IpProto, Ipv4Addr};
+    /// # // The first 16 of 20 header bytes (the source address is the last whole field).
+    /// # let cut = [0x45, 0xba, 0x00, 0x1c, 0x12, 0x34, 0x40, 0x00, 0x40, 0x11, 0x3b, 0xa7,
+    /// #            192, 0, 2, 1];
+    /// let ip = Ipv4Partial::parse(&cut[..])?;
+    /// let bytes: &[u8] = ip.into_bytes();
+    /// assert_eq!(bytes.len(), 16);
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn into_bytes(self) -> B {
         self.captured.into_bytes()
     }
     /// Version (`ip.version`; always 4: the parse checked it).
+    ///
+    /// ```
+    /// # use zerocast_wire::{ipv4::Ipv4Partial, IpProto, Ipv4Addr};
+    /// # // The first 16 of 20 header bytes (the source address is the last whole field).
+    /// # let cut = [0x45, 0xba, 0x00, 0x1c, 0x12, 0x34, 0x40, 0x00, 0x40, 0x11, 0x3b, 0xa7,
+    /// #            192, 0, 2, 1];
+    /// let ip = Ipv4Partial::parse(&cut[..])?;
+    /// assert_eq!(ip.version(), Some(4));
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn version(&self) -> Option<u8> {
         self.captured.byte(0).map(|b| b >> 4)
     }
     /// Header length in bytes (`ip.hdr_len`).
+    ///
+    /// ```
+    /// # use zerocast_wire::{ipv4::Ipv4Partial, IpProto, Ipv4Addr};
+    /// # // The first 16 of 20 header bytes (the source address is the last whole field).
+    /// # let cut = [0x45, 0xba, 0x00, 0x1c, 0x12, 0x34, 0x40, 0x00, 0x40, 0x11, 0x3b, 0xa7,
+    /// #            192, 0, 2, 1];
+    /// let ip = Ipv4Partial::parse(&cut[..])?;
+    /// assert_eq!(ip.header_len(), Some(20));
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn header_len(&self) -> Option<usize> {
         self.captured.byte(0).map(|b| usize::from(b & 0x0f) * 4)
     }
     /// The DS field byte (`ip.dsfield`).
+    ///
+    /// ```
+    /// # use zerocast_wire::{ipv4::Ipv4Partial, IpProto, Ipv4Addr};
+    /// # // The first 16 of 20 header bytes (the source address is the last whole field).
+    /// # let cut = [0x45, 0xba, 0x00, 0x1c, 0x12, 0x34, 0x40, 0x00, 0x40, 0x11, 0x3b, 0xa7,
+    /// #            192, 0, 2, 1];
+    /// let ip = Ipv4Partial::parse(&cut[..])?;
+    /// assert_eq!(ip.dsfield(), Some(0xba));
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn dsfield(&self) -> Option<u8> {
         self.captured.byte(offset_of!(Ipv4Header, dscp_ecn))
     }
     /// Total Length (`ip.len`).
+    ///
+    /// ```
+    /// # use zerocast_wire::{ipv4::Ipv4Partial, IpProto, Ipv4Addr};
+    /// # // The first 16 of 20 header bytes (the source address is the last whole field).
+    /// # let cut = [0x45, 0xba, 0x00, 0x1c, 0x12, 0x34, 0x40, 0x00, 0x40, 0x11, 0x3b, 0xa7,
+    /// #            192, 0, 2, 1];
+    /// let ip = Ipv4Partial::parse(&cut[..])?;
+    /// assert_eq!(ip.total_len(), Some(28));
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn total_len(&self) -> Option<u16> {
         self.u16_field(offset_of!(Ipv4Header, total_len))
     }
     /// Identification (`ip.id`).
+    ///
+    /// ```
+    /// # use zerocast_wire::{ipv4::Ipv4Partial, IpProto, Ipv4Addr};
+    /// # // The first 16 of 20 header bytes (the source address is the last whole field).
+    /// # let cut = [0x45, 0xba, 0x00, 0x1c, 0x12, 0x34, 0x40, 0x00, 0x40, 0x11, 0x3b, 0xa7,
+    /// #            192, 0, 2, 1];
+    /// let ip = Ipv4Partial::parse(&cut[..])?;
+    /// assert_eq!(ip.ident(), Some(0x1234));
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn ident(&self) -> Option<u16> {
         self.u16_field(offset_of!(Ipv4Header, ident))
     }
     /// The three flag bits (`ip.flags`): they sit in the first byte of the flags/offset word.
+    ///
+    /// ```
+    /// # use zerocast_wire::{ipv4::Ipv4Partial, IpProto, Ipv4Addr};
+    /// # // The first 16 of 20 header bytes (the source address is the last whole field).
+    /// # let cut = [0x45, 0xba, 0x00, 0x1c, 0x12, 0x34, 0x40, 0x00, 0x40, 0x11, 0x3b, 0xa7,
+    /// #            192, 0, 2, 1];
+    /// let ip = Ipv4Partial::parse(&cut[..])?;
+    /// assert_eq!(ip.flags(), Some(zerocast_wire::ipv4::FLAG_DF));
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn flags(&self) -> Option<u8> {
         self.captured
@@ -853,17 +1309,47 @@ impl<B: SplitByteSlice> Ipv4Partial<B> {
             .map(|b| b >> 5)
     }
     /// Fragment offset in 8-byte units (`ip.frag_offset`).
+    ///
+    /// ```
+    /// # use zerocast_wire::{ipv4::Ipv4Partial, IpProto, Ipv4Addr};
+    /// # // The first 16 of 20 header bytes (the source address is the last whole field).
+    /// # let cut = [0x45, 0xba, 0x00, 0x1c, 0x12, 0x34, 0x40, 0x00, 0x40, 0x11, 0x3b, 0xa7,
+    /// #            192, 0, 2, 1];
+    /// let ip = Ipv4Partial::parse(&cut[..])?;
+    /// assert_eq!(ip.fragment_offset(), Some(0));
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn fragment_offset(&self) -> Option<u16> {
         self.u16_field(offset_of!(Ipv4Header, flags_frag))
             .map(|w| w & 0x1fff)
     }
     /// Time to live (`ip.ttl`).
+    ///
+    /// ```
+    /// # use zerocast_wire::{ipv4::Ipv4Partial, IpProto, Ipv4Addr};
+    /// # // The first 16 of 20 header bytes (the source address is the last whole field).
+    /// # let cut = [0x45, 0xba, 0x00, 0x1c, 0x12, 0x34, 0x40, 0x00, 0x40, 0x11, 0x3b, 0xa7,
+    /// #            192, 0, 2, 1];
+    /// let ip = Ipv4Partial::parse(&cut[..])?;
+    /// assert_eq!(ip.ttl(), Some(64));
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn ttl(&self) -> Option<u8> {
         self.captured.byte(offset_of!(Ipv4Header, ttl))
     }
     /// Payload protocol (`ip.proto`).
+    ///
+    /// ```
+    /// # use zerocast_wire::{ipv4::Ipv4Partial, IpProto, Ipv4Addr};
+    /// # // The first 16 of 20 header bytes (the source address is the last whole field).
+    /// # let cut = [0x45, 0xba, 0x00, 0x1c, 0x12, 0x34, 0x40, 0x00, 0x40, 0x11, 0x3b, 0xa7,
+    /// #            192, 0, 2, 1];
+    /// let ip = Ipv4Partial::parse(&cut[..])?;
+    /// assert_eq!(ip.protocol(), Some(IpProto::UDP));
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn protocol(&self) -> Option<IpProto> {
         self.captured
@@ -871,11 +1357,31 @@ impl<B: SplitByteSlice> Ipv4Partial<B> {
             .map(IpProto)
     }
     /// Header checksum as carried (`ip.checksum`); never verifiable on a cut header.
+    ///
+    /// ```
+    /// # use zerocast_wire::{ipv4::Ipv4Partial, IpProto, Ipv4Addr};
+    /// # // The first 16 of 20 header bytes (the source address is the last whole field).
+    /// # let cut = [0x45, 0xba, 0x00, 0x1c, 0x12, 0x34, 0x40, 0x00, 0x40, 0x11, 0x3b, 0xa7,
+    /// #            192, 0, 2, 1];
+    /// let ip = Ipv4Partial::parse(&cut[..])?;
+    /// assert_eq!(ip.checksum(), Some(0x3ba7));
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn checksum(&self) -> Option<u16> {
         self.u16_field(offset_of!(Ipv4Header, checksum))
     }
     /// Source address (`ip.src`).
+    ///
+    /// ```
+    /// # use zerocast_wire::{ipv4::Ipv4Partial, IpProto, Ipv4Addr};
+    /// # // The first 16 of 20 header bytes (the source address is the last whole field).
+    /// # let cut = [0x45, 0xba, 0x00, 0x1c, 0x12, 0x34, 0x40, 0x00, 0x40, 0x11, 0x3b, 0xa7,
+    /// #            192, 0, 2, 1];
+    /// let ip = Ipv4Partial::parse(&cut[..])?;
+    /// assert_eq!(ip.src(), Some(Ipv4Addr([192, 0, 2, 1])));
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn src(&self) -> Option<Ipv4Addr> {
         self.captured
@@ -883,6 +1389,16 @@ impl<B: SplitByteSlice> Ipv4Partial<B> {
             .copied()
     }
     /// Destination address (`ip.dst`).
+    ///
+    /// ```
+    /// # use zerocast_wire::{ipv4::Ipv4Partial, IpProto, Ipv4Addr};
+    /// # // The first 16 of 20 header bytes (the source address is the last whole field).
+    /// # let cut = [0x45, 0xba, 0x00, 0x1c, 0x12, 0x34, 0x40, 0x00, 0x40, 0x11, 0x3b, 0xa7,
+    /// #            192, 0, 2, 1];
+    /// let ip = Ipv4Partial::parse(&cut[..])?;
+    /// assert_eq!(ip.dst(), None); // not captured
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn dst(&self) -> Option<Ipv4Addr> {
         self.captured
