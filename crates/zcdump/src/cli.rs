@@ -59,6 +59,11 @@ pub struct Args {
     #[arg(long, default_value_t = 10, value_name = "N")]
     pub top: usize,
 
+    /// Threads that dissect frames for `--stats` (default: one per core); the report is
+    /// the same for any number.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(usize))]
+    pub threads: Option<usize>,
+
     /// Stop after this many frames.
     #[arg(short = 'c', value_name = "COUNT")]
     pub count: Option<u64>,

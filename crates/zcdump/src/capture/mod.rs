@@ -6,12 +6,14 @@
 //! [`CaptureError`] that names the byte offset where it was found; packets before the fault
 //! have already been returned by then.
 
+mod batch;
 mod error;
 mod pcap;
 mod pcapng;
 pub mod sll;
 mod source;
 
+pub use batch::Batch;
 pub use error::{CaptureError, CaptureErrorKind};
 pub use source::ByteSource;
 
@@ -119,6 +121,10 @@ pub struct CaptureReader<R> {
     inner: Inner,
     /// Bytes of the previously returned packet's record still to be consumed.
     pending: usize,
+    /// A packet located after the last batch's buffer was retired: the next batch's first.
+    carried: Option<batch::Slot>,
+    /// A fault found while a batch already held packets, reported by the next call.
+    deferred: Option<CaptureError>,
 }
 
 impl<R: Read> CaptureReader<R> {
@@ -148,6 +154,8 @@ impl<R: Read> CaptureReader<R> {
             src,
             inner,
             pending: 0,
+            carried: None,
+            deferred: None,
         })
     }
 
@@ -172,6 +180,10 @@ impl<R: Read> CaptureReader<R> {
     /// A structural fault in the file at the current position; the reader should not be
     /// used after an error.
     pub fn next_packet(&mut self) -> Result<Option<Packet<'_>>, CaptureError> {
+        if let Some(e) = self.deferred.take() {
+            return Err(e);
+        }
+        self.src.set_batching(false);
         self.src.consume(self.pending);
         self.pending = 0;
         let found = match &mut self.inner {

@@ -12,6 +12,8 @@ use std::io::{self, Read};
 const READ_CHUNK: usize = 256 * 1024;
 /// The buffer's first size.
 const FIRST_CHUNK: usize = 4 * 1024;
+/// Buffer size in batch mode, where each buffer becomes one batch of records for a worker.
+pub(crate) const BATCH_CHUNK: usize = 512 * 1024;
 
 /// A forward-only window over a byte stream with a known absolute offset.
 ///
@@ -34,6 +36,14 @@ pub struct ByteSource<R> {
     /// Absolute stream offset of `buf[start]`.
     offset: u64,
     eof: bool,
+    /// In batch mode a refill moves on to a fresh buffer instead of sliding the unconsumed
+    /// tail to the front, so the consumed records stay where they were for a worker thread.
+    batching: bool,
+    /// The buffer that a batch-mode refill left behind; its first `retired_len` bytes are
+    /// consumed records.
+    retired: Option<(Vec<u8>, usize)>,
+    /// Buffers returned by [`give_back`](Self::give_back) for reuse.
+    spares: Vec<Vec<u8>>,
 }
 
 impl<R: Read> ByteSource<R> {
@@ -47,7 +57,47 @@ impl<R: Read> ByteSource<R> {
             end: 0,
             offset: 0,
             eof: false,
+            batching: false,
+            retired: None,
+            spares: Vec::new(),
         }
+    }
+
+    /// Switches batch mode on or off (see [`take_retired`](Self::take_retired)).
+    pub(crate) fn set_batching(&mut self, on: bool) {
+        self.batching = on;
+    }
+
+    /// Index in the current buffer of the next unconsumed byte.
+    pub(crate) fn position(&self) -> usize {
+        self.start
+    }
+
+    /// In batch mode: the buffer a refill moved away from and how many of its leading
+    /// bytes had been consumed. Everything located in it before the refill is still there.
+    pub(crate) fn take_retired(&mut self) -> Option<(Vec<u8>, usize)> {
+        self.retired.take()
+    }
+
+    /// Swaps the current buffer for a spare one (its consumed bytes were handed out), so
+    /// that bytes located in it stay valid; returns it with its consumed length.
+    pub(crate) fn retire_now(&mut self) -> (Vec<u8>, usize) {
+        let fresh = self.spares.pop().unwrap_or_default();
+        let old = std::mem::replace(&mut self.buf, fresh);
+        let tail = self.end - self.start;
+        if self.buf.len() < tail {
+            self.buf.resize(tail, 0);
+        }
+        self.buf[..tail].copy_from_slice(&old[self.start..self.end]);
+        let used = self.start;
+        self.start = 0;
+        self.end = tail;
+        (old, used)
+    }
+
+    /// Returns a buffer from [`take_retired`](Self::take_retired) for reuse.
+    pub(crate) fn give_back(&mut self, buf: Vec<u8>) {
+        self.spares.push(buf);
     }
 
     /// The absolute stream offset of the next unconsumed byte.
@@ -99,6 +149,11 @@ impl<R: Read> ByteSource<R> {
     }
 
     fn fill(&mut self, want: usize) -> io::Result<()> {
+        if self.batching && self.retired.is_none() && self.start > 0 {
+            // Keep the consumed bytes where they are; the unconsumed tail moves to a fresh
+            // buffer (spares keep their length, so they are not zeroed again).
+            self.retired = Some(self.retire_now());
+        }
         // Slide the unconsumed tail to the front so the buffer never grows past the largest
         // single request plus one read chunk.
         if self.start > 0 {
@@ -106,7 +161,12 @@ impl<R: Read> ByteSource<R> {
             self.end -= self.start;
             self.start = 0;
         }
-        let needed = want.max((self.buf.len() * 2).clamp(FIRST_CHUNK, READ_CHUNK));
+        let grown = if self.batching {
+            BATCH_CHUNK
+        } else {
+            (self.buf.len() * 2).clamp(FIRST_CHUNK, READ_CHUNK)
+        };
+        let needed = want.max(grown);
         if self.buf.len() < needed {
             self.buf.resize(needed, 0);
         }

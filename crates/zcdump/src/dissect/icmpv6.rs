@@ -26,19 +26,19 @@ pub(super) fn icmpv6(cx: &mut Cx<'_, '_>, upper: &Upper<'_>) {
         cx.header_cut("icmpv6", bytes.len(), icmpv6::HEADER_LEN);
     }
     cx.out.enter(Proto::Icmpv6);
-    for (field, value, end) in [
-        (Field::Icmpv6Type, u64::from(icmp.msg_type()), 1),
-        (Field::Icmpv6Code, u64::from(icmp.code()), 2),
-        (
-            Field::Icmpv6ChecksumStatus,
-            cut.status(icmp.checksum_status()),
-            4,
-        ),
-    ] {
-        if cut.has(end) {
-            cx.out.push_uint(field, value);
-        }
-    }
+    push_captured!(
+        cx.out,
+        cut,
+        [
+            (Field::Icmpv6Type, u64::from(icmp.msg_type()), 1),
+            (Field::Icmpv6Code, u64::from(icmp.code()), 2),
+            (
+                Field::Icmpv6ChecksumStatus,
+                cut.status(icmp.checksum_status()),
+                4,
+            ),
+        ]
+    );
     if cut.is_cut() {
         return;
     }

@@ -53,28 +53,27 @@ pub(super) fn ipv4(cx: &mut Cx<'_, '_>, bytes: &[u8]) {
 pub(super) fn map_ipv4(cx: &mut Cx<'_, '_>, ip: &Ipv4Packet<&[u8]>, cut: Cut) {
     let out = &mut *cx.out;
     out.enter(Proto::Ip);
-    let fields: [(Field, u64, usize); 11] = [
-        (Field::IpVersion, ip.version().into(), 1),
-        (Field::IpHdrLen, ip.header_len() as u64, 1),
-        (Field::IpDsfield, ip.dsfield().into(), 2),
-        (Field::IpLen, ip.total_len().into(), 4),
-        (Field::IpId, ip.ident().into(), 6),
-        (Field::IpFlags, ip.flags().into(), 7),
-        (Field::IpFragOffset, ip.fragment_offset().into(), 8),
-        (Field::IpTtl, ip.ttl().into(), 9),
-        (Field::IpProto, u64::from(ip.protocol().0), 10),
-        (Field::IpChecksum, ip.checksum().into(), 12),
-        (
-            Field::IpChecksumStatus,
-            cut.status(ip.checksum_status()),
-            12,
-        ),
-    ];
-    for (field, value, end) in fields {
-        if cut.has(end) {
-            out.push_uint(field, value);
-        }
-    }
+    push_captured!(
+        out,
+        cut,
+        [
+            (Field::IpVersion, ip.version().into(), 1),
+            (Field::IpHdrLen, ip.header_len() as u64, 1),
+            (Field::IpDsfield, ip.dsfield().into(), 2),
+            (Field::IpLen, ip.total_len().into(), 4),
+            (Field::IpId, ip.ident().into(), 6),
+            (Field::IpFlags, ip.flags().into(), 7),
+            (Field::IpFragOffset, ip.fragment_offset().into(), 8),
+            (Field::IpTtl, ip.ttl().into(), 9),
+            (Field::IpProto, u64::from(ip.protocol().0), 10),
+            (Field::IpChecksum, ip.checksum().into(), 12),
+            (
+                Field::IpChecksumStatus,
+                cut.status(ip.checksum_status()),
+                12,
+            ),
+        ]
+    );
     if cut.has(16) {
         out.push(Field::IpSrc, Value::Ipv4(ip.src().0));
     }
@@ -124,19 +123,18 @@ pub(super) fn map_ipv6(cx: &mut Cx<'_, '_>, ip: &Ipv6Packet<&[u8]>, cut: Cut) {
     let out = &mut *cx.out;
     out.enter(Proto::Ipv6);
     // tshark's IPv6 dissector also fills the generic `ip.version`.
-    let fields: [(Field, u64, usize); 6] = [
-        (Field::IpVersion, ip.version().into(), 1),
-        (Field::Ipv6Tclass, ip.traffic_class().into(), 2),
-        (Field::Ipv6Flow, ip.flow_label().into(), 4),
-        (Field::Ipv6Plen, ip.payload_len().into(), 6),
-        (Field::Ipv6Nxt, u64::from(ip.next_header().0), 7),
-        (Field::Ipv6Hlim, ip.hop_limit().into(), 8),
-    ];
-    for (field, value, end) in fields {
-        if cut.has(end) {
-            out.push_uint(field, value);
-        }
-    }
+    push_captured!(
+        out,
+        cut,
+        [
+            (Field::IpVersion, ip.version().into(), 1),
+            (Field::Ipv6Tclass, ip.traffic_class().into(), 2),
+            (Field::Ipv6Flow, ip.flow_label().into(), 4),
+            (Field::Ipv6Plen, ip.payload_len().into(), 6),
+            (Field::Ipv6Nxt, u64::from(ip.next_header().0), 7),
+            (Field::Ipv6Hlim, ip.hop_limit().into(), 8),
+        ]
+    );
     if cut.has(24) {
         out.push(Field::Ipv6Src, Value::Ipv6(ip.src().0));
     }

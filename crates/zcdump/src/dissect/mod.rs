@@ -5,6 +5,22 @@
 //! a field is present (for example `ip.version` on IPv6 frames, or checksum status 2 when the
 //! bytes to verify are missing), plus recording where and why a frame stopped parsing.
 
+/// Pushes each `(field, value, end)` whose bytes end (at header byte `end`) within the
+/// captured part. A macro rather than a loop over an array, so that every push names its
+/// field as a constant: the wanted-field test then compiles to one bit test instead of a
+/// `match` on a runtime field (an indirect jump per push).
+macro_rules! push_captured {
+    ($out:expr, $cut:expr, [$(($field:expr, $value:expr, $end:expr $(,)?)),* $(,)?] $(,)?) => {{
+        let cut: Cut = $cut;
+        $(
+            if cut.has($end) {
+                let value: u64 = $value;
+                $out.push_uint($field, value);
+            }
+        )*
+    }};
+}
+
 mod icmpv6;
 mod ip;
 mod link;

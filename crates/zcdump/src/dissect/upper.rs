@@ -53,15 +53,6 @@ pub(super) fn dispatch(cx: &mut Cx<'_, '_>, upper: Upper<'_>) {
     }
 }
 
-/// Pushes each `(field, value, end)` whose bytes end within the captured part.
-fn push_captured(cx: &mut Cx<'_, '_>, cut: Cut, fields: &[(Field, u64, usize)]) {
-    for &(field, value, end) in fields {
-        if cut.has(end) {
-            cx.out.push_uint(field, value);
-        }
-    }
-}
-
 fn udp(cx: &mut Cx<'_, '_>, upper: &Upper<'_>) {
     let bytes = upper.bytes;
     let copy: [u8; udp::HEADER_LEN];
@@ -80,10 +71,10 @@ fn udp(cx: &mut Cx<'_, '_>, upper: &Upper<'_>) {
         cx.header_cut("udp", bytes.len(), udp::HEADER_LEN);
     }
     cx.out.enter(Proto::Udp);
-    push_captured(
-        cx,
+    push_captured!(
+        cx.out,
         cut,
-        &[
+        [
             (Field::UdpSrcport, udp.src_port().into(), 2),
             (Field::UdpDstport, udp.dst_port().into(), 4),
             (Field::UdpLength, udp.length().into(), 6),
@@ -101,6 +92,14 @@ fn udp(cx: &mut Cx<'_, '_>, upper: &Upper<'_>) {
 
 /// Largest TCP header (data offset 15).
 const TCP_MAX_HEADER_LEN: usize = 60;
+
+/// The fields decoded from TCP options; when nothing reads them the options are skipped.
+const OPTION_FIELDS: [Field; 4] = [
+    Field::TcpOptionsMssVal,
+    Field::TcpOptionsWscaleShift,
+    Field::TcpOptionsTimestampTsval,
+    Field::TcpOptionsTimestampTsecr,
+];
 
 fn tcp(cx: &mut Cx<'_, '_>, upper: &Upper<'_>) {
     let bytes = upper.bytes;
@@ -120,10 +119,10 @@ fn tcp(cx: &mut Cx<'_, '_>, upper: &Upper<'_>) {
         cx.header_cut("tcp", bytes.len(), tcp.header_len());
     }
     cx.out.enter(Proto::Tcp);
-    push_captured(
-        cx,
+    push_captured!(
+        cx.out,
         cut,
-        &[
+        [
             (Field::TcpSrcport, tcp.src_port().into(), 2),
             (Field::TcpDstport, tcp.dst_port().into(), 4),
             (Field::TcpSeqRaw, tcp.seq().into(), 8),
@@ -139,6 +138,9 @@ fn tcp(cx: &mut Cx<'_, '_>, upper: &Upper<'_>) {
             (Field::TcpUrgentPointer, tcp.urgent_pointer().into(), 20),
         ],
     );
+    if !OPTION_FIELDS.iter().any(|f| cx.out.wants(*f)) {
+        return cx.data(if cut.is_cut() { &[] } else { tcp.payload() });
+    }
     // Options are read from the captured bytes only, so one cut by the snapshot length
     // ends the walk instead of decoding padding.
     let options_end = tcp.header_len().min(bytes.len());
@@ -179,10 +181,10 @@ fn icmp(cx: &mut Cx<'_, '_>, upper: &Upper<'_>) {
         cx.header_cut("icmp", bytes.len(), icmpv4::HEADER_LEN);
     }
     cx.out.enter(Proto::Icmp);
-    push_captured(
-        cx,
+    push_captured!(
+        cx.out,
         cut,
-        &[
+        [
             (Field::IcmpType, icmp.msg_type().into(), 1),
             (Field::IcmpCode, icmp.code().into(), 2),
             (
@@ -193,10 +195,10 @@ fn icmp(cx: &mut Cx<'_, '_>, upper: &Upper<'_>) {
         ],
     );
     if let Some((ident, seq)) = icmp.ident_seq() {
-        push_captured(
-            cx,
+        push_captured!(
+            cx.out,
             cut,
-            &[
+            [
                 (Field::IcmpIdent, ident.into(), 6),
                 (Field::IcmpSeq, seq.into(), 8),
             ],

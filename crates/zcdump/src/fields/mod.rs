@@ -44,13 +44,13 @@ pub struct Malformed {
 /// assert!(FieldMask::ALL.contains(Field::IpDst));
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct FieldMask(u128);
+pub struct FieldMask([u64; 2]);
 
 impl FieldMask {
     /// Every field.
-    pub const ALL: FieldMask = FieldMask(u128::MAX);
+    pub const ALL: FieldMask = FieldMask([u64::MAX; 2]);
     /// No field.
-    pub const NONE: FieldMask = FieldMask(0);
+    pub const NONE: FieldMask = FieldMask([0; 2]);
 
     /// The set of `fields` (protocol fields are always kept and need not be listed).
     #[must_use]
@@ -62,7 +62,11 @@ impl FieldMask {
     #[must_use]
     pub fn with(self, field: Field) -> FieldMask {
         match field.index() {
-            Some(i) => FieldMask(self.0 | (1 << i)),
+            Some(i) => {
+                let mut words = self.0;
+                words[(i / 64) as usize % 2] |= 1 << (i % 64);
+                FieldMask(words)
+            }
             None => self,
         }
     }
@@ -70,16 +74,24 @@ impl FieldMask {
     /// The union of two sets.
     #[must_use]
     pub fn union(self, other: FieldMask) -> FieldMask {
-        FieldMask(self.0 | other.0)
+        FieldMask([self.0[0] | other.0[0], self.0[1] | other.0[1]])
     }
 
     /// Whether `field` is in the set (protocol fields always are).
     #[must_use]
-    #[inline]
+    #[inline(always)]
     pub fn contains(self, field: Field) -> bool {
-        field.index().is_none_or(|i| self.0 & (1 << i) != 0)
+        // Two 64-bit words rather than a u128: the index comes from a `match`, and LLVM
+        // turns a match into a table lookup only when every arm's result is a legal integer
+        // type, so a u128 bit per arm would compile to an indirect jump per push.
+        field
+            .index()
+            .is_none_or(|i| self.0[(i / 64) as usize % 2] >> (i % 64) & 1 != 0)
     }
 }
+
+/// Longest protocol path that [`FrameFields::path_key`] identifies exactly.
+pub const PATH_KEY_STEPS: usize = 16;
 
 /// The dissection of one frame.
 ///
@@ -98,6 +110,13 @@ pub struct FrameFields {
     /// Fields outside this set are dropped on push: nothing will read them.
     wanted: FieldMask,
     path: Vec<Proto>,
+    /// `path` packed four bits per step (see [`FrameFields::path_key`]).
+    path_key: u64,
+    /// Whether `wanted` holds any checksum status, computed once.
+    wants_checksums: bool,
+    /// Entry indices of the first source address, destination address, source port and
+    /// destination port (`u32::MAX`: none yet); see [`FrameFields::endpoints`].
+    first_endpoints: [u32; 4],
     quoted: bool,
     malformed: Option<Malformed>,
     bad_checksums: u32,
@@ -121,10 +140,22 @@ impl FrameFields {
     /// ```
     #[must_use]
     pub fn with_mask(wanted: FieldMask) -> Self {
+        let wants_checksums = [
+            Field::IpChecksumStatus,
+            Field::IcmpChecksumStatus,
+            Field::Icmpv6ChecksumStatus,
+            Field::UdpChecksumStatus,
+            Field::TcpChecksumStatus,
+        ]
+        .iter()
+        .any(|f| wanted.contains(*f));
         FrameFields {
             entries: Vec::with_capacity(64),
             wanted,
             path: Vec::with_capacity(8),
+            path_key: 0,
+            wants_checksums,
+            first_endpoints: [u32::MAX; 4],
             quoted: false,
             malformed: None,
             bad_checksums: 0,
@@ -133,22 +164,30 @@ impl FrameFields {
 
     /// Whether any checksum status will be read, i.e. whether checksums must be computed.
     #[must_use]
+    #[inline]
     pub fn wants_checksums(&self) -> bool {
-        [
-            Field::IpChecksumStatus,
-            Field::IcmpChecksumStatus,
-            Field::Icmpv6ChecksumStatus,
-            Field::UdpChecksumStatus,
-            Field::TcpChecksumStatus,
-        ]
-        .iter()
-        .any(|f| self.wanted.contains(*f))
+        self.wants_checksums
+    }
+
+    /// Whether some output, the filter or the statistics will read `field`.
+    ///
+    /// ```
+    /// use zcdump::fields::{Field, FieldMask, FrameFields};
+    /// let f = FrameFields::with_mask(FieldMask::of(&[Field::IpTtl]));
+    /// assert!(f.wants(Field::IpTtl) && !f.wants(Field::IpSrc));
+    /// ```
+    #[must_use]
+    #[inline]
+    pub fn wants(&self, field: Field) -> bool {
+        self.wanted.contains(field)
     }
 
     /// Empties the set for the next frame, keeping its allocation.
     pub fn clear(&mut self) {
         self.entries.clear();
         self.path.clear();
+        self.path_key = 0;
+        self.first_endpoints = [u32::MAX; 4];
         self.quoted = false;
         self.malformed = None;
         self.bad_checksums = 0;
@@ -162,6 +201,19 @@ impl FrameFields {
         }
         if value == Value::Uint(0) && field.kind() == Kind::ChecksumStatus {
             self.bad_checksums += 1;
+        }
+        // The dissector names its fields as constants, so this match folds away.
+        let slot = match field {
+            Field::IpSrc | Field::Ipv6Src => 0,
+            Field::IpDst | Field::Ipv6Dst => 1,
+            Field::TcpSrcport | Field::UdpSrcport => 2,
+            Field::TcpDstport | Field::UdpDstport => 3,
+            _ => 4,
+        };
+        if let Some(first) = self.first_endpoints.get_mut(slot) {
+            if *first == u32::MAX {
+                *first = u32::try_from(self.entries.len()).unwrap_or(u32::MAX);
+            }
         }
         self.entries.push((field, value));
     }
@@ -192,9 +244,11 @@ impl FrameFields {
     /// assert_eq!(f.path(), &[Proto::Eth, Proto::Icmp]);
     /// assert!(f.has(Field::Proto(Proto::Ip)));
     /// ```
+    #[inline]
     pub fn enter(&mut self, proto: Proto) {
         if !self.quoted {
             self.path.push(proto);
+            self.path_key = (self.path_key << 4) | u64::from(proto.code());
         }
         self.entries.push((Field::Proto(proto), Value::Present));
     }
@@ -250,6 +304,49 @@ impl FrameFields {
     #[must_use]
     pub fn path(&self) -> &[Proto] {
         &self.path
+    }
+
+    /// The protocol path as one integer, four bits per step, for counting paths without
+    /// comparing or hashing slices. Two paths of at most [`PATH_KEY_STEPS`] steps have the
+    /// same key only if they are equal; longer paths must be compared with
+    /// [`path`](Self::path).
+    ///
+    /// ```
+    /// use zcdump::fields::{FrameFields, Proto};
+    /// let mut a = FrameFields::default();
+    /// a.enter(Proto::Eth);
+    /// a.enter(Proto::Ip);
+    /// let mut b = FrameFields::default();
+    /// b.enter(Proto::Ip);
+    /// assert_ne!(a.path_key(), b.path_key());
+    /// ```
+    #[must_use]
+    #[inline]
+    pub fn path_key(&self) -> u64 {
+        self.path_key
+    }
+
+    /// The first occurrences of the source and destination address (`ip.src` or
+    /// `ipv6.src`, ...) and of the source and destination port (TCP or UDP), in that order:
+    /// the frame's outer endpoints, found without a search.
+    ///
+    /// ```
+    /// use zcdump::fields::{Field, FrameFields, Value};
+    /// let mut f = FrameFields::default();
+    /// f.push(Field::IpSrc, Value::Ipv4([10, 0, 0, 1]));
+    /// f.push_uint(Field::UdpDstport, 53u16);
+    /// f.push(Field::IpSrc, Value::Ipv4([10, 0, 0, 9]));
+    /// assert_eq!(
+    ///     f.endpoints(),
+    ///     [Some(&Value::Ipv4([10, 0, 0, 1])), None, None, Some(&Value::Uint(53))]
+    /// );
+    /// ```
+    #[must_use]
+    #[inline]
+    pub fn endpoints(&self) -> [Option<&Value>; 4] {
+        let [a, b, c, d] = self.first_endpoints;
+        let get = |i: u32| self.entries.get(i as usize).map(|(_, v)| v);
+        [get(a), get(b), get(c), get(d)]
     }
 
     /// Every occurrence in insertion order.

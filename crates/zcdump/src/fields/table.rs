@@ -81,6 +81,19 @@ impl Proto {
         Proto::Data,
     ];
 
+    /// A small non-zero number per protocol (at most 15), so that a path of them packs
+    /// into four bits per step.
+    ///
+    /// ```
+    /// use zcdump::fields::Proto;
+    /// assert!(Proto::ALL.iter().all(|p| (1..16).contains(&p.code())));
+    /// ```
+    #[must_use]
+    #[inline]
+    pub fn code(self) -> u8 {
+        self as u8 + 1
+    }
+
     /// tshark's name of the protocol.
     ///
     /// ```
@@ -409,7 +422,7 @@ impl Field {
     /// assert_eq!(Field::Proto(Proto::Tcp).index(), None);
     /// ```
     #[must_use]
-    #[inline]
+    #[inline(always)]
     pub fn index(self) -> Option<u32> {
         Some(match self {
             Field::Proto(_) => return None,

@@ -1,5 +1,7 @@
-//! The run loop: open the input, dissect every frame once, feed the chosen output and the
+//! The run loop: open the input, dissect every frame once, feed the chosen output or the
 //! statistics, and turn every failure into a message and an exit status (never a panic).
+
+mod stats;
 
 use std::fmt;
 use std::fs::File;
@@ -205,6 +207,31 @@ fn walk(
     if let Some(w) = &plan.writer {
         w.header(&mut buf);
     }
+    if let Some(stats) = &mut plan.stats {
+        let counting = stats::Counting {
+            wanted: plan.wanted,
+            filter: plan.filter.as_ref(),
+        };
+        let threads = args.threads.unwrap_or_else(|| {
+            std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+        });
+        let mut progress = |offset| {
+            if let Some(bar) = &bar {
+                bar.set_position(offset);
+            }
+        };
+        let limit = args.count.unwrap_or(u64::MAX);
+        let result = stats::count(&mut reader, counting, stats, threads, limit, &mut progress);
+        if let Some(bar) = bar {
+            bar.finish_and_clear();
+        }
+        result.map_err(RunError::Capture)?;
+        if let Err(e) = stats.write(&mut buf, args.filter.as_deref()) {
+            return Err(RunError::Output(e));
+        }
+        flush(&mut buf, out)?;
+        return Ok(());
+    }
     let mut frame = FrameFields::with_mask(plan.wanted);
     let mut number = 0u64;
     let result = loop {
@@ -221,9 +248,6 @@ fn walk(
         dissect(&packet, number, &mut frame);
         if plan.filter.as_ref().is_some_and(|f| !f.matches(&frame)) {
             continue;
-        }
-        if let Some(stats) = &mut plan.stats {
-            stats.add(&frame, u64::from(packet.orig_len));
         }
         if let Some(w) = &plan.writer {
             let meta = FrameMeta {
@@ -249,13 +273,5 @@ fn walk(
     if !flush(&mut buf, out)? {
         return Ok(());
     }
-    result?;
-    if let Some(stats) = &plan.stats {
-        let filter = args.filter.as_deref();
-        if let Err(e) = stats.write(&mut buf, filter) {
-            return Err(RunError::Output(e));
-        }
-        flush(&mut buf, out)?;
-    }
-    Ok(())
+    result
 }

@@ -2,80 +2,30 @@
 //! `tshark -q -z io,phs`), the top conversations by bytes, and malformed / bad-checksum
 //! counts. Everything is gathered from the same [`FrameFields`] the other outputs read.
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+mod conversation;
+mod tally;
+
 use std::io::{self, Write};
 
-use crate::fields::format::{write_ipv4, write_ipv6};
-use crate::fields::{Field, FrameFields, Proto, Value};
+use crate::fields::{Field, FrameFields, Proto};
+use conversation::{ConversationKey, WordMap};
+pub use tally::Tally;
+use tally::Totals;
 
-/// Conversations tracked at once before the smallest are dropped (about 6 MiB of table).
+/// Conversations tracked at once before the smallest are dropped (a few MiB of table).
 const MAX_CONVERSATIONS: usize = 1 << 16;
 
 /// One node of the protocol tree.
 #[derive(Debug, Clone)]
 struct Node {
     proto: Proto,
-    frames: u64,
-    bytes: u64,
+    totals: Totals,
     children: Vec<usize>,
 }
 
-/// The two endpoints and transport of a conversation, ordered so both directions agree.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-struct ConversationKey {
-    transport: Proto,
-    a: (Value, u16),
-    b: (Value, u16),
-}
-
-/// A multiply-rotate hasher for conversation keys: the keys come from the capture, but a
-/// slow table only costs time (the report is capped), so DoS-resistant SipHash is not worth
-/// its price on this hot path.
-#[derive(Debug, Default, Clone, Copy)]
-struct KeyHasher(u64);
-
-impl Hasher for KeyHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut word = [0u8; 8];
-            word[..chunk.len()].copy_from_slice(chunk);
-            self.write_u64(u64::from_le_bytes(word));
-        }
-    }
-
-    fn write_u64(&mut self, v: u64) {
-        self.0 = (self.0.rotate_left(5) ^ v).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-
-    fn write_u8(&mut self, v: u8) {
-        self.write_u64(u64::from(v));
-    }
-
-    fn write_u16(&mut self, v: u16) {
-        self.write_u64(u64::from(v));
-    }
-
-    fn write_u32(&mut self, v: u32) {
-        self.write_u64(u64::from(v));
-    }
-
-    fn write_usize(&mut self, v: usize) {
-        self.write_u64(v as u64);
-    }
-}
-
-#[derive(Debug, Clone, Copy, Default)]
-struct Totals {
-    frames: u64,
-    bytes: u64,
-}
-
-/// Accumulates statistics over a run.
+/// Statistics of a whole run: frames are counted in [`Tally`]s (one per batch, possibly on
+/// several threads) that are merged in file order, so the report does not depend on how
+/// many threads counted.
 ///
 /// ```
 /// use zcdump::fields::{FrameFields, Proto};
@@ -95,17 +45,13 @@ struct Totals {
 pub struct Stats {
     /// Node 0 is the invisible root ("frame").
     nodes: Vec<Node>,
-    /// The previous frame's protocol path and the tree nodes it leads through.
-    last_path: Vec<Proto>,
-    last_nodes: Vec<usize>,
-    conversations: HashMap<ConversationKey, Totals, BuildHasherDefault<KeyHasher>>,
+    conversations: WordMap<ConversationKey, Totals>,
     top: usize,
     /// Most conversations kept at once; see [`Stats::prune`].
     max_conversations: usize,
     /// Conversations dropped by pruning (their frames still count everywhere else).
     pruned: u64,
-    frames: u64,
-    bytes: u64,
+    all: Totals,
     malformed: u64,
     bad_checksum_frames: u64,
     bad_checksums: u64,
@@ -135,59 +81,52 @@ impl Stats {
         Stats {
             nodes: vec![Node {
                 proto: Proto::Frame,
-                frames: 0,
-                bytes: 0,
+                totals: Totals::default(),
                 children: Vec::new(),
             }],
-            last_path: Vec::new(),
-            last_nodes: Vec::new(),
-            conversations: HashMap::default(),
+            conversations: WordMap::default(),
             top,
             max_conversations: MAX_CONVERSATIONS,
             pruned: 0,
-            frames: 0,
-            bytes: 0,
+            all: Totals::default(),
             malformed: 0,
             bad_checksum_frames: 0,
             bad_checksums: 0,
         }
     }
 
-    /// Counts one frame of `len` bytes on the wire.
+    /// Counts one frame of `len` bytes on the wire (a one-frame [`Tally`], merged).
     pub fn add(&mut self, f: &FrameFields, len: u64) {
-        self.frames += 1;
-        self.bytes += len;
-        if f.malformed().is_some() {
-            self.malformed += 1;
-        }
-        let bad = f.bad_checksums();
-        if bad > 0 {
-            self.bad_checksum_frames += 1;
-            self.bad_checksums += u64::from(bad);
-        }
-        // Consecutive frames usually share a protocol path, so the tree walk is cached.
-        if self.last_path.as_slice() != f.path() {
-            self.last_path.clear();
-            self.last_path.extend_from_slice(f.path());
-            self.last_nodes.clear();
+        let mut tally = Tally::default();
+        tally.add(f, len);
+        self.merge(&mut tally);
+    }
+
+    /// Adds the frames counted in `tally` (which is left empty) after those merged so far.
+    ///
+    /// The conversation table is pruned only here, between tallies, so the result depends
+    /// on the frames and on where tallies end, never on which thread counted them.
+    pub fn merge(&mut self, tally: &mut Tally) {
+        self.all.merge(tally.all);
+        self.malformed += tally.malformed;
+        self.bad_checksum_frames += tally.bad_checksum_frames;
+        self.bad_checksums += tally.bad_checksums;
+        // Paths in the order the tally first saw them, so new tree nodes appear in frame
+        // order exactly as if every frame had been added here one by one.
+        for p in &tally.paths {
             let mut node = 0;
-            for i in 0..self.last_path.len() {
-                node = self.child(node, self.last_path[i]);
-                self.last_nodes.push(node);
+            for &proto in &p.path {
+                node = self.child(node, proto);
+                self.nodes[node].totals.merge(p.totals);
             }
         }
-        for &node in &self.last_nodes {
-            self.nodes[node].frames += 1;
-            self.nodes[node].bytes += len;
+        for (key, t) in tally.conversations.drain() {
+            self.conversations.entry(key).or_default().merge(t);
         }
-        if let Some(key) = conversation(f) {
-            let t = self.conversations.entry(key).or_default();
-            t.frames += 1;
-            t.bytes += len;
-            if self.conversations.len() > self.max_conversations {
-                self.prune();
-            }
+        if self.conversations.len() > self.max_conversations {
+            self.prune();
         }
+        tally.clear();
     }
 
     /// Caps how many conversations are tracked (for tests of the pruning).
@@ -221,8 +160,7 @@ impl Stats {
         let id = self.nodes.len();
         self.nodes.push(Node {
             proto,
-            frames: 0,
-            bytes: 0,
+            totals: Totals::default(),
             children: Vec::new(),
         });
         self.nodes[parent].children.push(id);
@@ -241,7 +179,7 @@ impl Stats {
         writeln!(out, "{rule}")?;
         self.write_conversations(out)?;
         writeln!(out, "{rule}")?;
-        writeln!(out, "Frames: {} bytes: {}", self.frames, self.bytes)?;
+        writeln!(out, "Frames: {} bytes: {}", self.all.frames, self.all.bytes)?;
         writeln!(out, "Malformed frames: {}", self.malformed)?;
         writeln!(
             out,
@@ -255,7 +193,11 @@ impl Stats {
         for &c in &self.nodes[node].children {
             let n = &self.nodes[c];
             let label = format!("{:indent$}{}", "", n.proto.name(), indent = depth * 2);
-            writeln!(out, "{label:<41}frames:{} bytes:{}", n.frames, n.bytes)?;
+            writeln!(
+                out,
+                "{label:<41}frames:{} bytes:{}",
+                n.totals.frames, n.totals.bytes
+            )?;
             self.write_tree(out, c, depth + 1)?;
         }
         Ok(())
@@ -282,8 +224,8 @@ impl Stats {
             "proto", "endpoint A", "endpoint B", "frames", "bytes"
         )?;
         for (key, t) in all.into_iter().take(self.top) {
-            let a = endpoint_text(key.a, key.transport);
-            let b = endpoint_text(key.b, key.transport);
+            let a = key.endpoint_text(key.a);
+            let b = key.endpoint_text(key.b);
             writeln!(
                 out,
                 "{:<6} {a:>45} {b:>45} {:>10} {:>12}",
@@ -296,70 +238,10 @@ impl Stats {
     }
 }
 
-fn endpoint_text((addr, port): (Value, u16), transport: Proto) -> String {
-    let mut text = Vec::new();
-    match addr {
-        Value::Ipv4(a) => write_ipv4(&mut text, a),
-        Value::Ipv6(a) => {
-            text.push(b'[');
-            write_ipv6(&mut text, a);
-            text.push(b']');
-        }
-        _ => {}
-    }
-    let mut s = String::from_utf8(text).unwrap_or_default();
-    if matches!(transport, Proto::Tcp | Proto::Udp) {
-        s.push(':');
-        s.push_str(&port.to_string());
-    }
-    s
-}
-
-/// The frame's outer conversation: IP addresses plus TCP/UDP ports when present.
-///
-/// One pass over the entries picks the first (outer) occurrence of each field; quoted
-/// packets inside ICMP errors come later and are ignored.
-fn conversation(f: &FrameFields) -> Option<ConversationKey> {
-    let (mut src, mut dst, mut sport, mut dport) = (None, None, None, None);
-    let mut transport = None;
-    for &(field, value) in f.entries() {
-        let port = || match value {
-            Value::Uint(p) => u16::try_from(p).ok(),
-            _ => None,
-        };
-        match field {
-            Field::IpSrc | Field::Ipv6Src if src.is_none() => src = Some(value),
-            Field::IpDst | Field::Ipv6Dst if dst.is_none() => dst = Some(value),
-            Field::TcpSrcport | Field::UdpSrcport if sport.is_none() => sport = port(),
-            Field::TcpDstport | Field::UdpDstport if dport.is_none() => dport = port(),
-            _ => {}
-        }
-    }
-    for proto in f.path() {
-        match proto {
-            Proto::Ip | Proto::Ipv6 if transport.is_none() => transport = Some(*proto),
-            Proto::Tcp | Proto::Udp => transport = Some(*proto),
-            _ => {}
-        }
-    }
-    let transport = transport?;
-    let (src, dst) = (src?, dst?);
-    let (sp, dp) = if matches!(transport, Proto::Tcp | Proto::Udp) {
-        (sport.unwrap_or(0), dport.unwrap_or(0))
-    } else {
-        (0, 0)
-    };
-    let (a, b) = if (src, sp) <= (dst, dp) {
-        ((src, sp), (dst, dp))
-    } else {
-        ((dst, dp), (src, sp))
-    };
-    Some(ConversationKey { transport, a, b })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fields::Value;
 
     fn tcp_frame(src: [u8; 4], sp: u16, dst: [u8; 4], dp: u16) -> FrameFields {
         let mut f = FrameFields::default();

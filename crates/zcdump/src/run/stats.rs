@@ -1,0 +1,281 @@
+//! `--stats` over batches: the main thread reads the capture a buffer at a time, workers
+//! dissect and tally the batches, and the tallies are merged in file order. Counting needs
+//! no output order, so unlike the per-frame outputs it can use every core; merging in file
+//! order makes the report identical whatever the number of threads.
+
+use std::collections::VecDeque;
+use std::io::Read;
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
+
+use crate::capture::{Batch, CaptureError, CaptureReader};
+use crate::dissect::dissect;
+use crate::fields::{FieldMask, FrameFields};
+use crate::filter::Filter;
+use crate::stats::{Stats, Tally};
+
+/// Batches queued per worker: enough to keep it busy while the reader refills, few enough
+/// that memory stays a few buffers per thread.
+const QUEUE_PER_WORKER: usize = 2;
+
+/// What each worker needs to turn a batch into a tally.
+#[derive(Clone, Copy)]
+pub(crate) struct Counting<'a> {
+    /// The fields the statistics and the filter read.
+    pub wanted: FieldMask,
+    pub filter: Option<&'a Filter>,
+}
+
+/// A batch, the number of its first frame, and the tally to fill from it.
+struct Job {
+    batch: Batch,
+    first_number: u64,
+    tally: Tally,
+}
+
+impl Counting<'_> {
+    fn tally(&self, job: &mut Job, frame: &mut FrameFields) {
+        for (number, packet) in (job.first_number..).zip(job.batch.packets()) {
+            frame.clear();
+            dissect(&packet, number, frame);
+            if self.filter.is_some_and(|f| !f.matches(frame)) {
+                continue;
+            }
+            job.tally.add(frame, u64::from(packet.orig_len));
+        }
+    }
+}
+
+/// Counts every frame of `reader` (at most `limit`) into `stats` on `threads` worker
+/// threads (none when `threads` is 1); `progress` hears the file offset after each batch.
+///
+/// # Errors
+/// The capture's fault, after every earlier frame was counted.
+pub(crate) fn count<R: Read>(
+    reader: &mut CaptureReader<R>,
+    counting: Counting<'_>,
+    stats: &mut Stats,
+    threads: usize,
+    limit: u64,
+    progress: &mut dyn FnMut(u64),
+) -> Result<(), CaptureError> {
+    if threads <= 1 {
+        let mut frame = FrameFields::with_mask(counting.wanted);
+        let mut job = Job {
+            batch: Batch::default(),
+            first_number: 1,
+            tally: Tally::default(),
+        };
+        let mut left = limit;
+        while left > 0 && reader.next_batch(&mut job.batch, left)? {
+            counting.tally(&mut job, &mut frame);
+            stats.merge(&mut job.tally);
+            left -= job.batch.len() as u64;
+            job.first_number += job.batch.len() as u64;
+            progress(reader.offset());
+        }
+        return Ok(());
+    }
+    std::thread::scope(|scope| {
+        let mut workers: Vec<(SyncSender<Job>, Receiver<Job>)> = Vec::with_capacity(threads);
+        for _ in 0..threads {
+            let (job_tx, job_rx) = sync_channel::<Job>(QUEUE_PER_WORKER);
+            let (done_tx, done_rx) = sync_channel::<Job>(QUEUE_PER_WORKER);
+            scope.spawn(move || {
+                let mut frame = FrameFields::with_mask(counting.wanted);
+                for mut job in job_rx {
+                    counting.tally(&mut job, &mut frame);
+                    if done_tx.send(job).is_err() {
+                        break;
+                    }
+                }
+            });
+            workers.push((job_tx, done_rx));
+        }
+        // Batches go to the workers in turn and come back in the same turn, so merging
+        // them as they return is merging them in file order.
+        let mut in_flight: VecDeque<usize> = VecDeque::new();
+        let mut spare: Vec<Job> = Vec::new();
+        let mut merge_oldest = |in_flight: &mut VecDeque<usize>, spare: &mut Vec<Job>| {
+            let Some(w) = in_flight.pop_front() else {
+                return;
+            };
+            // A worker only stops early if the main thread went away, so this receives.
+            if let Ok(mut job) = workers[w].1.recv() {
+                stats.merge(&mut job.tally);
+                spare.push(job);
+            }
+        };
+        let (mut next_number, mut turn) = (1u64, 0usize);
+        let result = loop {
+            if next_number > limit {
+                break Ok(());
+            }
+            if in_flight.len() >= threads * QUEUE_PER_WORKER {
+                merge_oldest(&mut in_flight, &mut spare);
+            }
+            let mut job = spare.pop().unwrap_or_else(|| Job {
+                batch: Batch::default(),
+                first_number: 0,
+                tally: Tally::default(),
+            });
+            match reader.next_batch(&mut job.batch, limit - (next_number - 1)) {
+                Ok(true) => {}
+                Ok(false) => break Ok(()),
+                Err(e) => break Err(e),
+            }
+            job.first_number = next_number;
+            next_number += job.batch.len() as u64;
+            if workers[turn].0.send(job).is_err() {
+                break Ok(());
+            }
+            in_flight.push_back(turn);
+            turn = (turn + 1) % threads;
+            progress(reader.offset());
+        };
+        while !in_flight.is_empty() {
+            merge_oldest(&mut in_flight, &mut spare);
+        }
+        // Dropping the senders ends the workers' loops; the scope joins them.
+        drop(workers);
+        result
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use zerocast_wire::checksum::checksum;
+
+    /// An Ethernet/IPv4/UDP frame (or, every 5th, a TCP segment with a wrong checksum, and
+    /// every 11th a cut IPv4 header) between hosts and ports that vary with `i`, so the
+    /// capture holds many conversations of very different sizes.
+    fn frame(i: usize) -> Vec<u8> {
+        let mut f = vec![2, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 2, 0x08, 0x00];
+        let tcp = i % 5 == 0;
+        let payload = (i * 31) % 300;
+        let upper = if tcp { 20 } else { 8 } + payload;
+        let total = (20 + upper) as u16;
+        let mut ip = vec![
+            0x45,
+            0,
+            0,
+            0,
+            0,
+            0,
+            0x40,
+            0,
+            64,
+            if tcp { 6 } else { 17 },
+            0,
+            0,
+        ];
+        ip[2..4].copy_from_slice(&total.to_be_bytes());
+        ip.extend_from_slice(&[10, 0, (i % 7) as u8, 1, 10, 1, (i % 13) as u8, 2]);
+        let sum = checksum(&ip);
+        ip[10..12].copy_from_slice(&sum.to_be_bytes());
+        f.extend_from_slice(&ip);
+        let sport = 1024 + (i % 97) as u16 * 3;
+        f.extend_from_slice(&sport.to_be_bytes());
+        f.extend_from_slice(&53u16.to_be_bytes());
+        if tcp {
+            f.extend_from_slice(&[
+                0, 0, 0, 1, 0, 0, 0, 0, 0x50, 0x02, 0xff, 0xff, 0xde, 0xad, 0, 0,
+            ]);
+        } else {
+            f.extend_from_slice(&(upper as u16).to_be_bytes());
+            f.extend_from_slice(&[0, 0]);
+        }
+        f.extend(std::iter::repeat_n(0x5a, payload));
+        if i % 11 == 0 {
+            f.truncate(14 + 12);
+        }
+        f
+    }
+
+    fn capture(frames: usize) -> Vec<u8> {
+        let mut file = vec![0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+        file.extend_from_slice(&65535u32.to_le_bytes());
+        file.extend_from_slice(&1u32.to_le_bytes());
+        for i in 0..frames {
+            let data = frame(i);
+            for v in [i as u32, 0, data.len() as u32, data.len() as u32] {
+                file.extend_from_slice(&v.to_le_bytes());
+            }
+            file.extend_from_slice(&data);
+        }
+        file
+    }
+
+    fn report(file: &[u8], threads: usize, filter: Option<&Filter>, limit: u64) -> String {
+        let mut reader = CaptureReader::open(file).expect("capture");
+        let counting = Counting {
+            wanted: FieldMask::ALL,
+            filter,
+        };
+        let mut stats = Stats::new(20).with_max_conversations(40);
+        count(
+            &mut reader,
+            counting,
+            &mut stats,
+            threads,
+            limit,
+            &mut |_| {},
+        )
+        .expect("counted");
+        let mut out = Vec::new();
+        stats.write(&mut out, None).expect("written");
+        String::from_utf8(out).expect("UTF-8")
+    }
+
+    #[test]
+    #[cfg_attr(miri, ignore)]
+    fn report_is_the_same_for_any_number_of_threads() {
+        // Several batches' worth, with more conversations than the table keeps.
+        let file = capture(12_000);
+        let filter = Filter::parse("udp || tcp.flags == 0x0002").expect("filter");
+        for (filter, limit) in [(None, u64::MAX), (Some(&filter), u64::MAX), (None, 5000)] {
+            let one = report(&file, 1, filter, limit);
+            assert!(one.contains("small ones dropped"), "{one}");
+            for threads in [2, 3, 8] {
+                assert_eq!(
+                    report(&file, threads, filter, limit),
+                    one,
+                    "{threads} threads"
+                );
+            }
+        }
+        let all = report(&file, 4, None, u64::MAX);
+        assert!(all.contains("Frames: 12000 "), "{all}");
+        // Every 11th frame is cut; every 5th is TCP with a bad checksum unless it is cut.
+        assert!(all.contains("Malformed frames: 1091\n"), "{all}");
+        assert!(
+            all.contains("Bad checksums: 2181 (in 2181 frames)"),
+            "{all}"
+        );
+    }
+
+    #[test]
+    #[cfg_attr(miri, ignore)]
+    fn a_fault_after_several_batches_is_reported_by_every_thread_count() {
+        let mut file = capture(3000);
+        file.truncate(file.len() - 5);
+        for threads in [1, 2, 5] {
+            let mut reader = CaptureReader::open(&file[..]).expect("capture");
+            let counting = Counting {
+                wanted: FieldMask::ALL,
+                filter: None,
+            };
+            let mut stats = Stats::new(5);
+            let err = count(
+                &mut reader,
+                counting,
+                &mut stats,
+                threads,
+                u64::MAX,
+                &mut |_| {},
+            )
+            .expect_err("truncated");
+            assert!(err.to_string().contains("truncated"), "{err}");
+        }
+    }
+}

@@ -1,0 +1,190 @@
+//! A [`Tally`]: the statistics of a run of consecutive frames (one batch), kept flat so that
+//! counting a frame costs an integer compare, two additions and one hash-table update.
+//! Tallies are merged into the report's [`Stats`](super::Stats) in file order.
+
+use super::conversation::{ConversationKey, WordMap};
+use crate::fields::{FrameFields, Proto, PATH_KEY_STEPS};
+
+/// Frames and bytes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(super) struct Totals {
+    pub frames: u64,
+    pub bytes: u64,
+}
+
+impl Totals {
+    #[inline]
+    pub fn add(&mut self, len: u64) {
+        self.frames += 1;
+        self.bytes += len;
+    }
+
+    pub fn merge(&mut self, other: Totals) {
+        self.frames += other.frames;
+        self.bytes += other.bytes;
+    }
+}
+
+/// Frames whose protocol path is exactly `path`.
+#[derive(Debug, Clone)]
+pub(super) struct PathCount {
+    pub path: Vec<Proto>,
+    pub totals: Totals,
+}
+
+/// Statistics of consecutive frames.
+///
+/// ```
+/// use zcdump::fields::{FrameFields, Proto};
+/// use zcdump::stats::{Stats, Tally};
+/// let mut f = FrameFields::default();
+/// f.enter(Proto::Eth);
+/// f.enter(Proto::Arp);
+/// let mut tally = Tally::default();
+/// tally.add(&f, 42);
+/// tally.add(&f, 60);
+/// let mut stats = Stats::new(10);
+/// stats.merge(&mut tally);
+/// let mut out = Vec::new();
+/// stats.write(&mut out, None).unwrap();
+/// assert!(String::from_utf8(out).unwrap().contains("frames:2 bytes:102"));
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct Tally {
+    /// Every path seen, in the order first seen (the report lists children that way).
+    pub(super) paths: Vec<PathCount>,
+    /// `FrameFields::path_key` to index in `paths`, for paths of up to `PATH_KEY_STEPS`.
+    by_key: WordMap<u64, usize>,
+    /// The previous frame's path key and index: consecutive frames often share it.
+    last: Option<(u64, usize)>,
+    pub(super) conversations: WordMap<ConversationKey, Totals>,
+    pub(super) all: Totals,
+    pub(super) malformed: u64,
+    pub(super) bad_checksum_frames: u64,
+    pub(super) bad_checksums: u64,
+}
+
+impl Tally {
+    /// Counts one frame of `len` bytes on the wire.
+    pub fn add(&mut self, f: &FrameFields, len: u64) {
+        self.all.add(len);
+        if f.malformed().is_some() {
+            self.malformed += 1;
+        }
+        let bad = f.bad_checksums();
+        if bad > 0 {
+            self.bad_checksum_frames += 1;
+            self.bad_checksums += u64::from(bad);
+        }
+        let path = self.path_index(f);
+        self.paths[path].totals.add(len);
+        if let Some(key) = ConversationKey::of(f) {
+            self.conversations.entry(key).or_default().add(len);
+        }
+    }
+
+    fn path_index(&mut self, f: &FrameFields) -> usize {
+        if f.path().len() > PATH_KEY_STEPS {
+            // Too deep for the packed key (cannot happen with zcdump's own dissector, which
+            // follows at most 8 VLAN tags): compare the steps themselves.
+            if let Some(i) = self.paths.iter().position(|p| p.path == f.path()) {
+                return i;
+            }
+            return self.new_path(f.path());
+        }
+        let key = f.path_key();
+        if let Some((last, i)) = self.last {
+            if last == key {
+                return i;
+            }
+        }
+        let i = match self.by_key.get(&key) {
+            Some(&i) => i,
+            None => {
+                let i = self.new_path(f.path());
+                self.by_key.insert(key, i);
+                i
+            }
+        };
+        self.last = Some((key, i));
+        i
+    }
+
+    fn new_path(&mut self, path: &[Proto]) -> usize {
+        self.paths.push(PathCount {
+            path: path.to_vec(),
+            totals: Totals::default(),
+        });
+        self.paths.len() - 1
+    }
+
+    /// Empties the tally, keeping its allocations.
+    pub fn clear(&mut self) {
+        self.paths.clear();
+        self.by_key.clear();
+        self.last = None;
+        self.conversations.clear();
+        self.all = Totals::default();
+        self.malformed = 0;
+        self.bad_checksum_frames = 0;
+        self.bad_checksums = 0;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn frame(path: &[Proto]) -> FrameFields {
+        let mut f = FrameFields::default();
+        for &p in path {
+            f.enter(p);
+        }
+        f
+    }
+
+    #[test]
+    fn paths_are_kept_in_first_seen_order_and_counted_exactly() {
+        let mut t = Tally::default();
+        let a = frame(&[Proto::Eth, Proto::Ip, Proto::Tcp]);
+        let b = frame(&[Proto::Eth, Proto::Arp]);
+        for (f, len) in [(&a, 10), (&b, 20), (&a, 30), (&a, 1)] {
+            t.add(f, len);
+        }
+        let seen: Vec<_> = t.paths.iter().map(|p| (p.path.len(), p.totals)).collect();
+        assert_eq!(
+            seen,
+            [
+                (
+                    3,
+                    Totals {
+                        frames: 3,
+                        bytes: 41
+                    }
+                ),
+                (
+                    2,
+                    Totals {
+                        frames: 1,
+                        bytes: 20
+                    }
+                )
+            ]
+        );
+    }
+
+    #[test]
+    fn paths_deeper_than_the_key_are_told_apart() {
+        let mut long = vec![Proto::Eth];
+        long.extend(std::iter::repeat_n(Proto::Vlan, PATH_KEY_STEPS));
+        let mut other = long.clone();
+        // Same last 16 steps, so the same packed key, but a different first step.
+        other[0] = Proto::Sll;
+        let mut t = Tally::default();
+        t.add(&frame(&long), 1);
+        t.add(&frame(&other), 1);
+        t.add(&frame(&long), 1);
+        assert_eq!(t.paths.len(), 2);
+        assert_eq!(t.paths[0].totals.frames, 2);
+    }
+}
