@@ -151,7 +151,7 @@ mod tests {
     /// capture holds many conversations of very different sizes.
     fn frame(i: usize) -> Vec<u8> {
         let mut f = vec![2, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 2, 0x08, 0x00];
-        let tcp = i % 5 == 0;
+        let tcp = i.is_multiple_of(5);
         let payload = (i * 31) % 300;
         let upper = if tcp { 20 } else { 8 } + payload;
         let total = (20 + upper) as u16;
@@ -186,7 +186,7 @@ mod tests {
             f.extend_from_slice(&[0, 0]);
         }
         f.extend(std::iter::repeat_n(0x5a, payload));
-        if i % 11 == 0 {
+        if i.is_multiple_of(11) {
             f.truncate(14 + 12);
         }
         f
