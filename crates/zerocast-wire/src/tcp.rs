@@ -197,71 +197,262 @@ impl<B: SplitByteSlice> TcpPacket<B> {
     }
 
     /// The fixed header, cast in place.
+    ///
+    /// ```
+    /// # use zerocast_wire::{tcp::TcpPacket, Ipv4Addr, PseudoHeader};
+    /// # let (src, dst) = (Ipv4Addr([192, 0, 2, 1]), Ipv4Addr([198, 51, 100, 7]));
+    /// # let ph = PseudoHeader::V4 { src, dst };
+    /// # // SYN-ACK 443 > 50000: MSS 1460, SACK-permitted, timestamps (1, 2), NOP, WS 7
+    /// # let bytes = [0x01, 0xbb, 0xc3, 0x50, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88,
+    /// #              0xa0, 0x12, 0xfe, 0x88, 0x86, 0xc7, 0x00, 0x00,
+    /// #              2, 4, 0x05, 0xb4, 4, 2, 8, 10, 0, 0, 0, 1, 0, 0, 0, 2, 1, 3, 3, 7];
+    /// let seg = TcpPacket::parse(&bytes[..], Some(ph))?;
+    /// assert_eq!(seg.header().window.get(), 65160);
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn header(&self) -> &TcpHeader {
         &self.header
     }
     /// Source port (`tcp.srcport`).
+    ///
+    /// ```
+    /// # use zerocast_wire::{tcp::TcpPacket, Ipv4Addr, PseudoHeader};
+    /// # let (src, dst) = (Ipv4Addr([192, 0, 2, 1]), Ipv4Addr([198, 51, 100, 7]));
+    /// # let ph = PseudoHeader::V4 { src, dst };
+    /// # // SYN-ACK 443 > 50000: MSS 1460, SACK-permitted, timestamps (1, 2), NOP, WS 7
+    /// # let bytes = [0x01, 0xbb, 0xc3, 0x50, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88,
+    /// #              0xa0, 0x12, 0xfe, 0x88, 0x86, 0xc7, 0x00, 0x00,
+    /// #              2, 4, 0x05, 0xb4, 4, 2, 8, 10, 0, 0, 0, 1, 0, 0, 0, 2, 1, 3, 3, 7];
+    /// let seg = TcpPacket::parse(&bytes[..], Some(ph))?;
+    /// assert_eq!(seg.src_port(), 443);
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn src_port(&self) -> u16 {
         self.header.src_port.get()
     }
     /// Destination port (`tcp.dstport`).
+    ///
+    /// ```
+    /// # use zerocast_wire::{tcp::TcpPacket, Ipv4Addr, PseudoHeader};
+    /// # let (src, dst) = (Ipv4Addr([192, 0, 2, 1]), Ipv4Addr([198, 51, 100, 7]));
+    /// # let ph = PseudoHeader::V4 { src, dst };
+    /// # // SYN-ACK 443 > 50000: MSS 1460, SACK-permitted, timestamps (1, 2), NOP, WS 7
+    /// # let bytes = [0x01, 0xbb, 0xc3, 0x50, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88,
+    /// #              0xa0, 0x12, 0xfe, 0x88, 0x86, 0xc7, 0x00, 0x00,
+    /// #              2, 4, 0x05, 0xb4, 4, 2, 8, 10, 0, 0, 0, 1, 0, 0, 0, 2, 1, 3, 3, 7];
+    /// let seg = TcpPacket::parse(&bytes[..], Some(ph))?;
+    /// assert_eq!(seg.dst_port(), 50000);
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn dst_port(&self) -> u16 {
         self.header.dst_port.get()
     }
     /// Sequence number as sent (`tcp.seq_raw`).
+    ///
+    /// ```
+    /// # use zerocast_wire::{tcp::TcpPacket, Ipv4Addr, PseudoHeader};
+    /// # let (src, dst) = (Ipv4Addr([192, 0, 2, 1]), Ipv4Addr([198, 51, 100, 7]));
+    /// # let ph = PseudoHeader::V4 { src, dst };
+    /// # // SYN-ACK 443 > 50000: MSS 1460, SACK-permitted, timestamps (1, 2), NOP, WS 7
+    /// # let bytes = [0x01, 0xbb, 0xc3, 0x50, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88,
+    /// #              0xa0, 0x12, 0xfe, 0x88, 0x86, 0xc7, 0x00, 0x00,
+    /// #              2, 4, 0x05, 0xb4, 4, 2, 8, 10, 0, 0, 0, 1, 0, 0, 0, 2, 1, 3, 3, 7];
+    /// let seg = TcpPacket::parse(&bytes[..], Some(ph))?;
+    /// assert_eq!(seg.seq(), 0x1122_3344);
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn seq(&self) -> u32 {
         self.header.seq.get()
     }
     /// Acknowledgment number as sent (`tcp.ack_raw`).
+    ///
+    /// ```
+    /// # use zerocast_wire::{tcp::TcpPacket, Ipv4Addr, PseudoHeader};
+    /// # let (src, dst) = (Ipv4Addr([192, 0, 2, 1]), Ipv4Addr([198, 51, 100, 7]));
+    /// # let ph = PseudoHeader::V4 { src, dst };
+    /// # // SYN-ACK 443 > 50000: MSS 1460, SACK-permitted, timestamps (1, 2), NOP, WS 7
+    /// # let bytes = [0x01, 0xbb, 0xc3, 0x50, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88,
+    /// #              0xa0, 0x12, 0xfe, 0x88, 0x86, 0xc7, 0x00, 0x00,
+    /// #              2, 4, 0x05, 0xb4, 4, 2, 8, 10, 0, 0, 0, 1, 0, 0, 0, 2, 1, 3, 3, 7];
+    /// let seg = TcpPacket::parse(&bytes[..], Some(ph))?;
+    /// assert_eq!(seg.ack(), 0x5566_7788);
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn ack(&self) -> u32 {
         self.header.ack.get()
     }
     /// Header length in bytes (`tcp.hdr_len`).
+    ///
+    /// ```
+    /// # use zerocast_wire::{tcp::TcpPacket, Ipv4Addr, PseudoHeader};
+    /// # let (src, dst) = (Ipv4Addr([192, 0, 2, 1]), Ipv4Addr([198, 51, 100, 7]));
+    /// # let ph = PseudoHeader::V4 { src, dst };
+    /// # // SYN-ACK 443 > 50000: MSS 1460, SACK-permitted, timestamps (1, 2), NOP, WS 7
+    /// # let bytes = [0x01, 0xbb, 0xc3, 0x50, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88,
+    /// #              0xa0, 0x12, 0xfe, 0x88, 0x86, 0xc7, 0x00, 0x00,
+    /// #              2, 4, 0x05, 0xb4, 4, 2, 8, 10, 0, 0, 0, 1, 0, 0, 0, 2, 1, 3, 3, 7];
+    /// let seg = TcpPacket::parse(&bytes[..], Some(ph))?;
+    /// assert_eq!(seg.header_len(), 40); // 20 fixed + 20 of options
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn header_len(&self) -> usize {
         usize::from(self.header.offset_flags.get() >> 12) * 4
     }
     /// The 12 bits after the data offset: reserved bits and flags (`tcp.flags`).
+    ///
+    /// ```
+    /// # use zerocast_wire::{tcp::TcpPacket, Ipv4Addr, PseudoHeader};
+    /// # let (src, dst) = (Ipv4Addr([192, 0, 2, 1]), Ipv4Addr([198, 51, 100, 7]));
+    /// # let ph = PseudoHeader::V4 { src, dst };
+    /// # // SYN-ACK 443 > 50000: MSS 1460, SACK-permitted, timestamps (1, 2), NOP, WS 7
+    /// # let bytes = [0x01, 0xbb, 0xc3, 0x50, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88,
+    /// #              0xa0, 0x12, 0xfe, 0x88, 0x86, 0xc7, 0x00, 0x00,
+    /// #              2, 4, 0x05, 0xb4, 4, 2, 8, 10, 0, 0, 0, 1, 0, 0, 0, 2, 1, 3, 3, 7];
+    /// let seg = TcpPacket::parse(&bytes[..], Some(ph))?;
+    /// use zerocast_wire::tcp::{FLAG_ACK, FLAG_SYN};
+    /// assert_eq!(seg.flags(), FLAG_SYN | FLAG_ACK);
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn flags(&self) -> u16 {
         self.header.offset_flags.get() & 0x0fff
     }
     /// Whether every bit of `flag` is set.
+    ///
+    /// ```
+    /// # use zerocast_wire::{tcp::TcpPacket, Ipv4Addr, PseudoHeader};
+    /// # let (src, dst) = (Ipv4Addr([192, 0, 2, 1]), Ipv4Addr([198, 51, 100, 7]));
+    /// # let ph = PseudoHeader::V4 { src, dst };
+    /// # // SYN-ACK 443 > 50000: MSS 1460, SACK-permitted, timestamps (1, 2), NOP, WS 7
+    /// # let bytes = [0x01, 0xbb, 0xc3, 0x50, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88,
+    /// #              0xa0, 0x12, 0xfe, 0x88, 0x86, 0xc7, 0x00, 0x00,
+    /// #              2, 4, 0x05, 0xb4, 4, 2, 8, 10, 0, 0, 0, 1, 0, 0, 0, 2, 1, 3, 3, 7];
+    /// let seg = TcpPacket::parse(&bytes[..], Some(ph))?;
+    /// use zerocast_wire::tcp::{FLAG_ACK, FLAG_FIN, FLAG_SYN};
+    /// assert!(seg.has_flags(FLAG_SYN | FLAG_ACK));
+    /// assert!(!seg.has_flags(FLAG_SYN | FLAG_FIN));
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn has_flags(&self, flag: u16) -> bool {
         self.flags() & flag == flag
     }
     /// Window (`tcp.window_size_value`, unscaled).
+    ///
+    /// ```
+    /// # use zerocast_wire::{tcp::TcpPacket, Ipv4Addr, PseudoHeader};
+    /// # let (src, dst) = (Ipv4Addr([192, 0, 2, 1]), Ipv4Addr([198, 51, 100, 7]));
+    /// # let ph = PseudoHeader::V4 { src, dst };
+    /// # // SYN-ACK 443 > 50000: MSS 1460, SACK-permitted, timestamps (1, 2), NOP, WS 7
+    /// # let bytes = [0x01, 0xbb, 0xc3, 0x50, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88,
+    /// #              0xa0, 0x12, 0xfe, 0x88, 0x86, 0xc7, 0x00, 0x00,
+    /// #              2, 4, 0x05, 0xb4, 4, 2, 8, 10, 0, 0, 0, 1, 0, 0, 0, 2, 1, 3, 3, 7];
+    /// let seg = TcpPacket::parse(&bytes[..], Some(ph))?;
+    /// assert_eq!(seg.window(), 65160); // before scaling
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn window(&self) -> u16 {
         self.header.window.get()
     }
     /// Checksum as carried.
+    ///
+    /// ```
+    /// # use zerocast_wire::{tcp::TcpPacket, Ipv4Addr, PseudoHeader};
+    /// # let (src, dst) = (Ipv4Addr([192, 0, 2, 1]), Ipv4Addr([198, 51, 100, 7]));
+    /// # let ph = PseudoHeader::V4 { src, dst };
+    /// # // SYN-ACK 443 > 50000: MSS 1460, SACK-permitted, timestamps (1, 2), NOP, WS 7
+    /// # let bytes = [0x01, 0xbb, 0xc3, 0x50, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88,
+    /// #              0xa0, 0x12, 0xfe, 0x88, 0x86, 0xc7, 0x00, 0x00,
+    /// #              2, 4, 0x05, 0xb4, 4, 2, 8, 10, 0, 0, 0, 1, 0, 0, 0, 2, 1, 3, 3, 7];
+    /// let seg = TcpPacket::parse(&bytes[..], Some(ph))?;
+    /// assert_eq!(seg.checksum(), 0x86c7);
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn checksum(&self) -> u16 {
         self.header.checksum.get()
     }
     /// Result of the checksum check (`tcp.checksum.status`).
+    ///
+    /// ```
+    /// # use zerocast_wire::{tcp::TcpPacket, Ipv4Addr, PseudoHeader};
+    /// # let (src, dst) = (Ipv4Addr([192, 0, 2, 1]), Ipv4Addr([198, 51, 100, 7]));
+    /// # let ph = PseudoHeader::V4 { src, dst };
+    /// # // SYN-ACK 443 > 50000: MSS 1460, SACK-permitted, timestamps (1, 2), NOP, WS 7
+    /// # let bytes = [0x01, 0xbb, 0xc3, 0x50, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88,
+    /// #              0xa0, 0x12, 0xfe, 0x88, 0x86, 0xc7, 0x00, 0x00,
+    /// #              2, 4, 0x05, 0xb4, 4, 2, 8, 10, 0, 0, 0, 1, 0, 0, 0, 2, 1, 3, 3, 7];
+    /// let seg = TcpPacket::parse(&bytes[..], Some(ph))?;
+    /// use zerocast_wire::ChecksumStatus;
+    /// assert_eq!(seg.checksum_status(), ChecksumStatus::Good);
+    /// // Without the pseudo-header there is nothing to verify against.
+    /// let unverified = TcpPacket::parse(&bytes[..], None)?.checksum_status();
+    /// assert_eq!(unverified, ChecksumStatus::Unverified);
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn checksum_status(&self) -> ChecksumStatus {
         self.checksum_status
     }
     /// Urgent pointer (`tcp.urgent_pointer`).
+    ///
+    /// ```
+    /// # use zerocast_wire::{tcp::TcpPacket, Ipv4Addr, PseudoHeader};
+    /// # let (src, dst) = (Ipv4Addr([192, 0, 2, 1]), Ipv4Addr([198, 51, 100, 7]));
+    /// # let ph = PseudoHeader::V4 { src, dst };
+    /// # // PSH-ACK 50000 > 443 carrying "hello"
+    /// # let bytes = [0xc3, 0x50, 0x01, 0xbb, 0x55, 0x66, 0x77, 0x88, 0x11, 0x22, 0x33, 0x45,
+    /// #              0x50, 0x18, 0x01, 0xf6, 0xa7, 0x61, 0x00, 0x00,
+    /// #              b'h', b'e', b'l', b'l', b'o'];
+    /// let seg = TcpPacket::parse(&bytes[..], Some(ph))?;
+    /// assert_eq!(seg.urgent_pointer(), 0); // URG is not set
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn urgent_pointer(&self) -> u16 {
         self.header.urgent.get()
     }
     /// The raw options area.
+    ///
+    /// ```
+    /// # use zerocast_wire::{tcp::TcpPacket, Ipv4Addr, PseudoHeader};
+    /// # let (src, dst) = (Ipv4Addr([192, 0, 2, 1]), Ipv4Addr([198, 51, 100, 7]));
+    /// # let ph = PseudoHeader::V4 { src, dst };
+    /// # // SYN-ACK 443 > 50000: MSS 1460, SACK-permitted, timestamps (1, 2), NOP, WS 7
+    /// # let bytes = [0x01, 0xbb, 0xc3, 0x50, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88,
+    /// #              0xa0, 0x12, 0xfe, 0x88, 0x86, 0xc7, 0x00, 0x00,
+    /// #              2, 4, 0x05, 0xb4, 4, 2, 8, 10, 0, 0, 0, 1, 0, 0, 0, 2, 1, 3, 3, 7];
+    /// let seg = TcpPacket::parse(&bytes[..], Some(ph))?;
+    /// assert_eq!(seg.options_bytes().len(), 20);
+    /// assert_eq!(seg.options_bytes()[..4], [2, 4, 0x05, 0xb4]);
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn options_bytes(&self) -> &[u8] {
         &self.options
     }
     /// The options, one record at a time.
+    ///
+    /// ```
+    /// # use zerocast_wire::{tcp::TcpPacket, Ipv4Addr, PseudoHeader};
+    /// # let (src, dst) = (Ipv4Addr([192, 0, 2, 1]), Ipv4Addr([198, 51, 100, 7]));
+    /// # let ph = PseudoHeader::V4 { src, dst };
+    /// # // SYN-ACK 443 > 50000: MSS 1460, SACK-permitted, timestamps (1, 2), NOP, WS 7
+    /// # let bytes = [0x01, 0xbb, 0xc3, 0x50, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88,
+    /// #              0xa0, 0x12, 0xfe, 0x88, 0x86, 0xc7, 0x00, 0x00,
+    /// #              2, 4, 0x05, 0xb4, 4, 2, 8, 10, 0, 0, 0, 1, 0, 0, 0, 2, 1, 3, 3, 7];
+    /// let seg = TcpPacket::parse(&bytes[..], Some(ph))?;
+    /// let kinds = seg.options().map(|o| o.map(|o| o.kind)).collect::<Result<Vec<_>, _>>()?;
+    /// assert_eq!(kinds, [2, 4, 8, 1, 3]); // MSS, SACK permitted, timestamps, NOP, window scale
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn options(&self) -> TcpOptions<'_> {
         TcpOptions::new(&self.options)
@@ -273,6 +464,19 @@ impl<B: SplitByteSlice> TcpPacket<B> {
             .find_map(|r| pick(r.decode()))
     }
     /// The MSS option's value.
+    ///
+    /// ```
+    /// # use zerocast_wire::{tcp::TcpPacket, Ipv4Addr, PseudoHeader};
+    /// # let (src, dst) = (Ipv4Addr([192, 0, 2, 1]), Ipv4Addr([198, 51, 100, 7]));
+    /// # let ph = PseudoHeader::V4 { src, dst };
+    /// # // SYN-ACK 443 > 50000: MSS 1460, SACK-permitted, timestamps (1, 2), NOP, WS 7
+    /// # let bytes = [0x01, 0xbb, 0xc3, 0x50, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88,
+    /// #              0xa0, 0x12, 0xfe, 0x88, 0x86, 0xc7, 0x00, 0x00,
+    /// #              2, 4, 0x05, 0xb4, 4, 2, 8, 10, 0, 0, 0, 1, 0, 0, 0, 2, 1, 3, 3, 7];
+    /// let seg = TcpPacket::parse(&bytes[..], Some(ph))?;
+    /// assert_eq!(seg.mss(), Some(1460));
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn mss(&self) -> Option<u16> {
         self.find_option(|o| {
@@ -284,6 +488,19 @@ impl<B: SplitByteSlice> TcpPacket<B> {
         })
     }
     /// The window scale option's shift count.
+    ///
+    /// ```
+    /// # use zerocast_wire::{tcp::TcpPacket, Ipv4Addr, PseudoHeader};
+    /// # let (src, dst) = (Ipv4Addr([192, 0, 2, 1]), Ipv4Addr([198, 51, 100, 7]));
+    /// # let ph = PseudoHeader::V4 { src, dst };
+    /// # // SYN-ACK 443 > 50000: MSS 1460, SACK-permitted, timestamps (1, 2), NOP, WS 7
+    /// # let bytes = [0x01, 0xbb, 0xc3, 0x50, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88,
+    /// #              0xa0, 0x12, 0xfe, 0x88, 0x86, 0xc7, 0x00, 0x00,
+    /// #              2, 4, 0x05, 0xb4, 4, 2, 8, 10, 0, 0, 0, 1, 0, 0, 0, 2, 1, 3, 3, 7];
+    /// let seg = TcpPacket::parse(&bytes[..], Some(ph))?;
+    /// assert_eq!(seg.window_scale(), Some(7));
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn window_scale(&self) -> Option<u8> {
         self.find_option(|o| {
@@ -295,6 +512,19 @@ impl<B: SplitByteSlice> TcpPacket<B> {
         })
     }
     /// The timestamps option's (TSval, TSecr).
+    ///
+    /// ```
+    /// # use zerocast_wire::{tcp::TcpPacket, Ipv4Addr, PseudoHeader};
+    /// # let (src, dst) = (Ipv4Addr([192, 0, 2, 1]), Ipv4Addr([198, 51, 100, 7]));
+    /// # let ph = PseudoHeader::V4 { src, dst };
+    /// # // SYN-ACK 443 > 50000: MSS 1460, SACK-permitted, timestamps (1, 2), NOP, WS 7
+    /// # let bytes = [0x01, 0xbb, 0xc3, 0x50, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88,
+    /// #              0xa0, 0x12, 0xfe, 0x88, 0x86, 0xc7, 0x00, 0x00,
+    /// #              2, 4, 0x05, 0xb4, 4, 2, 8, 10, 0, 0, 0, 1, 0, 0, 0, 2, 1, 3, 3, 7];
+    /// let seg = TcpPacket::parse(&bytes[..], Some(ph))?;
+    /// assert_eq!(seg.timestamps(), Some((1, 2)));
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn timestamps(&self) -> Option<(u32, u32)> {
         self.find_option(|o| match o {
@@ -303,22 +533,72 @@ impl<B: SplitByteSlice> TcpPacket<B> {
         })
     }
     /// Whether SACK-permitted is present.
+    ///
+    /// ```
+    /// # use zerocast_wire::{tcp::TcpPacket, Ipv4Addr, PseudoHeader};
+    /// # let (src, dst) = (Ipv4Addr([192, 0, 2, 1]), Ipv4Addr([198, 51, 100, 7]));
+    /// # let ph = PseudoHeader::V4 { src, dst };
+    /// # // SYN-ACK 443 > 50000: MSS 1460, SACK-permitted, timestamps (1, 2), NOP, WS 7
+    /// # let bytes = [0x01, 0xbb, 0xc3, 0x50, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88,
+    /// #              0xa0, 0x12, 0xfe, 0x88, 0x86, 0xc7, 0x00, 0x00,
+    /// #              2, 4, 0x05, 0xb4, 4, 2, 8, 10, 0, 0, 0, 1, 0, 0, 0, 2, 1, 3, 3, 7];
+    /// let seg = TcpPacket::parse(&bytes[..], Some(ph))?;
+    /// assert!(seg.sack_permitted());
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn sack_permitted(&self) -> bool {
         self.find_option(|o| matches!(o, TcpOption::SackPermitted).then_some(()))
             .is_some()
     }
     /// Whether the options were cut off (lenient parse of a truncated capture only).
+    ///
+    /// ```
+    /// use zerocast_wire::{tcp::TcpPacket, ParseOptions};
+    /// // A data offset of 6 promises 4 bytes of options; the capture has 2.
+    /// let bytes = [0xc3, 0x50, 0x01, 0xbb, 0, 0, 0, 1, 0, 0, 0, 0,
+    ///              0x60, 0x02, 0xfa, 0xf0, 0, 0, 0, 0, 2, 4];
+    /// assert!(TcpPacket::parse_with(&bytes[..], None, ParseOptions::LENIENT)?.is_truncated());
+    /// assert!(TcpPacket::parse(&bytes[..], None).is_err());
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn is_truncated(&self) -> bool {
         self.truncated
     }
     /// The payload.
+    ///
+    /// ```
+    /// # use zerocast_wire::{tcp::TcpPacket, Ipv4Addr, PseudoHeader};
+    /// # let (src, dst) = (Ipv4Addr([192, 0, 2, 1]), Ipv4Addr([198, 51, 100, 7]));
+    /// # let ph = PseudoHeader::V4 { src, dst };
+    /// # // PSH-ACK 50000 > 443 carrying "hello"
+    /// # let bytes = [0xc3, 0x50, 0x01, 0xbb, 0x55, 0x66, 0x77, 0x88, 0x11, 0x22, 0x33, 0x45,
+    /// #              0x50, 0x18, 0x01, 0xf6, 0xa7, 0x61, 0x00, 0x00,
+    /// #              b'h', b'e', b'l', b'l', b'o'];
+    /// let seg = TcpPacket::parse(&bytes[..], Some(ph))?;
+    /// assert_eq!(seg.payload(), b"hello");
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn payload(&self) -> &[u8] {
         &self.payload
     }
     /// Returns the payload, giving up the view.
+    ///
+    /// ```
+    /// # use zerocast_wire::{tcp::TcpPacket, Ipv4Addr, PseudoHeader};
+    /// # let (src, dst) = (Ipv4Addr([192, 0, 2, 1]), Ipv4Addr([198, 51, 100, 7]));
+    /// # let ph = PseudoHeader::V4 { src, dst };
+    /// # // PSH-ACK 50000 > 443 carrying "hello"
+    /// # let bytes = [0xc3, 0x50, 0x01, 0xbb, 0x55, 0x66, 0x77, 0x88, 0x11, 0x22, 0x33, 0x45,
+    /// #              0x50, 0x18, 0x01, 0xf6, 0xa7, 0x61, 0x00, 0x00,
+    /// #              b'h', b'e', b'l', b'l', b'o'];
+    /// let seg = TcpPacket::parse(&bytes[..], Some(ph))?;
+    /// let data: &[u8] = seg.into_payload();
+    /// assert_eq!(data, b"hello");
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn into_payload(self) -> B {
         self.payload
@@ -350,6 +630,21 @@ impl<B: SplitByteSlice> TcpPacket<B> {
 
 impl<B: SplitByteSlice + ByteSliceMut> TcpPacket<B> {
     /// Rewrites the source port, patching the checksum incrementally.
+    ///
+    /// ```
+    /// # use zerocast_wire::{tcp::TcpPacket, Ipv4Addr, PseudoHeader};
+    /// # let (src, dst) = (Ipv4Addr([192, 0, 2, 1]), Ipv4Addr([198, 51, 100, 7]));
+    /// # let ph = PseudoHeader::V4 { src, dst };
+    /// # // PSH-ACK 50000 > 443 carrying "hello"
+    /// # let mut bytes = [0xc3, 0x50, 0x01, 0xbb, 0x55, 0x66, 0x77, 0x88, 0x11, 0x22, 0x33, 0x45,
+    /// #              0x50, 0x18, 0x01, 0xf6, 0xa7, 0x61, 0x00, 0x00,
+    /// #              b'h', b'e', b'l', b'l', b'o'];
+    /// let mut seg = TcpPacket::parse(&mut bytes[..], Some(ph))?;
+    /// seg.set_src_port(40000); // e.g. port translation
+    /// assert_eq!(seg.src_port(), 40000);
+    /// assert!(TcpPacket::parse(&bytes[..], Some(ph)).is_ok()); // the checksum still verifies
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     pub fn set_src_port(&mut self, port: u16) {
         let old = self.header.src_port.get();
         self.header.src_port.set(port);
@@ -391,10 +686,38 @@ impl<B: SplitByteSlice + ByteSliceMut> TcpPacket<B> {
         self.header.checksum.set(c);
     }
     /// The fixed header, writable (re-emit or patch the checksum afterwards).
+    ///
+    /// ```
+    /// # use zerocast_wire::{tcp::TcpPacket, Ipv4Addr, PseudoHeader};
+    /// # let (src, dst) = (Ipv4Addr([192, 0, 2, 1]), Ipv4Addr([198, 51, 100, 7]));
+    /// # let ph = PseudoHeader::V4 { src, dst };
+    /// # // PSH-ACK 50000 > 443 carrying "hello"
+    /// # let mut bytes = [0xc3, 0x50, 0x01, 0xbb, 0x55, 0x66, 0x77, 0x88, 0x11, 0x22, 0x33, 0x45,
+    /// #              0x50, 0x18, 0x01, 0xf6, 0xa7, 0x61, 0x00, 0x00,
+    /// #              b'h', b'e', b'l', b'l', b'o'];
+    /// let mut seg = TcpPacket::parse(&mut bytes[..], Some(ph))?;
+    /// seg.header_mut().window.set(1024);
+    /// assert_eq!(bytes[14..16], [0x04, 0x00]);
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     pub fn header_mut(&mut self) -> &mut TcpHeader {
         &mut self.header
     }
     /// The payload, writable.
+    ///
+    /// ```
+    /// # use zerocast_wire::{tcp::TcpPacket, Ipv4Addr, PseudoHeader};
+    /// # let (src, dst) = (Ipv4Addr([192, 0, 2, 1]), Ipv4Addr([198, 51, 100, 7]));
+    /// # let ph = PseudoHeader::V4 { src, dst };
+    /// # // PSH-ACK 50000 > 443 carrying "hello"
+    /// # let mut bytes = [0xc3, 0x50, 0x01, 0xbb, 0x55, 0x66, 0x77, 0x88, 0x11, 0x22, 0x33, 0x45,
+    /// #              0x50, 0x18, 0x01, 0xf6, 0xa7, 0x61, 0x00, 0x00,
+    /// #              b'h', b'e', b'l', b'l', b'o'];
+    /// let mut seg = TcpPacket::parse(&mut bytes[..], Some(ph))?;
+    /// seg.payload_mut().copy_from_slice(b"HELLO");
+    /// assert_eq!(&bytes[20..], b"HELLO"); // the checksum now needs recomputing
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     pub fn payload_mut(&mut self) -> &mut [u8] {
         &mut self.payload
     }
@@ -435,6 +758,12 @@ pub struct TcpRepr<'a> {
 
 impl<'a> TcpRepr<'a> {
     /// A header with the given ports and everything else zero.
+    ///
+    /// ```
+    /// use zerocast_wire::tcp::TcpRepr;
+    /// let repr = TcpRepr::new(50000, 443);
+    /// assert_eq!((repr.src_port, repr.dst_port, repr.seq, repr.flags), (50000, 443, 0, 0));
+    /// ```
     #[must_use]
     pub const fn new(src_port: u16, dst_port: u16) -> Self {
         TcpRepr {
@@ -450,6 +779,12 @@ impl<'a> TcpRepr<'a> {
     }
 
     /// Header length in bytes.
+    ///
+    /// ```
+    /// use zerocast_wire::tcp::TcpRepr;
+    /// let syn = TcpRepr { options: &[2, 4, 0x05, 0xb4], ..TcpRepr::new(50000, 443) };
+    /// assert_eq!(syn.header_len(), 24);
+    /// ```
     #[must_use]
     pub fn header_len(&self) -> usize {
         HEADER_LEN + self.options.len()
@@ -581,6 +916,17 @@ impl<B: SplitByteSlice> fmt::Debug for TcpPacket<B> {
 }
 
 /// A validated TCP header builder (see [`TcpRepr::builder`]).
+///
+/// ```
+/// use zerocast_packet::{InnerPacketBuilder, Serializer};
+/// use zerocast_wire::{tcp::{TcpPacket, TcpRepr, FLAG_ACK, FLAG_FIN}, Ipv4Addr, PseudoHeader};
+/// let ph = PseudoHeader::V4 { src: Ipv4Addr([10, 0, 0, 1]), dst: Ipv4Addr([10, 0, 0, 2]) };
+/// let fin = TcpRepr { flags: FLAG_FIN | FLAG_ACK, window: 502, ..TcpRepr::new(80, 40000) };
+/// let seg = [0u8; 0].into_serializer().wrap_in(fin.builder(Some(ph))?).serialize_vec_outer()
+///     .map_err(|_| "serialize failed")?;
+/// assert!(TcpPacket::parse(seg.as_ref(), Some(ph))?.has_flags(FLAG_FIN));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TcpBuilder<'a> {
     repr: TcpRepr<'a>,
@@ -671,63 +1017,184 @@ impl<B: SplitByteSlice> TcpPartial<B> {
     }
 
     /// How many header bytes were captured (1 to 20).
+    ///
+    /// ```
+    /// # use zerocast_wire::tcp::TcpPartial;
+    /// # // The first 16 bytes of a SYN-ACK header: checksum and urgent pointer were not captured.
+    /// # let cut = [0x01, 0xbb, 0xc3, 0x50, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88,
+    /// #            0xa0, 0x12, 0xfe, 0x88];
+    /// let seg = TcpPartial::parse(&cut[..])?;
+    /// assert_eq!(seg.captured_len(), 16);
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn captured_len(&self) -> usize {
         self.captured.len()
     }
     /// The captured bytes.
+    ///
+    /// ```
+    /// # use zerocast_wire::tcp::TcpPartial;
+    /// # // The first 16 bytes of a SYN-ACK header: checksum and urgent pointer were not captured.
+    /// # let cut = [0x01, 0xbb, 0xc3, 0x50, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88,
+    /// #            0xa0, 0x12, 0xfe, 0x88];
+    /// let seg = TcpPartial::parse(&cut[..])?;
+    /// assert_eq!(seg.bytes(), &cut[..]);
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn bytes(&self) -> &[u8] {
         self.captured.bytes()
     }
     /// Returns the captured bytes, giving up the view.
+    ///
+    /// ```
+    /// # use zerocast_wire::tcp::TcpPartial;
+    /// # // The first 16 bytes of a SYN-ACK header: checksum and urgent pointer were not captured.
+    /// # let cut = [0x01, 0xbb, 0xc3, 0x50, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88,
+    /// #            0xa0, 0x12, 0xfe, 0x88];
+    /// let seg = TcpPartial::parse(&cut[..])?;
+    /// let bytes: &[u8] = seg.into_bytes();
+    /// assert_eq!(bytes.len(), 16);
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn into_bytes(self) -> B {
         self.captured.into_bytes()
     }
     /// Source port (`tcp.srcport`).
+    ///
+    /// ```
+    /// # use zerocast_wire::tcp::TcpPartial;
+    /// # // The first 16 bytes of a SYN-ACK header: checksum and urgent pointer were not captured.
+    /// # let cut = [0x01, 0xbb, 0xc3, 0x50, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88,
+    /// #            0xa0, 0x12, 0xfe, 0x88];
+    /// let seg = TcpPartial::parse(&cut[..])?;
+    /// assert_eq!(seg.src_port(), Some(443));
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn src_port(&self) -> Option<u16> {
         self.u16_field(offset_of!(TcpHeader, src_port))
     }
     /// Destination port (`tcp.dstport`).
+    ///
+    /// ```
+    /// # use zerocast_wire::tcp::TcpPartial;
+    /// # // The first 16 bytes of a SYN-ACK header: checksum and urgent pointer were not captured.
+    /// # let cut = [0x01, 0xbb, 0xc3, 0x50, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88,
+    /// #            0xa0, 0x12, 0xfe, 0x88];
+    /// let seg = TcpPartial::parse(&cut[..])?;
+    /// assert_eq!(seg.dst_port(), Some(50000));
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn dst_port(&self) -> Option<u16> {
         self.u16_field(offset_of!(TcpHeader, dst_port))
     }
     /// Sequence number as sent (`tcp.seq_raw`).
+    ///
+    /// ```
+    /// # use zerocast_wire::tcp::TcpPartial;
+    /// # // The first 16 bytes of a SYN-ACK header: checksum and urgent pointer were not captured.
+    /// # let cut = [0x01, 0xbb, 0xc3, 0x50, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88,
+    /// #            0xa0, 0x12, 0xfe, 0x88];
+    /// let seg = TcpPartial::parse(&cut[..])?;
+    /// assert_eq!(seg.seq(), Some(0x1122_3344));
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn seq(&self) -> Option<u32> {
         self.u32_field(offset_of!(TcpHeader, seq))
     }
     /// Acknowledgment number as sent (`tcp.ack_raw`).
+    ///
+    /// ```
+    /// # use zerocast_wire::tcp::TcpPartial;
+    /// # // The first 16 bytes of a SYN-ACK header: checksum and urgent pointer were not captured.
+    /// # let cut = [0x01, 0xbb, 0xc3, 0x50, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88,
+    /// #            0xa0, 0x12, 0xfe, 0x88];
+    /// let seg = TcpPartial::parse(&cut[..])?;
+    /// assert_eq!(seg.ack(), Some(0x5566_7788));
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn ack(&self) -> Option<u32> {
         self.u32_field(offset_of!(TcpHeader, ack))
     }
     /// Header length in bytes (`tcp.hdr_len`), from the data offset nibble.
+    ///
+    /// ```
+    /// # use zerocast_wire::tcp::TcpPartial;
+    /// # // The first 16 bytes of a SYN-ACK header: checksum and urgent pointer were not captured.
+    /// # let cut = [0x01, 0xbb, 0xc3, 0x50, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88,
+    /// #            0xa0, 0x12, 0xfe, 0x88];
+    /// let seg = TcpPartial::parse(&cut[..])?;
+    /// assert_eq!(seg.header_len(), Some(40)); // though only 16 bytes are here
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn header_len(&self) -> Option<usize> {
         let byte = self.captured.byte(offset_of!(TcpHeader, offset_flags))?;
         Some(usize::from(byte >> 4) * 4)
     }
     /// Reserved bits and flags (`tcp.flags`), which end in the second byte of their word.
+    ///
+    /// ```
+    /// # use zerocast_wire::tcp::TcpPartial;
+    /// # // The first 16 bytes of a SYN-ACK header: checksum and urgent pointer were not captured.
+    /// # let cut = [0x01, 0xbb, 0xc3, 0x50, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88,
+    /// #            0xa0, 0x12, 0xfe, 0x88];
+    /// let seg = TcpPartial::parse(&cut[..])?;
+    /// assert_eq!(seg.flags(), Some(zerocast_wire::tcp::FLAG_SYN | zerocast_wire::tcp::FLAG_ACK));
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn flags(&self) -> Option<u16> {
         self.u16_field(offset_of!(TcpHeader, offset_flags))
             .map(|w| w & 0x0fff)
     }
     /// Window (`tcp.window_size_value`).
+    ///
+    /// ```
+    /// # use zerocast_wire::tcp::TcpPartial;
+    /// # // The first 16 bytes of a SYN-ACK header: checksum and urgent pointer were not captured.
+    /// # let cut = [0x01, 0xbb, 0xc3, 0x50, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88,
+    /// #            0xa0, 0x12, 0xfe, 0x88];
+    /// let seg = TcpPartial::parse(&cut[..])?;
+    /// assert_eq!(seg.window(), Some(65160));
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn window(&self) -> Option<u16> {
         self.u16_field(offset_of!(TcpHeader, window))
     }
     /// Checksum as carried; never verifiable on a cut header.
+    ///
+    /// ```
+    /// # use zerocast_wire::tcp::TcpPartial;
+    /// # // The first 16 bytes of a SYN-ACK header: checksum and urgent pointer were not captured.
+    /// # let cut = [0x01, 0xbb, 0xc3, 0x50, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88,
+    /// #            0xa0, 0x12, 0xfe, 0x88];
+    /// let seg = TcpPartial::parse(&cut[..])?;
+    /// assert_eq!(seg.checksum(), None); // bytes 16 and 17 were not captured
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn checksum(&self) -> Option<u16> {
         self.u16_field(offset_of!(TcpHeader, checksum))
     }
     /// Urgent pointer (`tcp.urgent_pointer`).
+    ///
+    /// ```
+    /// # use zerocast_wire::tcp::TcpPartial;
+    /// # // The first 16 bytes of a SYN-ACK header: checksum and urgent pointer were not captured.
+    /// # let cut = [0x01, 0xbb, 0xc3, 0x50, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88,
+    /// #            0xa0, 0x12, 0xfe, 0x88];
+    /// let seg = TcpPartial::parse(&cut[..])?;
+    /// assert_eq!(seg.urgent_pointer(), None);
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn urgent_pointer(&self) -> Option<u16> {
         self.u16_field(offset_of!(TcpHeader, urgent))
