@@ -149,56 +149,189 @@ impl<B: SplitByteSlice> UdpPacket<B> {
     }
 
     /// The header, cast in place.
+    ///
+    /// ```
+    /// # use zerocast_wire::{udp::UdpPacket, Ipv4Addr, PseudoHeader};
+    /// # let (src, dst) = (Ipv4Addr([192, 0, 2, 1]), Ipv4Addr([198, 51, 100, 7]));
+    /// # let ph = PseudoHeader::V4 { src, dst };
+    /// # // 54321 > 53, Length 13, checksum 0xef48, payload "query"
+    /// # let bytes = [0xd4, 0x31, 0x00, 0x35, 0x00, 0x0d, 0xef, 0x48, b'q', b'u', b'e', b'r',
+    /// #              b'y'];
+    /// let udp = UdpPacket::parse(&bytes[..], Some(ph))?;
+    /// assert_eq!(udp.header().length.get(), 13);
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn header(&self) -> &UdpHeader {
         &self.header
     }
     /// Source port (`udp.srcport`).
+    ///
+    /// ```
+    /// # use zerocast_wire::{udp::UdpPacket, Ipv4Addr, PseudoHeader};
+    /// # let (src, dst) = (Ipv4Addr([192, 0, 2, 1]), Ipv4Addr([198, 51, 100, 7]));
+    /// # let ph = PseudoHeader::V4 { src, dst };
+    /// # // 54321 > 53, Length 13, checksum 0xef48, payload "query"
+    /// # let bytes = [0xd4, 0x31, 0x00, 0x35, 0x00, 0x0d, 0xef, 0x48, b'q', b'u', b'e', b'r',
+    /// #              b'y'];
+    /// let udp = UdpPacket::parse(&bytes[..], Some(ph))?;
+    /// assert_eq!(udp.src_port(), 54321);
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn src_port(&self) -> u16 {
         self.header.src_port.get()
     }
     /// Destination port (`udp.dstport`).
+    ///
+    /// ```
+    /// # use zerocast_wire::{udp::UdpPacket, Ipv4Addr, PseudoHeader};
+    /// # let (src, dst) = (Ipv4Addr([192, 0, 2, 1]), Ipv4Addr([198, 51, 100, 7]));
+    /// # let ph = PseudoHeader::V4 { src, dst };
+    /// # // 54321 > 53, Length 13, checksum 0xef48, payload "query"
+    /// # let bytes = [0xd4, 0x31, 0x00, 0x35, 0x00, 0x0d, 0xef, 0x48, b'q', b'u', b'e', b'r',
+    /// #              b'y'];
+    /// let udp = UdpPacket::parse(&bytes[..], Some(ph))?;
+    /// assert_eq!(udp.dst_port(), 53);
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn dst_port(&self) -> u16 {
         self.header.dst_port.get()
     }
     /// Length field (`udp.length`).
+    ///
+    /// ```
+    /// # use zerocast_wire::{udp::UdpPacket, Ipv4Addr, PseudoHeader};
+    /// # let (src, dst) = (Ipv4Addr([192, 0, 2, 1]), Ipv4Addr([198, 51, 100, 7]));
+    /// # let ph = PseudoHeader::V4 { src, dst };
+    /// # // 54321 > 53, Length 13, checksum 0xef48, payload "query"
+    /// # let bytes = [0xd4, 0x31, 0x00, 0x35, 0x00, 0x0d, 0xef, 0x48, b'q', b'u', b'e', b'r',
+    /// #              b'y'];
+    /// let udp = UdpPacket::parse(&bytes[..], Some(ph))?;
+    /// assert_eq!(udp.length(), 13); // 8 header + 5 payload bytes
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn length(&self) -> u16 {
         self.header.length.get()
     }
     /// Checksum as carried.
+    ///
+    /// ```
+    /// # use zerocast_wire::{udp::UdpPacket, Ipv4Addr, PseudoHeader};
+    /// # let (src, dst) = (Ipv4Addr([192, 0, 2, 1]), Ipv4Addr([198, 51, 100, 7]));
+    /// # let ph = PseudoHeader::V4 { src, dst };
+    /// # // 54321 > 53, Length 13, checksum 0xef48, payload "query"
+    /// # let bytes = [0xd4, 0x31, 0x00, 0x35, 0x00, 0x0d, 0xef, 0x48, b'q', b'u', b'e', b'r',
+    /// #              b'y'];
+    /// let udp = UdpPacket::parse(&bytes[..], Some(ph))?;
+    /// assert_eq!(udp.checksum(), 0xef48);
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn checksum(&self) -> u16 {
         self.header.checksum.get()
     }
     /// Result of the checksum check (`udp.checksum.status`).
+    ///
+    /// ```
+    /// # use zerocast_wire::{udp::UdpPacket, Ipv4Addr, PseudoHeader};
+    /// # let (src, dst) = (Ipv4Addr([192, 0, 2, 1]), Ipv4Addr([198, 51, 100, 7]));
+    /// # let ph = PseudoHeader::V4 { src, dst };
+    /// # // 54321 > 53, Length 13, checksum 0xef48, payload "query"
+    /// # let bytes = [0xd4, 0x31, 0x00, 0x35, 0x00, 0x0d, 0xef, 0x48, b'q', b'u', b'e', b'r',
+    /// #              b'y'];
+    /// let udp = UdpPacket::parse(&bytes[..], Some(ph))?;
+    /// use zerocast_wire::ChecksumStatus;
+    /// assert_eq!(udp.checksum_status(), ChecksumStatus::Good);
+    /// // Over IPv4 a zero checksum means "none": nothing to verify.
+    /// let unsummed = [0xd4, 0x31, 0x00, 0x35, 0x00, 0x08, 0x00, 0x00];
+    /// let status = UdpPacket::parse(&unsummed[..], Some(ph))?.checksum_status();
+    /// assert_eq!(status, ChecksumStatus::Unverified);
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn checksum_status(&self) -> ChecksumStatus {
         self.checksum_status
     }
     /// The payload (up to Length, or what was captured).
+    ///
+    /// ```
+    /// # use zerocast_wire::{udp::UdpPacket, Ipv4Addr, PseudoHeader};
+    /// # let (src, dst) = (Ipv4Addr([192, 0, 2, 1]), Ipv4Addr([198, 51, 100, 7]));
+    /// # let ph = PseudoHeader::V4 { src, dst };
+    /// # // 54321 > 53, Length 13, checksum 0xef48, payload "query"
+    /// # let bytes = [0xd4, 0x31, 0x00, 0x35, 0x00, 0x0d, 0xef, 0x48, b'q', b'u', b'e', b'r',
+    /// #              b'y'];
+    /// let udp = UdpPacket::parse(&bytes[..], Some(ph))?;
+    /// assert_eq!(udp.payload(), b"query");
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn payload(&self) -> &[u8] {
         &self.payload
     }
     /// Bytes after Length within the IP payload.
+    ///
+    /// ```
+    /// use zerocast_wire::udp::UdpPacket;
+    /// // Length 9, but the IP payload had 2 more bytes.
+    /// let udp = UdpPacket::parse(&[0x9c, 0x40, 0, 7, 0, 9, 0, 0, b'x', 0xee, 0xee][..], None)?;
+    /// assert_eq!((udp.payload(), udp.trailer()), (&b"x"[..], &[0xee, 0xee][..]));
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn trailer(&self) -> &[u8] {
         &self.trailer
     }
     /// Whether Length promised more bytes than were present (lenient only).
+    ///
+    /// ```
+    /// use zerocast_wire::{udp::UdpPacket, ParseOptions};
+    /// // Length says 13, the capture kept 10 bytes.
+    /// let bytes = [0xd4, 0x31, 0x00, 0x35, 0x00, 0x0d, 0xef, 0x48, b'q', b'u'];
+    /// let udp = UdpPacket::parse_with(&bytes[..], None, ParseOptions::LENIENT)?;
+    /// assert!(udp.is_truncated());
+    /// assert_eq!(udp.payload(), b"qu");
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn is_truncated(&self) -> bool {
         self.truncated
     }
     /// Returns the payload, giving up the view.
+    ///
+    /// ```
+    /// # use zerocast_wire::{udp::UdpPacket, Ipv4Addr, PseudoHeader};
+    /// # let (src, dst) = (Ipv4Addr([192, 0, 2, 1]), Ipv4Addr([198, 51, 100, 7]));
+    /// # let ph = PseudoHeader::V4 { src, dst };
+    /// # // 54321 > 53, Length 13, checksum 0xef48, payload "query"
+    /// # let bytes = [0xd4, 0x31, 0x00, 0x35, 0x00, 0x0d, 0xef, 0x48, b'q', b'u', b'e', b'r',
+    /// #              b'y'];
+    /// let udp = UdpPacket::parse(&bytes[..], Some(ph))?;
+    /// let payload: &[u8] = udp.into_payload();
+    /// assert_eq!(payload, b"query");
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn into_payload(self) -> B {
         self.payload
     }
     /// The header's field values.
+    ///
+    /// ```
+    /// # use zerocast_wire::{udp::UdpPacket, Ipv4Addr, PseudoHeader};
+    /// # let (src, dst) = (Ipv4Addr([192, 0, 2, 1]), Ipv4Addr([198, 51, 100, 7]));
+    /// # let ph = PseudoHeader::V4 { src, dst };
+    /// # // 54321 > 53, Length 13, checksum 0xef48, payload "query"
+    /// # let bytes = [0xd4, 0x31, 0x00, 0x35, 0x00, 0x0d, 0xef, 0x48, b'q', b'u', b'e', b'r',
+    /// #              b'y'];
+    /// let udp = UdpPacket::parse(&bytes[..], Some(ph))?;
+    /// use zerocast_wire::udp::UdpRepr;
+    /// assert_eq!(udp.repr(), UdpRepr { src_port: 54321, dst_port: 53 });
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn repr(&self) -> UdpRepr {
         UdpRepr {
@@ -225,6 +358,20 @@ impl<B: SplitByteSlice + ByteSliceMut> UdpPacket<B> {
         self.patch_checksum(old, port);
     }
     /// Rewrites the destination port, patching a non-zero checksum incrementally.
+    ///
+    /// ```
+    /// # use zerocast_wire::{udp::UdpPacket, Ipv4Addr, PseudoHeader};
+    /// # let (src, dst) = (Ipv4Addr([192, 0, 2, 1]), Ipv4Addr([198, 51, 100, 7]));
+    /// # let ph = PseudoHeader::V4 { src, dst };
+    /// # // 54321 > 53, Length 13, checksum 0xef48, payload "query"
+    /// # let mut bytes = [0xd4, 0x31, 0x00, 0x35, 0x00, 0x0d, 0xef, 0x48, b'q', b'u', b'e', b'r',
+    /// #                  b'y'];
+    /// let mut udp = UdpPacket::parse(&mut bytes[..], Some(ph))?;
+    /// udp.set_dst_port(5353);
+    /// assert_eq!(bytes[2..4], [0x14, 0xe9]);
+    /// assert!(UdpPacket::parse(&bytes[..], Some(ph)).is_ok()); // the checksum still verifies
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     pub fn set_dst_port(&mut self, port: u16) {
         let old = self.header.dst_port.get();
         self.header.dst_port.set(port);
@@ -261,6 +408,19 @@ impl<B: SplitByteSlice + ByteSliceMut> UdpPacket<B> {
         self.header.checksum.set(if n == 0 { 0xffff } else { n });
     }
     /// The payload, writable (recompute the checksum with [`UdpRepr::emit`] afterwards).
+    ///
+    /// ```
+    /// # use zerocast_wire::{udp::UdpPacket, Ipv4Addr, PseudoHeader};
+    /// # let (src, dst) = (Ipv4Addr([192, 0, 2, 1]), Ipv4Addr([198, 51, 100, 7]));
+    /// # let ph = PseudoHeader::V4 { src, dst };
+    /// # // 54321 > 53, Length 13, checksum 0xef48, payload "query"
+    /// # let mut bytes = [0xd4, 0x31, 0x00, 0x35, 0x00, 0x0d, 0xef, 0x48, b'q', b'u', b'e', b'r',
+    /// #                  b'y'];
+    /// let mut udp = UdpPacket::parse(&mut bytes[..], Some(ph))?;
+    /// udp.payload_mut().copy_from_slice(b"QUERY");
+    /// assert_eq!(&bytes[8..], b"QUERY"); // the checksum now needs recomputing
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     pub fn payload_mut(&mut self) -> &mut [u8] {
         &mut self.payload
     }
@@ -451,36 +611,100 @@ impl<B: SplitByteSlice> UdpPartial<B> {
     }
 
     /// How many header bytes were captured (1 to 8).
+    ///
+    /// ```
+    /// # use zerocast_wire::udp::UdpPartial;
+    /// # // The first 6 of 8 header bytes: the checksum was not captured.
+    /// # let cut = [0xd4, 0x31, 0x00, 0x35, 0x00, 0x0d];
+    /// let udp = UdpPartial::parse(&cut[..])?;
+    /// assert_eq!(udp.captured_len(), 6);
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn captured_len(&self) -> usize {
         self.captured.len()
     }
     /// The captured bytes.
+    ///
+    /// ```
+    /// # use zerocast_wire::udp::UdpPartial;
+    /// # // The first 6 of 8 header bytes: the checksum was not captured.
+    /// # let cut = [0xd4, 0x31, 0x00, 0x35, 0x00, 0x0d];
+    /// let udp = UdpPartial::parse(&cut[..])?;
+    /// assert_eq!(udp.bytes(), &cut[..]);
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn bytes(&self) -> &[u8] {
         self.captured.bytes()
     }
     /// Returns the captured bytes, giving up the view.
+    ///
+    /// ```
+    /// # use zerocast_wire::udp::UdpPartial;
+    /// # // The first 6 of 8 header bytes: the checksum was not captured.
+    /// # let cut = [0xd4, 0x31, 0x00, 0x35, 0x00, 0x0d];
+    /// let udp = UdpPartial::parse(&cut[..])?;
+    /// let bytes: &[u8] = udp.into_bytes();
+    /// assert_eq!(bytes.len(), 6);
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn into_bytes(self) -> B {
         self.captured.into_bytes()
     }
     /// Source port (`udp.srcport`).
+    ///
+    /// ```
+    /// # use zerocast_wire::udp::UdpPartial;
+    /// # // The first 6 of 8 header bytes: the checksum was not captured.
+    /// # let cut = [0xd4, 0x31, 0x00, 0x35, 0x00, 0x0d];
+    /// let udp = UdpPartial::parse(&cut[..])?;
+    /// assert_eq!(udp.src_port(), Some(54321));
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn src_port(&self) -> Option<u16> {
         self.u16_field(offset_of!(UdpHeader, src_port))
     }
     /// Destination port (`udp.dstport`).
+    ///
+    /// ```
+    /// # use zerocast_wire::udp::UdpPartial;
+    /// # // The first 6 of 8 header bytes: the checksum was not captured.
+    /// # let cut = [0xd4, 0x31, 0x00, 0x35, 0x00, 0x0d];
+    /// let udp = UdpPartial::parse(&cut[..])?;
+    /// assert_eq!(udp.dst_port(), Some(53));
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn dst_port(&self) -> Option<u16> {
         self.u16_field(offset_of!(UdpHeader, dst_port))
     }
     /// Length (`udp.length`).
+    ///
+    /// ```
+    /// # use zerocast_wire::udp::UdpPartial;
+    /// # // The first 6 of 8 header bytes: the checksum was not captured.
+    /// # let cut = [0xd4, 0x31, 0x00, 0x35, 0x00, 0x0d];
+    /// let udp = UdpPartial::parse(&cut[..])?;
+    /// assert_eq!(udp.length(), Some(13));
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn length(&self) -> Option<u16> {
         self.u16_field(offset_of!(UdpHeader, length))
     }
     /// Checksum as carried; never verifiable on a cut header.
+    ///
+    /// ```
+    /// # use zerocast_wire::udp::UdpPartial;
+    /// # // The first 6 of 8 header bytes: the checksum was not captured.
+    /// # let cut = [0xd4, 0x31, 0x00, 0x35, 0x00, 0x0d];
+    /// let udp = UdpPartial::parse(&cut[..])?;
+    /// assert_eq!(udp.checksum(), None); // bytes 6 and 7 were not captured
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn checksum(&self) -> Option<u16> {
         self.u16_field(offset_of!(UdpHeader, checksum))
