@@ -475,7 +475,7 @@ impl Icmpv6Repr {
     }
 
     /// Writes the 4-byte `header` with the checksum over pseudo-header, it and `body`.
-    fn emit_parts(&self, header: &mut [u8], body: &[u8], pseudo: PseudoHeader) {
+    pub(crate) fn emit_parts(&self, header: &mut [u8], body: &[u8], pseudo: PseudoHeader) {
         let Ok(h) = Icmpv6Header::mut_from_bytes(header) else {
             return;
         };

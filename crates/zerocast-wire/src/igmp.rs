@@ -24,6 +24,7 @@ use zerocast::{
 };
 
 use crate::addr::Ipv4Addr;
+use crate::build::Writer;
 use crate::checksum::Checksum;
 use crate::error::{ErrorKind, Layer, ParseError};
 use crate::parse::{
@@ -585,9 +586,335 @@ impl<B: SplitByteSlice> zerocast_packet::ParsablePacket<B, ParseOptions> for Igm
     }
 }
 
+impl<'a> IgmpV3Record<'a> {
+    /// The record's values for building it again, byte for byte.
+    ///
+    /// ```
+    /// use zerocast_wire::igmp::IgmpPacket;
+    /// # let b = zerocast_wire::igmp::__v3_report_example();
+    /// let igmp = IgmpPacket::parse(&b[..]).unwrap();
+    /// let rec = igmp.v3_records().next().unwrap().unwrap().repr();
+    /// assert_eq!((rec.record_type, rec.group.to_string()), (4, "239.7.7.7".to_string()));
+    /// ```
+    #[must_use]
+    pub fn repr(&self) -> IgmpV3RecordRepr<'a> {
+        IgmpV3RecordRepr {
+            record_type: self.record_type,
+            group: self.group,
+            // The iterator cut `sources` to a multiple of 4 bytes, so the cast succeeds.
+            sources: <[Ipv4Addr]>::ref_from_bytes(self.sources).unwrap_or(&[]),
+            aux: self.aux,
+        }
+    }
+}
+
+/// Longest auxiliary data of a group record: its length byte counts 32-bit words.
+pub const MAX_AUX_LEN: usize = 255 * 4;
+
+/// An IGMPv3 group record to build (RFC 3376 section 4.2.4).
+///
+/// ```
+/// use zerocast_wire::{igmp::IgmpV3RecordRepr, Ipv4Addr};
+/// let src = [Ipv4Addr([10, 0, 0, 1])];
+/// let rec = IgmpV3RecordRepr { record_type: 1, group: Ipv4Addr([232, 1, 1, 1]), sources: &src, aux: &[] };
+/// assert_eq!(rec.len(), 12);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IgmpV3RecordRepr<'a> {
+    /// Record type (1..=6).
+    pub record_type: u8,
+    /// Multicast address.
+    pub group: Ipv4Addr,
+    /// Source addresses.
+    pub sources: &'a [Ipv4Addr],
+    /// Auxiliary data, a multiple of 4 bytes.
+    pub aux: &'a [u8],
+}
+
+impl IgmpV3RecordRepr<'_> {
+    /// Length on the wire.
+    #[must_use]
+    #[allow(clippy::len_without_is_empty)] // a record is never empty
+    pub fn len(&self) -> usize {
+        8 + self.sources.as_bytes().len() + self.aux.len()
+    }
+
+    fn validate(&self, at: usize) -> Result<(), ParseError> {
+        let aux = self.aux.len();
+        if !aux.is_multiple_of(4) || aux > MAX_AUX_LEN {
+            return Err(ParseError::new(
+                Layer::Igmp,
+                ErrorKind::BadLength(aux),
+                at + 1,
+            ));
+        }
+        count_u16(self.sources.len(), at + 2)?;
+        Ok(())
+    }
+
+    fn write(&self, w: &mut Writer<'_>) -> Result<(), ParseError> {
+        // Both counts were checked by `validate`.
+        let aux_words = u8::try_from(self.aux.len() / 4).unwrap_or(u8::MAX);
+        let sources = count_u16(self.sources.len(), 0)?.to_be_bytes();
+        w.put(&[self.record_type, aux_words, sources[0], sources[1]])?;
+        w.put(&self.group.0)?;
+        w.put(self.sources.as_bytes())?;
+        w.put(self.aux)
+    }
+}
+
+/// `n` as a 16-bit count field, or `BadLength` at `at`.
+fn count_u16(n: usize, at: usize) -> Result<u16, ParseError> {
+    u16::try_from(n).map_err(|_| ParseError::new(Layer::Igmp, ErrorKind::BadLength(n), at))
+}
+
+/// An IGMPv3 message to build (v1/v2 messages are a bare [`IgmpRepr`]).
+///
+/// ```
+/// use zerocast_wire::{igmp::IgmpV3Message, Ipv4Addr};
+/// let general = IgmpV3Message::Query { max_resp: 100, group: Ipv4Addr::UNSPECIFIED, s_qrv: 2, qqic: 125, sources: &[] };
+/// assert_eq!(general.msg_type(), 0x11);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IgmpV3Message<'a> {
+    /// Membership query (type 0x11, 12 bytes or more).
+    Query {
+        /// Max Resp Code.
+        max_resp: u8,
+        /// Group address (unspecified in a general query).
+        group: Ipv4Addr,
+        /// Reserved (4 bits), S flag, QRV.
+        s_qrv: u8,
+        /// Querier's query interval code.
+        qqic: u8,
+        /// Source addresses.
+        sources: &'a [Ipv4Addr],
+    },
+    /// Membership report (type 0x22).
+    Report {
+        /// The group records.
+        records: &'a [IgmpV3RecordRepr<'a>],
+    },
+}
+
+impl IgmpV3Message<'_> {
+    /// The IGMP type.
+    #[must_use]
+    pub fn msg_type(&self) -> u8 {
+        match self {
+            IgmpV3Message::Query { .. } => TYPE_QUERY,
+            IgmpV3Message::Report { .. } => TYPE_V3_REPORT,
+        }
+    }
+
+    /// The length after the 8-byte common header.
+    fn body_len(&self) -> usize {
+        match self {
+            IgmpV3Message::Query { sources, .. } => 4 + sources.as_bytes().len(),
+            IgmpV3Message::Report { records } => records.iter().map(|r| r.len()).sum(),
+        }
+    }
+
+    fn validate(&self) -> Result<(), ParseError> {
+        match self {
+            IgmpV3Message::Query { sources, .. } => {
+                count_u16(sources.len(), 10)?;
+            }
+            IgmpV3Message::Report { records } => {
+                count_u16(records.len(), 6)?;
+                let mut at = HEADER_LEN;
+                for record in *records {
+                    record.validate(at)?;
+                    at += record.len();
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The common header's values (its checksum is computed when written).
+    fn header(&self) -> Result<IgmpRepr, ParseError> {
+        Ok(match self {
+            IgmpV3Message::Query {
+                max_resp, group, ..
+            } => IgmpRepr {
+                msg_type: TYPE_QUERY,
+                max_resp: *max_resp,
+                word: group.0,
+            },
+            IgmpV3Message::Report { records } => {
+                let [hi, lo] = count_u16(records.len(), 6)?.to_be_bytes();
+                IgmpRepr {
+                    msg_type: TYPE_V3_REPORT,
+                    max_resp: 0,
+                    word: [0, 0, hi, lo],
+                }
+            }
+        })
+    }
+
+    fn write_body(&self, w: &mut Writer<'_>) -> Result<(), ParseError> {
+        match self {
+            IgmpV3Message::Query {
+                s_qrv,
+                qqic,
+                sources,
+                ..
+            } => {
+                let [hi, lo] = count_u16(sources.len(), 10)?.to_be_bytes();
+                w.put(&[*s_qrv, *qqic, hi, lo])?;
+                w.put(sources.as_bytes())
+            }
+            IgmpV3Message::Report { records } => records.iter().try_for_each(|r| r.write(w)),
+        }
+    }
+}
+
+/// A whole IGMPv3 message with its checksum, as an
+/// [`InnerPacketBuilder`](zerocast_packet::InnerPacketBuilder): wrap it in the IPv4 builder
+/// (TTL 1, Router Alert option, as RFC 3376 requires).
+///
+/// ```
+/// use zerocast_packet::{InnerPacketBuilder, Serializer};
+/// use zerocast_wire::igmp::{IgmpPacket, IgmpV3Builder, IgmpV3Message, IgmpV3RecordRepr};
+/// use zerocast_wire::Ipv4Addr;
+/// let src = [Ipv4Addr([10, 0, 0, 9])];
+/// let rec = [IgmpV3RecordRepr { record_type: 5, group: Ipv4Addr([232, 1, 2, 3]), sources: &src, aux: &[] }];
+/// let report = IgmpV3Builder::new(IgmpV3Message::Report { records: &rec }).unwrap();
+/// let m = report.into_serializer().serialize_vec_outer().unwrap();
+/// let igmp = IgmpPacket::parse(m.as_ref()).unwrap(); // checksum verified
+/// let got = igmp.v3_records().next().unwrap().unwrap();
+/// assert_eq!((got.group, got.sources), (Ipv4Addr([232, 1, 2, 3]), &[10, 0, 0, 9][..]));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IgmpV3Builder<'a> {
+    message: IgmpV3Message<'a>,
+    len: usize,
+}
+
+impl<'a> IgmpV3Builder<'a> {
+    /// Checks the counts once and measures the message.
+    ///
+    /// # Errors
+    /// `BadLength` for more than 65535 sources or records, auxiliary data that is not a
+    /// multiple of 4 bytes or longer than [`MAX_AUX_LEN`], or a message that cannot fit an
+    /// IPv4 packet.
+    ///
+    /// ```
+    /// use zerocast_wire::{igmp::{IgmpV3Builder, IgmpV3Message}, Ipv4Addr};
+    /// let many = vec![Ipv4Addr::UNSPECIFIED; 70_000];
+    /// let q = IgmpV3Message::Query { max_resp: 0, group: Ipv4Addr::UNSPECIFIED, s_qrv: 0, qqic: 0, sources: &many };
+    /// assert!(IgmpV3Builder::new(q).is_err());
+    /// ```
+    pub fn new(message: IgmpV3Message<'a>) -> Result<Self, ParseError> {
+        message.validate()?;
+        let len = HEADER_LEN + message.body_len();
+        if len > usize::from(u16::MAX) {
+            return Err(ParseError::new(Layer::Igmp, ErrorKind::BadLength(len), 0));
+        }
+        Ok(IgmpV3Builder { message, len })
+    }
+
+    /// The message length in bytes.
+    #[must_use]
+    #[allow(clippy::len_without_is_empty)] // a message is never empty
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Writes the message into the front of `out` and returns its length.
+    ///
+    /// # Errors
+    /// `Truncated` when `out` is shorter than [`IgmpV3Builder::len`].
+    ///
+    /// ```
+    /// use zerocast_wire::{igmp::{IgmpPacket, IgmpV3Builder, IgmpV3Message}, Ipv4Addr};
+    /// let q = IgmpV3Message::Query { max_resp: 100, group: Ipv4Addr::UNSPECIFIED, s_qrv: 2, qqic: 125, sources: &[] };
+    /// let mut b = [0u8; 12];
+    /// IgmpV3Builder::new(q).unwrap().emit(&mut b).unwrap();
+    /// assert_eq!(IgmpPacket::parse(&b[..]).unwrap().version(), 3);
+    /// ```
+    pub fn emit(&self, out: &mut [u8]) -> Result<usize, ParseError> {
+        let available = out.len();
+        let message = out.get_mut(..self.len).ok_or(ParseError::truncated(
+            Layer::Igmp,
+            self.len,
+            available,
+        ))?;
+        let (header, body) = message.split_at_mut(HEADER_LEN.min(self.len));
+        self.message
+            .write_body(&mut Writer::new(body, Layer::Igmp))?;
+        self.message.header()?.emit_parts(header, body);
+        Ok(self.len)
+    }
+}
+
+impl zerocast_packet::InnerPacketBuilder for IgmpV3Builder<'_> {
+    fn bytes_len(&self) -> usize {
+        self.len
+    }
+
+    fn serialize(&self, buffer: &mut [u8]) {
+        // `buffer` is exactly `len` bytes and the counts were checked by `new`.
+        let _ = self.emit(buffer);
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    extern crate std;
     use super::*;
+
+    fn build(message: IgmpV3Message<'_>) -> std::vec::Vec<u8> {
+        let b = IgmpV3Builder::new(message).unwrap();
+        let mut out = std::vec![0u8; b.len()];
+        assert_eq!(b.emit(&mut out).unwrap(), out.len());
+        out
+    }
+
+    #[test]
+    fn sample_v3_report_rebuilds_from_its_records() {
+        let b = __v3_report_example();
+        let igmp = IgmpPacket::parse(&b[..]).unwrap();
+        let records: std::vec::Vec<_> = igmp.v3_records().map(|r| r.unwrap().repr()).collect();
+        assert_eq!(build(IgmpV3Message::Report { records: &records }), b);
+    }
+
+    #[test]
+    fn v3_query_with_sources_parses_back() {
+        let sources = [Ipv4Addr([10, 0, 0, 1]), Ipv4Addr([10, 0, 0, 2])];
+        let m = build(IgmpV3Message::Query {
+            max_resp: 50,
+            group: Ipv4Addr([232, 0, 0, 1]),
+            s_qrv: 0x0a,
+            qqic: 30,
+            sources: &sources,
+        });
+        let igmp = IgmpPacket::parse(&m[..]).unwrap();
+        assert_eq!((igmp.version(), igmp.max_resp()), (3, 50));
+        let q = igmp.v3_query().unwrap();
+        assert_eq!((q.s_qrv, q.qqic, q.num_sources), (0x0a, 30, 2));
+        assert_eq!(q.sources, &[10, 0, 0, 1, 10, 0, 0, 2]);
+    }
+
+    #[test]
+    fn report_records_with_aux_data_round_trip_and_bad_aux_is_rejected() {
+        let records = [IgmpV3RecordRepr {
+            record_type: 6,
+            group: Ipv4Addr([239, 1, 1, 1]),
+            sources: &[Ipv4Addr([192, 0, 2, 1])],
+            aux: &[7, 7, 7, 7],
+        }];
+        let m = build(IgmpV3Message::Report { records: &records });
+        let igmp = IgmpPacket::parse(&m[..]).unwrap();
+        let parsed: std::vec::Vec<_> = igmp.v3_records().map(|r| r.unwrap().repr()).collect();
+        assert_eq!(parsed, records);
+        let bad = [IgmpV3RecordRepr {
+            aux: &[1, 2, 3],
+            ..records[0]
+        }];
+        assert!(IgmpV3Builder::new(IgmpV3Message::Report { records: &bad }).is_err());
+    }
 
     #[test]
     fn sample_v3_report_checksum_is_good() {

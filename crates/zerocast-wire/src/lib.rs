@@ -49,6 +49,7 @@ extern crate alloc;
 
 pub mod addr;
 pub mod arp;
+mod build;
 pub mod checksum;
 mod error;
 pub mod ethernet;

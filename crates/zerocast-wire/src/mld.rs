@@ -15,12 +15,16 @@
 //! ```
 //!
 //! A query is MLDv2 when its ICMPv6 message is at least 28 bytes long (RFC 9777 section 8.1).
+//! [`MldBuilder`] builds any of them, records and checksum included, from an [`MldMessage`].
 
 use zerocast::byteorder::network_endian::U16;
 use zerocast::{FromBytes, Immutable, IntoBytes, KnownLayout, Unaligned};
 
 use crate::addr::Ipv6Addr;
+use crate::build::Writer;
 use crate::error::{ErrorKind, Layer, ParseError};
+use crate::icmpv6::{Icmpv6Repr, HEADER_LEN};
+use crate::ip::PseudoHeader;
 
 /// The body shared by queries, v1 reports and done messages.
 ///
@@ -179,5 +183,399 @@ impl<'a> Iterator for MldV2Records<'a> {
             sources,
             aux,
         }))
+    }
+}
+
+impl MldV1 {
+    /// A query, v1 report or done body: Maximum Response Code (milliseconds in MLDv1) and
+    /// multicast address (unspecified in a general query).
+    ///
+    /// ```
+    /// use zerocast_wire::{mld::MldV1, Ipv6Addr};
+    /// assert_eq!(MldV1::new(10_000, Ipv6Addr::UNSPECIFIED).max_response.get(), 10_000);
+    /// ```
+    #[must_use]
+    pub fn new(max_response: u16, group: Ipv6Addr) -> Self {
+        MldV1 {
+            max_response: U16::new(max_response),
+            reserved: U16::new(0),
+            group,
+        }
+    }
+}
+
+impl<'a> MldV2Record<'a> {
+    /// The record's values for building it again, byte for byte.
+    ///
+    /// ```
+    /// use zerocast_wire::mld::MldV2Records;
+    /// let mut rec = [0u8; 36];
+    /// rec[0] = 1;
+    /// rec[3] = 1; // one source
+    /// let r = MldV2Records::new(&rec, 1).next().unwrap().unwrap();
+    /// assert_eq!(r.repr().sources.len(), 1);
+    /// ```
+    #[must_use]
+    pub fn repr(&self) -> MldV2RecordRepr<'a> {
+        MldV2RecordRepr {
+            record_type: self.header.record_type,
+            group: self.header.group,
+            // The iterator cut `sources` to a multiple of 16 bytes, so the cast succeeds.
+            sources: <[Ipv6Addr]>::ref_from_bytes(self.sources).unwrap_or(&[]),
+            aux: self.aux,
+        }
+    }
+}
+
+/// Longest auxiliary data of a record: its length byte counts 32-bit words.
+pub const MAX_AUX_LEN: usize = 255 * 4;
+
+/// An MLDv2 multicast address record to build (RFC 9777 section 5.2.4).
+///
+/// ```
+/// use zerocast_wire::{mld::MldV2RecordRepr, Ipv6Addr};
+/// let rec = MldV2RecordRepr { record_type: 4, group: Ipv6Addr::UNSPECIFIED, sources: &[], aux: &[] };
+/// assert_eq!(rec.len(), 20);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MldV2RecordRepr<'a> {
+    /// Record type (1..=6).
+    pub record_type: u8,
+    /// Multicast address.
+    pub group: Ipv6Addr,
+    /// Source addresses.
+    pub sources: &'a [Ipv6Addr],
+    /// Auxiliary data, a multiple of 4 bytes.
+    pub aux: &'a [u8],
+}
+
+impl MldV2RecordRepr<'_> {
+    /// Length on the wire.
+    #[must_use]
+    #[allow(clippy::len_without_is_empty)] // a record is never empty
+    pub fn len(&self) -> usize {
+        20 + self.sources.as_bytes().len() + self.aux.len()
+    }
+
+    /// Checks the counts fit their fields.
+    fn validate(&self, at: usize) -> Result<(), ParseError> {
+        let aux = self.aux.len();
+        if !aux.is_multiple_of(4) || aux > MAX_AUX_LEN {
+            return Err(ParseError::new(
+                Layer::Icmpv6,
+                ErrorKind::BadLength(aux),
+                at + 1,
+            ));
+        }
+        count_u16(self.sources.len(), at + 2)?;
+        Ok(())
+    }
+
+    fn write(&self, w: &mut Writer<'_>) -> Result<(), ParseError> {
+        let header = MldV2RecordHeader {
+            record_type: self.record_type,
+            // Both counts were checked by `validate`.
+            aux_len: u8::try_from(self.aux.len() / 4).unwrap_or(u8::MAX),
+            num_sources: U16::new(u16::try_from(self.sources.len()).unwrap_or(u16::MAX)),
+            group: self.group,
+        };
+        w.put(header.as_bytes())?;
+        w.put(self.sources.as_bytes())?;
+        w.put(self.aux)
+    }
+}
+
+/// `n` as a 16-bit count field, or `BadLength` at `at`.
+fn count_u16(n: usize, at: usize) -> Result<u16, ParseError> {
+    u16::try_from(n).map_err(|_| ParseError::new(Layer::Icmpv6, ErrorKind::BadLength(n), at))
+}
+
+/// An MLD message to build, by type.
+///
+/// ```
+/// use zerocast_wire::{mld::{MldMessage, MldV1}, Ipv6Addr};
+/// let done = MldMessage::Done(MldV1::new(0, Ipv6Addr::UNSPECIFIED));
+/// assert_eq!(done.msg_type(), 132);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MldMessage<'a> {
+    /// MLDv1 query (type 130, 24 bytes).
+    V1Query(MldV1),
+    /// MLDv1 report (type 131).
+    V1Report(MldV1),
+    /// MLDv1 done (type 132).
+    Done(MldV1),
+    /// MLDv2 query (type 130, 28 bytes or more).
+    V2Query {
+        /// Maximum Response Code, reserved and multicast address.
+        query: MldV1,
+        /// Reserved (4 bits), S flag, QRV.
+        s_qrv: u8,
+        /// Querier's query interval code.
+        qqic: u8,
+        /// Source addresses.
+        sources: &'a [Ipv6Addr],
+    },
+    /// MLDv2 report (type 143).
+    V2Report {
+        /// The multicast address records.
+        records: &'a [MldV2RecordRepr<'a>],
+    },
+}
+
+impl MldMessage<'_> {
+    /// The ICMPv6 type.
+    #[must_use]
+    pub fn msg_type(&self) -> u8 {
+        match self {
+            MldMessage::V1Query(_) | MldMessage::V2Query { .. } => 130,
+            MldMessage::V1Report(_) => 131,
+            MldMessage::Done(_) => 132,
+            MldMessage::V2Report { .. } => 143,
+        }
+    }
+
+    /// The body length after the ICMPv6 header.
+    fn body_len(&self) -> usize {
+        match self {
+            MldMessage::V1Query(_) | MldMessage::V1Report(_) | MldMessage::Done(_) => 20,
+            MldMessage::V2Query { sources, .. } => 24 + sources.as_bytes().len(),
+            MldMessage::V2Report { records } => 4 + records.iter().map(|r| r.len()).sum::<usize>(),
+        }
+    }
+
+    fn validate(&self) -> Result<(), ParseError> {
+        match self {
+            MldMessage::V2Query { sources, .. } => {
+                count_u16(sources.len(), HEADER_LEN + 22)?;
+            }
+            MldMessage::V2Report { records } => {
+                count_u16(records.len(), HEADER_LEN + 2)?;
+                let mut at = HEADER_LEN + 4;
+                for record in *records {
+                    record.validate(at)?;
+                    at += record.len();
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn write(&self, w: &mut Writer<'_>) -> Result<(), ParseError> {
+        match self {
+            MldMessage::V1Query(m) | MldMessage::V1Report(m) | MldMessage::Done(m) => {
+                w.put(m.as_bytes())
+            }
+            MldMessage::V2Query {
+                query,
+                s_qrv,
+                qqic,
+                sources,
+            } => {
+                w.put(query.as_bytes())?;
+                let tail = MldV2QueryTail {
+                    s_qrv: *s_qrv,
+                    qqic: *qqic,
+                    num_sources: U16::new(count_u16(sources.len(), 0)?),
+                };
+                w.put(tail.as_bytes())?;
+                w.put(sources.as_bytes())
+            }
+            MldMessage::V2Report { records } => {
+                let report = MldV2Report {
+                    reserved: U16::new(0),
+                    num_records: U16::new(count_u16(records.len(), 0)?),
+                };
+                w.put(report.as_bytes())?;
+                records.iter().try_for_each(|r| r.write(w))
+            }
+        }
+    }
+}
+
+/// A whole MLD message (ICMPv6 header, body, records) with its checksum, as an
+/// [`InnerPacketBuilder`](zerocast_packet::InnerPacketBuilder): wrap it in the IPv6 builder
+/// (with a Hop-by-Hop Router Alert, as RFC 9777 requires).
+///
+/// ```
+/// use zerocast_packet::{InnerPacketBuilder, Serializer};
+/// use zerocast_wire::icmpv6::{Icmpv6Message, Icmpv6Packet};
+/// use zerocast_wire::mld::{MldBuilder, MldMessage, MldV2RecordRepr};
+/// use zerocast_wire::{Ipv6Addr, PseudoHeader};
+/// let group: Ipv6Addr = "ff02::fb".parse::<core::net::Ipv6Addr>().unwrap().into();
+/// let ph = PseudoHeader::V6 { src: Ipv6Addr::UNSPECIFIED, dst: group };
+/// let join = [MldV2RecordRepr { record_type: 4, group, sources: &[], aux: &[] }];
+/// let report = MldBuilder::new(MldMessage::V2Report { records: &join }, ph).unwrap();
+/// let m = report.into_serializer().serialize_vec_outer().unwrap();
+/// let icmp = Icmpv6Packet::parse(m.as_ref(), ph).unwrap();
+/// let Icmpv6Message::MldV2Report(_, mut records) = icmp.message() else { unreachable!() };
+/// assert_eq!(records.next().unwrap().unwrap().header.group, group);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MldBuilder<'a> {
+    message: MldMessage<'a>,
+    pseudo: PseudoHeader,
+    len: usize,
+}
+
+impl<'a> MldBuilder<'a> {
+    /// Checks the counts once and measures the message.
+    ///
+    /// # Errors
+    /// `BadLength` for more than 65535 sources or records, auxiliary data that is not a
+    /// multiple of 4 bytes or longer than [`MAX_AUX_LEN`], or a message longer than an IPv6
+    /// payload can be.
+    ///
+    /// ```
+    /// use zerocast_wire::{mld::{MldBuilder, MldMessage, MldV2RecordRepr}, Ipv6Addr, PseudoHeader};
+    /// let ph = PseudoHeader::V6 { src: Ipv6Addr::UNSPECIFIED, dst: Ipv6Addr::UNSPECIFIED };
+    /// let bad = [MldV2RecordRepr { record_type: 1, group: Ipv6Addr::UNSPECIFIED, sources: &[], aux: &[1, 2] }];
+    /// assert!(MldBuilder::new(MldMessage::V2Report { records: &bad }, ph).is_err());
+    /// ```
+    pub fn new(message: MldMessage<'a>, pseudo: PseudoHeader) -> Result<Self, ParseError> {
+        message.validate()?;
+        let len = HEADER_LEN + message.body_len();
+        if len > usize::from(u16::MAX) {
+            return Err(ParseError::new(Layer::Icmpv6, ErrorKind::BadLength(len), 0));
+        }
+        Ok(MldBuilder {
+            message,
+            pseudo,
+            len,
+        })
+    }
+
+    /// The message length in bytes.
+    #[must_use]
+    #[allow(clippy::len_without_is_empty)] // a message is never empty
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Writes the message into the front of `out` and returns its length.
+    ///
+    /// # Errors
+    /// `Truncated` when `out` is shorter than [`MldBuilder::len`].
+    ///
+    /// ```
+    /// use zerocast_wire::{mld::{MldBuilder, MldMessage, MldV1}, Ipv6Addr, PseudoHeader};
+    /// let ph = PseudoHeader::V6 { src: Ipv6Addr::UNSPECIFIED, dst: Ipv6Addr::UNSPECIFIED };
+    /// let q = MldBuilder::new(MldMessage::V1Query(MldV1::new(1000, Ipv6Addr::UNSPECIFIED)), ph).unwrap();
+    /// assert_eq!(q.emit(&mut [0u8; 64]).unwrap(), 24);
+    /// ```
+    pub fn emit(&self, out: &mut [u8]) -> Result<usize, ParseError> {
+        let available = out.len();
+        let message = out.get_mut(..self.len).ok_or(ParseError::truncated(
+            Layer::Icmpv6,
+            self.len,
+            available,
+        ))?;
+        let (header, body) = message.split_at_mut(HEADER_LEN.min(self.len));
+        self.message.write(&mut Writer::new(body, Layer::Icmpv6))?;
+        let repr = Icmpv6Repr {
+            msg_type: self.message.msg_type(),
+            code: 0,
+        };
+        repr.emit_parts(header, body, self.pseudo);
+        Ok(self.len)
+    }
+}
+
+impl zerocast_packet::InnerPacketBuilder for MldBuilder<'_> {
+    fn bytes_len(&self) -> usize {
+        self.len
+    }
+
+    fn serialize(&self, buffer: &mut [u8]) {
+        // `buffer` is exactly `len` bytes and the counts were checked by `new`.
+        let _ = self.emit(buffer);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    extern crate std;
+    use super::*;
+    use crate::icmpv6::{Icmpv6Message, Icmpv6Packet};
+
+    fn ph() -> PseudoHeader {
+        PseudoHeader::V6 {
+            src: Ipv6Addr([0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 7]),
+            dst: Ipv6Addr([0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x16]),
+        }
+    }
+
+    fn build(message: MldMessage<'_>) -> std::vec::Vec<u8> {
+        let b = MldBuilder::new(message, ph()).unwrap();
+        let mut out = std::vec![0u8; b.len()];
+        assert_eq!(b.emit(&mut out).unwrap(), out.len());
+        out
+    }
+
+    #[test]
+    fn v2_report_with_sources_and_aux_data_parses_back_and_reemits() {
+        let sources = [Ipv6Addr([0xfd; 16]), Ipv6Addr([0xfe; 16])];
+        let records = [
+            MldV2RecordRepr {
+                record_type: 3,
+                group: Ipv6Addr([0xff; 16]),
+                sources: &sources,
+                aux: &[1, 2, 3, 4],
+            },
+            MldV2RecordRepr {
+                record_type: 2,
+                group: Ipv6Addr([0xff; 16]),
+                sources: &[],
+                aux: &[],
+            },
+        ];
+        let m = build(MldMessage::V2Report { records: &records });
+        assert_eq!(m.len(), 8 + 20 + 32 + 4 + 20);
+        let icmp = Icmpv6Packet::parse(&m[..], ph()).unwrap();
+        let Icmpv6Message::MldV2Report(_, recs) = icmp.message() else {
+            panic!("{:?}", icmp.message());
+        };
+        let parsed: std::vec::Vec<_> = recs.map(|r| r.unwrap().repr()).collect();
+        assert_eq!(parsed, records);
+        assert_eq!(build(MldMessage::V2Report { records: &parsed }), m);
+    }
+
+    #[test]
+    fn v2_query_is_told_apart_from_v1_by_its_length() {
+        let group = Ipv6Addr([0xff; 16]);
+        let v1 = build(MldMessage::V1Query(MldV1::new(500, group)));
+        let v2 = build(MldMessage::V2Query {
+            query: MldV1::new(500, group),
+            s_qrv: 2,
+            qqic: 60,
+            sources: &[],
+        });
+        assert_eq!((v1.len(), v2.len()), (24, 28));
+        let icmp = Icmpv6Packet::parse(&v2[..], ph()).unwrap();
+        let Icmpv6Message::MldV2Query(q, tail, sources) = icmp.message() else {
+            panic!("{:?}", icmp.message());
+        };
+        assert_eq!(
+            (q.max_response.get(), tail.qrv(), tail.qqic, sources.len()),
+            (500, 2, 60, 0)
+        );
+        let icmp = Icmpv6Packet::parse(&v1[..], ph()).unwrap();
+        assert!(matches!(icmp.message(), Icmpv6Message::MldV1Query(_)));
+    }
+
+    #[test]
+    fn counts_beyond_their_fields_are_rejected() {
+        let many = std::vec![Ipv6Addr([0; 16]); 65_536];
+        let q = MldMessage::V2Query {
+            query: MldV1::new(0, Ipv6Addr([0; 16])),
+            s_qrv: 0,
+            qqic: 0,
+            sources: &many,
+        };
+        assert!(matches!(
+            MldBuilder::new(q, ph()).unwrap_err().kind(),
+            ErrorKind::BadLength(65_536)
+        ));
     }
 }

@@ -10,13 +10,17 @@ use std::ops::Range;
 
 use zerocast_wire::ethernet::{EtherType, EthernetFrame};
 use zerocast_wire::icmpv4::Icmpv4Packet;
-use zerocast_wire::icmpv6::Icmpv6Packet;
-use zerocast_wire::igmp::IgmpPacket;
+use zerocast_wire::icmpv6::{Icmpv6Message, Icmpv6Packet};
+use zerocast_wire::igmp::{IgmpPacket, IgmpV3Builder, IgmpV3Message};
 use zerocast_wire::ipv4::Ipv4Packet;
 use zerocast_wire::ipv6::Ipv6Packet;
+use zerocast_wire::mld::{MldBuilder, MldMessage, MldV2RecordRepr};
+use zerocast_wire::ndp::{NdpBody, NdpBuilder, NdpOptionRepr};
 use zerocast_wire::tcp::TcpPacket;
 use zerocast_wire::udp::UdpPacket;
 use zerocast_wire::vlan::VlanTag;
+use zerocast_wire::zerocast::FromBytes;
+use zerocast_wire::Ipv6Addr;
 use zerocast_wire::{arp::ArpPacket, ChecksumStatus, IpProto, ParseOptions, PseudoHeader};
 
 /// Rebuilds `frame` into a copy; returns it, the checksum ranges that were wrong in the
@@ -311,4 +315,99 @@ fn parsing_off_a_buffer_then_undoing_every_layer_restores_every_sample_frame() {
         assert_eq!(buf.as_ref(), &rec.data[..], "undo_parse restores the frame");
     }
     assert!(layers_undone > 2 * frames.len());
+}
+
+/// Rebuilds an NDP or MLD message from its parsed values with the dedicated builders.
+fn rebuild_icmpv6_message(icmp: &Icmpv6Packet<&[u8]>, ph: PseudoHeader) -> Option<Vec<u8>> {
+    let options: Vec<NdpOptionRepr<'_>> = icmp
+        .ndp_options()
+        .map(|o| o.map(NdpOptionRepr::from))
+        .collect::<Result<_, _>>()
+        .ok()?;
+    let body = match icmp.message() {
+        Icmpv6Message::RouterSolicitation(m, _) => NdpBody::RouterSolicitation(*m),
+        Icmpv6Message::RouterAdvertisement(m, _) => NdpBody::RouterAdvertisement(*m),
+        Icmpv6Message::NeighborSolicitation(m, _) => NdpBody::NeighborSolicitation(*m),
+        Icmpv6Message::NeighborAdvertisement(m, _) => NdpBody::NeighborAdvertisement(*m),
+        Icmpv6Message::Redirect(m, _) => NdpBody::Redirect(*m),
+        other => {
+            let records: Vec<MldV2RecordRepr<'_>>;
+            let message = match other {
+                Icmpv6Message::MldV1Query(m) => MldMessage::V1Query(*m),
+                Icmpv6Message::MldV1Report(m) => MldMessage::V1Report(*m),
+                Icmpv6Message::MldDone(m) => MldMessage::Done(*m),
+                Icmpv6Message::MldV2Query(m, tail, sources) => MldMessage::V2Query {
+                    query: *m,
+                    s_qrv: tail.s_qrv,
+                    qqic: tail.qqic,
+                    sources: <[Ipv6Addr]>::ref_from_bytes(sources).ok()?,
+                },
+                Icmpv6Message::MldV2Report(_, recs) => {
+                    records = recs
+                        .map(|r| r.map(|r| r.repr()))
+                        .collect::<Result<_, _>>()
+                        .ok()?;
+                    MldMessage::V2Report { records: &records }
+                }
+                _ => return None,
+            };
+            let b = MldBuilder::new(message, ph).unwrap();
+            let mut out = vec![0u8; b.len()];
+            b.emit(&mut out).unwrap();
+            return Some(out);
+        }
+    };
+    let b = NdpBuilder::new(body, &options, ph).unwrap();
+    let mut out = vec![0u8; b.len()];
+    b.emit(&mut out).unwrap();
+    Some(out)
+}
+
+#[test]
+#[cfg_attr(miri, ignore)]
+fn every_sample_ndp_mld_and_igmpv3_message_rebuilds_from_its_values_with_its_builder() {
+    let frames = common::read_pcap(&common::samples_dir().join("kernel-mix.pcap"));
+    let mut kinds = std::collections::BTreeMap::<u8, usize>::new();
+    for frame in &frames {
+        let Ok(eth) = EthernetFrame::parse(&frame.data[..]) else {
+            continue;
+        };
+        if eth.ethertype() == EtherType::IPV6 {
+            let Ok(ip) = Ipv6Packet::parse(eth.payload()) else {
+                continue;
+            };
+            if ip.upper_protocol() != IpProto::ICMPV6 || ip.is_fragment() {
+                continue;
+            }
+            let ph = ip.pseudo_header();
+            let icmp = Icmpv6Packet::parse(ip.payload(), ph).expect("icmpv6");
+            if let Some(rebuilt) = rebuild_icmpv6_message(&icmp, ph) {
+                assert_eq!(rebuilt, ip.payload(), "ICMPv6 type {}", icmp.msg_type());
+                *kinds.entry(icmp.msg_type()).or_default() += 1;
+            }
+        } else if eth.ethertype() == EtherType::IPV4 {
+            let Ok(ip) = Ipv4Packet::parse(eth.payload()) else {
+                continue;
+            };
+            let Ok(igmp) = IgmpPacket::parse(ip.payload()) else {
+                continue;
+            };
+            if igmp.msg_type() != zerocast_wire::igmp::TYPE_V3_REPORT {
+                continue;
+            }
+            let records: Vec<_> = igmp.v3_records().map(|r| r.unwrap().repr()).collect();
+            let b = IgmpV3Builder::new(IgmpV3Message::Report { records: &records }).unwrap();
+            let mut out = vec![0u8; b.len()];
+            b.emit(&mut out).unwrap();
+            assert_eq!(out, ip.payload(), "IGMPv3 report");
+            *kinds.entry(0x22).or_default() += 1;
+        }
+    }
+    // The samples hold NS, NA, RS, MLDv2 reports and IGMPv3 reports at least.
+    for kind in [133, 135, 136, 143, 0x22] {
+        assert!(
+            kinds.contains_key(&kind),
+            "no type {kind} message in {kinds:?}"
+        );
+    }
 }

@@ -12,13 +12,16 @@ use zerocast_wire::arp::{ArpRepr, OP_REQUEST};
 use zerocast_wire::ethernet::{EtherType, EthernetRepr};
 use zerocast_wire::icmpv4::Icmpv4Repr;
 use zerocast_wire::icmpv6::{Icmpv6Builder, Icmpv6Repr};
-use zerocast_wire::igmp::IgmpRepr;
+use zerocast_wire::igmp::{IgmpRepr, IgmpV3Builder, IgmpV3Message, IgmpV3RecordRepr};
 use zerocast_wire::ipv4::Ipv4Repr;
 use zerocast_wire::ipv6::Ipv6Repr;
+use zerocast_wire::mld::{MldBuilder, MldMessage, MldV1, MldV2RecordRepr};
+use zerocast_wire::ndp::{NdpBody, NdpBuilder, NdpOptionRepr, PrefixInformation};
 use zerocast_wire::tcp::TcpRepr;
 use zerocast_wire::udp::{UdpBuilder, UdpRepr};
 use zerocast_wire::vlan::VlanRepr;
-use zerocast_wire::{IpProto, Ipv4Addr, Ipv6Addr, MacAddr, PseudoHeader};
+use zerocast_wire::zerocast::FromZeros;
+use zerocast_wire::{IpProto, Ipv4Addr, Ipv6Addr, MacAddr, ParseError, PseudoHeader};
 
 const A: MacAddr = MacAddr([2, 0, 0, 0, 0, 0x0a]);
 const B: MacAddr = MacAddr([2, 0, 0, 0, 0, 0x0b]);
@@ -253,7 +256,143 @@ fn ours() -> BTreeMap<&'static str, Vec<u8>> {
             eth(MacAddr([1, 0, 0x5e, 0, 0, 0xfb]), EtherType::IPV4),
         ),
     );
+    icmp_messages(&mut m);
     m
+}
+
+/// Writes a whole message from one of the message builders.
+fn message(len: usize, emit: impl FnOnce(&mut [u8]) -> Result<usize, ParseError>) -> Vec<u8> {
+    let mut out = vec![0u8; len];
+    assert_eq!(emit(&mut out).unwrap(), len);
+    out
+}
+
+/// NDP, MLD and IGMPv3 messages, each from its dedicated builder.
+fn icmp_messages(m: &mut BTreeMap<&'static str, Vec<u8>>) {
+    let ph = PseudoHeader::V6 {
+        src: v6("fe80::1"),
+        dst: v6("ff02::1"),
+    };
+    let ndp = |body: NdpBody, options: &[NdpOptionRepr<'_>]| {
+        let b = NdpBuilder::new(body, options, ph).unwrap();
+        message(b.len(), |out| b.emit(out))
+    };
+    let slla = NdpOptionRepr::SourceLinkLayer(B);
+    let tlla = NdpOptionRepr::TargetLinkLayer(B);
+    m.insert("msg_ndp_rs", ndp(NdpBody::router_solicitation(), &[slla]));
+    let mut prefix = PrefixInformation::new_zeroed();
+    prefix.prefix_len = 64;
+    prefix.flags = 0xc0;
+    prefix.valid_lifetime.set(86400);
+    prefix.preferred_lifetime.set(14400);
+    prefix.prefix = v6("fd77::");
+    let dns = [v6("fd77::53"), v6("fd77::54")];
+    let ra = NdpBody::router_advertisement(64, 0x48, 1800, 30000, 1000);
+    let ra_options = [
+        slla,
+        NdpOptionRepr::Mtu(1500),
+        NdpOptionRepr::PrefixInformation(prefix),
+        NdpOptionRepr::Rdnss {
+            lifetime: 600,
+            servers: &dns,
+        },
+    ];
+    m.insert("msg_ndp_ra", ndp(ra, &ra_options));
+    let ns = NdpBody::neighbor_solicitation(v6("fd77::2"));
+    m.insert("msg_ndp_ns", ndp(ns, &[slla]));
+    let na = NdpBody::neighbor_advertisement(v6("fd77::2"), true, true, false);
+    m.insert("msg_ndp_na", ndp(na, &[tlla]));
+    // The redirected packet: IPv6 fd77::1 -> fd77::99, UDP 1 -> 2, no payload.
+    let mut redirected = [0u8; 48];
+    let udp_ph = PseudoHeader::V6 {
+        src: v6("fd77::1"),
+        dst: v6("fd77::99"),
+    };
+    UdpRepr {
+        src_port: 1,
+        dst_port: 2,
+    }
+    .emit(&mut redirected[40..], Some(udp_ph))
+    .unwrap();
+    Ipv6Repr::new(v6("fd77::1"), v6("fd77::99"), IpProto::UDP, 64)
+        .emit(&mut redirected, 8)
+        .unwrap();
+    let redirect = NdpBody::redirect(v6("fe80::9"), v6("fd77::99"));
+    let redirect_options = [tlla, NdpOptionRepr::RedirectedHeader(&redirected)];
+    m.insert("msg_ndp_redirect", ndp(redirect, &redirect_options));
+
+    let mld = |msg: MldMessage<'_>| {
+        let b = MldBuilder::new(msg, ph).unwrap();
+        message(b.len(), |out| b.emit(out))
+    };
+    let group = v6("ff02::fb");
+    let general = MldV1::new(10000, Ipv6Addr::UNSPECIFIED);
+    m.insert("msg_mldv1_query", mld(MldMessage::V1Query(general)));
+    let v1 = MldV1::new(0, group);
+    m.insert("msg_mldv1_report", mld(MldMessage::V1Report(v1)));
+    m.insert("msg_mldv1_done", mld(MldMessage::Done(v1)));
+    let sources = [v6("fd77::1"), v6("fd77::2")];
+    m.insert(
+        "msg_mldv2_query",
+        mld(MldMessage::V2Query {
+            query: MldV1::new(10000, group),
+            s_qrv: 0x08 | 2,
+            qqic: 125,
+            sources: &sources,
+        }),
+    );
+    let records = [
+        MldV2RecordRepr {
+            record_type: 4,
+            group,
+            sources: &[],
+            aux: &[],
+        },
+        MldV2RecordRepr {
+            record_type: 1,
+            group: v6("ff05::1:3"),
+            sources: &sources[..1],
+            aux: &[],
+        },
+    ];
+    m.insert(
+        "msg_mldv2_report",
+        mld(MldMessage::V2Report { records: &records }),
+    );
+
+    let igmp = |msg: IgmpV3Message<'_>| {
+        let b = IgmpV3Builder::new(msg).unwrap();
+        message(b.len(), |out| b.emit(out))
+    };
+    let src4 = [Ipv4Addr([10, 0, 0, 1]), Ipv4Addr([10, 0, 0, 2])];
+    m.insert(
+        "msg_igmpv3_query",
+        igmp(IgmpV3Message::Query {
+            max_resp: 100,
+            group: Ipv4Addr([232, 1, 1, 1]),
+            s_qrv: 0x08 | 2,
+            qqic: 125,
+            sources: &src4[..1],
+        }),
+    );
+    let records = [
+        IgmpV3RecordRepr {
+            record_type: 4,
+            group: Ipv4Addr([239, 7, 7, 7]),
+            sources: &[],
+            aux: &[],
+        },
+        IgmpV3RecordRepr {
+            record_type: 1,
+            group: Ipv4Addr([232, 1, 1, 1]),
+            sources: &src4,
+            aux: &[],
+        },
+    ];
+    m.insert(
+        "msg_igmpv3_report",
+        igmp(IgmpV3Message::Report { records: &records }),
+    );
 }
 
 fn scapy_frames() -> Option<BTreeMap<String, Vec<u8>>> {
