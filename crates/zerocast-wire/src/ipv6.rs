@@ -179,86 +179,333 @@ impl<B: SplitByteSlice> Ipv6Packet<B> {
     }
 
     /// The fixed header, cast in place.
+    ///
+    /// ```
+    /// # use zerocast_wire::{ipv6::Ipv6Packet, IpProto, Ipv6Addr};
+    /// # let src = [0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]; // 2001:db8::1
+    /// # let dst = [0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2]; // 2001:db8::2
+    /// # // Traffic class 0xb8, flow label 0x12345, Payload Length 8, UDP, hop limit 64;
+    /// # // an 8-byte UDP header; then 2 bytes of link-layer padding.
+    /// # let mut bytes = [0u8; 50];
+    /// # bytes[..8].copy_from_slice(&[0x6b, 0x81, 0x23, 0x45, 0x00, 0x08, 17, 64]);
+    /// # bytes[8..24].copy_from_slice(&src);
+    /// # bytes[24..40].copy_from_slice(&dst);
+    /// # bytes[40..48].copy_from_slice(&[0xd4, 0x31, 0x00, 0x35, 0x00, 0x08, 0x12, 0x34]);
+    /// let ip = Ipv6Packet::parse(&bytes[..])?;
+    /// assert_eq!(ip.header().hop_limit, 64);
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn header(&self) -> &Ipv6Header {
         &self.header
     }
     /// Version (always 6 after a successful parse).
+    ///
+    /// ```
+    /// # use zerocast_wire::{ipv6::Ipv6Packet, IpProto, Ipv6Addr};
+    /// # let src = [0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]; // 2001:db8::1
+    /// # let dst = [0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2]; // 2001:db8::2
+    /// # // Traffic class 0xb8, flow label 0x12345, Payload Length 8, UDP, hop limit 64;
+    /// # // an 8-byte UDP header; then 2 bytes of link-layer padding.
+    /// # let mut bytes = [0u8; 50];
+    /// # bytes[..8].copy_from_slice(&[0x6b, 0x81, 0x23, 0x45, 0x00, 0x08, 17, 64]);
+    /// # bytes[8..24].copy_from_slice(&src);
+    /// # bytes[24..40].copy_from_slice(&dst);
+    /// # bytes[40..48].copy_from_slice(&[0xd4, 0x31, 0x00, 0x35, 0x00, 0x08, 0x12, 0x34]);
+    /// let ip = Ipv6Packet::parse(&bytes[..])?;
+    /// assert_eq!(ip.version(), 6);
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn version(&self) -> u8 {
         (self.header.vtcfl.get() >> 28) as u8
     }
     /// Traffic class (`ipv6.tclass`).
+    ///
+    /// ```
+    /// # use zerocast_wire::{ipv6::Ipv6Packet, IpProto, Ipv6Addr};
+    /// # let src = [0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]; // 2001:db8::1
+    /// # let dst = [0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2]; // 2001:db8::2
+    /// # // Traffic class 0xb8, flow label 0x12345, Payload Length 8, UDP, hop limit 64;
+    /// # // an 8-byte UDP header; then 2 bytes of link-layer padding.
+    /// # let mut bytes = [0u8; 50];
+    /// # bytes[..8].copy_from_slice(&[0x6b, 0x81, 0x23, 0x45, 0x00, 0x08, 17, 64]);
+    /// # bytes[8..24].copy_from_slice(&src);
+    /// # bytes[24..40].copy_from_slice(&dst);
+    /// # bytes[40..48].copy_from_slice(&[0xd4, 0x31, 0x00, 0x35, 0x00, 0x08, 0x12, 0x34]);
+    /// let ip = Ipv6Packet::parse(&bytes[..])?;
+    /// assert_eq!(ip.traffic_class(), 0xb8); // DSCP 46 (EF), ECN 0
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn traffic_class(&self) -> u8 {
         (self.header.vtcfl.get() >> 20) as u8
     }
     /// Flow label (`ipv6.flow`).
+    ///
+    /// ```
+    /// # use zerocast_wire::{ipv6::Ipv6Packet, IpProto, Ipv6Addr};
+    /// # let src = [0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]; // 2001:db8::1
+    /// # let dst = [0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2]; // 2001:db8::2
+    /// # // Traffic class 0xb8, flow label 0x12345, Payload Length 8, UDP, hop limit 64;
+    /// # // an 8-byte UDP header; then 2 bytes of link-layer padding.
+    /// # let mut bytes = [0u8; 50];
+    /// # bytes[..8].copy_from_slice(&[0x6b, 0x81, 0x23, 0x45, 0x00, 0x08, 17, 64]);
+    /// # bytes[8..24].copy_from_slice(&src);
+    /// # bytes[24..40].copy_from_slice(&dst);
+    /// # bytes[40..48].copy_from_slice(&[0xd4, 0x31, 0x00, 0x35, 0x00, 0x08, 0x12, 0x34]);
+    /// let ip = Ipv6Packet::parse(&bytes[..])?;
+    /// assert_eq!(ip.flow_label(), 0x12345);
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn flow_label(&self) -> u32 {
         self.header.vtcfl.get() & 0x000f_ffff
     }
     /// Payload Length field (`ipv6.plen`).
+    ///
+    /// ```
+    /// # use zerocast_wire::{ipv6::Ipv6Packet, IpProto, Ipv6Addr};
+    /// # let src = [0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]; // 2001:db8::1
+    /// # let dst = [0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2]; // 2001:db8::2
+    /// # // Traffic class 0xb8, flow label 0x12345, Payload Length 8, UDP, hop limit 64;
+    /// # // an 8-byte UDP header; then 2 bytes of link-layer padding.
+    /// # let mut bytes = [0u8; 50];
+    /// # bytes[..8].copy_from_slice(&[0x6b, 0x81, 0x23, 0x45, 0x00, 0x08, 17, 64]);
+    /// # bytes[8..24].copy_from_slice(&src);
+    /// # bytes[24..40].copy_from_slice(&dst);
+    /// # bytes[40..48].copy_from_slice(&[0xd4, 0x31, 0x00, 0x35, 0x00, 0x08, 0x12, 0x34]);
+    /// let ip = Ipv6Packet::parse(&bytes[..])?;
+    /// assert_eq!(ip.payload_len(), 8);
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn payload_len(&self) -> u16 {
         self.header.payload_len.get()
     }
     /// The fixed header's Next Header field (`ipv6.nxt`).
+    ///
+    /// ```
+    /// # use zerocast_wire::{ipv6::Ipv6Packet, IpProto};
+    /// # // ::1 > ::2, a Fragment header (first fragment, more follow, id 0xabcd), 8 bytes of UDP.
+    /// # let mut bytes = [0u8; 56];
+    /// # bytes[..8].copy_from_slice(&[0x60, 0, 0, 0, 0x00, 0x10, 44, 64]);
+    /// # bytes[23] = 1;
+    /// # bytes[39] = 2;
+    /// # bytes[40..48].copy_from_slice(&[17, 0, 0x00, 0x01, 0, 0, 0xab, 0xcd]);
+    /// let ip = Ipv6Packet::parse(&bytes[..])?;
+    /// assert_eq!(ip.next_header(), IpProto::FRAGMENT); // the first extension header
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn next_header(&self) -> IpProto {
         IpProto(self.header.next_header)
     }
     /// Hop limit (`ipv6.hlim`).
+    ///
+    /// ```
+    /// # use zerocast_wire::{ipv6::Ipv6Packet, IpProto, Ipv6Addr};
+    /// # let src = [0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]; // 2001:db8::1
+    /// # let dst = [0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2]; // 2001:db8::2
+    /// # // Traffic class 0xb8, flow label 0x12345, Payload Length 8, UDP, hop limit 64;
+    /// # // an 8-byte UDP header; then 2 bytes of link-layer padding.
+    /// # let mut bytes = [0u8; 50];
+    /// # bytes[..8].copy_from_slice(&[0x6b, 0x81, 0x23, 0x45, 0x00, 0x08, 17, 64]);
+    /// # bytes[8..24].copy_from_slice(&src);
+    /// # bytes[24..40].copy_from_slice(&dst);
+    /// # bytes[40..48].copy_from_slice(&[0xd4, 0x31, 0x00, 0x35, 0x00, 0x08, 0x12, 0x34]);
+    /// let ip = Ipv6Packet::parse(&bytes[..])?;
+    /// assert_eq!(ip.hop_limit(), 64);
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn hop_limit(&self) -> u8 {
         self.header.hop_limit
     }
     /// Source address (`ipv6.src`).
+    ///
+    /// ```
+    /// # use zerocast_wire::{ipv6::Ipv6Packet, IpProto, Ipv6Addr};
+    /// # let src = [0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]; // 2001:db8::1
+    /// # let dst = [0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2]; // 2001:db8::2
+    /// # // Traffic class 0xb8, flow label 0x12345, Payload Length 8, UDP, hop limit 64;
+    /// # // an 8-byte UDP header; then 2 bytes of link-layer padding.
+    /// # let mut bytes = [0u8; 50];
+    /// # bytes[..8].copy_from_slice(&[0x6b, 0x81, 0x23, 0x45, 0x00, 0x08, 17, 64]);
+    /// # bytes[8..24].copy_from_slice(&src);
+    /// # bytes[24..40].copy_from_slice(&dst);
+    /// # bytes[40..48].copy_from_slice(&[0xd4, 0x31, 0x00, 0x35, 0x00, 0x08, 0x12, 0x34]);
+    /// let ip = Ipv6Packet::parse(&bytes[..])?;
+    /// assert_eq!(ip.src().to_string(), "2001:db8::1");
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn src(&self) -> Ipv6Addr {
         self.header.src
     }
     /// Destination address (`ipv6.dst`).
+    ///
+    /// ```
+    /// # use zerocast_wire::{ipv6::Ipv6Packet, IpProto, Ipv6Addr};
+    /// # let src = [0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]; // 2001:db8::1
+    /// # let dst = [0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2]; // 2001:db8::2
+    /// # // Traffic class 0xb8, flow label 0x12345, Payload Length 8, UDP, hop limit 64;
+    /// # // an 8-byte UDP header; then 2 bytes of link-layer padding.
+    /// # let mut bytes = [0u8; 50];
+    /// # bytes[..8].copy_from_slice(&[0x6b, 0x81, 0x23, 0x45, 0x00, 0x08, 17, 64]);
+    /// # bytes[8..24].copy_from_slice(&src);
+    /// # bytes[24..40].copy_from_slice(&dst);
+    /// # bytes[40..48].copy_from_slice(&[0xd4, 0x31, 0x00, 0x35, 0x00, 0x08, 0x12, 0x34]);
+    /// let ip = Ipv6Packet::parse(&bytes[..])?;
+    /// assert_eq!(ip.dst(), Ipv6Addr(dst));
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn dst(&self) -> Ipv6Addr {
         self.header.dst
     }
     /// The protocol of [`Ipv6Packet::payload`], after the extension headers.
+    ///
+    /// ```
+    /// # use zerocast_wire::{ipv6::Ipv6Packet, IpProto};
+    /// # // ::1 > ::2, a Fragment header (first fragment, more follow, id 0xabcd), 8 bytes of UDP.
+    /// # let mut bytes = [0u8; 56];
+    /// # bytes[..8].copy_from_slice(&[0x60, 0, 0, 0, 0x00, 0x10, 44, 64]);
+    /// # bytes[23] = 1;
+    /// # bytes[39] = 2;
+    /// # bytes[40..48].copy_from_slice(&[17, 0, 0x00, 0x01, 0, 0, 0xab, 0xcd]);
+    /// let ip = Ipv6Packet::parse(&bytes[..])?;
+    /// assert_eq!(ip.upper_protocol(), IpProto::UDP); // after the Fragment header
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn upper_protocol(&self) -> IpProto {
         self.upper
     }
     /// The extension headers, one at a time.
+    ///
+    /// ```
+    /// # use zerocast_wire::{ipv6::Ipv6Packet, IpProto};
+    /// # // ::1 > ::2, a Fragment header (first fragment, more follow, id 0xabcd), 8 bytes of UDP.
+    /// # let mut bytes = [0u8; 56];
+    /// # bytes[..8].copy_from_slice(&[0x60, 0, 0, 0, 0x00, 0x10, 44, 64]);
+    /// # bytes[23] = 1;
+    /// # bytes[39] = 2;
+    /// # bytes[40..48].copy_from_slice(&[17, 0, 0x00, 0x01, 0, 0, 0xab, 0xcd]);
+    /// let ip = Ipv6Packet::parse(&bytes[..])?;
+    /// let kinds: Vec<IpProto> =
+    ///     ip.extension_headers().map(|h| h.map(|h| h.kind())).collect::<Result<_, _>>()?;
+    /// assert_eq!(kinds, [IpProto::FRAGMENT]);
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn extension_headers(&self) -> ExtensionHeaders<'_> {
         ExtensionHeaders::new(self.next_header(), &self.extensions)
     }
     /// The raw bytes of all extension headers.
+    ///
+    /// ```
+    /// # use zerocast_wire::{ipv6::Ipv6Packet, IpProto};
+    /// # // ::1 > ::2, a Fragment header (first fragment, more follow, id 0xabcd), 8 bytes of UDP.
+    /// # let mut bytes = [0u8; 56];
+    /// # bytes[..8].copy_from_slice(&[0x60, 0, 0, 0, 0x00, 0x10, 44, 64]);
+    /// # bytes[23] = 1;
+    /// # bytes[39] = 2;
+    /// # bytes[40..48].copy_from_slice(&[17, 0, 0x00, 0x01, 0, 0, 0xab, 0xcd]);
+    /// let ip = Ipv6Packet::parse(&bytes[..])?;
+    /// assert_eq!(ip.extensions_bytes(), &[17, 0, 0x00, 0x01, 0, 0, 0xab, 0xcd]);
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn extensions_bytes(&self) -> &[u8] {
         &self.extensions
     }
     /// The Fragment header, if there is one.
+    ///
+    /// ```
+    /// # use zerocast_wire::{ipv6::Ipv6Packet, IpProto};
+    /// # // ::1 > ::2, a Fragment header (first fragment, more follow, id 0xabcd), 8 bytes of UDP.
+    /// # let mut bytes = [0u8; 56];
+    /// # bytes[..8].copy_from_slice(&[0x60, 0, 0, 0, 0x00, 0x10, 44, 64]);
+    /// # bytes[23] = 1;
+    /// # bytes[39] = 2;
+    /// # bytes[40..48].copy_from_slice(&[17, 0, 0x00, 0x01, 0, 0, 0xab, 0xcd]);
+    /// let ip = Ipv6Packet::parse(&bytes[..])?;
+    /// use zerocast_wire::ipv6_ext::FragmentHeader;
+    /// assert_eq!(ip.fragment(), Some(FragmentHeader { offset: 0, more: true, ident: 0xabcd }));
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn fragment(&self) -> Option<FragmentHeader> {
         self.fragment
     }
     /// Whether the upper-layer payload is a complete message (not a fragment of one).
+    ///
+    /// ```
+    /// # use zerocast_wire::{ipv6::Ipv6Packet, IpProto};
+    /// # // ::1 > ::2, a Fragment header (first fragment, more follow, id 0xabcd), 8 bytes of UDP.
+    /// # let mut bytes = [0u8; 56];
+    /// # bytes[..8].copy_from_slice(&[0x60, 0, 0, 0, 0x00, 0x10, 44, 64]);
+    /// # bytes[23] = 1;
+    /// # bytes[39] = 2;
+    /// # bytes[40..48].copy_from_slice(&[17, 0, 0x00, 0x01, 0, 0, 0xab, 0xcd]);
+    /// let ip = Ipv6Packet::parse(&bytes[..])?;
+    /// assert!(ip.is_fragment()); // more fragments follow
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn is_fragment(&self) -> bool {
         self.fragment.is_some_and(|f| f.offset != 0 || f.more)
     }
     /// The upper-layer payload (after all extension headers).
+    ///
+    /// ```
+    /// # use zerocast_wire::{ipv6::Ipv6Packet, IpProto};
+    /// # // ::1 > ::2, a Fragment header (first fragment, more follow, id 0xabcd), 8 bytes of UDP.
+    /// # let mut bytes = [0u8; 56];
+    /// # bytes[..8].copy_from_slice(&[0x60, 0, 0, 0, 0x00, 0x10, 44, 64]);
+    /// # bytes[23] = 1;
+    /// # bytes[39] = 2;
+    /// # bytes[40..48].copy_from_slice(&[17, 0, 0x00, 0x01, 0, 0, 0xab, 0xcd]);
+    /// let ip = Ipv6Packet::parse(&bytes[..])?;
+    /// assert_eq!(ip.payload().len(), 8); // after the extension headers
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn payload(&self) -> &[u8] {
         &self.payload
     }
     /// Bytes after Payload Length (link-layer padding).
+    ///
+    /// ```
+    /// # use zerocast_wire::{ipv6::Ipv6Packet, IpProto, Ipv6Addr};
+    /// # let src = [0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]; // 2001:db8::1
+    /// # let dst = [0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2]; // 2001:db8::2
+    /// # // Traffic class 0xb8, flow label 0x12345, Payload Length 8, UDP, hop limit 64;
+    /// # // an 8-byte UDP header; then 2 bytes of link-layer padding.
+    /// # let mut bytes = [0u8; 50];
+    /// # bytes[..8].copy_from_slice(&[0x6b, 0x81, 0x23, 0x45, 0x00, 0x08, 17, 64]);
+    /// # bytes[8..24].copy_from_slice(&src);
+    /// # bytes[24..40].copy_from_slice(&dst);
+    /// # bytes[40..48].copy_from_slice(&[0xd4, 0x31, 0x00, 0x35, 0x00, 0x08, 0x12, 0x34]);
+    /// let ip = Ipv6Packet::parse(&bytes[..])?;
+    /// assert_eq!(ip.trailer(), &[0, 0]);
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn trailer(&self) -> &[u8] {
         &self.trailer
     }
     /// Whether fewer bytes than Payload Length were present (lenient parse only).
+    ///
+    /// ```
+    /// use zerocast_wire::{ipv6::Ipv6Packet, ParseOptions};
+    /// let mut bytes = [0u8; 44];
+    /// bytes[..8].copy_from_slice(&[0x60, 0, 0, 0, 0x00, 0x08, 17, 64]); // promises 8 bytes, has 4
+    /// assert!(Ipv6Packet::parse_with(&bytes[..], ParseOptions::LENIENT)?.is_truncated());
+    /// assert!(Ipv6Packet::parse(&bytes[..]).is_err());
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn is_truncated(&self) -> bool {
         self.truncated
@@ -327,6 +574,23 @@ impl<B: SplitByteSlice> Ipv6Packet<B> {
         }
     }
     /// Returns the upper-layer payload, giving up the view.
+    ///
+    /// ```
+    /// # use zerocast_wire::{ipv6::Ipv6Packet, IpProto, Ipv6Addr};
+    /// # let src = [0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]; // 2001:db8::1
+    /// # let dst = [0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2]; // 2001:db8::2
+    /// # // Traffic class 0xb8, flow label 0x12345, Payload Length 8, UDP, hop limit 64;
+    /// # // an 8-byte UDP header; then 2 bytes of link-layer padding.
+    /// # let mut bytes = [0u8; 50];
+    /// # bytes[..8].copy_from_slice(&[0x6b, 0x81, 0x23, 0x45, 0x00, 0x08, 17, 64]);
+    /// # bytes[8..24].copy_from_slice(&src);
+    /// # bytes[24..40].copy_from_slice(&dst);
+    /// # bytes[40..48].copy_from_slice(&[0xd4, 0x31, 0x00, 0x35, 0x00, 0x08, 0x12, 0x34]);
+    /// let ip = Ipv6Packet::parse(&bytes[..])?;
+    /// let udp: &[u8] = ip.into_payload();
+    /// assert_eq!(udp.len(), 8);
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn into_payload(self) -> B {
         self.payload
@@ -393,18 +657,87 @@ impl<B: SplitByteSlice + ByteSliceMut> Ipv6Packet<B> {
         self.header.hop_limit = hop_limit;
     }
     /// Rewrites the source address (upper-layer checksums must be patched by the caller).
+    ///
+    /// ```
+    /// # use zerocast_wire::{ipv6::Ipv6Packet, IpProto, Ipv6Addr};
+    /// # let src = [0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]; // 2001:db8::1
+    /// # let dst = [0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2]; // 2001:db8::2
+    /// # // Traffic class 0xb8, flow label 0x12345, Payload Length 8, UDP, hop limit 64;
+    /// # // an 8-byte UDP header; then 2 bytes of link-layer padding.
+    /// # let mut bytes = [0u8; 50];
+    /// # bytes[..8].copy_from_slice(&[0x6b, 0x81, 0x23, 0x45, 0x00, 0x08, 17, 64]);
+    /// # bytes[8..24].copy_from_slice(&src);
+    /// # bytes[24..40].copy_from_slice(&dst);
+    /// # bytes[40..48].copy_from_slice(&[0xd4, 0x31, 0x00, 0x35, 0x00, 0x08, 0x12, 0x34]);
+    /// let mut ip = Ipv6Packet::parse(&mut bytes[..])?;
+    /// let new_src = Ipv6Addr([0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 9]);
+    /// ip.set_src(new_src);
+    /// assert_eq!(ip.src().to_string(), "fd00::9");
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     pub fn set_src(&mut self, src: Ipv6Addr) {
         self.header.src = src;
     }
     /// Rewrites the destination address (upper-layer checksums must be patched by the caller).
+    ///
+    /// ```
+    /// # use zerocast_wire::{ipv6::Ipv6Packet, IpProto, Ipv6Addr};
+    /// # let src = [0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]; // 2001:db8::1
+    /// # let dst = [0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2]; // 2001:db8::2
+    /// # // Traffic class 0xb8, flow label 0x12345, Payload Length 8, UDP, hop limit 64;
+    /// # // an 8-byte UDP header; then 2 bytes of link-layer padding.
+    /// # let mut bytes = [0u8; 50];
+    /// # bytes[..8].copy_from_slice(&[0x6b, 0x81, 0x23, 0x45, 0x00, 0x08, 17, 64]);
+    /// # bytes[8..24].copy_from_slice(&src);
+    /// # bytes[24..40].copy_from_slice(&dst);
+    /// # bytes[40..48].copy_from_slice(&[0xd4, 0x31, 0x00, 0x35, 0x00, 0x08, 0x12, 0x34]);
+    /// let mut ip = Ipv6Packet::parse(&mut bytes[..])?;
+    /// ip.set_dst(Ipv6Addr(src)); // send it back where it came from
+    /// assert_eq!(bytes[24..40], src);
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     pub fn set_dst(&mut self, dst: Ipv6Addr) {
         self.header.dst = dst;
     }
     /// The fixed header, writable.
+    ///
+    /// ```
+    /// # use zerocast_wire::{ipv6::Ipv6Packet, IpProto, Ipv6Addr};
+    /// # let src = [0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]; // 2001:db8::1
+    /// # let dst = [0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2]; // 2001:db8::2
+    /// # // Traffic class 0xb8, flow label 0x12345, Payload Length 8, UDP, hop limit 64;
+    /// # // an 8-byte UDP header; then 2 bytes of link-layer padding.
+    /// # let mut bytes = [0u8; 50];
+    /// # bytes[..8].copy_from_slice(&[0x6b, 0x81, 0x23, 0x45, 0x00, 0x08, 17, 64]);
+    /// # bytes[8..24].copy_from_slice(&src);
+    /// # bytes[24..40].copy_from_slice(&dst);
+    /// # bytes[40..48].copy_from_slice(&[0xd4, 0x31, 0x00, 0x35, 0x00, 0x08, 0x12, 0x34]);
+    /// let mut ip = Ipv6Packet::parse(&mut bytes[..])?;
+    /// ip.header_mut().hop_limit = 255;
+    /// assert_eq!(bytes[7], 255);
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     pub fn header_mut(&mut self) -> &mut Ipv6Header {
         &mut self.header
     }
     /// The upper-layer payload, writable.
+    ///
+    /// ```
+    /// # use zerocast_wire::{ipv6::Ipv6Packet, IpProto, Ipv6Addr};
+    /// # let src = [0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]; // 2001:db8::1
+    /// # let dst = [0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2]; // 2001:db8::2
+    /// # // Traffic class 0xb8, flow label 0x12345, Payload Length 8, UDP, hop limit 64;
+    /// # // an 8-byte UDP header; then 2 bytes of link-layer padding.
+    /// # let mut bytes = [0u8; 50];
+    /// # bytes[..8].copy_from_slice(&[0x6b, 0x81, 0x23, 0x45, 0x00, 0x08, 17, 64]);
+    /// # bytes[8..24].copy_from_slice(&src);
+    /// # bytes[24..40].copy_from_slice(&dst);
+    /// # bytes[40..48].copy_from_slice(&[0xd4, 0x31, 0x00, 0x35, 0x00, 0x08, 0x12, 0x34]);
+    /// let mut ip = Ipv6Packet::parse(&mut bytes[..])?;
+    /// ip.payload_mut()[2..4].copy_from_slice(&[0x14, 0xe9]); // UDP destination port 5353
+    /// assert_eq!(bytes[42..44], [0x14, 0xe9]);
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     pub fn payload_mut(&mut self) -> &mut [u8] {
         &mut self.payload
     }
@@ -439,6 +772,13 @@ pub struct Ipv6Repr<'a> {
 
 impl<'a> Ipv6Repr<'a> {
     /// A header without extension headers.
+    ///
+    /// ```
+    /// use zerocast_wire::{ipv6::Ipv6Repr, IpProto, Ipv6Addr};
+    /// let dst = Ipv6Addr([0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2]);
+    /// let repr = Ipv6Repr::new(Ipv6Addr::UNSPECIFIED, dst, IpProto::TCP, 64);
+    /// assert_eq!((repr.traffic_class, repr.flow_label, repr.extensions), (0, 0, &[][..]));
+    /// ```
     #[must_use]
     pub const fn new(src: Ipv6Addr, dst: Ipv6Addr, next_header: IpProto, hop_limit: u8) -> Self {
         Ipv6Repr {
@@ -453,6 +793,14 @@ impl<'a> Ipv6Repr<'a> {
     }
 
     /// Fixed header plus extension headers.
+    ///
+    /// ```
+    /// use zerocast_wire::{ipv6::Ipv6Repr, IpProto, Ipv6Addr};
+    /// let dst = Ipv6Addr([0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x16]); // ff02::16
+    /// let base = Ipv6Repr::new(Ipv6Addr::UNSPECIFIED, dst, IpProto::HOP_BY_HOP, 1);
+    /// let with_hbh = Ipv6Repr { extensions: &[58, 0, 5, 2, 0, 0, 1, 0], ..base };
+    /// assert_eq!((base.header_len(), with_hbh.header_len()), (40, 48));
+    /// ```
     #[must_use]
     pub fn header_len(&self) -> usize {
         HEADER_LEN + self.extensions.len()
@@ -560,6 +908,17 @@ impl<'a> Ipv6Repr<'a> {
 }
 
 /// A validated IPv6 header builder (see [`Ipv6Repr::builder`]).
+///
+/// ```
+/// use zerocast_packet::{InnerPacketBuilder, Serializer};
+/// use zerocast_wire::{ipv6::{Ipv6Packet, Ipv6Repr}, IpProto, Ipv6Addr};
+/// let dst = Ipv6Addr([0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2]);
+/// let repr = Ipv6Repr::new(Ipv6Addr::UNSPECIFIED, dst, IpProto::UDP, 64);
+/// let packet = [0u8; 8].into_serializer().wrap_in(repr.builder()?).serialize_vec_outer()
+///     .map_err(|_| "serialize failed")?;
+/// assert_eq!(Ipv6Packet::parse(packet.as_ref())?.payload_len(), 8);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Ipv6Builder<'a> {
     repr: Ipv6Repr<'a>,
@@ -653,38 +1012,116 @@ impl<B: SplitByteSlice> Ipv6Partial<B> {
     }
 
     /// How many header bytes were captured (1 to 40).
+    ///
+    /// ```
+    /// # use zerocast_wire::{ipv6::Ipv6Partial, IpProto, Ipv6Addr};
+    /// # // The first 24 of 40 header bytes: the destination address was not captured.
+    /// # let mut cut = [0u8; 24];
+    /// # cut[..8].copy_from_slice(&[0x6b, 0x81, 0x23, 0x45, 0x00, 0x08, 17, 64]);
+    /// # cut[8..24].copy_from_slice(&[0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]);
+    /// let ip = Ipv6Partial::parse(&cut[..])?;
+    /// assert_eq!(ip.captured_len(), 24);
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn captured_len(&self) -> usize {
         self.captured.len()
     }
     /// The captured bytes.
+    ///
+    /// ```
+    /// # use zerocast_wire::{ipv6::Ipv6Partial, IpProto, Ipv6Addr};
+    /// # // The first 24 of 40 header bytes: the destination address was not captured.
+    /// # let mut cut = [0u8; 24];
+    /// # cut[..8].copy_from_slice(&[0x6b, 0x81, 0x23, 0x45, 0x00, 0x08, 17, 64]);
+    /// # cut[8..24].copy_from_slice(&[0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]);
+    /// let ip = Ipv6Partial::parse(&cut[..])?;
+    /// assert_eq!(ip.bytes(), &cut[..]);
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn bytes(&self) -> &[u8] {
         self.captured.bytes()
     }
     /// Returns the captured bytes, giving up the view.
+    ///
+    /// ```
+    /// # use zerocast_wire::{ipv6::Ipv6Partial, IpProto, Ipv6Addr};
+    /// # // The first 24 of 40 header bytes: the destination address was not captured.
+    /// # let mut cut = [0u8; 24];
+    /// # cut[..8].copy_from_slice(&[0x6b, 0x81, 0x23, 0x45, 0x00, 0x08, 17, 64]);
+    /// # cut[8..24].copy_from_slice(&[0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]);
+    /// let ip = Ipv6Partial::parse(&cut[..])?;
+    /// let bytes: &[u8] = ip.into_bytes();
+    /// assert_eq!(bytes.len(), 24);
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn into_bytes(self) -> B {
         self.captured.into_bytes()
     }
     /// Version (always 6: the parse checked it).
+    ///
+    /// ```
+    /// # use zerocast_wire::{ipv6::Ipv6Partial, IpProto, Ipv6Addr};
+    /// # // The first 24 of 40 header bytes: the destination address was not captured.
+    /// # let mut cut = [0u8; 24];
+    /// # cut[..8].copy_from_slice(&[0x6b, 0x81, 0x23, 0x45, 0x00, 0x08, 17, 64]);
+    /// # cut[8..24].copy_from_slice(&[0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]);
+    /// let ip = Ipv6Partial::parse(&cut[..])?;
+    /// assert_eq!(ip.version(), Some(6));
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn version(&self) -> Option<u8> {
         self.captured.byte(0).map(|b| b >> 4)
     }
     /// Traffic class (`ipv6.tclass`), which straddles the first two bytes.
+    ///
+    /// ```
+    /// # use zerocast_wire::{ipv6::Ipv6Partial, IpProto, Ipv6Addr};
+    /// # // The first 24 of 40 header bytes: the destination address was not captured.
+    /// # let mut cut = [0u8; 24];
+    /// # cut[..8].copy_from_slice(&[0x6b, 0x81, 0x23, 0x45, 0x00, 0x08, 17, 64]);
+    /// # cut[8..24].copy_from_slice(&[0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]);
+    /// let ip = Ipv6Partial::parse(&cut[..])?;
+    /// assert_eq!(ip.traffic_class(), Some(0xb8));
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn traffic_class(&self) -> Option<u8> {
         let word = self.captured.field::<U16>(0)?.get();
         Some((word >> 4) as u8)
     }
     /// Flow label (`ipv6.flow`).
+    ///
+    /// ```
+    /// # use zerocast_wire::{ipv6::Ipv6Partial, IpProto, Ipv6Addr};
+    /// # // The first 24 of 40 header bytes: the destination address was not captured.
+    /// # let mut cut = [0u8; 24];
+    /// # cut[..8].copy_from_slice(&[0x6b, 0x81, 0x23, 0x45, 0x00, 0x08, 17, 64]);
+    /// # cut[8..24].copy_from_slice(&[0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]);
+    /// let ip = Ipv6Partial::parse(&cut[..])?;
+    /// assert_eq!(ip.flow_label(), Some(0x12345));
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn flow_label(&self) -> Option<u32> {
         let word = self.captured.field::<U32>(offset_of!(Ipv6Header, vtcfl))?;
         Some(word.get() & 0x000f_ffff)
     }
     /// Payload Length (`ipv6.plen`).
+    ///
+    /// ```
+    /// # use zerocast_wire::{ipv6::Ipv6Partial, IpProto, Ipv6Addr};
+    /// # // The first 24 of 40 header bytes: the destination address was not captured.
+    /// # let mut cut = [0u8; 24];
+    /// # cut[..8].copy_from_slice(&[0x6b, 0x81, 0x23, 0x45, 0x00, 0x08, 17, 64]);
+    /// # cut[8..24].copy_from_slice(&[0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]);
+    /// let ip = Ipv6Partial::parse(&cut[..])?;
+    /// assert_eq!(ip.payload_len(), Some(8));
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn payload_len(&self) -> Option<u16> {
         let len = self
@@ -693,6 +1130,17 @@ impl<B: SplitByteSlice> Ipv6Partial<B> {
         Some(len.get())
     }
     /// The fixed header's Next Header (`ipv6.nxt`).
+    ///
+    /// ```
+    /// # use zerocast_wire::{ipv6::Ipv6Partial, IpProto, Ipv6Addr};
+    /// # // The first 24 of 40 header bytes: the destination address was not captured.
+    /// # let mut cut = [0u8; 24];
+    /// # cut[..8].copy_from_slice(&[0x6b, 0x81, 0x23, 0x45, 0x00, 0x08, 17, 64]);
+    /// # cut[8..24].copy_from_slice(&[0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]);
+    /// let ip = Ipv6Partial::parse(&cut[..])?;
+    /// assert_eq!(ip.next_header(), Some(IpProto::UDP));
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn next_header(&self) -> Option<IpProto> {
         self.captured
@@ -700,11 +1148,33 @@ impl<B: SplitByteSlice> Ipv6Partial<B> {
             .map(IpProto)
     }
     /// Hop limit (`ipv6.hlim`).
+    ///
+    /// ```
+    /// # use zerocast_wire::{ipv6::Ipv6Partial, IpProto, Ipv6Addr};
+    /// # // The first 24 of 40 header bytes: the destination address was not captured.
+    /// # let mut cut = [0u8; 24];
+    /// # cut[..8].copy_from_slice(&[0x6b, 0x81, 0x23, 0x45, 0x00, 0x08, 17, 64]);
+    /// # cut[8..24].copy_from_slice(&[0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]);
+    /// let ip = Ipv6Partial::parse(&cut[..])?;
+    /// assert_eq!(ip.hop_limit(), Some(64));
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn hop_limit(&self) -> Option<u8> {
         self.captured.byte(offset_of!(Ipv6Header, hop_limit))
     }
     /// Source address (`ipv6.src`).
+    ///
+    /// ```
+    /// # use zerocast_wire::{ipv6::Ipv6Partial, IpProto, Ipv6Addr};
+    /// # // The first 24 of 40 header bytes: the destination address was not captured.
+    /// # let mut cut = [0u8; 24];
+    /// # cut[..8].copy_from_slice(&[0x6b, 0x81, 0x23, 0x45, 0x00, 0x08, 17, 64]);
+    /// # cut[8..24].copy_from_slice(&[0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]);
+    /// let ip = Ipv6Partial::parse(&cut[..])?;
+    /// assert_eq!(ip.src().map(|a| a.to_string()).as_deref(), Some("2001:db8::1"));
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn src(&self) -> Option<Ipv6Addr> {
         self.captured
@@ -712,6 +1182,17 @@ impl<B: SplitByteSlice> Ipv6Partial<B> {
             .copied()
     }
     /// Destination address (`ipv6.dst`).
+    ///
+    /// ```
+    /// # use zerocast_wire::{ipv6::Ipv6Partial, IpProto, Ipv6Addr};
+    /// # // The first 24 of 40 header bytes: the destination address was not captured.
+    /// # let mut cut = [0u8; 24];
+    /// # cut[..8].copy_from_slice(&[0x6b, 0x81, 0x23, 0x45, 0x00, 0x08, 17, 64]);
+    /// # cut[8..24].copy_from_slice(&[0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]);
+    /// let ip = Ipv6Partial::parse(&cut[..])?;
+    /// assert_eq!(ip.dst(), None); // not captured
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn dst(&self) -> Option<Ipv6Addr> {
         self.captured
