@@ -71,27 +71,84 @@ pub struct ExtensionHeader<'a> {
 
 impl<'a> ExtensionHeader<'a> {
     /// Which extension header this is.
+    ///
+    /// ```
+    /// # use zerocast_wire::{ipv6_ext::ExtensionHeaders, IpProto};
+    /// # // Hop-by-Hop (Router Alert 0: MLD) then a Fragment header, then ICMPv6.
+    /// # let chain = [44, 0, 5, 2, 0, 0, 1, 0,   58, 0, 0, 0, 0, 0, 0, 7];
+    /// let mut headers = ExtensionHeaders::new(IpProto::HOP_BY_HOP, &chain);
+    /// let hbh = headers.next().ok_or("empty chain")??;
+    /// let frag = headers.next().ok_or("one header only")??;
+    /// assert_eq!((hbh.kind(), frag.kind()), (IpProto::HOP_BY_HOP, IpProto::FRAGMENT));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn kind(&self) -> IpProto {
         self.kind
     }
     /// The header's Next Header field.
+    ///
+    /// ```
+    /// # use zerocast_wire::{ipv6_ext::ExtensionHeaders, IpProto};
+    /// # // Hop-by-Hop (Router Alert 0: MLD) then a Fragment header, then ICMPv6.
+    /// # let chain = [44, 0, 5, 2, 0, 0, 1, 0,   58, 0, 0, 0, 0, 0, 0, 7];
+    /// let mut headers = ExtensionHeaders::new(IpProto::HOP_BY_HOP, &chain);
+    /// let hbh = headers.next().ok_or("empty chain")??;
+    /// let frag = headers.next().ok_or("one header only")??;
+    /// assert_eq!((hbh.next_header(), frag.next_header()), (IpProto::FRAGMENT, IpProto::ICMPV6));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn next_header(&self) -> IpProto {
         IpProto(self.bytes.first().copied().unwrap_or(59))
     }
     /// The whole header on the wire.
+    ///
+    /// ```
+    /// # use zerocast_wire::{ipv6_ext::ExtensionHeaders, IpProto};
+    /// # // Hop-by-Hop (Router Alert 0: MLD) then a Fragment header, then ICMPv6.
+    /// # let chain = [44, 0, 5, 2, 0, 0, 1, 0,   58, 0, 0, 0, 0, 0, 0, 7];
+    /// let mut headers = ExtensionHeaders::new(IpProto::HOP_BY_HOP, &chain);
+    /// let hbh = headers.next().ok_or("empty chain")??;
+    /// let frag = headers.next().ok_or("one header only")??;
+    /// assert_eq!(hbh.bytes(), &chain[..8]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn bytes(&self) -> &'a [u8] {
         self.bytes
     }
     /// Offset of this header from the start of the extension-header chain.
+    ///
+    /// ```
+    /// # use zerocast_wire::{ipv6_ext::ExtensionHeaders, IpProto};
+    /// # // Hop-by-Hop (Router Alert 0: MLD) then a Fragment header, then ICMPv6.
+    /// # let chain = [44, 0, 5, 2, 0, 0, 1, 0,   58, 0, 0, 0, 0, 0, 0, 7];
+    /// let mut headers = ExtensionHeaders::new(IpProto::HOP_BY_HOP, &chain);
+    /// let hbh = headers.next().ok_or("empty chain")??;
+    /// let frag = headers.next().ok_or("one header only")??;
+    /// assert_eq!((hbh.offset(), frag.offset()), (0, 8));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn offset(&self) -> usize {
         self.offset
     }
 
     /// The options of a Hop-by-Hop or Destination Options header (empty for other kinds).
+    ///
+    /// ```
+    /// # use zerocast_wire::{ipv6_ext::ExtensionHeaders, IpProto};
+    /// # // Hop-by-Hop (Router Alert 0: MLD) then a Fragment header, then ICMPv6.
+    /// # let chain = [44, 0, 5, 2, 0, 0, 1, 0,   58, 0, 0, 0, 0, 0, 0, 7];
+    /// let mut headers = ExtensionHeaders::new(IpProto::HOP_BY_HOP, &chain);
+    /// let hbh = headers.next().ok_or("empty chain")??;
+    /// let frag = headers.next().ok_or("one header only")??;
+    /// let alert = hbh.options().next().ok_or("no option")??;
+    /// assert_eq!(alert.router_alert(), Some(0));
+    /// assert_eq!(frag.options().count(), 0); // not an options header
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn options(&self) -> Ipv6Options<'a> {
         let body = match self.kind {
@@ -164,6 +221,12 @@ pub struct FragmentHeader {
 
 impl FragmentHeader {
     /// Offset in bytes.
+    ///
+    /// ```
+    /// use zerocast_wire::ipv6_ext::FragmentHeader;
+    /// let second = FragmentHeader { offset: 185, more: false, ident: 7 };
+    /// assert_eq!(second.offset_bytes(), 1480);
+    /// ```
     #[must_use]
     pub fn offset_bytes(&self) -> usize {
         usize::from(self.offset) * 8
@@ -192,6 +255,16 @@ pub struct ExtensionHeaders<'a> {
 
 impl<'a> ExtensionHeaders<'a> {
     /// Walks `bytes` (the IPv6 payload) whose first header has type `first`.
+    ///
+    /// ```
+    /// use zerocast_wire::{ipv6_ext::ExtensionHeaders, IpProto};
+    /// // A Destination Options header holding one PadN, then TCP.
+    /// let chain = [6, 0, 1, 4, 0, 0, 0, 0];
+    /// let mut headers = ExtensionHeaders::new(IpProto::DEST_OPTS, &chain);
+    /// assert_eq!(headers.next().transpose()?.map(|h| h.next_header()), Some(IpProto::TCP));
+    /// assert!(headers.next().is_none());
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn new(first: IpProto, bytes: &'a [u8]) -> Self {
         ExtensionHeaders {
@@ -203,6 +276,15 @@ impl<'a> ExtensionHeaders<'a> {
     }
 
     /// The protocol after the last header yielded so far, and where it starts.
+    ///
+    /// ```
+    /// use zerocast_wire::{ipv6_ext::ExtensionHeaders, IpProto};
+    /// let chain = [6, 0, 1, 4, 0, 0, 0, 0, /* TCP header: */ 0xc3, 0x50];
+    /// let mut headers = ExtensionHeaders::new(IpProto::DEST_OPTS, &chain);
+    /// assert_eq!(headers.upper_layer(), (IpProto::DEST_OPTS, 0));
+    /// headers.by_ref().for_each(drop);
+    /// assert_eq!(headers.upper_layer(), (IpProto::TCP, 8)); // TCP starts at byte 8
+    /// ```
     #[must_use]
     pub fn upper_layer(&self) -> (IpProto, usize) {
         (self.next, self.pos)
@@ -273,16 +355,36 @@ pub struct Ipv6OptionRecord<'a> {
 impl Ipv6OptionRecord<'_> {
     /// The two high bits: what to do if the type is not recognized (0 skip, 1 discard,
     /// 2 discard and send Parameter Problem, 3 the same unless the destination is multicast).
+    ///
+    /// ```
+    /// use zerocast_wire::ipv6_ext::Ipv6OptionRecord;
+    /// // 0x3e: the two high bits are 00, "skip over this option".
+    /// assert_eq!(Ipv6OptionRecord { kind: 0x3e, data: &[] }.action(), 0);
+    /// // 0x80: 10, "discard the packet and send Parameter Problem".
+    /// assert_eq!(Ipv6OptionRecord { kind: 0x80, data: &[] }.action(), 2);
+    /// ```
     #[must_use]
     pub fn action(&self) -> u8 {
         self.kind >> 6
     }
     /// Whether the option data may change en route (third-highest bit).
+    ///
+    /// ```
+    /// use zerocast_wire::ipv6_ext::Ipv6OptionRecord;
+    /// assert!(!Ipv6OptionRecord { kind: 5, data: &[0, 0] }.may_change()); // Router Alert
+    /// assert!(Ipv6OptionRecord { kind: 0x3e, data: &[] }.may_change());
+    /// ```
     #[must_use]
     pub fn may_change(&self) -> bool {
         self.kind & 0x20 != 0
     }
     /// The Router Alert value, if this is a Router Alert option.
+    ///
+    /// ```
+    /// use zerocast_wire::ipv6_ext::Ipv6OptionRecord;
+    /// assert_eq!(Ipv6OptionRecord { kind: 5, data: &[0, 0] }.router_alert(), Some(0)); // MLD
+    /// assert_eq!(Ipv6OptionRecord { kind: 1, data: &[0, 0] }.router_alert(), None); // PadN
+    /// ```
     #[must_use]
     pub fn router_alert(&self) -> Option<u16> {
         match (self.kind, self.data) {
@@ -291,6 +393,12 @@ impl Ipv6OptionRecord<'_> {
         }
     }
     /// Whether this crate knows the option (Pad1, PadN, Router Alert).
+    ///
+    /// ```
+    /// use zerocast_wire::ipv6_ext::Ipv6OptionRecord;
+    /// assert!(Ipv6OptionRecord { kind: 1, data: &[0, 0] }.is_known()); // PadN
+    /// assert!(!Ipv6OptionRecord { kind: 0xc2, data: &[0, 1, 0, 0] }.is_known()); // Jumbo Payload
+    /// ```
     #[must_use]
     pub fn is_known(&self) -> bool {
         matches!(self.kind, OPT_PAD1 | OPT_PADN | OPT_ROUTER_ALERT)
