@@ -393,6 +393,22 @@ impl DstLayout {
         }
     }
 
+    /// The largest alignment any rounding in the size function uses (at least the type's
+    /// alignment). A power of two; adding a multiple of it to the innermost byte count shifts
+    /// the size by exactly that much, which is what makes size functions periodic.
+    #[inline(always)]
+    pub(crate) const fn rounding_align(&self) -> usize {
+        let mut align = self.align.get();
+        if let SizeInfo::SliceDst(tsl) = self.size_info {
+            let mut i = 0;
+            while i < tsl.depth {
+                align = max(align, tsl.levels[i].align);
+                i += 1;
+            }
+        }
+        align
+    }
+
     /// `size_of_val` of a value with `elems` trailing elements (ignored for sized types), or
     /// `None` if that overflows `usize`.
     ///

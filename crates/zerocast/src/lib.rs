@@ -25,11 +25,11 @@
 //! * `derive`: re-exports the derive macros of `zerocast-derive` under the traits' names.
 //!
 //! # Differences from zerocopy 0.8
-//! * `transmute_ref!`, `transmute_mut!`, `try_transmute_ref!` and `try_transmute_mut!` check
-//!   size and alignment while type-checking (errors show in `cargo check` and editors), so
-//!   like `transmute!` they need concrete `Sized` types; zerocopy defers these checks to
-//!   monomorphization, which also admits generic and slice-DST uses. For generic code use
-//!   the `beyond::transmute_*_generic` functions.
+//! * `transmute!` and `try_transmute!` check sizes while type-checking, as zerocopy's do;
+//!   `transmute!(#![defer_size_check] e)` also works in generic code (see
+//!   [`beyond::transmute_generic`]). The reference macros (`transmute_ref!`, ...) accept
+//!   generic code and slice DSTs like zerocopy's and, like them, check size and alignment
+//!   when the code is instantiated (`cargo build`, not `cargo check`).
 //! * Errors have public constructors ([`SizeError::new`], [`AlignmentError::new`], ...), and
 //!   their messages name the source length, the needed size or alignment and the type.
 //! * Slice DST sizes are exact for every nesting of `packed(N)` and `align(N)` (see
@@ -62,6 +62,7 @@ mod known_layout;
 pub mod layout;
 mod markers;
 mod transmute;
+mod transmute_dispatch;
 mod try_from_bytes;
 
 #[doc(hidden)]

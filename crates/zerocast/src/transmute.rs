@@ -92,9 +92,9 @@ macro_rules! transmute {
     }};
 }
 
-/// Converts `&Src` into `&Dst`, checked at compile time: `Src: IntoBytes + Immutable`,
-/// `Dst: FromBytes + Immutable`, same size, and `Dst`'s alignment not above `Src`'s. Usable in
-/// `const`.
+/// Converts `&Src` into `&Dst`: `Src: IntoBytes + Immutable`, `Dst: FromBytes + Immutable`,
+/// both of the same size and `Dst` not more aligned than `Src`. Usable in `const` for sized
+/// types.
 ///
 /// ```
 /// let words = [1u16, 2];
@@ -104,65 +104,69 @@ macro_rules! transmute {
 /// assert_eq!(B, &[7, 8]);
 /// ```
 ///
-/// An alignment increase does not compile:
+/// # Slice DSTs
 ///
-/// ```compile_fail
-/// let w: &u32 = zerocast::transmute_ref!(&[0u8; 4]);
+/// The destination may be a slice DST (`Dst: KnownLayout<PointerMetadata = usize>`, and
+/// `Src: KnownLayout`) when every source value has exactly the size of a destination value:
+/// a sized source fills a whole number of elements, and a slice source's element size is a
+/// multiple of the destination's (the rule in full is in `transmute_dispatch`'s docs).
+///
+/// ```
+/// let words: &[u16] = &[1, 2, 3];
+/// let bytes: &[u8] = zerocast::transmute_ref!(words);
+/// assert_eq!(bytes.len(), 6);
+/// let pairs: &[[u8; 2]] = zerocast::transmute_ref!(&[1u8, 2, 3, 4]);
+/// assert_eq!(pairs, &[[1, 2], [3, 4]]);
 /// ```
 ///
-/// In generic code, `#![defer_size_check]` moves the size and alignment checks to
-/// monomorphization (see [`transmute!`](crate::transmute!#generic-code)); sized types only:
+/// # Generic code, and when the checks run
+///
+/// As in zerocopy 0.8, the macro works in generic code, and the size and alignment rules are
+/// checked when the code is instantiated with concrete types (a `const` assertion): `cargo
+/// build` rejects a size change or an alignment increase, `cargo check` does not see it
+/// (rustc has no type-check-time test that accepts type parameters; see
+/// `transmute_dispatch`'s docs). The trait requirements are checked while type-checking.
 ///
 /// ```
 /// use zerocast::{FromBytes, Immutable, IntoBytes};
 /// fn view<T: IntoBytes + Immutable, U: FromBytes + Immutable>(t: &T) -> &U {
-///     zerocast::transmute_ref!(#![defer_size_check] t)
+///     zerocast::transmute_ref!(t)
 /// }
 /// let word = 0x0102u16.to_be();
 /// let bytes: &[u8; 2] = view(&word);
 /// assert_eq!(bytes, &[1, 2]);
 /// ```
+///
+/// An alignment increase does not build:
+///
+/// ```compile_fail,E0080
+/// let w: &u32 = zerocast::transmute_ref!(&[0u8; 4]);
+/// ```
+///
+/// `#![defer_size_check]` (zerocast 0.1's marker for generic code) is still accepted and
+/// changes nothing.
 #[macro_export]
 macro_rules! transmute_ref {
     (#![defer_size_check] $e:expr) => {
-        $crate::beyond::transmute_ref_generic($e)
+        $crate::transmute_ref!($e)
     };
     ($e:expr) => {{
         let e: &_ = $e;
+        #[allow(unused_imports)]
+        use $crate::__private::TransmuteRefDst as _;
+        let t = $crate::__private::Wrap::new(e);
         if false {
-            let src_value = $crate::__private::value_of(e);
-            let src_align = $crate::__private::align_of_referent(e);
-            let dst = $crate::__private::transmute_ref_bounds(e);
-            // Sizes must be equal: rustc checks this transmute while type-checking.
-            $crate::__private::same_type(
-                $crate::__private::value_of(dst),
-                // SAFETY: never executed (dead branch); only type-checked.
-                #[allow(clippy::missing_transmute_annotations, clippy::useless_transmute)]
-                unsafe {
-                    $crate::__private::core::mem::transmute(src_value)
-                },
-            );
-            // `Dst`'s alignment must not exceed `Src`'s: `AlignOf<Src>` and
-            // `AlignOfLarger<Src, Dst>` have the same size only then.
-            $crate::__private::same_type(
-                $crate::__private::align_of_larger(&src_align, dst),
-                // SAFETY: never executed (dead branch); only type-checked.
-                #[allow(clippy::missing_transmute_annotations, clippy::useless_transmute)]
-                unsafe {
-                    $crate::__private::core::mem::transmute(src_align)
-                },
-            );
-            dst
+            // Infers `Dst` from the context before the call below picks the sized
+            // (inherent) or unsized (trait) method.
+            t.infer_dst()
         } else {
-            // SAFETY: the other branch proves the bounds, equal sizes and the alignment
-            // relation that `transmute_ref_unchecked` requires.
-            unsafe { $crate::__private::transmute_ref_unchecked(e) }
+            t.transmute_ref()
         }
     }};
 }
 
-/// Converts `&mut Src` into `&mut Dst`, checked at compile time: both `FromBytes +
-/// IntoBytes`, same size, `Dst`'s alignment not above `Src`'s.
+/// Converts `&mut Src` into `&mut Dst`: both `FromBytes + IntoBytes`, the same size, and
+/// `Dst` not more aligned than `Src`.
 ///
 /// ```
 /// let mut words = [0u16; 2];
@@ -171,59 +175,49 @@ macro_rules! transmute_ref {
 /// assert_eq!(words[0], u16::from_ne_bytes([1, 0]));
 /// ```
 ///
-/// ```compile_fail
-/// let mut b = [0u8; 4];
-/// let w: &mut u32 = zerocast::transmute_mut!(&mut b);
+/// Slice DSTs follow [`transmute_ref!`]'s rule (and need `KnownLayout`):
+///
+/// ```
+/// let mut words = [0u32; 2];
+/// let halves: &mut [u16] = zerocast::transmute_mut!(&mut words[..]);
+/// halves[3] = 0xffff;
+/// assert_eq!(halves.len(), 4);
+/// assert_ne!(words[1], 0);
 /// ```
 ///
-/// In generic code, `#![defer_size_check]` moves the size and alignment checks to
-/// monomorphization (see [`transmute!`](crate::transmute!#generic-code)); sized types only:
+/// In generic code the size and alignment checks run at instantiation, as for
+/// [`transmute_ref!`](crate::transmute_ref!#generic-code-and-when-the-checks-run):
 ///
 /// ```
 /// use zerocast::{FromBytes, IntoBytes};
 /// fn view_mut<T: FromBytes + IntoBytes, U: FromBytes + IntoBytes>(t: &mut T) -> &mut U {
-///     zerocast::transmute_mut!(#![defer_size_check] t)
+///     zerocast::transmute_mut!(t)
 /// }
 /// let mut word = 0u16;
 /// let bytes: &mut [u8; 2] = view_mut(&mut word);
 /// bytes[0] = 0xff;
 /// assert_eq!(word.to_ne_bytes()[0], 0xff);
 /// ```
+///
+/// ```compile_fail,E0080
+/// let mut b = [0u8; 4];
+/// let w: &mut u32 = zerocast::transmute_mut!(&mut b);
+/// ```
 #[macro_export]
 macro_rules! transmute_mut {
     (#![defer_size_check] $e:expr) => {
-        $crate::beyond::transmute_mut_generic($e)
+        $crate::transmute_mut!($e)
     };
     ($e:expr) => {{
         let e: &mut _ = $e;
+        #[allow(unused_imports)]
+        use $crate::__private::TransmuteMutDst as _;
+        let t = $crate::__private::Wrap::new(e);
         if false {
-            let src_value = $crate::__private::value_of(&*e);
-            let src_align = $crate::__private::align_of_referent(&*e);
-            let dst = $crate::__private::transmute_mut_bounds(e);
-            // Sizes must be equal: rustc checks this transmute while type-checking.
-            $crate::__private::same_type(
-                $crate::__private::value_of(&*dst),
-                // SAFETY: never executed (dead branch); only type-checked.
-                #[allow(clippy::missing_transmute_annotations, clippy::useless_transmute)]
-                unsafe {
-                    $crate::__private::core::mem::transmute(src_value)
-                },
-            );
-            // `Dst`'s alignment must not exceed `Src`'s: `AlignOf<Src>` and
-            // `AlignOfLarger<Src, Dst>` have the same size only then.
-            $crate::__private::same_type(
-                $crate::__private::align_of_larger(&src_align, &*dst),
-                // SAFETY: never executed (dead branch); only type-checked.
-                #[allow(clippy::missing_transmute_annotations, clippy::useless_transmute)]
-                unsafe {
-                    $crate::__private::core::mem::transmute(src_align)
-                },
-            );
-            dst
+            // Infers `Dst` first (see `transmute_ref!`).
+            t.infer_dst_mut()
         } else {
-            // SAFETY: the other branch proves the bounds, equal sizes and the alignment
-            // relation that `transmute_mut_unchecked` requires.
-            unsafe { $crate::__private::transmute_mut_unchecked(e) }
+            t.transmute_mut()
         }
     }};
 }
@@ -265,7 +259,8 @@ macro_rules! try_transmute {
 }
 
 /// Converts `&Src` into `&Dst` if the bytes are a valid `Dst`: `Src: IntoBytes + Immutable`,
-/// `Dst: TryFromBytes + Immutable`, same size and no alignment increase (compile time).
+/// `Dst: TryFromBytes + Immutable`, the same size and no alignment increase. Returns
+/// `Result<&Dst, ValidityError<&Src, Dst>>`.
 ///
 /// ```
 /// let r: Result<&[bool; 2], _> = zerocast::try_transmute_ref!(&[1u8, 0]);
@@ -274,45 +269,52 @@ macro_rules! try_transmute {
 /// assert!(r.is_err());
 /// ```
 ///
-/// ```compile_fail
+/// Slice DSTs (with `KnownLayout`) follow [`transmute_ref!`]'s rule:
+///
+/// ```
+/// let flags: &[bool] = zerocast::try_transmute_ref!(&[1u8, 0, 1][..]).unwrap();
+/// assert_eq!(flags, &[true, false, true]);
+/// let bad: Result<&[bool], _> = zerocast::try_transmute_ref!(&[1u8, 2][..]);
+/// assert_eq!(bad.unwrap_err().into_src(), &[1, 2]);
+/// ```
+///
+/// Works in generic code; size and alignment are checked at instantiation (see
+/// [`transmute_ref!`](crate::transmute_ref!#generic-code-and-when-the-checks-run)).
+/// `#![defer_size_check]` is accepted and changes nothing.
+///
+/// ```
+/// use zerocast::{Immutable, IntoBytes, TryFromBytes};
+/// fn check<T: IntoBytes + Immutable, U: TryFromBytes + Immutable>(t: &T) -> Option<&U> {
+///     zerocast::try_transmute_ref!(#![defer_size_check] t).ok()
+/// }
+/// assert_eq!(check::<u8, bool>(&1), Some(&true));
+/// assert_eq!(check::<u8, bool>(&3), None);
+/// ```
+///
+/// ```compile_fail,E0080
 /// let r: Result<&char, _> = zerocast::try_transmute_ref!(&[0u8; 4]);
 /// ```
 #[macro_export]
 macro_rules! try_transmute_ref {
+    (#![defer_size_check] $e:expr) => {
+        $crate::try_transmute_ref!($e)
+    };
     ($e:expr) => {{
         let e: &_ = $e;
+        #[allow(unused_imports)]
+        use $crate::__private::TryTransmuteRefDst as _;
+        let t = $crate::__private::Wrap::new(e);
         if false {
-            let src_value = $crate::__private::value_of(e);
-            let src_align = $crate::__private::align_of_referent(e);
-            let dst = $crate::__private::try_transmute_ref_bounds(e);
-            // Sizes must be equal: rustc checks this transmute while type-checking.
-            $crate::__private::same_type(
-                $crate::__private::value_of(dst),
-                // SAFETY: never executed (dead branch); only type-checked.
-                #[allow(clippy::missing_transmute_annotations, clippy::useless_transmute)]
-                unsafe {
-                    $crate::__private::core::mem::transmute(src_value)
-                },
-            );
-            // `Dst`'s alignment must not exceed `Src`'s: `AlignOf<Src>` and
-            // `AlignOfLarger<Src, Dst>` have the same size only then.
-            $crate::__private::same_type(
-                $crate::__private::align_of_larger(&src_align, dst),
-                // SAFETY: never executed (dead branch); only type-checked.
-                #[allow(clippy::missing_transmute_annotations, clippy::useless_transmute)]
-                unsafe {
-                    $crate::__private::core::mem::transmute(src_align)
-                },
-            );
-            $crate::__private::core::result::Result::Ok(dst)
+            // Infers `Dst` first (see `transmute_ref!`).
+            $crate::__private::core::result::Result::Ok(t.infer_dst())
         } else {
-            $crate::__private::try_transmute_ref(e)
+            t.try_transmute_ref()
         }
     }};
 }
 
 /// Converts `&mut Src` into `&mut Dst` if the bytes are a valid `Dst`: `Src: FromBytes +
-/// IntoBytes`, `Dst: TryFromBytes + IntoBytes`, same size and no alignment increase.
+/// IntoBytes`, `Dst: TryFromBytes + IntoBytes`, the same size and no alignment increase.
 ///
 /// ```
 /// let mut raw = [0u8, 1];
@@ -321,40 +323,47 @@ macro_rules! try_transmute_ref {
 /// assert_eq!(raw, [1, 1]);
 /// ```
 ///
-/// ```compile_fail
+/// Slice DSTs (with `KnownLayout`) follow [`transmute_ref!`]'s rule:
+///
+/// ```
+/// let mut raw = [0u8, 1, 0];
+/// let flags: &mut [bool] = zerocast::try_transmute_mut!(&mut raw[..]).unwrap();
+/// flags[2] = true;
+/// assert_eq!(raw, [0, 1, 1]);
+/// ```
+///
+/// Works in generic code; size and alignment are checked at instantiation.
+/// `#![defer_size_check]` is accepted and changes nothing.
+///
+/// ```
+/// use zerocast::{FromBytes, IntoBytes, TryFromBytes};
+/// fn set<T: FromBytes + IntoBytes, U: TryFromBytes + IntoBytes>(t: &mut T) -> Option<&mut U> {
+///     zerocast::try_transmute_mut!(#![defer_size_check] t).ok()
+/// }
+/// let mut byte = 0u8;
+/// *set::<u8, bool>(&mut byte).unwrap() = true;
+/// assert_eq!(byte, 1);
+/// ```
+///
+/// ```compile_fail,E0080
 /// let mut raw = [0u8; 4];
 /// let r: Result<&mut char, _> = zerocast::try_transmute_mut!(&mut raw);
 /// ```
 #[macro_export]
 macro_rules! try_transmute_mut {
+    (#![defer_size_check] $e:expr) => {
+        $crate::try_transmute_mut!($e)
+    };
     ($e:expr) => {{
         let e: &mut _ = $e;
+        #[allow(unused_imports)]
+        use $crate::__private::TryTransmuteMutDst as _;
+        let t = $crate::__private::Wrap::new(e);
         if false {
-            let src_value = $crate::__private::value_of(&*e);
-            let src_align = $crate::__private::align_of_referent(&*e);
-            let dst = $crate::__private::try_transmute_mut_bounds(e);
-            // Sizes must be equal: rustc checks this transmute while type-checking.
-            $crate::__private::same_type(
-                $crate::__private::value_of(&*dst),
-                // SAFETY: never executed (dead branch); only type-checked.
-                #[allow(clippy::missing_transmute_annotations, clippy::useless_transmute)]
-                unsafe {
-                    $crate::__private::core::mem::transmute(src_value)
-                },
-            );
-            // `Dst`'s alignment must not exceed `Src`'s: `AlignOf<Src>` and
-            // `AlignOfLarger<Src, Dst>` have the same size only then.
-            $crate::__private::same_type(
-                $crate::__private::align_of_larger(&src_align, &*dst),
-                // SAFETY: never executed (dead branch); only type-checked.
-                #[allow(clippy::missing_transmute_annotations, clippy::useless_transmute)]
-                unsafe {
-                    $crate::__private::core::mem::transmute(src_align)
-                },
-            );
-            $crate::__private::core::result::Result::Ok(dst)
+            // Infers `Dst` first (see `transmute_ref!`).
+            $crate::__private::core::result::Result::Ok(t.infer_dst_mut())
         } else {
-            $crate::__private::try_transmute_mut(e)
+            t.try_transmute_mut()
         }
     }};
 }
