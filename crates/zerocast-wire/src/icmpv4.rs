@@ -251,42 +251,122 @@ impl<B: SplitByteSlice> Icmpv4Packet<B> {
     }
 
     /// The fixed header, cast in place.
+    ///
+    /// ```
+    /// # use zerocast_wire::icmpv4::Icmpv4Packet;
+    /// # // Echo request, identifier 0x1234, sequence 1, data "abcd"
+    /// # let bytes = [8, 0, 0x21, 0x04, 0x12, 0x34, 0x00, 0x01, b'a', b'b', b'c', b'd'];
+    /// let icmp = Icmpv4Packet::parse(&bytes[..])?;
+    /// assert_eq!(icmp.header().rest, [0x12, 0x34, 0x00, 0x01]);
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn header(&self) -> &Icmpv4Header {
         &self.header
     }
     /// Type (`icmp.type`).
+    ///
+    /// ```
+    /// # use zerocast_wire::icmpv4::Icmpv4Packet;
+    /// # // Echo request, identifier 0x1234, sequence 1, data "abcd"
+    /// # let bytes = [8, 0, 0x21, 0x04, 0x12, 0x34, 0x00, 0x01, b'a', b'b', b'c', b'd'];
+    /// let icmp = Icmpv4Packet::parse(&bytes[..])?;
+    /// assert_eq!(icmp.msg_type(), zerocast_wire::icmpv4::TYPE_ECHO_REQUEST);
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn msg_type(&self) -> u8 {
         self.header.msg_type
     }
     /// Code (`icmp.code`).
+    ///
+    /// ```
+    /// # use zerocast_wire::icmpv4::Icmpv4Packet;
+    /// # // Echo request, identifier 0x1234, sequence 1, data "abcd"
+    /// # let bytes = [8, 0, 0x21, 0x04, 0x12, 0x34, 0x00, 0x01, b'a', b'b', b'c', b'd'];
+    /// let icmp = Icmpv4Packet::parse(&bytes[..])?;
+    /// assert_eq!(icmp.code(), 0);
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn code(&self) -> u8 {
         self.header.code
     }
     /// Checksum as carried.
+    ///
+    /// ```
+    /// # use zerocast_wire::icmpv4::Icmpv4Packet;
+    /// # // Echo request, identifier 0x1234, sequence 1, data "abcd"
+    /// # let bytes = [8, 0, 0x21, 0x04, 0x12, 0x34, 0x00, 0x01, b'a', b'b', b'c', b'd'];
+    /// let icmp = Icmpv4Packet::parse(&bytes[..])?;
+    /// assert_eq!(icmp.checksum(), 0x2104);
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn checksum(&self) -> u16 {
         self.header.checksum.get()
     }
     /// Result of the checksum check (`icmp.checksum.status`).
+    ///
+    /// ```
+    /// # use zerocast_wire::icmpv4::Icmpv4Packet;
+    /// # // Echo request, identifier 0x1234, sequence 1, data "abcd"
+    /// # let bytes = [8, 0, 0x21, 0x04, 0x12, 0x34, 0x00, 0x01, b'a', b'b', b'c', b'd'];
+    /// let icmp = Icmpv4Packet::parse(&bytes[..])?;
+    /// use zerocast_wire::{ChecksumStatus, ParseOptions};
+    /// assert_eq!(icmp.checksum_status(), ChecksumStatus::Good);
+    /// let mut damaged = bytes;
+    /// damaged[8] = b'X';
+    /// let icmp = Icmpv4Packet::parse_with(&damaged[..], ParseOptions::LENIENT)?;
+    /// assert_eq!(icmp.checksum_status(), ChecksumStatus::Bad);
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn checksum_status(&self) -> ChecksumStatus {
         self.checksum_status
     }
     /// The type-specific word.
+    ///
+    /// ```
+    /// # use zerocast_wire::icmpv4::Icmpv4Packet;
+    /// # // Echo request, identifier 0x1234, sequence 1, data "abcd"
+    /// # let bytes = [8, 0, 0x21, 0x04, 0x12, 0x34, 0x00, 0x01, b'a', b'b', b'c', b'd'];
+    /// let icmp = Icmpv4Packet::parse(&bytes[..])?;
+    /// assert_eq!(icmp.rest_of_header(), [0x12, 0x34, 0x00, 0x01]);
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn rest_of_header(&self) -> [u8; 4] {
         self.header.rest
     }
     /// Everything after the 8-byte header.
+    ///
+    /// ```
+    /// # use zerocast_wire::icmpv4::Icmpv4Packet;
+    /// # // Echo request, identifier 0x1234, sequence 1, data "abcd"
+    /// # let bytes = [8, 0, 0x21, 0x04, 0x12, 0x34, 0x00, 0x01, b'a', b'b', b'c', b'd'];
+    /// let icmp = Icmpv4Packet::parse(&bytes[..])?;
+    /// assert_eq!(icmp.body(), b"abcd");
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn body(&self) -> &[u8] {
         &self.body
     }
     /// Identifier and sequence number for the types that carry them (echo, timestamp,
     /// information and address-mask requests/replies: `icmp.ident`, `icmp.seq`).
+    ///
+    /// ```
+    /// # use zerocast_wire::icmpv4::Icmpv4Packet;
+    /// # // Echo request, identifier 0x1234, sequence 1, data "abcd"
+    /// # let bytes = [8, 0, 0x21, 0x04, 0x12, 0x34, 0x00, 0x01, b'a', b'b', b'c', b'd'];
+    /// let icmp = Icmpv4Packet::parse(&bytes[..])?;
+    /// assert_eq!(icmp.ident_seq(), Some((0x1234, 1)));
+    /// # let unreachable = zerocast_wire::icmpv4::__port_unreachable_example();
+    /// // Errors carry no identifier:
+    /// assert_eq!(Icmpv4Packet::parse(&unreachable[..])?.ident_seq(), None);
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn ident_seq(&self) -> Option<(u16, u16)> {
         let [a, b, c, d] = self.header.rest;
@@ -294,12 +374,34 @@ impl<B: SplitByteSlice> Icmpv4Packet<B> {
             .then(|| (u16::from_be_bytes([a, b]), u16::from_be_bytes([c, d])))
     }
     /// Whether this is an error message that quotes the offending packet.
+    ///
+    /// ```
+    /// # use zerocast_wire::icmpv4::Icmpv4Packet;
+    /// # // Echo request, identifier 0x1234, sequence 1, data "abcd"
+    /// # let bytes = [8, 0, 0x21, 0x04, 0x12, 0x34, 0x00, 0x01, b'a', b'b', b'c', b'd'];
+    /// let icmp = Icmpv4Packet::parse(&bytes[..])?;
+    /// assert!(!icmp.is_error());
+    /// # let unreachable = zerocast_wire::icmpv4::__port_unreachable_example();
+    /// assert!(Icmpv4Packet::parse(&unreachable[..])?.is_error()); // port unreachable
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn is_error(&self) -> bool {
         matches!(self.msg_type(), 3 | 4 | 5 | 11 | 12)
     }
 
     /// Decodes the message by type.
+    ///
+    /// ```
+    /// # use zerocast_wire::icmpv4::Icmpv4Packet;
+    /// # // Echo request, identifier 0x1234, sequence 1, data "abcd"
+    /// # let bytes = [8, 0, 0x21, 0x04, 0x12, 0x34, 0x00, 0x01, b'a', b'b', b'c', b'd'];
+    /// let icmp = Icmpv4Packet::parse(&bytes[..])?;
+    /// use zerocast_wire::icmpv4::Icmpv4Message;
+    /// let expected = Icmpv4Message::EchoRequest { ident: 0x1234, seq: 1, data: b"abcd" };
+    /// assert_eq!(icmp.message(), expected);
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn message(&self) -> Icmpv4Message<'_> {
         let rest = self.header.rest;
@@ -375,10 +477,33 @@ impl<B: SplitByteSlice> Icmpv4Packet<B> {
 
 impl<B: SplitByteSlice + ByteSliceMut> Icmpv4Packet<B> {
     /// The body, writable (call [`Icmpv4Packet::update_checksum`] afterwards).
+    ///
+    /// ```
+    /// # use zerocast_wire::icmpv4::Icmpv4Packet;
+    /// # // Echo request, identifier 0x1234, sequence 1, data "abcd"
+    /// # let mut bytes = [8, 0, 0x21, 0x04, 0x12, 0x34, 0x00, 0x01, b'a', b'b', b'c', b'd'];
+    /// let mut icmp = Icmpv4Packet::parse(&mut bytes[..])?;
+    /// icmp.body_mut().copy_from_slice(b"wxyz");
+    /// icmp.update_checksum();
+    /// assert!(Icmpv4Packet::parse(&bytes[..]).is_ok());
+    /// assert_eq!(&bytes[8..], b"wxyz");
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     pub fn body_mut(&mut self) -> &mut [u8] {
         &mut self.body
     }
     /// The fixed header, writable.
+    ///
+    /// ```
+    /// # use zerocast_wire::icmpv4::Icmpv4Packet;
+    /// # // Echo request, identifier 0x1234, sequence 1, data "abcd"
+    /// # let mut bytes = [8, 0, 0x21, 0x04, 0x12, 0x34, 0x00, 0x01, b'a', b'b', b'c', b'd'];
+    /// let mut icmp = Icmpv4Packet::parse(&mut bytes[..])?;
+    /// icmp.header_mut().msg_type = zerocast_wire::icmpv4::TYPE_ECHO_REPLY;
+    /// icmp.update_checksum();
+    /// assert_eq!(Icmpv4Packet::parse(&bytes[..])?.msg_type(), 0);
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     pub fn header_mut(&mut self) -> &mut Icmpv4Header {
         &mut self.header
     }
@@ -420,6 +545,14 @@ pub struct Icmpv4Repr {
 
 impl Icmpv4Repr {
     /// An echo request header.
+    ///
+    /// ```
+    /// use zerocast_wire::icmpv4::Icmpv4Repr;
+    /// let mut message = *b"\0\0\0\0\0\0\0\0abcd"; // header room, then the data
+    /// Icmpv4Repr::echo_request(0x1234, 1).emit(&mut message)?;
+    /// assert_eq!(message[..8], [8, 0, 0x21, 0x04, 0x12, 0x34, 0x00, 0x01]);
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub const fn echo_request(ident: u16, seq: u16) -> Self {
         let i = ident.to_be_bytes();
@@ -432,6 +565,12 @@ impl Icmpv4Repr {
     }
 
     /// An echo reply header.
+    ///
+    /// ```
+    /// use zerocast_wire::icmpv4::Icmpv4Repr;
+    /// let reply = Icmpv4Repr::echo_reply(0x1234, 1);
+    /// assert_eq!((reply.msg_type, reply.code, reply.rest), (0, 0, [0x12, 0x34, 0x00, 0x01]));
+    /// ```
     #[must_use]
     pub const fn echo_reply(ident: u16, seq: u16) -> Self {
         let r = Icmpv4Repr::echo_request(ident, seq);
@@ -471,6 +610,12 @@ impl Icmpv4Repr {
     }
 
     /// A Time Exceeded header (code 0 in transit, 1 reassembly).
+    ///
+    /// ```
+    /// use zerocast_wire::icmpv4::{Icmpv4Repr, TYPE_TIME_EXCEEDED};
+    /// let in_transit = Icmpv4Repr::time_exceeded(0); // TTL reached 0 at a router
+    /// assert_eq!((in_transit.msg_type, in_transit.code), (TYPE_TIME_EXCEEDED, 0));
+    /// ```
     #[must_use]
     pub const fn time_exceeded(code: u8) -> Self {
         Icmpv4Repr {
@@ -482,6 +627,16 @@ impl Icmpv4Repr {
 
     /// A Parameter Problem header pointing at the offending octet (as in
     /// [`IcmpReply::Ipv4ParameterProblem`](crate::IcmpReply::Ipv4ParameterProblem)).
+    ///
+    /// ```
+    /// use zerocast_wire::icmpv4::{Icmpv4Message, Icmpv4Packet, Icmpv4Repr};
+    /// // Point at byte 2 of the quoted header (Total Length); quote it after the ICMP header.
+    /// let mut message = [0u8; 8 + 28];
+    /// Icmpv4Repr::parameter_problem(2).emit(&mut message)?;
+    /// let icmp = Icmpv4Packet::parse(&message[..])?;
+    /// assert!(matches!(icmp.message(), Icmpv4Message::ParameterProblem { pointer: 2, .. }));
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub const fn parameter_problem(pointer: u8) -> Self {
         Icmpv4Repr {
@@ -526,6 +681,16 @@ impl Icmpv4Repr {
 
 impl<B: SplitByteSlice> Icmpv4Packet<B> {
     /// The header's values.
+    ///
+    /// ```
+    /// # use zerocast_wire::icmpv4::Icmpv4Packet;
+    /// # // Echo request, identifier 0x1234, sequence 1, data "abcd"
+    /// # let bytes = [8, 0, 0x21, 0x04, 0x12, 0x34, 0x00, 0x01, b'a', b'b', b'c', b'd'];
+    /// let icmp = Icmpv4Packet::parse(&bytes[..])?;
+    /// use zerocast_wire::icmpv4::Icmpv4Repr;
+    /// assert_eq!(icmp.repr(), Icmpv4Repr::echo_request(0x1234, 1));
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn repr(&self) -> Icmpv4Repr {
         Icmpv4Repr {
@@ -660,31 +825,86 @@ impl<B: SplitByteSlice> Icmpv4Partial<B> {
     }
 
     /// How many header bytes were captured (1 to 8).
+    ///
+    /// ```
+    /// # use zerocast_wire::icmpv4::Icmpv4Partial;
+    /// # // The first 6 bytes of an echo request: the sequence number was not captured.
+    /// # let cut = [8, 0, 0x21, 0x04, 0x12, 0x34];
+    /// let icmp = Icmpv4Partial::parse(&cut[..])?;
+    /// assert_eq!(icmp.captured_len(), 6);
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn captured_len(&self) -> usize {
         self.captured.len()
     }
     /// The captured bytes.
+    ///
+    /// ```
+    /// # use zerocast_wire::icmpv4::Icmpv4Partial;
+    /// # // The first 6 bytes of an echo request: the sequence number was not captured.
+    /// # let cut = [8, 0, 0x21, 0x04, 0x12, 0x34];
+    /// let icmp = Icmpv4Partial::parse(&cut[..])?;
+    /// assert_eq!(icmp.bytes(), &cut[..]);
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn bytes(&self) -> &[u8] {
         self.captured.bytes()
     }
     /// Returns the captured bytes, giving up the view.
+    ///
+    /// ```
+    /// # use zerocast_wire::icmpv4::Icmpv4Partial;
+    /// # // The first 6 bytes of an echo request: the sequence number was not captured.
+    /// # let cut = [8, 0, 0x21, 0x04, 0x12, 0x34];
+    /// let icmp = Icmpv4Partial::parse(&cut[..])?;
+    /// let bytes: &[u8] = icmp.into_bytes();
+    /// assert_eq!(bytes.len(), 6);
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn into_bytes(self) -> B {
         self.captured.into_bytes()
     }
     /// Type (`icmp.type`).
+    ///
+    /// ```
+    /// # use zerocast_wire::icmpv4::Icmpv4Partial;
+    /// # // The first 6 bytes of an echo request: the sequence number was not captured.
+    /// # let cut = [8, 0, 0x21, 0x04, 0x12, 0x34];
+    /// let icmp = Icmpv4Partial::parse(&cut[..])?;
+    /// assert_eq!(icmp.msg_type(), Some(8));
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn msg_type(&self) -> Option<u8> {
         self.captured.byte(offset_of!(Icmpv4Header, msg_type))
     }
     /// Code (`icmp.code`).
+    ///
+    /// ```
+    /// # use zerocast_wire::icmpv4::Icmpv4Partial;
+    /// # // The first 6 bytes of an echo request: the sequence number was not captured.
+    /// # let cut = [8, 0, 0x21, 0x04, 0x12, 0x34];
+    /// let icmp = Icmpv4Partial::parse(&cut[..])?;
+    /// assert_eq!(icmp.code(), Some(0));
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn code(&self) -> Option<u8> {
         self.captured.byte(offset_of!(Icmpv4Header, code))
     }
     /// Checksum as carried; never verifiable on a cut header.
+    ///
+    /// ```
+    /// # use zerocast_wire::icmpv4::Icmpv4Partial;
+    /// # // The first 6 bytes of an echo request: the sequence number was not captured.
+    /// # let cut = [8, 0, 0x21, 0x04, 0x12, 0x34];
+    /// let icmp = Icmpv4Partial::parse(&cut[..])?;
+    /// assert_eq!(icmp.checksum(), Some(0x2104));
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn checksum(&self) -> Option<u16> {
         let field = self
@@ -693,6 +913,15 @@ impl<B: SplitByteSlice> Icmpv4Partial<B> {
         Some(field.get())
     }
     /// The type-specific word, if all four bytes were captured.
+    ///
+    /// ```
+    /// # use zerocast_wire::icmpv4::Icmpv4Partial;
+    /// # // The first 6 bytes of an echo request: the sequence number was not captured.
+    /// # let cut = [8, 0, 0x21, 0x04, 0x12, 0x34];
+    /// let icmp = Icmpv4Partial::parse(&cut[..])?;
+    /// assert_eq!(icmp.rest_of_header(), None); // 2 of its 4 bytes are here
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn rest_of_header(&self) -> Option<[u8; 4]> {
         self.captured
@@ -701,11 +930,29 @@ impl<B: SplitByteSlice> Icmpv4Partial<B> {
     }
     /// Identifier (`icmp.ident`) of the types that carry one (see
     /// [`Icmpv4Packet::ident_seq`]).
+    ///
+    /// ```
+    /// # use zerocast_wire::icmpv4::Icmpv4Partial;
+    /// # // The first 6 bytes of an echo request: the sequence number was not captured.
+    /// # let cut = [8, 0, 0x21, 0x04, 0x12, 0x34];
+    /// let icmp = Icmpv4Partial::parse(&cut[..])?;
+    /// assert_eq!(icmp.ident(), Some(0x1234));
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn ident(&self) -> Option<u16> {
         self.ident_seq_word(0)
     }
     /// Sequence number (`icmp.seq`) of the types that carry one.
+    ///
+    /// ```
+    /// # use zerocast_wire::icmpv4::Icmpv4Partial;
+    /// # // The first 6 bytes of an echo request: the sequence number was not captured.
+    /// # let cut = [8, 0, 0x21, 0x04, 0x12, 0x34];
+    /// let icmp = Icmpv4Partial::parse(&cut[..])?;
+    /// assert_eq!(icmp.seq(), None);
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn seq(&self) -> Option<u16> {
         self.ident_seq_word(2)
