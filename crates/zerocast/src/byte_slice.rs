@@ -334,13 +334,11 @@ unsafe impl<'a> IntoByteSliceMut<'a> for &'a mut [u8] {
     }
 }
 
-// SAFETY: a `cell::Ref<[u8]>` stores the pointer it was created with
-// (`RefCell::borrow`, `Ref::map`, `Ref::map_split`, ...) in a private field and
-// has no method that changes it in place; `Deref` returns that pointer. While
-// the guard lives, the `RefCell` is shared-borrowed, so std's `RefCell`
-// guarantees no `&mut` to the cell's contents exists and the bytes the pointer
-// targets cannot be moved, freed or resized. Moving the guard moves the
-// pointer, not the bytes.
+// SAFETY: a `cell::Ref<[u8]>` keeps the pointer it was made with (`borrow`, `map`,
+// `map_split`) in a private field no method changes; `Deref` returns it. While the
+// guard lives the `RefCell` is shared-borrowed, so (std `RefCell`) no `&mut` to the
+// contents exists and the bytes cannot be moved, freed or resized. Moving the guard
+// moves the pointer, not the bytes.
 unsafe impl ByteSlice for cell::Ref<'_, [u8]> {}
 
 // SAFETY: `cell::Ref::map_split` applies `<[u8]>::split_at_unchecked` to the

@@ -47,14 +47,11 @@ use crate::{
     ValidityError,
 };
 
-// SAFETY: `<Vec<u8> as Deref>::deref` returns the slice of the vector's buffer pointer and
-// length. std's `Vec` documentation ("Guarantees") states that a vector is a (pointer,
-// capacity, length) triplet whose buffer is on the heap (or dangling when nothing is
-// allocated) and is only reallocated or shrunk by methods that take `&mut Vec`
-// (`push`, `reserve`, `shrink_to_fit`, `truncate`, ...). Moving a `Vec` moves the triplet,
-// not the buffer. None of the byte-slice traits' methods takes `&mut Vec`, and
-// `DerefMut` yields `&mut [u8]`, through which the length cannot change. So every
-// `deref`/`deref_mut` of one `Vec` value returns the same address and length.
+// SAFETY: `deref` returns the buffer pointer and length, which (std `Vec`, "Guarantees")
+// only methods taking `&mut Vec` (`push`, `reserve`, `truncate`, ...) change; moving a
+// `Vec` moves the (pointer, capacity, length) triplet, not the buffer. The byte-slice
+// traits never take `&mut Vec`, and `DerefMut`'s `&mut [u8]` cannot change the length,
+// so every `deref`/`deref_mut` of one `Vec` returns the same address and length.
 unsafe impl ByteSlice for Vec<u8> {}
 
 // SAFETY: a `Box<[u8]>` is a pointer and length fixed at creation: `Box` has no method that
@@ -120,13 +117,11 @@ pub fn box_into_bytes<T: IntoBytes + Unaligned>(value: Box<T>) -> Box<[u8]> {
     let len = size_of::<T>();
     let raw = Box::into_raw(value);
     let slice = core::ptr::slice_from_raw_parts_mut(raw.cast::<u8>(), len);
-    // SAFETY: `raw` came from `Box::into_raw`, so it was allocated by the global allocator
-    // with `Layout::new::<T>()` (or is a dangling, aligned pointer if `T` is zero-sized).
-    // A `Box<[u8]>` of `len` bytes has the layout `Layout::array::<u8>(len)`: size
-    // `size_of::<T>()` and alignment 1, which equals `T`'s alignment (`T: Unaligned`), so
-    // it is the same layout and `Box::from_raw` may take ownership (std `boxed` module,
-    // "Memory layout"). The bytes are initialized because `T: IntoBytes` (no padding).
-    // Ownership moves from `value` to the result exactly once.
+    // SAFETY: `raw` is from `Box::into_raw`: allocated (or dangling if zero-sized) with
+    // `Layout::new::<T>()`, which equals `Layout::array::<u8>(len)` (size `size_of::<T>()`,
+    // alignment 1 because `T: Unaligned`), so `Box::from_raw` may own it (std `boxed`,
+    // "Memory layout"). Its bytes are initialized (`T: IntoBytes`: no padding), and
+    // ownership moves from `value` to the result once (see the function docs).
     unsafe { Box::from_raw(slice) }
 }
 

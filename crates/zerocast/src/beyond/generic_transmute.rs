@@ -105,13 +105,11 @@ where
         );
     };
     let ptr = (src as *const Src).cast::<Dst>();
-    // SAFETY: `ptr` has `src`'s address and provenance. It is aligned for `Dst` because
-    // `align_of::<Dst>() <= align_of::<Src>()` (asserted at compile time) and both are
-    // powers of two, so every `Src`-aligned address is `Dst`-aligned. It covers
-    // `size_of::<Dst>() == size_of::<Src>()` bytes, all initialized (`Src: IntoBytes`),
-    // which are a valid `Dst` (`Dst: FromBytes`). Neither type contains an `UnsafeCell`
-    // (`Immutable`), so the shared borrow of `src` keeps the bytes unchanged for the result's
-    // lifetime, which is `src`'s.
+    // SAFETY: `ptr` has `src`'s address and provenance, aligned for `Dst` (alignments are
+    // powers of two and `Dst`'s is not larger: asserted above). It covers `size_of::<Src>()`
+    // (asserted equal) initialized bytes (`Src: IntoBytes`), a valid `Dst` (`FromBytes`).
+    // No `UnsafeCell` in either type (`Immutable`), so `src`'s shared borrow keeps the bytes
+    // unchanged for the result's lifetime, which is `src`'s.
     unsafe { &*ptr }
 }
 

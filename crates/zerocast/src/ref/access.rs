@@ -42,13 +42,11 @@ where
     pub fn into_ref(r: Self) -> &'a T {
         let (bytes, meta) = r.into_checked_slice();
         let ptr = typed::<T>(NonNull::from(bytes), meta);
-        // SAFETY: by `Ref`'s invariant (carried to `into_byte_slice` by the
-        // `IntoByteSlice` contract) `ptr` is aligned for `T` and covers exactly
-        // `bytes`, which are initialized and shared-borrowed for `'a`. Every
-        // initialized byte pattern is a valid `T` (`T: FromBytes`), and `T`
-        // has no `UnsafeCell` (`T: Immutable`), so a `&T` over bytes that are
-        // also visible as `&[u8]` permits no mutation. `raw_from_ptr_len`
-        // keeps `bytes`' provenance (the `KnownLayout` contract).
+        // SAFETY: `Ref`'s invariant (kept by `IntoByteSlice`'s contract): `ptr` is
+        // aligned for `T`, covers exactly `bytes` (initialized, shared for `'a`) with
+        // their provenance (`KnownLayout`). Any initialized bytes are a valid `T`
+        // (`FromBytes`), and `T: Immutable` has no `UnsafeCell`, so this `&T` next to
+        // the `&[u8]` view allows no mutation.
         unsafe { ptr.as_ref() }
     }
 }
