@@ -87,6 +87,20 @@ pub struct Icmpv6Header {
 }
 
 /// What an ICMPv6 message says, with bodies cast in place.
+///
+/// ```
+/// use zerocast_wire::icmpv6::{Icmpv6Message, Icmpv6Packet};
+/// # let (ph, bytes) = zerocast_wire::icmpv6::__ns_example();
+/// let icmp = Icmpv6Packet::parse(&bytes[..], ph)?;
+/// match icmp.message() {
+///     Icmpv6Message::NeighborSolicitation(ns, options) => {
+///         assert_eq!(ns.target.to_string(), "fe80::2812:9aff:fe5d:1aad");
+///         assert_eq!(options.count(), 1); // a Nonce
+///     }
+///     other => panic!("unexpected {other:?}"),
+/// }
+/// # Ok::<(), zerocast_wire::ParseError>(())
+/// ```
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum Icmpv6Message<'a> {
@@ -199,6 +213,17 @@ impl<B: SplitByteSlice> Icmpv6Packet<B> {
     /// `Truncated` under 4 bytes (see [`Icmpv6Packet::parse_lenient`] for a view of a cut
     /// header); `BadChecksum` with [`ChecksumPolicy::Reject`]; strict
     /// only: `BadOption` for malformed NDP options.
+    ///
+    /// ```
+    /// use zerocast_wire::{icmpv6::Icmpv6Packet, ChecksumStatus, ParseOptions};
+    /// # let (ph, bytes) = zerocast_wire::icmpv6::__ns_example();
+    /// let mut damaged = bytes;
+    /// damaged[31] ^= 0xff; // flip the last byte of the Nonce
+    /// assert!(Icmpv6Packet::parse(&damaged[..], ph).is_err());
+    /// let icmp = Icmpv6Packet::parse_with(&damaged[..], ph, ParseOptions::LENIENT)?;
+    /// assert_eq!(icmp.checksum_status(), ChecksumStatus::Bad);
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     pub fn parse_with(
         bytes: B,
         pseudo: PseudoHeader,
@@ -245,36 +270,108 @@ impl<B: SplitByteSlice> Icmpv6Packet<B> {
     }
 
     /// The header, cast in place.
+    ///
+    /// ```
+    /// # use zerocast_wire::icmpv6::Icmpv6Packet;
+    /// # // A Neighbor Solicitation for fe80::2812:9aff:fe5d:1aad (duplicate address detection,
+    /// # // from ::) with a Nonce option, and its pseudo-header.
+    /// # let (ph, bytes) = zerocast_wire::icmpv6::__ns_example();
+    /// let icmp = Icmpv6Packet::parse(&bytes[..], ph)?;
+    /// assert_eq!(icmp.header().msg_type, 135);
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn header(&self) -> &Icmpv6Header {
         &self.header
     }
     /// Type (`icmpv6.type`).
+    ///
+    /// ```
+    /// # use zerocast_wire::icmpv6::Icmpv6Packet;
+    /// # // A Neighbor Solicitation for fe80::2812:9aff:fe5d:1aad (duplicate address detection,
+    /// # // from ::) with a Nonce option, and its pseudo-header.
+    /// # let (ph, bytes) = zerocast_wire::icmpv6::__ns_example();
+    /// let icmp = Icmpv6Packet::parse(&bytes[..], ph)?;
+    /// assert_eq!(icmp.msg_type(), zerocast_wire::icmpv6::TYPE_NEIGHBOR_SOLICITATION);
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn msg_type(&self) -> u8 {
         self.header.msg_type
     }
     /// Code (`icmpv6.code`).
+    ///
+    /// ```
+    /// # use zerocast_wire::icmpv6::Icmpv6Packet;
+    /// # // A Neighbor Solicitation for fe80::2812:9aff:fe5d:1aad (duplicate address detection,
+    /// # // from ::) with a Nonce option, and its pseudo-header.
+    /// # let (ph, bytes) = zerocast_wire::icmpv6::__ns_example();
+    /// let icmp = Icmpv6Packet::parse(&bytes[..], ph)?;
+    /// assert_eq!(icmp.code(), 0);
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn code(&self) -> u8 {
         self.header.code
     }
     /// Checksum as carried.
+    ///
+    /// ```
+    /// # use zerocast_wire::icmpv6::Icmpv6Packet;
+    /// # // A Neighbor Solicitation for fe80::2812:9aff:fe5d:1aad (duplicate address detection,
+    /// # // from ::) with a Nonce option, and its pseudo-header.
+    /// # let (ph, bytes) = zerocast_wire::icmpv6::__ns_example();
+    /// let icmp = Icmpv6Packet::parse(&bytes[..], ph)?;
+    /// assert_eq!(icmp.checksum(), 0xdd2a);
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn checksum(&self) -> u16 {
         self.header.checksum.get()
     }
     /// Result of the checksum check (`icmpv6.checksum.status`).
+    ///
+    /// ```
+    /// # use zerocast_wire::icmpv6::Icmpv6Packet;
+    /// # // A Neighbor Solicitation for fe80::2812:9aff:fe5d:1aad (duplicate address detection,
+    /// # // from ::) with a Nonce option, and its pseudo-header.
+    /// # let (ph, bytes) = zerocast_wire::icmpv6::__ns_example();
+    /// let icmp = Icmpv6Packet::parse(&bytes[..], ph)?;
+    /// assert_eq!(icmp.checksum_status(), zerocast_wire::ChecksumStatus::Good);
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn checksum_status(&self) -> ChecksumStatus {
         self.checksum_status
     }
     /// The message body after type, code and checksum.
+    ///
+    /// ```
+    /// # use zerocast_wire::icmpv6::Icmpv6Packet;
+    /// # // A Neighbor Solicitation for fe80::2812:9aff:fe5d:1aad (duplicate address detection,
+    /// # // from ::) with a Nonce option, and its pseudo-header.
+    /// # let (ph, bytes) = zerocast_wire::icmpv6::__ns_example();
+    /// let icmp = Icmpv6Packet::parse(&bytes[..], ph)?;
+    /// assert_eq!(icmp.body().len(), 28); // reserved, target, one 8-byte option
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn body(&self) -> &[u8] {
         &self.body
     }
     /// Whether this is an error message (types 0..=127).
+    ///
+    /// ```
+    /// # use zerocast_wire::icmpv6::Icmpv6Packet;
+    /// # // A Neighbor Solicitation for fe80::2812:9aff:fe5d:1aad (duplicate address detection,
+    /// # // from ::) with a Nonce option, and its pseudo-header.
+    /// # let (ph, bytes) = zerocast_wire::icmpv6::__ns_example();
+    /// let icmp = Icmpv6Packet::parse(&bytes[..], ph)?;
+    /// assert!(!icmp.is_error()); // informational: type 135 >= 128
+    /// # let (ph, unreachable) = zerocast_wire::icmpv6::__port_unreachable_example();
+    /// assert!(Icmpv6Packet::parse(&unreachable[..], ph)?.is_error());
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn is_error(&self) -> bool {
         self.msg_type() < 128
@@ -371,6 +468,18 @@ impl<B: SplitByteSlice> Icmpv6Packet<B> {
     }
 
     /// The NDP options of an NDP message (empty otherwise): `icmpv6.opt.type` for each.
+    ///
+    /// ```
+    /// # use zerocast_wire::icmpv6::Icmpv6Packet;
+    /// # // A Neighbor Solicitation for fe80::2812:9aff:fe5d:1aad (duplicate address detection,
+    /// # // from ::) with a Nonce option, and its pseudo-header.
+    /// # let (ph, bytes) = zerocast_wire::icmpv6::__ns_example();
+    /// let icmp = Icmpv6Packet::parse(&bytes[..], ph)?;
+    /// use zerocast_wire::ndp::NdpOption;
+    /// let nonce = icmp.ndp_options().next().ok_or("no option")??;
+    /// assert_eq!(nonce.decode(), NdpOption::Nonce(&[0x11, 0x22, 0x33, 0x44, 0x55, 0x66]));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn ndp_options(&self) -> NdpOptions<'_> {
         let len = self.ndp_options_len();
@@ -379,6 +488,17 @@ impl<B: SplitByteSlice> Icmpv6Packet<B> {
 
     /// The target address of a Neighbor Solicitation/Advertisement or Redirect
     /// (`icmpv6.nd.ns.target_address` / `icmpv6.nd.na.target_address`).
+    ///
+    /// ```
+    /// # use zerocast_wire::icmpv6::Icmpv6Packet;
+    /// # // A Neighbor Solicitation for fe80::2812:9aff:fe5d:1aad (duplicate address detection,
+    /// # // from ::) with a Nonce option, and its pseudo-header.
+    /// # let (ph, bytes) = zerocast_wire::icmpv6::__ns_example();
+    /// let icmp = Icmpv6Packet::parse(&bytes[..], ph)?;
+    /// let target = icmp.nd_target().map(|t| t.to_string());
+    /// assert_eq!(target.as_deref(), Some("fe80::2812:9aff:fe5d:1aad"));
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn nd_target(&self) -> Option<Ipv6Addr> {
         match self.message() {
@@ -414,6 +534,17 @@ impl<B: SplitByteSlice> Icmpv6Packet<B> {
     }
 
     /// The header's values (body is re-used as is by the builder).
+    ///
+    /// ```
+    /// # use zerocast_wire::icmpv6::Icmpv6Packet;
+    /// # // A Neighbor Solicitation for fe80::2812:9aff:fe5d:1aad (duplicate address detection,
+    /// # // from ::) with a Nonce option, and its pseudo-header.
+    /// # let (ph, bytes) = zerocast_wire::icmpv6::__ns_example();
+    /// let icmp = Icmpv6Packet::parse(&bytes[..], ph)?;
+    /// use zerocast_wire::icmpv6::Icmpv6Repr;
+    /// assert_eq!(icmp.repr(), Icmpv6Repr { msg_type: 135, code: 0 });
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn repr(&self) -> Icmpv6Repr {
         Icmpv6Repr {
@@ -425,14 +556,56 @@ impl<B: SplitByteSlice> Icmpv6Packet<B> {
 
 impl<B: SplitByteSlice + ByteSliceMut> Icmpv6Packet<B> {
     /// The body, writable (call [`Icmpv6Packet::update_checksum`] afterwards).
+    ///
+    /// ```
+    /// # use zerocast_wire::icmpv6::Icmpv6Packet;
+    /// # // A Neighbor Solicitation for fe80::2812:9aff:fe5d:1aad (duplicate address detection,
+    /// # // from ::) with a Nonce option, and its pseudo-header.
+    /// # let (ph, mut bytes) = zerocast_wire::icmpv6::__ns_example();
+    /// let mut icmp = Icmpv6Packet::parse(&mut bytes[..], ph)?;
+    /// icmp.body_mut()[22..28].copy_from_slice(&[6, 5, 4, 3, 2, 1]); // a new nonce
+    /// icmp.update_checksum(ph);
+    /// assert!(Icmpv6Packet::parse(&bytes[..], ph).is_ok());
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     pub fn body_mut(&mut self) -> &mut [u8] {
         &mut self.body
     }
     /// The header, writable.
+    ///
+    /// ```
+    /// # use zerocast_wire::icmpv6::Icmpv6Packet;
+    /// # // A Neighbor Solicitation for fe80::2812:9aff:fe5d:1aad (duplicate address detection,
+    /// # // from ::) with a Nonce option, and its pseudo-header.
+    /// # let (ph, mut bytes) = zerocast_wire::icmpv6::__ns_example();
+    /// let mut icmp = Icmpv6Packet::parse(&mut bytes[..], ph)?;
+    /// icmp.header_mut().code = 1; // any code other than 0 is invalid for NS
+    /// icmp.update_checksum(ph);
+    /// assert_eq!(Icmpv6Packet::parse(&bytes[..], ph)?.code(), 1);
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     pub fn header_mut(&mut self) -> &mut Icmpv6Header {
         &mut self.header
     }
     /// Recomputes the checksum with `pseudo`.
+    ///
+    /// ```
+    /// # use zerocast_wire::icmpv6::Icmpv6Packet;
+    /// # // A Neighbor Solicitation for fe80::2812:9aff:fe5d:1aad (duplicate address detection,
+    /// # // from ::) with a Nonce option, and its pseudo-header.
+    /// # let (ph, mut bytes) = zerocast_wire::icmpv6::__ns_example();
+    /// let mut icmp = Icmpv6Packet::parse(&mut bytes[..], ph)?;
+    /// use zerocast_wire::{Ipv6Addr, PseudoHeader};
+    /// // Re-address the solicitation to all-nodes; the checksum covers the new pseudo-header.
+    /// let mut all_nodes = [0u8; 16];
+    /// all_nodes[..2].copy_from_slice(&[0xff, 0x02]);
+    /// all_nodes[15] = 1;
+    /// let new_ph = PseudoHeader::V6 { src: Ipv6Addr::UNSPECIFIED, dst: Ipv6Addr(all_nodes) };
+    /// icmp.update_checksum(new_ph);
+    /// assert!(Icmpv6Packet::parse(&bytes[..], new_ph).is_ok());
+    /// assert!(Icmpv6Packet::parse(&bytes[..], ph).is_err());
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     pub fn update_checksum(&mut self, pseudo: PseudoHeader) {
         self.header.checksum.set(0);
         let len = HEADER_LEN + self.body.len();
@@ -465,6 +638,17 @@ impl Icmpv6Repr {
     ///
     /// # Errors
     /// `Truncated` under 4 bytes.
+    ///
+    /// ```
+    /// use zerocast_wire::{icmpv6::{Icmpv6Packet, Icmpv6Repr}, Ipv6Addr, PseudoHeader};
+    /// let ph = PseudoHeader::V6 { src: Ipv6Addr::UNSPECIFIED, dst: Ipv6Addr::UNSPECIFIED };
+    /// // Echo request: 4 header bytes to fill, then identifier 1, sequence 1.
+    /// let mut message = [0, 0, 0, 0, 0, 1, 0, 1];
+    /// Icmpv6Repr { msg_type: 128, code: 0 }.emit(&mut message, ph)?;
+    /// assert_eq!(Icmpv6Packet::parse(&message[..], ph)?.msg_type(), 128);
+    /// assert!(Icmpv6Repr { msg_type: 128, code: 0 }.emit(&mut [0u8; 3], ph).is_err());
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     pub fn emit(&self, message: &mut [u8], pseudo: PseudoHeader) -> Result<(), ParseError> {
         let len = message.len();
         let (header, body) = message
@@ -665,31 +849,86 @@ impl<B: SplitByteSlice> Icmpv6Partial<B> {
     }
 
     /// How many header bytes were captured (1 to 4).
+    ///
+    /// ```
+    /// # use zerocast_wire::icmpv6::Icmpv6Partial;
+    /// # // The first 3 bytes of an echo request: the checksum was cut.
+    /// # let cut = [128, 0, 0x7f];
+    /// let icmp = Icmpv6Partial::parse(&cut[..])?;
+    /// assert_eq!(icmp.captured_len(), 3);
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn captured_len(&self) -> usize {
         self.captured.len()
     }
     /// The captured bytes.
+    ///
+    /// ```
+    /// # use zerocast_wire::icmpv6::Icmpv6Partial;
+    /// # // The first 3 bytes of an echo request: the checksum was cut.
+    /// # let cut = [128, 0, 0x7f];
+    /// let icmp = Icmpv6Partial::parse(&cut[..])?;
+    /// assert_eq!(icmp.bytes(), &[128, 0, 0x7f]);
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn bytes(&self) -> &[u8] {
         self.captured.bytes()
     }
     /// Returns the captured bytes, giving up the view.
+    ///
+    /// ```
+    /// # use zerocast_wire::icmpv6::Icmpv6Partial;
+    /// # // The first 3 bytes of an echo request: the checksum was cut.
+    /// # let cut = [128, 0, 0x7f];
+    /// let icmp = Icmpv6Partial::parse(&cut[..])?;
+    /// let bytes: &[u8] = icmp.into_bytes();
+    /// assert_eq!(bytes.len(), 3);
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn into_bytes(self) -> B {
         self.captured.into_bytes()
     }
     /// Type (`icmpv6.type`).
+    ///
+    /// ```
+    /// # use zerocast_wire::icmpv6::Icmpv6Partial;
+    /// # // The first 3 bytes of an echo request: the checksum was cut.
+    /// # let cut = [128, 0, 0x7f];
+    /// let icmp = Icmpv6Partial::parse(&cut[..])?;
+    /// assert_eq!(icmp.msg_type(), Some(128)); // echo request
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn msg_type(&self) -> Option<u8> {
         self.captured.byte(offset_of!(Icmpv6Header, msg_type))
     }
     /// Code (`icmpv6.code`).
+    ///
+    /// ```
+    /// # use zerocast_wire::icmpv6::Icmpv6Partial;
+    /// # // The first 3 bytes of an echo request: the checksum was cut.
+    /// # let cut = [128, 0, 0x7f];
+    /// let icmp = Icmpv6Partial::parse(&cut[..])?;
+    /// assert_eq!(icmp.code(), Some(0));
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn code(&self) -> Option<u8> {
         self.captured.byte(offset_of!(Icmpv6Header, code))
     }
     /// Checksum as carried; never verifiable on a cut header.
+    ///
+    /// ```
+    /// # use zerocast_wire::icmpv6::Icmpv6Partial;
+    /// # // The first 3 bytes of an echo request: the checksum was cut.
+    /// # let cut = [128, 0, 0x7f];
+    /// let icmp = Icmpv6Partial::parse(&cut[..])?;
+    /// assert_eq!(icmp.checksum(), None); // one of its two bytes is here
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn checksum(&self) -> Option<u16> {
         let field = self
