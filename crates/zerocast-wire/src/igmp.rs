@@ -100,6 +100,15 @@ impl<B: SplitByteSlice> IgmpPacket<B> {
     /// # Errors
     /// `Truncated` under 8 bytes; `BadChecksum` with [`ChecksumPolicy::Reject`]; strict only:
     /// `BadLength` when v3 records or sources run past the end.
+    ///
+    /// ```
+    /// use zerocast_wire::{igmp::IgmpPacket, ChecksumStatus, ParseOptions};
+    /// let bad_sum = [0x16, 0, 0, 0, 239, 1, 2, 3];
+    /// assert!(IgmpPacket::parse(&bad_sum[..]).is_err());
+    /// let igmp = IgmpPacket::parse_with(&bad_sum[..], ParseOptions::LENIENT)?;
+    /// assert_eq!(igmp.checksum_status(), ChecksumStatus::Bad);
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     pub fn parse_with(bytes: B, opts: ParseOptions) -> Result<Self, ParseError> {
         let (header, body) = take_header::<B, IgmpHeader>(bytes, Layer::Igmp)?;
         let checksum_status = match opts.checksum {
@@ -146,31 +155,85 @@ impl<B: SplitByteSlice> IgmpPacket<B> {
     }
 
     /// The header, cast in place.
+    ///
+    /// ```
+    /// # use zerocast_wire::{igmp::IgmpPacket, Ipv4Addr};
+    /// # // IGMPv2 membership report for 239.1.2.3
+    /// # let bytes = [0x16, 0, 0xf8, 0xfa, 239, 1, 2, 3];
+    /// let igmp = IgmpPacket::parse(&bytes[..])?;
+    /// assert_eq!(igmp.header().word, [239, 1, 2, 3]);
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn header(&self) -> &IgmpHeader {
         &self.header
     }
     /// Type (`igmp.type`).
+    ///
+    /// ```
+    /// # use zerocast_wire::{igmp::IgmpPacket, Ipv4Addr};
+    /// # // IGMPv2 membership report for 239.1.2.3
+    /// # let bytes = [0x16, 0, 0xf8, 0xfa, 239, 1, 2, 3];
+    /// let igmp = IgmpPacket::parse(&bytes[..])?;
+    /// assert_eq!(igmp.msg_type(), zerocast_wire::igmp::TYPE_V2_REPORT);
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn msg_type(&self) -> u8 {
         self.header.msg_type
     }
     /// Max response code.
+    ///
+    /// ```
+    /// # use zerocast_wire::{igmp::IgmpPacket, Ipv4Addr};
+    /// # // IGMPv3 general query: Max Resp Code 100, QRV 2, QQIC 125, one source (10.0.0.1)
+    /// # let bytes = [0x11, 100, 0xe2, 0x1c, 0, 0, 0, 0, 0x02, 125, 0, 1, 10, 0, 0, 1];
+    /// let igmp = IgmpPacket::parse(&bytes[..])?;
+    /// assert_eq!(igmp.max_resp(), 100); // 10 seconds
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn max_resp(&self) -> u8 {
         self.header.max_resp
     }
     /// Checksum as carried.
+    ///
+    /// ```
+    /// # use zerocast_wire::{igmp::IgmpPacket, Ipv4Addr};
+    /// # // IGMPv2 membership report for 239.1.2.3
+    /// # let bytes = [0x16, 0, 0xf8, 0xfa, 239, 1, 2, 3];
+    /// let igmp = IgmpPacket::parse(&bytes[..])?;
+    /// assert_eq!(igmp.checksum(), 0xf8fa);
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn checksum(&self) -> u16 {
         self.header.checksum.get()
     }
     /// Result of the checksum check.
+    ///
+    /// ```
+    /// # use zerocast_wire::{igmp::IgmpPacket, Ipv4Addr};
+    /// # // IGMPv2 membership report for 239.1.2.3
+    /// # let bytes = [0x16, 0, 0xf8, 0xfa, 239, 1, 2, 3];
+    /// let igmp = IgmpPacket::parse(&bytes[..])?;
+    /// assert_eq!(igmp.checksum_status(), zerocast_wire::ChecksumStatus::Good);
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn checksum_status(&self) -> ChecksumStatus {
         self.checksum_status
     }
     /// Bytes after the common header.
+    ///
+    /// ```
+    /// # use zerocast_wire::{igmp::IgmpPacket, Ipv4Addr};
+    /// # // IGMPv3 general query: Max Resp Code 100, QRV 2, QQIC 125, one source (10.0.0.1)
+    /// # let bytes = [0x11, 100, 0xe2, 0x1c, 0, 0, 0, 0, 0x02, 125, 0, 1, 10, 0, 0, 1];
+    /// let igmp = IgmpPacket::parse(&bytes[..])?;
+    /// assert_eq!(igmp.body(), &[0x02, 125, 0, 1, 10, 0, 0, 1]);
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn body(&self) -> &[u8] {
         &self.body
@@ -198,12 +261,33 @@ impl<B: SplitByteSlice> IgmpPacket<B> {
     }
 
     /// The group address (queries, v1/v2 reports, leave); `None` for v3 reports.
+    ///
+    /// ```
+    /// # use zerocast_wire::{igmp::IgmpPacket, Ipv4Addr};
+    /// # // IGMPv2 membership report for 239.1.2.3
+    /// # let bytes = [0x16, 0, 0xf8, 0xfa, 239, 1, 2, 3];
+    /// let igmp = IgmpPacket::parse(&bytes[..])?;
+    /// assert_eq!(igmp.group(), Some(Ipv4Addr([239, 1, 2, 3])));
+    /// # let v3 = zerocast_wire::igmp::__v3_report_example();
+    /// assert_eq!(IgmpPacket::parse(&v3[..])?.group(), None); // v3 reports list groups in records
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn group(&self) -> Option<Ipv4Addr> {
         (self.msg_type() != TYPE_V3_REPORT).then_some(Ipv4Addr(self.header.word))
     }
 
     /// The v3 query fields, if this is one.
+    ///
+    /// ```
+    /// # use zerocast_wire::{igmp::IgmpPacket, Ipv4Addr};
+    /// # // IGMPv3 general query: Max Resp Code 100, QRV 2, QQIC 125, one source (10.0.0.1)
+    /// # let bytes = [0x11, 100, 0xe2, 0x1c, 0, 0, 0, 0, 0x02, 125, 0, 1, 10, 0, 0, 1];
+    /// let igmp = IgmpPacket::parse(&bytes[..])?;
+    /// let q = igmp.v3_query().ok_or("not a v3 query")?;
+    /// assert_eq!((q.s_qrv, q.qqic, q.num_sources, q.sources), (2, 125, 1, &[10, 0, 0, 1][..]));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn v3_query(&self) -> Option<IgmpV3Query<'_>> {
         if self.version() != 3 || self.msg_type() != TYPE_QUERY {
@@ -221,6 +305,16 @@ impl<B: SplitByteSlice> IgmpPacket<B> {
     }
 
     /// The group records of a v3 report (empty otherwise).
+    ///
+    /// ```
+    /// # use zerocast_wire::{igmp::IgmpPacket, Ipv4Addr};
+    /// # // IGMPv3 report with one record: change to exclude mode (4) for 239.7.7.7
+    /// # let bytes = zerocast_wire::igmp::__v3_report_example();
+    /// let igmp = IgmpPacket::parse(&bytes[..])?;
+    /// let record = igmp.v3_records().next().ok_or("no records")??;
+    /// assert_eq!((record.record_type, record.group), (4, Ipv4Addr([239, 7, 7, 7])));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn v3_records(&self) -> IgmpV3Records<'_> {
         let count = if self.msg_type() == TYPE_V3_REPORT {
@@ -237,6 +331,17 @@ impl<B: SplitByteSlice> IgmpPacket<B> {
     }
 
     /// The header's values.
+    ///
+    /// ```
+    /// # use zerocast_wire::{igmp::IgmpPacket, Ipv4Addr};
+    /// # // IGMPv2 membership report for 239.1.2.3
+    /// # let bytes = [0x16, 0, 0xf8, 0xfa, 239, 1, 2, 3];
+    /// let igmp = IgmpPacket::parse(&bytes[..])?;
+    /// use zerocast_wire::igmp::{IgmpRepr, TYPE_V2_REPORT};
+    /// let expected = IgmpRepr { msg_type: TYPE_V2_REPORT, max_resp: 0, word: [239, 1, 2, 3] };
+    /// assert_eq!(igmp.repr(), expected);
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn repr(&self) -> IgmpRepr {
         IgmpRepr {
@@ -249,6 +354,20 @@ impl<B: SplitByteSlice> IgmpPacket<B> {
 
 impl<B: SplitByteSlice + ByteSliceMut> IgmpPacket<B> {
     /// Recomputes the checksum.
+    ///
+    /// ```
+    /// # use zerocast_wire::{igmp::IgmpPacket, Ipv4Addr};
+    /// # // IGMPv2 membership report for 239.1.2.3
+    /// # let mut bytes = [0x16, 0, 0xf8, 0xfa, 239, 1, 2, 3];
+    /// let mut igmp = IgmpPacket::parse(&mut bytes[..])?;
+    /// igmp.update_checksum(); // nothing changed, so neither does the checksum
+    /// assert_eq!(bytes[2..4], [0xf8, 0xfa]);
+    /// bytes[0] = zerocast_wire::igmp::TYPE_LEAVE; // now a leave for the same group
+    /// let lenient = zerocast_wire::ParseOptions::LENIENT; // the checksum is now wrong
+    /// IgmpPacket::parse_with(&mut bytes[..], lenient)?.update_checksum();
+    /// assert!(IgmpPacket::parse(&bytes[..]).is_ok());
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     pub fn update_checksum(&mut self) {
         self.header.checksum.set(0);
         let mut c = Checksum::new();
@@ -259,6 +378,17 @@ impl<B: SplitByteSlice + ByteSliceMut> IgmpPacket<B> {
 }
 
 /// The fields an IGMPv3 query adds.
+///
+/// ```
+/// # use zerocast_wire::{igmp::IgmpPacket, Ipv4Addr};
+/// # // IGMPv3 general query: Max Resp Code 100, QRV 2, QQIC 125, one source (10.0.0.1)
+/// # let bytes = [0x11, 100, 0xe2, 0x1c, 0, 0, 0, 0, 0x02, 125, 0, 1, 10, 0, 0, 1];
+/// let igmp = IgmpPacket::parse(&bytes[..])?;
+/// use zerocast_wire::igmp::IgmpV3Query;
+/// let expected = IgmpV3Query { s_qrv: 2, qqic: 125, num_sources: 1, sources: &[10, 0, 0, 1] };
+/// assert_eq!(igmp.v3_query(), Some(expected));
+/// # Ok::<(), zerocast_wire::ParseError>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct IgmpV3Query<'a> {
     /// Reserved, S flag, QRV.
@@ -272,6 +402,19 @@ pub struct IgmpV3Query<'a> {
 }
 
 /// One IGMPv3 group record.
+///
+/// ```
+/// # use zerocast_wire::{igmp::IgmpPacket, Ipv4Addr};
+/// # // IGMPv3 report with one record: change to exclude mode (4) for 239.7.7.7
+/// # let bytes = zerocast_wire::igmp::__v3_report_example();
+/// let igmp = IgmpPacket::parse(&bytes[..])?;
+/// use zerocast_wire::igmp::IgmpV3Record;
+/// let record = igmp.v3_records().next().ok_or("no records")??;
+/// let group = Ipv4Addr([239, 7, 7, 7]);
+/// let expected = IgmpV3Record { record_type: 4, group, sources: &[], aux: &[] };
+/// assert_eq!(record, expected);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct IgmpV3Record<'a> {
     /// Record type (1..=6).
@@ -285,6 +428,20 @@ pub struct IgmpV3Record<'a> {
 }
 
 /// Iterator over v3 group records; one running past the end yields an error.
+///
+/// ```
+/// # use zerocast_wire::{igmp::IgmpPacket, Ipv4Addr};
+/// # // IGMPv3 report with one record: change to exclude mode (4) for 239.7.7.7
+/// # let bytes = zerocast_wire::igmp::__v3_report_example();
+/// let igmp = IgmpPacket::parse(&bytes[..])?;
+/// assert_eq!(igmp.v3_records().count(), 1);
+/// // A report that promises 2 records but holds 1 ends in an error, not a panic:
+/// let mut two = bytes;
+/// two[7] = 2;
+/// let igmp = IgmpPacket::parse_with(&two[..], zerocast_wire::ParseOptions::LENIENT)?;
+/// assert!(igmp.v3_records().nth(1).is_some_and(|r| r.is_err()));
+/// # Ok::<(), zerocast_wire::ParseError>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct IgmpV3Records<'a> {
     bytes: &'a [u8],
@@ -361,6 +518,16 @@ impl IgmpRepr {
     ///
     /// # Errors
     /// `Truncated` under 8 bytes.
+    ///
+    /// ```
+    /// use zerocast_wire::igmp::{IgmpPacket, IgmpRepr, TYPE_LEAVE};
+    /// let mut message = [0u8; 8];
+    /// IgmpRepr { msg_type: TYPE_LEAVE, max_resp: 0, word: [239, 1, 2, 3] }.emit(&mut message)?;
+    /// assert_eq!(IgmpPacket::parse(&message[..])?.msg_type(), TYPE_LEAVE);
+    /// let leave = IgmpRepr { msg_type: TYPE_LEAVE, max_resp: 0, word: [0; 4] };
+    /// assert!(leave.emit(&mut [0u8; 7]).is_err());
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     pub fn emit(&self, message: &mut [u8]) -> Result<(), ParseError> {
         let len = message.len();
         let (header, body) = message
@@ -491,31 +658,86 @@ impl<B: SplitByteSlice> IgmpPartial<B> {
     }
 
     /// How many header bytes were captured (1 to 8).
+    ///
+    /// ```
+    /// # use zerocast_wire::{igmp::IgmpPartial, Ipv4Addr};
+    /// # // The first 6 bytes of an IGMPv2 report: the group address was cut.
+    /// # let cut = [0x16, 0, 0xf8, 0xfa, 239, 1];
+    /// let igmp = IgmpPartial::parse(&cut[..])?;
+    /// assert_eq!(igmp.captured_len(), 6);
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn captured_len(&self) -> usize {
         self.captured.len()
     }
     /// The captured bytes.
+    ///
+    /// ```
+    /// # use zerocast_wire::{igmp::IgmpPartial, Ipv4Addr};
+    /// # // The first 6 bytes of an IGMPv2 report: the group address was cut.
+    /// # let cut = [0x16, 0, 0xf8, 0xfa, 239, 1];
+    /// let igmp = IgmpPartial::parse(&cut[..])?;
+    /// assert_eq!(igmp.bytes(), &cut[..]);
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn bytes(&self) -> &[u8] {
         self.captured.bytes()
     }
     /// Returns the captured bytes, giving up the view.
+    ///
+    /// ```
+    /// # use zerocast_wire::{igmp::IgmpPartial, Ipv4Addr};
+    /// # // The first 6 bytes of an IGMPv2 report: the group address was cut.
+    /// # let cut = [0x16, 0, 0xf8, 0xfa, 239, 1];
+    /// let igmp = IgmpPartial::parse(&cut[..])?;
+    /// let bytes: &[u8] = igmp.into_bytes();
+    /// assert_eq!(bytes.len(), 6);
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn into_bytes(self) -> B {
         self.captured.into_bytes()
     }
     /// Type (`igmp.type`).
+    ///
+    /// ```
+    /// # use zerocast_wire::{igmp::IgmpPartial, Ipv4Addr};
+    /// # // The first 6 bytes of an IGMPv2 report: the group address was cut.
+    /// # let cut = [0x16, 0, 0xf8, 0xfa, 239, 1];
+    /// let igmp = IgmpPartial::parse(&cut[..])?;
+    /// assert_eq!(igmp.msg_type(), Some(0x16));
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn msg_type(&self) -> Option<u8> {
         self.captured.byte(offset_of!(IgmpHeader, msg_type))
     }
     /// Max response code.
+    ///
+    /// ```
+    /// # use zerocast_wire::{igmp::IgmpPartial, Ipv4Addr};
+    /// # // The first 6 bytes of an IGMPv2 report: the group address was cut.
+    /// # let cut = [0x16, 0, 0xf8, 0xfa, 239, 1];
+    /// let igmp = IgmpPartial::parse(&cut[..])?;
+    /// assert_eq!(igmp.max_resp(), Some(0));
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn max_resp(&self) -> Option<u8> {
         self.captured.byte(offset_of!(IgmpHeader, max_resp))
     }
     /// Checksum as carried; never verifiable on a cut header.
+    ///
+    /// ```
+    /// # use zerocast_wire::{igmp::IgmpPartial, Ipv4Addr};
+    /// # // The first 6 bytes of an IGMPv2 report: the group address was cut.
+    /// # let cut = [0x16, 0, 0xf8, 0xfa, 239, 1];
+    /// let igmp = IgmpPartial::parse(&cut[..])?;
+    /// assert_eq!(igmp.checksum(), Some(0xf8fa));
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn checksum(&self) -> Option<u16> {
         let field = self
@@ -526,6 +748,17 @@ impl<B: SplitByteSlice> IgmpPartial<B> {
     /// IGMP version (`igmp.version`) where the captured bytes decide it: by type, and for
     /// a query by Max Resp Code. `None` for a query, since only a query's length (12 bytes
     /// or more) makes it v3 and a cut header does not show it.
+    ///
+    /// ```
+    /// # use zerocast_wire::{igmp::IgmpPartial, Ipv4Addr};
+    /// # // The first 6 bytes of an IGMPv2 report: the group address was cut.
+    /// # let cut = [0x16, 0, 0xf8, 0xfa, 239, 1];
+    /// let igmp = IgmpPartial::parse(&cut[..])?;
+    /// assert_eq!(igmp.version(), Some(2));
+    /// // A query's version depends on its length, which a cut header does not show:
+    /// assert_eq!(IgmpPartial::parse(&[0x11, 100][..])?.version(), None);
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn version(&self) -> Option<u8> {
         match self.msg_type()? {
@@ -537,6 +770,15 @@ impl<B: SplitByteSlice> IgmpPartial<B> {
         }
     }
     /// The group address of a query, v1/v2 report or leave, if all of it was captured.
+    ///
+    /// ```
+    /// # use zerocast_wire::{igmp::IgmpPartial, Ipv4Addr};
+    /// # // The first 6 bytes of an IGMPv2 report: the group address was cut.
+    /// # let cut = [0x16, 0, 0xf8, 0xfa, 239, 1];
+    /// let igmp = IgmpPartial::parse(&cut[..])?;
+    /// assert_eq!(igmp.group(), None); // 2 of its 4 bytes are here
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn group(&self) -> Option<Ipv4Addr> {
         if self.msg_type()? == TYPE_V3_REPORT {
@@ -633,6 +875,14 @@ pub struct IgmpV3RecordRepr<'a> {
 
 impl IgmpV3RecordRepr<'_> {
     /// Length on the wire.
+    ///
+    /// ```
+    /// use zerocast_wire::{igmp::IgmpV3RecordRepr, Ipv4Addr};
+    /// let sources = [Ipv4Addr([10, 0, 0, 1]), Ipv4Addr([10, 0, 0, 2])];
+    /// let group = Ipv4Addr([232, 1, 1, 1]);
+    /// let record = IgmpV3RecordRepr { record_type: 1, group, sources: &sources, aux: &[] };
+    /// assert_eq!(record.len(), 8 + 2 * 4);
+    /// ```
     #[must_use]
     #[allow(clippy::len_without_is_empty)] // a record is never empty
     pub fn len(&self) -> usize {
@@ -699,6 +949,11 @@ pub enum IgmpV3Message<'a> {
 
 impl IgmpV3Message<'_> {
     /// The IGMP type.
+    ///
+    /// ```
+    /// use zerocast_wire::igmp::{IgmpV3Message, TYPE_V3_REPORT};
+    /// assert_eq!(IgmpV3Message::Report { records: &[] }.msg_type(), TYPE_V3_REPORT);
+    /// ```
     #[must_use]
     pub fn msg_type(&self) -> u8 {
         match self {
@@ -816,6 +1071,16 @@ impl<'a> IgmpV3Builder<'a> {
     }
 
     /// The message length in bytes.
+    ///
+    /// ```
+    /// use zerocast_wire::{igmp::{IgmpV3Builder, IgmpV3Message}, Ipv4Addr};
+    /// let sources = [Ipv4Addr([10, 0, 0, 1])];
+    /// let group = Ipv4Addr([232, 1, 1, 1]);
+    /// let query =
+    ///     IgmpV3Message::Query { max_resp: 100, group, s_qrv: 2, qqic: 125, sources: &sources };
+    /// assert_eq!(IgmpV3Builder::new(query)?.len(), 12 + 4);
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     #[allow(clippy::len_without_is_empty)] // a message is never empty
     pub fn len(&self) -> usize {
