@@ -68,11 +68,25 @@ pub struct MldV2QueryTail {
 
 impl MldV2QueryTail {
     /// Querier robustness variable.
+    ///
+    /// ```
+    /// use zerocast_wire::mld::MldV2QueryTail;
+    /// use zerocast_wire::zerocast::byteorder::network_endian::U16;
+    /// let tail = MldV2QueryTail { s_qrv: 0x0a, qqic: 125, num_sources: U16::new(0) };
+    /// assert_eq!(tail.qrv(), 2); // the low 3 bits; bit 3 is the S flag
+    /// ```
     #[must_use]
     pub fn qrv(&self) -> u8 {
         self.s_qrv & 7
     }
     /// Suppress router-side processing flag.
+    ///
+    /// ```
+    /// use zerocast_wire::mld::MldV2QueryTail;
+    /// use zerocast_wire::zerocast::byteorder::network_endian::U16;
+    /// let tail = MldV2QueryTail { s_qrv: 0x0a, qqic: 125, num_sources: U16::new(0) };
+    /// assert!(tail.suppress());
+    /// ```
     #[must_use]
     pub fn suppress(&self) -> bool {
         self.s_qrv & 8 != 0
@@ -98,6 +112,19 @@ pub struct MldV2Report {
 }
 
 /// The fixed part of one MLDv2 multicast address record.
+///
+/// ```
+/// use zerocast_wire::{mld::MldV2RecordHeader, zerocast::FromBytes};
+/// # // One record: change to exclude mode (4) for ff02::16, no sources
+/// # let mut rec = [0u8; 20];
+/// # rec[0] = 4;
+/// # rec[4..6].copy_from_slice(&[0xff, 0x02]);
+/// # rec[19] = 0x16;
+/// let header = MldV2RecordHeader::ref_from_bytes(&rec[..]).map_err(|_| "not 20 bytes")?;
+/// assert_eq!((header.record_type, header.num_sources.get()), (4, 0));
+/// assert_eq!(header.group.to_string(), "ff02::16");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, KnownLayout, Immutable, FromBytes, IntoBytes, Unaligned,
 )]
@@ -136,6 +163,21 @@ pub struct MldV2Record<'a> {
 }
 
 /// Iterator over `count` MLDv2 records; a record running past the end yields an error.
+///
+/// ```
+/// use zerocast_wire::mld::MldV2Records;
+/// # // One record: change to exclude mode (4) for ff02::16, no sources
+/// # let mut rec = [0u8; 20];
+/// # rec[0] = 4;
+/// # rec[4..6].copy_from_slice(&[0xff, 0x02]);
+/// # rec[19] = 0x16;
+/// assert_eq!(MldV2Records::new(&rec, 1).count(), 1);
+/// // A report that promises 2 records but holds 1 ends in an error, not a panic:
+/// let mut records = MldV2Records::new(&rec, 2);
+/// assert!(records.next().is_some_and(|r| r.is_ok()));
+/// assert!(records.next().is_some_and(|r| r.is_err()));
+/// assert!(records.next().is_none());
+/// ```
 #[derive(Debug, Clone)]
 pub struct MldV2Records<'a> {
     bytes: &'a [u8],
@@ -145,6 +187,19 @@ pub struct MldV2Records<'a> {
 
 impl<'a> MldV2Records<'a> {
     /// Iterates over `count` records in `bytes` (the report after its 4-byte fixed part).
+    ///
+    /// ```
+    /// use zerocast_wire::mld::MldV2Records;
+    /// # // One record: change to exclude mode (4) for ff02::16, no sources
+    /// # let mut rec = [0u8; 20];
+    /// # rec[0] = 4;
+    /// # rec[4..6].copy_from_slice(&[0xff, 0x02]);
+    /// # rec[19] = 0x16;
+    /// let record = MldV2Records::new(&rec, 1).next().ok_or("no record")??;
+    /// assert_eq!(record.header.record_type, 4);
+    /// assert!(record.sources.is_empty());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn new(bytes: &'a [u8], count: u16) -> Self {
         MldV2Records {
@@ -251,6 +306,14 @@ pub struct MldV2RecordRepr<'a> {
 
 impl MldV2RecordRepr<'_> {
     /// Length on the wire.
+    ///
+    /// ```
+    /// use zerocast_wire::{mld::MldV2RecordRepr, Ipv6Addr};
+    /// let sources = [Ipv6Addr([0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1])];
+    /// let group = Ipv6Addr([0xff, 0x3e, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]);
+    /// let record = MldV2RecordRepr { record_type: 1, group, sources: &sources, aux: &[] };
+    /// assert_eq!(record.len(), 20 + 16);
+    /// ```
     #[must_use]
     #[allow(clippy::len_without_is_empty)] // a record is never empty
     pub fn len(&self) -> usize {
@@ -325,6 +388,11 @@ pub enum MldMessage<'a> {
 
 impl MldMessage<'_> {
     /// The ICMPv6 type.
+    ///
+    /// ```
+    /// use zerocast_wire::mld::MldMessage;
+    /// assert_eq!(MldMessage::V2Report { records: &[] }.msg_type(), 143);
+    /// ```
     #[must_use]
     pub fn msg_type(&self) -> u8 {
         match self {
@@ -447,6 +515,16 @@ impl<'a> MldBuilder<'a> {
     }
 
     /// The message length in bytes.
+    ///
+    /// ```
+    /// use zerocast_wire::{mld::{MldBuilder, MldMessage, MldV2RecordRepr}, Ipv6Addr, PseudoHeader};
+    /// let group = Ipv6Addr([0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xfb]);
+    /// let ph = PseudoHeader::V6 { src: Ipv6Addr::UNSPECIFIED, dst: group };
+    /// let join = [MldV2RecordRepr { record_type: 4, group, sources: &[], aux: &[] }];
+    /// let report = MldBuilder::new(MldMessage::V2Report { records: &join }, ph)?;
+    /// assert_eq!(report.len(), 4 + 4 + 20); // ICMPv6 header, report header, one record
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     #[allow(clippy::len_without_is_empty)] // a message is never empty
     pub fn len(&self) -> usize {
