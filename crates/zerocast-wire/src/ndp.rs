@@ -120,16 +120,44 @@ pub struct NeighborAdvertisement {
 
 impl NeighborAdvertisement {
     /// R flag.
+    ///
+    /// ```
+    /// # use zerocast_wire::{ndp::NdpBody, Ipv6Addr};
+    /// # let target = Ipv6Addr([0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]);
+    /// // A solicited, overriding advertisement from a router.
+    /// let body = NdpBody::neighbor_advertisement(target, true, true, true);
+    /// let NdpBody::NeighborAdvertisement(na) = body else { unreachable!() };
+    /// assert!(na.router());
+    /// ```
     #[must_use]
     pub fn router(&self) -> bool {
         self.flags.get() & 0x8000_0000 != 0
     }
     /// S flag.
+    ///
+    /// ```
+    /// # use zerocast_wire::{ndp::NdpBody, Ipv6Addr};
+    /// # let target = Ipv6Addr([0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]);
+    /// // A solicited, overriding advertisement from a router.
+    /// let body = NdpBody::neighbor_advertisement(target, true, true, true);
+    /// let NdpBody::NeighborAdvertisement(na) = body else { unreachable!() };
+    /// assert!(na.solicited());
+    /// ```
     #[must_use]
     pub fn solicited(&self) -> bool {
         self.flags.get() & 0x4000_0000 != 0
     }
     /// O flag.
+    ///
+    /// ```
+    /// # use zerocast_wire::{ndp::NdpBody, Ipv6Addr};
+    /// # let target = Ipv6Addr([0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]);
+    /// // A solicited, overriding advertisement from a router.
+    /// let body = NdpBody::neighbor_advertisement(target, true, true, true);
+    /// let NdpBody::NeighborAdvertisement(na) = body else { unreachable!() };
+    /// assert!(na.override_flag());
+    /// assert_eq!(na.flags.get(), 0xe000_0000);
+    /// ```
     #[must_use]
     pub fn override_flag(&self) -> bool {
         self.flags.get() & 0x2000_0000 != 0
@@ -236,6 +264,16 @@ pub enum NdpOption<'a> {
 
 impl<'a> NdpOptionRecord<'a> {
     /// Interprets the option.
+    ///
+    /// ```
+    /// use zerocast_wire::{ndp::{NdpOption, NdpOptionRecord}, MacAddr};
+    /// let tlla = NdpOptionRecord { kind: 2, data: &[0x2a, 0x12, 0x9a, 0x5d, 0x1a, 0xad] };
+    /// let mac = MacAddr([0x2a, 0x12, 0x9a, 0x5d, 0x1a, 0xad]);
+    /// assert_eq!(tlla.decode(), NdpOption::TargetLinkLayer(mac));
+    /// // A known type with the wrong length is kept raw:
+    /// let short_mtu = NdpOptionRecord { kind: 5, data: &[0, 0] };
+    /// assert_eq!(short_mtu.decode(), NdpOption::Unknown { kind: 5, data: &[0, 0] });
+    /// ```
     #[must_use]
     pub fn decode(&self) -> NdpOption<'a> {
         let data = self.data;
@@ -285,6 +323,16 @@ pub struct NdpOptions<'a> {
 
 impl<'a> NdpOptions<'a> {
     /// Iterates over `bytes`.
+    ///
+    /// ```
+    /// use zerocast_wire::ndp::NdpOptions;
+    /// // Source link-layer address, then MTU 1500.
+    /// let options = [1, 1, 2, 0, 0, 0, 0, 1, 5, 1, 0, 0, 0, 0, 0x05, 0xdc];
+    /// let kinds: Vec<u8> =
+    ///     NdpOptions::new(&options).map(|o| o.map(|o| o.kind)).collect::<Result<_, _>>()?;
+    /// assert_eq!(kinds, [1, 5]);
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     pub fn new(bytes: &'a [u8]) -> Self {
         NdpOptions { bytes, pos: 0 }
@@ -294,6 +342,13 @@ impl<'a> NdpOptions<'a> {
     ///
     /// # Errors
     /// The first malformed option.
+    ///
+    /// ```
+    /// use zerocast_wire::ndp::NdpOptions;
+    /// assert!(NdpOptions::new(&[1, 1, 2, 0, 0, 0, 0, 1]).validate().is_ok());
+    /// // Length 0 is invalid (RFC 4861 section 4.6): the receiver must discard the packet.
+    /// assert!(NdpOptions::new(&[1, 0, 2, 0, 0, 0, 0, 1]).validate().is_err());
+    /// ```
     pub fn validate(self) -> Result<(), ParseError> {
         for o in self {
             o?;
@@ -537,6 +592,11 @@ pub enum NdpBody {
 
 impl NdpBody {
     /// A Router Solicitation.
+    ///
+    /// ```
+    /// use zerocast_wire::{icmpv6::TYPE_ROUTER_SOLICITATION, ndp::NdpBody};
+    /// assert_eq!(NdpBody::router_solicitation().msg_type(), TYPE_ROUTER_SOLICITATION);
+    /// ```
     #[must_use]
     pub fn router_solicitation() -> Self {
         NdpBody::RouterSolicitation(RouterSolicitation {
@@ -568,6 +628,15 @@ impl NdpBody {
     }
 
     /// A Neighbor Solicitation for `target`.
+    ///
+    /// ```
+    /// use zerocast_wire::{ndp::NdpBody, Ipv6Addr};
+    /// let target = Ipv6Addr([0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]);
+    /// let NdpBody::NeighborSolicitation(ns) = NdpBody::neighbor_solicitation(target) else {
+    ///     unreachable!()
+    /// };
+    /// assert_eq!(ns.target, target);
+    /// ```
     #[must_use]
     pub fn neighbor_solicitation(target: Ipv6Addr) -> Self {
         NdpBody::NeighborSolicitation(NeighborSolicitation {
@@ -601,6 +670,15 @@ impl NdpBody {
     }
 
     /// A Redirect of traffic for `destination` to the better first hop `target`.
+    ///
+    /// ```
+    /// use zerocast_wire::{ndp::NdpBody, Ipv6Addr};
+    /// let better_hop = Ipv6Addr([0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2]);
+    /// let destination = Ipv6Addr([0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 9]);
+    /// let body = NdpBody::redirect(better_hop, destination);
+    /// let NdpBody::Redirect(r) = body else { unreachable!() };
+    /// assert_eq!((r.target, r.destination), (better_hop, destination));
+    /// ```
     #[must_use]
     pub fn redirect(target: Ipv6Addr, destination: Ipv6Addr) -> Self {
         NdpBody::Redirect(Redirect {
@@ -611,6 +689,12 @@ impl NdpBody {
     }
 
     /// The ICMPv6 type.
+    ///
+    /// ```
+    /// use zerocast_wire::{icmpv6::TYPE_REDIRECT, ndp::NdpBody, Ipv6Addr};
+    /// let redirect = NdpBody::redirect(Ipv6Addr::UNSPECIFIED, Ipv6Addr::UNSPECIFIED);
+    /// assert_eq!(redirect.msg_type(), TYPE_REDIRECT);
+    /// ```
     #[must_use]
     pub fn msg_type(&self) -> u8 {
         match self {
@@ -664,6 +748,20 @@ impl<'a> NdpBuilder<'a> {
     /// # Errors
     /// `BadOption` for an option longer than [`MAX_OPTION_LEN`]; `BadLength` for a message
     /// longer than an IPv6 payload can be.
+    ///
+    /// ```
+    /// use zerocast_wire::{ndp::{NdpBody, NdpBuilder, NdpOptionRepr}, Ipv6Addr, PseudoHeader};
+    /// let ph = PseudoHeader::V6 { src: Ipv6Addr::UNSPECIFIED, dst: Ipv6Addr::UNSPECIFIED };
+    /// let nonce = [NdpOptionRepr::Nonce(&[1, 2, 3, 4, 5, 6])];
+    /// let body = NdpBody::neighbor_solicitation(Ipv6Addr::UNSPECIFIED);
+    /// let ns = NdpBuilder::new(body, &nonce, ph)?;
+    /// assert_eq!(ns.len(), 4 + 20 + 8);
+    /// // An option too long for its 8-bit length field is refused up front:
+    /// let huge = [0u8; 2048];
+    /// let too_long = [NdpOptionRepr::Nonce(&huge)];
+    /// assert!(NdpBuilder::new(NdpBody::router_solicitation(), &too_long, ph).is_err());
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     pub fn new(
         body: NdpBody,
         options: &'a [NdpOptionRepr<'a>],
@@ -693,6 +791,16 @@ impl<'a> NdpBuilder<'a> {
     }
 
     /// The message length in bytes.
+    ///
+    /// ```
+    /// use zerocast_wire::ndp::{NdpBody, NdpBuilder, NdpOptionRepr};
+    /// use zerocast_wire::{Ipv6Addr, MacAddr, PseudoHeader};
+    /// let ph = PseudoHeader::V6 { src: Ipv6Addr::UNSPECIFIED, dst: Ipv6Addr::UNSPECIFIED };
+    /// let slla = [NdpOptionRepr::SourceLinkLayer(MacAddr([2, 0, 0, 0, 0, 1]))];
+    /// let rs = NdpBuilder::new(NdpBody::router_solicitation(), &slla, ph)?;
+    /// assert_eq!(rs.len(), 4 + 4 + 8); // ICMPv6 header, reserved word, one option
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
     #[must_use]
     #[allow(clippy::len_without_is_empty)] // a message is never empty
     pub fn len(&self) -> usize {
