@@ -22,7 +22,10 @@
 //! # Features
 //! * `alloc`: boxed and `Vec` constructors ([`FromZeros::new_box_zeroed`], ...);
 //! * `std`: `io` helpers ([`FromBytes::read_from_io`], [`IntoBytes::write_to_io`]);
-//! * `derive`: re-exports the derive macros of `zerocast-derive` under the traits' names.
+//! * `derive`: re-exports the derive macros of `zerocast-derive` under the traits' names;
+//! * `simd`: the traits for the `core::arch` vector types of x86, x86_64, wasm32 and aarch64
+//!   (`simd-nightly` is accepted as in zerocopy and adds nothing);
+//! * `float-nightly`: `f16` and `f128`, on a nightly compiler (a no-op on stable).
 //!
 //! # Differences from zerocopy 0.8
 //! * `transmute!` and `try_transmute!` check sizes while type-checking, as zerocopy's do;
@@ -40,6 +43,7 @@
 //! is private or `unsafe` to call; the traits are `unsafe` to implement and meant to be
 //! derived.
 #![no_std]
+#![cfg_attr(all(feature = "float-nightly", zerocast_nightly), feature(f16, f128))]
 #![deny(missing_docs)]
 // The method signatures are zerocopy 0.8's (`Result<(&Self, &[u8]), CastError<&[u8], Self>>`);
 // compatibility decides their shape, not clippy's complexity score.

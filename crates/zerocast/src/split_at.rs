@@ -12,6 +12,7 @@
 //! [`Split::via_runtime_check`], or the `unsafe` [`Split::via_unchecked`].
 
 use core::mem;
+use core::mem::ManuallyDrop;
 use core::ptr::NonNull;
 
 use crate::known_layout::KnownLayout;
@@ -162,6 +163,22 @@ unsafe impl<T> SplitAt for [T] {
     // Never callable (`[T]` is unsized); present because the trait requires it.
     #[allow(dead_code)]
     fn only_derive_is_allowed_to_implement_this_trait() {}
+}
+
+// SAFETY: `ManuallyDrop<T>` has the same layout and bit validity as `T` (std docs), and
+// its `KnownLayout` impl reuses `T`'s layout and metadata; so `T`'s trailing slice, made
+// of `T::Elem`s at `T`'s trailing offset and alignment, is `ManuallyDrop<T>`'s too.
+unsafe impl<T: ?Sized + SplitAt> SplitAt for ManuallyDrop<T> {
+    type Elem = T::Elem;
+
+    // Only callable for sized `ManuallyDrop<T>`, which never is `SplitAt`; required by the
+    // trait.
+    #[allow(dead_code)]
+    fn only_derive_is_allowed_to_implement_this_trait()
+    where
+        Self: Sized,
+    {
+    }
 }
 
 /// The trailing element count of `*t` (its pointer metadata).
@@ -567,6 +584,19 @@ mod tests {
         }
         assert!(SplitAt::split_at(&words[..], 6).is_none());
         assert!(SplitAt::split_at(&words[..], usize::MAX).is_none());
+    }
+
+    #[test]
+    fn manually_drop_splits_like_its_contents() {
+        use crate::FromBytes;
+        let bytes = <ManuallyDrop<[u8]>>::ref_from_bytes(b"abcde").unwrap();
+        let (l, r) = SplitAt::split_at(bytes, 2).unwrap().via_immutable();
+        assert_eq!((&l[..], r), (&b"ab"[..], &b"cde"[..]));
+        assert!(SplitAt::split_at(bytes, 6).is_none());
+        let words: &[u16] = &[1, 2, 3];
+        let wrapped: &ManuallyDrop<[u16]> = crate::transmute_ref!(words);
+        let (l, r) = SplitAt::split_at(wrapped, 1).unwrap().via_into_bytes();
+        assert_eq!((&l[..], r), (&[1u16][..], &[2u16, 3][..]));
     }
 
     #[test]

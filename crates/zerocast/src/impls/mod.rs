@@ -9,5 +9,7 @@ mod atomics;
 mod nonzero;
 mod pointers;
 mod primitives;
+#[cfg(feature = "simd")]
+mod simd;
 mod tuples;
 mod wrappers;

@@ -94,6 +94,48 @@ unsafe impl crate::KnownLayout for str {
     }
 }
 
+/// `f16` and `f128` (feature `float-nightly` on a nightly compiler; see `build.rs`).
+#[cfg(all(feature = "float-nightly", zerocast_nightly))]
+mod nightly_floats {
+    use crate::impls::macros::unsafe_impl;
+
+    // SAFETY: like the other floats (Reference "Type Layout", and the `f16`/`f128` docs):
+    // sizes 2 and 16 with no padding, every bit pattern a valid value (NaNs included), zero
+    // bits are +0.0, no `UnsafeCell`; sized, so `KnownLayout` is `for_type`.
+    unsafe_impl!({} Immutable for f16, f128);
+    // SAFETY: see above.
+    unsafe_impl!({} TryFromBytes for f16, f128);
+    // SAFETY: see above.
+    unsafe_impl!({} FromZeros for f16, f128);
+    // SAFETY: see above.
+    unsafe_impl!({} FromBytes for f16, f128);
+    // SAFETY: see above.
+    unsafe_impl!({} IntoBytes for f16, f128);
+    // SAFETY: see above.
+    unsafe_impl!({} KnownLayout for f16, f128);
+
+    #[cfg(test)]
+    mod tests {
+        use crate::{FromBytes, FromZeros, IntoBytes};
+
+        #[test]
+        fn half_and_quad_floats_round_trip_through_bytes() {
+            let h = 1.5f16;
+            assert_eq!(
+                f16::read_from_bytes(h.as_bytes()).unwrap().to_bits(),
+                h.to_bits()
+            );
+            assert_eq!(f16::new_zeroed().to_bits(), 0);
+            let q = -2.25f128;
+            assert_eq!(
+                f128::read_from_bytes(q.as_bytes()).unwrap().to_bits(),
+                q.to_bits()
+            );
+            assert!(f128::read_from_bytes(&[0u8; 15][..]).is_err());
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use crate::{FromBytes, IntoBytes, TryFromBytes};
