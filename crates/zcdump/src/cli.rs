@@ -68,6 +68,11 @@ pub struct Args {
     #[arg(short = 'c', value_name = "COUNT")]
     pub count: Option<u64>,
 
+    /// Text lines show absolute TCP sequence numbers (tcpdump's `-S`), not numbers relative
+    /// to each conversation's start.
+    #[arg(short = 'S')]
+    pub absolute_seq: bool,
+
     /// Accepted for tcpdump/tshark compatibility; zcdump never resolves names.
     #[arg(short = 'n')]
     pub numeric: bool,

@@ -18,7 +18,7 @@
 //!
 //! let file = std::fs::File::open("../../samples/kernel-mix.pcap")?;
 //! let mut reader = CaptureReader::open(file)?;
-//! let writer = FieldsWriter::new(vec![Field::FrameNumber, Field::Ipv6Dst, Field::Icmpv6Type], b'\t');
+//! let mut writer = FieldsWriter::new(vec![Field::FrameNumber, Field::Ipv6Dst, Field::Icmpv6Type], b'\t');
 //! let mut fields = FrameFields::default();
 //! let mut out = Vec::new();
 //! if let Some(packet) = reader.next_packet()? {

@@ -120,3 +120,40 @@ fn comparison_reports_frame_field_expected_and_got() {
     assert!(compare_tsv(expected, expected).is_ok());
     assert!(compare_tsv(expected, "frame.number\tip.ttl\n1\t64\n").is_err());
 }
+
+/// The fields zcdump decodes beyond issue 7's list (for its text lines) must match tshark
+/// too; there are no committed decodes of them, so only live tshark checks them.
+#[test]
+#[cfg_attr(miri, ignore)]
+fn extra_fields_match_live_tshark_on_every_sample() {
+    if !tshark_available() {
+        assert!(
+            std::env::var("ZC_REQUIRE_ORACLES").as_deref() != Ok("1"),
+            "ZC_REQUIRE_ORACLES=1 but tshark is not installed"
+        );
+        eprintln!("tshark not installed: extra-field differential skipped");
+        return;
+    }
+    let mut fields = vec!["frame.number".to_string()];
+    fields.extend(zcdump::fields::Field::extras().map(|f| f.name().to_string()));
+    let mut captures = captures_in(&repo_root().join("samples"));
+    captures.extend(common::generated_link_type_captures());
+    let mut failures = Vec::new();
+    for capture in &captures {
+        let expected = live_tshark(capture, &fields);
+        // A comparison of empty columns only would prove nothing.
+        assert!(
+            expected
+                .lines()
+                .skip(1)
+                .any(|l| l.split('\t').skip(1).any(|v| !v.is_empty())),
+            "{}: tshark shows none of the extra fields",
+            capture.display()
+        );
+        let got = zcdump_fields(capture, &fields);
+        if let Err(report) = compare_tsv(&expected, &got) {
+            failures.push(format!("{}:\n{report}", capture.display()));
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}

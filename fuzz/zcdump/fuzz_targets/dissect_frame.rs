@@ -30,7 +30,7 @@ fuzz_target!(|data: &[u8]| {
         let meta = FrameMeta::default();
         FieldsWriter::new(all.clone(), b'\t').frame(&meta, &fields, &mut out);
         JsonlWriter::new(all.clone()).frame(&meta, &fields, &mut out);
-        TextWriter.frame(&meta, &fields, &mut out);
+        TextWriter::default().frame(&meta, &fields, &mut out);
         out.clear();
     }
 });

@@ -43,18 +43,65 @@ pub struct Batch {
 
 impl Batch {
     /// How many packets the batch holds.
+    ///
+    /// ```
+    /// use zcdump::capture::{Batch, CaptureReader};
+    /// # // A little-endian microsecond pcap (snaplen 65535, Ethernet) with two records:
+    /// # // 2 bytes at 1.000005 s (60 on the wire), then 1 byte at 2.0 s.
+    /// # let mut file = vec![0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    /// #                     0xff, 0xff, 0, 0, 1, 0, 0, 0];
+    /// # file.extend_from_slice(&[1, 0, 0, 0, 5, 0, 0, 0, 2, 0, 0, 0, 60, 0, 0, 0, 0xaa, 0xbb]);
+    /// # file.extend_from_slice(&[2, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0xcc]);
+    /// let mut reader = CaptureReader::open(&file[..])?;
+    /// let mut batch = Batch::default();
+    /// reader.next_batch(&mut batch, u64::MAX)?;
+    /// assert_eq!(batch.len(), 2);
+    /// # Ok::<(), zcdump::capture::CaptureError>(())
+    /// ```
     #[must_use]
     pub fn len(&self) -> usize {
         self.slots.len()
     }
 
     /// Whether the batch holds no packet.
+    ///
+    /// ```
+    /// use zcdump::capture::{Batch, CaptureReader};
+    /// # // A little-endian microsecond pcap (snaplen 65535, Ethernet) with two records:
+    /// # // 2 bytes at 1.000005 s (60 on the wire), then 1 byte at 2.0 s.
+    /// # let mut file = vec![0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    /// #                     0xff, 0xff, 0, 0, 1, 0, 0, 0];
+    /// # file.extend_from_slice(&[1, 0, 0, 0, 5, 0, 0, 0, 2, 0, 0, 0, 60, 0, 0, 0, 0xaa, 0xbb]);
+    /// # file.extend_from_slice(&[2, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0xcc]);
+    /// let mut reader = CaptureReader::open(&file[..])?;
+    /// let mut batch = Batch::default();
+    /// reader.next_batch(&mut batch, u64::MAX)?;
+    /// assert!(!batch.is_empty());
+    /// assert!(Batch::default().is_empty());
+    /// # Ok::<(), zcdump::capture::CaptureError>(())
+    /// ```
     #[must_use]
     pub fn is_empty(&self) -> bool {
         self.slots.is_empty()
     }
 
     /// The packets, in file order.
+    ///
+    /// ```
+    /// use zcdump::capture::{Batch, CaptureReader};
+    /// # // A little-endian microsecond pcap (snaplen 65535, Ethernet) with two records:
+    /// # // 2 bytes at 1.000005 s (60 on the wire), then 1 byte at 2.0 s.
+    /// # let mut file = vec![0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    /// #                     0xff, 0xff, 0, 0, 1, 0, 0, 0];
+    /// # file.extend_from_slice(&[1, 0, 0, 0, 5, 0, 0, 0, 2, 0, 0, 0, 60, 0, 0, 0, 0xaa, 0xbb]);
+    /// # file.extend_from_slice(&[2, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0xcc]);
+    /// let mut reader = CaptureReader::open(&file[..])?;
+    /// let mut batch = Batch::default();
+    /// reader.next_batch(&mut batch, u64::MAX)?;
+    /// let data: Vec<&[u8]> = batch.packets().map(|p| p.data).collect();
+    /// assert_eq!(data, [&[0xaa, 0xbb][..], &[0xcc][..]]);
+    /// # Ok::<(), zcdump::capture::CaptureError>(())
+    /// ```
     pub fn packets(&self) -> impl ExactSizeIterator<Item = Packet<'_>> + '_ {
         self.slots.iter().map(|s| Packet {
             ts_sec: s.ts_sec,
@@ -80,6 +127,24 @@ impl<R: Read> CaptureReader<R> {
     /// # Errors
     /// A structural fault in the file. Packets before it are returned first (in this
     /// batch), and the fault on the next call.
+    ///
+    /// ```
+    /// use zcdump::capture::{Batch, CaptureReader};
+    /// # // A little-endian microsecond pcap (snaplen 65535, Ethernet) with two records:
+    /// # // 2 bytes at 1.000005 s (60 on the wire), then 1 byte at 2.0 s.
+    /// # let mut file = vec![0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    /// #                     0xff, 0xff, 0, 0, 1, 0, 0, 0];
+    /// # file.extend_from_slice(&[1, 0, 0, 0, 5, 0, 0, 0, 2, 0, 0, 0, 60, 0, 0, 0, 0xaa, 0xbb]);
+    /// # file.extend_from_slice(&[2, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0xcc]);
+    /// let mut reader = CaptureReader::open(&file[..])?;
+    /// let mut batch = Batch::default();
+    /// let mut sizes = Vec::new();
+    /// while reader.next_batch(&mut batch, 1)? { // at most one packet per batch
+    ///     sizes.push(batch.len());
+    /// }
+    /// assert_eq!(sizes, [1, 1]);
+    /// # Ok::<(), zcdump::capture::CaptureError>(())
+    /// ```
     pub fn next_batch(&mut self, batch: &mut Batch, limit: u64) -> Result<bool, CaptureError> {
         if let Some(e) = self.deferred.take() {
             return Err(e);

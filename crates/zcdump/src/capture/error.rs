@@ -18,6 +18,12 @@ pub struct CaptureError {
 }
 
 /// What was wrong with the capture file.
+///
+/// ```
+/// use zcdump::capture::{CaptureErrorKind, CaptureReader};
+/// let Err(e) = CaptureReader::open(&b"GIF89a"[..]) else { panic!("not a capture file") };
+/// assert!(matches!(e.kind(), CaptureErrorKind::BadMagic { magic: 0x4749_4638 }));
+/// ```
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum CaptureErrorKind {
@@ -70,6 +76,14 @@ pub enum CaptureErrorKind {
 
 impl CaptureError {
     /// A new error found at byte `offset` of the input.
+    ///
+    /// ```
+    /// use zcdump::capture::{CaptureError, CaptureErrorKind};
+    /// let kind = CaptureErrorKind::Truncated { what: "record header", need: 16, have: 3 };
+    /// let e = CaptureError::new(42, kind);
+    /// assert_eq!(e.offset(), 42);
+    /// assert!(e.to_string().contains("needs 16 bytes"));
+    /// ```
     #[must_use]
     pub fn new(offset: u64, kind: CaptureErrorKind) -> Self {
         CaptureError { offset, kind }

@@ -25,6 +25,12 @@ use std::io::Read;
 pub const MAX_CAPLEN: u32 = 262_144;
 
 /// The link-layer header types zcdump dissects (the `LINKTYPE_*` registry values).
+///
+/// ```
+/// use zcdump::capture::LinkType;
+/// assert_eq!(LinkType::from_number(113), Some(LinkType::LinuxSll));
+/// assert_eq!(LinkType::RawIp.number(), 101);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LinkType {
     /// `LINKTYPE_ETHERNET` (1).
@@ -74,6 +80,22 @@ impl LinkType {
 }
 
 /// One captured frame, borrowed from the reader's buffer until the next call.
+///
+/// ```
+/// use zcdump::capture::{CaptureReader, LinkType, Packet};
+/// # // A little-endian microsecond pcap (snaplen 65535, Ethernet) with two records:
+/// # // 2 bytes at 1.000005 s (60 on the wire), then 1 byte at 2.0 s.
+/// # let mut file = vec![0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+/// #                     0xff, 0xff, 0, 0, 1, 0, 0, 0];
+/// # file.extend_from_slice(&[1, 0, 0, 0, 5, 0, 0, 0, 2, 0, 0, 0, 60, 0, 0, 0, 0xaa, 0xbb]);
+/// # file.extend_from_slice(&[2, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0xcc]);
+/// let mut reader = CaptureReader::open(&file[..])?;
+/// let first = reader.next_packet()?.expect("two records");
+/// let expected = Packet { ts_sec: 1, ts_nsec: 5_000, orig_len: 60, link_type: LinkType::Ethernet,
+///                         data: &[0xaa, 0xbb] };
+/// assert_eq!(first, expected);
+/// # Ok::<(), zcdump::capture::CaptureError>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Packet<'a> {
     /// Seconds since the Unix epoch.
@@ -89,6 +111,19 @@ pub struct Packet<'a> {
 }
 
 /// The container format of a capture file.
+///
+/// ```
+/// use zcdump::capture::{CaptureReader, Format};
+/// # // A little-endian microsecond pcap (snaplen 65535, Ethernet) with two records:
+/// # // 2 bytes at 1.000005 s (60 on the wire), then 1 byte at 2.0 s.
+/// # let mut file = vec![0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+/// #                     0xff, 0xff, 0, 0, 1, 0, 0, 0];
+/// # file.extend_from_slice(&[1, 0, 0, 0, 5, 0, 0, 0, 2, 0, 0, 0, 60, 0, 0, 0, 0xaa, 0xbb]);
+/// # file.extend_from_slice(&[2, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0xcc]);
+/// let mut reader = CaptureReader::open(&file[..])?;
+/// assert_eq!(reader.format(), Format::Pcap);
+/// # Ok::<(), zcdump::capture::CaptureError>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     /// Classic libpcap format.
@@ -133,6 +168,22 @@ impl<R: Read> CaptureReader<R> {
     /// # Errors
     /// An unknown magic number, a truncated or inconsistent file header, an unsupported link
     /// type, or an I/O error.
+    ///
+    /// ```
+    /// use zcdump::capture::{CaptureErrorKind, CaptureReader, Format};
+    /// # // A little-endian microsecond pcap (snaplen 65535, Ethernet) with two records:
+    /// # // 2 bytes at 1.000005 s (60 on the wire), then 1 byte at 2.0 s.
+    /// # let mut file = vec![0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    /// #                     0xff, 0xff, 0, 0, 1, 0, 0, 0];
+    /// # file.extend_from_slice(&[1, 0, 0, 0, 5, 0, 0, 0, 2, 0, 0, 0, 60, 0, 0, 0, 0xaa, 0xbb]);
+    /// # file.extend_from_slice(&[2, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0xcc]);
+    /// let reader = CaptureReader::open(&file[..])?;
+    /// assert_eq!(reader.format(), Format::Pcap);
+    /// // A header cut short is an error at the offset where it was found:
+    /// let Err(e) = CaptureReader::open(&file[..10]) else { panic!("10 bytes are no pcap header") };
+    /// assert!(matches!(e.kind(), CaptureErrorKind::Truncated { .. }));
+    /// # Ok::<(), zcdump::capture::CaptureError>(())
+    /// ```
     pub fn open(reader: R) -> Result<Self, CaptureError> {
         let mut src = ByteSource::new(reader);
         let magic = src.peek(4).map_err(|e| CaptureError::io(0, e))?;
@@ -160,6 +211,19 @@ impl<R: Read> CaptureReader<R> {
     }
 
     /// The container format that was detected.
+    ///
+    /// ```
+    /// use zcdump::capture::{CaptureReader, Format};
+    /// # // A little-endian microsecond pcap (snaplen 65535, Ethernet) with two records:
+    /// # // 2 bytes at 1.000005 s (60 on the wire), then 1 byte at 2.0 s.
+    /// # let mut file = vec![0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    /// #                     0xff, 0xff, 0, 0, 1, 0, 0, 0];
+    /// # file.extend_from_slice(&[1, 0, 0, 0, 5, 0, 0, 0, 2, 0, 0, 0, 60, 0, 0, 0, 0xaa, 0xbb]);
+    /// # file.extend_from_slice(&[2, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0xcc]);
+    /// let mut reader = CaptureReader::open(&file[..])?;
+    /// assert_eq!(reader.format(), Format::Pcap);
+    /// # Ok::<(), zcdump::capture::CaptureError>(())
+    /// ```
     #[must_use]
     pub fn format(&self) -> Format {
         match self.inner {
@@ -169,6 +233,21 @@ impl<R: Read> CaptureReader<R> {
     }
 
     /// The stream offset just past the last returned record (for progress reporting).
+    ///
+    /// ```
+    /// use zcdump::capture::CaptureReader;
+    /// # // A little-endian microsecond pcap (snaplen 65535, Ethernet) with two records:
+    /// # // 2 bytes at 1.000005 s (60 on the wire), then 1 byte at 2.0 s.
+    /// # let mut file = vec![0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    /// #                     0xff, 0xff, 0, 0, 1, 0, 0, 0];
+    /// # file.extend_from_slice(&[1, 0, 0, 0, 5, 0, 0, 0, 2, 0, 0, 0, 60, 0, 0, 0, 0xaa, 0xbb]);
+    /// # file.extend_from_slice(&[2, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0xcc]);
+    /// let mut reader = CaptureReader::open(&file[..])?;
+    /// assert_eq!(reader.offset(), 24); // after the file header
+    /// reader.next_packet()?;
+    /// assert_eq!(reader.offset(), 24 + 16 + 2); // after the first record
+    /// # Ok::<(), zcdump::capture::CaptureError>(())
+    /// ```
     #[must_use]
     pub fn offset(&self) -> u64 {
         self.src.offset() + self.pending as u64
@@ -179,6 +258,23 @@ impl<R: Read> CaptureReader<R> {
     /// # Errors
     /// A structural fault in the file at the current position; the reader should not be
     /// used after an error.
+    ///
+    /// ```
+    /// use zcdump::capture::CaptureReader;
+    /// # // A little-endian microsecond pcap (snaplen 65535, Ethernet) with two records:
+    /// # // 2 bytes at 1.000005 s (60 on the wire), then 1 byte at 2.0 s.
+    /// # let mut file = vec![0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    /// #                     0xff, 0xff, 0, 0, 1, 0, 0, 0];
+    /// # file.extend_from_slice(&[1, 0, 0, 0, 5, 0, 0, 0, 2, 0, 0, 0, 60, 0, 0, 0, 0xaa, 0xbb]);
+    /// # file.extend_from_slice(&[2, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0xcc]);
+    /// let mut reader = CaptureReader::open(&file[..])?;
+    /// let mut lengths = Vec::new();
+    /// while let Some(packet) = reader.next_packet()? {
+    ///     lengths.push(packet.data.len());
+    /// }
+    /// assert_eq!(lengths, [2, 1]);
+    /// # Ok::<(), zcdump::capture::CaptureError>(())
+    /// ```
     pub fn next_packet(&mut self) -> Result<Option<Packet<'_>>, CaptureError> {
         if let Some(e) = self.deferred.take() {
             return Err(e);

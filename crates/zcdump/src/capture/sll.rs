@@ -33,6 +33,15 @@ struct Sll2Header {
 }
 
 /// What the dissector needs from a cooked header: the payload's protocol and bytes.
+///
+/// ```
+/// use zcdump::capture::sll::{parse_sll, Cooked};
+/// // An SLL header whose protocol is IPv6 (0x86dd), then 2 payload bytes.
+/// let mut frame = [0u8; 18];
+/// frame[14..16].copy_from_slice(&[0x86, 0xdd]);
+/// frame[16..].copy_from_slice(&[0x60, 0x00]);
+/// assert_eq!(parse_sll(&frame), Some(Cooked { protocol: 0x86dd, payload: &[0x60, 0x00] }));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Cooked<'a> {
     /// The EtherType of the payload (`sll.etype`).

@@ -48,6 +48,14 @@ pub struct ByteSource<R> {
 
 impl<R: Read> ByteSource<R> {
     /// Wraps `reader`; nothing is read until the first [`peek`](Self::peek).
+    ///
+    /// ```
+    /// use zcdump::capture::ByteSource;
+    /// let mut src = ByteSource::new(&[1u8, 2, 3][..]);
+    /// assert_eq!(src.offset(), 0);
+    /// assert_eq!(src.peek(3)?, &[1, 2, 3]);
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     #[must_use]
     pub fn new(reader: R) -> Self {
         ByteSource {
@@ -101,6 +109,15 @@ impl<R: Read> ByteSource<R> {
     }
 
     /// The absolute stream offset of the next unconsumed byte.
+    ///
+    /// ```
+    /// use zcdump::capture::ByteSource;
+    /// let mut src = ByteSource::new(&b"record"[..]);
+    /// src.peek(4)?;
+    /// src.consume(4);
+    /// assert_eq!(src.offset(), 4);
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     #[must_use]
     pub fn offset(&self) -> u64 {
         self.offset
@@ -112,6 +129,15 @@ impl<R: Read> ByteSource<R> {
     ///
     /// # Errors
     /// Any I/O error of the underlying reader (interrupted reads are retried).
+    ///
+    /// ```
+    /// use zcdump::capture::ByteSource;
+    /// let mut src = ByteSource::new(&b"abc"[..]);
+    /// assert_eq!(src.peek(2)?, b"ab");
+    /// assert_eq!(src.peek(2)?, b"ab"); // peeking does not consume
+    /// assert_eq!(src.peek(8)?, b"abc"); // fewer only at the end of the stream
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn peek(&mut self, want: usize) -> io::Result<&[u8]> {
         if self.end - self.start < want && !self.eof {
             self.fill(want)?;
@@ -121,6 +147,15 @@ impl<R: Read> ByteSource<R> {
     }
 
     /// Marks `n` bytes as used; at most what the last [`peek`](Self::peek) returned.
+    ///
+    /// ```
+    /// use zcdump::capture::ByteSource;
+    /// let mut src = ByteSource::new(&b"abc"[..]);
+    /// src.peek(2)?;
+    /// src.consume(2);
+    /// assert_eq!(src.peek(2)?, b"c");
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn consume(&mut self, n: usize) {
         let n = n.min(self.end - self.start);
         self.start += n;
@@ -133,6 +168,15 @@ impl<R: Read> ByteSource<R> {
     ///
     /// # Errors
     /// Any I/O error of the underlying reader.
+    ///
+    /// ```
+    /// use zcdump::capture::ByteSource;
+    /// let mut src = ByteSource::new(&[0u8; 100][..]);
+    /// assert_eq!(src.skip(60)?, 60);
+    /// assert_eq!(src.skip(60)?, 40); // only 40 bytes were left
+    /// assert_eq!(src.offset(), 100);
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn skip(&mut self, mut n: u64) -> io::Result<u64> {
         let mut skipped = 0;
         while n > 0 {

@@ -50,6 +50,33 @@ pub(super) fn icmpv6(cx: &mut Cx<'_, '_>, upper: &Upper<'_>) {
     if let (Some(field), Some(target)) = (target_field, icmp.nd_target()) {
         cx.out.push(field, Value::Ipv6(target.0));
     }
+    let body = icmp.body();
+    let word16 = |at: usize| {
+        body.get(at..at + 2)
+            .map(|b| u16::from_be_bytes([b[0], b[1]]))
+    };
+    match icmp.msg_type() {
+        icmpv6::TYPE_ECHO_REQUEST | icmpv6::TYPE_ECHO_REPLY => {
+            if let Some(ident) = word16(0) {
+                cx.out.push_uint(Field::Icmpv6EchoIdentifier, ident);
+            }
+            if let Some(seq) = word16(2) {
+                cx.out.push_uint(Field::Icmpv6EchoSequenceNumber, seq);
+            }
+        }
+        icmpv6::TYPE_MLDV2_REPORT => {
+            if let Some(records) = word16(2) {
+                cx.out.push_uint(Field::Icmpv6MldrNbMcastRecords, records);
+            }
+        }
+        icmpv6::TYPE_NEIGHBOR_ADVERTISEMENT => {
+            if let Some(&[a, b, c, d]) = body.first_chunk::<4>() {
+                cx.out
+                    .push_uint(Field::Icmpv6NdNaFlag, u32::from_be_bytes([a, b, c, d]));
+            }
+        }
+        _ => {}
+    }
     for option in icmp.ndp_options() {
         match option {
             Ok(record) => cx.out.push_uint(Field::Icmpv6OptType, record.kind),
@@ -97,5 +124,10 @@ pub(super) fn igmp(cx: &mut Cx<'_, '_>, upper: &Upper<'_>) {
     if cut.has(1) {
         cx.out.push_uint(Field::IgmpVersion, igmp.version());
         cx.out.push_uint(Field::IgmpType, igmp.msg_type());
+    }
+    if !cut.is_cut() && igmp.msg_type() == igmp::TYPE_V3_REPORT {
+        let [_, _, hi, lo] = igmp.header().word;
+        cx.out
+            .push_uint(Field::IgmpNumGrpRecs, u16::from_be_bytes([hi, lo]));
     }
 }

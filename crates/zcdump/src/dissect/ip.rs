@@ -5,7 +5,7 @@
 
 use zerocast_wire::ipv4::{self, Ipv4Packet};
 use zerocast_wire::ipv6::{self, Ipv6Packet};
-use zerocast_wire::{ChecksumPolicy, ParseOptions};
+use zerocast_wire::{ChecksumPolicy, IpProto, ParseOptions};
 
 use super::upper::{self, Upper};
 use super::{padded, Cut, Cx};
@@ -144,6 +144,17 @@ pub(super) fn map_ipv6(cx: &mut Cx<'_, '_>, ip: &Ipv6Packet<&[u8]>, cut: Cut) {
     if cut.is_cut() {
         return;
     }
+    if cx.out.wants(Field::Ipv6HopoptsLenOct) || cx.out.wants(Field::Ipv6DstoptsLenOct) {
+        for header in ip.extension_headers().map_while(Result::ok) {
+            let len = header.bytes().len() as u64;
+            match header.kind() {
+                IpProto::HOP_BY_HOP => cx.out.push_uint(Field::Ipv6HopoptsLenOct, len),
+                IpProto::DEST_OPTS => cx.out.push_uint(Field::Ipv6DstoptsLenOct, len),
+                _ => {}
+            }
+        }
+    }
+    let out = &mut *cx.out;
     if let Some(frag) = ip.fragment() {
         out.push_uint(Field::Ipv6FraghdrOffset, frag.offset);
         out.push_uint(Field::Ipv6FraghdrMore, frag.more);

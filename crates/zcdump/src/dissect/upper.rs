@@ -5,7 +5,7 @@ use zerocast_wire::icmpv4::{self, Icmpv4Packet};
 use zerocast_wire::tcp::{self, TcpPacket};
 use zerocast_wire::tcp_options::{TcpOption, TcpOptions};
 use zerocast_wire::udp::{self, UdpPacket};
-use zerocast_wire::{ChecksumPolicy, IpProto, ParseOptions, PseudoHeader};
+use zerocast_wire::{ChecksumPolicy, ErrorKind, IpProto, ParseOptions, PseudoHeader};
 
 use super::{icmpv6, ip, padded, Cut, Cx};
 use crate::fields::{Field, Proto};
@@ -94,7 +94,8 @@ fn udp(cx: &mut Cx<'_, '_>, upper: &Upper<'_>) {
 const TCP_MAX_HEADER_LEN: usize = 60;
 
 /// The fields decoded from TCP options; when nothing reads them the options are skipped.
-const OPTION_FIELDS: [Field; 4] = [
+const OPTION_FIELDS: [Field; 5] = [
+    Field::TcpOptionKind,
     Field::TcpOptionsMssVal,
     Field::TcpOptionsWscaleShift,
     Field::TcpOptionsTimestampTsval,
@@ -138,6 +139,14 @@ fn tcp(cx: &mut Cx<'_, '_>, upper: &Upper<'_>) {
             (Field::TcpUrgentPointer, tcp.urgent_pointer().into(), 20),
         ],
     );
+    if !cut.is_cut() {
+        let start = tcp
+            .payload()
+            .as_ptr()
+            .addr()
+            .saturating_sub(cx.frame.as_ptr().addr());
+        cx.out.set_tcp_payload(start, tcp.payload().len());
+    }
     if !OPTION_FIELDS.iter().any(|f| cx.out.wants(*f)) {
         return cx.data(if cut.is_cut() { &[] } else { tcp.payload() });
     }
@@ -145,7 +154,20 @@ fn tcp(cx: &mut Cx<'_, '_>, upper: &Upper<'_>) {
     // ends the walk instead of decoding padding.
     let options_end = tcp.header_len().min(bytes.len());
     let captured = bytes.get(tcp::HEADER_LEN..options_end).unwrap_or(&[]);
-    for option in TcpOptions::new(captured).map_while(Result::ok) {
+    for option in TcpOptions::new(captured) {
+        let option = match option {
+            Ok(option) => option,
+            // An option cut short (or with a broken length) still shows its kind byte, as
+            // in tshark; the walk ends there.
+            Err(e) => {
+                if let ErrorKind::BadOption { kind } = e.kind() {
+                    cx.out.push_uint(Field::TcpOptionKind, kind);
+                }
+                break;
+            }
+        };
+        // Each option's kind, then its values: the text line reads them in this order.
+        cx.out.push_uint(Field::TcpOptionKind, option.kind);
         match option.decode() {
             TcpOption::Mss(mss) => cx.out.push_uint(Field::TcpOptionsMssVal, mss),
             TcpOption::WindowScale(shift) => {

@@ -114,6 +114,8 @@ pub struct FrameFields {
     path_key: u64,
     /// Whether `wanted` holds any checksum status, computed once.
     wants_checksums: bool,
+    /// Where the outer TCP segment's payload sits in the frame (start, length).
+    tcp_payload: Option<(usize, usize)>,
     /// Entry indices of the first source address, destination address, source port and
     /// destination port (`u32::MAX`: none yet); see [`FrameFields::endpoints`].
     first_endpoints: [u32; 4],
@@ -156,6 +158,7 @@ impl FrameFields {
             path_key: 0,
             wants_checksums,
             first_endpoints: [u32::MAX; 4],
+            tcp_payload: None,
             quoted: false,
             malformed: None,
             bad_checksums: 0,
@@ -188,6 +191,7 @@ impl FrameFields {
         self.path.clear();
         self.path_key = 0;
         self.first_endpoints = [u32::MAX; 4];
+        self.tcp_payload = None;
         self.quoted = false;
         self.malformed = None;
         self.bad_checksums = 0;
@@ -347,6 +351,29 @@ impl FrameFields {
         let [a, b, c, d] = self.first_endpoints;
         let get = |i: u32| self.entries.get(i as usize).map(|(_, v)| v);
         [get(a), get(b), get(c), get(d)]
+    }
+
+    /// Records where the outer TCP segment's payload sits in the frame (`start..start +
+    /// len`), for printers that summarise it.
+    pub fn set_tcp_payload(&mut self, start: usize, len: usize) {
+        if !self.quoted && self.tcp_payload.is_none() {
+            self.tcp_payload = Some((start, len));
+        }
+    }
+
+    /// The outer TCP payload of `frame` (the bytes the fields were dissected from).
+    ///
+    /// ```
+    /// use zcdump::fields::FrameFields;
+    /// let mut f = FrameFields::default();
+    /// f.set_tcp_payload(2, 3);
+    /// assert_eq!(f.tcp_payload(b"..GET"), Some(&b"GET"[..]));
+    /// assert_eq!(f.tcp_payload(b".."), None);
+    /// ```
+    #[must_use]
+    pub fn tcp_payload<'a>(&self, frame: &'a [u8]) -> Option<&'a [u8]> {
+        let (start, len) = self.tcp_payload?;
+        frame.get(start..start.checked_add(len)?)
     }
 
     /// Every occurrence in insertion order.

@@ -262,6 +262,22 @@ pub enum Field {
     TcpOptionsTimestampTsval,
     /// `tcp.options.timestamp.tsecr`.
     TcpOptionsTimestampTsecr,
+    /// `tcp.option_kind`: the kind of each TCP option, in order (beyond issue 7's list; used by the text lines).
+    TcpOptionKind,
+    /// `icmpv6.echo.identifier`: ICMPv6 echo identifier (beyond issue 7's list; used by the text lines).
+    Icmpv6EchoIdentifier,
+    /// `icmpv6.echo.sequence_number`: ICMPv6 echo sequence number (beyond issue 7's list; used by the text lines).
+    Icmpv6EchoSequenceNumber,
+    /// `icmpv6.mldr.nb_mcast_records`: records in an MLDv2 report (beyond issue 7's list; used by the text lines).
+    Icmpv6MldrNbMcastRecords,
+    /// `icmpv6.nd.na.flag`: neighbor advertisement flags word (beyond issue 7's list; used by the text lines).
+    Icmpv6NdNaFlag,
+    /// `ipv6.hopopts.len_oct`: hop-by-hop options header length in bytes (beyond issue 7's list; used by the text lines).
+    Ipv6HopoptsLenOct,
+    /// `ipv6.dstopts.len_oct`: destination options header length in bytes (beyond issue 7's list; used by the text lines).
+    Ipv6DstoptsLenOct,
+    /// `igmp.num_grp_recs`: group records in an IGMPv3 report (beyond issue 7's list; used by the text lines).
+    IgmpNumGrpRecs,
 }
 
 /// Every valued field with its name and print style, in tshark's `fields.txt` order.
@@ -378,7 +394,30 @@ const TABLE: &[(Field, &str, Kind)] = &[
         "tcp.options.timestamp.tsecr",
         Kind::Dec,
     ),
+    (Field::TcpOptionKind, "tcp.option_kind", Kind::Dec),
+    (
+        Field::Icmpv6EchoIdentifier,
+        "icmpv6.echo.identifier",
+        Kind::Hex4,
+    ),
+    (
+        Field::Icmpv6EchoSequenceNumber,
+        "icmpv6.echo.sequence_number",
+        Kind::Dec,
+    ),
+    (
+        Field::Icmpv6MldrNbMcastRecords,
+        "icmpv6.mldr.nb_mcast_records",
+        Kind::Dec,
+    ),
+    (Field::Icmpv6NdNaFlag, "icmpv6.nd.na.flag", Kind::Hex8),
+    (Field::Ipv6HopoptsLenOct, "ipv6.hopopts.len_oct", Kind::Dec),
+    (Field::Ipv6DstoptsLenOct, "ipv6.dstopts.len_oct", Kind::Dec),
+    (Field::IgmpNumGrpRecs, "igmp.num_grp_recs", Kind::Dec),
 ];
+
+/// How many of [`TABLE`]'s fields are issue 7's list (the rest are extras).
+const ISSUE_FIELDS: usize = 68;
 
 impl Field {
     /// Every valued field (protocol fields excluded), in the issue's canonical order.
@@ -389,7 +428,18 @@ impl Field {
     /// assert_eq!(Field::all().count(), 68);
     /// ```
     pub fn all() -> impl Iterator<Item = Field> {
-        TABLE.iter().map(|(f, _, _)| *f)
+        TABLE.iter().take(ISSUE_FIELDS).map(|(f, _, _)| *f)
+    }
+
+    /// Fields zcdump knows beyond issue 7's list (with tshark's names and value text).
+    ///
+    /// ```
+    /// use zcdump::fields::Field;
+    /// assert!(Field::extras().any(|f| f.name() == "tcp.option_kind"));
+    /// assert!(Field::extras().all(|f| !Field::all().any(|g| g == f)));
+    /// ```
+    pub fn extras() -> impl Iterator<Item = Field> {
+        TABLE.iter().skip(ISSUE_FIELDS).map(|(f, _, _)| *f)
     }
 
     /// Looks a field up by its tshark name; protocol names give protocol fields.
@@ -414,7 +464,7 @@ impl Field {
             })
     }
 
-    /// A dense index for valued fields (`0..68`, the canonical order), `None` for protocols.
+    /// A dense index for valued fields (`0..68` in the canonical order, then the extras), `None` for protocols.
     ///
     /// ```
     /// use zcdump::fields::{Field, Proto};
@@ -494,6 +544,14 @@ impl Field {
             Field::TcpOptionsWscaleShift => 65,
             Field::TcpOptionsTimestampTsval => 66,
             Field::TcpOptionsTimestampTsecr => 67,
+            Field::TcpOptionKind => 68,
+            Field::Icmpv6EchoIdentifier => 69,
+            Field::Icmpv6EchoSequenceNumber => 70,
+            Field::Icmpv6MldrNbMcastRecords => 71,
+            Field::Icmpv6NdNaFlag => 72,
+            Field::Ipv6HopoptsLenOct => 73,
+            Field::Ipv6DstoptsLenOct => 74,
+            Field::IgmpNumGrpRecs => 75,
         })
     }
 
@@ -575,6 +633,14 @@ impl Field {
             Field::TcpOptionsWscaleShift => "tcp.options.wscale.shift",
             Field::TcpOptionsTimestampTsval => "tcp.options.timestamp.tsval",
             Field::TcpOptionsTimestampTsecr => "tcp.options.timestamp.tsecr",
+            Field::TcpOptionKind => "tcp.option_kind",
+            Field::Icmpv6EchoIdentifier => "icmpv6.echo.identifier",
+            Field::Icmpv6EchoSequenceNumber => "icmpv6.echo.sequence_number",
+            Field::Icmpv6MldrNbMcastRecords => "icmpv6.mldr.nb_mcast_records",
+            Field::Icmpv6NdNaFlag => "icmpv6.nd.na.flag",
+            Field::Ipv6HopoptsLenOct => "ipv6.hopopts.len_oct",
+            Field::Ipv6DstoptsLenOct => "ipv6.dstopts.len_oct",
+            Field::IgmpNumGrpRecs => "igmp.num_grp_recs",
         }
     }
 
@@ -656,6 +722,14 @@ impl Field {
             Field::TcpOptionsWscaleShift => Kind::Dec,
             Field::TcpOptionsTimestampTsval => Kind::Dec,
             Field::TcpOptionsTimestampTsecr => Kind::Dec,
+            Field::TcpOptionKind => Kind::Dec,
+            Field::Icmpv6EchoIdentifier => Kind::Hex4,
+            Field::Icmpv6EchoSequenceNumber => Kind::Dec,
+            Field::Icmpv6MldrNbMcastRecords => Kind::Dec,
+            Field::Icmpv6NdNaFlag => Kind::Hex8,
+            Field::Ipv6HopoptsLenOct => Kind::Dec,
+            Field::Ipv6DstoptsLenOct => Kind::Dec,
+            Field::IgmpNumGrpRecs => Kind::Dec,
         }
     }
 }
@@ -666,7 +740,7 @@ mod tests {
 
     #[test]
     fn every_name_round_trips() {
-        for f in Field::all() {
+        for f in Field::all().chain(Field::extras()) {
             assert_eq!(Field::from_name(f.name()), Some(f), "{}", f.name());
             assert_eq!(TABLE.iter().find(|e| e.0 == f).map(|e| e.2), Some(f.kind()));
             let position = TABLE.iter().position(|e| e.0 == f).map(|p| p as u32);

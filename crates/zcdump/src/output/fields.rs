@@ -10,7 +10,7 @@ use crate::fields::{Field, FieldMask, FrameFields};
 /// ```
 /// use zcdump::fields::{Field, FrameFields, Value};
 /// use zcdump::output::{FieldsWriter, FrameMeta, LineWriter};
-/// let w = FieldsWriter::new(vec![Field::IpSrc, Field::TcpSrcport], b'\t');
+/// let mut w = FieldsWriter::new(vec![Field::IpSrc, Field::TcpSrcport], b'\t');
 /// let mut f = FrameFields::default();
 /// f.push(Field::IpSrc, Value::Ipv4([10, 77, 0, 2]));
 /// f.push(Field::IpSrc, Value::Ipv4([10, 77, 0, 1]));
@@ -63,7 +63,7 @@ impl LineWriter for FieldsWriter {
         out.push(b'\n');
     }
 
-    fn frame(&self, _meta: &FrameMeta, frame: &FrameFields, out: &mut Vec<u8>) {
+    fn frame(&mut self, _meta: &FrameMeta<'_>, frame: &FrameFields, out: &mut Vec<u8>) {
         for (i, field) in self.fields.iter().enumerate() {
             if i > 0 {
                 out.push(self.separator);

@@ -10,7 +10,7 @@ use crate::fields::{Field, FieldMask, FrameFields, Kind};
 /// ```
 /// use zcdump::fields::{Field, FrameFields, Value};
 /// use zcdump::output::{JsonlWriter, FrameMeta, LineWriter};
-/// let w = JsonlWriter::new(vec![Field::FrameNumber, Field::IpSrc, Field::TcpSrcport]);
+/// let mut w = JsonlWriter::new(vec![Field::FrameNumber, Field::IpSrc, Field::TcpSrcport]);
 /// let mut f = FrameFields::default();
 /// f.push_uint(Field::FrameNumber, 1u8);
 /// f.push(Field::IpSrc, Value::Ipv4([10, 0, 0, 1]));
@@ -38,7 +38,7 @@ impl LineWriter for JsonlWriter {
         FieldMask::of(&self.fields)
     }
 
-    fn frame(&self, _meta: &FrameMeta, frame: &FrameFields, out: &mut Vec<u8>) {
+    fn frame(&mut self, _meta: &FrameMeta<'_>, frame: &FrameFields, out: &mut Vec<u8>) {
         out.push(b'{');
         let mut first_key = true;
         for field in &self.fields {
@@ -107,7 +107,7 @@ mod tests {
 
     #[test]
     fn malformed_reason_is_escaped() {
-        let w = JsonlWriter::new(vec![]);
+        let mut w = JsonlWriter::new(vec![]);
         let mut f = FrameFields::default();
         f.set_malformed("tcp", "bad \"len\"\n".into());
         let mut out = Vec::new();

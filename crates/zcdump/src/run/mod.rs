@@ -109,7 +109,8 @@ fn plan(args: &Args) -> Result<Plan, RunError> {
     }
     let writer: Option<Box<dyn LineWriter>> = match args.format {
         _ if args.stats => None,
-        OutputFormat::Text => Some(Box::new(TextWriter)),
+        OutputFormat::Text if args.absolute_seq => Some(Box::new(TextWriter::absolute())),
+        OutputFormat::Text => Some(Box::new(TextWriter::relative())),
         OutputFormat::Fields if fields.is_empty() => {
             return Err(RunError::Usage(
                 "-T fields needs at least one -e FIELD".into(),
@@ -249,11 +250,12 @@ fn walk(
         if plan.filter.as_ref().is_some_and(|f| !f.matches(&frame)) {
             continue;
         }
-        if let Some(w) = &plan.writer {
+        if let Some(w) = &mut plan.writer {
             let meta = FrameMeta {
                 number,
                 ts_sec: packet.ts_sec,
                 ts_nsec: packet.ts_nsec,
+                frame: packet.data,
             };
             w.frame(&meta, &frame, &mut buf);
             if buf.len() >= FLUSH_AT && !flush(&mut buf, out)? {

@@ -1,0 +1,372 @@
+//! The TCP part of a text line, as `tcpdump -n` prints it: flags, sequence numbers relative
+//! to the start of the conversation (absolute with `-S`), acknowledgement, window, urgent
+//! pointer, the option list and the payload length.
+
+use std::collections::HashMap;
+
+use crate::fields::format::write_dec;
+use crate::fields::{Field, FrameFields, Proto, Value};
+
+/// Conversations whose sequence bases are remembered at once. When the table is full it is
+/// emptied, so memory stays bounded on any capture; a conversation seen again afterwards
+/// starts over (its next acknowledging segment prints absolute numbers, as a new one would).
+const MAX_TRACKED: usize = 1 << 16;
+
+/// One direction-independent conversation: the lower (port, address) endpoint first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct ConversationKey {
+    lo: (u16, Value),
+    hi: (u16, Value),
+}
+
+/// tcpdump's table of initial sequence numbers, for relative numbering.
+///
+/// tcpdump records a conversation at its first segment with ACK set (or at any SYN with
+/// ACK), printing that segment's numbers as they are; later segments print `seq - base` of
+/// their direction and `ack - base` of the other direction (all modulo 2^32).
+#[derive(Debug, Clone, Default)]
+pub(super) struct SequenceBases {
+    /// Per conversation: the base of the lower endpoint's sequence numbers and of the
+    /// higher endpoint's.
+    bases: HashMap<ConversationKey, (u32, u32)>,
+}
+
+/// The endpoints of the outer TCP segment.
+pub(super) struct Endpoints {
+    pub src: Value,
+    pub dst: Value,
+    pub sport: u16,
+    pub dport: u16,
+}
+
+impl SequenceBases {
+    /// `(seq, ack)` as tcpdump prints them for a segment with `flags`.
+    fn relative(&mut self, e: &Endpoints, flags: u64, seq: u32, ack: u32) -> (u32, u32) {
+        if flags & 0x10 == 0 {
+            return (seq, ack);
+        }
+        // tcpdump orders the endpoints by port, then by address.
+        let reversed = e.sport > e.dport || (e.sport == e.dport && e.src > e.dst);
+        let (lo, hi) = if reversed {
+            ((e.dport, e.dst), (e.sport, e.src))
+        } else {
+            ((e.sport, e.src), (e.dport, e.dst))
+        };
+        let key = ConversationKey { lo, hi };
+        match self.bases.get(&key) {
+            Some(&(lo_base, hi_base)) if flags & 0x02 == 0 => {
+                let (mine, theirs) = if reversed {
+                    (hi_base, lo_base)
+                } else {
+                    (lo_base, hi_base)
+                };
+                (seq.wrapping_sub(mine), ack.wrapping_sub(theirs))
+            }
+            _ => {
+                if self.bases.len() >= MAX_TRACKED {
+                    self.bases.clear();
+                }
+                let (mine, theirs) = (seq, ack.wrapping_sub(1));
+                let bases = if reversed {
+                    (theirs, mine)
+                } else {
+                    (mine, theirs)
+                };
+                self.bases.insert(key, bases);
+                (seq, ack)
+            }
+        }
+    }
+}
+
+/// Appends `Flags [...], seq ..., ack ..., win ..., urg ..., options [...], length N` and
+/// tcpdump's HTTP summary. `bases` is `None` for absolute numbers (`-S`); `frame` holds the
+/// captured bytes the fields came from.
+pub(super) fn write_tcp(
+    out: &mut Vec<u8>,
+    f: &FrameFields,
+    net_payload: u64,
+    endpoints: Option<&Endpoints>,
+    bases: Option<&mut SequenceBases>,
+    frame: &[u8],
+) {
+    let flags = f.uint(Field::TcpFlags).unwrap_or(0);
+    out.extend_from_slice(b"Flags [");
+    for (bit, c) in [
+        (0x01, b'F'),
+        (0x02, b'S'),
+        (0x04, b'R'),
+        (0x08, b'P'),
+        (0x20, b'U'),
+        (0x40, b'E'),
+        (0x80, b'W'),
+    ] {
+        if flags & bit != 0 {
+            out.push(c);
+        }
+    }
+    if flags & 0x10 != 0 {
+        out.push(b'.');
+    }
+    if flags & 0xdf == 0 {
+        out.extend_from_slice(b"none");
+    }
+    out.push(b']');
+    let payload = net_payload.saturating_sub(f.uint(Field::TcpHdrLen).unwrap_or(0));
+    let raw_seq = f.uint(Field::TcpSeqRaw).unwrap_or(0) as u32;
+    let raw_ack = f.uint(Field::TcpAckRaw).unwrap_or(0) as u32;
+    let (seq, ack) = match (bases, endpoints) {
+        (Some(bases), Some(e)) => bases.relative(e, flags, raw_seq, raw_ack),
+        _ => (raw_seq, raw_ack),
+    };
+    // A range when there is payload; no sequence number on a bare acknowledgement.
+    if payload > 0 || flags & 0x07 != 0 {
+        out.extend_from_slice(b", seq ");
+        write_dec(out, seq.into());
+        if payload > 0 {
+            out.push(b':');
+            write_dec(out, (u64::from(seq) + payload) & 0xffff_ffff);
+        }
+    }
+    if flags & 0x10 != 0 {
+        out.extend_from_slice(b", ack ");
+        write_dec(out, ack.into());
+    }
+    out.extend_from_slice(b", win ");
+    write_dec(out, f.uint(Field::TcpWindowSizeValue).unwrap_or(0));
+    if flags & 0x20 != 0 {
+        out.extend_from_slice(b", urg ");
+        write_dec(out, f.uint(Field::TcpUrgentPointer).unwrap_or(0));
+    }
+    write_options(out, f);
+    out.extend_from_slice(b", length ");
+    write_dec(out, payload);
+    let http_port =
+        endpoints.is_some_and(|e| [e.sport, e.dport].iter().any(|p| HTTP_PORTS.contains(p)));
+    if payload > 0 && http_port {
+        if let Some(bytes) = f.tcp_payload(frame) {
+            write_http(out, bytes, payload);
+        }
+    }
+}
+
+/// The ports tcpdump hands to its HTTP printer.
+const HTTP_PORTS: [u16; 2] = [80, 8080];
+
+/// HTTP request methods tcpdump recognises at the start of a segment.
+const HTTP_METHODS: &[&str] = &[
+    "GET",
+    "PUT",
+    "COPY",
+    "HEAD",
+    "LOCK",
+    "MOVE",
+    "POLL",
+    "POST",
+    "BCOPY",
+    "BMOVE",
+    "MKCOL",
+    "TRACE",
+    "LABEL",
+    "MERGE",
+    "DELETE",
+    "SEARCH",
+    "UNLOCK",
+    "REPORT",
+    "UPDATE",
+    "NOTIFY",
+    "BDELETE",
+    "CONNECT",
+    "OPTIONS",
+    "CHECKIN",
+    "PROPFIND",
+    "CHECKOUT",
+    "UNCHECKOUT",
+    "PROPPATCH",
+    "SUBSCRIBE",
+    "BPROPFIND",
+    "BPROPPATCH",
+    "UNSUBSCRIBE",
+    "MKWORKSPACE",
+    "VERSION-CONTROL",
+    "BASELINE-CONTROL",
+];
+
+/// `: HTTP`, plus `: <first line>` when the segment starts with a request line (a known
+/// method) or a status line (a three-digit code as the second word), as tcpdump prints it
+/// without `-v`. `payload` is what was captured of `wire_len` bytes; where tcpdump runs out
+/// of captured bytes it prints ` [|http]` instead of the line.
+fn write_http(out: &mut Vec<u8>, payload: &[u8], wire_len: u64) {
+    out.extend_from_slice(b": HTTP");
+    let snapped = (payload.len() as u64) < wire_len;
+    let first = token(payload, 0);
+    if first.is_none() && snapped && payload.iter().all(|c| (0x20..=0x7e).contains(c)) {
+        // The first word runs past the captured bytes.
+        out.extend_from_slice(b" [|http]");
+        return;
+    }
+    let is_request = first.is_some_and(|(t, _)| {
+        HTTP_METHODS
+            .iter()
+            .any(|m| m.as_bytes().eq_ignore_ascii_case(t))
+    });
+    let is_status = first
+        .and_then(|(_, next)| token(payload, next))
+        .is_some_and(|(t, _)| t.len() == 3 && t.iter().all(u8::is_ascii_digit));
+    if !(is_request || is_status) {
+        return;
+    }
+    out.extend_from_slice(b": ");
+    let mut end = 0;
+    while let Some(&c) = payload.get(end) {
+        match c {
+            b'\n' => break,
+            b'\r' if payload.get(end + 1) == Some(&b'\n') => break,
+            // A CR alone or a byte that is not text: tcpdump prints nothing of the line.
+            b'\r' => {
+                out.truncate(out.len() - 2);
+                return;
+            }
+            b'\t' | 0x20..=0x7e => end += 1,
+            _ => {
+                out.truncate(out.len() - 2);
+                return;
+            }
+        }
+    }
+    if end == payload.len() && snapped {
+        out.truncate(out.len() - 2);
+        out.extend_from_slice(b" [|http]");
+        return;
+    }
+    out.extend_from_slice(&payload[..end]);
+    if end == payload.len() {
+        out.extend_from_slice(b" [|http]");
+    }
+}
+
+/// The printable word at `at` (ended by a space, tab, CR or LF) and where the next word
+/// starts, as tcpdump's tokenizer finds it; `None` if the word is empty or not text.
+fn token(bytes: &[u8], at: usize) -> Option<(&[u8], usize)> {
+    let rest = bytes.get(at..)?;
+    let len = rest
+        .iter()
+        .position(|c| matches!(c, b' ' | b'\t' | b'\r' | b'\n') || !(0x20..=0x7e).contains(c))
+        .unwrap_or(rest.len());
+    let word = &rest[..len];
+    // tcpdump gives up on a word that ends in a byte that is neither text nor a space.
+    if word.is_empty()
+        || rest.get(len).is_some_and(|c| {
+            !matches!(c, b' ' | b'\t' | b'\r' | b'\n') && !(0x20..=0x7e).contains(c)
+        })
+    {
+        return None;
+    }
+    let mut next = at + len;
+    while bytes.get(next).is_some_and(|c| matches!(c, b' ' | b'\t')) {
+        next += 1;
+    }
+    Some((word, next))
+}
+
+/// `, options [mss 1460,sackOK,TS val 1 ecr 0,nop,wscale 7]` from the outer segment's
+/// `tcp.option_kind` occurrences and the option values that follow each of them.
+fn write_options(out: &mut Vec<u8>, f: &FrameFields) {
+    let tcp = f
+        .entries()
+        .iter()
+        .skip_while(|(field, _)| *field != Field::Proto(Proto::Tcp))
+        .skip(1)
+        .take_while(|(field, _)| !matches!(field, Field::Proto(_)));
+    let mut any = false;
+    for &(field, value) in tcp {
+        let Value::Uint(v) = value else { continue };
+        match field {
+            Field::TcpOptionKind => {
+                out.extend_from_slice(if any { b"," } else { b", options [" });
+                any = true;
+                let name: &[u8] = match v {
+                    0 => b"eol",
+                    1 => b"nop",
+                    2 => b"mss",
+                    3 => b"wscale",
+                    4 => b"sackOK",
+                    5 => b"sack",
+                    8 => b"TS",
+                    _ => b"unknown-",
+                };
+                out.extend_from_slice(name);
+                if name == b"unknown-" {
+                    write_dec(out, v);
+                }
+            }
+            Field::TcpOptionsMssVal | Field::TcpOptionsWscaleShift => {
+                out.push(b' ');
+                write_dec(out, v);
+            }
+            Field::TcpOptionsTimestampTsval => {
+                out.extend_from_slice(b" val ");
+                write_dec(out, v);
+            }
+            Field::TcpOptionsTimestampTsecr => {
+                out.extend_from_slice(b" ecr ");
+                write_dec(out, v);
+            }
+            _ => {}
+        }
+    }
+    if any {
+        out.push(b']');
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn endpoints(sport: u16, dport: u16) -> Endpoints {
+        Endpoints {
+            src: Value::Ipv4([10, 0, 0, if sport < dport { 1 } else { 2 }]),
+            dst: Value::Ipv4([10, 0, 0, if sport < dport { 2 } else { 1 }]),
+            sport,
+            dport,
+        }
+    }
+
+    #[test]
+    fn numbers_are_relative_after_the_first_acknowledging_segment() {
+        let mut b = SequenceBases::default();
+        // SYN: no ACK, printed as is and not recorded.
+        assert_eq!(b.relative(&endpoints(40000, 80), 0x02, 1000, 0), (1000, 0));
+        // SYN-ACK from the server: recorded, printed as is.
+        assert_eq!(
+            b.relative(&endpoints(80, 40000), 0x12, 5000, 1001),
+            (5000, 1001)
+        );
+        // The client's ACK and the server's data are relative to both bases.
+        assert_eq!(b.relative(&endpoints(40000, 80), 0x10, 1001, 5001), (1, 1));
+        assert_eq!(
+            b.relative(&endpoints(80, 40000), 0x18, 5001, 1101),
+            (1, 101)
+        );
+        // Sequence numbers wrap.
+        assert_eq!(
+            b.relative(&endpoints(40000, 80), 0x10, 999, 5001),
+            (u32::MAX, 1)
+        );
+    }
+
+    #[test]
+    fn the_table_is_emptied_when_full() {
+        let mut b = SequenceBases::default();
+        for port in 0..=MAX_TRACKED as u32 {
+            let e = endpoints(1, 2 + (port % 60000) as u16);
+            let e = Endpoints {
+                src: Value::Ipv4(port.to_be_bytes()),
+                ..e
+            };
+            b.relative(&e, 0x10, 7, 7);
+        }
+        assert!(b.bases.len() <= MAX_TRACKED);
+    }
+}
