@@ -120,6 +120,15 @@ macro_rules! ops {
         pub fn transmute_ref(w: &[u32; 4]) -> &[u8; 16] {
             $k::transmute_ref!(w)
         }
+        #[export_name = concat!($p, "transmute_ref_slice")]
+        pub fn transmute_ref_slice(w: &[u32]) -> &[u16] {
+            $k::transmute_ref!(w)
+        }
+        #[export_name = concat!($p, "try_transmute_ref")]
+        pub fn try_transmute_ref(b: &[u8; 2]) -> Option<&[bool; 2]> {
+            let r: Result<&[bool; 2], _> = $k::try_transmute_ref!(b);
+            r.ok()
+        }
         #[export_name = concat!($p, "try_transmute")]
         pub fn try_transmute(b: u8) -> Option<bool> {
             let r: Result<bool, _> = $k::try_transmute!(b);
