@@ -107,9 +107,14 @@ macro_rules! transmute {
 /// # Slice DSTs
 ///
 /// The destination may be a slice DST (`Dst: KnownLayout<PointerMetadata = usize>`, and
-/// `Src: KnownLayout`) when every source value has exactly the size of a destination value:
-/// a sized source fills a whole number of elements, and a slice source's element size is a
-/// multiple of the destination's (the rule in full is in `transmute_dispatch`'s docs).
+/// `Src: KnownLayout`) when every source value has exactly the size of a destination value
+/// and `Dst` is not more aligned than `Src`:
+/// * a sized source must fill a whole number of destination elements (plus the fixed part);
+/// * a slice-DST source's element size must be a multiple `k` of the destination's, and a
+///   source with `m` elements must have the size of a destination with `c + k·m` elements
+///   for one constant `c` and every `m` (so struct DSTs whose padding changes with the
+///   length can only be viewed as types with the same padding pattern);
+/// * a slice-DST source cannot become a sized type.
 ///
 /// ```
 /// let words: &[u16] = &[1, 2, 3];
@@ -124,8 +129,9 @@ macro_rules! transmute {
 /// As in zerocopy 0.8, the macro works in generic code, and the size and alignment rules are
 /// checked when the code is instantiated with concrete types (a `const` assertion): `cargo
 /// build` rejects a size change or an alignment increase, `cargo check` does not see it
-/// (rustc has no type-check-time test that accepts type parameters; see
-/// `transmute_dispatch`'s docs). The trait requirements are checked while type-checking.
+/// (every test rustc runs while type-checking, such as `mem::transmute`'s size comparison,
+/// rejects type parameters, so no check can be both early and generic). The trait
+/// requirements are still checked while type-checking.
 ///
 /// ```
 /// use zerocast::{FromBytes, Immutable, IntoBytes};
