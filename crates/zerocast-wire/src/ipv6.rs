@@ -78,6 +78,8 @@ pub struct Ipv6Packet<B> {
     trailer: B,
     upper: IpProto,
     fragment: Option<FragmentHeader>,
+    /// The Jumbo Payload Length when this is a jumbogram (RFC 2675).
+    jumbo: Option<u32>,
     truncated: bool,
 }
 
@@ -116,7 +118,9 @@ impl<B: SplitByteSlice> Ipv6Packet<B> {
         let available = bytes.len();
         let (header, rest) = take_header::<B, Ipv6Header>(bytes, Layer::Ipv6)?;
         check_version(header.vtcfl.get().to_be_bytes()[0])?;
-        let payload_len = usize::from(header.payload_len.get());
+        let jumbo = hop_by_hop_jumbo(&header, &rest);
+        let payload_len = payload_length(&header, jumbo, !opts.allow_truncated)?;
+        let jumbo = jumbo.flatten().map(|(len, _)| len);
         let (payload, trailer, truncated) = if opts.allow_truncated {
             split_at_most(rest, payload_len)
         } else {
@@ -144,6 +148,11 @@ impl<B: SplitByteSlice> Ipv6Packet<B> {
             match ext {
                 Ok(ext) => {
                     if let Some(f) = ext.fragment() {
+                        if jumbo.is_some() && !opts.allow_truncated {
+                            // RFC 2675 section 3: a jumbogram cannot be fragmented.
+                            let at = HEADER_LEN + ext.offset();
+                            return Err(parameter_problem(ErrorKind::BadField, at));
+                        }
                         fragment = Some(f);
                     }
                     if !opts.allow_truncated {
@@ -174,6 +183,7 @@ impl<B: SplitByteSlice> Ipv6Packet<B> {
             trailer,
             upper,
             fragment,
+            jumbo,
             truncated,
         })
     }
@@ -282,6 +292,26 @@ impl<B: SplitByteSlice> Ipv6Packet<B> {
     #[must_use]
     pub fn payload_len(&self) -> u16 {
         self.header.payload_len.get()
+    }
+    /// The Jumbo Payload Length of a jumbogram (RFC 2675): the length of everything after
+    /// the fixed header, which then replaces Payload Length (0 in a jumbogram).
+    ///
+    /// ```
+    /// use zerocast_wire::{ipv6::{Ipv6Packet, Ipv6Repr}, ipv6_ext::write_jumbo_hop_by_hop};
+    /// use zerocast_wire::{IpProto, Ipv6Addr};
+    /// let mut hbh = [0u8; 8];
+    /// write_jumbo_hop_by_hop(&mut hbh, IpProto::NO_NEXT_HEADER, 0).unwrap();
+    /// let unspec = Ipv6Addr::UNSPECIFIED;
+    /// let repr = Ipv6Repr { extensions: &hbh, ..Ipv6Repr::new(unspec, unspec, IpProto::HOP_BY_HOP, 64) };
+    /// let mut b = vec![0u8; 40 + 8 + 70_000];
+    /// repr.emit(&mut b, 70_000).unwrap();
+    /// let ip = Ipv6Packet::parse(&b[..]).unwrap();
+    /// assert_eq!((ip.payload_len(), ip.jumbo_payload_len()), (0, Some(70_008)));
+    /// assert_eq!(ip.payload().len(), 70_000);
+    /// ```
+    #[must_use]
+    pub fn jumbo_payload_len(&self) -> Option<u32> {
+        self.jumbo
     }
     /// The fixed header's Next Header field (`ipv6.nxt`).
     ///
@@ -806,7 +836,23 @@ impl<'a> Ipv6Repr<'a> {
         HEADER_LEN + self.extensions.len()
     }
 
+    /// Where in `extensions` the Jumbo Payload Length goes, if they start with a Hop-by-Hop
+    /// header holding a Jumbo Payload option (see
+    /// [`write_jumbo_hop_by_hop`](crate::ipv6_ext::write_jumbo_hop_by_hop)).
+    fn jumbo_value_offset(&self) -> Option<usize> {
+        if self.next_header != IpProto::HOP_BY_HOP {
+            return None;
+        }
+        let hbh = ExtensionHeaders::new(IpProto::HOP_BY_HOP, self.extensions)
+            .next()?
+            .ok()?;
+        hbh.jumbo_payload().map(|(_, at)| at + 2)
+    }
+
     /// Writes the header and extension headers for an upper-layer payload of `payload_len`.
+    /// With a Jumbo Payload option in a leading Hop-by-Hop header (a jumbogram, RFC 2675),
+    /// Payload Length is 0 and the option gets the length instead (beyond 2^32 - 1 bytes,
+    /// or at most 65535 bytes, is then `BadLength`).
     ///
     /// # Errors
     /// `BadLength` beyond 65535 payload bytes, `BadField` for a flow label over 20 bits,
@@ -819,8 +865,14 @@ impl<'a> Ipv6Repr<'a> {
     /// ```
     pub fn emit(&self, buf: &mut [u8], payload_len: usize) -> Result<(), ParseError> {
         let plen = self.extensions.len() + payload_len;
-        let plen16 = u16::try_from(plen)
-            .map_err(|_| ParseError::new(Layer::Ipv6, ErrorKind::BadLength(plen), 4))?;
+        let too_long = ParseError::new(Layer::Ipv6, ErrorKind::BadLength(plen), 4);
+        // RFC 2675: Payload Length 0 and the length in the Jumbo Payload option, which only
+        // a payload over 65535 bytes may carry.
+        let (plen16, jumbo) = match (u16::try_from(plen), self.jumbo_value_offset()) {
+            (Ok(len), None) => (len, None),
+            (Err(_), Some(at)) => (0, Some((at, u32::try_from(plen).map_err(|_| too_long)?))),
+            _ => return Err(too_long),
+        };
         if self.flow_label > 0x000f_ffff {
             return Err(ParseError::new(Layer::Ipv6, ErrorKind::BadField, 1));
         }
@@ -828,9 +880,15 @@ impl<'a> Ipv6Repr<'a> {
         let needed = self.header_len();
         let (header, rest) = Ref::<_, Ipv6Header>::from_prefix(buf)
             .map_err(|_| ParseError::truncated(Layer::Ipv6, needed, available))?;
-        rest.get_mut(..self.extensions.len())
-            .ok_or(ParseError::truncated(Layer::Ipv6, needed, available))?
-            .copy_from_slice(self.extensions);
+        let extensions = rest
+            .get_mut(..self.extensions.len())
+            .ok_or(ParseError::truncated(Layer::Ipv6, needed, available))?;
+        extensions.copy_from_slice(self.extensions);
+        if let Some((at, len)) = jumbo {
+            if let Some(value) = extensions.get_mut(at..at + 4) {
+                value.copy_from_slice(&len.to_be_bytes());
+            }
+        }
         let h = Ref::into_mut(header);
         h.vtcfl
             .set((6 << 28) | (u32::from(self.traffic_class) << 20) | self.flow_label);
@@ -926,13 +984,67 @@ pub struct Ipv6Builder<'a> {
 
 impl zerocast_packet::PacketBuilder for Ipv6Builder<'_> {
     fn constraints(&self) -> zerocast_packet::PacketConstraints {
-        let max = usize::from(u16::MAX) - self.repr.extensions.len();
-        crate::parse::layer_constraints(self.repr.header_len(), 0, max)
+        let ext = self.repr.extensions.len();
+        let (min, max) = if self.repr.jumbo_value_offset().is_some() {
+            let max = usize::try_from(u32::MAX).unwrap_or(usize::MAX);
+            ((usize::from(u16::MAX) + 1).saturating_sub(ext), max - ext)
+        } else {
+            (0, usize::from(u16::MAX) - ext)
+        };
+        crate::parse::layer_constraints(self.repr.header_len(), min, max)
     }
 
     fn serialize(&self, target: &mut zerocast_packet::SerializeTarget<'_>, body: &[u8]) {
         // Validated by `builder`; the body fits Payload Length by the constraints.
         let _ = self.repr.emit(target.header, body.len());
+    }
+}
+
+/// The Jumbo Payload option of a leading Hop-by-Hop header: `None` when there is no complete
+/// Hop-by-Hop header to look in, else its (Jumbo Payload Length, offset of the option's
+/// type byte from the start of the packet) if it has one.
+fn hop_by_hop_jumbo(header: &Ipv6Header, after: &[u8]) -> Option<Option<(u32, usize)>> {
+    if header.next_header != IpProto::HOP_BY_HOP.0 {
+        return None;
+    }
+    let hbh = ExtensionHeaders::new(IpProto::HOP_BY_HOP, after)
+        .next()?
+        .ok()?;
+    Some(hbh.jumbo_payload().map(|(len, at)| (len, HEADER_LEN + at)))
+}
+
+/// An RFC 2675 error: ICMPv6 Parameter Problem, code 0, pointing at `at`.
+fn parameter_problem(kind: ErrorKind, at: usize) -> ParseError {
+    let pointer = u32::try_from(at).unwrap_or(u32::MAX);
+    ParseError::new(Layer::Ipv6, kind, at)
+        .with_icmp(IcmpReply::Ipv6ParameterProblem { code: 0, pointer })
+}
+
+/// The length of everything after the fixed header: Payload Length, or in a jumbogram the
+/// Jumbo Payload Length. `strict` applies RFC 2675 section 3's errors; leniently, a
+/// non-zero Payload Length wins over a Jumbo Payload option.
+fn payload_length(
+    header: &Ipv6Header,
+    jumbo: Option<Option<(u32, usize)>>,
+    strict: bool,
+) -> Result<usize, ParseError> {
+    let field = usize::from(header.payload_len.get());
+    match jumbo.flatten() {
+        Some((len, at)) => {
+            if strict && field != 0 {
+                return Err(parameter_problem(ErrorKind::BadLength(field), at));
+            }
+            let len = usize::try_from(len).unwrap_or(usize::MAX);
+            if strict && len <= usize::from(u16::MAX) {
+                return Err(parameter_problem(ErrorKind::BadLength(len), at + 2));
+            }
+            Ok(if field != 0 { field } else { len })
+        }
+        // A complete Hop-by-Hop header and Payload Length 0: a jumbogram without its option.
+        None if strict && field == 0 && jumbo.is_some() => {
+            Err(parameter_problem(ErrorKind::BadLength(0), 4))
+        }
+        None => Ok(field),
     }
 }
 
@@ -1220,13 +1332,14 @@ impl<B: SplitByteSlice> zerocast_packet::ParsablePacket<B, ParseOptions> for Ipv
         buffer: BV,
         opts: ParseOptions,
     ) -> Result<Self, ParseError> {
-        let (ext_len, body, upper, fragment, truncated) = {
+        let (ext_len, body, upper, fragment, jumbo, truncated) = {
             let p = Ipv6Packet::parse_with(buffer.as_ref(), opts)?;
             (
                 p.extensions.len(),
                 p.payload.len(),
                 p.upper,
                 p.fragment,
+                p.jumbo,
                 p.truncated,
             )
         };
@@ -1241,6 +1354,7 @@ impl<B: SplitByteSlice> zerocast_packet::ParsablePacket<B, ParseOptions> for Ipv
             trailer,
             upper,
             fragment,
+            jumbo,
             truncated,
         })
     }

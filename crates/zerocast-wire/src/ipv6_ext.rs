@@ -28,6 +28,8 @@ pub const OPT_PAD1: u8 = 0;
 pub const OPT_PADN: u8 = 1;
 /// Router Alert option (RFC 2711).
 pub const OPT_ROUTER_ALERT: u8 = 5;
+/// Jumbo Payload option (RFC 2675), in a Hop-by-Hop header only.
+pub const OPT_JUMBO_PAYLOAD: u8 = 0xc2;
 
 /// Whether `proto` is an extension header this crate walks through.
 ///
@@ -160,6 +162,35 @@ impl<'a> ExtensionHeader<'a> {
             pos: 0,
             base: self.offset + 2,
         }
+    }
+
+    /// The Jumbo Payload option of a Hop-by-Hop header (RFC 2675): its Jumbo Payload
+    /// Length and the offset of its Option Type byte from the start of this header.
+    ///
+    /// ```
+    /// use zerocast_wire::{ipv6_ext::ExtensionHeaders, IpProto};
+    /// let hbh = [17, 0, 0xc2, 4, 0, 1, 0, 0];
+    /// let h = ExtensionHeaders::new(IpProto::HOP_BY_HOP, &hbh).next().unwrap().unwrap();
+    /// assert_eq!(h.jumbo_payload(), Some((65536, 2)));
+    /// ```
+    #[must_use]
+    pub fn jumbo_payload(&self) -> Option<(u32, usize)> {
+        if self.kind != IpProto::HOP_BY_HOP {
+            return None;
+        }
+        let mut at = 2;
+        for option in self.options() {
+            let option = option.ok()?;
+            if let Some(len) = option.jumbo_payload_len() {
+                return Some((len, at));
+            }
+            at += if option.kind == OPT_PAD1 {
+                1
+            } else {
+                2 + option.data.len()
+            };
+        }
+        None
     }
 
     /// The Fragment header's fields, if this is one.
@@ -392,16 +423,33 @@ impl Ipv6OptionRecord<'_> {
             _ => None,
         }
     }
-    /// Whether this crate knows the option (Pad1, PadN, Router Alert).
+    /// The Jumbo Payload Length, if this is a Jumbo Payload option (4 data bytes).
+    ///
+    /// ```
+    /// use zerocast_wire::ipv6_ext::Ipv6OptionRecord;
+    /// assert_eq!(Ipv6OptionRecord { kind: 0xc2, data: &[0, 1, 0, 0] }.jumbo_payload_len(), Some(65536));
+    /// ```
+    #[must_use]
+    pub fn jumbo_payload_len(&self) -> Option<u32> {
+        match (self.kind, self.data) {
+            (OPT_JUMBO_PAYLOAD, [a, b, c, d]) => Some(u32::from_be_bytes([*a, *b, *c, *d])),
+            _ => None,
+        }
+    }
+    /// Whether this crate knows the option (Pad1, PadN, Router Alert, Jumbo Payload).
     ///
     /// ```
     /// use zerocast_wire::ipv6_ext::Ipv6OptionRecord;
     /// assert!(Ipv6OptionRecord { kind: 1, data: &[0, 0] }.is_known()); // PadN
-    /// assert!(!Ipv6OptionRecord { kind: 0xc2, data: &[0, 1, 0, 0] }.is_known()); // Jumbo Payload
+    /// assert!(Ipv6OptionRecord { kind: 0xc2, data: &[0, 1, 0, 0] }.is_known()); // Jumbo Payload
+    /// assert!(!Ipv6OptionRecord { kind: 0x1e, data: &[] }.is_known()); // experimental
     /// ```
     #[must_use]
     pub fn is_known(&self) -> bool {
-        matches!(self.kind, OPT_PAD1 | OPT_PADN | OPT_ROUTER_ALERT)
+        matches!(
+            self.kind,
+            OPT_PAD1 | OPT_PADN | OPT_ROUTER_ALERT | OPT_JUMBO_PAYLOAD
+        )
     }
 }
 
@@ -559,6 +607,33 @@ pub fn write_options_header(
         }
     }
     Ok(total)
+}
+
+/// Writes the 8-byte Hop-by-Hop header of a jumbogram (RFC 2675): a Jumbo Payload option at
+/// offset 2 (its required 4n+2 alignment) holding `jumbo_len`, the length of everything after
+/// the IPv6 header. [`Ipv6Repr::emit`](crate::ipv6::Ipv6Repr::emit) rewrites the length to
+/// the payload it is given, so any value will do here.
+///
+/// # Errors
+/// `Truncated` if `out` is shorter than 8 bytes.
+///
+/// ```
+/// use zerocast_wire::{ipv6_ext::{write_jumbo_hop_by_hop, ExtensionHeaders}, IpProto};
+/// let mut b = [0u8; 8];
+/// write_jumbo_hop_by_hop(&mut b, IpProto::UDP, 70_000).unwrap();
+/// assert_eq!(b, [17, 0, 0xc2, 4, 0, 1, 0x11, 0x70]);
+/// ```
+pub fn write_jumbo_hop_by_hop(
+    out: &mut [u8],
+    next: IpProto,
+    jumbo_len: u32,
+) -> Result<usize, ParseError> {
+    let len = jumbo_len.to_be_bytes();
+    let option = Ipv6OptionRecord {
+        kind: OPT_JUMBO_PAYLOAD,
+        data: &len,
+    };
+    write_options_header(out, next, &[option])
 }
 
 /// Writes a Routing header of `routing_type` with `segments_left` and type-specific `data`

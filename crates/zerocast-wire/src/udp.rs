@@ -100,12 +100,19 @@ impl<B: SplitByteSlice> UdpPacket<B> {
     ) -> Result<Self, ParseError> {
         let available = bytes.len();
         let (header, rest) = take_header::<B, UdpHeader>(bytes, Layer::Udp)?;
-        let length = usize::from(header.length.get());
-        if length < HEADER_LEN {
-            return Err(ParseError::new(Layer::Udp, ErrorKind::BadLength(length), 4));
+        let field = usize::from(header.length.get());
+        // RFC 2675 section 4: over IPv6, Length 0 marks a datagram of more than 65535 bytes
+        // in a jumbogram; its length is then that of the whole IP payload.
+        let jumbo = field == 0 && pseudo.is_some_and(|ph| ph.is_v6());
+        let length = if jumbo { available } else { field };
+        let short_jumbo = jumbo && available <= usize::from(u16::MAX);
+        if length < HEADER_LEN || (short_jumbo && !opts.allow_truncated) {
+            return Err(ParseError::new(Layer::Udp, ErrorKind::BadLength(field), 4));
         }
         let (payload, trailer, truncated) = if opts.allow_truncated {
-            split_at_most(rest, length - HEADER_LEN)
+            // A jumbo datagram of 65535 bytes or fewer can only be a cut one.
+            let (p, t, cut) = split_at_most(rest, length - HEADER_LEN);
+            (p, t, cut || short_jumbo)
         } else {
             if length > available {
                 return Err(ParseError::new(Layer::Udp, ErrorKind::BadLength(length), 4));
@@ -300,6 +307,22 @@ impl<B: SplitByteSlice> UdpPacket<B> {
     pub fn is_truncated(&self) -> bool {
         self.truncated
     }
+    /// Whether this is a jumbo datagram (RFC 2675 section 4): Length 0 over IPv6, the
+    /// datagram being the whole IP payload of a jumbogram.
+    ///
+    /// ```
+    /// use zerocast_wire::{udp::{UdpPacket, UdpRepr}, Ipv6Addr, PseudoHeader};
+    /// let ph = PseudoHeader::V6 { src: Ipv6Addr::UNSPECIFIED, dst: Ipv6Addr::UNSPECIFIED };
+    /// let mut d = vec![0u8; 70_000];
+    /// UdpRepr { src_port: 9, dst_port: 9 }.emit(&mut d, Some(ph)).unwrap();
+    /// let udp = UdpPacket::parse(&d[..], Some(ph)).unwrap();
+    /// assert!(udp.is_jumbogram() && udp.length() == 0);
+    /// assert_eq!(udp.payload().len(), 70_000 - 8);
+    /// ```
+    #[must_use]
+    pub fn is_jumbogram(&self) -> bool {
+        self.header.length.get() == 0
+    }
     /// Returns the payload, giving up the view.
     ///
     /// ```
@@ -449,7 +472,8 @@ impl UdpRepr {
     /// already in place; fills Length and, with a pseudo-header, the checksum (else 0).
     ///
     /// # Errors
-    /// `Truncated` under 8 bytes, `BadLength` over 65535.
+    /// `Truncated` under 8 bytes, `BadLength` over 65535 (over 2^32 - 1 with an IPv6
+    /// pseudo-header, where a longer datagram is a jumbo one with Length 0).
     ///
     /// ```
     /// assert!(zerocast_wire::udp::UdpRepr { src_port: 1, dst_port: 2 }.emit(&mut [0u8; 7], None).is_err());
@@ -474,8 +498,13 @@ impl UdpRepr {
         pseudo: Option<PseudoHeader>,
     ) -> Result<(), ParseError> {
         let len = HEADER_LEN + payload.len();
-        let len16 = u16::try_from(len)
-            .map_err(|_| ParseError::new(Layer::Udp, ErrorKind::BadLength(len), 4))?;
+        let too_long = ParseError::new(Layer::Udp, ErrorKind::BadLength(len), 4);
+        let len16 = match u16::try_from(len) {
+            Ok(len16) => len16,
+            // RFC 2675 section 4: Length 0 for a jumbo datagram over IPv6.
+            Err(_) if pseudo.is_some_and(|ph| ph.is_v6()) && u32::try_from(len).is_ok() => 0,
+            Err(_) => return Err(too_long),
+        };
         let available = header.len();
         let h = UdpHeader::mut_from_bytes(header)
             .map_err(|_| ParseError::truncated(Layer::Udp, HEADER_LEN, available))?;
@@ -536,7 +565,13 @@ pub struct UdpBuilder {
 
 impl zerocast_packet::PacketBuilder for UdpBuilder {
     fn constraints(&self) -> zerocast_packet::PacketConstraints {
-        crate::parse::layer_constraints(HEADER_LEN, 0, usize::from(u16::MAX) - HEADER_LEN)
+        let max = if self.pseudo.is_some_and(|ph| ph.is_v6()) {
+            // A jumbo datagram (RFC 2675 section 4), inside an IPv6 jumbogram.
+            usize::try_from(u32::MAX).unwrap_or(usize::MAX)
+        } else {
+            usize::from(u16::MAX)
+        };
+        crate::parse::layer_constraints(HEADER_LEN, 0, max - HEADER_LEN)
     }
 
     fn serialize(&self, target: &mut zerocast_packet::SerializeTarget<'_>, body: &[u8]) {
