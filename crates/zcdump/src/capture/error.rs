@@ -21,7 +21,9 @@ pub struct CaptureError {
 ///
 /// ```
 /// use zcdump::capture::{CaptureErrorKind, CaptureReader};
-/// let Err(e) = CaptureReader::open(&b"GIF89a"[..]) else { panic!("not a capture file") };
+/// let mut gif = [0u8; 24]; // as long as a pcap file header, but a GIF image
+/// gif[..6].copy_from_slice(b"GIF89a");
+/// let Err(e) = CaptureReader::open(&gif[..]) else { panic!("not a capture file") };
 /// assert!(matches!(e.kind(), CaptureErrorKind::BadMagic { magic: 0x4749_4638 }));
 /// ```
 #[derive(Debug)]
