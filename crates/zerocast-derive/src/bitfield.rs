@@ -194,7 +194,9 @@ pub(crate) fn derive(ctx: &Ctx) -> Result<TokenStream, Error> {
             const _: () = ::core::assert!(#hi <= #support::width::<#storage>(), #msg);
         }
     });
+    let scope = ctx.scope();
     Ok(quote! {
+        #scope
         #[automatically_derived]
         impl #name {
             #(#accessors)*

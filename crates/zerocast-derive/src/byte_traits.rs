@@ -27,10 +27,12 @@ fn header(ctx: &Ctx, trait_path: TokenStream) -> TokenStream {
 pub(crate) fn derive_hash(ctx: &Ctx) -> Result<TokenStream, Error> {
     let krate = &ctx.krate;
     let head = header(ctx, quote!(::core::hash::Hash));
+    let scope = ctx.scope();
     Ok(quote! {
+        #scope
         #head {
-            fn hash<__ZcHasher: ::core::hash::Hasher>(&self, __zc_state: &mut __ZcHasher) {
-                ::core::hash::Hasher::write(__zc_state, #krate::IntoBytes::as_bytes(self));
+            fn hash<__ZcHasher: ::core::hash::Hasher>(&self, __zc_other: &mut __ZcHasher) {
+                ::core::hash::Hasher::write(__zc_other, #krate::IntoBytes::as_bytes(self));
             }
         }
     })
@@ -40,7 +42,9 @@ pub(crate) fn derive_eq(ctx: &Ctx) -> Result<TokenStream, Error> {
     let krate = &ctx.krate;
     let partial = header(ctx, quote!(::core::cmp::PartialEq));
     let eq = header(ctx, quote!(::core::cmp::Eq));
+    let scope = ctx.scope();
     Ok(quote! {
+        #scope
         #partial {
             fn eq(&self, __zc_other: &Self) -> ::core::primitive::bool {
                 #krate::IntoBytes::as_bytes(self) == #krate::IntoBytes::as_bytes(__zc_other)

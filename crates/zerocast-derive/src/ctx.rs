@@ -121,6 +121,21 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// Path of zerocast's hidden support module for expansions.
+    pub(crate) fn support(&self) -> TokenStream {
+        let krate = &self.krate;
+        quote!(#krate::__derive)
+    }
+
+    /// The import an expansion needs before it binds local names (`__zc_*`) or
+    /// projects a last field through `Field`: it shadows any call-site `const` or
+    /// `static` of those names, which would otherwise turn a binding into a
+    /// constant pattern (see `zerocast::__derive::scope`).
+    pub(crate) fn scope(&self) -> TokenStream {
+        let support = self.support();
+        quote!(use #support::scope::*;)
+    }
+
     /// `field type: ::zerocast::Trait` predicates for every field.
     pub(crate) fn every_field_is(&self, trait_name: &str) -> Vec<TokenStream> {
         let krate = &self.krate;
@@ -138,11 +153,22 @@ impl<'a> Ctx<'a> {
 /// Uses the span of the field type for the bound, so that "the trait is not
 /// implemented" errors point at the field that lacks it.
 fn quote_spanned_ty(ty: &Type, bound: TokenStream) -> TokenStream {
-    let span = ty.span();
-    bound
+    located_at(bound, ty.span())
+}
+
+/// `tokens` shown at `span` in messages, still resolved at the call site.
+pub(crate) fn located_at(tokens: TokenStream, span: Span) -> TokenStream {
+    tokens
         .into_iter()
         .map(|mut tt| {
-            tt.set_span(tt.span().resolved_at(Span::call_site()).located_at(span));
+            if let proc_macro2::TokenTree::Group(g) = &tt {
+                let mut inner =
+                    proc_macro2::Group::new(g.delimiter(), located_at(g.stream(), span));
+                inner.set_span(g.span().resolved_at(Span::call_site()).located_at(span));
+                tt = proc_macro2::TokenTree::Group(inner);
+            } else {
+                tt.set_span(tt.span().resolved_at(Span::call_site()).located_at(span));
+            }
             tt
         })
         .collect()

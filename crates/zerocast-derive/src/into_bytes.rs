@@ -11,15 +11,22 @@
 //! field after which the gap sits, its offset and its size.
 //!
 //! Such constants cannot mention generic parameters on stable Rust, so for
-//! generic types only the cases that need no arithmetic are accepted:
+//! generic types only the cases that need no arithmetic on them are accepted:
 //! `repr(transparent)`, `repr(packed)`, `repr(C)` with at most one field,
 //! `repr(C)` whose fields are all `Unaligned` (no gap can arise between
-//! alignment-1 fields), and `repr(C)` whose fields are all `T`, `[T; N]` or a
+//! alignment-1 fields), `repr(C)` whose fields are all `T`, `[T; N]` or a
 //! trailing `[T]` for one parameter `T` (every offset is then a multiple of
-//! `T`'s alignment). We deliberately do **not** accept other generic structs
-//! with a check that runs only after monomorphization: unsafe code may rely
-//! on `T: IntoBytes` without ever evaluating such a check, so the impl itself
-//! must only exist when there is no padding.
+//! `T`'s alignment), and enums with a one-byte tag whose fields are all
+//! `Unaligned` and whose variants provably have the same size (see
+//! [`crate::into_bytes_generic`]). We deliberately do **not** accept other
+//! generic types with a check that runs only after monomorphization: unsafe
+//! code may rely on `T: IntoBytes` without ever evaluating such a check, so
+//! the impl itself must only exist when there is no padding.
+//!
+//! A `repr(C)` struct whose last field's sizedness the tokens do not show
+//! (`inner: Inner`, which may be a slice DST) is checked like a slice DST,
+//! with the last field's layout taken from `KnownLayout` when it has one and
+//! from `size_of` otherwise (`zerocast::__derive::Field`).
 //!
 //! Unions are rejected: under Rust's current operational semantics a union
 //! value may hold uninitialized bytes even where every field has none, so no
@@ -29,8 +36,8 @@ use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned, ToTokens};
 use syn::{spanned::Spanned, Error, Type};
 
-use crate::ctx::{fields_of, Ctx, Field};
-use crate::known_layout::is_syntactic_dst;
+use crate::ctx::{fields_of, located_at, Ctx, Field};
+use crate::known_layout::{opt_nonzero, tail_sizedness, Sizedness};
 use crate::repr::ItemKind;
 use crate::try_from_bytes::require_enum_layout;
 
@@ -45,82 +52,72 @@ pub(crate) fn derive(ctx: &Ctx) -> Result<TokenStream, Error> {
     }
 }
 
-/// The diagnostic trait and its only impl (`BYTES == 0`).
-fn padding_trait(ctx: &Ctx) -> TokenStream {
-    let msg = format!(
-        "`{}` cannot implement `IntoBytes`: it has {{BYTES}} byte(s) of padding at offset {{OFFSET}} ({{After}})",
-        ctx.name()
-    );
-    quote! {
-        #[diagnostic::on_unimplemented(
-            message = #msg,
-            label = "padding bytes are uninitialized, so they cannot be read as bytes",
-            note = "add explicit fields where the padding is, or use `repr(packed)`"
-        )]
-        pub trait __ZcPaddingFree<After, const OFFSET: ::core::primitive::usize, const BYTES: ::core::primitive::usize> {}
-        impl<After, const OFFSET: ::core::primitive::usize> __ZcPaddingFree<After, OFFSET, 0> for () {}
-    }
-}
-
-/// A marker type whose name says where a gap is, plus the bound checking it.
-fn gap_check(
+/// A marker type whose name says where a gap is, plus the bound checking it
+/// (zerocast's `PaddingFree`, whose message names `me`, the gap and its size).
+pub(crate) fn gap_check(
+    ctx: &Ctx,
+    me: &TokenStream,
     marker: &str,
     span: Span,
     offset: TokenStream,
     bytes: TokenStream,
 ) -> (TokenStream, TokenStream) {
-    let marker = format_ident!("{}", marker);
+    let support = ctx.support();
+    // The type's name makes the marker unique in the crate, so rustc prints
+    // it without a path in the message.
+    let name = crate::repr::unraw(&ctx.name().to_string());
+    let marker = format_ident!("{}_in_{}", marker, name);
     let def = quote!(pub struct #marker;);
-    let bound = quote_spanned!(span=> (): __ZcPaddingFree<#marker, { #offset }, { #bytes }>);
+    let check = located_at(quote!(#support::PaddingFree), span);
+    let bound = quote_spanned!(span=> (): #check<#me, #marker, { #offset }, { #bytes }>);
     (def, bound)
 }
 
-/// Gap checks for the sized `repr(C)` struct `container` with `fields`:
-/// between consecutive fields and after the last one.
+/// Gap checks for the `repr(C)` struct `container` with `fields`: between
+/// consecutive fields and, if `with_end`, after the last one (needs a sized
+/// container). Messages name `me`.
 fn repr_c_gaps(
+    ctx: &Ctx,
+    me: &TokenStream,
     container: &TokenStream,
     fields: &[Field],
-    first_offset: usize,
+    with_end: bool,
 ) -> Vec<(TokenStream, TokenStream)> {
     let mut out = Vec::new();
     for (i, f) in fields.iter().enumerate() {
         let ty = f.ty;
         let m = &f.member;
         let end = quote!(::core::mem::offset_of!(#container, #m) + ::core::mem::size_of::<#ty>());
-        let next_start = match fields.get(i + 1) {
+        let (next_start, label, span) = match fields.get(i + 1) {
             Some(next) => {
                 let nm = &next.member;
-                quote!(::core::mem::offset_of!(#container, #nm))
+                (
+                    quote!(::core::mem::offset_of!(#container, #nm)),
+                    format!("after_field_{}_before_{}", f.display, next.display),
+                    next.ty.span(),
+                )
             }
-            None => quote!(::core::mem::size_of::<#container>()),
+            None if with_end => (
+                quote!(::core::mem::size_of::<#container>()),
+                format!("after_last_field_{}", f.display),
+                ty.span(),
+            ),
+            None => break,
         };
-        let label = match fields.get(i + 1) {
-            Some(next) => format!("after_field_{}_before_{}", f.display, next.display),
-            None => format!("after_last_field_{}", f.display),
-        };
-        let span = fields
-            .get(i + 1)
-            .map(|n| n.ty.span())
-            .unwrap_or_else(|| ty.span());
         out.push(gap_check(
+            ctx,
+            me,
             &label,
             span,
             end.clone(),
             quote!(#next_start - (#end)),
         ));
     }
-    if fields.is_empty() {
-        return out;
-    }
-    // A leading gap can only come from the enum models' tag; checked by the
-    // caller through `first_offset`.
-    let _ = first_offset;
     out
 }
 
 fn derive_struct(ctx: &Ctx) -> Result<TokenStream, Error> {
     let name = ctx.name();
-    let krate = &ctx.krate;
     let fields = ctx.fields();
     let repr = &ctx.repr;
     let field_bounds = ctx.every_field_is("IntoBytes");
@@ -139,87 +136,111 @@ fn derive_struct(ctx: &Ctx) -> Result<TokenStream, Error> {
         return generic_struct(ctx, &fields, field_bounds);
     }
     let me = quote!(#name);
-    let last_is_slice = fields.last().is_some_and(|f| is_syntactic_dst(f.ty));
-    let mut checks = Vec::new();
-    if repr.is_c() && last_is_slice {
-        checks.extend(repr_c_dst_gaps(ctx, &fields));
-    } else if repr.is_c() {
-        checks.extend(repr_c_gaps(&me, &fields, 0));
-    } else {
+    if !repr.is_c() {
         // repr(Rust) may reorder fields, so no offset is meaningful:
         // compare the total with its own message.
+        let support = located_at(ctx.support(), name.span());
         let tys = fields.iter().map(|f| f.ty);
         let sum = quote!(0 #(+ ::core::mem::size_of::<#tys>())*);
-        let msg = format!(
-            "`{name}` cannot implement `IntoBytes`: its fields add up to {{BYTES}} byte(s) less than its size, so it has padding"
-        );
-        let bound = quote_spanned!(name.span()=> (): __ZcTotalPaddingFree<{ ::core::mem::size_of::<#me>() - (#sum) }>);
+        let bound = quote_spanned!(name.span()=> (): #support::TotalPaddingFree<#me, { ::core::mem::size_of::<#me>() - (#sum) }>);
         let mut bounds = field_bounds;
         bounds.push(bound);
-        let imp = ctx.unsafe_impl("IntoBytes", &bounds, TokenStream::new());
-        return Ok(quote! {
-            #[diagnostic::on_unimplemented(
-                message = #msg,
-                label = "the default representation may reorder fields and pad between them",
-                note = "use `repr(C)` to control (and see) where the padding is, or `repr(packed)`"
-            )]
-            pub trait __ZcTotalPaddingFree<const BYTES: ::core::primitive::usize> {}
-            impl __ZcTotalPaddingFree<0> for () {}
-            #imp
-        });
+        return Ok(ctx.unsafe_impl("IntoBytes", &bounds, TokenStream::new()));
     }
-    let _ = krate;
+    let tail = fields
+        .last()
+        .map_or(Sizedness::Sized, |f| tail_sizedness(f.ty));
+    let checks = match tail {
+        Sizedness::Sized => repr_c_gaps(ctx, &me, &me, &fields, true),
+        Sizedness::Unsized => repr_c_dst_gaps(ctx, &fields, false),
+        Sizedness::Unknown => {
+            let (_, leading) = fields.split_last().expect("a tail field was classified");
+            let mut checks = repr_c_gaps(ctx, &me, &me, leading, false);
+            checks.extend(repr_c_dst_gaps(ctx, &fields, true));
+            checks
+        }
+    };
     Ok(with_checks(ctx, field_bounds, checks))
 }
 
-/// Gap checks for a non-generic `repr(C)` struct ending in `[E]`: sized
-/// leading fields as usual; then `Self::LAYOUT`-style sizes for 0 and 1
-/// elements compared with the unpadded sum. Because `[E]` has no padding
-/// and `E`'s size is a multiple of its alignment, a struct size function
-/// that matches the sum at 0 and 1 elements matches it at every count.
-fn repr_c_dst_gaps(ctx: &Ctx, fields: &[Field]) -> Vec<(TokenStream, TokenStream)> {
+/// Gap checks for a non-generic `repr(C)` struct whose last field is, or
+/// may be, dynamically sized: its size at 0 and at 1 trailing elements
+/// (from zerocast's `DstLayout` builders) against the end of the leading
+/// fields plus the last field's size (`zerocast::__derive::dst_gaps`).
+///
+/// With `precise_lead`, the leading fields end where rustc's `offset_of!`
+/// puts the last of them (their own gaps are checked separately); otherwise
+/// at the sum of their sizes, so that one check covers every gap before the
+/// last field. The last field is `IntoBytes`, so has no padding of its own:
+/// if the struct's size matches at 0 and at 1 elements, its alignment
+/// divides both the size with no elements and the element size, so it
+/// matches at every count.
+fn repr_c_dst_gaps(
+    ctx: &Ctx,
+    fields: &[Field],
+    precise_lead: bool,
+) -> Vec<(TokenStream, TokenStream)> {
     let krate = &ctx.krate;
+    let support = ctx.support();
     let name = ctx.name();
+    let me = quote!(#name);
     let (last, leading) = fields.split_last().expect("caller checked a last field");
-    let mut out = Vec::new();
     let leading_tys: Vec<&Type> = leading.iter().map(|f| f.ty).collect();
-    let elem = element_type(last.ty);
-    let packed = ctx.repr.packed.map(|p| p.value as usize);
-    let packed = match packed {
-        Some(p) => quote!(::core::num::NonZeroUsize::new(#p)),
-        None => quote!(::core::option::Option::None),
+    let tail = last.ty;
+    let tail_layout = if precise_lead {
+        quote!(#support::Field::<#tail>::LAYOUT)
+    } else {
+        quote!(<#tail as #krate::KnownLayout>::LAYOUT)
     };
-    let align = match ctx.repr.align.map(|a| a.value as usize) {
-        Some(a) => quote!(::core::num::NonZeroUsize::new(#a)),
-        None => quote!(::core::option::Option::None),
+    let packed = opt_nonzero(ctx.repr.packed.map(|p| p.value));
+    let align = opt_nonzero(ctx.repr.align.map(|a| a.value));
+    let lead_end = match leading.last() {
+        Some(prev) if precise_lead => {
+            let (m, ty) = (&prev.member, prev.ty);
+            quote!(::core::mem::offset_of!(#name, #m) + ::core::mem::size_of::<#ty>())
+        }
+        _ => quote!(0 #(+ ::core::mem::size_of::<#leading_tys>())*),
     };
-    let layout = quote! {
-        #krate::DstLayout::new_zst(#align)
-            #(.extend(#krate::DstLayout::for_type::<#leading_tys>(), #packed))*
-            .extend(#krate::DstLayout::for_slice::<#elem>(), #packed)
-            .pad_to_align()
+    let first = match leading.last() {
+        Some(prev) if precise_lead => format!(
+            "after_field_{}_before_{}_or_at_the_end",
+            prev.display, last.display
+        ),
+        _ => "between_fields_or_at_the_end_with_0_trailing_elements".to_string(),
     };
-    let sum = quote!(0 #(+ ::core::mem::size_of::<#leading_tys>())*);
-    // Built once, used by both checks.
-    out.push((
-        quote!(const __ZC_DST_LAYOUT: #krate::DstLayout = #layout;),
+    let mut out = vec![(
+        quote! {
+            const __ZC_GAPS: [[::core::primitive::usize; 2]; 2] = #support::dst_gaps(
+                #krate::DstLayout::new_zst(#align)
+                    #(.extend(#krate::DstLayout::for_type::<#leading_tys>(), #packed))*
+                    .extend(#tail_layout, #packed),
+                #tail_layout,
+                #lead_end,
+            );
+        },
         TokenStream::new(),
-    ));
-    let size_at = |n: usize| quote!(match __ZC_DST_LAYOUT.size_for_elems(#n) { ::core::option::Option::Some(__zc_s) => __zc_s, ::core::option::Option::None => 0 });
-    let s0 = size_at(0);
-    let s1 = size_at(1);
+    )];
     out.push(gap_check(
-        "between_fields_or_at_the_end_with_0_trailing_elements",
-        name.span(),
-        quote!(#sum),
-        quote!((#s0) - (#sum)),
+        ctx,
+        &me,
+        &first,
+        tail.span(),
+        quote!(__ZC_GAPS[0][0]),
+        quote!(__ZC_GAPS[0][1]),
     ));
     out.push(gap_check(
+        ctx,
+        &me,
         "at_the_end_with_1_trailing_element",
-        last.ty.span(),
-        quote!(#sum + ::core::mem::size_of::<#elem>()),
-        quote!((#s1) - (#sum + ::core::mem::size_of::<#elem>())),
+        tail.span(),
+        quote!(__ZC_GAPS[1][0]),
+        quote!(__ZC_GAPS[1][1]),
     ));
+    if precise_lead {
+        // `Field` falls back to a trait for last fields that are not
+        // `KnownLayout`; the import puts it in scope.
+        out.push((ctx.scope(), TokenStream::new()));
+    }
     out
 }
 
@@ -228,7 +249,6 @@ fn with_checks(
     mut bounds: Vec<TokenStream>,
     checks: Vec<(TokenStream, TokenStream)>,
 ) -> TokenStream {
-    let trait_def = padding_trait(ctx);
     let defs = checks.iter().map(|(d, _)| d);
     bounds.extend(
         checks
@@ -237,10 +257,11 @@ fn with_checks(
             .filter(|b| !b.is_empty()),
     );
     // SAFETY (of the emitted impl): the `PaddingFree` bounds hold only if
-    // every gap computed from rustc's `offset_of!`/`size_of` is zero, and
-    // the field bounds make every field's bytes initialized.
+    // every gap computed from rustc's `offset_of!`/`size_of` (or, for
+    // dynamically sized types, zerocast's `DstLayout`) is zero, and the field
+    // bounds make every field's bytes initialized.
     let imp = ctx.unsafe_impl("IntoBytes", &bounds, TokenStream::new());
-    quote!(#trait_def #(#defs)* #imp)
+    quote!(#(#defs)* #imp)
 }
 
 fn generic_struct(
@@ -249,7 +270,6 @@ fn generic_struct(
     field_bounds: Vec<TokenStream>,
 ) -> Result<TokenStream, Error> {
     let name = ctx.name();
-    let krate = &ctx.krate;
     let repr = &ctx.repr;
     if repr.is_c() && repr.align_gt_1().is_none() {
         if let Some(param) = homogeneous_param(ctx, fields) {
@@ -258,17 +278,13 @@ fn generic_struct(
             // hygiene cannot make two `T`s different types); their sizes are
             // multiples of `T`'s alignment, which is the struct's (capped
             // alike by `packed`), so every offset is already aligned.
+            let support = ctx.support();
             let mut bounds = field_bounds;
             for f in fields {
                 let elem = element_type(f.ty);
-                bounds.push(quote!(#elem: __ZcIs<#param>));
+                bounds.push(quote!(#elem: #support::Is<#param>));
             }
-            let is = quote! {
-                pub trait __ZcIs<T: ?::core::marker::Sized> {}
-                impl<T: ?::core::marker::Sized> __ZcIs<T> for T {}
-            };
-            let imp = ctx.unsafe_impl("IntoBytes", &bounds, TokenStream::new());
-            return Ok(quote!(#is #imp));
+            return Ok(ctx.unsafe_impl("IntoBytes", &bounds, TokenStream::new()));
         }
         // SAFETY (of the emitted impl): all fields have alignment 1, so
         // `repr(C)` places each right after the previous one and the struct
@@ -277,7 +293,6 @@ fn generic_struct(
         bounds.extend(ctx.every_field_is("Unaligned"));
         return Ok(ctx.unsafe_impl("IntoBytes", &bounds, TokenStream::new()));
     }
-    let _ = krate;
     Err(Error::new(
         repr.blame_span(name.span()),
         format!(
@@ -316,12 +331,11 @@ fn homogeneous_param(ctx: &Ctx, fields: &[Field]) -> Option<syn::Ident> {
 
 fn derive_enum(ctx: &Ctx) -> Result<TokenStream, Error> {
     require_enum_layout(ctx, "IntoBytes")?;
-    let name = ctx.name();
     if ctx.is_generic() {
-        return Err(ctx.error_at_name(format!(
-            "cannot derive `IntoBytes` for generic enum `{name}`: its padding depends on the parameters and cannot be checked before they are known"
-        )));
+        return crate::into_bytes_generic::derive_enum(ctx);
     }
+    let name = ctx.name();
+    let me = quote!(#name);
     let field_bounds = ctx.every_field_is("IntoBytes");
     let variants = ctx.variants();
     let tag_name = syn::Ident::new("__ZcTag", Span::call_site());
@@ -329,62 +343,52 @@ fn derive_enum(ctx: &Ctx) -> Result<TokenStream, Error> {
     let mut items = vec![crate::enums::tag_enum(ctx, &tag_name)];
     let mut checks = Vec::new();
     let enum_size = quote!(::core::mem::size_of::<#name>());
-    // The tag itself must fill its bytes up to the first field.
     for (i, v) in variants.iter().enumerate() {
         let fields = fields_of(&v.fields);
         let model = format_ident!("__ZcVariant{}", i);
         let tys: Vec<&Type> = fields.iter().map(|f| f.ty).collect();
-        // A variant as rustc lays it out: `repr(C)` struct of the tag
-        // followed by the fields, except that for `repr(C, ..)` the fields
-        // start after the payload union's alignment. Modelling the union
-        // exactly needs every variant's fields, so `repr(C)` enums are
-        // checked by the stricter rule "tag, then each variant's fields
-        // packed with no gap", which the model below expresses with a
-        // `repr(C)` struct whose payload is aligned like the whole union.
-        items.push(if ctx.repr.is_c() {
-            let all = variants
-                .iter()
-                .enumerate()
-                .map(|(j, _)| format_ident!("__ZcBodyOnly{}", j));
-            let _ = all;
-            quote! {
-                #[repr(C)]
-                    struct #model(#tag_name, __ZcPayload);
-            }
-        } else {
-            quote! {
-                #[repr(C)]
-                    struct #model(#tag_name, #(#tys,)*);
-            }
-        });
         let model_ts = model.to_token_stream();
         if ctx.repr.is_c() {
+            // A `repr(C, ..)` enum is a `repr(C)` struct of the tag and a
+            // `repr(C)` union of `repr(C)` structs of each variant's fields
+            // (Reference, "Primitive representation of enums with fields"):
+            // modelled here with the same union, so the payload's offset
+            // includes the union's alignment.
             let body = format_ident!("__ZcBodyOnly{}", i);
             items.push(quote! {
                 #[repr(C)]
-                    struct #body(#(#tys,)*);
+                struct #model(#tag_name, __ZcPayload);
+                #[repr(C)]
+                struct #body(#(#tys,)*);
             });
             // Gap between the tag and the payload.
             checks.push(gap_check(
+                ctx,
+                &me,
                 &format!("after_the_tag_of_variant_{}", v.ident),
                 v.ident.span(),
                 quote!(::core::mem::size_of::<#tag_name>()),
                 quote!(::core::mem::offset_of!(#model_ts, 1) - ::core::mem::size_of::<#tag_name>()),
             ));
             let body_ts = body.to_token_stream();
-            let mut gaps = repr_c_gaps(&body_ts, &fields, 0);
             // The body's own trailing padding is replaced by the check that the
             // body fills the whole payload: size(body) + offset == size(enum).
-            gaps.pop();
-            checks.extend(gaps);
-            let last_label = format!("at_the_end_of_variant_{}", v.ident);
+            checks.extend(repr_c_gaps(ctx, &me, &body_ts, &fields, false));
             checks.push(gap_check(
-                &last_label,
+                ctx,
+                &me,
+                &format!("at_the_end_of_variant_{}", v.ident),
                 v.ident.span(),
                 quote!(::core::mem::offset_of!(#model_ts, 1) + ::core::mem::size_of::<#body_ts>()),
                 quote!(#enum_size - (::core::mem::offset_of!(#model_ts, 1) + (#(::core::mem::size_of::<#tys>() +)* 0))),
             ));
         } else {
+            // A `repr(Int)` enum is a union of `repr(C)` structs of the tag
+            // followed by each variant's fields.
+            items.push(quote! {
+                #[repr(C)]
+                struct #model(#tag_name, #(#tys,)*);
+            });
             let shifted: Vec<Field> = fields
                 .iter()
                 .enumerate()
@@ -404,16 +408,15 @@ fn derive_enum(ctx: &Ctx) -> Result<TokenStream, Error> {
             };
             let mut all = vec![tag_field];
             all.extend(shifted);
-            let mut gaps = repr_c_gaps(&model_ts, &all, 0);
-            // The last gap is measured against the model's own size; the
-            // enum may be bigger (another variant is larger): measure
-            // against the enum instead.
-            gaps.pop();
-            checks.extend(gaps);
+            // The model's own end is not the enum's (another variant may be
+            // larger): the last gap is measured against the enum instead.
+            checks.extend(repr_c_gaps(ctx, &me, &model_ts, &all, false));
             let last = all.last().expect("tag field present");
             let lm = &last.member;
             let lt = last.ty;
             checks.push(gap_check(
+                ctx,
+                &me,
                 &format!("at_the_end_of_variant_{}", v.ident),
                 v.ident.span(),
                 quote!(::core::mem::offset_of!(#model_ts, #lm) + ::core::mem::size_of::<#lt>()),

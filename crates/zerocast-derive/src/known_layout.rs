@@ -26,7 +26,56 @@ pub(crate) fn is_syntactic_dst(ty: &Type) -> bool {
     }
 }
 
-fn opt_nonzero(value: Option<u64>) -> TokenStream {
+/// What the tokens of a struct's last field say about its size.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Sizedness {
+    /// An array, tuple, pointer, reference or primitive: certainly sized.
+    Sized,
+    /// A slice or `str`: certainly unsized.
+    Unsized,
+    /// A named type such as `Inner` or `T`, which may be either.
+    Unknown,
+}
+
+const PRIMITIVES: &[&str] = &[
+    "u8", "u16", "u32", "u64", "u128", "usize", "i8", "i16", "i32", "i64", "i128", "isize", "f32",
+    "f64", "bool", "char",
+];
+
+/// Classifies a last field's type. A wrong `Sized` verdict (a user type
+/// named like a primitive) can only make the expansion fail to compile,
+/// because the code emitted for sized fields uses `size_of`.
+pub(crate) fn tail_sizedness(ty: &Type) -> Sizedness {
+    match ty {
+        Type::Group(g) => tail_sizedness(&g.elem),
+        Type::Paren(p) => tail_sizedness(&p.elem),
+        _ if is_syntactic_dst(ty) => Sizedness::Unsized,
+        Type::Array(_)
+        | Type::Tuple(_)
+        | Type::Ptr(_)
+        | Type::Reference(_)
+        | Type::BareFn(_)
+        | Type::Never(_) => Sizedness::Sized,
+        Type::Path(p)
+            if p.qself.is_none()
+                && p.path.segments.last().is_some_and(|s| {
+                    s.arguments.is_none() && PRIMITIVES.iter().any(|n| s.ident == n)
+                })
+                && (p.path.segments.len() == 1
+                    || p.path
+                        .segments
+                        .iter()
+                        .rev()
+                        .nth(1)
+                        .is_some_and(|s| s.ident == "primitive")) =>
+        {
+            Sizedness::Sized
+        }
+        _ => Sizedness::Unknown,
+    }
+}
+
+pub(crate) fn opt_nonzero(value: Option<u64>) -> TokenStream {
     match value {
         Some(v) => {
             let v = v as usize;
@@ -59,13 +108,15 @@ pub(crate) fn derive(ctx: &Ctx) -> Result<TokenStream, Error> {
             type PointerMetadata = ();
             const LAYOUT: #krate::DstLayout = #krate::DstLayout::for_type::<Self>();
             #[inline(always)]
-            fn raw_from_ptr_len(__zc_bytes: ::core::ptr::NonNull<::core::primitive::u8>, _: ()) -> ::core::ptr::NonNull<Self> {
-                __zc_bytes.cast::<Self>()
+            fn raw_from_ptr_len(__zc_ptr: ::core::ptr::NonNull<::core::primitive::u8>, _: ()) -> ::core::ptr::NonNull<Self> {
+                __zc_ptr.cast::<Self>()
             }
             #[inline(always)]
             fn pointer_to_metadata(_: *mut Self) {}
         };
-        return Ok(ctx.unsafe_impl("KnownLayout", &[quote!(Self: ::core::marker::Sized)], body));
+        let scope = ctx.scope();
+        let imp = ctx.unsafe_impl("KnownLayout", &[quote!(Self: ::core::marker::Sized)], body);
+        return Ok(quote!(#scope #imp));
     }
 
     let (last, leading) = fields
@@ -94,12 +145,11 @@ pub(crate) fn derive(ctx: &Ctx) -> Result<TokenStream, Error> {
             .pad_to_align();
         #[inline(always)]
         fn raw_from_ptr_len(
-            __zc_bytes: ::core::ptr::NonNull<::core::primitive::u8>,
+            __zc_ptr: ::core::ptr::NonNull<::core::primitive::u8>,
             __zc_meta: <Self as #krate::KnownLayout>::PointerMetadata,
         ) -> ::core::ptr::NonNull<Self> {
-            let __zc_this = <#tail as #krate::KnownLayout>::raw_from_ptr_len(__zc_bytes, __zc_meta).as_ptr() as *mut Self;
-            // SAFETY: `__zc_this` has the address of a `NonNull`.
-            unsafe { ::core::ptr::NonNull::new_unchecked(__zc_this) }
+            // SAFETY: the cast pointer has the address of a `NonNull`.
+            unsafe { ::core::ptr::NonNull::new_unchecked(<#tail as #krate::KnownLayout>::raw_from_ptr_len(__zc_ptr, __zc_meta).as_ptr() as *mut Self) }
         }
         #[inline(always)]
         fn pointer_to_metadata(__zc_ptr: *mut Self) -> <Self as #krate::KnownLayout>::PointerMetadata {
@@ -107,23 +157,16 @@ pub(crate) fn derive(ctx: &Ctx) -> Result<TokenStream, Error> {
         }
     };
     let mut bounds = vec![quote!(#tail: #krate::KnownLayout)];
-    let zst_check = match tail {
-        Type::Slice(slice) if !ctx.is_generic() => {
+    if let Type::Slice(slice) = tail {
+        if !ctx.is_generic() {
             // Every byte length fits any number of zero-sized elements, so
             // such a DST has no element count to derive from a length.
             let elem = &slice.elem;
-            let msg = format!(
-                "`{name}` cannot implement `KnownLayout`: its trailing slice has zero-sized elements, so no byte length determines its element count"
-            );
-            bounds.push(quote_spanned!(syn::spanned::Spanned::span(tail)=> (): __ZcTrailingElemsNotZeroSized<{ ::core::mem::size_of::<#elem>() == 0 }>));
-            quote! {
-                #[diagnostic::on_unimplemented(message = #msg)]
-                pub trait __ZcTrailingElemsNotZeroSized<const ZERO_SIZED: ::core::primitive::bool> {}
-                impl __ZcTrailingElemsNotZeroSized<false> for () {}
-            }
+            let support = crate::ctx::located_at(ctx.support(), syn::spanned::Spanned::span(tail));
+            bounds.push(quote_spanned!(syn::spanned::Spanned::span(tail)=> (): #support::TrailingElemsNotZeroSized<#name, { ::core::mem::size_of::<#elem>() == 0 }>));
         }
-        _ => TokenStream::new(),
-    };
+    }
+    let scope = ctx.scope();
     let imp = ctx.unsafe_impl("KnownLayout", &bounds, body);
-    Ok(quote!(#zst_check #imp))
+    Ok(quote!(#scope #imp))
 }

@@ -91,8 +91,8 @@ pub(crate) fn derive(ctx: &Ctx) -> Result<TokenStream, Error> {
         },
         Some(Source::Fn(path)) => quote_spanned! {path.span()=>
             {
-                let read: fn(&Self) -> ::core::primitive::u64 = #path;
-                read(self)
+                let __zc_check: fn(&Self) -> ::core::primitive::u64 = #path;
+                __zc_check(self)
             }
         },
         None => {
@@ -109,7 +109,9 @@ pub(crate) fn derive(ctx: &Ctx) -> Result<TokenStream, Error> {
         quote!(Bytes)
     };
     let (impl_g, ty_g, where_clause) = ctx.ast.generics.split_for_impl();
+    let scope = ctx.scope();
     Ok(quote! {
+        #scope
         #[automatically_derived]
         impl #impl_g #krate::beyond::LenFromHeader for #name #ty_g #where_clause {
             const LEN_RULE: #krate::beyond::LenRule = #krate::beyond::LenRule {

@@ -23,6 +23,7 @@ mod enums;
 mod from_bytes;
 mod immutable;
 mod into_bytes;
+mod into_bytes_generic;
 mod known_layout;
 mod len_from;
 mod repr;
@@ -49,9 +50,10 @@ fn expand(input: TokenStream, derive: fn(&Ctx) -> Result<TokenStream2, Error>) -
     let out = Ctx::new(&ast).and_then(|ctx| derive(&ctx));
     match out {
         // One lint allowance for every helper item of the expansion (marker
-        // structs named after fields, model structs, tag enums).
+        // structs named after fields, model structs, tag enums, the `scope`
+        // import that shadows call-site names).
         Ok(tokens) => quote! {
-            #[allow(non_camel_case_types, non_snake_case, dead_code)]
+            #[allow(non_camel_case_types, non_snake_case, dead_code, unused_imports)]
             const _: () = { #tokens };
         }
         .into(),

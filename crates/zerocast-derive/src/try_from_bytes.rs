@@ -17,7 +17,7 @@ use syn::{Error, Ident};
 
 use crate::ctx::{fields_of, Ctx, Field};
 use crate::enums::tag_enum;
-use crate::known_layout::is_syntactic_dst;
+use crate::known_layout::{tail_sizedness, Sizedness};
 use crate::repr::ItemKind;
 
 /// `&& <F as TryFromBytes>::is_bit_valid(<projection of c to the field>)`
@@ -30,14 +30,23 @@ fn fields_valid(
     allow_dst_tail: bool,
 ) -> TokenStream {
     let krate = &ctx.krate;
+    let support = ctx.support();
     let checks = fields.iter().enumerate().map(|(i, f)| {
         let ty = f.ty;
         let member = &f.member;
-        let unsized_tail = allow_dst_tail && i + 1 == fields.len() && is_syntactic_dst(ty);
-        let project = if unsized_tail {
-            quote!(project_unsized)
+        let tail = if allow_dst_tail && i + 1 == fields.len() {
+            tail_sizedness(ty)
         } else {
-            quote!(project)
+            Sizedness::Sized
+        };
+        let place = quote!(|__zc_ptr| ::core::ptr::addr_of_mut!((*__zc_ptr).#member));
+        // A last field that may be a DST (`inner: Inner`) is projected
+        // through `Field`, which picks the unsized projection exactly when
+        // the field type is `KnownLayout` (and the sized one otherwise).
+        let projected = match tail {
+            Sizedness::Sized => quote!(#cand.project(#place)),
+            Sizedness::Unsized => quote!(#cand.project_unsized(#place)),
+            Sizedness::Unknown => quote!(#support::Field::<#ty>::project(&#cand, #place)),
         };
         // SAFETY: the closure only computes the field's address by place
         // projection from the candidate pointer (no read, no reference);
@@ -46,7 +55,7 @@ fn fields_valid(
         quote! {
             && <#ty as #krate::TryFromBytes>::is_bit_valid(
                 // SAFETY: see the comment above this expansion's `project` calls.
-                unsafe { #cand.#project(|__zc_p| ::core::ptr::addr_of_mut!((*__zc_p).#member)) }
+                unsafe { #projected }
             )
         }
     });
@@ -61,15 +70,17 @@ pub(crate) fn derive(ctx: &Ctx) -> Result<TokenStream, Error> {
     let krate = &ctx.krate;
     let fn_def = quote! {
         #[inline]
-        fn is_bit_valid(candidate: #krate::Maybe<'_, Self>) -> ::core::primitive::bool {
+        fn is_bit_valid(__zc_candidate: #krate::Maybe<'_, Self>) -> ::core::primitive::bool {
             #body
         }
     };
-    Ok(ctx.unsafe_impl("TryFromBytes", &ctx.every_field_is("TryFromBytes"), fn_def))
+    let scope = ctx.scope();
+    let imp = ctx.unsafe_impl("TryFromBytes", &ctx.every_field_is("TryFromBytes"), fn_def);
+    Ok(quote!(#scope #imp))
 }
 
 fn is_bit_valid_body(ctx: &Ctx) -> Result<TokenStream, Error> {
-    let cand = quote!(candidate);
+    let cand = quote!(__zc_candidate);
     match ctx.kind {
         ItemKind::Struct => Ok(fields_valid(ctx, &cand, &ctx.fields(), true)),
         ItemKind::Union => {
@@ -105,7 +116,7 @@ fn enum_body(ctx: &Ctx) -> Result<TokenStream, Error> {
     if variants.is_empty() {
         // An uninhabited enum has no valid bit pattern.
         return Ok(quote!({
-            let _ = candidate;
+            let _ = __zc_candidate;
             false
         }));
     }
@@ -120,16 +131,16 @@ fn enum_body(ctx: &Ctx) -> Result<TokenStream, Error> {
             let int = format_ident!("{}", int.value.name());
             (
                 quote!(::core::primitive::#int),
-                quote!(candidate.read_at::<::core::primitive::#int>(0)),
+                quote!(__zc_candidate.read_at::<::core::primitive::#int>(0)),
             )
         }
         None => (
             quote!(::core::primitive::i128),
             quote!(match ::core::mem::size_of::<#tag_name>() {
-                1 => candidate.read_at::<::core::primitive::i8>(0).map(|__zc_t| __zc_t as ::core::primitive::i128),
-                2 => candidate.read_at::<::core::primitive::i16>(0).map(|__zc_t| __zc_t as ::core::primitive::i128),
-                4 => candidate.read_at::<::core::primitive::i32>(0).map(|__zc_t| __zc_t as ::core::primitive::i128),
-                8 => candidate.read_at::<::core::primitive::i64>(0).map(|__zc_t| __zc_t as ::core::primitive::i128),
+                1 => __zc_candidate.read_at::<::core::primitive::i8>(0).map(|__zc_tag| __zc_tag as ::core::primitive::i128),
+                2 => __zc_candidate.read_at::<::core::primitive::i16>(0).map(|__zc_tag| __zc_tag as ::core::primitive::i128),
+                4 => __zc_candidate.read_at::<::core::primitive::i32>(0).map(|__zc_tag| __zc_tag as ::core::primitive::i128),
+                8 => __zc_candidate.read_at::<::core::primitive::i64>(0).map(|__zc_tag| __zc_tag as ::core::primitive::i128),
                 _ => ::core::option::Option::None,
             }),
         ),
@@ -155,17 +166,17 @@ fn enum_body(ctx: &Ctx) -> Result<TokenStream, Error> {
                 // union's variant field are reached by place projection.
                 quote! {
                     unsafe {
-                        candidate
+                        __zc_candidate
                             .cast::<__ZcModel #turbofish>()
-                            .project(|__zc_p| ::core::ptr::addr_of_mut!((*__zc_p).1))
-                            .project(|__zc_p| ::core::ptr::addr_of_mut!((*__zc_p).#body))
+                            .project(|__zc_ptr| ::core::ptr::addr_of_mut!((*__zc_ptr).1))
+                            .project(|__zc_ptr| ::core::ptr::addr_of_mut!((*__zc_ptr).#body))
                             .cast::<#body #turbofish>()
                     }
                 }
             } else {
                 // SAFETY: for `repr(Int)` every variant struct is a prefix of
                 // the enum's bytes (the enum is a union of them).
-                quote!(unsafe { candidate.cast::<#body #turbofish>() })
+                quote!(unsafe { __zc_candidate.cast::<#body #turbofish>() })
             };
             let offset_fields: Vec<Field> = if ctx.repr.is_c() {
                 fields
@@ -184,10 +195,11 @@ fn enum_body(ctx: &Ctx) -> Result<TokenStream, Error> {
                     })
                     .collect()
             };
-            let inner = fields_valid(ctx, &quote!(__zc_variant), &offset_fields, false);
-            quote!({ let __zc_variant = #projected; #inner })
+            // The variant's candidate shadows the enum's.
+            let inner = fields_valid(ctx, &quote!(__zc_candidate), &offset_fields, false);
+            quote!({ let __zc_candidate = #projected; #inner })
         };
-        quote!(__zc_t if __zc_t == (#tag_name::#vname as #int_ty) => #check,)
+        quote!(__zc_tag if __zc_tag == (#tag_name::#vname as #int_ty) => #check,)
     });
     let _ = krate;
     Ok(quote! {

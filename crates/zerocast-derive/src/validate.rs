@@ -121,14 +121,14 @@ pub(crate) fn derive_with_validators(
     // validator with the wrong signature is reported there, with the expected type.
     let checks = v.paths.iter().map(|path| {
         quote_spanned! {path.span()=>
-            let check: fn(&Self) -> ::core::result::Result<(), #error> = #path;
-            check(self)?;
+            let __zc_check: fn(&Self) -> ::core::result::Result<(), #error> = #path;
+            __zc_check(self)?;
         }
     });
     let validate_body = quote! {
         type Error = #error;
         #[inline]
-        fn bits_valid(candidate: #krate::Maybe<'_, Self>) -> ::core::primitive::bool {
+        fn bits_valid(__zc_candidate: #krate::Maybe<'_, Self>) -> ::core::primitive::bool {
             #bits_body
         }
         #[inline]
@@ -144,20 +144,21 @@ pub(crate) fn derive_with_validators(
         .last()
         .is_some_and(|f| ctx.kind == ItemKind::Struct && is_syntactic_dst(f.ty));
     let check = if is_dst {
-        quote!(#krate::beyond::check_unsized_candidate::<Self>(candidate))
+        quote!(#krate::beyond::check_unsized_candidate::<Self>(__zc_candidate))
     } else {
-        quote!(#krate::beyond::check_candidate::<Self>(candidate))
+        quote!(#krate::beyond::check_candidate::<Self>(__zc_candidate))
     };
     let mut try_bounds = field_bounds;
     try_bounds.push(quote!(Self: #krate::Immutable));
     let try_body = quote! {
         #[inline]
-        fn is_bit_valid(candidate: #krate::Maybe<'_, Self>) -> ::core::primitive::bool {
+        fn is_bit_valid(__zc_candidate: #krate::Maybe<'_, Self>) -> ::core::primitive::bool {
             #check.is_ok()
         }
     };
     let try_impl = ctx.unsafe_impl("TryFromBytes", &try_bounds, try_body);
-    Ok(Some(quote!(#validate_impl #try_impl)))
+    let scope = ctx.scope();
+    Ok(Some(quote!(#scope #validate_impl #try_impl)))
 }
 
 /// `unsafe impl Validate for Name<..> where <own predicates>, <bounds> { body }`

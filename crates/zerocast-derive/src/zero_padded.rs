@@ -35,7 +35,7 @@ pub(crate) fn derive(ctx: &Ctx) -> Result<TokenStream, Error> {
     let writes = fields.iter().map(|f| {
         let member = &f.member;
         quote! {
-            #support::field(&self.#member, out, ::core::mem::offset_of!(Self, #member))?;
+            #support::field(&self.#member, __zc_out, ::core::mem::offset_of!(Self, #member))?;
         }
     });
     // `ZeroPadded` is re-exported at the crate root, so the shared helper can name it;
@@ -46,14 +46,16 @@ pub(crate) fn derive(ctx: &Ctx) -> Result<TokenStream, Error> {
         let p = w.predicates.iter();
         quote!(#(#p,)*)
     });
+    let scope = ctx.scope();
     Ok(quote! {
+        #scope
         #[automatically_derived]
         impl #impl_g #krate::beyond::ZeroPadded for #name #ty_g where #own #(#bounds,)* {
             fn write_zero_padded(
                 &self,
-                out: &mut [::core::primitive::u8],
+                __zc_out: &mut [::core::primitive::u8],
             ) -> ::core::result::Result<(), #krate::beyond::BufferTooShort> {
-                let out = #support::prepare(out, ::core::mem::size_of::<Self>())?;
+                let __zc_out = #support::prepare(__zc_out, ::core::mem::size_of::<Self>())?;
                 #(#writes)*
                 ::core::result::Result::Ok(())
             }

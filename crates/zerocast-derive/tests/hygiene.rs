@@ -2,8 +2,12 @@
 //! `Result`, `Option`, `Some`, `bool`, `usize`, `Sized` and `Copy` shadowed.
 //! The expansion must only use `::core` and `::zerocast` paths, and its
 //! `unsafe` tokens must not be attributed to the user's code.
-//! (`#![no_implicit_prelude]` is not used: rustc then cannot resolve the
-//! `#[diagnostic::on_unimplemented]` tool attribute the padding check uses.)
+//! (`#![no_implicit_prelude]` has its own test, tests/no_implicit_prelude.rs.)
+//!
+//! Every name an expansion binds (parameters, `let`s, closure and match
+//! bindings) is also defined here as a `const` or `static`: without
+//! `zerocast::__derive::scope`, such an item turns the binding into a
+//! constant pattern (or an error), which mixed-site hygiene does not prevent.
 
 #![forbid(unsafe_code)]
 #![allow(dead_code, non_camel_case_types, non_upper_case_globals)]
@@ -17,10 +21,30 @@ struct bool;
 struct usize;
 trait Sized {}
 trait Copy {}
-// Names the expansion uses for its own helpers and locals, shadowed by
-// call-site items that would turn them into other types or const patterns.
+// Names the expansion binds, as call-site constants and statics.
+const candidate: u8 = 0;
+const __zc_candidate: u8 = 0;
+static __zc_ptr: u8 = 0;
+const __zc_tag: u8 = 0;
+static __zc_meta: u8 = 0;
+const __zc_other: u8 = 0;
+static __zc_check: u8 = 0;
+const __zc_out: u8 = 0;
+const value: u8 = 0;
+static bits: u8 = 0;
+const check: u8 = 0;
+const read: u8 = 0;
+const out: u8 = 0;
+// Names the expansion uses for its own helpers, shadowed by call-site items
+// that would turn them into other types.
 struct Is;
 struct PaddingFree;
+struct Field;
+struct __ZcTag;
+struct __ZcModel;
+struct __ZcPayload;
+const __ZC_GAPS: u8 = 0;
+fn from_bytes() {}
 const LAYOUT: u8 = 0;
 const p: u8 = 0;
 const t: u8 = 0;
@@ -111,6 +135,57 @@ where
 #[repr(C)]
 struct WithCrateAttr(u8);
 
+#[derive(KnownLayout, Immutable, TryFromBytes, IntoBytes)]
+#[repr(C)]
+struct NestedDst {
+    head: u8,
+    tail: Dst,
+}
+
+#[derive(Immutable, IntoBytes)]
+#[repr(C, u8)]
+enum GenericEnum<T> {
+    A(T, u8),
+    B(T, [u8; 1]),
+}
+
+fn at_most_two(c: &Checked) -> ::core::result::Result<(), &'static str> {
+    if c.0 <= 2 {
+        ::core::result::Result::Ok(())
+    } else {
+        ::core::result::Result::Err("more than two")
+    }
+}
+
+#[derive(KnownLayout, Immutable, TryFromBytes)]
+#[zerocast(validate = at_most_two)]
+#[repr(C)]
+struct Checked(u8);
+
+fn count_of(c: &Counted) -> u64 {
+    u64::from(c.count)
+}
+
+#[derive(KnownLayout, Immutable, FromBytes, zerocast::LenFromHeader)]
+#[zerocast(len_from_fn = count_of, len_unit = elems)]
+#[repr(C)]
+struct Counted {
+    count: u8,
+    items: [u8],
+}
+
+#[derive(zerocast::BitFields, KnownLayout, Immutable, FromBytes, IntoBytes)]
+#[zerocast(bits(high = 4..8, low = 0..4))]
+#[repr(transparent)]
+struct Nibbles(u8);
+
+#[derive(zerocast::ZeroPadded)]
+#[repr(C)]
+struct Loose {
+    a: u8,
+    b: u16,
+}
+
 #[test]
 fn derived_items_work_with_shadowed_names() {
     let plain = <r#Plain as ::zerocast::FromBytes>::read_from_bytes(&[1, 2, 3, 4]);
@@ -126,4 +201,22 @@ fn derived_items_work_with_shadowed_names() {
     );
     let d = <Dst as ::zerocast::FromBytes>::ref_from_bytes(&[1, 2, 3]);
     ::std::assert!(d.is_ok());
+    let n = <NestedDst as ::zerocast::TryFromBytes>::try_ref_from_bytes(&[1, 2, 3][..]);
+    ::std::assert!(n.is_ok_and(|n| n.tail.body.len() == 1));
+    ::std::assert_eq!(
+        ::zerocast::IntoBytes::as_bytes(&GenericEnum::A(3u8, 1)),
+        &[0, 3, 1]
+    );
+    let checked = |b: u8| <Checked as ::zerocast::TryFromBytes>::try_read_from_bytes(&[b]).is_ok();
+    ::std::assert!(checked(2) && !checked(3), "the validator runs");
+    let (c, rest) =
+        <Counted as ::zerocast::LenFromHeader>::ref_from_prefix_by_header(&[2, 5, 6, 7]).unwrap();
+    ::std::assert_eq!((&c.items[..], rest), (&[5u8, 6][..], &[7u8][..]));
+    let mut nib = Nibbles(0x4f);
+    ::std::assert_eq!((nib.high(), nib.low()), (4, 15));
+    ::std::assert!(nib.set_low(3).is_ok());
+    ::std::assert_eq!(nib.0, 0x43);
+    let zeroed: [u8; 4] =
+        ::zerocast::beyond::ZeroPadded::to_zero_padded_array(&Loose { a: 1, b: 0 });
+    ::std::assert_eq!(zeroed, [1, 0, 0, 0]);
 }

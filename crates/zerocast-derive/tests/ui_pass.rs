@@ -903,15 +903,318 @@ mod into_bytes_generic_align {
     struct G<T>(T);
 }
 
-// generic enums
-mod into_bytes_generic_enum {
+// a generic enum's padding is only provable with a one-byte tag
+mod into_bytes_generic_enum_repr_u16 {
     #![allow(dead_code, unused_imports)]
     use zerocast::*;
 
     #[derive(IntoBytes)]
     #[repr(u8)]
-    enum G {
-        A(u8),
+    enum G<T> {
+        A(T, u8),
+        B(T, u8),
+    }
+}
+
+// a generic enum's padding is only provable with a one-byte tag
+mod into_bytes_generic_enum_repr_c {
+    #![allow(dead_code, unused_imports)]
+    use zerocast::*;
+
+    #[derive(IntoBytes)]
+    #[repr(C, u8)]
+    enum G<T> {
+        A(T, u8),
+        B(T, u8),
+    }
+}
+
+// a generic enum's padding is only provable with a one-byte tag
+mod into_bytes_generic_enum_repr_i32 {
+    #![allow(dead_code, unused_imports)]
+    use zerocast::*;
+
+    #[derive(IntoBytes)]
+    #[repr(i8)]
+    enum G<T> {
+        A(T, u8),
+        B(T, u8),
+    }
+}
+
+// a generic enum's padding is only provable with a one-byte tag
+mod into_bytes_generic_enum_align_2 {
+    #![allow(dead_code, unused_imports)]
+    use zerocast::*;
+
+    #[derive(IntoBytes)]
+    #[repr(u8)]
+    enum G<T> {
+        A(T, u8),
+        B(T, u8),
+    }
+}
+
+// a generic enum's fields must all be Unaligned
+mod into_bytes_generic_enum_field_u16_not_unaligned {
+    #![allow(dead_code, unused_imports)]
+    use zerocast::*;
+
+    #[derive(IntoBytes)]
+    #[repr(u8)]
+    enum G<T> {
+        A(T, [u8; 2]),
+        B(T, [u8; 2]),
+    }
+}
+
+// a generic enum's parameters must be Unaligned where it is used
+mod into_bytes_generic_enum_used_with_u16 {
+    #![allow(dead_code, unused_imports)]
+    use zerocast::*;
+
+    #[derive(IntoBytes, Immutable)]
+    #[repr(u8)]
+    enum G<T> {
+        A(T),
+        B(T),
+    }
+    fn use_it(g: &G<[u8; 2]>) -> &[u8] {
+        g.as_bytes()
+    }
+}
+
+// a generic enum's fields must all be Unaligned
+mod into_bytes_generic_enum_field_u32_not_unaligned {
+    #![allow(dead_code, unused_imports)]
+    use zerocast::*;
+
+    #[derive(IntoBytes)]
+    #[repr(u8)]
+    enum G<T> {
+        A(T, [u8; 4]),
+        B(T, [u8; 4]),
+    }
+}
+
+// a generic enum's parameters must be Unaligned where it is used
+mod into_bytes_generic_enum_used_with_u32 {
+    #![allow(dead_code, unused_imports)]
+    use zerocast::*;
+
+    #[derive(IntoBytes, Immutable)]
+    #[repr(u8)]
+    enum G<T> {
+        A(T),
+        B(T),
+    }
+    fn use_it(g: &G<[u8; 4]>) -> &[u8] {
+        g.as_bytes()
+    }
+}
+
+// a generic enum's variants must provably have the same size
+mod into_bytes_generic_enum_known_sizes_differ {
+    #![allow(dead_code, unused_imports)]
+    use zerocast::*;
+
+    #[derive(IntoBytes)]
+    #[repr(u8)]
+    enum G<T> {
+        A(T, [u8; 2]),
+        B(T, [u8; 2]),
+    }
+}
+
+// a generic enum's variants must provably have the same size
+mod into_bytes_generic_enum_known_sizes_differ_u8_3 {
+    #![allow(dead_code, unused_imports)]
+    use zerocast::*;
+
+    #[derive(IntoBytes)]
+    #[repr(u8)]
+    enum G<T> {
+        A(T, [u8; 3]),
+        B(T, u8, [u8; 2]),
+    }
+}
+
+// a generic enum's variants must provably have the same size
+mod into_bytes_generic_enum_unit_variant {
+    #![allow(dead_code, unused_imports)]
+    use zerocast::*;
+
+    #[derive(IntoBytes)]
+    #[repr(u8)]
+    enum G<T> {
+        A(T),
+        B(T),
+    }
+}
+
+// a generic enum's variants must provably have the same size
+mod into_bytes_generic_enum_param_only_in_one_variant {
+    #![allow(dead_code, unused_imports)]
+    use zerocast::*;
+
+    #[derive(IntoBytes)]
+    #[repr(u8)]
+    enum G<T> {
+        A(T, u8),
+        B(u8, T),
+    }
+}
+
+// a generic enum's variants must provably have the same size
+mod into_bytes_generic_enum_different_params {
+    #![allow(dead_code, unused_imports)]
+    use zerocast::*;
+
+    #[derive(IntoBytes)]
+    #[repr(u8)]
+    enum G<T, U> {
+        A(T, U),
+        B(U, T),
+    }
+}
+
+// a generic enum's variants must provably have the same size
+mod into_bytes_generic_enum_different_wrappers {
+    #![allow(dead_code, unused_imports)]
+    use zerocast::*;
+
+    #[derive(IntoBytes)]
+    #[repr(u8)]
+    enum G<T> {
+        A([T; 2]),
+        B([T; 2]),
+    }
+}
+
+// a generic enum's variants must provably have the same size
+mod into_bytes_generic_enum_const_param_length {
+    #![allow(dead_code, unused_imports)]
+    use zerocast::*;
+
+    #[derive(IntoBytes)]
+    #[repr(u8)]
+    enum G<const N: usize> {
+        A([u8; N]),
+        B([u8; N]),
+    }
+}
+
+// no padding before a nested DST field
+mod into_bytes_nested_dst_gap_before_tail {
+    #![allow(dead_code, unused_imports)]
+    use zerocast::*;
+
+    #[derive(KnownLayout, IntoBytes)]
+    #[repr(C)]
+    struct Inner {
+        len: u16,
+        data: [u16],
+    }
+    #[derive(IntoBytes)]
+    #[repr(C)]
+    struct Outer {
+        head: [u8; 2],
+        inner: Inner,
+    }
+}
+
+// no padding at the end with 0 elements of a nested DST
+mod into_bytes_nested_dst_padding_at_0_elements {
+    #![allow(dead_code, unused_imports)]
+    use zerocast::*;
+
+    #[derive(KnownLayout, IntoBytes)]
+    #[repr(C)]
+    struct Inner {
+        len: u8,
+        data: [u8],
+    }
+    #[derive(IntoBytes)]
+    #[repr(C)]
+    struct Outer {
+        head: [u8; 4],
+        inner: Inner,
+    }
+}
+
+// no padding at the end with 1 element of a nested DST
+mod into_bytes_nested_dst_padding_at_1_element {
+    #![allow(dead_code, unused_imports)]
+    use zerocast::*;
+
+    #[derive(KnownLayout, IntoBytes)]
+    #[repr(C)]
+    struct Inner {
+        len: [u8; 4],
+        data: [u32],
+    }
+    #[derive(IntoBytes)]
+    #[repr(C)]
+    struct Outer {
+        head: u32,
+        inner: Inner,
+    }
+}
+
+// no padding at the end with 1 element of a nested DST
+mod into_bytes_nested_dst_padding_at_1_element_u16 {
+    #![allow(dead_code, unused_imports)]
+    use zerocast::*;
+
+    #[derive(KnownLayout, IntoBytes)]
+    #[repr(C)]
+    struct Inner {
+        len: [u8; 4],
+        data: [u8],
+    }
+    #[derive(IntoBytes)]
+    #[repr(C)]
+    struct Outer {
+        head: [u8; 2],
+        inner: Inner,
+    }
+}
+
+// a nested DST field must itself be IntoBytes
+mod into_bytes_nested_dst_tail_has_padding {
+    #![allow(dead_code, unused_imports)]
+    use zerocast::*;
+
+    #[derive(KnownLayout, IntoBytes)]
+    #[repr(C)]
+    struct Inner {
+        len: u16,
+        data: [u16],
+    }
+    #[derive(IntoBytes)]
+    #[repr(C)]
+    struct Outer {
+        head: [u8; 2],
+        inner: Inner,
+    }
+}
+
+// a nested DST field's bytes can only be checked when its layout is known (KnownLayout)
+mod try_from_bytes_nested_dst_tail_not_known_layout {
+    #![allow(dead_code, unused_imports)]
+    use zerocast::*;
+
+    #[derive(TryFromBytes, KnownLayout)]
+    #[repr(C)]
+    struct Inner {
+        len: u8,
+        data: [bool],
+    }
+    #[derive(TryFromBytes)]
+    #[repr(C)]
+    struct Outer {
+        head: u8,
+        inner: Inner,
     }
 }
 
@@ -4489,5 +4792,5 @@ mod intobytes_generic_used_with_bad_argument {
 
 #[test]
 fn every_passing_twin_compiles() {
-    assert_eq!(308, 308);
+    assert_eq!(328, 328);
 }

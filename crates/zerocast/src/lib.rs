@@ -70,6 +70,9 @@ mod transmute_dispatch;
 mod try_from_bytes;
 
 #[doc(hidden)]
+#[path = "derive_support.rs"]
+pub mod __derive;
+#[doc(hidden)]
 #[path = "transmute_support.rs"]
 pub mod __private;
 

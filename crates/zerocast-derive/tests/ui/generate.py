@@ -105,8 +105,69 @@ case("into_bytes_generic_rust_repr", "#[derive(IntoBytes)]\nstruct G<T>(T, u8);"
      "#[derive(IntoBytes)]\n#[repr(C)]\nstruct G<T>(T, u8);", "generic padding is only provable for repr(C)/transparent/packed")
 case("into_bytes_generic_align", "#[derive(IntoBytes)]\n#[repr(C, align(2))]\nstruct G<T>(T);",
      "#[derive(IntoBytes)]\n#[repr(C, packed)]\nstruct G<T>(T);", "align(N) on a generic struct")
-case("into_bytes_generic_enum", "#[derive(IntoBytes)]\n#[repr(u8)]\nenum G<T> {\n    A(T),\n}",
-     "#[derive(IntoBytes)]\n#[repr(u8)]\nenum G {\n    A(u8),\n}", "generic enums")
+# --- IntoBytes on generic enums: one-byte tag, Unaligned fields, equal variants
+for slug, fail, ok in (
+    ("repr_u16", "#[repr(u16)]", "#[repr(u8)]"),
+    ("repr_c", "#[repr(C)]", "#[repr(C, u8)]"),
+    ("repr_i32", "#[repr(i32)]", "#[repr(i8)]"),
+    ("align_2", "#[repr(u8, align(2))]", "#[repr(u8)]"),
+):
+    case(f"into_bytes_generic_enum_{slug}",
+         f"#[derive(IntoBytes)]\n{fail}\nenum G<T> {{\n    A(T, u8),\n    B(T, u8),\n}}",
+         f"#[derive(IntoBytes)]\n{ok}\nenum G<T> {{\n    A(T, u8),\n    B(T, u8),\n}}",
+         "a generic enum's padding is only provable with a one-byte tag")
+for ty in ("u16", "u32"):
+    case(f"into_bytes_generic_enum_field_{ty}_not_unaligned",
+         f"#[derive(IntoBytes)]\n#[repr(u8)]\nenum G<T> {{\n    A(T, {ty}),\n    B(T, {ty}),\n}}",
+         f"#[derive(IntoBytes)]\n#[repr(u8)]\nenum G<T> {{\n    A(T, [u8; {SIZES[ty][0]}]),\n    B(T, [u8; {SIZES[ty][0]}]),\n}}",
+         "a generic enum's fields must all be Unaligned")
+    case(f"into_bytes_generic_enum_used_with_{ty}",
+         f"#[derive(IntoBytes, Immutable)]\n#[repr(u8)]\nenum G<T> {{\n    A(T),\n    B(T),\n}}\nfn use_it(g: &G<{ty}>) -> &[u8] {{\n    g.as_bytes()\n}}",
+         f"#[derive(IntoBytes, Immutable)]\n#[repr(u8)]\nenum G<T> {{\n    A(T),\n    B(T),\n}}\nfn use_it(g: &G<[u8; {SIZES[ty][0]}]>) -> &[u8] {{\n    g.as_bytes()\n}}",
+         "a generic enum's parameters must be Unaligned where it is used")
+for slug, fail, ok in (
+    ("known_sizes_differ", "A(T, u8),\n    B(T, [u8; 2]),", "A(T, [u8; 2]),\n    B(T, [u8; 2]),"),
+    ("known_sizes_differ_u8_3", "A(T, [u8; 3]),\n    B(T),", "A(T, [u8; 3]),\n    B(T, u8, [u8; 2]),"),
+    ("unit_variant", "A(T),\n    B,", "A(T),\n    B(T),"),
+    ("param_only_in_one_variant", "A(T, u8),\n    B([u8; 2]),", "A(T, u8),\n    B(u8, T),"),
+    ("different_params", "A(T),\n    B(U),", "A(T, U),\n    B(U, T),"),
+    ("different_wrappers", "A([T; 2]),\n    B(T, T),", "A([T; 2]),\n    B([T; 2]),"),
+):
+    params = "<T, U>" if "U" in fail + ok else "<T>"
+    case(f"into_bytes_generic_enum_{slug}",
+         f"#[derive(IntoBytes)]\n#[repr(u8)]\nenum G{params} {{\n    {fail}\n}}",
+         f"#[derive(IntoBytes)]\n#[repr(u8)]\nenum G{params} {{\n    {ok}\n}}",
+         "a generic enum's variants must provably have the same size")
+case("into_bytes_generic_enum_const_param_length",
+     "#[derive(IntoBytes)]\n#[repr(u8)]\nenum G<const N: usize> {\n    A([u8; N]),\n    B([u8; 2]),\n}",
+     "#[derive(IntoBytes)]\n#[repr(u8)]\nenum G<const N: usize> {\n    A([u8; N]),\n    B([u8; N]),\n}",
+     "a generic enum's variants must provably have the same size")
+
+# --- IntoBytes on structs ending in another DST --------------------------------
+NESTED = {
+    "u16_then_u16s": "#[derive(KnownLayout, IntoBytes)]\n#[repr(C)]\nstruct Inner {\n    len: u16,\n    data: [u16],\n}",
+    "u8_then_u8s": "#[derive(KnownLayout, IntoBytes)]\n#[repr(C)]\nstruct Inner {\n    len: u8,\n    data: [u8],\n}",
+    "u8x4_then_u8s": "#[derive(KnownLayout, IntoBytes)]\n#[repr(C)]\nstruct Inner {\n    len: [u8; 4],\n    data: [u8],\n}",
+    "u8x4_then_u32s": "#[derive(KnownLayout, IntoBytes)]\n#[repr(C)]\nstruct Inner {\n    len: [u8; 4],\n    data: [u32],\n}",
+}
+for slug, inner_fail, head_fail, inner_ok, head_ok, note in (
+    ("gap_before_tail", "u16_then_u16s", "u8", "u16_then_u16s", "[u8; 2]", "no padding before a nested DST field"),
+    ("padding_at_0_elements", "u8_then_u8s", "u32", "u8_then_u8s", "[u8; 4]", "no padding at the end with 0 elements of a nested DST"),
+    ("padding_at_1_element", "u8x4_then_u8s", "u32", "u8x4_then_u32s", "u32", "no padding at the end with 1 element of a nested DST"),
+    ("padding_at_1_element_u16", "u8x4_then_u8s", "u16", "u8x4_then_u8s", "[u8; 2]", "no padding at the end with 1 element of a nested DST"),
+):
+    case(f"into_bytes_nested_dst_{slug}",
+         f"{NESTED[inner_fail]}\n#[derive(IntoBytes)]\n#[repr(C)]\nstruct Outer {{\n    head: {head_fail},\n    inner: Inner,\n}}",
+         f"{NESTED[inner_ok]}\n#[derive(IntoBytes)]\n#[repr(C)]\nstruct Outer {{\n    head: {head_ok},\n    inner: Inner,\n}}",
+         note)
+case("into_bytes_nested_dst_tail_has_padding",
+     "#[derive(KnownLayout)]\n#[repr(C)]\nstruct Inner {\n    len: u16,\n    data: [u8],\n}\n#[derive(IntoBytes)]\n#[repr(C)]\nstruct Outer {\n    head: [u8; 2],\n    inner: Inner,\n}",
+     "#[derive(KnownLayout, IntoBytes)]\n#[repr(C)]\nstruct Inner {\n    len: u16,\n    data: [u16],\n}\n#[derive(IntoBytes)]\n#[repr(C)]\nstruct Outer {\n    head: [u8; 2],\n    inner: Inner,\n}",
+     "a nested DST field must itself be IntoBytes")
+case("try_from_bytes_nested_dst_tail_not_known_layout",
+     "#[derive(TryFromBytes)]\n#[repr(C)]\nstruct Inner {\n    len: u8,\n    data: [bool],\n}\n#[derive(TryFromBytes)]\n#[repr(C)]\nstruct Outer {\n    head: u8,\n    inner: Inner,\n}",
+     "#[derive(TryFromBytes, KnownLayout)]\n#[repr(C)]\nstruct Inner {\n    len: u8,\n    data: [bool],\n}\n#[derive(TryFromBytes)]\n#[repr(C)]\nstruct Outer {\n    head: u8,\n    inner: Inner,\n}",
+     "a nested DST field's bytes can only be checked when its layout is known (KnownLayout)")
 for ty in ("u16", "u32", "u64", "[u16; 2]"):
     slug = re.sub(r"[^a-z0-9]+", "", ty)
     case(f"into_bytes_generic_c_needs_unaligned_{slug}",
