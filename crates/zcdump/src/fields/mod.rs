@@ -12,6 +12,14 @@ mod table;
 pub use table::{Field, Kind, Proto};
 
 /// A typed field value.
+///
+/// ```
+/// use zcdump::fields::{format::write_value, Field, Value};
+/// let mut text = Vec::new();
+/// write_value(&mut text, Field::IpDst, Value::Ipv4([10, 77, 0, 2]));
+/// assert_eq!(text, b"10.77.0.2");
+/// assert!(Value::Uint(1) < Value::Uint(2)); // the filter's orderings compare like this
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Value {
     /// A protocol (or any field) that is present but has no value of its own.
@@ -27,6 +35,14 @@ pub enum Value {
 }
 
 /// Why a frame could not be dissected to the end.
+///
+/// ```
+/// use zcdump::fields::{FrameFields, Malformed};
+/// let mut f = FrameFields::default();
+/// f.set_malformed("udp", "length 7 below 8".into());
+/// let expected = Malformed { layer: "udp", reason: "length 7 below 8".into() };
+/// assert_eq!(f.malformed(), Some(&expected));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Malformed {
     /// The protocol layer that failed (`"ipv4"`, `"tcp"`, ...).
@@ -53,12 +69,25 @@ impl FieldMask {
     pub const NONE: FieldMask = FieldMask([0; 2]);
 
     /// The set of `fields` (protocol fields are always kept and need not be listed).
+    ///
+    /// ```
+    /// use zcdump::fields::{Field, FieldMask, Proto};
+    /// let m = FieldMask::of(&[Field::TcpSrcport, Field::TcpDstport]);
+    /// assert!(m.contains(Field::TcpDstport) && !m.contains(Field::UdpDstport));
+    /// assert!(m.contains(Field::Proto(Proto::Udp))); // protocols are always in
+    /// ```
     #[must_use]
     pub fn of(fields: &[Field]) -> FieldMask {
         fields.iter().fold(FieldMask::NONE, |m, f| m.with(*f))
     }
 
     /// This set plus `field`.
+    ///
+    /// ```
+    /// use zcdump::fields::{Field, FieldMask};
+    /// let m = FieldMask::NONE.with(Field::IpTtl);
+    /// assert!(m.contains(Field::IpTtl) && !m.contains(Field::IpLen));
+    /// ```
     #[must_use]
     pub fn with(self, field: Field) -> FieldMask {
         match field.index() {
@@ -72,12 +101,26 @@ impl FieldMask {
     }
 
     /// The union of two sets.
+    ///
+    /// ```
+    /// use zcdump::fields::{Field, FieldMask};
+    /// let printed = FieldMask::of(&[Field::IpSrc]);
+    /// let filtered = FieldMask::of(&[Field::TcpFlags]);
+    /// let both = printed.union(filtered);
+    /// assert!(both.contains(Field::IpSrc) && both.contains(Field::TcpFlags));
+    /// ```
     #[must_use]
     pub fn union(self, other: FieldMask) -> FieldMask {
         FieldMask([self.0[0] | other.0[0], self.0[1] | other.0[1]])
     }
 
     /// Whether `field` is in the set (protocol fields always are).
+    ///
+    /// ```
+    /// use zcdump::fields::{Field, FieldMask};
+    /// assert!(FieldMask::ALL.contains(Field::EthSrc));
+    /// assert!(!FieldMask::NONE.contains(Field::EthSrc));
+    /// ```
     #[must_use]
     #[inline(always)]
     pub fn contains(self, field: Field) -> bool {
@@ -166,6 +209,13 @@ impl FrameFields {
     }
 
     /// Whether any checksum status will be read, i.e. whether checksums must be computed.
+    ///
+    /// ```
+    /// use zcdump::fields::{Field, FieldMask, FrameFields};
+    /// assert!(FrameFields::default().wants_checksums()); // every field is wanted
+    /// let addresses_only = FrameFields::with_mask(FieldMask::of(&[Field::IpSrc, Field::IpDst]));
+    /// assert!(!addresses_only.wants_checksums()); // so checksums need not be computed
+    /// ```
     #[must_use]
     #[inline]
     pub fn wants_checksums(&self) -> bool {
@@ -186,6 +236,15 @@ impl FrameFields {
     }
 
     /// Empties the set for the next frame, keeping its allocation.
+    ///
+    /// ```
+    /// use zcdump::fields::{Field, FrameFields, Proto, Value};
+    /// let mut f = FrameFields::default();
+    /// f.enter(Proto::Eth);
+    /// f.push_uint(Field::FrameLen, 60u16);
+    /// f.clear();
+    /// assert!(f.entries().is_empty() && f.path().is_empty());
+    /// ```
     pub fn clear(&mut self) {
         self.entries.clear();
         self.path.clear();
@@ -198,6 +257,14 @@ impl FrameFields {
     }
 
     /// Adds one occurrence of `field` (dropped if the set does not want it).
+    ///
+    /// ```
+    /// use zcdump::fields::{Field, FieldMask, FrameFields, Value};
+    /// let mut f = FrameFields::with_mask(FieldMask::of(&[Field::EthSrc]));
+    /// f.push(Field::EthSrc, Value::Mac([2, 0, 0, 0, 0, 1]));
+    /// f.push(Field::EthDst, Value::Mac([0xff; 6])); // not wanted: dropped
+    /// assert_eq!(f.entries(), &[(Field::EthSrc, Value::Mac([2, 0, 0, 0, 0, 1]))]);
+    /// ```
     #[inline(always)]
     pub fn push(&mut self, field: Field, value: Value) {
         if !self.wanted.contains(field) {
@@ -259,11 +326,31 @@ impl FrameFields {
 
     /// Marks the start of a packet quoted inside an error message: its protocols add fields
     /// but not path steps.
+    ///
+    /// ```
+    /// use zcdump::fields::{Field, FrameFields, Proto, Value};
+    /// let mut f = FrameFields::default();
+    /// f.enter(Proto::Icmp);
+    /// f.begin_quoted(); // the IP header an ICMP error quotes follows
+    /// f.enter(Proto::Ip);
+    /// assert_eq!(f.path(), &[Proto::Icmp]);
+    /// assert!(f.has(Field::Proto(Proto::Ip)));
+    /// ```
     pub fn begin_quoted(&mut self) {
         self.quoted = true;
     }
 
     /// Whether a quoted packet is being dissected.
+    ///
+    /// ```
+    /// use zcdump::fields::{Field, FrameFields, Proto};
+    /// let mut f = FrameFields::default();
+    /// assert!(!f.in_quoted());
+    /// f.begin_quoted();
+    /// assert!(f.in_quoted());
+    /// f.clear(); // the next frame starts outside any quote
+    /// assert!(!f.in_quoted());
+    /// ```
     #[must_use]
     pub fn in_quoted(&self) -> bool {
         self.quoted
@@ -285,6 +372,14 @@ impl FrameFields {
     }
 
     /// The first dissection failure, if any.
+    ///
+    /// ```
+    /// use zcdump::fields::FrameFields;
+    /// let mut f = FrameFields::default();
+    /// assert!(f.malformed().is_none());
+    /// f.set_malformed("ipv4", "total length 10 below header length 20".into());
+    /// assert_eq!(f.malformed().map(|m| m.layer), Some("ipv4"));
+    /// ```
     #[must_use]
     pub fn malformed(&self) -> Option<&Malformed> {
         self.malformed.as_ref()
@@ -305,6 +400,15 @@ impl FrameFields {
     }
 
     /// The outer protocol path (`eth`, `ip`, `tcp`, ...).
+    ///
+    /// ```
+    /// use zcdump::fields::{FrameFields, Proto};
+    /// let mut f = FrameFields::default();
+    /// f.enter(Proto::Eth);
+    /// f.enter(Proto::Ipv6);
+    /// f.enter(Proto::Udp);
+    /// assert_eq!(f.path(), &[Proto::Eth, Proto::Ipv6, Proto::Udp]);
+    /// ```
     #[must_use]
     pub fn path(&self) -> &[Proto] {
         &self.path
@@ -355,6 +459,16 @@ impl FrameFields {
 
     /// Records where the outer TCP segment's payload sits in the frame (`start..start +
     /// len`), for printers that summarise it.
+    ///
+    /// ```
+    /// use zcdump::fields::FrameFields;
+    /// let mut f = FrameFields::default();
+    /// f.set_tcp_payload(54, 4); // after Ethernet, IPv4 and TCP headers
+    /// f.set_tcp_payload(90, 8); // later calls (e.g. a quoted segment) are ignored
+    /// let mut frame = [0u8; 58];
+    /// frame[54..].copy_from_slice(b"GET ");
+    /// assert_eq!(f.tcp_payload(&frame), Some(&b"GET "[..]));
+    /// ```
     pub fn set_tcp_payload(&mut self, start: usize, len: usize) {
         if !self.quoted && self.tcp_payload.is_none() {
             self.tcp_payload = Some((start, len));
@@ -377,12 +491,30 @@ impl FrameFields {
     }
 
     /// Every occurrence in insertion order.
+    ///
+    /// ```
+    /// use zcdump::fields::{Field, FrameFields, Proto, Value};
+    /// let mut f = FrameFields::default();
+    /// f.enter(Proto::Udp);
+    /// f.push_uint(Field::UdpSrcport, 53u16);
+    /// assert_eq!(f.entries(), &[(Field::Proto(Proto::Udp), Value::Present),
+    ///                           (Field::UdpSrcport, Value::Uint(53))]);
+    /// ```
     #[must_use]
     pub fn entries(&self) -> &[(Field, Value)] {
         &self.entries
     }
 
     /// Every occurrence of `field`, in order.
+    ///
+    /// ```
+    /// use zcdump::fields::{Field, FrameFields, Value};
+    /// let mut f = FrameFields::default();
+    /// // An ICMP error: the outer header, then the quoted one.
+    /// f.push_uint(Field::IpTtl, 64u8);
+    /// f.push_uint(Field::IpTtl, 1u8);
+    /// assert_eq!(f.all(Field::IpTtl).collect::<Vec<_>>(), [Value::Uint(64), Value::Uint(1)]);
+    /// ```
     pub fn all(&self, field: Field) -> impl Iterator<Item = Value> + '_ {
         self.entries
             .iter()
@@ -391,6 +523,14 @@ impl FrameFields {
     }
 
     /// The first occurrence of `field`.
+    ///
+    /// ```
+    /// use zcdump::fields::{Field, FrameFields, Value};
+    /// let mut f = FrameFields::default();
+    /// f.push(Field::IpDst, Value::Ipv4([10, 0, 0, 2]));
+    /// f.push(Field::IpDst, Value::Ipv4([10, 0, 0, 9]));
+    /// assert_eq!(f.first(Field::IpDst), Some(Value::Ipv4([10, 0, 0, 2])));
+    /// ```
     #[must_use]
     pub fn first(&self, field: Field) -> Option<Value> {
         self.all(field).next()
@@ -413,6 +553,14 @@ impl FrameFields {
     }
 
     /// Whether `field` occurs at all.
+    ///
+    /// ```
+    /// use zcdump::fields::{Field, FrameFields, Proto};
+    /// let mut f = FrameFields::default();
+    /// f.enter(Proto::Tcp);
+    /// assert!(f.has(Field::Proto(Proto::Tcp)));
+    /// assert!(!f.has(Field::TcpFlags));
+    /// ```
     #[must_use]
     pub fn has(&self, field: Field) -> bool {
         self.entries.iter().any(|(f, _)| *f == field)
