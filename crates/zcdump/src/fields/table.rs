@@ -5,6 +5,12 @@
 //! prints as `0x02`).
 
 /// How a field's value is written as text.
+///
+/// ```
+/// use zcdump::fields::{Field, Kind};
+/// assert_eq!(Field::IpTtl.kind(), Kind::Dec);
+/// assert_eq!(Field::IpSrc.kind(), Kind::Ipv4);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
     /// Decimal integer.
@@ -30,6 +36,12 @@ pub enum Kind {
 }
 
 /// A protocol layer, usable as a bare filter term and as a step of the protocol path.
+///
+/// ```
+/// use zcdump::fields::{Field, Proto};
+/// assert_eq!(Proto::Ieee8021ad.name(), "ieee8021ad");
+/// assert_eq!(Field::from_name("icmpv6"), Some(Field::Proto(Proto::Icmpv6)));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Proto {
     /// `frame`: the frame itself.
@@ -122,6 +134,13 @@ impl Proto {
 }
 
 /// A field zcdump can print, filter on or count.
+///
+/// ```
+/// use zcdump::fields::{Field, Kind};
+/// let ttl = Field::from_name("ip.ttl").ok_or("unknown field")?;
+/// assert_eq!((ttl, ttl.name(), ttl.kind()), (Field::IpTtl, "ip.ttl", Kind::Dec));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Field {
     /// A protocol's presence (`tcp`, `ip`, ...).
