@@ -14,6 +14,14 @@ pub use parse::FilterError;
 use crate::fields::{Field, FieldMask, FrameFields, Value};
 
 /// A comparison operator.
+///
+/// ```
+/// use zcdump::fields::{Field, Value};
+/// use zcdump::filter::{Expr, Filter, Op};
+/// let f = Filter::parse("ip.ttl le 1")?; // `le` is `<=`
+/// assert_eq!(f.expr(), &Expr::Compare(Field::IpTtl, Op::Le, Value::Uint(1)));
+/// # Ok::<(), zcdump::filter::FilterError>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Op {
     /// `==`
@@ -31,6 +39,15 @@ pub enum Op {
 }
 
 /// A parsed filter expression.
+///
+/// ```
+/// use zcdump::fields::{Field, Proto};
+/// use zcdump::filter::{Expr, Filter};
+/// let f = Filter::parse("udp && !icmp")?;
+/// let present = |p| Box::new(Expr::Present(Field::Proto(p)));
+/// assert_eq!(f.expr(), &Expr::And(present(Proto::Udp), Box::new(Expr::Not(present(Proto::Icmp)))));
+/// # Ok::<(), zcdump::filter::FilterError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Expr {
     /// The field occurs at least once.
@@ -68,11 +85,27 @@ impl Filter {
     ///
     /// # Errors
     /// A [`FilterError`] naming the position and what was expected.
+    ///
+    /// ```
+    /// use zcdump::filter::Filter;
+    /// assert!(Filter::parse("ip.src == 10.0.0.1 || ipv6.dst == fe80::1").is_ok());
+    /// // Checked before any packet is read: the value must suit the field.
+    /// let e = Filter::parse("tcp.srcport == fe80::1").unwrap_err();
+    /// assert_eq!(e.position(), 15);
+    /// ```
     pub fn parse(text: &str) -> Result<Filter, FilterError> {
         parse::parse(text).map(|expr| Filter { expr })
     }
 
     /// The expression tree.
+    ///
+    /// ```
+    /// use zcdump::fields::{Field, Proto};
+    /// use zcdump::filter::{Expr, Filter};
+    /// let f = Filter::parse("not tcp")?;
+    /// assert_eq!(f.expr(), &Expr::Not(Box::new(Expr::Present(Field::Proto(Proto::Tcp)))));
+    /// # Ok::<(), zcdump::filter::FilterError>(())
+    /// ```
     #[must_use]
     pub fn expr(&self) -> &Expr {
         &self.expr
@@ -100,6 +133,17 @@ impl Filter {
     }
 
     /// Whether the frame passes the filter.
+    ///
+    /// ```
+    /// use zcdump::fields::{Field, FrameFields};
+    /// use zcdump::filter::Filter;
+    /// let mut frame = FrameFields::default();
+    /// frame.push_uint(Field::TcpDstport, 443u16);
+    /// assert!(Filter::parse("tcp.dstport == 443")?.matches(&frame));
+    /// assert!(!Filter::parse("tcp.dstport != 443")?.matches(&frame));
+    /// assert!(!Filter::parse("udp.dstport < 1000")?.matches(&frame)); // absent: false
+    /// # Ok::<(), zcdump::filter::FilterError>(())
+    /// ```
     #[must_use]
     pub fn matches(&self, frame: &FrameFields) -> bool {
         eval(&self.expr, frame)
