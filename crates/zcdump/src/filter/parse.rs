@@ -30,6 +30,12 @@ impl FilterError {
     }
 
     /// Byte offset in the expression where the problem starts.
+    ///
+    /// ```
+    /// use zcdump::filter::Filter;
+    /// let e = Filter::parse("ip.ttl >").unwrap_err();
+    /// assert_eq!(e.position(), 8); // the value is missing at the end
+    /// ```
     #[must_use]
     pub fn position(&self) -> usize {
         self.position
