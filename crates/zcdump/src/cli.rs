@@ -3,6 +3,16 @@
 use clap::{Parser, ValueEnum};
 
 /// Output format for per-frame lines.
+///
+/// ```
+/// use clap::Parser;
+/// use zcdump::cli::{Args, OutputFormat};
+/// let args = Args::try_parse_from(["zcdump", "-r", "in.pcap", "-T", "jsonl"])?;
+/// assert_eq!(args.format, OutputFormat::Jsonl);
+/// let default = Args::try_parse_from(["zcdump", "-r", "in.pcap"])?;
+/// assert_eq!(default.format, OutputFormat::Text);
+/// # Ok::<(), clap::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum OutputFormat {
     /// One tcpdump-style line per frame.

@@ -45,7 +45,8 @@ pub enum Op {
 /// use zcdump::filter::{Expr, Filter};
 /// let f = Filter::parse("udp && !icmp")?;
 /// let present = |p| Box::new(Expr::Present(Field::Proto(p)));
-/// assert_eq!(f.expr(), &Expr::And(present(Proto::Udp), Box::new(Expr::Not(present(Proto::Icmp)))));
+/// let not_icmp = Box::new(Expr::Not(present(Proto::Icmp)));
+/// assert_eq!(f.expr(), &Expr::And(present(Proto::Udp), not_icmp));
 /// # Ok::<(), zcdump::filter::FilterError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -28,6 +28,18 @@ pub struct FieldsWriter {
 
 impl FieldsWriter {
     /// A writer for `fields` joined by `separator`, without a header line.
+    ///
+    /// ```
+    /// use zcdump::fields::{Field, FrameFields};
+    /// use zcdump::output::{FieldsWriter, FrameMeta, LineWriter};
+    /// let mut w = FieldsWriter::new(vec![Field::IpTtl, Field::IpLen], b',');
+    /// let mut f = FrameFields::default();
+    /// f.push_uint(Field::IpTtl, 64u8);
+    /// f.push_uint(Field::IpLen, 84u16);
+    /// let mut out = Vec::new();
+    /// w.frame(&FrameMeta::default(), &f, &mut out);
+    /// assert_eq!(out, b"64,84\n");
+    /// ```
     #[must_use]
     pub fn new(fields: Vec<Field>, separator: u8) -> Self {
         FieldsWriter {
@@ -38,6 +50,17 @@ impl FieldsWriter {
     }
 
     /// Whether [`header`](LineWriter::header) prints the field names (`-E header=y`).
+    ///
+    /// ```
+    /// use zcdump::fields::Field;
+    /// use zcdump::output::{FieldsWriter, LineWriter};
+    /// let mut out = Vec::new();
+    /// FieldsWriter::new(vec![Field::IpTtl], b'\t').with_header(true).header(&mut out);
+    /// assert_eq!(out, b"ip.ttl\n");
+    /// out.clear();
+    /// FieldsWriter::new(vec![Field::IpTtl], b'\t').with_header(false).header(&mut out);
+    /// assert!(out.is_empty());
+    /// ```
     #[must_use]
     pub fn with_header(mut self, header: bool) -> Self {
         self.header = header;

@@ -27,6 +27,17 @@ pub struct JsonlWriter {
 
 impl JsonlWriter {
     /// A writer for `fields` (absent ones are left out of each object).
+    ///
+    /// ```
+    /// use zcdump::fields::{Field, FrameFields};
+    /// use zcdump::output::{FrameMeta, JsonlWriter, LineWriter};
+    /// let mut w = JsonlWriter::new(vec![Field::IpTtl, Field::UdpSrcport]);
+    /// let mut f = FrameFields::default();
+    /// f.push_uint(Field::IpTtl, 64u8); // no UDP: that key is left out
+    /// let mut out = Vec::new();
+    /// w.frame(&FrameMeta::default(), &f, &mut out);
+    /// assert_eq!(out, b"{\"ip.ttl\":\"64\"}\n");
+    /// ```
     #[must_use]
     pub fn new(fields: Vec<Field>) -> Self {
         JsonlWriter { fields }

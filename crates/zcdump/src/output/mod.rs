@@ -14,6 +14,16 @@ pub use text::TextWriter;
 use crate::fields::{FieldMask, FrameFields};
 
 /// Per-frame data that does not come from dissection.
+///
+/// ```
+/// use zcdump::fields::{Field, FrameFields};
+/// use zcdump::output::{FrameMeta, LineWriter, TextWriter};
+/// // The time of day in a text line comes from the meta data, not from the fields.
+/// let meta = FrameMeta { number: 7, ts_sec: 86_400 + 3_723, ts_nsec: 250_000_000, frame: &[] };
+/// let mut out = Vec::new();
+/// TextWriter::default().frame(&meta, &FrameFields::default(), &mut out);
+/// assert!(out.starts_with(b"01:02:03.250000 "));
+/// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct FrameMeta<'a> {
     /// 1-based frame number.
@@ -28,11 +38,47 @@ pub struct FrameMeta<'a> {
 }
 
 /// Something that prints one line per frame.
+///
+/// ```
+/// use zcdump::fields::{Field, FieldMask, FrameFields};
+/// use zcdump::output::{FrameMeta, LineWriter};
+/// /// Prints only the frame number.
+/// struct Numbers;
+/// impl LineWriter for Numbers {
+///     fn fields_read(&self) -> FieldMask {
+///         FieldMask::NONE
+///     }
+///     fn frame(&mut self, meta: &FrameMeta<'_>, _: &FrameFields, out: &mut Vec<u8>) {
+///         out.extend_from_slice(format!("{}\n", meta.number).as_bytes());
+///     }
+/// }
+/// let mut out = Vec::new();
+/// Numbers.frame(&FrameMeta { number: 3, ..FrameMeta::default() }, &FrameFields::default(), &mut out);
+/// assert_eq!(out, b"3\n");
+/// ```
 pub trait LineWriter {
     /// The fields this writer reads (so the dissector can skip the others).
+    ///
+    /// ```
+    /// use zcdump::fields::Field;
+    /// use zcdump::output::{JsonlWriter, LineWriter};
+    /// let w = JsonlWriter::new(vec![Field::EthSrc]);
+    /// assert!(w.fields_read().contains(Field::EthSrc));
+    /// assert!(!w.fields_read().contains(Field::EthDst)); // the dissector may skip it
+    /// ```
     fn fields_read(&self) -> FieldMask;
 
     /// Appends the header, if the format has one.
+    ///
+    /// ```
+    /// use zcdump::fields::Field;
+    /// use zcdump::output::{FieldsWriter, JsonlWriter, LineWriter};
+    /// let mut out = Vec::new();
+    /// JsonlWriter::new(vec![Field::IpTtl]).header(&mut out); // JSON lines have no header
+    /// assert!(out.is_empty());
+    /// FieldsWriter::new(vec![Field::IpTtl, Field::IpLen], b'\t').header(&mut out);
+    /// assert_eq!(out, b"ip.ttl\tip.len\n");
+    /// ```
     fn header(&self, _out: &mut Vec<u8>) {}
 
     /// Appends the line for one frame (frames come in capture order; a writer may keep

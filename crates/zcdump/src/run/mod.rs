@@ -23,6 +23,15 @@ const FLUSH_AT: usize = 64 * 1024;
 const PROGRESS_MIN_BYTES: u64 = 64 * 1024 * 1024;
 
 /// Why a run failed; the `Display` text is what the user sees.
+///
+/// ```
+/// use zcdump::filter::Filter;
+/// use zcdump::run::RunError;
+/// let bad = Filter::parse("ip.ttl >>").map_err(RunError::Filter);
+/// let Err(e) = bad else { panic!("not a filter") };
+/// assert_eq!(e.exit_code(), 2); // a usage problem, like a bad option
+/// assert!(e.to_string().starts_with("invalid filter"));
+/// ```
 #[derive(Debug)]
 pub enum RunError {
     /// The command line is inconsistent (exit status 2).

@@ -6,46 +6,68 @@ use std::hash::{BuildHasherDefault, Hash, Hasher};
 use crate::fields::format::{write_ipv4, write_ipv6};
 use crate::fields::{FrameFields, Proto, Value};
 
-/// An IPv4 or IPv6 address; IPv4 sorts first, as in the report's tie-break.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub(super) enum Addr {
-    V4([u8; 4]),
-    V6([u8; 16]),
-}
-
-/// One side of a conversation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub(super) struct Endpoint {
-    pub addr: Addr,
-    /// 0 when the transport has no ports.
-    pub port: u16,
-}
-
 /// The two endpoints and transport of a conversation, ordered so both directions agree.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+///
+/// Packed into five words (written and read whole, so copying a key never stalls on
+/// partial stores): each endpoint's address as two big-endian words (an IPv4 address in
+/// the low half of the first), then the transport, family and ports.
+#[derive(Debug, Clone, Copy)]
 pub(super) struct ConversationKey {
-    pub transport: Proto,
-    pub a: Endpoint,
-    pub b: Endpoint,
+    words: [u64; 5],
+}
+
+impl PartialEq for ConversationKey {
+    fn eq(&self, other: &Self) -> bool {
+        // Folded with `|` rather than `&&`, which LLVM would merge into a call to `memcmp`
+        // (as it does for the derived array comparison): this runs for every frame.
+        let (a, b) = (&self.words, &other.words);
+        (a[0] ^ b[0]) | (a[1] ^ b[1]) | (a[2] ^ b[2]) | (a[3] ^ b[3]) | (a[4] ^ b[4]) == 0
+    }
+}
+
+impl Eq for ConversationKey {}
+
+impl ConversationKey {
+    fn transport(&self) -> u8 {
+        (self.words[4] >> 56) as u8
+    }
+
+    fn family(&self) -> u8 {
+        (self.words[4] >> 48) as u8
+    }
+
+    fn ports(&self) -> (u16, u16) {
+        ((self.words[4] >> 16) as u16, self.words[4] as u16)
+    }
+
+    /// What the report sorts ties by: transport, then endpoint A, then endpoint B, each
+    /// by address (IPv4 before IPv6, then byte by byte) and port.
+    fn sort_key(&self) -> (u8, u8, [u64; 2], u16, [u64; 2], u16) {
+        let (pa, pb) = self.ports();
+        let w = &self.words;
+        let (t, f) = (self.transport(), self.family());
+        (t, f, [w[0], w[1]], pa, [w[2], w[3]], pb)
+    }
+}
+
+impl PartialOrd for ConversationKey {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for ConversationKey {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.sort_key().cmp(&other.sort_key())
+    }
 }
 
 impl Hash for ConversationKey {
     fn hash<H: Hasher>(&self, state: &mut H) {
-        // Everything in one word: a multiply-fold of the addresses, ports and transport.
-        // Equal keys give equal words, which is all `Hash` must guarantee.
-        let addr_word = |a: Addr| match a {
-            Addr::V4(b) => u64::from(u32::from_ne_bytes(b)),
-            Addr::V6(b) => {
-                let (hi, lo) = b.split_at(8);
-                let hi = u64::from_ne_bytes(hi.try_into().unwrap_or_default());
-                let lo = u64::from_ne_bytes(lo.try_into().unwrap_or_default());
-                fold(hi, lo ^ 0x9e37_79b9_7f4a_7c15)
-            }
-        };
-        let ports = u64::from(self.a.port) | u64::from(self.b.port) << 16;
-        let tail = ports | u64::from(self.transport.code()) << 32;
-        let word = fold(addr_word(self.a.addr) ^ tail, addr_word(self.b.addr));
-        state.write_u64(word);
+        // One word: a multiply-fold of the five. Equal keys give equal words, which is all
+        // `Hash` must guarantee.
+        let [a0, a1, b0, b1, meta] = self.words;
+        state.write_u64(fold(fold(a0 ^ meta, a1) ^ b0, b1));
     }
 }
 
@@ -98,52 +120,81 @@ impl ConversationKey {
         let transport = transport?;
         let with_ports = matches!(transport, Proto::Tcp | Proto::Udp);
         let [src, dst, sport, dport] = f.endpoints();
-        let addr = |v: Option<&Value>| match v {
-            Some(Value::Ipv4(a)) => Some(Addr::V4(*a)),
-            Some(Value::Ipv6(a)) => Some(Addr::V6(*a)),
-            _ => None,
+        let (family, src, dst) = match (src?, dst?) {
+            (Value::Ipv4(s), Value::Ipv4(d)) => (4u8, words4(*s), words4(*d)),
+            (Value::Ipv6(s), Value::Ipv6(d)) => (6u8, words6(s), words6(d)),
+            _ => return None,
         };
         let port = |v: Option<&Value>| match v {
-            Some(Value::Uint(p)) => u16::try_from(*p).ok(),
-            _ => None,
+            Some(Value::Uint(p)) if with_ports => u16::try_from(*p).unwrap_or(0),
+            _ => 0,
         };
-        let (src, dst, sport, dport) = (addr(src), addr(dst), port(sport), port(dport));
-        let (src, dst) = (src?, dst?);
-        let (sp, dp) = if with_ports {
-            (sport.unwrap_or(0), dport.unwrap_or(0))
+        let (sp, dp) = (port(sport), port(dport));
+        let ((a, pa), (b, pb)) = if (src, sp) <= (dst, dp) {
+            ((src, sp), (dst, dp))
         } else {
-            (0, 0)
+            ((dst, dp), (src, sp))
         };
-        let s = Endpoint {
-            addr: src,
-            port: sp,
-        };
-        let d = Endpoint {
-            addr: dst,
-            port: dp,
-        };
-        let (a, b) = if s <= d { (s, d) } else { (d, s) };
-        Some(ConversationKey { transport, a, b })
+        let meta = u64::from(transport.code()) << 56
+            | u64::from(family) << 48
+            | u64::from(pa) << 16
+            | u64::from(pb);
+        Some(ConversationKey {
+            words: [a[0], a[1], b[0], b[1], meta],
+        })
     }
 
-    /// `addr:port` (IPv6 in brackets; no port without TCP/UDP).
-    pub(super) fn endpoint_text(&self, e: Endpoint) -> String {
+    /// The protocol the report names the conversation by.
+    pub(super) fn transport_name(&self) -> &'static str {
+        Proto::ALL
+            .iter()
+            .find(|p| p.code() == self.transport())
+            .map_or("?", |p| p.name())
+    }
+
+    /// Endpoint A's and B's `addr:port` (IPv6 in brackets; no port without TCP/UDP).
+    pub(super) fn endpoint_texts(&self) -> (String, String) {
+        let (pa, pb) = self.ports();
+        let w = &self.words;
+        (
+            self.endpoint_text([w[0], w[1]], pa),
+            self.endpoint_text([w[2], w[3]], pb),
+        )
+    }
+
+    fn endpoint_text(&self, addr: [u64; 2], port: u16) -> String {
         let mut text = Vec::new();
-        match e.addr {
-            Addr::V4(a) => write_ipv4(&mut text, a),
-            Addr::V6(a) => {
-                text.push(b'[');
-                write_ipv6(&mut text, a);
-                text.push(b']');
-            }
+        if self.family() == 4 {
+            write_ipv4(&mut text, (addr[0] as u32).to_be_bytes());
+        } else {
+            let mut a = [0u8; 16];
+            a[..8].copy_from_slice(&addr[0].to_be_bytes());
+            a[8..].copy_from_slice(&addr[1].to_be_bytes());
+            text.push(b'[');
+            write_ipv6(&mut text, a);
+            text.push(b']');
         }
         let mut s = String::from_utf8(text).unwrap_or_default();
-        if matches!(self.transport, Proto::Tcp | Proto::Udp) {
+        if matches!(self.transport_name(), "tcp" | "udp") {
             s.push(':');
-            s.push_str(&e.port.to_string());
+            s.push_str(&port.to_string());
         }
         s
     }
+}
+
+/// An IPv4 address as key words: big-endian in the low half of the first.
+fn words4(a: [u8; 4]) -> [u64; 2] {
+    [u64::from(u32::from_be_bytes(a)), 0]
+}
+
+/// An IPv6 address as two big-endian words, so comparing words compares bytes in order.
+fn words6(a: &[u8; 16]) -> [u64; 2] {
+    let (hi, lo) = a.split_at(8);
+    [
+        u64::from_be_bytes(hi.try_into().unwrap_or_default()),
+        u64::from_be_bytes(lo.try_into().unwrap_or_default()),
+    ]
 }
 
 #[cfg(test)]
@@ -180,7 +231,7 @@ mod tests {
         let k2 = key_of(y, 53, x, 5);
         assert_eq!(k1, k2);
         assert_eq!(hash(&k1), hash(&k2));
-        assert_eq!(k1.endpoint_text(k1.a), "10.0.0.1:5");
+        assert_eq!(k1.endpoint_texts().0, "10.0.0.1:5");
     }
 
     #[test]
@@ -192,9 +243,13 @@ mod tests {
         let z = Value::Ipv6(v6);
         let w = Value::Ipv6([0; 16]);
         assert_ne!(key_of(x, 5, y, 53), key_of(z, 5, w, 53));
+        let k = key_of(z, 5, w, 53);
         assert_eq!(
-            key_of(z, 5, w, 53).endpoint_text(key_of(z, 5, w, 53).a),
-            "[::]:53"
+            k.endpoint_texts(),
+            ("[::]:53".to_string(), "[a00:1::]:5".to_string())
         );
+        // IPv4 sorts before IPv6, then by address bytes and ports.
+        assert!(key_of(x, 5, y, 53) < k);
+        assert!(key_of(x, 5, y, 53) < key_of(x, 5, Value::Ipv4([10, 0, 0, 3]), 1));
     }
 }

@@ -120,7 +120,7 @@ impl Stats {
                 self.nodes[node].totals.merge(p.totals);
             }
         }
-        for (key, t) in tally.conversations.drain() {
+        for (key, t) in tally.conversations.drain(..) {
             self.conversations.entry(key).or_default().merge(t);
         }
         if self.conversations.len() > self.max_conversations {
@@ -205,13 +205,22 @@ impl Stats {
 
     fn write_conversations(&self, out: &mut impl Write) -> io::Result<()> {
         let mut all: Vec<(&ConversationKey, &Totals)> = self.conversations.iter().collect();
-        // Largest first; ties broken by key so the report is deterministic.
-        all.sort_by(|x, y| y.1.bytes.cmp(&x.1.bytes).then(x.0.cmp(y.0)));
+        // Largest first; ties broken by key so the report is deterministic. Only the top
+        // ones are sorted: the table may hold tens of thousands.
+        let order = |x: &(&ConversationKey, &Totals), y: &(&ConversationKey, &Totals)| {
+            y.1.bytes.cmp(&x.1.bytes).then(x.0.cmp(y.0))
+        };
+        let total = all.len();
+        if self.top < all.len() {
+            all.select_nth_unstable_by(self.top, order);
+            all.truncate(self.top);
+        }
+        all.sort_unstable_by(order);
         writeln!(
             out,
             "Conversations (top {} of {} by bytes{})",
-            self.top.min(all.len()),
-            all.len() as u64 + self.pruned,
+            all.len(),
+            total as u64 + self.pruned,
             if self.pruned > 0 {
                 format!("; {} small ones dropped to bound memory", self.pruned)
             } else {
@@ -224,12 +233,11 @@ impl Stats {
             "proto", "endpoint A", "endpoint B", "frames", "bytes"
         )?;
         for (key, t) in all.into_iter().take(self.top) {
-            let a = key.endpoint_text(key.a);
-            let b = key.endpoint_text(key.b);
+            let (a, b) = key.endpoint_texts();
             writeln!(
                 out,
                 "{:<6} {a:>45} {b:>45} {:>10} {:>12}",
-                key.transport.name(),
+                key.transport_name(),
                 t.frames,
                 t.bytes
             )?;

@@ -57,7 +57,11 @@ pub struct Tally {
     by_key: WordMap<u64, usize>,
     /// The previous frame's path key and index: consecutive frames often share it.
     last: Option<(u64, usize)>,
-    pub(super) conversations: WordMap<ConversationKey, Totals>,
+    /// Conversations in the order first seen, and where each one is in that list.
+    pub(super) conversations: Vec<(ConversationKey, Totals)>,
+    conversation_index: WordMap<ConversationKey, usize>,
+    /// The previous frame's conversation: consecutive frames often share it.
+    last_conversation: Option<usize>,
     pub(super) all: Totals,
     pub(super) malformed: u64,
     pub(super) bad_checksum_frames: u64,
@@ -79,7 +83,21 @@ impl Tally {
         let path = self.path_index(f);
         self.paths[path].totals.add(len);
         if let Some(key) = ConversationKey::of(f) {
-            self.conversations.entry(key).or_default().add(len);
+            let i = match self.last_conversation {
+                Some(i) if self.conversations.get(i).is_some_and(|(k, _)| *k == key) => i,
+                _ => {
+                    let next = self.conversations.len();
+                    let i = *self.conversation_index.entry(key).or_insert(next);
+                    if i == next {
+                        self.conversations.push((key, Totals::default()));
+                    }
+                    self.last_conversation = Some(i);
+                    i
+                }
+            };
+            if let Some((_, totals)) = self.conversations.get_mut(i) {
+                totals.add(len);
+            }
         }
     }
 
@@ -124,6 +142,8 @@ impl Tally {
         self.by_key.clear();
         self.last = None;
         self.conversations.clear();
+        self.conversation_index.clear();
+        self.last_conversation = None;
         self.all = Totals::default();
         self.malformed = 0;
         self.bad_checksum_frames = 0;

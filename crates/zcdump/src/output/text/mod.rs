@@ -45,6 +45,41 @@ pub struct TextWriter {
 impl TextWriter {
     /// A writer printing TCP sequence numbers relative to each conversation's first
     /// acknowledging segment, as `tcpdump -n` does.
+    ///
+    /// ```
+    /// # use zcdump::fields::{Field, FrameFields, Proto, Value};
+    /// # use zcdump::output::{FrameMeta, LineWriter, TextWriter};
+    /// # // One TCP segment's fields (no payload), as the dissector pushes them.
+    /// # fn segment(from: ([u8; 4], u16), to: ([u8; 4], u16), flags: u16, seq: u32, ack: u32)
+    /// #     -> FrameFields {
+    /// #     let mut f = FrameFields::default();
+    /// #     f.enter(Proto::Ip);
+    /// #     f.push_uint(Field::IpLen, 40u16);
+    /// #     f.push_uint(Field::IpHdrLen, 20u8);
+    /// #     f.push(Field::IpSrc, Value::Ipv4(from.0));
+    /// #     f.push(Field::IpDst, Value::Ipv4(to.0));
+    /// #     f.enter(Proto::Tcp);
+    /// #     f.push_uint(Field::TcpSrcport, from.1);
+    /// #     f.push_uint(Field::TcpDstport, to.1);
+    /// #     f.push_uint(Field::TcpFlags, flags);
+    /// #     f.push_uint(Field::TcpSeqRaw, seq);
+    /// #     f.push_uint(Field::TcpAckRaw, ack);
+    /// #     f.push_uint(Field::TcpWindowSizeValue, 502u16);
+    /// #     f.push_uint(Field::TcpHdrLen, 20u8);
+    /// #     f
+    /// # }
+    /// # fn line(w: &mut TextWriter, f: &FrameFields) -> String {
+    /// #     let mut out = Vec::new();
+    /// #     w.frame(&FrameMeta::default(), f, &mut out);
+    /// #     String::from_utf8(out).unwrap_or_default()
+    /// # }
+    /// let (client, server) = (([10, 77, 0, 1], 49606), ([10, 77, 0, 2], 8080));
+    /// let syn_ack = segment(server, client, 0x012, 5000, 8);
+    /// let ack = segment(client, server, 0x010, 8, 5001);
+    /// let mut w = TextWriter::relative();
+    /// line(&mut w, &syn_ack); // the conversation's first acknowledging segment sets the bases
+    /// assert!(line(&mut w, &ack).contains("ack 1,"));
+    /// ```
     #[must_use]
     pub fn relative() -> TextWriter {
         TextWriter {
@@ -54,6 +89,41 @@ impl TextWriter {
 
     /// A writer printing absolute TCP sequence numbers, as `tcpdump -S` does (also what
     /// [`TextWriter::default`] gives).
+    ///
+    /// ```
+    /// # use zcdump::fields::{Field, FrameFields, Proto, Value};
+    /// # use zcdump::output::{FrameMeta, LineWriter, TextWriter};
+    /// # // One TCP segment's fields (no payload), as the dissector pushes them.
+    /// # fn segment(from: ([u8; 4], u16), to: ([u8; 4], u16), flags: u16, seq: u32, ack: u32)
+    /// #     -> FrameFields {
+    /// #     let mut f = FrameFields::default();
+    /// #     f.enter(Proto::Ip);
+    /// #     f.push_uint(Field::IpLen, 40u16);
+    /// #     f.push_uint(Field::IpHdrLen, 20u8);
+    /// #     f.push(Field::IpSrc, Value::Ipv4(from.0));
+    /// #     f.push(Field::IpDst, Value::Ipv4(to.0));
+    /// #     f.enter(Proto::Tcp);
+    /// #     f.push_uint(Field::TcpSrcport, from.1);
+    /// #     f.push_uint(Field::TcpDstport, to.1);
+    /// #     f.push_uint(Field::TcpFlags, flags);
+    /// #     f.push_uint(Field::TcpSeqRaw, seq);
+    /// #     f.push_uint(Field::TcpAckRaw, ack);
+    /// #     f.push_uint(Field::TcpWindowSizeValue, 502u16);
+    /// #     f.push_uint(Field::TcpHdrLen, 20u8);
+    /// #     f
+    /// # }
+    /// # fn line(w: &mut TextWriter, f: &FrameFields) -> String {
+    /// #     let mut out = Vec::new();
+    /// #     w.frame(&FrameMeta::default(), f, &mut out);
+    /// #     String::from_utf8(out).unwrap_or_default()
+    /// # }
+    /// let (client, server) = (([10, 77, 0, 1], 49606), ([10, 77, 0, 2], 8080));
+    /// let syn_ack = segment(server, client, 0x012, 5000, 8);
+    /// let ack = segment(client, server, 0x010, 8, 5001);
+    /// let mut w = TextWriter::absolute();
+    /// line(&mut w, &syn_ack);
+    /// assert!(line(&mut w, &ack).contains("ack 5001,"));
+    /// ```
     #[must_use]
     pub fn absolute() -> TextWriter {
         TextWriter { bases: None }
