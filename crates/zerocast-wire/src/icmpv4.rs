@@ -18,7 +18,6 @@
 //! `payload_parse_options` returns.
 
 use core::fmt;
-use core::mem::offset_of;
 
 use zerocast::byteorder::network_endian::U16;
 use zerocast::{
@@ -29,9 +28,8 @@ use crate::addr::Ipv4Addr;
 use crate::checksum::Checksum;
 use crate::error::{ErrorKind, Layer, ParseError};
 use crate::ipv4::{Ipv4Packet, Ipv4Partial};
-use crate::parse::{
-    lenient, take_header, Captured, ChecksumPolicy, ChecksumStatus, Lenient, ParseOptions,
-};
+use crate::parse::{lenient, take_header, ChecksumPolicy, ChecksumStatus, Lenient, ParseOptions};
+pub use crate::partial::Icmpv4Partial;
 
 /// Length of the fixed part (type, code, checksum, 4 type-specific bytes).
 pub const HEADER_LEN: usize = 8;
@@ -166,7 +164,7 @@ pub type QuotedIpv4<'a> = Result<Lenient<Ipv4Packet<&'a [u8]>, Ipv4Partial<&'a [
 
 /// Whether messages of this type carry an identifier and sequence number (echo, timestamp,
 /// information and address-mask requests and replies).
-fn carries_ident_seq(msg_type: u8) -> bool {
+pub(crate) fn carries_ident_seq(msg_type: u8) -> bool {
     matches!(msg_type, 0 | 8 | 13 | 14 | 15 | 16 | 17 | 18)
 }
 
@@ -792,188 +790,6 @@ impl<B: SplitByteSlice> Icmpv4Packet<B> {
         } else {
             Self::parse_with(bytes, lenient(checksum)).map(Lenient::Whole)
         }
-    }
-}
-
-/// The first bytes of an ICMPv4 header that a capture cut short: every field whose bytes
-/// are all present, read in place, and `None` for the others.
-///
-/// ```
-/// use zerocast_wire::icmpv4::Icmpv4Partial;
-/// let icmp = Icmpv4Partial::parse(&[0u8, 0, 0x12, 0x34, 0, 9, 0][..])?;
-/// assert_eq!((icmp.msg_type(), icmp.checksum()), (Some(0), Some(0x1234)));
-/// assert_eq!((icmp.ident(), icmp.seq()), (Some(9), None));
-/// # Ok::<(), zerocast_wire::ParseError>(())
-/// ```
-pub struct Icmpv4Partial<B> {
-    captured: Captured<B, HEADER_LEN>,
-}
-
-impl<B: SplitByteSlice> Icmpv4Partial<B> {
-    /// Views the captured start of a header (bytes past the first 8 are ignored).
-    ///
-    /// # Errors
-    /// `Truncated` for no bytes at all.
-    ///
-    /// ```
-    /// assert!(zerocast_wire::icmpv4::Icmpv4Partial::parse(&[][..]).is_err());
-    /// ```
-    pub fn parse(bytes: B) -> Result<Self, ParseError> {
-        Ok(Icmpv4Partial {
-            captured: Captured::new(bytes, Layer::Icmpv4)?,
-        })
-    }
-
-    /// How many header bytes were captured (1 to 8).
-    ///
-    /// ```
-    /// # use zerocast_wire::icmpv4::Icmpv4Partial;
-    /// # // The first 6 bytes of an echo request: the sequence number was not captured.
-    /// # let cut = [8, 0, 0x21, 0x04, 0x12, 0x34];
-    /// let icmp = Icmpv4Partial::parse(&cut[..])?;
-    /// assert_eq!(icmp.captured_len(), 6);
-    /// # Ok::<(), zerocast_wire::ParseError>(())
-    /// ```
-    #[must_use]
-    pub fn captured_len(&self) -> usize {
-        self.captured.len()
-    }
-    /// The captured bytes.
-    ///
-    /// ```
-    /// # use zerocast_wire::icmpv4::Icmpv4Partial;
-    /// # // The first 6 bytes of an echo request: the sequence number was not captured.
-    /// # let cut = [8, 0, 0x21, 0x04, 0x12, 0x34];
-    /// let icmp = Icmpv4Partial::parse(&cut[..])?;
-    /// assert_eq!(icmp.bytes(), &cut[..]);
-    /// # Ok::<(), zerocast_wire::ParseError>(())
-    /// ```
-    #[must_use]
-    pub fn bytes(&self) -> &[u8] {
-        self.captured.bytes()
-    }
-    /// Returns the captured bytes, giving up the view.
-    ///
-    /// ```
-    /// # use zerocast_wire::icmpv4::Icmpv4Partial;
-    /// # // The first 6 bytes of an echo request: the sequence number was not captured.
-    /// # let cut = [8, 0, 0x21, 0x04, 0x12, 0x34];
-    /// let icmp = Icmpv4Partial::parse(&cut[..])?;
-    /// let bytes: &[u8] = icmp.into_bytes();
-    /// assert_eq!(bytes.len(), 6);
-    /// # Ok::<(), zerocast_wire::ParseError>(())
-    /// ```
-    #[must_use]
-    pub fn into_bytes(self) -> B {
-        self.captured.into_bytes()
-    }
-    /// Type (`icmp.type`).
-    ///
-    /// ```
-    /// # use zerocast_wire::icmpv4::Icmpv4Partial;
-    /// # // The first 6 bytes of an echo request: the sequence number was not captured.
-    /// # let cut = [8, 0, 0x21, 0x04, 0x12, 0x34];
-    /// let icmp = Icmpv4Partial::parse(&cut[..])?;
-    /// assert_eq!(icmp.msg_type(), Some(8));
-    /// # Ok::<(), zerocast_wire::ParseError>(())
-    /// ```
-    #[must_use]
-    pub fn msg_type(&self) -> Option<u8> {
-        self.captured.byte(offset_of!(Icmpv4Header, msg_type))
-    }
-    /// Code (`icmp.code`).
-    ///
-    /// ```
-    /// # use zerocast_wire::icmpv4::Icmpv4Partial;
-    /// # // The first 6 bytes of an echo request: the sequence number was not captured.
-    /// # let cut = [8, 0, 0x21, 0x04, 0x12, 0x34];
-    /// let icmp = Icmpv4Partial::parse(&cut[..])?;
-    /// assert_eq!(icmp.code(), Some(0));
-    /// # Ok::<(), zerocast_wire::ParseError>(())
-    /// ```
-    #[must_use]
-    pub fn code(&self) -> Option<u8> {
-        self.captured.byte(offset_of!(Icmpv4Header, code))
-    }
-    /// Checksum as carried; never verifiable on a cut header.
-    ///
-    /// ```
-    /// # use zerocast_wire::icmpv4::Icmpv4Partial;
-    /// # // The first 6 bytes of an echo request: the sequence number was not captured.
-    /// # let cut = [8, 0, 0x21, 0x04, 0x12, 0x34];
-    /// let icmp = Icmpv4Partial::parse(&cut[..])?;
-    /// assert_eq!(icmp.checksum(), Some(0x2104));
-    /// # Ok::<(), zerocast_wire::ParseError>(())
-    /// ```
-    #[must_use]
-    pub fn checksum(&self) -> Option<u16> {
-        let field = self
-            .captured
-            .field::<U16>(offset_of!(Icmpv4Header, checksum))?;
-        Some(field.get())
-    }
-    /// The type-specific word, if all four bytes were captured.
-    ///
-    /// ```
-    /// # use zerocast_wire::icmpv4::Icmpv4Partial;
-    /// # // The first 6 bytes of an echo request: the sequence number was not captured.
-    /// # let cut = [8, 0, 0x21, 0x04, 0x12, 0x34];
-    /// let icmp = Icmpv4Partial::parse(&cut[..])?;
-    /// assert_eq!(icmp.rest_of_header(), None); // 2 of its 4 bytes are here
-    /// # Ok::<(), zerocast_wire::ParseError>(())
-    /// ```
-    #[must_use]
-    pub fn rest_of_header(&self) -> Option<[u8; 4]> {
-        self.captured
-            .field::<[u8; 4]>(offset_of!(Icmpv4Header, rest))
-            .copied()
-    }
-    /// Identifier (`icmp.ident`) of the types that carry one (see
-    /// [`Icmpv4Packet::ident_seq`]).
-    ///
-    /// ```
-    /// # use zerocast_wire::icmpv4::Icmpv4Partial;
-    /// # // The first 6 bytes of an echo request: the sequence number was not captured.
-    /// # let cut = [8, 0, 0x21, 0x04, 0x12, 0x34];
-    /// let icmp = Icmpv4Partial::parse(&cut[..])?;
-    /// assert_eq!(icmp.ident(), Some(0x1234));
-    /// # Ok::<(), zerocast_wire::ParseError>(())
-    /// ```
-    #[must_use]
-    pub fn ident(&self) -> Option<u16> {
-        self.ident_seq_word(0)
-    }
-    /// Sequence number (`icmp.seq`) of the types that carry one.
-    ///
-    /// ```
-    /// # use zerocast_wire::icmpv4::Icmpv4Partial;
-    /// # // The first 6 bytes of an echo request: the sequence number was not captured.
-    /// # let cut = [8, 0, 0x21, 0x04, 0x12, 0x34];
-    /// let icmp = Icmpv4Partial::parse(&cut[..])?;
-    /// assert_eq!(icmp.seq(), None);
-    /// # Ok::<(), zerocast_wire::ParseError>(())
-    /// ```
-    #[must_use]
-    pub fn seq(&self) -> Option<u16> {
-        self.ident_seq_word(2)
-    }
-    /// The 16-bit word at `at` within the type-specific word, for types with ident/seq.
-    fn ident_seq_word(&self, at: usize) -> Option<u16> {
-        if !carries_ident_seq(self.msg_type()?) {
-            return None;
-        }
-        let word = self
-            .captured
-            .field::<U16>(offset_of!(Icmpv4Header, rest) + at)?;
-        Some(word.get())
-    }
-}
-
-impl<B: SplitByteSlice> fmt::Debug for Icmpv4Partial<B> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Icmpv4Partial")
-            .field("captured", &self.bytes())
-            .finish()
     }
 }
 

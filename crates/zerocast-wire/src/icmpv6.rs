@@ -14,7 +14,6 @@
 //! The checksum covers the IPv6 pseudo-header and the whole message.
 
 use core::fmt;
-use core::mem::offset_of;
 
 use zerocast::byteorder::network_endian::U16;
 use zerocast::{
@@ -30,9 +29,8 @@ use crate::ndp::{
     NdpOptions, NeighborAdvertisement, NeighborSolicitation, Redirect, RouterAdvertisement,
     RouterSolicitation,
 };
-use crate::parse::{
-    lenient, take_header, Captured, ChecksumPolicy, ChecksumStatus, Lenient, ParseOptions,
-};
+use crate::parse::{lenient, take_header, ChecksumPolicy, ChecksumStatus, Lenient, ParseOptions};
+pub use crate::partial::Icmpv6Partial;
 
 /// Length of the type/code/checksum header.
 pub const HEADER_LEN: usize = 4;
@@ -817,132 +815,6 @@ impl<B: SplitByteSlice> Icmpv6Packet<B> {
         } else {
             Self::parse_with(bytes, pseudo, lenient(checksum)).map(Lenient::Whole)
         }
-    }
-}
-
-/// The first bytes of an ICMPv6 header that a capture cut short: every field whose bytes
-/// are all present, read in place, and `None` for the others.
-///
-/// ```
-/// use zerocast_wire::icmpv6::Icmpv6Partial;
-/// let icmp = Icmpv6Partial::parse(&[128u8, 0, 0x7f][..])?;
-/// assert_eq!((icmp.msg_type(), icmp.code(), icmp.checksum()), (Some(128), Some(0), None));
-/// # Ok::<(), zerocast_wire::ParseError>(())
-/// ```
-pub struct Icmpv6Partial<B> {
-    captured: Captured<B, HEADER_LEN>,
-}
-
-impl<B: SplitByteSlice> Icmpv6Partial<B> {
-    /// Views the captured start of a header (bytes past the first 4 are ignored).
-    ///
-    /// # Errors
-    /// `Truncated` for no bytes at all.
-    ///
-    /// ```
-    /// assert!(zerocast_wire::icmpv6::Icmpv6Partial::parse(&[][..]).is_err());
-    /// ```
-    pub fn parse(bytes: B) -> Result<Self, ParseError> {
-        Ok(Icmpv6Partial {
-            captured: Captured::new(bytes, Layer::Icmpv6)?,
-        })
-    }
-
-    /// How many header bytes were captured (1 to 4).
-    ///
-    /// ```
-    /// # use zerocast_wire::icmpv6::Icmpv6Partial;
-    /// # // The first 3 bytes of an echo request: the checksum was cut.
-    /// # let cut = [128, 0, 0x7f];
-    /// let icmp = Icmpv6Partial::parse(&cut[..])?;
-    /// assert_eq!(icmp.captured_len(), 3);
-    /// # Ok::<(), zerocast_wire::ParseError>(())
-    /// ```
-    #[must_use]
-    pub fn captured_len(&self) -> usize {
-        self.captured.len()
-    }
-    /// The captured bytes.
-    ///
-    /// ```
-    /// # use zerocast_wire::icmpv6::Icmpv6Partial;
-    /// # // The first 3 bytes of an echo request: the checksum was cut.
-    /// # let cut = [128, 0, 0x7f];
-    /// let icmp = Icmpv6Partial::parse(&cut[..])?;
-    /// assert_eq!(icmp.bytes(), &[128, 0, 0x7f]);
-    /// # Ok::<(), zerocast_wire::ParseError>(())
-    /// ```
-    #[must_use]
-    pub fn bytes(&self) -> &[u8] {
-        self.captured.bytes()
-    }
-    /// Returns the captured bytes, giving up the view.
-    ///
-    /// ```
-    /// # use zerocast_wire::icmpv6::Icmpv6Partial;
-    /// # // The first 3 bytes of an echo request: the checksum was cut.
-    /// # let cut = [128, 0, 0x7f];
-    /// let icmp = Icmpv6Partial::parse(&cut[..])?;
-    /// let bytes: &[u8] = icmp.into_bytes();
-    /// assert_eq!(bytes.len(), 3);
-    /// # Ok::<(), zerocast_wire::ParseError>(())
-    /// ```
-    #[must_use]
-    pub fn into_bytes(self) -> B {
-        self.captured.into_bytes()
-    }
-    /// Type (`icmpv6.type`).
-    ///
-    /// ```
-    /// # use zerocast_wire::icmpv6::Icmpv6Partial;
-    /// # // The first 3 bytes of an echo request: the checksum was cut.
-    /// # let cut = [128, 0, 0x7f];
-    /// let icmp = Icmpv6Partial::parse(&cut[..])?;
-    /// assert_eq!(icmp.msg_type(), Some(128)); // echo request
-    /// # Ok::<(), zerocast_wire::ParseError>(())
-    /// ```
-    #[must_use]
-    pub fn msg_type(&self) -> Option<u8> {
-        self.captured.byte(offset_of!(Icmpv6Header, msg_type))
-    }
-    /// Code (`icmpv6.code`).
-    ///
-    /// ```
-    /// # use zerocast_wire::icmpv6::Icmpv6Partial;
-    /// # // The first 3 bytes of an echo request: the checksum was cut.
-    /// # let cut = [128, 0, 0x7f];
-    /// let icmp = Icmpv6Partial::parse(&cut[..])?;
-    /// assert_eq!(icmp.code(), Some(0));
-    /// # Ok::<(), zerocast_wire::ParseError>(())
-    /// ```
-    #[must_use]
-    pub fn code(&self) -> Option<u8> {
-        self.captured.byte(offset_of!(Icmpv6Header, code))
-    }
-    /// Checksum as carried; never verifiable on a cut header.
-    ///
-    /// ```
-    /// # use zerocast_wire::icmpv6::Icmpv6Partial;
-    /// # // The first 3 bytes of an echo request: the checksum was cut.
-    /// # let cut = [128, 0, 0x7f];
-    /// let icmp = Icmpv6Partial::parse(&cut[..])?;
-    /// assert_eq!(icmp.checksum(), None); // one of its two bytes is here
-    /// # Ok::<(), zerocast_wire::ParseError>(())
-    /// ```
-    #[must_use]
-    pub fn checksum(&self) -> Option<u16> {
-        let field = self
-            .captured
-            .field::<U16>(offset_of!(Icmpv6Header, checksum))?;
-        Some(field.get())
-    }
-}
-
-impl<B: SplitByteSlice> fmt::Debug for Icmpv6Partial<B> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Icmpv6Partial")
-            .field("captured", &self.bytes())
-            .finish()
     }
 }
 

@@ -16,7 +16,6 @@
 //! The version of a query follows from its length and Max Resp Code (RFC 3376 section 7.1).
 
 use core::fmt;
-use core::mem::offset_of;
 
 use zerocast::byteorder::network_endian::U16;
 use zerocast::{
@@ -27,9 +26,8 @@ use crate::addr::Ipv4Addr;
 use crate::build::Writer;
 use crate::checksum::Checksum;
 use crate::error::{ErrorKind, Layer, ParseError};
-use crate::parse::{
-    lenient, take_header, Captured, ChecksumPolicy, ChecksumStatus, Lenient, ParseOptions,
-};
+use crate::parse::{lenient, take_header, ChecksumPolicy, ChecksumStatus, Lenient, ParseOptions};
+pub use crate::partial::IgmpPartial;
 
 /// Length of the common header.
 pub const HEADER_LEN: usize = 8;
@@ -625,176 +623,6 @@ impl<B: SplitByteSlice> IgmpPacket<B> {
         } else {
             Self::parse_with(bytes, lenient(checksum)).map(Lenient::Whole)
         }
-    }
-}
-
-/// The first bytes of an IGMP header that a capture cut short: every field whose bytes are
-/// all present, read in place, and `None` for the others.
-///
-/// ```
-/// use zerocast_wire::igmp::IgmpPartial;
-/// let igmp = IgmpPartial::parse(&[0x16u8, 0, 0xfa, 0x04, 239][..])?;
-/// assert_eq!((igmp.msg_type(), igmp.version(), igmp.checksum()), (Some(0x16), Some(2), Some(0xfa04)));
-/// assert_eq!(igmp.group(), None);
-/// # Ok::<(), zerocast_wire::ParseError>(())
-/// ```
-pub struct IgmpPartial<B> {
-    captured: Captured<B, HEADER_LEN>,
-}
-
-impl<B: SplitByteSlice> IgmpPartial<B> {
-    /// Views the captured start of a header (bytes past the first 8 are ignored).
-    ///
-    /// # Errors
-    /// `Truncated` for no bytes at all.
-    ///
-    /// ```
-    /// assert!(zerocast_wire::igmp::IgmpPartial::parse(&[][..]).is_err());
-    /// ```
-    pub fn parse(bytes: B) -> Result<Self, ParseError> {
-        Ok(IgmpPartial {
-            captured: Captured::new(bytes, Layer::Igmp)?,
-        })
-    }
-
-    /// How many header bytes were captured (1 to 8).
-    ///
-    /// ```
-    /// # use zerocast_wire::{igmp::IgmpPartial, Ipv4Addr};
-    /// # // The first 6 bytes of an IGMPv2 report: the group address was cut.
-    /// # let cut = [0x16, 0, 0xf8, 0xfa, 239, 1];
-    /// let igmp = IgmpPartial::parse(&cut[..])?;
-    /// assert_eq!(igmp.captured_len(), 6);
-    /// # Ok::<(), zerocast_wire::ParseError>(())
-    /// ```
-    #[must_use]
-    pub fn captured_len(&self) -> usize {
-        self.captured.len()
-    }
-    /// The captured bytes.
-    ///
-    /// ```
-    /// # use zerocast_wire::{igmp::IgmpPartial, Ipv4Addr};
-    /// # // The first 6 bytes of an IGMPv2 report: the group address was cut.
-    /// # let cut = [0x16, 0, 0xf8, 0xfa, 239, 1];
-    /// let igmp = IgmpPartial::parse(&cut[..])?;
-    /// assert_eq!(igmp.bytes(), &cut[..]);
-    /// # Ok::<(), zerocast_wire::ParseError>(())
-    /// ```
-    #[must_use]
-    pub fn bytes(&self) -> &[u8] {
-        self.captured.bytes()
-    }
-    /// Returns the captured bytes, giving up the view.
-    ///
-    /// ```
-    /// # use zerocast_wire::{igmp::IgmpPartial, Ipv4Addr};
-    /// # // The first 6 bytes of an IGMPv2 report: the group address was cut.
-    /// # let cut = [0x16, 0, 0xf8, 0xfa, 239, 1];
-    /// let igmp = IgmpPartial::parse(&cut[..])?;
-    /// let bytes: &[u8] = igmp.into_bytes();
-    /// assert_eq!(bytes.len(), 6);
-    /// # Ok::<(), zerocast_wire::ParseError>(())
-    /// ```
-    #[must_use]
-    pub fn into_bytes(self) -> B {
-        self.captured.into_bytes()
-    }
-    /// Type (`igmp.type`).
-    ///
-    /// ```
-    /// # use zerocast_wire::{igmp::IgmpPartial, Ipv4Addr};
-    /// # // The first 6 bytes of an IGMPv2 report: the group address was cut.
-    /// # let cut = [0x16, 0, 0xf8, 0xfa, 239, 1];
-    /// let igmp = IgmpPartial::parse(&cut[..])?;
-    /// assert_eq!(igmp.msg_type(), Some(0x16));
-    /// # Ok::<(), zerocast_wire::ParseError>(())
-    /// ```
-    #[must_use]
-    pub fn msg_type(&self) -> Option<u8> {
-        self.captured.byte(offset_of!(IgmpHeader, msg_type))
-    }
-    /// Max response code.
-    ///
-    /// ```
-    /// # use zerocast_wire::{igmp::IgmpPartial, Ipv4Addr};
-    /// # // The first 6 bytes of an IGMPv2 report: the group address was cut.
-    /// # let cut = [0x16, 0, 0xf8, 0xfa, 239, 1];
-    /// let igmp = IgmpPartial::parse(&cut[..])?;
-    /// assert_eq!(igmp.max_resp(), Some(0));
-    /// # Ok::<(), zerocast_wire::ParseError>(())
-    /// ```
-    #[must_use]
-    pub fn max_resp(&self) -> Option<u8> {
-        self.captured.byte(offset_of!(IgmpHeader, max_resp))
-    }
-    /// Checksum as carried; never verifiable on a cut header.
-    ///
-    /// ```
-    /// # use zerocast_wire::{igmp::IgmpPartial, Ipv4Addr};
-    /// # // The first 6 bytes of an IGMPv2 report: the group address was cut.
-    /// # let cut = [0x16, 0, 0xf8, 0xfa, 239, 1];
-    /// let igmp = IgmpPartial::parse(&cut[..])?;
-    /// assert_eq!(igmp.checksum(), Some(0xf8fa));
-    /// # Ok::<(), zerocast_wire::ParseError>(())
-    /// ```
-    #[must_use]
-    pub fn checksum(&self) -> Option<u16> {
-        let field = self
-            .captured
-            .field::<U16>(offset_of!(IgmpHeader, checksum))?;
-        Some(field.get())
-    }
-    /// IGMP version (`igmp.version`) where the captured bytes decide it: by type, and for
-    /// a query by Max Resp Code. `None` for a query, since only a query's length (12 bytes
-    /// or more) makes it v3 and a cut header does not show it.
-    ///
-    /// ```
-    /// # use zerocast_wire::{igmp::IgmpPartial, Ipv4Addr};
-    /// # // The first 6 bytes of an IGMPv2 report: the group address was cut.
-    /// # let cut = [0x16, 0, 0xf8, 0xfa, 239, 1];
-    /// let igmp = IgmpPartial::parse(&cut[..])?;
-    /// assert_eq!(igmp.version(), Some(2));
-    /// // A query's version depends on its length, which a cut header does not show:
-    /// assert_eq!(IgmpPartial::parse(&[0x11, 100][..])?.version(), None);
-    /// # Ok::<(), zerocast_wire::ParseError>(())
-    /// ```
-    #[must_use]
-    pub fn version(&self) -> Option<u8> {
-        match self.msg_type()? {
-            TYPE_QUERY => None,
-            TYPE_V2_REPORT | TYPE_LEAVE => Some(2),
-            TYPE_V1_REPORT => Some(1),
-            TYPE_V3_REPORT => Some(3),
-            _ => Some(0),
-        }
-    }
-    /// The group address of a query, v1/v2 report or leave, if all of it was captured.
-    ///
-    /// ```
-    /// # use zerocast_wire::{igmp::IgmpPartial, Ipv4Addr};
-    /// # // The first 6 bytes of an IGMPv2 report: the group address was cut.
-    /// # let cut = [0x16, 0, 0xf8, 0xfa, 239, 1];
-    /// let igmp = IgmpPartial::parse(&cut[..])?;
-    /// assert_eq!(igmp.group(), None); // 2 of its 4 bytes are here
-    /// # Ok::<(), zerocast_wire::ParseError>(())
-    /// ```
-    #[must_use]
-    pub fn group(&self) -> Option<Ipv4Addr> {
-        if self.msg_type()? == TYPE_V3_REPORT {
-            return None;
-        }
-        self.captured
-            .field::<[u8; 4]>(offset_of!(IgmpHeader, word))
-            .map(|w| Ipv4Addr(*w))
-    }
-}
-
-impl<B: SplitByteSlice> fmt::Debug for IgmpPartial<B> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("IgmpPartial")
-            .field("captured", &self.bytes())
-            .finish()
     }
 }
 

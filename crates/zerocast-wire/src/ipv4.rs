@@ -22,7 +22,6 @@
 //! packet's trailer, so neither the payload nor checksums above ever see them.
 
 use core::fmt;
-use core::mem::offset_of;
 
 use zerocast::byteorder::network_endian::U16;
 use zerocast::{
@@ -35,9 +34,10 @@ use crate::error::{ErrorKind, IcmpReply, Layer, ParseError};
 use crate::ip::{IpProto, PseudoHeader};
 use crate::ipv4_options::Ipv4Options;
 use crate::parse::{
-    lenient, split_at, split_at_most, take_header, Captured, ChecksumPolicy, ChecksumStatus,
-    Lenient, ParseOptions,
+    lenient, split_at, split_at_most, take_header, ChecksumPolicy, ChecksumStatus, Lenient,
+    ParseOptions,
 };
+pub use crate::partial::Ipv4Partial;
 
 /// Length of the fixed header.
 pub const HEADER_LEN: usize = 20;
@@ -1064,7 +1064,7 @@ impl zerocast_packet::PacketBuilder for Ipv4Builder<'_> {
 }
 
 /// Checks the version nibble and returns the header length that IHL gives.
-fn check_version_ihl(version_ihl: u8) -> Result<usize, ParseError> {
+pub(crate) fn check_version_ihl(version_ihl: u8) -> Result<usize, ParseError> {
     let version = version_ihl >> 4;
     if version != 4 {
         return Err(ParseError::new(
@@ -1084,7 +1084,7 @@ fn check_version_ihl(version_ihl: u8) -> Result<usize, ParseError> {
 }
 
 /// Checks that Total Length covers at least the header.
-fn check_total_len(total_len: usize, header_len: usize) -> Result<(), ParseError> {
+pub(crate) fn check_total_len(total_len: usize, header_len: usize) -> Result<(), ParseError> {
     if total_len < header_len {
         return Err(
             ParseError::new(Layer::Ipv4, ErrorKind::BadLength(total_len), 2)
@@ -1120,301 +1120,6 @@ impl<B: SplitByteSlice> Ipv4Packet<B> {
         } else {
             Self::parse_with(bytes, lenient(checksum)).map(Lenient::Whole)
         }
-    }
-}
-
-/// The first bytes of an IPv4 header that a capture (or an ICMP error's quote) cut short:
-/// every field whose bytes are all present, read in place, and `None` for the others.
-///
-/// A cut header has no verifiable checksum and no payload. On a complete header every
-/// accessor returns `Some`, which makes this view a uniform way to show header fields; but
-/// [`Ipv4Packet`] is the one that checks lengths, options and the checksum.
-///
-/// ```
-/// use zerocast_wire::{ipv4::Ipv4Partial, IpProto, Ipv4Addr};
-/// let cut = [0x45, 0, 0, 84, 0xd5, 0x66, 0x40, 0, 64, 1, 0x90, 0xa6, 10, 77, 0, 2, 10, 77];
-/// let ip = Ipv4Partial::parse(&cut[..])?;
-/// assert_eq!(ip.captured_len(), 18);
-/// assert_eq!(ip.protocol(), Some(IpProto::ICMP));
-/// assert_eq!(ip.flags(), Some(zerocast_wire::ipv4::FLAG_DF));
-/// assert_eq!(ip.src(), Some(Ipv4Addr([10, 77, 0, 2])));
-/// assert_eq!(ip.dst(), None);
-/// # Ok::<(), zerocast_wire::ParseError>(())
-/// ```
-pub struct Ipv4Partial<B> {
-    captured: Captured<B, HEADER_LEN>,
-}
-
-impl<B: SplitByteSlice> Ipv4Partial<B> {
-    /// Views the captured start of a header (bytes past the fixed 20 are ignored).
-    ///
-    /// # Errors
-    /// `Truncated` for no bytes at all; and, as [`Ipv4Packet::parse_with`] would, for
-    /// the fields that were captured: `BadVersion`, `BadHeaderLength` (IHL below 5),
-    /// `BadLength` (Total Length below the header length).
-    ///
-    /// ```
-    /// use zerocast_wire::{ipv4::Ipv4Partial, ErrorKind};
-    /// assert!(matches!(Ipv4Partial::parse(&[0x65u8][..]).unwrap_err().kind(), ErrorKind::BadVersion(6)));
-    /// assert!(Ipv4Partial::parse(&[][..]).is_err());
-    /// ```
-    pub fn parse(bytes: B) -> Result<Self, ParseError> {
-        let captured = Captured::new(bytes, Layer::Ipv4)?;
-        let view = Ipv4Partial { captured };
-        if let Some(version_ihl) = view.captured.byte(0) {
-            let header_len = check_version_ihl(version_ihl)?;
-            if let Some(total_len) = view.total_len() {
-                check_total_len(usize::from(total_len), header_len)?;
-            }
-        }
-        Ok(view)
-    }
-
-    /// How many header bytes were captured (1 to 20).
-    ///
-    /// ```
-    /// # use zerocast_wire::{ipv4::Ipv4Partial, IpProto, Ipv4Addr};
-    /// # // The first 16 of 20 header bytes (the source address is the last whole field).
-    /// # let cut = [0x45, 0xba, 0x00, 0x1c, 0x12, 0x34, 0x40, 0x00, 0x40, 0x11, 0x3b, 0xa7,
-    /// #            192, 0, 2, 1];
-    /// let ip = Ipv4Partial::parse(&cut[..])?;
-    /// assert_eq!(ip.captured_len(), 16);
-    /// # Ok::<(), zerocast_wire::ParseError>(())
-    /// ```
-    #[must_use]
-    pub fn captured_len(&self) -> usize {
-        self.captured.len()
-    }
-    /// The captured bytes.
-    ///
-    /// ```
-    /// # use zerocast_wire::{ipv4::Ipv4Partial, IpProto, Ipv4Addr};
-    /// # // The first 16 of 20 header bytes (the source address is the last whole field).
-    /// # let cut = [0x45, 0xba, 0x00, 0x1c, 0x12, 0x34, 0x40, 0x00, 0x40, 0x11, 0x3b, 0xa7,
-    /// #            192, 0, 2, 1];
-    /// let ip = Ipv4Partial::parse(&cut[..])?;
-    /// assert_eq!(ip.bytes(), &cut[..]);
-    /// # Ok::<(), zerocast_wire::ParseError>(())
-    /// ```
-    #[must_use]
-    pub fn bytes(&self) -> &[u8] {
-        self.captured.bytes()
-    }
-    /// Returns the captured bytes, giving up the view.
-    ///
-    /// ```
-    /// # use zerocast_wire::{ipv4::Ipv4Partial, IpProto, Ipv4Addr};
-    /// # // The first 16 of 20 header bytes (the source address is the last whole field).
-    /// # let cut = [0x45, 0xba, 0x00, 0x1c, 0x12, 0x34, 0x40, 0x00, 0x40, 0x11, 0x3b, 0xa7,
-    /// #            192, 0, 2, 1];
-    /// let ip = Ipv4Partial::parse(&cut[..])?;
-    /// let bytes: &[u8] = ip.into_bytes();
-    /// assert_eq!(bytes.len(), 16);
-    /// # Ok::<(), zerocast_wire::ParseError>(())
-    /// ```
-    #[must_use]
-    pub fn into_bytes(self) -> B {
-        self.captured.into_bytes()
-    }
-    /// Version (`ip.version`; always 4: the parse checked it).
-    ///
-    /// ```
-    /// # use zerocast_wire::{ipv4::Ipv4Partial, IpProto, Ipv4Addr};
-    /// # // The first 16 of 20 header bytes (the source address is the last whole field).
-    /// # let cut = [0x45, 0xba, 0x00, 0x1c, 0x12, 0x34, 0x40, 0x00, 0x40, 0x11, 0x3b, 0xa7,
-    /// #            192, 0, 2, 1];
-    /// let ip = Ipv4Partial::parse(&cut[..])?;
-    /// assert_eq!(ip.version(), Some(4));
-    /// # Ok::<(), zerocast_wire::ParseError>(())
-    /// ```
-    #[must_use]
-    pub fn version(&self) -> Option<u8> {
-        self.captured.byte(0).map(|b| b >> 4)
-    }
-    /// Header length in bytes (`ip.hdr_len`).
-    ///
-    /// ```
-    /// # use zerocast_wire::{ipv4::Ipv4Partial, IpProto, Ipv4Addr};
-    /// # // The first 16 of 20 header bytes (the source address is the last whole field).
-    /// # let cut = [0x45, 0xba, 0x00, 0x1c, 0x12, 0x34, 0x40, 0x00, 0x40, 0x11, 0x3b, 0xa7,
-    /// #            192, 0, 2, 1];
-    /// let ip = Ipv4Partial::parse(&cut[..])?;
-    /// assert_eq!(ip.header_len(), Some(20));
-    /// # Ok::<(), zerocast_wire::ParseError>(())
-    /// ```
-    #[must_use]
-    pub fn header_len(&self) -> Option<usize> {
-        self.captured.byte(0).map(|b| usize::from(b & 0x0f) * 4)
-    }
-    /// The DS field byte (`ip.dsfield`).
-    ///
-    /// ```
-    /// # use zerocast_wire::{ipv4::Ipv4Partial, IpProto, Ipv4Addr};
-    /// # // The first 16 of 20 header bytes (the source address is the last whole field).
-    /// # let cut = [0x45, 0xba, 0x00, 0x1c, 0x12, 0x34, 0x40, 0x00, 0x40, 0x11, 0x3b, 0xa7,
-    /// #            192, 0, 2, 1];
-    /// let ip = Ipv4Partial::parse(&cut[..])?;
-    /// assert_eq!(ip.dsfield(), Some(0xba));
-    /// # Ok::<(), zerocast_wire::ParseError>(())
-    /// ```
-    #[must_use]
-    pub fn dsfield(&self) -> Option<u8> {
-        self.captured.byte(offset_of!(Ipv4Header, dscp_ecn))
-    }
-    /// Total Length (`ip.len`).
-    ///
-    /// ```
-    /// # use zerocast_wire::{ipv4::Ipv4Partial, IpProto, Ipv4Addr};
-    /// # // The first 16 of 20 header bytes (the source address is the last whole field).
-    /// # let cut = [0x45, 0xba, 0x00, 0x1c, 0x12, 0x34, 0x40, 0x00, 0x40, 0x11, 0x3b, 0xa7,
-    /// #            192, 0, 2, 1];
-    /// let ip = Ipv4Partial::parse(&cut[..])?;
-    /// assert_eq!(ip.total_len(), Some(28));
-    /// # Ok::<(), zerocast_wire::ParseError>(())
-    /// ```
-    #[must_use]
-    pub fn total_len(&self) -> Option<u16> {
-        self.u16_field(offset_of!(Ipv4Header, total_len))
-    }
-    /// Identification (`ip.id`).
-    ///
-    /// ```
-    /// # use zerocast_wire::{ipv4::Ipv4Partial, IpProto, Ipv4Addr};
-    /// # // The first 16 of 20 header bytes (the source address is the last whole field).
-    /// # let cut = [0x45, 0xba, 0x00, 0x1c, 0x12, 0x34, 0x40, 0x00, 0x40, 0x11, 0x3b, 0xa7,
-    /// #            192, 0, 2, 1];
-    /// let ip = Ipv4Partial::parse(&cut[..])?;
-    /// assert_eq!(ip.ident(), Some(0x1234));
-    /// # Ok::<(), zerocast_wire::ParseError>(())
-    /// ```
-    #[must_use]
-    pub fn ident(&self) -> Option<u16> {
-        self.u16_field(offset_of!(Ipv4Header, ident))
-    }
-    /// The three flag bits (`ip.flags`): they sit in the first byte of the flags/offset word.
-    ///
-    /// ```
-    /// # use zerocast_wire::{ipv4::Ipv4Partial, IpProto, Ipv4Addr};
-    /// # // The first 16 of 20 header bytes (the source address is the last whole field).
-    /// # let cut = [0x45, 0xba, 0x00, 0x1c, 0x12, 0x34, 0x40, 0x00, 0x40, 0x11, 0x3b, 0xa7,
-    /// #            192, 0, 2, 1];
-    /// let ip = Ipv4Partial::parse(&cut[..])?;
-    /// assert_eq!(ip.flags(), Some(zerocast_wire::ipv4::FLAG_DF));
-    /// # Ok::<(), zerocast_wire::ParseError>(())
-    /// ```
-    #[must_use]
-    pub fn flags(&self) -> Option<u8> {
-        self.captured
-            .byte(offset_of!(Ipv4Header, flags_frag))
-            .map(|b| b >> 5)
-    }
-    /// Fragment offset in 8-byte units (`ip.frag_offset`).
-    ///
-    /// ```
-    /// # use zerocast_wire::{ipv4::Ipv4Partial, IpProto, Ipv4Addr};
-    /// # // The first 16 of 20 header bytes (the source address is the last whole field).
-    /// # let cut = [0x45, 0xba, 0x00, 0x1c, 0x12, 0x34, 0x40, 0x00, 0x40, 0x11, 0x3b, 0xa7,
-    /// #            192, 0, 2, 1];
-    /// let ip = Ipv4Partial::parse(&cut[..])?;
-    /// assert_eq!(ip.fragment_offset(), Some(0));
-    /// # Ok::<(), zerocast_wire::ParseError>(())
-    /// ```
-    #[must_use]
-    pub fn fragment_offset(&self) -> Option<u16> {
-        self.u16_field(offset_of!(Ipv4Header, flags_frag))
-            .map(|w| w & 0x1fff)
-    }
-    /// Time to live (`ip.ttl`).
-    ///
-    /// ```
-    /// # use zerocast_wire::{ipv4::Ipv4Partial, IpProto, Ipv4Addr};
-    /// # // The first 16 of 20 header bytes (the source address is the last whole field).
-    /// # let cut = [0x45, 0xba, 0x00, 0x1c, 0x12, 0x34, 0x40, 0x00, 0x40, 0x11, 0x3b, 0xa7,
-    /// #            192, 0, 2, 1];
-    /// let ip = Ipv4Partial::parse(&cut[..])?;
-    /// assert_eq!(ip.ttl(), Some(64));
-    /// # Ok::<(), zerocast_wire::ParseError>(())
-    /// ```
-    #[must_use]
-    pub fn ttl(&self) -> Option<u8> {
-        self.captured.byte(offset_of!(Ipv4Header, ttl))
-    }
-    /// Payload protocol (`ip.proto`).
-    ///
-    /// ```
-    /// # use zerocast_wire::{ipv4::Ipv4Partial, IpProto, Ipv4Addr};
-    /// # // The first 16 of 20 header bytes (the source address is the last whole field).
-    /// # let cut = [0x45, 0xba, 0x00, 0x1c, 0x12, 0x34, 0x40, 0x00, 0x40, 0x11, 0x3b, 0xa7,
-    /// #            192, 0, 2, 1];
-    /// let ip = Ipv4Partial::parse(&cut[..])?;
-    /// assert_eq!(ip.protocol(), Some(IpProto::UDP));
-    /// # Ok::<(), zerocast_wire::ParseError>(())
-    /// ```
-    #[must_use]
-    pub fn protocol(&self) -> Option<IpProto> {
-        self.captured
-            .byte(offset_of!(Ipv4Header, protocol))
-            .map(IpProto)
-    }
-    /// Header checksum as carried (`ip.checksum`); never verifiable on a cut header.
-    ///
-    /// ```
-    /// # use zerocast_wire::{ipv4::Ipv4Partial, IpProto, Ipv4Addr};
-    /// # // The first 16 of 20 header bytes (the source address is the last whole field).
-    /// # let cut = [0x45, 0xba, 0x00, 0x1c, 0x12, 0x34, 0x40, 0x00, 0x40, 0x11, 0x3b, 0xa7,
-    /// #            192, 0, 2, 1];
-    /// let ip = Ipv4Partial::parse(&cut[..])?;
-    /// assert_eq!(ip.checksum(), Some(0x3ba7));
-    /// # Ok::<(), zerocast_wire::ParseError>(())
-    /// ```
-    #[must_use]
-    pub fn checksum(&self) -> Option<u16> {
-        self.u16_field(offset_of!(Ipv4Header, checksum))
-    }
-    /// Source address (`ip.src`).
-    ///
-    /// ```
-    /// # use zerocast_wire::{ipv4::Ipv4Partial, IpProto, Ipv4Addr};
-    /// # // The first 16 of 20 header bytes (the source address is the last whole field).
-    /// # let cut = [0x45, 0xba, 0x00, 0x1c, 0x12, 0x34, 0x40, 0x00, 0x40, 0x11, 0x3b, 0xa7,
-    /// #            192, 0, 2, 1];
-    /// let ip = Ipv4Partial::parse(&cut[..])?;
-    /// assert_eq!(ip.src(), Some(Ipv4Addr([192, 0, 2, 1])));
-    /// # Ok::<(), zerocast_wire::ParseError>(())
-    /// ```
-    #[must_use]
-    pub fn src(&self) -> Option<Ipv4Addr> {
-        self.captured
-            .field::<Ipv4Addr>(offset_of!(Ipv4Header, src))
-            .copied()
-    }
-    /// Destination address (`ip.dst`).
-    ///
-    /// ```
-    /// # use zerocast_wire::{ipv4::Ipv4Partial, IpProto, Ipv4Addr};
-    /// # // The first 16 of 20 header bytes (the source address is the last whole field).
-    /// # let cut = [0x45, 0xba, 0x00, 0x1c, 0x12, 0x34, 0x40, 0x00, 0x40, 0x11, 0x3b, 0xa7,
-    /// #            192, 0, 2, 1];
-    /// let ip = Ipv4Partial::parse(&cut[..])?;
-    /// assert_eq!(ip.dst(), None); // not captured
-    /// # Ok::<(), zerocast_wire::ParseError>(())
-    /// ```
-    #[must_use]
-    pub fn dst(&self) -> Option<Ipv4Addr> {
-        self.captured
-            .field::<Ipv4Addr>(offset_of!(Ipv4Header, dst))
-            .copied()
-    }
-    fn u16_field(&self, offset: usize) -> Option<u16> {
-        self.captured.field::<U16>(offset).map(|v| v.get())
-    }
-}
-
-impl<B: SplitByteSlice> fmt::Debug for Ipv4Partial<B> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Ipv4Partial")
-            .field("captured", &self.bytes())
-            .finish()
     }
 }
 

@@ -17,7 +17,6 @@
 //! splits into fixed header | extension headers | upper-layer payload | trailer.
 
 use core::fmt;
-use core::mem::offset_of;
 
 use zerocast::byteorder::network_endian::{U16, U32};
 use zerocast::{
@@ -28,7 +27,8 @@ use crate::addr::Ipv6Addr;
 use crate::error::{ErrorKind, IcmpReply, Layer, ParseError};
 use crate::ip::{IpProto, PseudoHeader};
 use crate::ipv6_ext::{ExtensionHeaders, FragmentHeader};
-use crate::parse::{split_at, split_at_most, take_header, Captured, Lenient, ParseOptions};
+use crate::parse::{split_at, split_at_most, take_header, Lenient, ParseOptions};
+pub use crate::partial::Ipv6Partial;
 
 /// Length of the fixed header.
 pub const HEADER_LEN: usize = 40;
@@ -1049,7 +1049,7 @@ fn payload_length(
 }
 
 /// Checks the version nibble of the header's first byte.
-fn check_version(first: u8) -> Result<(), ParseError> {
+pub(crate) fn check_version(first: u8) -> Result<(), ParseError> {
     let version = first >> 4;
     if version != 6 {
         return Err(ParseError::new(
@@ -1085,239 +1085,6 @@ impl<B: SplitByteSlice> Ipv6Packet<B> {
         } else {
             Self::parse_with(bytes, ParseOptions::LENIENT).map(Lenient::Whole)
         }
-    }
-}
-
-/// The first bytes of an IPv6 header that a capture (or an ICMPv6 error's quote) cut short:
-/// every field whose bytes are all present, read in place, and `None` for the others.
-///
-/// On a complete header every accessor returns `Some`; [`Ipv6Packet`] is the view that also
-/// walks the extension headers and checks the payload length.
-///
-/// ```
-/// use zerocast_wire::ipv6::Ipv6Partial;
-/// let ip = Ipv6Partial::parse(&[0x6b, 0x80, 0][..])?;
-/// assert_eq!((ip.version(), ip.traffic_class()), (Some(6), Some(0xb8)));
-/// assert_eq!(ip.flow_label(), None); // its last byte is missing
-/// assert_eq!(ip.captured_len(), 3);
-/// # Ok::<(), zerocast_wire::ParseError>(())
-/// ```
-pub struct Ipv6Partial<B> {
-    captured: Captured<B, HEADER_LEN>,
-}
-
-impl<B: SplitByteSlice> Ipv6Partial<B> {
-    /// Views the captured start of a header (bytes past the fixed 40 are ignored).
-    ///
-    /// # Errors
-    /// `Truncated` for no bytes at all, `BadVersion` when the version nibble is not 6.
-    ///
-    /// ```
-    /// assert!(zerocast_wire::ipv6::Ipv6Partial::parse(&[0x45u8][..]).is_err());
-    /// ```
-    pub fn parse(bytes: B) -> Result<Self, ParseError> {
-        let captured = Captured::new(bytes, Layer::Ipv6)?;
-        if let Some(first) = captured.byte(0) {
-            check_version(first)?;
-        }
-        Ok(Ipv6Partial { captured })
-    }
-
-    /// How many header bytes were captured (1 to 40).
-    ///
-    /// ```
-    /// # use zerocast_wire::{ipv6::Ipv6Partial, IpProto, Ipv6Addr};
-    /// # // The first 24 of 40 header bytes: the destination address was not captured.
-    /// # let mut cut = [0u8; 24];
-    /// # cut[..8].copy_from_slice(&[0x6b, 0x81, 0x23, 0x45, 0x00, 0x08, 17, 64]);
-    /// # cut[8..24].copy_from_slice(&[0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]);
-    /// let ip = Ipv6Partial::parse(&cut[..])?;
-    /// assert_eq!(ip.captured_len(), 24);
-    /// # Ok::<(), zerocast_wire::ParseError>(())
-    /// ```
-    #[must_use]
-    pub fn captured_len(&self) -> usize {
-        self.captured.len()
-    }
-    /// The captured bytes.
-    ///
-    /// ```
-    /// # use zerocast_wire::{ipv6::Ipv6Partial, IpProto, Ipv6Addr};
-    /// # // The first 24 of 40 header bytes: the destination address was not captured.
-    /// # let mut cut = [0u8; 24];
-    /// # cut[..8].copy_from_slice(&[0x6b, 0x81, 0x23, 0x45, 0x00, 0x08, 17, 64]);
-    /// # cut[8..24].copy_from_slice(&[0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]);
-    /// let ip = Ipv6Partial::parse(&cut[..])?;
-    /// assert_eq!(ip.bytes(), &cut[..]);
-    /// # Ok::<(), zerocast_wire::ParseError>(())
-    /// ```
-    #[must_use]
-    pub fn bytes(&self) -> &[u8] {
-        self.captured.bytes()
-    }
-    /// Returns the captured bytes, giving up the view.
-    ///
-    /// ```
-    /// # use zerocast_wire::{ipv6::Ipv6Partial, IpProto, Ipv6Addr};
-    /// # // The first 24 of 40 header bytes: the destination address was not captured.
-    /// # let mut cut = [0u8; 24];
-    /// # cut[..8].copy_from_slice(&[0x6b, 0x81, 0x23, 0x45, 0x00, 0x08, 17, 64]);
-    /// # cut[8..24].copy_from_slice(&[0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]);
-    /// let ip = Ipv6Partial::parse(&cut[..])?;
-    /// let bytes: &[u8] = ip.into_bytes();
-    /// assert_eq!(bytes.len(), 24);
-    /// # Ok::<(), zerocast_wire::ParseError>(())
-    /// ```
-    #[must_use]
-    pub fn into_bytes(self) -> B {
-        self.captured.into_bytes()
-    }
-    /// Version (always 6: the parse checked it).
-    ///
-    /// ```
-    /// # use zerocast_wire::{ipv6::Ipv6Partial, IpProto, Ipv6Addr};
-    /// # // The first 24 of 40 header bytes: the destination address was not captured.
-    /// # let mut cut = [0u8; 24];
-    /// # cut[..8].copy_from_slice(&[0x6b, 0x81, 0x23, 0x45, 0x00, 0x08, 17, 64]);
-    /// # cut[8..24].copy_from_slice(&[0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]);
-    /// let ip = Ipv6Partial::parse(&cut[..])?;
-    /// assert_eq!(ip.version(), Some(6));
-    /// # Ok::<(), zerocast_wire::ParseError>(())
-    /// ```
-    #[must_use]
-    pub fn version(&self) -> Option<u8> {
-        self.captured.byte(0).map(|b| b >> 4)
-    }
-    /// Traffic class (`ipv6.tclass`), which straddles the first two bytes.
-    ///
-    /// ```
-    /// # use zerocast_wire::{ipv6::Ipv6Partial, IpProto, Ipv6Addr};
-    /// # // The first 24 of 40 header bytes: the destination address was not captured.
-    /// # let mut cut = [0u8; 24];
-    /// # cut[..8].copy_from_slice(&[0x6b, 0x81, 0x23, 0x45, 0x00, 0x08, 17, 64]);
-    /// # cut[8..24].copy_from_slice(&[0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]);
-    /// let ip = Ipv6Partial::parse(&cut[..])?;
-    /// assert_eq!(ip.traffic_class(), Some(0xb8));
-    /// # Ok::<(), zerocast_wire::ParseError>(())
-    /// ```
-    #[must_use]
-    pub fn traffic_class(&self) -> Option<u8> {
-        let word = self.captured.field::<U16>(0)?.get();
-        Some((word >> 4) as u8)
-    }
-    /// Flow label (`ipv6.flow`).
-    ///
-    /// ```
-    /// # use zerocast_wire::{ipv6::Ipv6Partial, IpProto, Ipv6Addr};
-    /// # // The first 24 of 40 header bytes: the destination address was not captured.
-    /// # let mut cut = [0u8; 24];
-    /// # cut[..8].copy_from_slice(&[0x6b, 0x81, 0x23, 0x45, 0x00, 0x08, 17, 64]);
-    /// # cut[8..24].copy_from_slice(&[0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]);
-    /// let ip = Ipv6Partial::parse(&cut[..])?;
-    /// assert_eq!(ip.flow_label(), Some(0x12345));
-    /// # Ok::<(), zerocast_wire::ParseError>(())
-    /// ```
-    #[must_use]
-    pub fn flow_label(&self) -> Option<u32> {
-        let word = self.captured.field::<U32>(offset_of!(Ipv6Header, vtcfl))?;
-        Some(word.get() & 0x000f_ffff)
-    }
-    /// Payload Length (`ipv6.plen`).
-    ///
-    /// ```
-    /// # use zerocast_wire::{ipv6::Ipv6Partial, IpProto, Ipv6Addr};
-    /// # // The first 24 of 40 header bytes: the destination address was not captured.
-    /// # let mut cut = [0u8; 24];
-    /// # cut[..8].copy_from_slice(&[0x6b, 0x81, 0x23, 0x45, 0x00, 0x08, 17, 64]);
-    /// # cut[8..24].copy_from_slice(&[0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]);
-    /// let ip = Ipv6Partial::parse(&cut[..])?;
-    /// assert_eq!(ip.payload_len(), Some(8));
-    /// # Ok::<(), zerocast_wire::ParseError>(())
-    /// ```
-    #[must_use]
-    pub fn payload_len(&self) -> Option<u16> {
-        let len = self
-            .captured
-            .field::<U16>(offset_of!(Ipv6Header, payload_len))?;
-        Some(len.get())
-    }
-    /// The fixed header's Next Header (`ipv6.nxt`).
-    ///
-    /// ```
-    /// # use zerocast_wire::{ipv6::Ipv6Partial, IpProto, Ipv6Addr};
-    /// # // The first 24 of 40 header bytes: the destination address was not captured.
-    /// # let mut cut = [0u8; 24];
-    /// # cut[..8].copy_from_slice(&[0x6b, 0x81, 0x23, 0x45, 0x00, 0x08, 17, 64]);
-    /// # cut[8..24].copy_from_slice(&[0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]);
-    /// let ip = Ipv6Partial::parse(&cut[..])?;
-    /// assert_eq!(ip.next_header(), Some(IpProto::UDP));
-    /// # Ok::<(), zerocast_wire::ParseError>(())
-    /// ```
-    #[must_use]
-    pub fn next_header(&self) -> Option<IpProto> {
-        self.captured
-            .byte(offset_of!(Ipv6Header, next_header))
-            .map(IpProto)
-    }
-    /// Hop limit (`ipv6.hlim`).
-    ///
-    /// ```
-    /// # use zerocast_wire::{ipv6::Ipv6Partial, IpProto, Ipv6Addr};
-    /// # // The first 24 of 40 header bytes: the destination address was not captured.
-    /// # let mut cut = [0u8; 24];
-    /// # cut[..8].copy_from_slice(&[0x6b, 0x81, 0x23, 0x45, 0x00, 0x08, 17, 64]);
-    /// # cut[8..24].copy_from_slice(&[0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]);
-    /// let ip = Ipv6Partial::parse(&cut[..])?;
-    /// assert_eq!(ip.hop_limit(), Some(64));
-    /// # Ok::<(), zerocast_wire::ParseError>(())
-    /// ```
-    #[must_use]
-    pub fn hop_limit(&self) -> Option<u8> {
-        self.captured.byte(offset_of!(Ipv6Header, hop_limit))
-    }
-    /// Source address (`ipv6.src`).
-    ///
-    /// ```
-    /// # use zerocast_wire::{ipv6::Ipv6Partial, IpProto, Ipv6Addr};
-    /// # // The first 24 of 40 header bytes: the destination address was not captured.
-    /// # let mut cut = [0u8; 24];
-    /// # cut[..8].copy_from_slice(&[0x6b, 0x81, 0x23, 0x45, 0x00, 0x08, 17, 64]);
-    /// # cut[8..24].copy_from_slice(&[0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]);
-    /// let ip = Ipv6Partial::parse(&cut[..])?;
-    /// assert_eq!(ip.src().map(|a| a.to_string()).as_deref(), Some("2001:db8::1"));
-    /// # Ok::<(), zerocast_wire::ParseError>(())
-    /// ```
-    #[must_use]
-    pub fn src(&self) -> Option<Ipv6Addr> {
-        self.captured
-            .field::<Ipv6Addr>(offset_of!(Ipv6Header, src))
-            .copied()
-    }
-    /// Destination address (`ipv6.dst`).
-    ///
-    /// ```
-    /// # use zerocast_wire::{ipv6::Ipv6Partial, IpProto, Ipv6Addr};
-    /// # // The first 24 of 40 header bytes: the destination address was not captured.
-    /// # let mut cut = [0u8; 24];
-    /// # cut[..8].copy_from_slice(&[0x6b, 0x81, 0x23, 0x45, 0x00, 0x08, 17, 64]);
-    /// # cut[8..24].copy_from_slice(&[0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]);
-    /// let ip = Ipv6Partial::parse(&cut[..])?;
-    /// assert_eq!(ip.dst(), None); // not captured
-    /// # Ok::<(), zerocast_wire::ParseError>(())
-    /// ```
-    #[must_use]
-    pub fn dst(&self) -> Option<Ipv6Addr> {
-        self.captured
-            .field::<Ipv6Addr>(offset_of!(Ipv6Header, dst))
-            .copied()
-    }
-}
-
-impl<B: SplitByteSlice> fmt::Debug for Ipv6Partial<B> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Ipv6Partial")
-            .field("captured", &self.bytes())
-            .finish()
     }
 }
 

@@ -64,6 +64,7 @@ pub mod ipv6_ext;
 pub mod mld;
 pub mod ndp;
 mod parse;
+mod partial;
 #[cfg(feature = "alloc")]
 pub mod reassembly;
 pub mod tcp;

@@ -164,53 +164,6 @@ pub(crate) const fn lenient(checksum: ChecksumPolicy) -> ParseOptions {
     }
 }
 
-/// The captured first bytes (at most `N`) of a header whose fixed part is `N` bytes long,
-/// read one field at a time: a field exists only if every one of its bytes was captured.
-pub(crate) struct Captured<B, const N: usize> {
-    /// Invariant: `1 <= bytes.len() <= N`.
-    bytes: B,
-}
-
-impl<B: SplitByteSlice, const N: usize> Captured<B, N> {
-    /// Keeps the first `N` bytes of `bytes`; an empty slice has no fields to show.
-    pub(crate) fn new(bytes: B, layer: Layer) -> Result<Self, ParseError> {
-        if bytes.is_empty() {
-            return Err(ParseError::truncated(layer, 1, 0));
-        }
-        let (bytes, _, _) = split_at_most(bytes, N);
-        Ok(Captured { bytes })
-    }
-
-    /// The field of type `T` at `offset`, cast in place, if all of it was captured.
-    pub(crate) fn field<T>(&self, offset: usize) -> Option<&T>
-    where
-        T: FromBytes + KnownLayout + Immutable + Unaligned,
-    {
-        let from = self.bytes.get(offset..)?;
-        T::ref_from_prefix(from).ok().map(|(field, _)| field)
-    }
-
-    /// The byte at `offset`, if captured.
-    pub(crate) fn byte(&self, offset: usize) -> Option<u8> {
-        self.bytes.get(offset).copied()
-    }
-
-    /// How many bytes of the fixed header were captured (1 to `N`).
-    pub(crate) fn len(&self) -> usize {
-        self.bytes.len()
-    }
-
-    /// The captured bytes.
-    pub(crate) fn bytes(&self) -> &[u8] {
-        &self.bytes
-    }
-
-    /// Gives up the view, returning the captured bytes.
-    pub(crate) fn into_bytes(self) -> B {
-        self.bytes
-    }
-}
-
 /// Splits a header of type `T` off the front of `bytes`.
 pub(crate) fn take_header<B, T>(bytes: B, layer: Layer) -> Result<(Ref<B, T>, B), ParseError>
 where

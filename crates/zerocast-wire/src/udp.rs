@@ -14,7 +14,6 @@
 //! zero is sent as 0xffff.
 
 use core::fmt;
-use core::mem::offset_of;
 
 use zerocast::byteorder::network_endian::U16;
 use zerocast::{
@@ -24,9 +23,10 @@ use zerocast::{
 use crate::error::{ErrorKind, Layer, ParseError};
 use crate::ip::{IpProto, PseudoHeader};
 use crate::parse::{
-    lenient, split_at, split_at_most, take_header, Captured, ChecksumPolicy, ChecksumStatus,
-    Lenient, ParseOptions,
+    lenient, split_at, split_at_most, take_header, ChecksumPolicy, ChecksumStatus, Lenient,
+    ParseOptions,
 };
+pub use crate::partial::UdpPartial;
 
 /// Length of the UDP header.
 pub const HEADER_LEN: usize = 8;
@@ -605,155 +605,6 @@ impl<B: SplitByteSlice> UdpPacket<B> {
         } else {
             Self::parse_with(bytes, pseudo, lenient(checksum)).map(Lenient::Whole)
         }
-    }
-}
-
-/// The first bytes of a UDP header that a capture cut short: every field whose bytes are
-/// all present, read in place, and `None` for the others.
-///
-/// ```
-/// use zerocast_wire::udp::UdpPartial;
-/// let d = UdpPartial::parse(&[0, 53, 0xc3, 0x50, 0, 40, 0x12][..])?;
-/// assert_eq!((d.src_port(), d.dst_port(), d.length()), (Some(53), Some(50000), Some(40)));
-/// assert_eq!(d.checksum(), None);
-/// # Ok::<(), zerocast_wire::ParseError>(())
-/// ```
-pub struct UdpPartial<B> {
-    captured: Captured<B, HEADER_LEN>,
-}
-
-impl<B: SplitByteSlice> UdpPartial<B> {
-    /// Views the captured start of a header (bytes past the first 8 are ignored).
-    ///
-    /// # Errors
-    /// `Truncated` for no bytes at all; `BadLength` when a captured Length is below 8, as
-    /// [`UdpPacket::parse_with`] would.
-    ///
-    /// ```
-    /// assert!(zerocast_wire::udp::UdpPartial::parse(&[0u8, 1, 0, 2, 0, 7][..]).is_err());
-    /// ```
-    pub fn parse(bytes: B) -> Result<Self, ParseError> {
-        let view = UdpPartial {
-            captured: Captured::new(bytes, Layer::Udp)?,
-        };
-        if let Some(length) = view.length() {
-            if usize::from(length) < HEADER_LEN {
-                let length = usize::from(length);
-                return Err(ParseError::new(Layer::Udp, ErrorKind::BadLength(length), 4));
-            }
-        }
-        Ok(view)
-    }
-
-    /// How many header bytes were captured (1 to 8).
-    ///
-    /// ```
-    /// # use zerocast_wire::udp::UdpPartial;
-    /// # // The first 6 of 8 header bytes: the checksum was not captured.
-    /// # let cut = [0xd4, 0x31, 0x00, 0x35, 0x00, 0x0d];
-    /// let udp = UdpPartial::parse(&cut[..])?;
-    /// assert_eq!(udp.captured_len(), 6);
-    /// # Ok::<(), zerocast_wire::ParseError>(())
-    /// ```
-    #[must_use]
-    pub fn captured_len(&self) -> usize {
-        self.captured.len()
-    }
-    /// The captured bytes.
-    ///
-    /// ```
-    /// # use zerocast_wire::udp::UdpPartial;
-    /// # // The first 6 of 8 header bytes: the checksum was not captured.
-    /// # let cut = [0xd4, 0x31, 0x00, 0x35, 0x00, 0x0d];
-    /// let udp = UdpPartial::parse(&cut[..])?;
-    /// assert_eq!(udp.bytes(), &cut[..]);
-    /// # Ok::<(), zerocast_wire::ParseError>(())
-    /// ```
-    #[must_use]
-    pub fn bytes(&self) -> &[u8] {
-        self.captured.bytes()
-    }
-    /// Returns the captured bytes, giving up the view.
-    ///
-    /// ```
-    /// # use zerocast_wire::udp::UdpPartial;
-    /// # // The first 6 of 8 header bytes: the checksum was not captured.
-    /// # let cut = [0xd4, 0x31, 0x00, 0x35, 0x00, 0x0d];
-    /// let udp = UdpPartial::parse(&cut[..])?;
-    /// let bytes: &[u8] = udp.into_bytes();
-    /// assert_eq!(bytes.len(), 6);
-    /// # Ok::<(), zerocast_wire::ParseError>(())
-    /// ```
-    #[must_use]
-    pub fn into_bytes(self) -> B {
-        self.captured.into_bytes()
-    }
-    /// Source port (`udp.srcport`).
-    ///
-    /// ```
-    /// # use zerocast_wire::udp::UdpPartial;
-    /// # // The first 6 of 8 header bytes: the checksum was not captured.
-    /// # let cut = [0xd4, 0x31, 0x00, 0x35, 0x00, 0x0d];
-    /// let udp = UdpPartial::parse(&cut[..])?;
-    /// assert_eq!(udp.src_port(), Some(54321));
-    /// # Ok::<(), zerocast_wire::ParseError>(())
-    /// ```
-    #[must_use]
-    pub fn src_port(&self) -> Option<u16> {
-        self.u16_field(offset_of!(UdpHeader, src_port))
-    }
-    /// Destination port (`udp.dstport`).
-    ///
-    /// ```
-    /// # use zerocast_wire::udp::UdpPartial;
-    /// # // The first 6 of 8 header bytes: the checksum was not captured.
-    /// # let cut = [0xd4, 0x31, 0x00, 0x35, 0x00, 0x0d];
-    /// let udp = UdpPartial::parse(&cut[..])?;
-    /// assert_eq!(udp.dst_port(), Some(53));
-    /// # Ok::<(), zerocast_wire::ParseError>(())
-    /// ```
-    #[must_use]
-    pub fn dst_port(&self) -> Option<u16> {
-        self.u16_field(offset_of!(UdpHeader, dst_port))
-    }
-    /// Length (`udp.length`).
-    ///
-    /// ```
-    /// # use zerocast_wire::udp::UdpPartial;
-    /// # // The first 6 of 8 header bytes: the checksum was not captured.
-    /// # let cut = [0xd4, 0x31, 0x00, 0x35, 0x00, 0x0d];
-    /// let udp = UdpPartial::parse(&cut[..])?;
-    /// assert_eq!(udp.length(), Some(13));
-    /// # Ok::<(), zerocast_wire::ParseError>(())
-    /// ```
-    #[must_use]
-    pub fn length(&self) -> Option<u16> {
-        self.u16_field(offset_of!(UdpHeader, length))
-    }
-    /// Checksum as carried; never verifiable on a cut header.
-    ///
-    /// ```
-    /// # use zerocast_wire::udp::UdpPartial;
-    /// # // The first 6 of 8 header bytes: the checksum was not captured.
-    /// # let cut = [0xd4, 0x31, 0x00, 0x35, 0x00, 0x0d];
-    /// let udp = UdpPartial::parse(&cut[..])?;
-    /// assert_eq!(udp.checksum(), None); // bytes 6 and 7 were not captured
-    /// # Ok::<(), zerocast_wire::ParseError>(())
-    /// ```
-    #[must_use]
-    pub fn checksum(&self) -> Option<u16> {
-        self.u16_field(offset_of!(UdpHeader, checksum))
-    }
-    fn u16_field(&self, offset: usize) -> Option<u16> {
-        self.captured.field::<U16>(offset).map(|v| v.get())
-    }
-}
-
-impl<B: SplitByteSlice> fmt::Debug for UdpPartial<B> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("UdpPartial")
-            .field("captured", &self.bytes())
-            .finish()
     }
 }
 
