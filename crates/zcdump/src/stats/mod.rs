@@ -76,6 +76,34 @@ impl Stats {
     ];
 
     /// Empty statistics that will list the `top` largest conversations.
+    ///
+    /// ```
+    /// use zcdump::stats::Stats;
+    /// # use zcdump::fields::{Field, FrameFields, Proto, Value};
+    /// # // An Ethernet/IPv4/UDP frame from 10.0.0.1:`port` to 10.0.0.2:53.
+    /// # fn udp(port: u16) -> FrameFields {
+    /// #     let mut f = FrameFields::default();
+    /// #     f.enter(Proto::Eth);
+    /// #     f.enter(Proto::Ip);
+    /// #     f.push(Field::IpSrc, Value::Ipv4([10, 0, 0, 1]));
+    /// #     f.push(Field::IpDst, Value::Ipv4([10, 0, 0, 2]));
+    /// #     f.enter(Proto::Udp);
+    /// #     f.push_uint(Field::UdpSrcport, port);
+    /// #     f.push_uint(Field::UdpDstport, 53u16);
+    /// #     f
+    /// # }
+    /// # fn report(stats: &Stats) -> String {
+    /// #     let mut out = Vec::new();
+    /// #     stats.write(&mut out, None).expect("writing to a Vec cannot fail");
+    /// #     String::from_utf8(out).unwrap_or_default()
+    /// # }
+    /// let mut stats = Stats::new(1); // list only the largest conversation
+    /// stats.add(&udp(1000), 100);
+    /// stats.add(&udp(2000), 300);
+    /// let text = report(&stats);
+    /// assert!(text.contains("Conversations (top 1 of 2 by bytes)"));
+    /// assert!(text.contains("10.0.0.1:2000"));
+    /// ```
     #[must_use]
     pub fn new(top: usize) -> Self {
         Stats {
@@ -96,6 +124,33 @@ impl Stats {
     }
 
     /// Counts one frame of `len` bytes on the wire (a one-frame [`Tally`], merged).
+    ///
+    /// ```
+    /// use zcdump::stats::Stats;
+    /// # use zcdump::fields::{Field, FrameFields, Proto, Value};
+    /// # // An Ethernet/IPv4/UDP frame from 10.0.0.1:`port` to 10.0.0.2:53.
+    /// # fn udp(port: u16) -> FrameFields {
+    /// #     let mut f = FrameFields::default();
+    /// #     f.enter(Proto::Eth);
+    /// #     f.enter(Proto::Ip);
+    /// #     f.push(Field::IpSrc, Value::Ipv4([10, 0, 0, 1]));
+    /// #     f.push(Field::IpDst, Value::Ipv4([10, 0, 0, 2]));
+    /// #     f.enter(Proto::Udp);
+    /// #     f.push_uint(Field::UdpSrcport, port);
+    /// #     f.push_uint(Field::UdpDstport, 53u16);
+    /// #     f
+    /// # }
+    /// # fn report(stats: &Stats) -> String {
+    /// #     let mut out = Vec::new();
+    /// #     stats.write(&mut out, None).expect("writing to a Vec cannot fail");
+    /// #     String::from_utf8(out).unwrap_or_default()
+    /// # }
+    /// let mut stats = Stats::new(10);
+    /// stats.add(&udp(1000), 60);
+    /// stats.add(&udp(1000), 90);
+    /// assert!(report(&stats).contains("\n    udp ")); // eth > ip > udp, two steps in
+    /// assert!(report(&stats).contains("Frames: 2 bytes: 150"));
+    /// ```
     pub fn add(&mut self, f: &FrameFields, len: u64) {
         let mut tally = Tally::default();
         tally.add(f, len);
@@ -106,6 +161,36 @@ impl Stats {
     ///
     /// The conversation table is pruned only here, between tallies, so the result depends
     /// on the frames and on where tallies end, never on which thread counted them.
+    ///
+    /// ```
+    /// use zcdump::stats::{Stats, Tally};
+    /// # use zcdump::fields::{Field, FrameFields, Proto, Value};
+    /// # // An Ethernet/IPv4/UDP frame from 10.0.0.1:`port` to 10.0.0.2:53.
+    /// # fn udp(port: u16) -> FrameFields {
+    /// #     let mut f = FrameFields::default();
+    /// #     f.enter(Proto::Eth);
+    /// #     f.enter(Proto::Ip);
+    /// #     f.push(Field::IpSrc, Value::Ipv4([10, 0, 0, 1]));
+    /// #     f.push(Field::IpDst, Value::Ipv4([10, 0, 0, 2]));
+    /// #     f.enter(Proto::Udp);
+    /// #     f.push_uint(Field::UdpSrcport, port);
+    /// #     f.push_uint(Field::UdpDstport, 53u16);
+    /// #     f
+    /// # }
+    /// # fn report(stats: &Stats) -> String {
+    /// #     let mut out = Vec::new();
+    /// #     stats.write(&mut out, None).expect("writing to a Vec cannot fail");
+    /// #     String::from_utf8(out).unwrap_or_default()
+    /// # }
+    /// let mut tally = Tally::default(); // e.g. counted by a worker thread
+    /// tally.add(&udp(1000), 60);
+    /// tally.add(&udp(2000), 70);
+    /// let mut stats = Stats::new(10);
+    /// stats.merge(&mut tally);
+    /// assert!(report(&stats).contains("Frames: 2 bytes: 130"));
+    /// stats.merge(&mut tally); // the tally was emptied: nothing is counted twice
+    /// assert!(report(&stats).contains("Frames: 2 bytes: 130"));
+    /// ```
     pub fn merge(&mut self, tally: &mut Tally) {
         self.all.merge(tally.all);
         self.malformed += tally.malformed;
@@ -130,6 +215,33 @@ impl Stats {
     }
 
     /// Caps how many conversations are tracked (for tests of the pruning).
+    ///
+    /// ```
+    /// use zcdump::stats::Stats;
+    /// # use zcdump::fields::{Field, FrameFields, Proto, Value};
+    /// # // An Ethernet/IPv4/UDP frame from 10.0.0.1:`port` to 10.0.0.2:53.
+    /// # fn udp(port: u16) -> FrameFields {
+    /// #     let mut f = FrameFields::default();
+    /// #     f.enter(Proto::Eth);
+    /// #     f.enter(Proto::Ip);
+    /// #     f.push(Field::IpSrc, Value::Ipv4([10, 0, 0, 1]));
+    /// #     f.push(Field::IpDst, Value::Ipv4([10, 0, 0, 2]));
+    /// #     f.enter(Proto::Udp);
+    /// #     f.push_uint(Field::UdpSrcport, port);
+    /// #     f.push_uint(Field::UdpDstport, 53u16);
+    /// #     f
+    /// # }
+    /// # fn report(stats: &Stats) -> String {
+    /// #     let mut out = Vec::new();
+    /// #     stats.write(&mut out, None).expect("writing to a Vec cannot fail");
+    /// #     String::from_utf8(out).unwrap_or_default()
+    /// # }
+    /// let mut stats = Stats::new(10).with_max_conversations(2);
+    /// stats.add(&udp(1000), 100);
+    /// stats.add(&udp(2000), 200);
+    /// stats.add(&udp(3000), 300); // a third conversation: the smaller half goes
+    /// assert!(report(&stats).contains("top 1 of 3 by bytes; 2 small ones dropped"));
+    /// ```
     #[must_use]
     pub fn with_max_conversations(mut self, max: usize) -> Self {
         self.max_conversations = max.max(2);
@@ -171,6 +283,36 @@ impl Stats {
     ///
     /// # Errors
     /// Any error of `out`.
+    ///
+    /// ```
+    /// use zcdump::stats::Stats;
+    /// # use zcdump::fields::{Field, FrameFields, Proto, Value};
+    /// # // An Ethernet/IPv4/UDP frame from 10.0.0.1:`port` to 10.0.0.2:53.
+    /// # fn udp(port: u16) -> FrameFields {
+    /// #     let mut f = FrameFields::default();
+    /// #     f.enter(Proto::Eth);
+    /// #     f.enter(Proto::Ip);
+    /// #     f.push(Field::IpSrc, Value::Ipv4([10, 0, 0, 1]));
+    /// #     f.push(Field::IpDst, Value::Ipv4([10, 0, 0, 2]));
+    /// #     f.enter(Proto::Udp);
+    /// #     f.push_uint(Field::UdpSrcport, port);
+    /// #     f.push_uint(Field::UdpDstport, 53u16);
+    /// #     f
+    /// # }
+    /// # fn report(stats: &Stats) -> String {
+    /// #     let mut out = Vec::new();
+    /// #     stats.write(&mut out, None).expect("writing to a Vec cannot fail");
+    /// #     String::from_utf8(out).unwrap_or_default()
+    /// # }
+    /// let mut stats = Stats::new(10);
+    /// stats.add(&udp(1000), 60);
+    /// let mut out = Vec::new();
+    /// stats.write(&mut out, Some("udp"))?;
+    /// let text = String::from_utf8_lossy(&out);
+    /// assert!(text.contains("Protocol Hierarchy Statistics\nFilter: udp\n"));
+    /// assert!(text.contains("Malformed frames: 0"));
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn write(&self, out: &mut impl Write, filter: Option<&str>) -> io::Result<()> {
         let rule = "===================================================================";
         writeln!(out, "\n{rule}\nProtocol Hierarchy Statistics")?;
