@@ -70,6 +70,35 @@ pub struct Tally {
 
 impl Tally {
     /// Counts one frame of `len` bytes on the wire.
+    ///
+    /// ```
+    /// use zcdump::stats::{Stats, Tally};
+    /// # use zcdump::fields::{Field, FrameFields, Proto, Value};
+    /// # // An Ethernet/IPv4/UDP frame from 10.0.0.1:`port` to 10.0.0.2:53.
+    /// # fn udp(port: u16) -> FrameFields {
+    /// #     let mut f = FrameFields::default();
+    /// #     f.enter(Proto::Eth);
+    /// #     f.enter(Proto::Ip);
+    /// #     f.push(Field::IpSrc, Value::Ipv4([10, 0, 0, 1]));
+    /// #     f.push(Field::IpDst, Value::Ipv4([10, 0, 0, 2]));
+    /// #     f.enter(Proto::Udp);
+    /// #     f.push_uint(Field::UdpSrcport, port);
+    /// #     f.push_uint(Field::UdpDstport, 53u16);
+    /// #     f
+    /// # }
+    /// # fn report(stats: &Stats) -> String {
+    /// #     let mut out = Vec::new();
+    /// #     stats.write(&mut out, None).expect("writing to a Vec cannot fail");
+    /// #     String::from_utf8(out).unwrap_or_default()
+    /// # }
+    /// let mut tally = Tally::default();
+    /// let mut bad = udp(1000);
+    /// bad.push_uint(Field::UdpChecksumStatus, 0u8); // 0: bad
+    /// tally.add(&bad, 60);
+    /// let mut stats = Stats::new(10);
+    /// stats.merge(&mut tally);
+    /// assert!(report(&stats).contains("Bad checksums: 1 (in 1 frames)"));
+    /// ```
     pub fn add(&mut self, f: &FrameFields, len: u64) {
         self.all.add(len);
         if f.malformed().is_some() {
@@ -137,6 +166,34 @@ impl Tally {
     }
 
     /// Empties the tally, keeping its allocations.
+    ///
+    /// ```
+    /// use zcdump::stats::{Stats, Tally};
+    /// # use zcdump::fields::{Field, FrameFields, Proto, Value};
+    /// # // An Ethernet/IPv4/UDP frame from 10.0.0.1:`port` to 10.0.0.2:53.
+    /// # fn udp(port: u16) -> FrameFields {
+    /// #     let mut f = FrameFields::default();
+    /// #     f.enter(Proto::Eth);
+    /// #     f.enter(Proto::Ip);
+    /// #     f.push(Field::IpSrc, Value::Ipv4([10, 0, 0, 1]));
+    /// #     f.push(Field::IpDst, Value::Ipv4([10, 0, 0, 2]));
+    /// #     f.enter(Proto::Udp);
+    /// #     f.push_uint(Field::UdpSrcport, port);
+    /// #     f.push_uint(Field::UdpDstport, 53u16);
+    /// #     f
+    /// # }
+    /// # fn report(stats: &Stats) -> String {
+    /// #     let mut out = Vec::new();
+    /// #     stats.write(&mut out, None).expect("writing to a Vec cannot fail");
+    /// #     String::from_utf8(out).unwrap_or_default()
+    /// # }
+    /// let mut tally = Tally::default();
+    /// tally.add(&udp(1000), 60);
+    /// tally.clear();
+    /// let mut stats = Stats::new(10);
+    /// stats.merge(&mut tally);
+    /// assert!(report(&stats).contains("Frames: 0 bytes: 0"));
+    /// ```
     pub fn clear(&mut self) {
         self.paths.clear();
         self.by_key.clear();
