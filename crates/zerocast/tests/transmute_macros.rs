@@ -96,7 +96,7 @@ mod generic_and_dst_forms {
     //! The forms zerocopy 0.8.64 accepts beyond concrete sized types: generic code and slice
     //! DSTs, whose size and alignment rules are checked at monomorphization.
 
-    use zerocast::{FromBytes, Immutable, IntoBytes, KnownLayout, TryFromBytes, Unalign};
+    use zerocast::{FromBytes, Immutable, IntoBytes, TryFromBytes, Unalign};
 
     fn view<Src: IntoBytes + Immutable, Dst: FromBytes + Immutable>(src: &Src) -> &Dst {
         zerocast::transmute_ref!(src)
@@ -122,7 +122,13 @@ mod generic_and_dst_forms {
         zerocast::try_transmute_mut!(#![defer_size_check] src).ok()
     }
 
-    #[derive(KnownLayout, FromBytes, IntoBytes, Immutable)]
+    // The derives by path, so the test builds with and without the `derive` feature.
+    #[derive(
+        zerocast_derive::KnownLayout,
+        zerocast_derive::FromBytes,
+        zerocast_derive::IntoBytes,
+        zerocast_derive::Immutable,
+    )]
     #[repr(C)]
     struct Tagged<T, U> {
         tag: T,

@@ -25,7 +25,13 @@ fn view_slice<Src: IntoBytes + Immutable + KnownLayout + ?Sized>(src: &Src) -> &
     zerocast::transmute_ref!(src)
 }
 
-#[derive(KnownLayout, FromBytes, IntoBytes, Immutable)]
+// The derives by path, so this builds with and without zerocast's `derive` feature.
+#[derive(
+    zerocast_derive::KnownLayout,
+    zerocast_derive::FromBytes,
+    zerocast_derive::IntoBytes,
+    zerocast_derive::Immutable
+)]
 #[repr(C)]
 struct SliceDst<T, U> {
     t: T,
