@@ -1,23 +1,57 @@
 //! Any byte string as a capture file: the reader must return packets or a typed error,
-//! never panic, and never hand out a packet larger than the record limit.
+//! never panic, and never hand out a packet larger than the record limit. The batch reader
+//! (what `--stats` uses) must hand out exactly the packets the single-packet reader does,
+//! and fail where it fails.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use zcdump::capture::{CaptureReader, MAX_CAPLEN};
+use zcdump::capture::{Batch, CaptureReader, MAX_CAPLEN};
 use zcdump::dissect::dissect;
 use zcdump::fields::FrameFields;
+use zcdump::stats::{Stats, Tally};
+
+type Seen = Vec<(u64, u32, u32, Vec<u8>)>;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(mut reader) = CaptureReader::open(data) else {
         return;
     };
     let mut fields = FrameFields::default();
-    let mut n = 0;
-    while let Ok(Some(packet)) = reader.next_packet() {
-        assert!(packet.data.len() <= MAX_CAPLEN as usize);
-        assert!(packet.ts_nsec < 1_000_000_000);
-        n += 1;
-        fields.clear();
-        dissect(&packet, n, &mut fields);
-    }
+    let mut tally = Tally::default();
+    let mut single: Seen = Vec::new();
+    let single_failed = loop {
+        match reader.next_packet() {
+            Ok(Some(packet)) => {
+                assert!(packet.data.len() <= MAX_CAPLEN as usize);
+                assert!(packet.ts_nsec < 1_000_000_000);
+                single.push((packet.ts_sec, packet.ts_nsec, packet.orig_len, packet.data.to_vec()));
+                fields.clear();
+                dissect(&packet, single.len() as u64, &mut fields);
+                tally.add(&fields, u64::from(packet.orig_len));
+            }
+            Ok(None) => break false,
+            Err(_) => break true,
+        }
+    };
+    let mut stats = Stats::new(5).with_max_conversations(4);
+    stats.merge(&mut tally);
+    let mut report = Vec::new();
+    stats.write(&mut report, None).expect("writes to a Vec");
+
+    let mut reader = CaptureReader::open(data).expect("opened once already");
+    let mut batch = Batch::default();
+    let mut batched: Seen = Vec::new();
+    let batch_failed = loop {
+        match reader.next_batch(&mut batch, u64::MAX) {
+            Ok(true) => batched.extend(
+                batch
+                    .packets()
+                    .map(|p| (p.ts_sec, p.ts_nsec, p.orig_len, p.data.to_vec())),
+            ),
+            Ok(false) => break false,
+            Err(_) => break true,
+        }
+    };
+    assert_eq!(single, batched);
+    assert_eq!(single_failed, batch_failed);
 });

@@ -9,7 +9,7 @@ use zcdump::fields::{Field, FrameFields};
 use zcdump::output::{FieldsWriter, FrameMeta, JsonlWriter, LineWriter, TextWriter};
 
 fuzz_target!(|data: &[u8]| {
-    let all: Vec<Field> = Field::all().collect();
+    let all: Vec<Field> = Field::all().chain(Field::extras()).collect();
     let mut fields = FrameFields::default();
     let mut out = Vec::new();
     for link_type in [
@@ -18,19 +18,26 @@ fuzz_target!(|data: &[u8]| {
         LinkType::LinuxSll,
         LinkType::LinuxSll2,
     ] {
-        let packet = Packet {
-            ts_sec: 0,
-            ts_nsec: 0,
-            orig_len: data.len() as u32,
-            link_type,
-            data,
-        };
-        fields.clear();
-        dissect(&packet, 1, &mut fields);
-        let meta = FrameMeta::default();
-        FieldsWriter::new(all.clone(), b'\t').frame(&meta, &fields, &mut out);
-        JsonlWriter::new(all.clone()).frame(&meta, &fields, &mut out);
-        TextWriter::default().frame(&meta, &fields, &mut out);
-        out.clear();
+        // Whole, and as if the snapshot length had cut it.
+        for orig_len in [data.len() as u32, data.len() as u32 + 100] {
+            let packet = Packet {
+                ts_sec: 0,
+                ts_nsec: 0,
+                orig_len,
+                link_type,
+                data,
+            };
+            fields.clear();
+            dissect(&packet, 1, &mut fields);
+            let meta = FrameMeta {
+                frame: data,
+                ..FrameMeta::default()
+            };
+            FieldsWriter::new(all.clone(), b'\t').frame(&meta, &fields, &mut out);
+            JsonlWriter::new(all.clone()).frame(&meta, &fields, &mut out);
+            TextWriter::relative().frame(&meta, &fields, &mut out);
+            TextWriter::absolute().frame(&meta, &fields, &mut out);
+            out.clear();
+        }
     }
 });
