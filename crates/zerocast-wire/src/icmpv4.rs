@@ -160,6 +160,14 @@ pub enum Icmpv4Message<'a> {
 }
 
 /// The packet an ICMPv4 error quotes, parsed leniently: whole, or cut inside its header.
+///
+/// ```
+/// use zerocast_wire::{icmpv4::{Icmpv4Packet, QuotedIpv4}, Lenient};
+/// # let b = zerocast_wire::icmpv4::__port_unreachable_example();
+/// let icmp = Icmpv4Packet::parse(&b[..]).unwrap();
+/// let quoted: QuotedIpv4<'_> = icmp.quoted_packet().unwrap();
+/// assert!(matches!(quoted, Ok(Lenient::Whole(_))));
+/// ```
 pub type QuotedIpv4<'a> = Result<Lenient<Ipv4Packet<&'a [u8]>, Ipv4Partial<&'a [u8]>>, ParseError>;
 
 /// Whether messages of this type carry an identifier and sequence number (echo, timestamp,

@@ -172,6 +172,14 @@ pub enum Icmpv6Message<'a> {
 }
 
 /// The packet an ICMPv6 error quotes, parsed leniently: whole, or cut inside its header.
+///
+/// ```
+/// use zerocast_wire::{icmpv6::{Icmpv6Packet, QuotedIpv6}, Lenient};
+/// # let (ph, b) = zerocast_wire::icmpv6::__port_unreachable_example();
+/// let icmp = Icmpv6Packet::parse(&b[..], ph).unwrap();
+/// let quoted: QuotedIpv6<'_> = icmp.quoted_packet().unwrap();
+/// assert!(matches!(quoted, Ok(Lenient::Whole(_))));
+/// ```
 pub type QuotedIpv6<'a> = Result<Lenient<Ipv6Packet<&'a [u8]>, Ipv6Partial<&'a [u8]>>, ParseError>;
 
 /// A parsed ICMPv6 message.
