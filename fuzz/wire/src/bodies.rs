@@ -194,8 +194,10 @@ pub fn fuzz_igmp(data: &[u8]) {
 
 pub fn fuzz_udp(data: &[u8]) {
     let (ph, data) = pseudo_v4(data);
+    // Over IPv6, Length 0 is a jumbo datagram (RFC 2675): exercise that path too.
+    let ph6 = PseudoHeader::V6 { src: Ipv6Addr::UNSPECIFIED, dst: Ipv6Addr::UNSPECIFIED };
     for mode in MODES {
-        for pseudo in [None, Some(ph)] {
+        for pseudo in [None, Some(ph), Some(ph6)] {
             let Ok(udp) = UdpPacket::parse_with(data, pseudo, mode) else { continue };
             let _ = format!("{udp} {:?}", udp.checksum_status());
             if mode == ParseOptions::STRICT && pseudo.is_some() && udp.checksum() != 0 {
