@@ -14,8 +14,15 @@
 //!
 //! Parsing is strict by default ([`ParseOptions::STRICT`]); [`ParseOptions::LENIENT`] decodes
 //! snaplen-truncated captures and the packets quoted in ICMP errors, reporting checksums as
-//! tshark does ([`ChecksumStatus`]); [`ParseOptions::OFFLOAD`] skips checksums. Errors
-//! ([`ParseError`]) say which layer, what, at which offset, and which ICMP error to send.
+//! tshark does ([`ChecksumStatus`]); [`ParseOptions::OFFLOAD`] skips checksums. Where even the
+//! fixed header was cut, each protocol's `parse_lenient` returns [`Lenient::Cut`] with a
+//! partial view (`ipv4::Ipv4Partial`, ...) whose accessors return `Some` for exactly the
+//! fields that were captured. Errors ([`ParseError`]) say which layer, what, at which
+//! offset, and which ICMP error to send.
+//!
+//! Besides the header builders, [`ndp::NdpBuilder`], [`mld::MldBuilder`] and
+//! [`igmp::IgmpV3Builder`] build whole NDP, MLD and IGMPv3 messages (options, records,
+//! checksum), and IPv6 jumbograms (RFC 2675) are parsed and built with UDP and TCP over them.
 //!
 //! Every view also implements `zerocast_packet::ParsablePacket` (parse off a buffer cursor,
 //! leaving the body in the buffer, with metadata for `undo_parse`), and every header
