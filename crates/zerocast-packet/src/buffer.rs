@@ -527,8 +527,19 @@ pub trait GrowBufferMut: GrowBuffer + ParseBufferMut {
 /// Implemented for every type with both capabilities.
 ///
 /// ```
-/// fn takes_buffer<B: zerocast_packet::Buffer>(_: B) {}
-/// takes_buffer(zerocast_packet::Buf::new([0u8; 4], ..));
+/// use zerocast_packet::{Buf, Buffer};
+///
+/// /// Measures the body past a 2-byte header, then gives the header back: both halves of
+/// /// `Buffer` in one generic function.
+/// fn body_len_after_header<B: Buffer>(buf: &mut B) -> usize {
+///     buf.shrink_front(2);
+///     let len = buf.len();
+///     buf.grow_front(2);
+///     len
+/// }
+/// let mut buf = Buf::new([1u8, 2, 3, 4, 5], ..);
+/// assert_eq!(body_len_after_header(&mut buf), 3);
+/// assert_eq!(buf.as_ref(), &[1, 2, 3, 4, 5]);
 /// ```
 pub trait Buffer: ParseBuffer + GrowBuffer {}
 impl<B: ParseBuffer + GrowBuffer> Buffer for B {}
@@ -538,8 +549,19 @@ impl<B: ParseBuffer + GrowBuffer> Buffer for B {}
 /// Implemented for every type with these capabilities.
 ///
 /// ```
-/// fn takes_buffer_mut<B: zerocast_packet::BufferMut>(_: B) {}
-/// takes_buffer_mut(zerocast_packet::Buf::new([0u8; 4], ..));
+/// use zerocast_packet::{Buf, BufferMut};
+///
+/// /// Forwards a packet with a 1-byte hop count in front: counts the hop in place, then
+/// /// steps past the count and adds a zeroed 1-byte trailer.
+/// fn forward<B: BufferMut>(buf: &mut B) {
+///     buf.as_mut()[0] += 1;
+///     buf.shrink_front(1);
+///     buf.grow_back_zero(1);
+/// }
+/// let mut buf = Buf::new([3u8, 0xaa, 0xff], ..2);
+/// forward(&mut buf);
+/// assert_eq!(buf.as_ref(), &[0xaa, 0]);
+/// assert_eq!(buf.into_inner(), [4, 0xaa, 0]);
 /// ```
 pub trait BufferMut: Buffer + ParseBufferMut + GrowBufferMut {}
 impl<B: Buffer + ParseBufferMut + GrowBufferMut> BufferMut for B {}
