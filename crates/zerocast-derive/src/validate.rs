@@ -14,7 +14,7 @@ use syn::spanned::Spanned;
 use syn::{Error, Path, Type};
 
 use crate::ctx::Ctx;
-use crate::known_layout::is_syntactic_dst;
+use crate::known_layout::{tail_sizedness, Sizedness};
 use crate::repr::{is_ident, ItemKind};
 
 /// Keys of `#[zerocast(..)]` that the `beyond` modules (this one, `len_from`, `bitfield`), not
@@ -139,21 +139,28 @@ pub(crate) fn derive_with_validators(
     };
     let field_bounds = ctx.every_field_is("TryFromBytes");
     let validate_impl = validate_impl(ctx, &field_bounds, validate_body);
-    let is_dst = ctx
-        .fields()
-        .last()
-        .is_some_and(|f| ctx.kind == ItemKind::Struct && is_syntactic_dst(f.ty));
-    let check = if is_dst {
-        quote!(#krate::beyond::check_unsized_candidate::<Self>(__zc_candidate))
-    } else {
-        quote!(#krate::beyond::check_candidate::<Self>(__zc_candidate))
+    let tail = match ctx.fields().last() {
+        Some(f) if ctx.kind == ItemKind::Struct => tail_sizedness(f.ty),
+        _ => Sizedness::Sized,
+    };
+    // A last field that may be a DST (`inner: Inner`) is dispatched by
+    // `Field`, as in `is_bit_valid` (see `zerocast::__derive::Field`).
+    let support = ctx.support();
+    let check = match tail {
+        Sizedness::Unsized => {
+            quote!(#krate::beyond::check_unsized_candidate::<Self>(__zc_candidate).is_ok())
+        }
+        Sizedness::Unknown => quote!(#support::Field::<Self>::check(__zc_candidate)),
+        Sizedness::Sized => {
+            quote!(#krate::beyond::check_candidate::<Self>(__zc_candidate).is_ok())
+        }
     };
     let mut try_bounds = field_bounds;
     try_bounds.push(quote!(Self: #krate::Immutable));
     let try_body = quote! {
         #[inline]
         fn is_bit_valid(__zc_candidate: #krate::Maybe<'_, Self>) -> ::core::primitive::bool {
-            #check.is_ok()
+            #check
         }
     };
     let try_impl = ctx.unsafe_impl("TryFromBytes", &try_bounds, try_body);

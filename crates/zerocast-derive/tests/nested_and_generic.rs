@@ -50,6 +50,23 @@ struct WordFrame {
     words: Words,
 }
 
+/// A validator on a struct ending in a nested DST: it sees the whole value.
+#[derive(KnownLayout, Immutable, TryFromBytes, Debug)]
+#[zerocast(validate = count_matches)]
+#[repr(C)]
+struct CheckedFrame {
+    version: u8,
+    frame: Frame,
+}
+
+fn count_matches(c: &CheckedFrame) -> Result<(), &'static str> {
+    if usize::from(c.frame.list.count) == c.frame.list.flags.len() {
+        Ok(())
+    } else {
+        Err("count does not match the flags")
+    }
+}
+
 /// A sized last field that is not `KnownLayout`: checked through `size_of`.
 #[derive(Immutable, TryFromBytes, IntoBytes, Debug, PartialEq)]
 #[repr(transparent)]
@@ -82,6 +99,19 @@ fn nested_dst_validates_every_element_of_the_inner_slice() {
     assert!(
         Frame::try_ref_from_bytes(&[1][..]).is_err(),
         "too short for the header"
+    );
+}
+
+#[test]
+fn validators_run_on_structs_ending_in_a_nested_dst() {
+    assert!(CheckedFrame::try_ref_from_bytes(&[1, 7, 2, 1, 0][..]).is_ok());
+    assert!(
+        CheckedFrame::try_ref_from_bytes(&[1, 7, 3, 1, 0][..]).is_err(),
+        "validator"
+    );
+    assert!(
+        CheckedFrame::try_ref_from_bytes(&[1, 7, 2, 1, 5][..]).is_err(),
+        "bit validity"
     );
 }
 

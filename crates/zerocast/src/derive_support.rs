@@ -22,7 +22,8 @@
 
 use core::marker::PhantomData;
 
-use crate::{DstLayout, KnownLayout, Maybe};
+use crate::beyond::{check_unsized_candidate, Validate};
+use crate::{DstLayout, Immutable, KnownLayout, Maybe};
 
 /// Supertraits no other crate can name, so none can implement them.
 mod sealed {
@@ -214,6 +215,17 @@ impl<T: ?Sized + KnownLayout> Field<T> {
         // SAFETY: the caller upholds `project_unsized`'s contract (this function's).
         unsafe { candidate.project_unsized(project) }
     }
+
+    /// Bit validity and validators of a `T` that may be a DST: what the `TryFromBytes`
+    /// derive's `is_bit_valid` runs for a type with `#[zerocast(validate = ..)]` whose last
+    /// field may be dynamically sized ([`check_unsized_candidate`]).
+    #[inline(always)]
+    pub fn check(candidate: Maybe<'_, T>) -> bool
+    where
+        T: Validate + Immutable,
+    {
+        check_unsized_candidate::<T>(candidate).is_ok()
+    }
 }
 
 /// Names an expansion brings into its scope with `use ..::scope::*`. Items of a block shadow
@@ -222,7 +234,8 @@ impl<T: ?Sized + KnownLayout> Field<T> {
 /// pattern (which `macro_rules!`-like mixed-site hygiene would not prevent).
 #[allow(missing_docs)]
 pub mod scope {
-    use super::{DstLayout, Field, Maybe};
+    use super::{DstLayout, Field, Immutable, Maybe, Validate};
+    use crate::beyond::check_candidate;
 
     pub fn __zc_candidate() {}
     pub fn __zc_out() {}
@@ -248,6 +261,11 @@ pub mod scope {
             candidate: &Maybe<'a, S>,
             project: impl FnOnce(*mut S) -> *mut T,
         ) -> Maybe<'a, T>;
+
+        /// Bit validity and validators of a sized `T` ([`check_candidate`]).
+        fn check(candidate: Maybe<'_, T>) -> bool
+        where
+            T: Validate + Immutable;
     }
 
     impl<T> __ZcSizedField<T> for Field<T> {
@@ -260,6 +278,14 @@ pub mod scope {
         ) -> Maybe<'a, T> {
             // SAFETY: the caller upholds `project`'s contract (this function's).
             unsafe { candidate.project(project) }
+        }
+
+        #[inline(always)]
+        fn check(candidate: Maybe<'_, T>) -> bool
+        where
+            T: Validate + Immutable,
+        {
+            check_candidate::<T>(candidate).is_ok()
         }
     }
 }
