@@ -69,9 +69,10 @@ pub enum ParsedRecord<R> {
 ///     }
 /// }
 ///
-/// let records = Records::<_, LenPrefixed>::parse(&[2u8, 7, 7, 1, 9][..]).unwrap();
+/// let records = Records::<_, LenPrefixed>::parse(&[2u8, 7, 7, 1, 9][..])?;
 /// assert_eq!(records.iter().collect::<Vec<_>>(), [&[7u8, 7][..], &[9][..]]);
 /// assert!(Records::<_, LenPrefixed>::parse(&[3u8, 1][..]).is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub trait RecordsImpl {
     /// A parsed record, borrowing the sequence's bytes.
