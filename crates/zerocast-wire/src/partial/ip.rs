@@ -18,7 +18,8 @@ use crate::ipv6::{self, Ipv6Header};
 ///
 /// A cut header has no verifiable checksum and no payload. On a complete header every
 /// accessor returns `Some`, which makes this view a uniform way to show header fields; but
-/// [`Ipv4Packet`](crate::ipv4::Ipv4Packet) is the one that checks lengths, options and the checksum.
+/// [`Ipv4Packet`](crate::ipv4::Ipv4Packet) is the one that checks lengths, options and the
+/// checksum.
 ///
 /// ```
 /// use zerocast_wire::{ipv4::Ipv4Partial, IpProto, Ipv4Addr};
@@ -39,8 +40,9 @@ impl<B: SplitByteSlice> Ipv4Partial<B> {
     /// Views the captured start of a header (bytes past the fixed 20 are ignored).
     ///
     /// # Errors
-    /// `Truncated` for no bytes at all; and, as [`Ipv4Packet::parse_with`](crate::ipv4::Ipv4Packet::parse_with) would, for
-    /// the fields that were captured: `BadVersion`, `BadHeaderLength` (IHL below 5),
+    /// `Truncated` for no bytes at all; and, as
+    /// [`Ipv4Packet::parse_with`](crate::ipv4::Ipv4Packet::parse_with) would, for the fields
+    /// that were captured: `BadVersion`, `BadHeaderLength` (IHL below 5),
     /// `BadLength` (Total Length below the header length).
     ///
     /// ```
@@ -311,8 +313,8 @@ impl<B: SplitByteSlice> fmt::Debug for Ipv4Partial<B> {
 /// The first bytes of an IPv6 header that a capture (or an ICMPv6 error's quote) cut short:
 /// every field whose bytes are all present, read in place, and `None` for the others.
 ///
-/// On a complete header every accessor returns `Some`; [`Ipv6Packet`](crate::ipv6::Ipv6Packet) is the view that also
-/// walks the extension headers and checks the payload length.
+/// On a complete header every accessor returns `Some`; [`Ipv6Packet`](crate::ipv6::Ipv6Packet)
+/// is the view that also walks the extension headers and checks the payload length.
 ///
 /// ```
 /// use zerocast_wire::ipv6::Ipv6Partial;

@@ -162,7 +162,8 @@ impl<B: SplitByteSlice> fmt::Debug for UdpPartial<B> {
 
 /// The first bytes of a TCP header that a capture cut short: every field whose bytes are
 /// all present, read in place, and `None` for the others. (A cut inside the options is not
-/// a cut header: [`TcpPacket::parse_lenient`](crate::tcp::TcpPacket::parse_lenient) keeps the captured options.)
+/// a cut header: [`TcpPacket::parse_lenient`](crate::tcp::TcpPacket::parse_lenient) keeps
+/// the captured options.)
 ///
 /// ```
 /// use zerocast_wire::tcp::TcpPartial;
