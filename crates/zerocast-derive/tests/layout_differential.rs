@@ -298,18 +298,18 @@ fn generate(rng: &mut Rng, count: usize, prefix: &str) -> Vec<Def> {
 
 /// Which derives a type attempts, minus those known to be rejected.
 fn derives(def: &Def, rejected: &BTreeSet<(String, &'static str)>) -> Vec<&'static str> {
+    // DSTs derive `FromZeros`, whose `TryFromBytes` projects every field
+    // (through `zerocast::__derive::Field` for a nested DST tail), so the
+    // size checks below, which go through `try_ref_from_prefix_with_elems`,
+    // also run those projections.
     let validity = if def.kind == Kind::DstStruct {
-        "FromBytes"
+        "FromZeros"
     } else {
         "TryFromBytes"
     };
     let mut d = vec!["KnownLayout", "Immutable", validity];
     match def.kind {
-        Kind::Struct | Kind::FieldlessEnum => d.push("IntoBytes"),
-        // Nested DST tails are not supported by the IntoBytes derive (it
-        // would need the tail's layout; see the crate docs).
-        Kind::DstStruct if def.tail_dst.is_none() => d.push("IntoBytes"),
-        Kind::DstStruct => {}
+        Kind::Struct | Kind::FieldlessEnum | Kind::DstStruct => d.push("IntoBytes"),
         Kind::DataEnum | Kind::Union => {}
     }
     if def.repr != "Rust" {
@@ -449,9 +449,10 @@ fn render_checks(defs: &[Def], rejected: &BTreeSet<(String, &'static str)>) -> S
                 "    if {n}::LAYOUT.align() != align_of::<{n}>() || {n}::size_for_metadata(()) != Some(size_of::<{n}>()) {{ *bad += 1; println!(\"LAYOUT {n}\"); }}"
             );
         }
-        if matches!(def.kind, Kind::Struct | Kind::FieldlessEnum)
-            || (def.kind == Kind::DstStruct && def.tail_dst.is_none())
-        {
+        if matches!(
+            def.kind,
+            Kind::Struct | Kind::FieldlessEnum | Kind::DstStruct
+        ) {
             let accepted = has("IntoBytes");
             let truth = if def.kind == Kind::DstStruct {
                 format!("(0..8).all(|k| pf_{n}(k).is_some())")
