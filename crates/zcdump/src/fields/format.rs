@@ -4,9 +4,6 @@
 //! width of the field's type, not of the value), MAC addresses as colon-separated lower-case
 //! octets, IPv6 addresses in RFC 5952 form (longest zero run compressed).
 
-use std::io::Write;
-use std::net::Ipv6Addr;
-
 use super::{Field, Kind, Value};
 
 /// Appends `v` in decimal.
@@ -90,9 +87,53 @@ pub fn write_ipv4(out: &mut Vec<u8>, a: [u8; 4]) {
 /// assert_eq!(out, b"fe80::1");
 /// ```
 pub fn write_ipv6(out: &mut Vec<u8>, a: [u8; 16]) {
-    // std's Display implements RFC 5952 (the same rules Wireshark follows); writing into a
-    // Vec cannot fail.
-    let _ = write!(out, "{}", Ipv6Addr::from(a));
+    // RFC 5952 as std's `Display` for `Ipv6Addr` applies it (and Wireshark too): `::` and
+    // `::1` as such, IPv4-mapped addresses as `::ffff:a.b.c.d`, otherwise lower-case groups
+    // without leading zeros and the first longest run of two or more zero groups as `::`.
+    // Written by hand because `fmt` machinery costs more than the rest of a text line; the
+    // tests compare it with std on many addresses.
+    let groups: [u16; 8] = std::array::from_fn(|i| u16::from_be_bytes([a[2 * i], a[2 * i + 1]]));
+    if groups[..5] == [0; 5] && groups[5] == 0xffff {
+        out.extend_from_slice(b"::ffff:");
+        return write_ipv4(out, [a[12], a[13], a[14], a[15]]);
+    }
+    let (mut best, mut best_len, mut run, mut run_len) = (0, 0, 0, 0);
+    for (i, g) in groups.iter().enumerate() {
+        if *g == 0 {
+            if run_len == 0 {
+                run = i;
+            }
+            run_len += 1;
+            if run_len > best_len {
+                (best, best_len) = (run, run_len);
+            }
+        } else {
+            run_len = 0;
+        }
+    }
+    let write_groups = |out: &mut Vec<u8>, groups: &[u16]| {
+        for (i, g) in groups.iter().enumerate() {
+            if i > 0 {
+                out.push(b':');
+            }
+            write_hex_group(out, *g);
+        }
+    };
+    if best_len > 1 {
+        write_groups(out, &groups[..best]);
+        out.extend_from_slice(b"::");
+        write_groups(out, &groups[best + best_len..]);
+    } else {
+        write_groups(out, &groups);
+    }
+}
+
+/// A 16-bit group in lower-case hex without leading zeros.
+fn write_hex_group(out: &mut Vec<u8>, g: u16) {
+    let digits = (16 - g.leading_zeros()).div_ceil(4).max(1);
+    for shift in (0..digits).rev() {
+        out.push(HEX[usize::from((g >> (shift * 4)) & 0xf)]);
+    }
 }
 
 /// Appends `value` as tshark prints `field`.
@@ -144,6 +185,55 @@ mod tests {
             text(Field::TcpSeqRaw, Value::Uint(u64::MAX)),
             u64::MAX.to_string()
         );
+    }
+
+    #[test]
+    fn decimal_matches_std_at_every_length() {
+        let mut v = 1u64;
+        for _ in 0..20 {
+            for x in [v - 1, v, v + 1, v.saturating_mul(9)] {
+                let mut out = b"x".to_vec();
+                write_dec(&mut out, x);
+                assert_eq!(out, format!("x{x}").into_bytes());
+            }
+            v = v.saturating_mul(10);
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(if cfg!(miri) { 8 } else { 4096 }))]
+
+        #[test]
+        fn ipv6_text_matches_std(
+            groups in proptest::array::uniform8(proptest::prop_oneof![
+                3 => proptest::strategy::Just(0u16),
+                1 => proptest::strategy::Just(0xffffu16),
+                4 => proptest::prelude::any::<u16>(),
+            ]),
+        ) {
+            let addr = std::net::Ipv6Addr::from(groups);
+            let mut out = Vec::new();
+            write_ipv6(&mut out, addr.octets());
+            proptest::prop_assert_eq!(String::from_utf8(out).unwrap(), addr.to_string());
+        }
+    }
+
+    #[test]
+    fn ipv6_special_forms_match_std() {
+        for text in [
+            "::",
+            "::1",
+            "::ffff:10.0.0.1",
+            "::a00:1",
+            "1::",
+            "1:0:0:1::",
+            "0:0:1::",
+        ] {
+            let addr: std::net::Ipv6Addr = text.parse().unwrap();
+            let mut out = Vec::new();
+            write_ipv6(&mut out, addr.octets());
+            assert_eq!(String::from_utf8(out).unwrap(), addr.to_string(), "{text}");
+        }
     }
 
     #[test]

@@ -73,7 +73,7 @@ impl Hash for ConversationKey {
 
 /// The folded 128-bit product: a cheap mix whose high bits depend on every input bit.
 #[inline]
-fn fold(a: u64, b: u64) -> u64 {
+pub(crate) fn fold(a: u64, b: u64) -> u64 {
     let p = u128::from(a ^ 0x243f_6a88_85a3_08d3) * u128::from(b ^ 0x1319_8a2e_0370_7344);
     (p as u64) ^ (p >> 64) as u64
 }
@@ -82,7 +82,7 @@ fn fold(a: u64, b: u64) -> u64 {
 /// the capture, but a slow table only costs time (the report is capped), so DoS-resistant
 /// SipHash is not worth its price per frame.
 #[derive(Debug, Default, Clone, Copy)]
-pub(super) struct WordHasher(u64);
+pub(crate) struct WordHasher(u64);
 
 impl Hasher for WordHasher {
     fn finish(&self) -> u64 {
@@ -101,7 +101,7 @@ impl Hasher for WordHasher {
 }
 
 /// A hash map keyed by words or conversation keys.
-pub(super) type WordMap<K, V> = std::collections::HashMap<K, V, BuildHasherDefault<WordHasher>>;
+pub(crate) type WordMap<K, V> = std::collections::HashMap<K, V, BuildHasherDefault<WordHasher>>;
 
 impl ConversationKey {
     /// The frame's outer conversation: IP addresses plus TCP/UDP ports when present.

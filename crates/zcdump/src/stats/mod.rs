@@ -2,7 +2,7 @@
 //! `tshark -q -z io,phs`), the top conversations by bytes, and malformed / bad-checksum
 //! counts. Everything is gathered from the same [`FrameFields`] the other outputs read.
 
-mod conversation;
+pub(crate) mod conversation;
 mod tally;
 
 use std::io::{self, Write};

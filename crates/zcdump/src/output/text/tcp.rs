@@ -2,10 +2,11 @@
 //! to the start of the conversation (absolute with `-S`), acknowledgement, window, urgent
 //! pointer, the option list and the payload length.
 
-use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
 
 use crate::fields::format::write_dec;
 use crate::fields::{Field, FrameFields, Proto, Value};
+use crate::stats::conversation::{fold, WordMap};
 
 /// Conversations whose sequence bases are remembered at once. When the table is full it is
 /// emptied, so memory stays bounded on any capture; a conversation seen again afterwards
@@ -13,10 +14,31 @@ use crate::fields::{Field, FrameFields, Proto, Value};
 const MAX_TRACKED: usize = 1 << 16;
 
 /// One direction-independent conversation: the lower (port, address) endpoint first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct ConversationKey {
     lo: (u16, Value),
     hi: (u16, Value),
+}
+
+impl Hash for ConversationKey {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        // Addresses folded into words by hand: the derived hash would feed each byte of
+        // them through the hasher one write at a time.
+        let word = |(port, v): (u16, Value)| {
+            let (x, y) = match v {
+                Value::Ipv4(a) => (u64::from(u32::from_ne_bytes(a)), 4),
+                Value::Ipv6(a) => {
+                    let (hi, lo) = a.split_at(8);
+                    let hi = u64::from_ne_bytes(hi.try_into().unwrap_or_default());
+                    let lo = u64::from_ne_bytes(lo.try_into().unwrap_or_default());
+                    (hi, lo)
+                }
+                _ => (0, 0),
+            };
+            fold(x ^ u64::from(port) << 48, y)
+        };
+        state.write_u64(fold(word(self.lo), word(self.hi)));
+    }
 }
 
 /// tcpdump's table of initial sequence numbers, for relative numbering.
@@ -28,7 +50,7 @@ struct ConversationKey {
 pub(super) struct SequenceBases {
     /// Per conversation: the base of the lower endpoint's sequence numbers and of the
     /// higher endpoint's.
-    bases: HashMap<ConversationKey, (u32, u32)>,
+    bases: WordMap<ConversationKey, (u32, u32)>,
 }
 
 /// The endpoints of the outer TCP segment.
