@@ -64,8 +64,9 @@ pub const FLAG_NS: u16 = 0x100;
 ///
 /// ```
 /// use zerocast_wire::zerocast::FromBytes;
-/// let h = zerocast_wire::tcp::TcpHeader::ref_from_bytes(&[0u8; 20][..]).unwrap();
+/// let h = zerocast_wire::tcp::TcpHeader::ref_from_bytes(&[0u8; 20][..])?;
 /// assert_eq!(h.window.get(), 0);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, Copy, KnownLayout, Immutable, FromBytes, IntoBytes, Unaligned)]
 #[repr(C)]
@@ -96,8 +97,9 @@ pub struct TcpHeader {
 /// b[..4].copy_from_slice(&[0xc3, 0x50, 0, 80]);
 /// b[12] = 0x50;
 /// b[13] = 0x02;
-/// let seg = TcpPacket::parse(&b[..], None).unwrap();
+/// let seg = TcpPacket::parse(&b[..], None)?;
 /// assert_eq!((seg.src_port(), seg.dst_port(), seg.flags()), (50000, 80, FLAG_SYN));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub struct TcpPacket<B> {
     header: Ref<B, TcpHeader>,
@@ -133,7 +135,8 @@ impl<B: SplitByteSlice> TcpPacket<B> {
     /// let mut b = [0u8; 20];
     /// b[12] = 0x60; // 24-byte header, options missing
     /// assert!(TcpPacket::parse(&b[..], None).is_err());
-    /// assert!(TcpPacket::parse_with(&b[..], None, ParseOptions::LENIENT).unwrap().is_truncated());
+    /// assert!(TcpPacket::parse_with(&b[..], None, ParseOptions::LENIENT)?.is_truncated());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn parse_with(
         bytes: B,
@@ -608,10 +611,11 @@ impl<B: SplitByteSlice> TcpPacket<B> {
     ///
     /// ```
     /// # let mut b = [0u8; 20]; b[12] = 0x50; b[13] = 0x12;
-    /// let seg = zerocast_wire::tcp::TcpPacket::parse(&b[..], None).unwrap();
+    /// let seg = zerocast_wire::tcp::TcpPacket::parse(&b[..], None)?;
     /// let mut out = [0u8; 20];
-    /// seg.repr().emit(&mut out, None).unwrap();
+    /// seg.repr().emit(&mut out, None)?;
     /// assert_eq!(out, b);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
     pub fn repr(&self) -> TcpRepr<'_> {
@@ -657,9 +661,10 @@ impl<B: SplitByteSlice + ByteSliceMut> TcpPacket<B> {
     /// use zerocast_wire::{tcp::{TcpPacket, TcpRepr}, Ipv4Addr, PseudoHeader};
     /// let ph = PseudoHeader::V4 { src: Ipv4Addr([10, 0, 0, 1]), dst: Ipv4Addr([10, 0, 0, 2]) };
     /// let mut b = [0u8; 20];
-    /// TcpRepr { flags: 2, window: 64240, ..TcpRepr::new(40000, 80) }.emit(&mut b, Some(ph)).unwrap();
-    /// TcpPacket::parse(&mut b[..], Some(ph)).unwrap().set_dst_port(8080);
+    /// TcpRepr { flags: 2, window: 64240, ..TcpRepr::new(40000, 80) }.emit(&mut b, Some(ph))?;
+    /// TcpPacket::parse(&mut b[..], Some(ph))?.set_dst_port(8080);
     /// assert!(TcpPacket::parse(&b[..], Some(ph)).is_ok());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn set_dst_port(&mut self, port: u16) {
         let old = self.header.dst_port.get();
@@ -676,10 +681,11 @@ impl<B: SplitByteSlice + ByteSliceMut> TcpPacket<B> {
     /// # let dst = Ipv4Addr([10, 0, 0, 2]);
     /// # let nat = Ipv4Addr([192, 0, 2, 7]);
     /// # let mut b = [0u8; 24];
-    /// # zerocast_wire::tcp::TcpRepr::new(1, 2).emit(&mut b, Some(PseudoHeader::V4 { src, dst })).unwrap();
-    /// let mut p = zerocast_wire::tcp::TcpPacket::parse(&mut b[..], Some(PseudoHeader::V4 { src, dst })).unwrap();
+    /// # zerocast_wire::tcp::TcpRepr::new(1, 2).emit(&mut b, Some(PseudoHeader::V4 { src, dst }))?;
+    /// let mut p = zerocast_wire::tcp::TcpPacket::parse(&mut b[..], Some(PseudoHeader::V4 { src, dst }))?;
     /// p.update_checksum_for_address(&src.0, &nat.0);
     /// assert!(zerocast_wire::tcp::TcpPacket::parse(&b[..], Some(PseudoHeader::V4 { src: nat, dst })).is_ok());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn update_checksum_for_address(&mut self, old: &[u8], new: &[u8]) {
         let c = crate::checksum::update_bytes(self.header.checksum.get(), old, new);
@@ -731,10 +737,11 @@ impl<B: SplitByteSlice + ByteSliceMut> TcpPacket<B> {
 /// let opts = [2, 4, 0x05, 0xb4];
 /// let repr = TcpRepr { seq: 1, flags: FLAG_SYN, window: 64240, options: &opts, ..TcpRepr::new(40000, 80) };
 /// let mut buf = [0u8; 24];
-/// repr.emit(&mut buf, Some(ph)).unwrap();
-/// let seg = TcpPacket::parse(&buf[..], Some(ph)).unwrap();
+/// repr.emit(&mut buf, Some(ph))?;
+/// let seg = TcpPacket::parse(&buf[..], Some(ph))?;
 /// assert_eq!(seg.mss(), Some(1460));
 /// assert_eq!(seg.repr(), repr);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TcpRepr<'a> {
@@ -866,9 +873,10 @@ impl<'a> TcpRepr<'a> {
     /// use zerocast_packet::{InnerPacketBuilder, Serializer};
     /// use zerocast_wire::{tcp::{TcpPacket, TcpRepr}, Ipv4Addr, PseudoHeader};
     /// let ph = PseudoHeader::V4 { src: Ipv4Addr([10, 0, 0, 1]), dst: Ipv4Addr([10, 0, 0, 2]) };
-    /// let tcp = TcpRepr { flags: 0x18, window: 502, ..TcpRepr::new(80, 40000) }.builder(Some(ph)).unwrap();
-    /// let seg = b"HTTP/1.1 200 OK".into_serializer().wrap_in(tcp).serialize_vec_outer().unwrap();
-    /// assert_eq!(TcpPacket::parse(seg.as_ref(), Some(ph)).unwrap().payload().len(), 15);
+    /// let tcp = TcpRepr { flags: 0x18, window: 502, ..TcpRepr::new(80, 40000) }.builder(Some(ph))?;
+    /// let seg = b"HTTP/1.1 200 OK".into_serializer().wrap_in(tcp).serialize_vec_outer()?;
+    /// assert_eq!(TcpPacket::parse(seg.as_ref(), Some(ph))?.payload().len(), 15);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn builder(self, pseudo: Option<PseudoHeader>) -> Result<TcpBuilder<'a>, ParseError> {
         self.validate()?;
@@ -1029,6 +1037,33 @@ mod tests {
     const SYN_OPTS: [u8; 20] = [
         2, 4, 5, 0xb4, 4, 2, 8, 10, 0, 0, 0x12, 0x34, 0, 0, 0, 0, 1, 3, 3, 7,
     ];
+
+    #[test]
+    fn options_cut_short_keep_the_whole_ones_before_the_cut() {
+        let mut b = [0u8; 40];
+        b[12] = 0xa0; // 40-byte header
+        b[20..].copy_from_slice(&SYN_OPTS);
+        // Cut inside the timestamps option: MSS and SACK-permitted were captured whole.
+        let cut = &b[..30];
+        assert!(TcpPacket::parse(cut, None).is_err());
+        let Ok(Lenient::Whole(seg)) =
+            TcpPacket::parse_lenient(cut, Some(PH), ChecksumPolicy::Report)
+        else {
+            panic!("fixed header was whole");
+        };
+        assert!(seg.is_truncated());
+        assert_eq!((seg.header_len(), seg.options_bytes().len()), (40, 10));
+        assert_eq!((seg.mss(), seg.sack_permitted()), (Some(1460), true));
+        assert_eq!((seg.timestamps(), seg.window_scale()), (None, None));
+        assert_eq!(seg.checksum_status(), ChecksumStatus::Unverified);
+        assert!(seg.payload().is_empty());
+        // Cut inside the fixed header: the partial view.
+        let part = TcpPacket::parse_lenient(&b[..13], Some(PH), ChecksumPolicy::Report)
+            .unwrap()
+            .cut()
+            .unwrap();
+        assert_eq!((part.header_len(), part.flags()), (Some(40), None));
+    }
 
     fn syn() -> [u8; 40] {
         let mut b = [0u8; 40];
