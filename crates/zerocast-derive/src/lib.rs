@@ -10,6 +10,11 @@
 //! traits, padding). All emitted paths are rooted at `::core` and at
 //! `::zerocast` (or the path given by `#[zerocast(crate = "path")]`), so user
 //! crates that shadow `core`, `Result`, `Option` or `Some` still compile.
+//! The traits behind the padding diagnostics live in `zerocast::__derive`
+//! rather than in each expansion, which keeps expansions small and lets
+//! `#![no_implicit_prelude]` crates use the derives; the locals an expansion
+//! binds are shielded from call-site constants of the same name by an
+//! import of `zerocast::__derive::scope` (see there).
 //!
 //! The derives are re-exported by `zerocast` (feature `derive`); see the
 //! trait documentation there for the exact rules.
@@ -155,7 +160,23 @@ derives! {
     /// Implements `IntoBytes` after proving there is no padding: every gap
     /// between fields and at the end is checked at compile time with
     /// `offset_of!`/`size_of`, and a failure names the type, the gap's size,
-    /// its offset and the field it follows.
+    /// its offset and the field it follows. `repr(C)` structs may end in a
+    /// slice or another DST (checked at every element count); generic types
+    /// are accepted where no arithmetic on the parameters is needed
+    /// (`repr(transparent)`, `repr(packed)`, `repr(C)` with `Unaligned` or
+    /// all-`T` fields, enums with a one-byte tag, `Unaligned` fields and
+    /// variants of provably equal size).
+    ///
+    /// ```
+    /// use zerocast::{Immutable, IntoBytes};
+    /// #[derive(IntoBytes, Immutable)]
+    /// #[repr(u8)]
+    /// enum Tagged<T> {
+    ///     Short(T, u8) = 1,
+    ///     Long(u8, T) = 2,
+    /// }
+    /// assert_eq!(Tagged::Short([7u8; 2], 9).as_bytes(), &[1, 7, 7, 9]);
+    /// ```
     ///
     /// ```
     /// use zerocast::{Immutable, IntoBytes};
