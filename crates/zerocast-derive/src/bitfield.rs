@@ -194,7 +194,8 @@ pub(crate) fn derive(ctx: &Ctx) -> Result<TokenStream, Error> {
             const _: () = ::core::assert!(#hi <= #support::width::<#storage>(), #msg);
         }
     });
-    let scope = ctx.scope();
+    // Shields the `value`/`bits` parameters from call-site constants.
+    let scope = quote!(use #krate::__derive::bit_scope::*;);
     Ok(quote! {
         #scope
         #[automatically_derived]

@@ -142,6 +142,22 @@ struct NestedDst {
     tail: Dst,
 }
 
+// The user's own `value` constant, used inside expansions that shadow
+// binding names, must still mean the user's constant.
+#[derive(KnownLayout, Immutable, TryFromBytes, IntoBytes)]
+#[repr(u8)]
+enum UsesValue {
+    A = value,
+    B = value + 1,
+}
+
+#[derive(KnownLayout, Immutable, TryFromBytes)]
+#[repr(C)]
+struct ValueSized {
+    flag: ::core::primitive::bool,
+    pad: [u8; value as ::core::primitive::usize + 2],
+}
+
 #[derive(Immutable, IntoBytes)]
 #[repr(C, u8)]
 enum GenericEnum<T> {
@@ -216,6 +232,10 @@ fn derived_items_work_with_shadowed_names() {
     ::std::assert_eq!((nib.high(), nib.low()), (4, 15));
     ::std::assert!(nib.set_low(3).is_ok());
     ::std::assert_eq!(nib.0, 0x43);
+    let uses = |b: u8| <UsesValue as ::zerocast::TryFromBytes>::try_read_from_bytes(&[b]).is_ok();
+    ::std::assert!(uses(0) && uses(1) && !uses(2));
+    let sized = <ValueSized as ::zerocast::TryFromBytes>::try_read_from_bytes(&[1, 0, 0]);
+    ::std::assert!(sized.is_ok_and(|v| v.pad.len() == 2));
     let zeroed: [u8; 4] =
         ::zerocast::beyond::ZeroPadded::to_zero_padded_array(&Loose { a: 1, b: 0 });
     ::std::assert_eq!(zeroed, [1, 0, 0, 0]);

@@ -228,6 +228,16 @@ impl<T: ?Sized + KnownLayout> Field<T> {
     }
 }
 
+/// The parameter names of the `BitFields` derive's public methods (`set_x(value)`,
+/// `from(bits)`), imported only by that expansion, as [`scope`]'s names are by the others:
+/// they stay readable in the user's documentation and cannot be captured by a user's
+/// `const value` or `static bits`.
+#[allow(missing_docs)]
+pub mod bit_scope {
+    pub fn value() {}
+    pub fn bits() {}
+}
+
 /// Names an expansion brings into its scope with `use ..::scope::*`. Items of a block shadow
 /// those of the enclosing module, and a pattern naming a function is a fresh binding, so a
 /// user's `const __zc_tag` cannot turn the expansion's `__zc_tag` binding into a constant
@@ -244,8 +254,6 @@ pub mod scope {
     pub fn __zc_meta() {}
     pub fn __zc_other() {}
     pub fn __zc_check() {}
-    pub fn value() {}
-    pub fn bits() {}
 
     /// The fallback of [`Field`] for sized last fields that are not `KnownLayout`.
     pub trait __ZcSizedField<T> {
