@@ -69,11 +69,18 @@ pub fn write_mac(out: &mut Vec<u8>, mac: [u8; 6]) {
 /// assert_eq!(out, b"10.77.0.2");
 /// ```
 pub fn write_ipv4(out: &mut Vec<u8>, a: [u8; 4]) {
-    for (i, b) in a.iter().enumerate() {
+    for (i, &b) in a.iter().enumerate() {
         if i > 0 {
             out.push(b'.');
         }
-        write_dec(out, u64::from(*b));
+        // At most three digits: pushed one by one, cheaper than the general path.
+        if b >= 100 {
+            out.push(b'0' + b / 100);
+        }
+        if b >= 10 {
+            out.push(b'0' + b / 10 % 10);
+        }
+        out.push(b'0' + b % 10);
     }
 }
 
