@@ -8,7 +8,9 @@
 //! Capture files are streamed through one reusable buffer rather than memory-mapped: the
 //! crate forbids `unsafe` (mapping a file is an `unsafe` call, since another process may
 //! change it underneath), and streaming keeps peak memory independent of the file's size
-//! while working the same for `-r -` (standard input).
+//! while working the same for `-r -` (standard input). `--stats`, which needs no output
+//! order, hands whole read buffers ([`capture::Batch`]) to one worker thread per core and
+//! merges their tallies in file order, so its report does not depend on the thread count.
 //!
 //! ```
 //! use zcdump::capture::CaptureReader;

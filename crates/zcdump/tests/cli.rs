@@ -298,3 +298,53 @@ fn count_limits_frames_and_header_option_prints_names() {
     ]);
     assert_eq!(out, "frame.number,eth.type\n1,0x86dd\n2,0x86dd\n3,0x86dd\n");
 }
+
+#[test]
+#[cfg_attr(miri, ignore)]
+fn stats_are_the_same_from_stdin_and_for_any_thread_count() {
+    // Enough copies of the sample that --stats reads several batches.
+    let records = read_records(&sample("kernel-mix.pcap"));
+    let many: Vec<_> = (0..60)
+        .flat_map(|_| records.iter())
+        .map(|r| common::Record {
+            ts_sec: r.ts_sec,
+            ts_nsec: r.ts_nsec,
+            orig_len: r.orig_len,
+            data: r.data.clone(),
+        })
+        .collect();
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"));
+    let path = dir.join("zcdump-stats-threads.pcap");
+    let bytes = write_pcap(&many, 1, false, false);
+    std::fs::write(&path, &bytes).expect("written");
+    let file = path.to_str().expect("path");
+    let one = stdout_of(&["-r", file, "--stats", "--threads", "1"]);
+    assert!(one.contains(&format!("Frames: {} ", many.len())), "{one}");
+    for threads in ["2", "3"] {
+        assert_eq!(
+            stdout_of(&["-r", file, "--stats", "--threads", threads]),
+            one
+        );
+    }
+    let mut child = Command::new(env!("CARGO_BIN_EXE_zcdump"))
+        .args(["-r", "-", "--stats"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let writer = std::thread::spawn(move || stdin.write_all(&bytes));
+    let out = child.wait_with_output().expect("wait");
+    writer.join().expect("writer thread").expect("write stdin");
+    assert!(out.status.success());
+    assert_eq!(String::from_utf8_lossy(&out.stdout), one);
+    let counted = stdout_of(&["-r", file, "--stats", "-c", "1000", "-Y", "tcp"]);
+    assert!(counted.contains("Filter: tcp"), "{counted}");
+    let tcp_in_first_1000 = stdout_of(&["-r", file, "-c", "1000", "-Y", "tcp"])
+        .lines()
+        .count();
+    assert!(
+        counted.contains(&format!("Frames: {tcp_in_first_1000} ")),
+        "{counted}"
+    );
+}
