@@ -326,8 +326,9 @@ impl Ipv6Addr {
     /// `ff00::/8`.
     ///
     /// ```
-    /// let a: zerocast_wire::Ipv6Addr = "ff02::16".parse::<core::net::Ipv6Addr>().unwrap().into();
+    /// let a: zerocast_wire::Ipv6Addr = "ff02::16".parse::<core::net::Ipv6Addr>()?.into();
     /// assert!(a.is_multicast());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
     pub const fn is_multicast(&self) -> bool {
@@ -337,8 +338,9 @@ impl Ipv6Addr {
     /// `fe80::/10`.
     ///
     /// ```
-    /// let a: zerocast_wire::Ipv6Addr = "fe80::1".parse::<core::net::Ipv6Addr>().unwrap().into();
+    /// let a: zerocast_wire::Ipv6Addr = "fe80::1".parse::<core::net::Ipv6Addr>()?.into();
     /// assert!(a.is_unicast_link_local());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
     pub const fn is_unicast_link_local(&self) -> bool {
@@ -348,8 +350,9 @@ impl Ipv6Addr {
     /// `fc00::/7` (unique local, RFC 4193).
     ///
     /// ```
-    /// let a: zerocast_wire::Ipv6Addr = "fd77::2".parse::<core::net::Ipv6Addr>().unwrap().into();
+    /// let a: zerocast_wire::Ipv6Addr = "fd77::2".parse::<core::net::Ipv6Addr>()?.into();
     /// assert!(a.is_unique_local());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
     pub const fn is_unique_local(&self) -> bool {
@@ -359,8 +362,9 @@ impl Ipv6Addr {
     /// `ff02::1:ff00:0/104`, the solicited-node groups used by Neighbor Solicitation.
     ///
     /// ```
-    /// let a: zerocast_wire::Ipv6Addr = "ff02::1:ff00:2".parse::<core::net::Ipv6Addr>().unwrap().into();
+    /// let a: zerocast_wire::Ipv6Addr = "ff02::1:ff00:2".parse::<core::net::Ipv6Addr>()?.into();
     /// assert!(a.is_solicited_node());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
     pub const fn is_solicited_node(&self) -> bool {
@@ -376,8 +380,9 @@ impl Ipv6Addr {
     /// The multicast scope (low nibble of the second byte), if this is multicast.
     ///
     /// ```
-    /// let a: zerocast_wire::Ipv6Addr = "ff05::2".parse::<core::net::Ipv6Addr>().unwrap().into();
+    /// let a: zerocast_wire::Ipv6Addr = "ff05::2".parse::<core::net::Ipv6Addr>()?.into();
     /// assert_eq!(a.multicast_scope(), Some(5));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
     pub const fn multicast_scope(&self) -> Option<u8> {
@@ -401,8 +406,9 @@ impl Ipv6Addr {
     /// The solicited-node multicast group of this address (RFC 4291 section 2.7.1).
     ///
     /// ```
-    /// let a: zerocast_wire::Ipv6Addr = "fd77::2".parse::<core::net::Ipv6Addr>().unwrap().into();
+    /// let a: zerocast_wire::Ipv6Addr = "fd77::2".parse::<core::net::Ipv6Addr>()?.into();
     /// assert_eq!(a.solicited_node().to_string(), "ff02::1:ff00:2");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
     pub const fn solicited_node(&self) -> Ipv6Addr {
