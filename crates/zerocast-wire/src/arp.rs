@@ -39,8 +39,9 @@ pub const OP_REPLY: u16 = 2;
 ///
 /// ```
 /// use zerocast_wire::zerocast::FromBytes;
-/// let h = zerocast_wire::arp::ArpHeader::ref_from_bytes(&[0u8; 28][..]).unwrap();
+/// let h = zerocast_wire::arp::ArpHeader::ref_from_bytes(&[0u8; 28][..])?;
 /// assert_eq!(h.oper.get(), 0);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, Copy, KnownLayout, Immutable, FromBytes, IntoBytes, Unaligned)]
 #[repr(C)]
@@ -71,9 +72,10 @@ pub struct ArpHeader {
 /// use zerocast_wire::arp::{ArpPacket, OP_REQUEST};
 /// let bytes = [0, 1, 8, 0, 6, 4, 0, 1, 2, 0, 0, 0, 0, 1, 10, 77, 0, 1,
 ///              0, 0, 0, 0, 0, 0, 10, 77, 0, 2];
-/// let arp = ArpPacket::parse(&bytes[..]).unwrap();
+/// let arp = ArpPacket::parse(&bytes[..])?;
 /// assert_eq!(arp.operation(), OP_REQUEST);
 /// assert_eq!(arp.target_protocol_addr().to_string(), "10.77.0.2");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub struct ArpPacket<B> {
     header: Ref<B, ArpHeader>,
@@ -234,8 +236,9 @@ impl<B: SplitByteSlice> ArpPacket<B> {
     ///
     /// ```
     /// # let bytes = [0, 1, 8, 0, 6, 4, 0, 2, 2, 0, 0, 0, 0, 1, 10, 77, 0, 1, 2, 0, 0, 0, 0, 2, 10, 77, 0, 2];
-    /// let repr = zerocast_wire::arp::ArpPacket::parse(&bytes[..]).unwrap().repr();
+    /// let repr = zerocast_wire::arp::ArpPacket::parse(&bytes[..])?.repr();
     /// assert_eq!(repr.operation, zerocast_wire::arp::OP_REPLY);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
     pub fn repr(&self) -> ArpRepr {
@@ -254,9 +257,10 @@ impl<B: SplitByteSlice + ByteSliceMut> ArpPacket<B> {
     ///
     /// ```
     /// # let mut bytes = [0, 1, 8, 0, 6, 4, 0, 1, 2, 0, 0, 0, 0, 1, 10, 77, 0, 1, 0, 0, 0, 0, 0, 0, 10, 77, 0, 2];
-    /// let mut arp = zerocast_wire::arp::ArpPacket::parse(&mut bytes[..]).unwrap();
+    /// let mut arp = zerocast_wire::arp::ArpPacket::parse(&mut bytes[..])?;
     /// arp.header_mut().oper.set(zerocast_wire::arp::OP_REPLY);
     /// assert_eq!(bytes[7], 2);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn header_mut(&mut self) -> &mut ArpHeader {
         &mut self.header
@@ -275,8 +279,9 @@ impl<B: SplitByteSlice + ByteSliceMut> ArpPacket<B> {
 ///     target_protocol_addr: Ipv4Addr([10, 0, 0, 2]),
 /// };
 /// let mut buf = [0u8; 28];
-/// repr.emit(&mut buf).unwrap();
-/// assert_eq!(ArpPacket::parse(&buf[..]).unwrap().repr(), repr);
+/// repr.emit(&mut buf)?;
+/// assert_eq!(ArpPacket::parse(&buf[..])?.repr(), repr);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct ArpRepr {
