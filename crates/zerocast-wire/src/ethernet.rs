@@ -88,8 +88,9 @@ impl fmt::Display for EtherType {
 /// ```
 /// use zerocast_wire::zerocast::FromBytes;
 /// use zerocast_wire::ethernet::EthernetHeader;
-/// let h = EthernetHeader::ref_from_bytes(&[0xffu8; 14][..]).unwrap();
+/// let h = EthernetHeader::ref_from_bytes(&[0xffu8; 14][..])?;
 /// assert!(h.dst.is_broadcast());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, Copy, KnownLayout, Immutable, FromBytes, IntoBytes, Unaligned)]
 #[repr(C)]
@@ -107,10 +108,11 @@ pub struct EthernetHeader {
 /// ```
 /// use zerocast_wire::ethernet::{EtherType, EthernetFrame};
 /// let bytes = [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 2, 0, 0, 0, 0, 1, 0x08, 0x06, 0xaa];
-/// let frame = EthernetFrame::parse(&bytes[..]).unwrap();
+/// let frame = EthernetFrame::parse(&bytes[..])?;
 /// assert_eq!(frame.ethertype(), EtherType::ARP);
 /// assert_eq!(frame.src().to_string(), "02:00:00:00:00:01");
 /// assert_eq!(frame.payload(), &[0xaa]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub struct EthernetFrame<B> {
     header: Ref<B, EthernetHeader>,
@@ -137,8 +139,9 @@ impl<B: SplitByteSlice> EthernetFrame<B> {
     ///
     /// ```
     /// # use zerocast_wire::ethernet::EthernetFrame;
-    /// let f = EthernetFrame::parse(&[0u8; 14][..]).unwrap();
+    /// let f = EthernetFrame::parse(&[0u8; 14][..])?;
     /// assert_eq!(f.header().ethertype.get(), 0);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
     pub fn header(&self) -> &EthernetHeader {
@@ -149,7 +152,8 @@ impl<B: SplitByteSlice> EthernetFrame<B> {
     ///
     /// ```
     /// # use zerocast_wire::ethernet::EthernetFrame;
-    /// assert!(EthernetFrame::parse(&[0xffu8; 14][..]).unwrap().dst().is_broadcast());
+    /// assert!(EthernetFrame::parse(&[0xffu8; 14][..])?.dst().is_broadcast());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
     pub fn dst(&self) -> MacAddr {
@@ -160,7 +164,8 @@ impl<B: SplitByteSlice> EthernetFrame<B> {
     ///
     /// ```
     /// # use zerocast_wire::ethernet::EthernetFrame;
-    /// assert!(EthernetFrame::parse(&[0u8; 14][..]).unwrap().src().is_unicast());
+    /// assert!(EthernetFrame::parse(&[0u8; 14][..])?.src().is_unicast());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
     pub fn src(&self) -> MacAddr {
@@ -174,7 +179,8 @@ impl<B: SplitByteSlice> EthernetFrame<B> {
     /// let mut b = [0u8; 14];
     /// b[12] = 0x86;
     /// b[13] = 0xdd;
-    /// assert_eq!(EthernetFrame::parse(&b[..]).unwrap().ethertype(), EtherType::IPV6);
+    /// assert_eq!(EthernetFrame::parse(&b[..])?.ethertype(), EtherType::IPV6);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
     pub fn ethertype(&self) -> EtherType {
@@ -185,7 +191,8 @@ impl<B: SplitByteSlice> EthernetFrame<B> {
     ///
     /// ```
     /// # use zerocast_wire::ethernet::EthernetFrame;
-    /// assert!(EthernetFrame::parse(&[0u8; 14][..]).unwrap().payload().is_empty());
+    /// assert!(EthernetFrame::parse(&[0u8; 14][..])?.payload().is_empty());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
     pub fn payload(&self) -> &[u8] {
@@ -197,8 +204,9 @@ impl<B: SplitByteSlice> EthernetFrame<B> {
     /// ```
     /// # use zerocast_wire::ethernet::EthernetFrame;
     /// let b = [0u8; 16];
-    /// let payload: &[u8] = EthernetFrame::parse(&b[..]).unwrap().into_payload();
+    /// let payload: &[u8] = EthernetFrame::parse(&b[..])?.into_payload();
     /// assert_eq!(payload.len(), 2);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
     pub fn into_payload(self) -> B {
@@ -209,8 +217,9 @@ impl<B: SplitByteSlice> EthernetFrame<B> {
     ///
     /// ```
     /// # use zerocast_wire::ethernet::EthernetFrame;
-    /// let repr = EthernetFrame::parse(&[0u8; 14][..]).unwrap().repr();
+    /// let repr = EthernetFrame::parse(&[0u8; 14][..])?.repr();
     /// assert_eq!(repr.ethertype.0, 0);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
     pub fn repr(&self) -> EthernetRepr {
@@ -228,9 +237,10 @@ impl<B: SplitByteSlice + ByteSliceMut> EthernetFrame<B> {
     /// ```
     /// use zerocast_wire::{ethernet::EthernetFrame, MacAddr};
     /// let mut b = [0u8; 14];
-    /// let mut f = EthernetFrame::parse(&mut b[..]).unwrap();
+    /// let mut f = EthernetFrame::parse(&mut b[..])?;
     /// f.set_dst(MacAddr::BROADCAST);
     /// assert_eq!(b[..6], [0xff; 6]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn set_dst(&mut self, dst: MacAddr) {
         self.header.dst = dst;
@@ -241,8 +251,9 @@ impl<B: SplitByteSlice + ByteSliceMut> EthernetFrame<B> {
     /// ```
     /// use zerocast_wire::{ethernet::EthernetFrame, MacAddr};
     /// let mut b = [0u8; 14];
-    /// EthernetFrame::parse(&mut b[..]).unwrap().set_src(MacAddr([1, 2, 3, 4, 5, 6]));
+    /// EthernetFrame::parse(&mut b[..])?.set_src(MacAddr([1, 2, 3, 4, 5, 6]));
     /// assert_eq!(b[6..12], [1, 2, 3, 4, 5, 6]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn set_src(&mut self, src: MacAddr) {
         self.header.src = src;
@@ -253,8 +264,9 @@ impl<B: SplitByteSlice + ByteSliceMut> EthernetFrame<B> {
     /// ```
     /// use zerocast_wire::ethernet::{EtherType, EthernetFrame};
     /// let mut b = [0u8; 14];
-    /// EthernetFrame::parse(&mut b[..]).unwrap().set_ethertype(EtherType::IPV4);
+    /// EthernetFrame::parse(&mut b[..])?.set_ethertype(EtherType::IPV4);
     /// assert_eq!(b[12..], [8, 0]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn set_ethertype(&mut self, ethertype: EtherType) {
         self.header.ethertype.set(ethertype.0);
@@ -265,8 +277,9 @@ impl<B: SplitByteSlice + ByteSliceMut> EthernetFrame<B> {
     /// ```
     /// # use zerocast_wire::ethernet::EthernetFrame;
     /// let mut b = [0u8; 15];
-    /// EthernetFrame::parse(&mut b[..]).unwrap().payload_mut()[0] = 7;
+    /// EthernetFrame::parse(&mut b[..])?.payload_mut()[0] = 7;
     /// assert_eq!(b[14], 7);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn payload_mut(&mut self) -> &mut [u8] {
         &mut self.payload
@@ -280,8 +293,9 @@ impl<B: SplitByteSlice + ByteSliceMut> EthernetFrame<B> {
 /// let repr = EthernetRepr { dst: MacAddr::BROADCAST, src: MacAddr([2, 0, 0, 0, 0, 1]),
 ///                           ethertype: EtherType::ARP };
 /// let mut buf = [0u8; 14];
-/// repr.emit(&mut buf).unwrap();
-/// assert_eq!(zerocast_wire::ethernet::EthernetFrame::parse(&buf[..]).unwrap().repr(), repr);
+/// repr.emit(&mut buf)?;
+/// assert_eq!(zerocast_wire::ethernet::EthernetFrame::parse(&buf[..])?.repr(), repr);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct EthernetRepr {
@@ -370,9 +384,10 @@ impl zerocast_packet::PacketBuilder for EthernetRepr {
 /// use zerocast_packet::{Buf, ParseBuffer};
 /// use zerocast_wire::ethernet::{EtherType, EthernetFrame};
 /// let mut buf = Buf::new(zerocast_wire::__example_udp_frame(), ..);
-/// let eth = buf.parse::<EthernetFrame<_>>().unwrap();
+/// let eth = buf.parse::<EthernetFrame<_>>()?;
 /// assert_eq!(eth.ethertype(), EtherType::IPV4);
 /// assert_eq!(buf.as_ref().len(), 32); // the IPv4 packet stays in the buffer
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 impl<B: SplitByteSlice> zerocast_packet::ParsablePacket<B, ()> for EthernetFrame<B> {
     type Error = ParseError;
