@@ -57,8 +57,9 @@ pub const TYPE_TIMESTAMP_REPLY: u8 = 14;
 ///
 /// ```
 /// use zerocast_wire::zerocast::FromBytes;
-/// let h = zerocast_wire::icmpv4::Icmpv4Header::ref_from_bytes(&[8u8, 0, 0, 0, 0, 1, 0, 2][..]).unwrap();
+/// let h = zerocast_wire::icmpv4::Icmpv4Header::ref_from_bytes(&[8u8, 0, 0, 0, 0, 1, 0, 2][..])?;
 /// assert_eq!(h.msg_type, 8);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, Copy, KnownLayout, Immutable, FromBytes, IntoBytes, Unaligned)]
 #[repr(C)]
@@ -78,10 +79,11 @@ pub struct Icmpv4Header {
 /// ```
 /// use zerocast_wire::icmpv4::{Icmpv4Message, Icmpv4Packet};
 /// # let b = zerocast_wire::icmpv4::__echo_example();
-/// match Icmpv4Packet::parse(&b[..]).unwrap().message() {
+/// match Icmpv4Packet::parse(&b[..])?.message() {
 ///     Icmpv4Message::EchoRequest { ident, seq, data } => assert_eq!((ident, seq, data), (1, 2, &b"hi"[..])),
 ///     other => panic!("{other:?}"),
 /// }
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
@@ -181,10 +183,11 @@ pub(crate) fn carries_ident_seq(msg_type: u8) -> bool {
 /// ```
 /// use zerocast_wire::{icmpv4::Icmpv4Packet, ChecksumStatus};
 /// # let b = zerocast_wire::icmpv4::__echo_example();
-/// let icmp = Icmpv4Packet::parse(&b[..]).unwrap();
+/// let icmp = Icmpv4Packet::parse(&b[..])?;
 /// assert_eq!((icmp.msg_type(), icmp.code()), (8, 0));
 /// assert_eq!(icmp.ident_seq(), Some((1, 2)));
 /// assert_eq!(icmp.checksum_status(), ChecksumStatus::Good);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub struct Icmpv4Packet<B> {
     header: Ref<B, Icmpv4Header>,
@@ -223,8 +226,9 @@ impl<B: SplitByteSlice> Icmpv4Packet<B> {
     ///
     /// ```
     /// use zerocast_wire::{icmpv4::Icmpv4Packet, ParseOptions, ChecksumStatus};
-    /// let icmp = Icmpv4Packet::parse_with(&[8u8, 0, 0, 0, 0, 1, 0, 2][..], ParseOptions::LENIENT).unwrap();
+    /// let icmp = Icmpv4Packet::parse_with(&[8u8, 0, 0, 0, 0, 1, 0, 2][..], ParseOptions::LENIENT)?;
     /// assert_eq!(icmp.checksum_status(), ChecksumStatus::Bad);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn parse_with(bytes: B, opts: ParseOptions) -> Result<Self, ParseError> {
         let (header, body) = take_header::<B, Icmpv4Header>(bytes, Layer::Icmpv4)?;
@@ -517,10 +521,11 @@ impl<B: SplitByteSlice + ByteSliceMut> Icmpv4Packet<B> {
     ///
     /// ```
     /// # let mut b = zerocast_wire::icmpv4::__echo_example();
-    /// let mut icmp = zerocast_wire::icmpv4::Icmpv4Packet::parse(&mut b[..]).unwrap();
+    /// let mut icmp = zerocast_wire::icmpv4::Icmpv4Packet::parse(&mut b[..])?;
     /// icmp.header_mut().msg_type = 0; // turn the request into a reply
     /// icmp.update_checksum();
     /// assert!(zerocast_wire::icmpv4::Icmpv4Packet::parse(&b[..]).is_ok());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn update_checksum(&mut self) {
         self.header.checksum.set(0);
@@ -536,8 +541,9 @@ impl<B: SplitByteSlice + ByteSliceMut> Icmpv4Packet<B> {
 /// ```
 /// use zerocast_wire::icmpv4::{Icmpv4Packet, Icmpv4Repr};
 /// let mut b = *b"\0\0\0\0\0\0\0\0hi";
-/// Icmpv4Repr::echo_request(1, 2).emit(&mut b).unwrap();
-/// assert_eq!(Icmpv4Packet::parse(&b[..]).unwrap().ident_seq(), Some((1, 2)));
+/// Icmpv4Repr::echo_request(1, 2).emit(&mut b)?;
+/// assert_eq!(Icmpv4Packet::parse(&b[..])?.ident_seq(), Some((1, 2)));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Icmpv4Repr {
