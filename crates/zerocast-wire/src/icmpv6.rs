@@ -70,8 +70,9 @@ pub const TYPE_MLDV2_REPORT: u8 = 143;
 ///
 /// ```
 /// use zerocast_wire::zerocast::FromBytes;
-/// let h = zerocast_wire::icmpv6::Icmpv6Header::ref_from_bytes(&[135u8, 0, 0, 0][..]).unwrap();
+/// let h = zerocast_wire::icmpv6::Icmpv6Header::ref_from_bytes(&[135u8, 0, 0, 0][..])?;
 /// assert_eq!(h.msg_type, 135);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, Copy, KnownLayout, Immutable, FromBytes, IntoBytes, Unaligned)]
 #[repr(C)]
@@ -388,8 +389,9 @@ impl<B: SplitByteSlice> Icmpv6Packet<B> {
     /// ```
     /// use zerocast_wire::icmpv6::{Icmpv6Message, Icmpv6Packet};
     /// # let (ph, b) = zerocast_wire::icmpv6::__ns_example();
-    /// let icmp = Icmpv6Packet::parse(&b[..], ph).unwrap();
+    /// let icmp = Icmpv6Packet::parse(&b[..], ph)?;
     /// assert!(matches!(icmp.message(), Icmpv6Message::NeighborSolicitation(..)));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
     pub fn message(&self) -> Icmpv6Message<'_> {
@@ -628,8 +630,9 @@ impl<B: SplitByteSlice + ByteSliceMut> Icmpv6Packet<B> {
 /// use zerocast_wire::{icmpv6::{Icmpv6Packet, Icmpv6Repr}, Ipv6Addr, PseudoHeader};
 /// let ph = PseudoHeader::V6 { src: Ipv6Addr::UNSPECIFIED, dst: Ipv6Addr::UNSPECIFIED };
 /// let mut b = [0u8, 0, 0, 0, 0, 1, 0, 1];
-/// Icmpv6Repr { msg_type: 128, code: 0 }.emit(&mut b, ph).unwrap();
+/// Icmpv6Repr { msg_type: 128, code: 0 }.emit(&mut b, ph)?;
 /// assert!(Icmpv6Packet::parse(&b[..], ph).is_ok());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Icmpv6Repr {
