@@ -46,8 +46,9 @@ pub const TYPE_V3_REPORT: u8 = 0x22;
 ///
 /// ```
 /// use zerocast_wire::zerocast::FromBytes;
-/// let h = zerocast_wire::igmp::IgmpHeader::ref_from_bytes(&[0x16u8, 0, 0, 0, 224, 0, 0, 251][..]).unwrap();
+/// let h = zerocast_wire::igmp::IgmpHeader::ref_from_bytes(&[0x16u8, 0, 0, 0, 224, 0, 0, 251][..])?;
 /// assert_eq!(h.word, [224, 0, 0, 251]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, KnownLayout, Immutable, FromBytes, IntoBytes, Unaligned,
@@ -241,10 +242,11 @@ impl<B: SplitByteSlice> IgmpPacket<B> {
     ///
     /// ```
     /// use zerocast_wire::{igmp::IgmpPacket, ParseOptions};
-    /// let v1_query = IgmpPacket::parse_with(&[0x11u8, 0, 0, 0, 0, 0, 0, 0][..], ParseOptions::LENIENT).unwrap();
+    /// let v1_query = IgmpPacket::parse_with(&[0x11u8, 0, 0, 0, 0, 0, 0, 0][..], ParseOptions::LENIENT)?;
     /// assert_eq!(v1_query.version(), 1);
-    /// let v2_query = IgmpPacket::parse_with(&[0x11u8, 100, 0, 0, 0, 0, 0, 0][..], ParseOptions::LENIENT).unwrap();
+    /// let v2_query = IgmpPacket::parse_with(&[0x11u8, 100, 0, 0, 0, 0, 0, 0][..], ParseOptions::LENIENT)?;
     /// assert_eq!(v2_query.version(), 2);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
     pub fn version(&self) -> u8 {
@@ -924,8 +926,9 @@ impl<'a> IgmpV3Builder<'a> {
     /// use zerocast_wire::{igmp::{IgmpPacket, IgmpV3Builder, IgmpV3Message}, Ipv4Addr};
     /// let q = IgmpV3Message::Query { max_resp: 100, group: Ipv4Addr::UNSPECIFIED, s_qrv: 2, qqic: 125, sources: &[] };
     /// let mut b = [0u8; 12];
-    /// IgmpV3Builder::new(q).unwrap().emit(&mut b).unwrap();
-    /// assert_eq!(IgmpPacket::parse(&b[..]).unwrap().version(), 3);
+    /// IgmpV3Builder::new(q)?.emit(&mut b)?;
+    /// assert_eq!(IgmpPacket::parse(&b[..])?.version(), 3);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn emit(&self, out: &mut [u8]) -> Result<usize, ParseError> {
         let available = out.len();
