@@ -54,8 +54,9 @@ pub const FLAG_MF: u8 = 0b001;
 ///
 /// ```
 /// use zerocast_wire::zerocast::FromBytes;
-/// let h = zerocast_wire::ipv4::Ipv4Header::ref_from_bytes(&[0x45u8; 20][..]).unwrap();
+/// let h = zerocast_wire::ipv4::Ipv4Header::ref_from_bytes(&[0x45u8; 20][..])?;
 /// assert_eq!(h.version_ihl, 0x45);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, Copy, KnownLayout, Immutable, FromBytes, IntoBytes, Unaligned)]
 #[repr(C)]
@@ -89,11 +90,12 @@ pub struct Ipv4Header {
 /// use zerocast_wire::{ipv4::Ipv4Packet, IpProto, ChecksumStatus};
 /// let bytes = [0x45, 0, 0, 21, 0xd5, 0x66, 0, 0, 64, 1, 0x90, 0xe5,
 ///              10, 77, 0, 2, 10, 77, 0, 1, 0xaa];
-/// let ip = Ipv4Packet::parse(&bytes[..]).unwrap();
+/// let ip = Ipv4Packet::parse(&bytes[..])?;
 /// assert_eq!(ip.protocol(), IpProto::ICMP);
 /// assert_eq!(ip.src().to_string(), "10.77.0.2");
 /// assert_eq!(ip.checksum_status(), ChecksumStatus::Good);
 /// assert_eq!(ip.payload(), &[0xaa]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub struct Ipv4Packet<B> {
     header: Ref<B, Ipv4Header>,
@@ -134,9 +136,10 @@ impl<B: SplitByteSlice> Ipv4Packet<B> {
     /// let bytes = [0x45, 0, 0, 84, 0xd5, 0x66, 0, 0, 64, 1, 0x90, 0xa6,
     ///              10, 77, 0, 2, 10, 77, 0, 1, 0, 0, 0, 0];
     /// assert!(Ipv4Packet::parse(&bytes[..]).is_err());
-    /// let ip = Ipv4Packet::parse_with(&bytes[..], ParseOptions::LENIENT).unwrap();
+    /// let ip = Ipv4Packet::parse_with(&bytes[..], ParseOptions::LENIENT)?;
     /// assert!(ip.is_truncated());
     /// assert_eq!(ip.payload().len(), 4);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn parse_with(bytes: B, opts: ParseOptions) -> Result<Self, ParseError> {
         let available = bytes.len();
@@ -650,8 +653,9 @@ impl<B: SplitByteSlice> Ipv4Packet<B> {
     /// # b[..20].copy_from_slice(&[0x45, 0, 0, 40, 0, 0, 0, 0, 64, 6, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2]);
     /// # let c = zerocast_wire::checksum::checksum(&b[..20]);
     /// # b[10..12].copy_from_slice(&c.to_be_bytes());
-    /// let ip = zerocast_wire::ipv4::Ipv4Packet::parse_with(&b[..30], ParseOptions::LENIENT).unwrap();
+    /// let ip = zerocast_wire::ipv4::Ipv4Packet::parse_with(&b[..30], ParseOptions::LENIENT)?;
     /// assert_eq!(ip.payload_parse_options(ParseOptions::LENIENT).checksum, ChecksumPolicy::Skip);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
     pub fn payload_parse_options(&self, opts: ParseOptions) -> ParseOptions {
@@ -687,10 +691,11 @@ impl<B: SplitByteSlice> Ipv4Packet<B> {
     ///
     /// ```
     /// # let bytes = [0x45, 0, 0, 20, 0xd5, 0x66, 0, 0, 64, 1, 0x90, 0xe6, 10, 77, 0, 2, 10, 77, 0, 1];
-    /// let ip = zerocast_wire::ipv4::Ipv4Packet::parse(&bytes[..]).unwrap();
+    /// let ip = zerocast_wire::ipv4::Ipv4Packet::parse(&bytes[..])?;
     /// let mut out = [0u8; 20];
-    /// ip.repr().emit(&mut out, 0).unwrap();
+    /// ip.repr().emit(&mut out, 0)?;
     /// assert_eq!(out, bytes);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
     pub fn repr(&self) -> Ipv4Repr<'_> {
@@ -713,10 +718,11 @@ impl<B: SplitByteSlice + ByteSliceMut> Ipv4Packet<B> {
     ///
     /// ```
     /// # let mut b = [0x45, 0, 0, 20, 0xd5, 0x66, 0, 0, 64, 1, 0x90, 0xe6, 10, 77, 0, 2, 10, 77, 0, 1];
-    /// let mut ip = zerocast_wire::ipv4::Ipv4Packet::parse(&mut b[..]).unwrap();
+    /// let mut ip = zerocast_wire::ipv4::Ipv4Packet::parse(&mut b[..])?;
     /// ip.set_ttl(1);
     /// assert_eq!(zerocast_wire::checksum::checksum(&b), 0);
     /// assert_eq!(b[8], 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn set_ttl(&mut self, ttl: u8) {
         let old = u16::from_be_bytes([self.header.ttl, self.header.protocol]);
@@ -731,8 +737,9 @@ impl<B: SplitByteSlice + ByteSliceMut> Ipv4Packet<B> {
     ///
     /// ```
     /// # let mut b = [0x45, 0, 0, 20, 0xd5, 0x66, 0, 0, 64, 1, 0x90, 0xe6, 10, 77, 0, 2, 10, 77, 0, 1];
-    /// let mut ip = zerocast_wire::ipv4::Ipv4Packet::parse(&mut b[..]).unwrap();
+    /// let mut ip = zerocast_wire::ipv4::Ipv4Packet::parse(&mut b[..])?;
     /// assert_eq!(ip.decrement_ttl(), Some(63));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn decrement_ttl(&mut self) -> Option<u8> {
         let ttl = self.header.ttl;
@@ -747,9 +754,10 @@ impl<B: SplitByteSlice + ByteSliceMut> Ipv4Packet<B> {
     ///
     /// ```
     /// # let mut b = [0x45, 0, 0, 20, 0xd5, 0x66, 0, 0, 64, 1, 0x90, 0xe6, 10, 77, 0, 2, 10, 77, 0, 1];
-    /// let mut ip = zerocast_wire::ipv4::Ipv4Packet::parse(&mut b[..]).unwrap();
+    /// let mut ip = zerocast_wire::ipv4::Ipv4Packet::parse(&mut b[..])?;
     /// ip.set_src(zerocast_wire::Ipv4Addr([192, 0, 2, 1]));
     /// assert_eq!(zerocast_wire::checksum::checksum(&b), 0);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn set_src(&mut self, src: Ipv4Addr) {
         let c = checksum::update_bytes(self.header.checksum.get(), &self.header.src.0, &src.0);
@@ -761,9 +769,10 @@ impl<B: SplitByteSlice + ByteSliceMut> Ipv4Packet<B> {
     ///
     /// ```
     /// # let mut b = [0x45, 0, 0, 20, 0xd5, 0x66, 0, 0, 64, 1, 0x90, 0xe6, 10, 77, 0, 2, 10, 77, 0, 1];
-    /// let mut ip = zerocast_wire::ipv4::Ipv4Packet::parse(&mut b[..]).unwrap();
+    /// let mut ip = zerocast_wire::ipv4::Ipv4Packet::parse(&mut b[..])?;
     /// ip.set_dst(zerocast_wire::Ipv4Addr([192, 0, 2, 9]));
     /// assert_eq!(zerocast_wire::checksum::checksum(&b), 0);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn set_dst(&mut self, dst: Ipv4Addr) {
         let c = checksum::update_bytes(self.header.checksum.get(), &self.header.dst.0, &dst.0);
@@ -775,10 +784,11 @@ impl<B: SplitByteSlice + ByteSliceMut> Ipv4Packet<B> {
     ///
     /// ```
     /// # let mut b = [0x45, 0, 0, 20, 0xd5, 0x66, 0, 0, 64, 1, 0x90, 0xe6, 10, 77, 0, 2, 10, 77, 0, 1];
-    /// let mut ip = zerocast_wire::ipv4::Ipv4Packet::parse(&mut b[..]).unwrap();
+    /// let mut ip = zerocast_wire::ipv4::Ipv4Packet::parse(&mut b[..])?;
     /// ip.header_mut().ident.set(7);
     /// ip.update_checksum();
     /// assert_eq!(zerocast_wire::checksum::checksum(&b), 0);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn update_checksum(&mut self) {
         self.header.checksum.set(0);
@@ -833,10 +843,11 @@ impl<B: SplitByteSlice + ByteSliceMut> Ipv4Packet<B> {
 /// use zerocast_wire::{ipv4::{Ipv4Packet, Ipv4Repr}, IpProto, Ipv4Addr};
 /// let repr = Ipv4Repr::new(Ipv4Addr([10, 0, 0, 1]), Ipv4Addr([10, 0, 0, 2]), IpProto::UDP, 64);
 /// let mut buf = [0u8; 28];
-/// repr.emit(&mut buf, 8).unwrap();
-/// let ip = Ipv4Packet::parse(&buf[..]).unwrap();
+/// repr.emit(&mut buf, 8)?;
+/// let ip = Ipv4Packet::parse(&buf[..])?;
 /// assert_eq!(ip.repr(), repr);
 /// assert_eq!(ip.total_len(), 28);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Ipv4Repr<'a> {
@@ -1131,10 +1142,11 @@ impl<B: SplitByteSlice> Ipv4Packet<B> {
 /// use zerocast_packet::{Buf, ParseBuffer};
 /// use zerocast_wire::{ethernet::EthernetFrame, ipv4::Ipv4Packet, ParseOptions};
 /// let mut buf = Buf::new(zerocast_wire::__example_udp_frame(), ..);
-/// buf.parse::<EthernetFrame<_>>().unwrap();
-/// let ip = buf.parse_with::<_, Ipv4Packet<_>>(ParseOptions::STRICT).unwrap();
+/// buf.parse::<EthernetFrame<_>>()?;
+/// let ip = buf.parse_with::<_, Ipv4Packet<_>>(ParseOptions::STRICT)?;
 /// assert_eq!(ip.ttl(), 64);
 /// assert_eq!(buf.as_ref().len(), 12); // the UDP datagram
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 impl<B: SplitByteSlice> zerocast_packet::ParsablePacket<B, ParseOptions> for Ipv4Packet<B> {
     type Error = ParseError;
