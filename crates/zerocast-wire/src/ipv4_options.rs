@@ -302,11 +302,12 @@ impl<'a> Iterator for Ipv4Options<'a> {
 /// ```
 /// use zerocast_wire::ipv4_options::{write_options, Ipv4OptionRecord, Ipv4Options, KIND_ROUTER_ALERT};
 /// let mut b = [0u8; 40];
-/// let n = write_options(&mut b, &[Ipv4OptionRecord { kind: KIND_ROUTER_ALERT, data: &[0, 0] }]).unwrap();
+/// let n = write_options(&mut b, &[Ipv4OptionRecord { kind: KIND_ROUTER_ALERT, data: &[0, 0] }])?;
 /// assert_eq!(&b[..n], &[0x94, 4, 0, 0]);
 /// let mut rr = [0u8; 40];
-/// let n = write_options(&mut rr, &[Ipv4OptionRecord { kind: 7, data: &[4, 0, 0, 0, 0] }]).unwrap();
+/// let n = write_options(&mut rr, &[Ipv4OptionRecord { kind: 7, data: &[4, 0, 0, 0, 0] }])?;
 /// assert_eq!(&rr[..n], &[7, 7, 4, 0, 0, 0, 0, 0]); // padded with EOL
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn write_options(
     out: &mut [u8],
