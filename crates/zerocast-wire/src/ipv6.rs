@@ -37,8 +37,9 @@ pub const HEADER_LEN: usize = 40;
 ///
 /// ```
 /// use zerocast_wire::zerocast::FromBytes;
-/// let h = zerocast_wire::ipv6::Ipv6Header::ref_from_bytes(&[0x60u8; 40][..]).unwrap();
+/// let h = zerocast_wire::ipv6::Ipv6Header::ref_from_bytes(&[0x60u8; 40][..])?;
 /// assert_eq!(h.vtcfl.get() >> 28, 6);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, Copy, KnownLayout, Immutable, FromBytes, IntoBytes, Unaligned)]
 #[repr(C)]
@@ -67,9 +68,10 @@ pub struct Ipv6Header {
 /// b[6] = 59;     // no next header
 /// b[7] = 255;
 /// b[23] = 1;     // src ::1
-/// let ip = Ipv6Packet::parse(&b[..]).unwrap();
+/// let ip = Ipv6Packet::parse(&b[..])?;
 /// assert_eq!(ip.src().to_string(), "::1");
 /// assert_eq!((ip.upper_protocol(), ip.payload().len()), (IpProto::NO_NEXT_HEADER, 4));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub struct Ipv6Packet<B> {
     header: Ref<B, Ipv6Header>,
@@ -112,7 +114,8 @@ impl<B: SplitByteSlice> Ipv6Packet<B> {
     /// b[5] = 8; // promises 8 bytes that are not there
     /// b[6] = 59;
     /// assert!(Ipv6Packet::parse(&b[..]).is_err());
-    /// assert!(Ipv6Packet::parse_with(&b[..], ParseOptions::LENIENT).unwrap().is_truncated());
+    /// assert!(Ipv6Packet::parse_with(&b[..], ParseOptions::LENIENT)?.is_truncated());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn parse_with(bytes: B, opts: ParseOptions) -> Result<Self, ParseError> {
         let available = bytes.len();
@@ -300,14 +303,15 @@ impl<B: SplitByteSlice> Ipv6Packet<B> {
     /// use zerocast_wire::{ipv6::{Ipv6Packet, Ipv6Repr}, ipv6_ext::write_jumbo_hop_by_hop};
     /// use zerocast_wire::{IpProto, Ipv6Addr};
     /// let mut hbh = [0u8; 8];
-    /// write_jumbo_hop_by_hop(&mut hbh, IpProto::NO_NEXT_HEADER, 0).unwrap();
+    /// write_jumbo_hop_by_hop(&mut hbh, IpProto::NO_NEXT_HEADER, 0)?;
     /// let unspec = Ipv6Addr::UNSPECIFIED;
     /// let repr = Ipv6Repr { extensions: &hbh, ..Ipv6Repr::new(unspec, unspec, IpProto::HOP_BY_HOP, 64) };
     /// let mut b = vec![0u8; 40 + 8 + 70_000];
-    /// repr.emit(&mut b, 70_000).unwrap();
-    /// let ip = Ipv6Packet::parse(&b[..]).unwrap();
+    /// repr.emit(&mut b, 70_000)?;
+    /// let ip = Ipv6Packet::parse(&b[..])?;
     /// assert_eq!((ip.payload_len(), ip.jumbo_payload_len()), (0, Some(70_008)));
     /// assert_eq!(ip.payload().len(), 70_000);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
     pub fn jumbo_payload_len(&self) -> Option<u32> {
@@ -547,17 +551,18 @@ impl<B: SplitByteSlice> Ipv6Packet<B> {
     /// ```
     /// use zerocast_wire::{ipv6::{Ipv6Packet, Ipv6Repr}, ipv6_ext::write_routing_header};
     /// use zerocast_wire::{IpProto, Ipv6Addr, PseudoHeader};
-    /// let final_dst: Ipv6Addr = "fd77::9".parse::<core::net::Ipv6Addr>().unwrap().into();
+    /// let final_dst: Ipv6Addr = "fd77::9".parse::<core::net::Ipv6Addr>()?.into();
     /// let mut rh = [0u8; 24];
     /// let mut data = [0u8; 20];
     /// data[4..].copy_from_slice(&final_dst.0);
-    /// write_routing_header(&mut rh, IpProto::UDP, 2, 1, &data).unwrap();
+    /// write_routing_header(&mut rh, IpProto::UDP, 2, 1, &data)?;
     /// let unspec = Ipv6Addr::UNSPECIFIED;
     /// let repr = Ipv6Repr { extensions: &rh, ..Ipv6Repr::new(unspec, unspec, IpProto::ROUTING, 64) };
     /// let mut b = [0u8; 64];
-    /// repr.emit(&mut b, 0).unwrap();
-    /// let ip = Ipv6Packet::parse(&b[..]).unwrap();
+    /// repr.emit(&mut b, 0)?;
+    /// let ip = Ipv6Packet::parse(&b[..])?;
     /// assert_eq!(ip.pseudo_header(), PseudoHeader::V6 { src: unspec, dst: final_dst });
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
     pub fn pseudo_header(&self) -> PseudoHeader {
@@ -589,8 +594,9 @@ impl<B: SplitByteSlice> Ipv6Packet<B> {
     /// use zerocast_wire::{ChecksumPolicy, ParseOptions};
     /// # let mut b = [0u8; 48];
     /// # b[0] = 0x60; b[5] = 20; b[6] = 6;
-    /// let ip = zerocast_wire::ipv6::Ipv6Packet::parse_with(&b[..], ParseOptions::LENIENT).unwrap();
+    /// let ip = zerocast_wire::ipv6::Ipv6Packet::parse_with(&b[..], ParseOptions::LENIENT)?;
     /// assert_eq!(ip.payload_parse_options(ParseOptions::LENIENT).checksum, ChecksumPolicy::Skip);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
     pub fn payload_parse_options(&self, opts: ParseOptions) -> ParseOptions {
@@ -631,10 +637,11 @@ impl<B: SplitByteSlice> Ipv6Packet<B> {
     /// ```
     /// # let mut b = [0u8; 40];
     /// # b[0] = 0x60; b[6] = 59; b[7] = 64;
-    /// let ip = zerocast_wire::ipv6::Ipv6Packet::parse(&b[..]).unwrap();
+    /// let ip = zerocast_wire::ipv6::Ipv6Packet::parse(&b[..])?;
     /// let mut out = [0u8; 40];
-    /// ip.repr().emit(&mut out, 0).unwrap();
+    /// ip.repr().emit(&mut out, 0)?;
     /// assert_eq!(out, b);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
     pub fn repr(&self) -> Ipv6Repr<'_> {
@@ -680,8 +687,9 @@ impl<B: SplitByteSlice + ByteSliceMut> Ipv6Packet<B> {
     /// ```
     /// # let mut b = [0u8; 40];
     /// # b[0] = 0x60; b[6] = 59; b[7] = 64;
-    /// zerocast_wire::ipv6::Ipv6Packet::parse(&mut b[..]).unwrap().set_hop_limit(1);
+    /// zerocast_wire::ipv6::Ipv6Packet::parse(&mut b[..])?.set_hop_limit(1);
     /// assert_eq!(b[7], 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn set_hop_limit(&mut self, hop_limit: u8) {
         self.header.hop_limit = hop_limit;
@@ -779,8 +787,9 @@ impl<B: SplitByteSlice + ByteSliceMut> Ipv6Packet<B> {
 /// use zerocast_wire::{ipv6::{Ipv6Packet, Ipv6Repr}, IpProto, Ipv6Addr};
 /// let repr = Ipv6Repr::new(Ipv6Addr::UNSPECIFIED, Ipv6Addr::UNSPECIFIED, IpProto::UDP, 64);
 /// let mut buf = [0u8; 48];
-/// repr.emit(&mut buf, 8).unwrap();
-/// assert_eq!(Ipv6Packet::parse(&buf[..]).unwrap().repr(), repr);
+/// repr.emit(&mut buf, 8)?;
+/// assert_eq!(Ipv6Packet::parse(&buf[..])?.repr(), repr);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Ipv6Repr<'a> {
