@@ -620,8 +620,9 @@ pub fn write_options_header(
 /// ```
 /// use zerocast_wire::{ipv6_ext::{write_jumbo_hop_by_hop, ExtensionHeaders}, IpProto};
 /// let mut b = [0u8; 8];
-/// write_jumbo_hop_by_hop(&mut b, IpProto::UDP, 70_000).unwrap();
+/// write_jumbo_hop_by_hop(&mut b, IpProto::UDP, 70_000)?;
 /// assert_eq!(b, [17, 0, 0xc2, 4, 0, 1, 0x11, 0x70]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn write_jumbo_hop_by_hop(
     out: &mut [u8],
