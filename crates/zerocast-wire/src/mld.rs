@@ -30,8 +30,9 @@ use crate::ip::PseudoHeader;
 ///
 /// ```
 /// use zerocast_wire::zerocast::FromBytes;
-/// let (m, rest) = zerocast_wire::mld::MldV1::ref_from_prefix(&[0u8; 20][..]).unwrap();
+/// let (m, rest) = zerocast_wire::mld::MldV1::ref_from_prefix(&[0u8; 20][..])?;
 /// assert!(m.group.is_unspecified() && rest.is_empty());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, KnownLayout, Immutable, FromBytes, IntoBytes, Unaligned,
@@ -50,8 +51,9 @@ pub struct MldV1 {
 ///
 /// ```
 /// use zerocast_wire::zerocast::FromBytes;
-/// let (q, _) = zerocast_wire::mld::MldV2QueryTail::ref_from_prefix(&[0x02u8, 125, 0, 0][..]).unwrap();
+/// let (q, _) = zerocast_wire::mld::MldV2QueryTail::ref_from_prefix(&[0x02u8, 125, 0, 0][..])?;
 /// assert_eq!((q.qrv(), q.qqic), (2, 125));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, KnownLayout, Immutable, FromBytes, IntoBytes, Unaligned,
@@ -97,8 +99,9 @@ impl MldV2QueryTail {
 ///
 /// ```
 /// use zerocast_wire::zerocast::FromBytes;
-/// let (r, _) = zerocast_wire::mld::MldV2Report::ref_from_prefix(&[0u8, 0, 0, 1][..]).unwrap();
+/// let (r, _) = zerocast_wire::mld::MldV2Report::ref_from_prefix(&[0u8, 0, 0, 1][..])?;
 /// assert_eq!(r.num_records.get(), 1);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, KnownLayout, Immutable, FromBytes, IntoBytes, Unaligned,
@@ -539,8 +542,9 @@ impl<'a> MldBuilder<'a> {
     /// ```
     /// use zerocast_wire::{mld::{MldBuilder, MldMessage, MldV1}, Ipv6Addr, PseudoHeader};
     /// let ph = PseudoHeader::V6 { src: Ipv6Addr::UNSPECIFIED, dst: Ipv6Addr::UNSPECIFIED };
-    /// let q = MldBuilder::new(MldMessage::V1Query(MldV1::new(1000, Ipv6Addr::UNSPECIFIED)), ph).unwrap();
-    /// assert_eq!(q.emit(&mut [0u8; 64]).unwrap(), 24);
+    /// let q = MldBuilder::new(MldMessage::V1Query(MldV1::new(1000, Ipv6Addr::UNSPECIFIED)), ph)?;
+    /// assert_eq!(q.emit(&mut [0u8; 64])?, 24);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn emit(&self, out: &mut [u8]) -> Result<usize, ParseError> {
         let available = out.len();
