@@ -43,8 +43,9 @@ pub const OPT_RDNSS: u8 = 25;
 ///
 /// ```
 /// use zerocast_wire::zerocast::FromBytes;
-/// let (rs, opts) = zerocast_wire::ndp::RouterSolicitation::ref_from_prefix(&[0u8; 12][..]).unwrap();
+/// let (rs, opts) = zerocast_wire::ndp::RouterSolicitation::ref_from_prefix(&[0u8; 12][..])?;
 /// assert_eq!((rs.reserved.get(), opts.len()), (0, 8));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, KnownLayout, Immutable, FromBytes, IntoBytes, Unaligned,
@@ -84,8 +85,9 @@ pub struct RouterAdvertisement {
 ///
 /// ```
 /// use zerocast_wire::zerocast::FromBytes;
-/// let (ns, _) = zerocast_wire::ndp::NeighborSolicitation::ref_from_prefix(&[0u8; 20][..]).unwrap();
+/// let (ns, _) = zerocast_wire::ndp::NeighborSolicitation::ref_from_prefix(&[0u8; 20][..])?;
 /// assert!(ns.target.is_unspecified());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, KnownLayout, Immutable, FromBytes, IntoBytes, Unaligned,
@@ -168,8 +170,9 @@ impl NeighborAdvertisement {
 ///
 /// ```
 /// use zerocast_wire::zerocast::FromBytes;
-/// let (r, _) = zerocast_wire::ndp::Redirect::ref_from_prefix(&[0u8; 36][..]).unwrap();
+/// let (r, _) = zerocast_wire::ndp::Redirect::ref_from_prefix(&[0u8; 36][..])?;
 /// assert!(r.destination.is_unspecified());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, KnownLayout, Immutable, FromBytes, IntoBytes, Unaligned,
@@ -188,8 +191,9 @@ pub struct Redirect {
 ///
 /// ```
 /// use zerocast_wire::zerocast::FromBytes;
-/// let p = zerocast_wire::ndp::PrefixInformation::ref_from_bytes(&[0u8; 30][..]).unwrap();
+/// let p = zerocast_wire::ndp::PrefixInformation::ref_from_bytes(&[0u8; 30][..])?;
 /// assert_eq!(p.prefix_len, 0);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, KnownLayout, Immutable, FromBytes, IntoBytes, Unaligned,
@@ -421,8 +425,9 @@ pub const MAX_OPTION_LEN: usize = 255 * 8;
 /// use zerocast_wire::{ndp::NdpOptionRepr, MacAddr};
 /// let slla = NdpOptionRepr::SourceLinkLayer(MacAddr([2, 0, 0, 0, 0, 1]));
 /// let mut b = [0u8; 8];
-/// assert_eq!(slla.emit(&mut b).unwrap(), 8);
+/// assert_eq!(slla.emit(&mut b)?, 8);
 /// assert_eq!(b, [1, 1, 2, 0, 0, 0, 0, 1]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NdpOptionRepr<'a> {
@@ -815,9 +820,10 @@ impl<'a> NdpBuilder<'a> {
     /// ```
     /// use zerocast_wire::{ndp::{NdpBody, NdpBuilder}, Ipv6Addr, PseudoHeader};
     /// let ph = PseudoHeader::V6 { src: Ipv6Addr::UNSPECIFIED, dst: Ipv6Addr::UNSPECIFIED };
-    /// let ns = NdpBuilder::new(NdpBody::neighbor_solicitation(Ipv6Addr::UNSPECIFIED), &[], ph).unwrap();
+    /// let ns = NdpBuilder::new(NdpBody::neighbor_solicitation(Ipv6Addr::UNSPECIFIED), &[], ph)?;
     /// assert!(ns.emit(&mut [0u8; 23]).is_err());
-    /// assert_eq!(ns.emit(&mut [0u8; 24]).unwrap(), 24);
+    /// assert_eq!(ns.emit(&mut [0u8; 24])?, 24);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn emit(&self, out: &mut [u8]) -> Result<usize, ParseError> {
         let available = out.len();
