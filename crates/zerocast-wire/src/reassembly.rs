@@ -236,11 +236,12 @@ impl<K: PartialEq + Copy> Engine<K> {
 /// use zerocast_wire::{ipv4::Ipv4Packet, reassembly::{Ipv4Reassembler, Reassembled}};
 /// # let (first, second) = zerocast_wire::reassembly::__ipv4_fragments_example();
 /// let mut r = Ipv4Reassembler::new(Default::default());
-/// assert_eq!(r.insert(&Ipv4Packet::parse(&second[..]).unwrap(), 0).unwrap(), Reassembled::Pending);
-/// let Reassembled::Complete(whole) = r.insert(&Ipv4Packet::parse(&first[..]).unwrap(), 1).unwrap()
+/// assert_eq!(r.insert(&Ipv4Packet::parse(&second[..])?, 0)?, Reassembled::Pending);
+/// let Reassembled::Complete(whole) = r.insert(&Ipv4Packet::parse(&first[..])?, 1)?
 ///     else { panic!() };
-/// let ip = Ipv4Packet::parse(&whole[..]).unwrap();
+/// let ip = Ipv4Packet::parse(&whole[..])?;
 /// assert_eq!((ip.total_len(), ip.is_fragment()), (20 + 24, false));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug)]
 pub struct Ipv4Reassembler {
@@ -414,11 +415,12 @@ fn finish_ipv4(whole: &mut [u8]) {
 /// use zerocast_wire::{ipv6::Ipv6Packet, reassembly::{Ipv6Reassembler, Reassembled}, IpProto};
 /// # let (first, second) = zerocast_wire::reassembly::__ipv6_fragments_example();
 /// let mut r = Ipv6Reassembler::new(Default::default());
-/// assert_eq!(r.insert(&Ipv6Packet::parse(&first[..]).unwrap(), 0).unwrap(), Reassembled::Pending);
-/// let Reassembled::Complete(whole) = r.insert(&Ipv6Packet::parse(&second[..]).unwrap(), 0).unwrap()
+/// assert_eq!(r.insert(&Ipv6Packet::parse(&first[..])?, 0)?, Reassembled::Pending);
+/// let Reassembled::Complete(whole) = r.insert(&Ipv6Packet::parse(&second[..])?, 0)?
 ///     else { panic!() };
-/// let ip = Ipv6Packet::parse(&whole[..]).unwrap();
+/// let ip = Ipv6Packet::parse(&whole[..])?;
 /// assert_eq!((ip.upper_protocol(), ip.payload().len(), ip.fragment()), (IpProto::UDP, 24, None));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug)]
 pub struct Ipv6Reassembler {
