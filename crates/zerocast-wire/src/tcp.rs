@@ -873,10 +873,9 @@ impl<'a> TcpRepr<'a> {
     /// use zerocast_packet::{InnerPacketBuilder, Serializer};
     /// use zerocast_wire::{tcp::{TcpPacket, TcpRepr}, Ipv4Addr, PseudoHeader};
     /// let ph = PseudoHeader::V4 { src: Ipv4Addr([10, 0, 0, 1]), dst: Ipv4Addr([10, 0, 0, 2]) };
-    /// let tcp = TcpRepr { flags: 0x18, window: 502, ..TcpRepr::new(80, 40000) }.builder(Some(ph))?;
-    /// let seg = b"HTTP/1.1 200 OK".into_serializer().wrap_in(tcp).serialize_vec_outer()?;
-    /// assert_eq!(TcpPacket::parse(seg.as_ref(), Some(ph))?.payload().len(), 15);
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// let tcp = TcpRepr { flags: 0x18, window: 502, ..TcpRepr::new(80, 40000) }.builder(Some(ph)).unwrap();
+    /// let seg = b"HTTP/1.1 200 OK".into_serializer().wrap_in(tcp).serialize_vec_outer().unwrap();
+    /// assert_eq!(TcpPacket::parse(seg.as_ref(), Some(ph)).unwrap().payload().len(), 15);
     /// ```
     pub fn builder(self, pseudo: Option<PseudoHeader>) -> Result<TcpBuilder<'a>, ParseError> {
         self.validate()?;
