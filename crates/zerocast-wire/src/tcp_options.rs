@@ -267,8 +267,9 @@ impl<'a> Iterator for TcpOptions<'a> {
 ///     TcpOptionRecord { kind: 2, data: &mss },
 ///     TcpOptionRecord { kind: 1, data: &[] },
 ///     TcpOptionRecord { kind: 3, data: &[7] },
-/// ]).unwrap();
+/// ])?;
 /// assert_eq!(&b[..n], &[2, 4, 5, 0xb4, 1, 3, 3, 7]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn write_options(out: &mut [u8], options: &[TcpOptionRecord<'_>]) -> Result<usize, ParseError> {
     let mut len = 0;
