@@ -35,8 +35,9 @@ pub const HEADER_LEN: usize = 8;
 ///
 /// ```
 /// use zerocast_wire::zerocast::FromBytes;
-/// let h = zerocast_wire::udp::UdpHeader::ref_from_bytes(&[0, 53, 0, 53, 0, 8, 0, 0][..]).unwrap();
+/// let h = zerocast_wire::udp::UdpHeader::ref_from_bytes(&[0, 53, 0, 53, 0, 8, 0, 0][..])?;
 /// assert_eq!(h.src_port.get(), 53);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, Copy, KnownLayout, Immutable, FromBytes, IntoBytes, Unaligned)]
 #[repr(C)]
@@ -55,10 +56,11 @@ pub struct UdpHeader {
 ///
 /// ```
 /// use zerocast_wire::{udp::UdpPacket, ChecksumStatus};
-/// let d = UdpPacket::parse(&[0x9c, 0x40, 0, 7, 0, 9, 0, 0, b'x'][..], None).unwrap();
+/// let d = UdpPacket::parse(&[0x9c, 0x40, 0, 7, 0, 9, 0, 0, b'x'][..], None)?;
 /// assert_eq!((d.src_port(), d.dst_port(), d.length()), (40000, 7, 9));
 /// assert_eq!(d.payload(), b"x");
 /// assert_eq!(d.checksum_status(), ChecksumStatus::Unverified); // zero = none (and no pseudo-header)
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub struct UdpPacket<B> {
     header: Ref<B, UdpHeader>,
@@ -90,8 +92,9 @@ impl<B: SplitByteSlice> UdpPacket<B> {
     ///
     /// ```
     /// use zerocast_wire::{udp::UdpPacket, ParseOptions, ChecksumStatus};
-    /// let d = UdpPacket::parse_with(&[0, 1, 0, 2, 0, 20, 0x12, 0x34][..], None, ParseOptions::LENIENT).unwrap();
+    /// let d = UdpPacket::parse_with(&[0, 1, 0, 2, 0, 20, 0x12, 0x34][..], None, ParseOptions::LENIENT)?;
     /// assert!(d.is_truncated());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn parse_with(
         bytes: B,
@@ -314,10 +317,11 @@ impl<B: SplitByteSlice> UdpPacket<B> {
     /// use zerocast_wire::{udp::{UdpPacket, UdpRepr}, Ipv6Addr, PseudoHeader};
     /// let ph = PseudoHeader::V6 { src: Ipv6Addr::UNSPECIFIED, dst: Ipv6Addr::UNSPECIFIED };
     /// let mut d = vec![0u8; 70_000];
-    /// UdpRepr { src_port: 9, dst_port: 9 }.emit(&mut d, Some(ph)).unwrap();
-    /// let udp = UdpPacket::parse(&d[..], Some(ph)).unwrap();
+    /// UdpRepr { src_port: 9, dst_port: 9 }.emit(&mut d, Some(ph))?;
+    /// let udp = UdpPacket::parse(&d[..], Some(ph))?;
     /// assert!(udp.is_jumbogram() && udp.length() == 0);
     /// assert_eq!(udp.payload().len(), 70_000 - 8);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
     pub fn is_jumbogram(&self) -> bool {
@@ -371,9 +375,10 @@ impl<B: SplitByteSlice + ByteSliceMut> UdpPacket<B> {
     /// use zerocast_wire::{udp::UdpPacket, Ipv4Addr, PseudoHeader};
     /// let ph = PseudoHeader::V4 { src: Ipv4Addr([10, 0, 0, 1]), dst: Ipv4Addr([10, 0, 0, 2]) };
     /// let mut b = [0u8; 9];
-    /// zerocast_wire::udp::UdpRepr { src_port: 1, dst_port: 2 }.emit(&mut b, Some(ph)).unwrap();
-    /// UdpPacket::parse(&mut b[..], Some(ph)).unwrap().set_src_port(5353);
+    /// zerocast_wire::udp::UdpRepr { src_port: 1, dst_port: 2 }.emit(&mut b, Some(ph))?;
+    /// UdpPacket::parse(&mut b[..], Some(ph))?.set_src_port(5353);
     /// assert!(UdpPacket::parse(&b[..], Some(ph)).is_ok());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn set_src_port(&mut self, port: u16) {
         let old = self.header.src_port.get();
@@ -416,10 +421,11 @@ impl<B: SplitByteSlice + ByteSliceMut> UdpPacket<B> {
     /// # let dst = Ipv4Addr([10, 0, 0, 2]);
     /// # let nat = Ipv4Addr([192, 0, 2, 7]);
     /// # let mut b = [0u8; 24];
-    /// # zerocast_wire::udp::UdpRepr { src_port: 1, dst_port: 2 }.emit(&mut b, Some(PseudoHeader::V4 { src, dst })).unwrap();
-    /// let mut p = zerocast_wire::udp::UdpPacket::parse(&mut b[..], Some(PseudoHeader::V4 { src, dst })).unwrap();
+    /// # zerocast_wire::udp::UdpRepr { src_port: 1, dst_port: 2 }.emit(&mut b, Some(PseudoHeader::V4 { src, dst }))?;
+    /// let mut p = zerocast_wire::udp::UdpPacket::parse(&mut b[..], Some(PseudoHeader::V4 { src, dst }))?;
     /// p.update_checksum_for_address(&src.0, &nat.0);
     /// assert!(zerocast_wire::udp::UdpPacket::parse(&b[..], Some(PseudoHeader::V4 { src: nat, dst })).is_ok());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn update_checksum_for_address(&mut self, old: &[u8], new: &[u8]) {
         let c = self.header.checksum.get();
@@ -455,9 +461,10 @@ impl<B: SplitByteSlice + ByteSliceMut> UdpPacket<B> {
 /// use zerocast_wire::{udp::{UdpPacket, UdpRepr}, Ipv4Addr, PseudoHeader};
 /// let ph = PseudoHeader::V4 { src: Ipv4Addr([10, 0, 0, 1]), dst: Ipv4Addr([10, 0, 0, 2]) };
 /// let mut buf = *b"\0\0\0\0\0\0\0\0ping";
-/// UdpRepr { src_port: 40000, dst_port: 7 }.emit(&mut buf, Some(ph)).unwrap();
-/// let d = UdpPacket::parse(&buf[..], Some(ph)).unwrap();
+/// UdpRepr { src_port: 40000, dst_port: 7 }.emit(&mut buf, Some(ph))?;
+/// let d = UdpPacket::parse(&buf[..], Some(ph))?;
 /// assert_eq!(d.payload(), b"ping");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct UdpRepr {
