@@ -29,8 +29,9 @@ pub const TAG_LEN: usize = 4;
 ///
 /// ```
 /// use zerocast_wire::zerocast::FromBytes;
-/// let tag = zerocast_wire::vlan::VlanHeader::ref_from_bytes(&[0x20, 0x64, 0x08, 0x00][..]).unwrap();
+/// let tag = zerocast_wire::vlan::VlanHeader::ref_from_bytes(&[0x20, 0x64, 0x08, 0x00][..])?;
 /// assert_eq!(tag.tci.get() & 0x0fff, 100);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, Copy, KnownLayout, Immutable, FromBytes, IntoBytes, Unaligned)]
 #[repr(C)]
@@ -45,10 +46,11 @@ pub struct VlanHeader {
 ///
 /// ```
 /// use zerocast_wire::{ethernet::EtherType, vlan::VlanTag};
-/// let tag = VlanTag::parse(&[0xa0, 0x0a, 0x08, 0x00, 0x45][..]).unwrap();
+/// let tag = VlanTag::parse(&[0xa0, 0x0a, 0x08, 0x00, 0x45][..])?;
 /// assert_eq!((tag.pcp(), tag.dei(), tag.vid()), (5, false, 10));
 /// assert_eq!(tag.ethertype(), EtherType::IPV4);
 /// assert_eq!(tag.payload(), &[0x45]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub struct VlanTag<B> {
     header: Ref<B, VlanHeader>,
@@ -185,9 +187,10 @@ impl<B: SplitByteSlice> VlanTag<B> {
     /// The tag's field values.
     ///
     /// ```
-    /// let tag = zerocast_wire::vlan::VlanTag::parse(&[0x30, 0x05, 0x86, 0xdd][..]).unwrap();
+    /// let tag = zerocast_wire::vlan::VlanTag::parse(&[0x30, 0x05, 0x86, 0xdd][..])?;
     /// assert_eq!(tag.repr().vid, 5);
     /// assert!(tag.repr().dei);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
     pub fn repr(&self) -> VlanRepr {
@@ -205,8 +208,9 @@ impl<B: SplitByteSlice + ByteSliceMut> VlanTag<B> {
     ///
     /// ```
     /// let mut b = [0xa0, 0x0a, 0x08, 0x00];
-    /// zerocast_wire::vlan::VlanTag::parse(&mut b[..]).unwrap().set_vid(0xfff);
+    /// zerocast_wire::vlan::VlanTag::parse(&mut b[..])?.set_vid(0xfff);
     /// assert_eq!(b, [0xaf, 0xff, 0x08, 0x00]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn set_vid(&mut self, vid: u16) {
         let tci = (self.tci() & 0xf000) | (vid & 0x0fff);
@@ -217,8 +221,9 @@ impl<B: SplitByteSlice + ByteSliceMut> VlanTag<B> {
     ///
     /// ```
     /// let mut b = [0x00, 0x0a, 0x08, 0x00];
-    /// zerocast_wire::vlan::VlanTag::parse(&mut b[..]).unwrap().set_pcp(7);
+    /// zerocast_wire::vlan::VlanTag::parse(&mut b[..])?.set_pcp(7);
     /// assert_eq!(b[0], 0xe0);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn set_pcp(&mut self, pcp: u8) {
         let tci = (self.tci() & 0x1fff) | (u16::from(pcp & 7) << 13);
@@ -230,8 +235,9 @@ impl<B: SplitByteSlice + ByteSliceMut> VlanTag<B> {
     /// ```
     /// use zerocast_wire::{ethernet::EtherType, vlan::VlanTag};
     /// let mut b = [0, 1, 0x08, 0x00];
-    /// VlanTag::parse(&mut b[..]).unwrap().set_ethertype(EtherType::IPV6);
+    /// VlanTag::parse(&mut b[..])?.set_ethertype(EtherType::IPV6);
     /// assert_eq!(b[2..], [0x86, 0xdd]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn set_ethertype(&mut self, ethertype: EtherType) {
         self.header.ethertype.set(ethertype.0);
@@ -244,8 +250,9 @@ impl<B: SplitByteSlice + ByteSliceMut> VlanTag<B> {
 /// use zerocast_wire::{ethernet::EtherType, vlan::{VlanRepr, VlanTag}};
 /// let repr = VlanRepr { pcp: 3, dei: false, vid: 42, ethertype: EtherType::IPV4 };
 /// let mut buf = [0u8; 4];
-/// repr.emit(&mut buf).unwrap();
-/// assert_eq!(VlanTag::parse(&buf[..]).unwrap().repr(), repr);
+/// repr.emit(&mut buf)?;
+/// assert_eq!(VlanTag::parse(&buf[..])?.repr(), repr);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct VlanRepr {
