@@ -53,13 +53,18 @@ fn fields_valid(
         // the field lies within the candidate's bytes because it is a field
         // of the value those bytes hold.
         quote! {
-            && <#ty as #krate::TryFromBytes>::is_bit_valid(
+            <#ty as #krate::TryFromBytes>::is_bit_valid(
                 // SAFETY: see the comment above this expansion's `project` calls.
                 unsafe { #projected }
             )
         }
     });
-    quote!(true #(#checks)*)
+    let checks: Vec<TokenStream> = checks.collect();
+    if checks.is_empty() {
+        quote!(true)
+    } else {
+        quote!(#(#checks)&&*)
+    }
 }
 
 pub(crate) fn derive(ctx: &Ctx) -> Result<TokenStream, Error> {
