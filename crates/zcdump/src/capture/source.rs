@@ -20,10 +20,11 @@ pub(crate) const BATCH_CHUNK: usize = 512 * 1024;
 /// ```
 /// use zcdump::capture::ByteSource;
 /// let mut src = ByteSource::new(&b"abcdef"[..]);
-/// assert_eq!(src.peek(2).unwrap(), b"ab");
+/// assert_eq!(src.peek(2)?, b"ab");
 /// src.consume(2);
 /// assert_eq!(src.offset(), 2);
-/// assert_eq!(src.peek(10).unwrap(), b"cdef");
+/// assert_eq!(src.peek(10)?, b"cdef");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug)]
 pub struct ByteSource<R> {
