@@ -29,9 +29,10 @@ pub enum OutputFormat {
 /// use clap::Parser;
 /// use zcdump::cli::{Args, OutputFormat};
 /// let args = Args::try_parse_from(["zcdump", "-r", "x.pcap", "-T", "fields", "-e", "ip.src"])
-///     .unwrap();
+///     ?;
 /// assert_eq!(args.format, OutputFormat::Fields);
 /// assert_eq!(args.fields, vec!["ip.src".to_string()]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, Parser)]
 #[command(
