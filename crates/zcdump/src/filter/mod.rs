@@ -68,13 +68,14 @@ pub enum Expr {
 /// ```
 /// use zcdump::fields::{Field, FrameFields, Proto, Value};
 /// use zcdump::filter::Filter;
-/// let filter = Filter::parse("tcp.flags == 0x0002 && ip.dst == 10.77.0.2").unwrap();
+/// let filter = Filter::parse("tcp.flags == 0x0002 && ip.dst == 10.77.0.2")?;
 /// let mut f = FrameFields::default();
 /// f.enter(Proto::Tcp);
 /// f.push_uint(Field::TcpFlags, 2u16);
 /// f.push(Field::IpDst, Value::Ipv4([10, 77, 0, 2]));
 /// assert!(filter.matches(&f));
 /// assert!(Filter::parse("tcp.flags ==").is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Filter {
@@ -117,9 +118,10 @@ impl Filter {
     /// ```
     /// use zcdump::fields::Field;
     /// use zcdump::filter::Filter;
-    /// let f = Filter::parse("tcp && ip.ttl > 3").unwrap();
+    /// let f = Filter::parse("tcp && ip.ttl > 3")?;
     /// assert!(f.fields_read().contains(Field::IpTtl));
     /// assert!(!f.fields_read().contains(Field::IpSrc));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
     pub fn fields_read(&self) -> FieldMask {
