@@ -32,9 +32,10 @@ use crate::fields::{Field, FieldMask, FrameFields, Proto, Value};
 /// let mut out = Vec::new();
 /// TextWriter::default().frame(&meta, &f, &mut out);
 /// assert_eq!(
-///     String::from_utf8(out).unwrap(),
+///     String::from_utf8(out)?,
 ///     "01:01:01.000005 IP 10.77.0.1.49606 > 10.77.0.2.8080: Flags [S], seq 7, win 64240, length 0\n"
 /// );
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, Default)]
 pub struct TextWriter {
