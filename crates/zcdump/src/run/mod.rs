@@ -164,10 +164,11 @@ fn plan(args: &Args) -> Result<Plan, RunError> {
 /// let args = zcdump::cli::Args::try_parse_from([
 ///     "zcdump", "-r", "../../samples/kernel-mix.pcap", "-c", "2",
 ///     "-T", "fields", "-e", "frame.number", "-e", "eth.type",
-/// ]).unwrap();
+/// ])?;
 /// let mut out = Vec::new();
-/// zcdump::run::run(&args, &mut out).unwrap();
+/// zcdump::run::run(&args, &mut out)?;
 /// assert_eq!(out, b"1\t0x86dd\n2\t0x86dd\n");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn run(args: &Args, out: &mut dyn Write) -> Result<(), RunError> {
     let plan = plan(args)?;
