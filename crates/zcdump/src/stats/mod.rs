@@ -36,10 +36,11 @@ struct Node {
 /// f.enter(Proto::Arp);
 /// stats.add(&f, 42);
 /// let mut out = Vec::new();
-/// stats.write(&mut out, None).unwrap();
-/// let text = String::from_utf8(out).unwrap();
+/// stats.write(&mut out, None)?;
+/// let text = String::from_utf8(out)?;
 /// assert!(text.contains("  arp"));
 /// assert!(text.contains("frames:1 bytes:42"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone)]
 pub struct Stats {
