@@ -46,8 +46,9 @@ pub(super) struct PathCount {
 /// let mut stats = Stats::new(10);
 /// stats.merge(&mut tally);
 /// let mut out = Vec::new();
-/// stats.write(&mut out, None).unwrap();
-/// assert!(String::from_utf8(out).unwrap().contains("frames:2 bytes:102"));
+/// stats.write(&mut out, None)?;
+/// assert!(String::from_utf8(out)?.contains("frames:2 bytes:102"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, Default)]
 pub struct Tally {
