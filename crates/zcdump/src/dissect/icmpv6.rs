@@ -2,46 +2,37 @@
 
 use zerocast_wire::icmpv6::{self, Icmpv6Packet};
 use zerocast_wire::igmp::{self, IgmpPacket};
-use zerocast_wire::ErrorKind;
+use zerocast_wire::{ErrorKind, Lenient};
 
-use super::upper::{Upper, UNCHECKED};
-use super::{ip, padded, Cut, Cx};
+use super::upper::Upper;
+use super::{ip, push_some, status, Cx};
 use crate::fields::{Field, Proto, Value};
 
 pub(super) fn icmpv6(cx: &mut Cx<'_, '_>, upper: &Upper<'_>) {
     let bytes = upper.bytes;
-    let copy: [u8; icmpv6::HEADER_LEN];
-    let (icmp, cut) = match Icmpv6Packet::parse_with(bytes, upper.pseudo, upper.options()) {
-        Ok(icmp) => (icmp, Cut::whole()),
-        Err(e) if Cut::is_short(&e, bytes, icmpv6::HEADER_LEN, 1) => {
-            copy = padded(bytes);
-            match Icmpv6Packet::parse_with(&copy[..], upper.pseudo, UNCHECKED) {
-                Ok(icmp) => (icmp, Cut::at(bytes.len())),
-                Err(e) => return cx.malformed(bytes, &e),
-            }
+    let icmp = match Icmpv6Packet::parse_lenient(bytes, upper.pseudo, upper.checksums()) {
+        Ok(Lenient::Whole(icmp)) => icmp,
+        Ok(Lenient::Cut(icmp)) => {
+            cx.header_cut("icmpv6", bytes.len(), icmpv6::HEADER_LEN);
+            cx.out.enter(Proto::Icmpv6);
+            return push_some(
+                cx.out,
+                &[
+                    (Field::Icmpv6Type, icmp.msg_type().map(u64::from)),
+                    (Field::Icmpv6Code, icmp.code().map(u64::from)),
+                    (Field::Icmpv6ChecksumStatus, icmp.checksum().map(|_| 2)),
+                ],
+            );
         }
         Err(e) => return cx.malformed(bytes, &e),
     };
-    if cut.is_cut() {
-        cx.header_cut("icmpv6", bytes.len(), icmpv6::HEADER_LEN);
-    }
     cx.out.enter(Proto::Icmpv6);
-    push_captured!(
-        cx.out,
-        cut,
-        [
-            (Field::Icmpv6Type, u64::from(icmp.msg_type()), 1),
-            (Field::Icmpv6Code, u64::from(icmp.code()), 2),
-            (
-                Field::Icmpv6ChecksumStatus,
-                cut.status(icmp.checksum_status()),
-                4,
-            ),
-        ]
+    cx.out.push_uint(Field::Icmpv6Type, icmp.msg_type());
+    cx.out.push_uint(Field::Icmpv6Code, icmp.code());
+    cx.out.push_uint(
+        Field::Icmpv6ChecksumStatus,
+        status(false, icmp.checksum_status()),
     );
-    if cut.is_cut() {
-        return;
-    }
     let target_field = match icmp.msg_type() {
         icmpv6::TYPE_NEIGHBOR_SOLICITATION => Some(Field::Icmpv6NdNsTargetAddress),
         icmpv6::TYPE_NEIGHBOR_ADVERTISEMENT => Some(Field::Icmpv6NdNaTargetAddress),
@@ -105,27 +96,25 @@ pub(super) fn icmpv6(cx: &mut Cx<'_, '_>, upper: &Upper<'_>) {
 
 pub(super) fn igmp(cx: &mut Cx<'_, '_>, upper: &Upper<'_>) {
     let bytes = upper.bytes;
-    let copy: [u8; igmp::HEADER_LEN];
-    let (igmp, cut) = match IgmpPacket::parse_with(bytes, upper.options()) {
-        Ok(igmp) => (igmp, Cut::whole()),
-        Err(e) if Cut::is_short(&e, bytes, igmp::HEADER_LEN, 1) => {
-            copy = padded(bytes);
-            match IgmpPacket::parse_with(&copy[..], UNCHECKED) {
-                Ok(igmp) => (igmp, Cut::at(bytes.len())),
-                Err(e) => return cx.malformed(bytes, &e),
-            }
+    let igmp = match IgmpPacket::parse_lenient(bytes, upper.checksums()) {
+        Ok(Lenient::Whole(igmp)) => igmp,
+        Ok(Lenient::Cut(igmp)) => {
+            cx.header_cut("igmp", bytes.len(), igmp::HEADER_LEN);
+            cx.out.enter(Proto::Igmp);
+            return push_some(
+                cx.out,
+                &[
+                    (Field::IgmpVersion, igmp.version().map(u64::from)),
+                    (Field::IgmpType, igmp.msg_type().map(u64::from)),
+                ],
+            );
         }
         Err(e) => return cx.malformed(bytes, &e),
     };
-    if cut.is_cut() {
-        cx.header_cut("igmp", bytes.len(), igmp::HEADER_LEN);
-    }
     cx.out.enter(Proto::Igmp);
-    if cut.has(1) {
-        cx.out.push_uint(Field::IgmpVersion, igmp.version());
-        cx.out.push_uint(Field::IgmpType, igmp.msg_type());
-    }
-    if !cut.is_cut() && igmp.msg_type() == igmp::TYPE_V3_REPORT {
+    cx.out.push_uint(Field::IgmpVersion, igmp.version());
+    cx.out.push_uint(Field::IgmpType, igmp.msg_type());
+    if igmp.msg_type() == igmp::TYPE_V3_REPORT {
         let [_, _, hi, lo] = igmp.header().word;
         cx.out
             .push_uint(Field::IgmpNumGrpRecs, u16::from_be_bytes([hi, lo]));

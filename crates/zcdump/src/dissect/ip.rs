@@ -3,20 +3,13 @@
 //! snaplen-truncated capture still shows every header field that was captured, and the
 //! layers above learn that their checksums cannot be verified.
 
-use zerocast_wire::ipv4::{self, Ipv4Packet};
-use zerocast_wire::ipv6::{self, Ipv6Packet};
-use zerocast_wire::{ChecksumPolicy, IpProto, ParseOptions};
+use zerocast_wire::ipv4::{self, Ipv4Packet, Ipv4Partial};
+use zerocast_wire::ipv6::{self, Ipv6Packet, Ipv6Partial};
+use zerocast_wire::{IpProto, Lenient};
 
 use super::upper::{self, Upper};
-use super::{padded, Cut, Cx};
+use super::{push_some, status, Cx};
 use crate::fields::{Field, Proto, Value};
-
-/// Options for re-parsing a header that was zero-padded to its fixed length: the padding
-/// would make any checksum meaningless.
-const PADDED: ParseOptions = ParseOptions {
-    checksum: ChecksumPolicy::Skip,
-    allow_truncated: true,
-};
 
 /// `LINKTYPE_RAW`: the version nibble says which IP it is.
 pub(super) fn raw(cx: &mut Cx<'_, '_>, frame: &[u8]) {
@@ -29,58 +22,46 @@ pub(super) fn raw(cx: &mut Cx<'_, '_>, frame: &[u8]) {
 }
 
 pub(super) fn ipv4(cx: &mut Cx<'_, '_>, bytes: &[u8]) {
-    // Options count as header: a capture cut inside them still shows the fixed fields.
-    let copy: [u8; ipv4::MAX_HEADER_LEN];
-    let (ip, cut) = match Ipv4Packet::parse_with(bytes, cx.ip_options()) {
-        Ok(ip) => (ip, Cut::whole()),
-        Err(e) if Cut::is_short(&e, bytes, ipv4::MAX_HEADER_LEN, 1) => {
-            copy = padded(bytes);
-            match Ipv4Packet::parse_with(&copy[..], PADDED) {
-                Ok(ip) => (ip, Cut::at(bytes.len())),
-                Err(e) => return cx.malformed(bytes, &e),
+    match Ipv4Packet::parse_lenient(bytes, cx.ip_checksums()) {
+        Ok(Lenient::Whole(ip)) => {
+            // Options count as header: a capture cut inside them still shows the fixed
+            // fields, but nothing above them.
+            let cut = bytes.len() < ip.header_len();
+            if cut {
+                cx.header_cut("ip", bytes.len(), ip.header_len());
             }
+            map_ipv4(cx, &ip, cut);
         }
-        Err(e) => return cx.malformed(bytes, &e),
-    };
-    if cut.is_cut() {
-        cx.header_cut("ip", bytes.len(), ipv4::HEADER_LEN);
+        Ok(Lenient::Cut(ip)) => {
+            cx.header_cut("ip", bytes.len(), ipv4::HEADER_LEN);
+            map_ipv4_cut(cx, &ip);
+        }
+        Err(e) => cx.malformed(bytes, &e),
     }
-    map_ipv4(cx, &ip, cut);
 }
 
-/// Fills the `ip.*` fields of `ip`, of which only the first `cut` bytes were captured, and
-/// continues with its payload.
-pub(super) fn map_ipv4(cx: &mut Cx<'_, '_>, ip: &Ipv4Packet<&[u8]>, cut: Cut) {
+/// Fills the `ip.*` fields of `ip` and continues with its payload, unless the header was
+/// `cut` inside its options (whose checksum then cannot be verified).
+fn map_ipv4(cx: &mut Cx<'_, '_>, ip: &Ipv4Packet<&[u8]>, cut: bool) {
     let out = &mut *cx.out;
     out.enter(Proto::Ip);
-    push_captured!(
-        out,
-        cut,
-        [
-            (Field::IpVersion, ip.version().into(), 1),
-            (Field::IpHdrLen, ip.header_len() as u64, 1),
-            (Field::IpDsfield, ip.dsfield().into(), 2),
-            (Field::IpLen, ip.total_len().into(), 4),
-            (Field::IpId, ip.ident().into(), 6),
-            (Field::IpFlags, ip.flags().into(), 7),
-            (Field::IpFragOffset, ip.fragment_offset().into(), 8),
-            (Field::IpTtl, ip.ttl().into(), 9),
-            (Field::IpProto, u64::from(ip.protocol().0), 10),
-            (Field::IpChecksum, ip.checksum().into(), 12),
-            (
-                Field::IpChecksumStatus,
-                cut.status(ip.checksum_status()),
-                12,
-            ),
-        ]
-    );
-    if cut.has(16) {
-        out.push(Field::IpSrc, Value::Ipv4(ip.src().0));
+    out.push_uint(Field::IpVersion, ip.version());
+    out.push_uint(Field::IpHdrLen, ip.header_len() as u64);
+    out.push_uint(Field::IpDsfield, ip.dsfield());
+    out.push_uint(Field::IpLen, ip.total_len());
+    out.push_uint(Field::IpId, ip.ident());
+    out.push_uint(Field::IpFlags, ip.flags());
+    out.push_uint(Field::IpFragOffset, ip.fragment_offset());
+    out.push_uint(Field::IpTtl, ip.ttl());
+    out.push_uint(Field::IpProto, ip.protocol().0);
+    out.push_uint(Field::IpChecksum, ip.checksum());
+    out.push_uint(Field::IpChecksumStatus, status(cut, ip.checksum_status()));
+    out.push(Field::IpSrc, Value::Ipv4(ip.src().0));
+    out.push(Field::IpDst, Value::Ipv4(ip.dst().0));
+    if cut {
+        return;
     }
-    if cut.has(20) {
-        out.push(Field::IpDst, Value::Ipv4(ip.dst().0));
-    }
-    if cut.is_cut() || ip.fragment_offset() != 0 {
+    if ip.fragment_offset() != 0 {
         // A later fragment: without reassembly (which the oracle options turn off) its bytes
         // are opaque, exactly as tshark shows them.
         return cx.data(ip.payload());
@@ -98,52 +79,57 @@ pub(super) fn map_ipv4(cx: &mut Cx<'_, '_>, ip: &Ipv4Packet<&[u8]>, cut: Cut) {
     );
 }
 
-pub(super) fn ipv6(cx: &mut Cx<'_, '_>, bytes: &[u8]) {
-    let copy: [u8; ipv6::HEADER_LEN];
-    let (ip, cut) = match Ipv6Packet::parse_with(bytes, cx.ip_options()) {
-        Ok(ip) => (ip, Cut::whole()),
-        Err(e) if Cut::is_short(&e, bytes, ipv6::HEADER_LEN, 1) => {
-            copy = padded(bytes);
-            match Ipv6Packet::parse_with(&copy[..], PADDED) {
-                Ok(ip) => (ip, Cut::at(bytes.len())),
-                Err(e) => return cx.malformed(bytes, &e),
-            }
-        }
-        Err(e) => return cx.malformed(bytes, &e),
-    };
-    if cut.is_cut() {
-        cx.header_cut("ipv6", bytes.len(), ipv6::HEADER_LEN);
+/// The captured fields of an IPv4 header cut inside its fixed part.
+fn map_ipv4_cut(cx: &mut Cx<'_, '_>, ip: &Ipv4Partial<&[u8]>) {
+    cx.out.enter(Proto::Ip);
+    push_some(
+        cx.out,
+        &[
+            (Field::IpVersion, ip.version().map(u64::from)),
+            (Field::IpHdrLen, ip.header_len().map(|l| l as u64)),
+            (Field::IpDsfield, ip.dsfield().map(u64::from)),
+            (Field::IpLen, ip.total_len().map(u64::from)),
+            (Field::IpId, ip.ident().map(u64::from)),
+            (Field::IpFlags, ip.flags().map(u64::from)),
+            (Field::IpFragOffset, ip.fragment_offset().map(u64::from)),
+            (Field::IpTtl, ip.ttl().map(u64::from)),
+            (Field::IpProto, ip.protocol().map(|p| u64::from(p.0))),
+            (Field::IpChecksum, ip.checksum().map(u64::from)),
+            (Field::IpChecksumStatus, ip.checksum().map(|_| 2)),
+        ],
+    );
+    if let Some(a) = ip.src() {
+        cx.out.push(Field::IpSrc, Value::Ipv4(a.0));
     }
-    map_ipv6(cx, &ip, cut);
+    if let Some(a) = ip.dst() {
+        cx.out.push(Field::IpDst, Value::Ipv4(a.0));
+    }
 }
 
-/// Fills the `ipv6.*` fields of `ip`, of which only the first `cut` bytes were captured,
-/// and continues with its payload.
-pub(super) fn map_ipv6(cx: &mut Cx<'_, '_>, ip: &Ipv6Packet<&[u8]>, cut: Cut) {
+pub(super) fn ipv6(cx: &mut Cx<'_, '_>, bytes: &[u8]) {
+    match Ipv6Packet::parse_lenient(bytes) {
+        Ok(Lenient::Whole(ip)) => map_ipv6(cx, &ip),
+        Ok(Lenient::Cut(ip)) => {
+            cx.header_cut("ipv6", bytes.len(), ipv6::HEADER_LEN);
+            map_ipv6_cut(cx, &ip);
+        }
+        Err(e) => cx.malformed(bytes, &e),
+    }
+}
+
+/// Fills the `ipv6.*` fields of `ip` and continues with its payload.
+fn map_ipv6(cx: &mut Cx<'_, '_>, ip: &Ipv6Packet<&[u8]>) {
     let out = &mut *cx.out;
     out.enter(Proto::Ipv6);
     // tshark's IPv6 dissector also fills the generic `ip.version`.
-    push_captured!(
-        out,
-        cut,
-        [
-            (Field::IpVersion, ip.version().into(), 1),
-            (Field::Ipv6Tclass, ip.traffic_class().into(), 2),
-            (Field::Ipv6Flow, ip.flow_label().into(), 4),
-            (Field::Ipv6Plen, ip.payload_len().into(), 6),
-            (Field::Ipv6Nxt, u64::from(ip.next_header().0), 7),
-            (Field::Ipv6Hlim, ip.hop_limit().into(), 8),
-        ]
-    );
-    if cut.has(24) {
-        out.push(Field::Ipv6Src, Value::Ipv6(ip.src().0));
-    }
-    if cut.has(40) {
-        out.push(Field::Ipv6Dst, Value::Ipv6(ip.dst().0));
-    }
-    if cut.is_cut() {
-        return;
-    }
+    out.push_uint(Field::IpVersion, ip.version());
+    out.push_uint(Field::Ipv6Tclass, ip.traffic_class());
+    out.push_uint(Field::Ipv6Flow, ip.flow_label());
+    out.push_uint(Field::Ipv6Plen, ip.payload_len());
+    out.push_uint(Field::Ipv6Nxt, ip.next_header().0);
+    out.push_uint(Field::Ipv6Hlim, ip.hop_limit());
+    out.push(Field::Ipv6Src, Value::Ipv6(ip.src().0));
+    out.push(Field::Ipv6Dst, Value::Ipv6(ip.dst().0));
     if cx.out.wants(Field::Ipv6HopoptsLenOct) || cx.out.wants(Field::Ipv6DstoptsLenOct) {
         for header in ip.extension_headers().map_while(Result::ok) {
             let len = header.bytes().len() as u64;
@@ -172,4 +158,26 @@ pub(super) fn map_ipv6(cx: &mut Cx<'_, '_>, ip: &Ipv6Packet<&[u8]>, cut: Cut) {
             complete: cx.verify && !ip.is_truncated() && !ip.is_fragment(),
         },
     );
+}
+
+/// The captured fields of an IPv6 header cut inside its fixed 40 bytes.
+fn map_ipv6_cut(cx: &mut Cx<'_, '_>, ip: &Ipv6Partial<&[u8]>) {
+    cx.out.enter(Proto::Ipv6);
+    push_some(
+        cx.out,
+        &[
+            (Field::IpVersion, ip.version().map(u64::from)),
+            (Field::Ipv6Tclass, ip.traffic_class().map(u64::from)),
+            (Field::Ipv6Flow, ip.flow_label().map(u64::from)),
+            (Field::Ipv6Plen, ip.payload_len().map(u64::from)),
+            (Field::Ipv6Nxt, ip.next_header().map(|p| u64::from(p.0))),
+            (Field::Ipv6Hlim, ip.hop_limit().map(u64::from)),
+        ],
+    );
+    if let Some(a) = ip.src() {
+        cx.out.push(Field::Ipv6Src, Value::Ipv6(a.0));
+    }
+    if let Some(a) = ip.dst() {
+        cx.out.push(Field::Ipv6Dst, Value::Ipv6(a.0));
+    }
 }

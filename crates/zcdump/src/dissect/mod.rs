@@ -4,29 +4,17 @@
 //! This module's job is the mapping: which field, which value, and tshark's rules about when
 //! a field is present (for example `ip.version` on IPv6 frames, or checksum status 2 when the
 //! bytes to verify are missing), plus recording where and why a frame stopped parsing.
-
-/// Pushes each `(field, value, end)` whose bytes end (at header byte `end`) within the
-/// captured part. A macro rather than a loop over an array, so that every push names its
-/// field as a constant: the wanted-field test then compiles to one bit test instead of a
-/// `match` on a runtime field (an indirect jump per push).
-macro_rules! push_captured {
-    ($out:expr, $cut:expr, [$(($field:expr, $value:expr, $end:expr $(,)?)),* $(,)?] $(,)?) => {{
-        let cut: Cut = $cut;
-        $(
-            if cut.has($end) {
-                let value: u64 = $value;
-                $out.push_uint($field, value);
-            }
-        )*
-    }};
-}
+//!
+//! Every layer is parsed with zerocast-wire's `parse_lenient`: a header cut short by the
+//! capture's snapshot length comes back as a partial view whose accessors give exactly the
+//! fields that were captured, which is what tshark shows.
 
 mod icmpv6;
 mod ip;
 mod link;
 mod upper;
 
-use zerocast_wire::{ChecksumStatus, ErrorKind, Layer, ParseError, ParseOptions};
+use zerocast_wire::{ChecksumPolicy, ChecksumStatus, Layer, ParseError, ParseOptions};
 
 use crate::capture::{LinkType, Packet};
 use crate::fields::{Field, FrameFields, Proto, Value};
@@ -79,69 +67,31 @@ struct Cx<'o, 'f> {
     verify: bool,
 }
 
-/// How much of a header was captured.
-///
-/// When a capture's snapshot length cuts a header short, tshark still shows each field
-/// whose bytes are present. zerocast-wire parses complete headers, so the dissector hands
-/// it a zero-padded copy of the fixed header and shows only the fields that end within
-/// the captured bytes (with checksums unverified).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Cut {
-    /// Captured header bytes; `usize::MAX` when the header is whole.
-    avail: usize,
-}
-
-impl Cut {
-    fn whole() -> Cut {
-        Cut { avail: usize::MAX }
-    }
-
-    fn at(avail: usize) -> Cut {
-        Cut { avail }
-    }
-
-    /// Whether a field ending at byte `end` of the header was captured.
-    fn has(self, end: usize) -> bool {
-        end <= self.avail
-    }
-
-    fn is_cut(self) -> bool {
-        self.avail != usize::MAX
-    }
-
-    /// tshark's checksum status: unverified (2) when the header is cut.
-    fn status(self, status: ChecksumStatus) -> u64 {
-        if self.is_cut() {
-            2
-        } else {
-            u64::from(status as u8)
+/// Pushes each field whose value is there: the fields a partial view of a cut header has.
+fn push_some(out: &mut FrameFields, fields: &[(Field, Option<u64>)]) {
+    for &(field, value) in fields {
+        if let Some(v) = value {
+            out.push_uint(field, v);
         }
     }
-
-    /// Whether `err` says only that `bytes` (at least `min` long) end inside a header of at
-    /// most `full` bytes, so that a padded copy can show the captured part.
-    fn is_short(err: &ParseError, bytes: &[u8], full: usize, min: usize) -> bool {
-        matches!(err.kind(), ErrorKind::Truncated { .. })
-            && bytes.len() >= min
-            && bytes.len() < full
-    }
 }
 
-/// `bytes` copied into a zeroed `N`-byte buffer (longer input is cut at `N`).
-fn padded<const N: usize>(bytes: &[u8]) -> [u8; N] {
-    let mut buf = [0u8; N];
-    let n = bytes.len().min(N);
-    buf[..n].copy_from_slice(&bytes[..n]);
-    buf
+/// tshark's checksum status: unverified (2) when the header was cut short.
+fn status(cut: bool, status: ChecksumStatus) -> u64 {
+    if cut {
+        2
+    } else {
+        u64::from(status as u8)
+    }
 }
 
 impl Cx<'_, '_> {
-    /// How to parse IP headers: leniently, verifying checksums only if someone reads them.
-    fn ip_options(&self) -> ParseOptions {
+    /// How to treat IPv4 header checksums: verified only if someone reads the status.
+    fn ip_checksums(&self) -> ChecksumPolicy {
         if self.verify {
-            ParseOptions::LENIENT
+            ParseOptions::LENIENT.checksum
         } else {
-            upper::UNCHECKED
+            ChecksumPolicy::Skip
         }
     }
 

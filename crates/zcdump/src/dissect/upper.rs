@@ -1,13 +1,13 @@
 //! The layers above IP: UDP, TCP, ICMP, ICMPv6 (with NDP), IGMP, and the packets quoted
 //! inside ICMP errors.
 
-use zerocast_wire::icmpv4::{self, Icmpv4Packet};
-use zerocast_wire::tcp::{self, TcpPacket};
+use zerocast_wire::icmpv4::{self, Icmpv4Packet, Icmpv4Partial};
+use zerocast_wire::tcp::{self, TcpPacket, TcpPartial};
 use zerocast_wire::tcp_options::{TcpOption, TcpOptions};
-use zerocast_wire::udp::{self, UdpPacket};
-use zerocast_wire::{ChecksumPolicy, ErrorKind, IpProto, ParseOptions, PseudoHeader};
+use zerocast_wire::udp::{self, UdpPacket, UdpPartial};
+use zerocast_wire::{ChecksumPolicy, ErrorKind, IpProto, Lenient, ParseOptions, PseudoHeader};
 
-use super::{icmpv6, ip, padded, Cut, Cx};
+use super::{icmpv6, ip, push_some, status, Cx};
 use crate::fields::{Field, Proto};
 
 /// An IP payload ready for the upper-layer dissectors.
@@ -24,20 +24,13 @@ pub(super) struct Upper<'a> {
     pub complete: bool,
 }
 
-/// Lenient, and without checksums: for zero-padded copies of cut headers.
-pub(super) const UNCHECKED: ParseOptions = ParseOptions {
-    checksum: ChecksumPolicy::Skip,
-    allow_truncated: true,
-};
-
 impl Upper<'_> {
-    /// Lenient parsing (tshark shows whatever was captured); checksums only when they can
-    /// be verified.
-    pub(super) fn options(&self) -> ParseOptions {
+    /// Checksums only when they can be verified.
+    pub(super) fn checksums(&self) -> ChecksumPolicy {
         if self.complete {
-            ParseOptions::LENIENT
+            ParseOptions::LENIENT.checksum
         } else {
-            UNCHECKED
+            ChecksumPolicy::Skip
         }
     }
 }
@@ -55,43 +48,38 @@ pub(super) fn dispatch(cx: &mut Cx<'_, '_>, upper: Upper<'_>) {
 
 fn udp(cx: &mut Cx<'_, '_>, upper: &Upper<'_>) {
     let bytes = upper.bytes;
-    let copy: [u8; udp::HEADER_LEN];
-    let (udp, cut) = match UdpPacket::parse_with(bytes, Some(upper.pseudo), upper.options()) {
-        Ok(udp) => (udp, Cut::whole()),
-        Err(e) if Cut::is_short(&e, bytes, udp::HEADER_LEN, 1) => {
-            copy = padded(bytes);
-            match UdpPacket::parse_with(&copy[..], None, UNCHECKED) {
-                Ok(udp) => (udp, Cut::at(bytes.len())),
-                Err(e) => return cx.malformed(bytes, &e),
-            }
-        }
-        Err(e) => return cx.malformed(bytes, &e),
-    };
-    if cut.is_cut() {
-        cx.header_cut("udp", bytes.len(), udp::HEADER_LEN);
-    }
-    cx.out.enter(Proto::Udp);
-    push_captured!(
-        cx.out,
-        cut,
-        [
-            (Field::UdpSrcport, udp.src_port().into(), 2),
-            (Field::UdpDstport, udp.dst_port().into(), 4),
-            (Field::UdpLength, udp.length().into(), 6),
-            (
+    match UdpPacket::parse_lenient(bytes, Some(upper.pseudo), upper.checksums()) {
+        Ok(Lenient::Whole(udp)) => {
+            cx.out.enter(Proto::Udp);
+            cx.out.push_uint(Field::UdpSrcport, udp.src_port());
+            cx.out.push_uint(Field::UdpDstport, udp.dst_port());
+            cx.out.push_uint(Field::UdpLength, udp.length());
+            cx.out.push_uint(
                 Field::UdpChecksumStatus,
-                cut.status(udp.checksum_status()),
-                8,
-            ),
-        ],
-    );
-    if !cut.is_cut() {
-        cx.data(udp.payload());
+                status(false, udp.checksum_status()),
+            );
+            cx.data(udp.payload());
+        }
+        Ok(Lenient::Cut(udp)) => {
+            cx.header_cut("udp", bytes.len(), udp::HEADER_LEN);
+            udp_cut(cx, &udp);
+        }
+        Err(e) => cx.malformed(bytes, &e),
     }
 }
 
-/// Largest TCP header (data offset 15).
-const TCP_MAX_HEADER_LEN: usize = 60;
+fn udp_cut(cx: &mut Cx<'_, '_>, udp: &UdpPartial<&[u8]>) {
+    cx.out.enter(Proto::Udp);
+    push_some(
+        cx.out,
+        &[
+            (Field::UdpSrcport, udp.src_port().map(u64::from)),
+            (Field::UdpDstport, udp.dst_port().map(u64::from)),
+            (Field::UdpLength, udp.length().map(u64::from)),
+            (Field::UdpChecksumStatus, udp.checksum().map(|_| 2)),
+        ],
+    );
+}
 
 /// The fields decoded from TCP options; when nothing reads them the options are skipped.
 const OPTION_FIELDS: [Field; 5] = [
@@ -104,42 +92,33 @@ const OPTION_FIELDS: [Field; 5] = [
 
 fn tcp(cx: &mut Cx<'_, '_>, upper: &Upper<'_>) {
     let bytes = upper.bytes;
-    let copy: [u8; TCP_MAX_HEADER_LEN];
-    let (tcp, cut) = match TcpPacket::parse_with(bytes, Some(upper.pseudo), upper.options()) {
-        Ok(tcp) => (tcp, Cut::whole()),
-        Err(e) if Cut::is_short(&e, bytes, TCP_MAX_HEADER_LEN, 1) => {
-            copy = padded(bytes);
-            match TcpPacket::parse_with(&copy[..], None, UNCHECKED) {
-                Ok(tcp) => (tcp, Cut::at(bytes.len())),
-                Err(e) => return cx.malformed(bytes, &e),
-            }
+    let tcp = match TcpPacket::parse_lenient(bytes, Some(upper.pseudo), upper.checksums()) {
+        Ok(Lenient::Whole(tcp)) => tcp,
+        Ok(Lenient::Cut(tcp)) => {
+            let need = tcp.header_len().unwrap_or(tcp::HEADER_LEN);
+            cx.header_cut("tcp", bytes.len(), need);
+            return tcp_cut(cx, &tcp);
         }
         Err(e) => return cx.malformed(bytes, &e),
     };
-    if cut.is_cut() {
+    // A capture cut inside the options: the fixed fields are all there, the checksum
+    // cannot be verified and nothing follows.
+    let cut = bytes.len() < tcp.header_len();
+    if cut {
         cx.header_cut("tcp", bytes.len(), tcp.header_len());
     }
-    cx.out.enter(Proto::Tcp);
-    push_captured!(
-        cx.out,
-        cut,
-        [
-            (Field::TcpSrcport, tcp.src_port().into(), 2),
-            (Field::TcpDstport, tcp.dst_port().into(), 4),
-            (Field::TcpSeqRaw, tcp.seq().into(), 8),
-            (Field::TcpAckRaw, tcp.ack().into(), 12),
-            (Field::TcpHdrLen, tcp.header_len() as u64, 13),
-            (Field::TcpFlags, tcp.flags().into(), 14),
-            (Field::TcpWindowSizeValue, tcp.window().into(), 16),
-            (
-                Field::TcpChecksumStatus,
-                cut.status(tcp.checksum_status()),
-                18,
-            ),
-            (Field::TcpUrgentPointer, tcp.urgent_pointer().into(), 20),
-        ],
-    );
-    if !cut.is_cut() {
+    let out = &mut *cx.out;
+    out.enter(Proto::Tcp);
+    out.push_uint(Field::TcpSrcport, tcp.src_port());
+    out.push_uint(Field::TcpDstport, tcp.dst_port());
+    out.push_uint(Field::TcpSeqRaw, tcp.seq());
+    out.push_uint(Field::TcpAckRaw, tcp.ack());
+    out.push_uint(Field::TcpHdrLen, tcp.header_len() as u64);
+    out.push_uint(Field::TcpFlags, tcp.flags());
+    out.push_uint(Field::TcpWindowSizeValue, tcp.window());
+    out.push_uint(Field::TcpChecksumStatus, status(cut, tcp.checksum_status()));
+    out.push_uint(Field::TcpUrgentPointer, tcp.urgent_pointer());
+    if !cut {
         let start = tcp
             .payload()
             .as_ptr()
@@ -148,7 +127,7 @@ fn tcp(cx: &mut Cx<'_, '_>, upper: &Upper<'_>) {
         cx.out.set_tcp_payload(start, tcp.payload().len());
     }
     if !OPTION_FIELDS.iter().any(|f| cx.out.wants(*f)) {
-        return cx.data(if cut.is_cut() { &[] } else { tcp.payload() });
+        return cx.data(if cut { &[] } else { tcp.payload() });
     }
     // Options are read from the captured bytes only, so one cut by the snapshot length
     // ends the walk instead of decoding padding.
@@ -180,54 +159,49 @@ fn tcp(cx: &mut Cx<'_, '_>, upper: &Upper<'_>) {
             _ => {}
         }
     }
-    if !cut.is_cut() {
+    if !cut {
         cx.data(tcp.payload());
     }
 }
 
+fn tcp_cut(cx: &mut Cx<'_, '_>, tcp: &TcpPartial<&[u8]>) {
+    cx.out.enter(Proto::Tcp);
+    push_some(
+        cx.out,
+        &[
+            (Field::TcpSrcport, tcp.src_port().map(u64::from)),
+            (Field::TcpDstport, tcp.dst_port().map(u64::from)),
+            (Field::TcpSeqRaw, tcp.seq().map(u64::from)),
+            (Field::TcpAckRaw, tcp.ack().map(u64::from)),
+            (Field::TcpHdrLen, tcp.header_len().map(|l| l as u64)),
+            (Field::TcpFlags, tcp.flags().map(u64::from)),
+            (Field::TcpWindowSizeValue, tcp.window().map(u64::from)),
+            (Field::TcpChecksumStatus, tcp.checksum().map(|_| 2)),
+            (Field::TcpUrgentPointer, tcp.urgent_pointer().map(u64::from)),
+        ],
+    );
+}
+
 fn icmp(cx: &mut Cx<'_, '_>, upper: &Upper<'_>) {
     let bytes = upper.bytes;
-    let copy: [u8; icmpv4::HEADER_LEN];
-    let (icmp, cut) = match Icmpv4Packet::parse_with(bytes, upper.options()) {
-        Ok(icmp) => (icmp, Cut::whole()),
-        Err(e) if Cut::is_short(&e, bytes, icmpv4::HEADER_LEN, 1) => {
-            copy = padded(bytes);
-            match Icmpv4Packet::parse_with(&copy[..], UNCHECKED) {
-                Ok(icmp) => (icmp, Cut::at(bytes.len())),
-                Err(e) => return cx.malformed(bytes, &e),
-            }
+    let icmp = match Icmpv4Packet::parse_lenient(bytes, upper.checksums()) {
+        Ok(Lenient::Whole(icmp)) => icmp,
+        Ok(Lenient::Cut(icmp)) => {
+            cx.header_cut("icmp", bytes.len(), icmpv4::HEADER_LEN);
+            return icmp_cut(cx, &icmp);
         }
         Err(e) => return cx.malformed(bytes, &e),
     };
-    if cut.is_cut() {
-        cx.header_cut("icmp", bytes.len(), icmpv4::HEADER_LEN);
-    }
     cx.out.enter(Proto::Icmp);
-    push_captured!(
-        cx.out,
-        cut,
-        [
-            (Field::IcmpType, icmp.msg_type().into(), 1),
-            (Field::IcmpCode, icmp.code().into(), 2),
-            (
-                Field::IcmpChecksumStatus,
-                cut.status(icmp.checksum_status()),
-                4,
-            ),
-        ],
+    cx.out.push_uint(Field::IcmpType, icmp.msg_type());
+    cx.out.push_uint(Field::IcmpCode, icmp.code());
+    cx.out.push_uint(
+        Field::IcmpChecksumStatus,
+        status(false, icmp.checksum_status()),
     );
     if let Some((ident, seq)) = icmp.ident_seq() {
-        push_captured!(
-            cx.out,
-            cut,
-            [
-                (Field::IcmpIdent, ident.into(), 6),
-                (Field::IcmpSeq, seq.into(), 8),
-            ],
-        );
-    }
-    if cut.is_cut() {
-        return;
+        cx.out.push_uint(Field::IcmpIdent, ident);
+        cx.out.push_uint(Field::IcmpSeq, seq);
     }
     if icmp.is_error() && !cx.out.in_quoted() {
         // The offending datagram's header and first bytes: a second set of `ip.*` (and
@@ -237,4 +211,18 @@ fn icmp(cx: &mut Cx<'_, '_>, upper: &Upper<'_>) {
     } else {
         cx.data(icmp.body());
     }
+}
+
+fn icmp_cut(cx: &mut Cx<'_, '_>, icmp: &Icmpv4Partial<&[u8]>) {
+    cx.out.enter(Proto::Icmp);
+    push_some(
+        cx.out,
+        &[
+            (Field::IcmpType, icmp.msg_type().map(u64::from)),
+            (Field::IcmpCode, icmp.code().map(u64::from)),
+            (Field::IcmpChecksumStatus, icmp.checksum().map(|_| 2)),
+            (Field::IcmpIdent, icmp.ident().map(u64::from)),
+            (Field::IcmpSeq, icmp.seq().map(u64::from)),
+        ],
+    );
 }
