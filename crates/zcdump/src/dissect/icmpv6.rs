@@ -68,12 +68,24 @@ pub(super) fn icmpv6(cx: &mut Cx<'_, '_>, upper: &Upper<'_>) {
         }
         _ => {}
     }
+    // Where the options start in the body, for the types that carry them.
+    let options_at = match icmp.msg_type() {
+        icmpv6::TYPE_ROUTER_SOLICITATION => 4,
+        icmpv6::TYPE_ROUTER_ADVERTISEMENT => 12,
+        icmpv6::TYPE_NEIGHBOR_SOLICITATION | icmpv6::TYPE_NEIGHBOR_ADVERTISEMENT => 20,
+        icmpv6::TYPE_REDIRECT => 36,
+        _ => usize::MAX,
+    };
     for option in icmp.ndp_options() {
         match option {
             Ok(record) => cx.out.push_uint(Field::Icmpv6OptType, record.kind),
-            // An option cut short still shows its type byte, as in tshark.
+            // An option cut short still shows its type, as in tshark, once its length
+            // byte was captured too.
             Err(e) => {
-                if let ErrorKind::BadOption { kind } = e.kind() {
+                let left = body
+                    .len()
+                    .saturating_sub(options_at.saturating_add(e.offset()));
+                if let (ErrorKind::BadOption { kind }, 2..) = (e.kind(), left) {
                     cx.out.push_uint(Field::Icmpv6OptType, kind);
                 }
             }

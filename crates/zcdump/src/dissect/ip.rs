@@ -5,6 +5,7 @@
 
 use zerocast_wire::ipv4::{self, Ipv4Packet, Ipv4Partial};
 use zerocast_wire::ipv6::{self, Ipv6Packet, Ipv6Partial};
+use zerocast_wire::ipv6_ext::ExtensionHeaders;
 use zerocast_wire::{IpProto, Lenient};
 
 use super::upper::{self, Upper};
@@ -57,10 +58,11 @@ fn map_ipv4(cx: &mut Cx<'_, '_>, ip: &Ipv4Packet<&[u8]>, cut: bool) {
     out.push_uint(Field::IpChecksum, ip.checksum());
     out.push_uint(Field::IpChecksumStatus, status(cut, ip.checksum_status()));
     out.push(Field::IpSrc, Value::Ipv4(ip.src().0));
-    out.push(Field::IpDst, Value::Ipv4(ip.dst().0));
     if cut {
+        // tshark stops before the destination when the options were cut.
         return;
     }
+    out.push(Field::IpDst, Value::Ipv4(ip.dst().0));
     if ip.fragment_offset() != 0 {
         // A later fragment: without reassembly (which the oracle options turn off) its bytes
         // are opaque, exactly as tshark shows them.
@@ -90,7 +92,11 @@ fn map_ipv4_cut(cx: &mut Cx<'_, '_>, ip: &Ipv4Partial<&[u8]>) {
             (Field::IpDsfield, ip.dsfield().map(u64::from)),
             (Field::IpLen, ip.total_len().map(u64::from)),
             (Field::IpId, ip.ident().map(u64::from)),
-            (Field::IpFlags, ip.flags().map(u64::from)),
+            // tshark reads flags and fragment offset as one 16-bit word.
+            (
+                Field::IpFlags,
+                ip.fragment_offset().and(ip.flags()).map(u64::from),
+            ),
             (Field::IpFragOffset, ip.fragment_offset().map(u64::from)),
             (Field::IpTtl, ip.ttl().map(u64::from)),
             (Field::IpProto, ip.protocol().map(|p| u64::from(p.0))),
@@ -108,7 +114,7 @@ fn map_ipv4_cut(cx: &mut Cx<'_, '_>, ip: &Ipv4Partial<&[u8]>) {
 
 pub(super) fn ipv6(cx: &mut Cx<'_, '_>, bytes: &[u8]) {
     match Ipv6Packet::parse_lenient(bytes) {
-        Ok(Lenient::Whole(ip)) => map_ipv6(cx, &ip),
+        Ok(Lenient::Whole(ip)) => map_ipv6(cx, &ip, bytes.get(ipv6::HEADER_LEN..).unwrap_or(&[])),
         Ok(Lenient::Cut(ip)) => {
             cx.header_cut("ipv6", bytes.len(), ipv6::HEADER_LEN);
             map_ipv6_cut(cx, &ip);
@@ -117,8 +123,9 @@ pub(super) fn ipv6(cx: &mut Cx<'_, '_>, bytes: &[u8]) {
     }
 }
 
-/// Fills the `ipv6.*` fields of `ip` and continues with its payload.
-fn map_ipv6(cx: &mut Cx<'_, '_>, ip: &Ipv6Packet<&[u8]>) {
+/// Fills the `ipv6.*` fields of `ip` (whose captured bytes after the fixed header are
+/// `after`) and continues with its payload.
+fn map_ipv6(cx: &mut Cx<'_, '_>, ip: &Ipv6Packet<&[u8]>, after: &[u8]) {
     let out = &mut *cx.out;
     out.enter(Proto::Ipv6);
     // tshark's IPv6 dissector also fills the generic `ip.version`.
@@ -131,14 +138,7 @@ fn map_ipv6(cx: &mut Cx<'_, '_>, ip: &Ipv6Packet<&[u8]>) {
     out.push(Field::Ipv6Src, Value::Ipv6(ip.src().0));
     out.push(Field::Ipv6Dst, Value::Ipv6(ip.dst().0));
     if cx.out.wants(Field::Ipv6HopoptsLenOct) || cx.out.wants(Field::Ipv6DstoptsLenOct) {
-        for header in ip.extension_headers().map_while(Result::ok) {
-            let len = header.bytes().len() as u64;
-            match header.kind() {
-                IpProto::HOP_BY_HOP => cx.out.push_uint(Field::Ipv6HopoptsLenOct, len),
-                IpProto::DEST_OPTS => cx.out.push_uint(Field::Ipv6DstoptsLenOct, len),
-                _ => {}
-            }
-        }
+        option_header_lengths(cx, ip.next_header(), after);
     }
     let out = &mut *cx.out;
     if let Some(frag) = ip.fragment() {
@@ -160,6 +160,29 @@ fn map_ipv6(cx: &mut Cx<'_, '_>, ip: &Ipv6Packet<&[u8]>) {
     );
 }
 
+/// `ipv6.hopopts.len_oct` / `ipv6.dstopts.len_oct` of the option headers in `after` (the
+/// bytes after the fixed header, `first` the type of the first); a header cut short still
+/// shows its length once its length byte was captured, as in tshark.
+fn option_header_lengths(cx: &mut Cx<'_, '_>, first: IpProto, after: &[u8]) {
+    let mut headers = ExtensionHeaders::new(first, after);
+    loop {
+        let (kind, at) = headers.upper_layer();
+        let len = match headers.next() {
+            Some(Ok(header)) => header.bytes().len() as u64,
+            Some(Err(_)) => match after.get(at + 1) {
+                Some(&units) => (u64::from(units) + 1) * 8,
+                None => return,
+            },
+            None => return,
+        };
+        match kind {
+            IpProto::HOP_BY_HOP => cx.out.push_uint(Field::Ipv6HopoptsLenOct, len),
+            IpProto::DEST_OPTS => cx.out.push_uint(Field::Ipv6DstoptsLenOct, len),
+            _ => {}
+        }
+    }
+}
+
 /// The captured fields of an IPv6 header cut inside its fixed 40 bytes.
 fn map_ipv6_cut(cx: &mut Cx<'_, '_>, ip: &Ipv6Partial<&[u8]>) {
     cx.out.enter(Proto::Ipv6);
@@ -167,9 +190,17 @@ fn map_ipv6_cut(cx: &mut Cx<'_, '_>, ip: &Ipv6Partial<&[u8]>) {
         cx.out,
         &[
             (Field::IpVersion, ip.version().map(u64::from)),
-            (Field::Ipv6Tclass, ip.traffic_class().map(u64::from)),
+            // tshark reads traffic class and flow label as one 32-bit word, and shows the
+            // payload length only with the next header.
+            (
+                Field::Ipv6Tclass,
+                ip.flow_label().and(ip.traffic_class()).map(u64::from),
+            ),
             (Field::Ipv6Flow, ip.flow_label().map(u64::from)),
-            (Field::Ipv6Plen, ip.payload_len().map(u64::from)),
+            (
+                Field::Ipv6Plen,
+                ip.next_header().and(ip.payload_len()).map(u64::from),
+            ),
             (Field::Ipv6Nxt, ip.next_header().map(|p| u64::from(p.0))),
             (Field::Ipv6Hlim, ip.hop_limit().map(u64::from)),
         ],

@@ -9,6 +9,9 @@ use super::{ip, Cx};
 use crate::capture::sll;
 use crate::fields::{Field, Proto, Value};
 
+/// An Ethernet/IPv4 ARP packet's length.
+const ARP_LEN: usize = zerocast_wire::arp::PACKET_LEN;
+
 /// Deepest tag stack followed; more tags than this are treated as payload (real networks
 /// use at most two, and the limit bounds the work a crafted frame can cause).
 const MAX_TAGS: usize = 8;
@@ -62,6 +65,7 @@ fn by_ethertype(cx: &mut Cx<'_, '_>, ethertype: EtherType, payload: &[u8], depth
 fn vlan(cx: &mut Cx<'_, '_>, outer: EtherType, bytes: &[u8], depth: usize) {
     let tag = match VlanTag::parse(bytes) {
         Ok(tag) => tag,
+        Err(_) if bytes.len() < TAG_LEN => return vlan_cut(cx, outer, bytes),
         Err(e) => return cx.malformed(bytes, &e),
     };
     if outer == EtherType::QINQ {
@@ -76,9 +80,39 @@ fn vlan(cx: &mut Cx<'_, '_>, outer: EtherType, bytes: &[u8], depth: usize) {
     by_ethertype(cx, tag.ethertype(), tag.payload(), depth + 1);
 }
 
+/// A tag cut short: tshark shows an 802.1Q tag's priority and VLAN ID once their two bytes
+/// are there (and nothing of an 802.1ad tag).
+fn vlan_cut(cx: &mut Cx<'_, '_>, outer: EtherType, bytes: &[u8]) {
+    cx.header_cut("vlan", bytes.len(), TAG_LEN);
+    let Some(&[hi, lo]) = bytes.first_chunk::<2>() else {
+        return;
+    };
+    let tci = u16::from_be_bytes([hi, lo]);
+    if outer == EtherType::QINQ {
+        cx.out.enter(Proto::Ieee8021ad);
+    } else {
+        cx.out.enter(Proto::Vlan);
+        cx.out.push_uint(Field::VlanPriority, tci >> 13);
+        cx.out.push_uint(Field::VlanId, tci & 0x0fff);
+    }
+}
+
+/// The bytes of an 802.1Q / 802.1ad tag (TCI and the inner EtherType).
+const TAG_LEN: usize = 4;
+
 fn arp(cx: &mut Cx<'_, '_>, bytes: &[u8]) {
     let arp = match ArpPacket::parse(bytes) {
         Ok(arp) => arp,
+        Err(_) if bytes.len() < ARP_LEN => {
+            // Cut short: tshark shows the opcode once its bytes (6 and 7) are there.
+            cx.header_cut("arp", bytes.len(), ARP_LEN);
+            if let Some(&[hi, lo]) = bytes.get(6..8).and_then(|b| b.first_chunk::<2>()) {
+                cx.out.enter(Proto::Arp);
+                cx.out
+                    .push_uint(Field::ArpOpcode, u16::from_be_bytes([hi, lo]));
+            }
+            return;
+        }
         Err(e) => return cx.malformed(bytes, &e),
     };
     cx.out.enter(Proto::Arp);

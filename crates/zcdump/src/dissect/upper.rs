@@ -5,7 +5,7 @@ use zerocast_wire::icmpv4::{self, Icmpv4Packet, Icmpv4Partial};
 use zerocast_wire::tcp::{self, TcpPacket, TcpPartial};
 use zerocast_wire::tcp_options::{TcpOption, TcpOptions};
 use zerocast_wire::udp::{self, UdpPacket, UdpPartial};
-use zerocast_wire::{ChecksumPolicy, ErrorKind, IpProto, Lenient, ParseOptions, PseudoHeader};
+use zerocast_wire::{ChecksumPolicy, IpProto, Lenient, ParseOptions, PseudoHeader};
 
 use super::{icmpv6, ip, push_some, status, Cx};
 use crate::fields::{Field, Proto};
@@ -73,7 +73,11 @@ fn udp_cut(cx: &mut Cx<'_, '_>, udp: &UdpPartial<&[u8]>) {
     push_some(
         cx.out,
         &[
-            (Field::UdpSrcport, udp.src_port().map(u64::from)),
+            // tshark reads the two ports together.
+            (
+                Field::UdpSrcport,
+                udp.dst_port().and(udp.src_port()).map(u64::from),
+            ),
             (Field::UdpDstport, udp.dst_port().map(u64::from)),
             (Field::UdpLength, udp.length().map(u64::from)),
             (Field::UdpChecksumStatus, udp.checksum().map(|_| 2)),
@@ -139,9 +143,7 @@ fn tcp(cx: &mut Cx<'_, '_>, upper: &Upper<'_>) {
             // An option cut short (or with a broken length) still shows its kind byte, as
             // in tshark; the walk ends there.
             Err(e) => {
-                if let ErrorKind::BadOption { kind } = e.kind() {
-                    cx.out.push_uint(Field::TcpOptionKind, kind);
-                }
+                cut_option(cx, captured, e.offset().saturating_sub(tcp::HEADER_LEN));
                 break;
             }
         };
@@ -164,17 +166,44 @@ fn tcp(cx: &mut Cx<'_, '_>, upper: &Upper<'_>) {
     }
 }
 
+/// What tshark shows of an option that the capture cut (or whose length is broken) at
+/// `at` in `options`: its kind once the length byte is there too, and a timestamp's value
+/// once its first four bytes are.
+fn cut_option(cx: &mut Cx<'_, '_>, options: &[u8], at: usize) {
+    let rest = options.get(at..).unwrap_or(&[]);
+    if let [kind, _len, data @ ..] = rest {
+        cx.out.push_uint(Field::TcpOptionKind, *kind);
+        if let (8, [a, b, c, d, ..]) = (kind, data) {
+            let tsval = u32::from_be_bytes([*a, *b, *c, *d]);
+            cx.out.push_uint(Field::TcpOptionsTimestampTsval, tsval);
+        }
+    }
+}
+
 fn tcp_cut(cx: &mut Cx<'_, '_>, tcp: &TcpPartial<&[u8]>) {
     cx.out.enter(Proto::Tcp);
+    // tshark reads the two ports together, and sequence number to window only once all
+    // of those 16 bytes are there.
+    let (ports, first16) = (tcp.captured_len() >= 4, tcp.captured_len() >= 16);
+    let gate = |on: bool, v: Option<u64>| v.filter(|_| on);
     push_some(
         cx.out,
         &[
-            (Field::TcpSrcport, tcp.src_port().map(u64::from)),
-            (Field::TcpDstport, tcp.dst_port().map(u64::from)),
-            (Field::TcpSeqRaw, tcp.seq().map(u64::from)),
-            (Field::TcpAckRaw, tcp.ack().map(u64::from)),
-            (Field::TcpHdrLen, tcp.header_len().map(|l| l as u64)),
-            (Field::TcpFlags, tcp.flags().map(u64::from)),
+            (
+                Field::TcpSrcport,
+                gate(ports, tcp.src_port().map(u64::from)),
+            ),
+            (
+                Field::TcpDstport,
+                gate(ports, tcp.dst_port().map(u64::from)),
+            ),
+            (Field::TcpSeqRaw, gate(first16, tcp.seq().map(u64::from))),
+            (Field::TcpAckRaw, gate(first16, tcp.ack().map(u64::from))),
+            (
+                Field::TcpHdrLen,
+                gate(first16, tcp.header_len().map(|l| l as u64)),
+            ),
+            (Field::TcpFlags, gate(first16, tcp.flags().map(u64::from))),
             (Field::TcpWindowSizeValue, tcp.window().map(u64::from)),
             (Field::TcpChecksumStatus, tcp.checksum().map(|_| 2)),
             (Field::TcpUrgentPointer, tcp.urgent_pointer().map(u64::from)),
@@ -215,6 +244,10 @@ fn icmp(cx: &mut Cx<'_, '_>, upper: &Upper<'_>) {
 
 fn icmp_cut(cx: &mut Cx<'_, '_>, icmp: &Icmpv4Partial<&[u8]>) {
     cx.out.enter(Proto::Icmp);
+    // tshark shows nothing of an ICMP message of fewer than 6 captured bytes.
+    if icmp.captured_len() < 6 {
+        return;
+    }
     push_some(
         cx.out,
         &[
