@@ -5,7 +5,10 @@
 //!    data, minus the lines of the same file without derives;
 //! 2. cold build time of a crate with 200 derived types (50 of each shape):
 //!    the whole build from an empty target dir (dependencies included), and
-//!    the user crate alone (rebuilt after touching it).
+//!    the user crate alone (rebuilt after touching it). CPU time (user +
+//!    system of every process) is the figure to compare on a shared
+//!    machine; wall time is printed too. The two contenders alternate run
+//!    by run.
 //!
 //! Run: `cargo run --release` in this directory (needs `cargo +nightly`).
 //! It writes scratch crates under `target/scratch/` and prints a table.
@@ -100,7 +103,25 @@ fn expanded_lines(dir: &Path) -> usize {
         .count()
 }
 
-fn build_seconds(dir: &Path, clean: bool) -> f64 {
+/// CPU seconds (user + system) used so far by this process's waited-for
+/// children and their descendants (`cutime` + `cstime` of /proc/self/stat):
+/// cargo waits for every rustc it starts, so a build's whole CPU time lands
+/// here. CPU time, unlike wall time, barely moves when other builds share
+/// the machine.
+fn children_cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").expect("/proc/self/stat");
+    // Fields after the `(comm)` one, which may contain spaces.
+    let rest = &stat[stat.rfind(')').expect("comm field") + 2..];
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    // `cutime` and `cstime` are fields 16 and 17 of the line (1-based), i.e.
+    // 13 and 14 after `pid (comm)`, in clock ticks (100 per second on Linux).
+    let ticks: u64 = fields[13].parse::<u64>().expect("cutime")
+        + fields[14].parse::<u64>().expect("cstime");
+    ticks as f64 / 100.0
+}
+
+/// One build: (wall seconds, CPU seconds).
+fn build_seconds(dir: &Path, clean: bool) -> (f64, f64) {
     let target = dir.join("target");
     if clean {
         let _ = std::fs::remove_dir_all(&target);
@@ -110,6 +131,7 @@ fn build_seconds(dir: &Path, clean: bool) -> f64 {
         let text = std::fs::read_to_string(&lib).expect("read lib.rs");
         std::fs::write(&lib, text).expect("touch lib.rs");
     }
+    let cpu_before = children_cpu_seconds();
     let start = Instant::now();
     let status = Command::new("cargo")
         .args(["build", "--quiet", "--lib"])
@@ -118,7 +140,15 @@ fn build_seconds(dir: &Path, clean: bool) -> f64 {
         .status()
         .expect("cargo build");
     assert!(status.success());
-    start.elapsed().as_secs_f64()
+    (
+        start.elapsed().as_secs_f64(),
+        children_cpu_seconds() - cpu_before,
+    )
+}
+
+fn median(mut xs: Vec<f64>) -> f64 {
+    xs.sort_by(f64::total_cmp);
+    xs[xs.len() / 2]
 }
 
 fn main() {
@@ -173,32 +203,44 @@ fn main() {
         })
         .collect();
     println!(
-        "\n## Build time of a crate with 200 derived types (median of {runs} runs, seconds)\n"
+        "\n## Build time of a crate with 200 derived types (median of {runs} interleaved runs; CPU = user + system seconds of all processes)\n"
     );
     println!("| build | zerocast | zerocopy | ratio |");
     println!("|---|---:|---:|---:|");
-    let mut cold = Vec::new();
-    let mut user_only = Vec::new();
-    for subject in subjects(&repo) {
-        let dir = scratch.join(format!("build-{}", subject.name));
-        write_crate(&dir, &subject, &body);
-        let mut c: Vec<f64> = (0..runs).map(|_| build_seconds(&dir, true)).collect();
-        let mut u: Vec<f64> = (0..runs).map(|_| build_seconds(&dir, false)).collect();
-        c.sort_by(f64::total_cmp);
-        u.sort_by(f64::total_cmp);
-        cold.push(c[runs / 2]);
-        user_only.push(u[runs / 2]);
+    let subjects = subjects(&repo);
+    let dirs: Vec<PathBuf> = subjects
+        .iter()
+        .map(|subject| {
+            let dir = scratch.join(format!("build-{}", subject.name));
+            write_crate(&dir, subject, &body);
+            dir
+        })
+        .collect();
+    // [subject][kind] where kind is cold wall, cold CPU, user wall, user CPU.
+    let mut samples = vec![vec![Vec::new(); 4]; subjects.len()];
+    // Contenders alternate run by run, so a slow phase of the shared
+    // machine hits both alike.
+    for _ in 0..runs {
+        for (i, dir) in dirs.iter().enumerate() {
+            let (wall, cpu) = build_seconds(dir, true);
+            samples[i][0].push(wall);
+            samples[i][1].push(cpu);
+        }
+        for (i, dir) in dirs.iter().enumerate() {
+            let (wall, cpu) = build_seconds(dir, false);
+            samples[i][2].push(wall);
+            samples[i][3].push(cpu);
+        }
     }
-    println!(
-        "| cold (deps + user crate) | {:.2} | {:.2} | {:.2} |",
-        cold[0],
-        cold[1],
-        cold[0] / cold[1]
-    );
-    println!(
-        "| user crate only | {:.2} | {:.2} | {:.2} |",
-        user_only[0],
-        user_only[1],
-        user_only[0] / user_only[1]
-    );
+    let rows = [
+        "cold, CPU (deps + user crate)",
+        "cold, wall",
+        "user crate only, CPU",
+        "user crate only, wall",
+    ];
+    for (row, kind) in rows.iter().zip([1, 0, 3, 2]) {
+        let zc = median(samples[0][kind].clone());
+        let zcopy = median(samples[1][kind].clone());
+        println!("| {row} | {zc:.2} | {zcopy:.2} | {:.2} |", zc / zcopy);
+    }
 }
