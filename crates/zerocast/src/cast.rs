@@ -72,6 +72,11 @@ pub(crate) fn try_cast<T: ?Sized + KnownLayout>(
                 None => return Err(CastFailure::Size),
             }
         }
+        // A sized type has one size; the `kind` check below compares it with `len`, so no
+        // separate "does it fit" test is needed (LLVM does not always fold the two).
+        None if matches!(layout.size_info(), SizeInfo::Sized { .. }) => {
+            (0, layout.size_for_elems_in_bounds(0))
+        }
         None => {
             let elems = match layout.max_elems_in(len) {
                 Some(e) => e,

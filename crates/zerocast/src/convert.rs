@@ -63,15 +63,6 @@ fn rest_range(kind: CastKind, split: usize, len: usize) -> (usize, usize) {
     }
 }
 
-/// The validity failure, marked cold: invalid bytes are the exceptional case. Without the
-/// hint LLVM folds "valid ? pointer : null" into a `cmov` that waits on the loaded tag; with
-/// it the check is a predicted branch and the success path falls straight through.
-#[cold]
-#[inline]
-fn invalid_bytes() -> Fail {
-    Fail::Validity
-}
-
 /// Shared conversion; `valid` decides bit validity.
 ///
 /// # Safety
@@ -84,8 +75,46 @@ unsafe fn ref_with<'a, T: ?Sized + KnownLayout + Immutable>(
     meta: Option<T::PointerMetadata>,
     valid: impl FnOnce(Maybe<'a, T>) -> bool,
 ) -> Result<(&'a T, &'a [u8]), Fail> {
+    // SAFETY: the caller's promise about `valid`, passed on.
+    match unsafe { locate_valid(source, kind, meta, valid) } {
+        Some(found) => Ok(found),
+        None => Err(failure_reason::<T>(source, kind, meta)),
+    }
+}
+
+/// Why [`locate_valid`] found nothing. Worked out again after the fact, so that both
+/// failures (no room, invalid bytes) leave the fast path through one edge: with a separate
+/// `Err` per failure, LLVM turns the validity check into a conditional move on the loaded
+/// bytes, and a caller that discards the reason (`.ok()`) pays an extra instruction.
+#[cold]
+#[inline]
+fn failure_reason<T: ?Sized + KnownLayout>(
+    source: &[u8],
+    kind: CastKind,
+    meta: Option<T::PointerMetadata>,
+) -> Fail {
+    match try_cast::<T>(NonNull::from(source), kind, meta) {
+        Err(f) => f.into(),
+        // `try_cast` is deterministic: if it succeeds now, it succeeded before, so the bytes
+        // were invalid.
+        Ok(_) => Fail::Validity,
+    }
+}
+
+/// The `T` in `source` and the bytes outside it, if it fits and `valid` accepts it.
+///
+/// # Safety
+///
+/// `valid` may return `true` only if the candidate's bytes are a valid `T`.
+#[inline(always)]
+unsafe fn locate_valid<'a, T: ?Sized + KnownLayout + Immutable>(
+    source: &'a [u8],
+    kind: CastKind,
+    meta: Option<T::PointerMetadata>,
+    valid: impl FnOnce(Maybe<'a, T>) -> bool,
+) -> Option<(&'a T, &'a [u8])> {
     let bytes = NonNull::from(source);
-    let (ptr, split) = try_cast::<T>(bytes, kind, meta)?;
+    let (ptr, split) = try_cast::<T>(bytes, kind, meta).ok()?;
     let t_len = match kind {
         CastKind::Whole | CastKind::Prefix => split,
         CastKind::Suffix => source.len() - split,
@@ -95,18 +124,35 @@ unsafe fn ref_with<'a, T: ?Sized + KnownLayout + Immutable>(
     // initialized and immutable for `'a` because `source: &'a [u8]`.
     let candidate = unsafe { Maybe::new_unchecked(ptr, t_len) };
     if !valid(candidate) {
-        return Err(invalid_bytes());
+        return None;
     }
-    // SAFETY: `ptr` is non-null, aligned for `T` (checked by `try_cast`), and covers `t_len`
-    // bytes of `source` that are a valid `T` (`valid`'s contract). They are not mutated for
-    // `'a`: `source` is a shared borrow and `T: Immutable` has no `UnsafeCell` through which
-    // the `&T` could write. So `&*ptr` meets the reference rules (std `ptr` module, "Safety").
+    // SAFETY: `ptr` and `split` come from `try_cast` over `source` and `kind`, and the bytes
+    // are a valid `T` (`valid`'s contract).
+    Some(unsafe { view(source, kind, ptr, split) })
+}
+
+/// `ptr` as a `&T`, and the bytes of `source` outside it.
+///
+/// # Safety
+///
+/// `ptr` and `split` are what `try_cast` returned for `source` and `kind`, and the bytes
+/// `ptr` covers are a valid `T`.
+#[inline(always)]
+unsafe fn view<T: ?Sized + Immutable>(
+    source: &[u8],
+    kind: CastKind,
+    ptr: NonNull<T>,
+    split: usize,
+) -> (&T, &[u8]) {
+    // SAFETY: `ptr` is non-null, aligned for `T` (checked by `try_cast`) and covers bytes of
+    // `source` that are a valid `T` (caller), unchanged while the result lives: `source` is
+    // a shared borrow and `T: Immutable` has no `UnsafeCell` through which to write.
     let t = unsafe { ptr.as_ref() };
     let (start, rest_len) = rest_range(kind, split, source.len());
     // SAFETY: `start + rest_len <= source.len()` by construction (`split <= len`), so
     // `get_unchecked` stays in bounds.
     let rest = unsafe { source.get_unchecked(start..start + rest_len) };
-    Ok((t, rest))
+    (t, rest)
 }
 
 /// Exclusive conversion; `valid` decides bit validity.
@@ -138,7 +184,7 @@ unsafe fn mut_with<T: ?Sized + KnownLayout + IntoBytes>(
     // dropped at the end of `valid`).
     let candidate = unsafe { Maybe::new_unchecked(ptr, t_len) };
     if !valid(candidate) {
-        return Err((invalid_bytes(), source));
+        return Err((Fail::Validity, source));
     }
     let (start, rest_len) = rest_range(kind, split, len);
     // SAFETY: `start + rest_len <= len`, so the offset stays within `source`'s allocation.
@@ -162,8 +208,11 @@ pub(crate) fn ref_from<T: ?Sized + KnownLayout + Immutable + FromBytes>(
     kind: CastKind,
     meta: Option<T::PointerMetadata>,
 ) -> Result<(&T, &[u8]), Fail> {
-    // SAFETY: `T: FromBytes`: every initialized byte sequence of the right size is a valid `T`.
-    unsafe { ref_with(source, kind, meta, |_| true) }
+    // Not through `ref_with`: with a single kind of failure the direct form compiles better.
+    let (ptr, split) = try_cast::<T>(NonNull::from(source), kind, meta)?;
+    // SAFETY: `ptr` and `split` come from `try_cast`, and `T: FromBytes` makes every
+    // initialized byte sequence of the right size a valid `T`.
+    Ok(unsafe { view(source, kind, ptr, split) })
 }
 
 /// `&[u8]` → `&T` after `T::is_bit_valid`.
