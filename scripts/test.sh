@@ -14,6 +14,11 @@ cargo clippy --workspace --all-targets --all-features -- -D warnings
 step "tests (stable)"
 cargo test --workspace --all-features
 
+# The nightly-only `float-nightly` feature (f16/f128 impls). `--lib` only: the trybuild
+# expectations are written for stable rustc's diagnostics.
+step "tests (nightly, float-nightly)"
+cargo +nightly test -p zerocast --features float-nightly --lib
+
 # Miri: the crates that contain or directly exercise unsafe code.
 miri_crates=(-p zerocast -p zerocast-packet -p zerocast-derive)
 step "miri (stacked borrows, strict provenance)"
