@@ -37,7 +37,9 @@ use crate::parse::{
     ParseOptions,
 };
 pub use crate::partial::TcpPartial;
-use crate::tcp_options::{TcpOption, TcpOptions};
+use crate::tcp_options::{
+    TcpOptions, KIND_MSS, KIND_SACK_PERMITTED, KIND_TIMESTAMP, KIND_WINDOW_SCALE,
+};
 
 /// Length of the fixed header.
 pub const HEADER_LEN: usize = 20;
@@ -460,11 +462,30 @@ impl<B: SplitByteSlice> TcpPacket<B> {
     pub fn options(&self) -> TcpOptions<'_> {
         TcpOptions::new(&self.options)
     }
-    /// The first well-formed option satisfying `pick`, decoded.
-    fn find_option<T>(&self, pick: impl Fn(TcpOption<'_>) -> Option<T>) -> Option<T> {
-        self.options()
-            .map_while(Result::ok)
-            .find_map(|r| pick(r.decode()))
+    /// The data of the first option of `kind` whose data is `N` bytes long (the lengths
+    /// [`TcpOption`](crate::tcp_options::TcpOption) decodes), found the way [`TcpOptions`] walks: the walk ends at End of
+    /// Option List or at a malformed option. A direct scan rather than the iterator, since
+    /// the accessors below sit on the per-segment fast path.
+    fn option_data<const N: usize>(&self, kind: u8) -> Option<&[u8; N]> {
+        use crate::tcp_options::{KIND_EOL, KIND_NOP};
+        let mut rest: &[u8] = &self.options;
+        loop {
+            match *rest {
+                [] | [KIND_EOL, ..] => return None,
+                [KIND_NOP, ref tail @ ..] => rest = tail,
+                [k, len, ref tail @ ..] => {
+                    let data_len = usize::from(len).checked_sub(2)?;
+                    let (data, after) = tail.split_at_checked(data_len)?;
+                    if k == kind {
+                        if let Ok(data) = <&[u8; N]>::try_from(data) {
+                            return Some(data);
+                        }
+                    }
+                    rest = after;
+                }
+                [_] => return None,
+            }
+        }
     }
     /// The MSS option's value.
     ///
@@ -482,13 +503,8 @@ impl<B: SplitByteSlice> TcpPacket<B> {
     /// ```
     #[must_use]
     pub fn mss(&self) -> Option<u16> {
-        self.find_option(|o| {
-            if let TcpOption::Mss(m) = o {
-                Some(m)
-            } else {
-                None
-            }
-        })
+        self.option_data::<2>(KIND_MSS)
+            .map(|d| u16::from_be_bytes(*d))
     }
     /// The window scale option's shift count.
     ///
@@ -506,13 +522,8 @@ impl<B: SplitByteSlice> TcpPacket<B> {
     /// ```
     #[must_use]
     pub fn window_scale(&self) -> Option<u8> {
-        self.find_option(|o| {
-            if let TcpOption::WindowScale(s) = o {
-                Some(s)
-            } else {
-                None
-            }
-        })
+        self.option_data::<1>(KIND_WINDOW_SCALE)
+            .map(|[shift]| *shift)
     }
     /// The timestamps option's (TSval, TSecr).
     ///
@@ -530,10 +541,11 @@ impl<B: SplitByteSlice> TcpPacket<B> {
     /// ```
     #[must_use]
     pub fn timestamps(&self) -> Option<(u32, u32)> {
-        self.find_option(|o| match o {
-            TcpOption::Timestamp { tsval, tsecr } => Some((tsval, tsecr)),
-            _ => None,
-        })
+        let [a, b, c, d, e, f, g, h] = *self.option_data::<8>(KIND_TIMESTAMP)?;
+        Some((
+            u32::from_be_bytes([a, b, c, d]),
+            u32::from_be_bytes([e, f, g, h]),
+        ))
     }
     /// Whether SACK-permitted is present.
     ///
@@ -551,8 +563,7 @@ impl<B: SplitByteSlice> TcpPacket<B> {
     /// ```
     #[must_use]
     pub fn sack_permitted(&self) -> bool {
-        self.find_option(|o| matches!(o, TcpOption::SackPermitted).then_some(()))
-            .is_some()
+        self.option_data::<0>(KIND_SACK_PERMITTED).is_some()
     }
     /// Whether the options were cut off (lenient parse of a truncated capture only).
     ///
@@ -1026,8 +1037,10 @@ impl<B: SplitByteSlice> zerocast_packet::ParsablePacket<B, (Option<PseudoHeader>
 
 #[cfg(test)]
 mod tests {
+    extern crate std;
     use super::*;
     use crate::addr::Ipv4Addr;
+    use crate::tcp_options::TcpOption;
 
     const PH: PseudoHeader = PseudoHeader::V4 {
         src: Ipv4Addr([10, 77, 0, 1]),
@@ -1036,6 +1049,65 @@ mod tests {
     const SYN_OPTS: [u8; 20] = [
         2, 4, 5, 0xb4, 4, 2, 8, 10, 0, 0, 0x12, 0x34, 0, 0, 0, 0, 1, 3, 3, 7,
     ];
+
+    /// What the option accessors must return: the first well-formed option of the kind,
+    /// decoded, walking as [`TcpOptions`] does.
+    fn reference(options: &[u8]) -> (Option<u16>, Option<u8>, Option<(u32, u32)>, bool) {
+        let decoded: std::vec::Vec<_> = TcpOptions::new(options)
+            .map_while(Result::ok)
+            .map(|r| r.decode())
+            .collect();
+        let find = |f: &dyn Fn(&TcpOption<'_>) -> bool| decoded.iter().copied().find(|o| f(o));
+        (
+            find(&|o| matches!(o, TcpOption::Mss(_))).and_then(|o| match o {
+                TcpOption::Mss(m) => Some(m),
+                _ => None,
+            }),
+            find(&|o| matches!(o, TcpOption::WindowScale(_))).and_then(|o| match o {
+                TcpOption::WindowScale(s) => Some(s),
+                _ => None,
+            }),
+            find(&|o| matches!(o, TcpOption::Timestamp { .. })).and_then(|o| match o {
+                TcpOption::Timestamp { tsval, tsecr } => Some((tsval, tsecr)),
+                _ => None,
+            }),
+            find(&|o| matches!(o, TcpOption::SackPermitted)).is_some(),
+        )
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(
+            if cfg!(miri) { 8 } else { 2048 }
+        ))]
+
+        #[test]
+        fn option_accessors_agree_with_the_decoding_walk(
+            words in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::prelude::Just(vec![1u8]),
+                    proptest::prelude::Just(vec![0u8]),
+                    proptest::prelude::Just(vec![2u8, 4, 5, 0xb4]),
+                    proptest::prelude::Just(vec![2u8, 3, 5]),
+                    proptest::prelude::Just(vec![3u8, 3, 7]),
+                    proptest::prelude::Just(vec![4u8, 2]),
+                    proptest::prelude::Just(vec![8u8, 10, 1, 2, 3, 4, 5, 6, 7, 8]),
+                    proptest::prelude::Just(vec![8u8, 6, 1, 2, 3, 4]),
+                    proptest::collection::vec(proptest::prelude::any::<u8>(), 1..6),
+                ],
+                0..8,
+            )
+        ) {
+            let options: std::vec::Vec<u8> = words.concat();
+            let mut b = std::vec![0u8; 20];
+            b.extend_from_slice(&options[..options.len().min(40)]);
+            let len = b.len();
+            b.resize(len.div_ceil(4) * 4, 0);
+            b[12] = ((b.len() / 4) as u8) << 4;
+            let seg = TcpPacket::parse_with(&b[..], None, ParseOptions::LENIENT).unwrap();
+            let got = (seg.mss(), seg.window_scale(), seg.timestamps(), seg.sack_permitted());
+            proptest::prop_assert_eq!(got, reference(seg.options_bytes()));
+        }
+    }
 
     #[test]
     fn options_cut_short_keep_the_whole_ones_before_the_cut() {
