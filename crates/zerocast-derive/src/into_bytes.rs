@@ -6,9 +6,12 @@
 //! Each field must be `IntoBytes` (bound). The gaps *between* fields are
 //! checked by compile-time constants computed from `size_of`/`offset_of!`
 //! (rustc's own layout, not ours): the impl carries a bound
-//! `(): PaddingFree<After, OFFSET, BYTES>` that only holds for `BYTES == 0`,
-//! whose `#[diagnostic::on_unimplemented]` message names the type, the
-//! field after which the gap sits, its offset and its size.
+//! `(): zerocast::__derive::PaddingFree<Type, After, OFFSET, BYTES>` that
+//! only holds for `BYTES == 0`, whose `#[diagnostic::on_unimplemented]`
+//! message names the type, the gap's marker type `After` (named after the
+//! fields around the gap and the type), its offset and its size. Dynamically
+//! sized structs are measured with zerocast's `DstLayout` builders at 0 and 1
+//! trailing elements (`zerocast::__derive::dst_gaps`).
 //!
 //! Such constants cannot mention generic parameters on stable Rust, so for
 //! generic types only the cases that need no arithmetic on them are accepted:
