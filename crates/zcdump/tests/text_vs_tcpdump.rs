@@ -7,12 +7,12 @@
 //! * **VLAN tags.** zcdump's line starts with the 802.1Q/802.1ad tags (issue 7 asks for
 //!   them); tcpdump prints them only with `-e`. They are removed from zcdump's line before
 //!   comparing, and counted.
-//! * **Snaplen truncation.** Where a capture's snapshot length cut a header or payload,
-//!   tcpdump's printers stop at the first byte they lack and print a marker such as
-//!   `[|tcp]`, `[|icmp]` or `[|icmp6]` (what comes before the marker depends on each
-//!   printer's internal order of reads); zcdump prints every field that was captured and
-//!   the lengths from the headers. Lines where tcpdump printed such a marker are counted
-//!   separately.
+//! * **Snaplen truncation in printers zcdump does not imitate.** Where a snapshot length cut
+//!   a header or payload, tcpdump's printers stop at the first byte they lack and print a
+//!   marker. zcdump reproduces this where the samples show it (TCP options: `[|tcp]`, an
+//!   ICMP header: `[|icmp]`, the port of a packet quoted in an ICMPv6 error: `[|icmp6]`,
+//!   an HTTP line: `[|http]`); lines where tcpdump printed another marker would be counted
+//!   separately (there are none in the samples).
 //! * Not in the samples, so not exercised here: tcpdump's application-layer printers other
 //!   than HTTP (DNS, NTP, BGP, SSH, SMTP, ... on their well-known ports), the options of
 //!   IPv6 extension headers and routing headers, SACK blocks and unknown TCP options
@@ -138,8 +138,7 @@ fn text_lines_match_tcpdump() {
             failures.push(format!("{name}:\n{}", t.unexplained.join("\n")));
         }
         // Guards against a comparison that passes by explaining everything away.
-        let floor = if name.contains("snap") { 200 } else { 350 };
-        assert!(t.equal >= floor, "{name}: only {} lines equal", t.equal);
+        assert!(t.equal >= 350, "{name}: only {} lines equal", t.equal);
     }
     assert!(failures.is_empty(), "\n{}", failures.join("\n"));
 }

@@ -110,6 +110,7 @@ fn tcp(cx: &mut Cx<'_, '_>, upper: &Upper<'_>) {
     let cut = bytes.len() < tcp.header_len();
     if cut {
         cx.header_cut("tcp", bytes.len(), tcp.header_len());
+        cx.out.set_tcp_options_cut();
     }
     let out = &mut *cx.out;
     out.enter(Proto::Tcp);

@@ -158,6 +158,8 @@ pub struct FrameFields {
     wants_checksums: bool,
     /// Where the outer TCP segment's payload sits in the frame (start, length).
     tcp_payload: Option<(usize, usize)>,
+    /// The capture ended inside the outer TCP header's options.
+    tcp_options_cut: bool,
     /// Entry indices of the first source address, destination address, source port and
     /// destination port (`u32::MAX`: none yet); see [`FrameFields::endpoints`].
     first_endpoints: [u32; 4],
@@ -201,6 +203,7 @@ impl FrameFields {
             wants_checksums,
             first_endpoints: [u32::MAX; 4],
             tcp_payload: None,
+            tcp_options_cut: false,
             quoted: false,
             malformed: None,
             bad_checksums: 0,
@@ -250,6 +253,7 @@ impl FrameFields {
         self.path_key = 0;
         self.first_endpoints = [u32::MAX; 4];
         self.tcp_payload = None;
+        self.tcp_options_cut = false;
         self.quoted = false;
         self.malformed = None;
         self.bad_checksums = 0;
@@ -454,6 +458,28 @@ impl FrameFields {
         let [a, b, c, d] = self.first_endpoints;
         let get = |i: u32| self.entries.get(i as usize).map(|(_, v)| v);
         [get(a), get(b), get(c), get(d)]
+    }
+
+    /// Records that the capture ended inside the outer TCP header's options.
+    pub fn set_tcp_options_cut(&mut self) {
+        if !self.quoted {
+            self.tcp_options_cut = true;
+        }
+    }
+
+    /// Whether the capture ended inside the outer TCP header's options (tcpdump then ends
+    /// its line at the first option it cannot read).
+    ///
+    /// ```
+    /// use zcdump::fields::FrameFields;
+    /// let mut f = FrameFields::default();
+    /// assert!(!f.tcp_options_cut());
+    /// f.set_tcp_options_cut();
+    /// assert!(f.tcp_options_cut());
+    /// ```
+    #[must_use]
+    pub fn tcp_options_cut(&self) -> bool {
+        self.tcp_options_cut
     }
 
     /// Records where the outer TCP segment's payload sits in the frame (`start..start +

@@ -4,7 +4,24 @@ use super::write_val;
 use crate::fields::format::write_dec;
 use crate::fields::{Field, FrameFields, Value};
 
+/// Whether the snapshot length cut the frame (so the last layer lacks bytes).
+fn snapped(f: &FrameFields) -> bool {
+    matches!(
+        (f.uint(Field::FrameCapLen), f.uint(Field::FrameLen)),
+        (Some(cap), Some(len)) if cap < len
+    )
+}
+
 pub(super) fn write_icmp(out: &mut Vec<u8>, f: &FrameFields, net_payload: u64) {
+    let echo_like = matches!(
+        f.uint(Field::IcmpType),
+        Some(0 | 8 | 13 | 14 | 15 | 16) | None
+    );
+    if snapped(f) && echo_like && f.uint(Field::IcmpSeq).is_none() {
+        // The capture ended inside the 8-byte header: tcpdump prints nothing of it.
+        out.extend_from_slice(b" [|icmp]");
+        return;
+    }
     out.extend_from_slice(b"ICMP ");
     if let Some(()) = write_port_unreachable(out, f) {
         out.extend_from_slice(b", length ");
@@ -65,8 +82,12 @@ pub(super) fn write_icmpv6(out: &mut Vec<u8>, f: &FrameFields, length: u64) {
         out.push(b' ');
         write_dec(out, t);
     }
+    // tcpdump stops where it lacks the port of the packet an unreachable quotes.
+    if t == 1 && !write_unreachable6(out, f) {
+        out.extend_from_slice(b" [|icmp6]");
+        return;
+    }
     match t {
-        1 => write_unreachable6(out, f),
         128 | 129 => {
             if let (Some(id), Some(seq)) = (
                 f.uint(Field::Icmpv6EchoIdentifier),
@@ -104,8 +125,9 @@ pub(super) fn write_icmpv6(out: &mut Vec<u8>, f: &FrameFields, length: u64) {
 }
 
 /// tcpdump's reason and destination for an ICMPv6 destination unreachable, from the quoted
-/// packet's fields (the second `ipv6.*` occurrences and the quoted transport's port).
-fn write_unreachable6(out: &mut Vec<u8>, f: &FrameFields) {
+/// packet's fields (the second `ipv6.*` occurrences and the quoted transport's port);
+/// `false` when the capture ended before what tcpdump reads.
+fn write_unreachable6(out: &mut Vec<u8>, f: &FrameFields) -> bool {
     let code = f.uint(Field::Icmpv6Code).unwrap_or(0);
     let reason: &[u8] = match code {
         0 => b"unreachable route",
@@ -113,12 +135,12 @@ fn write_unreachable6(out: &mut Vec<u8>, f: &FrameFields) {
         2 => b"beyond scope",
         3 => b"unreachable address",
         4 => b"unreachable port",
-        _ => return,
+        _ => return true,
     };
     out.extend_from_slice(b", ");
     out.extend_from_slice(reason);
     let Some(dst) = f.all(Field::Ipv6Dst).nth(1) else {
-        return;
+        return !snapped(f);
     };
     if code == 4 {
         let port = match f.all(Field::Ipv6Nxt).nth(1) {
@@ -126,18 +148,23 @@ fn write_unreachable6(out: &mut Vec<u8>, f: &FrameFields) {
             Some(Value::Uint(6)) => f.uint(Field::TcpDstport).map(|p| (&b"tcp"[..], p)),
             _ => None,
         };
-        if let Some((name, port)) = port {
-            out.extend_from_slice(b", ");
-            write_val(out, dst);
-            out.push(b' ');
-            out.extend_from_slice(name);
-            out.extend_from_slice(b" port ");
-            write_dec(out, port);
+        match port {
+            Some((name, port)) => {
+                out.extend_from_slice(b", ");
+                write_val(out, dst);
+                out.push(b' ');
+                out.extend_from_slice(name);
+                out.extend_from_slice(b" port ");
+                write_dec(out, port);
+            }
+            None if snapped(f) => return false,
+            None => {}
         }
     } else {
         out.push(b' ');
         write_val(out, dst);
     }
+    true
 }
 
 /// `igmp v3 report, 2 group record(s)`, `igmp query v2`, ...

@@ -133,6 +133,8 @@ impl TextWriter {
 
 /// Every field a summary line may show.
 const TEXT_FIELDS: &[Field] = &[
+    Field::FrameLen,
+    Field::FrameCapLen,
     Field::EthSrc,
     Field::EthDst,
     Field::EthType,

@@ -160,7 +160,10 @@ pub(super) fn write_tcp(
         out.extend_from_slice(b", urg ");
         write_dec(out, f.uint(Field::TcpUrgentPointer).unwrap_or(0));
     }
-    write_options(out, f);
+    if !write_options(out, f) {
+        // tcpdump ends the line at the first option byte the capture lacks.
+        return;
+    }
     out.extend_from_slice(b", length ");
     write_dec(out, payload);
     let http_port =
@@ -292,8 +295,11 @@ fn token(bytes: &[u8], at: usize) -> Option<(&[u8], usize)> {
 }
 
 /// `, options [mss 1460,sackOK,TS val 1 ecr 0,nop,wscale 7]` from the outer segment's
-/// `tcp.option_kind` occurrences and the option values that follow each of them.
-fn write_options(out: &mut Vec<u8>, f: &FrameFields) {
+/// `tcp.option_kind` occurrences and the option values that follow each of them. When the
+/// capture ended inside the options, ends as tcpdump does at the first byte it lacks (` [|tcp]`
+/// after a `,` when the next option's kind is missing, `[|tcp]>` after an option whose value
+/// is cut) and returns `false`: the line ends there.
+fn write_options(out: &mut Vec<u8>, f: &FrameFields) -> bool {
     let tcp = f
         .entries()
         .iter()
@@ -301,45 +307,62 @@ fn write_options(out: &mut Vec<u8>, f: &FrameFields) {
         .skip(1)
         .take_while(|(field, _)| !matches!(field, Field::Proto(_)));
     let mut any = false;
+    // Values the last option still expects (a cut option lacks some of them).
+    let mut expected = 0;
     for &(field, value) in tcp {
         let Value::Uint(v) = value else { continue };
         match field {
             Field::TcpOptionKind => {
                 out.extend_from_slice(if any { b"," } else { b", options [" });
                 any = true;
-                let name: &[u8] = match v {
-                    0 => b"eol",
-                    1 => b"nop",
-                    2 => b"mss",
-                    3 => b"wscale",
-                    4 => b"sackOK",
-                    5 => b"sack",
-                    8 => b"TS",
-                    _ => b"unknown-",
+                let (name, values): (&[u8], _) = match v {
+                    0 => (b"eol", 0),
+                    1 => (b"nop", 0),
+                    2 => (b"mss", 1),
+                    3 => (b"wscale", 1),
+                    4 => (b"sackOK", 0),
+                    5 => (b"sack", 0),
+                    8 => (b"TS", 2),
+                    _ => (b"unknown-", 0),
                 };
+                expected = values;
                 out.extend_from_slice(name);
                 if name == b"unknown-" {
                     write_dec(out, v);
                 }
             }
             Field::TcpOptionsMssVal | Field::TcpOptionsWscaleShift => {
+                expected -= 1;
                 out.push(b' ');
                 write_dec(out, v);
             }
             Field::TcpOptionsTimestampTsval => {
+                expected -= 1;
                 out.extend_from_slice(b" val ");
                 write_dec(out, v);
             }
             Field::TcpOptionsTimestampTsecr => {
+                expected -= 1;
                 out.extend_from_slice(b" ecr ");
                 write_dec(out, v);
             }
             _ => {}
         }
     }
+    if f.tcp_options_cut() {
+        out.extend_from_slice(match (any, expected) {
+            // Not even the first option's kind, or the next one's after a whole option.
+            (false, _) => b", options [ [|tcp]",
+            (true, 0) => b", [|tcp]",
+            // An option whose value was cut.
+            (true, _) => b" [|tcp]>",
+        });
+        return false;
+    }
     if any {
         out.push(b']');
     }
+    true
 }
 
 #[cfg(test)]
