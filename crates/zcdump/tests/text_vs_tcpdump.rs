@@ -16,7 +16,9 @@
 //! * Not in the samples, so not exercised here: tcpdump's application-layer printers other
 //!   than HTTP (DNS, NTP, BGP, SSH, SMTP, ... on their well-known ports), the options of
 //!   IPv6 extension headers and routing headers, SACK blocks and unknown TCP options
-//!   (zcdump prints `sack` / `unknown-N` without the data), and `-v` details.
+//!   (zcdump prints `sack` / `unknown-N` without the data), `-v` details, and the prefixes
+//!   tcpdump gives Linux cooked (SLL, SLL2) frames even without `-e` (the direction and,
+//!   for SLL2, the interface name).
 //!
 //! Everything else must be identical. Skipped when tcpdump is not installed, unless
 //! `ZC_REQUIRE_ORACLES=1`.
