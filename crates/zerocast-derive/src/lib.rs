@@ -113,6 +113,9 @@ derives! {
     /// Implements `TryFromBytes` with a validity check per field, per variant
     /// (enums need `repr(C)` or `repr(Int)`: the tag must be a discriminant
     /// and the variant's fields valid) or per union field (any one valid).
+    /// A struct's last field may be a slice, `str` or another dynamically
+    /// sized type; the latter must then be `KnownLayout`, so that its bytes
+    /// can be located.
     ///
     /// ```
     /// use zerocast::{Immutable, KnownLayout, TryFromBytes};
