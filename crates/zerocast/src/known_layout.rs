@@ -39,14 +39,16 @@ pub trait PointerMetadata:
     /// ```
     fn to_elem_count(self) -> usize;
 
-    /// The size of a value of layout `layout` with this metadata, `None` on overflow.
+    /// The size of a value of layout `layout` with this metadata, `None` only if it overflows
+    /// `usize` (as zerocopy: a size above `isize::MAX`, too big for any object, is returned).
     ///
     /// ```
     /// use zerocast::{DstLayout, PointerMetadata};
     /// assert_eq!(3usize.size_for_metadata(DstLayout::for_slice::<u16>()), Some(6));
+    /// assert_eq!(usize::MAX.size_for_metadata(DstLayout::for_slice::<u16>()), None);
     /// ```
     fn size_for_metadata(self, layout: DstLayout) -> Option<usize> {
-        layout.size_for_elems(self.to_elem_count())
+        layout.size_for_elems_in_usize(self.to_elem_count())
     }
 }
 
@@ -119,10 +121,13 @@ pub unsafe trait KnownLayout {
     #[doc(hidden)]
     fn pointer_to_metadata(ptr: *mut Self) -> Self::PointerMetadata;
 
-    /// The size of a `Self` with metadata `meta`, or `None` if it would overflow `isize`.
+    /// The size of a `Self` with metadata `meta`, or `None` if it would overflow `usize`. Like
+    /// zerocopy's, the size may exceed `isize::MAX` (the largest object size), so check it
+    /// before allocating.
     ///
     /// ```
     /// use zerocast::KnownLayout;
+    /// assert_eq!(<[u8]>::size_for_metadata(usize::MAX), Some(usize::MAX));
     /// assert_eq!(<[u16]>::size_for_metadata(usize::MAX), None);
     /// ```
     #[inline(always)]

@@ -428,6 +428,38 @@ impl DstLayout {
         }
     }
 
+    /// Like [`size_for_elems`](Self::size_for_elems) but `None` only when the size overflows
+    /// `usize`: sizes above `isize::MAX` are returned. zerocopy's `size_for_metadata` has this
+    /// contract, so code that asks "how big would it be" gets the same answer; nothing that
+    /// builds a pointer or an allocation uses it.
+    #[inline]
+    pub(crate) const fn size_for_elems_in_usize(&self, elems: usize) -> Option<usize> {
+        let tsl = match self.size_info {
+            SizeInfo::Sized { size } => return Some(size),
+            SizeInfo::SliceDst(tsl) => tsl,
+        };
+        let Some(mut x) = elems.checked_mul(tsl.elem_size) else {
+            return None;
+        };
+        let mut i = 0;
+        while i < tsl.depth {
+            let level = tsl.levels[i];
+            let mask = level.align - 1;
+            // Rounding up to a power of two never needs more than `mask` extra bytes, and a
+            // rounded size that fits `usize` is at most `usize::MAX - mask`, so checking
+            // `x + offset + mask` for overflow is exact.
+            x = match x.checked_add(level.offset) {
+                Some(x) => match x.checked_add(mask) {
+                    Some(x) => x & !mask,
+                    None => return None,
+                },
+                None => return None,
+            };
+            i += 1;
+        }
+        x.checked_add(tsl.tail)
+    }
+
     /// [`size_for_elems`](Self::size_for_elems) for a count already known to fit (from
     /// [`max_elems_in`](Self::max_elems_in)); wrapping arithmetic, never checked twice.
     #[inline(always)]
@@ -618,6 +650,39 @@ mod tests {
             DstLayout::for_slice::<u8>().size_for_elems(isize::MAX as usize + 1),
             None
         );
+    }
+
+    #[test]
+    fn size_in_usize_matches_bounded_size_and_only_fails_on_usize_overflow() {
+        for layout in [INNER, PACKED1, ALIGN16, PACKED2, PACKED4, OUTER] {
+            for n in 0..64 {
+                assert_eq!(layout.size_for_elems_in_usize(n), layout.size_for_elems(n));
+            }
+            assert_eq!(
+                layout.size_for_elems_in_usize(usize::MAX),
+                None,
+                "{layout:?}"
+            );
+        }
+        let bytes = DstLayout::for_slice::<u8>();
+        assert_eq!(bytes.size_for_elems_in_usize(usize::MAX), Some(usize::MAX));
+        assert_eq!(bytes.size_for_elems(usize::MAX), None);
+        let words = DstLayout::for_slice::<u16>();
+        assert_eq!(
+            words.size_for_elems_in_usize(usize::MAX / 2),
+            Some(usize::MAX - 1)
+        );
+        assert_eq!(words.size_for_elems_in_usize(usize::MAX / 2 + 1), None);
+        // A header of 2 then elements of 1 rounded up to align 2: the rounding overflows.
+        let padded = DstLayout::new_zst(None)
+            .extend(DstLayout::for_type::<u16>(), None)
+            .extend(DstLayout::for_slice::<u8>(), None)
+            .pad_to_align();
+        assert_eq!(
+            padded.size_for_elems_in_usize(usize::MAX - 3),
+            Some(usize::MAX - 1)
+        );
+        assert_eq!(padded.size_for_elems_in_usize(usize::MAX - 2), None);
     }
 
     #[test]
