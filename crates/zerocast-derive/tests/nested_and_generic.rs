@@ -208,3 +208,27 @@ fn generic_enums_are_exactly_their_bytes() {
     assert_eq!(both.as_bytes(), &[0xff, 1, 2, 3, 4]);
     assert_eq!(Pair::<u8, u8>::Backward(5, 6).as_bytes(), &[1, 5, 6]);
 }
+
+/// Every variant of an accepted generic enum fills the whole enum, for each
+/// instantiation: the size rustc gives equals the tag plus any one variant's
+/// fields (so no variant ends early and nothing pads between fields).
+#[test]
+fn generic_enum_instances_have_no_padding() {
+    use core::mem::size_of;
+    use zerocast::byteorder::network_endian::U32;
+    fn message<T: IntoBytes + Immutable + Unaligned>() {
+        assert_eq!(size_of::<Message<T>>(), 1 + size_of::<T>() + 1);
+    }
+    fn pair<A: IntoBytes + Immutable + Unaligned, B: IntoBytes + Immutable + Unaligned>() {
+        assert_eq!(size_of::<Pair<A, B>>(), 1 + size_of::<A>() + size_of::<B>());
+    }
+    message::<u8>();
+    message::<()>();
+    message::<[u8; 3]>();
+    message::<U16>();
+    message::<[U32; 3]>();
+    message::<[[u8; 2]; 2]>();
+    pair::<u8, u8>();
+    pair::<(), [u8; 5]>();
+    pair::<U32, [U16; 2]>();
+}
