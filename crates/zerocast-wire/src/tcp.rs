@@ -1050,9 +1050,12 @@ mod tests {
         2, 4, 5, 0xb4, 4, 2, 8, 10, 0, 0, 0x12, 0x34, 0, 0, 0, 0, 1, 3, 3, 7,
     ];
 
+    /// MSS, window scale, timestamps and SACK-permitted, as the accessors return them.
+    type OptionValues = (Option<u16>, Option<u8>, Option<(u32, u32)>, bool);
+
     /// What the option accessors must return: the first well-formed option of the kind,
     /// decoded, walking as [`TcpOptions`] does.
-    fn reference(options: &[u8]) -> (Option<u16>, Option<u8>, Option<(u32, u32)>, bool) {
+    fn reference(options: &[u8]) -> OptionValues {
         let decoded: std::vec::Vec<_> = TcpOptions::new(options)
             .map_while(Result::ok)
             .map(|r| r.decode())
