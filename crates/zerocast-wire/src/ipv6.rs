@@ -473,7 +473,9 @@ impl<B: SplitByteSlice> Ipv6Packet<B> {
     pub fn fragment(&self) -> Option<FragmentHeader> {
         self.fragment
     }
-    /// Whether the upper-layer payload is a complete message (not a fragment of one).
+    /// Whether this packet carries a fragment of a larger packet (it has a Fragment header
+    /// with a non-zero offset or the More Fragments flag), so its payload is not a complete
+    /// upper-layer message.
     ///
     /// ```
     /// # use zerocast_wire::{ipv6::Ipv6Packet, IpProto};

@@ -340,7 +340,8 @@ impl Ipv4Reassembler {
         }
     }
 
-    /// Drops partial packets older than the timeout; returns how many.
+    /// Drops partial packets whose age has reached the timeout (age `>=` timeout); returns
+    /// how many.
     ///
     /// ```
     /// # use zerocast_wire::{ipv4::Ipv4Packet, reassembly::{Ipv4Reassembler, Reassembled}};
@@ -536,7 +537,8 @@ impl Ipv6Reassembler {
         }
     }
 
-    /// Drops partial packets older than the timeout; returns how many.
+    /// Drops partial packets whose age has reached the timeout (age `>=` timeout); returns
+    /// how many.
     ///
     /// ```
     /// # use zerocast_wire::{ipv6::Ipv6Packet, reassembly::{Ipv6Reassembler, Reassembled}};

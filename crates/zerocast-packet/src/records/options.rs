@@ -535,8 +535,10 @@ pub trait OptionBuilder {
     ///
     /// # Panics
     ///
-    /// Panics if the option is too long for its length byte, or `buf` has the wrong
-    /// length (builder bugs: option values are bounded by their protocol).
+    /// Panics if `buf.len()` does not fit the option's length byte, or if `buf` is shorter
+    /// than the 2-byte header plus [`value_len`](Self::value_len) (builder bugs: option
+    /// values are bounded by their protocol). A longer `buf` does not panic: the length byte
+    /// covers all of it and the bytes after the value are zeroed.
     ///
     /// ```
     /// # use zerocast_packet::records::options::{OptionBuilder, NdpOptionLayout};

@@ -438,9 +438,10 @@ impl<B: SplitByteSlice> IgmpPartial<B> {
             .field::<U16>(offset_of!(IgmpHeader, checksum))?;
         Some(field.get())
     }
-    /// IGMP version (`igmp.version`) where the captured bytes decide it: by type, and for
-    /// a query by Max Resp Code. `None` for a query, since only a query's length (12 bytes
-    /// or more) makes it v3 and a cut header does not show it.
+    /// IGMP version (`igmp.version`) where the captured bytes decide it, which is by type
+    /// alone: a v1/v2/v3 report or a v2 leave. Always `None` for a membership query, since
+    /// only a query's length (12 bytes or more for v3) tells the versions apart and a cut
+    /// header does not show it.
     ///
     /// ```
     /// # use zerocast_wire::{igmp::IgmpPartial, Ipv4Addr};
