@@ -12,7 +12,12 @@
 //!   `size_for_metadata(n)` equals `size_of_val` of a real value with `n`
 //!   trailing elements (n = 0..8);
 //! - `Unaligned` is accepted only with alignment 1, and always when the
-//!   alignment is 1, the repr defines it and every field is `Unaligned`.
+//!   alignment is 1, the repr defines it and every field is `Unaligned`;
+//! - a generic enum whose `IntoBytes` derive is accepted has no padding for
+//!   any of several type arguments: rustc's size equals the tag plus any one
+//!   variant's fields (the generic rule is conservative, so rejections are
+//!   not checked). These come from their own random stream, so adding them
+//!   did not change the other generated types.
 //!
 //! The derive's rejections are read from the compiler's JSON diagnostics
 //! (each maps to the type whose lines it points at); the scratch crate is
@@ -54,6 +59,9 @@ enum Kind {
     FieldlessEnum,
     DataEnum,
     Union,
+    /// `enum G<T>` deriving only `IntoBytes` (and `Immutable`); `fields`
+    /// holds each variant's fields with `{T}` for the parameter.
+    GenericEnum,
 }
 
 /// What the generator knows about one generated type.
@@ -296,8 +304,85 @@ fn generate(rng: &mut Rng, count: usize, prefix: &str) -> Vec<Def> {
     defs
 }
 
+/// Generic enums: a one-byte tag in most (`repr(u16)`/`repr(C)` ones must be
+/// rejected), `Unaligned` fields only, and variants that usually share the
+/// first variant's parameter fields and sometimes its known-size fields.
+fn generate_generic_enums(rng: &mut Rng, count: usize, prefix: &str) -> Vec<Def> {
+    const GENERIC: &[&str] = &["{T}", "[{T}; 2]"];
+    const KNOWN: &[&str] = &[
+        "u8",
+        "i8",
+        "[u8; 2]",
+        "U16<BigEndian>",
+        "U32<LittleEndian>",
+        "[u8; 0]",
+    ];
+    fn shuffle(rng: &mut Rng, v: &mut [String]) {
+        for i in (1..v.len()).rev() {
+            v.swap(i, rng.below(i + 1));
+        }
+    }
+    (0..count)
+        .map(|i| {
+            let repr = rng
+                .pick(&["u8", "i8", "C, u8", "C, i8", "u16", "C"])
+                .to_string();
+            let pick = |rng: &mut Rng, from: &[&str], n: usize| -> Vec<String> {
+                (0..n).map(|_| rng.pick(from).to_string()).collect()
+            };
+            let n = 1 + rng.below(2);
+            let first_generic = pick(rng, GENERIC, n);
+            let n = rng.below(3);
+            let first_known = pick(rng, KNOWN, n);
+            let variants = (0..1 + rng.below(3))
+                .map(|v| {
+                    let generic = if v == 0 || rng.below(4) != 0 {
+                        first_generic.clone()
+                    } else {
+                        let n = rng.below(3);
+                        pick(rng, GENERIC, n)
+                    };
+                    let known = if v == 0 || rng.below(2) == 0 {
+                        first_known.clone()
+                    } else {
+                        let n = rng.below(3);
+                        pick(rng, KNOWN, n)
+                    };
+                    let mut all: Vec<String> = generic.into_iter().chain(known).collect();
+                    shuffle(rng, &mut all);
+                    all.join(", ")
+                })
+                .collect();
+            Def {
+                name: format!("{prefix}G{i}"),
+                kind: Kind::GenericEnum,
+                fields: variants,
+                repr,
+                tail_elem: None,
+                tail_dst: None,
+                int: None,
+                has_align: false,
+            }
+        })
+        .collect()
+}
+
+/// Type arguments every accepted generic enum is checked with.
+const GENERIC_ARGS: &[&str] = &[
+    "u8",
+    "()",
+    "[u8; 3]",
+    "U16<BigEndian>",
+    "[U32<LittleEndian>; 2]",
+];
+
 /// Which derives a type attempts, minus those known to be rejected.
 fn derives(def: &Def, rejected: &BTreeSet<(String, &'static str)>) -> Vec<&'static str> {
+    if def.kind == Kind::GenericEnum {
+        let mut d = vec!["Immutable", "IntoBytes"];
+        d.retain(|t| !rejected.contains(&(def.name.clone(), *t)));
+        return d;
+    }
     // DSTs derive `FromZeros`, whose `TryFromBytes` projects every field
     // (through `zerocast::__derive::Field` for a nested DST tail), so the
     // size checks below, which go through `try_ref_from_prefix_with_elems`,
@@ -310,7 +395,7 @@ fn derives(def: &Def, rejected: &BTreeSet<(String, &'static str)>) -> Vec<&'stat
     let mut d = vec!["KnownLayout", "Immutable", validity];
     match def.kind {
         Kind::Struct | Kind::FieldlessEnum | Kind::DstStruct => d.push("IntoBytes"),
-        Kind::DataEnum | Kind::Union => {}
+        Kind::DataEnum | Kind::Union | Kind::GenericEnum => {}
     }
     if def.repr != "Rust" {
         d.push("Unaligned");
@@ -372,6 +457,18 @@ fn render(
                     .collect();
                 let _ = writeln!(out, "union {} {{\n{}}}", def.name, fields.concat());
             }
+            Kind::GenericEnum => {
+                let vs: Vec<String> = def
+                    .fields
+                    .iter()
+                    .enumerate()
+                    .map(|(i, f)| match f.as_str() {
+                        "" => format!("    V{i},\n"),
+                        f => format!("    V{i}({}),\n", f.replace("{T}", "T")),
+                    })
+                    .collect();
+                let _ = writeln!(out, "enum {}<T> {{\n{}}}", def.name, vs.concat());
+            }
         }
         let end = out.lines().count();
         ranges.push((start, end, def.name.clone()));
@@ -389,14 +486,38 @@ fn render_checks(defs: &[Def], rejected: &BTreeSet<(String, &'static str)>) -> S
     let mut main = String::new();
     let mut calls = String::new();
     let mut truth_fns = String::new();
-    for def in defs {
+    for def in defs.iter().filter(|d| d.kind == Kind::GenericEnum) {
+        let n = &def.name;
+        let _ = writeln!(
+            main,
+            "fn check_{n}(bad: &mut usize, checked: &mut usize) {{\n    *checked += 1;"
+        );
+        let _ = writeln!(calls, "    check_{n}(&mut bad, &mut checked);");
+        if derives(def, rejected).contains(&"IntoBytes") {
+            for arg in GENERIC_ARGS {
+                // The impl must exist for the argument (compile-time), and
+                // every variant must fill the enum (run time).
+                let _ = writeln!(main, "    into_bytes::<{n}<{arg}>>();");
+                for (v, fields) in def.fields.iter().enumerate() {
+                    let sum: String = fields
+                        .split(", ")
+                        .filter(|f| !f.is_empty())
+                        .map(|f| format!(" + size_of::<{}>()", f.replace("{T}", arg)))
+                        .collect();
+                    let _ = writeln!(main, "    if size_of::<{n}<{arg}>>() != 1{sum} {{ *bad += 1; println!(\"GENERIC_ENUM {n}<{arg}> V{v} has padding\"); }}");
+                }
+            }
+        }
+        main.push_str("}\n");
+    }
+    for def in defs.iter().filter(|d| d.kind != Kind::GenericEnum) {
         let n = &def.name;
         let has = |t: &'static str| derives(def, rejected).contains(&t);
         // `pf_X(k)`: bytes of data in a padding-free X with k trailing
         // elements, or None if X has padding (or is not IntoBytes-able).
         let body = match def.kind {
             Kind::FieldlessEnum => "Some(size_of::<Self_>())".to_string(),
-            Kind::DataEnum | Kind::Union => "None".to_string(),
+            Kind::DataEnum | Kind::Union | Kind::GenericEnum => "None".to_string(),
             Kind::Struct => {
                 let sum: Vec<String> = def
                     .fields
@@ -486,13 +607,13 @@ fn render_checks(defs: &[Def], rejected: &BTreeSet<(String, &'static str)>) -> S
     }
     out.push_str(&truth_fns);
     out.push_str(
-        "trait PfTy { fn pf(k: usize) -> Option<usize>; }\nfn pf_ty<T: PfTy + ?Sized>(k: usize) -> Option<usize> { T::pf(k) }\n",
+        "trait PfTy { fn pf(k: usize) -> Option<usize>; }\nfn pf_ty<T: PfTy + ?Sized>(k: usize) -> Option<usize> { T::pf(k) }\nfn into_bytes<T: IntoBytes + ?Sized>() {}\n",
     );
     for p in PRIMS.iter().chain(BYTEORDER) {
         let _ = writeln!(out, "impl PfTy for {p} {{ fn pf(_: usize) -> Option<usize> {{ Some(size_of::<Self>()) }} }}");
     }
     out.push_str("impl<T: PfTy, const N: usize> PfTy for [T; N] { fn pf(_: usize) -> Option<usize> { Some(N * T::pf(0)?) } }\n");
-    for def in defs {
+    for def in defs.iter().filter(|d| d.kind != Kind::GenericEnum) {
         let _ = writeln!(
             out,
             "impl PfTy for {0} {{ fn pf(k: usize) -> Option<usize> {{ pf_{0}(k) }} }}",
@@ -629,7 +750,13 @@ fn rejections(
 
 fn run_chunk(chunk: usize, count: usize, seed: u64) {
     let mut rng = Rng(seed ^ (chunk as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
-    let defs = generate(&mut rng, count, &format!("T{chunk}_"));
+    let mut defs = generate(&mut rng, count, &format!("T{chunk}_"));
+    let mut generic_rng = Rng(rng.next() ^ 0x6E6E_7269_6320_656E | 1);
+    defs.extend(generate_generic_enums(
+        &mut generic_rng,
+        count / 10,
+        &format!("T{chunk}_"),
+    ));
     let dir = scratch_dir(chunk);
     let mut rejected = BTreeSet::new();
     // One round of rejections usually covers their propagation (a struct
@@ -667,13 +794,23 @@ fn run_chunk(chunk: usize, count: usize, seed: u64) {
         "chunk {chunk} (seed {seed}) disagrees with rustc:\n{stdout}\n{}",
         &stderr[..stderr.len().min(4000)]
     );
+    let generic: Vec<&Def> = defs
+        .iter()
+        .filter(|d| d.kind == Kind::GenericEnum)
+        .collect();
     assert!(
-        stdout.contains(&format!("checked {count} types, 0 disagreements")),
+        stdout.contains(&format!("checked {} types, 0 disagreements", defs.len())),
         "{stdout}"
     );
+    let generic_accepted = generic
+        .iter()
+        .filter(|d| !rejected.contains(&(d.name.clone(), "IntoBytes")))
+        .count();
     println!(
-        "chunk {chunk}: {count} types agree ({} derive rejections)",
-        rejected.len()
+        "chunk {chunk}: {count} types agree ({} derive rejections); {} generic enums, {generic_accepted} accepted as IntoBytes and padding-free for {} type arguments each",
+        rejected.len(),
+        generic.len(),
+        GENERIC_ARGS.len()
     );
 }
 
