@@ -283,6 +283,9 @@ zerocopy = {{ package = "zerocast", path = "{zerocast}", features = [{features}]
 zerocopy-derive = {{ package = "zerocast-derive", path = "{zerocast}-derive" }}
 
 """ + "\n".join(bins))
+    # Start from the workspace's lock file so that no new dependency versions are resolved.
+    if not os.path.exists(os.path.join(crate, "Cargo.lock")):
+        shutil.copyfile(os.path.join(REPO, "Cargo.lock"), os.path.join(crate, "Cargo.lock"))
     return crate
 
 
