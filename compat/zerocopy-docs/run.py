@@ -193,8 +193,10 @@ def classify(info):
     return attrs
 
 
-def program(code):
-    """rustdoc's doctest wrapping: unhidden `# ` lines, crate attributes first, `fn main`."""
+def program(code, for_zerocast=True):
+    """rustdoc's doctest wrapping: unhidden `# ` lines, crate attributes first, `fn main`.
+
+    For zerocast, `#[zerocopy(..)]` attributes are renamed and the crate alias is added."""
     lines = []
     for line in code.split("\n"):
         stripped = line.lstrip()
@@ -208,11 +210,14 @@ def program(code):
     for line in lines:
         (crate_attrs if line.lstrip().startswith("#![") else body).append(line)
     text = "\n".join(body)
-    renamed = len(re.findall(r"#\[\s*zerocopy\s*\(", text))
-    text = re.sub(r"#\[(\s*)zerocopy(\s*)\(", r"#[\1zerocast\2(", text)
-    # zerocast's derives name their crate `::zerocast` (as zerocopy's name `::zerocopy`): a crate
-    # that keeps the dependency name `zerocopy` adds this alias once (see README).
-    head = "#![allow(unused)]\n" + "\n".join(crate_attrs) + "\nextern crate zerocopy as zerocast;\n"
+    renamed = 0
+    head = "#![allow(unused)]\n" + "\n".join(crate_attrs) + "\n"
+    if for_zerocast:
+        renamed = len(re.findall(r"#\[\s*zerocopy\s*\(", text))
+        text = re.sub(r"#\[(\s*)zerocopy(\s*)\(", r"#[\1zerocast\2(", text)
+        # zerocast's derives name their crate `::zerocast` (as zerocopy's name `::zerocopy`): a
+        # crate that keeps the dependency name `zerocopy` adds this alias once (see README).
+        head += "extern crate zerocopy as zerocast;\n"
     if re.search(r"\bfn\s+main\s*\(", text):
         return head + text + "\n", renamed
     if text.rstrip().endswith("(())"):
@@ -240,6 +245,7 @@ def collect(doc, only):
                 continue
             src, renamed = program(code)
             ex["source"], ex["renamed"] = src, renamed
+            ex["zerocopy_source"] = program(code, for_zerocast=False)[0]
             ex["internal"] = hidden or bool(INTERNAL.search(src))
             examples.append(ex)
     examples.sort(key=lambda e: (e["item"], e["n"], e["source"]))
@@ -253,8 +259,8 @@ def collect(doc, only):
     return examples
 
 
-def generate(work, examples, zerocopy_src):
-    crate = os.path.join(work, "examples")
+def generate(work, examples, zerocopy_src, against_zerocopy):
+    crate = os.path.join(work, "examples-zerocopy" if against_zerocopy else "examples")
     # `include_value!` examples read zerocopy's test data relative to their source file.
     testdata = os.path.join(zerocopy_src, "testdata")
     if os.path.isdir(testdata):
@@ -265,10 +271,19 @@ def generate(work, examples, zerocopy_src):
     for ex in examples:
         if "skip" in ex or ex["hidden_item"]:
             continue
+        source = ex["zerocopy_source"] if against_zerocopy else ex["source"]
         write_if_changed(os.path.join(crate, "src", ex["name"] + ".rs"),
-                         f"// {ex['item']} (block {ex['n']}: ```{ex['info']})\n" + ex["source"])
+                         f"// {ex['item']} (block {ex['n']}: ```{ex['info']})\n" + source)
         bins.append(f'[[bin]]\nname = "{ex["name"]}"\npath = "src/{ex["name"]}.rs"\n'
                     "test = false\nbench = false\ndoc = false\n")
+    if against_zerocopy:
+        # The harness's own check: under zerocopy itself, every example must pass.
+        derive_src = zerocopy_src.replace("zerocopy-", "zerocopy-derive-")
+        dependencies = (f'zerocopy = {{ path = "{zerocopy_src}", features = [{features}] }}\n'
+                        f'zerocopy-derive = {{ path = "{derive_src}" }}')
+    else:
+        dependencies = (f'zerocopy = {{ package = "zerocast", path = "{zerocast}", features = [{features}] }}\n'
+                        f'zerocopy-derive = {{ package = "zerocast-derive", path = "{zerocast}-derive" }}')
     write_if_changed(os.path.join(crate, "Cargo.toml"), f"""[package]
 name = "zerocopy-docs-examples"
 version = "0.0.0"
@@ -279,8 +294,7 @@ autobins = false
 [workspace]
 
 [dependencies]
-zerocopy = {{ package = "zerocast", path = "{zerocast}", features = [{features}] }}
-zerocopy-derive = {{ package = "zerocast-derive", path = "{zerocast}-derive" }}
+{dependencies}
 
 """ + "\n".join(bins))
     # Start from the workspace's lock file so that no new dependency versions are resolved.
@@ -376,7 +390,7 @@ def evaluate(examples, built, jobs):
                     "\n".join(l for l in stderr.splitlines() if "panicked at" not in l) or stderr)
 
 
-def report(examples):
+def report(examples, target):
     order = ["passed", "failed to compile", "wrong behaviour", "compile_fail compiled",
              "compile_fail other error", "internal", "skipped"]
     counts = {k: 0 for k in order}
@@ -388,7 +402,7 @@ def report(examples):
             ex["outcome"] = key
         counts[key] += 1
     renamed = sum(ex.get("renamed", 0) for ex in examples if "skip" not in ex)
-    print(f"\nzerocopy 0.8.64 doc examples run against zerocast ({len(examples)} code blocks)\n")
+    print(f"\nzerocopy 0.8.64 doc examples run against {target} ({len(examples)} code blocks)\n")
     print("| outcome | examples |\n|---|---:|")
     for k in order:
         print(f"| {k} | {counts[k]} |")
@@ -414,6 +428,9 @@ def main():
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--only", default="", help="only items whose path contains this")
     parser.add_argument("--json", help="write every example's outcome here")
+    parser.add_argument("--against-zerocopy", action="store_true",
+                        help="run the examples against zerocopy itself (checks the harness: "
+                             "all must pass)")
     parser.add_argument("--known", default=os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                                         "known-differences.txt"),
                         help="the accepted differences (see check_known)")
@@ -422,14 +439,16 @@ def main():
     work = work_dir()
     doc = rustdoc_json(zerocopy_src, work)
     examples = collect(doc, args.only)
-    crate = generate(work, examples, zerocopy_src)
+    crate = generate(work, examples, zerocopy_src, args.against_zerocopy)
     built = build(crate, args.jobs)
     evaluate(examples, built, args.jobs)
-    counts = report(examples)
+    counts = report(examples, "zerocopy itself" if args.against_zerocopy else "zerocast")
     print(f"\ngenerated crate: {crate}")
     if args.json:
         with open(args.json, "w") as f:
-            json.dump([{k: v for k, v in ex.items() if k != "source"} for ex in examples], f, indent=1)
+            json.dump([{k: v for k, v in ex.items() if not k.endswith("source")} for ex in examples], f, indent=1)
+    if args.against_zerocopy:
+        sys.exit(0 if all(ex["outcome"] in ("passed", "skipped") for ex in examples) else 1)
     sys.exit(check_known(examples, args.known) if not args.only else 0)
 
 
