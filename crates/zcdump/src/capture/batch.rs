@@ -121,8 +121,9 @@ impl<R: Read> CaptureReader<R> {
     /// Replaces `batch` with the next packets: those of one read buffer, but at most
     /// `limit`. Returns `false` when the file has no more packets.
     ///
-    /// A reader hands out either batches or single packets ([`next_packet`]
-    /// (Self::next_packet)), not both. The buffer of the batch passed in is reused.
+    /// A reader hands out either batches or single packets
+    /// ([`next_packet`](Self::next_packet)), not both. The buffer of the batch passed in is
+    /// reused.
     ///
     /// # Errors
     /// A structural fault in the file. Packets before it are returned first (in this
