@@ -193,10 +193,13 @@ def classify(info):
     return attrs
 
 
-def program(code, for_zerocast=True):
+def program(code, mode="alias"):
     """rustdoc's doctest wrapping: unhidden `# ` lines, crate attributes first, `fn main`.
 
-    For zerocast, `#[zerocopy(..)]` attributes are renamed and the crate alias is added."""
+    `mode` is how a user moves the code to zerocast: "alias" keeps the dependency names
+    `zerocopy`/`zerocopy_derive` (renamed packages) and renames `#[zerocopy(..)]` attributes;
+    "rename" replaces the crate names everywhere; "zerocopy" leaves the code as it is.
+    """
     lines = []
     for line in code.split("\n"):
         stripped = line.lstrip()
@@ -212,12 +215,15 @@ def program(code, for_zerocast=True):
     text = "\n".join(body)
     renamed = 0
     head = "#![allow(unused)]\n" + "\n".join(crate_attrs) + "\n"
-    if for_zerocast:
+    if mode == "alias":
         renamed = len(re.findall(r"#\[\s*zerocopy\s*\(", text))
         text = re.sub(r"#\[(\s*)zerocopy(\s*)\(", r"#[\1zerocast\2(", text)
         # zerocast's derives name their crate `::zerocast` (as zerocopy's name `::zerocopy`): a
         # crate that keeps the dependency name `zerocopy` adds this alias once (see README).
         head += "extern crate zerocopy as zerocast;\n"
+    elif mode == "rename":
+        renamed = len(re.findall(r"\bzerocopy(_derive)?\b", text))
+        text = re.sub(r"\bzerocopy(_derive)?\b", lambda m: "zerocast" + (m.group(1) or ""), text)
     if re.search(r"\bfn\s+main\s*\(", text):
         return head + text + "\n", renamed
     if text.rstrip().endswith("(())"):
@@ -245,7 +251,8 @@ def collect(doc, only):
                 continue
             src, renamed = program(code)
             ex["source"], ex["renamed"] = src, renamed
-            ex["zerocopy_source"] = program(code, for_zerocast=False)[0]
+            ex["zerocopy_source"] = program(code, "zerocopy")[0]
+            ex["renamed_source"], ex["renamed_names"] = program(code, "rename")
             ex["internal"] = hidden or bool(INTERNAL.search(src))
             examples.append(ex)
     examples.sort(key=lambda e: (e["item"], e["n"], e["source"]))
@@ -259,8 +266,9 @@ def collect(doc, only):
     return examples
 
 
-def generate(work, examples, zerocopy_src, against_zerocopy):
-    crate = os.path.join(work, "examples-zerocopy" if against_zerocopy else "examples")
+def generate(work, examples, zerocopy_src, mode):
+    crate = os.path.join(work, {"alias": "examples", "rename": "examples-renamed",
+                                "zerocopy": "examples-zerocopy"}[mode])
     # `include_value!` examples read zerocopy's test data relative to their source file.
     testdata = os.path.join(zerocopy_src, "testdata")
     if os.path.isdir(testdata):
@@ -271,16 +279,20 @@ def generate(work, examples, zerocopy_src, against_zerocopy):
     for ex in examples:
         if "skip" in ex or ex["hidden_item"]:
             continue
-        source = ex["zerocopy_source"] if against_zerocopy else ex["source"]
+        source = {"alias": ex["source"], "rename": ex["renamed_source"],
+                  "zerocopy": ex["zerocopy_source"]}[mode]
         write_if_changed(os.path.join(crate, "src", ex["name"] + ".rs"),
                          f"// {ex['item']} (block {ex['n']}: ```{ex['info']})\n" + source)
         bins.append(f'[[bin]]\nname = "{ex["name"]}"\npath = "src/{ex["name"]}.rs"\n'
                     "test = false\nbench = false\ndoc = false\n")
-    if against_zerocopy:
+    if mode == "zerocopy":
         # The harness's own check: under zerocopy itself, every example must pass.
         derive_src = zerocopy_src.replace("zerocopy-", "zerocopy-derive-")
         dependencies = (f'zerocopy = {{ path = "{zerocopy_src}", features = [{features}] }}\n'
                         f'zerocopy-derive = {{ path = "{derive_src}" }}')
+    elif mode == "rename":
+        dependencies = (f'zerocast = {{ path = "{zerocast}", features = [{features}] }}\n'
+                        f'zerocast-derive = {{ path = "{zerocast}-derive" }}')
     else:
         dependencies = (f'zerocopy = {{ package = "zerocast", path = "{zerocast}", features = [{features}] }}\n'
                         f'zerocopy-derive = {{ package = "zerocast-derive", path = "{zerocast}-derive" }}')
@@ -401,13 +413,15 @@ def report(examples, target):
             ex["detail"] = "uses zerocopy internals: " + ex.get("detail", "")
             ex["outcome"] = key
         counts[key] += 1
-    renamed = sum(ex.get("renamed", 0) for ex in examples if "skip" not in ex)
+    field = "renamed_names" if target.startswith("zerocast (") else "renamed"
+    renamed = sum(ex.get(field, 0) for ex in examples if "skip" not in ex)
     print(f"\nzerocopy 0.8.64 doc examples run against {target} ({len(examples)} code blocks)\n")
     print("| outcome | examples |\n|---|---:|")
     for k in order:
         print(f"| {k} | {counts[k]} |")
     print(f"| total | {len(examples)} |")
-    print(f"\n#[zerocopy(...)] attributes renamed to #[zerocast(...)]: {renamed}")
+    print(f"\nmechanical renames (`#[zerocopy(..)]` attributes, or crate names with "
+          f"--rename-everywhere): {renamed}")
     skips = {}
     for ex in examples:
         if "skip" in ex:
@@ -428,6 +442,9 @@ def main():
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--only", default="", help="only items whose path contains this")
     parser.add_argument("--json", help="write every example's outcome here")
+    parser.add_argument("--rename-everywhere", action="store_true",
+                        help="replace `zerocopy`/`zerocopy_derive` by `zerocast`/`zerocast_derive` "
+                             "in the code and depend on zerocast by its own name")
     parser.add_argument("--against-zerocopy", action="store_true",
                         help="run the examples against zerocopy itself (checks the harness: "
                              "all must pass)")
@@ -439,15 +456,17 @@ def main():
     work = work_dir()
     doc = rustdoc_json(zerocopy_src, work)
     examples = collect(doc, args.only)
-    crate = generate(work, examples, zerocopy_src, args.against_zerocopy)
+    mode = "zerocopy" if args.against_zerocopy else "rename" if args.rename_everywhere else "alias"
+    crate = generate(work, examples, zerocopy_src, mode)
     built = build(crate, args.jobs)
     evaluate(examples, built, args.jobs)
-    counts = report(examples, "zerocopy itself" if args.against_zerocopy else "zerocast")
+    counts = report(examples, {"zerocopy": "zerocopy itself", "alias": "zerocast",
+                               "rename": "zerocast (crate name replaced in the code)"}[mode])
     print(f"\ngenerated crate: {crate}")
     if args.json:
         with open(args.json, "w") as f:
             json.dump([{k: v for k, v in ex.items() if not k.endswith("source")} for ex in examples], f, indent=1)
-    if args.against_zerocopy:
+    if mode == "zerocopy":
         sys.exit(0 if all(ex["outcome"] in ("passed", "skipped") for ex in examples) else 1)
     sys.exit(check_known(examples, args.known) if not args.only else 0)
 
