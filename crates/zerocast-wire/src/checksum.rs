@@ -68,8 +68,22 @@ impl Checksum {
         // handle (2^32 words cannot overflow it) and a loop LLVM vectorizes. The ones'
         // complement sum does not depend on the byte order of the words as long as the folded
         // result is swapped back (RFC 1071 section 2(B)), so the hot loop needs no byte swaps.
-        let mut native: u64 = 0;
-        let mut chunks = bytes.chunks_exact(4);
+        // Bulk of the run: 32-byte blocks into four independent lanes, each 8-byte word added
+        // as its two native 4-byte halves (the same sum as two 4-byte words). Independent
+        // lanes let the adds overlap. No overflow below 16 GiB per call: a block adds less
+        // than 2^35 in total, as the 4-byte loop it replaces (2^32 words) did.
+        let mut lanes = [0u64; 4];
+        let mut blocks = bytes.chunks_exact(32);
+        for block in &mut blocks {
+            for (lane, word) in lanes.iter_mut().zip(block.chunks_exact(8)) {
+                let mut w = [0u8; 8];
+                w.copy_from_slice(word);
+                let w = u64::from_ne_bytes(w);
+                *lane += (w & 0xffff_ffff) + (w >> 32);
+            }
+        }
+        let mut native: u64 = lanes.iter().sum();
+        let mut chunks = blocks.remainder().chunks_exact(4);
         for chunk in &mut chunks {
             let mut word = [0u8; 4];
             word.copy_from_slice(chunk);
@@ -229,7 +243,7 @@ mod tests {
 
     #[test]
     fn fast_sum_matches_naive_word_sum_for_every_length_and_split() {
-        let data: [u8; 41] =
+        let data: [u8; 100] =
             core::array::from_fn(|i| (i as u8).wrapping_mul(37).wrapping_add(0xf1));
         for len in 0..data.len() {
             for cut in 0..=len {
