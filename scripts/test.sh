@@ -14,6 +14,11 @@ cargo clippy --workspace --all-targets --all-features -- -D warnings
 step "tests (stable)"
 cargo test --workspace --all-features
 
+# zerocopy 0.8.64's own doc examples, run against zerocast under the name `zerocopy` (the
+# migration promise of issue 2); skips with a message when zerocopy's source is not fetched.
+step "zerocopy doc examples against zerocast"
+python3 compat/zerocopy-docs/run.py
+
 # The nightly-only `float-nightly` feature (f16/f128 impls). `--lib` only: the trybuild
 # expectations are written for stable rustc's diagnostics.
 step "tests (nightly, float-nightly)"
