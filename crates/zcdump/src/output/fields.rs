@@ -27,7 +27,8 @@ pub struct FieldsWriter {
 }
 
 impl FieldsWriter {
-    /// A writer for `fields` joined by `separator`, without a header line.
+    /// A writer for `fields` joined by `separator`; its [`header`](LineWriter::header) prints
+    /// the field names unless turned off with [`with_header(false)`](Self::with_header).
     ///
     /// ```
     /// use zcdump::fields::{Field, FrameFields};
