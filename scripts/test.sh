@@ -11,6 +11,9 @@ cargo fmt --all -- --check
 step "clippy"
 cargo clippy --workspace --all-targets --all-features -- -D warnings
 
+step "rustdoc (broken or private intra-doc links are errors)"
+RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --all-features
+
 step "tests (stable)"
 cargo test --workspace --all-features
 

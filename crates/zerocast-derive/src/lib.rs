@@ -2,7 +2,7 @@
 //! decides whether a type may implement each of zerocast's marker traits,
 //! and the small `unsafe impl` blocks that record the decision.
 //!
-//! Every derive follows the same path: [`ctx::Ctx`] reads the item and its
+//! Every derive follows the same path: `ctx::Ctx` reads the item and its
 //! `#[repr]` once, a per-trait module checks the rules that can be decided
 //! from the tokens (reporting a spanned error that names the type and the
 //! rule), and the emitted impl carries the rest as trait bounds and
