@@ -7,8 +7,12 @@
 
 use proc_macro2::{Span, TokenStream};
 use quote::{quote, ToTokens};
-use syn::{spanned::Spanned, Data, DeriveInput, Error, Fields, Ident, Type, Variant};
+use syn::{
+    spanned::Spanned, Data, DeriveInput, Error, Fields, Generics, Ident, TraitBoundModifier, Type,
+    TypeParamBound, Variant, WherePredicate,
+};
 
+use crate::known_layout::{tail_sizedness, Sizedness};
 use crate::repr::{is_ident, ItemKind, Repr};
 
 /// One field of a struct, union or enum variant.
@@ -136,6 +140,35 @@ impl<'a> Ctx<'a> {
         quote!(use #support::scope::*;)
     }
 
+    /// `<last field type>: KnownLayout`, when a struct's last field may be
+    /// dynamically sized because its type mentions a type parameter
+    /// declared `?Sized` (`body: B` with `B: ?Sized`, or `where B: ?Sized`).
+    ///
+    /// The derives that reach such a field through `Field::<B>::project`
+    /// need this bound to pick its unsized projection: inside the generic
+    /// impl rustc cannot see that `B` is `KnownLayout` otherwise, and the
+    /// sized fallback does not apply to a `?Sized` parameter. Without a
+    /// `?Sized` parameter in the field type, no bound is added, so sized
+    /// generic fields keep working with types that are not `KnownLayout`.
+    pub(crate) fn unsized_tail_bound(&self) -> Option<TokenStream> {
+        if self.kind != ItemKind::Struct {
+            return None;
+        }
+        let fields = self.fields();
+        let last = fields.last()?;
+        if tail_sizedness(last.ty) != Sizedness::Unknown {
+            return None;
+        }
+        let maybe_unsized = maybe_unsized_params(&self.ast.generics);
+        if !mentions_any(last.ty.to_token_stream(), &maybe_unsized) {
+            return None;
+        }
+        let krate = &self.krate;
+        let ty = last.ty;
+        let bound = quote_spanned_ty(ty, quote!(#krate::KnownLayout));
+        Some(quote!(#ty: #bound))
+    }
+
     /// `field type: ::zerocast::Trait` predicates for every field.
     pub(crate) fn every_field_is(&self, trait_name: &str) -> Vec<TokenStream> {
         let krate = &self.krate;
@@ -148,6 +181,47 @@ impl<'a> Ctx<'a> {
             })
             .collect()
     }
+}
+
+/// The type parameters declared `?Sized`, in their bounds or in a where
+/// clause of the form `P: ?Sized`.
+fn maybe_unsized_params(generics: &Generics) -> Vec<&Ident> {
+    let is_maybe = |b: &TypeParamBound| matches!(b, TypeParamBound::Trait(t) if matches!(t.modifier, TraitBoundModifier::Maybe(_)));
+    let mut out: Vec<&Ident> = generics
+        .type_params()
+        .filter(|p| p.bounds.iter().any(is_maybe))
+        .map(|p| &p.ident)
+        .collect();
+    let params: Vec<&Ident> = generics.type_params().map(|p| &p.ident).collect();
+    for pred in generics.where_clause.iter().flat_map(|w| &w.predicates) {
+        let WherePredicate::Type(pt) = pred else {
+            continue;
+        };
+        let Type::Path(tp) = &pt.bounded_ty else {
+            continue;
+        };
+        let named = tp
+            .qself
+            .is_none()
+            .then(|| tp.path.get_ident())
+            .flatten()
+            .and_then(|id| params.iter().copied().find(|p| *p == id));
+        if let Some(p) = named {
+            if pt.bounds.iter().any(is_maybe) && !out.contains(&p) {
+                out.push(p);
+            }
+        }
+    }
+    out
+}
+
+/// Whether any identifier in `tokens` (at any depth) is one of `names`.
+fn mentions_any(tokens: TokenStream, names: &[&Ident]) -> bool {
+    tokens.into_iter().any(|tt| match tt {
+        proc_macro2::TokenTree::Ident(id) => names.iter().any(|n| **n == id),
+        proc_macro2::TokenTree::Group(g) => mentions_any(g.stream(), names),
+        _ => false,
+    })
 }
 
 /// Uses the span of the field type for the bound, so that "the trait is not

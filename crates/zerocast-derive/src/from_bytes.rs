@@ -45,7 +45,10 @@ fn from_zeros_impl(ctx: &Ctx) -> Result<TokenStream, Error> {
             })
             .collect()
     } else {
-        ctx.every_field_is("FromZeros")
+        let mut bounds = ctx.every_field_is("FromZeros");
+        // `TryFromBytes`, a supertrait, has this bound (see there).
+        bounds.extend(ctx.unsized_tail_bound());
+        bounds
     };
     // SAFETY (of the emitted impl): all-zero bytes are a valid value: every
     // field accepts zeros (bounds) and, for an enum, the zero tag selects
@@ -81,11 +84,10 @@ fn from_bytes_impl(ctx: &Ctx) -> Result<TokenStream, Error> {
     // bytes (bounds); for an enum every tag value of its integer type names a
     // variant (checked above: variants are distinct, and there are exactly
     // as many as tag values).
-    Ok(ctx.unsafe_impl(
-        "FromBytes",
-        &ctx.every_field_is("FromBytes"),
-        TokenStream::new(),
-    ))
+    let mut bounds = ctx.every_field_is("FromBytes");
+    // `TryFromBytes`, a supertrait, has this bound (see there).
+    bounds.extend(ctx.unsized_tail_bound());
+    Ok(ctx.unsafe_impl("FromBytes", &bounds, TokenStream::new()))
 }
 
 /// `TryFromBytes` for a type that is also `FromBytes`: every byte pattern is

@@ -1,6 +1,11 @@
 //! `SplitAt`: a slice DST that can be split into two at an element index.
 //! Only `repr(C)`/`repr(transparent)` structs qualify (their metadata is the
 //! last field's), and their last field must itself be `SplitAt`.
+//!
+//! A `packed` struct (any `packed(N)`, as zerocopy does) may place its
+//! trailing slice at an address not aligned for the last field's elements,
+//! so its `Elem` is those elements wrapped in `Unalign` (alignment 1, same
+//! size, bit validity and `UnsafeCell` positions).
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -37,7 +42,18 @@ pub(crate) fn derive(ctx: &Ctx) -> Result<TokenStream, Error> {
     // SAFETY (of the emitted impl): a `repr(C)`/`repr(transparent)` struct's
     // pointer metadata is its last field's, which is `SplitAt` with element
     // type `Elem` (bound), and `KnownLayout` (supertrait) is required of
-    // `Self` by the trait itself.
-    let body = quote!(type Elem = <#tail as #krate::SplitAt>::Elem;);
+    // `Self` by the trait itself. Packing does not change a field's inner
+    // layout (Reference, "The `alignment` modifiers": `packed` "will not
+    // alter the padding inside of any field"), so the elements keep their
+    // size and offsets; `Unalign<E>` is a `repr(C, packed)` wrapper of one
+    // `E`, so it has `E`'s size and validity and alignment 1, which any
+    // address satisfies.
+    let elem = quote!(<#tail as #krate::SplitAt>::Elem);
+    let elem = if ctx.repr.packed.is_some() {
+        quote!(#krate::Unalign<#elem>)
+    } else {
+        elem
+    };
+    let body = quote!(type Elem = #elem;);
     Ok(ctx.unsafe_impl("SplitAt", &[quote!(#tail: #krate::SplitAt)], body))
 }

@@ -80,7 +80,9 @@ pub(crate) fn derive(ctx: &Ctx) -> Result<TokenStream, Error> {
         }
     };
     let scope = ctx.scope();
-    let imp = ctx.unsafe_impl("TryFromBytes", &ctx.every_field_is("TryFromBytes"), fn_def);
+    let mut bounds = ctx.every_field_is("TryFromBytes");
+    bounds.extend(ctx.unsized_tail_bound());
+    let imp = ctx.unsafe_impl("TryFromBytes", &bounds, fn_def);
     Ok(quote!(#scope #imp))
 }
 

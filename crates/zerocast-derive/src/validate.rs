@@ -137,7 +137,10 @@ pub(crate) fn derive_with_validators(
             ::core::result::Result::Ok(())
         }
     };
-    let field_bounds = ctx.every_field_is("TryFromBytes");
+    let mut field_bounds = ctx.every_field_is("TryFromBytes");
+    // A generic `?Sized` last field is projected through `Field` (see
+    // `Ctx::unsized_tail_bound`).
+    field_bounds.extend(ctx.unsized_tail_bound());
     let validate_impl = validate_impl(ctx, &field_bounds, validate_body);
     let tail = match ctx.fields().last() {
         Some(f) if ctx.kind == ItemKind::Struct => tail_sizedness(f.ty),

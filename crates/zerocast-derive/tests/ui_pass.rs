@@ -4790,7 +4790,44 @@ mod intobytes_generic_used_with_bad_argument {
     }
 }
 
+// a generic ?Sized last field is located through KnownLayout, so its argument must be KnownLayout
+mod generic_unsized_tail_not_known_layout {
+    #![allow(dead_code, unused_imports)]
+    use zerocast::*;
+
+    #[derive(FromBytes, KnownLayout)]
+    #[repr(C)]
+    struct P<B: ?Sized> {
+        len: u8,
+        body: B,
+    }
+    #[derive(FromBytes, KnownLayout)]
+    #[repr(C)]
+    struct Known(u8);
+    fn need<T: ?Sized + FromBytes>() {}
+    fn use_it() {
+        need::<P<Known>>();
+        need::<P<[u16]>>();
+    }
+}
+
+// a packed struct's trailing elements may be misaligned, so SplitAt gives them as Unalign
+mod split_at_packed_elem_is_unalign {
+    #![allow(dead_code, unused_imports)]
+    use zerocast::*;
+
+    #[derive(KnownLayout, FromBytes, Immutable, SplitAt)]
+    #[repr(C, packed)]
+    struct S {
+        tag: u8,
+        words: [u16],
+    }
+    fn right(s: &S) -> Option<&[Unalign<u16>]> {
+        s.split_at(0).map(|x| x.via_immutable().1)
+    }
+}
+
 #[test]
 fn every_passing_twin_compiles() {
-    assert_eq!(328, 328);
+    assert_eq!(330, 330);
 }

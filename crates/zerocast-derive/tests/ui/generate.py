@@ -400,6 +400,15 @@ for tr, bad in (("FromBytes", "bool"), ("IntoBytes", "&'static u8")):
     case(f"{tr.lower()}_generic_used_with_bad_argument", f"#[derive({tr})]\n#[repr(transparent)]\nstruct W<T>(T);\nfn need<T: {tr}>() {{}}\nfn use_it() {{\n    need::<W<{bad}>>();\n}}",
          f"#[derive({tr})]\n#[repr(transparent)]\nstruct W<T>(T);\nfn need<T: {tr}>() {{}}\nfn use_it() {{\n    need::<W<u8>>();\n}}", "a generic type has the trait only for arguments that have it")
 
+case("generic_unsized_tail_not_known_layout",
+     "#[derive(FromBytes, KnownLayout)]\n#[repr(C)]\nstruct P<B: ?Sized> {\n    len: u8,\n    body: B,\n}\n#[derive(FromBytes)]\n#[repr(C)]\nstruct NotKnown(u8);\nfn need<T: ?Sized + FromBytes>() {}\nfn use_it() {\n    need::<P<NotKnown>>();\n}",
+     "#[derive(FromBytes, KnownLayout)]\n#[repr(C)]\nstruct P<B: ?Sized> {\n    len: u8,\n    body: B,\n}\n#[derive(FromBytes, KnownLayout)]\n#[repr(C)]\nstruct Known(u8);\nfn need<T: ?Sized + FromBytes>() {}\nfn use_it() {\n    need::<P<Known>>();\n    need::<P<[u16]>>();\n}",
+     "a generic ?Sized last field is located through KnownLayout, so its argument must be KnownLayout")
+case("split_at_packed_elem_is_unalign",
+     "#[derive(KnownLayout, FromBytes, Immutable, SplitAt)]\n#[repr(C, packed)]\nstruct S {\n    tag: u8,\n    words: [u16],\n}\nfn right(s: &S) -> Option<&[u16]> {\n    s.split_at(0).map(|x| x.via_immutable().1)\n}",
+     "#[derive(KnownLayout, FromBytes, Immutable, SplitAt)]\n#[repr(C, packed)]\nstruct S {\n    tag: u8,\n    words: [u16],\n}\nfn right(s: &S) -> Option<&[Unalign<u16>]> {\n    s.split_at(0).map(|x| x.via_immutable().1)\n}",
+     "a packed struct's trailing elements may be misaligned, so SplitAt gives them as Unalign")
+
 CASES[:] = [c for c in CASES if c]
 
 HEADER = "use zerocast::*;\n#[allow(unused_imports)]\nuse zerocast::byteorder::*;\n\n"
