@@ -237,6 +237,22 @@ derives! {
     /// let (head, rest) = f.split_at(1).unwrap().via_immutable();
     /// assert_eq!((&head.body[..], rest), (&[10u8][..], &[20u8, 30][..]));
     /// ```
+    ///
+    /// In a `repr(packed)` struct the trailing slice may be misaligned, so
+    /// its elements are given as `Unalign<E>` (as zerocopy does):
+    ///
+    /// ```
+    /// use zerocast::{FromBytes, Immutable, KnownLayout, SplitAt, Unalign};
+    /// #[derive(SplitAt, KnownLayout, FromBytes, Immutable)]
+    /// #[repr(C, packed)]
+    /// struct Words {
+    ///     tag: u8,
+    ///     words: [u16],
+    /// }
+    /// let w = Words::ref_from_bytes(&[1, 7, 0, 9, 0][..]).unwrap();
+    /// let (_, rest): (&Words, &[Unalign<u16>]) = w.split_at(1).unwrap().via_immutable();
+    /// assert_eq!(rest[0].get(), u16::from_ne_bytes([9, 0]));
+    /// ```
     SplitAt => derive_split_at => split_at::derive;
     /// Implements `core::hash::Hash` by hashing the value's bytes (needs
     /// `IntoBytes + Immutable`).
