@@ -116,6 +116,9 @@ impl<'a> Ctx<'a> {
             quote!(#(#p,)*)
         });
         let extra = bounds.iter().map(|pred| quote!(#pred,));
+        // SAFETY (of the emitted impl): each derive calls this only after its analysis proved
+        // the trait's `# Safety` contract from the tokens, and passes as `bounds` every check
+        // left to rustc (field traits, padding assertions), so the impl exists only if they hold.
         quote! {
             #[automatically_derived]
             unsafe impl #impl_g #krate::#trait_ident for #name #ty_g where #own #(#extra)* {

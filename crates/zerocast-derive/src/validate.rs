@@ -181,6 +181,9 @@ fn validate_impl(ctx: &Ctx, bounds: &[TokenStream], body: TokenStream) -> TokenS
         let p = w.predicates.iter();
         quote!(#(#p,)*)
     });
+    // SAFETY (of the emitted impl): `Validate`'s contract is that `bits_valid` accepts only
+    // valid bytes; the `body` passed in is the same field-by-field check the TryFromBytes
+    // derive emits (module docs), under the same bounds, so it meets that contract.
     quote! {
         #[automatically_derived]
         unsafe impl #impl_g #krate::beyond::Validate for #name #ty_g where #own #(#bounds,)* {
