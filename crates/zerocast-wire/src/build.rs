@@ -2,7 +2,7 @@
 //! IGMPv3 with records): each builder measures its message first, then writes field runs
 //! in order; running past the buffer is a `Truncated` error rather than a panic.
 
-use crate::error::{Layer, ParseError};
+use crate::error::{ErrorKind, Layer, ParseError};
 
 /// Writes byte runs one after another into a buffer.
 pub(crate) struct Writer<'a> {
@@ -46,4 +46,28 @@ impl<'a> Writer<'a> {
     pub(crate) fn written(&self) -> usize {
         self.pos
     }
+}
+
+/// `n` as a 16-bit count field (sources, records), or `BadLength` of `layer` at `at`.
+pub(crate) fn count_u16(layer: Layer, n: usize, at: usize) -> Result<u16, ParseError> {
+    u16::try_from(n).map_err(|_| ParseError::new(layer, ErrorKind::BadLength(n), at))
+}
+
+/// Longest auxiliary data of an IGMPv3 group record or MLDv2 address record: its length
+/// byte counts 32-bit words.
+pub(crate) const MAX_AUX_LEN: usize = 255 * 4;
+
+/// Checks a group/address record's auxiliary data fits its word-count byte (at `at`), and
+/// that the source count (the 16-bit field after it) fits too.
+pub(crate) fn check_record_counts(
+    layer: Layer,
+    aux: &[u8],
+    sources: usize,
+    at: usize,
+) -> Result<(), ParseError> {
+    if !aux.len().is_multiple_of(4) || aux.len() > MAX_AUX_LEN {
+        return Err(ParseError::new(layer, ErrorKind::BadLength(aux.len()), at));
+    }
+    count_u16(layer, sources, at + 1)?;
+    Ok(())
 }

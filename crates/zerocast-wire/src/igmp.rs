@@ -23,7 +23,7 @@ use zerocast::{
 };
 
 use crate::addr::Ipv4Addr;
-use crate::build::Writer;
+use crate::build::{check_record_counts, count_u16, Writer};
 use crate::checksum::Checksum;
 use crate::error::{ErrorKind, Layer, ParseError};
 use crate::parse::{lenient, take_header, ChecksumPolicy, ChecksumStatus, Lenient, ParseOptions};
@@ -681,7 +681,7 @@ impl<'a> IgmpV3Record<'a> {
 }
 
 /// Longest auxiliary data of a group record: its length byte counts 32-bit words.
-pub const MAX_AUX_LEN: usize = 255 * 4;
+pub const MAX_AUX_LEN: usize = crate::build::MAX_AUX_LEN;
 
 /// An IGMPv3 group record to build (RFC 3376 section 4.2.4).
 ///
@@ -720,32 +720,18 @@ impl IgmpV3RecordRepr<'_> {
     }
 
     fn validate(&self, at: usize) -> Result<(), ParseError> {
-        let aux = self.aux.len();
-        if !aux.is_multiple_of(4) || aux > MAX_AUX_LEN {
-            return Err(ParseError::new(
-                Layer::Igmp,
-                ErrorKind::BadLength(aux),
-                at + 1,
-            ));
-        }
-        count_u16(self.sources.len(), at + 2)?;
-        Ok(())
+        check_record_counts(Layer::Igmp, self.aux, self.sources.len(), at + 1)
     }
 
     fn write(&self, w: &mut Writer<'_>) -> Result<(), ParseError> {
         // Both counts were checked by `validate`.
         let aux_words = u8::try_from(self.aux.len() / 4).unwrap_or(u8::MAX);
-        let sources = count_u16(self.sources.len(), 0)?.to_be_bytes();
+        let sources = count_u16(Layer::Igmp, self.sources.len(), 0)?.to_be_bytes();
         w.put(&[self.record_type, aux_words, sources[0], sources[1]])?;
         w.put(&self.group.0)?;
         w.put(self.sources.as_bytes())?;
         w.put(self.aux)
     }
-}
-
-/// `n` as a 16-bit count field, or `BadLength` at `at`.
-fn count_u16(n: usize, at: usize) -> Result<u16, ParseError> {
-    u16::try_from(n).map_err(|_| ParseError::new(Layer::Igmp, ErrorKind::BadLength(n), at))
 }
 
 /// An IGMPv3 message to build (v1/v2 messages are a bare [`IgmpRepr`]).
@@ -803,10 +789,10 @@ impl IgmpV3Message<'_> {
     fn validate(&self) -> Result<(), ParseError> {
         match self {
             IgmpV3Message::Query { sources, .. } => {
-                count_u16(sources.len(), 10)?;
+                count_u16(Layer::Igmp, sources.len(), 10)?;
             }
             IgmpV3Message::Report { records } => {
-                count_u16(records.len(), 6)?;
+                count_u16(Layer::Igmp, records.len(), 6)?;
                 let mut at = HEADER_LEN;
                 for record in *records {
                     record.validate(at)?;
@@ -828,7 +814,7 @@ impl IgmpV3Message<'_> {
                 word: group.0,
             },
             IgmpV3Message::Report { records } => {
-                let [hi, lo] = count_u16(records.len(), 6)?.to_be_bytes();
+                let [hi, lo] = count_u16(Layer::Igmp, records.len(), 6)?.to_be_bytes();
                 IgmpRepr {
                     msg_type: TYPE_V3_REPORT,
                     max_resp: 0,
@@ -846,7 +832,7 @@ impl IgmpV3Message<'_> {
                 sources,
                 ..
             } => {
-                let [hi, lo] = count_u16(sources.len(), 10)?.to_be_bytes();
+                let [hi, lo] = count_u16(Layer::Igmp, sources.len(), 10)?.to_be_bytes();
                 w.put(&[*s_qrv, *qqic, hi, lo])?;
                 w.put(sources.as_bytes())
             }

@@ -21,7 +21,7 @@ use zerocast::byteorder::network_endian::U16;
 use zerocast::{FromBytes, Immutable, IntoBytes, KnownLayout, Unaligned};
 
 use crate::addr::Ipv6Addr;
-use crate::build::Writer;
+use crate::build::{check_record_counts, count_u16, Writer};
 use crate::error::{ErrorKind, Layer, ParseError};
 use crate::icmpv6::{Icmpv6Repr, HEADER_LEN};
 use crate::ip::PseudoHeader;
@@ -286,7 +286,7 @@ impl<'a> MldV2Record<'a> {
 }
 
 /// Longest auxiliary data of a record: its length byte counts 32-bit words.
-pub const MAX_AUX_LEN: usize = 255 * 4;
+pub const MAX_AUX_LEN: usize = crate::build::MAX_AUX_LEN;
 
 /// An MLDv2 multicast address record to build (RFC 9777 section 5.2.4).
 ///
@@ -325,16 +325,7 @@ impl MldV2RecordRepr<'_> {
 
     /// Checks the counts fit their fields.
     fn validate(&self, at: usize) -> Result<(), ParseError> {
-        let aux = self.aux.len();
-        if !aux.is_multiple_of(4) || aux > MAX_AUX_LEN {
-            return Err(ParseError::new(
-                Layer::Icmpv6,
-                ErrorKind::BadLength(aux),
-                at + 1,
-            ));
-        }
-        count_u16(self.sources.len(), at + 2)?;
-        Ok(())
+        check_record_counts(Layer::Icmpv6, self.aux, self.sources.len(), at + 1)
     }
 
     fn write(&self, w: &mut Writer<'_>) -> Result<(), ParseError> {
@@ -349,11 +340,6 @@ impl MldV2RecordRepr<'_> {
         w.put(self.sources.as_bytes())?;
         w.put(self.aux)
     }
-}
-
-/// `n` as a 16-bit count field, or `BadLength` at `at`.
-fn count_u16(n: usize, at: usize) -> Result<u16, ParseError> {
-    u16::try_from(n).map_err(|_| ParseError::new(Layer::Icmpv6, ErrorKind::BadLength(n), at))
 }
 
 /// An MLD message to build, by type.
@@ -418,10 +404,10 @@ impl MldMessage<'_> {
     fn validate(&self) -> Result<(), ParseError> {
         match self {
             MldMessage::V2Query { sources, .. } => {
-                count_u16(sources.len(), HEADER_LEN + 22)?;
+                count_u16(Layer::Icmpv6, sources.len(), HEADER_LEN + 22)?;
             }
             MldMessage::V2Report { records } => {
-                count_u16(records.len(), HEADER_LEN + 2)?;
+                count_u16(Layer::Icmpv6, records.len(), HEADER_LEN + 2)?;
                 let mut at = HEADER_LEN + 4;
                 for record in *records {
                     record.validate(at)?;
@@ -448,7 +434,7 @@ impl MldMessage<'_> {
                 let tail = MldV2QueryTail {
                     s_qrv: *s_qrv,
                     qqic: *qqic,
-                    num_sources: U16::new(count_u16(sources.len(), 0)?),
+                    num_sources: U16::new(count_u16(Layer::Icmpv6, sources.len(), 0)?),
                 };
                 w.put(tail.as_bytes())?;
                 w.put(sources.as_bytes())
@@ -456,7 +442,7 @@ impl MldMessage<'_> {
             MldMessage::V2Report { records } => {
                 let report = MldV2Report {
                     reserved: U16::new(0),
-                    num_records: U16::new(count_u16(records.len(), 0)?),
+                    num_records: U16::new(count_u16(Layer::Icmpv6, records.len(), 0)?),
                 };
                 w.put(report.as_bytes())?;
                 records.iter().try_for_each(|r| r.write(w))
