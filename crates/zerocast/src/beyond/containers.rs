@@ -187,10 +187,11 @@ mod bytes_impls {
     // and thereby shareable between an unlimited amount of components"); it never copies.
     unsafe impl CloneableByteSlice for Bytes {}
 
-    // SAFETY: `Bytes::split_off(at)` is documented as O(1): "increases the reference
-    // count and sets a few indices"; afterwards `self` contains `[0, at)` and the result
-    // `[at, len)` of the same memory. So the first half keeps address `a` with length
-    // `at` and the second starts at `a + at` with length `n - at`.
+    // SAFETY: `Bytes::split_off(at)` leaves `self` with `[0, at)` and returns `[at, len)`
+    // of the same memory, so the halves are at `a` (length `at`) and `a + at` (length
+    // `n - at`). For an empty half (`at` is 0 or `len`) this holds from bytes 1.8.0 on
+    // (tokio-rs/bytes#740; Cargo.toml requires it): earlier versions returned
+    // `Bytes::new()`, at address 1, which made zero-length views misaligned.
     unsafe impl SplitByteSlice for Bytes {
         #[inline]
         unsafe fn split_at_unchecked(mut self, mid: usize) -> (Self, Self) {
