@@ -239,7 +239,7 @@ impl<R: Read> CaptureReader<R> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::io;
+    use crate::capture::trickle::Trickle;
 
     /// A little-endian pcap of `frames` records whose sizes vary from 1 to 1500 bytes.
     fn pcap(frames: usize) -> Vec<u8> {
@@ -256,21 +256,6 @@ mod tests {
             f.extend(std::iter::repeat_n(i as u8, len));
         }
         f
-    }
-
-    /// A reader that returns at most `step` bytes per call, like a pipe.
-    struct Trickle<'a> {
-        data: &'a [u8],
-        step: usize,
-    }
-
-    impl Read for Trickle<'_> {
-        fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
-            let n = self.step.min(out.len()).min(self.data.len());
-            out[..n].copy_from_slice(&self.data[..n]);
-            self.data = &self.data[n..];
-            Ok(n)
-        }
     }
 
     type Seen = Vec<(u64, u32, Vec<u8>)>;

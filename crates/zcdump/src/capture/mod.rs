@@ -12,6 +12,8 @@ mod pcap;
 mod pcapng;
 pub mod sll;
 mod source;
+#[cfg(test)]
+mod trickle;
 
 pub use batch::Batch;
 pub use error::{CaptureError, CaptureErrorKind};

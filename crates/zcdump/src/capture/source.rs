@@ -233,21 +233,7 @@ impl<R: Read> ByteSource<R> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// A reader that returns at most `step` bytes per call, like a pipe.
-    struct Trickle<'a> {
-        data: &'a [u8],
-        step: usize,
-    }
-
-    impl Read for Trickle<'_> {
-        fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
-            let n = self.step.min(out.len()).min(self.data.len());
-            out[..n].copy_from_slice(&self.data[..n]);
-            self.data = &self.data[n..];
-            Ok(n)
-        }
-    }
+    use crate::capture::trickle::Trickle;
 
     #[test]
     fn peek_gathers_bytes_across_short_reads() {
