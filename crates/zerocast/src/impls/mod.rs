@@ -6,6 +6,7 @@ pub(crate) mod macros;
 
 mod arrays;
 mod atomics;
+mod cryptocorrosion;
 mod nonzero;
 mod pointers;
 mod primitives;
