@@ -163,6 +163,8 @@ pub struct FrameFields {
     /// Entry indices of the first source address, destination address, source port and
     /// destination port (`u32::MAX`: none yet); see [`FrameFields::endpoints`].
     first_endpoints: [u32; 4],
+    /// See [`FrameFields::outer_transport`]; kept up to date by [`FrameFields::enter`].
+    outer_transport: Option<Proto>,
     quoted: bool,
     malformed: Option<Malformed>,
     bad_checksums: u32,
@@ -202,6 +204,7 @@ impl FrameFields {
             path_key: 0,
             wants_checksums,
             first_endpoints: [u32::MAX; 4],
+            outer_transport: None,
             tcp_payload: None,
             tcp_options_cut: false,
             quoted: false,
@@ -252,6 +255,7 @@ impl FrameFields {
         self.path.clear();
         self.path_key = 0;
         self.first_endpoints = [u32::MAX; 4];
+        self.outer_transport = None;
         self.tcp_payload = None;
         self.tcp_options_cut = false;
         self.quoted = false;
@@ -323,6 +327,14 @@ impl FrameFields {
         if !self.quoted {
             self.path.push(proto);
             self.path_key = (self.path_key << 4) | u64::from(proto.code());
+            // `proto` is a constant at every call site, so this match folds away.
+            match proto {
+                Proto::Tcp | Proto::Udp => self.outer_transport = Some(proto),
+                Proto::Ip | Proto::Ipv6 if self.outer_transport.is_none() => {
+                    self.outer_transport = Some(proto);
+                }
+                _ => {}
+            }
         }
         self.entries.push((Field::Proto(proto), Value::Present));
     }
@@ -458,6 +470,28 @@ impl FrameFields {
         let [a, b, c, d] = self.first_endpoints;
         let get = |i: u32| self.entries.get(i as usize).map(|(_, v)| v);
         [get(a), get(b), get(c), get(d)]
+    }
+
+    /// The protocol that names the frame's outer conversation: the last TCP or UDP on the
+    /// path, else the first IPv4 or IPv6, else none. Kept as the path grows, so the
+    /// statistics need not walk the path for every frame.
+    ///
+    /// ```
+    /// use zcdump::fields::{FrameFields, Proto};
+    /// let mut f = FrameFields::default();
+    /// f.enter(Proto::Eth);
+    /// assert_eq!(f.outer_transport(), None);
+    /// f.enter(Proto::Ip);
+    /// f.enter(Proto::Icmp);
+    /// f.begin_quoted(); // the quoted IP/UDP header of an ICMP error does not count
+    /// f.enter(Proto::Ip);
+    /// f.enter(Proto::Udp);
+    /// assert_eq!(f.outer_transport(), Some(Proto::Ip));
+    /// ```
+    #[must_use]
+    #[inline]
+    pub fn outer_transport(&self) -> Option<Proto> {
+        self.outer_transport
     }
 
     /// Records that the capture ended inside the outer TCP header's options.

@@ -109,20 +109,16 @@ impl ConversationKey {
     /// The first (outer) occurrence of each field counts; packets quoted inside ICMP errors
     /// come later and are ignored.
     pub(super) fn of(f: &FrameFields) -> Option<ConversationKey> {
-        let mut transport = None;
-        for &proto in f.path() {
-            match proto {
-                Proto::Ip | Proto::Ipv6 if transport.is_none() => transport = Some(proto),
-                Proto::Tcp | Proto::Udp => transport = Some(proto),
-                _ => {}
-            }
-        }
-        let transport = transport?;
+        let transport = f.outer_transport()?;
         let with_ports = matches!(transport, Proto::Tcp | Proto::Udp);
         let [src, dst, sport, dport] = f.endpoints();
+        // Each address as one number whose order is the order of its key words (IPv4 in
+        // the low half of the first word), so ordering the endpoints is two compares.
         let (family, src, dst) = match (src?, dst?) {
-            (Value::Ipv4(s), Value::Ipv4(d)) => (4u8, words4(*s), words4(*d)),
-            (Value::Ipv6(s), Value::Ipv6(d)) => (6u8, words6(s), words6(d)),
+            (Value::Ipv4(s), Value::Ipv4(d)) => (4u8, addr4(*s), addr4(*d)),
+            (Value::Ipv6(s), Value::Ipv6(d)) => {
+                (6u8, u128::from_be_bytes(*s), u128::from_be_bytes(*d))
+            }
             _ => return None,
         };
         let port = |v: Option<&Value>| match v {
@@ -139,8 +135,9 @@ impl ConversationKey {
             | u64::from(family) << 48
             | u64::from(pa) << 16
             | u64::from(pb);
+        let ([a0, a1], [b0, b1]) = (words(a), words(b));
         Some(ConversationKey {
-            words: [a[0], a[1], b[0], b[1], meta],
+            words: [a0, a1, b0, b1, meta],
         })
     }
 
@@ -183,24 +180,50 @@ impl ConversationKey {
     }
 }
 
-/// An IPv4 address as key words: big-endian in the low half of the first.
-fn words4(a: [u8; 4]) -> [u64; 2] {
-    [u64::from(u32::from_be_bytes(a)), 0]
+/// An IPv4 address as the number whose key words hold it big-endian in the low half of
+/// the first word.
+fn addr4(a: [u8; 4]) -> u128 {
+    u128::from(u32::from_be_bytes(a)) << 64
 }
 
-/// An IPv6 address as two big-endian words, so comparing words compares bytes in order.
-fn words6(a: &[u8; 16]) -> [u64; 2] {
-    let (hi, lo) = a.split_at(8);
-    [
-        u64::from_be_bytes(hi.try_into().unwrap_or_default()),
-        u64::from_be_bytes(lo.try_into().unwrap_or_default()),
-    ]
+/// An address number as its two key words, most significant first, so that comparing
+/// words compares the address bytes in order.
+fn words(x: u128) -> [u64; 2] {
+    [(x >> 64) as u64, x as u64]
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::fields::Field;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(if cfg!(miri) { 8 } else { 256 }))]
+
+        #[test]
+        fn outer_transport_is_the_last_tcp_or_udp_else_the_first_ip_of_the_path(
+            steps in proptest::collection::vec((0..Proto::ALL.len(), any::<bool>()), 0..12),
+        ) {
+            let mut f = FrameFields::default();
+            for &(i, quote) in &steps {
+                if quote {
+                    f.begin_quoted();
+                }
+                f.enter(Proto::ALL[i]);
+            }
+            // The definition, read off the finished path (which ends where a quote began).
+            let mut expected = None;
+            for &p in f.path() {
+                match p {
+                    Proto::Ip | Proto::Ipv6 if expected.is_none() => expected = Some(p),
+                    Proto::Tcp | Proto::Udp => expected = Some(p),
+                    _ => {}
+                }
+            }
+            prop_assert_eq!(f.outer_transport(), expected);
+        }
+    }
 
     fn key_of(src: Value, sp: u16, dst: Value, dp: u16) -> ConversationKey {
         let mut f = FrameFields::default();
