@@ -70,7 +70,7 @@ use core::mem::{align_of, ManuallyDrop};
 use core::ptr::NonNull;
 
 use crate::candidate::Maybe;
-use crate::cast::{try_cast, CastFailure, CastKind};
+use crate::cast::{try_cast, AssertNotZstDst, CastFailure, CastKind};
 use crate::{Immutable, KnownLayout};
 
 /// Why a `*_checked` conversion failed.
@@ -386,6 +386,9 @@ fn checked_ref<T: ?Sized + Validate + KnownLayout + Immutable>(
     source: &[u8],
     kind: CastKind,
 ) -> Result<(&T, &[u8]), CheckError<T::Error>> {
+    // Like every other maximal-count conversion: no element count follows from a length
+    // when the trailing elements are zero-sized.
+    let () = AssertNotZstDst::<T>::OK;
     let (ptr, split) = try_cast::<T>(NonNull::from(source), kind, None).map_err(|f| match f {
         CastFailure::Size => CheckError::Size,
         CastFailure::Alignment => CheckError::Alignment,
