@@ -160,9 +160,11 @@ pub struct FrameFields {
     tcp_payload: Option<(usize, usize)>,
     /// The capture ended inside the outer TCP header's options.
     tcp_options_cut: bool,
-    /// Entry indices of the first source address, destination address, source port and
-    /// destination port (`u32::MAX`: none yet); see [`FrameFields::endpoints`].
-    first_endpoints: [u32; 4],
+    /// The first source address, destination address, source port and destination port;
+    /// see [`FrameFields::endpoints`]. Kept even when `entries` is not.
+    first_endpoints: [Option<Value>; 4],
+    /// Whether occurrences are kept in `entries`; see [`FrameFields::without_entries`].
+    keep_entries: bool,
     /// See [`FrameFields::outer_transport`]; kept up to date by [`FrameFields::enter`].
     outer_transport: Option<Proto>,
     quoted: bool,
@@ -203,7 +205,8 @@ impl FrameFields {
             path: Vec::with_capacity(8),
             path_key: 0,
             wants_checksums,
-            first_endpoints: [u32::MAX; 4],
+            first_endpoints: [None; 4],
+            keep_entries: true,
             outer_transport: None,
             tcp_payload: None,
             tcp_options_cut: false,
@@ -211,6 +214,26 @@ impl FrameFields {
             malformed: None,
             bad_checksums: 0,
         }
+    }
+
+    /// The same set, but keeping no occurrences: for a reader that needs only the path,
+    /// the [`endpoints`](Self::endpoints), [`malformed`](Self::malformed) and
+    /// [`bad_checksums`](Self::bad_checksums), as the statistics without a filter do.
+    /// Filling the occurrence list would be work whose result nobody reads.
+    ///
+    /// ```
+    /// use zcdump::fields::{Field, FieldMask, FrameFields, Proto, Value};
+    /// let mut f = FrameFields::with_mask(FieldMask::of(&[Field::IpSrc])).without_entries();
+    /// f.enter(Proto::Ip);
+    /// f.push(Field::IpSrc, Value::Ipv4([10, 0, 0, 1]));
+    /// assert!(f.entries().is_empty() && !f.has(Field::IpSrc));
+    /// assert_eq!(f.path(), &[Proto::Ip]);
+    /// assert_eq!(f.endpoints()[0], Some(&Value::Ipv4([10, 0, 0, 1])));
+    /// ```
+    #[must_use]
+    pub fn without_entries(mut self) -> Self {
+        self.keep_entries = false;
+        self
     }
 
     /// Whether any checksum status will be read, i.e. whether checksums must be computed.
@@ -254,7 +277,7 @@ impl FrameFields {
         self.entries.clear();
         self.path.clear();
         self.path_key = 0;
-        self.first_endpoints = [u32::MAX; 4];
+        self.first_endpoints = [None; 4];
         self.outer_transport = None;
         self.tcp_payload = None;
         self.tcp_options_cut = false;
@@ -288,12 +311,12 @@ impl FrameFields {
             Field::TcpDstport | Field::UdpDstport => 3,
             _ => 4,
         };
-        if let Some(first) = self.first_endpoints.get_mut(slot) {
-            if *first == u32::MAX {
-                *first = u32::try_from(self.entries.len()).unwrap_or(u32::MAX);
-            }
+        if let Some(first @ None) = self.first_endpoints.get_mut(slot) {
+            *first = Some(value);
         }
-        self.entries.push((field, value));
+        if self.keep_entries {
+            self.entries.push((field, value));
+        }
     }
 
     /// Adds an unsigned occurrence of `field` (shorthand for [`Value::Uint`]).
@@ -336,7 +359,9 @@ impl FrameFields {
                 _ => {}
             }
         }
-        self.entries.push((Field::Proto(proto), Value::Present));
+        if self.keep_entries {
+            self.entries.push((Field::Proto(proto), Value::Present));
+        }
     }
 
     /// Marks the start of a packet quoted inside an error message: its protocols add fields
@@ -467,9 +492,7 @@ impl FrameFields {
     #[must_use]
     #[inline]
     pub fn endpoints(&self) -> [Option<&Value>; 4] {
-        let [a, b, c, d] = self.first_endpoints;
-        let get = |i: u32| self.entries.get(i as usize).map(|(_, v)| v);
-        [get(a), get(b), get(c), get(d)]
+        self.first_endpoints.each_ref().map(Option::as_ref)
     }
 
     /// The protocol that names the frame's outer conversation: the last TCP or UDP on the

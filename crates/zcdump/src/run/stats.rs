@@ -33,6 +33,17 @@ struct Job {
 }
 
 impl Counting<'_> {
+    /// The field set each worker fills: without a filter nothing reads the occurrence
+    /// list (the statistics read only the path, endpoints and counts), so none is kept.
+    fn frame_fields(&self) -> FrameFields {
+        let frame = FrameFields::with_mask(self.wanted);
+        if self.filter.is_some() {
+            frame
+        } else {
+            frame.without_entries()
+        }
+    }
+
     fn tally(&self, job: &mut Job, frame: &mut FrameFields) {
         for (number, packet) in (job.first_number..).zip(job.batch.packets()) {
             frame.clear();
@@ -59,7 +70,7 @@ pub(crate) fn count<R: Read>(
     progress: &mut dyn FnMut(u64),
 ) -> Result<(), CaptureError> {
     if threads <= 1 {
-        let mut frame = FrameFields::with_mask(counting.wanted);
+        let mut frame = counting.frame_fields();
         let mut job = Job {
             batch: Batch::default(),
             first_number: 1,
@@ -81,7 +92,7 @@ pub(crate) fn count<R: Read>(
             let (job_tx, job_rx) = sync_channel::<Job>(QUEUE_PER_WORKER);
             let (done_tx, done_rx) = sync_channel::<Job>(QUEUE_PER_WORKER);
             scope.spawn(move || {
-                let mut frame = FrameFields::with_mask(counting.wanted);
+                let mut frame = counting.frame_fields();
                 for mut job in job_rx {
                     counting.tally(&mut job, &mut frame);
                     if done_tx.send(job).is_err() {
@@ -252,6 +263,22 @@ mod tests {
             all.contains("Bad checksums: 2181 (in 2181 frames)"),
             "{all}"
         );
+    }
+
+    #[test]
+    #[cfg_attr(miri, ignore)]
+    fn counting_without_the_occurrence_list_gives_the_report_of_counting_with_it() {
+        // A filter that every frame passes makes the workers keep the occurrence list
+        // (the filter reads it); without a filter they keep none.
+        let file = capture(3000);
+        let every = Filter::parse("frame").expect("filter");
+        for threads in [1, 3] {
+            assert_eq!(
+                report(&file, threads, None, u64::MAX),
+                report(&file, threads, Some(&every), u64::MAX),
+                "{threads} threads"
+            );
+        }
     }
 
     #[test]
