@@ -71,7 +71,7 @@ fn bad_magic_is_reported_at_offset_zero() {
 #[test]
 #[cfg_attr(miri, ignore)]
 fn empty_and_short_files_are_truncated_headers() {
-    expect_fault("empty.pcap", &[], 0, 0, "truncated file header");
+    expect_fault("empty.pcap", &[], 0, 0, "the input is empty");
     expect_fault(
         "short.pcap",
         &sample_bytes()[..10],
@@ -216,7 +216,23 @@ fn pcapng_packet_for_undescribed_interface_is_rejected() {
         &bytes,
         0,
         at as u64,
-        "undescribed interface 3",
+        "names interface 3, but only 1 interface(s)",
+    );
+}
+
+#[test]
+#[cfg_attr(miri, ignore)]
+fn pcapng_packet_before_any_interface_block_says_one_must_come_first() {
+    let records = read_records(&sample("kernel-mix.pcap"));
+    let mut bytes = pcapng_block(0x0a0d_0d0a, &shb_body(false), false);
+    let at = bytes.len();
+    bytes.extend(pcapng_block(6, &epb_body(0, 0, &records[0], false), false));
+    expect_fault(
+        "no-idb.pcapng",
+        &bytes,
+        0,
+        at as u64,
+        "no interface was described before it (an Interface Description Block must come first)",
     );
 }
 

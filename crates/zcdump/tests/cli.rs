@@ -155,6 +155,70 @@ fn unknown_field_and_missing_input_are_clear_errors() {
     );
 }
 
+/// Runs zcdump expecting failure with `code`; returns its stderr.
+fn failure(args: &[&str], code: i32) -> String {
+    let out = zcdump(args);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(code), "{args:?}: {stderr}");
+    assert!(out.stdout.is_empty(), "{args:?}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    stderr
+}
+
+#[test]
+#[cfg_attr(miri, ignore)]
+fn a_mistyped_field_name_gets_the_nearest_known_one_suggested() {
+    let path = sample("kernel-mix.pcap");
+    let path = path.to_str().expect("path");
+    let e = failure(&["-r", path, "-T", "fields", "-e", "ip.sorc"], 2);
+    assert!(
+        e.contains("unknown field 'ip.sorc' in -e (did you mean 'ip.src'?)"),
+        "{e}"
+    );
+    let e = failure(&["-r", path, "-Y", "ip.tll < 64"], 2);
+    assert!(
+        e.contains("unknown field 'ip.tll' (did you mean 'ip.ttl'?)"),
+        "{e}"
+    );
+    // Nothing close: no guess.
+    let e = failure(&["-r", path, "-Y", "colour == 3"], 2);
+    assert!(
+        e.contains("unknown field 'colour'") && !e.contains("did you mean"),
+        "{e}"
+    );
+}
+
+#[test]
+#[cfg_attr(miri, ignore)]
+fn options_that_would_be_silently_ignored_are_usage_errors() {
+    let path = sample("kernel-mix.pcap");
+    let path = path.to_str().expect("path");
+    // tshark's habit: -e without -T fields would otherwise print text lines.
+    let e = failure(&["-r", path, "-e", "ip.src"], 2);
+    assert!(e.contains("add -T fields"), "{e}");
+    let e = failure(&["-r", path, "--stats", "-T", "fields", "-e", "ip.src"], 2);
+    assert!(
+        e.contains("--stats prints a report instead of frames"),
+        "{e}"
+    );
+    let e = failure(&["-r", path, "--stats", "-T", "jsonl"], 2);
+    assert!(e.contains("-T and -e do not apply"), "{e}");
+}
+
+#[test]
+#[cfg_attr(miri, ignore)]
+fn a_directory_is_not_reported_as_a_malformed_capture() {
+    let dir = env!("CARGO_TARGET_TMPDIR");
+    let e = failure(&["-r", dir], 1);
+    assert!(
+        e.contains(&format!(
+            "cannot open '{dir}': it is a directory, not a capture file"
+        )),
+        "{e}"
+    );
+    assert!(!e.contains("malformed"), "{e}");
+}
+
 #[test]
 #[cfg_attr(miri, ignore)]
 fn jsonl_objects_carry_the_same_values_as_fields_output() {

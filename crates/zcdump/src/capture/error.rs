@@ -71,6 +71,8 @@ pub enum CaptureErrorKind {
     UnknownInterface {
         /// The interface index in the packet block.
         interface: u32,
+        /// How many interfaces the section had described before the packet.
+        described: usize,
     },
     /// Reading the input failed.
     Io(io::Error),
@@ -122,8 +124,22 @@ impl CaptureError {
 
 impl fmt::Display for CaptureError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // A failed read says nothing about the file's structure.
+        if let CaptureErrorKind::Io(e) = &self.kind {
+            return write!(
+                f,
+                "cannot read the capture at byte offset {}: {e}",
+                self.offset
+            );
+        }
         write!(f, "malformed capture file at byte offset {}: ", self.offset)?;
         match &self.kind {
+            CaptureErrorKind::Truncated { have: 0, .. } if self.offset == 0 => {
+                write!(
+                    f,
+                    "the input is empty (a pcap or pcapng file header was expected)"
+                )
+            }
             CaptureErrorKind::BadMagic { magic } => {
                 write!(f, "unknown magic number 0x{magic:08x} (not pcap or pcapng)")
             }
@@ -141,9 +157,22 @@ impl fmt::Display for CaptureError {
                 write!(f, "unsupported link-layer type {link_type}")
             }
             CaptureErrorKind::BadBlock { reason } => write!(f, "bad pcapng block: {reason}"),
-            CaptureErrorKind::UnknownInterface { interface } => {
-                write!(f, "packet refers to undescribed interface {interface}")
-            }
+            CaptureErrorKind::UnknownInterface {
+                interface,
+                described: 0,
+            } => write!(
+                f,
+                "packet block names interface {interface}, but no interface was described \
+                 before it (an Interface Description Block must come first)"
+            ),
+            CaptureErrorKind::UnknownInterface {
+                interface,
+                described,
+            } => write!(
+                f,
+                "packet block names interface {interface}, but only {described} interface(s) \
+                 (numbered from 0) were described before it"
+            ),
             CaptureErrorKind::Io(e) => write!(f, "read error: {e}"),
         }
     }
@@ -155,5 +184,48 @@ impl std::error::Error for CaptureError {
             CaptureErrorKind::Io(e) => Some(e),
             _ => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::capture::CaptureReader;
+
+    /// A reader whose every read fails, like a disk with a bad sector.
+    struct Failing;
+
+    impl io::Read for Failing {
+        fn read(&mut self, _: &mut [u8]) -> io::Result<usize> {
+            Err(io::Error::other("bad sector"))
+        }
+    }
+
+    #[test]
+    fn a_failed_read_is_not_called_a_malformed_file() {
+        let Err(e) = CaptureReader::open(Failing) else {
+            panic!("a failing reader opened");
+        };
+        assert_eq!(
+            e.to_string(),
+            "cannot read the capture at byte offset 0: bad sector"
+        );
+    }
+
+    #[test]
+    fn an_empty_input_is_named_as_such() {
+        let Err(e) = CaptureReader::open(&[][..]) else {
+            panic!("an empty input opened");
+        };
+        assert!(
+            e.to_string()
+                .ends_with("the input is empty (a pcap or pcapng file header was expected)"),
+            "{e}"
+        );
+        // Three bytes are a cut header, not an empty input.
+        let Err(e) = CaptureReader::open(&[0xd4, 0xc3, 0xb2][..]) else {
+            panic!("a 3-byte input opened");
+        };
+        assert!(e.to_string().contains("truncated file header"), "{e}");
     }
 }

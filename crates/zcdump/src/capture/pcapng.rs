@@ -338,7 +338,10 @@ impl PcapngState {
             .ok_or_else(|| {
                 err(
                     offset,
-                    CaptureErrorKind::UnknownInterface { interface: index },
+                    CaptureErrorKind::UnknownInterface {
+                        interface: index,
+                        described: self.interfaces.len(),
+                    },
                 )
             })
     }

@@ -7,8 +7,10 @@
 //! actually printed, in exactly tshark's style (see [`format`](mod@format)).
 
 pub mod format;
+mod suggest;
 mod table;
 
+pub use suggest::closest_name;
 pub use table::{Field, Kind, Proto};
 
 /// A typed field value.

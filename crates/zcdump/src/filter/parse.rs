@@ -177,8 +177,12 @@ impl<'a> Parser<'a> {
             }
             Some(Token::Word(name)) => {
                 self.pos += 1;
-                let field = Field::from_name(name)
-                    .ok_or_else(|| FilterError::new(at, format!("unknown field '{name}'")))?;
+                let field = Field::from_name(name).ok_or_else(|| {
+                    let hint = crate::fields::closest_name(name, true)
+                        .map(|k| format!(" (did you mean '{k}'?)"))
+                        .unwrap_or_default();
+                    FilterError::new(at, format!("unknown field '{name}'{hint}"))
+                })?;
                 let Some(Token::Op(op)) = self.peek().cloned() else {
                     return Ok(Expr::Present(field));
                 };

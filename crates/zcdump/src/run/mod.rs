@@ -91,7 +91,12 @@ fn field_list(names: &[String]) -> Result<Vec<Field>, RunError> {
         .map(|n| {
             Field::from_name(n)
                 .filter(|f| f.kind() != crate::fields::Kind::Protocol)
-                .ok_or_else(|| RunError::Usage(format!("unknown field '{n}' in -e")))
+                .ok_or_else(|| {
+                    let hint = crate::fields::closest_name(n, false)
+                        .map(|k| format!(" (did you mean '{k}'?)"))
+                        .unwrap_or_default();
+                    RunError::Usage(format!("unknown field '{n}' in -e{hint}"))
+                })
         })
         .collect()
 }
@@ -115,6 +120,18 @@ fn plan(args: &Args) -> Result<Plan, RunError> {
             Some(("separator", s)) if s.len() == 1 => separator = s.as_bytes()[0],
             _ => return Err(RunError::Usage(format!("unsupported -E option '{opt}'"))),
         }
+    }
+    if args.stats && (args.format != OutputFormat::Text || !args.fields.is_empty()) {
+        return Err(RunError::Usage(
+            "--stats prints a report instead of frames, so -T and -e do not apply to it".into(),
+        ));
+    }
+    if args.format == OutputFormat::Text && !fields.is_empty() {
+        return Err(RunError::Usage(
+            "-e selects the fields of -T fields or -T jsonl; the default text output has a \
+             fixed layout (add -T fields)"
+                .into(),
+        ));
     }
     let writer: Option<Box<dyn LineWriter>> = match args.format {
         _ if args.stats => None,
@@ -177,7 +194,14 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<(), RunError> {
         walk(args, plan, stdin.lock(), None, out)
     } else {
         let file = File::open(&args.read).map_err(|e| RunError::Open(args.read.clone(), e))?;
-        let size = file.metadata().map(|m| m.len()).ok();
+        let metadata = file.metadata().ok();
+        if metadata.as_ref().is_some_and(std::fs::Metadata::is_dir) {
+            // Opening a directory succeeds on Unix; reading it would fail with a less
+            // helpful message.
+            let e = io::Error::other("it is a directory, not a capture file");
+            return Err(RunError::Open(args.read.clone(), e));
+        }
+        let size = metadata.map(|m| m.len());
         walk(args, plan, file, size, out)
     }
 }
