@@ -23,7 +23,8 @@ pub(super) fn raw(cx: &mut Cx<'_, '_>, frame: &[u8]) {
 }
 
 pub(super) fn ipv4(cx: &mut Cx<'_, '_>, bytes: &[u8]) {
-    match Ipv4Packet::parse_lenient(bytes, cx.ip_checksums()) {
+    // Matched by reference: the view is used where the parser left it, not moved.
+    match &Ipv4Packet::parse_lenient(bytes, cx.ip_checksums()) {
         Ok(Lenient::Whole(ip)) => {
             // Options count as header: a capture cut inside them still shows the fixed
             // fields, but nothing above them.
@@ -31,13 +32,13 @@ pub(super) fn ipv4(cx: &mut Cx<'_, '_>, bytes: &[u8]) {
             if cut {
                 cx.header_cut("ip", bytes.len(), ip.header_len());
             }
-            map_ipv4(cx, &ip, cut);
+            map_ipv4(cx, ip, cut);
         }
         Ok(Lenient::Cut(ip)) => {
             cx.header_cut("ip", bytes.len(), ipv4::HEADER_LEN);
-            map_ipv4_cut(cx, &ip);
+            map_ipv4_cut(cx, ip);
         }
-        Err(e) => cx.malformed(bytes, &e),
+        Err(e) => cx.malformed(bytes, e),
     }
 }
 
@@ -113,13 +114,13 @@ fn map_ipv4_cut(cx: &mut Cx<'_, '_>, ip: &Ipv4Partial<&[u8]>) {
 }
 
 pub(super) fn ipv6(cx: &mut Cx<'_, '_>, bytes: &[u8]) {
-    match Ipv6Packet::parse_lenient(bytes) {
-        Ok(Lenient::Whole(ip)) => map_ipv6(cx, &ip, bytes.get(ipv6::HEADER_LEN..).unwrap_or(&[])),
+    match &Ipv6Packet::parse_lenient(bytes) {
+        Ok(Lenient::Whole(ip)) => map_ipv6(cx, ip, bytes.get(ipv6::HEADER_LEN..).unwrap_or(&[])),
         Ok(Lenient::Cut(ip)) => {
             cx.header_cut("ipv6", bytes.len(), ipv6::HEADER_LEN);
-            map_ipv6_cut(cx, &ip);
+            map_ipv6_cut(cx, ip);
         }
-        Err(e) => cx.malformed(bytes, &e),
+        Err(e) => cx.malformed(bytes, e),
     }
 }
 

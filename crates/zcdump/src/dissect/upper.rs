@@ -96,14 +96,15 @@ const OPTION_FIELDS: [Field; 5] = [
 
 fn tcp(cx: &mut Cx<'_, '_>, upper: &Upper<'_>) {
     let bytes = upper.bytes;
-    let tcp = match TcpPacket::parse_lenient(bytes, Some(upper.pseudo), upper.checksums()) {
+    let parsed = TcpPacket::parse_lenient(bytes, Some(upper.pseudo), upper.checksums());
+    let tcp = match &parsed {
         Ok(Lenient::Whole(tcp)) => tcp,
         Ok(Lenient::Cut(tcp)) => {
             let need = tcp.header_len().unwrap_or(tcp::HEADER_LEN);
             cx.header_cut("tcp", bytes.len(), need);
-            return tcp_cut(cx, &tcp);
+            return tcp_cut(cx, tcp);
         }
-        Err(e) => return cx.malformed(bytes, &e),
+        Err(e) => return cx.malformed(bytes, e),
     };
     // A capture cut inside the options: the fixed fields are all there, the checksum
     // cannot be verified and nothing follows.
