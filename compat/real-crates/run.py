@@ -49,12 +49,22 @@ CRATES = [
     ("ppv-lite86", "0.2.21", []),
 ]
 
+# Tests skipped in both runs because they are flaky as published: a panic in a helper thread
+# makes the test panic while panicking, which aborts the whole test binary (and so loses the
+# outcomes of every test still running). Measured: 6 of 12 runs with zerocopy, 7 of 12 with
+# zerocast, on the loaded 2-core machine.
+FLAKY = {
+    "virtio-drivers": ["device::console::embedded_io::tests::read_exact"],
+}
+
 # zerocopy's crate names and what they become; longest first so that `zerocopy_derive` is not
 # turned into `zerocast_derive` by way of a half-renamed `zerocast_derive`.
 RENAMES = [("zerocopy_derive", "zerocast_derive"), ("zerocopy-derive", "zerocast-derive"),
            ("zerocopy", "zerocast")]
 
-TEST_LINE = re.compile(r"^test (\S+) \.\.\. (ok|FAILED|ignored)")
+# libtest's `--logfile` lines ("ok path", "failed path", "ignored path"): unlike its console
+# output, they are not interleaved with what tests and their threads print.
+LOG_LINE = re.compile(r"^(ok|failed|ignored) (.+)$")
 
 
 def skip(message):
@@ -165,25 +175,86 @@ def make_workspace(base, mode, sources, crates):
     return ws, counts
 
 
-def run_tests(ws, target, name, version, features):
-    """Builds and runs one crate's lib tests; returns (built, {test: outcome}, log tail)."""
+def test_targets(ws):
+    """{package: [target]} for the workspace: "lib", "doc" and "test:<name>" (integration tests)."""
+    out = subprocess.run(["cargo", "metadata", "--offline", "--no-deps", "--format-version", "1"],
+                         cwd=ws, stdout=subprocess.PIPE, text=True, check=True).stdout
+    targets = {}
+    for package in json.loads(out)["packages"]:
+        names = []
+        for t in package["targets"]:
+            if "lib" in t["kind"] or "rlib" in t["kind"] or "proc-macro" in t["kind"]:
+                names.append("lib")
+                if t.get("doctest", True):
+                    names.append("doc")
+            elif "test" in t["kind"]:
+                names.append(f"test:{t['name']}")
+        targets[package["name"]] = names
+    return targets
+
+
+def run_target(ws, target_dir, name, version, features, target):
+    """Builds and runs one test target of one crate; returns (built, {test: outcome}, errors)."""
+    logfile = os.path.join(ws, f"{name}-{target.replace(':', '-')}.log")
+    if os.path.exists(logfile):
+        os.remove(logfile)
+    selector = {"lib": ["--lib"], "doc": ["--doc"]}.get(target) or ["--test", target[5:]]
     cmd = ["cargo", "test", "--offline", "--ignore-rust-version", "-p", f"{name}@{version}",
-           "--lib", "--no-fail-fast"]
+           "--no-fail-fast"] + selector
     if features:
         cmd += ["--features", ",".join(features)]
-    env = dict(os.environ, CARGO_TARGET_DIR=target, RUST_BACKTRACE="0",
-               CARGO_TERM_COLOR="never")
+    # libtest writes every outcome to the log file, away from what tests print.
+    cmd += ["--", "--logfile", logfile]
+    for flaky in FLAKY.get(name, []):
+        cmd += ["--skip", flaky]
+    # No incremental caches and no debug info: these builds are thrown away, and both cost
+    # disk space and link time on the shared machine.
+    env = dict(os.environ, CARGO_TARGET_DIR=target_dir, RUST_BACKTRACE="0",
+               CARGO_TERM_COLOR="never", CARGO_INCREMENTAL="0", CARGO_PROFILE_DEV_DEBUG="0",
+               CARGO_PROFILE_TEST_DEBUG="0")
     env.pop("RUSTFLAGS", None)
     proc = subprocess.run(cmd, cwd=ws, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                           text=True)
     outcomes = {}
-    for line in proc.stdout.splitlines():
-        m = TEST_LINE.match(line)
-        if m:
-            outcomes[m.group(1)] = m.group(2)
-    built = "test result:" in proc.stdout or bool(outcomes)
+    if os.path.exists(logfile):
+        with open(logfile) as f:
+            for line in f:
+                m = LOG_LINE.match(line.rstrip("\n"))
+                if m:
+                    outcomes[m.group(2)] = m.group(1)
     errors = [line for line in proc.stdout.splitlines() if line.startswith("error")]
-    return built, outcomes, errors[:20]
+    return os.path.exists(logfile), outcomes, errors[:20]
+
+
+def run_crate(ws, target_dir, name, version, features, targets):
+    """Runs every test target of one crate: {target: {"built", "tests", "errors"}}."""
+    results = {}
+    for target in targets:
+        built, outcomes, errors = run_target(ws, target_dir, name, version, features, target)
+        results[target] = {"built": built, "tests": outcomes, "errors": errors}
+    return results
+
+
+def compare(name, oracle, ours):
+    """The differences of one crate: a target that no longer builds, a test that no longer passes."""
+    diffs = set()
+    for target, expected in oracle.items():
+        got = ours.get(target, {"built": False, "tests": {}})
+        if expected["built"] and not got["built"]:
+            diffs.add((name, f"build {target}"))
+        elif got["built"]:
+            for test, outcome in expected["tests"].items():
+                if outcome == "ok" and got["tests"].get(test) != "ok":
+                    diffs.add((name, f"test {target}: {test}"))
+    return diffs
+
+
+def summary(results):
+    outcomes = [o for r in results.values() for o in r["tests"].values()]
+    text = (f"ok {outcomes.count('ok')} fail {outcomes.count('failed')}"
+            f" ign {outcomes.count('ignored')}")
+    unbuilt = [t for t, r in results.items() if not r["built"]]
+    return text + (f" NOBUILD {','.join(unbuilt)}" if unbuilt else "")
 
 
 def read_known(path):
@@ -209,55 +280,49 @@ def main():
     sources = fetch_sources()
     base = os.path.join(os.environ.get("CARGO_TARGET_DIR") or os.path.join(REPO, "target"),
                         "compat-real-crates")
-    target = os.path.join(base, "target")
+    target_dir = os.path.join(base, "target")
     workspaces = {}
     for mode in ("zerocopy", "zerocast"):
         workspaces[mode] = make_workspace(base, mode, sources, CRATES)
     known = read_known(args.known)
 
     selected = [c for c in CRATES if not args.only or c[0] == args.only]
+    targets = test_targets(workspaces["zerocopy"][0])
     observed, report, unexpected = set(), {}, []
-    print(f"{'crate':<16} {'version':<8} {'renames':>7}  {'zerocopy':<22} {'zerocast':<22} verdict")
+    print(f"{'crate':<15} {'version':<7} {'renames':>7}  {'targets':<14} "
+          f"{'zerocopy':<25} {'zerocast':<25} verdict")
     for name, version, features in selected:
         row = {}
-        for mode, (ws, counts) in workspaces.items():
+        for mode, (ws, _) in workspaces.items():
             feats = [rename(f)[0] for f in features] if mode == "zerocast" else features
-            built, outcomes, errors = run_tests(ws, target, name, version, feats)
-            row[mode] = {"built": built, "tests": outcomes, "errors": errors}
+            row[mode] = run_crate(ws, target_dir, name, version, feats, targets[name])
         oracle, ours = row["zerocopy"], row["zerocast"]
-        diffs = set()
-        if oracle["built"] and not ours["built"]:
-            diffs.add((name, "build"))
-        elif ours["built"]:
-            for test, outcome in oracle["tests"].items():
-                if outcome == "ok" and ours["tests"].get(test) != "ok":
-                    diffs.add((name, f"test {test}"))
+        diffs = compare(name, oracle, ours)
         observed |= diffs
-        # A listed difference is expected to happen; a listed build failure hides its tests.
         new = sorted(d for d in diffs if d not in known)
         gone = sorted(k for k in known if k[0] == name and k not in diffs)
         unexpected += [("new", d) for d in new] + [("fixed", k) for k in gone]
-
-        def summary(r):
-            if not r["built"]:
-                return "build FAIL"
-            values = list(r["tests"].values())
-            return (f"ok {values.count('ok')} fail {values.count('FAILED')}"
-                    f" ign {values.count('ignored')}")
         verdict = "same" if not diffs else f"{len(diffs)} difference(s)"
         if new or gone:
             verdict += " UNEXPECTED"
         elif diffs:
             verdict += " (all known)"
-        print(f"{name:<16} {version:<8} {workspaces['zerocast'][1][name]:>7}  "
-              f"{summary(oracle):<22} {summary(ours):<22} {verdict}", flush=True)
-        if not oracle["built"]:
-            print(f"  note: {name} does not build against zerocopy itself: " +
-                  "; ".join(oracle["errors"][:3]))
-        if ours["built"] is False:
-            for e in ours["errors"][:8]:
-                print(f"  zerocast: {e}")
+        print(f"{name:<15} {version:<7} {workspaces['zerocast'][1][name]:>7}  "
+              f"{','.join(t.split(':')[0] for t in targets[name]):<14} "
+              f"{summary(oracle):<25} {summary(ours):<25} {verdict}", flush=True)
+        for test_target, r in ours.items():
+            if not r["built"] and oracle[test_target]["built"]:
+                for e in r["errors"][:8]:
+                    print(f"  zerocast {test_target}: {e}")
         report[name] = {"version": version, **row, "differences": sorted(map(list, diffs))}
+
+    # The renamed crates must really have been tested against zerocast: zerocopy must not be
+    # in their dependency graph at all (the lock lists every package the workspace can build).
+    with open(os.path.join(workspaces["zerocast"][0], "Cargo.lock")) as f:
+        leftovers = re.findall(r'^name = "(zerocopy(?:-derive)?)"$', f.read(), re.M)
+    if leftovers:
+        print(f"compat/real-crates: FAILED: the renamed workspace still resolves {leftovers}")
+        return 1
 
     if args.json:
         with open(args.json, "w") as f:
