@@ -10,9 +10,9 @@ use zerocast::{
     SplitAt, TryFromBytes, Unalign, Unaligned,
 };
 use zerocast_derive::{
-    FromBytes as DFromBytes, Immutable as DImmutable,
-    IntoBytes as DIntoBytes, KnownLayout as DKnownLayout, SplitAt as DSplitAt,
-    TryFromBytes as DTryFromBytes, Unaligned as DUnaligned,
+    FromBytes as DFromBytes, Immutable as DImmutable, IntoBytes as DIntoBytes,
+    KnownLayout as DKnownLayout, SplitAt as DSplitAt, TryFromBytes as DTryFromBytes,
+    Unaligned as DUnaligned,
 };
 
 // zerocopy #3617's shape: a DST nested in `packed`, nested in `align(16)`.
@@ -44,7 +44,11 @@ struct Buf([u8; 256]);
 /// it (`zero`) stays inside the allocation: Miri reports an out-of-bounds write otherwise.
 #[test]
 fn nested_packed_align_dst_boxes_are_fully_allocated() {
-    let counts: &[usize] = if cfg!(miri) { &[0, 1, 7, 8, 9] } else { &[0, 1, 2, 7, 8, 9, 15, 16, 17, 100] };
+    let counts: &[usize] = if cfg!(miri) {
+        &[0, 1, 7, 8, 9]
+    } else {
+        &[0, 1, 2, 7, 8, 9, 15, 16, 17, 100]
+    };
     for &n in counts {
         let mut b = Align16::new_box_zeroed_with_elems(n).unwrap();
         assert_eq!(b.p.i.t.len(), n);
@@ -69,7 +73,10 @@ fn nested_packed_align_dst_views_cover_exactly_their_bytes() {
         assert!(Align16::ref_from_bytes_with_elems(&buf.0[..size - 1], n).is_err());
         // The maximal count that fits is consistent with the sizes.
         let (v, rest) = Align16::ref_from_prefix(&buf.0[..size]).unwrap();
-        assert_eq!((v.p.i.t.len() >= n, size_of_val(v) + rest.len()), (true, size));
+        assert_eq!(
+            (v.p.i.t.len() >= n, size_of_val(v) + rest.len()),
+            (true, size)
+        );
     }
 }
 
@@ -250,11 +257,14 @@ fn padded_split_refuses_overlap() {
 /// Boxes converted both ways keep the allocation's layout (Miri checks the deallocation).
 #[test]
 fn box_conversions_round_trip() {
-    use zerocast::beyond::{box_from_bytes, box_into_bytes, boxed_slice_from_bytes, try_box_from_bytes};
+    use zerocast::beyond::{
+        box_from_bytes, box_into_bytes, boxed_slice_from_bytes, try_box_from_bytes,
+    };
     let b: Box<[u8]> = vec![1u8, 2, 3, 4, 5, 6].into_boxed_slice();
     let words = boxed_slice_from_bytes::<[u8; 2]>(b).unwrap();
     assert_eq!(&*words, &[[1, 2], [3, 4], [5, 6]]);
-    let arr: Box<[[u8; 2]; 3]> = box_from_bytes(words.as_bytes().to_vec().into_boxed_slice()).unwrap();
+    let arr: Box<[[u8; 2]; 3]> =
+        box_from_bytes(words.as_bytes().to_vec().into_boxed_slice()).unwrap();
     let back = box_into_bytes(arr);
     assert_eq!(&*back, &[1, 2, 3, 4, 5, 6]);
     let err = try_box_from_bytes::<[bool; 6]>(back).unwrap_err();
