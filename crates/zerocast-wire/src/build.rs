@@ -48,6 +48,22 @@ impl<'a> Writer<'a> {
     }
 }
 
+/// Claims the first `len` bytes of `out` for a measured message and splits them into its
+/// fixed `header_len`-byte header and the body after it; a short `out` is `Truncated` of
+/// `layer`, reported with the full message length so callers can size their buffer.
+pub(crate) fn message_parts(
+    out: &mut [u8],
+    len: usize,
+    header_len: usize,
+    layer: Layer,
+) -> Result<(&mut [u8], &mut [u8]), ParseError> {
+    let available = out.len();
+    let message = out
+        .get_mut(..len)
+        .ok_or(ParseError::truncated(layer, len, available))?;
+    Ok(message.split_at_mut(header_len.min(len)))
+}
+
 /// `n` as a 16-bit count field (sources, records), or `BadLength` of `layer` at `at`.
 pub(crate) fn count_u16(layer: Layer, n: usize, at: usize) -> Result<u16, ParseError> {
     u16::try_from(n).map_err(|_| ParseError::new(layer, ErrorKind::BadLength(n), at))

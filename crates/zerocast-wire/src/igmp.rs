@@ -23,7 +23,7 @@ use zerocast::{
 };
 
 use crate::addr::Ipv4Addr;
-use crate::build::{check_record_counts, count_u16, Writer};
+use crate::build::{self, check_record_counts, count_u16, Writer};
 use crate::checksum::Checksum;
 use crate::error::{ErrorKind, Layer, ParseError};
 use crate::parse::{lenient, take_header, ChecksumPolicy, ChecksumStatus, Lenient, ParseOptions};
@@ -917,13 +917,7 @@ impl<'a> IgmpV3Builder<'a> {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn emit(&self, out: &mut [u8]) -> Result<usize, ParseError> {
-        let available = out.len();
-        let message = out.get_mut(..self.len).ok_or(ParseError::truncated(
-            Layer::Igmp,
-            self.len,
-            available,
-        ))?;
-        let (header, body) = message.split_at_mut(HEADER_LEN.min(self.len));
+        let (header, body) = build::message_parts(out, self.len, HEADER_LEN, Layer::Igmp)?;
         self.message
             .write_body(&mut Writer::new(body, Layer::Igmp))?;
         self.message.header()?.emit_parts(header, body);

@@ -21,7 +21,7 @@ use zerocast::byteorder::network_endian::U16;
 use zerocast::{FromBytes, Immutable, IntoBytes, KnownLayout, Unaligned};
 
 use crate::addr::Ipv6Addr;
-use crate::build::{check_record_counts, count_u16, Writer};
+use crate::build::{self, check_record_counts, count_u16, Writer};
 use crate::error::{ErrorKind, Layer, ParseError};
 use crate::icmpv6::{Icmpv6Repr, HEADER_LEN};
 use crate::ip::PseudoHeader;
@@ -533,13 +533,7 @@ impl<'a> MldBuilder<'a> {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn emit(&self, out: &mut [u8]) -> Result<usize, ParseError> {
-        let available = out.len();
-        let message = out.get_mut(..self.len).ok_or(ParseError::truncated(
-            Layer::Icmpv6,
-            self.len,
-            available,
-        ))?;
-        let (header, body) = message.split_at_mut(HEADER_LEN.min(self.len));
+        let (header, body) = build::message_parts(out, self.len, HEADER_LEN, Layer::Icmpv6)?;
         self.message.write(&mut Writer::new(body, Layer::Icmpv6))?;
         let repr = Icmpv6Repr {
             msg_type: self.message.msg_type(),

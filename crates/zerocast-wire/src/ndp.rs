@@ -19,7 +19,7 @@ use zerocast::byteorder::network_endian::{U16, U32};
 use zerocast::{FromBytes, Immutable, IntoBytes, KnownLayout, Unaligned};
 
 use crate::addr::{Ipv6Addr, MacAddr};
-use crate::build::Writer;
+use crate::build::{self, Writer};
 use crate::error::{ErrorKind, Layer, ParseError};
 use crate::icmpv6::{Icmpv6Repr, HEADER_LEN};
 use crate::ip::PseudoHeader;
@@ -826,13 +826,7 @@ impl<'a> NdpBuilder<'a> {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn emit(&self, out: &mut [u8]) -> Result<usize, ParseError> {
-        let available = out.len();
-        let message = out.get_mut(..self.len).ok_or(ParseError::truncated(
-            Layer::Icmpv6,
-            self.len,
-            available,
-        ))?;
-        let (header, rest) = message.split_at_mut(HEADER_LEN.min(self.len));
+        let (header, rest) = build::message_parts(out, self.len, HEADER_LEN, Layer::Icmpv6)?;
         let mut w = Writer::new(rest, Layer::Icmpv6);
         w.put(self.body.as_wire_bytes())?;
         let mut at = w.written();
