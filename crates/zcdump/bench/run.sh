@@ -11,6 +11,9 @@
 #   text        zcdump (tcpdump-style lines) > /dev/null   vs   tcpdump -nr > /dev/null
 #   fields      zcdump -T fields, 10 fields, on the slice  vs   tshark, same fields and options
 # and reports peak RSS for the small and the large file (memory must not grow with size).
+# When `perf` works, the walk and --stats are then timed again with `perf stat -r 10`,
+# interleaved (PERF_ROUNDS rounds, default 2): millisecond CPU time instead of the 10 ms
+# steps of /usr/bin/time, which make a ratio of two ~0.1 s figures coarse.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../../.." && pwd)
@@ -91,7 +94,7 @@ read -r w_tshark t_tshark m_tshark < <(measure 1 tshark -n -r "$small" "${opts[@
 read -r _ _ m_stats_small < <(measure 1 "$bin/zcdump" -r "$small" --stats)
 
 ratio() { awk "BEGIN{ if ($2 > 0) printf \"%.2f\", $1 / $2; else print \"inf\" }"; }
-size_big=$(stat -c %s "$big"); size_small=$(stat -c %s "$small")
+size_big=$(stat -L -c %s "$big"); size_small=$(stat -L -c %s "$small")
 echo
 echo "zcdump benchmark: $frames frames ($((size_big / 1048576)) MiB), slice $slice frames ($((size_small / 1048576)) MiB), $(nproc) cores, load $(cut -d' ' -f1 /proc/loadavg)"
 echo
@@ -107,3 +110,30 @@ row "zcdump -T fields (10), $frames frames" "$t_fields_big" "$w_fields_big" "$((
 row "zcdump -T fields (10), $slice frames" "$t_fields" "$w_fields" "$((m_fields / 1024))" "" ""
 row "tshark -T fields (10), $slice frames" "$t_tshark" "$w_tshark" "$((m_tshark / 1024))" "zcdump $(ratio "$t_tshark" "$t_fields") x faster" ">= 50"
 row "zcdump --stats peak RSS: $slice vs $frames frames" "" "" "$((m_stats_small / 1024)) vs $((m_stats / 1024))" "" "independent of size"
+
+# Finer CPU times: perf stat's task-clock (CPU time of every thread) and mean wall time
+# of 10 runs, the three contenders interleaved round after round.
+if command -v perf >/dev/null && perf stat -e task-clock true >/dev/null 2>&1; then
+  # Prints "cpu_ms wall_ms" for 10 runs of a command.
+  perf10() {
+    # shellcheck disable=SC2086
+    perf stat -e task-clock -r 10 $1 2>"$work/perf.txt" >/dev/null || {
+      echo "FAILED: $1" >&2; cat "$work/perf.txt" >&2; exit 1; }
+    awk '/task-clock/ { gsub(",", "", $1); cpu = $1 }
+         /seconds time elapsed/ { wall = $1 * 1000 }
+         END { printf "%.1f %.1f\n", cpu, wall }' "$work/perf.txt"
+  }
+  echo
+  echo "perf stat -r 10, ${PERF_ROUNDS:-2} interleaved rounds, load $(cut -d' ' -f1 /proc/loadavg):"
+  echo
+  echo "| round | measurement | CPU ms | wall ms | CPU x walk | wall x walk |"
+  echo "|---|---|---|---|---|---|"
+  for r in $(seq "${PERF_ROUNDS:-2}"); do
+    read -r c_walk w_walk < <(perf10 "$bin/examples/walk $big")
+    row "$r" "bare pcap walk" "$c_walk" "$w_walk" "1.00" "1.00"
+    for threads in "--threads 1" ""; do
+      read -r c w < <(perf10 "$bin/zcdump -r $big --stats $threads")
+      row "$r" "zcdump --stats ${threads:-(all cores)}" "$c" "$w" "$(ratio "$c" "$c_walk")" "$(ratio "$w" "$w_walk")"
+    done
+  done
+fi
