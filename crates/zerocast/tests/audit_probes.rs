@@ -298,3 +298,35 @@ fn _bounds() {
     fn immutable<T: ?Sized + Immutable + KnownLayout + SplitAt>() {}
     immutable::<Padded>();
 }
+
+// A validated type viewed mutably: the validator's shared view of the candidate must not
+// invalidate the `&mut` handed out afterwards (stacked and tree borrows).
+#[derive(DTryFromBytes, DKnownLayout, DImmutable, DIntoBytes, DUnaligned)]
+#[zerocast(validate = small)]
+#[repr(C)]
+struct Small {
+    v: u8,
+    f: bool,
+}
+
+fn small(s: &Small) -> Result<(), &'static str> {
+    if s.v < 100 {
+        Ok(())
+    } else {
+        Err("big")
+    }
+}
+
+#[test]
+fn validated_mutable_view_is_writable_after_the_check() {
+    let mut bytes = [7u8, 1, 9];
+    let (s, rest) = Small::try_mut_from_prefix(&mut bytes[..]).unwrap();
+    s.v = 200;
+    s.f = false;
+    rest[0] = 3;
+    assert_eq!(bytes, [200, 0, 3]);
+    assert!(Small::try_mut_from_prefix(&mut bytes[..]).is_err());
+    bytes[0] = 1;
+    bytes[1] = 2;
+    assert!(Small::try_mut_from_prefix(&mut bytes[..]).is_err());
+}
