@@ -129,10 +129,12 @@ fn enum_body(ctx: &Ctx) -> Result<TokenStream, Error> {
     }
     let tag_name = Ident::new("__ZcTag", Span::call_site());
     let tag_def = tag_enum(ctx, &tag_name);
-    // The tag's integer: the `repr(Int)` type, or for `repr(C)` alone a
-    // signed integer of the tag's size (rustc gives `repr(C)` discriminants
-    // the type `isize`, so the cast below sign-extends exactly as the stored
-    // value does).
+    // The tag's integer: the `repr(Int)` type, or for `repr(C)` alone the
+    // tag's bytes read unsigned and compared with each discriminant truncated
+    // to the tag's size. rustc gives `repr(C)` discriminants the type `isize`
+    // but may store them in a smaller tag, as two's complement or (above
+    // `i32::MAX`) unsigned; truncation is exact either way, and injective
+    // because rustc chose a tag size that holds every discriminant.
     let (int_ty, read) = match ctx.repr.int {
         Some(int) => {
             let int = format_ident!("{}", int.value.name());
@@ -142,15 +144,25 @@ fn enum_body(ctx: &Ctx) -> Result<TokenStream, Error> {
             )
         }
         None => (
-            quote!(::core::primitive::i128),
+            quote!(::core::primitive::u64),
             quote!(match ::core::mem::size_of::<#tag_name>() {
-                1 => __zc_candidate.read_at::<::core::primitive::i8>(0).map(|__zc_tag| __zc_tag as ::core::primitive::i128),
-                2 => __zc_candidate.read_at::<::core::primitive::i16>(0).map(|__zc_tag| __zc_tag as ::core::primitive::i128),
-                4 => __zc_candidate.read_at::<::core::primitive::i32>(0).map(|__zc_tag| __zc_tag as ::core::primitive::i128),
-                8 => __zc_candidate.read_at::<::core::primitive::i64>(0).map(|__zc_tag| __zc_tag as ::core::primitive::i128),
+                1 => __zc_candidate.read_at::<::core::primitive::u8>(0).map(::core::primitive::u64::from),
+                2 => __zc_candidate.read_at::<::core::primitive::u16>(0).map(::core::primitive::u64::from),
+                4 => __zc_candidate.read_at::<::core::primitive::u32>(0).map(::core::primitive::u64::from),
+                8 => __zc_candidate.read_at::<::core::primitive::u64>(0),
                 _ => ::core::option::Option::None,
             }),
         ),
+    };
+    // What a variant's discriminant looks like in the tag's bytes.
+    let tag_value = |vname: &Ident| {
+        if ctx.repr.int.is_some() {
+            quote!((#tag_name::#vname as #int_ty))
+        } else {
+            quote!(((#tag_name::#vname as ::core::primitive::u64)
+                & (::core::primitive::u64::MAX
+                    >> (64 - 8 * ::core::mem::size_of::<#tag_name>()))))
+        }
     };
     let has_data = variants.iter().any(|v| !v.fields.is_empty());
     let models = if has_data {
@@ -206,7 +218,8 @@ fn enum_body(ctx: &Ctx) -> Result<TokenStream, Error> {
             let inner = fields_valid(ctx, &quote!(__zc_candidate), &offset_fields, false);
             quote!({ let __zc_candidate = #projected; #inner })
         };
-        quote!(__zc_tag if __zc_tag == (#tag_name::#vname as #int_ty) => #check,)
+        let value = tag_value(vname);
+        quote!(__zc_tag if __zc_tag == #value => #check,)
     });
     let _ = krate;
     Ok(quote! {
