@@ -180,6 +180,8 @@ fn a_mistyped_field_name_gets_the_nearest_known_one_suggested() {
         e.contains("unknown field 'ip.tll' (did you mean 'ip.ttl'?)"),
         "{e}"
     );
+    // The expression is shown with a caret under the fault.
+    assert!(e.contains("\n  ip.tll < 64\n  ^"), "{e}");
     // Nothing close: no guess.
     let e = failure(&["-r", path, "-Y", "colour == 3"], 2);
     assert!(
@@ -203,6 +205,8 @@ fn options_that_would_be_silently_ignored_are_usage_errors() {
     );
     let e = failure(&["-r", path, "--stats", "-T", "jsonl"], 2);
     assert!(e.contains("-T and -e do not apply"), "{e}");
+    let e = failure(&["-r", path, "-E", "header=y"], 2);
+    assert!(e.contains("-E options shape -T fields output only"), "{e}");
 }
 
 #[test]

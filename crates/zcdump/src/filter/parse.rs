@@ -19,6 +19,8 @@ use crate::fields::{Field, Kind, Value};
 pub struct FilterError {
     position: usize,
     message: String,
+    /// The whole expression, to point into when the error is shown.
+    expression: String,
 }
 
 impl FilterError {
@@ -26,6 +28,7 @@ impl FilterError {
         FilterError {
             position,
             message: message.into(),
+            expression: String::new(),
         }
     }
 
@@ -43,12 +46,33 @@ impl FilterError {
 }
 
 impl fmt::Display for FilterError {
+    /// The message, then the expression with a caret under the fault: a byte offset
+    /// alone is hard to count off by eye.
+    ///
+    /// ```
+    /// use zcdump::filter::Filter;
+    /// let e = Filter::parse("ip.ttl >> 3").unwrap_err();
+    /// let text = e.to_string();
+    /// let mut lines = text.lines();
+    /// assert!(lines.next().unwrap().starts_with("invalid filter at character 8:"));
+    /// assert_eq!(lines.next(), Some("  ip.ttl >> 3"));
+    /// assert_eq!(lines.next(), Some("          ^"));
+    /// ```
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
             "invalid filter at character {}: {}",
             self.position, self.message
-        )
+        )?;
+        if self.expression.is_empty() {
+            return Ok(());
+        }
+        // Columns are characters, not bytes, so the caret lines up under non-ASCII text.
+        let column = self
+            .expression
+            .get(..self.position)
+            .map_or(self.position, |before| before.chars().count());
+        write!(f, "\n  {}\n  {:column$}^", self.expression, "")
     }
 }
 
@@ -244,8 +268,15 @@ fn literal(field: Field, text: &str) -> Result<Value, String> {
     expected.map_err(|what| format!("'{}' expects {what}, got '{text}'", field.name()))
 }
 
-/// Parses a complete expression.
+/// Parses a complete expression; an error carries the expression, to point into it.
 pub(super) fn parse(text: &str) -> Result<Expr, FilterError> {
+    parse_expression(text).map_err(|e| FilterError {
+        expression: text.to_string(),
+        ..e
+    })
+}
+
+fn parse_expression(text: &str) -> Result<Expr, FilterError> {
     let tokens = tokenize(text)?;
     let mut parser = Parser {
         tokens,

@@ -126,6 +126,11 @@ fn plan(args: &Args) -> Result<Plan, RunError> {
             "--stats prints a report instead of frames, so -T and -e do not apply to it".into(),
         ));
     }
+    if args.format != OutputFormat::Fields && !args.field_options.is_empty() {
+        return Err(RunError::Usage(
+            "-E options shape -T fields output only (add -T fields)".into(),
+        ));
+    }
     if args.format == OutputFormat::Text && !fields.is_empty() {
         return Err(RunError::Usage(
             "-e selects the fields of -T fields or -T jsonl; the default text output has a \
