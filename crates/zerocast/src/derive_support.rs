@@ -22,7 +22,7 @@
 
 use core::marker::PhantomData;
 
-use crate::beyond::{check_unsized_candidate, Validate};
+use crate::beyond::{check_unsized_candidate, run_unsized_validators, Validate};
 use crate::{DstLayout, Immutable, KnownLayout, Maybe};
 
 /// Supertraits no other crate can name, so none can implement them.
@@ -226,6 +226,21 @@ impl<T: ?Sized + KnownLayout> Field<T> {
     {
         check_unsized_candidate::<T>(candidate).is_ok()
     }
+
+    /// The validators alone ([`run_unsized_validators`]) of a `T` that may be a DST: what the
+    /// derived `is_bit_valid` runs after `Validate::bits_valid` accepted the candidate.
+    ///
+    /// # Safety
+    ///
+    /// As for [`run_unsized_validators`]: the candidate's bytes are a valid `T`.
+    #[inline(always)]
+    pub unsafe fn validators(candidate: Maybe<'_, T>) -> bool
+    where
+        T: Validate + Immutable,
+    {
+        // SAFETY: the caller's promise is `run_unsized_validators`' precondition.
+        unsafe { run_unsized_validators::<T>(candidate) }.is_ok()
+    }
 }
 
 /// The parameter names of the `BitFields` derive's public methods (`set_x(value)`,
@@ -245,7 +260,7 @@ pub mod bit_scope {
 #[allow(missing_docs)]
 pub mod scope {
     use super::{DstLayout, Field, Immutable, Maybe, Validate};
-    use crate::beyond::check_candidate;
+    use crate::beyond::{check_candidate, run_validators};
 
     pub fn __zc_candidate() {}
     pub fn __zc_out() {}
@@ -274,6 +289,15 @@ pub mod scope {
         fn check(candidate: Maybe<'_, T>) -> bool
         where
             T: Validate + Immutable;
+
+        /// The validators alone of a sized `T` ([`run_validators`]).
+        ///
+        /// # Safety
+        ///
+        /// As for [`run_validators`]: the candidate's bytes are a valid `T`.
+        unsafe fn validators(candidate: Maybe<'_, T>) -> bool
+        where
+            T: Validate + Immutable;
     }
 
     impl<T> __ZcSizedField<T> for Field<T> {
@@ -294,6 +318,15 @@ pub mod scope {
             T: Validate + Immutable,
         {
             check_candidate::<T>(candidate).is_ok()
+        }
+
+        #[inline(always)]
+        unsafe fn validators(candidate: Maybe<'_, T>) -> bool
+        where
+            T: Validate + Immutable,
+        {
+            // SAFETY: the caller's promise is `run_validators`' precondition.
+            unsafe { run_validators::<T>(candidate) }.is_ok()
         }
     }
 }

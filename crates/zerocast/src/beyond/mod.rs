@@ -42,7 +42,10 @@ pub use self::generic_transmute::{
     transmute_generic, transmute_mut_generic, transmute_ref_generic, try_transmute_generic,
 };
 
-pub use self::validate::{check_candidate, check_unsized_candidate, CheckError, Validate};
+pub use self::validate::{
+    check_candidate, check_unsized_candidate, run_unsized_validators, run_validators, CheckError,
+    Validate,
+};
 
 pub use self::len_from::{LenError, LenField, LenFromHeader, LenRule, LenUnit};
 

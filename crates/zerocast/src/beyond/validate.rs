@@ -317,13 +317,49 @@ pub fn check_candidate<T: Validate + Immutable>(
     if !T::bits_valid(candidate) {
         return Err(CheckError::Bits);
     }
+    // SAFETY: `T::bits_valid` accepted the bytes, so they are a valid `T` (`Validate`'s
+    // contract), which is `run_validators`' precondition.
+    unsafe { run_validators(candidate) }
+}
+
+/// The second half of [`check_candidate`]: runs the validators on a candidate already
+/// known to be a valid `T`. The derived `is_bit_valid` calls `Validate::bits_valid` itself
+/// and then this, so that the bit check never depends on an item the derive reaches
+/// through its crate path (which user code could replace; see `AUDIT.md`, F2): a
+/// replaced `run_validators` could skip validators, which never decide soundness.
+///
+/// # Safety
+///
+/// The candidate's bytes must be a valid `T` (for example, `T::bits_valid` returned `true`
+/// for it).
+///
+/// ```
+/// use zerocast::beyond::{run_validators, CheckError, Validate};
+/// use zerocast::{Immutable, KnownLayout, TryFromBytes};
+/// # use zerocast_derive::*;
+///
+/// #[derive(TryFromBytes, KnownLayout, Immutable)]
+/// #[zerocast(validate = even)]
+/// #[repr(C)]
+/// struct Even(u8);
+/// fn even(e: &Even) -> Result<(), &'static str> {
+///     if e.0 % 2 == 0 { Ok(()) } else { Err("odd") }
+/// }
+/// // What the derived `is_bit_valid` runs after the bit check: odd bytes are rejected.
+/// assert!(Even::try_read_from_bytes(&[4]).is_ok());
+/// assert!(Even::try_read_from_bytes(&[5]).is_err());
+/// ```
+#[doc(hidden)]
+#[inline]
+pub unsafe fn run_validators<T: Validate + Immutable>(
+    candidate: Maybe<'_, T>,
+) -> Result<(), CheckError<T::Error>> {
     let ptr = candidate.as_non_null();
     if ptr.as_ptr().addr().is_multiple_of(align_of::<T>()) {
         // SAFETY: `ptr` covers the candidate's `size_of::<T>()` bytes, initialized and not
         // written for the candidate's lifetime (`Maybe`'s invariant), aligned (checked just
-        // above), and a valid `T` (`T::bits_valid` accepted them; `Validate`'s contract). The
-        // reference lives only for this call, and `T: Immutable` has no `UnsafeCell` through
-        // which the validator could write.
+        // above), and a valid `T` (the caller's promise). The reference lives only for this
+        // call, and `T: Immutable` has no `UnsafeCell` through which the validator could write.
         let value = unsafe { ptr.as_ref() };
         value.validate().map_err(CheckError::Check)
     } else {
@@ -364,6 +400,39 @@ pub fn check_unsized_candidate<T: ?Sized + Validate + Immutable + KnownLayout>(
     if !T::bits_valid(candidate) {
         return Err(CheckError::Bits);
     }
+    // SAFETY: `T::bits_valid` accepted the bytes, so they are a valid `T` (`Validate`'s
+    // contract), which is `run_unsized_validators`' precondition.
+    unsafe { run_unsized_validators(candidate) }
+}
+
+/// [`run_validators`] for slice DSTs: the second half of [`check_unsized_candidate`].
+///
+/// # Safety
+///
+/// The candidate's bytes must be a valid `T` (for example, `T::bits_valid` returned `true`
+/// for it).
+///
+/// ```
+/// use zerocast::beyond::{CheckError, Validate};
+/// use zerocast::{Immutable, KnownLayout, TryFromBytes};
+/// # use zerocast_derive::*;
+///
+/// #[derive(TryFromBytes, KnownLayout, Immutable)]
+/// #[zerocast(validate = len_matches)]
+/// #[repr(C)]
+/// struct Counted { count: u8, items: [u8] }
+/// fn len_matches(c: &Counted) -> Result<(), &'static str> {
+///     if usize::from(c.count) == c.items.len() { Ok(()) } else { Err("count mismatch") }
+/// }
+/// // What the derived `is_bit_valid` runs after the bit check.
+/// assert!(Counted::try_ref_from_bytes(&[2, 9, 9]).is_ok());
+/// assert!(Counted::try_ref_from_bytes(&[3, 9, 9]).is_err());
+/// ```
+#[doc(hidden)]
+#[inline]
+pub unsafe fn run_unsized_validators<T: ?Sized + Validate + Immutable + KnownLayout>(
+    candidate: Maybe<'_, T>,
+) -> Result<(), CheckError<T::Error>> {
     let ptr = candidate.as_non_null();
     if !ptr
         .as_ptr()
@@ -375,8 +444,8 @@ pub fn check_unsized_candidate<T: ?Sized + Validate + Immutable + KnownLayout>(
     }
     // SAFETY: `ptr` (with its metadata) covers the candidate's bytes, initialized and not
     // written for the candidate's lifetime (`Maybe`'s invariant), aligned to `T`'s
-    // alignment (`KnownLayout::LAYOUT`, checked just above), and a valid `T` (`bits_valid`
-    // accepted them). The reference lives only for this call and `T: Immutable`.
+    // alignment (`KnownLayout::LAYOUT`, checked just above), and a valid `T` (the caller's
+    // promise). The reference lives only for this call and `T: Immutable`.
     let value = unsafe { ptr.as_ref() };
     value.validate().map_err(CheckError::Check)
 }
