@@ -125,6 +125,57 @@ impl PcapState {
         })
     }
 
+    /// The next record if it lies whole and valid in `buffered` (the source's unconsumed
+    /// bytes, which start at stream `offset`): batch reading's fast path, with one slice
+    /// instead of three peeks per record. `None` sends the caller to
+    /// [`next_record`](Self::next_record), which refills or reports the fault; for every
+    /// record this returns, `next_record` would have returned the same without a refill.
+    #[inline]
+    pub(super) fn buffered_record(&self, buffered: &[u8], offset: u64) -> Option<RecordLocation> {
+        let rec = match self.endian {
+            Endian::Little => decode_record::<LE>(buffered),
+            Endian::Big => decode_record::<BE>(buffered),
+        }?;
+        // `snaplen` is at most MAX_CAPLEN, so this also rules out absurd lengths.
+        if rec.incl_len > self.snaplen {
+            return None;
+        }
+        let caplen = rec.incl_len as usize;
+        let record_len = RECORD_HEADER_LEN + caplen;
+        if buffered.len() < record_len {
+            return None;
+        }
+        let (ts_sec, ts_nsec) = self.timestamp(&rec);
+        Some(RecordLocation {
+            offset,
+            record_len,
+            data_start: RECORD_HEADER_LEN,
+            caplen,
+            orig_len: rec.orig_len,
+            ts_sec,
+            ts_nsec,
+            link_type: self.link_type,
+        })
+    }
+
+    /// A record's time as seconds and nanoseconds. A fraction of a second or more is
+    /// tolerated (some writers emit it) by carrying it into the seconds rather than
+    /// rejecting the file; the usual in-range fraction needs no division.
+    #[inline]
+    fn timestamp(&self, rec: &Record) -> (u64, u32) {
+        let (per_sec, scale) = if self.nanos {
+            (1_000_000_000, 1)
+        } else {
+            (1_000_000, 1_000)
+        };
+        let (sec, frac) = (u64::from(rec.ts_sec), rec.ts_frac);
+        if frac < per_sec {
+            return (sec, frac * scale);
+        }
+        let nsec = (frac % per_sec) * scale;
+        (sec + u64::from(frac / per_sec), nsec)
+    }
+
     pub(super) fn next_record<R: Read>(
         &mut self,
         src: &mut ByteSource<R>,
@@ -168,12 +219,7 @@ impl PcapState {
                 },
             ));
         }
-        // A fraction of a second or more is tolerated (some writers emit it) by carrying it
-        // into the seconds rather than rejecting the file.
-        let per_sec: u64 = if self.nanos { 1_000_000_000 } else { 1_000_000 };
-        let frac = u64::from(rec.ts_frac);
-        let ts_sec = u64::from(rec.ts_sec) + frac / per_sec;
-        let ts_nsec = u32::try_from((frac % per_sec) * (1_000_000_000 / per_sec)).unwrap_or(0);
+        let (ts_sec, ts_nsec) = self.timestamp(&rec);
         let caplen = rec.incl_len as usize;
         let record_len = RECORD_HEADER_LEN + caplen;
         peek_exact(src, record_len, "pcap record")?;
@@ -187,5 +233,67 @@ impl PcapState {
             ts_nsec,
             link_type: self.link_type,
         }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Batch, CaptureReader};
+
+    /// A little-endian pcap (microseconds, or nanoseconds when `nanos`) with one 1-byte
+    /// record per (seconds, fraction) pair.
+    fn pcap(nanos: bool, times: &[(u32, u32)]) -> Vec<u8> {
+        let magic: u32 = if nanos { 0xa1b2_3c4d } else { 0xa1b2_c3d4 };
+        let mut f = magic.to_le_bytes().to_vec();
+        f.extend_from_slice(&[2, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+        f.extend_from_slice(&65535u32.to_le_bytes());
+        f.extend_from_slice(&1u32.to_le_bytes());
+        for &(sec, frac) in times {
+            for v in [sec, frac, 1, 60] {
+                f.extend_from_slice(&v.to_le_bytes());
+            }
+            f.push(0xab);
+        }
+        f
+    }
+
+    /// Packet times as (seconds, nanoseconds).
+    type Times = Vec<(u64, u32)>;
+
+    /// Every packet's time, read one by one and in batches.
+    fn times(file: &[u8]) -> (Times, Times) {
+        let mut r = CaptureReader::open(file).expect("header");
+        let mut single = Vec::new();
+        while let Some(p) = r.next_packet().expect("packet") {
+            single.push((p.ts_sec, p.ts_nsec));
+        }
+        let mut r = CaptureReader::open(file).expect("header");
+        let (mut batch, mut batched) = (Batch::default(), Vec::new());
+        while r.next_batch(&mut batch, u64::MAX).expect("batch") {
+            batched.extend(batch.packets().map(|p| (p.ts_sec, p.ts_nsec)));
+        }
+        (single, batched)
+    }
+
+    #[test]
+    fn fractions_of_a_second_or_more_carry_into_the_seconds() {
+        let micros = pcap(
+            false,
+            &[(7, 5), (7, 999_999), (7, 2_500_000), (7, u32::MAX)],
+        );
+        let expected = [
+            (7, 5_000),
+            (7, 999_999_000),
+            (9, 500_000_000),
+            (7 + 4294, 967_295_000),
+        ];
+        let (single, batched) = times(&micros);
+        assert_eq!(single, expected);
+        assert_eq!(batched, expected);
+        let nanos = pcap(true, &[(1, 999_999_999), (1, 1_000_000_000), (1, u32::MAX)]);
+        let expected = [(1, 999_999_999), (2, 0), (5, 294_967_295)];
+        let (single, batched) = times(&nanos);
+        assert_eq!(single, expected);
+        assert_eq!(batched, expected);
     }
 }

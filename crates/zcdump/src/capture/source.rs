@@ -77,6 +77,11 @@ impl<R: Read> ByteSource<R> {
         self.batching = on;
     }
 
+    /// The unconsumed bytes already read (no read happens here).
+    pub(crate) fn buffered(&self) -> &[u8] {
+        self.buf.get(self.start..self.end).unwrap_or_default()
+    }
+
     /// Index in the current buffer of the next unconsumed byte.
     pub(crate) fn position(&self) -> usize {
         self.start
