@@ -183,21 +183,24 @@ impl<R: Read> CaptureReader<R> {
     /// file ends or `limit` is reached.
     fn fill_batch(&mut self, batch: &mut Batch, limit: u64) -> Result<(), CaptureError> {
         while (batch.slots.len() as u64) < limit {
-            // Fast path: a classic pcap record that is already whole in the buffer.
-            if let Inner::Pcap(state) = &self.inner {
-                if let Some(rec) = state.buffered_record(self.src.buffered(), self.src.offset()) {
-                    let start = self.src.position();
-                    self.src.consume(rec.record_len);
-                    batch.slots.push(Slot {
-                        start: start + rec.data_start,
-                        caplen: rec.caplen,
-                        orig_len: rec.orig_len,
-                        ts_sec: rec.ts_sec,
-                        ts_nsec: rec.ts_nsec,
-                        link_type: rec.link_type,
-                    });
-                    continue;
-                }
+            // Fast path: a packet record that is already whole in the buffer.
+            let (buffered, offset) = (self.src.buffered(), self.src.offset());
+            let fast = match &self.inner {
+                Inner::Pcap(state) => state.buffered_record(buffered, offset),
+                Inner::Pcapng(state) => state.buffered_record(buffered, offset),
+            };
+            if let Some(rec) = fast {
+                let start = self.src.position();
+                self.src.consume(rec.record_len);
+                batch.slots.push(Slot {
+                    start: start + rec.data_start,
+                    caplen: rec.caplen,
+                    orig_len: rec.orig_len,
+                    ts_sec: rec.ts_sec,
+                    ts_nsec: rec.ts_nsec,
+                    link_type: rec.link_type,
+                });
+                continue;
             }
             let found = match &mut self.inner {
                 Inner::Pcap(state) => state.next_record(&mut self.src)?,
