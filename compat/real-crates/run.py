@@ -47,6 +47,7 @@ CRATES = [
     ("fuchxia-packet", "0.1.0", []),
     ("packet-formats", "0.1.0", []),
     ("ppv-lite86", "0.2.21", []),
+    ("ahash", "0.8.12", []),
     ("glam", "0.34.3", ["zerocopy-08"]),
 ]
 
