@@ -55,8 +55,19 @@ pub(crate) fn derive(ctx: &Ctx) -> Result<TokenStream, Error> {
     }
 }
 
+/// One gap's items: the marker definition (or other helper items), the bound
+/// that checks the gap, and the gap's size as an expression that names only
+/// `::core` and items of the expansion (`None` where it needs zerocast's own
+/// layout code), for the [`backstop`].
+pub(crate) struct GapCheck {
+    pub(crate) def: TokenStream,
+    pub(crate) bound: TokenStream,
+    pub(crate) core_bytes: Option<TokenStream>,
+}
+
 /// A marker type whose name says where a gap is, plus the bound checking it
 /// (zerocast's `PaddingFree`, whose message names `me`, the gap and its size).
+/// `bytes` must name only `::core` and items of the expansion.
 pub(crate) fn gap_check(
     ctx: &Ctx,
     me: &TokenStream,
@@ -64,7 +75,7 @@ pub(crate) fn gap_check(
     span: Span,
     offset: TokenStream,
     bytes: TokenStream,
-) -> (TokenStream, TokenStream) {
+) -> GapCheck {
     let support = ctx.support();
     // The type's name makes the marker unique in the crate, so rustc prints
     // it without a path in the message.
@@ -73,7 +84,44 @@ pub(crate) fn gap_check(
     let def = quote!(pub struct #marker;);
     let check = located_at(quote!(#support::PaddingFree), span);
     let bound = quote_spanned!(span=> (): #check<#me, #marker, { #offset }, { #bytes }>);
-    (def, bound)
+    GapCheck {
+        def,
+        bound,
+        core_bytes: Some(bytes),
+    }
+}
+
+/// A second, independent check of the gaps, for the case where the bounds
+/// above hold although a gap is not zero. zerocast's `PaddingFree` never
+/// allows that, but the bounds are named through the crate path, which user
+/// code can point at a module of its own (`#[zerocast(crate = "..")]`, or
+/// `extern crate self as zerocast`) that re-exports the real traits with
+/// permissive checks (zerocast's AUDIT.md, F2). This one names only `::core`,
+/// items of the expansion and the trait being implemented (which must be the
+/// real one for the impl to matter): if `Self: IntoBytes` holds, the sum of the
+/// gaps must be zero. Where a bound fails, the inherent `HOLDS` does not
+/// exist, the fallback trait's `false` is used, and no second error appears.
+fn backstop(ctx: &Ctx, gaps: &[TokenStream]) -> TokenStream {
+    if gaps.is_empty() {
+        return TokenStream::new();
+    }
+    let krate = &ctx.krate;
+    let name = ctx.name();
+    let msg = format!(
+        "zerocast: `IntoBytes` for `{}` was derived although it has padding: the derive's checks did not come from zerocast (does `#[zerocast(crate = ..)]` or an `extern crate .. as zerocast` name another module?)",
+        crate::repr::unraw(&name.to_string())
+    );
+    quote! {
+        struct __ZcProbe<__ZcT: ?::core::marker::Sized>(::core::marker::PhantomData<__ZcT>);
+        impl<__ZcT: ?::core::marker::Sized + #krate::IntoBytes> __ZcProbe<__ZcT> {
+            const HOLDS: ::core::primitive::bool = true;
+        }
+        trait __ZcProbeFallback {
+            const HOLDS: ::core::primitive::bool = false;
+        }
+        impl<__ZcT: ?::core::marker::Sized> __ZcProbeFallback for __ZcProbe<__ZcT> {}
+        const _: () = ::core::assert!(!__ZcProbe::<#name>::HOLDS || 0 #(+ (#gaps))* == 0, #msg);
+    }
 }
 
 /// Gap checks for the `repr(C)` struct `container` with `fields`: between
@@ -85,7 +133,7 @@ fn repr_c_gaps(
     container: &TokenStream,
     fields: &[Field],
     with_end: bool,
-) -> Vec<(TokenStream, TokenStream)> {
+) -> Vec<GapCheck> {
     let mut out = Vec::new();
     for (i, f) in fields.iter().enumerate() {
         let ty = f.ty;
@@ -145,16 +193,37 @@ fn derive_struct(ctx: &Ctx) -> Result<TokenStream, Error> {
         let support = located_at(ctx.support(), name.span());
         let tys = fields.iter().map(|f| f.ty);
         let sum = quote!(0 #(+ ::core::mem::size_of::<#tys>())*);
-        let bound = quote_spanned!(name.span()=> (): #support::TotalPaddingFree<#me, { ::core::mem::size_of::<#me>() - (#sum) }>);
-        let mut bounds = field_bounds;
-        bounds.push(bound);
-        return Ok(ctx.unsafe_impl("IntoBytes", &bounds, TokenStream::new()));
+        let bytes = quote!(::core::mem::size_of::<#me>() - (#sum));
+        let bound = quote_spanned!(name.span()=> (): #support::TotalPaddingFree<#me, { #bytes }>);
+        let check = GapCheck {
+            def: TokenStream::new(),
+            bound,
+            core_bytes: Some(bytes),
+        };
+        return Ok(with_checks(ctx, field_bounds, vec![check]));
     }
     let tail = fields
         .last()
         .map_or(Sizedness::Sized, |f| tail_sizedness(f.ty));
     let checks = match tail {
-        Sizedness::Sized => repr_c_gaps(ctx, &me, &me, &fields, true),
+        Sizedness::Sized => {
+            // The backstop needs only the total, a shorter expression than
+            // the sum of the gaps: fields without padding of their own fill
+            // the struct exactly when their sizes add up to its size.
+            let mut checks = repr_c_gaps(ctx, &me, &me, &fields, true);
+            for check in &mut checks {
+                check.core_bytes = None;
+            }
+            let tys = fields.iter().map(|f| f.ty);
+            checks.push(GapCheck {
+                def: TokenStream::new(),
+                bound: TokenStream::new(),
+                core_bytes: Some(
+                    quote!(::core::mem::size_of::<#me>() - (0 #(+ ::core::mem::size_of::<#tys>())*)),
+                ),
+            });
+            checks
+        }
         Sizedness::Unsized => repr_c_dst_gaps(ctx, &fields, false),
         Sizedness::Unknown => {
             let (_, leading) = fields.split_last().expect("a tail field was classified");
@@ -178,11 +247,7 @@ fn derive_struct(ctx: &Ctx) -> Result<TokenStream, Error> {
 /// if the struct's size matches at 0 and at 1 elements, its alignment
 /// divides both the size with no elements and the element size, so it
 /// matches at every count.
-fn repr_c_dst_gaps(
-    ctx: &Ctx,
-    fields: &[Field],
-    precise_lead: bool,
-) -> Vec<(TokenStream, TokenStream)> {
+fn repr_c_dst_gaps(ctx: &Ctx, fields: &[Field], precise_lead: bool) -> Vec<GapCheck> {
     let krate = &ctx.krate;
     let support = ctx.support();
     let name = ctx.name();
@@ -211,8 +276,8 @@ fn repr_c_dst_gaps(
         ),
         _ => "between_fields_or_at_the_end_with_0_trailing_elements".to_string(),
     };
-    let mut out = vec![(
-        quote! {
+    let mut out = vec![GapCheck {
+        def: quote! {
             const __ZC_GAPS: [[::core::primitive::usize; 2]; 2] = #support::dst_gaps(
                 #krate::DstLayout::new_zst(#align)
                     #(.extend(#krate::DstLayout::for_type::<#leading_tys>(), #packed))*
@@ -221,50 +286,52 @@ fn repr_c_dst_gaps(
                 #lead_end,
             );
         },
-        TokenStream::new(),
-    )];
-    out.push(gap_check(
-        ctx,
-        &me,
-        &first,
-        tail.span(),
-        quote!(__ZC_GAPS[0][0]),
-        quote!(__ZC_GAPS[0][1]),
-    ));
-    out.push(gap_check(
-        ctx,
-        &me,
-        "at_the_end_with_1_trailing_element",
-        tail.span(),
-        quote!(__ZC_GAPS[1][0]),
-        quote!(__ZC_GAPS[1][1]),
-    ));
+        bound: TokenStream::new(),
+        core_bytes: None,
+    }];
+    // These gaps come from zerocast's `DstLayout`, reached through the crate
+    // path, so the backstop cannot re-check them (AUDIT.md, F2: still open).
+    let dst_gap = |label: &str, i: usize| GapCheck {
+        core_bytes: None,
+        ..gap_check(
+            ctx,
+            &me,
+            label,
+            tail.span(),
+            quote!(__ZC_GAPS[#i][0]),
+            quote!(__ZC_GAPS[#i][1]),
+        )
+    };
+    out.push(dst_gap(&first, 0));
+    out.push(dst_gap("at_the_end_with_1_trailing_element", 1));
     if precise_lead {
         // `Field` falls back to a trait for last fields that are not
         // `KnownLayout`; the import puts it in scope.
-        out.push((ctx.scope(), TokenStream::new()));
+        out.push(GapCheck {
+            def: ctx.scope(),
+            bound: TokenStream::new(),
+            core_bytes: None,
+        });
     }
     out
 }
 
-fn with_checks(
-    ctx: &Ctx,
-    mut bounds: Vec<TokenStream>,
-    checks: Vec<(TokenStream, TokenStream)>,
-) -> TokenStream {
-    let defs = checks.iter().map(|(d, _)| d);
+fn with_checks(ctx: &Ctx, mut bounds: Vec<TokenStream>, checks: Vec<GapCheck>) -> TokenStream {
+    let defs = checks.iter().map(|c| &c.def);
     bounds.extend(
         checks
             .iter()
-            .map(|(_, b)| b.clone())
+            .map(|c| c.bound.clone())
             .filter(|b| !b.is_empty()),
     );
+    let core_gaps: Vec<TokenStream> = checks.iter().filter_map(|c| c.core_bytes.clone()).collect();
+    let backstop = backstop(ctx, &core_gaps);
     // SAFETY (of the emitted impl): the `PaddingFree` bounds hold only if
     // every gap computed from rustc's `offset_of!`/`size_of` (or, for
     // dynamically sized types, zerocast's `DstLayout`) is zero, and the field
     // bounds make every field's bytes initialized.
     let imp = ctx.unsafe_impl("IntoBytes", &bounds, TokenStream::new());
-    quote!(#(#defs)* #imp)
+    quote!(#(#defs)* #imp #backstop)
 }
 
 fn generic_struct(

@@ -74,10 +74,16 @@ pub(crate) fn derive_enum(ctx: &Ctx) -> Result<TokenStream, Error> {
             // The marker, not the enum, names the type in the message: a
             // bound that names no parameter is checked at the definition.
             let marker = format_ident!("variant_{}_of_{}", v.ident, name);
-            markers.push(quote!(pub struct #marker;));
+            let diff = quote!((#first_sizes).abs_diff(#sizes));
+            let probe = same_size_backstop(
+                &marker,
+                quote!(#support::SameSizeVariants<#marker, { #diff }>),
+                &diff,
+            );
+            markers.push(quote!(pub struct #marker; #probe));
             let check = located_at(quote!(#support::SameSizeVariants), v.ident.span());
             bounds.push(quote_spanned! {v.ident.span()=>
-                (): #check<#marker, { (#first_sizes).abs_diff(#sizes) }>
+                (): #check<#marker, { #diff }>
             });
         }
     }
@@ -90,6 +96,31 @@ pub(crate) fn derive_enum(ctx: &Ctx) -> Result<TokenStream, Error> {
     // no variant ends before the enum does. Fields are `IntoBytes` (bounds).
     let imp = ctx.unsafe_impl("IntoBytes", &bounds, TokenStream::new());
     Ok(quote!(#(#markers)* #imp))
+}
+
+/// A second check of one `SameSizeVariants` bound that names only `::core` and
+/// items of the expansion, for a crate path that names a module with a
+/// permissive `SameSizeVariants` (AUDIT.md, F2): if `bound` holds for `()`, the
+/// size difference `bytes` must be 0. The probe's inherent `HOLDS` only exists
+/// where the bound holds, so a rejected variant gets no second error. (The
+/// `Is` bounds between fields that mention parameters are not re-checked.)
+fn same_size_backstop(marker: &syn::Ident, bound: TokenStream, bytes: &TokenStream) -> TokenStream {
+    let probe = format_ident!("__ZcProbe_{}", marker);
+    let fallback = format_ident!("__ZcProbeFallback_{}", marker);
+    quote! {
+        struct #probe<__ZcT: ?::core::marker::Sized>(::core::marker::PhantomData<__ZcT>);
+        impl<__ZcT: ?::core::marker::Sized + #bound> #probe<__ZcT> {
+            const HOLDS: ::core::primitive::bool = true;
+        }
+        trait #fallback {
+            const HOLDS: ::core::primitive::bool = false;
+        }
+        impl<__ZcT: ?::core::marker::Sized> #fallback for #probe<__ZcT> {}
+        const _: () = ::core::assert!(
+            !#probe::<()>::HOLDS || (#bytes) == 0,
+            "zerocast: the derive's variant size check passed with sizes that differ: the derive's checks did not come from zerocast (does `#[zerocast(crate = ..)]` or an `extern crate .. as zerocast` name another module?)"
+        );
+    }
 }
 
 /// Names of the item's generic parameters (lifetimes without the `'`).

@@ -149,13 +149,16 @@ pub(crate) fn derive_with_validators(
     // A last field that may be a DST (`inner: Inner`) is dispatched by
     // `Field`, as in `is_bit_valid` (see `zerocast::__derive::Field`).
     let support = ctx.support();
-    let check = match tail {
+    // The bit check is `Validate::bits_valid` of the trait this expansion implements, so it
+    // cannot be replaced by a module at the crate path; only the validators are reached
+    // through that path (zerocast's AUDIT.md, F2), and they never decide soundness.
+    let validators = match tail {
         Sizedness::Unsized => {
-            quote!(#krate::beyond::check_unsized_candidate::<Self>(__zc_candidate).is_ok())
+            quote!(#krate::beyond::run_unsized_validators::<Self>(__zc_candidate).is_ok())
         }
-        Sizedness::Unknown => quote!(#support::Field::<Self>::check(__zc_candidate)),
+        Sizedness::Unknown => quote!(#support::Field::<Self>::validators(__zc_candidate)),
         Sizedness::Sized => {
-            quote!(#krate::beyond::check_candidate::<Self>(__zc_candidate).is_ok())
+            quote!(#krate::beyond::run_validators::<Self>(__zc_candidate).is_ok())
         }
     };
     let mut try_bounds = field_bounds;
@@ -163,7 +166,9 @@ pub(crate) fn derive_with_validators(
     let try_body = quote! {
         #[inline]
         fn is_bit_valid(__zc_candidate: #krate::Maybe<'_, Self>) -> ::core::primitive::bool {
-            #check
+            <Self as #krate::beyond::Validate>::bits_valid(__zc_candidate)
+                // SAFETY: `bits_valid` accepted the bytes, so they are a valid `Self`.
+                && unsafe { #validators }
         }
     };
     let try_impl = ctx.unsafe_impl("TryFromBytes", &try_bounds, try_body);

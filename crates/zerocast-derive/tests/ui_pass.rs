@@ -4827,7 +4827,61 @@ mod split_at_packed_elem_is_unalign {
     }
 }
 
+// padding is rejected even when the crate path names a module with permissive checks
+mod into_bytes_padding_behind_replaced_crate_path_repr_c {
+    #![allow(dead_code, unused_imports)]
+    use zerocast::*;
+
+    mod fake {
+        pub use zerocast::*;
+        pub mod __derive {
+            pub use zerocast::__derive::*;
+            pub trait PaddingFree<Ty: ?Sized, After, const OFFSET: usize, const BYTES: usize> {}
+            impl<Ty: ?Sized, After, const OFFSET: usize, const BYTES: usize>
+                PaddingFree<Ty, After, OFFSET, BYTES> for ()
+            {
+            }
+            pub trait TotalPaddingFree<Ty: ?Sized, const BYTES: usize> {}
+            impl<Ty: ?Sized, const BYTES: usize> TotalPaddingFree<Ty, BYTES> for () {}
+        }
+    }
+    #[derive(IntoBytes)]
+    #[zerocast(crate = "fake")]
+    #[repr(C)]
+    struct Padded {
+        a: u8,
+        pad: [u8; 3],
+        b: u32,
+    }
+}
+
+// padding is rejected even when the crate path names a module with permissive checks
+mod into_bytes_padding_behind_replaced_crate_path_repr_rust {
+    #![allow(dead_code, unused_imports)]
+    use zerocast::*;
+
+    mod fake {
+        pub use zerocast::*;
+        pub mod __derive {
+            pub use zerocast::__derive::*;
+            pub trait PaddingFree<Ty: ?Sized, After, const OFFSET: usize, const BYTES: usize> {}
+            impl<Ty: ?Sized, After, const OFFSET: usize, const BYTES: usize>
+                PaddingFree<Ty, After, OFFSET, BYTES> for ()
+            {
+            }
+            pub trait TotalPaddingFree<Ty: ?Sized, const BYTES: usize> {}
+            impl<Ty: ?Sized, const BYTES: usize> TotalPaddingFree<Ty, BYTES> for () {}
+        }
+    }
+    #[derive(IntoBytes)]
+    #[zerocast(crate = "fake")]
+    struct Padded {
+        a: [u8; 4],
+        b: u32,
+    }
+}
+
 #[test]
 fn every_passing_twin_compiles() {
-    assert_eq!(330, 330);
+    assert_eq!(332, 332);
 }

@@ -409,6 +409,29 @@ case("split_at_packed_elem_is_unalign",
      "#[derive(KnownLayout, FromBytes, Immutable, SplitAt)]\n#[repr(C, packed)]\nstruct S {\n    tag: u8,\n    words: [u16],\n}\nfn right(s: &S) -> Option<&[Unalign<u16>]> {\n    s.split_at(0).map(|x| x.via_immutable().1)\n}",
      "a packed struct's trailing elements may be misaligned, so SplitAt gives them as Unalign")
 
+# A crate path that names a module with permissive padding checks (AUDIT.md, F2): the
+# expansion's own `::core`-only backstop must still reject the padding.
+FAKE_SUPPORT = """mod fake {
+    pub use zerocast::*;
+    pub mod __derive {
+        pub use zerocast::__derive::*;
+        pub trait PaddingFree<Ty: ?Sized, After, const OFFSET: usize, const BYTES: usize> {}
+        impl<Ty: ?Sized, After, const OFFSET: usize, const BYTES: usize> PaddingFree<Ty, After, OFFSET, BYTES> for () {}
+        pub trait TotalPaddingFree<Ty: ?Sized, const BYTES: usize> {}
+        impl<Ty: ?Sized, const BYTES: usize> TotalPaddingFree<Ty, BYTES> for () {}
+    }
+}
+"""
+for repr, fail_body, ok_body in (
+        ("#[repr(C)]", "{\n    a: u8,\n    b: u32,\n}", "{\n    a: u8,\n    pad: [u8; 3],\n    b: u32,\n}"),
+        ("", "{\n    a: u8,\n    b: u32,\n}", "{\n    a: [u8; 4],\n    b: u32,\n}")):
+    slug = "repr_c" if repr else "repr_rust"
+    head = f"#[derive(IntoBytes)]\n#[zerocast(crate = \"fake\")]\n" + (repr + "\n" if repr else "")
+    case(f"into_bytes_padding_behind_replaced_crate_path_{slug}",
+         FAKE_SUPPORT + head + "struct Padded " + fail_body,
+         FAKE_SUPPORT + head + "struct Padded " + ok_body,
+         "padding is rejected even when the crate path names a module with permissive checks")
+
 CASES[:] = [c for c in CASES if c]
 
 HEADER = "use zerocast::*;\n#[allow(unused_imports)]\nuse zerocast::byteorder::*;\n\n"

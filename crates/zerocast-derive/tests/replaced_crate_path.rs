@@ -1,0 +1,48 @@
+//! A crate path (`#[zerocast(crate = "..")]`) that names a module of the user's, which
+//! re-exports zerocast's traits but replaces the helpers the expansion calls with permissive
+//! ones (zerocast's AUDIT.md, finding F2). The impls must stay sound: the bit check of a type
+//! with validators goes through the trait being implemented, not through the path, and
+//! padding is re-checked by a `::core`-only backstop (the compile-fail cases
+//! `into_bytes_padding_behind_replaced_crate_path_*` in tests/ui).
+#![allow(missing_docs)]
+
+use zerocast::{Immutable, KnownLayout, TryFromBytes};
+
+/// What a hostile (or careless) replacement could look like: every validator "passes".
+mod lenient {
+    pub use zerocast::*;
+    pub mod beyond {
+        pub use zerocast::beyond::*;
+        // Safe, accepts everything; the expansion calls it inside `unsafe { }`.
+        #[allow(clippy::missing_safety_doc, clippy::unnecessary_wraps)]
+        pub fn run_validators<T>(_: zerocast::Maybe<'_, T>) -> Result<(), ()> {
+            Ok(())
+        }
+        // What the expansion called before the audit: the bit check and the validators in one.
+        #[allow(dead_code, clippy::unnecessary_wraps)]
+        pub fn check_candidate<T>(_: zerocast::Maybe<'_, T>) -> Result<(), ()> {
+            Ok(())
+        }
+    }
+}
+
+fn never(_: &Flag) -> Result<(), &'static str> {
+    Err("validators of this type always refuse")
+}
+
+#[derive(TryFromBytes, KnownLayout, Immutable, Debug)]
+#[zerocast(crate = "lenient", validate = never)]
+#[repr(C)]
+struct Flag {
+    set: bool,
+}
+
+#[test]
+fn a_replaced_validator_runner_cannot_skip_the_bit_check() {
+    // 2 is not a `bool`: the bit check must refuse it whatever the module does.
+    assert!(Flag::try_ref_from_bytes(&[2u8][..]).is_err());
+    assert!(Flag::try_read_from_bytes(&[2u8][..]).is_err());
+    // The replaced runner skips the validators (they only decide what the user asked for,
+    // never soundness), so a valid `bool` is accepted.
+    assert!(Flag::try_read_from_bytes(&[1u8][..]).is_ok_and(|f| f.set));
+}
