@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Run the unit tests of published zerocopy 0.8 users, renamed to zerocast, against zerocopy's.
+"""Run the tests of published zerocopy 0.8 users, renamed to zerocast, against zerocopy's.
 
 Issue 2 asks that code written against zerocopy 0.8 compile and behave the same once the crate
 name is replaced by `zerocast`. This harness checks it on code that real users wrote: for each
@@ -8,16 +8,18 @@ source from the cargo registry into two scratch workspaces under the target dire
 the repository):
 
 - `zerocopy/`: the source as published (the oracle: tests that fail there are not held against us);
-- `zerocast/`: the same source with every `zerocopy` renamed to `zerocast` (`zerocopy_derive` and
-  `zerocopy-derive` likewise), in Cargo.toml and in the source text, the dependency pointing at
-  this repository's crates by path with the `derive` feature.
+- `zerocast/`: the same source with every `zerocopy` renamed to `zerocast` (so `zerocopy_derive`
+  and `zerocopy-derive` become `zerocast_derive` and `zerocast-derive`) in Cargo.toml, in the
+  source text and in file names; dependencies on zerocopy or zerocopy-derive get a path to this
+  repository's crate and keep the crate's own features.
 
 Crates of the set that depend on each other (igvm on igvm_defs, packet-formats on net-types and
-fuchxia-packet, virtio-drivers on safe-mmio) are wired to their renamed copies with
-`[patch.crates-io]`, as a user migrating a whole dependency chain would do. Each crate's library
-unit tests run in both workspaces and the per-test outcomes are compared.
+fuchxia-packet, virtio-drivers on safe-mmio, everything that uses rand on ppv-lite86) are wired to
+the copies in the same workspace with `[patch.crates-io]`, as a user migrating a whole dependency
+chain would do. Every test target of each crate (lib, integration tests, doc tests) runs in both
+workspaces and the outcomes are compared test by test.
 
-Usage: run.py [--only NAME] [--json FILE] [--known FILE]
+Usage: run.py [--only NAME] [--skip NAME]... [--json FILE] [--known FILE] [--clean]
 Exit status: 0 when every difference from zerocopy is one listed in known-differences.txt and
 every listed one still happens; 1 otherwise. When the sources cannot be fetched the run is
 skipped (exit 0) unless ZC_REQUIRE_ORACLES=1, which makes it fail.
@@ -59,10 +61,6 @@ FLAKY = {
     "virtio-drivers": ["device::console::embedded_io::tests::read_exact"],
 }
 
-# zerocopy's crate names and what they become; longest first so that `zerocopy_derive` is not
-# turned into `zerocast_derive` by way of a half-renamed `zerocast_derive`.
-RENAMES = [("zerocopy_derive", "zerocast_derive"), ("zerocopy-derive", "zerocast-derive"),
-           ("zerocopy", "zerocast")]
 
 # libtest's `--logfile` lines ("ok path", "failed path", "ignored path"): unlike its console
 # output, they are not interleaved with what tests and their threads print.
@@ -79,11 +77,8 @@ def skip(message):
 
 
 def rename(text):
-    count = 0
-    for old, new in RENAMES:
-        count += text.count(old)
-        text = text.replace(old, new)
-    return text, count
+    """Replaces every `zerocopy` (hence `zerocopy_derive`, `zerocopy-derive`) by `zerocast`."""
+    return text.replace("zerocopy", "zerocast"), text.count("zerocopy")
 
 
 def fetch_sources():
@@ -141,36 +136,48 @@ def rewrite_manifest(text):
 
 
 def copy_crate(src, dst, renamed):
-    """Copies a published crate; in renamed mode also renames zerocopy in every text file."""
-    if os.path.isdir(dst):
-        shutil.rmtree(dst)
-    shutil.copytree(src, dst)
-    for leftover in ("Cargo.lock", "Cargo.toml.orig"):
-        if os.path.exists(os.path.join(dst, leftover)):
-            os.remove(os.path.join(dst, leftover))
-    count = 0
-    if not renamed:
-        return count
-    # File names too: glam's `mod impl_zerocopy_08;` becomes `mod impl_zerocast_08;`.
-    for root, _, files in os.walk(dst):
+    """Copies a published crate; in renamed mode renames zerocopy in file names and text.
+
+    Files whose bytes are already right are left alone, so that cargo (which fingerprints
+    path dependencies by modification time) does not rebuild unchanged crates on a warm run.
+    Returns the number of renamed occurrences.
+    """
+    wanted, count = {}, 0
+    for root, _, files in os.walk(src):
         for name in files:
-            if "zerocopy" in name:
-                os.rename(os.path.join(root, name), os.path.join(root, rename(name)[0]))
-    for root, _, files in os.walk(dst):
+            if name in ("Cargo.lock", "Cargo.toml.orig", ".cargo_vcs_info.json"):
+                continue
+            path = os.path.join(root, name)
+            rel = os.path.relpath(path, src)
+            with open(path, "rb") as f:
+                data = f.read()
+            if renamed:
+                # File names too: glam's `mod impl_zerocopy_08;` needs `impl_zerocast_08.rs`.
+                rel = rename(rel)[0]
+                try:
+                    text = data.decode("utf-8")
+                except UnicodeDecodeError:
+                    text = None
+                if text is not None:
+                    text, n = rewrite_manifest(text) if rel == "Cargo.toml" else rename(text)
+                    count += n
+                    data = text.encode("utf-8")
+            wanted[rel] = data
+    for root, _, files in os.walk(dst) if os.path.isdir(dst) else ():
         for name in files:
             path = os.path.join(root, name)
-            try:
-                with open(path, encoding="utf-8") as f:
-                    text = f.read()
-            except UnicodeDecodeError:
-                continue
-            if name == "Cargo.toml" and root == dst:
-                text, n = rewrite_manifest(text)
-            else:
-                text, n = rename(text)
-            count += n
-            with open(path, "w", encoding="utf-8") as f:
-                f.write(text)
+            if os.path.relpath(path, dst) not in wanted:
+                os.remove(path)
+    for rel, data in wanted.items():
+        path = os.path.join(dst, rel)
+        try:
+            with open(path, "rb") as f:
+                if f.read() == data:
+                    continue
+        except FileNotFoundError:
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "wb") as f:
+            f.write(data)
     return count
 
 
@@ -326,6 +333,7 @@ def main():
     print(f"{'crate':<15} {'version':<7} {'renames':>7}  {'targets':<14} "
           f"{'zerocopy':<25} {'zerocast':<25} verdict")
     for name, version, features in selected:
+        crate_started = time.time()
         row = {}
         for mode, (ws, _) in workspaces.items():
             feats = [rename(f)[0] for f in features] if mode == "zerocast" else features
@@ -343,7 +351,8 @@ def main():
             verdict += " (all known)"
         print(f"{name:<15} {version:<7} {workspaces['zerocast'][1][name]:>7}  "
               f"{describe_targets(targets[name]):<14} "
-              f"{summary(oracle):<25} {summary(ours):<25} {verdict}", flush=True)
+              f"{summary(oracle):<25} {summary(ours):<25} {verdict}"
+              f" ({time.time() - crate_started:.0f} s)", flush=True)
         for test_target, r in ours.items():
             if not r["built"] and oracle[test_target]["built"]:
                 for e in r["errors"][:8]:
