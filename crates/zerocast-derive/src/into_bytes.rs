@@ -26,6 +26,13 @@
 //! code may rely on `T: IntoBytes` without ever evaluating such a check, so
 //! the impl itself must only exist when there is no padding.
 //!
+//! Those bounds are named through the crate path, which user code can point
+//! at a module of its own (`#[zerocast(crate = "..")]`). So non-generic
+//! expansions also carry a backstop that names only `::core`, local items and
+//! the trait being implemented: if the impl holds, the gaps, measured again
+//! with `size_of` (through a sized twin for a slice DST), must be zero
+//! ([`backstop`]; zerocast's AUDIT.md, F2).
+//!
 //! A `repr(C)` struct whose last field's sizedness the tokens do not show
 //! (`inner: Inner`, which may be a slice DST) is checked like a slice DST,
 //! with the last field's layout taken from `KnownLayout` when it has one and
@@ -290,7 +297,7 @@ fn repr_c_dst_gaps(ctx: &Ctx, fields: &[Field], precise_lead: bool) -> Vec<GapCh
         core_bytes: None,
     }];
     // These gaps come from zerocast's `DstLayout`, reached through the crate
-    // path, so the backstop cannot re-check them (AUDIT.md, F2: still open).
+    // path; the backstop re-checks them below from sized twins where it can.
     let dst_gap = |label: &str, i: usize| GapCheck {
         core_bytes: None,
         ..gap_check(
@@ -304,6 +311,9 @@ fn repr_c_dst_gaps(ctx: &Ctx, fields: &[Field], precise_lead: bool) -> Vec<GapCh
     };
     out.push(dst_gap(&first, 0));
     out.push(dst_gap("at_the_end_with_1_trailing_element", 1));
+    if let (false, Type::Slice(slice)) = (precise_lead, tail) {
+        out.push(sized_twins_backstop(ctx, &leading_tys, &slice.elem));
+    }
     if precise_lead {
         // `Field` falls back to a trait for last fields that are not
         // `KnownLayout`; the import puts it in scope.
@@ -314,6 +324,38 @@ fn repr_c_dst_gaps(ctx: &Ctx, fields: &[Field], precise_lead: bool) -> Vec<GapCh
         });
     }
     out
+}
+
+/// The backstop's measure of a slice DST's gaps (see [`backstop`]), from
+/// `::core` alone: `repr(C)` lays a trailing `[E]` out as it would a `[E; N]`
+/// of the same count (Reference, "Type layout"), so two sized twins of the
+/// struct, with `[E; 0]` and `[E; 1]` as the last field and the same `packed`
+/// and `align`, have its sizes at 0 and 1 elements. The struct has no padding
+/// at any count exactly when those sizes are the leading fields' sizes plus 0
+/// and plus one element (the argument of [`repr_c_dst_gaps`]).
+fn sized_twins_backstop(ctx: &Ctx, leading: &[&Type], elem: &Type) -> GapCheck {
+    let mut hints = vec![quote!(C)];
+    if let Some(p) = ctx.repr.packed {
+        let n = proc_macro2::Literal::u64_unsuffixed(p.value);
+        hints.push(quote!(packed(#n)));
+    }
+    if let Some(a) = ctx.repr.align {
+        let n = proc_macro2::Literal::u64_unsuffixed(a.value);
+        hints.push(quote!(align(#n)));
+    }
+    let lead = quote!(0 #(+ ::core::mem::size_of::<#leading>())*);
+    let size = |n: usize| quote!(::core::mem::size_of::<__ZcTwin<#n>>());
+    let (zero, one) = (size(0), size(1));
+    GapCheck {
+        def: quote! {
+            #[repr(#(#hints),*)]
+            struct __ZcTwin<const __ZC_N: ::core::primitive::usize>(#(#leading,)* [#elem; __ZC_N]);
+        },
+        bound: TokenStream::new(),
+        core_bytes: Some(quote!(
+            (#zero - (#lead)) + (#one - (#lead) - ::core::mem::size_of::<#elem>())
+        )),
+    }
 }
 
 fn with_checks(ctx: &Ctx, mut bounds: Vec<TokenStream>, checks: Vec<GapCheck>) -> TokenStream {

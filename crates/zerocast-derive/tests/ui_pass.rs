@@ -4881,7 +4881,61 @@ mod into_bytes_padding_behind_replaced_crate_path_repr_rust {
     }
 }
 
+// slice-DST padding is rejected even when the crate path names a module with a permissive gap measure
+mod into_bytes_dst_padding_behind_replaced_crate_path_plain {
+    #![allow(dead_code, unused_imports)]
+    use zerocast::*;
+
+    mod fake {
+        pub use zerocast::*;
+        pub mod __derive {
+            pub use zerocast::__derive::*;
+            pub const fn dst_gaps(
+                _: zerocast::DstLayout,
+                _: zerocast::DstLayout,
+                _: usize,
+            ) -> [[usize; 2]; 2] {
+                [[0, 0], [0, 0]]
+            }
+        }
+    }
+    #[derive(IntoBytes, KnownLayout)]
+    #[zerocast(crate = "fake")]
+    #[repr(C)]
+    struct Padded {
+        a: [u8; 2],
+        b: [u16],
+    }
+}
+
+// slice-DST padding is rejected even when the crate path names a module with a permissive gap measure
+mod into_bytes_dst_padding_behind_replaced_crate_path_align {
+    #![allow(dead_code, unused_imports)]
+    use zerocast::*;
+
+    mod fake {
+        pub use zerocast::*;
+        pub mod __derive {
+            pub use zerocast::__derive::*;
+            pub const fn dst_gaps(
+                _: zerocast::DstLayout,
+                _: zerocast::DstLayout,
+                _: usize,
+            ) -> [[usize; 2]; 2] {
+                [[0, 0], [0, 0]]
+            }
+        }
+    }
+    #[derive(IntoBytes, KnownLayout)]
+    #[zerocast(crate = "fake")]
+    #[repr(C, align(4))]
+    struct Padded {
+        a: u32,
+        b: [[u8; 4]],
+    }
+}
+
 #[test]
 fn every_passing_twin_compiles() {
-    assert_eq!(332, 332);
+    assert_eq!(334, 334);
 }

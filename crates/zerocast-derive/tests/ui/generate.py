@@ -432,6 +432,26 @@ for repr, fail_body, ok_body in (
          FAKE_SUPPORT + head + "struct Padded " + ok_body,
          "padding is rejected even when the crate path names a module with permissive checks")
 
+FAKE_DST_SUPPORT = """mod fake {
+    pub use zerocast::*;
+    pub mod __derive {
+        pub use zerocast::__derive::*;
+        pub const fn dst_gaps(_: zerocast::DstLayout, _: zerocast::DstLayout, _: usize) -> [[usize; 2]; 2] {
+            [[0, 0], [0, 0]]
+        }
+    }
+}
+"""
+for packed, fail_body, ok_body in (
+        ("", "{\n    a: u8,\n    b: [u16],\n}", "{\n    a: [u8; 2],\n    b: [u16],\n}"),
+        (", align(4)", "{\n    a: u16,\n    b: [u8],\n}", "{\n    a: u32,\n    b: [[u8; 4]],\n}")):
+    slug = "align" if packed else "plain"
+    head = f"#[derive(IntoBytes, KnownLayout)]\n#[zerocast(crate = \"fake\")]\n#[repr(C{packed})]\n"
+    case(f"into_bytes_dst_padding_behind_replaced_crate_path_{slug}",
+         FAKE_DST_SUPPORT + head + "struct Padded " + fail_body,
+         FAKE_DST_SUPPORT + head + "struct Padded " + ok_body,
+         "slice-DST padding is rejected even when the crate path names a module with a permissive gap measure")
+
 CASES[:] = [c for c in CASES if c]
 
 HEADER = "use zerocast::*;\n#[allow(unused_imports)]\nuse zerocast::byteorder::*;\n\n"
