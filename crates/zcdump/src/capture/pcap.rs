@@ -140,22 +140,25 @@ impl PcapState {
         if rec.incl_len > self.snaplen {
             return None;
         }
+        let location = self.locate(&rec, offset);
+        (buffered.len() >= location.record_len).then_some(location)
+    }
+
+    /// Where a record whose header `rec` starts at stream `offset` lies, and its time.
+    #[inline]
+    fn locate(&self, rec: &Record, offset: u64) -> RecordLocation {
+        let (ts_sec, ts_nsec) = self.timestamp(rec);
         let caplen = rec.incl_len as usize;
-        let record_len = RECORD_HEADER_LEN + caplen;
-        if buffered.len() < record_len {
-            return None;
-        }
-        let (ts_sec, ts_nsec) = self.timestamp(&rec);
-        Some(RecordLocation {
+        RecordLocation {
             offset,
-            record_len,
+            record_len: RECORD_HEADER_LEN + caplen,
             data_start: RECORD_HEADER_LEN,
             caplen,
             orig_len: rec.orig_len,
             ts_sec,
             ts_nsec,
             link_type: self.link_type,
-        })
+        }
     }
 
     /// A record's time as seconds and nanoseconds. A fraction of a second or more is
@@ -219,20 +222,9 @@ impl PcapState {
                 },
             ));
         }
-        let (ts_sec, ts_nsec) = self.timestamp(&rec);
-        let caplen = rec.incl_len as usize;
-        let record_len = RECORD_HEADER_LEN + caplen;
-        peek_exact(src, record_len, "pcap record")?;
-        Ok(Some(RecordLocation {
-            offset,
-            record_len,
-            data_start: RECORD_HEADER_LEN,
-            caplen,
-            orig_len: rec.orig_len,
-            ts_sec,
-            ts_nsec,
-            link_type: self.link_type,
-        }))
+        let location = self.locate(&rec, offset);
+        peek_exact(src, location.record_len, "pcap record")?;
+        Ok(Some(location))
     }
 }
 
