@@ -8,7 +8,9 @@
 
 use std::io::Read;
 
-use super::{CaptureError, CaptureErrorKind, CaptureReader, Inner, LinkType, Packet};
+use super::{
+    CaptureError, CaptureErrorKind, CaptureReader, Inner, LinkType, Packet, RecordLocation,
+};
 
 /// Where one packet of a batch sits in the batch's buffer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -19,6 +21,20 @@ pub(super) struct Slot {
     ts_sec: u64,
     ts_nsec: u32,
     link_type: LinkType,
+}
+
+impl Slot {
+    /// The packet of record `rec`, whose record starts at buffer position `start`.
+    fn of(rec: &RecordLocation, start: usize) -> Slot {
+        Slot {
+            start: start + rec.data_start,
+            caplen: rec.caplen,
+            orig_len: rec.orig_len,
+            ts_sec: rec.ts_sec,
+            ts_nsec: rec.ts_nsec,
+            link_type: rec.link_type,
+        }
+    }
 }
 
 /// The packets of one read buffer; see [`CaptureReader::next_batch`].
@@ -192,14 +208,7 @@ impl<R: Read> CaptureReader<R> {
             if let Some(rec) = fast {
                 let start = self.src.position();
                 self.src.consume(rec.record_len);
-                batch.slots.push(Slot {
-                    start: start + rec.data_start,
-                    caplen: rec.caplen,
-                    orig_len: rec.orig_len,
-                    ts_sec: rec.ts_sec,
-                    ts_nsec: rec.ts_nsec,
-                    link_type: rec.link_type,
-                });
+                batch.slots.push(Slot::of(&rec, start));
                 continue;
             }
             let found = match &mut self.inner {
@@ -237,14 +246,7 @@ impl<R: Read> CaptureReader<R> {
                 ));
             }
             self.src.consume(rec.record_len);
-            let slot = Slot {
-                start: start + rec.data_start,
-                caplen: rec.caplen,
-                orig_len: rec.orig_len,
-                ts_sec: rec.ts_sec,
-                ts_nsec: rec.ts_nsec,
-                link_type: rec.link_type,
-            };
+            let slot = Slot::of(&rec, start);
             if ends_batch {
                 self.carried = Some(slot);
                 return Ok(());
