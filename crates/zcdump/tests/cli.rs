@@ -43,6 +43,24 @@ fn column(header: &[String], name: &str) -> usize {
         .expect("field in oracle")
 }
 
+/// `copies` back-to-back copies of the kernel-mix sample's records, written as a pcap file
+/// named `name` in the test scratch dir: its path and its number of frames.
+fn repeated_sample(copies: usize, name: &str) -> (std::path::PathBuf, usize) {
+    let records = read_records(&sample("kernel-mix.pcap"));
+    let many: Vec<_> = (0..copies)
+        .flat_map(|_| records.iter())
+        .map(|r| common::Record {
+            ts_sec: r.ts_sec,
+            ts_nsec: r.ts_nsec,
+            orig_len: r.orig_len,
+            data: r.data.clone(),
+        })
+        .collect();
+    let path = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    std::fs::write(&path, write_pcap(&many, 1, false, false)).expect("written");
+    (path, many.len())
+}
+
 #[test]
 #[cfg_attr(miri, ignore)]
 fn stdin_input_equals_file_input_for_both_formats() {
@@ -314,19 +332,7 @@ fn text_output_has_one_line_per_frame_with_addresses() {
 #[cfg_attr(miri, ignore)]
 fn closed_output_pipe_ends_quietly() {
     // A capture big enough that zcdump is still writing when `head` exits.
-    let records = read_records(&sample("kernel-mix.pcap"));
-    let many: Vec<_> = (0..40)
-        .flat_map(|_| records.iter())
-        .map(|r| common::Record {
-            ts_sec: r.ts_sec,
-            ts_nsec: r.ts_nsec,
-            orig_len: r.orig_len,
-            data: r.data.clone(),
-        })
-        .collect();
-    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"));
-    let path = dir.join("zcdump-pipe.pcap");
-    std::fs::write(&path, write_pcap(&many, 1, false, false)).expect("written");
+    let (path, _) = repeated_sample(40, "zcdump-pipe.pcap");
     let script = format!(
         "'{}' -r '{}' | head -n 2 >/dev/null; echo \"${{PIPESTATUS[0]}}\"",
         env!("CARGO_BIN_EXE_zcdump"),
@@ -371,23 +377,10 @@ fn count_limits_frames_and_header_option_prints_names() {
 #[cfg_attr(miri, ignore)]
 fn stats_are_the_same_from_stdin_and_for_any_thread_count() {
     // Enough copies of the sample that --stats reads several batches.
-    let records = read_records(&sample("kernel-mix.pcap"));
-    let many: Vec<_> = (0..60)
-        .flat_map(|_| records.iter())
-        .map(|r| common::Record {
-            ts_sec: r.ts_sec,
-            ts_nsec: r.ts_nsec,
-            orig_len: r.orig_len,
-            data: r.data.clone(),
-        })
-        .collect();
-    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"));
-    let path = dir.join("zcdump-stats-threads.pcap");
-    let bytes = write_pcap(&many, 1, false, false);
-    std::fs::write(&path, &bytes).expect("written");
+    let (path, frames) = repeated_sample(60, "zcdump-stats-threads.pcap");
     let file = path.to_str().expect("path");
     let one = stdout_of(&["-r", file, "--stats", "--threads", "1"]);
-    assert!(one.contains(&format!("Frames: {} ", many.len())), "{one}");
+    assert!(one.contains(&format!("Frames: {frames} ")), "{one}");
     for threads in ["2", "3"] {
         assert_eq!(
             stdout_of(&["-r", file, "--stats", "--threads", threads]),
@@ -401,6 +394,7 @@ fn stats_are_the_same_from_stdin_and_for_any_thread_count() {
         .spawn()
         .expect("spawn");
     let mut stdin = child.stdin.take().expect("stdin");
+    let bytes = std::fs::read(&path).expect("written");
     let writer = std::thread::spawn(move || stdin.write_all(&bytes));
     let out = child.wait_with_output().expect("wait");
     writer.join().expect("writer thread").expect("write stdin");
