@@ -1,9 +1,24 @@
 #!/usr/bin/env bash
-# The project's test command (README.md). `.ci/run` installs what this needs first.
+# The project's test command (README.md); CI runs exactly this too (.ci/run).
+# It first installs what the tests need (scripts/setup.sh skips whatever is present;
+# ZC_SETUP=0 skips the setup), then runs the steps below in order. Each step is one block,
+# so a new check is a new `step` block appended before "all green".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-step() { printf '\n=== %s ===\n' "$*"; }
+# The header carries the seconds since the start, so a log shows where the time went.
+step() { printf '\n=== %s (at %ds) ===\n' "$*" "$SECONDS"; }
+
+if [ "${ZC_SETUP:-1}" = 1 ]; then
+  step "setup: install what is missing (scripts/setup.sh)"
+  scripts/setup.sh
+  # The tools are installed now, so a test that needs one must not pass by skipping.
+  export ZC_REQUIRE_ORACLES=${ZC_REQUIRE_ORACLES:-1}
+  export ZC_FUZZ_SMOKE=${ZC_FUZZ_SMOKE:-1}
+fi
+if [ -z "${ZC_SCAPY_PYTHON:-}" ] && [ -x .ci/venv/bin/python ]; then
+  export ZC_SCAPY_PYTHON="$PWD/.ci/venv/bin/python"
+fi
 
 step "rustfmt"
 cargo fmt --all -- --check
