@@ -20,5 +20,7 @@ extern crate alloc;
 extern crate std;
 
 pub mod context;
+#[cfg(any(test, feature = "testutil"))]
+pub mod testutil;
 pub mod time;
 pub mod timer;
