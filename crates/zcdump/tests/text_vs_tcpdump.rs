@@ -9,10 +9,12 @@
 //!   comparing, and counted.
 //! * **Snaplen truncation in printers zcdump does not imitate.** Where a snapshot length cut
 //!   a header or payload, tcpdump's printers stop at the first byte they lack and print a
-//!   marker. zcdump reproduces this where the samples show it (TCP options: `[|tcp]`, an
-//!   ICMP header: `[|icmp]`, the port of a packet quoted in an ICMPv6 error: `[|icmp6]`,
-//!   an HTTP line: `[|http]`); lines where tcpdump printed another marker would be counted
-//!   separately (there are none in the samples).
+//!   marker (`[|proto]`). zcdump reproduces this where the samples show it (TCP options:
+//!   `[|tcp]`, an ICMP header: `[|icmp]`, the port of a packet quoted in an ICMPv6 error:
+//!   `[|icmp6]`, an HTTP line: `[|http]`), so lines with those markers must be identical like
+//!   every other line. A line with any other marker must agree with zcdump's up to the
+//!   marker (zcdump keeps printing where tcpdump stopped); such lines are counted separately
+//!   (there are none in the samples).
 //! * Not in the samples, so not exercised here: tcpdump's application-layer printers other
 //!   than HTTP (DNS, NTP, BGP, SSH, SMTP, ... on their well-known ports), the options of
 //!   IPv6 extension headers and routing headers, SACK blocks and unknown TCP options
@@ -29,6 +31,9 @@ use std::path::Path;
 use std::process::Command;
 
 use common::{sample, zcdump};
+
+/// The truncation markers whose lines zcdump reproduces exactly (see the module docs).
+const IMITATED_MARKERS: [&str; 4] = ["[|tcp]", "[|icmp]", "[|icmp6]", "[|http]"];
 
 /// zcdump's line without the VLAN tag prefix (`802.1ad N, vlan N, p N, `).
 fn without_tags(rest: &str) -> String {
@@ -64,9 +69,24 @@ struct Tally {
     lines: usize,
     equal: usize,
     equal_without_tags: usize,
-    truncated: usize,
+    /// Lines where tcpdump printed a truncation marker and zcdump's line is identical (they
+    /// are also counted in `equal` or `equal_without_tags`).
+    marker_equal: usize,
+    /// Lines cut by a marker zcdump does not imitate, equal up to the marker.
+    cut_elsewhere: usize,
     same_time: usize,
     unexplained: Vec<String>,
+}
+
+/// tcpdump's text before its truncation marker, when the marker is one zcdump does not
+/// imitate (for those zcdump's line only has to start with this text).
+fn text_before_other_marker(tcpdump_rest: &str) -> Option<&str> {
+    let at = tcpdump_rest.find("[|")?;
+    let marker_and_rest = &tcpdump_rest[at..];
+    let imitated = IMITATED_MARKERS
+        .iter()
+        .any(|m| marker_and_rest.starts_with(m));
+    (!imitated).then_some(&tcpdump_rest[..at])
 }
 
 fn compare(expected: &str, got: &str) -> Tally {
@@ -83,12 +103,18 @@ fn compare(expected: &str, got: &str) -> Tally {
         if e_time == a_time {
             t.same_time += 1;
         }
+        let a_untagged = without_tags(a_rest);
+        let has_marker = e_rest.contains("[|");
         if e_rest == a_rest {
             t.equal += 1;
-        } else if e_rest == without_tags(a_rest) {
+            t.marker_equal += usize::from(has_marker);
+        } else if e_rest == a_untagged {
             t.equal_without_tags += 1;
-        } else if e_rest.contains("[|") {
-            t.truncated += 1;
+            t.marker_equal += usize::from(has_marker);
+        } else if text_before_other_marker(e_rest)
+            .is_some_and(|before| a_rest.starts_with(before) || a_untagged.starts_with(before))
+        {
+            t.cut_elsewhere += 1;
         } else {
             t.unexplained
                 .push(format!("tcpdump: {e_rest}\nzcdump:  {a_rest}"));
@@ -127,12 +153,15 @@ fn text_lines_match_tcpdump() {
         let t = compare(&expected, &got);
         eprintln!(
             "{name} (tcpdump {}): {} lines; {} equal after the timestamp, {} more once \
-             zcdump's VLAN tags are removed, {} cut by the snapshot length; {} timestamps equal",
+             zcdump's VLAN tags are removed ({} of the equal lines cut by the snapshot \
+             length), {} cut by a marker zcdump does not imitate and equal up to it; {} \
+             timestamps equal",
             td_args.join(" "),
             t.lines,
             t.equal,
             t.equal_without_tags,
-            t.truncated,
+            t.marker_equal,
+            t.cut_elsewhere,
             t.same_time
         );
         assert_eq!(t.same_time, t.lines, "{name}: timestamps differ");
@@ -141,6 +170,15 @@ fn text_lines_match_tcpdump() {
         }
         // Guards against a comparison that passes by explaining everything away.
         assert!(t.equal >= 350, "{name}: only {} lines equal", t.equal);
+        if name.contains("snap80") {
+            // The snapshot-length sample exists to exercise the markers (139 lines with
+            // tcpdump 4.99); compared exactly, not waved through.
+            assert!(
+                t.marker_equal >= 100,
+                "{name}: only {} truncated lines equal",
+                t.marker_equal
+            );
+        }
     }
     assert!(failures.is_empty(), "\n{}", failures.join("\n"));
 }
@@ -157,8 +195,28 @@ fn vlan_prefixes_are_removed_and_nothing_else() {
     );
     let t = compare(
         "00:00:01.000000 IP a > b: x\n00:00:02.000000 IP c > d: [|tcp]\n",
-        "00:00:01.000000 vlan 5, p 0, IP a > b: x\n00:00:02.000000 IP c > d: y\n",
+        "00:00:01.000000 vlan 5, p 0, IP a > b: x\n00:00:02.000000 IP c > d: [|tcp]\n",
     );
-    assert_eq!((t.equal, t.equal_without_tags, t.truncated), (0, 1, 1));
+    assert_eq!((t.equal, t.equal_without_tags, t.marker_equal), (1, 1, 1));
     assert!(t.unexplained.is_empty());
+}
+
+#[test]
+fn imitated_truncation_markers_must_match_exactly() {
+    let t = compare(
+        "00:00:02.000000 IP c > d: Flags [S], options [mss 1400,[|tcp]>\n",
+        "00:00:02.000000 IP c > d: Flags [S], options [mss 1400,sackOK], length 0\n",
+    );
+    assert_eq!((t.equal, t.cut_elsewhere, t.unexplained.len()), (0, 0, 1));
+}
+
+#[test]
+fn other_truncation_markers_must_match_up_to_the_marker() {
+    let t = compare(
+        "00:00:01.000000 IP a.123 > b.123: NTPv4, [|ntp]\n\
+         00:00:02.000000 IP a.123 > b.123: NTPv4, [|ntp]\n",
+        "00:00:01.000000 vlan 5, p 0, IP a.123 > b.123: NTPv4, Client, length 48\n\
+         00:00:02.000000 IP a.123 > b.124: UDP, length 48\n",
+    );
+    assert_eq!((t.equal, t.cut_elsewhere, t.unexplained.len()), (0, 1, 1));
 }
