@@ -1,4 +1,21 @@
-//! zerocast-tap: the Linux binding of zerocast-stack (TAP/TUN devices through `tun-rs`, the
-//! poll loop with the real clock, pcapng capture, blocking std-style sockets).
+//! zerocast-tap: the Linux binding of zerocast-stack.
+//!
+//! The core (`zerocast-stack`) performs no I/O; this crate is the only place that knows
+//! about Linux. It opens TAP (Ethernet) and TUN (bare IP) interfaces through `tun-rs`, which
+//! holds the FFI, so this crate forbids unsafe code; it drives the core from a poll loop with
+//! the real monotonic clock and an OS-seeded generator; it writes a pcapng capture of every
+//! frame the stack receives or sends; it can drop and reorder frames from a seed; and it
+//! offers blocking, std-style sockets backed by the stack running on its own thread.
+//!
+//! # Modules
+//! - [`device`]: opening an interface, waiting on it with a timeout and a wake-up.
+//! - [`pcapng`]: the capture writer.
+//! - [`rng`]: the random source (OS-seeded or from a seed).
+//! - [`fault`]: seeded drop/reorder between the device and the stack.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+
+pub mod device;
+pub mod fault;
+pub mod pcapng;
+pub mod rng;

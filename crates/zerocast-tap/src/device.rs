@@ -1,0 +1,394 @@
+//! Opening a Linux TAP (Ethernet) or TUN (bare IP) interface through `tun-rs`, and waiting on
+//! it.
+//!
+//! The binding attaches to an interface of the given name if it exists (made beforehand with
+//! `ip tuntap add NAME mode tap`, for example inside a network namespace) or creates it. It
+//! brings the link up but never configures an address, a route or a MAC address on the
+//! kernel's side: the kernel end belongs to whoever runs the test or the host.
+//!
+//! Opening fails with an [`OpenError`] that says what to do about it (run as root, load the
+//! `tun` module, stop the other process using the interface, ...), since those are the
+//! errors a person meets first.
+
+use std::fmt;
+use std::io;
+use std::time::Duration;
+
+use tun_rs::{DeviceBuilder, InterruptEvent, Layer, SyncDevice};
+
+/// Which kind of interface to open.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum LinkKind {
+    /// A TAP interface: whole Ethernet frames (without FCS) in both directions.
+    Tap,
+    /// A TUN interface: bare IPv4/IPv6 packets, no link header.
+    Tun,
+}
+
+impl LinkKind {
+    /// The `ip tuntap` mode name (`tap` or `tun`), for messages.
+    ///
+    /// ```
+    /// assert_eq!(zerocast_tap::device::LinkKind::Tun.mode_name(), "tun");
+    /// ```
+    #[must_use]
+    pub const fn mode_name(self) -> &'static str {
+        match self {
+            LinkKind::Tap => "tap",
+            LinkKind::Tun => "tun",
+        }
+    }
+}
+
+/// Why an interface could not be opened.
+#[derive(Debug)]
+pub enum OpenError {
+    /// `/dev/net/tun` does not exist (no `tun` module, or a container without the device).
+    NoTunDevice,
+    /// Opening `/dev/net/tun` or attaching to the interface was refused: this needs root or
+    /// `CAP_NET_ADMIN`.
+    PermissionDenied,
+    /// Another process holds the interface (a TAP/TUN without multi-queue has one owner).
+    InterfaceBusy {
+        /// The interface name.
+        name: String,
+    },
+    /// An interface of that name exists but is not a TAP/TUN of the requested kind (a TUN
+    /// asked for as TAP, a veth, ...).
+    WrongKind {
+        /// The interface name.
+        name: String,
+        /// What was asked for.
+        wanted: LinkKind,
+    },
+    /// The name is empty, too long for Linux (15 bytes) or contains a NUL, `/` or space.
+    BadName {
+        /// The name as given.
+        name: String,
+    },
+    /// Anything else the kernel said.
+    Other {
+        /// The interface name.
+        name: String,
+        /// The error.
+        source: io::Error,
+    },
+}
+
+impl fmt::Display for OpenError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            OpenError::NoTunDevice => write!(
+                f,
+                "/dev/net/tun is missing: load the tun module (modprobe tun) or give the \
+                 container the device"
+            ),
+            OpenError::PermissionDenied => write!(
+                f,
+                "permission denied opening /dev/net/tun: run as root or with CAP_NET_ADMIN"
+            ),
+            OpenError::InterfaceBusy { name } => write!(
+                f,
+                "interface {name} is in use by another process (a TAP/TUN has one owner)"
+            ),
+            OpenError::WrongKind { name, wanted } => write!(
+                f,
+                "interface {name} exists but is not a {} device (check `ip -d link show {name}`)",
+                wanted.mode_name()
+            ),
+            OpenError::BadName { name } => write!(
+                f,
+                "bad interface name {name:?}: 1 to 15 bytes, no '/', space or NUL"
+            ),
+            OpenError::Other { name, source } => {
+                write!(f, "cannot open interface {name}: {source}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for OpenError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            OpenError::Other { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}
+
+/// Linux's `IFNAMSIZ` less the terminating NUL.
+const MAX_NAME_LEN: usize = 15;
+
+/// Checks an interface name the way the kernel's `dev_valid_name` does, so a bad name is
+/// reported as such instead of as an opaque `EINVAL` from the ioctl.
+///
+/// ```
+/// use zerocast_tap::device::valid_interface_name;
+/// assert!(valid_interface_name("zc-tap0"));
+/// assert!(!valid_interface_name("a/b"));
+/// assert!(!valid_interface_name("sixteen-chars-xx"));
+/// assert!(!valid_interface_name(".."));
+/// ```
+#[must_use]
+pub fn valid_interface_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= MAX_NAME_LEN
+        && name != "."
+        && name != ".."
+        && !name
+            .bytes()
+            .any(|b| b == b'/' || b == b':' || b == 0 || b.is_ascii_whitespace())
+}
+
+/// Maps the `io::Error` of a failed open to what it means for a TAP/TUN.
+fn classify_open_error(name: &str, kind: LinkKind, err: io::Error) -> OpenError {
+    match err.raw_os_error() {
+        Some(libc_errno::ENOENT) | Some(libc_errno::ENODEV) | Some(libc_errno::ENXIO) => {
+            OpenError::NoTunDevice
+        }
+        Some(libc_errno::EPERM) | Some(libc_errno::EACCES) => OpenError::PermissionDenied,
+        Some(libc_errno::EBUSY) => OpenError::InterfaceBusy {
+            name: name.to_owned(),
+        },
+        Some(libc_errno::EINVAL) => OpenError::WrongKind {
+            name: name.to_owned(),
+            wanted: kind,
+        },
+        _ => OpenError::Other {
+            name: name.to_owned(),
+            source: err,
+        },
+    }
+}
+
+/// The Linux errno values the open path distinguishes (asm-generic/errno-base.h); spelled
+/// out here so the crate needs no libc binding of its own.
+mod libc_errno {
+    pub const EPERM: i32 = 1;
+    pub const ENOENT: i32 = 2;
+    pub const ENXIO: i32 = 6;
+    pub const EACCES: i32 = 13;
+    pub const EBUSY: i32 = 16;
+    pub const ENODEV: i32 = 19;
+    pub const EINVAL: i32 = 22;
+}
+
+/// An open TAP or TUN interface.
+///
+/// Receiving sleeps in `poll(2)` (inside tun-rs) until a frame arrives, a timeout passes, or
+/// another thread calls [`TapDevice::wake`]; sending is a plain `write(2)`.
+pub struct TapDevice {
+    device: SyncDevice,
+    kind: LinkKind,
+    name: String,
+    mtu: u32,
+    waker: InterruptEvent,
+}
+
+impl fmt::Debug for TapDevice {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TapDevice")
+            .field("name", &self.name)
+            .field("kind", &self.kind)
+            .field("mtu", &self.mtu)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What a wait on the device ended with.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Received {
+    /// A frame of this many bytes is in the buffer.
+    Frame(usize),
+    /// The timeout passed with nothing to read.
+    TimedOut,
+    /// [`TapDevice::wake`] was called (an application queued work for the stack).
+    Woken,
+}
+
+impl TapDevice {
+    /// Opens (attaching to, or creating) the interface `name` of `kind` and brings it up.
+    ///
+    /// `mtu`, when given, is set on the interface; otherwise the interface keeps its MTU and
+    /// [`TapDevice::mtu`] reports it.
+    ///
+    /// # Errors
+    /// See [`OpenError`]: no `/dev/net/tun`, not permitted, busy, wrong kind, bad name.
+    pub fn open(name: &str, kind: LinkKind, mtu: Option<u16>) -> Result<TapDevice, OpenError> {
+        if !valid_interface_name(name) {
+            return Err(OpenError::BadName {
+                name: name.to_owned(),
+            });
+        }
+        if !std::path::Path::new("/dev/net/tun").exists() {
+            return Err(OpenError::NoTunDevice);
+        }
+        let layer = match kind {
+            LinkKind::Tap => Layer::L2,
+            LinkKind::Tun => Layer::L3,
+        };
+        let mut builder = DeviceBuilder::new()
+            .name(name)
+            .layer(layer)
+            .packet_information(false)
+            .offload(false);
+        if let Some(mtu) = mtu {
+            builder = builder.mtu(mtu);
+        }
+        let device = builder
+            .build_sync()
+            .map_err(|e| classify_open_error(name, kind, e))?;
+        let other = |source| OpenError::Other {
+            name: name.to_owned(),
+            source,
+        };
+        // Non-blocking, so a spurious poll wake-up never blocks in read(2) past a deadline.
+        device.set_nonblocking(true).map_err(other)?;
+        let mtu = u32::from(device.mtu().map_err(other)?);
+        let waker = InterruptEvent::new().map_err(other)?;
+        Ok(TapDevice {
+            device,
+            kind,
+            name: name.to_owned(),
+            mtu,
+            waker,
+        })
+    }
+
+    /// The interface name.
+    #[must_use]
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// TAP or TUN.
+    #[must_use]
+    pub fn kind(&self) -> LinkKind {
+        self.kind
+    }
+
+    /// The interface MTU (the largest IP packet; a TAP frame adds 14 bytes of header).
+    #[must_use]
+    pub fn mtu(&self) -> u32 {
+        self.mtu
+    }
+
+    /// The MAC address of the kernel's end of a TAP (not the stack's address).
+    ///
+    /// # Errors
+    /// The ioctl's error (a TUN has no MAC).
+    pub fn kernel_mac(&self) -> io::Result<[u8; 6]> {
+        self.device.mac_address()
+    }
+
+    /// Waits up to `timeout` (forever when `None`) for a frame and reads it into `buf`.
+    ///
+    /// A frame longer than `buf` is truncated by the kernel; size `buf` for the MTU plus the
+    /// link header.
+    ///
+    /// # Errors
+    /// Read errors other than the timeout and the wake-up (the interface was deleted, ...).
+    pub fn receive(&self, buf: &mut [u8], timeout: Option<Duration>) -> io::Result<Received> {
+        match self.device.recv_intr_timeout(buf, &self.waker, timeout) {
+            Ok(len) => Ok(Received::Frame(len)),
+            Err(e) if e.kind() == io::ErrorKind::TimedOut => Ok(Received::TimedOut),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted && self.waker.is_trigger() => {
+                self.waker.reset()?;
+                Ok(Received::Woken)
+            }
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => Ok(Received::TimedOut),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Reads a frame if one is waiting, without sleeping.
+    ///
+    /// # Errors
+    /// Read errors other than "nothing to read".
+    pub fn try_receive(&self, buf: &mut [u8]) -> io::Result<Option<usize>> {
+        match self.device.recv(buf) {
+            Ok(len) => Ok(Some(len)),
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Writes one frame. A full kernel queue (`EAGAIN`) or a link that is down drops the
+    /// frame, as a NIC would; the protocols above recover.
+    ///
+    /// # Errors
+    /// Other write errors.
+    pub fn send(&self, frame: &[u8]) -> io::Result<bool> {
+        match self.device.send(frame) {
+            Ok(_) => Ok(true),
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => Ok(false),
+            // EIO: the kernel end is down (the carrier follows the link's administrative
+            // state); the frame is lost, as on an unplugged cable.
+            Err(e) if e.raw_os_error() == Some(5) => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Makes a [`TapDevice::receive`] in progress (or the next one) return
+    /// [`Received::Woken`] at once. Safe to call from any thread.
+    ///
+    /// # Errors
+    /// The pipe write's error (practically never).
+    pub fn wake(&self) -> io::Result<()> {
+        self.waker.trigger()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn os_error(code: i32) -> io::Error {
+        io::Error::from_raw_os_error(code)
+    }
+
+    #[test]
+    fn open_errors_name_their_cause() {
+        let kind = LinkKind::Tap;
+        assert!(matches!(
+            classify_open_error("t", kind, os_error(libc_errno::EPERM)),
+            OpenError::PermissionDenied
+        ));
+        assert!(matches!(
+            classify_open_error("t", kind, os_error(libc_errno::EBUSY)),
+            OpenError::InterfaceBusy { .. }
+        ));
+        assert!(matches!(
+            classify_open_error("t", kind, os_error(libc_errno::ENOENT)),
+            OpenError::NoTunDevice
+        ));
+        assert!(matches!(
+            classify_open_error("t", kind, os_error(libc_errno::EINVAL)),
+            OpenError::WrongKind { .. }
+        ));
+        let other = classify_open_error("t", kind, os_error(28));
+        assert!(matches!(other, OpenError::Other { .. }));
+        assert!(other.to_string().contains("interface t"));
+    }
+
+    #[test]
+    fn busy_message_names_the_interface() {
+        let err = OpenError::InterfaceBusy { name: "zc0".into() };
+        assert!(err.to_string().contains("zc0"));
+        assert!(err.to_string().contains("in use"));
+    }
+
+    #[test]
+    fn bad_names_are_rejected_before_any_ioctl() {
+        for bad in ["", "x".repeat(16).as_str(), "a b", "a/b", "a:b", ".", ".."] {
+            assert!(
+                matches!(
+                    TapDevice::open(bad, LinkKind::Tap, None),
+                    Err(OpenError::BadName { .. })
+                ),
+                "{bad:?}"
+            );
+        }
+        assert!(valid_interface_name(&"x".repeat(15)));
+    }
+}
