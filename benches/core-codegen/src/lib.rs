@@ -5,6 +5,7 @@
 
 macro_rules! ops {
     ($p:literal, $k:ident) => {
+        use $k::byteorder::network_endian::{U16, U32};
         use $k::{FromBytes, IntoBytes, SplitAt, TryFromBytes};
 
         #[derive($k::FromBytes, $k::IntoBytes, $k::KnownLayout, $k::Immutable)]
@@ -38,6 +39,17 @@ macro_rules! ops {
         pub struct Pkt {
             pub len: u16,
             pub body: [u8],
+        }
+
+        /// A 12-byte wire header of alignment 1 (network-endian fields), as protocol
+        /// headers are declared.
+        #[derive($k::FromBytes, $k::IntoBytes, $k::KnownLayout, $k::Immutable, $k::Unaligned)]
+        #[repr(C)]
+        pub struct WireHdr {
+            pub src_port: U16,
+            pub dst_port: U16,
+            pub seq: U32,
+            pub ack: U32,
         }
 
         #[export_name = concat!($p, "ref_from_bytes")]
@@ -95,6 +107,14 @@ macro_rules! ops {
         #[export_name = concat!($p, "read_from_prefix")]
         pub fn read_from_prefix(b: &[u8]) -> Option<(Hdr, &[u8])> {
             Hdr::read_from_prefix(b).ok()
+        }
+        #[export_name = concat!($p, "read_from_prefix_unaligned")]
+        pub fn read_from_prefix_unaligned(b: &[u8]) -> Option<WireHdr> {
+            WireHdr::read_from_prefix(b).ok().map(|(h, _)| h)
+        }
+        #[export_name = concat!($p, "ref_from_bytes_u16_slice")]
+        pub fn ref_from_bytes_u16_slice(b: &[u8]) -> Option<&[U16]> {
+            <[U16]>::ref_from_bytes(b).ok()
         }
         #[export_name = concat!($p, "as_bytes")]
         pub fn as_bytes(h: &Hdr) -> &[u8] {

@@ -281,9 +281,16 @@ pub(crate) fn try_read_exact<T: TryFromBytes>(
     Ok(unsafe { copy.assume_init() })
 }
 
-/// Copies a `T: FromBytes` out of `source` (whole, prefix or suffix).
+/// Copies a `T: FromBytes` out of `source` (whole, prefix or suffix); `None` if it does not
+/// fit.
+///
+/// `Option`, not `Result<_, Fail>`: a size failure is the only failure, and in a
+/// `Result<(T, &[u8]), Fail>` the tag lives in the slice pointer's null niche while the
+/// `Fail` payload takes the first byte of the `T`. LLVM then split the copy at that byte,
+/// and a caller that rewraps the value (`.ok().map(|(t, _)| t)` into an `Option<T>`) paid
+/// a separate one-byte load and store.
 #[inline(always)]
-pub(crate) fn read_from<T: FromBytes>(source: &[u8], kind: CastKind) -> Result<(T, &[u8]), Fail> {
+pub(crate) fn read_from<T: FromBytes>(source: &[u8], kind: CastKind) -> Option<(T, &[u8])> {
     // `FromBytes::is_bit_valid` is `true` for every sound impl, but a derived one may not be
     // trivially so; skip the call instead of relying on inlining.
     let size = core::mem::size_of::<T>();
@@ -295,10 +302,10 @@ pub(crate) fn read_from<T: FromBytes>(source: &[u8], kind: CastKind) -> Result<(
             let (rest, t) = source.split_at(len - size);
             (t, rest)
         }
-        _ => return Err(Fail::Size),
+        _ => return None,
     };
     // SAFETY: `t_bytes` has exactly `size_of::<T>()` initialized bytes, and `T: FromBytes`
     // makes every such byte sequence a valid `T`; `read_unaligned` needs no alignment.
     let t = unsafe { core::ptr::read_unaligned(t_bytes.as_ptr().cast::<T>()) };
-    Ok((t, rest))
+    Some((t, rest))
 }

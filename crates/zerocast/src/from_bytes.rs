@@ -298,8 +298,8 @@ pub unsafe trait FromBytes: FromZeros {
         Self: Sized,
     {
         match read_from::<Self>(source, CastKind::Whole) {
-            Ok((t, _)) => Ok(t),
-            Err(_) => Err(SizeError::new(source)),
+            Some((t, _)) => Ok(t),
+            None => Err(SizeError::new(source)),
         }
     }
 
@@ -315,7 +315,10 @@ pub unsafe trait FromBytes: FromZeros {
     where
         Self: Sized,
     {
-        read_from::<Self>(source, CastKind::Prefix).map_err(|_| SizeError::new(source))
+        match read_from::<Self>(source, CastKind::Prefix) {
+            Some((t, rest)) => Ok((t, rest)),
+            None => Err(SizeError::new(source)),
+        }
     }
 
     /// Copies a `Self` out of the end of `source`; returns the rest and it.
@@ -331,8 +334,8 @@ pub unsafe trait FromBytes: FromZeros {
         Self: Sized,
     {
         match read_from::<Self>(source, CastKind::Suffix) {
-            Ok((t, rest)) => Ok((rest, t)),
-            Err(_) => Err(SizeError::new(source)),
+            Some((t, rest)) => Ok((rest, t)),
+            None => Err(SizeError::new(source)),
         }
     }
 
