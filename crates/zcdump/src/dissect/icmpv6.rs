@@ -1,14 +1,28 @@
-//! ICMPv6 (NDP targets and option types, and the packet quoted in errors) and IGMP.
+//! `icmpv6`: ICMPv6 messages (NDP targets and option types, echo, MLDv2 reports), with the
+//! packet an error message quotes dissected as a second set of IPv6 occurrences.
 
 use zerocast_wire::icmpv6::{self, Icmpv6Packet};
-use zerocast_wire::igmp::{self, IgmpPacket};
 use zerocast_wire::{ErrorKind, Lenient};
 
-use super::upper::Upper;
-use super::{ip, push_some, status, Cx};
-use crate::fields::{Field, Proto, Value};
+use super::{push_some, status, Cx, Upper};
+use crate::fields::{declare_fields, Field, Proto, Value};
 
-pub(super) fn icmpv6(cx: &mut Cx<'_, '_>, upper: &Upper<'_>) {
+declare_fields! {
+    proto: Icmpv6, name: "icmpv6",
+    Icmpv6Type = "icmpv6.type", Dec;
+    Icmpv6Code = "icmpv6.code", Dec;
+    Icmpv6ChecksumStatus = "icmpv6.checksum.status", ChecksumStatus;
+    Icmpv6NdNsTargetAddress = "icmpv6.nd.ns.target_address", Ipv6;
+    Icmpv6NdNaTargetAddress = "icmpv6.nd.na.target_address", Ipv6;
+    Icmpv6NdNaFlag = "icmpv6.nd.na.flag", Hex8;
+    Icmpv6OptType = "icmpv6.opt.type", Dec;
+    Icmpv6EchoIdentifier = "icmpv6.echo.identifier", Hex4;
+    Icmpv6EchoSequenceNumber = "icmpv6.echo.sequence_number", Dec;
+    Icmpv6MldrNbMcastRecords = "icmpv6.mldr.nb_mcast_records", Dec;
+}
+
+/// An ICMPv6 message (NDP, MLD, echo, and the packet an error quotes).
+pub(super) fn dissect(cx: &mut Cx<'_, '_>, upper: &Upper<'_>) {
     let bytes = upper.bytes;
     let icmp = match Icmpv6Packet::parse_lenient(bytes, upper.pseudo, upper.checksums()) {
         Ok(Lenient::Whole(icmp)) => icmp,
@@ -95,7 +109,7 @@ pub(super) fn icmpv6(cx: &mut Cx<'_, '_>, upper: &Upper<'_>) {
         // Errors carry 4 bytes (unused, MTU or pointer) and then the offending packet.
         if let Some(quoted) = icmp.body().get(4..) {
             cx.out.begin_quoted();
-            ip::ipv6(cx, quoted);
+            super::ipv6::dissect(cx, quoted);
         }
     } else if matches!(
         icmp.msg_type(),
@@ -103,32 +117,5 @@ pub(super) fn icmpv6(cx: &mut Cx<'_, '_>, upper: &Upper<'_>) {
     ) {
         // Identifier and sequence number come first; the rest is the echoed data.
         cx.data(icmp.body().get(4..).unwrap_or(&[]));
-    }
-}
-
-pub(super) fn igmp(cx: &mut Cx<'_, '_>, upper: &Upper<'_>) {
-    let bytes = upper.bytes;
-    let igmp = match IgmpPacket::parse_lenient(bytes, upper.checksums()) {
-        Ok(Lenient::Whole(igmp)) => igmp,
-        Ok(Lenient::Cut(igmp)) => {
-            cx.header_cut("igmp", bytes.len(), igmp::HEADER_LEN);
-            cx.out.enter(Proto::Igmp);
-            return push_some(
-                cx.out,
-                &[
-                    (Field::IgmpVersion, igmp.version().map(u64::from)),
-                    (Field::IgmpType, igmp.msg_type().map(u64::from)),
-                ],
-            );
-        }
-        Err(e) => return cx.malformed(bytes, &e),
-    };
-    cx.out.enter(Proto::Igmp);
-    cx.out.push_uint(Field::IgmpVersion, igmp.version());
-    cx.out.push_uint(Field::IgmpType, igmp.msg_type());
-    if igmp.msg_type() == igmp::TYPE_V3_REPORT {
-        let [_, _, hi, lo] = igmp.header().word;
-        cx.out
-            .push_uint(Field::IgmpNumGrpRecs, u16::from_be_bytes([hi, lo]));
     }
 }

@@ -8,16 +8,32 @@
 //! Every layer is parsed with zerocast-wire's `parse_lenient`: a header cut short by the
 //! capture's snapshot length comes back as a partial view whose accessors give exactly the
 //! fields that were captured, which is what tshark shows.
+//!
+//! One module per protocol, in the manner of Wireshark's dissectors: each declares its
+//! fields once with [`declare_fields!`](crate::fields) (registered in the field registry,
+//! see [`crate::fields`]) and has a `dissect` function that fills them and hands its payload
+//! on by the key the next protocol is known by (EtherType, IP protocol).
 
-mod icmpv6;
-mod ip;
-mod link;
-mod upper;
+pub(crate) mod arp;
+pub(crate) mod data;
+pub(crate) mod eth;
+pub(crate) mod frame;
+pub(crate) mod icmp;
+pub(crate) mod icmpv6;
+pub(crate) mod igmp;
+pub(crate) mod ipv4;
+pub(crate) mod ipv6;
+pub(crate) mod sll;
+pub(crate) mod tcp;
+pub(crate) mod udp;
+pub(crate) mod vlan;
 
-use zerocast_wire::{ChecksumPolicy, ChecksumStatus, Layer, ParseError, ParseOptions};
+use zerocast_wire::{
+    ChecksumPolicy, ChecksumStatus, IpProto, Layer, ParseError, ParseOptions, PseudoHeader,
+};
 
 use crate::capture::{LinkType, Packet};
-use crate::fields::{Field, FrameFields, Proto, Value};
+use crate::fields::{Field, FrameFields};
 
 /// Dissects one captured frame into `out` (which the caller has cleared).
 ///
@@ -37,10 +53,6 @@ use crate::fields::{Field, FrameFields, Proto, Value};
 /// assert_eq!(f.uint(Field::EthType), Some(0x88b5));
 /// ```
 pub fn dissect(packet: &Packet<'_>, number: u64, out: &mut FrameFields) {
-    out.push(Field::Proto(Proto::Frame), Value::Present);
-    out.push_uint(Field::FrameNumber, number);
-    out.push_uint(Field::FrameLen, packet.orig_len);
-    out.push_uint(Field::FrameCapLen, packet.data.len() as u64);
     let out_wants_checksums = out.wants_checksums();
     let mut cx = Cx {
         out,
@@ -48,11 +60,49 @@ pub fn dissect(packet: &Packet<'_>, number: u64, out: &mut FrameFields) {
         snapped: packet.data.len() < packet.orig_len as usize,
         verify: out_wants_checksums,
     };
+    frame::dissect(&mut cx, number, packet.orig_len);
     match packet.link_type {
-        LinkType::Ethernet => link::ethernet(&mut cx, packet.data),
-        LinkType::LinuxSll => link::cooked(&mut cx, packet.data, false),
-        LinkType::LinuxSll2 => link::cooked(&mut cx, packet.data, true),
-        LinkType::RawIp => ip::raw(&mut cx, packet.data),
+        LinkType::Ethernet => eth::dissect(&mut cx, packet.data),
+        LinkType::LinuxSll => sll::dissect(&mut cx, packet.data, false),
+        LinkType::LinuxSll2 => sll::dissect(&mut cx, packet.data, true),
+        LinkType::RawIp => ipv4::raw(&mut cx, packet.data),
+    }
+}
+
+/// An IP payload ready for the upper-layer dissectors.
+pub(super) struct Upper<'a> {
+    /// The protocol the IP header (or last extension header) names.
+    pub proto: IpProto,
+    /// The payload as captured.
+    pub bytes: &'a [u8],
+    /// For UDP/TCP/ICMPv6 checksums.
+    pub pseudo: PseudoHeader,
+    /// Whether the upper checksum is to be verified: someone reads it and every byte it
+    /// covers is present (not truncated, not a first fragment). When not, checksum status
+    /// is 2 (unverified) as in tshark.
+    pub complete: bool,
+}
+
+impl Upper<'_> {
+    /// Checksums only when they can be verified.
+    pub(super) fn checksums(&self) -> ChecksumPolicy {
+        if self.complete {
+            ParseOptions::LENIENT.checksum
+        } else {
+            ChecksumPolicy::Skip
+        }
+    }
+}
+
+/// Hands an IP payload to the protocol its header names.
+fn by_ip_protocol(cx: &mut Cx<'_, '_>, upper: Upper<'_>) {
+    match upper.proto {
+        IpProto::UDP => udp::dissect(cx, &upper),
+        IpProto::TCP => tcp::dissect(cx, &upper),
+        IpProto::ICMP => icmp::dissect(cx, &upper),
+        IpProto::ICMPV6 => icmpv6::dissect(cx, &upper),
+        IpProto::IGMP => igmp::dissect(cx, &upper),
+        _ => cx.data(upper.bytes),
     }
 }
 
@@ -123,9 +173,7 @@ impl Cx<'_, '_> {
 
     /// Notes payload bytes that no dissector claimed, as tshark's `data` protocol.
     fn data(&mut self, payload: &[u8]) {
-        if !payload.is_empty() {
-            self.out.enter(Proto::Data);
-        }
+        data::dissect(self, payload);
     }
 }
 

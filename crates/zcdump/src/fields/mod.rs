@@ -7,11 +7,14 @@
 //! actually printed, in exactly tshark's style (see [`format`](mod@format)).
 
 pub mod format;
+mod registry;
 mod suggest;
-mod table;
 
+pub(crate) use registry::declare_fields;
+pub use registry::{
+    Field, FieldDef, FieldId, Kind, Proto, ProtocolFields, FIELD_COUNT, MASK_WORDS,
+};
 pub use suggest::closest_name;
-pub use table::{Field, Kind, Proto};
 
 /// A typed field value.
 ///
@@ -53,7 +56,9 @@ pub struct Malformed {
     pub reason: String,
 }
 
-/// A set of valued fields: the ones some output, the filter or the statistics will read.
+/// A set of declared fields: the ones some output, the filter or the statistics will read.
+/// A bitset of [`MASK_WORDS`] words, one bit per field of the registry (so any number of
+/// fields fits); protocols' presence is always in the set.
 ///
 /// ```
 /// use zcdump::fields::{Field, FieldMask};
@@ -62,13 +67,13 @@ pub struct Malformed {
 /// assert!(FieldMask::ALL.contains(Field::IpDst));
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct FieldMask([u64; 2]);
+pub struct FieldMask([u64; MASK_WORDS]);
 
 impl FieldMask {
     /// Every field.
-    pub const ALL: FieldMask = FieldMask([u64::MAX; 2]);
+    pub const ALL: FieldMask = FieldMask([u64::MAX; MASK_WORDS]);
     /// No field.
-    pub const NONE: FieldMask = FieldMask([0; 2]);
+    pub const NONE: FieldMask = FieldMask([0; MASK_WORDS]);
 
     /// The set of `fields` (protocol fields are always kept and need not be listed).
     ///
@@ -95,7 +100,9 @@ impl FieldMask {
         match field.index() {
             Some(i) => {
                 let mut words = self.0;
-                words[(i / 64) as usize % 2] |= 1 << (i % 64);
+                if let Some(word) = words.get_mut((i / 64) as usize) {
+                    *word |= 1 << (i % 64);
+                }
                 FieldMask(words)
             }
             None => self,
@@ -113,7 +120,7 @@ impl FieldMask {
     /// ```
     #[must_use]
     pub fn union(self, other: FieldMask) -> FieldMask {
-        FieldMask([self.0[0] | other.0[0], self.0[1] | other.0[1]])
+        FieldMask(std::array::from_fn(|w| self.0[w] | other.0[w]))
     }
 
     /// Whether `field` is in the set (protocol fields always are).
@@ -128,14 +135,37 @@ impl FieldMask {
     pub fn contains(self, field: Field) -> bool {
         // Always inlined: the dissector names its fields as constants, so the index folds
         // away and the test is one shift of one 64-bit word (not a `match` per push).
-        field
-            .index()
-            .is_none_or(|i| self.0[(i / 64) as usize % 2] >> (i % 64) & 1 != 0)
+        field.index().is_none_or(|i| {
+            self.0
+                .get((i / 64) as usize)
+                .is_some_and(|w| w >> (i % 64) & 1 != 0)
+        })
     }
 }
 
 /// Longest protocol path that [`FrameFields::path_key`] identifies exactly.
-pub const PATH_KEY_STEPS: usize = 16;
+pub const PATH_KEY_STEPS: usize = 8;
+
+/// Where one outer layer sits in the frame, beyond its fields: what an output that looks at
+/// the layer's bytes (tcpdump's HTTP summary, a filter on a payload) needs, recorded by the
+/// protocol's dissector.
+///
+/// ```
+/// use zcdump::fields::{FrameFields, LayerInfo, Proto};
+/// let mut f = FrameFields::default();
+/// f.enter(Proto::Udp);
+/// f.set_payload(Proto::Udp, 42, 10);
+/// assert_eq!(f.layer(Proto::Udp), Some(LayerInfo { proto: Proto::Udp, payload: Some((42, 10)), header_cut: false }));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LayerInfo {
+    /// The protocol.
+    pub proto: Proto,
+    /// Where its payload starts in the frame and how many bytes of it were captured.
+    pub payload: Option<(usize, usize)>,
+    /// The capture ended inside the layer's header (e.g. inside TCP options).
+    pub header_cut: bool,
+}
 
 /// The dissection of one frame.
 ///
@@ -154,14 +184,12 @@ pub struct FrameFields {
     /// Fields outside this set are dropped on push: nothing will read them.
     wanted: FieldMask,
     path: Vec<Proto>,
-    /// `path` packed four bits per step (see [`FrameFields::path_key`]).
+    /// `path` packed eight bits per step (see [`FrameFields::path_key`]).
     path_key: u64,
     /// Whether `wanted` holds any checksum status, computed once.
     wants_checksums: bool,
-    /// Where the outer TCP segment's payload sits in the frame (start, length).
-    tcp_payload: Option<(usize, usize)>,
-    /// The capture ended inside the outer TCP header's options.
-    tcp_options_cut: bool,
+    /// Byte positions the outer layers' dissectors recorded; see [`FrameFields::layer`].
+    layers: Vec<LayerInfo>,
     /// The first source address, destination address, source port and destination port;
     /// see [`FrameFields::endpoints`]. Kept even when `entries` is not.
     first_endpoints: [Option<Value>; 4],
@@ -192,15 +220,9 @@ impl FrameFields {
     /// ```
     #[must_use]
     pub fn with_mask(wanted: FieldMask) -> Self {
-        let wants_checksums = [
-            Field::IpChecksumStatus,
-            Field::IcmpChecksumStatus,
-            Field::Icmpv6ChecksumStatus,
-            Field::UdpChecksumStatus,
-            Field::TcpChecksumStatus,
-        ]
-        .iter()
-        .any(|f| wanted.contains(*f));
+        let wants_checksums = Field::all()
+            .filter(|f| f.kind() == Kind::ChecksumStatus)
+            .any(|f| wanted.contains(f));
         FrameFields {
             entries: Vec::with_capacity(64),
             wanted,
@@ -210,8 +232,7 @@ impl FrameFields {
             first_endpoints: [None; 4],
             keep_entries: true,
             outer_transport: None,
-            tcp_payload: None,
-            tcp_options_cut: false,
+            layers: Vec::new(),
             quoted: false,
             malformed: None,
             bad_checksums: 0,
@@ -281,8 +302,7 @@ impl FrameFields {
         self.path_key = 0;
         self.first_endpoints = [None; 4];
         self.outer_transport = None;
-        self.tcp_payload = None;
-        self.tcp_options_cut = false;
+        self.layers.clear();
         self.quoted = false;
         self.malformed = None;
         self.bad_checksums = 0;
@@ -351,7 +371,7 @@ impl FrameFields {
     pub fn enter(&mut self, proto: Proto) {
         if !self.quoted {
             self.path.push(proto);
-            self.path_key = (self.path_key << 4) | u64::from(proto.code());
+            self.path_key = (self.path_key << 8) | u64::from(proto.code());
             // `proto` is a constant at every call site, so this match folds away.
             match proto {
                 Proto::Tcp | Proto::Udp => self.outer_transport = Some(proto),
@@ -456,7 +476,7 @@ impl FrameFields {
         &self.path
     }
 
-    /// The protocol path as one integer, four bits per step, for counting paths without
+    /// The protocol path as one integer, eight bits per step, for counting paths without
     /// comparing or hashing slices. Two paths of at most [`PATH_KEY_STEPS`] steps have the
     /// same key only if they are equal; longer paths must be compared with
     /// [`path`](Self::path).
@@ -519,58 +539,86 @@ impl FrameFields {
         self.outer_transport
     }
 
-    /// Records that the capture ended inside the outer TCP header's options.
-    pub fn set_tcp_options_cut(&mut self) {
-        if !self.quoted {
-            self.tcp_options_cut = true;
+    /// The record of outer layer `proto`, created on first use (quoted packets have none).
+    fn layer_mut(&mut self, proto: Proto) -> Option<&mut LayerInfo> {
+        if self.quoted {
+            return None;
+        }
+        let at = match self.layers.iter().position(|l| l.proto == proto) {
+            Some(at) => at,
+            None => {
+                self.layers.push(LayerInfo {
+                    proto,
+                    payload: None,
+                    header_cut: false,
+                });
+                self.layers.len() - 1
+            }
+        };
+        self.layers.get_mut(at)
+    }
+
+    /// Records that the capture ended inside the header of outer layer `proto`.
+    ///
+    /// ```
+    /// use zcdump::fields::{FrameFields, Proto};
+    /// let mut f = FrameFields::default();
+    /// assert!(!f.layer(Proto::Tcp).is_some_and(|l| l.header_cut));
+    /// f.set_header_cut(Proto::Tcp);
+    /// assert!(f.layer(Proto::Tcp).is_some_and(|l| l.header_cut));
+    /// ```
+    pub fn set_header_cut(&mut self, proto: Proto) {
+        if let Some(layer) = self.layer_mut(proto) {
+            layer.header_cut = true;
         }
     }
 
-    /// Whether the capture ended inside the outer TCP header's options (tcpdump then ends
-    /// its line at the first option it cannot read).
+    /// Records where outer layer `proto`'s payload sits in the frame (`start..start +
+    /// len`); later calls for the same protocol (e.g. an inner tunnelled header) are
+    /// ignored, so it names the outermost.
     ///
     /// ```
-    /// use zcdump::fields::FrameFields;
+    /// use zcdump::fields::{FrameFields, Proto};
     /// let mut f = FrameFields::default();
-    /// assert!(!f.tcp_options_cut());
-    /// f.set_tcp_options_cut();
-    /// assert!(f.tcp_options_cut());
-    /// ```
-    #[must_use]
-    pub fn tcp_options_cut(&self) -> bool {
-        self.tcp_options_cut
-    }
-
-    /// Records where the outer TCP segment's payload sits in the frame (`start..start +
-    /// len`), for printers that summarise it.
-    ///
-    /// ```
-    /// use zcdump::fields::FrameFields;
-    /// let mut f = FrameFields::default();
-    /// f.set_tcp_payload(54, 4); // after Ethernet, IPv4 and TCP headers
-    /// f.set_tcp_payload(90, 8); // later calls (e.g. a quoted segment) are ignored
+    /// f.set_payload(Proto::Tcp, 54, 4); // after Ethernet, IPv4 and TCP headers
+    /// f.set_payload(Proto::Tcp, 90, 8); // a second TCP header: ignored
     /// let mut frame = [0u8; 58];
     /// frame[54..].copy_from_slice(b"GET ");
-    /// assert_eq!(f.tcp_payload(&frame), Some(&b"GET "[..]));
+    /// assert_eq!(f.payload(Proto::Tcp, &frame), Some(&b"GET "[..]));
     /// ```
-    pub fn set_tcp_payload(&mut self, start: usize, len: usize) {
-        if !self.quoted && self.tcp_payload.is_none() {
-            self.tcp_payload = Some((start, len));
+    pub fn set_payload(&mut self, proto: Proto, start: usize, len: usize) {
+        if let Some(layer) = self.layer_mut(proto) {
+            layer.payload.get_or_insert((start, len));
         }
     }
 
-    /// The outer TCP payload of `frame` (the bytes the fields were dissected from).
+    /// What the dissector recorded about outer layer `proto`'s bytes, if anything.
     ///
     /// ```
-    /// use zcdump::fields::FrameFields;
+    /// use zcdump::fields::{FrameFields, Proto};
     /// let mut f = FrameFields::default();
-    /// f.set_tcp_payload(2, 3);
-    /// assert_eq!(f.tcp_payload(b"..GET"), Some(&b"GET"[..]));
-    /// assert_eq!(f.tcp_payload(b".."), None);
+    /// assert_eq!(f.layer(Proto::Udp), None);
+    /// f.set_payload(Proto::Udp, 42, 0);
+    /// assert_eq!(f.layer(Proto::Udp).and_then(|l| l.payload), Some((42, 0)));
     /// ```
     #[must_use]
-    pub fn tcp_payload<'a>(&self, frame: &'a [u8]) -> Option<&'a [u8]> {
-        let (start, len) = self.tcp_payload?;
+    pub fn layer(&self, proto: Proto) -> Option<LayerInfo> {
+        self.layers.iter().find(|l| l.proto == proto).copied()
+    }
+
+    /// The payload of outer layer `proto` in `frame` (the bytes the fields were dissected
+    /// from).
+    ///
+    /// ```
+    /// use zcdump::fields::{FrameFields, Proto};
+    /// let mut f = FrameFields::default();
+    /// f.set_payload(Proto::Tcp, 2, 3);
+    /// assert_eq!(f.payload(Proto::Tcp, b"..GET"), Some(&b"GET"[..]));
+    /// assert_eq!(f.payload(Proto::Tcp, b".."), None);
+    /// ```
+    #[must_use]
+    pub fn payload<'a>(&self, proto: Proto, frame: &'a [u8]) -> Option<&'a [u8]> {
+        let (start, len) = self.layer(proto)?.payload?;
         frame.get(start..start.checked_add(len)?)
     }
 

@@ -17,7 +17,7 @@ use super::{Field, Proto};
 /// ```
 #[must_use]
 pub fn closest_name(name: &str, protocols: bool) -> Option<&'static str> {
-    let fields = Field::all().chain(Field::extras()).map(Field::name);
+    let fields = Field::all().map(Field::name);
     let protos = Proto::ALL.iter().filter(|_| protocols).map(|p| p.name());
     let limit = 2.min(name.chars().count() / 3);
     fields

@@ -169,7 +169,7 @@ pub(super) fn write_tcp(
     let http_port =
         endpoints.is_some_and(|e| [e.sport, e.dport].iter().any(|p| HTTP_PORTS.contains(p)));
     if payload > 0 && http_port {
-        if let Some(bytes) = f.tcp_payload(frame) {
+        if let Some(bytes) = f.payload(Proto::Tcp, frame) {
             write_http(out, bytes, payload);
         }
     }
@@ -349,7 +349,7 @@ fn write_options(out: &mut Vec<u8>, f: &FrameFields) -> bool {
             _ => {}
         }
     }
-    if f.tcp_options_cut() {
+    if f.layer(Proto::Tcp).is_some_and(|l| l.header_cut) {
         out.extend_from_slice(match (any, expected) {
             // Not even the first option's kind, or the next one's after a whole option.
             (false, _) => b", options [ [|tcp]",

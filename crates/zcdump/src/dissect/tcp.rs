@@ -1,88 +1,28 @@
-//! The layers above IP: UDP, TCP, ICMP, ICMPv6 (with NDP), IGMP, and the packets quoted
-//! inside ICMP errors.
+//! `tcp`: TCP segments and their options.
 
-use zerocast_wire::icmpv4::{self, Icmpv4Packet, Icmpv4Partial};
 use zerocast_wire::tcp::{self, TcpPacket, TcpPartial};
 use zerocast_wire::tcp_options::{TcpOption, TcpOptions};
-use zerocast_wire::udp::{self, UdpPacket, UdpPartial};
-use zerocast_wire::{ChecksumPolicy, IpProto, Lenient, ParseOptions, PseudoHeader};
+use zerocast_wire::Lenient;
 
-use super::{icmpv6, ip, push_some, status, Cx};
-use crate::fields::{Field, Proto};
+use super::{push_some, status, Cx, Upper};
+use crate::fields::{declare_fields, Field, Proto};
 
-/// An IP payload ready for the upper-layer dissectors.
-pub(super) struct Upper<'a> {
-    /// The protocol the IP header (or last extension header) names.
-    pub proto: IpProto,
-    /// The payload as captured.
-    pub bytes: &'a [u8],
-    /// For UDP/TCP/ICMPv6 checksums.
-    pub pseudo: PseudoHeader,
-    /// Whether the upper checksum is to be verified: someone reads it and every byte it
-    /// covers is present (not truncated, not a first fragment). When not, checksum status
-    /// is 2 (unverified) as in tshark.
-    pub complete: bool,
-}
-
-impl Upper<'_> {
-    /// Checksums only when they can be verified.
-    pub(super) fn checksums(&self) -> ChecksumPolicy {
-        if self.complete {
-            ParseOptions::LENIENT.checksum
-        } else {
-            ChecksumPolicy::Skip
-        }
-    }
-}
-
-pub(super) fn dispatch(cx: &mut Cx<'_, '_>, upper: Upper<'_>) {
-    match upper.proto {
-        IpProto::UDP => udp(cx, &upper),
-        IpProto::TCP => tcp(cx, &upper),
-        IpProto::ICMP => icmp(cx, &upper),
-        IpProto::ICMPV6 => icmpv6::icmpv6(cx, &upper),
-        IpProto::IGMP => icmpv6::igmp(cx, &upper),
-        _ => cx.data(upper.bytes),
-    }
-}
-
-fn udp(cx: &mut Cx<'_, '_>, upper: &Upper<'_>) {
-    let bytes = upper.bytes;
-    match UdpPacket::parse_lenient(bytes, Some(upper.pseudo), upper.checksums()) {
-        Ok(Lenient::Whole(udp)) => {
-            cx.out.enter(Proto::Udp);
-            cx.out.push_uint(Field::UdpSrcport, udp.src_port());
-            cx.out.push_uint(Field::UdpDstport, udp.dst_port());
-            cx.out.push_uint(Field::UdpLength, udp.length());
-            cx.out.push_uint(
-                Field::UdpChecksumStatus,
-                status(false, udp.checksum_status()),
-            );
-            cx.data(udp.payload());
-        }
-        Ok(Lenient::Cut(udp)) => {
-            cx.header_cut("udp", bytes.len(), udp::HEADER_LEN);
-            udp_cut(cx, &udp);
-        }
-        Err(e) => cx.malformed(bytes, &e),
-    }
-}
-
-fn udp_cut(cx: &mut Cx<'_, '_>, udp: &UdpPartial<&[u8]>) {
-    cx.out.enter(Proto::Udp);
-    push_some(
-        cx.out,
-        &[
-            // tshark reads the two ports together.
-            (
-                Field::UdpSrcport,
-                udp.dst_port().and(udp.src_port()).map(u64::from),
-            ),
-            (Field::UdpDstport, udp.dst_port().map(u64::from)),
-            (Field::UdpLength, udp.length().map(u64::from)),
-            (Field::UdpChecksumStatus, udp.checksum().map(|_| 2)),
-        ],
-    );
+declare_fields! {
+    proto: Tcp, name: "tcp",
+    TcpSrcport = "tcp.srcport", Dec;
+    TcpDstport = "tcp.dstport", Dec;
+    TcpSeqRaw = "tcp.seq_raw", Dec;
+    TcpAckRaw = "tcp.ack_raw", Dec;
+    TcpHdrLen = "tcp.hdr_len", Dec;
+    TcpFlags = "tcp.flags", Hex4;
+    TcpWindowSizeValue = "tcp.window_size_value", Dec;
+    TcpChecksumStatus = "tcp.checksum.status", ChecksumStatus;
+    TcpUrgentPointer = "tcp.urgent_pointer", Dec;
+    TcpOptionKind = "tcp.option_kind", Dec;
+    TcpOptionsMssVal = "tcp.options.mss_val", Dec;
+    TcpOptionsWscaleShift = "tcp.options.wscale.shift", Dec;
+    TcpOptionsTimestampTsval = "tcp.options.timestamp.tsval", Dec;
+    TcpOptionsTimestampTsecr = "tcp.options.timestamp.tsecr", Dec;
 }
 
 /// The fields decoded from TCP options; when nothing reads them the options are skipped.
@@ -94,7 +34,8 @@ const OPTION_FIELDS: [Field; 5] = [
     Field::TcpOptionsTimestampTsecr,
 ];
 
-fn tcp(cx: &mut Cx<'_, '_>, upper: &Upper<'_>) {
+/// A TCP segment.
+pub(super) fn dissect(cx: &mut Cx<'_, '_>, upper: &Upper<'_>) {
     let bytes = upper.bytes;
     let parsed = TcpPacket::parse_lenient(bytes, Some(upper.pseudo), upper.checksums());
     let tcp = match &parsed {
@@ -102,7 +43,7 @@ fn tcp(cx: &mut Cx<'_, '_>, upper: &Upper<'_>) {
         Ok(Lenient::Cut(tcp)) => {
             let need = tcp.header_len().unwrap_or(tcp::HEADER_LEN);
             cx.header_cut("tcp", bytes.len(), need);
-            return tcp_cut(cx, tcp);
+            return cut(cx, tcp);
         }
         Err(e) => return cx.malformed(bytes, e),
     };
@@ -111,7 +52,7 @@ fn tcp(cx: &mut Cx<'_, '_>, upper: &Upper<'_>) {
     let cut = bytes.len() < tcp.header_len();
     if cut {
         cx.header_cut("tcp", bytes.len(), tcp.header_len());
-        cx.out.set_tcp_options_cut();
+        cx.out.set_header_cut(Proto::Tcp);
     }
     let out = &mut *cx.out;
     out.enter(Proto::Tcp);
@@ -130,7 +71,7 @@ fn tcp(cx: &mut Cx<'_, '_>, upper: &Upper<'_>) {
             .as_ptr()
             .addr()
             .saturating_sub(cx.frame.as_ptr().addr());
-        cx.out.set_tcp_payload(start, tcp.payload().len());
+        cx.out.set_payload(Proto::Tcp, start, tcp.payload().len());
     }
     if !OPTION_FIELDS.iter().any(|f| cx.out.wants(*f)) {
         return cx.data(if cut { &[] } else { tcp.payload() });
@@ -182,7 +123,7 @@ fn cut_option(cx: &mut Cx<'_, '_>, options: &[u8], at: usize) {
     }
 }
 
-fn tcp_cut(cx: &mut Cx<'_, '_>, tcp: &TcpPartial<&[u8]>) {
+fn cut(cx: &mut Cx<'_, '_>, tcp: &TcpPartial<&[u8]>) {
     cx.out.enter(Proto::Tcp);
     // tshark reads the two ports together, and sequence number to window only once all
     // of those 16 bytes are there.
@@ -209,55 +150,6 @@ fn tcp_cut(cx: &mut Cx<'_, '_>, tcp: &TcpPartial<&[u8]>) {
             (Field::TcpWindowSizeValue, tcp.window().map(u64::from)),
             (Field::TcpChecksumStatus, tcp.checksum().map(|_| 2)),
             (Field::TcpUrgentPointer, tcp.urgent_pointer().map(u64::from)),
-        ],
-    );
-}
-
-fn icmp(cx: &mut Cx<'_, '_>, upper: &Upper<'_>) {
-    let bytes = upper.bytes;
-    let icmp = match Icmpv4Packet::parse_lenient(bytes, upper.checksums()) {
-        Ok(Lenient::Whole(icmp)) => icmp,
-        Ok(Lenient::Cut(icmp)) => {
-            cx.header_cut("icmp", bytes.len(), icmpv4::HEADER_LEN);
-            return icmp_cut(cx, &icmp);
-        }
-        Err(e) => return cx.malformed(bytes, &e),
-    };
-    cx.out.enter(Proto::Icmp);
-    cx.out.push_uint(Field::IcmpType, icmp.msg_type());
-    cx.out.push_uint(Field::IcmpCode, icmp.code());
-    cx.out.push_uint(
-        Field::IcmpChecksumStatus,
-        status(false, icmp.checksum_status()),
-    );
-    if let Some((ident, seq)) = icmp.ident_seq() {
-        cx.out.push_uint(Field::IcmpIdent, ident);
-        cx.out.push_uint(Field::IcmpSeq, seq);
-    }
-    if icmp.is_error() && !cx.out.in_quoted() {
-        // The offending datagram's header and first bytes: a second set of `ip.*` (and
-        // transport) occurrences, as tshark shows them.
-        cx.out.begin_quoted();
-        ip::ipv4(cx, icmp.body());
-    } else {
-        cx.data(icmp.body());
-    }
-}
-
-fn icmp_cut(cx: &mut Cx<'_, '_>, icmp: &Icmpv4Partial<&[u8]>) {
-    cx.out.enter(Proto::Icmp);
-    // tshark shows nothing of an ICMP message of fewer than 6 captured bytes.
-    if icmp.captured_len() < 6 {
-        return;
-    }
-    push_some(
-        cx.out,
-        &[
-            (Field::IcmpType, icmp.msg_type().map(u64::from)),
-            (Field::IcmpCode, icmp.code().map(u64::from)),
-            (Field::IcmpChecksumStatus, icmp.checksum().map(|_| 2)),
-            (Field::IcmpIdent, icmp.ident().map(u64::from)),
-            (Field::IcmpSeq, icmp.seq().map(u64::from)),
         ],
     );
 }

@@ -1,0 +1,42 @@
+//! `igmp`: IGMP messages (versions 1 to 3).
+
+use zerocast_wire::igmp::{self, IgmpPacket};
+use zerocast_wire::Lenient;
+
+use super::{push_some, Cx, Upper};
+use crate::fields::{declare_fields, Field, Proto};
+
+declare_fields! {
+    proto: Igmp, name: "igmp",
+    IgmpVersion = "igmp.version", Dec;
+    IgmpType = "igmp.type", Hex2;
+    IgmpNumGrpRecs = "igmp.num_grp_recs", Dec;
+}
+
+/// An IGMP message.
+pub(super) fn dissect(cx: &mut Cx<'_, '_>, upper: &Upper<'_>) {
+    let bytes = upper.bytes;
+    let igmp = match IgmpPacket::parse_lenient(bytes, upper.checksums()) {
+        Ok(Lenient::Whole(igmp)) => igmp,
+        Ok(Lenient::Cut(igmp)) => {
+            cx.header_cut("igmp", bytes.len(), igmp::HEADER_LEN);
+            cx.out.enter(Proto::Igmp);
+            return push_some(
+                cx.out,
+                &[
+                    (Field::IgmpVersion, igmp.version().map(u64::from)),
+                    (Field::IgmpType, igmp.msg_type().map(u64::from)),
+                ],
+            );
+        }
+        Err(e) => return cx.malformed(bytes, &e),
+    };
+    cx.out.enter(Proto::Igmp);
+    cx.out.push_uint(Field::IgmpVersion, igmp.version());
+    cx.out.push_uint(Field::IgmpType, igmp.msg_type());
+    if igmp.msg_type() == igmp::TYPE_V3_REPORT {
+        let [_, _, hi, lo] = igmp.header().word;
+        cx.out
+            .push_uint(Field::IgmpNumGrpRecs, u16::from_be_bytes([hi, lo]));
+    }
+}
