@@ -1,0 +1,166 @@
+//! Answering echo requests (RFC 792, RFC 1122 section 3.2.2.6, RFC 4443 section 4.2).
+//!
+//! The reply carries the request's identifier, sequence number and data unchanged. When the
+//! request arrived as a plain packet in a frame whose link header has the length the reply
+//! needs, the reply is built in the received buffer: the addresses are swapped, TTL / hop
+//! limit and (IPv4) the identification are rewritten, the type byte becomes the reply type
+//! and the ICMP checksum is patched incrementally (RFC 1624) — swapping source and
+//! destination leaves the IPv6 pseudo-header sum unchanged — so the echo path copies nothing
+//! and allocates nothing. Requests with IPv4 options or IPv6 extension headers, reassembled
+//! ones, and replies that would exceed the path MTU are answered through the general output
+//! path (a fresh packet without options, fragmented if needed).
+//!
+//! Echo requests to an IPv4 broadcast or multicast address are ignored (RFC 1122 3.2.2.6
+//! allows it; Linux does the same by default). IPv6 multicast requests are answered from a
+//! unicast address of the receiving device (RFC 4443 4.2).
+
+use core::net::IpAddr;
+
+use zerocast_wire::checksum;
+use zerocast_wire::icmpv4;
+use zerocast_wire::icmpv6::{self, Icmpv6Repr};
+use zerocast_wire::ipv4::Ipv4Packet;
+use zerocast_wire::ipv6::Ipv6Packet;
+use zerocast_wire::{IpProto, PseudoHeader};
+
+use crate::context::Bindings;
+use crate::ip::{self, DstKind, IpRx, SendOptions};
+use crate::Stack;
+
+/// Replaces the type byte of the ICMP message at the front of `message` and patches its
+/// checksum (bytes 2..4) by RFC 1624, without touching the rest.
+fn patch_type(message: &mut [u8], new_type: u8) {
+    let (Some(&old_type), Some(&code), Some(sum)) =
+        (message.first(), message.get(1), message.get(2..4))
+    else {
+        return;
+    };
+    let old_sum = u16::from_be_bytes([sum[0], sum[1]]);
+    let old_word = u16::from_be_bytes([old_type, code]);
+    let new_word = u16::from_be_bytes([new_type, code]);
+    let new_sum = checksum::update(old_sum, old_word, new_word);
+    message[0] = new_type;
+    message[2..4].copy_from_slice(&new_sum.to_be_bytes());
+}
+
+/// Answers the ICMPv4 echo request described by `rx` in `buf`.
+pub(crate) fn answer_v4(stack: &mut Stack, bc: &mut impl Bindings, rx: &IpRx, buf: &mut [u8]) {
+    if rx.dst_kind != DstKind::Unicast {
+        stack.counters.icmpv4.ignored += 1;
+        return;
+    }
+    let now = bc.now();
+    let Ok(route) = ip::route_output(stack, now, rx.src, Some(rx.dst), None) else {
+        stack.counters.ipv4.no_route += 1;
+        return;
+    };
+    let ip_len = rx.end - rx.ip_off;
+    let fits = ip_len <= usize::try_from(route.mtu).unwrap_or(usize::MAX);
+    let (IpAddr::V4(our), IpAddr::V4(peer)) = (route.src, rx.src) else {
+        return;
+    };
+    if rx.in_place_ok && fits && route.link_len(stack) == rx.ip_off {
+        let ident = stack.ip.next_ident_v4;
+        stack.ip.next_ident_v4 = ident.wrapping_add(1);
+        let ttl = stack.config.default_ttl;
+        let Ok(mut packet) = Ipv4Packet::parse(&mut buf[rx.ip_off..rx.end]) else {
+            return;
+        };
+        let h = packet.header_mut();
+        h.src = our.into();
+        h.dst = peer.into();
+        h.ttl = ttl;
+        h.ident.set(ident);
+        h.flags_frag.set(0);
+        packet.update_checksum();
+        patch_type(packet.payload_mut(), icmpv4::TYPE_ECHO_REPLY);
+        stack.counters.icmpv4.echo_replies_sent += 1;
+        ip::transmit_ip_frame(stack, bc, &route, &mut buf[..rx.end]);
+        return;
+    }
+    let mut message = buf[rx.payload_off..rx.end].to_vec();
+    patch_type(&mut message, icmpv4::TYPE_ECHO_REPLY);
+    if ip::send_ip(
+        stack,
+        bc,
+        &route,
+        IpProto::ICMP,
+        &message,
+        SendOptions::default(),
+    )
+    .is_ok()
+    {
+        stack.counters.icmpv4.echo_replies_sent += 1;
+    }
+}
+
+/// Answers the ICMPv6 echo request described by `rx` in `buf`.
+pub(crate) fn answer_v6(stack: &mut Stack, bc: &mut impl Bindings, rx: &IpRx, buf: &mut [u8]) {
+    let now = bc.now();
+    let unicast = rx.dst_kind == DstKind::Unicast;
+    let IpAddr::V6(peer) = rx.src else { return };
+    // A link-local peer is reachable only where it came from.
+    let pin = (peer.is_unicast_link_local() || !unicast).then_some(rx.dev);
+    let pinned_src = unicast.then_some(rx.dst);
+    let Ok(route) = ip::route_output(stack, now, rx.src, pinned_src, pin) else {
+        stack.counters.ipv6.no_route += 1;
+        return;
+    };
+    let IpAddr::V6(our) = route.src else { return };
+    let ip_len = rx.end - rx.ip_off;
+    let fits = ip_len <= usize::try_from(route.mtu).unwrap_or(usize::MAX);
+    if rx.in_place_ok && fits && route.link_len(stack) == rx.ip_off {
+        let hop_limit = stack.config.default_hop_limit;
+        let Ok(mut packet) = Ipv6Packet::parse(&mut buf[rx.ip_off..rx.end]) else {
+            return;
+        };
+        let h = packet.header_mut();
+        h.src = our.into();
+        h.dst = peer.into();
+        h.hop_limit = hop_limit;
+        let message = packet.payload_mut();
+        if unicast {
+            // Source and destination swapped: the pseudo-header sums the same.
+            patch_type(message, icmpv6::TYPE_ECHO_REPLY);
+        } else {
+            let pseudo = PseudoHeader::V6 {
+                src: our.into(),
+                dst: peer.into(),
+            };
+            let repr = Icmpv6Repr {
+                msg_type: icmpv6::TYPE_ECHO_REPLY,
+                code: 0,
+            };
+            if repr.emit(message, pseudo).is_err() {
+                return;
+            }
+        }
+        stack.counters.icmpv6.echo_replies_sent += 1;
+        ip::transmit_ip_frame(stack, bc, &route, &mut buf[..rx.end]);
+        return;
+    }
+    let mut message = buf[rx.payload_off..rx.end].to_vec();
+    let pseudo = PseudoHeader::V6 {
+        src: our.into(),
+        dst: peer.into(),
+    };
+    let repr = Icmpv6Repr {
+        msg_type: icmpv6::TYPE_ECHO_REPLY,
+        code: 0,
+    };
+    if repr.emit(&mut message, pseudo).is_err() {
+        return;
+    }
+    if ip::send_ip(
+        stack,
+        bc,
+        &route,
+        IpProto::ICMPV6,
+        &message,
+        SendOptions::default(),
+    )
+    .is_ok()
+    {
+        stack.counters.icmpv6.echo_replies_sent += 1;
+    }
+}

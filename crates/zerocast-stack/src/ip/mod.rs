@@ -1,0 +1,378 @@
+//! IPv4 and IPv6: receive, local delivery, forwarding, output with fragmentation.
+//!
+//! Receive ([`ipv4`], [`ipv6`]): the link layer hands a frame and the offset of the IP
+//! header; the packet is parsed in place with `zerocast-wire`, malformed ones are counted and
+//! dropped (answered with Parameter Problem only where the parser says the RFC asks for it),
+//! fragments go through `zerocast-wire`'s reassemblers, and whole packets for us are
+//! described by an [`IpRx`] and handed to ICMP or UDP together with the frame buffer, so
+//! those layers can build replies in place. Packets for other hosts are forwarded
+//! ([`forward`]) when [`StackConfig::forwarding`](crate::StackConfig::forwarding) is on.
+//!
+//! Output: [`route_output`] picks the device, next hop and source address (routing table,
+//! [`source`] selection, the path MTU from [`pmtu`]); [`send_ip`] writes the IP header and
+//! fragments by the path MTU ([`frag`]); [`transmit_ip_frame`] puts the link header on and
+//! hands the frame to the device (Ethernet unicast goes through the neighbour layer,
+//! `crate::neighbor::resolve_and_send`). Packets to one of our own addresses never reach a
+//! device: they are queued on the stack's loopback queue and received after the current
+//! call's work, so no call recurses into itself.
+
+pub mod forward;
+pub mod frag;
+pub mod ipv4;
+pub mod ipv6;
+pub mod pmtu;
+pub mod route;
+pub mod source;
+
+use alloc::vec::Vec;
+use core::net::IpAddr;
+
+use zerocast_wire::reassembly::{Ipv4Reassembler, Ipv6Reassembler, ReassemblyLimits};
+use zerocast_wire::IpProto;
+
+use crate::context::{Bindings, DeviceId};
+use crate::device::{link, DeviceKind};
+use crate::socket::SocketError;
+use crate::Stack;
+
+/// Per-stack IP state.
+#[derive(Debug)]
+pub(crate) struct IpState {
+    pub(crate) reassembly_v4: Ipv4Reassembler,
+    pub(crate) reassembly_v6: Ipv6Reassembler,
+    pub(crate) pmtu: pmtu::PmtuCache,
+    pub(crate) next_ident_v4: u16,
+}
+
+impl IpState {
+    pub(crate) fn new(config: &crate::StackConfig) -> IpState {
+        let limits = |timeout: crate::time::Duration| ReassemblyLimits {
+            max_bytes: config.reassembly_max_bytes,
+            max_packets: config.reassembly_max_packets,
+            // The reassemblers count time in the caller's unit; the stack uses milliseconds.
+            timeout: u64::try_from(timeout.as_millis()).unwrap_or(u64::MAX),
+        };
+        IpState {
+            reassembly_v4: Ipv4Reassembler::new(limits(config.reassembly_timeout_v4)),
+            reassembly_v6: Ipv6Reassembler::new(limits(config.reassembly_timeout_v6)),
+            pmtu: pmtu::PmtuCache::new(),
+            next_ident_v4: 0,
+        }
+    }
+}
+
+/// How a packet was addressed at the IP layer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum DstKind {
+    /// One of our unicast addresses.
+    Unicast,
+    /// The limited or a directed IPv4 broadcast.
+    Broadcast,
+    /// A multicast group the device listens to.
+    Multicast,
+}
+
+/// A received IP packet addressed to us, after validation (and reassembly), as the upper
+/// layers see it. Offsets index the buffer passed alongside.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct IpRx {
+    pub(crate) dev: DeviceId,
+    pub(crate) src: IpAddr,
+    pub(crate) dst: IpAddr,
+    pub(crate) dst_kind: DstKind,
+    /// The frame was a link-layer broadcast or multicast.
+    pub(crate) link_multicast: bool,
+    /// TTL / hop limit as received (NDP checks for 255).
+    #[allow(dead_code)] // read by the neighbour layer's NDP validation
+    pub(crate) hop_limit: u8,
+    /// The upper-layer protocol (after any IPv6 extension headers).
+    pub(crate) proto: IpProto,
+    /// Where the IP header starts.
+    pub(crate) ip_off: usize,
+    /// Where the upper-layer message starts.
+    pub(crate) payload_off: usize,
+    /// Where the IP packet ends (link padding excluded).
+    pub(crate) end: usize,
+    /// The buffer holds the received frame with `ip_off` bytes of link header in front, and
+    /// the IP header is the plain fixed one (no IPv4 options, no IPv6 extension headers), so
+    /// a reply may be built in place.
+    pub(crate) in_place_ok: bool,
+    /// Offset of the field naming `proto` (IPv6: for Parameter Problem code 1 pointers).
+    pub(crate) next_header_at: usize,
+}
+
+/// Where a packet we send goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct OutputRoute {
+    pub(crate) dev: DeviceId,
+    pub(crate) next_hop: IpAddr,
+    pub(crate) src: IpAddr,
+    pub(crate) dst: IpAddr,
+    /// The destination is one of our addresses: deliver through the loopback queue.
+    pub(crate) local: bool,
+    /// The largest IP packet for this path (device MTU and path MTU).
+    pub(crate) mtu: u32,
+}
+
+impl OutputRoute {
+    /// Link header bytes to reserve in front of the IP packet.
+    pub(crate) fn link_len(&self, stack: &Stack) -> usize {
+        if self.local {
+            return 0;
+        }
+        stack
+            .devices
+            .get(self.dev.index())
+            .map_or(0, |d| link::header_len(&d.kind))
+    }
+}
+
+/// Whether `addr` can never be the source of a packet (RFC 1122 section 3.2.1.3, RFC 4291
+/// section 2.7 for IPv6 multicast sources).
+pub(crate) fn is_invalid_source(addr: IpAddr) -> bool {
+    match addr {
+        IpAddr::V4(a) => a.is_multicast() || a.is_broadcast() || (a.octets()[0] >= 240),
+        IpAddr::V6(a) => a.is_multicast(),
+    }
+}
+
+impl Stack {
+    /// The device that owns `addr` (not tentative), if any.
+    pub(crate) fn local_address_device(&self, addr: IpAddr) -> Option<DeviceId> {
+        self.devices
+            .iter()
+            .position(|d| d.owns_address(addr))
+            .and_then(|i| u32::try_from(i).ok())
+            .map(DeviceId)
+    }
+
+    fn loopback_device(&self) -> Option<DeviceId> {
+        self.devices
+            .iter()
+            .position(|d| d.kind == DeviceKind::Loopback)
+            .and_then(|i| u32::try_from(i).ok())
+            .map(DeviceId)
+    }
+
+    /// The path MTU towards `dst` through `dev`.
+    pub(crate) fn path_mtu(&self, dev: DeviceId, dst: IpAddr, now: crate::time::Instant) -> u32 {
+        let dev_mtu = self.devices.get(dev.index()).map_or(0, |d| d.mtu);
+        self.ip
+            .pmtu
+            .get(dst, now)
+            .map_or(dev_mtu, |p| p.min(dev_mtu))
+    }
+
+    /// The best source for `dst` leaving through `dev` (RFC 6724).
+    pub(crate) fn select_source(&self, dst: IpAddr, dev: DeviceId) -> Option<IpAddr> {
+        let candidates = self.devices.iter().enumerate().flat_map(|(i, d)| {
+            d.addresses.iter().map(move |e| source::SourceCandidate {
+                addr: e.addr,
+                prefix_len: e.prefix_len,
+                state: e.state,
+                on_outgoing_device: i == dev.index(),
+            })
+        });
+        source::select_source(dst, candidates)
+    }
+}
+
+/// Finds where a packet to `dst` goes: device, next hop, source, MTU.
+///
+/// `src` pins the source (it must be one of our addresses); `dev` pins the device (needed
+/// for link-local and multicast destinations when several devices could carry them).
+pub(crate) fn route_output(
+    stack: &Stack,
+    now: crate::time::Instant,
+    dst: IpAddr,
+    src: Option<IpAddr>,
+    dev: Option<DeviceId>,
+) -> Result<OutputRoute, SocketError> {
+    if let Some(s) = src {
+        if stack.local_address_device(s).is_none() {
+            return Err(SocketError::AddressNotAvailable);
+        }
+    }
+    if let Some(owner) = stack.local_address_device(dst) {
+        let dev = stack.loopback_device().unwrap_or(owner);
+        return Ok(OutputRoute {
+            dev,
+            next_hop: dst,
+            src: src.unwrap_or(dst),
+            dst,
+            local: true,
+            mtu: u32::from(u16::MAX),
+        });
+    }
+    let multicast_or_broadcast = match dst {
+        IpAddr::V4(a) => a.is_multicast() || a.is_broadcast(),
+        IpAddr::V6(a) => a.is_multicast(),
+    };
+    let (out_dev, next_hop) = if let Some(d) = dev.filter(|_| multicast_or_broadcast) {
+        (d, dst)
+    } else if let Some(d) = subnet_broadcast_device(stack, dst) {
+        (d, dst)
+    } else {
+        let route = stack
+            .routes
+            .lookup_filtered(dst, |r| dev.is_none_or(|d| r.device == d))
+            .ok_or(SocketError::NoRoute)?;
+        let hop = if multicast_or_broadcast {
+            dst
+        } else {
+            route.gateway.unwrap_or(dst)
+        };
+        (route.device, hop)
+    };
+    if stack.devices.get(out_dev.index()).is_none() {
+        return Err(SocketError::NoRoute);
+    }
+    let src = match src {
+        Some(s) => s,
+        None => stack
+            .select_source(dst, out_dev)
+            .ok_or(SocketError::AddressNotAvailable)?,
+    };
+    Ok(OutputRoute {
+        dev: out_dev,
+        next_hop,
+        src,
+        dst,
+        local: false,
+        mtu: stack.path_mtu(out_dev, dst, now),
+    })
+}
+
+fn subnet_broadcast_device(stack: &Stack, dst: IpAddr) -> Option<DeviceId> {
+    let IpAddr::V4(d) = dst else { return None };
+    stack
+        .devices
+        .iter()
+        .position(|dev| dev.is_subnet_broadcast(d))
+        .and_then(|i| u32::try_from(i).ok())
+        .map(DeviceId)
+}
+
+/// Options for one packet we originate.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct SendOptions {
+    /// TTL / hop limit (`None`: the stack's default, or 1 for link-local multicast).
+    pub(crate) hop_limit: Option<u8>,
+    /// IPv4 Don't Fragment: refuse instead of fragmenting.
+    pub(crate) dont_fragment: bool,
+}
+
+/// Sends `payload` (a whole upper-layer message, checksum filled) as one IP packet along
+/// `route`, fragmenting it when it exceeds the path MTU.
+///
+/// # Errors
+/// [`SocketError::MessageTooLong`] when the packet cannot be sent at this size.
+pub(crate) fn send_ip(
+    stack: &mut Stack,
+    bc: &mut impl Bindings,
+    route: &OutputRoute,
+    proto: IpProto,
+    payload: &[u8],
+    options: SendOptions,
+) -> Result<(), SocketError> {
+    let hop_limit = options.hop_limit.unwrap_or(match route.dst {
+        IpAddr::V4(_) => stack.config.default_ttl,
+        IpAddr::V6(_) => stack.config.default_hop_limit,
+    });
+    let link_len = route.link_len(stack);
+    match (route.src, route.dst) {
+        (IpAddr::V4(src), IpAddr::V4(dst)) => {
+            let ident = stack.ip.next_ident_v4;
+            stack.ip.next_ident_v4 = ident.wrapping_add(1);
+            let header =
+                frag::V4Header::new(src, dst, proto, hop_limit, ident, options.dont_fragment);
+            let frames = frag::build_ipv4(&header, payload, route.mtu, link_len)
+                .inspect_err(|_| stack.counters.ipv4.too_big += 1)?;
+            if frames.len() > 1 {
+                stack.counters.ipv4.fragments_tx += frames.len() as u64;
+            }
+            for mut f in frames {
+                transmit_ip_frame(stack, bc, route, &mut f);
+            }
+            Ok(())
+        }
+        (IpAddr::V6(src), IpAddr::V6(dst)) => {
+            // RFC 7739: fragment identifiers should not be predictable.
+            let ident = bc.next_u64() as u32;
+            let header = frag::V6Header {
+                src,
+                dst,
+                proto,
+                hop_limit,
+                ident,
+            };
+            let frames = frag::build_ipv6(&header, payload, route.mtu, link_len)
+                .inspect_err(|_| stack.counters.ipv6.too_big += 1)?;
+            if frames.len() > 1 {
+                stack.counters.ipv6.fragments_tx += frames.len() as u64;
+            }
+            for mut f in frames {
+                transmit_ip_frame(stack, bc, route, &mut f);
+            }
+            Ok(())
+        }
+        _ => Err(SocketError::InvalidInput),
+    }
+}
+
+/// Hands one IP packet, behind `route.link_len()` bytes of room, to its device: loopback
+/// queue for local destinations, directly for pure-IP devices, with an Ethernet header
+/// (multicast / broadcast mapped, unicast resolved by the neighbour layer) otherwise.
+pub(crate) fn transmit_ip_frame(
+    stack: &mut Stack,
+    bc: &mut impl Bindings,
+    route: &OutputRoute,
+    frame: &mut [u8],
+) {
+    if route.dst.is_ipv4() {
+        stack.counters.ipv4.tx += 1;
+    } else {
+        stack.counters.ipv6.tx += 1;
+    }
+    if route.local {
+        stack.queue_loopback(route.dev, frame.to_vec());
+        return;
+    }
+    let Some(device) = stack.devices.get(route.dev.index()) else {
+        return;
+    };
+    let kind = device.kind;
+    match kind {
+        DeviceKind::PureIp => stack.transmit_link_frame(bc, route.dev, frame),
+        DeviceKind::Loopback => {
+            let packet = frame.to_vec();
+            stack.queue_loopback(route.dev, packet);
+        }
+        DeviceKind::Ethernet { .. } | DeviceKind::Vlan { .. } => {
+            let ethertype = link::ethertype_for(&route.dst);
+            let group_mac = link::multicast_mac(route.next_hop);
+            let broadcast = match route.next_hop {
+                IpAddr::V4(a) => a.is_broadcast() || device.is_subnet_broadcast(a),
+                IpAddr::V6(_) => false,
+            };
+            if let Some(mac) = group_mac {
+                link::write_header(&kind, frame, mac, ethertype);
+                stack.transmit_link_frame(bc, route.dev, frame);
+            } else if broadcast {
+                link::write_header(&kind, frame, zerocast_wire::MacAddr::BROADCAST, ethertype);
+                stack.transmit_link_frame(bc, route.dev, frame);
+            } else {
+                link::write_header(&kind, frame, zerocast_wire::MacAddr::UNSPECIFIED, ethertype);
+                crate::neighbor::resolve_and_send(stack, bc, route.dev, route.next_hop, frame);
+            }
+        }
+    }
+}
+
+/// Copies `packet` (a bare IP packet) behind fresh link-header room for `route`.
+pub(crate) fn with_link_room(stack: &Stack, route: &OutputRoute, packet: &[u8]) -> Vec<u8> {
+    let link_len = route.link_len(stack);
+    let mut frame = alloc::vec![0u8; link_len + packet.len()];
+    frame[link_len..].copy_from_slice(packet);
+    frame
+}

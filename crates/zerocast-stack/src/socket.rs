@@ -1,0 +1,172 @@
+//! Socket handles and the errors socket calls return.
+//!
+//! All sockets of a stack (UDP and ICMP echo) live in one [`SocketTable`]: a vector of
+//! slots indexed by [`SocketId`], a closed socket's slot reused by the next open (lowest
+//! free index first). The table is bounded by
+//! [`StackConfig::max_sockets`](crate::StackConfig::max_sockets): opening past it fails with
+//! [`SocketError::TooManySockets`] rather than evicting an application's socket.
+//!
+//! [`SocketError`] names errors the way an application programmer knows them from BSD
+//! sockets (`ConnectionRefused` for an ICMP Port Unreachable, `WouldBlock` for an empty
+//! queue, ...), so a std-style wrapper can map them one to one onto `std::io::ErrorKind`.
+
+use alloc::vec::Vec;
+
+use crate::context::SocketId;
+use crate::icmp::socket::EchoSocket;
+use crate::udp::UdpSocket;
+
+/// Why a socket call failed (or the error an ICMP message reported for a socket).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SocketError {
+    /// The id names no open socket of this kind.
+    InvalidSocket,
+    /// The socket table is full.
+    TooManySockets,
+    /// Nothing to receive now; retry after a readable event.
+    WouldBlock,
+    /// The local address and port are taken (and sharing was not allowed on both sides).
+    AddressInUse,
+    /// The local address is not one of ours, or no source address suits the destination.
+    AddressNotAvailable,
+    /// No ephemeral port is free.
+    NoFreePorts,
+    /// The socket is already bound.
+    AlreadyBound,
+    /// The call needs a connected socket.
+    NotConnected,
+    /// An argument is invalid (port 0 as destination, family mismatch, non-multicast group).
+    InvalidInput,
+    /// No route to the destination.
+    NoRoute,
+    /// Too large to send (over 65535 bytes, or DF and over the path MTU).
+    MessageTooLong,
+    /// ICMP Port (or Protocol) Unreachable from the peer.
+    ConnectionRefused,
+    /// ICMP Host Unreachable or Time Exceeded.
+    HostUnreachable,
+    /// ICMP Network Unreachable.
+    NetworkUnreachable,
+    /// ICMP Parameter Problem.
+    ProtocolError,
+}
+
+impl core::fmt::Display for SocketError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(match self {
+            SocketError::InvalidSocket => "no such socket",
+            SocketError::TooManySockets => "socket table full",
+            SocketError::WouldBlock => "operation would block",
+            SocketError::AddressInUse => "address in use",
+            SocketError::AddressNotAvailable => "address not available",
+            SocketError::NoFreePorts => "no free ephemeral port",
+            SocketError::AlreadyBound => "socket already bound",
+            SocketError::NotConnected => "socket not connected",
+            SocketError::InvalidInput => "invalid argument",
+            SocketError::NoRoute => "no route to host",
+            SocketError::MessageTooLong => "message too long",
+            SocketError::ConnectionRefused => "connection refused",
+            SocketError::HostUnreachable => "host unreachable",
+            SocketError::NetworkUnreachable => "network unreachable",
+            SocketError::ProtocolError => "protocol error",
+        })
+    }
+}
+
+impl core::error::Error for SocketError {}
+
+/// One socket of any kind.
+#[derive(Debug)]
+pub(crate) enum Socket {
+    Udp(UdpSocket),
+    IcmpEcho(EchoSocket),
+}
+
+/// The sockets of a stack.
+#[derive(Debug, Default)]
+pub(crate) struct SocketTable {
+    slots: Vec<Option<Socket>>,
+    open: usize,
+}
+
+impl SocketTable {
+    /// Stores `socket` in the lowest free slot, if fewer than `max` are open.
+    pub(crate) fn insert(&mut self, socket: Socket, max: usize) -> Result<SocketId, SocketError> {
+        if self.open >= max {
+            return Err(SocketError::TooManySockets);
+        }
+        let index = match self.slots.iter().position(Option::is_none) {
+            Some(i) => {
+                self.slots[i] = Some(socket);
+                i
+            }
+            None => {
+                self.slots.push(Some(socket));
+                self.slots.len() - 1
+            }
+        };
+        self.open += 1;
+        u32::try_from(index)
+            .map(SocketId)
+            .map_err(|_| SocketError::TooManySockets)
+    }
+
+    /// Closes `id`.
+    pub(crate) fn remove(&mut self, id: SocketId) -> Option<Socket> {
+        let s = self.slots.get_mut(id.index())?.take();
+        if s.is_some() {
+            self.open -= 1;
+        }
+        s
+    }
+
+    pub(crate) fn udp(&self, id: SocketId) -> Result<&UdpSocket, SocketError> {
+        match self.slots.get(id.index()) {
+            Some(Some(Socket::Udp(s))) => Ok(s),
+            _ => Err(SocketError::InvalidSocket),
+        }
+    }
+
+    pub(crate) fn udp_mut(&mut self, id: SocketId) -> Result<&mut UdpSocket, SocketError> {
+        match self.slots.get_mut(id.index()) {
+            Some(Some(Socket::Udp(s))) => Ok(s),
+            _ => Err(SocketError::InvalidSocket),
+        }
+    }
+
+    pub(crate) fn echo(&self, id: SocketId) -> Result<&EchoSocket, SocketError> {
+        match self.slots.get(id.index()) {
+            Some(Some(Socket::IcmpEcho(s))) => Ok(s),
+            _ => Err(SocketError::InvalidSocket),
+        }
+    }
+
+    pub(crate) fn echo_mut(&mut self, id: SocketId) -> Result<&mut EchoSocket, SocketError> {
+        match self.slots.get_mut(id.index()) {
+            Some(Some(Socket::IcmpEcho(s))) => Ok(s),
+            _ => Err(SocketError::InvalidSocket),
+        }
+    }
+
+    /// Every open UDP socket with its id.
+    pub(crate) fn udp_sockets(&self) -> impl Iterator<Item = (SocketId, &UdpSocket)> {
+        self.slots.iter().enumerate().filter_map(|(i, s)| match s {
+            Some(Socket::Udp(u)) => u32::try_from(i).ok().map(|i| (SocketId(i), u)),
+            _ => None,
+        })
+    }
+
+    /// Every open echo socket with its id.
+    pub(crate) fn echo_sockets(&self) -> impl Iterator<Item = (SocketId, &EchoSocket)> {
+        self.slots.iter().enumerate().filter_map(|(i, s)| match s {
+            Some(Socket::IcmpEcho(e)) => u32::try_from(i).ok().map(|i| (SocketId(i), e)),
+            _ => None,
+        })
+    }
+
+    /// How many sockets are open.
+    pub(crate) fn len(&self) -> usize {
+        self.open
+    }
+}

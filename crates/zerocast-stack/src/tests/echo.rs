@@ -1,0 +1,238 @@
+//! Echo replies (RFC 792, RFC 1122 3.2.2.6, RFC 4443 4.2), in place where possible.
+
+use super::*;
+
+/// RFC 792 / RFC 1122 3.2.2.6: the reply carries identifier, sequence and data unchanged,
+/// addressed back to the requester from the address the request was sent to.
+#[test]
+fn rfc792_echo_reply_is_exact_and_built_in_place() {
+    let (mut stack, mut bc, dev) = tun_stack(StackConfig::default());
+    let data: Vec<u8> = (0..56u8).collect();
+    let mut frame = ipv4_packet(
+        v4("10.0.0.1"),
+        v4("10.0.0.2"),
+        IpProto::ICMP,
+        &echo_request_v4(0x1234, 7, &data),
+    );
+    stack.receive_frame(&mut bc, dev, &mut frame);
+    let sent = bc.take_sent();
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].device, dev);
+    let (src, dst, ttl, message) = parse_icmpv4(&sent[0].bytes);
+    assert_eq!((src, dst, ttl), (v4("10.0.0.2"), v4("10.0.0.1"), 64));
+    let icmp = Icmpv4Packet::parse(&message[..]).unwrap();
+    match icmp.message() {
+        Icmpv4Message::EchoReply {
+            ident,
+            seq,
+            data: d,
+        } => assert_eq!((ident, seq, d), (0x1234, 7, &data[..])),
+        other => panic!("not an echo reply: {other:?}"),
+    }
+    // Built in the received buffer: the frame now holds exactly the transmitted reply.
+    assert_eq!(&frame[..], &sent[0].bytes[..]);
+    assert_eq!(stack.counters().icmpv4.echo_replies_sent, 1);
+}
+
+/// RFC 4443 4.2: the same for ICMPv6, the checksum valid over the new pseudo-header.
+#[test]
+fn rfc4443_4_2_echo_reply_is_exact_and_built_in_place() {
+    let (mut stack, mut bc, dev) = tun_stack(StackConfig::default());
+    let (peer, us) = (v6("2001:db8::1"), v6("2001:db8::2"));
+    let mut frame = ipv6_packet(
+        peer,
+        us,
+        IpProto::ICMPV6,
+        &echo_request_v6(peer, us, 9, 65535, b"abcdefgh"),
+    );
+    stack.receive_frame(&mut bc, dev, &mut frame);
+    let sent = bc.take_sent();
+    assert_eq!(sent.len(), 1);
+    let (src, dst, hop_limit, message) = parse_icmpv6(&sent[0].bytes);
+    assert_eq!((src, dst, hop_limit), (us, peer, 64));
+    let ph = PseudoHeader::V6 {
+        src: src.into(),
+        dst: dst.into(),
+    };
+    match Icmpv6Packet::parse(&message[..], ph).unwrap().message() {
+        Icmpv6Message::EchoReply { ident, seq, data } => {
+            assert_eq!((ident, seq, data), (9, 65535, &b"abcdefgh"[..]))
+        }
+        other => panic!("not an echo reply: {other:?}"),
+    }
+    assert_eq!(&frame[..], &sent[0].bytes[..]);
+}
+
+/// RFC 4443 4.2: a multicast echo request is answered from a unicast address.
+#[test]
+fn rfc4443_4_2_multicast_echo_answered_from_unicast_source() {
+    let (mut stack, mut bc, dev) = tun_stack(StackConfig::default());
+    let peer = v6("2001:db8::1");
+    let all_nodes = v6("ff02::1");
+    let mut frame = ipv6_packet(
+        peer,
+        all_nodes,
+        IpProto::ICMPV6,
+        &echo_request_v6(peer, all_nodes, 1, 2, b"m"),
+    );
+    stack.receive_frame(&mut bc, dev, &mut frame);
+    let sent = bc.take_sent();
+    assert_eq!(sent.len(), 1);
+    let (src, dst, _, _) = parse_icmpv6(&sent[0].bytes);
+    assert_eq!((src, dst), (v6("2001:db8::2"), peer));
+}
+
+/// RFC 1122 3.2.2.6: an echo request to a broadcast address may be ignored (as Linux does).
+#[test]
+fn rfc1122_3_2_2_6_broadcast_echo_is_ignored() {
+    let (mut stack, mut bc, dev) = tun_stack(StackConfig::default());
+    for dst in ["10.0.0.255", "255.255.255.255"] {
+        let mut frame = ipv4_packet(
+            v4("10.0.0.1"),
+            v4(dst),
+            IpProto::ICMP,
+            &echo_request_v4(1, 1, b"b"),
+        );
+        stack.receive_frame(&mut bc, dev, &mut frame);
+    }
+    assert!(bc.take_sent().is_empty());
+    assert_eq!(stack.counters().icmpv4.ignored, 2);
+}
+
+/// Over Ethernet: after the peer's ARP request (answered), its ping is answered in place
+/// with the MAC addresses swapped.
+#[test]
+fn ethernet_echo_reply_goes_to_the_resolved_peer() {
+    let mut bc = FakeBindings::new(3);
+    let mut stack = Stack::new(StackConfig::default());
+    let eth = stack.add_ethernet_device(OUR_MAC, 1500);
+    stack.add_address(&mut bc, eth, ip("10.0.0.2"), 24).unwrap();
+    let arp = zerocast_wire::arp::ArpRepr {
+        operation: zerocast_wire::arp::OP_REQUEST,
+        sender_hardware_addr: PEER_MAC,
+        sender_protocol_addr: v4("10.0.0.1").into(),
+        target_hardware_addr: MacAddr::UNSPECIFIED,
+        target_protocol_addr: v4("10.0.0.2").into(),
+    };
+    let mut arp_bytes = [0u8; 28];
+    arp.emit(&mut arp_bytes).unwrap();
+    let mut f = ethernet_frame(MacAddr::BROADCAST, EtherType::ARP, &arp_bytes);
+    stack.receive_frame(&mut bc, eth, &mut f);
+    assert_eq!(bc.take_sent().len(), 1, "ARP reply");
+    let p = ipv4_packet(
+        v4("10.0.0.1"),
+        v4("10.0.0.2"),
+        IpProto::ICMP,
+        &echo_request_v4(5, 6, b"eth"),
+    );
+    let mut f = ethernet_frame(OUR_MAC, EtherType::IPV4, &p);
+    stack.receive_frame(&mut bc, eth, &mut f);
+    let sent = bc.take_sent();
+    assert_eq!(sent.len(), 1);
+    let e = EthernetFrame::parse(&sent[0].bytes[..]).unwrap();
+    assert_eq!(
+        (e.dst(), e.src(), e.ethertype()),
+        (PEER_MAC, OUR_MAC, EtherType::IPV4)
+    );
+    let (src, dst, _, _) = parse_icmpv4(e.payload());
+    assert_eq!((src, dst), (v4("10.0.0.2"), v4("10.0.0.1")));
+    assert_eq!(&f[..], &sent[0].bytes[..]);
+    assert_eq!(stack.device_counters(eth).tx_frames, 2);
+}
+
+/// 802.1Q: a tagged frame reaches the VLAN device's address; the reply carries the tag and
+/// leaves through the parent.
+#[test]
+fn vlan_tagged_echo_is_answered_with_the_tag() {
+    let mut bc = FakeBindings::new(3);
+    let mut stack = Stack::new(StackConfig::default());
+    let eth = stack.add_ethernet_device(OUR_MAC, 1500);
+    let vlan = stack.add_vlan_device(eth, 100).unwrap();
+    stack
+        .add_address(&mut bc, vlan, ip("2001:db8:100::2"), 64)
+        .unwrap();
+    let (peer, us) = (v6("2001:db8:100::1"), v6("2001:db8:100::2"));
+    let p = ipv6_packet(
+        peer,
+        us,
+        IpProto::ICMPV6,
+        &echo_request_v6(peer, us, 1, 1, b"tag"),
+    );
+    // Ethernet header, then the 802.1Q tag (VID 100), then the packet.
+    let mut f = ethernet_frame(
+        OUR_MAC,
+        EtherType::VLAN,
+        &[&[0x00, 100, 0x86, 0xdd][..], &p[..]].concat(),
+    );
+    // Without a neighbour entry the placeholder neighbour layer cannot send; count it.
+    stack.receive_frame(&mut bc, eth, &mut f);
+    assert_eq!(stack.device_counters(vlan).rx_frames, 1);
+    assert_eq!(stack.counters().icmpv6.echo_replies_sent, 1);
+    // A tag for a VLAN we do not have is dropped on the parent.
+    let mut f = ethernet_frame(
+        OUR_MAC,
+        EtherType::VLAN,
+        &[&[0x00, 101, 0x86, 0xdd][..], &p[..]].concat(),
+    );
+    stack.receive_frame(&mut bc, eth, &mut f);
+    assert_eq!(stack.device_counters(eth).rx_dropped_unsupported, 1);
+}
+
+/// Pinging our own address goes through the loopback queue and back to the echo socket.
+#[test]
+fn echo_socket_pings_itself_through_loopback() {
+    let (mut stack, mut bc, _dev) = tun_stack(StackConfig::default());
+    let s = stack.icmp_echo_open(&mut bc).unwrap();
+    stack
+        .icmp_echo_send(&mut bc, s, ip("10.0.0.2"), 3, b"self")
+        .unwrap();
+    stack
+        .icmp_echo_send(&mut bc, s, ip("2001:db8::2"), 4, b"self6")
+        .unwrap();
+    assert!(bc.take_sent().is_empty(), "nothing leaves a device");
+    let mut buf = [0u8; 16];
+    let r = stack.icmp_echo_recv(s, &mut buf).unwrap();
+    assert_eq!(
+        (r.from, r.seq, &buf[..r.len]),
+        (ip("10.0.0.2"), 3, &b"self"[..])
+    );
+    let r = stack.icmp_echo_recv(s, &mut buf).unwrap();
+    assert_eq!(
+        (r.from, r.seq, &buf[..r.len]),
+        (ip("2001:db8::2"), 4, &b"self6"[..])
+    );
+    assert_eq!(
+        stack.icmp_echo_recv(s, &mut buf),
+        Err(crate::SocketError::WouldBlock)
+    );
+}
+
+/// The echo socket's requests leave with its identifier; the matching reply is queued.
+#[test]
+fn echo_socket_receives_its_replies_only() {
+    let (mut stack, mut bc, dev) = tun_stack(StackConfig::default());
+    let s = stack.icmp_echo_open(&mut bc).unwrap();
+    let ident = stack.icmp_echo_ident(s).unwrap();
+    stack
+        .icmp_echo_send(&mut bc, s, ip("10.0.0.1"), 1, b"out")
+        .unwrap();
+    let sent = bc.take_sent();
+    let (_, _, _, message) = parse_icmpv4(&sent[0].bytes);
+    let icmp = Icmpv4Packet::parse(&message[..]).unwrap();
+    assert_eq!(icmp.ident_seq(), Some((ident, 1)));
+    for id in [ident, ident.wrapping_add(1)] {
+        let mut reply = alloc::vec![0u8; 11];
+        reply[8..].copy_from_slice(b"out");
+        Icmpv4Repr::echo_reply(id, 1).emit(&mut reply).unwrap();
+        let mut p = ipv4_packet(v4("10.0.0.1"), v4("10.0.0.2"), IpProto::ICMP, &reply);
+        stack.receive_frame(&mut bc, dev, &mut p);
+    }
+    let mut buf = [0u8; 8];
+    let r = stack.icmp_echo_recv(s, &mut buf).unwrap();
+    assert_eq!((r.from, r.seq, r.len), (ip("10.0.0.1"), 1, 3));
+    assert_eq!(
+        stack.icmp_echo_recv(s, &mut buf),
+        Err(crate::SocketError::WouldBlock)
+    );
+    assert_eq!(stack.counters().icmpv4.ignored, 1);
+}
