@@ -19,6 +19,9 @@ use crate::testutil::FakeBindings;
 use crate::{DeviceId, MacAddr, Stack, StackConfig};
 
 mod echo;
+mod errors;
+mod forwarding;
+mod fragments;
 mod udp;
 
 pub(crate) const OUR_MAC: MacAddr = MacAddr([2, 0, 0, 0, 0, 2]);

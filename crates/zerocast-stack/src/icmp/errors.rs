@@ -16,9 +16,10 @@ use core::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use zerocast_wire::icmpv4::{self, Icmpv4Repr};
 use zerocast_wire::icmpv6::{self, Icmpv6Repr};
-use zerocast_wire::ipv4::Ipv4Partial;
-use zerocast_wire::ipv6::Ipv6Partial;
+use zerocast_wire::ipv4::Ipv4Header;
+use zerocast_wire::ipv6::Ipv6Header;
 use zerocast_wire::ipv6_ext::ExtensionHeaders;
+use zerocast_wire::zerocast::FromBytes;
 use zerocast_wire::{IpProto, PseudoHeader};
 
 use crate::context::{Bindings, DeviceId};
@@ -106,15 +107,13 @@ pub(crate) fn send_icmpv4_error(
         stack.counters.icmpv4.errors_suppressed += 1;
         return;
     }
-    let Ok(quoted) = Ipv4Partial::parse(offending) else {
+    // The fixed header cast in place: the offending packet may be malformed in ways a parser
+    // rejects (that can be why we answer it), but its addresses are where they always are.
+    let Ok((header, _)) = Ipv4Header::ref_from_prefix(offending) else {
         stack.counters.icmpv4.errors_suppressed += 1;
         return;
     };
-    let (Some(src), Some(dst)) = (quoted.src(), quoted.dst()) else {
-        stack.counters.icmpv4.errors_suppressed += 1;
-        return;
-    };
-    let (src, dst) = (Ipv4Addr::from(src), Ipv4Addr::from(dst));
+    let (src, dst) = (Ipv4Addr::from(header.src), Ipv4Addr::from(header.dst));
     let now = bc.now();
     let (rate, burst) = (stack.config.icmp_error_rate, stack.config.icmp_error_burst);
     if !stack.icmp.bucket_v4.try_take(now, rate, burst) {
@@ -155,13 +154,14 @@ fn icmpv4_error_allowed(stack: &Stack, origin: ErrorOrigin, offending: &[u8]) ->
     if origin.link_multicast {
         return false;
     }
-    let Ok(q) = Ipv4Partial::parse(offending) else {
+    let Ok((h, _)) = Ipv4Header::ref_from_prefix(offending) else {
         return false;
     };
-    let (Some(src), Some(dst), Some(proto)) = (q.src(), q.dst(), q.protocol()) else {
-        return false;
-    };
-    let (src, dst) = (Ipv4Addr::from(src), Ipv4Addr::from(dst));
+    let (src, dst, proto) = (
+        Ipv4Addr::from(h.src),
+        Ipv4Addr::from(h.dst),
+        IpProto(h.protocol),
+    );
     let broadcast_dst = dst.is_broadcast()
         || dst.is_multicast()
         || stack.devices.iter().any(|d| d.is_subnet_broadcast(dst));
@@ -172,11 +172,11 @@ fn icmpv4_error_allowed(stack: &Stack, origin: ErrorOrigin, offending: &[u8]) ->
     if broadcast_dst || bad_src {
         return false;
     }
-    if q.fragment_offset().unwrap_or(0) != 0 {
+    if h.flags_frag.get() & 0x1fff != 0 {
         return false;
     }
     if proto == IpProto::ICMP {
-        let header_len = q.header_len().unwrap_or(zerocast_wire::ipv4::HEADER_LEN);
+        let header_len = usize::from(h.version_ihl & 0x0f) * 4;
         match offending.get(header_len) {
             Some(&t) if is_icmpv4_error_type(t) => return false,
             // Cannot tell what it was: do not risk an error about an error.
@@ -195,16 +195,13 @@ pub(crate) fn send_icmpv6_error(
     offending: &[u8],
     error: Icmpv6Error,
 ) {
-    let Ok(quoted) = Ipv6Partial::parse(offending) else {
+    let Ok((header, _)) = Ipv6Header::ref_from_prefix(offending) else {
         stack.counters.icmpv6.errors_suppressed += 1;
         return;
     };
-    let (Some(src), Some(dst)) = (quoted.src(), quoted.dst()) else {
-        stack.counters.icmpv6.errors_suppressed += 1;
-        return;
-    };
-    let (src, dst) = (Ipv6Addr::from(src), Ipv6Addr::from(dst));
-    if !icmpv6_error_allowed(origin, offending, src, dst, &error, quoted.next_header()) {
+    let (src, dst) = (Ipv6Addr::from(header.src), Ipv6Addr::from(header.dst));
+    let first_next = IpProto(header.next_header);
+    if !icmpv6_error_allowed(origin, offending, src, dst, &error, first_next) {
         stack.counters.icmpv6.errors_suppressed += 1;
         return;
     }
@@ -265,7 +262,7 @@ fn icmpv6_error_allowed(
     src: Ipv6Addr,
     dst: Ipv6Addr,
     error: &Icmpv6Error,
-    first_next: Option<IpProto>,
+    first: IpProto,
 ) -> bool {
     // (e.3, e.4): multicast destinations and link-layer multicast, except Packet Too Big and
     // Parameter Problem code 2 (an unrecognized option whose action bits ask for a report).
@@ -278,9 +275,6 @@ fn icmpv6_error_allowed(
     if src.is_unspecified() || src.is_multicast() {
         return false;
     }
-    let Some(first) = first_next else {
-        return false;
-    };
     let rest = offending
         .get(zerocast_wire::ipv6::HEADER_LEN..)
         .unwrap_or(&[]);
