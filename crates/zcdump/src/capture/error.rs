@@ -43,24 +43,12 @@ pub enum CaptureErrorKind {
         /// Bytes that were left in the file.
         have: u64,
     },
-    /// A record claims more captured bytes than the file's snapshot length.
-    CaplenBeyondSnaplen {
-        /// Captured length in the record header.
-        caplen: u32,
-        /// Snapshot length from the file or interface header.
-        snaplen: u32,
-    },
     /// A length field is larger than any real capture produces.
     AbsurdLength {
         /// Which length field.
         what: &'static str,
         /// Its value.
         value: u64,
-    },
-    /// The link-layer type is not one zcdump can dissect.
-    UnsupportedLinkType {
-        /// The `LINKTYPE_*` number.
-        link_type: u32,
     },
     /// A pcapng block is inconsistent with itself or with the section.
     BadBlock {
@@ -113,8 +101,8 @@ impl CaptureError {
     ///
     /// ```
     /// use zcdump::capture::{CaptureError, CaptureErrorKind};
-    /// let e = CaptureError::new(0, CaptureErrorKind::UnsupportedLinkType { link_type: 9 });
-    /// assert!(matches!(e.kind(), CaptureErrorKind::UnsupportedLinkType { link_type: 9 }));
+    /// let e = CaptureError::new(0, CaptureErrorKind::BadBlock { reason: "x" });
+    /// assert!(matches!(e.kind(), CaptureErrorKind::BadBlock { reason: "x" }));
     /// ```
     #[must_use]
     pub fn kind(&self) -> &CaptureErrorKind {
@@ -146,15 +134,8 @@ impl fmt::Display for CaptureError {
             CaptureErrorKind::Truncated { what, need, have } => {
                 write!(f, "truncated {what}: needs {need} bytes, file has {have}")
             }
-            CaptureErrorKind::CaplenBeyondSnaplen { caplen, snaplen } => write!(
-                f,
-                "record captured length {caplen} exceeds snapshot length {snaplen}"
-            ),
             CaptureErrorKind::AbsurdLength { what, value } => {
                 write!(f, "{what} {value} is larger than any capture allows")
-            }
-            CaptureErrorKind::UnsupportedLinkType { link_type } => {
-                write!(f, "unsupported link-layer type {link_type}")
             }
             CaptureErrorKind::BadBlock { reason } => write!(f, "bad pcapng block: {reason}"),
             CaptureErrorKind::UnknownInterface {

@@ -26,11 +26,12 @@ use std::io::Read;
 /// with an allocation.
 pub const MAX_CAPLEN: u32 = 262_144;
 
-/// The link-layer header types zcdump dissects (the `LINKTYPE_*` registry values).
+/// The link-layer header types of a capture (the `LINKTYPE_*` registry values): the ones
+/// zcdump dissects, and any other as [`LinkType::Other`].
 ///
 /// ```
 /// use zcdump::capture::LinkType;
-/// assert_eq!(LinkType::from_number(113), Some(LinkType::LinuxSll));
+/// assert_eq!(LinkType::from_number(113), LinkType::LinuxSll);
 /// assert_eq!(LinkType::RawIp.number(), 101);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,24 +44,28 @@ pub enum LinkType {
     LinuxSll,
     /// `LINKTYPE_LINUX_SLL2` (276): Linux "cooked" capture, version 2.
     LinuxSll2,
+    /// Any other `LINKTYPE_*` number: its frames are read and counted, and get their
+    /// `frame.*` fields, but no protocol is decoded.
+    Other(u32),
 }
 
 impl LinkType {
-    /// Maps a `LINKTYPE_*` number to a supported link type.
+    /// Maps a `LINKTYPE_*` number to its link type ([`LinkType::Other`] when zcdump does
+    /// not decode it: a capture is never refused for its link type).
     ///
     /// ```
     /// use zcdump::capture::LinkType;
-    /// assert_eq!(LinkType::from_number(1), Some(LinkType::Ethernet));
-    /// assert_eq!(LinkType::from_number(105), None);
+    /// assert_eq!(LinkType::from_number(1), LinkType::Ethernet);
+    /// assert_eq!(LinkType::from_number(105), LinkType::Other(105));
     /// ```
     #[must_use]
-    pub fn from_number(n: u32) -> Option<LinkType> {
+    pub fn from_number(n: u32) -> LinkType {
         match n {
-            1 => Some(LinkType::Ethernet),
-            101 => Some(LinkType::RawIp),
-            113 => Some(LinkType::LinuxSll),
-            276 => Some(LinkType::LinuxSll2),
-            _ => None,
+            1 => LinkType::Ethernet,
+            101 => LinkType::RawIp,
+            113 => LinkType::LinuxSll,
+            276 => LinkType::LinuxSll2,
+            n => LinkType::Other(n),
         }
     }
 
@@ -77,6 +82,7 @@ impl LinkType {
             LinkType::RawIp => 101,
             LinkType::LinuxSll => 113,
             LinkType::LinuxSll2 => 276,
+            LinkType::Other(n) => n,
         }
     }
 }

@@ -44,7 +44,6 @@ const RECORD_HEADER_LEN: usize = size_of::<RecordHeader<LE>>();
 pub(super) struct PcapState {
     endian: Endian,
     nanos: bool,
-    snaplen: u32,
     link_type: LinkType,
 }
 
@@ -66,7 +65,8 @@ fn decode_record<O: ByteOrder>(bytes: &[u8]) -> Option<Record> {
     })
 }
 
-/// `(snaplen, network)` from a file header in byte order `O`.
+/// `(snaplen, network)` from a file header in byte order `O` (the snapshot length is not a
+/// limit on records: tcpdump and tshark read longer ones).
 fn decode_file_header<O: ByteOrder>(bytes: &[u8]) -> Option<(u32, u32)> {
     let (h, _) = FileHeader::<O>::ref_from_prefix(bytes).ok()?;
     Some((h.snaplen.get(), h.network.get()))
@@ -93,7 +93,7 @@ impl PcapState {
             Endian::Little => decode_file_header::<LE>(bytes),
             Endian::Big => decode_file_header::<BE>(bytes),
         };
-        let (snaplen, network) = decoded.ok_or_else(|| {
+        let (_snaplen, network) = decoded.ok_or_else(|| {
             CaptureError::new(
                 0,
                 CaptureErrorKind::BadBlock {
@@ -104,23 +104,11 @@ impl PcapState {
         // The upper bits of the network field carry FCS information (pcap spec, "LinkType
         // and additional information"); the link type itself is the low 16 bits.
         let number = network & 0xffff;
-        let link_type = LinkType::from_number(number).ok_or_else(|| {
-            CaptureError::new(
-                20,
-                CaptureErrorKind::UnsupportedLinkType { link_type: number },
-            )
-        })?;
+        let link_type = LinkType::from_number(number);
         src.consume(FILE_HEADER_LEN);
-        // Writers that leave snaplen 0 (or absurdly large) still cap records at MAX_CAPLEN.
-        let snaplen = if snaplen == 0 || snaplen > MAX_CAPLEN {
-            MAX_CAPLEN
-        } else {
-            snaplen
-        };
         Ok(PcapState {
             endian,
             nanos,
-            snaplen,
             link_type,
         })
     }
@@ -136,8 +124,9 @@ impl PcapState {
             Endian::Little => decode_record::<LE>(buffered),
             Endian::Big => decode_record::<BE>(buffered),
         }?;
-        // `snaplen` is at most MAX_CAPLEN, so this also rules out absurd lengths.
-        if rec.incl_len > self.snaplen {
+        // Records longer than the snapshot length are read (see `next_record`); absurd
+        // lengths go to the general path, which reports them.
+        if rec.incl_len > MAX_CAPLEN {
             return None;
         }
         let location = self.locate(&rec, offset);
@@ -213,15 +202,9 @@ impl PcapState {
                 },
             ));
         }
-        if rec.incl_len > self.snaplen {
-            return Err(CaptureError::new(
-                offset,
-                CaptureErrorKind::CaplenBeyondSnaplen {
-                    caplen: rec.incl_len,
-                    snaplen: self.snaplen,
-                },
-            ));
-        }
+        // A record longer than the file's snapshot length is read whole, as tcpdump and
+        // tshark read it (some writers leave a snaplen smaller than what they wrote); only
+        // MAX_CAPLEN, checked above, bounds it.
         let location = self.locate(&rec, offset);
         peek_exact(src, location.record_len, "pcap record")?;
         Ok(Some(location))

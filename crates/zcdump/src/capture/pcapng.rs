@@ -157,12 +157,7 @@ fn describe_interface<O: ByteOrder + 'static>(
     let (idb, opts) = InterfaceDescription::<O>::ref_from_prefix(body)
         .map_err(|_| bad_block(offset, "interface description shorter than 8 bytes"))?;
     let number = u32::from(idb.link_type.get());
-    let link_type = LinkType::from_number(number).ok_or_else(|| {
-        err(
-            offset,
-            CaptureErrorKind::UnsupportedLinkType { link_type: number },
-        )
-    })?;
+    let link_type = LinkType::from_number(number);
     let mut iface = Interface {
         link_type,
         snaplen: idb.snaplen.get(),
@@ -395,15 +390,8 @@ impl PcapngState {
                 },
             ));
         }
-        if iface.snaplen != 0 && p.caplen > iface.snaplen {
-            return Err(err(
-                offset,
-                CaptureErrorKind::CaplenBeyondSnaplen {
-                    caplen: p.caplen,
-                    snaplen: iface.snaplen,
-                },
-            ));
-        }
+        // A packet longer than its interface's snapshot length is read whole, as tcpdump
+        // and tshark read it; only MAX_CAPLEN, checked above, bounds it.
         let caplen = p.caplen as usize;
         if p.data_start + caplen > len - 4 {
             return Err(bad_block(offset, "captured length overruns the block"));

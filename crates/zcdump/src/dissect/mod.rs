@@ -66,6 +66,7 @@ pub fn dissect(packet: &Packet<'_>, number: u64, out: &mut FrameFields) {
         LinkType::LinuxSll => sll::dissect(&mut cx, packet.data, false),
         LinkType::LinuxSll2 => sll::dissect(&mut cx, packet.data, true),
         LinkType::RawIp => ipv4::raw(&mut cx, packet.data),
+        LinkType::Other(n) => cx.out.set_link_not_decoded(n),
     }
 }
 

@@ -200,6 +200,8 @@ pub struct FrameFields {
     quoted: bool,
     malformed: Option<Malformed>,
     bad_checksums: u32,
+    /// The frame's link type, when zcdump does not decode it.
+    link_not_decoded: Option<u32>,
 }
 
 impl Default for FrameFields {
@@ -236,6 +238,7 @@ impl FrameFields {
             quoted: false,
             malformed: None,
             bad_checksums: 0,
+            link_not_decoded: None,
         }
     }
 
@@ -306,6 +309,7 @@ impl FrameFields {
         self.quoted = false;
         self.malformed = None;
         self.bad_checksums = 0;
+        self.link_not_decoded = None;
     }
 
     /// Adds one occurrence of `field` (dropped if the set does not want it).
@@ -445,6 +449,26 @@ impl FrameFields {
     #[must_use]
     pub fn malformed(&self) -> Option<&Malformed> {
         self.malformed.as_ref()
+    }
+
+    /// Records that the frame's link type (`LINKTYPE_*` number) is not one zcdump
+    /// decodes: the frame has its `frame.*` fields and nothing more.
+    ///
+    /// ```
+    /// use zcdump::fields::FrameFields;
+    /// let mut f = FrameFields::default();
+    /// assert_eq!(f.link_not_decoded(), None);
+    /// f.set_link_not_decoded(147);
+    /// assert_eq!(f.link_not_decoded(), Some(147));
+    /// ```
+    pub fn set_link_not_decoded(&mut self, link_type: u32) {
+        self.link_not_decoded = Some(link_type);
+    }
+
+    /// The frame's link type if zcdump does not decode it.
+    #[must_use]
+    pub fn link_not_decoded(&self) -> Option<u32> {
+        self.link_not_decoded
     }
 
     /// How many checksum-status fields say "bad".

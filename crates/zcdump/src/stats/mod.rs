@@ -54,6 +54,7 @@ pub struct Stats {
     pruned: u64,
     all: Totals,
     malformed: u64,
+    link_not_decoded: u64,
     bad_checksum_frames: u64,
     bad_checksums: u64,
 }
@@ -119,6 +120,7 @@ impl Stats {
             pruned: 0,
             all: Totals::default(),
             malformed: 0,
+            link_not_decoded: 0,
             bad_checksum_frames: 0,
             bad_checksums: 0,
         }
@@ -195,6 +197,7 @@ impl Stats {
     pub fn merge(&mut self, tally: &mut Tally) {
         self.all.merge(tally.all);
         self.malformed += tally.malformed;
+        self.link_not_decoded += tally.link_not_decoded;
         self.bad_checksum_frames += tally.bad_checksum_frames;
         self.bad_checksums += tally.bad_checksums;
         // Paths in the order the tally first saw them, so new tree nodes appear in frame
@@ -324,6 +327,13 @@ impl Stats {
         writeln!(out, "{rule}")?;
         writeln!(out, "Frames: {} bytes: {}", self.all.frames, self.all.bytes)?;
         writeln!(out, "Malformed frames: {}", self.malformed)?;
+        if self.link_not_decoded > 0 {
+            writeln!(
+                out,
+                "Frames of a link type not decoded: {}",
+                self.link_not_decoded
+            )?;
+        }
         writeln!(
             out,
             "Bad checksums: {} (in {} frames)",

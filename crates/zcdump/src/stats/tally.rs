@@ -65,6 +65,8 @@ pub struct Tally {
     last_conversation: Option<usize>,
     pub(super) all: Totals,
     pub(super) malformed: u64,
+    /// Frames whose link type zcdump does not decode.
+    pub(super) link_not_decoded: u64,
     pub(super) bad_checksum_frames: u64,
     pub(super) bad_checksums: u64,
 }
@@ -104,6 +106,9 @@ impl Tally {
         self.all.add(len);
         if f.malformed().is_some() {
             self.malformed += 1;
+        }
+        if f.link_not_decoded().is_some() {
+            self.link_not_decoded += 1;
         }
         let bad = f.bad_checksums();
         if bad > 0 {
@@ -204,6 +209,7 @@ impl Tally {
         self.last_conversation = None;
         self.all = Totals::default();
         self.malformed = 0;
+        self.link_not_decoded = 0;
         self.bad_checksum_frames = 0;
         self.bad_checksums = 0;
     }

@@ -200,7 +200,11 @@ impl LineWriter for TextWriter {
         write_time(out, meta);
         out.push(b' ');
         write_tags(out, f);
-        if f.path().contains(&Proto::Arp) {
+        if let Some(n) = f.link_not_decoded() {
+            out.extend_from_slice(b"[link type ");
+            write_dec(out, u64::from(n));
+            out.extend_from_slice(b" not decoded]");
+        } else if f.path().contains(&Proto::Arp) {
             write_arp(out, f);
         } else if f.path().contains(&Proto::Ip) {
             out.extend_from_slice(b"IP ");
