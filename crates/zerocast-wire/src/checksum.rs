@@ -17,8 +17,12 @@
 /// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Checksum {
-    // Ones' complement sum in a wide accumulator; folded to 16 bits only when read.
-    sum: u64,
+    // Ones' complement sum of the 16-bit words read in *native* byte order, in a wide
+    // accumulator: folded to 16 bits and swapped to network order only when read. The sum
+    // does not depend on the byte order of the words as long as the folded result is
+    // swapped back (RFC 1071 section 2(B)), so no add needs a byte swap and short runs
+    // (headers, addresses) cost a few adds each instead of a fold per run.
+    native: u64,
     // The first byte of a 16-bit word whose second byte has not arrived yet.
     pending: Option<u8>,
 }
@@ -34,7 +38,7 @@ impl Checksum {
     #[inline]
     pub const fn new() -> Self {
         Checksum {
-            sum: 0,
+            native: 0,
             pending: None,
         }
     }
@@ -52,10 +56,11 @@ impl Checksum {
     /// ```
     #[inline]
     pub fn add_bytes(&mut self, mut bytes: &[u8]) {
+        let mut native = self.native;
         if let Some(first) = self.pending.take() {
             match bytes.split_first() {
                 Some((&second, rest)) => {
-                    self.add_u16(u16::from_be_bytes([first, second]));
+                    native += u64::from(u16::from_ne_bytes([first, second]));
                     bytes = rest;
                 }
                 None => {
@@ -64,45 +69,40 @@ impl Checksum {
                 }
             }
         }
-        // Sum 4-byte words read in native byte order into a 64-bit accumulator: no carries to
-        // handle (2^32 words cannot overflow it) and a loop LLVM vectorizes. The ones'
-        // complement sum does not depend on the byte order of the words as long as the folded
-        // result is swapped back (RFC 1071 section 2(B)), so the hot loop needs no byte swaps.
-        // Bulk of the run: 32-byte blocks into four independent lanes, each 8-byte word added
-        // as its two native 4-byte halves (the same sum as two 4-byte words). Independent
-        // lanes let the adds overlap. No overflow below 16 GiB per call: a block adds less
-        // than 2^35 in total, as the 4-byte loop it replaces (2^32 words) did.
-        let mut lanes = [0u64; 4];
-        let mut blocks = bytes.chunks_exact(32);
-        for block in &mut blocks {
-            for (lane, word) in lanes.iter_mut().zip(block.chunks_exact(8)) {
-                let mut w = [0u8; 8];
-                w.copy_from_slice(word);
-                let w = u64::from_ne_bytes(w);
-                *lane += (w & 0xffff_ffff) + (w >> 32);
+        // From here on `bytes` starts on a word boundary. Runs of 32 bytes or more (payloads)
+        // go through the block loop, out of line so that this function stays small enough
+        // to inline where headers are summed.
+        let mut rest = bytes;
+        if rest.len() >= 32 {
+            let (sum, tail) = sum_blocks(rest);
+            native += sum;
+            rest = tail;
+        }
+        // The rest is under 32 bytes: a header, an address, the end of a payload. At most
+        // three 8-byte steps (a loop LLVM unrolls) and one step each of 4, 2 and 1 bytes, not
+        // a 4-byte loop: LLVM vectorizes such a loop, and the vector set-up costs more than
+        // the at most seven words it would sum.
+        for _ in 0..3 {
+            if let Some((word, tail)) = rest.split_first_chunk::<8>() {
+                let w = u64::from_ne_bytes(*word);
+                native += (w & 0xffff_ffff) + (w >> 32);
+                rest = tail;
             }
         }
-        let mut native: u64 = lanes.iter().sum();
-        let mut chunks = blocks.remainder().chunks_exact(4);
-        for chunk in &mut chunks {
-            let mut word = [0u8; 4];
-            word.copy_from_slice(chunk);
-            native += u64::from(u32::from_ne_bytes(word));
+        if let Some((word, tail)) = rest.split_first_chunk::<4>() {
+            native += u64::from(u32::from_ne_bytes(*word));
+            rest = tail;
         }
-        let mut folded = native;
-        while folded > 0xffff {
-            folded = (folded & 0xffff) + (folded >> 16);
+        if let Some((word, tail)) = rest.split_first_chunk::<2>() {
+            native += u64::from(u16::from_ne_bytes(*word));
+            rest = tail;
         }
-        // `folded <= 0xffff` after the loop; convert from native to network order.
-        let mut sum = self.sum + u64::from(u16::from_be(folded as u16));
-        let mut words = chunks.remainder().chunks_exact(2);
-        for pair in &mut words {
-            sum += u64::from(u16::from_be_bytes([pair[0], pair[1]]));
-        }
-        self.sum = sum;
-        if let [last] = words.remainder() {
+        if let [last] = rest {
             self.pending = Some(*last);
         }
+        // One end-around-carry step (2^32 = 1 modulo 0xffff, the ones' complement modulus)
+        // keeps the accumulator below 2^33 between calls, so any number of calls is safe.
+        self.native = (native & 0xffff_ffff) + (native >> 32);
     }
 
     /// Adds one big-endian 16-bit word (must be on a word boundary).
@@ -115,7 +115,9 @@ impl Checksum {
     /// ```
     #[inline]
     pub fn add_u16(&mut self, word: u16) {
-        self.sum += u64::from(word);
+        // The word as the two bytes it stands for, read in native order like every other
+        // word of the sum.
+        self.native += u64::from(u16::from_ne_bytes(word.to_be_bytes()));
     }
 
     /// The folded 16-bit ones' complement sum (before the final inversion).
@@ -129,15 +131,16 @@ impl Checksum {
     #[must_use]
     #[inline]
     pub fn sum16(&self) -> u16 {
-        let mut sum = self.sum;
+        let mut sum = self.native;
         if let Some(b) = self.pending {
-            sum += u64::from(u16::from_be_bytes([b, 0]));
+            // An odd trailing byte is the high byte of a word padded with zero.
+            sum += u64::from(u16::from_ne_bytes([b, 0]));
         }
         while sum > 0xffff {
             sum = (sum & 0xffff) + (sum >> 16);
         }
-        // The loop leaves at most 16 significant bits.
-        sum as u16
+        // The loop leaves at most 16 significant bits, in native order.
+        u16::from_be(sum as u16)
     }
 
     /// The checksum to store in a header: the complement of the sum.
@@ -153,6 +156,28 @@ impl Checksum {
     pub fn checksum(&self) -> u16 {
         !self.sum16()
     }
+}
+
+/// The native-order sum of `bytes`' whole 32-byte blocks (as 4-byte words), and the bytes
+/// after them.
+///
+/// Four independent lanes, each 8-byte word added as its two native 4-byte halves (the same
+/// sum as two 4-byte words): the lanes let the adds overlap, and LLVM vectorizes the loop.
+/// No overflow for runs under 64 GiB: a lane gains less than 2^33 per block, and each lane
+/// is folded once (2^32 = 1 modulo 0xffff) before the four are added.
+fn sum_blocks(bytes: &[u8]) -> (u64, &[u8]) {
+    let mut lanes = [0u64; 4];
+    let mut blocks = bytes.chunks_exact(32);
+    for block in &mut blocks {
+        for (lane, word) in lanes.iter_mut().zip(block.chunks_exact(8)) {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(word);
+            let w = u64::from_ne_bytes(w);
+            *lane += (w & 0xffff_ffff) + (w >> 32);
+        }
+    }
+    let sum = lanes.iter().map(|l| (l & 0xffff_ffff) + (l >> 32)).sum();
+    (sum, blocks.remainder())
 }
 
 /// The Internet checksum of one byte run.
