@@ -123,6 +123,31 @@ impl<K: PartialEq + Copy> Engine<K> {
         dropped
     }
 
+    /// Like `expire`, returning for each dropped packet whose first fragment had arrived its
+    /// stored header followed by the data received contiguously from offset 0, cut to
+    /// `quote_len` bytes.
+    fn expire_quoting(&mut self, now: u64, quote_len: usize) -> Vec<Vec<u8>> {
+        let mut quotes = Vec::new();
+        let mut i = 0;
+        while i < self.partials.len() {
+            let p = &self.partials[i];
+            if now.saturating_sub(p.created) < self.limits.timeout {
+                i += 1;
+                continue;
+            }
+            if let Some(header) = &p.header {
+                let mut q = header.clone();
+                let contiguous = p.ranges.first().filter(|r| r.0 == 0).map_or(0, |r| r.1);
+                let room = quote_len.saturating_sub(q.len());
+                q.extend_from_slice(&p.data[..contiguous.min(room)]);
+                q.truncate(quote_len);
+                quotes.push(q);
+            }
+            self.drop_at(i);
+        }
+        quotes
+    }
+
     /// Makes room for `extra` bytes (and one more packet if `new_packet`), dropping the
     /// oldest partial packets other than `keep`. Returns false if it cannot.
     fn make_room(&mut self, extra: usize, new_packet: bool, keep: Option<K>) -> bool {
@@ -359,6 +384,28 @@ impl Ipv4Reassembler {
         self.engine.expire(now)
     }
 
+    /// Like [`Ipv4Reassembler::expire`], returning for each dropped packet whose first
+    /// fragment had arrived the start of that fragment (header, then the data received from
+    /// offset 0), cut to `quote_len` bytes: what an ICMP Time Exceeded (code 1, "fragment
+    /// reassembly time exceeded", RFC 792) quotes. Packets whose first fragment never came
+    /// are dropped without a quote, since RFC 792 sends no error for them.
+    ///
+    /// ```
+    /// # use zerocast_wire::{ipv4::Ipv4Packet, reassembly::Ipv4Reassembler};
+    /// # let (first, second) = zerocast_wire::reassembly::__ipv4_fragments_example();
+    /// let mut r = Ipv4Reassembler::new(Default::default());
+    /// r.insert(&Ipv4Packet::parse(&first[..])?, 0)?;
+    /// r.insert(&Ipv4Packet::parse(&second[..])?, 0)?; // completes, nothing pending
+    /// r.insert(&Ipv4Packet::parse(&first[..])?, 5)?;
+    /// let quotes = r.expire_quoting(40, 28);
+    /// assert_eq!(quotes, vec![first[..28].to_vec()]);
+    /// assert_eq!(r.pending(), 0);
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
+    pub fn expire_quoting(&mut self, now: u64, quote_len: usize) -> Vec<Vec<u8>> {
+        self.engine.expire_quoting(now, quote_len)
+    }
+
     /// Number of partial packets held.
     ///
     /// ```
@@ -553,6 +600,29 @@ impl Ipv6Reassembler {
     /// ```
     pub fn expire(&mut self, now: u64) -> usize {
         self.engine.expire(now)
+    }
+
+    /// Like [`Ipv6Reassembler::expire`], returning for each dropped packet whose first
+    /// fragment had arrived its unfragmentable part (Fragment header removed) followed by
+    /// the data received from offset 0, cut to `quote_len` bytes: what an ICMPv6 Time
+    /// Exceeded (code 1) quotes (RFC 8200 section 4.5: sent only if the first fragment was
+    /// received).
+    ///
+    /// ```
+    /// # use zerocast_wire::{ipv6::Ipv6Packet, reassembly::Ipv6Reassembler};
+    /// # let (first, second) = zerocast_wire::reassembly::__ipv6_fragments_example();
+    /// let mut r = Ipv6Reassembler::new(Default::default());
+    /// r.insert(&Ipv6Packet::parse(&second[..])?, 0)?;
+    /// assert!(r.expire_quoting(30, 1232).is_empty()); // no first fragment: no quote
+    /// r.insert(&Ipv6Packet::parse(&first[..])?, 40)?;
+    /// let quotes = r.expire_quoting(70, 1232);
+    /// assert_eq!(quotes.len(), 1);
+    /// assert_eq!(quotes[0][..6], first[..6]); // the fixed header as received,
+    /// assert_eq!(quotes[0][6], 17); // except Next Header, now the Fragment header's (UDP)
+    /// # Ok::<(), zerocast_wire::ParseError>(())
+    /// ```
+    pub fn expire_quoting(&mut self, now: u64, quote_len: usize) -> Vec<Vec<u8>> {
+        self.engine.expire_quoting(now, quote_len)
     }
 
     /// Number of partial packets held.
