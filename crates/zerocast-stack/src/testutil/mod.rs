@@ -9,6 +9,8 @@
 
 mod bindings;
 mod network;
+#[cfg(test)]
+mod scenarios;
 
 pub use bindings::{FakeBindings, SeededRng, SentFrame};
 pub use network::{FakeNetwork, FrameFilter, HostId, LinkConfig, NetworkCounters, Node, SegmentId};

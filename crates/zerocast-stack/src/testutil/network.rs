@@ -1,6 +1,6 @@
 //! [`FakeNetwork`]: several simulated hosts joined by lossy links, driven by one fake clock.
 //!
-//! Each host is a [`Node`] (normally a `Stack`) with its own
+//! Each host is a [`Node`] (normally a [`Stack`](crate::Stack)) with its own
 //! [`FakeBindings`]. Hosts' devices are attached to *segments*: a segment delivers every
 //! frame sent by one of its ports to all its other ports, like a hub, so a two-port segment is
 //! a cable and a larger one a shared LAN; the stacks filter by address as real hosts do.
@@ -27,6 +27,18 @@ pub trait Node {
     fn handle_timers(&mut self, bc: &mut FakeBindings);
     /// When the node next needs [`Node::handle_timers`].
     fn next_deadline(&self) -> Option<Instant>;
+}
+
+impl Node for crate::Stack {
+    fn receive_frame(&mut self, bc: &mut FakeBindings, device: DeviceId, frame: &mut [u8]) {
+        crate::Stack::receive_frame(self, bc, device, frame);
+    }
+    fn handle_timers(&mut self, bc: &mut FakeBindings) {
+        crate::Stack::handle_timers(self, bc);
+    }
+    fn next_deadline(&self) -> Option<Instant> {
+        crate::Stack::next_deadline(self)
+    }
 }
 
 /// The faults and delays of one segment. Probabilities are per delivered copy, per port.
