@@ -44,8 +44,11 @@ pub mod context;
 pub mod counters;
 pub mod device;
 pub mod icmp;
+pub mod igmp;
 pub mod ip;
-pub(crate) mod neighbor;
+pub mod ipv6;
+pub mod membership;
+pub mod neighbor;
 pub mod socket;
 mod stack;
 #[cfg(any(test, feature = "testutil"))]

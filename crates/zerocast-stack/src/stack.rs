@@ -365,6 +365,7 @@ impl Stack {
             ));
             self.leave_multicast_group(bc, dev, group);
         }
+        crate::neighbor::on_address_removed(self, bc, dev, addr);
         true
     }
 

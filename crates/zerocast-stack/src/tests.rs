@@ -232,6 +232,11 @@ fn ethernet_frames_for_other_hosts_and_unknown_ethertypes_are_dropped() {
     let mut stack = Stack::new(StackConfig::default());
     let eth = stack.add_ethernet_device(OUR_MAC, 1500);
     stack.add_address(&mut bc, eth, ip("10.0.0.2"), 24).unwrap();
+    assert_eq!(
+        bc.take_sent().len(),
+        1,
+        "gratuitous ARP (RFC 5227 section 3)"
+    );
     let p = ipv4_packet(
         v4("10.0.0.1"),
         v4("10.0.0.2"),

@@ -1,80 +1,208 @@
-//! Neighbour resolution (ARP, NDP) and the hooks of the IPv6 / multicast configuration layer.
+//! Neighbours and link-local configuration: ARP, NDP, DAD, router discovery, SLAAC, MLD and
+//! IGMP, wired into the stack.
 //!
-//! placeholder until sn lands: sn owns this module and replaces its internals (and may change
-//! the signatures, fixing the call sites in `ip/`, `icmp/` and `stack.rs`). What the rest of
-//! the stack calls, and what each call means:
+//! The protocol logic lives in pure state machines ([`nud`], [`crate::ipv6`],
+//! [`crate::membership`], [`crate::igmp`]); this module keeps one set of them per device
+//! ([`DeviceNeighbors`]), feeds them what the rest of the stack hands over, and carries out
+//! the actions they return: frames to send, queued frames to release or fail with ICMP,
+//! addresses and routes to add or remove. The calls the rest of the stack makes:
 //!
 //! - [`resolve_and_send`]: the IP layer has an Ethernet frame for unicast next hop
-//!   `next_hop` on `dev`, its link header written except the destination MAC. Fill it in
-//!   (`crate::device::link::set_destination`) and send it with
-//!   `Stack::transmit_link_frame`, or queue it (copied, bounded) while resolving.
-//! - [`receive_arp`]: an ARP frame arrived on `dev` (the ARP packet at `frame[link_len..]`).
-//! - [`receive_ndp_or_mld`]: an ICMPv6 NDP (types 133..=137) or MLD (130..=132, 143) message
-//!   for us, checksum already verified; `rx` gives addresses, hop limit and offsets.
-//! - [`receive_igmp`]: an IGMP message for us.
-//! - [`on_address_added`]: an address was assigned (gratuitous ARP, DAD start).
-//! - [`on_multicast_joined`] / [`on_multicast_left`]: first join / last leave of a group on a
-//!   device (MLD / IGMP reports).
-//! - [`handle_timer`]: a [`NeighborTimer`] fired (schedule with
-//!   `stack.timers.schedule(TimerId::Neighbor(..), at)`).
-//!
-//! The placeholder learns IPv4 neighbours from ARP and answers ARP requests for our
-//! addresses, so an Ethernet stack can already answer a ping from a host that ARPs first.
+//!   `next_hop`, link header written except the destination MAC. It goes now, or waits
+//!   (copied, bounded) while the neighbour is resolved, or fails with ICMP.
+//! - [`receive_arp`], [`receive_ndp_or_mld`], [`receive_igmp`]: messages for this layer.
+//! - [`on_address_added`] / [`on_address_removed`]: gratuitous ARP; DAD, and the
+//!   link-local address every IPv6 Ethernet device gets.
+//! - [`on_multicast_joined`] / [`on_multicast_left`]: MLD / IGMP state-change reports.
+//! - [`handle_timer`]: the one stack timer per device ([`NeighborTimer::Device`]) fired;
+//!   it runs every due timer of that device's state machines, and [`sync_timer`] re-arms it
+//!   for their earliest deadline after every call.
+
+pub mod arp;
+mod config;
+mod multicast;
+pub mod ndp;
+pub mod nud;
 
 use alloc::vec::Vec;
-use core::net::{IpAddr, Ipv4Addr};
+use core::net::IpAddr;
 
-use zerocast_wire::arp::{ArpPacket, ArpRepr, OP_REPLY, OP_REQUEST};
-use zerocast_wire::ethernet::EtherType;
-use zerocast_wire::MacAddr;
+use zerocast_wire::{Ipv4Addr, Ipv6Addr, MacAddr};
 
 use crate::context::{Bindings, DeviceId};
 use crate::device::link;
-use crate::ip::IpRx;
+use crate::icmp::errors::{send_icmpv4_error, send_icmpv6_error, ErrorOrigin, Icmpv6Error};
+use crate::igmp::IgmpState;
+use crate::ipv6::dad::{Dad, DUP_ADDR_DETECT_TRANSMITS};
+use crate::ipv6::mld::MldState;
+use crate::ipv6::router_discovery::RouterDiscovery;
+use crate::ipv6::slaac::Slaac;
+use crate::stack::TimerId;
+use crate::time::Instant;
 use crate::{Stack, StackConfig};
+use nud::{NeighborTable, NudAction, NudConfig, NudState, Resolution};
 
-/// Timer keys of the neighbour layer (none yet in the placeholder).
+pub(crate) use arp::receive_arp;
+pub(crate) use config::on_address_removed;
+pub(crate) use multicast::{on_multicast_joined, on_multicast_left, receive_igmp};
+pub(crate) use ndp::receive_ndp_or_mld;
+
+/// Timer keys of the neighbour layer: one per device, armed for the earliest deadline of
+/// all its state machines.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum NeighborTimer {}
+pub enum NeighborTimer {
+    /// Something on this device is due.
+    Device(DeviceId),
+}
 
-/// Neighbour tables.
-#[derive(Debug, Default)]
+/// What the neighbour layer did, stack-wide.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct NeighborCounters {
+    /// ARP packets received and understood.
+    pub arp_rx: u64,
+    /// ARP packets that failed to parse.
+    pub arp_malformed: u64,
+    /// ARP requests sent (resolution, probes and announcements).
+    pub arp_requests_sent: u64,
+    /// ARP replies sent for our addresses.
+    pub arp_replies_sent: u64,
+    /// NDP messages received and accepted.
+    pub ndp_rx: u64,
+    /// NDP messages dropped by the validity checks of RFC 4861 sections 6.1 and 7.1.
+    pub ndp_invalid: u64,
+    /// Neighbor Solicitations sent (resolution, probes and DAD).
+    pub ns_sent: u64,
+    /// Neighbor Advertisements sent.
+    pub na_sent: u64,
+    /// Router Solicitations sent.
+    pub rs_sent: u64,
+    /// Addresses found duplicate by DAD and removed.
+    pub dad_conflicts: u64,
+    /// Frames answered with ICMP destination unreachable because resolution failed.
+    pub resolution_failed: u64,
+    /// Frames dropped from a full resolution queue or an evicted entry.
+    pub queue_dropped: u64,
+    /// MLDv2 reports sent.
+    pub mld_reports_sent: u64,
+    /// IGMPv3 reports sent.
+    pub igmp_reports_sent: u64,
+    /// MLD and IGMP queries received.
+    pub queries_rx: u64,
+}
+
+/// The neighbour and configuration state of one device.
+#[derive(Debug)]
+pub(crate) struct DeviceNeighbors {
+    pub(crate) arp: NeighborTable<Ipv4Addr, Vec<u8>>,
+    pub(crate) ndp: NeighborTable<Ipv6Addr, Vec<u8>>,
+    pub(crate) announcements: arp::Announcements,
+    pub(crate) dad: Dad,
+    /// Whether a DAD solicitation left this device yet (RFC 4862 section 5.4.2 delays only
+    /// the first).
+    pub(crate) dad_started: bool,
+    pub(crate) rd: RouterDiscovery,
+    pub(crate) slaac: Slaac,
+    pub(crate) mld: MldState,
+    pub(crate) igmp: IgmpState,
+}
+
+impl DeviceNeighbors {
+    fn next_deadline(&self) -> Option<Instant> {
+        [
+            self.arp.next_deadline(),
+            self.ndp.next_deadline(),
+            self.announcements.next_deadline(),
+            self.dad.next_deadline(),
+            self.rd.next_deadline(),
+            self.slaac.next_deadline(),
+            self.mld.next_deadline(),
+            self.igmp.next_deadline(),
+        ]
+        .into_iter()
+        .flatten()
+        .min()
+    }
+}
+
+/// The neighbour layer of a stack: per-device state, created on first use.
+#[derive(Debug)]
 pub(crate) struct NeighborState {
-    /// (device, address, MAC), oldest first; bounded by `neighbor_table_size`.
-    entries: Vec<(DeviceId, IpAddr, MacAddr)>,
-    capacity: usize,
+    devices: Vec<DeviceNeighbors>,
+    nud_config: NudConfig,
+    pub(crate) dad_transmits: u8,
+    pub(crate) counters: NeighborCounters,
 }
 
 impl NeighborState {
     pub(crate) fn new(config: &StackConfig) -> NeighborState {
         NeighborState {
-            entries: Vec::new(),
-            capacity: config.neighbor_table_size,
+            devices: Vec::new(),
+            nud_config: NudConfig {
+                max_entries: config.neighbor_table_size.max(1),
+                max_queued_per_entry: config.neighbor_queue_len,
+                ..NudConfig::default()
+            },
+            dad_transmits: DUP_ADDR_DETECT_TRANSMITS,
+            counters: NeighborCounters::default(),
         }
     }
 
-    fn learn(&mut self, dev: DeviceId, addr: IpAddr, mac: MacAddr) {
-        if let Some(e) = self.entries.iter_mut().find(|e| e.0 == dev && e.1 == addr) {
-            e.2 = mac;
-            return;
-        }
-        if self.entries.len() >= self.capacity && !self.entries.is_empty() {
-            self.entries.remove(0);
-        }
-        if self.capacity > 0 {
-            self.entries.push((dev, addr, mac));
-        }
+    pub(crate) fn device(&self, dev: DeviceId) -> Option<&DeviceNeighbors> {
+        self.devices.get(dev.index())
     }
 
-    fn lookup(&self, dev: DeviceId, addr: IpAddr) -> Option<MacAddr> {
-        self.entries
-            .iter()
-            .find(|e| e.0 == dev && e.1 == addr)
-            .map(|e| e.2)
+    pub(crate) fn device_mut(&mut self, dev: DeviceId) -> Option<&mut DeviceNeighbors> {
+        self.devices.get_mut(dev.index())
     }
 }
 
-/// Sends `frame` to `next_hop` on `dev` once its MAC address is known (see module docs).
+/// Makes sure `dev` (and every device before it) has its state.
+pub(crate) fn ensure_device(stack: &mut Stack, bc: &mut impl Bindings, dev: DeviceId) {
+    while stack.neighbor.devices.len() <= dev.index()
+        && stack.neighbor.devices.len() < stack.devices.len()
+    {
+        let i = stack.neighbor.devices.len();
+        let (mac, mtu) = stack
+            .devices
+            .get(i)
+            .map_or((MacAddr::UNSPECIFIED, 1280), |d| {
+                (d.kind.mac().unwrap_or(MacAddr::UNSPECIFIED), d.mtu)
+            });
+        let config = stack.neighbor.nud_config;
+        let retrans = config.retrans_timer;
+        stack.neighbor.devices.push(DeviceNeighbors {
+            arp: NeighborTable::new(config, bc),
+            ndp: NeighborTable::new(config, bc),
+            announcements: arp::Announcements::default(),
+            dad: Dad::new(stack.neighbor.dad_transmits, retrans),
+            dad_started: false,
+            rd: RouterDiscovery::new(mtu),
+            slaac: Slaac::new(mac),
+            mld: MldState::new(),
+            igmp: IgmpState::new(),
+        });
+    }
+}
+
+/// Re-arms `dev`'s stack timer for the earliest deadline of its state machines.
+pub(crate) fn sync_timer(stack: &mut Stack, dev: DeviceId) {
+    let key = TimerId::Neighbor(NeighborTimer::Device(dev));
+    match stack
+        .neighbor
+        .device(dev)
+        .and_then(DeviceNeighbors::next_deadline)
+    {
+        Some(at) => {
+            stack.timers.schedule(key, at);
+        }
+        None => {
+            stack.timers.cancel(&key);
+        }
+    }
+}
+
+/// Sends `frame` to `next_hop` on `dev` once its MAC address is known (RFC 4861 section
+/// 7.2.2 for IPv6, ARP for IPv4, one NUD machine for both).
 pub(crate) fn resolve_and_send(
     stack: &mut Stack,
     bc: &mut impl Bindings,
@@ -82,118 +210,242 @@ pub(crate) fn resolve_and_send(
     next_hop: IpAddr,
     frame: &mut [u8],
 ) {
-    match stack.neighbor.lookup(dev, next_hop) {
-        Some(mac) => {
-            link::set_destination(frame, mac);
-            stack.transmit_link_frame(bc, dev, frame);
+    ensure_device(stack, bc, dev);
+    let now = bc.now();
+    match next_hop {
+        IpAddr::V4(a) => {
+            let target = Ipv4Addr::from(a);
+            let mut out = Vec::new();
+            let Some(n) = stack.neighbor.device_mut(dev) else {
+                return;
+            };
+            match n.arp.resolve(now, target, &mut out) {
+                Resolution::Resolved(mac) => {
+                    link::set_destination(frame, mac);
+                    stack.transmit_link_frame(bc, dev, frame);
+                }
+                Resolution::Pending => n.arp.enqueue(now, target, frame.to_vec(), &mut out),
+                Resolution::Unreachable => out.push(NudAction::ResolutionFailed {
+                    target,
+                    frame: frame.to_vec(),
+                }),
+            }
+            run_arp_actions(stack, bc, dev, out);
         }
-        None => {
-            if let Some(d) = stack.devices.get_mut(dev.index()) {
-                d.counters.tx_dropped += 1;
+        IpAddr::V6(a) => {
+            let target = Ipv6Addr::from(a);
+            let mut out = Vec::new();
+            let Some(n) = stack.neighbor.device_mut(dev) else {
+                return;
+            };
+            match n.ndp.resolve(now, target, &mut out) {
+                Resolution::Resolved(mac) => {
+                    link::set_destination(frame, mac);
+                    stack.transmit_link_frame(bc, dev, frame);
+                }
+                Resolution::Pending => n.ndp.enqueue(now, target, frame.to_vec(), &mut out),
+                Resolution::Unreachable => out.push(NudAction::ResolutionFailed {
+                    target,
+                    frame: frame.to_vec(),
+                }),
+            }
+            run_ndp_actions(stack, bc, dev, out);
+        }
+    }
+    sync_timer(stack, dev);
+}
+
+/// Carries out what the ARP table asked for.
+pub(crate) fn run_arp_actions(
+    stack: &mut Stack,
+    bc: &mut impl Bindings,
+    dev: DeviceId,
+    actions: Vec<NudAction<Ipv4Addr, Vec<u8>>>,
+) {
+    for action in actions {
+        match action {
+            NudAction::SolicitMulticast { target } => {
+                arp::send_request(stack, bc, dev, target, None)
+            }
+            NudAction::SolicitUnicast { target, link_addr } => {
+                arp::send_request(stack, bc, dev, target, Some(link_addr))
+            }
+            NudAction::Send {
+                link_addr,
+                mut frame,
+                ..
+            } => {
+                link::set_destination(&mut frame, link_addr);
+                stack.transmit_link_frame(bc, dev, &frame);
+            }
+            NudAction::ResolutionFailed { frame, .. } => {
+                stack.neighbor.counters.resolution_failed += 1;
+                count_tx_dropped(stack, dev);
+                let offending = ip_part(stack, dev, &frame);
+                // RFC 1122 section 3.3.1.5 / RFC 1812 section 5.2.7.1: host unreachable.
+                let repr = zerocast_wire::icmpv4::Icmpv4Repr::dest_unreachable(1, 0);
+                let origin = ErrorOrigin {
+                    dev,
+                    link_multicast: false,
+                };
+                send_icmpv4_error(stack, bc, origin, offending, repr);
+            }
+            NudAction::Dropped { .. } => {
+                stack.neighbor.counters.queue_dropped += 1;
+                count_tx_dropped(stack, dev);
+            }
+            NudAction::NoLongerRouter { .. } => {}
+        }
+    }
+}
+
+/// Carries out what the NDP table asked for.
+pub(crate) fn run_ndp_actions(
+    stack: &mut Stack,
+    bc: &mut impl Bindings,
+    dev: DeviceId,
+    actions: Vec<NudAction<Ipv6Addr, Vec<u8>>>,
+) {
+    for action in actions {
+        match action {
+            NudAction::SolicitMulticast { target } => {
+                ndp::send_solicitation(stack, bc, dev, target, None)
+            }
+            NudAction::SolicitUnicast { target, link_addr } => {
+                ndp::send_solicitation(stack, bc, dev, target, Some(link_addr))
+            }
+            NudAction::Send {
+                link_addr,
+                mut frame,
+                ..
+            } => {
+                link::set_destination(&mut frame, link_addr);
+                stack.transmit_link_frame(bc, dev, &frame);
+            }
+            NudAction::ResolutionFailed { frame, .. } => {
+                stack.neighbor.counters.resolution_failed += 1;
+                count_tx_dropped(stack, dev);
+                let offending = ip_part(stack, dev, &frame);
+                // RFC 4443 section 3.1, code 3: address unreachable.
+                let origin = ErrorOrigin {
+                    dev,
+                    link_multicast: false,
+                };
+                send_icmpv6_error(
+                    stack,
+                    bc,
+                    origin,
+                    offending,
+                    Icmpv6Error::dest_unreachable(3),
+                );
+            }
+            NudAction::Dropped { .. } => {
+                stack.neighbor.counters.queue_dropped += 1;
+                count_tx_dropped(stack, dev);
+            }
+            NudAction::NoLongerRouter { neighbor } => {
+                let mut out = Vec::new();
+                if let Some(n) = stack.neighbor.device_mut(dev) {
+                    n.rd.remove_router(neighbor, &mut out);
+                }
+                config::run_rd_actions(stack, bc, dev, out);
             }
         }
     }
 }
 
-/// Receives an ARP packet (RFC 826): learn the sender, answer requests for our addresses.
-pub(crate) fn receive_arp(
+fn count_tx_dropped(stack: &mut Stack, dev: DeviceId) {
+    if let Some(d) = stack.devices.get_mut(dev.index()) {
+        d.counters.tx_dropped += 1;
+    }
+}
+
+/// The IP packet inside a link frame of `dev`.
+fn ip_part<'a>(stack: &Stack, dev: DeviceId, frame: &'a [u8]) -> &'a [u8] {
+    let link_len = stack
+        .devices
+        .get(dev.index())
+        .map_or(0, |d| link::header_len(&d.kind));
+    frame.get(link_len..).unwrap_or(&[])
+}
+
+/// An address was assigned: announce it (IPv4) or detect duplicates (IPv6).
+pub(crate) fn on_address_added(
     stack: &mut Stack,
     bc: &mut impl Bindings,
     dev: DeviceId,
-    frame: &mut [u8],
-    link_len: usize,
+    addr: IpAddr,
 ) {
-    let Some(body) = frame.get(link_len..) else {
+    config::on_address_added(stack, bc, dev, addr);
+}
+
+/// The one neighbour timer of `dev` fired: run everything due on it.
+pub(crate) fn handle_timer(stack: &mut Stack, bc: &mut impl Bindings, timer: NeighborTimer) {
+    let NeighborTimer::Device(dev) = timer;
+    let now = bc.now();
+    let Some(n) = stack.neighbor.device_mut(dev) else {
         return;
     };
-    let Ok(arp) = ArpPacket::parse(body) else {
-        if let Some(d) = stack.devices.get_mut(dev.index()) {
-            d.counters.rx_dropped_malformed += 1;
+    let mut arp_out = Vec::new();
+    n.arp.handle_timers(now, &mut arp_out);
+    let announce = n.announcements.due(now);
+    let mut ndp_out = Vec::new();
+    n.ndp.handle_timers(now, &mut ndp_out);
+    run_arp_actions(stack, bc, dev, arp_out);
+    for addr in announce {
+        arp::send_announcement(stack, bc, dev, addr);
+    }
+    run_ndp_actions(stack, bc, dev, ndp_out);
+    config::handle_timers(stack, bc, dev, now);
+    multicast::handle_timers(stack, bc, dev, now);
+    sync_timer(stack, dev);
+}
+
+impl Stack {
+    /// The neighbour layer's counters.
+    #[must_use]
+    pub fn neighbor_counters(&self) -> &NeighborCounters {
+        &self.neighbor.counters
+    }
+
+    /// The NUD state and link-layer address of neighbour `addr` on `dev`, as `ip neigh`
+    /// shows them.
+    #[must_use]
+    pub fn neighbor(&self, dev: DeviceId, addr: IpAddr) -> Option<(NudState, Option<MacAddr>)> {
+        let n = self.neighbor.device(dev)?;
+        match addr {
+            IpAddr::V4(a) => {
+                let a = Ipv4Addr::from(a);
+                Some((n.arp.state(a)?, n.arp.link_addr(a)))
+            }
+            IpAddr::V6(a) => {
+                let a = Ipv6Addr::from(a);
+                Some((n.ndp.state(a)?, n.ndp.link_addr(a)))
+            }
         }
-        return;
-    };
-    let repr = arp.repr();
-    let sender = Ipv4Addr::from(repr.sender_protocol_addr);
-    let target = Ipv4Addr::from(repr.target_protocol_addr);
-    if !sender.is_unspecified() && repr.sender_hardware_addr.is_unicast() {
-        stack
-            .neighbor
-            .learn(dev, IpAddr::V4(sender), repr.sender_hardware_addr);
     }
-    let Some(device) = stack.devices.get(dev.index()) else {
-        return;
-    };
-    let Some(our_mac) = device.kind.mac() else {
-        return;
-    };
-    if repr.operation != OP_REQUEST || !device.owns_address(IpAddr::V4(target)) {
-        return;
+
+    /// Sets DupAddrDetectTransmits (RFC 4862 section 5.1) for devices whose neighbour
+    /// state does not exist yet; 0 turns DAD off. Set it before adding devices' addresses.
+    pub fn set_dad_transmits(&mut self, transmits: u8) {
+        self.neighbor.dad_transmits = transmits;
     }
-    let kind = device.kind;
-    let reply = ArpRepr {
-        operation: OP_REPLY,
-        sender_hardware_addr: our_mac,
-        sender_protocol_addr: repr.target_protocol_addr,
-        target_hardware_addr: repr.sender_hardware_addr,
-        target_protocol_addr: repr.sender_protocol_addr,
-    };
-    let mut out = alloc::vec![0u8; (link_len + zerocast_wire::arp::PACKET_LEN).max(60)];
-    link::write_header(&kind, &mut out, repr.sender_hardware_addr, EtherType::ARP);
-    if reply
-        .emit(&mut out[link_len..link_len + zerocast_wire::arp::PACKET_LEN])
-        .is_ok()
-    {
-        stack.transmit_link_frame(bc, dev, &out);
+
+    /// Gives Ethernet device `dev` its link-local address from its MAC (RFC 4862 section
+    /// 5.3), which starts DAD, then router solicitation and SLAAC. Adding any IPv6 address
+    /// to an Ethernet device does this too.
+    ///
+    /// # Errors
+    /// As [`Stack::add_address`]; a device that is not Ethernet is
+    /// [`AddressError::NoSuchDevice`](crate::device::AddressError::NoSuchDevice).
+    pub fn enable_ipv6(
+        &mut self,
+        bc: &mut impl Bindings,
+        dev: DeviceId,
+    ) -> Result<(), crate::device::AddressError> {
+        config::ensure_link_local(self, bc, dev)
     }
 }
 
-/// NDP / MLD hook (see module docs). The placeholder ignores them.
-pub(crate) fn receive_ndp_or_mld(
-    stack: &mut Stack,
-    _bc: &mut impl Bindings,
-    _rx: &IpRx,
-    _buf: &mut [u8],
-) {
-    stack.counters.icmpv6.ignored += 1;
-}
-
-/// IGMP hook (see module docs). The placeholder ignores it.
-pub(crate) fn receive_igmp(
-    _stack: &mut Stack,
-    _bc: &mut impl Bindings,
-    _rx: &IpRx,
-    _buf: &mut [u8],
-) {
-}
-
-/// Address-added hook (see module docs).
-pub(crate) fn on_address_added(
-    _stack: &mut Stack,
-    _bc: &mut impl Bindings,
-    _dev: DeviceId,
-    _addr: IpAddr,
-) {
-}
-
-/// First-join hook (see module docs).
-pub(crate) fn on_multicast_joined(
-    _stack: &mut Stack,
-    _bc: &mut impl Bindings,
-    _dev: DeviceId,
-    _group: IpAddr,
-) {
-}
-
-/// Last-leave hook (see module docs).
-pub(crate) fn on_multicast_left(
-    _stack: &mut Stack,
-    _bc: &mut impl Bindings,
-    _dev: DeviceId,
-    _group: IpAddr,
-) {
-}
-
-/// Timer hook (see module docs).
-pub(crate) fn handle_timer(_stack: &mut Stack, _bc: &mut impl Bindings, timer: NeighborTimer) {
-    match timer {}
-}
+#[cfg(test)]
+mod tests;

@@ -107,6 +107,11 @@ fn ethernet_echo_reply_goes_to_the_resolved_peer() {
     let mut stack = Stack::new(StackConfig::default());
     let eth = stack.add_ethernet_device(OUR_MAC, 1500);
     stack.add_address(&mut bc, eth, ip("10.0.0.2"), 24).unwrap();
+    assert_eq!(
+        bc.take_sent().len(),
+        1,
+        "gratuitous ARP (RFC 5227 section 3)"
+    );
     let arp = zerocast_wire::arp::ArpRepr {
         operation: zerocast_wire::arp::OP_REQUEST,
         sender_hardware_addr: PEER_MAC,
@@ -137,7 +142,7 @@ fn ethernet_echo_reply_goes_to_the_resolved_peer() {
     let (src, dst, _, _) = parse_icmpv4(e.payload());
     assert_eq!((src, dst), (v4("10.0.0.2"), v4("10.0.0.1")));
     assert_eq!(&f[..], &sent[0].bytes[..]);
-    assert_eq!(stack.device_counters(eth).tx_frames, 2);
+    assert_eq!(stack.device_counters(eth).tx_frames, 3);
 }
 
 /// 802.1Q: a tagged frame reaches the VLAN device's address; the reply carries the tag and
@@ -151,6 +156,10 @@ fn vlan_tagged_echo_is_answered_with_the_tag() {
     stack
         .add_address(&mut bc, vlan, ip("2001:db8:100::2"), 64)
         .unwrap();
+    // DAD (RFC 4862 section 5.4): the address is tentative until its solicitation (sent
+    // after up to 1 s of random delay) went unanswered for RetransTimer.
+    bc.advance(crate::time::Duration::from_secs(3));
+    stack.handle_timers(&mut bc);
     let (peer, us) = (v6("2001:db8:100::1"), v6("2001:db8:100::2"));
     let p = ipv6_packet(
         peer,
@@ -164,7 +173,7 @@ fn vlan_tagged_echo_is_answered_with_the_tag() {
         EtherType::VLAN,
         &[&[0x00, 100, 0x86, 0xdd][..], &p[..]].concat(),
     );
-    // Without a neighbour entry the placeholder neighbour layer cannot send; count it.
+    // The reply waits in the neighbour queue while the peer is resolved.
     stack.receive_frame(&mut bc, eth, &mut f);
     assert_eq!(stack.device_counters(vlan).rx_frames, 1);
     assert_eq!(stack.counters().icmpv6.echo_replies_sent, 1);

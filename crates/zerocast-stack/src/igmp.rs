@@ -1,0 +1,224 @@
+//! IGMPv3 for hosts (RFC 3376): the wire side of [`Membership`] over IPv4.
+//!
+//! The group state machine is shared with MLDv2 in [`membership`](crate::membership); this
+//! module decodes queries from the wire crate's parsed IGMP packets and builds Version 3
+//! Membership Reports with [`IgmpV3Builder`], inside an IPv4 header with TTL 1, type of
+//! service 0xc0 (Internetwork Control) and a Router Alert option (RFC 3376 section 4),
+//! sent to 224.0.0.22.
+
+use alloc::vec::Vec;
+
+use zerocast_packet::{InnerPacketBuilder, Serializer};
+use zerocast_wire::igmp::{IgmpPacket, IgmpV3Builder, IgmpV3Message, IgmpV3RecordRepr, TYPE_QUERY};
+use zerocast_wire::ipv4::Ipv4Repr;
+use zerocast_wire::{IpProto, Ipv4Addr};
+
+use crate::membership::{GroupRecord, Membership, Query};
+use crate::time::Duration;
+
+/// The IGMP membership state of one interface.
+pub type IgmpState = Membership<Ipv4Addr>;
+
+/// 224.0.0.22, where IGMPv3 reports go (RFC 3376 section 4.2.14).
+pub const ALL_IGMPV3_ROUTERS: Ipv4Addr = Ipv4Addr([224, 0, 0, 22]);
+/// 224.0.0.1, all systems: the group every host is in and never reports.
+pub const ALL_SYSTEMS: Ipv4Addr = Ipv4Addr([224, 0, 0, 1]);
+/// RFC 2113: the Router Alert option (type 148, length 4, value 0).
+pub const ROUTER_ALERT_OPTION: [u8; 4] = [0x94, 4, 0, 0];
+/// RFC 3376 section 4: reports go out with TTL 1.
+pub const IGMP_TTL: u8 = 1;
+/// RFC 3376 section 4: "IP Precedence of Internetwork Control (e.g., Type of Service 0xc0)".
+pub const IGMP_TOS: u8 = 0xc0;
+/// RFC 3376 section 8.14.1: an IGMPv1 query (Max Resp Code 0) means 10 seconds.
+pub const IGMPV1_MAX_RESPONSE: Duration = Duration::from_secs(10);
+/// Records per report, so a report of 8-byte records stays within a 576-byte IPv4 packet
+/// (24 + 8 + 60 × 8 = 512).
+pub const MAX_RECORDS_PER_REPORT: usize = 60;
+
+/// Decodes an IGMPv3 Max Resp Code into a time (RFC 3376 section 4.1.1): in tenths of a
+/// second; from 128 up a floating-point value `(mant | 0x10) << (exp + 3)`.
+///
+/// ```
+/// use zerocast_stack::igmp::max_response_delay;
+/// use zerocast_stack::time::Duration;
+/// assert_eq!(max_response_delay(100), Duration::from_secs(10));
+/// // 0x80: exp 0, mant 0 -> 16 << 3 = 128 tenths.
+/// assert_eq!(max_response_delay(0x80), Duration::from_millis(12_800));
+/// ```
+#[must_use]
+pub fn max_response_delay(code: u8) -> Duration {
+    let tenths = if code < 0x80 {
+        u64::from(code)
+    } else {
+        let exp = (code >> 4) & 0x7;
+        let mant = code & 0x0f;
+        u64::from(mant | 0x10) << (exp + 3)
+    };
+    Duration::from_millis(tenths * 100)
+}
+
+/// The query in an IGMP packet, if it is one. IGMPv1 and v2 queries are answered with v3
+/// reports too (the older-version compatibility of RFC 3376 section 7 is not
+/// implemented); a v1 query's zero Max Resp Code means 10 seconds.
+///
+/// ```
+/// use zerocast_stack::igmp::query_of;
+/// use zerocast_wire::igmp::IgmpPacket;
+/// // A v3 general query: Max Resp Code 100, QRV 2, QQIC 125, no sources.
+/// let bytes = [0x11, 100, 0xec, 0x1e, 0, 0, 0, 0, 0x02, 125, 0, 0];
+/// let q = query_of(&IgmpPacket::parse(&bytes[..]).unwrap()).unwrap();
+/// assert_eq!((q.group, q.max_response.as_secs(), q.robustness), (None, 10, 2));
+/// ```
+#[must_use]
+pub fn query_of<B: zerocast_wire::zerocast::SplitByteSlice>(
+    packet: &IgmpPacket<B>,
+) -> Option<Query<Ipv4Addr>> {
+    if packet.msg_type() != TYPE_QUERY {
+        return None;
+    }
+    let group = packet.group().filter(|g| !g.is_unspecified());
+    if group.is_some_and(|g| !g.is_multicast()) {
+        return None;
+    }
+    let (max_response, robustness) = match (packet.version(), packet.v3_query()) {
+        (3, Some(q)) => (max_response_delay(packet.max_resp()), q.s_qrv & 7),
+        (1, _) => (IGMPV1_MAX_RESPONSE, 0),
+        _ => (max_response_delay(packet.max_resp()), 0),
+    };
+    Some(Query {
+        group,
+        max_response,
+        robustness,
+    })
+}
+
+/// Builds the IPv4 packets of the report for `records` from `src` to 224.0.0.22, at most
+/// [`MAX_RECORDS_PER_REPORT`] records each.
+///
+/// ```
+/// use zerocast_stack::igmp::build_reports;
+/// use zerocast_stack::membership::{GroupRecord, CHANGE_TO_EXCLUDE_MODE};
+/// use zerocast_wire::{ipv4::Ipv4Packet, Ipv4Addr};
+/// let group = Ipv4Addr([239, 1, 2, 3]);
+/// let packets = build_reports(Ipv4Addr([10, 0, 0, 2]), &[GroupRecord { record_type: CHANGE_TO_EXCLUDE_MODE, group }]);
+/// let ip = Ipv4Packet::parse(&packets[0][..]).unwrap();
+/// assert_eq!((ip.ttl(), ip.dst()), (1, Ipv4Addr([224, 0, 0, 22])));
+/// ```
+#[must_use]
+pub fn build_reports(src: Ipv4Addr, records: &[GroupRecord<Ipv4Addr>]) -> Vec<Vec<u8>> {
+    records
+        .chunks(MAX_RECORDS_PER_REPORT)
+        .filter_map(|chunk| build_report(src, chunk))
+        .collect()
+}
+
+fn build_report(src: Ipv4Addr, records: &[GroupRecord<Ipv4Addr>]) -> Option<Vec<u8>> {
+    let reprs: Vec<IgmpV3RecordRepr<'_>> = records
+        .iter()
+        .map(|r| IgmpV3RecordRepr {
+            record_type: r.record_type,
+            group: r.group,
+            sources: &[],
+            aux: &[],
+        })
+        .collect();
+    let report = IgmpV3Builder::new(IgmpV3Message::Report { records: &reprs }).ok()?;
+    let ip = Ipv4Repr {
+        dsfield: IGMP_TOS,
+        options: &ROUTER_ALERT_OPTION,
+        ..Ipv4Repr::new(src, ALL_IGMPV3_ROUTERS, IpProto::IGMP, IGMP_TTL)
+    };
+    let packet = report
+        .into_serializer()
+        .wrap_in(ip.builder().ok()?)
+        .serialize_vec_outer()
+        .ok()?;
+    Some(packet.as_ref().to_vec())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::membership::{CHANGE_TO_INCLUDE_MODE, MODE_IS_EXCLUDE};
+    use zerocast_wire::ipv4::Ipv4Packet;
+    use zerocast_wire::ipv4_options::Ipv4Option;
+
+    #[test]
+    fn report_has_ttl_1_tos_c0_and_router_alert_to_224_0_0_22_3376_4() {
+        let g = Ipv4Addr([239, 9, 9, 9]);
+        let packets = build_reports(
+            Ipv4Addr([10, 0, 0, 2]),
+            &[GroupRecord {
+                record_type: CHANGE_TO_INCLUDE_MODE,
+                group: g,
+            }],
+        );
+        let p = Ipv4Packet::parse(&packets[0][..]).unwrap();
+        assert_eq!(
+            (p.ttl(), p.dsfield(), p.dst()),
+            (1, 0xc0, ALL_IGMPV3_ROUTERS)
+        );
+        let opt = p.options().next().unwrap().unwrap();
+        assert_eq!(opt.decode(), Ipv4Option::RouterAlert(0));
+        let igmp = IgmpPacket::parse(p.payload()).unwrap();
+        let r = igmp.v3_records().next().unwrap().unwrap();
+        assert_eq!((r.record_type, r.group), (CHANGE_TO_INCLUDE_MODE, g));
+    }
+
+    #[test]
+    fn many_records_are_split_into_several_reports() {
+        let records: Vec<_> = (0..61u8)
+            .map(|i| GroupRecord {
+                record_type: MODE_IS_EXCLUDE,
+                group: Ipv4Addr([239, 0, 1, i]),
+            })
+            .collect();
+        let packets = build_reports(Ipv4Addr([10, 0, 0, 2]), &records);
+        assert_eq!(packets.len(), 2);
+        assert!(packets.iter().all(|p| p.len() <= 576));
+    }
+
+    #[test]
+    fn max_resp_code_float_format_3376_4_1_1() {
+        assert_eq!(max_response_delay(0x7f), Duration::from_millis(12_700));
+        // exp 7, mant 15: 31 << 10 tenths.
+        assert_eq!(
+            max_response_delay(0xff),
+            Duration::from_millis((31 << 10) * 100)
+        );
+    }
+
+    #[test]
+    fn v1_query_means_ten_seconds_and_group_specific_queries_name_the_group_3376_7() {
+        let v1 = [0x11u8, 0, 0xee, 0xff, 0, 0, 0, 0];
+        let p = IgmpPacket::parse(&v1[..]).unwrap();
+        assert_eq!(query_of(&p).unwrap().max_response, IGMPV1_MAX_RESPONSE);
+        let mut v2 = [0x11u8, 50, 0, 0, 239, 1, 1, 1];
+        fix_checksum(&mut v2);
+        let q = query_of(&IgmpPacket::parse(&v2[..]).unwrap()).unwrap();
+        assert_eq!(
+            (q.group, q.max_response),
+            (Some(Ipv4Addr([239, 1, 1, 1])), Duration::from_secs(5))
+        );
+    }
+
+    #[test]
+    fn reports_are_not_queries() {
+        let packets = build_reports(
+            Ipv4Addr([10, 0, 0, 2]),
+            &[GroupRecord {
+                record_type: MODE_IS_EXCLUDE,
+                group: Ipv4Addr([239, 0, 0, 1]),
+            }],
+        );
+        let p = Ipv4Packet::parse(&packets[0][..]).unwrap();
+        assert!(query_of(&IgmpPacket::parse(p.payload()).unwrap()).is_none());
+    }
+
+    fn fix_checksum(b: &mut [u8]) {
+        b[2] = 0;
+        b[3] = 0;
+        let c = zerocast_wire::checksum::checksum(b);
+        b[2..4].copy_from_slice(&c.to_be_bytes());
+    }
+}

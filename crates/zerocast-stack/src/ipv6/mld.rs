@@ -1,0 +1,242 @@
+//! MLDv2 for hosts (RFC 9777): the wire side of [`Membership`] over IPv6.
+//!
+//! The group state machine is shared with IGMPv3 in [`membership`](crate::membership);
+//! this module decodes queries from the wire crate's parsed ICMPv6 messages and builds
+//! Version 2 Multicast Listener Reports with [`MldBuilder`], inside an IPv6 header with
+//! hop limit 1 and a Hop-by-Hop Router Alert (RFC 9777 section 5), sent to ff02::16.
+//! The solicited-node groups DAD joins go through here like any other group, so a
+//! snooping switch forwards our neighbour solicitations.
+
+use alloc::vec::Vec;
+
+use zerocast_packet::{InnerPacketBuilder, Serializer};
+use zerocast_wire::icmpv6::Icmpv6Message;
+use zerocast_wire::ipv6::Ipv6Repr;
+use zerocast_wire::mld::{MldBuilder, MldMessage, MldV2RecordRepr};
+use zerocast_wire::{IpProto, Ipv6Addr, PseudoHeader};
+
+use super::ALL_MLDV2_ROUTERS;
+use crate::membership::{GroupRecord, Membership, Query};
+use crate::time::Duration;
+
+/// The MLD listener state of one interface.
+pub type MldState = Membership<Ipv6Addr>;
+
+/// RFC 9777 section 5.1.15 (and RFC 2711): the Hop-by-Hop header MLD messages carry,
+/// announcing ICMPv6 next, with a Router Alert option (value 0: MLD) and a 2-byte PadN.
+pub const ROUTER_ALERT_HOP_BY_HOP: [u8; 8] = [58, 0, 5, 2, 0, 0, 1, 0];
+/// RFC 9777 section 5: MLD messages are sent with hop limit 1.
+pub const MLD_HOP_LIMIT: u8 = 1;
+/// Records per report, so a report of 20-byte records stays within the 1280-byte IPv6
+/// minimum MTU (40 + 8 + 8 + 60 × 20 = 1256).
+pub const MAX_RECORDS_PER_REPORT: usize = 60;
+
+/// Decodes an MLDv2 Maximum Response Code into a time (RFC 9777 section 5.1.3): below
+/// 32768 it is milliseconds; above, a floating-point value `(mant | 0x1000) << (exp + 3)`.
+///
+/// ```
+/// use zerocast_stack::ipv6::mld::max_response_delay;
+/// use zerocast_stack::time::Duration;
+/// assert_eq!(max_response_delay(10_000), Duration::from_secs(10));
+/// // 0x8000: exp 0, mant 0 -> 0x1000 << 3 = 32768 ms.
+/// assert_eq!(max_response_delay(0x8000), Duration::from_millis(32_768));
+/// ```
+#[must_use]
+pub fn max_response_delay(code: u16) -> Duration {
+    let ms = if code < 0x8000 {
+        u64::from(code)
+    } else {
+        let exp = (code >> 12) & 0x7;
+        let mant = code & 0x0fff;
+        u64::from(mant | 0x1000) << (exp + 3)
+    };
+    Duration::from_millis(ms)
+}
+
+/// The query in an ICMPv6 message, if it is one worth answering: from a link-local source
+/// (RFC 9777 section 6.2: other queries are ignored). An MLDv1 query (RFC 2710) is
+/// answered the same way, with a v2 report (the MLDv1 compatibility mode of RFC 9777
+/// section 8 is not implemented).
+///
+/// ```
+/// use zerocast_stack::ipv6::mld::query_of;
+/// use zerocast_wire::{icmpv6::Icmpv6Message, mld::MldV1, Ipv6Addr};
+/// let src: Ipv6Addr = "fe80::1".parse::<core::net::Ipv6Addr>().unwrap().into();
+/// let general = MldV1::new(1000, Ipv6Addr::UNSPECIFIED);
+/// let q = query_of(src, &Icmpv6Message::MldV1Query(&general)).unwrap();
+/// assert_eq!((q.group, q.max_response.as_millis()), (None, 1000));
+/// ```
+#[must_use]
+pub fn query_of(src: Ipv6Addr, message: &Icmpv6Message<'_>) -> Option<Query<Ipv6Addr>> {
+    if !src.is_unicast_link_local() {
+        return None;
+    }
+    let (v1, robustness) = match message {
+        Icmpv6Message::MldV2Query(v1, tail, _) => (*v1, tail.qrv()),
+        Icmpv6Message::MldV1Query(v1) => (*v1, 0),
+        _ => return None,
+    };
+    let group = (!v1.group.is_unspecified()).then_some(v1.group);
+    if group.is_some_and(|g| !g.is_multicast()) {
+        return None;
+    }
+    Some(Query {
+        group,
+        max_response: max_response_delay(v1.max_response.get()),
+        robustness,
+    })
+}
+
+/// Builds the IPv6 packets of the report for `records`, from `src` (an assigned link-local
+/// address, or `::` before one exists, RFC 9777 section 5.2.13) to ff02::16, at most
+/// [`MAX_RECORDS_PER_REPORT`] records per packet.
+///
+/// ```
+/// use zerocast_stack::ipv6::mld::build_reports;
+/// use zerocast_stack::membership::{GroupRecord, CHANGE_TO_EXCLUDE_MODE};
+/// use zerocast_wire::{ipv6::Ipv6Packet, Ipv6Addr};
+/// let group: Ipv6Addr = "ff02::fb".parse::<core::net::Ipv6Addr>().unwrap().into();
+/// let packets = build_reports(Ipv6Addr::UNSPECIFIED, &[GroupRecord { record_type: CHANGE_TO_EXCLUDE_MODE, group }]);
+/// let ip = Ipv6Packet::parse(&packets[0][..]).unwrap();
+/// assert_eq!((ip.hop_limit(), ip.dst().to_string()), (1, "ff02::16".to_string()));
+/// ```
+#[must_use]
+pub fn build_reports(src: Ipv6Addr, records: &[GroupRecord<Ipv6Addr>]) -> Vec<Vec<u8>> {
+    records
+        .chunks(MAX_RECORDS_PER_REPORT)
+        .filter_map(|chunk| build_report(src, chunk))
+        .collect()
+}
+
+fn build_report(src: Ipv6Addr, records: &[GroupRecord<Ipv6Addr>]) -> Option<Vec<u8>> {
+    let reprs: Vec<MldV2RecordRepr<'_>> = records
+        .iter()
+        .map(|r| MldV2RecordRepr {
+            record_type: r.record_type,
+            group: r.group,
+            sources: &[],
+            aux: &[],
+        })
+        .collect();
+    let pseudo = PseudoHeader::V6 {
+        src,
+        dst: ALL_MLDV2_ROUTERS,
+    };
+    let report = MldBuilder::new(MldMessage::V2Report { records: &reprs }, pseudo).ok()?;
+    let ip = Ipv6Repr {
+        extensions: &ROUTER_ALERT_HOP_BY_HOP,
+        ..Ipv6Repr::new(src, ALL_MLDV2_ROUTERS, IpProto::HOP_BY_HOP, MLD_HOP_LIMIT)
+    };
+    let packet = report
+        .into_serializer()
+        .wrap_in(ip.builder().ok()?)
+        .serialize_vec_outer()
+        .ok()?;
+    Some(packet.as_ref().to_vec())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::membership::{CHANGE_TO_EXCLUDE_MODE, MODE_IS_EXCLUDE};
+    use zerocast_wire::icmpv6::Icmpv6Packet;
+    use zerocast_wire::ipv6::Ipv6Packet;
+    use zerocast_wire::mld::{MldV1, MldV2QueryTail};
+    use zerocast_wire::zerocast::byteorder::network_endian::U16;
+
+    fn ip(s: &str) -> Ipv6Addr {
+        s.parse::<core::net::Ipv6Addr>().unwrap().into()
+    }
+
+    #[test]
+    fn report_goes_to_all_mldv2_routers_with_hop_limit_1_and_router_alert_9777_5() {
+        let g = ip("ff02::1:ff00:1");
+        let packets = build_reports(
+            ip("fe80::1"),
+            &[GroupRecord {
+                record_type: CHANGE_TO_EXCLUDE_MODE,
+                group: g,
+            }],
+        );
+        assert_eq!(packets.len(), 1);
+        let p = Ipv6Packet::parse(&packets[0][..]).unwrap();
+        assert_eq!(p.hop_limit(), 1);
+        assert_eq!(p.dst(), ALL_MLDV2_ROUTERS);
+        let hbh = p.extension_headers().next().unwrap().unwrap();
+        assert_eq!(
+            hbh.options().next().unwrap().unwrap().router_alert(),
+            Some(0)
+        );
+        let icmp = Icmpv6Packet::parse(p.payload(), p.pseudo_header()).unwrap();
+        let Icmpv6Message::MldV2Report(_, mut records) = icmp.message() else {
+            panic!("{:?}", icmp.message());
+        };
+        let r = records.next().unwrap().unwrap();
+        assert_eq!(
+            (r.header.record_type, r.header.group),
+            (CHANGE_TO_EXCLUDE_MODE, g)
+        );
+        assert!(records.next().is_none());
+    }
+
+    #[test]
+    fn many_records_are_split_to_fit_the_minimum_mtu_9777_5_2_15() {
+        let records: Vec<_> = (0..130u16)
+            .map(|i| {
+                let mut g = ip("ff05::").0;
+                g[14..].copy_from_slice(&i.to_be_bytes());
+                GroupRecord {
+                    record_type: MODE_IS_EXCLUDE,
+                    group: Ipv6Addr(g),
+                }
+            })
+            .collect();
+        let packets = build_reports(ip("fe80::1"), &records);
+        assert_eq!(packets.len(), 3);
+        assert!(packets.iter().all(|p| p.len() <= 1280));
+    }
+
+    #[test]
+    fn max_response_code_float_format_9777_5_1_3() {
+        assert_eq!(max_response_delay(0), Duration::ZERO);
+        assert_eq!(max_response_delay(0x7fff), Duration::from_millis(32_767));
+        // exp 7, mant 0xfff: 0x1fff << 10.
+        assert_eq!(
+            max_response_delay(0xffff),
+            Duration::from_millis(0x1fff << 10)
+        );
+    }
+
+    #[test]
+    fn queries_from_non_link_local_sources_are_ignored_9777_6_2() {
+        let q = MldV1::new(1000, Ipv6Addr::UNSPECIFIED);
+        assert!(query_of(ip("2001:db8::1"), &Icmpv6Message::MldV1Query(&q)).is_none());
+        assert!(query_of(ip("fe80::1"), &Icmpv6Message::MldV1Query(&q)).is_some());
+    }
+
+    #[test]
+    fn v2_query_carries_group_and_robustness_9777_5_1() {
+        let group = ip("ff05::2");
+        let q = MldV1::new(2000, group);
+        let tail = MldV2QueryTail {
+            s_qrv: 3,
+            qqic: 125,
+            num_sources: U16::new(0),
+        };
+        let got = query_of(ip("fe80::1"), &Icmpv6Message::MldV2Query(&q, &tail, &[])).unwrap();
+        assert_eq!(
+            got,
+            Query {
+                group: Some(group),
+                max_response: Duration::from_secs(2),
+                robustness: 3
+            }
+        );
+        let unicast_group = MldV1::new(2000, ip("2001:db8::1"));
+        assert!(query_of(
+            ip("fe80::1"),
+            &Icmpv6Message::MldV2Query(&unicast_group, &tail, &[])
+        )
+        .is_none());
+    }
+}

@@ -1,0 +1,577 @@
+//! Multicast group membership for hosts: the state machine IGMPv3 (RFC 3376 section 5)
+//! and MLDv2 (RFC 9777 section 6) share.
+//!
+//! Both protocols describe the same host behaviour for two address families: joining or
+//! leaving a group sends a State-Change Report at once and repeats it [Robustness Variable]
+//! − 1 more times at random intervals up to the Unsolicited Report Interval; a General
+//! Query is answered after a random delay up to its Maximum Response Time with a
+//! Current-State Report of every group; a Group-Specific Query with one for that group.
+//! [`igmp`](crate::igmp) and [`mld`](crate::ipv6::mld) add the wire formats.
+//!
+//! The stack joins groups only in Any-Source Multicast mode (EXCLUDE with no sources), the
+//! socket API it offers, so the records used are CHANGE_TO_EXCLUDE_MODE (join),
+//! CHANGE_TO_INCLUDE_MODE (leave) and MODE_IS_EXCLUDE (current state). Group-and-source-
+//! specific queries are answered like group-specific ones, and older-version querier
+//! compatibility (IGMPv1/v2, MLDv1) is not implemented.
+//!
+//! [`Membership`] is pure and bounded: joins beyond [`MAX_GROUPS`] are refused. Socket
+//! joins are reference-counted, so two sockets in one group make one membership.
+
+use alloc::collections::BTreeMap;
+use alloc::vec::Vec;
+
+use crate::context::Rng;
+use crate::time::{Duration, Instant};
+use crate::timer::TimerHeap;
+
+/// Record type MODE_IS_EXCLUDE (RFC 3376 section 4.2.12, RFC 9777 section 5.2.12).
+pub const MODE_IS_EXCLUDE: u8 = 2;
+/// Record type CHANGE_TO_INCLUDE_MODE: leaving an ASM group.
+pub const CHANGE_TO_INCLUDE_MODE: u8 = 3;
+/// Record type CHANGE_TO_EXCLUDE_MODE: joining an ASM group.
+pub const CHANGE_TO_EXCLUDE_MODE: u8 = 4;
+/// RFC 3376 section 8.1 and RFC 9777 section 9.1: the default Robustness Variable.
+pub const DEFAULT_ROBUSTNESS: u8 = 2;
+/// RFC 3376 section 8.11 and RFC 9777 section 9.11: the Unsolicited Report Interval.
+pub const UNSOLICITED_REPORT_INTERVAL: Duration = Duration::from_secs(1);
+/// Groups one interface can be in.
+pub const MAX_GROUPS: usize = 64;
+
+/// A group address of either family.
+pub trait GroupAddr: Ord + Copy + core::fmt::Debug {
+    /// Whether reports are sent for the group: not for the all-systems/all-nodes group nor
+    /// (IPv6) for reserved and interface-local scopes.
+    fn is_reported(&self) -> bool;
+}
+
+impl GroupAddr for zerocast_wire::Ipv4Addr {
+    /// RFC 3376 section 5: no reports for 224.0.0.1, all-systems.
+    fn is_reported(&self) -> bool {
+        self.0 != [224, 0, 0, 1]
+    }
+}
+
+impl GroupAddr for zerocast_wire::Ipv6Addr {
+    /// RFC 9777 section 6: no reports for ff02::1, all-nodes, or scopes 0 and 1.
+    fn is_reported(&self) -> bool {
+        *self != crate::ipv6::ALL_NODES && self.multicast_scope().is_some_and(|s| s > 1)
+    }
+}
+
+/// One record of a report: a record type and a group (no sources, see the module docs).
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct GroupRecord<G> {
+    /// [`MODE_IS_EXCLUDE`], [`CHANGE_TO_INCLUDE_MODE`] or [`CHANGE_TO_EXCLUDE_MODE`].
+    pub record_type: u8,
+    /// The group.
+    pub group: G,
+}
+
+/// A query as the protocol modules decode it.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct Query<G> {
+    /// `None` for a General Query.
+    pub group: Option<G>,
+    /// The decoded Maximum Response Time.
+    pub max_response: Duration,
+    /// The querier's robustness variable (QRV), 0 when it did not set one.
+    pub robustness: u8,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum MembershipTimer<G> {
+    /// The pending answer to a General Query.
+    GeneralResponse,
+    /// The pending answer to a Group-Specific Query.
+    GroupResponse(G),
+    /// The next retransmission of a group's State-Change Report.
+    Retransmit(G),
+}
+
+#[derive(Copy, Clone, Debug)]
+struct Group {
+    /// Sockets in the group; 0 while a leave is still being retransmitted.
+    refs: u32,
+    /// The state change being retransmitted, and how many sends remain.
+    pending: Option<(u8, u8)>,
+}
+
+/// The groups of one interface and their timers.
+///
+/// ```
+/// use zerocast_stack::context::Rng;
+/// use zerocast_stack::membership::{GroupRecord, Membership, CHANGE_TO_EXCLUDE_MODE};
+/// use zerocast_stack::time::Instant;
+/// use zerocast_wire::Ipv4Addr;
+/// # struct Counter(u64);
+/// # impl Rng for Counter { fn next_u64(&mut self) -> u64 { self.0 += 1 << 60; self.0 } }
+/// let mut m = Membership::new();
+/// let group = Ipv4Addr([239, 1, 2, 3]);
+/// let report = m.join(Instant::ZERO, group, &mut Counter(0)).unwrap();
+/// assert_eq!(report, Some(GroupRecord { record_type: CHANGE_TO_EXCLUDE_MODE, group }));
+/// assert!(m.is_member(group));
+/// ```
+#[derive(Debug, Clone)]
+pub struct Membership<G: GroupAddr> {
+    groups: BTreeMap<G, Group>,
+    timers: TimerHeap<MembershipTimer<G>>,
+    robustness: u8,
+}
+
+/// Why a join was refused.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct TooManyGroups;
+
+impl<G: GroupAddr> Default for Membership<G> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<G: GroupAddr> Membership<G> {
+    /// No groups.
+    #[must_use]
+    pub fn new() -> Self {
+        Membership {
+            groups: BTreeMap::new(),
+            timers: TimerHeap::new(),
+            robustness: DEFAULT_ROBUSTNESS,
+        }
+    }
+
+    /// Whether some socket (or the stack itself) is in `group`.
+    #[must_use]
+    pub fn is_member(&self, group: G) -> bool {
+        self.groups.get(&group).is_some_and(|g| g.refs > 0)
+    }
+
+    /// The groups joined, in address order.
+    pub fn groups(&self) -> impl Iterator<Item = G> + '_ {
+        self.groups
+            .iter()
+            .filter(|(_, g)| g.refs > 0)
+            .map(|(a, _)| *a)
+    }
+
+    /// The earliest pending deadline.
+    #[must_use]
+    pub fn next_deadline(&self) -> Option<Instant> {
+        self.timers.next_deadline()
+    }
+
+    /// Joins `group` once more. The first join returns the State-Change Report record to
+    /// send now (RFC 3376 section 5.1, RFC 9777 section 6.1) and schedules its
+    /// retransmissions; later joins only count (`Ok(None)`), as do joins of unreported
+    /// groups.
+    ///
+    /// # Errors
+    /// [`TooManyGroups`] when the interface is in [`MAX_GROUPS`] groups already.
+    pub fn join(
+        &mut self,
+        now: Instant,
+        group: G,
+        rng: &mut impl Rng,
+    ) -> Result<Option<GroupRecord<G>>, TooManyGroups> {
+        if let Some(g) = self.groups.get_mut(&group) {
+            g.refs += 1;
+            if g.refs > 1 {
+                return Ok(None);
+            }
+        } else {
+            if self.groups.len() >= MAX_GROUPS {
+                return Err(TooManyGroups);
+            }
+            self.groups.insert(
+                group,
+                Group {
+                    refs: 1,
+                    pending: None,
+                },
+            );
+        }
+        Ok(self.state_change(now, group, CHANGE_TO_EXCLUDE_MODE, rng))
+    }
+
+    /// Leaves `group` once. The last leave returns the State-Change Report record to send
+    /// now and schedules its retransmissions; `None` otherwise (or when not a member).
+    pub fn leave(&mut self, now: Instant, group: G, rng: &mut impl Rng) -> Option<GroupRecord<G>> {
+        let g = self.groups.get_mut(&group)?;
+        if g.refs == 0 {
+            return None;
+        }
+        g.refs -= 1;
+        if g.refs > 0 {
+            return None;
+        }
+        let record = self.state_change(now, group, CHANGE_TO_INCLUDE_MODE, rng);
+        if record.is_none() {
+            self.forget(group);
+        }
+        record
+    }
+
+    /// Starts (or restarts, replacing a pending one) the retransmission of a state change.
+    fn state_change(
+        &mut self,
+        now: Instant,
+        group: G,
+        record_type: u8,
+        rng: &mut impl Rng,
+    ) -> Option<GroupRecord<G>> {
+        self.timers.cancel(&MembershipTimer::GroupResponse(group));
+        if !group.is_reported() {
+            return None;
+        }
+        let retransmissions = self.robustness.saturating_sub(1);
+        if let Some(g) = self.groups.get_mut(&group) {
+            g.pending = (retransmissions > 0).then_some((record_type, retransmissions));
+        }
+        if retransmissions > 0 {
+            let delay = random_delay(UNSOLICITED_REPORT_INTERVAL, rng);
+            self.timers
+                .schedule(MembershipTimer::Retransmit(group), now + delay);
+        } else {
+            self.timers.cancel(&MembershipTimer::Retransmit(group));
+        }
+        Some(GroupRecord { record_type, group })
+    }
+
+    fn forget(&mut self, group: G) {
+        self.groups.remove(&group);
+        self.timers.cancel(&MembershipTimer::Retransmit(group));
+        self.timers.cancel(&MembershipTimer::GroupResponse(group));
+    }
+
+    /// A query arrived (RFC 3376 section 5.2, RFC 9777 section 6.2). A General Query
+    /// schedules one report of every group after a random delay up to its Maximum Response
+    /// Time, unless one is already due sooner; a Group-Specific Query for a group we are in
+    /// does the same for that group (and is covered by a sooner pending general answer).
+    /// A non-zero QRV becomes our Robustness Variable.
+    pub fn handle_query(&mut self, now: Instant, query: Query<G>, rng: &mut impl Rng) {
+        if query.robustness != 0 {
+            self.robustness = query.robustness;
+        }
+        let at = now + random_delay(query.max_response, rng);
+        let general = self.timers.deadline(&MembershipTimer::GeneralResponse);
+        if general.is_some_and(|g| g <= at) {
+            return;
+        }
+        match query.group {
+            None => {
+                self.timers.schedule(MembershipTimer::GeneralResponse, at);
+            }
+            Some(group) if self.is_member(group) && group.is_reported() => {
+                let key = MembershipTimer::GroupResponse(group);
+                if self.timers.deadline(&key).is_none_or(|d| d > at) {
+                    self.timers.schedule(key, at);
+                }
+            }
+            Some(_) => {}
+        }
+    }
+
+    /// Runs due timers and returns the records to send now, in one report.
+    pub fn handle_timers(&mut self, now: Instant, rng: &mut impl Rng) -> Vec<GroupRecord<G>> {
+        let mut records = Vec::new();
+        while let Some(timer) = self.timers.pop_due(now) {
+            match timer {
+                MembershipTimer::GeneralResponse => {
+                    records.extend(
+                        self.groups
+                            .iter()
+                            .filter(|(a, g)| g.refs > 0 && a.is_reported())
+                            .map(|(a, _)| GroupRecord {
+                                record_type: MODE_IS_EXCLUDE,
+                                group: *a,
+                            }),
+                    );
+                }
+                MembershipTimer::GroupResponse(group) => {
+                    if self.is_member(group) {
+                        records.push(GroupRecord {
+                            record_type: MODE_IS_EXCLUDE,
+                            group,
+                        });
+                    }
+                }
+                MembershipTimer::Retransmit(group) => {
+                    let Some(g) = self.groups.get_mut(&group) else {
+                        continue;
+                    };
+                    let Some((record_type, left)) = g.pending else {
+                        continue;
+                    };
+                    records.push(GroupRecord { record_type, group });
+                    if left > 1 {
+                        g.pending = Some((record_type, left - 1));
+                        let delay = random_delay(UNSOLICITED_REPORT_INTERVAL, rng);
+                        self.timers
+                            .schedule(MembershipTimer::Retransmit(group), now + delay);
+                    } else {
+                        g.pending = None;
+                        if g.refs == 0 {
+                            self.forget(group);
+                        }
+                    }
+                }
+            }
+        }
+        records
+    }
+}
+
+/// A delay drawn uniformly from `[0, max]` at nanosecond resolution.
+fn random_delay(max: Duration, rng: &mut impl Rng) -> Duration {
+    let max_nanos = u64::try_from(max.as_nanos()).unwrap_or(u64::MAX);
+    Duration::from_nanos(rng.below(max_nanos.saturating_add(1)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use zerocast_wire::{Ipv4Addr, Ipv6Addr};
+
+    struct TestRng(u64);
+    impl Rng for TestRng {
+        fn next_u64(&mut self) -> u64 {
+            self.0 = self
+                .0
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            self.0
+        }
+    }
+
+    const G: Ipv4Addr = Ipv4Addr([239, 1, 1, 1]);
+    const H: Ipv4Addr = Ipv4Addr([239, 1, 1, 2]);
+
+    fn at(ms: u64) -> Instant {
+        Instant::from_nanos(ms * 1_000_000)
+    }
+
+    /// Runs the timers until none is left, collecting (time of firing, records).
+    fn drain(
+        m: &mut Membership<Ipv4Addr>,
+        rng: &mut TestRng,
+    ) -> Vec<(Instant, Vec<GroupRecord<Ipv4Addr>>)> {
+        let mut sent = Vec::new();
+        while let Some(t) = m.next_deadline() {
+            let records = m.handle_timers(t, rng);
+            if !records.is_empty() {
+                sent.push((t, records));
+            }
+        }
+        sent
+    }
+
+    #[test]
+    fn join_reports_at_once_and_retransmits_robustness_minus_one_times_within_the_interval_3376_5_1(
+    ) {
+        let mut rng = TestRng(1);
+        let mut m = Membership::new();
+        let now = at(500);
+        let first = m.join(now, G, &mut rng).unwrap();
+        assert_eq!(
+            first,
+            Some(GroupRecord {
+                record_type: CHANGE_TO_EXCLUDE_MODE,
+                group: G
+            })
+        );
+        let later = drain(&mut m, &mut rng);
+        assert_eq!(later.len(), usize::from(DEFAULT_ROBUSTNESS) - 1);
+        let (t, records) = &later[0];
+        assert!(*t >= now && *t <= now + UNSOLICITED_REPORT_INTERVAL);
+        assert_eq!(
+            records,
+            &[GroupRecord {
+                record_type: CHANGE_TO_EXCLUDE_MODE,
+                group: G
+            }]
+        );
+    }
+
+    #[test]
+    fn second_join_and_first_leave_only_count_3376_5_1() {
+        let mut rng = TestRng(2);
+        let mut m = Membership::new();
+        m.join(at(0), G, &mut rng).unwrap();
+        assert_eq!(m.join(at(0), G, &mut rng), Ok(None));
+        assert_eq!(m.leave(at(0), G, &mut rng), None);
+        assert!(m.is_member(G));
+        let last = m.leave(at(0), G, &mut rng);
+        assert_eq!(
+            last,
+            Some(GroupRecord {
+                record_type: CHANGE_TO_INCLUDE_MODE,
+                group: G
+            })
+        );
+        assert!(!m.is_member(G));
+        assert_eq!(m.leave(at(0), G, &mut rng), None, "not a member any more");
+    }
+
+    #[test]
+    fn leave_replaces_a_pending_join_retransmission_and_then_forgets_the_group_3376_5_1() {
+        let mut rng = TestRng(3);
+        let mut m = Membership::new();
+        m.join(at(0), G, &mut rng).unwrap();
+        m.leave(at(0), G, &mut rng);
+        let later = drain(&mut m, &mut rng);
+        assert_eq!(later.len(), 1);
+        assert_eq!(
+            later[0].1,
+            [GroupRecord {
+                record_type: CHANGE_TO_INCLUDE_MODE,
+                group: G
+            }]
+        );
+        assert_eq!(m.groups().count(), 0);
+        assert_eq!(m.next_deadline(), None);
+    }
+
+    #[test]
+    fn general_query_is_answered_with_every_group_within_max_response_time_3376_5_2() {
+        let mut rng = TestRng(4);
+        let mut m = Membership::new();
+        m.join(at(0), G, &mut rng).unwrap();
+        m.join(at(0), H, &mut rng).unwrap();
+        drain(&mut m, &mut rng);
+        let q = Query {
+            group: None,
+            max_response: Duration::from_secs(10),
+            robustness: 2,
+        };
+        m.handle_query(at(5000), q, &mut rng);
+        let answers = drain(&mut m, &mut rng);
+        assert_eq!(answers.len(), 1);
+        let (t, records) = &answers[0];
+        assert!(*t >= at(5000) && *t <= at(15_000));
+        assert_eq!(
+            records,
+            &[
+                GroupRecord {
+                    record_type: MODE_IS_EXCLUDE,
+                    group: G
+                },
+                GroupRecord {
+                    record_type: MODE_IS_EXCLUDE,
+                    group: H
+                }
+            ]
+        );
+    }
+
+    #[test]
+    fn group_specific_query_is_answered_for_that_group_only_and_not_for_others_3376_5_2() {
+        let mut rng = TestRng(5);
+        let mut m = Membership::new();
+        m.join(at(0), G, &mut rng).unwrap();
+        drain(&mut m, &mut rng);
+        let q = |group| Query {
+            group: Some(group),
+            max_response: Duration::from_secs(1),
+            robustness: 0,
+        };
+        m.handle_query(at(0), q(H), &mut rng);
+        assert_eq!(m.next_deadline(), None, "not in H: no answer");
+        m.handle_query(at(0), q(G), &mut rng);
+        let answers = drain(&mut m, &mut rng);
+        assert_eq!(
+            answers[0].1,
+            [GroupRecord {
+                record_type: MODE_IS_EXCLUDE,
+                group: G
+            }]
+        );
+    }
+
+    #[test]
+    fn pending_general_answer_due_sooner_covers_a_later_query_3376_5_2() {
+        let mut rng = TestRng(6);
+        let mut m = Membership::new();
+        m.join(at(0), G, &mut rng).unwrap();
+        drain(&mut m, &mut rng);
+        let general = Query {
+            group: None,
+            max_response: Duration::ZERO,
+            robustness: 0,
+        };
+        m.handle_query(at(100), general, &mut rng);
+        let due = m.next_deadline();
+        assert_eq!(due, Some(at(100)));
+        let specific = Query {
+            group: Some(G),
+            max_response: Duration::from_secs(5),
+            robustness: 0,
+        };
+        m.handle_query(at(100), specific, &mut rng);
+        assert_eq!(drain(&mut m, &mut rng).len(), 1, "one answer, not two");
+    }
+
+    #[test]
+    fn querier_robustness_sets_the_retransmission_count_3376_5_2() {
+        let mut rng = TestRng(7);
+        let mut m = Membership::new();
+        m.handle_query(
+            at(0),
+            Query {
+                group: None,
+                max_response: Duration::ZERO,
+                robustness: 4,
+            },
+            &mut rng,
+        );
+        drain(&mut m, &mut rng);
+        m.join(at(0), G, &mut rng).unwrap();
+        assert_eq!(drain(&mut m, &mut rng).len(), 3);
+    }
+
+    #[test]
+    fn all_systems_and_all_nodes_groups_are_never_reported_3376_5_and_9777_6() {
+        let mut rng = TestRng(8);
+        let mut m = Membership::new();
+        assert_eq!(m.join(at(0), Ipv4Addr([224, 0, 0, 1]), &mut rng), Ok(None));
+        assert!(m.is_member(Ipv4Addr([224, 0, 0, 1])));
+        m.handle_query(
+            at(0),
+            Query {
+                group: None,
+                max_response: Duration::ZERO,
+                robustness: 0,
+            },
+            &mut rng,
+        );
+        assert!(drain(&mut m, &mut rng).is_empty());
+
+        let mut m6 = Membership::new();
+        assert_eq!(m6.join(at(0), crate::ipv6::ALL_NODES, &mut rng), Ok(None));
+        let interface_local = Ipv6Addr([0xff, 0x01, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 5]);
+        assert_eq!(m6.join(at(0), interface_local, &mut rng), Ok(None));
+        let solicited =
+            Ipv6Addr([0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 9]).solicited_node();
+        assert!(
+            m6.join(at(0), solicited, &mut rng).unwrap().is_some(),
+            "solicited-node groups are reported"
+        );
+    }
+
+    #[test]
+    fn joins_are_bounded() {
+        let mut rng = TestRng(9);
+        let mut m = Membership::new();
+        for i in 0..MAX_GROUPS {
+            m.join(at(0), Ipv4Addr([239, 0, 0, i as u8]), &mut rng)
+                .unwrap();
+        }
+        assert_eq!(
+            m.join(at(0), Ipv4Addr([239, 9, 9, 9]), &mut rng),
+            Err(TooManyGroups)
+        );
+        assert_eq!(
+            m.join(at(0), Ipv4Addr([239, 0, 0, 0]), &mut rng),
+            Ok(None),
+            "a member may join again"
+        );
+    }
+}
