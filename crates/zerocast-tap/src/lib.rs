@@ -12,10 +12,16 @@
 //! - [`pcapng`]: the capture writer.
 //! - [`rng`]: the random source (OS-seeded or from a seed).
 //! - [`fault`]: seeded drop/reorder between the device and the stack.
+//! - [`host`]: the stack's bindings on Linux (clock, generator, transmit, socket events).
+//! - [`netstack`]: the stack on its own thread, the poll loop.
+//! - [`udp`]: blocking std-style UDP sockets on a running stack.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 pub mod device;
 pub mod fault;
+pub mod host;
+pub mod netstack;
 pub mod pcapng;
 pub mod rng;
+pub mod udp;

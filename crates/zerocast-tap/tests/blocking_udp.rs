@@ -1,0 +1,203 @@
+//! The blocking UDP sockets against the Linux kernel: the stack runs in this process on a
+//! TAP whose kernel end is moved into a namespace the test makes (and deletes on drop);
+//! `socat` there is the peer. Runs with `ZC_KERNEL_TESTS=1` (set by scripts/test.sh as
+//! root); needs root, /dev/net/tun, `ip` and `socat` (a missing one then fails the test).
+
+use std::io::ErrorKind;
+use std::net::SocketAddr;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use zerocast_tap::device::LinkKind;
+use zerocast_tap::netstack::{NetStack, NetStackConfig};
+use zerocast_tap::udp::UdpSocket;
+
+fn have(tool: &str) -> bool {
+    Command::new("sh")
+        .args(["-c", &format!("command -v {tool}")])
+        .stdout(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+fn skip() -> bool {
+    if std::env::var("ZC_KERNEL_TESTS").as_deref() != Ok("1") {
+        eprintln!("skipping kernel test: set ZC_KERNEL_TESTS=1 to run (scripts/test.sh does)");
+        return true;
+    }
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let root = status
+        .lines()
+        .find_map(|l| l.strip_prefix("Uid:"))
+        .and_then(|ids| ids.split_whitespace().next())
+        == Some("0");
+    let reason = if !root {
+        Some("not root")
+    } else if !std::path::Path::new("/dev/net/tun").exists() {
+        Some("no /dev/net/tun")
+    } else if !have("ip") || !have("socat") {
+        Some("ip or socat not installed")
+    } else {
+        None
+    };
+    if let Some(reason) = reason {
+        panic!("kernel test cannot run (ZC_KERNEL_TESTS=1): {reason}");
+    }
+    false
+}
+
+fn ip(args: &[&str]) {
+    let out = Command::new("ip").args(args).output().expect("run ip");
+    assert!(
+        out.status.success(),
+        "ip {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// The namespace (deleted on drop) and the socat peer in it (killed on drop, first).
+struct Peer {
+    socat: Option<Child>,
+    ns: String,
+}
+
+impl Drop for Peer {
+    fn drop(&mut self) {
+        if let Some(mut socat) = self.socat.take() {
+            let _ = socat.kill();
+            let _ = socat.wait();
+        }
+        let _ = Command::new("ip").args(["netns", "del", &self.ns]).status();
+    }
+}
+
+/// Starts a stack on a fresh TAP or TUN, moves the interface's kernel end into a new
+/// namespace with 10.97.0.1/24 and fd97::1/64, and runs a socat UDP echo server on port
+/// 9000 there.
+fn setup(test: &str, kind: LinkKind) -> (NetStack, Peer) {
+    let tag = format!("{}{}", test, std::process::id() % 100_000);
+    let ifname = format!("zcb{tag}");
+    let ns = format!("zctap-{tag}");
+    ip(&["netns", "add", &ns]);
+    let mut peer = Peer { socat: None, ns };
+    let mut config = NetStackConfig::new(&ifname, kind);
+    config.mac = [0x02, 0, 0, 0, 0x97, 0x02];
+    config.addresses = vec![
+        ("10.97.0.2".parse().unwrap(), 24),
+        ("fd97::2".parse().unwrap(), 64),
+    ];
+    let stack = NetStack::start(&config).expect("start the stack");
+    ip(&["link", "set", &ifname, "netns", &peer.ns]);
+    let in_ns = |args: &[&str]| {
+        let mut all = vec!["netns", "exec", &peer.ns, "ip"];
+        all.extend_from_slice(args);
+        ip(&all);
+    };
+    in_ns(&["addr", "add", "10.97.0.1/24", "dev", &ifname]);
+    in_ns(&["addr", "add", "fd97::1/64", "dev", &ifname, "nodad"]);
+    in_ns(&["link", "set", &ifname, "up"]);
+    let socat = Command::new("ip")
+        .args([
+            "netns",
+            "exec",
+            &peer.ns,
+            "socat",
+            "UDP6-RECVFROM:9000,ipv6only=0,fork",
+            "PIPE",
+        ])
+        .stdin(Stdio::null())
+        .spawn()
+        .expect("start socat");
+    peer.socat = Some(socat);
+    (stack, peer)
+}
+
+/// Sends `payload` until the echo comes back (socat needs a moment to listen), bounded.
+fn echo_round_trip(socket: &UdpSocket, to: SocketAddr, payload: &[u8]) -> SocketAddr {
+    let mut buf = [0u8; 4096];
+    for _ in 0..20 {
+        socket.send_to(payload, to).expect("send_to");
+        match socket.recv_from(&mut buf) {
+            Ok((len, from)) => {
+                assert_eq!(&buf[..len], payload);
+                return from;
+            }
+            Err(e) if e.kind() == ErrorKind::WouldBlock => continue,
+            // socat not listening yet: the kernel's port unreachable comes back.
+            Err(e) if e.kind() == ErrorKind::ConnectionRefused => {
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            Err(e) => panic!("recv_from: {e}"),
+        }
+    }
+    panic!("no echo from {to}");
+}
+
+/// Over a TUN: the blocking calls alone, no neighbour resolution involved.
+#[test]
+fn blocking_send_and_receive_over_tun() {
+    round_trips(LinkKind::Tun, "tun");
+}
+
+/// Over a TAP: the stack must resolve the kernel's MAC (ARP, NDP) before the first send.
+#[test]
+fn blocking_send_and_receive_over_tap() {
+    round_trips(LinkKind::Tap, "tap");
+}
+
+fn round_trips(kind: LinkKind, tag: &str) {
+    if skip() {
+        return;
+    }
+    let (stack, _peer) = setup(tag, kind);
+    let mut socket = UdpSocket::bind(&stack, "[::]:0".parse().unwrap()).unwrap();
+    socket
+        .set_read_timeout(Some(Duration::from_millis(300)))
+        .unwrap();
+    let local = socket.local_addr().unwrap();
+    assert_ne!(local.port(), 0, "an ephemeral port was chosen");
+    let v4: SocketAddr = "10.97.0.1:9000".parse().unwrap();
+    assert_eq!(echo_round_trip(&socket, v4, b"over ipv4"), v4);
+    let v6: SocketAddr = "[fd97::1]:9000".parse().unwrap();
+    let from = echo_round_trip(&socket, v6, b"over ipv6");
+    assert_eq!(from, v6);
+    // A datagram larger than the MTU goes out in fragments and comes back whole.
+    let big = vec![0x5a; 3000];
+    assert_eq!(echo_round_trip(&socket, v4, &big), v4);
+    stack.shutdown().unwrap();
+}
+
+#[test]
+fn read_timeout_and_port_unreachable_surface_as_io_errors() {
+    if skip() {
+        return;
+    }
+    let (stack, _peer) = setup("err", LinkKind::Tun);
+    let mut socket = UdpSocket::bind(&stack, "0.0.0.0:0".parse().unwrap()).unwrap();
+    socket
+        .set_read_timeout(Some(Duration::from_millis(200)))
+        .unwrap();
+    let started = Instant::now();
+    let err = socket.recv_from(&mut [0u8; 16]).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::WouldBlock);
+    let waited = started.elapsed();
+    assert!(waited >= Duration::from_millis(190), "{waited:?}");
+    assert!(waited < Duration::from_secs(2), "{waited:?}");
+    // Nothing listens on 9999 in the namespace: the kernel answers with ICMP Port
+    // Unreachable, which the connected socket reports as ConnectionRefused.
+    socket.connect("10.97.0.1:9999".parse().unwrap()).unwrap();
+    let mut refused = false;
+    for _ in 0..10 {
+        socket.send(b"anyone?").ok();
+        match socket.recv(&mut [0u8; 16]) {
+            Err(e) if e.kind() == ErrorKind::ConnectionRefused => {
+                refused = true;
+                break;
+            }
+            Err(e) if e.kind() == ErrorKind::WouldBlock => {}
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    assert!(refused, "the kernel's port unreachable reached the socket");
+    stack.shutdown().unwrap();
+}
