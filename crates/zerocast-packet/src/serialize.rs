@@ -409,14 +409,14 @@ impl<I: Serializer, B: PacketBuilder> Serializer for Nested<I, B> {
         outer: PacketConstraints,
         provider: P,
     ) -> Result<O, (SerializeError<P::Error>, Self)> {
-        let Some(combined) = self.outer.constraints().encapsulate(&outer) else {
+        // Asked once: the same value sizes the buffer and places this layer's header.
+        let layer = self.outer.constraints();
+        let Some(combined) = layer.encapsulate(&outer) else {
             return Err((SerializeError::ConstraintsUnsatisfiable, self));
         };
         match self.inner.serialize(combined, provider) {
             Ok(mut buffer) => {
-                // The inner serializer checked the body against `combined`, and the
-                // provider made room for this layer's header, padding and footer.
-                buffer.serialize(&self.outer);
+                write_layer(&mut buffer, &self.outer, &layer);
                 Ok(buffer)
             }
             Err((e, inner)) => Err((
@@ -428,6 +428,37 @@ impl<I: Serializer, B: PacketBuilder> Serializer for Nested<I, B> {
             )),
         }
     }
+}
+
+/// Writes `builder`'s layer around `buffer`'s body: pads the body with zeros up to the
+/// minimum, then lets the builder write the header and footer.
+///
+/// `layer` is the builder's constraints, and the caller's inner serializer has checked the
+/// body against constraints that encapsulate them, so the body is at most
+/// `layer.max_body_len()` bytes and the provider left room for the header, padding and
+/// footer. [`GrowBufferMut::serialize`] does the same for a caller without that knowledge:
+/// it asks the builder again and checks the body length.
+#[inline]
+fn write_layer<O: GrowBufferMut, B: PacketBuilder>(
+    buffer: &mut O,
+    builder: &B,
+    layer: &PacketConstraints,
+) {
+    let body_len = buffer.len();
+    debug_assert!(body_len <= layer.max_body_len());
+    let padding = layer.min_body_len().saturating_sub(body_len);
+    // Most packets need no padding: skip the call (and its zero-length fill). Padding is
+    // zeroed, never left holding an earlier packet's bytes.
+    if padding > 0 {
+        buffer.grow_back_zero(padding);
+    }
+    let body_len = body_len + padding;
+    let (header_len, footer_len) = (layer.header_len(), layer.footer_len());
+    buffer.grow_front(header_len);
+    buffer.grow_back(footer_len);
+    let (header, rest) = buffer.as_mut().split_at_mut(header_len);
+    let (body, footer) = rest.split_at_mut(body_len);
+    builder.serialize(&mut SerializeTarget { header, footer }, body);
 }
 
 /// A serializer for an [`InnerPacketBuilder`]'s payload, written into `buffer` when it has
