@@ -50,6 +50,8 @@ pub enum SocketError {
     NetworkUnreachable,
     /// ICMP Parameter Problem.
     ProtocolError,
+    /// The socket already joined [`MAX_MEMBERSHIPS`](crate::udp::MAX_MEMBERSHIPS) groups.
+    TooManyMemberships,
 }
 
 impl core::fmt::Display for SocketError {
@@ -70,6 +72,7 @@ impl core::fmt::Display for SocketError {
             SocketError::HostUnreachable => "host unreachable",
             SocketError::NetworkUnreachable => "network unreachable",
             SocketError::ProtocolError => "protocol error",
+            SocketError::TooManyMemberships => "too many multicast memberships",
         })
     }
 }

@@ -519,6 +519,7 @@ impl Stack {
                     dev,
                     link_multicast: false,
                     in_place: true,
+                    looped: d.kind == DeviceKind::Loopback,
                 };
                 self.receive_ip(bc, link, frame, 0);
             }
@@ -590,6 +591,7 @@ impl Stack {
             dev: l3_dev,
             link_multicast,
             in_place,
+            looped: false,
         };
         match ethertype {
             EtherType::IPV4 | EtherType::IPV6 => {
@@ -663,6 +665,7 @@ impl Stack {
                 dev,
                 link_multicast: false,
                 in_place: false,
+                looped: true,
             };
             self.receive_ip(bc, link, &mut packet, 0);
         }
@@ -676,6 +679,57 @@ impl Stack {
         }
     }
 
+    /// Drops timed-out partial packets, answering each whose first fragment arrived with
+    /// Time Exceeded code 1 (RFC 792; RFC 8200 section 4.5), and re-arms the sweep while
+    /// any are pending.
+    fn expire_reassembly(&mut self, bc: &mut impl Bindings, now: Instant) {
+        use crate::icmp::errors::{
+            self, ErrorOrigin, Icmpv6Error, ICMPV4_ERROR_MAX, ICMPV6_ERROR_MAX,
+        };
+        let now_ms = now.as_nanos() / 1_000_000;
+        let quotes_v4 = self
+            .ip
+            .reassembly_v4
+            .expire_quoting(now_ms, ICMPV4_ERROR_MAX - 28);
+        let quotes_v6 = self
+            .ip
+            .reassembly_v6
+            .expire_quoting(now_ms, ICMPV6_ERROR_MAX - 48);
+        self.counters.ipv4.reassembly_failed += quotes_v4.len() as u64;
+        self.counters.ipv6.reassembly_failed += quotes_v6.len() as u64;
+        // The quote's destination is ours: it names the device the fragments came to.
+        let origin_of = |stack: &Stack, dst: Option<IpAddr>| {
+            let dev = dst
+                .and_then(|d| stack.local_address_device(d))
+                .unwrap_or(DeviceId(0));
+            ErrorOrigin {
+                dev,
+                link_multicast: false,
+            }
+        };
+        for q in quotes_v4 {
+            let dst = q
+                .get(16..20)
+                .map(|d| IpAddr::V4(Ipv4Addr::new(d[0], d[1], d[2], d[3])));
+            let origin = origin_of(self, dst);
+            let repr = zerocast_wire::icmpv4::Icmpv4Repr::time_exceeded(1);
+            errors::send_icmpv4_error(self, bc, origin, &q, repr);
+        }
+        for q in quotes_v6 {
+            let dst = q
+                .get(24..40)
+                .and_then(|d| <[u8; 16]>::try_from(d).ok())
+                .map(|d| IpAddr::V6(Ipv6Addr::from(d)));
+            let origin = origin_of(self, dst);
+            errors::send_icmpv6_error(self, bc, origin, &q, Icmpv6Error::time_exceeded(1));
+        }
+        self.ip.pmtu.expire(now);
+        if self.ip.reassembly_v4.pending() + self.ip.reassembly_v6.pending() > 0 {
+            self.timers
+                .schedule(TimerId::Reassembly, now + REASSEMBLY_SWEEP);
+        }
+    }
+
     /// Fires every timer whose deadline is at or before `bc.now()`.
     pub fn handle_timers(&mut self, bc: &mut impl Bindings) {
         let now = bc.now();
@@ -686,19 +740,7 @@ impl Stack {
         }
         for t in due {
             match t {
-                TimerId::Reassembly => {
-                    let now_ms = now.as_nanos() / 1_000_000;
-                    let dropped =
-                        self.ip.reassembly_v4.expire(now_ms) + self.ip.reassembly_v6.expire(now_ms);
-                    // Partial packets that timed out; RFC 792's Time Exceeded code 1 needs
-                    // the first fragment, which the reassembler does not hand back.
-                    let _ = dropped;
-                    self.ip.pmtu.expire(now);
-                    if self.ip.reassembly_v4.pending() + self.ip.reassembly_v6.pending() > 0 {
-                        self.timers
-                            .schedule(TimerId::Reassembly, now + REASSEMBLY_SWEEP);
-                    }
-                }
+                TimerId::Reassembly => self.expire_reassembly(bc, now),
                 TimerId::Neighbor(n) => crate::neighbor::handle_timer(self, bc, n),
             }
         }

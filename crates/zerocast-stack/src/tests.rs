@@ -22,6 +22,7 @@ mod echo;
 mod errors;
 mod forwarding;
 mod fragments;
+mod robustness;
 mod udp;
 
 pub(crate) const OUR_MAC: MacAddr = MacAddr([2, 0, 0, 0, 0, 2]);

@@ -33,6 +33,9 @@ pub(crate) struct LinkRx {
     /// The buffer is the received frame (link header in front of the IP header), so replies
     /// may reuse it.
     pub(crate) in_place: bool,
+    /// The packet was sent by this stack to itself (the loopback queue or device), so a
+    /// source address of ours is expected rather than spoofed.
+    pub(crate) looped: bool,
 }
 
 /// Receives the IPv4 packet at `buf[ip_off..]`.
@@ -65,7 +68,10 @@ pub(crate) fn receive(
     };
     let src = Ipv4Addr::from(ip.src());
     let dst = Ipv4Addr::from(ip.dst());
-    if super::is_invalid_source(IpAddr::V4(src)) {
+    // A packet from the wire claiming one of our addresses as its source is spoofed or
+    // looped by the network (a "martian"); answering it would talk to ourselves.
+    let martian = !link.looped && stack.local_address_device(IpAddr::V4(src)).is_some();
+    if super::is_invalid_source(IpAddr::V4(src)) || martian {
         stack.counters.ipv4.bad_source += 1;
         return;
     }
@@ -158,7 +164,9 @@ fn classify_destination(stack: &Stack, dev: DeviceId, dst: Ipv4Addr) -> Option<D
 
 /// Hands a whole packet for us to its upper-layer protocol.
 pub(crate) fn deliver(stack: &mut Stack, bc: &mut impl Bindings, rx: &IpRx, buf: &mut [u8]) {
-    stack.counters.ipv4.delivered += 1;
+    if matches!(rx.proto, IpProto::ICMP | IpProto::UDP | IpProto::IGMP) {
+        stack.counters.ipv4.delivered += 1;
+    }
     match rx.proto {
         IpProto::ICMP => crate::icmp::receive_icmpv4(stack, bc, rx, buf),
         IpProto::UDP => crate::udp::receive(stack, bc, rx, buf),

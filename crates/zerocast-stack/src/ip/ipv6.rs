@@ -58,7 +58,8 @@ pub(crate) fn receive(
     };
     let src = Ipv6Addr::from(ip.src());
     let dst = Ipv6Addr::from(ip.dst());
-    if src.is_multicast() {
+    let martian = !link.looped && stack.local_address_device(IpAddr::V6(src)).is_some();
+    if src.is_multicast() || martian {
         stack.counters.ipv6.bad_source += 1;
         return;
     }

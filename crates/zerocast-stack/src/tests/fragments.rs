@@ -248,3 +248,43 @@ fn rfc1191_rfc8201_path_mtu_is_learned_per_destination() {
     assert!(lens[2..4].iter().all(|l| *l <= 1300));
     assert_eq!(lens[4], 1428);
 }
+
+/// RFC 792 / RFC 8200 4.5: a datagram whose first fragment arrived but which never
+/// completed gets Time Exceeded code 1 quoting that fragment; one whose first fragment never
+/// came gets nothing.
+#[test]
+fn rfc8200_4_5_reassembly_timeout_time_exceeded_only_with_first_fragment() {
+    let (mut stack, mut bc, dev) = tun_stack(StackConfig::default());
+    let (peer, us) = (v6("2001:db8::1"), v6("2001:db8::2"));
+    let d = udp_datagram(
+        SocketAddr::new(IpAddr::V6(peer), 9),
+        SocketAddr::new(IpAddr::V6(us), 7),
+        &[1u8; 64],
+    );
+    let mut first = fragment_v6(peer, us, IpProto::UDP, &d, 0, 48, 1);
+    let mut second_only = fragment_v6(peer, us, IpProto::UDP, &d, 48, 48, 2);
+    stack.receive_frame(&mut bc, dev, &mut first);
+    stack.receive_frame(&mut bc, dev, &mut second_only);
+    let whole4 = udp_packet(sa("10.0.0.1:9"), sa("10.0.0.2:7"), &[2u8; 64]);
+    let mut first4 = fragment_v4(&whole4, 32).remove(0);
+    stack.receive_frame(&mut bc, dev, &mut first4);
+    assert!(bc.take_sent().is_empty());
+    while let Some(t) = stack.next_deadline() {
+        bc.set_now(t);
+        stack.handle_timers(&mut bc);
+    }
+    let sent = bc.take_sent();
+    assert_eq!(sent.len(), 2, "one per family with a first fragment");
+    let (src, dst, _, m) = parse_icmpv4(&sent[0].bytes);
+    assert_eq!(
+        (src, dst, m[0], m[1]),
+        (v4("10.0.0.2"), v4("10.0.0.1"), 11, 1)
+    );
+    assert_eq!(
+        &m[8..28],
+        &first4[..20],
+        "quotes the first fragment's header"
+    );
+    let (_, dst6, _, m6) = parse_icmpv6(&sent[1].bytes);
+    assert_eq!((dst6, m6[0], m6[1]), (peer, 3, 1));
+}

@@ -43,6 +43,10 @@ use crate::Stack;
 /// bounded as well.
 pub const DATAGRAM_OVERHEAD: usize = 64;
 
+/// Multicast groups one socket may join (Linux's `IP_MAX_MEMBERSHIPS` default), so the
+/// device's group list is bounded by the socket table.
+pub const MAX_MEMBERSHIPS: usize = 20;
+
 #[derive(Debug)]
 struct Datagram {
     from: SocketAddr,
@@ -147,49 +151,65 @@ pub(crate) fn receive(stack: &mut Stack, bc: &mut impl Bindings, rx: &IpRx, buf:
     };
     let from = SocketAddr::new(rx.src, udp.src_port());
     let to = SocketAddr::new(rx.dst, udp.dst_port());
-    let mut best: Option<(SocketId, u8)> = None;
-    let mut all: Vec<SocketId> = Vec::new();
-    for (id, s) in stack.sockets.udp_sockets() {
-        if let Some(score) = s.match_score(from, to) {
-            if rx.dst_kind == DstKind::Unicast {
+    let payload = udp.payload();
+    if rx.dst_kind == DstKind::Unicast {
+        // The common case allocates nothing but the queued copy: one best socket.
+        let mut best: Option<(SocketId, u8)> = None;
+        for (id, s) in stack.sockets.udp_sockets() {
+            if let Some(score) = s.match_score(from, to) {
                 if best.is_none_or(|(_, b)| score > b) {
                     best = Some((id, score));
                 }
-            } else {
-                all.push(id);
             }
         }
-    }
-    if let Some((id, _)) = best {
-        all.push(id);
-    }
-    if all.is_empty() {
-        stack.counters.udp.no_socket += 1;
-        if rx.dst_kind == DstKind::Unicast {
-            port_unreachable(stack, bc, rx, buf);
+        match best {
+            Some((id, _)) => enqueue(stack, bc, id, from, payload),
+            None => {
+                stack.counters.udp.no_socket += 1;
+                port_unreachable(stack, bc, rx, buf);
+            }
         }
         return;
     }
-    let payload = udp.payload();
-    let capacity = stack.config.udp_recv_buffer;
-    for id in all {
-        let Ok(socket) = stack.sockets.udp_mut(id) else {
-            continue;
-        };
-        let cost = payload.len() + DATAGRAM_OVERHEAD;
-        if socket.queued_bytes + cost > capacity {
-            stack.counters.udp.queue_full += 1;
-            continue;
-        }
-        socket.queued_bytes += cost;
-        socket.queue.push_back(Datagram {
-            from: unmap_socket(from),
-            data: payload.to_vec(),
-        });
-        stack.counters.udp.delivered += 1;
-        let readiness = socket.readiness();
-        bc.socket_ready(id, readiness);
+    let members: Vec<SocketId> = stack
+        .sockets
+        .udp_sockets()
+        .filter(|(_, s)| s.match_score(from, to).is_some())
+        .map(|(id, _)| id)
+        .collect();
+    if members.is_empty() {
+        stack.counters.udp.no_socket += 1;
     }
+    for id in members {
+        enqueue(stack, bc, id, from, payload);
+    }
+}
+
+/// Queues a copy of `payload` on socket `id`, or counts it dropped when the queue is full.
+fn enqueue(
+    stack: &mut Stack,
+    bc: &mut impl Bindings,
+    id: SocketId,
+    from: SocketAddr,
+    payload: &[u8],
+) {
+    let capacity = stack.config.udp_recv_buffer;
+    let Ok(socket) = stack.sockets.udp_mut(id) else {
+        return;
+    };
+    let cost = payload.len() + DATAGRAM_OVERHEAD;
+    if socket.queued_bytes + cost > capacity {
+        stack.counters.udp.queue_full += 1;
+        return;
+    }
+    socket.queued_bytes += cost;
+    socket.queue.push_back(Datagram {
+        from: unmap_socket(from),
+        data: payload.to_vec(),
+    });
+    stack.counters.udp.delivered += 1;
+    let readiness = socket.readiness();
+    bc.socket_ready(id, readiness);
 }
 
 /// RFC 1122 4.1.3.1 / RFC 4443 3.1: Port Unreachable for a unicast datagram nobody wants.
@@ -543,6 +563,9 @@ impl Stack {
         let socket = self.sockets.udp_mut(id)?;
         if socket.memberships.contains(&(group, dev)) {
             return Ok(());
+        }
+        if socket.memberships.len() >= MAX_MEMBERSHIPS {
+            return Err(SocketError::TooManyMemberships);
         }
         socket.memberships.push((group, dev));
         self.join_multicast_group(bc, dev, group);
