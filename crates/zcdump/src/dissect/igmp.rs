@@ -13,9 +13,20 @@ declare_fields! {
     IgmpNumGrpRecs = "igmp.num_grp_recs", Dec;
 }
 
+/// IGMP type 0x13: DVMRP (RFC 1075) rides in IGMP.
+const TYPE_DVMRP: u8 = 0x13;
+/// IGMP type 0x14: PIM version 1 rides in IGMP.
+const TYPE_PIM_V1: u8 = 0x14;
+
 /// An IGMP message.
 pub(super) fn dissect(cx: &mut Cx<'_, '_>, upper: &Upper<'_>) {
     let bytes = upper.bytes;
+    if matches!(bytes.first(), Some(&(TYPE_DVMRP | TYPE_PIM_V1))) {
+        // tshark hands these to the DVMRP and PIMv1 dissectors (which zcdump does not
+        // have): `igmp` is present but has no fields of its own.
+        cx.out.enter(Proto::Igmp);
+        return;
+    }
     let igmp = match IgmpPacket::parse_lenient(bytes, upper.checksums()) {
         Ok(Lenient::Whole(igmp)) => igmp,
         Ok(Lenient::Cut(igmp)) => {

@@ -92,7 +92,9 @@ fn map_ipv4(cx: &mut Cx<'_, '_>, ip: &Ipv4Packet<&[u8]>, cut: bool) {
             pseudo: ip.pseudo_header(),
             // The first fragment carries the upper header but only part of what its
             // checksum covers.
-            complete: cx.verify && !ip.is_truncated() && !ip.more_fragments(),
+            // A length field claiming more than the frame carried (not a snapshot cut) is
+            // a bad length: tshark then verifies over the bytes there are.
+            complete: cx.verify && !(ip.is_truncated() && cx.snapped) && !ip.more_fragments(),
         },
     );
 }

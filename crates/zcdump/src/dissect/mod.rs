@@ -127,6 +127,14 @@ fn push_some(out: &mut FrameFields, fields: &[(Field, Option<u64>)]) {
     }
 }
 
+/// tshark's checksum status when the protocol says there is no checksum (a zero UDP
+/// checksum over IPv4).
+const CHECKSUM_NOT_PRESENT: u64 = 3;
+
+/// tshark's checksum status when the checksum field holds a value the protocol forbids (a
+/// zero UDP checksum over IPv6).
+const CHECKSUM_ILLEGAL: u64 = 4;
+
 /// tshark's checksum status: unverified (2) when the header was cut short.
 fn status(cut: bool, status: ChecksumStatus) -> u64 {
     if cut {

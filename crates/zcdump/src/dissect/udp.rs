@@ -1,9 +1,9 @@
 //! `udp`: UDP datagrams.
 
 use zerocast_wire::udp::{self, UdpPacket, UdpPartial};
-use zerocast_wire::Lenient;
+use zerocast_wire::{Lenient, PseudoHeader};
 
-use super::{push_some, status, Cx, Upper};
+use super::{push_some, status, Cx, Upper, CHECKSUM_ILLEGAL, CHECKSUM_NOT_PRESENT};
 use crate::fields::{declare_fields, Field, Proto};
 
 declare_fields! {
@@ -23,17 +23,36 @@ pub(super) fn dissect(cx: &mut Cx<'_, '_>, upper: &Upper<'_>) {
             cx.out.push_uint(Field::UdpSrcport, udp.src_port());
             cx.out.push_uint(Field::UdpDstport, udp.dst_port());
             cx.out.push_uint(Field::UdpLength, udp.length());
-            cx.out.push_uint(
-                Field::UdpChecksumStatus,
-                status(false, udp.checksum_status()),
-            );
+            // A zero checksum means "none" over IPv4 and is illegal over IPv6 (RFC 768,
+            // RFC 8200 8.1), whatever the bytes: tshark's statuses 3 and 4.
+            let checksum_status = match (udp.checksum(), upper.pseudo) {
+                (0, PseudoHeader::V4 { .. }) => CHECKSUM_NOT_PRESENT,
+                (0, PseudoHeader::V6 { .. }) => CHECKSUM_ILLEGAL,
+                _ => status(false, udp.checksum_status()),
+            };
+            cx.out.push_uint(Field::UdpChecksumStatus, checksum_status);
             cx.data(udp.payload());
         }
         Ok(Lenient::Cut(udp)) => {
             cx.header_cut("udp", bytes.len(), udp::HEADER_LEN);
             cut(cx, &udp);
         }
-        Err(e) => cx.malformed(bytes, &e),
+        Err(e) => {
+            cx.malformed(bytes, &e);
+            // A length field below the header's 8 bytes: tshark still shows the ports and
+            // the length, and no checksum status.
+            if let Some(&[sp0, sp1, dp0, dp1, l0, l1]) = bytes.first_chunk::<6>() {
+                let length = u16::from_be_bytes([l0, l1]);
+                if usize::from(length) < udp::HEADER_LEN {
+                    cx.out.enter(Proto::Udp);
+                    cx.out
+                        .push_uint(Field::UdpSrcport, u16::from_be_bytes([sp0, sp1]));
+                    cx.out
+                        .push_uint(Field::UdpDstport, u16::from_be_bytes([dp0, dp1]));
+                    cx.out.push_uint(Field::UdpLength, length);
+                }
+            }
+        }
     }
 }
 

@@ -42,7 +42,14 @@ pub(super) fn dissect(cx: &mut Cx<'_, '_>, outer: EtherType, bytes: &[u8], depth
         cx.out.enter(Proto::Vlan);
         cx.out.push_uint(Field::VlanPriority, tag.pcp());
         cx.out.push_uint(Field::VlanId, tag.vid());
-        cx.out.push_uint(Field::VlanEtype, tag.ethertype().0);
+        if !tag.ethertype().is_length() {
+            cx.out.push_uint(Field::VlanEtype, tag.ethertype().0);
+        }
+    }
+    if tag.ethertype().is_length() {
+        // An 802.3 length inside the tag: tshark shows `vlan.len` and an LLC layer (not
+        // decoded here), and no `vlan.etype`.
+        return cx.data(tag.payload());
     }
     eth::by_ethertype(cx, tag.ethertype(), tag.payload(), depth + 1);
 }

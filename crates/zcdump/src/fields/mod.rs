@@ -326,7 +326,8 @@ impl FrameFields {
         if !self.wanted.contains(field) {
             return;
         }
-        if value == Value::Uint(0) && field.kind() == Kind::ChecksumStatus {
+        // Status 0 is a wrong checksum, 4 an illegal one (a zero UDP checksum over IPv6).
+        if matches!(value, Value::Uint(0 | 4)) && field.kind() == Kind::ChecksumStatus {
             self.bad_checksums += 1;
         }
         // The dissector names its fields as constants, so this match folds away.

@@ -78,7 +78,7 @@ pub enum Kind {
     Ipv4,
     /// RFC 5952 text.
     Ipv6,
-    /// tshark's checksum status: 0 bad, 1 good, 2 unverified, 3 not present.
+    /// tshark's checksum status: 0 bad, 1 good, 2 unverified, 3 not present, 4 illegal.
     ChecksumStatus,
     /// A protocol: present or absent, no value.
     Protocol,
