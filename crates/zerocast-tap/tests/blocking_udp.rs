@@ -115,8 +115,17 @@ fn setup(test: &str, kind: LinkKind) -> (NetStack, Peer) {
 /// Sends `payload` until the echo comes back (socat needs a moment to listen), bounded.
 fn echo_round_trip(socket: &UdpSocket, to: SocketAddr, payload: &[u8]) -> SocketAddr {
     let mut buf = [0u8; 4096];
-    for _ in 0..20 {
-        socket.send_to(payload, to).expect("send_to");
+    for _ in 0..30 {
+        match socket.send_to(payload, to) {
+            Ok(_) => {}
+            // Our address is still tentative (DAD, RFC 4862 section 5.4): it is never
+            // used as a source, so the stack has none yet.
+            Err(e) if e.kind() == ErrorKind::AddrNotAvailable => {
+                std::thread::sleep(Duration::from_millis(100));
+                continue;
+            }
+            Err(e) => panic!("send_to {to}: {e}"),
+        }
         match socket.recv_from(&mut buf) {
             Ok((len, from)) => {
                 assert_eq!(&buf[..len], payload);
