@@ -9,7 +9,7 @@
 //! accepted.
 
 use proc_macro2::TokenStream;
-use quote::{quote, quote_spanned};
+use quote::quote;
 use syn::{Error, Type};
 
 use crate::ctx::Ctx;
@@ -156,16 +156,12 @@ pub(crate) fn derive(ctx: &Ctx) -> Result<TokenStream, Error> {
             <#tail as #krate::KnownLayout>::pointer_to_metadata(__zc_ptr as *mut #tail)
         }
     };
-    let mut bounds = vec![quote!(#tail: #krate::KnownLayout)];
-    if let Type::Slice(slice) = tail {
-        if !ctx.is_generic() {
-            // Every byte length fits any number of zero-sized elements, so
-            // such a DST has no element count to derive from a length.
-            let elem = &slice.elem;
-            let support = crate::ctx::located_at(ctx.support(), syn::spanned::Spanned::span(tail));
-            bounds.push(quote_spanned!(syn::spanned::Spanned::span(tail)=> (): #support::TrailingElemsNotZeroSized<#name, { ::core::mem::size_of::<#elem>() == 0 }>));
-        }
-    }
+    // Zero-sized trailing elements are accepted, as zerocopy accepts them:
+    // such a type has a layout for every element count, but no byte length
+    // determines the count, so zerocast rejects (at compile time, in the
+    // core crate) exactly the conversions that would infer one and accepts
+    // the `_with_elems` forms.
+    let bounds = vec![quote!(#tail: #krate::KnownLayout)];
     let scope = ctx.scope();
     let imp = ctx.unsafe_impl("KnownLayout", &bounds, body);
     Ok(quote!(#scope #imp))

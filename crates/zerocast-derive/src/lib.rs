@@ -80,8 +80,9 @@ derives! {
     /// Implements `KnownLayout`: any struct, enum or union; `repr(C)` structs
     /// may end in a slice or another `KnownLayout` dynamically sized type
     /// (their layout is built with zerocast's `DstLayout` builders). Other
-    /// reprs must be sized; trailing slices of zero-sized elements are
-    /// rejected.
+    /// reprs must be sized. A trailing slice of zero-sized elements is
+    /// accepted; conversions that infer its element count from a byte length
+    /// then fail to build, and their `_with_elems` forms take the count.
     ///
     /// ```
     /// use zerocast::{FromBytes, Immutable, KnownLayout};

@@ -3785,43 +3785,428 @@ mod known_layout_nested_dst_tail_without_repr {
     }
 }
 
-// trailing slices need elements with a size
-mod known_layout_zero_sized_trailing_elems_unit {
+// no byte length determines the count of zero-sized trailing elements; the `_with_elems` form takes it
+mod zero_sized_trailing_elems_ref_from_bytes {
     #![allow(dead_code, unused_imports)]
     use zerocast::*;
 
-    #[derive(KnownLayout)]
+    #[derive(FromBytes, KnownLayout, Immutable)]
+    #[repr(C)]
+    struct Dst {
+        len: u16,
+        body: [()],
+    }
+    fn use_it(bytes: &[u8]) {
+        let _ = Dst::ref_from_bytes_with_elems(bytes, 3);
+    }
+    static USE_IT: fn(&[u8]) = use_it;
+}
+
+// no byte length determines the count of zero-sized trailing elements; the `_with_elems` form takes it
+mod zero_sized_trailing_elems_ref_from_prefix {
+    #![allow(dead_code, unused_imports)]
+    use zerocast::*;
+
+    #[derive(FromBytes, KnownLayout, Immutable)]
+    #[repr(C)]
+    struct Dst {
+        len: u16,
+        body: [()],
+    }
+    fn use_it(bytes: &[u8]) {
+        let _ = Dst::ref_from_prefix_with_elems(bytes, 3);
+    }
+    static USE_IT: fn(&[u8]) = use_it;
+}
+
+// no byte length determines the count of zero-sized trailing elements; the `_with_elems` form takes it
+mod zero_sized_trailing_elems_ref_from_suffix {
+    #![allow(dead_code, unused_imports)]
+    use zerocast::*;
+
+    #[derive(FromBytes, KnownLayout, Immutable)]
+    #[repr(C)]
+    struct Dst {
+        len: u16,
+        body: [()],
+    }
+    fn use_it(bytes: &[u8]) {
+        let _ = Dst::ref_from_suffix_with_elems(bytes, 3);
+    }
+    static USE_IT: fn(&[u8]) = use_it;
+}
+
+// no byte length determines the count of zero-sized trailing elements; the `_with_elems` form takes it
+mod zero_sized_trailing_elems_mut_from_bytes {
+    #![allow(dead_code, unused_imports)]
+    use zerocast::*;
+
+    #[derive(FromBytes, KnownLayout, IntoBytes)]
+    #[repr(C)]
+    struct Dst {
+        len: u16,
+        body: [()],
+    }
+    fn use_it(bytes: &mut [u8]) {
+        let _ = Dst::mut_from_bytes_with_elems(bytes, 3);
+    }
+    static USE_IT: fn(&mut [u8]) = use_it;
+}
+
+// no byte length determines the count of zero-sized trailing elements; the `_with_elems` form takes it
+mod zero_sized_trailing_elems_mut_from_prefix {
+    #![allow(dead_code, unused_imports)]
+    use zerocast::*;
+
+    #[derive(FromBytes, KnownLayout, IntoBytes)]
+    #[repr(C)]
+    struct Dst {
+        len: u16,
+        body: [()],
+    }
+    fn use_it(bytes: &mut [u8]) {
+        let _ = Dst::mut_from_prefix_with_elems(bytes, 3);
+    }
+    static USE_IT: fn(&mut [u8]) = use_it;
+}
+
+// no byte length determines the count of zero-sized trailing elements; the `_with_elems` form takes it
+mod zero_sized_trailing_elems_mut_from_suffix {
+    #![allow(dead_code, unused_imports)]
+    use zerocast::*;
+
+    #[derive(FromBytes, KnownLayout, IntoBytes)]
+    #[repr(C)]
+    struct Dst {
+        len: u16,
+        body: [()],
+    }
+    fn use_it(bytes: &mut [u8]) {
+        let _ = Dst::mut_from_suffix_with_elems(bytes, 3);
+    }
+    static USE_IT: fn(&mut [u8]) = use_it;
+}
+
+// no byte length determines the count of zero-sized trailing elements; the `_with_elems` form takes it
+mod zero_sized_trailing_elems_try_ref_from_bytes {
+    #![allow(dead_code, unused_imports)]
+    use zerocast::*;
+
+    #[derive(FromBytes, KnownLayout, Immutable)]
+    #[repr(C)]
+    struct Dst {
+        len: u16,
+        body: [()],
+    }
+    fn use_it(bytes: &[u8]) {
+        let _ = Dst::try_ref_from_bytes_with_elems(bytes, 3);
+    }
+    static USE_IT: fn(&[u8]) = use_it;
+}
+
+// no byte length determines the count of zero-sized trailing elements; the `_with_elems` form takes it
+mod zero_sized_trailing_elems_try_ref_from_prefix {
+    #![allow(dead_code, unused_imports)]
+    use zerocast::*;
+
+    #[derive(FromBytes, KnownLayout, Immutable)]
+    #[repr(C)]
+    struct Dst {
+        len: u16,
+        body: [()],
+    }
+    fn use_it(bytes: &[u8]) {
+        let _ = Dst::try_ref_from_prefix_with_elems(bytes, 3);
+    }
+    static USE_IT: fn(&[u8]) = use_it;
+}
+
+// no byte length determines the count of zero-sized trailing elements; the `_with_elems` form takes it
+mod zero_sized_trailing_elems_try_ref_from_suffix {
+    #![allow(dead_code, unused_imports)]
+    use zerocast::*;
+
+    #[derive(FromBytes, KnownLayout, Immutable)]
+    #[repr(C)]
+    struct Dst {
+        len: u16,
+        body: [()],
+    }
+    fn use_it(bytes: &[u8]) {
+        let _ = Dst::try_ref_from_suffix_with_elems(bytes, 3);
+    }
+    static USE_IT: fn(&[u8]) = use_it;
+}
+
+// no byte length determines the count of zero-sized trailing elements; the `_with_elems` form takes it
+mod zero_sized_trailing_elems_try_mut_from_bytes {
+    #![allow(dead_code, unused_imports)]
+    use zerocast::*;
+
+    #[derive(FromBytes, KnownLayout, IntoBytes)]
+    #[repr(C)]
+    struct Dst {
+        len: u16,
+        body: [()],
+    }
+    fn use_it(bytes: &mut [u8]) {
+        let _ = Dst::try_mut_from_bytes_with_elems(bytes, 3);
+    }
+    static USE_IT: fn(&mut [u8]) = use_it;
+}
+
+// no byte length determines the count of zero-sized trailing elements; the `_with_elems` form takes it
+mod zero_sized_trailing_elems_try_mut_from_prefix {
+    #![allow(dead_code, unused_imports)]
+    use zerocast::*;
+
+    #[derive(FromBytes, KnownLayout, IntoBytes)]
+    #[repr(C)]
+    struct Dst {
+        len: u16,
+        body: [()],
+    }
+    fn use_it(bytes: &mut [u8]) {
+        let _ = Dst::try_mut_from_prefix_with_elems(bytes, 3);
+    }
+    static USE_IT: fn(&mut [u8]) = use_it;
+}
+
+// no byte length determines the count of zero-sized trailing elements; the `_with_elems` form takes it
+mod zero_sized_trailing_elems_try_mut_from_suffix {
+    #![allow(dead_code, unused_imports)]
+    use zerocast::*;
+
+    #[derive(FromBytes, KnownLayout, IntoBytes)]
+    #[repr(C)]
+    struct Dst {
+        len: u16,
+        body: [()],
+    }
+    fn use_it(bytes: &mut [u8]) {
+        let _ = Dst::try_mut_from_suffix_with_elems(bytes, 3);
+    }
+    static USE_IT: fn(&mut [u8]) = use_it;
+}
+
+// no byte length determines the count of zero-sized trailing elements; the `_with_elems` form takes it
+mod zero_sized_trailing_elems_ref_from_bytes_u32_0 {
+    #![allow(dead_code, unused_imports)]
+    use zerocast::*;
+
+    #[derive(FromBytes, KnownLayout, Immutable)]
+    #[repr(C)]
+    struct Dst {
+        len: u16,
+        body: [[u32; 0]],
+    }
+    fn use_it(bytes: &[u8]) {
+        let _ = Dst::ref_from_bytes_with_elems(bytes, 3);
+    }
+    static USE_IT: fn(&[u8]) = use_it;
+}
+
+// no byte length determines the count of zero-sized trailing elements; the `_with_elems` form takes it
+mod zero_sized_trailing_elems_ref_from_bytes_marker_phantom_data_u64 {
+    #![allow(dead_code, unused_imports)]
+    use zerocast::*;
+
+    #[derive(FromBytes, KnownLayout, Immutable)]
+    #[repr(C)]
+    struct Dst {
+        len: u16,
+        body: [core::marker::PhantomData<u64>],
+    }
+    fn use_it(bytes: &[u8]) {
+        let _ = Dst::ref_from_bytes_with_elems(bytes, 3);
+    }
+    static USE_IT: fn(&[u8]) = use_it;
+}
+
+// no byte length determines the count of zero-sized trailing elements (the validated views take no count)
+mod zero_sized_trailing_elems_ref_from_bytes_checked {
+    #![allow(dead_code, unused_imports)]
+    use zerocast::*;
+
+    #[derive(TryFromBytes, KnownLayout, Immutable)]
+    #[zerocast(validate = nonempty)]
     #[repr(C)]
     struct Dst {
         len: u16,
         body: [u8],
     }
+    fn nonempty(d: &Dst) -> Result<(), &'static str> {
+        if d.len > 0 {
+            Ok(())
+        } else {
+            Err("empty")
+        }
+    }
+    fn use_it(bytes: &[u8]) {
+        let _ = <Dst as beyond::Validate>::ref_from_bytes_checked(bytes);
+    }
+    static USE_IT: fn(&[u8]) = use_it;
 }
 
-// trailing slices need elements with a size
-mod known_layout_zero_sized_trailing_elems_u32_0 {
+// no byte length determines the count of zero-sized trailing elements (the validated views take no count)
+mod zero_sized_trailing_elems_ref_from_prefix_checked {
     #![allow(dead_code, unused_imports)]
     use zerocast::*;
 
-    #[derive(KnownLayout)]
+    #[derive(TryFromBytes, KnownLayout, Immutable)]
+    #[zerocast(validate = nonempty)]
     #[repr(C)]
     struct Dst {
         len: u16,
-        body: [[u32; 1]],
+        body: [u8],
     }
+    fn nonempty(d: &Dst) -> Result<(), &'static str> {
+        if d.len > 0 {
+            Ok(())
+        } else {
+            Err("empty")
+        }
+    }
+    fn use_it(bytes: &[u8]) {
+        let _ = <Dst as beyond::Validate>::ref_from_prefix_checked(bytes);
+    }
+    static USE_IT: fn(&[u8]) = use_it;
 }
 
-// trailing slices need elements with a size
-mod known_layout_zero_sized_trailing_elems_marker_phantom_data_u64 {
+// no byte length determines the count of zero-sized trailing elements (the validated views take no count)
+mod zero_sized_trailing_elems_ref_from_suffix_checked {
     #![allow(dead_code, unused_imports)]
     use zerocast::*;
 
-    #[derive(KnownLayout)]
+    #[derive(TryFromBytes, KnownLayout, Immutable)]
+    #[zerocast(validate = nonempty)]
     #[repr(C)]
     struct Dst {
         len: u16,
-        body: [u64],
+        body: [u8],
     }
+    fn nonempty(d: &Dst) -> Result<(), &'static str> {
+        if d.len > 0 {
+            Ok(())
+        } else {
+            Err("empty")
+        }
+    }
+    fn use_it(bytes: &[u8]) {
+        let _ = <Dst as beyond::Validate>::ref_from_suffix_checked(bytes);
+    }
+    static USE_IT: fn(&[u8]) = use_it;
+}
+
+// `Ref` needs a byte length to determine the element count, which zero-sized trailing elements do not
+mod zero_sized_trailing_elems_ref_struct_from_bytes {
+    #![allow(dead_code, unused_imports)]
+    use zerocast::*;
+
+    #[derive(FromBytes, KnownLayout, Immutable)]
+    #[repr(C)]
+    struct Dst {
+        len: u16,
+        body: [u8],
+    }
+    fn use_it(bytes: &[u8]) {
+        let _ = Ref::<&[u8], Dst>::from_bytes(bytes);
+    }
+    static USE_IT: fn(&[u8]) = use_it;
+}
+
+// `Ref` needs a byte length to determine the element count, which zero-sized trailing elements do not
+mod zero_sized_trailing_elems_ref_struct_from_prefix {
+    #![allow(dead_code, unused_imports)]
+    use zerocast::*;
+
+    #[derive(FromBytes, KnownLayout, Immutable)]
+    #[repr(C)]
+    struct Dst {
+        len: u16,
+        body: [u8],
+    }
+    fn use_it(bytes: &[u8]) {
+        let _ = Ref::<&[u8], Dst>::from_prefix(bytes);
+    }
+    static USE_IT: fn(&[u8]) = use_it;
+}
+
+// `Ref` needs a byte length to determine the element count, which zero-sized trailing elements do not
+mod zero_sized_trailing_elems_ref_struct_from_suffix {
+    #![allow(dead_code, unused_imports)]
+    use zerocast::*;
+
+    #[derive(FromBytes, KnownLayout, Immutable)]
+    #[repr(C)]
+    struct Dst {
+        len: u16,
+        body: [u8],
+    }
+    fn use_it(bytes: &[u8]) {
+        let _ = Ref::<&[u8], Dst>::from_suffix(bytes);
+    }
+    static USE_IT: fn(&[u8]) = use_it;
+}
+
+// `Ref` needs a byte length to determine the element count, which zero-sized trailing elements do not
+mod zero_sized_trailing_elems_ref_struct_new {
+    #![allow(dead_code, unused_imports)]
+    use zerocast::*;
+
+    #[derive(FromBytes, KnownLayout, Immutable)]
+    #[repr(C)]
+    struct Dst {
+        len: u16,
+        body: [u8],
+    }
+    fn use_it(bytes: &[u8]) {
+        let _ = {
+            #[allow(deprecated)]
+            Ref::<&[u8], Dst>::new(bytes)
+        };
+    }
+    static USE_IT: fn(&[u8]) = use_it;
+}
+
+// `Ref` needs a byte length to determine the element count, which zero-sized trailing elements do not
+mod zero_sized_trailing_elems_ref_struct_new_from_prefix {
+    #![allow(dead_code, unused_imports)]
+    use zerocast::*;
+
+    #[derive(FromBytes, KnownLayout, Immutable)]
+    #[repr(C)]
+    struct Dst {
+        len: u16,
+        body: [u8],
+    }
+    fn use_it(bytes: &[u8]) {
+        let _ = {
+            #[allow(deprecated)]
+            Ref::<&[u8], Dst>::new_from_prefix(bytes)
+        };
+    }
+    static USE_IT: fn(&[u8]) = use_it;
+}
+
+// `Ref` needs a byte length to determine the element count, which zero-sized trailing elements do not
+mod zero_sized_trailing_elems_ref_struct_new_from_suffix {
+    #![allow(dead_code, unused_imports)]
+    use zerocast::*;
+
+    #[derive(FromBytes, KnownLayout, Immutable)]
+    #[repr(C)]
+    struct Dst {
+        len: u16,
+        body: [u8],
+    }
+    fn use_it(bytes: &[u8]) {
+        let _ = {
+            #[allow(deprecated)]
+            Ref::<&[u8], Dst>::new_from_suffix(bytes)
+        };
+    }
+    static USE_IT: fn(&[u8]) = use_it;
 }
 
 // SplitAt needs repr(C)/transparent
@@ -4937,5 +5322,5 @@ mod into_bytes_dst_padding_behind_replaced_crate_path_align {
 
 #[test]
 fn every_passing_twin_compiles() {
-    assert_eq!(334, 334);
+    assert_eq!(354, 354);
 }

@@ -9,11 +9,10 @@
 //!
 //! # Why nothing here lets safe code cause undefined behaviour
 //!
-//! * The diagnostic traits ([`PaddingFree`], [`TotalPaddingFree`],
-//!   [`TrailingElemsNotZeroSized`], [`Is`]) are bounds that emitted `unsafe impl`s rely on.
-//!   Each has a supertrait in a private module that holds only in the accepted case (zero
-//!   bytes, not zero-sized, the same type), so no other crate can add an impl that would
-//!   satisfy the bound in a rejected case. [`SameSizeVariants`] is sealed by the orphan
+//! * The diagnostic traits ([`PaddingFree`], [`TotalPaddingFree`], [`Is`]) are bounds that
+//!   emitted `unsafe impl`s rely on. Each has a supertrait in a private module that holds
+//!   only in the accepted case (zero bytes, the same type), so no other crate can add an
+//!   impl that would satisfy the bound in a rejected case. [`SameSizeVariants`] is sealed by the orphan
 //!   rule instead (see there).
 //! * [`Field::project`] and [`scope::__ZcSizedField::project`] are `unsafe fn`s with the
 //!   contracts of the [`Maybe`] projections they forward to.
@@ -29,9 +28,6 @@ use crate::{DstLayout, Immutable, KnownLayout, Maybe};
 mod sealed {
     pub trait Zero<const N: usize> {}
     impl Zero<0> for () {}
-
-    pub trait False<const B: bool> {}
-    impl False<false> for () {}
 
     pub trait Same<T: ?Sized> {}
     impl<T: ?Sized> Same<T> for T {}
@@ -95,25 +91,6 @@ impl<Ty: ?Sized> TotalPaddingFree<Ty, 0> for () {}
 )]
 pub trait SameSizeVariants<Variant, const BYTES: usize> {}
 impl<Variant> SameSizeVariants<Variant, 0> for () {}
-
-/// Holds (for `()`) only when `ZERO_SIZED` is false: the `KnownLayout` derive's bound on the
-/// trailing slice elements of `Ty`.
-///
-/// ```
-/// use zerocast::__derive::TrailingElemsNotZeroSized;
-/// fn sized_elems<T: TrailingElemsNotZeroSized<[u8], false>>() {}
-/// sized_elems::<()>();
-/// ```
-#[diagnostic::on_unimplemented(
-    message = "`{Ty}` cannot implement `KnownLayout`: its trailing slice has zero-sized elements, so no byte length determines its element count",
-    label = "zero-sized elements",
-    note = "use a slice of non-zero-sized elements, or a sized field"
-)]
-pub trait TrailingElemsNotZeroSized<Ty: ?Sized, const ZERO_SIZED: bool>:
-    sealed::False<ZERO_SIZED>
-{
-}
-impl<Ty: ?Sized> TrailingElemsNotZeroSized<Ty, false> for () {}
 
 /// `Self` is `T`: lets rustc confirm that two types a derive matched by their tokens are the
 /// same type (macro hygiene can make equal-looking names different types).

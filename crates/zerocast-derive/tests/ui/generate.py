@@ -14,10 +14,13 @@ import re
 CASES = []
 
 
-def case(name, fail, ok, note):
+def case(name, fail, ok, note, post_mono=False):
+    """`post_mono`: the failing case is rejected only when built (an assertion
+    evaluated at monomorphization), so it goes to tests/ui-post-mono, which
+    trybuild builds instead of checking."""
     assert re.fullmatch(r"[a-z0-9_]+", name), name
     assert all(c[0] != name for c in CASES), name
-    CASES.append((name, fail.strip(), ok.strip(), note))
+    CASES.append((name, fail.strip(), ok.strip(), note, post_mono))
 
 
 def slugify(ty):
@@ -311,9 +314,43 @@ case("known_layout_tail_not_known_layout", "struct NotKl(u8);\n#[derive(KnownLay
 case("known_layout_nested_dst_tail_without_repr", "#[derive(KnownLayout)]\n#[repr(C)]\nstruct Inner {\n    a: u16,\n    t: [u8],\n}\n#[derive(KnownLayout)]\nstruct Outer {\n    a: u8,\n    inner: Inner,\n}",
      "#[derive(KnownLayout)]\n#[repr(C)]\nstruct Inner {\n    a: u16,\n    t: [u8],\n}\n#[derive(KnownLayout)]\n#[repr(C)]\nstruct Outer {\n    a: u8,\n    inner: Inner,\n}", "nested DSTs need repr(C) at every level")
 
-for elem, ok in (("()", "u8"), ("[u32; 0]", "[u32; 1]"), ("core::marker::PhantomData<u64>", "u64")):
-    case(f"known_layout_zero_sized_trailing_elems_{slugify(elem)}", f"#[derive(KnownLayout)]\n#[repr(C)]\nstruct Dst {{\n    len: u16,\n    body: [{elem}],\n}}",
-         f"#[derive(KnownLayout)]\n#[repr(C)]\nstruct Dst {{\n    len: u16,\n    body: [{ok}],\n}}", "trailing slices need elements with a size")
+# A trailing slice of zero-sized elements is accepted (as zerocopy accepts it), but no byte
+# length determines its element count: every conversion that would infer one fails to build
+# (a post-monomorphization assertion in zerocast, reached here through a `static` so that the
+# function is instantiated; tests/ui-post-mono, built by trybuild), and its `_with_elems`
+# form, which takes the count, builds.
+ZST_DST = "#[derive({derives})]\n{attrs}#[repr(C)]\nstruct Dst {{\n    len: u16,\n    body: [{elem}],\n}}\n"
+ZST_USE = "fn use_it(bytes: {arg}) {{\n    let _ = {call};\n}}\nstatic USE_IT: fn({arg}) = use_it;"
+ZST_OPS = [(f"{prefix}{op}_from_{part}", arg, f"Dst::{prefix}{op}_from_{part}(bytes)", f"Dst::{prefix}{op}_from_{part}_with_elems(bytes, 3)")
+           for prefix in ("", "try_") for op, arg in (("ref", "&[u8]"), ("mut", "&mut [u8]")) for part in ("bytes", "prefix", "suffix")]
+# `Ref` rejects zero-sized trailing elements in every constructor, as zerocopy's does (its
+# `_with_elems` forms too), so these twins differ in the element type.
+ZST_REF_OPS = [f"Ref::<&[u8], Dst>::{f}(bytes)" for f in ("from_bytes", "from_prefix", "from_suffix")]
+for name, arg, call, ok_call in ZST_OPS:
+    derives = "FromBytes, KnownLayout, Immutable" if "mut" not in arg else "FromBytes, KnownLayout, IntoBytes"
+    dst = ZST_DST.format(derives=derives, attrs="", elem="()")
+    case(f"zero_sized_trailing_elems_{name}", dst + ZST_USE.format(arg=arg, call=call),
+         dst + ZST_USE.format(arg=arg, call=ok_call), "no byte length determines the count of zero-sized trailing elements; the `_with_elems` form takes it", post_mono=True)
+for elem in ("[u32; 0]", "core::marker::PhantomData<u64>"):
+    dst = ZST_DST.format(derives="FromBytes, KnownLayout, Immutable", attrs="", elem=elem)
+    case(f"zero_sized_trailing_elems_ref_from_bytes_{slugify(elem)}", dst + ZST_USE.format(arg="&[u8]", call="Dst::ref_from_bytes(bytes)"),
+         dst + ZST_USE.format(arg="&[u8]", call="Dst::ref_from_bytes_with_elems(bytes, 3)"), "no byte length determines the count of zero-sized trailing elements; the `_with_elems` form takes it", post_mono=True)
+# The validated views have no `_with_elems` form: their twins differ in the element type.
+VALIDATED = "fn nonempty(d: &Dst) -> Result<(), &'static str> {\n    if d.len > 0 { Ok(()) } else { Err(\"empty\") }\n}\n"
+for part in ("bytes", "prefix", "suffix"):
+    call = f"<Dst as beyond::Validate>::ref_from_{part}_checked(bytes)"
+    fail_dst = ZST_DST.format(derives="TryFromBytes, KnownLayout, Immutable", attrs="#[zerocast(validate = nonempty)]\n", elem="()")
+    ok_dst = ZST_DST.format(derives="TryFromBytes, KnownLayout, Immutable", attrs="#[zerocast(validate = nonempty)]\n", elem="u8")
+    case(f"zero_sized_trailing_elems_ref_from_{part}_checked", fail_dst + VALIDATED + ZST_USE.format(arg="&[u8]", call=call),
+         ok_dst + VALIDATED + ZST_USE.format(arg="&[u8]", call=call), "no byte length determines the count of zero-sized trailing elements (the validated views take no count)", post_mono=True)
+# The deprecated constructors infer the count too.
+ZST_REF_OPS += [f"{{\n        #[allow(deprecated)]\n        Ref::<&[u8], Dst>::{f}(bytes)\n    }}" for f in ("new", "new_from_prefix", "new_from_suffix")]
+for call in ZST_REF_OPS:
+    f = re.search(r"Ref::<&\[u8\], Dst>::([a-z_]+)", call).group(1)
+    fail_dst = ZST_DST.format(derives="FromBytes, KnownLayout, Immutable", attrs="", elem="()")
+    ok_dst = ZST_DST.format(derives="FromBytes, KnownLayout, Immutable", attrs="", elem="u8")
+    case(f"zero_sized_trailing_elems_ref_struct_{f}", fail_dst + ZST_USE.format(arg="&[u8]", call=call),
+         ok_dst + ZST_USE.format(arg="&[u8]", call=call), "`Ref` needs a byte length to determine the element count, which zero-sized trailing elements do not", post_mono=True)
 
 # --- SplitAt ------------------------------------------------------------------
 case("split_at_no_repr", "#[derive(KnownLayout, SplitAt)]\nstruct S {\n    body: [u8],\n}", "#[derive(KnownLayout, SplitAt)]\n#[repr(C)]\nstruct S {\n    body: [u8],\n}", "SplitAt needs repr(C)/transparent")
@@ -459,17 +496,20 @@ HEADER = "use zerocast::*;\n#[allow(unused_imports)]\nuse zerocast::byteorder::*
 
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
-    for f in os.listdir(here):
-        if f.endswith(".rs"):
-            os.remove(os.path.join(here, f))
+    post_mono_dir = os.path.join(here, "..", "ui-post-mono")
+    os.makedirs(post_mono_dir, exist_ok=True)
+    for d in (here, post_mono_dir):
+        for f in os.listdir(d):
+            if f.endswith(".rs"):
+                os.remove(os.path.join(d, f))
     names = set()
-    for name, fail, _ok, note in CASES:
+    for name, fail, _ok, note, post_mono in CASES:
         names.add(name)
-        with open(os.path.join(here, name + ".rs"), "w") as out:
+        with open(os.path.join(post_mono_dir if post_mono else here, name + ".rs"), "w") as out:
             out.write(f"// Rule: {note}.\n// Generated by generate.py; the passing twin is `{name}` in tests/ui_pass.rs.\n")
             out.write("#![allow(dead_code, unused_imports)]\n" + HEADER + fail + "\n\nfn main() {}\n")
     mods = []
-    for name, _fail, ok, note in CASES:
+    for name, _fail, ok, note, _post_mono in CASES:
         body = "\n".join(("    " + l) if l else "" for l in ok.splitlines())
         mods.append(f"// {note}\nmod {name} {{\n    #![allow(dead_code, unused_imports)]\n    use zerocast::*;\n\n{body}\n}}\n")
     with open(os.path.join(here, "..", "ui_pass.rs"), "w") as out:
