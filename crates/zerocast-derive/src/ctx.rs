@@ -229,7 +229,7 @@ fn mentions_any(tokens: TokenStream, names: &[&Ident]) -> bool {
 
 /// Uses the span of the field type for the bound, so that "the trait is not
 /// implemented" errors point at the field that lacks it.
-fn quote_spanned_ty(ty: &Type, bound: TokenStream) -> TokenStream {
+pub(crate) fn quote_spanned_ty(ty: &Type, bound: TokenStream) -> TokenStream {
     located_at(bound, ty.span())
 }
 

@@ -27,7 +27,8 @@
 //! * `Box<[u8]>` ↔ `Box<T>` needs alignment 1: the allocator must get back the layout it
 //!   allocated with. `Vec<u8>`/`Box<[u8]>` cannot be split into two owners, so they are
 //!   not `SplitByteSlice`.
-//! * `ZeroPadded` is for structs; an enum's or union's padding depends on the variant.
+//! * `ZeroPadded` is for structs and arrays of them; an enum's or union's padding depends
+//!   on the variant (the [`padded`] module lists every unsupported shape).
 
 pub mod bits;
 pub mod const_convert;
@@ -55,4 +56,4 @@ pub use self::bits::{BitInt, BitStorage, BitsOutOfRange};
 pub use self::containers::{
     box_from_bytes, box_into_bytes, boxed_slice_from_bytes, try_box_from_bytes,
 };
-pub use self::padded::{BufferTooShort, ZeroPadded};
+pub use self::padded::{BufferTooShort, ZeroPadded, ZeroPaddedElements};

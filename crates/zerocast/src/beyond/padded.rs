@@ -9,6 +9,52 @@
 //! `#[derive(ZeroPadded)]` implements it for structs whose fields are `ZeroPadded`, which
 //! includes nested padded structs. The derive emits no `unsafe` code.
 //!
+//! Arrays of padded values have their elements' padding and nothing else (an array's
+//! elements are `size_of::<T>()` apart, with no gaps between them), so they are written
+//! element by element: a derived struct's field written as an array type (`[Record; 4]`,
+//! nested `[[Record; 2]; 3]`, or `[T; N]` for a parameter `T`) needs only its element type
+//! to be `ZeroPadded`, and a slice or array of padded values on its own is written with
+//! [`ZeroPaddedElements::write_zero_padded_elements`] (nested arrays after
+//! [`as_flattened`](slice::as_flattened)).
+//!
+//! ```
+//! use zerocast::beyond::{ZeroPadded, ZeroPaddedElements};
+//! # use zerocast_derive::*;
+//! #[derive(ZeroPadded, Clone, Copy)]
+//! #[repr(C)]
+//! struct Pair { a: u8, b: u16 }
+//!
+//! #[derive(ZeroPadded)]
+//! #[repr(C)]
+//! struct Table { count: u8, rows: [[Pair; 2]; 2] }
+//!
+//! let row = [Pair { a: 1, b: 0x0202 }, Pair { a: 3, b: 0x0404 }];
+//! let mut out = [0xAAu8; 18];
+//! Table { count: 2, rows: [row; 2] }.write_zero_padded(&mut out).unwrap();
+//! assert_eq!(&out[..10], &[2, 0, 1, 0, 2, 2, 3, 0, 4, 4]);
+//!
+//! let mut out = [0xAAu8; 8];
+//! row.write_zero_padded_elements(&mut out).unwrap();
+//! assert_eq!(out, [1, 0, 2, 2, 3, 0, 4, 4]);
+//! ```
+//!
+//! # Shapes that are not supported, and why
+//!
+//! * Enums and unions: which bytes are padding depends on the variant or the field last
+//!   written, which the type does not record in a way a derive can read safely. Derive
+//!   `IntoBytes` for padding-free ones.
+//! * Dynamically sized structs (a trailing `[T]`): `offset_of!` cannot name a field of an
+//!   unsized type's tail, and the derive emits no `unsafe` code to measure it.
+//! * `repr(packed)` structs: their fields cannot be borrowed to be written; a packed struct
+//!   of `IntoBytes` fields has no padding, so derive `IntoBytes` for it.
+//! * `[T; N]` itself is not `ZeroPadded` when `T` is a padded type: the blanket impl for
+//!   `IntoBytes` types would overlap with an impl for arrays. Write arrays with
+//!   [`ZeroPaddedElements`]; inside a derived struct the derive does it for you, but only
+//!   for fields whose type is written as an array: an array behind a type alias or a
+//!   macro is an ordinary field type and needs `ZeroPadded` itself.
+//! * Tuples, `Option<Record>` and other library types around a padded type: their layout
+//!   is not specified, so there are no offsets to write at.
+
 //! ```
 //! use zerocast::beyond::ZeroPadded;
 //! # use zerocast_derive::*;
@@ -126,6 +172,46 @@ impl<T: ?Sized + IntoBytes + Immutable> ZeroPadded for T {
     }
 }
 
+/// A slice (or, by unsizing, an array) of [`ZeroPadded`] values, written element by element;
+/// see the [module docs](self).
+///
+/// ```
+/// use zerocast::beyond::{BufferTooShort, ZeroPaddedElements};
+/// # use zerocast_derive::*;
+/// #[derive(zerocast::ZeroPadded)]
+/// #[repr(C)]
+/// struct Record { kind: u8, value: u16 }
+///
+/// let records = [Record { kind: 1, value: 0x0202 }, Record { kind: 3, value: 0x0404 }];
+/// let mut out = [0xFFu8; 9];
+/// records.write_zero_padded_elements(&mut out).unwrap();
+/// assert_eq!(out, [1, 0, 2, 2, 3, 0, 4, 4, 0xFF]);
+/// assert_eq!(
+///     records.write_zero_padded_elements(&mut [0u8; 7]),
+///     Err(BufferTooShort { needed: 8, available: 7 })
+/// );
+/// ```
+pub trait ZeroPaddedElements {
+    /// Writes the `size_of_val(self)` bytes of the elements to the start of `out`, each
+    /// element's padding as zeros; the rest of `out` is untouched.
+    ///
+    /// ```
+    /// use zerocast::beyond::ZeroPaddedElements;
+    /// let mut out = [9u8; 5];
+    /// [1u16.to_be(), 2u16.to_be()].write_zero_padded_elements(&mut out).unwrap();
+    /// assert_eq!(out, [0, 1, 0, 2, 9]);
+    /// ```
+    fn write_zero_padded_elements(&self, out: &mut [u8]) -> Result<(), BufferTooShort>;
+}
+
+impl<T: ZeroPadded> ZeroPaddedElements for [T] {
+    #[inline]
+    fn write_zero_padded_elements(&self, out: &mut [u8]) -> Result<(), BufferTooShort> {
+        let dst = __derive::prepare(out, core::mem::size_of_val(self))?;
+        __derive::elements(self, dst, 0)
+    }
+}
+
 /// Support for the code `#[derive(ZeroPadded)]` emits.
 #[doc(hidden)]
 pub mod __derive {
@@ -156,5 +242,22 @@ pub mod __derive {
             available,
         })?;
         field.write_zero_padded(dst)
+    }
+
+    /// Writes each of `elements` at `offset` plus its index times the element size (an
+    /// array's or slice's element spacing) of `out`.
+    #[inline]
+    pub fn elements<E: ZeroPadded>(
+        elements: &[E],
+        out: &mut [u8],
+        offset: usize,
+    ) -> Result<(), BufferTooShort> {
+        let mut at = offset;
+        for element in elements {
+            field(element, out, at)?;
+            // The elements exist in memory, so their total size fits in `usize`.
+            at = at.saturating_add(core::mem::size_of::<E>());
+        }
+        Ok(())
     }
 }
