@@ -157,6 +157,9 @@ pub struct Stack {
     pub(crate) counters: StackCounters,
     /// Packets to ourselves, received at the end of the current call: (device, IP packet).
     pub(crate) loopback_queue: VecDeque<(DeviceId, Vec<u8>)>,
+    /// The frame buffer packets we originate are built in, kept between sends so the send
+    /// path does not allocate (see `ip::send_ip_with`).
+    pub(crate) tx_scratch: Vec<u8>,
 }
 
 impl Stack {
@@ -173,6 +176,7 @@ impl Stack {
             timers: TimerHeap::new(),
             counters: StackCounters::default(),
             loopback_queue: VecDeque::new(),
+            tx_scratch: Vec::new(),
             config,
         }
     }

@@ -10,7 +10,9 @@
 //! IPv4 with DF gets Fragmentation Needed with the next-hop MTU (RFC 1191 section 4), IPv6
 //! gets Packet Too Big (RFC 4443 3.2; routers never fragment IPv6). Link-local traffic never
 //! crosses devices (RFC 3927 section 2.7, RFC 4291 section 2.5.6); an IPv6 packet with a
-//! link-local source is answered with Destination Unreachable code 2 (beyond scope).
+//! link-local source is answered with Destination Unreachable code 2 (beyond scope). IPv4
+//! packets with an incomplete source route are refused with Source Route Failed (code 5):
+//! source-routed forwarding is not implemented.
 
 use core::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
@@ -87,6 +89,15 @@ pub(crate) fn forward_ipv4(
         return;
     }
     let total = usize::from(ip.total_len());
+    if super::ipv4::incomplete_source_route(&ip) {
+        // Source-routed forwarding is not implemented (Linux refuses it by default too):
+        // RFC 1812 5.2.4.1 lets a router refuse it with Source Route Failed.
+        stack.counters.ipv4.not_for_us += 1;
+        let packet = buf[ip_off..ip_off + total].to_vec();
+        let repr = Icmpv4Repr::dest_unreachable(5, 0);
+        errors::send_icmpv4_error(stack, bc, origin, &packet, repr);
+        return;
+    }
     if ip.ttl() <= 1 {
         stack.counters.ipv4.hop_limit_exceeded += 1;
         let packet = buf[ip_off..ip_off + total].to_vec();

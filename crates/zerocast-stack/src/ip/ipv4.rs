@@ -12,6 +12,7 @@
 use core::net::{IpAddr, Ipv4Addr};
 
 use zerocast_wire::ipv4::Ipv4Packet;
+use zerocast_wire::ipv4_options::Ipv4Option;
 use zerocast_wire::reassembly::Reassembled;
 use zerocast_wire::{IcmpReply, IpProto};
 
@@ -89,6 +90,20 @@ pub(crate) fn receive(
         }
         return;
     };
+    if has_options && incomplete_source_route(&ip) {
+        // RFC 1122 3.3.5: a host that does not forward source-routed datagrams discards one
+        // whose route is not complete and reports Source Route Failed (code 5).
+        stack.counters.ipv4.not_for_us += 1;
+        let origin = ErrorOrigin {
+            dev: link.dev,
+            link_multicast: link.link_multicast,
+        };
+        let repr = zerocast_wire::icmpv4::Icmpv4Repr::dest_unreachable(5, 0);
+        let end = (ip_off + total_len).min(buf.len());
+        let packet = buf[ip_off..end].to_vec();
+        errors::send_icmpv4_error(stack, bc, origin, &packet, repr);
+        return;
+    }
     if is_fragment {
         stack.counters.ipv4.fragments_rx += 1;
         let now_ms = now_millis(bc);
@@ -141,6 +156,17 @@ pub(crate) fn receive(
         next_header_at: ip_off + 9,
     };
     deliver(stack, bc, &rx, buf);
+}
+
+/// Whether a Loose or Strict Source Route option still has hops to visit (its pointer is
+/// within the option, RFC 791 section 3.1).
+pub(crate) fn incomplete_source_route<B: zerocast_wire::zerocast::SplitByteSlice>(
+    ip: &Ipv4Packet<B>,
+) -> bool {
+    ip.options().flatten().any(|o| match o.decode() {
+        Ipv4Option::SourceRoute { pointer, route, .. } => usize::from(pointer) <= 3 + route.0.len(),
+        _ => false,
+    })
 }
 
 pub(crate) fn now_millis(bc: &impl Bindings) -> u64 {

@@ -27,6 +27,8 @@ pub mod source;
 use alloc::vec::Vec;
 use core::net::IpAddr;
 
+use zerocast_wire::ipv4::Ipv4Repr;
+use zerocast_wire::ipv6::Ipv6Repr;
 use zerocast_wire::reassembly::{Ipv4Reassembler, Ipv6Reassembler, ReassemblyLimits};
 use zerocast_wire::IpProto;
 
@@ -275,26 +277,92 @@ pub(crate) fn send_ip(
     payload: &[u8],
     options: SendOptions,
 ) -> Result<(), SocketError> {
+    send_ip_with(stack, bc, route, proto, payload.len(), options, |out| {
+        out.copy_from_slice(payload);
+        Ok(())
+    })
+}
+
+/// Like [`send_ip`], with the upper-layer message of `payload_len` bytes written by `write`
+/// straight into the outgoing frame. When the packet fits the path MTU the frame is built
+/// in the stack's reusable transmit buffer, so a send allocates nothing once the buffer has
+/// grown to the largest frame.
+///
+/// # Errors
+/// [`SocketError::MessageTooLong`], or what `write` returns.
+pub(crate) fn send_ip_with(
+    stack: &mut Stack,
+    bc: &mut impl Bindings,
+    route: &OutputRoute,
+    proto: IpProto,
+    payload_len: usize,
+    options: SendOptions,
+    write: impl FnOnce(&mut [u8]) -> Result<(), SocketError>,
+) -> Result<(), SocketError> {
     let hop_limit = options.hop_limit.unwrap_or(match route.dst {
         IpAddr::V4(_) => stack.config.default_ttl,
         IpAddr::V6(_) => stack.config.default_hop_limit,
     });
+    let header_len = if route.dst.is_ipv4() {
+        zerocast_wire::ipv4::HEADER_LEN
+    } else {
+        zerocast_wire::ipv6::HEADER_LEN
+    };
+    let mtu = usize::try_from(route.mtu).unwrap_or(usize::MAX);
+    if header_len + payload_len > mtu {
+        let mut payload = alloc::vec![0u8; payload_len];
+        write(&mut payload)?;
+        return send_fragmented(stack, bc, route, proto, &payload, hop_limit, options);
+    }
     let link_len = route.link_len(stack);
-    match (route.src, route.dst) {
+    let mut frame = core::mem::take(&mut stack.tx_scratch);
+    frame.clear();
+    frame.resize(link_len + header_len + payload_len, 0);
+    let result = write(&mut frame[link_len + header_len..]).and_then(|()| {
+        match (route.src, route.dst) {
+            (IpAddr::V4(src), IpAddr::V4(dst)) => {
+                let mut repr = Ipv4Repr::new(src.into(), dst.into(), proto, hop_limit);
+                repr.ident = stack.ip.next_ident_v4;
+                stack.ip.next_ident_v4 = repr.ident.wrapping_add(1);
+                if options.dont_fragment {
+                    repr.flags = zerocast_wire::ipv4::FLAG_DF;
+                }
+                repr.emit(&mut frame[link_len..], payload_len)
+            }
+            (IpAddr::V6(src), IpAddr::V6(dst)) => {
+                Ipv6Repr::new(src.into(), dst.into(), proto, hop_limit)
+                    .emit(&mut frame[link_len..], payload_len)
+            }
+            _ => return Err(SocketError::InvalidInput),
+        }
+        .map_err(|_| SocketError::MessageTooLong)
+    });
+    if result.is_ok() {
+        transmit_ip_frame(stack, bc, route, &mut frame);
+    }
+    stack.tx_scratch = frame;
+    result
+}
+
+/// Sends a packet that exceeds the path MTU as fragments (or refuses, for IPv4 with DF).
+fn send_fragmented(
+    stack: &mut Stack,
+    bc: &mut impl Bindings,
+    route: &OutputRoute,
+    proto: IpProto,
+    payload: &[u8],
+    hop_limit: u8,
+    options: SendOptions,
+) -> Result<(), SocketError> {
+    let link_len = route.link_len(stack);
+    let frames = match (route.src, route.dst) {
         (IpAddr::V4(src), IpAddr::V4(dst)) => {
             let ident = stack.ip.next_ident_v4;
             stack.ip.next_ident_v4 = ident.wrapping_add(1);
             let header =
                 frag::V4Header::new(src, dst, proto, hop_limit, ident, options.dont_fragment);
-            let frames = frag::build_ipv4(&header, payload, route.mtu, link_len)
-                .inspect_err(|_| stack.counters.ipv4.too_big += 1)?;
-            if frames.len() > 1 {
-                stack.counters.ipv4.fragments_tx += frames.len() as u64;
-            }
-            for mut f in frames {
-                transmit_ip_frame(stack, bc, route, &mut f);
-            }
-            Ok(())
+            frag::build_ipv4(&header, payload, route.mtu, link_len)
+                .inspect_err(|_| stack.counters.ipv4.too_big += 1)?
         }
         (IpAddr::V6(src), IpAddr::V6(dst)) => {
             // RFC 7739: fragment identifiers should not be predictable.
@@ -306,18 +374,23 @@ pub(crate) fn send_ip(
                 hop_limit,
                 ident,
             };
-            let frames = frag::build_ipv6(&header, payload, route.mtu, link_len)
-                .inspect_err(|_| stack.counters.ipv6.too_big += 1)?;
-            if frames.len() > 1 {
-                stack.counters.ipv6.fragments_tx += frames.len() as u64;
-            }
-            for mut f in frames {
-                transmit_ip_frame(stack, bc, route, &mut f);
-            }
-            Ok(())
+            frag::build_ipv6(&header, payload, route.mtu, link_len)
+                .inspect_err(|_| stack.counters.ipv6.too_big += 1)?
         }
-        _ => Err(SocketError::InvalidInput),
+        _ => return Err(SocketError::InvalidInput),
+    };
+    if frames.len() > 1 {
+        let counters = if route.dst.is_ipv4() {
+            &mut stack.counters.ipv4
+        } else {
+            &mut stack.counters.ipv6
+        };
+        counters.fragments_tx += frames.len() as u64;
     }
+    for mut f in frames {
+        transmit_ip_frame(stack, bc, route, &mut f);
+    }
+    Ok(())
 }
 
 /// Hands one IP packet, behind `route.link_len()` bytes of room, to its device: loopback

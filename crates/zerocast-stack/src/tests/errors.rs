@@ -212,3 +212,35 @@ fn rfc1122_3_2_2_5_parameter_problem_points_at_the_field() {
     let (_, _, _, m) = parse_icmpv4(&sent[0].bytes);
     assert_eq!((m[0], m[4]), (12, 2));
 }
+
+/// RFC 1122 3.3.5: a datagram for us whose Loose Source Route still lists hops is not
+/// forwarded by a host: Destination Unreachable, Source Route Failed (code 5). A completed
+/// route is simply delivered.
+#[test]
+fn rfc1122_3_3_5_incomplete_source_route_fails() {
+    let (mut stack, mut bc, dev) = tun_stack(StackConfig::default());
+    let s = stack.udp_open().unwrap();
+    stack.udp_bind(&mut bc, s, sa("0.0.0.0:7")).unwrap();
+    let d = udp_datagram(sa("10.0.0.1:1"), sa("10.0.0.2:7"), b"sr");
+    for (pointer, delivered) in [(4u8, false), (8, true)] {
+        // LSRR (131), length 7, pointer, one address; then End of List to pad to 8 bytes.
+        let options = [131, 7, pointer, 192, 0, 2, 1, 0];
+        let mut repr = Ipv4Repr::new(
+            v4("10.0.0.1").into(),
+            v4("10.0.0.2").into(),
+            IpProto::UDP,
+            64,
+        );
+        repr.options = &options;
+        let mut p = alloc::vec![0u8; 28 + d.len()];
+        repr.emit(&mut p, d.len()).unwrap();
+        p[28..].copy_from_slice(&d);
+        stack.receive_frame(&mut bc, dev, &mut p);
+        let got = stack.udp_recv_from(s, &mut [0u8; 4]).is_ok();
+        assert_eq!(got, delivered, "pointer {pointer}");
+    }
+    let sent = bc.take_sent();
+    assert_eq!(sent.len(), 1);
+    let (_, _, _, m) = parse_icmpv4(&sent[0].bytes);
+    assert_eq!((m[0], m[1]), (3, 5));
+}

@@ -474,20 +474,22 @@ impl Stack {
         if data.len() > max {
             return Err(SocketError::MessageTooLong);
         }
-        let mut datagram = alloc::vec![0u8; zerocast_wire::udp::HEADER_LEN + data.len()];
-        datagram[zerocast_wire::udp::HEADER_LEN..].copy_from_slice(data);
         let repr = UdpRepr {
             src_port: local.port(),
             dst_port: remote.port(),
         };
-        repr.emit(&mut datagram, pseudo_header(route.src, route.dst))
-            .map_err(|_| SocketError::MessageTooLong)?;
+        let pseudo = pseudo_header(route.src, route.dst);
         let options = SendOptions {
             // Link-scoped multicast never crosses a router; others get the default TTL.
             hop_limit: remote.ip().is_multicast().then_some(1),
             dont_fragment: false,
         };
-        ip::send_ip(self, bc, &route, IpProto::UDP, &datagram, options)?;
+        let len = zerocast_wire::udp::HEADER_LEN + data.len();
+        ip::send_ip_with(self, bc, &route, IpProto::UDP, len, options, |datagram| {
+            datagram[zerocast_wire::udp::HEADER_LEN..].copy_from_slice(data);
+            repr.emit(datagram, pseudo)
+                .map_err(|_| SocketError::MessageTooLong)
+        })?;
         self.counters.udp.tx += 1;
         self.run_loopback(bc);
         Ok(data.len())
