@@ -76,4 +76,23 @@ elif [ "${ZC_FUZZ_SMOKE:-0}" = 1 ]; then
   exit 1
 fi
 
+# zcstack against the Linux kernel (issue 11): TAP/TUN devices whose kernel end sits in a
+# test-made network namespace; ping, ping -6, socat, ip neigh, tcpdump and tshark on the
+# kernel's side (crates/zcstack/tests/kernel_interop.rs, crates/zerocast-tap/tests/
+# blocking_udp.rs). Needs root and /dev/net/tun; installs ping/socat/tcpdump if missing.
+step "zcstack kernel interop (TAP/TUN in network namespaces)"
+if [ "$(id -u)" = 0 ] && [ -c /dev/net/tun ]; then
+  kernel_tools=()
+  command -v ping >/dev/null 2>&1 || kernel_tools+=(iputils-ping)
+  command -v socat >/dev/null 2>&1 || kernel_tools+=(socat)
+  command -v tcpdump >/dev/null 2>&1 || kernel_tools+=(tcpdump)
+  if [ ${#kernel_tools[@]} -gt 0 ]; then
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${kernel_tools[@]}" >/dev/null
+  fi
+  ZC_KERNEL_TESTS=1 cargo test -p zcstack -p zerocast-tap --test kernel_interop --test blocking_udp
+else
+  echo "skipped: needs root and /dev/net/tun"
+fi
+
 step "all green"
