@@ -54,8 +54,15 @@ impl<K: Ord + Clone> TimerHeap<K> {
     }
 
     /// Arms `key` to fire at `at`, replacing its pending deadline if it had one. Returns the
-    /// deadline it replaced.
+    /// deadline it replaced. Re-arming a key for the deadline it already has changes nothing
+    /// (it keeps its place among equal deadlines) and costs one lookup, so a protocol may
+    /// re-sync its timer on every packet.
     pub fn schedule(&mut self, key: K, at: Instant) -> Option<Instant> {
+        if let Some(&(pending, _)) = self.by_key.get(&key) {
+            if pending == at {
+                return Some(at);
+            }
+        }
         let old = self.cancel(&key);
         let seq = self.next_seq;
         self.next_seq = self.next_seq.wrapping_add(1);
@@ -134,6 +141,16 @@ mod tests {
         assert_eq!(t.pop_due(at(49)), None);
         assert_eq!(t.pop_due(at(50)), Some('a'));
         assert!(t.is_empty());
+    }
+
+    #[test]
+    fn rearming_the_same_deadline_keeps_the_place_in_line() {
+        let mut t = TimerHeap::new();
+        t.schedule('a', at(5));
+        t.schedule('b', at(5));
+        assert_eq!(t.schedule('a', at(5)), Some(at(5)));
+        assert_eq!(t.pop_due(at(5)), Some('a'));
+        assert_eq!(t.pop_due(at(5)), Some('b'));
     }
 
     #[test]
