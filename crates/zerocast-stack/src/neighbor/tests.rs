@@ -1,1 +1,608 @@
-//! Whole-flow tests of the neighbour layer.
+//! Whole-flow tests of the neighbour layer: stacks on a [`FakeNetwork`] resolving each
+//! other, and single stacks fed scripted frames. Each test names the RFC section it checks.
+
+use alloc::vec::Vec;
+use core::net::IpAddr;
+
+use zerocast_packet::{InnerPacketBuilder, Serializer};
+use zerocast_wire::arp::{ArpPacket, OP_REPLY, OP_REQUEST};
+use zerocast_wire::ethernet::{EtherType, EthernetFrame, EthernetRepr};
+use zerocast_wire::icmpv6::{Icmpv6Message, Icmpv6Packet};
+use zerocast_wire::igmp::IgmpPacket;
+use zerocast_wire::ipv4::Ipv4Packet;
+use zerocast_wire::ipv6::{Ipv6Packet, Ipv6Repr};
+use zerocast_wire::ndp::{NdpBody, NdpBuilder, NdpOption, NdpOptionRepr, PrefixInformation};
+use zerocast_wire::zerocast::FromZeros;
+use zerocast_wire::{IpProto, Ipv6Addr, MacAddr, PseudoHeader};
+
+use super::nud::NudState;
+use crate::device::AddressState;
+use crate::membership::CHANGE_TO_EXCLUDE_MODE;
+use crate::socket::SocketError;
+use crate::testutil::{FakeBindings, FakeNetwork, HostId, LinkConfig, SentFrame};
+use crate::time::{Duration, Instant};
+use crate::{DeviceId, Stack, StackConfig};
+
+const MAC_A: MacAddr = MacAddr([2, 0, 0, 0, 0, 0x0a]);
+const MAC_B: MacAddr = MacAddr([2, 0, 0, 0, 0, 0x0b]);
+const ROUTER_MAC: MacAddr = MacAddr([2, 0, 0, 0, 0, 0x01]);
+
+fn ip(s: &str) -> IpAddr {
+    s.parse().unwrap()
+}
+
+fn v6(s: &str) -> Ipv6Addr {
+    s.parse::<core::net::Ipv6Addr>().unwrap().into()
+}
+
+fn ms(n: u64) -> Duration {
+    Duration::from_millis(n)
+}
+
+/// Two Ethernet stacks on one 1 ms segment, A at 10.0.0.1 / 2001:db8::1 and B at .2 / ::2,
+/// with DAD finished.
+struct Lan {
+    net: FakeNetwork<Stack>,
+    a: HostId,
+    b: HostId,
+    dev: DeviceId,
+}
+
+fn lan(seed: u64) -> Lan {
+    let mut net = FakeNetwork::new(seed);
+    let mut host = |mac, v4: &str, v6: &str| {
+        let id = net.add_host(Stack::new(StackConfig::default()));
+        let dev = net.with_host(id, |s, bc| {
+            let dev = s.add_ethernet_device(mac, 1500);
+            s.add_address(bc, dev, ip(v4), 24).unwrap();
+            s.add_address(bc, dev, ip(v6), 64).unwrap();
+            dev
+        });
+        (id, dev)
+    };
+    let (a, dev) = host(MAC_A, "10.0.0.1", "2001:db8::1");
+    let (b, _) = host(MAC_B, "10.0.0.2", "2001:db8::2");
+    net.connect(&[(a, dev), (b, dev)], LinkConfig::ideal(ms(1)));
+    net.run_for(Duration::from_secs(3));
+    for h in [a, b] {
+        let d = net.node(h).device(dev).unwrap();
+        assert!(
+            d.addresses
+                .iter()
+                .all(|e| e.state == AddressState::Preferred),
+            "DAD done"
+        );
+    }
+    Lan { net, a, b, dev }
+}
+
+fn state(net: &FakeNetwork<Stack>, host: HostId, dev: DeviceId, addr: &str) -> Option<NudState> {
+    net.node(host).neighbor(dev, ip(addr)).map(|(s, _)| s)
+}
+
+#[test]
+fn two_stacks_resolve_each_other_over_arp_then_probe_after_delay_first_probe_time_rfc826_rfc4861_7_3_3(
+) {
+    let Lan { mut net, a, b, dev } = lan(1);
+    let t0 = net.now();
+    let ping = net.with_host(a, |s, bc| {
+        let ping = s.icmp_echo_open(bc).unwrap();
+        s.icmp_echo_send(bc, ping, ip("10.0.0.2"), 1, b"arp")
+            .unwrap();
+        ping
+    });
+    net.run_for(ms(10));
+    let mut buf = [0u8; 8];
+    let reply = net.host_mut(a).0.icmp_echo_recv(ping, &mut buf).unwrap();
+    assert_eq!(
+        (reply.from, &buf[..reply.len]),
+        (ip("10.0.0.2"), &b"arp"[..])
+    );
+    // A's request was answered (a solicited reply): REACHABLE at B's MAC.
+    assert_eq!(
+        net.node(a).neighbor(dev, ip("10.0.0.2")),
+        Some((NudState::Reachable, Some(MAC_B)))
+    );
+    // B learned A from the request (STALE) and sent the echo reply from it at t0 + 3 ms:
+    // DELAY, for DELAY_FIRST_PROBE_TIME.
+    assert_eq!(state(&net, b, dev, "10.0.0.1"), Some(NudState::Delay));
+    let delay_end = ms(3) + Duration::from_secs(5);
+    let probe_at = t0 + delay_end;
+    net.run_until(t0 + (delay_end - Duration::from_micros(1)));
+    assert_eq!(state(&net, b, dev, "10.0.0.1"), Some(NudState::Delay));
+    // The unicast probe leaves at the deadline and A's reply comes back 2 ms later.
+    net.run_until(probe_at + Duration::from_micros(1500));
+    assert_eq!(state(&net, b, dev, "10.0.0.1"), Some(NudState::Probe));
+    net.run_until(probe_at + ms(2));
+    assert_eq!(state(&net, b, dev, "10.0.0.1"), Some(NudState::Reachable));
+}
+
+#[test]
+fn two_stacks_resolve_each_other_over_ndp_and_expire_to_stale_rfc4861_7_2_and_7_3_3() {
+    let Lan { mut net, a, b, dev } = lan(2);
+    let ping = net.with_host(a, |s, bc| {
+        let ping = s.icmp_echo_open(bc).unwrap();
+        s.icmp_echo_send(bc, ping, ip("2001:db8::2"), 1, b"ndp")
+            .unwrap();
+        ping
+    });
+    net.run_for(ms(10));
+    let mut buf = [0u8; 8];
+    let reply = net.host_mut(a).0.icmp_echo_recv(ping, &mut buf).unwrap();
+    assert_eq!(reply.from, ip("2001:db8::2"));
+    assert_eq!(
+        net.node(a).neighbor(dev, ip("2001:db8::2")),
+        Some((NudState::Reachable, Some(MAC_B)))
+    );
+    // B learned A from the solicitation's source link-layer option (7.2.3), then sent to it.
+    assert_eq!(
+        net.node(b).neighbor(dev, ip("2001:db8::1")).map(|(_, m)| m),
+        Some(Some(MAC_A))
+    );
+    // ReachableTime is at most 1.5 x 30 s: after it, A's entry is STALE and quiet.
+    net.run_for(Duration::from_secs(46));
+    assert_eq!(state(&net, a, dev, "2001:db8::2"), Some(NudState::Stale));
+}
+
+#[test]
+fn failed_resolution_reports_host_unreachable_to_the_sending_socket_rfc4861_7_2_2() {
+    let mut bc = FakeBindings::new(3);
+    let mut stack = Stack::new(StackConfig::default());
+    let dev = stack.add_ethernet_device(MAC_A, 1500);
+    stack.add_address(&mut bc, dev, ip("10.0.0.1"), 24).unwrap();
+    let sock = stack.udp_open().unwrap();
+    stack
+        .udp_send_to(&mut bc, sock, b"lost", "10.0.0.9:7".parse().unwrap())
+        .unwrap();
+    for _ in 0..3 {
+        bc.advance(Duration::from_secs(1));
+        stack.handle_timers(&mut bc);
+    }
+    let requests: Vec<Instant> = bc
+        .take_sent()
+        .iter()
+        .filter_map(|f| {
+            arp_of(f)
+                .filter(|a| a.1 == OP_REQUEST && a.3 == [10, 0, 0, 9])
+                .map(|_| f.at)
+        })
+        .collect();
+    // MAX_MULTICAST_SOLICIT requests, RetransTimer apart.
+    assert_eq!(
+        requests,
+        [0, 1, 2].map(|s| Instant::ZERO + Duration::from_secs(s))
+    );
+    assert_eq!(
+        stack.udp_take_error(sock).unwrap(),
+        Some(SocketError::HostUnreachable)
+    );
+    assert_eq!(
+        stack.neighbor(dev, ip("10.0.0.9")),
+        Some((NudState::Unreachable, None))
+    );
+    assert_eq!(stack.neighbor_counters().resolution_failed, 1);
+}
+
+#[test]
+fn dad_finds_a_duplicate_and_the_owner_keeps_its_address_rfc4862_5_4_3_and_5_4_4() {
+    let Lan { mut net, a, b, dev } = lan(4);
+    net.with_host(b, |s, bc| {
+        s.add_address(bc, dev, ip("2001:db8::1"), 64).unwrap()
+    });
+    net.run_for(Duration::from_secs(3));
+    assert!(!net
+        .node(b)
+        .device(dev)
+        .unwrap()
+        .has_address(ip("2001:db8::1")));
+    assert_eq!(net.node(b).neighbor_counters().dad_conflicts, 1);
+    assert!(net
+        .node(a)
+        .device(dev)
+        .unwrap()
+        .owns_address(ip("2001:db8::1")));
+    assert_eq!(net.node(a).neighbor_counters().dad_conflicts, 0);
+}
+
+#[test]
+fn tentative_address_is_not_a_source_and_drops_traffic_until_dad_ends_rfc4862_5_4() {
+    let mut bc = FakeBindings::new(5);
+    let mut stack = Stack::new(StackConfig::default());
+    let dev = stack.add_ethernet_device(MAC_A, 1500);
+    stack
+        .add_address(&mut bc, dev, ip("2001:db8::1"), 64)
+        .unwrap();
+    let d = stack.device(dev).unwrap();
+    assert!(d
+        .addresses
+        .iter()
+        .all(|e| e.state == AddressState::Tentative));
+    assert_eq!(d.addresses.len(), 2, "the link-local address came with it");
+    let sock = stack.udp_open().unwrap();
+    let sent = stack.udp_send_to(&mut bc, sock, b"x", "[2001:db8::2]:7".parse().unwrap());
+    assert!(sent.is_err(), "no usable source yet");
+    // Each solicitation went out from :: with a nonce and no source link-layer option.
+    let dad: Vec<_> = bc
+        .take_sent()
+        .iter()
+        .filter_map(nd_message)
+        .filter(|m| m.0 == 135)
+        .collect();
+    for _ in 0..3 {
+        bc.advance(Duration::from_secs(1));
+        stack.handle_timers(&mut bc);
+    }
+    let dad: Vec<_> = dad
+        .into_iter()
+        .chain(
+            bc.take_sent()
+                .iter()
+                .filter_map(nd_message)
+                .filter(|m| m.0 == 135),
+        )
+        .collect();
+    assert_eq!(dad.len(), 2, "one per address (DupAddrDetectTransmits 1)");
+    assert!(dad
+        .iter()
+        .all(|m| m.1 == Ipv6Addr::UNSPECIFIED && !m.2 && m.3));
+    assert!(stack.device(dev).unwrap().owns_address(ip("2001:db8::1")));
+}
+
+#[test]
+fn solicitation_is_answered_with_solicited_override_and_target_link_address_rfc4861_7_2_4() {
+    let mut bc = FakeBindings::new(6);
+    let mut stack = Stack::new(StackConfig::default());
+    stack.set_dad_transmits(0);
+    let dev = stack.add_ethernet_device(MAC_A, 1500);
+    stack
+        .add_address(&mut bc, dev, ip("2001:db8::1"), 64)
+        .unwrap();
+    bc.take_sent();
+    let target = v6("2001:db8::1");
+    let body = NdpBody::neighbor_solicitation(target);
+    let slla = [NdpOptionRepr::SourceLinkLayer(MAC_B)];
+    let mut ns = nd_frame(
+        MAC_B,
+        v6("2001:db8::2"),
+        target.solicited_node(),
+        255,
+        body,
+        &slla,
+    );
+    stack.receive_frame(&mut bc, dev, &mut ns);
+    let sent = bc.take_sent();
+    assert_eq!(sent.len(), 1);
+    let eth = EthernetFrame::parse(&sent[0].bytes[..]).unwrap();
+    assert_eq!((eth.dst(), eth.src()), (MAC_B, MAC_A));
+    let ip6 = Ipv6Packet::parse(eth.payload()).unwrap();
+    assert_eq!(
+        (ip6.src(), ip6.dst(), ip6.hop_limit()),
+        (target, v6("2001:db8::2"), 255)
+    );
+    let icmp = Icmpv6Packet::parse(ip6.payload(), ip6.pseudo_header()).unwrap();
+    let Icmpv6Message::NeighborAdvertisement(na, mut opts) = icmp.message() else {
+        panic!()
+    };
+    assert_eq!(
+        (na.target, na.router(), na.solicited(), na.override_flag()),
+        (target, false, true, true)
+    );
+    assert_eq!(
+        opts.next().unwrap().unwrap().decode(),
+        NdpOption::TargetLinkLayer(MAC_A)
+    );
+    assert_eq!(
+        stack.neighbor(dev, ip("2001:db8::2")),
+        Some((NudState::Stale, Some(MAC_B)))
+    );
+}
+
+#[test]
+fn ndp_with_a_forwarded_hop_limit_is_dropped_rfc4861_7_1_1() {
+    let mut bc = FakeBindings::new(7);
+    let mut stack = Stack::new(StackConfig::default());
+    stack.set_dad_transmits(0);
+    let dev = stack.add_ethernet_device(MAC_A, 1500);
+    stack
+        .add_address(&mut bc, dev, ip("2001:db8::1"), 64)
+        .unwrap();
+    bc.take_sent();
+    let target = v6("2001:db8::1");
+    let slla = [NdpOptionRepr::SourceLinkLayer(MAC_B)];
+    let mut ns = nd_frame(
+        MAC_B,
+        v6("2001:db8::2"),
+        target.solicited_node(),
+        64,
+        NdpBody::neighbor_solicitation(target),
+        &slla,
+    );
+    stack.receive_frame(&mut bc, dev, &mut ns);
+    assert!(bc.take_sent().is_empty());
+    assert_eq!(stack.neighbor_counters().ndp_invalid, 1);
+    assert_eq!(stack.neighbor(dev, ip("2001:db8::2")), None);
+}
+
+#[test]
+fn arp_request_for_us_is_answered_and_teaches_the_sender_rfc826() {
+    let mut bc = FakeBindings::new(8);
+    let mut stack = Stack::new(StackConfig::default());
+    let dev = stack.add_ethernet_device(MAC_A, 1500);
+    stack.add_address(&mut bc, dev, ip("10.0.0.1"), 24).unwrap();
+    let announced = bc.take_sent();
+    // RFC 5227 section 3: the new address is announced with sender = target = it.
+    let a = arp_of(&announced[0]).unwrap();
+    assert_eq!(
+        (
+            a.1,
+            a.2,
+            a.3,
+            EthernetFrame::parse(&announced[0].bytes[..]).unwrap().dst()
+        ),
+        (OP_REQUEST, [10, 0, 0, 1], [10, 0, 0, 1], MacAddr::BROADCAST)
+    );
+    let request = zerocast_wire::arp::ArpRepr {
+        operation: OP_REQUEST,
+        sender_hardware_addr: MAC_B,
+        sender_protocol_addr: zerocast_wire::Ipv4Addr([10, 0, 0, 2]),
+        target_hardware_addr: MacAddr::UNSPECIFIED,
+        target_protocol_addr: zerocast_wire::Ipv4Addr([10, 0, 0, 1]),
+    };
+    let mut frame = request
+        .into_serializer()
+        .wrap_in(EthernetRepr {
+            dst: MacAddr::BROADCAST,
+            src: MAC_B,
+            ethertype: EtherType::ARP,
+        })
+        .serialize_vec_outer()
+        .unwrap()
+        .as_ref()
+        .to_vec();
+    stack.receive_frame(&mut bc, dev, &mut frame);
+    let sent = bc.take_sent();
+    let reply = arp_of(&sent[0]).unwrap();
+    assert_eq!(
+        (reply.0, reply.1, reply.2, reply.3),
+        (MAC_A, OP_REPLY, [10, 0, 0, 1], [10, 0, 0, 2])
+    );
+    assert_eq!(
+        stack.neighbor(dev, ip("10.0.0.2")),
+        Some((NudState::Stale, Some(MAC_B)))
+    );
+    // The second announcement, ANNOUNCE_INTERVAL after the first.
+    bc.advance(Duration::from_secs(2));
+    stack.handle_timers(&mut bc);
+    assert!(bc
+        .take_sent()
+        .iter()
+        .filter_map(arp_of)
+        .any(|a| a.2 == [10, 0, 0, 1] && a.3 == [10, 0, 0, 1]));
+}
+
+#[test]
+fn router_advertisement_configures_address_routes_and_mtu_rfc4861_6_3_4_rfc4862_5_5_3() {
+    let mut bc = FakeBindings::new(9);
+    let mut stack = Stack::new(StackConfig::default());
+    let dev = stack.add_ethernet_device(MAC_A, 1500);
+    stack.enable_ipv6(&mut bc, dev).unwrap();
+    for _ in 0..4 {
+        bc.advance(Duration::from_secs(1));
+        stack.handle_timers(&mut bc);
+    }
+    // Once the link-local address passed DAD, a Router Solicitation left from it.
+    let link_local = crate::ipv6::link_local_from_mac(MAC_A);
+    let rs: Vec<_> = bc
+        .take_sent()
+        .iter()
+        .filter_map(nd_message)
+        .filter(|m| m.0 == 133)
+        .collect();
+    assert!(!rs.is_empty());
+    assert!(rs.iter().all(|m| m.1 == link_local && m.2));
+    // The router advertises 2001:db8:7::/64 (on-link, autonomous), MTU 1400, 1800 s.
+    let mut prefix = PrefixInformation::new_zeroed();
+    prefix.prefix_len = 64;
+    prefix.flags = 0xc0;
+    prefix.valid_lifetime.set(3600);
+    prefix.preferred_lifetime.set(1800);
+    prefix.prefix = v6("2001:db8:7::");
+    let options = [
+        NdpOptionRepr::SourceLinkLayer(ROUTER_MAC),
+        NdpOptionRepr::Mtu(1400),
+        NdpOptionRepr::PrefixInformation(prefix),
+    ];
+    let router = v6("fe80::1");
+    let mut ra = nd_frame(
+        ROUTER_MAC,
+        router,
+        crate::ipv6::ALL_NODES,
+        255,
+        NdpBody::router_advertisement(64, 0, 1800, 0, 0),
+        &options,
+    );
+    stack.receive_frame(&mut bc, dev, &mut ra);
+    let slaac = crate::ipv6::address_from_prefix(v6("2001:db8:7::"), MAC_A);
+    let d = stack.device(dev).unwrap();
+    assert_eq!(d.mtu, 1400);
+    let entry = d
+        .addresses
+        .iter()
+        .find(|e| e.addr == IpAddr::V6(slaac.into()))
+        .unwrap();
+    assert_eq!(
+        (entry.prefix_len, entry.state),
+        (64, AddressState::Tentative)
+    );
+    let routes = stack.routes();
+    assert!(routes.iter().any(|r| r.prefix_len == 0
+        && r.gateway == Some(IpAddr::V6(router.into()))
+        && r.device == dev));
+    assert!(routes
+        .iter()
+        .any(|r| r.prefix_len == 64 && r.destination == ip("2001:db8:7::") && r.gateway.is_none()));
+    assert_eq!(
+        stack.neighbor(dev, IpAddr::V6(router.into())),
+        Some((NudState::Stale, Some(ROUTER_MAC)))
+    );
+    // DAD, then preferred; deprecated after 1800 s; gone after 3600 s with its route.
+    let step = |stack: &mut Stack, bc: &mut FakeBindings, secs| {
+        bc.advance(Duration::from_secs(secs));
+        stack.handle_timers(bc);
+    };
+    step(&mut stack, &mut bc, 2);
+    let state_of = |stack: &Stack| {
+        stack
+            .device(dev)
+            .unwrap()
+            .addresses
+            .iter()
+            .find(|e| e.addr == IpAddr::V6(slaac.into()))
+            .map(|e| e.state)
+    };
+    assert_eq!(state_of(&stack), Some(AddressState::Preferred));
+    step(&mut stack, &mut bc, 1800);
+    assert_eq!(state_of(&stack), Some(AddressState::Deprecated));
+    step(&mut stack, &mut bc, 1800);
+    assert_eq!(state_of(&stack), None);
+    assert!(
+        !stack.routes().iter().any(|r| r.prefix_len == 0),
+        "the router's 1800 s ran out too"
+    );
+}
+
+#[test]
+fn joining_groups_sends_mldv2_and_igmpv3_reports_twice_rfc9777_6_1_rfc3376_5_1() {
+    let mut bc = FakeBindings::new(10);
+    let mut stack = Stack::new(StackConfig::default());
+    stack.set_dad_transmits(0);
+    let dev = stack.add_ethernet_device(MAC_A, 1500);
+    stack.add_address(&mut bc, dev, ip("10.0.0.1"), 24).unwrap();
+    stack
+        .add_address(&mut bc, dev, ip("2001:db8::1"), 64)
+        .unwrap();
+    let sock = stack.udp_open().unwrap();
+    stack
+        .udp_join_multicast(&mut bc, sock, ip("239.1.2.3"), dev)
+        .unwrap();
+    for _ in 0..2 {
+        bc.advance(Duration::from_secs(1));
+        stack.handle_timers(&mut bc);
+    }
+    let sent = bc.take_sent();
+    let solicited = v6("2001:db8::1").solicited_node();
+    let mld_joins = sent
+        .iter()
+        .filter(|f| mld_records(f).contains(&(CHANGE_TO_EXCLUDE_MODE, solicited)))
+        .count();
+    // Robustness Variable 2: the report and one retransmission.
+    assert_eq!(mld_joins, 2);
+    let igmp_joins: Vec<&SentFrame> = sent
+        .iter()
+        .filter(|f| igmp_groups(f).contains(&(CHANGE_TO_EXCLUDE_MODE, [239, 1, 2, 3])))
+        .collect();
+    assert_eq!(igmp_joins.len(), 2);
+    let eth = EthernetFrame::parse(&igmp_joins[0].bytes[..]).unwrap();
+    assert_eq!(eth.dst(), MacAddr([0x01, 0, 0x5e, 0, 0, 22]));
+}
+
+/// An ND message in an Ethernet frame to `dst`'s link address (multicast mapping or ours).
+fn nd_frame(
+    src_mac: MacAddr,
+    src: Ipv6Addr,
+    dst: Ipv6Addr,
+    hop_limit: u8,
+    body: NdpBody,
+    options: &[NdpOptionRepr<'_>],
+) -> Vec<u8> {
+    let dst_mac = if dst.is_multicast() {
+        MacAddr::ipv6_multicast(dst)
+    } else {
+        MAC_A
+    };
+    let message = NdpBuilder::new(body, options, PseudoHeader::V6 { src, dst }).unwrap();
+    let ip = Ipv6Repr::new(src, dst, IpProto::ICMPV6, hop_limit)
+        .builder()
+        .unwrap();
+    let eth = EthernetRepr {
+        dst: dst_mac,
+        src: src_mac,
+        ethertype: EtherType::IPV6,
+    };
+    message
+        .into_serializer()
+        .wrap_in(ip)
+        .wrap_in(eth)
+        .serialize_vec_outer()
+        .unwrap()
+        .as_ref()
+        .to_vec()
+}
+
+/// (sender MAC, operation, sender IP, target IP) of an ARP frame.
+fn arp_of(f: &SentFrame) -> Option<(MacAddr, u16, [u8; 4], [u8; 4])> {
+    let eth = EthernetFrame::parse(&f.bytes[..]).ok()?;
+    let arp = ArpPacket::parse(eth.payload()).ok()?;
+    Some((
+        arp.sender_hardware_addr(),
+        arp.operation(),
+        arp.sender_protocol_addr().0,
+        arp.target_protocol_addr().0,
+    ))
+}
+
+/// (ICMPv6 type, IPv6 source, has a Source Link-Layer Address option, has a Nonce option)
+/// of an ND message frame.
+fn nd_message(f: &SentFrame) -> Option<(u8, Ipv6Addr, bool, bool)> {
+    let eth = EthernetFrame::parse(&f.bytes[..]).ok()?;
+    let ip6 = Ipv6Packet::parse(eth.payload()).ok()?;
+    let icmp = Icmpv6Packet::parse(ip6.payload(), ip6.pseudo_header()).ok()?;
+    let kinds: Vec<u8> = icmp
+        .ndp_options()
+        .filter_map(|o| o.ok().map(|o| o.kind))
+        .collect();
+    let has = |kind| kinds.contains(&kind);
+    Some((
+        icmp.msg_type(),
+        ip6.src(),
+        has(zerocast_wire::ndp::OPT_SOURCE_LLA),
+        has(zerocast_wire::ndp::OPT_NONCE),
+    ))
+}
+
+/// The (record type, group) pairs of an MLDv2 report frame.
+fn mld_records(f: &SentFrame) -> Vec<(u8, Ipv6Addr)> {
+    let Some(eth) = EthernetFrame::parse(&f.bytes[..]).ok() else {
+        return Vec::new();
+    };
+    let Some(ip6) = Ipv6Packet::parse(eth.payload()).ok() else {
+        return Vec::new();
+    };
+    let Ok(icmp) = Icmpv6Packet::parse(ip6.payload(), ip6.pseudo_header()) else {
+        return Vec::new();
+    };
+    match icmp.message() {
+        Icmpv6Message::MldV2Report(_, records) => records
+            .flatten()
+            .map(|r| (r.header.record_type, r.header.group))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The (record type, group) pairs of an IGMPv3 report frame.
+fn igmp_groups(f: &SentFrame) -> Vec<(u8, [u8; 4])> {
+    let Some(eth) = EthernetFrame::parse(&f.bytes[..]).ok() else {
+        return Vec::new();
+    };
+    let Some(ip4) = Ipv4Packet::parse(eth.payload()).ok() else {
+        return Vec::new();
+    };
+    let Ok(igmp) = IgmpPacket::parse(ip4.payload()) else {
+        return Vec::new();
+    };
+    igmp.v3_records()
+        .flatten()
+        .map(|r| (r.record_type, r.group.0))
+        .collect()
+}
