@@ -41,6 +41,15 @@ fn patch_type(message: &mut [u8], new_type: u8) {
     let new_sum = checksum::update(old_sum, old_word, new_word);
     message[0] = new_type;
     message[2..4].copy_from_slice(&new_sum.to_be_bytes());
+    // RFC 1624's update can only yield 0x0000 where a full computation may need 0xffff:
+    // a message whose other words are all zero (echo reply, id 0, seq 0, no data) sums to
+    // +0, and its checksum must be ~(+0) = 0xffff or the receiver rejects it. Recompute
+    // in that one case (1 in 65536 messages).
+    if new_sum == 0 {
+        message[2..4].copy_from_slice(&[0, 0]);
+        let full = checksum::checksum(message);
+        message[2..4].copy_from_slice(&full.to_be_bytes());
+    }
 }
 
 /// Answers the ICMPv4 echo request described by `rx` in `buf`.
