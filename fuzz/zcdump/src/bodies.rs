@@ -1,0 +1,113 @@
+// Fuzz bodies for zcdump: `include!`d both by the cargo-fuzz crate (fuzz/zcdump, one target
+// per function) and by zcdump's `tests/fuzz_corpus.rs`, which replays the committed corpus
+// under plain `cargo test`.
+
+use zcdump::capture::{Batch, CaptureReader, LinkType, Packet, MAX_CAPLEN};
+use zcdump::dissect::dissect;
+use zcdump::fields::{Field, FrameFields};
+use zcdump::output::{FieldsWriter, FrameMeta, JsonlWriter, LineWriter, TextWriter};
+use zcdump::stats::{Stats, Tally};
+
+type Seen = Vec<(u64, u32, u32, Vec<u8>)>;
+
+/// Any byte string as a capture file: the reader must return packets or a typed error,
+/// never panic, and never hand out a packet larger than the record limit. The batch reader
+/// (what `--stats` uses) must hand out exactly the packets the single-packet reader does,
+/// and fail where it fails. Statistics counted from field sets that keep no occurrence
+/// list (as `--stats` without `-Y` does) must equal those counted from full ones.
+pub fn fuzz_capture_reader(data: &[u8]) {
+    let Ok(mut reader) = CaptureReader::open(data) else {
+        return;
+    };
+    let mut fields = FrameFields::default();
+    let mut tally = Tally::default();
+    let mut lean = FrameFields::default().without_entries();
+    let mut lean_tally = Tally::default();
+    let mut single: Seen = Vec::new();
+    let single_failed = loop {
+        match reader.next_packet() {
+            Ok(Some(packet)) => {
+                assert!(packet.data.len() <= MAX_CAPLEN as usize);
+                assert!(packet.ts_nsec < 1_000_000_000);
+                single.push((
+                    packet.ts_sec,
+                    packet.ts_nsec,
+                    packet.orig_len,
+                    packet.data.to_vec(),
+                ));
+                fields.clear();
+                dissect(&packet, single.len() as u64, &mut fields);
+                tally.add(&fields, u64::from(packet.orig_len));
+                lean.clear();
+                dissect(&packet, single.len() as u64, &mut lean);
+                lean_tally.add(&lean, u64::from(packet.orig_len));
+            }
+            Ok(None) => break false,
+            Err(_) => break true,
+        }
+    };
+    let mut stats = Stats::new(5).with_max_conversations(4);
+    stats.merge(&mut tally);
+    let mut report = Vec::new();
+    stats.write(&mut report, None).expect("writes to a Vec");
+    let mut lean_stats = Stats::new(5).with_max_conversations(4);
+    lean_stats.merge(&mut lean_tally);
+    let mut lean_report = Vec::new();
+    lean_stats
+        .write(&mut lean_report, None)
+        .expect("writes to a Vec");
+    assert_eq!(report, lean_report);
+
+    let mut reader = CaptureReader::open(data).expect("opened once already");
+    let mut batch = Batch::default();
+    let mut batched: Seen = Vec::new();
+    let batch_failed = loop {
+        match reader.next_batch(&mut batch, u64::MAX) {
+            Ok(true) => batched.extend(
+                batch
+                    .packets()
+                    .map(|p| (p.ts_sec, p.ts_nsec, p.orig_len, p.data.to_vec())),
+            ),
+            Ok(false) => break false,
+            Err(_) => break true,
+        }
+    };
+    assert_eq!(single, batched);
+    assert_eq!(single_failed, batch_failed);
+}
+
+/// Any byte string as a frame of every supported link type: dissection and every output
+/// format must complete without panicking.
+pub fn fuzz_dissect_frame(data: &[u8]) {
+    let all: Vec<Field> = Field::all().chain(Field::extras()).collect();
+    let mut fields = FrameFields::default();
+    let mut out = Vec::new();
+    for link_type in [
+        LinkType::Ethernet,
+        LinkType::RawIp,
+        LinkType::LinuxSll,
+        LinkType::LinuxSll2,
+    ] {
+        // Whole, and as if the snapshot length had cut it.
+        for orig_len in [data.len() as u32, data.len() as u32 + 100] {
+            let packet = Packet {
+                ts_sec: 0,
+                ts_nsec: 0,
+                orig_len,
+                link_type,
+                data,
+            };
+            fields.clear();
+            dissect(&packet, 1, &mut fields);
+            let meta = FrameMeta {
+                frame: data,
+                ..FrameMeta::default()
+            };
+            FieldsWriter::new(all.clone(), b'\t').frame(&meta, &fields, &mut out);
+            JsonlWriter::new(all.clone()).frame(&meta, &fields, &mut out);
+            TextWriter::relative().frame(&meta, &fields, &mut out);
+            TextWriter::absolute().frame(&meta, &fields, &mut out);
+            out.clear();
+        }
+    }
+}
