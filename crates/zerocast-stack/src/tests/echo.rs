@@ -251,9 +251,11 @@ fn echo_socket_receives_its_replies_only() {
 #[test]
 fn echo_reply_with_all_zero_fields_has_a_valid_checksum() {
     let (mut stack, mut bc, dev) = tun_stack(StackConfig::default());
-    let mut p = echo_request_v4(0, 0, b"");
+    let request = echo_request_v4(0, 0, b"");
+    let mut p = ipv4_packet(v4("10.0.0.1"), v4("10.0.0.2"), IpProto::ICMP, &request);
     stack.receive_frame(&mut bc, dev, &mut p);
     let sent = bc.take_sent();
+    assert_eq!(sent.len(), 1);
     let (_, _, _, message) = parse_icmpv4(&sent[0].bytes);
     let icmp = Icmpv4Packet::parse(&message[..]).expect("reply checksum verifies");
     assert_eq!((icmp.msg_type(), icmp.checksum()), (0, 0xffff));
