@@ -187,11 +187,15 @@ pub(crate) fn ensure_device(stack: &mut Stack, bc: &mut impl Bindings, dev: Devi
 /// Re-arms `dev`'s stack timer for the earliest deadline of its state machines.
 pub(crate) fn sync_timer(stack: &mut Stack, dev: DeviceId) {
     let key = TimerId::Neighbor(NeighborTimer::Device(dev));
-    match stack
+    let wanted = stack
         .neighbor
         .device(dev)
-        .and_then(DeviceNeighbors::next_deadline)
-    {
+        .and_then(DeviceNeighbors::next_deadline);
+    // Most calls (a frame to a REACHABLE neighbour) change nothing: leave the heap alone.
+    if stack.timers.deadline(&key) == wanted {
+        return;
+    }
+    match wanted {
         Some(at) => {
             stack.timers.schedule(key, at);
         }
@@ -423,6 +427,26 @@ impl Stack {
                 Some((n.ndp.state(a)?, n.ndp.link_addr(a)))
             }
         }
+    }
+
+    /// An upper layer proved that `neighbor` on `dev` is reachable (RFC 4861 section
+    /// 7.3.1: TCP saw new data acknowledged), so its entry becomes REACHABLE without a
+    /// probe. Entries that are not resolved are left alone.
+    pub fn confirm_neighbor_reachable(
+        &mut self,
+        bc: &mut impl Bindings,
+        dev: DeviceId,
+        neighbor: IpAddr,
+    ) {
+        let now = bc.now();
+        let Some(n) = self.neighbor.device_mut(dev) else {
+            return;
+        };
+        match neighbor {
+            IpAddr::V4(a) => n.arp.confirm_reachable(now, a.into()),
+            IpAddr::V6(a) => n.ndp.confirm_reachable(now, a.into()),
+        }
+        sync_timer(self, dev);
     }
 
     /// Sets DupAddrDetectTransmits (RFC 4862 section 5.1) for devices whose neighbour

@@ -118,6 +118,30 @@ fn two_stacks_resolve_each_other_over_arp_then_probe_after_delay_first_probe_tim
 }
 
 #[test]
+fn upper_layer_confirmation_in_delay_avoids_the_probe_rfc4861_7_3_1() {
+    let Lan { mut net, a, b, dev } = lan(11);
+    net.with_host(a, |s, bc| {
+        let ping = s.icmp_echo_open(bc).unwrap();
+        s.icmp_echo_send(bc, ping, ip("10.0.0.2"), 1, b"hint")
+            .unwrap();
+    });
+    net.run_for(ms(10));
+    assert_eq!(state(&net, b, dev, "10.0.0.1"), Some(NudState::Delay));
+    let requests_before = net.node(b).neighbor_counters().arp_requests_sent;
+    net.with_host(b, |s, bc| {
+        s.confirm_neighbor_reachable(bc, dev, ip("10.0.0.1"))
+    });
+    assert_eq!(state(&net, b, dev, "10.0.0.1"), Some(NudState::Reachable));
+    net.run_for(Duration::from_secs(6));
+    assert_eq!(state(&net, b, dev, "10.0.0.1"), Some(NudState::Reachable));
+    assert_eq!(
+        net.node(b).neighbor_counters().arp_requests_sent,
+        requests_before,
+        "no probe"
+    );
+}
+
+#[test]
 fn two_stacks_resolve_each_other_over_ndp_and_expire_to_stale_rfc4861_7_2_and_7_3_3() {
     let Lan { mut net, a, b, dev } = lan(2);
     let ping = net.with_host(a, |s, bc| {
