@@ -8,6 +8,7 @@
 //! from its seed.
 
 mod bindings;
+pub mod fuzz;
 mod network;
 #[cfg(test)]
 mod scenarios;
