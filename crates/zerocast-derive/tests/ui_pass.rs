@@ -5320,7 +5320,47 @@ mod into_bytes_dst_padding_behind_replaced_crate_path_align {
     }
 }
 
+/// The number of rules in tests/ui/generate.py's table when this file was generated.
+const EXPECTED_TWINS: usize = 354;
+
+/// This file's top-level modules (the twins) and the twins named by the generated
+/// compile-fail cases (tests/ui and tests/ui-post-mono) are the same `EXPECTED_TWINS` names.
 #[test]
-fn every_passing_twin_compiles() {
-    assert_eq!(354, 354);
+#[cfg_attr(miri, ignore)]
+fn every_compile_fail_case_has_exactly_one_passing_twin() {
+    use std::collections::BTreeSet;
+    let twins: Vec<&str> = include_str!("ui_pass.rs")
+        .lines()
+        .filter_map(|line| line.strip_prefix("mod ")?.strip_suffix(" {"))
+        .collect();
+    assert_eq!(twins.len(), EXPECTED_TWINS, "passing twins in this file");
+    let twins: BTreeSet<&str> = twins.into_iter().collect();
+    assert_eq!(twins.len(), EXPECTED_TWINS, "a twin name appears twice");
+    let tests = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests");
+    let mut named = BTreeSet::new();
+    for dir in ["ui", "ui-post-mono"] {
+        for entry in std::fs::read_dir(tests.join(dir)).expect("case directory") {
+            let path = entry.expect("directory entry").path();
+            if path.extension().is_some_and(|ext| ext == "rs") {
+                let text = std::fs::read_to_string(&path).expect("case readable");
+                let twin = text
+                    .split("the passing twin is `")
+                    .nth(1)
+                    .and_then(|rest| rest.split('`').next())
+                    .unwrap_or_else(|| panic!("{} names no passing twin", path.display()));
+                assert!(
+                    named.insert(twin.to_string()),
+                    "{} names a twin twice",
+                    path.display()
+                );
+            }
+        }
+    }
+    let twins: BTreeSet<String> = twins.into_iter().map(String::from).collect();
+    let without_twin: Vec<_> = named.difference(&twins).collect();
+    let without_case: Vec<_> = twins.difference(&named).collect();
+    assert!(
+        without_twin.is_empty() && without_case.is_empty(),
+        "cases without a twin: {without_twin:?}; twins without a case: {without_case:?}"
+    );
 }
