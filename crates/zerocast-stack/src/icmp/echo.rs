@@ -19,8 +19,9 @@ use core::net::IpAddr;
 use zerocast_wire::checksum;
 use zerocast_wire::icmpv4;
 use zerocast_wire::icmpv6::{self, Icmpv6Repr};
-use zerocast_wire::ipv4::Ipv4Packet;
-use zerocast_wire::ipv6::Ipv6Packet;
+use zerocast_wire::ipv4::Ipv4Header;
+use zerocast_wire::ipv6::Ipv6Header;
+use zerocast_wire::zerocast::{FromBytes, IntoBytes};
 use zerocast_wire::{IpProto, PseudoHeader};
 
 use crate::context::Bindings;
@@ -72,17 +73,21 @@ pub(crate) fn answer_v4(stack: &mut Stack, bc: &mut impl Bindings, rx: &IpRx, bu
         let ident = stack.ip.next_ident_v4;
         stack.ip.next_ident_v4 = ident.wrapping_add(1);
         let ttl = stack.config.default_ttl;
-        let Ok(mut packet) = Ipv4Packet::parse(&mut buf[rx.ip_off..rx.end]) else {
+        // The request was validated on receive: rewrite the header in place through a cast
+        // instead of parsing it again.
+        let (header, message) = buf[rx.ip_off..rx.end].split_at_mut(rx.payload_off - rx.ip_off);
+        let Ok((h, _)) = Ipv4Header::mut_from_prefix(header) else {
             return;
         };
-        let h = packet.header_mut();
         h.src = our.into();
         h.dst = peer.into();
         h.ttl = ttl;
         h.ident.set(ident);
         h.flags_frag.set(0);
-        packet.update_checksum();
-        patch_type(packet.payload_mut(), icmpv4::TYPE_ECHO_REPLY);
+        h.checksum.set(0);
+        let sum = checksum::checksum(h.as_bytes());
+        h.checksum.set(sum);
+        patch_type(message, icmpv4::TYPE_ECHO_REPLY);
         stack.counters.icmpv4.echo_replies_sent += 1;
         ip::transmit_ip_frame(stack, bc, &route, &mut buf[..rx.end]);
         return;
@@ -120,14 +125,13 @@ pub(crate) fn answer_v6(stack: &mut Stack, bc: &mut impl Bindings, rx: &IpRx, bu
     let fits = ip_len <= usize::try_from(route.mtu).unwrap_or(usize::MAX);
     if rx.in_place_ok && fits && route.link_len(stack) == rx.ip_off {
         let hop_limit = stack.config.default_hop_limit;
-        let Ok(mut packet) = Ipv6Packet::parse(&mut buf[rx.ip_off..rx.end]) else {
+        let (header, message) = buf[rx.ip_off..rx.end].split_at_mut(rx.payload_off - rx.ip_off);
+        let Ok((h, _)) = Ipv6Header::mut_from_prefix(header) else {
             return;
         };
-        let h = packet.header_mut();
         h.src = our.into();
         h.dst = peer.into();
         h.hop_limit = hop_limit;
-        let message = packet.payload_mut();
         if unicast {
             // Source and destination swapped: the pseudo-header sums the same.
             patch_type(message, icmpv6::TYPE_ECHO_REPLY);

@@ -103,7 +103,22 @@ pub fn mask(addr: IpAddr, prefix_len: u8) -> IpAddr {
 /// ```
 #[must_use]
 pub fn prefix_matches(prefix: IpAddr, prefix_len: u8, addr: IpAddr) -> bool {
-    prefix.is_ipv4() == addr.is_ipv4() && mask(prefix, prefix_len) == mask(addr, prefix_len)
+    // On the lookup path of every packet: compare the masked integers directly.
+    match (prefix, addr) {
+        (IpAddr::V4(p), IpAddr::V4(a)) => {
+            let m = u32::MAX
+                .checked_shl(32 - u32::from(prefix_len.min(32)))
+                .unwrap_or(0);
+            (u32::from(p) ^ u32::from(a)) & m == 0
+        }
+        (IpAddr::V6(p), IpAddr::V6(a)) => {
+            let m = u128::MAX
+                .checked_shl(128 - u32::from(prefix_len.min(128)))
+                .unwrap_or(0);
+            (u128::from(p) ^ u128::from(a)) & m == 0
+        }
+        _ => false,
+    }
 }
 
 /// The routing table.
