@@ -41,10 +41,10 @@ pub const DELAY_FIRST_PROBE_TIME: Duration = Duration::from_secs(5);
 pub const MIN_RANDOM_FACTOR_PER_MILLE: u64 = 500;
 /// RFC 4861 section 10: MAX_RANDOM_FACTOR (1.5), in thousandths.
 pub const MAX_RANDOM_FACTOR_PER_MILLE: u64 = 1500;
-/// RFC 7048 section 3: BACKOFF_MULTIPLE, the factor by which each retransmission in
+/// RFC 7048 section 4: BACKOFF_MULTIPLE, the factor by which each retransmission in
 /// UNREACHABLE waits longer than the previous one.
 pub const BACKOFF_MULTIPLE: u32 = 3;
-/// RFC 7048 section 3: MAX_RETRANS_TIMER, the cap on the backed-off retransmission time.
+/// RFC 7048 section 4: MAX_RETRANS_TIMER, the cap on the backed-off retransmission time.
 pub const MAX_RETRANS_TIMER: Duration = Duration::from_secs(60);
 
 /// RFC 4861 section 6.3.2: ReachableTime is BaseReachableTime times a factor drawn
@@ -66,8 +66,9 @@ pub fn randomized_reachable_time(base: Duration, rng: &mut impl Rng) -> Duration
     Duration::from_nanos(u64::try_from(nanos).unwrap_or(u64::MAX))
 }
 
-/// RFC 7048 section 3: the wait before the `n`-th retransmission in UNREACHABLE (`n` from
-/// 1): RetransTimer × BACKOFF_MULTIPLE^n, never more than MAX_RETRANS_TIMER.
+/// RFC 7048 section 4: the wait after the `n`-th multicast probe in UNREACHABLE (`n` from
+/// 1): RetransTimer × BACKOFF_MULTIPLE^n, never more than MAX_RETRANS_TIMER. (The RFC
+/// also allows a random factor; the stack keeps the schedule exact, so a run reproduces.)
 ///
 /// ```
 /// use zerocast_stack::neighbor::nud::unreachable_backoff;
@@ -100,8 +101,10 @@ pub enum NudState {
     Delay,
     /// Unicast probes are out to the cached address.
     Probe,
-    /// Resolution or probing failed (RFC 7048): frames fail at once, and multicast probes
-    /// continue with exponential backoff while the upper layers keep trying.
+    /// Probing or resolution failed (RFC 7048 section 3). After PROBE the cached address
+    /// is kept and frames still go to it (with no alternative, giving up would only lose
+    /// them); after INCOMPLETE there is none and frames fail at once. Either way multicast
+    /// probes continue with exponential backoff while frames keep coming.
     Unreachable,
 }
 
@@ -411,8 +414,10 @@ impl<A: Ord + Copy, F> NeighborTable<A, F> {
     /// - INCOMPLETE: [`Resolution::Pending`]; the solicitations already run on their timer.
     /// - STALE: the first frame moves it to DELAY (section 7.3.3); the address is used.
     /// - REACHABLE, DELAY, PROBE: the cached address.
-    /// - UNREACHABLE: [`Resolution::Unreachable`]; the entry remembers it was wanted, so
-    ///   its backed-off probing continues (RFC 7048 section 3).
+    /// - UNREACHABLE after PROBE: the cached address; if no probe is in flight, a multicast
+    ///   probe now, starting the backoff (RFC 7048 section 4).
+    /// - UNREACHABLE after a failed resolution: [`Resolution::Unreachable`]; the entry
+    ///   remembers it was wanted, so its backed-off probing continues.
     ///
     /// Making room for a new entry evicts one: an UNREACHABLE entry first, then STALE, then
     /// any other resolved state, an INCOMPLETE one last (its frames are dropped), the least
@@ -444,7 +449,20 @@ impl<A: Ord + Copy, F> NeighborTable<A, F> {
             (NudState::Reachable | NudState::Delay | NudState::Probe, Some(mac)) => {
                 Resolution::Resolved(mac)
             }
-            (NudState::Unreachable, _) => {
+            (NudState::Unreachable, Some(mac)) => {
+                entry.used_since_probe = true;
+                if self.timers.deadline(&target).is_none() {
+                    // Probing had stopped for lack of traffic: resume at the first step.
+                    entry.used_since_probe = false;
+                    entry.probes_sent = 1;
+                    self.counters.multicast_probes += 1;
+                    out.push(NudAction::SolicitMulticast { target });
+                    let wait = unreachable_backoff(self.config.retrans_timer, 1);
+                    self.timers.schedule(target, now + wait);
+                }
+                Resolution::Resolved(mac)
+            }
+            (NudState::Unreachable, None) => {
                 entry.used_since_probe = true;
                 Resolution::Unreachable
             }
@@ -532,8 +550,8 @@ impl<A: Ord + Copy, F> NeighborTable<A, F> {
                 .insert(neighbor, Entry::new(NudState::Stale, Some(link_addr), now));
             return;
         };
-        match entry.state {
-            NudState::Incomplete | NudState::Unreachable => {
+        match (entry.state, entry.link_addr) {
+            (NudState::Incomplete, _) | (NudState::Unreachable, None) => {
                 entry.link_addr = Some(link_addr);
                 self.become_stale_and_release(now, neighbor, out);
             }
@@ -596,8 +614,8 @@ impl<A: Ord + Copy, F> NeighborTable<A, F> {
             return;
         };
         let was_router = entry.is_router;
-        match entry.state {
-            NudState::Incomplete | NudState::Unreachable => {
+        match (entry.state, entry.link_addr) {
+            (NudState::Incomplete, _) | (NudState::Unreachable, None) => {
                 let Some(link_addr) = advert.link_addr else {
                     return;
                 };
@@ -659,9 +677,10 @@ impl<A: Ord + Copy, F> NeighborTable<A, F> {
     /// - DELAY: no upper-layer confirmation came; PROBE, first unicast probe.
     /// - PROBE: another unicast probe every RetransTimer until MAX_UNICAST_SOLICIT have gone
     ///   unanswered; then UNREACHABLE.
-    /// - UNREACHABLE: if frames were attempted since the last probe, another multicast
-    ///   probe after the next backoff step ([`unreachable_backoff`]); otherwise the entry is
-    ///   deleted.
+    /// - UNREACHABLE: if frames were sent or attempted since the last probe, another
+    ///   multicast probe, then the next backoff step ([`unreachable_backoff`]); otherwise
+    ///   probing pauses until the next frame, and an entry without an address (a failed
+    ///   resolution) is deleted.
     pub fn handle_timers(&mut self, now: Instant, out: &mut Vec<NudAction<A, F>>) {
         while let Some(target) = self.timers.pop_due(now) {
             self.fire(now, target, out);
@@ -690,7 +709,12 @@ impl<A: Ord + Copy, F> NeighborTable<A, F> {
                             .into_iter()
                             .map(|(_, frame)| NudAction::ResolutionFailed { target, frame }),
                     );
-                    self.become_unreachable(now, target);
+                    // No address to keep: wait one backoff step for traffic before
+                    // probing again (or forgetting the entry).
+                    entry.link_addr = None;
+                    self.become_unreachable(target);
+                    let wait = unreachable_backoff(retrans, 1);
+                    self.timers.schedule(target, now + wait);
                 }
             }
             NudState::Reachable => entry.state = NudState::Stale,
@@ -714,35 +738,36 @@ impl<A: Ord + Copy, F> NeighborTable<A, F> {
                     self.timers.schedule(target, now + retrans);
                 }
                 _ => {
+                    // Keep the address and wait for traffic to resume probing.
                     self.counters.resolution_failures += 1;
-                    self.become_unreachable(now, target);
+                    self.become_unreachable(target);
                 }
             },
             NudState::Unreachable => {
                 if entry.used_since_probe {
                     entry.used_since_probe = false;
-                    entry.probes_sent += 1;
+                    entry.probes_sent = entry.probes_sent.saturating_add(1);
                     self.counters.multicast_probes += 1;
                     out.push(NudAction::SolicitMulticast { target });
-                    let wait = unreachable_backoff(retrans, entry.probes_sent + 1);
+                    let wait = unreachable_backoff(retrans, entry.probes_sent);
                     self.timers.schedule(target, now + wait);
-                } else {
+                } else if entry.link_addr.is_none() {
+                    // A failed resolution nobody asks for any more: forget it, so the next
+                    // frame starts a fresh one.
                     self.remove(target, out);
                 }
+                // Otherwise probing pauses until the next frame (see `resolve`).
             }
         }
     }
 
-    /// Enters UNREACHABLE: the address is forgotten (a later answer may bring a new one)
-    /// and the first backoff step starts.
-    fn become_unreachable(&mut self, now: Instant, target: A) {
+    /// Enters UNREACHABLE with no backoff probe sent yet and no timer.
+    fn become_unreachable(&mut self, target: A) {
+        self.timers.cancel(&target);
         if let Some(entry) = self.entries.get_mut(&target) {
             entry.state = NudState::Unreachable;
-            entry.link_addr = None;
             entry.probes_sent = 0;
             entry.used_since_probe = false;
-            let wait = unreachable_backoff(self.config.retrans_timer, 1);
-            self.timers.schedule(target, now + wait);
         }
     }
 

@@ -293,7 +293,7 @@ fn upper_layer_confirmation_never_creates_or_completes_an_entry_7_3_1() {
 }
 
 #[test]
-fn probe_sends_max_unicast_solicit_then_becomes_unreachable_7_3_3_and_rfc7048() {
+fn probe_sends_max_unicast_solicit_then_becomes_unreachable_keeping_the_address_rfc7048_3() {
     let mut t = stale_table();
     let mut out = Actions::new();
     t.resolve(at(0), PEER, &mut out);
@@ -310,9 +310,47 @@ fn probe_sends_max_unicast_solicit_then_becomes_unreachable_7_3_3_and_rfc7048() 
     assert_eq!(t.state(PEER), Some(NudState::Probe));
     t.handle_timers(at(8000), &mut out);
     assert_eq!(t.state(PEER), Some(NudState::Unreachable));
-    assert_eq!(t.link_addr(PEER), None);
-    assert_eq!(t.resolve(at(8001), PEER, &mut out), Resolution::Unreachable);
+    assert!(out.is_empty(), "no traffic, no probe");
+    assert_eq!(t.next_deadline(), None);
+    // With no alternative, frames still go to the cached address; the first one resumes
+    // probing with a multicast solicitation.
+    assert_eq!(t.link_addr(PEER), Some(MAC));
+    assert_eq!(
+        t.resolve(at(9000), PEER, &mut out),
+        Resolution::Resolved(MAC)
+    );
+    assert_eq!(out, [NudAction::SolicitMulticast { target: PEER }]);
+    assert_eq!(t.next_deadline(), Some(at(12_000)));
     assert_eq!(t.counters().unicast_probes, 3);
+}
+
+#[test]
+fn unreachable_with_an_address_backs_off_and_pauses_without_traffic_rfc7048_4() {
+    let mut t = stale_table();
+    let mut out = Actions::new();
+    t.resolve(at(0), PEER, &mut out);
+    for ms in [5000, 6000, 7000, 8000] {
+        t.handle_timers(at(ms), &mut out);
+    }
+    out.clear();
+    t.resolve(at(10_000), PEER, &mut out); // probe 1, next step 3 s
+    t.resolve(at(11_000), PEER, &mut out); // traffic during the step
+    out.clear();
+    t.handle_timers(at(13_000), &mut out);
+    assert_eq!(out, [NudAction::SolicitMulticast { target: PEER }]);
+    assert_eq!(t.next_deadline(), Some(at(13_000 + 9_000)), "3 x 3 s");
+    out.clear();
+    t.handle_timers(at(22_000), &mut out);
+    assert!(out.is_empty(), "no traffic in that step: probing pauses");
+    assert_eq!(t.next_deadline(), None);
+    assert_eq!(
+        t.state(PEER),
+        Some(NudState::Unreachable),
+        "the entry is kept"
+    );
+    // A solicited answer at any time makes it REACHABLE again.
+    t.handle_advertisement(at(30_000), PEER, advert(true, false, None), &mut out);
+    assert_eq!(t.state(PEER), Some(NudState::Reachable));
 }
 
 #[test]
@@ -327,7 +365,7 @@ fn answer_in_probe_restores_reachable_7_2_5() {
 }
 
 #[test]
-fn unreachable_probes_back_off_while_traffic_continues_rfc7048_3() {
+fn failed_resolution_backs_off_while_traffic_continues_then_is_forgotten_rfc7048_4() {
     let mut t = table();
     let mut out = Actions::new();
     t.resolve(at(0), PEER, &mut out);
@@ -336,7 +374,7 @@ fn unreachable_probes_back_off_while_traffic_continues_rfc7048_3() {
     }
     assert_eq!(t.state(PEER), Some(NudState::Unreachable));
     out.clear();
-    // First backoff step: RetransTimer x 3 = 3 s after failing.
+    // One backoff step (RetransTimer x 3) after failing, the entry checks for traffic.
     assert_eq!(t.next_deadline(), Some(at(6000)));
     // Frames attempted meanwhile fail at once but keep the probing alive.
     assert_eq!(t.resolve(at(4000), PEER, &mut out), Resolution::Unreachable);
@@ -351,16 +389,15 @@ fn unreachable_probes_back_off_while_traffic_continues_rfc7048_3() {
     out.clear();
     t.handle_timers(at(6000), &mut out);
     assert_eq!(out, [NudAction::SolicitMulticast { target: PEER }]);
-    // Next step: x 9.
-    assert_eq!(t.next_deadline(), Some(at(15_000)));
+    assert_eq!(t.next_deadline(), Some(at(9000)), "probe 1: 3 s");
     t.resolve(at(7000), PEER, &mut out);
     out.clear();
-    t.handle_timers(at(15_000), &mut out);
+    t.handle_timers(at(9000), &mut out);
     assert_eq!(out, [NudAction::SolicitMulticast { target: PEER }]);
-    assert_eq!(t.next_deadline(), Some(at(15_000 + 27_000)));
+    assert_eq!(t.next_deadline(), Some(at(9000 + 9000)), "probe 2: 9 s");
     // No traffic during that step: the entry is deleted when it ends.
     out.clear();
-    t.handle_timers(at(42_000), &mut out);
+    t.handle_timers(at(18_000), &mut out);
     assert!(out.is_empty());
     assert!(t.is_empty());
 }
