@@ -23,6 +23,7 @@ mod errors;
 mod forwarding;
 mod fragments;
 mod robustness;
+mod routing;
 mod udp;
 
 pub(crate) const OUR_MAC: MacAddr = MacAddr([2, 0, 0, 0, 0, 2]);
