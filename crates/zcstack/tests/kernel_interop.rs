@@ -387,6 +387,27 @@ fn the_stack_capture_is_read_by_tshark_and_zcdump() {
     assert!(frames >= 8, "ARP request and reply, 3 requests, 3 replies");
 }
 
+/// `--drop 0.3 --seed 7` loses frames in both directions from the seed: some of 40 pings
+/// fail, not all (the binding's fault injection, for the TCP work).
+#[test]
+fn fault_injection_drops_some_pings() {
+    let faults = ["--drop", "0.3", "--seed", "7"];
+    let Some(bench) = TapBench::new("faults", &faults) else {
+        return;
+    };
+    let (_, out) = ping(&bench.ns, &["-q", "-i", "0.05"], 56, 40, "10.99.0.2");
+    let received: u32 = out
+        .split(", ")
+        .find_map(|part| part.strip_suffix(" received"))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no count in:\n{out}"));
+    // Each echo survives two independent 30 % drops with probability 0.49.
+    assert!(
+        (5..=35).contains(&received),
+        "{received} of 40 came back:\n{out}"
+    );
+}
+
 /// The same services over a TUN (bare IP: no ARP, no NDP).
 #[test]
 fn tun_mode_ping_and_udp_echo() {

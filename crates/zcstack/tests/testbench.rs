@@ -1,0 +1,126 @@
+//! The packet-level testbench (tests/programs/testbench.py): raw frames injected at one end
+//! of a link, replies checked field by field against the RFCs. Every scenario runs first
+//! against Linux in a namespace on a veth pair (the oracle: a check that Linux fails is a
+//! wrong check), then against zcstack on a TAP. Runs with `ZC_KERNEL_TESTS=1`; needs root,
+//! /dev/net/tun, and scapy in `ZC_SCAPY_PYTHON` (default `python3`).
+
+mod common;
+
+use std::process::Command;
+
+use common::{serve, suite_skip_reason, Netns};
+
+const DUT_MAC: &str = "02:00:00:00:96:02";
+
+fn scapy_python() -> String {
+    std::env::var("ZC_SCAPY_PYTHON").unwrap_or_else(|_| "python3".to_owned())
+}
+
+/// Whether the bench can run; panics if it was asked for (ZC_KERNEL_TESTS=1) and scapy is
+/// missing.
+fn ready() -> bool {
+    if suite_skip_reason(&[]).is_some() {
+        return false;
+    }
+    let python = scapy_python();
+    let has_scapy = Command::new(&python)
+        .args(["-c", "import scapy"])
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(
+        has_scapy,
+        "the testbench needs scapy in {python} (set ZC_SCAPY_PYTHON; scripts/setup.sh makes .ci/venv)"
+    );
+    true
+}
+
+/// Runs the bench on `iface` in `ns` and returns its report, failing with it if any
+/// scenario failed.
+fn run_bench(ns: &Netns, iface: &str) -> String {
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/programs/testbench.py");
+    let python = scapy_python();
+    let out = ns.try_exec(&[&python, script, iface, DUT_MAC]);
+    let report = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    eprintln!("{report}");
+    assert!(out.status.success(), "testbench failed:\n{report}");
+    assert!(report.contains(" passed, 0 failed"), "{report}");
+    report
+}
+
+/// The bench's side of a link: no IPv6 of its own, so the kernel adds no traffic.
+fn quiet_bench_side(ns: &Netns) {
+    for key in ["all", "default"] {
+        ns.exec(&[
+            "sysctl",
+            "-qw",
+            &format!("net.ipv6.conf.{key}.disable_ipv6=1"),
+        ]);
+    }
+}
+
+#[test]
+fn testbench_scenarios_hold_for_linux_on_a_veth() {
+    if !ready() {
+        return;
+    }
+    let Some(bench) = Netns::new("tblinuxa") else {
+        return;
+    };
+    let Some(dut) = Netns::new("tblinuxb") else {
+        return;
+    };
+    quiet_bench_side(&bench);
+    common::run(Command::new("ip").args([
+        "link",
+        "add",
+        "zctb0",
+        "netns",
+        &bench.name,
+        "type",
+        "veth",
+        "peer",
+        "name",
+        "zctb1",
+        "netns",
+        &dut.name,
+    ]));
+    bench.exec(&["ip", "link", "set", "zctb0", "up"]);
+    dut.exec(&["ip", "link", "set", "zctb1", "address", DUT_MAC]);
+    dut.exec(&["ip", "addr", "add", "10.96.0.2/24", "dev", "zctb1"]);
+    dut.exec(&["ip", "addr", "add", "fd96::2/64", "dev", "zctb1", "nodad"]);
+    dut.exec(&["ip", "link", "set", "zctb1", "up"]);
+    let report = run_bench(&bench, "zctb0");
+    assert!(report.contains("13 passed"), "{report}");
+}
+
+#[test]
+fn testbench_scenarios_hold_for_zcstack_on_a_tap() {
+    if !ready() {
+        return;
+    }
+    let Some(ns) = Netns::new("tbzcstack") else {
+        return;
+    };
+    quiet_bench_side(&ns);
+    ns.exec(&["ip", "tuntap", "add", "dev", "zctb0", "mode", "tap"]);
+    ns.exec(&["ip", "link", "set", "zctb0", "up"]);
+    let _stack = serve(
+        &ns,
+        &[
+            "--tap",
+            "zctb0",
+            "--mac",
+            DUT_MAC,
+            "--addr",
+            "10.96.0.2/24",
+            "--addr",
+            "fd96::2/64",
+        ],
+    );
+    let report = run_bench(&ns, "zctb0");
+    assert!(report.contains("13 passed"), "{report}");
+}
