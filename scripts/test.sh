@@ -79,7 +79,9 @@ fi
 # zcstack against the Linux kernel (issue 11): TAP/TUN devices whose kernel end sits in a
 # test-made network namespace; ping, ping -6, socat, ip neigh, tcpdump and tshark on the
 # kernel's side (crates/zcstack/tests/kernel_interop.rs, crates/zerocast-tap/tests/
-# blocking_udp.rs). Needs root and /dev/net/tun; installs ping/socat/tcpdump if missing.
+# blocking_udp.rs), and the packet-level testbench (crates/zcstack/tests/testbench.rs: scapy
+# frames checked field by field, first against Linux on a veth, then against zcstack).
+# Needs root and /dev/net/tun; installs ping/socat/tcpdump if missing.
 step "zcstack kernel interop (TAP/TUN in network namespaces)"
 if [ "$(id -u)" = 0 ] && [ -c /dev/net/tun ]; then
   kernel_tools=()
@@ -90,7 +92,8 @@ if [ "$(id -u)" = 0 ] && [ -c /dev/net/tun ]; then
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${kernel_tools[@]}" >/dev/null
   fi
-  ZC_KERNEL_TESTS=1 cargo test -p zcstack -p zerocast-tap --test kernel_interop --test blocking_udp
+  ZC_KERNEL_TESTS=1 cargo test -p zcstack -p zerocast-tap --test kernel_interop --test blocking_udp \
+    --test testbench
 else
   echo "skipped: needs root and /dev/net/tun"
 fi
