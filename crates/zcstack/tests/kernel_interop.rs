@@ -408,6 +408,24 @@ fn fault_injection_drops_some_pings() {
     );
 }
 
+/// `--reorder 1.0` holds every frame that does not follow a held one: at ping's pace no
+/// successor comes, so each request and each reply waits the binding's 10 ms hold and then
+/// goes (late, never lost).
+#[test]
+fn fault_injection_reorder_delays_but_loses_nothing() {
+    let faults = ["--reorder", "1.0", "--seed", "3"];
+    let Some(bench) = TapBench::new("reorder", &faults) else { return };
+    let (ok, out) = ping(&bench.ns, &[], 56, 5, "10.99.0.2");
+    assert!(ok, "{out}");
+    let min_rtt_ms: f64 = out
+        .split("rtt min/avg/max/mdev = ")
+        .nth(1)
+        .and_then(|rest| rest.split('/').next())
+        .and_then(|min| min.parse().ok())
+        .unwrap_or_else(|| panic!("no rtt in:\n{out}"));
+    assert!(min_rtt_ms >= 19.0, "min rtt {min_rtt_ms} ms: both directions held 10 ms");
+}
+
 /// The same services over a TUN (bare IP: no ARP, no NDP).
 #[test]
 fn tun_mode_ping_and_udp_echo() {

@@ -123,15 +123,16 @@ impl HostBindings {
         at.saturating_duration_since(self.now())
     }
 
-    /// Puts a frame the outbound faults held back on the wire (the link went idle).
-    pub fn flush_outbound_faults(&mut self) {
+    /// Puts a frame the outbound faults held back on the wire once it has waited long
+    /// enough.
+    pub fn flush_outbound_faults(&mut self, now: std::time::Instant) {
         let (device, drops, error) = (
             &self.device,
             &mut self.transmit_drops,
             &mut self.transmit_error,
         );
         if let Some(faults) = &mut self.outbound_faults {
-            faults.flush(|f| Self::put_on_wire(device, drops, error, f));
+            faults.flush_due(now, |f| Self::put_on_wire(device, drops, error, f));
         }
     }
 
@@ -176,7 +177,9 @@ impl DeviceTx for HostBindings {
             &mut self.transmit_error,
         );
         match &mut self.outbound_faults {
-            Some(faults) => faults.pass(frame, |f| Self::put_on_wire(device, drops, error, f)),
+            Some(faults) => faults.pass(frame, std::time::Instant::now(), |f| {
+                Self::put_on_wire(device, drops, error, f);
+            }),
             None => Self::put_on_wire(device, drops, error, frame),
         }
     }

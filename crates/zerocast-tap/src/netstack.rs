@@ -163,7 +163,7 @@ impl State {
                 }
                 stack.receive_frame(bindings, *device_id, frame);
             }
-            Some(faults) => faults.pass(frame, |survivor| {
+            Some(faults) => faults.pass(frame, std::time::Instant::now(), |survivor| {
                 if let Some(capture) = &mut bindings.capture {
                     capture.record(Direction::Inbound, survivor);
                 }
@@ -173,8 +173,9 @@ impl State {
         }
     }
 
-    /// Releases frames the fault injectors hold (the link went idle).
-    fn flush_faults(&mut self) {
+    /// Releases frames the fault injectors have held for their maximum time; returns when
+    /// the next held frame is due.
+    fn flush_due_faults(&mut self, now: std::time::Instant) -> Option<std::time::Instant> {
         let State {
             stack,
             bindings,
@@ -182,12 +183,21 @@ impl State {
             inbound_faults,
         } = self;
         if let Some(faults) = inbound_faults {
-            faults.flush(|held| {
+            faults.flush_due(now, |held| {
+                if let Some(capture) = &mut bindings.capture {
+                    capture.record(Direction::Inbound, held);
+                }
                 let mut copy = held.to_vec();
                 stack.receive_frame(bindings, *device_id, &mut copy);
             });
         }
-        bindings.flush_outbound_faults();
+        bindings.flush_outbound_faults(now);
+        let inbound_due = inbound_faults.as_ref().and_then(FaultInjector::release_at);
+        let outbound_due = bindings
+            .outbound_faults
+            .as_ref()
+            .and_then(FaultInjector::release_at);
+        inbound_due.into_iter().chain(outbound_due).min()
     }
 }
 
@@ -420,7 +430,8 @@ fn run_loop(shared: &Shared) -> io::Result<()> {
         let timeout = {
             let mut state = shared.lock();
             let st = &mut *state;
-            st.flush_faults();
+            let now = std::time::Instant::now();
+            let fault_due = st.flush_due_faults(now);
             st.stack.handle_timers(&mut st.bindings);
             if std::mem::take(&mut st.bindings.socket_event) {
                 shared.ready.notify_all();
@@ -428,9 +439,12 @@ fn run_loop(shared: &Shared) -> io::Result<()> {
             if let Some(capture) = &mut st.bindings.capture {
                 capture.flush();
             }
-            st.stack
+            let stack_wait = st
+                .stack
                 .next_deadline()
-                .map(|deadline| st.bindings.until(deadline))
+                .map(|deadline| st.bindings.until(deadline));
+            let fault_wait = fault_due.map(|at| at.saturating_duration_since(now));
+            stack_wait.into_iter().chain(fault_wait).min()
         };
         match shared.device.receive(&mut buf, timeout)? {
             Received::Frame(len) => {
