@@ -414,7 +414,9 @@ fn fault_injection_drops_some_pings() {
 #[test]
 fn fault_injection_reorder_delays_but_loses_nothing() {
     let faults = ["--reorder", "1.0", "--seed", "3"];
-    let Some(bench) = TapBench::new("reorder", &faults) else { return };
+    let Some(bench) = TapBench::new("reorder", &faults) else {
+        return;
+    };
     let (ok, out) = ping(&bench.ns, &[], 56, 5, "10.99.0.2");
     assert!(ok, "{out}");
     let min_rtt_ms: f64 = out
@@ -423,7 +425,10 @@ fn fault_injection_reorder_delays_but_loses_nothing() {
         .and_then(|rest| rest.split('/').next())
         .and_then(|min| min.parse().ok())
         .unwrap_or_else(|| panic!("no rtt in:\n{out}"));
-    assert!(min_rtt_ms >= 19.0, "min rtt {min_rtt_ms} ms: both directions held 10 ms");
+    assert!(
+        min_rtt_ms >= 19.0,
+        "min rtt {min_rtt_ms} ms: both directions held 10 ms"
+    );
 }
 
 /// The same services over a TUN (bare IP: no ARP, no NDP).
