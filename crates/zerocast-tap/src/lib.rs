@@ -15,12 +15,14 @@
 //! - [`host`]: the stack's bindings on Linux (clock, generator, transmit, socket events).
 //! - [`netstack`]: the stack on its own thread, the poll loop.
 //! - [`udp`]: blocking std-style UDP sockets on a running stack.
+//! - [`icmp`]: a blocking ICMP echo (ping) socket.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 pub mod device;
 pub mod fault;
 pub mod host;
+pub mod icmp;
 pub mod netstack;
 pub mod pcapng;
 pub mod rng;

@@ -9,6 +9,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use zerocast_tap::device::LinkKind;
+use zerocast_tap::icmp::EchoSocket;
 use zerocast_tap::netstack::{NetStack, NetStackConfig};
 use zerocast_tap::udp::UdpSocket;
 
@@ -208,5 +209,29 @@ fn read_timeout_and_port_unreachable_surface_as_io_errors() {
         }
     }
     assert!(refused, "the kernel's port unreachable reached the socket");
+    stack.shutdown().unwrap();
+}
+
+/// The blocking echo socket pings the kernel over IPv4 and IPv6: replies carry our
+/// sequence numbers and data back.
+#[test]
+fn echo_socket_pings_the_kernel() {
+    if skip() {
+        return;
+    }
+    let (stack, _peer) = setup("ping", LinkKind::Tun);
+    let mut ping = EchoSocket::open(&stack).unwrap();
+    ping.set_read_timeout(Some(Duration::from_millis(500)))
+        .unwrap();
+    for (seq, dst) in [(1u16, "10.97.0.1"), (2, "fd97::1")] {
+        let dst = dst.parse().unwrap();
+        let data = format!("zerocast ping {seq}");
+        ping.send(dst, seq, data.as_bytes()).unwrap();
+        let mut buf = [0u8; 64];
+        let reply = ping.recv(&mut buf).unwrap();
+        assert_eq!(reply.from, dst);
+        assert_eq!(reply.seq, seq);
+        assert_eq!(&buf[..reply.len], data.as_bytes());
+    }
     stack.shutdown().unwrap();
 }
