@@ -429,7 +429,10 @@ fn nd_frame(
     Some(link_frame(&kind, dst_mac, EtherType::IPV6, packet.as_ref()))
 }
 
-/// `packet` behind `kind`'s link header to `dst_mac`.
+/// The shortest Ethernet frame without its FCS (IEEE 802.3); shorter ones are padded.
+const MIN_ETHERNET_FRAME: usize = 60;
+
+/// `packet` behind `kind`'s link header to `dst_mac`, padded to the Ethernet minimum.
 pub(crate) fn link_frame(
     kind: &crate::device::DeviceKind,
     dst_mac: MacAddr,
@@ -437,8 +440,10 @@ pub(crate) fn link_frame(
     packet: &[u8],
 ) -> Vec<u8> {
     let link_len = link::header_len(kind);
-    let mut frame = alloc::vec![0u8; link_len + packet.len()];
+    // An Ethernet frame is at least 60 bytes before its FCS; an IGMP report is shorter.
+    let min_len = if link_len > 0 { MIN_ETHERNET_FRAME } else { 0 };
+    let mut frame = alloc::vec![0u8; (link_len + packet.len()).max(min_len)];
     link::write_header(kind, &mut frame, dst_mac, ethertype);
-    frame[link_len..].copy_from_slice(packet);
+    frame[link_len..link_len + packet.len()].copy_from_slice(packet);
     frame
 }

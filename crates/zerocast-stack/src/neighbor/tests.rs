@@ -528,6 +528,8 @@ fn joining_groups_sends_mldv2_and_igmpv3_reports_twice_rfc9777_6_1_rfc3376_5_1()
     assert_eq!(igmp_joins.len(), 2);
     let eth = EthernetFrame::parse(&igmp_joins[0].bytes[..]).unwrap();
     assert_eq!(eth.dst(), MacAddr([0x01, 0, 0x5e, 0, 0, 22]));
+    // 14 + 24 + 16 bytes of report, padded to the 60-byte Ethernet minimum.
+    assert_eq!(igmp_joins[0].bytes.len(), 60);
 }
 
 /// An ND message in an Ethernet frame to `dst`'s link address (multicast mapping or ours).

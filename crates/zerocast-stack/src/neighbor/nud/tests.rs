@@ -603,3 +603,138 @@ fn works_with_real_address_types() {
     t.handle_advertisement(at(1), peer, advert(true, true, Some(MAC)), &mut out);
     assert!(matches!(out.last(), Some(NudAction::Send { frame, .. }) if frame == &[1, 2, 3]));
 }
+
+/// Random input sequences against the table's invariants: bounds hold, every queued frame
+/// comes out exactly once (sent, failed or dropped) or is still queued, and each state has
+/// exactly the timer RFC 4861 section 7.3.3 gives it.
+mod properties {
+    use super::*;
+    use alloc::collections::BTreeSet;
+    use proptest::prelude::*;
+
+    #[derive(Debug, Clone)]
+    enum Op {
+        Resolve(u8),
+        Enqueue(u8),
+        LinkAddr(u8, u8),
+        Advert(u8, bool, bool, Option<u8>),
+        Confirm(u8),
+        Remove(u8),
+        Advance(u16),
+    }
+
+    fn op() -> impl Strategy<Value = Op> {
+        // Six neighbours for a four-entry table, so eviction happens.
+        let n = 0u8..6;
+        prop_oneof![
+            n.clone().prop_map(Op::Resolve),
+            n.clone().prop_map(Op::Enqueue),
+            (n.clone(), 0u8..3).prop_map(|(a, m)| Op::LinkAddr(a, m)),
+            (
+                n.clone(),
+                any::<bool>(),
+                any::<bool>(),
+                proptest::option::of(0u8..3)
+            )
+                .prop_map(|(a, s, o, m)| Op::Advert(a, s, o, m)),
+            n.clone().prop_map(Op::Confirm),
+            n.prop_map(Op::Remove),
+            (0u16..20_000).prop_map(Op::Advance),
+        ]
+    }
+
+    fn mac(m: u8) -> MacAddr {
+        MacAddr([2, 0, 0, 0, 1, m])
+    }
+
+    fn check(t: &Table, now: Instant) {
+        assert!(t.len() <= t.config.max_entries);
+        let queued: usize = t.entries.values().map(|e| e.queue.len()).sum();
+        assert_eq!(queued, t.queued_frames());
+        assert!(queued <= t.config.max_queued_total);
+        let mut with_timer = 0;
+        for (a, e) in &t.entries {
+            assert!(e.queue.len() <= t.config.max_queued_per_entry);
+            if !e.queue.is_empty() {
+                assert_eq!(e.state, NudState::Incomplete, "only INCOMPLETE queues");
+            }
+            let timer = t.timers.deadline(a);
+            if let Some(at) = timer {
+                with_timer += 1;
+                assert!(at > now, "a due timer was left armed");
+            }
+            match e.state {
+                NudState::Incomplete => {
+                    assert!(timer.is_some() && e.link_addr.is_none());
+                }
+                NudState::Reachable | NudState::Delay | NudState::Probe => {
+                    assert!(timer.is_some() && e.link_addr.is_some(), "{:?}", e.state);
+                }
+                NudState::Stale => assert!(timer.is_none() && e.link_addr.is_some()),
+                NudState::Unreachable => {
+                    assert!(e.link_addr.is_some() || timer.is_some());
+                }
+            }
+        }
+        assert_eq!(with_timer, t.timers.len(), "a timer for a forgotten entry");
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(if cfg!(miri) { 4 } else { 256 }))]
+        #[test]
+        fn random_inputs_keep_bounds_timers_and_every_frame_accounted_for(
+            ops in proptest::collection::vec(op(), 0..if cfg!(miri) { 20 } else { 200 })
+        ) {
+            let config = NudConfig {
+                max_entries: 4,
+                max_queued_per_entry: 2,
+                max_queued_total: 5,
+                ..NudConfig::default()
+            };
+            let mut t: Table = NeighborTable::new(config, &mut TestRng(11));
+            let mut now = Instant::ZERO;
+            let mut next_frame = 0u32;
+            let mut out_frames = BTreeSet::new();
+            let mut out = Actions::new();
+            for op in ops {
+                match op {
+                    Op::Resolve(a) => { t.resolve(now, a, &mut out); }
+                    Op::Enqueue(a) => {
+                        t.enqueue(now, a, next_frame, &mut out);
+                        next_frame += 1;
+                    }
+                    Op::LinkAddr(a, m) => t.handle_link_addr(now, a, mac(m), &mut out),
+                    Op::Advert(a, solicited, override_flag, m) => {
+                        let advert = Advertisement {
+                            link_addr: m.map(mac),
+                            solicited,
+                            override_flag,
+                            router: Some(false),
+                        };
+                        t.handle_advertisement(now, a, advert, &mut out);
+                    }
+                    Op::Confirm(a) => t.confirm_reachable(now, a),
+                    Op::Remove(a) => t.remove(a, &mut out),
+                    Op::Advance(ms) => {
+                        now += Duration::from_millis(u64::from(ms));
+                        t.handle_timers(now, &mut out);
+                    }
+                }
+                for action in out.drain(..) {
+                    let frame = match action {
+                        NudAction::Send { frame, .. }
+                        | NudAction::ResolutionFailed { frame, .. }
+                        | NudAction::Dropped { frame, .. } => frame,
+                        _ => continue,
+                    };
+                    prop_assert!(out_frames.insert(frame), "frame {} came out twice", frame);
+                }
+                check(&t, now);
+            }
+            let still_queued: BTreeSet<u32> =
+                t.entries.values().flat_map(|e| e.queue.iter().map(|(_, f)| *f)).collect();
+            prop_assert!(out_frames.is_disjoint(&still_queued));
+            prop_assert_eq!(out_frames.len() + still_queued.len(), next_frame as usize);
+        }
+    }
+}
