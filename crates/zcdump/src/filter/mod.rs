@@ -1,74 +1,39 @@
-//! The `-Y` display-filter language, a small subset of Wireshark's.
+//! The `-Y` display-filter language: tshark 4.0's grammar and meaning.
 //!
-//! `field OP value` with `== != < > <= >=` (or `eq ne lt gt le ge`), `&& || !` (or `and or
-//! not`), parentheses, and a bare field or protocol name meaning "present". Values are typed
-//! by the field: integers in decimal or `0x` hex, IPv4/IPv6/MAC addresses. As in Wireshark,
-//! `==` and the orderings hold when *any* occurrence matches, `!=` when *no* occurrence
-//! equals the value, and every comparison on an absent field is false. Expressions are
-//! checked completely by [`Filter::parse`], before any packet is read.
+//! Comparisons in both spellings (`==`/`eq`/`any_eq`, `!=`/`ne`/`all_ne`, `===`/`all_eq`,
+//! `!==`/`~=`/`any_ne`, `<`/`lt`, `>`/`gt`, `<=`/`le`, `>=`/`ge`), `contains`, `matches`
+//! (case-insensitive regular expressions), `in {a, b, c..d}` and `not in`, bitwise `&`,
+//! slices (`[i:len]`, `[i-j]`, `[i]`, `[i:]`, negative offsets, comma lists), `len()` and
+//! `count()`, `&&`/`and`, `||`/`or`, `!`/`not`, parentheses, and a bare field or protocol
+//! meaning "present". Literals are read in the type of the field they meet: integers in
+//! decimal, hex, octal, binary or as `'c'`; byte strings `aa:bb:cc`; quoted strings with
+//! escapes; IPv4/IPv6 addresses with CIDR prefixes; MAC addresses; booleans `1`/`0`/`True`/
+//! `False`. Derived fields such as `ip.addr`, `tcp.port`, flag bits, `tcp.len` and payloads
+//! are computed from the dissection (see `schema.rs`). Expressions are checked completely by
+//! [`Filter::parse`], before any packet is read, and errors point at the fault.
 
+mod ast;
+mod eval;
+mod layers;
+mod lex;
 mod parse;
+mod schema;
 
-pub use parse::FilterError;
+use std::fmt;
 
-use crate::fields::{Field, FieldMask, FrameFields, Value};
+pub use parse::{FilterError, MAX_DEPTH};
 
-/// A comparison operator.
-///
-/// ```
-/// use zcdump::fields::{Field, Value};
-/// use zcdump::filter::{Expr, Filter, Op};
-/// let f = Filter::parse("ip.ttl le 1")?; // `le` is `<=`
-/// assert_eq!(f.expr(), &Expr::Compare(Field::IpTtl, Op::Le, Value::Uint(1)));
-/// # Ok::<(), zcdump::filter::FilterError>(())
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Op {
-    /// `==`
-    Eq,
-    /// `!=`
-    Ne,
-    /// `<`
-    Lt,
-    /// `>`
-    Gt,
-    /// `<=`
-    Le,
-    /// `>=`
-    Ge,
-}
-
-/// A parsed filter expression.
-///
-/// ```
-/// use zcdump::fields::{Field, Proto};
-/// use zcdump::filter::{Expr, Filter};
-/// let f = Filter::parse("udp && !icmp")?;
-/// let present = |p| Box::new(Expr::Present(Field::Proto(p)));
-/// let not_icmp = Box::new(Expr::Not(present(Proto::Icmp)));
-/// assert_eq!(f.expr(), &Expr::And(present(Proto::Udp), not_icmp));
-/// # Ok::<(), zcdump::filter::FilterError>(())
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Expr {
-    /// The field occurs at least once.
-    Present(Field),
-    /// A comparison of the field's occurrences with a literal.
-    Compare(Field, Op, Value),
-    /// Negation.
-    Not(Box<Expr>),
-    /// Both hold.
-    And(Box<Expr>, Box<Expr>),
-    /// Either holds.
-    Or(Box<Expr>, Box<Expr>),
-}
+use crate::capture::Packet;
+use crate::fields::{FieldMask, FrameFields};
+use ast::{Expr, Operand};
+use schema::FieldRef;
 
 /// A compiled `-Y` filter.
 ///
 /// ```
 /// use zcdump::fields::{Field, FrameFields, Proto, Value};
 /// use zcdump::filter::Filter;
-/// let filter = Filter::parse("tcp.flags == 0x0002 && ip.dst == 10.77.0.2")?;
+/// let filter = Filter::parse("tcp.flags.syn == 1 && ip.dst == 10.77.0.0/24")?;
 /// let mut f = FrameFields::default();
 /// f.enter(Proto::Tcp);
 /// f.push_uint(Field::TcpFlags, 2u16);
@@ -77,7 +42,7 @@ pub enum Expr {
 /// assert!(Filter::parse("tcp.flags ==").is_err());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Filter {
     expr: Expr,
 }
@@ -91,6 +56,7 @@ impl Filter {
     /// ```
     /// use zcdump::filter::Filter;
     /// assert!(Filter::parse("ip.src == 10.0.0.1 || ipv6.dst == fe80::1").is_ok());
+    /// assert!(Filter::parse("tcp.port in {80, 443} and frame contains \"GET\"").is_ok());
     /// // Checked before any packet is read: the value must suit the field.
     /// let e = Filter::parse("tcp.srcport == fe80::1").unwrap_err();
     /// assert_eq!(e.position(), 15);
@@ -99,35 +65,32 @@ impl Filter {
         parse::parse(text).map(|expr| Filter { expr })
     }
 
-    /// The expression tree.
-    ///
-    /// ```
-    /// use zcdump::fields::{Field, Proto};
-    /// use zcdump::filter::{Expr, Filter};
-    /// let f = Filter::parse("not tcp")?;
-    /// assert_eq!(f.expr(), &Expr::Not(Box::new(Expr::Present(Field::Proto(Proto::Tcp)))));
-    /// # Ok::<(), zcdump::filter::FilterError>(())
-    /// ```
-    #[must_use]
-    pub fn expr(&self) -> &Expr {
-        &self.expr
-    }
-
-    /// The fields the expression reads.
+    /// The dissector fields the expression reads (derived fields count as the fields they
+    /// are computed from).
     ///
     /// ```
     /// use zcdump::fields::Field;
     /// use zcdump::filter::Filter;
-    /// let f = Filter::parse("tcp && ip.ttl > 3")?;
+    /// let f = Filter::parse("tcp && ip.ttl > 3 && tcp.port == 80")?;
     /// assert!(f.fields_read().contains(Field::IpTtl));
+    /// assert!(f.fields_read().contains(Field::TcpDstport));
     /// assert!(!f.fields_read().contains(Field::IpSrc));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[must_use]
     pub fn fields_read(&self) -> FieldMask {
+        fn operand(o: &Operand, mask: FieldMask) -> FieldMask {
+            match o {
+                Operand::Field { field, .. } | Operand::Count(field) => field.reads(mask),
+                Operand::Lit(_) => mask,
+                Operand::BitAnd(inner, _) | Operand::Len(inner) => operand(inner, mask),
+            }
+        }
         fn walk(e: &Expr, mask: FieldMask) -> FieldMask {
             match e {
-                Expr::Present(f) | Expr::Compare(f, _, _) => mask.with(*f),
+                Expr::Exists(f) => FieldRef::reads(f, mask),
+                Expr::Truthy(o) | Expr::Matches(o, ..) | Expr::In(o, _) => operand(o, mask),
+                Expr::Compare(a, _, b) | Expr::Contains(a, b) => operand(b, operand(a, mask)),
                 Expr::Not(a) => walk(a, mask),
                 Expr::And(a, b) | Expr::Or(a, b) => walk(b, walk(a, mask)),
             }
@@ -135,120 +98,64 @@ impl Filter {
         walk(&self.expr, FieldMask::NONE)
     }
 
-    /// Whether the frame passes the filter.
+    /// Whether the dissected frame passes the filter, for terms that need no frame bytes
+    /// (byte terms such as `frame contains "x"` or `tcp.payload` then see no value; use
+    /// [`matches_packet`](Self::matches_packet) when the bytes are at hand).
     ///
     /// ```
     /// use zcdump::fields::{Field, FrameFields};
     /// use zcdump::filter::Filter;
     /// let mut frame = FrameFields::default();
     /// frame.push_uint(Field::TcpDstport, 443u16);
-    /// assert!(Filter::parse("tcp.dstport == 443")?.matches(&frame));
+    /// assert!(Filter::parse("tcp.port == 443")?.matches(&frame));
     /// assert!(!Filter::parse("tcp.dstport != 443")?.matches(&frame));
     /// assert!(!Filter::parse("udp.dstport < 1000")?.matches(&frame)); // absent: false
     /// # Ok::<(), zcdump::filter::FilterError>(())
     /// ```
     #[must_use]
     pub fn matches(&self, frame: &FrameFields) -> bool {
-        eval(&self.expr, frame)
+        eval::eval(&self.expr, &eval::View::new(frame, None))
+    }
+
+    /// Whether the frame passes the filter; `packet` holds the bytes `frame` was
+    /// dissected from.
+    ///
+    /// ```
+    /// use zcdump::capture::{LinkType, Packet};
+    /// use zcdump::dissect::dissect;
+    /// use zcdump::fields::FrameFields;
+    /// use zcdump::filter::Filter;
+    /// let mut data = vec![0u8; 14];
+    /// data[12..14].copy_from_slice(&[0x88, 0xb5]);
+    /// data.extend_from_slice(b"hello");
+    /// let packet = Packet { ts_sec: 0, ts_nsec: 0, orig_len: 19, link_type: LinkType::Ethernet, data: &data };
+    /// let mut fields = FrameFields::default();
+    /// dissect(&packet, 1, &mut fields);
+    /// assert!(Filter::parse("frame contains \"ell\"")?.matches_packet(&fields, &packet));
+    /// assert!(Filter::parse("frame[-2:] == \"lo\"")?.matches_packet(&fields, &packet));
+    /// assert!(!Filter::parse("frame matches \"^x\"")?.matches_packet(&fields, &packet));
+    /// # Ok::<(), zcdump::filter::FilterError>(())
+    /// ```
+    #[must_use]
+    pub fn matches_packet(&self, frame: &FrameFields, packet: &Packet<'_>) -> bool {
+        eval::eval(&self.expr, &eval::View::new(frame, Some(packet)))
     }
 }
 
-fn eval(expr: &Expr, frame: &FrameFields) -> bool {
-    match expr {
-        Expr::Present(field) => frame.has(*field),
-        Expr::Not(e) => !eval(e, frame),
-        Expr::And(a, b) => eval(a, frame) && eval(b, frame),
-        Expr::Or(a, b) => eval(a, frame) || eval(b, frame),
-        Expr::Compare(field, Op::Ne, lit) => {
-            let mut any = false;
-            for v in frame.all(*field) {
-                if v == *lit {
-                    return false;
-                }
-                any = true;
-            }
-            any
-        }
-        Expr::Compare(field, op, lit) => frame.all(*field).any(|v| compare(v, *op, *lit)),
-    }
-}
-
-fn compare(v: Value, op: Op, lit: Value) -> bool {
-    // Literals are typed from the field, so both sides are the same variant and the derived
-    // order is numeric (integers) or bytewise big-endian (addresses).
-    match op {
-        Op::Eq => v == lit,
-        Op::Ne => v != lit,
-        Op::Lt => v < lit,
-        Op::Gt => v > lit,
-        Op::Le => v <= lit,
-        Op::Ge => v >= lit,
+impl fmt::Display for Filter {
+    /// A canonical spelling that parses back to the same filter.
+    ///
+    /// ```
+    /// use zcdump::filter::Filter;
+    /// let f = Filter::parse("not tcp.port in {80,443} and ip.src eq 10.0.0.0/8")?;
+    /// assert_eq!(f.to_string(), "(!(tcp.port in {80, 443}) && ip.src == 10.0.0.0/8)");
+    /// assert_eq!(Filter::parse(&f.to_string())?.to_string(), f.to_string());
+    /// # Ok::<(), zcdump::filter::FilterError>(())
+    /// ```
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.expr)
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::fields::Proto;
-
-    fn frame() -> FrameFields {
-        let mut f = FrameFields::default();
-        f.enter(Proto::Ip);
-        f.push(Field::IpSrc, Value::Ipv4([10, 77, 0, 2]));
-        f.push(Field::IpSrc, Value::Ipv4([10, 77, 0, 1]));
-        f.push_uint(Field::IpTtl, 64u8);
-        f.enter(Proto::Tcp);
-        f.push_uint(Field::TcpFlags, 0x12u16);
-        f.push_uint(Field::TcpSrcport, 8080u16);
-        f
-    }
-
-    fn check(text: &str) -> bool {
-        Filter::parse(text).unwrap().matches(&frame())
-    }
-
-    #[test]
-    fn equality_holds_when_any_occurrence_matches() {
-        assert!(check("ip.src == 10.77.0.1"));
-        assert!(check("ip.src == 10.77.0.2"));
-        assert!(!check("ip.src == 10.77.0.3"));
-    }
-
-    #[test]
-    fn inequality_holds_only_when_no_occurrence_matches() {
-        assert!(!check("ip.src != 10.77.0.1"));
-        assert!(check("ip.src != 10.77.0.9"));
-    }
-
-    #[test]
-    fn comparisons_on_absent_fields_are_false() {
-        assert!(!check("udp.srcport == 53"));
-        assert!(!check("udp.srcport != 53"));
-        assert!(check("!(udp.srcport == 53)"));
-    }
-
-    #[test]
-    fn orderings_compare_numbers() {
-        assert!(check(
-            "ip.ttl > 63 && ip.ttl <= 64 && ip.ttl >= 64 && ip.ttl < 65"
-        ));
-        assert!(!check("ip.ttl gt 64"));
-        assert!(check("tcp.srcport == 0x1f90"));
-    }
-
-    #[test]
-    fn precedence_is_not_then_and_then_or() {
-        assert!(check("udp || tcp && ip"));
-        assert!(!check("!tcp || udp"));
-        assert!(check("not udp and (tcp or udp)"));
-        assert!(!check("(udp || tcp) && !ip"));
-    }
-
-    #[test]
-    fn bare_names_test_presence() {
-        assert!(check("tcp"));
-        assert!(check("tcp.flags"));
-        assert!(!check("icmp"));
-        assert!(!check("icmp.type"));
-    }
-}
+mod tests;

@@ -286,7 +286,11 @@ fn walk(
         number += 1;
         frame.clear();
         dissect(&packet, number, &mut frame);
-        if plan.filter.as_ref().is_some_and(|f| !f.matches(&frame)) {
+        if plan
+            .filter
+            .as_ref()
+            .is_some_and(|f| !f.matches_packet(&frame, &packet))
+        {
             continue;
         }
         if let Some(w) = &mut plan.writer {

@@ -48,7 +48,10 @@ impl Counting<'_> {
         for (number, packet) in (job.first_number..).zip(job.batch.packets()) {
             frame.clear();
             dissect(&packet, number, frame);
-            if self.filter.is_some_and(|f| !f.matches(frame)) {
+            if self
+                .filter
+                .is_some_and(|f| !f.matches_packet(frame, &packet))
+            {
                 continue;
             }
             job.tally.add(frame, u64::from(packet.orig_len));

@@ -1,0 +1,468 @@
+//! Evaluation of a checked expression against one dissected frame.
+//!
+//! Operands hand their values one at a time to a visitor that may stop early, so the
+//! common `field == literal` allocates nothing; only field-against-field comparisons and
+//! slices or masks of byte values build small buffers. Quantifiers follow tshark 4.0:
+//! `==`, orderings, `contains`, `matches` and `in` hold when some value satisfies them,
+//! `!=` when there are values and none is equal, `===` when there are values and all are
+//! equal, `!==` when some value differs.
+
+use std::cell::OnceCell;
+use std::cmp::Ordering;
+
+use super::ast::{Cmp, Expr, Lit, Operand, SetItem};
+use super::layers::{locate, Layers};
+use super::schema::{FType, FieldRef, Payload, Source, TCP_LEN_INPUTS};
+use crate::capture::Packet;
+use crate::fields::{Field, FrameFields, Proto, Value};
+
+/// A value as the evaluator sees it. Addresses carry a prefix length, so a literal
+/// `10.0.0.0/8` equals every address inside it.
+#[derive(Debug, Clone, Copy)]
+enum Val<'a> {
+    Uint(u64),
+    Bool(bool),
+    Ipv4(u32, u8),
+    Ipv6(u128, u8),
+    Mac([u8; 6]),
+    Bytes(&'a [u8]),
+}
+
+/// An owned copy of a [`Val`], for the right side of field-against-field comparisons.
+enum Owned {
+    Scalar(Val<'static>),
+    Bytes(Vec<u8>),
+}
+
+impl Owned {
+    fn of(v: Val<'_>) -> Owned {
+        match v {
+            Val::Bytes(b) => Owned::Bytes(b.to_vec()),
+            Val::Uint(x) => Owned::Scalar(Val::Uint(x)),
+            Val::Bool(x) => Owned::Scalar(Val::Bool(x)),
+            Val::Ipv4(a, p) => Owned::Scalar(Val::Ipv4(a, p)),
+            Val::Ipv6(a, p) => Owned::Scalar(Val::Ipv6(a, p)),
+            Val::Mac(m) => Owned::Scalar(Val::Mac(m)),
+        }
+    }
+
+    fn val(&self) -> Val<'_> {
+        match self {
+            Owned::Scalar(v) => *v,
+            Owned::Bytes(b) => Val::Bytes(b),
+        }
+    }
+}
+
+/// The value's bytes in network order (addresses) or as stored (byte strings).
+fn bytes_of<'v>(v: &Val<'v>, buf: &'v mut [u8; 16]) -> &'v [u8] {
+    match *v {
+        Val::Bytes(b) => b,
+        Val::Ipv4(a, _) => {
+            buf[..4].copy_from_slice(&a.to_be_bytes());
+            &buf[..4]
+        }
+        Val::Ipv6(a, _) => {
+            *buf = a.to_be_bytes();
+            &buf[..]
+        }
+        Val::Mac(m) => {
+            buf[..6].copy_from_slice(&m);
+            &buf[..6]
+        }
+        Val::Uint(x) => {
+            buf[..8].copy_from_slice(&x.to_be_bytes());
+            &buf[..8]
+        }
+        Val::Bool(b) => {
+            buf[0] = u8::from(b);
+            &buf[..1]
+        }
+    }
+}
+
+fn lit_val(lit: &Lit) -> Val<'_> {
+    match lit {
+        Lit::Uint(x) => Val::Uint(*x),
+        Lit::Bool(b) => Val::Bool(*b),
+        Lit::Ipv4 { addr, prefix } => Val::Ipv4(*addr, *prefix),
+        Lit::Ipv6 { addr, prefix } => Val::Ipv6(*addr, *prefix),
+        Lit::Mac(m) => Val::Mac(*m),
+        Lit::Bytes(b) => Val::Bytes(b),
+    }
+}
+
+fn equal(a: Val<'_>, b: Val<'_>) -> bool {
+    match (a, b) {
+        (Val::Uint(x), Val::Uint(y)) => x == y,
+        (Val::Bool(x), Val::Bool(y)) => x == y,
+        (Val::Ipv4(x, p), Val::Ipv4(y, q)) => {
+            let bits = u32::from(p.min(q));
+            let mask = u32::MAX.checked_shl(32 - bits).unwrap_or(0);
+            x & mask == y & mask
+        }
+        (Val::Ipv6(x, p), Val::Ipv6(y, q)) => {
+            let bits = u32::from(p.min(q));
+            let mask = u128::MAX.checked_shl(128 - bits).unwrap_or(0);
+            x & mask == y & mask
+        }
+        (Val::Mac(x), Val::Mac(y)) => x == y,
+        (a, b) => {
+            let (mut x, mut y) = ([0u8; 16], [0u8; 16]);
+            bytes_of(&a, &mut x) == bytes_of(&b, &mut y)
+        }
+    }
+}
+
+fn order(a: Val<'_>, b: Val<'_>) -> Ordering {
+    match (a, b) {
+        (Val::Uint(x), Val::Uint(y)) => x.cmp(&y),
+        (Val::Bool(x), Val::Bool(y)) => x.cmp(&y),
+        (Val::Ipv4(x, _), Val::Ipv4(y, _)) => x.cmp(&y),
+        (Val::Ipv6(x, _), Val::Ipv6(y, _)) => x.cmp(&y),
+        (a, b) => {
+            let (mut x, mut y) = ([0u8; 16], [0u8; 16]);
+            bytes_of(&a, &mut x).cmp(bytes_of(&b, &mut y))
+        }
+    }
+}
+
+fn holds(a: Val<'_>, op: Cmp, b: Val<'_>) -> bool {
+    match op {
+        Cmp::AnyEq | Cmp::AllEq => equal(a, b),
+        Cmp::AllNe | Cmp::AnyNe => !equal(a, b),
+        Cmp::Lt => order(a, b) == Ordering::Less,
+        Cmp::Gt => order(a, b) == Ordering::Greater,
+        Cmp::Le => order(a, b) != Ordering::Greater,
+        Cmp::Ge => order(a, b) != Ordering::Less,
+    }
+}
+
+/// One frame as the filter reads it: the dissected fields and, when available, its bytes.
+pub(crate) struct View<'a> {
+    fields: &'a FrameFields,
+    packet: Option<&'a Packet<'a>>,
+    layers: OnceCell<Layers>,
+}
+
+impl<'a> View<'a> {
+    pub(crate) fn new(fields: &'a FrameFields, packet: Option<&'a Packet<'a>>) -> Self {
+        View {
+            fields,
+            packet,
+            layers: OnceCell::new(),
+        }
+    }
+
+    fn data(&self) -> &'a [u8] {
+        self.packet.map_or(&[], |p| p.data)
+    }
+
+    fn layers(&self) -> Option<&Layers> {
+        let packet = self.packet?;
+        Some(
+            self.layers
+                .get_or_init(|| locate(packet.data, packet.link_type)),
+        )
+    }
+
+    /// The bytes of `proto` (value) and its header length, if the frame has it.
+    fn protocol(&self, proto: Proto) -> Option<(&'a [u8], usize)> {
+        if !self.fields.has(Field::Proto(proto)) {
+            return None;
+        }
+        let data = self.data();
+        let span = self.layers()?.span(proto, data.len())?;
+        Some((data.get(span.start..span.end)?, span.header))
+    }
+
+    fn payload(&self, which: Payload) -> Option<&'a [u8]> {
+        let layers = self.layers()?;
+        let present = match which {
+            Payload::Tcp => layers.tcp.is_some() && self.fields.has(Field::Proto(Proto::Tcp)),
+            Payload::Udp => layers.udp.is_some() && self.fields.has(Field::Proto(Proto::Udp)),
+            Payload::Data => self.fields.has(Field::Proto(Proto::Data)),
+        };
+        let (start, end) = layers.payload?;
+        let bytes = self.data().get(start..end)?;
+        (present && !bytes.is_empty()).then_some(bytes)
+    }
+}
+
+/// `tcp.len` for each TCP header: its IP payload length less its header length.
+fn tcp_lengths(fields: &FrameFields, visit: &mut dyn FnMut(Val<'_>) -> bool) -> bool {
+    let mut ip_payload: Option<u64> = None;
+    let mut ipv4 = (None, None);
+    for (field, value) in fields.entries() {
+        let Value::Uint(v) = *value else { continue };
+        if !TCP_LEN_INPUTS.contains(field) {
+            continue;
+        }
+        match *field {
+            Field::IpLen => ipv4.0 = Some(v),
+            Field::IpHdrLen => ipv4.1 = Some(v),
+            Field::Ipv6Plen => {
+                ip_payload = Some(v);
+                ipv4 = (None, None);
+            }
+            Field::Ipv6HopoptsLenOct | Field::Ipv6DstoptsLenOct => {
+                ip_payload = ip_payload.map(|p| p.saturating_sub(v));
+            }
+            Field::Ipv6FraghdrIdent => ip_payload = ip_payload.map(|p| p.saturating_sub(8)),
+            Field::TcpHdrLen => {
+                if let (Some(len), Some(hdr)) = ipv4 {
+                    ip_payload = Some(len.saturating_sub(hdr));
+                    ipv4 = (None, None);
+                }
+                if let Some(p) = ip_payload {
+                    if visit(Val::Uint(p.saturating_sub(v))) {
+                        return true;
+                    }
+                }
+            }
+            _ => {}
+        }
+        if *field == Field::IpHdrLen {
+            ip_payload = None;
+        }
+    }
+    false
+}
+
+fn stored<'v>(ftype: FType, value: Value) -> Option<Val<'v>> {
+    Some(match value {
+        Value::Uint(x) if ftype == FType::Bool => Val::Bool(x != 0),
+        Value::Uint(x) => Val::Uint(x),
+        Value::Mac(m) => Val::Mac(m),
+        Value::Ipv4(a) => Val::Ipv4(u32::from_be_bytes(a), 32),
+        Value::Ipv6(a) => Val::Ipv6(u128::from_be_bytes(a), 128),
+        Value::Present => return None,
+    })
+}
+
+/// Calls `visit` with each value of `field` until it returns `true`; says whether it did.
+fn field_values(view: &View<'_>, field: &FieldRef, visit: &mut dyn FnMut(Val<'_>) -> bool) -> bool {
+    let fields = view.fields;
+    match field.source {
+        Source::Stored(f) => fields
+            .all(f)
+            .filter_map(|v| stored(field.ftype, v))
+            .any(&mut *visit),
+        Source::Either(a, b) => fields
+            .entries()
+            .iter()
+            .filter(|(f, _)| *f == a || *f == b)
+            .filter_map(|(_, v)| stored(field.ftype, *v))
+            .any(&mut *visit),
+        Source::Bits {
+            field: f,
+            shift,
+            mask,
+        } => fields.all(f).any(|v| match v {
+            Value::Uint(x) => {
+                let bits = (x >> shift) & mask;
+                visit(if field.ftype == FType::Bool {
+                    Val::Bool(bits != 0)
+                } else {
+                    Val::Uint(bits)
+                })
+            }
+            _ => false,
+        }),
+        Source::Protocol(p) => view
+            .protocol(p)
+            .is_some_and(|(bytes, _)| visit(Val::Bytes(bytes))),
+        Source::TcpLen => tcp_lengths(fields, visit),
+        Source::Payload(which) => view
+            .payload(which)
+            .is_some_and(|bytes| visit(Val::Bytes(bytes))),
+        Source::PayloadLen(which) => view
+            .payload(which)
+            .is_some_and(|bytes| visit(Val::Uint(bytes.len() as u64))),
+        Source::FrameProtocols => {
+            let text = frame_protocols(fields);
+            visit(Val::Bytes(text.as_bytes()))
+        }
+    }
+}
+
+/// tshark's `frame.protocols`: every protocol layer in order, with the `ethertype` step
+/// tshark shows after a link header that names the next protocol.
+fn frame_protocols(fields: &FrameFields) -> String {
+    let mut text = String::new();
+    let protos = fields.entries().iter().filter_map(|(f, _)| match f {
+        Field::Proto(p) => Some(*p),
+        _ => None,
+    });
+    let mut after_link = false;
+    for proto in protos {
+        if after_link && !matches!(proto, Proto::Data) {
+            text.push_str(":ethertype");
+        }
+        if !text.is_empty() {
+            text.push(':');
+        }
+        text.push_str(proto.name());
+        after_link = matches!(
+            proto,
+            Proto::Eth | Proto::Vlan | Proto::Ieee8021ad | Proto::Sll
+        );
+    }
+    text
+}
+
+/// Calls `visit` with each value of the operand until it returns `true`; says whether it did.
+fn values(view: &View<'_>, operand: &Operand, visit: &mut dyn FnMut(Val<'_>) -> bool) -> bool {
+    match operand {
+        Operand::Lit(lit) => visit(lit_val(lit)),
+        Operand::Field { field, slice } if slice.is_empty() => field_values(view, field, visit),
+        Operand::Field { field, slice } => {
+            let mut sliced = Vec::new();
+            field_values(view, field, &mut |v| {
+                let mut buf = [0u8; 16];
+                let bytes = bytes_of(&v, &mut buf);
+                sliced.clear();
+                for range in slice {
+                    match range.within(bytes.len()).and_then(|r| bytes.get(r)) {
+                        Some(part) => sliced.extend_from_slice(part),
+                        None => return false,
+                    }
+                }
+                visit(Val::Bytes(&sliced))
+            })
+        }
+        Operand::BitAnd(inner, mask) => {
+            let mut masked = Vec::new();
+            values(view, inner, &mut |v| match (v, mask) {
+                (Val::Uint(x), Lit::Uint(m)) => visit(Val::Uint(x & m)),
+                (v, Lit::Bytes(m)) => {
+                    let mut buf = [0u8; 16];
+                    let bytes = bytes_of(&v, &mut buf);
+                    masked.clear();
+                    masked.extend(bytes.iter().zip(m).map(|(b, m)| b & m));
+                    visit(Val::Bytes(&masked))
+                }
+                _ => false,
+            })
+        }
+        Operand::Len(inner) => match &**inner {
+            // A protocol's length is its header's, not its value's.
+            Operand::Field {
+                field:
+                    FieldRef {
+                        source: Source::Protocol(p),
+                        ..
+                    },
+                slice,
+            } if slice.is_empty() => view
+                .protocol(*p)
+                .is_some_and(|(_, header)| visit(Val::Uint(header as u64))),
+            inner => values(view, inner, &mut |v| {
+                let mut buf = [0u8; 16];
+                visit(Val::Uint(bytes_of(&v, &mut buf).len() as u64))
+            }),
+        },
+        Operand::Count(field) => {
+            let mut n = 0u64;
+            field_values(view, field, &mut |_| {
+                n += 1;
+                false
+            });
+            visit(Val::Uint(n))
+        }
+    }
+}
+
+fn exists(view: &View<'_>, field: &FieldRef) -> bool {
+    match field.source {
+        Source::Stored(f) | Source::Bits { field: f, .. } => view.fields.has(f),
+        Source::Either(a, b) => view.fields.has(a) || view.fields.has(b),
+        Source::Protocol(p) => view.fields.has(Field::Proto(p)),
+        _ => field_values(view, field, &mut |_| true),
+    }
+}
+
+fn compare(view: &View<'_>, left: &Operand, op: Cmp, right: &Operand) -> bool {
+    let rights: Vec<Owned>;
+    let one;
+    let rights: &[Val<'_>] = if let Operand::Lit(lit) = right {
+        one = [lit_val(lit)];
+        &one
+    } else {
+        let mut collected = Vec::new();
+        values(view, right, &mut |v| {
+            collected.push(Owned::of(v));
+            false
+        });
+        rights = collected;
+        return compare_all(
+            view,
+            left,
+            op,
+            &rights.iter().map(Owned::val).collect::<Vec<_>>(),
+        );
+    };
+    compare_all(view, left, op, rights)
+}
+
+fn compare_all(view: &View<'_>, left: &Operand, op: Cmp, rights: &[Val<'_>]) -> bool {
+    match op {
+        Cmp::AllNe | Cmp::AllEq => {
+            // There must be values, and none may fail.
+            let mut any = false;
+            let failed = values(view, left, &mut |v| {
+                any = true;
+                !rights.iter().all(|r| holds(v, op, *r))
+            });
+            any && !rights.is_empty() && !failed
+        }
+        _ => values(view, left, &mut |v| rights.iter().any(|r| holds(v, op, *r))),
+    }
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    needle.is_empty() || haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+fn in_set(v: Val<'_>, items: &[SetItem]) -> bool {
+    items.iter().any(|item| match item {
+        SetItem::One(lit) => equal(v, lit_val(lit)),
+        SetItem::Range(low, high) => {
+            order(v, lit_val(low)) != Ordering::Less && order(v, lit_val(high)) != Ordering::Greater
+        }
+    })
+}
+
+pub(crate) fn eval(expr: &Expr, view: &View<'_>) -> bool {
+    match expr {
+        Expr::And(a, b) => eval(a, view) && eval(b, view),
+        Expr::Or(a, b) => eval(a, view) || eval(b, view),
+        Expr::Not(a) => !eval(a, view),
+        Expr::Exists(field) => exists(view, field),
+        Expr::Truthy(operand @ Operand::BitAnd(..)) => values(view, operand, &mut |v| match v {
+            Val::Uint(x) => x != 0,
+            Val::Bytes(b) => b.iter().any(|b| *b != 0),
+            _ => true,
+        }),
+        Expr::Truthy(operand) => values(view, operand, &mut |_| true),
+        Expr::Compare(left, op, right) => compare(view, left, *op, right),
+        Expr::Contains(left, right) => {
+            let mut needles = Vec::new();
+            values(view, right, &mut |v| {
+                let mut buf = [0u8; 16];
+                needles.push(bytes_of(&v, &mut buf).to_vec());
+                false
+            });
+            values(view, left, &mut |v| {
+                let mut buf = [0u8; 16];
+                let hay = bytes_of(&v, &mut buf);
+                needles.iter().any(|n| contains(hay, n))
+            })
+        }
+        Expr::Matches(left, regex, _) => values(view, left, &mut |v| {
+            let mut buf = [0u8; 16];
+            regex.is_match(bytes_of(&v, &mut buf))
+        }),
+        Expr::In(left, items) => values(view, left, &mut |v| in_set(v, items)),
+    }
+}

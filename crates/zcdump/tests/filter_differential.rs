@@ -1,0 +1,220 @@
+//! The display-filter differential: for every expression in
+//! `tests-data/filters/expressions.txt` and every sample capture, the frames `zcdump -Y`
+//! selects must be exactly the frames tshark 4.0 selects. No allow-list.
+//!
+//! Two oracles: the committed answers `tests-data/filters/<capture>.frames.tsv` (always;
+//! made by `tests-data/filters/tshark-filters.sh`), and a live tshark run of the same script
+//! (when tshark is installed; mandatory when `ZC_REQUIRE_ORACLES=1`). A failure lists each
+//! expression with the frames only tshark selected and the frames only zcdump selected.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use clap::Parser;
+
+fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn filters_dir() -> PathBuf {
+    repo_root().join("tests-data/filters")
+}
+
+fn expressions() -> Vec<String> {
+    let text = std::fs::read_to_string(filters_dir().join("expressions.txt"))
+        .expect("expressions.txt readable");
+    text.lines()
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(str::to_string)
+        .collect()
+}
+
+/// The frame numbers zcdump selects, or `None` when it rejects the expression.
+fn zcdump_frames(capture: &Path, expr: &str) -> Option<BTreeSet<u64>> {
+    let capture = capture.to_str().expect("UTF-8 path");
+    let args = zcdump::cli::Args::try_parse_from([
+        "zcdump",
+        "-r",
+        capture,
+        "-T",
+        "fields",
+        "-e",
+        "frame.number",
+        "-Y",
+        expr,
+    ])
+    .expect("arguments parse");
+    let mut out = Vec::new();
+    match zcdump::run::run(&args, &mut out) {
+        Ok(()) => {}
+        Err(zcdump::run::RunError::Filter(_)) => return None,
+        Err(e) => panic!("{capture}: {expr}: {e}"),
+    }
+    let text = String::from_utf8(out).expect("UTF-8 output");
+    Some(
+        text.lines()
+            .map(|l| l.parse().expect("frame number"))
+            .collect(),
+    )
+}
+
+/// Parses the oracle's lines into (expression, frames or `None` for a rejected one).
+fn parse_oracle(text: &str) -> Vec<(String, Option<BTreeSet<u64>>)> {
+    text.lines()
+        .filter_map(|line| line.split_once('\t'))
+        .map(|(expr, frames)| {
+            let frames = (frames != "ERROR").then(|| {
+                frames
+                    .split_whitespace()
+                    .map(|n| n.parse().expect("frame number"))
+                    .collect()
+            });
+            (expr.to_string(), frames)
+        })
+        .collect()
+}
+
+fn show(set: &BTreeSet<u64>) -> String {
+    let shown: Vec<String> = set.iter().take(12).map(u64::to_string).collect();
+    let more = if set.len() > 12 { " ..." } else { "" };
+    format!("[{}{more}]", shown.join(" "))
+}
+
+/// Compares zcdump with the oracle; returns one line per differing expression.
+fn differences(capture: &Path, oracle: &str) -> Vec<String> {
+    let mut failures = Vec::new();
+    let answers = parse_oracle(oracle);
+    let listed: BTreeSet<&str> = answers.iter().map(|(e, _)| e.as_str()).collect();
+    for expr in expressions() {
+        if !listed.contains(expr.as_str()) {
+            failures.push(format!(
+                "{expr}: no oracle answer (re-run tshark-filters.sh)"
+            ));
+        }
+    }
+    for (expr, expected) in &answers {
+        let got = zcdump_frames(capture, expr);
+        match (expected, &got) {
+            (Some(e), Some(g)) if e == g => {}
+            (Some(e), Some(g)) => failures.push(format!(
+                "{expr}: only tshark {} only zcdump {}",
+                show(&e.difference(g).copied().collect()),
+                show(&g.difference(e).copied().collect()),
+            )),
+            (None, None) => {}
+            (None, Some(_)) => failures.push(format!("{expr}: tshark rejects it, zcdump accepts")),
+            (Some(_), None) => failures.push(format!("{expr}: zcdump rejects it, tshark accepts")),
+        }
+    }
+    failures
+}
+
+/// The samples with committed answers (`<capture>.frames.tsv`); a new sample joins the
+/// table once `tshark-filters.sh` has answered for it.
+fn samples() -> Vec<PathBuf> {
+    let mut found: Vec<PathBuf> = std::fs::read_dir(filters_dir())
+        .expect("tests-data/filters exists")
+        .filter_map(Result::ok)
+        .filter_map(|e| {
+            let name = e.file_name().into_string().ok()?;
+            let capture = name.strip_suffix(".frames.tsv")?.to_string();
+            Some(repo_root().join("samples").join(capture))
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+#[test]
+#[cfg_attr(miri, ignore)]
+fn table_has_at_least_150_expressions_and_answers_for_the_samples() {
+    assert!(expressions().len() >= 150, "{}", expressions().len());
+    let samples = samples();
+    assert!(samples.len() >= 3, "{samples:?}");
+    for capture in samples {
+        assert!(
+            capture.exists(),
+            "answers for a missing capture {}",
+            capture.display()
+        );
+    }
+}
+
+#[test]
+#[cfg_attr(miri, ignore)]
+fn selects_the_frames_tshark_selected_on_every_sample() {
+    let mut failures = Vec::new();
+    for capture in samples() {
+        let name = capture.file_name().and_then(|n| n.to_str()).expect("name");
+        let Ok(oracle) = std::fs::read_to_string(filters_dir().join(format!("{name}.frames.tsv")))
+        else {
+            continue;
+        };
+        for line in differences(&capture, &oracle) {
+            failures.push(format!("{name}: {line}"));
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
+fn tshark_available() -> bool {
+    Command::new("tshark")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+#[test]
+#[cfg_attr(miri, ignore)]
+fn selects_the_frames_live_tshark_selects() {
+    if !tshark_available() {
+        assert!(
+            std::env::var("ZC_REQUIRE_ORACLES").as_deref() != Ok("1"),
+            "ZC_REQUIRE_ORACLES=1 but tshark is not installed"
+        );
+        eprintln!("tshark not installed: live filter differential skipped");
+        return;
+    }
+    let script = filters_dir().join("tshark-filters.sh");
+    let runs: Vec<_> = samples()
+        .into_iter()
+        .map(|capture| {
+            let script = script.clone();
+            std::thread::spawn(move || {
+                let out = Command::new("bash")
+                    .arg(&script)
+                    .arg(&capture)
+                    .output()
+                    .expect("tshark-filters.sh runs");
+                assert!(
+                    out.status.success(),
+                    "script failed on {}",
+                    capture.display()
+                );
+                (capture, String::from_utf8(out.stdout).expect("UTF-8"))
+            })
+        })
+        .collect();
+    let mut failures = Vec::new();
+    for run in runs {
+        let (capture, oracle) = run.join().expect("tshark thread");
+        for line in differences(&capture, &oracle) {
+            failures.push(format!("{}: {line}", capture.display()));
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
+#[test]
+fn a_difference_names_the_expression_and_both_sides() {
+    let capture = repo_root().join("samples/kernel-mix.pcap");
+    // A fabricated oracle that no correct filter can meet: frame 1 only for "arp".
+    let lines = differences(&capture, "arp\t1\n");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("arp: only tshark [1] only zcdump [")),
+        "{lines:?}"
+    );
+}

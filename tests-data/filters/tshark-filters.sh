@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Prints, for each expression in expressions.txt, the frame numbers tshark 4.0 selects from
+# CAPTURE with that display filter: "EXPRESSION<TAB>N N N" (an empty list when none match,
+# "ERROR" when tshark rejects the expression). Preferences are those of
+# ../tshark/tshark-fields.sh (no reassembly, checksums checked), and HTTP is disabled because
+# zcdump shows TCP payload as data, as tshark does for any port it has no dissector for.
+# usage: tshark-filters.sh CAPTURE > CAPTURE-NAME.frames.tsv
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+cap=${1:?capture}
+while IFS= read -r expr; do
+  case "$expr" in ''|'#'*) continue ;; esac
+  if frames=$(tshark -n -r "$cap" \
+      -o ip.defragment:FALSE -o ipv6.defragment:FALSE -o tcp.desegment_tcp_streams:FALSE \
+      -o ip.check_checksum:TRUE -o udp.check_checksum:TRUE -o tcp.check_checksum:TRUE \
+      --disable-protocol http \
+      -Y "$expr" -T fields -e frame.number 2>/dev/null); then
+    printf '%s\t%s\n' "$expr" "$(echo $frames)"
+  else
+    printf '%s\tERROR\n' "$expr"
+  fi
+done < "$here/expressions.txt"
