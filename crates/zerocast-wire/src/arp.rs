@@ -376,7 +376,11 @@ impl zerocast_packet::InnerPacketBuilder for ArpRepr {
 
     fn serialize(&self, buffer: &mut [u8]) {
         // `buffer` is exactly PACKET_LEN bytes long.
-        let _ = self.emit(buffer);
+        let emitted = self.emit(buffer);
+        debug_assert!(
+            emitted.is_ok(),
+            "ARP packet in PACKET_LEN bytes: {emitted:?}"
+        );
     }
 }
 

@@ -372,7 +372,11 @@ impl zerocast_packet::PacketBuilder for EthernetRepr {
     fn serialize(&self, target: &mut zerocast_packet::SerializeTarget<'_>, _body: &[u8]) {
         // `target.header` is exactly HEADER_LEN bytes (the constraints above), so this
         // cannot fail.
-        let _ = self.emit(target.header);
+        let emitted = self.emit(target.header);
+        debug_assert!(
+            emitted.is_ok(),
+            "Ethernet header in HEADER_LEN bytes: {emitted:?}"
+        );
     }
 }
 

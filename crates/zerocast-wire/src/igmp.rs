@@ -932,7 +932,11 @@ impl zerocast_packet::InnerPacketBuilder for IgmpV3Builder<'_> {
 
     fn serialize(&self, buffer: &mut [u8]) {
         // `buffer` is exactly `len` bytes and the counts were checked by `new`.
-        let _ = self.emit(buffer);
+        let emitted = self.emit(buffer);
+        debug_assert!(
+            emitted.is_ok(),
+            "IGMPv3 message checked by new: {emitted:?}"
+        );
     }
 }
 

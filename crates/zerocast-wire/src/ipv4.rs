@@ -1070,7 +1070,11 @@ impl zerocast_packet::PacketBuilder for Ipv4Builder<'_> {
     fn serialize(&self, target: &mut zerocast_packet::SerializeTarget<'_>, body: &[u8]) {
         // Options and flags were validated by `builder`, the body fits Total Length by the
         // constraints, and `target.header` is exactly the header length.
-        let _ = self.repr.emit(target.header, body.len());
+        let emitted = self.repr.emit(target.header, body.len());
+        debug_assert!(
+            emitted.is_ok(),
+            "IPv4 header validated by builder: {emitted:?}"
+        );
     }
 }
 

@@ -1007,7 +1007,11 @@ impl zerocast_packet::PacketBuilder for Ipv6Builder<'_> {
 
     fn serialize(&self, target: &mut zerocast_packet::SerializeTarget<'_>, body: &[u8]) {
         // Validated by `builder`; the body fits Payload Length by the constraints.
-        let _ = self.repr.emit(target.header, body.len());
+        let emitted = self.repr.emit(target.header, body.len());
+        debug_assert!(
+            emitted.is_ok(),
+            "IPv6 header validated by builder: {emitted:?}"
+        );
     }
 }
 

@@ -106,12 +106,16 @@ pub fn __example_udp_frame() -> [u8; 46] {
     };
     f[42..].copy_from_slice(b"ping");
     // The buffer is large enough for every layer, so none of these can fail.
-    let _ = udp::UdpRepr {
+    let udp = udp::UdpRepr {
         src_port: 40000,
         dst_port: 7,
     }
     .emit(&mut f[34..], Some(ph));
-    let _ = ip.emit(&mut f[14..], 12);
-    let _ = eth.emit(&mut f);
+    let ip = ip.emit(&mut f[14..], 12);
+    let eth = eth.emit(&mut f);
+    debug_assert!(
+        udp.is_ok() && ip.is_ok() && eth.is_ok(),
+        "{udp:?} {ip:?} {eth:?}"
+    );
     f
 }

@@ -551,7 +551,8 @@ impl zerocast_packet::InnerPacketBuilder for MldBuilder<'_> {
 
     fn serialize(&self, buffer: &mut [u8]) {
         // `buffer` is exactly `len` bytes and the counts were checked by `new`.
-        let _ = self.emit(buffer);
+        let emitted = self.emit(buffer);
+        debug_assert!(emitted.is_ok(), "MLD message checked by new: {emitted:?}");
     }
 }
 

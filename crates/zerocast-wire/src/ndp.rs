@@ -849,7 +849,8 @@ impl zerocast_packet::InnerPacketBuilder for NdpBuilder<'_> {
 
     fn serialize(&self, buffer: &mut [u8]) {
         // `buffer` is exactly `len` bytes and the options were measured by `new`.
-        let _ = self.emit(buffer);
+        let emitted = self.emit(buffer);
+        debug_assert!(emitted.is_ok(), "NDP message measured by new: {emitted:?}");
     }
 }
 

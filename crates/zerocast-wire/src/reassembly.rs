@@ -673,14 +673,16 @@ pub fn __ipv4_fragments_example() -> ([u8; 36], [u8; 28]) {
         flags: 1,
         ..crate::ipv4::Ipv4Repr::new(src, dst, IpProto::UDP, 64)
     };
-    let _ = repr.emit(&mut first, 16);
+    let emitted = repr.emit(&mut first, 16);
+    debug_assert!(emitted.is_ok(), "first fragment header: {emitted:?}");
     first[20..36].copy_from_slice(&[7; 16]);
     let repr = crate::ipv4::Ipv4Repr {
         flags: 0,
         fragment_offset: 2,
         ..repr
     };
-    let _ = repr.emit(&mut second, 8);
+    let emitted = repr.emit(&mut second, 8);
+    debug_assert!(emitted.is_ok(), "second fragment header: {emitted:?}");
     second[20..28].copy_from_slice(&[8; 8]);
     (first, second)
 }
@@ -709,7 +711,8 @@ pub fn __ipv6_fragments_example() -> ([u8; 64], [u8; 56]) {
                 64,
             )
         };
-        let _ = repr.emit(out, data.len());
+        let emitted = repr.emit(out, data.len());
+        debug_assert!(emitted.is_ok(), "fragment header: {emitted:?}");
         out[48..].copy_from_slice(data);
     };
     let mut first = [0u8; 64];

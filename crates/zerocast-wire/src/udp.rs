@@ -583,7 +583,11 @@ impl zerocast_packet::PacketBuilder for UdpBuilder {
 
     fn serialize(&self, target: &mut zerocast_packet::SerializeTarget<'_>, body: &[u8]) {
         // The header is exactly 8 bytes and the body fits Length, by the constraints.
-        let _ = self.repr.emit_parts(target.header, body, self.pseudo);
+        let emitted = self.repr.emit_parts(target.header, body, self.pseudo);
+        debug_assert!(
+            emitted.is_ok(),
+            "UDP header within its constraints: {emitted:?}"
+        );
     }
 }
 

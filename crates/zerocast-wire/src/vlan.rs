@@ -341,7 +341,11 @@ impl zerocast_packet::PacketBuilder for VlanRepr {
             ..*self
         };
         // In range after masking, and `target.header` is exactly TAG_LEN bytes.
-        let _ = masked.emit(target.header);
+        let emitted = masked.emit(target.header);
+        debug_assert!(
+            emitted.is_ok(),
+            "masked VLAN tag in a TAG_LEN header: {emitted:?}"
+        );
     }
 }
 
