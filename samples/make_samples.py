@@ -21,6 +21,18 @@ OUT = sys.argv[1] if len(sys.argv) > 1 else os.path.dirname(os.path.abspath(__fi
 T0 = 1_700_000_000
 
 
+def write_raw(name, linktype, frames):
+    """Writes byte strings `frames` as a classic pcap of `linktype`, 1 ms apart."""
+    import struct
+    path = os.path.join(OUT, name)
+    with open(path, "wb") as f:
+        f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, linktype))
+        for i, data in enumerate(frames):
+            f.write(struct.pack("<IIII", T0, i * 1000, len(data), len(data)))
+            f.write(data)
+    print(path)
+
+
 def write(name, packets, linktype=None):
     """Writes `packets` with times 1 ms apart from a fixed epoch."""
     for i, p in enumerate(packets):
@@ -127,7 +139,60 @@ def claimed_layer_edges():
     return out
 
 
+def ip_payloads():
+    """What every link type below carries: IPv4/UDP, IPv6/UDP and IPv4/TCP."""
+    return [
+        bytes(IP(src=V4_A, dst=V4_B, id=9) / UDP(sport=5353, dport=5353) / Raw(b"link")),
+        bytes(IPv6(src=V6_A, dst=V6_B) / UDP(sport=546, dport=547) / Raw(b"link6")),
+        bytes(IP(src=V4_B, dst=V4_A, id=10) / TCP(sport=22, dport=50000, flags="A", seq=5, ack=6)),
+    ]
+
+
+def link_types():
+    """One small capture per link type, each carrying `ip_payloads()`: name, LINKTYPE_*
+    number, frames."""
+    import struct
+    v4, v6, tcp4 = ip_payloads()
+    mac = bytes.fromhex("02000000000a")
+    def sll1(pkttype, proto, payload):
+        return struct.pack(">HHH8sH", pkttype, 1, 6, mac + b"\0\0", proto) + payload
+    def sll2(proto, ifindex, pkttype, payload):
+        return struct.pack(">HHIHBB8s", proto, 0, ifindex, 1, pkttype, 6, mac + b"\0\0") + payload
+    def llc_snap(ethertype, payload, oui=b"\0\0\0"):
+        body = bytes([0xaa, 0xaa, 0x03]) + oui + struct.pack(">H", ethertype) + payload
+        return bytes.fromhex("02000000000b") + mac + struct.pack(">H", len(body)) + body
+    return [
+        # BSD loopback: the address family in host byte order (little-endian here; 24,
+        # 28 and 30 are the BSDs' AF_INET6), and OpenBSD's LOOP with it in network order.
+        ("link-null.pcap", 0, [struct.pack("<I", 2) + v4, struct.pack("<I", 30) + v6,
+                               struct.pack("<I", 24) + v6, struct.pack("<I", 2) + tcp4]),
+        ("link-loop.pcap", 108, [struct.pack(">I", 2) + v4, struct.pack(">I", 24) + v6,
+                                 struct.pack(">I", 2) + tcp4]),
+        # PPP with and without the HDLC address/control bytes, and PPP in HDLC framing.
+        ("link-ppp.pcap", 9, [b"\xff\x03\x00\x21" + v4, b"\x00\x57" + v6, b"\xff\x03\x00\x21" + tcp4]),
+        ("link-ppp-hdlc.pcap", 50, [b"\xff\x03\x00\x21" + v4, b"\xff\x03\x00\x57" + v6,
+                                    b"\xff\x03\x00\x21" + tcp4]),
+        # Cisco HDLC: unicast and broadcast address bytes, EtherType protocol.
+        ("link-chdlc.pcap", 104, [b"\x0f\x00\x08\x00" + v4, b"\x8f\x00\x86\xdd" + v6,
+                                  b"\x0f\x00\x08\x00" + tcp4]),
+        # Linux cooked v1 and v2: packet types 0 (to us), 4 (outgoing), 1 (broadcast).
+        # Protocol 0x0004 is Linux's number for 802.2 LLC (here spanning tree's SAP).
+        ("link-sll.pcap", 113, [sll1(0, 0x0800, v4), sll1(4, 0x86dd, v6), sll1(1, 0x0800, tcp4),
+                                sll1(0, 0x0004, bytes([0x42, 0x42, 0x03]) + bytes(35))]),
+        ("link-sll2.pcap", 276, [sll2(0x0800, 3, 0, v4), sll2(0x86dd, 7, 4, v6), sll2(0x0800, 3, 1, tcp4)]),
+        # Raw IPv4 and IPv6 link types.
+        ("link-ipv4.pcap", 228, [v4, tcp4]),
+        ("link-ipv6.pcap", 229, [v6]),
+        # IEEE 802.3 with LLC/SNAP carrying IP.
+        # The last one has Cisco's OUI (protocol 0x2000 is CDP, not decoded).
+        ("link-8023-snap.pcap", 1, [llc_snap(0x0800, v4), llc_snap(0x86dd, v6),
+                                    llc_snap(0x2000, bytes(8), oui=b"\x00\x00\x0c")]),
+    ]
+
+
 if __name__ == "__main__":
+    for name, linktype, frames in link_types():
+        write_raw(name, linktype, frames)
     write("ipv6-options.pcap", ipv6_options())
     write("claimed-layer-edges.pcap", claimed_layer_edges())
     # The same frames cut inside their transport headers and inside their payloads.

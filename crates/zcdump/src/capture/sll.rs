@@ -7,7 +7,6 @@ use zerocast::byteorder::{NetworkEndian, U16, U32};
 use zerocast::{FromBytes, Immutable, KnownLayout, Unaligned};
 
 /// The 16-byte SLL (v1) header. Only the protocol is read; the rest documents the layout.
-#[allow(dead_code)]
 #[derive(FromBytes, KnownLayout, Immutable, Unaligned)]
 #[repr(C)]
 struct SllHeader {
@@ -32,20 +31,36 @@ struct Sll2Header {
     addr: [u8; 8],
 }
 
-/// What the dissector needs from a cooked header: the payload's protocol and bytes.
+/// A cooked header's fields and the payload after it.
 ///
 /// ```
-/// use zcdump::capture::sll::{parse_sll, Cooked};
-/// // An SLL header whose protocol is IPv6 (0x86dd), then 2 payload bytes.
+/// use zcdump::capture::sll::parse_sll;
+/// // An SLL header (sent by us, Ethernet address 02:..:0a) whose protocol is IPv6.
 /// let mut frame = [0u8; 18];
+/// frame[..6].copy_from_slice(&[0, 4, 0, 1, 0, 6]);
+/// frame[6..12].copy_from_slice(&[2, 0, 0, 0, 0, 0x0a]);
 /// frame[14..16].copy_from_slice(&[0x86, 0xdd]);
 /// frame[16..].copy_from_slice(&[0x60, 0x00]);
-/// assert_eq!(parse_sll(&frame), Some(Cooked { protocol: 0x86dd, payload: &[0x60, 0x00] }));
+/// let c = parse_sll(&frame).ok_or("short")?;
+/// assert_eq!((c.protocol, c.packet_type, c.hardware_type, c.address_len), (0x86dd, 4, 1, 6));
+/// assert_eq!((c.address[5], c.interface_index, c.payload), (0x0a, None, &[0x60, 0x00][..]));
+/// # Ok::<(), &str>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Cooked<'a> {
-    /// The EtherType of the payload (`sll.etype`).
+    /// The EtherType of the payload (`sll.etype`), or below 0x0600 one of Linux's own
+    /// protocol numbers (`sll.ltype`).
     pub protocol: u16,
+    /// Who the packet was for (`sll.pkttype`: 0 us, 1 broadcast, 4 sent by us, ...).
+    pub packet_type: u16,
+    /// The link-layer address type (`sll.hatype`, an `ARPHRD_*` number; 1 is Ethernet).
+    pub hardware_type: u16,
+    /// How many bytes of `address` are used (`sll.halen`).
+    pub address_len: u16,
+    /// The sender's link-layer address, zero padded to 8 bytes.
+    pub address: [u8; 8],
+    /// The interface index (`sll.ifindex`, version 2 only).
+    pub interface_index: Option<u32>,
     /// Bytes after the pseudo-header.
     pub payload: &'a [u8],
 }
@@ -64,6 +79,11 @@ pub fn parse_sll(frame: &[u8]) -> Option<Cooked<'_>> {
     let (h, payload) = SllHeader::ref_from_prefix(frame).ok()?;
     Some(Cooked {
         protocol: h.protocol.get(),
+        packet_type: h.packet_type.get(),
+        hardware_type: h.arphrd_type.get(),
+        address_len: h.addr_len.get(),
+        address: h.addr,
+        interface_index: None,
         payload,
     })
 }
@@ -81,6 +101,11 @@ pub fn parse_sll2(frame: &[u8]) -> Option<Cooked<'_>> {
     let (h, payload) = Sll2Header::ref_from_prefix(frame).ok()?;
     Some(Cooked {
         protocol: h.protocol.get(),
+        packet_type: u16::from(h.packet_type),
+        hardware_type: h.arphrd_type.get(),
+        address_len: u16::from(h.addr_len),
+        address: h.addr,
+        interface_index: Some(h.interface_index.get()),
         payload,
     })
 }

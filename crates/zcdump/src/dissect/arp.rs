@@ -2,6 +2,9 @@
 
 use zerocast_wire::arp::ArpPacket;
 
+use zerocast_wire::ethernet::EtherType;
+
+use super::table::{Dissector, Hook};
 use super::Cx;
 use crate::fields::{declare_fields, Field, Proto, Value};
 
@@ -16,6 +19,12 @@ declare_fields! {
 
 /// An Ethernet/IPv4 ARP packet's length.
 const ARP_LEN: usize = zerocast_wire::arp::PACKET_LEN;
+
+/// ARP behind its EtherType.
+pub(super) const DISSECTOR: Dissector = Dissector {
+    proto: Proto::Arp,
+    hook: Hook::EtherType(&[EtherType::ARP.0], |cx, _, bytes, _| dissect(cx, bytes)),
+};
 
 /// An ARP packet.
 pub(super) fn dissect(cx: &mut Cx<'_, '_>, bytes: &[u8]) {

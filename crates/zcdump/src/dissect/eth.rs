@@ -3,7 +3,8 @@
 
 use zerocast_wire::ethernet::{EtherType, EthernetFrame};
 
-use super::{arp, ipv4, ipv6, vlan, Cx};
+use super::table::{self, Dissector, Hook};
+use super::{llc, Cx};
 use crate::fields::{declare_fields, Field, Proto, Value};
 
 declare_fields! {
@@ -11,11 +12,14 @@ declare_fields! {
     EthDst = "eth.dst", Mac;
     EthSrc = "eth.src", Mac;
     EthType = "eth.type", Hex4;
+    EthLen = "eth.len", Dec;
 }
 
-/// Deepest tag stack followed; more tags than this are treated as payload (real networks
-/// use at most two, and the limit bounds the work a crafted frame can cause).
-const MAX_TAGS: usize = 8;
+/// Ethernet frames: `LINKTYPE_ETHERNET`.
+pub(super) const DISSECTOR: Dissector = Dissector {
+    proto: Proto::Eth,
+    hook: Hook::LinkType(&[1], dissect),
+};
 
 /// An Ethernet II frame (or an 802.3 one, whose length field ends the dissection).
 pub(super) fn dissect(cx: &mut Cx<'_, '_>, frame: &[u8]) {
@@ -28,9 +32,15 @@ pub(super) fn dissect(cx: &mut Cx<'_, '_>, frame: &[u8]) {
     cx.out.push(Field::EthSrc, Value::Mac(eth.src().0));
     let ethertype = eth.ethertype();
     if ethertype.is_length() {
-        // An 802.3 length field: tshark shows `eth.len` and an LLC layer, neither of which
-        // zcdump decodes.
-        return cx.data(eth.payload());
+        // An 802.3 length field: the payload is that long (the rest is padding) and
+        // starts with LLC, unless it is Novell's raw 802.3 (IPX, checksum 0xffff first).
+        cx.out.push_uint(Field::EthLen, ethertype.0);
+        let payload = eth.payload();
+        let payload = payload.get(..usize::from(ethertype.0)).unwrap_or(payload);
+        if payload.first_chunk::<2>() == Some(&[0xff, 0xff]) {
+            return cx.data(payload);
+        }
+        return llc::dissect(cx, payload);
     }
     cx.out.push_uint(Field::EthType, ethertype.0);
     by_ethertype(cx, ethertype, eth.payload(), 0);
@@ -43,11 +53,8 @@ pub(super) fn by_ethertype(
     payload: &[u8],
     depth: usize,
 ) {
-    match ethertype {
-        EtherType::IPV4 => ipv4::dissect(cx, payload),
-        EtherType::IPV6 => ipv6::dissect(cx, payload),
-        EtherType::ARP => arp::dissect(cx, payload),
-        t if t.is_vlan_tag() && depth < MAX_TAGS => vlan::dissect(cx, t, payload, depth),
-        _ => cx.data(payload),
+    match table::by_ethertype(ethertype) {
+        Some(dissect) => dissect(cx, ethertype, payload, depth),
+        None => cx.data(payload),
     }
 }

@@ -4,6 +4,7 @@
 use zerocast_wire::icmpv4::{self, Icmpv4Packet, Icmpv4Partial};
 use zerocast_wire::Lenient;
 
+use super::table::{Dissector, Hook};
 use super::{push_some, status, Cx, Upper};
 use crate::fields::{declare_fields, Field, Proto};
 
@@ -15,6 +16,12 @@ declare_fields! {
     IcmpIdent = "icmp.ident", Dec;
     IcmpSeq = "icmp.seq", Dec;
 }
+
+/// ICMP behind its IP protocol number.
+pub(super) const DISSECTOR: Dissector = Dissector {
+    proto: Proto::Icmp,
+    hook: Hook::IpProto(&[zerocast_wire::IpProto::ICMP.0], dissect),
+};
 
 /// An ICMP message (and the datagram an error quotes).
 pub(super) fn dissect(cx: &mut Cx<'_, '_>, upper: &Upper<'_>) {

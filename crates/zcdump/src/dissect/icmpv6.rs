@@ -4,6 +4,7 @@
 use zerocast_wire::icmpv6::{self, Icmpv6Packet};
 use zerocast_wire::{ErrorKind, Lenient};
 
+use super::table::{Dissector, Hook};
 use super::{push_some, status, Cx, Upper};
 use crate::fields::{declare_fields, Field, Proto, Value};
 
@@ -20,6 +21,12 @@ declare_fields! {
     Icmpv6EchoSequenceNumber = "icmpv6.echo.sequence_number", Dec;
     Icmpv6MldrNbMcastRecords = "icmpv6.mldr.nb_mcast_records", Dec;
 }
+
+/// ICMPv6 behind its IP protocol number.
+pub(super) const DISSECTOR: Dissector = Dissector {
+    proto: Proto::Icmpv6,
+    hook: Hook::IpProto(&[zerocast_wire::IpProto::ICMPV6.0], dissect),
+};
 
 /// An ICMPv6 message (NDP, MLD, echo, and the packet an error quotes).
 pub(super) fn dissect(cx: &mut Cx<'_, '_>, upper: &Upper<'_>) {

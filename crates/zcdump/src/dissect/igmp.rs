@@ -3,6 +3,7 @@
 use zerocast_wire::igmp::{self, IgmpPacket};
 use zerocast_wire::Lenient;
 
+use super::table::{Dissector, Hook};
 use super::{push_some, Cx, Upper};
 use crate::fields::{declare_fields, Field, Proto};
 
@@ -12,6 +13,12 @@ declare_fields! {
     IgmpType = "igmp.type", Hex2;
     IgmpNumGrpRecs = "igmp.num_grp_recs", Dec;
 }
+
+/// IGMP behind its IP protocol number.
+pub(super) const DISSECTOR: Dissector = Dissector {
+    proto: Proto::Igmp,
+    hook: Hook::IpProto(&[zerocast_wire::IpProto::IGMP.0], dissect),
+};
 
 /// IGMP type 0x13: DVMRP (RFC 1075) rides in IGMP.
 const TYPE_DVMRP: u8 = 0x13;

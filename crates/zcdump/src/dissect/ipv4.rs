@@ -6,6 +6,9 @@
 use zerocast_wire::ipv4::{self, Ipv4Packet, Ipv4Partial};
 use zerocast_wire::Lenient;
 
+use zerocast_wire::ethernet::EtherType;
+
+use super::table::{Dissector, Hook};
 use super::{push_some, status, Cx, Upper};
 use crate::fields::{declare_fields, Field, Proto, Value};
 
@@ -25,6 +28,18 @@ declare_fields! {
     IpSrc = "ip.src", Ipv4;
     IpDst = "ip.dst", Ipv4;
 }
+
+/// IPv4 behind its EtherType.
+pub(super) const DISSECTOR: Dissector = Dissector {
+    proto: Proto::Ip,
+    hook: Hook::EtherType(&[EtherType::IPV4.0], |cx, _, bytes, _| dissect(cx, bytes)),
+};
+
+/// Raw IP link types: `LINKTYPE_RAW` (either version), `LINKTYPE_IPV4`, `LINKTYPE_IPV6`.
+pub(super) const DISSECTOR_RAW: Dissector = Dissector {
+    proto: Proto::Ip,
+    hook: Hook::LinkType(&[101, 228, 229], raw),
+};
 
 /// `LINKTYPE_RAW`: the version nibble says which IP it is.
 pub(super) fn raw(cx: &mut Cx<'_, '_>, frame: &[u8]) {

@@ -6,6 +6,9 @@ use zerocast_wire::ipv6::{self, Ipv6Packet, Ipv6Partial};
 use zerocast_wire::ipv6_ext::ExtensionHeaders;
 use zerocast_wire::{IpProto, Lenient};
 
+use zerocast_wire::ethernet::EtherType;
+
+use super::table::{Dissector, Hook};
 use super::{push_some, Cx, Upper};
 use crate::fields::{declare_fields, Field, Proto, Value};
 
@@ -24,6 +27,12 @@ declare_fields! {
     Ipv6FraghdrMore = "ipv6.fraghdr.more", Dec;
     Ipv6FraghdrIdent = "ipv6.fraghdr.ident", Hex8;
 }
+
+/// IPv6 behind its EtherType.
+pub(super) const DISSECTOR: Dissector = Dissector {
+    proto: Proto::Ipv6,
+    hook: Hook::EtherType(&[EtherType::IPV6.0], |cx, _, bytes, _| dissect(cx, bytes)),
+};
 
 /// An IPv6 header (with its extension headers) and what it carries.
 pub(super) fn dissect(cx: &mut Cx<'_, '_>, bytes: &[u8]) {

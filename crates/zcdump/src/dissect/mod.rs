@@ -15,6 +15,7 @@
 //! on by the key the next protocol is known by (EtherType, IP protocol).
 
 pub(crate) mod arp;
+pub(crate) mod chdlc;
 pub(crate) mod data;
 pub(crate) mod eth;
 pub(crate) mod frame;
@@ -23,7 +24,11 @@ pub(crate) mod icmpv6;
 pub(crate) mod igmp;
 pub(crate) mod ipv4;
 pub(crate) mod ipv6;
+pub(crate) mod llc;
+pub(crate) mod null;
+pub(crate) mod ppp;
 pub(crate) mod sll;
+mod table;
 pub(crate) mod tcp;
 pub(crate) mod udp;
 pub(crate) mod vlan;
@@ -32,7 +37,7 @@ use zerocast_wire::{
     ChecksumPolicy, ChecksumStatus, IpProto, Layer, ParseError, ParseOptions, PseudoHeader,
 };
 
-use crate::capture::{LinkType, Packet};
+use crate::capture::Packet;
 use crate::fields::{Field, FrameFields};
 
 /// Dissects one captured frame into `out` (which the caller has cleared).
@@ -61,12 +66,10 @@ pub fn dissect(packet: &Packet<'_>, number: u64, out: &mut FrameFields) {
         verify: out_wants_checksums,
     };
     frame::dissect(&mut cx, number, packet.orig_len);
-    match packet.link_type {
-        LinkType::Ethernet => eth::dissect(&mut cx, packet.data),
-        LinkType::LinuxSll => sll::dissect(&mut cx, packet.data, false),
-        LinkType::LinuxSll2 => sll::dissect(&mut cx, packet.data, true),
-        LinkType::RawIp => ipv4::raw(&mut cx, packet.data),
-        LinkType::Other(n) => cx.out.set_link_not_decoded(n),
+    let link_type = packet.link_type.number();
+    match table::by_link_type(link_type) {
+        Some(dissect) => dissect(&mut cx, packet.data),
+        None => cx.out.set_link_not_decoded(link_type),
     }
 }
 
@@ -97,13 +100,9 @@ impl Upper<'_> {
 
 /// Hands an IP payload to the protocol its header names.
 fn by_ip_protocol(cx: &mut Cx<'_, '_>, upper: Upper<'_>) {
-    match upper.proto {
-        IpProto::UDP => udp::dissect(cx, &upper),
-        IpProto::TCP => tcp::dissect(cx, &upper),
-        IpProto::ICMP => icmp::dissect(cx, &upper),
-        IpProto::ICMPV6 => icmpv6::dissect(cx, &upper),
-        IpProto::IGMP => igmp::dissect(cx, &upper),
-        _ => cx.data(upper.bytes),
+    match table::by_ip_protocol(upper.proto.0) {
+        Some(dissect) => dissect(cx, &upper),
+        None => cx.data(upper.bytes),
     }
 }
 
@@ -205,6 +204,7 @@ fn layer_name(layer: Layer) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::capture::LinkType;
     use proptest::prelude::*;
 
     fn frame_with(link_type: LinkType, data: &[u8]) -> FrameFields {

@@ -4,6 +4,7 @@ use zerocast_wire::tcp::{self, TcpPacket, TcpPartial};
 use zerocast_wire::tcp_options::{TcpOption, TcpOptions};
 use zerocast_wire::Lenient;
 
+use super::table::{Dissector, Hook};
 use super::{push_some, status, Cx, Upper};
 use crate::fields::{declare_fields, Field, Proto};
 
@@ -24,6 +25,12 @@ declare_fields! {
     TcpOptionsTimestampTsval = "tcp.options.timestamp.tsval", Dec;
     TcpOptionsTimestampTsecr = "tcp.options.timestamp.tsecr", Dec;
 }
+
+/// TCP behind its IP protocol number.
+pub(super) const DISSECTOR: Dissector = Dissector {
+    proto: Proto::Tcp,
+    hook: Hook::IpProto(&[zerocast_wire::IpProto::TCP.0], dissect),
+};
 
 /// The fields decoded from TCP options; when nothing reads them the options are skipped.
 const OPTION_FIELDS: [Field; 5] = [

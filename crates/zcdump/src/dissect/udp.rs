@@ -3,6 +3,7 @@
 use zerocast_wire::udp::{self, UdpPacket, UdpPartial};
 use zerocast_wire::{Lenient, PseudoHeader};
 
+use super::table::{Dissector, Hook};
 use super::{push_some, status, Cx, Upper, CHECKSUM_ILLEGAL, CHECKSUM_NOT_PRESENT};
 use crate::fields::{declare_fields, Field, Proto};
 
@@ -13,6 +14,12 @@ declare_fields! {
     UdpLength = "udp.length", Dec;
     UdpChecksumStatus = "udp.checksum.status", ChecksumStatus;
 }
+
+/// UDP behind its IP protocol number.
+pub(super) const DISSECTOR: Dissector = Dissector {
+    proto: Proto::Udp,
+    hook: Hook::IpProto(&[zerocast_wire::IpProto::UDP.0], dissect),
+};
 
 /// A UDP datagram.
 pub(super) fn dissect(cx: &mut Cx<'_, '_>, upper: &Upper<'_>) {

@@ -4,6 +4,7 @@
 use zerocast_wire::ethernet::EtherType;
 use zerocast_wire::vlan::VlanTag;
 
+use super::table::{Dissector, Hook};
 use super::{eth, Cx};
 use crate::fields::{Field, Proto};
 
@@ -14,6 +15,7 @@ pub(crate) mod dot1q {
         VlanPriority = "vlan.priority", Dec;
         VlanId = "vlan.id", Dec;
         VlanEtype = "vlan.etype", Hex4;
+        VlanLen = "vlan.len", Dec;
     }
 }
 
@@ -28,8 +30,27 @@ pub(crate) mod dot1ad {
 /// The bytes of an 802.1Q / 802.1ad tag (TCI and the inner EtherType).
 const TAG_LEN: usize = 4;
 
+/// Deepest tag stack followed; more tags than this are treated as payload (real networks
+/// use at most two, and the limit bounds the work a crafted frame can cause).
+const MAX_TAGS: usize = 8;
+
+/// 802.1Q customer tags.
+pub(super) const DISSECTOR_DOT1Q: Dissector = Dissector {
+    proto: Proto::Vlan,
+    hook: Hook::EtherType(&[EtherType::VLAN.0], dissect),
+};
+
+/// 802.1ad service tags.
+pub(super) const DISSECTOR_DOT1AD: Dissector = Dissector {
+    proto: Proto::Ieee8021ad,
+    hook: Hook::EtherType(&[EtherType::QINQ.0], dissect),
+};
+
 /// A tag announced by EtherType `outer`; `depth` tags came before it.
 pub(super) fn dissect(cx: &mut Cx<'_, '_>, outer: EtherType, bytes: &[u8], depth: usize) {
+    if depth >= MAX_TAGS {
+        return cx.data(bytes);
+    }
     let tag = match VlanTag::parse(bytes) {
         Ok(tag) => tag,
         Err(_) if bytes.len() < TAG_LEN => return cut(cx, outer, bytes),
@@ -42,14 +63,19 @@ pub(super) fn dissect(cx: &mut Cx<'_, '_>, outer: EtherType, bytes: &[u8], depth
         cx.out.enter(Proto::Vlan);
         cx.out.push_uint(Field::VlanPriority, tag.pcp());
         cx.out.push_uint(Field::VlanId, tag.vid());
-        if !tag.ethertype().is_length() {
+        if tag.ethertype().is_length() {
+            // An 802.3 length inside the tag: `vlan.len` instead of `vlan.etype`, and LLC.
+            cx.out.push_uint(Field::VlanLen, tag.ethertype().0);
+        } else {
             cx.out.push_uint(Field::VlanEtype, tag.ethertype().0);
         }
     }
     if tag.ethertype().is_length() {
-        // An 802.3 length inside the tag: tshark shows `vlan.len` and an LLC layer (not
-        // decoded here), and no `vlan.etype`.
-        return cx.data(tag.payload());
+        let payload = tag.payload();
+        let payload = payload
+            .get(..usize::from(tag.ethertype().0))
+            .unwrap_or(payload);
+        return super::llc::dissect(cx, payload);
     }
     eth::by_ethertype(cx, tag.ethertype(), tag.payload(), depth + 1);
 }

@@ -448,8 +448,12 @@ macro_rules! registry {
 
 registry! {
     Frame => crate::dissect::frame,
+    Null => crate::dissect::null,
+    Ppp => crate::dissect::ppp,
+    Chdlc => crate::dissect::chdlc,
     Sll => crate::dissect::sll,
     Eth => crate::dissect::eth,
+    Llc => crate::dissect::llc,
     Vlan => crate::dissect::vlan::dot1q,
     Ieee8021ad => crate::dissect::vlan::dot1ad,
     Arp => crate::dissect::arp,

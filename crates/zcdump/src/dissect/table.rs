@@ -1,0 +1,224 @@
+//! The dissector table: how each protocol is found. Every protocol module exports one
+//! [`Dissector`] descriptor (its protocol and the keys its parent dispatches on, with its
+//! dissect function), and [`DISSECTORS`] lists them, one line each. The parents' dispatch
+//! tables (by link type, EtherType and IP protocol) are built from that list at compile
+//! time, so adding a protocol is its module plus one line here and one in the field
+//! registry; no parent's `match` changes.
+//!
+//! Lookups are a scan of a few (key, function) pairs for link types and EtherTypes and one
+//! index into a 256-entry table for IP protocols, then one indirect call.
+
+use zerocast_wire::ethernet::EtherType;
+
+use super::{
+    arp, chdlc, eth, icmp, icmpv6, igmp, ipv4, ipv6, null, ppp, sll, tcp, udp, vlan, Cx, Upper,
+};
+use crate::fields::Proto;
+
+/// Dissects a frame of a link type from its first byte.
+pub(super) type LinkFn = fn(&mut Cx<'_, '_>, &[u8]);
+/// Dissects what an EtherType announced: the EtherType itself, the bytes after it, and
+/// how many tags came before (to bound tag stacks).
+pub(super) type EtherFn = fn(&mut Cx<'_, '_>, EtherType, &[u8], usize);
+/// Dissects an IP payload.
+pub(super) type IpFn = fn(&mut Cx<'_, '_>, &Upper<'_>);
+
+/// How a protocol's parent finds it.
+#[derive(Clone, Copy)]
+pub(super) enum Hook {
+    /// Whole frames of these `LINKTYPE_*` numbers.
+    LinkType(&'static [u32], LinkFn),
+    /// Payloads behind these EtherTypes (Ethernet, VLAN tags, cooked headers).
+    EtherType(&'static [u16], EtherFn),
+    /// IP payloads of these protocol numbers (IPv4 protocol, IPv6 next header).
+    IpProto(&'static [u8], IpFn),
+}
+
+/// One protocol's registration with its parents.
+#[derive(Clone, Copy)]
+pub(super) struct Dissector {
+    /// The protocol. Dispatch needs only the hook; this ties the registration to the
+    /// field registry's protocol, which the consistency test checks.
+    #[cfg_attr(not(test), allow(dead_code))]
+    pub proto: Proto,
+    /// Where it hooks in.
+    pub hook: Hook,
+}
+
+/// Every dissector a parent dispatches to (`frame` and `data` are called directly).
+pub(super) const DISSECTORS: &[Dissector] = &[
+    eth::DISSECTOR,
+    null::DISSECTOR_NULL,
+    null::DISSECTOR_LOOP,
+    ppp::DISSECTOR,
+    chdlc::DISSECTOR,
+    sll::DISSECTOR_V1,
+    sll::DISSECTOR_V2,
+    ipv4::DISSECTOR_RAW,
+    vlan::DISSECTOR_DOT1Q,
+    vlan::DISSECTOR_DOT1AD,
+    arp::DISSECTOR,
+    ipv4::DISSECTOR,
+    ipv6::DISSECTOR,
+    icmp::DISSECTOR,
+    icmpv6::DISSECTOR,
+    igmp::DISSECTOR,
+    udp::DISSECTOR,
+    tcp::DISSECTOR,
+];
+
+/// How many keys of one kind the dissectors register (`kind` 0 link types, 1 EtherTypes).
+const fn count_keys(kind: u8) -> usize {
+    let (mut i, mut n) = (0, 0);
+    while i < DISSECTORS.len() {
+        n += match (kind, DISSECTORS[i].hook) {
+            (0, Hook::LinkType(keys, _)) => keys.len(),
+            (1, Hook::EtherType(keys, _)) => keys.len(),
+            _ => 0,
+        };
+        i += 1;
+    }
+    n
+}
+
+/// A placeholder the tables start from; every slot is overwritten before use.
+fn no_link(_: &mut Cx<'_, '_>, _: &[u8]) {}
+fn no_ether(_: &mut Cx<'_, '_>, _: EtherType, _: &[u8], _: usize) {}
+
+/// Link type number to dissector.
+static LINK_TYPES: [(u32, LinkFn); count_keys(0)] = {
+    let mut table = [(0, no_link as LinkFn); count_keys(0)];
+    let (mut i, mut at) = (0, 0);
+    while i < DISSECTORS.len() {
+        if let Hook::LinkType(keys, f) = DISSECTORS[i].hook {
+            let mut k = 0;
+            while k < keys.len() {
+                table[at] = (keys[k], f);
+                at += 1;
+                k += 1;
+            }
+        }
+        i += 1;
+    }
+    table
+};
+
+/// EtherType to dissector.
+static ETHER_TYPES: [(u16, EtherFn); count_keys(1)] = {
+    let mut table = [(0, no_ether as EtherFn); count_keys(1)];
+    let (mut i, mut at) = (0, 0);
+    while i < DISSECTORS.len() {
+        if let Hook::EtherType(keys, f) = DISSECTORS[i].hook {
+            let mut k = 0;
+            while k < keys.len() {
+                table[at] = (keys[k], f);
+                at += 1;
+                k += 1;
+            }
+        }
+        i += 1;
+    }
+    table
+};
+
+/// IP protocol number to dissector.
+static IP_PROTOCOLS: [Option<IpFn>; 256] = {
+    let mut table: [Option<IpFn>; 256] = [None; 256];
+    let mut i = 0;
+    while i < DISSECTORS.len() {
+        if let Hook::IpProto(keys, f) = DISSECTORS[i].hook {
+            let mut k = 0;
+            while k < keys.len() {
+                table[keys[k] as usize] = Some(f);
+                k += 1;
+            }
+        }
+        i += 1;
+    }
+    table
+};
+
+/// The dissector for link type `number`, if zcdump decodes it.
+pub(super) fn by_link_type(number: u32) -> Option<LinkFn> {
+    LINK_TYPES
+        .iter()
+        .find(|(key, _)| *key == number)
+        .map(|(_, f)| *f)
+}
+
+/// The dissector for `ethertype`, if zcdump decodes it.
+#[inline]
+pub(super) fn by_ethertype(ethertype: EtherType) -> Option<EtherFn> {
+    ETHER_TYPES
+        .iter()
+        .find(|(key, _)| *key == ethertype.0)
+        .map(|(_, f)| *f)
+}
+
+/// The dissector for IP protocol `proto`, if zcdump decodes it.
+#[inline]
+pub(super) fn by_ip_protocol(proto: u8) -> Option<IpFn> {
+    IP_PROTOCOLS[usize::from(proto)]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_key_is_claimed_twice() {
+        let mut links: Vec<u32> = LINK_TYPES.iter().map(|e| e.0).collect();
+        let mut ethers: Vec<u16> = ETHER_TYPES.iter().map(|e| e.0).collect();
+        let mut ips: Vec<u8> = Vec::new();
+        for d in DISSECTORS {
+            if let Hook::IpProto(keys, _) = d.hook {
+                ips.extend_from_slice(keys);
+            }
+        }
+        for v in [&mut links as &mut dyn DedupLen, &mut ethers, &mut ips] {
+            let before = v.len_now();
+            v.sort_dedup();
+            assert_eq!(v.len_now(), before);
+        }
+    }
+
+    #[test]
+    fn every_dissecting_protocol_is_registered_once() {
+        let mut protos: Vec<Proto> = DISSECTORS.iter().map(|d| d.proto).collect();
+        protos.sort();
+        let count = protos.len();
+        protos.dedup();
+        // Linux cooked v1 and v2 share `sll`, plain and raw IPv4 share `ip`, NULL and LOOP
+        // share `null`.
+        assert_eq!(count - protos.len(), 3);
+        for p in Proto::ALL {
+            // Called by their parents directly (LLC by the 802.3 length field).
+            let direct = [Proto::Frame, Proto::Data, Proto::Llc];
+            assert!(direct.contains(p) || protos.contains(p), "{p:?}");
+        }
+    }
+
+    #[test]
+    fn tables_find_what_was_registered() {
+        assert!(by_link_type(1).is_some() && by_link_type(147).is_none());
+        assert!(
+            by_ethertype(EtherType::IPV6).is_some() && by_ethertype(EtherType(0x88b5)).is_none()
+        );
+        assert!(by_ip_protocol(6).is_some() && by_ip_protocol(250).is_none());
+    }
+
+    /// Sorting and deduplicating vectors of different element types in one loop.
+    trait DedupLen {
+        fn len_now(&self) -> usize;
+        fn sort_dedup(&mut self);
+    }
+    impl<T: Ord> DedupLen for Vec<T> {
+        fn len_now(&self) -> usize {
+            self.len()
+        }
+        fn sort_dedup(&mut self) {
+            self.sort();
+            self.dedup();
+        }
+    }
+}
