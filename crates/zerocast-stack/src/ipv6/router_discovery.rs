@@ -183,6 +183,12 @@ impl RouterDiscovery {
         }
     }
 
+    /// Stops soliciting (the interface's IPv6 was disabled).
+    pub fn stop_soliciting(&mut self) {
+        self.timers.cancel(&RdTimer::Solicit);
+        self.solicitations_sent = MAX_RTR_SOLICITATIONS;
+    }
+
     fn solicit(&mut self, now: Instant, out: &mut Vec<RdAction>) {
         if self.solicitations_sent >= MAX_RTR_SOLICITATIONS {
             return;

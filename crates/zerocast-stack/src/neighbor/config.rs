@@ -183,14 +183,26 @@ pub(crate) fn run_dad_actions(
                     let now = bc.now();
                     let mut out = Vec::new();
                     if let Some(n) = stack.neighbor.device_mut(dev) {
-                        n.rd.start_soliciting(now, delay, &mut out);
+                        if !n.ipv6_disabled {
+                            n.rd.start_soliciting(now, delay, &mut out);
+                        }
                     }
                     run_rd_actions(stack, bc, dev, out);
                 }
             }
             DadAction::Duplicate(a) => {
-                // RFC 4862 section 5.4.5: the address must not be used.
+                // RFC 4862 section 5.4.5: the address must not be used; when it is the
+                // link-local address from the hardware address, others on the link share
+                // that hardware address, and IPv6 on the interface should stop.
                 stack.neighbor.counters.dad_conflicts += 1;
+                let mac = stack.devices.get(dev.index()).and_then(|d| d.kind.mac());
+                if mac.map(link_local_from_mac) == Some(a) {
+                    if let Some(n) = stack.neighbor.device_mut(dev) {
+                        n.ipv6_disabled = true;
+                        n.rd.stop_soliciting();
+                    }
+                    stack.neighbor.counters.ipv6_disabled += 1;
+                }
                 stack.remove_address(bc, dev, IpAddr::V6(a.into()));
             }
         }
@@ -213,6 +225,9 @@ pub(crate) fn receive_router_advertisement(
     let Some(n) = stack.neighbor.device_mut(dev) else {
         return;
     };
+    if n.ipv6_disabled {
+        return;
+    }
     if n.rd
         .handle_router_advertisement(now, src, hop_limit, ra, options, &mut out)
         .is_err()

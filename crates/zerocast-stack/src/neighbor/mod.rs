@@ -78,6 +78,9 @@ pub struct NeighborCounters {
     pub rs_sent: u64,
     /// Addresses found duplicate by DAD and removed.
     pub dad_conflicts: u64,
+    /// Devices whose MAC-derived link-local address was a duplicate, so IPv6
+    /// autoconfiguration stopped on them (RFC 4862 section 5.4.5).
+    pub ipv6_disabled: u64,
     /// Frames answered with ICMP destination unreachable because resolution failed.
     pub resolution_failed: u64,
     /// Frames dropped from a full resolution queue or an evicted entry.
@@ -100,6 +103,9 @@ pub(crate) struct DeviceNeighbors {
     /// Whether a DAD solicitation left this device yet (RFC 4862 section 5.4.2 delays only
     /// the first).
     pub(crate) dad_started: bool,
+    /// The link-local address from the MAC was a duplicate: RFC 4862 section 5.4.5 asks to
+    /// stop IPv6 on the interface, so it no longer solicits routers nor takes their advice.
+    pub(crate) ipv6_disabled: bool,
     pub(crate) rd: RouterDiscovery,
     pub(crate) slaac: Slaac,
     pub(crate) mld: MldState,
@@ -176,6 +182,7 @@ pub(crate) fn ensure_device(stack: &mut Stack, bc: &mut impl Bindings, dev: Devi
             announcements: arp::Announcements::default(),
             dad: Dad::new(stack.neighbor.dad_transmits, retrans),
             dad_started: false,
+            ipv6_disabled: false,
             rd: RouterDiscovery::new(mtu),
             slaac: Slaac::new(mac),
             mld: MldState::new(),

@@ -229,6 +229,49 @@ fn dad_finds_a_duplicate_and_the_owner_keeps_its_address_rfc4862_5_4_3_and_5_4_4
 }
 
 #[test]
+fn duplicate_mac_derived_link_local_stops_ipv6_autoconfiguration_rfc4862_5_4_5() {
+    let mut bc = FakeBindings::new(12);
+    let mut stack = Stack::new(StackConfig::default());
+    let dev = stack.add_ethernet_device(MAC_A, 1500);
+    stack.enable_ipv6(&mut bc, dev).unwrap();
+    // Another node with our MAC answers for the link-local address: an NA to all-nodes.
+    let link_local = crate::ipv6::link_local_from_mac(MAC_A);
+    let body = NdpBody::neighbor_advertisement(link_local, false, false, true);
+    let tlla = [NdpOptionRepr::TargetLinkLayer(MAC_A)];
+    let mut na = nd_frame(MAC_A, link_local, crate::ipv6::ALL_NODES, 255, body, &tlla);
+    stack.receive_frame(&mut bc, dev, &mut na);
+    assert!(!stack
+        .device(dev)
+        .unwrap()
+        .has_address(IpAddr::V6(link_local.into())));
+    assert_eq!(stack.neighbor_counters().ipv6_disabled, 1);
+    bc.take_sent();
+    for _ in 0..10 {
+        bc.advance(Duration::from_secs(1));
+        stack.handle_timers(&mut bc);
+    }
+    assert_eq!(
+        stack.neighbor_counters().rs_sent,
+        0,
+        "no router solicitation"
+    );
+    let ra = NdpBody::router_advertisement(64, 0, 1800, 0, 0);
+    let mut ra = nd_frame(
+        ROUTER_MAC,
+        v6("fe80::1"),
+        crate::ipv6::ALL_NODES,
+        255,
+        ra,
+        &[],
+    );
+    stack.receive_frame(&mut bc, dev, &mut ra);
+    assert!(
+        stack.routes().iter().all(|r| r.prefix_len != 0),
+        "the router is not taken"
+    );
+}
+
+#[test]
 fn tentative_address_is_not_a_source_and_drops_traffic_until_dad_ends_rfc4862_5_4() {
     let mut bc = FakeBindings::new(5);
     let mut stack = Stack::new(StackConfig::default());
