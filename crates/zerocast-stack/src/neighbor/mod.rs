@@ -3,19 +3,19 @@
 //!
 //! The protocol logic lives in pure state machines ([`nud`], [`crate::ipv6`],
 //! [`crate::membership`], [`crate::igmp`]); this module keeps one set of them per device
-//! ([`DeviceNeighbors`]), feeds them what the rest of the stack hands over, and carries out
+//! (`DeviceNeighbors`), feeds them what the rest of the stack hands over, and carries out
 //! the actions they return: frames to send, queued frames to release or fail with ICMP,
 //! addresses and routes to add or remove. The calls the rest of the stack makes:
 //!
-//! - [`resolve_and_send`]: the IP layer has an Ethernet frame for unicast next hop
+//! - `resolve_and_send`: the IP layer has an Ethernet frame for unicast next hop
 //!   `next_hop`, link header written except the destination MAC. It goes now, or waits
 //!   (copied, bounded) while the neighbour is resolved, or fails with ICMP.
-//! - [`receive_arp`], [`receive_ndp_or_mld`], [`receive_igmp`]: messages for this layer.
-//! - [`on_address_added`] / [`on_address_removed`]: gratuitous ARP; DAD, and the
+//! - `receive_arp`, `receive_ndp_or_mld`, `receive_igmp`: messages for this layer.
+//! - `on_address_added` / `on_address_removed`: gratuitous ARP; DAD, and the
 //!   link-local address every IPv6 Ethernet device gets.
-//! - [`on_multicast_joined`] / [`on_multicast_left`]: MLD / IGMP state-change reports.
-//! - [`handle_timer`]: the one stack timer per device ([`NeighborTimer::Device`]) fired;
-//!   it runs every due timer of that device's state machines, and [`sync_timer`] re-arms it
+//! - `on_multicast_joined` / `on_multicast_left`: MLD / IGMP state-change reports.
+//! - `handle_timer`: the one stack timer per device ([`NeighborTimer::Device`]) fired;
+//!   it runs every due timer of that device's state machines, and `sync_timer` re-arms it
 //!   for their earliest deadline after every call.
 
 pub mod arp;

@@ -7,7 +7,7 @@
 //! addresses is answered with an advertisement carrying our MAC (section 7.2.4: S set when
 //! answering a unicast-sourced solicitation, O set since our addresses are not anycast).
 //! Router Advertisements go to router discovery, MLD queries to the MLD state
-//! ([`multicast`](super::multicast)).
+//! (`multicast.rs`).
 
 use alloc::vec::Vec;
 use core::net::IpAddr;
