@@ -102,7 +102,16 @@ fn trivial_try_from_bytes(ctx: &Ctx) -> TokenStream {
             true
         }
     };
-    ctx.unsafe_impl("TryFromBytes", &ctx.every_field_is("FromBytes"), body)
+    // `FromBytes` is reached through the crate path; the `unsafe impl` of it
+    // this derive emits narrows it to a marker trait of zerocast's, and `bool`
+    // is every such trait but `FromBytes` (`crate::crate_path_checks`).
+    let from_bytes = crate::crate_path_checks::not_implemented_for(
+        ctx,
+        "FromBytes",
+        quote!(::core::primitive::bool),
+    );
+    let imp = ctx.unsafe_impl("TryFromBytes", &ctx.every_field_is("FromBytes"), body);
+    quote!(#from_bytes #imp)
 }
 
 pub(crate) fn derive_from_zeros(ctx: &Ctx) -> Result<TokenStream, Error> {

@@ -31,12 +31,17 @@
 //! expansions also carry a backstop that names only `::core`, local items and
 //! the trait being implemented: if the impl holds, the gaps, measured again
 //! with `size_of` (through a sized twin for a slice DST), must be zero
-//! ([`backstop`]; zerocast's AUDIT.md, F2).
+//! ([`backstop`]; zerocast's AUDIT.md, F2). Generic expansions rely on no
+//! arithmetic, only on `Unaligned` (shown to be zerocast's by
+//! [`crate::crate_path_checks`]) and on a pairing bound local to the
+//! expansion ([`local_is_trait`]).
 //!
 //! A `repr(C)` struct whose last field's sizedness the tokens do not show
 //! (`inner: Inner`, which may be a slice DST) is checked like a slice DST,
 //! with the last field's layout taken from `KnownLayout` when it has one and
-//! from `size_of` otherwise (`zerocast::__derive::Field`).
+//! from `size_of` otherwise (`zerocast::__derive::Field`); its backstop
+//! measures the struct with `size_of` if it is sized and with a witnessed
+//! `KnownLayout` otherwise ([`unknown_tail_backstop`]).
 //!
 //! Unions are rejected: under Rust's current operational semantics a union
 //! value may hold uninitialized bytes even where every field has none, so no
@@ -236,6 +241,7 @@ fn derive_struct(ctx: &Ctx) -> Result<TokenStream, Error> {
             let (_, leading) = fields.split_last().expect("a tail field was classified");
             let mut checks = repr_c_gaps(ctx, &me, &me, leading, false);
             checks.extend(repr_c_dst_gaps(ctx, &fields, true));
+            checks.push(unknown_tail_backstop(ctx, &fields));
             checks
         }
     };
@@ -358,6 +364,73 @@ fn sized_twins_backstop(ctx: &Ctx, leading: &[&Type], elem: &Type) -> GapCheck {
     }
 }
 
+/// The backstop's measure of a `repr(C)` struct whose last field's
+/// sizedness the tokens do not show (`inner: Inner`; see [`backstop`]): 1
+/// if it may have padding, else 0. Its fields have no padding of their own
+/// (`IntoBytes`), so the struct has none exactly when the fields fill it:
+///
+/// * if the struct is sized, when its size is the sum of the fields' sizes
+///   (`::core` alone);
+/// * otherwise, when its size at 0 and at 1 trailing elements is the leading
+///   fields' sizes plus the last field's at that count (the argument of
+///   [`repr_c_dst_gaps`]), with the last field's layout from `KnownLayout`,
+///   which a local witness impl shows to be zerocast's trait (see
+///   [`crate::crate_path_checks`]), and the struct's built from it with
+///   zerocast's `DstLayout`, the type of that trait's `LAYOUT`.
+///
+/// Inherent constants that exist only where their bounds hold pick the
+/// measure; where neither applies (an unsized last field that is not
+/// `KnownLayout`), the struct counts as padded.
+fn unknown_tail_backstop(ctx: &Ctx, fields: &[Field]) -> GapCheck {
+    let krate = &ctx.krate;
+    let name = ctx.name();
+    let (last, leading) = fields.split_last().expect("caller checked a last field");
+    let tail = last.ty;
+    let leading: Vec<&Type> = leading.iter().map(|f| f.ty).collect();
+    let lead = quote!((0 #(+ ::core::mem::size_of::<#leading>())*));
+    let packed = opt_nonzero(ctx.repr.packed.map(|p| p.value));
+    let align = opt_nonzero(ctx.repr.align.map(|a| a.value));
+    let witness = crate::crate_path_checks::known_layout_is_zerocasts(ctx);
+    let probe = quote!(__ZcTailProbe::<#name, #tail>);
+    GapCheck {
+        def: quote! {
+            #witness
+            struct __ZcTailProbe<__ZcS: ?::core::marker::Sized, __ZcL: ?::core::marker::Sized>(
+                ::core::marker::PhantomData<__ZcS>,
+                ::core::marker::PhantomData<__ZcL>,
+            );
+            impl<__ZcS, __ZcL> __ZcTailProbe<__ZcS, __ZcL> {
+                const SIZED_FILLED: ::core::primitive::bool =
+                    ::core::mem::size_of::<__ZcS>() == #lead + ::core::mem::size_of::<__ZcL>();
+            }
+            impl<__ZcS: ?::core::marker::Sized, __ZcL: ?::core::marker::Sized + #krate::KnownLayout> __ZcTailProbe<__ZcS, __ZcL> {
+                const DST_FILLED: ::core::primitive::bool = {
+                    let tail: #krate::DstLayout = <__ZcL as #krate::KnownLayout>::LAYOUT;
+                    let whole = #krate::DstLayout::new_zst(#align)
+                        #(.extend(#krate::DstLayout::for_type::<#leading>(), #packed))*
+                        .extend(tail, #packed)
+                        .pad_to_align();
+                    match (whole.size_for_elems(0), tail.size_for_elems(0), whole.size_for_elems(1), tail.size_for_elems(1)) {
+                        (::core::option::Option::Some(s0), ::core::option::Option::Some(t0), ::core::option::Option::Some(s1), ::core::option::Option::Some(t1)) => {
+                            s0 == #lead + t0 && s1 == #lead + t1
+                        }
+                        _ => false,
+                    }
+                };
+            }
+            trait __ZcTailProbeFallback {
+                const SIZED_FILLED: ::core::primitive::bool = false;
+                const DST_FILLED: ::core::primitive::bool = false;
+            }
+            impl<__ZcS: ?::core::marker::Sized, __ZcL: ?::core::marker::Sized> __ZcTailProbeFallback for __ZcTailProbe<__ZcS, __ZcL> {}
+        },
+        bound: TokenStream::new(),
+        core_bytes: Some(quote!(
+            (!(#probe::SIZED_FILLED || #probe::DST_FILLED) as ::core::primitive::usize)
+        )),
+    }
+}
+
 fn with_checks(ctx: &Ctx, mut bounds: Vec<TokenStream>, checks: Vec<GapCheck>) -> TokenStream {
     let defs = checks.iter().map(|c| &c.def);
     bounds.extend(
@@ -386,24 +459,32 @@ fn generic_struct(
     if repr.is_c() && repr.align_gt_1().is_none() {
         if let Some(param) = homogeneous_param(ctx, fields) {
             // SAFETY (of the emitted impl): every field is `T`, `[T; N]` or a
-            // trailing `[T]` (checked by the `Is<T>` bounds below, so that
+            // trailing `[T]` (checked by the `__ZcIs<T>` bounds below, so that
             // hygiene cannot make two `T`s different types); their sizes are
             // multiples of `T`'s alignment, which is the struct's (capped
             // alike by `packed`), so every offset is already aligned.
-            let support = ctx.support();
             let mut bounds = field_bounds;
             for f in fields {
                 let elem = element_type(f.ty);
-                bounds.push(quote!(#elem: #support::Is<#param>));
+                bounds.push(quote!(#elem: __ZcIs<#param>));
             }
-            return Ok(ctx.unsafe_impl("IntoBytes", &bounds, TokenStream::new()));
+            let is = local_is_trait();
+            let imp = ctx.unsafe_impl("IntoBytes", &bounds, TokenStream::new());
+            return Ok(quote!(#is #imp));
         }
         // SAFETY (of the emitted impl): all fields have alignment 1, so
         // `repr(C)` places each right after the previous one and the struct
         // has alignment 1 (no `align`): no padding anywhere.
+        // `Unaligned` is reached through the crate path: it must be zerocast's.
         let mut bounds = field_bounds;
         bounds.extend(ctx.every_field_is("Unaligned"));
-        return Ok(ctx.unsafe_impl("IntoBytes", &bounds, TokenStream::new()));
+        let unaligned = crate::crate_path_checks::marker_trait_is_zerocasts(
+            ctx,
+            "Unaligned",
+            quote!(::core::primitive::u16),
+        );
+        let imp = ctx.unsafe_impl("IntoBytes", &bounds, TokenStream::new());
+        return Ok(quote!(#unaligned #imp));
     }
     Err(Error::new(
         repr.blame_span(name.span()),
@@ -412,6 +493,19 @@ fn generic_struct(
             repr.describe()
         ),
     ))
+}
+
+/// `__ZcIs<T>` holds for `T` alone: the bound by which rustc confirms that two
+/// types a derive matched by their tokens are one type (macro hygiene can make
+/// equal-looking names different types). It is local to the expansion, so no
+/// module at the crate path, and no other crate, can add impls to it. (No
+/// `#[diagnostic::on_unimplemented]`: the attribute does not resolve in a
+/// `#![no_implicit_prelude]` crate, and only such hygiene ever trips it.)
+pub(crate) fn local_is_trait() -> TokenStream {
+    quote! {
+        trait __ZcIs<__ZcT: ?::core::marker::Sized> {}
+        impl<__ZcT: ?::core::marker::Sized> __ZcIs<__ZcT> for __ZcT {}
+    }
 }
 
 fn element_type(ty: &Type) -> &Type {

@@ -58,7 +58,7 @@ pub(crate) fn derive_enum(ctx: &Ctx) -> Result<TokenStream, Error> {
                     ));
                 };
                 let other = unmatched.remove(pos);
-                bounds.push(quote!(#ty: #support::Is<#other>));
+                bounds.push(quote!(#ty: __ZcIs<#other>));
             }
             if let Some(missing) = unmatched.first() {
                 return Err(Error::new(
@@ -91,11 +91,20 @@ pub(crate) fn derive_enum(ctx: &Ctx) -> Result<TokenStream, Error> {
     // `Unaligned` (bounds), so each variant (tag then fields, or tag then a
     // `repr(C)` union of field structs with alignment 1) is laid out without
     // gaps and the enum has alignment 1. Every variant has the same size:
-    // fields that mention a parameter are the same types pairwise (`Is`
+    // fields that mention a parameter are the same types pairwise (`__ZcIs`
     // bounds) and the others add up equally (`SameSizeVariants` bounds); so
     // no variant ends before the enum does. Fields are `IntoBytes` (bounds).
+    // `__ZcIs` is local to the expansion and `Unaligned` must be zerocast's
+    // (`crate::crate_path_checks`), so a module at the crate path cannot
+    // make either bound hold where it should not.
+    let is = crate::into_bytes::local_is_trait();
+    let unaligned = crate::crate_path_checks::marker_trait_is_zerocasts(
+        ctx,
+        "Unaligned",
+        quote!(::core::primitive::u16),
+    );
     let imp = ctx.unsafe_impl("IntoBytes", &bounds, TokenStream::new());
-    Ok(quote!(#(#markers)* #imp))
+    Ok(quote!(#is #unaligned #(#markers)* #imp))
 }
 
 /// A second check of one `SameSizeVariants` bound that names only `::core` and
@@ -103,7 +112,8 @@ pub(crate) fn derive_enum(ctx: &Ctx) -> Result<TokenStream, Error> {
 /// permissive `SameSizeVariants` (AUDIT.md, F2): if `bound` holds for `()`, the
 /// size difference `bytes` must be 0. The probe's inherent `HOLDS` only exists
 /// where the bound holds, so a rejected variant gets no second error. (The
-/// `Is` bounds between fields that mention parameters are not re-checked.)
+/// `__ZcIs` bounds between fields that mention parameters are local to the
+/// expansion, so need no second check.)
 fn same_size_backstop(marker: &syn::Ident, bound: TokenStream, bytes: &TokenStream) -> TokenStream {
     let probe = format_ident!("__ZcProbe_{}", marker);
     let fallback = format_ident!("__ZcProbeFallback_{}", marker);

@@ -23,6 +23,7 @@
 
 mod bitfield;
 mod byte_traits;
+mod crate_path_checks;
 mod ctx;
 mod enums;
 mod from_bytes;

@@ -3,10 +3,11 @@
 //! ones (zerocast's AUDIT.md, finding F2). The impls must stay sound: the bit check of a type
 //! with validators goes through the trait being implemented, not through the path, and
 //! padding is re-checked by a `::core`-only backstop (the compile-fail cases
-//! `into_bytes_padding_behind_replaced_crate_path_*` in tests/ui).
+//! `*_behind_replaced_crate_path_*` in tests/ui); the bound that pairs the fields of
+//! generic types is local to the expansion, so a module's own `Is` is never consulted.
 #![allow(missing_docs)]
 
-use zerocast::{Immutable, KnownLayout, TryFromBytes};
+use zerocast::{Immutable, IntoBytes, KnownLayout, TryFromBytes};
 
 /// What a hostile (or careless) replacement could look like: every validator "passes".
 mod lenient {
@@ -45,4 +46,45 @@ fn a_replaced_validator_runner_cannot_skip_the_bit_check() {
     // The replaced runner skips the validators (they only decide what the user asked for,
     // never soundness), so a valid `bool` is accepted.
     assert!(Flag::try_read_from_bytes(&[1u8][..]).is_ok_and(|f| f.set));
+}
+
+/// A module whose `Is` (the bound that confirms two token-equal field types are one type)
+/// holds for nothing. Before the pairing bound was made local to the expansion, these
+/// derives used this `Is` and did not compile; a permissive one would have let a macro
+/// with mixed hygiene pair fields of different types.
+mod strict_is {
+    pub use zerocast::*;
+    pub mod __derive {
+        pub use zerocast::__derive::*;
+        #[allow(dead_code)] // The point: the derive must not use it.
+        pub trait Is<T: ?Sized> {}
+    }
+}
+
+#[derive(IntoBytes, Immutable)]
+#[zerocast(crate = "strict_is")]
+#[repr(C)]
+struct Pair<T> {
+    a: T,
+    b: [T; 2],
+}
+
+#[derive(IntoBytes, Immutable)]
+#[zerocast(crate = "strict_is")]
+#[repr(u8)]
+#[allow(dead_code)] // Read only through `as_bytes`.
+enum Either<T> {
+    Left(T, u8),
+    Right(u8, T),
+}
+
+#[test]
+fn generic_field_pairing_does_not_go_through_the_crate_path() {
+    let pair = Pair {
+        a: 1u16.to_be(),
+        b: [2u16.to_be(), 3u16.to_be()],
+    };
+    assert_eq!(pair.as_bytes(), &[0, 1, 0, 2, 0, 3]);
+    assert_eq!(Either::<u8>::Left(7, 8).as_bytes(), &[0, 7, 8]);
+    assert_eq!(Either::<u8>::Right(7, 8).as_bytes(), &[1, 7, 8]);
 }

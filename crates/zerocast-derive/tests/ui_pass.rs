@@ -5320,8 +5320,155 @@ mod into_bytes_dst_padding_behind_replaced_crate_path_align {
     }
 }
 
+// padding before a last field of unknown sizedness is rejected even when the crate path names a module with a permissive gap measure
+mod into_bytes_unknown_tail_padding_behind_replaced_crate_path_sized {
+    #![allow(dead_code, unused_imports)]
+    use zerocast::*;
+
+    mod fake {
+        pub use zerocast::*;
+        pub mod __derive {
+            pub use zerocast::__derive::*;
+            pub const fn dst_gaps(
+                _: zerocast::DstLayout,
+                _: zerocast::DstLayout,
+                _: usize,
+            ) -> [[usize; 2]; 2] {
+                [[0, 0], [0, 0]]
+            }
+        }
+    }
+    #[derive(IntoBytes)]
+    #[repr(C)]
+    struct Inner(u32);
+    #[derive(IntoBytes)]
+    #[zerocast(crate = "fake")]
+    #[repr(C)]
+    struct Padded {
+        a: [u8; 4],
+        inner: Inner,
+    }
+}
+
+// padding before a last field of unknown sizedness is rejected even when the crate path names a module with a permissive gap measure
+mod into_bytes_unknown_tail_padding_behind_replaced_crate_path_dst {
+    #![allow(dead_code, unused_imports)]
+    use zerocast::*;
+
+    mod fake {
+        pub use zerocast::*;
+        pub mod __derive {
+            pub use zerocast::__derive::*;
+            pub const fn dst_gaps(
+                _: zerocast::DstLayout,
+                _: zerocast::DstLayout,
+                _: usize,
+            ) -> [[usize; 2]; 2] {
+                [[0, 0], [0, 0]]
+            }
+        }
+    }
+    #[derive(IntoBytes, KnownLayout)]
+    #[repr(C)]
+    struct Inner {
+        x: u16,
+        t: [u16],
+    }
+    #[derive(IntoBytes, KnownLayout)]
+    #[zerocast(crate = "fake")]
+    #[repr(C)]
+    struct Padded {
+        a: [u8; 2],
+        inner: Inner,
+    }
+}
+
+// the fields of a generic struct must be zerocast's `Unaligned`, whatever the crate path names
+mod into_bytes_generic_struct_unaligned_behind_replaced_crate_path_blanket {
+    #![allow(dead_code, unused_imports)]
+    use zerocast::*;
+
+    mod fake {
+        pub use zerocast::*;
+    }
+    #[derive(IntoBytes)]
+    #[zerocast(crate = "fake")]
+    #[repr(C)]
+    struct G<T> {
+        a: u8,
+        b: T,
+    }
+}
+
+// the fields of a generic enum must be zerocast's `Unaligned`, whatever the crate path names
+mod into_bytes_generic_enum_unaligned_behind_replaced_crate_path_blanket {
+    #![allow(dead_code, unused_imports)]
+    use zerocast::*;
+
+    mod fake {
+        pub use zerocast::*;
+    }
+    #[derive(IntoBytes)]
+    #[zerocast(crate = "fake")]
+    #[repr(u8)]
+    enum E<T> {
+        A(T),
+        B(T),
+    }
+}
+
+// the fields of a generic struct must be zerocast's `Unaligned`, whatever the crate path names
+mod into_bytes_generic_struct_unaligned_behind_replaced_crate_path_alias {
+    #![allow(dead_code, unused_imports)]
+    use zerocast::*;
+
+    mod fake {
+        pub use zerocast::*;
+    }
+    #[derive(IntoBytes)]
+    #[zerocast(crate = "fake")]
+    #[repr(C)]
+    struct G<T> {
+        a: u8,
+        b: T,
+    }
+}
+
+// the fields of a generic enum must be zerocast's `Unaligned`, whatever the crate path names
+mod into_bytes_generic_enum_unaligned_behind_replaced_crate_path_alias {
+    #![allow(dead_code, unused_imports)]
+    use zerocast::*;
+
+    mod fake {
+        pub use zerocast::*;
+    }
+    #[derive(IntoBytes)]
+    #[zerocast(crate = "fake")]
+    #[repr(u8)]
+    enum E<T> {
+        A(T),
+        B(T),
+    }
+}
+
+// every byte pattern is accepted only through zerocast's `FromBytes`, whatever the crate path names
+mod from_bytes_behind_replaced_crate_path_alias {
+    #![allow(dead_code, unused_imports)]
+    use zerocast::*;
+
+    mod fake {
+        pub use zerocast::*;
+    }
+    #[derive(FromBytes)]
+    #[zerocast(crate = "fake")]
+    #[repr(C)]
+    struct Flag {
+        on: u8,
+    }
+}
+
 /// The number of rules in tests/ui/generate.py's table when this file was generated.
-const EXPECTED_TWINS: usize = 354;
+const EXPECTED_TWINS: usize = 361;
 
 /// This file's top-level modules (the twins) and the twins named by the generated
 /// compile-fail cases (tests/ui and tests/ui-post-mono) are the same `EXPECTED_TWINS` names.

@@ -9,10 +9,10 @@
 //!
 //! # Why nothing here lets safe code cause undefined behaviour
 //!
-//! * The diagnostic traits ([`PaddingFree`], [`TotalPaddingFree`], [`Is`]) are bounds that
-//!   emitted `unsafe impl`s rely on. Each has a supertrait in a private module that holds
-//!   only in the accepted case (zero bytes, the same type), so no other crate can add an
-//!   impl that would satisfy the bound in a rejected case. [`SameSizeVariants`] is sealed by the orphan
+//! * The diagnostic traits ([`PaddingFree`], [`TotalPaddingFree`]) are bounds that emitted
+//!   `unsafe impl`s rely on. Each has a supertrait in a private module that holds only in
+//!   the accepted case (zero bytes), so no other crate can add an impl that would satisfy
+//!   the bound in a rejected case. [`SameSizeVariants`] is sealed by the orphan
 //!   rule instead (see there).
 //! * [`Field::project`] and [`scope::__ZcSizedField::project`] are `unsafe fn`s with the
 //!   contracts of the [`Maybe`] projections they forward to.
@@ -28,9 +28,6 @@ use crate::{DstLayout, Immutable, KnownLayout, Maybe};
 mod sealed {
     pub trait Zero<const N: usize> {}
     impl Zero<0> for () {}
-
-    pub trait Same<T: ?Sized> {}
-    impl<T: ?Sized> Same<T> for T {}
 }
 
 /// Holds (for `()`) only when `BYTES` is 0: the `IntoBytes` derive's bound for one gap of
@@ -91,17 +88,6 @@ impl<Ty: ?Sized> TotalPaddingFree<Ty, 0> for () {}
 )]
 pub trait SameSizeVariants<Variant, const BYTES: usize> {}
 impl<Variant> SameSizeVariants<Variant, 0> for () {}
-
-/// `Self` is `T`: lets rustc confirm that two types a derive matched by their tokens are the
-/// same type (macro hygiene can make equal-looking names different types).
-///
-/// ```
-/// use zerocast::__derive::Is;
-/// fn same<A: Is<B>, B>() {}
-/// same::<u8, u8>();
-/// ```
-pub trait Is<T: ?Sized>: sealed::Same<T> {}
-impl<T: ?Sized> Is<T> for T {}
 
 /// The padding of a `repr(C)` struct whose last field may be dynamically sized, at 0 and at
 /// 1 trailing elements: `[[offset, bytes]; 2]`. `unpadded` is the struct's layout before

@@ -489,6 +489,38 @@ for packed, fail_body, ok_body in (
          FAKE_DST_SUPPORT + head + "struct Padded " + ok_body,
          "slice-DST padding is rejected even when the crate path names a module with a permissive gap measure")
 
+# A last field whose sizedness the tokens do not show (`inner: Inner`), behind a module
+# whose `dst_gaps` reports no gaps: the backstop measures the struct itself (sized) or from
+# `KnownLayout`, which a local witness impl shows to be zerocast's (AUDIT.md, F2).
+for slug, inner, derives, fail_lead, ok_lead in (
+        ("sized", "#[derive(IntoBytes)]\n#[repr(C)]\nstruct Inner(u32);\n", "IntoBytes", "u8", "[u8; 4]"),
+        ("dst", "#[derive(IntoBytes, KnownLayout)]\n#[repr(C)]\nstruct Inner {\n    x: u16,\n    t: [u16],\n}\n", "IntoBytes, KnownLayout", "u8", "[u8; 2]")):
+    head = FAKE_DST_SUPPORT + inner + f"#[derive({derives})]\n#[zerocast(crate = \"fake\")]\n#[repr(C)]\n"
+    case(f"into_bytes_unknown_tail_padding_behind_replaced_crate_path_{slug}",
+         head + f"struct Padded {{\n    a: {fail_lead},\n    inner: Inner,\n}}",
+         head + f"struct Padded {{\n    a: {ok_lead},\n    inner: Inner,\n}}",
+         "padding before a last field of unknown sizedness is rejected even when the crate path names a module with a permissive gap measure")
+
+# Traits the expansion relies on but does not implement, replaced at the crate path: a safe
+# blanket trait (fails the witness `unsafe impl`) or another of zerocast's marker traits
+# (fails the probe type). The twins name an honest module.
+def fake_module(extra):
+    return "mod fake {\n    pub use zerocast::*;\n" + extra + "}\n"
+HONEST = fake_module("")
+BLANKET_UNALIGNED = fake_module("    pub trait Unaligned {}\n    impl<T: ?Sized> Unaligned for T {}\n")
+ALIAS_UNALIGNED = fake_module("    pub use zerocast::Immutable as Unaligned;\n")
+ALIAS_FROM_BYTES = fake_module("    pub use zerocast::Immutable as FromBytes;\n")
+GENERIC_STRUCT = "#[derive(IntoBytes)]\n#[zerocast(crate = \"fake\")]\n#[repr(C)]\nstruct G<T> {\n    a: u8,\n    b: T,\n}"
+GENERIC_ENUM = "#[derive(IntoBytes)]\n#[zerocast(crate = \"fake\")]\n#[repr(u8)]\nenum E<T> {\n    A(T),\n    B(T),\n}"
+for slug, module in (("blanket", BLANKET_UNALIGNED), ("alias", ALIAS_UNALIGNED)):
+    case(f"into_bytes_generic_struct_unaligned_behind_replaced_crate_path_{slug}", module + GENERIC_STRUCT, HONEST + GENERIC_STRUCT,
+         "the fields of a generic struct must be zerocast's `Unaligned`, whatever the crate path names")
+    case(f"into_bytes_generic_enum_unaligned_behind_replaced_crate_path_{slug}", module + GENERIC_ENUM, HONEST + GENERIC_ENUM,
+         "the fields of a generic enum must be zerocast's `Unaligned`, whatever the crate path names")
+FLAG = "#[derive(FromBytes)]\n#[zerocast(crate = \"fake\")]\n#[repr(C)]\nstruct Flag {\n    on: u8,\n}"
+case("from_bytes_behind_replaced_crate_path_alias", ALIAS_FROM_BYTES + FLAG, HONEST + FLAG,
+     "every byte pattern is accepted only through zerocast's `FromBytes`, whatever the crate path names")
+
 CASES[:] = [c for c in CASES if c]
 
 HEADER = "use zerocast::*;\n#[allow(unused_imports)]\nuse zerocast::byteorder::*;\n\n"
