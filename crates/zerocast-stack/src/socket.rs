@@ -10,6 +10,7 @@
 //! sockets (`ConnectionRefused` for an ICMP Port Unreachable, `WouldBlock` for an empty
 //! queue, ...), so a std-style wrapper can map them one to one onto `std::io::ErrorKind`.
 
+use alloc::collections::BTreeMap;
 use alloc::vec::Vec;
 
 use crate::context::SocketId;
@@ -91,6 +92,9 @@ pub(crate) enum Socket {
 pub(crate) struct SocketTable {
     slots: Vec<Option<Socket>>,
     open: usize,
+    /// Bound UDP sockets by local port, so demultiplexing and port allocation look at the
+    /// sockets of one port instead of all of them.
+    udp_ports: BTreeMap<u16, Vec<SocketId>>,
 }
 
 impl SocketTable {
@@ -121,7 +125,31 @@ impl SocketTable {
         if s.is_some() {
             self.open -= 1;
         }
+        if let Some(Socket::Udp(u)) = &s {
+            if let Some(port) = u.local_port() {
+                if let Some(ids) = self.udp_ports.get_mut(&port) {
+                    ids.retain(|i| *i != id);
+                    if ids.is_empty() {
+                        self.udp_ports.remove(&port);
+                    }
+                }
+            }
+        }
         s
+    }
+
+    /// Records that UDP socket `id` is now bound to `port`.
+    pub(crate) fn index_udp_port(&mut self, id: SocketId, port: u16) {
+        self.udp_ports.entry(port).or_default().push(id);
+    }
+
+    /// The UDP sockets bound to `port`, in binding order.
+    pub(crate) fn udp_on_port(&self, port: u16) -> impl Iterator<Item = (SocketId, &UdpSocket)> {
+        self.udp_ports
+            .get(&port)
+            .into_iter()
+            .flatten()
+            .filter_map(|&id| self.udp(id).ok().map(|s| (id, s)))
     }
 
     pub(crate) fn udp(&self, id: SocketId) -> Result<&UdpSocket, SocketError> {
@@ -150,14 +178,6 @@ impl SocketTable {
             Some(Some(Socket::IcmpEcho(s))) => Ok(s),
             _ => Err(SocketError::InvalidSocket),
         }
-    }
-
-    /// Every open UDP socket with its id.
-    pub(crate) fn udp_sockets(&self) -> impl Iterator<Item = (SocketId, &UdpSocket)> {
-        self.slots.iter().enumerate().filter_map(|(i, s)| match s {
-            Some(Socket::Udp(u)) => u32::try_from(i).ok().map(|i| (SocketId(i), u)),
-            _ => None,
-        })
     }
 
     /// Every open echo socket with its id.

@@ -215,16 +215,20 @@ pub(crate) fn route_output(
     } else if let Some(d) = subnet_broadcast_device(stack, dst) {
         (d, dst)
     } else {
-        let route = stack
+        match stack
             .routes
             .lookup_filtered(dst, |r| dev.is_none_or(|d| r.device == d))
-            .ok_or(SocketError::NoRoute)?;
-        let hop = if multicast_or_broadcast {
-            dst
-        } else {
-            route.gateway.unwrap_or(dst)
-        };
-        (route.device, hop)
+        {
+            Some(route) if multicast_or_broadcast => (route.device, dst),
+            Some(route) => (route.device, route.gateway.unwrap_or(dst)),
+            // A group address with no route (no default route, no pinned device): the first
+            // device that has an address of the family, as Linux picks its default device.
+            None if multicast_or_broadcast => (
+                first_device_of_family(stack, dst).ok_or(SocketError::NoRoute)?,
+                dst,
+            ),
+            None => return Err(SocketError::NoRoute),
+        }
     };
     if stack.devices.get(out_dev.index()).is_none() {
         return Err(SocketError::NoRoute);
@@ -243,6 +247,20 @@ pub(crate) fn route_output(
         local: false,
         mtu: stack.path_mtu(out_dev, dst, now),
     })
+}
+
+fn first_device_of_family(stack: &Stack, dst: IpAddr) -> Option<DeviceId> {
+    stack
+        .devices
+        .iter()
+        .position(|d| {
+            d.kind != DeviceKind::Loopback
+                && d.addresses
+                    .iter()
+                    .any(|e| e.addr.is_ipv4() == dst.is_ipv4() && e.usable_as_source())
+        })
+        .and_then(|i| u32::try_from(i).ok())
+        .map(DeviceId)
 }
 
 fn subnet_broadcast_device(stack: &Stack, dst: IpAddr) -> Option<DeviceId> {

@@ -259,3 +259,45 @@ fn sockets_are_bounded_and_ids_reused() {
         Err(SocketError::InvalidSocket)
     );
 }
+
+/// A datagram to a group with no route and no membership leaves through the first device
+/// with an address of the family, with TTL / hop limit 1 and the group's MAC on Ethernet.
+#[test]
+fn multicast_send_without_route_uses_the_first_device() {
+    let (mut stack, mut bc, dev) = tun_stack(StackConfig::default());
+    let s = stack.udp_open().unwrap();
+    stack.udp_bind(&mut bc, s, sa("[::]:5353")).unwrap();
+    stack
+        .udp_send_to(&mut bc, s, b"q", sa("224.0.0.251:5353"))
+        .unwrap();
+    stack
+        .udp_send_to(&mut bc, s, b"q", sa("[ff02::fb]:5353"))
+        .unwrap();
+    let sent = bc.take_sent();
+    assert_eq!(sent.len(), 2);
+    assert!(sent.iter().all(|f| f.device == dev));
+    assert_eq!(Ipv4Packet::parse(&sent[0].bytes[..]).unwrap().ttl(), 1);
+    assert_eq!(
+        Ipv6Packet::parse(&sent[1].bytes[..]).unwrap().hop_limit(),
+        1
+    );
+    assert_eq!(
+        stack.udp_send_to(&mut bc, s, b"q", sa("192.0.2.1:9")),
+        Err(SocketError::NoRoute)
+    );
+}
+
+/// Closing a socket frees its port: a new socket binds it and receives its datagrams.
+#[test]
+fn closed_sockets_free_their_port() {
+    let (mut stack, mut bc, dev) = tun_stack(StackConfig::default());
+    let a = stack.udp_open().unwrap();
+    stack.udp_bind(&mut bc, a, sa("0.0.0.0:53")).unwrap();
+    stack.udp_close(&mut bc, a).unwrap();
+    let b = stack.udp_open().unwrap();
+    stack.udp_bind(&mut bc, b, sa("0.0.0.0:53")).unwrap();
+    let mut p = udp_packet(sa("10.0.0.1:1"), sa("10.0.0.2:53"), b"again");
+    stack.receive_frame(&mut bc, dev, &mut p);
+    assert_eq!(stack.udp_recv_from(b, &mut [0u8; 8]).unwrap().0, 5);
+    assert!(bc.take_sent().is_empty());
+}

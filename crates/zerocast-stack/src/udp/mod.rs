@@ -99,6 +99,11 @@ fn addresses_overlap(a: IpAddr, b: IpAddr) -> bool {
 }
 
 impl UdpSocket {
+    /// The bound local port.
+    pub(crate) fn local_port(&self) -> Option<u16> {
+        self.local.map(|l| l.port())
+    }
+
     /// How well this socket matches a datagram from `src` to `dst`.
     fn match_score(&self, src: SocketAddr, dst: SocketAddr) -> Option<u8> {
         let local = self.local?;
@@ -155,7 +160,7 @@ pub(crate) fn receive(stack: &mut Stack, bc: &mut impl Bindings, rx: &IpRx, buf:
     if rx.dst_kind == DstKind::Unicast {
         // The common case allocates nothing but the queued copy: one best socket.
         let mut best: Option<(SocketId, u8)> = None;
-        for (id, s) in stack.sockets.udp_sockets() {
+        for (id, s) in stack.sockets.udp_on_port(to.port()) {
             if let Some(score) = s.match_score(from, to) {
                 if best.is_none_or(|(_, b)| score > b) {
                     best = Some((id, score));
@@ -173,7 +178,7 @@ pub(crate) fn receive(stack: &mut Stack, bc: &mut impl Bindings, rx: &IpRx, buf:
     }
     let members: Vec<SocketId> = stack
         .sockets
-        .udp_sockets()
+        .udp_on_port(to.port())
         .filter(|(_, s)| s.match_score(from, to).is_some())
         .map(|(id, _)| id)
         .collect();
@@ -245,7 +250,7 @@ pub(crate) fn deliver_icmp_error(
     let sent_from = SocketAddr::new(quoted.src, sport);
     let sent_to = SocketAddr::new(quoted.dst, dport);
     let mut best: Option<(SocketId, u8)> = None;
-    for (id, s) in stack.sockets.udp_sockets() {
+    for (id, s) in stack.sockets.udp_on_port(sport) {
         if let Some(score) = s.match_score(sent_to, sent_from) {
             if best.is_none_or(|(_, b)| score > b) {
                 best = Some((id, score));
@@ -326,7 +331,7 @@ impl Stack {
         let port = if local.port() == 0 {
             self.free_ephemeral_port(bc, ip)?
         } else {
-            let conflict = self.sockets.udp_sockets().any(|(other, s)| {
+            let conflict = self.sockets.udp_on_port(local.port()).any(|(other, s)| {
                 other != id
                     && s.local
                         .is_some_and(|l| l.port() == local.port() && addresses_overlap(l.ip(), ip))
@@ -339,6 +344,7 @@ impl Stack {
         };
         let bound = SocketAddr::new(ip, port);
         self.sockets.udp_mut(id)?.local = Some(bound);
+        self.sockets.index_udp_port(id, port);
         Ok(bound)
     }
 
@@ -352,7 +358,7 @@ impl Stack {
         let start = bc.below(u64::from(span)) as u32;
         for step in 0..span {
             let port = lo + ((start + step) % span) as u16;
-            let taken = self.sockets.udp_sockets().any(|(_, s)| {
+            let taken = self.sockets.udp_on_port(port).any(|(_, s)| {
                 s.local
                     .is_some_and(|l| l.port() == port && addresses_overlap(l.ip(), ip))
             });
