@@ -14,7 +14,8 @@
 //! - [`Stack`] and [`StackConfig`] (in `stack.rs`): devices, addresses, routes, the entry
 //!   points `receive_frame`, `handle_timers`, `next_deadline`.
 //! - [`device`]: Ethernet, 802.1Q VLAN, pure-IP and loopback devices, link framing, counters.
-//! - `neighbor`: ARP and NDP resolution, IPv6 address configuration hooks.
+//! - [`neighbor`]: ARP and NDP resolution (one NUD state machine); [`ipv6`]: DAD, SLAAC,
+//!   router discovery, MLD; [`igmp`] and [`membership`]: multicast group reports.
 //! - [`ip`]: routing (longest-prefix match), RFC 6724 source selection, IPv4 and IPv6
 //!   receive, extension headers, reassembly, fragmentation, forwarding, path MTU.
 //! - [`icmp`]: echo (replies built in place), errors (quoting, rate limit), echo sockets.

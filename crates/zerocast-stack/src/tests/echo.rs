@@ -173,10 +173,32 @@ fn vlan_tagged_echo_is_answered_with_the_tag() {
         EtherType::VLAN,
         &[&[0x00, 100, 0x86, 0xdd][..], &p[..]].concat(),
     );
-    // The reply waits in the neighbour queue while the peer is resolved.
+    // The reply waits in the neighbour queue while the peer is resolved; the solicitation
+    // for it leaves through the parent, tagged with VID 100.
+    bc.take_sent();
+    let before = (
+        stack.device_counters(vlan).tx_frames,
+        stack.device_counters(eth).tx_frames,
+    );
     stack.receive_frame(&mut bc, eth, &mut f);
     assert_eq!(stack.device_counters(vlan).rx_frames, 1);
     assert_eq!(stack.counters().icmpv6.echo_replies_sent, 1);
+    let sent = bc.take_sent();
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].device, eth);
+    let e = EthernetFrame::parse(&sent[0].bytes[..]).unwrap();
+    assert_eq!(e.ethertype(), EtherType::VLAN);
+    let tag = zerocast_wire::vlan::VlanTag::parse(e.payload()).unwrap();
+    assert_eq!((tag.vid(), tag.ethertype()), (100, EtherType::IPV6));
+    let (src, _, _, m) = parse_icmpv6(tag.payload());
+    assert_eq!(m[0], 135, "a Neighbor Solicitation");
+    assert!(src == us || src.is_unicast_link_local());
+    // Counted on the VLAN and on the parent that carried it.
+    let after = (
+        stack.device_counters(vlan).tx_frames,
+        stack.device_counters(eth).tx_frames,
+    );
+    assert_eq!(after, (before.0 + 1, before.1 + 1));
     // A tag for a VLAN we do not have is dropped on the parent.
     let mut f = ethernet_frame(
         OUR_MAC,
