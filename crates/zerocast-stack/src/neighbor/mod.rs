@@ -436,6 +436,37 @@ impl Stack {
         }
     }
 
+    /// Every neighbour of `dev` with its state and link-layer address, IPv4 first, each
+    /// family in address order (what `ip neigh show dev` lists).
+    ///
+    /// ```
+    /// use zerocast_stack::{Stack, StackConfig};
+    /// # let mut bc = zerocast_stack::__doc_bindings();
+    /// let mut stack = Stack::new(StackConfig::default());
+    /// let eth = stack.add_ethernet_device(zerocast_wire::MacAddr([2, 0, 0, 0, 0, 1]), 1500);
+    /// stack.add_address(&mut bc, eth, "10.0.0.2".parse().unwrap(), 24).unwrap();
+    /// let sock = stack.udp_open().unwrap();
+    /// stack.udp_send_to(&mut bc, sock, b"hi", "10.0.0.1:9".parse().unwrap()).unwrap();
+    /// let neighbors: Vec<_> = stack.neighbors(eth).collect();
+    /// assert_eq!(neighbors.len(), 1); // 10.0.0.1, being resolved
+    /// assert_eq!(neighbors[0].0, "10.0.0.1".parse::<std::net::IpAddr>().unwrap());
+    /// ```
+    pub fn neighbors(
+        &self,
+        dev: DeviceId,
+    ) -> impl Iterator<Item = (IpAddr, NudState, Option<MacAddr>)> + '_ {
+        let n = self.neighbor.device(dev);
+        let v4 = n
+            .into_iter()
+            .flat_map(|n| n.arp.iter())
+            .map(|(a, s, m)| (IpAddr::V4(a.into()), s, m));
+        let v6 = n
+            .into_iter()
+            .flat_map(|n| n.ndp.iter())
+            .map(|(a, s, m)| (IpAddr::V6(a.into()), s, m));
+        v4.chain(v6)
+    }
+
     /// An upper layer proved that `neighbor` on `dev` is reachable (RFC 4861 section
     /// 7.3.1: TCP saw new data acknowledged), so its entry becomes REACHABLE without a
     /// probe. Entries that are not resolved are left alone.
