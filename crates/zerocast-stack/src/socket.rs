@@ -1,6 +1,6 @@
 //! Socket handles and the errors socket calls return.
 //!
-//! All sockets of a stack (UDP and ICMP echo) live in one [`SocketTable`]: a vector of
+//! All sockets of a stack (UDP and ICMP echo) live in one `SocketTable`: a vector of
 //! slots indexed by [`SocketId`], a closed socket's slot reused by the next open (lowest
 //! free index first). The table is bounded by
 //! [`StackConfig::max_sockets`](crate::StackConfig::max_sockets): opening past it fails with

@@ -240,8 +240,6 @@ pub enum DeviceError {
     InvalidVlanId,
     /// The parent already has a sub-interface with this VID.
     DuplicateVlanId,
-    /// The stack already has [`StackConfig::max_devices`](crate::StackConfig::max_devices).
-    TooManyDevices,
 }
 
 impl core::fmt::Display for DeviceError {
@@ -251,7 +249,6 @@ impl core::fmt::Display for DeviceError {
             DeviceError::ParentNotEthernet => "a VLAN's parent must be an Ethernet device",
             DeviceError::InvalidVlanId => "VLAN id must be in 1..=4094",
             DeviceError::DuplicateVlanId => "the parent already has this VLAN id",
-            DeviceError::TooManyDevices => "device table full",
         })
     }
 }

@@ -1,6 +1,6 @@
 //! ICMPv4 and ICMPv6: echo, errors in both directions, echo sockets.
 //!
-//! Received messages ([`receive_icmpv4`], [`receive_icmpv6`]) are checksum-verified by the
+//! Received messages (`receive_icmpv4`, `receive_icmpv6`) are checksum-verified by the
 //! parser (bad ones counted and dropped). Echo requests are answered by [`echo`], in place
 //! when possible. Echo replies go to the [`socket`] whose identifier they carry. Error
 //! messages are matched to what we sent: the quoted packet must come from one of our

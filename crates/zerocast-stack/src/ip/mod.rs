@@ -4,13 +4,13 @@
 //! header; the packet is parsed in place with `zerocast-wire`, malformed ones are counted and
 //! dropped (answered with Parameter Problem only where the parser says the RFC asks for it),
 //! fragments go through `zerocast-wire`'s reassemblers, and whole packets for us are
-//! described by an [`IpRx`] and handed to ICMP or UDP together with the frame buffer, so
+//! described by an `IpRx` and handed to ICMP or UDP together with the frame buffer, so
 //! those layers can build replies in place. Packets for other hosts are forwarded
 //! ([`forward`]) when [`StackConfig::forwarding`](crate::StackConfig::forwarding) is on.
 //!
-//! Output: [`route_output`] picks the device, next hop and source address (routing table,
-//! [`source`] selection, the path MTU from [`pmtu`]); [`send_ip`] writes the IP header and
-//! fragments by the path MTU ([`frag`]); [`transmit_ip_frame`] puts the link header on and
+//! Output: `route_output` picks the device, next hop and source address (routing table,
+//! [`source`] selection, the path MTU from [`pmtu`]); `send_ip` writes the IP header and
+//! fragments by the path MTU ([`frag`]); `transmit_ip_frame` puts the link header on and
 //! hands the frame to the device (Ethernet unicast goes through the neighbour layer,
 //! `crate::neighbor::resolve_and_send`). Packets to one of our own addresses never reach a
 //! device: they are queued on the stack's loopback queue and received after the current
@@ -301,7 +301,7 @@ pub(crate) fn send_ip(
     })
 }
 
-/// Like [`send_ip`], with the upper-layer message of `payload_len` bytes written by `write`
+/// Like `send_ip`, with the upper-layer message of `payload_len` bytes written by `write`
 /// straight into the outgoing frame. When the packet fits the path MTU the frame is built
 /// in the stack's reusable transmit buffer, so a send allocates nothing once the buffer has
 /// grown to the largest frame.
