@@ -12,6 +12,11 @@
 //!
 //! Internal layout (for integrators): `Stack::devices` is a `Vec<Device>` indexed by
 //! [`DeviceId`]; devices are never removed, so an id stays valid for the stack's lifetime.
+//! The device table is the one table without a bound: only the embedder adds devices, never
+//! network input. Per device, addresses are bounded by
+//! [`StackConfig::max_addresses_per_device`](crate::StackConfig::max_addresses_per_device)
+//! (adding past it fails) and multicast groups by the sockets that joined them (each socket
+//! at most [`MAX_MEMBERSHIPS`](crate::udp::MAX_MEMBERSHIPS)) plus the stack's own groups.
 //! Link-layer framing for output lives in [`link`].
 
 pub mod link;
