@@ -55,7 +55,8 @@ fn patch_type(message: &mut [u8], new_type: u8) {
 
 /// Answers the ICMPv4 echo request described by `rx` in `buf`.
 pub(crate) fn answer_v4(stack: &mut Stack, bc: &mut impl Bindings, rx: &IpRx, buf: &mut [u8]) {
-    if rx.dst_kind != DstKind::Unicast {
+    // No reply to a broadcast or multicast request, nor to a source that names no host.
+    if rx.dst_kind != DstKind::Unicast || rx.src.is_unspecified() {
         stack.counters.icmpv4.ignored += 1;
         return;
     }
@@ -110,6 +111,10 @@ pub(crate) fn answer_v4(stack: &mut Stack, bc: &mut impl Bindings, rx: &IpRx, bu
 
 /// Answers the ICMPv6 echo request described by `rx` in `buf`.
 pub(crate) fn answer_v6(stack: &mut Stack, bc: &mut impl Bindings, rx: &IpRx, buf: &mut [u8]) {
+    if rx.src.is_unspecified() {
+        stack.counters.icmpv6.ignored += 1;
+        return;
+    }
     let now = bc.now();
     let unicast = rx.dst_kind == DstKind::Unicast;
     let IpAddr::V6(peer) = rx.src else { return };

@@ -71,7 +71,11 @@ pub(crate) fn receive(
     let dst = Ipv4Addr::from(ip.dst());
     // A packet from the wire claiming one of our addresses as its source is spoofed or
     // looped by the network (a "martian"); answering it would talk to ourselves.
-    let martian = !link.looped && stack.local_address_device(IpAddr::V4(src)).is_some();
+    // RFC 1122 3.2.1.3 (g): 127/8 never appears outside a host, in either address.
+    let martian = !link.looped
+        && (stack.local_address_device(IpAddr::V4(src)).is_some()
+            || src.is_loopback()
+            || dst.is_loopback());
     if super::is_invalid_source(IpAddr::V4(src)) || martian {
         stack.counters.ipv4.bad_source += 1;
         return;

@@ -58,7 +58,11 @@ pub(crate) fn receive(
     };
     let src = Ipv6Addr::from(ip.src());
     let dst = Ipv6Addr::from(ip.dst());
-    let martian = !link.looped && stack.local_address_device(IpAddr::V6(src)).is_some();
+    // RFC 4291 2.5.3: ::1 is never sent outside a node nor accepted from outside.
+    let martian = !link.looped
+        && (stack.local_address_device(IpAddr::V6(src)).is_some()
+            || src.is_loopback()
+            || dst.is_loopback());
     if src.is_multicast() || martian {
         stack.counters.ipv6.bad_source += 1;
         return;

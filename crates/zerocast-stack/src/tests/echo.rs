@@ -282,3 +282,40 @@ fn echo_reply_with_all_zero_fields_has_a_valid_checksum() {
     let icmp = Icmpv4Packet::parse(&message[..]).expect("reply checksum verifies");
     assert_eq!((icmp.msg_type(), icmp.checksum()), (0, 0xffff));
 }
+
+/// Requests from an unspecified source, or to or from a loopback address arriving from the
+/// wire (RFC 1122 3.2.1.3 (g), RFC 4291 2.5.3), or claiming our own address as source, are
+/// never answered.
+#[test]
+fn martian_and_sourceless_requests_are_not_answered() {
+    let (mut stack, mut bc, dev) = tun_stack(StackConfig::default());
+    stack.add_loopback_device();
+    for (src, dst) in [
+        ("0.0.0.0", "10.0.0.2"),
+        ("10.0.0.1", "127.0.0.1"),
+        ("127.0.0.1", "10.0.0.2"),
+        ("10.0.0.2", "10.0.0.2"),
+    ] {
+        let mut p = ipv4_packet(
+            v4(src),
+            v4(dst),
+            IpProto::ICMP,
+            &echo_request_v4(1, 1, b"m"),
+        );
+        stack.receive_frame(&mut bc, dev, &mut p);
+    }
+    for (src, dst) in [
+        ("::", "2001:db8::2"),
+        ("2001:db8::1", "::1"),
+        ("::1", "2001:db8::2"),
+    ] {
+        let (s, d) = (v6(src), v6(dst));
+        let mut p = ipv6_packet(s, d, IpProto::ICMPV6, &echo_request_v6(s, d, 1, 1, b"m"));
+        stack.receive_frame(&mut bc, dev, &mut p);
+    }
+    assert!(bc.take_sent().is_empty());
+    assert_eq!(
+        stack.counters().icmpv4.echo_replies_sent + stack.counters().icmpv6.echo_replies_sent,
+        0
+    );
+}
