@@ -5,7 +5,7 @@
 use std::hint::black_box;
 use std::num::NonZeroU16;
 
-use criterion::{criterion_group, criterion_main, Criterion};
+use criterion::{criterion_group, Criterion};
 
 const SRC_MAC: [u8; 6] = [0x02, 0, 0, 0, 0, 1];
 const DST_MAC: [u8; 6] = [0x02, 0, 0, 0, 0, 2];
@@ -309,5 +309,46 @@ fn benches(c: &mut Criterion) {
     g.finish();
 }
 
+/// The contenders' functions by operation and name, for the instruction-count mode.
+fn contender(op: &str, name: &str) -> Option<fn(&mut [u8]) -> usize> {
+    Some(match (op, name) {
+        ("serialize", "zerocast-packet") => zc::serialize,
+        ("serialize", "zerocast-wire") => wire::serialize,
+        ("serialize", "packet-formats") => pf::serialize,
+        ("serialize", "smoltcp") => st::serialize,
+        ("parse", "zerocast-packet") => |f: &mut [u8]| zc::parse(f).1,
+        ("parse", "zerocast-wire") => |f: &mut [u8]| wire::parse(f).1,
+        ("parse", "packet-formats") => |f: &mut [u8]| pf::parse(f).1,
+        ("parse", "smoltcp") => |f: &mut [u8]| st::parse(f).1,
+        _ => return None,
+    })
+}
+
+/// `ZC_COUNT=<serialize|parse>:<contender>:<iterations>`: runs one contender's operation
+/// that many times and exits, without criterion, so that `count.sh` can take the
+/// difference of two callgrind runs as the instructions per packet.
+fn count_mode(spec: &str) {
+    let mut parts = spec.split(':');
+    let (Some(op), Some(name), Some(n)) = (parts.next(), parts.next(), parts.next()) else {
+        panic!("ZC_COUNT must be <operation>:<contender>:<iterations>, not {spec:?}");
+    };
+    let n: u64 = n.parse().expect("ZC_COUNT iterations must be a number");
+    let f = contender(op, name).unwrap_or_else(|| panic!("unknown contender {op}:{name}"));
+    let mut frame = check_same_frames();
+    let mut sum = 0usize;
+    for _ in 0..n {
+        sum = sum.wrapping_add(f(black_box(&mut frame)));
+    }
+    black_box(sum);
+}
+
 criterion_group!(group, benches);
-criterion_main!(group);
+
+fn main() {
+    if let Ok(spec) = std::env::var("ZC_COUNT") {
+        count_mode(&spec);
+        return;
+    }
+    group();
+    Criterion::default().configure_from_args().final_summary();
+}

@@ -942,7 +942,10 @@ impl<'a> Ipv4Repr<'a> {
         let options = rest
             .get_mut(..self.options.len())
             .ok_or(ParseError::truncated(Layer::Ipv4, header_len, available))?;
-        options.copy_from_slice(self.options);
+        // Most headers have no options: skip the zero-length copy (a `memcpy` call).
+        if !options.is_empty() {
+            options.copy_from_slice(self.options);
+        }
         let h = Ref::into_mut(header);
         // `header_len <= 60`, so the word count fits the nibble.
         h.version_ihl = 0x40 | (header_len / 4) as u8;
@@ -958,7 +961,9 @@ impl<'a> Ipv4Repr<'a> {
         h.dst = self.dst;
         let mut c = checksum::Checksum::new();
         c.add_bytes(h.as_bytes());
-        c.add_bytes(options);
+        if !options.is_empty() {
+            c.add_bytes(options);
+        }
         h.checksum.set(c.checksum());
         Ok(())
     }
