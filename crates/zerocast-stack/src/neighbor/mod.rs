@@ -230,10 +230,18 @@ pub(crate) fn resolve_and_send(
             let Some(n) = stack.neighbor.device_mut(dev) else {
                 return;
             };
+            // REACHABLE, DELAY and PROBE send without touching any timer: skip the re-arm.
+            let steady = matches!(
+                n.arp.state(target),
+                Some(NudState::Reachable | NudState::Delay | NudState::Probe)
+            );
             match n.arp.resolve(now, target, &mut out) {
                 Resolution::Resolved(mac) => {
                     link::set_destination(frame, mac);
                     stack.transmit_link_frame(bc, dev, frame);
+                    if steady {
+                        return;
+                    }
                 }
                 Resolution::Pending => n.arp.enqueue(now, target, frame.to_vec(), &mut out),
                 Resolution::Unreachable => out.push(NudAction::ResolutionFailed {
@@ -249,10 +257,18 @@ pub(crate) fn resolve_and_send(
             let Some(n) = stack.neighbor.device_mut(dev) else {
                 return;
             };
+            // REACHABLE, DELAY and PROBE send without touching any timer: skip the re-arm.
+            let steady = matches!(
+                n.ndp.state(target),
+                Some(NudState::Reachable | NudState::Delay | NudState::Probe)
+            );
             match n.ndp.resolve(now, target, &mut out) {
                 Resolution::Resolved(mac) => {
                     link::set_destination(frame, mac);
                     stack.transmit_link_frame(bc, dev, frame);
+                    if steady {
+                        return;
+                    }
                 }
                 Resolution::Pending => n.ndp.enqueue(now, target, frame.to_vec(), &mut out),
                 Resolution::Unreachable => out.push(NudAction::ResolutionFailed {
