@@ -8,7 +8,9 @@
 //! destination leaves the IPv6 pseudo-header sum unchanged — so the echo path copies nothing
 //! and allocates nothing. Requests with IPv4 options or IPv6 extension headers, reassembled
 //! ones, and replies that would exceed the path MTU are answered through the general output
-//! path (a fresh packet without options, fragmented if needed).
+//! path (a fresh packet, fragmented if needed). An IPv4 reply carries the request's Record
+//! Route and Timestamp options updated with this host (RFC 1122 3.2.2.6); a Source Route is
+//! not reversed into the reply (not implemented), the reply is routed normally.
 //!
 //! Echo requests to an IPv4 broadcast or multicast address are ignored (RFC 1122 3.2.2.6
 //! allows it; Linux does the same by default). IPv6 multicast requests are answered from a
@@ -20,6 +22,7 @@ use zerocast_wire::checksum;
 use zerocast_wire::icmpv4;
 use zerocast_wire::icmpv6::{self, Icmpv6Repr};
 use zerocast_wire::ipv4::Ipv4Header;
+use zerocast_wire::ipv4_options::Ipv4Options;
 use zerocast_wire::ipv6::Ipv6Header;
 use zerocast_wire::zerocast::{FromBytes, IntoBytes};
 use zerocast_wire::{IpProto, PseudoHeader};
@@ -51,6 +54,72 @@ fn patch_type(message: &mut [u8], new_type: u8) {
         let full = checksum::checksum(message);
         message[2..4].copy_from_slice(&full.to_be_bytes());
     }
+}
+
+/// The options of an echo reply, from those of the request (RFC 1122 section 3.2.2.6):
+/// Record Route and Timestamp are updated with this host and returned so the record covers
+/// the round trip; the timestamp is milliseconds of the embedder's clock with the high bit
+/// set, RFC 791's mark for "not milliseconds since midnight UT". Other options (Source
+/// Route, whose reversal is not implemented, Router Alert, unknown ones) are not returned.
+/// The result is padded with End of Option List to a multiple of 4 bytes.
+fn reply_options(request: &[u8], our: core::net::Ipv4Addr, now_ms: u64) -> alloc::vec::Vec<u8> {
+    let mut out = alloc::vec::Vec::new();
+    for option in Ipv4Options::new(request).flatten() {
+        match option.kind {
+            0 => break,
+            1 => out.push(1),
+            kind @ (7 | 68) => {
+                let mut bytes = alloc::vec![kind, u8::try_from(option.data.len() + 2).unwrap_or(0)];
+                bytes.extend_from_slice(option.data);
+                if kind == 7 {
+                    record_route(&mut bytes, our);
+                } else {
+                    timestamp(&mut bytes, our, now_ms);
+                }
+                out.extend_from_slice(&bytes);
+            }
+            _ => {}
+        }
+    }
+    while out.len() % 4 != 0 {
+        out.push(0);
+    }
+    out
+}
+
+/// Adds `our` to a Record Route option if it has room (RFC 791: the pointer is the 1-based
+/// offset of the next free slot; past the length, the route is full).
+fn record_route(option: &mut [u8], our: core::net::Ipv4Addr) {
+    let pointer = usize::from(option[2]);
+    if pointer >= 4 && pointer + 3 <= option.len() {
+        option[pointer - 1..pointer + 3].copy_from_slice(&our.octets());
+        option[2] += 4;
+    }
+}
+
+/// Adds an entry to a Timestamp option (RFC 791: flag 0 timestamps, 1 address and timestamp,
+/// 3 timestamps for prespecified addresses), or counts an overflow when it is full.
+fn timestamp(option: &mut [u8], our: core::net::Ipv4Addr, now_ms: u64) {
+    let pointer = usize::from(option[2]);
+    let flags = option[3] & 0x0f;
+    let stamp = ((now_ms as u32) | 0x8000_0000).to_be_bytes();
+    let entry = if flags == 0 { 4 } else { 8 };
+    if pointer < 5 || pointer + entry - 1 > option.len() {
+        let overflow = (option[3] >> 4).saturating_add(1).min(15);
+        option[3] = (overflow << 4) | flags;
+        return;
+    }
+    let at = pointer - 1;
+    match flags {
+        0 => option[at..at + 4].copy_from_slice(&stamp),
+        1 => {
+            option[at..at + 4].copy_from_slice(&our.octets());
+            option[at + 4..at + 8].copy_from_slice(&stamp);
+        }
+        3 if option[at..at + 4] == our.octets() => option[at + 4..at + 8].copy_from_slice(&stamp),
+        _ => return,
+    }
+    option[2] += u8::try_from(entry).unwrap_or(0);
 }
 
 /// Answers the ICMPv4 echo request described by `rx` in `buf`.
@@ -95,6 +164,18 @@ pub(crate) fn answer_v4(stack: &mut Stack, bc: &mut impl Bindings, rx: &IpRx, bu
     }
     let mut message = buf[rx.payload_off..rx.end].to_vec();
     patch_type(&mut message, icmpv4::TYPE_ECHO_REPLY);
+    let request_options = buf
+        .get(rx.ip_off + zerocast_wire::ipv4::HEADER_LEN..rx.payload_off)
+        .unwrap_or(&[]);
+    if !request_options.is_empty() {
+        let now_ms = bc.now().as_nanos() / 1_000_000;
+        let options = reply_options(request_options, our, now_ms);
+        if ip::send_ipv4_with_options(stack, bc, &route, IpProto::ICMP, &message, &options).is_ok()
+        {
+            stack.counters.icmpv4.echo_replies_sent += 1;
+        }
+        return;
+    }
     if ip::send_ip(
         stack,
         bc,

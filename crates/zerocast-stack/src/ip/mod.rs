@@ -362,6 +362,36 @@ pub(crate) fn send_ip_with(
     result
 }
 
+/// Sends an IPv4 packet carrying header `options` (a multiple of 4 bytes, at most 40; they
+/// travel in the first fragment only), fragmenting by the path MTU.
+///
+/// # Errors
+/// [`SocketError::MessageTooLong`], [`SocketError::InvalidInput`] for an IPv6 route.
+pub(crate) fn send_ipv4_with_options(
+    stack: &mut Stack,
+    bc: &mut impl Bindings,
+    route: &OutputRoute,
+    proto: IpProto,
+    payload: &[u8],
+    options: &[u8],
+) -> Result<(), SocketError> {
+    let (IpAddr::V4(src), IpAddr::V4(dst)) = (route.src, route.dst) else {
+        return Err(SocketError::InvalidInput);
+    };
+    let ident = stack.ip.next_ident_v4;
+    stack.ip.next_ident_v4 = ident.wrapping_add(1);
+    let mut header = frag::V4Header::new(src, dst, proto, stack.config.default_ttl, ident, false);
+    header.options = options;
+    let frames = frag::build_ipv4(&header, payload, route.mtu, route.link_len(stack))?;
+    if frames.len() > 1 {
+        stack.counters.ipv4.fragments_tx += frames.len() as u64;
+    }
+    for mut f in frames {
+        transmit_ip_frame(stack, bc, route, &mut f);
+    }
+    Ok(())
+}
+
 /// Sends a packet that exceeds the path MTU as fragments (or refuses, for IPv4 with DF).
 fn send_fragmented(
     stack: &mut Stack,

@@ -319,3 +319,43 @@ fn martian_and_sourceless_requests_are_not_answered() {
         0
     );
 }
+
+/// RFC 1122 3.2.2.6: Record Route and Timestamp options of an echo request come back in the
+/// reply, updated with this host (RFC 791 pointer rules; a full option counts an overflow).
+#[test]
+fn rfc1122_3_2_2_6_record_route_and_timestamp_are_returned() {
+    let (mut stack, mut bc, dev) = tun_stack(StackConfig::default());
+    bc.advance(crate::time::Duration::from_millis(1234));
+    // RR with two slots, one used by a router; TS (flag 1) with one free slot; then a full
+    // TS (flag 0, pointer past the end) whose overflow counter must grow.
+    let options: [u8; 32] = [
+        7, 11, 8, 192, 0, 2, 1, 0, 0, 0, 0, // RR: pointer 8 = the second slot
+        68, 12, 5, 0x01, 0, 0, 0, 0, 0, 0, 0, 0, // TS flag 1: one address+time slot
+        68, 8, 9, 0x20, 1, 2, 3, 4, // TS flag 0, full, overflow 2
+        0, // End of Option List
+    ];
+    let m = echo_request_v4(9, 9, b"opts");
+    let mut repr = Ipv4Repr::new(
+        v4("10.0.0.1").into(),
+        v4("10.0.0.2").into(),
+        IpProto::ICMP,
+        64,
+    );
+    repr.options = &options;
+    let mut p = alloc::vec![0u8; 52 + m.len()];
+    repr.emit(&mut p, m.len()).unwrap();
+    p[52..].copy_from_slice(&m);
+    stack.receive_frame(&mut bc, dev, &mut p);
+    let sent = bc.take_sent();
+    assert_eq!(sent.len(), 1);
+    let reply = Ipv4Packet::parse(&sent[0].bytes[..]).unwrap();
+    let o = reply.options_bytes();
+    assert_eq!(&o[..11], &[7, 11, 12, 192, 0, 2, 1, 10, 0, 0, 2]);
+    let stamp = (1234u32 | 0x8000_0000).to_be_bytes();
+    assert_eq!(&o[11..15], &[68, 12, 13, 0x01]);
+    assert_eq!(&o[15..19], &[10, 0, 0, 2]);
+    assert_eq!(&o[19..23], &stamp);
+    assert_eq!(&o[23..27], &[68, 8, 9, 0x30]);
+    let icmp = Icmpv4Packet::parse(reply.payload()).unwrap();
+    assert_eq!(icmp.ident_seq(), Some((9, 9)));
+}
