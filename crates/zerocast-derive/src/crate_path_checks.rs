@@ -19,10 +19,12 @@
 //!   items, which narrows it to zerocast's (or zerocopy's) marker traits. The
 //!   impl is true of the local type, so it is sound for the real trait;
 //! * a **probe**: a type that every other such trait holds for but the real
-//!   one does not (`u16` is `Immutable` and `IntoBytes` but not `Unaligned`;
-//!   `bool` is not `FromBytes`) must not implement the named trait, checked
-//!   at the definition with the inherent-constant fallback the padding
-//!   backstop uses (`into_bytes::backstop`).
+//!   one does not (`u16` is `Immutable` and `IntoBytes` but not `Unaligned`)
+//!   must not implement the named trait, checked at the definition with the
+//!   inherent-constant fallback the padding backstop uses
+//!   (`into_bytes::backstop`); or, shorter where the real trait has one, an
+//!   item only it has (`FromBytes::read_from_bytes`, see
+//!   `from_bytes::trivial_try_from_bytes`).
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -55,9 +57,8 @@ pub(crate) fn marker_trait_is_zerocasts(
     }
 }
 
-/// The assertion that `ty` does not implement `<path>::#trait_name`, for
-/// traits whose witness is an impl the expansion emits anyway.
-pub(crate) fn not_implemented_for(ctx: &Ctx, trait_name: &str, ty: TokenStream) -> TokenStream {
+/// The assertion that `ty` does not implement `<path>::#trait_name`.
+fn not_implemented_for(ctx: &Ctx, trait_name: &str, ty: TokenStream) -> TokenStream {
     let krate = &ctx.krate;
     let tr = format_ident!("{}", trait_name);
     let probe = format_ident!("__ZcImpostorProbe{}", trait_name);
