@@ -13,6 +13,7 @@ use std::cmp::Ordering;
 use super::ast::{Cmp, Expr, Lit, Operand, SetItem};
 use super::layers::{locate, Layers};
 use super::schema::{FType, FieldRef, Payload, Source, TCP_LEN_INPUTS};
+use crate::analysis::FrameStreams;
 use crate::capture::Packet;
 use crate::fields::{Field, FrameFields, Proto, Value};
 
@@ -142,14 +143,20 @@ fn holds(a: Val<'_>, op: Cmp, b: Val<'_>) -> bool {
 pub(crate) struct View<'a> {
     fields: &'a FrameFields,
     packet: Option<&'a Packet<'a>>,
+    streams: Option<&'a FrameStreams>,
     layers: OnceCell<Layers>,
 }
 
 impl<'a> View<'a> {
-    pub(crate) fn new(fields: &'a FrameFields, packet: Option<&'a Packet<'a>>) -> Self {
+    pub(crate) fn new(
+        fields: &'a FrameFields,
+        packet: Option<&'a Packet<'a>>,
+        streams: Option<&'a FrameStreams>,
+    ) -> Self {
         View {
             fields,
             packet,
+            streams,
             layers: OnceCell::new(),
         }
     }
@@ -283,6 +290,10 @@ fn field_values(view: &View<'_>, field: &FieldRef, visit: &mut dyn FnMut(Val<'_>
             let text = frame_protocols(fields);
             visit(Val::Bytes(text.as_bytes()))
         }
+        Source::Stream { tcp } => view.streams.is_some_and(|s| {
+            let ids = if tcp { &s.tcp } else { &s.udp };
+            ids.iter().any(|id| visit(Val::Uint(u64::from(*id))))
+        }),
     }
 }
 

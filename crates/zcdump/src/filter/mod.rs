@@ -20,13 +20,15 @@ mod parse;
 mod schema;
 
 use std::fmt;
+use std::sync::Mutex;
 
 pub use parse::{FilterError, MAX_DEPTH};
 
+use crate::analysis::{FrameStreams, Streams};
 use crate::capture::Packet;
 use crate::fields::{FieldMask, FrameFields};
 use ast::{Expr, Operand};
-use schema::FieldRef;
+use schema::{FieldRef, Source};
 
 /// A compiled `-Y` filter.
 ///
@@ -42,9 +44,22 @@ use schema::FieldRef;
 /// assert!(Filter::parse("tcp.flags ==").is_err());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug, Clone)]
+///
+/// A filter that reads `tcp.stream` or `udp.stream` keeps the conversation table those
+/// indices come from, fed by every frame it is asked about: give it every frame, in file
+/// order (the run loop does, on one thread).
+#[derive(Debug)]
 pub struct Filter {
     expr: Expr,
+    /// Present when the expression reads stream indices.
+    streams: Option<Mutex<Streams>>,
+}
+
+impl Clone for Filter {
+    /// A copy with a fresh stream table, for another pass over a capture.
+    fn clone(&self) -> Filter {
+        Filter::new(self.expr.clone())
+    }
 }
 
 impl Filter {
@@ -62,7 +77,12 @@ impl Filter {
     /// assert_eq!(e.position(), 15);
     /// ```
     pub fn parse(text: &str) -> Result<Filter, FilterError> {
-        parse::parse(text).map(|expr| Filter { expr })
+        parse::parse(text).map(Filter::new)
+    }
+
+    fn new(expr: Expr) -> Filter {
+        let streams = reads_streams(&expr).then(|| Mutex::new(Streams::default()));
+        Filter { expr, streams }
     }
 
     /// The dissector fields the expression reads (derived fields count as the fields they
@@ -114,7 +134,7 @@ impl Filter {
     /// ```
     #[must_use]
     pub fn matches(&self, frame: &FrameFields) -> bool {
-        eval::eval(&self.expr, &eval::View::new(frame, None))
+        eval::eval(&self.expr, &eval::View::new(frame, None, None))
     }
 
     /// Whether the frame passes the filter; `packet` holds the bytes `frame` was
@@ -138,7 +158,78 @@ impl Filter {
     /// ```
     #[must_use]
     pub fn matches_packet(&self, frame: &FrameFields, packet: &Packet<'_>) -> bool {
-        eval::eval(&self.expr, &eval::View::new(frame, Some(packet)))
+        if let Some(table) = &self.streams {
+            // A poisoned lock only means another thread panicked mid-update; the table is
+            // still a valid map, so keep numbering.
+            let ids = match table.lock() {
+                Ok(mut t) => t.observe(frame),
+                Err(poisoned) => poisoned.into_inner().observe(frame),
+            };
+            return self.matches_with_streams(frame, packet, &ids);
+        }
+        eval::eval(&self.expr, &eval::View::new(frame, Some(packet), None))
+    }
+
+    /// Whether the filter reads `tcp.stream` or `udp.stream`, which need every earlier
+    /// frame fed to a [`Streams`](crate::analysis::Streams) table in file order.
+    ///
+    /// ```
+    /// use zcdump::filter::Filter;
+    /// assert!(Filter::parse("tcp.stream eq 3")?.reads_streams());
+    /// assert!(!Filter::parse("tcp.port == 80")?.reads_streams());
+    /// # Ok::<(), zcdump::filter::FilterError>(())
+    /// ```
+    #[must_use]
+    pub fn reads_streams(&self) -> bool {
+        self.streams.is_some()
+    }
+
+    /// Whether the frame passes the filter, with the stream indices a
+    /// [`Streams`](crate::analysis::Streams) table gave the frame (the filter's own table
+    /// is not consulted).
+    ///
+    /// ```
+    /// use zcdump::analysis::FrameStreams;
+    /// use zcdump::capture::{LinkType, Packet};
+    /// use zcdump::fields::FrameFields;
+    /// use zcdump::filter::Filter;
+    /// let packet = Packet { ts_sec: 0, ts_nsec: 0, orig_len: 0, link_type: LinkType::Ethernet, data: &[] };
+    /// let streams = FrameStreams { tcp: vec![3], udp: vec![] };
+    /// let fields = FrameFields::default();
+    /// assert!(Filter::parse("tcp.stream eq 3")?.matches_with_streams(&fields, &packet, &streams));
+    /// assert!(!Filter::parse("udp.stream")?.matches_with_streams(&fields, &packet, &streams));
+    /// # Ok::<(), zcdump::filter::FilterError>(())
+    /// ```
+    #[must_use]
+    pub fn matches_with_streams(
+        &self,
+        frame: &FrameFields,
+        packet: &Packet<'_>,
+        streams: &FrameStreams,
+    ) -> bool {
+        eval::eval(
+            &self.expr,
+            &eval::View::new(frame, Some(packet), Some(streams)),
+        )
+    }
+}
+
+fn reads_streams(expr: &Expr) -> bool {
+    fn operand(o: &Operand) -> bool {
+        match o {
+            Operand::Field { field, .. } | Operand::Count(field) => {
+                matches!(field.source, Source::Stream { .. })
+            }
+            Operand::Lit(_) => false,
+            Operand::BitAnd(inner, _) | Operand::Len(inner) => operand(inner),
+        }
+    }
+    match expr {
+        Expr::Exists(f) => matches!(f.source, Source::Stream { .. }),
+        Expr::Truthy(o) | Expr::Matches(o, ..) | Expr::In(o, _) => operand(o),
+        Expr::Compare(a, _, b) | Expr::Contains(a, b) => operand(a) || operand(b),
+        Expr::Not(a) => reads_streams(a),
+        Expr::And(a, b) | Expr::Or(a, b) => reads_streams(a) || reads_streams(b),
     }
 }
 

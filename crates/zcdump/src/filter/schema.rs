@@ -80,6 +80,8 @@ pub(crate) enum Source {
     PayloadLen(Payload),
     /// The outer protocol path as tshark's colon-separated text.
     FrameProtocols,
+    /// The conversation index of each TCP (`true`) or UDP header, from earlier frames.
+    Stream { tcp: bool },
 }
 
 /// A field a filter names, resolved.
@@ -97,6 +99,7 @@ impl FieldRef {
             Source::Stored(f) | Source::Bits { field: f, .. } => mask.with(f),
             Source::Either(a, b) => mask.with(a).with(b),
             Source::TcpLen => TCP_LEN_INPUTS.iter().fold(mask, |m, f| m.with(*f)),
+            Source::Stream { .. } => crate::analysis::Streams::fields_read(mask),
             Source::Protocol(_)
             | Source::Payload(_)
             | Source::PayloadLen(_)
@@ -210,6 +213,8 @@ const DERIVED: &[FieldRef] = &[
     derived("data.data", FType::Bytes, Source::Payload(Payload::Data)),
     derived("data.len", FType::Uint, Source::PayloadLen(Payload::Data)),
     derived("frame.protocols", FType::Str, Source::FrameProtocols),
+    derived("tcp.stream", FType::Uint, Source::Stream { tcp: true }),
+    derived("udp.stream", FType::Uint, Source::Stream { tcp: false }),
 ];
 
 /// Resolves a filter name: a stored field, a protocol or a derived field.

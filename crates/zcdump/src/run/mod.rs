@@ -255,6 +255,12 @@ fn walk(
         let threads = args.threads.unwrap_or_else(|| {
             std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
         });
+        // Stream indices depend on every earlier frame: one thread, in file order.
+        let threads = if plan.filter.as_ref().is_some_and(Filter::reads_streams) {
+            1
+        } else {
+            threads
+        };
         let mut progress = |offset| {
             if let Some(bar) = &bar {
                 bar.set_position(offset);

@@ -1,0 +1,7 @@
+//! Analysis that depends on earlier frames: state carried along each conversation in file
+//! order, which the per-frame dissection cannot know. The run loop feeds every frame to it
+//! in order (on one thread), and the filter reads the results.
+
+mod streams;
+
+pub use streams::{FrameStreams, Streams, STREAM_FIELDS};

@@ -1,0 +1,239 @@
+//! `tcp.stream` and `udp.stream`: conversation indices numbered as tshark numbers them.
+//!
+//! tshark gives each TCP or UDP conversation (the two addresses and two ports, in either
+//! direction) an index in order of first appearance, counting TCP and UDP separately from
+//! 0. A TCP conversation is replaced by a new one, with the next index, when a SYN without
+//! ACK arrives whose sequence number differs from the one the conversation started with in
+//! that direction: the ports were reused for a new connection. Indices depend on every
+//! earlier frame, so the table sees every frame in file order, whatever a filter selects.
+//! Memory grows with the number of distinct conversations (one small entry each), as
+//! tshark's own conversation table does.
+
+use std::collections::HashMap;
+
+use crate::fields::{Field, FieldMask, FrameFields, Proto, Value};
+
+/// The dissector fields the table reads.
+pub const STREAM_FIELDS: [Field; 10] = [
+    Field::IpSrc,
+    Field::IpDst,
+    Field::Ipv6Src,
+    Field::Ipv6Dst,
+    Field::TcpSrcport,
+    Field::TcpDstport,
+    Field::TcpSeqRaw,
+    Field::TcpFlags,
+    Field::UdpSrcport,
+    Field::UdpDstport,
+];
+
+/// One endpoint: an address (IPv4 mapped into 128 bits, tagged) and a port.
+type Endpoint = (u8, u128, u64);
+
+/// A conversation key with its endpoints in a fixed order, so both directions agree.
+type Key = (Endpoint, Endpoint);
+
+#[derive(Debug, Clone, Copy)]
+struct TcpConversation {
+    index: u32,
+    /// The first sequence number seen from each side (the lower endpoint first).
+    base_seq: [Option<u64>; 2],
+}
+
+/// The stream indices of one frame's TCP and UDP headers, in header order (an ICMP error
+/// quoting a segment has two).
+///
+/// ```
+/// use zcdump::analysis::FrameStreams;
+/// let ids = FrameStreams::default();
+/// assert!(ids.tcp.is_empty() && ids.udp.is_empty());
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FrameStreams {
+    /// `tcp.stream` of each TCP header.
+    pub tcp: Vec<u32>,
+    /// `udp.stream` of each UDP header.
+    pub udp: Vec<u32>,
+}
+
+/// The conversation table, fed every frame in file order.
+///
+/// ```
+/// use zcdump::analysis::Streams;
+/// use zcdump::fields::{Field, FrameFields, Proto, Value};
+/// let mut streams = Streams::default();
+/// let mut frame = |src: [u8; 4], dst: [u8; 4], sport: u16, dport: u16| {
+///     let mut f = FrameFields::default();
+///     f.enter(Proto::Ip);
+///     f.push(Field::IpSrc, Value::Ipv4(src));
+///     f.push(Field::IpDst, Value::Ipv4(dst));
+///     f.enter(Proto::Udp);
+///     f.push_uint(Field::UdpSrcport, sport);
+///     f.push_uint(Field::UdpDstport, dport);
+///     f
+/// };
+/// let a = [10, 0, 0, 1];
+/// let b = [10, 0, 0, 2];
+/// assert_eq!(streams.observe(&frame(a, b, 5000, 53)).udp, [0]);
+/// assert_eq!(streams.observe(&frame(b, a, 53, 5000)).udp, [0]); // the reply
+/// assert_eq!(streams.observe(&frame(a, b, 5001, 53)).udp, [1]);
+/// ```
+#[derive(Debug, Default)]
+pub struct Streams {
+    tcp: HashMap<Key, TcpConversation>,
+    udp: HashMap<Key, u32>,
+    next_tcp: u32,
+    next_udp: u32,
+}
+
+/// One TCP or UDP header as the walk over a frame's occurrences collects it.
+#[derive(Debug, Default)]
+struct Header {
+    tcp: bool,
+    src: Option<(u8, u128)>,
+    dst: Option<(u8, u128)>,
+    ports: [Option<u64>; 2],
+    seq: Option<u64>,
+    flags: Option<u64>,
+}
+
+fn address(value: Value) -> Option<(u8, u128)> {
+    match value {
+        Value::Ipv4(a) => Some((4, u128::from(u32::from_be_bytes(a)))),
+        Value::Ipv6(a) => Some((6, u128::from_be_bytes(a))),
+        _ => None,
+    }
+}
+
+/// The frame's TCP and UDP headers with the addresses of the IP header around each.
+fn headers(fields: &FrameFields) -> Vec<Header> {
+    let mut found: Vec<Header> = Vec::new();
+    let (mut src, mut dst) = (None, None);
+    for &(field, value) in fields.entries() {
+        match field {
+            Field::Proto(p) if p == Proto::Tcp || p == Proto::Udp => found.push(Header {
+                tcp: p == Proto::Tcp,
+                src,
+                dst,
+                ..Header::default()
+            }),
+            Field::IpSrc | Field::Ipv6Src => src = address(value),
+            Field::IpDst | Field::Ipv6Dst => dst = address(value),
+            _ => {
+                let Some(header) = found.last_mut() else {
+                    continue;
+                };
+                let Value::Uint(v) = value else { continue };
+                match field {
+                    Field::TcpSrcport | Field::UdpSrcport => header.ports[0] = Some(v),
+                    Field::TcpDstport | Field::UdpDstport => header.ports[1] = Some(v),
+                    Field::TcpSeqRaw => header.seq = Some(v),
+                    Field::TcpFlags => header.flags = Some(v),
+                    _ => {}
+                }
+            }
+        }
+    }
+    found
+}
+
+impl Streams {
+    /// The fields [`observe`](Self::observe) reads, added to `mask`.
+    ///
+    /// ```
+    /// use zcdump::analysis::Streams;
+    /// use zcdump::fields::{Field, FieldMask};
+    /// assert!(Streams::fields_read(FieldMask::NONE).contains(Field::TcpSeqRaw));
+    /// ```
+    #[must_use]
+    pub fn fields_read(mask: FieldMask) -> FieldMask {
+        STREAM_FIELDS.iter().fold(mask, |m, f| m.with(*f))
+    }
+
+    /// Records the frame and returns the stream index of each of its TCP and UDP headers.
+    /// Call it for every frame, in file order.
+    pub fn observe(&mut self, fields: &FrameFields) -> FrameStreams {
+        let mut ids = FrameStreams::default();
+        for header in headers(fields) {
+            let (Some((sf, sa)), Some((df, da)), [Some(sp), Some(dp)]) =
+                (header.src, header.dst, header.ports)
+            else {
+                continue;
+            };
+            let here = (sf, sa, sp);
+            let there = (df, da, dp);
+            let (key, side) = if here <= there {
+                ((here, there), 0)
+            } else {
+                ((there, here), 1)
+            };
+            if header.tcp {
+                ids.tcp
+                    .push(self.tcp_index(key, side, header.seq, header.flags));
+            } else {
+                let next = &mut self.next_udp;
+                let index = *self.udp.entry(key).or_insert_with(|| {
+                    *next += 1;
+                    *next - 1
+                });
+                ids.udp.push(index);
+            }
+        }
+        ids
+    }
+
+    fn tcp_index(&mut self, key: Key, side: usize, seq: Option<u64>, flags: Option<u64>) -> u32 {
+        let pure_syn = flags.is_some_and(|f| f & 0x12 == 0x02);
+        if let Some(conversation) = self.tcp.get_mut(&key) {
+            let base = conversation.base_seq[side];
+            let reused = pure_syn && base.is_some() && seq.is_some() && base != seq;
+            if !reused {
+                if base.is_none() {
+                    conversation.base_seq[side] = seq;
+                }
+                return conversation.index;
+            }
+        }
+        let mut base_seq = [None; 2];
+        base_seq[side] = seq;
+        let index = self.next_tcp;
+        self.next_tcp += 1;
+        self.tcp.insert(key, TcpConversation { index, base_seq });
+        index
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn segment(sport: u16, dport: u16, seq: u32, flags: u16) -> FrameFields {
+        let mut f = FrameFields::default();
+        f.enter(Proto::Ip);
+        let (src, dst) = if sport < dport {
+            ([10, 0, 0, 1], [10, 0, 0, 2])
+        } else {
+            ([10, 0, 0, 2], [10, 0, 0, 1])
+        };
+        f.push(Field::IpSrc, Value::Ipv4(src));
+        f.push(Field::IpDst, Value::Ipv4(dst));
+        f.enter(Proto::Tcp);
+        f.push_uint(Field::TcpSrcport, sport);
+        f.push_uint(Field::TcpDstport, dport);
+        f.push_uint(Field::TcpSeqRaw, seq);
+        f.push_uint(Field::TcpFlags, flags);
+        f
+    }
+
+    #[test]
+    fn a_new_syn_on_reused_ports_starts_a_new_stream() {
+        let mut s = Streams::default();
+        assert_eq!(s.observe(&segment(1000, 80, 5, 0x02)).tcp, [0]);
+        assert_eq!(s.observe(&segment(80, 1000, 9, 0x12)).tcp, [0]);
+        assert_eq!(s.observe(&segment(1000, 80, 5, 0x02)).tcp, [0]); // retransmitted SYN
+        assert_eq!(s.observe(&segment(1000, 80, 6, 0x11)).tcp, [0]);
+        assert_eq!(s.observe(&segment(1000, 80, 700, 0x02)).tcp, [1]); // reuse
+        assert_eq!(s.observe(&segment(80, 1000, 50, 0x12)).tcp, [1]);
+        assert_eq!(s.observe(&segment(2000, 80, 1, 0x02)).tcp, [2]);
+    }
+}
