@@ -9,7 +9,10 @@
 use alloc::vec::Vec;
 
 use zerocast_packet::{InnerPacketBuilder, Serializer};
-use zerocast_wire::igmp::{IgmpPacket, IgmpV3Builder, IgmpV3Message, IgmpV3RecordRepr, TYPE_QUERY};
+use zerocast_wire::igmp::{
+    IgmpPacket, IgmpRepr, IgmpV3Builder, IgmpV3Message, IgmpV3RecordRepr, TYPE_LEAVE, TYPE_QUERY,
+    TYPE_V2_REPORT,
+};
 use zerocast_wire::ipv4::Ipv4Repr;
 use zerocast_wire::{IpProto, Ipv4Addr};
 
@@ -57,9 +60,10 @@ pub fn max_response_delay(code: u8) -> Duration {
     Duration::from_millis(tenths * 100)
 }
 
-/// The query in an IGMP packet, if it is one. IGMPv1 and v2 queries are answered with v3
-/// reports too (the older-version compatibility of RFC 3376 section 7 is not
-/// implemented); a v1 query's zero Max Resp Code means 10 seconds.
+/// The query in an IGMP packet, if it is one. IGMPv1 and v2 queries are marked
+/// [`older_version`](Query::older_version): the interface answers with IGMPv2 messages for
+/// a while (RFC 3376 section 7.2.1, [`build_v2_message`]); a v1 query's zero Max Resp Code
+/// means 10 seconds.
 ///
 /// ```
 /// use zerocast_stack::igmp::query_of;
@@ -80,7 +84,8 @@ pub fn query_of<B: zerocast_wire::zerocast::SplitByteSlice>(
     if group.is_some_and(|g| !g.is_multicast()) {
         return None;
     }
-    let (max_response, robustness) = match (packet.version(), packet.v3_query()) {
+    let version = packet.version();
+    let (max_response, robustness) = match (version, packet.v3_query()) {
         (3, Some(q)) => (max_response_delay(packet.max_resp()), q.s_qrv & 7),
         (1, _) => (IGMPV1_MAX_RESPONSE, 0),
         _ => (max_response_delay(packet.max_resp()), 0),
@@ -89,7 +94,53 @@ pub fn query_of<B: zerocast_wire::zerocast::SplitByteSlice>(
         group,
         max_response,
         robustness,
+        older_version: version < 3,
     })
+}
+
+/// 224.0.0.2, all routers: where IGMPv2 Leave Group messages go (RFC 2236 section 3).
+pub const ALL_ROUTERS: Ipv4Addr = Ipv4Addr([224, 0, 0, 2]);
+
+/// Builds the IGMPv2 (RFC 2236 section 2) message for `record` while an older-version
+/// querier is present: a Version 2 Membership Report sent to the group for a join or a
+/// current state, a Leave Group sent to 224.0.0.2 for a leave. TTL 1 and the Router
+/// Alert, as for IGMPv3.
+///
+/// ```
+/// use zerocast_stack::igmp::build_v2_message;
+/// use zerocast_stack::membership::{GroupRecord, CHANGE_TO_EXCLUDE_MODE};
+/// use zerocast_wire::{igmp::IgmpPacket, ipv4::Ipv4Packet, Ipv4Addr};
+/// let group = Ipv4Addr([239, 1, 2, 3]);
+/// let report = build_v2_message(Ipv4Addr([10, 0, 0, 2]), GroupRecord { record_type: CHANGE_TO_EXCLUDE_MODE, group }).unwrap();
+/// let ip = Ipv4Packet::parse(&report[..]).unwrap();
+/// assert_eq!((ip.dst(), IgmpPacket::parse(ip.payload()).unwrap().msg_type()), (group, 0x16));
+/// ```
+#[must_use]
+pub fn build_v2_message(src: Ipv4Addr, record: GroupRecord<Ipv4Addr>) -> Option<Vec<u8>> {
+    let (msg_type, dst) = if record.record_type == crate::membership::CHANGE_TO_INCLUDE_MODE {
+        (TYPE_LEAVE, ALL_ROUTERS)
+    } else {
+        (TYPE_V2_REPORT, record.group)
+    };
+    let mut message = [0u8; zerocast_wire::igmp::HEADER_LEN];
+    IgmpRepr {
+        msg_type,
+        max_resp: 0,
+        word: record.group.0,
+    }
+    .emit(&mut message)
+    .ok()?;
+    let ip = Ipv4Repr {
+        dsfield: IGMP_TOS,
+        options: &ROUTER_ALERT_OPTION,
+        ..Ipv4Repr::new(src, dst, IpProto::IGMP, IGMP_TTL)
+    };
+    let packet = message
+        .into_serializer()
+        .wrap_in(ip.builder().ok()?)
+        .serialize_vec_outer()
+        .ok()?;
+    Some(packet.as_ref().to_vec())
 }
 
 /// Builds the IPv4 packets of the report for `records` from `src` to 224.0.0.22, at most

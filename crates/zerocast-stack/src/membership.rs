@@ -11,8 +11,11 @@
 //! The stack joins groups only in Any-Source Multicast mode (EXCLUDE with no sources), the
 //! socket API it offers, so the records used are CHANGE_TO_EXCLUDE_MODE (join),
 //! CHANGE_TO_INCLUDE_MODE (leave) and MODE_IS_EXCLUDE (current state). Group-and-source-
-//! specific queries are answered like group-specific ones, and older-version querier
-//! compatibility (IGMPv1/v2, MLDv1) is not implemented.
+//! specific queries are answered like group-specific ones. A query from an older-version
+//! querier (IGMPv1/v2, MLDv1) switches the interface to older-version reports for the Older
+//! Version Querier Present Timeout ([`Membership::older_version_querier`]); the protocol
+//! modules then send the same records as IGMPv2 or MLDv1 reports and leave/done messages
+//! (an IGMPv1 querier gets IGMPv2 reports too).
 //!
 //! [`Membership`] is pure and bounded: joins beyond [`MAX_GROUPS`] are refused. Socket
 //! joins are reference-counted, so two sockets in one group make one membership.
@@ -36,6 +39,9 @@ pub const DEFAULT_ROBUSTNESS: u8 = 2;
 pub const UNSOLICITED_REPORT_INTERVAL: Duration = Duration::from_secs(1);
 /// Groups one interface can be in.
 pub const MAX_GROUPS: usize = 64;
+/// RFC 3376 section 8.12 and RFC 9777 section 9.13: Older Version Querier Present Timeout,
+/// Robustness Variable × Query Interval + Query Response Interval (2 × 125 s + 10 s).
+pub const OLDER_VERSION_QUERIER_PRESENT_TIMEOUT: Duration = Duration::from_secs(260);
 
 /// A group address of either family.
 pub trait GroupAddr: Ord + Copy + core::fmt::Debug {
@@ -76,6 +82,8 @@ pub struct Query<G> {
     pub max_response: Duration,
     /// The querier's robustness variable (QRV), 0 when it did not set one.
     pub robustness: u8,
+    /// An IGMPv1/v2 or MLDv1 query: reports must be in the older version for a while.
+    pub older_version: bool,
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -116,6 +124,8 @@ pub struct Membership<G: GroupAddr> {
     groups: BTreeMap<G, Group>,
     timers: TimerHeap<MembershipTimer<G>>,
     robustness: u8,
+    /// When the last older-version query stops counting (RFC 3376 section 7.2.1).
+    older_querier_until: Option<Instant>,
 }
 
 /// Why a join was refused.
@@ -136,7 +146,16 @@ impl<G: GroupAddr> Membership<G> {
             groups: BTreeMap::new(),
             timers: TimerHeap::new(),
             robustness: DEFAULT_ROBUSTNESS,
+            older_querier_until: None,
         }
+    }
+
+    /// Whether an older-version querier was heard within the last
+    /// [`OLDER_VERSION_QUERIER_PRESENT_TIMEOUT`] (RFC 3376 section 7.2.1, RFC 9777 section
+    /// 8.2.1): reports must then be IGMPv2 / MLDv1 messages.
+    #[must_use]
+    pub fn older_version_querier(&self, now: Instant) -> bool {
+        self.older_querier_until.is_some_and(|until| now < until)
     }
 
     /// Whether some socket (or the stack itself) is in `group`.
@@ -250,6 +269,9 @@ impl<G: GroupAddr> Membership<G> {
     pub fn handle_query(&mut self, now: Instant, query: Query<G>, rng: &mut impl Rng) {
         if query.robustness != 0 {
             self.robustness = query.robustness;
+        }
+        if query.older_version {
+            self.older_querier_until = Some(now + OLDER_VERSION_QUERIER_PRESENT_TIMEOUT);
         }
         let at = now + random_delay(query.max_response, rng);
         let general = self.timers.deadline(&MembershipTimer::GeneralResponse);
@@ -441,6 +463,7 @@ mod tests {
             group: None,
             max_response: Duration::from_secs(10),
             robustness: 2,
+            older_version: false,
         };
         m.handle_query(at(5000), q, &mut rng);
         let answers = drain(&mut m, &mut rng);
@@ -472,6 +495,7 @@ mod tests {
             group: Some(group),
             max_response: Duration::from_secs(1),
             robustness: 0,
+            older_version: false,
         };
         m.handle_query(at(0), q(H), &mut rng);
         assert_eq!(m.next_deadline(), None, "not in H: no answer");
@@ -496,6 +520,7 @@ mod tests {
             group: None,
             max_response: Duration::ZERO,
             robustness: 0,
+            older_version: false,
         };
         m.handle_query(at(100), general, &mut rng);
         let due = m.next_deadline();
@@ -504,6 +529,7 @@ mod tests {
             group: Some(G),
             max_response: Duration::from_secs(5),
             robustness: 0,
+            older_version: false,
         };
         m.handle_query(at(100), specific, &mut rng);
         assert_eq!(drain(&mut m, &mut rng).len(), 1, "one answer, not two");
@@ -519,12 +545,40 @@ mod tests {
                 group: None,
                 max_response: Duration::ZERO,
                 robustness: 4,
+                older_version: false,
             },
             &mut rng,
         );
         drain(&mut m, &mut rng);
         m.join(at(0), G, &mut rng).unwrap();
         assert_eq!(drain(&mut m, &mut rng).len(), 3);
+    }
+
+    #[test]
+    fn older_version_query_switches_reports_for_the_present_timeout_3376_7_2_1() {
+        let mut rng = TestRng(10);
+        let mut m: Membership<Ipv4Addr> = Membership::new();
+        assert!(!m.older_version_querier(at(0)));
+        let v2 = Query {
+            group: None,
+            max_response: Duration::from_secs(10),
+            robustness: 0,
+            older_version: true,
+        };
+        m.handle_query(at(1000), v2, &mut rng);
+        assert!(m.older_version_querier(at(1000)));
+        let end = at(1000) + OLDER_VERSION_QUERIER_PRESENT_TIMEOUT;
+        let just_before =
+            at(1000) + (OLDER_VERSION_QUERIER_PRESENT_TIMEOUT - Duration::from_nanos(1));
+        assert!(m.older_version_querier(just_before));
+        assert!(!m.older_version_querier(end));
+        // A v3 query does not extend it.
+        let v3 = Query {
+            older_version: false,
+            ..v2
+        };
+        m.handle_query(at(2000), v3, &mut rng);
+        assert!(!m.older_version_querier(end));
     }
 
     #[test]
@@ -539,6 +593,7 @@ mod tests {
                 group: None,
                 max_response: Duration::ZERO,
                 robustness: 0,
+                older_version: false,
             },
             &mut rng,
         );

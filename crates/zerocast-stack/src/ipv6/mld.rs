@@ -12,7 +12,7 @@ use alloc::vec::Vec;
 use zerocast_packet::{InnerPacketBuilder, Serializer};
 use zerocast_wire::icmpv6::Icmpv6Message;
 use zerocast_wire::ipv6::Ipv6Repr;
-use zerocast_wire::mld::{MldBuilder, MldMessage, MldV2RecordRepr};
+use zerocast_wire::mld::{MldBuilder, MldMessage, MldV1, MldV2RecordRepr};
 use zerocast_wire::{IpProto, Ipv6Addr, PseudoHeader};
 
 use super::ALL_MLDV2_ROUTERS;
@@ -54,9 +54,9 @@ pub fn max_response_delay(code: u16) -> Duration {
 }
 
 /// The query in an ICMPv6 message, if it is one worth answering: from a link-local source
-/// (RFC 9777 section 6.2: other queries are ignored). An MLDv1 query (RFC 2710) is
-/// answered the same way, with a v2 report (the MLDv1 compatibility mode of RFC 9777
-/// section 8 is not implemented).
+/// (RFC 9777 section 6.2: other queries are ignored). An MLDv1 query (RFC 2710) is marked
+/// [`older_version`](Query::older_version): the interface answers in MLDv1 for a while
+/// (RFC 9777 section 8.2.1, [`build_v1_message`]).
 ///
 /// ```
 /// use zerocast_stack::ipv6::mld::query_of;
@@ -71,9 +71,9 @@ pub fn query_of(src: Ipv6Addr, message: &Icmpv6Message<'_>) -> Option<Query<Ipv6
     if !src.is_unicast_link_local() {
         return None;
     }
-    let (v1, robustness) = match message {
-        Icmpv6Message::MldV2Query(v1, tail, _) => (*v1, tail.qrv()),
-        Icmpv6Message::MldV1Query(v1) => (*v1, 0),
+    let (v1, robustness, older_version) = match message {
+        Icmpv6Message::MldV2Query(v1, tail, _) => (*v1, tail.qrv(), false),
+        Icmpv6Message::MldV1Query(v1) => (*v1, 0, true),
         _ => return None,
     };
     let group = (!v1.group.is_unspecified()).then_some(v1.group);
@@ -84,7 +84,43 @@ pub fn query_of(src: Ipv6Addr, message: &Icmpv6Message<'_>) -> Option<Query<Ipv6
         group,
         max_response: max_response_delay(v1.max_response.get()),
         robustness,
+        older_version,
     })
+}
+
+/// Builds the MLDv1 (RFC 2710 section 3) message for `record` while an MLDv1 querier is
+/// present: a Multicast Listener Report sent to the group itself for a join or a current
+/// state, a Done sent to all-routers (ff02::2) for a leave. Hop limit 1 and the Router
+/// Alert, as for MLDv2.
+///
+/// ```
+/// use zerocast_stack::ipv6::mld::build_v1_message;
+/// use zerocast_stack::membership::{GroupRecord, CHANGE_TO_INCLUDE_MODE};
+/// use zerocast_wire::{ipv6::Ipv6Packet, Ipv6Addr};
+/// let group: Ipv6Addr = "ff05::7".parse::<core::net::Ipv6Addr>().unwrap().into();
+/// let done = build_v1_message(Ipv6Addr::UNSPECIFIED, GroupRecord { record_type: CHANGE_TO_INCLUDE_MODE, group }).unwrap();
+/// assert_eq!(Ipv6Packet::parse(&done[..]).unwrap().dst().to_string(), "ff02::2");
+/// ```
+#[must_use]
+pub fn build_v1_message(src: Ipv6Addr, record: GroupRecord<Ipv6Addr>) -> Option<Vec<u8>> {
+    let body = MldV1::new(0, record.group);
+    let (message, dst) = if record.record_type == crate::membership::CHANGE_TO_INCLUDE_MODE {
+        (MldMessage::Done(body), super::ALL_ROUTERS)
+    } else {
+        (MldMessage::V1Report(body), record.group)
+    };
+    let pseudo = PseudoHeader::V6 { src, dst };
+    let builder = MldBuilder::new(message, pseudo).ok()?;
+    let ip = Ipv6Repr {
+        extensions: &ROUTER_ALERT_HOP_BY_HOP,
+        ..Ipv6Repr::new(src, dst, IpProto::HOP_BY_HOP, MLD_HOP_LIMIT)
+    };
+    let packet = builder
+        .into_serializer()
+        .wrap_in(ip.builder().ok()?)
+        .serialize_vec_outer()
+        .ok()?;
+    Some(packet.as_ref().to_vec())
 }
 
 /// Builds the IPv6 packets of the report for `records`, from `src` (an assigned link-local
@@ -141,7 +177,7 @@ mod tests {
     use crate::membership::{CHANGE_TO_EXCLUDE_MODE, MODE_IS_EXCLUDE};
     use zerocast_wire::icmpv6::Icmpv6Packet;
     use zerocast_wire::ipv6::Ipv6Packet;
-    use zerocast_wire::mld::{MldV1, MldV2QueryTail};
+    use zerocast_wire::mld::MldV2QueryTail;
     use zerocast_wire::zerocast::byteorder::network_endian::U16;
 
     fn ip(s: &str) -> Ipv6Addr {
@@ -229,7 +265,8 @@ mod tests {
             Query {
                 group: Some(group),
                 max_response: Duration::from_secs(2),
-                robustness: 3
+                robustness: 3,
+                older_version: false
             }
         );
         let unicast_group = MldV1::new(2000, ip("2001:db8::1"));

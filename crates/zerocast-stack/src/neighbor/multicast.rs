@@ -3,21 +3,21 @@
 //!
 //! Reports leave from the device's assigned link-local address (MLD; `::` before it has
 //! one, RFC 9777 section 5.2.13) or its first IPv4 address (IGMP; 0.0.0.0 without one, RFC
-//! 3376 section 4.2.13), to the link-layer group address of ff02::16 or 224.0.0.22.
-//! Only Ethernet devices send reports.
+//! 3376 section 4.2.13), to the link-layer group address of ff02::16 or 224.0.0.22 — or,
+//! while an older-version querier is present, as MLDv1 / IGMPv2 messages to the group (a
+//! leave to all-routers). Only Ethernet devices send reports.
 
 use alloc::vec::Vec;
 use core::net::IpAddr;
 
 use zerocast_wire::ethernet::EtherType;
 use zerocast_wire::igmp::IgmpPacket;
-use zerocast_wire::{Ipv4Addr, Ipv6Addr, MacAddr};
+use zerocast_wire::{Ipv4Addr, Ipv6Addr};
 
 use super::{config, ensure_device, ndp, sync_timer};
 use crate::context::{Bindings, DeviceId};
-use crate::igmp::ALL_IGMPV3_ROUTERS;
+use crate::device::{link, DeviceKind};
 use crate::ip::IpRx;
-use crate::ipv6::ALL_MLDV2_ROUTERS;
 use crate::membership::{GroupRecord, Query};
 use crate::time::Instant;
 use crate::Stack;
@@ -159,19 +159,27 @@ fn send_mld_reports(
     dev: DeviceId,
     records: &[GroupRecord<Ipv6Addr>],
 ) {
+    let now = bc.now();
     let Some(device) = stack.devices.get(dev.index()) else {
         return;
     };
     let kind = device.kind;
     let src = config::assigned_link_local(device).unwrap_or(Ipv6Addr::UNSPECIFIED);
-    for packet in crate::ipv6::mld::build_reports(src, records) {
-        let frame = ndp::link_frame(
-            &kind,
-            MacAddr::ipv6_multicast(ALL_MLDV2_ROUTERS),
-            EtherType::IPV6,
-            &packet,
-        );
-        stack.transmit_link_frame(bc, dev, &frame);
+    let older = stack
+        .neighbor
+        .device(dev)
+        .is_some_and(|n| n.mld.older_version_querier(now));
+    // RFC 9777 section 8.2.1: with an MLDv1 querier present, one MLDv1 message per record.
+    let packets: Vec<Vec<u8>> = if older {
+        records
+            .iter()
+            .filter_map(|r| crate::ipv6::mld::build_v1_message(src, *r))
+            .collect()
+    } else {
+        crate::ipv6::mld::build_reports(src, records)
+    };
+    for packet in packets {
+        send_multicast(stack, bc, dev, &kind, EtherType::IPV6, &packet);
         stack.neighbor.counters.mld_reports_sent += 1;
     }
 }
@@ -182,6 +190,7 @@ fn send_igmp_reports(
     dev: DeviceId,
     records: &[GroupRecord<Ipv4Addr>],
 ) {
+    let now = bc.now();
     let Some(device) = stack.devices.get(dev.index()) else {
         return;
     };
@@ -194,13 +203,46 @@ fn send_igmp_reports(
             _ => None,
         })
         .unwrap_or(Ipv4Addr::UNSPECIFIED);
-    // RFC 1112 section 6.4: 01:00:5e plus the low 23 bits of the group.
-    let g = ALL_IGMPV3_ROUTERS.0;
-    let mac = MacAddr([0x01, 0x00, 0x5e, g[1] & 0x7f, g[2], g[3]]);
-    let packets: Vec<Vec<u8>> = crate::igmp::build_reports(src, records);
+    let older = stack
+        .neighbor
+        .device(dev)
+        .is_some_and(|n| n.igmp.older_version_querier(now));
+    // RFC 3376 section 7.2.1: with an older querier present, one IGMPv2 message per record.
+    let packets: Vec<Vec<u8>> = if older {
+        records
+            .iter()
+            .filter_map(|r| crate::igmp::build_v2_message(src, *r))
+            .collect()
+    } else {
+        crate::igmp::build_reports(src, records)
+    };
     for packet in packets {
-        let frame = ndp::link_frame(&kind, mac, EtherType::IPV4, &packet);
-        stack.transmit_link_frame(bc, dev, &frame);
+        send_multicast(stack, bc, dev, &kind, EtherType::IPV4, &packet);
         stack.neighbor.counters.igmp_reports_sent += 1;
     }
+}
+
+/// Sends an IP packet to its multicast destination's link-layer group address.
+fn send_multicast(
+    stack: &mut Stack,
+    bc: &mut impl Bindings,
+    dev: DeviceId,
+    kind: &DeviceKind,
+    ethertype: EtherType,
+    packet: &[u8],
+) {
+    let dst = match ethertype {
+        EtherType::IPV4 => packet
+            .get(16..20)
+            .map(|d| IpAddr::V4(core::net::Ipv4Addr::new(d[0], d[1], d[2], d[3]))),
+        _ => packet
+            .get(24..40)
+            .and_then(|d| <[u8; 16]>::try_from(d).ok())
+            .map(|d| IpAddr::V6(core::net::Ipv6Addr::from(d))),
+    };
+    let Some(mac) = dst.and_then(link::multicast_mac) else {
+        return;
+    };
+    let frame = ndp::link_frame(kind, mac, ethertype, packet);
+    stack.transmit_link_frame(bc, dev, &frame);
 }

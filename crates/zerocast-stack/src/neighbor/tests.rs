@@ -648,6 +648,119 @@ fn joining_groups_sends_mldv2_and_igmpv3_reports_twice_rfc9777_6_1_rfc3376_5_1()
     assert_eq!(igmp_joins[0].bytes.len(), 60);
 }
 
+#[test]
+fn older_version_queriers_get_igmpv2_and_mldv1_messages_rfc3376_7_2_1_rfc9777_8_2_1() {
+    let mut bc = FakeBindings::new(13);
+    let mut stack = Stack::new(StackConfig::default());
+    stack.set_dad_transmits(0);
+    let dev = stack.add_ethernet_device(MAC_A, 1500);
+    stack.add_address(&mut bc, dev, ip("10.0.0.1"), 24).unwrap();
+    stack
+        .add_address(&mut bc, dev, ip("2001:db8::1"), 64)
+        .unwrap();
+    // An IGMPv2 general query (Max Resp Time 1 s) to all-systems, from a router.
+    let mut query = [0x11u8, 10, 0, 0, 0, 0, 0, 0];
+    zerocast_wire::igmp::IgmpRepr {
+        msg_type: 0x11,
+        max_resp: 10,
+        word: [0; 4],
+    }
+    .emit(&mut query)
+    .unwrap();
+    let ip4 = zerocast_wire::ipv4::Ipv4Repr::new(
+        zerocast_wire::Ipv4Addr([10, 0, 0, 254]),
+        zerocast_wire::Ipv4Addr([224, 0, 0, 1]),
+        IpProto::IGMP,
+        1,
+    );
+    let eth = EthernetRepr {
+        dst: MacAddr([1, 0, 0x5e, 0, 0, 1]),
+        src: ROUTER_MAC,
+        ethertype: EtherType::IPV4,
+    };
+    let mut frame = query
+        .into_serializer()
+        .wrap_in(ip4.builder().unwrap())
+        .wrap_in(eth)
+        .serialize_vec_outer()
+        .unwrap()
+        .as_ref()
+        .to_vec();
+    stack.receive_frame(&mut bc, dev, &mut frame);
+    // An MLDv1 general query from the router's link-local address.
+    let mld_query = zerocast_wire::mld::MldBuilder::new(
+        zerocast_wire::mld::MldMessage::V1Query(zerocast_wire::mld::MldV1::new(
+            1000,
+            Ipv6Addr::UNSPECIFIED,
+        )),
+        PseudoHeader::V6 {
+            src: v6("fe80::1"),
+            dst: crate::ipv6::ALL_NODES,
+        },
+    )
+    .unwrap();
+    let ip6 = Ipv6Repr::new(v6("fe80::1"), crate::ipv6::ALL_NODES, IpProto::ICMPV6, 1)
+        .builder()
+        .unwrap();
+    let eth = EthernetRepr {
+        dst: MacAddr::ipv6_multicast(crate::ipv6::ALL_NODES),
+        src: ROUTER_MAC,
+        ethertype: EtherType::IPV6,
+    };
+    let mut frame = mld_query
+        .into_serializer()
+        .wrap_in(ip6)
+        .wrap_in(eth)
+        .serialize_vec_outer()
+        .unwrap()
+        .as_ref()
+        .to_vec();
+    stack.receive_frame(&mut bc, dev, &mut frame);
+    bc.take_sent();
+    let sock = stack.udp_open().unwrap();
+    stack
+        .udp_join_multicast(&mut bc, sock, ip("239.1.2.3"), dev)
+        .unwrap();
+    stack
+        .udp_join_multicast(&mut bc, sock, ip("ff05::7"), dev)
+        .unwrap();
+    let sent = bc.take_sent();
+    let v2_report = sent.iter().find_map(|f| {
+        let eth = EthernetFrame::parse(&f.bytes[..]).ok()?;
+        let ip4 = Ipv4Packet::parse(eth.payload()).ok()?;
+        let igmp = IgmpPacket::parse(ip4.payload()).ok()?;
+        Some((eth.dst(), ip4.dst().0, igmp.msg_type(), igmp.group()?.0))
+    });
+    assert_eq!(
+        v2_report,
+        Some((
+            MacAddr([1, 0, 0x5e, 1, 2, 3]),
+            [239, 1, 2, 3],
+            0x16,
+            [239, 1, 2, 3]
+        ))
+    );
+    let v1_report = sent.iter().find_map(|f| {
+        let eth = EthernetFrame::parse(&f.bytes[..]).ok()?;
+        let ip6 = Ipv6Packet::parse(eth.payload()).ok()?;
+        let icmp = Icmpv6Packet::parse(ip6.payload(), ip6.pseudo_header()).ok()?;
+        match icmp.message() {
+            Icmpv6Message::MldV1Report(m) => Some((ip6.dst(), m.group)),
+            _ => None,
+        }
+    });
+    assert_eq!(v1_report, Some((v6("ff05::7"), v6("ff05::7"))));
+    // Leaving sends an IGMPv2 Leave Group to all-routers.
+    stack.udp_close(&mut bc, sock).unwrap();
+    let leave = bc.take_sent().iter().find_map(|f| {
+        let eth = EthernetFrame::parse(&f.bytes[..]).ok()?;
+        let ip4 = Ipv4Packet::parse(eth.payload()).ok()?;
+        let igmp = IgmpPacket::parse(ip4.payload()).ok()?;
+        Some((ip4.dst().0, igmp.msg_type()))
+    });
+    assert_eq!(leave, Some(([224, 0, 0, 2], 0x17)));
+}
+
 /// An ND message in an Ethernet frame to `dst`'s link address (multicast mapping or ours).
 fn nd_frame(
     src_mac: MacAddr,
