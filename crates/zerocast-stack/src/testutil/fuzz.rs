@@ -137,9 +137,9 @@ impl Rig {
                 .device(frame.device)
                 .map_or(0, |d| d.mtu as usize);
             if frame.device == self.tun {
-                check_ip(&frame.bytes, mtu);
+                check_ip(&self.stack, &frame.bytes, mtu);
             } else {
-                check_ethernet(&frame.bytes, mtu);
+                check_ethernet(&self.stack, &frame.bytes, mtu);
             }
         }
     }
@@ -170,28 +170,36 @@ impl Rig {
     }
 }
 
-fn check_ethernet(frame: &[u8], mtu: usize) {
+fn check_ethernet(stack: &Stack, frame: &[u8], mtu: usize) {
     let eth = EthernetFrame::parse(frame).expect("transmitted an unparsable Ethernet frame");
     if eth.ethertype() == EtherType::VLAN {
         let tag = VlanTag::parse(eth.payload()).expect("transmitted a bad VLAN tag");
-        check_link_payload(tag.ethertype(), tag.payload(), mtu);
+        check_link_payload(stack, tag.ethertype(), tag.payload(), mtu);
     } else {
-        check_link_payload(eth.ethertype(), eth.payload(), mtu);
+        check_link_payload(stack, eth.ethertype(), eth.payload(), mtu);
     }
 }
 
-fn check_link_payload(ethertype: EtherType, payload: &[u8], mtu: usize) {
+fn check_link_payload(stack: &Stack, ethertype: EtherType, payload: &[u8], mtu: usize) {
     match ethertype {
         EtherType::ARP => {
             ArpPacket::parse(payload).expect("transmitted a bad ARP packet");
         }
-        EtherType::IPV4 | EtherType::IPV6 => check_ip(payload, mtu),
+        EtherType::IPV4 | EtherType::IPV6 => check_ip(stack, payload, mtu),
         other => panic!("transmitted an unknown ethertype {other:?}"),
     }
 }
 
-/// `packet` may carry link-layer padding after the IP packet.
-fn check_ip(packet: &[u8], mtu: usize) {
+/// Whether `addr` is one of the stack's own addresses (on any device), or the unspecified
+/// address it sends DAD probes and early reports from.
+fn is_ours(stack: &Stack, addr: IpAddr) -> bool {
+    addr.is_unspecified() || stack.devices.iter().any(|d| d.has_address(addr))
+}
+
+/// `packet` may carry link-layer padding after the IP packet. The upper layer is checked
+/// only in packets the stack originated: a router forwards other hosts' transport bytes
+/// as it got them (RFC 1812 5.2), right or wrong.
+fn check_ip(stack: &Stack, packet: &[u8], mtu: usize) {
     match packet.first().map(|b| b >> 4) {
         Some(4) => {
             let ip = Ipv4Packet::parse(packet).expect("transmitted a bad IPv4 packet");
@@ -199,7 +207,7 @@ fn check_ip(packet: &[u8], mtu: usize) {
                 usize::from(ip.total_len()) <= mtu,
                 "IPv4 packet over the MTU {mtu}"
             );
-            if ip.is_fragment() {
+            if ip.is_fragment() || !is_ours(stack, IpAddr::V4(ip.src().to_std())) {
                 return;
             }
             let pseudo = ip.pseudo_header();
@@ -218,7 +226,7 @@ fn check_ip(packet: &[u8], mtu: usize) {
                 40 + usize::from(ip.payload_len()) <= mtu,
                 "IPv6 packet over the MTU {mtu}"
             );
-            if ip.is_fragment() {
+            if ip.is_fragment() || !is_ours(stack, IpAddr::V6(ip.src().to_std())) {
                 return;
             }
             let pseudo = ip.pseudo_header();
