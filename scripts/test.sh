@@ -63,8 +63,9 @@ python3 compat/real-crates/run.py --clean
 step "tests (nightly, float-nightly)"
 cargo +nightly test -p zerocast --features float-nightly --lib
 
-# Miri: the crates that contain or directly exercise unsafe code.
-miri_crates=(-p zerocast -p zerocast-packet -p zerocast-derive)
+# Miri: the crates that contain or directly exercise unsafe code, and the stack core (its
+# FakeNetwork scenarios and fuzz property test run with fewer cases under Miri).
+miri_crates=(-p zerocast -p zerocast-packet -p zerocast-derive -p zerocast-stack)
 step "miri (stacked borrows, strict provenance)"
 MIRIFLAGS="-Zmiri-strict-provenance" cargo +nightly miri test "${miri_crates[@]}" --all-features
 step "miri (tree borrows, strict provenance)"
@@ -75,7 +76,7 @@ MIRIFLAGS="-Zmiri-strict-provenance -Zmiri-tree-borrows" cargo +nightly miri tes
 # `cargo test`). Needs cargo-fuzz; mandatory when ZC_FUZZ_SMOKE=1 (set by .ci/run).
 if command -v cargo-fuzz >/dev/null 2>&1; then
   fuzz_secs=${ZC_FUZZ_SECONDS:-20}
-  for spec in wire:frame wire:build_parse wire:partial zcdump:capture_reader zcdump:dissect_frame; do
+  for spec in wire:frame wire:build_parse wire:partial zcdump:capture_reader zcdump:dissect_frame stack:frames; do
     dir=fuzz/${spec%%:*}; target=${spec#*:}
     step "fuzz smoke: $dir $target (${fuzz_secs}s)"
     # Run on a scratch copy of the corpus so the smoke run does not rewrite committed files.
