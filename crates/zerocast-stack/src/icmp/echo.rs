@@ -140,8 +140,7 @@ pub(crate) fn answer_v4(stack: &mut Stack, bc: &mut impl Bindings, rx: &IpRx, bu
         return;
     };
     if rx.in_place_ok && fits && route.link_len(stack) == rx.ip_off {
-        let ident = stack.ip.next_ident_v4;
-        stack.ip.next_ident_v4 = ident.wrapping_add(1);
+        let ident = ip::next_ipv4_ident(stack, bc);
         let ttl = stack.config.default_ttl;
         // The request was validated on receive: rewrite the header in place through a cast
         // instead of parsing it again.

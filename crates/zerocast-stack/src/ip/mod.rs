@@ -44,6 +44,9 @@ pub(crate) struct IpState {
     pub(crate) reassembly_v6: Ipv6Reassembler,
     pub(crate) pmtu: pmtu::PmtuCache,
     pub(crate) next_ident_v4: u16,
+    /// Whether `next_ident_v4` was drawn from the embedder's RNG yet (it is at the first
+    /// send, so identifications do not start at a guessable value, RFC 7739 section 5).
+    pub(crate) ident_seeded: bool,
 }
 
 impl IpState {
@@ -59,6 +62,7 @@ impl IpState {
             reassembly_v6: Ipv6Reassembler::new(limits(config.reassembly_timeout_v6)),
             pmtu: pmtu::PmtuCache::new(),
             next_ident_v4: 0,
+            ident_seeded: false,
         }
     }
 }
@@ -273,6 +277,19 @@ fn subnet_broadcast_device(stack: &Stack, dst: IpAddr) -> Option<DeviceId> {
         .map(DeviceId)
 }
 
+/// The IPv4 identification for the next packet we originate: a counter (unique per
+/// source/destination/protocol for 65536 packets, RFC 6864 section 4) starting at a random
+/// value.
+pub(crate) fn next_ipv4_ident(stack: &mut Stack, bc: &mut impl Bindings) -> u16 {
+    if !stack.ip.ident_seeded {
+        stack.ip.next_ident_v4 = bc.next_u64() as u16;
+        stack.ip.ident_seeded = true;
+    }
+    let ident = stack.ip.next_ident_v4;
+    stack.ip.next_ident_v4 = ident.wrapping_add(1);
+    ident
+}
+
 /// Options for one packet we originate.
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct SendOptions {
@@ -333,6 +350,11 @@ pub(crate) fn send_ip_with(
         return send_fragmented(stack, bc, route, proto, &payload, hop_limit, options);
     }
     let link_len = route.link_len(stack);
+    let ident = if route.dst.is_ipv4() {
+        next_ipv4_ident(stack, bc)
+    } else {
+        0
+    };
     let mut frame = core::mem::take(&mut stack.tx_scratch);
     frame.clear();
     frame.resize(link_len + header_len + payload_len, 0);
@@ -340,8 +362,7 @@ pub(crate) fn send_ip_with(
         match (route.src, route.dst) {
             (IpAddr::V4(src), IpAddr::V4(dst)) => {
                 let mut repr = Ipv4Repr::new(src.into(), dst.into(), proto, hop_limit);
-                repr.ident = stack.ip.next_ident_v4;
-                stack.ip.next_ident_v4 = repr.ident.wrapping_add(1);
+                repr.ident = ident;
                 if options.dont_fragment {
                     repr.flags = zerocast_wire::ipv4::FLAG_DF;
                 }
@@ -378,8 +399,7 @@ pub(crate) fn send_ipv4_with_options(
     let (IpAddr::V4(src), IpAddr::V4(dst)) = (route.src, route.dst) else {
         return Err(SocketError::InvalidInput);
     };
-    let ident = stack.ip.next_ident_v4;
-    stack.ip.next_ident_v4 = ident.wrapping_add(1);
+    let ident = next_ipv4_ident(stack, bc);
     let mut header = frag::V4Header::new(src, dst, proto, stack.config.default_ttl, ident, false);
     header.options = options;
     let frames = frag::build_ipv4(&header, payload, route.mtu, route.link_len(stack))?;
@@ -405,8 +425,7 @@ fn send_fragmented(
     let link_len = route.link_len(stack);
     let frames = match (route.src, route.dst) {
         (IpAddr::V4(src), IpAddr::V4(dst)) => {
-            let ident = stack.ip.next_ident_v4;
-            stack.ip.next_ident_v4 = ident.wrapping_add(1);
+            let ident = next_ipv4_ident(stack, bc);
             let header =
                 frag::V4Header::new(src, dst, proto, hop_limit, ident, options.dont_fragment);
             frag::build_ipv4(&header, payload, route.mtu, link_len)

@@ -138,6 +138,11 @@ fn bind_ephemeral_conflicts_and_reuse() {
 fn connected_socket_filters_and_sends() {
     let (mut stack, mut bc, dev) = tun_stack(StackConfig::default());
     let s = stack.udp_open().unwrap();
+    assert_eq!(
+        stack.udp_connect(&mut bc, s, sa("192.0.2.1:53")),
+        Err(SocketError::NoRoute)
+    );
+    assert_eq!(stack.udp_local_addr(s).unwrap(), None);
     stack.udp_connect(&mut bc, s, sa("10.0.0.1:53")).unwrap();
     let local = stack.udp_local_addr(s).unwrap().unwrap();
     stack.udp_send(&mut bc, s, b"query").unwrap();

@@ -385,6 +385,8 @@ impl Stack {
         if remote.port() == 0 || remote.ip().is_unspecified() {
             return Err(SocketError::InvalidInput);
         }
+        // As connect(2) does: fail now when there is no way to reach the peer.
+        ip::route_output(self, bc.now(), remote.ip(), None, None)?;
         self.ensure_bound(bc, id, remote.ip())?;
         let socket = self.sockets.udp_mut(id)?;
         socket.remote = Some(remote);
