@@ -90,7 +90,10 @@ fn reply_options(request: &[u8], our: core::net::Ipv4Addr, now_ms: u64) -> alloc
 /// Adds `our` to a Record Route option if it has room (RFC 791: the pointer is the 1-based
 /// offset of the next free slot; past the length, the route is full).
 fn record_route(option: &mut [u8], our: core::net::Ipv4Addr) {
-    let pointer = usize::from(option[2]);
+    let Some(&pointer) = option.get(2) else {
+        return;
+    };
+    let pointer = usize::from(pointer);
     if pointer >= 4 && pointer + 3 <= option.len() {
         option[pointer - 1..pointer + 3].copy_from_slice(&our.octets());
         option[2] += 4;
@@ -100,12 +103,15 @@ fn record_route(option: &mut [u8], our: core::net::Ipv4Addr) {
 /// Adds an entry to a Timestamp option (RFC 791: flag 0 timestamps, 1 address and timestamp,
 /// 3 timestamps for prespecified addresses), or counts an overflow when it is full.
 fn timestamp(option: &mut [u8], our: core::net::Ipv4Addr, now_ms: u64) {
-    let pointer = usize::from(option[2]);
-    let flags = option[3] & 0x0f;
+    let (Some(&pointer), Some(&oflw_flags)) = (option.get(2), option.get(3)) else {
+        return;
+    };
+    let pointer = usize::from(pointer);
+    let flags = oflw_flags & 0x0f;
     let stamp = ((now_ms as u32) | 0x8000_0000).to_be_bytes();
     let entry = if flags == 0 { 4 } else { 8 };
     if pointer < 5 || pointer + entry - 1 > option.len() {
-        let overflow = (option[3] >> 4).saturating_add(1).min(15);
+        let overflow = (oflw_flags >> 4).saturating_add(1).min(15);
         option[3] = (overflow << 4) | flags;
         return;
     }
@@ -260,5 +266,33 @@ pub(crate) fn answer_v6(stack: &mut Stack, bc: &mut impl Bindings, rx: &IpRx, bu
     .is_ok()
     {
         stack.counters.icmpv6.echo_replies_sent += 1;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Truncated or full options are returned unchanged (never a panic on short input).
+    #[test]
+    fn short_and_full_options_are_left_alone() {
+        let our = core::net::Ipv4Addr::new(10, 0, 0, 2);
+        let mut rr = [7u8, 2];
+        record_route(&mut rr, our);
+        assert_eq!(rr, [7, 2]);
+        let mut full = [7u8, 7, 8, 1, 2, 3, 4];
+        record_route(&mut full, our);
+        assert_eq!(full, [7, 7, 8, 1, 2, 3, 4]);
+        let mut ts = [68u8, 3, 5];
+        timestamp(&mut ts, our, 0);
+        assert_eq!(ts, [68, 3, 5]);
+        // Overflow saturates at 15 instead of wrapping.
+        let mut ts = [68u8, 4, 5, 0xf0];
+        timestamp(&mut ts, our, 0);
+        assert_eq!(ts[3], 0xf0);
+        // A prespecified address that is not ours is skipped.
+        let mut pre = [68u8, 12, 5, 0x03, 1, 1, 1, 1, 0, 0, 0, 0];
+        timestamp(&mut pre, our, 0);
+        assert_eq!(pre[2], 5);
     }
 }

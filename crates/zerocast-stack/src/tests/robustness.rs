@@ -38,8 +38,25 @@ fn seeds() -> Vec<(bool, Vec<u8>)> {
             &[17, 0, 0, 1, 0, 0, 0, 9, 1, 2, 3, 4, 5, 6, 7, 8]
         ),
     ];
+    // An echo request with Record Route and Timestamp options (answered with options).
+    let mut with_options = ip_packets;
+    let options = [
+        7u8, 7, 4, 0, 0, 0, 0, 68, 12, 5, 0x01, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    ];
+    let m = echo_request_v4(3, 3, b"options");
+    let mut repr = Ipv4Repr::new(
+        v4("10.0.0.1").into(),
+        v4("10.0.0.2").into(),
+        IpProto::ICMP,
+        64,
+    );
+    repr.options = &options;
+    let mut p = alloc::vec![0u8; 40 + m.len()];
+    repr.emit(&mut p, m.len()).unwrap();
+    p[40..].copy_from_slice(&m);
+    with_options.push(p);
     let mut out = Vec::new();
-    for p in ip_packets {
+    for p in with_options {
         let ethertype = if p[0] >> 4 == 4 {
             EtherType::IPV4
         } else {
