@@ -81,6 +81,8 @@ pub struct NeighborCounters {
     /// Devices whose MAC-derived link-local address was a duplicate, so IPv6
     /// autoconfiguration stopped on them (RFC 4862 section 5.4.5).
     pub ipv6_disabled: u64,
+    /// Valid Redirects taken (RFC 4861 section 8.3).
+    pub redirects: u64,
     /// Frames answered with ICMP destination unreachable because resolution failed.
     pub resolution_failed: u64,
     /// Frames dropped from a full resolution queue or an evicted entry.
@@ -106,6 +108,9 @@ pub(crate) struct DeviceNeighbors {
     /// The link-local address from the MAC was a duplicate: RFC 4862 section 5.4.5 asks to
     /// stop IPv6 on the interface, so it no longer solicits routers nor takes their advice.
     pub(crate) ipv6_disabled: bool,
+    /// Destinations with a host route from a Redirect, oldest first (bounded by
+    /// [`ndp::MAX_REDIRECTS`]).
+    pub(crate) redirects: alloc::collections::VecDeque<Ipv6Addr>,
     pub(crate) rd: RouterDiscovery,
     pub(crate) slaac: Slaac,
     pub(crate) mld: MldState,
@@ -183,6 +188,7 @@ pub(crate) fn ensure_device(stack: &mut Stack, bc: &mut impl Bindings, dev: Devi
             dad: Dad::new(stack.neighbor.dad_transmits, retrans),
             dad_started: false,
             ipv6_disabled: false,
+            redirects: alloc::collections::VecDeque::new(),
             rd: RouterDiscovery::new(mtu),
             slaac: Slaac::new(mac),
             mld: MldState::new(),

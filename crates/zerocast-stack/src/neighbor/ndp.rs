@@ -135,7 +135,21 @@ pub(crate) fn receive_ndp_or_mld(
             stack.neighbor.counters.ndp_rx += 1;
             config::receive_router_advertisement(stack, bc, dev, src, rx.hop_limit, ra, options);
         }
-        // Hosts ignore solicitations for routers (section 6.2.6); redirects are not acted on.
+        Icmpv6Message::Redirect(r, options) => {
+            let Some(opts) = read_options(options) else {
+                return invalid(stack);
+            };
+            receive_redirect(
+                stack,
+                bc,
+                dev,
+                src,
+                r.target,
+                r.destination,
+                opts.target_link,
+            );
+        }
+        // Hosts ignore solicitations for routers (section 6.2.6).
         _ => stack.neighbor.counters.ndp_rx += 1,
     }
     sync_timer(stack, dev);
@@ -230,6 +244,80 @@ fn receive_advertisement(
     }
     run_ndp_actions(stack, bc, dev, out);
 }
+
+/// A Redirect from `src` (RFC 4861 sections 8.1 and 8.3): valid only from the current first
+/// hop for `destination` (a link-local router address, hop limit 255 checked by the
+/// caller), for a unicast destination, to a link-local router or to the destination itself.
+/// It becomes a host route for the destination (through `target`, or on-link when they are
+/// the same), and the target's link-layer address goes to the neighbour cache (STALE if new
+/// or changed; IsRouter when it is a router). At most [`MAX_REDIRECTS`] redirected
+/// destinations are kept per device; the oldest route makes room.
+fn receive_redirect(
+    stack: &mut Stack,
+    bc: &mut impl Bindings,
+    dev: DeviceId,
+    src: Ipv6Addr,
+    target: Ipv6Addr,
+    destination: Ipv6Addr,
+    target_link: Option<MacAddr>,
+) {
+    let dst_ip = IpAddr::V6(destination.into());
+    let first_hop = stack
+        .routes
+        .lookup_filtered(dst_ip, |r| r.device == dev)
+        .map(|r| r.gateway.unwrap_or(dst_ip));
+    let on_link = target == destination;
+    let valid = src.is_unicast_link_local()
+        && first_hop == Some(IpAddr::V6(src.into()))
+        && !destination.is_multicast()
+        && (target.is_unicast_link_local() || on_link);
+    if !valid {
+        return invalid(stack);
+    }
+    stack.neighbor.counters.ndp_rx += 1;
+    stack.neighbor.counters.redirects += 1;
+    let now = bc.now();
+    let mut out = Vec::new();
+    let mut evicted = None;
+    if let Some(n) = stack.neighbor.device_mut(dev) {
+        if let Some(mac) = target_link {
+            n.ndp.handle_link_addr(now, target, mac, &mut out);
+        }
+        if !on_link {
+            n.ndp.set_router(target);
+        }
+        n.redirects.retain(|d| *d != destination);
+        if n.redirects.len() >= MAX_REDIRECTS {
+            evicted = n.redirects.pop_front();
+        }
+        n.redirects.push_back(destination);
+    }
+    if let Some(old) = evicted {
+        remove_host_routes(stack, dev, old);
+    }
+    // Replace whatever host route an earlier redirect left for this destination.
+    remove_host_routes(stack, dev, destination);
+    let gateway = (!on_link).then_some(IpAddr::V6(target.into()));
+    let _ = stack.add_route(dst_ip, 128, dev, gateway);
+    run_ndp_actions(stack, bc, dev, out);
+}
+
+/// Removes the host routes to `destination` on `dev`, on-link or through any gateway.
+fn remove_host_routes(stack: &mut Stack, dev: DeviceId, destination: Ipv6Addr) {
+    let dst_ip = IpAddr::V6(destination.into());
+    let gateways: Vec<Option<IpAddr>> = stack
+        .routes()
+        .iter()
+        .filter(|r| r.destination == dst_ip && r.prefix_len == 128 && r.device == dev)
+        .map(|r| r.gateway)
+        .collect();
+    for gateway in gateways {
+        stack.remove_route(dst_ip, 128, dev, gateway);
+    }
+}
+
+/// Redirected destinations remembered per device (each is a host route).
+pub const MAX_REDIRECTS: usize = 16;
 
 /// Our address on `dev` to send an NS about `target` from (section 7.2.2: any of the
 /// interface's addresses): the usable one sharing the longest prefix with the target.

@@ -761,6 +761,84 @@ fn older_version_queriers_get_igmpv2_and_mldv1_messages_rfc3376_7_2_1_rfc9777_8_
     assert_eq!(leave, Some(([224, 0, 0, 2], 0x17)));
 }
 
+#[test]
+fn redirect_from_the_first_hop_installs_a_host_route_rfc4861_8_1_and_8_3() {
+    let mut bc = FakeBindings::new(14);
+    let mut stack = Stack::new(StackConfig::default());
+    stack.set_dad_transmits(0);
+    let dev = stack.add_ethernet_device(MAC_A, 1500);
+    stack
+        .add_address(&mut bc, dev, ip("2001:db8::1"), 64)
+        .unwrap();
+    stack
+        .add_route(ip("::"), 0, dev, Some(ip("fe80::1")))
+        .unwrap();
+    let us = crate::ipv6::link_local_from_mac(MAC_A);
+    let (dest, better) = (v6("2001:db8:9::5"), v6("fe80::2"));
+    let redirect = |src: &str| {
+        let tlla = [NdpOptionRepr::TargetLinkLayer(MAC_B)];
+        nd_frame(
+            ROUTER_MAC,
+            v6(src),
+            us,
+            255,
+            NdpBody::redirect(better, dest),
+            &tlla,
+        )
+    };
+    let host_route = |stack: &Stack| {
+        stack
+            .routes()
+            .iter()
+            .find(|r| r.prefix_len == 128 && r.destination == IpAddr::V6(dest.into()))
+            .map(|r| r.gateway)
+    };
+    // Section 8.1: only the current first hop for the destination may redirect.
+    stack.receive_frame(&mut bc, dev, &mut redirect("fe80::3"));
+    assert_eq!(host_route(&stack), None);
+    assert_eq!(stack.neighbor_counters().ndp_invalid, 1);
+    stack.receive_frame(&mut bc, dev, &mut redirect("fe80::1"));
+    assert_eq!(host_route(&stack), Some(Some(IpAddr::V6(better.into()))));
+    assert_eq!(
+        stack.neighbor(dev, IpAddr::V6(better.into())),
+        Some((NudState::Stale, Some(MAC_B)))
+    );
+    assert_eq!(stack.neighbor_counters().redirects, 1);
+    // Now fe80::2 is the first hop: it may send the destination on-link (target = itself).
+    let on_link = [NdpOptionRepr::TargetLinkLayer(MAC_B)];
+    let body = NdpBody::redirect(dest, dest);
+    let mut frame = nd_frame(MAC_B, better, us, 255, body, &on_link);
+    stack.receive_frame(&mut bc, dev, &mut frame);
+    assert_eq!(
+        host_route(&stack),
+        Some(None),
+        "one on-link host route, the old one replaced"
+    );
+    let count = stack
+        .routes()
+        .iter()
+        .filter(|r| r.prefix_len == 128 && r.destination == IpAddr::V6(dest.into()))
+        .count();
+    assert_eq!(count, 1);
+    // A flood of redirects keeps at most MAX_REDIRECTS host routes.
+    for i in 0..40u8 {
+        let mut d = v6("2001:db8:a::").0;
+        d[15] = i;
+        let body = NdpBody::redirect(better, Ipv6Addr(d));
+        let mut frame = nd_frame(ROUTER_MAC, v6("fe80::1"), us, 255, body, &[]);
+        stack.receive_frame(&mut bc, dev, &mut frame);
+    }
+    let host_routes = stack
+        .routes()
+        .iter()
+        .filter(|r| r.prefix_len == 128)
+        .count();
+    assert!(
+        host_routes <= super::ndp::MAX_REDIRECTS,
+        "{host_routes} host routes"
+    );
+}
+
 /// An ND message in an Ethernet frame to `dst`'s link address (multicast mapping or ours).
 fn nd_frame(
     src_mac: MacAddr,
