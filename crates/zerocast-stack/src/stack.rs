@@ -73,7 +73,8 @@ pub struct StackConfig {
     pub pmtu_timeout: Duration,
     /// Packets to ourselves queued at once (the loopback queue).
     pub loopback_queue_len: usize,
-    /// Neighbour (ARP + NDP) entries per stack.
+    /// Neighbour entries per device and family (the ARP and NDP tables each hold this many;
+    /// a new entry evicts an UNREACHABLE, then STALE, then the least recently used one).
     pub neighbor_table_size: usize,
     /// Frames queued per neighbour while it is being resolved (RFC 4861 7.2.2: at least 1).
     pub neighbor_queue_len: usize,
