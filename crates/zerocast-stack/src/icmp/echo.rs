@@ -10,7 +10,8 @@
 //! ones, and replies that would exceed the path MTU are answered through the general output
 //! path (a fresh packet, fragmented if needed). An IPv4 reply carries the request's Record
 //! Route and Timestamp options updated with this host (RFC 1122 3.2.2.6); a Source Route is
-//! not reversed into the reply (not implemented), the reply is routed normally.
+//! reversed: the reply goes to the last recorded hop with the rest of the route, ending at
+//! the requester, in its option (RFC 1122 3.2.2.6).
 //!
 //! Echo requests to an IPv4 broadcast or multicast address are ignored (RFC 1122 3.2.2.6
 //! allows it; Linux does the same by default). IPv6 multicast requests are answered from a
@@ -22,7 +23,7 @@ use zerocast_wire::checksum;
 use zerocast_wire::icmpv4;
 use zerocast_wire::icmpv6::{self, Icmpv6Repr};
 use zerocast_wire::ipv4::Ipv4Header;
-use zerocast_wire::ipv4_options::Ipv4Options;
+use zerocast_wire::ipv4_options::{Ipv4Option, Ipv4Options};
 use zerocast_wire::ipv6::Ipv6Header;
 use zerocast_wire::zerocast::{FromBytes, IntoBytes};
 use zerocast_wire::{IpProto, PseudoHeader};
@@ -60,8 +61,8 @@ fn patch_type(message: &mut [u8], new_type: u8) {
 /// Record Route and Timestamp are updated with this host and returned so the record covers
 /// the round trip; the timestamp is milliseconds of the embedder's clock with the high bit
 /// set, RFC 791's mark for "not milliseconds since midnight UT". Other options (Source
-/// Route, whose reversal is not implemented, Router Alert, unknown ones) are not returned.
-/// The result is padded with End of Option List to a multiple of 4 bytes.
+/// Route, reversed separately by `reversed_source_route`, Router Alert, unknown ones) are
+/// not copied. The caller pads the result to a multiple of 4 bytes.
 fn reply_options(request: &[u8], our: core::net::Ipv4Addr, now_ms: u64) -> alloc::vec::Vec<u8> {
     let mut out = alloc::vec::Vec::new();
     for option in Ipv4Options::new(request).flatten() {
@@ -81,10 +82,31 @@ fn reply_options(request: &[u8], our: core::net::Ipv4Addr, now_ms: u64) -> alloc
             _ => {}
         }
     }
-    while out.len() % 4 != 0 {
-        out.push(0);
-    }
     out
+}
+
+/// The source route of the reply to a request that arrived by a completed Loose or Strict
+/// Source Route (RFC 1122 3.2.2.6: "the return route MUST be reversed"; 3.2.1.8 (c)): the
+/// recorded hops in reverse order ending at the original source, and the first of them,
+/// which becomes the reply's IP destination (RFC 791 3.1).
+fn reversed_source_route(
+    request: &[u8],
+    original_src: core::net::Ipv4Addr,
+) -> Option<(core::net::Ipv4Addr, alloc::vec::Vec<u8>)> {
+    for option in Ipv4Options::new(request).flatten() {
+        if let Ipv4Option::SourceRoute { strict, route, .. } = option.decode() {
+            let hops: alloc::vec::Vec<core::net::Ipv4Addr> = route.iter().map(Into::into).collect();
+            let (&first_hop, rest) = hops.split_last()?;
+            let len = u8::try_from(3 + 4 * hops.len()).ok()?;
+            let mut bytes = alloc::vec![if strict { 137 } else { 131 }, len, 4];
+            for hop in rest.iter().rev() {
+                bytes.extend_from_slice(&hop.octets());
+            }
+            bytes.extend_from_slice(&original_src.octets());
+            return Some((first_hop, bytes));
+        }
+    }
+    None
 }
 
 /// Adds `our` to a Record Route option if it has room (RFC 791: the pointer is the 1-based
@@ -128,6 +150,37 @@ fn timestamp(option: &mut [u8], our: core::net::Ipv4Addr, now_ms: u64) {
     option[2] += u8::try_from(entry).unwrap_or(0);
 }
 
+/// Answers an echo request that carried IPv4 options: Record Route and Timestamp come back
+/// updated, a Source Route comes back reversed (RFC 1122 3.2.2.6).
+fn answer_v4_with_options(stack: &mut Stack, bc: &mut impl Bindings, rx: &IpRx, buf: &[u8]) {
+    let (IpAddr::V4(our), IpAddr::V4(peer)) = (rx.dst, rx.src) else {
+        return;
+    };
+    let now = bc.now();
+    let now_ms = now.as_nanos() / 1_000_000;
+    let mut message = buf[rx.payload_off..rx.end].to_vec();
+    patch_type(&mut message, icmpv4::TYPE_ECHO_REPLY);
+    let request_options = buf
+        .get(rx.ip_off + zerocast_wire::ipv4::HEADER_LEN..rx.payload_off)
+        .unwrap_or(&[]);
+    let (reply_dst, mut options) = match reversed_source_route(request_options, peer) {
+        // The reply is addressed to the first hop of the reversed route.
+        Some((first_hop, source_route)) => (IpAddr::V4(first_hop), source_route),
+        None => (rx.src, alloc::vec::Vec::new()),
+    };
+    let Ok(route) = ip::route_output(stack, now, reply_dst, Some(rx.dst), None) else {
+        stack.counters.ipv4.no_route += 1;
+        return;
+    };
+    options.extend_from_slice(&reply_options(request_options, our, now_ms));
+    while options.len() % 4 != 0 {
+        options.push(0);
+    }
+    if ip::send_ipv4_with_options(stack, bc, &route, IpProto::ICMP, &message, &options).is_ok() {
+        stack.counters.icmpv4.echo_replies_sent += 1;
+    }
+}
+
 /// Answers the ICMPv4 echo request described by `rx` in `buf`.
 pub(crate) fn answer_v4(stack: &mut Stack, bc: &mut impl Bindings, rx: &IpRx, buf: &mut [u8]) {
     // No reply to a broadcast or multicast request, nor to a source that names no host.
@@ -136,6 +189,10 @@ pub(crate) fn answer_v4(stack: &mut Stack, bc: &mut impl Bindings, rx: &IpRx, bu
         return;
     }
     let now = bc.now();
+    if rx.payload_off - rx.ip_off > zerocast_wire::ipv4::HEADER_LEN {
+        answer_v4_with_options(stack, bc, rx, buf);
+        return;
+    }
     let Ok(route) = ip::route_output(stack, now, rx.src, Some(rx.dst), None) else {
         stack.counters.ipv4.no_route += 1;
         return;
@@ -169,18 +226,6 @@ pub(crate) fn answer_v4(stack: &mut Stack, bc: &mut impl Bindings, rx: &IpRx, bu
     }
     let mut message = buf[rx.payload_off..rx.end].to_vec();
     patch_type(&mut message, icmpv4::TYPE_ECHO_REPLY);
-    let request_options = buf
-        .get(rx.ip_off + zerocast_wire::ipv4::HEADER_LEN..rx.payload_off)
-        .unwrap_or(&[]);
-    if !request_options.is_empty() {
-        let now_ms = bc.now().as_nanos() / 1_000_000;
-        let options = reply_options(request_options, our, now_ms);
-        if ip::send_ipv4_with_options(stack, bc, &route, IpProto::ICMP, &message, &options).is_ok()
-        {
-            stack.counters.icmpv4.echo_replies_sent += 1;
-        }
-        return;
-    }
     if ip::send_ip(
         stack,
         bc,

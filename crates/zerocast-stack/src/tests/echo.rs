@@ -359,3 +359,36 @@ fn rfc1122_3_2_2_6_record_route_and_timestamp_are_returned() {
     let icmp = Icmpv4Packet::parse(reply.payload()).unwrap();
     assert_eq!(icmp.ident_seq(), Some((9, 9)));
 }
+
+/// RFC 1122 3.2.2.6: a request that arrived by a (completed) source route is answered by the
+/// reversed route: to the last recorded hop, the rest reversed and ending at the requester.
+#[test]
+fn rfc1122_3_2_2_6_source_route_is_reversed_in_the_reply() {
+    let (mut stack, mut bc, dev) = tun_stack(StackConfig::default());
+    // LSRR as it arrives: the hops recorded 10.0.0.7 then 10.0.0.8, pointer past the end.
+    let options: [u8; 12] = [131, 11, 12, 10, 0, 0, 7, 10, 0, 0, 8, 0];
+    let m = echo_request_v4(4, 4, b"sr");
+    let mut repr = Ipv4Repr::new(
+        v4("192.0.2.50").into(),
+        v4("10.0.0.2").into(),
+        IpProto::ICMP,
+        60,
+    );
+    repr.options = &options;
+    let mut p = alloc::vec![0u8; 32 + m.len()];
+    repr.emit(&mut p, m.len()).unwrap();
+    p[32..].copy_from_slice(&m);
+    stack.receive_frame(&mut bc, dev, &mut p);
+    let sent = bc.take_sent();
+    assert_eq!(sent.len(), 1);
+    let reply = Ipv4Packet::parse(&sent[0].bytes[..]).unwrap();
+    assert_eq!(
+        Ipv4Addr::from(reply.dst()),
+        v4("10.0.0.8"),
+        "the hop nearest to us first"
+    );
+    assert_eq!(
+        &reply.options_bytes()[..11],
+        &[131, 11, 4, 10, 0, 0, 7, 192, 0, 2, 50]
+    );
+}
