@@ -436,6 +436,16 @@ pub(crate) fn handle_timer(stack: &mut Stack, bc: &mut impl Bindings, timer: Nei
 
 impl Stack {
     /// The neighbour layer's counters.
+    ///
+    /// ```
+    /// use zerocast_stack::{Stack, StackConfig};
+    /// # let mut bc = zerocast_stack::__doc_bindings();
+    /// let mut stack = Stack::new(StackConfig::default());
+    /// let eth = stack.add_ethernet_device(zerocast_wire::MacAddr([2, 0, 0, 0, 0, 1]), 1500);
+    /// stack.add_address(&mut bc, eth, "10.0.0.2".parse().unwrap(), 24).unwrap();
+    /// // The new address was announced with a gratuitous ARP request (RFC 5227).
+    /// assert_eq!(stack.neighbor_counters().arp_requests_sent, 1);
+    /// ```
     #[must_use]
     pub fn neighbor_counters(&self) -> &NeighborCounters {
         &self.neighbor.counters
@@ -443,6 +453,19 @@ impl Stack {
 
     /// The NUD state and link-layer address of neighbour `addr` on `dev`, as `ip neigh`
     /// shows them.
+    ///
+    /// ```
+    /// use zerocast_stack::{neighbor::nud::NudState, Stack, StackConfig};
+    /// # let mut bc = zerocast_stack::__doc_bindings();
+    /// let mut stack = Stack::new(StackConfig::default());
+    /// let eth = stack.add_ethernet_device(zerocast_wire::MacAddr([2, 0, 0, 0, 0, 1]), 1500);
+    /// stack.add_address(&mut bc, eth, "10.0.0.2".parse().unwrap(), 24).unwrap();
+    /// let peer = "10.0.0.1".parse().unwrap();
+    /// assert_eq!(stack.neighbor(eth, peer), None);
+    /// let sock = stack.udp_open().unwrap();
+    /// stack.udp_send_to(&mut bc, sock, b"hi", "10.0.0.1:9".parse().unwrap()).unwrap();
+    /// assert_eq!(stack.neighbor(eth, peer), Some((NudState::Incomplete, None)));
+    /// ```
     #[must_use]
     pub fn neighbor(&self, dev: DeviceId, addr: IpAddr) -> Option<(NudState, Option<MacAddr>)> {
         let n = self.neighbor.device(dev)?;
@@ -492,6 +515,16 @@ impl Stack {
     /// An upper layer proved that `neighbor` on `dev` is reachable (RFC 4861 section
     /// 7.3.1: TCP saw new data acknowledged), so its entry becomes REACHABLE without a
     /// probe. Entries that are not resolved are left alone.
+    ///
+    /// ```
+    /// use zerocast_stack::{neighbor::nud::NudState, Stack, StackConfig};
+    /// # let mut bc = zerocast_stack::__doc_bindings();
+    /// let mut stack = Stack::new(StackConfig::default());
+    /// let eth = stack.add_ethernet_device(zerocast_wire::MacAddr([2, 0, 0, 0, 0, 1]), 1500);
+    /// let peer = "10.0.0.1".parse().unwrap();
+    /// stack.confirm_neighbor_reachable(&mut bc, eth, peer); // unknown: nothing to confirm
+    /// assert_eq!(stack.neighbor(eth, peer), None);
+    /// ```
     pub fn confirm_neighbor_reachable(
         &mut self,
         bc: &mut impl Bindings,
@@ -511,6 +544,17 @@ impl Stack {
 
     /// Sets DupAddrDetectTransmits (RFC 4862 section 5.1) for devices whose neighbour
     /// state does not exist yet; 0 turns DAD off. Set it before adding devices' addresses.
+    ///
+    /// ```
+    /// use zerocast_stack::{device::AddressState, Stack, StackConfig};
+    /// # let mut bc = zerocast_stack::__doc_bindings();
+    /// let mut stack = Stack::new(StackConfig::default());
+    /// stack.set_dad_transmits(0);
+    /// let eth = stack.add_ethernet_device(zerocast_wire::MacAddr([2, 0, 0, 0, 0, 1]), 1500);
+    /// stack.add_address(&mut bc, eth, "2001:db8::2".parse().unwrap(), 64).unwrap();
+    /// let states: Vec<_> = stack.device(eth).unwrap().addresses.iter().map(|e| e.state).collect();
+    /// assert!(states.iter().all(|s| *s == AddressState::Preferred)); // usable at once
+    /// ```
     pub fn set_dad_transmits(&mut self, transmits: u8) {
         self.neighbor.dad_transmits = transmits;
     }
@@ -522,6 +566,17 @@ impl Stack {
     /// # Errors
     /// As [`Stack::add_address`]; a device that is not Ethernet is
     /// [`AddressError::NoSuchDevice`](crate::device::AddressError::NoSuchDevice).
+    ///
+    /// ```
+    /// use zerocast_stack::{device::AddressState, Stack, StackConfig};
+    /// # let mut bc = zerocast_stack::__doc_bindings();
+    /// let mut stack = Stack::new(StackConfig::default());
+    /// let eth = stack.add_ethernet_device(zerocast_wire::MacAddr([2, 0, 0, 0, 0, 1]), 1500);
+    /// stack.enable_ipv6(&mut bc, eth).unwrap();
+    /// let ll = &stack.device(eth).unwrap().addresses[0];
+    /// assert_eq!(ll.addr, "fe80::ff:fe00:1".parse::<std::net::IpAddr>().unwrap());
+    /// assert_eq!(ll.state, AddressState::Tentative); // until DAD finishes
+    /// ```
     pub fn enable_ipv6(
         &mut self,
         bc: &mut impl Bindings,
