@@ -680,7 +680,16 @@ mod properties {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(if cfg!(miri) { 4 } else { 256 }))]
+        #![proptest_config(ProptestConfig {
+            cases: if cfg!(miri) { 4 } else { 256 },
+            // Miri's isolation has no working directory to persist failures in.
+            failure_persistence: if cfg!(miri) {
+                None
+            } else {
+                ProptestConfig::default().failure_persistence
+            },
+            ..ProptestConfig::default()
+        })]
         #[test]
         fn random_inputs_keep_bounds_timers_and_every_frame_accounted_for(
             ops in proptest::collection::vec(op(), 0..if cfg!(miri) { 20 } else { 200 })
