@@ -190,7 +190,40 @@ def link_types():
     ]
 
 
+def tunnels():
+    """Encapsulations whose inner layers tshark shows as further occurrences: IP-in-IP,
+    IPv6-in-IPv4, GRE (plain, with checksum, key and sequence number, bridging Ethernet,
+    carrying MPLS), VXLAN on both ports, MPLS stacks over Ethernet and in UDP."""
+    import struct
+    v4, v6, tcp4 = ip_payloads()
+    mac_a, mac_b = bytes.fromhex("02000000000a"), bytes.fromhex("02000000000b")
+    inner_eth = mac_b + mac_a + b"\x08\x00" + v4
+    def outer(proto, payload, src=V4_A, dst=V4_B):
+        return bytes(Ether(src=MAC_A, dst=MAC_B) / IP(src=src, dst=dst, proto=proto, id=3) / Raw(payload))
+    def outer_udp(dport, payload):
+        return bytes(Ether(src=MAC_A, dst=MAC_B) / IP(src=V4_A, dst=V4_B, id=4)
+                     / UDP(sport=49152, dport=dport) / Raw(payload))
+    def gre(flags, proto, payload, words=b""):
+        return struct.pack(">HH", flags, proto) + words + payload
+    def label(value, bottom, ttl=64, exp=0):
+        return struct.pack(">I", value << 12 | exp << 9 | bottom << 8 | ttl)
+    return [
+        outer(4, v4),
+        outer(41, v6),
+        outer(47, gre(0, 0x0800, tcp4)),
+        outer(47, gre(0x3000, 0x0800, v4, struct.pack(">II", 0x01020304, 7))),
+        outer(47, gre(0x8000, 0x86dd, v6, struct.pack(">HH", 0, 0))),
+        outer(47, gre(0x2000, 0x6558, inner_eth, struct.pack(">I", 0x00abcd00))),
+        outer(47, gre(0, 0x8847, label(100, 1) + v4)),
+        outer_udp(4789, struct.pack(">BBBBI", 0x08, 0, 0, 0, 5001 << 8) + inner_eth),
+        outer_udp(8472, struct.pack(">BBBBI", 0x08, 0, 0, 0, 42 << 8) + inner_eth),
+        outer_udp(6635, label(16, 0, 63, 5) + label(200, 1, 62) + v6),
+        mac_b + mac_a + b"\x88\x47" + label(1000, 0) + label(2000, 0) + label(3000, 1) + tcp4,
+    ]
+
+
 if __name__ == "__main__":
+    write_raw("tunnels.pcap", 1, tunnels())
     for name, linktype, frames in link_types():
         write_raw(name, linktype, frames)
     write("ipv6-options.pcap", ipv6_options())

@@ -161,12 +161,14 @@ fn matches_live_tshark_on_every_cut_of_the_sample() {
     }
     let records = common::read_records(&common::sample("kernel-mix.pcap"));
     // Every other frame keeps tshark's run short; the sample repeats its frame kinds. The
-    // frames with bad lengths and special checksums are all cut too.
+    // frames with bad lengths and special checksums, and the tunnels, are all cut too.
     let edges = common::read_records(&common::sample("claimed-layer-edges.pcap"));
+    let tunnels = common::read_records(&common::sample("tunnels.pcap"));
     let cuts: Vec<common::Record> = records
         .iter()
         .step_by(2)
         .chain(&edges)
+        .chain(&tunnels)
         .flat_map(|r| {
             (1..r.data.len().min(100)).map(|n| common::Record {
                 ts_sec: r.ts_sec,

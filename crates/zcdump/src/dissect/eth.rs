@@ -46,6 +46,12 @@ pub(super) fn dissect(cx: &mut Cx<'_, '_>, frame: &[u8]) {
     by_ethertype(cx, ethertype, eth.payload(), 0);
 }
 
+/// Transparent Ethernet bridging (GRE protocol 0x6558, NVGRE): a whole Ethernet frame.
+pub(super) const DISSECTOR_TEB: Dissector = Dissector {
+    proto: Proto::Eth,
+    hook: Hook::EtherType(&[0x6558], |cx, _, bytes, _| dissect(cx, bytes)),
+};
+
 /// Hands `payload` to the protocol `ethertype` names; `depth` counts the tags so far.
 pub(super) fn by_ethertype(
     cx: &mut Cx<'_, '_>,

@@ -35,6 +35,12 @@ pub(super) const DISSECTOR: Dissector = Dissector {
     hook: Hook::EtherType(&[EtherType::IPV4.0], |cx, _, bytes, _| dissect(cx, bytes)),
 };
 
+/// IPv4 inside IP (IP-in-IP, RFC 2003).
+pub(super) const DISSECTOR_IN_IP: Dissector = Dissector {
+    proto: Proto::Ip,
+    hook: Hook::IpProto(&[4], |cx, upper| dissect(cx, upper.bytes)),
+};
+
 /// Raw IP link types: `LINKTYPE_RAW` (either version), `LINKTYPE_IPV4`, `LINKTYPE_IPV6`.
 pub(super) const DISSECTOR_RAW: Dissector = Dissector {
     proto: Proto::Ip,

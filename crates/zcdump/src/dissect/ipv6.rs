@@ -28,6 +28,12 @@ declare_fields! {
     Ipv6FraghdrIdent = "ipv6.fraghdr.ident", Hex8;
 }
 
+/// IPv6 inside IP (6in4, RFC 4213; IPv6-in-IPv6, RFC 2473).
+pub(super) const DISSECTOR_IN_IP: Dissector = Dissector {
+    proto: Proto::Ipv6,
+    hook: Hook::IpProto(&[41], |cx, upper| dissect(cx, upper.bytes)),
+};
+
 /// IPv6 behind its EtherType.
 pub(super) const DISSECTOR: Dissector = Dissector {
     proto: Proto::Ipv6,

@@ -19,12 +19,14 @@ pub(crate) mod chdlc;
 pub(crate) mod data;
 pub(crate) mod eth;
 pub(crate) mod frame;
+pub(crate) mod gre;
 pub(crate) mod icmp;
 pub(crate) mod icmpv6;
 pub(crate) mod igmp;
 pub(crate) mod ipv4;
 pub(crate) mod ipv6;
 pub(crate) mod llc;
+pub(crate) mod mpls;
 pub(crate) mod null;
 pub(crate) mod ppp;
 pub(crate) mod sll;
@@ -32,6 +34,7 @@ mod table;
 pub(crate) mod tcp;
 pub(crate) mod udp;
 pub(crate) mod vlan;
+pub(crate) mod vxlan;
 
 use zerocast_wire::{
     ChecksumPolicy, ChecksumStatus, IpProto, Layer, ParseError, ParseOptions, PseudoHeader,

@@ -11,7 +11,8 @@
 use zerocast_wire::ethernet::EtherType;
 
 use super::{
-    arp, chdlc, eth, icmp, icmpv6, igmp, ipv4, ipv6, null, ppp, sll, tcp, udp, vlan, Cx, Upper,
+    arp, chdlc, eth, gre, icmp, icmpv6, igmp, ipv4, ipv6, mpls, null, ppp, sll, tcp, udp, vlan,
+    vxlan, Cx, Upper,
 };
 use crate::fields::Proto;
 
@@ -22,6 +23,8 @@ pub(super) type LinkFn = fn(&mut Cx<'_, '_>, &[u8]);
 pub(super) type EtherFn = fn(&mut Cx<'_, '_>, EtherType, &[u8], usize);
 /// Dissects an IP payload.
 pub(super) type IpFn = fn(&mut Cx<'_, '_>, &Upper<'_>);
+/// Dissects a UDP payload.
+pub(super) type PortFn = fn(&mut Cx<'_, '_>, &[u8]);
 
 /// How a protocol's parent finds it.
 #[derive(Clone, Copy)]
@@ -32,6 +35,9 @@ pub(super) enum Hook {
     EtherType(&'static [u16], EtherFn),
     /// IP payloads of these protocol numbers (IPv4 protocol, IPv6 next header).
     IpProto(&'static [u8], IpFn),
+    /// UDP payloads to or from these ports (the lower of the two ports is tried first, as
+    /// tshark does).
+    UdpPort(&'static [u16], PortFn),
 }
 
 /// One protocol's registration with its parents.
@@ -65,15 +71,24 @@ pub(super) const DISSECTORS: &[Dissector] = &[
     igmp::DISSECTOR,
     udp::DISSECTOR,
     tcp::DISSECTOR,
+    ipv4::DISSECTOR_IN_IP,
+    ipv6::DISSECTOR_IN_IP,
+    gre::DISSECTOR,
+    eth::DISSECTOR_TEB,
+    vxlan::DISSECTOR,
+    mpls::DISSECTOR,
+    mpls::DISSECTOR_UDP,
 ];
 
-/// How many keys of one kind the dissectors register (`kind` 0 link types, 1 EtherTypes).
+/// How many keys of one kind the dissectors register (`kind` 0 link types, 1 EtherTypes,
+/// 2 UDP ports).
 const fn count_keys(kind: u8) -> usize {
     let (mut i, mut n) = (0, 0);
     while i < DISSECTORS.len() {
         n += match (kind, DISSECTORS[i].hook) {
             (0, Hook::LinkType(keys, _)) => keys.len(),
             (1, Hook::EtherType(keys, _)) => keys.len(),
+            (2, Hook::UdpPort(keys, _)) => keys.len(),
             _ => 0,
         };
         i += 1;
@@ -84,6 +99,7 @@ const fn count_keys(kind: u8) -> usize {
 /// A placeholder the tables start from; every slot is overwritten before use.
 fn no_link(_: &mut Cx<'_, '_>, _: &[u8]) {}
 fn no_ether(_: &mut Cx<'_, '_>, _: EtherType, _: &[u8], _: usize) {}
+fn no_port(_: &mut Cx<'_, '_>, _: &[u8]) {}
 
 /// Link type number to dissector.
 static LINK_TYPES: [(u32, LinkFn); count_keys(0)] = {
@@ -109,6 +125,24 @@ static ETHER_TYPES: [(u16, EtherFn); count_keys(1)] = {
     let (mut i, mut at) = (0, 0);
     while i < DISSECTORS.len() {
         if let Hook::EtherType(keys, f) = DISSECTORS[i].hook {
+            let mut k = 0;
+            while k < keys.len() {
+                table[at] = (keys[k], f);
+                at += 1;
+                k += 1;
+            }
+        }
+        i += 1;
+    }
+    table
+};
+
+/// UDP port to dissector.
+static UDP_PORTS: [(u16, PortFn); count_keys(2)] = {
+    let mut table = [(0, no_port as PortFn); count_keys(2)];
+    let (mut i, mut at) = (0, 0);
+    while i < DISSECTORS.len() {
+        if let Hook::UdpPort(keys, f) = DISSECTORS[i].hook {
             let mut k = 0;
             while k < keys.len() {
                 table[at] = (keys[k], f);
@@ -155,6 +189,19 @@ pub(super) fn by_ethertype(ethertype: EtherType) -> Option<EtherFn> {
         .map(|(_, f)| *f)
 }
 
+/// The dissector for a UDP datagram between ports `a` and `b`: the lower port's, else the
+/// higher's, as tshark tries them.
+#[inline]
+pub(super) fn by_udp_ports(a: u16, b: u16) -> Option<PortFn> {
+    let find = |port: u16| {
+        UDP_PORTS
+            .iter()
+            .find(|(key, _)| *key == port)
+            .map(|(_, f)| *f)
+    };
+    find(a.min(b)).or_else(|| find(a.max(b)))
+}
+
 /// The dissector for IP protocol `proto`, if zcdump decodes it.
 #[inline]
 pub(super) fn by_ip_protocol(proto: u8) -> Option<IpFn> {
@@ -169,13 +216,19 @@ mod tests {
     fn no_key_is_claimed_twice() {
         let mut links: Vec<u32> = LINK_TYPES.iter().map(|e| e.0).collect();
         let mut ethers: Vec<u16> = ETHER_TYPES.iter().map(|e| e.0).collect();
+        let mut ports: Vec<u16> = UDP_PORTS.iter().map(|e| e.0).collect();
         let mut ips: Vec<u8> = Vec::new();
         for d in DISSECTORS {
             if let Hook::IpProto(keys, _) = d.hook {
                 ips.extend_from_slice(keys);
             }
         }
-        for v in [&mut links as &mut dyn DedupLen, &mut ethers, &mut ips] {
+        for v in [
+            &mut links as &mut dyn DedupLen,
+            &mut ethers,
+            &mut ips,
+            &mut ports,
+        ] {
             let before = v.len_now();
             v.sort_dedup();
             assert_eq!(v.len_now(), before);
@@ -188,9 +241,11 @@ mod tests {
         protos.sort();
         let count = protos.len();
         protos.dedup();
-        // Linux cooked v1 and v2 share `sll`, plain and raw IPv4 share `ip`, NULL and LOOP
-        // share `null`.
-        assert_eq!(count - protos.len(), 3);
+        // Linux cooked v1 and v2 share `sll`; IPv4 is registered by EtherType, as a link
+        // type and inside IP, IPv6 by EtherType and inside IP; NULL and LOOP share `null`;
+        // Ethernet is a link type and GRE's bridged payload; MPLS has an EtherType and a
+        // UDP port.
+        assert_eq!(count - protos.len(), 7);
         for p in Proto::ALL {
             // Called by their parents directly (LLC by the 802.3 length field).
             let direct = [Proto::Frame, Proto::Data, Proto::Llc];
@@ -205,6 +260,7 @@ mod tests {
             by_ethertype(EtherType::IPV6).is_some() && by_ethertype(EtherType(0x88b5)).is_none()
         );
         assert!(by_ip_protocol(6).is_some() && by_ip_protocol(250).is_none());
+        assert!(by_udp_ports(50000, 4789).is_some() && by_udp_ports(53, 50000).is_none());
     }
 
     /// Sorting and deduplicating vectors of different element types in one loop.

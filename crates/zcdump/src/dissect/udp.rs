@@ -3,7 +3,7 @@
 use zerocast_wire::udp::{self, UdpPacket, UdpPartial};
 use zerocast_wire::{Lenient, PseudoHeader};
 
-use super::table::{Dissector, Hook};
+use super::table::{self, Dissector, Hook};
 use super::{push_some, status, Cx, Upper, CHECKSUM_ILLEGAL, CHECKSUM_NOT_PRESENT};
 use crate::fields::{declare_fields, Field, Proto};
 
@@ -38,7 +38,11 @@ pub(super) fn dissect(cx: &mut Cx<'_, '_>, upper: &Upper<'_>) {
                 _ => status(false, udp.checksum_status()),
             };
             cx.out.push_uint(Field::UdpChecksumStatus, checksum_status);
-            cx.data(udp.payload());
+            let payload = udp.payload();
+            match table::by_udp_ports(udp.src_port(), udp.dst_port()) {
+                Some(dissect) if !payload.is_empty() => dissect(cx, payload),
+                _ => cx.data(payload),
+            }
         }
         Ok(Lenient::Cut(udp)) => {
             cx.header_cut("udp", bytes.len(), udp::HEADER_LEN);

@@ -464,6 +464,9 @@ registry! {
     Igmp => crate::dissect::igmp,
     Udp => crate::dissect::udp,
     Tcp => crate::dissect::tcp,
+    Gre => crate::dissect::gre,
+    Vxlan => crate::dissect::vxlan,
+    Mpls => crate::dissect::mpls,
     Data => crate::dissect::data,
 }
 
