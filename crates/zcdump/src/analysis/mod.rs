@@ -3,5 +3,7 @@
 //! in order (on one thread), and the filter reads the results.
 
 mod streams;
+mod tcp;
 
 pub use streams::{FrameStreams, Streams, STREAM_FIELDS};
+pub use tcp::{Flag, SegmentAnalysis};

@@ -11,10 +11,14 @@
 
 use std::collections::HashMap;
 
+use super::tcp::{analyse, Direction, Flag, Segment, SegmentAnalysis};
 use crate::fields::{Field, FieldMask, FrameFields, Proto, Value};
 
 /// The dissector fields the table reads.
-pub const STREAM_FIELDS: [Field; 10] = [
+pub const STREAM_FIELDS: [Field; 13] = [
+    Field::FrameNumber,
+    Field::TcpAckRaw,
+    Field::TcpWindowSizeValue,
     Field::IpSrc,
     Field::IpDst,
     Field::Ipv6Src,
@@ -38,6 +42,8 @@ struct TcpConversation {
     index: u32,
     /// The first sequence number seen from each side (the lower endpoint first).
     base_seq: [Option<u64>; 2],
+    /// Sequence analysis state of each side.
+    dirs: [Direction; 2],
 }
 
 /// The stream indices of one frame's TCP and UDP headers, in header order (an ICMP error
@@ -46,7 +52,7 @@ struct TcpConversation {
 /// ```
 /// use zcdump::analysis::FrameStreams;
 /// let ids = FrameStreams::default();
-/// assert!(ids.tcp.is_empty() && ids.udp.is_empty());
+/// assert!(ids.tcp.is_empty() && ids.udp.is_empty() && ids.tcp_analysis.is_empty());
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FrameStreams {
@@ -54,6 +60,8 @@ pub struct FrameStreams {
     pub tcp: Vec<u32>,
     /// `udp.stream` of each UDP header.
     pub udp: Vec<u32>,
+    /// `tcp.analysis.*` of each TCP header.
+    pub tcp_analysis: Vec<SegmentAnalysis>,
 }
 
 /// The conversation table, fed every frame in file order.
@@ -74,9 +82,9 @@ pub struct FrameStreams {
 /// };
 /// let a = [10, 0, 0, 1];
 /// let b = [10, 0, 0, 2];
-/// assert_eq!(streams.observe(&frame(a, b, 5000, 53)).udp, [0]);
-/// assert_eq!(streams.observe(&frame(b, a, 53, 5000)).udp, [0]); // the reply
-/// assert_eq!(streams.observe(&frame(a, b, 5001, 53)).udp, [1]);
+/// assert_eq!(streams.observe(&frame(a, b, 5000, 53), 0).udp, [0]);
+/// assert_eq!(streams.observe(&frame(b, a, 53, 5000), 1).udp, [0]); // the reply
+/// assert_eq!(streams.observe(&frame(a, b, 5001, 53), 2).udp, [1]);
 /// ```
 #[derive(Debug, Default)]
 pub struct Streams {
@@ -94,6 +102,8 @@ struct Header {
     dst: Option<(u8, u128)>,
     ports: [Option<u64>; 2],
     seq: Option<u64>,
+    ack: Option<u64>,
+    window: Option<u64>,
     flags: Option<u64>,
 }
 
@@ -128,6 +138,8 @@ fn headers(fields: &FrameFields) -> Vec<Header> {
                     Field::TcpSrcport | Field::UdpSrcport => header.ports[0] = Some(v),
                     Field::TcpDstport | Field::UdpDstport => header.ports[1] = Some(v),
                     Field::TcpSeqRaw => header.seq = Some(v),
+                    Field::TcpAckRaw => header.ack = Some(v),
+                    Field::TcpWindowSizeValue => header.window = Some(v),
                     Field::TcpFlags => header.flags = Some(v),
                     _ => {}
                 }
@@ -147,14 +159,20 @@ impl Streams {
     /// ```
     #[must_use]
     pub fn fields_read(mask: FieldMask) -> FieldMask {
+        let mask =
+            crate::filter::Filter::parse("tcp.len").map_or(mask, |f| mask.union(f.fields_read()));
         STREAM_FIELDS.iter().fold(mask, |m, f| m.with(*f))
     }
 
-    /// Records the frame and returns the stream index of each of its TCP and UDP headers.
-    /// Call it for every frame, in file order.
-    pub fn observe(&mut self, fields: &FrameFields) -> FrameStreams {
+    /// Records the frame (captured at `time_ns` nanoseconds) and returns the stream index
+    /// and analysis of each of its TCP and UDP headers. Call it for every frame, in file
+    /// order.
+    pub fn observe(&mut self, fields: &FrameFields, time_ns: u128) -> FrameStreams {
         let mut ids = FrameStreams::default();
+        let frame = fields.uint(Field::FrameNumber).unwrap_or(0);
+        let mut lengths = crate::filter::segment_lengths(fields).into_iter();
         for header in headers(fields) {
+            let len = if header.tcp { lengths.next() } else { None };
             let (Some((sf, sa)), Some((df, da)), [Some(sp), Some(dp)]) =
                 (header.src, header.dst, header.ports)
             else {
@@ -168,8 +186,29 @@ impl Streams {
                 ((there, here), 1)
             };
             if header.tcp {
-                ids.tcp
-                    .push(self.tcp_index(key, side, header.seq, header.flags));
+                let (index, reused) = self.tcp_index(key, side, header.seq, header.flags);
+                ids.tcp.push(index);
+                let segment = Segment {
+                    frame,
+                    time: time_ns,
+                    seq: header.seq.unwrap_or(0) as u32,
+                    ack: header.ack.unwrap_or(0) as u32,
+                    flags: header.flags.unwrap_or(0) as u16,
+                    window: header.window.unwrap_or(0) as u32,
+                    len: len.unwrap_or(0) as u32,
+                };
+                let mut analysis = SegmentAnalysis::default();
+                if let (Some(c), Some(_), Some(_)) =
+                    (self.tcp.get_mut(&key), header.seq, header.flags)
+                {
+                    let [a, b] = &mut c.dirs;
+                    let (fwd, rev) = if side == 0 { (a, &*b) } else { (b, &*a) };
+                    analysis = analyse(fwd, rev, &segment);
+                }
+                if reused {
+                    analysis.flags |= Flag::ReusedPorts as u32;
+                }
+                ids.tcp_analysis.push(analysis);
             } else {
                 let next = &mut self.next_udp;
                 let index = *self.udp.entry(key).or_insert_with(|| {
@@ -182,24 +221,40 @@ impl Streams {
         ids
     }
 
-    fn tcp_index(&mut self, key: Key, side: usize, seq: Option<u64>, flags: Option<u64>) -> u32 {
+    /// The conversation's index, and whether this SYN started it on reused ports.
+    fn tcp_index(
+        &mut self,
+        key: Key,
+        side: usize,
+        seq: Option<u64>,
+        flags: Option<u64>,
+    ) -> (u32, bool) {
         let pure_syn = flags.is_some_and(|f| f & 0x12 == 0x02);
+        let mut reused = false;
         if let Some(conversation) = self.tcp.get_mut(&key) {
             let base = conversation.base_seq[side];
-            let reused = pure_syn && base.is_some() && seq.is_some() && base != seq;
+            reused = pure_syn && base.is_some() && seq.is_some() && base != seq;
             if !reused {
                 if base.is_none() {
                     conversation.base_seq[side] = seq;
                 }
-                return conversation.index;
+                return (conversation.index, false);
             }
         }
         let mut base_seq = [None; 2];
         base_seq[side] = seq;
         let index = self.next_tcp;
         self.next_tcp += 1;
-        self.tcp.insert(key, TcpConversation { index, base_seq });
-        index
+        let dirs = [Direction::default(); 2];
+        self.tcp.insert(
+            key,
+            TcpConversation {
+                index,
+                base_seq,
+                dirs,
+            },
+        );
+        (index, reused)
     }
 }
 
@@ -228,12 +283,12 @@ mod tests {
     #[test]
     fn a_new_syn_on_reused_ports_starts_a_new_stream() {
         let mut s = Streams::default();
-        assert_eq!(s.observe(&segment(1000, 80, 5, 0x02)).tcp, [0]);
-        assert_eq!(s.observe(&segment(80, 1000, 9, 0x12)).tcp, [0]);
-        assert_eq!(s.observe(&segment(1000, 80, 5, 0x02)).tcp, [0]); // retransmitted SYN
-        assert_eq!(s.observe(&segment(1000, 80, 6, 0x11)).tcp, [0]);
-        assert_eq!(s.observe(&segment(1000, 80, 700, 0x02)).tcp, [1]); // reuse
-        assert_eq!(s.observe(&segment(80, 1000, 50, 0x12)).tcp, [1]);
-        assert_eq!(s.observe(&segment(2000, 80, 1, 0x02)).tcp, [2]);
+        assert_eq!(s.observe(&segment(1000, 80, 5, 0x02), 0).tcp, [0]);
+        assert_eq!(s.observe(&segment(80, 1000, 9, 0x12), 0).tcp, [0]);
+        assert_eq!(s.observe(&segment(1000, 80, 5, 0x02), 0).tcp, [0]); // retransmitted SYN
+        assert_eq!(s.observe(&segment(1000, 80, 6, 0x11), 0).tcp, [0]);
+        assert_eq!(s.observe(&segment(1000, 80, 700, 0x02), 0).tcp, [1]); // reuse
+        assert_eq!(s.observe(&segment(80, 1000, 50, 0x12), 0).tcp, [1]);
+        assert_eq!(s.observe(&segment(2000, 80, 1, 0x02), 0).tcp, [2]);
     }
 }

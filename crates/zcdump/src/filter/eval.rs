@@ -236,6 +236,18 @@ fn tcp_lengths(fields: &FrameFields, visit: &mut dyn FnMut(Val<'_>) -> bool) -> 
     false
 }
 
+/// `tcp.len` of each TCP header of the frame, in order.
+pub(crate) fn segment_lengths(fields: &FrameFields) -> Vec<u64> {
+    let mut lengths = Vec::new();
+    tcp_lengths(fields, &mut |v| {
+        if let Val::Uint(n) = v {
+            lengths.push(n);
+        }
+        false
+    });
+    lengths
+}
+
 fn stored<'v>(ftype: FType, value: Value) -> Option<Val<'v>> {
     Some(match value {
         Value::Uint(x) if ftype == FType::Bool => Val::Bool(x != 0),
@@ -293,6 +305,25 @@ fn field_values(view: &View<'_>, field: &FieldRef, visit: &mut dyn FnMut(Val<'_>
         Source::Stream { tcp } => view.streams.is_some_and(|s| {
             let ids = if tcp { &s.tcp } else { &s.udp };
             ids.iter().any(|id| visit(Val::Uint(u64::from(*id))))
+        }),
+        Source::Analysis(flag) => view.streams.is_some_and(|s| {
+            s.tcp_analysis.iter().any(|a| {
+                let set = match flag {
+                    Some(f) => a.has(f),
+                    None => a.flags != 0,
+                };
+                set && visit(Val::Bytes(&[]))
+            })
+        }),
+        Source::DupAck { num } => view.streams.is_some_and(|s| {
+            s.tcp_analysis.iter().any(|a| {
+                a.has(crate::analysis::Flag::DuplicateAck)
+                    && visit(Val::Uint(if num {
+                        u64::from(a.dup_ack_num)
+                    } else {
+                        a.dup_ack_frame
+                    }))
+            })
         }),
     }
 }

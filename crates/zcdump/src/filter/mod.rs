@@ -161,9 +161,10 @@ impl Filter {
         if let Some(table) = &self.streams {
             // A poisoned lock only means another thread panicked mid-update; the table is
             // still a valid map, so keep numbering.
+            let time = u128::from(packet.ts_sec) * 1_000_000_000 + u128::from(packet.ts_nsec);
             let ids = match table.lock() {
-                Ok(mut t) => t.observe(frame),
-                Err(poisoned) => poisoned.into_inner().observe(frame),
+                Ok(mut t) => t.observe(frame, time),
+                Err(poisoned) => poisoned.into_inner().observe(frame, time),
             };
             return self.matches_with_streams(frame, packet, &ids);
         }
@@ -194,7 +195,7 @@ impl Filter {
     /// use zcdump::fields::FrameFields;
     /// use zcdump::filter::Filter;
     /// let packet = Packet { ts_sec: 0, ts_nsec: 0, orig_len: 0, link_type: LinkType::Ethernet, data: &[] };
-    /// let streams = FrameStreams { tcp: vec![3], udp: vec![] };
+    /// let streams = FrameStreams { tcp: vec![3], ..FrameStreams::default() };
     /// let fields = FrameFields::default();
     /// assert!(Filter::parse("tcp.stream eq 3")?.matches_with_streams(&fields, &packet, &streams));
     /// assert!(!Filter::parse("udp.stream")?.matches_with_streams(&fields, &packet, &streams));
@@ -214,18 +215,28 @@ impl Filter {
     }
 }
 
+/// `tcp.len` of each TCP header of `fields`, in order (for the TCP analysis).
+pub(crate) fn segment_lengths(fields: &FrameFields) -> Vec<u64> {
+    eval::segment_lengths(fields)
+}
+
+fn stateful(field: &FieldRef) -> bool {
+    matches!(
+        field.source,
+        Source::Stream { .. } | Source::Analysis(_) | Source::DupAck { .. }
+    )
+}
+
 fn reads_streams(expr: &Expr) -> bool {
     fn operand(o: &Operand) -> bool {
         match o {
-            Operand::Field { field, .. } | Operand::Count(field) => {
-                matches!(field.source, Source::Stream { .. })
-            }
+            Operand::Field { field, .. } | Operand::Count(field) => stateful(field),
             Operand::Lit(_) => false,
             Operand::BitAnd(inner, _) | Operand::Len(inner) => operand(inner),
         }
     }
     match expr {
-        Expr::Exists(f) => matches!(f.source, Source::Stream { .. }),
+        Expr::Exists(f) => stateful(f),
         Expr::Truthy(o) | Expr::Matches(o, ..) | Expr::In(o, _) => operand(o),
         Expr::Compare(a, _, b) | Expr::Contains(a, b) => operand(a) || operand(b),
         Expr::Not(a) => reads_streams(a),

@@ -82,6 +82,10 @@ pub(crate) enum Source {
     FrameProtocols,
     /// The conversation index of each TCP (`true`) or UDP header, from earlier frames.
     Stream { tcp: bool },
+    /// A TCP analysis flag (present or absent); `None` is "any flag" (`tcp.analysis.flags`).
+    Analysis(Option<crate::analysis::Flag>),
+    /// `tcp.analysis.duplicate_ack_num` (`true`) or `duplicate_ack_frame`.
+    DupAck { num: bool },
 }
 
 /// A field a filter names, resolved.
@@ -99,7 +103,9 @@ impl FieldRef {
             Source::Stored(f) | Source::Bits { field: f, .. } => mask.with(f),
             Source::Either(a, b) => mask.with(a).with(b),
             Source::TcpLen => TCP_LEN_INPUTS.iter().fold(mask, |m, f| m.with(*f)),
-            Source::Stream { .. } => crate::analysis::Streams::fields_read(mask),
+            Source::Stream { .. } | Source::Analysis(_) | Source::DupAck { .. } => {
+                crate::analysis::Streams::fields_read(mask)
+            }
             Source::Protocol(_)
             | Source::Payload(_)
             | Source::PayloadLen(_)
@@ -217,10 +223,44 @@ const DERIVED: &[FieldRef] = &[
     derived("udp.stream", FType::Uint, Source::Stream { tcp: false }),
 ];
 
+/// The TCP analysis fields.
+fn analysis(name: &str) -> Option<FieldRef> {
+    use crate::analysis::Flag;
+    let (name, ftype, source) = match name {
+        "tcp.analysis.flags" => (
+            "tcp.analysis.flags",
+            FType::Protocol,
+            Source::Analysis(None),
+        ),
+        "tcp.analysis.duplicate_ack_num" => (
+            "tcp.analysis.duplicate_ack_num",
+            FType::Uint,
+            Source::DupAck { num: true },
+        ),
+        "tcp.analysis.duplicate_ack_frame" => (
+            "tcp.analysis.duplicate_ack_frame",
+            FType::Uint,
+            Source::DupAck { num: false },
+        ),
+        _ => {
+            let (name, flag) = Flag::NAMED.iter().find(|(n, _)| *n == name)?;
+            (*name, FType::Protocol, Source::Analysis(Some(*flag)))
+        }
+    };
+    Some(FieldRef {
+        name,
+        ftype,
+        source,
+    })
+}
+
 /// Resolves a filter name: a stored field, a protocol or a derived field.
 pub(crate) fn lookup(name: &str) -> Option<FieldRef> {
     if let Some(found) = DERIVED.iter().find(|d| d.name == name) {
         return Some(*found);
+    }
+    if let Some(found) = analysis(name) {
+        return Some(found);
     }
     let field = Field::from_name(name)?;
     let source = match field {
