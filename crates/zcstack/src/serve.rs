@@ -1,16 +1,21 @@
 //! `zcstack serve`: the stack on one interface, with UDP echo services, until killed.
 //!
-//! Each echo port is served by a thread on the blocking sockets of `zerocast-tap`, one
-//! socket per address family, so the services are ordinary application code on top of the
-//! binding. TCP echo and HTTP wait for TCP (issue 12) and are refused with that message.
+//! Each echo port is one dual-stack socket answered on the stack's own thread, from a hook of
+//! the poll loop, with the core's sans-IO socket calls: an echo costs no thread switch
+//! (applications that prefer blocking calls use `zerocast_tap::udp::UdpSocket`). TCP echo
+//! and HTTP wait for TCP (issue 12) and are refused with that message.
 
 use std::fmt;
 use std::net::{IpAddr, Ipv6Addr, SocketAddr};
+use std::sync::{Arc, OnceLock};
 
+use zerocast_stack::context::SocketId;
+use zerocast_stack::{SocketError, Stack};
 use zerocast_tap::device::LinkKind;
 use zerocast_tap::fault::FaultConfig;
+use zerocast_tap::host::HostBindings;
 use zerocast_tap::netstack::{NetStack, NetStackConfig, StartError};
-use zerocast_tap::udp::UdpSocket;
+use zerocast_tap::udp::io_error;
 
 use crate::cli::{Mac, ServeArgs};
 
@@ -115,29 +120,19 @@ pub fn run(args: &ServeArgs) -> Result<(), ServeError> {
         ));
     }
     let config = config(args);
-    let stack = NetStack::start(&config).map_err(ServeError::Start)?;
-    for &port in &args.udp_echo {
-        // One dual-stack socket: `[::]` receives IPv4 too (the core's sockets behave as
-        // Linux's with IPV6_V6ONLY off).
-        let local = SocketAddr::new(IpAddr::V6(Ipv6Addr::UNSPECIFIED), port);
-        let socket = UdpSocket::bind(&stack, local).map_err(|e| {
-            if e.kind() == std::io::ErrorKind::AddrInUse {
-                ServeError::PortInUse {
-                    protocol: "UDP",
-                    port,
-                }
-            } else {
-                ServeError::Io(e)
-            }
-        })?;
-        for &group in &args.join {
-            socket.join_multicast(group).map_err(ServeError::Io)?;
+    let echo_sockets: Arc<OnceLock<Vec<SocketId>>> = Arc::new(OnceLock::new());
+    let hook_sockets = Arc::clone(&echo_sockets);
+    let mut buf = vec![0u8; 65_536];
+    let stack = NetStack::start_with_hook(&config, move |stack, bindings| {
+        for &socket in hook_sockets.get().map_or(&[][..], Vec::as_slice) {
+            echo_queued_datagrams(stack, bindings, socket, &mut buf);
         }
-        std::thread::Builder::new()
-            .name(format!("udp echo {port}"))
-            .spawn(move || udp_echo(&socket))
-            .map_err(ServeError::Io)?;
-    }
+    })
+    .map_err(ServeError::Start)?;
+    let echo_ports = open_udp_echo(&stack, &args.udp_echo, &args.join)?;
+    // The hook only reads the ids once they are set; datagrams that arrive earlier wait in
+    // the sockets' queues and are answered at the next turn of the loop.
+    let _ = echo_sockets.set(echo_ports);
     let device = stack.device();
     let mac = match config.kind {
         LinkKind::Tap => format!(" mac {}", Mac(config.mac)),
@@ -159,19 +154,49 @@ pub fn run(args: &ServeArgs) -> Result<(), ServeError> {
     stack.wait().map_err(ServeError::Io)
 }
 
-/// Echoes every datagram back to its sender until the socket fails.
-fn udp_echo(socket: &UdpSocket) {
-    let mut buf = vec![0u8; 65_536];
-    loop {
-        match socket.recv_from(&mut buf) {
-            Ok((len, peer)) => {
-                // A failed echo (no route back, an ICMP error from a previous one) is the
-                // peer's problem, not the service's.
-                let _ = socket.send_to(&buf[..len], peer);
+/// Opens one dual-stack UDP socket per echo port (`[::]` receives IPv4 too: the core's
+/// sockets behave as Linux's with IPV6_V6ONLY off), joined to `groups`.
+fn open_udp_echo(
+    stack: &NetStack,
+    ports: &[u16],
+    groups: &[IpAddr],
+) -> Result<Vec<SocketId>, ServeError> {
+    let device = stack.device_id();
+    let mut sockets = Vec::new();
+    for &port in ports {
+        let local = SocketAddr::new(IpAddr::V6(Ipv6Addr::UNSPECIFIED), port);
+        let socket = stack.with_stack(|s, bc| -> Result<SocketId, ServeError> {
+            let id = s.udp_open().map_err(|e| ServeError::Io(io_error(e)))?;
+            s.udp_bind(bc, id, local).map_err(|e| match e {
+                SocketError::AddressInUse => ServeError::PortInUse {
+                    protocol: "UDP",
+                    port,
+                },
+                other => ServeError::Io(io_error(other)),
+            })?;
+            for &group in groups {
+                s.udp_join_multicast(bc, id, group, device)
+                    .map_err(|e| ServeError::Io(io_error(e)))?;
             }
-            // An ICMP error a previous echo provoked is reported once; keep serving.
-            Err(e) if e.kind() != std::io::ErrorKind::Other => {}
-            Err(_) => return,
-        }
+            Ok(id)
+        })?;
+        sockets.push(socket);
     }
+    Ok(sockets)
+}
+
+/// Answers every datagram queued on `socket` with the same bytes, to its sender. Runs on
+/// the stack's thread after each batch of frames, so an echo costs no thread switch. A
+/// failed echo (no route back) is the peer's problem, not the service's.
+fn echo_queued_datagrams(
+    stack: &mut Stack,
+    bindings: &mut HostBindings,
+    socket: SocketId,
+    buf: &mut [u8],
+) {
+    while let Ok((len, peer)) = stack.udp_recv_from(socket, buf) {
+        let _ = stack.udp_send_to(bindings, socket, &buf[..len], peer);
+    }
+    // An ICMP error one of our echoes provoked is of no use to an echo service.
+    let _ = stack.udp_take_error(socket);
 }
