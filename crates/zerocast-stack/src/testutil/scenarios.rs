@@ -188,6 +188,7 @@ fn udp_crosses_an_ideal_router_exactly_once_each_way() {
 /// either application is a datagram that was sent, byte for byte (the IPv4 header checksum
 /// and the UDP checksum catch every single-bit flip), and most of them arrive.
 #[test]
+#[cfg_attr(miri, ignore)] // minutes under Miri; the stack has no unsafe code of its own
 fn udp_across_a_lossy_corrupting_router_arrives_intact_or_not_at_all() {
     let link = LinkConfig {
         loss: 0.05,
@@ -238,6 +239,7 @@ fn udp_across_a_lossy_corrupting_router_arrives_intact_or_not_at_all() {
 /// and are reassembled by the receiver even when fragments arrive out of order; with loss,
 /// incomplete datagrams are never delivered, and their partial state expires.
 #[test]
+#[cfg_attr(miri, ignore)] // minutes under Miri; the stack has no unsafe code of its own
 fn fragmented_datagrams_reassemble_under_reordering_and_loss() {
     let link = LinkConfig {
         loss: 0.03,
@@ -279,6 +281,7 @@ fn fragmented_datagrams_reassemble_under_reordering_and_loss() {
 /// RFC 1812 4.3.2.8 / RFC 4443 2.4(f): ICMP errors are rate limited by a token bucket; a
 /// burst of datagrams to a closed port gets `icmp_error_burst` errors, then one per refill.
 #[test]
+#[cfg_attr(miri, ignore)] // minutes under Miri; the stack has no unsafe code of its own
 fn port_unreachable_bursts_are_rate_limited() {
     let mut t = routed(3, LinkConfig::ideal(Duration::from_millis(1)));
     let (burst, rate) = {
@@ -312,6 +315,7 @@ fn port_unreachable_bursts_are_rate_limited() {
 /// datagrams, pings, datagrams to closed ports). No panic, every frame accounted for, the
 /// per-layer UDP counters add up, and once traffic stops the network drains.
 #[test]
+#[cfg_attr(miri, ignore)] // minutes under Miri; the stack has no unsafe code of its own
 fn any_seed_keeps_every_frame_and_counter_consistent() {
     let seeds = if cfg!(miri) { 2 } else { 24 };
     for seed in 0..seeds {
