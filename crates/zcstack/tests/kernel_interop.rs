@@ -432,6 +432,29 @@ fn fault_injection_reorder_delays_but_loses_nothing() {
     );
 }
 
+/// `--gateway`: a ping from an address off the link (10.55.0.1, on the kernel's loopback)
+/// is answered through the gateway; without a gateway the stack has no route back.
+#[test]
+fn replies_to_off_link_sources_go_through_the_gateway() {
+    let gateway = ["--gateway", "10.99.0.1", "--gateway", "fd99::1"];
+    for (extra, expect_reply) in [(&gateway[..], true), (&[][..], false)] {
+        let tag = if expect_reply { "gw" } else { "nogw" };
+        let Some(bench) = TapBench::new(tag, extra) else {
+            return;
+        };
+        bench
+            .ns
+            .exec(&["ip", "addr", "add", "10.55.0.1/32", "dev", "lo"]);
+        bench
+            .ns
+            .exec(&["ip", "addr", "add", "fd55::1/128", "dev", "lo"]);
+        let (ok4, out4) = ping(&bench.ns, &["-I", "10.55.0.1"], 56, 2, "10.99.0.2");
+        let (ok6, out6) = ping(&bench.ns, &["-6", "-I", "fd55::1"], 56, 2, "fd99::2");
+        assert_eq!(ok4, expect_reply, "{tag}:\n{out4}");
+        assert_eq!(ok6, expect_reply, "{tag}:\n{out6}");
+    }
+}
+
 /// The same services over a TUN (bare IP: no ARP, no NDP).
 #[test]
 fn tun_mode_ping_and_udp_echo() {
