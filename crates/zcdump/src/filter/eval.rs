@@ -175,7 +175,8 @@ impl<'a> View<'a> {
 
     /// The bytes of `proto` (value) and its header length, if the frame has it.
     fn protocol(&self, proto: Proto) -> Option<(&'a [u8], usize)> {
-        if !self.fields.has(Field::Proto(proto)) {
+        if !self.fields.has(Field::Proto(proto)) || proto == Proto::Data && self.payload_withheld()
+        {
             return None;
         }
         let data = self.data();
@@ -183,7 +184,24 @@ impl<'a> View<'a> {
         Some((data.get(span.start..span.end)?, span.header))
     }
 
+    /// Whether tshark leaves this frame's TCP payload undissected (no `data` layer): the
+    /// segment is a plain retransmission or out of order.
+    fn payload_withheld(&self) -> bool {
+        use crate::analysis::Flag;
+        self.streams
+            .and_then(|s| s.tcp_analysis.first())
+            .is_some_and(|a| {
+                a.has(Flag::OutOfOrder)
+                    || (a.has(Flag::Retransmission)
+                        && !a.has(Flag::FastRetransmission)
+                        && !a.has(Flag::SpuriousRetransmission))
+            })
+    }
+
     fn payload(&self, which: Payload) -> Option<&'a [u8]> {
+        if which == Payload::Data && self.payload_withheld() {
+            return None;
+        }
         let layers = self.layers()?;
         let present = match which {
             Payload::Tcp => layers.tcp.is_some() && self.fields.has(Field::Proto(Proto::Tcp)),
@@ -419,7 +437,9 @@ fn exists(view: &View<'_>, field: &FieldRef) -> bool {
     match field.source {
         Source::Stored(f) | Source::Bits { field: f, .. } => view.fields.has(f),
         Source::Either(a, b) => view.fields.has(a) || view.fields.has(b),
-        Source::Protocol(p) => view.fields.has(Field::Proto(p)),
+        Source::Protocol(p) => {
+            view.fields.has(Field::Proto(p)) && !(p == Proto::Data && view.payload_withheld())
+        }
         _ => field_values(view, field, &mut |_| true),
     }
 }

@@ -220,10 +220,18 @@ pub(crate) fn segment_lengths(fields: &FrameFields) -> Vec<u64> {
     eval::segment_lengths(fields)
 }
 
+/// Whether evaluating `field` needs the conversation table. `data` does: tshark (with its
+/// default `tcp.no_subdissector_on_error`) hands no payload of a retransmitted or
+/// out-of-order segment to a dissector, so such a frame has no `data` layer.
 fn stateful(field: &FieldRef) -> bool {
     matches!(
         field.source,
-        Source::Stream { .. } | Source::Analysis(_) | Source::DupAck { .. }
+        Source::Stream { .. }
+            | Source::Analysis(_)
+            | Source::DupAck { .. }
+            | Source::Protocol(crate::fields::Proto::Data)
+            | Source::Payload(schema::Payload::Data)
+            | Source::PayloadLen(schema::Payload::Data)
     )
 }
 

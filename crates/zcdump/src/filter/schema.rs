@@ -103,9 +103,13 @@ impl FieldRef {
             Source::Stored(f) | Source::Bits { field: f, .. } => mask.with(f),
             Source::Either(a, b) => mask.with(a).with(b),
             Source::TcpLen => TCP_LEN_INPUTS.iter().fold(mask, |m, f| m.with(*f)),
-            Source::Stream { .. } | Source::Analysis(_) | Source::DupAck { .. } => {
-                crate::analysis::Streams::fields_read(mask)
-            }
+            // `data` depends on the TCP analysis too (see `filter::stateful`).
+            Source::Stream { .. }
+            | Source::Analysis(_)
+            | Source::DupAck { .. }
+            | Source::Protocol(Proto::Data)
+            | Source::Payload(Payload::Data)
+            | Source::PayloadLen(Payload::Data) => crate::analysis::Streams::fields_read(mask),
             Source::Protocol(_)
             | Source::Payload(_)
             | Source::PayloadLen(_)
