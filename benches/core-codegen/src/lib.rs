@@ -3,6 +3,10 @@
 //! compare their x86-64 instruction counts. The two expansions are textually identical
 //! except for the crate name.
 
+// `try_transmute!(u8 -> bool)` is one of the measured operations; both crates' macros expand
+// to the transmute clippy flags.
+#![allow(clippy::transmute_int_to_bool)]
+
 macro_rules! ops {
     ($p:literal, $k:ident) => {
         use $k::byteorder::network_endian::{U16, U32};
@@ -130,11 +134,15 @@ macro_rules! ops {
         }
         #[export_name = concat!($p, "ref_new_from_bytes")]
         pub fn ref_new_from_bytes(b: &[u8]) -> Option<&Hdr> {
-            $k::Ref::<&[u8], Hdr>::from_bytes(b).ok().map($k::Ref::into_ref)
+            $k::Ref::<&[u8], Hdr>::from_bytes(b)
+                .ok()
+                .map($k::Ref::into_ref)
         }
         #[export_name = concat!($p, "ref_new_from_prefix")]
         pub fn ref_new_from_prefix(b: &[u8]) -> Option<&Hdr> {
-            $k::Ref::<&[u8], Hdr>::from_prefix(b).ok().map(|(r, _)| $k::Ref::into_ref(r))
+            $k::Ref::<&[u8], Hdr>::from_prefix(b)
+                .ok()
+                .map(|(r, _)| $k::Ref::into_ref(r))
         }
         #[export_name = concat!($p, "transmute_ref")]
         pub fn transmute_ref(w: &[u32; 4]) -> &[u8; 16] {
