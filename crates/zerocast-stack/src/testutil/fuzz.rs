@@ -212,11 +212,15 @@ fn check_ip(stack: &Stack, packet: &[u8], mtu: usize) {
             }
             let pseudo = ip.pseudo_header();
             match ip.protocol() {
-                IpProto::ICMP => drop(Icmpv4Packet::parse(ip.payload()).expect("bad ICMPv4")),
-                IpProto::UDP => {
-                    drop(UdpPacket::parse(ip.payload(), Some(pseudo)).expect("bad UDP/IPv4"))
+                IpProto::ICMP => {
+                    let _ = Icmpv4Packet::parse(ip.payload()).expect("bad ICMPv4");
                 }
-                IpProto::IGMP => drop(IgmpPacket::parse(ip.payload()).expect("bad IGMP")),
+                IpProto::UDP => {
+                    let _ = UdpPacket::parse(ip.payload(), Some(pseudo)).expect("bad UDP/IPv4");
+                }
+                IpProto::IGMP => {
+                    let _ = IgmpPacket::parse(ip.payload()).expect("bad IGMP");
+                }
                 _ => {}
             }
         }
@@ -232,10 +236,10 @@ fn check_ip(stack: &Stack, packet: &[u8], mtu: usize) {
             let pseudo = ip.pseudo_header();
             match ip.next_header() {
                 IpProto::ICMPV6 => {
-                    drop(Icmpv6Packet::parse(ip.payload(), pseudo).expect("bad ICMPv6"))
+                    let _ = Icmpv6Packet::parse(ip.payload(), pseudo).expect("bad ICMPv6");
                 }
                 IpProto::UDP => {
-                    drop(UdpPacket::parse(ip.payload(), Some(pseudo)).expect("bad UDP/IPv6"))
+                    let _ = UdpPacket::parse(ip.payload(), Some(pseudo)).expect("bad UDP/IPv6");
                 }
                 _ => {}
             }
