@@ -9,7 +9,13 @@
 #   stats       zcdump --stats, on one thread and on all cores (--threads default); these
 #               three run interleaved, round after round, because the machine is shared
 #   text        zcdump (tcpdump-style lines) > /dev/null   vs   tcpdump -nr > /dev/null
-#   fields      zcdump -T fields, 10 fields, on the slice  vs   tshark, same fields and options
+#   fields      zcdump -T fields, 10 fields, on the slice  vs   tshark, same fields, neither
+#               verifying checksums; then both with the three checksum statuses added and
+#               verified (equal work: zcdump computes a checksum only when its status is asked
+#               for, so tshark's check_checksum preferences follow the field list). Their
+#               outputs are compared once, and the times come from timeit.py (perf_counter and
+#               the child's rusage, several runs, medians): /usr/bin/time's 10 ms steps are
+#               too coarse for zcdump's ~0.02 s on the slice.
 # and reports peak RSS for the small and the large file (memory must not grow with size).
 # When `perf` works, the walk and --stats are then timed again with `perf stat -r 10`,
 # interleaved (PERF_ROUNDS rounds, default 2): millisecond CPU time instead of the 10 ms
@@ -32,7 +38,12 @@ small=$work/slice-$slice.pcap
 
 fields=(frame.number ip.src ip.dst ip.proto tcp.srcport tcp.dstport tcp.flags udp.srcport udp.dstport ip.ttl)
 eargs=(); for f in "${fields[@]}"; do eargs+=(-e "$f"); done
-opts=(-o ip.defragment:FALSE -o ipv6.defragment:FALSE -o tcp.desegment_tcp_streams:FALSE
+checked=("${fields[@]}" ip.checksum.status tcp.checksum.status udp.checksum.status)
+ckargs=(); for f in "${checked[@]}"; do ckargs+=(-e "$f"); done
+reassembly_off=(-o ip.defragment:FALSE -o ipv6.defragment:FALSE -o tcp.desegment_tcp_streams:FALSE)
+tshark_plain=("${reassembly_off[@]}"
+      -o ip.check_checksum:FALSE -o udp.check_checksum:FALSE -o tcp.check_checksum:FALSE)
+tshark_verify=("${reassembly_off[@]}"
       -o ip.check_checksum:TRUE -o udp.check_checksum:TRUE -o tcp.check_checksum:TRUE)
 
 # Runs a command (output to /dev/null), best of $reps by CPU time; prints
@@ -86,11 +97,29 @@ cat "$big" "$small" >/dev/null
   read -r w_stats1 t_stats1 m_stats1
   read -r w_stats t_stats m_stats
 } < <(interleaved "${ROUNDS:-7}" "$bin/examples/walk $big" "$bin/zcdump -r $big --stats --threads 1" "$bin/zcdump -r $big --stats")
-read -r w_text t_text m_text < <(measure 3 "$bin/zcdump" -r "$big")
-read -r w_tcpdump t_tcpdump m_tcpdump < <(measure 1 tcpdump -nr "$big")
-read -r w_fields_big t_fields_big m_fields_big < <(measure 3 "$bin/zcdump" -r "$big" -T fields "${eargs[@]}")
-read -r w_fields t_fields m_fields < <(measure 3 "$bin/zcdump" -r "$small" -T fields "${eargs[@]}")
-read -r w_tshark t_tshark m_tshark < <(measure 1 tshark -n -r "$small" "${opts[@]}" -T fields "${eargs[@]}")
+# Medians of several runs; "wall cpu max_rss" like `measure` (timeit.py prints two minima
+# after them, not used here).
+timeit() { python3 "$here/timeit.py" "$@"; }
+read -r w_text t_text m_text _ < <(timeit 3 "$bin/zcdump" -r "$big")
+read -r w_tcpdump t_tcpdump m_tcpdump _ < <(timeit 3 tcpdump -nr "$big")
+read -r w_fields_big t_fields_big m_fields_big _ < <(timeit 3 "$bin/zcdump" -r "$big" -T fields "${eargs[@]}")
+read -r w_fields t_fields m_fields _ < <(timeit 10 "$bin/zcdump" -r "$small" -T fields "${eargs[@]}")
+read -r w_tshark t_tshark m_tshark _ < <(timeit 3 tshark -n -r "$small" "${tshark_plain[@]}" -T fields "${eargs[@]}")
+read -r w_fields_ck t_fields_ck m_fields_ck _ < <(timeit 10 "$bin/zcdump" -r "$small" -T fields "${ckargs[@]}")
+read -r w_tshark_ck t_tshark_ck m_tshark_ck _ < <(timeit 3 tshark -n -r "$small" "${tshark_verify[@]}" -T fields "${ckargs[@]}")
+# Equal work means equal output: compare each pair once.
+same_output() { # label zcdump-args tshark-args (as two words naming arrays)
+  local -n zc_args=$2 ts_args=$3
+  "$bin/zcdump" -r "$small" -T fields "${zc_args[@]}" > "$work/zcdump.txt"
+  tshark -n -r "$small" "${ts_args[@]}" -T fields "${zc_args[@]}" > "$work/tshark.txt"
+  if cmp -s "$work/zcdump.txt" "$work/tshark.txt"; then
+    echo "$1: outputs identical ($(wc -l < "$work/zcdump.txt") lines)"
+  else
+    echo "$1: OUTPUTS DIFFER ($(diff "$work/zcdump.txt" "$work/tshark.txt" | grep -c '^<') lines), the work is not equal"
+  fi
+}
+same_plain=$(same_output "10 fields, no verification" eargs tshark_plain)
+same_verify=$(same_output "10 fields + 3 checksum statuses, verified" ckargs tshark_verify)
 read -r _ _ m_stats_small < <(measure 1 "$bin/zcdump" -r "$small" --stats)
 
 ratio() { awk "BEGIN{ if ($2 > 0) printf \"%.2f\", $1 / $2; else print \"inf\" }"; }
@@ -108,8 +137,15 @@ row "zcdump (text) > /dev/null" "$t_text" "$w_text" "$((m_text / 1024))" "" ""
 row "tcpdump -nr > /dev/null" "$t_tcpdump" "$w_tcpdump" "$((m_tcpdump / 1024))" "zcdump $(ratio "$t_tcpdump" "$t_text") x faster" ">= 5"
 row "zcdump -T fields (10), $frames frames" "$t_fields_big" "$w_fields_big" "$((m_fields_big / 1024))" "" ""
 row "zcdump -T fields (10), $slice frames" "$t_fields" "$w_fields" "$((m_fields / 1024))" "" ""
-row "tshark -T fields (10), $slice frames" "$t_tshark" "$w_tshark" "$((m_tshark / 1024))" "zcdump $(ratio "$t_tshark" "$t_fields") x faster" ">= 50"
+row "tshark -T fields (10, checksums not verified), $slice frames" "$t_tshark" "$w_tshark" "$((m_tshark / 1024))" "zcdump $(ratio "$t_tshark" "$t_fields") x faster" ">= 50"
+row "zcdump -T fields (10 + 3 checksum statuses), $slice frames" "$t_fields_ck" "$w_fields_ck" "$((m_fields_ck / 1024))" "" ""
+row "tshark -T fields (10 + 3, checksums verified), $slice frames" "$t_tshark_ck" "$w_tshark_ck" "$((m_tshark_ck / 1024))" "zcdump $(ratio "$t_tshark_ck" "$t_fields_ck") x faster" ">= 50"
 row "zcdump --stats peak RSS: $slice vs $frames frames" "" "" "$((m_stats_small / 1024)) vs $((m_stats / 1024))" "" "independent of size"
+echo
+echo "(text, tcpdump and fields rows: medians of timeit.py runs, 3 for the large file and tshark,"
+echo " 10 for zcdump on the slice; the others: best of /usr/bin/time runs)"
+echo "$same_plain"
+echo "$same_verify"
 
 # Finer CPU times: perf stat's task-clock (CPU time of every thread) and mean wall time
 # of 10 runs, the three contenders interleaved round after round.
