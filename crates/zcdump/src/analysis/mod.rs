@@ -5,5 +5,5 @@
 mod streams;
 mod tcp;
 
-pub use streams::{FrameStreams, Streams, STREAM_FIELDS};
+pub use streams::{FrameStreams, Streams, TcpNumbers, STREAM_FIELDS};
 pub use tcp::{Flag, SegmentAnalysis};

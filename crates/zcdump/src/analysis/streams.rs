@@ -15,8 +15,9 @@ use super::tcp::{analyse, Direction, Flag, Segment, SegmentAnalysis};
 use crate::fields::{Field, FieldMask, FrameFields, Proto, Value};
 
 /// The dissector fields the table reads.
-pub const STREAM_FIELDS: [Field; 13] = [
+pub const STREAM_FIELDS: [Field; 14] = [
     Field::FrameNumber,
+    Field::TcpOptionsWscaleShift,
     Field::TcpAckRaw,
     Field::TcpWindowSizeValue,
     Field::IpSrc,
@@ -44,6 +45,27 @@ struct TcpConversation {
     base_seq: [Option<u64>; 2],
     /// Sequence analysis state of each side.
     dirs: [Direction; 2],
+    /// What relative sequence numbers count from, per side: the SYN's number, or one
+    /// before the first number seen when the capture missed the SYN.
+    rel_base: [Option<u32>; 2],
+    /// Each side's window scale as its SYN announced it (`Some(None)`: a SYN without the
+    /// option, so no scaling in either direction).
+    wscale: [Option<Option<u8>>; 2],
+}
+
+/// tshark's relative numbers of one TCP header: `tcp.seq`, `tcp.ack`, `tcp.nxtseq` and
+/// `tcp.window_size` (the window scaled by the sender's announced shift when both SYNs
+/// carried the option).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TcpNumbers {
+    /// `tcp.seq`
+    pub seq: u32,
+    /// `tcp.ack`
+    pub ack: u32,
+    /// `tcp.nxtseq`
+    pub nxtseq: u32,
+    /// `tcp.window_size`
+    pub window_size: u64,
 }
 
 /// The stream indices of one frame's TCP and UDP headers, in header order (an ICMP error
@@ -62,6 +84,8 @@ pub struct FrameStreams {
     pub udp: Vec<u32>,
     /// `tcp.analysis.*` of each TCP header.
     pub tcp_analysis: Vec<SegmentAnalysis>,
+    /// Relative numbers of each TCP header (only headers with sequence number and flags).
+    pub tcp_numbers: Vec<TcpNumbers>,
 }
 
 /// The conversation table, fed every frame in file order.
@@ -105,6 +129,7 @@ struct Header {
     ack: Option<u64>,
     window: Option<u64>,
     flags: Option<u64>,
+    wscale: Option<u64>,
 }
 
 fn address(value: Value) -> Option<(u8, u128)> {
@@ -140,6 +165,7 @@ fn headers(fields: &FrameFields) -> Vec<Header> {
                     Field::TcpSeqRaw => header.seq = Some(v),
                     Field::TcpAckRaw => header.ack = Some(v),
                     Field::TcpWindowSizeValue => header.window = Some(v),
+                    Field::TcpOptionsWscaleShift => header.wscale = Some(v),
                     Field::TcpFlags => header.flags = Some(v),
                     _ => {}
                 }
@@ -204,6 +230,8 @@ impl Streams {
                     let [a, b] = &mut c.dirs;
                     let (fwd, rev) = if side == 0 { (a, &*b) } else { (b, &*a) };
                     analysis = analyse(fwd, rev, &segment);
+                    ids.tcp_numbers
+                        .push(numbers(c, side, &segment, header.wscale));
                 }
                 if reused {
                     analysis.flags |= Flag::ReusedPorts as u32;
@@ -252,9 +280,44 @@ impl Streams {
                 index,
                 base_seq,
                 dirs,
+                rel_base: [None; 2],
+                wscale: [None; 2],
             },
         );
         (index, reused)
+    }
+}
+
+/// Records what the segment tells about its side, then gives its relative numbers.
+fn numbers(c: &mut TcpConversation, side: usize, seg: &Segment, wscale: Option<u64>) -> TcpNumbers {
+    let syn = seg.flags & 0x02 != 0;
+    let fin = seg.flags & 0x01 != 0;
+    if syn {
+        c.wscale[side] = Some(wscale.and_then(|w| u8::try_from(w.min(14)).ok()));
+    }
+    let base = *c.rel_base[side].get_or_insert(if syn {
+        seg.seq
+    } else {
+        seg.seq.wrapping_sub(1)
+    });
+    let seq = seg.seq.wrapping_sub(base);
+    let ack = match c.rel_base[1 - side] {
+        Some(other) if seg.flags & 0x10 != 0 => seg.ack.wrapping_sub(other),
+        _ => seg.ack,
+    };
+    let nxtseq = seq
+        .wrapping_add(seg.len)
+        .wrapping_add(u32::from(syn || fin));
+    let shift = match c.wscale {
+        [Some(Some(mine)), Some(Some(_))] if side == 0 && !syn => mine,
+        [Some(Some(_)), Some(Some(mine))] if side == 1 && !syn => mine,
+        _ => 0,
+    };
+    TcpNumbers {
+        seq,
+        ack,
+        nxtseq,
+        window_size: u64::from(seg.window) << shift,
     }
 }
 

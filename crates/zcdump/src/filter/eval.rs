@@ -12,7 +12,7 @@ use std::cmp::Ordering;
 
 use super::ast::{Cmp, Expr, Lit, Operand, SetItem};
 use super::layers::{locate, Layers};
-use super::schema::{FType, FieldRef, Payload, Source, TCP_LEN_INPUTS};
+use super::schema::{FType, FieldRef, Payload, Source, TcpNumber, TCP_LEN_INPUTS};
 use crate::analysis::FrameStreams;
 use crate::capture::Packet;
 use crate::fields::{Field, FrameFields, Proto, Value};
@@ -331,6 +331,16 @@ fn field_values(view: &View<'_>, field: &FieldRef, visit: &mut dyn FnMut(Val<'_>
                     None => a.flags != 0,
                 };
                 set && visit(Val::Bytes(&[]))
+            })
+        }),
+        Source::TcpNumber(which) => view.streams.is_some_and(|s| {
+            s.tcp_numbers.iter().any(|n| {
+                visit(Val::Uint(match which {
+                    TcpNumber::Seq => u64::from(n.seq),
+                    TcpNumber::Ack => u64::from(n.ack),
+                    TcpNumber::NxtSeq => u64::from(n.nxtseq),
+                    TcpNumber::WindowSize => n.window_size,
+                }))
             })
         }),
         Source::DupAck { num } => view.streams.is_some_and(|s| {

@@ -229,6 +229,7 @@ fn stateful(field: &FieldRef) -> bool {
         Source::Stream { .. }
             | Source::Analysis(_)
             | Source::DupAck { .. }
+            | Source::TcpNumber(_)
             | Source::Protocol(crate::fields::Proto::Data)
             | Source::Payload(schema::Payload::Data)
             | Source::PayloadLen(schema::Payload::Data)

@@ -86,6 +86,17 @@ pub(crate) enum Source {
     Analysis(Option<crate::analysis::Flag>),
     /// `tcp.analysis.duplicate_ack_num` (`true`) or `duplicate_ack_frame`.
     DupAck { num: bool },
+    /// A relative TCP number from the conversation table.
+    TcpNumber(TcpNumber),
+}
+
+/// Which relative TCP number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TcpNumber {
+    Seq,
+    Ack,
+    NxtSeq,
+    WindowSize,
 }
 
 /// A field a filter names, resolved.
@@ -107,6 +118,7 @@ impl FieldRef {
             Source::Stream { .. }
             | Source::Analysis(_)
             | Source::DupAck { .. }
+            | Source::TcpNumber(_)
             | Source::Protocol(Proto::Data)
             | Source::Payload(Payload::Data)
             | Source::PayloadLen(Payload::Data) => crate::analysis::Streams::fields_read(mask),
@@ -224,6 +236,18 @@ const DERIVED: &[FieldRef] = &[
     derived("data.len", FType::Uint, Source::PayloadLen(Payload::Data)),
     derived("frame.protocols", FType::Str, Source::FrameProtocols),
     derived("tcp.stream", FType::Uint, Source::Stream { tcp: true }),
+    derived("tcp.seq", FType::Uint, Source::TcpNumber(TcpNumber::Seq)),
+    derived("tcp.ack", FType::Uint, Source::TcpNumber(TcpNumber::Ack)),
+    derived(
+        "tcp.nxtseq",
+        FType::Uint,
+        Source::TcpNumber(TcpNumber::NxtSeq),
+    ),
+    derived(
+        "tcp.window_size",
+        FType::Uint,
+        Source::TcpNumber(TcpNumber::WindowSize),
+    ),
     derived("udp.stream", FType::Uint, Source::Stream { tcp: false }),
 ];
 
