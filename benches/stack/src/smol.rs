@@ -9,43 +9,59 @@ use smoltcp::wire::{EthernetAddress, HardwareAddress, IpAddress, IpCidr};
 
 use crate::frames::{ECHO_PORT, STACK_IP, STACK_MAC};
 
-/// A device with at most one pending received frame and one transmitted frame.
+/// A device with at most one pending received frame and one transmitted frame. Both
+/// buffers are allocated once, as a driver's rings would be.
 #[derive(Default)]
 pub struct OneFrame {
-    rx: Option<Vec<u8>>,
+    rx: Vec<u8>,
+    rx_pending: bool,
     /// The last frame the interface transmitted.
     pub tx: Vec<u8>,
     /// How many frames were transmitted.
     pub tx_count: usize,
 }
 
-pub struct Rx(Vec<u8>);
-pub struct Tx<'a>(&'a mut OneFrame);
+impl OneFrame {
+    /// Makes `frame` the next received frame (copied into the receive buffer).
+    pub fn put_rx(&mut self, frame: &[u8]) {
+        self.rx.clear();
+        self.rx.extend_from_slice(frame);
+        self.rx_pending = true;
+    }
+}
 
-impl RxToken for Rx {
+pub struct Rx<'a>(&'a [u8]);
+pub struct Tx<'a> {
+    tx: &'a mut Vec<u8>,
+    count: &'a mut usize,
+}
+
+impl RxToken for Rx<'_> {
     fn consume<R, F: FnOnce(&[u8]) -> R>(self, f: F) -> R {
-        f(&self.0)
+        f(self.0)
     }
 }
 
 impl TxToken for Tx<'_> {
     fn consume<R, F: FnOnce(&mut [u8]) -> R>(self, len: usize, f: F) -> R {
-        self.0.tx.clear();
-        self.0.tx.resize(len, 0);
-        self.0.tx_count += 1;
-        f(&mut self.0.tx)
+        self.tx.clear();
+        self.tx.resize(len, 0);
+        *self.count += 1;
+        f(self.tx)
     }
 }
 
 impl Device for OneFrame {
-    type RxToken<'a> = Rx;
+    type RxToken<'a> = Rx<'a>;
     type TxToken<'a> = Tx<'a>;
-    fn receive(&mut self, _: Instant) -> Option<(Rx, Tx<'_>)> {
-        let frame = self.rx.take()?;
-        Some((Rx(frame), Tx(self)))
+    fn receive(&mut self, _: Instant) -> Option<(Rx<'_>, Tx<'_>)> {
+        if !core::mem::take(&mut self.rx_pending) {
+            return None;
+        }
+        Some((Rx(&self.rx), Tx { tx: &mut self.tx, count: &mut self.tx_count }))
     }
     fn transmit(&mut self, _: Instant) -> Option<Tx<'_>> {
-        Some(Tx(self))
+        Some(Tx { tx: &mut self.tx, count: &mut self.tx_count })
     }
     fn capabilities(&self) -> DeviceCapabilities {
         let mut caps = DeviceCapabilities::default();
@@ -82,7 +98,7 @@ impl SmolHost {
         let mut sockets = SocketSet::new(vec![]);
         let udp = sockets.add(socket);
         let mut host = SmolHost { iface, sockets, udp, device, scratch: vec![0; 65536] };
-        host.device.rx = Some(arp_request.to_vec());
+        host.device.put_rx(arp_request);
         host.iface.poll(Instant::ZERO, &mut host.device, &mut host.sockets);
         assert_eq!(host.device.tx_count, 1, "smoltcp answered the ARP request");
         host
@@ -90,14 +106,14 @@ impl SmolHost {
 
     /// Feeds one ICMP echo request; the reply is in `device.tx`.
     pub fn icmp_echo(&mut self, request: &[u8]) -> usize {
-        self.device.rx = Some(request.to_vec());
+        self.device.put_rx(request);
         self.iface.poll(Instant::ZERO, &mut self.device, &mut self.sockets);
         self.device.tx.len()
     }
 
     /// Feeds one UDP datagram, echoes it from the application, and polls the reply out.
     pub fn udp_echo(&mut self, request: &[u8]) -> usize {
-        self.device.rx = Some(request.to_vec());
+        self.device.put_rx(request);
         self.iface.poll(Instant::ZERO, &mut self.device, &mut self.sockets);
         let socket = self.sockets.get_mut::<udp::Socket>(self.udp);
         if let Ok((n, meta)) = socket.recv_slice(&mut self.scratch) {
