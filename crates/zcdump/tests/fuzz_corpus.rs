@@ -49,9 +49,10 @@ fn replay(target: &str, body: Body, stride: usize) -> usize {
     inputs
 }
 
-const BODIES: [(&str, Body); 2] = [
+const BODIES: [(&str, Body); 3] = [
     ("capture_reader", bodies::fuzz_capture_reader),
     ("dissect_frame", bodies::fuzz_dissect_frame),
+    ("filter_parse", bodies::fuzz_filter_parse),
 ];
 
 #[test]
@@ -101,4 +102,12 @@ fn fuzz_targets_are_read_from_bin_sections_only() {
                     [dependencies]\nname = \"no\"\n[[bin]]\nname = \"b\"\n";
     let expected: BTreeSet<String> = ["a", "b"].map(String::from).into();
     assert_eq!(fuzz_targets(manifest), expected);
+}
+
+/// Whole inputs and every prefix (filter texts of a few dozen bytes).
+#[test]
+#[cfg_attr(miri, ignore)]
+fn committed_filter_parse_corpus_passes() {
+    let (target, body) = BODIES[2];
+    assert!(replay(target, body, 1) > 0, "{target}: empty corpus");
 }
