@@ -4098,7 +4098,7 @@ mod zero_sized_trailing_elems_ref_from_suffix_checked {
     static USE_IT: fn(&[u8]) = use_it;
 }
 
-// `Ref` needs a byte length to determine the element count, which zero-sized trailing elements do not
+// `Ref` takes no slice DST with zero-sized trailing elements, as zerocopy's `Ref` takes none
 mod zero_sized_trailing_elems_ref_struct_from_bytes {
     #![allow(dead_code, unused_imports)]
     use zerocast::*;
@@ -4115,7 +4115,7 @@ mod zero_sized_trailing_elems_ref_struct_from_bytes {
     static USE_IT: fn(&[u8]) = use_it;
 }
 
-// `Ref` needs a byte length to determine the element count, which zero-sized trailing elements do not
+// `Ref` takes no slice DST with zero-sized trailing elements, as zerocopy's `Ref` takes none
 mod zero_sized_trailing_elems_ref_struct_from_prefix {
     #![allow(dead_code, unused_imports)]
     use zerocast::*;
@@ -4132,7 +4132,7 @@ mod zero_sized_trailing_elems_ref_struct_from_prefix {
     static USE_IT: fn(&[u8]) = use_it;
 }
 
-// `Ref` needs a byte length to determine the element count, which zero-sized trailing elements do not
+// `Ref` takes no slice DST with zero-sized trailing elements, as zerocopy's `Ref` takes none
 mod zero_sized_trailing_elems_ref_struct_from_suffix {
     #![allow(dead_code, unused_imports)]
     use zerocast::*;
@@ -4149,7 +4149,7 @@ mod zero_sized_trailing_elems_ref_struct_from_suffix {
     static USE_IT: fn(&[u8]) = use_it;
 }
 
-// `Ref` needs a byte length to determine the element count, which zero-sized trailing elements do not
+// `Ref` takes no slice DST with zero-sized trailing elements, as zerocopy's `Ref` takes none
 mod zero_sized_trailing_elems_ref_struct_new {
     #![allow(dead_code, unused_imports)]
     use zerocast::*;
@@ -4169,7 +4169,7 @@ mod zero_sized_trailing_elems_ref_struct_new {
     static USE_IT: fn(&[u8]) = use_it;
 }
 
-// `Ref` needs a byte length to determine the element count, which zero-sized trailing elements do not
+// `Ref` takes no slice DST with zero-sized trailing elements, as zerocopy's `Ref` takes none
 mod zero_sized_trailing_elems_ref_struct_new_from_prefix {
     #![allow(dead_code, unused_imports)]
     use zerocast::*;
@@ -4189,7 +4189,7 @@ mod zero_sized_trailing_elems_ref_struct_new_from_prefix {
     static USE_IT: fn(&[u8]) = use_it;
 }
 
-// `Ref` needs a byte length to determine the element count, which zero-sized trailing elements do not
+// `Ref` takes no slice DST with zero-sized trailing elements, as zerocopy's `Ref` takes none
 mod zero_sized_trailing_elems_ref_struct_new_from_suffix {
     #![allow(dead_code, unused_imports)]
     use zerocast::*;
@@ -4207,6 +4207,125 @@ mod zero_sized_trailing_elems_ref_struct_new_from_suffix {
         };
     }
     static USE_IT: fn(&[u8]) = use_it;
+}
+
+// `Ref` takes no slice DST with zero-sized trailing elements, as zerocopy's `Ref` takes none
+mod zero_sized_trailing_elems_ref_struct_from_bytes_with_elems {
+    #![allow(dead_code, unused_imports)]
+    use zerocast::*;
+
+    #[derive(FromBytes, KnownLayout, Immutable)]
+    #[repr(C)]
+    struct Dst {
+        len: u16,
+        body: [u8],
+    }
+    fn use_it(bytes: &[u8]) {
+        let _ = Ref::<&[u8], Dst>::from_bytes_with_elems(bytes, 3);
+    }
+    static USE_IT: fn(&[u8]) = use_it;
+}
+
+// `Ref` takes no slice DST with zero-sized trailing elements, as zerocopy's `Ref` takes none
+mod zero_sized_trailing_elems_ref_struct_from_prefix_with_elems {
+    #![allow(dead_code, unused_imports)]
+    use zerocast::*;
+
+    #[derive(FromBytes, KnownLayout, Immutable)]
+    #[repr(C)]
+    struct Dst {
+        len: u16,
+        body: [u8],
+    }
+    fn use_it(bytes: &[u8]) {
+        let _ = Ref::<&[u8], Dst>::from_prefix_with_elems(bytes, 3);
+    }
+    static USE_IT: fn(&[u8]) = use_it;
+}
+
+// `Ref` takes no slice DST with zero-sized trailing elements, as zerocopy's `Ref` takes none
+mod zero_sized_trailing_elems_ref_struct_from_suffix_with_elems {
+    #![allow(dead_code, unused_imports)]
+    use zerocast::*;
+
+    #[derive(FromBytes, KnownLayout, Immutable)]
+    #[repr(C)]
+    struct Dst {
+        len: u16,
+        body: [u8],
+    }
+    fn use_it(bytes: &[u8]) {
+        let _ = Ref::<&[u8], Dst>::from_suffix_with_elems(bytes, 3);
+    }
+    static USE_IT: fn(&[u8]) = use_it;
+}
+
+// `Ref` takes no slice DST with zero-sized trailing elements, as zerocopy's `Ref` takes none
+mod zero_sized_trailing_elems_ref_struct_into_ref {
+    #![allow(dead_code, unused_imports)]
+    use zerocast::*;
+
+    #[derive(FromBytes, KnownLayout, Immutable)]
+    #[repr(C)]
+    struct Dst {
+        len: u16,
+        body: [u16],
+    }
+    fn use_it(r: Ref<&[u8], Dst>) {
+        let _ = Ref::into_ref(r);
+    }
+    static USE_IT: fn(Ref<&[u8], Dst>) = use_it;
+}
+
+// `Ref` takes no slice DST with zero-sized trailing elements, as zerocopy's `Ref` takes none
+mod zero_sized_trailing_elems_ref_struct_into_mut {
+    #![allow(dead_code, unused_imports)]
+    use zerocast::*;
+
+    #[derive(FromBytes, KnownLayout, IntoBytes, Immutable)]
+    #[repr(C)]
+    struct Dst {
+        len: u16,
+        body: [u16],
+    }
+    fn use_it(r: Ref<&mut [u8], Dst>) {
+        let _ = Ref::into_mut(r);
+    }
+    static USE_IT: fn(Ref<&mut [u8], Dst>) = use_it;
+}
+
+// `Ref` takes no slice DST with zero-sized trailing elements, as zerocopy's `Ref` takes none
+mod zero_sized_trailing_elems_ref_struct_deref {
+    #![allow(dead_code, unused_imports)]
+    use zerocast::*;
+
+    #[derive(FromBytes, KnownLayout, Immutable)]
+    #[repr(C)]
+    struct Dst {
+        len: u16,
+        body: [u16],
+    }
+    fn use_it(r: Ref<&[u8], Dst>) {
+        let _ = core::ops::Deref::deref(&r);
+    }
+    static USE_IT: fn(Ref<&[u8], Dst>) = use_it;
+}
+
+// `Ref` takes no slice DST with zero-sized trailing elements, as zerocopy's `Ref` takes none
+mod zero_sized_trailing_elems_ref_struct_deref_mut {
+    #![allow(dead_code, unused_imports)]
+    use zerocast::*;
+
+    #[derive(FromBytes, KnownLayout, IntoBytes, Immutable)]
+    #[repr(C)]
+    struct Dst {
+        len: u16,
+        body: [u16],
+    }
+    fn use_it(mut r: Ref<&mut [u8], Dst>) {
+        let _ = core::ops::DerefMut::deref_mut(&mut r);
+    }
+    static USE_IT: fn(Ref<&mut [u8], Dst>) = use_it;
 }
 
 // SplitAt needs repr(C)/transparent
@@ -5468,7 +5587,7 @@ mod from_bytes_behind_replaced_crate_path_alias {
 }
 
 /// The number of rules in tests/ui/generate.py's table when this file was generated.
-const EXPECTED_TWINS: usize = 361;
+const EXPECTED_TWINS: usize = 368;
 
 /// This file's top-level modules (the twins) and the twins named by the generated
 /// compile-fail cases (tests/ui and tests/ui-post-mono) are the same `EXPECTED_TWINS` names.

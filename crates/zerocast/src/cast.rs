@@ -43,6 +43,23 @@ impl<T: ?Sized + KnownLayout> AssertNotZstDst<T> {
     };
 }
 
+/// Compile-time rejection of slice DSTs with zero-sized elements in every constructor and
+/// accessor of `Ref`, including the ones that take an element count: zerocopy's `Ref` takes no
+/// such type at all, and zerocast's matches it (the trait methods' `_with_elems` forms accept
+/// them).
+pub(crate) struct AssertRefNotZstDst<T: ?Sized>(core::marker::PhantomData<T>);
+impl<T: ?Sized + KnownLayout> AssertRefNotZstDst<T> {
+    pub(crate) const OK: () = match T::LAYOUT.size_info() {
+        SizeInfo::SliceDst(_) => {
+            assert!(
+                !matches!(T::LAYOUT.elem_size(), Some(0)),
+                "zerocast's `Ref` does not take slice DSTs with zero-sized elements (nor does zerocopy's); use `FromBytes::ref_from_bytes_with_elems` and the like"
+            )
+        }
+        SizeInfo::Sized { .. } => {}
+    };
+}
+
 /// Locates a `T` in the `len` bytes at `bytes`.
 ///
 /// `meta` is the element count to use, or `None` for "sized, or as many as fit". On success

@@ -323,8 +323,8 @@ ZST_DST = "#[derive({derives})]\n{attrs}#[repr(C)]\nstruct Dst {{\n    len: u16,
 ZST_USE = "fn use_it(bytes: {arg}) {{\n    let _ = {call};\n}}\nstatic USE_IT: fn({arg}) = use_it;"
 ZST_OPS = [(f"{prefix}{op}_from_{part}", arg, f"Dst::{prefix}{op}_from_{part}(bytes)", f"Dst::{prefix}{op}_from_{part}_with_elems(bytes, 3)")
            for prefix in ("", "try_") for op, arg in (("ref", "&[u8]"), ("mut", "&mut [u8]")) for part in ("bytes", "prefix", "suffix")]
-# `Ref` rejects zero-sized trailing elements in every constructor, as zerocopy's does (its
-# `_with_elems` forms too), so these twins differ in the element type.
+# `Ref` rejects zero-sized trailing elements in every constructor and accessor, as zerocopy's
+# does (its `_with_elems` forms too), so these twins differ in the element type.
 ZST_REF_OPS = [f"Ref::<&[u8], Dst>::{f}(bytes)" for f in ("from_bytes", "from_prefix", "from_suffix")]
 for name, arg, call, ok_call in ZST_OPS:
     derives = "FromBytes, KnownLayout, Immutable" if "mut" not in arg else "FromBytes, KnownLayout, IntoBytes"
@@ -345,12 +345,25 @@ for part in ("bytes", "prefix", "suffix"):
          ok_dst + VALIDATED + ZST_USE.format(arg="&[u8]", call=call), "no byte length determines the count of zero-sized trailing elements (the validated views take no count)", post_mono=True)
 # The deprecated constructors infer the count too.
 ZST_REF_OPS += [f"{{\n        #[allow(deprecated)]\n        Ref::<&[u8], Dst>::{f}(bytes)\n    }}" for f in ("new", "new_from_prefix", "new_from_suffix")]
+# So do the `_with_elems` constructors: zerocopy's `Ref` takes no such type at all.
+ZST_REF_OPS += [f"Ref::<&[u8], Dst>::{f}_with_elems(bytes, 3)" for f in ("from_bytes", "from_prefix", "from_suffix")]
 for call in ZST_REF_OPS:
     f = re.search(r"Ref::<&\[u8\], Dst>::([a-z_]+)", call).group(1)
     fail_dst = ZST_DST.format(derives="FromBytes, KnownLayout, Immutable", attrs="", elem="()")
     ok_dst = ZST_DST.format(derives="FromBytes, KnownLayout, Immutable", attrs="", elem="u8")
     case(f"zero_sized_trailing_elems_ref_struct_{f}", fail_dst + ZST_USE.format(arg="&[u8]", call=call),
-         ok_dst + ZST_USE.format(arg="&[u8]", call=call), "`Ref` needs a byte length to determine the element count, which zero-sized trailing elements do not", post_mono=True)
+         ok_dst + ZST_USE.format(arg="&[u8]", call=call), "`Ref` takes no slice DST with zero-sized trailing elements, as zerocopy's `Ref` takes none", post_mono=True)
+# Its accessors check again, as zerocopy's do: naming them for such a type fails to build
+# even where no `Ref` of it could be made.
+ZST_REF_USE = "fn use_it({binding}: {arg}) {{\n    let _ = {call};\n}}\nstatic USE_IT: fn({arg}) = use_it;"
+for f, binding, arg, call in (("into_ref", "r", "Ref<&[u8], Dst>", "Ref::into_ref(r)"),
+                              ("into_mut", "r", "Ref<&mut [u8], Dst>", "Ref::into_mut(r)"),
+                              ("deref", "r", "Ref<&[u8], Dst>", "core::ops::Deref::deref(&r)"),
+                              ("deref_mut", "mut r", "Ref<&mut [u8], Dst>", "core::ops::DerefMut::deref_mut(&mut r)")):
+    derives = "FromBytes, KnownLayout, Immutable" if "mut" not in arg else "FromBytes, KnownLayout, IntoBytes, Immutable"
+    use = ZST_REF_USE.format(binding=binding, arg=arg, call=call)
+    case(f"zero_sized_trailing_elems_ref_struct_{f}", ZST_DST.format(derives=derives, attrs="", elem="()") + use,
+         ZST_DST.format(derives=derives, attrs="", elem="u16") + use, "`Ref` takes no slice DST with zero-sized trailing elements, as zerocopy's `Ref` takes none", post_mono=True)
 
 # --- SplitAt ------------------------------------------------------------------
 case("split_at_no_repr", "#[derive(KnownLayout, SplitAt)]\nstruct S {\n    body: [u8],\n}", "#[derive(KnownLayout, SplitAt)]\n#[repr(C)]\nstruct S {\n    body: [u8],\n}", "SplitAt needs repr(C)/transparent")

@@ -8,6 +8,7 @@ use core::ptr::{self, NonNull};
 
 use super::Ref;
 use crate::byte_slice::{ByteSlice, ByteSliceMut, IntoByteSlice, IntoByteSliceMut};
+use crate::cast::AssertRefNotZstDst;
 use crate::known_layout::KnownLayout;
 use crate::{FromBytes, Immutable, IntoBytes};
 
@@ -40,6 +41,8 @@ where
     #[must_use = "has no side effects"]
     #[inline(always)]
     pub fn into_ref(r: Self) -> &'a T {
+        // As zerocopy's `Ref`, which checks here too (no constructor builds such a `Ref`).
+        let () = AssertRefNotZstDst::<T>::OK;
         let (bytes, meta) = r.into_checked_slice();
         let ptr = typed::<T>(NonNull::from(bytes), meta);
         // SAFETY: `Ref`'s invariant (kept by `IntoByteSlice`'s contract): `ptr` is
@@ -70,6 +73,8 @@ where
     #[must_use = "has no side effects"]
     #[inline(always)]
     pub fn into_mut(r: Self) -> &'a mut T {
+        // As zerocopy's `Ref`, which checks here too (no constructor builds such a `Ref`).
+        let () = AssertRefNotZstDst::<T>::OK;
         let (bytes, meta) = r.into_checked_slice_mut();
         let mut ptr = typed::<T>(NonNull::from(bytes), meta);
         // SAFETY: aligned and exactly covering `bytes` (the invariant, carried
@@ -186,6 +191,8 @@ where
 
     #[inline(always)]
     fn deref(&self) -> &T {
+        // As zerocopy's `Ref`, which checks here too (no constructor builds such a `Ref`).
+        let () = AssertRefNotZstDst::<T>::OK;
         let ptr = typed::<T>(NonNull::from(self.checked_bytes()), self.meta());
         // SAFETY: as in `into_ref`, for the lifetime of `&self`: the bytes are
         // aligned, exactly the `T`'s size, initialized and shared-borrowed
@@ -201,6 +208,8 @@ where
 {
     #[inline(always)]
     fn deref_mut(&mut self) -> &mut T {
+        // As zerocopy's `Ref`, which checks here too (no constructor builds such a `Ref`).
+        let () = AssertRefNotZstDst::<T>::OK;
         let meta = self.meta();
         let mut ptr = typed::<T>(NonNull::from(self.checked_bytes_mut()), meta);
         // SAFETY: as in `into_mut`, for the lifetime of `&mut self`.

@@ -5,7 +5,7 @@ use core::ptr::NonNull;
 
 use super::Ref;
 use crate::byte_slice::{ByteSlice, SplitByteSlice};
-use crate::cast::{try_cast, AssertNotZstDst, CastFailure, CastKind};
+use crate::cast::{try_cast, AssertRefNotZstDst, CastFailure, CastKind};
 use crate::error::{AlignmentError, CastError, SizeError};
 use crate::known_layout::KnownLayout;
 use crate::Immutable;
@@ -47,8 +47,11 @@ where
     /// aligned for `T`. The error gives `source` back.
     ///
     /// A slice DST with zero-sized trailing elements is rejected at compile
-    /// time (every element count would fit); use
-    /// [`from_bytes_with_elems`](Ref::from_bytes_with_elems).
+    /// time, by this and every other `Ref` constructor (the `_with_elems`
+    /// forms too), as zerocopy's `Ref` rejects it; the trait methods'
+    /// `_with_elems` forms, such as
+    /// [`FromBytes::ref_from_bytes_with_elems`](crate::FromBytes::ref_from_bytes_with_elems),
+    /// take such types.
     ///
     /// ```
     /// use zerocast::Ref;
@@ -62,7 +65,7 @@ where
     #[must_use = "has no side effects"]
     #[inline]
     pub fn from_bytes(source: B) -> Result<Ref<B, T>, CastError<B, T>> {
-        let () = AssertNotZstDst::<T>::OK;
+        let () = AssertRefNotZstDst::<T>::OK;
         let (source, found) = locate::<B, T>(source, CastKind::Whole, None)?;
         // SAFETY: `try_cast` with `Whole` succeeded, so `source.deref()`'s
         // start is aligned for `T` and its length is the size of a `T` with
@@ -92,7 +95,7 @@ where
     #[must_use = "has no side effects"]
     #[inline]
     pub fn from_prefix(source: B) -> Result<(Ref<B, T>, B), CastError<B, T>> {
-        let () = AssertNotZstDst::<T>::OK;
+        let () = AssertRefNotZstDst::<T>::OK;
         let (source, found) = locate::<B, T>(source, CastKind::Prefix, None)?;
         Ok(split_prefix(source, found))
     }
@@ -109,7 +112,7 @@ where
     #[must_use = "has no side effects"]
     #[inline]
     pub fn from_suffix(source: B) -> Result<(B, Ref<B, T>), CastError<B, T>> {
-        let () = AssertNotZstDst::<T>::OK;
+        let () = AssertRefNotZstDst::<T>::OK;
         let (source, found) = locate::<B, T>(source, CastKind::Suffix, None)?;
         Ok(split_suffix(source, found))
     }
@@ -134,6 +137,7 @@ where
     #[must_use = "has no side effects"]
     #[inline]
     pub fn from_bytes_with_elems(source: B, count: usize) -> Result<Ref<B, T>, CastError<B, T>> {
+        let () = AssertRefNotZstDst::<T>::OK;
         let (source, found) = locate::<B, T>(source, CastKind::Whole, Some(count))?;
         // SAFETY: as in `from_bytes`: `Whole` succeeded, so `source.deref()` is
         // aligned and exactly as long as a `T` with `found.meta` (= `count`).
@@ -163,6 +167,7 @@ where
         source: B,
         count: usize,
     ) -> Result<(Ref<B, T>, B), CastError<B, T>> {
+        let () = AssertRefNotZstDst::<T>::OK;
         let (source, found) = locate::<B, T>(source, CastKind::Prefix, Some(count))?;
         Ok(split_prefix(source, found))
     }
@@ -183,6 +188,7 @@ where
         source: B,
         count: usize,
     ) -> Result<(B, Ref<B, T>), CastError<B, T>> {
+        let () = AssertRefNotZstDst::<T>::OK;
         let (source, found) = locate::<B, T>(source, CastKind::Suffix, Some(count))?;
         Ok(split_suffix(source, found))
     }

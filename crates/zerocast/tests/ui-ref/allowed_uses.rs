@@ -1,6 +1,6 @@
 // The twin of the compile-fail cases: what is allowed.
 use core::cell::{self, RefCell};
-use zerocast::Ref;
+use zerocast::{FromBytes, Ref};
 
 fn main() {
     // Over a plain slice, `into_ref` gives a reference that lives as long as
@@ -25,4 +25,11 @@ fn main() {
     r[0] = 9;
     drop(r);
     assert_eq!(cell.borrow()[0], 9);
+
+    // Zero-sized trailing elements: `Ref` takes none (ref_zst_elems_needs_count.rs),
+    // the trait's `_with_elems` form takes them with the count given.
+    let units = <[()]>::ref_from_bytes_with_elems(&bytes[..0], 3).unwrap();
+    assert_eq!(units.len(), 3);
+    let r = Ref::<_, [u8]>::from_bytes_with_elems(&bytes[..3], 3).unwrap();
+    assert_eq!(&*r, &[1, 2, 3]);
 }
