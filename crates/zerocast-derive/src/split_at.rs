@@ -47,13 +47,22 @@ pub(crate) fn derive(ctx: &Ctx) -> Result<TokenStream, Error> {
     // alter the padding inside of any field"), so the elements keep their
     // size and offsets; `Unalign<E>` is a `repr(C, packed)` wrapper of one
     // `E`, so it has `E`'s size and validity and alignment 1, which any
-    // address satisfies.
-    let elem = quote!(<#tail as #krate::SplitAt>::Elem);
+    // address satisfies. `UnalignedElem` is `Unalign<Elem>` (the core's impl
+    // for `[Elem]`).
+    // The packed case names `Unalign` only through the trait being
+    // implemented (`<Tail as SplitAt>::UnalignedElem`, set to `Unalign<_>` by
+    // the core's `unsafe impl`s and forwarded by this derive): if the crate
+    // path names zerocast, that is zerocast's `Unalign`, whatever else the
+    // path's module defines; a `<path>::Unalign` could be a type of the
+    // module's own with weaker validity (audit F6).
     let elem = if ctx.repr.packed.is_some() {
-        quote!(#krate::Unalign<#elem>)
+        quote!(<#tail as #krate::SplitAt>::UnalignedElem)
     } else {
-        elem
+        quote!(<#tail as #krate::SplitAt>::Elem)
     };
-    let body = quote!(type Elem = #elem;);
+    // `Unalign<Self::Elem>`, from the core's impl for `[Elem]` (no `Unalign`
+    // named here either), as the trait requires.
+    let unaligned_elem = quote!(<[#elem] as #krate::SplitAt>::UnalignedElem);
+    let body = quote!(type Elem = #elem; type UnalignedElem = #unaligned_elem;);
     Ok(ctx.unsafe_impl("SplitAt", &[quote!(#tail: #krate::SplitAt)], body))
 }

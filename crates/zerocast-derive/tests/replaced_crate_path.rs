@@ -88,3 +88,41 @@ fn generic_field_pairing_does_not_go_through_the_crate_path() {
     assert_eq!(Either::<u8>::Left(7, 8).as_bytes(), &[0, 7, 8]);
     assert_eq!(Either::<u8>::Right(7, 8).as_bytes(), &[1, 7, 8]);
 }
+
+/// Re-exports zerocast but defines its own `Unalign`, with `MaybeUninit` inside: through
+/// it, a packed `SplitAt` struct's `&mut [Unalign<bool>]` would take uninitialized bytes
+/// over the `bool`s from safe code (AUDIT.md, F6; Miri reported the uninitialized read
+/// before the derive took `Unalign` from the `SplitAt` trait instead of the crate path).
+/// Writing the module's own `Unalign` where the elements go is a type error
+/// (tests/ui/split_at_packed_unalign_behind_replaced_crate_path.rs).
+#[allow(dead_code)]
+mod maybe_uninit_unalign {
+    pub use zerocast::*;
+    #[repr(C, packed)]
+    pub struct Unalign<T>(pub core::mem::MaybeUninit<T>);
+}
+
+#[derive(TryFromBytes, IntoBytes, KnownLayout, zerocast::SplitAt)]
+#[zerocast(crate = "maybe_uninit_unalign")]
+#[repr(C, packed)]
+struct PackedFlags {
+    tag: u8,
+    flags: [bool],
+}
+
+#[test]
+fn packed_split_elements_are_zerocasts_unalign_whatever_the_crate_path_names() {
+    use zerocast::SplitAt;
+    let mut bytes = [7u8, 0, 1];
+    let packed = PackedFlags::try_mut_from_bytes(&mut bytes[..]).unwrap();
+    let (left, right) = packed.split_at_mut(1).unwrap().via_into_bytes();
+    // The element type is zerocast's `Unalign<bool>` (this binding does not build with the
+    // module's own `Unalign`), whose value can only be a valid `bool`.
+    let right: &mut [zerocast::Unalign<bool>] = right;
+    assert_eq!(right.len(), 1);
+    assert!(right[0].get());
+    right[0] = zerocast::Unalign::new(false);
+    assert_eq!((left.tag, left.flags.len()), (7, 1));
+    left.flags[0] = true;
+    assert_eq!(bytes, [7, 1, 0]);
+}

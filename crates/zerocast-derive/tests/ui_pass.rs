@@ -5586,8 +5586,32 @@ mod from_bytes_behind_replaced_crate_path_alias {
     }
 }
 
+// a packed struct's trailing elements are zerocast's `Unalign`, whatever the crate path names
+mod split_at_packed_unalign_behind_replaced_crate_path {
+    #![allow(dead_code, unused_imports)]
+    use zerocast::*;
+
+    mod fake {
+        pub use zerocast::*;
+        #[repr(C, packed)]
+        pub struct Unalign<T>(pub core::mem::MaybeUninit<T>);
+    }
+    #[derive(TryFromBytes, IntoBytes, KnownLayout, SplitAt)]
+    #[zerocast(crate = "fake")]
+    #[repr(C, packed)]
+    struct Packed {
+        tag: u8,
+        flags: [bool],
+    }
+    fn write_first_flag(bytes: &mut [u8]) {
+        let packed = Packed::try_mut_from_bytes(bytes).unwrap();
+        let (_left, right) = packed.split_at_mut(0).unwrap().via_into_bytes();
+        right[0] = Unalign::new(true);
+    }
+}
+
 /// The number of rules in tests/ui/generate.py's table when this file was generated.
-const EXPECTED_TWINS: usize = 368;
+const EXPECTED_TWINS: usize = 369;
 
 /// This file's top-level modules (the twins) and the twins named by the generated
 /// compile-fail cases (tests/ui and tests/ui-post-mono) are the same `EXPECTED_TWINS` names.

@@ -16,7 +16,7 @@ use core::mem::ManuallyDrop;
 use core::ptr::NonNull;
 
 use crate::known_layout::KnownLayout;
-use crate::{Immutable, IntoBytes, Unaligned};
+use crate::{Immutable, IntoBytes, Unalign, Unaligned};
 
 /// A slice DST that can be split in two at an index of its trailing slice.
 ///
@@ -42,7 +42,10 @@ use crate::{Immutable, IntoBytes, Unaligned};
 ///   consists of `n` consecutive values whose size, bit validity and
 ///   `UnsafeCell` positions are those of [`Self::Elem`], so reading or writing
 ///   them as `Elem` keeps the `Self` valid and vice versa;
-/// * the trailing slice's address is aligned for `Self::Elem`.
+/// * the trailing slice's address is aligned for `Self::Elem`;
+/// * `Self::UnalignedElem` is `Unalign<Self::Elem>` (the derive's `packed`
+///   structs rely on it having `Elem`'s size, bit validity and `UnsafeCell`
+///   positions, and alignment 1).
 ///
 /// zerocast also checks the size and alignment parts at compile time.
 #[diagnostic::on_unimplemented(note = "consider adding `#[derive(SplitAt)]` to `{Self}`")]
@@ -54,6 +57,20 @@ pub unsafe trait SplitAt: KnownLayout<PointerMetadata = usize> {
     /// let _: <[u32] as SplitAt>::Elem = 5u32;
     /// ```
     type Elem;
+
+    /// [`Unalign<Self::Elem>`](crate::Unalign): what the `SplitAt` derive
+    /// exposes as the elements of a `packed` struct whose last field is
+    /// `Self`. The derive reaches it through the trait it implements, so a
+    /// crate path (`#[zerocast(crate = "..")]`) naming a module with an
+    /// `Unalign` of its own (weaker validity, say `MaybeUninit` inside)
+    /// cannot change it: only an `unsafe impl` of this trait sets it.
+    ///
+    /// ```
+    /// use zerocast::{SplitAt, Unalign};
+    /// let _: <[u32] as SplitAt>::UnalignedElem = Unalign::new(5u32);
+    /// ```
+    #[doc(hidden)]
+    type UnalignedElem;
 
     /// Makes hand-written impls spell out a hidden item on purpose; derive
     /// instead.
@@ -156,9 +173,10 @@ pub unsafe trait SplitAt: KnownLayout<PointerMetadata = usize> {
 // SAFETY: a slice's trailing slice is the slice itself, at offset 0 (the
 // layout of `[T]` has trailing offset 0), made of `T`s; an aligned `[T]` is
 // aligned for `T` (Reference, "Type Layout": a slice has its element's
-// alignment).
+// alignment). `UnalignedElem` is `Unalign<T>`, as the trait requires.
 unsafe impl<T> SplitAt for [T] {
     type Elem = T;
+    type UnalignedElem = Unalign<T>;
 
     // Never callable (`[T]` is unsized); present because the trait requires it.
     #[allow(dead_code)]
@@ -167,9 +185,11 @@ unsafe impl<T> SplitAt for [T] {
 
 // SAFETY: `ManuallyDrop<T>` has the same layout and bit validity as `T` (std docs), and
 // its `KnownLayout` impl reuses `T`'s layout and metadata; so `T`'s trailing slice, made
-// of `T::Elem`s at `T`'s trailing offset and alignment, is `ManuallyDrop<T>`'s too.
+// of `T::Elem`s at `T`'s trailing offset and alignment, is `ManuallyDrop<T>`'s too. Its
+// `UnalignedElem` is `Unalign<T::Elem>` (`T`'s impl promises it), the same `Elem`.
 unsafe impl<T: ?Sized + SplitAt> SplitAt for ManuallyDrop<T> {
     type Elem = T::Elem;
+    type UnalignedElem = T::UnalignedElem;
 
     // Only callable for sized `ManuallyDrop<T>`, which never is `SplitAt`; required by the
     // trait.

@@ -534,6 +534,16 @@ FLAG = "#[derive(FromBytes)]\n#[zerocast(crate = \"fake\")]\n#[repr(C)]\nstruct 
 case("from_bytes_behind_replaced_crate_path_alias", ALIAS_FROM_BYTES + FLAG, HONEST + FLAG,
      "every byte pattern is accepted only through zerocast's `FromBytes`, whatever the crate path names")
 
+# A packed `SplitAt` struct's elements are `Unalign`ed; reached through the crate path, a
+# module's own `Unalign` (here with `MaybeUninit` inside) would let safe code write
+# uninitialized bytes over `bool`s (AUDIT.md, F6). The derive takes `Unalign` from the
+# `SplitAt` trait it implements, so the elements are zerocast's `Unalign<bool>`.
+MAYBE_UNINIT_UNALIGN = fake_module("    #[repr(C, packed)]\n    pub struct Unalign<T>(pub core::mem::MaybeUninit<T>);\n")
+PACKED_FLAGS = "#[derive(TryFromBytes, IntoBytes, KnownLayout, SplitAt)]\n#[zerocast(crate = \"fake\")]\n#[repr(C, packed)]\nstruct Packed {\n    tag: u8,\n    flags: [bool],\n}\nfn write_first_flag(bytes: &mut [u8]) {\n    let packed = Packed::try_mut_from_bytes(bytes).unwrap();\n    let (_left, right) = packed.split_at_mut(0).unwrap().via_into_bytes();\n    right[0] = "
+case("split_at_packed_unalign_behind_replaced_crate_path", MAYBE_UNINIT_UNALIGN + PACKED_FLAGS + "fake::Unalign(core::mem::MaybeUninit::uninit());\n}",
+     MAYBE_UNINIT_UNALIGN + PACKED_FLAGS + "Unalign::new(true);\n}",
+     "a packed struct's trailing elements are zerocast's `Unalign`, whatever the crate path names")
+
 CASES[:] = [c for c in CASES if c]
 
 HEADER = "use zerocast::*;\n#[allow(unused_imports)]\nuse zerocast::byteorder::*;\n\n"

@@ -18,6 +18,7 @@ struct Packed {
 // compile-time check must reject this impl's use.
 unsafe impl SplitAt for Packed {
     type Elem = u16;
+    type UnalignedElem = zerocast::Unalign<u16>;
     fn only_derive_is_allowed_to_implement_this_trait() {}
 }
 
