@@ -120,6 +120,8 @@ pub struct ProtocolFields {
 
 /// A protocol layer, usable as a bare filter term and as a step of the protocol path. Its
 /// number is its position in the registry; the constants (`Proto::Ip`, ...) are generated.
+/// It is 16 bits wide, as [`FieldId`] is, so the two variants of [`Field`] have the same
+/// layout and comparing fields (the outputs' inner loop) is one 32-bit compare.
 ///
 /// ```
 /// use zcdump::fields::{Field, Proto};
@@ -127,7 +129,7 @@ pub struct ProtocolFields {
 /// assert_eq!(Field::from_name("icmpv6"), Some(Field::Proto(Proto::Icmpv6)));
 /// ```
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Proto(u8);
+pub struct Proto(u16);
 
 impl Proto {
     /// A small non-zero number per protocol (its registry position plus one), so that a
@@ -140,7 +142,8 @@ impl Proto {
     #[must_use]
     #[inline]
     pub fn code(self) -> u8 {
-        self.0 + 1
+        // The registry has fewer than 255 protocols (asserted at compile time).
+        self.0 as u8 + 1
     }
 
     /// tshark's name of the protocol.
@@ -241,7 +244,7 @@ static TABLE: [(FieldDef, Proto); FIELD_COUNT] = {
     while p < REGISTRY.len() {
         let mut f = 0;
         while f < REGISTRY[p].fields.len() {
-            table[at] = (REGISTRY[p].fields[f], Proto(p as u8));
+            table[at] = (REGISTRY[p].fields[f], Proto(p as u16));
             at += 1;
             f += 1;
         }
@@ -267,17 +270,6 @@ impl Field {
     /// ```
     pub fn all() -> impl Iterator<Item = Field> {
         (0..FIELD_COUNT as u16).map(|i| Field::Declared(FieldId(i)))
-    }
-
-    /// Kept for callers written before the registry, when some fields sat outside the
-    /// main list: every field is in [`Field::all`] now, so this is empty.
-    ///
-    /// ```
-    /// use zcdump::fields::Field;
-    /// assert_eq!(Field::extras().count(), 0);
-    /// ```
-    pub fn extras() -> impl Iterator<Item = Field> {
-        std::iter::empty()
     }
 
     /// Looks a field up by its tshark name; protocol names give protocol fields.
@@ -416,7 +408,7 @@ macro_rules! registry {
     ($($proto:ident => $($seg:ident)::+,)*) => {
         /// Registry positions, for the protocol constants.
         #[allow(non_camel_case_types, dead_code)]
-        #[repr(u8)]
+        #[repr(u16)]
         enum Position {
             $($proto,)*
         }
@@ -425,7 +417,7 @@ macro_rules! registry {
         impl Proto {
             $(
                 #[doc = concat!("The protocol registered by `", stringify!($($seg)::+), "`.")]
-                pub const $proto: Proto = Proto(Position::$proto as u8);
+                pub const $proto: Proto = Proto(Position::$proto as u16);
             )*
 
             /// Every protocol, in registry order.
