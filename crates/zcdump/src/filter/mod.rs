@@ -172,7 +172,7 @@ impl Filter {
     }
 
     /// Whether the filter reads `tcp.stream` or `udp.stream`, which need every earlier
-    /// frame fed to a [`Streams`](crate::analysis::Streams) table in file order.
+    /// frame fed to a [`Streams`] table in file order.
     ///
     /// ```
     /// use zcdump::filter::Filter;
@@ -186,7 +186,7 @@ impl Filter {
     }
 
     /// Whether the frame passes the filter, with the stream indices a
-    /// [`Streams`](crate::analysis::Streams) table gave the frame (the filter's own table
+    /// [`Streams`] table gave the frame (the filter's own table
     /// is not consulted).
     ///
     /// ```
