@@ -218,6 +218,66 @@ pub(crate) fn sync_timer(stack: &mut Stack, dev: DeviceId) {
     }
 }
 
+/// What one table decided for one outgoing frame.
+struct ResolveStep<A: Ord + Copy> {
+    /// Send now to this address.
+    mac: Option<MacAddr>,
+    /// The neighbour was REACHABLE, DELAY or PROBE: sending touches no timer.
+    steady: bool,
+    /// Probes to send, frames released or failed.
+    actions: Vec<NudAction<A, Vec<u8>>>,
+}
+
+/// Looks `target` up in one family's table; queues a copy of `frame` while resolving.
+fn resolve_one<A: Ord + Copy>(
+    table: &mut NeighborTable<A, Vec<u8>>,
+    now: Instant,
+    target: A,
+    frame: &[u8],
+) -> ResolveStep<A> {
+    let mut actions = Vec::new();
+    // REACHABLE, DELAY and PROBE send without touching any timer: skip the re-arm.
+    let steady = matches!(
+        table.state(target),
+        Some(NudState::Reachable | NudState::Delay | NudState::Probe)
+    );
+    let mac = match table.resolve(now, target, &mut actions) {
+        Resolution::Resolved(mac) => Some(mac),
+        Resolution::Pending => {
+            table.enqueue(now, target, frame.to_vec(), &mut actions);
+            None
+        }
+        Resolution::Unreachable => {
+            actions.push(NudAction::ResolutionFailed {
+                target,
+                frame: frame.to_vec(),
+            });
+            None
+        }
+    };
+    ResolveStep {
+        mac,
+        steady,
+        actions,
+    }
+}
+
+/// Sends `frame` to `mac` if resolution gave one. Returns whether nothing else is left to
+/// do (sent to a steady neighbour: no actions, no timer change).
+fn send_resolved(
+    stack: &mut Stack,
+    bc: &mut impl Bindings,
+    dev: DeviceId,
+    frame: &mut [u8],
+    mac: Option<MacAddr>,
+    steady: bool,
+) -> bool {
+    let Some(mac) = mac else { return false };
+    link::set_destination(frame, mac);
+    stack.transmit_link_frame(bc, dev, frame);
+    steady
+}
+
 /// Sends `frame` to `next_hop` on `dev` once its MAC address is known (RFC 4861 section
 /// 7.2.2 for IPv6, ARP for IPv4, one NUD machine for both).
 pub(crate) fn resolve_and_send(
@@ -231,58 +291,24 @@ pub(crate) fn resolve_and_send(
     let now = bc.now();
     match next_hop {
         IpAddr::V4(a) => {
-            let target = Ipv4Addr::from(a);
-            let mut out = Vec::new();
             let Some(n) = stack.neighbor.device_mut(dev) else {
                 return;
             };
-            // REACHABLE, DELAY and PROBE send without touching any timer: skip the re-arm.
-            let steady = matches!(
-                n.arp.state(target),
-                Some(NudState::Reachable | NudState::Delay | NudState::Probe)
-            );
-            match n.arp.resolve(now, target, &mut out) {
-                Resolution::Resolved(mac) => {
-                    link::set_destination(frame, mac);
-                    stack.transmit_link_frame(bc, dev, frame);
-                    if steady {
-                        return;
-                    }
-                }
-                Resolution::Pending => n.arp.enqueue(now, target, frame.to_vec(), &mut out),
-                Resolution::Unreachable => out.push(NudAction::ResolutionFailed {
-                    target,
-                    frame: frame.to_vec(),
-                }),
+            let step = resolve_one(&mut n.arp, now, Ipv4Addr::from(a), frame);
+            if send_resolved(stack, bc, dev, frame, step.mac, step.steady) {
+                return;
             }
-            run_arp_actions(stack, bc, dev, out);
+            run_arp_actions(stack, bc, dev, step.actions);
         }
         IpAddr::V6(a) => {
-            let target = Ipv6Addr::from(a);
-            let mut out = Vec::new();
             let Some(n) = stack.neighbor.device_mut(dev) else {
                 return;
             };
-            // REACHABLE, DELAY and PROBE send without touching any timer: skip the re-arm.
-            let steady = matches!(
-                n.ndp.state(target),
-                Some(NudState::Reachable | NudState::Delay | NudState::Probe)
-            );
-            match n.ndp.resolve(now, target, &mut out) {
-                Resolution::Resolved(mac) => {
-                    link::set_destination(frame, mac);
-                    stack.transmit_link_frame(bc, dev, frame);
-                    if steady {
-                        return;
-                    }
-                }
-                Resolution::Pending => n.ndp.enqueue(now, target, frame.to_vec(), &mut out),
-                Resolution::Unreachable => out.push(NudAction::ResolutionFailed {
-                    target,
-                    frame: frame.to_vec(),
-                }),
+            let step = resolve_one(&mut n.ndp, now, Ipv6Addr::from(a), frame);
+            if send_resolved(stack, bc, dev, frame, step.mac, step.steady) {
+                return;
             }
-            run_ndp_actions(stack, bc, dev, out);
+            run_ndp_actions(stack, bc, dev, step.actions);
         }
     }
     sync_timer(stack, dev);
