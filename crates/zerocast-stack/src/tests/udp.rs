@@ -306,3 +306,29 @@ fn closed_sockets_free_their_port() {
     assert_eq!(stack.udp_recv_from(b, &mut [0u8; 8]).unwrap().0, 5);
     assert!(bc.take_sent().is_empty());
 }
+
+/// A read datagram's buffer is reused for the next one: the next datagram arrives whole and
+/// alone (no bytes of the longer one before it), whether it is shorter, longer than the
+/// reuse limit, or queued behind another.
+#[test]
+fn recycled_receive_buffers_never_show_old_bytes() {
+    let (mut stack, mut bc, dev) = tun_stack(StackConfig::default());
+    let s = stack.udp_open().unwrap();
+    stack.udp_bind(&mut bc, s, sa("0.0.0.0:7")).unwrap();
+    let big = alloc::vec![0xbb; crate::udp::RECYCLED_BUFFER_MAX + 100];
+    let mut buf = alloc::vec![0u8; 4096];
+    for rounds in [
+        &[&b"abcdefgh"[..], b"xy"][..],
+        &[&big[..], b"z"],
+        &[b"12345", b"67", b""],
+    ] {
+        for data in rounds {
+            let mut p = udp_packet(sa("10.0.0.1:5000"), sa("10.0.0.2:7"), data);
+            stack.receive_frame(&mut bc, dev, &mut p);
+        }
+        for data in rounds {
+            let (n, _) = stack.udp_recv_from(s, &mut buf).unwrap();
+            assert_eq!(&buf[..n], *data);
+        }
+    }
+}

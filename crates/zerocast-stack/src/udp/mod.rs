@@ -43,6 +43,11 @@ use crate::Stack;
 /// bounded as well.
 pub const DATAGRAM_OVERHEAD: usize = 64;
 
+/// The largest buffer a socket keeps for reuse after its datagram was read (a full
+/// Ethernet frame's worth): the next datagram of that size is queued without an
+/// allocation, and the memory a socket holds beyond its queue stays this small.
+pub const RECYCLED_BUFFER_MAX: usize = 2048;
+
 /// Multicast groups one socket may join (Linux's `IP_MAX_MEMBERSHIPS` default), so the
 /// device's group list is bounded by the socket table.
 pub const MAX_MEMBERSHIPS: usize = 20;
@@ -61,6 +66,9 @@ pub(crate) struct UdpSocket {
     reuse_address: bool,
     queue: VecDeque<Datagram>,
     queued_bytes: usize,
+    /// The buffer of the last datagram read, kept for the next one (at most
+    /// [`RECYCLED_BUFFER_MAX`] bytes of capacity; empty when there is none).
+    spare: Vec<u8>,
     memberships: Vec<(IpAddr, DeviceId)>,
     error: Option<SocketError>,
 }
@@ -208,9 +216,12 @@ fn enqueue(
         return;
     }
     socket.queued_bytes += cost;
+    let mut data = core::mem::take(&mut socket.spare);
+    data.clear();
+    data.extend_from_slice(payload);
     socket.queue.push_back(Datagram {
         from: unmap_socket(from),
-        data: payload.to_vec(),
+        data,
     });
     stack.counters.udp.delivered += 1;
     let readiness = socket.readiness();
@@ -543,6 +554,9 @@ impl Stack {
         socket.queued_bytes -= d.data.len() + DATAGRAM_OVERHEAD;
         let n = d.data.len().min(buf.len());
         buf[..n].copy_from_slice(&d.data[..n]);
+        if d.data.capacity() <= RECYCLED_BUFFER_MAX && socket.spare.capacity() == 0 {
+            socket.spare = d.data;
+        }
         Ok((n, d.from))
     }
 
