@@ -52,6 +52,7 @@ pub mod membership;
 pub mod neighbor;
 pub mod socket;
 mod stack;
+pub mod tcp;
 #[cfg(any(test, feature = "testutil"))]
 pub mod testutil;
 pub mod time;
