@@ -2,8 +2,18 @@
 //!
 //! - [`cli`]: the arguments and the parsers of addresses, MACs and probabilities.
 //! - [`serve`]: `zcstack serve`, the stack with its echo services.
+//! - [`http`]: the sans-IO HTTP/1.1 server connection behind `serve --http`.
+//! - [`http_client`]: the sans-IO HTTP/1.1 client behind `zcstack fetch`, and its URLs.
+//! - [`chunked`]: the chunked transfer coding's decoder (both of the above).
+//! - [`echo`]: the sans-IO TCP echo connection behind `serve --tcp-echo`.
+//! - [`sha256`]: SHA-256, for checking transfers end to end.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod chunked;
 pub mod cli;
+pub mod echo;
+pub mod http;
+pub mod http_client;
 pub mod serve;
+pub mod sha256;
