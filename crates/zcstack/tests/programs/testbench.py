@@ -2,7 +2,7 @@
 """A packet-level testbench: raw frames injected at one end of a link, the device under test
 (DUT) at the other, its replies checked field by field against the RFCs.
 
-    testbench.py IFACE DUT_MAC
+    testbench.py IFACE DUT_MAC [--suite=ip|tcp|all] [SCENARIO...]
 
 The bench is 02:00:00:00:96:01 / 10.96.0.1 / fd96::1 and answers ARP and Neighbor
 Solicitations for those addresses itself; the DUT is DUT_MAC / 10.96.0.2 / fd96::2. Every
@@ -333,23 +333,43 @@ SCENARIOS = [
 ]
 
 
+def suites():
+    """The scenario lists by name: "ip" (above), "tcp" (testbench_tcp.py), "all"."""
+    # testbench_tcp imports this module by name; when it runs as a script, that name must
+    # be this very module (one Failed class, one Bench).
+    sys.modules.setdefault("testbench", sys.modules[__name__])
+    import testbench_tcp
+
+    return {"ip": SCENARIOS, "tcp": testbench_tcp.SCENARIOS,
+            "all": SCENARIOS + testbench_tcp.SCENARIOS}
+
+
 def main():
+    """testbench.py IFACE DUT_MAC [--suite=ip|tcp|all] [SCENARIO...]"""
     iface, dut_mac = sys.argv[1], sys.argv[2]
-    only = set(sys.argv[3:])
+    suite = "ip"
+    only = set()
+    for arg in sys.argv[3:]:
+        if arg.startswith("--suite="):
+            suite = arg.split("=", 1)[1]
+        else:
+            only.add(arg)
+    scenarios = suites()[suite]
     bench = Bench(iface, dut_mac)
     failed = 0
-    for scenario in SCENARIOS:
+    for scenario in scenarios:
         if only and scenario.__name__ not in only:
             continue
+        started = time.monotonic()
         try:
             scenario(bench)
-            print(f"PASS {scenario.__name__}", flush=True)
+            print(f"PASS {scenario.__name__} ({time.monotonic() - started:.2f} s)", flush=True)
         except Failed as e:
             failed += 1
             print(f"FAIL {scenario.__name__}: {e}", flush=True)
         # Rate limits on ICMP errors (both Linux and zcstack have token buckets): pace.
         time.sleep(0.05)
-    print(f"{len(SCENARIOS) - failed if not only else '-'} passed, {failed} failed", flush=True)
+    print(f"{len(scenarios) - failed if not only else '-'} passed, {failed} failed", flush=True)
     sys.exit(1 if failed else 0)
 
 
