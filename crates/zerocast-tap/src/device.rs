@@ -337,6 +337,13 @@ impl TapDevice {
     pub fn wake(&self) -> io::Result<()> {
         self.waker.trigger()
     }
+
+    /// The tun-rs device and what this type knows about it, for the async binding
+    /// ([`crate::async_device`]), which registers the descriptor with tokio.
+    #[cfg(feature = "tokio")]
+    pub(crate) fn into_parts(self) -> (SyncDevice, LinkKind, String, u32) {
+        (self.device, self.kind, self.name, self.mtu)
+    }
 }
 
 #[cfg(test)]

@@ -16,9 +16,13 @@
 //! - [`netstack`]: the stack on its own thread, the poll loop.
 //! - [`udp`]: blocking std-style UDP sockets on a running stack.
 //! - [`icmp`]: a blocking ICMP echo (ping) socket.
+//! - `async_device` (feature `tokio`): the interface registered with tokio's reactor.
+//! - [`rss`]: symmetric Toeplitz flow hashing for sharding traffic across stacks.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+#[cfg(feature = "tokio")]
+pub mod async_device;
 pub mod device;
 pub mod fault;
 pub mod host;
@@ -26,4 +30,5 @@ pub mod icmp;
 pub mod netstack;
 pub mod pcapng;
 pub mod rng;
+pub mod rss;
 pub mod udp;

@@ -1,0 +1,108 @@
+//! [`AsyncTapDevice`]: a TAP/TUN interface registered with tokio's reactor (feature `tokio`).
+//!
+//! The interface is opened as usual ([`TapDevice::open`], with its error classification),
+//! then handed to tun-rs's tokio backend, which owns the descriptor and registers it with
+//! the reactor; that registration's `unsafe` I/O-safety contract stays inside tun-rs, so
+//! this crate stays `forbid(unsafe_code)`. A read that finds nothing parks the task in
+//! epoll until the kernel has a frame; a write never waits (a full queue drops the frame,
+//! as [`TapDevice::send`] does).
+
+use std::fmt;
+use std::io;
+use std::task::{Context, Poll};
+
+use tun_rs::AsyncDevice;
+
+use crate::device::{LinkKind, TapDevice};
+
+/// An open TAP/TUN interface for async use.
+pub struct AsyncTapDevice {
+    device: AsyncDevice,
+    kind: LinkKind,
+    name: String,
+    mtu: u32,
+}
+
+impl fmt::Debug for AsyncTapDevice {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AsyncTapDevice")
+            .field("name", &self.name)
+            .field("kind", &self.kind)
+            .field("mtu", &self.mtu)
+            .finish_non_exhaustive()
+    }
+}
+
+impl AsyncTapDevice {
+    /// Registers an opened interface with the current tokio runtime.
+    ///
+    /// ```no_run
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let runtime = tokio::runtime::Builder::new_current_thread().enable_io().build()?;
+    /// let _inside = runtime.enter();
+    /// use zerocast_tap::async_device::AsyncTapDevice;
+    /// use zerocast_tap::device::{LinkKind, TapDevice};
+    /// let device = AsyncTapDevice::new(TapDevice::open("zc0", LinkKind::Tun, None)?)?;
+    /// assert_eq!(device.name(), "zc0");
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// No tokio runtime with I/O enabled, or the registration failed.
+    pub fn new(device: TapDevice) -> io::Result<AsyncTapDevice> {
+        if tokio::runtime::Handle::try_current().is_err() {
+            // tun-rs would panic here; a missing runtime is the caller's error to handle.
+            return Err(io::Error::other(
+                "an async TAP/TUN device needs a tokio runtime with I/O enabled",
+            ));
+        }
+        let (sync, kind, name, mtu) = device.into_parts();
+        Ok(AsyncTapDevice {
+            device: AsyncDevice::new(sync)?,
+            kind,
+            name,
+            mtu,
+        })
+    }
+
+    /// The interface name.
+    #[must_use]
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// TAP or TUN.
+    #[must_use]
+    pub fn kind(&self) -> LinkKind {
+        self.kind
+    }
+
+    /// The interface MTU.
+    #[must_use]
+    pub fn mtu(&self) -> u32 {
+        self.mtu
+    }
+
+    /// Reads one frame into `buf`, or registers the task to be woken when one arrives.
+    ///
+    /// # Errors
+    /// Read errors (the interface was deleted, ...).
+    pub fn poll_recv(&self, cx: &mut Context<'_>, buf: &mut [u8]) -> Poll<io::Result<usize>> {
+        self.device.poll_recv(cx, buf)
+    }
+
+    /// Writes one frame without waiting; `Ok(false)` when the kernel queue is full or the
+    /// kernel end is down (the frame is lost, as on a real link).
+    ///
+    /// # Errors
+    /// Other write errors.
+    pub fn send(&self, frame: &[u8]) -> io::Result<bool> {
+        match self.device.try_send(frame) {
+            Ok(_) => Ok(true),
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => Ok(false),
+            // EIO: the kernel end is down.
+            Err(e) if e.raw_os_error() == Some(5) => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+}
