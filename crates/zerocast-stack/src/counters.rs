@@ -81,6 +81,33 @@ pub struct UdpCounters {
     pub tx: u64,
 }
 
+/// TCP counters.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TcpCounters {
+    /// Segments received.
+    pub rx: u64,
+    /// Rejected (bad header, checksum, or to a multicast/broadcast address).
+    pub malformed: u64,
+    /// Segments for no connection or listener (answered with a RST unless one).
+    pub no_socket: u64,
+    /// Segments sent.
+    pub tx: u64,
+    /// RSTs sent.
+    pub resets_sent: u64,
+    /// Connections opened by `tcp_connect`.
+    pub active_opens: u64,
+    /// Connections started by a SYN to a listener.
+    pub passive_opens: u64,
+    /// Connections that completed the handshake.
+    pub established: u64,
+    /// SYNs dropped because a listener's SYN queue was full.
+    pub syn_queue_full: u64,
+    /// SYNs dropped because a listener's accept queue was full.
+    pub backlog_full: u64,
+    /// TIME-WAIT connections ended early by a new SYN (RFC 6191-style reuse).
+    pub time_wait_reused: u64,
+}
+
 /// All stack-wide counters.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct StackCounters {
@@ -94,6 +121,8 @@ pub struct StackCounters {
     pub icmpv6: IcmpCounters,
     /// UDP over both families.
     pub udp: UdpCounters,
+    /// TCP over both families.
+    pub tcp: TcpCounters,
     /// Packets to ourselves dropped because the loopback queue was full.
     pub loopback_dropped: u64,
 }

@@ -53,6 +53,19 @@ pub enum SocketError {
     ProtocolError,
     /// The socket already joined [`MAX_MEMBERSHIPS`](crate::udp::MAX_MEMBERSHIPS) groups.
     TooManyMemberships,
+    /// The peer reset the connection (TCP RST).
+    ConnectionReset,
+    /// The connection was aborted locally.
+    ConnectionAborted,
+    /// The peer stopped answering (retransmissions, user timeout, keepalive, SYN retries).
+    TimedOut,
+    /// The socket is already connected.
+    AlreadyConnected,
+    /// Sending after shutdown(Write) or close.
+    BrokenPipe,
+    /// The call does not fit the socket's state (listen on a connected socket, accept on
+    /// one that does not listen).
+    InvalidState,
 }
 
 impl core::fmt::Display for SocketError {
@@ -74,6 +87,12 @@ impl core::fmt::Display for SocketError {
             SocketError::NetworkUnreachable => "network unreachable",
             SocketError::ProtocolError => "protocol error",
             SocketError::TooManyMemberships => "too many multicast memberships",
+            SocketError::ConnectionReset => "connection reset by peer",
+            SocketError::ConnectionAborted => "connection aborted",
+            SocketError::TimedOut => "connection timed out",
+            SocketError::AlreadyConnected => "socket already connected",
+            SocketError::BrokenPipe => "broken pipe",
+            SocketError::InvalidState => "invalid socket state for this call",
         })
     }
 }
@@ -85,6 +104,7 @@ impl core::error::Error for SocketError {}
 pub(crate) enum Socket {
     Udp(UdpSocket),
     IcmpEcho(EchoSocket),
+    Tcp(crate::tcp::demux::TcpSocket),
 }
 
 /// The sockets of a stack.
@@ -176,6 +196,23 @@ impl SocketTable {
     pub(crate) fn echo_mut(&mut self, id: SocketId) -> Result<&mut EchoSocket, SocketError> {
         match self.slots.get_mut(id.index()) {
             Some(Some(Socket::IcmpEcho(s))) => Ok(s),
+            _ => Err(SocketError::InvalidSocket),
+        }
+    }
+
+    pub(crate) fn tcp(&self, id: SocketId) -> Result<&crate::tcp::demux::TcpSocket, SocketError> {
+        match self.slots.get(id.index()) {
+            Some(Some(Socket::Tcp(s))) => Ok(s),
+            _ => Err(SocketError::InvalidSocket),
+        }
+    }
+
+    pub(crate) fn tcp_mut(
+        &mut self,
+        id: SocketId,
+    ) -> Result<&mut crate::tcp::demux::TcpSocket, SocketError> {
+        match self.slots.get_mut(id.index()) {
+            Some(Some(Socket::Tcp(s))) => Ok(s),
             _ => Err(SocketError::InvalidSocket),
         }
     }

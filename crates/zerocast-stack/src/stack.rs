@@ -73,6 +73,8 @@ pub struct StackConfig {
     pub pmtu_timeout: Duration,
     /// Packets to ourselves queued at once (the loopback queue).
     pub loopback_queue_len: usize,
+    /// TCP settings.
+    pub tcp: crate::tcp::TcpConfig,
     /// Neighbour entries per device and family (the ARP and NDP tables each hold this many;
     /// a new entry evicts an UNREACHABLE, then STALE, then the least recently used one).
     pub neighbor_table_size: usize,
@@ -103,6 +105,7 @@ impl Default for StackConfig {
             loopback_queue_len: 256,
             neighbor_table_size: 512,
             neighbor_queue_len: 3,
+            tcp: crate::tcp::TcpConfig::default(),
         }
     }
 }
@@ -115,6 +118,8 @@ pub(crate) enum TimerId {
     /// A neighbour-layer timer (ARP/NDP retransmission, NUD, DAD, ...).
     #[allow(dead_code)] // scheduled by the neighbour layer once it has timers
     Neighbor(crate::neighbor::NeighborTimer),
+    /// A TCP connection's earliest deadline (keyed by its connection slot).
+    Tcp(u32),
 }
 
 /// How often expired partial packets are looked for while some are pending.
@@ -153,6 +158,7 @@ pub struct Stack {
     pub(crate) ip: IpState,
     pub(crate) icmp: IcmpState,
     pub(crate) sockets: SocketTable,
+    pub(crate) tcp: crate::tcp::demux::TcpTable,
     pub(crate) neighbor: crate::neighbor::NeighborState,
     pub(crate) timers: TimerHeap<TimerId>,
     pub(crate) counters: StackCounters,
@@ -171,6 +177,7 @@ impl Stack {
             ip: IpState::new(&config),
             icmp: IcmpState::default(),
             sockets: SocketTable::default(),
+            tcp: crate::tcp::demux::TcpTable::default(),
             neighbor: crate::neighbor::NeighborState::new(&config),
             devices: Vec::new(),
             routes: RoutingTable::new(),
@@ -747,6 +754,7 @@ impl Stack {
             match t {
                 TimerId::Reassembly => self.expire_reassembly(bc, now),
                 TimerId::Neighbor(n) => crate::neighbor::handle_timer(self, bc, n),
+                TimerId::Tcp(c) => crate::tcp::io::handle_timer(self, bc, c),
             }
         }
         self.run_loopback(bc);

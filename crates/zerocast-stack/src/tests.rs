@@ -24,6 +24,7 @@ mod forwarding;
 mod fragments;
 mod robustness;
 mod routing;
+mod tcp;
 mod udp;
 
 pub(crate) const OUR_MAC: MacAddr = MacAddr([2, 0, 0, 0, 0, 2]);

@@ -96,6 +96,7 @@ pub(crate) fn receive_icmpv4(stack: &mut Stack, bc: &mut impl Bindings, rx: &IpR
                     .ip
                     .pmtu
                     .update(quoted.dst, mtu, bc.now(), timeout, cap);
+                crate::tcp::io::on_pmtu_change(stack, bc.now(), quoted.dst);
                 return;
             }
             let error = match (msg_type, code) {
@@ -161,6 +162,7 @@ pub(crate) fn receive_icmpv6(stack: &mut Stack, bc: &mut impl Bindings, rx: &IpR
                     .ip
                     .pmtu
                     .update(quoted.dst, mtu, bc.now(), timeout, cap);
+                crate::tcp::io::on_pmtu_change(stack, bc.now(), quoted.dst);
                 return;
             }
             let error = match (msg_type, code) {
@@ -199,6 +201,7 @@ fn deliver_error(
 ) {
     match quoted.proto {
         IpProto::UDP => crate::udp::deliver_icmp_error(stack, bc, quoted, error),
+        IpProto::TCP => crate::tcp::io::deliver_icmp_error(stack, bc, quoted, error),
         IpProto::ICMP | IpProto::ICMPV6 => {
             // Identifier of the echo request we sent (bytes 4..6 of its header).
             let request_type = if v6 {

@@ -194,12 +194,13 @@ fn classify_destination(stack: &Stack, dev: DeviceId, dst: Ipv4Addr) -> Option<D
 
 /// Hands a whole packet for us to its upper-layer protocol.
 pub(crate) fn deliver(stack: &mut Stack, bc: &mut impl Bindings, rx: &IpRx, buf: &mut [u8]) {
-    if matches!(rx.proto, IpProto::ICMP | IpProto::UDP | IpProto::IGMP) {
+    if matches!(rx.proto, IpProto::ICMP | IpProto::UDP | IpProto::IGMP | IpProto::TCP) {
         stack.counters.ipv4.delivered += 1;
     }
     match rx.proto {
         IpProto::ICMP => crate::icmp::receive_icmpv4(stack, bc, rx, buf),
         IpProto::UDP => crate::udp::receive(stack, bc, rx, buf),
+        IpProto::TCP => crate::tcp::io::receive(stack, bc, rx, buf),
         IpProto::IGMP => {
             // Hook for IGMP (sn's crate::igmp): membership queries and reports arrive here.
             crate::neighbor::receive_igmp(stack, bc, rx, buf);

@@ -210,6 +210,10 @@ pub(crate) fn deliver(stack: &mut Stack, bc: &mut impl Bindings, rx: &IpRx, buf:
             stack.counters.ipv6.delivered += 1;
             crate::udp::receive(stack, bc, rx, buf);
         }
+        IpProto::TCP => {
+            stack.counters.ipv6.delivered += 1;
+            crate::tcp::io::receive(stack, bc, rx, buf);
+        }
         IpProto::NO_NEXT_HEADER => stack.counters.ipv6.delivered += 1,
         _ => {
             // RFC 8200 section 4: unrecognized Next Header -> Parameter Problem code 1,

@@ -1,9 +1,46 @@
 //! TCP (RFC 9293 and the RFCs it builds on): connections, listeners and their sockets.
 //!
-//! Work in progress (issue 12). The module map:
+//! The module map:
 //! - [`seq`]: sequence-number arithmetic, the only place raw `u32` sequence numbers are
 //!   compared.
+//! - `conn/`: one connection's state machine, driven by segments, user calls and timers,
+//!   knowing nothing of the stack (`conn/input.rs` segment arrival, `conn/output.rs`
+//!   what to send, `conn/timers.rs`, `conn/loss.rs` the retransmission/congestion seam).
+//! - `rules.rs`: the per-segment RFC rules as small functions (acceptability, RFC 5961,
+//!   PAWS, SWS, Nagle, window scale, challenge-ACK rate limit).
+//! - `segment.rs`: parsed and outgoing segments, options in and out.
+//! - `send_buffer.rs`, `recv_buffer.rs`, `assembler.rs`: bounded buffers and the
+//!   out-of-order ranges behind SACK.
+//! - `demux.rs`: connections by 4-tuple, listeners and bound sockets by port.
+//! - `io.rs`: receive from IP, send through IP, timers, ICMP errors; `api.rs`: the
+//!   `tcp_*` calls on [`Stack`](crate::Stack).
+//!
+//! ```
+//! use zerocast_stack::{Stack, StackConfig, tcp::TcpState};
+//! # let mut bc = zerocast_stack::__doc_bindings();
+//! let mut stack = Stack::new(StackConfig::default());
+//! let listener = stack.tcp_open()?;
+//! stack.tcp_bind(listener, "0.0.0.0:7".parse().unwrap())?;
+//! stack.tcp_listen(&mut bc, listener, 8)?;
+//! assert_eq!(stack.tcp_state(listener)?, TcpState::Listen);
+//! # Ok::<(), zerocast_stack::SocketError>(())
+//! ```
 
+mod api;
+mod assembler;
+mod config;
+pub(crate) mod conn;
+pub(crate) mod demux;
+pub(crate) mod io;
+mod recv_buffer;
+mod rules;
+pub(crate) mod segment;
+mod send_buffer;
 pub mod seq;
+mod socket_options;
+mod state;
 
+pub use config::TcpConfig;
 pub use seq::SeqNum;
+pub use socket_options::{CongestionAlgorithm, Keepalive, TcpSocketOptions};
+pub use state::{Shutdown, TcpState};

@@ -12,6 +12,7 @@ pub mod fuzz;
 mod network;
 #[cfg(test)]
 mod scenarios;
+pub mod tcp;
 
 pub use bindings::{FakeBindings, SeededRng, SentFrame};
 pub use network::{FakeNetwork, FrameFilter, HostId, LinkConfig, NetworkCounters, Node, SegmentId};

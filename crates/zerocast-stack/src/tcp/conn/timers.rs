@@ -1,0 +1,137 @@
+//! A connection's timers: retransmission (RFC 6298) doubling as the persist timer (RFC 9293
+//! 3.8.6.1), delayed ACK, keepalive (RFC 9293 3.8.4), TIME-WAIT and the orphan FIN-WAIT-2
+//! limit. They share one deadline per kind inside the connection; the stack keeps one heap
+//! entry per connection at the earliest of them.
+
+use super::{Conn, ConnCtx};
+use crate::socket::SocketError;
+use crate::tcp::segment::OutSegment;
+use crate::tcp::TcpState;
+
+impl Conn {
+    /// Fires every timer of this connection whose deadline is at or before `ctx.now`.
+    pub(crate) fn on_timer(&mut self, ctx: &mut ConnCtx<'_>) {
+        let now = ctx.now;
+        if self.close_at.is_some_and(|t| t <= now) {
+            // TIME-WAIT over (or an orphan gave up waiting in FIN-WAIT-2).
+            self.enter_closed();
+            return;
+        }
+        if self.rto_at.is_some_and(|t| t <= now) {
+            self.rto_at = None;
+            if self.persisting {
+                self.on_persist(ctx);
+            } else {
+                self.on_rto(ctx);
+            }
+        }
+        if self.state == TcpState::Closed {
+            return;
+        }
+        if self.delack_at.is_some_and(|t| t <= now) {
+            self.delack_at = None;
+            self.send_ack(ctx);
+        }
+        if self.keepalive_at.is_some_and(|t| t <= now) {
+            self.on_keepalive(ctx);
+        }
+    }
+
+    /// RFC 6298 5.4–5.7: retransmit the earliest unacknowledged segment, back off the
+    /// timer, give up after the user timeout (RFC 5482) or the retry limit.
+    fn on_rto(&mut self, ctx: &mut ConnCtx<'_>) {
+        let now = ctx.now;
+        let limit = match self.state {
+            TcpState::SynSent => ctx.config.syn_retries,
+            TcpState::SynReceived => ctx.config.synack_retries,
+            _ => ctx.config.max_retransmissions,
+        };
+        let timed_out = match self.options.user_timeout {
+            Some(t) => self
+                .unacked_since
+                .is_some_and(|since| now.saturating_duration_since(since) >= t),
+            None => self.retransmissions >= limit,
+        };
+        if timed_out {
+            if self.state == TcpState::SynReceived && self.passive {
+                // A half-open connection from a listener just goes away.
+                self.enter_closed();
+                return;
+            }
+            if self.state.is_synchronized() && self.state != TcpState::TimeWait {
+                ctx.out.push(OutSegment::rst(self.snd_nxt, None));
+            }
+            self.fail(SocketError::TimedOut);
+            return;
+        }
+        self.retransmissions += 1;
+        self.backoff += 1;
+        if self.unacked_since.is_none() {
+            self.unacked_since = Some(now);
+        }
+        match self.state {
+            TcpState::SynSent => {
+                self.arm_rto(now);
+                self.send_syn(ctx, false);
+            }
+            TcpState::SynReceived => {
+                self.arm_rto(now);
+                self.send_syn(ctx, true);
+            }
+            _ => {
+                self.loss.on_rto(self.flight());
+                // Go back N: resend from SND.UNA as the window allows.
+                self.snd_nxt = self.snd_una;
+                self.arm_rto(now);
+                self.output(ctx);
+            }
+        }
+    }
+
+    /// Zero-window probe: one byte beyond the window (RFC 9293 3.8.6.1), then back off.
+    fn on_persist(&mut self, ctx: &mut ConnCtx<'_>) {
+        let now = ctx.now;
+        if self.snd_wnd > 0 || self.data_end() <= self.snd_nxt {
+            self.persisting = false;
+            self.output(ctx);
+            return;
+        }
+        let seq = self.snd_nxt;
+        let mut seg = self.segment(seq, 0, now);
+        seg.payload_len = 1;
+        ctx.out.push(seg);
+        // The probe byte may be accepted: an ACK covering it must be acceptable.
+        self.snd_max = self.snd_max.max(seq + 1);
+        self.backoff = (self.backoff + 1).min(16);
+        self.persisting = true;
+        self.rto_at = Some(now + self.persist_interval());
+    }
+
+    /// Keepalive: a segment with SEG.SEQ = SND.NXT − 1 (RFC 9293 3.8.4) that the peer must
+    /// acknowledge; `count` unanswered probes abort.
+    fn on_keepalive(&mut self, ctx: &mut ConnCtx<'_>) {
+        let now = ctx.now;
+        let Some(k) = self.options.keepalive else {
+            self.keepalive_at = None;
+            return;
+        };
+        if !matches!(self.state, TcpState::Established | TcpState::CloseWait) {
+            self.keepalive_at = None;
+            return;
+        }
+        let idle_since = self.last_rx;
+        if now.saturating_duration_since(idle_since) < k.idle && self.keepalive_probes == 0 {
+            self.keepalive_at = Some(idle_since + k.idle);
+            return;
+        }
+        if self.keepalive_probes >= k.count {
+            ctx.out.push(OutSegment::rst(self.snd_nxt, None));
+            self.fail(SocketError::TimedOut);
+            return;
+        }
+        self.keepalive_probes += 1;
+        let seg = self.segment(self.snd_una + u32::MAX, 0, now);
+        ctx.out.push(seg);
+        self.keepalive_at = Some(now + k.interval);
+    }
+}

@@ -1,0 +1,225 @@
+//! The stack's TCP tables: connections by 4-tuple, listeners and bound sockets by port, and
+//! the sockets the application holds.
+//!
+//! A connection lives in a slot of its own (a [`ConnId`]) rather than inside a socket,
+//! because it outlives its socket (after `tcp_close` it finishes the FIN handshake owned by
+//! the stack) and exists before one (a listener's half-open and not-yet-accepted ones).
+
+use alloc::collections::{BTreeMap, VecDeque};
+use alloc::vec::Vec;
+use core::net::{IpAddr, SocketAddr};
+
+use super::conn::Conn;
+use super::rules::ChallengeAckLimiter;
+use super::socket_options::TcpSocketOptions;
+use crate::context::SocketId;
+use crate::socket::SocketError;
+
+/// Identifies a connection slot.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) struct ConnId(pub(crate) u32);
+
+/// A connection and who holds it.
+#[derive(Debug)]
+pub(crate) struct ConnEntry {
+    pub(crate) conn: Conn,
+    /// The application's socket, if it has one (none: orphaned, or not yet accepted).
+    pub(crate) socket: Option<SocketId>,
+    /// The listener it came from, until it is accepted.
+    pub(crate) listener: Option<SocketId>,
+    /// Whether it is in `by_tuple` (closed connections a socket still holds are not).
+    pub(crate) indexed: bool,
+}
+
+/// A listening socket's queues.
+#[derive(Debug, Default)]
+pub(crate) struct Listener {
+    pub(crate) backlog: usize,
+    /// Established connections waiting for `tcp_accept`.
+    pub(crate) accept_queue: VecDeque<ConnId>,
+    /// Half-open connections (SYN-RECEIVED) it spawned.
+    pub(crate) half_open: usize,
+}
+
+/// What a TCP socket is.
+#[derive(Debug)]
+pub(crate) enum TcpSocketKind {
+    /// Opened (maybe bound), not yet listening or connected.
+    Idle,
+    Listener(Listener),
+    Conn(ConnId),
+}
+
+/// A TCP socket of the socket table.
+#[derive(Debug)]
+pub(crate) struct TcpSocket {
+    pub(crate) local: Option<SocketAddr>,
+    pub(crate) kind: TcpSocketKind,
+    pub(crate) options: TcpSocketOptions,
+    /// An error of a socket whose connection is gone.
+    pub(crate) error: Option<SocketError>,
+}
+
+impl TcpSocket {
+    pub(crate) fn new() -> TcpSocket {
+        TcpSocket {
+            local: None,
+            kind: TcpSocketKind::Idle,
+            options: TcpSocketOptions::default(),
+            error: None,
+        }
+    }
+}
+
+/// Per-stack TCP state.
+#[derive(Debug, Default)]
+pub(crate) struct TcpTable {
+    conns: Vec<Option<ConnEntry>>,
+    free: Vec<u32>,
+    by_tuple: BTreeMap<(SocketAddr, SocketAddr), ConnId>,
+    /// Sockets bound to each local port (listeners, connecting and idle bound sockets).
+    pub(crate) bound: BTreeMap<u16, Vec<SocketId>>,
+    pub(crate) challenge: ChallengeAckLimiter,
+}
+
+/// An IPv4-mapped IPv6 address as the IPv4 address it stands for.
+pub(crate) fn unmap(addr: IpAddr) -> IpAddr {
+    match addr {
+        IpAddr::V6(a) => a.to_ipv4_mapped().map_or(addr, IpAddr::V4),
+        v4 => v4,
+    }
+}
+
+pub(crate) fn unmap_socket(addr: SocketAddr) -> SocketAddr {
+    SocketAddr::new(unmap(addr.ip()), addr.port())
+}
+
+/// How well a socket bound to `bound` matches a packet to `dst` (None: not at all):
+/// a specific address beats a wildcard; `[::]` takes IPv4 too (dual stack, as UDP).
+pub(crate) fn local_match(bound: IpAddr, dst: IpAddr) -> Option<u8> {
+    let bound = unmap(bound);
+    if bound == dst {
+        return Some(2);
+    }
+    match bound {
+        IpAddr::V4(b) if b.is_unspecified() && dst.is_ipv4() => Some(1),
+        IpAddr::V6(b) if b.is_unspecified() => Some(1),
+        _ => None,
+    }
+}
+
+/// Whether two bound addresses could both match one packet.
+pub(crate) fn addresses_overlap(a: IpAddr, b: IpAddr) -> bool {
+    let (a, b) = (unmap(a), unmap(b));
+    a == b
+        || (a.is_unspecified() && (a.is_ipv6() || b.is_ipv4()))
+        || (b.is_unspecified() && (b.is_ipv6() || a.is_ipv4()))
+}
+
+impl TcpTable {
+    /// Stores a connection; returns its id.
+    pub(crate) fn insert(&mut self, entry: ConnEntry) -> ConnId {
+        let key = (entry.conn.local, entry.conn.remote);
+        let id = match self.free.pop() {
+            Some(i) => {
+                if let Some(slot) = self.conns.get_mut(i as usize) {
+                    *slot = Some(entry);
+                }
+                ConnId(i)
+            }
+            None => {
+                self.conns.push(Some(entry));
+                ConnId(u32::try_from(self.conns.len() - 1).unwrap_or(u32::MAX))
+            }
+        };
+        self.by_tuple.insert(key, id);
+        if let Some(Some(e)) = self.conns.get_mut(id.0 as usize) {
+            e.indexed = true;
+        }
+        id
+    }
+
+    pub(crate) fn get(&self, id: ConnId) -> Option<&ConnEntry> {
+        self.conns.get(id.0 as usize)?.as_ref()
+    }
+
+    pub(crate) fn get_mut(&mut self, id: ConnId) -> Option<&mut ConnEntry> {
+        self.conns.get_mut(id.0 as usize)?.as_mut()
+    }
+
+    /// Takes a connection out to work on it while the stack is borrowed; `put_back` returns it.
+    pub(crate) fn take(&mut self, id: ConnId) -> Option<ConnEntry> {
+        self.conns.get_mut(id.0 as usize)?.take()
+    }
+
+    pub(crate) fn put_back(&mut self, id: ConnId, entry: ConnEntry) {
+        if let Some(slot) = self.conns.get_mut(id.0 as usize) {
+            *slot = Some(entry);
+        }
+    }
+
+    /// Removes the 4-tuple index of a connection (new segments for it find no connection).
+    pub(crate) fn unindex(&mut self, id: ConnId, key: (SocketAddr, SocketAddr)) {
+        if self.by_tuple.get(&key) == Some(&id) {
+            self.by_tuple.remove(&key);
+        }
+    }
+
+    /// Frees a slot (its entry must already be taken or unindexed).
+    pub(crate) fn free_slot(&mut self, id: ConnId) {
+        if let Some(slot) = self.conns.get_mut(id.0 as usize) {
+            if let Some(e) = slot.take() {
+                let key = (e.conn.local, e.conn.remote);
+                if self.by_tuple.get(&key) == Some(&id) {
+                    self.by_tuple.remove(&key);
+                }
+            }
+            self.free.push(id.0);
+        }
+    }
+
+    /// The connection for a segment from `remote` to `local`.
+    pub(crate) fn lookup(&self, local: SocketAddr, remote: SocketAddr) -> Option<ConnId> {
+        self.by_tuple.get(&(local, remote)).copied()
+    }
+
+    /// Whether the 4-tuple is in use.
+    pub(crate) fn tuple_in_use(&self, local: SocketAddr, remote: SocketAddr) -> bool {
+        self.by_tuple.contains_key(&(local, remote))
+    }
+
+    /// Records that socket `id` is bound to `port`.
+    pub(crate) fn index_port(&mut self, id: SocketId, port: u16) {
+        let ids = self.bound.entry(port).or_default();
+        if !ids.contains(&id) {
+            ids.push(id);
+        }
+    }
+
+    pub(crate) fn unindex_port(&mut self, id: SocketId, port: u16) {
+        if let Some(ids) = self.bound.get_mut(&port) {
+            ids.retain(|i| *i != id);
+            if ids.is_empty() {
+                self.bound.remove(&port);
+            }
+        }
+    }
+
+    /// The sockets bound to `port`.
+    pub(crate) fn bound_on(&self, port: u16) -> &[SocketId] {
+        self.bound.get(&port).map_or(&[], Vec::as_slice)
+    }
+
+    /// Live connections (for tests and the fuzzer's invariants).
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (ConnId, &ConnEntry)> {
+        self.conns
+            .iter()
+            .enumerate()
+            .filter_map(|(i, e)| Some((ConnId(u32::try_from(i).ok()?), e.as_ref()?)))
+    }
+
+    /// How many connections are stored.
+    pub(crate) fn len(&self) -> usize {
+        self.conns.iter().filter(|e| e.is_some()).count()
+    }
+}

@@ -1,0 +1,471 @@
+//! Where connections meet the stack: received segments in (demultiplexed to a connection or
+//! a listener, or answered with a RST), segments out through IP, timers, readiness events.
+
+use alloc::vec::Vec;
+use core::net::{IpAddr, SocketAddr};
+
+use zerocast_wire::tcp::{TcpPacket, FLAG_ACK, FLAG_RST, FLAG_SYN};
+use zerocast_wire::{IpProto, PseudoHeader};
+
+use super::conn::{Conn, ConnCtx, ConnParams};
+use super::demux::{local_match, ConnEntry, ConnId, TcpSocketKind};
+use super::segment::{OutSegment, Segment};
+use super::{SeqNum, TcpState};
+use crate::context::{Bindings, SocketId};
+use crate::icmp::QuotedDatagram;
+use crate::ip::{self, DstKind, IpRx, OutputRoute, SendOptions};
+use crate::socket::SocketError;
+use crate::stack::TimerId;
+use crate::Stack;
+
+pub(crate) fn pseudo_header(src: IpAddr, dst: IpAddr) -> Option<PseudoHeader> {
+    match (src, dst) {
+        (IpAddr::V4(s), IpAddr::V4(d)) => Some(PseudoHeader::V4 {
+            src: s.into(),
+            dst: d.into(),
+        }),
+        (IpAddr::V6(s), IpAddr::V6(d)) => Some(PseudoHeader::V6 {
+            src: s.into(),
+            dst: d.into(),
+        }),
+        _ => None,
+    }
+}
+
+/// The MSS we announce on a route: its MTU minus the IP and TCP headers (RFC 9293 3.7.1,
+/// RFC 8201 for IPv6).
+pub(crate) fn mss_for_route(route: &OutputRoute) -> u16 {
+    let headers = if route.dst.is_ipv4() { 40 } else { 60 };
+    u16::try_from(route.mtu.saturating_sub(headers))
+        .unwrap_or(u16::MAX - 100)
+        .max(88)
+}
+
+/// Receives the TCP segment described by `rx`.
+pub(crate) fn receive(stack: &mut Stack, bc: &mut impl Bindings, rx: &IpRx, buf: &mut [u8]) {
+    stack.counters.tcp.rx += 1;
+    let Some(bytes) = buf.get(rx.payload_off..rx.end) else {
+        return;
+    };
+    if rx.dst_kind != DstKind::Unicast {
+        // RFC 9293 3.9.1 / RFC 1122 4.2.3.10: TCP is unicast only.
+        stack.counters.tcp.malformed += 1;
+        return;
+    }
+    let Ok(packet) = TcpPacket::parse(bytes, pseudo_header(rx.src, rx.dst)) else {
+        stack.counters.tcp.malformed += 1;
+        return;
+    };
+    let seg = Segment::from_packet(&packet);
+    let local = SocketAddr::new(rx.dst, packet.dst_port());
+    let remote = SocketAddr::new(rx.src, packet.src_port());
+    if let Some(id) = stack.tcp.lookup(local, remote) {
+        if !time_wait_reuse(stack, bc, id, &seg) {
+            run_conn(stack, bc, id, |conn, ctx| conn.on_segment(&seg, ctx));
+            return;
+        }
+    }
+    if let Some(listener) = find_listener(stack, local) {
+        on_listener_segment(stack, bc, listener, local, remote, &seg);
+        return;
+    }
+    stack.counters.tcp.no_socket += 1;
+    send_reset_for(stack, bc, local, remote, &seg);
+}
+
+/// RFC 6191-style TIME-WAIT reuse: a SYN with a higher sequence number (or, with
+/// timestamps, a higher TSval) than the old connection's ends its TIME-WAIT so a listener
+/// can take it. Returns whether the old connection was ended.
+fn time_wait_reuse(
+    stack: &mut Stack,
+    bc: &mut impl Bindings,
+    id: ConnId,
+    seg: &Segment<'_>,
+) -> bool {
+    let Some(entry) = stack.tcp.get(id) else {
+        return false;
+    };
+    let c = &entry.conn;
+    if c.state != TcpState::TimeWait || !seg.has(FLAG_SYN) || seg.has(FLAG_ACK) || seg.has(FLAG_RST)
+    {
+        return false;
+    }
+    let newer = match (c.ts, seg.options.timestamp) {
+        (Some(ts), Some((tsval, _))) => SeqNum::new(tsval) > SeqNum::new(ts.recent),
+        _ => seg.seq > c.rcv_nxt,
+    };
+    if !newer || find_listener(stack, c.local).is_none() {
+        return false;
+    }
+    stack.counters.tcp.time_wait_reused += 1;
+    remove_conn(stack, bc, id);
+    true
+}
+
+/// The listener for a segment to `local`: a specific address beats a wildcard.
+fn find_listener(stack: &Stack, local: SocketAddr) -> Option<SocketId> {
+    let mut best: Option<(SocketId, u8)> = None;
+    for &id in stack.tcp.bound_on(local.port()) {
+        let Ok(s) = stack.sockets.tcp(id) else {
+            continue;
+        };
+        if !matches!(s.kind, TcpSocketKind::Listener(_)) {
+            continue;
+        }
+        let Some(bound) = s.local else { continue };
+        if let Some(score) = local_match(bound.ip(), local.ip()) {
+            if best.is_none_or(|(_, b)| score > b) {
+                best = Some((id, score));
+            }
+        }
+    }
+    best.map(|(id, _)| id)
+}
+
+/// RFC 9293 3.10.7.2: a segment to a listener.
+fn on_listener_segment(
+    stack: &mut Stack,
+    bc: &mut impl Bindings,
+    listener: SocketId,
+    local: SocketAddr,
+    remote: SocketAddr,
+    seg: &Segment<'_>,
+) {
+    if seg.has(FLAG_RST) {
+        return;
+    }
+    if seg.has(FLAG_ACK) {
+        stack.counters.tcp.no_socket += 1;
+        send_reset_for(stack, bc, local, remote, seg);
+        return;
+    }
+    if !seg.has(FLAG_SYN) {
+        return;
+    }
+    let syn_queue_len = stack.config.tcp.syn_queue_len;
+    let Ok(sock) = stack.sockets.tcp(listener) else {
+        return;
+    };
+    let options = sock.options;
+    let TcpSocketKind::Listener(l) = &sock.kind else {
+        return;
+    };
+    if l.half_open >= syn_queue_len {
+        // SYN cookies take over here once they exist; until then the SYN is dropped.
+        stack.counters.tcp.syn_queue_full += 1;
+        return;
+    }
+    if l.accept_queue.len() >= l.backlog {
+        stack.counters.tcp.backlog_full += 1;
+        return;
+    }
+    let Ok(route) = ip::route_output(stack, bc.now(), remote.ip(), Some(local.ip()), None) else {
+        return;
+    };
+    let params = ConnParams {
+        local,
+        remote,
+        iss: SeqNum::new(bc.next_u64() as u32),
+        our_mss: mss_for_route(&route),
+        ts_offset: bc.next_u64() as u32,
+        options,
+    };
+    let mut out = Vec::new();
+    let config = stack.config.tcp.clone();
+    let mut ctx = ConnCtx {
+        now: bc.now(),
+        config: &config,
+        challenge: &mut stack.tcp.challenge,
+        out: &mut out,
+    };
+    let conn = Conn::accept_syn(&params, seg, &mut ctx);
+    let id = stack.tcp.insert(ConnEntry {
+        conn,
+        socket: None,
+        listener: Some(listener),
+        indexed: true,
+    });
+    if let Ok(sock) = stack.sockets.tcp_mut(listener) {
+        if let TcpSocketKind::Listener(l) = &mut sock.kind {
+            l.half_open += 1;
+        }
+    }
+    stack.counters.tcp.passive_opens += 1;
+    let Some(entry) = stack.tcp.take(id) else {
+        return;
+    };
+    emit_all(stack, bc, &entry.conn, &out);
+    stack.tcp.put_back(id, entry);
+    sync_timer(stack, id);
+}
+
+/// RFC 9293 3.10.7.1: a RST answering a segment that belongs to no connection (never a
+/// RST to a RST).
+pub(crate) fn send_reset_for(
+    stack: &mut Stack,
+    bc: &mut impl Bindings,
+    local: SocketAddr,
+    remote: SocketAddr,
+    seg: &Segment<'_>,
+) {
+    if seg.has(FLAG_RST) {
+        return;
+    }
+    let rst = if seg.has(FLAG_ACK) {
+        OutSegment::rst(seg.ack, None)
+    } else {
+        OutSegment::rst(SeqNum::new(0), Some(seg.seq + seg.len()))
+    };
+    if send_segment(stack, bc, local, remote, &rst, (&[], &[])).is_ok() {
+        stack.counters.tcp.resets_sent += 1;
+    }
+}
+
+/// Sends one segment from `local` to `remote`.
+fn send_segment(
+    stack: &mut Stack,
+    bc: &mut impl Bindings,
+    local: SocketAddr,
+    remote: SocketAddr,
+    seg: &OutSegment,
+    payload: (&[u8], &[u8]),
+) -> Result<(), SocketError> {
+    let route = ip::route_output(stack, bc.now(), remote.ip(), Some(local.ip()), None)?;
+    let pseudo = pseudo_header(route.src, route.dst).ok_or(SocketError::InvalidInput)?;
+    let len = seg.wire_len() - seg.payload_len + payload.0.len() + payload.1.len();
+    let ports = (local.port(), remote.port());
+    ip::send_ip_with(
+        stack,
+        bc,
+        &route,
+        IpProto::TCP,
+        len,
+        SendOptions::default(),
+        |out| {
+            if seg.emit(ports, payload, out, pseudo) {
+                Ok(())
+            } else {
+                Err(SocketError::MessageTooLong)
+            }
+        },
+    )?;
+    stack.counters.tcp.tx += 1;
+    Ok(())
+}
+
+/// Sends a connection's segments, each payload read from its send buffer.
+fn emit_all(stack: &mut Stack, bc: &mut impl Bindings, conn: &Conn, out: &[OutSegment]) {
+    for seg in out {
+        let offset = seg.seq.saturating_since(conn.buf_seq) as usize;
+        let payload = if seg.payload_len > 0 {
+            conn.send_buf.range(offset, seg.payload_len)
+        } else {
+            (&[][..], &[][..])
+        };
+        let _ = send_segment(stack, bc, conn.local, conn.remote, seg, payload);
+        if seg.has(FLAG_RST) {
+            stack.counters.tcp.resets_sent += 1;
+        }
+    }
+}
+
+/// Runs `f` on connection `id` with a context, then sends what it produced, re-arms its
+/// timer, reports readiness changes and handles it becoming established or closed.
+pub(crate) fn run_conn<R>(
+    stack: &mut Stack,
+    bc: &mut impl Bindings,
+    id: ConnId,
+    f: impl FnOnce(&mut Conn, &mut ConnCtx<'_>) -> R,
+) -> Option<R> {
+    let mut entry = stack.tcp.take(id)?;
+    let before = entry.conn.readiness();
+    let state_before = entry.conn.state;
+    let mut out = Vec::new();
+    let config = stack.config.tcp.clone();
+    let result = {
+        let mut ctx = ConnCtx {
+            now: bc.now(),
+            config: &config,
+            challenge: &mut stack.tcp.challenge,
+            out: &mut out,
+        };
+        f(&mut entry.conn, &mut ctx)
+    };
+    emit_all(stack, bc, &entry.conn, &out);
+    let after = entry.conn.readiness();
+    let state_after = entry.conn.state;
+    let socket = entry.socket;
+    let listener = entry.listener;
+    stack.tcp.put_back(id, entry);
+    if state_before != state_after {
+        on_state_change(stack, bc, id, state_before, state_after, listener);
+    }
+    if let Some(s) = socket {
+        if before != after {
+            bc.socket_ready(s, after);
+        }
+    }
+    if stack.tcp.get(id).is_some_and(|e| e.conn.is_closed()) {
+        on_closed(stack, bc, id);
+    } else {
+        sync_timer(stack, id);
+    }
+    stack.run_loopback(bc);
+    Some(result)
+}
+
+/// Bookkeeping of transitions the stack cares about.
+fn on_state_change(
+    stack: &mut Stack,
+    bc: &mut impl Bindings,
+    id: ConnId,
+    from: TcpState,
+    to: TcpState,
+    listener: Option<SocketId>,
+) {
+    if from == TcpState::SynReceived && to.is_synchronized() {
+        stack.counters.tcp.established += 1;
+        if let Some(lid) = listener {
+            // Half-open → ready to accept.
+            if let Ok(sock) = stack.sockets.tcp_mut(lid) {
+                if let TcpSocketKind::Listener(l) = &mut sock.kind {
+                    l.half_open = l.half_open.saturating_sub(1);
+                    l.accept_queue.push_back(id);
+                    let ready = crate::Readiness {
+                        readable: true,
+                        writable: false,
+                        error: false,
+                    };
+                    bc.socket_ready(lid, ready);
+                }
+            }
+        }
+    } else if from == TcpState::SynSent && to.is_synchronized() {
+        stack.counters.tcp.established += 1;
+    }
+}
+
+/// A connection reached CLOSED: forget it unless a socket still holds it.
+fn on_closed(stack: &mut Stack, bc: &mut impl Bindings, id: ConnId) {
+    stack.timers.cancel(&TimerId::Tcp(id.0));
+    let Some(entry) = stack.tcp.get(id) else {
+        return;
+    };
+    let key = (entry.conn.local, entry.conn.remote);
+    let socket = entry.socket;
+    let listener = entry.listener;
+    let was_half_open = entry.conn.passive && !entry.conn.state.is_synchronized();
+    if let Some(lid) = listener {
+        if let Ok(sock) = stack.sockets.tcp_mut(lid) {
+            if let TcpSocketKind::Listener(l) = &mut sock.kind {
+                l.accept_queue.retain(|c| *c != id);
+                let _ = was_half_open;
+            }
+        }
+    }
+    if socket.is_some() {
+        stack.tcp.unindex(id, key);
+        if let Some(e) = stack.tcp.get_mut(id) {
+            e.indexed = false;
+        }
+    } else {
+        stack.tcp.free_slot(id);
+    }
+    let _ = bc;
+}
+
+/// Removes a connection whatever its state (TIME-WAIT reuse, listener closing).
+pub(crate) fn remove_conn(stack: &mut Stack, bc: &mut impl Bindings, id: ConnId) {
+    if let Some(e) = stack.tcp.get_mut(id) {
+        e.conn.enter_closed();
+        e.socket = None;
+    }
+    on_closed(stack, bc, id);
+}
+
+/// Keeps the connection's heap entry at its earliest deadline.
+pub(crate) fn sync_timer(stack: &mut Stack, id: ConnId) {
+    let deadline = stack.tcp.get(id).and_then(|e| e.conn.next_deadline());
+    match deadline {
+        Some(t) => {
+            stack.timers.schedule(TimerId::Tcp(id.0), t);
+        }
+        None => {
+            stack.timers.cancel(&TimerId::Tcp(id.0));
+        }
+    }
+}
+
+/// The heap entry of connection `raw` fired.
+pub(crate) fn handle_timer(stack: &mut Stack, bc: &mut impl Bindings, raw: u32) {
+    let id = ConnId(raw);
+    let was_half_open = stack
+        .tcp
+        .get(id)
+        .map(|e| (e.listener, e.conn.state == TcpState::SynReceived));
+    run_conn(stack, bc, id, |conn, ctx| conn.on_timer(ctx));
+    // A half-open connection that gave up no longer counts against its listener.
+    if let Some((Some(lid), true)) = was_half_open {
+        let gone = stack.tcp.get(id).is_none_or(|e| e.conn.is_closed());
+        if gone {
+            if let Ok(sock) = stack.sockets.tcp_mut(lid) {
+                if let TcpSocketKind::Listener(l) = &mut sock.kind {
+                    l.half_open = l.half_open.saturating_sub(1);
+                }
+            }
+        }
+    }
+}
+
+/// An ICMP error about a segment we sent (RFC 1122 4.2.3.9, RFC 5461): during the
+/// handshake it ends the attempt; on a synchronized connection it is only remembered.
+pub(crate) fn deliver_icmp_error(
+    stack: &mut Stack,
+    bc: &mut impl Bindings,
+    quoted: &QuotedDatagram<'_>,
+    error: SocketError,
+) {
+    let Some(ports) = quoted.transport.get(..8) else {
+        return;
+    };
+    let sport = u16::from_be_bytes([ports[0], ports[1]]);
+    let dport = u16::from_be_bytes([ports[2], ports[3]]);
+    let seq = SeqNum::new(u32::from_be_bytes([ports[4], ports[5], ports[6], ports[7]]));
+    let local = SocketAddr::new(quoted.src, sport);
+    let remote = SocketAddr::new(quoted.dst, dport);
+    let Some(id) = stack.tcp.lookup(local, remote) else {
+        return;
+    };
+    run_conn(stack, bc, id, |conn, _ctx| {
+        // RFC 5927 4.1: only a quote of something in flight is believed.
+        let in_flight = seq >= conn.snd_una && seq < conn.snd_max.max(conn.snd_una + 1);
+        if in_flight && conn.state == TcpState::SynSent {
+            conn.fail(error);
+        }
+    });
+}
+
+/// The path MTU towards `dst` fell (ICMP Fragmentation Needed / Packet Too Big):
+/// connections to it send smaller segments from now on (RFC 1191 section 6.4, RFC 8201).
+pub(crate) fn on_pmtu_change(stack: &mut Stack, now: crate::time::Instant, dst: IpAddr) {
+    if !stack.tcp.iter().any(|(_, e)| e.conn.remote.ip() == dst) {
+        return;
+    }
+    let Ok(dev) = ip::route_output(stack, now, dst, None, None).map(|r| r.dev) else {
+        return;
+    };
+    let mtu = stack.path_mtu(dev, dst, now);
+    let headers = if dst.is_ipv4() { 40 } else { 60 };
+    let mss = mtu.saturating_sub(headers).max(88);
+    let ids: Vec<ConnId> = stack
+        .tcp
+        .iter()
+        .filter(|(_, e)| e.conn.remote.ip() == dst)
+        .map(|(id, _)| id)
+        .collect();
+    for id in ids {
+        if let Some(e) = stack.tcp.get_mut(id) {
+            e.conn.clamp_mss(mss);
+        }
+    }
+}
