@@ -28,17 +28,23 @@
 
 mod api;
 mod assembler;
+pub(crate) mod cc;
 mod config;
 pub(crate) mod conn;
 pub(crate) mod demux;
 pub(crate) mod io;
+pub(crate) mod isn;
+pub(crate) mod recovery;
 mod recv_buffer;
 mod rules;
+pub(crate) mod rtt;
 pub(crate) mod segment;
 mod send_buffer;
+mod siphash;
 pub mod seq;
 mod socket_options;
 mod state;
+pub(crate) mod syn_cookie;
 
 pub use config::TcpConfig;
 pub use seq::SeqNum;

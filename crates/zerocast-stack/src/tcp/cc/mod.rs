@@ -1,0 +1,385 @@
+//! Congestion control: how large the congestion window may grow and how it shrinks on loss.
+//!
+//! Two algorithms behind one type, chosen per socket: NewReno (RFC 5681 with RFC 6582's
+//! recovery and RFC 3465's byte counting) and CUBIC (RFC 9438, the default, as on Linux).
+//! Both share [`Window`]: the window, the slow-start threshold, the initial window (RFC 6928)
+//! and the saved values that let a spurious loss be undone. This module knows nothing about
+//! segments or the scoreboard; the loss-recovery code tells it when an episode starts and
+//! ends, and PRR (RFC 6937) paces sending inside recovery.
+
+// Not every entry point has a caller until the connection (issue 12) is wired to it all.
+#![allow(dead_code)]
+
+mod cubic;
+mod newreno;
+
+use crate::time::{Duration, Instant};
+
+use cubic::Cubic;
+
+/// The congestion-control algorithm of a TCP socket.
+///
+/// ```
+/// use zerocast_stack::tcp::CongestionAlgorithm;
+/// assert_eq!(CongestionAlgorithm::default(), CongestionAlgorithm::Cubic);
+/// ```
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub enum CongestionAlgorithm {
+    /// RFC 5681 slow start and congestion avoidance with RFC 6582 NewReno recovery.
+    NewReno,
+    /// RFC 9438 CUBIC: window growth as a cubic function of the time since the last loss,
+    /// with a Reno-friendly floor. Linux's default, and ours.
+    #[default]
+    Cubic,
+}
+
+/// RFC 3465 byte counting limit L: slow start grows by at most 2 MSS per ACK.
+const ABC_LIMIT_SEGMENTS: u32 = 2;
+
+/// The initial window of RFC 6928: `min(10*MSS, max(2*MSS, 14600))` bytes.
+#[must_use]
+pub(crate) fn initial_window(mss: u32) -> u32 {
+    let mss = mss.max(1);
+    mss.saturating_mul(10)
+        .min(mss.saturating_mul(2).max(14_600))
+}
+
+/// The state every algorithm shares, in bytes.
+#[derive(Clone, Debug)]
+pub(crate) struct Window {
+    pub(crate) cwnd: u32,
+    pub(crate) ssthresh: u32,
+    pub(crate) mss: u32,
+    /// RFC 3465 congestion avoidance: bytes acknowledged since cwnd last grew.
+    pub(crate) bytes_acked: u32,
+    /// `(cwnd, ssthresh)` before the last reduction, for [`CongestionControl::undo`].
+    pub(crate) prior: Option<(u32, u32)>,
+}
+
+impl Window {
+    fn new(mss: u32) -> Self {
+        let mss = mss.max(1);
+        Window {
+            cwnd: initial_window(mss),
+            // RFC 5681 3.1: "arbitrarily high" initially.
+            ssthresh: u32::MAX,
+            mss,
+            bytes_acked: 0,
+            prior: None,
+        }
+    }
+
+    pub(crate) fn in_slow_start(&self) -> bool {
+        self.cwnd < self.ssthresh
+    }
+
+    /// RFC 5681 3.1 with RFC 3465 2.2 (L = 2): slow start adds `min(N, L*SMSS)` per ACK.
+    pub(crate) fn slow_start(&mut self, newly_acked: u32) {
+        let step = newly_acked.min(ABC_LIMIT_SEGMENTS.saturating_mul(self.mss));
+        self.cwnd = self.cwnd.saturating_add(step);
+    }
+
+    /// RFC 3465 2.1 / RFC 5681 3.1 equation 3's byte-counting form: one SMSS per window of
+    /// acknowledged bytes.
+    pub(crate) fn congestion_avoidance(&mut self, newly_acked: u32) {
+        self.bytes_acked = self.bytes_acked.saturating_add(newly_acked);
+        if self.bytes_acked >= self.cwnd {
+            self.bytes_acked -= self.cwnd;
+            self.cwnd = self.cwnd.saturating_add(self.mss);
+        }
+    }
+
+    /// Saves the values a reduction is about to overwrite (the first of an episode wins, so
+    /// an RTO inside fast recovery still undoes to the pre-episode window).
+    pub(crate) fn save_prior(&mut self) {
+        if self.prior.is_none() {
+            self.prior = Some((self.cwnd, self.ssthresh));
+        }
+    }
+
+    /// RFC 5681 equation 4: `ssthresh = max(FlightSize / 2, 2*SMSS)`.
+    pub(crate) fn half_flight(&self, in_flight: u32) -> u32 {
+        (in_flight / 2).max(self.mss.saturating_mul(2))
+    }
+}
+
+/// A connection's congestion controller (enum dispatch over the algorithms).
+///
+/// All sizes are bytes. The caller reports ACKs outside recovery ([`Self::on_ack`]),
+/// the start and end of a loss episode, RTOs, spurious-loss undos and idle restarts.
+#[derive(Clone, Debug)]
+pub(crate) struct CongestionControl {
+    window: Window,
+    algorithm: Algorithm,
+    /// The time of the last event, so an idle restart knows how long it was idle.
+    last_event: Instant,
+}
+
+#[derive(Clone, Debug)]
+enum Algorithm {
+    NewReno,
+    Cubic(Cubic),
+}
+
+impl CongestionControl {
+    /// A controller in slow start with the RFC 6928 initial window.
+    #[must_use]
+    pub(crate) fn new(alg: CongestionAlgorithm, mss: u32, now: Instant) -> Self {
+        CongestionControl {
+            window: Window::new(mss),
+            algorithm: Self::algorithm(alg),
+            last_event: now,
+        }
+    }
+
+    fn algorithm(alg: CongestionAlgorithm) -> Algorithm {
+        match alg {
+            CongestionAlgorithm::NewReno => Algorithm::NewReno,
+            CongestionAlgorithm::Cubic => Algorithm::Cubic(Cubic::default()),
+        }
+    }
+
+    /// Which algorithm runs.
+    #[must_use]
+    pub(crate) fn algorithm_kind(&self) -> CongestionAlgorithm {
+        match self.algorithm {
+            Algorithm::NewReno => CongestionAlgorithm::NewReno,
+            Algorithm::Cubic(_) => CongestionAlgorithm::Cubic,
+        }
+    }
+
+    /// Switches algorithm, keeping the window and threshold (as Linux's `TCP_CONGESTION`).
+    pub(crate) fn set_algorithm(&mut self, alg: CongestionAlgorithm) {
+        if alg != self.algorithm_kind() {
+            self.algorithm = Self::algorithm(alg);
+        }
+    }
+
+    /// The congestion window in bytes.
+    #[must_use]
+    pub(crate) fn cwnd(&self) -> u32 {
+        self.window.cwnd
+    }
+
+    /// The slow-start threshold in bytes (`u32::MAX` until the first loss).
+    #[must_use]
+    pub(crate) fn ssthresh(&self) -> u32 {
+        self.window.ssthresh
+    }
+
+    /// The sender MSS the controller counts in.
+    #[must_use]
+    pub(crate) fn mss(&self) -> u32 {
+        self.window.mss
+    }
+
+    /// Overrides the window (PRR sets it in recovery; tests set it up).
+    pub(crate) fn set_cwnd(&mut self, cwnd: u32) {
+        self.window.cwnd = cwnd.max(self.window.mss);
+    }
+
+    /// Window growth for `newly_acked` bytes cumulatively acknowledged outside recovery.
+    /// `in_flight` is the data outstanding before this ACK; `rtt` is SRTT (CUBIC uses it to
+    /// aim one RTT ahead).
+    pub(crate) fn on_ack(
+        &mut self,
+        newly_acked: u32,
+        in_flight: u32,
+        now: Instant,
+        rtt: Option<Duration>,
+    ) {
+        self.last_event = now;
+        if newly_acked == 0 {
+            return;
+        }
+        let _ = in_flight;
+        match &mut self.algorithm {
+            Algorithm::NewReno => newreno::on_ack(&mut self.window, newly_acked),
+            Algorithm::Cubic(c) => c.on_ack(&mut self.window, newly_acked, now, rtt),
+        }
+    }
+
+    /// A loss detected by fast retransmit, SACK or RACK: the start of fast recovery.
+    pub(crate) fn on_congestion_event(&mut self, in_flight: u32, now: Instant) {
+        self.last_event = now;
+        self.window.save_prior();
+        match &mut self.algorithm {
+            Algorithm::NewReno => newreno::on_congestion_event(&mut self.window, in_flight),
+            Algorithm::Cubic(c) => c.on_congestion_event(&mut self.window, in_flight),
+        }
+    }
+
+    /// Fast recovery is over (the recovery point was acknowledged): the window settles at
+    /// ssthresh (RFC 6582 3.2 step 3, first option; RFC 6937's exit).
+    pub(crate) fn on_recovery_end(&mut self, now: Instant) {
+        self.last_event = now;
+        self.window.cwnd = self.window.ssthresh.max(self.window.mss);
+        self.window.bytes_acked = 0;
+    }
+
+    /// A retransmission timeout: ssthresh from the flight, cwnd = loss window = 1 MSS
+    /// (RFC 5681 3.1 equation 4 and the paragraph after it; RFC 9438 4.8).
+    pub(crate) fn on_rto(&mut self, in_flight: u32, now: Instant) {
+        self.last_event = now;
+        self.window.save_prior();
+        match &mut self.algorithm {
+            Algorithm::NewReno => newreno::on_congestion_event(&mut self.window, in_flight),
+            Algorithm::Cubic(c) => c.on_rto(&mut self.window, in_flight),
+        }
+        self.window.cwnd = self.window.mss;
+        self.window.bytes_acked = 0;
+    }
+
+    /// The loss episode was spurious (D-SACK or timestamps showed the original arrived):
+    /// restore the window and threshold saved before the reduction, keeping any larger
+    /// current value (RFC 3522's and Linux's undo).
+    pub(crate) fn undo(&mut self) {
+        if let Some((cwnd, ssthresh)) = self.window.prior.take() {
+            self.window.cwnd = self.window.cwnd.max(cwnd);
+            self.window.ssthresh = self.window.ssthresh.max(ssthresh);
+            if let Algorithm::Cubic(c) = &mut self.algorithm {
+                c.undo();
+            }
+        }
+    }
+
+    /// The episode's reduction is final; a later undo has nothing to restore.
+    pub(crate) fn commit_reduction(&mut self) {
+        self.window.prior = None;
+        if let Algorithm::Cubic(c) = &mut self.algorithm {
+            c.commit();
+        }
+    }
+
+    /// Sending resumes after an idle period longer than an RTO: RFC 5681 4.1 restarts from
+    /// `min(IW, cwnd)`; CUBIC also starts a new epoch so the idle time does not count as
+    /// growth time (RFC 9438 5.8).
+    pub(crate) fn on_idle_restart(&mut self, now: Instant) {
+        self.last_event = now;
+        self.window.cwnd = self.window.cwnd.min(initial_window(self.window.mss));
+        self.window.bytes_acked = 0;
+        if let Algorithm::Cubic(c) = &mut self.algorithm {
+            c.reset_epoch();
+        }
+    }
+
+    /// The time of the last ACK, loss or restart the controller saw.
+    #[must_use]
+    pub(crate) fn last_event(&self) -> Instant {
+        self.last_event
+    }
+
+    /// The sender MSS changed (PMTU): keep the window's size in segments.
+    pub(crate) fn set_mss(&mut self, mss: u32) {
+        let mss = mss.max(1);
+        let old = self.window.mss;
+        if mss == old {
+            return;
+        }
+        let scale = |v: u32| -> u32 {
+            if v == u32::MAX {
+                v
+            } else {
+                u32::try_from(u64::from(v) * u64::from(mss) / u64::from(old)).unwrap_or(u32::MAX)
+            }
+        };
+        self.window.cwnd = scale(self.window.cwnd).max(mss);
+        self.window.ssthresh = scale(self.window.ssthresh);
+        self.window.bytes_acked = 0;
+        self.window.mss = mss;
+        if let Algorithm::Cubic(c) = &mut self.algorithm {
+            c.reset_epoch();
+        }
+    }
+
+    #[cfg(test)]
+    pub(crate) fn cubic_state(&self) -> Option<&Cubic> {
+        match &self.algorithm {
+            Algorithm::Cubic(c) => Some(c),
+            Algorithm::NewReno => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rfc6928_initial_window_is_ten_segments_up_to_14600_bytes() {
+        assert_eq!(initial_window(1460), 14_600);
+        assert_eq!(initial_window(536), 5_360);
+        // Jumbo MSS: max(2*MSS, 14600) wins over 10*MSS.
+        assert_eq!(initial_window(8960), 17_920);
+        assert_eq!(initial_window(4000), 14_600);
+        let cc = CongestionControl::new(CongestionAlgorithm::Cubic, 1460, Instant::ZERO);
+        assert_eq!(cc.cwnd(), 14_600);
+        assert_eq!(cc.ssthresh(), u32::MAX);
+    }
+
+    #[test]
+    fn rfc5681_4_1_idle_restart_drops_to_the_initial_window() {
+        for alg in [CongestionAlgorithm::NewReno, CongestionAlgorithm::Cubic] {
+            let mut cc = CongestionControl::new(alg, 1000, Instant::ZERO);
+            cc.set_cwnd(50_000);
+            cc.on_idle_restart(Instant::from_nanos(5_000_000_000));
+            assert_eq!(cc.cwnd(), 10_000);
+            cc.set_cwnd(3_000);
+            cc.on_idle_restart(Instant::from_nanos(6_000_000_000));
+            assert_eq!(cc.cwnd(), 3_000, "a window below IW is kept");
+        }
+    }
+
+    #[test]
+    fn rto_sets_the_loss_window_and_halves_ssthresh() {
+        let mut cc = CongestionControl::new(CongestionAlgorithm::NewReno, 1000, Instant::ZERO);
+        cc.set_cwnd(40_000);
+        cc.on_rto(40_000, Instant::ZERO);
+        assert_eq!(cc.cwnd(), 1_000);
+        assert_eq!(cc.ssthresh(), 20_000);
+        let mut cubic = CongestionControl::new(CongestionAlgorithm::Cubic, 1000, Instant::ZERO);
+        cubic.set_cwnd(40_000);
+        cubic.on_rto(40_000, Instant::ZERO);
+        assert_eq!(cubic.cwnd(), 1_000);
+        // RFC 9438 4.8: ssthresh with beta_cubic = 0.7.
+        assert_eq!(cubic.ssthresh(), 28_000);
+    }
+
+    #[test]
+    fn undo_restores_the_pre_episode_window() {
+        for alg in [CongestionAlgorithm::NewReno, CongestionAlgorithm::Cubic] {
+            let mut cc = CongestionControl::new(alg, 1000, Instant::ZERO);
+            cc.set_cwnd(30_000);
+            cc.on_congestion_event(30_000, Instant::ZERO);
+            assert!(cc.cwnd() < 30_000);
+            cc.on_rto(20_000, Instant::ZERO);
+            cc.undo();
+            assert_eq!(cc.cwnd(), 30_000, "{alg:?}");
+            assert_eq!(cc.ssthresh(), u32::MAX, "{alg:?}");
+            // A second undo has nothing left to restore.
+            cc.on_congestion_event(30_000, Instant::ZERO);
+            cc.commit_reduction();
+            let after = cc.cwnd();
+            cc.undo();
+            assert_eq!(cc.cwnd(), after);
+        }
+    }
+
+    #[test]
+    fn set_mss_keeps_the_window_in_segments() {
+        let mut cc = CongestionControl::new(CongestionAlgorithm::NewReno, 1460, Instant::ZERO);
+        cc.set_mss(1200);
+        assert_eq!(cc.cwnd(), 12_000);
+        assert_eq!(cc.ssthresh(), u32::MAX);
+        assert_eq!(cc.mss(), 1200);
+    }
+
+    #[test]
+    fn switching_algorithm_keeps_the_window() {
+        let mut cc = CongestionControl::new(CongestionAlgorithm::Cubic, 1000, Instant::ZERO);
+        cc.set_cwnd(22_000);
+        cc.set_algorithm(CongestionAlgorithm::NewReno);
+        assert_eq!(cc.algorithm_kind(), CongestionAlgorithm::NewReno);
+        assert_eq!(cc.cwnd(), 22_000);
+    }
+}
