@@ -199,6 +199,7 @@ impl Stack {
         // More than 2^32 devices cannot be added in practice; saturate rather than wrap.
         let id = DeviceId(u32::try_from(self.devices.len()).unwrap_or(u32::MAX));
         self.devices.push(device);
+        self.ip.devices_changed();
         id
     }
 
@@ -274,6 +275,7 @@ impl Stack {
             };
             let _ = self.routes.add(route, self.config.max_routes);
         }
+        self.ip.devices_changed();
         id
     }
 
@@ -293,6 +295,7 @@ impl Stack {
     pub fn set_mtu(&mut self, dev: DeviceId, mtu: u32) {
         if let Some(d) = self.devices.get_mut(dev.index()) {
             d.mtu = mtu;
+            self.ip.devices_changed();
         }
     }
 
@@ -337,6 +340,7 @@ impl Stack {
             prefix_len,
             state: AddressState::Preferred,
         });
+        self.ip.devices_changed();
         if prefix_len < max_prefix_len(&addr) {
             let route = Route {
                 destination: addr,
@@ -368,6 +372,7 @@ impl Stack {
             return false;
         };
         let entry = d.addresses.remove(i);
+        self.ip.devices_changed();
         if entry.prefix_len < max_prefix_len(&addr) {
             self.routes.remove(addr, entry.prefix_len, dev, None);
         }
@@ -391,6 +396,7 @@ impl Stack {
         match d.addresses.iter_mut().find(|e| e.addr == addr) {
             Some(e) => {
                 e.state = state;
+                self.ip.devices_changed();
                 true
             }
             None => false,

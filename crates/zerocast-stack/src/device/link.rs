@@ -46,13 +46,13 @@ pub const fn header_len(kind: &DeviceKind) -> usize {
 /// ```
 pub fn write_header(kind: &DeviceKind, frame: &mut [u8], dst: MacAddr, ethertype: EtherType) {
     match *kind {
+        // Written field by field: this runs for every frame sent.
         DeviceKind::Ethernet { mac } => {
-            let repr = EthernetRepr {
-                dst,
-                src: mac,
-                ethertype,
-            };
-            let _ = repr.emit(frame);
+            if let Some(h) = frame.get_mut(..zerocast_wire::ethernet::HEADER_LEN) {
+                h[..6].copy_from_slice(&dst.0);
+                h[6..12].copy_from_slice(&mac.0);
+                h[12..].copy_from_slice(&ethertype.0.to_be_bytes());
+            }
         }
         DeviceKind::Vlan { vid, mac, .. } => {
             let repr = EthernetRepr {

@@ -22,6 +22,7 @@ pub mod ipv4;
 pub mod ipv6;
 pub mod pmtu;
 pub mod route;
+pub(crate) mod route_cache;
 pub mod source;
 
 use alloc::vec::Vec;
@@ -47,6 +48,11 @@ pub(crate) struct IpState {
     /// Whether `next_ident_v4` was drawn from the embedder's RNG yet (it is at the first
     /// send, so identifications do not start at a guessable value, RFC 7739 section 5).
     pub(crate) ident_seeded: bool,
+    /// Recent `route_output` answers (see [`route_cache`]).
+    pub(crate) route_cache: route_cache::RouteCache,
+    /// Counts changes to the devices that routing depends on: a device added, an address
+    /// added, removed or changing state, an MTU changed.
+    device_generation: u64,
 }
 
 impl IpState {
@@ -63,7 +69,15 @@ impl IpState {
             pmtu: pmtu::PmtuCache::new(),
             next_ident_v4: 0,
             ident_seeded: false,
+            route_cache: route_cache::RouteCache::default(),
+            device_generation: 0,
         }
+    }
+
+    /// Records that a device, one of its addresses or its MTU changed, so cached routes
+    /// are recomputed.
+    pub(crate) fn devices_changed(&mut self) {
+        self.device_generation = self.device_generation.wrapping_add(1);
     }
 }
 
@@ -187,13 +201,45 @@ impl Stack {
 ///
 /// `src` pins the source (it must be one of our addresses); `dev` pins the device (needed
 /// for link-local and multicast destinations when several devices could carry them).
+/// Answers are cached until the routes, the devices or the path MTUs change
+/// ([`route_cache`]).
 pub(crate) fn route_output(
-    stack: &Stack,
+    stack: &mut Stack,
     now: crate::time::Instant,
     dst: IpAddr,
     src: Option<IpAddr>,
     dev: Option<DeviceId>,
 ) -> Result<OutputRoute, SocketError> {
+    let key = route_cache::RouteKey { dst, src, dev };
+    let generation = stack.routing_generation();
+    if let Some(route) = stack.ip.route_cache.get(&key, generation, now) {
+        return Ok(route);
+    }
+    let (route, expires) = resolve_output(stack, now, dst, src, dev)?;
+    stack.ip.route_cache.put(key, generation, expires, route);
+    Ok(route)
+}
+
+impl Stack {
+    /// The sum of the generations of everything `route_output` reads: it changes whenever
+    /// any of them does (each only grows).
+    pub(crate) fn routing_generation(&self) -> u64 {
+        self.routes
+            .generation()
+            .wrapping_add(self.ip.pmtu.generation())
+            .wrapping_add(self.ip.device_generation)
+    }
+}
+
+/// `route_output` without the cache; also returns when the learned path MTU it used (if
+/// any) expires.
+fn resolve_output(
+    stack: &Stack,
+    now: crate::time::Instant,
+    dst: IpAddr,
+    src: Option<IpAddr>,
+    dev: Option<DeviceId>,
+) -> Result<(OutputRoute, Option<crate::time::Instant>), SocketError> {
     if let Some(s) = src {
         if stack.local_address_device(s).is_none() {
             return Err(SocketError::AddressNotAvailable);
@@ -201,14 +247,15 @@ pub(crate) fn route_output(
     }
     if let Some(owner) = stack.local_address_device(dst) {
         let dev = stack.loopback_device().unwrap_or(owner);
-        return Ok(OutputRoute {
+        let route = OutputRoute {
             dev,
             next_hop: dst,
             src: src.unwrap_or(dst),
             dst,
             local: true,
             mtu: u32::from(u16::MAX),
-        });
+        };
+        return Ok((route, None));
     }
     let multicast_or_broadcast = match dst {
         IpAddr::V4(a) => a.is_multicast() || a.is_broadcast(),
@@ -243,14 +290,17 @@ pub(crate) fn route_output(
             .select_source(dst, out_dev)
             .ok_or(SocketError::AddressNotAvailable)?,
     };
-    Ok(OutputRoute {
+    let dev_mtu = stack.devices.get(out_dev.index()).map_or(0, |d| d.mtu);
+    let learned = stack.ip.pmtu.get_with_expiry(dst, now);
+    let route = OutputRoute {
         dev: out_dev,
         next_hop,
         src,
         dst,
         local: false,
-        mtu: stack.path_mtu(out_dev, dst, now),
-    })
+        mtu: learned.map_or(dev_mtu, |(p, _)| p.min(dev_mtu)),
+    };
+    Ok((route, learned.map(|(_, expires)| expires)))
 }
 
 fn first_device_of_family(stack: &Stack, dst: IpAddr) -> Option<DeviceId> {
@@ -500,6 +550,11 @@ pub(crate) fn transmit_ip_frame(
                 stack.transmit_link_frame(bc, route.dev, frame);
             } else if broadcast {
                 link::write_header(&kind, frame, zerocast_wire::MacAddr::BROADCAST, ethertype);
+                stack.transmit_link_frame(bc, route.dev, frame);
+            } else if let Some(mac) =
+                crate::neighbor::steady_mac(stack, route.dev, route.next_hop, bc.now())
+            {
+                link::write_header(&kind, frame, mac, ethertype);
                 stack.transmit_link_frame(bc, route.dev, frame);
             } else {
                 link::write_header(&kind, frame, zerocast_wire::MacAddr::UNSPECIFIED, ethertype);

@@ -50,6 +50,8 @@ struct Entry {
 #[derive(Debug, Clone, Default)]
 pub struct PmtuCache {
     entries: Vec<Entry>,
+    /// Counts changes, so answers derived from the cache can tell they are stale.
+    generation: u64,
 }
 
 impl PmtuCache {
@@ -58,7 +60,23 @@ impl PmtuCache {
     pub const fn new() -> Self {
         PmtuCache {
             entries: Vec::new(),
+            generation: 0,
         }
+    }
+
+    /// A number that grows with every change (an entry recorded, updated or expired).
+    ///
+    /// ```
+    /// use zerocast_stack::ip::pmtu::PmtuCache;
+    /// use zerocast_stack::time::{Duration, Instant};
+    /// let mut c = PmtuCache::new();
+    /// let before = c.generation();
+    /// c.update("10.0.0.9".parse().unwrap(), 1400, Instant::ZERO, Duration::from_secs(600), 8);
+    /// assert!(c.generation() > before);
+    /// ```
+    #[must_use]
+    pub const fn generation(&self) -> u64 {
+        self.generation
     }
 
     /// Records that packets to `dst` must not exceed `mtu` (clamped to the family minimum),
@@ -79,6 +97,7 @@ impl PmtuCache {
         };
         let mtu = mtu.max(floor);
         let expires = now + timeout;
+        self.generation = self.generation.wrapping_add(1);
         if let Some(e) = self.entries.iter_mut().find(|e| e.dst == dst) {
             if e.expires <= now || mtu < e.mtu {
                 e.mtu = mtu;
@@ -101,15 +120,34 @@ impl PmtuCache {
     /// The path MTU known for `dst`, if an unexpired entry exists.
     #[must_use]
     pub fn get(&self, dst: IpAddr, now: Instant) -> Option<u32> {
+        self.get_with_expiry(dst, now).map(|(mtu, _)| mtu)
+    }
+
+    /// Like [`PmtuCache::get`], with the instant the entry expires.
+    ///
+    /// ```
+    /// use zerocast_stack::ip::pmtu::PmtuCache;
+    /// use zerocast_stack::time::{Duration, Instant};
+    /// let mut c = PmtuCache::new();
+    /// let dst = "10.0.0.9".parse().unwrap();
+    /// c.update(dst, 1400, Instant::ZERO, Duration::from_secs(600), 8);
+    /// assert_eq!(c.get_with_expiry(dst, Instant::ZERO), Some((1400, Instant::ZERO + Duration::from_secs(600))));
+    /// ```
+    #[must_use]
+    pub fn get_with_expiry(&self, dst: IpAddr, now: Instant) -> Option<(u32, Instant)> {
         self.entries
             .iter()
             .find(|e| e.dst == dst && e.expires > now)
-            .map(|e| e.mtu)
+            .map(|e| (e.mtu, e.expires))
     }
 
     /// Drops expired entries.
     pub fn expire(&mut self, now: Instant) {
+        let before = self.entries.len();
         self.entries.retain(|e| e.expires > now);
+        if self.entries.len() != before {
+            self.generation = self.generation.wrapping_add(1);
+        }
     }
 
     /// How many entries are held.

@@ -125,13 +125,32 @@ pub fn prefix_matches(prefix: IpAddr, prefix_len: u8, addr: IpAddr) -> bool {
 #[derive(Debug, Clone, Default)]
 pub struct RoutingTable {
     routes: Vec<Route>,
+    /// Counts changes, so answers derived from the table can tell they are stale.
+    generation: u64,
 }
 
 impl RoutingTable {
     /// An empty table.
     #[must_use]
     pub const fn new() -> Self {
-        RoutingTable { routes: Vec::new() }
+        RoutingTable {
+            routes: Vec::new(),
+            generation: 0,
+        }
+    }
+
+    /// A number that grows with every change to the table (a route added or removed).
+    ///
+    /// ```
+    /// use zerocast_stack::ip::route::RoutingTable;
+    /// let mut t = RoutingTable::new();
+    /// let before = t.generation();
+    /// t.retain(|_| true);
+    /// assert!(t.generation() > before);
+    /// ```
+    #[must_use]
+    pub const fn generation(&self) -> u64 {
+        self.generation
     }
 
     /// Adds `route` (its destination is masked to its prefix), keeping at most `max` routes.
@@ -165,6 +184,7 @@ impl RoutingTable {
             return Err(RouteError::TableFull);
         }
         self.routes.push(route);
+        self.generation += 1;
         Ok(())
     }
 
@@ -178,6 +198,7 @@ impl RoutingTable {
     ) -> usize {
         let destination = mask(destination, prefix_len);
         let before = self.routes.len();
+        self.generation += 1;
         self.routes.retain(|r| {
             !(r.destination == destination
                 && r.prefix_len == prefix_len
@@ -189,6 +210,7 @@ impl RoutingTable {
 
     /// Removes every route through `device` matching `keep == false`.
     pub fn retain(&mut self, keep: impl FnMut(&Route) -> bool) {
+        self.generation += 1;
         self.routes.retain(keep);
     }
 

@@ -278,6 +278,23 @@ fn send_resolved(
     steady
 }
 
+/// The MAC address of `next_hop` on `dev` when it can be used at once with nothing else to
+/// do (a REACHABLE, DELAY or PROBE neighbour; see `NeighborTable::steady_link_addr`):
+/// the per-packet path to a known peer, one table lookup. `None`: go through
+/// `resolve_and_send`.
+pub(crate) fn steady_mac(
+    stack: &mut Stack,
+    dev: DeviceId,
+    next_hop: IpAddr,
+    now: Instant,
+) -> Option<MacAddr> {
+    let n = stack.neighbor.device_mut(dev)?;
+    match next_hop {
+        IpAddr::V4(a) => n.arp.steady_link_addr(now, Ipv4Addr::from(a)),
+        IpAddr::V6(a) => n.ndp.steady_link_addr(now, Ipv6Addr::from(a)),
+    }
+}
+
 /// Sends `frame` to `next_hop` on `dev` once its MAC address is known (RFC 4861 section
 /// 7.2.2 for IPv6, ARP for IPv4, one NUD machine for both).
 pub(crate) fn resolve_and_send(

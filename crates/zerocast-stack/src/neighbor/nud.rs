@@ -470,6 +470,30 @@ impl<A: Ord + Copy, F> NeighborTable<A, F> {
         }
     }
 
+    /// The link-layer address to send to `target` right now when no state change or timer
+    /// is involved: the neighbour is REACHABLE, DELAY or PROBE (RFC 4861 section 7.3.3:
+    /// sending in these states changes nothing but the entry's last use). `None` when the
+    /// full [`resolve`](Self::resolve) is needed. One lookup, for the per-packet path.
+    ///
+    /// ```
+    /// use zerocast_stack::neighbor::nud::{NeighborTable, NudConfig};
+    /// use zerocast_stack::time::Instant;
+    /// use zerocast_wire::{Ipv4Addr, MacAddr};
+    /// # let mut bc = zerocast_stack::__doc_bindings();
+    /// let mut t: NeighborTable<Ipv4Addr, Vec<u8>> = NeighborTable::new(NudConfig::default(), &mut bc);
+    /// assert_eq!(t.steady_link_addr(Instant::ZERO, Ipv4Addr([10, 0, 0, 1])), None);
+    /// ```
+    pub fn steady_link_addr(&mut self, now: Instant, target: A) -> Option<MacAddr> {
+        let entry = self.entries.get_mut(&target)?;
+        match (entry.state, entry.link_addr) {
+            (NudState::Reachable | NudState::Delay | NudState::Probe, Some(mac)) => {
+                entry.last_used = now;
+                Some(mac)
+            }
+            _ => None,
+        }
+    }
+
     /// Queues `frame` for `target` after [`resolve`](Self::resolve) answered
     /// [`Resolution::Pending`]. A full queue drops its oldest frame (RFC 4861 section
     /// 7.2.2: "the new arrival SHOULD replace the oldest entry"), and so does a full table
