@@ -20,9 +20,9 @@ use clap::{Args, Parser, Subcommand};
 /// let cli = Cli::try_parse_from([
 ///     "zcstack", "serve", "--tap", "zc0", "--addr", "10.99.0.2/24", "--udp-echo", "7",
 /// ])?;
-/// let Command::Serve(serve) = cli.command;
-/// assert_eq!(serve.tap, "zc0");
-/// assert_eq!(serve.addr[0].prefix_len, 24);
+/// let Command::Serve(serve) = cli.command else { unreachable!() };
+/// assert_eq!(serve.link.tap, "zc0");
+/// assert_eq!(serve.link.addr[0].prefix_len, 24);
 /// assert_eq!(serve.udp_echo, [7]);
 /// # Ok::<(), clap::Error>(())
 /// ```
@@ -37,13 +37,80 @@ pub struct Cli {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Run the stack on an interface and serve echo services until killed.
+    /// Run the stack on an interface and serve echo and HTTP services until killed.
     Serve(ServeArgs),
+    /// Download URL (`http://IP[:PORT]/PATH`) with the stack as the client.
+    Fetch(FetchArgs),
+    /// Connect to HOST:PORT with the stack, send standard input, half-close, and copy what
+    /// comes back to standard output until the peer closes.
+    Send(SendArgs),
 }
 
 /// Arguments of `zcstack serve`.
 #[derive(Debug, Args)]
 pub struct ServeArgs {
+    /// The interface and the stack's addresses.
+    #[command(flatten)]
+    pub link: LinkArgs,
+
+    /// Echo UDP datagrams on PORT, IPv4 and IPv6 (repeatable).
+    #[arg(long, value_name = "PORT", value_parser = clap::value_parser!(u16).range(1..))]
+    pub udp_echo: Vec<u16>,
+
+    /// Join multicast GROUP on the UDP echo sockets (repeatable), so
+    /// datagrams sent to GROUP are echoed too.
+    #[arg(long, value_name = "GROUP", value_parser = parse_multicast)]
+    pub join: Vec<IpAddr>,
+
+    /// Echo TCP on PORT, IPv4 and IPv6 (repeatable).
+    #[arg(long, value_name = "PORT", value_parser = clap::value_parser!(u16).range(1..))]
+    pub tcp_echo: Vec<u16>,
+
+    /// Serve HTTP/1.1 on PORT: GET / (a page), GET /bytes/N (N bytes, byte i = i mod 251),
+    /// POST /sink (reads the body, answers its length and SHA-256).
+    #[arg(long, value_name = "PORT", value_parser = clap::value_parser!(u16).range(1..))]
+    pub http: Option<u16>,
+}
+
+/// Arguments of `zcstack fetch`.
+#[derive(Debug, Args)]
+pub struct FetchArgs {
+    /// The interface and the stack's addresses.
+    #[command(flatten)]
+    pub link: LinkArgs,
+
+    /// What to fetch: `http://IP[:PORT][/PATH]` (IPv6 in brackets; no DNS).
+    #[arg(value_name = "URL")]
+    pub url: crate::http_client::Url,
+
+    /// Write the body to FILE instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Give up connecting after SECONDS.
+    #[arg(long, value_name = "SECONDS", default_value_t = 10)]
+    pub connect_timeout: u64,
+}
+
+/// Arguments of `zcstack send`.
+#[derive(Debug, Args)]
+pub struct SendArgs {
+    /// The interface and the stack's addresses.
+    #[command(flatten)]
+    pub link: LinkArgs,
+
+    /// The peer: `IP:PORT` (IPv6 as `[IP]:PORT`).
+    #[arg(value_name = "HOST:PORT")]
+    pub peer: std::net::SocketAddr,
+
+    /// Give up connecting after SECONDS.
+    #[arg(long, value_name = "SECONDS", default_value_t = 10)]
+    pub connect_timeout: u64,
+}
+
+/// The interface and how the stack sits on it (shared by every subcommand).
+#[derive(Debug, Args)]
+pub struct LinkArgs {
     /// The interface: attached to if it exists (`ip tuntap add NAME mode tap`), created
     /// otherwise. The kernel's side is never given an address by zcstack.
     #[arg(long, value_name = "NAME")]
@@ -68,23 +135,6 @@ pub struct ServeArgs {
     /// The MTU to set on the interface (default: keep the interface's).
     #[arg(long, value_name = "BYTES", value_parser = clap::value_parser!(u16).range(1280..))]
     pub mtu: Option<u16>,
-
-    /// Echo UDP datagrams on PORT, IPv4 and IPv6 (repeatable).
-    #[arg(long, value_name = "PORT", value_parser = clap::value_parser!(u16).range(1..))]
-    pub udp_echo: Vec<u16>,
-
-    /// Join multicast GROUP on the UDP echo sockets (repeatable), so
-    /// datagrams sent to GROUP are echoed too.
-    #[arg(long, value_name = "GROUP", value_parser = parse_multicast)]
-    pub join: Vec<IpAddr>,
-
-    /// Echo TCP on PORT (needs TCP: issue 12).
-    #[arg(long, value_name = "PORT", value_parser = clap::value_parser!(u16).range(1..))]
-    pub tcp_echo: Vec<u16>,
-
-    /// Serve HTTP on PORT (needs TCP: issue 12).
-    #[arg(long, value_name = "PORT", value_parser = clap::value_parser!(u16).range(1..))]
-    pub http: Option<u16>,
 
     /// Write every frame the stack receives or sends to FILE (pcapng).
     #[arg(long, value_name = "FILE")]
@@ -235,6 +285,7 @@ mod tests {
         argv.extend_from_slice(args);
         Cli::try_parse_from(argv).map(|cli| match cli.command {
             Command::Serve(s) => s,
+            other => panic!("not serve: {other:?}"),
         })
     }
 
@@ -269,6 +320,8 @@ mod tests {
             "9000",
         ])
         .unwrap();
+        assert_eq!((s.tcp_echo.as_slice(), s.http), (&[7][..], Some(80)));
+        let s = s.link;
         assert_eq!(s.addr.len(), 2);
         assert_eq!(s.addr[1].addr, "fd99::2".parse::<IpAddr>().unwrap());
         assert_eq!(s.mac, Some(Mac([2, 0xaa, 0xbb, 0xcc, 0xdd, 0xee])));
@@ -327,5 +380,61 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("not a multicast group"));
+    }
+
+    #[test]
+    fn fetch_and_send_parse_their_targets() {
+        let cli = Cli::try_parse_from([
+            "zcstack",
+            "fetch",
+            "--tap",
+            "zc0",
+            "--addr",
+            "10.0.0.2/24",
+            "http://10.0.0.1:8080/bytes/5",
+            "-o",
+            "out.bin",
+        ])
+        .unwrap();
+        let Command::Fetch(f) = cli.command else {
+            panic!("not fetch")
+        };
+        assert_eq!(f.url.addr, "10.0.0.1:8080".parse().unwrap());
+        assert_eq!(f.output, Some(PathBuf::from("out.bin")));
+        let err = Cli::try_parse_from([
+            "zcstack",
+            "fetch",
+            "--tap",
+            "zc0",
+            "--addr",
+            "10.0.0.2/24",
+            "http://localhost/",
+        ])
+        .unwrap_err();
+        assert!(err.to_string().contains("no DNS"), "{err}");
+        let cli = Cli::try_parse_from([
+            "zcstack",
+            "send",
+            "--tap",
+            "zc0",
+            "--addr",
+            "fd00::2/64",
+            "[fd00::1]:7",
+        ])
+        .unwrap();
+        let Command::Send(s) = cli.command else {
+            panic!("not send")
+        };
+        assert_eq!(s.peer, "[fd00::1]:7".parse().unwrap());
+        assert!(Cli::try_parse_from([
+            "zcstack",
+            "send",
+            "--tap",
+            "zc0",
+            "--addr",
+            "fd00::2/64",
+            "fd00::1",
+        ])
+        .is_err());
     }
 }

@@ -1,13 +1,16 @@
-//! `zcstack serve`: the stack on one interface, with UDP echo services, until killed.
+//! `zcstack serve`: the stack on one interface, with its services, until killed.
 //!
-//! Each echo port is one dual-stack socket answered on the stack's own thread, from a hook of
-//! the poll loop, with the core's sans-IO socket calls: an echo costs no thread switch
-//! (applications that prefer blocking calls use `zerocast_tap::udp::UdpSocket`). TCP echo
-//! and HTTP wait for TCP (issue 12) and are refused with that message.
+//! Everything is answered on the stack's own thread, from a hook of the poll loop, with the
+//! core's sans-IO socket calls: a UDP echo or a TCP segment costs no thread switch.
+//! - UDP echo: one dual-stack socket per port, drained at every turn of the loop.
+//! - TCP echo and HTTP: [`TcpServices`], driven by the sockets the core reported ready.
+//!
+//! Applications that prefer blocking calls use `zerocast_tap::udp::UdpSocket` and
+//! `zerocast_tap::tcp::{TcpListener, TcpStream}` instead.
 
 use std::fmt;
 use std::net::{IpAddr, Ipv6Addr, SocketAddr};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use zerocast_stack::context::SocketId;
 use zerocast_stack::{SocketError, Stack};
@@ -17,9 +20,10 @@ use zerocast_tap::host::HostBindings;
 use zerocast_tap::netstack::{NetStack, NetStackConfig, StartError};
 use zerocast_tap::udp::io_error;
 
-use crate::cli::{Mac, ServeArgs};
+use crate::cli::{LinkArgs, Mac, ServeArgs};
+use crate::tcp_service::{ListenError, Service, TcpServices};
 
-/// Why `serve` stopped.
+/// Why `serve` (or a client mode) stopped.
 #[derive(Debug)]
 pub enum ServeError {
     /// A flag asks for something not built yet.
@@ -28,13 +32,15 @@ pub enum ServeError {
     Start(StartError),
     /// A service port was taken.
     PortInUse {
-        /// The protocol ("UDP").
+        /// The protocol ("UDP", "TCP").
         protocol: &'static str,
         /// The port.
         port: u16,
     },
     /// Anything else (the interface vanished, ...).
     Io(std::io::Error),
+    /// A client mode failed (refused, timed out, bad response); the message says how.
+    Client(String),
 }
 
 impl ServeError {
@@ -42,7 +48,8 @@ impl ServeError {
     ///
     /// ```
     /// use zcstack::serve::ServeError;
-    /// assert_eq!(ServeError::NotYet("--http needs TCP (issue 12)").exit_status(), 2);
+    /// assert_eq!(ServeError::NotYet("--foo is not built yet").exit_status(), 2);
+    /// assert_eq!(ServeError::Client("connection refused".into()).exit_status(), 1);
     /// ```
     #[must_use]
     pub fn exit_status(&self) -> i32 {
@@ -62,6 +69,7 @@ impl fmt::Display for ServeError {
                 write!(f, "{protocol} port {port} is in use (given twice?)")
             }
             ServeError::Io(e) => e.fmt(f),
+            ServeError::Client(why) => f.write_str(why),
         }
     }
 }
@@ -75,14 +83,14 @@ impl std::error::Error for ServeError {}
 /// use zcstack::cli::{Cli, Command};
 /// let Command::Serve(args) = Cli::try_parse_from([
 ///     "zcstack", "serve", "--tap", "zc0", "--tun", "--addr", "10.0.0.2/24", "--drop", "0.5",
-/// ])?.command;
-/// let config = zcstack::serve::config(&args);
+/// ])?.command else { unreachable!() };
+/// let config = zcstack::serve::config(&args.link);
 /// assert_eq!(config.kind, zerocast_tap::device::LinkKind::Tun);
 /// assert_eq!(config.faults.drop, 0.5);
 /// # Ok::<(), clap::Error>(())
 /// ```
 #[must_use]
-pub fn config(args: &ServeArgs) -> NetStackConfig {
+pub fn config(args: &LinkArgs) -> NetStackConfig {
     let kind = if args.tun {
         LinkKind::Tun
     } else {
@@ -104,54 +112,116 @@ pub fn config(args: &ServeArgs) -> NetStackConfig {
     config
 }
 
+/// What the loop's hook serves, set once the sockets exist.
+struct Services {
+    udp_echo: Vec<SocketId>,
+    tcp: Mutex<TcpServices>,
+}
+
 /// Runs `zcstack serve` until the stack stops (it runs until the process is killed).
 ///
 /// # Errors
 /// See [`ServeError`].
 pub fn run(args: &ServeArgs) -> Result<(), ServeError> {
-    if !args.tcp_echo.is_empty() {
-        return Err(ServeError::NotYet(
-            "--tcp-echo needs TCP (issue 12), which is not built yet",
-        ));
-    }
-    if args.http.is_some() {
-        return Err(ServeError::NotYet(
-            "--http needs TCP (issue 12), which is not built yet",
-        ));
-    }
-    let config = config(args);
-    let echo_sockets: Arc<OnceLock<Vec<SocketId>>> = Arc::new(OnceLock::new());
-    let hook_sockets = Arc::clone(&echo_sockets);
+    let config = config(&args.link);
+    crate::signals::block_termination().map_err(ServeError::Io)?;
+    let services: Arc<OnceLock<Services>> = Arc::new(OnceLock::new());
+    let hook_services = Arc::clone(&services);
     let mut buf = vec![0u8; 65_536];
+    let mut ready = Vec::new();
     let stack = NetStack::start_with_hook(&config, move |stack, bindings| {
-        for &socket in hook_sockets.get().map_or(&[][..], Vec::as_slice) {
+        // Until the sockets are set up, events wait in the list (nothing is lost).
+        let Some(services) = hook_services.get() else {
+            return;
+        };
+        for &socket in &services.udp_echo {
             echo_queued_datagrams(stack, bindings, socket, &mut buf);
+        }
+        // New events may arrive while serving (an accept reports the new socket): repeat
+        // until the list stays empty, bounded so one turn cannot run forever.
+        for _ in 0..64 {
+            if let Some(list) = &mut bindings.ready_sockets {
+                std::mem::swap(list, &mut ready);
+            }
+            if ready.is_empty() {
+                break;
+            }
+            ready.sort_unstable();
+            ready.dedup();
+            let mut tcp = services.tcp.lock().unwrap_or_else(|p| p.into_inner());
+            tcp.on_ready(stack, bindings, &ready);
+            ready.clear();
         }
     })
     .map_err(ServeError::Start)?;
-    let echo_ports = open_udp_echo(&stack, &args.udp_echo, &args.join)?;
-    // The hook only reads the ids once they are set; datagrams that arrive earlier wait in
-    // the sockets' queues and are answered at the next turn of the loop.
-    let _ = echo_sockets.set(echo_ports);
+    let udp_echo = open_udp_echo(&stack, &args.udp_echo, &args.join)?;
+    let mut tcp_ports: Vec<(u16, Service)> =
+        args.tcp_echo.iter().map(|&p| (p, Service::Echo)).collect();
+    tcp_ports.extend(args.http.map(|p| (p, Service::Http)));
+    let tcp = stack
+        .with_stack(|s, bc| {
+            bc.ready_sockets = Some(Vec::new());
+            TcpServices::open(s, bc, &tcp_ports)
+        })
+        .map_err(|ListenError { port, error }| match error {
+            SocketError::AddressInUse => ServeError::PortInUse {
+                protocol: "TCP",
+                port,
+            },
+            other => ServeError::Io(io_error(other)),
+        })?;
+    let _ = services.set(Services {
+        udp_echo,
+        tcp: Mutex::new(tcp),
+    });
+    // Wake the loop so events that came before the services were set are served now.
+    let _ = stack.device().wake();
+    let (signal_stack, signal_services) = (stack.clone(), Arc::clone(&services));
+    crate::signals::on_termination(move |signal| {
+        let reset = signal_stack.with_stack(|s, bc| {
+            signal_services.get().map_or(0, |services| {
+                let mut tcp = services.tcp.lock().unwrap_or_else(|p| p.into_inner());
+                tcp.abort_all(s, bc)
+            })
+        });
+        let _ = signal_stack.shutdown();
+        eprintln!("zcstack: {signal}: reset {reset} connections, stopped");
+    });
+    eprintln!(
+        "zcstack: ready on {}{}",
+        describe(&stack, &config, &args.link),
+        {
+            let mut what = String::new();
+            if !args.udp_echo.is_empty() {
+                what += &format!(", udp echo on {:?}", args.udp_echo);
+            }
+            if !args.tcp_echo.is_empty() {
+                what += &format!(", tcp echo on {:?}", args.tcp_echo);
+            }
+            if let Some(port) = args.http {
+                what += &format!(", http on {port}");
+            }
+            what
+        }
+    );
+    stack.wait().map_err(ServeError::Io)
+}
+
+/// "tap zc0 mac ... mtu 1500, addresses ..." for the ready line.
+pub(crate) fn describe(stack: &NetStack, config: &NetStackConfig, link: &LinkArgs) -> String {
     let device = stack.device();
     let mac = match config.kind {
         LinkKind::Tap => format!(" mac {}", Mac(config.mac)),
         LinkKind::Tun => String::new(),
     };
-    let addrs: Vec<String> = args.addr.iter().map(ToString::to_string).collect();
-    eprintln!(
-        "zcstack: ready on {} {}{mac} mtu {}, addresses {}{}",
+    let addrs: Vec<String> = link.addr.iter().map(ToString::to_string).collect();
+    format!(
+        "{} {}{mac} mtu {}, addresses {}",
         config.kind.mode_name(),
         device.name(),
         device.mtu(),
-        addrs.join(" "),
-        if args.udp_echo.is_empty() {
-            String::new()
-        } else {
-            format!(", udp echo on {:?}", args.udp_echo)
-        }
-    );
-    stack.wait().map_err(ServeError::Io)
+        addrs.join(" ")
+    )
 }
 
 /// Opens one dual-stack UDP socket per echo port (`[::]` receives IPv4 too: the core's

@@ -1,5 +1,5 @@
-//! `zcstack serve` refuses bad input with a message and a non-zero status: bad address
-//! syntax and unbuilt services need nothing; an interface in use, a wrong interface kind
+//! `zcstack` refuses bad input with a message and a non-zero status: bad address syntax
+//! and bad client targets (URL, HOST:PORT) need nothing; an interface in use, a wrong interface kind
 //! and a port given twice need root and /dev/net/tun (skipped otherwise).
 
 mod common;
@@ -44,12 +44,21 @@ fn bad_address_syntax_is_a_usage_error_naming_the_value() {
 }
 
 #[test]
-fn tcp_services_say_they_need_tcp() {
-    for flag in ["--tcp-echo", "--http"] {
-        let (status, err) =
-            zcstack_output(&["serve", "--tap", "zc0", "--addr", "10.0.0.2/24", flag, "7"]);
-        assert_ne!(status, 0);
-        assert!(err.contains("needs TCP (issue 12)"), "{flag}: {err}");
+fn client_modes_refuse_bad_targets_as_usage_errors() {
+    let link = ["--tap", "zc0", "--addr", "10.0.0.2/24"];
+    let cases: &[(&[&str], &str)] = &[
+        (&["fetch", "https://10.0.0.1/"], "only http:// URLs"),
+        (&["fetch", "http://example.com/"], "no DNS resolver"),
+        (&["fetch", "http://10.0.0.1:0/"], "malformed host or port"),
+        (&["send", "10.0.0.1"], "invalid socket address"),
+    ];
+    for (args, message) in cases {
+        let mut argv = vec![args[0]];
+        argv.extend_from_slice(&link);
+        argv.extend_from_slice(&args[1..]);
+        let (status, err) = zcstack_output(&argv);
+        assert_eq!(status, 2, "{args:?}: {err}");
+        assert!(err.contains(message), "{args:?}: {err}");
     }
 }
 

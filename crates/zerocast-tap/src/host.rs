@@ -85,6 +85,10 @@ pub struct HostBindings {
     pub outbound_faults: Option<FaultInjector>,
     /// Set when a socket changed state; the owner wakes blocked callers and clears it.
     pub socket_event: bool,
+    /// Which sockets changed state, recorded only when this is `Some` (an event-driven
+    /// service on the stack's thread takes the list; blocking sockets need only
+    /// `socket_event`). May name a socket more than once.
+    pub ready_sockets: Option<Vec<SocketId>>,
     /// Frames the device refused (queue full, link down) or failed to write.
     pub transmit_drops: u64,
     /// The last transmit error other than a full queue.
@@ -105,6 +109,7 @@ impl HostBindings {
             capture: None,
             outbound_faults: None,
             socket_event: false,
+            ready_sockets: None,
             transmit_drops: 0,
             transmit_error: None,
         })
@@ -186,7 +191,10 @@ impl DeviceTx for HostBindings {
 }
 
 impl SocketEvents for HostBindings {
-    fn socket_ready(&mut self, _socket: SocketId, _readiness: Readiness) {
+    fn socket_ready(&mut self, socket: SocketId, _readiness: Readiness) {
         self.socket_event = true;
+        if let Some(ready) = &mut self.ready_sockets {
+            ready.push(socket);
+        }
     }
 }

@@ -15,6 +15,7 @@
 //! - [`host`]: the stack's bindings on Linux (clock, generator, transmit, socket events).
 //! - [`netstack`]: the stack on its own thread, the poll loop.
 //! - [`udp`]: blocking std-style UDP sockets on a running stack.
+//! - [`tcp`]: blocking std-style TCP listeners and streams on a running stack.
 //! - [`icmp`]: a blocking ICMP echo (ping) socket.
 //! - `async_device` (feature `tokio`): the interface registered with tokio's reactor.
 //! - [`rss`]: symmetric Toeplitz flow hashing for sharding traffic across stacks.
@@ -31,4 +32,5 @@ pub mod netstack;
 pub mod pcapng;
 pub mod rng;
 pub mod rss;
+pub mod tcp;
 pub mod udp;
