@@ -157,8 +157,12 @@ fn testbench_scenarios_hold_for_zcstack_on_a_tap() {
             "10.96.0.2/24",
             "--addr",
             "fd96::2/64",
+            "--tcp-echo",
+            "7",
+            "--http",
+            "80",
         ],
     );
-    let report = run_bench(&ns, "zctb0", "ip");
-    assert!(report.contains("13 passed"), "{report}");
+    let report = run_bench(&ns, "zctb0", "all");
+    assert!(report.contains("29 passed"), "{report}");
 }
