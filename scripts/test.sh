@@ -125,12 +125,15 @@ if [ "$(id -u)" = 0 ] && [ -c /dev/net/tun ]; then
   command -v ping >/dev/null 2>&1 || kernel_tools+=(iputils-ping)
   command -v socat >/dev/null 2>&1 || kernel_tools+=(socat)
   command -v tcpdump >/dev/null 2>&1 || kernel_tools+=(tcpdump)
+  command -v curl >/dev/null 2>&1 || kernel_tools+=(curl)
   if [ ${#kernel_tools[@]} -gt 0 ]; then
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${kernel_tools[@]}" >/dev/null
   fi
+  # TCP (issue 12): curl/socat/python3 against zcstack serve, fetch and send
+  # (tcp_kernel.rs), the blocking TcpStream/TcpListener (tcp_blocking.rs).
   ZC_KERNEL_TESTS=1 cargo test -p zcstack -p zerocast-tap --test kernel_interop --test blocking_udp \
-    --test testbench
+    --test testbench --test tcp_kernel --test tcp_blocking
 else
   echo "skipped: needs root and /dev/net/tun"
 fi
