@@ -17,6 +17,8 @@
 pub(crate) mod arp;
 pub(crate) mod chdlc;
 pub(crate) mod data;
+pub(crate) mod dns;
+mod dns_name;
 pub(crate) mod eth;
 pub(crate) mod frame;
 pub(crate) mod gre;
@@ -32,6 +34,7 @@ pub(crate) mod ppp;
 pub(crate) mod sll;
 mod table;
 pub(crate) mod tcp;
+mod text;
 pub(crate) mod udp;
 pub(crate) mod vlan;
 pub(crate) mod vxlan;

@@ -11,8 +11,8 @@
 use zerocast_wire::ethernet::EtherType;
 
 use super::{
-    arp, chdlc, eth, gre, icmp, icmpv6, igmp, ipv4, ipv6, mpls, null, ppp, sll, tcp, udp, vlan,
-    vxlan, Cx, Upper,
+    arp, chdlc, dns, eth, gre, icmp, icmpv6, igmp, ipv4, ipv6, mpls, null, ppp, sll, tcp, udp,
+    vlan, vxlan, Cx, Upper,
 };
 use crate::fields::Proto;
 
@@ -38,6 +38,8 @@ pub(super) enum Hook {
     /// UDP payloads to or from these ports (the lower of the two ports is tried first, as
     /// tshark does).
     UdpPort(&'static [u16], PortFn),
+    /// TCP payloads to or from these ports (lower port first, as for UDP).
+    TcpPort(&'static [u16], PortFn),
 }
 
 /// One protocol's registration with its parents.
@@ -78,10 +80,13 @@ pub(super) const DISSECTORS: &[Dissector] = &[
     vxlan::DISSECTOR,
     mpls::DISSECTOR,
     mpls::DISSECTOR_UDP,
+    dns::DISSECTOR_UDP,
+    dns::DISSECTOR_TCP,
+    dns::DISSECTOR_MDNS,
 ];
 
 /// How many keys of one kind the dissectors register (`kind` 0 link types, 1 EtherTypes,
-/// 2 UDP ports).
+/// 2 UDP ports, 3 TCP ports).
 const fn count_keys(kind: u8) -> usize {
     let (mut i, mut n) = (0, 0);
     while i < DISSECTORS.len() {
@@ -89,6 +94,7 @@ const fn count_keys(kind: u8) -> usize {
             (0, Hook::LinkType(keys, _)) => keys.len(),
             (1, Hook::EtherType(keys, _)) => keys.len(),
             (2, Hook::UdpPort(keys, _)) => keys.len(),
+            (3, Hook::TcpPort(keys, _)) => keys.len(),
             _ => 0,
         };
         i += 1;
@@ -155,6 +161,24 @@ static UDP_PORTS: [(u16, PortFn); count_keys(2)] = {
     table
 };
 
+/// TCP port to dissector.
+static TCP_PORTS: [(u16, PortFn); count_keys(3)] = {
+    let mut table = [(0, no_port as PortFn); count_keys(3)];
+    let (mut i, mut at) = (0, 0);
+    while i < DISSECTORS.len() {
+        if let Hook::TcpPort(keys, f) = DISSECTORS[i].hook {
+            let mut k = 0;
+            while k < keys.len() {
+                table[at] = (keys[k], f);
+                at += 1;
+                k += 1;
+            }
+        }
+        i += 1;
+    }
+    table
+};
+
 /// IP protocol number to dissector.
 static IP_PROTOCOLS: [Option<IpFn>; 256] = {
     let mut table: [Option<IpFn>; 256] = [None; 256];
@@ -202,6 +226,19 @@ pub(super) fn by_udp_ports(a: u16, b: u16) -> Option<PortFn> {
     find(a.min(b)).or_else(|| find(a.max(b)))
 }
 
+/// The dissector for a TCP segment between ports `a` and `b`: the lower port's, else the
+/// higher's.
+#[inline]
+pub(super) fn by_tcp_ports(a: u16, b: u16) -> Option<PortFn> {
+    let find = |port: u16| {
+        TCP_PORTS
+            .iter()
+            .find(|(key, _)| *key == port)
+            .map(|(_, f)| *f)
+    };
+    find(a.min(b)).or_else(|| find(a.max(b)))
+}
+
 /// The dissector for IP protocol `proto`, if zcdump decodes it.
 #[inline]
 pub(super) fn by_ip_protocol(proto: u8) -> Option<IpFn> {
@@ -217,6 +254,7 @@ mod tests {
         let mut links: Vec<u32> = LINK_TYPES.iter().map(|e| e.0).collect();
         let mut ethers: Vec<u16> = ETHER_TYPES.iter().map(|e| e.0).collect();
         let mut ports: Vec<u16> = UDP_PORTS.iter().map(|e| e.0).collect();
+        let mut tcp_ports: Vec<u16> = TCP_PORTS.iter().map(|e| e.0).collect();
         let mut ips: Vec<u8> = Vec::new();
         for d in DISSECTORS {
             if let Hook::IpProto(keys, _) = d.hook {
@@ -228,6 +266,7 @@ mod tests {
             &mut ethers,
             &mut ips,
             &mut ports,
+            &mut tcp_ports,
         ] {
             let before = v.len_now();
             v.sort_dedup();
@@ -244,8 +283,8 @@ mod tests {
         // Linux cooked v1 and v2 share `sll`; IPv4 is registered by EtherType, as a link
         // type and inside IP, IPv6 by EtherType and inside IP; NULL and LOOP share `null`;
         // Ethernet is a link type and GRE's bridged payload; MPLS has an EtherType and a
-        // UDP port.
-        assert_eq!(count - protos.len(), 7);
+        // UDP port; DNS is on a UDP and a TCP port.
+        assert_eq!(count - protos.len(), 8);
         for p in Proto::ALL {
             // Called by their parents directly (LLC by the 802.3 length field).
             let direct = [Proto::Frame, Proto::Data, Proto::Llc];
@@ -260,7 +299,8 @@ mod tests {
             by_ethertype(EtherType::IPV6).is_some() && by_ethertype(EtherType(0x88b5)).is_none()
         );
         assert!(by_ip_protocol(6).is_some() && by_ip_protocol(250).is_none());
-        assert!(by_udp_ports(50000, 4789).is_some() && by_udp_ports(53, 50000).is_none());
+        assert!(by_udp_ports(50000, 4789).is_some() && by_udp_ports(54, 50000).is_none());
+        assert!(by_tcp_ports(50000, 53).is_some() && by_tcp_ports(50000, 54).is_none());
     }
 
     /// Sorting and deduplicating vectors of different element types in one loop.

@@ -4,7 +4,7 @@ use zerocast_wire::tcp::{self, TcpPacket, TcpPartial};
 use zerocast_wire::tcp_options::{TcpOption, TcpOptions};
 use zerocast_wire::Lenient;
 
-use super::table::{Dissector, Hook};
+use super::table::{self, Dissector, Hook};
 use super::{push_some, status, Cx, Upper};
 use crate::fields::{declare_fields, Field, Proto};
 
@@ -81,7 +81,7 @@ pub(super) fn dissect(cx: &mut Cx<'_, '_>, upper: &Upper<'_>) {
         cx.out.set_payload(Proto::Tcp, start, tcp.payload().len());
     }
     if !OPTION_FIELDS.iter().any(|f| cx.out.wants(*f)) {
-        return cx.data(if cut { &[] } else { tcp.payload() });
+        return payload(cx, tcp, cut);
     }
     // Options are read from the captured bytes only, so one cut by the snapshot length
     // ends the walk instead of decoding padding.
@@ -111,8 +111,19 @@ pub(super) fn dissect(cx: &mut Cx<'_, '_>, upper: &Upper<'_>) {
             _ => {}
         }
     }
-    if !cut {
-        cx.data(tcp.payload());
+    payload(cx, tcp, cut);
+}
+
+/// Hands the payload to the protocol registered for the lower port, else the higher one,
+/// else notes it as data; a segment whose header was cut has none.
+fn payload(cx: &mut Cx<'_, '_>, tcp: &TcpPacket<&[u8]>, cut: bool) {
+    if cut {
+        return;
+    }
+    let payload = tcp.payload();
+    match table::by_tcp_ports(tcp.src_port(), tcp.dst_port()) {
+        Some(dissect) if !payload.is_empty() => dissect(cx, payload),
+        _ => cx.data(payload),
     }
 }
 

@@ -4,7 +4,7 @@
 //! width of the field's type, not of the value), MAC addresses as colon-separated lower-case
 //! octets, IPv6 addresses in RFC 5952 form (longest zero run compressed).
 
-use super::{Field, Kind, Value};
+use super::{Field, FrameFields, Kind, Value};
 
 /// Appends `v` in decimal.
 ///
@@ -164,6 +164,50 @@ pub fn write_value(out: &mut Vec<u8>, field: Field, value: Value) {
             Kind::Hex8 => write_hex(out, v, 8),
             _ => write_dec(out, v),
         },
+        // The text lives in its frame: see `write_frame_value`.
+        Value::Text(_) => {}
+    }
+}
+
+/// Appends `value` of `frame` as tshark prints `field`: as [`write_value`], and text
+/// values from the frame's text store.
+///
+/// ```
+/// use zcdump::fields::{format::write_frame_value, Field, FrameFields};
+/// let mut f = FrameFields::default();
+/// f.push_text(Field::DnsQryName, b"example.com");
+/// f.push_uint(Field::DnsId, 0x1234u16);
+/// let mut out = Vec::new();
+/// for (field, value) in f.entries() {
+///     write_frame_value(&mut out, &f, *field, *value);
+///     out.push(b' ');
+/// }
+/// assert_eq!(out, b"example.com 0x1234 ");
+/// ```
+pub fn write_frame_value(out: &mut Vec<u8>, frame: &FrameFields, field: Field, value: Value) {
+    match value {
+        Value::Text(t) => out.extend_from_slice(frame.text(t)),
+        _ => write_value(out, field, value),
+    }
+}
+
+/// Appends `text` escaped for the inside of a JSON string: quotes, backslashes and
+/// control bytes as `\uXXXX` escapes (other bytes as they are).
+///
+/// ```
+/// let mut out = Vec::new();
+/// zcdump::fields::format::write_json_escaped(&mut out, b"a\"b\\c\n");
+/// assert_eq!(out, b"a\\u0022b\\u005cc\\u000a");
+/// ```
+pub fn write_json_escaped(out: &mut Vec<u8>, text: &[u8]) {
+    for &b in text {
+        if b < 0x20 || b == b'"' || b == b'\\' {
+            out.extend_from_slice(b"\\u00");
+            out.push(HEX[usize::from(b >> 4)]);
+            out.push(HEX[usize::from(b & 0xf)]);
+        } else {
+            out.push(b);
+        }
     }
 }
 

@@ -37,6 +37,53 @@ pub enum Value {
     Ipv4([u8; 4]),
     /// An IPv6 address.
     Ipv6([u8; 16]),
+    /// Text (a DNS name, an HTTP header value) kept in the frame's text store; read it
+    /// with [`FrameFields::text`].
+    Text(TextRef),
+}
+
+/// Where a [`Value::Text`] sits in its frame's text store: a copyable handle, so values
+/// stay `Copy` and a frame's strings share one buffer that is reused frame after frame.
+///
+/// ```
+/// use zcdump::fields::{Field, FrameFields, Value};
+/// let mut f = FrameFields::default();
+/// f.push_text(Field::DnsQryName, b"example.com");
+/// let Some(Value::Text(t)) = f.first(Field::DnsQryName) else { panic!("text expected") };
+/// assert_eq!((f.text(t), t.len()), (&b"example.com"[..], 11));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TextRef {
+    start: u32,
+    len: u32,
+}
+
+impl TextRef {
+    /// The text's length in bytes.
+    ///
+    /// ```
+    /// use zcdump::fields::{Field, FrameFields, Value};
+    /// let mut f = FrameFields::default();
+    /// f.push_text(Field::DnsQryName, b"a.b");
+    /// assert!(matches!(f.first(Field::DnsQryName), Some(Value::Text(t)) if t.len() == 3));
+    /// ```
+    #[must_use]
+    pub fn len(self) -> usize {
+        self.len as usize
+    }
+
+    /// Whether the text is empty.
+    ///
+    /// ```
+    /// use zcdump::fields::{Field, FrameFields, Value};
+    /// let mut f = FrameFields::default();
+    /// f.push_text(Field::DnsTxt, b"");
+    /// assert!(matches!(f.first(Field::DnsTxt), Some(Value::Text(t)) if t.is_empty()));
+    /// ```
+    #[must_use]
+    pub fn is_empty(self) -> bool {
+        self.len == 0
+    }
 }
 
 /// Why a frame could not be dissected to the end.
@@ -202,6 +249,8 @@ pub struct FrameFields {
     bad_checksums: u32,
     /// The frame's link type, when zcdump does not decode it.
     link_not_decoded: Option<u32>,
+    /// The bytes of every [`Value::Text`] of the frame, one after another.
+    text: Vec<u8>,
 }
 
 impl Default for FrameFields {
@@ -239,6 +288,7 @@ impl FrameFields {
             malformed: None,
             bad_checksums: 0,
             link_not_decoded: None,
+            text: Vec::new(),
         }
     }
 
@@ -310,6 +360,7 @@ impl FrameFields {
         self.malformed = None;
         self.bad_checksums = 0;
         self.link_not_decoded = None;
+        self.text.clear();
     }
 
     /// Adds one occurrence of `field` (dropped if the set does not want it).
@@ -357,6 +408,51 @@ impl FrameFields {
     #[inline]
     pub fn push_uint(&mut self, field: Field, value: impl Into<u64>) {
         self.push(field, Value::Uint(value.into()));
+    }
+
+    /// Adds a text occurrence of `field` (dropped if the set does not want it), copying
+    /// `text` into the frame's text store.
+    ///
+    /// ```
+    /// use zcdump::fields::{Field, FrameFields, Value};
+    /// let mut f = FrameFields::default();
+    /// f.push_text(Field::DnsCname, b"www.example.com");
+    /// let Some(Value::Text(t)) = f.first(Field::DnsCname) else { panic!("text expected") };
+    /// assert_eq!(f.text(t), b"www.example.com");
+    /// ```
+    pub fn push_text(&mut self, field: Field, text: &[u8]) {
+        if !self.wanted.contains(field) || !self.keep_entries {
+            return;
+        }
+        // A frame holds far less than 4 GiB of text; past that, occurrences are dropped
+        // rather than given a wrong position.
+        let (Ok(start), Ok(len)) = (u32::try_from(self.text.len()), u32::try_from(text.len()))
+        else {
+            return;
+        };
+        self.text.extend_from_slice(text);
+        self.entries.push((field, Value::Text(TextRef { start, len })));
+    }
+
+    /// The bytes of a text value of this frame (empty for a handle from another frame
+    /// that points past this one's text).
+    ///
+    /// ```
+    /// use zcdump::fields::{Field, FrameFields, Value};
+    /// let mut f = FrameFields::default();
+    /// f.push_text(Field::DnsQryName, b"one");
+    /// f.push_text(Field::DnsQryName, b"two");
+    /// let names: Vec<&[u8]> = f.all(Field::DnsQryName)
+    ///     .filter_map(|v| if let Value::Text(t) = v { Some(f.text(t)) } else { None })
+    ///     .collect();
+    /// assert_eq!(names, [&b"one"[..], &b"two"[..]]);
+    /// ```
+    #[must_use]
+    pub fn text(&self, t: TextRef) -> &[u8] {
+        let start = t.start as usize;
+        self.text
+            .get(start..start.saturating_add(t.len as usize))
+            .unwrap_or(&[])
     }
 
     /// Records that protocol `proto` was found; it becomes a present field and, outside

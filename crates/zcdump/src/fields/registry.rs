@@ -82,6 +82,8 @@ pub enum Kind {
     ChecksumStatus,
     /// A protocol: present or absent, no value.
     Protocol,
+    /// Text ([`Value::Text`](super::Value::Text)), printed as it is stored.
+    Str,
 }
 
 /// One field as a protocol declares it: tshark's name and how its value prints.
@@ -459,6 +461,8 @@ registry! {
     Gre => crate::dissect::gre,
     Vxlan => crate::dissect::vxlan,
     Mpls => crate::dissect::mpls,
+    Dns => crate::dissect::dns,
+    Mdns => crate::dissect::dns::mdns,
     Data => crate::dissect::data,
 }
 

@@ -273,7 +273,8 @@ fn stored<'v>(ftype: FType, value: Value) -> Option<Val<'v>> {
         Value::Mac(m) => Val::Mac(m),
         Value::Ipv4(a) => Val::Ipv4(u32::from_be_bytes(a), 32),
         Value::Ipv6(a) => Val::Ipv6(u128::from_be_bytes(a), 128),
-        Value::Present => return None,
+        // Text values live in the frame's text store, which this function does not see.
+        Value::Present | Value::Text(_) => return None,
     })
 }
 

@@ -147,6 +147,7 @@ fn stored_type(field: Field) -> FType {
         Kind::Ipv4 => FType::Ipv4,
         Kind::Ipv6 => FType::Ipv6,
         Kind::Protocol => FType::Protocol,
+        Kind::Str => FType::Str,
         Kind::Dec | Kind::Hex2 | Kind::Hex4 | Kind::Hex6 | Kind::Hex8 | Kind::ChecksumStatus => {
             FType::Uint
         }

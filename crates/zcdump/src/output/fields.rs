@@ -2,7 +2,7 @@
 //! repeated occurrences, nothing for absent fields.
 
 use super::{FrameMeta, LineWriter};
-use crate::fields::format::write_value;
+use crate::fields::format::write_frame_value;
 use crate::fields::{Field, FieldMask, FrameFields};
 
 /// Prints the chosen fields of each frame.
@@ -99,7 +99,7 @@ impl LineWriter for FieldsWriter {
                         out.push(b',');
                     }
                     first = false;
-                    write_value(out, *f, *v);
+                    write_frame_value(out, frame, *f, *v);
                 }
             }
         }

@@ -2,8 +2,8 @@
 //! once maps to its value text; a repeated field maps to an array of value texts.
 
 use super::{FrameMeta, LineWriter};
-use crate::fields::format::write_value;
-use crate::fields::{Field, FieldMask, FrameFields, Kind};
+use crate::fields::format::{write_json_escaped, write_value};
+use crate::fields::{Field, FieldMask, FrameFields, Kind, Value};
 
 /// Prints each frame as a JSON object on one line.
 ///
@@ -61,8 +61,8 @@ impl LineWriter for JsonlWriter {
                 out.push(b',');
             }
             first_key = false;
-            // Field names and value texts are ASCII without quotes or backslashes, so they
-            // need no JSON escaping.
+            // Field names and number and address texts are ASCII without quotes or
+            // backslashes, so they need no JSON escaping; text values are escaped.
             out.push(b'"');
             out.extend_from_slice(field.name().as_bytes());
             out.extend_from_slice(b"\":");
@@ -74,7 +74,10 @@ impl LineWriter for JsonlWriter {
                     out.push(b',');
                 }
                 out.push(b'"');
-                write_value(out, *field, v);
+                match v {
+                    Value::Text(t) => write_json_escaped(out, frame.text(t)),
+                    _ => write_value(out, *field, v),
+                }
                 out.push(b'"');
             }
             if count > 1 {

@@ -190,7 +190,9 @@ mod tests {
         f.extend_from_slice(&ip);
         let sport = 1024 + (i % 97) as u16 * 3;
         f.extend_from_slice(&sport.to_be_bytes());
-        f.extend_from_slice(&53u16.to_be_bytes());
+        // The discard port: no dissector reads the filler payload (on port 53 it would be
+        // DNS, and malformed).
+        f.extend_from_slice(&9u16.to_be_bytes());
         if tcp {
             f.extend_from_slice(&[
                 0, 0, 0, 1, 0, 0, 0, 0, 0x50, 0x02, 0xff, 0xff, 0xde, 0xad, 0, 0,

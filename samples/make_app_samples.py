@@ -1,0 +1,148 @@
+#!/usr/bin/env python3
+"""Writes zcdump's application-protocol sample captures (DNS, mDNS, ...), deterministic:
+fixed times, addresses, ids.
+
+usage: make_app_samples.py [OUT_DIR]   (default: the directory of this script)
+
+Built with scapy (see make_samples.py) where no local server was at hand to make the
+traffic: the DNS messages cover every record type zcdump decodes, name compression, and the
+names tshark cannot show (pointer loops, names too long, bad label types), plus cut copies
+of each frame. tests-data/tshark/ holds tshark's decode of each file
+(tests-data/tshark/tshark-fields.sh), which the differential test compares with zcdump.
+"""
+import os
+import struct
+import sys
+
+from scapy.all import (  # noqa: F401  (scapy's star-module layout)
+    Ether, IP, IPv6, UDP, TCP, Raw, DNS, DNSQR, DNSRR, DNSRRMX, DNSRRSOA, DNSRRSRV, DNSRROPT,
+    EDNS0TLV, wrpcap,
+)
+
+OUT = sys.argv[1] if len(sys.argv) > 1 else os.path.dirname(os.path.abspath(__file__))
+T0 = 1_700_000_000
+MAC_C, MAC_S = "02:00:00:00:00:0c", "02:00:00:00:00:05"
+CLIENT, SERVER = "192.0.2.1", "192.0.2.53"
+CLIENT6, SERVER6 = "2001:db8::1", "2001:db8::53"
+
+
+def write(name, packets, snaplen=None):
+    """Writes `packets` as a classic Ethernet pcap, 1 ms apart; with `snaplen`, each record
+    keeps only its first `snaplen` bytes (orig_len stays the wire length)."""
+    path = os.path.join(OUT, name)
+    with open(path, "wb") as f:
+        f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, snaplen or 65535, 1))
+        for i, p in enumerate(packets):
+            data = bytes(p)
+            kept = data[:snaplen] if snaplen else data
+            f.write(struct.pack("<IIII", T0, i * 1000, len(kept), len(data)))
+            f.write(kept)
+    print(path)
+
+
+def to_server(dns, sport=40000):
+    return Ether(src=MAC_C, dst=MAC_S) / IP(src=CLIENT, dst=SERVER) / UDP(sport=sport, dport=53) / dns
+
+
+def to_client(dns, dport=40000):
+    return Ether(src=MAC_S, dst=MAC_C) / IP(src=SERVER, dst=CLIENT) / UDP(sport=53, dport=dport) / dns
+
+
+def raw_message(ident, flags, questions, body, answers=0):
+    """A DNS message from raw bytes: header counts plus `body` (questions then records)."""
+    return Raw(struct.pack(">HHHHHH", ident, flags, questions, answers, 0, 0) + body)
+
+
+def question(raw_name, qtype=1, qclass=1):
+    return raw_name + struct.pack(">HH", qtype, qclass)
+
+
+def labels(*parts):
+    return b"".join(bytes([len(p)]) + p for p in parts) + b"\0"
+
+
+def dns_frames():
+    """Queries and answers over UDP (IPv4 and IPv6), TCP and mDNS."""
+    q_a = DNS(id=0x1234, rd=1, qd=[DNSQR(qname="example.com", qtype="A")])
+    frames = [
+        to_server(q_a),
+        to_client(DNS(
+            id=0x1234, qr=1, aa=1, rd=1, ra=1, qd=[DNSQR(qname="example.com", qtype="A")],
+            an=[DNSRR(rrname="example.com", type="CNAME", ttl=300, rdata="www.example.com"),
+                DNSRR(rrname="www.example.com", type="A", ttl=60, rdata="192.0.2.80"),
+                DNSRR(rrname="www.example.com", type="A", ttl=60, rdata="192.0.2.81")],
+            ns=[DNSRR(rrname="example.com", type="NS", ttl=3600, rdata="ns1.example.com")],
+            ar=[DNSRR(rrname="ns1.example.com", type="AAAA", ttl=3600, rdata="2001:db8::53")])),
+        # EDNS with DO, AD and CD set in a query; a cookie option.
+        to_server(DNS(id=2, rd=1, ad=1, cd=1, qd=[DNSQR(qname="example.com", qtype="MX")],
+                      ar=[DNSRROPT(rclass=1232, z=0x8000,
+                                   rdata=[EDNS0TLV(optcode=10, optdata=b"\x01" * 8)])])),
+        to_client(DNS(
+            id=2, qr=1, rd=1, ra=1, z=1, qd=[DNSQR(qname="example.com", qtype="MX")],
+            an=[DNSRRMX(rrname="example.com", ttl=300, preference=10, exchange="mail.example.com"),
+                DNSRR(rrname="example.com", type="TXT", ttl=300, rdata=[b"v=spf1 -all", b"hello\tworld"]),
+                DNSRRSOA(rrname="example.com", ttl=300, mname="ns1.example.com",
+                         rname="hostmaster.example.com", serial=2024010101, refresh=7200,
+                         retry=900, expire=1209600, minimum=300),
+                DNSRRSRV(rrname="_sip._tcp.example.com", ttl=300, priority=10, weight=60,
+                         port=5060, target="sip.example.com"),
+                DNSRR(rrname="1.2.0.192.in-addr.arpa", type="PTR", ttl=300, rdata="host.example.com")],
+            ar=[DNSRROPT(rclass=4096, extrcode=1, version=0, z=0)])),
+        # NXDOMAIN with the truncated bit, over IPv6.
+        Ether(src=MAC_C, dst=MAC_S) / IPv6(src=CLIENT6, dst=SERVER6) / UDP(sport=40001, dport=53)
+        / DNS(id=3, qd=[DNSQR(qname="nonexistent.example", qtype="AAAA")]),
+        Ether(src=MAC_S, dst=MAC_C) / IPv6(src=SERVER6, dst=CLIENT6) / UDP(sport=53, dport=40001)
+        / DNS(id=3, qr=1, tc=1, rcode=3, qd=[DNSQR(qname="nonexistent.example", qtype="AAAA")]),
+    ]
+    # Name compression written by hand: "www.example.com" then "mail" + pointer to it.
+    body = question(labels(b"www", b"example", b"com"))
+    body += b"\xc0\x0c" + struct.pack(">HHIH", 1, 1, 60, 4) + bytes([192, 0, 2, 7])
+    body += b"\xc0\x10" + struct.pack(">HHIH", 15, 1, 60, 9) + b"\x00\x05\x04mail\xc0\x10"
+    frames.append(to_client(raw_message(7, 0x8180, 1, body, answers=2), dport=40002))
+    # Names tshark cannot show: a pointer to itself, a pointer to the root, a name of 254
+    # characters, one of 253, control characters and invalid UTF-8, a bad label type.
+    weird = [
+        b"\xc0\x0c",
+        labels(),
+        labels(b"a" * 63, b"b" * 63, b"c" * 63, b"d" * 62),
+        labels(b"a" * 63, b"b" * 63, b"c" * 63, b"d" * 61),
+        labels(b"a\tb", b"\x01\x7f\"x\\y", b"\xe9x", "é".encode()),
+        labels(b"a") ,
+        b"\x41abc\x00",
+    ]
+    for i, name in enumerate(weird):
+        frames.append(to_server(raw_message(0x100 + i, 0x0100, 1, question(name)), sport=41000 + i))
+    # A pointer in an answer that loops back onto itself, after a good question.
+    body = question(labels(b"loop", b"example")) + b"\xc0\x23\xc0\x21" + struct.pack(">HHIH", 5, 1, 9, 2)
+    frames.append(to_client(raw_message(0x200, 0x8180, 1, body, answers=1), dport=41100))
+    # Counts larger than the message: the header alone.
+    frames.append(to_client(raw_message(0x201, 0x8180, 5, b"", answers=9), dport=41101))
+    # DNS over TCP: two messages in one segment behind their lengths.
+    m1 = bytes(DNS(id=0x4444, rd=1, qd=[DNSQR(qname="tcp.example", qtype="SOA")]))
+    m2 = bytes(DNS(id=0x4445, rd=1, qd=[DNSQR(qname="tcp.example", qtype="NS")]))
+    frames.append(Ether(src=MAC_C, dst=MAC_S) / IP(src=CLIENT, dst=SERVER)
+                  / TCP(sport=40100, dport=53, flags="PA", seq=1000, ack=2000)
+                  / Raw(struct.pack(">H", len(m1)) + m1 + struct.pack(">H", len(m2)) + m2))
+    # mDNS: a question with the unicast-response bit, an answer with cache-flush.
+    mdns = Ether(src=MAC_C, dst="01:00:5e:00:00:fb") / IP(src=CLIENT, dst="224.0.0.251", ttl=255)
+    frames.append(mdns / UDP(sport=5353, dport=5353) / DNS(id=0, rd=0, qd=[
+        DNSQR(qname="printer.local", qtype="A", unicastresponse=1),
+        DNSQR(qname="_ipp._tcp.local", qtype="PTR")]))
+    frames.append(mdns / UDP(sport=5353, dport=5353) / DNS(id=0, qr=1, aa=1, rd=0, qd=[], an=[
+        DNSRR(rrname="printer.local", type="A", rclass=0x8001, ttl=120, rdata="192.0.2.9"),
+        DNSRR(rrname="_ipp._tcp.local", type="PTR", ttl=4500, rdata="printer._ipp._tcp.local"),
+        DNSRRSRV(rrname="printer._ipp._tcp.local", rclass=0x8001, ttl=120, port=631,
+                 target="printer.local")]))
+    return frames
+
+
+def main():
+    frames = dns_frames()
+    write("app-dns.pcap", frames)
+    # Every frame cut by a short snapshot length, so that each field stops where tshark's do.
+    for snaplen in (60, 75, 90):
+        write("app-dns-snap%d.pcap" % snaplen, frames, snaplen)
+
+
+if __name__ == "__main__":
+    main()
