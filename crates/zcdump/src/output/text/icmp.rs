@@ -1,31 +1,69 @@
 //! The ICMP, ICMPv6 and IGMP parts of a text line, in `tcpdump -n`'s words.
 
-use super::write_val;
-use crate::fields::format::write_dec;
-use crate::fields::{Field, FrameFields, Value};
+use super::line::Line;
+use super::summaries::TextSummary;
+use crate::fields::{Field, Proto, Value};
 
-/// Whether the snapshot length cut the frame (so the last layer lacks bytes).
-fn snapped(f: &FrameFields) -> bool {
-    matches!(
-        (f.uint(Field::FrameCapLen), f.uint(Field::FrameLen)),
-        (Some(cap), Some(len)) if cap < len
-    )
-}
+/// ICMP.
+pub(super) const ICMP: TextSummary = TextSummary {
+    proto: Proto::Icmp,
+    fields: &[
+        Field::IcmpType,
+        Field::IcmpCode,
+        Field::IcmpIdent,
+        Field::IcmpSeq,
+        // The quoted packet's, for port unreachable.
+        Field::IpDst,
+        Field::IpProto,
+        Field::UdpDstport,
+        Field::TcpDstport,
+    ],
+    write: write_icmp,
+};
 
-pub(super) fn write_icmp(out: &mut Vec<u8>, f: &FrameFields, net_payload: u64) {
+/// ICMPv6.
+pub(super) const ICMPV6: TextSummary = TextSummary {
+    proto: Proto::Icmpv6,
+    fields: &[
+        Field::Icmpv6Type,
+        Field::Icmpv6Code,
+        Field::Icmpv6EchoIdentifier,
+        Field::Icmpv6EchoSequenceNumber,
+        Field::Icmpv6MldrNbMcastRecords,
+        Field::Icmpv6NdNsTargetAddress,
+        Field::Icmpv6NdNaTargetAddress,
+        // The quoted packet's, for destination unreachable.
+        Field::Ipv6Dst,
+        Field::Ipv6Nxt,
+        Field::UdpDstport,
+        Field::TcpDstport,
+    ],
+    write: write_icmpv6,
+};
+
+/// IGMP.
+pub(super) const IGMP: TextSummary = TextSummary {
+    proto: Proto::Igmp,
+    fields: &[Field::IgmpVersion, Field::IgmpType, Field::IgmpNumGrpRecs],
+    write: write_igmp,
+};
+
+fn write_icmp(line: &mut Line<'_>) {
+    let net_payload = line.network.payload_len;
+    let f = line.fields();
     let echo_like = matches!(
         f.uint(Field::IcmpType),
         Some(0 | 8 | 13 | 14 | 15 | 16) | None
     );
-    if snapped(f) && echo_like && f.uint(Field::IcmpSeq).is_none() {
+    if line.snapped() && echo_like && f.uint(Field::IcmpSeq).is_none() {
         // The capture ended inside the 8-byte header: tcpdump prints nothing of it.
-        out.extend_from_slice(b" [|icmp]");
+        line.put(b" [|icmp]");
         return;
     }
-    out.extend_from_slice(b"ICMP ");
-    if let Some(()) = write_port_unreachable(out, f) {
-        out.extend_from_slice(b", length ");
-        write_dec(out, net_payload);
+    line.put(b"ICMP ");
+    if let Some(()) = write_port_unreachable(line) {
+        line.put(b", length ");
+        line.dec(net_payload);
         return;
     }
     let name: &[u8] = match (f.uint(Field::IcmpType), f.uint(Field::IcmpCode)) {
@@ -42,22 +80,24 @@ pub(super) fn write_icmp(out: &mut Vec<u8>, f: &FrameFields, net_payload: u64) {
         (Some(14), _) => b"time stamp reply",
         _ => b"type",
     };
-    out.extend_from_slice(name);
+    line.put(name);
     if let (Some(id), Some(seq)) = (f.uint(Field::IcmpIdent), f.uint(Field::IcmpSeq)) {
-        out.extend_from_slice(b", id ");
-        write_dec(out, id);
-        out.extend_from_slice(b", seq ");
-        write_dec(out, seq);
+        line.put(b", id ");
+        line.dec(id);
+        line.put(b", seq ");
+        line.dec(seq);
     } else if name == b"type" {
-        out.push(b' ');
-        write_dec(out, f.uint(Field::IcmpType).unwrap_or(0));
+        line.byte(b' ');
+        line.dec(f.uint(Field::IcmpType).unwrap_or(0));
     }
-    out.extend_from_slice(b", length ");
-    write_dec(out, net_payload);
+    line.put(b", length ");
+    line.dec(net_payload);
 }
 
-pub(super) fn write_icmpv6(out: &mut Vec<u8>, f: &FrameFields, length: u64) {
-    out.extend_from_slice(b"ICMP6, ");
+fn write_icmpv6(line: &mut Line<'_>) {
+    let length = line.network.payload_len;
+    let f = line.fields();
+    line.put(b"ICMP6, ");
     let t = f.uint(Field::Icmpv6Type).unwrap_or(0);
     let name: &[u8] = match t {
         1 => b"destination unreachable",
@@ -77,14 +117,14 @@ pub(super) fn write_icmpv6(out: &mut Vec<u8>, f: &FrameFields, length: u64) {
         143 => b"multicast listener report v2",
         _ => b"type",
     };
-    out.extend_from_slice(name);
+    line.put(name);
     if name == b"type" {
-        out.push(b' ');
-        write_dec(out, t);
+        line.byte(b' ');
+        line.dec(t);
     }
     // tcpdump stops where it lacks the port of the packet an unreachable quotes.
-    if t == 1 && !write_unreachable6(out, f) {
-        out.extend_from_slice(b" [|icmp6]");
+    if t == 1 && !write_unreachable6(line) {
+        line.put(b" [|icmp6]");
         return;
     }
     match t {
@@ -93,17 +133,17 @@ pub(super) fn write_icmpv6(out: &mut Vec<u8>, f: &FrameFields, length: u64) {
                 f.uint(Field::Icmpv6EchoIdentifier),
                 f.uint(Field::Icmpv6EchoSequenceNumber),
             ) {
-                out.extend_from_slice(b", id ");
-                write_dec(out, id);
-                out.extend_from_slice(b", seq ");
-                write_dec(out, seq);
+                line.put(b", id ");
+                line.dec(id);
+                line.put(b", seq ");
+                line.dec(seq);
             }
         }
         143 => {
             if let Some(n) = f.uint(Field::Icmpv6MldrNbMcastRecords) {
-                out.extend_from_slice(b", ");
-                write_dec(out, n);
-                out.extend_from_slice(b" group record(s)");
+                line.put(b", ");
+                line.dec(n);
+                line.put(b" group record(s)");
             }
         }
         _ => {}
@@ -116,18 +156,19 @@ pub(super) fn write_icmpv6(out: &mut Vec<u8>, f: &FrameFields, length: u64) {
                 .map(|a| (&b"tgt is "[..], a))
         });
     if let Some((label, addr)) = target {
-        out.extend_from_slice(b", ");
-        out.extend_from_slice(label);
-        write_val(out, addr);
+        line.put(b", ");
+        line.put(label);
+        line.value(addr);
     }
-    out.extend_from_slice(b", length ");
-    write_dec(out, length);
+    line.put(b", length ");
+    line.dec(length);
 }
 
 /// tcpdump's reason and destination for an ICMPv6 destination unreachable, from the quoted
 /// packet's fields (the second `ipv6.*` occurrences and the quoted transport's port);
 /// `false` when the capture ended before what tcpdump reads.
-fn write_unreachable6(out: &mut Vec<u8>, f: &FrameFields) -> bool {
+fn write_unreachable6(line: &mut Line<'_>) -> bool {
+    let f = line.fields();
     let code = f.uint(Field::Icmpv6Code).unwrap_or(0);
     let reason: &[u8] = match code {
         0 => b"unreachable route",
@@ -137,10 +178,10 @@ fn write_unreachable6(out: &mut Vec<u8>, f: &FrameFields) -> bool {
         4 => b"unreachable port",
         _ => return true,
     };
-    out.extend_from_slice(b", ");
-    out.extend_from_slice(reason);
+    line.put(b", ");
+    line.put(reason);
     let Some(dst) = f.all(Field::Ipv6Dst).nth(1) else {
-        return !snapped(f);
+        return !line.snapped();
     };
     if code == 4 {
         let port = match f.all(Field::Ipv6Nxt).nth(1) {
@@ -150,46 +191,47 @@ fn write_unreachable6(out: &mut Vec<u8>, f: &FrameFields) -> bool {
         };
         match port {
             Some((name, port)) => {
-                out.extend_from_slice(b", ");
-                write_val(out, dst);
-                out.push(b' ');
-                out.extend_from_slice(name);
-                out.extend_from_slice(b" port ");
-                write_dec(out, port);
+                line.put(b", ");
+                line.value(dst);
+                line.byte(b' ');
+                line.put(name);
+                line.put(b" port ");
+                line.dec(port);
             }
-            None if snapped(f) => return false,
+            None if line.snapped() => return false,
             None => {}
         }
     } else {
-        out.push(b' ');
-        write_val(out, dst);
+        line.byte(b' ');
+        line.value(dst);
     }
     true
 }
 
 /// `igmp v3 report, 2 group record(s)`, `igmp query v2`, ...
-pub(super) fn write_igmp(out: &mut Vec<u8>, f: &FrameFields) {
-    out.extend_from_slice(b"igmp");
+fn write_igmp(line: &mut Line<'_>) {
+    let f = line.fields();
+    line.put(b"igmp");
     let version = f.uint(Field::IgmpVersion).unwrap_or(0);
     match f.uint(Field::IgmpType) {
         Some(0x11) => {
-            out.extend_from_slice(b" query v");
-            write_dec(out, version);
+            line.put(b" query v");
+            line.dec(version);
         }
         Some(0x12 | 0x16 | 0x22) => {
-            out.extend_from_slice(b" v");
-            write_dec(out, version);
-            out.extend_from_slice(b" report");
+            line.put(b" v");
+            line.dec(version);
+            line.put(b" report");
             if let Some(n) = f.uint(Field::IgmpNumGrpRecs) {
-                out.extend_from_slice(b", ");
-                write_dec(out, n);
-                out.extend_from_slice(b" group record(s)");
+                line.put(b", ");
+                line.dec(n);
+                line.put(b" group record(s)");
             }
         }
-        Some(0x17) => out.extend_from_slice(b" leave"),
+        Some(0x17) => line.put(b" leave"),
         Some(t) => {
-            out.extend_from_slice(b" type ");
-            crate::fields::format::write_hex(out, t, 2);
+            line.put(b" type ");
+            line.hex(t, 2);
         }
         None => {}
     }
@@ -197,7 +239,8 @@ pub(super) fn write_igmp(out: &mut Vec<u8>, f: &FrameFields) {
 
 /// tcpdump's `10.77.0.2 udp port 40009 unreachable`, from the quoted datagram's fields
 /// (their second `ip.*` occurrences and the quoted transport's ports).
-fn write_port_unreachable(out: &mut Vec<u8>, f: &FrameFields) -> Option<()> {
+fn write_port_unreachable(line: &mut Line<'_>) -> Option<()> {
+    let f = line.fields();
     if (f.uint(Field::IcmpType), f.uint(Field::IcmpCode)) != (Some(3), Some(3)) {
         return None;
     }
@@ -207,11 +250,11 @@ fn write_port_unreachable(out: &mut Vec<u8>, f: &FrameFields) -> Option<()> {
         Some(Value::Uint(6)) => (b"tcp", f.uint(Field::TcpDstport)?),
         _ => return None,
     };
-    write_val(out, dst);
-    out.push(b' ');
-    out.extend_from_slice(name);
-    out.extend_from_slice(b" port ");
-    write_dec(out, port);
-    out.extend_from_slice(b" unreachable");
+    line.value(dst);
+    line.byte(b' ');
+    line.put(name);
+    line.put(b" port ");
+    line.dec(port);
+    line.put(b" unreachable");
     Some(())
 }

@@ -2,13 +2,23 @@
 //! day, numeric addresses with `.port`, flags in brackets, sequence numbers relative to the
 //! start of each TCP conversation or absolute as with `-S`, option lists, payload lengths),
 //! built from the same field set as every other output.
+//!
+//! Each protocol that has words in the line registers a summary (`output/text/summaries.rs`
+//! says how): the fields it reads and a function that writes its part and hands on to the
+//! next layer's, outermost first, as tcpdump's printers call each other.
 
 mod icmp;
+mod ip;
+mod line;
+mod link;
+mod number;
+pub(crate) mod summaries;
 mod tcp;
 
 use super::{FrameMeta, LineWriter};
-use crate::fields::format::{write_dec, write_ipv4, write_ipv6, write_mac};
-use crate::fields::{Field, FieldMask, FrameFields, Proto, Value};
+use crate::fields::{Field, FieldMask, FrameFields};
+use line::{split_layers, Layer, Line, State};
+use summaries::{WriteFn, SUMMARIES};
 
 /// Prints tcpdump-style summary lines (times are UTC).
 ///
@@ -37,10 +47,23 @@ use crate::fields::{Field, FieldMask, FrameFields, Proto, Value};
 /// );
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct TextWriter {
-    /// tcpdump's relative sequence numbers; `None` prints them absolute (`-S`).
-    bases: Option<tcp::SequenceBases>,
+    /// What the summaries keep from frame to frame (TCP sequence bases).
+    state: State,
+    /// The registered summaries by protocol code.
+    summaries: Vec<Option<WriteFn>>,
+    /// The current frame's layers (kept to reuse the allocation).
+    layers: Vec<Layer>,
+    /// The second the last line was in and its `HH:MM:SS.` text: consecutive frames
+    /// mostly share it.
+    clock: Option<(u64, [u8; 9])>,
+}
+
+impl Default for TextWriter {
+    fn default() -> Self {
+        TextWriter::with_bases(None)
+    }
 }
 
 impl TextWriter {
@@ -83,9 +106,7 @@ impl TextWriter {
     /// ```
     #[must_use]
     pub fn relative() -> TextWriter {
-        TextWriter {
-            bases: Some(tcp::SequenceBases::default()),
-        }
+        TextWriter::with_bases(Some(tcp::SequenceBases::default()))
     }
 
     /// A writer printing absolute TCP sequence numbers, as `tcpdump -S` does (also what
@@ -127,103 +148,71 @@ impl TextWriter {
     /// ```
     #[must_use]
     pub fn absolute() -> TextWriter {
-        TextWriter { bases: None }
+        TextWriter::with_bases(None)
+    }
+
+    fn with_bases(bases: Option<tcp::SequenceBases>) -> TextWriter {
+        TextWriter {
+            state: State {
+                bases,
+                addresses: number::AddressCache::default(),
+            },
+            summaries: summaries::by_code(),
+            layers: Vec::with_capacity(16),
+            clock: None,
+        }
+    }
+
+    /// Appends `HH:MM:SS.uuuuuu` (UTC time of day).
+    fn write_time(&mut self, out: &mut Vec<u8>, meta: &FrameMeta) {
+        let hms = match self.clock {
+            Some((sec, text)) if sec == meta.ts_sec => text,
+            _ => {
+                let day = meta.ts_sec % 86_400;
+                let mut text = *b"00:00:00.";
+                for (i, part) in [day / 3600, (day / 60) % 60, day % 60]
+                    .into_iter()
+                    .enumerate()
+                {
+                    text[3 * i] = b'0' + (part / 10) as u8;
+                    text[3 * i + 1] = b'0' + (part % 10) as u8;
+                }
+                self.clock = Some((meta.ts_sec, text));
+                text
+            }
+        };
+        let mut micros = meta.ts_nsec / 1000;
+        let mut digits = [0u8; 16];
+        digits[..9].copy_from_slice(&hms);
+        for d in digits[9..15].iter_mut().rev() {
+            *d = b'0' + (micros % 10) as u8;
+            micros /= 10;
+        }
+        digits[15] = b' ';
+        out.extend_from_slice(&digits);
     }
 }
 
-/// Every field a summary line may show.
-const TEXT_FIELDS: &[Field] = &[
-    Field::FrameLen,
-    Field::FrameCapLen,
-    Field::EthSrc,
-    Field::EthDst,
-    Field::EthType,
-    Field::VlanId,
-    Field::VlanPriority,
-    Field::Ieee8021adId,
-    Field::ArpOpcode,
-    Field::ArpSrcHwMac,
-    Field::ArpSrcProtoIpv4,
-    Field::ArpDstProtoIpv4,
-    Field::IpSrc,
-    Field::IpDst,
-    Field::IpLen,
-    Field::IpHdrLen,
-    Field::IpProto,
-    Field::Ipv6Src,
-    Field::Ipv6Dst,
-    Field::Ipv6Plen,
-    Field::Ipv6Nxt,
-    Field::Ipv6FraghdrOffset,
-    Field::TcpSrcport,
-    Field::TcpDstport,
-    Field::TcpFlags,
-    Field::TcpSeqRaw,
-    Field::TcpAckRaw,
-    Field::TcpWindowSizeValue,
-    Field::TcpHdrLen,
-    Field::TcpUrgentPointer,
-    Field::TcpOptionKind,
-    Field::TcpOptionsMssVal,
-    Field::TcpOptionsWscaleShift,
-    Field::TcpOptionsTimestampTsval,
-    Field::TcpOptionsTimestampTsecr,
-    Field::UdpSrcport,
-    Field::UdpDstport,
-    Field::UdpLength,
-    Field::IcmpType,
-    Field::IcmpCode,
-    Field::IcmpIdent,
-    Field::IcmpSeq,
-    Field::Icmpv6Type,
-    Field::Icmpv6Code,
-    Field::Icmpv6EchoIdentifier,
-    Field::Icmpv6EchoSequenceNumber,
-    Field::Icmpv6MldrNbMcastRecords,
-    Field::Ipv6HopoptsLenOct,
-    Field::Ipv6DstoptsLenOct,
-    Field::Ipv6FraghdrMore,
-    Field::IpFragOffset,
-    Field::IgmpNumGrpRecs,
-    Field::Icmpv6NdNsTargetAddress,
-    Field::Icmpv6NdNaTargetAddress,
-    Field::IgmpVersion,
-    Field::IgmpType,
-];
-
 impl LineWriter for TextWriter {
     fn fields_read(&self) -> FieldMask {
-        FieldMask::of(TEXT_FIELDS)
+        let fields: Vec<Field> = SUMMARIES.iter().flat_map(|s| s.fields).copied().collect();
+        FieldMask::of(&fields)
     }
 
     fn frame(&mut self, meta: &FrameMeta<'_>, f: &FrameFields, out: &mut Vec<u8>) {
-        write_time(out, meta);
-        out.push(b' ');
-        write_tags(out, f);
-        if let Some(n) = f.link_not_decoded() {
-            out.extend_from_slice(b"[link type ");
-            write_dec(out, u64::from(n));
-            out.extend_from_slice(b" not decoded]");
-        } else if f.path().contains(&Proto::Arp) {
-            write_arp(out, f);
-        } else if f.path().contains(&Proto::Ip) {
-            out.extend_from_slice(b"IP ");
-            write_transport(out, f, Proto::Ip, self.bases.as_mut(), meta.frame);
-        } else if f.path().contains(&Proto::Ipv6) {
-            out.extend_from_slice(b"IP6 ");
-            write_transport(out, f, Proto::Ipv6, self.bases.as_mut(), meta.frame);
-        } else if let (Some(Value::Mac(src)), Some(Value::Mac(dst))) =
-            (f.first(Field::EthSrc), f.first(Field::EthDst))
-        {
-            write_mac(out, src);
-            out.extend_from_slice(b" > ");
-            write_mac(out, dst);
-            if let Some(t) = f.uint(Field::EthType) {
-                out.extend_from_slice(b", ethertype ");
-                crate::fields::format::write_hex(out, t, 4);
-            }
-        } else {
-            out.extend_from_slice(b"unknown link-layer payload");
+        self.write_time(out, meta);
+        split_layers(f, &mut self.layers);
+        let mut line = Line::new(
+            out,
+            f,
+            meta.frame,
+            &self.layers,
+            &self.summaries,
+            &mut self.state,
+        );
+        if !line.start_at(0) {
+            // Fields not from the dissector (no `frame` layer).
+            line.put(b"unknown link-layer payload");
         }
         if let Some(m) = f.malformed() {
             out.extend_from_slice(b" [malformed ");
@@ -233,196 +222,5 @@ impl LineWriter for TextWriter {
             out.push(b']');
         }
         out.push(b'\n');
-    }
-}
-
-fn write_time(out: &mut Vec<u8>, meta: &FrameMeta) {
-    let day = meta.ts_sec % 86_400;
-    for (i, part) in [day / 3600, (day / 60) % 60, day % 60]
-        .into_iter()
-        .enumerate()
-    {
-        if i > 0 {
-            out.push(b':');
-        }
-        if part < 10 {
-            out.push(b'0');
-        }
-        write_dec(out, part);
-    }
-    out.push(b'.');
-    let micros = u64::from(meta.ts_nsec / 1000);
-    let mut div = 100_000;
-    while div > 0 {
-        out.push(b'0' + ((micros / div) % 10) as u8);
-        div /= 10;
-    }
-}
-
-fn write_tags(out: &mut Vec<u8>, f: &FrameFields) {
-    for id in f.all(Field::Ieee8021adId) {
-        out.extend_from_slice(b"802.1ad ");
-        write_val(out, id);
-        out.extend_from_slice(b", ");
-    }
-    let mut prios = f.all(Field::VlanPriority);
-    for id in f.all(Field::VlanId) {
-        out.extend_from_slice(b"vlan ");
-        write_val(out, id);
-        if let Some(p) = prios.next() {
-            out.extend_from_slice(b", p ");
-            write_val(out, p);
-        }
-        out.extend_from_slice(b", ");
-    }
-}
-
-fn write_val(out: &mut Vec<u8>, v: Value) {
-    match v {
-        Value::Uint(n) => write_dec(out, n),
-        Value::Ipv4(a) => write_ipv4(out, a),
-        Value::Ipv6(a) => write_ipv6(out, a),
-        Value::Mac(m) => write_mac(out, m),
-        // Text needs its frame; the summaries that show text read it from there.
-        Value::Present | Value::Text(_) => {}
-    }
-}
-
-fn write_arp(out: &mut Vec<u8>, f: &FrameFields) {
-    let tpa = f.first(Field::ArpDstProtoIpv4);
-    let spa = f.first(Field::ArpSrcProtoIpv4);
-    match f.uint(Field::ArpOpcode) {
-        Some(1) => {
-            out.extend_from_slice(b"ARP, Request who-has ");
-            tpa.into_iter().for_each(|v| write_val(out, v));
-            out.extend_from_slice(b" tell ");
-            spa.into_iter().for_each(|v| write_val(out, v));
-        }
-        Some(2) => {
-            out.extend_from_slice(b"ARP, Reply ");
-            spa.into_iter().for_each(|v| write_val(out, v));
-            out.extend_from_slice(b" is-at ");
-            if let Some(v) = f.first(Field::ArpSrcHwMac) {
-                write_val(out, v);
-            }
-        }
-        other => {
-            out.extend_from_slice(b"ARP, opcode ");
-            write_dec(out, other.unwrap_or(0));
-        }
-    }
-    out.extend_from_slice(b", length ");
-    write_dec(out, zerocast_wire::arp::PACKET_LEN as u64);
-}
-
-/// Appends `src[.port] > dst[.port]: ...` for the first (outer) network header.
-fn write_transport(
-    out: &mut Vec<u8>,
-    f: &FrameFields,
-    ip: Proto,
-    bases: Option<&mut tcp::SequenceBases>,
-    frame: &[u8],
-) {
-    let (src, dst) = if ip == Proto::Ip {
-        (f.first(Field::IpSrc), f.first(Field::IpDst))
-    } else {
-        (f.first(Field::Ipv6Src), f.first(Field::Ipv6Dst))
-    };
-    let ports = if f.path().contains(&Proto::Tcp) {
-        Some((f.uint(Field::TcpSrcport), f.uint(Field::TcpDstport)))
-    } else if f.path().contains(&Proto::Udp) {
-        Some((f.uint(Field::UdpSrcport), f.uint(Field::UdpDstport)))
-    } else {
-        None
-    };
-    let endpoint = |out: &mut Vec<u8>, addr: Option<Value>, port: Option<u64>| {
-        addr.into_iter().for_each(|a| write_val(out, a));
-        if let Some(p) = port {
-            out.push(b'.');
-            write_dec(out, p);
-        }
-    };
-    endpoint(out, src, ports.and_then(|p| p.0));
-    out.extend_from_slice(b" > ");
-    endpoint(out, dst, ports.and_then(|p| p.1));
-    out.push(b':');
-    let upper_len = if ip == Proto::Ip {
-        // A later fragment: tcpdump names the protocol and nothing else.
-        if f.uint(Field::IpFragOffset).is_some_and(|o| o != 0) {
-            out.extend_from_slice(b" ip-proto-");
-            write_dec(out, f.uint(Field::IpProto).unwrap_or(0));
-            return;
-        }
-        let total = f.uint(Field::IpLen).unwrap_or(0);
-        total.saturating_sub(f.uint(Field::IpHdrLen).unwrap_or(0))
-    } else {
-        match write_ipv6_extensions(out, f) {
-            Some(len) => len,
-            None => return,
-        }
-    };
-    out.push(b' ');
-    if f.path().contains(&Proto::Tcp) {
-        let endpoints = match (src, dst, ports) {
-            (Some(src), Some(dst), Some((Some(sport), Some(dport)))) => Some(tcp::Endpoints {
-                src,
-                dst,
-                sport: sport as u16,
-                dport: dport as u16,
-            }),
-            _ => None,
-        };
-        tcp::write_tcp(out, f, upper_len, endpoints.as_ref(), bases, frame);
-    } else if f.path().contains(&Proto::Udp) {
-        out.extend_from_slice(b"UDP, length ");
-        write_dec(out, f.uint(Field::UdpLength).unwrap_or(8).saturating_sub(8));
-    } else if f.path().contains(&Proto::Icmp) {
-        icmp::write_icmp(out, f, upper_len);
-    } else if f.path().contains(&Proto::Icmpv6) {
-        icmp::write_icmpv6(out, f, upper_len);
-    } else if f.path().contains(&Proto::Igmp) {
-        icmp::write_igmp(out, f);
-    } else {
-        out.extend_from_slice(b"ip-proto-");
-        let proto = f
-            .uint(Field::IpProto)
-            .or_else(|| f.uint(Field::Ipv6Nxt))
-            .unwrap_or(0);
-        write_dec(out, proto);
-        out.push(b' ');
-        write_dec(out, upper_len);
-    }
-}
-
-/// tcpdump's words for IPv6 extension headers (`HBH `, `DSTOPT `, `frag (offset|length)`);
-/// returns the upper layer's length, or `None` for a later fragment, whose line ends here.
-fn write_ipv6_extensions(out: &mut Vec<u8>, f: &FrameFields) -> Option<u64> {
-    let mut len = f.uint(Field::Ipv6Plen).unwrap_or(0);
-    for v in f.all(Field::Ipv6HopoptsLenOct) {
-        out.extend_from_slice(b" HBH");
-        len = len.saturating_sub(uint(v));
-    }
-    for v in f.all(Field::Ipv6DstoptsLenOct) {
-        out.extend_from_slice(b" DSTOPT");
-        len = len.saturating_sub(uint(v));
-    }
-    if let Some(offset) = f.uint(Field::Ipv6FraghdrOffset) {
-        len = len.saturating_sub(8);
-        out.extend_from_slice(b" frag (");
-        write_dec(out, offset * 8);
-        out.push(b'|');
-        write_dec(out, len);
-        out.push(b')');
-        if offset != 0 {
-            return None;
-        }
-    }
-    Some(len)
-}
-
-fn uint(v: Value) -> u64 {
-    match v {
-        Value::Uint(n) => n,
-        _ => 0,
     }
 }

@@ -4,8 +4,9 @@
 
 use std::hash::{Hash, Hasher};
 
-use crate::fields::format::write_dec;
-use crate::fields::{Field, FrameFields, Proto, Value};
+use super::line::Line;
+use super::summaries::TextSummary;
+use crate::fields::{Field, Proto, Value};
 use crate::stats::conversation::{fold, WordMap};
 
 /// Conversations whose sequence bases are remembered at once. When the table is full it is
@@ -101,19 +102,81 @@ impl SequenceBases {
     }
 }
 
-/// Appends `Flags [...], seq ..., ack ..., win ..., urg ..., options [...], length N` and
-/// tcpdump's HTTP summary. `bases` is `None` for absolute numbers (`-S`); `frame` holds the
-/// captured bytes the fields came from.
-pub(super) fn write_tcp(
-    out: &mut Vec<u8>,
-    f: &FrameFields,
-    net_payload: u64,
-    endpoints: Option<&Endpoints>,
-    bases: Option<&mut SequenceBases>,
-    frame: &[u8],
-) {
-    let flags = f.uint(Field::TcpFlags).unwrap_or(0);
-    out.extend_from_slice(b"Flags [");
+/// TCP.
+pub(super) const SUMMARY: TextSummary = TextSummary {
+    proto: Proto::Tcp,
+    fields: &[
+        Field::TcpSrcport,
+        Field::TcpDstport,
+        Field::TcpFlags,
+        Field::TcpSeqRaw,
+        Field::TcpAckRaw,
+        Field::TcpWindowSizeValue,
+        Field::TcpHdrLen,
+        Field::TcpUrgentPointer,
+        Field::TcpOptionKind,
+        Field::TcpOptionsMssVal,
+        Field::TcpOptionsWscaleShift,
+        Field::TcpOptionsTimestampTsval,
+        Field::TcpOptionsTimestampTsecr,
+    ],
+    write,
+};
+
+/// The fields of a segment's header that the line shows, in one pass over its layer.
+#[derive(Default)]
+struct Header {
+    sport: Option<u64>,
+    dport: Option<u64>,
+    flags: u64,
+    seq: u64,
+    ack: u64,
+    win: u64,
+    hdr_len: u64,
+    urgent: u64,
+    /// Where the options start among the layer's entries.
+    options_at: usize,
+}
+
+impl Header {
+    fn of(entries: &[(Field, Value)]) -> Header {
+        let mut h = Header {
+            options_at: entries.len(),
+            ..Header::default()
+        };
+        // Options come after the fixed header's fields: stop at the first.
+        for (i, &(field, value)) in entries.iter().enumerate() {
+            let Value::Uint(v) = value else { continue };
+            match field {
+                Field::TcpSrcport => h.sport = Some(v),
+                Field::TcpDstport => h.dport = Some(v),
+                Field::TcpFlags => h.flags = v,
+                Field::TcpSeqRaw => h.seq = v,
+                Field::TcpAckRaw => h.ack = v,
+                Field::TcpWindowSizeValue => h.win = v,
+                Field::TcpHdrLen => h.hdr_len = v,
+                Field::TcpUrgentPointer => h.urgent = v,
+                Field::TcpOptionKind => {
+                    h.options_at = i;
+                    break;
+                }
+                _ => {}
+            }
+        }
+        h
+    }
+}
+
+/// Writes `Flags [...], seq ..., ack ..., win ..., urg ..., options [...], length N` and
+/// what the payload's protocol says (an application summary, else tcpdump's HTTP line on
+/// its ports).
+fn write(line: &mut Line<'_>) {
+    let h = Header::of(line.entries());
+    let flags = h.flags;
+    let mut text = [0u8; 16];
+    let mut n = 0;
+    text[n..n + 7].copy_from_slice(b"Flags [");
+    n += 7;
     for (bit, c) in [
         (0x01, b'F'),
         (0x02, b'S'),
@@ -124,53 +187,68 @@ pub(super) fn write_tcp(
         (0x80, b'W'),
     ] {
         if flags & bit != 0 {
-            out.push(c);
+            text[n] = c;
+            n += 1;
         }
     }
     if flags & 0x10 != 0 {
-        out.push(b'.');
+        text[n] = b'.';
+        n += 1;
     }
+    line.put(&text[..n]);
     if flags & 0xdf == 0 {
-        out.extend_from_slice(b"none");
+        line.put(b"none");
     }
-    out.push(b']');
-    let payload = net_payload.saturating_sub(f.uint(Field::TcpHdrLen).unwrap_or(0));
-    let raw_seq = f.uint(Field::TcpSeqRaw).unwrap_or(0) as u32;
-    let raw_ack = f.uint(Field::TcpAckRaw).unwrap_or(0) as u32;
-    let (seq, ack) = match (bases, endpoints) {
+    line.byte(b']');
+    let payload = line.network.payload_len.saturating_sub(h.hdr_len);
+    let (raw_seq, raw_ack) = (h.seq as u32, h.ack as u32);
+    let endpoints = match (line.network.addresses, h.sport, h.dport) {
+        (Some((src, dst)), Some(sport), Some(dport)) => Some(Endpoints {
+            src,
+            dst,
+            sport: sport as u16,
+            dport: dport as u16,
+        }),
+        _ => None,
+    };
+    let (seq, ack) = match (line.state.bases.as_mut(), endpoints.as_ref()) {
         (Some(bases), Some(e)) => bases.relative(e, flags, raw_seq, raw_ack),
         _ => (raw_seq, raw_ack),
     };
     // A range when there is payload; no sequence number on a bare acknowledgement.
     if payload > 0 || flags & 0x07 != 0 {
-        out.extend_from_slice(b", seq ");
-        write_dec(out, seq.into());
+        line.put(b", seq ");
+        line.dec(seq.into());
         if payload > 0 {
-            out.push(b':');
-            write_dec(out, (u64::from(seq) + payload) & 0xffff_ffff);
+            line.byte(b':');
+            line.dec((u64::from(seq) + payload) & 0xffff_ffff);
         }
     }
     if flags & 0x10 != 0 {
-        out.extend_from_slice(b", ack ");
-        write_dec(out, ack.into());
+        line.put(b", ack ");
+        line.dec(ack.into());
     }
-    out.extend_from_slice(b", win ");
-    write_dec(out, f.uint(Field::TcpWindowSizeValue).unwrap_or(0));
+    line.put(b", win ");
+    line.dec(h.win);
     if flags & 0x20 != 0 {
-        out.extend_from_slice(b", urg ");
-        write_dec(out, f.uint(Field::TcpUrgentPointer).unwrap_or(0));
+        line.put(b", urg ");
+        line.dec(h.urgent);
     }
-    if !write_options(out, f) {
+    if !write_options(line, h.options_at) {
         // tcpdump ends the line at the first option byte the capture lacks.
         return;
     }
-    out.extend_from_slice(b", length ");
-    write_dec(out, payload);
+    line.put(b", length ");
+    line.dec(payload);
+    if payload == 0 || line.next_with(b": ") {
+        return;
+    }
     let http_port =
         endpoints.is_some_and(|e| [e.sport, e.dport].iter().any(|p| HTTP_PORTS.contains(p)));
-    if payload > 0 && http_port {
-        if let Some(bytes) = f.payload(Proto::Tcp, frame) {
-            write_http(out, bytes, payload);
+    if http_port {
+        let frame = line.frame();
+        if let Some(bytes) = line.fields().payload(Proto::Tcp, frame) {
+            write_http(line.out(), bytes, payload);
         }
     }
 }
@@ -294,26 +372,20 @@ fn token(bytes: &[u8], at: usize) -> Option<(&[u8], usize)> {
     Some((word, next))
 }
 
-/// `, options [mss 1460,sackOK,TS val 1 ecr 0,nop,wscale 7]` from the outer segment's
-/// `tcp.option_kind` occurrences and the option values that follow each of them. When the
+/// `, options [mss 1460,sackOK,TS val 1 ecr 0,nop,wscale 7]` from the segment's
+/// `tcp.option_kind` occurrences (from entry `from` of its layer on) and the option values that follow each of them. When the
 /// capture ended inside the options, ends as tcpdump does at the first byte it lacks (` [|tcp]`
 /// after a `,` when the next option's kind is missing, `[|tcp]>` after an option whose value
 /// is cut) and returns `false`: the line ends there.
-fn write_options(out: &mut Vec<u8>, f: &FrameFields) -> bool {
-    let tcp = f
-        .entries()
-        .iter()
-        .skip_while(|(field, _)| *field != Field::Proto(Proto::Tcp))
-        .skip(1)
-        .take_while(|(field, _)| !matches!(field, Field::Proto(_)));
+fn write_options(line: &mut Line<'_>, from: usize) -> bool {
     let mut any = false;
     // Values the last option still expects (a cut option lacks some of them).
     let mut expected = 0;
-    for &(field, value) in tcp {
+    for &(field, value) in line.entries().get(from..).unwrap_or(&[]) {
         let Value::Uint(v) = value else { continue };
         match field {
             Field::TcpOptionKind => {
-                out.extend_from_slice(if any { b"," } else { b", options [" });
+                line.put(if any { b"," } else { b", options [" });
                 any = true;
                 let (name, values): (&[u8], _) = match v {
                     0 => (b"eol", 0),
@@ -326,31 +398,35 @@ fn write_options(out: &mut Vec<u8>, f: &FrameFields) -> bool {
                     _ => (b"unknown-", 0),
                 };
                 expected = values;
-                out.extend_from_slice(name);
+                line.put(name);
                 if name == b"unknown-" {
-                    write_dec(out, v);
+                    line.dec(v);
                 }
             }
             Field::TcpOptionsMssVal | Field::TcpOptionsWscaleShift => {
                 expected -= 1;
-                out.push(b' ');
-                write_dec(out, v);
+                line.byte(b' ');
+                line.dec(v);
             }
             Field::TcpOptionsTimestampTsval => {
                 expected -= 1;
-                out.extend_from_slice(b" val ");
-                write_dec(out, v);
+                line.put(b" val ");
+                line.dec(v);
             }
             Field::TcpOptionsTimestampTsecr => {
                 expected -= 1;
-                out.extend_from_slice(b" ecr ");
-                write_dec(out, v);
+                line.put(b" ecr ");
+                line.dec(v);
             }
             _ => {}
         }
     }
-    if f.layer(Proto::Tcp).is_some_and(|l| l.header_cut) {
-        out.extend_from_slice(match (any, expected) {
+    if line
+        .fields()
+        .layer(Proto::Tcp)
+        .is_some_and(|l| l.header_cut)
+    {
+        line.put(match (any, expected) {
             // Not even the first option's kind, or the next one's after a whole option.
             (false, _) => b", options [ [|tcp]",
             (true, 0) => b", [|tcp]",
@@ -360,7 +436,7 @@ fn write_options(out: &mut Vec<u8>, f: &FrameFields) -> bool {
         return false;
     }
     if any {
-        out.push(b']');
+        line.byte(b']');
     }
     true
 }
