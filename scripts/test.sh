@@ -98,7 +98,7 @@ fi
 # `cargo test`). Needs cargo-fuzz; mandatory when ZC_FUZZ_SMOKE=1 (set by .ci/run).
 if command -v cargo-fuzz >/dev/null 2>&1; then
   fuzz_secs=${ZC_FUZZ_SECONDS:-20}
-  for spec in wire:frame wire:build_parse wire:partial zcdump:capture_reader zcdump:dissect_frame zcdump:filter_parse stack:frames; do
+  for spec in wire:frame wire:build_parse wire:partial zcdump:capture_reader zcdump:dissect_frame zcdump:filter_parse stack:frames stack:tcp_segments; do
     dir=fuzz/${spec%%:*}; target=${spec#*:}
     step "fuzz smoke: $dir $target (${fuzz_secs}s)"
     # Run on a scratch copy of the corpus so the smoke run does not rewrite committed files.

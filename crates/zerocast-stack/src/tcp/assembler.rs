@@ -108,6 +108,11 @@ impl Assembler {
     pub(crate) fn is_empty(&self) -> bool {
         self.ranges.is_empty()
     }
+
+    /// How many ranges are held.
+    pub(crate) fn count(&self) -> usize {
+        self.ranges.len()
+    }
 }
 
 #[cfg(test)]

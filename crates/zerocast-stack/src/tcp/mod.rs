@@ -48,5 +48,12 @@ pub(crate) mod syn_cookie;
 
 pub use config::TcpConfig;
 pub use seq::SeqNum;
-pub use socket_options::{CongestionAlgorithm, Keepalive, TcpSocketOptions};
+pub use cc::CongestionAlgorithm;
+pub use socket_options::{Keepalive, TcpSocketOptions};
 pub use state::{Shutdown, TcpState};
+
+/// The bound on out-of-order ranges one connection holds (for the fuzzer's invariants).
+#[cfg(any(test, feature = "testutil"))]
+pub(crate) const fn assembler_max_ranges() -> usize {
+    assembler::MAX_RANGES
+}

@@ -1,22 +1,7 @@
 //! Per-socket TCP options ([`TcpSocketOptions`]) and keepalive settings.
 
+use super::CongestionAlgorithm;
 use crate::time::Duration;
-
-/// The congestion control algorithm of a connection (until the `cc` module lands, the
-/// connection uses its built-in NewReno-like placeholder for both).
-///
-/// ```
-/// use zerocast_stack::tcp::CongestionAlgorithm;
-/// assert_eq!(CongestionAlgorithm::default(), CongestionAlgorithm::Cubic);
-/// ```
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, Default)]
-pub enum CongestionAlgorithm {
-    /// NewReno (RFC 5681, RFC 6582).
-    NewReno,
-    /// CUBIC (RFC 9438), the default as on Linux.
-    #[default]
-    Cubic,
-}
 
 /// TCP keepalive (RFC 9293 3.8.4, RFC 1122 4.2.3.6): after `idle` without traffic, send a
 /// probe every `interval`; `count` unanswered probes abort the connection (`TimedOut`).

@@ -1,8 +1,432 @@
-//! TCP (RFC 9293 and friends), whole-stack: FakeNetwork transfers and hand-built segments.
+//! TCP (RFC 9293 and friends), whole-stack: hand-built segments in, segments out, and
+//! FakeNetwork transfers.
 
+use alloc::vec::Vec;
+use core::net::{IpAddr, SocketAddr};
+
+use zerocast_wire::ipv4::Ipv4Packet;
+use zerocast_wire::ipv6::Ipv6Packet;
+use zerocast_wire::tcp::{TcpPacket, TcpRepr, FLAG_ACK, FLAG_FIN, FLAG_RST, FLAG_SYN};
+use zerocast_wire::IpProto;
+
+use super::*;
+use crate::tcp::TcpState;
 use crate::testutil::tcp::bulk_transfer;
 use crate::testutil::LinkConfig;
 use crate::time::Duration;
+use crate::{Readiness, SocketError, SocketId};
+
+/// A TCP segment from `src` to `dst` in an IP packet, checksummed.
+fn tcp_packet(
+    src: SocketAddr,
+    dst: SocketAddr,
+    seq: u32,
+    ack: u32,
+    flags: u16,
+    options: &[u8],
+    data: &[u8],
+) -> Vec<u8> {
+    let repr = TcpRepr {
+        seq,
+        ack,
+        flags,
+        window: 8192,
+        options,
+        ..TcpRepr::new(src.port(), dst.port())
+    };
+    let mut seg = alloc::vec![0u8; repr.header_len() + data.len()];
+    seg[repr.header_len()..].copy_from_slice(data);
+    let pseudo = crate::tcp::io::pseudo_header(src.ip(), dst.ip());
+    repr.emit(&mut seg, pseudo).unwrap();
+    match (src.ip(), dst.ip()) {
+        (IpAddr::V4(s), IpAddr::V4(d)) => ipv4_packet(s, d, IpProto::TCP, &seg),
+        (IpAddr::V6(s), IpAddr::V6(d)) => ipv6_packet(s, d, IpProto::TCP, &seg),
+        _ => panic!("mixed families"),
+    }
+}
+
+/// What a sent segment says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Sent {
+    src: SocketAddr,
+    dst: SocketAddr,
+    seq: u32,
+    ack: u32,
+    flags: u16,
+    window: u16,
+    mss: Option<u16>,
+    data: Vec<u8>,
+}
+
+/// Parses a transmitted pure-IP frame as TCP (checksums verified).
+fn parse_tcp(frame: &[u8]) -> Sent {
+    let (src, dst, payload): (IpAddr, IpAddr, Vec<u8>) = if frame[0] >> 4 == 4 {
+        let ip = Ipv4Packet::parse(frame).unwrap();
+        (
+            IpAddr::V4(ip.src().into()),
+            IpAddr::V4(ip.dst().into()),
+            ip.payload().to_vec(),
+        )
+    } else {
+        let ip = Ipv6Packet::parse(frame).unwrap();
+        (
+            IpAddr::V6(ip.src().into()),
+            IpAddr::V6(ip.dst().into()),
+            ip.payload().to_vec(),
+        )
+    };
+    let payload = &payload[..];
+    let seg = TcpPacket::parse(payload, crate::tcp::io::pseudo_header(src, dst)).unwrap();
+    Sent {
+        src: SocketAddr::new(src, seg.src_port()),
+        dst: SocketAddr::new(dst, seg.dst_port()),
+        seq: seg.seq(),
+        ack: seg.ack(),
+        flags: seg.flags(),
+        window: seg.window(),
+        mss: seg.mss(),
+        data: seg.payload().to_vec(),
+    }
+}
+
+fn sent(bc: &mut crate::testutil::FakeBindings) -> Vec<Sent> {
+    bc.take_sent().iter().map(|f| parse_tcp(&f.bytes)).collect()
+}
+
+const PEER: &str = "10.0.0.1:40000";
+const US: &str = "10.0.0.2:80";
+
+/// A stack listening on port 80 of every address.
+fn listening() -> (
+    Stack,
+    crate::testutil::FakeBindings,
+    crate::DeviceId,
+    SocketId,
+) {
+    let (mut stack, mut bc, dev) = tun_stack(StackConfig::default());
+    let l = stack.tcp_open().unwrap();
+    stack.tcp_bind(l, sa("[::]:80")).unwrap();
+    stack.tcp_listen(&mut bc, l, 2).unwrap();
+    bc.take_sent();
+    (stack, bc, dev, l)
+}
+
+#[test]
+fn rfc9293_3_10_7_1_syn_to_closed_port_gets_rst_ack() {
+    let (mut stack, mut bc, dev) = tun_stack(StackConfig::default());
+    let mut p = tcp_packet(sa(PEER), sa(US), 7000, 0, FLAG_SYN, &[], &[]);
+    stack.receive_frame(&mut bc, dev, &mut p);
+    let rst = &sent(&mut bc)[0];
+    assert_eq!(
+        (rst.seq, rst.ack, rst.flags),
+        (0, 7001, FLAG_RST | FLAG_ACK)
+    );
+    assert_eq!((rst.src, rst.dst), (sa(US), sa(PEER)));
+    assert_eq!(stack.counters().tcp.no_socket, 1);
+}
+
+#[test]
+fn rfc9293_3_10_7_1_ack_to_closed_port_gets_rst_with_its_ack_and_rst_gets_nothing() {
+    let (mut stack, mut bc, dev) = tun_stack(StackConfig::default());
+    let mut p = tcp_packet(
+        sa("[2001:db8::1]:5"),
+        sa("[2001:db8::2]:6"),
+        1,
+        4242,
+        FLAG_ACK,
+        &[],
+        b"x",
+    );
+    stack.receive_frame(&mut bc, dev, &mut p);
+    let rst = &sent(&mut bc)[0];
+    assert_eq!((rst.seq, rst.flags), (4242, FLAG_RST));
+    let mut p = tcp_packet(sa(PEER), sa(US), 1, 0, FLAG_RST, &[], &[]);
+    stack.receive_frame(&mut bc, dev, &mut p);
+    assert!(bc.take_sent().is_empty(), "never a RST to a RST");
+}
+
+#[test]
+fn bad_checksum_is_dropped_and_counted() {
+    let (mut stack, mut bc, dev) = tun_stack(StackConfig::default());
+    let mut p = tcp_packet(sa(PEER), sa(US), 7000, 0, FLAG_SYN, &[], &[]);
+    let last = p.len() - 1;
+    p[last - 3] ^= 0xff; // inside the TCP header: the window
+    stack.receive_frame(&mut bc, dev, &mut p);
+    assert!(bc.take_sent().is_empty());
+    assert_eq!(stack.counters().tcp.malformed, 1);
+}
+
+#[test]
+fn rfc9293_3_5_listener_handshake_accept_and_data_both_ways() {
+    let (mut stack, mut bc, dev, l) = listening();
+    let mss = [2, 4, 0x05, 0xb4];
+    let mut p = tcp_packet(sa(PEER), sa(US), 7000, 0, FLAG_SYN, &mss, &[]);
+    stack.receive_frame(&mut bc, dev, &mut p);
+    let sa_ = sent(&mut bc).remove(0);
+    assert_eq!((sa_.ack, sa_.flags), (7001, FLAG_SYN | FLAG_ACK));
+    assert_eq!(sa_.mss, Some(1460), "MTU 1500 - 40");
+    assert_eq!(stack.tcp_accept(&mut bc, l), Err(SocketError::WouldBlock));
+    let iss = sa_.seq;
+    let mut p = tcp_packet(sa(PEER), sa(US), 7001, iss + 1, FLAG_ACK, &[], b"hello");
+    stack.receive_frame(&mut bc, dev, &mut p);
+    assert!(
+        bc.events.iter().any(|(id, r)| *id == l && r.readable),
+        "listener readable"
+    );
+    let (c, from) = stack.tcp_accept(&mut bc, l).unwrap();
+    assert_eq!(from, sa(PEER));
+    assert_eq!(stack.tcp_state(c).unwrap(), TcpState::Established);
+    assert_eq!(stack.tcp_local_addr(c).unwrap(), Some(sa(US)));
+    let mut buf = [0u8; 16];
+    assert_eq!(stack.tcp_recv(&mut bc, c, &mut buf), Ok(5));
+    assert_eq!(&buf[..5], b"hello");
+    stack.tcp_send(&mut bc, c, b"world").unwrap();
+    let out = sent(&mut bc);
+    let data = out.iter().find(|s| !s.data.is_empty()).unwrap();
+    assert_eq!(
+        (data.seq, data.ack, &data.data[..]),
+        (iss + 1, 7006, &b"world"[..])
+    );
+    assert_eq!(stack.counters().tcp.established, 1);
+}
+
+#[test]
+fn ipv6_listener_announces_mss_1440() {
+    let (mut stack, mut bc, dev, _) = listening();
+    let mut p = tcp_packet(
+        sa("[2001:db8::1]:999"),
+        sa("[2001:db8::2]:80"),
+        1,
+        0,
+        FLAG_SYN,
+        &[],
+        &[],
+    );
+    stack.receive_frame(&mut bc, dev, &mut p);
+    assert_eq!(sent(&mut bc)[0].mss, Some(1440), "MTU 1500 - 60");
+}
+
+#[test]
+fn accept_backlog_full_drops_syns() {
+    let (mut stack, mut bc, dev, l) = listening();
+    for port in 0..3u16 {
+        let peer = SocketAddr::new(ip("10.0.0.1"), 1000 + port);
+        let mut p = tcp_packet(peer, sa(US), 100, 0, FLAG_SYN, &[], &[]);
+        stack.receive_frame(&mut bc, dev, &mut p);
+        if let Some(s) = sent(&mut bc).first() {
+            let mut p = tcp_packet(peer, sa(US), 101, s.seq + 1, FLAG_ACK, &[], &[]);
+            stack.receive_frame(&mut bc, dev, &mut p);
+        }
+    }
+    assert_eq!(
+        stack.counters().tcp.backlog_full,
+        1,
+        "backlog 2: the third SYN is dropped"
+    );
+    assert!(stack.tcp_accept(&mut bc, l).is_ok());
+    assert!(stack.tcp_accept(&mut bc, l).is_ok());
+    assert_eq!(stack.tcp_accept(&mut bc, l), Err(SocketError::WouldBlock));
+}
+
+#[test]
+fn connect_refused_by_rst_shows_as_error_readiness() {
+    let (mut stack, mut bc, dev) = tun_stack(StackConfig::default());
+    let c = stack.tcp_open().unwrap();
+    stack.tcp_connect(&mut bc, c, sa(PEER)).unwrap();
+    let syn = sent(&mut bc).remove(0);
+    assert_eq!(syn.flags, FLAG_SYN);
+    assert_eq!(syn.dst, sa(PEER));
+    assert!(syn.src.port() >= 49152);
+    assert_eq!(stack.tcp_peer_addr(c).unwrap(), Some(sa(PEER)));
+    let mut p = tcp_packet(
+        sa(PEER),
+        syn.src,
+        0,
+        syn.seq + 1,
+        FLAG_RST | FLAG_ACK,
+        &[],
+        &[],
+    );
+    stack.receive_frame(&mut bc, dev, &mut p);
+    assert_eq!(
+        bc.events.last(),
+        Some(&(
+            c,
+            Readiness {
+                readable: true,
+                writable: true,
+                error: true
+            }
+        ))
+    );
+    assert_eq!(
+        stack.tcp_take_error(c),
+        Ok(Some(SocketError::ConnectionRefused))
+    );
+    assert_eq!(stack.tcp_state(c).unwrap(), TcpState::Closed);
+}
+
+#[test]
+fn connect_completion_is_writable_readiness() {
+    let (mut stack, mut bc, dev) = tun_stack(StackConfig::default());
+    let c = stack.tcp_open().unwrap();
+    stack.tcp_connect(&mut bc, c, sa(PEER)).unwrap();
+    let syn = sent(&mut bc).remove(0);
+    assert_eq!(
+        stack.tcp_connect(&mut bc, c, sa(PEER)),
+        Err(SocketError::AlreadyConnected)
+    );
+    let mut p = tcp_packet(
+        sa(PEER),
+        syn.src,
+        9000,
+        syn.seq + 1,
+        FLAG_SYN | FLAG_ACK,
+        &[],
+        &[],
+    );
+    stack.receive_frame(&mut bc, dev, &mut p);
+    assert_eq!(
+        bc.events.last(),
+        Some(&(
+            c,
+            Readiness {
+                readable: false,
+                writable: true,
+                error: false
+            }
+        ))
+    );
+    let ack = sent(&mut bc).remove(0);
+    assert_eq!((ack.seq, ack.ack, ack.flags), (syn.seq + 1, 9001, FLAG_ACK));
+    assert_eq!(
+        stack.tcp_listen(&mut bc, c, 1),
+        Err(SocketError::InvalidState)
+    );
+}
+
+#[test]
+fn rfc1122_4_2_3_9_icmp_port_unreachable_fails_a_connect() {
+    let (mut stack, mut bc, dev) = tun_stack(StackConfig::default());
+    let c = stack.tcp_open().unwrap();
+    stack.tcp_connect(&mut bc, c, sa(PEER)).unwrap();
+    let syn_frame = bc.take_sent().remove(0).bytes;
+    // ICMP 3/3 quoting our SYN.
+    let mut msg = alloc::vec![0u8; 8 + syn_frame.len()];
+    msg[8..].copy_from_slice(&syn_frame);
+    Icmpv4Repr::dest_unreachable(3, 0).emit(&mut msg).unwrap();
+    let mut p = ipv4_packet(v4("10.0.0.1"), v4("10.0.0.2"), IpProto::ICMP, &msg);
+    stack.receive_frame(&mut bc, dev, &mut p);
+    assert_eq!(
+        stack.tcp_take_error(c),
+        Ok(Some(SocketError::ConnectionRefused))
+    );
+}
+
+#[test]
+fn close_finishes_the_fin_handshake_owned_by_the_stack() {
+    let (mut stack, mut bc, dev, l) = listening();
+    let mut p = tcp_packet(sa(PEER), sa(US), 7000, 0, FLAG_SYN, &[], &[]);
+    stack.receive_frame(&mut bc, dev, &mut p);
+    let iss = sent(&mut bc)[0].seq;
+    let mut p = tcp_packet(sa(PEER), sa(US), 7001, iss + 1, FLAG_ACK, &[], &[]);
+    stack.receive_frame(&mut bc, dev, &mut p);
+    let (c, _) = stack.tcp_accept(&mut bc, l).unwrap();
+    stack.tcp_close(&mut bc, c).unwrap();
+    assert_eq!(
+        stack.tcp_state(c),
+        Err(SocketError::InvalidSocket),
+        "the id is free at once"
+    );
+    let fin = sent(&mut bc).remove(0);
+    assert_eq!((fin.seq, fin.flags), (iss + 1, FLAG_FIN | FLAG_ACK));
+    let mut p = tcp_packet(
+        sa(PEER),
+        sa(US),
+        7001,
+        iss + 2,
+        FLAG_ACK | FLAG_FIN,
+        &[],
+        &[],
+    );
+    stack.receive_frame(&mut bc, dev, &mut p);
+    let ack = sent(&mut bc).remove(0);
+    assert_eq!(ack.ack, 7002);
+    assert_eq!(stack.tcp.len(), 1, "in TIME-WAIT");
+    bc.advance(Duration::from_secs(60));
+    stack.handle_timers(&mut bc);
+    assert_eq!(stack.tcp.len(), 0, "TIME-WAIT over: forgotten");
+    assert_eq!(stack.next_deadline(), None);
+}
+
+#[test]
+fn rfc6191_time_wait_reused_by_a_syn_with_a_higher_sequence_number() {
+    let (mut stack, mut bc, dev, l) = listening();
+    // We close first, so TIME-WAIT is on our side.
+    let mut p = tcp_packet(sa(PEER), sa(US), 7000, 0, FLAG_SYN, &[], &[]);
+    stack.receive_frame(&mut bc, dev, &mut p);
+    let iss = sent(&mut bc)[0].seq;
+    let mut p = tcp_packet(sa(PEER), sa(US), 7001, iss + 1, FLAG_ACK, &[], &[]);
+    stack.receive_frame(&mut bc, dev, &mut p);
+    let (c, _) = stack.tcp_accept(&mut bc, l).unwrap();
+    stack.tcp_close(&mut bc, c).unwrap();
+    let mut p = tcp_packet(
+        sa(PEER),
+        sa(US),
+        7001,
+        iss + 2,
+        FLAG_ACK | FLAG_FIN,
+        &[],
+        &[],
+    );
+    stack.receive_frame(&mut bc, dev, &mut p);
+    bc.take_sent();
+    // An old-numbered SYN is answered by TIME-WAIT (a challenge ACK), a newer one reuses.
+    let mut p = tcp_packet(sa(PEER), sa(US), 6000, 0, FLAG_SYN, &[], &[]);
+    stack.receive_frame(&mut bc, dev, &mut p);
+    assert_eq!(sent(&mut bc)[0].flags, FLAG_ACK);
+    let mut p = tcp_packet(sa(PEER), sa(US), 90_000, 0, FLAG_SYN, &[], &[]);
+    stack.receive_frame(&mut bc, dev, &mut p);
+    let sa_ = sent(&mut bc).remove(0);
+    assert_eq!((sa_.ack, sa_.flags), (90_001, FLAG_SYN | FLAG_ACK));
+    assert_eq!(stack.counters().tcp.time_wait_reused, 1);
+}
+
+#[test]
+fn closing_a_listener_resets_connections_nobody_accepted() {
+    let (mut stack, mut bc, dev, l) = listening();
+    let mut p = tcp_packet(sa(PEER), sa(US), 7000, 0, FLAG_SYN, &[], &[]);
+    stack.receive_frame(&mut bc, dev, &mut p);
+    let iss = sent(&mut bc)[0].seq;
+    let mut p = tcp_packet(sa(PEER), sa(US), 7001, iss + 1, FLAG_ACK, &[], &[]);
+    stack.receive_frame(&mut bc, dev, &mut p);
+    stack.tcp_close(&mut bc, l).unwrap();
+    let rst = sent(&mut bc).remove(0);
+    assert_eq!((rst.seq, rst.flags), (iss + 1, FLAG_RST));
+    assert_eq!(stack.tcp.len(), 0);
+}
+
+#[test]
+fn bind_conflicts_and_ephemeral_ports() {
+    let (mut stack, _bc, _) = tun_stack(StackConfig::default());
+    let a = stack.tcp_open().unwrap();
+    let b = stack.tcp_open().unwrap();
+    stack.tcp_bind(a, sa("0.0.0.0:8080")).unwrap();
+    assert_eq!(
+        stack.tcp_bind(b, sa("10.0.0.2:8080")),
+        Err(SocketError::AddressInUse)
+    );
+    assert_eq!(
+        stack.tcp_bind(b, sa("10.9.9.9:1")),
+        Err(SocketError::AddressNotAvailable)
+    );
+    assert_eq!(
+        stack.tcp_bind(a, sa("0.0.0.0:1")),
+        Err(SocketError::AlreadyBound)
+    );
+    stack.tcp_bind(b, sa("[2001:db8::2]:0")).unwrap();
+    assert!(stack.tcp_local_addr(b).unwrap().unwrap().port() >= 49152);
+}
 
 #[test]
 fn bulk_transfer_ideal_link_v4() {

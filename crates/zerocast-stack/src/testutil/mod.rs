@@ -9,6 +9,7 @@
 
 mod bindings;
 pub mod fuzz;
+pub mod fuzz_tcp;
 mod network;
 #[cfg(test)]
 mod scenarios;

@@ -118,6 +118,7 @@ impl Conn {
         let rcv_wnd = self.rcv_wnd();
         if !rules::segment_acceptable(seg.seq, seg.len(), self.rcv_nxt, rcv_wnd) {
             if !rst {
+                self.note_old_duplicate(seg);
                 if self.state == TcpState::TimeWait && seg.has(FLAG_FIN) {
                     // A retransmitted FIN: ACK it and restart the 2·MSL wait.
                     self.close_at = Some(now + ctx.config.time_wait);
@@ -137,7 +138,9 @@ impl Conn {
             }
         }
         self.last_rx = now;
-        self.keepalive_probes = 0;
+        if self.options.keepalive.is_some() {
+            self.rearm_keepalive(now);
+        }
         // Second: RST (RFC 5961 3.2).
         if rst {
             match rules::rst_action(seg.seq, self.rcv_nxt, rcv_wnd) {
@@ -191,6 +194,18 @@ impl Conn {
         }
     }
 
+    /// RFC 2883: data wholly below RCV.NXT arrived again; the next ACK reports it first.
+    fn note_old_duplicate(&mut self, seg: &Segment<'_>) {
+        if !self.sack_ok || seg.payload.is_empty() {
+            return;
+        }
+        let len = u32::try_from(seg.payload.len()).unwrap_or(u32::MAX);
+        let end = (seg.seq + len).min(self.rcv_nxt);
+        if seg.seq < end {
+            self.dsack = Some((seg.seq, end));
+        }
+    }
+
     /// A RST at RCV.NXT: the connection is over (RFC 9293 3.10.7.4 second check).
     fn on_reset(&mut self) {
         match self.state {
@@ -217,6 +232,17 @@ impl Conn {
             && !seg.has(FLAG_FIN)
             && window == self.snd_wnd
             && self.snd_max > self.snd_una;
+        // RFC 7323 4.3: RTTM from the echoed timestamp of an ACK of new data.
+        let ts_sample = match (newly > 0, self.ts, seg.options.timestamp) {
+            (true, Some(_), Some((_, tsecr))) => {
+                let elapsed = self.ts_now(now).wrapping_sub(tsecr);
+                (tsecr != 0 && elapsed < 60_000).then(|| Duration::from_millis(u64::from(elapsed)))
+            }
+            _ => None,
+        };
+        let verdict = self
+            .loss
+            .on_ack(seg.ack, newly, duplicate, self.snd_max, now, ts_sample);
         if newly > 0 {
             self.snd_una = seg.ack;
             if self.snd_nxt < self.snd_una {
@@ -242,17 +268,6 @@ impl Conn {
             }
             self.keepalive_probes = 0;
         }
-        // RFC 7323 4.3: RTTM from the echoed timestamp of an ACK of new data.
-        let ts_sample = match (newly > 0, self.ts, seg.options.timestamp) {
-            (true, Some(_), Some((_, tsecr))) => {
-                let elapsed = self.ts_now(now).wrapping_sub(tsecr);
-                (tsecr != 0 && elapsed < 60_000).then(|| Duration::from_millis(u64::from(elapsed)))
-            }
-            _ => None,
-        };
-        let verdict = self
-            .loss
-            .on_ack(seg.ack, newly, duplicate, self.snd_max, now, ts_sample);
         if verdict == super::loss::AckVerdict::RetransmitFirst {
             self.retransmit_first(ctx);
         }
@@ -294,7 +309,7 @@ impl Conn {
         let data_end = self.data_end();
         let len = data_end
             .saturating_since(self.snd_una)
-            .min(self.max_payload());
+            .min(self.payload_room());
         let fin = self.fin_queued && self.snd_una + len == data_end;
         if len == 0 && !fin {
             return;

@@ -291,6 +291,22 @@ impl Conn {
         self.snd_mss.saturating_sub(ts).max(1)
     }
 
+    /// Payload bytes the next segment may carry: [`Conn::max_payload`] less the SACK blocks
+    /// it will carry, so no segment exceeds the MSS and therefore the path MTU.
+    pub(crate) fn payload_room(&self) -> u32 {
+        if !self.sack_ok {
+            return self.max_payload();
+        }
+        let held = self.recv_buf.ooo.count() + usize::from(self.dsack.is_some());
+        let blocks = held.min(if self.ts.is_some() { 3 } else { 4 });
+        let sack = if blocks == 0 {
+            0
+        } else {
+            4 + 8 * blocks as u32
+        };
+        self.max_payload().saturating_sub(sack).max(1)
+    }
+
     /// The application's view of the state.
     pub(crate) fn readiness(&self) -> Readiness {
         let readable = self.recv_buf.ready() > 0

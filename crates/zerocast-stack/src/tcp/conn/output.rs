@@ -150,7 +150,7 @@ impl Conn {
             }
             let usable = (self.snd_una + self.snd_wnd).saturating_since(self.snd_nxt);
             let quota = self.loss.cwnd().saturating_sub(self.flight());
-            let mss = self.max_payload();
+            let mss = self.payload_room();
             let len = queued.min(mss).min(usable).min(quota);
             let fin = fin_unsent && len == queued;
             let retransmitting = self.snd_nxt < self.snd_max;
