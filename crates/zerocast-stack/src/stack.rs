@@ -669,6 +669,10 @@ impl Stack {
     /// more (a reply, an error), and the queue itself is bounded, so this ends; the count
     /// cap is a second guard.
     pub(crate) fn run_loopback(&mut self, bc: &mut impl Bindings) {
+        // Called at the end of every entry point; usually nothing was looped.
+        if self.loopback_queue.is_empty() {
+            return;
+        }
         let mut budget = self.config.loopback_queue_len.saturating_mul(4);
         while budget > 0 {
             let Some((dev, mut packet)) = self.loopback_queue.pop_front() else {

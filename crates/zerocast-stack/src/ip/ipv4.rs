@@ -69,13 +69,13 @@ pub(crate) fn receive(
     };
     let src = Ipv4Addr::from(ip.src());
     let dst = Ipv4Addr::from(ip.dst());
+    let generation = stack.ip.device_generation;
+    stack.ip.addr_index.refresh(&stack.devices, generation);
     // A packet from the wire claiming one of our addresses as its source is spoofed or
     // looped by the network (a "martian"); answering it would talk to ourselves.
     // RFC 1122 3.2.1.3 (g): 127/8 never appears outside a host, in either address.
     let martian = !link.looped
-        && (stack.local_address_device(IpAddr::V4(src)).is_some()
-            || src.is_loopback()
-            || dst.is_loopback());
+        && (stack.ip.addr_index.local_v4(src).is_some() || src.is_loopback() || dst.is_loopback());
     if super::is_invalid_source(IpAddr::V4(src)) || martian {
         stack.counters.ipv4.bad_source += 1;
         return;
@@ -177,24 +177,26 @@ pub(crate) fn now_millis(bc: &impl Bindings) -> u64 {
     bc.now().as_nanos() / 1_000_000
 }
 
-/// Whether (and how) a packet to `dst` arriving on `dev` is ours.
+/// Whether (and how) a packet to `dst` arriving on `dev` is ours. The address index must
+/// be fresh (`receive` refreshes it).
 fn classify_destination(stack: &Stack, dev: DeviceId, dst: Ipv4Addr) -> Option<DstKind> {
     let device = stack.devices.get(dev.index())?;
-    if dst.is_broadcast() || device.is_subnet_broadcast(dst) {
+    if dst.is_broadcast() || stack.ip.addr_index.is_subnet_broadcast(dev, dst) {
         return Some(DstKind::Broadcast);
     }
     if dst.is_multicast() {
         let joined = dst == ALL_SYSTEMS || device.in_multicast_group(IpAddr::V4(dst));
         return joined.then_some(DstKind::Multicast);
     }
-    stack
-        .local_address_device(IpAddr::V4(dst))
-        .map(|_| DstKind::Unicast)
+    stack.ip.addr_index.local_v4(dst).map(|_| DstKind::Unicast)
 }
 
 /// Hands a whole packet for us to its upper-layer protocol.
 pub(crate) fn deliver(stack: &mut Stack, bc: &mut impl Bindings, rx: &IpRx, buf: &mut [u8]) {
-    if matches!(rx.proto, IpProto::ICMP | IpProto::UDP | IpProto::IGMP | IpProto::TCP) {
+    if matches!(
+        rx.proto,
+        IpProto::ICMP | IpProto::UDP | IpProto::IGMP | IpProto::TCP
+    ) {
         stack.counters.ipv4.delivered += 1;
     }
     match rx.proto {

@@ -16,6 +16,7 @@
 //! device: they are queued on the stack's loopback queue and received after the current
 //! call's work, so no call recurses into itself.
 
+pub(crate) mod addr_index;
 pub mod forward;
 pub mod frag;
 pub mod ipv4;
@@ -50,6 +51,8 @@ pub(crate) struct IpState {
     pub(crate) ident_seeded: bool,
     /// Recent `route_output` answers (see [`route_cache`]).
     pub(crate) route_cache: route_cache::RouteCache,
+    /// Our IPv4 addresses and subnet broadcasts, for the receive path (see [`addr_index`]).
+    pub(crate) addr_index: addr_index::AddrIndex,
     /// Counts changes to the devices that routing depends on: a device added, an address
     /// added, removed or changing state, an MTU changed.
     device_generation: u64,
@@ -70,6 +73,7 @@ impl IpState {
             next_ident_v4: 0,
             ident_seeded: false,
             route_cache: route_cache::RouteCache::default(),
+            addr_index: addr_index::AddrIndex::default(),
             device_generation: 0,
         }
     }

@@ -82,7 +82,14 @@ fn unmap(addr: IpAddr) -> IpAddr {
 }
 
 fn unmap_socket(addr: SocketAddr) -> SocketAddr {
-    SocketAddr::new(unmap(addr.ip()), addr.port())
+    // Per datagram: an IPv4 address passes through untouched.
+    match addr {
+        SocketAddr::V6(a) => match a.ip().to_ipv4_mapped() {
+            Some(v4) => SocketAddr::new(IpAddr::V4(v4), a.port()),
+            None => addr,
+        },
+        SocketAddr::V4(_) => addr,
+    }
 }
 
 /// How well a socket bound to `bound` matches a datagram to `dst` (None: not at all).
