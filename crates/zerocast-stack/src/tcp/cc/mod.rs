@@ -230,6 +230,14 @@ impl CongestionControl {
         self.window.bytes_acked = 0;
     }
 
+    /// The same segment timed out again (RFC 5681 3.1, after equation 4): ssthresh is held,
+    /// the window stays at one segment.
+    pub(crate) fn on_repeated_rto(&mut self, now: Instant) {
+        self.last_event = now;
+        self.window.cwnd = self.window.mss;
+        self.window.bytes_acked = 0;
+    }
+
     /// The loss episode was spurious (D-SACK or timestamps showed the original arrived):
     /// restore the window and threshold saved before the reduction, keeping any larger
     /// current value (RFC 3522's and Linux's undo).

@@ -19,7 +19,10 @@
 //! allows: first [`LossRecovery::next_retransmission`], then new data.
 //!
 //! The retransmission timer itself (RFC 6298 5.x: arming, backoff, the user timeout) is the
-//! connection's; [`RttEstimator`] supplies its value.
+//! connection's; [`RttEstimator`] supplies its value. The probe timeout is capped at the
+//! RTO, so both can fall due at the same instant: the connection should then fire the probe
+//! first (Linux's probe timer replaces its RTO timer) and restart the RTO after sending the
+//! probe (RFC 8985 7.3).
 
 // Not every entry point has a caller until the connection (issue 12) is wired to it all.
 #![allow(dead_code)]
@@ -172,6 +175,8 @@ pub(crate) struct LossRecovery {
     rto: Duration,
     /// Whether scoreboard has been anchored at the first transmitted sequence number.
     anchored: bool,
+    /// SND.UNA at the last RTO, to recognise a repeated timeout of the same segment.
+    rto_snd_una: Option<SeqNum>,
 }
 
 impl LossRecovery {
@@ -199,6 +204,7 @@ impl LossRecovery {
             min_rtt: None,
             rto: crate::tcp::rtt::DEFAULT_INITIAL_RTO,
             anchored: false,
+            rto_snd_una: None,
         }
     }
 
@@ -572,10 +578,17 @@ impl LossRecovery {
             self.undo.first_retrans = None;
             self.undo.first_retrans_seq = None;
         }
-        if self.phase != Phase::Open || flight > 0 {
+        // RFC 5681 3.1 (after equation 4): when the same segment times out again, ssthresh
+        // is held; only the window drops back to one segment.
+        let repeated = matches!(self.phase, Phase::Rto { .. })
+            && self.rto_snd_una == Some(self.board.snd_una());
+        if repeated {
+            self.cc.on_repeated_rto(now);
+        } else {
             self.cc.on_rto(flight, now);
         }
-        self.board.mark_all_lost();
+        self.rto_snd_una = Some(self.board.snd_una());
+        self.board.mark_all_lost(now);
         let recover = self.board.high_data();
         self.phase = Phase::Rto { recover };
         self.last_recover = Some(recover);
@@ -814,5 +827,7 @@ pub(crate) fn split_dsack(ack: SeqNum, blocks: &[SackBlock]) -> (Option<SackBloc
     }
 }
 
+#[cfg(test)]
+mod sim_tests;
 #[cfg(test)]
 mod tests;

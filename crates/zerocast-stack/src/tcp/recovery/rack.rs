@@ -15,8 +15,9 @@ pub(crate) const REO_WND_PERSIST: u32 = 16;
 /// RACK's state (RFC 8985 6.1).
 #[derive(Clone, Debug)]
 pub(crate) struct Rack {
-    /// RACK.xmit_ts and RACK.end_seq: the most recently sent segment delivered so far.
-    pub(crate) newest: Option<(Instant, SeqNum)>,
+    /// RACK.xmit_ts and RACK.end_seq (with the transmission ordinal): the most recently
+    /// sent segment delivered so far.
+    pub(crate) newest: Option<SentAt>,
     /// RACK.rtt: the RTT of that segment's delivery.
     pub(crate) rtt: Duration,
     /// RACK.fack: one past the highest sequence number delivered (SACKed or acked).
@@ -45,10 +46,21 @@ impl Default for Rack {
     }
 }
 
-/// RFC 8985 6.2 `RACK_sent_after(t1, seq1, t2, seq2)`: was (t1, seq1) sent after (t2, seq2)?
-/// Equal times (one burst) are ordered by sequence number.
-pub(crate) fn sent_after(t1: Instant, seq1: SeqNum, t2: Instant, seq2: SeqNum) -> bool {
-    t1 > t2 || (t1 == t2 && seq1 > seq2)
+/// When a transmission was sent, for RACK's ordering: the time, the transmission ordinal,
+/// and the end sequence number.
+pub(crate) type SentAt = (Instant, u64, SeqNum);
+
+/// RFC 8985 6.2 `RACK_sent_after(t1, seq1, t2, seq2)`: was `a` sent after `b`? Equal times
+/// are ordered by transmission ordinal first, then (within one transmission, e.g. a burst
+/// recorded as one range) by end sequence number as the RFC does. The ordinal is our
+/// addition: the core's clock stands still within one call, so a retransmission and new
+/// data often share a timestamp, and the RFC's sequence tie-break would call a
+/// retransmission of a low sequence number older than new data sent just before it (and
+/// mark it lost when that new data is SACKed).
+pub(crate) fn sent_after(a: SentAt, b: SentAt) -> bool {
+    let (t1, o1, e1) = a;
+    let (t2, o2, e2) = b;
+    t1 > t2 || (t1 == t2 && (o1 > o2 || (o1 == o2 && e1 > e2)))
 }
 
 impl Rack {
@@ -69,17 +81,19 @@ impl Rack {
             if echo_time.is_some_and(|echo| echo < seg.xmit_ts) {
                 return;
             }
-            if min_rtt.is_some_and(|min| rtt < min) {
+            // Without a minimum RTT yet, any RTT could be the ambiguous one (Linux starts
+            // its minimum at infinity, to the same effect).
+            if min_rtt.is_none_or(|min| rtt < min) {
                 return;
             }
         }
         self.rtt = rtt;
         let newer = match self.newest {
             None => true,
-            Some((ts, end)) => sent_after(seg.xmit_ts, seg.end, ts, end),
+            Some(newest) => sent_after(seg.sent_at(), newest),
         };
         if newer {
-            self.newest = Some((seg.xmit_ts, seg.end));
+            self.newest = Some(seg.sent_at());
         }
     }
 
@@ -151,7 +165,7 @@ impl Rack {
         now: Instant,
         reo_wnd: Duration,
     ) -> (u32, Option<Duration>) {
-        let Some((rack_ts, rack_end)) = self.newest else {
+        let Some(newest) = self.newest else {
             return (0, None);
         };
         let mut marked = 0;
@@ -162,7 +176,7 @@ impl Rack {
             if seg.sacked || (seg.lost && !seg.retransmitted) {
                 continue;
             }
-            if !sent_after(rack_ts, rack_end, seg.xmit_ts, seg.end) {
+            if !sent_after(newest, seg.sent_at()) {
                 continue;
             }
             let deadline = seg.xmit_ts + self.rtt + reo_wnd;
@@ -210,11 +224,29 @@ mod tests {
     }
 
     #[test]
-    fn rfc8985_sent_after_orders_by_time_then_sequence() {
-        assert!(sent_after(at(2), s(0), at(1), s(5000)));
-        assert!(!sent_after(at(1), s(5000), at(2), s(0)));
-        assert!(sent_after(at(1), s(2000), at(1), s(1000)));
-        assert!(!sent_after(at(1), s(1000), at(1), s(1000)));
+    fn rfc8985_sent_after_orders_by_time_then_transmission_order() {
+        assert!(sent_after((at(2), 0, s(0)), (at(1), 5, s(9))));
+        assert!(!sent_after((at(1), 5, s(9)), (at(2), 0, s(0))));
+        assert!(sent_after((at(1), 2, s(0)), (at(1), 1, s(9))));
+        assert!(
+            sent_after((at(1), 1, s(9)), (at(1), 1, s(8))),
+            "one burst: by sequence"
+        );
+        assert!(!sent_after((at(1), 1, s(9)), (at(1), 1, s(9))));
+    }
+
+    #[test]
+    fn a_retransmission_in_the_same_tick_as_new_data_counts_as_later() {
+        let mut b = board(3); // 0..3000 at 0..2 ms
+        let mut rack = Rack::default();
+        sack(&mut b, &mut rack, 1000, 3000, at(12));
+        assert_eq!(rack.detect_loss(&mut b, at(12), ms(0)).0, 1000);
+        // At 20 ms: new data 3000..4000 first, then the retransmission of 0..1000.
+        b.on_transmit(s(3000), 1000, at(20));
+        b.on_transmit(s(0), 1000, at(20));
+        // The new data's SACK arrives first; the retransmission is not older than it.
+        sack(&mut b, &mut rack, 3000, 4000, at(30));
+        assert_eq!(rack.detect_loss(&mut b, at(30), ms(0)).0, 0);
     }
 
     #[test]
@@ -222,12 +254,12 @@ mod tests {
         let mut b = board(5);
         let mut rack = Rack::default();
         sack(&mut b, &mut rack, 3000, 4000, at(50));
-        assert_eq!(rack.newest, Some((at(3), s(4000))));
+        assert_eq!(rack.newest, Some((at(3), 3, s(4000))));
         assert_eq!(rack.rtt, ms(47));
         sack(&mut b, &mut rack, 1000, 2000, at(52));
         assert_eq!(
             rack.newest,
-            Some((at(3), s(4000))),
+            Some((at(3), 3, s(4000))),
             "an older segment does not move it"
         );
         assert!(rack.reordering_seen, "1000..2000 arrived below fack 4000");
@@ -319,7 +351,9 @@ mod tests {
         b.on_transmit(s(1000), 1000, at(14));
         // The retransmission of 1000..2000 is delivered; the one of 0..1000 was sent
         // earlier, so once 13 + 10 ms pass it is lost again.
-        sack(&mut b, &mut rack, 1000, 2000, at(24));
+        b.on_sack_block(s(1000), s(2000), |seg| {
+            rack.on_delivered(seg, at(24), None, Some(ms(5)));
+        });
         let (marked, _) = rack.detect_loss(&mut b, at(24), ms(0));
         assert_eq!(marked, 1000);
         assert_eq!(b.next_lost(1000), Some((s(0), 1000)));

@@ -39,6 +39,10 @@ pub(crate) struct Range {
     pub(crate) end: SeqNum,
     /// When it was last (re)transmitted: RACK's `Segment.xmit_ts`.
     pub(crate) xmit_ts: Instant,
+    /// The ordinal of that transmission among all of this connection's transmissions:
+    /// breaks ties between equal `xmit_ts` (one burst, one clock tick) by the order things
+    /// were really sent.
+    pub(crate) xmit_order: u64,
     /// The peer SACKed it.
     pub(crate) sacked: bool,
     /// Deemed lost (RFC 6675 IsLost, RACK, dupacks or RTO) since its last transmission was
@@ -55,6 +59,11 @@ impl Range {
     /// Its length in sequence numbers.
     pub(crate) fn len(&self) -> u32 {
         self.end.saturating_since(self.start)
+    }
+
+    /// When it was last sent, for RACK.
+    pub(crate) fn sent_at(&self) -> super::rack::SentAt {
+        (self.xmit_ts, self.xmit_order, self.end)
     }
 
     fn same_marks(&self, other: &Range) -> bool {
@@ -103,6 +112,8 @@ pub(crate) struct Scoreboard {
     sacked_bytes: u32,
     /// Sum of `Range::pipe` over all ranges, kept up to date by every mark change.
     pipe: u32,
+    /// The ordinal the next transmission gets.
+    next_order: u64,
 }
 
 impl Scoreboard {
@@ -117,6 +128,7 @@ impl Scoreboard {
             high_sacked: iss,
             sacked_bytes: 0,
             pipe: 0,
+            next_order: 0,
         }
     }
 
@@ -181,15 +193,17 @@ impl Scoreboard {
         let old_start = start.max(self.snd_una);
         let old_end = end.min(self.high_data);
         if old_start < old_end {
-            self.mark_retransmitted(old_start, old_end, now);
+            self.mark_retransmitted(old_start, old_end, now, self.next_order);
         }
         let new_start = start.max(self.high_data);
-        if new_start < end && new_start == self.high_data {
+        let new_bytes = if new_start < end && new_start == self.high_data {
             self.append(new_start, end, now);
             end.saturating_since(new_start)
         } else {
             0
-        }
+        };
+        self.next_order = self.next_order.wrapping_add(1);
+        new_bytes
     }
 
     fn append(&mut self, start: SeqNum, end: SeqNum, now: Instant) {
@@ -197,6 +211,7 @@ impl Scoreboard {
             start,
             end,
             xmit_ts: now,
+            xmit_order: self.next_order,
             sacked: false,
             lost: false,
             retransmitted: false,
@@ -205,8 +220,16 @@ impl Scoreboard {
         self.high_data = end;
         self.pipe = self.pipe.saturating_add(fresh.len());
         if let Some(last) = self.ranges.back_mut() {
-            if last.end == start && last.xmit_ts == now && last.same_marks(&fresh) {
+            // Only a continuation of the very last transmission merges, so no other
+            // transmission's order falls inside a range.
+            let previous_order = fresh.xmit_order.wrapping_sub(1);
+            if last.end == start
+                && last.xmit_ts == now
+                && last.xmit_order == previous_order
+                && last.same_marks(&fresh)
+            {
                 last.end = end;
+                last.xmit_order = fresh.xmit_order;
                 return;
             }
         }
@@ -235,6 +258,7 @@ impl Scoreboard {
             start: a.start,
             end: b.end,
             xmit_ts: a.xmit_ts.max(b.xmit_ts),
+            xmit_order: a.xmit_order.max(b.xmit_order),
             sacked,
             lost,
             // Keep an in-flight retransmission only if it covers the whole; otherwise the
@@ -307,13 +331,14 @@ impl Scoreboard {
         }
     }
 
-    fn mark_retransmitted(&mut self, start: SeqNum, end: SeqNum, now: Instant) {
+    fn mark_retransmitted(&mut self, start: SeqNum, end: SeqNum, now: Instant, order: u64) {
         for i in self.isolate(start, end) {
             if self.ranges[i].sacked {
                 continue;
             }
             self.update(i, |r| {
                 r.xmit_ts = now;
+                r.xmit_order = order;
                 r.retransmitted = true;
                 r.ever_retransmitted = true;
             });
@@ -322,13 +347,14 @@ impl Scoreboard {
         self.enforce_bound();
     }
 
-    /// Marks `start..end` (unSACKed parts) lost: a retransmission in flight there is
-    /// considered lost too.
+    /// Marks `start..end` lost where it is neither SACKed, nor already lost, nor covered
+    /// by a retransmission in flight (the dupACK rules retransmit a segment once; a lost
+    /// retransmission is RACK's or the RTO's to find).
     pub(crate) fn mark_lost(&mut self, start: SeqNum, end: SeqNum) -> u32 {
         let mut marked = 0;
         for i in self.isolate(start, end) {
             let r = self.ranges[i];
-            if r.sacked || (r.lost && !r.retransmitted) {
+            if r.sacked || r.lost || r.retransmitted {
                 continue;
             }
             marked += r.len();
@@ -353,10 +379,14 @@ impl Scoreboard {
         self.ranges.get(i)
     }
 
-    /// After an RTO: everything unSACKed is lost and no retransmission is in flight.
-    pub(crate) fn mark_all_lost(&mut self) {
+    /// After an RTO at `now`: everything unSACKed is lost and no retransmission is in
+    /// flight — except what was sent at `now` itself, which cannot have timed out (the
+    /// core's clock stands still within one call, so a retransmission and the timer can
+    /// share an instant).
+    pub(crate) fn mark_all_lost(&mut self, now: Instant) {
         for i in 0..self.ranges.len() {
-            if !self.ranges[i].sacked {
+            let r = self.ranges[i];
+            if !r.sacked && r.xmit_ts < now {
                 self.mark_lost_at(i);
             }
         }
@@ -458,6 +488,7 @@ impl Scoreboard {
             if a.sacked && b.sacked && a.end == b.start {
                 self.ranges[i - 1].end = b.end;
                 self.ranges[i - 1].xmit_ts = a.xmit_ts.max(b.xmit_ts);
+                self.ranges[i - 1].xmit_order = a.xmit_order.max(b.xmit_order);
                 self.ranges[i - 1].ever_retransmitted |= b.ever_retransmitted;
                 self.ranges.remove(i);
             } else {
@@ -783,7 +814,7 @@ mod tests {
         let mut b = sent(4);
         sack(&mut b, 2000, 3000);
         b.on_transmit(s(1000), 1000, at(10));
-        b.mark_all_lost();
+        b.mark_all_lost(at(11));
         b.check_invariants();
         assert_eq!(b.pipe(), 0);
         assert_eq!(b.next_lost(MSS), Some((s(1000), 1000)));

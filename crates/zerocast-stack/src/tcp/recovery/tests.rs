@@ -510,3 +510,35 @@ fn syn_and_fin_count_as_one_sequence_number() {
     tx.lr.on_transmit(s(3000), 1, at(50), false); // FIN
     assert_eq!(tx.lr.outstanding(), 2001);
 }
+
+#[test]
+fn rfc5681_3_1_a_repeated_timeout_of_one_segment_keeps_ssthresh() {
+    let mut tx = Sender::new(CongestionAlgorithm::NewReno, false);
+    tx.send(0, 10, at(0));
+    tx.lr.on_rto(at(1000));
+    assert_eq!(tx.lr.congestion().ssthresh(), 5_000);
+    tx.lr.on_transmit(s(0), MSS, at(1000), true);
+    // The retransmission is lost too: flight is now 1 MSS by RFC 5681's equation, but
+    // ssthresh stays.
+    tx.lr.on_rto(at(3000));
+    assert_eq!(tx.lr.congestion().ssthresh(), 5_000);
+    assert_eq!(tx.lr.cwnd(), 1_000);
+    // After progress, a new timeout computes ssthresh afresh (max(9000/2, 2 MSS)).
+    tx.lr.on_transmit(s(0), MSS, at(3000), true);
+    tx.ack(1000, &[], at(3100));
+    tx.lr.on_rto(at(4000));
+    assert_eq!(tx.lr.congestion().ssthresh(), 4_500);
+}
+
+#[test]
+fn an_rto_in_the_same_instant_as_a_retransmission_spares_it() {
+    let mut tx = Sender::new(CongestionAlgorithm::NewReno, false);
+    tx.send(0, 3, at(0));
+    tx.lr.on_rto(at(1000));
+    tx.lr.on_transmit(s(0), MSS, at(1000), true);
+    // The timer fires again in the same call (the clock stands still): the
+    // retransmission just sent is not lost, the rest is.
+    tx.lr.on_rto(at(1000));
+    assert_eq!(tx.lr.next_retransmission(), Some((s(1000), 1000)));
+    assert_eq!(tx.lr.pipe(), 1000);
+}
