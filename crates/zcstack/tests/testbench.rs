@@ -101,7 +101,7 @@ fn testbench_scenarios_hold_for_linux_on_a_veth() {
     dut.exec(&["ip", "link", "set", "zctb1", "up"]);
     let _services = linux_tcp_services(&dut);
     let report = run_bench(&bench, "zctb0", "all");
-    assert!(report.contains("29 passed"), "{report}");
+    assert!(report.contains("33 passed"), "{report}");
 }
 
 /// The kernel's TCP services the TCP scenarios expect (testbench_tcp.py): an echo on port
@@ -164,5 +164,5 @@ fn testbench_scenarios_hold_for_zcstack_on_a_tap() {
         ],
     );
     let report = run_bench(&ns, "zctb0", "all");
-    assert!(report.contains("29 passed"), "{report}");
+    assert!(report.contains("33 passed"), "{report}");
 }

@@ -37,6 +37,16 @@ BENCH_MAC = "02:00:00:00:96:01"
 BENCH_IP4, DUT_IP4 = "10.96.0.1", "10.96.0.2"
 BENCH_IP6, DUT_IP6 = "fd96::1", "fd96::2"
 ETH_P_ALL = 0x0003
+SO_TIMESTAMPNS = getattr(socket, "SO_TIMESTAMPNS", 35)
+
+
+def receive_time(ancillary):
+    """The SCM_TIMESTAMPNS time (seconds, CLOCK_REALTIME) in recvmsg's ancillary data; the
+    current time if there is none."""
+    for level, kind, value in ancillary:
+        if level == socket.SOL_SOCKET and kind == SO_TIMESTAMPNS and len(value) >= 16:
+            return int.from_bytes(value[:8], "little") + int.from_bytes(value[8:16], "little") / 1e9
+    return time.time()
 
 
 class Bench:
@@ -44,6 +54,9 @@ class Bench:
         self.dut_mac = dut_mac.lower()
         self.sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_ALL))
         self.sock.bind((iface, 0))
+        # The kernel's receive time of each frame (pkt.time), so timer checks measure the
+        # DUT, not how long this process took to wake up and decode.
+        self.sock.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
 
     def send(self, frame):
         self.sock.send(bytes(frame))
@@ -70,10 +83,11 @@ class Bench:
             ready, _, _ = select.select([self.sock], [], [], left)
             if not ready:
                 return None
-            data, addr = self.sock.recvfrom(65535)
+            data, ancillary, _, addr = self.sock.recvmsg(65535, 64)
             if addr[2] == socket.PACKET_OUTGOING:
                 continue
             pkt = Ether(data)
+            pkt.time = receive_time(ancillary)
             if pkt.src.lower() != self.dut_mac:
                 continue
             self._answer_resolution(pkt)

@@ -300,7 +300,7 @@ def tcp_zero_window_is_probed_with_backoff(b):
         una = c.rcv_nxt
         if (len(data) == 0 and r[TCP].seq == (una - 1) & 0xFFFFFFFF) or (
                 len(data) == 1 and r[TCP].seq == una):
-            probes.append(time.monotonic())
+            probes.append(r.time)
             c.send("A")  # still window 0
         elif len(data) == 0 and r[TCP].seq == una:
             continue  # a plain ACK of our data
@@ -331,10 +331,9 @@ def tcp_syn_ack_is_retransmitted_after_one_second(b):
     c.syn()
     first = c.expect(lambda p: p[TCP].flags.S)
     tb.check(first is not None, "no SYN-ACK")
-    t0 = time.monotonic()
     again = c.expect(lambda p: p[TCP].flags.S, timeout=2.5)
     tb.check(again is not None, "no SYN-ACK retransmission within 2.5 s")
-    elapsed = time.monotonic() - t0
+    elapsed = again.time - first.time
     tb.check(0.8 <= elapsed <= 1.5, f"SYN-ACK retransmitted after {elapsed:.3f} s, want about 1 s")
     tb.field("seq", again[TCP].seq, first[TCP].seq)
     c.abort()
@@ -349,11 +348,10 @@ def tcp_data_retransmission_waits_the_200ms_minimum_rto(b):
     c.send_data(b"rto?")
     first = c.expect(lambda p: bytes(p[TCP].payload) == b"rto?")
     tb.check(first is not None, "no echo")
-    t0 = time.monotonic()
     again = c.expect(lambda p: bytes(p[TCP].payload) == b"rto?" and p[TCP].seq == first[TCP].seq,
                      timeout=1.5)
     tb.check(again is not None, "no retransmission within 1.5 s")
-    elapsed = time.monotonic() - t0
+    elapsed = again.time - first.time
     tb.check(0.18 <= elapsed <= 0.6, f"retransmitted after {elapsed:.3f} s, want 0.2-0.6 s")
     c.abort()
 
@@ -407,7 +405,9 @@ def tcp_out_of_order_data_is_acked_at_once_with_a_sack_block(b):
 def tcp_second_full_segment_is_acked_at_once(b):
     """RFC 9293 3.8.6.3 / RFC 5681 4.2 / RFC 1122 4.2.3.2: an ACK is sent for at least every
     second full-sized segment; two back-to-back full segments are acknowledged together
-    within 30 ms (well inside any delayed-ACK timer)."""
+    within 30 ms, before a delayed-ACK timer (40 ms on Linux and zcstack) could fire. Up to
+    five pairs are tried: a timer-driven ACK is never that early, so a retry only filters
+    out a DUT that was not scheduled in time on a loaded machine."""
     c = Conn(b, TCP_SINK_PORT)
     c.open()
     c.send_data(SINK_HEAD)
@@ -415,15 +415,22 @@ def tcp_second_full_segment_is_acked_at_once(b):
     tb.check(r is not None, "no ACK of the request head")
     c.note(r)
     mss = opt(c.syn_ack, "MSS") - 12  # the timestamp option takes 12 bytes of each segment
-    c.send("A", b"a" * mss)
-    c.snd_nxt = (c.snd_nxt + mss) & 0xFFFFFFFF
-    c.send("A", b"b" * mss)
-    c.snd_nxt = (c.snd_nxt + mss) & 0xFFFFFFFF
-    t0 = time.monotonic()
-    r = c.expect(acks(c, c.snd_nxt), timeout=0.5)
-    tb.check(r is not None, "the two segments were not acknowledged within 500 ms")
-    elapsed = time.monotonic() - t0
-    tb.check(elapsed <= 0.03, f"acknowledged after {elapsed * 1000:.0f} ms, want at once")
+    delays = []
+    for _ in range(5):
+        t0 = time.time()
+        c.send("A", b"a" * mss)
+        c.snd_nxt = (c.snd_nxt + mss) & 0xFFFFFFFF
+        c.send("A", b"b" * mss)
+        c.snd_nxt = (c.snd_nxt + mss) & 0xFFFFFFFF
+        r = c.expect(acks(c, c.snd_nxt), timeout=0.5)
+        tb.check(r is not None, "two full segments were not acknowledged within 500 ms")
+        c.note(r)
+        delays.append(r.time - t0)
+        if delays[-1] <= 0.03:
+            break
+        time.sleep(0.05)
+    tb.check(min(delays) <= 0.03,
+             f"acknowledged after {[round(d * 1000) for d in delays]} ms, want at once")
     c.abort()
 
 
@@ -449,6 +456,80 @@ def tcp_window_is_scaled_after_the_handshake(b):
     c.abort()
 
 
+def tcp_rst_outside_the_window_is_ignored(b):
+    """RFC 5961 3.2 (and RFC 9293 3.10.7.4): a RST whose sequence number is outside the
+    receive window is discarded silently; the connection carries on."""
+    c = Conn(b, TCP_ECHO_PORT)
+    c.open()
+    c.send("R", seq=(c.snd_nxt + 2**30) & 0xFFFFFFFF, ack=0, options=[])
+    r = c.expect(timeout=0.3)
+    tb.check(r is None, f"answered an out-of-window RST: {r!r}")
+    c.send_data(b"alive")
+    r = c.expect(lambda p: len(bytes(p[TCP].payload)) > 0)
+    tb.check(r is not None, "no echo after the out-of-window RST")
+    tb.field("echo", bytes(r[TCP].payload), b"alive")
+    c.abort()
+
+
+def tcp_ack_below_the_window_gets_a_challenge_ack(b):
+    """RFC 5961 5.2: an ACK older than SND.UNA - MAX.SND.WND is unacceptable; the segment is
+    dropped (its data not delivered) and a challenge ACK <SEQ=SND.NXT><ACK=RCV.NXT> sent."""
+    c = Conn(b, TCP_ECHO_PORT)
+    c.open()
+    c.send("PA", b"old ack", ack=(c.rcv_nxt - 2**30) & 0xFFFFFFFF)
+    r = c.expect(timeout=0.5)
+    tb.check(r is not None, "no challenge ACK")
+    tb.field("flags", str(r[TCP].flags), "A")
+    tb.field("ack", r[TCP].ack, c.snd_nxt)
+    tb.field("payload", bytes(r[TCP].payload), b"")
+    r = c.expect(lambda p: len(bytes(p[TCP].payload)) > 0, timeout=0.3)
+    tb.check(r is None, f"data with an unacceptable ACK was delivered: {r!r}")
+    c.abort()
+
+
+def tcp_unknown_syn_option_is_ignored(b):
+    """RFC 9293 3.2 (and RFC 1122 4.2.2.5): an option of unknown kind is skipped by its
+    length; the SYN is answered as usual."""
+    c = Conn(b, TCP_ECHO_PORT)
+    c.send("S", seq=c.snd_nxt, ack=0,
+           options=[(253, b"\x12\x34\x56\x78"), ("MSS", BENCH_MSS), ("NOP", None), ("NOP", None)])
+    r = c.expect(lambda p: p[TCP].flags.S)
+    tb.check(r is not None, "no SYN-ACK")
+    tb.field("flags", str(r[TCP].flags), "SA")
+    tb.field("ack", r[TCP].ack, (c.snd_nxt + 1) & 0xFFFFFFFF)
+    tb.field("mss", opt(r, "MSS"), 1460)
+    c.send("R", seq=(c.snd_nxt + 1) & 0xFFFFFFFF, ack=0, options=[])
+
+
+def tcp_fin_is_acked_and_the_peer_finishes_its_side(b):
+    """RFC 9293 3.6 and 3.10.7.4 (eighth step): our FIN is acknowledged (it occupies one
+    sequence number); the half-open side still delivers the echo of data sent with the FIN,
+    then closes with its own FIN, which we acknowledge."""
+    c = Conn(b, TCP_ECHO_PORT)
+    c.open()
+    c.send("FPA", b"bye")
+    c.snd_nxt = (c.snd_nxt + 4) & 0xFFFFFFFF
+    got = b""
+    fin = None
+    deadline = time.monotonic() + 3
+    while fin is None and time.monotonic() < deadline:
+        r = c.expect(timeout=max(0.01, deadline - time.monotonic()))
+        if r is None:
+            break
+        c.note(r)
+        tb.check(r[TCP].ack == c.snd_nxt, f"ack {r[TCP].ack}, want {c.snd_nxt} (data and FIN)")
+        data = bytes(r[TCP].payload)
+        if r[TCP].seq == c.rcv_nxt and data:
+            got += data
+            c.rcv_nxt = (c.rcv_nxt + len(data)) & 0xFFFFFFFF
+        if r[TCP].flags.F and (r[TCP].seq + len(data)) & 0xFFFFFFFF == c.rcv_nxt:
+            fin = r
+            c.rcv_nxt = (c.rcv_nxt + 1) & 0xFFFFFFFF
+        c.send("A")
+    tb.field("echo before the FIN", got, b"bye")
+    tb.check(fin is not None, "the peer did not close its side")
+
+
 SCENARIOS = [
     tcp_syn_ack_carries_mss_sack_timestamps_and_window_scale,
     tcp_syn_ack_over_ipv6_has_mss_1440,
@@ -466,4 +547,8 @@ SCENARIOS = [
     tcp_out_of_order_data_is_acked_at_once_with_a_sack_block,
     tcp_second_full_segment_is_acked_at_once,
     tcp_window_is_scaled_after_the_handshake,
+    tcp_rst_outside_the_window_is_ignored,
+    tcp_ack_below_the_window_gets_a_challenge_ack,
+    tcp_unknown_syn_option_is_ignored,
+    tcp_fin_is_acked_and_the_peer_finishes_its_side,
 ]
