@@ -471,3 +471,32 @@ fn sigterm_resets_connections_and_leaves_no_kernel_socket() {
         String::from_utf8_lossy(&sockets.stdout)
     );
 }
+
+/// The same services over a TUN (bare IP: no Ethernet, no ARP/NDP): a download and an
+/// upload over IPv4 and IPv6.
+#[test]
+fn tcp_over_a_tun_downloads_and_uploads_intact() {
+    if suite_skip_reason(TOOLS).is_some() {
+        return;
+    }
+    let Some(ns) = Netns::new("tcptun") else {
+        return;
+    };
+    ns.add_tuntap("zctun0", "tun", &["10.99.0.1/24", "fd99::1/64"]);
+    let _stack = serve(
+        &ns,
+        &[
+            "--tap",
+            "zctun0",
+            "--tun",
+            "--addr",
+            "10.99.0.2/24",
+            "--addr",
+            "fd99::2/64",
+            "--http",
+            "80",
+        ],
+    );
+    download_and_check(&ns, "10.99.0.2", 2 * MB);
+    upload_and_check(&ns, "[fd99::2]", 2 * MB, false);
+}
