@@ -106,6 +106,10 @@ pub struct TcpCounters {
     pub backlog_full: u64,
     /// TIME-WAIT connections ended early by a new SYN (RFC 6191-style reuse).
     pub time_wait_reused: u64,
+    /// SYN-ACKs sent with a SYN cookie (RFC 4987) because the SYN queue was full.
+    pub syn_cookies_sent: u64,
+    /// Connections rebuilt from a valid returning cookie.
+    pub syn_cookies_accepted: u64,
 }
 
 /// All stack-wide counters.

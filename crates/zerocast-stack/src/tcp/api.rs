@@ -6,8 +6,8 @@ use super::conn::{Conn, ConnParams};
 use super::demux::{
     addresses_overlap, unmap, unmap_socket, ConnEntry, ConnId, Listener, TcpSocket, TcpSocketKind,
 };
-use super::io::{mss_for_route, run_conn, sync_timer};
-use super::{SeqNum, Shutdown, TcpSocketOptions, TcpState};
+use super::io::{mss_for_route, run_conn, sync_timer, ts_offset_for};
+use super::{Shutdown, TcpSocketOptions, TcpState};
 use crate::context::{Bindings, SocketId};
 use crate::ip;
 use crate::socket::{Socket, SocketError};
@@ -266,12 +266,13 @@ impl Stack {
         if self.tcp.tuple_in_use(local, remote) {
             return Err(SocketError::AddressInUse);
         }
+        let iss = self.tcp.secrets(bc).isn.isn(local, remote, bc.now());
         let params = ConnParams {
             local,
             remote,
-            iss: SeqNum::new(bc.next_u64() as u32),
+            iss,
             our_mss: mss_for_route(&route),
-            ts_offset: bc.next_u64() as u32,
+            ts_offset: ts_offset_for(iss),
             options,
         };
         let config = self.config.tcp.clone();

@@ -10,8 +10,10 @@ use alloc::vec::Vec;
 use core::net::{IpAddr, SocketAddr};
 
 use super::conn::Conn;
+use super::isn::IsnGenerator;
 use super::rules::ChallengeAckLimiter;
 use super::socket_options::TcpSocketOptions;
+use super::syn_cookie::SynCookies;
 use crate::context::SocketId;
 use crate::socket::SocketError;
 
@@ -39,6 +41,9 @@ pub(crate) struct Listener {
     pub(crate) accept_queue: VecDeque<ConnId>,
     /// Half-open connections (SYN-RECEIVED) it spawned.
     pub(crate) half_open: usize,
+    /// When it last answered a SYN with a cookie; ACKs are checked as cookies only for
+    /// two cookie periods after that (as Linux does), so a guessed cookie needs a flood.
+    pub(crate) cookies_sent_at: Option<crate::time::Instant>,
 }
 
 /// What a TCP socket is.
@@ -80,6 +85,16 @@ pub(crate) struct TcpTable {
     /// Sockets bound to each local port (listeners, connecting and idle bound sockets).
     pub(crate) bound: BTreeMap<u16, Vec<SocketId>>,
     pub(crate) challenge: ChallengeAckLimiter,
+    /// RFC 6528 ISN and RFC 4987 SYN-cookie keys, drawn from the RNG on first use (the
+    /// stack is created without bindings).
+    secrets: Option<Secrets>,
+}
+
+/// The stack's TCP secrets.
+#[derive(Debug, Clone)]
+pub(crate) struct Secrets {
+    pub(crate) isn: IsnGenerator,
+    pub(crate) cookies: SynCookies,
 }
 
 /// An IPv4-mapped IPv6 address as the IPv4 address it stands for.
@@ -117,6 +132,22 @@ pub(crate) fn addresses_overlap(a: IpAddr, b: IpAddr) -> bool {
 }
 
 impl TcpTable {
+    /// The ISN generator and SYN-cookie maker, keyed from `bc` the first time.
+    pub(crate) fn secrets(&mut self, bc: &mut impl crate::context::Rng) -> &Secrets {
+        self.secrets.get_or_insert_with(|| {
+            let mut key = || {
+                let mut k = [0u8; 16];
+                k[..8].copy_from_slice(&bc.next_u64().to_le_bytes());
+                k[8..].copy_from_slice(&bc.next_u64().to_le_bytes());
+                k
+            };
+            Secrets {
+                isn: IsnGenerator::new(key()),
+                cookies: SynCookies::new(key()),
+            }
+        })
+    }
+
     /// Stores a connection; returns its id.
     pub(crate) fn insert(&mut self, entry: ConnEntry) -> ConnId {
         let key = (entry.conn.local, entry.conn.remote);
@@ -219,6 +250,7 @@ impl TcpTable {
     }
 
     /// How many connections are stored.
+    #[cfg(any(test, feature = "testutil"))]
     pub(crate) fn len(&self) -> usize {
         self.conns.iter().filter(|e| e.is_some()).count()
     }

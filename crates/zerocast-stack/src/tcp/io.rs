@@ -10,6 +10,7 @@ use zerocast_wire::{IpProto, PseudoHeader};
 use super::conn::{Conn, ConnCtx, ConnParams};
 use super::demux::{local_match, ConnEntry, ConnId, TcpSocketKind};
 use super::segment::{OutSegment, Segment};
+use super::syn_cookie::CookieOptions;
 use super::{SeqNum, TcpState};
 use crate::context::{Bindings, SocketId};
 use crate::icmp::QuotedDatagram;
@@ -39,6 +40,13 @@ pub(crate) fn mss_for_route(route: &OutputRoute) -> u16 {
     u16::try_from(route.mtu.saturating_sub(headers))
         .unwrap_or(u16::MAX - 100)
         .max(88)
+}
+
+/// Our timestamp clock's offset for a connection (RFC 7323 5.4 wants it random per
+/// connection): derived from its ISN, itself keyed-random, so a SYN-cookie connection
+/// rebuilt from the ISN finds the same clock its SYN-ACK used.
+pub(crate) fn ts_offset_for(iss: SeqNum) -> u32 {
+    iss.get().rotate_left(16) ^ 0x5a5a_5a5a
 }
 
 /// Receives the TCP segment described by `rx`.
@@ -135,6 +143,9 @@ fn on_listener_segment(
         return;
     }
     if seg.has(FLAG_ACK) {
+        if !seg.has(FLAG_SYN) && accept_cookie(stack, bc, listener, local, remote, seg) {
+            return;
+        }
         stack.counters.tcp.no_socket += 1;
         send_reset_for(stack, bc, local, remote, seg);
         return;
@@ -150,24 +161,26 @@ fn on_listener_segment(
     let TcpSocketKind::Listener(l) = &sock.kind else {
         return;
     };
-    if l.half_open >= syn_queue_len {
-        // SYN cookies take over here once they exist; until then the SYN is dropped.
-        stack.counters.tcp.syn_queue_full += 1;
-        return;
-    }
     if l.accept_queue.len() >= l.backlog {
         stack.counters.tcp.backlog_full += 1;
+        return;
+    }
+    if l.half_open >= syn_queue_len {
+        // RFC 4987 3.6: the SYN queue is full: answer statelessly with a cookie.
+        stack.counters.tcp.syn_queue_full += 1;
+        send_cookie_syn_ack(stack, bc, listener, local, remote, seg);
         return;
     }
     let Ok(route) = ip::route_output(stack, bc.now(), remote.ip(), Some(local.ip()), None) else {
         return;
     };
+    let iss = stack.tcp.secrets(bc).isn.isn(local, remote, bc.now());
     let params = ConnParams {
         local,
         remote,
-        iss: SeqNum::new(bc.next_u64() as u32),
+        iss,
         our_mss: mss_for_route(&route),
-        ts_offset: bc.next_u64() as u32,
+        ts_offset: ts_offset_for(iss),
         options,
     };
     let mut out = Vec::new();
@@ -197,6 +210,147 @@ fn on_listener_segment(
     emit_all(stack, bc, &entry.conn, &out);
     stack.tcp.put_back(id, entry);
     sync_timer(stack, id);
+}
+
+/// RFC 4987 3.6: a SYN-ACK whose ISN encodes the connection (MSS, window scale, SACK,
+/// timestamps) under a keyed MAC, so no state is kept until the ACK returns.
+fn send_cookie_syn_ack(
+    stack: &mut Stack,
+    bc: &mut impl Bindings,
+    listener: SocketId,
+    local: SocketAddr,
+    remote: SocketAddr,
+    seg: &Segment<'_>,
+) {
+    let now = bc.now();
+    let Ok(route) = ip::route_output(stack, now, remote.ip(), Some(local.ip()), None) else {
+        return;
+    };
+    let our_mss = mss_for_route(&route);
+    let peer_mss = seg
+        .options
+        .mss
+        .unwrap_or(if remote.is_ipv4() { 536 } else { 1220 });
+    let opts = CookieOptions {
+        mss: peer_mss.min(our_mss),
+        window_scale: seg.options.window_scale,
+        sack_permitted: seg.options.sack_permitted,
+        timestamps: seg.options.timestamp.is_some(),
+    };
+    let iss = stack
+        .tcp
+        .secrets(bc)
+        .cookies
+        .make(local, remote, seg.seq, opts, now);
+    let config = &stack.config.tcp;
+    let our_shift = super::rules::window_scale_for(config.recv_buffer_max.max(config.recv_buffer));
+    let ts_now = ((now.as_nanos() / 1_000_000) as u32).wrapping_add(ts_offset_for(iss));
+    let syn_ack = OutSegment {
+        seq: iss,
+        ack: seg.seq + 1,
+        flags: FLAG_SYN | FLAG_ACK,
+        window: u16::try_from(config.recv_buffer).unwrap_or(u16::MAX),
+        mss: Some(our_mss),
+        window_scale: opts.window_scale.map(|_| our_shift),
+        sack_permitted: opts.sack_permitted,
+        timestamp: seg.options.timestamp.map(|(tsval, _)| (ts_now, tsval)),
+        ..OutSegment::default()
+    };
+    if send_segment(stack, bc, local, remote, &syn_ack, (&[], &[])).is_ok() {
+        stack.counters.tcp.syn_cookies_sent += 1;
+    }
+    if let Ok(sock) = stack.sockets.tcp_mut(listener) {
+        if let TcpSocketKind::Listener(l) = &mut sock.kind {
+            l.cookies_sent_at = Some(now);
+        }
+    }
+}
+
+/// An ACK to a listener that sent cookies recently: if it returns a valid cookie, the
+/// connection is rebuilt from it, established, and queued for accept (RFC 4987 3.6).
+fn accept_cookie(
+    stack: &mut Stack,
+    bc: &mut impl Bindings,
+    listener: SocketId,
+    local: SocketAddr,
+    remote: SocketAddr,
+    seg: &Segment<'_>,
+) -> bool {
+    let now = bc.now();
+    let Ok(sock) = stack.sockets.tcp(listener) else {
+        return false;
+    };
+    let options = sock.options;
+    let TcpSocketKind::Listener(l) = &sock.kind else {
+        return false;
+    };
+    let recent = l.cookies_sent_at.is_some_and(|t| {
+        now.saturating_duration_since(t).as_nanos()
+            < 2 * u128::from(super::syn_cookie::COUNTER_PERIOD_NANOS)
+    });
+    if !recent || l.accept_queue.len() >= l.backlog {
+        return false;
+    }
+    let Some(opts) = stack
+        .tcp
+        .secrets(bc)
+        .cookies
+        .check(local, remote, seg.seq, seg.ack, now)
+    else {
+        return false;
+    };
+    let Ok(route) = ip::route_output(stack, now, remote.ip(), Some(local.ip()), None) else {
+        return false;
+    };
+    let iss = seg.ack + u32::MAX;
+    let params = ConnParams {
+        local,
+        remote,
+        iss,
+        our_mss: mss_for_route(&route),
+        ts_offset: ts_offset_for(iss),
+        options,
+    };
+    let config = stack.config.tcp.clone();
+    let mut out = Vec::new();
+    let conn = {
+        let mut ctx = ConnCtx {
+            now,
+            config: &config,
+            challenge: &mut stack.tcp.challenge,
+            out: &mut out,
+        };
+        Conn::from_cookie(&params, &opts, seg, &mut ctx)
+    };
+    stack.counters.tcp.syn_cookies_accepted += 1;
+    stack.counters.tcp.passive_opens += 1;
+    let id = stack.tcp.insert(ConnEntry {
+        conn,
+        socket: None,
+        listener: Some(listener),
+        indexed: true,
+    });
+    // Counted as half-open for a moment so the established transition queues it.
+    if let Ok(sock) = stack.sockets.tcp_mut(listener) {
+        if let TcpSocketKind::Listener(l) = &mut sock.kind {
+            l.half_open += 1;
+        }
+    }
+    on_state_change(
+        stack,
+        bc,
+        id,
+        TcpState::SynReceived,
+        TcpState::Established,
+        Some(listener),
+    );
+    // The ACK may carry data or a FIN: process it as the established connection.
+    run_conn(stack, bc, id, |conn, ctx| {
+        if !seg.payload.is_empty() || seg.has(zerocast_wire::tcp::FLAG_FIN) {
+            conn.on_segment(seg, ctx);
+        }
+    });
+    true
 }
 
 /// RFC 9293 3.10.7.1: a RST answering a segment that belongs to no connection (never a

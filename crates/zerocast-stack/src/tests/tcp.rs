@@ -428,6 +428,69 @@ fn bind_conflicts_and_ephemeral_ports() {
     assert!(stack.tcp_local_addr(b).unwrap().unwrap().port() >= 49152);
 }
 
+/// RFC 4987 3.6: with the SYN queue full, SYNs get a cookie SYN-ACK and no state; a valid
+/// returning ACK makes an established connection, a forged one gets a RST.
+#[test]
+fn rfc4987_syn_cookies_when_the_syn_queue_is_full() {
+    let config = StackConfig {
+        tcp: crate::tcp::TcpConfig {
+            syn_queue_len: 1,
+            ..crate::tcp::TcpConfig::default()
+        },
+        ..StackConfig::default()
+    };
+    let (mut stack, mut bc, dev) = tun_stack(config);
+    let l = stack.tcp_open().unwrap();
+    stack.tcp_bind(l, sa("0.0.0.0:80")).unwrap();
+    stack.tcp_listen(&mut bc, l, 8).unwrap();
+    let first = sa("10.0.0.1:1001");
+    let mut p = tcp_packet(first, sa(US), 100, 0, FLAG_SYN, &[], &[]);
+    stack.receive_frame(&mut bc, dev, &mut p);
+    assert_eq!(stack.tcp.len(), 1, "half-open: state kept");
+    let second = sa("10.0.0.1:1002");
+    let mss = [2, 4, 0x05, 0xb4];
+    let mut p = tcp_packet(second, sa(US), 500, 0, FLAG_SYN, &mss, &[]);
+    bc.take_sent();
+    stack.receive_frame(&mut bc, dev, &mut p);
+    let cookie = sent(&mut bc).remove(0);
+    assert_eq!((cookie.ack, cookie.flags), (501, FLAG_SYN | FLAG_ACK));
+    assert_eq!(stack.tcp.len(), 1, "no state for the cookie SYN");
+    assert_eq!(stack.counters().tcp.syn_cookies_sent, 1);
+    // A forged cookie is refused.
+    let mut p = tcp_packet(
+        second,
+        sa(US),
+        501,
+        cookie.seq.wrapping_add(7),
+        FLAG_ACK,
+        &[],
+        &[],
+    );
+    stack.receive_frame(&mut bc, dev, &mut p);
+    assert_eq!(sent(&mut bc)[0].flags, FLAG_RST);
+    // The real one, carrying data, is accepted.
+    let mut p = tcp_packet(
+        second,
+        sa(US),
+        501,
+        cookie.seq.wrapping_add(1),
+        FLAG_ACK,
+        &[],
+        b"hi",
+    );
+    stack.receive_frame(&mut bc, dev, &mut p);
+    assert_eq!(stack.counters().tcp.syn_cookies_accepted, 1);
+    let (c, from) = stack.tcp_accept(&mut bc, l).unwrap();
+    assert_eq!(from, second);
+    assert_eq!(stack.tcp_state(c).unwrap(), TcpState::Established);
+    let mut buf = [0u8; 8];
+    assert_eq!(stack.tcp_recv(&mut bc, c, &mut buf), Ok(2));
+    stack.tcp_send(&mut bc, c, b"ok").unwrap();
+    let out = sent(&mut bc);
+    let data = out.iter().find(|s| !s.data.is_empty()).unwrap();
+    assert_eq!((data.seq, data.ack), (cookie.seq.wrapping_add(1), 503));
+}
+
 #[test]
 fn bulk_transfer_ideal_link_v4() {
     let r = bulk_transfer(

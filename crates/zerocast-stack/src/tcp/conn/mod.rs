@@ -255,6 +255,54 @@ impl Conn {
         c
     }
 
+    /// A connection rebuilt from a valid SYN cookie (RFC 4987 3.6): the ACK `ack_seg`
+    /// completed a handshake whose SYN-ACK we sent without keeping state; `opts` is what the
+    /// cookie encoded of the peer's SYN. It starts ESTABLISHED.
+    pub(crate) fn from_cookie(
+        p: &ConnParams,
+        opts: &super::syn_cookie::CookieOptions,
+        ack_seg: &Segment<'_>,
+        ctx: &mut ConnCtx<'_>,
+    ) -> Conn {
+        let mut c = Conn::new(p, ctx.config, ctx.now);
+        c.passive = true;
+        c.state = TcpState::Established;
+        c.irs = ack_seg.seq + u32::MAX;
+        c.rcv_nxt = ack_seg.seq;
+        // The cookie SYN-ACK advertised min(receive buffer, 65535) unscaled.
+        let advertised =
+            u32::try_from(ctx.config.recv_buffer.min(usize::from(u16::MAX))).unwrap_or(0);
+        c.rcv_adv = c.rcv_nxt + advertised;
+        c.snd_una = ack_seg.ack;
+        c.snd_nxt = ack_seg.ack;
+        c.snd_max = ack_seg.ack;
+        c.buf_seq = ack_seg.ack;
+        c.snd_mss = u32::from(opts.mss).min(u32::from(c.our_mss)).max(64);
+        match opts.window_scale {
+            Some(s) => c.snd_shift = s,
+            None => {
+                c.snd_shift = 0;
+                c.rcv_shift = 0;
+            }
+        }
+        c.sack_ok = opts.sack_permitted;
+        c.ts = match (opts.timestamps, ack_seg.options.timestamp) {
+            (true, Some((tsval, _))) => Some(Timestamps {
+                recent: tsval,
+                recent_at: ctx.now,
+            }),
+            _ => None,
+        };
+        c.loss.set_mss(c.max_payload());
+        c.snd_wnd = u32::from(ack_seg.window) << c.snd_shift;
+        c.max_snd_wnd = c.snd_wnd;
+        c.snd_wl1 = ack_seg.seq;
+        c.snd_wl2 = ack_seg.ack;
+        c.last_ack_sent = c.rcv_nxt;
+        c.rearm_keepalive(ctx.now);
+        c
+    }
+
     /// Adopts the options of the peer's SYN (or SYN-ACK): each only if the peer offered it
     /// (RFC 7323 1.3 and 2.2, RFC 2018 section 2); we offered all of ours.
     fn take_syn_options(&mut self, syn: &Segment<'_>, now: Instant, we_reply: bool) {
