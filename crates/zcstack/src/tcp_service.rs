@@ -2,8 +2,9 @@
 //! accepted connection, driven on the stack's own thread from readiness events.
 //!
 //! There is no thread per connection and no scan of idle ones: the stack's bindings record
-//! which sockets changed (`HostBindings::ready_sockets`), and after each batch of frames the
-//! poll loop's hook hands that list to [`TcpServices::on_ready`], which accepts on ready
+//! which sockets changed (`HostBindings::ready_sockets` on a TAP; the fake bindings' events
+//! in the tests below), and after each batch of frames the poll loop's hook hands that list
+//! to [`TcpServices::on_ready`], which accepts on ready
 //! listeners and, for each ready connection, moves bytes between the socket and its sans-IO
 //! protocol ([`EchoConnection`] or [`ServerConnection`]) until the socket would block both
 //! ways. A connection whose protocol is finished is closed (FIN after the queued bytes); one
@@ -12,9 +13,9 @@
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv6Addr, SocketAddr};
 
+use zerocast_stack::context::Bindings;
 use zerocast_stack::context::SocketId;
 use zerocast_stack::{SocketError, Stack};
-use zerocast_tap::host::HostBindings;
 
 use crate::echo::EchoConnection;
 use crate::http::ServerConnection;
@@ -133,9 +134,9 @@ impl TcpServices {
     ///
     /// # Errors
     /// The first port that could not be listened on.
-    pub fn open(
+    pub fn open<B: Bindings>(
         stack: &mut Stack,
-        bindings: &mut HostBindings,
+        bindings: &mut B,
         ports: &[(u16, Service)],
     ) -> Result<TcpServices, ListenError> {
         let mut services = TcpServices {
@@ -184,7 +185,12 @@ impl TcpServices {
     }
 
     /// Serves the sockets in `ready` (ids may repeat; unknown ones are ignored).
-    pub fn on_ready(&mut self, stack: &mut Stack, bindings: &mut HostBindings, ready: &[SocketId]) {
+    pub fn on_ready<B: Bindings>(
+        &mut self,
+        stack: &mut Stack,
+        bindings: &mut B,
+        ready: &[SocketId],
+    ) {
         for &id in ready {
             if let Some(&service) = self.listeners.get(&id) {
                 self.accept_all(stack, bindings, id, service);
@@ -196,10 +202,10 @@ impl TcpServices {
 
     /// Takes every waiting connection from a listener and serves each once at once (a
     /// request may have come with the handshake's last ACK).
-    fn accept_all(
+    fn accept_all<B: Bindings>(
         &mut self,
         stack: &mut Stack,
-        bindings: &mut HostBindings,
+        bindings: &mut B,
         listener: SocketId,
         service: Service,
     ) {
@@ -222,7 +228,7 @@ impl TcpServices {
 
     /// Moves bytes both ways until the socket would block both ways; closes or forgets the
     /// connection when it is done.
-    fn serve(&mut self, stack: &mut Stack, bindings: &mut HostBindings, id: SocketId) {
+    fn serve<B: Bindings>(&mut self, stack: &mut Stack, bindings: &mut B, id: SocketId) {
         let Some(conn) = self.connections.get_mut(&id) else {
             return;
         };
@@ -244,7 +250,7 @@ impl TcpServices {
     /// Resets every connection and closes the listeners (the process is ending: a peer
     /// must not wait for a FIN handshake nobody will finish). Returns how many connections
     /// were reset.
-    pub fn abort_all(&mut self, stack: &mut Stack, bindings: &mut HostBindings) -> usize {
+    pub fn abort_all<B: Bindings>(&mut self, stack: &mut Stack, bindings: &mut B) -> usize {
         let n = self.connections.len();
         for (id, _) in self.connections.drain() {
             let _ = stack.tcp_abort(bindings, id);
@@ -256,7 +262,7 @@ impl TcpServices {
     }
 
     /// Closes every listener and connection (stack shutdown).
-    pub fn close_all(&mut self, stack: &mut Stack, bindings: &mut HostBindings) {
+    pub fn close_all<B: Bindings>(&mut self, stack: &mut Stack, bindings: &mut B) {
         for (id, _) in self.listeners.drain() {
             let _ = stack.tcp_close(bindings, id);
         }
@@ -268,9 +274,9 @@ impl TcpServices {
 
 /// One round of service for a connection: send what the protocol has, read what it has
 /// room for, repeat while either made progress.
-fn pump(
+fn pump<B: Bindings>(
     stack: &mut Stack,
-    bindings: &mut HostBindings,
+    bindings: &mut B,
     id: SocketId,
     conn: &mut Connection,
     buf: &mut [u8],
@@ -329,5 +335,215 @@ fn pump(
         if !progress {
             return Ok(Outcome::Open);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use zerocast_stack::testutil::tcp::TcpPair;
+    use zerocast_stack::testutil::{FakeNetwork, HostId, LinkConfig};
+    use zerocast_stack::time::Duration;
+    use zerocast_stack::StackConfig;
+
+    /// A server host running the services (HTTP on 80, echo on 7) and a client host.
+    struct World {
+        net: FakeNetwork<Stack>,
+        client: HostId,
+        server: HostId,
+        services: TcpServices,
+    }
+
+    impl World {
+        fn new(seed: u64, link: LinkConfig) -> World {
+            let TcpPair {
+                mut net,
+                client,
+                server,
+            } = TcpPair::new(seed, link, StackConfig::default());
+            let services = net
+                .with_host(server, |s, bc| {
+                    TcpServices::open(s, bc, &[(80, Service::Http), (7, Service::Echo)])
+                })
+                .expect("listen");
+            World {
+                net,
+                client,
+                server,
+                services,
+            }
+        }
+
+        /// One step of the network, then the server's services on what became ready.
+        fn step(&mut self) -> bool {
+            let stepped = self.net.step();
+            let services = &mut self.services;
+            self.net.with_host(self.server, |s, bc| {
+                let ready: Vec<SocketId> = bc.events.drain(..).map(|(id, _)| id).collect();
+                services.on_ready(s, bc, &ready);
+            });
+            stepped
+        }
+
+        fn connect(&mut self, to: &str) -> SocketId {
+            let to: SocketAddr = to.parse().unwrap();
+            self.net.with_host(self.client, |s, bc| {
+                let id = s.tcp_open().unwrap();
+                s.tcp_connect(bc, id, to).unwrap();
+                id
+            })
+        }
+
+        /// Sends `request` (then half-closes if asked) and reads until the server closes;
+        /// bounded by `limit` of simulated time.
+        fn exchange(
+            &mut self,
+            to: &str,
+            request: &[u8],
+            half_close: bool,
+            limit: Duration,
+        ) -> Vec<u8> {
+            let id = self.connect(to);
+            let mut sent = 0;
+            let mut got = Vec::new();
+            let mut buf = vec![0u8; 64 * 1024];
+            let end = self.net.now() + limit;
+            let mut closed = false;
+            while self.net.now() < end {
+                let eof = self.net.with_host(self.client, |s, bc| {
+                    while sent < request.len() {
+                        match s.tcp_send(bc, id, &request[sent..]) {
+                            Ok(n) if n > 0 => sent += n,
+                            _ => break,
+                        }
+                    }
+                    if half_close && sent == request.len() && !closed {
+                        let _ = s.tcp_shutdown(bc, id, zerocast_stack::tcp::Shutdown::Write);
+                        closed = true;
+                    }
+                    loop {
+                        match s.tcp_recv(bc, id, &mut buf) {
+                            Ok(0) => return true,
+                            Ok(n) => got.extend_from_slice(&buf[..n]),
+                            Err(SocketError::WouldBlock) => return false,
+                            Err(e) => panic!("client recv: {e}"),
+                        }
+                    }
+                });
+                if eof {
+                    self.net
+                        .with_host(self.client, |s, bc| s.tcp_close(bc, id))
+                        .unwrap();
+                    return got;
+                }
+                if !self.step() {
+                    break;
+                }
+            }
+            panic!("no end of stream within {limit:?}; got {} bytes", got.len());
+        }
+    }
+
+    fn body(response: &[u8]) -> &[u8] {
+        let at = response
+            .windows(4)
+            .position(|w| w == b"\r\n\r\n")
+            .expect("a response head");
+        &response[at + 4..]
+    }
+
+    #[test]
+    fn http_download_over_a_lossy_link_is_exact() {
+        for (seed, loss) in [(1, 0.0), (2, 0.02), (3, 0.05)] {
+            let link = LinkConfig {
+                loss,
+                ..LinkConfig::ideal(Duration::from_millis(5))
+            };
+            let mut w = World::new(seed, link);
+            let n = 300_000;
+            let req = format!("GET /bytes/{n} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+            let response = w.exchange(
+                "10.0.0.2:80",
+                req.as_bytes(),
+                false,
+                Duration::from_secs(120),
+            );
+            assert!(response.starts_with(b"HTTP/1.1 200 OK\r\n"), "seed {seed}");
+            let body = body(&response);
+            assert_eq!(body.len(), n, "seed {seed} loss {loss}");
+            assert!(
+                body.iter()
+                    .enumerate()
+                    .all(|(i, &b)| b == crate::http::pattern_byte(i as u64)),
+                "seed {seed} loss {loss}: body differs"
+            );
+            assert_eq!(w.services.counters().closed, 1);
+            assert_eq!(w.services.open_connections(), 0);
+        }
+    }
+
+    #[test]
+    fn http_upload_over_ipv6_reports_length_and_digest() {
+        let mut w = World::new(7, LinkConfig::default());
+        let payload: Vec<u8> = (0..200_000u32).map(|i| (i % 241) as u8).collect();
+        let mut request = format!(
+            "POST /sink HTTP/1.1\r\nHost: x\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+            payload.len()
+        )
+        .into_bytes();
+        request.extend_from_slice(&payload);
+        let response = w.exchange("[2001:db8::2]:80", &request, false, Duration::from_secs(60));
+        let mut h = crate::sha256::Sha256::new();
+        h.update(&payload);
+        let want = format!(
+            "received {} bytes, sha256 {}\n",
+            payload.len(),
+            h.hex_digest()
+        );
+        assert_eq!(body(&response), want.as_bytes());
+    }
+
+    #[test]
+    fn echo_returns_everything_after_the_client_half_closes() {
+        let mut w = World::new(9, LinkConfig::default());
+        let data: Vec<u8> = (0..500_000u32).map(|i| (i * 13 % 256) as u8).collect();
+        let echoed = w.exchange("10.0.0.2:7", &data, true, Duration::from_secs(60));
+        assert_eq!(echoed.len(), data.len());
+        assert!(echoed == data);
+        assert_eq!(
+            w.services.open_connections(),
+            0,
+            "the echo closed its side too"
+        );
+    }
+
+    #[test]
+    fn many_connections_are_served_at_once_and_abort_all_resets_them() {
+        let mut w = World::new(11, LinkConfig::default());
+        let ids: Vec<SocketId> = (0..200).map(|_| w.connect("10.0.0.2:7")).collect();
+        let client = w.client;
+        assert!(w.net.run_until_condition(Duration::from_secs(10), |net| {
+            net.with_host(client, |s, _| {
+                ids.iter()
+                    .all(|&id| s.tcp_state(id) == Ok(zerocast_stack::tcp::TcpState::Established))
+            })
+        }));
+        for _ in 0..50 {
+            w.step();
+        }
+        assert_eq!(w.services.open_connections(), 200);
+        assert_eq!(w.services.counters().accepted, 200);
+        let server = w.server;
+        let reset = w.net.with_host(server, |s, bc| w.services.abort_all(s, bc));
+        assert_eq!(reset, 200);
+        for _ in 0..50 {
+            w.step();
+        }
+        let errors = w.net.with_host(client, |s, _| {
+            ids.iter()
+                .filter(|&&id| s.tcp_state(id) == Ok(zerocast_stack::tcp::TcpState::Closed))
+                .count()
+        });
+        assert_eq!(errors, 200, "every client saw the reset");
     }
 }
