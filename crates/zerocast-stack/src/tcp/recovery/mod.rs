@@ -503,7 +503,13 @@ impl LossRecovery {
     /// the dupACK threshold and NewReno partial ACKs without. Returns the bytes marked.
     fn detect_losses(&mut self, now: Instant, newly_acked: u32) -> u32 {
         let mut marked = 0;
-        if self.sack {
+        // Nothing SACKed and no retransmission outstanding: every delivered segment was
+        // acknowledged cumulatively, so nothing unacknowledged was sent before it and
+        // neither RACK nor IsLost can find a loss. The common case of a clean bulk
+        // transfer skips both walks over the scoreboard.
+        let nothing_to_find =
+            self.board.sacked_bytes() == 0 && self.board.high_rxt() <= self.board.snd_una();
+        if self.sack && !nothing_to_find {
             let reo_wnd = self.reo_wnd();
             let (n, timeout) = self.rack.detect_loss(&mut self.board, now, reo_wnd);
             marked += n;
@@ -511,6 +517,8 @@ impl LossRecovery {
             if !self.rack.reordering_seen {
                 marked += self.board.mark_lost_by_sack(self.mss);
             }
+        } else if nothing_to_find {
+            self.reorder_deadline = None;
         }
         match self.phase {
             Phase::Open if self.dupacks >= DUP_THRESH && self.may_start_episode() => {
