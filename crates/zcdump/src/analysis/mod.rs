@@ -4,6 +4,8 @@
 
 mod streams;
 mod tcp;
+mod timeline;
 
 pub use streams::{FrameStreams, Streams, TcpNumbers, STREAM_FIELDS};
 pub use tcp::{Flag, SegmentAnalysis};
+pub use timeline::{write_seconds, FrameTimes, Timeline};

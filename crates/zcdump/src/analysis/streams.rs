@@ -12,10 +12,11 @@
 use std::collections::HashMap;
 
 use super::tcp::{analyse, Direction, Flag, Segment, SegmentAnalysis};
+use super::timeline::{FrameTimes, Timeline};
 use crate::fields::{Field, FieldMask, FrameFields, Proto, Value};
 
 /// The dissector fields the table reads.
-pub const STREAM_FIELDS: [Field; 14] = [
+pub const STREAM_FIELDS: [Field; 16] = [
     Field::FrameNumber,
     Field::TcpOptionsWscaleShift,
     Field::TcpAckRaw,
@@ -30,6 +31,8 @@ pub const STREAM_FIELDS: [Field; 14] = [
     Field::TcpFlags,
     Field::UdpSrcport,
     Field::UdpDstport,
+    Field::UdpChecksumStatus,
+    Field::TcpUrgentPointer,
 ];
 
 /// One endpoint: an address (IPv4 mapped into 128 bits, tagged) and a port.
@@ -38,7 +41,7 @@ type Endpoint = (u8, u128, u64);
 /// A conversation key with its endpoints in a fixed order, so both directions agree.
 type Key = (Endpoint, Endpoint);
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 struct TcpConversation {
     index: u32,
     /// The first sequence number seen from each side (the lower endpoint first).
@@ -68,8 +71,9 @@ pub struct TcpNumbers {
     pub window_size: u64,
 }
 
-/// The stream indices of one frame's TCP and UDP headers, in header order (an ICMP error
-/// quoting a segment has two).
+/// What the conversation table says about one frame: the stream indices and analysis of
+/// its TCP and UDP headers, in header order (an ICMP error quoting a segment has two), and
+/// its times.
 ///
 /// ```
 /// use zcdump::analysis::FrameStreams;
@@ -86,6 +90,8 @@ pub struct FrameStreams {
     pub tcp_analysis: Vec<SegmentAnalysis>,
     /// Relative numbers of each TCP header (only headers with sequence number and flags).
     pub tcp_numbers: Vec<TcpNumbers>,
+    /// `frame.time_*`.
+    pub times: FrameTimes,
 }
 
 /// The conversation table, fed every frame in file order.
@@ -102,6 +108,7 @@ pub struct FrameStreams {
 ///     f.enter(Proto::Udp);
 ///     f.push_uint(Field::UdpSrcport, sport);
 ///     f.push_uint(Field::UdpDstport, dport);
+///     f.push_uint(Field::UdpChecksumStatus, 2u8); // the whole header was captured
 ///     f
 /// };
 /// let a = [10, 0, 0, 1];
@@ -116,6 +123,7 @@ pub struct Streams {
     udp: HashMap<Key, u32>,
     next_tcp: u32,
     next_udp: u32,
+    timeline: Timeline,
 }
 
 /// One TCP or UDP header as the walk over a frame's occurrences collects it.
@@ -130,6 +138,11 @@ struct Header {
     window: Option<u64>,
     flags: Option<u64>,
     wscale: Option<u64>,
+    /// The fixed header was captured whole (tshark numbers streams only then: its
+    /// dissector stops at a cut header before it looks the conversation up).
+    complete: bool,
+    /// TCP: the whole fixed header (20 bytes) was captured.
+    whole: bool,
 }
 
 fn address(value: Value) -> Option<(u8, u128)> {
@@ -164,9 +177,15 @@ fn headers(fields: &FrameFields) -> Vec<Header> {
                     Field::TcpDstport | Field::UdpDstport => header.ports[1] = Some(v),
                     Field::TcpSeqRaw => header.seq = Some(v),
                     Field::TcpAckRaw => header.ack = Some(v),
-                    Field::TcpWindowSizeValue => header.window = Some(v),
+                    Field::TcpWindowSizeValue => {
+                        header.window = Some(v);
+                        header.complete = true;
+                    }
                     Field::TcpOptionsWscaleShift => header.wscale = Some(v),
                     Field::TcpFlags => header.flags = Some(v),
+                    // TCP: the first 16 bytes (through the window, above); UDP: all 8.
+                    Field::UdpChecksumStatus => header.complete = true,
+                    Field::TcpUrgentPointer => header.whole = true,
                     _ => {}
                 }
             }
@@ -190,15 +209,34 @@ impl Streams {
         STREAM_FIELDS.iter().fold(mask, |m, f| m.with(*f))
     }
 
+    /// Records that the frame last observed passed the display filter (for
+    /// `frame.time_delta_displayed`).
+    pub fn mark_displayed(&mut self) {
+        self.timeline.mark_displayed();
+    }
+
     /// Records the frame (captured at `time_ns` nanoseconds) and returns the stream index
     /// and analysis of each of its TCP and UDP headers. Call it for every frame, in file
     /// order.
     pub fn observe(&mut self, fields: &FrameFields, time_ns: u128) -> FrameStreams {
-        let mut ids = FrameStreams::default();
+        let mut ids = FrameStreams {
+            times: self
+                .timeline
+                .observe(i128::try_from(time_ns).unwrap_or(i128::MAX)),
+            ..FrameStreams::default()
+        };
         let frame = fields.uint(Field::FrameNumber).unwrap_or(0);
         let mut lengths = crate::filter::segment_lengths(fields).into_iter();
+        // tshark analyses a segment whose header the capture cut (the state moves on) but
+        // stops at the cut before it shows the analysis, so such a frame has no
+        // `tcp.analysis.*` fields (the outer TCP header is the one a snapshot length cuts).
+        let mut header_cut = fields.layer(Proto::Tcp).is_some_and(|l| l.header_cut);
         for header in headers(fields) {
             let len = if header.tcp { lengths.next() } else { None };
+            if !header.complete {
+                continue;
+            }
+            let shown = header.whole && !(header.tcp && std::mem::take(&mut header_cut));
             let (Some((sf, sa)), Some((df, da)), [Some(sp), Some(dp)]) =
                 (header.src, header.dst, header.ports)
             else {
@@ -214,24 +252,32 @@ impl Streams {
             if header.tcp {
                 let (index, reused) = self.tcp_index(key, side, header.seq, header.flags);
                 ids.tcp.push(index);
-                let segment = Segment {
+                let mut segment = Segment {
                     frame,
                     time: time_ns,
                     seq: header.seq.unwrap_or(0) as u32,
                     ack: header.ack.unwrap_or(0) as u32,
                     flags: header.flags.unwrap_or(0) as u16,
                     window: header.window.unwrap_or(0) as u32,
+                    scaled_window: 0,
                     len: len.unwrap_or(0) as u32,
                 };
                 let mut analysis = SegmentAnalysis::default();
                 if let (Some(c), Some(_), Some(_)) =
                     (self.tcp.get_mut(&key), header.seq, header.flags)
                 {
+                    let relative = numbers(c, side, &segment, header.wscale);
+                    segment.scaled_window = relative.window_size;
+                    ids.tcp_numbers.push(relative);
                     let [a, b] = &mut c.dirs;
-                    let (fwd, rev) = if side == 0 { (a, &*b) } else { (b, &*a) };
+                    let (fwd, rev) = if side == 0 { (a, b) } else { (b, a) };
+                    if segment.flags & 0x02 != 0 {
+                        fwd.scale_known = true;
+                    }
                     analysis = analyse(fwd, rev, &segment);
-                    ids.tcp_numbers
-                        .push(numbers(c, side, &segment, header.wscale));
+                    if !shown {
+                        analysis = SegmentAnalysis::default();
+                    }
                 }
                 if reused {
                     analysis.flags |= Flag::ReusedPorts as u32;
@@ -273,7 +319,7 @@ impl Streams {
         base_seq[side] = seq;
         let index = self.next_tcp;
         self.next_tcp += 1;
-        let dirs = [Direction::default(); 2];
+        let dirs = [Direction::default(), Direction::default()];
         self.tcp.insert(
             key,
             TcpConversation {
@@ -301,6 +347,10 @@ fn numbers(c: &mut TcpConversation, side: usize, seg: &Segment, wscale: Option<u
         seg.seq.wrapping_sub(1)
     });
     let seq = seg.seq.wrapping_sub(base);
+    // Before the other side was seen, its numbers count from one before this ACK.
+    if seg.flags & 0x10 != 0 && c.rel_base[1 - side].is_none() {
+        c.rel_base[1 - side] = Some(seg.ack.wrapping_sub(1));
+    }
     let ack = match c.rel_base[1 - side] {
         Some(other) if seg.flags & 0x10 != 0 => seg.ack.wrapping_sub(other),
         _ => seg.ack,
@@ -340,7 +390,24 @@ mod tests {
         f.push_uint(Field::TcpDstport, dport);
         f.push_uint(Field::TcpSeqRaw, seq);
         f.push_uint(Field::TcpFlags, flags);
+        f.push_uint(Field::TcpWindowSizeValue, 1000u16);
+        f.push_uint(Field::TcpUrgentPointer, 0u16);
         f
+    }
+
+    #[test]
+    fn a_header_cut_before_its_window_gets_no_stream() {
+        let mut s = Streams::default();
+        let mut cut = segment(1000, 80, 5, 0x02);
+        cut.clear();
+        cut.enter(Proto::Ip);
+        cut.push(Field::IpSrc, Value::Ipv4([10, 0, 0, 1]));
+        cut.push(Field::IpDst, Value::Ipv4([10, 0, 0, 2]));
+        cut.enter(Proto::Tcp);
+        cut.push_uint(Field::TcpSrcport, 1000u16);
+        cut.push_uint(Field::TcpDstport, 80u16);
+        assert!(s.observe(&cut, 0).tcp.is_empty());
+        assert_eq!(s.observe(&segment(1000, 80, 5, 0x02), 0).tcp, [0]);
     }
 
     #[test]

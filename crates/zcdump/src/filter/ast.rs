@@ -103,6 +103,8 @@ pub(crate) enum Lit {
     Mac([u8; 6]),
     /// Bytes, or text for string fields.
     Bytes(Vec<u8>),
+    /// A time in nanoseconds.
+    Time(i128),
 }
 
 /// Something with values: a field (maybe sliced), a literal, or a function of a field.
@@ -133,6 +135,7 @@ impl Operand {
             Operand::Lit(Lit::Ipv6 { .. }) => FType::Ipv6,
             Operand::Lit(Lit::Mac(_)) => FType::Mac,
             Operand::Lit(Lit::Bytes(_)) => FType::Bytes,
+            Operand::Lit(Lit::Time(_)) => FType::Time,
             Operand::BitAnd(inner, _) => inner.ftype(),
         }
     }
@@ -188,6 +191,11 @@ impl fmt::Display for Lit {
                 m[0], m[1], m[2], m[3], m[4], m[5]
             ),
             Lit::Bytes(b) => write_bytes_as_string(f, b),
+            Lit::Time(ns) => {
+                let mut text = Vec::new();
+                crate::analysis::write_seconds(&mut text, *ns);
+                f.write_str(&String::from_utf8_lossy(&text))
+            }
         }
     }
 }

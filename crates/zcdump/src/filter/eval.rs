@@ -12,7 +12,9 @@ use std::cmp::Ordering;
 
 use super::ast::{Cmp, Expr, Lit, Operand, SetItem};
 use super::layers::{locate, Layers};
-use super::schema::{FType, FieldRef, Payload, Source, TcpNumber, TCP_LEN_INPUTS};
+use super::schema::{
+    AnalysisValue, FType, FieldRef, Payload, Source, TcpNumber, TimeField, TCP_LEN_INPUTS,
+};
 use crate::analysis::FrameStreams;
 use crate::capture::Packet;
 use crate::fields::{Field, FrameFields, Proto, Value};
@@ -27,6 +29,8 @@ enum Val<'a> {
     Ipv6(u128, u8),
     Mac([u8; 6]),
     Bytes(&'a [u8]),
+    /// Nanoseconds.
+    Time(i128),
 }
 
 /// An owned copy of a [`Val`], for the right side of field-against-field comparisons.
@@ -44,6 +48,7 @@ impl Owned {
             Val::Ipv4(a, p) => Owned::Scalar(Val::Ipv4(a, p)),
             Val::Ipv6(a, p) => Owned::Scalar(Val::Ipv6(a, p)),
             Val::Mac(m) => Owned::Scalar(Val::Mac(m)),
+            Val::Time(t) => Owned::Scalar(Val::Time(t)),
         }
     }
 
@@ -79,6 +84,10 @@ fn bytes_of<'v>(v: &Val<'v>, buf: &'v mut [u8; 16]) -> &'v [u8] {
             buf[0] = u8::from(b);
             &buf[..1]
         }
+        Val::Time(t) => {
+            *buf = t.to_be_bytes();
+            &buf[..]
+        }
     }
 }
 
@@ -90,6 +99,7 @@ fn lit_val(lit: &Lit) -> Val<'_> {
         Lit::Ipv6 { addr, prefix } => Val::Ipv6(*addr, *prefix),
         Lit::Mac(m) => Val::Mac(*m),
         Lit::Bytes(b) => Val::Bytes(b),
+        Lit::Time(t) => Val::Time(*t),
     }
 }
 
@@ -108,6 +118,7 @@ fn equal(a: Val<'_>, b: Val<'_>) -> bool {
             x & mask == y & mask
         }
         (Val::Mac(x), Val::Mac(y)) => x == y,
+        (Val::Time(x), Val::Time(y)) => x == y,
         (a, b) => {
             let (mut x, mut y) = ([0u8; 16], [0u8; 16]);
             bytes_of(&a, &mut x) == bytes_of(&b, &mut y)
@@ -121,6 +132,7 @@ fn order(a: Val<'_>, b: Val<'_>) -> Ordering {
         (Val::Bool(x), Val::Bool(y)) => x.cmp(&y),
         (Val::Ipv4(x, _), Val::Ipv4(y, _)) => x.cmp(&y),
         (Val::Ipv6(x, _), Val::Ipv6(y, _)) => x.cmp(&y),
+        (Val::Time(x), Val::Time(y)) => x.cmp(&y),
         (a, b) => {
             let (mut x, mut y) = ([0u8; 16], [0u8; 16]);
             bytes_of(&a, &mut x).cmp(bytes_of(&b, &mut y))
@@ -216,6 +228,13 @@ impl<'a> View<'a> {
 
 /// `tcp.len` for each TCP header: its IP payload length less its header length.
 fn tcp_lengths(fields: &FrameFields, visit: &mut dyn FnMut(Val<'_>) -> bool) -> bool {
+    // The outer segment cannot run past the frame's end, whatever its IP header claims:
+    // tshark bounds it by the bytes the frame had on the wire after the TCP header.
+    let mut frame_bound = fields
+        .layer(Proto::Tcp)
+        .and_then(|l| l.payload)
+        .zip(fields.uint(Field::FrameLen))
+        .map(|((start, _), len)| len.saturating_sub(start as u64));
     let mut ip_payload: Option<u64> = None;
     let mut ipv4 = (None, None);
     for (field, value) in fields.entries() {
@@ -240,7 +259,9 @@ fn tcp_lengths(fields: &FrameFields, visit: &mut dyn FnMut(Val<'_>) -> bool) -> 
                     ipv4 = (None, None);
                 }
                 if let Some(p) = ip_payload {
-                    if visit(Val::Uint(p.saturating_sub(v))) {
+                    let len = p.saturating_sub(v);
+                    let len = frame_bound.take().map_or(len, |bound| len.min(bound));
+                    if visit(Val::Uint(len)) {
                         return true;
                     }
                 }
@@ -331,7 +352,10 @@ fn field_values(view: &View<'_>, field: &FieldRef, visit: &mut dyn FnMut(Val<'_>
                     Some(f) => a.has(f),
                     None => a.flags != 0,
                 };
-                set && visit(Val::Bytes(&[]))
+                // tshark adds `duplicate_ack` to a segment's tree twice (once among the
+                // flags, once beside the duplicate's number), so it has two occurrences.
+                let twice = flag == Some(crate::analysis::Flag::DuplicateAck);
+                set && (visit(Val::Bytes(&[])) || twice && visit(Val::Bytes(&[])))
             })
         }),
         Source::TcpNumber(which) => view.streams.is_some_and(|s| {
@@ -342,6 +366,36 @@ fn field_values(view: &View<'_>, field: &FieldRef, visit: &mut dyn FnMut(Val<'_>
                     TcpNumber::NxtSeq => u64::from(n.nxtseq),
                     TcpNumber::WindowSize => n.window_size,
                 }))
+            })
+        }),
+        Source::Time(which) => view.streams.is_some_and(|s| {
+            let t = &s.times;
+            visit(Val::Time(match which {
+                TimeField::Epoch => t.epoch_ns,
+                TimeField::Relative => t.relative_ns,
+                TimeField::Delta => t.delta_ns,
+                TimeField::DeltaDisplayed => t.delta_displayed_ns,
+            }))
+        }),
+        Source::AnalysisValue(which) => view.streams.is_some_and(|s| {
+            s.tcp_analysis.iter().any(|a| {
+                let value = match which {
+                    AnalysisValue::AcksFrame => Val::Uint(a.acks_frame),
+                    AnalysisValue::AckRtt if a.acks_frame != 0 => {
+                        Val::Time(i128::try_from(a.ack_rtt_ns).unwrap_or(i128::MAX))
+                    }
+                    AnalysisValue::AckRtt => Val::Time(0),
+                    AnalysisValue::BytesInFlight => Val::Uint(u64::from(a.bytes_in_flight)),
+                    AnalysisValue::PushBytesSent => Val::Uint(u64::from(a.push_bytes_sent)),
+                };
+                let shown = match which {
+                    AnalysisValue::AcksFrame => a.acks_frame != 0,
+                    AnalysisValue::AckRtt => a.acks_frame != 0 && a.ack_rtt_ns != 0,
+                    AnalysisValue::BytesInFlight | AnalysisValue::PushBytesSent => {
+                        a.bytes_in_flight != 0
+                    }
+                };
+                shown && visit(value)
             })
         }),
         Source::DupAck { num } => view.streams.is_some_and(|s| {
@@ -357,6 +411,37 @@ fn field_values(view: &View<'_>, field: &FieldRef, visit: &mut dyn FnMut(Val<'_>
     }
 }
 
+/// Appends each value of `field` as tshark's `-T fields` prints it, `,` between values;
+/// returns how many were written.
+pub(super) fn write_field(view: &View<'_>, field: &FieldRef, out: &mut Vec<u8>) -> usize {
+    use crate::fields::format::{write_dec, write_ipv4, write_ipv6, write_mac};
+    let mut count = 0;
+    field_values(view, field, &mut |v| {
+        if count > 0 {
+            out.push(b',');
+        }
+        count += 1;
+        match v {
+            Val::Uint(x) => write_dec(out, x),
+            Val::Bool(b) => out.push(if b { b'1' } else { b'0' }),
+            Val::Ipv4(a, _) => write_ipv4(out, a.to_be_bytes()),
+            Val::Ipv6(a, _) => write_ipv6(out, a.to_be_bytes()),
+            Val::Mac(m) => write_mac(out, m),
+            Val::Time(ns) => crate::analysis::write_seconds(out, ns),
+            // A protocol or analysis flag prints as present.
+            Val::Bytes(_) if field.ftype == FType::Protocol => out.push(b'1'),
+            Val::Bytes(b) if field.ftype == FType::Str => out.extend_from_slice(b),
+            Val::Bytes(b) => {
+                for byte in b {
+                    out.extend_from_slice(format!("{byte:02x}").as_bytes());
+                }
+            }
+        }
+        false
+    });
+    count
+}
+
 /// tshark's `frame.protocols`: every protocol layer in order, with the `ethertype` step
 /// tshark shows after a link header that names the next protocol.
 fn frame_protocols(fields: &FrameFields) -> String {
@@ -366,7 +451,8 @@ fn frame_protocols(fields: &FrameFields) -> String {
         _ => None,
     });
     let mut after_link = false;
-    for proto in protos {
+    // tshark's path starts below the frame.
+    for proto in protos.filter(|p| *p != Proto::Frame) {
         if after_link && !matches!(proto, Proto::Data) {
             text.push_str(":ethertype");
         }

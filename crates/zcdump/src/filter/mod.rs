@@ -13,6 +13,7 @@
 //! [`Filter::parse`], before any packet is read, and errors point at the fault.
 
 mod ast;
+mod column;
 mod eval;
 mod layers;
 mod lex;
@@ -22,6 +23,7 @@ mod schema;
 use std::fmt;
 use std::sync::Mutex;
 
+pub use column::DerivedField;
 pub use parse::{FilterError, MAX_DEPTH};
 
 use crate::analysis::{FrameStreams, Streams};
@@ -162,17 +164,22 @@ impl Filter {
             // A poisoned lock only means another thread panicked mid-update; the table is
             // still a valid map, so keep numbering.
             let time = u128::from(packet.ts_sec) * 1_000_000_000 + u128::from(packet.ts_nsec);
-            let ids = match table.lock() {
-                Ok(mut t) => t.observe(frame, time),
-                Err(poisoned) => poisoned.into_inner().observe(frame, time),
-            };
-            return self.matches_with_streams(frame, packet, &ids);
+            let mut table = table
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            let ids = table.observe(frame, time);
+            let pass = self.matches_with_streams(frame, packet, &ids);
+            if pass {
+                table.mark_displayed();
+            }
+            return pass;
         }
         eval::eval(&self.expr, &eval::View::new(frame, Some(packet), None))
     }
 
-    /// Whether the filter reads `tcp.stream` or `udp.stream`, which need every earlier
-    /// frame fed to a [`Streams`] table in file order.
+    /// Whether the filter reads what the conversation table computes from every earlier
+    /// frame (`tcp.stream`, `udp.stream`, `tcp.analysis.*`, `frame.time_*`, ...), so every
+    /// frame must be fed to a [`Streams`] table in file order.
     ///
     /// ```
     /// use zcdump::filter::Filter;
@@ -230,6 +237,8 @@ fn stateful(field: &FieldRef) -> bool {
             | Source::Analysis(_)
             | Source::DupAck { .. }
             | Source::TcpNumber(_)
+            | Source::Time(_)
+            | Source::AnalysisValue(_)
             | Source::Protocol(crate::fields::Proto::Data)
             | Source::Payload(schema::Payload::Data)
             | Source::PayloadLen(schema::Payload::Data)

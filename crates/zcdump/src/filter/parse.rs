@@ -673,6 +673,13 @@ fn literal(ftype: FType, raw: &Raw<'_>, at: usize) -> Result<Lit, FilterError> {
             if matches!(ftype, FType::Bytes | FType::Str | FType::Protocol) {
                 return Ok(Lit::Bytes(s.clone()));
             }
+            // tshark reads a time only from a bare number.
+            if ftype == FType::Time {
+                return Err(FilterError::new(
+                    at,
+                    "expected a time in seconds, got a string",
+                ));
+            }
             // An address or number may be quoted.
             let Ok(text) = std::str::from_utf8(s) else {
                 return Err(FilterError::new(
@@ -702,9 +709,28 @@ fn literal(ftype: FType, raw: &Raw<'_>, at: usize) -> Result<Lit, FilterError> {
         FType::Mac => parse_mac(text).map(Lit::Mac),
         FType::Bytes | FType::Protocol => parse_bytes(text).map(Lit::Bytes),
         FType::Str => Some(Lit::Bytes(text.as_bytes().to_vec())),
+        FType::Time => parse_seconds(text).map(Lit::Time),
     };
     value
         .ok_or_else(|| FilterError::new(at, format!("expected {}, got '{text}'", ftype.describe())))
+}
+
+/// A time literal as tshark 4.0 reads one: decimal seconds with an optional sign and up
+/// to nine decimals (`1`, `0.25`, `-3.5`); no exponent, no leading point.
+fn parse_seconds(text: &str) -> Option<i128> {
+    let (negative, digits) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    };
+    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
+    let decimal = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if !decimal(whole) || !(fraction.is_empty() || decimal(fraction)) || fraction.len() > 9 {
+        return None;
+    }
+    let seconds: i128 = whole.parse().ok()?;
+    let nanos: i128 = format!("{fraction:0<9}").parse().ok()?;
+    let ns = seconds.checked_mul(1_000_000_000)?.checked_add(nanos)?;
+    Some(if negative { -ns } else { ns })
 }
 
 /// One slice range: `i:j`, `i:`, `i-j` or `i`.

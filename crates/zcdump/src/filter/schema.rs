@@ -27,6 +27,9 @@ pub(crate) enum FType {
     Str,
     /// A protocol: its bytes, for `contains`, slices and `len()`.
     Protocol,
+    /// A time in seconds (`frame.time_relative`, `tcp.analysis.ack_rtt`); literals are
+    /// decimal seconds such as `0.25` or `-1`.
+    Time,
 }
 
 impl FType {
@@ -48,6 +51,7 @@ impl FType {
             FType::Bytes => "a byte sequence",
             FType::Str => "a character string",
             FType::Protocol => "a protocol",
+            FType::Time => "a time in seconds",
         }
     }
 }
@@ -88,6 +92,28 @@ pub(crate) enum Source {
     DupAck { num: bool },
     /// A relative TCP number from the conversation table.
     TcpNumber(TcpNumber),
+    /// One of the frame's times.
+    Time(TimeField),
+    /// A number the TCP analysis gives a segment.
+    AnalysisValue(AnalysisValue),
+}
+
+/// Which `frame.time_*` field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TimeField {
+    Epoch,
+    Relative,
+    Delta,
+    DeltaDisplayed,
+}
+
+/// Which `tcp.analysis.*` number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum AnalysisValue {
+    AcksFrame,
+    AckRtt,
+    BytesInFlight,
+    PushBytesSent,
 }
 
 /// Which relative TCP number.
@@ -119,6 +145,8 @@ impl FieldRef {
             | Source::Analysis(_)
             | Source::DupAck { .. }
             | Source::TcpNumber(_)
+            | Source::Time(_)
+            | Source::AnalysisValue(_)
             | Source::Protocol(Proto::Data)
             | Source::Payload(Payload::Data)
             | Source::PayloadLen(Payload::Data) => crate::analysis::Streams::fields_read(mask),
@@ -131,7 +159,8 @@ impl FieldRef {
 }
 
 /// The fields `tcp.len` is computed from.
-pub(crate) const TCP_LEN_INPUTS: [Field; 7] = [
+pub(crate) const TCP_LEN_INPUTS: [Field; 8] = [
+    Field::FrameLen,
     Field::IpLen,
     Field::IpHdrLen,
     Field::Ipv6Plen,
@@ -250,6 +279,46 @@ const DERIVED: &[FieldRef] = &[
         Source::TcpNumber(TcpNumber::WindowSize),
     ),
     derived("udp.stream", FType::Uint, Source::Stream { tcp: false }),
+    derived(
+        "frame.time_epoch",
+        FType::Time,
+        Source::Time(TimeField::Epoch),
+    ),
+    derived(
+        "frame.time_relative",
+        FType::Time,
+        Source::Time(TimeField::Relative),
+    ),
+    derived(
+        "frame.time_delta",
+        FType::Time,
+        Source::Time(TimeField::Delta),
+    ),
+    derived(
+        "frame.time_delta_displayed",
+        FType::Time,
+        Source::Time(TimeField::DeltaDisplayed),
+    ),
+    derived(
+        "tcp.analysis.acks_frame",
+        FType::Uint,
+        Source::AnalysisValue(AnalysisValue::AcksFrame),
+    ),
+    derived(
+        "tcp.analysis.ack_rtt",
+        FType::Time,
+        Source::AnalysisValue(AnalysisValue::AckRtt),
+    ),
+    derived(
+        "tcp.analysis.bytes_in_flight",
+        FType::Uint,
+        Source::AnalysisValue(AnalysisValue::BytesInFlight),
+    ),
+    derived(
+        "tcp.analysis.push_bytes_sent",
+        FType::Uint,
+        Source::AnalysisValue(AnalysisValue::PushBytesSent),
+    ),
 ];
 
 /// The TCP analysis fields.

@@ -1,7 +1,7 @@
 //! `-T fields`: one separator-joined line per frame, tshark's value text, `,` between
 //! repeated occurrences, nothing for absent fields.
 
-use super::{FrameMeta, LineWriter};
+use super::{Column, FrameContext, FrameMeta, LineWriter};
 use crate::fields::format::write_frame_value;
 use crate::fields::{Field, FieldMask, FrameFields};
 
@@ -22,6 +22,8 @@ use crate::fields::{Field, FieldMask, FrameFields};
 #[derive(Debug, Clone)]
 pub struct FieldsWriter {
     fields: Vec<Field>,
+    /// The derived columns by position (empty when there are none).
+    derived: Vec<Option<crate::filter::DerivedField>>,
     separator: u8,
     header: bool,
 }
@@ -45,9 +47,33 @@ impl FieldsWriter {
     pub fn new(fields: Vec<Field>, separator: u8) -> Self {
         FieldsWriter {
             fields,
+            derived: Vec::new(),
             separator,
             header: true,
         }
+    }
+
+    /// A writer for `columns`, stored or derived, joined by `separator`.
+    ///
+    /// ```
+    /// use zcdump::fields::{Field, FrameFields};
+    /// use zcdump::output::{Column, FieldsWriter, LineWriter};
+    /// let columns = ["ip.ttl", "tcp.stream"].map(|n| Column::from_name(n).unwrap()).to_vec();
+    /// let mut out = Vec::new();
+    /// FieldsWriter::with_columns(columns, b',').header(&mut out);
+    /// assert_eq!(out, b"ip.ttl,tcp.stream\n");
+    /// ```
+    #[must_use]
+    pub fn with_columns(columns: Vec<Column>, separator: u8) -> Self {
+        let mut writer = FieldsWriter::new(columns.iter().map(Column::stored).collect(), separator);
+        if columns.iter().any(|c| c.derived().is_some()) {
+            writer.derived = columns.iter().map(Column::derived).collect();
+        }
+        writer
+    }
+
+    fn derived_at(&self, i: usize) -> Option<crate::filter::DerivedField> {
+        self.derived.get(i).copied().flatten()
     }
 
     /// Whether [`header`](LineWriter::header) prints the field names (`-E header=y`).
@@ -71,7 +97,14 @@ impl FieldsWriter {
 
 impl LineWriter for FieldsWriter {
     fn fields_read(&self) -> FieldMask {
-        FieldMask::of(&self.fields)
+        self.derived
+            .iter()
+            .flatten()
+            .fold(FieldMask::of(&self.fields), |m, d| d.fields_read(m))
+    }
+
+    fn needs_analysis(&self) -> bool {
+        self.derived.iter().flatten().any(|d| d.needs_analysis())
     }
 
     fn header(&self, out: &mut Vec<u8>) {
@@ -82,15 +115,30 @@ impl LineWriter for FieldsWriter {
             if i > 0 {
                 out.push(self.separator);
             }
-            out.extend_from_slice(f.name().as_bytes());
+            let name = self.derived_at(i).map_or(f.name(), |d| d.name());
+            out.extend_from_slice(name.as_bytes());
         }
         out.push(b'\n');
     }
 
-    fn frame(&mut self, _meta: &FrameMeta<'_>, frame: &FrameFields, out: &mut Vec<u8>) {
+    fn frame(&mut self, meta: &FrameMeta<'_>, frame: &FrameFields, out: &mut Vec<u8>) {
+        self.frame_with(meta, frame, &FrameContext::default(), out);
+    }
+
+    fn frame_with(
+        &mut self,
+        _meta: &FrameMeta<'_>,
+        frame: &FrameFields,
+        context: &FrameContext<'_>,
+        out: &mut Vec<u8>,
+    ) {
         for (i, field) in self.fields.iter().enumerate() {
             if i > 0 {
                 out.push(self.separator);
+            }
+            if let Some(d) = self.derived_at(i) {
+                d.write(frame, context.packet, context.analysis, out);
+                continue;
             }
             let mut first = true;
             for (f, v) in frame.entries() {

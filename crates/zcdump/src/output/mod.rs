@@ -3,10 +3,12 @@
 //! All three formats append to a caller-owned byte buffer, so the run loop decides when to
 //! flush (and can notice a closed pipe in one place).
 
+pub mod column;
 pub mod fields;
 pub mod jsonl;
 pub mod text;
 
+pub use column::{Column, FrameContext};
 pub use fields::FieldsWriter;
 pub use jsonl::JsonlWriter;
 pub use text::TextWriter;
@@ -95,4 +97,43 @@ pub trait LineWriter {
     /// assert_eq!(out, b"64\n");
     /// ```
     fn frame(&mut self, meta: &FrameMeta<'_>, fields: &FrameFields, out: &mut Vec<u8>);
+
+    /// Whether the writer prints values of the conversation table (`tcp.stream`,
+    /// `frame.time_delta`, ...), so the run loop must feed it every frame.
+    ///
+    /// ```
+    /// use zcdump::output::{Column, FieldsWriter, LineWriter};
+    /// let stream = Column::from_name("tcp.stream").ok_or("unknown")?;
+    /// assert!(FieldsWriter::with_columns(vec![stream], b'\t').needs_analysis());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    fn needs_analysis(&self) -> bool {
+        false
+    }
+
+    /// [`frame`](Self::frame) with the frame's bytes and analysis at hand, for writers
+    /// that print derived fields.
+    ///
+    /// ```
+    /// use zcdump::analysis::FrameStreams;
+    /// use zcdump::fields::FrameFields;
+    /// use zcdump::output::{Column, FieldsWriter, FrameContext, FrameMeta, LineWriter};
+    /// let mut w = FieldsWriter::with_columns(vec![Column::from_name("udp.stream").ok_or("?")?], b'\t');
+    /// let analysis = FrameStreams { udp: vec![2], ..FrameStreams::default() };
+    /// let context = FrameContext { packet: None, analysis: Some(&analysis) };
+    /// let mut out = Vec::new();
+    /// w.frame_with(&FrameMeta::default(), &FrameFields::default(), &context, &mut out);
+    /// assert_eq!(out, b"2\n");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    fn frame_with(
+        &mut self,
+        meta: &FrameMeta<'_>,
+        fields: &FrameFields,
+        context: &FrameContext<'_>,
+        out: &mut Vec<u8>,
+    ) {
+        let _ = context;
+        self.frame(meta, fields, out);
+    }
 }

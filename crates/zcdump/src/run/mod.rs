@@ -9,12 +9,15 @@ use std::io::{self, IsTerminal, Read, Write};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+use crate::analysis::Streams;
 use crate::capture::{CaptureError, CaptureReader};
 use crate::cli::{Args, OutputFormat};
 use crate::dissect::dissect;
 use crate::fields::{Field, FieldMask, FrameFields};
 use crate::filter::{Filter, FilterError};
-use crate::output::{FieldsWriter, FrameMeta, JsonlWriter, LineWriter, TextWriter};
+use crate::output::{
+    Column, FieldsWriter, FrameContext, FrameMeta, JsonlWriter, LineWriter, TextWriter,
+};
 use crate::stats::Stats;
 
 /// Output is handed to the OS in blocks of about this size.
@@ -85,18 +88,16 @@ struct Plan {
     stats: Option<Stats>,
 }
 
-fn field_list(names: &[String]) -> Result<Vec<Field>, RunError> {
+fn field_list(names: &[String]) -> Result<Vec<Column>, RunError> {
     names
         .iter()
         .map(|n| {
-            Field::from_name(n)
-                .filter(|f| f.kind() != crate::fields::Kind::Protocol)
-                .ok_or_else(|| {
-                    let hint = crate::fields::closest_name(n, false)
-                        .map(|k| format!(" (did you mean '{k}'?)"))
-                        .unwrap_or_default();
-                    RunError::Usage(format!("unknown field '{n}' in -e{hint}"))
-                })
+            Column::from_name(n).ok_or_else(|| {
+                let hint = crate::fields::closest_name(n, false)
+                    .map(|k| format!(" (did you mean '{k}'?)"))
+                    .unwrap_or_default();
+                RunError::Usage(format!("unknown field '{n}' in -e{hint}"))
+            })
         })
         .collect()
 }
@@ -148,12 +149,12 @@ fn plan(args: &Args) -> Result<Plan, RunError> {
             ))
         }
         OutputFormat::Fields => Some(Box::new(
-            FieldsWriter::new(fields, separator).with_header(header),
+            FieldsWriter::with_columns(fields, separator).with_header(header),
         )),
         OutputFormat::Jsonl if fields.is_empty() => {
             Some(Box::new(JsonlWriter::new(Field::all().collect())))
         }
-        OutputFormat::Jsonl => Some(Box::new(JsonlWriter::new(fields))),
+        OutputFormat::Jsonl => Some(Box::new(JsonlWriter::with_columns(fields))),
     };
     let stats = args.stats.then(|| Stats::new(args.top));
     let mut wanted = FieldMask::NONE;
@@ -279,6 +280,10 @@ fn walk(
         return Ok(());
     }
     let mut frame = FrameFields::with_mask(plan.wanted);
+    // One conversation table for the filter and the writer, fed every frame in order.
+    let mut table = (plan.filter.as_ref().is_some_and(Filter::reads_streams)
+        || plan.writer.as_ref().is_some_and(|w| w.needs_analysis()))
+    .then(Streams::default);
     let mut number = 0u64;
     let result = loop {
         if args.count.is_some_and(|c| number >= c) {
@@ -292,12 +297,18 @@ fn walk(
         number += 1;
         frame.clear();
         dissect(&packet, number, &mut frame);
-        if plan
-            .filter
-            .as_ref()
-            .is_some_and(|f| !f.matches_packet(&frame, &packet))
-        {
+        let time = u128::from(packet.ts_sec) * 1_000_000_000 + u128::from(packet.ts_nsec);
+        let analysis = table.as_mut().map(|t| t.observe(&frame, time));
+        let pass = match (&plan.filter, &analysis) {
+            (None, _) => true,
+            (Some(f), Some(a)) => f.matches_with_streams(&frame, &packet, a),
+            (Some(f), None) => f.matches_packet(&frame, &packet),
+        };
+        if !pass {
             continue;
+        }
+        if let Some(t) = &mut table {
+            t.mark_displayed();
         }
         if let Some(w) = &mut plan.writer {
             let meta = FrameMeta {
@@ -306,7 +317,11 @@ fn walk(
                 ts_nsec: packet.ts_nsec,
                 frame: packet.data,
             };
-            w.frame(&meta, &frame, &mut buf);
+            let context = FrameContext {
+                packet: Some(&packet),
+                analysis: analysis.as_ref(),
+            };
+            w.frame_with(&meta, &frame, &context, &mut buf);
             if buf.len() >= FLUSH_AT && !flush(&mut buf, out)? {
                 return Ok(());
             }
