@@ -668,11 +668,16 @@ impl Stack {
     /// Receives what the stack sent itself. Bounded: each packet can queue at most a few
     /// more (a reply, an error), and the queue itself is bounded, so this ends; the count
     /// cap is a second guard.
+    #[inline]
     pub(crate) fn run_loopback(&mut self, bc: &mut impl Bindings) {
         // Called at the end of every entry point; usually nothing was looped.
-        if self.loopback_queue.is_empty() {
-            return;
+        if !self.loopback_queue.is_empty() {
+            self.drain_loopback(bc);
         }
+    }
+
+    #[inline(never)]
+    fn drain_loopback(&mut self, bc: &mut impl Bindings) {
         let mut budget = self.config.loopback_queue_len.saturating_mul(4);
         while budget > 0 {
             let Some((dev, mut packet)) = self.loopback_queue.pop_front() else {

@@ -202,7 +202,7 @@ pub(crate) fn answer_v4(stack: &mut Stack, bc: &mut impl Bindings, rx: &IpRx, bu
     let (IpAddr::V4(our), IpAddr::V4(peer)) = (route.src, rx.src) else {
         return;
     };
-    if rx.in_place_ok && fits && route.link_len(stack) == rx.ip_off {
+    if rx.in_place_ok && fits && route.link_len() == rx.ip_off {
         let ident = ip::next_ipv4_ident(stack, bc);
         let ttl = stack.config.default_ttl;
         // The request was validated on receive: rewrite the header in place through a cast
@@ -259,7 +259,7 @@ pub(crate) fn answer_v6(stack: &mut Stack, bc: &mut impl Bindings, rx: &IpRx, bu
     let IpAddr::V6(our) = route.src else { return };
     let ip_len = rx.end - rx.ip_off;
     let fits = ip_len <= usize::try_from(route.mtu).unwrap_or(usize::MAX);
-    if rx.in_place_ok && fits && route.link_len(stack) == rx.ip_off {
+    if rx.in_place_ok && fits && route.link_len() == rx.ip_off {
         let hop_limit = stack.config.default_hop_limit;
         let (header, message) = buf[rx.ip_off..rx.end].split_at_mut(rx.payload_off - rx.ip_off);
         let Ok((h, _)) = Ipv6Header::mut_from_prefix(header) else {

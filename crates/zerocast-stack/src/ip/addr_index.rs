@@ -140,3 +140,49 @@ mod tests {
         assert!(!index.is_subnet_broadcast(DeviceId(0), v4("10.0.0.255")));
     }
 }
+
+/// Whole-stack: the receive path sees address changes made after it built the index.
+#[cfg(test)]
+mod stack_tests {
+    use crate::tests::{echo_request_v4, ip, ipv4_packet, tun_stack, v4};
+    use crate::StackConfig;
+    use zerocast_wire::IpProto;
+
+    #[test]
+    fn addresses_added_and_removed_after_a_receive_are_seen_by_the_next() {
+        let (mut stack, mut bc, dev) = tun_stack(StackConfig::default());
+        let request = |to: &str| {
+            ipv4_packet(
+                v4("10.0.0.1"),
+                v4(to),
+                IpProto::ICMP,
+                &echo_request_v4(1, 1, b"x"),
+            )
+        };
+        stack.receive_frame(&mut bc, dev, &mut request("10.0.0.2"));
+        assert_eq!(stack.counters().icmpv4.echo_replies_sent, 1);
+        stack.add_address(&mut bc, dev, ip("10.0.0.3"), 24).unwrap();
+        stack.receive_frame(&mut bc, dev, &mut request("10.0.0.3"));
+        assert_eq!(
+            stack.counters().icmpv4.echo_replies_sent,
+            2,
+            "new address is ours"
+        );
+        assert!(stack.remove_address(&mut bc, dev, ip("10.0.0.3")));
+        stack.receive_frame(&mut bc, dev, &mut request("10.0.0.3"));
+        assert_eq!(
+            stack.counters().icmpv4.echo_replies_sent,
+            2,
+            "removed address is not"
+        );
+        // A tentative address is not ours either (RFC 4862 section 5.4).
+        stack.add_address(&mut bc, dev, ip("10.0.0.4"), 32).unwrap();
+        stack.set_address_state(dev, ip("10.0.0.4"), crate::device::AddressState::Tentative);
+        stack.receive_frame(&mut bc, dev, &mut request("10.0.0.4"));
+        assert_eq!(
+            stack.counters().icmpv4.echo_replies_sent,
+            2,
+            "tentative address is not"
+        );
+    }
+}

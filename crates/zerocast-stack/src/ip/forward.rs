@@ -28,14 +28,17 @@ use crate::Stack;
 
 fn route_for_forwarding(stack: &Stack, bc: &impl Bindings, dst: IpAddr) -> Option<OutputRoute> {
     let route = stack.routes.lookup(dst)?;
-    Some(OutputRoute {
-        dev: route.device,
-        next_hop: route.gateway.unwrap_or(dst),
-        src: dst,
+    let mtu = stack.path_mtu(route.device, dst, bc.now());
+    let next_hop = route.gateway.unwrap_or(dst);
+    Some(OutputRoute::new(
+        stack,
+        route.device,
+        next_hop,
         dst,
-        local: false,
-        mtu: stack.path_mtu(route.device, dst, bc.now()),
-    })
+        dst,
+        false,
+        mtu,
+    ))
 }
 
 /// Sends a forwarded packet at `buf[ip_off..ip_off + len]`, in place when the outgoing link
@@ -49,10 +52,10 @@ fn send_forwarded(
     len: usize,
     in_place: bool,
 ) {
-    if in_place && route.link_len(stack) == ip_off {
+    if in_place && route.link_len() == ip_off {
         transmit(stack, bc, route, &mut buf[..ip_off + len]);
     } else {
-        let mut frame = super::with_link_room(stack, route, &buf[ip_off..ip_off + len]);
+        let mut frame = super::with_link_room(route, &buf[ip_off..ip_off + len]);
         transmit(stack, bc, route, &mut frame);
     }
 }
@@ -148,7 +151,7 @@ pub(crate) fn forward_ipv4(
         offset_base: ip.fragment_offset(),
         more_after: ip.more_fragments(),
     };
-    let link_len = route.link_len(stack);
+    let link_len = route.link_len();
     match frag::build_ipv4(&header, ip.payload(), route.mtu, link_len) {
         Ok(frames) => {
             stack.counters.ipv4.forwarded += 1;

@@ -136,18 +136,63 @@ pub(crate) struct OutputRoute {
     pub(crate) local: bool,
     /// The largest IP packet for this path (device MTU and path MTU).
     pub(crate) mtu: u32,
+    /// Link header bytes in front of the IP packet (0 for local delivery).
+    pub(crate) link_header_len: usize,
+    /// Where an Ethernet frame on this path is addressed.
+    pub(crate) link_dst: LinkDst,
+}
+
+/// How the link-layer destination of a packet is found, decided with its route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum LinkDst {
+    /// A multicast next hop: its group MAC (RFC 1112 section 6.4, RFC 2464 section 7).
+    Group(zerocast_wire::MacAddr),
+    /// The limited or a directed IPv4 broadcast of the outgoing device: ff:ff:ff:ff:ff:ff.
+    Broadcast,
+    /// A unicast next hop: resolved by the neighbour layer.
+    Neighbor,
 }
 
 impl OutputRoute {
-    /// Link header bytes to reserve in front of the IP packet.
-    pub(crate) fn link_len(&self, stack: &Stack) -> usize {
-        if self.local {
-            return 0;
+    /// A route with its link-layer part filled in from the outgoing device.
+    pub(crate) fn new(
+        stack: &Stack,
+        dev: DeviceId,
+        next_hop: IpAddr,
+        src: IpAddr,
+        dst: IpAddr,
+        local: bool,
+        mtu: u32,
+    ) -> OutputRoute {
+        let device = stack.devices.get(dev.index());
+        let link_header_len = match device {
+            Some(d) if !local => link::header_len(&d.kind),
+            _ => 0,
+        };
+        let link_dst = match (link::multicast_mac(next_hop), next_hop) {
+            (Some(mac), _) => LinkDst::Group(mac),
+            (None, IpAddr::V4(a))
+                if a.is_broadcast() || device.is_some_and(|d| d.is_subnet_broadcast(a)) =>
+            {
+                LinkDst::Broadcast
+            }
+            _ => LinkDst::Neighbor,
+        };
+        OutputRoute {
+            dev,
+            next_hop,
+            src,
+            dst,
+            local,
+            mtu,
+            link_header_len,
+            link_dst,
         }
-        stack
-            .devices
-            .get(self.dev.index())
-            .map_or(0, |d| link::header_len(&d.kind))
+    }
+
+    /// Link header bytes to reserve in front of the IP packet.
+    pub(crate) const fn link_len(&self) -> usize {
+        self.link_header_len
     }
 }
 
@@ -251,14 +296,15 @@ fn resolve_output(
     }
     if let Some(owner) = stack.local_address_device(dst) {
         let dev = stack.loopback_device().unwrap_or(owner);
-        let route = OutputRoute {
+        let route = OutputRoute::new(
+            stack,
             dev,
-            next_hop: dst,
-            src: src.unwrap_or(dst),
             dst,
-            local: true,
-            mtu: u32::from(u16::MAX),
-        };
+            src.unwrap_or(dst),
+            dst,
+            true,
+            u32::from(u16::MAX),
+        );
         return Ok((route, None));
     }
     let multicast_or_broadcast = match dst {
@@ -296,14 +342,8 @@ fn resolve_output(
     };
     let dev_mtu = stack.devices.get(out_dev.index()).map_or(0, |d| d.mtu);
     let learned = stack.ip.pmtu.get_with_expiry(dst, now);
-    let route = OutputRoute {
-        dev: out_dev,
-        next_hop,
-        src,
-        dst,
-        local: false,
-        mtu: learned.map_or(dev_mtu, |(p, _)| p.min(dev_mtu)),
-    };
+    let mtu = learned.map_or(dev_mtu, |(p, _)| p.min(dev_mtu));
+    let route = OutputRoute::new(stack, out_dev, next_hop, src, dst, false, mtu);
     Ok((route, learned.map(|(_, expires)| expires)))
 }
 
@@ -403,7 +443,7 @@ pub(crate) fn send_ip_with(
         write(&mut payload)?;
         return send_fragmented(stack, bc, route, proto, &payload, hop_limit, options);
     }
-    let link_len = route.link_len(stack);
+    let link_len = route.link_len();
     let ident = if route.dst.is_ipv4() {
         next_ipv4_ident(stack, bc)
     } else {
@@ -456,7 +496,7 @@ pub(crate) fn send_ipv4_with_options(
     let ident = next_ipv4_ident(stack, bc);
     let mut header = frag::V4Header::new(src, dst, proto, stack.config.default_ttl, ident, false);
     header.options = options;
-    let frames = frag::build_ipv4(&header, payload, route.mtu, route.link_len(stack))?;
+    let frames = frag::build_ipv4(&header, payload, route.mtu, route.link_len())?;
     if frames.len() > 1 {
         stack.counters.ipv4.fragments_tx += frames.len() as u64;
     }
@@ -476,7 +516,7 @@ fn send_fragmented(
     hop_limit: u8,
     options: SendOptions,
 ) -> Result<(), SocketError> {
-    let link_len = route.link_len(stack);
+    let link_len = route.link_len();
     let frames = match (route.src, route.dst) {
         (IpAddr::V4(src), IpAddr::V4(dst)) => {
             let ident = next_ipv4_ident(stack, bc);
@@ -544,15 +584,10 @@ pub(crate) fn transmit_ip_frame(
         }
         DeviceKind::Ethernet { .. } | DeviceKind::Vlan { .. } => {
             let ethertype = link::ethertype_for(&route.dst);
-            let group_mac = link::multicast_mac(route.next_hop);
-            let broadcast = match route.next_hop {
-                IpAddr::V4(a) => a.is_broadcast() || device.is_subnet_broadcast(a),
-                IpAddr::V6(_) => false,
-            };
-            if let Some(mac) = group_mac {
+            if let LinkDst::Group(mac) = route.link_dst {
                 link::write_header(&kind, frame, mac, ethertype);
                 stack.transmit_link_frame(bc, route.dev, frame);
-            } else if broadcast {
+            } else if route.link_dst == LinkDst::Broadcast {
                 link::write_header(&kind, frame, zerocast_wire::MacAddr::BROADCAST, ethertype);
                 stack.transmit_link_frame(bc, route.dev, frame);
             } else if let Some(mac) =
@@ -569,8 +604,8 @@ pub(crate) fn transmit_ip_frame(
 }
 
 /// Copies `packet` (a bare IP packet) behind fresh link-header room for `route`.
-pub(crate) fn with_link_room(stack: &Stack, route: &OutputRoute, packet: &[u8]) -> Vec<u8> {
-    let link_len = route.link_len(stack);
+pub(crate) fn with_link_room(route: &OutputRoute, packet: &[u8]) -> Vec<u8> {
+    let link_len = route.link_len();
     let mut frame = alloc::vec![0u8; link_len + packet.len()];
     frame[link_len..].copy_from_slice(packet);
     frame

@@ -102,6 +102,8 @@ mod tests {
             dst,
             local: false,
             mtu: 1500,
+            link_header_len: 14,
+            link_dst: super::super::LinkDst::Neighbor,
         }
     }
 
