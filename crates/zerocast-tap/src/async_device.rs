@@ -4,11 +4,18 @@
 //! then handed to tun-rs's tokio backend, which owns the descriptor and registers it with
 //! the reactor; that registration's `unsafe` I/O-safety contract stays inside tun-rs, so
 //! this crate stays `forbid(unsafe_code)`. A read that finds nothing parks the task in
-//! epoll until the kernel has a frame; a write never waits (a full queue drops the frame,
-//! as [`TapDevice::send`] does).
+//! epoll until the kernel has a frame.
+//!
+//! Writes go through a duplicate of the descriptor, not through tun-rs's `try_send`: that
+//! one only writes once tokio's reactor has seen the descriptor writable, so a frame sent
+//! before the reactor's first turn (a SYN right after start-up) was dropped unseen. A TUN
+//! write does not block; a full queue (`EAGAIN`) drops the frame, as [`TapDevice::send`]
+//! does.
 
 use std::fmt;
-use std::io;
+use std::fs::File;
+use std::io::{self, Write};
+use std::os::fd::AsFd;
 use std::task::{Context, Poll};
 
 use tun_rs::AsyncDevice;
@@ -18,6 +25,8 @@ use crate::device::{LinkKind, TapDevice};
 /// An open TAP/TUN interface for async use.
 pub struct AsyncTapDevice {
     device: AsyncDevice,
+    /// The same open file description under a second descriptor, for writes.
+    writer: File,
     kind: LinkKind,
     name: String,
     mtu: u32,
@@ -57,8 +66,10 @@ impl AsyncTapDevice {
             ));
         }
         let (sync, kind, name, mtu) = device.into_parts();
+        let writer = File::from(sync.as_fd().try_clone_to_owned()?);
         Ok(AsyncTapDevice {
             device: AsyncDevice::new(sync)?,
+            writer,
             kind,
             name,
             mtu,
@@ -97,7 +108,7 @@ impl AsyncTapDevice {
     /// # Errors
     /// Other write errors.
     pub fn send(&self, frame: &[u8]) -> io::Result<bool> {
-        match self.device.try_send(frame) {
+        match (&self.writer).write(frame) {
             Ok(_) => Ok(true),
             Err(e) if e.kind() == io::ErrorKind::WouldBlock => Ok(false),
             // EIO: the kernel end is down.

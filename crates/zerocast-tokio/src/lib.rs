@@ -15,17 +15,18 @@
 //! - [`stack`]: [`AsyncStack`](stack::AsyncStack), the handle sockets are made from, and its
 //!   driver; [`bindings`]: the stack's clock, generator, transmit and socket events.
 //! - [`wakers`]: the per-socket waker table.
-//! - [`udp`]: the async UDP socket.
+//! - [`udp`]: the async UDP socket; [`tcp`]: the async TCP listener and stream.
+//! - [`error`]: the core's socket errors as `std::io::Error`.
 //!
-//! # TCP (the seam, implemented once the core's TCP API is in)
+//! # One seam for every socket kind
 //! Every socket call goes through [`AsyncStack::poll_socket`](stack::AsyncStack::poll_socket):
 //! it runs one core call under the lock and, on `WouldBlock`, registers the task's waker for
 //! reading or writing. The TCP types are thin layers on it: a listener's `accept` polls
 //! `tcp_accept` for reading; `TcpStream::connect` calls `tcp_connect` and then waits for
 //! writability and `tcp_take_error`; `AsyncRead::poll_read` polls `tcp_recv` (`Ok(0)` is
 //! end of stream) and `AsyncWrite::poll_write` polls `tcp_send` for writing, so a full send
-//! buffer parks the writer until the peer's ACKs make room (backpressure with no copy
-//! queue of our own); `poll_shutdown` is `tcp_shutdown(Write)`; dropping closes.
+//! buffer parks the writer until the peer's ACKs make room (backpressure with no queue of
+//! our own); `poll_shutdown` is `tcp_shutdown(Write)`; dropping closes.
 //!
 //! ```
 //! # #[tokio::main(flavor = "current_thread")]
@@ -52,9 +53,11 @@
 #![warn(missing_docs)]
 
 pub mod bindings;
+pub mod error;
 pub mod link;
 pub mod memory;
 pub mod stack;
+pub mod tcp;
 pub mod tun;
 pub mod udp;
 pub mod wakers;

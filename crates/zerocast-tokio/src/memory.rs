@@ -6,6 +6,7 @@
 
 use std::collections::VecDeque;
 use std::io;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::task::{Context, Poll, Waker};
 
@@ -29,6 +30,38 @@ pub struct MemoryLink {
     capacity: usize,
     kind: LinkKind,
     mtu: u32,
+    faults: LinkFaults,
+}
+
+/// Losses to inject on one end's sends, controllable after the end was handed to a stack.
+#[derive(Clone, Debug, Default)]
+pub struct LinkFaults {
+    drop_next: Arc<AtomicUsize>,
+}
+
+impl LinkFaults {
+    /// Discards the next `n` frames sent from this end (they count as dropped).
+    ///
+    /// ```
+    /// use zerocast_tokio::link::{FrameLink, LinkKind};
+    /// use zerocast_tokio::memory::MemoryLink;
+    /// let (a, b) = MemoryLink::pair(LinkKind::Tun, 1500, 8);
+    /// a.faults().drop_next_sends(1);
+    /// assert!(!a.send(b"lost")?);
+    /// assert!(a.send(b"kept")?);
+    /// assert_eq!((a.dropped(), b.queued()), (1, 1));
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn drop_next_sends(&self, n: usize) {
+        self.drop_next.store(n, Ordering::SeqCst);
+    }
+
+    /// Whether this send is to be discarded (and counts it).
+    fn take_one(&self) -> bool {
+        self.drop_next
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+            .is_ok()
+    }
 }
 
 fn lock(queue: &Mutex<Queue>) -> MutexGuard<'_, Queue> {
@@ -60,6 +93,7 @@ impl MemoryLink {
             capacity,
             kind,
             mtu,
+            faults: LinkFaults::default(),
         };
         let b = MemoryLink {
             inbox: a_to_b,
@@ -67,11 +101,19 @@ impl MemoryLink {
             capacity,
             kind,
             mtu,
+            faults: LinkFaults::default(),
         };
         (a, b)
     }
 
-    /// Frames this end sent that found the other end's queue full.
+    /// The loss controls of this end's sends (a handle that stays usable after the link
+    /// moved into a stack).
+    #[must_use]
+    pub fn faults(&self) -> LinkFaults {
+        self.faults.clone()
+    }
+
+    /// Frames this end sent that were dropped (the other end's queue was full, or a fault).
     #[must_use]
     pub fn dropped(&self) -> u64 {
         lock(&self.outbox).dropped
@@ -136,7 +178,7 @@ impl FrameLink for MemoryLink {
 
     fn send(&self, frame: &[u8]) -> io::Result<bool> {
         let mut outbox = lock(&self.outbox);
-        if outbox.frames.len() >= self.capacity {
+        if outbox.frames.len() >= self.capacity || self.faults.take_one() {
             outbox.dropped += 1;
             return Ok(false);
         }

@@ -12,8 +12,8 @@ use std::io;
 use std::net::{IpAddr, SocketAddr};
 use std::task::{Context, Poll};
 
+use crate::error::io_error;
 use zerocast_stack::context::SocketId;
-use zerocast_tap::udp::io_error;
 
 use crate::stack::AsyncStack;
 use crate::wakers::Interest;
