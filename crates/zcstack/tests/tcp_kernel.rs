@@ -374,6 +374,22 @@ fn stack_as_client_fetches_from_a_kernel_http_server() {
     assert!(!ok && err.contains("404"), "{err}");
     let (ok, _, err) = zcstack_client(&ns, &["fetch", "http://10.99.0.1:8001/"], b"");
     assert!(!ok && err.contains("connection refused"), "{err}");
+    // Nobody has 10.99.0.77: no SYN can leave, the connect timeout says so.
+    let started = Instant::now();
+    let (ok, _, err) = zcstack_client(
+        &ns,
+        &["fetch", "--connect-timeout", "1", "http://10.99.0.77/"],
+        b"",
+    );
+    assert!(
+        !ok && err.contains("cannot connect to 10.99.0.77:80"),
+        "{err}"
+    );
+    assert!(
+        err.contains("timed out") || err.contains("unreachable"),
+        "{err}"
+    );
+    assert!(started.elapsed() < Duration::from_secs(5), "{err}");
 }
 
 /// 1,000 connections held open at once, each then asking for 1,000 bytes.
