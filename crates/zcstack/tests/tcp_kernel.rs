@@ -457,7 +457,19 @@ fn sigterm_resets_connections_and_leaves_no_kernel_socket() {
         .stderr(Stdio::piped())
         .spawn()
         .expect("start curl");
-    std::thread::sleep(Duration::from_millis(800));
+    // Kill only once the download is under way (an established connection to us).
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let out = bench
+            .ns
+            .exec(&["ss", "-Htn", "state", "established", "dst", "10.99.0.2"]);
+        if !String::from_utf8_lossy(&out.stdout).trim().is_empty() {
+            break;
+        }
+        assert!(Instant::now() < deadline, "curl never connected");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    std::thread::sleep(Duration::from_millis(200));
     let pid = bench.stack.child.id().to_string();
     common::run(Command::new("kill").args(["-TERM", &pid]));
     let killed = Instant::now();
