@@ -210,7 +210,8 @@ impl Stack {
     }
 
     /// Adds an 802.1Q VLAN sub-interface with identifier `vid` on Ethernet device `parent`.
-    /// It shares the parent's MAC address and MTU.
+    /// It shares the parent's MAC address, and its MTU follows the parent's until set on the
+    /// VLAN itself ([`Stack::set_mtu`]).
     ///
     /// # Errors
     /// [`DeviceError::NoSuchDevice`], [`DeviceError::ParentNotEthernet`],
@@ -291,10 +292,10 @@ impl Stack {
         self.devices.len()
     }
 
-    /// Changes a device's MTU (a VLAN keeps its own copy).
+    /// Changes a device's MTU. The VLANs of an Ethernet device follow it, except those whose
+    /// MTU was set on the VLAN itself (which are only lowered to it when larger).
     pub fn set_mtu(&mut self, dev: DeviceId, mtu: u32) {
-        if let Some(d) = self.devices.get_mut(dev.index()) {
-            d.mtu = mtu;
+        if crate::device::apply_mtu(&mut self.devices, dev, mtu) {
             self.ip.devices_changed();
         }
     }

@@ -226,3 +226,75 @@ pub(crate) fn forward_ipv6(
     stack.counters.ipv6.forwarded += 1;
     send_forwarded(stack, bc, &route, buf, ip_off, total, link.in_place);
 }
+
+#[cfg(test)]
+mod per_device_tests {
+    use crate::tests::{ip, sa, udp_packet};
+    use crate::testutil::FakeBindings;
+    use crate::{DeviceId, Stack, StackConfig};
+
+    /// Two pure-IP devices, 10.0.1.1/24 and 10.0.2.1/24, stack-wide forwarding `on`.
+    fn two_links(on: bool) -> (Stack, FakeBindings, DeviceId, DeviceId) {
+        let mut bc = FakeBindings::new(5);
+        let mut stack = Stack::new(StackConfig {
+            forwarding: on,
+            ..StackConfig::default()
+        });
+        let a = stack.add_pure_ip_device(1500);
+        let b = stack.add_pure_ip_device(1500);
+        stack.add_address(&mut bc, a, ip("10.0.1.1"), 24).unwrap();
+        stack.add_address(&mut bc, b, ip("10.0.2.1"), 24).unwrap();
+        bc.take_sent();
+        (stack, bc, a, b)
+    }
+
+    /// Forwarding is decided by the receiving device's switch: on for `a` only, packets
+    /// from `a` to `b`'s subnet are forwarded and the reverse ones are not.
+    #[test]
+    fn the_receiving_devices_switch_decides() {
+        let (mut stack, mut bc, a, b) = two_links(false);
+        assert!(stack.set_forwarding(a, true));
+        stack.receive_frame(
+            &mut bc,
+            a,
+            &mut udp_packet(sa("10.0.1.5:1"), sa("10.0.2.7:2"), b"x"),
+        );
+        let sent = bc.take_sent();
+        assert_eq!(sent.len(), 1);
+        assert_eq!(sent[0].device, b);
+        stack.receive_frame(
+            &mut bc,
+            b,
+            &mut udp_packet(sa("10.0.2.7:2"), sa("10.0.1.5:1"), b"y"),
+        );
+        stack.receive_frame(
+            &mut bc,
+            b,
+            &mut udp_packet(sa("[2001:db8:2::7]:2"), sa("[2001:db8:1::5]:1"), b"z"),
+        );
+        assert!(bc.take_sent().is_empty());
+        assert_eq!(stack.counters().ipv4.forwarded, 1);
+        assert_eq!(stack.counters().ipv4.not_for_us, 1);
+    }
+
+    /// A device switched off stays off when the stack-wide default is on.
+    #[test]
+    fn a_device_can_opt_out_of_stack_wide_forwarding() {
+        let (mut stack, mut bc, a, b) = two_links(true);
+        assert!(stack.forwarding(b));
+        stack.set_forwarding(b, false);
+        stack.receive_frame(
+            &mut bc,
+            b,
+            &mut udp_packet(sa("10.0.2.7:2"), sa("10.0.1.5:1"), b"y"),
+        );
+        assert!(bc.take_sent().is_empty());
+        stack.receive_frame(
+            &mut bc,
+            a,
+            &mut udp_packet(sa("10.0.1.5:1"), sa("10.0.2.7:2"), b"x"),
+        );
+        assert_eq!(bc.take_sent().len(), 1);
+        assert!(!stack.forwarding(DeviceId(9)), "unknown device");
+    }
+}

@@ -87,7 +87,7 @@ pub(crate) fn receive(
     let has_options = header_len > zerocast_wire::ipv4::HEADER_LEN;
     let is_fragment = ip.is_fragment();
     let Some(dst_kind) = classify_destination(stack, link.dev, dst) else {
-        if !link.link_multicast && stack.config.forwarding {
+        if !link.link_multicast && stack.forwarding(link.dev) {
             super::forward::forward_ipv4(stack, bc, link, buf, ip_off);
         } else {
             stack.counters.ipv4.not_for_us += 1;

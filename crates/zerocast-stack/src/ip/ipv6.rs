@@ -68,7 +68,7 @@ pub(crate) fn receive(
         return;
     }
     let Some(dst_kind) = classify_destination(stack, link.dev, dst) else {
-        if !link.link_multicast && stack.config.forwarding {
+        if !link.link_multicast && stack.forwarding(link.dev) {
             super::forward::forward_ipv6(stack, bc, link, buf, ip_off);
         } else {
             stack.counters.ipv6.not_for_us += 1;

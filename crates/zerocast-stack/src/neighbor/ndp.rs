@@ -441,7 +441,7 @@ fn send_advertisement(
     let Some(our_mac) = stack.devices.get(dev.index()).and_then(|d| d.kind.mac()) else {
         return;
     };
-    let router = stack.config.forwarding;
+    let router = stack.forwarding(dev);
     let body = NdpBody::neighbor_advertisement(target, router, solicited, true);
     let options = [NdpOptionRepr::TargetLinkLayer(our_mac)];
     let mac = if dst.is_multicast() {
