@@ -191,6 +191,11 @@ pub struct Device {
     pub vlans: Vec<(u16, DeviceId)>,
     /// Counters.
     pub counters: DeviceCounters,
+    /// A VLAN's MTU was set on the VLAN itself, so it no longer follows its parent's.
+    pub(crate) mtu_pinned: bool,
+    /// Whether packets arriving here for other hosts are forwarded (`None`: as
+    /// [`StackConfig::forwarding`](crate::StackConfig::forwarding) says).
+    pub(crate) forwarding: Option<bool>,
 }
 
 impl Device {
@@ -202,6 +207,8 @@ impl Device {
             multicast_groups: Vec::new(),
             vlans: Vec::new(),
             counters: DeviceCounters::default(),
+            mtu_pinned: false,
+            forwarding: None,
         }
     }
 
@@ -231,6 +238,65 @@ impl Device {
         self.addresses
             .iter()
             .any(|e| e.ipv4_broadcast() == Some(dst))
+    }
+}
+
+/// Sets the MTU of `devices[dev]`. A VLAN whose MTU is set this way keeps it from then on
+/// (it is pinned); the VLANs of an Ethernet device follow its new MTU unless pinned, and a
+/// pinned one is lowered to it when larger, since a tagged frame cannot exceed what its
+/// port carries (as Linux's 802.1Q driver does). Returns whether any device changed.
+pub(crate) fn apply_mtu(devices: &mut [Device], dev: DeviceId, mtu: u32) -> bool {
+    let Some(d) = devices.get_mut(dev.index()) else {
+        return false;
+    };
+    d.mtu = mtu;
+    if matches!(d.kind, DeviceKind::Vlan { .. }) {
+        d.mtu_pinned = true;
+    }
+    let vlans: Vec<DeviceId> = d.vlans.iter().map(|(_, v)| *v).collect();
+    for v in vlans {
+        if let Some(child) = devices.get_mut(v.index()) {
+            if !child.mtu_pinned || child.mtu > mtu {
+                child.mtu = mtu;
+            }
+        }
+    }
+    true
+}
+
+impl crate::Stack {
+    /// Turns forwarding on or off for packets arriving on `dev` (as Linux's per-interface
+    /// `forwarding` switch: the receiving device decides). Devices never set follow
+    /// [`StackConfig::forwarding`](crate::StackConfig::forwarding). A forwarding device also
+    /// advertises itself as a router in its Neighbor Advertisements (RFC 4861 section
+    /// 7.2.4, the R flag). Returns whether `dev` exists.
+    ///
+    /// ```
+    /// use zerocast_stack::{Stack, StackConfig};
+    /// let mut stack = Stack::new(StackConfig::default());
+    /// let inside = stack.add_pure_ip_device(1500);
+    /// let outside = stack.add_pure_ip_device(1500);
+    /// assert!(stack.set_forwarding(inside, true));
+    /// assert!(stack.forwarding(inside));
+    /// assert!(!stack.forwarding(outside));
+    /// ```
+    pub fn set_forwarding(&mut self, dev: DeviceId, enabled: bool) -> bool {
+        match self.devices.get_mut(dev.index()) {
+            Some(d) => {
+                d.forwarding = Some(enabled);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Whether packets arriving on `dev` for other hosts are forwarded (false for an
+    /// unknown device).
+    #[must_use]
+    pub fn forwarding(&self, dev: DeviceId) -> bool {
+        self.devices
+            .get(dev.index())
+            .is_some_and(|d| d.forwarding.unwrap_or(self.config.forwarding))
     }
 }
 
@@ -288,3 +354,62 @@ impl core::fmt::Display for AddressError {
 }
 
 impl core::error::Error for AddressError {}
+
+#[cfg(test)]
+mod tests {
+    use crate::tests::{ip, sa, OUR_MAC};
+    use crate::testutil::FakeBindings;
+    use crate::{Stack, StackConfig};
+
+    /// A VLAN's MTU follows its parent's until it is set on the VLAN; a set one is still
+    /// capped by the parent's.
+    #[test]
+    fn a_vlan_mtu_follows_its_parent_unless_set_explicitly() {
+        let mut stack = Stack::new(StackConfig::default());
+        let eth = stack.add_ethernet_device(OUR_MAC, 1500);
+        let v10 = stack.add_vlan_device(eth, 10).unwrap();
+        let v20 = stack.add_vlan_device(eth, 20).unwrap();
+        let mtu = |s: &Stack, d| s.device(d).unwrap().mtu;
+        stack.set_mtu(eth, 9000);
+        assert_eq!((mtu(&stack, v10), mtu(&stack, v20)), (9000, 9000));
+        stack.set_mtu(v20, 1400);
+        stack.set_mtu(eth, 8000);
+        assert_eq!(
+            (mtu(&stack, v10), mtu(&stack, v20)),
+            (8000, 1400),
+            "v20 pinned"
+        );
+        stack.set_mtu(eth, 1280);
+        assert_eq!(
+            (mtu(&stack, v10), mtu(&stack, v20)),
+            (1280, 1280),
+            "capped by the port"
+        );
+        assert_eq!(mtu(&stack, eth), 1280);
+    }
+
+    /// The VLAN's new MTU reaches its packets: a datagram that fitted is fragmented once the
+    /// parent's MTU shrinks (the route cache sees the change).
+    #[test]
+    fn a_parent_mtu_change_reaches_the_vlans_packets() {
+        let mut bc = FakeBindings::new(1);
+        let mut stack = Stack::new(StackConfig::default());
+        let eth = stack.add_ethernet_device(OUR_MAC, 1500);
+        let vlan = stack.add_vlan_device(eth, 10).unwrap();
+        stack
+            .add_address(&mut bc, vlan, ip("10.0.0.2"), 24)
+            .unwrap();
+        let s = stack.udp_open().unwrap();
+        // Broadcast: no neighbour resolution in the way.
+        let send = |stack: &mut Stack, bc: &mut FakeBindings| {
+            bc.take_sent();
+            stack
+                .udp_send_to(bc, s, &[0u8; 1000], sa("10.0.0.255:9"))
+                .unwrap();
+            bc.take_sent().len()
+        };
+        assert_eq!(send(&mut stack, &mut bc), 1);
+        stack.set_mtu(eth, 576);
+        assert_eq!(send(&mut stack, &mut bc), 2);
+    }
+}
