@@ -136,7 +136,31 @@ def dns_frames():
     return frames
 
 
+def snapped_copy(source, snaplen):
+    """Writes a copy of capture `source` (a classic pcap made by make_app_traffic.sh) whose
+    records keep only their first `snaplen` bytes."""
+    path = os.path.join(OUT, source)
+    with open(path, "rb") as f:
+        data = f.read()
+    header, records, at = data[:24], [], 24
+    while at + 16 <= len(data):
+        sec, usec, incl, orig = struct.unpack("<IIII", data[at:at + 16])
+        frame = data[at + 16:at + 16 + incl]
+        at += 16 + incl
+        records.append(struct.pack("<IIII", sec, usec, min(incl, snaplen), orig) + frame[:snaplen])
+    # The snapshot length field sits at bytes 16..20 of the file header.
+    header = header[:16] + struct.pack("<I", snaplen) + header[20:]
+    out = os.path.join(OUT, source.replace(".pcap", "-snap%d.pcap" % snaplen))
+    with open(out, "wb") as f:
+        f.write(header + b"".join(records))
+    print(out)
+
+
 def main():
+    # Cut copies of the real HTTP traffic: request and status lines and header lines cut
+    # at different places.
+    for snaplen in (100, 160):
+        snapped_copy("app-http.pcap", snaplen)
     frames = dns_frames()
     write("app-dns.pcap", frames)
     # Every frame cut by a short snapshot length, so that each field stops where tshark's do.

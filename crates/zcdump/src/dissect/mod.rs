@@ -22,6 +22,7 @@ mod dns_name;
 pub(crate) mod eth;
 pub(crate) mod frame;
 pub(crate) mod gre;
+pub(crate) mod http;
 pub(crate) mod icmp;
 pub(crate) mod icmpv6;
 pub(crate) mod igmp;

@@ -11,8 +11,8 @@
 use zerocast_wire::ethernet::EtherType;
 
 use super::{
-    arp, chdlc, dns, eth, gre, icmp, icmpv6, igmp, ipv4, ipv6, mpls, null, ppp, sll, tcp, udp,
-    vlan, vxlan, Cx, Upper,
+    arp, chdlc, dns, eth, gre, http, icmp, icmpv6, igmp, ipv4, ipv6, mpls, null, ppp, sll, tcp,
+    udp, vlan, vxlan, Cx, Upper,
 };
 use crate::fields::Proto;
 
@@ -25,6 +25,8 @@ pub(super) type EtherFn = fn(&mut Cx<'_, '_>, EtherType, &[u8], usize);
 pub(super) type IpFn = fn(&mut Cx<'_, '_>, &Upper<'_>);
 /// Dissects a UDP payload.
 pub(super) type PortFn = fn(&mut Cx<'_, '_>, &[u8]);
+/// Dissects a TCP payload if its content is the protocol's; says whether it was.
+pub(super) type HeuristicFn = fn(&mut Cx<'_, '_>, &[u8]) -> bool;
 
 /// How a protocol's parent finds it.
 #[derive(Clone, Copy)]
@@ -40,6 +42,8 @@ pub(super) enum Hook {
     UdpPort(&'static [u16], PortFn),
     /// TCP payloads to or from these ports (lower port first, as for UDP).
     TcpPort(&'static [u16], PortFn),
+    /// TCP payloads that no port claimed, recognised by their content.
+    TcpHeuristic(HeuristicFn),
 }
 
 /// One protocol's registration with its parents.
@@ -83,10 +87,12 @@ pub(super) const DISSECTORS: &[Dissector] = &[
     dns::DISSECTOR_UDP,
     dns::DISSECTOR_TCP,
     dns::DISSECTOR_MDNS,
+    http::DISSECTOR_PORTS,
+    http::DISSECTOR,
 ];
 
 /// How many keys of one kind the dissectors register (`kind` 0 link types, 1 EtherTypes,
-/// 2 UDP ports, 3 TCP ports).
+/// 2 UDP ports, 3 TCP ports, 4 TCP heuristics).
 const fn count_keys(kind: u8) -> usize {
     let (mut i, mut n) = (0, 0);
     while i < DISSECTORS.len() {
@@ -95,6 +101,7 @@ const fn count_keys(kind: u8) -> usize {
             (1, Hook::EtherType(keys, _)) => keys.len(),
             (2, Hook::UdpPort(keys, _)) => keys.len(),
             (3, Hook::TcpPort(keys, _)) => keys.len(),
+            (4, Hook::TcpHeuristic(_)) => 1,
             _ => 0,
         };
         i += 1;
@@ -179,6 +186,24 @@ static TCP_PORTS: [(u16, PortFn); count_keys(3)] = {
     table
 };
 
+fn no_heuristic(_: &mut Cx<'_, '_>, _: &[u8]) -> bool {
+    false
+}
+
+/// The TCP heuristics, in registration order.
+static TCP_HEURISTICS: [HeuristicFn; count_keys(4)] = {
+    let mut table = [no_heuristic as HeuristicFn; count_keys(4)];
+    let (mut i, mut at) = (0, 0);
+    while i < DISSECTORS.len() {
+        if let Hook::TcpHeuristic(f) = DISSECTORS[i].hook {
+            table[at] = f;
+            at += 1;
+        }
+        i += 1;
+    }
+    table
+};
+
 /// IP protocol number to dissector.
 static IP_PROTOCOLS: [Option<IpFn>; 256] = {
     let mut table: [Option<IpFn>; 256] = [None; 256];
@@ -239,6 +264,12 @@ pub(super) fn by_tcp_ports(a: u16, b: u16) -> Option<PortFn> {
     find(a.min(b)).or_else(|| find(a.max(b)))
 }
 
+/// The TCP heuristics, tried in turn on a payload no port claimed.
+#[inline]
+pub(super) fn tcp_heuristics() -> &'static [HeuristicFn] {
+    &TCP_HEURISTICS
+}
+
 /// The dissector for IP protocol `proto`, if zcdump decodes it.
 #[inline]
 pub(super) fn by_ip_protocol(proto: u8) -> Option<IpFn> {
@@ -283,8 +314,8 @@ mod tests {
         // Linux cooked v1 and v2 share `sll`; IPv4 is registered by EtherType, as a link
         // type and inside IP, IPv6 by EtherType and inside IP; NULL and LOOP share `null`;
         // Ethernet is a link type and GRE's bridged payload; MPLS has an EtherType and a
-        // UDP port; DNS is on a UDP and a TCP port.
-        assert_eq!(count - protos.len(), 8);
+        // UDP port; DNS is on a UDP and a TCP port; HTTP on ports and by content.
+        assert_eq!(count - protos.len(), 9);
         for p in Proto::ALL {
             // Called by their parents directly (LLC by the 802.3 length field).
             let direct = [Proto::Frame, Proto::Data, Proto::Llc];

@@ -115,15 +115,21 @@ pub(super) fn dissect(cx: &mut Cx<'_, '_>, upper: &Upper<'_>) {
 }
 
 /// Hands the payload to the protocol registered for the lower port, else the higher one,
-/// else notes it as data; a segment whose header was cut has none.
+/// else to the first heuristic that recognises it, else notes it as data; a segment whose
+/// header was cut has none.
 fn payload(cx: &mut Cx<'_, '_>, tcp: &TcpPacket<&[u8]>, cut: bool) {
     if cut {
         return;
     }
     let payload = tcp.payload();
-    match table::by_tcp_ports(tcp.src_port(), tcp.dst_port()) {
-        Some(dissect) if !payload.is_empty() => dissect(cx, payload),
-        _ => cx.data(payload),
+    if payload.is_empty() {
+        return;
+    }
+    if let Some(dissect) = table::by_tcp_ports(tcp.src_port(), tcp.dst_port()) {
+        return dissect(cx, payload);
+    }
+    if !table::tcp_heuristics().iter().any(|h| h(cx, payload)) {
+        cx.data(payload);
     }
 }
 

@@ -463,6 +463,7 @@ registry! {
     Mpls => crate::dissect::mpls,
     Dns => crate::dissect::dns,
     Mdns => crate::dissect::dns::mdns,
+    Http => crate::dissect::http,
     Data => crate::dissect::data,
 }
 

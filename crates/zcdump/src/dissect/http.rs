@@ -1,0 +1,363 @@
+//! `http`: HTTP/1.x messages (RFC 9112) on tshark's HTTP ports, where a segment starting
+//! with a request line (a known method, RFC 9112 3) or a status line (`HTTP/`, RFC 9112 4)
+//! is a message, and on any other TCP port by content, as tshark's heuristic finds them: a
+//! whole first line that starts with `HTTP/1.` or ends with ` HTTP/1.x`. The first line's
+//! parts, each header line and the common headers get tshark 4.0's fields; bodies and
+//! messages continued in later segments are not decoded (tshark decodes those from its
+//! conversation state) and stay `data`.
+
+use super::table::{Dissector, Hook};
+use super::text::push_display;
+use super::Cx;
+use crate::fields::{declare_fields, Field, Proto};
+
+declare_fields! {
+    proto: Http, name: "http",
+    HttpRequestMethod = "http.request.method", Str;
+    HttpRequestUri = "http.request.uri", Str;
+    HttpRequestUriPath = "http.request.uri.path", Str;
+    HttpRequestUriQuery = "http.request.uri.query", Str;
+    HttpRequestUriQueryParameter = "http.request.uri.query.parameter", Str;
+    HttpRequestVersion = "http.request.version", Str;
+    HttpRequestFullUri = "http.request.full_uri", Str;
+    HttpResponseVersion = "http.response.version", Str;
+    HttpResponseCode = "http.response.code", Dec;
+    HttpResponsePhrase = "http.response.phrase", Str;
+    HttpRequestLine = "http.request.line", Str;
+    HttpResponseLine = "http.response.line", Str;
+    HttpHost = "http.host", Str;
+    HttpUserAgent = "http.user_agent", Str;
+    HttpAccept = "http.accept", Str;
+    HttpAcceptLanguage = "http.accept_language", Str;
+    HttpAcceptEncoding = "http.accept_encoding", Str;
+    HttpReferer = "http.referer", Str;
+    HttpCookie = "http.cookie", Str;
+    HttpCookiePair = "http.cookie_pair", Str;
+    HttpAuthorization = "http.authorization", Str;
+    HttpConnection = "http.connection", Str;
+    HttpContentType = "http.content_type", Str;
+    HttpContentLengthHeader = "http.content_length_header", Str;
+    HttpContentLength = "http.content_length", Dec;
+    HttpTransferEncoding = "http.transfer_encoding", Str;
+    HttpUpgrade = "http.upgrade", Str;
+    HttpServer = "http.server", Str;
+    HttpDate = "http.date", Str;
+    HttpLastModified = "http.last_modified", Str;
+    HttpLocation = "http.location", Str;
+    HttpCacheControl = "http.cache_control", Str;
+    HttpXForwardedFor = "http.x_forwarded_for", Str;
+}
+
+/// HTTP on the TCP ports tshark 4.0 gives it.
+pub(super) const DISSECTOR_PORTS: Dissector = Dissector {
+    proto: Proto::Http,
+    hook: Hook::TcpPort(
+        &[80, 1900, 2710, 2869, 3128, 3132, 5985, 8080, 8088, 11371],
+        dissect_port,
+    ),
+};
+
+/// HTTP on any other TCP port, by content.
+pub(super) const DISSECTOR: Dissector = Dissector {
+    proto: Proto::Http,
+    hook: Hook::TcpHeuristic(dissect_heuristic),
+};
+
+/// Request methods tshark recognises at the start of a segment (RFC 9110 9.1 and the
+/// WebDAV and UPnP ones that tshark also knows).
+const METHODS: &[&[u8]] = &[
+    b"GET",
+    b"PUT",
+    b"POST",
+    b"HEAD",
+    b"DELETE",
+    b"OPTIONS",
+    b"TRACE",
+    b"CONNECT",
+    b"PATCH",
+    b"PROPFIND",
+    b"PROPPATCH",
+    b"MKCOL",
+    b"COPY",
+    b"MOVE",
+    b"LOCK",
+    b"UNLOCK",
+    b"SEARCH",
+    b"NOTIFY",
+    b"SUBSCRIBE",
+    b"UNSUBSCRIBE",
+    b"M-SEARCH",
+];
+
+/// Headers with a field of their own (names compare without regard to case, RFC 9110 5.1).
+const HEADERS: &[(&str, Field)] = &[
+    ("host", Field::HttpHost),
+    ("user-agent", Field::HttpUserAgent),
+    ("accept", Field::HttpAccept),
+    ("accept-language", Field::HttpAcceptLanguage),
+    ("accept-encoding", Field::HttpAcceptEncoding),
+    ("referer", Field::HttpReferer),
+    ("cookie", Field::HttpCookie),
+    ("authorization", Field::HttpAuthorization),
+    ("connection", Field::HttpConnection),
+    ("content-type", Field::HttpContentType),
+    ("content-length", Field::HttpContentLengthHeader),
+    ("transfer-encoding", Field::HttpTransferEncoding),
+    ("upgrade", Field::HttpUpgrade),
+    ("server", Field::HttpServer),
+    ("date", Field::HttpDate),
+    ("last-modified", Field::HttpLastModified),
+    ("location", Field::HttpLocation),
+    ("cache-control", Field::HttpCacheControl),
+    ("x-forwarded-for", Field::HttpXForwardedFor),
+];
+
+/// What the first line says the message is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Start {
+    Request,
+    Response,
+}
+
+/// Which kind of message `line` starts, if any: a status line starts with `HTTP/`, a
+/// request line with a known method (followed by a space, or cut after it).
+fn start_of(line: &[u8]) -> Option<Start> {
+    if line.starts_with(b"HTTP/") {
+        return Some(Start::Response);
+    }
+    let method = line.split(|b| *b == b' ').next()?;
+    METHODS.contains(&method).then_some(Start::Request)
+}
+
+/// tshark's heuristic: a first line with its end of line, not 8 characters long, that
+/// starts with `HTTP/1.` or whose last 8 characters start with `HTTP/1.` (case ignored).
+fn looks_like_http(payload: &[u8]) -> bool {
+    let Some(end) = payload.iter().position(|b| *b == b'\n' || *b == b'\r') else {
+        return false;
+    };
+    // A CR as the last captured byte may be the first half of a CRLF: not an end yet.
+    if end + 1 == payload.len() && payload[end] == b'\r' {
+        return false;
+    }
+    let line = &payload[..end];
+    let token = |at: usize| {
+        line.get(at..at + 7)
+            .is_some_and(|t| t.eq_ignore_ascii_case(b"HTTP/1."))
+    };
+    line.len() != 8 && (token(0) || line.len().checked_sub(8).is_some_and(token))
+}
+
+/// A payload on an HTTP port: a message if it starts one, otherwise data.
+fn dissect_port(cx: &mut Cx<'_, '_>, payload: &[u8]) {
+    if !dissect(cx, payload) {
+        cx.data(payload);
+    }
+}
+
+/// A payload on another port, if tshark's heuristic takes it.
+fn dissect_heuristic(cx: &mut Cx<'_, '_>, payload: &[u8]) -> bool {
+    looks_like_http(payload) && dissect(cx, payload)
+}
+
+/// One line of `bytes` from `at`: its text without the end of line, the text with it, and
+/// where the next line starts. A line ends at CRLF, LF or a lone CR; the last line of a
+/// segment may have no end.
+fn line_at(bytes: &[u8], at: usize) -> Option<(&[u8], &[u8], usize)> {
+    let rest = bytes.get(at..).filter(|r| !r.is_empty())?;
+    match rest.iter().position(|b| *b == b'\n' || *b == b'\r') {
+        Some(end) => {
+            let eol = if rest.get(end..end + 2) == Some(b"\r\n") {
+                2
+            } else {
+                1
+            };
+            let whole = rest.get(..end + eol)?;
+            Some((&rest[..end], whole, at + end + eol))
+        }
+        None => Some((rest, rest, bytes.len())),
+    }
+}
+
+/// Pushes `raw` as a text field in tshark's display.
+fn push_text(cx: &mut Cx<'_, '_>, field: Field, raw: &[u8]) {
+    if cx.out.wants(field) {
+        let mut text = Vec::with_capacity(raw.len() + 8);
+        push_display(&mut text, raw);
+        cx.out.push_text(field, &text);
+    }
+}
+
+/// Dissects `payload` if it starts an HTTP message; says whether it did.
+fn dissect(cx: &mut Cx<'_, '_>, payload: &[u8]) -> bool {
+    let Some((first, _, mut at)) = line_at(payload, 0) else {
+        return false;
+    };
+    let Some(start) = start_of(first) else {
+        return false;
+    };
+    cx.out.enter(Proto::Http);
+    let uri = match start {
+        Start::Request => request_line(cx, first),
+        Start::Response => {
+            status_line(cx, first);
+            None
+        }
+    };
+    let line_field = match start {
+        Start::Request => Field::HttpRequestLine,
+        Start::Response => Field::HttpResponseLine,
+    };
+    let mut host = None;
+    // A line without a colon (as a header cut short has) ends the headers, and tshark then
+    // shows no full URI.
+    let mut headers_ok = true;
+    while let Some((line, whole, next)) = line_at(payload, at) {
+        if line.is_empty() {
+            break;
+        }
+        if !line.contains(&b':') {
+            headers_ok = false;
+            break;
+        }
+        push_text(cx, line_field, whole);
+        if let Some(value) = header(cx, line) {
+            host = Some(value);
+        }
+        at = next;
+    }
+    if let (true, Some(host), Some(uri)) = (headers_ok, host, uri) {
+        if cx.out.wants(Field::HttpRequestFullUri) {
+            let mut full = b"http://".to_vec();
+            full.extend_from_slice(host);
+            full.extend_from_slice(uri);
+            push_text(cx, Field::HttpRequestFullUri, &full);
+        }
+    }
+    true
+}
+
+/// A request line (RFC 9112 3): method, target and version, separated by single spaces;
+/// returns the target.
+fn request_line<'a>(cx: &mut Cx<'_, '_>, line: &'a [u8]) -> Option<&'a [u8]> {
+    let mut parts = line.splitn(3, |b| *b == b' ');
+    push_text(cx, Field::HttpRequestMethod, parts.next()?);
+    let uri = parts.next()?;
+    push_text(cx, Field::HttpRequestUri, uri);
+    // The path and query only when there is a query (RFC 3986 3.4), its parameters
+    // without empty ones.
+    if let Some(q) = uri.iter().position(|b| *b == b'?') {
+        let query = &uri[q + 1..];
+        if !query.is_empty() {
+            push_text(cx, Field::HttpRequestUriPath, &uri[..q]);
+            push_text(cx, Field::HttpRequestUriQuery, query);
+            for parameter in query.split(|b| *b == b'&').filter(|p| !p.is_empty()) {
+                push_text(cx, Field::HttpRequestUriQueryParameter, parameter);
+            }
+        }
+    }
+    if let Some(version) = parts.next() {
+        push_text(cx, Field::HttpRequestVersion, version);
+    }
+    Some(uri)
+}
+
+/// A status line (RFC 9112 4): version, three-digit code and reason phrase.
+fn status_line(cx: &mut Cx<'_, '_>, line: &[u8]) {
+    let mut parts = line.splitn(3, |b| *b == b' ');
+    let Some(version) = parts.next() else { return };
+    push_text(cx, Field::HttpResponseVersion, version);
+    let Some(code) = parts.next() else { return };
+    // The status code is three digits (RFC 9110 15).
+    if let Some(code) = parse_decimal(code).filter(|_| code.len() == 3) {
+        cx.out.push_uint(Field::HttpResponseCode, code);
+    }
+    if let Some(phrase) = parts.next() {
+        push_text(cx, Field::HttpResponsePhrase, phrase);
+    }
+}
+
+/// A decimal number of ASCII digits only, if it fits in 64 bits.
+fn parse_decimal(digits: &[u8]) -> Option<u64> {
+    if digits.is_empty() {
+        return None;
+    }
+    digits.iter().try_fold(0u64, |n, d| {
+        let d = d.checked_sub(b'0').filter(|d| *d < 10)?;
+        n.checked_mul(10)?.checked_add(u64::from(d))
+    })
+}
+
+/// A header line (RFC 9112 5): a known header's value (leading blanks skipped) becomes its
+/// field; returns the value of `Host`.
+fn header<'a>(cx: &mut Cx<'_, '_>, line: &'a [u8]) -> Option<&'a [u8]> {
+    let colon = line.iter().position(|b| *b == b':')?;
+    let (name, value) = (&line[..colon], &line[colon + 1..]);
+    let value = value.trim_ascii_start();
+    let (_, field) = HEADERS
+        .iter()
+        .find(|(known, _)| name.eq_ignore_ascii_case(known.as_bytes()))?;
+    push_text(cx, *field, value);
+    match *field {
+        Field::HttpContentLengthHeader => {
+            if let Some(n) = parse_decimal(value) {
+                cx.out.push_uint(Field::HttpContentLength, n);
+            }
+        }
+        Field::HttpCookie => {
+            for pair in value.split(|b| *b == b';') {
+                let pair = pair.trim_ascii_start();
+                if !pair.is_empty() {
+                    push_text(cx, Field::HttpCookiePair, pair);
+                }
+            }
+        }
+        Field::HttpHost => return Some(value),
+        _ => {}
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rfc9112_3_request_line_needs_a_known_method_and_a_space() {
+        assert_eq!(start_of(b"GET / HTTP/1.1"), Some(Start::Request));
+        assert_eq!(start_of(b"GET"), Some(Start::Request)); // cut after the method
+        assert_eq!(start_of(b"GE"), None);
+        assert_eq!(start_of(b"FETCH / HTTP/1.1"), None);
+        assert_eq!(start_of(b"HTTP/1.0 200 OK"), Some(Start::Response));
+    }
+
+    #[test]
+    fn heuristic_wants_a_whole_line_with_the_version_first_or_last() {
+        assert!(looks_like_http(b"GET / HTTP/1.1\r\nHost: x\r\n"));
+        assert!(looks_like_http(b"HTTP/1.0 200 OK\n"));
+        assert!(!looks_like_http(b"GET / HTTP/1.1"), "no end of line yet");
+        assert!(
+            !looks_like_http(b"GET / HTTP/1.1\r"),
+            "maybe half of a CRLF"
+        );
+        assert!(!looks_like_http(b"HTTP/1.1\r\n"), "8 characters");
+        assert!(!looks_like_http(b"GET / HTTP/2\r\n"));
+    }
+
+    #[test]
+    fn lines_end_at_crlf_lf_or_cr_and_the_last_may_be_cut() {
+        let text = b"a\r\nb\nc\rd";
+        assert_eq!(line_at(text, 0), Some((&b"a"[..], &b"a\r\n"[..], 3)));
+        assert_eq!(line_at(text, 3), Some((&b"b"[..], &b"b\n"[..], 5)));
+        assert_eq!(line_at(text, 5), Some((&b"c"[..], &b"c\r"[..], 7)));
+        assert_eq!(line_at(text, 7), Some((&b"d"[..], &b"d"[..], 8)));
+        assert_eq!(line_at(text, 8), None);
+    }
+
+    #[test]
+    fn decimal_numbers_reject_signs_and_overflow() {
+        assert_eq!(parse_decimal(b"120000"), Some(120_000));
+        assert_eq!(parse_decimal(b"+1"), None);
+        assert_eq!(parse_decimal(b"99999999999999999999"), None);
+        assert_eq!(parse_decimal(b""), None);
+    }
+}
