@@ -53,6 +53,11 @@ impl SegOptions {
         }
         o
     }
+
+    /// The SACK blocks received, in their order.
+    pub(crate) fn sack_blocks(&self) -> &[(SeqNum, SeqNum)] {
+        &self.sack[..usize::from(self.sack_len).min(MAX_SACK_BLOCKS)]
+    }
 }
 
 /// A segment that arrived.

@@ -5,6 +5,7 @@ use zerocast_wire::tcp::{FLAG_ACK, FLAG_FIN, FLAG_RST, FLAG_SYN};
 
 use super::{Conn, ConnCtx, Timestamps};
 use crate::socket::SocketError;
+use crate::tcp::recovery::AckInfo;
 use crate::tcp::rules::{self, RstAction};
 use crate::tcp::segment::{OutSegment, Segment};
 use crate::tcp::{SeqNum, TcpState};
@@ -46,6 +47,15 @@ impl Conn {
         self.take_syn_options(seg, ctx.now, false);
         if ack_ok {
             self.snd_una = seg.ack;
+            let info = AckInfo {
+                ack: seg.ack,
+                sack: &[],
+                snd_nxt: self.snd_max,
+                now: ctx.now,
+                ts_rtt: None,
+                window_update_only: true,
+            };
+            self.loss.on_ack(&info);
             self.state = TcpState::Established;
             self.after_handshake(seg, ctx);
             self.ack_now = true;
@@ -169,7 +179,7 @@ impl Conn {
         }
         if self.state == TcpState::SynReceived {
             if seg.ack > self.snd_una && seg.ack <= self.snd_max {
-                self.snd_una = seg.ack;
+                // SND.UNA moves in process_ack below, which also tells loss recovery.
                 self.state = TcpState::Established;
                 self.after_handshake(seg, ctx);
             } else {
@@ -232,17 +242,32 @@ impl Conn {
             && !seg.has(FLAG_FIN)
             && window == self.snd_wnd
             && self.snd_max > self.snd_una;
-        // RFC 7323 4.3: RTTM from the echoed timestamp of an ACK of new data.
-        let ts_sample = match (newly > 0, self.ts, seg.options.timestamp) {
-            (true, Some(_), Some((_, tsecr))) => {
+        // RFC 7323 4.3: RTTM through the echoed timestamp.
+        let ts_rtt = match (self.ts, seg.options.timestamp) {
+            (Some(_), Some((_, tsecr))) => {
                 let elapsed = self.ts_now(now).wrapping_sub(tsecr);
                 (tsecr != 0 && elapsed < 60_000).then(|| Duration::from_millis(u64::from(elapsed)))
             }
             _ => None,
         };
-        let verdict = self
-            .loss
-            .on_ack(seg.ack, newly, duplicate, self.snd_max, now, ts_sample);
+        if seg.ack >= self.snd_una {
+            let info = AckInfo {
+                ack: seg.ack,
+                sack: if self.sack_ok {
+                    seg.options.sack_blocks()
+                } else {
+                    &[]
+                },
+                snd_nxt: self.snd_max,
+                now,
+                ts_rtt,
+                window_update_only: !duplicate,
+            };
+            let outcome = self.loss.on_ack(&info);
+            if outcome.spurious_undo {
+                self.backoff = 0;
+            }
+        }
         if newly > 0 {
             self.snd_una = seg.ack;
             if self.snd_nxt < self.snd_una {
@@ -267,9 +292,6 @@ impl Conn {
                 self.arm_rto(now);
             }
             self.keepalive_probes = 0;
-        }
-        if verdict == super::loss::AckVerdict::RetransmitFirst {
-            self.retransmit_first(ctx);
         }
         // Window update (RFC 9293 3.10.7.4: only from a newer segment).
         if self.snd_wl1 < seg.seq || (self.snd_wl1 == seg.seq && self.snd_wl2 <= seg.ack) {
@@ -302,23 +324,6 @@ impl Conn {
             }
         }
         true
-    }
-
-    /// Resends one segment from SND.UNA (fast retransmit or a partial ACK).
-    fn retransmit_first(&mut self, ctx: &mut ConnCtx<'_>) {
-        let data_end = self.data_end();
-        let len = data_end
-            .saturating_since(self.snd_una)
-            .min(self.payload_room());
-        let fin = self.fin_queued && self.snd_una + len == data_end;
-        if len == 0 && !fin {
-            return;
-        }
-        let mut seg = self.segment(self.snd_una, if fin { FLAG_FIN } else { 0 }, ctx.now);
-        seg.payload_len = len as usize;
-        let seg_len = seg.len();
-        ctx.out.push(seg);
-        self.loss.on_transmit(self.snd_una, seg_len, ctx.now, true);
     }
 
     /// The segment's data (RFC 9293 3.10.7.4 seventh check), and when to acknowledge it

@@ -124,6 +124,8 @@ pub(crate) struct Conn {
     pub(crate) rto_at: Option<Instant>,
     /// The retransmission timer runs as the persist timer (zero window probing).
     pub(crate) persisting: bool,
+    /// The RTO fired and its retransmission has not gone yet (it goes even with no quota).
+    rto_recently_fired: bool,
     pub(crate) backoff: u32,
     pub(crate) retransmissions: u32,
     /// When the oldest unacknowledged data was first sent (RFC 5482 user timeout).
@@ -206,6 +208,7 @@ impl Conn {
             unacked_segments: 0,
             rto_at: None,
             persisting: false,
+            rto_recently_fired: false,
             backoff: 0,
             retransmissions: 0,
             unacked_since: None,
@@ -214,12 +217,7 @@ impl Conn {
             keepalive_probes: 0,
             close_at: None,
             last_rx: now,
-            loss: LossControl::new(
-                u32::from(p.our_mss),
-                config.initial_rto,
-                config.min_rto,
-                config.max_rto,
-            ),
+            loss: LossControl::new(p.options.congestion, u32::from(p.our_mss), config, now),
             max_rto: config.max_rto,
             max_persist: config.max_persist,
             error: None,
@@ -293,7 +291,17 @@ impl Conn {
             }),
             _ => None,
         };
-        c.loss.set_mss(c.max_payload());
+        c.loss.configure(c.max_payload(), c.sack_ok);
+        c.loss.on_transmit(c.iss, 1, ctx.now, false);
+        let info = super::recovery::AckInfo {
+            ack: c.snd_una,
+            sack: &[],
+            snd_nxt: c.snd_max,
+            now: ctx.now,
+            ts_rtt: None,
+            window_update_only: true,
+        };
+        c.loss.on_ack(&info);
         c.snd_wnd = u32::from(ack_seg.window) << c.snd_shift;
         c.max_snd_wnd = c.snd_wnd;
         c.snd_wl1 = ack_seg.seq;
@@ -322,7 +330,7 @@ impl Conn {
         });
         self.sack_ok = o.sack_permitted;
         let _ = we_reply;
-        self.loss.set_mss(self.max_payload());
+        self.loss.configure(self.max_payload(), self.sack_ok);
     }
 
     /// The path MTU fell: segments shrink to `mss` (RFC 1191 / RFC 8201 as TCP applies them).
@@ -374,11 +382,17 @@ impl Conn {
 
     /// The earliest deadline of any of its timers.
     pub(crate) fn next_deadline(&self) -> Option<Instant> {
+        let recovery = self
+            .state
+            .is_synchronized()
+            .then(|| self.loss.timer().map(|(at, _)| at))
+            .flatten();
         [
             self.rto_at,
             self.delack_at,
             self.keepalive_at,
             self.close_at,
+            recovery,
         ]
         .into_iter()
         .flatten()
@@ -580,6 +594,9 @@ impl Conn {
 
     /// Applies changed socket options.
     pub(crate) fn set_options(&mut self, options: TcpSocketOptions, now: Instant) {
+        if options.congestion != self.options.congestion {
+            self.loss.set_algorithm(options.congestion);
+        }
         self.options = options;
         if options.send_buffer != 0 {
             self.send_buf.set_capacity(options.send_buffer);

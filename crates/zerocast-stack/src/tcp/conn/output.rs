@@ -141,6 +141,9 @@ impl Conn {
             return;
         }
         let mut sent_any = false;
+        if self.state_sends_data() {
+            sent_any = self.send_retransmissions(now, ctx);
+        }
         while self.state_sends_data() {
             let data_end = self.data_end();
             let queued = data_end.saturating_since(self.snd_nxt);
@@ -149,7 +152,7 @@ impl Conn {
                 break;
             }
             let usable = (self.snd_una + self.snd_wnd).saturating_since(self.snd_nxt);
-            let quota = self.loss.cwnd().saturating_sub(self.flight());
+            let quota = self.loss.send_quota();
             let mss = self.payload_room();
             let len = queued.min(mss).min(usable).min(quota);
             let fin = fin_unsent && len == queued;
@@ -195,6 +198,65 @@ impl Conn {
             self.send_ack(ctx);
         }
         self.maybe_persist(now);
+    }
+
+    /// Resends the ranges loss recovery marked lost, lowest first, as far as its quota
+    /// allows. Returns whether anything was sent.
+    fn send_retransmissions(&mut self, now: crate::time::Instant, ctx: &mut ConnCtx<'_>) -> bool {
+        let mut sent = false;
+        // Each pass sends one range; the scoreboard bounds how many exist.
+        for _ in 0..1024 {
+            let Some((start, len)) = self.loss.next_retransmission() else {
+                break;
+            };
+            if len > self.loss.send_quota() && self.flight_is_all_lost() {
+                // Nothing else will bring an ACK: send anyway (the RTO's one segment).
+            } else if len > self.loss.send_quota() {
+                break;
+            }
+            if !self.resend_range(start, len, now, ctx) {
+                break;
+            }
+            sent = true;
+        }
+        sent
+    }
+
+    /// After an RTO everything outstanding is lost: the window is one segment and must be
+    /// usable even though `pipe` still counts what the scoreboard resent earlier.
+    fn flight_is_all_lost(&self) -> bool {
+        self.loss.send_quota() == 0 && self.rto_recently_fired
+    }
+
+    /// Sends `start..start + len` again (data from the send buffer, the FIN if the range
+    /// covers it). Returns false when the range holds nothing sendable.
+    pub(super) fn resend_range(
+        &mut self,
+        start: SeqNum,
+        len: u32,
+        now: crate::time::Instant,
+        ctx: &mut ConnCtx<'_>,
+    ) -> bool {
+        let data_end = self.data_end();
+        let start = start.max(self.snd_una);
+        let data_len = data_end
+            .saturating_since(start)
+            .min(len)
+            .min(self.payload_room());
+        let fin = self.fin_queued && start + data_len == data_end && start + len > data_end;
+        if data_len == 0 && !fin {
+            return false;
+        }
+        let mut seg = self.segment(start, if fin { FLAG_FIN } else { 0 }, now);
+        seg.payload_len = data_len as usize;
+        let seg_len = seg.len();
+        ctx.out.push(seg);
+        self.loss.on_transmit(start, seg_len, now, true);
+        self.rto_recently_fired = false;
+        if self.rto_at.is_none() {
+            self.arm_rto(now);
+        }
+        true
     }
 
     /// The states in which we still send data or our FIN.

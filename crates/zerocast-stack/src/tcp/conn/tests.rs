@@ -628,7 +628,9 @@ fn rfc6298_5_retransmission_backoff_and_retry_limit() {
         assert_eq!((r.seq, r.payload_len), (s(ISS + 1), 4));
         times.push(at.saturating_duration_since(start).as_millis());
     }
-    assert_eq!(times, [1000, 3000, 7000], "no RTT sample yet: 1 s doubling");
+    // The handshake gave an RTT sample of 0 (SYN-ACK at once), so RTO = 200 ms (the
+    // minimum), doubling: 200, +400, +800.
+    assert_eq!(times, [200, 600, 1400]);
     let (_, out) = rig.fire();
     assert!(one(&out).has(FLAG_RST));
     assert_eq!(rig.conn.error, Some(SocketError::TimedOut));
@@ -642,12 +644,18 @@ fn rfc5482_user_timeout_aborts_after_the_set_time() {
     });
     let _ = rig.send(b"data");
     let start = rig.now;
-    rig.fire(); // 1 s
-    rig.fire(); // 3 s
-    assert_eq!(rig.conn.state, TcpState::Established);
-    let (at, out) = rig.fire(); // 7 s: 5 s passed since the data was sent
-    assert_eq!(at.saturating_duration_since(start).as_secs(), 7);
-    assert!(one(&out).has(FLAG_RST));
+    let mut fired = Vec::new();
+    loop {
+        let (at, out) = rig.fire();
+        fired.push(at.saturating_duration_since(start).as_millis());
+        if rig.conn.state == TcpState::Closed {
+            assert!(one(&out).has(FLAG_RST));
+            break;
+        }
+        assert_eq!(one(&out).payload_len, 4, "a retransmission");
+    }
+    // RTO 200 ms doubling; the first expiry 5 s or more after the data left aborts.
+    assert_eq!(fired, [200, 600, 1400, 3000, 6200]);
     assert_eq!(rig.conn.error, Some(SocketError::TimedOut));
 }
 
@@ -661,8 +669,11 @@ fn rfc6298_5_3_ack_of_new_data_restarts_the_timer_from_now() {
     let _ = rig.send(b"cd");
     rig.now += ms(300);
     rig.input(seg(IRS + 1, ISS + 3, FLAG_ACK, 8192, &[]));
-    // First sample 300 ms: RTO = 300 + 4 * 150 = 900 ms from the ACK.
-    assert_eq!(rig.conn.rto_at, Some(rig.at(ms(900))));
+    // Samples 0 (handshake) and 300 ms: SRTT 37.5, RTTVAR 75, RTO 337.5 ms from the ACK.
+    assert_eq!(
+        rig.conn.rto_at,
+        Some(rig.at(Duration::from_micros(337_500)))
+    );
     rig.input(seg(IRS + 1, ISS + 5, FLAG_ACK, 8192, &[]));
     assert_eq!(rig.conn.rto_at, None, "all acknowledged: stopped");
 }
@@ -679,10 +690,18 @@ fn rfc9293_3_8_6_1_zero_window_probes_back_off() {
     for _ in 0..4 {
         let (at, out) = rig.fire();
         let probe = one(&out);
-        assert_eq!((probe.seq, probe.payload_len), (s(ISS + 1), 1));
-        times.push(at.saturating_duration_since(start).as_secs());
+        assert_eq!(
+            (probe.seq, probe.payload_len),
+            (s(ISS), 0),
+            "SND.UNA - 1, no data"
+        );
+        times.push(at.saturating_duration_since(start).as_millis());
     }
-    assert_eq!(times, [1, 3, 7, 15], "probe interval doubles");
+    assert_eq!(
+        times,
+        [200, 600, 1400, 3000],
+        "the interval doubles from the RTO"
+    );
     assert_eq!(
         rig.conn.state,
         TcpState::Established,

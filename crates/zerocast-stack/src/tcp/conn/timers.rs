@@ -3,8 +3,11 @@
 //! limit. They share one deadline per kind inside the connection; the stack keeps one heap
 //! entry per connection at the earliest of them.
 
+use zerocast_wire::tcp::FLAG_FIN;
+
 use super::{Conn, ConnCtx};
 use crate::socket::SocketError;
+use crate::tcp::recovery::TimerAction;
 use crate::tcp::segment::OutSegment;
 use crate::tcp::TcpState;
 
@@ -28,6 +31,7 @@ impl Conn {
         if self.state == TcpState::Closed {
             return;
         }
+        self.on_recovery_timer(ctx);
         if self.delack_at.is_some_and(|t| t <= now) {
             self.delack_at = None;
             self.send_ack(ctx);
@@ -79,16 +83,59 @@ impl Conn {
                 self.send_syn(ctx, true);
             }
             _ => {
-                self.loss.on_rto(self.flight());
-                // Go back N: resend from SND.UNA as the window allows.
-                self.snd_nxt = self.snd_una;
+                // Everything outstanding counts as lost; the earliest goes first.
+                self.loss.on_rto(now);
+                self.rto_recently_fired = true;
                 self.arm_rto(now);
                 self.output(ctx);
+                self.rto_recently_fired = false;
             }
         }
     }
 
-    /// Zero-window probe: one byte beyond the window (RFC 9293 3.8.6.1), then back off.
+    /// RACK's reordering timer or the tail loss probe (RFC 8985 6.2, 7.3).
+    fn on_recovery_timer(&mut self, ctx: &mut ConnCtx<'_>) {
+        let now = ctx.now;
+        if !self.state.is_synchronized() {
+            return;
+        }
+        let Some((at, kind)) = self.loss.timer() else {
+            return;
+        };
+        if at > now {
+            return;
+        }
+        match self.loss.on_timer(kind, now) {
+            TimerAction::Nothing => {}
+            TimerAction::LossesMarked => self.output(ctx),
+            TimerAction::ProbeNewDataOrRetransmitLast => {
+                // RFC 8985 7.3: new data if the window and the application allow, else the
+                // last segment again; then the RTO restarts.
+                let before = ctx.out.len();
+                let queued = self.data_end().saturating_since(self.snd_nxt);
+                let usable = (self.snd_una + self.snd_wnd).saturating_since(self.snd_nxt);
+                if queued > 0 && usable > 0 {
+                    let len = queued.min(usable).min(self.payload_room());
+                    let seq = self.snd_nxt;
+                    let fin = self.fin_queued && seq + len == self.data_end();
+                    let mut seg = self.segment(seq, if fin { FLAG_FIN } else { 0 }, now);
+                    seg.payload_len = len as usize;
+                    let seg_len = seg.len();
+                    ctx.out.push(seg);
+                    self.snd_nxt = seq + seg_len;
+                    self.snd_max = self.snd_max.max(self.snd_nxt);
+                    self.loss.on_transmit(seq, seg_len, now, false);
+                } else if let Some((start, len)) = self.loss.probe_retransmission() {
+                    self.resend_range(start, len, now, ctx);
+                }
+                if ctx.out.len() > before {
+                    self.arm_rto(now);
+                }
+            }
+        }
+    }
+
+    /// Zero-window probe (RFC 9293 3.8.6.1), then back off.
     fn on_persist(&mut self, ctx: &mut ConnCtx<'_>) {
         let now = ctx.now;
         if self.snd_wnd > 0 || self.data_end() <= self.snd_nxt {
@@ -96,12 +143,11 @@ impl Conn {
             self.output(ctx);
             return;
         }
-        let seq = self.snd_nxt;
-        let mut seg = self.segment(seq, 0, now);
-        seg.payload_len = 1;
+        // As Linux probes: SEG.SEQ = SND.UNA - 1 and no data. The peer must answer an
+        // old sequence number with an ACK carrying its window, and no sequence space (nor
+        // loss-recovery state) is spent on the probe.
+        let seg = self.segment(self.snd_una + u32::MAX, 0, now);
         ctx.out.push(seg);
-        // The probe byte may be accepted: an ACK covering it must be acceptable.
-        self.snd_max = self.snd_max.max(seq + 1);
         self.backoff = (self.backoff + 1).min(16);
         self.persisting = true;
         self.rto_at = Some(now + self.persist_interval());
