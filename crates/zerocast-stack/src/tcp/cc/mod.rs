@@ -284,6 +284,14 @@ impl CongestionControl {
         if mss == old {
             return;
         }
+        if self.window.ssthresh == u32::MAX && self.window.cwnd == initial_window(old) {
+            // Still the initial window (the handshake settled the MSS): RFC 6928's formula
+            // for the new MSS, not a rescaling (they differ once 10 MSS exceeds 14600).
+            self.window.cwnd = initial_window(mss);
+            self.window.bytes_acked = 0;
+            self.window.mss = mss;
+            return;
+        }
         let scale = |v: u32| -> u32 {
             if v == u32::MAX {
                 v
@@ -376,10 +384,22 @@ mod tests {
     #[test]
     fn set_mss_keeps_the_window_in_segments() {
         let mut cc = CongestionControl::new(CongestionAlgorithm::NewReno, 1460, Instant::ZERO);
+        cc.on_ack(2920, 14_600, Instant::ZERO, None);
+        assert_eq!(cc.cwnd(), 17_520);
         cc.set_mss(1200);
-        assert_eq!(cc.cwnd(), 12_000);
+        assert_eq!(cc.cwnd(), 14_400);
         assert_eq!(cc.ssthresh(), u32::MAX);
         assert_eq!(cc.mss(), 1200);
+    }
+
+    #[test]
+    fn rfc6928_the_handshake_mss_recomputes_the_initial_window() {
+        let mut cc = CongestionControl::new(CongestionAlgorithm::Cubic, 536, Instant::ZERO);
+        assert_eq!(cc.cwnd(), 5_360);
+        cc.set_mss(1460);
+        assert_eq!(cc.cwnd(), 14_600);
+        cc.set_mss(8960);
+        assert_eq!(cc.cwnd(), 17_920, "max(2 MSS, 14600), not 10 MSS");
     }
 
     #[test]
