@@ -167,6 +167,8 @@ pub struct Stack {
     /// The frame buffer packets we originate are built in, kept between sends so the send
     /// path does not allocate (see `ip::send_ip_with`).
     pub(crate) tx_scratch: Vec<u8>,
+    /// The transparent TCP listener and UDP socket of a relay (`crate::ip::transparent`).
+    pub(crate) transparent: crate::ip::transparent::TransparentSockets,
 }
 
 impl Stack {
@@ -185,6 +187,7 @@ impl Stack {
             counters: StackCounters::default(),
             loopback_queue: VecDeque::new(),
             tx_scratch: Vec::new(),
+            transparent: crate::ip::transparent::TransparentSockets::default(),
             config,
         }
     }

@@ -196,6 +196,8 @@ pub struct Device {
     /// Whether packets arriving here for other hosts are forwarded (`None`: as
     /// [`StackConfig::forwarding`](crate::StackConfig::forwarding) says).
     pub(crate) forwarding: Option<bool>,
+    /// Unicast packets to any address arriving here are ours (`crate::ip::transparent`).
+    pub(crate) accept_any_destination: bool,
 }
 
 impl Device {
@@ -209,6 +211,7 @@ impl Device {
             counters: DeviceCounters::default(),
             mtu_pinned: false,
             forwarding: None,
+            accept_any_destination: false,
         }
     }
 

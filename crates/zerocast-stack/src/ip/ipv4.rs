@@ -188,7 +188,12 @@ fn classify_destination(stack: &Stack, dev: DeviceId, dst: Ipv4Addr) -> Option<D
         let joined = dst == ALL_SYSTEMS || device.in_multicast_group(IpAddr::V4(dst));
         return joined.then_some(DstKind::Multicast);
     }
-    stack.ip.addr_index.local_v4(dst).map(|_| DstKind::Unicast)
+    stack
+        .ip
+        .addr_index
+        .local_v4(dst)
+        .map(|_| DstKind::Unicast)
+        .or_else(|| super::transparent::classify_any(stack, dev, IpAddr::V4(dst)))
 }
 
 /// Hands a whole packet for us to its upper-layer protocol.

@@ -197,6 +197,7 @@ fn classify_destination(stack: &Stack, dev: DeviceId, dst: Ipv6Addr) -> Option<D
     stack
         .local_address_device(IpAddr::V6(dst))
         .map(|_| DstKind::Unicast)
+        .or_else(|| super::transparent::classify_any(stack, dev, IpAddr::V6(dst)))
 }
 
 /// Hands a whole packet for us to its upper-layer protocol.

@@ -25,6 +25,7 @@ pub mod pmtu;
 pub mod route;
 pub(crate) mod route_cache;
 pub mod source;
+pub mod transparent;
 
 use alloc::vec::Vec;
 use core::net::IpAddr;
@@ -290,7 +291,7 @@ fn resolve_output(
     dev: Option<DeviceId>,
 ) -> Result<(OutputRoute, Option<crate::time::Instant>), SocketError> {
     if let Some(s) = src {
-        if stack.local_address_device(s).is_none() {
+        if stack.local_address_device(s).is_none() && !transparent::may_use_source(stack, s) {
             return Err(SocketError::AddressNotAvailable);
         }
     }

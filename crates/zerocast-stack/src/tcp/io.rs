@@ -77,6 +77,9 @@ pub(crate) fn receive(stack: &mut Stack, bc: &mut impl Bindings, rx: &IpRx, buf:
         on_listener_segment(stack, bc, listener, local, remote, &seg);
         return;
     }
+    if super::transparent::take_segment(stack, bc, local, remote, &seg) {
+        return;
+    }
     stack.counters.tcp.no_socket += 1;
     send_reset_for(stack, bc, local, remote, &seg);
 }
@@ -131,7 +134,7 @@ fn find_listener(stack: &Stack, local: SocketAddr) -> Option<SocketId> {
 }
 
 /// RFC 9293 3.10.7.2: a segment to a listener.
-fn on_listener_segment(
+pub(crate) fn on_listener_segment(
     stack: &mut Stack,
     bc: &mut impl Bindings,
     listener: SocketId,

@@ -45,6 +45,7 @@ pub mod seq;
 mod socket_options;
 mod state;
 pub(crate) mod syn_cookie;
+mod transparent;
 
 pub use config::TcpConfig;
 pub use seq::SeqNum;

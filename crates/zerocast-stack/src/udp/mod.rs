@@ -39,6 +39,8 @@ use crate::ip::{self, DstKind, IpRx, SendOptions};
 use crate::socket::{Socket, SocketError};
 use crate::Stack;
 
+pub mod transparent;
+
 /// Bytes each queued datagram counts beyond its data, so a queue of empty datagrams is
 /// bounded as well.
 pub const DATAGRAM_OVERHEAD: usize = 64;
@@ -184,6 +186,7 @@ pub(crate) fn receive(stack: &mut Stack, bc: &mut impl Bindings, rx: &IpRx, buf:
         }
         match best {
             Some((id, _)) => enqueue(stack, bc, id, from, payload),
+            None if transparent::take_datagram(stack, bc, from, to, payload) => {}
             None => {
                 stack.counters.udp.no_socket += 1;
                 port_unreachable(stack, bc, rx, buf);
@@ -630,6 +633,7 @@ impl Stack {
     /// [`SocketError::InvalidSocket`].
     pub fn udp_close(&mut self, bc: &mut impl Bindings, id: SocketId) -> Result<(), SocketError> {
         self.sockets.udp(id)?;
+        self.transparent.forget(id);
         if let Some(Socket::Udp(s)) = self.sockets.remove(id) {
             for (group, dev) in s.memberships {
                 self.leave_multicast_group(bc, dev, group);
