@@ -72,6 +72,48 @@ impl TcpListener {
         })
     }
 
+    /// A transparent listener (`Stack::tcp_listen_transparent`): besides an ephemeral
+    /// port of its own it accepts every connection to a non-local address arriving on a
+    /// device that accepts any destination; an accepted stream's
+    /// [`local_addr`](TcpStream::local_addr) is the address the peer connected to. This is
+    /// what a tun2socks-style relay listens with.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use tokio::io::AsyncWriteExt;
+    /// use zerocast_tokio::{link::LinkKind, memory::MemoryLink, stack::*, tcp::*};
+    /// let (left, right) = MemoryLink::pair(LinkKind::Tun, 1500, 64);
+    /// let mut client_config = AsyncStackConfig::with_address("10.3.0.2".parse()?, 24);
+    /// client_config.gateways.push("10.3.0.1".parse()?);
+    /// let client = AsyncStack::spawn(left, &client_config)?;
+    /// let relay = AsyncStack::spawn(right, &AsyncStackConfig::with_address("10.3.0.1".parse()?, 24))?;
+    /// relay.with_stack(|s, _| s.set_accept_any_destination(relay.device_id(), true));
+    /// let listener = TcpListener::bind_transparent(&relay, 8)?;
+    /// let mut stream = TcpStream::connect(&client, "203.0.113.9:443".parse()?).await?;
+    /// let (accepted, _) = listener.accept().await?;
+    /// assert_eq!(accepted.local_addr()?, "203.0.113.9:443".parse()?);
+    /// stream.shutdown().await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// A full socket table.
+    pub fn bind_transparent(stack: &AsyncStack, backlog: usize) -> io::Result<TcpListener> {
+        let id = stack.with_stack(|s, bc| {
+            let id = s.tcp_open().map_err(io_error)?;
+            if let Err(e) = s.tcp_listen_transparent(bc, id, backlog) {
+                let _ = s.tcp_close(bc, id);
+                return Err(io_error(e));
+            }
+            Ok(id)
+        })?;
+        Ok(TcpListener {
+            stack: stack.clone(),
+            id,
+        })
+    }
+
     /// The address the listener is bound to.
     ///
     /// # Errors

@@ -57,6 +57,83 @@ impl UdpSocket {
         })
     }
 
+    /// The stack's transparent socket (`Stack::udp_bind_transparent`): it receives every
+    /// datagram to a non-local address arriving on a device that accepts any destination,
+    /// through [`UdpSocket::recv_transparent`], and answers with [`UdpSocket::send_from`].
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use zerocast_tokio::{link::LinkKind, memory::MemoryLink, stack::*, udp::UdpSocket};
+    /// let (left, right) = MemoryLink::pair(LinkKind::Tun, 1500, 64);
+    /// let mut client_config = AsyncStackConfig::with_address("10.4.0.2".parse()?, 24);
+    /// client_config.gateways.push("10.4.0.1".parse()?);
+    /// let client = AsyncStack::spawn(left, &client_config)?;
+    /// let relay = AsyncStack::spawn(right, &AsyncStackConfig::with_address("10.4.0.1".parse()?, 24))?;
+    /// relay.with_stack(|s, _| s.set_accept_any_destination(relay.device_id(), true));
+    /// let transparent = UdpSocket::bind_transparent(&relay)?;
+    /// let socket = UdpSocket::bind(&client, "0.0.0.0:0".parse()?)?;
+    /// socket.send_to(b"dns?", "192.0.2.53:53".parse()?).await?;
+    /// let mut buf = [0u8; 16];
+    /// let (len, from, to) = transparent.recv_transparent(&mut buf).await?;
+    /// assert_eq!((&buf[..len], to), (&b"dns?"[..], "192.0.2.53:53".parse()?));
+    /// transparent.send_from(b"dns!", to, from).await?;
+    /// let (len, answered_by) = socket.recv_from(&mut buf).await?;
+    /// assert_eq!((&buf[..len], answered_by), (&b"dns!"[..], to));
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// A full socket table.
+    pub fn bind_transparent(stack: &AsyncStack) -> io::Result<UdpSocket> {
+        let id = stack.with_stack(|s, bc| {
+            let id = s.udp_open().map_err(io_error)?;
+            if let Err(e) = s.udp_bind_transparent(id) {
+                let _ = s.udp_close(bc, id);
+                return Err(io_error(e));
+            }
+            Ok(id)
+        })?;
+        Ok(UdpSocket {
+            stack: stack.clone(),
+            id,
+        })
+    }
+
+    /// Waits for a datagram on the transparent socket: its copied length, its sender and
+    /// the destination it was sent to.
+    ///
+    /// # Errors
+    /// `InvalidInput`-like errors when this is not the transparent socket.
+    pub async fn recv_transparent(
+        &self,
+        buf: &mut [u8],
+    ) -> io::Result<(usize, SocketAddr, SocketAddr)> {
+        poll_fn(|cx| {
+            self.stack
+                .poll_socket(cx, self.id, Interest::Read, |s, _| {
+                    s.udp_recv_transparent(self.id, buf)
+                })
+                .map_err(io_error)
+        })
+        .await
+    }
+
+    /// Sends `payload` from `from` (any address) to `to` through the transparent socket.
+    ///
+    /// # Errors
+    /// Those of `Stack::udp_send_from`.
+    pub async fn send_from(
+        &self,
+        payload: &[u8],
+        from: SocketAddr,
+        to: SocketAddr,
+    ) -> io::Result<usize> {
+        self.stack
+            .with_stack(|s, bc| s.udp_send_from(bc, self.id, from, to, payload))
+            .map_err(io_error)
+    }
+
     /// The address the socket is bound to.
     ///
     /// # Errors
