@@ -152,6 +152,23 @@ impl Stack {
     /// # Errors
     /// [`SocketError::WouldBlock`] when none is waiting, [`SocketError::InvalidState`] when
     /// the socket is not listening.
+    ///
+    /// ```
+    /// # use zerocast_stack::{Stack, StackConfig, SocketError, tcp::{Shutdown, TcpState}};
+    /// # let mut bc = zerocast_stack::__doc_bindings();
+    /// # let mut stack = Stack::new(StackConfig::default());
+    /// # stack.add_loopback_device();
+    /// # let l = stack.tcp_open()?;
+    /// # stack.tcp_bind(l, "127.0.0.1:7".parse().unwrap())?;
+    /// # stack.tcp_listen(&mut bc, l, 4)?;
+    /// # let c = stack.tcp_open()?;
+    /// # stack.tcp_connect(&mut bc, c, "127.0.0.1:7".parse().unwrap())?;
+    /// # let (s, _) = stack.tcp_accept(&mut bc, l)?;
+    /// // The handshake over loopback completed within tcp_connect.
+    /// assert_eq!(stack.tcp_accept(&mut bc, l), Err(SocketError::WouldBlock));
+    /// assert_eq!(stack.tcp_peer_addr(s)?, stack.tcp_local_addr(c)?);
+    /// # Ok::<(), zerocast_stack::SocketError>(())
+    /// ```
     pub fn tcp_accept(
         &mut self,
         bc: &mut impl Bindings,
@@ -313,6 +330,23 @@ impl Stack {
     /// [`SocketError::WouldBlock`] when the send buffer is full, [`SocketError::BrokenPipe`]
     /// after shutdown(Write) or close, [`SocketError::NotConnected`], the connection's error
     /// (reset, timed out).
+    ///
+    /// ```
+    /// # use zerocast_stack::{Stack, StackConfig, SocketError, tcp::{Shutdown, TcpState}};
+    /// # let mut bc = zerocast_stack::__doc_bindings();
+    /// # let mut stack = Stack::new(StackConfig::default());
+    /// # stack.add_loopback_device();
+    /// # let l = stack.tcp_open()?;
+    /// # stack.tcp_bind(l, "127.0.0.1:7".parse().unwrap())?;
+    /// # stack.tcp_listen(&mut bc, l, 4)?;
+    /// # let c = stack.tcp_open()?;
+    /// # stack.tcp_connect(&mut bc, c, "127.0.0.1:7".parse().unwrap())?;
+    /// # let (s, _) = stack.tcp_accept(&mut bc, l)?;
+    /// assert_eq!(stack.tcp_send(&mut bc, c, b"ping")?, 4);
+    /// let mut buf = [0u8; 8];
+    /// assert_eq!(stack.tcp_recv(&mut bc, s, &mut buf)?, 4);
+    /// # Ok::<(), zerocast_stack::SocketError>(())
+    /// ```
     pub fn tcp_send(
         &mut self,
         bc: &mut impl Bindings,
@@ -329,6 +363,24 @@ impl Stack {
     /// # Errors
     /// [`SocketError::WouldBlock`] when nothing is ready, [`SocketError::NotConnected`],
     /// the connection's error (reset, refused, timed out; returned once).
+    ///
+    /// ```
+    /// # use zerocast_stack::{Stack, StackConfig, SocketError, tcp::{Shutdown, TcpState}};
+    /// # let mut bc = zerocast_stack::__doc_bindings();
+    /// # let mut stack = Stack::new(StackConfig::default());
+    /// # stack.add_loopback_device();
+    /// # let l = stack.tcp_open()?;
+    /// # stack.tcp_bind(l, "127.0.0.1:7".parse().unwrap())?;
+    /// # stack.tcp_listen(&mut bc, l, 4)?;
+    /// # let c = stack.tcp_open()?;
+    /// # stack.tcp_connect(&mut bc, c, "127.0.0.1:7".parse().unwrap())?;
+    /// # let (s, _) = stack.tcp_accept(&mut bc, l)?;
+    /// let mut buf = [0u8; 8];
+    /// assert_eq!(stack.tcp_recv(&mut bc, s, &mut buf), Err(SocketError::WouldBlock));
+    /// stack.tcp_shutdown(&mut bc, c, Shutdown::Write)?;
+    /// assert_eq!(stack.tcp_recv(&mut bc, s, &mut buf)?, 0); // end of stream
+    /// # Ok::<(), zerocast_stack::SocketError>(())
+    /// ```
     pub fn tcp_recv(
         &mut self,
         bc: &mut impl Bindings,
@@ -344,6 +396,24 @@ impl Stack {
     ///
     /// # Errors
     /// [`SocketError::NotConnected`].
+    ///
+    /// ```
+    /// # use zerocast_stack::{Stack, StackConfig, SocketError, tcp::{Shutdown, TcpState}};
+    /// # let mut bc = zerocast_stack::__doc_bindings();
+    /// # let mut stack = Stack::new(StackConfig::default());
+    /// # stack.add_loopback_device();
+    /// # let l = stack.tcp_open()?;
+    /// # stack.tcp_bind(l, "127.0.0.1:7".parse().unwrap())?;
+    /// # stack.tcp_listen(&mut bc, l, 4)?;
+    /// # let c = stack.tcp_open()?;
+    /// # stack.tcp_connect(&mut bc, c, "127.0.0.1:7".parse().unwrap())?;
+    /// # let (s, _) = stack.tcp_accept(&mut bc, l)?;
+    /// stack.tcp_shutdown(&mut bc, c, Shutdown::Write)?;
+    /// assert_eq!(stack.tcp_state(c)?, TcpState::FinWait2);
+    /// assert_eq!(stack.tcp_state(s)?, TcpState::CloseWait);
+    /// assert_eq!(stack.tcp_send(&mut bc, c, b"x"), Err(SocketError::BrokenPipe));
+    /// # Ok::<(), zerocast_stack::SocketError>(())
+    /// ```
     pub fn tcp_shutdown(
         &mut self,
         bc: &mut impl Bindings,
@@ -368,6 +438,23 @@ impl Stack {
     ///
     /// # Errors
     /// [`SocketError::InvalidSocket`].
+    ///
+    /// ```
+    /// # use zerocast_stack::{Stack, StackConfig, SocketError, tcp::{Shutdown, TcpState}};
+    /// # let mut bc = zerocast_stack::__doc_bindings();
+    /// # let mut stack = Stack::new(StackConfig::default());
+    /// # stack.add_loopback_device();
+    /// # let l = stack.tcp_open()?;
+    /// # stack.tcp_bind(l, "127.0.0.1:7".parse().unwrap())?;
+    /// # stack.tcp_listen(&mut bc, l, 4)?;
+    /// # let c = stack.tcp_open()?;
+    /// # stack.tcp_connect(&mut bc, c, "127.0.0.1:7".parse().unwrap())?;
+    /// # let (s, _) = stack.tcp_accept(&mut bc, l)?;
+    /// stack.tcp_close(&mut bc, c)?;
+    /// assert_eq!(stack.tcp_state(c), Err(SocketError::InvalidSocket));
+    /// assert_eq!(stack.tcp_state(s)?, TcpState::CloseWait);
+    /// # Ok::<(), zerocast_stack::SocketError>(())
+    /// ```
     pub fn tcp_close(&mut self, bc: &mut impl Bindings, id: SocketId) -> Result<(), SocketError> {
         self.tcp_release(bc, id, false)
     }
@@ -376,6 +463,23 @@ impl Stack {
     ///
     /// # Errors
     /// [`SocketError::InvalidSocket`].
+    ///
+    /// ```
+    /// # use zerocast_stack::{Stack, StackConfig, SocketError, tcp::{Shutdown, TcpState}};
+    /// # let mut bc = zerocast_stack::__doc_bindings();
+    /// # let mut stack = Stack::new(StackConfig::default());
+    /// # stack.add_loopback_device();
+    /// # let l = stack.tcp_open()?;
+    /// # stack.tcp_bind(l, "127.0.0.1:7".parse().unwrap())?;
+    /// # stack.tcp_listen(&mut bc, l, 4)?;
+    /// # let c = stack.tcp_open()?;
+    /// # stack.tcp_connect(&mut bc, c, "127.0.0.1:7".parse().unwrap())?;
+    /// # let (s, _) = stack.tcp_accept(&mut bc, l)?;
+    /// stack.tcp_abort(&mut bc, c)?;
+    /// let mut buf = [0u8; 8];
+    /// assert_eq!(stack.tcp_recv(&mut bc, s, &mut buf), Err(SocketError::ConnectionReset));
+    /// # Ok::<(), zerocast_stack::SocketError>(())
+    /// ```
     pub fn tcp_abort(&mut self, bc: &mut impl Bindings, id: SocketId) -> Result<(), SocketError> {
         self.tcp_release(bc, id, true)
     }
@@ -437,6 +541,22 @@ impl Stack {
     ///
     /// # Errors
     /// [`SocketError::InvalidSocket`].
+    ///
+    /// ```
+    /// # use zerocast_stack::{Stack, StackConfig, SocketError, tcp::{Shutdown, TcpState}};
+    /// # let mut bc = zerocast_stack::__doc_bindings();
+    /// # let mut stack = Stack::new(StackConfig::default());
+    /// # stack.add_loopback_device();
+    /// # let l = stack.tcp_open()?;
+    /// # stack.tcp_bind(l, "127.0.0.1:7".parse().unwrap())?;
+    /// # stack.tcp_listen(&mut bc, l, 4)?;
+    /// # let c = stack.tcp_open()?;
+    /// # stack.tcp_connect(&mut bc, c, "127.0.0.1:7".parse().unwrap())?;
+    /// # let (s, _) = stack.tcp_accept(&mut bc, l)?;
+    /// assert_eq!(stack.tcp_state(l)?, TcpState::Listen);
+    /// assert_eq!(stack.tcp_state(s)?, TcpState::Established);
+    /// # Ok::<(), zerocast_stack::SocketError>(())
+    /// ```
     pub fn tcp_state(&self, id: SocketId) -> Result<TcpState, SocketError> {
         Ok(match self.sockets.tcp(id)?.kind {
             TcpSocketKind::Idle => TcpState::Closed,
@@ -449,6 +569,21 @@ impl Stack {
     ///
     /// # Errors
     /// [`SocketError::InvalidSocket`].
+    ///
+    /// ```
+    /// # use zerocast_stack::{Stack, StackConfig, SocketError, tcp::{Shutdown, TcpState}};
+    /// # let mut bc = zerocast_stack::__doc_bindings();
+    /// # let mut stack = Stack::new(StackConfig::default());
+    /// # stack.add_loopback_device();
+    /// # let l = stack.tcp_open()?;
+    /// # stack.tcp_bind(l, "127.0.0.1:7".parse().unwrap())?;
+    /// # stack.tcp_listen(&mut bc, l, 4)?;
+    /// # let c = stack.tcp_open()?;
+    /// # stack.tcp_connect(&mut bc, c, "127.0.0.1:7".parse().unwrap())?;
+    /// # let (s, _) = stack.tcp_accept(&mut bc, l)?;
+    /// assert_eq!(stack.tcp_local_addr(s)?, Some("127.0.0.1:7".parse().unwrap()));
+    /// # Ok::<(), zerocast_stack::SocketError>(())
+    /// ```
     pub fn tcp_local_addr(&self, id: SocketId) -> Result<Option<SocketAddr>, SocketError> {
         Ok(self.sockets.tcp(id)?.local)
     }
@@ -457,6 +592,22 @@ impl Stack {
     ///
     /// # Errors
     /// [`SocketError::InvalidSocket`].
+    ///
+    /// ```
+    /// # use zerocast_stack::{Stack, StackConfig, SocketError, tcp::{Shutdown, TcpState}};
+    /// # let mut bc = zerocast_stack::__doc_bindings();
+    /// # let mut stack = Stack::new(StackConfig::default());
+    /// # stack.add_loopback_device();
+    /// # let l = stack.tcp_open()?;
+    /// # stack.tcp_bind(l, "127.0.0.1:7".parse().unwrap())?;
+    /// # stack.tcp_listen(&mut bc, l, 4)?;
+    /// # let c = stack.tcp_open()?;
+    /// # stack.tcp_connect(&mut bc, c, "127.0.0.1:7".parse().unwrap())?;
+    /// # let (s, _) = stack.tcp_accept(&mut bc, l)?;
+    /// assert_eq!(stack.tcp_peer_addr(c)?, Some("127.0.0.1:7".parse().unwrap()));
+    /// assert_eq!(stack.tcp_peer_addr(l)?, None);
+    /// # Ok::<(), zerocast_stack::SocketError>(())
+    /// ```
     pub fn tcp_peer_addr(&self, id: SocketId) -> Result<Option<SocketAddr>, SocketError> {
         Ok(match self.sockets.tcp(id)?.kind {
             TcpSocketKind::Conn(c) => self.tcp.get(c).map(|e| unmap_socket(e.conn.remote)),
@@ -468,6 +619,23 @@ impl Stack {
     ///
     /// # Errors
     /// [`SocketError::InvalidSocket`].
+    ///
+    /// ```
+    /// # use zerocast_stack::{Stack, StackConfig, SocketError, tcp::{Shutdown, TcpState}};
+    /// # let mut bc = zerocast_stack::__doc_bindings();
+    /// # let mut stack = Stack::new(StackConfig::default());
+    /// # stack.add_loopback_device();
+    /// # let l = stack.tcp_open()?;
+    /// # stack.tcp_bind(l, "127.0.0.1:7".parse().unwrap())?;
+    /// # stack.tcp_listen(&mut bc, l, 4)?;
+    /// # let c = stack.tcp_open()?;
+    /// # stack.tcp_connect(&mut bc, c, "127.0.0.1:7".parse().unwrap())?;
+    /// # let (s, _) = stack.tcp_accept(&mut bc, l)?;
+    /// stack.tcp_abort(&mut bc, c)?;
+    /// assert_eq!(stack.tcp_take_error(s)?, Some(SocketError::ConnectionReset));
+    /// assert_eq!(stack.tcp_take_error(s)?, None);
+    /// # Ok::<(), zerocast_stack::SocketError>(())
+    /// ```
     pub fn tcp_take_error(&mut self, id: SocketId) -> Result<Option<SocketError>, SocketError> {
         let sock = self.sockets.tcp_mut(id)?;
         if let Some(e) = sock.error.take() {
@@ -514,6 +682,21 @@ impl Stack {
     ///
     /// # Errors
     /// [`SocketError::InvalidSocket`].
+    ///
+    /// ```
+    /// # use zerocast_stack::{Stack, StackConfig, SocketError, tcp::{Shutdown, TcpState}};
+    /// # let mut bc = zerocast_stack::__doc_bindings();
+    /// # let mut stack = Stack::new(StackConfig::default());
+    /// # stack.add_loopback_device();
+    /// # let l = stack.tcp_open()?;
+    /// # stack.tcp_bind(l, "127.0.0.1:7".parse().unwrap())?;
+    /// # stack.tcp_listen(&mut bc, l, 4)?;
+    /// # let c = stack.tcp_open()?;
+    /// # stack.tcp_connect(&mut bc, c, "127.0.0.1:7".parse().unwrap())?;
+    /// # let (s, _) = stack.tcp_accept(&mut bc, l)?;
+    /// assert!(!stack.tcp_options(s)?.nodelay);
+    /// # Ok::<(), zerocast_stack::SocketError>(())
+    /// ```
     pub fn tcp_options(&self, id: SocketId) -> Result<TcpSocketOptions, SocketError> {
         Ok(self.sockets.tcp(id)?.options)
     }
