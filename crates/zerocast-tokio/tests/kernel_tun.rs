@@ -345,3 +345,88 @@ async fn async_tcp_listener_serves_a_kernel_client() {
     );
     stack.shutdown();
 }
+
+/// A measurement, run by hand (`--ignored`, release build): 100 MB from a kernel client in
+/// the namespace to the async listener, which counts and discards, and 100 MB back the
+/// other way; prints MB/s for each direction.
+#[tokio::test]
+#[ignore = "a benchmark: run by hand with --release -- --ignored"]
+async fn throughput_over_tun_by_hand() {
+    if skip() {
+        return;
+    }
+    let (stack, peer) = setup("bulk", LinkKind::Tun);
+    let listener = TcpListener::bind(&stack, "0.0.0.0:7001".parse().unwrap(), 8).unwrap();
+    const TOTAL: usize = 100_000_000;
+    // Upload: python writes TOTAL bytes and closes; we read to the end.
+    let upload = "import socket\n\
+                  s=socket.create_connection(('10.96.0.2',7001),timeout=60)\n\
+                  b=b'u'*1048576\n\
+                  for _ in range(100000000//1048576): s.sendall(b)\n\
+                  s.sendall(b'u'*(100000000%1048576)); s.close()\n";
+    let mut client = Command::new("ip")
+        .args([
+            "netns", "exec", &peer.ns, "timeout", "120", "python3", "-c", upload,
+        ])
+        .stdin(Stdio::null())
+        .spawn()
+        .expect("start the uploader");
+    let (mut conn, _) = tokio::time::timeout(Duration::from_secs(10), listener.accept())
+        .await
+        .expect("the client connects")
+        .unwrap();
+    let started = std::time::Instant::now();
+    let mut buf = vec![0u8; 256 * 1024];
+    let mut got = 0usize;
+    loop {
+        let n = conn.read(&mut buf).await.unwrap();
+        if n == 0 {
+            break;
+        }
+        got += n;
+    }
+    let up = started.elapsed();
+    assert_eq!(got, TOTAL);
+    assert!(client.wait().unwrap().success());
+    drop(conn);
+    // Download: we write TOTAL bytes; python reads to the end.
+    let download = "import socket\n\
+                    s=socket.create_connection(('10.96.0.2',7001),timeout=60)\n\
+                    n=0\n\
+                    while True:\n    b=s.recv(1048576)\n    if not b: break\n    n+=len(b)\n\
+                    assert n==100000000, n\n";
+    let mut client = Command::new("ip")
+        .args([
+            "netns", "exec", &peer.ns, "timeout", "120", "python3", "-c", download,
+        ])
+        .stdin(Stdio::null())
+        .spawn()
+        .expect("start the downloader");
+    let (mut conn, _) = tokio::time::timeout(Duration::from_secs(10), listener.accept())
+        .await
+        .expect("the client connects")
+        .unwrap();
+    let started = std::time::Instant::now();
+    let chunk = vec![b'd'; 256 * 1024];
+    let mut sent = 0usize;
+    while sent < TOTAL {
+        let n = (TOTAL - sent).min(chunk.len());
+        conn.write_all(&chunk[..n]).await.unwrap();
+        sent += n;
+    }
+    conn.shutdown().await.unwrap();
+    let status = tokio::task::spawn_blocking(move || client.wait())
+        .await
+        .unwrap()
+        .unwrap();
+    let down = started.elapsed();
+    assert!(status.success());
+    let mbps = |d: Duration| TOTAL as f64 / d.as_secs_f64() / 1e6;
+    eprintln!(
+        "TUN, async stack: kernel -> stack {:.1} MB/s ({up:?}), stack -> kernel {:.1} MB/s ({down:?}); {:?}",
+        mbps(up),
+        mbps(down),
+        stack.stats()
+    );
+    stack.shutdown();
+}
