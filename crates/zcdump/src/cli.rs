@@ -66,6 +66,11 @@ pub struct Args {
     #[arg(long)]
     pub stats: bool,
 
+    /// Print one TCP or UDP stream's payload instead of frames, as tshark's
+    /// `-q -z follow,...`: `tcp,ascii,N`, `tcp,raw,N`, `udp,ascii,N` or `udp,raw,N`.
+    #[arg(long, value_name = "PROTO,MODE,STREAM")]
+    pub follow: Option<crate::follow::FollowSpec>,
+
     /// How many conversations `--stats` lists.
     #[arg(long, default_value_t = 10, value_name = "N")]
     pub top: usize,

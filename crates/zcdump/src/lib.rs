@@ -38,6 +38,7 @@ pub mod cli;
 pub mod dissect;
 pub mod fields;
 pub mod filter;
+pub mod follow;
 pub mod output;
 pub mod run;
 pub mod stats;

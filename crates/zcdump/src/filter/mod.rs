@@ -222,6 +222,18 @@ impl Filter {
     }
 }
 
+/// The payload of the frame's outer TCP (`tcp`) or UDP header, for `--follow`.
+pub(crate) fn transport_payload<'a>(packet: &Packet<'a>, tcp: bool) -> Option<&'a [u8]> {
+    let layers = layers::locate(packet.data, packet.link_type);
+    let present = if tcp {
+        layers.tcp.is_some()
+    } else {
+        layers.udp.is_some()
+    };
+    let (start, end) = layers.payload?;
+    present.then(|| packet.data.get(start..end)).flatten()
+}
+
 /// `tcp.len` of each TCP header of `fields`, in order (for the TCP analysis).
 pub(crate) fn segment_lengths(fields: &FrameFields) -> Vec<u64> {
     eval::segment_lengths(fields)

@@ -15,6 +15,7 @@ use crate::cli::{Args, OutputFormat};
 use crate::dissect::dissect;
 use crate::fields::{Field, FieldMask, FrameFields};
 use crate::filter::{Filter, FilterError};
+use crate::follow::Follower;
 use crate::output::{
     Column, FieldsWriter, FrameContext, FrameMeta, JsonlWriter, LineWriter, TextWriter,
 };
@@ -86,6 +87,8 @@ struct Plan {
     wanted: FieldMask,
     filter: Option<Filter>,
     stats: Option<Stats>,
+    /// `--follow`: replaces the per-frame output.
+    follower: Option<Follower>,
 }
 
 fn field_list(names: &[String]) -> Result<Vec<Column>, RunError> {
@@ -139,8 +142,15 @@ fn plan(args: &Args) -> Result<Plan, RunError> {
                 .into(),
         ));
     }
+    if args.follow.is_some() && (args.stats || !fields.is_empty()) {
+        return Err(RunError::Usage(
+            "--follow prints one stream instead of frames, so --stats, -T and -e do not apply"
+                .into(),
+        ));
+    }
+    let follower = args.follow.map(Follower::new);
     let writer: Option<Box<dyn LineWriter>> = match args.format {
-        _ if args.stats => None,
+        _ if args.stats || follower.is_some() => None,
         OutputFormat::Text if args.absolute_seq => Some(Box::new(TextWriter::absolute())),
         OutputFormat::Text => Some(Box::new(TextWriter::relative())),
         OutputFormat::Fields if fields.is_empty() => {
@@ -167,11 +177,15 @@ fn plan(args: &Args) -> Result<Plan, RunError> {
     if stats.is_some() {
         wanted = wanted.union(FieldMask::of(Stats::FIELDS));
     }
+    if follower.is_some() {
+        wanted = crate::follow::fields_read(wanted);
+    }
     Ok(Plan {
         writer,
         wanted,
         filter,
         stats,
+        follower,
     })
 }
 
@@ -282,7 +296,8 @@ fn walk(
     let mut frame = FrameFields::with_mask(plan.wanted);
     // One conversation table for the filter and the writer, fed every frame in order.
     let mut table = (plan.filter.as_ref().is_some_and(Filter::reads_streams)
-        || plan.writer.as_ref().is_some_and(|w| w.needs_analysis()))
+        || plan.writer.as_ref().is_some_and(|w| w.needs_analysis())
+        || plan.follower.is_some())
     .then(Streams::default);
     let mut number = 0u64;
     let result = loop {
@@ -310,6 +325,9 @@ fn walk(
         if let Some(t) = &mut table {
             t.mark_displayed();
         }
+        if let (Some(follower), Some(a)) = (&mut plan.follower, &analysis) {
+            follower.observe(&frame, &packet, a);
+        }
         if let Some(w) = &mut plan.writer {
             let meta = FrameMeta {
                 number,
@@ -334,6 +352,9 @@ fn walk(
     };
     if let Some(bar) = bar {
         bar.finish_and_clear();
+    }
+    if let Some(follower) = &plan.follower {
+        follower.write(&mut buf);
     }
     // Frames before a fault are printed before the error is reported.
     if !flush(&mut buf, out)? {
