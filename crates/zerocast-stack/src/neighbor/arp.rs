@@ -29,6 +29,51 @@ pub const ANNOUNCE_INTERVAL: Duration = Duration::from_secs(2);
 /// The shortest Ethernet frame without its FCS; shorter frames are padded.
 const MIN_FRAME_LEN: usize = 60;
 
+/// RFC 5227 section 1.1: DEFEND_INTERVAL, the least time between two defences of one
+/// address.
+pub const DEFEND_INTERVAL: Duration = Duration::from_secs(10);
+
+/// What to do about an ARP packet from another host claiming one of our addresses as its
+/// sender (RFC 5227 section 2.4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ConflictAction {
+    /// Broadcast one ARP Announcement and keep the address (2.4 (b)).
+    Defend,
+    /// A second conflict within DEFEND_INTERVAL of the last one: stop using the address
+    /// and report it (2.4 (b)).
+    GiveUp,
+}
+
+/// When each of a device's addresses last saw a conflict.
+#[derive(Debug, Default)]
+pub(crate) struct Defence {
+    last_conflict: BTreeMap<Ipv4Addr, Instant>,
+}
+
+impl Defence {
+    /// RFC 5227 section 2.4 (b): the first conflict, or one more than DEFEND_INTERVAL after
+    /// the last, is defended once and its time recorded; one sooner than that means the
+    /// other host insists, and the address is given up.
+    pub(crate) fn on_conflict(&mut self, addr: Ipv4Addr, now: Instant) -> ConflictAction {
+        let recent = self
+            .last_conflict
+            .get(&addr)
+            .is_some_and(|last| now.saturating_duration_since(*last) < DEFEND_INTERVAL);
+        if recent {
+            self.last_conflict.remove(&addr);
+            ConflictAction::GiveUp
+        } else {
+            self.last_conflict.insert(addr, now);
+            ConflictAction::Defend
+        }
+    }
+
+    /// Forgets `addr` (it was removed from the device).
+    pub(crate) fn forget(&mut self, addr: Ipv4Addr) {
+        self.last_conflict.remove(&addr);
+    }
+}
+
 /// Pending gratuitous ARPs of one device: address → (next send, sends left).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Announcements {
@@ -113,6 +158,10 @@ pub(crate) fn receive_arp(
     ensure_device(stack, bc, dev);
     let now = bc.now();
     let mut out = Vec::new();
+    if sender_is_us && !sender.is_unspecified() {
+        defend_or_give_up(stack, bc, dev, sender, now);
+        return;
+    }
     // RFC 5227 ARP probes come from 0.0.0.0: nothing to learn.
     if !sender.is_unspecified() && !sender_is_us {
         if let Some(n) = stack.neighbor.device_mut(dev) {
@@ -187,6 +236,32 @@ pub(crate) fn send_request(
     stack.neighbor.counters.arp_requests_sent += 1;
 }
 
+/// Another host uses `addr`, one of ours on `dev` (RFC 5227 section 2.4 (b)): defend it
+/// with one announcement, or, when it was defended less than DEFEND_INTERVAL ago, stop
+/// using it (the address and its subnet route are removed) and count the conflict in
+/// `NeighborCounters::ipv4_conflicts`.
+fn defend_or_give_up(
+    stack: &mut Stack,
+    bc: &mut impl Bindings,
+    dev: DeviceId,
+    addr: Ipv4Addr,
+    now: Instant,
+) {
+    let Some(n) = stack.neighbor.device_mut(dev) else {
+        return;
+    };
+    match n.defence.on_conflict(addr, now) {
+        ConflictAction::Defend => {
+            stack.neighbor.counters.arp_defences += 1;
+            send_announcement(stack, bc, dev, addr);
+        }
+        ConflictAction::GiveUp => {
+            stack.neighbor.counters.ipv4_conflicts += 1;
+            stack.remove_address(bc, dev, IpAddr::V4(addr.into()));
+        }
+    }
+}
+
 /// Sends a gratuitous ARP request announcing `addr` (RFC 5227 section 3).
 pub(crate) fn send_announcement(
     stack: &mut Stack,
@@ -223,6 +298,38 @@ fn send_arp(stack: &mut Stack, bc: &mut impl Bindings, dev: DeviceId, dst: MacAd
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// RFC 5227 section 2.4 (b), per address: defend, give up within DEFEND_INTERVAL,
+    /// defend again after it; other addresses and forgotten ones start fresh.
+    #[test]
+    fn defence_allows_one_defence_per_defend_interval_rfc5227_2_4() {
+        let mut d = Defence::default();
+        let (a, b) = (Ipv4Addr([10, 0, 0, 1]), Ipv4Addr([10, 0, 0, 2]));
+        let t = |s| Instant::ZERO + Duration::from_secs(s);
+        assert_eq!(d.on_conflict(a, t(0)), ConflictAction::Defend);
+        assert_eq!(
+            d.on_conflict(b, t(1)),
+            ConflictAction::Defend,
+            "another address"
+        );
+        assert_eq!(
+            d.on_conflict(a, t(10)),
+            ConflictAction::Defend,
+            "DEFEND_INTERVAL later"
+        );
+        assert_eq!(d.on_conflict(a, t(19)), ConflictAction::GiveUp);
+        assert_eq!(
+            d.on_conflict(a, t(20)),
+            ConflictAction::Defend,
+            "given up: fresh"
+        );
+        d.forget(b);
+        assert_eq!(
+            d.on_conflict(b, t(2)),
+            ConflictAction::Defend,
+            "forgotten: fresh"
+        );
+    }
 
     #[test]
     fn announcements_repeat_announce_num_times_announce_interval_apart_rfc5227_1_1() {

@@ -140,7 +140,10 @@ pub(crate) fn on_address_removed(
         return;
     };
     match addr {
-        IpAddr::V4(a) => n.announcements.stop(a.into()),
+        IpAddr::V4(a) => {
+            n.announcements.stop(a.into());
+            n.defence.forget(a.into());
+        }
         IpAddr::V6(a) => {
             let a = Ipv6Addr::from(a);
             // Group membership is the device layer's (it leaves the solicited-node group).

@@ -83,6 +83,12 @@ pub struct NeighborCounters {
     pub ipv6_disabled: u64,
     /// Valid Redirects taken (RFC 4861 section 8.3).
     pub redirects: u64,
+    /// ARP Announcements sent to defend an address another host claimed (RFC 5227
+    /// section 2.4 (b)).
+    pub arp_defences: u64,
+    /// IPv4 addresses given up because another host kept claiming them within
+    /// DEFEND_INTERVAL of a defence (RFC 5227 section 2.4 (b)); each was removed.
+    pub ipv4_conflicts: u64,
     /// Frames answered with ICMP destination unreachable because resolution failed.
     pub resolution_failed: u64,
     /// Frames dropped from a full resolution queue or an evicted entry.
@@ -101,6 +107,7 @@ pub(crate) struct DeviceNeighbors {
     pub(crate) arp: NeighborTable<Ipv4Addr, Vec<u8>>,
     pub(crate) ndp: NeighborTable<Ipv6Addr, Vec<u8>>,
     pub(crate) announcements: arp::Announcements,
+    pub(crate) defence: arp::Defence,
     pub(crate) dad: Dad,
     /// Whether a DAD solicitation left this device yet (RFC 4862 section 5.4.2 delays only
     /// the first).
@@ -185,6 +192,7 @@ pub(crate) fn ensure_device(stack: &mut Stack, bc: &mut impl Bindings, dev: Devi
             arp: NeighborTable::new(config, bc),
             ndp: NeighborTable::new(config, bc),
             announcements: arp::Announcements::default(),
+            defence: arp::Defence::default(),
             dad: Dad::new(stack.neighbor.dad_transmits, retrans),
             dad_started: false,
             ipv6_disabled: false,

@@ -939,3 +939,72 @@ fn igmp_groups(f: &SentFrame) -> Vec<(u8, [u8; 4])> {
         .map(|r| (r.record_type, r.group.0))
         .collect()
 }
+
+/// An ARP packet from MAC_B claiming `sender` (an announcement: sender = target).
+fn conflicting_arp(sender: [u8; 4]) -> Vec<u8> {
+    zerocast_wire::arp::ArpRepr {
+        operation: OP_REQUEST,
+        sender_hardware_addr: MAC_B,
+        sender_protocol_addr: zerocast_wire::Ipv4Addr(sender),
+        target_hardware_addr: MacAddr::UNSPECIFIED,
+        target_protocol_addr: zerocast_wire::Ipv4Addr(sender),
+    }
+    .into_serializer()
+    .wrap_in(EthernetRepr {
+        dst: MacAddr::BROADCAST,
+        src: MAC_B,
+        ethertype: EtherType::ARP,
+    })
+    .serialize_vec_outer()
+    .unwrap()
+    .as_ref()
+    .to_vec()
+}
+
+/// RFC 5227 section 2.4 (b): a conflict is defended with one announcement; another one
+/// within DEFEND_INTERVAL makes the host give the address up and report it; one after
+/// DEFEND_INTERVAL is defended again.
+#[test]
+fn address_conflict_is_defended_once_per_defend_interval_then_given_up_rfc5227_2_4() {
+    let mut bc = FakeBindings::new(9);
+    let mut stack = Stack::new(StackConfig::default());
+    let dev = stack.add_ethernet_device(MAC_A, 1500);
+    stack.add_address(&mut bc, dev, ip("10.0.0.1"), 24).unwrap();
+    bc.advance(Duration::from_secs(5)); // past the announcements
+    stack.handle_timers(&mut bc);
+    bc.take_sent();
+    let ours = |s: &Stack| s.device(dev).unwrap().has_address(ip("10.0.0.1"));
+    let defences = |bc: &mut FakeBindings| {
+        bc.take_sent()
+            .iter()
+            .filter_map(arp_of)
+            .filter(|a| {
+                a.0 == MAC_A && a.1 == OP_REQUEST && a.2 == [10, 0, 0, 1] && a.3 == [10, 0, 0, 1]
+            })
+            .count()
+    };
+    stack.receive_frame(&mut bc, dev, &mut conflicting_arp([10, 0, 0, 1]));
+    assert_eq!(defences(&mut bc), 1, "first conflict: one announcement");
+    assert!(ours(&stack));
+    assert_eq!(
+        stack.neighbor(dev, ip("10.0.0.1")),
+        None,
+        "never cached as B's"
+    );
+    // DEFEND_INTERVAL later: defended again.
+    bc.advance(super::arp::DEFEND_INTERVAL);
+    stack.receive_frame(&mut bc, dev, &mut conflicting_arp([10, 0, 0, 1]));
+    assert_eq!(
+        defences(&mut bc),
+        1,
+        "a conflict DEFEND_INTERVAL later is defended"
+    );
+    assert!(ours(&stack));
+    // Sooner than that: given up.
+    bc.advance(Duration::from_secs(9));
+    stack.receive_frame(&mut bc, dev, &mut conflicting_arp([10, 0, 0, 1]));
+    assert_eq!(defences(&mut bc), 0);
+    assert!(!ours(&stack), "the address is no longer used");
+    assert_eq!(stack.neighbor_counters().ipv4_conflicts, 1);
+    assert_eq!(stack.neighbor_counters().arp_defences, 2);
+}
