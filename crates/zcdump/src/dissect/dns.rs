@@ -92,10 +92,10 @@ pub(super) const DISSECTOR_UDP: Dissector = Dissector {
     hook: Hook::UdpPort(&[53], dissect_udp),
 };
 
-/// DNS on TCP port 53.
+/// DNS on TCP ports 53 and 5353 (tshark decodes TCP 5353 as DNS, not mDNS).
 pub(super) const DISSECTOR_TCP: Dissector = Dissector {
     proto: Proto::Dns,
-    hook: Hook::TcpPort(&[53], dissect_tcp),
+    hook: Hook::TcpPort(&[53, 5353], dissect_tcp),
 };
 
 /// mDNS on UDP port 5353.

@@ -52,7 +52,9 @@ declare_fields! {
 pub(super) const DISSECTOR_PORTS: Dissector = Dissector {
     proto: Proto::Http,
     hook: Hook::TcpPort(
-        &[80, 1900, 2710, 2869, 3128, 3132, 5985, 8080, 8088, 11371],
+        &[
+            80, 631, 1900, 2710, 2869, 3128, 3132, 3689, 5985, 8080, 8088, 11371,
+        ],
         dissect_port,
     ),
 };

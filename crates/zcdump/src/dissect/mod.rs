@@ -36,6 +36,7 @@ pub(crate) mod sll;
 mod table;
 pub(crate) mod tcp;
 mod text;
+pub(crate) mod tls;
 pub(crate) mod udp;
 pub(crate) mod vlan;
 pub(crate) mod vxlan;

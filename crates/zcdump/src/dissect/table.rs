@@ -12,7 +12,7 @@ use zerocast_wire::ethernet::EtherType;
 
 use super::{
     arp, chdlc, dns, eth, gre, http, icmp, icmpv6, igmp, ipv4, ipv6, mpls, null, ppp, sll, tcp,
-    udp, vlan, vxlan, Cx, Upper,
+    tls, udp, vlan, vxlan, Cx, Upper,
 };
 use crate::fields::Proto;
 
@@ -89,6 +89,7 @@ pub(super) const DISSECTORS: &[Dissector] = &[
     dns::DISSECTOR_MDNS,
     http::DISSECTOR_PORTS,
     http::DISSECTOR,
+    tls::DISSECTOR,
 ];
 
 /// How many keys of one kind the dissectors register (`kind` 0 link types, 1 EtherTypes,

@@ -464,6 +464,7 @@ registry! {
     Dns => crate::dissect::dns,
     Mdns => crate::dissect::dns::mdns,
     Http => crate::dissect::http,
+    Tls => crate::dissect::tls,
     Data => crate::dissect::data,
 }
 
