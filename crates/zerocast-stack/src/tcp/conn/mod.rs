@@ -94,7 +94,7 @@ pub(crate) struct Conn {
     /// Our window scale shift (applied to windows we send).
     pub(crate) rcv_shift: u8,
     pub(crate) recv_buf: RecvBuffer,
-    recv_buffer_max: usize,
+    pub(crate) recv_buffer_max: usize,
     /// The peer's FIN arrived and RCV.NXT passed it.
     pub(crate) fin_received: bool,
     /// A FIN that arrived ahead of a hole (its sequence number).

@@ -760,3 +760,51 @@ fn rfc5681_3_2_three_duplicate_acks_retransmit_at_once() {
     let r = one(&out);
     assert_eq!((r.seq, r.payload_len), (s(ISS + 1), 536));
 }
+
+#[test]
+fn receive_autotuning_doubles_the_buffer_when_a_window_drains_within_an_rtt() {
+    let (mut rig, _) = syn_sent(TcpSocketOptions::default());
+    rig.config.recv_buffer_max = 262_144;
+    rig.conn.recv_buffer_max = 262_144;
+    let mut sa = seg(IRS, ISS + 1, FLAG_SYN | FLAG_ACK, 8192, &[]);
+    sa.options.window_scale = Some(0);
+    rig.input(sa);
+    let chunk = [4u8; 1456];
+    for i in 0..45u32 {
+        rig.input(seg(IRS + 1 + i * 1456, ISS + 1, FLAG_ACK, 8192, &chunk));
+    }
+    rig.input(seg(IRS + 1 + 65_520, ISS + 1, FLAG_ACK, 8192, &[4u8; 15]));
+    assert_eq!(rig.conn.recv_buf.ready(), 65_535);
+    let mut buf = alloc::vec![0u8; 70_000];
+    let (n, out) = rig.with(|c, ctx| c.recv(&mut buf, ctx));
+    assert_eq!(n, Ok(65_535));
+    assert_eq!(
+        rig.conn.recv_buf.capacity(),
+        131_070,
+        "a full window drained at once"
+    );
+    // The update advertises the grown buffer (shift 0 here: at most 65535 in the field).
+    assert_eq!(one(&out).window, 65_535);
+}
+
+#[test]
+fn orphaned_fin_wait_2_gives_up_after_the_time_wait_period() {
+    let mut rig = established();
+    rig.with(|c, ctx| c.close(ctx));
+    rig.input(seg(IRS + 1, ISS + 2, FLAG_ACK, 8192, &[]));
+    assert_eq!(rig.conn.state, TcpState::FinWait2);
+    let start = rig.now;
+    let (at, out) = rig.fire();
+    assert!(out.is_empty());
+    assert_eq!(at.saturating_duration_since(start).as_secs(), 60);
+    assert_eq!(rig.conn.state, TcpState::Closed);
+}
+
+#[test]
+fn rfc9293_3_10_7_4_data_after_close_resets_the_orphan() {
+    let mut rig = established();
+    rig.with(|c, ctx| c.close(ctx));
+    let out = rig.input(seg(IRS + 1, ISS + 2, FLAG_ACK, 8192, b"late data"));
+    assert!(out.iter().any(|o| o.has(FLAG_RST)));
+    assert_eq!(rig.conn.state, TcpState::Closed);
+}
