@@ -152,6 +152,33 @@ async fn an_idle_stack_does_not_spin() {
 }
 
 #[tokio::test]
+async fn an_idle_stack_with_timers_pending_wakes_only_for_them() {
+    // Real time over a TAP: a datagram to a neighbour that never answers keeps ARP
+    // retransmission timers pending (and the stack's own announcements run at start-up).
+    // Every wake-up of the driver must be one of those timers, not a poll.
+    let (link, _far_end) = MemoryLink::pair(LinkKind::Tap, 1500, 64);
+    let stack = AsyncStack::spawn(link, &config("10.1.0.2", 10)).unwrap();
+    let socket = UdpSocket::bind(&stack, sock("0.0.0.0:0")).unwrap();
+    socket
+        .send_to(b"anyone", sock("10.1.0.77:9"))
+        .await
+        .unwrap();
+    // Let the driver take the nudge of that send (its one wake-up without a timer due).
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    let before = stack.stats();
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let after = stack.stats();
+    let wakeups = after.wakeups - before.wakeups;
+    let timer_rounds = after.timer_rounds - before.timer_rounds;
+    eprintln!("1.5 s with timers pending: {wakeups} wake-ups, {timer_rounds} timer rounds");
+    assert!(timer_rounds >= 1, "the ARP retransmission at 1 s fired");
+    assert!(
+        wakeups <= timer_rounds + 1,
+        "{wakeups} wake-ups for {timer_rounds} timers"
+    );
+}
+
+#[tokio::test]
 async fn shutdown_ends_the_driver() {
     let (link, _far_end) = MemoryLink::pair(LinkKind::Tun, 1500, 64);
     let (stack, driver) = AsyncStack::new(link, &config("10.1.0.2", 7)).unwrap();
