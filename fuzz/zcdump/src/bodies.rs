@@ -78,9 +78,10 @@ pub fn fuzz_capture_reader(data: &[u8]) {
 }
 
 /// Every `LINKTYPE_*` number zcdump decodes (BSD loopback, Ethernet, PPP, PPP in HDLC
-/// framing, raw IP, Cisco HDLC, OpenBSD loop, Linux cooked v1, raw IPv4, raw IPv6, Linux
-/// cooked v2) and one it does not (147, a user-defined type).
-const LINK_TYPES: [u32; 12] = [0, 1, 9, 50, 101, 104, 108, 113, 228, 229, 276, 147];
+/// framing, raw IP, Cisco HDLC, IEEE 802.11, OpenBSD loop, Linux cooked v1, 802.11 with
+/// radiotap, raw IPv4, raw IPv6, Linux cooked v2) and one it does not (147, a user-defined
+/// type).
+const LINK_TYPES: [u32; 14] = [0, 1, 9, 50, 101, 104, 105, 108, 113, 127, 228, 229, 276, 147];
 
 /// Any byte string as a frame of every supported link type: dissection and every output
 /// format must complete without panicking.

@@ -21,6 +21,7 @@ pub(crate) mod dns;
 mod dns_name;
 pub(crate) mod eth;
 pub(crate) mod frame;
+pub(crate) mod geneve;
 pub(crate) mod gre;
 pub(crate) mod http;
 pub(crate) mod icmp;
@@ -32,6 +33,8 @@ pub(crate) mod llc;
 pub(crate) mod mpls;
 pub(crate) mod null;
 pub(crate) mod ppp;
+pub(crate) mod pppoe;
+pub(crate) mod radiotap;
 pub(crate) mod sll;
 mod table;
 pub(crate) mod tcp;
@@ -40,6 +43,7 @@ pub(crate) mod tls;
 pub(crate) mod udp;
 pub(crate) mod vlan;
 pub(crate) mod vxlan;
+pub(crate) mod wlan;
 
 use zerocast_wire::{
     ChecksumPolicy, ChecksumStatus, IpProto, Layer, ParseError, ParseOptions, PseudoHeader,

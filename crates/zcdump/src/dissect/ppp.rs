@@ -26,6 +26,12 @@ const PROTOCOL_IPV6: u16 = 0x0057;
 /// The all-stations address and unnumbered-information control of HDLC framing.
 const HDLC_HEAD: [u8; 2] = [0xff, 0x03];
 
+/// PPP inside a PPPoE session (RFC 2516 section 5): no HDLC framing, the protocol field
+/// first.
+pub(super) fn dissect_session(cx: &mut Cx<'_, '_>, frame: &[u8]) {
+    dissect(cx, frame);
+}
+
 fn dissect(cx: &mut Cx<'_, '_>, frame: &[u8]) {
     let mut rest = frame;
     let hdlc = rest.first_chunk::<2>() == Some(&HDLC_HEAD);

@@ -144,6 +144,12 @@ impl<'l> Line<'l> {
         true
     }
 
+    /// The protocol of the layer before the current one.
+    pub fn prev_proto(&self) -> Option<Proto> {
+        let before = self.at.checked_sub(1)?;
+        self.layers.get(before).map(|l| l.proto)
+    }
+
     /// The protocol of the layer after the current one.
     pub fn next_proto(&self) -> Option<Proto> {
         self.layers.get(self.at + 1).map(|l| l.proto)
@@ -240,7 +246,7 @@ impl<'l> Line<'l> {
     }
 
     /// Appends a value as tcpdump prints it (decimal, dotted quad, RFC 5952, MAC; text as
-    /// it is).
+    /// it is, from the frame's text store).
     pub fn value(&mut self, v: Value) {
         match v {
             Value::Uint(n) => number::dec(self.out, n),
@@ -251,8 +257,8 @@ impl<'l> Line<'l> {
             ),
             Value::Ipv6(a) => self.state.addresses.write(self.out, 6, a),
             Value::Mac(m) => write_mac(self.out, m),
-            #[allow(unreachable_patterns)]
-            _ => {}
+            Value::Text(t) => self.out.extend_from_slice(self.fields.text(t)),
+            Value::Present => {}
         }
     }
 

@@ -83,6 +83,20 @@ pub(super) const SLL: TextSummary = TextSummary {
     write: pass,
 };
 
+/// The radiotap header (tcpdump's rate, channel and signal words are not imitated).
+pub(super) const RADIOTAP: TextSummary = TextSummary {
+    proto: Proto::Radiotap,
+    fields: &[],
+    write: pass,
+};
+
+/// IEEE 802.11 (tcpdump's words for management and control frames are not imitated).
+pub(super) const WLAN: TextSummary = TextSummary {
+    proto: Proto::Wlan,
+    fields: &[],
+    write: pass,
+};
+
 /// 802.2 LLC and SNAP.
 pub(super) const LLC: TextSummary = TextSummary {
     proto: Proto::Llc,

@@ -7,6 +7,7 @@
 //! says how): the fields it reads and a function that writes its part and hands on to the
 //! next layer's, outermost first, as tcpdump's printers call each other.
 
+mod dns;
 mod icmp;
 mod ip;
 mod line;
@@ -14,6 +15,7 @@ mod link;
 mod number;
 pub(crate) mod summaries;
 mod tcp;
+mod tunnel;
 
 use super::{FrameMeta, LineWriter};
 use crate::fields::{Field, FieldMask, FrameFields};

@@ -45,7 +45,7 @@
 //! [`Line::put`], [`Line::dec`], [`Line::value`]: no `format!`, no allocation per frame.
 
 use super::line::Line;
-use super::{icmp, ip, link, tcp};
+use super::{dns, icmp, ip, link, tcp, tunnel};
 use crate::fields::{Field, Proto};
 
 /// Writes one protocol's part of a text line.
@@ -70,6 +70,8 @@ pub(super) const SUMMARIES: &[TextSummary] = &[
     link::PPP,
     link::CHDLC,
     link::SLL,
+    link::RADIOTAP,
+    link::WLAN,
     link::LLC,
     link::VLAN,
     link::DOT1AD,
@@ -81,6 +83,10 @@ pub(super) const SUMMARIES: &[TextSummary] = &[
     icmp::ICMP,
     icmp::ICMPV6,
     icmp::IGMP,
+    tunnel::GRE,
+    tunnel::MPLS,
+    dns::DNS,
+    dns::MDNS,
 ];
 
 /// The summaries by protocol code ([`Proto::code`]), for the driver's lookups.
