@@ -295,6 +295,15 @@ impl crate::Stack {
 
     /// Whether packets arriving on `dev` for other hosts are forwarded (false for an
     /// unknown device).
+    ///
+    /// ```
+    /// use zerocast_stack::{Stack, StackConfig};
+    /// let mut stack = Stack::new(StackConfig { forwarding: true, ..StackConfig::default() });
+    /// let eth = stack.add_pure_ip_device(1500);
+    /// assert!(stack.forwarding(eth), "the stack-wide default");
+    /// stack.set_forwarding(eth, false);
+    /// assert!(!stack.forwarding(eth));
+    /// ```
     #[must_use]
     pub fn forwarding(&self, dev: DeviceId) -> bool {
         self.devices
