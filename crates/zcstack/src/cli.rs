@@ -44,6 +44,82 @@ pub enum Command {
     /// Connect to HOST:PORT with the stack, send standard input, half-close, and copy what
     /// comes back to standard output until the peer closes.
     Send(SendArgs),
+    /// Relay every TCP connection and UDP flow arriving on a TUN to its destination,
+    /// directly or through a SOCKS5 proxy (tun2socks-style; see the README's recipe).
+    Relay(RelayArgs),
+}
+
+/// Arguments of `zcstack relay`.
+///
+/// ```
+/// use clap::Parser;
+/// use zcstack::cli::{Cli, Command};
+/// let cli = Cli::try_parse_from(["zcstack", "relay", "--tun", "zc0", "--addr", "10.7.0.2/24", "--direct"])?;
+/// let Command::Relay(relay) = cli.command else { unreachable!() };
+/// assert!(relay.direct && relay.socks5.is_none());
+/// assert!(Cli::try_parse_from(["zcstack", "relay", "--tun", "zc0", "--addr", "10.7.0.2/24"]).is_err());
+/// # Ok::<(), clap::Error>(())
+/// ```
+#[derive(Debug, Args)]
+pub struct RelayArgs {
+    /// The TUN: attached to if it exists, created otherwise.
+    #[arg(long, value_name = "NAME")]
+    pub tun: String,
+
+    /// An address of the relay's stack on the TUN (repeatable; IPv4 and IPv6). Clients
+    /// route through it; packets to any other address are relayed.
+    #[arg(long, value_name = "IP/LEN", required = true)]
+    pub addr: Vec<Cidr>,
+
+    /// The MTU to set on the TUN (default: keep the interface's).
+    #[arg(long, value_name = "BYTES", value_parser = clap::value_parser!(u16).range(1280..))]
+    pub mtu: Option<u16>,
+
+    /// Connect to destinations directly with host sockets.
+    #[arg(long, conflicts_with = "socks5", required_unless_present = "socks5")]
+    pub direct: bool,
+
+    /// Connect through the SOCKS5 proxy at IP:PORT (CONNECT for TCP, UDP ASSOCIATE for UDP).
+    #[arg(long, value_name = "IP:PORT", value_parser = crate::relay::parse_proxy)]
+    pub socks5: Option<std::net::SocketAddr>,
+
+    /// The SOCKS5 username (RFC 1929); needs --socks5-pass.
+    #[arg(
+        long,
+        value_name = "USER",
+        requires = "socks5",
+        requires = "socks5_pass"
+    )]
+    pub socks5_user: Option<String>,
+
+    /// The SOCKS5 password (RFC 1929); needs --socks5-user.
+    #[arg(long, value_name = "PASS", requires = "socks5_user")]
+    pub socks5_pass: Option<String>,
+
+    /// The most TCP connections relayed at once; further ones are reset.
+    #[arg(long, value_name = "N", default_value_t = 1024, value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_connections: u32,
+
+    /// The most UDP flows at once; datagrams of further flows are dropped.
+    #[arg(long, value_name = "N", default_value_t = 1024)]
+    pub max_udp_flows: usize,
+
+    /// Give up connecting to a destination (or the proxy) after SECONDS; the client's
+    /// connection is reset.
+    #[arg(long, value_name = "SECONDS", default_value_t = 10)]
+    pub connect_timeout: u64,
+
+    /// Reset a TCP connection idle in both directions for SECONDS.
+    #[arg(long, value_name = "SECONDS", default_value_t = 300)]
+    pub tcp_idle_timeout: u64,
+
+    /// End a UDP flow idle in both directions for SECONDS.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60)]
+    pub udp_idle_timeout: u64,
+
+    /// Log each connection that could not be relayed.
+    #[arg(long)]
+    pub verbose: bool,
 }
 
 /// Arguments of `zcstack serve`.

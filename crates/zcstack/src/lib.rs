@@ -9,6 +9,7 @@
 //! - [`chunked`]: the chunked transfer coding's decoder (both of the above).
 //! - [`echo`]: the sans-IO TCP echo connection behind `serve --tcp-echo`.
 //! - [`sha256`]: SHA-256, for checking transfers end to end.
+//! - [`relay`]: `zcstack relay`, the tun2socks-style relay on the async stack.
 //! - [`signals`]: SIGTERM/SIGINT reset the connections before zcstack exits.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -19,6 +20,7 @@ pub mod client;
 pub mod echo;
 pub mod http;
 pub mod http_client;
+pub mod relay;
 pub mod serve;
 pub mod sha256;
 pub mod signals;

@@ -14,6 +14,7 @@ fn main() {
         Command::Serve(args) => zcstack::serve::run(&args),
         Command::Fetch(args) => zcstack::client::fetch(&args),
         Command::Send(args) => zcstack::client::send(&args),
+        Command::Relay(args) => zcstack::relay::run(&args),
     };
     if let Err(e) = result {
         eprintln!("zcstack: {e}");

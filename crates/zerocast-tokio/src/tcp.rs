@@ -211,6 +211,28 @@ impl TcpStream {
         local_addr_of(&self.stack, self.id)
     }
 
+    /// The core's id of the stream's socket, for calls this crate does not wrap (through
+    /// [`AsyncStack::with_stack`]), such as resetting every connection at once on exit.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # use zerocast_tokio::{link::LinkKind, memory::MemoryLink, stack::*, tcp::*};
+    /// # let (left, right) = MemoryLink::pair(LinkKind::Tun, 1500, 64);
+    /// # let client = AsyncStack::spawn(left, &AsyncStackConfig::with_address("10.5.0.1".parse()?, 24))?;
+    /// # let server = AsyncStack::spawn(right, &AsyncStackConfig::with_address("10.5.0.2".parse()?, 24))?;
+    /// # let _listener = TcpListener::bind(&server, "0.0.0.0:80".parse()?, 8)?;
+    /// let stream = TcpStream::connect(&client, "10.5.0.2:80".parse()?).await?;
+    /// let id = stream.socket_id();
+    /// let state = client.with_stack(|s, _| s.tcp_state(id))?;
+    /// assert_eq!(state, zerocast_stack::tcp::TcpState::Established);
+    /// # Ok(()) }
+    /// ```
+    #[must_use]
+    pub fn socket_id(&self) -> SocketId {
+        self.id
+    }
+
     /// The peer's address.
     ///
     /// # Errors
