@@ -45,6 +45,9 @@ use scoreboard::{Scoreboard, DUP_THRESH};
 /// only one segment is in flight (the peer may hold its ACK that long).
 pub(crate) const MAX_ACK_DELAY: Duration = Duration::from_millis(200);
 
+/// The resolution of the RTTs measured through timestamps (RFC 7323 TSval ticks of 1 ms).
+pub(crate) const TS_GRANULARITY: Duration = Duration::from_millis(1);
+
 /// The PTO before any RTT sample (RFC 8985 7.2).
 pub(crate) const INITIAL_PTO: Duration = Duration::from_secs(1);
 
@@ -432,7 +435,10 @@ impl LossRecovery {
         if !covers_first {
             return;
         }
-        if echo < first_ts {
+        // Timestamps tick in milliseconds, so `echo` (now minus a whole number of ticks) is
+        // within one tick of the echoed segment's real send time either way: only a gap of
+        // more than a tick proves the echo predates the retransmission.
+        if echo + TS_GRANULARITY < first_ts {
             self.undo_episode(outcome);
         } else {
             // The retransmission was needed; Eifel has said all it can for this episode.
@@ -466,7 +472,7 @@ impl LossRecovery {
         self.tlp = None;
         let probe_was_duplicate = dsack.is_some_and(|(s, e)| s < tlp.end_seq && e >= tlp.end_seq);
         if tlp.is_retrans && !probe_was_duplicate && self.phase == Phase::Open {
-            let flight = self.board.outstanding().max(self.cc.cwnd());
+            let flight = self.cc.cwnd();
             self.cc.commit_reduction();
             self.cc.on_congestion_event(flight, now);
             self.cc.on_recovery_end(now);
@@ -559,7 +565,7 @@ impl LossRecovery {
             marker: Some(self.board.snd_una()),
             ..Undo::default()
         };
-        self.cc.on_congestion_event(flight, now);
+        self.cc.on_congestion_event(self.reduction_base(), now);
         let recover = self.board.high_data();
         self.phase = Phase::Fast { recover };
         self.last_recover = Some(recover);
@@ -569,23 +575,32 @@ impl LossRecovery {
         self.pto_deadline = None;
     }
 
+    /// The FlightSize the window reductions start from (RFC 5681 equation 4, RFC 9438
+    /// 4.6), capped at cwnd: the data outstanding includes SACKed bytes and segments sent
+    /// by limited transmit or PRR, and an uncapped base let a loss during recovery raise
+    /// ssthresh above the window (CUBIC's 0.7 of an inflated flight). Linux reduces from
+    /// cwnd outright.
+    fn reduction_base(&self) -> u32 {
+        self.board.outstanding().min(self.cc.cwnd())
+    }
+
     /// The retransmission timer fired: everything outstanding is lost (RFC 6298 5.4-5.6
     /// retransmit the earliest segment; RFC 5681 3.1 the loss window; RFC 6582 4 the
     /// recover point).
     pub(crate) fn on_rto(&mut self, now: Instant) {
-        let flight = self.board.outstanding();
+        let flight = self.reduction_base();
         if self.phase == Phase::Open {
             self.cc.commit_reduction();
             self.undo = Undo {
                 marker: Some(self.board.snd_una()),
                 ..Undo::default()
             };
-        } else {
-            // Later retransmissions of this episode are from scratch; an Eifel check
-            // compares with the newest.
-            self.undo.first_retrans = None;
-            self.undo.first_retrans_seq = None;
         }
+        // Inside an episode the undo state stays: Eifel keeps comparing with the episode's
+        // first retransmission (an echo from before it proves every retransmission since
+        // unneeded), as Linux keeps its retrans_stamp. Comparing with the RTO's own
+        // retransmission instead undid real losses whenever the timeout itself was spurious
+        // (the retransmission had arrived, its ACK was lost).
         // RFC 5681 3.1 (after equation 4): when the same segment times out again, ssthresh
         // is held; only the window drops back to one segment.
         let repeated = matches!(self.phase, Phase::Rto { .. })

@@ -168,8 +168,9 @@ fn newreno_after_three_dupacks() -> Sender {
 fn rfc5681_3_2_third_dupack_starts_fast_retransmit_with_half_the_flight() {
     let mut tx = newreno_after_three_dupacks();
     assert!(tx.lr.in_recovery());
-    // FlightSize 12 000 -> ssthresh 6 000.
-    assert_eq!(tx.lr.congestion().ssthresh(), 6_000);
+    // FlightSize 12 000 with the two limited-transmit segments, capped at cwnd 10 000:
+    // ssthresh 5 000 (the limited-transmit segments do not raise it).
+    assert_eq!(tx.lr.congestion().ssthresh(), 5_000);
     assert_eq!(tx.lr.next_retransmission(), Some((s(0), 1000)));
     // PRR lets the fast retransmit go at once.
     assert_eq!(tx.lr.send_quota(), 1000);
@@ -182,10 +183,10 @@ fn rfc5681_3_2_third_dupack_starts_fast_retransmit_with_half_the_flight() {
 fn rfc6937_prr_drains_the_flight_to_ssthresh_then_sends_one_segment_per_ack() {
     let mut tx = newreno_after_three_dupacks();
     tx.lr.on_transmit(s(0), MSS, at(102), true);
-    // RecoverFS 12 000, ssthresh 6 000, pipe 8 000 after the fast retransmit. The
-    // proportional part allows half of what is delivered minus the retransmission: nothing
-    // for the next two dupACKs (1 000 and 1 500 - 1 000 = 500 bytes), while pipe falls to
-    // 6 000. From there PRR-SSRB holds pipe at ssthresh: one segment per dupACK.
+    // RecoverFS 12 000, ssthresh 5 000, pipe 8 000 after the fast retransmit. The
+    // proportional part allows 5/12 of what is delivered minus the retransmission: nothing
+    // for the next three dupACKs (834, 1 250 and 1 667 bytes less 1 000), while pipe falls
+    // to 5 000. From there PRR-SSRB holds pipe at ssthresh: one segment per dupACK.
     let mut sent = Vec::new();
     let mut next = 12;
     for i in 0..6 {
@@ -198,8 +199,8 @@ fn rfc6937_prr_drains_the_flight_to_ssthresh_then_sends_one_segment_per_ack() {
         }
         sent.push(n);
     }
-    assert_eq!(sent, [0, 0, 0, 1, 1, 1]);
-    assert_eq!(tx.lr.pipe(), 6_000);
+    assert_eq!(sent, [0, 0, 0, 0, 1, 1]);
+    assert_eq!(tx.lr.pipe(), 5_000);
 }
 
 #[test]
@@ -215,7 +216,7 @@ fn rfc6582_partial_ack_retransmits_the_next_hole_and_full_ack_ends_recovery() {
     // The full ACK covers the recovery point.
     tx.ack(12_000, &[], at(300));
     assert!(!tx.lr.in_recovery());
-    assert_eq!(tx.lr.cwnd(), 6_000, "RFC 6582 3.2 step 3: cwnd = ssthresh");
+    assert_eq!(tx.lr.cwnd(), 5_000, "RFC 6582 3.2 step 3: cwnd = ssthresh");
 }
 
 #[test]
@@ -523,11 +524,12 @@ fn rfc5681_3_1_a_repeated_timeout_of_one_segment_keeps_ssthresh() {
     tx.lr.on_rto(at(3000));
     assert_eq!(tx.lr.congestion().ssthresh(), 5_000);
     assert_eq!(tx.lr.cwnd(), 1_000);
-    // After progress, a new timeout computes ssthresh afresh (max(9000/2, 2 MSS)).
+    // After progress, a new timeout computes ssthresh afresh: FlightSize 9 000 capped at
+    // cwnd 2 000 (slow start from the loss window), halved, at least 2 MSS.
     tx.lr.on_transmit(s(0), MSS, at(3000), true);
     tx.ack(1000, &[], at(3100));
     tx.lr.on_rto(at(4000));
-    assert_eq!(tx.lr.congestion().ssthresh(), 4_500);
+    assert_eq!(tx.lr.congestion().ssthresh(), 2_000);
 }
 
 #[test]
@@ -541,4 +543,66 @@ fn an_rto_in_the_same_instant_as_a_retransmission_spares_it() {
     tx.lr.on_rto(at(1000));
     assert_eq!(tx.lr.next_retransmission(), Some((s(1000), 1000)));
     assert_eq!(tx.lr.pipe(), 1000);
+}
+
+#[test]
+fn rfc3522_eifel_allows_for_the_timestamp_tick() {
+    let mut tx = Sender::with_rtt(CongestionAlgorithm::NewReno, false, 20);
+    tx.send(0, 10, at(0));
+    tx.lr.on_rto(Instant::from_nanos(100_700_000));
+    tx.lr
+        .on_transmit(s(0), MSS, Instant::from_nanos(100_700_000), true);
+    // The ACK echoes the retransmission's TSval (tick 100) at 120.2 ms, tick 120: 20 ms
+    // by timestamps, so "sent at 100.2 ms", before the retransmission's 100.7 ms. That is
+    // rounding, not proof: no undo.
+    let out = tx.ack_full(
+        10_000,
+        &[],
+        Instant::from_nanos(120_200_000),
+        Some(ms(20)),
+        false,
+    );
+    assert!(!out.spurious_undo);
+    assert_eq!(tx.lr.congestion().ssthresh(), 5_000);
+}
+
+#[test]
+fn rfc3522_eifel_does_not_undo_a_real_loss_when_only_the_later_rto_was_spurious() {
+    let mut tx = Sender::with_rtt(CongestionAlgorithm::NewReno, true, 20);
+    tx.send(0, 10, at(0));
+    // Segment 0 lost: SACKs of 1..4 start fast recovery, 0 is retransmitted at 20 ms.
+    tx.ack_full(0, &[(1000, 4000)], at(20), Some(ms(20)), false);
+    assert!(tx.lr.in_recovery());
+    assert_eq!(tx.lr.next_retransmission(), Some((s(0), 1000)));
+    tx.lr.on_transmit(s(0), MSS, at(20), true);
+    // Its ACK is lost; the RTO fires and retransmits 0 again at 300 ms.
+    tx.lr.on_rto(at(300));
+    tx.lr.on_transmit(s(0), MSS, at(300), true);
+    // The ACK for the first retransmission's arrival echoes 20 ms (280 ms ago): before the
+    // RTO's retransmission, but not before the episode's first one. The loss was real.
+    let out = tx.ack_full(10_000, &[], at(300), Some(ms(280)), false);
+    assert!(!out.spurious_undo);
+    // Fast recovery's 5 000, halved again by the RTO (from cwnd, as Linux): not undone.
+    assert_eq!(tx.lr.congestion().ssthresh(), 2_500);
+}
+
+#[test]
+fn a_loss_during_recovery_never_raises_ssthresh() {
+    // Reductions start from min(FlightSize, cwnd): SACKed bytes in flight do not count.
+    let mut tx = Sender::with_rtt(CongestionAlgorithm::Cubic, true, 20);
+    tx.send(0, 10, at(0));
+    tx.ack(0, &[(1000, 4000)], at(20));
+    let first = tx.lr.congestion().ssthresh();
+    assert_eq!(first, 7_000);
+    // Everything but segment 0 is acknowledged out of order, then the retransmission and
+    // a new segment are lost: the RTO's reduction starts from cwnd, not the 10 000 bytes
+    // outstanding.
+    tx.lr.on_transmit(s(0), MSS, at(20), true);
+    tx.ack(0, &[(1000, 10_000)], at(40));
+    tx.lr.on_rto(at(400));
+    assert!(
+        tx.lr.congestion().ssthresh() <= first,
+        "{}",
+        tx.lr.congestion().ssthresh()
+    );
 }
