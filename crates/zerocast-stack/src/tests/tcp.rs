@@ -491,6 +491,53 @@ fn rfc4987_syn_cookies_when_the_syn_queue_is_full() {
     assert_eq!((data.seq, data.ack), (cookie.seq.wrapping_add(1), 503));
 }
 
+/// RFC 1191 6.4: after Fragmentation Needed (next-hop MTU 1000) quoting one of our
+/// segments, the connection's segments shrink to 1000 - 40 bytes and are never fragmented.
+#[test]
+fn rfc1191_frag_needed_shrinks_segments_to_the_path_mtu() {
+    let (mut stack, mut bc, dev, l) = listening();
+    let mut p = tcp_packet(
+        sa(PEER),
+        sa(US),
+        7000,
+        0,
+        FLAG_SYN,
+        &[2, 4, 0x05, 0xb4],
+        &[],
+    );
+    stack.receive_frame(&mut bc, dev, &mut p);
+    let iss = sent(&mut bc)[0].seq;
+    let mut p = tcp_packet(sa(PEER), sa(US), 7001, iss + 1, FLAG_ACK, &[], &[]);
+    stack.receive_frame(&mut bc, dev, &mut p);
+    let (c, _) = stack.tcp_accept(&mut bc, l).unwrap();
+    stack.tcp_send(&mut bc, c, &[1u8; 1460]).unwrap();
+    let frame = bc.take_sent().remove(0).bytes;
+    assert_eq!(parse_tcp(&frame).data.len(), 1460);
+    let mut msg = alloc::vec![0u8; 8 + 28];
+    msg[8..].copy_from_slice(&frame[..28]);
+    let mut repr = Icmpv4Repr::dest_unreachable(4, 0);
+    repr.rest = [0, 0, 0x03, 0xe8]; // next-hop MTU 1000
+    repr.emit(&mut msg).unwrap();
+    let mut p = ipv4_packet(v4("10.0.0.1"), v4("10.0.0.2"), IpProto::ICMP, &msg);
+    stack.receive_frame(&mut bc, dev, &mut p);
+    let mut p = tcp_packet(sa(PEER), sa(US), 7001, iss + 1461, FLAG_ACK, &[], &[]);
+    stack.receive_frame(&mut bc, dev, &mut p);
+    stack.tcp_send(&mut bc, c, &[2u8; 3000]).unwrap();
+    let lens: Vec<usize> = bc
+        .take_sent()
+        .iter()
+        .map(|f| {
+            assert!(
+                f.bytes.len() <= 1000,
+                "a {}-byte packet on a 1000-byte path",
+                f.bytes.len()
+            );
+            parse_tcp(&f.bytes).data.len()
+        })
+        .collect();
+    assert_eq!(lens, [960, 960, 960], "the 120-byte rest waits for an ACK (Nagle)");
+}
+
 #[test]
 #[cfg_attr(miri, ignore)]
 fn bulk_transfer_ideal_link_v4() {
