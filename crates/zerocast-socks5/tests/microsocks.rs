@@ -79,7 +79,12 @@ fn start_proxy(auth: Option<(&str, &str)>) -> Proxy {
 
 /// A loopback TCP echo server for `connections` connections.
 fn echo_server(connections: usize) -> (SocketAddr, JoinHandle<()>) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    echo_server_on("127.0.0.1:0", connections)
+}
+
+/// A TCP echo server on `bind` for `connections` connections.
+fn echo_server_on(bind: &str, connections: usize) -> (SocketAddr, JoinHandle<()>) {
+    let listener = TcpListener::bind(bind).unwrap();
     let addr = listener.local_addr().unwrap();
     let thread = std::thread::spawn(move || {
         for _ in 0..connections {
@@ -240,4 +245,25 @@ fn refusals_carry_the_proxy_reply_code() {
         status,
         Status::Failed(Socks5Error::Rejected(ReplyCode::CommandNotSupported))
     );
+}
+
+#[test]
+fn connect_to_an_ipv6_target() {
+    if !have_microsocks() {
+        return;
+    }
+    // Without IPv6 on loopback (some containers) there is nothing to test.
+    if TcpListener::bind("[::1]:0").is_err() {
+        eprintln!("skipping: no IPv6 loopback");
+        return;
+    }
+    let proxy = start_proxy(None);
+    let (target, server) = echo_server_on("[::1]:0", 1);
+    let mut stream = connect(&proxy);
+    let hs = ClientHandshake::new(Command::Connect, TargetAddr::Ip(target), None).unwrap();
+    let (status, _) = handshake(&mut stream, hs);
+    assert!(matches!(status, Status::Done(_)), "{status:?}");
+    echo_through(&mut stream, b"over IPv6 (ATYP 4)");
+    stream.shutdown(Shutdown::Write).unwrap();
+    server.join().unwrap();
 }
