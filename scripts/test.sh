@@ -126,14 +126,17 @@ if [ "$(id -u)" = 0 ] && [ -c /dev/net/tun ]; then
   command -v socat >/dev/null 2>&1 || kernel_tools+=(socat)
   command -v tcpdump >/dev/null 2>&1 || kernel_tools+=(tcpdump)
   command -v curl >/dev/null 2>&1 || kernel_tools+=(curl)
+  command -v microsocks >/dev/null 2>&1 || kernel_tools+=(microsocks)
   if [ ${#kernel_tools[@]} -gt 0 ]; then
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${kernel_tools[@]}" >/dev/null
   fi
   # TCP (issue 12): curl/socat/python3 against zcstack serve, fetch and send
   # (tcp_kernel.rs), the blocking TcpStream/TcpListener (tcp_blocking.rs).
+  # zcstack relay (issue 13): client ns -> TUN -> relay -> veth -> kernel servers, direct
+  # and through microsocks (relay_kernel.rs, about 20 s).
   ZC_KERNEL_TESTS=1 cargo test -p zcstack -p zerocast-tap --test kernel_interop --test blocking_udp \
-    --test testbench --test tcp_kernel --test tcp_blocking
+    --test testbench --test tcp_kernel --test tcp_blocking --test relay_kernel
 else
   echo "skipped: needs root and /dev/net/tun"
 fi

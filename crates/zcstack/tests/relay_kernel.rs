@@ -1,0 +1,362 @@
+//! `zcstack relay` end to end (issue 13 item 1): a client namespace whose default routes
+//! point at the TUN held by the relay, the relay in a middle namespace, kernel servers in a
+//! server namespace reached from the middle one over a veth. The relay's own sockets live
+//! in the middle namespace, so the only way from the client to the servers is through it.
+//!
+//! ```text
+//!  client ns                 middle ns                      server ns
+//!  TUN 10.77.0.1/24  <-->  zcstack relay (10.77.0.2)  veth 10.78.0.1 <--> 10.78.0.2
+//!      fd77::1/64          [microsocks 127.0.0.1]          fd78::1    <--> fd78::2
+//! ```
+//!
+//! The servers are programs/relay_server.py (HTTP downloads and uploads with SHA-256,
+//! UDP echo); curl, socat and programs/tcp_many.py are the clients. Sizes are CI sizes
+//! (10 MB); set ZC_RELAY_MB=100 for the 100 MB runs by hand. Runs with
+//! `ZC_KERNEL_TESTS=1` (scripts/test.sh sets it as root); needs root, /dev/net/tun, curl,
+//! socat, sha256sum, ss, python3, microsocks.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use common::{spawn, suite_skip_reason, Guarded, Netns};
+
+const TOOLS: &[&str] = &["curl", "socat", "sha256sum", "ss", "python3", "microsocks"];
+const SERVER: &str = "10.78.0.2";
+const SERVER6: &str = "fd78::2";
+const PORT: &str = "8080";
+
+/// The three namespaces with the servers and the relay running (fields drop in order:
+/// processes before namespaces).
+struct Relay {
+    relay: Guarded,
+    _proxy: Option<Guarded>,
+    _server: Guarded,
+    client: Netns,
+    middle: Netns,
+    server: Netns,
+}
+
+fn programs() -> &'static Path {
+    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/programs"))
+}
+
+fn megabytes() -> usize {
+    std::env::var("ZC_RELAY_MB")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(10)
+}
+
+impl Relay {
+    /// Sets up the namespaces and starts the relay with `outbound` arguments (`--direct`,
+    /// or `--socks5 ...`, in which case microsocks is started first with `proxy_args`).
+    fn start(test: &str, outbound: &[&str], proxy_args: Option<&[&str]>) -> Option<Relay> {
+        if suite_skip_reason(TOOLS).is_some() {
+            return None;
+        }
+        let client = Netns::new(&format!("{test}c"))?;
+        let middle = Netns::new(&format!("{test}m"))?;
+        let server = Netns::new(&format!("{test}s"))?;
+        // The veth between middle and server.
+        middle.exec(&[
+            "ip",
+            "link",
+            "add",
+            "zcm0",
+            "type",
+            "veth",
+            "peer",
+            "name",
+            "zcs0",
+            "netns",
+            &server.name,
+        ]);
+        for (ns, dev, v4, v6) in [
+            (&middle, "zcm0", "10.78.0.1/24", "fd78::1/64"),
+            (&server, "zcs0", "10.78.0.2/24", "fd78::2/64"),
+        ] {
+            ns.exec(&["ip", "addr", "add", v4, "dev", dev]);
+            ns.exec(&["ip", "addr", "add", v6, "dev", dev, "nodad"]);
+            ns.exec(&["ip", "link", "set", dev, "up"]);
+        }
+        let mut server_cmd = server.command(&["python3"]);
+        server_cmd.arg(programs().join("relay_server.py")).arg(PORT);
+        let mut server_proc = spawn(server_cmd, "relay_server.py");
+        server_proc.wait_for_stderr("ready", Duration::from_secs(10));
+        let proxy = proxy_args.map(|args| {
+            let mut cmd = middle.command(&["microsocks"]);
+            cmd.args(args);
+            let guard = spawn(cmd, "microsocks");
+            wait_until("microsocks listens", || {
+                let out = middle.try_exec(&["ss", "-Htln", "sport = :1080"]);
+                !out.stdout.is_empty()
+            });
+            guard
+        });
+        // The relay creates the TUN in the middle namespace (its fd stays attached when
+        // the interface moves), then the TUN moves to the client namespace.
+        let mut cmd = middle.command(&[
+            common::zcstack(),
+            "relay",
+            "--tun",
+            "zcrelay0",
+            "--addr",
+            "10.77.0.2/24",
+            "--addr",
+            "fd77::2/64",
+            "--connect-timeout",
+            "3",
+        ]);
+        cmd.args(outbound);
+        let mut relay = spawn(cmd, "zcstack relay");
+        relay.wait_for_stderr("zcstack relay: ready", Duration::from_secs(10));
+        middle.exec(&["ip", "link", "set", "zcrelay0", "netns", &client.name]);
+        client.exec(&["ip", "addr", "add", "10.77.0.1/24", "dev", "zcrelay0"]);
+        client.exec(&[
+            "ip",
+            "addr",
+            "add",
+            "fd77::1/64",
+            "dev",
+            "zcrelay0",
+            "nodad",
+        ]);
+        client.exec(&["ip", "link", "set", "zcrelay0", "up"]);
+        client.exec(&["ip", "route", "add", "default", "dev", "zcrelay0"]);
+        client.exec(&["ip", "-6", "route", "add", "default", "dev", "zcrelay0"]);
+        Some(Relay {
+            relay,
+            _proxy: proxy,
+            _server: server_proc,
+            client,
+            middle,
+            server,
+        })
+    }
+
+    /// curl in the client namespace; its output.
+    fn curl(&self, args: &[&str]) -> std::process::Output {
+        let mut all = vec!["curl", "-sS", "--max-time", "60"];
+        all.extend_from_slice(args);
+        self.client.try_exec(&all)
+    }
+
+    /// Downloads `len` bytes from `host` and checks them against the pattern's SHA-256.
+    fn download(&self, host: &str, len: usize) {
+        let file = self.client.path("down.bin");
+        let url = format!("http://{host}:{PORT}/bytes/{len}");
+        let started = Instant::now();
+        let out = self.curl(&["-o", file.to_str().unwrap(), &url]);
+        let secs = started.elapsed().as_secs_f64();
+        assert!(
+            out.status.success(),
+            "curl {url}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let pattern = self.client.path("pattern.bin");
+        write_pattern(&pattern, len);
+        assert_eq!(sha256sum(&file), sha256sum(&pattern), "{url}: body differs");
+        eprintln!(
+            "download {len} B from {host}: {:.1} MB/s",
+            len as f64 / secs / 1e6
+        );
+    }
+
+    /// Uploads `len` bytes to `host`; the server's SHA-256 of what arrived must match.
+    fn upload(&self, host: &str, len: usize) {
+        let file = self.client.path("up.bin");
+        write_pattern(&file, len);
+        let url = format!("http://{host}:{PORT}/sink");
+        let started = Instant::now();
+        let out = self.curl(&["-T", file.to_str().unwrap(), &url]);
+        let secs = started.elapsed().as_secs_f64();
+        assert!(
+            out.status.success(),
+            "curl -T {url}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let answer = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+        assert_eq!(
+            answer,
+            format!("{len} {}", sha256sum(&file)),
+            "upload to {url}"
+        );
+        eprintln!(
+            "upload {len} B to {host}: {:.1} MB/s",
+            len as f64 / secs / 1e6
+        );
+    }
+
+    /// One UDP request and its answer through socat (`address` is socat's, e.g.
+    /// `UDP4:10.78.0.2:8080`).
+    fn udp_round_trip(&self, address: &str, message: &str) {
+        let mut cmd = self.client.command(&["socat", "-t", "3", "-", address]);
+        cmd.stdin(std::process::Stdio::piped());
+        cmd.stdout(std::process::Stdio::piped());
+        let mut child = cmd.spawn().expect("socat");
+        {
+            use std::io::Write;
+            let mut stdin = child.stdin.take().expect("stdin");
+            stdin.write_all(message.as_bytes()).expect("write to socat");
+        }
+        let out = child.wait_with_output().expect("socat output");
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout),
+            format!("echo:{message}"),
+            "UDP through the relay to {address}"
+        );
+    }
+
+    /// `count` connections held open at once, each fetching a small body.
+    fn many(&self, host: &str, count: usize) {
+        let script = programs().join("tcp_many.py");
+        let out = self.client.try_exec(&[
+            "python3",
+            script.to_str().unwrap(),
+            host,
+            PORT,
+            &count.to_string(),
+            "1000",
+        ]);
+        let report = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "{count} connections: {report}{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        eprintln!("{count} concurrent connections: {}", report.trim());
+    }
+
+    /// Asks the relay for its summary (SIGUSR1) and waits for a line containing `needle`.
+    fn summary_contains(&mut self, needle: &str) {
+        let pid = self.relay.child.id().to_string();
+        let _ = Command::new("kill").args(["-USR1", &pid]).status();
+        self.relay.wait_for_stderr(needle, Duration::from_secs(5));
+    }
+}
+
+/// Polls `done` every 50 ms for up to 10 s; panics with `what` if it never holds.
+fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while Instant::now() < deadline {
+        if done() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    panic!("timed out waiting until {what}");
+}
+
+fn write_pattern(path: &Path, len: usize) {
+    let buf: Vec<u8> = (0..len).map(|i| (i % 251) as u8).collect();
+    std::fs::write(path, buf).expect("write the pattern file");
+}
+
+fn sha256sum(path: &Path) -> String {
+    let out = common::run(Command::new("sha256sum").arg(path));
+    String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .next()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+#[test]
+fn direct_relay_carries_tcp_udp_ipv6_and_many_connections() {
+    let Some(mut r) = Relay::start("reldirect", &["--direct"], None) else {
+        return;
+    };
+    let mb = megabytes() * 1_000_000;
+    r.download(SERVER, mb);
+    r.upload(SERVER, mb);
+    r.download(&format!("[{SERVER6}]"), 1_000_000);
+    r.upload(&format!("[{SERVER6}]"), 1_000_000);
+    r.udp_round_trip(&format!("UDP4:{SERVER}:{PORT}"), "ping4");
+    r.udp_round_trip(&format!("UDP6:[{SERVER6}]:{PORT}"), "ping6");
+    r.many(SERVER, 250);
+    // A closed port: the destination refuses, the client's connection is reset at once.
+    let started = Instant::now();
+    let out = r.curl(&[&format!("http://{SERVER}:9/")]);
+    assert!(!out.status.success());
+    assert_ne!(out.status.code(), Some(28), "a refusal must not time out");
+    assert!(started.elapsed() < Duration::from_secs(5));
+    r.summary_contains("1 refused");
+}
+
+#[test]
+fn socks5_relay_through_microsocks_with_login() {
+    let proxy = [
+        "-i",
+        "127.0.0.1",
+        "-p",
+        "1080",
+        "-u",
+        "zcuser",
+        "-P",
+        "zcpass",
+    ];
+    let outbound = [
+        "--socks5",
+        "127.0.0.1:1080",
+        "--socks5-user",
+        "zcuser",
+        "--socks5-pass",
+        "zcpass",
+    ];
+    let Some(mut r) = Relay::start("relsocks", &outbound, Some(&proxy)) else {
+        return;
+    };
+    let mb = megabytes() * 1_000_000;
+    r.download(SERVER, mb);
+    r.upload(SERVER, mb);
+    r.download(&format!("[{SERVER6}]"), 1_000_000);
+    r.many(SERVER, 200);
+    // microsocks answers a refused CONNECT with reply 5: the client is reset.
+    let out = r.curl(&[&format!("http://{SERVER}:9/")]);
+    assert!(!out.status.success());
+    assert_ne!(out.status.code(), Some(28), "a refusal must not time out");
+    r.summary_contains("1 refused");
+}
+
+#[test]
+fn killing_the_relay_leaves_no_hung_sockets() {
+    let Some(mut r) = Relay::start("relkill", &["--direct"], None) else {
+        return;
+    };
+    // A long, rate-limited download, so it is mid-transfer when the relay goes.
+    let mut cmd = r.client.command(&[
+        "curl",
+        "-sS",
+        "--limit-rate",
+        "1M",
+        "-o",
+        "/dev/null",
+        &format!("http://{SERVER}:{PORT}/bytes/100000000"),
+    ]);
+    let mut curl = spawn(std::mem::replace(&mut cmd, Command::new("true")), "curl");
+    let established = |ns: &Netns, filter: &str| {
+        let out = ns.try_exec(&["ss", "-Htn", "state", "established", filter]);
+        String::from_utf8_lossy(&out.stdout).lines().count()
+    };
+    wait_until("the server has the relayed connection", || {
+        established(&r.server, "sport = :8080") == 1
+    });
+    let pid = r.relay.child.id().to_string();
+    let _ = Command::new("kill").args(["-TERM", &pid]).status();
+    r.relay
+        .wait_for_stderr("reset 1 connections", Duration::from_secs(5));
+    wait_until("curl ends", || matches!(curl.child.try_wait(), Ok(Some(_))));
+    let status = curl.child.try_wait().ok().flatten().expect("curl exited");
+    assert!(
+        !status.success(),
+        "curl must see the reset, not a complete body"
+    );
+    wait_until("no connection is left on either side", || {
+        established(&r.client, "dport = :8080") == 0
+            && established(&r.server, "sport = :8080") == 0
+            && established(&r.middle, "dport = :8080") == 0
+    });
+}
