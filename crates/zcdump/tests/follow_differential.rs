@@ -120,3 +120,22 @@ fn a_changed_record_is_reported_with_its_line() {
     let d = first_difference(report, &report.replace("6869", "6870")).expect("differs");
     assert_eq!(d, "line 4: expected Some(\"6869\"), got Some(\"6870\")");
 }
+
+#[test]
+#[cfg_attr(miri, ignore)]
+fn a_display_filter_does_not_narrow_the_followed_stream() {
+    // tshark's follow is a tap: it hears every frame, whatever -Y prints.
+    let capture = repo_root().join("samples/tcp-analysis-mix.pcap");
+    let capture = capture.display().to_string();
+    let all = common::zcdump(&["-r", &capture, "--follow", "tcp,ascii,0"]);
+    let filtered = common::zcdump(&[
+        "-r",
+        &capture,
+        "-Y",
+        "frame.number < 5",
+        "--follow",
+        "tcp,ascii,0",
+    ]);
+    assert!(String::from_utf8_lossy(&all.stdout).contains("\n100\n"));
+    assert_eq!(filtered.stdout, all.stdout);
+}

@@ -314,6 +314,10 @@ fn walk(
         dissect(&packet, number, &mut frame);
         let time = u128::from(packet.ts_sec) * 1_000_000_000 + u128::from(packet.ts_nsec);
         let analysis = table.as_mut().map(|t| t.observe(&frame, time));
+        // As tshark's taps, --follow hears every frame; -Y only chooses what is printed.
+        if let (Some(follower), Some(a)) = (&mut plan.follower, &analysis) {
+            follower.observe(&frame, &packet, a);
+        }
         let pass = match (&plan.filter, &analysis) {
             (None, _) => true,
             (Some(f), Some(a)) => f.matches_with_streams(&frame, &packet, a),
@@ -324,9 +328,6 @@ fn walk(
         }
         if let Some(t) = &mut table {
             t.mark_displayed();
-        }
-        if let (Some(follower), Some(a)) = (&mut plan.follower, &analysis) {
-            follower.observe(&frame, &packet, a);
         }
         if let Some(w) = &mut plan.writer {
             let meta = FrameMeta {
