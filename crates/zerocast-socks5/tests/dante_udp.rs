@@ -6,6 +6,7 @@
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream, UdpSocket};
+use std::os::unix::process::CommandExt;
 use std::process::{Child, Command as Process, Stdio};
 use std::time::Duration;
 
@@ -21,6 +22,16 @@ struct Dante {
 
 impl Drop for Dante {
     fn drop(&mut self) {
+        // danted forks helper processes; SIGTERM to its process group ends them all and
+        // lets the main process reap them.
+        let group = format!("-{}", self.child.id());
+        let _ = Process::new("kill").args(["-TERM", "--", &group]).status();
+        for _ in 0..50 {
+            if matches!(self.child.try_wait(), Ok(Some(_))) {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
         let _ = std::fs::remove_file(&self.config);
@@ -58,6 +69,7 @@ fn start_dante() -> Option<Dante> {
     let child = Process::new("danted")
         .arg("-f")
         .arg(&config)
+        .process_group(0)
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
