@@ -645,7 +645,11 @@ mod tests {
             for _ in 0..50 {
                 let mut p: Vec<u8> = (0..len).map(|_| rng.next_u64() as u8).collect();
                 if let Some(first) = p.first_mut() {
-                    *first = if rng.next_u64().is_multiple_of(2) { 0x4f } else { 0x60 };
+                    *first = if rng.next_u64().is_multiple_of(2) {
+                        0x4f
+                    } else {
+                        0x60
+                    };
                 }
                 if len > 6 && p[0] == 0x60 {
                     p[6] = [HOP_BY_HOP, ROUTING, FRAGMENT, AUTHENTICATION, TCP][len % 5];
