@@ -86,3 +86,71 @@ fn hex_unpadded(line: &mut Line<'_>, n: u64) {
         line.byte(b"0123456789abcdef"[((n >> (shift * 4)) & 0xf) as usize]);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::capture::{LinkType, Packet};
+    use crate::dissect::dissect;
+    use crate::fields::FrameFields;
+    use crate::output::{FrameMeta, LineWriter, TextWriter};
+
+    /// Record `index` (from 0) of a little-endian classic pcap file.
+    fn record(file: &[u8], index: usize) -> &[u8] {
+        let mut at = 24;
+        for i in 0.. {
+            let len_bytes: [u8; 4] = file[at + 8..at + 12].try_into().expect("4 bytes");
+            let len = u32::from_le_bytes(len_bytes) as usize;
+            if i == index {
+                return &file[at + 16..at + 16 + len];
+            }
+            at += 16 + len;
+        }
+        unreachable!()
+    }
+
+    /// zcdump's absolute-numbers line for an Ethernet frame, after the time of day.
+    fn line(data: &[u8]) -> String {
+        let packet = Packet {
+            ts_sec: 0,
+            ts_nsec: 0,
+            orig_len: data.len() as u32,
+            link_type: LinkType::Ethernet,
+            data,
+        };
+        let mut fields = FrameFields::default();
+        dissect(&packet, 1, &mut fields);
+        let meta = FrameMeta {
+            frame: data,
+            ..FrameMeta::default()
+        };
+        let mut out = Vec::new();
+        TextWriter::absolute().frame(&meta, &fields, &mut out);
+        let text = String::from_utf8(out).expect("UTF-8");
+        text.split_once(' ')
+            .map(|(_, rest)| rest.trim_end().to_string())
+            .unwrap_or_default()
+    }
+
+    /// tcpdump 4.99's `-nS` lines for these frames of `samples/tunnels.pcap`.
+    #[test]
+    fn gre_and_mpls_lines_are_tcpdumps() {
+        let file = include_bytes!("../../../../../samples/tunnels.pcap");
+        assert_eq!(
+            line(record(file, 2)),
+            "IP 192.0.2.1 > 192.0.2.2: GREv0, length 44: IP 192.0.2.2.22 > 192.0.2.1.50000: \
+             Flags [.], ack 6, win 8192, length 0"
+        );
+        assert!(line(record(file, 3))
+            .starts_with("IP 192.0.2.1 > 192.0.2.2: GREv0, key=0x1020304, seq 7, length 44: IP "));
+        assert!(line(record(file, 4))
+            .starts_with("IP 192.0.2.1 > 192.0.2.2: GREv0, off 0x0, length 61: IP6 "));
+        assert!(line(record(file, 6)).starts_with(
+            "IP 192.0.2.1 > 192.0.2.2: GREv0, length 40: MPLS (label 100, tc 0, [S], ttl 64) IP "
+        ));
+        assert_eq!(
+            line(record(file, 10)),
+            "MPLS (label 1000, tc 0, ttl 64) (label 2000, tc 0, ttl 64) (label 3000, tc 0, [S], \
+             ttl 64) IP 192.0.2.2.22 > 192.0.2.1.50000: Flags [.], ack 6, win 8192, length 0"
+        );
+    }
+}
