@@ -308,6 +308,7 @@ impl Stack {
             socket: Some(id),
             listener: None,
             indexed: true,
+            half_open: false,
         });
         self.sockets.tcp_mut(id)?.kind = TcpSocketKind::Conn(conn_id);
         self.counters.tcp.active_opens += 1;
@@ -511,6 +512,7 @@ impl Stack {
                 for c in pending {
                     if let Some(e) = self.tcp.get_mut(c) {
                         e.listener = None;
+                        e.half_open = false;
                     }
                     run_conn(self, bc, c, |conn, ctx| conn.abort(ctx));
                 }

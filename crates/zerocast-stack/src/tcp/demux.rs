@@ -31,6 +31,9 @@ pub(crate) struct ConnEntry {
     pub(crate) listener: Option<SocketId>,
     /// Whether it is in `by_tuple` (closed connections a socket still holds are not).
     pub(crate) indexed: bool,
+    /// It counts against its listener's SYN queue (SYN-RECEIVED from a listener), until
+    /// it is established or ends.
+    pub(crate) half_open: bool,
 }
 
 /// A listening socket's queues.

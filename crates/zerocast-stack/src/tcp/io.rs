@@ -200,6 +200,7 @@ pub(crate) fn on_listener_segment(
         socket: None,
         listener: Some(listener),
         indexed: true,
+        half_open: true,
     });
     if let Ok(sock) = stack.sockets.tcp_mut(listener) {
         if let TcpSocketKind::Listener(l) = &mut sock.kind {
@@ -332,13 +333,8 @@ fn accept_cookie(
         socket: None,
         listener: Some(listener),
         indexed: true,
+        half_open: false,
     });
-    // Counted as half-open for a moment so the established transition queues it.
-    if let Ok(sock) = stack.sockets.tcp_mut(listener) {
-        if let TcpSocketKind::Listener(l) = &mut sock.kind {
-            l.half_open += 1;
-        }
-    }
     on_state_change(
         stack,
         bc,
@@ -482,11 +478,11 @@ fn on_state_change(
 ) {
     if from == TcpState::SynReceived && to.is_synchronized() {
         stack.counters.tcp.established += 1;
+        leave_syn_queue(stack, id);
         if let Some(lid) = listener {
             // Half-open → ready to accept.
             if let Ok(sock) = stack.sockets.tcp_mut(lid) {
                 if let TcpSocketKind::Listener(l) = &mut sock.kind {
-                    l.half_open = l.half_open.saturating_sub(1);
                     l.accept_queue.push_back(id);
                     let ready = crate::Readiness {
                         readable: true,
@@ -502,21 +498,36 @@ fn on_state_change(
     }
 }
 
+/// A connection leaves its listener's SYN queue (established, reset or timed out).
+fn leave_syn_queue(stack: &mut Stack, id: ConnId) {
+    let Some(entry) = stack.tcp.get_mut(id) else {
+        return;
+    };
+    if !core::mem::take(&mut entry.half_open) {
+        return;
+    }
+    let Some(lid) = entry.listener else { return };
+    if let Ok(sock) = stack.sockets.tcp_mut(lid) {
+        if let TcpSocketKind::Listener(l) = &mut sock.kind {
+            l.half_open = l.half_open.saturating_sub(1);
+        }
+    }
+}
+
 /// A connection reached CLOSED: forget it unless a socket still holds it.
 fn on_closed(stack: &mut Stack, bc: &mut impl Bindings, id: ConnId) {
     stack.timers.cancel(&TimerId::Tcp(id.0));
+    leave_syn_queue(stack, id);
     let Some(entry) = stack.tcp.get(id) else {
         return;
     };
     let key = (entry.conn.local, entry.conn.remote);
     let socket = entry.socket;
     let listener = entry.listener;
-    let was_half_open = entry.conn.passive && !entry.conn.state.is_synchronized();
     if let Some(lid) = listener {
         if let Ok(sock) = stack.sockets.tcp_mut(lid) {
             if let TcpSocketKind::Listener(l) = &mut sock.kind {
                 l.accept_queue.retain(|c| *c != id);
-                let _ = was_half_open;
             }
         }
     }
@@ -555,23 +566,7 @@ pub(crate) fn sync_timer(stack: &mut Stack, id: ConnId) {
 
 /// The heap entry of connection `raw` fired.
 pub(crate) fn handle_timer(stack: &mut Stack, bc: &mut impl Bindings, raw: u32) {
-    let id = ConnId(raw);
-    let was_half_open = stack
-        .tcp
-        .get(id)
-        .map(|e| (e.listener, e.conn.state == TcpState::SynReceived));
-    run_conn(stack, bc, id, |conn, ctx| conn.on_timer(ctx));
-    // A half-open connection that gave up no longer counts against its listener.
-    if let Some((Some(lid), true)) = was_half_open {
-        let gone = stack.tcp.get(id).is_none_or(|e| e.conn.is_closed());
-        if gone {
-            if let Ok(sock) = stack.sockets.tcp_mut(lid) {
-                if let TcpSocketKind::Listener(l) = &mut sock.kind {
-                    l.half_open = l.half_open.saturating_sub(1);
-                }
-            }
-        }
-    }
+    run_conn(stack, bc, ConnId(raw), |conn, ctx| conn.on_timer(ctx));
 }
 
 /// An ICMP error about a segment we sent (RFC 1122 4.2.3.9, RFC 5461): during the

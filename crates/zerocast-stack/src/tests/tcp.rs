@@ -535,7 +535,11 @@ fn rfc1191_frag_needed_shrinks_segments_to_the_path_mtu() {
             parse_tcp(&f.bytes).data.len()
         })
         .collect();
-    assert_eq!(lens, [960, 960, 960], "the 120-byte rest waits for an ACK (Nagle)");
+    assert_eq!(
+        lens,
+        [960, 960, 960],
+        "the 120-byte rest waits for an ACK (Nagle)"
+    );
 }
 
 #[test]
@@ -602,4 +606,35 @@ fn bulk_transfer_of_megabytes_across_seeds() {
             r.client_segments
         );
     }
+}
+
+/// A half-open connection reset by its peer leaves the SYN queue: the next SYN is
+/// answered normally, not with a cookie (the queue's count must not leak).
+#[test]
+fn reset_half_open_connection_frees_its_syn_queue_slot() {
+    let config = StackConfig {
+        tcp: crate::tcp::TcpConfig {
+            syn_queue_len: 1,
+            ..crate::tcp::TcpConfig::default()
+        },
+        ..StackConfig::default()
+    };
+    let (mut stack, mut bc, dev) = tun_stack(config);
+    let l = stack.tcp_open().unwrap();
+    stack.tcp_bind(l, sa("0.0.0.0:80")).unwrap();
+    stack.tcp_listen(&mut bc, l, 8).unwrap();
+    for round in 0..3u16 {
+        let peer = SocketAddr::new(ip("10.0.0.1"), 2000 + round);
+        let mut p = tcp_packet(peer, sa(US), 100, 0, FLAG_SYN, &[], &[]);
+        stack.receive_frame(&mut bc, dev, &mut p);
+        assert_eq!(sent(&mut bc).len(), 1);
+        let mut p = tcp_packet(peer, sa(US), 101, 0, FLAG_RST, &[], &[]);
+        stack.receive_frame(&mut bc, dev, &mut p);
+        assert_eq!(
+            stack.tcp.len(),
+            0,
+            "round {round}: the half-open connection is gone"
+        );
+    }
+    assert_eq!(stack.counters().tcp.syn_cookies_sent, 0);
 }
