@@ -9,7 +9,8 @@
 #     rustdoc JSON for compat/zerocopy-docs);
 #   - the MSRV toolchain named by `rust-version` in Cargo.toml (the MSRV check);
 #   - cargo-fuzz (the fuzz smoke run);
-#   - tshark and tcpdump from apt (the wire and zcdump oracles; needs root or sudo);
+#   - tshark and tcpdump from apt (the wire and zcdump oracles; needs root or sudo), and
+#     microsocks and dante-server (SOCKS5 servers for the SOCKS5 client and relay tests);
 #   - a venv at .ci/venv with scapy 2.8.0 (the scapy oracle);
 #   - zerocopy 0.8.64's source in the cargo registry (compat/zerocopy-docs reads it there).
 set -euo pipefail
@@ -61,6 +62,9 @@ fi
 apt_packages=()
 command -v tshark >/dev/null 2>&1 || apt_packages+=(tshark)
 command -v tcpdump >/dev/null 2>&1 || apt_packages+=(tcpdump)
+# SOCKS5 servers for zerocast-socks5's and the relay's tests (CONNECT; UDP ASSOCIATE).
+command -v microsocks >/dev/null 2>&1 || apt_packages+=(microsocks)
+command -v danted >/dev/null 2>&1 || apt_packages+=(dante-server)
 # Debian's python3 lacks ensurepip (so `python3 -m venv` fails) until python3-venv is in.
 python3 -c 'import ensurepip' >/dev/null 2>&1 || apt_packages+=(python3-venv)
 if [ ${#apt_packages[@]} -gt 0 ]; then

@@ -23,6 +23,11 @@ fn have_microsocks() -> bool {
         .status()
         .is_ok_and(|s| s.success());
     if !found {
+        // scripts/setup.sh installs it, so CI must not pass by skipping.
+        assert!(
+            std::env::var("ZC_REQUIRE_ORACLES").as_deref() != Ok("1"),
+            "ZC_REQUIRE_ORACLES=1 but microsocks is not installed"
+        );
         eprintln!("skipping: microsocks is not installed (apt-get install microsocks)");
     }
     found
