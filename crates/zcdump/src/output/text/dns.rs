@@ -176,8 +176,7 @@ fn write(line: &mut Line<'_>, mdns: bool) {
         line.put(b" op");
         line.dec(opcode);
     }
-    let whole;
-    if flags & 0x8000 != 0 {
+    let whole = if flags & 0x8000 != 0 {
         let ext = line.uint(Field::DnsRespExtRcode).unwrap_or(0);
         let rcode = (ext << 4) | (flags & 0xf);
         match rcode_name(rcode) {
@@ -217,7 +216,7 @@ fn write(line: &mut Line<'_>, mdns: bool) {
         line.dec(ns);
         line.byte(b'/');
         line.dec(ar);
-        whole = answers(line, entries, an);
+        answers(line, entries, an)
     } else {
         if flags & 0x0100 != 0 {
             line.byte(b'+');
@@ -232,8 +231,8 @@ fn write(line: &mut Line<'_>, mdns: bool) {
                 line.put(suffix);
             }
         }
-        whole = questions(line, entries, qd, mdns);
-    }
+        questions(line, entries, qd, mdns)
+    };
     if !whole {
         return line.put(b" [|domain]");
     }
@@ -341,4 +340,88 @@ fn answers(line: &mut Line<'_>, entries: &[(Field, Value)], count: u64) -> bool 
         }
     }
     shown >= count
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::capture::{LinkType, Packet};
+    use crate::dissect::dissect;
+    use crate::fields::FrameFields;
+    use crate::output::{FrameMeta, LineWriter, TextWriter};
+
+    /// The text line of an Ethernet frame given in hex, after the time of day.
+    fn line_of(hex: &str) -> String {
+        let data: Vec<u8> = (0..hex.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).expect("hex"))
+            .collect();
+        let packet = Packet {
+            ts_sec: 0,
+            ts_nsec: 0,
+            orig_len: data.len() as u32,
+            link_type: LinkType::Ethernet,
+            data: &data,
+        };
+        let mut fields = FrameFields::default();
+        dissect(&packet, 1, &mut fields);
+        let meta = FrameMeta {
+            frame: &data,
+            ..FrameMeta::default()
+        };
+        let mut out = Vec::new();
+        TextWriter::default().frame(&meta, &fields, &mut out);
+        let text = String::from_utf8(out).expect("UTF-8");
+        text.split_once(' ')
+            .map(|(_, rest)| rest.trim_end().to_string())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn a_query_prints_as_tcpdump_prints_it() {
+        // samples/app-dns.pcap frame 1; the expected text is tcpdump 4.99's.
+        let frame = "02000000000502000000000c080045000039000100004011f67cc0000201c00002359c40\
+                     00350025fd55123401000001000000000000076578616d706c6503636f6d0000010001";
+        assert_eq!(
+            line_of(frame),
+            "IP 192.0.2.1.40000 > 192.0.2.53.53: 4660+ A? example.com. (29)"
+        );
+    }
+
+    #[test]
+    fn an_mdns_response_prints_its_answers_as_tcpdump_does() {
+        // samples/app-dns.pcap frame 19.
+        let frame = "01005e0000fb02000000000c0800450000b100010000ff11183ec0000201e00000fb14e9\
+                     14e9009d5b56000084000000000300000000077072696e746572056c6f63616c000001\
+                     0001000000780004c0000209045f697070045f746370056c6f63616c00000c00010000\
+                     11940019077072696e746572045f697070045f746370056c6f63616c00077072696e74\
+                     6572045f697070045f746370056c6f63616c0000210001000000780015000000000277\
+                     077072696e746572056c6f63616c00";
+        assert_eq!(
+            line_of(frame),
+            "IP 192.0.2.1.5353 > 224.0.0.251.5353: 0*- [0q] 3/0/0 A 192.0.2.9, \
+             PTR printer._ipp._tcp.local., SRV printer.local.:631 0 0 (149)"
+        );
+    }
+
+    #[test]
+    fn rfc1035_4_1_1_a_message_shorter_than_its_header_is_invalid() {
+        // A 4-byte UDP payload to port 53.
+        let frame = "02000000000502000000000c080045000020000100004011f695c0000201c00002359c40\
+                     0035000ccbf512340100";
+        assert!(
+            line_of(frame)
+                .ends_with(": domain [length 4 < 12] (invalid) [malformed dns: message cut short]"),
+            "{}",
+            line_of(frame)
+        );
+    }
+
+    #[test]
+    fn type_and_rcode_names_are_tcpdumps() {
+        assert_eq!(type_name(28), Some(&b"AAAA"[..]));
+        assert_eq!(type_name(99), None);
+        assert_eq!(rcode_name(3), Some(&b" NXDomain"[..]));
+        assert_eq!(rcode_name(16), Some(&b" BadVers"[..]));
+    }
 }
