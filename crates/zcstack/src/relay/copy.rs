@@ -139,3 +139,140 @@ async fn write_to_client(client: &StackStream, mut data: &[u8]) -> io::Result<()
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use zerocast_tokio::link::LinkKind;
+    use zerocast_tokio::memory::MemoryLink;
+    use zerocast_tokio::stack::{AsyncStack, AsyncStackConfig};
+    use zerocast_tokio::tcp::{TcpListener, TcpStream};
+
+    use super::*;
+    use crate::relay::stats::{Proto, Stats};
+
+    /// A client stack routed through a relay stack (in memory), and a loopback host
+    /// socket pair standing for the destination: (client stream, relay's accepted stream,
+    /// relay's host socket, destination's socket).
+    async fn setup() -> (
+        TcpStream,
+        TcpStream,
+        tokio::net::TcpStream,
+        tokio::net::TcpStream,
+    ) {
+        let (left, right) = MemoryLink::pair(LinkKind::Tun, 1500, 256);
+        let mut client_config = AsyncStackConfig::with_address("10.6.0.2".parse().unwrap(), 24);
+        client_config.gateways.push("10.6.0.1".parse().unwrap());
+        client_config.seed = Some(1);
+        let mut relay_config = AsyncStackConfig::with_address("10.6.0.1".parse().unwrap(), 24);
+        relay_config.seed = Some(2);
+        let client = AsyncStack::spawn(left, &client_config).unwrap();
+        let relay = AsyncStack::spawn(right, &relay_config).unwrap();
+        relay.with_stack(|s, _| s.set_accept_any_destination(relay.device_id(), true));
+        let listener = TcpListener::bind_transparent(&relay, 8).unwrap();
+        let stream = TcpStream::connect(&client, "192.0.2.80:80".parse().unwrap())
+            .await
+            .unwrap();
+        let (accepted, _) = listener.accept().await.unwrap();
+        let host_listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let host = tokio::net::TcpStream::connect(host_listener.local_addr().unwrap())
+            .await
+            .unwrap();
+        let (dest, _) = host_listener.accept().await.unwrap();
+        (stream, accepted, host, dest)
+    }
+
+    #[tokio::test]
+    async fn both_directions_and_half_close_are_relayed() {
+        let (mut client, accepted, mut host, mut dest) = setup().await;
+        let stats = Arc::new(Stats::default());
+        let flow = stats.open(
+            Proto::Tcp,
+            "10.6.0.2:1".parse().unwrap(),
+            "192.0.2.80:80".parse().unwrap(),
+        );
+        let relaying =
+            async { relay(&accepted, &mut host, b"hi ", &flow, Duration::from_secs(30)).await };
+        let peers = async {
+            client.write_all(b"request").await.unwrap();
+            client.shutdown().await.unwrap();
+            let mut got = Vec::new();
+            dest.read_to_end(&mut got).await.unwrap();
+            assert_eq!(got, b"request", "the client's FIN reaches the destination");
+            dest.write_all(b"response").await.unwrap();
+            dest.shutdown().await.unwrap();
+            let mut back = Vec::new();
+            client.read_to_end(&mut back).await.unwrap();
+            assert_eq!(
+                back, b"hi response",
+                "first the proxy's early bytes, then the rest"
+            );
+        };
+        let (ending, ()) = tokio::join!(relaying, peers);
+        assert_eq!(ending, Ending::Completed);
+        assert_eq!(flow.flow.up.load(Ordering::Relaxed), 7);
+        assert_eq!(flow.flow.down.load(Ordering::Relaxed), 11);
+    }
+
+    #[tokio::test]
+    async fn a_silent_connection_ends_at_the_idle_timeout() {
+        let (_client, accepted, mut host, _dest) = setup().await;
+        let stats = Arc::new(Stats::default());
+        let flow = stats.open(
+            Proto::Tcp,
+            "10.6.0.2:1".parse().unwrap(),
+            "192.0.2.80:80".parse().unwrap(),
+        );
+        let started = Instant::now();
+        let ending = relay(&accepted, &mut host, b"", &flow, Duration::from_millis(200)).await;
+        assert_eq!(ending, Ending::Idle);
+        assert!(started.elapsed() >= Duration::from_millis(200));
+    }
+
+    #[tokio::test]
+    async fn a_slow_reader_bounds_what_the_relay_takes_from_the_writer() {
+        // The destination never reads: the relay must stop reading from the client once
+        // the host socket's buffers and its one 64 KiB buffer are full, so the client's
+        // writes stall instead of the relay's memory growing.
+        let (client, accepted, mut host, _dest) = setup().await;
+        let stats = Arc::new(Stats::default());
+        let flow = stats.open(
+            Proto::Tcp,
+            "10.6.0.2:1".parse().unwrap(),
+            "192.0.2.80:80".parse().unwrap(),
+        );
+        let relaying = relay(&accepted, &mut host, b"", &flow, Duration::from_secs(30));
+        let writer = async {
+            let chunk = vec![7u8; 64 * 1024];
+            let mut written = 0usize;
+            // Bounded: 64 MB would be far beyond any kernel socket buffer.
+            while written < 64 * 1024 * 1024 {
+                let step = tokio::time::timeout(
+                    Duration::from_millis(500),
+                    poll_fn(|cx| client.poll_write_bytes(cx, &chunk)),
+                )
+                .await;
+                match step {
+                    Ok(Ok(n)) => written += n,
+                    _ => break,
+                }
+            }
+            written
+        };
+        let written = tokio::select! {
+            _ = relaying => panic!("the relay ended"),
+            written = writer => written,
+        };
+        let relayed = flow.flow.up.load(Ordering::Relaxed);
+        assert!(written < 64 * 1024 * 1024, "the writer was stopped");
+        // What left the client is in the relay's path: the host socket buffers (a few MB
+        // on loopback at most), one relay buffer, and the stacks' own buffers.
+        assert!(relayed <= written as u64);
+        assert!(
+            written - relayed as usize <= 4 * 1024 * 1024,
+            "written {written}, relayed {relayed}"
+        );
+    }
+}
