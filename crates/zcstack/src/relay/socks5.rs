@@ -95,3 +95,72 @@ pub async fn handshake(
     }
     Err(ProxyError::Socks(Socks5Error::Truncated))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A one-shot fake proxy on loopback: checks the login, answers the request with
+    /// `reply` (0: success, bound 0.0.0.0:4000) followed by `extra` bytes.
+    async fn fake_proxy(reply: u8, extra: &'static [u8]) -> SocketAddr {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            let (mut s, _) = listener.accept().await.unwrap();
+            let mut greeting = [0u8; 4];
+            s.read_exact(&mut greeting).await.unwrap();
+            assert_eq!(
+                greeting,
+                [5, 2, 0, 2],
+                "no auth and username/password offered"
+            );
+            s.write_all(&[5, 2]).await.unwrap();
+            let mut login = [0u8; 7];
+            s.read_exact(&mut login).await.unwrap();
+            assert_eq!(login, [1, 2, b'u', b'1', 2, b'p', b'1']);
+            s.write_all(&[1, 0]).await.unwrap();
+            let mut request = [0u8; 10];
+            s.read_exact(&mut request).await.unwrap();
+            assert_eq!(request[..4], [5, 3, 0, 1], "UDP ASSOCIATE, IPv4");
+            let mut answer = vec![5, reply, 0, 1, 0, 0, 0, 0, 0x0f, 0xa0];
+            answer.extend_from_slice(extra);
+            s.write_all(&answer).await.unwrap();
+            // Hold the control connection until the client goes.
+            let mut rest = Vec::new();
+            let _ = s.read_to_end(&mut rest).await;
+        });
+        addr
+    }
+
+    fn proxy_at(addr: SocketAddr) -> Proxy {
+        Proxy {
+            addr,
+            credentials: Some(Credentials::new(b"u1", b"p1").unwrap()),
+        }
+    }
+
+    #[tokio::test]
+    async fn udp_associate_with_login_returns_the_bound_address_and_early_bytes() {
+        let proxy = proxy_at(fake_proxy(0, b"xy").await);
+        let (_control, bound, rest) =
+            handshake(&proxy, Command::UdpAssociate, "0.0.0.0:0".parse().unwrap())
+                .await
+                .unwrap();
+        assert_eq!(bound, TargetAddr::Ip("0.0.0.0:4000".parse().unwrap()));
+        assert_eq!(rest, b"xy");
+    }
+
+    #[tokio::test]
+    async fn reply_5_is_a_refusal_and_other_replies_are_not() {
+        let proxy = proxy_at(fake_proxy(5, b"").await);
+        let err = handshake(&proxy, Command::UdpAssociate, "0.0.0.0:0".parse().unwrap())
+            .await
+            .unwrap_err();
+        assert!(err.is_refused(), "{err}");
+        let proxy = proxy_at(fake_proxy(4, b"").await);
+        let err = handshake(&proxy, Command::UdpAssociate, "0.0.0.0:0".parse().unwrap())
+            .await
+            .unwrap_err();
+        assert!(!err.is_refused(), "{err}");
+    }
+}
