@@ -17,6 +17,7 @@
 //! call's work, so no call recurses into itself.
 
 pub(crate) mod addr_index;
+pub(crate) mod default_router;
 pub mod forward;
 pub mod frag;
 pub mod ipv4;
@@ -312,17 +313,22 @@ fn resolve_output(
         IpAddr::V4(a) => a.is_multicast() || a.is_broadcast(),
         IpAddr::V6(a) => a.is_multicast(),
     };
+    // An answer that picked among several default routers by their reachability is not
+    // cached: it expires at once.
+    let mut expires_now = false;
     let (out_dev, next_hop) = if let Some(d) = dev.filter(|_| multicast_or_broadcast) {
         (d, dst)
     } else if let Some(d) = subnet_broadcast_device(stack, dst) {
         (d, dst)
     } else {
-        match stack
-            .routes
-            .lookup_filtered(dst, |r| dev.is_none_or(|d| r.device == d))
-        {
+        let allow = |r: &route::Route| dev.is_none_or(|d| r.device == d);
+        match stack.routes.lookup_filtered(dst, allow) {
             Some(route) if multicast_or_broadcast => (route.device, dst),
-            Some(route) => (route.device, route.gateway.unwrap_or(dst)),
+            Some(&route) => {
+                let (route, contested) = default_router::select(stack, route, allow);
+                expires_now = contested;
+                (route.device, route.gateway.unwrap_or(dst))
+            }
             // A group address with no route (no default route, no pinned device): the first
             // device that has an address of the family, as Linux picks its default device.
             None if multicast_or_broadcast => (
@@ -345,7 +351,12 @@ fn resolve_output(
     let learned = stack.ip.pmtu.get_with_expiry(dst, now);
     let mtu = learned.map_or(dev_mtu, |(p, _)| p.min(dev_mtu));
     let route = OutputRoute::new(stack, out_dev, next_hop, src, dst, false, mtu);
-    Ok((route, learned.map(|(_, expires)| expires)))
+    let expires = if expires_now {
+        Some(now)
+    } else {
+        learned.map(|(_, expires)| expires)
+    };
+    Ok((route, expires))
 }
 
 fn first_device_of_family(stack: &Stack, dst: IpAddr) -> Option<DeviceId> {

@@ -1008,3 +1008,49 @@ fn address_conflict_is_defended_once_per_defend_interval_then_given_up_rfc5227_2
     assert_eq!(stack.neighbor_counters().ipv4_conflicts, 1);
     assert_eq!(stack.neighbor_counters().arp_defences, 2);
 }
+
+/// RFC 4861 section 6.3.6: with two default routers, one of unknown reachability (the
+/// older route) and one probably reachable (a STALE entry learned from its solicitation),
+/// traffic goes to the probably reachable one; once the older one is known too, it is
+/// preferred again (the choice is not cached).
+#[test]
+fn default_router_selection_prefers_probably_reachable_routers_rfc4861_6_3_6() {
+    const MAC_C: MacAddr = MacAddr([2, 0, 0, 0, 0, 0x0c]);
+    let mut bc = FakeBindings::new(12);
+    let mut stack = Stack::new(StackConfig::default());
+    stack.set_dad_transmits(0);
+    let dev = stack.add_ethernet_device(MAC_A, 1500);
+    stack
+        .add_address(&mut bc, dev, ip("2001:db8::1"), 64)
+        .unwrap();
+    for router in ["fe80::1", "fe80::2"] {
+        stack.add_route(ip("::"), 0, dev, Some(ip(router))).unwrap();
+    }
+    let s = stack.udp_open().unwrap();
+    // A router makes itself known by soliciting us (RFC 4861 7.2.3: a STALE entry).
+    let learn = |stack: &mut Stack, bc: &mut FakeBindings, mac: MacAddr, router: &str| {
+        let target = v6("2001:db8::1");
+        let slla = [NdpOptionRepr::SourceLinkLayer(mac)];
+        let body = NdpBody::neighbor_solicitation(target);
+        let mut ns = nd_frame(mac, v6(router), target.solicited_node(), 255, body, &slla);
+        stack.receive_frame(bc, dev, &mut ns);
+    };
+    let udp_to = |stack: &mut Stack, bc: &mut FakeBindings| {
+        bc.take_sent();
+        stack
+            .udp_send_to(bc, s, b"far", "[2001:db8:9::1]:9".parse().unwrap())
+            .unwrap();
+        bc.take_sent()
+            .iter()
+            .filter_map(|f| {
+                let eth = EthernetFrame::parse(&f.bytes[..]).ok()?;
+                let ip6 = Ipv6Packet::parse(eth.payload()).ok()?;
+                (ip6.next_header() == IpProto::UDP).then_some(eth.dst())
+            })
+            .collect::<Vec<_>>()
+    };
+    learn(&mut stack, &mut bc, MAC_B, "fe80::2");
+    assert_eq!(udp_to(&mut stack, &mut bc), [MAC_B], "the probably reachable router");
+    learn(&mut stack, &mut bc, MAC_C, "fe80::1");
+    assert_eq!(udp_to(&mut stack, &mut bc), [MAC_C], "both known: the first route's router");
+}
