@@ -127,6 +127,7 @@ if [ "$(id -u)" = 0 ] && [ -c /dev/net/tun ]; then
   command -v tcpdump >/dev/null 2>&1 || kernel_tools+=(tcpdump)
   command -v curl >/dev/null 2>&1 || kernel_tools+=(curl)
   command -v microsocks >/dev/null 2>&1 || kernel_tools+=(microsocks)
+  command -v danted >/dev/null 2>&1 || kernel_tools+=(dante-server)
   if [ ${#kernel_tools[@]} -gt 0 ]; then
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${kernel_tools[@]}" >/dev/null

@@ -6,14 +6,15 @@
 //! ```text
 //!  client ns                 middle ns                      server ns
 //!  TUN 10.77.0.1/24  <-->  zcstack relay (10.77.0.2)  veth 10.78.0.1 <--> 10.78.0.2
-//!      fd77::1/64          [microsocks 127.0.0.1]          fd78::1    <--> fd78::2
+//!      fd77::1/64     [microsocks or danted 127.0.0.1]     fd78::1    <--> fd78::2
 //! ```
 //!
 //! The servers are programs/relay_server.py (HTTP downloads and uploads with SHA-256,
 //! UDP echo); curl, socat and programs/tcp_many.py are the clients. Sizes are CI sizes
-//! (10 MB); set ZC_RELAY_MB=100 for the 100 MB runs by hand. Runs with
-//! `ZC_KERNEL_TESTS=1` (scripts/test.sh sets it as root); needs root, /dev/net/tun, curl,
-//! socat, sha256sum, ss, python3, microsocks.
+//! (10 MB); set ZC_RELAY_MB=100 for the 100 MB runs by hand. The SOCKS5 proxies run in the
+//! middle namespace: microsocks (CONNECT with RFC 1929 login) and Dante (UDP ASSOCIATE,
+//! which microsocks lacks). Runs with `ZC_KERNEL_TESTS=1` (scripts/test.sh sets it as
+//! root); needs root, /dev/net/tun, curl, socat, sha256sum, ss, python3, microsocks, danted.
 
 mod common;
 
@@ -23,7 +24,28 @@ use std::time::{Duration, Instant};
 
 use common::{spawn, suite_skip_reason, Guarded, Netns};
 
-const TOOLS: &[&str] = &["curl", "socat", "sha256sum", "ss", "python3", "microsocks"];
+const TOOLS: &[&str] = &[
+    "curl",
+    "socat",
+    "sha256sum",
+    "ss",
+    "python3",
+    "microsocks",
+    "danted",
+];
+
+/// Dante's configuration: SOCKS5 on 127.0.0.1:1080 in the middle namespace, out through
+/// the veth, CONNECT and UDP ASSOCIATE allowed (microsocks has no UDP ASSOCIATE).
+const DANTE_CONF: &str = "logoutput: stderr
+internal: 127.0.0.1 port = 1080
+external: 10.78.0.1
+clientmethod: none
+socksmethod: none
+user.privileged: root
+user.unprivileged: nobody
+client pass { from: 0.0.0.0/0 to: 0.0.0.0/0 }
+socks pass { from: 0.0.0.0/0 to: 0.0.0.0/0 command: connect udpassociate udpreply }
+";
 const SERVER: &str = "10.78.0.2";
 const SERVER6: &str = "fd78::2";
 const PORT: &str = "8080";
@@ -53,7 +75,7 @@ fn megabytes() -> usize {
 impl Relay {
     /// Sets up the namespaces and starts the relay with `outbound` arguments (`--direct`,
     /// or `--socks5 ...`, in which case microsocks is started first with `proxy_args`).
-    fn start(test: &str, outbound: &[&str], proxy_args: Option<&[&str]>) -> Option<Relay> {
+    fn start(test: &str, outbound: &[&str], proxy: Option<(&str, &[&str])>) -> Option<Relay> {
         if suite_skip_reason(TOOLS).is_some() {
             return None;
         }
@@ -86,11 +108,11 @@ impl Relay {
         server_cmd.arg(programs().join("relay_server.py")).arg(PORT);
         let mut server_proc = spawn(server_cmd, "relay_server.py");
         server_proc.wait_for_stderr("ready", Duration::from_secs(10));
-        let proxy = proxy_args.map(|args| {
-            let mut cmd = middle.command(&["microsocks"]);
+        let proxy = proxy.map(|(program, args)| {
+            let mut cmd = middle.command(&[program]);
             cmd.args(args);
-            let guard = spawn(cmd, "microsocks");
-            wait_until("microsocks listens", || {
+            let guard = spawn(cmd, program);
+            wait_until("the proxy listens", || {
                 let out = middle.try_exec(&["ss", "-Htln", "sport = :1080"]);
                 !out.stdout.is_empty()
             });
@@ -306,7 +328,7 @@ fn socks5_relay_through_microsocks_with_login() {
         "--socks5-pass",
         "zcpass",
     ];
-    let Some(mut r) = Relay::start("relsocks", &outbound, Some(&proxy)) else {
+    let Some(mut r) = Relay::start("relsocks", &outbound, Some(("microsocks", &proxy))) else {
         return;
     };
     let mb = megabytes() * 1_000_000;
@@ -359,4 +381,25 @@ fn killing_the_relay_leaves_no_hung_sockets() {
             && established(&r.server, "sport = :8080") == 0
             && established(&r.middle, "dport = :8080") == 0
     });
+}
+
+#[test]
+fn socks5_udp_associate_through_dante() {
+    if suite_skip_reason(TOOLS).is_some() {
+        return;
+    }
+    let conf = std::env::temp_dir().join(format!("zc-relay-dante-{}.conf", std::process::id()));
+    std::fs::write(&conf, DANTE_CONF).expect("write dante's configuration");
+    let conf_arg = conf.to_str().unwrap().to_owned();
+    let proxy: [&str; 2] = ["-f", &conf_arg];
+    let outbound = ["--socks5", "127.0.0.1:1080"];
+    let started = Relay::start("reldante", &outbound, Some(("danted", &proxy)));
+    let _ = std::fs::remove_file(&conf);
+    let Some(mut r) = started else {
+        return;
+    };
+    r.udp_round_trip(&format!("UDP4:{SERVER}:{PORT}"), "through-dante");
+    r.udp_round_trip(&format!("UDP4:{SERVER}:{PORT}"), "second-flow");
+    r.download(SERVER, 1_000_000);
+    r.summary_contains("2 flows");
 }
