@@ -269,6 +269,7 @@ mod tests {
         assert!(written < 64 * 1024 * 1024, "the writer was stopped");
         // What left the client is in the relay's path: the host socket buffers (a few MB
         // on loopback at most), one relay buffer, and the stacks' own buffers.
+        eprintln!("slow reader: the client wrote {written} B before stalling, {relayed} B relayed");
         assert!(relayed <= written as u64);
         assert!(
             written - relayed as usize <= 4 * 1024 * 1024,
