@@ -136,8 +136,12 @@ if [ "$(id -u)" = 0 ] && [ -c /dev/net/tun ]; then
   # (tcp_kernel.rs), the blocking TcpStream/TcpListener (tcp_blocking.rs).
   # zcstack relay (issue 13): client ns -> TUN -> relay -> veth -> kernel servers, direct
   # and through microsocks (relay_kernel.rs, about 20 s).
-  ZC_KERNEL_TESTS=1 cargo test -p zcstack -p zerocast-tap --test kernel_interop --test blocking_udp \
-    --test testbench --test tcp_kernel --test tcp_blocking --test relay_kernel
+  # zerocast-tokio over a TUN/TAP (kernel_tun.rs), and what tun-rs's offload (virtio-net
+  # header, GSO frames) and multi-queue give on this kernel (offload_probe.rs,
+  # multiqueue_probe.rs; issue 13): about 5 s.
+  ZC_KERNEL_TESTS=1 cargo test -p zcstack -p zerocast-tap -p zerocast-tokio --test kernel_interop \
+    --test blocking_udp --test testbench --test tcp_kernel --test tcp_blocking --test relay_kernel \
+    --test kernel_tun --test offload_probe --test multiqueue_probe
 else
   echo "skipped: needs root and /dev/net/tun"
 fi
