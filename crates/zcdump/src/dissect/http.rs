@@ -2,9 +2,10 @@
 //! with a request line (a known method, RFC 9112 3) or a status line (`HTTP/`, RFC 9112 4)
 //! is a message, and on any other TCP port by content, as tshark's heuristic finds them: a
 //! whole first line that starts with `HTTP/1.` or ends with ` HTTP/1.x`. The first line's
-//! parts, each header line and the common headers get tshark 4.0's fields; bodies and
-//! messages continued in later segments are not decoded (tshark decodes those from its
-//! conversation state) and stay `data`.
+//! parts, each header line and the common headers get tshark 4.0's fields. A segment on an
+//! HTTP port that starts no message is a continuation (`http` and `data`), as tshark shows
+//! it without reassembly; bodies and headers continued in later segments are not decoded
+//! (tshark decodes some of those from its conversation state; zcdump keeps none).
 
 use super::table::{Dissector, Hook};
 use super::text::push_display;
@@ -149,9 +150,17 @@ fn looks_like_http(payload: &[u8]) -> bool {
     line.len() != 8 && (token(0) || line.len().checked_sub(8).is_some_and(token))
 }
 
-/// A payload on an HTTP port: a message if it starts one, otherwise data.
+/// A payload on an HTTP port: a message if it starts one. Otherwise as tshark without
+/// reassembly: a payload with an end of line, or one the capture cut short (its line may
+/// end in the bytes not kept), is a continuation (`http`, its bytes as `data`); a whole
+/// payload without any end of line is left undecoded, since tshark waits for the rest of
+/// the line and shows neither `http` nor `data`.
 fn dissect_port(cx: &mut Cx<'_, '_>, payload: &[u8]) {
-    if !dissect(cx, payload) {
+    if dissect(cx, payload) {
+        return;
+    }
+    if cx.snapped || payload.iter().any(|b| *b == b'\n' || *b == b'\r') {
+        cx.out.enter(Proto::Http);
         cx.data(payload);
     }
 }
