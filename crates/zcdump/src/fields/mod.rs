@@ -431,7 +431,8 @@ impl FrameFields {
             return;
         };
         self.text.extend_from_slice(text);
-        self.entries.push((field, Value::Text(TextRef { start, len })));
+        self.entries
+            .push((field, Value::Text(TextRef { start, len })));
     }
 
     /// The bytes of a text value of this frame (empty for a handle from another frame

@@ -1050,7 +1050,15 @@ fn default_router_selection_prefers_probably_reachable_routers_rfc4861_6_3_6() {
             .collect::<Vec<_>>()
     };
     learn(&mut stack, &mut bc, MAC_B, "fe80::2");
-    assert_eq!(udp_to(&mut stack, &mut bc), [MAC_B], "the probably reachable router");
+    assert_eq!(
+        udp_to(&mut stack, &mut bc),
+        [MAC_B],
+        "the probably reachable router"
+    );
     learn(&mut stack, &mut bc, MAC_C, "fe80::1");
-    assert_eq!(udp_to(&mut stack, &mut bc), [MAC_C], "both known: the first route's router");
+    assert_eq!(
+        udp_to(&mut stack, &mut bc),
+        [MAC_C],
+        "both known: the first route's router"
+    );
 }

@@ -36,20 +36,20 @@ pub(crate) mod io;
 pub(crate) mod isn;
 pub(crate) mod recovery;
 mod recv_buffer;
-mod rules;
 pub(crate) mod rtt;
+mod rules;
 pub(crate) mod segment;
 mod send_buffer;
-mod siphash;
 pub mod seq;
+mod siphash;
 mod socket_options;
 mod state;
 pub(crate) mod syn_cookie;
 mod transparent;
 
+pub use cc::CongestionAlgorithm;
 pub use config::TcpConfig;
 pub use seq::SeqNum;
-pub use cc::CongestionAlgorithm;
 pub use socket_options::{Keepalive, TcpSocketOptions};
 pub use state::{Shutdown, TcpState};
 
