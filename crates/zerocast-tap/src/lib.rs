@@ -25,6 +25,7 @@
 #[cfg(feature = "tokio")]
 pub mod async_device;
 pub mod device;
+pub mod error;
 pub mod fault;
 pub mod host;
 pub mod icmp;

@@ -23,42 +23,7 @@ use crate::netstack::{NetStack, Shared, State};
 /// The accept queue a [`TcpListener`] asks for.
 pub const LISTEN_BACKLOG: usize = 1024;
 
-/// Maps the core's socket errors onto `std::io::ErrorKind`, each onto the kind std gives
-/// the matching errno (`ECONNRESET` → `ConnectionReset`, `ETIMEDOUT` → `TimedOut`, ...).
-///
-/// ```
-/// use std::io::ErrorKind;
-/// use zerocast_stack::SocketError;
-/// use zerocast_tap::tcp::io_error;
-/// assert_eq!(io_error(SocketError::ConnectionRefused).kind(), ErrorKind::ConnectionRefused);
-/// assert_eq!(io_error(SocketError::ConnectionReset).kind(), ErrorKind::ConnectionReset);
-/// assert_eq!(io_error(SocketError::TimedOut).kind(), ErrorKind::TimedOut);
-/// assert_eq!(io_error(SocketError::BrokenPipe).kind(), ErrorKind::BrokenPipe);
-/// ```
-#[must_use]
-pub fn io_error(e: SocketError) -> io::Error {
-    use io::ErrorKind as K;
-    let kind = match e {
-        SocketError::WouldBlock => K::WouldBlock,
-        SocketError::AddressInUse => K::AddrInUse,
-        SocketError::AddressNotAvailable | SocketError::NoFreePorts => K::AddrNotAvailable,
-        SocketError::NotConnected => K::NotConnected,
-        SocketError::InvalidInput
-        | SocketError::AlreadyBound
-        | SocketError::InvalidState
-        | SocketError::MessageTooLong => K::InvalidInput,
-        SocketError::ConnectionRefused => K::ConnectionRefused,
-        SocketError::ConnectionReset => K::ConnectionReset,
-        SocketError::ConnectionAborted => K::ConnectionAborted,
-        SocketError::TimedOut => K::TimedOut,
-        SocketError::BrokenPipe => K::BrokenPipe,
-        SocketError::HostUnreachable => K::HostUnreachable,
-        SocketError::NetworkUnreachable | SocketError::NoRoute => K::NetworkUnreachable,
-        SocketError::AlreadyConnected => K::AlreadyExists,
-        _ => K::Other,
-    };
-    io::Error::new(kind, e)
-}
+pub use crate::error::io_error;
 
 /// Runs a core call under the lock, then wakes the loop and waiters as the call requires.
 fn call<R>(

@@ -16,23 +16,7 @@ use zerocast_stack::SocketError;
 
 use crate::netstack::NetStack;
 
-/// Maps the core's socket errors onto `std::io::ErrorKind`.
-#[must_use]
-pub fn io_error(e: SocketError) -> io::Error {
-    let kind = match e {
-        SocketError::WouldBlock => io::ErrorKind::WouldBlock,
-        SocketError::AddressInUse => io::ErrorKind::AddrInUse,
-        SocketError::AddressNotAvailable => io::ErrorKind::AddrNotAvailable,
-        SocketError::NotConnected => io::ErrorKind::NotConnected,
-        SocketError::InvalidInput | SocketError::AlreadyBound => io::ErrorKind::InvalidInput,
-        SocketError::ConnectionRefused => io::ErrorKind::ConnectionRefused,
-        SocketError::HostUnreachable => io::ErrorKind::HostUnreachable,
-        SocketError::NetworkUnreachable | SocketError::NoRoute => io::ErrorKind::NetworkUnreachable,
-        SocketError::MessageTooLong => io::ErrorKind::InvalidInput,
-        _ => io::ErrorKind::Other,
-    };
-    io::Error::new(kind, e)
-}
+pub use crate::error::io_error;
 
 /// A UDP socket of a [`NetStack`]; closed on drop.
 ///
