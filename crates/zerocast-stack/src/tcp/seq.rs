@@ -194,6 +194,16 @@ mod tests {
     }
 
     proptest! {
+        #![proptest_config(ProptestConfig {
+            cases: if cfg!(miri) { 16 } else { 256 },
+            // Miri's isolation has no working directory to persist failures in.
+            failure_persistence: if cfg!(miri) {
+                None
+            } else {
+                ProptestConfig::default().failure_persistence
+            },
+            ..ProptestConfig::default()
+        })]
         #[test]
         fn adding_moves_forward(raw: u32, step in 1u32..(1 << 31)) {
             let a = SeqNum::new(raw);

@@ -301,6 +301,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore)] // 100,000 SipHash rounds: minutes under Miri, no unsafe code
     fn random_acks_are_rejected() {
         let (c, l, r, isn) = setup();
         let mut accepted = 0;
