@@ -428,10 +428,9 @@ fn bind_conflicts_and_ephemeral_ports() {
     assert!(stack.tcp_local_addr(b).unwrap().unwrap().port() >= 49152);
 }
 
-/// RFC 4987 3.6: with the SYN queue full, SYNs get a cookie SYN-ACK and no state; a valid
-/// returning ACK makes an established connection, a forged one gets a RST.
-#[test]
-fn rfc4987_syn_cookies_when_the_syn_queue_is_full() {
+/// A stack on a TUN whose listener on port 80 has a SYN queue of one, so a second
+/// half-open connection overflows it: the stack, its bindings, the device and the listener.
+fn listener_with_one_syn_slot() -> (Stack, FakeBindings, DeviceId, SocketId) {
     let config = StackConfig {
         tcp: crate::tcp::TcpConfig {
             syn_queue_len: 1,
@@ -443,6 +442,14 @@ fn rfc4987_syn_cookies_when_the_syn_queue_is_full() {
     let l = stack.tcp_open().unwrap();
     stack.tcp_bind(l, sa("0.0.0.0:80")).unwrap();
     stack.tcp_listen(&mut bc, l, 8).unwrap();
+    (stack, bc, dev, l)
+}
+
+/// RFC 4987 3.6: with the SYN queue full, SYNs get a cookie SYN-ACK and no state; a valid
+/// returning ACK makes an established connection, a forged one gets a RST.
+#[test]
+fn rfc4987_syn_cookies_when_the_syn_queue_is_full() {
+    let (mut stack, mut bc, dev, l) = listener_with_one_syn_slot();
     let first = sa("10.0.0.1:1001");
     let mut p = tcp_packet(first, sa(US), 100, 0, FLAG_SYN, &[], &[]);
     stack.receive_frame(&mut bc, dev, &mut p);
@@ -612,17 +619,7 @@ fn bulk_transfer_of_megabytes_across_seeds() {
 /// answered normally, not with a cookie (the queue's count must not leak).
 #[test]
 fn reset_half_open_connection_frees_its_syn_queue_slot() {
-    let config = StackConfig {
-        tcp: crate::tcp::TcpConfig {
-            syn_queue_len: 1,
-            ..crate::tcp::TcpConfig::default()
-        },
-        ..StackConfig::default()
-    };
-    let (mut stack, mut bc, dev) = tun_stack(config);
-    let l = stack.tcp_open().unwrap();
-    stack.tcp_bind(l, sa("0.0.0.0:80")).unwrap();
-    stack.tcp_listen(&mut bc, l, 8).unwrap();
+    let (mut stack, mut bc, dev, l) = listener_with_one_syn_slot();
     for round in 0..3u16 {
         let peer = SocketAddr::new(ip("10.0.0.1"), 2000 + round);
         let mut p = tcp_packet(peer, sa(US), 100, 0, FLAG_SYN, &[], &[]);
