@@ -619,7 +619,7 @@ fn bulk_transfer_of_megabytes_across_seeds() {
 /// answered normally, not with a cookie (the queue's count must not leak).
 #[test]
 fn reset_half_open_connection_frees_its_syn_queue_slot() {
-    let (mut stack, mut bc, dev, l) = listener_with_one_syn_slot();
+    let (mut stack, mut bc, dev, _listener) = listener_with_one_syn_slot();
     for round in 0..3u16 {
         let peer = SocketAddr::new(ip("10.0.0.1"), 2000 + round);
         let mut p = tcp_packet(peer, sa(US), 100, 0, FLAG_SYN, &[], &[]);
