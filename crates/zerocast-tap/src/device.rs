@@ -215,6 +215,57 @@ impl TapDevice {
     /// # Errors
     /// See [`OpenError`]: no `/dev/net/tun`, not permitted, busy, wrong kind, bad name.
     pub fn open(name: &str, kind: LinkKind, mtu: Option<u16>) -> Result<TapDevice, OpenError> {
+        TapDevice::open_with(name, kind, mtu, false)
+    }
+
+    /// Opens `queues` queues (at least 1) of the multi-queue interface `name`
+    /// (`IFF_MULTI_QUEUE`; the kernel spreads flows over the queues by its own symmetric
+    /// flow hash and sends a flow where its packets were last written). The interface must
+    /// be new or multi-queue already: a single-queue one refuses (busy or wrong kind).
+    ///
+    /// ```no_run
+    /// use zerocast_tap::device::{LinkKind, TapDevice};
+    /// let queues = TapDevice::open_queues("zc0", LinkKind::Tun, Some(1500), 2)?;
+    /// assert_eq!(queues.len(), 2);
+    /// # Ok::<(), zerocast_tap::device::OpenError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// Those of [`TapDevice::open`]; attaching a further queue's error as
+    /// [`OpenError::Other`].
+    pub fn open_queues(
+        name: &str,
+        kind: LinkKind,
+        mtu: Option<u16>,
+        queues: usize,
+    ) -> Result<Vec<TapDevice>, OpenError> {
+        let first = TapDevice::open_with(name, kind, mtu, true)?;
+        let other = |source| OpenError::Other {
+            name: name.to_owned(),
+            source,
+        };
+        let mut all = Vec::with_capacity(queues.max(1));
+        for _ in 1..queues.max(1) {
+            let device = first.device.try_clone().map_err(other)?;
+            device.set_nonblocking(true).map_err(other)?;
+            all.push(TapDevice {
+                device,
+                kind,
+                name: name.to_owned(),
+                mtu: first.mtu,
+                waker: InterruptEvent::new().map_err(other)?,
+            });
+        }
+        all.insert(0, first);
+        Ok(all)
+    }
+
+    fn open_with(
+        name: &str,
+        kind: LinkKind,
+        mtu: Option<u16>,
+        multi_queue: bool,
+    ) -> Result<TapDevice, OpenError> {
         if !valid_interface_name(name) {
             return Err(OpenError::BadName {
                 name: name.to_owned(),
@@ -231,7 +282,8 @@ impl TapDevice {
             .name(name)
             .layer(layer)
             .packet_information(false)
-            .offload(false);
+            .offload(false)
+            .multi_queue(multi_queue);
         if let Some(mtu) = mtu {
             builder = builder.mtu(mtu);
         }
