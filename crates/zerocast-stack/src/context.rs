@@ -70,6 +70,46 @@ pub trait DeviceTx {
     /// only valid for the call; an embedder that queues must copy. Dropping a frame (queue
     /// full) is allowed: the protocols above recover as on a real network.
     fn transmit(&mut self, device: DeviceId, frame: &[u8]);
+
+    /// Transmits one GSO frame on a device with TSO (see [`crate::device::gso`]): TCP
+    /// payload of several segments behind one set of headers, the TCP checksum field
+    /// holding the pseudo-header's partial sum, to be cut at `meta.segment_size`. The stack
+    /// calls this only for devices whose
+    /// [`DeviceOffload::tso`](crate::device::offload::DeviceOffload::tso) is set.
+    ///
+    /// The default cuts the frame in software (in place, in `frame`'s buffer) and calls
+    /// [`DeviceTx::transmit`] once per segment, so an embedder needs to override it only
+    /// to hand the frame to a device that segments itself (a TUN with the virtio-net
+    /// header).
+    ///
+    /// ```
+    /// use zerocast_stack::context::{DeviceId, DeviceTx};
+    /// use zerocast_stack::device::gso::{GsoKind, GsoMeta};
+    /// struct Wire(Vec<usize>);
+    /// impl DeviceTx for Wire {
+    ///     fn transmit(&mut self, _: DeviceId, frame: &[u8]) { self.0.push(frame.len()); }
+    /// }
+    /// # fn dev() -> DeviceId { let mut s = zerocast_stack::Stack::new(Default::default()); s.add_pure_ip_device(1500) }
+    /// let mut frame = vec![0u8; 40 + 2500];
+    /// frame[0] = 0x45;
+    /// frame[32] = 5 << 4;
+    /// let meta = GsoMeta { kind: GsoKind::TcpV4, segment_size: 1000, header_len: 40,
+    ///                      ip_start: 0, csum_start: 20, csum_offset: 16 };
+    /// let mut wire = Wire(Vec::new());
+    /// wire.transmit_gso(dev(), &mut frame, &meta);
+    /// assert_eq!(wire.0, [1040, 1040, 540]);
+    /// ```
+    fn transmit_gso(
+        &mut self,
+        device: DeviceId,
+        frame: &mut [u8],
+        meta: &crate::device::gso::GsoMeta,
+    ) {
+        // The stack builds only frames that match their meta; a mismatch sends nothing.
+        let _ = crate::device::gso::segment_in_place(frame, meta, |segment| {
+            self.transmit(device, segment);
+        });
+    }
 }
 
 /// Identifies one socket of a stack.

@@ -19,7 +19,9 @@
 //! at most [`MAX_MEMBERSHIPS`](crate::udp::MAX_MEMBERSHIPS)) plus the stack's own groups.
 //! Link-layer framing for output lives in [`link`].
 
+pub mod gso;
 pub mod link;
+pub mod offload;
 
 use alloc::vec::Vec;
 use core::net::IpAddr;
@@ -191,6 +193,8 @@ pub struct Device {
     pub vlans: Vec<(u16, DeviceId)>,
     /// Counters.
     pub counters: DeviceCounters,
+    /// What the device offloads (TSO); none unless the embedder says so.
+    pub offload: offload::DeviceOffload,
     /// A VLAN's MTU was set on the VLAN itself, so it no longer follows its parent's.
     pub(crate) mtu_pinned: bool,
     /// Whether packets arriving here for other hosts are forwarded (`None`: as
@@ -209,6 +213,7 @@ impl Device {
             multicast_groups: Vec::new(),
             vlans: Vec::new(),
             counters: DeviceCounters::default(),
+            offload: offload::DeviceOffload::default(),
             mtu_pinned: false,
             forwarding: None,
             accept_any_destination: false,

@@ -408,7 +408,15 @@ fn send_segment(
 
 /// Sends a connection's segments, each payload read from its send buffer.
 fn emit_all(stack: &mut Stack, bc: &mut impl Bindings, conn: &Conn, out: &[OutSegment]) {
-    for seg in out {
+    let mut i = 0;
+    while let Some(seg) = out.get(i) {
+        // A run of full segments leaves as one GSO frame on a device with TSO.
+        let run = super::tso::send_run(stack, bc, conn, &out[i..]);
+        if run > 0 {
+            i += run;
+            continue;
+        }
+        i += 1;
         let offset = seg.seq.saturating_since(conn.buf_seq) as usize;
         let payload = if seg.payload_len > 0 {
             conn.send_buf.range(offset, seg.payload_len)

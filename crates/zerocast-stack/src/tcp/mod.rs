@@ -46,6 +46,7 @@ mod socket_options;
 mod state;
 pub(crate) mod syn_cookie;
 mod transparent;
+pub(crate) mod tso;
 
 pub use cc::CongestionAlgorithm;
 pub use config::TcpConfig;
