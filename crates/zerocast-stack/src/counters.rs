@@ -110,6 +110,13 @@ pub struct TcpCounters {
     pub syn_cookies_sent: u64,
     /// Connections rebuilt from a valid returning cookie.
     pub syn_cookies_accepted: u64,
+    /// ICMP errors quoting a segment of no connection.
+    pub icmp_errors_no_connection: u64,
+    /// ICMP errors ignored because the quoted sequence number was not in flight
+    /// (RFC 5927 4.1).
+    pub icmp_errors_out_of_window: u64,
+    /// Soft ICMP errors recorded on a connection (RFC 1122 4.2.3.9).
+    pub icmp_soft_errors: u64,
 }
 
 /// All stack-wide counters.

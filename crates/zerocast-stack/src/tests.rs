@@ -25,6 +25,7 @@ mod fragments;
 mod robustness;
 mod routing;
 mod tcp;
+mod tcp_features;
 mod udp;
 
 pub(crate) const OUR_MAC: MacAddr = MacAddr([2, 0, 0, 0, 0, 2]);

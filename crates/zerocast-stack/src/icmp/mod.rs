@@ -5,9 +5,10 @@
 //! when possible. Echo replies go to the [`socket`] whose identifier they carry. Error
 //! messages are matched to what we sent: the quoted packet must come from one of our
 //! addresses; Fragmentation Needed / Packet Too Big update the path MTU cache
-//! (RFC 1191, RFC 8201); the others become a pending error on the UDP or echo socket that
-//! sent the quoted datagram. NDP and MLD messages are handed to the neighbour /
-//! IPv6-configuration layer (`crate::neighbor`).
+//! (RFC 1191, RFC 8201) and let the TCP connection that sent the quote resend at the new
+//! size; the others become a pending error on the UDP or echo socket that sent the quoted
+//! datagram, or go to the TCP connection (`tcp/icmp_error.rs`). NDP and MLD messages are
+//! handed to the neighbour / IPv6-configuration layer (`crate::neighbor`).
 //!
 //! Errors we send are built in [`errors`], rate limited by [`rate_limit`].
 
@@ -97,6 +98,9 @@ pub(crate) fn receive_icmpv4(stack: &mut Stack, bc: &mut impl Bindings, rx: &IpR
                     .pmtu
                     .update(quoted.dst, mtu, bc.now(), timeout, cap);
                 crate::tcp::io::on_pmtu_change(stack, bc.now(), quoted.dst);
+                if quoted.proto == IpProto::TCP {
+                    crate::tcp::icmp_error::on_packet_too_big(stack, bc, &quoted);
+                }
                 return;
             }
             let error = match (msg_type, code) {
@@ -163,6 +167,9 @@ pub(crate) fn receive_icmpv6(stack: &mut Stack, bc: &mut impl Bindings, rx: &IpR
                     .pmtu
                     .update(quoted.dst, mtu, bc.now(), timeout, cap);
                 crate::tcp::io::on_pmtu_change(stack, bc.now(), quoted.dst);
+                if quoted.proto == IpProto::TCP {
+                    crate::tcp::icmp_error::on_packet_too_big(stack, bc, &quoted);
+                }
                 return;
             }
             let error = match (msg_type, code) {
@@ -201,7 +208,7 @@ fn deliver_error(
 ) {
     match quoted.proto {
         IpProto::UDP => crate::udp::deliver_icmp_error(stack, bc, quoted, error),
-        IpProto::TCP => crate::tcp::io::deliver_icmp_error(stack, bc, quoted, error),
+        IpProto::TCP => crate::tcp::icmp_error::deliver(stack, bc, quoted, error),
         IpProto::ICMP | IpProto::ICMPV6 => {
             // Identifier of the echo request we sent (bytes 4..6 of its header).
             let request_type = if v6 {

@@ -83,10 +83,25 @@ impl Stack {
     /// A free ephemeral port (RFC 6056 3.3.1 would randomise the start; the scan starts
     /// at a point derived from the port count in use, so runs stay reproducible without an
     /// RNG here). With `remote`, a port only needs a free 4-tuple.
-    fn tcp_free_port(&self, ip: IpAddr, remote: Option<SocketAddr>) -> Result<u16, SocketError> {
+    fn tcp_free_port(
+        &mut self,
+        ip: IpAddr,
+        remote: Option<SocketAddr>,
+    ) -> Result<u16, SocketError> {
         let (lo, hi) = self.config.ephemeral_ports;
         if lo == 0 || hi < lo {
             return Err(SocketError::NoFreePorts);
+        }
+        // RFC 6056 Algorithm 4 (`tcp/ports.rs`) once the stack has drawn its keys (at the
+        // first connect: `tcp_bind` has no RNG); a bind before that scans from a spread
+        // start below.
+        if let Some(mut ports) = self.tcp.ports.take() {
+            let picked = ports.pick(ip, remote, (lo, hi), |port| {
+                self.tcp_port_taken(port, ip, SocketId(u32::MAX))
+                    || remote.is_some_and(|r| self.tcp.tuple_in_use(SocketAddr::new(ip, port), r))
+            });
+            self.tcp.ports = Some(ports);
+            return picked.ok_or(SocketError::NoFreePorts);
         }
         let span = u32::from(hi - lo) + 1;
         let start = (self.tcp.bound.len() as u32).wrapping_mul(2_654_435_761) % span;
@@ -273,6 +288,7 @@ impl Stack {
         let port = match self.sockets.tcp(id)?.local {
             Some(l) => l.port(),
             None => {
+                self.tcp.key_ports(bc);
                 let port = self.tcp_free_port(local_ip, Some(remote))?;
                 self.sockets.tcp_mut(id)?.local = Some(SocketAddr::new(local_ip, port));
                 self.tcp.index_port(id, port);
@@ -435,7 +451,9 @@ impl Stack {
 
     /// Closes the socket; its id is free at once. A connection finishes its FIN handshake
     /// owned by the stack; unread data or `linger: Some(0)` resets it instead. A listener's
-    /// pending connections are reset.
+    /// pending connections are reset. With `linger: Some(t)`, `t > 0`, the id stays until
+    /// one readiness event tells whether the FIN was acknowledged within `t` (`writable`)
+    /// or the connection was reset (`error`).
     ///
     /// # Errors
     /// [`SocketError::InvalidSocket`].
@@ -491,6 +509,10 @@ impl Stack {
         id: SocketId,
         abort: bool,
     ) -> Result<(), SocketError> {
+        if !abort && super::linger::start(self, bc, id)? {
+            // The socket stays until the lingering close reports its outcome.
+            return Ok(());
+        }
         self.sockets.tcp(id)?;
         let Some(Socket::Tcp(sock)) = self.sockets.remove(id) else {
             return Err(SocketError::InvalidSocket);

@@ -11,6 +11,7 @@ use core::net::{IpAddr, SocketAddr};
 
 use super::conn::Conn;
 use super::isn::IsnGenerator;
+use super::ports::PortAllocator;
 use super::rules::ChallengeAckLimiter;
 use super::socket_options::TcpSocketOptions;
 use super::syn_cookie::SynCookies;
@@ -91,6 +92,8 @@ pub(crate) struct TcpTable {
     /// RFC 6528 ISN and RFC 4987 SYN-cookie keys, drawn from the RNG on first use (the
     /// stack is created without bindings).
     secrets: Option<Secrets>,
+    /// RFC 6056 ephemeral port selection, keyed from the RNG on the first `tcp_connect`.
+    pub(crate) ports: Option<PortAllocator>,
 }
 
 /// The stack's TCP secrets.
@@ -149,6 +152,20 @@ impl TcpTable {
                 cookies: SynCookies::new(key()),
             }
         })
+    }
+
+    /// The ephemeral port allocator, keyed from `bc` the first time.
+    pub(crate) fn key_ports(&mut self, bc: &mut impl crate::context::Rng) {
+        if self.ports.is_none() {
+            let mut key = || {
+                let mut k = [0u8; 16];
+                k[..8].copy_from_slice(&bc.next_u64().to_le_bytes());
+                k[8..].copy_from_slice(&bc.next_u64().to_le_bytes());
+                k
+            };
+            let (f, g) = (key(), key());
+            self.ports = Some(PortAllocator::new(f, g));
+        }
     }
 
     /// Stores a connection; returns its id.

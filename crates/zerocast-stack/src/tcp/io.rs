@@ -13,7 +13,6 @@ use super::segment::{OutSegment, Segment};
 use super::syn_cookie::CookieOptions;
 use super::{SeqNum, TcpState};
 use crate::context::{Bindings, SocketId};
-use crate::icmp::QuotedDatagram;
 use crate::ip::{self, DstKind, IpRx, OutputRoute, SendOptions};
 use crate::socket::SocketError;
 use crate::stack::TimerId;
@@ -466,6 +465,7 @@ pub(crate) fn run_conn<R>(
             bc.socket_ready(s, after);
         }
     }
+    super::linger::report(stack, bc, id);
     if stack.tcp.get(id).is_some_and(|e| e.conn.is_closed()) {
         on_closed(stack, bc, id);
     } else {
@@ -575,34 +575,6 @@ pub(crate) fn sync_timer(stack: &mut Stack, id: ConnId) {
 /// The heap entry of connection `raw` fired.
 pub(crate) fn handle_timer(stack: &mut Stack, bc: &mut impl Bindings, raw: u32) {
     run_conn(stack, bc, ConnId(raw), |conn, ctx| conn.on_timer(ctx));
-}
-
-/// An ICMP error about a segment we sent (RFC 1122 4.2.3.9, RFC 5461): during the
-/// handshake it ends the attempt; on a synchronized connection it is only remembered.
-pub(crate) fn deliver_icmp_error(
-    stack: &mut Stack,
-    bc: &mut impl Bindings,
-    quoted: &QuotedDatagram<'_>,
-    error: SocketError,
-) {
-    let Some(ports) = quoted.transport.get(..8) else {
-        return;
-    };
-    let sport = u16::from_be_bytes([ports[0], ports[1]]);
-    let dport = u16::from_be_bytes([ports[2], ports[3]]);
-    let seq = SeqNum::new(u32::from_be_bytes([ports[4], ports[5], ports[6], ports[7]]));
-    let local = SocketAddr::new(quoted.src, sport);
-    let remote = SocketAddr::new(quoted.dst, dport);
-    let Some(id) = stack.tcp.lookup(local, remote) else {
-        return;
-    };
-    run_conn(stack, bc, id, |conn, _ctx| {
-        // RFC 5927 4.1: only a quote of something in flight is believed.
-        let in_flight = seq >= conn.snd_una && seq < conn.snd_max.max(conn.snd_una + 1);
-        if in_flight && conn.state == TcpState::SynSent {
-            conn.fail(error);
-        }
-    });
 }
 
 /// The path MTU towards `dst` fell (ICMP Fragmentation Needed / Packet Too Big):

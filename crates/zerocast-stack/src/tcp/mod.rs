@@ -32,8 +32,14 @@ pub(crate) mod cc;
 mod config;
 pub(crate) mod conn;
 pub(crate) mod demux;
+#[cfg(test)]
+mod feature_tests;
+pub(crate) mod icmp_error;
 pub(crate) mod io;
 pub(crate) mod isn;
+mod linger;
+mod minmax;
+mod ports;
 pub(crate) mod recovery;
 mod recv_buffer;
 pub(crate) mod rtt;

@@ -8,7 +8,8 @@
 // Not every entry point has a caller until the connection (issue 12) is wired to it all.
 #![allow(dead_code)]
 
-use crate::time::Duration;
+use super::minmax::{WindowedMin, DEFAULT_MIN_RTT_WINDOW};
+use crate::time::{Duration, Instant};
 
 /// The lowest RTO by default: 200 ms, as Linux (`TCP_RTO_MIN`). RFC 6298 2.4 asks for 1 s;
 /// issue 12 asks for Linux's figure, configurable per stack.
@@ -31,10 +32,10 @@ pub(crate) struct RttEstimator {
     unclamped_rto: Duration,
     min_rto: Duration,
     max_rto: Duration,
-    /// The lowest sample so far (RACK's and CUBIC's `min_RTT`). Kept for the connection's
-    /// lifetime: paths whose base RTT grows are rare enough that a windowed minimum (as
-    /// Linux's 5-minute filter) is not worth its state here.
-    min_rtt: Option<Duration>,
+    /// The lowest sample of the last five minutes (RACK's and HyStart++'s `min_RTT`,
+    /// RFC 8985 section 6.2), as Linux's windowed filter: a path whose base RTT grew
+    /// (a route change) is not judged by the old path's minimum forever.
+    min_rtt: WindowedMin,
     latest: Option<Duration>,
 }
 
@@ -49,7 +50,7 @@ impl RttEstimator {
             unclamped_rto: initial_rto,
             min_rto,
             max_rto: max_rto.max(min_rto),
-            min_rtt: None,
+            min_rtt: WindowedMin::new(DEFAULT_MIN_RTT_WINDOW),
             latest: None,
         }
     }
@@ -60,10 +61,11 @@ impl RttEstimator {
         Self::new(DEFAULT_MIN_RTO, DEFAULT_MAX_RTO, DEFAULT_INITIAL_RTO)
     }
 
-    /// Takes one RTT measurement: RFC 6298 2.2 for the first, 2.3 for later ones.
-    pub(crate) fn on_sample(&mut self, rtt: Duration) {
+    /// Takes one RTT measurement made at `now`: RFC 6298 2.2 for the first, 2.3 for later
+    /// ones.
+    pub(crate) fn on_sample(&mut self, rtt: Duration, now: Instant) {
         self.latest = Some(rtt);
-        self.min_rtt = Some(self.min_rtt.map_or(rtt, |m| m.min(rtt)));
+        self.min_rtt.update(rtt, now);
         match self.srtt {
             None => self.first_sample(rtt),
             Some(srtt) => self.later_sample(srtt, rtt),
@@ -115,10 +117,10 @@ impl RttEstimator {
         self.rttvar
     }
 
-    /// The lowest sample so far.
+    /// The lowest sample of the last five minutes.
     #[must_use]
     pub(crate) fn min_rtt(&self) -> Option<Duration> {
-        self.min_rtt
+        self.min_rtt.get()
     }
 
     /// The most recent sample.
@@ -148,7 +150,7 @@ mod tests {
     #[test]
     fn rfc6298_2_2_first_sample_sets_srtt_and_half_rttvar() {
         let mut est = RttEstimator::new(ms(1), ms(60_000), ms(1000));
-        est.on_sample(ms(100));
+        est.on_sample(ms(100), Instant::ZERO);
         assert_eq!(est.srtt(), Some(ms(100)));
         assert_eq!(est.rttvar(), ms(50));
         // 100 + 4 * 50
@@ -158,8 +160,8 @@ mod tests {
     #[test]
     fn rfc6298_2_3_later_samples_smooth_with_alpha_and_beta() {
         let mut est = RttEstimator::new(ms(1), ms(60_000), ms(1000));
-        est.on_sample(ms(100));
-        est.on_sample(ms(200));
+        est.on_sample(ms(100), Instant::ZERO);
+        est.on_sample(ms(200), Instant::ZERO);
         // RTTVAR = 3/4 * 50 + 1/4 * |100 - 200| = 37.5 + 25 = 62.5 ms
         assert_eq!(est.rttvar(), Duration::from_micros(62_500));
         // SRTT = 7/8 * 100 + 1/8 * 200 = 112.5 ms
@@ -173,9 +175,9 @@ mod tests {
     #[test]
     fn rfc6298_2_2_clock_granularity_bounds_the_variance_term() {
         let mut est = RttEstimator::new(Duration::ZERO, ms(60_000), ms(1000));
-        est.on_sample(ms(10));
+        est.on_sample(ms(10), Instant::ZERO);
         for _ in 0..100 {
-            est.on_sample(ms(10));
+            est.on_sample(ms(10), Instant::ZERO);
         }
         // RTTVAR decays towards 0, so K*RTTVAR < G and the RTO is SRTT + G.
         assert_eq!(est.srtt(), Some(ms(10)));
@@ -186,7 +188,7 @@ mod tests {
     #[test]
     fn rfc6298_2_4_rto_is_raised_to_the_minimum() {
         let mut est = RttEstimator::with_defaults();
-        est.on_sample(ms(2));
+        est.on_sample(ms(2), Instant::ZERO);
         // 2 + 4 * 1 = 6 ms, raised to Linux's 200 ms.
         assert_eq!(est.rto(), ms(200));
     }
@@ -194,7 +196,7 @@ mod tests {
     #[test]
     fn rfc6298_2_5_rto_is_capped_at_the_maximum() {
         let mut est = RttEstimator::new(ms(200), ms(60_000), ms(1000));
-        est.on_sample(ms(50_000));
+        est.on_sample(ms(50_000), Instant::ZERO);
         // 50 s + 4 * 25 s = 150 s, capped at 60 s.
         assert_eq!(est.rto(), ms(60_000));
         assert_eq!(est.max_rto(), ms(60_000));
@@ -204,8 +206,23 @@ mod tests {
     fn min_rtt_tracks_the_lowest_sample() {
         let mut est = RttEstimator::with_defaults();
         for r in [30, 20, 50, 25] {
-            est.on_sample(ms(r));
+            est.on_sample(ms(r), Instant::ZERO);
         }
         assert_eq!(est.min_rtt(), Some(ms(20)));
+    }
+
+    /// RFC 8985 6.2 with Linux's five-minute window: a 20 ms minimum from t = 0 no longer
+    /// counts once it is over 300 s old; the later 60 ms samples do.
+    #[test]
+    fn min_rtt_is_windowed_to_five_minutes() {
+        let mut est = RttEstimator::with_defaults();
+        let at = |s: u64| Instant::ZERO + Duration::from_secs(s);
+        est.on_sample(ms(20), at(0));
+        for s in (10..=300).step_by(10) {
+            est.on_sample(ms(60), at(s));
+        }
+        assert_eq!(est.min_rtt(), Some(ms(20)), "at 300 s, still in the window");
+        est.on_sample(ms(60), at(310));
+        assert_eq!(est.min_rtt(), Some(ms(60)));
     }
 }

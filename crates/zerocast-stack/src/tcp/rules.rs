@@ -1,6 +1,6 @@
 //! The RFC rules a connection applies to each segment, as small pure functions.
 
-use super::SeqNum;
+use super::{SeqNum, TcpState};
 use crate::time::{Duration, Instant};
 
 /// RFC 9293 3.10.7.4 first step: the acceptability test of a segment of `seg_len` sequence
@@ -54,6 +54,14 @@ pub(crate) fn rst_action(seq: SeqNum, rcv_nxt: SeqNum, rcv_wnd: u32) -> RstActio
     } else {
         RstAction::Ignore
     }
+}
+
+/// RFC 1337 section 3 (remedy R1): a RST that reaches a connection in TIME-WAIT is ignored,
+/// so an old duplicate RST cannot end the wait early ("TIME-WAIT assassination") and let
+/// a new incarnation of the connection receive the old one's delayed segments. Linux does
+/// the same with `net.ipv4.tcp_rfc1337 = 1`.
+pub(crate) fn rfc1337_ignores_rst(state: TcpState) -> bool {
+    state == TcpState::TimeWait
 }
 
 /// RFC 7323 5.5: a TS.Recent older than 24 days no longer protects against wrapped

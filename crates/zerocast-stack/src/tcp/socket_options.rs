@@ -54,7 +54,9 @@ pub struct TcpSocketOptions {
     /// Congestion control algorithm.
     pub congestion: CongestionAlgorithm,
     /// `Some(0)`: `tcp_close` resets the connection instead of closing it gracefully.
-    /// Other values are recorded; close never blocks in a sans-IO stack.
+    /// `Some(t)`, `t > 0`: `tcp_close` keeps the socket until the FIN is acknowledged
+    /// (readiness `writable`) or `t` passes, which resets the connection (readiness
+    /// `error`); the socket is released after that event (see `tcp/linger.rs`).
     pub linger: Option<Duration>,
     /// RFC 5482 user timeout: abort with `TimedOut` when sent data stays unacknowledged
     /// this long (`None`: the retransmission count limit applies).

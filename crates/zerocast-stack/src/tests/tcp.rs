@@ -17,7 +17,7 @@ use crate::time::Duration;
 use crate::{Readiness, SocketError, SocketId};
 
 /// A TCP segment from `src` to `dst` in an IP packet, checksummed.
-fn tcp_packet(
+pub(super) fn tcp_packet(
     src: SocketAddr,
     dst: SocketAddr,
     seq: u32,
@@ -47,19 +47,19 @@ fn tcp_packet(
 
 /// What a sent segment says.
 #[derive(Debug, Clone, PartialEq, Eq)]
-struct Sent {
-    src: SocketAddr,
-    dst: SocketAddr,
-    seq: u32,
-    ack: u32,
-    flags: u16,
-    window: u16,
-    mss: Option<u16>,
-    data: Vec<u8>,
+pub(super) struct Sent {
+    pub(super) src: SocketAddr,
+    pub(super) dst: SocketAddr,
+    pub(super) seq: u32,
+    pub(super) ack: u32,
+    pub(super) flags: u16,
+    pub(super) window: u16,
+    pub(super) mss: Option<u16>,
+    pub(super) data: Vec<u8>,
 }
 
 /// Parses a transmitted pure-IP frame as TCP (checksums verified).
-fn parse_tcp(frame: &[u8]) -> Sent {
+pub(super) fn parse_tcp(frame: &[u8]) -> Sent {
     let (src, dst, payload): (IpAddr, IpAddr, Vec<u8>) = if frame[0] >> 4 == 4 {
         let ip = Ipv4Packet::parse(frame).unwrap();
         (
@@ -89,15 +89,15 @@ fn parse_tcp(frame: &[u8]) -> Sent {
     }
 }
 
-fn sent(bc: &mut crate::testutil::FakeBindings) -> Vec<Sent> {
+pub(super) fn sent(bc: &mut crate::testutil::FakeBindings) -> Vec<Sent> {
     bc.take_sent().iter().map(|f| parse_tcp(&f.bytes)).collect()
 }
 
-const PEER: &str = "10.0.0.1:40000";
-const US: &str = "10.0.0.2:80";
+pub(super) const PEER: &str = "10.0.0.1:40000";
+pub(super) const US: &str = "10.0.0.2:80";
 
 /// A stack listening on port 80 of every address.
-fn listening() -> (
+pub(super) fn listening() -> (
     Stack,
     crate::testutil::FakeBindings,
     crate::DeviceId,
@@ -527,6 +527,8 @@ fn rfc1191_frag_needed_shrinks_segments_to_the_path_mtu() {
     repr.emit(&mut msg).unwrap();
     let mut p = ipv4_packet(v4("10.0.0.1"), v4("10.0.0.2"), IpProto::ICMP, &msg);
     stack.receive_frame(&mut bc, dev, &mut p);
+    // The dropped segment is resent at once at the new size (tests/tcp_features.rs).
+    assert_eq!(bc.take_sent().len(), 2);
     let mut p = tcp_packet(sa(PEER), sa(US), 7001, iss + 1461, FLAG_ACK, &[], &[]);
     stack.receive_frame(&mut bc, dev, &mut p);
     stack.tcp_send(&mut bc, c, &[2u8; 3000]).unwrap();

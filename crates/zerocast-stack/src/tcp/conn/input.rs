@@ -102,7 +102,7 @@ impl Conn {
         // A TSecr from the future or over a minute old is no measurement.
         (tsecr != 0 && elapsed < 60_000).then(|| {
             let rtt = Duration::from_millis(u64::from(elapsed));
-            self.loss.on_rtt_sample(rtt);
+            self.loss.on_rtt_sample(rtt, ctx.now);
             rtt
         })
     }
@@ -151,7 +151,10 @@ impl Conn {
         if self.options.keepalive.is_some() {
             self.rearm_keepalive(now);
         }
-        // Second: RST (RFC 5961 3.2).
+        // Second: RST (RFC 5961 3.2). RFC 1337: TIME-WAIT ignores RSTs.
+        if rst && rules::rfc1337_ignores_rst(self.state) {
+            return;
+        }
         if rst {
             match rules::rst_action(seg.seq, self.rcv_nxt, rcv_wnd) {
                 RstAction::Reset => self.on_reset(),

@@ -78,18 +78,24 @@ impl LossControl {
         self.recovery.on_transmit(start, len, now, retransmission);
     }
 
-    /// An RTT measured outside an ACK of data (the handshake's timestamps).
-    pub(crate) fn on_rtt_sample(&mut self, rtt: Duration) {
-        self.rtt.on_sample(rtt);
+    /// An RTT measured outside an ACK of data (the handshake's timestamps), at `now`.
+    pub(crate) fn on_rtt_sample(&mut self, rtt: Duration, now: Instant) {
+        self.rtt.on_sample(rtt, now);
     }
 
     /// An acceptable ACK; its RTT sample (Karn-safe, or from timestamps) feeds the RTO.
     pub(crate) fn on_ack(&mut self, info: &AckInfo<'_>) -> AckOutcome {
         let outcome = self.recovery.on_ack(info, &self.rtt);
         if let Some(sample) = outcome.rtt_sample {
-            self.rtt.on_sample(sample);
+            self.rtt.on_sample(sample, info.now);
         }
         outcome
+    }
+
+    /// `start..end` was dropped for its size (the path MTU fell): lost, to be resent at
+    /// the new MSS, with no congestion response. Returns the bytes newly marked.
+    pub(crate) fn mark_lost(&mut self, start: SeqNum, end: SeqNum) -> u32 {
+        self.recovery.mark_lost_for_mtu(start, end)
     }
 
     /// The retransmission timer fired: everything outstanding counts as lost.

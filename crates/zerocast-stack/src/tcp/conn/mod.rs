@@ -141,6 +141,10 @@ pub(crate) struct Conn {
     max_persist: Duration,
 
     pub(crate) error: Option<SocketError>,
+    /// The last soft ICMP error and SND.UNA when it came (`tcp/icmp_error.rs`).
+    pub(crate) soft_error: Option<(SocketError, SeqNum)>,
+    /// When a lingering close gives up and resets (`tcp/linger.rs`).
+    pub(crate) linger_at: Option<Instant>,
     /// Bytes the application drained since `drain_mark` (receive auto-tuning).
     drained: usize,
     drain_mark: Instant,
@@ -221,6 +225,8 @@ impl Conn {
             max_rto: config.max_rto,
             max_persist: config.max_persist,
             error: None,
+            soft_error: None,
+            linger_at: None,
             drained: 0,
             drain_mark: now,
         }
@@ -392,6 +398,7 @@ impl Conn {
             self.delack_at,
             self.keepalive_at,
             self.close_at,
+            self.linger_at,
             recovery,
         ]
         .into_iter()
@@ -567,6 +574,7 @@ impl Conn {
         self.delack_at = None;
         self.keepalive_at = None;
         self.close_at = None;
+        self.linger_at = None;
         self.persisting = false;
     }
 

@@ -6,7 +6,6 @@
 use zerocast_wire::tcp::FLAG_FIN;
 
 use super::{Conn, ConnCtx};
-use crate::socket::SocketError;
 use crate::tcp::recovery::TimerAction;
 use crate::tcp::segment::OutSegment;
 use crate::tcp::TcpState;
@@ -18,6 +17,10 @@ impl Conn {
         if self.close_at.is_some_and(|t| t <= now) {
             // TIME-WAIT over (or an orphan gave up waiting in FIN-WAIT-2).
             self.enter_closed();
+            return;
+        }
+        if self.linger_at.is_some_and(|t| t <= now) {
+            self.on_linger_timeout(ctx);
             return;
         }
         if self.rto_at.is_some_and(|t| t <= now) {
@@ -65,7 +68,8 @@ impl Conn {
             if self.state.is_synchronized() && self.state != TcpState::TimeWait {
                 ctx.out.push(OutSegment::rst(self.snd_nxt, None));
             }
-            self.fail(SocketError::TimedOut);
+            // RFC 1122 4.2.3.9: a soft ICMP error since the last progress explains it.
+            self.fail(self.timeout_error());
             return;
         }
         self.retransmissions += 1;
@@ -172,7 +176,7 @@ impl Conn {
         }
         if self.keepalive_probes >= k.count {
             ctx.out.push(OutSegment::rst(self.snd_nxt, None));
-            self.fail(SocketError::TimedOut);
+            self.fail(self.timeout_error());
             return;
         }
         self.keepalive_probes += 1;

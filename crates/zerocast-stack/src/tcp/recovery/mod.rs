@@ -801,6 +801,13 @@ impl LossRecovery {
         self.board.outstanding()
     }
 
+    /// `start..end` was dropped because the path MTU fell (an ICMP error quoted it): it is
+    /// lost, but not to congestion, so the window stays (as Linux's `tcp_simple_retransmit`);
+    /// the connection resends it in segments of the new MSS. Returns the bytes marked.
+    pub(crate) fn mark_lost_for_mtu(&mut self, start: SeqNum, end: SeqNum) -> u32 {
+        self.board.mark_lost(start, end)
+    }
+
     /// The sender MSS changed (PMTU, or the peer's MSS option).
     pub(crate) fn set_mss(&mut self, mss: u32) {
         let mss = mss.max(1);

@@ -265,7 +265,7 @@ fn transfer(
                     let out = lr.on_ack(&info, &rtt);
                     lr.board.check_invariants();
                     if let Some(sample) = out.rtt_sample {
-                        rtt.on_sample(sample);
+                        rtt.on_sample(sample, now);
                     }
                     if out.newly_acked > 0 || out.spurious_undo {
                         backoff = 0;
@@ -524,7 +524,7 @@ proptest! {
                     };
                     let out = lr.on_ack(&info, &rtt);
                     if let Some(sample) = out.rtt_sample {
-                        rtt.on_sample(sample);
+                        rtt.on_sample(sample, now);
                     }
                 }
                 Op::Rto => lr.on_rto(now),

@@ -35,7 +35,7 @@ impl Sender {
     /// With a known RTT of `rtt_ms` (SRTT = min RTT = that).
     fn with_rtt(alg: CongestionAlgorithm, sack: bool, rtt_ms: u64) -> Self {
         let mut me = Self::new(alg, sack);
-        me.rtt.on_sample(ms(rtt_ms));
+        me.rtt.on_sample(ms(rtt_ms), Instant::ZERO);
         me
     }
 
@@ -69,7 +69,7 @@ impl Sender {
         };
         let out = self.lr.on_ack(&info, &self.rtt);
         if let Some(sample) = out.rtt_sample {
-            self.rtt.on_sample(sample);
+            self.rtt.on_sample(sample, now);
         }
         self.lr.board.check_invariants();
         out
@@ -402,7 +402,7 @@ fn rfc8985_7_2_pto_adds_the_delayed_ack_time_for_one_segment() {
     let mut tx = Sender::new(CongestionAlgorithm::NewReno, true);
     // A 1 s minimum RTO, so the RTO does not cap the PTO.
     tx.rtt = RttEstimator::new(ms(1000), ms(60_000), ms(1000));
-    tx.rtt.on_sample(ms(100));
+    tx.rtt.on_sample(ms(100), Instant::ZERO);
     tx.ack(0, &[], at(0));
     tx.send(0, 1, at(0));
     assert_eq!(tx.lr.timer(), Some((at(400), RecoveryTimer::TailLossProbe)));
@@ -419,7 +419,7 @@ fn rfc8985_7_2_pto_is_one_second_without_rtt_and_never_beyond_the_rto() {
     // SRTT 400 ms: 2 SRTT = 800 ms, but the RTO is 400 + 4 * 200 = 1200 ms: 800 ms.
     let mut slow = Sender::with_rtt(CongestionAlgorithm::NewReno, true, 400);
     slow.rtt = RttEstimator::new(ms(200), ms(600), ms(1000));
-    slow.rtt.on_sample(ms(400));
+    slow.rtt.on_sample(ms(400), Instant::ZERO);
     slow.ack(0, &[], at(0));
     slow.send(0, 10, at(0));
     assert_eq!(
