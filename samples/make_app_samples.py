@@ -16,7 +16,10 @@ import sys
 
 from scapy.all import (  # noqa: F401  (scapy's star-module layout)
     Ether, IP, IPv6, UDP, TCP, Raw, DNS, DNSQR, DNSRR, DNSRRMX, DNSRRSOA, DNSRRSRV, DNSRROPT,
-    EDNS0TLV, wrpcap,
+    EDNS0TLV, wrpcap, BOOTP, DHCP, NTPHeader,
+    DHCP6_Solicit, DHCP6_Advertise, DHCP6_Request, DHCP6_Reply, DHCP6_RelayForward,
+    DHCP6OptClientId, DHCP6OptServerId, DHCP6OptIA_NA, DHCP6OptIAAddress,
+    DHCP6OptElapsedTime, DHCP6OptOptReq, DHCP6OptRelayMsg, DUID_LLT, DUID_LL,
 )
 
 OUT = sys.argv[1] if len(sys.argv) > 1 else os.path.dirname(os.path.abspath(__file__))
@@ -136,6 +139,96 @@ def dns_frames():
     return frames
 
 
+def udp_app_frames():
+    """DHCPv4 (a DORA exchange, a relayed request, a NAK), DHCPv6 (solicit to reply and a
+    relayed solicit), NTP (client, server, a kiss-o'-death) and QUIC long headers (an
+    Initial tshark cannot decrypt, a Handshake, a version negotiation)."""
+    mac = "02:00:00:00:00:0c"
+    cookie = b"\x63\x82\x53\x63"
+    chaddr = bytes.fromhex("02000000000c")
+    bcast = Ether(src=mac, dst="ff:ff:ff:ff:ff:ff") / IP(src="0.0.0.0", dst="255.255.255.255")
+    srv = Ether(src=MAC_S, dst=mac) / IP(src="192.0.2.67", dst="192.0.2.100")
+    frames = [
+        bcast / UDP(sport=68, dport=67) / BOOTP(op=1, xid=0x3903F326, secs=3, flags=0x8000, chaddr=chaddr)
+        / DHCP(options=[("message-type", "discover"), ("client_id", b"\x01" + chaddr),
+                        ("requested_addr", "192.0.2.100"), ("hostname", b"laptop"),
+                        ("param_req_list", [1, 3, 6, 15, 51]), "end"]),
+        srv / UDP(sport=67, dport=68) / BOOTP(op=2, xid=0x3903F326, yiaddr="192.0.2.100",
+                                               siaddr="192.0.2.67", chaddr=chaddr)
+        / DHCP(options=[("message-type", "offer"), ("server_id", "192.0.2.67"),
+                        ("lease_time", 3600), ("subnet_mask", "255.255.255.0"),
+                        ("router", "192.0.2.1"), ("name_server", "192.0.2.53"), "end", "pad", "pad"]),
+        bcast / UDP(sport=68, dport=67) / BOOTP(op=1, xid=0x3903F326, secs=4, chaddr=chaddr)
+        / DHCP(options=[("message-type", "request"), ("requested_addr", "192.0.2.100"),
+                        ("server_id", "192.0.2.67"), ("hostname", b"laptop"), "pad", "end"]),
+        srv / UDP(sport=67, dport=68) / BOOTP(op=2, xid=0x3903F326, yiaddr="192.0.2.100",
+                                               chaddr=chaddr, sname=b"boot.example", file=b"pxelinux.0")
+        / DHCP(options=[("message-type", "ack"), ("server_id", "192.0.2.67"),
+                        ("lease_time", 3600), "end"]),
+        # Relayed by an agent (giaddr, hops), client already configured (ciaddr).
+        Ether(src=MAC_C, dst=MAC_S) / IP(src="198.51.100.1", dst="192.0.2.67")
+        / UDP(sport=67, dport=67) / BOOTP(op=1, hops=1, xid=7, ciaddr="198.51.100.20",
+                                         giaddr="198.51.100.1", chaddr=chaddr)
+        / DHCP(options=[("message-type", "inform"), "end"]),
+        srv / UDP(sport=67, dport=68) / BOOTP(op=2, xid=8, chaddr=chaddr)
+        / DHCP(options=[("message-type", "nak"), ("server_id", "192.0.2.67"),
+                        ("error_message", b"wrong network"), "end"]),
+    ]
+    # A BOOTP reply without the DHCP cookie, and one whose options run off the end.
+    frames.append(srv / UDP(sport=67, dport=68) / BOOTP(op=2, xid=9, chaddr=chaddr, options=b""))
+    frames.append(srv / UDP(sport=67, dport=68) / BOOTP(op=2, xid=10, chaddr=chaddr,
+                                                        options=cookie + b"\x35\x01\x05\x0c\x09ab"))
+    c6, s6 = "fe80::c", "fe80::5"
+    duid = DUID_LLT(lladdr=mac, timeval=700000000)
+    to6 = Ether(src=mac, dst="33:33:00:01:00:02") / IPv6(src=c6, dst="ff02::1:2") / UDP(sport=546, dport=547)
+    from6 = Ether(src=MAC_S, dst=mac) / IPv6(src=s6, dst=c6) / UDP(sport=547, dport=546)
+    ia = DHCP6OptIA_NA(iaid=0x0c, T1=1800, T2=2880)
+    ia_addr = DHCP6OptIA_NA(iaid=0x0c, T1=1800, T2=2880, ianaopts=[
+        DHCP6OptIAAddress(addr="2001:db8::100", preflft=3600, validlft=7200)])
+    server_id = DHCP6OptServerId(duid=DUID_LL(lladdr=MAC_S))
+    frames += [
+        to6 / DHCP6_Solicit(trid=0x10203) / DHCP6OptClientId(duid=duid) / DHCP6OptElapsedTime()
+        / DHCP6OptOptReq(reqopts=[23, 24]) / ia,
+        from6 / DHCP6_Advertise(trid=0x10203) / ia_addr / DHCP6OptClientId(duid=duid) / server_id,
+        to6 / DHCP6_Request(trid=0xabcdef) / DHCP6OptClientId(duid=duid) / server_id / ia_addr,
+        from6 / DHCP6_Reply(trid=0xabcdef) / ia_addr / DHCP6OptClientId(duid=duid) / server_id,
+        Ether(src=MAC_C, dst=MAC_S) / IPv6(src="2001:db8::1", dst="2001:db8::547") / UDP(sport=547, dport=547)
+        / DHCP6_RelayForward(hopcount=1, linkaddr="2001:db8::1", peeraddr=c6)
+        / DHCP6OptRelayMsg(message=DHCP6_Solicit(trid=0x55) / DHCP6OptClientId(duid=duid)),
+    ]
+    ntp_c = Ether(src=MAC_C, dst=MAC_S) / IP(src=CLIENT, dst="192.0.2.123") / UDP(sport=50123, dport=123)
+    ntp_s = Ether(src=MAC_S, dst=MAC_C) / IP(src="192.0.2.123", dst=CLIENT) / UDP(sport=123, dport=50123)
+    frames += [
+        ntp_c / NTPHeader(leap=3, version=4, mode=3, stratum=0, poll=6, precision=-20,
+                          delay=0, dispersion=0, id="0.0.0.0", ref=0, orig=0, recv=0,
+                          sent=3908785600.25),
+        ntp_s / NTPHeader(leap=0, version=4, mode=4, stratum=2, poll=6, precision=-23,
+                          delay=0.015625, dispersion=0.0302, id="192.0.2.1",
+                          ref=3908785500.5, orig=3908785600.25, recv=3908785600.2625,
+                          sent=3908785600.2627),
+        # Kiss-o'-death: stratum 0 with an ASCII code, NTPv3 symmetric active.
+        ntp_s / NTPHeader(leap=3, version=4, mode=4, stratum=0, poll=10, precision=-6,
+                          id="82.65.84.69", ref=0, orig=3908785600.25, recv=0, sent=0),
+        ntp_c / NTPHeader(leap=0, version=3, mode=1, stratum=3, poll=10, precision=-18,
+                          id="10.1.2.3", ref=3908785000, orig=0, recv=0, sent=3908785601),
+    ]
+    quic_c = Ether(src=MAC_C, dst=MAC_S) / IP(src=CLIENT, dst="192.0.2.44") / UDP(sport=50444, dport=443)
+    quic_s = Ether(src=MAC_S, dst=MAC_C) / IP(src="192.0.2.44", dst=CLIENT) / UDP(sport=443, dport=50444)
+    dcid, scid = bytes(range(0x10, 0x18)), bytes.fromhex("c0ffee01")
+    # Initial: form 1, fixed 1, type 0, then version, CIDs, token length 0, length 2 bytes.
+    body = bytes((i * 37 + 11) & 0xff for i in range(1200 - 26))
+    initial = (b"\xc3" + struct.pack(">I", 1) + bytes([len(dcid)]) + dcid + bytes([len(scid)]) + scid
+               + b"\x00" + struct.pack(">H", 0x4000 | len(body)) + body)
+    handshake = (b"\xe1" + struct.pack(">I", 1) + bytes([len(scid)]) + scid + bytes([len(dcid)]) + dcid
+                 + struct.pack(">H", 0x4000 | 40) + bytes(range(40)))
+    vneg = (b"\x80" + struct.pack(">I", 0) + bytes([len(scid)]) + scid + bytes([len(dcid)]) + dcid
+            + struct.pack(">II", 1, 0x6b3343cf))
+    # No short header (1-RTT) packet: its DCID length is known only from the connection's
+    # long headers, which tshark remembers and zcdump (one frame at a time) does not.
+    frames += [quic_c / Raw(initial), quic_s / Raw(handshake), quic_s / Raw(vneg)]
+    return frames
+
+
 def snapped_copy(source, snaplen):
     """Writes a copy of capture `source` (a classic pcap made by make_app_traffic.sh) whose
     records keep only their first `snaplen` bytes."""
@@ -171,6 +264,10 @@ def main():
     # Every frame cut by a short snapshot length, so that each field stops where tshark's do.
     for snaplen in (60, 75, 90):
         write("app-dns-snap%d.pcap" % snaplen, frames, snaplen)
+    frames = udp_app_frames()
+    write("app-udp.pcap", frames)
+    for snaplen in (60, 75, 150, 300):
+        write("app-udp-snap%d.pcap" % snaplen, frames, snaplen)
 
 
 if __name__ == "__main__":

@@ -94,6 +94,10 @@ pub(super) const DISSECTORS: &[Dissector] = &[
     http::DISSECTOR_PORTS,
     http::DISSECTOR,
     tls::DISSECTOR,
+    super::dhcp::DISSECTOR,
+    super::dhcpv6::DISSECTOR,
+    super::ntp::DISSECTOR,
+    super::quic::DISSECTOR,
 ];
 
 /// How many keys of one kind the dissectors register (`kind` 0 link types, 1 EtherTypes,

@@ -469,6 +469,10 @@ registry! {
     Mdns => crate::dissect::dns::mdns,
     Http => crate::dissect::http,
     Tls => crate::dissect::tls,
+    Dhcp => crate::dissect::dhcp,
+    Dhcpv6 => crate::dissect::dhcpv6,
+    Ntp => crate::dissect::ntp,
+    Quic => crate::dissect::quic,
     Data => crate::dissect::data,
 }
 
