@@ -117,6 +117,11 @@ pub struct RelayArgs {
     #[arg(long, value_name = "SECONDS", default_value_t = 60)]
     pub udp_idle_timeout: u64,
 
+    /// Stack shards, one per thread, each on its own queue of a multi-queue TUN with its
+    /// own flows and host sockets (1: a single-queue TUN).
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub threads: u16,
+
     /// Log each connection that could not be relayed.
     #[arg(long)]
     pub verbose: bool,

@@ -234,6 +234,12 @@ impl Relay {
 
     /// `count` connections held open at once, each fetching a small body.
     fn many(&self, host: &str, count: usize) {
+        self.many_sized(host, count, 1000);
+    }
+
+    /// `count` connections held open at once, each fetching `size` bytes (every body
+    /// checked byte for byte).
+    fn many_sized(&self, host: &str, count: usize, size: usize) {
         let script = programs().join("tcp_many.py");
         let out = self.client.try_exec(&[
             "python3",
@@ -241,7 +247,7 @@ impl Relay {
             host,
             PORT,
             &count.to_string(),
-            "1000",
+            &size.to_string(),
         ]);
         let report = String::from_utf8_lossy(&out.stdout);
         assert!(
@@ -253,10 +259,28 @@ impl Relay {
     }
 
     /// Asks the relay for its summary (SIGUSR1) and waits for a line containing `needle`.
-    fn summary_contains(&mut self, needle: &str) {
+    fn summary_contains(&mut self, needle: &str) -> Vec<String> {
         let pid = self.relay.child.id().to_string();
         let _ = Command::new("kill").args(["-USR1", &pid]).status();
-        self.relay.wait_for_stderr(needle, Duration::from_secs(5));
+        self.relay.wait_for_stderr(needle, Duration::from_secs(5))
+    }
+
+    /// The summary's totals line once `needle` is in it (asking every 200 ms, for up to
+    /// 10 s: connections end a moment after the client has closed them).
+    fn totals_once(&mut self, needle: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let lines = self.summary_contains("live flows:");
+            let totals = lines.last().cloned().unwrap_or_default();
+            if totals.contains(needle) {
+                return totals;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "no summary with {needle:?}; last: {totals}"
+            );
+            std::thread::sleep(Duration::from_millis(200));
+        }
     }
 }
 
@@ -402,4 +426,81 @@ fn socks5_udp_associate_through_dante() {
     r.udp_round_trip(&format!("UDP4:{SERVER}:{PORT}"), "second-flow");
     r.download(SERVER, 1_000_000);
     r.summary_contains("2 flows");
+}
+
+/// One relay run with `threads` shards carrying the same mixed load: a curl download and
+/// upload with SHA-256 checks, 16 concurrent IPv4 and 8 IPv6 connections whose bodies are
+/// checked byte for byte, and 3 UDP flows. Returns the summary's totals line once every
+/// TCP connection has completed, and with several shards the per-shard line.
+fn sharded_run(threads: &str) -> Option<(String, Option<String>)> {
+    let name = format!("relsh{threads}");
+    let mut r = Relay::start(&name, &["--direct", "--threads", threads], None)?;
+    r.download(SERVER, 2_000_000);
+    r.upload(SERVER, 2_000_000);
+    r.many_sized(SERVER, 16, 500_000);
+    r.many_sized(SERVER6, 8, 200_000);
+    // Three UDP flows (three source ports), each one request and its echo, 5 s bound.
+    let udp = "import socket\n\
+               for i in range(3):\n    \
+               s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.settimeout(5)\n    \
+               s.sendto(b'm%d' % i, ('10.78.0.2', 8080))\n    \
+               assert s.recv(100) == b'echo:m%d' % i\n";
+    let out = r.client.try_exec(&["python3", "-c", udp]);
+    assert!(
+        out.status.success(),
+        "UDP flows: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let totals = r.totals_once("26 completed");
+    let shards = (threads != "1").then(|| {
+        r.summary_contains("shards:")
+            .last()
+            .cloned()
+            .unwrap_or_default()
+    });
+    eprintln!("{threads} shard(s): {totals}");
+    if let Some(line) = &shards {
+        eprintln!("{line}");
+    }
+    Some((totals, shards))
+}
+
+/// The flows each shard took, from the summary's "shards: 0: N flows, 1: M flows; ..." line.
+fn flows_per_shard(line: &str) -> Vec<u64> {
+    let list = line
+        .split("shards: ")
+        .nth(1)
+        .and_then(|rest| rest.split(';').next())
+        .unwrap_or_default();
+    list.split(", ")
+        .filter_map(|entry| entry.split(": ").nth(1))
+        .filter_map(|count| count.trim_end_matches(" flows").parse().ok())
+        .collect()
+}
+
+#[test]
+fn one_and_two_shards_relay_the_same_and_both_shards_carry_flows() {
+    let Some((one, none)) = sharded_run("1") else {
+        return;
+    };
+    assert!(none.is_none());
+    let (two, shards) = sharded_run("2").expect("the tools were there for one shard");
+    // The totals (connections, datagrams, payload bytes both ways, live flows) are the
+    // same whatever the sharding; only the line's prefix (the time) may differ.
+    let totals = |line: &str| line.split("tcp: ").nth(1).unwrap_or_default().to_owned();
+    assert!(!totals(&one).is_empty(), "{one}");
+    assert_eq!(totals(&one), totals(&two), "1 shard vs 2 shards");
+    let per_shard = flows_per_shard(&shards.unwrap_or_default());
+    assert_eq!(per_shard.len(), 2, "two shards in the summary");
+    // 26 TCP connections hashed with their ports and 3 UDP flows by their addresses: the
+    // chance that one shard gets every TCP connection is 2^-25.
+    assert!(
+        per_shard.iter().all(|&n| n > 0),
+        "both shards carry flows: {per_shard:?}"
+    );
+    assert_eq!(
+        per_shard.iter().sum::<u64>(),
+        26 + 3,
+        "every flow counted once"
+    );
 }

@@ -12,11 +12,18 @@
 //! - [`udp`]: flows by (source, destination), each with a host socket and an idle timer.
 //! - [`socks5`]: the SOCKS5 handshake over tokio.
 //! - [`stats`]: counters and live flows, printed on SIGUSR1 and on exit ([`signals`]).
+//! - [`shard`]: with `--threads N`, one shard's queue of a multi-queue TUN and the frames
+//!   the other shards steer to it.
 //!
-//! Everything runs on one tokio thread: the stack's driver task and one task per
-//! connection and per UDP flow.
+//! Each shard runs on its own thread with a current-thread tokio runtime: its stack's
+//! driver task, its listener and UDP socket, and one task per connection and per UDP flow,
+//! whose host sockets belong to that runtime. A flow lives on one shard from its first
+//! packet to its last. The shards share the counters and flow table ([`Stats`]), the
+//! connection limit (one semaphore) and the UDP flow limit (one count); SIGTERM resets the
+//! relayed connections of every shard.
 
 pub mod copy;
+pub mod shard;
 pub mod signals;
 pub mod socks5;
 pub mod stats;
@@ -24,22 +31,26 @@ pub mod tcp;
 pub mod udp;
 
 use std::collections::HashSet;
-use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
+use std::net::{IpAddr, SocketAddr};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{mpsc as std_mpsc, Arc, Mutex};
 use std::time::Duration;
 
+use tokio::sync::mpsc;
 use tokio::sync::Semaphore;
 use zerocast_socks5::Credentials;
 use zerocast_stack::context::SocketId;
 use zerocast_stack::StackConfig;
+use zerocast_tap::async_device::AsyncTapDevice;
+use zerocast_tap::device::TapDevice;
 use zerocast_tokio::link::LinkKind;
 use zerocast_tokio::stack::{AsyncStack, AsyncStackConfig};
 use zerocast_tokio::tcp::TcpListener;
-use zerocast_tokio::tun::TunLink;
 use zerocast_tokio::udp::UdpSocket;
 
 use crate::cli::RelayArgs;
 use crate::serve::ServeError;
+use shard::{ShardLink, SteeringChannels};
 use socks5::Proxy;
 use stats::Stats;
 
@@ -52,15 +63,20 @@ pub enum Outbound {
     Socks5(Proxy),
 }
 
-/// What every relay task shares.
+/// What every relay task of one shard shares (the counters and limits are shared by all
+/// shards).
 #[derive(Debug)]
 pub struct RelayContext {
     /// Where traffic leaves.
     pub outbound: Outbound,
-    /// Counters and live flows.
+    /// Counters and live flows (all shards).
     pub stats: Arc<Stats>,
-    /// The stack sockets of the TCP connections being relayed (reset all on exit).
+    /// This shard's index (0 with one thread).
+    pub shard: usize,
+    /// The stack sockets of this shard's TCP connections being relayed (reset all on exit).
     pub live_tcp: Mutex<HashSet<SocketId>>,
+    /// UDP flows live on all shards (checked against `max_udp_flows`).
+    pub udp_live: Arc<AtomicUsize>,
     /// How long connecting out may take.
     pub connect_timeout: Duration,
     /// A TCP connection with no bytes either way for this long is reset.
@@ -106,8 +122,10 @@ pub fn context(args: &RelayArgs) -> Result<RelayContext, ServeError> {
     };
     Ok(RelayContext {
         outbound,
-        stats: Arc::default(),
+        stats: Arc::new(Stats::with_shards(usize::from(args.threads))),
+        shard: 0,
         live_tcp: Mutex::default(),
+        udp_live: Arc::default(),
         connect_timeout: Duration::from_secs(args.connect_timeout),
         tcp_idle: Duration::from_secs(args.tcp_idle_timeout),
         udp_idle: Duration::from_secs(args.udp_idle_timeout),
@@ -116,34 +134,198 @@ pub fn context(args: &RelayArgs) -> Result<RelayContext, ServeError> {
     })
 }
 
-/// Runs `zcstack relay` until SIGTERM/SIGINT (which exit the process) or the TUN fails.
-///
-/// # Errors
-/// The TUN cannot be opened, an address is refused, the runtime cannot start, or the
-/// interface went away.
-pub fn run(args: &RelayArgs) -> Result<(), ServeError> {
-    let ctx = Arc::new(context(args)?);
-    signals::block().map_err(ServeError::Io)?;
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(ServeError::Io)?;
-    runtime.block_on(serve(args, ctx))
+impl RelayContext {
+    /// The context of shard `index`: the same outbound, settings, counters and limits,
+    /// its own set of live connections (socket ids are per stack).
+    ///
+    /// ```
+    /// use clap::Parser;
+    /// use zcstack::cli::{Cli, Command};
+    /// let cli = Cli::try_parse_from(["zcstack", "relay", "--tun", "zc0", "--addr", "10.7.0.2/24",
+    ///     "--direct", "--threads", "2"])?;
+    /// let Command::Relay(args) = cli.command else { unreachable!() };
+    /// let first = zcstack::relay::context(&args)?;
+    /// let second = first.for_shard(1);
+    /// assert_eq!(second.shard, 1);
+    /// assert!(std::sync::Arc::ptr_eq(&first.stats, &second.stats));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn for_shard(&self, index: usize) -> RelayContext {
+        RelayContext {
+            outbound: self.outbound.clone(),
+            stats: Arc::clone(&self.stats),
+            shard: index,
+            live_tcp: Mutex::default(),
+            udp_live: Arc::clone(&self.udp_live),
+            connect_timeout: self.connect_timeout,
+            tcp_idle: self.tcp_idle,
+            udp_idle: self.udp_idle,
+            max_udp_flows: self.max_udp_flows,
+            verbose: self.verbose,
+        }
+    }
 }
 
-async fn serve(args: &RelayArgs, ctx: Arc<RelayContext>) -> Result<(), ServeError> {
-    let link = TunLink::open(&args.tun, LinkKind::Tun, args.mtu)
-        .map_err(|e| ServeError::Client(e.to_string()))?;
+/// A running shard's stack and context (what SIGTERM needs to reset its connections).
+type ShardHandle = (AsyncStack, Arc<RelayContext>);
+
+/// What a shard's thread tells the main thread.
+enum ShardEvent {
+    /// The shard's stack, listener and UDP socket are up.
+    Ready,
+    /// The shard ended (its queue failed, or it could not start).
+    Ended(usize, Result<(), ServeError>),
+}
+
+/// What a shard's thread needs besides its queue and context.
+struct ShardSetup {
+    addresses: Vec<(IpAddr, u8)>,
+    max_connections: usize,
+    limit: Arc<Semaphore>,
+    peers: Vec<mpsc::Sender<Vec<u8>>>,
+    registry: Arc<Mutex<Vec<ShardHandle>>>,
+    events: std_mpsc::Sender<ShardEvent>,
+}
+
+/// Runs `zcstack relay` until SIGTERM/SIGINT (which exit the process) or a shard fails.
+///
+/// # Errors
+/// The TUN cannot be opened, an address is refused, a runtime cannot start, or the
+/// interface went away.
+pub fn run(args: &RelayArgs) -> Result<(), ServeError> {
+    let base = context(args)?;
+    let threads = usize::from(args.threads.max(1));
+    signals::block().map_err(ServeError::Io)?;
+    let opened = if threads == 1 {
+        TapDevice::open(&args.tun, LinkKind::Tun, args.mtu).map(|d| vec![d])
+    } else {
+        TapDevice::open_queues(&args.tun, LinkKind::Tun, args.mtu, threads)
+    };
+    let queues = opened.map_err(|e| ServeError::Client(e.to_string()))?;
+    let channels = SteeringChannels::new(threads);
+    let limit = Arc::new(Semaphore::new(args.max_connections as usize));
+    let registry: Arc<Mutex<Vec<ShardHandle>>> = Arc::default();
+    let (events, shard_events) = std_mpsc::channel();
+    for (index, (queue, steered_in)) in queues.into_iter().zip(channels.receivers).enumerate() {
+        let ctx = Arc::new(base.for_shard(index));
+        let setup = ShardSetup {
+            addresses: args.addr.iter().map(|c| (c.addr, c.prefix_len)).collect(),
+            max_connections: args.max_connections as usize,
+            limit: Arc::clone(&limit),
+            peers: channels.senders.clone(),
+            registry: Arc::clone(&registry),
+            events: events.clone(),
+        };
+        std::thread::Builder::new()
+            .name(format!("relay-shard-{index}"))
+            .spawn(move || {
+                let ended = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .map_err(ServeError::Io)
+                    .and_then(|runtime| {
+                        runtime.block_on(serve_shard(queue, steered_in, ctx, &setup))
+                    });
+                let _ = setup.events.send(ShardEvent::Ended(index, ended));
+            })
+            .map_err(ServeError::Io)?;
+    }
+    drop(events);
+    let mut ready = 0;
+    while ready < threads {
+        match shard_events.recv() {
+            Ok(ShardEvent::Ready) => ready += 1,
+            Ok(ShardEvent::Ended(index, ended)) => return shard_ended(index, ended),
+            Err(_) => return Err(ServeError::Client("every relay shard ended".into())),
+        }
+    }
+    handle_signals(&base.stats, registry);
+    eprintln!(
+        "zcstack relay: ready on {} ({}), {}{}",
+        args.tun,
+        args.addr
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(", "),
+        match &base.outbound {
+            Outbound::Direct => "direct".to_owned(),
+            Outbound::Socks5(p) => format!("through SOCKS5 {}", p.addr),
+        },
+        if threads > 1 {
+            format!(", {threads} shards")
+        } else {
+            String::new()
+        }
+    );
+    match shard_events.recv() {
+        Ok(ShardEvent::Ended(index, ended)) => shard_ended(index, ended),
+        Ok(ShardEvent::Ready) | Err(_) => Err(ServeError::Client("every relay shard ended".into())),
+    }
+}
+
+/// A shard ended: the relay ends with it (a shard's flows cannot move to another).
+fn shard_ended(index: usize, ended: Result<(), ServeError>) -> Result<(), ServeError> {
+    ended.map_err(|e| ServeError::Client(format!("relay shard {index}: {e}")))
+}
+
+/// SIGUSR1 prints the summary; SIGTERM/SIGINT reset every shard's relayed connections.
+fn handle_signals(stats: &Arc<Stats>, registry: Arc<Mutex<Vec<ShardHandle>>>) {
+    let usr1_stats = Arc::clone(stats);
+    let stop_stats = Arc::clone(stats);
+    signals::handle(
+        move || eprint!("zcstack relay: {}", usr1_stats.summary()),
+        move |signal| {
+            let shards = registry.lock().unwrap_or_else(|p| p.into_inner());
+            let mut reset = 0;
+            for (stack, ctx) in shards.iter() {
+                let ids: Vec<SocketId> = ctx
+                    .live_tcp
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .iter()
+                    .copied()
+                    .collect();
+                reset += stack.with_stack(|s, bc| {
+                    ids.iter()
+                        .filter(|&&id| s.tcp_abort(bc, id).is_ok())
+                        .count()
+                });
+            }
+            eprint!(
+                "zcstack relay: {signal}: reset {reset} connections; {}",
+                stop_stats.summary()
+            );
+        },
+    );
+}
+
+/// One shard: its stack on `queue` (plus what other shards steer to it), its listener and
+/// UDP socket, until its queue fails.
+async fn serve_shard(
+    queue: TapDevice,
+    steered_in: mpsc::Receiver<Vec<u8>>,
+    ctx: Arc<RelayContext>,
+    setup: &ShardSetup,
+) -> Result<(), ServeError> {
+    let device = AsyncTapDevice::new(queue).map_err(ServeError::Io)?;
+    let link = ShardLink::new(
+        device,
+        ctx.shard,
+        steered_in,
+        setup.peers.clone(),
+        Arc::clone(&ctx.stats),
+    );
     let mut stack_config = StackConfig::default();
     // Every relayed connection holds one stack socket; leave room for the listener and
     // the UDP socket.
-    stack_config.max_sockets = stack_config
-        .max_sockets
-        .max(args.max_connections as usize + 16);
+    stack_config.max_sockets = stack_config.max_sockets.max(setup.max_connections + 16);
+    let (first, first_len) = setup.addresses[0];
     let config = AsyncStackConfig {
         stack: stack_config,
-        addresses: args.addr.iter().map(|c| (c.addr, c.prefix_len)).collect(),
-        ..AsyncStackConfig::with_address(args.addr[0].addr, args.addr[0].prefix_len)
+        addresses: setup.addresses.clone(),
+        ..AsyncStackConfig::with_address(first, first_len)
     };
     let (stack, driver) =
         AsyncStack::new(link, &config).map_err(|e| ServeError::Client(e.to_string()))?;
@@ -151,53 +333,20 @@ async fn serve(args: &RelayArgs, ctx: Arc<RelayContext>) -> Result<(), ServeErro
     let driver = tokio::spawn(driver.run());
     let listener = TcpListener::bind_transparent(&stack, 1024).map_err(ServeError::Io)?;
     let transparent = Arc::new(UdpSocket::bind_transparent(&stack).map_err(ServeError::Io)?);
-
-    let usr1_stats = Arc::clone(&ctx.stats);
-    let stop_ctx = Arc::clone(&ctx);
-    let stop_stack = stack.clone();
-    signals::handle(
-        move || eprint!("zcstack relay: {}", usr1_stats.summary()),
-        move |signal| {
-            let ids: Vec<SocketId> = stop_ctx
-                .live_tcp
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .iter()
-                .copied()
-                .collect();
-            let reset = stop_stack.with_stack(|s, bc| {
-                ids.iter()
-                    .filter(|&&id| s.tcp_abort(bc, id).is_ok())
-                    .count()
-            });
-            eprint!(
-                "zcstack relay: {signal}: reset {reset} connections; {}",
-                stop_ctx.stats.summary()
-            );
-        },
-    );
-    eprintln!(
-        "zcstack relay: ready on {} ({}), {}",
-        args.tun,
-        args.addr
-            .iter()
-            .map(ToString::to_string)
-            .collect::<Vec<_>>()
-            .join(", "),
-        match &ctx.outbound {
-            Outbound::Direct => "direct".to_owned(),
-            Outbound::Socks5(p) => format!("through SOCKS5 {}", p.addr),
-        }
-    );
+    setup
+        .registry
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .push((stack.clone(), Arc::clone(&ctx)));
+    let _ = setup.events.send(ShardEvent::Ready);
     tokio::spawn(udp::run(Arc::clone(&ctx), transparent));
-    let limit = Arc::new(Semaphore::new(args.max_connections as usize));
     let accept_loop = async {
         loop {
             let (client, peer) = match listener.accept().await {
                 Ok(accepted) => accepted,
                 Err(e) => return e,
             };
-            match Arc::clone(&limit).try_acquire_owned() {
+            match Arc::clone(&setup.limit).try_acquire_owned() {
                 Ok(permit) => {
                     let ctx = Arc::clone(&ctx);
                     tokio::spawn(async move {
@@ -209,7 +358,7 @@ async fn serve(args: &RelayArgs, ctx: Arc<RelayContext>) -> Result<(), ServeErro
                     ctx.stats
                         .counters
                         .tcp_over_limit
-                        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        .fetch_add(1, Ordering::Relaxed);
                     client.abort();
                 }
             }

@@ -65,6 +65,10 @@ pub struct Counters {
     pub bytes_up: AtomicU64,
     /// Payload bytes destination to client (TCP and UDP).
     pub bytes_down: AtomicU64,
+    /// Frames read on one shard's queue and handed to the shard that owns their flow.
+    pub steered: AtomicU64,
+    /// Frames for another shard dropped because its queue was full.
+    pub steer_dropped: AtomicU64,
 }
 
 /// The counters and the live flows, shared by every task.
@@ -74,6 +78,9 @@ pub struct Stats {
     pub counters: Counters,
     flows: Mutex<BTreeMap<u64, Arc<Flow>>>,
     next_id: AtomicU64,
+    /// Flows (TCP connections and UDP flows) each shard took, by shard index; empty with
+    /// one shard.
+    shard_flows: Vec<AtomicU64>,
 }
 
 /// A live flow's entry; dropping it removes the flow from the table.
@@ -111,6 +118,35 @@ impl Drop for FlowGuard {
 }
 
 impl Stats {
+    /// Stats of a relay with `shards` shards (with more than one, the summary has a line of
+    /// flows per shard and steered frames).
+    ///
+    /// ```
+    /// use zcstack::relay::stats::Stats;
+    /// let stats = Stats::with_shards(2);
+    /// stats.count_shard_flow(1);
+    /// assert!(stats.summary().contains("shards: 0: 0 flows, 1: 1 flows; steered 0 frames"));
+    /// assert!(!Stats::with_shards(1).summary().contains("shards"));
+    /// ```
+    #[must_use]
+    pub fn with_shards(shards: usize) -> Stats {
+        Stats {
+            shard_flows: if shards > 1 {
+                (0..shards).map(|_| AtomicU64::new(0)).collect()
+            } else {
+                Vec::new()
+            },
+            ..Stats::default()
+        }
+    }
+
+    /// Counts a flow taken by `shard`.
+    pub fn count_shard_flow(&self, shard: usize) {
+        if let Some(count) = self.shard_flows.get(shard) {
+            count.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
     fn lock_flows(&self) -> std::sync::MutexGuard<'_, BTreeMap<u64, Arc<Flow>>> {
         self.flows.lock().unwrap_or_else(|p| p.into_inner())
     }
@@ -182,6 +218,21 @@ impl Stats {
             get(&c.bytes_down),
             self.live(),
         );
+        if !self.shard_flows.is_empty() {
+            let per_shard: Vec<String> = self
+                .shard_flows
+                .iter()
+                .enumerate()
+                .map(|(i, n)| format!("{i}: {} flows", get(n)))
+                .collect();
+            let _ = writeln!(
+                out,
+                "shards: {}; steered {} frames, {} dropped",
+                per_shard.join(", "),
+                get(&c.steered),
+                get(&c.steer_dropped)
+            );
+        }
         let flows = self.lock_flows();
         for flow in flows.values().take(100) {
             let proto = match flow.proto {

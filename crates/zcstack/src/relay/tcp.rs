@@ -32,6 +32,7 @@ enum ConnectFailure {
 pub async fn relay_connection(ctx: Arc<RelayContext>, client: StackStream, peer: SocketAddr) {
     let counters = &ctx.stats.counters;
     counters.tcp_accepted.fetch_add(1, Ordering::Relaxed);
+    ctx.stats.count_shard_flow(ctx.shard);
     let Ok(dest) = client.local_addr() else {
         client.abort();
         return;

@@ -58,13 +58,20 @@ pub async fn run(ctx: Arc<RelayContext>, transparent: Arc<StackSocket>) {
         let (socket, proxied, guard, last_ms) = match existing {
             Some(flow) => flow,
             None => {
-                if lock(&flows).len() >= ctx.max_udp_flows {
+                // The limit counts every shard's flows: take a slot, or drop.
+                let reserved =
+                    ctx.udp_live
+                        .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| {
+                            (n < ctx.max_udp_flows).then_some(n + 1)
+                        });
+                if reserved.is_err() {
                     counters.udp_dropped.fetch_add(1, Ordering::Relaxed);
                     continue;
                 }
                 match open_flow(&ctx, to).await {
                     Ok((socket, control)) => {
                         counters.udp_flows.fetch_add(1, Ordering::Relaxed);
+                        ctx.stats.count_shard_flow(ctx.shard);
                         let handle = FlowHandle {
                             socket: Arc::new(socket),
                             proxied: control.is_some(),
@@ -90,6 +97,7 @@ pub async fn run(ctx: Arc<RelayContext>, transparent: Arc<StackSocket>) {
                         parts
                     }
                     Err(e) => {
+                        ctx.udp_live.fetch_sub(1, Ordering::Relaxed);
                         if ctx.verbose {
                             eprintln!("zcstack relay: udp {from} -> {to}: {e}");
                         }
@@ -226,4 +234,5 @@ async fn answer_flow(
         }
     }
     lock(&flows).remove(&(client, dest));
+    ctx.udp_live.fetch_sub(1, Ordering::Relaxed);
 }
