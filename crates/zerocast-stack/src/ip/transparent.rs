@@ -51,6 +51,13 @@ pub(crate) fn may_use_source(stack: &Stack, src: IpAddr) -> bool {
     is_relayable(src) && stack.devices.iter().any(|d| d.accept_any_destination)
 }
 
+/// Whether a transparent socket (TCP listener or UDP socket) may take a packet to `dst`
+/// that no ordinary socket matched: a unicast address a relay may terminate and not one of
+/// the stack's own, whose closed ports get the usual answer (a RST, Port Unreachable).
+pub(crate) fn may_take(stack: &Stack, dst: IpAddr) -> bool {
+    is_relayable(dst) && stack.local_address_device(dst).is_none()
+}
+
 /// A unicast address a relay may terminate: not unspecified, multicast or broadcast.
 fn is_relayable(addr: IpAddr) -> bool {
     match addr {

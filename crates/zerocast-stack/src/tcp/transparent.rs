@@ -24,7 +24,7 @@ pub(crate) fn take_segment(
     let Some(listener) = transparent_listener(stack) else {
         return false;
     };
-    if stack.local_address_device(local.ip()).is_some() {
+    if !crate::ip::transparent::may_take(stack, local.ip()) {
         return false;
     }
     super::io::on_listener_segment(stack, bc, listener, local, remote, seg);

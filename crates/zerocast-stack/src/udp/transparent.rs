@@ -46,7 +46,7 @@ pub(crate) fn take_datagram(
     let Some(id) = stack.transparent.udp.socket else {
         return false;
     };
-    if stack.local_address_device(to.ip()).is_some() || stack.sockets.udp(id).is_err() {
+    if !crate::ip::transparent::may_take(stack, to.ip()) || stack.sockets.udp(id).is_err() {
         return false;
     }
     let capacity = stack.config.udp_recv_buffer;

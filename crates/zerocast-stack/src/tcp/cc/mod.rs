@@ -6,16 +6,25 @@
 //! and the saved values that let a spurious loss be undone. This module knows nothing about
 //! segments or the scoreboard; the loss-recovery code tells it when an episode starts and
 //! ends, and PRR (RFC 6937) paces sending inside recovery.
+//!
+//! Around both: HyStart++ (RFC 9406, `hystart.rs`) ends the first slow start on a rising
+//! RTT instead of a loss, and New CWV (RFC 7661, `cwv.rs`) stops a rate-limited sender's
+//! window from growing on ACKs that never tested it.
 
 // Not every entry point has a caller until the connection (issue 12) is wired to it all.
 #![allow(dead_code)]
 
 mod cubic;
+mod cwv;
+mod hystart;
 mod newreno;
 
+use crate::tcp::SeqNum;
 use crate::time::{Duration, Instant};
 
 use cubic::Cubic;
+use cwv::{Cwv, Validity};
+use hystart::{HyStart, Step};
 
 /// The congestion-control algorithm of a TCP socket.
 ///
@@ -113,6 +122,10 @@ pub(crate) struct CongestionControl {
     algorithm: Algorithm,
     /// The time of the last event, so an idle restart knows how long it was idle.
     last_event: Instant,
+    hystart: HyStart,
+    /// HyStart++'s verdict on the ACK being processed (set by [`Self::on_ack_sample`]).
+    step: Step,
+    cwv: Cwv,
 }
 
 #[derive(Clone, Debug)]
@@ -129,6 +142,9 @@ impl CongestionControl {
             window: Window::new(mss),
             algorithm: Self::algorithm(alg),
             last_event: now,
+            hystart: HyStart::default(),
+            step: Step::Off,
+            cwv: Cwv::default(),
         }
     }
 
@@ -178,6 +194,32 @@ impl CongestionControl {
         self.window.cwnd = cwnd.max(self.window.mss);
     }
 
+    /// HyStart++ (RFC 9406) sees the ACK about to be given to [`Self::on_ack`]: SEG.ACK,
+    /// SND.NXT and the ACK's RTT sample. Only the first slow start is watched.
+    pub(crate) fn on_ack_sample(&mut self, ack: SeqNum, snd_nxt: SeqNum, rtt: Option<Duration>) {
+        self.step = Step::Off;
+        if !self.window.in_slow_start() || self.window.ssthresh != u32::MAX {
+            return;
+        }
+        self.step = self.hystart.on_ack(ack, snd_nxt, rtt);
+        if self.step == Step::EndSlowStart {
+            // RFC 9406 4.2: CSS ran its rounds: congestion avoidance from here.
+            self.window.ssthresh = self.window.cwnd;
+        }
+    }
+
+    /// HyStart++'s phase (tests).
+    #[cfg(test)]
+    pub(crate) fn hystart_phase(&self) -> hystart::Phase {
+        self.hystart.phase()
+    }
+
+    /// Whether the window is non-validated (RFC 7661: the sender is rate-limited).
+    #[must_use]
+    pub(crate) fn non_validated(&self) -> bool {
+        self.cwv.non_validated()
+    }
+
     /// Window growth for `newly_acked` bytes cumulatively acknowledged outside recovery.
     /// `in_flight` is the data outstanding before this ACK; `rtt` is SRTT (CUBIC uses it to
     /// aim one RTT ahead).
@@ -193,6 +235,26 @@ impl CongestionControl {
             return;
         }
         let _ = in_flight;
+        let step = core::mem::replace(&mut self.step, Step::Off);
+        match self.cwv.on_ack(newly_acked, self.window.cwnd, now, rtt) {
+            Validity::Validated => {}
+            Validity::NonValidated => return,
+            Validity::Expired => {
+                // RFC 7661 4.4.2: give back the window the sender never used.
+                let w = &mut self.window;
+                w.ssthresh = w.ssthresh.max(w.cwnd / 4 * 3);
+                w.cwnd = (w.cwnd / 2).max(initial_window(w.mss));
+                w.bytes_acked = 0;
+                return;
+            }
+        }
+        if step == Step::Conservative && self.window.in_slow_start() {
+            // RFC 9406 4.2 CSS: a quarter of slow start's growth.
+            let w = &mut self.window;
+            let grow = newly_acked.min(ABC_LIMIT_SEGMENTS.saturating_mul(w.mss));
+            w.cwnd = w.cwnd.saturating_add(grow / hystart::CSS_GROWTH_DIVISOR);
+            return;
+        }
         match &mut self.algorithm {
             Algorithm::NewReno => newreno::on_ack(&mut self.window, newly_acked),
             Algorithm::Cubic(c) => c.on_ack(&mut self.window, newly_acked, now, rtt),
@@ -202,6 +264,7 @@ impl CongestionControl {
     /// A loss detected by fast retransmit, SACK or RACK: the start of fast recovery.
     pub(crate) fn on_congestion_event(&mut self, in_flight: u32, now: Instant) {
         self.last_event = now;
+        self.hystart.on_congestion();
         self.window.save_prior();
         match &mut self.algorithm {
             Algorithm::NewReno => newreno::on_congestion_event(&mut self.window, in_flight),
@@ -221,6 +284,7 @@ impl CongestionControl {
     /// (RFC 5681 3.1 equation 4 and the paragraph after it; RFC 9438 4.8).
     pub(crate) fn on_rto(&mut self, in_flight: u32, now: Instant) {
         self.last_event = now;
+        self.hystart.on_congestion();
         self.window.save_prior();
         match &mut self.algorithm {
             Algorithm::NewReno => newreno::on_congestion_event(&mut self.window, in_flight),
@@ -409,5 +473,87 @@ mod tests {
         cc.set_algorithm(CongestionAlgorithm::NewReno);
         assert_eq!(cc.algorithm_kind(), CongestionAlgorithm::NewReno);
         assert_eq!(cc.cwnd(), 22_000);
+    }
+
+    fn ms(n: u64) -> Duration {
+        Duration::from_millis(n)
+    }
+
+    /// An ACK-clocked sender with MSS 1000 that always keeps cwnd in flight: one 1000-byte
+    /// ACK at a time, each `rtt / (cwnd in segments)` after the last, HyStart++ shown the
+    /// ACK first. Returns the next ACK number and the time.
+    fn ack_clock(
+        cc: &mut CongestionControl,
+        acks: u32,
+        rtt: Duration,
+        (mut ack, mut now): (u32, Instant),
+    ) -> (u32, Instant) {
+        for _ in 0..acks {
+            now += rtt / (cc.cwnd() / 1000).max(1);
+            ack += 1000;
+            cc.on_ack_sample(SeqNum::new(ack), SeqNum::new(ack + cc.cwnd()), Some(rtt));
+            cc.on_ack(1000, cc.cwnd(), now, Some(rtt));
+        }
+        (ack, now)
+    }
+
+    /// RFC 9406: with a steady 100 ms RTT, slow start doubles per round and never ends by
+    /// itself; when the RTT rises to 120 ms it turns conservative (+250 bytes per ACK, a
+    /// quarter of slow start's 1000) and then ends with `ssthresh = cwnd`, no loss needed.
+    #[test]
+    fn rfc9406_hystart_ends_slow_start_on_a_rising_rtt() {
+        let mut cc = CongestionControl::new(CongestionAlgorithm::Cubic, 1000, Instant::ZERO);
+        let mut at = ack_clock(&mut cc, 30, ms(100), (0, Instant::ZERO));
+        assert_eq!(cc.cwnd(), 40_000, "10 + 30 ACKs of slow start");
+        assert_eq!(cc.hystart_phase(), hystart::Phase::SlowStart);
+        let mut css_growth = None;
+        let mut before = (0, hystart::Phase::SlowStart);
+        for _ in 0..2000 {
+            before = (cc.cwnd(), cc.hystart_phase());
+            at = ack_clock(&mut cc, 1, ms(120), at);
+            if matches!(before.1, hystart::Phase::Css { .. })
+                && matches!(cc.hystart_phase(), hystart::Phase::Css { .. })
+            {
+                css_growth = Some(cc.cwnd() - before.0);
+            }
+            if cc.ssthresh() != u32::MAX {
+                break;
+            }
+        }
+        assert_eq!(css_growth, Some(250));
+        assert_eq!(cc.hystart_phase(), hystart::Phase::Done);
+        assert_eq!(
+            cc.ssthresh(),
+            before.0,
+            "slow start ended without a loss at the window of that ACK"
+        );
+    }
+
+    #[test]
+    fn rfc9406_hystart_keeps_slow_start_while_the_rtt_is_steady() {
+        let mut cc = CongestionControl::new(CongestionAlgorithm::NewReno, 1000, Instant::ZERO);
+        ack_clock(&mut cc, 150, ms(100), (0, Instant::ZERO));
+        assert_eq!(cc.cwnd(), 160_000);
+        assert_eq!(cc.ssthresh(), u32::MAX);
+    }
+
+    /// RFC 7661: a sender that has one 1000-byte segment acknowledged per 100 ms RTT with a
+    /// 10,000-byte window is rate-limited: after the first pipeACK sample (2000 bytes, under
+    /// half the window) the window stops growing; plain slow start would reach 60,000.
+    #[test]
+    fn rfc7661_rate_limited_sender_window_does_not_grow() {
+        for alg in [CongestionAlgorithm::NewReno, CongestionAlgorithm::Cubic] {
+            let mut cc = CongestionControl::new(alg, 1000, Instant::ZERO);
+            for i in 0..50u64 {
+                let now = Instant::ZERO + ms(100 * i);
+                cc.on_ack(1000, 1000, now, Some(ms(100)));
+            }
+            assert_eq!(
+                cc.cwnd(),
+                11_000,
+                "{alg:?}: only the ACK before the first sample"
+            );
+            assert!(cc.non_validated());
+        }
     }
 }

@@ -362,6 +362,8 @@ impl LossRecovery {
             _ => {
                 if newly_acked > 0 && !was_in_fast_recovery {
                     self.cc
+                        .on_ack_sample(ack.ack, ack.snd_nxt, outcome.rtt_sample);
+                    self.cc
                         .on_ack(newly_acked, outstanding_before, now, self.srtt);
                 }
             }
