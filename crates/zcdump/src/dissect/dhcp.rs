@@ -4,9 +4,11 @@
 //! tshark's order of work, which decides what a cut or odd message shows:
 //! 1. when the magic cookie is captured and right, a first pass over the options looks for
 //!    the message type (option 53); an option that runs past the captured bytes of a frame
-//!    cut by the snapshot length aborts the whole message (no `dhcp.*` field at all), one
-//!    that runs past the datagram's end only ends the pass;
-//! 2. the fixed header, field by field up to the first one not captured, then the server
+//!    cut by the snapshot length but not past the datagram aborts the whole message (no
+//!    `dhcp.*` field at all), one that runs past the datagram's end only ends the pass;
+//! 2. the fixed header (nothing before op, htype and hlen are all captured; nothing of a
+//!    request before its hardware address is), field by field up to the first one not
+//!    captured, then the server
 //!    host name and boot file name (when their first byte is not NUL);
 //! 3. `dhcp.bootp` (1) when no message type was found, i.e. plain BOOTP;
 //! 4. the cookie and each option: type, length, value, and the value decoded for the
@@ -87,30 +89,33 @@ mod option {
 }
 
 /// The message type option's value, if the options name one (step 1 of the module doc).
-/// `Err` when a frame cut by the snapshot length ends inside the options.
-pub(super) fn message_type(options: &[u8], snapped: bool) -> Result<Option<u8>, ()> {
+/// `uncaptured` is how many bytes of the datagram the snapshot length left out. `Err` when
+/// the pass needs a byte that was on the wire but not captured (tshark's exception).
+pub(super) fn message_type(options: &[u8], uncaptured: usize) -> Result<Option<u8>, ()> {
+    let reported = options.len() + uncaptured;
     let (mut at, mut found) = (0, None);
     // Past the captured bytes: the end of the datagram, or tshark's exception.
-    let ran_out = |found| if snapped { Err(()) } else { Ok(found) };
+    let ran_out = |end: usize, found| if end <= reported { Err(()) } else { Ok(found) };
     loop {
         let Some(&code) = options.get(at) else {
-            return ran_out(found);
+            return ran_out(at + 1, found);
         };
         match code {
             option::PAD => at += 1,
             option::END => return Ok(found),
             _ => {
                 let Some(&len) = options.get(at + 1) else {
-                    return ran_out(found);
+                    return ran_out(at + 2, found);
                 };
-                match options.get(at + 2..at + 2 + usize::from(len)) {
+                let end = at + 2 + usize::from(len);
+                match options.get(at + 2..end) {
                     Some(v) => {
                         if code == option::MESSAGE_TYPE && !v.is_empty() {
                             found = found.or(Some(v[0]));
                         }
-                        at += 2 + usize::from(len);
+                        at = end;
                     }
-                    None => return ran_out(found),
+                    None => return ran_out(end, found),
                 }
             }
         }
@@ -120,7 +125,7 @@ pub(super) fn message_type(options: &[u8], snapped: bool) -> Result<Option<u8>, 
 fn dissect(cx: &mut Cx<'_, '_>, bytes: &[u8]) {
     let with_cookie = bytes.get(236..OPTIONS_AT) == Some(&COOKIE[..]);
     let message = if with_cookie {
-        match message_type(&bytes[OPTIONS_AT..], cx.snapped) {
+        match message_type(&bytes[OPTIONS_AT..], cx.uncaptured) {
             Ok(t) => t,
             Err(()) => {
                 // tshark's first pass threw: the protocol and nothing else.
@@ -132,6 +137,10 @@ fn dissect(cx: &mut Cx<'_, '_>, bytes: &[u8]) {
         None
     };
     cx.out.enter(Proto::Dhcp);
+    // tshark reads the op code, hardware type and length before it adds any of them.
+    if bytes.len() < 3 {
+        return cx.header_cut("dhcp", bytes.len(), 3);
+    }
     // tshark reads a request's client hardware address before it adds any field.
     if let [BOOTREQUEST, _, hlen, ..] = *bytes {
         if bytes.len() < 28 + usize::from(hlen.min(16)) {
@@ -222,6 +231,10 @@ fn options(cx: &mut Cx<'_, '_>, bytes: &[u8]) {
         match code {
             option::PAD => {
                 let run = bytes[at..].iter().take_while(|&&b| b == 0).count();
+                if at + run == bytes.len() && cx.uncaptured > 0 {
+                    // The run may go on past the capture: tshark's exception.
+                    return;
+                }
                 cx.out.push_uint(Field::DhcpOptionType, 0u8);
                 push_hex(cx.out, Field::DhcpOptionPadding, &bytes[at..at + run]);
                 at += run;
@@ -229,7 +242,9 @@ fn options(cx: &mut Cx<'_, '_>, bytes: &[u8]) {
             option::END => {
                 cx.out.push_uint(Field::DhcpOptionType, 0u8);
                 cx.out.push_uint(Field::DhcpOptionEnd, code);
-                if let Some(rest) = bytes.get(at + 1..).filter(|r| !r.is_empty()) {
+                // The padding to the datagram's end, if all of it was captured.
+                let rest = &bytes[at + 1..];
+                if cx.uncaptured == 0 && !rest.is_empty() {
                     push_hex(cx.out, Field::DhcpOptionPadding, rest);
                 }
                 return;
@@ -313,24 +328,24 @@ mod tests {
 
     #[test]
     fn first_pass_finds_the_message_type_after_pads() {
-        assert_eq!(
-            message_type(&[0, 0, 12, 1, b'a', 53, 1, 3, 255], false),
-            Ok(Some(3))
-        );
-        assert_eq!(message_type(&[12, 1, b'a', 255, 53, 1, 3], false), Ok(None));
+        let options = [0, 0, 12, 1, b'a', 53, 1, 3, 255];
+        assert_eq!(message_type(&options, 0), Ok(Some(3)));
+        assert_eq!(message_type(&[12, 1, b'a', 255, 53, 1, 3], 0), Ok(None));
     }
 
     #[test]
     fn first_pass_reads_every_option_even_after_the_type() {
-        assert_eq!(message_type(&[53, 1, 3, 12, 5, b'a'], false), Ok(Some(3)));
-        assert_eq!(message_type(&[53, 1, 3, 12, 5, b'a'], true), Err(()));
+        assert_eq!(message_type(&[53, 1, 3, 12, 5, b'a'], 0), Ok(Some(3)));
+        assert_eq!(message_type(&[53, 1, 3, 12, 5, b'a'], 4), Err(()));
     }
 
     #[test]
-    fn first_pass_aborts_only_on_a_snapped_frame() {
+    fn first_pass_aborts_only_where_the_snapshot_cut_it() {
         let cut = [53, 1];
-        assert_eq!(message_type(&cut, true), Err(()));
-        assert_eq!(message_type(&cut, false), Ok(None));
-        assert_eq!(message_type(&[], true), Err(()));
+        assert_eq!(message_type(&cut, 5), Err(()));
+        assert_eq!(message_type(&cut, 0), Ok(None));
+        assert_eq!(message_type(&[], 1), Err(()));
+        // The option runs past the datagram's reported end too: the pass just ends.
+        assert_eq!(message_type(&[53, 1, 5, 12, 9, b'a'], 1), Ok(Some(5)));
     }
 }

@@ -224,6 +224,7 @@ mod tests {
             out: &mut out,
             frame: &frame,
             snapped: false,
+            uncaptured: 0,
             verify: false,
         };
         dissect(&mut cx, &msg);

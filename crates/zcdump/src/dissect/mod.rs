@@ -80,6 +80,7 @@ pub fn dissect(packet: &Packet<'_>, number: u64, out: &mut FrameFields) {
         out,
         frame: packet.data,
         snapped: packet.data.len() < packet.orig_len as usize,
+        uncaptured: (packet.orig_len as usize).saturating_sub(packet.data.len()),
         verify: out_wants_checksums,
     };
     frame::dissect(&mut cx, number, packet.orig_len);
@@ -130,6 +131,10 @@ struct Cx<'o, 'f> {
     /// The capture kept fewer bytes than were on the wire (snapshot length), so headers
     /// cut short are expected rather than malformed.
     snapped: bool,
+    /// How many bytes of the frame the snapshot length left out: where a layer's reported
+    /// end lies past its captured bytes (for protocols whose fields tshark takes from the
+    /// reported length).
+    uncaptured: usize,
     /// Some output reads a checksum status; otherwise checksums are not computed at all.
     verify: bool,
 }
