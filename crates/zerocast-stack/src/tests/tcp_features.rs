@@ -206,3 +206,47 @@ fn rfc6056_ephemeral_ports_skip_bound_ports() {
         Err(SocketError::NoFreePorts)
     );
 }
+
+/// RFC 8201 on an established IPv6 connection: Packet Too Big (MTU 1280) quoting our
+/// 1440-byte segment makes the connection resend it at once as 1220 + 220 bytes.
+#[test]
+fn rfc8201_packet_too_big_resends_the_dropped_segment_at_the_new_size_at_once() {
+    let (mut stack, mut bc, dev, l) = listening();
+    let (peer, us) = (sa("[2001:db8::1]:40000"), sa("[2001:db8::2]:80"));
+    let mss = [2, 4, 0x05, 0xa0];
+    let mut p = tcp_packet(peer, us, 7000, 0, FLAG_SYN, &mss, &[]);
+    stack.receive_frame(&mut bc, dev, &mut p);
+    let iss = sent(&mut bc)[0].seq;
+    let mut p = tcp_packet(peer, us, 7001, iss + 1, FLAG_ACK, &[], &[]);
+    stack.receive_frame(&mut bc, dev, &mut p);
+    let (c, _) = stack.tcp_accept(&mut bc, l).unwrap();
+    stack.tcp_send(&mut bc, c, &[7u8; 1440]).unwrap();
+    let frame = bc.take_sent().remove(0).bytes;
+    assert_eq!(parse_tcp(&frame).data.len(), 1440);
+    let (src, dst) = (v6("2001:db8::1"), v6("2001:db8::2"));
+    let mut msg = alloc::vec![0u8; 8 + 48];
+    msg[4..8].copy_from_slice(&1280u32.to_be_bytes());
+    msg[8..].copy_from_slice(&frame[..48]);
+    let ph = PseudoHeader::V6 {
+        src: src.into(),
+        dst: dst.into(),
+    };
+    Icmpv6Repr {
+        msg_type: 2,
+        code: 0,
+    }
+    .emit(&mut msg, ph)
+    .unwrap();
+    let mut p = ipv6_packet(src, dst, IpProto::ICMPV6, &msg);
+    stack.receive_frame(&mut bc, dev, &mut p);
+    let resent: Vec<(u32, usize)> = bc
+        .take_sent()
+        .iter()
+        .map(|f| {
+            assert!(f.bytes.len() <= 1280, "{} bytes", f.bytes.len());
+            let s = parse_tcp(&f.bytes);
+            (s.seq, s.data.len())
+        })
+        .collect();
+    assert_eq!(resent, [(iss + 1, 1220), (iss + 1221, 220)]);
+}
