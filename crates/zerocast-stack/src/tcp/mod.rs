@@ -11,9 +11,13 @@
 //! - `segment.rs`: parsed and outgoing segments, options in and out.
 //! - `send_buffer.rs`, `recv_buffer.rs`, `assembler.rs`: bounded buffers and the
 //!   out-of-order ranges behind SACK.
-//! - `demux.rs`: connections by 4-tuple, listeners and bound sockets by port.
-//! - `io.rs`: receive from IP, send through IP, timers, ICMP errors; `api.rs`: the
-//!   `tcp_*` calls on [`Stack`](crate::Stack).
+//! - `demux.rs`: connections by 4-tuple, listeners and bound sockets by port; `ports.rs`:
+//!   RFC 6056 ephemeral port selection.
+//! - `io.rs`: receive from IP, send through IP, timers; `icmp_error.rs`: ICMP errors about
+//!   our segments (RFC 5927, RFC 5461, PMTU resend); `linger.rs`: close with a linger time;
+//!   `api.rs`: the `tcp_*` calls on [`Stack`](crate::Stack).
+//! - `rtt.rs` (RFC 6298, with `minmax.rs`'s windowed minimum RTT), `recovery/` (SACK
+//!   scoreboard, RACK-TLP, PRR) and `cc/` (CUBIC, NewReno, HyStart++, RFC 7661).
 //!
 //! ```
 //! use zerocast_stack::{Stack, StackConfig, tcp::TcpState};
