@@ -504,3 +504,135 @@ fn one_and_two_shards_relay_the_same_and_both_shards_carry_flows() {
         "every flow counted once"
     );
 }
+
+/// The relay's memory from /proc/PID/status: (VmRSS, VmHWM) in KiB.
+fn memory_kib(pid: u32) -> (u64, u64) {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0)
+    };
+    (field("VmRSS:"), field("VmHWM:"))
+}
+
+/// The largest VmRSS of `pid` (sampled every 20 ms) while `work` runs.
+fn peak_rss_during<T>(pid: u32, work: impl FnOnce() -> T) -> (T, u64) {
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let sampler = {
+        let stop = std::sync::Arc::clone(&stop);
+        std::thread::spawn(move || {
+            let mut peak = 0;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                peak = peak.max(memory_kib(pid).0);
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            peak
+        })
+    };
+    let result = work();
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    (result, sampler.join().expect("the sampler"))
+}
+
+/// The number after `word` in a slow_peer.py line ("read N", "sent N").
+fn count_after(out: &std::process::Output, word: &str) -> u64 {
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "slow_peer.py: {text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    text.split_whitespace()
+        .skip_while(|w| *w != word)
+        .nth(1)
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no {word:?} count in {text:?}"))
+}
+
+/// The relay's memory per relayed TCP connection, from its configured buffers: the stack's
+/// send buffer (256 KiB) and largest receive buffer (4 MiB, what auto-tuning may reach),
+/// zerocast-stack's `TcpConfig` defaults, plus the two 64 KiB copy buffers of `copy.rs`.
+const PER_CONNECTION_KIB: u64 = 256 + 4096 + 2 * 64;
+/// Allocator and runtime slack on top (freed buffers glibc keeps, tokio's task and I/O
+/// structures, the UDP and frame buffers).
+const SLACK_KIB: u64 = 4096;
+
+#[test]
+fn slow_readers_on_either_side_keep_the_relay_memory_bounded() {
+    let Some(r) = Relay::start("relslow", &["--direct"], None) else {
+        return;
+    };
+    let pid = r.relay.child.id();
+    let peer = programs().join("slow_peer.py");
+    let peer = peer.to_str().unwrap();
+    // Warm up (runtime, stack, allocator) before taking the baseline.
+    r.download(SERVER, 1_000_000);
+    let (base, _) = memory_kib(pid);
+    let bound = base + PER_CONNECTION_KIB + SLACK_KIB;
+    let rate = 2_000_000;
+    let seconds = 3.0;
+    // The client reads 2 MB/s of a 200 MB download for 3 s: the server could send far
+    // more, so without backpressure the relay would hold the difference.
+    let (out, peak_down) = peak_rss_during(pid, || {
+        r.client.try_exec(&[
+            "python3",
+            peer,
+            "slow-download",
+            SERVER,
+            PORT,
+            "200000000",
+            &rate.to_string(),
+            &seconds.to_string(),
+        ])
+    });
+    let read_down = count_after(&out, "read");
+    // The server reads 2 MB/s while the client sends up to 200 MB for 3 s.
+    let mut sink = r.server.command(&[
+        "python3",
+        peer,
+        "slow-sink",
+        "8081",
+        &rate.to_string(),
+        // Reading past the client's end, so the client is not reset mid-send.
+        &(seconds + 1.0).to_string(),
+    ]);
+    sink.stdout(std::process::Stdio::piped());
+    let mut sink = spawn(sink, "slow-sink");
+    sink.wait_for_stderr("ready", Duration::from_secs(10));
+    let (out, peak_up) = peak_rss_during(pid, || {
+        r.client.try_exec(&[
+            "python3",
+            peer,
+            "fast-upload",
+            SERVER,
+            "8081",
+            "200000000",
+            &seconds.to_string(),
+        ])
+    });
+    let sent_up = count_after(&out, "sent");
+    let (_, hwm) = memory_kib(pid);
+    eprintln!(
+        "relay memory: baseline {base} KiB, peak VmRSS {peak_down} KiB (slow client, read \
+         {read_down} B), {peak_up} KiB (slow server, client sent {sent_up} B), VmHWM {hwm} \
+         KiB; bound {bound} KiB"
+    );
+    // The slow reader got about what it asked for, so the transfer really ran.
+    assert!(read_down > 2_000_000, "read {read_down}");
+    assert!(
+        peak_down <= bound,
+        "slow client: {peak_down} KiB > {bound} KiB"
+    );
+    assert!(peak_up <= bound, "slow server: {peak_up} KiB > {bound} KiB");
+    // What the client got rid of is at most what the server read (about 6 MB) plus what
+    // the path holds: kernel socket buffers at both ends (tcp_wmem/tcp_rmem maxima, 4 and
+    // 6 MiB by default) and the relay's buffers.
+    assert!(
+        sent_up <= (rate as f64 * seconds) as u64 + 10_000_000 + PER_CONNECTION_KIB * 1024,
+        "the client sent {sent_up} B into a 2 MB/s reader in {seconds} s"
+    );
+}
