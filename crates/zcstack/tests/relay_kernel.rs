@@ -369,7 +369,8 @@ fn socks5_relay_through_microsocks_with_login() {
 
 #[test]
 fn killing_the_relay_leaves_no_hung_sockets() {
-    let Some(mut r) = Relay::start("relkill", &["--direct"], None) else {
+    // Two shards: SIGTERM must reset the connections of whichever shard holds them.
+    let Some(mut r) = Relay::start("relkill", &["--direct", "--threads", "2"], None) else {
         return;
     };
     // A long, rate-limited download, so it is mid-transfer when the relay goes.
@@ -635,4 +636,67 @@ fn slow_readers_on_either_side_keep_the_relay_memory_bounded() {
         sent_up <= (rate as f64 * seconds) as u64 + 10_000_000 + PER_CONNECTION_KIB * 1024,
         "the client sent {sent_up} B into a 2 MB/s reader in {seconds} s"
     );
+}
+
+/// SIGKILL cannot be handled, so the relay resets nothing. What happens instead: the kernel
+/// closes the relay's host sockets (with unread data, a RST), so the server side ends at
+/// once; the TUN is not persistent, so it vanishes with the relay's descriptor and the
+/// client namespace loses the interface and its routes. The client's TCP socket gets no
+/// RST (nothing is left to send one): a receiver with nothing in flight stays established
+/// until the application's own timeout or TCP keepalive, and new connections fail at once
+/// (no route). This test checks the server and middle sides and the interface, and
+/// reports the client's socket state.
+#[test]
+fn sigkill_closes_the_host_side_and_removes_the_tun() {
+    let Some(r) = Relay::start("relsigkill", &["--direct", "--threads", "2"], None) else {
+        return;
+    };
+    let mut cmd = r.client.command(&[
+        "curl",
+        "-sS",
+        "--max-time",
+        "20",
+        "--limit-rate",
+        "1M",
+        "-o",
+        "/dev/null",
+        &format!("http://{SERVER}:{PORT}/bytes/100000000"),
+    ]);
+    let mut curl = spawn(std::mem::replace(&mut cmd, Command::new("true")), "curl");
+    let established = |ns: &Netns, filter: &str| {
+        let out = ns.try_exec(&["ss", "-Htn", "state", "established", filter]);
+        String::from_utf8_lossy(&out.stdout).lines().count()
+    };
+    wait_until("the server has the relayed connection", || {
+        established(&r.server, "sport = :8080") == 1
+    });
+    let pid = r.relay.child.id().to_string();
+    let _ = Command::new("kill").args(["-KILL", &pid]).status();
+    wait_until("the server and middle sides are closed", || {
+        established(&r.server, "sport = :8080") == 0 && established(&r.middle, "dport = :8080") == 0
+    });
+    wait_until("the TUN is gone from the client namespace", || {
+        !r.client
+            .try_exec(&["ip", "link", "show", "zcrelay0"])
+            .status
+            .success()
+    });
+    let new = r.client.try_exec(&[
+        "curl",
+        "-sS",
+        "--max-time",
+        "5",
+        &format!("http://{SERVER}:{PORT}/bytes/1"),
+    ]);
+    assert!(!new.status.success(), "no route without the relay");
+    assert_ne!(
+        new.status.code(),
+        Some(28),
+        "a new connection fails at once"
+    );
+    eprintln!(
+        "after SIGKILL: {} established client connection(s) to :8080 (no RST reaches them)",
+        established(&r.client, "dport = :8080")
+    );
+    let _ = curl.child.kill();
 }
