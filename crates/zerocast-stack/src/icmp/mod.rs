@@ -97,10 +97,7 @@ pub(crate) fn receive_icmpv4(stack: &mut Stack, bc: &mut impl Bindings, rx: &IpR
                     .ip
                     .pmtu
                     .update(quoted.dst, mtu, bc.now(), timeout, cap);
-                crate::tcp::io::on_pmtu_change(stack, bc.now(), quoted.dst);
-                if quoted.proto == IpProto::TCP {
-                    crate::tcp::icmp_error::on_packet_too_big(stack, bc, &quoted);
-                }
+                crate::tcp::icmp_error::on_path_mtu_drop(stack, bc, &quoted);
                 return;
             }
             let error = match (msg_type, code) {
@@ -166,10 +163,7 @@ pub(crate) fn receive_icmpv6(stack: &mut Stack, bc: &mut impl Bindings, rx: &IpR
                     .ip
                     .pmtu
                     .update(quoted.dst, mtu, bc.now(), timeout, cap);
-                crate::tcp::io::on_pmtu_change(stack, bc.now(), quoted.dst);
-                if quoted.proto == IpProto::TCP {
-                    crate::tcp::icmp_error::on_packet_too_big(stack, bc, &quoted);
-                }
+                crate::tcp::icmp_error::on_path_mtu_drop(stack, bc, &quoted);
                 return;
             }
             let error = match (msg_type, code) {

@@ -16,7 +16,7 @@
 //!   `sk_err_soft`). Unlike Linux, soft errors do not abort SYN-SENT either: RFC 5461
 //!   section 4 recommends letting the connect retry through a transient outage.
 //!
-//! Fragmentation Needed / Packet Too Big ([`on_packet_too_big`]) also reaches established
+//! Fragmentation Needed / Packet Too Big ([`on_path_mtu_drop`]) also reaches established
 //! connections: after the ICMP layer lowered the path MTU (which shrinks every connection's
 //! MSS to that destination), the connection whose segment was dropped marks what it sent
 //! from the quoted sequence number on as lost and resends it at once in segments of the new
@@ -24,6 +24,8 @@
 //! `tcp_simple_retransmit`), rather than waiting for the RTO.
 
 use core::net::SocketAddr;
+
+use zerocast_wire::IpProto;
 
 use super::conn::{Conn, ConnCtx};
 use super::demux::ConnId;
@@ -149,16 +151,31 @@ pub(crate) fn deliver(
     }
 }
 
-/// Fragmentation Needed / Packet Too Big about a TCP segment we sent; the path MTU and
-/// every connection's MSS towards the destination were already lowered.
-pub(crate) fn on_packet_too_big(
+/// Fragmentation Needed / Packet Too Big about a datagram we sent, after the ICMP layer
+/// lowered the path MTU cache: every TCP connection to the destination shrinks its MSS,
+/// and the one whose segment was quoted resends at once if its MSS did shrink (as Linux
+/// does only when the MTU fell below what the connection used: a quote of a segment that
+/// still fits is no reason to resend).
+pub(crate) fn on_path_mtu_drop(
     stack: &mut Stack,
     bc: &mut impl Bindings,
     quoted: &QuotedDatagram<'_>,
 ) {
-    let Some((id, seq)) = find(stack, quoted) else {
+    let quoted_conn = (quoted.proto == IpProto::TCP)
+        .then(|| find(stack, quoted))
+        .flatten();
+    let mss_before = quoted_conn.and_then(|(id, _)| Some(stack.tcp.get(id)?.conn.snd_mss));
+    super::io::on_pmtu_change(stack, bc.now(), quoted.dst);
+    let Some((id, seq)) = quoted_conn else {
         return;
     };
+    let shrank = stack
+        .tcp
+        .get(id)
+        .is_some_and(|e| mss_before.is_some_and(|before| e.conn.snd_mss < before));
+    if !shrank {
+        return;
+    }
     if run_conn(stack, bc, id, |conn, ctx| conn.on_packet_too_big(seq, ctx)) == Some(false) {
         stack.counters.tcp.icmp_errors_out_of_window += 1;
     }

@@ -92,6 +92,18 @@ fn rfc1191_frag_needed_resends_the_dropped_segment_at_the_new_size_at_once() {
     assert_eq!(stack.counters().tcp.icmp_errors_out_of_window, 0);
 }
 
+/// A Fragmentation Needed whose MTU (1500) does not lower the connection's MSS is no
+/// reason to resend anything.
+#[test]
+fn rfc1191_frag_needed_that_changes_nothing_resends_nothing() {
+    let (mut stack, mut bc, dev, c, _) = accepted();
+    stack.tcp_send(&mut bc, c, &[7u8; 1460]).unwrap();
+    let frame = bc.take_sent().remove(0).bytes;
+    let mut p = unreachable(&frame, 4, [0, 0, 0x05, 0xdc], None);
+    stack.receive_frame(&mut bc, dev, &mut p);
+    assert!(bc.take_sent().is_empty());
+}
+
 /// The socket a lingering close ends with: accepted, linger 1 s, "bye" sent and closed
 /// (FIN at ISS+4). Returns the stack, bindings, device, socket and ISS.
 fn lingering() -> (Stack, FakeBindings, DeviceId, SocketId, u32) {
