@@ -68,7 +68,17 @@ pub(crate) fn receive(stack: &mut Stack, bc: &mut impl Bindings, rx: &IpRx, buf:
     let remote = SocketAddr::new(rx.src, packet.src_port());
     if let Some(id) = stack.tcp.lookup(local, remote) {
         if !time_wait_reuse(stack, bc, id, &seg) {
-            run_conn(stack, bc, id, |conn, ctx| conn.on_segment(&seg, ctx));
+            let burst = stack.tcp_ack_burst.active;
+            let deferred = run_conn(stack, bc, id, |conn, ctx| {
+                let owed_before = conn.ack_deferred;
+                conn.in_ack_burst = burst;
+                conn.on_segment(&seg, ctx);
+                conn.in_ack_burst = false;
+                !owed_before && conn.ack_deferred
+            });
+            if deferred == Some(true) {
+                stack.tcp_ack_burst.owed.push(id);
+            }
             return;
         }
     }
@@ -407,10 +417,17 @@ fn send_segment(
 
 /// Sends a connection's segments, each payload read from its send buffer.
 fn emit_all(stack: &mut Stack, bc: &mut impl Bindings, conn: &Conn, out: &[OutSegment]) {
+    // Looking for GSO runs costs a scan of `out` per segment: only when some device
+    // segments in hardware.
+    let any_tso = out.len() > 1 && stack.devices.iter().any(|d| d.offload.tso);
     let mut i = 0;
     while let Some(seg) = out.get(i) {
         // A run of full segments leaves as one GSO frame on a device with TSO.
-        let run = super::tso::send_run(stack, bc, conn, &out[i..]);
+        let run = if any_tso {
+            super::tso::send_run(stack, bc, conn, &out[i..])
+        } else {
+            0
+        };
         if run > 0 {
             i += run;
             continue;
@@ -440,12 +457,12 @@ pub(crate) fn run_conn<R>(
     let mut entry = stack.tcp.take(id)?;
     let before = entry.conn.readiness();
     let state_before = entry.conn.state;
+    let deadline_before = entry.conn.next_deadline();
     let mut out = Vec::new();
-    let config = stack.config.tcp.clone();
     let result = {
         let mut ctx = ConnCtx {
             now: bc.now(),
-            config: &config,
+            config: &stack.config.tcp,
             challenge: &mut stack.tcp.challenge,
             out: &mut out,
         };
@@ -466,10 +483,16 @@ pub(crate) fn run_conn<R>(
         }
     }
     super::linger::report(stack, bc, id);
-    if stack.tcp.get(id).is_some_and(|e| e.conn.is_closed()) {
-        on_closed(stack, bc, id);
-    } else {
-        sync_timer(stack, id);
+    match stack
+        .tcp
+        .get(id)
+        .map(|e| (e.conn.is_closed(), e.conn.next_deadline()))
+    {
+        Some((true, _)) => on_closed(stack, bc, id),
+        // The heap already holds an unchanged deadline (most segments of a bulk transfer
+        // move no timer): skip the heap update.
+        Some((false, deadline)) if deadline == deadline_before => {}
+        _ => sync_timer(stack, id),
     }
     stack.run_loopback(bc);
     Some(result)
@@ -575,6 +598,33 @@ pub(crate) fn sync_timer(stack: &mut Stack, id: ConnId) {
 /// The heap entry of connection `raw` fired.
 pub(crate) fn handle_timer(stack: &mut Stack, bc: &mut impl Bindings, raw: u32) {
     run_conn(stack, bc, ConnId(raw), |conn, ctx| conn.on_timer(ctx));
+    // The heap entry that fired is gone even when the deadline did not move.
+    if stack.tcp.get(ConnId(raw)).is_some() {
+        sync_timer(stack, ConnId(raw));
+    }
+}
+
+/// Which connections owe an ACK deferred to the end of the current receive burst
+/// (`Stack::receive_burst`), GRO-style: segments that arrive together are acknowledged
+/// together.
+#[derive(Debug, Default)]
+pub(crate) struct AckBurst {
+    /// A burst is being received.
+    pub(crate) active: bool,
+    /// Connections that deferred an ACK, each once.
+    owed: Vec<ConnId>,
+}
+
+/// A receive burst ended: every ACK it deferred goes out.
+pub(crate) fn end_ack_burst(stack: &mut Stack, bc: &mut impl Bindings) {
+    stack.tcp_ack_burst.active = false;
+    let mut owed = core::mem::take(&mut stack.tcp_ack_burst.owed);
+    for &id in &owed {
+        run_conn(stack, bc, id, |conn, ctx| conn.send_deferred_ack(ctx));
+    }
+    owed.clear();
+    // Keep the list's allocation for the next burst.
+    stack.tcp_ack_burst.owed = owed;
 }
 
 /// The path MTU towards `dst` fell (ICMP Fragmentation Needed / Packet Too Big):
@@ -601,3 +651,7 @@ pub(crate) fn on_pmtu_change(stack: &mut Stack, now: crate::time::Instant, dst: 
         }
     }
 }
+
+#[cfg(test)]
+#[path = "burst_tests.rs"]
+mod burst_tests;

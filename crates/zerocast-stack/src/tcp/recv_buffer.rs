@@ -1,18 +1,26 @@
 //! The receive buffer: in-order bytes waiting for the application, and out-of-order bytes
 //! held at their place after them until the hole before them fills.
 //!
-//! One ring of `capacity` bytes holds both: the ready bytes first, then the window. A
-//! segment's bytes are written where they belong (offset from RCV.NXT), the [`Assembler`]
-//! records which ranges are filled. Nothing is stored beyond the capacity, so what a peer
-//! sends never grows memory; the receive window advertised is the free part of the ring.
+//! One ring holds both: the ready bytes first, then the window. A segment's bytes are
+//! written where they belong (offset from RCV.NXT), the [`Assembler`] records which ranges
+//! are filled. Nothing is stored beyond the capacity, so what a peer sends never grows
+//! memory past it; the receive window advertised is the capacity less the ready bytes.
+//!
+//! The ring's storage grows with what it holds (doubling from [`MIN_RING`] up to the
+//! capacity), so an idle connection, or one exchanging small messages, holds a few KiB
+//! rather than its whole window.
 
 use alloc::vec::Vec;
 
 use super::assembler::Assembler;
 
+/// The smallest ring allocated, on the first byte received.
+pub(crate) const MIN_RING: usize = 4096;
+
 #[derive(Debug, Clone)]
 pub(crate) struct RecvBuffer {
-    /// Allocated on the first byte received (an idle connection holds no ring).
+    /// The storage: empty until the first byte, then a power of two (or the capacity)
+    /// between [`MIN_RING`] and `capacity`; positions are taken modulo its length.
     ring: Vec<u8>,
     head: usize,
     ready: usize,
@@ -40,9 +48,36 @@ impl RecvBuffer {
         self.capacity
     }
 
+    /// Bytes of storage held now.
+    #[cfg(test)]
+    pub(crate) fn allocated(&self) -> usize {
+        self.ring.len()
+    }
+
     /// Room after the ready bytes: the receive window.
     pub(crate) fn window(&self) -> usize {
         self.capacity - self.ready
+    }
+
+    /// Makes the storage hold at least `needed` bytes from the head (at most the
+    /// capacity), moving the head to index 0 when it grows.
+    fn reserve(&mut self, needed: usize) {
+        let len = self.ring.len();
+        if needed <= len {
+            return;
+        }
+        let size = needed
+            .max(MIN_RING)
+            .checked_next_power_of_two()
+            .unwrap_or(usize::MAX)
+            .min(self.capacity);
+        let mut ring = alloc::vec![0u8; size];
+        // Every held byte sits less than `len` after the head: unroll the old ring there.
+        let first = len - self.head;
+        ring[..first].copy_from_slice(&self.ring[self.head..]);
+        ring[first..len].copy_from_slice(&self.ring[..self.head]);
+        self.ring = ring;
+        self.head = 0;
     }
 
     /// Stores `data`, which starts `offset` bytes after RCV.NXT. Bytes beyond the window
@@ -61,11 +96,11 @@ impl RecvBuffer {
         if offset > 0 && !self.ooo.add(start, end) {
             return None;
         }
-        if self.ring.len() != self.capacity {
-            self.ring.resize(self.capacity, 0);
-        }
-        let at = (self.head + self.ready + offset) % self.capacity;
-        let first = data.len().min(self.capacity - at);
+        // Within the window, so at most the capacity.
+        self.reserve(self.ready + offset + data.len());
+        let size = self.ring.len();
+        let at = (self.head + self.ready + offset) % size;
+        let first = data.len().min(size - at);
         self.ring[at..at + first].copy_from_slice(&data[..first]);
         self.ring[..data.len() - first].copy_from_slice(&data[first..]);
         if offset > 0 {
@@ -86,10 +121,11 @@ impl RecvBuffer {
         if n == 0 {
             return 0;
         }
-        let first = n.min(self.capacity - self.head);
+        let size = self.ring.len();
+        let first = n.min(size - self.head);
         out[..first].copy_from_slice(&self.ring[self.head..self.head + first]);
         out[first..n].copy_from_slice(&self.ring[..n - first]);
-        self.head = (self.head + n) % self.capacity;
+        self.head = (self.head + n) % size;
         self.ready -= n;
         if self.ready == 0 && self.ooo.is_empty() {
             self.head = 0;
@@ -99,25 +135,17 @@ impl RecvBuffer {
 
     /// Discards every ready byte (after `shutdown(Read)`).
     pub(crate) fn discard_ready(&mut self) {
-        self.head = (self.head + self.ready) % self.capacity;
-        self.ready = 0;
+        if self.ready > 0 {
+            self.head = (self.head + self.ready) % self.ring.len();
+            self.ready = 0;
+        }
     }
 
-    /// Grows the ring to `capacity` (auto-tuning), keeping ready and held bytes in place
-    /// relative to RCV.NXT.
+    /// Raises the capacity (auto-tuning); the storage follows when bytes need it.
     pub(crate) fn grow(&mut self, capacity: usize) {
-        if capacity <= self.capacity {
-            return;
+        if capacity > self.capacity {
+            self.capacity = capacity;
         }
-        if !self.ring.is_empty() {
-            let mut ring = alloc::vec![0u8; capacity];
-            let first = self.capacity - self.head;
-            ring[..first].copy_from_slice(&self.ring[self.head..]);
-            ring[first..self.capacity].copy_from_slice(&self.ring[..self.head]);
-            self.ring = ring;
-        }
-        self.head = 0;
-        self.capacity = capacity;
     }
 }
 
@@ -148,6 +176,25 @@ mod tests {
         let mut all = [0u8; 8];
         assert_eq!(b.read(&mut all), 8);
         assert_eq!(&all, b"34567abc");
+    }
+
+    #[test]
+    fn storage_grows_with_the_bytes_held_not_the_capacity() {
+        let mut b = RecvBuffer::new(1 << 20);
+        assert_eq!(b.allocated(), 0, "nothing before the first byte");
+        assert_eq!(b.write(0, b"x"), Some(1));
+        assert_eq!(b.allocated(), MIN_RING);
+        // Out-of-order bytes past the small ring grow it; the held byte stays first.
+        let hole = MIN_RING + 5;
+        assert_eq!(b.write(hole, &[7u8; 10]), Some(0));
+        assert_eq!(b.allocated(), 2 * MIN_RING);
+        let fill = alloc::vec![1u8; hole];
+        assert_eq!(b.write(0, &fill), Some(hole + 10));
+        let mut out = alloc::vec![0u8; 2 * MIN_RING];
+        assert_eq!(b.read(&mut out), 1 + hole + 10);
+        assert_eq!(out[0], b'x');
+        assert!(out[1..=hole].iter().all(|&x| x == 1));
+        assert!(out[hole + 1..hole + 11].iter().all(|&x| x == 7));
     }
 
     #[test]

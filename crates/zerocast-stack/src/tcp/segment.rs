@@ -7,7 +7,7 @@
 //! buffer, so every rule is testable with exact numbers.
 
 use zerocast_wire::tcp::{TcpPacket, TcpRepr, FLAG_ACK, FLAG_FIN, FLAG_PSH, FLAG_RST, FLAG_SYN};
-use zerocast_wire::tcp_options::{self, TcpOption, TcpOptionRecord, TcpOptions};
+use zerocast_wire::tcp_options::{self, TcpOption, TcpOptions};
 use zerocast_wire::zerocast::SplitByteSlice;
 use zerocast_wire::PseudoHeader;
 
@@ -33,6 +33,15 @@ impl SegOptions {
     /// unknown options must be ignored); a malformed option ends the list.
     pub(crate) fn decode(bytes: &[u8]) -> SegOptions {
         let mut o = SegOptions::default();
+        // Nearly every segment of an established connection carries only NOP NOP
+        // Timestamps (RFC 7323 appendix A's layout, Linux's and ours): read it directly.
+        if let [1, 1, 8, 10, v0, v1, v2, v3, e0, e1, e2, e3] = *bytes {
+            o.timestamp = Some((
+                u32::from_be_bytes([v0, v1, v2, v3]),
+                u32::from_be_bytes([e0, e1, e2, e3]),
+            ));
+            return o;
+        }
         for record in TcpOptions::new(bytes) {
             let Ok(record) = record else { break };
             match record.decode() {
@@ -142,79 +151,88 @@ impl OutSegment {
         &self.sack[..usize::from(self.sack_len).min(MAX_SACK_BLOCKS)]
     }
 
-    /// Writes the options area (padded to 4 bytes) into `out`; returns its length.
-    ///
-    /// Layout as Linux's: MSS, SACK-permitted, timestamps, NOP + window scale, then NOP NOP
-    /// + SACK blocks (4 fit alone, 3 next to timestamps: RFC 2018 section 3).
-    pub(crate) fn write_options(&self, out: &mut [u8; 40]) -> usize {
-        const NOP: TcpOptionRecord<'static> = TcpOptionRecord {
-            kind: tcp_options::KIND_NOP,
-            data: &[],
-        };
-        let mss = self.mss.map(u16::to_be_bytes).unwrap_or_default();
-        let ws = [self.window_scale.unwrap_or(0)];
-        let mut ts = [0u8; 8];
-        if let Some((val, ecr)) = self.timestamp {
-            ts[..4].copy_from_slice(&val.to_be_bytes());
-            ts[4..].copy_from_slice(&ecr.to_be_bytes());
-        }
-        let blocks = self.sack_blocks();
-        let count = blocks
-            .len()
-            .min(if self.timestamp.is_some() { 3 } else { 4 });
-        let mut sack = [0u8; 8 * MAX_SACK_BLOCKS];
-        for (chunk, (l, r)) in sack.chunks_exact_mut(8).zip(blocks.iter().take(count)) {
-            chunk[..4].copy_from_slice(&l.get().to_be_bytes());
-            chunk[4..].copy_from_slice(&r.get().to_be_bytes());
-        }
-        let mut list: [TcpOptionRecord<'_>; 12] = [NOP; 12];
+    /// How many SACK blocks go out: 4 fit alone, 3 next to timestamps (RFC 2018 section 3).
+    fn sack_count(&self) -> usize {
+        let max = if self.timestamp.is_some() { 3 } else { 4 };
+        usize::from(self.sack_len).min(max)
+    }
+
+    /// The options area's length, padded to 4 bytes, without writing it (what
+    /// [`OutSegment::write_options`] returns).
+    pub(crate) fn options_len(&self) -> usize {
         let mut n = 0;
-        // At most 10 records are pushed below, so the list never overflows.
-        macro_rules! push {
-            ($r:expr) => {
-                if let Some(slot) = list.get_mut(n) {
-                    *slot = $r;
-                    n += 1;
-                }
-            };
-        }
         if self.mss.is_some() {
-            push!(TcpOptionRecord {
-                kind: tcp_options::KIND_MSS,
-                data: &mss,
-            });
+            n += 4;
         }
-        if self.sack_permitted {
-            push!(TcpOptionRecord {
-                kind: tcp_options::KIND_SACK_PERMITTED,
-                data: &[],
-            });
-        } else if self.timestamp.is_some() {
-            push!(NOP);
-            push!(NOP);
+        if self.sack_permitted || self.timestamp.is_some() {
+            n += 2; // SACK-permitted, or the two NOPs aligning the timestamps.
         }
         if self.timestamp.is_some() {
-            push!(TcpOptionRecord {
-                kind: tcp_options::KIND_TIMESTAMP,
-                data: &ts,
-            });
+            n += 10;
         }
         if self.window_scale.is_some() {
-            push!(NOP);
-            push!(TcpOptionRecord {
-                kind: tcp_options::KIND_WINDOW_SCALE,
-                data: &ws,
-            });
+            n += 4;
         }
-        if count > 0 {
-            push!(NOP);
-            push!(NOP);
-            push!(TcpOptionRecord {
-                kind: tcp_options::KIND_SACK,
-                data: &sack[..count * 8],
-            });
+        let sacks = self.sack_count();
+        if sacks > 0 {
+            n += 4 + 8 * sacks;
         }
-        tcp_options::write_options(out, &list[..n]).unwrap_or(0)
+        // More than fits (never built: SYNs carry no SACK blocks) is sent without options,
+        // as the writer would fail on it.
+        let total = n.div_ceil(4) * 4;
+        if total > 40 {
+            0
+        } else {
+            total
+        }
+    }
+
+    /// Writes the options area (padded to 4 bytes with End of List) into `out`; returns
+    /// its length.
+    ///
+    /// Layout as Linux's: MSS, SACK-permitted, timestamps, NOP + window scale, then NOP NOP
+    /// and the SACK blocks (4 fit alone, 3 next to timestamps: RFC 2018 section 3).
+    ///
+    /// Written byte by byte rather than through a generic option list: this runs for every
+    /// segment, and the bulk path (NOP NOP and timestamps, RFC 7323 appendix A) is 12 fixed
+    /// bytes.
+    pub(crate) fn write_options(&self, out: &mut [u8; 40]) -> usize {
+        use tcp_options::{
+            KIND_MSS, KIND_NOP, KIND_SACK, KIND_SACK_PERMITTED, KIND_TIMESTAMP, KIND_WINDOW_SCALE,
+        };
+        let total = self.options_len();
+        let Some(area) = out.get_mut(..total) else {
+            return 0;
+        };
+        let mut w = OptionWriter { area, at: 0 };
+        if let Some(mss) = self.mss {
+            w.put(&[KIND_MSS, 4]);
+            w.put(&mss.to_be_bytes());
+        }
+        if self.sack_permitted {
+            w.put(&[KIND_SACK_PERMITTED, 2]);
+        } else if self.timestamp.is_some() {
+            w.put(&[KIND_NOP, KIND_NOP]);
+        }
+        if let Some((val, ecr)) = self.timestamp {
+            w.put(&[KIND_TIMESTAMP, 10]);
+            w.put(&val.to_be_bytes());
+            w.put(&ecr.to_be_bytes());
+        }
+        if let Some(shift) = self.window_scale {
+            w.put(&[KIND_NOP, KIND_WINDOW_SCALE, 3, shift]);
+        }
+        let sacks = self.sack_count();
+        if sacks > 0 {
+            // At most 4 blocks: 2 + 32 fits a byte.
+            w.put(&[KIND_NOP, KIND_NOP, KIND_SACK, (2 + 8 * sacks) as u8]);
+            for (l, r) in self.sack_blocks().iter().take(sacks) {
+                w.put(&l.get().to_be_bytes());
+                w.put(&r.get().to_be_bytes());
+            }
+        }
+        w.pad();
+        total
     }
 
     /// Writes the whole segment (header, options, `payload`) into `out`, which must be
@@ -260,8 +278,30 @@ impl OutSegment {
 
     /// Header plus options plus payload length in bytes.
     pub(crate) fn wire_len(&self) -> usize {
-        let mut options = [0u8; 40];
-        20 + self.write_options(&mut options) + self.payload_len
+        20 + self.options_len() + self.payload_len
+    }
+}
+
+/// A cursor over an options area sized by [`OutSegment::options_len`].
+struct OptionWriter<'a> {
+    area: &'a mut [u8],
+    at: usize,
+}
+
+impl OptionWriter<'_> {
+    fn put(&mut self, bytes: &[u8]) {
+        // The area was sized for exactly these bytes; a miscount truncates, never panics.
+        if let Some(dst) = self.area.get_mut(self.at..self.at + bytes.len()) {
+            dst.copy_from_slice(bytes);
+        }
+        self.at += bytes.len();
+    }
+
+    /// End of List up to the 4-byte boundary (RFC 9293 3.2).
+    fn pad(&mut self) {
+        if let Some(rest) = self.area.get_mut(self.at..) {
+            rest.fill(tcp_options::KIND_EOL);
+        }
     }
 }
 
@@ -295,6 +335,108 @@ mod tests {
         assert_eq!(seg.options.timestamp, Some((5, 0)));
         assert_eq!(seg.len(), 1);
         assert_eq!(buf.len(), 40, "20 + MSS 4 + SACKOK/TS 12 + NOP WS 4");
+    }
+
+    /// The same area through zerocast-wire's generic option writer.
+    fn generic_options(seg: &OutSegment) -> ([u8; 40], usize) {
+        use zerocast_wire::tcp_options::{TcpOptionRecord as R, *};
+        let nop = R {
+            kind: KIND_NOP,
+            data: &[],
+        };
+        let mss = seg.mss.unwrap_or(0).to_be_bytes();
+        let ws = [seg.window_scale.unwrap_or(0)];
+        let (val, ecr) = seg.timestamp.unwrap_or((0, 0));
+        let mut ts = [0u8; 8];
+        ts[..4].copy_from_slice(&val.to_be_bytes());
+        ts[4..].copy_from_slice(&ecr.to_be_bytes());
+        let mut sack = alloc::vec::Vec::new();
+        for (l, r) in seg.sack_blocks().iter().take(seg.sack_count()) {
+            sack.extend_from_slice(&l.get().to_be_bytes());
+            sack.extend_from_slice(&r.get().to_be_bytes());
+        }
+        let mut list = alloc::vec::Vec::new();
+        if seg.mss.is_some() {
+            list.push(R {
+                kind: KIND_MSS,
+                data: &mss,
+            });
+        }
+        if seg.sack_permitted {
+            list.push(R {
+                kind: KIND_SACK_PERMITTED,
+                data: &[],
+            });
+        } else if seg.timestamp.is_some() {
+            list.extend([nop, nop]);
+        }
+        if seg.timestamp.is_some() {
+            list.push(R {
+                kind: KIND_TIMESTAMP,
+                data: &ts,
+            });
+        }
+        if seg.window_scale.is_some() {
+            list.extend([
+                nop,
+                R {
+                    kind: KIND_WINDOW_SCALE,
+                    data: &ws,
+                },
+            ]);
+        }
+        if !sack.is_empty() {
+            list.extend([
+                nop,
+                nop,
+                R {
+                    kind: KIND_SACK,
+                    data: &sack,
+                },
+            ]);
+        }
+        let mut out = [0u8; 40];
+        let n = write_options(&mut out, &list).unwrap_or(0);
+        (out, n)
+    }
+
+    #[test]
+    fn direct_option_writer_matches_the_generic_one_in_every_combination() {
+        for bits in 0..16u8 {
+            for sacks in 0..=4u8 {
+                let mut seg = OutSegment {
+                    mss: (bits & 1 != 0).then_some(1460),
+                    sack_permitted: bits & 2 != 0,
+                    timestamp: (bits & 4 != 0).then_some((0x0102_0304, 0xa0b0_c0d0)),
+                    window_scale: (bits & 8 != 0).then_some(7),
+                    sack_len: sacks,
+                    ..OutSegment::default()
+                };
+                for i in 0..usize::from(sacks) {
+                    let l = SeqNum::new(1000 * i as u32 + 7);
+                    seg.sack[i] = (l, l + 500);
+                }
+                let (want, want_len) = generic_options(&seg);
+                let mut got = [0xffu8; 40];
+                let len = seg.write_options(&mut got);
+                assert_eq!(len, want_len, "bits {bits} sacks {sacks}");
+                assert_eq!(seg.options_len(), len);
+                assert_eq!(got[..len], want[..len], "bits {bits} sacks {sacks}");
+                if len > 0 {
+                    assert_eq!(SegOptions::decode(&got[..len]).timestamp, seg.timestamp);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn timestamp_fast_path_decodes_like_the_general_parser() {
+        let bytes = [1, 1, 8, 10, 0, 0, 1, 0, 0xff, 0, 0, 2];
+        let o = SegOptions::decode(&bytes);
+        assert_eq!(o.timestamp, Some((256, 0xff00_0002)));
+        // The same option behind a different layout goes through the general parser.
+        let other = [8, 10, 0, 0, 1, 0, 0xff, 0, 0, 2, 1, 0];
+        assert_eq!(SegOptions::decode(&other), o);
     }
 
     #[test]

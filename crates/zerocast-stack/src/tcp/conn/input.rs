@@ -11,6 +11,10 @@ use crate::tcp::segment::{OutSegment, Segment};
 use crate::tcp::{SeqNum, TcpState};
 use crate::time::Duration;
 
+/// Most full segments one burst's ACK covers: 64 KiB of 1,460-byte segments, the size of
+/// a GRO super-packet.
+pub(crate) const BURST_ACK_SEGMENTS: u32 = 45;
+
 impl Conn {
     /// A segment for this connection arrived.
     pub(crate) fn on_segment(&mut self, seg: &Segment<'_>, ctx: &mut ConnCtx<'_>) {
@@ -388,11 +392,19 @@ impl Conn {
 
     /// RFC 9293 3.8.6.3: ACK at least every second full-sized segment, and never later than
     /// the delayed-ACK timeout.
+    ///
+    /// Segments that arrived together in one receive burst count as one, as a NIC's GRO
+    /// would deliver them: their ACK goes when the burst ends, and at the latest after
+    /// [`BURST_ACK_SEGMENTS`] full segments (one 64 KiB super-packet's worth).
     fn count_for_delayed_ack(&mut self, advanced: usize, ctx: &ConnCtx<'_>) {
         let full = advanced >= usize::from(self.our_mss).saturating_sub(40).max(1);
         self.unacked_segments += if full { 1 } else { 0 };
         if self.unacked_segments >= 2 {
-            self.ack_now = true;
+            if self.in_ack_burst && self.unacked_segments < BURST_ACK_SEGMENTS {
+                self.ack_deferred = true;
+            } else {
+                self.ack_now = true;
+            }
         } else if self.delack_at.is_none() {
             self.delack_at = Some(ctx.now + ctx.config.delayed_ack);
         }

@@ -119,6 +119,11 @@ pub(crate) struct Conn {
     // ACK policy (RFC 9293 3.8.6.3).
     ack_now: bool,
     unacked_segments: u32,
+    /// The segment being processed arrived in a receive burst (`Stack::receive_burst`):
+    /// the every-second-segment ACK waits for the burst's end (GRO-style).
+    pub(crate) in_ack_burst: bool,
+    /// An ACK owed by the every-second-segment rule, deferred to the burst's end.
+    pub(crate) ack_deferred: bool,
 
     // Timers.
     pub(crate) rto_at: Option<Instant>,
@@ -210,6 +215,8 @@ impl Conn {
             dsack: None,
             ack_now: false,
             unacked_segments: 0,
+            in_ack_burst: false,
+            ack_deferred: false,
             rto_at: None,
             persisting: false,
             rto_recently_fired: false,

@@ -80,6 +80,7 @@ impl Conn {
         }
         self.last_ack_sent = self.rcv_nxt;
         self.ack_now = false;
+        self.ack_deferred = false;
         self.unacked_segments = 0;
         self.delack_at = None;
         seg
@@ -107,6 +108,14 @@ impl Conn {
     pub(crate) fn send_ack(&mut self, ctx: &mut ConnCtx<'_>) {
         let seg = self.segment(self.snd_nxt, 0, ctx.now);
         ctx.out.push(seg);
+    }
+
+    /// A receive burst ended: the ACK it deferred goes now (with any data that waits).
+    pub(crate) fn send_deferred_ack(&mut self, ctx: &mut ConnCtx<'_>) {
+        if self.ack_deferred {
+            self.ack_now = true;
+            self.output(ctx);
+        }
     }
 
     /// RFC 5961 section 7: a challenge ACK, if the stack-wide rate limit allows.
