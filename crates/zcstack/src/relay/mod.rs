@@ -270,12 +270,38 @@ fn shard_ended(index: usize, ended: Result<(), ServeError>) -> Result<(), ServeE
     ended.map_err(|e| ServeError::Client(format!("relay shard {index}: {e}")))
 }
 
+/// One line per shard of what its stack's driver did: how many frames each wake-up fed
+/// the core (the receive batching), and frames the TUN refused.
+fn driver_lines(shards: &[ShardHandle]) -> String {
+    shards
+        .iter()
+        .map(|(stack, ctx)| {
+            let d = stack.stats();
+            #[allow(clippy::cast_precision_loss)] // a ratio for people to read
+            let per_wakeup = d.frames_received as f64 / d.wakeups.max(1) as f64;
+            format!(
+                "  shard {} driver: {} wake-ups, {} frames received ({per_wakeup:.1} per \
+                 wake-up), {} transmit drops\n",
+                ctx.shard, d.wakeups, d.frames_received, d.transmit_drops
+            )
+        })
+        .collect()
+}
+
 /// SIGUSR1 prints the summary; SIGTERM/SIGINT reset every shard's relayed connections.
 fn handle_signals(stats: &Arc<Stats>, registry: Arc<Mutex<Vec<ShardHandle>>>) {
     let usr1_stats = Arc::clone(stats);
     let stop_stats = Arc::clone(stats);
+    let usr1_registry = Arc::clone(&registry);
     signals::handle(
-        move || eprint!("zcstack relay: {}", usr1_stats.summary()),
+        move || {
+            let shards = usr1_registry.lock().unwrap_or_else(|p| p.into_inner());
+            eprint!(
+                "zcstack relay: {}{}",
+                usr1_stats.summary(),
+                driver_lines(&shards)
+            );
+        },
         move |signal| {
             let shards = registry.lock().unwrap_or_else(|p| p.into_inner());
             let mut reset = 0;
