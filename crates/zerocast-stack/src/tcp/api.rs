@@ -320,7 +320,7 @@ impl Stack {
             Conn::connect(&params, &mut ctx)
         };
         let conn_id = self.tcp.insert(ConnEntry {
-            conn,
+            conn: alloc::boxed::Box::new(conn),
             socket: Some(id),
             listener: None,
             indexed: true,

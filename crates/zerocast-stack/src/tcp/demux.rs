@@ -5,6 +5,7 @@
 //! because it outlives its socket (after `tcp_close` it finishes the FIN handshake owned by
 //! the stack) and exists before one (a listener's half-open and not-yet-accepted ones).
 
+use alloc::boxed::Box;
 use alloc::collections::{BTreeMap, VecDeque};
 use alloc::vec::Vec;
 use core::net::{IpAddr, SocketAddr};
@@ -25,7 +26,9 @@ pub(crate) struct ConnId(pub(crate) u32);
 /// A connection and who holds it.
 #[derive(Debug)]
 pub(crate) struct ConnEntry {
-    pub(crate) conn: Conn,
+    /// Boxed: a connection is hundreds of bytes, and `run_conn` takes the entry out of the
+    /// table and puts it back for every segment and call (two moves of the whole state).
+    pub(crate) conn: Box<Conn>,
     /// The application's socket, if it has one (none: orphaned, or not yet accepted).
     pub(crate) socket: Option<SocketId>,
     /// The listener it came from, until it is accepted.

@@ -205,7 +205,7 @@ pub(crate) fn on_listener_segment(
     };
     let conn = Conn::accept_syn(&params, seg, &mut ctx);
     let id = stack.tcp.insert(ConnEntry {
-        conn,
+        conn: alloc::boxed::Box::new(conn),
         socket: None,
         listener: Some(listener),
         indexed: true,
@@ -338,7 +338,7 @@ fn accept_cookie(
     stack.counters.tcp.syn_cookies_accepted += 1;
     stack.counters.tcp.passive_opens += 1;
     let id = stack.tcp.insert(ConnEntry {
-        conn,
+        conn: alloc::boxed::Box::new(conn),
         socket: None,
         listener: Some(listener),
         indexed: true,
