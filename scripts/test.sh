@@ -135,7 +135,9 @@ if [ "$(id -u)" = 0 ] && [ -c /dev/net/tun ]; then
   # TCP (issue 12): curl/socat/python3 against zcstack serve, fetch and send
   # (tcp_kernel.rs), the blocking TcpStream/TcpListener (tcp_blocking.rs).
   # zcstack relay (issue 13): client ns -> TUN -> relay -> veth -> kernel servers, direct
-  # and through microsocks (relay_kernel.rs, about 20 s).
+  # and through microsocks, 1 vs 2 shards (--threads), memory with slow readers, SIGTERM
+  # and SIGKILL mid-transfer (relay_kernel.rs, about 60 s on a loaded machine, tests in
+  # parallel).
   # zerocast-tokio over a TUN/TAP (kernel_tun.rs), and what tun-rs's offload (virtio-net
   # header, GSO frames) and multi-queue give on this kernel (offload_probe.rs,
   # multiqueue_probe.rs; issue 13): about 5 s.
