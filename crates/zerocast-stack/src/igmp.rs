@@ -37,6 +37,9 @@ pub const IGMPV1_MAX_RESPONSE: Duration = Duration::from_secs(10);
 /// Records per report, so a report of 8-byte records stays within a 576-byte IPv4 packet
 /// (24 + 8 + 60 × 8 = 512).
 pub const MAX_RECORDS_PER_REPORT: usize = 60;
+/// Record bytes per report (8 per record plus 4 per source): with the 24-byte IPv4 header
+/// and its Router Alert and the 8-byte report header, a report stays within 576 bytes.
+pub const MAX_RECORD_BYTES_PER_REPORT: usize = 576 - 24 - 8;
 
 /// Decodes an IGMPv3 Max Resp Code into a time (RFC 3376 section 4.1.1): in tenths of a
 /// second; from 128 up a floating-point value `(mant | 0x10) << (exp + 3)`.
@@ -60,7 +63,9 @@ pub fn max_response_delay(code: u8) -> Duration {
     Duration::from_millis(tenths * 100)
 }
 
-/// The query in an IGMP packet, if it is one. IGMPv1 and v2 queries are marked
+/// The query in an IGMP packet, if it is one: a Group-and-Source-Specific Query keeps its
+/// sources, and one whose Number of Sources overruns the message is ignored (RFC 3376
+/// section 4.1.8). IGMPv1 and v2 queries are marked
 /// [`older_version`](Query::older_version): the interface answers with IGMPv2 messages for
 /// a while (RFC 3376 section 7.2.1, [`build_v2_message`]); a v1 query's zero Max Resp Code
 /// means 10 seconds.
@@ -85,13 +90,25 @@ pub fn query_of<B: zerocast_wire::zerocast::SplitByteSlice>(
         return None;
     }
     let version = packet.version();
+    let mut sources = Vec::new();
     let (max_response, robustness) = match (version, packet.v3_query()) {
-        (3, Some(q)) => (max_response_delay(packet.max_resp()), q.s_qrv & 7),
+        (3, Some(q)) => {
+            let bytes = q.sources.get(..usize::from(q.num_sources) * 4)?;
+            // A General Query names no sources (section 4.1.9); any are ignored.
+            if group.is_some() {
+                sources = bytes
+                    .chunks_exact(4)
+                    .map(|a| Ipv4Addr([a[0], a[1], a[2], a[3]]))
+                    .collect();
+            }
+            (max_response_delay(packet.max_resp()), q.s_qrv & 7)
+        }
         (1, _) => (IGMPV1_MAX_RESPONSE, 0),
         _ => (max_response_delay(packet.max_resp()), 0),
     };
     Some(Query {
         group,
+        sources,
         max_response,
         robustness,
         older_version: version < 3,
@@ -111,12 +128,12 @@ pub const ALL_ROUTERS: Ipv4Addr = Ipv4Addr([224, 0, 0, 2]);
 /// use zerocast_stack::membership::{GroupRecord, CHANGE_TO_EXCLUDE_MODE};
 /// use zerocast_wire::{igmp::IgmpPacket, ipv4::Ipv4Packet, Ipv4Addr};
 /// let group = Ipv4Addr([239, 1, 2, 3]);
-/// let report = build_v2_message(Ipv4Addr([10, 0, 0, 2]), GroupRecord { record_type: CHANGE_TO_EXCLUDE_MODE, group }).unwrap();
+/// let report = build_v2_message(Ipv4Addr([10, 0, 0, 2]), &GroupRecord::new(CHANGE_TO_EXCLUDE_MODE, group)).unwrap();
 /// let ip = Ipv4Packet::parse(&report[..]).unwrap();
 /// assert_eq!((ip.dst(), IgmpPacket::parse(ip.payload()).unwrap().msg_type()), (group, 0x16));
 /// ```
 #[must_use]
-pub fn build_v2_message(src: Ipv4Addr, record: GroupRecord<Ipv4Addr>) -> Option<Vec<u8>> {
+pub fn build_v2_message(src: Ipv4Addr, record: &GroupRecord<Ipv4Addr>) -> Option<Vec<u8>> {
     let (msg_type, dst) = if record.record_type == crate::membership::CHANGE_TO_INCLUDE_MODE {
         (TYPE_LEAVE, ALL_ROUTERS)
     } else {
@@ -144,23 +161,29 @@ pub fn build_v2_message(src: Ipv4Addr, record: GroupRecord<Ipv4Addr>) -> Option<
 }
 
 /// Builds the IPv4 packets of the report for `records` from `src` to 224.0.0.22, at most
-/// [`MAX_RECORDS_PER_REPORT`] records each.
+/// [`MAX_RECORDS_PER_REPORT`] records and [`MAX_RECORD_BYTES_PER_REPORT`] bytes of records
+/// each (a record never spans two reports; its sources are bounded by
+/// [`MAX_QUERY_SOURCES`](crate::membership::MAX_QUERY_SOURCES), so it fits one).
 ///
 /// ```
 /// use zerocast_stack::igmp::build_reports;
 /// use zerocast_stack::membership::{GroupRecord, CHANGE_TO_EXCLUDE_MODE};
 /// use zerocast_wire::{ipv4::Ipv4Packet, Ipv4Addr};
 /// let group = Ipv4Addr([239, 1, 2, 3]);
-/// let packets = build_reports(Ipv4Addr([10, 0, 0, 2]), &[GroupRecord { record_type: CHANGE_TO_EXCLUDE_MODE, group }]);
+/// let packets = build_reports(Ipv4Addr([10, 0, 0, 2]), &[GroupRecord::new(CHANGE_TO_EXCLUDE_MODE, group)]);
 /// let ip = Ipv4Packet::parse(&packets[0][..]).unwrap();
 /// assert_eq!((ip.ttl(), ip.dst()), (1, Ipv4Addr([224, 0, 0, 22])));
 /// ```
 #[must_use]
 pub fn build_reports(src: Ipv4Addr, records: &[GroupRecord<Ipv4Addr>]) -> Vec<Vec<u8>> {
-    records
-        .chunks(MAX_RECORDS_PER_REPORT)
-        .filter_map(|chunk| build_report(src, chunk))
-        .collect()
+    crate::membership::chunk_records(
+        records,
+        MAX_RECORDS_PER_REPORT,
+        |r| 8 + 4 * r.sources.len(),
+        MAX_RECORD_BYTES_PER_REPORT,
+    )
+    .filter_map(|chunk| build_report(src, chunk))
+    .collect()
 }
 
 fn build_report(src: Ipv4Addr, records: &[GroupRecord<Ipv4Addr>]) -> Option<Vec<u8>> {
@@ -169,7 +192,7 @@ fn build_report(src: Ipv4Addr, records: &[GroupRecord<Ipv4Addr>]) -> Option<Vec<
         .map(|r| IgmpV3RecordRepr {
             record_type: r.record_type,
             group: r.group,
-            sources: &[],
+            sources: &r.sources,
             aux: &[],
         })
         .collect();
@@ -199,10 +222,7 @@ mod tests {
         let g = Ipv4Addr([239, 9, 9, 9]);
         let packets = build_reports(
             Ipv4Addr([10, 0, 0, 2]),
-            &[GroupRecord {
-                record_type: CHANGE_TO_INCLUDE_MODE,
-                group: g,
-            }],
+            &[GroupRecord::new(CHANGE_TO_INCLUDE_MODE, g)],
         );
         let p = Ipv4Packet::parse(&packets[0][..]).unwrap();
         assert_eq!(
@@ -219,10 +239,7 @@ mod tests {
     #[test]
     fn many_records_are_split_into_several_reports() {
         let records: Vec<_> = (0..61u8)
-            .map(|i| GroupRecord {
-                record_type: MODE_IS_EXCLUDE,
-                group: Ipv4Addr([239, 0, 1, i]),
-            })
+            .map(|i| GroupRecord::new(MODE_IS_EXCLUDE, Ipv4Addr([239, 0, 1, i])))
             .collect();
         let packets = build_reports(Ipv4Addr([10, 0, 0, 2]), &records);
         assert_eq!(packets.len(), 2);
@@ -257,13 +274,68 @@ mod tests {
     fn reports_are_not_queries() {
         let packets = build_reports(
             Ipv4Addr([10, 0, 0, 2]),
-            &[GroupRecord {
-                record_type: MODE_IS_EXCLUDE,
-                group: Ipv4Addr([239, 0, 0, 1]),
-            }],
+            &[GroupRecord::new(MODE_IS_EXCLUDE, Ipv4Addr([239, 0, 0, 1]))],
         );
         let p = Ipv4Packet::parse(&packets[0][..]).unwrap();
         assert!(query_of(&IgmpPacket::parse(p.payload()).unwrap()).is_none());
+    }
+
+    #[test]
+    fn source_specific_query_keeps_its_sources_and_an_overrun_count_is_ignored_3376_4_1_8() {
+        let mut q = [
+            0x11u8, 20, 0, 0, 239, 1, 1, 1, 0x02, 125, 0, 2, 10, 0, 0, 9, 10, 0, 0, 7,
+        ];
+        fix_checksum(&mut q);
+        let got = query_of(&IgmpPacket::parse(&q[..]).unwrap()).unwrap();
+        assert_eq!(
+            (got.group, got.sources, got.max_response),
+            (
+                Some(Ipv4Addr([239, 1, 1, 1])),
+                alloc::vec![Ipv4Addr([10, 0, 0, 9]), Ipv4Addr([10, 0, 0, 7])],
+                Duration::from_secs(2)
+            )
+        );
+        // Number of Sources 3 with two addresses present: the wire crate refuses it.
+        q[11] = 3;
+        fix_checksum(&mut q);
+        assert!(IgmpPacket::parse(&q[..]).is_err());
+        // A General Query's sources (it must have none) are not kept.
+        let mut general = [0x11u8, 20, 0, 0, 0, 0, 0, 0, 0x02, 125, 0, 1, 10, 0, 0, 9];
+        fix_checksum(&mut general);
+        let got = query_of(&IgmpPacket::parse(&general[..]).unwrap()).unwrap();
+        assert_eq!((got.group, got.sources.len()), (None, 0));
+    }
+
+    #[test]
+    fn is_include_records_carry_their_sources_and_reports_split_by_bytes_3376_4_2() {
+        let g = Ipv4Addr([239, 1, 1, 1]);
+        let sources = [Ipv4Addr([10, 0, 0, 7]), Ipv4Addr([10, 0, 0, 9])];
+        let record = GroupRecord {
+            record_type: crate::membership::MODE_IS_INCLUDE,
+            group: g,
+            sources: sources.to_vec(),
+        };
+        let packets = build_reports(Ipv4Addr([10, 0, 0, 2]), &[record]);
+        let p = Ipv4Packet::parse(&packets[0][..]).unwrap();
+        let igmp = IgmpPacket::parse(p.payload()).unwrap();
+        let r = igmp.v3_records().next().unwrap().unwrap();
+        assert_eq!(
+            (r.record_type, r.group, r.sources),
+            (1, g, &[10u8, 0, 0, 7, 10, 0, 0, 9][..])
+        );
+        // Three records of 64 sources (264 bytes each): two fit in 544 bytes of records.
+        let full = GroupRecord {
+            record_type: crate::membership::MODE_IS_INCLUDE,
+            group: g,
+            sources: alloc::vec![sources[0]; crate::membership::MAX_QUERY_SOURCES],
+        };
+        let packets = build_reports(Ipv4Addr([10, 0, 0, 2]), &[full.clone(), full.clone(), full]);
+        assert_eq!(packets.len(), 2);
+        assert!(
+            packets.iter().all(|p| p.len() <= 576),
+            "{:?}",
+            packets.iter().map(Vec::len).collect::<Vec<_>>()
+        );
     }
 
     fn fix_checksum(b: &mut [u8]) {

@@ -30,6 +30,9 @@ pub const MLD_HOP_LIMIT: u8 = 1;
 /// Records per report, so a report of 20-byte records stays within the 1280-byte IPv6
 /// minimum MTU (40 + 8 + 8 + 60 × 20 = 1256).
 pub const MAX_RECORDS_PER_REPORT: usize = 60;
+/// Record bytes per report (20 per record plus 16 per source): with the IPv6 header, the
+/// Hop-by-Hop header and the 8-byte report header a report stays within 1280 bytes.
+pub const MAX_RECORD_BYTES_PER_REPORT: usize = 1280 - 40 - 8 - 8;
 
 /// Decodes an MLDv2 Maximum Response Code into a time (RFC 9777 section 5.1.3): below
 /// 32768 it is milliseconds; above, a floating-point value `(mant | 0x1000) << (exp + 3)`.
@@ -54,7 +57,9 @@ pub fn max_response_delay(code: u16) -> Duration {
 }
 
 /// The query in an ICMPv6 message, if it is one worth answering: from a link-local source
-/// (RFC 9777 section 6.2: other queries are ignored). An MLDv1 query (RFC 2710) is marked
+/// (RFC 9777 section 6.2: other queries are ignored). A Multicast Address and Source
+/// Specific Query keeps its sources; one whose Number of Sources overruns the message is
+/// ignored. An MLDv1 query (RFC 2710) is marked
 /// [`older_version`](Query::older_version): the interface answers in MLDv1 for a while
 /// (RFC 9777 section 8.2.1, [`build_v1_message`]).
 ///
@@ -80,8 +85,20 @@ pub fn query_of(src: Ipv6Addr, message: &Icmpv6Message<'_>) -> Option<Query<Ipv6
     if group.is_some_and(|g| !g.is_multicast()) {
         return None;
     }
+    let mut sources = Vec::new();
+    if let Icmpv6Message::MldV2Query(_, tail, bytes) = message {
+        let bytes = bytes.get(..usize::from(tail.num_sources.get()) * 16)?;
+        // A General Query names no sources (section 5.1.10); any are ignored.
+        if group.is_some() {
+            sources = bytes
+                .chunks_exact(16)
+                .filter_map(|a| <[u8; 16]>::try_from(a).ok().map(Ipv6Addr))
+                .collect();
+        }
+    }
     Some(Query {
         group,
+        sources,
         max_response: max_response_delay(v1.max_response.get()),
         robustness,
         older_version,
@@ -98,11 +115,11 @@ pub fn query_of(src: Ipv6Addr, message: &Icmpv6Message<'_>) -> Option<Query<Ipv6
 /// use zerocast_stack::membership::{GroupRecord, CHANGE_TO_INCLUDE_MODE};
 /// use zerocast_wire::{ipv6::Ipv6Packet, Ipv6Addr};
 /// let group: Ipv6Addr = "ff05::7".parse::<core::net::Ipv6Addr>().unwrap().into();
-/// let done = build_v1_message(Ipv6Addr::UNSPECIFIED, GroupRecord { record_type: CHANGE_TO_INCLUDE_MODE, group }).unwrap();
+/// let done = build_v1_message(Ipv6Addr::UNSPECIFIED, &GroupRecord::new(CHANGE_TO_INCLUDE_MODE, group)).unwrap();
 /// assert_eq!(Ipv6Packet::parse(&done[..]).unwrap().dst().to_string(), "ff02::2");
 /// ```
 #[must_use]
-pub fn build_v1_message(src: Ipv6Addr, record: GroupRecord<Ipv6Addr>) -> Option<Vec<u8>> {
+pub fn build_v1_message(src: Ipv6Addr, record: &GroupRecord<Ipv6Addr>) -> Option<Vec<u8>> {
     let body = MldV1::new(0, record.group);
     let (message, dst) = if record.record_type == crate::membership::CHANGE_TO_INCLUDE_MODE {
         (MldMessage::Done(body), super::ALL_ROUTERS)
@@ -125,23 +142,29 @@ pub fn build_v1_message(src: Ipv6Addr, record: GroupRecord<Ipv6Addr>) -> Option<
 
 /// Builds the IPv6 packets of the report for `records`, from `src` (an assigned link-local
 /// address, or `::` before one exists, RFC 9777 section 5.2.13) to ff02::16, at most
-/// [`MAX_RECORDS_PER_REPORT`] records per packet.
+/// [`MAX_RECORDS_PER_REPORT`] records and [`MAX_RECORD_BYTES_PER_REPORT`] bytes of records
+/// per packet (a record never spans two; its sources are bounded by
+/// [`MAX_QUERY_SOURCES`](crate::membership::MAX_QUERY_SOURCES), so it fits one).
 ///
 /// ```
 /// use zerocast_stack::ipv6::mld::build_reports;
 /// use zerocast_stack::membership::{GroupRecord, CHANGE_TO_EXCLUDE_MODE};
 /// use zerocast_wire::{ipv6::Ipv6Packet, Ipv6Addr};
 /// let group: Ipv6Addr = "ff02::fb".parse::<core::net::Ipv6Addr>().unwrap().into();
-/// let packets = build_reports(Ipv6Addr::UNSPECIFIED, &[GroupRecord { record_type: CHANGE_TO_EXCLUDE_MODE, group }]);
+/// let packets = build_reports(Ipv6Addr::UNSPECIFIED, &[GroupRecord::new(CHANGE_TO_EXCLUDE_MODE, group)]);
 /// let ip = Ipv6Packet::parse(&packets[0][..]).unwrap();
 /// assert_eq!((ip.hop_limit(), ip.dst().to_string()), (1, "ff02::16".to_string()));
 /// ```
 #[must_use]
 pub fn build_reports(src: Ipv6Addr, records: &[GroupRecord<Ipv6Addr>]) -> Vec<Vec<u8>> {
-    records
-        .chunks(MAX_RECORDS_PER_REPORT)
-        .filter_map(|chunk| build_report(src, chunk))
-        .collect()
+    crate::membership::chunk_records(
+        records,
+        MAX_RECORDS_PER_REPORT,
+        |r| 20 + 16 * r.sources.len(),
+        MAX_RECORD_BYTES_PER_REPORT,
+    )
+    .filter_map(|chunk| build_report(src, chunk))
+    .collect()
 }
 
 fn build_report(src: Ipv6Addr, records: &[GroupRecord<Ipv6Addr>]) -> Option<Vec<u8>> {
@@ -150,7 +173,7 @@ fn build_report(src: Ipv6Addr, records: &[GroupRecord<Ipv6Addr>]) -> Option<Vec<
         .map(|r| MldV2RecordRepr {
             record_type: r.record_type,
             group: r.group,
-            sources: &[],
+            sources: &r.sources,
             aux: &[],
         })
         .collect();
@@ -189,10 +212,7 @@ mod tests {
         let g = ip("ff02::1:ff00:1");
         let packets = build_reports(
             ip("fe80::1"),
-            &[GroupRecord {
-                record_type: CHANGE_TO_EXCLUDE_MODE,
-                group: g,
-            }],
+            &[GroupRecord::new(CHANGE_TO_EXCLUDE_MODE, g)],
         );
         assert_eq!(packets.len(), 1);
         let p = Ipv6Packet::parse(&packets[0][..]).unwrap();
@@ -221,10 +241,7 @@ mod tests {
             .map(|i| {
                 let mut g = ip("ff05::").0;
                 g[14..].copy_from_slice(&i.to_be_bytes());
-                GroupRecord {
-                    record_type: MODE_IS_EXCLUDE,
-                    group: Ipv6Addr(g),
-                }
+                GroupRecord::new(MODE_IS_EXCLUDE, Ipv6Addr(g))
             })
             .collect();
         let packets = build_reports(ip("fe80::1"), &records);
@@ -264,6 +281,7 @@ mod tests {
             got,
             Query {
                 group: Some(group),
+                sources: Vec::new(),
                 max_response: Duration::from_secs(2),
                 robustness: 3,
                 older_version: false
@@ -275,5 +293,61 @@ mod tests {
             &Icmpv6Message::MldV2Query(&unicast_group, &tail, &[])
         )
         .is_none());
+    }
+
+    #[test]
+    fn source_specific_query_keeps_its_sources_and_an_overrun_count_is_ignored_9777_5_1_10() {
+        let group = ip("ff05::2");
+        let q = MldV1::new(2000, group);
+        let (s1, s2) = (ip("2001:db8::9"), ip("2001:db8::7"));
+        let mut bytes = alloc::vec::Vec::new();
+        bytes.extend_from_slice(&s1.0);
+        bytes.extend_from_slice(&s2.0);
+        let tail = |n: u16| MldV2QueryTail {
+            s_qrv: 2,
+            qqic: 125,
+            num_sources: U16::new(n),
+        };
+        let got = query_of(
+            ip("fe80::1"),
+            &Icmpv6Message::MldV2Query(&q, &tail(2), &bytes),
+        )
+        .unwrap();
+        assert_eq!((got.group, got.sources), (Some(group), alloc::vec![s1, s2]));
+        assert!(query_of(
+            ip("fe80::1"),
+            &Icmpv6Message::MldV2Query(&q, &tail(3), &bytes)
+        )
+        .is_none());
+        let general = MldV1::new(2000, Ipv6Addr::UNSPECIFIED);
+        let got = query_of(
+            ip("fe80::1"),
+            &Icmpv6Message::MldV2Query(&general, &tail(1), &bytes),
+        )
+        .unwrap();
+        assert_eq!((got.group, got.sources.len()), (None, 0));
+    }
+
+    #[test]
+    fn is_include_records_carry_their_sources_and_reports_split_by_bytes_9777_5_2() {
+        let g = ip("ff05::2");
+        let s = ip("2001:db8::7");
+        let full = GroupRecord {
+            record_type: crate::membership::MODE_IS_INCLUDE,
+            group: g,
+            sources: alloc::vec![s; crate::membership::MAX_QUERY_SOURCES],
+        };
+        // 20 + 64 × 16 = 1044 bytes: one such record per report.
+        let packets = build_reports(ip("fe80::1"), &[full.clone(), full]);
+        assert_eq!(packets.len(), 2);
+        assert!(packets.iter().all(|p| p.len() <= 1280));
+        let p = Ipv6Packet::parse(&packets[0][..]).unwrap();
+        let icmp = Icmpv6Packet::parse(p.payload(), p.pseudo_header()).unwrap();
+        let Icmpv6Message::MldV2Report(_, mut records) = icmp.message() else {
+            panic!("{:?}", icmp.message());
+        };
+        let r = records.next().unwrap().unwrap().repr();
+        assert_eq!((r.record_type, r.group, r.sources.len()), (1, g, 64));
+        assert!(r.sources.iter().all(|a| *a == s));
     }
 }

@@ -638,4 +638,6 @@ impl Stack {
 }
 
 #[cfg(test)]
+mod multicast_tests;
+#[cfg(test)]
 mod tests;

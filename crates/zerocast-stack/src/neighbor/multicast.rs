@@ -173,7 +173,7 @@ fn send_mld_reports(
     let packets: Vec<Vec<u8>> = if older {
         records
             .iter()
-            .filter_map(|r| crate::ipv6::mld::build_v1_message(src, *r))
+            .filter_map(|r| crate::ipv6::mld::build_v1_message(src, r))
             .collect()
     } else {
         crate::ipv6::mld::build_reports(src, records)
@@ -211,7 +211,7 @@ fn send_igmp_reports(
     let packets: Vec<Vec<u8>> = if older {
         records
             .iter()
-            .filter_map(|r| crate::igmp::build_v2_message(src, *r))
+            .filter_map(|r| crate::igmp::build_v2_message(src, r))
             .collect()
     } else {
         crate::igmp::build_reports(src, records)
