@@ -11,9 +11,9 @@
 //!
 //! The servers are programs/relay_server.py (HTTP downloads and uploads with SHA-256,
 //! UDP echo); curl, socat and programs/tcp_many.py are the clients. Sizes are CI sizes
-//! (10 MB); set ZC_RELAY_MB=100 for the 100 MB runs by hand. The SOCKS5 proxies run in the
-//! middle namespace: microsocks (CONNECT with RFC 1929 login) and Dante (UDP ASSOCIATE,
-//! which microsocks lacks). Runs with `ZC_KERNEL_TESTS=1` (scripts/test.sh sets it as
+//! (10 MB); set ZC_RELAY_MB=100 for the 100 MB runs by hand, ZC_RELAY_SLOW_SECONDS=60 for a
+//! longer slow-reader run. The SOCKS5 proxies run in the middle namespace: microsocks
+//! (CONNECT with RFC 1929 login) and Dante (UDP ASSOCIATE, which microsocks lacks). Runs with `ZC_KERNEL_TESTS=1` (scripts/test.sh sets it as
 //! root); needs root, /dev/net/tun, curl, socat, sha256sum, ss, python3, microsocks, danted.
 
 mod common;
@@ -575,7 +575,11 @@ fn slow_readers_on_either_side_keep_the_relay_memory_bounded() {
     let (base, _) = memory_kib(pid);
     let bound = base + PER_CONNECTION_KIB + SLACK_KIB;
     let rate = 2_000_000;
-    let seconds = 3.0;
+    // 3 s in CI; longer by hand (ZC_RELAY_SLOW_SECONDS=60 reads 120 MB of the 200).
+    let seconds: f64 = std::env::var("ZC_RELAY_SLOW_SECONDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(3.0);
     // The client reads 2 MB/s of a 200 MB download for 3 s: the server could send far
     // more, so without backpressure the relay would hold the difference.
     let (out, peak_down) = peak_rss_during(pid, || {
