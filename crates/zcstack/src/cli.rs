@@ -217,6 +217,12 @@ pub struct LinkArgs {
     #[arg(long, value_name = "BYTES", value_parser = clap::value_parser!(u16).range(1280..))]
     pub mtu: Option<u16>,
 
+    /// Segmentation and checksum offload: open the interface with the virtio-net header, so
+    /// TCP hands the kernel segments of up to 64 KiB to cut and takes the large segments
+    /// the kernel coalesced (falls back to plain frames where the kernel refuses).
+    #[arg(long)]
+    pub offload: bool,
+
     /// Write every frame the stack receives or sends to FILE (pcapng).
     #[arg(long, value_name = "FILE")]
     pub pcap: Option<PathBuf>,

@@ -104,6 +104,7 @@ pub fn config(args: &LinkArgs) -> NetStackConfig {
     config.addresses = args.addr.iter().map(|c| (c.addr, c.prefix_len)).collect();
     config.gateways.clone_from(&args.gateway);
     config.pcap.clone_from(&args.pcap);
+    config.offload = args.offload;
     config.faults = FaultConfig {
         drop: args.drop,
         reorder: args.reorder,

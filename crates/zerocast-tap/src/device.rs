@@ -11,8 +11,12 @@
 //! errors a person meets first.
 
 use std::fmt;
-use std::io;
+use std::io::{self, IoSlice, IoSliceMut};
 use std::time::Duration;
+
+use zerocast_stack::device::gso::{segment_in_place, GsoMeta};
+
+use crate::offload::{finish_checksum, VnetHeader, F_NEEDS_CSUM, VNET_HDR_LEN};
 
 use tun_rs::{DeviceBuilder, InterruptEvent, Layer, SyncDevice};
 
@@ -183,6 +187,8 @@ pub struct TapDevice {
     name: String,
     mtu: u32,
     waker: InterruptEvent,
+    /// Every frame carries a virtio-net header (opened with offload, see [`crate::offload`]).
+    vnet_hdr: bool,
 }
 
 impl fmt::Debug for TapDevice {
@@ -215,7 +221,29 @@ impl TapDevice {
     /// # Errors
     /// See [`OpenError`]: no `/dev/net/tun`, not permitted, busy, wrong kind, bad name.
     pub fn open(name: &str, kind: LinkKind, mtu: Option<u16>) -> Result<TapDevice, OpenError> {
-        TapDevice::open_with(name, kind, mtu, false)
+        TapDevice::open_with(name, kind, mtu, false, false)
+    }
+
+    /// Like [`TapDevice::open`], with segmentation and checksum offload when the kernel
+    /// grants them (`IFF_VNET_HDR`, `TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6`): received frames
+    /// may be TCP segments of up to 64 KiB with their checksums finished here, and
+    /// [`TapDevice::send_gso`] hands the kernel a GSO frame to cut. [`TapDevice::offload`]
+    /// says whether it was granted; without it the device works as [`TapDevice::open`]'s.
+    ///
+    /// # Errors
+    /// Those of [`TapDevice::open`].
+    pub fn open_offload(
+        name: &str,
+        kind: LinkKind,
+        mtu: Option<u16>,
+    ) -> Result<TapDevice, OpenError> {
+        TapDevice::open_with(name, kind, mtu, false, true)
+    }
+
+    /// Whether frames carry the virtio-net header: TSO and checksum offload are on.
+    #[must_use]
+    pub fn offload(&self) -> bool {
+        self.vnet_hdr
     }
 
     /// Opens `queues` queues (at least 1) of the multi-queue interface `name`
@@ -239,7 +267,7 @@ impl TapDevice {
         mtu: Option<u16>,
         queues: usize,
     ) -> Result<Vec<TapDevice>, OpenError> {
-        let first = TapDevice::open_with(name, kind, mtu, true)?;
+        let first = TapDevice::open_with(name, kind, mtu, true, false)?;
         let other = |source| OpenError::Other {
             name: name.to_owned(),
             source,
@@ -254,6 +282,7 @@ impl TapDevice {
                 name: name.to_owned(),
                 mtu: first.mtu,
                 waker: InterruptEvent::new().map_err(other)?,
+                vnet_hdr: first.vnet_hdr,
             });
         }
         all.insert(0, first);
@@ -265,6 +294,7 @@ impl TapDevice {
         kind: LinkKind,
         mtu: Option<u16>,
         multi_queue: bool,
+        offload: bool,
     ) -> Result<TapDevice, OpenError> {
         if !valid_interface_name(name) {
             return Err(OpenError::BadName {
@@ -282,7 +312,7 @@ impl TapDevice {
             .name(name)
             .layer(layer)
             .packet_information(false)
-            .offload(false)
+            .offload(offload)
             .multi_queue(multi_queue);
         if let Some(mtu) = mtu {
             builder = builder.mtu(mtu);
@@ -298,12 +328,14 @@ impl TapDevice {
         device.set_nonblocking(true).map_err(other)?;
         let mtu = u32::from(device.mtu().map_err(other)?);
         let waker = InterruptEvent::new().map_err(other)?;
+        let vnet_hdr = offload && device.tcp_gso();
         Ok(TapDevice {
             device,
             kind,
             name: name.to_owned(),
             mtu,
             waker,
+            vnet_hdr,
         })
     }
 
@@ -341,7 +373,17 @@ impl TapDevice {
     /// # Errors
     /// Read errors other than the timeout and the wake-up (the interface was deleted, ...).
     pub fn receive(&self, buf: &mut [u8], timeout: Option<Duration>) -> io::Result<Received> {
-        match self.device.recv_intr_timeout(buf, &self.waker, timeout) {
+        let read = if self.vnet_hdr {
+            let mut header = [0u8; VNET_HDR_LEN];
+            let mut parts = [IoSliceMut::new(&mut header), IoSliceMut::new(buf)];
+            let read = self
+                .device
+                .recv_vectored_intr_timeout(&mut parts, &self.waker, timeout);
+            read.map(|len| Self::after_vnet_header(&header, buf, len))
+        } else {
+            self.device.recv_intr_timeout(buf, &self.waker, timeout)
+        };
+        match read {
             Ok(len) => Ok(Received::Frame(len)),
             Err(e) if e.kind() == io::ErrorKind::TimedOut => Ok(Received::TimedOut),
             Err(e) if e.kind() == io::ErrorKind::Interrupted && self.waker.is_trigger() => {
@@ -358,7 +400,15 @@ impl TapDevice {
     /// # Errors
     /// Read errors other than "nothing to read".
     pub fn try_receive(&self, buf: &mut [u8]) -> io::Result<Option<usize>> {
-        match self.device.recv(buf) {
+        let read = if self.vnet_hdr {
+            let mut header = [0u8; VNET_HDR_LEN];
+            let mut parts = [IoSliceMut::new(&mut header), IoSliceMut::new(buf)];
+            let read = self.device.recv_vectored(&mut parts);
+            read.map(|len| Self::after_vnet_header(&header, buf, len))
+        } else {
+            self.device.recv(buf)
+        };
+        match read {
             Ok(len) => Ok(Some(len)),
             Err(e) if e.kind() == io::ErrorKind::WouldBlock => Ok(None),
             Err(e) => Err(e),
@@ -371,13 +421,72 @@ impl TapDevice {
     /// # Errors
     /// Other write errors.
     pub fn send(&self, frame: &[u8]) -> io::Result<bool> {
-        match self.device.send(frame) {
+        if self.vnet_hdr {
+            return self.send_with_header(&VnetHeader::NONE, frame);
+        }
+        Self::sent(self.device.send(frame))
+    }
+
+    /// Writes one GSO frame for the kernel to cut into segments (see
+    /// `zerocast_stack::device::gso`); on a device without offload, the segments one by
+    /// one. Full queue and link down drop it, as [`TapDevice::send`].
+    ///
+    /// # Errors
+    /// Other write errors.
+    pub fn send_gso(&self, frame: &mut [u8], meta: &GsoMeta) -> io::Result<bool> {
+        if self.vnet_hdr {
+            return self.send_with_header(&VnetHeader::for_gso(meta), frame);
+        }
+        let mut result = Ok(true);
+        let cut = segment_in_place(frame, meta, |segment| {
+            if let Ok(true) = result {
+                result = self.send(segment);
+            }
+        });
+        if cut.is_err() {
+            return Ok(false);
+        }
+        result
+    }
+
+    /// Writes `header` and `frame` in one `writev(2)` (no copy to join them).
+    fn send_with_header(&self, header: &VnetHeader, frame: &[u8]) -> io::Result<bool> {
+        let header = header.to_bytes();
+        Self::sent(
+            self.device
+                .send_vectored(&[IoSlice::new(&header), IoSlice::new(frame)]),
+        )
+    }
+
+    /// What a write's result means for the frame.
+    fn sent(result: io::Result<usize>) -> io::Result<bool> {
+        match result {
             Ok(_) => Ok(true),
             Err(e) if e.kind() == io::ErrorKind::WouldBlock => Ok(false),
             // EIO: the kernel end is down (the carrier follows the link's administrative
             // state); the frame is lost, as on an unplugged cable.
             Err(e) if e.raw_os_error() == Some(5) => Ok(false),
             Err(e) => Err(e),
+        }
+    }
+
+    /// The frame length after a read of `len` bytes behind a virtio-net header, with a
+    /// partial checksum finished; 0 (an empty frame the stack drops as malformed) for a read
+    /// too short for the header or a header pointing outside the frame.
+    fn after_vnet_header(header: &[u8; VNET_HDR_LEN], buf: &mut [u8], len: usize) -> usize {
+        let Some(frame_len) = len.checked_sub(VNET_HDR_LEN) else {
+            return 0;
+        };
+        let frame_len = frame_len.min(buf.len());
+        match VnetHeader::parse(header) {
+            Some(h) if h.flags & F_NEEDS_CSUM != 0 => {
+                if finish_checksum(&mut buf[..frame_len], &h) {
+                    frame_len
+                } else {
+                    0
+                }
+            }
+            _ => frame_len,
         }
     }
 

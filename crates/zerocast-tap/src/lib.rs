@@ -30,6 +30,7 @@ pub mod fault;
 pub mod host;
 pub mod icmp;
 pub mod netstack;
+pub mod offload;
 pub mod pcapng;
 pub mod rng;
 pub mod rss;

@@ -18,6 +18,7 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::thread::JoinHandle;
 
 use zerocast_stack::context::DeviceId;
+use zerocast_stack::device::offload::DeviceOffload;
 use zerocast_stack::{Stack, StackConfig};
 use zerocast_wire::MacAddr;
 
@@ -45,6 +46,10 @@ pub struct NetStackConfig {
     pub pcap: Option<PathBuf>,
     /// Fault injection in both directions.
     pub faults: FaultConfig,
+    /// Open the interface with segmentation and checksum offload (the virtio-net header)
+    /// and let TCP send GSO frames, when the kernel grants it; off, every frame is one
+    /// packet with final checksums.
+    pub offload: bool,
 }
 
 impl NetStackConfig {
@@ -68,6 +73,7 @@ impl NetStackConfig {
             gateways: Vec::new(),
             pcap: None,
             faults: FaultConfig::default(),
+            offload: false,
         }
     }
 }
@@ -270,6 +276,8 @@ pub struct BindingCounters {
     pub fault_drops: u64,
     /// Frames reordered by fault injection (both directions).
     pub fault_reorders: u64,
+    /// GSO frames (several TCP segments each) handed to the kernel whole.
+    pub gso_frames_sent: u64,
 }
 
 impl NetStack {
@@ -296,8 +304,12 @@ impl NetStack {
         after_input: impl FnMut(&mut Stack, &mut HostBindings) + Send + 'static,
     ) -> Result<NetStack, StartError> {
         let device = Arc::new(
-            TapDevice::open(&config.interface, config.kind, config.mtu)
-                .map_err(StartError::Open)?,
+            if config.offload {
+                TapDevice::open_offload(&config.interface, config.kind, config.mtu)
+            } else {
+                TapDevice::open(&config.interface, config.kind, config.mtu)
+            }
+            .map_err(StartError::Open)?,
         );
         let mut bindings = HostBindings::new(Arc::clone(&device)).map_err(StartError::Io)?;
         if let Some(path) = &config.pcap {
@@ -319,6 +331,9 @@ impl NetStack {
             LinkKind::Tap => stack.add_ethernet_device(MacAddr(config.mac), device.mtu()),
             LinkKind::Tun => stack.add_pure_ip_device(device.mtu()),
         };
+        if device.offload() {
+            stack.set_device_offload(device_id, DeviceOffload::tso_64k());
+        }
         for &(addr, prefix_len) in &config.addresses {
             stack
                 .add_address(&mut bindings, device_id, addr, prefix_len)
@@ -389,6 +404,7 @@ impl NetStack {
         let mut c = BindingCounters {
             frames_received: FRAMES_RECEIVED.load(Ordering::Relaxed),
             transmit_drops: state.bindings.transmit_drops,
+            gso_frames_sent: state.bindings.gso_frames_sent,
             ..BindingCounters::default()
         };
         for faults in [&state.inbound_faults, &state.bindings.outbound_faults]
