@@ -62,7 +62,8 @@ pub struct Args {
     #[arg(short = 'Y', value_name = "EXPR")]
     pub filter: Option<String>,
 
-    /// Print protocol hierarchy, top conversations and error counts instead of frames.
+    /// Print the protocol hierarchy, the conversation tables and error counts instead of
+    /// frames (as tshark's `-q -z io,phs -z conv,eth|ip|ipv6|tcp|udp`).
     #[arg(long)]
     pub stats: bool,
 
@@ -71,9 +72,9 @@ pub struct Args {
     #[arg(long, value_name = "PROTO,MODE,STREAM")]
     pub follow: Option<crate::follow::FollowSpec>,
 
-    /// How many conversations `--stats` lists.
-    #[arg(long, default_value_t = 10, value_name = "N")]
-    pub top: usize,
+    /// List at most N conversations in each `--stats` table (default: all, as tshark).
+    #[arg(long, value_name = "N")]
+    pub top: Option<usize>,
 
     /// Threads that dissect frames for `--stats` (default: one per core); the report is
     /// the same for any number.

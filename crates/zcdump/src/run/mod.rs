@@ -166,7 +166,9 @@ fn plan(args: &Args) -> Result<Plan, RunError> {
         }
         OutputFormat::Jsonl => Some(Box::new(JsonlWriter::with_columns(fields))),
     };
-    let stats = args.stats.then(|| Stats::new(args.top));
+    let stats = args
+        .stats
+        .then(|| Stats::new(args.top.unwrap_or(usize::MAX)));
     let mut wanted = FieldMask::NONE;
     if let Some(w) = &writer {
         wanted = wanted.union(w.fields_read());

@@ -33,28 +33,31 @@ struct Job {
 }
 
 impl Counting<'_> {
-    /// The field set each worker fills: without a filter nothing reads the occurrence
-    /// list (the statistics read only the path, endpoints and counts), so none is kept.
+    /// The field set each worker fills: the conversation tables read the addresses and
+    /// ports of every layer from the occurrence list, so it is kept (only the fields in
+    /// `wanted` are pushed).
     fn frame_fields(&self) -> FrameFields {
-        let frame = FrameFields::with_mask(self.wanted);
-        if self.filter.is_some() {
-            frame
-        } else {
-            frame.without_entries()
-        }
+        FrameFields::with_mask(self.wanted)
     }
 
     fn tally(&self, job: &mut Job, frame: &mut FrameFields) {
         for (number, packet) in (job.first_number..).zip(job.batch.packets()) {
             frame.clear();
             dissect(&packet, number, frame);
+            let time_ns = i128::from(packet.ts_sec) * 1_000_000_000 + i128::from(packet.ts_nsec);
+            job.tally.see_frame(time_ns);
             if self
                 .filter
                 .is_some_and(|f| !f.matches_packet(frame, &packet))
             {
                 continue;
             }
-            job.tally.add(frame, u64::from(packet.orig_len));
+            job.tally.add_at(
+                frame,
+                u64::from(packet.orig_len),
+                packet.data.len() < packet.orig_len as usize,
+                time_ns,
+            );
         }
     }
 }
@@ -272,9 +275,8 @@ mod tests {
 
     #[test]
     #[cfg_attr(miri, ignore)]
-    fn counting_without_the_occurrence_list_gives_the_report_of_counting_with_it() {
-        // A filter that every frame passes makes the workers keep the occurrence list
-        // (the filter reads it); without a filter they keep none.
+    fn a_filter_that_every_frame_passes_gives_the_report_of_no_filter() {
+        // The filter makes the workers keep more fields (those it reads).
         let file = capture(3000);
         let every = Filter::parse("frame").expect("filter");
         for threads in [1, 3] {

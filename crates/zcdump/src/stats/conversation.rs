@@ -1,16 +1,97 @@
-//! Conversation keys: the outer addresses, ports and transport of a frame, packed so that a
-//! key is hashed with two multiplications and compared as plain bytes.
+//! Conversation keys: the two endpoints of one of tshark's conversation tables (`-z
+//! conv,eth|ip|ipv6|tcp|udp`), packed so that a key is hashed with two multiplications and
+//! compared as plain bytes, and the walk that finds every conversation a frame belongs to.
 
 use std::hash::{BuildHasherDefault, Hash, Hasher};
 
-use crate::fields::format::{write_ipv4, write_ipv6};
-use crate::fields::{FrameFields, Proto, Value};
+use super::tree::TreeHints;
+use crate::fields::format::{write_ipv4, write_ipv6, write_mac};
+use crate::fields::{Field, FrameFields, Proto, Value};
 
-/// The two endpoints and transport of a conversation, ordered so both directions agree.
+/// The conversation tables, in the order the report prints them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(super) enum Table {
+    Eth = 1,
+    Ip = 2,
+    Ipv6 = 3,
+    Tcp = 4,
+    Udp = 5,
+}
+
+impl Table {
+    /// Every table, in report order.
+    pub const ALL: [Table; 5] = [Table::Eth, Table::Ip, Table::Ipv6, Table::Tcp, Table::Udp];
+
+    /// tshark's title of the table.
+    pub fn title(self) -> &'static str {
+        match self {
+            Table::Eth => "Ethernet",
+            Table::Ip => "IPv4",
+            Table::Ipv6 => "IPv6",
+            Table::Tcp => "TCP",
+            Table::Udp => "UDP",
+        }
+    }
+
+    /// Whether endpoints are `address:port`.
+    pub fn has_ports(self) -> bool {
+        matches!(self, Table::Tcp | Table::Udp)
+    }
+
+    /// The protocol whose headers the table counts.
+    pub fn proto(self) -> Proto {
+        match self {
+            Table::Eth => Proto::Eth,
+            Table::Ip => Proto::Ip,
+            Table::Ipv6 => Proto::Ipv6,
+            Table::Tcp => Proto::Tcp,
+            Table::Udp => Proto::Udp,
+        }
+    }
+
+    fn from_code(code: u8) -> Option<Table> {
+        Table::ALL.into_iter().find(|t| *t as u8 == code)
+    }
+}
+
+/// An address family of an endpoint (how its number is printed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Family {
+    Mac = 1,
+    V4 = 4,
+    V6 = 6,
+}
+
+/// One end of a conversation: an address (MAC, IPv4 or IPv6, as a big-endian number) and
+/// a port (0 in tables without ports).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) struct Endpoint {
+    pub addr: u128,
+    pub port: u16,
+}
+
+impl Endpoint {
+    /// The endpoint an address value names (a MAC, IPv4 or IPv6 value), with no port.
+    fn of(v: &Value) -> Option<(Family, Endpoint)> {
+        let (family, addr) = match *v {
+            Value::Mac(m) => {
+                let mut b = [0u8; 16];
+                b[10..].copy_from_slice(&m);
+                (Family::Mac, u128::from_be_bytes(b))
+            }
+            Value::Ipv4(a) => (Family::V4, u128::from(u32::from_be_bytes(a))),
+            Value::Ipv6(a) => (Family::V6, u128::from_be_bytes(a)),
+            _ => return None,
+        };
+        Some((family, Endpoint { addr, port: 0 }))
+    }
+}
+
+/// The table and two endpoints of a conversation, ordered so both directions agree.
 ///
 /// Packed into five words (written and read whole, so copying a key never stalls on
-/// partial stores): each endpoint's address as two big-endian words (an IPv4 address in
-/// the low half of the first), then the transport, family and ports.
+/// partial stores): each endpoint's address as two big-endian words, then the table,
+/// family and ports.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct ConversationKey {
     words: [u64; 5],
@@ -28,8 +109,9 @@ impl PartialEq for ConversationKey {
 impl Eq for ConversationKey {}
 
 impl ConversationKey {
-    fn transport(&self) -> u8 {
-        (self.words[4] >> 56) as u8
+    /// The table the conversation is listed in.
+    pub fn table(&self) -> Table {
+        Table::from_code((self.words[4] >> 56) as u8).unwrap_or(Table::Eth)
     }
 
     fn family(&self) -> u8 {
@@ -40,12 +122,11 @@ impl ConversationKey {
         ((self.words[4] >> 16) as u16, self.words[4] as u16)
     }
 
-    /// What the report sorts ties by: transport, then endpoint A, then endpoint B, each
-    /// by address (IPv4 before IPv6, then byte by byte) and port.
+    /// A total order (table, family, then the endpoints), for deterministic tests.
     fn sort_key(&self) -> (u8, u8, [u64; 2], u16, [u64; 2], u16) {
         let (pa, pb) = self.ports();
         let w = &self.words;
-        let (t, f) = (self.transport(), self.family());
+        let (t, f) = ((self.words[4] >> 56) as u8, self.family());
         (t, f, [w[0], w[1]], pa, [w[2], w[3]], pb)
     }
 }
@@ -104,52 +185,29 @@ impl Hasher for WordHasher {
 pub(crate) type WordMap<K, V> = std::collections::HashMap<K, V, BuildHasherDefault<WordHasher>>;
 
 impl ConversationKey {
-    /// The frame's outer conversation: IP addresses plus TCP/UDP ports when present.
-    ///
-    /// The first (outer) occurrence of each field counts; packets quoted inside ICMP errors
-    /// come later and are ignored.
-    pub(super) fn of(f: &FrameFields) -> Option<ConversationKey> {
-        let transport = f.outer_transport()?;
-        let with_ports = matches!(transport, Proto::Tcp | Proto::Udp);
-        let [src, dst, sport, dport] = f.endpoints();
-        // Each address as one number whose order is the order of its key words (IPv4 in
-        // the low half of the first word), so ordering the endpoints is two compares.
-        let (family, src, dst) = match (src?, dst?) {
-            (Value::Ipv4(s), Value::Ipv4(d)) => (4u8, addr4(*s), addr4(*d)),
-            (Value::Ipv6(s), Value::Ipv6(d)) => {
-                (6u8, u128::from_be_bytes(*s), u128::from_be_bytes(*d))
-            }
-            _ => return None,
-        };
-        let port = |v: Option<&Value>| match v {
-            Some(Value::Uint(p)) if with_ports => u16::try_from(*p).unwrap_or(0),
-            _ => 0,
-        };
-        let (sp, dp) = (port(sport), port(dport));
-        let ((a, pa), (b, pb)) = if (src, sp) <= (dst, dp) {
-            ((src, sp), (dst, dp))
-        } else {
-            ((dst, dp), (src, sp))
-        };
-        let meta = u64::from(transport.code()) << 56
-            | u64::from(family) << 48
-            | u64::from(pa) << 16
-            | u64::from(pb);
-        let ([a0, a1], [b0, b1]) = (words(a), words(b));
-        Some(ConversationKey {
+    /// The key of a frame from `src` to `dst` in `table`, and whether `src` is the key's
+    /// first endpoint (keys order their endpoints, so both directions give one key).
+    pub(super) fn new(
+        table: Table,
+        family: Family,
+        src: Endpoint,
+        dst: Endpoint,
+    ) -> (ConversationKey, bool) {
+        let src_first = src <= dst;
+        let (a, b) = if src_first { (src, dst) } else { (dst, src) };
+        let meta = u64::from(table as u8) << 56
+            | u64::from(family as u8) << 48
+            | u64::from(a.port) << 16
+            | u64::from(b.port);
+        let ([a0, a1], [b0, b1]) = (words(a.addr), words(b.addr));
+        let key = ConversationKey {
             words: [a0, a1, b0, b1, meta],
-        })
+        };
+        (key, src_first)
     }
 
-    /// The protocol the report names the conversation by.
-    pub(super) fn transport_name(&self) -> &'static str {
-        Proto::ALL
-            .iter()
-            .find(|p| p.code() == self.transport())
-            .map_or("?", |p| p.name())
-    }
-
-    /// Endpoint A's and B's `addr:port` (IPv6 in brackets; no port without TCP/UDP).
+    /// The key's first and second endpoint as tshark prints them (`addr` or `addr:port`;
+    /// IPv6 without brackets, MAC addresses unnamed).
     pub(super) fn endpoint_texts(&self) -> (String, String) {
         let (pa, pb) = self.ports();
         let w = &self.words;
@@ -161,18 +219,19 @@ impl ConversationKey {
 
     fn endpoint_text(&self, addr: [u64; 2], port: u16) -> String {
         let mut text = Vec::new();
-        if self.family() == 4 {
-            write_ipv4(&mut text, (addr[0] as u32).to_be_bytes());
-        } else {
-            let mut a = [0u8; 16];
-            a[..8].copy_from_slice(&addr[0].to_be_bytes());
-            a[8..].copy_from_slice(&addr[1].to_be_bytes());
-            text.push(b'[');
-            write_ipv6(&mut text, a);
-            text.push(b']');
+        let n = (u128::from(addr[0]) << 64) | u128::from(addr[1]);
+        let bytes = n.to_be_bytes();
+        match self.family() {
+            1 => {
+                let mut m = [0u8; 6];
+                m.copy_from_slice(&bytes[10..]);
+                write_mac(&mut text, m);
+            }
+            4 => write_ipv4(&mut text, (n as u32).to_be_bytes()),
+            _ => write_ipv6(&mut text, bytes),
         }
         let mut s = String::from_utf8(text).unwrap_or_default();
-        if matches!(self.transport_name(), "tcp" | "udp") {
+        if self.table().has_ports() {
             s.push(':');
             s.push_str(&port.to_string());
         }
@@ -180,10 +239,169 @@ impl ConversationKey {
     }
 }
 
-/// An IPv4 address as the number whose key words hold it big-endian in the low half of
-/// the first word.
-fn addr4(a: [u8; 4]) -> u128 {
-    u128::from(u32::from_be_bytes(a)) << 64
+/// One conversation a frame belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Hit {
+    pub key: ConversationKey,
+    /// The frame goes from the key's first endpoint to its second.
+    pub forward: bool,
+    /// A TCP header's raw sequence number.
+    pub seq: Option<u32>,
+    /// A TCP SYN without ACK: it may start a new conversation on the same ports.
+    pub pure_syn: bool,
+}
+
+/// The fields of one layer collected so far.
+#[derive(Debug, Clone, Copy, Default)]
+struct Layer {
+    table: Option<Table>,
+    src: Option<(Family, Endpoint)>,
+    dst: Option<(Family, Endpoint)>,
+    ports: [Option<u16>; 2],
+    seq: Option<u32>,
+    flags: Option<u64>,
+    /// An IPv6 fragment that is not the first.
+    later_fragment: bool,
+    /// The last field of a TCP or UDP header was captured (its checksum status for UDP,
+    /// the urgent pointer for TCP).
+    header_end: bool,
+    /// The capture ended in this TCP header's options.
+    options_cut: bool,
+}
+
+/// Calls `found` with every conversation frame `f` belongs to, outermost first: one per
+/// Ethernet, IPv4, IPv6, TCP and UDP header outside quoted packets (a tunnel's inner
+/// headers make conversations of their own, as they do in tshark). Returns what the
+/// protocol hierarchy needs beyond the path (see [`TreeHints`]), found in the same walk.
+///
+/// tshark counts a header in its tables once the dissector has read it whole, so a layer
+/// that the frame is malformed in is not counted, and neither is an IPv6 fragment other
+/// than the first (tshark hands it on as data before it counts it, unlike IPv4's).
+///
+/// Reads the occurrence list: the frame must keep entries of
+/// [`Stats::FIELDS`](super::Stats::FIELDS).
+pub(super) fn conversations_of(f: &FrameFields, mut found: impl FnMut(Hit)) -> TreeHints {
+    let mut hints = TreeHints::default();
+    // The first `path().len()` protocol entries are outside quoted packets.
+    let mut outer_left = f.path().len();
+    let mut layer = Layer::default();
+    // Only the outermost TCP header records a cut in its options.
+    let mut tcp_options_cut = f.layer(Proto::Tcp).is_some_and(|l| l.header_cut);
+    // The addresses of the innermost IP header so far: TCP and UDP conversations are
+    // between them.
+    let mut ip: Option<(Family, Endpoint, Endpoint)> = None;
+    let mut finish = |l: Layer, ip: &mut Option<(Family, Endpoint, Endpoint)>| {
+        let Some(table) = l.table else { return };
+        let (family, s, d) = match table {
+            Table::Eth | Table::Ip | Table::Ipv6 => {
+                let (Some((family, s)), Some((_, d))) = (l.src, l.dst) else {
+                    return;
+                };
+                if table != Table::Eth {
+                    *ip = Some((family, s, d));
+                }
+                if l.later_fragment {
+                    return;
+                }
+                (family, s, d)
+            }
+            Table::Tcp | Table::Udp => {
+                let (Some((family, s, d)), [Some(sp), Some(dp)], true, false) =
+                    (*ip, l.ports, l.header_end, l.options_cut)
+                else {
+                    return;
+                };
+                (
+                    family,
+                    Endpoint { port: sp, ..s },
+                    Endpoint { port: dp, ..d },
+                )
+            }
+        };
+        let (key, forward) = ConversationKey::new(table, family, s, d);
+        found(Hit {
+            key,
+            forward,
+            seq: l.seq,
+            pure_syn: l.flags.is_some_and(|f| f & 0x12 == 0x02),
+        });
+    };
+    for (field, value) in f.entries() {
+        match *field {
+            // `frame` is an occurrence but no step of the path.
+            Field::Proto(Proto::Frame) => {}
+            Field::Proto(p) => {
+                if outer_left == 0 {
+                    // A protocol of the quoted packet: the last outer layer is complete.
+                    finish(std::mem::take(&mut layer), &mut ip);
+                    if p == Proto::Data {
+                        hints.quoted_data = true;
+                        return hints;
+                    }
+                    continue;
+                }
+                outer_left -= 1;
+                finish(std::mem::take(&mut layer), &mut ip);
+                layer.table = match p {
+                    Proto::Eth => Some(Table::Eth),
+                    Proto::Ip => Some(Table::Ip),
+                    Proto::Ipv6 => Some(Table::Ipv6),
+                    Proto::Tcp => Some(Table::Tcp),
+                    Proto::Udp => Some(Table::Udp),
+                    _ => None,
+                };
+                if p == Proto::Tcp {
+                    layer.options_cut = std::mem::take(&mut tcp_options_cut);
+                }
+            }
+            Field::WlanFcType => {
+                hints.wlan_mgt |= uint(value) == Some(0);
+            }
+            Field::PppoeCode => hints.pppoe_session |= uint(value) == Some(0),
+            Field::DnsLength => hints.dns_in_tcp = hints.dns_in_tcp.saturating_add(1),
+            _ if layer.table.is_none() => {}
+            Field::EthSrc | Field::IpSrc | Field::Ipv6Src if layer.src.is_none() => {
+                layer.src = Endpoint::of(value);
+            }
+            Field::EthDst | Field::IpDst | Field::Ipv6Dst if layer.dst.is_none() => {
+                layer.dst = Endpoint::of(value);
+            }
+            Field::TcpSrcport | Field::UdpSrcport if layer.ports[0].is_none() => {
+                layer.ports[0] = port(value);
+            }
+            Field::TcpDstport | Field::UdpDstport if layer.ports[1].is_none() => {
+                layer.ports[1] = port(value);
+            }
+            Field::TcpSeqRaw => layer.seq = uint(value).and_then(|v| u32::try_from(v).ok()),
+            Field::TcpFlags => layer.flags = uint(value),
+            Field::TcpUrgentPointer | Field::UdpChecksumStatus => layer.header_end = true,
+            Field::Ipv6FraghdrOffset => layer.later_fragment |= uint(value).is_some_and(|o| o != 0),
+            _ => {}
+        }
+    }
+    // The innermost layer is not counted when the frame is malformed in it.
+    let malformed_here = layer
+        .table
+        .zip(f.malformed())
+        .is_some_and(|(t, m)| m.layer == t.proto().name());
+    if !malformed_here {
+        finish(layer, &mut ip);
+    }
+    hints
+}
+
+fn uint(v: &Value) -> Option<u64> {
+    match *v {
+        Value::Uint(x) => Some(x),
+        _ => None,
+    }
+}
+
+fn port(v: &Value) -> Option<u16> {
+    match *v {
+        Value::Uint(p) => u16::try_from(p).ok(),
+        _ => None,
+    }
 }
 
 /// An address number as its two key words, most significant first, so that comparing
@@ -225,20 +443,42 @@ mod tests {
         }
     }
 
-    fn key_of(src: Value, sp: u16, dst: Value, dp: u16) -> ConversationKey {
+    /// The conversations of an Ethernet frame carrying `inner` layers of (IP addresses,
+    /// UDP ports), each IP inside the previous one's UDP (a tunnel).
+    /// An IP header's source and destination and, when it carries UDP, the ports.
+    type IpLayer = (Value, Value, Option<(u16, u16)>);
+
+    fn frame(inner: &[IpLayer]) -> FrameFields {
         let mut f = FrameFields::default();
         f.enter(Proto::Eth);
-        let (proto, s, d) = match src {
-            Value::Ipv6(_) => (Proto::Ipv6, Field::Ipv6Src, Field::Ipv6Dst),
-            _ => (Proto::Ip, Field::IpSrc, Field::IpDst),
-        };
-        f.enter(proto);
-        f.push(s, src);
-        f.push(d, dst);
-        f.enter(Proto::Udp);
-        f.push_uint(Field::UdpSrcport, sp);
-        f.push_uint(Field::UdpDstport, dp);
-        ConversationKey::of(&f).expect("a conversation")
+        f.push(Field::EthDst, Value::Mac([2, 0, 0, 0, 0, 2]));
+        f.push(Field::EthSrc, Value::Mac([2, 0, 0, 0, 0, 1]));
+        for &(src, dst, ports) in inner {
+            let (proto, s, d) = match src {
+                Value::Ipv6(_) => (Proto::Ipv6, Field::Ipv6Src, Field::Ipv6Dst),
+                _ => (Proto::Ip, Field::IpSrc, Field::IpDst),
+            };
+            f.enter(proto);
+            f.push(s, src);
+            f.push(d, dst);
+            if let Some((sp, dp)) = ports {
+                f.enter(Proto::Udp);
+                f.push_uint(Field::UdpSrcport, sp);
+                f.push_uint(Field::UdpDstport, dp);
+                f.push_uint(Field::UdpChecksumStatus, 2u8);
+            }
+        }
+        f
+    }
+
+    fn texts(f: &FrameFields) -> (Vec<(Table, String, String, bool)>, bool) {
+        let mut out = Vec::new();
+        let quoted_data = conversations_of(f, |hit| {
+            let (a, b) = hit.key.endpoint_texts();
+            out.push((hit.key.table(), a, b, hit.forward));
+        })
+        .quoted_data;
+        (out, quoted_data)
     }
 
     fn hash(k: &ConversationKey) -> u64 {
@@ -248,31 +488,67 @@ mod tests {
     }
 
     #[test]
-    fn both_directions_give_the_same_key_and_hash() {
+    fn every_layer_outside_quotes_is_a_conversation_named_as_tshark_names_it() {
         let (x, y) = (Value::Ipv4([10, 0, 0, 1]), Value::Ipv4([10, 0, 0, 2]));
-        let k1 = key_of(x, 5, y, 53);
-        let k2 = key_of(y, 53, x, 5);
-        assert_eq!(k1, k2);
-        assert_eq!(hash(&k1), hash(&k2));
-        assert_eq!(k1.endpoint_texts().0, "10.0.0.1:5");
+        let (v, w) = (Value::Ipv6([0xfd; 16]), Value::Ipv6([0; 16]));
+        let mut f = frame(&[(y, x, Some((4789, 5))), (v, w, Some((53, 7)))]);
+        f.enter(Proto::Icmp);
+        f.begin_quoted();
+        f.enter(Proto::Ip);
+        f.push(Field::IpSrc, x);
+        f.push(Field::IpDst, y);
+        let (found, quoted_data) = texts(&f);
+        let want = [
+            (Table::Eth, "02:00:00:00:00:01", "02:00:00:00:00:02", true),
+            (Table::Ip, "10.0.0.1", "10.0.0.2", false),
+            (Table::Udp, "10.0.0.1:5", "10.0.0.2:4789", false),
+            (
+                Table::Ipv6,
+                "::",
+                "fdfd:fdfd:fdfd:fdfd:fdfd:fdfd:fdfd:fdfd",
+                false,
+            ),
+            (
+                Table::Udp,
+                ":::7",
+                "fdfd:fdfd:fdfd:fdfd:fdfd:fdfd:fdfd:fdfd:53",
+                false,
+            ),
+        ];
+        let want: Vec<_> = want
+            .iter()
+            .map(|&(t, a, b, fwd)| (t, a.to_string(), b.to_string(), fwd))
+            .collect();
+        assert_eq!(found, want);
+        assert!(!quoted_data);
+        f.enter(Proto::Data);
+        assert!(texts(&f).1, "data of a quoted packet is reported");
     }
 
     #[test]
-    fn different_ports_or_families_differ() {
+    fn both_directions_give_the_same_key_and_hash() {
         let (x, y) = (Value::Ipv4([10, 0, 0, 1]), Value::Ipv4([10, 0, 0, 2]));
-        assert_ne!(hash(&key_of(x, 5, y, 53)), hash(&key_of(x, 6, y, 53)));
-        let mut v6 = [0u8; 16];
-        v6[..4].copy_from_slice(&[10, 0, 0, 1]);
-        let z = Value::Ipv6(v6);
-        let w = Value::Ipv6([0; 16]);
-        assert_ne!(key_of(x, 5, y, 53), key_of(z, 5, w, 53));
-        let k = key_of(z, 5, w, 53);
-        assert_eq!(
-            k.endpoint_texts(),
-            ("[::]:53".to_string(), "[a00:1::]:5".to_string())
-        );
-        // IPv4 sorts before IPv6, then by address bytes and ports.
-        assert!(key_of(x, 5, y, 53) < k);
-        assert!(key_of(x, 5, y, 53) < key_of(x, 5, Value::Ipv4([10, 0, 0, 3]), 1));
+        let mut keys = Vec::new();
+        for f in [
+            frame(&[(x, y, Some((5, 53)))]),
+            frame(&[(y, x, Some((53, 5)))]),
+        ] {
+            conversations_of(&f, |hit| keys.push((hit.key, hit.forward)));
+        }
+        let (udp_there, udp_back) = (keys[2], keys[5]);
+        assert_eq!(udp_there.0, udp_back.0);
+        assert_eq!(hash(&udp_there.0), hash(&udp_back.0));
+        assert_ne!(udp_there.1, udp_back.1);
+        assert_ne!(keys[1].0, keys[2].0, "the IP and UDP tables differ");
+    }
+
+    #[test]
+    fn a_layer_without_both_addresses_or_ports_is_no_conversation() {
+        let mut f = FrameFields::default();
+        f.enter(Proto::Eth);
+        f.push(Field::EthDst, Value::Mac([0xff; 6]));
+        f.enter(Proto::Ip);
+        f.push(Field::IpSrc, Value::Ipv4([1, 2, 3, 4]));
+        assert!(texts(&f).0.is_empty());
     }
 }

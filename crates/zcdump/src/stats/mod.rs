@@ -1,16 +1,20 @@
-//! `--stats`: a protocol hierarchy (frames and bytes per protocol path, laid out like
-//! `tshark -q -z io,phs`), the top conversations by bytes, and malformed / bad-checksum
-//! counts. Everything is gathered from the same [`FrameFields`] the other outputs read.
+//! `--stats`: a protocol hierarchy (frames and bytes per protocol path, as `tshark -q -z
+//! io,phs` prints it), the Ethernet, IPv4, IPv6, TCP and UDP conversation tables (as `-z
+//! conv,eth|ip|ipv6|tcp|udp` print them), and malformed / bad-checksum counts. Everything
+//! is gathered from the same [`FrameFields`] the other outputs read.
 
 pub(crate) mod conversation;
+mod table;
 mod tally;
+mod tree;
 
 use std::io::{self, Write};
 
 use crate::fields::{Field, FrameFields, Proto};
-use conversation::{ConversationKey, WordMap};
+use conversation::{ConversationKey, Table, WordMap};
 pub use tally::Tally;
-use tally::Totals;
+use tally::{Conversation, Totals};
+use tree::Step;
 
 /// Conversations tracked at once before the smallest are dropped (a few MiB of table).
 const MAX_CONVERSATIONS: usize = 1 << 16;
@@ -18,7 +22,7 @@ const MAX_CONVERSATIONS: usize = 1 << 16;
 /// One node of the protocol tree.
 #[derive(Debug, Clone)]
 struct Node {
-    proto: Proto,
+    step: Step,
     totals: Totals,
     children: Vec<usize>,
 }
@@ -46,7 +50,12 @@ struct Node {
 pub struct Stats {
     /// Node 0 is the invisible root ("frame").
     nodes: Vec<Node>,
-    conversations: WordMap<ConversationKey, Totals>,
+    /// Every conversation, in the order first seen.
+    conversations: Vec<(ConversationKey, Conversation)>,
+    /// Where each key's latest conversation is in `conversations`.
+    latest: WordMap<ConversationKey, usize>,
+    /// Capture time of the file's first frame (conversation starts are relative to it).
+    first_frame_ns: Option<i128>,
     top: usize,
     /// Most conversations kept at once; see [`Stats::prune`].
     max_conversations: usize,
@@ -62,12 +71,21 @@ pub struct Stats {
 impl Stats {
     /// The fields the statistics read.
     pub const FIELDS: &'static [Field] = &[
+        Field::EthSrc,
+        Field::EthDst,
         Field::IpSrc,
         Field::IpDst,
         Field::Ipv6Src,
         Field::Ipv6Dst,
         Field::TcpSrcport,
         Field::TcpDstport,
+        Field::TcpSeqRaw,
+        Field::TcpFlags,
+        Field::TcpUrgentPointer,
+        Field::Ipv6FraghdrOffset,
+        Field::WlanFcType,
+        Field::PppoeCode,
+        Field::DnsLength,
         Field::UdpSrcport,
         Field::UdpDstport,
         Field::IpChecksumStatus,
@@ -92,6 +110,7 @@ impl Stats {
     /// #     f.enter(Proto::Udp);
     /// #     f.push_uint(Field::UdpSrcport, port);
     /// #     f.push_uint(Field::UdpDstport, 53u16);
+    /// #     f.push_uint(Field::UdpChecksumStatus, 2u8); // the header was whole
     /// #     f
     /// # }
     /// # fn report(stats: &Stats) -> String {
@@ -99,22 +118,25 @@ impl Stats {
     /// #     stats.write(&mut out, None).expect("writing to a Vec cannot fail");
     /// #     String::from_utf8(out).unwrap_or_default()
     /// # }
-    /// let mut stats = Stats::new(1); // list only the largest conversation
+    /// let mut stats = Stats::new(1); // list one conversation per table
     /// stats.add(&udp(1000), 100);
     /// stats.add(&udp(2000), 300);
     /// let text = report(&stats);
-    /// assert!(text.contains("Conversations (top 1 of 2 by bytes)"));
-    /// assert!(text.contains("10.0.0.1:2000"));
+    /// // One IPv4 conversation and two UDP ones; of two with one frame each, the first seen.
+    /// assert!(text.contains("Conversations: 3 in all; at most 1 listed per table"));
+    /// assert!(text.contains("10.0.0.1:1000") && !text.contains("10.0.0.1:2000"));
     /// ```
     #[must_use]
     pub fn new(top: usize) -> Self {
         Stats {
             nodes: vec![Node {
-                proto: Proto::Frame,
+                step: Step::Proto(Proto::Frame),
                 totals: Totals::default(),
                 children: Vec::new(),
             }],
-            conversations: WordMap::default(),
+            conversations: Vec::new(),
+            latest: WordMap::default(),
+            first_frame_ns: None,
             top,
             max_conversations: MAX_CONVERSATIONS,
             pruned: 0,
@@ -141,6 +163,7 @@ impl Stats {
     /// #     f.enter(Proto::Udp);
     /// #     f.push_uint(Field::UdpSrcport, port);
     /// #     f.push_uint(Field::UdpDstport, 53u16);
+    /// #     f.push_uint(Field::UdpChecksumStatus, 2u8); // the header was whole
     /// #     f
     /// # }
     /// # fn report(stats: &Stats) -> String {
@@ -178,6 +201,7 @@ impl Stats {
     /// #     f.enter(Proto::Udp);
     /// #     f.push_uint(Field::UdpSrcport, port);
     /// #     f.push_uint(Field::UdpDstport, 53u16);
+    /// #     f.push_uint(Field::UdpChecksumStatus, 2u8); // the header was whole
     /// #     f
     /// # }
     /// # fn report(stats: &Stats) -> String {
@@ -209,8 +233,19 @@ impl Stats {
                 self.nodes[node].totals.merge(p.totals);
             }
         }
-        for (key, t) in tally.conversations.drain(..) {
-            self.conversations.entry(key).or_default().merge(t);
+        if self.first_frame_ns.is_none() {
+            self.first_frame_ns = tally.first_frame_ns;
+        }
+        for (key, c) in tally.conversations.drain(..) {
+            let next = self.conversations.len();
+            let slot = self.latest.entry(key).or_insert(next);
+            match self.conversations.get_mut(*slot) {
+                Some((_, earlier)) if !earlier.ends_before(&c) => earlier.merge(&c),
+                _ => {
+                    *slot = next;
+                    self.conversations.push((key, c));
+                }
+            }
         }
         if self.conversations.len() > self.max_conversations {
             self.prune();
@@ -233,6 +268,7 @@ impl Stats {
     /// #     f.enter(Proto::Udp);
     /// #     f.push_uint(Field::UdpSrcport, port);
     /// #     f.push_uint(Field::UdpDstport, 53u16);
+    /// #     f.push_uint(Field::UdpChecksumStatus, 2u8); // the header was whole
     /// #     f
     /// # }
     /// # fn report(stats: &Stats) -> String {
@@ -241,10 +277,10 @@ impl Stats {
     /// #     String::from_utf8(out).unwrap_or_default()
     /// # }
     /// let mut stats = Stats::new(10).with_max_conversations(2);
-    /// stats.add(&udp(1000), 100);
-    /// stats.add(&udp(2000), 200);
-    /// stats.add(&udp(3000), 300); // a third conversation: the smaller half goes
-    /// assert!(report(&stats).contains("top 1 of 3 by bytes; 2 small ones dropped"));
+    /// stats.add(&udp(1000), 100); // the IPv4 conversation and a UDP one
+    /// stats.add(&udp(2000), 200); // a third conversation: the smaller half goes
+    /// stats.add(&udp(3000), 300);
+    /// assert!(report(&stats).contains("Conversations: 4 in all; 2 small ones dropped"));
     /// ```
     #[must_use]
     pub fn with_max_conversations(mut self, max: usize) -> Self {
@@ -257,25 +293,30 @@ impl Stats {
     /// top-N report stays right for traffic dominated by a few of them; the report says
     /// how many were dropped.
     fn prune(&mut self) {
-        let mut sizes: Vec<u64> = self.conversations.values().map(|t| t.bytes).collect();
+        let mut sizes: Vec<u64> = self.conversations.iter().map(|c| c.1.bytes()).collect();
         let mid = sizes.len() / 2;
         let (_, &mut median, _) = sizes.select_nth_unstable(mid);
         let before = self.conversations.len();
-        self.conversations.retain(|_, t| t.bytes > median);
+        self.conversations.retain(|c| c.1.bytes() > median);
+        self.latest.clear();
+        for (i, (key, _)) in self.conversations.iter().enumerate() {
+            // Later entries of a key overwrite earlier ones: the latest wins.
+            self.latest.insert(*key, i);
+        }
         self.pruned += (before - self.conversations.len()) as u64;
     }
 
-    fn child(&mut self, parent: usize, proto: Proto) -> usize {
+    fn child(&mut self, parent: usize, step: Step) -> usize {
         if let Some(&c) = self.nodes[parent]
             .children
             .iter()
-            .find(|&&c| self.nodes[c].proto == proto)
+            .find(|&&c| self.nodes[c].step == step)
         {
             return c;
         }
         let id = self.nodes.len();
         self.nodes.push(Node {
-            proto,
+            step,
             totals: Totals::default(),
             children: Vec::new(),
         });
@@ -301,6 +342,7 @@ impl Stats {
     /// #     f.enter(Proto::Udp);
     /// #     f.push_uint(Field::UdpSrcport, port);
     /// #     f.push_uint(Field::UdpDstport, 53u16);
+    /// #     f.push_uint(Field::UdpChecksumStatus, 2u8); // the header was whole
     /// #     f
     /// # }
     /// # fn report(stats: &Stats) -> String {
@@ -323,7 +365,7 @@ impl Stats {
         writeln!(out, "Filter: {}\n", filter.unwrap_or(""))?;
         self.write_tree(out, 0, 0)?;
         writeln!(out, "{rule}")?;
-        self.write_conversations(out)?;
+        self.write_conversations(out, filter)?;
         writeln!(out, "{rule}")?;
         writeln!(out, "Frames: {} bytes: {}", self.all.frames, self.all.bytes)?;
         writeln!(out, "Malformed frames: {}", self.malformed)?;
@@ -345,7 +387,7 @@ impl Stats {
     fn write_tree(&self, out: &mut impl Write, node: usize, depth: usize) -> io::Result<()> {
         for &c in &self.nodes[node].children {
             let n = &self.nodes[c];
-            let label = format!("{:indent$}{}", "", n.proto.name(), indent = depth * 2);
+            let label = format!("{:indent$}{}", "", n.step.name(), indent = depth * 2);
             writeln!(
                 out,
                 "{label:<41}frames:{} bytes:{}",
@@ -356,43 +398,41 @@ impl Stats {
         Ok(())
     }
 
-    fn write_conversations(&self, out: &mut impl Write) -> io::Result<()> {
-        let mut all: Vec<(&ConversationKey, &Totals)> = self.conversations.iter().collect();
-        // Largest first; ties broken by key so the report is deterministic. Only the top
-        // ones are sorted: the table may hold tens of thousands.
-        let order = |x: &(&ConversationKey, &Totals), y: &(&ConversationKey, &Totals)| {
-            y.1.bytes.cmp(&x.1.bytes).then(x.0.cmp(y.0))
-        };
-        let total = all.len();
-        if self.top < all.len() {
-            all.select_nth_unstable_by(self.top, order);
-            all.truncate(self.top);
+    fn write_conversations(&self, out: &mut impl Write, filter: Option<&str>) -> io::Result<()> {
+        let start = self.first_frame_ns.unwrap_or(0);
+        let mut truncated = false;
+        for t in Table::ALL {
+            let mut rows: Vec<&(ConversationKey, Conversation)> = self
+                .conversations
+                .iter()
+                .filter(|(k, _)| k.table() == t)
+                .collect();
+            // tshark's order: most frames first, ties in the order first seen (a stable
+            // sort of the list in that order).
+            rows.sort_by_key(|r| std::cmp::Reverse(r.1.frames()));
+            let listed = rows.len().min(self.top);
+            truncated |= listed < rows.len();
+            let rows: Vec<table::Row> = rows[..listed]
+                .iter()
+                .map(|(key, c)| table::Row::new(key, c, start))
+                .collect();
+            table::write(out, t, filter, &rows)?;
         }
-        all.sort_unstable_by(order);
-        writeln!(
-            out,
-            "Conversations (top {} of {} by bytes{})",
-            all.len(),
-            total as u64 + self.pruned,
-            if self.pruned > 0 {
-                format!("; {} small ones dropped to bound memory", self.pruned)
-            } else {
-                String::new()
-            }
-        )?;
-        writeln!(
-            out,
-            "{:<6} {:>45} {:>45} {:>10} {:>12}",
-            "proto", "endpoint A", "endpoint B", "frames", "bytes"
-        )?;
-        for (key, t) in all.into_iter().take(self.top) {
-            let (a, b) = key.endpoint_texts();
+        if self.pruned > 0 || truncated {
             writeln!(
                 out,
-                "{:<6} {a:>45} {b:>45} {:>10} {:>12}",
-                key.transport_name(),
-                t.frames,
-                t.bytes
+                "Conversations: {} in all{}{}",
+                self.conversations.len() as u64 + self.pruned,
+                if truncated {
+                    format!("; at most {} listed per table (--top)", self.top)
+                } else {
+                    String::new()
+                },
+                if self.pruned > 0 {
+                    format!("; {} small ones dropped to bound memory", self.pruned)
+                } else {
+                    String::new()
+                }
             )?;
         }
         Ok(())
@@ -413,17 +453,58 @@ mod tests {
         f.enter(Proto::Tcp);
         f.push_uint(Field::TcpSrcport, sp);
         f.push_uint(Field::TcpDstport, dp);
+        f.push_uint(Field::TcpUrgentPointer, 0u16); // the header was whole
         f
     }
 
     #[test]
-    fn both_directions_count_as_one_conversation() {
+    fn both_directions_count_as_one_conversation_whose_a_sent_first() {
         let mut s = Stats::new(5);
-        s.add(&tcp_frame([10, 0, 0, 1], 1000, [10, 0, 0, 2], 80), 100);
         s.add(&tcp_frame([10, 0, 0, 2], 80, [10, 0, 0, 1], 1000), 60);
-        assert_eq!(s.conversations.len(), 1);
-        let t = s.conversations.values().next().unwrap();
-        assert_eq!((t.frames, t.bytes), (2, 160));
+        s.add(&tcp_frame([10, 0, 0, 1], 1000, [10, 0, 0, 2], 80), 100);
+        s.add(&tcp_frame([10, 0, 0, 1], 1000, [10, 0, 0, 2], 80), 100);
+        // One IPv4 and one TCP conversation.
+        assert_eq!(s.conversations.len(), 2);
+        let (_, tcp) = s.conversations[1];
+        let (a_to_b, b_to_a) = tcp.a_to_b();
+        assert_eq!((a_to_b.frames, a_to_b.bytes), (1, 60));
+        assert_eq!((b_to_a.frames, b_to_a.bytes), (2, 200));
+        let mut out = Vec::new();
+        s.write(&mut out, None).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(
+            text.contains("10.0.0.2:80                <-> 10.0.0.1:1000"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn a_syn_with_a_new_number_starts_a_new_tcp_conversation_in_any_tally() {
+        let syn = |seq: u32| {
+            let mut f = tcp_frame([10, 0, 0, 1], 1000, [10, 0, 0, 2], 80);
+            f.push_uint(Field::TcpSeqRaw, seq);
+            f.push_uint(Field::TcpFlags, 0x002u16);
+            f
+        };
+        // All in one tally, and one tally per frame: the same two conversations.
+        for per_frame in [false, true] {
+            let mut s = Stats::new(5);
+            let mut tally = Tally::default();
+            for (f, t) in [(syn(7), 1), (syn(7), 2), (syn(9), 3)] {
+                tally.add_at(&f, 60, false, t);
+                if per_frame {
+                    s.merge(&mut tally);
+                }
+            }
+            s.merge(&mut tally);
+            let tcp: Vec<u64> = s
+                .conversations
+                .iter()
+                .filter(|(k, _)| k.table() == Table::Tcp)
+                .map(|(_, c)| c.frames())
+                .collect();
+            assert_eq!(tcp, [2, 1], "one tally per frame: {per_frame}");
+        }
     }
 
     #[test]
@@ -439,9 +520,15 @@ mod tests {
         let mut out = Vec::new();
         s.write(&mut out, None).unwrap();
         let text = String::from_utf8(out).unwrap();
-        assert!(text.contains("of 101 by bytes;"), "{text}");
-        assert!(text.contains("10.0.0.9:7"), "{text}");
-        assert!(text.contains("        50        75000"), "{text}");
+        // 101 TCP conversations and 2 IPv4 ones.
+        assert!(
+            text.contains("Conversations: 103 in all; at most 3 listed per table (--top); "),
+            "{text}"
+        );
+        assert!(
+            text.contains("10.0.0.9:7                 <-> 10.0.0.2:80                      0 0 bytes        50 75 kB"),
+            "{text}"
+        );
     }
 
     #[test]

@@ -2,8 +2,9 @@
 //! counting a frame costs an integer compare, two additions and one hash-table update.
 //! Tallies are merged into the report's [`Stats`](super::Stats) in file order.
 
-use super::conversation::{ConversationKey, WordMap};
-use crate::fields::{FrameFields, Proto, PATH_KEY_STEPS};
+use super::conversation::{conversations_of, ConversationKey, Hit, WordMap};
+use super::tree::{tree_path, Step};
+use crate::fields::{FrameFields, PATH_KEY_STEPS};
 
 /// Frames and bytes.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -25,10 +26,104 @@ impl Totals {
     }
 }
 
+/// One conversation's counts: each direction's frames and bytes, and when it was seen.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Conversation {
+    /// Whether the conversation's first frame went from the key's first endpoint to its
+    /// second: tshark's endpoint A is that frame's source.
+    pub a_is_first: bool,
+    /// From the key's first endpoint to its second.
+    pub forward: Totals,
+    /// From the key's second endpoint to its first.
+    pub backward: Totals,
+    /// Earliest and latest capture time, in nanoseconds since the epoch.
+    pub first_ns: i128,
+    pub last_ns: i128,
+    /// TCP: the first raw sequence number seen in each direction (forward, backward).
+    /// tshark starts a new conversation on the same ports when a SYN without ACK carries
+    /// a number other than the one its side started with.
+    pub first_seq: [Option<u32>; 2],
+    /// TCP: this run of frames began with a SYN without ACK (its direction and number);
+    /// whether it continues the conversation before it is decided when tallies are merged
+    /// in file order, since the number it is compared with may be in an earlier tally.
+    pub syn: Option<(bool, u32)>,
+}
+
+impl Conversation {
+    fn new(hit: &Hit, time_ns: i128) -> Self {
+        Conversation {
+            a_is_first: hit.forward,
+            forward: Totals::default(),
+            backward: Totals::default(),
+            first_ns: time_ns,
+            last_ns: time_ns,
+            first_seq: [None; 2],
+            syn: hit
+                .seq
+                .filter(|_| hit.pure_syn)
+                .map(|seq| (hit.forward, seq)),
+        }
+    }
+
+    fn add(&mut self, hit: &Hit, len: u64, time_ns: i128) {
+        if hit.forward {
+            self.forward.add(len);
+        } else {
+            self.backward.add(len);
+        }
+        let side = &mut self.first_seq[usize::from(!hit.forward)];
+        if side.is_none() {
+            *side = hit.seq;
+        }
+        self.first_ns = self.first_ns.min(time_ns);
+        self.last_ns = self.last_ns.max(time_ns);
+    }
+
+    /// Whether `later`, the next run of frames on the same key, is a new conversation
+    /// (tshark's port reuse: its SYN's number differs from the one its side began with).
+    pub fn ends_before(&self, later: &Conversation) -> bool {
+        later.syn.is_some_and(|(forward, seq)| {
+            self.first_seq[usize::from(!forward)].is_some_and(|base| base != seq)
+        })
+    }
+
+    /// Adds the counts of the same conversation in later frames.
+    pub fn merge(&mut self, later: &Conversation) {
+        self.forward.merge(later.forward);
+        self.backward.merge(later.backward);
+        self.first_ns = self.first_ns.min(later.first_ns);
+        self.last_ns = self.last_ns.max(later.last_ns);
+        for (mine, theirs) in self.first_seq.iter_mut().zip(later.first_seq) {
+            if mine.is_none() {
+                *mine = theirs;
+            }
+        }
+    }
+
+    /// Frames and bytes from endpoint A to B, and from B to A.
+    pub fn a_to_b(&self) -> (Totals, Totals) {
+        if self.a_is_first {
+            (self.forward, self.backward)
+        } else {
+            (self.backward, self.forward)
+        }
+    }
+
+    /// Frames in both directions.
+    pub fn frames(&self) -> u64 {
+        self.forward.frames + self.backward.frames
+    }
+
+    /// Bytes in both directions.
+    pub fn bytes(&self) -> u64 {
+        self.forward.bytes + self.backward.bytes
+    }
+}
+
 /// Frames whose protocol path is exactly `path`.
 #[derive(Debug, Clone)]
 pub(super) struct PathCount {
-    pub path: Vec<Proto>,
+    pub path: Vec<Step>,
     pub totals: Totals,
 }
 
@@ -58,11 +153,19 @@ pub struct Tally {
     by_key: WordMap<u64, usize>,
     /// The previous frame's path key and index: consecutive frames often share it.
     last: Option<(u64, usize)>,
-    /// Conversations in the order first seen, and where each one is in that list.
-    pub(super) conversations: Vec<(ConversationKey, Totals)>,
+    /// Conversations in the order first seen, and where each key's latest is in that
+    /// list. A TCP SYN without ACK starts a new entry on the same key (see
+    /// [`Conversation::syn`]).
+    pub(super) conversations: Vec<(ConversationKey, Conversation)>,
     conversation_index: WordMap<ConversationKey, usize>,
-    /// The previous frame's conversation: consecutive frames often share it.
-    last_conversation: Option<usize>,
+    /// The previous frame's conversations (one per layer, a few): consecutive frames often
+    /// share them.
+    last_conversations: Vec<usize>,
+    /// The protocol tree path of the frame being counted, when it differs from the path.
+    tree_path: Vec<Step>,
+    /// Capture time of the first frame seen, counted or not: conversation start times are
+    /// relative to it.
+    pub(super) first_frame_ns: Option<i128>,
     pub(super) all: Totals,
     pub(super) malformed: u64,
     /// Frames whose link type zcdump does not decode.
@@ -87,6 +190,7 @@ impl Tally {
     /// #     f.enter(Proto::Udp);
     /// #     f.push_uint(Field::UdpSrcport, port);
     /// #     f.push_uint(Field::UdpDstport, 53u16);
+    /// #     f.push_uint(Field::UdpChecksumStatus, 2u8); // the header was whole
     /// #     f
     /// # }
     /// # fn report(stats: &Stats) -> String {
@@ -103,6 +207,19 @@ impl Tally {
     /// assert!(report(&stats).contains("Bad checksums: 1 (in 1 frames)"));
     /// ```
     pub fn add(&mut self, f: &FrameFields, len: u64) {
+        self.add_at(f, len, false, 0);
+    }
+
+    /// Notes the capture time of a frame, whether or not it is counted: the first one is
+    /// the time conversation starts are relative to (tshark's `frame.time_relative`).
+    pub fn see_frame(&mut self, time_ns: i128) {
+        self.first_frame_ns.get_or_insert(time_ns);
+    }
+
+    /// Counts one frame of `len` bytes on the wire captured at `time_ns` nanoseconds since
+    /// the epoch; `snapped`: the capture kept fewer bytes than that.
+    pub fn add_at(&mut self, f: &FrameFields, len: u64, snapped: bool, time_ns: i128) {
+        self.see_frame(time_ns);
         self.all.add(len);
         if f.malformed().is_some() {
             self.malformed += 1;
@@ -115,24 +232,61 @@ impl Tally {
             self.bad_checksum_frames += 1;
             self.bad_checksums += u64::from(bad);
         }
-        let path = self.path_index(f);
-        self.paths[path].totals.add(len);
-        if let Some(key) = ConversationKey::of(f) {
-            let i = match self.last_conversation {
-                Some(i) if self.conversations.get(i).is_some_and(|(k, _)| *k == key) => i,
+        let mut layer = 0;
+        let mut hints = conversations_of(f, |hit| {
+            let key = hit.key;
+            let cached = self
+                .last_conversations
+                .get(layer)
+                .copied()
+                .filter(|&i| self.conversations.get(i).is_some_and(|(k, _)| *k == key));
+            let i = match cached {
+                Some(i) if !hit.pure_syn => i,
                 _ => {
                     let next = self.conversations.len();
-                    let i = *self.conversation_index.entry(key).or_insert(next);
-                    if i == next {
-                        self.conversations.push((key, Totals::default()));
+                    let slot = self.conversation_index.entry(key).or_insert(next);
+                    if hit.pure_syn {
+                        // Every SYN starts a run of its own; merging decides whether it
+                        // continues the conversation. The cached indices may name the
+                        // run it ends.
+                        *slot = next;
+                        self.last_conversations.fill(usize::MAX);
                     }
-                    self.last_conversation = Some(i);
+                    let i = *slot;
+                    if i == next {
+                        self.conversations
+                            .push((key, Conversation::new(&hit, time_ns)));
+                    }
                     i
                 }
             };
-            if let Some((_, totals)) = self.conversations.get_mut(i) {
-                totals.add(len);
+            if let Some((_, c)) = self.conversations.get_mut(i) {
+                c.add(&hit, len, time_ns);
             }
+            match self.last_conversations.get_mut(layer) {
+                Some(slot) => *slot = i,
+                None => self.last_conversations.push(i),
+            }
+            layer += 1;
+        });
+        hints.snapped = snapped;
+        let path = if tree_path(f, &hints, &mut self.tree_path) {
+            let tree = std::mem::take(&mut self.tree_path);
+            let i = self.path_index_of(&tree);
+            self.tree_path = tree;
+            i
+        } else {
+            self.path_index(f)
+        };
+        self.paths[path].totals.add(len);
+    }
+
+    /// The index of `path` (a protocol tree path built for this frame), added if new.
+    fn path_index_of(&mut self, path: &[Step]) -> usize {
+        self.last = None;
+        match self.paths.iter().position(|p| p.path == path) {
+            Some(i) => i,
+            None => self.new_path(path),
         }
     }
 
@@ -140,10 +294,7 @@ impl Tally {
         if f.path().len() > PATH_KEY_STEPS {
             // Too deep for the packed key (cannot happen with zcdump's own dissector, which
             // follows at most 8 VLAN tags): compare the steps themselves.
-            if let Some(i) = self.paths.iter().position(|p| p.path == f.path()) {
-                return i;
-            }
-            return self.new_path(f.path());
+            return self.path_index_of(&Step::path(f.path()));
         }
         let key = f.path_key();
         if let Some((last, i)) = self.last {
@@ -154,7 +305,7 @@ impl Tally {
         let i = match self.by_key.get(&key) {
             Some(&i) => i,
             None => {
-                let i = self.new_path(f.path());
+                let i = self.new_path(&Step::path(f.path()));
                 self.by_key.insert(key, i);
                 i
             }
@@ -163,7 +314,7 @@ impl Tally {
         i
     }
 
-    fn new_path(&mut self, path: &[Proto]) -> usize {
+    fn new_path(&mut self, path: &[Step]) -> usize {
         self.paths.push(PathCount {
             path: path.to_vec(),
             totals: Totals::default(),
@@ -186,6 +337,7 @@ impl Tally {
     /// #     f.enter(Proto::Udp);
     /// #     f.push_uint(Field::UdpSrcport, port);
     /// #     f.push_uint(Field::UdpDstport, 53u16);
+    /// #     f.push_uint(Field::UdpChecksumStatus, 2u8); // the header was whole
     /// #     f
     /// # }
     /// # fn report(stats: &Stats) -> String {
@@ -206,7 +358,8 @@ impl Tally {
         self.last = None;
         self.conversations.clear();
         self.conversation_index.clear();
-        self.last_conversation = None;
+        self.last_conversations.clear();
+        self.first_frame_ns = None;
         self.all = Totals::default();
         self.malformed = 0;
         self.link_not_decoded = 0;
@@ -218,6 +371,7 @@ impl Tally {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fields::Proto;
 
     fn frame(path: &[Proto]) -> FrameFields {
         let mut f = FrameFields::default();

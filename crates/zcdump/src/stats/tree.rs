@@ -1,0 +1,207 @@
+//! The protocol hierarchy's path of a frame: the protocols tshark shows at the top level of
+//! its tree, which is what `tshark -q -z io,phs` counts. It is the frame's protocol path with
+//! tshark's differences applied:
+//!
+//! - `data` that tshark shows inside its parent's subtree is no step: an ICMP or ICMPv6
+//!   echo's payload, an HTTP body or a segment continuing one;
+//! - the unclaimed payload of a packet quoted inside an ICMP error is a top-level `data`
+//!   after the error (the quoted IP and transport headers are nested in the ICMP subtree);
+//! - each further DNS message of a TCP segment is a `dns` of its own;
+//! - tshark names some layers by their variant: `wlan_radio` (the radio information it
+//!   derives from radiotap) before `wlan`, `wlan.mgt` after a management frame's header,
+//!   `pppoed` and `pppoes` for PPPoE discovery and session;
+//! - a frame that a dissector found malformed ends in `_ws.malformed`; one whose capture
+//!   was cut by the snapshot length ends in `_ws.short` when a dissector wanted the missing
+//!   bytes, which is every protocol but `data` (which shows what there is).
+//!
+//! Most frames need none of this, and [`tree_path`] says so after looking at the last step
+//! and the hints, so counting them stays a compare on the packed path key.
+
+use crate::fields::{FrameFields, Proto};
+
+/// One step of the hierarchy: a protocol, or a name tshark shows that zcdump has no
+/// protocol for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Step {
+    Proto(Proto),
+    Named(&'static str),
+}
+
+impl Step {
+    /// tshark's name of the step.
+    pub fn name(self) -> &'static str {
+        match self {
+            Step::Proto(p) => p.name(),
+            Step::Named(n) => n,
+        }
+    }
+
+    /// A protocol path as steps.
+    pub fn path(path: &[Proto]) -> Vec<Step> {
+        path.iter().map(|&p| Step::Proto(p)).collect()
+    }
+}
+
+/// What the hierarchy needs to know about a frame beyond its path, found by the walk over
+/// its fields that also finds its conversations.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct TreeHints {
+    /// A packet quoted inside an ICMP error had a payload no dissector claimed.
+    pub quoted_data: bool,
+    /// The (outer) 802.11 frame is a management frame.
+    pub wlan_mgt: bool,
+    /// The (outer) PPPoE header is a session header (code 0), not a discovery one.
+    pub pppoe_session: bool,
+    /// The capture kept fewer bytes than were on the wire.
+    pub snapped: bool,
+    /// DNS messages in one TCP segment (tshark shows each as a `dns` of its own).
+    pub dns_in_tcp: u8,
+}
+
+/// Whether tshark shows the unclaimed payload of `proto` inside `proto`'s own subtree.
+fn nests_data(proto: Proto) -> bool {
+    matches!(proto, Proto::Icmp | Proto::Icmpv6 | Proto::Http)
+}
+
+/// Whether the step after `proto` is a name of tshark's own.
+fn renamed(proto: Proto) -> bool {
+    matches!(proto, Proto::Radiotap | Proto::Wlan | Proto::Pppoe)
+}
+
+/// Writes into `tree` the hierarchy path of frame `f` and returns true, or returns false
+/// when it is the frame's protocol path itself (then `tree` is not touched).
+pub(crate) fn tree_path(f: &FrameFields, hints: &TreeHints, tree: &mut Vec<Step>) -> bool {
+    let path = f.path();
+    let last_nests = matches!(path, [.., parent, Proto::Data] if nests_data(*parent));
+    let short = hints.snapped && f.malformed().is_none() && path.last() != Some(&Proto::Data);
+    let differs = last_nests
+        || short
+        || hints.quoted_data
+        || f.malformed().is_some()
+        || hints.dns_in_tcp > 1
+        || path.iter().any(|&p| renamed(p));
+    if !differs {
+        return false;
+    }
+    tree.clear();
+    let steps = if last_nests {
+        &path[..path.len() - 1]
+    } else {
+        path
+    };
+    for &p in steps {
+        match p {
+            Proto::Pppoe if hints.pppoe_session => tree.push(Step::Named("pppoes")),
+            Proto::Pppoe => tree.push(Step::Named("pppoed")),
+            _ => tree.push(Step::Proto(p)),
+        }
+        match p {
+            Proto::Radiotap if path.contains(&Proto::Wlan) => {
+                tree.push(Step::Named("wlan_radio"));
+            }
+            Proto::Wlan if hints.wlan_mgt => tree.push(Step::Named("wlan.mgt")),
+            Proto::Dns => {
+                for _ in 1..hints.dns_in_tcp {
+                    tree.push(Step::Proto(Proto::Dns));
+                }
+            }
+            _ => {}
+        }
+    }
+    if hints.quoted_data {
+        tree.push(Step::Proto(Proto::Data));
+    }
+    if f.malformed().is_some() {
+        tree.push(Step::Named("_ws.malformed"));
+    } else if short {
+        tree.push(Step::Named("_ws.short"));
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tree_of(path: &[Proto], hints: TreeHints) -> Vec<&'static str> {
+        let mut f = FrameFields::default();
+        for &p in path {
+            f.enter(p);
+        }
+        let mut tree = Vec::new();
+        if tree_path(&f, &hints, &mut tree) {
+            tree.iter().map(|s| s.name()).collect()
+        } else {
+            path.iter().map(|p| p.name()).collect()
+        }
+    }
+
+    #[test]
+    fn nested_data_is_no_step_and_quoted_data_is_one() {
+        let none = TreeHints::default();
+        assert_eq!(
+            tree_of(&[Proto::Eth, Proto::Ip, Proto::Icmp, Proto::Data], none),
+            ["eth", "ip", "icmp"]
+        );
+        assert_eq!(
+            tree_of(&[Proto::Eth, Proto::Ip, Proto::Udp, Proto::Data], none),
+            ["eth", "ip", "udp", "data"]
+        );
+        let quoted = TreeHints {
+            quoted_data: true,
+            ..none
+        };
+        assert_eq!(
+            tree_of(&[Proto::Eth, Proto::Ip, Proto::Icmp], quoted),
+            ["eth", "ip", "icmp", "data"]
+        );
+    }
+
+    #[test]
+    fn cut_frames_end_short_unless_only_data_was_cut() {
+        let snapped = TreeHints {
+            snapped: true,
+            ..TreeHints::default()
+        };
+        assert_eq!(
+            tree_of(&[Proto::Eth, Proto::Ip, Proto::Udp, Proto::Dns], snapped),
+            ["eth", "ip", "udp", "dns", "_ws.short"]
+        );
+        assert_eq!(
+            tree_of(&[Proto::Eth, Proto::Ip, Proto::Udp, Proto::Data], snapped),
+            ["eth", "ip", "udp", "data"]
+        );
+    }
+
+    #[test]
+    fn radio_and_pppoe_steps_take_tsharks_names() {
+        let mgt = TreeHints {
+            wlan_mgt: true,
+            ..TreeHints::default()
+        };
+        assert_eq!(
+            tree_of(&[Proto::Radiotap, Proto::Wlan], mgt),
+            ["radiotap", "wlan_radio", "wlan", "wlan.mgt"]
+        );
+        let session = TreeHints {
+            pppoe_session: true,
+            ..TreeHints::default()
+        };
+        assert_eq!(
+            tree_of(&[Proto::Eth, Proto::Pppoe], session),
+            ["eth", "pppoes"]
+        );
+        assert_eq!(
+            tree_of(&[Proto::Eth, Proto::Pppoe], TreeHints::default()),
+            ["eth", "pppoed"]
+        );
+        let two = TreeHints {
+            dns_in_tcp: 2,
+            ..TreeHints::default()
+        };
+        assert_eq!(
+            tree_of(&[Proto::Ip, Proto::Tcp, Proto::Dns], two),
+            ["ip", "tcp", "dns", "dns"]
+        );
+    }
+}
