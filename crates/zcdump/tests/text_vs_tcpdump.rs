@@ -220,3 +220,76 @@ fn other_truncation_markers_must_match_up_to_the_marker() {
     );
     assert_eq!((t.equal, t.cut_elsewhere, t.unexplained.len()), (0, 1, 1));
 }
+
+/// zcdump's line without its own `[malformed LAYER: reason]` suffix, which tcpdump has no
+/// counterpart of (tshark calls those messages malformed; tcpdump prints them plainly).
+fn without_malformed_suffix(rest: &str) -> &str {
+    match rest.rfind(" [malformed ") {
+        Some(at) if rest.ends_with(']') => &rest[..at],
+        _ => rest,
+    }
+}
+
+/// The DHCPv4, DHCPv6 and NTP lines of samples/app-udp*.pcap equal tcpdump's exactly (QUIC
+/// on port 443 is `UDP, length N` in both), whole and cut at 75, 150 and 300 bytes (cut
+/// requests end in `[|bootp]` where tcpdump's does). Not compared: the 60-byte cut, whose
+/// IPv6 frames cut the UDP header itself (tcpdump `[|udp]`, zcdump `UDP, length N`: the
+/// UDP printer's gap, not these protocols').
+#[test]
+#[cfg_attr(miri, ignore)]
+fn udp_application_lines_match_tcpdump() {
+    if Command::new("tcpdump").arg("--version").output().is_err() {
+        assert!(
+            std::env::var("ZC_REQUIRE_ORACLES").as_deref() != Ok("1"),
+            "ZC_REQUIRE_ORACLES=1 but tcpdump is not installed"
+        );
+        eprintln!("tcpdump not installed: text comparison skipped");
+        return;
+    }
+    let mut failures = Vec::new();
+    for name in [
+        "app-udp.pcap",
+        "app-udp-snap75.pcap",
+        "app-udp-snap150.pcap",
+        "app-udp-snap300.pcap",
+    ] {
+        let path = sample(name);
+        let expected = tcpdump(&["-n"], &path).expect("tcpdump runs");
+        let out = zcdump(&["-r", path.to_str().expect("path")]);
+        assert!(out.status.success(), "zcdump failed on {name}");
+        let got = String::from_utf8(out.stdout).expect("UTF-8 output");
+        let (exp, act): (Vec<&str>, Vec<&str>) =
+            (expected.lines().collect(), got.lines().collect());
+        assert_eq!(exp.len(), act.len(), "{name}: line counts differ");
+        for (e, a) in exp.iter().zip(&act) {
+            if *e != without_malformed_suffix(a) {
+                failures.push(format!("{name}:\ntcpdump: {e}\nzcdump:  {a}"));
+            }
+        }
+        // Not vacuous: each protocol's words are there.
+        for words in [
+            "BOOTP/DHCP, Request",
+            "BOOTP/DHCP, Reply",
+            "dhcp6 relay-fwd",
+            "NTPv4, Client",
+        ] {
+            assert!(got.contains(words), "{name}: no line with {words:?}");
+        }
+        if name.contains("snap75") {
+            assert!(got.contains("Request [|bootp]"), "{name}: no cut request");
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
+#[test]
+fn malformed_suffix_is_removed_only_at_the_end() {
+    assert_eq!(
+        without_malformed_suffix("BOOTP/DHCP, Reply, length 236 [malformed dhcp: cut]"),
+        "BOOTP/DHCP, Reply, length 236"
+    );
+    assert_eq!(
+        without_malformed_suffix("x [malformed y] z"),
+        "x [malformed y] z"
+    );
+}

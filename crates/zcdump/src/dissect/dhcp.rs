@@ -124,19 +124,22 @@ pub(super) fn message_type(options: &[u8], uncaptured: usize) -> Result<Option<u
 
 fn dissect(cx: &mut Cx<'_, '_>, bytes: &[u8]) {
     let with_cookie = bytes.get(236..OPTIONS_AT) == Some(&COOKIE[..]);
-    let message = if with_cookie {
-        match message_type(&bytes[OPTIONS_AT..], cx.uncaptured) {
-            Ok(t) => t,
-            Err(()) => {
-                // tshark's first pass threw: the protocol and nothing else.
-                cx.out.enter(Proto::Dhcp);
-                return;
-            }
-        }
+    let first_pass = if with_cookie {
+        // `None` where tshark's first pass threw: the protocol and nothing else.
+        message_type(&bytes[OPTIONS_AT..], cx.uncaptured).ok()
     } else {
-        None
+        Some(None)
     };
     cx.out.enter(Proto::Dhcp);
+    // The text line reads the header as tcpdump does, byte by byte, whatever tshark shows.
+    let start = bytes
+        .as_ptr()
+        .addr()
+        .saturating_sub(cx.frame.as_ptr().addr());
+    cx.out.set_payload(Proto::Dhcp, start, bytes.len());
+    let Some(message) = first_pass else {
+        return;
+    };
     // tshark reads the op code, hardware type and length before it adds any of them.
     if bytes.len() < 3 {
         return cx.header_cut("dhcp", bytes.len(), 3);
@@ -146,8 +149,6 @@ fn dissect(cx: &mut Cx<'_, '_>, bytes: &[u8]) {
         if bytes.len() < 28 + usize::from(hlen.min(16)) {
             return cx.header_cut("dhcp", bytes.len(), 28 + usize::from(hlen.min(16)));
         }
-    } else if bytes.first() == Some(&BOOTREQUEST) {
-        return cx.header_cut("dhcp", bytes.len(), 28);
     }
     if header(cx, bytes).is_none() {
         return cx.header_cut("dhcp", bytes.len(), OPTIONS_AT);
@@ -256,7 +257,10 @@ fn options(cx: &mut Cx<'_, '_>, bytes: &[u8]) {
                 };
                 cx.out.push_uint(Field::DhcpOptionLength, len);
                 let Some(value) = bytes.get(at + 2..at + 2 + usize::from(len)) else {
-                    return cx.header_cut("dhcp", bytes.len(), at + 2 + usize::from(len));
+                    if !cx.snapped {
+                        cx.malformed_text("dhcp", "an option runs past the end of the message");
+                    }
+                    return;
                 };
                 push_hex(cx.out, Field::DhcpOptionValue, value);
                 decode(cx, code, value);

@@ -7,11 +7,13 @@
 //! says how): the fields it reads and a function that writes its part and hands on to the
 //! next layer's, outermost first, as tcpdump's printers call each other.
 
+mod dhcp;
 mod dns;
 mod icmp;
 mod ip;
 mod line;
 mod link;
+mod ntp;
 mod number;
 pub(crate) mod summaries;
 mod tcp;

@@ -45,7 +45,7 @@
 //! [`Line::put`], [`Line::dec`], [`Line::value`]: no `format!`, no allocation per frame.
 
 use super::line::Line;
-use super::{dns, icmp, ip, link, tcp, tunnel};
+use super::{dhcp, dns, icmp, ip, link, ntp, tcp, tunnel};
 use crate::fields::{Field, Proto};
 
 /// Writes one protocol's part of a text line.
@@ -87,6 +87,9 @@ pub(super) const SUMMARIES: &[TextSummary] = &[
     tunnel::MPLS,
     dns::DNS,
     dns::MDNS,
+    dhcp::DHCP,
+    dhcp::DHCPV6,
+    ntp::NTP,
 ];
 
 /// The summaries by protocol code ([`Proto::code`]), for the driver's lookups.
