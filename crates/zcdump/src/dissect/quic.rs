@@ -91,8 +91,10 @@ fn dissect(cx: &mut Cx<'_, '_>, bytes: &[u8]) {
     while let Some(&first) = bytes.get(at) {
         if first & 0x80 == 0 {
             // A short header runs to the datagram's end.
-            cx.out
-                .push_uint(Field::QuicPacketLength, (bytes.len() - at + cx.uncaptured) as u64);
+            cx.out.push_uint(
+                Field::QuicPacketLength,
+                (bytes.len() - at + cx.uncaptured) as u64,
+            );
             cx.out.push_uint(Field::QuicHeaderForm, 0u8);
             cx.out.push_uint(Field::QuicFixedBit, first >> 6 & 1);
             return;
@@ -112,8 +114,10 @@ fn packet(cx: &mut Cx<'_, '_>, bytes: &[u8]) -> Option<usize> {
     };
     if long.version == 0 {
         // Version negotiation (RFC 9000 17.2.1): the rest of the datagram.
-        cx.out
-            .push_uint(Field::QuicPacketLength, (bytes.len() + cx.uncaptured) as u64);
+        cx.out.push_uint(
+            Field::QuicPacketLength,
+            (bytes.len() + cx.uncaptured) as u64,
+        );
         cx.out.push_uint(Field::QuicHeaderForm, 1u8);
         cx.out.push_uint(Field::QuicVnUnused, long.first & 0x7f);
         ids(cx, &long);
