@@ -337,7 +337,7 @@ async fn serve_shard(
 ) -> Result<(), ServeError> {
     let device = AsyncTapDevice::new(queue).map_err(ServeError::Io)?;
     let link = ShardLink::new(
-        device,
+        shard::QueueLink(device),
         ctx.shard,
         steered_in,
         setup.peers.clone(),
