@@ -222,8 +222,49 @@ def tunnels():
     ]
 
 
+def erspan():
+    """ERSPAN mirrored frames in GRE: type I (0x88BE without a GRE sequence number, no
+    ERSPAN header), type II (0x88BE with one), type III (0x22EB), with and without its
+    platform-specific subheader."""
+    import struct
+    v4, v6, tcp4 = ip_payloads()
+    mac_a, mac_b = bytes.fromhex("02000000000a"), bytes.fromhex("02000000000b")
+    inner_eth = mac_b + mac_a + b"\x08\x00" + v4
+    def outer(payload):
+        return bytes(Ether(src=MAC_A, dst=MAC_B) / IP(src=V4_A, dst=V4_B, proto=47, id=5) / Raw(payload))
+    def gre(flags, proto, payload, words=b""):
+        return struct.pack(">HH", flags, proto) + words + payload
+    seq = struct.pack(">I", 9)
+    type2 = struct.pack(">HHI", 1 << 12 | 100, 5 << 13 | 3 << 11 | 1 << 10 | 0x155, 0x12345)
+    type3 = struct.pack(">HHIHH", 2 << 12 | 200, 3 << 13 | 1 << 11 | 0x2aa, 0xdeadbeef,
+                        0x1234, 1 << 15 | 0x15 << 4 | 1 << 3 | 2 << 1)
+    type3_o = struct.pack(">HHIHH", 2 << 12 | 7, 0x3ff, 1, 0, 3 << 1 | 1)
+    platform = struct.pack(">II", 3 << 26 | 0x1234, 0x55667788)
+    return [
+        outer(gre(0, 0x88BE, inner_eth)),
+        outer(gre(0x1000, 0x88BE, type2 + inner_eth, seq)),
+        outer(gre(0x1000, 0x22EB, type3 + inner_eth, seq)),
+        outer(gre(0x1000, 0x22EB, type3_o + platform + inner_eth, seq)),
+    ]
+
+
+def write_raw_cut(name, linktype, frames, snaplen):
+    """As write_raw, each record keeping its first `snaplen` bytes."""
+    import struct
+    path = os.path.join(OUT, name)
+    with open(path, "wb") as f:
+        f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, snaplen, linktype))
+        for i, data in enumerate(frames):
+            f.write(struct.pack("<IIII", T0, i * 1000, min(len(data), snaplen), len(data)))
+            f.write(data[:snaplen])
+    print(path)
+
+
 if __name__ == "__main__":
     write_raw("tunnels.pcap", 1, tunnels())
+    write_raw("tunnels-erspan.pcap", 1, erspan())
+    for snaplen in (48, 60):
+        write_raw_cut("tunnels-erspan-snap%d.pcap" % snaplen, 1, erspan(), snaplen)
     for name, linktype, frames in link_types():
         write_raw(name, linktype, frames)
     write("ipv6-options.pcap", ipv6_options())

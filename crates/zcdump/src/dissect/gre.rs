@@ -4,7 +4,7 @@
 use zerocast_wire::ethernet::EtherType;
 
 use super::table::{Dissector, Hook};
-use super::{eth, Cx, Upper};
+use super::{erspan, eth, Cx, Upper};
 use crate::fields::{declare_fields, Field, Proto};
 
 declare_fields! {
@@ -62,6 +62,10 @@ fn dissect(cx: &mut Cx<'_, '_>, upper: &Upper<'_>) {
         };
         cx.out.push_uint(field, value);
         rest = tail;
+    }
+    // ERSPAN type I is 0x88BE without a sequence number; with one it is type II.
+    if protocol == erspan::TYPE_II && flags & FLAG_SEQUENCE == 0 {
+        return erspan::dissect_type_i(cx, rest);
     }
     eth::by_ethertype(cx, EtherType(protocol), rest, 0);
 }

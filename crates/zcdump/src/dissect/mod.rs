@@ -21,6 +21,7 @@ pub(crate) mod dhcp;
 pub(crate) mod dhcpv6;
 pub(crate) mod dns;
 mod dns_name;
+pub(crate) mod erspan;
 pub(crate) mod eth;
 pub(crate) mod frame;
 pub(crate) mod geneve;

@@ -98,6 +98,7 @@ pub(super) const DISSECTORS: &[Dissector] = &[
     super::dhcpv6::DISSECTOR,
     super::ntp::DISSECTOR,
     super::quic::DISSECTOR,
+    super::erspan::DISSECTOR,
 ];
 
 /// How many keys of one kind the dissectors register (`kind` 0 link types, 1 EtherTypes,

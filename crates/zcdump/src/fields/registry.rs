@@ -465,6 +465,7 @@ registry! {
     Geneve => crate::dissect::geneve,
     Pppoe => crate::dissect::pppoe,
     Mpls => crate::dissect::mpls,
+    Erspan => crate::dissect::erspan,
     Dns => crate::dissect::dns,
     Mdns => crate::dissect::dns::mdns,
     Http => crate::dissect::http,
