@@ -122,8 +122,10 @@ if grep -q -- --offload <<<"$help" && grep -q -- --threads <<<"$help"; then
   zc_row zc_direct_offload_threads2 --direct --offload --threads 2
 fi
 # tun2proxy through the same microsocks; it creates its TUN in the middle namespace.
+# --tcp-mss 1460: by default its stack sends no MSS option, and the client's kernel then
+# sends 536-byte segments; the row measures it at the full MSS like the others.
 n=$((n + 1))
-bg "$mid" "$t2p" --tun "t2p$n" --proxy socks5://127.0.0.1:1080
+bg "$mid" "$t2p" --tun "t2p$n" --proxy socks5://127.0.0.1:1080 --tcp-mss 1460
 client_tun "$tag-c$n" "t2p$n" "$n"
 rows+=("tun2proxy $tag-c$n")
 
