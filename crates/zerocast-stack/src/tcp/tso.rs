@@ -215,6 +215,7 @@ mod tests {
     use super::*;
     use crate::tcp::SeqNum;
     use zerocast_wire::tcp::{FLAG_ACK, FLAG_SYN};
+    use zerocast_wire::IpProto;
 
     fn data(seq: u32, len: usize) -> OutSegment {
         OutSegment {
@@ -273,5 +274,83 @@ mod tests {
         let mut early_fin = data(0, 1000);
         early_fin.flags |= FLAG_FIN;
         assert_eq!(run_len(&[early_fin, data(1001, 1000)], usize::MAX), 1);
+    }
+
+    /// A peer's segment to the stack at 10.0.0.2:80 from 10.0.0.1:40000 (window 65535).
+    fn to_stack(seq: u32, ack: u32, flags: u16, options: &[u8]) -> alloc::vec::Vec<u8> {
+        use zerocast_wire::ipv4::Ipv4Repr;
+        use zerocast_wire::tcp::TcpRepr;
+        let repr = TcpRepr {
+            seq,
+            ack,
+            flags,
+            window: 65535,
+            options,
+            ..TcpRepr::new(40000, 80)
+        };
+        let (src, dst) = (
+            zerocast_wire::Ipv4Addr([10, 0, 0, 1]),
+            zerocast_wire::Ipv4Addr([10, 0, 0, 2]),
+        );
+        let tcp_len = repr.header_len();
+        let mut p = alloc::vec![0u8; 20 + tcp_len];
+        Ipv4Repr::new(src, dst, IpProto::TCP, 64)
+            .emit(&mut p, tcp_len)
+            .unwrap();
+        let pseudo = zerocast_wire::PseudoHeader::V4 { src, dst };
+        repr.emit(&mut p[20..], Some(pseudo)).unwrap();
+        p
+    }
+
+    /// With TSO on its device, the stack's initial window leaves as one GSO frame (one
+    /// frame counted on the device) that the default `transmit_gso` cuts into ten valid
+    /// MSS segments: checksums verify, sequence numbers run on, PSH only on the last, IPv4
+    /// identifications consecutive, the bytes those that were written.
+    #[test]
+    fn the_initial_window_leaves_as_one_gso_frame_cut_into_valid_segments() {
+        use crate::device::offload::DeviceOffload;
+        use zerocast_wire::ipv4::Ipv4Packet;
+        use zerocast_wire::tcp::{TcpPacket, FLAG_ACK, FLAG_PSH, FLAG_SYN};
+        let (mut stack, mut bc, dev) = crate::tests::tun_stack(crate::StackConfig::default());
+        assert!(stack.set_device_offload(dev, DeviceOffload::tso_64k()));
+        let l = stack.tcp_open().unwrap();
+        stack.tcp_bind(l, crate::tests::sa("0.0.0.0:80")).unwrap();
+        stack.tcp_listen(&mut bc, l, 2).unwrap();
+        stack.receive_frame(
+            &mut bc,
+            dev,
+            &mut to_stack(7000, 0, FLAG_SYN, &[2, 4, 0x05, 0xb4]),
+        );
+        let syn_ack = bc.take_sent().remove(0).bytes;
+        let iss = u32::from_be_bytes([syn_ack[24], syn_ack[25], syn_ack[26], syn_ack[27]]);
+        stack.receive_frame(&mut bc, dev, &mut to_stack(7001, iss + 1, FLAG_ACK, &[]));
+        let (c, _) = stack.tcp_accept(&mut bc, l).unwrap();
+        let frames_before = stack.device(dev).unwrap().counters.tx_frames;
+        let data: alloc::vec::Vec<u8> = (0..30_000u32).map(|i| (i * 7) as u8).collect();
+        stack.tcp_send(&mut bc, c, &data).unwrap();
+        let frames = bc.take_sent();
+        assert_eq!(frames.len(), 10, "IW10 at MSS 1460");
+        assert_eq!(
+            stack.device(dev).unwrap().counters.tx_frames - frames_before,
+            1,
+            "one GSO frame handed to the device"
+        );
+        let pseudo = zerocast_wire::PseudoHeader::V4 {
+            src: zerocast_wire::Ipv4Addr([10, 0, 0, 2]),
+            dst: zerocast_wire::Ipv4Addr([10, 0, 0, 1]),
+        };
+        let mut joined = alloc::vec::Vec::new();
+        let mut first_ident = None;
+        for (i, f) in frames.iter().enumerate() {
+            assert!(f.bytes.len() <= 1500);
+            let ip = Ipv4Packet::parse(&f.bytes[..]).expect("valid IPv4");
+            let ident = *first_ident.get_or_insert(ip.ident());
+            assert_eq!(ip.ident(), ident.wrapping_add(i as u16));
+            let tcp = TcpPacket::parse(ip.payload(), Some(pseudo)).expect("valid checksum");
+            assert_eq!(tcp.seq(), iss + 1 + 1460 * i as u32);
+            assert_eq!(tcp.flags() & FLAG_PSH != 0, i == 9, "PSH on the last only");
+            joined.extend_from_slice(tcp.payload());
+        }
+        assert_eq!(joined, data[..14_600]);
     }
 }
