@@ -10,10 +10,14 @@
 //! sends its initial window and stops). Runs with `ZC_KERNEL_TESTS=1` (root,
 //! /dev/net/tun, `ip`, `python3`); bounded by a 5 s read deadline.
 
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use tun_rs::{DeviceBuilder, Layer, SyncDevice};
+
+mod support;
+
+use support::Namespace;
 
 /// The virtio-net header of linux/virtio_net.h without `num_buffers` (what a TUN uses unless
 /// TUNSETVNETHDRSZ says otherwise): flags, gso_type, then four little-endian u16.
@@ -41,47 +45,6 @@ fn parse_vnet_hdr(b: &[u8]) -> Option<VnetHdr> {
         csum_start: le(6)?,
         csum_offset: le(8)?,
     })
-}
-
-fn skip() -> bool {
-    if std::env::var("ZC_KERNEL_TESTS").as_deref() != Ok("1") {
-        eprintln!("skipping kernel test: set ZC_KERNEL_TESTS=1 to run (scripts/test.sh does)");
-        return true;
-    }
-    let uid0 = std::fs::read_to_string("/proc/self/status")
-        .unwrap_or_default()
-        .lines()
-        .find_map(|l| l.strip_prefix("Uid:"))
-        .and_then(|ids| ids.split_whitespace().next())
-        == Some("0");
-    assert!(uid0, "kernel test cannot run (ZC_KERNEL_TESTS=1): not root");
-    false
-}
-
-fn ip(args: &[&str]) {
-    let out = Command::new("ip").args(args).output().expect("run ip");
-    assert!(
-        out.status.success(),
-        "ip {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
-struct Namespace {
-    name: String,
-    client: Option<Child>,
-}
-
-impl Drop for Namespace {
-    fn drop(&mut self) {
-        if let Some(mut c) = self.client.take() {
-            let _ = c.kill();
-            let _ = c.wait();
-        }
-        let _ = Command::new("ip")
-            .args(["netns", "del", &self.name])
-            .status();
-    }
 }
 
 /// RFC 1071 one's-complement sum, folded and inverted.
@@ -142,16 +105,12 @@ fn read_frame(dev: &SyncDevice, buf: &mut [u8], deadline: Instant) -> Option<usi
 
 #[test]
 fn kernel_tcp_hands_a_vnet_hdr_tun_one_frame_of_several_segments() {
-    if skip() {
+    if support::skip(&["ip", "python3"]) {
         return;
     }
     let tag = std::process::id() % 100_000;
     let ifname = format!("zco{tag}");
-    let mut ns = Namespace {
-        name: format!("zcoffload-{tag}"),
-        client: None,
-    };
-    ip(&["netns", "add", &ns.name]);
+    let mut ns = Namespace::new(format!("zcoffload-{tag}"));
     let dev = DeviceBuilder::new()
         .name(&ifname)
         .layer(Layer::L3)
@@ -166,14 +125,7 @@ fn kernel_tcp_hands_a_vnet_hdr_tun_one_frame_of_several_segments() {
         dev.udp_gso()
     );
     dev.set_nonblocking(true).unwrap();
-    ip(&["link", "set", &ifname, "netns", &ns.name]);
-    let in_ns = |args: &[&str]| {
-        let mut all = vec!["netns", "exec", &ns.name, "ip"];
-        all.extend_from_slice(args);
-        ip(&all);
-    };
-    in_ns(&["addr", "add", "10.95.0.1/24", "dev", &ifname]);
-    in_ns(&["link", "set", &ifname, "up"]);
+    ns.take_interface(&ifname, &["10.95.0.1/24"]);
     // The kernel's features as the namespace sees them (for the report).
     let features = Command::new("ip")
         .args([
@@ -192,15 +144,12 @@ fn kernel_tcp_hands_a_vnet_hdr_tun_one_frame_of_several_segments() {
                   s=socket.create_connection(('10.95.0.2',80),timeout=5)\n\
                   s.sendall(b'z'*60000)\n\
                   time.sleep(3)\n";
-    ns.client = Some(
-        Command::new("ip")
-            .args([
-                "netns", "exec", &ns.name, "timeout", "8", "python3", "-c", script,
-            ])
-            .stdin(Stdio::null())
-            .spawn()
-            .expect("start the client"),
-    );
+    let client = ns
+        .command(&["timeout", "8", "python3", "-c", script])
+        .stdin(Stdio::null())
+        .spawn()
+        .expect("start the client");
+    ns.children.push(client);
     let deadline = Instant::now() + Duration::from_secs(5);
     let mut buf = vec![0u8; VNET_HDR_LEN + 65_536];
     // Wait for the SYN (skipping the kernel's IPv6 chatter on the new link).

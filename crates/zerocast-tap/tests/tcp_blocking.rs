@@ -6,7 +6,7 @@
 
 use std::io::{ErrorKind, Read, Write};
 use std::net::{Shutdown, SocketAddr};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use zerocast_stack::tcp::TcpState;
@@ -14,110 +14,20 @@ use zerocast_tap::device::LinkKind;
 use zerocast_tap::netstack::{NetStack, NetStackConfig};
 use zerocast_tap::tcp::{TcpListener, TcpStream};
 
-fn have(tool: &str) -> bool {
-    Command::new("sh")
-        .args(["-c", &format!("command -v {tool}")])
-        .stdout(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
-}
+mod support;
+
+use support::Namespace;
 
 fn skip() -> bool {
-    if std::env::var("ZC_KERNEL_TESTS").as_deref() != Ok("1") {
-        eprintln!("skipping kernel test: set ZC_KERNEL_TESTS=1 to run (scripts/test.sh does)");
-        return true;
-    }
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    let root = status
-        .lines()
-        .find_map(|l| l.strip_prefix("Uid:"))
-        .and_then(|ids| ids.split_whitespace().next())
-        == Some("0");
-    let missing = ["ip", "ss", "socat", "python3"]
-        .into_iter()
-        .find(|t| !have(t));
-    let reason = if !root {
-        Some("not root".to_owned())
-    } else if !std::path::Path::new("/dev/net/tun").exists() {
-        Some("no /dev/net/tun".to_owned())
-    } else {
-        missing.map(|t| format!("{t} not installed"))
-    };
-    if let Some(reason) = reason {
-        panic!("kernel test cannot run (ZC_KERNEL_TESTS=1): {reason}");
-    }
-    false
-}
-
-fn run(cmd: &mut Command) -> Output {
-    let out = cmd.output().expect("run a command");
-    assert!(
-        out.status.success(),
-        "{cmd:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out
-}
-
-/// The namespace (deleted on drop) and the peer processes in it (killed first).
-struct Peer {
-    children: Vec<Child>,
-    ns: String,
-}
-
-impl Peer {
-    fn command(&self, args: &[&str]) -> Command {
-        let mut cmd = Command::new("ip");
-        cmd.args(["netns", "exec", &self.ns]).args(args);
-        cmd
-    }
-
-    /// Starts a peer process in the namespace (stdin, stdout, stderr null).
-    fn spawn(&mut self, args: &[&str]) {
-        let child = self
-            .command(args)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start a peer");
-        self.children.push(child);
-    }
-
-    /// Waits until something in the namespace listens on `port` (bounded).
-    fn wait_listening(&self, port: u16) {
-        let needle = format!(":{port} ");
-        for _ in 0..250 {
-            let out = run(&mut self.command(&["ss", "-Hltn"]));
-            if String::from_utf8_lossy(&out.stdout).contains(&needle) {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        panic!("nothing listens on port {port}");
-    }
-}
-
-impl Drop for Peer {
-    fn drop(&mut self) {
-        for child in &mut self.children {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-        let _ = Command::new("ip").args(["netns", "del", &self.ns]).status();
-    }
+    support::skip(&["ip", "ss", "socat", "python3"])
 }
 
 /// A stack on a fresh TAP (10.95.0.2/24, fd95::2/64) whose kernel end is in a new
 /// namespace with 10.95.0.1/24 and fd95::1/64.
-fn setup(test: &str) -> (NetStack, Peer) {
+fn setup(test: &str) -> (NetStack, Namespace) {
     let tag = format!("{}{}", test, std::process::id() % 100_000);
     let ifname = format!("zct{tag}");
-    let peer = Peer {
-        children: Vec::new(),
-        ns: format!("zctcp-{tag}"),
-    };
-    run(Command::new("ip").args(["netns", "add", &peer.ns]));
+    let peer = Namespace::new(format!("zctcp-{tag}"));
     let mut config = NetStackConfig::new(&ifname, LinkKind::Tap);
     config.mac = [0x02, 0, 0, 0, 0x95, 0x02];
     config.addresses = vec![
@@ -125,15 +35,7 @@ fn setup(test: &str) -> (NetStack, Peer) {
         ("fd95::2".parse().unwrap(), 64),
     ];
     let stack = NetStack::start(&config).expect("start the stack");
-    run(Command::new("ip").args(["link", "set", &ifname, "netns", &peer.ns]));
-    for args in [
-        &["ip", "addr", "add", "10.95.0.1/24", "dev", &ifname][..],
-        &["ip", "addr", "add", "fd95::1/64", "dev", &ifname, "nodad"],
-        &["ip", "link", "set", &ifname, "up"],
-        &["ip", "link", "set", "lo", "up"],
-    ] {
-        run(&mut peer.command(args));
-    }
+    peer.take_interface(&ifname, &["10.95.0.1/24", "fd95::1/64"]);
     (stack, peer)
 }
 
