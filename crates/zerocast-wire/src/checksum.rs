@@ -132,6 +132,30 @@ impl Checksum {
         self.add_native(u64::from(u16::from_ne_bytes(word.to_be_bytes())));
     }
 
+    /// Adds one big-endian 32-bit value as its two 16-bit words (must be on a word
+    /// boundary): a TCP sequence number, an IPv4 address held as a number.
+    ///
+    /// Builders sum the header they write from the values they write, with this and
+    /// [`add_u16`](Self::add_u16), instead of reading the header back with
+    /// [`add_bytes`](Self::add_bytes): the fields were just stored one or two bytes at a
+    /// time, and an 8-byte load spanning several such stores cannot be forwarded from the
+    /// store buffer, so the CPU waits for the stores to retire (about ten cycles a load on
+    /// x86; the Eth/IPv4/UDP serialize bench went from 1.4x smoltcp's time to below it).
+    ///
+    /// ```
+    /// use zerocast_wire::checksum::Checksum;
+    /// let (mut a, mut b) = (Checksum::new(), Checksum::new());
+    /// a.add_u32(0x1234_5678);
+    /// b.add_bytes(&[0x12, 0x34, 0x56, 0x78]);
+    /// assert_eq!(a.sum16(), b.sum16());
+    /// ```
+    #[inline]
+    pub fn add_u32(&mut self, word: u32) {
+        // Native order, like `add_bytes`: the four bytes as one native u32 is the sum of
+        // its two native-order words modulo 0xffff (2^16 = 1).
+        self.add_native(u64::from(u32::from_ne_bytes(word.to_be_bytes())));
+    }
+
     /// The folded 16-bit ones' complement sum (before the final inversion).
     ///
     /// ```

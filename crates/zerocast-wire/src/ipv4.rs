@@ -948,21 +948,30 @@ impl<'a> Ipv4Repr<'a> {
         }
         let h = Ref::into_mut(header);
         // `header_len <= 60`, so the word count fits the nibble.
-        h.version_ihl = 0x40 | (header_len / 4) as u8;
+        let version_ihl = 0x40 | (header_len / 4) as u8;
+        let flags_frag = (u16::from(self.flags) << 13) | self.fragment_offset;
+        h.version_ihl = version_ihl;
         h.dscp_ecn = self.dsfield;
         h.total_len.set(total16);
         h.ident.set(self.ident);
-        h.flags_frag
-            .set((u16::from(self.flags) << 13) | self.fragment_offset);
+        h.flags_frag.set(flags_frag);
         h.ttl = self.ttl;
         h.protocol = self.protocol.0;
         h.checksum.set(0);
         h.src = self.src;
         h.dst = self.dst;
+        // Summed from the values just written, not read back from `h` (see
+        // `Checksum::add_u32` on store forwarding); the options from their source.
         let mut c = checksum::Checksum::new();
-        c.add_bytes(h.as_bytes());
-        if !options.is_empty() {
-            c.add_bytes(options);
+        c.add_u16(u16::from_be_bytes([version_ihl, self.dsfield]));
+        c.add_u16(total16);
+        c.add_u16(self.ident);
+        c.add_u16(flags_frag);
+        c.add_u16(u16::from_be_bytes([self.ttl, self.protocol.0]));
+        c.add_bytes(&self.src.0);
+        c.add_bytes(&self.dst.0);
+        if !self.options.is_empty() {
+            c.add_bytes(self.options);
         }
         h.checksum.set(c.checksum());
         Ok(())

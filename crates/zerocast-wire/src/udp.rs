@@ -521,7 +521,11 @@ impl UdpRepr {
         h.checksum.set(0);
         if let Some(ph) = pseudo {
             let mut c = ph.checksum_start(IpProto::UDP, len);
-            c.add_bytes(h.as_bytes());
+            // The header from the values just written, not read back (see
+            // `Checksum::add_u32` on store forwarding); its checksum field is zero.
+            c.add_u16(self.src_port);
+            c.add_u16(self.dst_port);
+            c.add_u16(len16);
             c.add_bytes(payload);
             let sum = c.checksum();
             h.checksum.set(if sum == 0 { 0xffff } else { sum });
