@@ -264,7 +264,7 @@ pub(crate) fn route_output(
     let key = route_cache::RouteKey { dst, src, dev };
     let generation = stack.routing_generation();
     if let Some(route) = stack.ip.route_cache.get(&key, generation, now) {
-        return Ok(route);
+        return Ok(*route);
     }
     let (route, expires) = resolve_output(stack, now, dst, src, dev)?;
     stack.ip.route_cache.put(key, generation, expires, route);

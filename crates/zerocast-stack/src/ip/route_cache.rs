@@ -64,10 +64,17 @@ fn slot_of(dst: IpAddr) -> usize {
 
 impl RouteCache {
     /// The cached answer for `key`, if it was made at `generation` and has not expired.
-    pub(crate) fn get(&self, key: &RouteKey, generation: u64, now: Instant) -> Option<OutputRoute> {
+    pub(crate) fn get(
+        &self,
+        key: &RouteKey,
+        generation: u64,
+        now: Instant,
+    ) -> Option<&OutputRoute> {
         let e = self.slots.get(slot_of(key.dst))?.as_ref()?;
         let fresh = e.generation == generation && e.expires.is_none_or(|t| now < t);
-        (fresh && e.key == *key).then_some(e.route)
+        // A reference, copied once by the caller: returning `Option<OutputRoute>` made
+        // two stack copies whose overlapping tail moves stalled store-to-load forwarding.
+        (fresh && e.key == *key).then_some(&e.route)
     }
 
     /// Remembers `route` as the answer for `key` at `generation`.
@@ -120,7 +127,7 @@ mod tests {
         let mut c = RouteCache::default();
         let now = Instant::ZERO;
         c.put(key("10.0.0.1"), 3, None, route("10.0.0.1"));
-        assert_eq!(c.get(&key("10.0.0.1"), 3, now), Some(route("10.0.0.1")));
+        assert_eq!(c.get(&key("10.0.0.1"), 3, now), Some(&route("10.0.0.1")));
         assert_eq!(c.get(&key("10.0.0.1"), 4, now), None, "stale generation");
         let pinned = RouteKey {
             src: Some("10.0.0.2".parse().unwrap()),
@@ -131,7 +138,7 @@ mod tests {
         assert_eq!(slot_of(key("10.0.1.0").dst), slot_of(key("10.0.0.1").dst));
         c.put(key("10.0.1.0"), 3, None, route("10.0.1.0"));
         assert_eq!(c.get(&key("10.0.0.1"), 3, now), None);
-        assert_eq!(c.get(&key("10.0.1.0"), 3, now), Some(route("10.0.1.0")));
+        assert_eq!(c.get(&key("10.0.1.0"), 3, now), Some(&route("10.0.1.0")));
     }
 
     #[test]
