@@ -1,7 +1,7 @@
 //! The display-filter differential: for every expression in
 //! `tests-data/filters/expressions.txt` and every sample capture, the frames `zcdump -Y`
-//! selects must be exactly the frames tshark 4.0 selects, but for the few frames in
-//! `ALLOWED`, each with its reason.
+//! selects must be exactly the frames tshark 4.0 selects, but for the one frame in
+//! `ALLOWED`, with its reason.
 //!
 //! Two oracles: the committed answers `tests-data/filters/<capture>.frames.tsv` (always;
 //! made by `tests-data/filters/tshark-filters.sh`), and a live tshark run of the same script,
@@ -87,19 +87,16 @@ fn show(set: &BTreeSet<u64>) -> String {
 /// Differences with a documented reason: (capture file name, expression, frame). Each must
 /// still occur (a fixed one fails the test until it leaves the list).
 ///
-/// Why: in kernel-mix (and its pcapng and 80-byte-snapshot copies) the frame is a segment in
-/// the middle of an HTTP response body on port 8080. tshark, from its conversation state,
-/// parses it as header lines (its "Illegal characters found in header name"), so it has no
-/// `data`; zcdump dissects every frame on its own (which is what lets `--threads` split a
-/// file), so it shows the segment as an HTTP continuation with its bytes as `data`, as tshark
-/// itself shows the body segments around it.
+/// Why: in kernel-mix-snap80 frame 129 is a segment in the middle of an HTTP response body
+/// on port 8080, cut to 14 bytes by the snapshot length, with a colon and no end of line.
+/// tshark reads a continuation segment line by line as header lines (it decides from the
+/// segment alone: cut out of the capture on its own it decodes the same), and here takes
+/// the cut line for an unfinished header line and shows no `data`; in frame 138, cut the
+/// same way with a colon after seven bytes, it shows `data`. What tells the two apart in
+/// tshark's header-name check is not modelled; zcdump shows both as body `data`. (The whole
+/// segments' rule is modelled: see `only_header_lines` in src/dissect/http.rs, which
+/// removed kernel-mix frame 75 from this list.)
 const ALLOWED: &[(&str, &str, u64)] = &[
-    ("kernel-mix.pcap", "data", 75),
-    ("kernel-mix.pcap", "data.data", 75),
-    ("kernel-mix.pcap", "data.len > 100", 75),
-    ("kernel-mix.pcapng", "data", 75),
-    ("kernel-mix.pcapng", "data.data", 75),
-    ("kernel-mix.pcapng", "data.len > 100", 75),
     ("kernel-mix-snap80.pcap", "data", 129),
     ("kernel-mix-snap80.pcap", "data.data", 129),
 ];

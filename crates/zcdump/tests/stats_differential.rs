@@ -401,19 +401,6 @@ const KNOWN: &[(&str, &str)] = &[
         "link-sll2.pcap",
         "+        _ws.malformed                    frames:1 bytes:73",
     ),
-    // A cut frame that tshark calls short and zcdump malformed.
-    (
-        "tunnels-geneve-pppoe-snap50.pcap",
-        "-        _ws.short                        frames:2 bytes:178",
-    ),
-    (
-        "tunnels-geneve-pppoe-snap50.pcap",
-        "+        _ws.malformed                    frames:1 bytes:92",
-    ),
-    (
-        "tunnels-geneve-pppoe-snap50.pcap",
-        "+        _ws.short                        frames:1 bytes:86",
-    ),
     // The DHCPv6 difference of link-chdlc, in three tunnels.
     (
         "tunnels.pcap",

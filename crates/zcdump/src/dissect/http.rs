@@ -154,15 +154,45 @@ fn looks_like_http(payload: &[u8]) -> bool {
 /// reassembly: a payload with an end of line, or one the capture cut short (its line may
 /// end in the bytes not kept), is a continuation (`http`, its bytes as `data`); a whole
 /// payload without any end of line is left undecoded, since tshark waits for the rest of
-/// the line and shows neither `http` nor `data`.
+/// the line and shows neither `http` nor `data`. A continuation whose every whole line
+/// holds a colon has no `data` (see [`only_header_lines`]).
 fn dissect_port(cx: &mut Cx<'_, '_>, payload: &[u8]) {
     if dissect(cx, payload) {
         return;
     }
     if cx.snapped || payload.iter().any(|b| *b == b'\n' || *b == b'\r') {
         cx.out.enter(Proto::Http);
-        cx.data(payload);
+        if !only_header_lines(payload) {
+            cx.data(payload);
+        }
     }
+}
+
+/// Whether tshark, reading a continuation segment line by line as it reads a message's
+/// header lines, finds no body in it: it takes every line holding a colon for a header
+/// (flagging the illegal characters of a binary one's name) and stops at the first line
+/// without one, or at a blank line, after which the rest is `data`; when the header lines
+/// run to the end of the segment, or into a last line that does not end there (which it
+/// waits for), it shows no `data`. It decides from the segment alone: a body segment cut
+/// out of its capture on its own decodes the same (tshark 4.0, kernel-mix frame 75).
+fn only_header_lines(payload: &[u8]) -> bool {
+    let mut at = 0;
+    let mut headers = false;
+    while let Some((text, whole, next)) = line_at(payload, at) {
+        if whole.len() == text.len() {
+            // The last line has no end.
+            return headers;
+        }
+        if text.is_empty() {
+            return next >= payload.len();
+        }
+        if !text.contains(&b':') {
+            return false;
+        }
+        headers = true;
+        at = next;
+    }
+    headers
 }
 
 /// A payload on another port, if tshark's heuristic takes it.
@@ -362,6 +392,20 @@ mod tests {
         assert_eq!(line_at(text, 5), Some((&b"c"[..], &b"c\r"[..], 7)));
         assert_eq!(line_at(text, 7), Some((&b"d"[..], &b"d"[..], 8)));
         assert_eq!(line_at(text, 8), None);
+    }
+
+    #[test]
+    fn a_continuation_of_colon_lines_only_has_no_body() {
+        // Every whole line holds a colon: header lines to tshark, no data.
+        assert!(only_header_lines(b"\x7d\xcb:x\r\x9b\xff:\n\x01\x02"));
+        assert!(only_header_lines(b"a:b\r\nc:d\r\n"));
+        assert!(only_header_lines(b"a:b\r\n\r\n"));
+        // A line without a colon, or a blank line with bytes after it, starts the body.
+        assert!(!only_header_lines(b"a:b\r\nbody\r\nc:d\r\n"));
+        assert!(!only_header_lines(b"a:b\r\n\r\nbody"));
+        assert!(!only_header_lines(b"\x00\x01\n:"));
+        // No whole line at all: nothing was taken for a header.
+        assert!(!only_header_lines(b"a:b"));
     }
 
     #[test]

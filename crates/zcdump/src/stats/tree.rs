@@ -73,11 +73,16 @@ fn renamed(proto: Proto) -> bool {
 pub(crate) fn tree_path(f: &FrameFields, hints: &TreeHints, tree: &mut Vec<Step>) -> bool {
     let path = f.path();
     let last_nests = matches!(path, [.., parent, Proto::Data] if nests_data(*parent));
-    let short = hints.snapped && f.malformed().is_none() && path.last() != Some(&Proto::Data);
+    // A header the snapshot length cut short is malformed to zerocast-wire ("truncated") but
+    // short to tshark, whose reads ran past the captured bytes, not past the frame.
+    let malformed = f
+        .malformed()
+        .is_some_and(|m| !(hints.snapped && m.reason.starts_with("truncated")));
+    let short = hints.snapped && !malformed && path.last() != Some(&Proto::Data);
     let differs = last_nests
         || short
         || hints.quoted_data
-        || f.malformed().is_some()
+        || malformed
         || hints.dns_in_tcp > 1
         || path.iter().any(|&p| renamed(p));
     if !differs {
@@ -111,7 +116,7 @@ pub(crate) fn tree_path(f: &FrameFields, hints: &TreeHints, tree: &mut Vec<Step>
     if hints.quoted_data {
         tree.push(Step::Proto(Proto::Data));
     }
-    if f.malformed().is_some() {
+    if malformed {
         tree.push(Step::Named("_ws.malformed"));
     } else if short {
         tree.push(Step::Named("_ws.short"));
