@@ -5,7 +5,6 @@
 
 use std::io::ErrorKind;
 use std::net::SocketAddr;
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use zerocast_tap::device::LinkKind;
@@ -13,74 +12,21 @@ use zerocast_tap::icmp::EchoSocket;
 use zerocast_tap::netstack::{NetStack, NetStackConfig};
 use zerocast_tap::udp::UdpSocket;
 
-fn have(tool: &str) -> bool {
-    Command::new("sh")
-        .args(["-c", &format!("command -v {tool}")])
-        .stdout(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
-}
+mod support;
+
+use support::Namespace;
 
 fn skip() -> bool {
-    if std::env::var("ZC_KERNEL_TESTS").as_deref() != Ok("1") {
-        eprintln!("skipping kernel test: set ZC_KERNEL_TESTS=1 to run (scripts/test.sh does)");
-        return true;
-    }
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    let root = status
-        .lines()
-        .find_map(|l| l.strip_prefix("Uid:"))
-        .and_then(|ids| ids.split_whitespace().next())
-        == Some("0");
-    let reason = if !root {
-        Some("not root")
-    } else if !std::path::Path::new("/dev/net/tun").exists() {
-        Some("no /dev/net/tun")
-    } else if !have("ip") || !have("socat") {
-        Some("ip or socat not installed")
-    } else {
-        None
-    };
-    if let Some(reason) = reason {
-        panic!("kernel test cannot run (ZC_KERNEL_TESTS=1): {reason}");
-    }
-    false
-}
-
-fn ip(args: &[&str]) {
-    let out = Command::new("ip").args(args).output().expect("run ip");
-    assert!(
-        out.status.success(),
-        "ip {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
-/// The namespace (deleted on drop) and the socat peer in it (killed on drop, first).
-struct Peer {
-    socat: Option<Child>,
-    ns: String,
-}
-
-impl Drop for Peer {
-    fn drop(&mut self) {
-        if let Some(mut socat) = self.socat.take() {
-            let _ = socat.kill();
-            let _ = socat.wait();
-        }
-        let _ = Command::new("ip").args(["netns", "del", &self.ns]).status();
-    }
+    support::skip(&["ip", "socat"])
 }
 
 /// Starts a stack on a fresh TAP or TUN, moves the interface's kernel end into a new
 /// namespace with 10.97.0.1/24 and fd97::1/64, and runs a socat UDP echo server on port
 /// 9000 there.
-fn setup(test: &str, kind: LinkKind) -> (NetStack, Peer) {
+fn setup(test: &str, kind: LinkKind) -> (NetStack, Namespace) {
     let tag = format!("{}{}", test, std::process::id() % 100_000);
     let ifname = format!("zcb{tag}");
-    let ns = format!("zctap-{tag}");
-    ip(&["netns", "add", &ns]);
-    let mut peer = Peer { socat: None, ns };
+    let mut peer = Namespace::new(format!("zctap-{tag}"));
     let mut config = NetStackConfig::new(&ifname, kind);
     config.mac = [0x02, 0, 0, 0, 0x97, 0x02];
     config.addresses = vec![
@@ -88,28 +34,8 @@ fn setup(test: &str, kind: LinkKind) -> (NetStack, Peer) {
         ("fd97::2".parse().unwrap(), 64),
     ];
     let stack = NetStack::start(&config).expect("start the stack");
-    ip(&["link", "set", &ifname, "netns", &peer.ns]);
-    let in_ns = |args: &[&str]| {
-        let mut all = vec!["netns", "exec", &peer.ns, "ip"];
-        all.extend_from_slice(args);
-        ip(&all);
-    };
-    in_ns(&["addr", "add", "10.97.0.1/24", "dev", &ifname]);
-    in_ns(&["addr", "add", "fd97::1/64", "dev", &ifname, "nodad"]);
-    in_ns(&["link", "set", &ifname, "up"]);
-    let socat = Command::new("ip")
-        .args([
-            "netns",
-            "exec",
-            &peer.ns,
-            "socat",
-            "UDP6-RECVFROM:9000,ipv6only=0,fork",
-            "PIPE",
-        ])
-        .stdin(Stdio::null())
-        .spawn()
-        .expect("start socat");
-    peer.socat = Some(socat);
+    peer.take_interface(&ifname, &["10.97.0.1/24", "fd97::1/64"]);
+    peer.spawn(&["socat", "UDP6-RECVFROM:9000,ipv6only=0,fork", "PIPE"]);
     (stack, peer)
 }
 
