@@ -15,40 +15,14 @@
 //! a 5 s deadline.
 
 use std::collections::HashMap;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use tun_rs::{DeviceBuilder, Layer, SyncDevice};
 
-fn skip() -> bool {
-    if std::env::var("ZC_KERNEL_TESTS").as_deref() != Ok("1") {
-        eprintln!("skipping kernel test: set ZC_KERNEL_TESTS=1 to run (scripts/test.sh does)");
-        return true;
-    }
-    false
-}
+mod support;
 
-fn ip(args: &[&str]) {
-    let out = Command::new("ip").args(args).output().expect("run ip");
-    assert!(
-        out.status.success(),
-        "ip {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
-struct Namespace(String);
-
-impl Drop for Namespace {
-    fn drop(&mut self) {
-        if let Ok(out) = Command::new("ip").args(["netns", "pids", &self.0]).output() {
-            for pid in String::from_utf8_lossy(&out.stdout).split_whitespace() {
-                let _ = Command::new("kill").arg(pid).status();
-            }
-        }
-        let _ = Command::new("ip").args(["netns", "del", &self.0]).status();
-    }
-}
+use support::Namespace;
 
 /// The UDP source port of an IPv4/UDP packet to 10.94.0.2:9, if it is one.
 fn flow_of(packet: &[u8]) -> Option<u16> {
@@ -61,13 +35,12 @@ fn flow_of(packet: &[u8]) -> Option<u16> {
 
 #[test]
 fn each_flow_keeps_one_queue_and_flows_spread_over_queues() {
-    if skip() {
+    if support::skip(&["ip", "python3"]) {
         return;
     }
     let tag = std::process::id() % 100_000;
     let ifname = format!("zcq{tag}");
-    let ns = Namespace(format!("zcmq-{tag}"));
-    ip(&["netns", "add", &ns.0]);
+    let ns = Namespace::new(format!("zcmq-{tag}"));
     let first = DeviceBuilder::new()
         .name(&ifname)
         .layer(Layer::L3)
@@ -80,23 +53,14 @@ fn each_flow_keeps_one_queue_and_flows_spread_over_queues() {
     for q in queues {
         q.set_nonblocking(true).unwrap();
     }
-    ip(&["link", "set", &ifname, "netns", &ns.0]);
-    let in_ns = |args: &[&str]| {
-        let mut all = vec!["netns", "exec", &ns.0, "ip"];
-        all.extend_from_slice(args);
-        ip(&all);
-    };
-    in_ns(&["addr", "add", "10.94.0.1/24", "dev", &ifname]);
-    in_ns(&["link", "set", &ifname, "up"]);
+    ns.take_interface(&ifname, &["10.94.0.1/24"]);
     // 64 flows (source ports 41000..41063), 4 datagrams each, interleaved.
     let script = "import socket\n\
                   socks=[]\n\
                   for p in range(41000,41064):\n    s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM); s.bind(('10.94.0.1',p)); socks.append(s)\n\
                   for r in range(4):\n    for s in socks: s.sendto(b'x',('10.94.0.2',9))\n";
-    let status = Command::new("ip")
-        .args([
-            "netns", "exec", &ns.0, "timeout", "10", "python3", "-c", script,
-        ])
+    let status = ns
+        .command(&["timeout", "10", "python3", "-c", script])
         .stdin(Stdio::null())
         .status()
         .expect("run the senders");
