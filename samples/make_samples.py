@@ -248,6 +248,35 @@ def erspan():
     ]
 
 
+def pim():
+    """PIMv2 (RFC 7761 4.9): a hello with holdtime, DR priority and generation ID options,
+    a register carrying an IPv4 packet, a null register, a register-stop, one with a bad
+    checksum."""
+    import struct
+    v4, v6, tcp4 = ip_payloads()
+    def internet_checksum(data):
+        data += b"\0" * (len(data) % 2)
+        total = sum(struct.unpack(">%dH" % (len(data) // 2), data))
+        while total >> 16:
+            total = (total & 0xffff) + (total >> 16)
+        return ~total & 0xffff
+    def msg(kind, body, fix=0):
+        head = struct.pack(">BBH", 2 << 4 | kind, 0, 0)
+        covered = head + (body if kind != 1 else body[:4])
+        c = (internet_checksum(covered) + fix) & 0xffff
+        return struct.pack(">BBH", 2 << 4 | kind, 0, c) + body
+    def outer(payload, dst="224.0.0.13"):
+        return bytes(Ether(src=MAC_A, dst=MAC_B) / IP(src=V4_A, dst=dst, proto=103, id=6, ttl=1) / Raw(payload))
+    hello = struct.pack(">HHH", 1, 2, 105) + struct.pack(">HHI", 19, 4, 1) + struct.pack(">HHI", 20, 4, 0x11223344)
+    null_inner = bytes(IP(src="198.51.100.7", dst="232.1.1.1", proto=0))[:20]
+    return [
+        outer(msg(0, hello)),
+        outer(msg(1, struct.pack(">I", 0) + v4), dst=V4_B),
+        outer(msg(1, struct.pack(">I", 0x40000000) + null_inner), dst=V4_B),
+        outer(msg(0, hello, fix=1)),
+    ]
+
+
 def write_raw_cut(name, linktype, frames, snaplen):
     """As write_raw, each record keeping its first `snaplen` bytes."""
     import struct
@@ -265,6 +294,8 @@ if __name__ == "__main__":
     write_raw("tunnels-erspan.pcap", 1, erspan())
     for snaplen in (48, 60):
         write_raw_cut("tunnels-erspan-snap%d.pcap" % snaplen, 1, erspan(), snaplen)
+    write_raw("tunnels-pim.pcap", 1, pim())
+    write_raw_cut("tunnels-pim-snap50.pcap", 1, pim(), 50)
     for name, linktype, frames in link_types():
         write_raw(name, linktype, frames)
     write("ipv6-options.pcap", ipv6_options())

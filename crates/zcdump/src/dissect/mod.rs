@@ -36,6 +36,7 @@ pub(crate) mod llc;
 pub(crate) mod mpls;
 pub(crate) mod ntp;
 pub(crate) mod null;
+pub(crate) mod pim;
 pub(crate) mod ppp;
 pub(crate) mod pppoe;
 pub(crate) mod quic;

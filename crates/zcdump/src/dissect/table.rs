@@ -99,6 +99,7 @@ pub(super) const DISSECTORS: &[Dissector] = &[
     super::ntp::DISSECTOR,
     super::quic::DISSECTOR,
     super::erspan::DISSECTOR,
+    super::pim::DISSECTOR,
 ];
 
 /// How many keys of one kind the dissectors register (`kind` 0 link types, 1 EtherTypes,

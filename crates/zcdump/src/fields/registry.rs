@@ -466,6 +466,7 @@ registry! {
     Pppoe => crate::dissect::pppoe,
     Mpls => crate::dissect::mpls,
     Erspan => crate::dissect::erspan,
+    Pim => crate::dissect::pim,
     Dns => crate::dissect::dns,
     Mdns => crate::dissect::dns::mdns,
     Http => crate::dissect::http,
