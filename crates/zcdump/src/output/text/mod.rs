@@ -15,6 +15,7 @@ mod line;
 mod link;
 mod ntp;
 mod number;
+mod pim;
 pub(crate) mod summaries;
 mod tcp;
 mod tunnel;

@@ -45,7 +45,7 @@
 //! [`Line::put`], [`Line::dec`], [`Line::value`]: no `format!`, no allocation per frame.
 
 use super::line::Line;
-use super::{dhcp, dns, icmp, ip, link, ntp, tcp, tunnel};
+use super::{dhcp, dns, icmp, ip, link, ntp, pim, tcp, tunnel};
 use crate::fields::{Field, Proto};
 
 /// Writes one protocol's part of a text line.
@@ -90,6 +90,7 @@ pub(super) const SUMMARIES: &[TextSummary] = &[
     dhcp::DHCP,
     dhcp::DHCPV6,
     ntp::NTP,
+    pim::PIM,
 ];
 
 /// The summaries by protocol code ([`Proto::code`]), for the driver's lookups.
