@@ -159,6 +159,15 @@ pub enum UdpHashing {
 const TCP: u8 = 6;
 const UDP: u8 = 17;
 
+/// ICMP messages that quote the packet they are about (RFC 792: destination unreachable,
+/// source quench, redirect, time exceeded, parameter problem; RFC 4443: ICMPv6 types 1-4).
+const ICMP: u8 = 1;
+const ICMPV6: u8 = 58;
+const ICMP_ERRORS: [u8; 5] = [3, 4, 5, 11, 12];
+const ICMPV6_ERRORS: [u8; 4] = [1, 2, 3, 4];
+/// The ICMP header before the quote: type, code, checksum and four more bytes.
+const ICMP_HEADER_LEN: usize = 8;
+
 /// IPv6 extension headers walked to find the upper-layer header (RFC 8200 section 4).
 const HOP_BY_HOP: u8 = 0;
 const ROUTING: u8 = 43;
@@ -185,13 +194,47 @@ const MAX_EXTENSION_HEADERS: usize = 8;
 /// let flow = flow_of_ip_packet(&p, UdpHashing::default()).unwrap();
 /// assert_eq!(flow.ports, Some((1234, 80)));
 /// ```
+///
+/// An ICMP or ICMPv6 error is hashed as the packet it quotes: the error about a packet the
+/// stack sent to a peer travels the other way with the same addresses and ports, so the
+/// symmetric hash takes it to the shard that owns the flow (a router's error would
+/// otherwise be hashed by the router's address). A quote too short to read is hashed by
+/// the outer addresses.
 #[must_use]
 pub fn flow_of_ip_packet(packet: &[u8], udp: UdpHashing) -> Option<FlowFields> {
+    let outer = flow_of_one_packet(packet, udp)?;
+    let quoted = match outer.icmp_error_quote {
+        Some(at) => packet.get(at..).and_then(|q| flow_of_one_packet(q, udp)),
+        None => None,
+    };
+    // One level only: a quote inside a quote is not followed (an ICMP error is never sent
+    // about an ICMP error, RFC 1122 3.2.2, and the work stays bounded).
+    Some(quoted.unwrap_or(outer).fields)
+}
+
+/// A packet's own flow fields, and where the packet it quotes starts if it is an ICMP error.
+struct OnePacket {
+    fields: FlowFields,
+    icmp_error_quote: Option<usize>,
+}
+
+fn flow_of_one_packet(packet: &[u8], udp: UdpHashing) -> Option<OnePacket> {
     match packet.first()? >> 4 {
         4 => flow_of_ipv4(packet, udp),
         6 => flow_of_ipv6(packet, udp),
         _ => None,
     }
+}
+
+/// Where the quote starts if the upper-layer header at `l4` is an ICMP(v6) error.
+fn icmp_error_quote(protocol: u8, l4: usize, packet: &[u8]) -> Option<usize> {
+    let kind = *packet.get(l4)?;
+    let error = match protocol {
+        ICMP => ICMP_ERRORS.contains(&kind),
+        ICMPV6 => ICMPV6_ERRORS.contains(&kind),
+        _ => false,
+    };
+    error.then_some(l4 + ICMP_HEADER_LEN)
 }
 
 /// Whether a protocol's ports are part of the hash under `udp`.
@@ -208,7 +251,7 @@ fn ports_at(l4: &[u8]) -> Option<(u16, u16)> {
     ))
 }
 
-fn flow_of_ipv4(packet: &[u8], udp: UdpHashing) -> Option<FlowFields> {
+fn flow_of_ipv4(packet: &[u8], udp: UdpHashing) -> Option<OnePacket> {
     let header_len = usize::from(packet.first()? & 0x0f) * 4;
     let src: [u8; 4] = packet.get(12..16)?.try_into().ok()?;
     let dst: [u8; 4] = packet.get(16..20)?.try_into().ok()?;
@@ -217,25 +260,37 @@ fn flow_of_ipv4(packet: &[u8], udp: UdpHashing) -> Option<FlowFields> {
     // fragment.
     let fragment = flags_offset & 0x3fff != 0;
     let protocol = *packet.get(9)?;
-    let ports = if fragment || header_len < 20 || !hashes_ports(protocol, udp) {
-        None
-    } else {
+    let whole = !fragment && header_len >= 20;
+    let ports = if whole && hashes_ports(protocol, udp) {
         packet.get(header_len..).and_then(ports_at)
+    } else {
+        None
     };
-    Some(FlowFields {
-        src: IpAddr::from(src),
-        dst: IpAddr::from(dst),
-        ports,
+    let icmp_error_quote = if whole && protocol == ICMP {
+        icmp_error_quote(protocol, header_len, packet)
+    } else {
+        None
+    };
+    Some(OnePacket {
+        fields: FlowFields {
+            src: IpAddr::from(src),
+            dst: IpAddr::from(dst),
+            ports,
+        },
+        icmp_error_quote,
     })
 }
 
-fn flow_of_ipv6(packet: &[u8], udp: UdpHashing) -> Option<FlowFields> {
+fn flow_of_ipv6(packet: &[u8], udp: UdpHashing) -> Option<OnePacket> {
     let src: [u8; 16] = packet.get(8..24)?.try_into().ok()?;
     let dst: [u8; 16] = packet.get(24..40)?.try_into().ok()?;
-    let addresses_only = FlowFields {
-        src: IpAddr::from(src),
-        dst: IpAddr::from(dst),
-        ports: None,
+    let addresses_only = OnePacket {
+        fields: FlowFields {
+            src: IpAddr::from(src),
+            dst: IpAddr::from(dst),
+            ports: None,
+        },
+        icmp_error_quote: None,
     };
     let mut next = *packet.get(6)?;
     let mut offset = 40usize;
@@ -277,9 +332,13 @@ fn flow_of_ipv6(packet: &[u8], udp: UdpHashing) -> Option<FlowFields> {
                 } else {
                     None
                 };
-                return Some(FlowFields {
-                    ports,
-                    ..addresses_only
+                let icmp_error_quote = icmp_error_quote(protocol, offset, packet);
+                return Some(OnePacket {
+                    fields: FlowFields {
+                        ports,
+                        ..addresses_only.fields
+                    },
+                    icmp_error_quote,
                 });
             }
         }
@@ -433,6 +492,76 @@ mod tests {
     #[test]
     fn matches_the_microsoft_ipv6_verification_vectors() {
         check(&IPV6_VECTORS);
+    }
+
+    /// A bare IPv4 header (no options, not a fragment) for `protocol`, then `l4`.
+    fn ipv4(src: [u8; 4], dst: [u8; 4], protocol: u8, l4: &[u8]) -> Vec<u8> {
+        let mut p = vec![0x45, 0, 0, 0, 0, 0, 0, 0, 64, protocol, 0, 0];
+        p.extend_from_slice(&src);
+        p.extend_from_slice(&dst);
+        p.extend_from_slice(l4);
+        p
+    }
+
+    /// A bare IPv6 header for `next`, then `l4`.
+    fn ipv6(src: u128, dst: u128, next: u8, l4: &[u8]) -> Vec<u8> {
+        let mut p = vec![0x60, 0, 0, 0, 0, 0, next, 64];
+        p.extend_from_slice(&src.to_be_bytes());
+        p.extend_from_slice(&dst.to_be_bytes());
+        p.extend_from_slice(l4);
+        p
+    }
+
+    #[test]
+    fn icmp_errors_land_on_the_shard_of_the_flow_they_quote() {
+        let selector = ShardSelector::new(64, UdpHashing::default());
+        let tcp = |sport: u16, dport: u16| {
+            let mut l4 = sport.to_be_bytes().to_vec();
+            l4.extend_from_slice(&dport.to_be_bytes());
+            l4.extend_from_slice(&[0; 16]);
+            l4
+        };
+        // The client's segment, and the stack's reply quoted in a router's error about it.
+        let (client, server, router) = ([10, 0, 0, 1], [198, 51, 100, 7], [192, 0, 2, 254]);
+        let segment = ipv4(client, server, TCP, &tcp(40000, 443));
+        let reply = ipv4(server, client, TCP, &tcp(443, 40000));
+        let mut error = vec![3, 1, 0, 0, 0, 0, 0, 0];
+        error.extend_from_slice(&reply[..28]);
+        let error = ipv4(router, server, ICMP, &error);
+        let flow = flow_of_ip_packet(&segment, UdpHashing::default()).unwrap();
+        let quoted = flow_of_ip_packet(&error, UdpHashing::default()).unwrap();
+        assert_eq!(quoted.ports, Some((443, 40000)));
+        assert_eq!(quoted.hash(&SYMMETRIC_KEY), flow.hash(&SYMMETRIC_KEY));
+        assert_eq!(
+            selector.shard_of_ip_packet(&error),
+            selector.shard_of_ip_packet(&segment)
+        );
+
+        // ICMPv6 packet too big about the reply, from a router.
+        let (c6, s6, r6) = (
+            0xfd00_u128 << 112 | 1,
+            0x2001_0db8_u128 << 96 | 7,
+            0xfe80 << 112 | 1,
+        );
+        let segment6 = ipv6(c6, s6, TCP, &tcp(40000, 443));
+        let reply6 = ipv6(s6, c6, TCP, &tcp(443, 40000));
+        let mut ptb = vec![2, 0, 0, 0, 0, 0, 0x05, 0x00];
+        ptb.extend_from_slice(&reply6[..48]);
+        let ptb = ipv6(r6, s6, ICMPV6, &ptb);
+        let flow6 = flow_of_ip_packet(&segment6, UdpHashing::default()).unwrap();
+        let quoted6 = flow_of_ip_packet(&ptb, UdpHashing::default()).unwrap();
+        assert_eq!(quoted6.hash(&SYMMETRIC_KEY), flow6.hash(&SYMMETRIC_KEY));
+
+        // Not errors, or quotes too short to read: the outer addresses.
+        let echo = ipv4(router, server, ICMP, &[8, 0, 0, 0, 0, 0, 0, 0]);
+        let cut = ipv4(router, server, ICMP, &error[20..30]);
+        for packet in [echo, cut] {
+            let f = flow_of_ip_packet(&packet, UdpHashing::default()).unwrap();
+            assert_eq!(
+                (f.src, f.dst, f.ports),
+                (router.into(), server.into(), None)
+            );
+        }
     }
 
     #[test]
