@@ -155,44 +155,73 @@ fn looks_like_http(payload: &[u8]) -> bool {
 /// end in the bytes not kept), is a continuation (`http`, its bytes as `data`); a whole
 /// payload without any end of line is left undecoded, since tshark waits for the rest of
 /// the line and shows neither `http` nor `data`. A continuation whose every whole line
-/// holds a colon has no `data` (see [`only_header_lines`]).
+/// holds a colon has no `data` (see [`Continuation`]).
 fn dissect_port(cx: &mut Cx<'_, '_>, payload: &[u8]) {
     if dissect(cx, payload) {
         return;
     }
-    if cx.snapped || payload.iter().any(|b| *b == b'\n' || *b == b'\r') {
-        cx.out.enter(Proto::Http);
-        if !only_header_lines(payload) {
+    match continuation(payload) {
+        Continuation::NoLineEnd if !cx.snapped => {}
+        Continuation::HeaderLinesOnly => cx.out.enter(Proto::Http),
+        _ => {
+            cx.out.enter(Proto::Http);
             cx.data(payload);
         }
     }
 }
 
-/// Whether tshark, reading a continuation segment line by line as it reads a message's
-/// header lines, finds no body in it: it takes every line holding a colon for a header
-/// (flagging the illegal characters of a binary one's name) and stops at the first line
-/// without one, or at a blank line, after which the rest is `data`; when the header lines
-/// run to the end of the segment, or into a last line that does not end there (which it
-/// waits for), it shows no `data`. It decides from the segment alone: a body segment cut
-/// out of its capture on its own decodes the same (tshark 4.0, kernel-mix frame 75).
-fn only_header_lines(payload: &[u8]) -> bool {
+/// How tshark reads a segment on an HTTP port that starts no message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Continuation {
+    /// No end of line at all: tshark waits for the rest of the line.
+    NoLineEnd,
+    /// It reads the segment line by line as it reads a message's header lines, taking every
+    /// line that holds a colon for a header (flagging the illegal characters of a binary
+    /// one's name); the header lines run to the end of the segment, or into a last line
+    /// that does not end there (which it waits for), so it shows no `data`. It decides from
+    /// the segment alone: a body segment cut out of its capture on its own decodes the
+    /// same (tshark 4.0, kernel-mix frame 75).
+    HeaderLinesOnly,
+    /// A line without a colon, or a blank line with bytes after it: the rest is `data`.
+    Body,
+}
+
+/// Classifies a continuation segment (see [`Continuation`]) in one pass over its lines.
+fn continuation(payload: &[u8]) -> Continuation {
     let mut at = 0;
     let mut headers = false;
-    while let Some((text, whole, next)) = line_at(payload, at) {
-        if whole.len() == text.len() {
-            // The last line has no end.
-            return headers;
+    loop {
+        let rest = payload.get(at..).unwrap_or(&[]);
+        let Some(end) = rest.iter().position(|b| *b == b'\n' || *b == b'\r') else {
+            return if headers {
+                Continuation::HeaderLinesOnly
+            } else {
+                Continuation::NoLineEnd
+            };
+        };
+        let line = &rest[..end];
+        let eol = if rest.get(end..end + 2) == Some(b"\r\n") {
+            2
+        } else {
+            1
+        };
+        let next = at + end + eol;
+        if line.is_empty() {
+            return if next >= payload.len() {
+                Continuation::HeaderLinesOnly
+            } else {
+                Continuation::Body
+            };
         }
-        if text.is_empty() {
-            return next >= payload.len();
-        }
-        if !text.contains(&b':') {
-            return false;
+        if !line.contains(&b':') {
+            return Continuation::Body;
         }
         headers = true;
         at = next;
+        if at >= payload.len() {
+            return Continuation::HeaderLinesOnly;
+        }
     }
-    headers
 }
 
 /// A payload on another port, if tshark's heuristic takes it.
@@ -396,16 +425,21 @@ mod tests {
 
     #[test]
     fn a_continuation_of_colon_lines_only_has_no_body() {
+        use Continuation::*;
         // Every whole line holds a colon: header lines to tshark, no data.
-        assert!(only_header_lines(b"\x7d\xcb:x\r\x9b\xff:\n\x01\x02"));
-        assert!(only_header_lines(b"a:b\r\nc:d\r\n"));
-        assert!(only_header_lines(b"a:b\r\n\r\n"));
+        assert_eq!(
+            continuation(b"\x7d\xcb:x\r\x9b\xff:\n\x01\x02"),
+            HeaderLinesOnly
+        );
+        assert_eq!(continuation(b"a:b\r\nc:d\r\n"), HeaderLinesOnly);
+        assert_eq!(continuation(b"a:b\r\n\r\n"), HeaderLinesOnly);
         // A line without a colon, or a blank line with bytes after it, starts the body.
-        assert!(!only_header_lines(b"a:b\r\nbody\r\nc:d\r\n"));
-        assert!(!only_header_lines(b"a:b\r\n\r\nbody"));
-        assert!(!only_header_lines(b"\x00\x01\n:"));
-        // No whole line at all: nothing was taken for a header.
-        assert!(!only_header_lines(b"a:b"));
+        assert_eq!(continuation(b"a:b\r\nbody\r\nc:d\r\n"), Body);
+        assert_eq!(continuation(b"a:b\r\n\r\nbody"), Body);
+        assert_eq!(continuation(b"\x00\x01\n:"), Body);
+        // No whole line at all: tshark waits for it.
+        assert_eq!(continuation(b"a:b"), NoLineEnd);
+        assert_eq!(continuation(b""), NoLineEnd);
     }
 
     #[test]

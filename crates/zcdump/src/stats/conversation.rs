@@ -251,12 +251,13 @@ pub(super) struct Hit {
     pub pure_syn: bool,
 }
 
-/// The fields of one layer collected so far.
+/// The fields of one layer collected so far (references into the occurrence list, so that
+/// starting a layer, which happens several times per frame, writes a few words).
 #[derive(Debug, Clone, Copy, Default)]
-struct Layer {
+struct Layer<'f> {
     table: Option<Table>,
-    src: Option<(Family, Endpoint)>,
-    dst: Option<(Family, Endpoint)>,
+    src: Option<&'f Value>,
+    dst: Option<&'f Value>,
     ports: [Option<u16>; 2],
     seq: Option<u32>,
     flags: Option<u64>,
@@ -290,11 +291,13 @@ pub(super) fn conversations_of(f: &FrameFields, mut found: impl FnMut(Hit)) -> T
     // The addresses of the innermost IP header so far: TCP and UDP conversations are
     // between them.
     let mut ip: Option<(Family, Endpoint, Endpoint)> = None;
-    let mut finish = |l: Layer, ip: &mut Option<(Family, Endpoint, Endpoint)>| {
+    let mut finish = |l: &Layer<'_>, ip: &mut Option<(Family, Endpoint, Endpoint)>| {
         let Some(table) = l.table else { return };
         let (family, s, d) = match table {
             Table::Eth | Table::Ip | Table::Ipv6 => {
-                let (Some((family, s)), Some((_, d))) = (l.src, l.dst) else {
+                let (Some((family, s)), Some((_, d))) =
+                    (l.src.and_then(Endpoint::of), l.dst.and_then(Endpoint::of))
+                else {
                     return;
                 };
                 if table != Table::Eth {
@@ -333,7 +336,10 @@ pub(super) fn conversations_of(f: &FrameFields, mut found: impl FnMut(Hit)) -> T
             Field::Proto(p) => {
                 if outer_left == 0 {
                     // A protocol of the quoted packet: the last outer layer is complete.
-                    finish(std::mem::take(&mut layer), &mut ip);
+                    if layer.table.is_some() {
+                        finish(&layer, &mut ip);
+                        layer.table = None;
+                    }
                     if p == Proto::Data {
                         hints.quoted_data = true;
                         return hints;
@@ -341,8 +347,10 @@ pub(super) fn conversations_of(f: &FrameFields, mut found: impl FnMut(Hit)) -> T
                     continue;
                 }
                 outer_left -= 1;
-                finish(std::mem::take(&mut layer), &mut ip);
-                layer.table = match p {
+                if layer.table.is_some() {
+                    finish(&layer, &mut ip);
+                }
+                let table = match p {
                     Proto::Eth => Some(Table::Eth),
                     Proto::Ip => Some(Table::Ip),
                     Proto::Ipv6 => Some(Table::Ipv6),
@@ -350,6 +358,13 @@ pub(super) fn conversations_of(f: &FrameFields, mut found: impl FnMut(Hit)) -> T
                     Proto::Udp => Some(Table::Udp),
                     _ => None,
                 };
+                // Other protocols' fields are not read, so their layer needs no reset.
+                if table.is_some() || layer.table.is_some() {
+                    layer = Layer {
+                        table,
+                        ..Layer::default()
+                    };
+                }
                 if p == Proto::Tcp {
                     layer.options_cut = std::mem::take(&mut tcp_options_cut);
                 }
@@ -361,10 +376,10 @@ pub(super) fn conversations_of(f: &FrameFields, mut found: impl FnMut(Hit)) -> T
             Field::DnsLength => hints.dns_in_tcp = hints.dns_in_tcp.saturating_add(1),
             _ if layer.table.is_none() => {}
             Field::EthSrc | Field::IpSrc | Field::Ipv6Src if layer.src.is_none() => {
-                layer.src = Endpoint::of(value);
+                layer.src = Some(value);
             }
             Field::EthDst | Field::IpDst | Field::Ipv6Dst if layer.dst.is_none() => {
-                layer.dst = Endpoint::of(value);
+                layer.dst = Some(value);
             }
             Field::TcpSrcport | Field::UdpSrcport if layer.ports[0].is_none() => {
                 layer.ports[0] = port(value);
@@ -385,7 +400,7 @@ pub(super) fn conversations_of(f: &FrameFields, mut found: impl FnMut(Hit)) -> T
         .zip(f.malformed())
         .is_some_and(|(t, m)| m.layer == t.proto().name());
     if !malformed_here {
-        finish(layer, &mut ip);
+        finish(&layer, &mut ip);
     }
     hints
 }
