@@ -154,12 +154,13 @@ for round in $(seq "$rounds"); do
     result "$name.down1_mbit" "$(iperf "$ns" -R)"
     result "$name.up16_mbit" "$(iperf "$ns" -P 16)"
     result "$name.down16_mbit" "$(iperf "$ns" -P 16 -R)"
-    out=$(ip netns exec "$ns" "$load" rr 10.78.0.2:7 "$rr_count" 1)
+    out=$(ip netns exec "$ns" "$load" rr 10.78.0.2:7 "$rr_count" 1 || true)
     result "$name.rr_p50_us" "$(field p50_us "$out")"
     result "$name.rr_p99_us" "$(field p99_us "$out")"
     for threads in 1 8; do
-      out=$(ip netns exec "$ns" "$load" crr 10.78.0.2:7 "$crr_secs" "$threads" 1 200000)
+      out=$(ip netns exec "$ns" "$load" crr 10.78.0.2:7 "$crr_secs" "$threads" 1 200000 || true)
       result "$name.crr${threads}_per_s" "$(field per_s "$out")"
+      result "$name.crr${threads}_p50_us" "$(field p50_us "$out")"
       [ "$(field failed "$out")" = 0 ] || echo "   ($name crr: $(field failed "$out") failed)"
     done
   done

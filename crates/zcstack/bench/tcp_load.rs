@@ -44,16 +44,28 @@ fn addr(s: &str) -> std::net::SocketAddr {
 }
 
 /// Serves connections with `handle` on 32 threads that each accept and serve one connection
-/// at a time: no thread is created per connection, so connection rates measure the
-/// network path, not thread creation.
+/// at a time, so connection rates measure the network path, not thread creation. When
+/// nearly all are busy (a peer left connections open), the connection gets a thread of its
+/// own instead, so lingering connections never starve the next client.
 fn serve(a: &str, handle: fn(TcpStream)) {
+    static BUSY: AtomicU64 = AtomicU64::new(0);
     let listener = TcpListener::bind(addr(a)).expect("bind");
     let workers: Vec<_> = (0..32)
         .map(|_| {
             let listener = listener.try_clone().expect("clone listener");
             std::thread::spawn(move || loop {
                 match listener.accept() {
-                    Ok((s, _)) => handle(s),
+                    Ok((s, _)) => {
+                        // An idle connection ends after 60 s (a peer that vanished).
+                        let _ = s.set_read_timeout(Some(Duration::from_secs(60)));
+                        if BUSY.fetch_add(1, Ordering::SeqCst) >= 24 {
+                            BUSY.fetch_sub(1, Ordering::SeqCst);
+                            std::thread::spawn(move || handle(s));
+                        } else {
+                            handle(s);
+                            BUSY.fetch_sub(1, Ordering::SeqCst);
+                        }
+                    }
                     Err(e) => eprintln!("accept: {e}"),
                 }
             })

@@ -23,6 +23,8 @@
 #   servers on the kernel end (wall time of the process, start-up included).
 # - 1 % frame drop (`--drop 0.01`, both directions) on zcstack; `--drop-chance 1` on
 #   smoltcp's benchmark. The kernel anchor has no drop (no netem on this machine).
+# - with --offload, when `zcstack serve --help` lists it: bulk both ways and RR on a second
+#   zcstack server whose TAP carries the virtio-net header (extra rows, same run).
 # - 1-byte request/response p50/p99 (tcp_load rr) against zcstack --tcp-echo, the kernel
 #   (tcp_load echo-server) and smoltcp's server example (port 6970 echoes reversed with a
 #   newline: a 2-byte reply).
@@ -32,7 +34,7 @@
 set -euo pipefail
 quick=0
 if [ "${1:-}" = --quick ]; then quick=1; shift; fi
-if [ $# -lt 3 ]; then sed -n 2,32p "$0"; exit 2; fi
+if [ $# -lt 3 ]; then sed -n 2,34p "$0"; exit 2; fi
 zcstack=$(realpath "$1") smol_bench=$(realpath "$2") smol_server=$(realpath "$3")
 shift 3
 extra=("$@")
@@ -109,6 +111,14 @@ bg "$tag-zc" "$zcstack" serve --tap zctap0 --addr 192.168.69.1/24 --http 80 --tc
 tap_ns "$tag-zd"
 bg "$tag-zd" "$zcstack" serve --tap zctap0 --addr 192.168.69.1/24 --http 80 \
   --drop 0.01 --seed 7 "${extra[@]}"
+# With --offload (when this zcstack has it): the same server on a virtio-net-header TAP.
+offload=0
+if "$zcstack" serve --help | grep -q -- --offload; then
+  offload=1
+  tap_ns "$tag-zf"
+  bg "$tag-zf" "$zcstack" serve --tap zctap0 --addr 192.168.69.1/24 --http 80 --tcp-echo 7 \
+    --offload "${extra[@]}"
+fi
 tap_ns "$tag-zo"
 bg "$tag-zo" "$load" bytes-server 192.168.69.100:8080
 bg "$tag-zo" "$load" sink-server 192.168.69.100:9090
@@ -131,6 +141,7 @@ bg "$tag-kb" "$load" sink-server 10.66.0.2:9090
 
 wait_reachable "$tag-zc" 192.168.69.1 80
 wait_reachable "$tag-zd" 192.168.69.1 80
+if [ "$offload" = 1 ]; then wait_reachable "$tag-zf" 192.168.69.1 80; fi
 wait_reachable "$tag-ss" 192.168.69.1 6969
 wait_reachable "$tag-ka" 10.66.0.2 5201
 wait_reachable "$tag-ka" 10.66.0.2 7
@@ -153,13 +164,13 @@ iperf() { # extra iperf3 flags: Mbit/s at the receiver
 }
 rr() { # key ns addr reply
   local out
-  out=$(ip netns exec "$2" "$load" rr "$3" "$rr_count" "$4")
+  out=$(ip netns exec "$2" "$load" rr "$3" "$rr_count" "$4" || true)
   result "$1.rr_p50_us" "$(field p50_us "$out")"
   result "$1.rr_p99_us" "$(field p99_us "$out")"
 }
 crr() { # key ns addr threads reply
   local out
-  out=$(ip netns exec "$2" "$load" crr "$3" "$crr_secs" "$4" "$5" 200000)
+  out=$(ip netns exec "$2" "$load" crr "$3" "$crr_secs" "$4" "$5" 200000 || true)
   result "$1.crr${4}_per_s" "$(field per_s "$out")"
   result "$1.crr${4}_p99_us" "$(field p99_us "$out")"
   [ "$(field failed "$out")" = 0 ] || echo "   ($1 crr: $(field failed "$out") failed)"
@@ -178,6 +189,10 @@ for round in $(seq "$rounds"); do
   result kernel.recv_mbit "$(iperf)"
   out=$(ip netns exec "$tag-ka" "$load" send 10.66.0.2:9090 "$mb")
   result kernel_load.recv_mbit "$(field mbit_s "$out")"
+  if [ "$offload" = 1 ]; then
+    result zcstack_offload.send_mbit "$(curl_down "$tag-zf" "http://192.168.69.1/bytes/$bytes")"
+    result zcstack_offload.recv_mbit "$(curl_up "$tag-zf" http://192.168.69.1/sink "$bytes")"
+  fi
   # zcstack as the active opener (fetch downloads: the stack receives).
   s=$(timed ip netns exec "$tag-zo" "$zcstack" fetch --tap zctap0 --addr 192.168.69.1/24 \
     "${extra[@]}" -o /dev/null "http://192.168.69.100:8080/bytes/$bytes")
@@ -195,6 +210,7 @@ for round in $(seq "$rounds"); do
   fi
   # Request/response and connections.
   rr zcstack "$tag-zc" 192.168.69.1:7 1
+  if [ "$offload" = 1 ]; then rr zcstack_offload "$tag-zf" 192.168.69.1:7 1; fi
   rr smoltcp "$tag-ss" 192.168.69.1:6970 2
   rr kernel "$tag-ka" 10.66.0.2:7 1
   crr zcstack "$tag-zc" 192.168.69.1:7 1 1
@@ -213,4 +229,6 @@ python3 "$here/summarize.py" "$results" \
   zcstack_drop1.send_mbit/smoltcp_drop1.send_mbit \
   zcstack.rr_p50_us/smoltcp.rr_p50_us zcstack.rr_p50_us/kernel.rr_p50_us \
   zcstack.crr1_per_s/smoltcp.crr1_per_s zcstack.crr1_per_s/kernel.crr1_per_s \
-  zcstack.crr4_per_s/kernel.crr4_per_s
+  zcstack.crr4_per_s/kernel.crr4_per_s \
+  zcstack_offload.send_mbit/zcstack.send_mbit zcstack_offload.recv_mbit/zcstack.recv_mbit \
+  zcstack_offload.send_mbit/kernel.send_mbit zcstack_offload.recv_mbit/kernel.recv_mbit
