@@ -277,6 +277,21 @@ def pim():
     ]
 
 
+def isl():
+    """Cisco ISL: Ethernet frames tagged with VLAN 10 and 4094 (the latter a BPDU), each
+    with its FCS and ISL's CRC after it."""
+    import struct
+    v4, v6, tcp4 = ip_payloads()
+    mac_a, mac_b = bytes.fromhex("02000000000a"), bytes.fromhex("02000000000b")
+    def frame(vlan, bpdu, inner):
+        payload = inner + b"\xde\xad\xbe\xef"
+        return (bytes.fromhex("01000c000000") + bytes.fromhex("00000c123456")
+                + struct.pack(">H", len(payload) + 12) + bytes.fromhex("aaaa0300000c")
+                + struct.pack(">HHH", vlan << 1 | bpdu, 0, 0) + payload + b"\x11\x22\x33\x44")
+    return [frame(10, 0, mac_b + mac_a + b"\x08\x00" + v4),
+            frame(4094, 1, mac_b + mac_a + b"\x86\xdd" + v6)]
+
+
 def write_raw_cut(name, linktype, frames, snaplen):
     """As write_raw, each record keeping its first `snaplen` bytes."""
     import struct
@@ -295,6 +310,8 @@ if __name__ == "__main__":
     for snaplen in (48, 60):
         write_raw_cut("tunnels-erspan-snap%d.pcap" % snaplen, 1, erspan(), snaplen)
     write_raw("tunnels-pim.pcap", 1, pim())
+    write_raw("tunnels-isl.pcap", 1, isl())
+    write_raw_cut("tunnels-isl-snap40.pcap", 1, isl(), 40)
     write_raw_cut("tunnels-pim-snap50.pcap", 1, pim(), 50)
     for name, linktype, frames in link_types():
         write_raw(name, linktype, frames)

@@ -23,6 +23,10 @@ pub(super) const DISSECTOR: Dissector = Dissector {
 
 /// An Ethernet II frame (or an 802.3 one, whose length field ends the dissection).
 pub(super) fn dissect(cx: &mut Cx<'_, '_>, frame: &[u8]) {
+    // Cisco ISL looks like an 802.3 frame to a Cisco multicast address; tshark checks.
+    if super::isl::is_isl(frame) {
+        return super::isl::dissect(cx, frame);
+    }
     let eth = match EthernetFrame::parse(frame) {
         Ok(eth) => eth,
         Err(e) => return cx.malformed(frame, &e),

@@ -32,6 +32,7 @@ pub(crate) mod icmpv6;
 pub(crate) mod igmp;
 pub(crate) mod ipv4;
 pub(crate) mod ipv6;
+pub(crate) mod isl;
 pub(crate) mod llc;
 pub(crate) mod mpls;
 pub(crate) mod ntp;

@@ -328,8 +328,9 @@ mod tests {
         // UDP port; DNS is on a UDP and a TCP port; HTTP on ports and by content.
         assert_eq!(count - protos.len(), 9);
         for p in Proto::ALL {
-            // Called by their parents directly (LLC by the 802.3 length field).
-            let direct = [Proto::Frame, Proto::Data, Proto::Llc];
+            // Called by their parents directly (LLC by the 802.3 length field, ISL by
+            // Ethernet on its destination address).
+            let direct = [Proto::Frame, Proto::Data, Proto::Llc, Proto::Isl];
             assert!(direct.contains(p) || protos.contains(p), "{p:?}");
         }
     }

@@ -467,6 +467,7 @@ registry! {
     Mpls => crate::dissect::mpls,
     Erspan => crate::dissect::erspan,
     Pim => crate::dissect::pim,
+    Isl => crate::dissect::isl,
     Dns => crate::dissect::dns,
     Mdns => crate::dissect::dns::mdns,
     Http => crate::dissect::http,
