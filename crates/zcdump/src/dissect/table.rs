@@ -125,77 +125,45 @@ fn no_link(_: &mut Cx<'_, '_>, _: &[u8]) {}
 fn no_ether(_: &mut Cx<'_, '_>, _: EtherType, _: &[u8], _: usize) {}
 fn no_port(_: &mut Cx<'_, '_>, _: &[u8]) {}
 
-/// Link type number to dissector.
-static LINK_TYPES: [(u32, LinkFn); count_keys(0)] = {
-    let mut table = [(0, no_link as LinkFn); count_keys(0)];
-    let (mut i, mut at) = (0, 0);
-    while i < DISSECTORS.len() {
-        if let Hook::LinkType(keys, f) = DISSECTORS[i].hook {
-            let mut k = 0;
-            while k < keys.len() {
-                table[at] = (keys[k], f);
-                at += 1;
-                k += 1;
+/// The (key, function) table of one hook kind, built from [`DISSECTORS`] at compile time:
+/// every key of every dissector hooked by `Hook::$variant`, in registration order.
+macro_rules! keyed_table {
+    ($variant:ident, $kind:expr, $key:ty, $fn:ty, $placeholder:expr) => {{
+        let mut table = [(0 as $key, $placeholder as $fn); count_keys($kind)];
+        let (mut i, mut at) = (0, 0);
+        while i < DISSECTORS.len() {
+            if let Hook::$variant(keys, f) = DISSECTORS[i].hook {
+                let mut k = 0;
+                while k < keys.len() {
+                    table[at] = (keys[k], f);
+                    at += 1;
+                    k += 1;
+                }
             }
+            i += 1;
         }
-        i += 1;
-    }
-    table
-};
+        table
+    }};
+}
+
+/// Link type number to dissector.
+static LINK_TYPES: [(u32, LinkFn); count_keys(0)] = keyed_table!(LinkType, 0, u32, LinkFn, no_link);
 
 /// EtherType to dissector.
-static ETHER_TYPES: [(u16, EtherFn); count_keys(1)] = {
-    let mut table = [(0, no_ether as EtherFn); count_keys(1)];
-    let (mut i, mut at) = (0, 0);
-    while i < DISSECTORS.len() {
-        if let Hook::EtherType(keys, f) = DISSECTORS[i].hook {
-            let mut k = 0;
-            while k < keys.len() {
-                table[at] = (keys[k], f);
-                at += 1;
-                k += 1;
-            }
-        }
-        i += 1;
-    }
-    table
-};
+static ETHER_TYPES: [(u16, EtherFn); count_keys(1)] =
+    keyed_table!(EtherType, 1, u16, EtherFn, no_ether);
 
 /// UDP port to dissector.
-static UDP_PORTS: [(u16, PortFn); count_keys(2)] = {
-    let mut table = [(0, no_port as PortFn); count_keys(2)];
-    let (mut i, mut at) = (0, 0);
-    while i < DISSECTORS.len() {
-        if let Hook::UdpPort(keys, f) = DISSECTORS[i].hook {
-            let mut k = 0;
-            while k < keys.len() {
-                table[at] = (keys[k], f);
-                at += 1;
-                k += 1;
-            }
-        }
-        i += 1;
-    }
-    table
-};
+static UDP_PORTS: [(u16, PortFn); count_keys(2)] = keyed_table!(UdpPort, 2, u16, PortFn, no_port);
 
 /// TCP port to dissector.
-static TCP_PORTS: [(u16, PortFn); count_keys(3)] = {
-    let mut table = [(0, no_port as PortFn); count_keys(3)];
-    let (mut i, mut at) = (0, 0);
-    while i < DISSECTORS.len() {
-        if let Hook::TcpPort(keys, f) = DISSECTORS[i].hook {
-            let mut k = 0;
-            while k < keys.len() {
-                table[at] = (keys[k], f);
-                at += 1;
-                k += 1;
-            }
-        }
-        i += 1;
-    }
-    table
-};
+static TCP_PORTS: [(u16, PortFn); count_keys(3)] = keyed_table!(TcpPort, 3, u16, PortFn, no_port);
+
+/// The function registered for `key` in `table`, if any.
+#[inline]
+fn find<K: PartialEq + Copy, F: Copy>(table: &[(K, F)], key: K) -> Option<F> {
+    table.iter().find(|(k, _)| *k == key).map(|(_, f)| *f)
+}
 
 fn no_heuristic(_: &mut Cx<'_, '_>, _: &[u8]) -> bool {
     false
@@ -234,45 +202,27 @@ static IP_PROTOCOLS: [Option<IpFn>; 256] = {
 
 /// The dissector for link type `number`, if zcdump decodes it.
 pub(super) fn by_link_type(number: u32) -> Option<LinkFn> {
-    LINK_TYPES
-        .iter()
-        .find(|(key, _)| *key == number)
-        .map(|(_, f)| *f)
+    find(&LINK_TYPES, number)
 }
 
 /// The dissector for `ethertype`, if zcdump decodes it.
 #[inline]
 pub(super) fn by_ethertype(ethertype: EtherType) -> Option<EtherFn> {
-    ETHER_TYPES
-        .iter()
-        .find(|(key, _)| *key == ethertype.0)
-        .map(|(_, f)| *f)
+    find(&ETHER_TYPES, ethertype.0)
 }
 
 /// The dissector for a UDP datagram between ports `a` and `b`: the lower port's, else the
 /// higher's, as tshark tries them.
 #[inline]
 pub(super) fn by_udp_ports(a: u16, b: u16) -> Option<PortFn> {
-    let find = |port: u16| {
-        UDP_PORTS
-            .iter()
-            .find(|(key, _)| *key == port)
-            .map(|(_, f)| *f)
-    };
-    find(a.min(b)).or_else(|| find(a.max(b)))
+    find(&UDP_PORTS, a.min(b)).or_else(|| find(&UDP_PORTS, a.max(b)))
 }
 
 /// The dissector for a TCP segment between ports `a` and `b`: the lower port's, else the
 /// higher's.
 #[inline]
 pub(super) fn by_tcp_ports(a: u16, b: u16) -> Option<PortFn> {
-    let find = |port: u16| {
-        TCP_PORTS
-            .iter()
-            .find(|(key, _)| *key == port)
-            .map(|(_, f)| *f)
-    };
-    find(a.min(b)).or_else(|| find(a.max(b)))
+    find(&TCP_PORTS, a.min(b)).or_else(|| find(&TCP_PORTS, a.max(b)))
 }
 
 /// The TCP heuristics, tried in turn on a payload no port claimed.
