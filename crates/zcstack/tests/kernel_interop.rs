@@ -309,6 +309,35 @@ fn mld_joins_reach_the_kernel_side() {
     assert!(mld.iter().any(|l| l.contains("ff02::1:ff00:2")), "{mld:?}");
 }
 
+/// RFC 9777 section 6.2 (group-and-source-specific queries): a source-specific query from
+/// the kernel's side for a group zcstack joined is answered with a MODE_IS_INCLUDE record
+/// of exactly the queried sources. (Linux itself answers such a query for an EXCLUDE-mode
+/// group as a group-specific one, so it is not the oracle here; the RFC's table is.)
+#[test]
+fn mld_source_specific_query_is_answered_with_the_queried_sources() {
+    let Some(mut bench) = TapBench::new("mldsq", &["--join", "ff15::1234"]) else {
+        return;
+    };
+    std::thread::sleep(Duration::from_millis(1500));
+    send_icmp(
+        &bench.ns,
+        &["mldq", "zctap0", "ff15::1234", "fd99::9", "fd99::7"],
+    );
+    // Maximum Response Code 100 ms.
+    std::thread::sleep(Duration::from_millis(600));
+    let cap = bench.kernel_capture();
+    let records = tshark_fields(
+        &cap,
+        "icmpv6.type == 143 && icmpv6.mldr.mar.record_type == 1",
+        &[
+            "icmpv6.mldr.mar.multicast_address",
+            "icmpv6.mldr.mar.source_address",
+        ],
+    );
+    assert_eq!(records.len(), 1, "{records:?}");
+    assert_eq!(records[0], "ff15::1234\tfd99::7,fd99::9", "{records:?}");
+}
+
 #[test]
 fn slaac_from_a_router_advertisement() {
     let Some(mut bench) = TapBench::new("slaac", &[]) else {

@@ -9,6 +9,10 @@ sockets (run inside the test's namespace by the kernel-interop tests):
                                           quoting an echo reply DST -> SRC of 1400 bytes
   send_icmp.py fragneeded SRC DST MTU     an ICMPv4 Fragmentation Needed (RFC 1191 section 4)
                                           to DST quoting an echo reply DST -> SRC
+  send_icmp.py mldq IFNAME GROUP SRC...   an MLDv2 Multicast Address and Source Specific
+                                          Query (RFC 9777 section 5.1) for GROUP naming the
+                                          SRCs, Maximum Response Code 100 ms, to ff02::1
+                                          with hop limit 1 from the link-local address
 
 The kernel computes ICMPv6 checksums on raw ICMPv6 sockets; the ICMPv4 one is computed here.
 """
@@ -72,12 +76,26 @@ def fragmentation_needed(src: str, dst: str, mtu: int) -> None:
     s.sendto(message, (dst, 0))
 
 
+def mld_source_query(ifname: str, group: str, sources: list) -> None:
+    # Type 130, code 0, checksum (kernel), Maximum Response Code 100 ms, reserved, group,
+    # S/QRV 2, QQIC 125, number of sources, sources.
+    query = struct.pack("!BBHHH", 130, 0, 0, 100, 0) + socket.inet_pton(socket.AF_INET6, group)
+    query += struct.pack("!BBH", 2, 125, len(sources))
+    for src in sources:
+        query += socket.inet_pton(socket.AF_INET6, src)
+    s = icmpv6_socket(ifname)
+    s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_MULTICAST_HOPS, 1)
+    s.sendto(query, ("ff02::1", 0, 0, socket.if_nametoindex(ifname)))
+
+
 def main() -> None:
     kind = sys.argv[1]
     if kind == "ra":
         router_advertisement(sys.argv[2], sys.argv[3])
     elif kind == "ptb6":
         packet_too_big(sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5]))
+    elif kind == "mldq":
+        mld_source_query(sys.argv[2], sys.argv[3], sys.argv[4:])
     elif kind == "fragneeded":
         fragmentation_needed(sys.argv[2], sys.argv[3], int(sys.argv[4]))
     else:
