@@ -4,6 +4,7 @@ pub mod frames;
 pub mod goodput;
 pub mod smol;
 pub mod tcp_bulk;
+pub mod tcp_conn;
 pub mod zc;
 
 #[cfg(test)]

@@ -3,7 +3,9 @@
 //! and receive buffers, the sender's application writing 64 KiB chunks whenever it can, the
 //! receiver's application reading everything after each delivered batch. Every frame one
 //! side transmits reaches the other side unchanged, in order, after the sender's turn
-//! (no loss); the clock advances 10 microseconds per round, so RTT samples are nonzero and
+//! (no loss), as one burst: zerocast-stack receives the sender's frames of a round through
+//! `Stack::receive_burst` (one ACK per burst, GRO-style), smoltcp in one `poll` over its
+//! receive queue (it acknowledges once per poll); the clock advances 10 microseconds per round, so RTT samples are nonzero and
 //! delayed-ACK timers can fire. Both contenders get the same rounds, the same buffers and
 //! the same payload bytes. The stream repeats with a prime period (65,521 bytes, so it never
 //! lines up with segment or buffer sizes) and is written straight from a prefilled ring, so
@@ -69,10 +71,10 @@ fn check(data: &[u8], offset: u64) {
 /// of transmitted frames in reusable buffers.
 #[derive(Default)]
 pub struct QueueBindings {
-    now: Instant,
-    rng: u64,
-    out: VecDeque<Vec<u8>>,
-    pool: Vec<Vec<u8>>,
+    pub(crate) now: Instant,
+    pub(crate) rng: u64,
+    pub(crate) out: VecDeque<Vec<u8>>,
+    pub(crate) pool: Vec<Vec<u8>>,
 }
 
 impl Clock for QueueBindings {
@@ -124,7 +126,7 @@ pub struct ZcPair {
     now: Instant,
 }
 
-fn zc_host(v4: [u8; 4], bc: &mut QueueBindings) -> (Stack, DeviceId) {
+pub(crate) fn zc_host(v4: [u8; 4], bc: &mut QueueBindings) -> (Stack, DeviceId) {
     let mut stack = Stack::new(StackConfig::default());
     let dev = stack.add_pure_ip_device(1500);
     stack
@@ -230,11 +232,15 @@ impl ZcPair {
                 Err(e) => panic!("send: {e}"),
             }
         }
-        while let Some(mut f) = self.abc.out.pop_front() {
-            self.b.receive_frame(&mut self.bbc, self.bdev, &mut f);
-            self.abc.pool.push(f);
-            self.frames += 1;
-        }
+        // Everything the sender sent this round arrives together, as one poll of a device
+        // ring (smoltcp's side: one `poll` over its receive queue).
+        self.frames += self.abc.out.len() as u64;
+        self.b.receive_burst(
+            &mut self.bbc,
+            self.bdev,
+            self.abc.out.iter_mut().map(Vec::as_mut_slice),
+        );
+        self.abc.pool.extend(self.abc.out.drain(..));
         loop {
             match self.b.tcp_recv(&mut self.bbc, self.server, &mut self.sink) {
                 Ok(0) | Err(SocketError::WouldBlock) => break,
@@ -278,10 +284,10 @@ pub mod smol {
     /// in reusable buffers.
     #[derive(Default)]
     pub struct QueueDevice {
-        rx: VecDeque<Vec<u8>>,
+        pub(crate) rx: VecDeque<Vec<u8>>,
         current: Vec<u8>,
-        tx: VecDeque<Vec<u8>>,
-        pool: Vec<Vec<u8>>,
+        pub(crate) tx: VecDeque<Vec<u8>>,
+        pub(crate) pool: Vec<Vec<u8>>,
     }
 
     pub struct Rx<'a>(&'a [u8]);
@@ -461,6 +467,11 @@ pub mod smol {
             self.a.poll(self.now);
             Self::cross(&mut self.a, &mut self.b, &mut self.frames);
             self.b.poll(self.now);
+            // The receiver's consumed frames go back to the sender's pool, as the zerocast
+            // side returns them: otherwise the sender allocates a buffer per data frame and
+            // the receiver's pool grows without bound (page faults: system time).
+            let (from, to) = (&mut self.b.device.pool, &mut self.a.device.pool);
+            to.append(from);
             loop {
                 let socket = self.b.sockets.get_mut::<tcp::Socket>(self.b.tcp);
                 if !socket.can_recv() {
