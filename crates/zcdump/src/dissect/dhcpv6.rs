@@ -108,7 +108,8 @@ fn message(cx: &mut Cx<'_, '_>, bytes: &[u8], depth: usize) -> Option<()> {
 /// Options one after another to the end of `bytes`.
 fn options(cx: &mut Cx<'_, '_>, bytes: &[u8], depth: usize) -> Option<()> {
     let mut at = 0;
-    while at < bytes.len() {
+    // Fewer than 4 bytes left hold no option; tshark ignores them (not malformed).
+    while bytes.len() - at >= 4 {
         let code = u16_at(bytes, at)?;
         let len = usize::from(u16_at(bytes, at + 2)?);
         // tshark takes the whole option before it shows any of it.
