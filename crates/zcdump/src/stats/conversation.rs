@@ -351,7 +351,8 @@ pub(super) fn conversations_of(f: &FrameFields, mut found: impl FnMut(Hit)) -> T
                     finish(&layer, &mut ip);
                 }
                 let table = match p {
-                    Proto::Eth => Some(Table::Eth),
+                    // tshark counts an ISL header's addresses as an Ethernet conversation.
+                    Proto::Eth | Proto::Isl => Some(Table::Eth),
                     Proto::Ip => Some(Table::Ip),
                     Proto::Ipv6 => Some(Table::Ipv6),
                     Proto::Tcp => Some(Table::Tcp),
@@ -375,10 +376,14 @@ pub(super) fn conversations_of(f: &FrameFields, mut found: impl FnMut(Hit)) -> T
             Field::PppoeCode => hints.pppoe_session |= uint(value) == Some(0),
             Field::DnsLength => hints.dns_in_tcp = hints.dns_in_tcp.saturating_add(1),
             _ if layer.table.is_none() => {}
-            Field::EthSrc | Field::IpSrc | Field::Ipv6Src if layer.src.is_none() => {
+            Field::EthSrc | Field::IslSrc | Field::IpSrc | Field::Ipv6Src
+                if layer.src.is_none() =>
+            {
                 layer.src = Some(value);
             }
-            Field::EthDst | Field::IpDst | Field::Ipv6Dst if layer.dst.is_none() => {
+            Field::EthDst | Field::IslDst | Field::IpDst | Field::Ipv6Dst
+                if layer.dst.is_none() =>
+            {
                 layer.dst = Some(value);
             }
             Field::TcpSrcport | Field::UdpSrcport if layer.ports[0].is_none() => {

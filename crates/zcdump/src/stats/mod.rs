@@ -73,6 +73,8 @@ impl Stats {
     pub const FIELDS: &'static [Field] = &[
         Field::EthSrc,
         Field::EthDst,
+        Field::IslSrc,
+        Field::IslDst,
         Field::IpSrc,
         Field::IpDst,
         Field::Ipv6Src,

@@ -7,6 +7,7 @@
 //! - the unclaimed payload of a packet quoted inside an ICMP error is a top-level `data`
 //!   after the error (the quoted IP and transport headers are nested in the ICMP subtree);
 //! - each further DNS message of a TCP segment is a `dns` of its own;
+//! - IGMP carrying PIM version 1 is `pim` alone;
 //! - tshark names some layers by their variant: `wlan_radio` (the radio information it
 //!   derives from radiotap) before `wlan`, `wlan.mgt` after a management frame's header,
 //!   `pppoed` and `pppoes` for PPPoE discovery and session;
@@ -63,9 +64,12 @@ fn nests_data(proto: Proto) -> bool {
     matches!(proto, Proto::Icmp | Proto::Icmpv6 | Proto::Http)
 }
 
-/// Whether the step after `proto` is a name of tshark's own.
+/// Whether the step after `proto` is a name of tshark's own, or `proto` is not shown.
 fn renamed(proto: Proto) -> bool {
-    matches!(proto, Proto::Radiotap | Proto::Wlan | Proto::Pppoe)
+    matches!(
+        proto,
+        Proto::Radiotap | Proto::Wlan | Proto::Pppoe | Proto::Pim
+    )
 }
 
 /// Writes into `tree` the hierarchy path of frame `f` and returns true, or returns false
@@ -94,8 +98,10 @@ pub(crate) fn tree_path(f: &FrameFields, hints: &TreeHints, tree: &mut Vec<Step>
     } else {
         path
     };
-    for &p in steps {
+    for (i, &p) in steps.iter().enumerate() {
         match p {
+            // An IGMP message of PIM version 1 is PIM's alone in tshark's tree.
+            Proto::Igmp if steps.get(i + 1) == Some(&Proto::Pim) => {}
             Proto::Pppoe if hints.pppoe_session => tree.push(Step::Named("pppoes")),
             Proto::Pppoe => tree.push(Step::Named("pppoed")),
             _ => tree.push(Step::Proto(p)),
@@ -207,6 +213,14 @@ mod tests {
         assert_eq!(
             tree_of(&[Proto::Ip, Proto::Tcp, Proto::Dns], two),
             ["ip", "tcp", "dns", "dns"]
+        );
+    }
+
+    #[test]
+    fn igmp_carrying_pim_version_1_is_pim_alone() {
+        assert_eq!(
+            tree_of(&[Proto::Ip, Proto::Igmp, Proto::Pim], TreeHints::default()),
+            ["ip", "pim"]
         );
     }
 }
