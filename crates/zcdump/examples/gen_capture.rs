@@ -3,7 +3,10 @@
 //! every replay is a new set of conversations. Ports are rewritten in place with
 //! zerocast-wire's setters, which patch the checksums, so every checksum stays valid.
 //!
-//! usage: `cargo run --release -p zcdump --example gen_capture -- OUT.pcap [FRAMES]`
+//! Given sample files after FRAMES, it replays their frames (in the order given) instead,
+//! as the mixed benchmark does with the DNS, HTTP and TLS samples.
+//!
+//! usage: `cargo run --release -p zcdump --example gen_capture -- OUT.pcap [FRAMES [SAMPLE.pcap...]]`
 #![forbid(unsafe_code)]
 
 use std::fs::File;
@@ -74,19 +77,29 @@ fn vary(frame: &mut [u8], replay: u32) {
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().collect();
     let Some(out_path) = args.get(1) else {
-        eprintln!("usage: gen_capture OUT.pcap [FRAMES]");
+        eprintln!("usage: gen_capture OUT.pcap [FRAMES [SAMPLE.pcap...]]");
         return ExitCode::from(2);
     };
     let frames: u64 = args
         .get(2)
         .and_then(|n| n.parse().ok())
         .unwrap_or(1_000_000);
-    let sample = concat!(env!("CARGO_MANIFEST_DIR"), "/../../samples/kernel-mix.pcap");
+    let default = concat!(env!("CARGO_MANIFEST_DIR"), "/../../samples/kernel-mix.pcap");
+    let samples: Vec<&str> = match args.get(3..) {
+        Some(given) if !given.is_empty() => given.iter().map(String::as_str).collect(),
+        _ => vec![default],
+    };
     let mut templates = Vec::new();
-    let file = File::open(sample).expect("bundled sample present");
-    let mut reader = CaptureReader::open(file).expect("bundled sample is a capture");
-    while let Ok(Some(p)) = reader.next_packet() {
-        templates.push((p.orig_len, p.data.to_vec()));
+    for sample in samples {
+        let file = File::open(sample).expect("sample present");
+        let mut reader = CaptureReader::open(file).expect("sample is a capture");
+        while let Ok(Some(p)) = reader.next_packet() {
+            templates.push((p.orig_len, p.data.to_vec()));
+        }
+    }
+    if templates.is_empty() {
+        eprintln!("gen_capture: the samples hold no frame");
+        return ExitCode::from(2);
     }
     let mut out = BufWriter::with_capacity(1 << 20, File::create(out_path).expect("output"));
     // Little-endian microsecond pcap header, snaplen 256 KiB, Ethernet.
