@@ -24,6 +24,7 @@
 
 #[cfg(feature = "tokio")]
 pub mod async_device;
+pub mod burst;
 pub mod device;
 pub mod error;
 pub mod fault;

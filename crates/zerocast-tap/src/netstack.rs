@@ -1,8 +1,8 @@
 //! [`NetStack`]: a zerocast stack on one TAP/TUN interface, driven by its own thread.
 //!
 //! The thread sleeps in `poll(2)` until a frame arrives, the stack's next deadline passes,
-//! or an application call wakes it; it then feeds every waiting frame to the core
-//! (`receive_frame`), fires due timers (`handle_timers`), and goes back to sleep for exactly
+//! or an application call wakes it; it then feeds every waiting frame to the core as one
+//! burst (`receive_burst`: TCP acknowledges a burst's data together), fires due timers (`handle_timers`), and goes back to sleep for exactly
 //! as long as the next deadline allows — no busy loop and no fixed tick. The stack and its
 //! bindings sit behind one mutex: the loop holds it only while it processes, and the
 //! blocking sockets of [`crate::udp`] take it for each call, so an application never polls.
@@ -22,6 +22,7 @@ use zerocast_stack::device::offload::DeviceOffload;
 use zerocast_stack::{Stack, StackConfig};
 use zerocast_wire::MacAddr;
 
+use crate::burst::BurstBuffer;
 use crate::device::{LinkKind, OpenError, Received, TapDevice};
 use crate::fault::{FaultConfig, FaultInjector};
 use crate::host::{Capture, HostBindings};
@@ -154,8 +155,9 @@ pub(crate) struct State {
 }
 
 impl State {
-    /// Feeds one received frame to the core (through the inbound faults and the capture).
-    fn receive(&mut self, frame: &mut [u8]) {
+    /// Feeds a burst of received frames to the core as one `receive_burst` (through the
+    /// inbound faults and the capture), so TCP acknowledges the burst's data together.
+    fn receive(&mut self, burst: &mut BurstBuffer) {
         let State {
             stack,
             bindings,
@@ -165,17 +167,29 @@ impl State {
         match inbound_faults {
             None => {
                 if let Some(capture) = &mut bindings.capture {
-                    capture.record(Direction::Inbound, frame);
+                    for frame in burst.frames() {
+                        capture.record(Direction::Inbound, frame);
+                    }
                 }
-                stack.receive_frame(bindings, *device_id, frame);
+                stack.receive_burst(bindings, *device_id, burst.frames_mut());
             }
-            Some(faults) => faults.pass(frame, std::time::Instant::now(), |survivor| {
-                if let Some(capture) = &mut bindings.capture {
-                    capture.record(Direction::Inbound, survivor);
+            Some(faults) => {
+                let now = std::time::Instant::now();
+                let mut survivors = Vec::new();
+                for frame in burst.frames() {
+                    faults.pass(frame, now, |survivor| {
+                        if let Some(capture) = &mut bindings.capture {
+                            capture.record(Direction::Inbound, survivor);
+                        }
+                        survivors.push(survivor.to_vec());
+                    });
                 }
-                let mut copy = survivor.to_vec();
-                stack.receive_frame(bindings, *device_id, &mut copy);
-            }),
+                stack.receive_burst(
+                    bindings,
+                    *device_id,
+                    survivors.iter_mut().map(Vec::as_mut_slice),
+                );
+            }
         }
     }
 
@@ -464,7 +478,7 @@ fn run_loop(
     mut after_input: impl FnMut(&mut Stack, &mut HostBindings),
 ) -> io::Result<()> {
     // Ethernet header + 802.1Q tag + the largest MTU Linux allows on a TAP.
-    let mut buf = vec![0u8; 65_536 + 18];
+    let mut burst = BurstBuffer::new(65_536 + 18, RECEIVE_BATCH);
     loop {
         if shared.stop.load(Ordering::SeqCst) {
             return Ok(());
@@ -489,20 +503,19 @@ fn run_loop(
             let fault_wait = fault_due.map(|at| at.saturating_duration_since(now));
             stack_wait.into_iter().chain(fault_wait).min()
         };
-        match shared.device.receive(&mut buf, timeout)? {
+        match shared.device.receive(burst.start(), timeout)? {
             Received::Frame(len) => {
-                FRAMES_RECEIVED.fetch_add(1, Ordering::Relaxed);
-                let mut state = shared.lock();
-                state.receive(&mut buf[..len]);
-                for _ in 1..RECEIVE_BATCH {
-                    match shared.device.try_receive(&mut buf)? {
-                        Some(len) => {
-                            FRAMES_RECEIVED.fetch_add(1, Ordering::Relaxed);
-                            state.receive(&mut buf[..len]);
-                        }
+                burst.commit(len);
+                // Everything already waiting, up to the burst's limits, goes in with it.
+                while let Some(slot) = burst.next_slot() {
+                    match shared.device.try_receive(slot)? {
+                        Some(len) => burst.commit(len),
                         None => break,
                     }
                 }
+                FRAMES_RECEIVED.fetch_add(burst.len() as u64, Ordering::Relaxed);
+                let mut state = shared.lock();
+                state.receive(&mut burst);
                 let st = &mut *state;
                 st.stack.handle_timers(&mut st.bindings);
                 after_input(&mut st.stack, &mut st.bindings);

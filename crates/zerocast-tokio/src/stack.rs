@@ -4,8 +4,9 @@
 //! (never across an `.await`). The [`Driver`] task waits, with no timer of its own, for the
 //! first of: a frame on the link, the stack's next deadline, a nudge from an application
 //! call that armed an earlier deadline, or shutdown. It then feeds every frame that is
-//! waiting (up to [`RECEIVE_BATCH`] per lock), fires due timers and waits again. Sockets
-//! ([`crate::udp`]) make their core calls directly through [`AsyncStack::poll_socket`].
+//! waiting (up to [`RECEIVE_BATCH`]) to the core as one receive burst, fires due timers
+//! and waits again. Sockets ([`crate::udp`]) make their core calls directly through
+//! [`AsyncStack::poll_socket`].
 
 use std::future::poll_fn;
 use std::io;
@@ -17,6 +18,7 @@ use std::task::{Context, Poll, Waker};
 use tokio::sync::Notify;
 use zerocast_stack::context::{DeviceId, SocketId};
 use zerocast_stack::{MacAddr, SocketError, Stack, StackConfig};
+use zerocast_tap::burst::BurstBuffer;
 use zerocast_tap::rng::SmallRng;
 
 use crate::bindings::StackBindings;
@@ -383,7 +385,7 @@ impl Driver {
     /// # Errors
     /// The link's read error (the interface was deleted, ...), which ends the driver.
     pub async fn run(self) -> io::Result<()> {
-        let mut buf = vec![0u8; frame_capacity(&*self.link)];
+        let mut burst = BurstBuffer::new(frame_capacity(&*self.link), RECEIVE_BATCH);
         loop {
             if self.shared.stop.load(Ordering::SeqCst) {
                 return Ok(());
@@ -404,13 +406,24 @@ impl Driver {
             let received = tokio::select! {
                 biased;
                 () = self.shared.nudge.notified() => None,
-                frame = poll_fn(|cx| self.link.poll_recv(cx, &mut buf)) => Some(frame?),
+                frame = poll_fn(|cx| self.link.poll_recv(cx, burst.start())) => Some(frame?),
                 () = timer => None,
             };
             self.shared.wakeups.fetch_add(1, Ordering::Relaxed);
-            let mut state = self.shared.lock();
             if let Some(len) = received {
-                self.receive_batch(&mut state, &mut buf, len)?;
+                burst.commit(len);
+                self.drain_waiting(&mut burst)?;
+            }
+            let mut state = self.shared.lock();
+            if !burst.is_empty() {
+                let st = &mut *state;
+                st.stack
+                    .receive_burst(&mut st.bindings, self.shared.device_id, burst.frames_mut());
+                let fed = burst.len() as u64;
+                self.shared
+                    .frames_received
+                    .fetch_add(fed, Ordering::Relaxed);
+                burst.clear();
             }
             let now = zerocast_stack::context::Clock::now(&state.bindings);
             if state.stack.next_deadline().is_some_and(|at| at <= now) {
@@ -421,24 +434,14 @@ impl Driver {
         }
     }
 
-    /// Feeds the frame in `buf[..len]` and then every frame already waiting, up to
-    /// [`RECEIVE_BATCH`], without sleeping.
-    fn receive_batch(&self, state: &mut State, buf: &mut [u8], len: usize) -> io::Result<()> {
-        let device_id = self.shared.device_id;
-        let mut len = len;
+    /// Adds every frame already waiting on the link to `burst`, up to [`RECEIVE_BATCH`]
+    /// frames (and the burst's room), without sleeping: the burst then goes to the core as
+    /// one `receive_burst`, which acknowledges its TCP data together.
+    fn drain_waiting(&self, burst: &mut BurstBuffer) -> io::Result<()> {
         let mut cx = Context::from_waker(Waker::noop());
-        for fed in 1..=RECEIVE_BATCH {
-            if let Some(frame) = buf.get_mut(..len) {
-                state
-                    .stack
-                    .receive_frame(&mut state.bindings, device_id, frame);
-                self.shared.frames_received.fetch_add(1, Ordering::Relaxed);
-            }
-            if fed == RECEIVE_BATCH {
-                break;
-            }
-            match self.link.poll_recv(&mut cx, buf) {
-                Poll::Ready(Ok(next)) => len = next,
+        while let Some(slot) = burst.next_slot() {
+            match self.link.poll_recv(&mut cx, slot) {
+                Poll::Ready(Ok(len)) => burst.commit(len),
                 Poll::Ready(Err(e)) => return Err(e),
                 Poll::Pending => break,
             }
