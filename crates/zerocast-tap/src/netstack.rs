@@ -2,8 +2,9 @@
 //!
 //! The thread sleeps in `poll(2)` until a frame arrives, the stack's next deadline passes,
 //! or an application call wakes it; it then feeds every waiting frame to the core as one
-//! burst (`receive_burst`: TCP acknowledges a burst's data together), fires due timers (`handle_timers`), and goes back to sleep for exactly
-//! as long as the next deadline allows — no busy loop and no fixed tick. The stack and its
+//! burst (`receive_burst`: TCP acknowledges a burst's data together), fires due timers
+//! (`handle_timers`), and goes back to sleep for exactly as long as the next deadline
+//! allows — no busy loop and no fixed tick. The stack and its
 //! bindings sit behind one mutex: the loop holds it only while it processes, and the
 //! blocking sockets of [`crate::udp`] take it for each call, so an application never polls.
 //!
