@@ -287,15 +287,17 @@ pub(crate) fn segment_lengths(fields: &FrameFields) -> Vec<u64> {
     lengths
 }
 
-fn stored<'v>(ftype: FType, value: Value) -> Option<Val<'v>> {
+/// A stored value as the evaluator sees it. Text is read from the frame's text store, the
+/// very bytes `-T fields` prints, so a filter and the field output cannot disagree on it.
+fn stored<'v>(fields: &'v FrameFields, ftype: FType, value: Value) -> Option<Val<'v>> {
     Some(match value {
         Value::Uint(x) if ftype == FType::Bool => Val::Bool(x != 0),
         Value::Uint(x) => Val::Uint(x),
         Value::Mac(m) => Val::Mac(m),
         Value::Ipv4(a) => Val::Ipv4(u32::from_be_bytes(a), 32),
         Value::Ipv6(a) => Val::Ipv6(u128::from_be_bytes(a), 128),
-        // Text values live in the frame's text store, which this function does not see.
-        Value::Present | Value::Text(_) => return None,
+        Value::Text(t) => Val::Bytes(fields.text(t)),
+        Value::Present => return None,
     })
 }
 
@@ -305,13 +307,13 @@ fn field_values(view: &View<'_>, field: &FieldRef, visit: &mut dyn FnMut(Val<'_>
     match field.source {
         Source::Stored(f) => fields
             .all(f)
-            .filter_map(|v| stored(field.ftype, v))
+            .filter_map(|v| stored(fields, field.ftype, v))
             .any(&mut *visit),
         Source::Either(a, b) => fields
             .entries()
             .iter()
             .filter(|(f, _)| *f == a || *f == b)
-            .filter_map(|(_, v)| stored(field.ftype, *v))
+            .filter_map(|(_, v)| stored(fields, field.ftype, *v))
             .any(&mut *visit),
         Source::Bits {
             field: f,

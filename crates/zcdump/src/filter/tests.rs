@@ -106,6 +106,50 @@ fn derived_fields_follow_their_sources() {
     ));
 }
 
+/// A frame with two DNS query names (as an mDNS packet with two questions has).
+fn two_names() -> FrameFields {
+    let mut f = FrameFields::default();
+    f.enter(Proto::Dns);
+    f.push_text(Field::DnsQryName, b"printer.local");
+    f.push_text(Field::DnsQryName, b"_ipp._tcp.local");
+    f
+}
+
+fn check_names(text: &str) -> bool {
+    Filter::parse(text)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .matches(&two_names())
+}
+
+#[test]
+fn string_fields_compare_their_text_exactly_with_the_any_and_all_rules() {
+    assert!(check_names("dns.qry.name"));
+    assert!(check_names(r#"dns.qry.name == "printer.local""#));
+    assert!(check_names(r#"dns.qry.name == "_ipp._tcp.local""#));
+    // Exact and case-sensitive, as tshark's string equality.
+    assert!(!check_names(r#"dns.qry.name == "Printer.local""#));
+    assert!(!check_names(r#"dns.qry.name == "printer""#));
+    // `!=` holds when every name differs; `~=` when one does; `===` when all are equal.
+    assert!(!check_names(r#"dns.qry.name != "printer.local""#));
+    assert!(check_names(r#"dns.qry.name != "other.local""#));
+    assert!(check_names(r#"dns.qry.name ~= "printer.local""#));
+    assert!(!check_names(r#"dns.qry.name === "printer.local""#));
+    assert!(check_names(r#"dns.qry.name contains "_tcp""#));
+    assert!(!check_names(r#"dns.qry.name contains "_TCP""#));
+    assert!(check_names(r#"dns.qry.name matches "^_ipp\\.""#));
+    assert!(check_names(r#"dns.qry.name matches "(?i)^PRINTER""#));
+    assert!(check_names(
+        r#"dns.qry.name in {"a.local", "printer.local"}"#
+    ));
+    assert!(!check_names(r#"dns.qry.name in {"a.local", "b.local"}"#));
+    assert!(check_names(
+        r#"dns.qry.name[0:4] == "_ipp" && count(dns.qry.name) == 2"#
+    ));
+    // A string field the frame lacks is absent, not empty.
+    assert!(!check_names(r#"http.host == """#));
+    assert!(check_names(r#"!http.host"#));
+}
+
 mod properties {
     use super::*;
     use proptest::prelude::*;
