@@ -417,20 +417,21 @@ fn send_segment(
 
 /// Sends a connection's segments, each payload read from its send buffer.
 fn emit_all(stack: &mut Stack, bc: &mut impl Bindings, conn: &Conn, out: &[OutSegment]) {
-    // Looking for GSO runs costs a scan of `out` per segment: only when some device
-    // segments in hardware.
-    let any_tso = out.len() > 1 && stack.devices.iter().any(|d| d.offload.tso);
+    // Runs of full segments leave as GSO frames when the connection's route goes out on a
+    // device with TSO; the route is looked up once for all of `out`.
+    let tso = if out.len() > 1 && stack.devices.iter().any(|d| d.offload.tso) {
+        super::tso::path(stack, bc, conn)
+    } else {
+        None
+    };
     let mut i = 0;
     while let Some(seg) = out.get(i) {
-        // A run of full segments leaves as one GSO frame on a device with TSO.
-        let run = if any_tso {
-            super::tso::send_run(stack, bc, conn, &out[i..])
-        } else {
-            0
-        };
-        if run > 0 {
-            i += run;
-            continue;
+        if let Some(path) = &tso {
+            let run = super::tso::send_run(stack, bc, conn, path, &out[i..]);
+            if run > 0 {
+                i += run;
+                continue;
+            }
         }
         i += 1;
         let offset = seg.seq.saturating_since(conn.buf_seq) as usize;

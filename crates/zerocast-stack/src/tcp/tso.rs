@@ -28,6 +28,14 @@ use crate::device::DeviceKind;
 use crate::ip::{self, LinkDst};
 use crate::Stack;
 
+// Segment pairs `run_len` compared on this thread: lets the tests check that a walk over
+// a segment list stays linear (the run search once rescanned the rest of the list for
+// every segment whose route had no GSO path).
+#[cfg(test)]
+std::thread_local! {
+    static PAIRS_COMPARED: core::cell::Cell<usize> = const { core::cell::Cell::new(0) };
+}
+
 /// How many segments from the start of `out` form one GSO run: segments of `out[0]`'s
 /// payload size (the last may be shorter), contiguous, with the same ACK, window and
 /// options, no SYN or RST, a FIN only on the last, at most `max_payload` bytes of payload
@@ -43,6 +51,8 @@ pub(crate) fn run_len(out: &[OutSegment], max_payload: usize) -> usize {
     let mut total = size;
     let mut n = 1;
     for (prev, next) in out.iter().zip(&out[1..]) {
+        #[cfg(test)]
+        PAIRS_COMPARED.with(|c| c.set(c.get() + 1));
         let same_header = next.ack == first.ack
             && next.window == first.window
             && next.timestamp == first.timestamp
@@ -71,30 +81,68 @@ pub(crate) fn run_len(out: &[OutSegment], max_payload: usize) -> usize {
     n
 }
 
-/// Sends the run `out[..]` of [`run_len`] segments starting at `out[0]` as one GSO frame if
-/// `conn`'s route goes out on a device with TSO. Returns how many segments it sent (0: the
-/// caller sends `out[0]` on its own).
+/// Where a connection's GSO frames go: its route on a device with TSO, the device's GSO
+/// limit, the next hop's MAC and the pseudo-header. Found once for all the segments one
+/// call of the state machine produced (they share the route), so looking for runs costs
+/// one pass over them instead of a route lookup and a rescan per segment.
+pub(crate) struct TsoPath {
+    route: ip::OutputRoute,
+    kind: DeviceKind,
+    max_gso: usize,
+    mac: Option<zerocast_wire::MacAddr>,
+    pseudo: zerocast_wire::PseudoHeader,
+}
+
+/// The GSO path for `conn`'s segments, or `None` when its route cannot take GSO frames
+/// (no TSO on its device, loopback, VLAN, the neighbour being resolved).
+pub(crate) fn path(stack: &mut Stack, bc: &mut impl Bindings, conn: &Conn) -> Option<TsoPath> {
+    let route = tso_route(stack, bc, conn.local, conn.remote)?;
+    let device = stack.devices.get(route.dev.index())?;
+    let (kind, max_gso) = (device.kind, device.offload.max_gso_bytes as usize);
+    let mac = match (kind, route.link_dst) {
+        (DeviceKind::PureIp, _) => None,
+        (DeviceKind::Ethernet { .. }, LinkDst::Neighbor) => Some(crate::neighbor::steady_mac(
+            stack,
+            route.dev,
+            route.next_hop,
+            bc.now(),
+        )?),
+        _ => return None,
+    };
+    let pseudo = super::io::pseudo_header(route.src, route.dst)?;
+    Some(TsoPath {
+        route,
+        kind,
+        max_gso,
+        mac,
+        pseudo,
+    })
+}
+
+/// Sends the run of [`run_len`] segments starting at `out[0]` as one GSO frame on `path`.
+/// Returns how many segments it sent (0: the caller sends `out[0]` on its own). A call
+/// that finds no run looks at `out[0]` and `out[1]` only, and a run's segments are not
+/// looked at again, so a caller walking its list through this is linear in its length.
 pub(crate) fn send_run(
     stack: &mut Stack,
     bc: &mut impl Bindings,
     conn: &Conn,
+    path: &TsoPath,
     out: &[OutSegment],
 ) -> usize {
-    // Cheap test first: most calls (ACKs, a single segment) have no run at all.
-    if run_len(out, usize::MAX) < 2 {
+    let Some(&first) = out.first() else {
         return 0;
-    }
+    };
     let (local, remote) = (conn.local, conn.remote);
-    let Some(route) = tso_route(stack, bc, local, remote) else {
-        return 0;
-    };
-    let Some(device) = stack.devices.get(route.dev.index()) else {
-        return 0;
-    };
-    let (kind, max_gso) = (device.kind, device.offload.max_gso_bytes as usize);
+    let TsoPath {
+        ref route,
+        kind,
+        max_gso,
+        mac,
+        pseudo,
+    } = *path;
     let v4 = route.dst.is_ipv4();
     let ip_len = if v4 { 20 } else { 40 };
-    let first = out[0];
     let tcp_header = first.wire_len() - first.payload_len;
     let n = run_len(out, max_gso.saturating_sub(ip_len + tcp_header));
     if n < 2 {
@@ -106,19 +154,6 @@ pub(crate) fn send_run(
     seg.payload_len = payload_len;
     seg.flags |= last.flags & FLAG_FIN;
     let link_len = route.link_len();
-    let mac = match (kind, route.link_dst) {
-        (DeviceKind::PureIp, _) => None,
-        (DeviceKind::Ethernet { .. }, LinkDst::Neighbor) => {
-            match crate::neighbor::steady_mac(stack, route.dev, route.next_hop, bc.now()) {
-                Some(mac) => Some(mac),
-                None => return 0,
-            }
-        }
-        _ => return 0,
-    };
-    let Some(pseudo) = super::io::pseudo_header(route.src, route.dst) else {
-        return 0;
-    };
     let tcp_len = tcp_header + payload_len;
     let ident = if v4 {
         let id = ip::next_ipv4_ident(stack, bc);
@@ -302,6 +337,43 @@ mod tests {
         p
     }
 
+    /// TSO on another device only: the connection's route has no GSO path, so its
+    /// initial window leaves as ten frames of one segment each, without any run search.
+    #[test]
+    fn a_route_without_tso_sends_segment_by_segment_when_another_device_has_it() {
+        use crate::device::offload::DeviceOffload;
+        use zerocast_wire::tcp::{FLAG_ACK, FLAG_SYN};
+        let (mut stack, mut bc, dev) = crate::tests::tun_stack(crate::StackConfig::default());
+        let other = stack.add_pure_ip_device(1500);
+        assert!(stack.set_device_offload(other, DeviceOffload::tso_64k()));
+        let l = stack.tcp_open().unwrap();
+        stack.tcp_bind(l, crate::tests::sa("0.0.0.0:80")).unwrap();
+        stack.tcp_listen(&mut bc, l, 2).unwrap();
+        stack.receive_frame(
+            &mut bc,
+            dev,
+            &mut to_stack(7000, 0, FLAG_SYN, &[2, 4, 0x05, 0xb4]),
+        );
+        let syn_ack = bc.take_sent().remove(0).bytes;
+        let iss = u32::from_be_bytes([syn_ack[24], syn_ack[25], syn_ack[26], syn_ack[27]]);
+        stack.receive_frame(&mut bc, dev, &mut to_stack(7001, iss + 1, FLAG_ACK, &[]));
+        let (c, _) = stack.tcp_accept(&mut bc, l).unwrap();
+        let frames_before = stack.device(dev).unwrap().counters.tx_frames;
+        let compared_before = PAIRS_COMPARED.with(core::cell::Cell::get);
+        stack.tcp_send(&mut bc, c, &[3u8; 20_000]).unwrap();
+        let compared = PAIRS_COMPARED.with(core::cell::Cell::get) - compared_before;
+        assert_eq!(compared, 0, "no GSO path: no run search");
+        let frames = bc.take_sent();
+        assert_eq!(frames.len(), 10, "IW10 at MSS 1460");
+        assert!(frames.iter().all(|f| f.bytes.len() == 1500));
+        assert_eq!(
+            stack.device(dev).unwrap().counters.tx_frames - frames_before,
+            10,
+            "ten frames handed to the device, no GSO frame"
+        );
+        assert_eq!(stack.device(other).unwrap().counters.tx_frames, 0);
+    }
+
     /// With TSO on its device, the stack's initial window leaves as one GSO frame (one
     /// frame counted on the device) that the default `transmit_gso` cuts into ten valid
     /// MSS segments: checksums verify, sequence numbers run on, PSH only on the last, IPv4
@@ -327,7 +399,11 @@ mod tests {
         let (c, _) = stack.tcp_accept(&mut bc, l).unwrap();
         let frames_before = stack.device(dev).unwrap().counters.tx_frames;
         let data: alloc::vec::Vec<u8> = (0..30_000u32).map(|i| (i * 7) as u8).collect();
+        let compared_before = PAIRS_COMPARED.with(core::cell::Cell::get);
         stack.tcp_send(&mut bc, c, &data).unwrap();
+        // One pass over the ten segments: nine pairs in the run.
+        let compared = PAIRS_COMPARED.with(core::cell::Cell::get) - compared_before;
+        assert_eq!(compared, 9, "segment pairs compared");
         let frames = bc.take_sent();
         assert_eq!(frames.len(), 10, "IW10 at MSS 1460");
         assert_eq!(
