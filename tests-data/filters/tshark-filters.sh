@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
-# Prints, for each expression in expressions.txt, the frame numbers tshark 4.0 selects from
+# Prints, for each expression in EXPRESSIONS (default expressions.txt; strings.txt holds the
+# string-field expressions answered on the app samples), the frame numbers tshark 4.0 selects from
 # CAPTURE with that display filter: "EXPRESSION<TAB>N N N" (an empty list when none match,
 # "ERROR" when tshark rejects the expression). Preferences are those of
 # ../tshark/tshark-fields.sh (no reassembly, checksums checked, subdissectors called on
 # segments tshark's analysis calls retransmissions, since zcdump dissects each frame alone).
 # usage: tshark-filters.sh CAPTURE > CAPTURE-NAME.frames.tsv
+#        tshark-filters.sh CAPTURE strings.txt > CAPTURE-NAME.strings.tsv
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 cap=${1:?capture}
+list=${2:-expressions.txt}
 while IFS= read -r expr; do
   case "$expr" in ''|'#'*) continue ;; esac
   if frames=$(tshark -n -r "$cap" \
@@ -19,4 +22,4 @@ while IFS= read -r expr; do
   else
     printf '%s\tERROR\n' "$expr"
   fi
-done < "$here/expressions.txt"
+done < "$here/$list"

@@ -1,10 +1,12 @@
-//! The display-filter differential: for every expression in
-//! `tests-data/filters/expressions.txt` and every sample capture, the frames `zcdump -Y`
-//! selects must be exactly the frames tshark 4.0 selects, but for the one frame in
-//! `ALLOWED`, with its reason.
+//! The display-filter differential: for every expression of a table in `TABLES` and every
+//! sample capture answered for that table, the frames `zcdump -Y` selects must be exactly
+//! the frames tshark 4.0 selects, but for the one frame in `ALLOWED`, with its reason.
+//! `expressions.txt` is answered on the kernel and TCP samples; `strings.txt` (string
+//! fields of DNS, HTTP, TLS and DHCP) on those and on the app samples.
 //!
-//! Two oracles: the committed answers `tests-data/filters/<capture>.frames.tsv` (always;
-//! made by `tests-data/filters/tshark-filters.sh`), and a live tshark run of the same script,
+//! Two oracles: the committed answers `tests-data/filters/<capture>.frames.tsv` and
+//! `<capture>.strings.tsv` (always; made by `tests-data/filters/tshark-filters.sh`, whose
+//! second argument names the table), and a live tshark run of the same script,
 //! by hand with `ZC_LIVE_FILTERS=1` (one tshark per expression and sample, some 1,200 runs,
 //! takes minutes; CI reads the committed answers, while `analysis_differential.rs` and
 //! `follow_differential.rs` run tshark live once per sample or case). A failure lists each
@@ -24,9 +26,31 @@ fn filters_dir() -> PathBuf {
     repo_root().join("tests-data/filters")
 }
 
-fn expressions() -> Vec<String> {
-    let text = std::fs::read_to_string(filters_dir().join("expressions.txt"))
-        .expect("expressions.txt readable");
+/// An expression table: its file in `tests-data/filters` and the suffix of its answers.
+#[derive(Clone, Copy)]
+struct Table {
+    list: &'static str,
+    answers: &'static str,
+}
+
+const MAIN: Table = Table {
+    list: "expressions.txt",
+    answers: ".frames.tsv",
+};
+
+/// Every table. `strings.txt` has its own answers so the app samples need not be run
+/// through the whole main table (one tshark per expression).
+const TABLES: [Table; 2] = [
+    MAIN,
+    Table {
+        list: "strings.txt",
+        answers: ".strings.tsv",
+    },
+];
+
+fn expressions(table: Table) -> Vec<String> {
+    let text = std::fs::read_to_string(filters_dir().join(table.list))
+        .unwrap_or_else(|e| panic!("{} readable: {e}", table.list));
     text.lines()
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
         .map(str::to_string)
@@ -112,11 +136,11 @@ fn allowed(capture: &Path, expr: &str) -> BTreeSet<u64> {
 }
 
 /// Compares zcdump with the oracle; returns one line per differing expression.
-fn differences(capture: &Path, oracle: &str) -> Vec<String> {
+fn differences(capture: &Path, table: Table, oracle: &str) -> Vec<String> {
     let mut failures = Vec::new();
     let answers = parse_oracle(oracle);
     let listed: BTreeSet<&str> = answers.iter().map(|(e, _)| e.as_str()).collect();
-    for expr in expressions() {
+    for expr in expressions(table) {
         if !listed.contains(expr.as_str()) {
             failures.push(format!(
                 "{expr}: no oracle answer (re-run tshark-filters.sh)"
@@ -156,15 +180,15 @@ fn differences(capture: &Path, oracle: &str) -> Vec<String> {
     failures
 }
 
-/// The samples with committed answers (`<capture>.frames.tsv`); a new sample joins the
-/// table once `tshark-filters.sh` has answered for it.
-fn samples() -> Vec<PathBuf> {
+/// The samples with committed answers for `table` (`<capture>.frames.tsv` for the main
+/// one); a new sample joins the table once `tshark-filters.sh` has answered for it.
+fn samples(table: Table) -> Vec<PathBuf> {
     let mut found: Vec<PathBuf> = std::fs::read_dir(filters_dir())
         .expect("tests-data/filters exists")
         .filter_map(Result::ok)
         .filter_map(|e| {
             let name = e.file_name().into_string().ok()?;
-            let capture = name.strip_suffix(".frames.tsv")?.to_string();
+            let capture = name.strip_suffix(table.answers)?.to_string();
             Some(repo_root().join("samples").join(capture))
         })
         .collect();
@@ -175,14 +199,40 @@ fn samples() -> Vec<PathBuf> {
 #[test]
 #[cfg_attr(miri, ignore)]
 fn table_has_at_least_150_expressions_and_answers_for_the_samples() {
-    assert!(expressions().len() >= 150, "{}", expressions().len());
-    let samples = samples();
-    assert!(samples.len() >= 3, "{samples:?}");
-    for capture in samples {
+    assert!(
+        expressions(MAIN).len() >= 150,
+        "{}",
+        expressions(MAIN).len()
+    );
+    for table in TABLES {
+        let samples = samples(table);
+        assert!(samples.len() >= 3, "{}: {samples:?}", table.list);
+        for capture in samples {
+            assert!(
+                capture.exists(),
+                "answers for a missing capture {}",
+                capture.display()
+            );
+        }
+    }
+}
+
+#[test]
+#[cfg_attr(miri, ignore)]
+fn string_table_is_answered_on_every_app_sample() {
+    let strings = TABLES[1];
+    assert!(expressions(strings).len() >= 40, "{}", strings.list);
+    let answered = samples(strings);
+    for app in [
+        "app-dns.pcap",
+        "app-http.pcap",
+        "app-tls.pcap",
+        "app-udp.pcap",
+    ] {
         assert!(
-            capture.exists(),
-            "answers for a missing capture {}",
-            capture.display()
+            answered.contains(&repo_root().join("samples").join(app)),
+            "{app} has no {}",
+            strings.answers
         );
     }
 }
@@ -191,14 +241,16 @@ fn table_has_at_least_150_expressions_and_answers_for_the_samples() {
 #[cfg_attr(miri, ignore)]
 fn selects_the_frames_tshark_selected_on_every_sample() {
     let mut failures = Vec::new();
-    for capture in samples() {
-        let name = capture.file_name().and_then(|n| n.to_str()).expect("name");
-        let Ok(oracle) = std::fs::read_to_string(filters_dir().join(format!("{name}.frames.tsv")))
-        else {
-            continue;
-        };
-        for line in differences(&capture, &oracle) {
-            failures.push(format!("{name}: {line}"));
+    for table in TABLES {
+        for capture in samples(table) {
+            let name = capture.file_name().and_then(|n| n.to_str()).expect("name");
+            let answers = filters_dir().join(format!("{name}{}", table.answers));
+            let Ok(oracle) = std::fs::read_to_string(answers) else {
+                continue;
+            };
+            for line in differences(&capture, table, &oracle) {
+                failures.push(format!("{name} ({}): {line}", table.list));
+            }
         }
     }
     assert!(failures.is_empty(), "\n{}", failures.join("\n"));
@@ -227,14 +279,16 @@ fn selects_the_frames_live_tshark_selects() {
         return;
     }
     let script = filters_dir().join("tshark-filters.sh");
-    let runs: Vec<_> = samples()
+    let runs: Vec<_> = TABLES
         .into_iter()
-        .map(|capture| {
+        .flat_map(|table| samples(table).into_iter().map(move |c| (table, c)))
+        .map(|(table, capture)| {
             let script = script.clone();
             std::thread::spawn(move || {
                 let out = Command::new("bash")
                     .arg(&script)
                     .arg(&capture)
+                    .arg(table.list)
                     .output()
                     .expect("tshark-filters.sh runs");
                 assert!(
@@ -242,15 +296,19 @@ fn selects_the_frames_live_tshark_selects() {
                     "script failed on {}",
                     capture.display()
                 );
-                (capture, String::from_utf8(out.stdout).expect("UTF-8"))
+                (
+                    table,
+                    capture,
+                    String::from_utf8(out.stdout).expect("UTF-8"),
+                )
             })
         })
         .collect();
     let mut failures = Vec::new();
     for run in runs {
-        let (capture, oracle) = run.join().expect("tshark thread");
-        for line in differences(&capture, &oracle) {
-            failures.push(format!("{}: {line}", capture.display()));
+        let (table, capture, oracle) = run.join().expect("tshark thread");
+        for line in differences(&capture, table, &oracle) {
+            failures.push(format!("{} ({}): {line}", capture.display(), table.list));
         }
     }
     assert!(failures.is_empty(), "\n{}", failures.join("\n"));
@@ -260,11 +318,26 @@ fn selects_the_frames_live_tshark_selects() {
 fn a_difference_names_the_expression_and_both_sides() {
     let capture = repo_root().join("samples/kernel-mix.pcap");
     // A fabricated oracle that no correct filter can meet: frame 1 only for "arp".
-    let lines = differences(&capture, "arp\t1\n");
+    let lines = differences(&capture, MAIN, "arp\t1\n");
     assert!(
         lines
             .iter()
             .any(|l| l.starts_with("arp: only tshark [1] only zcdump [")),
+        "{lines:?}"
+    );
+}
+
+#[test]
+#[cfg_attr(miri, ignore)]
+fn a_string_comparison_difference_is_reported() {
+    let capture = repo_root().join("samples/app-dns.pcap");
+    // Fabricated: tshark's equality is case-sensitive, so no frame may match here.
+    let expr = r#"dns.qry.name == "Example.com""#;
+    let lines = differences(&capture, TABLES[1], &format!("{expr}\t1\n"));
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with(&format!("{expr}: only tshark [1] only zcdump []"))),
         "{lines:?}"
     );
 }
