@@ -404,7 +404,7 @@ fn send_segment(
         len,
         SendOptions::default(),
         |out| {
-            if seg.emit(ports, payload, out, pseudo) {
+            if seg.emit(ports, payload, out, Some(pseudo)) {
                 Ok(())
             } else {
                 Err(SocketError::MessageTooLong)

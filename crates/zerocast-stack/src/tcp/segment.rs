@@ -236,14 +236,21 @@ impl OutSegment {
     }
 
     /// Writes the whole segment (header, options, `payload`) into `out`, which must be
-    /// exactly [`OutSegment::wire_len`] long, with the checksum over `pseudo`.
+    /// exactly [`OutSegment::wire_len`] long, with the checksum over `pseudo`; without a
+    /// pseudo-header the checksum field is left 0 and the payload is not summed (a GSO
+    /// frame, whose checksum field the caller fills with the pseudo-header's partial sum
+    /// for the device to finish per segment).
     pub(crate) fn emit(
         &self,
         ports: (u16, u16),
         payload: (&[u8], &[u8]),
         out: &mut [u8],
-        pseudo: PseudoHeader,
+        pseudo: Option<PseudoHeader>,
     ) -> bool {
+        #[cfg(test)]
+        if pseudo.is_some() {
+            FULL_CHECKSUMS.with(|c| c.set(c.get() + 1));
+        }
         let mut options = [0u8; 40];
         let opt_len = self.write_options(&mut options);
         let header_len = 20 + opt_len;
@@ -273,13 +280,20 @@ impl OutSegment {
             options: &options[..opt_len],
             ..TcpRepr::new(ports.0, ports.1)
         };
-        repr.emit(out, Some(pseudo)).is_ok()
+        repr.emit(out, pseudo).is_ok()
     }
 
     /// Header plus options plus payload length in bytes.
     pub(crate) fn wire_len(&self) -> usize {
         20 + self.options_len() + self.payload_len
     }
+}
+
+// Segments emitted with a full checksum on this thread: lets the tests check that a GSO
+// frame's checksum, which the device computes per segment, is not also summed here.
+#[cfg(test)]
+std::thread_local! {
+    pub(crate) static FULL_CHECKSUMS: core::cell::Cell<usize> = const { core::cell::Cell::new(0) };
 }
 
 /// A cursor over an options area sized by [`OutSegment::options_len`].
@@ -326,7 +340,7 @@ mod tests {
             src: zerocast_wire::Ipv4Addr([10, 0, 0, 1]),
             dst: zerocast_wire::Ipv4Addr([10, 0, 0, 2]),
         };
-        assert!(out.emit((1, 2), (&[], &[]), &mut buf, ph));
+        assert!(out.emit((1, 2), (&[], &[]), &mut buf, Some(ph)));
         let p = TcpPacket::parse(&buf[..], Some(ph)).unwrap();
         let seg = Segment::from_packet(&p);
         assert_eq!(seg.options.mss, Some(1460));

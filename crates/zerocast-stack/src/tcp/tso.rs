@@ -190,7 +190,8 @@ pub(crate) fn send_run(
         }
         _ => false,
     };
-    if !ip_ok || !seg.emit(ports, payload, &mut frame[tcp_at..], pseudo) {
+    // No full checksum: the device sums each segment it cuts from the frame.
+    if !ip_ok || !seg.emit(ports, payload, &mut frame[tcp_at..], None) {
         stack.tx_scratch = frame;
         return 0;
     }
@@ -400,10 +401,14 @@ mod tests {
         let frames_before = stack.device(dev).unwrap().counters.tx_frames;
         let data: alloc::vec::Vec<u8> = (0..30_000u32).map(|i| (i * 7) as u8).collect();
         let compared_before = PAIRS_COMPARED.with(core::cell::Cell::get);
+        let sums_before = super::super::segment::FULL_CHECKSUMS.with(core::cell::Cell::get);
         stack.tcp_send(&mut bc, c, &data).unwrap();
         // One pass over the ten segments: nine pairs in the run.
         let compared = PAIRS_COMPARED.with(core::cell::Cell::get) - compared_before;
         assert_eq!(compared, 9, "segment pairs compared");
+        // The GSO frame carries the partial sum only: no full sum over its 14,600 bytes.
+        let sums = super::super::segment::FULL_CHECKSUMS.with(core::cell::Cell::get) - sums_before;
+        assert_eq!(sums, 0, "full TCP checksums computed for the GSO frame");
         let frames = bc.take_sent();
         assert_eq!(frames.len(), 10, "IW10 at MSS 1460");
         assert_eq!(
