@@ -305,6 +305,8 @@ fn stored<'v>(fields: &'v FrameFields, ftype: FType, value: Value) -> Option<Val
 fn field_values(view: &View<'_>, field: &FieldRef, visit: &mut dyn FnMut(Val<'_>) -> bool) -> bool {
     let fields = view.fields;
     match field.source {
+        // Present, but no value tshark would compare the way its text compares.
+        Source::Opaque(_) => false,
         Source::Stored(f) => fields
             .all(f)
             .filter_map(|v| stored(fields, field.ftype, v))
@@ -534,7 +536,7 @@ fn values(view: &View<'_>, operand: &Operand, visit: &mut dyn FnMut(Val<'_>) -> 
 
 fn exists(view: &View<'_>, field: &FieldRef) -> bool {
     match field.source {
-        Source::Stored(f) | Source::Bits { field: f, .. } => view.fields.has(f),
+        Source::Stored(f) | Source::Opaque(f) | Source::Bits { field: f, .. } => view.fields.has(f),
         Source::Either(a, b) => view.fields.has(a) || view.fields.has(b),
         Source::Protocol(p) => {
             view.fields.has(Field::Proto(p)) && !(p == Proto::Data && view.payload_withheld())

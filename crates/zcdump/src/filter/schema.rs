@@ -70,6 +70,9 @@ pub(crate) enum Payload {
 pub(crate) enum Source {
     /// The dissector's occurrences of the field.
     Stored(Field),
+    /// A field stored as its printed text whose tshark type is not a string (see
+    /// [`NOT_STRINGS`]): present or absent, with no value a comparison could read.
+    Opaque(Field),
     /// Both fields' occurrences, header by header (`ip.addr` is `ip.src` then `ip.dst`).
     Either(Field, Field),
     /// `(value >> shift) & mask` of each occurrence; a boolean when the type says so.
@@ -137,7 +140,7 @@ impl FieldRef {
     /// The dissector fields evaluation reads (protocols are always kept).
     pub(crate) fn reads(&self, mask: FieldMask) -> FieldMask {
         match self.source {
-            Source::Stored(f) | Source::Bits { field: f, .. } => mask.with(f),
+            Source::Stored(f) | Source::Opaque(f) | Source::Bits { field: f, .. } => mask.with(f),
             Source::Either(a, b) => mask.with(a).with(b),
             Source::TcpLen => TCP_LEN_INPUTS.iter().fold(mask, |m, f| m.with(*f)),
             // `data` depends on the TCP analysis too (see `filter::stateful`).
@@ -321,6 +324,28 @@ const DERIVED: &[FieldRef] = &[
     ),
 ];
 
+/// Fields the dissector stores as text ([`Kind::Str`]) whose tshark 4.0 type is not a
+/// string (`tshark -G fields`: absolute times, byte strings, a float, a signed integer).
+/// tshark compares them as their own type, so reading their printed text as a string
+/// would select frames it does not; until their values are modelled they only exist.
+pub(crate) const NOT_STRINGS: &[&str] = &[
+    "dhcp.hw.addr_padding",
+    "dhcp.option.padding",
+    "dhcp.option.value",
+    "dhcpv6.duid.bytes",
+    "dhcpv6.duidllt.time",
+    "ntp.org",
+    "ntp.rec",
+    "ntp.refid",
+    "ntp.reftime",
+    "ntp.xmt",
+    "pim.res_bytes",
+    "quic.dcid",
+    "quic.scid",
+    "radiotap.datarate",
+    "radiotap.dbm_antsignal",
+];
+
 /// The TCP analysis fields.
 fn analysis(name: &str) -> Option<FieldRef> {
     use crate::analysis::Flag;
@@ -363,6 +388,9 @@ pub(crate) fn lookup(name: &str) -> Option<FieldRef> {
     let field = Field::from_name(name)?;
     let source = match field {
         Field::Proto(p) => Source::Protocol(p),
+        other if other.kind() == Kind::Str && NOT_STRINGS.contains(&other.name()) => {
+            Source::Opaque(other)
+        }
         other => Source::Stored(other),
     };
     Some(FieldRef {
@@ -398,5 +426,22 @@ mod tests {
         assert_eq!(lookup("tcp").unwrap().ftype, FType::Protocol);
         assert_eq!(lookup("tcp.flags.syn").unwrap().ftype, FType::Bool);
         assert!(lookup("tcp.bogus").is_none());
+        assert_eq!(
+            lookup("dns.qry.name").unwrap().source,
+            Source::Stored(Field::DnsQryName)
+        );
+    }
+
+    #[test]
+    fn fields_that_are_not_strings_in_tshark_are_stored_text_and_opaque() {
+        for name in NOT_STRINGS {
+            let field = Field::from_name(name).unwrap_or_else(|| panic!("{name} is stored"));
+            assert_eq!(field.kind(), Kind::Str, "{name}");
+            assert_eq!(
+                lookup(name).unwrap().source,
+                Source::Opaque(field),
+                "{name}"
+            );
+        }
     }
 }
