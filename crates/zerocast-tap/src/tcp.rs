@@ -227,14 +227,16 @@ impl TcpStream {
         })?;
         // The stream owns the socket from here: an error below closes it on drop.
         let stream = TcpStream::from_id(stack, id);
+        // The error is taken only once the connection closed: during the handshake
+        // `tcp_take_error` may return a soft ICMP error the handshake retries through
+        // (RFC 5461), which is no failure.
         blocking(stack, timeout, io::ErrorKind::TimedOut, |s, _| {
-            if let Some(e) = s.tcp_take_error(id)? {
-                return Err(e);
-            }
             match s.tcp_state(id)? {
                 TcpState::SynSent | TcpState::SynReceived => Err(SocketError::WouldBlock),
                 // Closed without an error recorded: the connection ended at once.
-                TcpState::Closed => Err(SocketError::ConnectionReset),
+                TcpState::Closed => Err(s
+                    .tcp_take_error(id)?
+                    .unwrap_or(SocketError::ConnectionReset)),
                 _ => Ok(()),
             }
         })?;

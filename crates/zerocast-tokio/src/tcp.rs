@@ -317,15 +317,16 @@ impl TcpStream {
 }
 
 /// Whether a connect has finished: `Ok` once synchronized, the error if it failed,
-/// `WouldBlock` (wait for writability) while the handshake runs.
+/// `WouldBlock` (wait for writability) while the handshake runs. The error is only taken
+/// once the connection is closed: during the handshake `tcp_take_error` may return a soft
+/// ICMP error the handshake retries through (RFC 5461), which is no failure.
 fn handshake_outcome(s: &mut zerocast_stack::Stack, id: SocketId) -> Result<(), SocketError> {
-    if let Some(e) = s.tcp_take_error(id)? {
-        return Err(e);
-    }
     match s.tcp_state(id)? {
         TcpState::SynSent | TcpState::SynReceived => Err(SocketError::WouldBlock),
         // Gone without an error recorded: treat as refused rather than wait forever.
-        TcpState::Closed => Err(SocketError::ConnectionRefused),
+        TcpState::Closed => Err(s
+            .tcp_take_error(id)?
+            .unwrap_or(SocketError::ConnectionRefused)),
         _ => Ok(()),
     }
 }

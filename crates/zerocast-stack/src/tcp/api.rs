@@ -639,7 +639,11 @@ impl Stack {
         })
     }
 
-    /// Takes the socket's pending error (reset, refused, timed out, unreachable).
+    /// Takes the socket's pending error (reset, refused, timed out, unreachable). With no
+    /// such error, takes the connection's pending soft error instead: an ICMP error (net or
+    /// host unreachable, time exceeded, ...) that did not end the connection, as Linux's
+    /// `SO_ERROR` returns and clears `sk_err_soft`. A soft error does not mean a connect
+    /// failed: while the state is still `SynSent` the handshake keeps retrying (RFC 5461).
     ///
     /// # Errors
     /// [`SocketError::InvalidSocket`].
@@ -668,7 +672,10 @@ impl Stack {
         let TcpSocketKind::Conn(c) = sock.kind else {
             return Ok(None);
         };
-        Ok(self.tcp.get_mut(c).and_then(|e| e.conn.error.take()))
+        Ok(self.tcp.get_mut(c).and_then(|e| {
+            let conn = &mut e.conn;
+            conn.error.take().or_else(|| conn.take_soft_error())
+        }))
     }
 
     /// Sets the socket's options (a listener passes them to the connections it accepts).

@@ -13,7 +13,8 @@
 //! - a *soft* error (net or host unreachable, time exceeded, parameter problem, ...) is
 //!   recorded as the connection's pending soft error and reported instead of `TimedOut` if
 //!   the connection later times out with no progress since (RFC 1122 4.2.3.9; Linux's
-//!   `sk_err_soft`). Unlike Linux, soft errors do not abort SYN-SENT either: RFC 5461
+//!   `sk_err_soft`); `Stack::tcp_take_error` also returns it, and clears it, when no hard
+//!   error is pending (Linux's `SO_ERROR`). Unlike Linux, soft errors do not abort SYN-SENT either: RFC 5461
 //!   section 4 recommends letting the connect retry through a transient outage.
 //!
 //! Fragmentation Needed / Packet Too Big ([`on_path_mtu_drop`]) also reaches established
@@ -100,6 +101,12 @@ impl Conn {
             Some((e, una)) if una == self.snd_una => e,
             _ => SocketError::TimedOut,
         }
+    }
+
+    /// Takes the pending soft error, as Linux's `SO_ERROR` takes `sk_err_soft` when no
+    /// hard error is pending: once reported, a later timeout reports `TimedOut` again.
+    pub(crate) fn take_soft_error(&mut self) -> Option<SocketError> {
+        self.soft_error.take().map(|(e, _)| e)
     }
 
     /// Packet Too Big / Fragmentation Needed quoted our segment at `seq`, and the MSS was

@@ -59,6 +59,11 @@ fn rfc5927_icmp_errors_to_a_connecting_socket() {
     stack.receive_frame(&mut bc, dev, &mut p);
     assert_eq!(stack.counters().tcp.icmp_soft_errors, 1);
     assert_eq!(stack.tcp_state(c).unwrap(), TcpState::SynSent);
+    // The soft error is pending (Linux's SO_ERROR returns it) and taken once.
+    assert_eq!(
+        stack.tcp_take_error(c),
+        Ok(Some(SocketError::HostUnreachable))
+    );
     assert_eq!(stack.tcp_take_error(c), Ok(None));
     let mut p = unreachable(&syn, 3, [0; 4], None);
     stack.receive_frame(&mut bc, dev, &mut p);
@@ -66,6 +71,39 @@ fn rfc5927_icmp_errors_to_a_connecting_socket() {
         stack.tcp_take_error(c),
         Ok(Some(SocketError::ConnectionRefused))
     );
+}
+
+/// Linux's `SO_ERROR`: with no hard error pending, `tcp_take_error` returns an established
+/// connection's pending soft error (Net Unreachable quoting our data) and clears it. The
+/// connection goes on; when it later times out, the soft error, already reported, no
+/// longer stands in for `TimedOut` (as Linux, whose `SO_ERROR` clears `sk_err_soft`).
+#[test]
+fn linux_so_error_a_soft_error_is_taken_once_through_tcp_take_error() {
+    let (mut stack, mut bc, dev, c, _iss) = accepted();
+    stack.tcp_send(&mut bc, c, b"data").unwrap();
+    let frame = bc.take_sent().remove(0).bytes;
+    let mut p = unreachable(&frame, 0, [0; 4], None);
+    stack.receive_frame(&mut bc, dev, &mut p);
+    assert_eq!(stack.counters().tcp.icmp_soft_errors, 1);
+    assert_eq!(stack.tcp_state(c).unwrap(), TcpState::Established);
+    assert_eq!(
+        stack.tcp_take_error(c),
+        Ok(Some(SocketError::NetworkUnreachable))
+    );
+    assert_eq!(stack.tcp_take_error(c), Ok(None));
+    assert_eq!(stack.tcp_state(c).unwrap(), TcpState::Established);
+    for _ in 0..64 {
+        let Some(t) = stack.next_deadline() else {
+            break;
+        };
+        bc.set_now(t);
+        stack.handle_timers(&mut bc);
+        if stack.tcp_state(c).unwrap() == TcpState::Closed {
+            break;
+        }
+    }
+    assert_eq!(stack.tcp_state(c).unwrap(), TcpState::Closed);
+    assert_eq!(stack.tcp_take_error(c), Ok(Some(SocketError::TimedOut)));
 }
 
 /// RFC 1191 6.4 on an established connection: Fragmentation Needed (MTU 1000) quoting
