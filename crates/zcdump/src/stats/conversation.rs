@@ -62,28 +62,40 @@ pub(super) enum Family {
     V6 = 6,
 }
 
-/// One end of a conversation: an address (MAC, IPv4 or IPv6, as a big-endian number) and
-/// a port (0 in tables without ports).
+/// One end of a conversation: an address (MAC, IPv4 or IPv6, as a big-endian number held
+/// as its two key words, most significant first) and a port (0 in tables without ports).
+/// Field order makes the derived order the order of the address bytes, then the port.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub(super) struct Endpoint {
-    pub addr: u128,
+    hi: u64,
+    lo: u64,
     pub port: u16,
 }
 
 impl Endpoint {
     /// The endpoint an address value names (a MAC, IPv4 or IPv6 value), with no port.
+    /// Builds the key words directly (no 128-bit number): this runs twice per layer.
+    #[inline]
     fn of(v: &Value) -> Option<(Family, Endpoint)> {
-        let (family, addr) = match *v {
+        let (family, hi, lo) = match *v {
             Value::Mac(m) => {
-                let mut b = [0u8; 16];
-                b[10..].copy_from_slice(&m);
-                (Family::Mac, u128::from_be_bytes(b))
+                let mut b = [0u8; 8];
+                b[2..].copy_from_slice(&m);
+                (Family::Mac, 0, u64::from_be_bytes(b))
             }
-            Value::Ipv4(a) => (Family::V4, u128::from(u32::from_be_bytes(a))),
-            Value::Ipv6(a) => (Family::V6, u128::from_be_bytes(a)),
+            Value::Ipv4(a) => (Family::V4, 0, u64::from(u32::from_be_bytes(a))),
+            Value::Ipv6(a) => {
+                let (h, l) = a.split_at(8);
+                let word = |x: &[u8]| {
+                    let mut w = [0u8; 8];
+                    w.copy_from_slice(x);
+                    u64::from_be_bytes(w)
+                };
+                (Family::V6, word(h), word(l))
+            }
             _ => return None,
         };
-        Some((family, Endpoint { addr, port: 0 }))
+        Some((family, Endpoint { hi, lo, port: 0 }))
     }
 }
 
@@ -199,9 +211,8 @@ impl ConversationKey {
             | u64::from(family as u8) << 48
             | u64::from(a.port) << 16
             | u64::from(b.port);
-        let ([a0, a1], [b0, b1]) = (words(a.addr), words(b.addr));
         let key = ConversationKey {
-            words: [a0, a1, b0, b1, meta],
+            words: [a.hi, a.lo, b.hi, b.lo, meta],
         };
         (key, src_first)
     }
@@ -375,27 +386,38 @@ pub(super) fn conversations_of(f: &FrameFields, mut found: impl FnMut(Hit)) -> T
             }
             Field::PppoeCode => hints.pppoe_session |= uint(value) == Some(0),
             Field::DnsLength => hints.dns_in_tcp = hints.dns_in_tcp.saturating_add(1),
-            _ if layer.table.is_none() => {}
+            // No arm before these skips them all when no layer is collected (a catch-all
+            // guard there split the match in two): it runs for every entry of every frame.
             Field::EthSrc | Field::IslSrc | Field::IpSrc | Field::Ipv6Src
-                if layer.src.is_none() =>
+                if layer.table.is_some() && layer.src.is_none() =>
             {
                 layer.src = Some(value);
             }
             Field::EthDst | Field::IslDst | Field::IpDst | Field::Ipv6Dst
-                if layer.dst.is_none() =>
+                if layer.table.is_some() && layer.dst.is_none() =>
             {
                 layer.dst = Some(value);
             }
-            Field::TcpSrcport | Field::UdpSrcport if layer.ports[0].is_none() => {
+            Field::TcpSrcport | Field::UdpSrcport
+                if layer.table.is_some() && layer.ports[0].is_none() =>
+            {
                 layer.ports[0] = port(value);
             }
-            Field::TcpDstport | Field::UdpDstport if layer.ports[1].is_none() => {
+            Field::TcpDstport | Field::UdpDstport
+                if layer.table.is_some() && layer.ports[1].is_none() =>
+            {
                 layer.ports[1] = port(value);
             }
-            Field::TcpSeqRaw => layer.seq = uint(value).and_then(|v| u32::try_from(v).ok()),
-            Field::TcpFlags => layer.flags = uint(value),
-            Field::TcpUrgentPointer | Field::UdpChecksumStatus => layer.header_end = true,
-            Field::Ipv6FraghdrOffset => layer.later_fragment |= uint(value).is_some_and(|o| o != 0),
+            Field::TcpSeqRaw if layer.table.is_some() => {
+                layer.seq = uint(value).and_then(|v| u32::try_from(v).ok());
+            }
+            Field::TcpFlags if layer.table.is_some() => layer.flags = uint(value),
+            Field::TcpUrgentPointer | Field::UdpChecksumStatus if layer.table.is_some() => {
+                layer.header_end = true;
+            }
+            Field::Ipv6FraghdrOffset if layer.table.is_some() => {
+                layer.later_fragment |= uint(value).is_some_and(|o| o != 0);
+            }
             _ => {}
         }
     }
@@ -422,12 +444,6 @@ fn port(v: &Value) -> Option<u16> {
         Value::Uint(p) => u16::try_from(p).ok(),
         _ => None,
     }
-}
-
-/// An address number as its two key words, most significant first, so that comparing
-/// words compares the address bytes in order.
-fn words(x: u128) -> [u64; 2] {
-    [(x >> 64) as u64, x as u64]
 }
 
 #[cfg(test)]
