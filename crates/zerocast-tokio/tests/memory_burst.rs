@@ -6,9 +6,8 @@
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::time::Duration;
 
-use zerocast_stack::context::{Clock, DeviceId, DeviceTx, Readiness, Rng, SocketEvents, SocketId};
 use zerocast_stack::tcp::TcpState;
-use zerocast_stack::time::Instant;
+use zerocast_stack::testutil::FakeBindings;
 use zerocast_stack::{Stack, StackConfig};
 use zerocast_tokio::link::{FrameLink, LinkKind};
 use zerocast_tokio::memory::MemoryLink;
@@ -16,39 +15,6 @@ use zerocast_tokio::stack::{AsyncStack, AsyncStackConfig};
 use zerocast_tokio::tcp::TcpListener;
 
 const LIMIT: Duration = Duration::from_secs(10);
-
-/// The peer core's bindings: a fixed clock (it needs no timers here) and its sent frames.
-#[derive(Default)]
-struct Peer {
-    sent: Vec<Vec<u8>>,
-    rng: u64,
-}
-
-impl Clock for Peer {
-    fn now(&self) -> Instant {
-        Instant::ZERO
-    }
-}
-
-impl Rng for Peer {
-    fn next_u64(&mut self) -> u64 {
-        self.rng = self
-            .rng
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1);
-        self.rng
-    }
-}
-
-impl DeviceTx for Peer {
-    fn transmit(&mut self, _: DeviceId, frame: &[u8]) {
-        self.sent.push(frame.to_vec());
-    }
-}
-
-impl SocketEvents for Peer {
-    fn socket_ready(&mut self, _: SocketId, _: Readiness) {}
-}
 
 /// A TCP segment's sequence number, payload length, acknowledgment number and flags.
 struct Segment {
@@ -88,7 +54,7 @@ async fn a_window_of_segments_drained_in_one_wake_up_gets_one_ack() {
     let listener = TcpListener::bind(&stack, SocketAddr::from(([0, 0, 0, 0], 80)), 4).unwrap();
     let accepted = tokio::spawn(async move { listener.accept().await.map(|(conn, _)| conn) });
 
-    let mut peer = Peer::default();
+    let mut peer = FakeBindings::new(1);
     let mut core = Stack::new(StackConfig::default());
     let dev = core.add_pure_ip_device(1500);
     core.add_address(&mut peer, dev, IpAddr::V4(Ipv4Addr::new(10, 4, 0, 1)), 24)
@@ -96,13 +62,13 @@ async fn a_window_of_segments_drained_in_one_wake_up_gets_one_ack() {
     let client = core.tcp_open().unwrap();
     core.tcp_connect(&mut peer, client, SocketAddr::from(([10, 4, 0, 2], 80)))
         .unwrap();
-    for frame in peer.sent.drain(..) {
-        assert!(wire.send(&frame).unwrap(), "the SYN fits the link");
+    for frame in peer.take_sent() {
+        assert!(wire.send(&frame.bytes).unwrap(), "the SYN fits the link");
     }
     let mut syn_ack = next_frame(&wire).await;
     core.receive_frame(&mut peer, dev, &mut syn_ack);
-    for frame in peer.sent.drain(..) {
-        assert!(wire.send(&frame).unwrap(), "the ACK fits the link");
+    for frame in peer.take_sent() {
+        assert!(wire.send(&frame.bytes).unwrap(), "the ACK fits the link");
     }
     let _conn = tokio::time::timeout(LIMIT, accepted)
         .await
@@ -116,7 +82,7 @@ async fn a_window_of_segments_drained_in_one_wake_up_gets_one_ack() {
     // has one thread, and the test does not yield until every segment is queued).
     let data = vec![0x5a; 10 * 1460];
     assert_eq!(core.tcp_send(&mut peer, client, &data), Ok(data.len()));
-    let window: Vec<Vec<u8>> = peer.sent.drain(..).collect();
+    let window: Vec<Vec<u8>> = peer.take_sent().into_iter().map(|f| f.bytes).collect();
     assert!(window.len() >= 4, "{} segments", window.len());
     let last = segment(window.last().unwrap());
     let end = last.seq.wrapping_add(last.payload as u32);

@@ -6,8 +6,7 @@
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::time::Duration;
 
-use zerocast_stack::context::{Clock, DeviceId, DeviceTx, Readiness, Rng, SocketEvents, SocketId};
-use zerocast_stack::time::Instant;
+use zerocast_stack::testutil::FakeBindings;
 use zerocast_stack::{Stack, StackConfig};
 use zerocast_tokio::link::{FrameLink, LinkKind};
 use zerocast_tokio::memory::MemoryLink;
@@ -15,39 +14,6 @@ use zerocast_tokio::stack::{AsyncStack, AsyncStackConfig};
 use zerocast_tokio::tcp::TcpStream;
 
 const LIMIT: Duration = Duration::from_secs(30);
-
-/// The peer core's bindings: a fixed clock and its sent frames.
-#[derive(Default)]
-struct Peer {
-    sent: Vec<Vec<u8>>,
-    rng: u64,
-}
-
-impl Clock for Peer {
-    fn now(&self) -> Instant {
-        Instant::ZERO
-    }
-}
-
-impl Rng for Peer {
-    fn next_u64(&mut self) -> u64 {
-        self.rng = self
-            .rng
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1);
-        self.rng
-    }
-}
-
-impl DeviceTx for Peer {
-    fn transmit(&mut self, _: DeviceId, frame: &[u8]) {
-        self.sent.push(frame.to_vec());
-    }
-}
-
-impl SocketEvents for Peer {
-    fn socket_ready(&mut self, _: SocketId, _: Readiness) {}
-}
 
 /// The Internet checksum (RFC 1071) of `bytes`.
 fn checksum(bytes: &[u8]) -> u16 {
@@ -88,7 +54,7 @@ async fn a_host_unreachable_for_the_syn_does_not_fail_the_connect() {
     config.seed = Some(13);
     let stack = AsyncStack::spawn(link, &config).unwrap();
 
-    let mut peer = Peer::default();
+    let mut peer = FakeBindings::new(1);
     let mut core = Stack::new(StackConfig::default());
     let dev = core.add_pure_ip_device(1500);
     core.add_address(&mut peer, dev, IpAddr::V4(Ipv4Addr::new(10, 5, 0, 1)), 24)
@@ -121,8 +87,8 @@ async fn a_host_unreachable_for_the_syn_does_not_fail_the_connect() {
         .unwrap();
     assert_eq!(again[33] & 0x12, 0x02, "the SYN, retransmitted");
     core.receive_frame(&mut peer, dev, &mut again);
-    for frame in peer.sent.drain(..) {
-        assert!(wire.send(&frame).unwrap());
+    for frame in peer.take_sent() {
+        assert!(wire.send(&frame.bytes).unwrap());
     }
     let stream = tokio::time::timeout(LIMIT, connect)
         .await
