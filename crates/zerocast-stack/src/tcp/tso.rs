@@ -338,27 +338,37 @@ mod tests {
         p
     }
 
-    /// TSO on another device only: the connection's route has no GSO path, so its
-    /// initial window leaves as ten frames of one segment each, without any run search.
-    #[test]
-    fn a_route_without_tso_sends_segment_by_segment_when_another_device_has_it() {
-        use crate::device::offload::DeviceOffload;
-        use zerocast_wire::tcp::{FLAG_ACK, FLAG_SYN};
-        let (mut stack, mut bc, dev) = crate::tests::tun_stack(crate::StackConfig::default());
-        let other = stack.add_pure_ip_device(1500);
-        assert!(stack.set_device_offload(other, DeviceOffload::tso_64k()));
+    /// Listens on port 80 of `dev` and completes a handshake from the test's peer (MSS
+    /// 1460, no other option); returns the accepted connection and its initial sequence
+    /// number.
+    fn accept_one(
+        stack: &mut crate::Stack,
+        bc: &mut crate::testutil::FakeBindings,
+        dev: crate::context::DeviceId,
+    ) -> (crate::context::SocketId, u32) {
         let l = stack.tcp_open().unwrap();
         stack.tcp_bind(l, crate::tests::sa("0.0.0.0:80")).unwrap();
-        stack.tcp_listen(&mut bc, l, 2).unwrap();
+        stack.tcp_listen(bc, l, 2).unwrap();
         stack.receive_frame(
-            &mut bc,
+            bc,
             dev,
             &mut to_stack(7000, 0, FLAG_SYN, &[2, 4, 0x05, 0xb4]),
         );
         let syn_ack = bc.take_sent().remove(0).bytes;
         let iss = u32::from_be_bytes([syn_ack[24], syn_ack[25], syn_ack[26], syn_ack[27]]);
-        stack.receive_frame(&mut bc, dev, &mut to_stack(7001, iss + 1, FLAG_ACK, &[]));
-        let (c, _) = stack.tcp_accept(&mut bc, l).unwrap();
+        stack.receive_frame(bc, dev, &mut to_stack(7001, iss + 1, FLAG_ACK, &[]));
+        (stack.tcp_accept(bc, l).unwrap().0, iss)
+    }
+
+    /// TSO on another device only: the connection's route has no GSO path, so its
+    /// initial window leaves as ten frames of one segment each, without any run search.
+    #[test]
+    fn a_route_without_tso_sends_segment_by_segment_when_another_device_has_it() {
+        use crate::device::offload::DeviceOffload;
+        let (mut stack, mut bc, dev) = crate::tests::tun_stack(crate::StackConfig::default());
+        let other = stack.add_pure_ip_device(1500);
+        assert!(stack.set_device_offload(other, DeviceOffload::tso_64k()));
+        let (c, _) = accept_one(&mut stack, &mut bc, dev);
         let frames_before = stack.device(dev).unwrap().counters.tx_frames;
         let compared_before = PAIRS_COMPARED.with(core::cell::Cell::get);
         stack.tcp_send(&mut bc, c, &[3u8; 20_000]).unwrap();
@@ -383,21 +393,10 @@ mod tests {
     fn the_initial_window_leaves_as_one_gso_frame_cut_into_valid_segments() {
         use crate::device::offload::DeviceOffload;
         use zerocast_wire::ipv4::Ipv4Packet;
-        use zerocast_wire::tcp::{TcpPacket, FLAG_ACK, FLAG_PSH, FLAG_SYN};
+        use zerocast_wire::tcp::{TcpPacket, FLAG_PSH};
         let (mut stack, mut bc, dev) = crate::tests::tun_stack(crate::StackConfig::default());
         assert!(stack.set_device_offload(dev, DeviceOffload::tso_64k()));
-        let l = stack.tcp_open().unwrap();
-        stack.tcp_bind(l, crate::tests::sa("0.0.0.0:80")).unwrap();
-        stack.tcp_listen(&mut bc, l, 2).unwrap();
-        stack.receive_frame(
-            &mut bc,
-            dev,
-            &mut to_stack(7000, 0, FLAG_SYN, &[2, 4, 0x05, 0xb4]),
-        );
-        let syn_ack = bc.take_sent().remove(0).bytes;
-        let iss = u32::from_be_bytes([syn_ack[24], syn_ack[25], syn_ack[26], syn_ack[27]]);
-        stack.receive_frame(&mut bc, dev, &mut to_stack(7001, iss + 1, FLAG_ACK, &[]));
-        let (c, _) = stack.tcp_accept(&mut bc, l).unwrap();
+        let (c, iss) = accept_one(&mut stack, &mut bc, dev);
         let frames_before = stack.device(dev).unwrap().counters.tx_frames;
         let data: alloc::vec::Vec<u8> = (0..30_000u32).map(|i| (i * 7) as u8).collect();
         let compared_before = PAIRS_COMPARED.with(core::cell::Cell::get);
