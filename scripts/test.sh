@@ -104,9 +104,18 @@ if command -v cargo-fuzz >/dev/null 2>&1; then
     # Run on a scratch copy of the corpus so the smoke run does not rewrite committed files.
     scratch=$(mktemp -d)
     cp -r "$dir/corpus/$target/." "$scratch/" 2>/dev/null || true
-    cargo +nightly fuzz run --fuzz-dir "$dir" "$target" "$scratch" -- \
-      -max_total_time="$fuzz_secs" -print_final_stats=1 2>&1 | tail -n 15
-    rm -rf "$scratch"
+    # The full log is kept until the run ends: on a failure its panic message, the failing
+    # input's path and the reproduction command are printed, not only the final stats.
+    log=$(mktemp)
+    if ! cargo +nightly fuzz run --fuzz-dir "$dir" "$target" "$scratch" -- \
+      -max_total_time="$fuzz_secs" -print_final_stats=1 >"$log" 2>&1; then
+      grep -E -A12 "panicked at|ERROR: |SUMMARY" "$log" | cut -c1-300 | head -n 60
+      grep -E -A3 "Failing input|Reproduce with" "$log" | head -n 12
+      rm -rf "$scratch" "$log"
+      exit 1
+    fi
+    tail -n 6 "$log"
+    rm -rf "$scratch" "$log"
   done
 elif [ "${ZC_FUZZ_SMOKE:-0}" = 1 ]; then
   echo "cargo-fuzz is required (ZC_FUZZ_SMOKE=1) but not installed" >&2

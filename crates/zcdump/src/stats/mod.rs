@@ -95,6 +95,7 @@ impl Stats {
         Field::Icmpv6ChecksumStatus,
         Field::UdpChecksumStatus,
         Field::TcpChecksumStatus,
+        Field::PimCksumStatus,
     ];
 
     /// Empty statistics that will list the `top` largest conversations.
@@ -531,6 +532,16 @@ mod tests {
             text.contains("10.0.0.9:7                 <-> 10.0.0.2:80                      0 0 bytes        50 75 kB"),
             "{text}"
         );
+    }
+
+    /// The "Bad checksums" line counts every checksum status the dissectors push, so the
+    /// statistics must ask for each of them: a protocol whose status field is missing here
+    /// counts its bad checksums only when another output happens to want the field.
+    #[test]
+    fn stats_fields_hold_every_checksum_status() {
+        for field in Field::all().filter(|f| f.kind() == crate::fields::Kind::ChecksumStatus) {
+            assert!(Stats::FIELDS.contains(&field), "{} missing", field.name());
+        }
     }
 
     #[test]
