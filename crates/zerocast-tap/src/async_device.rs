@@ -11,16 +11,24 @@
 //! before the reactor's first turn (a SYN right after start-up) was dropped unseen. A TUN
 //! write does not block; a full queue (`EAGAIN`) drops the frame, as [`TapDevice::send`]
 //! does.
+//!
+//! A device opened with offload ([`TapDevice::open_offload`]) keeps its virtio-net header
+//! here too: [`AsyncTapDevice::poll_recv`] reads it in front of each frame and finishes a
+//! partial checksum (a received frame may be a coalesced TCP segment of up to 64 KiB), and
+//! [`AsyncTapDevice::send_gso`] hands the kernel one GSO frame to cut.
 
 use std::fmt;
 use std::fs::File;
-use std::io::{self, Write};
+use std::io::{self, IoSlice, IoSliceMut, Write};
 use std::os::fd::AsFd;
-use std::task::{Context, Poll};
+use std::task::{ready, Context, Poll};
 
 use tun_rs::AsyncDevice;
 
+use zerocast_stack::device::gso::{segment_in_place, GsoMeta};
+
 use crate::device::{LinkKind, TapDevice};
+use crate::offload::{VnetHeader, VNET_HDR_LEN};
 
 /// An open TAP/TUN interface for async use.
 pub struct AsyncTapDevice {
@@ -30,6 +38,8 @@ pub struct AsyncTapDevice {
     kind: LinkKind,
     name: String,
     mtu: u32,
+    /// Every frame carries a virtio-net header (see [`crate::offload`]).
+    vnet_hdr: bool,
 }
 
 impl fmt::Debug for AsyncTapDevice {
@@ -38,6 +48,7 @@ impl fmt::Debug for AsyncTapDevice {
             .field("name", &self.name)
             .field("kind", &self.kind)
             .field("mtu", &self.mtu)
+            .field("offload", &self.vnet_hdr)
             .finish_non_exhaustive()
     }
 }
@@ -65,7 +76,7 @@ impl AsyncTapDevice {
                 "an async TAP/TUN device needs a tokio runtime with I/O enabled",
             ));
         }
-        let (sync, kind, name, mtu) = device.into_parts();
+        let (sync, kind, name, mtu, vnet_hdr) = device.into_parts();
         let writer = File::from(sync.as_fd().try_clone_to_owned()?);
         Ok(AsyncTapDevice {
             device: AsyncDevice::new(sync)?,
@@ -73,7 +84,15 @@ impl AsyncTapDevice {
             kind,
             name,
             mtu,
+            vnet_hdr,
         })
+    }
+
+    /// Whether frames carry the virtio-net header: TSO and checksum offload are on
+    /// (received frames may then be up to 64 KiB long).
+    #[must_use]
+    pub fn offload(&self) -> bool {
+        self.vnet_hdr
     }
 
     /// The interface name.
@@ -99,7 +118,23 @@ impl AsyncTapDevice {
     /// # Errors
     /// Read errors (the interface was deleted, ...).
     pub fn poll_recv(&self, cx: &mut Context<'_>, buf: &mut [u8]) -> Poll<io::Result<usize>> {
-        self.device.poll_recv(cx, buf)
+        if !self.vnet_hdr {
+            return self.device.poll_recv(cx, buf);
+        }
+        loop {
+            ready!(self.device.poll_readable(cx))?;
+            let mut header = [0u8; VNET_HDR_LEN];
+            let mut parts = [IoSliceMut::new(&mut header), IoSliceMut::new(buf)];
+            match self.device.try_recv_vectored(&mut parts) {
+                Ok(len) => {
+                    return Poll::Ready(Ok(TapDevice::after_vnet_header(&header, buf, len)));
+                }
+                // The readiness was stale and is now cleared: the next poll_readable
+                // registers the waker.
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
+                Err(e) => return Poll::Ready(Err(e)),
+            }
+        }
     }
 
     /// Writes one frame without waiting; `Ok(false)` when the kernel queue is full or the
@@ -108,7 +143,43 @@ impl AsyncTapDevice {
     /// # Errors
     /// Other write errors.
     pub fn send(&self, frame: &[u8]) -> io::Result<bool> {
-        match (&self.writer).write(frame) {
+        if self.vnet_hdr {
+            return self.send_with_header(&VnetHeader::NONE, frame);
+        }
+        Self::sent((&self.writer).write(frame))
+    }
+
+    /// Writes one GSO frame for the kernel to cut into segments (see
+    /// `zerocast_stack::device::gso`); on a device without offload, the segments one by
+    /// one. Full queue and link down drop it, as [`AsyncTapDevice::send`].
+    ///
+    /// # Errors
+    /// Other write errors.
+    pub fn send_gso(&self, frame: &mut [u8], meta: &GsoMeta) -> io::Result<bool> {
+        if self.vnet_hdr {
+            return self.send_with_header(&VnetHeader::for_gso(meta), frame);
+        }
+        let mut result = Ok(true);
+        let cut = segment_in_place(frame, meta, |segment| {
+            if let Ok(true) = result {
+                result = self.send(segment);
+            }
+        });
+        if cut.is_err() {
+            return Ok(false);
+        }
+        result
+    }
+
+    /// Writes `header` and `frame` in one `writev(2)` (no copy to join them).
+    fn send_with_header(&self, header: &VnetHeader, frame: &[u8]) -> io::Result<bool> {
+        let header = header.to_bytes();
+        Self::sent((&self.writer).write_vectored(&[IoSlice::new(&header), IoSlice::new(frame)]))
+    }
+
+    /// What a write's result means for the frame.
+    fn sent(result: io::Result<usize>) -> io::Result<bool> {
+        match result {
             Ok(_) => Ok(true),
             Err(e) if e.kind() == io::ErrorKind::WouldBlock => Ok(false),
             // EIO: the kernel end is down.

@@ -267,7 +267,32 @@ impl TapDevice {
         mtu: Option<u16>,
         queues: usize,
     ) -> Result<Vec<TapDevice>, OpenError> {
-        let first = TapDevice::open_with(name, kind, mtu, true, false)?;
+        TapDevice::open_queues_with(name, kind, mtu, queues, false)
+    }
+
+    /// Like [`TapDevice::open_queues`], every queue with offload as
+    /// [`TapDevice::open_offload`] (the kernel grants it per interface, so all queues or
+    /// none have it).
+    ///
+    /// # Errors
+    /// Those of [`TapDevice::open_queues`].
+    pub fn open_queues_offload(
+        name: &str,
+        kind: LinkKind,
+        mtu: Option<u16>,
+        queues: usize,
+    ) -> Result<Vec<TapDevice>, OpenError> {
+        TapDevice::open_queues_with(name, kind, mtu, queues, true)
+    }
+
+    fn open_queues_with(
+        name: &str,
+        kind: LinkKind,
+        mtu: Option<u16>,
+        queues: usize,
+        offload: bool,
+    ) -> Result<Vec<TapDevice>, OpenError> {
+        let first = TapDevice::open_with(name, kind, mtu, true, offload)?;
         let other = |source| OpenError::Other {
             name: name.to_owned(),
             source,
@@ -473,7 +498,11 @@ impl TapDevice {
     /// The frame length after a read of `len` bytes behind a virtio-net header, with a
     /// partial checksum finished; 0 (an empty frame the stack drops as malformed) for a read
     /// too short for the header or a header pointing outside the frame.
-    fn after_vnet_header(header: &[u8; VNET_HDR_LEN], buf: &mut [u8], len: usize) -> usize {
+    pub(crate) fn after_vnet_header(
+        header: &[u8; VNET_HDR_LEN],
+        buf: &mut [u8],
+        len: usize,
+    ) -> usize {
         let Some(frame_len) = len.checked_sub(VNET_HDR_LEN) else {
             return 0;
         };
@@ -502,8 +531,8 @@ impl TapDevice {
     /// The tun-rs device and what this type knows about it, for the async binding
     /// ([`crate::async_device`]), which registers the descriptor with tokio.
     #[cfg(feature = "tokio")]
-    pub(crate) fn into_parts(self) -> (SyncDevice, LinkKind, String, u32) {
-        (self.device, self.kind, self.name, self.mtu)
+    pub(crate) fn into_parts(self) -> (SyncDevice, LinkKind, String, u32, bool) {
+        (self.device, self.kind, self.name, self.mtu, self.vnet_hdr)
     }
 }
 
