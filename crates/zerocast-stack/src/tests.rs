@@ -25,6 +25,7 @@ mod fragments;
 mod robustness;
 mod routing;
 mod tcp;
+mod tcp_cc;
 mod tcp_features;
 mod udp;
 

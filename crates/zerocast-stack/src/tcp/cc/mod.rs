@@ -25,6 +25,8 @@ use crate::time::{Duration, Instant};
 use cubic::Cubic;
 use cwv::{Cwv, Validity};
 use hystart::{HyStart, Step};
+#[cfg(test)]
+pub(crate) use hystart::{Phase as HyStartPhase, CSS_GROWTH_DIVISOR, CSS_ROUNDS};
 
 /// The congestion-control algorithm of a TCP socket.
 ///

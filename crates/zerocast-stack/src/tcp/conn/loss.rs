@@ -43,6 +43,12 @@ impl LossControl {
         self.recovery.set_algorithm(alg);
     }
 
+    /// Loss recovery and congestion control (scenario tests read the window).
+    #[cfg(test)]
+    pub(crate) fn recovery(&self) -> &LossRecovery {
+        &self.recovery
+    }
+
     /// The current RTO (before the connection's backoff).
     pub(crate) fn rto(&self) -> Duration {
         self.rtt.rto()

@@ -797,6 +797,12 @@ impl LossRecovery {
         self.board.pipe().saturating_sub(self.reno_sacked)
     }
 
+    /// The congestion controller (scenario tests read its window and HyStart++ phase).
+    #[cfg(test)]
+    pub(crate) fn cc(&self) -> &CongestionControl {
+        &self.cc
+    }
+
     /// Bytes sent and not cumulatively acknowledged.
     #[must_use]
     pub(crate) fn outstanding(&self) -> u32 {

@@ -1,0 +1,421 @@
+//! Congestion-control scenarios on the [`FakeNetwork`]: one bulk flow between two stacks
+//! whose path RTT the test changes, the sender's window read after every network step.
+//!
+//! The link has no bandwidth limit, so the flow is a train of bursts: every ACK of a
+//! window arrives at the same instant and clocks out the next window at once. A step
+//! (one instant) is therefore one burst of ACKs, and the window's growth over it is the
+//! sum of the per-ACK rules. The RTT is changed only between bursts (when no data is in
+//! flight), so each round sees one RTT, never a mix.
+
+use alloc::vec::Vec;
+use core::net::{IpAddr, Ipv4Addr, SocketAddr};
+
+use crate::tcp::cc::{HyStartPhase, CSS_GROWTH_DIVISOR, CSS_ROUNDS};
+use crate::tcp::{CongestionAlgorithm, SeqNum, TcpSocketOptions};
+use crate::testutil::{FakeNetwork, HostId, LinkConfig, SegmentId};
+use crate::time::{Duration, Instant};
+use crate::{SocketError, SocketId, Stack, StackConfig};
+
+fn ms(n: u64) -> Duration {
+    Duration::from_millis(n)
+}
+
+/// The sender's congestion state after a step.
+#[derive(Clone, Copy, Debug)]
+struct Snap {
+    at: Instant,
+    cwnd: u32,
+    ssthresh: u32,
+    mss: u32,
+    phase: HyStartPhase,
+    una: SeqNum,
+    max: SeqNum,
+    in_recovery: bool,
+}
+
+/// A client that always has data to send and a server that reads everything.
+struct Flow {
+    net: FakeNetwork<Stack>,
+    segment: SegmentId,
+    client: HostId,
+    server: HostId,
+    csock: SocketId,
+    listener: SocketId,
+    ssock: Option<SocketId>,
+    latency: Duration,
+    /// When the client's SND.MAX last advanced.
+    last_send: Instant,
+    buf: Vec<u8>,
+    snaps: Vec<Snap>,
+}
+
+const BUFFER: usize = 8 << 20;
+
+impl Flow {
+    fn new(alg: CongestionAlgorithm, latency: Duration) -> Flow {
+        let mut net = FakeNetwork::new(1);
+        let mut host = |addr: [u8; 4]| {
+            let id = net.add_host(Stack::new(StackConfig::default()));
+            let dev = net.with_host(id, |s, bc| {
+                let dev = s.add_pure_ip_device(1500);
+                s.add_address(bc, dev, IpAddr::V4(Ipv4Addr::from(addr)), 24)
+                    .unwrap();
+                dev
+            });
+            (id, dev)
+        };
+        let (client, cd) = host([10, 0, 0, 1]);
+        let (server, sd) = host([10, 0, 0, 2]);
+        let segment = net.connect(&[(client, cd), (server, sd)], LinkConfig::ideal(latency));
+        let options = TcpSocketOptions {
+            send_buffer: BUFFER,
+            recv_buffer: BUFFER,
+            congestion: alg,
+            ..TcpSocketOptions::default()
+        };
+        let listener = net.with_host(server, |s, bc| {
+            let l = s.tcp_open().unwrap();
+            s.tcp_set_options(l, options).unwrap();
+            s.tcp_bind(l, SocketAddr::from(([0, 0, 0, 0], 5001)))
+                .unwrap();
+            s.tcp_listen(bc, l, 1).unwrap();
+            l
+        });
+        let csock = net.with_host(client, |s, bc| {
+            let c = s.tcp_open().unwrap();
+            s.tcp_set_options(c, options).unwrap();
+            s.tcp_connect(bc, c, SocketAddr::from(([10, 0, 0, 2], 5001)))
+                .unwrap();
+            c
+        });
+        let mut f = Flow {
+            net,
+            segment,
+            client,
+            server,
+            csock,
+            listener,
+            ssock: None,
+            latency,
+            last_send: Instant::ZERO,
+            buf: alloc::vec![0u8; 64 * 1024],
+            snaps: Vec::new(),
+        };
+        // Until the handshake is done and the first data is out.
+        while f.snap().is_none_or(|s| s.max == s.una) {
+            f.apps();
+            assert!(f.net.step());
+        }
+        let first = f.snap().unwrap();
+        f.last_send = first.at;
+        f.snaps.push(first);
+        f
+    }
+
+    fn snap(&self) -> Option<Snap> {
+        let stack = self.net.node(self.client);
+        let (_, e) = stack.tcp.iter().next()?;
+        if e.conn.state != crate::tcp::TcpState::Established {
+            return None;
+        }
+        let lr = e.conn.loss.recovery();
+        let cc = lr.cc();
+        Some(Snap {
+            at: self.net.now(),
+            cwnd: cc.cwnd(),
+            ssthresh: cc.ssthresh(),
+            mss: cc.mss(),
+            phase: cc.hystart_phase(),
+            una: e.conn.snd_una,
+            max: e.conn.snd_max,
+            in_recovery: lr.in_recovery(),
+        })
+    }
+
+    /// The applications: the client fills its send buffer, the server drains.
+    fn apps(&mut self) {
+        let (csock, buf) = (self.csock, &mut self.buf);
+        self.net.with_host(self.client, |s, bc| loop {
+            match s.tcp_send(bc, csock, buf) {
+                Ok(0) | Err(SocketError::WouldBlock) => break,
+                Ok(_) => {}
+                Err(e) => panic!("send: {e}"),
+            }
+        });
+        let (listener, mut ssock) = (self.listener, self.ssock);
+        self.net.with_host(self.server, |s, bc| {
+            if ssock.is_none() {
+                ssock = s.tcp_accept(bc, listener).ok().map(|(id, _)| id);
+            }
+            let Some(id) = ssock else { return };
+            loop {
+                match s.tcp_recv(bc, id, buf) {
+                    Ok(0) | Err(SocketError::WouldBlock) => break,
+                    Ok(_) => {}
+                    Err(e) => panic!("recv: {e}"),
+                }
+            }
+        });
+        self.ssock = ssock;
+    }
+
+    /// One network step; returns the sender's state before and after.
+    fn step(&mut self) -> (Snap, Snap) {
+        self.apps();
+        let before = *self.snaps.last().unwrap();
+        assert!(self.net.step(), "the flow stopped");
+        let after = self.snap().expect("the connection left ESTABLISHED");
+        if after.max > before.max {
+            self.last_send = after.at;
+        }
+        self.snaps.push(after);
+        (before, after)
+    }
+
+    /// Steps until `done` holds, at most `limit` of simulated time; panics otherwise.
+    fn run_until(&mut self, limit: Duration, mut done: impl FnMut(&Snap) -> bool) -> Snap {
+        let end = self.net.now() + limit;
+        loop {
+            let (_, after) = self.step();
+            if done(&after) {
+                return after;
+            }
+            assert!(after.at <= end, "not reached within {limit:?}: {after:?}");
+        }
+    }
+
+    /// Changes the one-way latency once every data segment sent so far has arrived (the
+    /// ACKs on their way keep the old delay): the next round sees only the new RTT.
+    fn set_latency(&mut self, latency: Duration) -> Instant {
+        loop {
+            self.apps();
+            let quiet = self.last_send + self.latency;
+            if self.net.next_event().is_some_and(|t| t > quiet) {
+                break;
+            }
+            self.step();
+        }
+        self.net
+            .set_link_config(self.segment, LinkConfig::ideal(latency));
+        self.latency = latency;
+        self.net.now()
+    }
+
+    /// The steps recorded since `from` (exclusive of earlier ones), pairwise.
+    fn steps_since(&self, from: Instant) -> impl Iterator<Item = (&Snap, &Snap)> {
+        self.snaps
+            .windows(2)
+            .map(|w| (&w[0], &w[1]))
+            .filter(move |(a, _)| a.at >= from)
+    }
+}
+
+/// Every step that stayed in one slow-start phase grew the window by the per-ACK rule:
+/// `min(acked, 2 MSS)` per ACK in slow start (each ACK here covers one or two segments,
+/// so the step grows by what it acknowledged), a [`CSS_GROWTH_DIVISOR`]th of it in CSS.
+/// Returns how many steps of each kind were checked.
+fn check_growth(f: &Flow) -> (usize, usize) {
+    let (mut ss, mut css) = (0, 0);
+    for (a, b) in f.steps_since(Instant::ZERO) {
+        if a.in_recovery || b.in_recovery || b.ssthresh != u32::MAX {
+            continue;
+        }
+        let acked = b.una.saturating_since(a.una);
+        let grew = b.cwnd - a.cwnd;
+        match (a.phase, b.phase) {
+            (HyStartPhase::SlowStart, HyStartPhase::SlowStart) => {
+                assert_eq!(grew, acked, "slow start at {:?}", b.at);
+                ss += 1;
+            }
+            (HyStartPhase::Css { .. }, HyStartPhase::Css { .. }) if acked > 0 => {
+                assert_eq!(grew, acked / CSS_GROWTH_DIVISOR, "CSS at {:?}", b.at);
+                css += 1;
+            }
+            _ => {}
+        }
+    }
+    (ss, css)
+}
+
+/// RFC 9406 on a path whose RTT the test moves: 100 ms while slow start doubles the
+/// window; 120 ms (at least lastRoundMinRTT + clamp(100/8, 4, 16) = 112.5 ms) turns it
+/// conservative with a 120 ms baseline; back to 100 ms (below the baseline) resumes slow
+/// start with ssthresh untouched (the exit was spurious); 120 ms again enters CSS, which
+/// after CSS_ROUNDS rounds ends slow start with ssthresh = cwnd, no loss; congestion
+/// avoidance then adds one MSS per window (NewReno) though the RTT stays high.
+#[test]
+#[cfg_attr(miri, ignore)]
+fn rfc9406_hystart_css_on_a_rising_rtt_spurious_exit_and_congestion_avoidance() {
+    let mut f = Flow::new(CongestionAlgorithm::NewReno, ms(50));
+    let mss = f.snaps[0].mss;
+    // A few rounds of slow start at 100 ms: enough ACKs per round for N_RTT_SAMPLE.
+    f.run_until(ms(2000), |s| s.cwnd >= 16 * s.mss);
+    assert_eq!(f.snap().unwrap().phase, HyStartPhase::SlowStart);
+
+    // The RTT rises to 120 ms: CSS within the next two rounds, its baseline the new RTT.
+    let rise = f.set_latency(ms(60));
+    let css = f.run_until(ms(400), |s| s.phase != HyStartPhase::SlowStart);
+    // Rounds end inside bursts here (a round is up to SND.NXT at its first ACK), so the
+    // burst that enters CSS may also end its first CSS round.
+    assert!(
+        matches!(css.phase, HyStartPhase::Css { baseline, rounds: 0 | 1 } if baseline == ms(120)),
+        "{css:?}"
+    );
+    assert!(css.at > rise);
+    assert_eq!(css.ssthresh, u32::MAX);
+    // One more burst in CSS, then the RTT falls back to 100 ms.
+    f.run_until(ms(400), |s| s.at > css.at);
+    let fall = f.set_latency(ms(50));
+    let resumed = f.run_until(ms(400), |s| s.phase == HyStartPhase::SlowStart);
+    assert!(resumed.at > fall);
+    assert_eq!(resumed.ssthresh, u32::MAX, "a spurious exit keeps ssthresh");
+    // The RTT rises again for good.
+    let rise2 = f.set_latency(ms(60));
+    let css2 = f.run_until(ms(400), |s| s.phase != HyStartPhase::SlowStart);
+    assert!(css2.at > rise2);
+    assert!(matches!(
+        css2.phase,
+        HyStartPhase::Css { rounds: 0 | 1, .. }
+    ));
+    let done = f.run_until(ms(2000), |s| s.phase == HyStartPhase::Done);
+
+    // The CSS rounds, each counted once and in order, one per window of ACKs (the ACKs of
+    // one window arrive within 100 ms, the shortest RTT here: data the application wrote
+    // late makes a few small trains after the main one); slow start ends in the window
+    // that would complete round CSS_ROUNDS.
+    let mut rounds_seen: Vec<u32> = Vec::new();
+    let mut bursts = 0;
+    let mut last_burst = css2.at;
+    for (a, b) in f.steps_since(css2.at) {
+        if b.una > a.una && b.at >= last_burst + ms(100) {
+            bursts += 1;
+            last_burst = b.at;
+        }
+        if let HyStartPhase::Css { rounds, .. } = b.phase {
+            rounds_seen.push(rounds);
+        }
+    }
+    rounds_seen.dedup();
+
+    let first = match css2.phase {
+        HyStartPhase::Css { rounds, .. } => rounds,
+        _ => unreachable!(),
+    };
+    assert_eq!(rounds_seen, (first..CSS_ROUNDS).collect::<Vec<_>>());
+    assert_eq!(
+        bursts,
+        CSS_ROUNDS - first,
+        "bursts from CSS entry to its end"
+    );
+    // ssthresh = cwnd at the ACK that ended CSS; the same burst's later ACKs are
+    // congestion avoidance, which adds at most one MSS per window.
+    assert_ne!(done.ssthresh, u32::MAX);
+    assert!(
+        done.ssthresh <= done.cwnd && done.cwnd <= done.ssthresh + mss,
+        "{done:?}"
+    );
+
+    // Both kinds of slow-start growth were exercised and exact.
+    let (ss, css_steps) = check_growth(&f);
+    assert!(
+        ss >= 4 && css_steps >= 5,
+        "{ss} slow-start, {css_steps} CSS steps"
+    );
+
+    // Congestion avoidance at 120 ms for four RTTs: one MSS per window, never more.
+    let ca_start = f.snap().unwrap();
+    let end = f.run_until(ms(600), |s| s.at >= ca_start.at + ms(480));
+    for (a, b) in f.steps_since(ca_start.at) {
+        assert!(b.cwnd - a.cwnd <= mss, "{a:?} -> {b:?}");
+    }
+    let grown = (end.cwnd - ca_start.cwnd) / mss;
+    assert!((3..=5).contains(&grown), "{grown} MSS in four RTTs");
+    assert_eq!(end.ssthresh, done.ssthresh, "no loss, no reduction");
+}
+
+/// Drops the next data frame (over 1000 bytes) the client sends after the returned flag
+/// is set, once.
+fn drop_one_data_frame(f: &mut Flow) -> alloc::rc::Rc<core::cell::Cell<bool>> {
+    let armed = alloc::rc::Rc::new(core::cell::Cell::new(false));
+    let flag = armed.clone();
+    let client = f.client;
+    f.net.set_filter(
+        f.segment,
+        alloc::boxed::Box::new(move |from, _, bytes| {
+            if from == client && bytes.len() > 1000 && flag.get() {
+                flag.set(false);
+                return false;
+            }
+            true
+        }),
+    );
+    armed
+}
+
+/// The window after each window of ACKs (trains closer than 100 ms apart are one), from
+/// `from` on: the trajectory, independent of how long each RTT took.
+fn per_window(f: &Flow, from: Instant) -> Vec<(u32, u32)> {
+    let mut out: Vec<(u32, u32)> = Vec::new();
+    let mut last = from;
+    for (a, b) in f.steps_since(from) {
+        if b.una <= a.una {
+            continue;
+        }
+        if b.at >= last + ms(100) || out.is_empty() {
+            out.push((b.cwnd, b.ssthresh));
+            last = b.at;
+        } else if let Some(o) = out.last_mut() {
+            *o = (b.cwnd, b.ssthresh);
+        }
+    }
+    out
+}
+
+/// RFC 9406 4.2: a loss in slow start ends slow start as it would without HyStart++: the
+/// algorithm's own reduction (NewReno: ssthresh half the flight), HyStart++ is over, and
+/// an RTT rise afterwards (which would have meant CSS in slow start) changes nothing: the
+/// window trajectory over the next six RTTs is the same as on a path whose RTT stays put.
+#[test]
+#[cfg_attr(miri, ignore)]
+fn rfc9406_a_loss_in_slow_start_ends_it_as_without_hystart() {
+    let run = |rise: bool| {
+        let mut f = Flow::new(CongestionAlgorithm::NewReno, ms(50));
+        let armed = drop_one_data_frame(&mut f);
+        let before = f.run_until(ms(2000), |s| s.cwnd >= 32 * s.mss);
+        assert_eq!(before.phase, HyStartPhase::SlowStart);
+        armed.set(true);
+        let lost = f.run_until(ms(1000), |s| s.in_recovery);
+        assert!(!armed.get(), "the frame was dropped");
+        assert_eq!(lost.phase, HyStartPhase::Done);
+        // NewReno halves the flight at the loss (capped at cwnd): the window after the ACK
+        // train before, plus at most the slow-start growth of this train's ACKs.
+        let prev = f.snaps[f.snaps.len() - 2];
+        let acked = lost.una.saturating_since(prev.una);
+        assert!(
+            (prev.cwnd / 2..=(prev.cwnd + acked) / 2).contains(&lost.ssthresh),
+            "ssthresh {} from cwnd {} (+{acked})",
+            lost.ssthresh,
+            prev.cwnd
+        );
+        let open = f.run_until(ms(1000), |s| !s.in_recovery);
+        assert_eq!(open.cwnd, lost.ssthresh, "recovery ends at ssthresh");
+        if rise {
+            f.set_latency(ms(60));
+        }
+        let start = f.net.now();
+        f.run_until(ms(1000), |s| s.at >= start + ms(6 * 120));
+        let w = per_window(&f, start);
+        (lost.ssthresh, w)
+    };
+    let (steady_ssthresh, steady) = run(false);
+    let (risen_ssthresh, risen) = run(true);
+    assert_eq!(steady_ssthresh, risen_ssthresh);
+    assert!(
+        steady.len() >= 6 && risen.len() >= 6,
+        "{steady:?} {risen:?}"
+    );
+    assert_eq!(steady[..6], risen[..6]);
+    for w in risen[..6].windows(2) {
+        assert!(w[1].0 - w[0].0 <= 1448, "congestion avoidance: {w:?}");
+    }
+}
