@@ -7,8 +7,8 @@
 #
 # tun2proxy: `cargo install tun2proxy --version '0.8.*' --root DIR` (DIR/bin/tun2proxy-bin).
 # Environment: ROUNDS (3), IPERF_SECONDS (5), RR_COUNT (10000), CRR_SECONDS (4),
-# ZC_EXTRA (more zcstack relay flags for every zcstack row). Rows with `--offload` and
-# `--threads 2` are added when `zcstack relay --help` lists those flags. --quick: one round,
+# ZC_EXTRA (more zcstack relay flags for every zcstack row). Rows with `--offload` (direct
+# and SOCKS5) and `--threads 2` are added when `zcstack relay --help` lists those flags. --quick: one round,
 # 1 s loads, under a minute.
 #
 #  client ns (one per row)       middle ns                              server ns
@@ -116,7 +116,10 @@ zc_row() { # name relay flags...
 zc_row zc_direct --direct
 zc_row zc_socks5 --socks5 127.0.0.1:1080
 help=$("$zcstack" relay --help)
-if grep -q -- --offload <<<"$help"; then zc_row zc_direct_offload --direct --offload; fi
+if grep -q -- --offload <<<"$help"; then
+  zc_row zc_direct_offload --direct --offload
+  zc_row zc_socks5_offload --socks5 127.0.0.1:1080 --offload
+fi
 if grep -q -- --threads <<<"$help"; then zc_row zc_direct_threads2 --direct --threads 2; fi
 if grep -q -- --offload <<<"$help" && grep -q -- --threads <<<"$help"; then
   zc_row zc_direct_offload_threads2 --direct --offload --threads 2
@@ -177,6 +180,15 @@ for row in "${rows[@]}"; do
   ratios+=("$name.rr_p50_us/tun2proxy.rr_p50_us")
   for m in up1_mbit down1_mbit up16_mbit down16_mbit crr8_per_s; do
     ratios+=("$name.$m/kernel.$m")
+  done
+done
+# Offload on against off, same outbound (when the rows exist).
+for pair in zc_direct_offload:zc_direct zc_socks5_offload:zc_socks5 \
+  zc_direct_offload_threads2:zc_direct_threads2; do
+  on=${pair%%:*} off=${pair##*:}
+  grep -q "^$on\." "$results" || continue
+  for m in up1_mbit down1_mbit up16_mbit down16_mbit crr8_per_s; do
+    ratios+=("$on.$m/$off.$m")
   done
 done
 python3 "$here/summarize.py" "$results" "${ratios[@]}"

@@ -122,6 +122,12 @@ pub struct RelayArgs {
     #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=64))]
     pub threads: u16,
 
+    /// Segmentation and checksum offload on the TUN (the virtio-net header): the stack
+    /// hands the kernel TCP segments of up to 64 KiB to cut and takes the segments the
+    /// kernel coalesced (plain frames where the kernel refuses).
+    #[arg(long)]
+    pub offload: bool,
+
     /// Log each connection that could not be relayed.
     #[arg(long)]
     pub verbose: bool,

@@ -434,8 +434,24 @@ fn socks5_udp_associate_through_dante() {
 /// checked byte for byte, and 3 UDP flows. Returns the summary's totals line once every
 /// TCP connection has completed, and with several shards the per-shard line.
 fn sharded_run(threads: &str) -> Option<(String, Option<String>)> {
-    let name = format!("relsh{threads}");
-    let mut r = Relay::start(&name, &["--direct", "--threads", threads], None)?;
+    sharded_run_with(threads, &[]).map(|run| (run.totals, run.shards))
+}
+
+/// What [`sharded_run_with`] saw in the relay's summary.
+struct ShardedRun {
+    totals: String,
+    shards: Option<String>,
+    /// Each shard's driver line ("shard N driver: ... (... K coalesced), G GSO frames
+    /// sent, ...").
+    drivers: Vec<String>,
+}
+
+/// [`sharded_run`] with `extra` relay arguments (the namespaces' names say which).
+fn sharded_run_with(threads: &str, extra: &[&str]) -> Option<ShardedRun> {
+    let name = format!("relsh{threads}{}", extra.concat().replace('-', ""));
+    let mut args = vec!["--direct", "--threads", threads];
+    args.extend_from_slice(extra);
+    let mut r = Relay::start(&name, &args, None)?;
     r.download(SERVER, 2_000_000);
     r.upload(SERVER, 2_000_000);
     r.many_sized(SERVER, 16, 500_000);
@@ -459,11 +475,34 @@ fn sharded_run(threads: &str) -> Option<(String, Option<String>)> {
             .cloned()
             .unwrap_or_default()
     });
-    eprintln!("{threads} shard(s): {totals}");
-    if let Some(line) = &shards {
+    let last_driver = format!(
+        "shard {} driver:",
+        threads.parse::<usize>().unwrap_or(1) - 1
+    );
+    let drivers: Vec<String> = r
+        .summary_contains(&last_driver)
+        .into_iter()
+        .filter(|line| line.contains(" driver: "))
+        .collect();
+    let drivers = drivers[drivers.len().saturating_sub(threads.parse().unwrap_or(1))..].to_vec();
+    eprintln!("{threads} shard(s) {extra:?}: {totals}");
+    for line in shards.iter().chain(&drivers) {
         eprintln!("{line}");
     }
-    Some((totals, shards))
+    Some(ShardedRun {
+        totals,
+        shards,
+        drivers,
+    })
+}
+
+/// The number in a driver line in front of `what` (" GSO frames sent", " coalesced").
+fn driver_count(line: &str, what: &str) -> u64 {
+    line.split(what)
+        .next()
+        .and_then(|before| before.rsplit([' ', '(']).next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no count before {what:?} in {line:?}"))
 }
 
 /// The flows each shard took, from the summary's "shards: 0: N flows, 1: M flows; ..." line.
@@ -504,6 +543,37 @@ fn one_and_two_shards_relay_the_same_and_both_shards_carry_flows() {
         26 + 3,
         "every flow counted once"
     );
+}
+
+/// `--offload` (the TUN's virtio-net header): the same load as the sharding test, byte for
+/// byte, with one and with two shards; the two give the same totals, and each shard sent
+/// GSO frames (downloads: the kernel cuts them) and took coalesced segments (uploads: the
+/// client's TCP hands the TUN segments of up to 64 KiB).
+#[test]
+fn offload_relays_the_same_with_gso_out_and_coalesced_segments_in() {
+    let Some(one) = sharded_run_with("1", &["--offload"]) else {
+        return;
+    };
+    let two = sharded_run_with("2", &["--offload"]).expect("the tools were there before");
+    let totals = |line: &str| line.split("tcp: ").nth(1).unwrap_or_default().to_owned();
+    assert!(!totals(&one.totals).is_empty(), "{}", one.totals);
+    assert_eq!(totals(&one.totals), totals(&two.totals), "1 vs 2 shards");
+    let sum = |run: &ShardedRun, what: &str| -> u64 {
+        run.drivers.iter().map(|l| driver_count(l, what)).sum()
+    };
+    for (run, shards) in [(&one, 1), (&two, 2)] {
+        assert_eq!(run.drivers.len(), shards, "{:?}", run.drivers);
+        assert!(
+            sum(run, " GSO frames sent") > 0,
+            "{shards} shard(s): no GSO frame sent: {:?}",
+            run.drivers
+        );
+        assert!(
+            sum(run, " coalesced") > 0,
+            "{shards} shard(s): no coalesced segment received: {:?}",
+            run.drivers
+        );
+    }
 }
 
 /// The relay's memory from /proc/PID/status: (VmRSS, VmHWM) in KiB.

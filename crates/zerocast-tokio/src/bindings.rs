@@ -5,6 +5,7 @@
 use std::sync::Arc;
 
 use zerocast_stack::context::{Clock, DeviceId, DeviceTx, Readiness, Rng, SocketEvents, SocketId};
+use zerocast_stack::device::gso::GsoMeta;
 use zerocast_stack::time::Instant;
 use zerocast_tap::rng::SmallRng;
 
@@ -18,6 +19,7 @@ pub struct StackBindings {
     link: Arc<dyn FrameLink>,
     pub(crate) wakers: WakerTable,
     pub(crate) transmit_drops: u64,
+    pub(crate) gso_frames_sent: u64,
     pub(crate) transmit_error: Option<std::io::Error>,
 }
 
@@ -39,6 +41,7 @@ impl StackBindings {
             link,
             wakers: WakerTable::default(),
             transmit_drops: 0,
+            gso_frames_sent: 0,
             transmit_error: None,
         }
     }
@@ -69,7 +72,23 @@ impl Rng for StackBindings {
 
 impl DeviceTx for StackBindings {
     fn transmit(&mut self, _device: DeviceId, frame: &[u8]) {
-        match self.link.send(frame) {
+        let result = self.link.send(frame);
+        self.transmitted(result);
+    }
+
+    /// The link cuts the frame: the kernel through the virtio-net header, or the link's
+    /// default in software.
+    fn transmit_gso(&mut self, _device: DeviceId, frame: &mut [u8], meta: &GsoMeta) {
+        self.gso_frames_sent += 1;
+        let result = self.link.send_gso(frame, meta);
+        self.transmitted(result);
+    }
+}
+
+impl StackBindings {
+    /// Counts a refused or failed transmit.
+    fn transmitted(&mut self, result: std::io::Result<bool>) {
+        match result {
             Ok(true) => {}
             Ok(false) => self.transmit_drops += 1,
             Err(e) => {

@@ -8,6 +8,7 @@
 use std::io;
 use std::task::{Context, Poll};
 
+use zerocast_stack::device::gso::{segment_in_place, GsoMeta};
 pub use zerocast_tap::device::LinkKind;
 
 /// A frame-oriented link the stack runs on.
@@ -46,10 +47,60 @@ pub trait FrameLink: Send + Sync + 'static {
 
     /// The largest IP packet the link carries.
     fn mtu(&self) -> u32;
+
+    /// Whether the link does segmentation and checksum offload (a TUN/TAP with the
+    /// virtio-net header): the stack then hands it GSO frames through
+    /// [`FrameLink::send_gso`], and received frames may be coalesced TCP segments of up
+    /// to 64 KiB. No by default.
+    fn offload(&self) -> bool {
+        false
+    }
+
+    /// Puts one GSO frame on the link (see `zerocast_stack::device::gso`). The default
+    /// cuts it in software, in place, and sends the segments one by one; a link with
+    /// [`FrameLink::offload`] hands the frame to the kernel whole.
+    ///
+    /// ```
+    /// use zerocast_stack::device::gso::{GsoKind, GsoMeta};
+    /// use zerocast_tokio::link::{FrameLink, LinkKind};
+    /// use zerocast_tokio::memory::MemoryLink;
+    /// let (a, b) = MemoryLink::pair(LinkKind::Tun, 1500, 8);
+    /// let mut frame = vec![0u8; 40 + 2500];
+    /// frame[0] = 0x45;
+    /// frame[32] = 5 << 4;
+    /// let meta = GsoMeta { kind: GsoKind::TcpV4, segment_size: 1000, header_len: 40,
+    ///                      ip_start: 0, csum_start: 20, csum_offset: 16 };
+    /// assert!(a.send_gso(&mut frame, &meta)?);
+    /// let mut buf = [0u8; 1500];
+    /// let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+    /// let lens: Vec<_> = (0..3).map(|_| match b.poll_recv(&mut cx, &mut buf) {
+    ///     std::task::Poll::Ready(Ok(n)) => n,
+    ///     other => panic!("{other:?}"),
+    /// }).collect();
+    /// assert_eq!(lens, [1040, 1040, 540]);
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// A write error other than a full queue.
+    fn send_gso(&self, frame: &mut [u8], meta: &GsoMeta) -> io::Result<bool> {
+        let mut result = Ok(true);
+        let cut = segment_in_place(frame, meta, |segment| {
+            if let Ok(true) = result {
+                result = self.send(segment);
+            }
+        });
+        if cut.is_err() {
+            // The stack builds only frames that match their meta; a mismatch sends nothing.
+            return Ok(false);
+        }
+        result
+    }
 }
 
-/// The buffer size that holds any frame of `link`: the MTU plus an Ethernet header with two
-/// VLAN tags for a TAP.
+/// The buffer size that holds any frame of `link`: the MTU (the largest coalesced
+/// segment, 65,535 bytes, on a link with offload) plus an Ethernet header with two VLAN
+/// tags for a TAP.
 ///
 /// ```
 /// use zerocast_tokio::link::{frame_capacity, LinkKind};
@@ -61,7 +112,11 @@ pub trait FrameLink: Send + Sync + 'static {
 /// ```
 #[must_use]
 pub fn frame_capacity(link: &dyn FrameLink) -> usize {
-    let mtu = usize::try_from(link.mtu()).unwrap_or(usize::MAX);
+    let mtu = if link.offload() {
+        MAX_GRO_PACKET
+    } else {
+        usize::try_from(link.mtu()).unwrap_or(usize::MAX)
+    };
     match link.kind() {
         LinkKind::Tun => mtu,
         LinkKind::Tap => mtu.saturating_add(ETHERNET_HEADER_WITH_TWO_TAGS),
@@ -70,3 +125,7 @@ pub fn frame_capacity(link: &dyn FrameLink) -> usize {
 
 /// 14 bytes of Ethernet header and two 4-byte 802.1Q/802.1ad tags.
 const ETHERNET_HEADER_WITH_TWO_TAGS: usize = 22;
+
+/// The largest IP packet a link with offload hands over: the IPv4 total length's limit,
+/// which is also Linux's GRO limit on a TUN/TAP.
+const MAX_GRO_PACKET: usize = 65_535;

@@ -17,6 +17,7 @@ use std::task::{Context, Poll, Waker};
 
 use tokio::sync::Notify;
 use zerocast_stack::context::{DeviceId, SocketId};
+use zerocast_stack::device::offload::DeviceOffload;
 use zerocast_stack::{MacAddr, SocketError, Stack, StackConfig};
 use zerocast_tap::burst::BurstBuffer;
 use zerocast_tap::rng::SmallRng;
@@ -76,6 +77,10 @@ pub struct DriverStats {
     pub timer_rounds: u64,
     /// Frames the link refused on transmit.
     pub transmit_drops: u64,
+    /// GSO frames the stack handed the link whole (TSO on a link with offload).
+    pub gso_frames_sent: u64,
+    /// Received frames longer than the MTU: TCP segments the kernel coalesced (GRO).
+    pub coalesced_received: u64,
 }
 
 /// The stack and its bindings, under one lock.
@@ -94,6 +99,7 @@ struct Shared {
     wakeups: AtomicU64,
     frames_received: AtomicU64,
     timer_rounds: AtomicU64,
+    coalesced_received: AtomicU64,
 }
 
 impl Shared {
@@ -199,6 +205,9 @@ impl AsyncStack {
             LinkKind::Tap => stack.add_ethernet_device(MacAddr(config.mac), link.mtu()),
             LinkKind::Tun => stack.add_pure_ip_device(link.mtu()),
         };
+        if link.offload() {
+            stack.set_device_offload(device_id, DeviceOffload::tso_64k());
+        }
         for &(addr, prefix_len) in &config.addresses {
             stack
                 .add_address(&mut bindings, device_id, addr, prefix_len)
@@ -227,6 +236,7 @@ impl AsyncStack {
             wakeups: AtomicU64::new(0),
             frames_received: AtomicU64::new(0),
             timer_rounds: AtomicU64::new(0),
+            coalesced_received: AtomicU64::new(0),
         });
         let driver = Driver {
             shared: Arc::clone(&shared),
@@ -350,12 +360,20 @@ impl AsyncStack {
     /// What the driver has done so far.
     #[must_use]
     pub fn stats(&self) -> DriverStats {
-        let transmit_drops = self.shared.lock().bindings.transmit_drops;
+        let (transmit_drops, gso_frames_sent) = {
+            let state = self.shared.lock();
+            (
+                state.bindings.transmit_drops,
+                state.bindings.gso_frames_sent,
+            )
+        };
         DriverStats {
             wakeups: self.shared.wakeups.load(Ordering::Relaxed),
             frames_received: self.shared.frames_received.load(Ordering::Relaxed),
             timer_rounds: self.shared.timer_rounds.load(Ordering::Relaxed),
             transmit_drops,
+            gso_frames_sent,
+            coalesced_received: self.shared.coalesced_received.load(Ordering::Relaxed),
         }
     }
 
@@ -386,6 +404,12 @@ impl Driver {
     /// The link's read error (the interface was deleted, ...), which ends the driver.
     pub async fn run(self) -> io::Result<()> {
         let mut burst = BurstBuffer::new(frame_capacity(&*self.link), RECEIVE_BATCH);
+        let mtu = usize::try_from(self.link.mtu()).unwrap_or(usize::MAX);
+        let link_header = match self.link.kind() {
+            LinkKind::Tun => 0,
+            // Ethernet and two VLAN tags: only a coalesced frame is longer.
+            LinkKind::Tap => 22,
+        };
         loop {
             if self.shared.stop.load(Ordering::SeqCst) {
                 return Ok(());
@@ -416,6 +440,15 @@ impl Driver {
             }
             let mut state = self.shared.lock();
             if !burst.is_empty() {
+                if self.link.offload() {
+                    let coalesced = burst
+                        .frames()
+                        .filter(|f| f.len() > mtu.saturating_add(link_header))
+                        .count() as u64;
+                    self.shared
+                        .coalesced_received
+                        .fetch_add(coalesced, Ordering::Relaxed);
+                }
                 let st = &mut *state;
                 st.stack
                     .receive_burst(&mut st.bindings, self.shared.device_id, burst.frames_mut());

@@ -197,12 +197,20 @@ pub fn run(args: &RelayArgs) -> Result<(), ServeError> {
     let base = context(args)?;
     let threads = usize::from(args.threads.max(1));
     signals::block().map_err(ServeError::Io)?;
-    let opened = if threads == 1 {
-        TapDevice::open(&args.tun, LinkKind::Tun, args.mtu).map(|d| vec![d])
-    } else {
-        TapDevice::open_queues(&args.tun, LinkKind::Tun, args.mtu, threads)
+    let opened = match (threads, args.offload) {
+        (1, false) => TapDevice::open(&args.tun, LinkKind::Tun, args.mtu).map(|d| vec![d]),
+        (1, true) => TapDevice::open_offload(&args.tun, LinkKind::Tun, args.mtu).map(|d| vec![d]),
+        (_, false) => TapDevice::open_queues(&args.tun, LinkKind::Tun, args.mtu, threads),
+        (_, true) => TapDevice::open_queues_offload(&args.tun, LinkKind::Tun, args.mtu, threads),
     };
     let queues = opened.map_err(|e| ServeError::Client(e.to_string()))?;
+    let offload = queues.first().is_some_and(TapDevice::offload);
+    if args.offload && !offload {
+        eprintln!(
+            "zcstack relay: the kernel refused offload on {}: plain frames",
+            args.tun
+        );
+    }
     let channels = SteeringChannels::new(threads);
     let limit = Arc::new(Semaphore::new(args.max_connections as usize));
     let registry: Arc<Mutex<Vec<ShardHandle>>> = Arc::default();
@@ -242,7 +250,7 @@ pub fn run(args: &RelayArgs) -> Result<(), ServeError> {
     }
     handle_signals(&base.stats, registry);
     eprintln!(
-        "zcstack relay: ready on {} ({}), {}{}",
+        "zcstack relay: ready on {} ({}), {}{}{}",
         args.tun,
         args.addr
             .iter()
@@ -257,7 +265,8 @@ pub fn run(args: &RelayArgs) -> Result<(), ServeError> {
             format!(", {threads} shards")
         } else {
             String::new()
-        }
+        },
+        if offload { ", offload" } else { "" }
     );
     match shard_events.recv() {
         Ok(ShardEvent::Ended(index, ended)) => shard_ended(index, ended),
@@ -281,8 +290,13 @@ fn driver_lines(shards: &[ShardHandle]) -> String {
             let per_wakeup = d.frames_received as f64 / d.wakeups.max(1) as f64;
             format!(
                 "  shard {} driver: {} wake-ups, {} frames received ({per_wakeup:.1} per \
-                 wake-up), {} transmit drops\n",
-                ctx.shard, d.wakeups, d.frames_received, d.transmit_drops
+                 wake-up, {} coalesced), {} GSO frames sent, {} transmit drops\n",
+                ctx.shard,
+                d.wakeups,
+                d.frames_received,
+                d.coalesced_received,
+                d.gso_frames_sent,
+                d.transmit_drops
             )
         })
         .collect()

@@ -17,6 +17,7 @@ use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 
 use tokio::sync::mpsc;
+use zerocast_stack::device::gso::GsoMeta;
 use zerocast_tap::async_device::AsyncTapDevice;
 use zerocast_tap::rss::{ShardSelector, UdpHashing};
 use zerocast_tokio::link::{FrameLink, LinkKind};
@@ -73,6 +74,14 @@ impl FrameLink for QueueLink {
 
     fn mtu(&self) -> u32 {
         self.0.mtu()
+    }
+
+    fn offload(&self) -> bool {
+        self.0.offload()
+    }
+
+    fn send_gso(&self, frame: &mut [u8], meta: &GsoMeta) -> io::Result<bool> {
+        self.0.send_gso(frame, meta)
     }
 }
 
@@ -173,6 +182,14 @@ impl<L: FrameLink + std::fmt::Debug> FrameLink for ShardLink<L> {
 
     fn mtu(&self) -> u32 {
         self.device.mtu()
+    }
+
+    fn offload(&self) -> bool {
+        self.device.offload()
+    }
+
+    fn send_gso(&self, frame: &mut [u8], meta: &GsoMeta) -> io::Result<bool> {
+        self.device.send_gso(frame, meta)
     }
 }
 
