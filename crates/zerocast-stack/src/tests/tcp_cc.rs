@@ -47,12 +47,20 @@ struct Flow {
     last_send: Instant,
     buf: Vec<u8>,
     snaps: Vec<Snap>,
+    /// The client application writes until it has written this many bytes.
+    write_limit: usize,
+    written: usize,
 }
 
 const BUFFER: usize = 8 << 20;
 
 impl Flow {
     fn new(alg: CongestionAlgorithm, latency: Duration) -> Flow {
+        Flow::writing(alg, latency, usize::MAX)
+    }
+
+    /// A flow whose client writes `write_limit` bytes in all.
+    fn writing(alg: CongestionAlgorithm, latency: Duration, write_limit: usize) -> Flow {
         let mut net = FakeNetwork::new(1);
         let mut host = |addr: [u8; 4]| {
             let id = net.add_host(Stack::new(StackConfig::default()));
@@ -100,6 +108,8 @@ impl Flow {
             last_send: Instant::ZERO,
             buf: alloc::vec![0u8; 64 * 1024],
             snaps: Vec::new(),
+            write_limit,
+            written: 0,
         };
         // Until the handshake is done and the first data is out.
         while f.snap().is_none_or(|s| s.max == s.una) {
@@ -135,13 +145,18 @@ impl Flow {
     /// The applications: the client fills its send buffer, the server drains.
     fn apps(&mut self) {
         let (csock, buf) = (self.csock, &mut self.buf);
-        self.net.with_host(self.client, |s, bc| loop {
-            match s.tcp_send(bc, csock, buf) {
-                Ok(0) | Err(SocketError::WouldBlock) => break,
-                Ok(_) => {}
-                Err(e) => panic!("send: {e}"),
+        let (limit, mut written) = (self.write_limit, self.written);
+        self.net.with_host(self.client, |s, bc| {
+            while written < limit {
+                let n = (limit - written).min(buf.len());
+                match s.tcp_send(bc, csock, &buf[..n]) {
+                    Ok(0) | Err(SocketError::WouldBlock) => break,
+                    Ok(k) => written += k,
+                    Err(e) => panic!("send: {e}"),
+                }
             }
         });
+        self.written = written;
         let (listener, mut ssock) = (self.listener, self.ssock);
         self.net.with_host(self.server, |s, bc| {
             if ssock.is_none() {
@@ -417,5 +432,33 @@ fn rfc9406_a_loss_in_slow_start_ends_it_as_without_hystart() {
     assert_eq!(steady[..6], risen[..6]);
     for w in risen[..6].windows(2) {
         assert!(w[1].0 - w[0].0 <= 1448, "congestion avoidance: {w:?}");
+    }
+}
+
+/// RFC 7661 on the whole stack: a NewReno sender writes 400 kB, everything is
+/// acknowledged, and the application pauses. After 2 s (more than an RTO, when RFC 5681
+/// 4.1 would restart from IW) the first burst is the whole window it kept; after 301 s
+/// (the pause counts as non-validated time, and five minutes of it end the NVP) the first
+/// burst is half of it.
+#[test]
+#[cfg_attr(miri, ignore)]
+fn rfc7661_sending_after_a_pause_uses_the_kept_window_until_the_nvp_ends() {
+    for (pause, halved) in [
+        (Duration::from_secs(2), false),
+        (Duration::from_secs(301), true),
+    ] {
+        let mut f = Flow::writing(CongestionAlgorithm::NewReno, ms(50), 400_000);
+        let idle = f.run_until(ms(3000), |s| s.una == s.max);
+        assert_eq!(f.written, 400_000);
+        assert!(idle.cwnd > 100 * idle.mss, "{idle:?}");
+        f.net.run_until(idle.at + pause);
+        f.write_limit = usize::MAX;
+        f.apps();
+        let resumed = f.snap().unwrap();
+        let window = if halved { idle.cwnd / 2 } else { idle.cwnd };
+        assert_eq!(resumed.cwnd, window, "pause {pause:?}");
+        // Whole segments only (Nagle holds a partial one while data is in flight).
+        let burst = resumed.max.saturating_since(idle.max);
+        assert_eq!(burst, window / idle.mss * idle.mss, "pause {pause:?}");
     }
 }

@@ -215,7 +215,7 @@ mod tests {
         let mut cc = CongestionControl::new(CongestionAlgorithm::Cubic, MSS, Instant::ZERO);
         cc.set_cwnd(100 * MSS);
         cc.on_congestion_event(100 * MSS, Instant::ZERO);
-        cc.on_recovery_end(Instant::ZERO);
+        cc.on_recovery_end(Instant::ZERO, 0);
         cc
     }
 

@@ -11,11 +11,19 @@
 //!   rate-limited sender can resume quickly (unlike RFC 2861's decay), but it does not
 //!   grow on ACKs that did not test it;
 //! - after [`NVP_DURATION`] (five minutes) spent in the NVP, the unused window is given
-//!   back: `ssthresh = max(ssthresh, 3/4 cwnd)`, `cwnd = max(cwnd / 2, IW)` (RFC 7661
-//!   4.4.2's reduction); the phase restarts from there.
+//!   back: `ssthresh = max(ssthresh, 3/4 cwnd)`, `cwnd = max(cwnd / 2, IW)` (RFC 7661's
+//!   actions at the end of the NVP); the phase restarts from there;
+//! - a loss detected in the NVP is recovered as usual, but the window it ends with is
+//!   `(max(pipeACK, LossFlightSize) - R) / 2` (RFC 7661's response to losses during the
+//!   NVP: R is what the episode found lost), and the sender leaves the NVP
+//!   (`CongestionControl::on_recovery_end`).
 //!
-//! Not done here: RFC 7661 4.4's different loss response inside the NVP (cwnd from
-//! pipeACK and the lost bytes); a loss in the NVP gets the algorithm's usual reduction.
+//! Idle time counts as non-validated time (RFC 7661 replaces RFC 5681 4.1's restart from
+//! IW after an idle RTO: the window is kept through a pause, and only a pause as long as
+//! the NVP gives half of it back). A sender that resumes with nothing in flight asks
+//! [`Cwv::on_send_resume`]: a pause longer than the pipeACK sampling period makes a
+//! validated window non-validated from the last ACK on, and each [`NVP_DURATION`] spent
+//! non-validated by then is one end-of-NVP reduction, applied before the window is used.
 //!
 //! pipeACK's maximum over the sampling period is kept as one sample and its time (a newer,
 //! larger sample replaces it; an expired one is replaced by the next), which is exact for a
@@ -115,6 +123,41 @@ impl Cwv {
                 Validity::Validated
             }
         }
+    }
+
+    /// Sending resumes at `now` with nothing in flight; the last ACK came at `last_ack`.
+    /// Returns how many whole [`NVP_DURATION`]s the window has spent non-validated (each
+    /// one end-of-NVP reduction), counting the pause: a pause longer than the sampling
+    /// period (no pipeACK sample can cover it) makes the window non-validated from the
+    /// last ACK if it was not already.
+    pub(crate) fn on_send_resume(
+        &mut self,
+        now: Instant,
+        last_ack: Instant,
+        srtt: Duration,
+    ) -> u32 {
+        let period = srtt.saturating_mul(3).max(MIN_SAMPLING_PERIOD);
+        let paused = now.saturating_duration_since(last_ack);
+        if paused < period {
+            return 0;
+        }
+        // The pause is not a pipeACK measurement: the next sample starts with new data.
+        self.acked = 0;
+        self.sample_start = None;
+        let since = *self.nvp_since.get_or_insert(last_ack);
+        let spent = now.saturating_duration_since(since);
+        let periods = u32::try_from(spent.as_nanos() / NVP_DURATION.as_nanos()).unwrap_or(u32::MAX);
+        if periods > 0 {
+            let used = NVP_DURATION.checked_mul(periods).unwrap_or(spent);
+            self.nvp_since = Some(since.saturating_add(used));
+        }
+        periods
+    }
+
+    /// A loss ended the non-validated phase (RFC 7661's response to losses in the NVP):
+    /// validation starts afresh.
+    pub(crate) fn exit_nvp(&mut self) {
+        *self = Cwv::default();
     }
 
     /// Whether the window is in the non-validated phase.

@@ -128,6 +128,11 @@ pub(crate) struct CongestionControl {
     /// HyStart++'s verdict on the ACK being processed (set by [`Self::on_ack_sample`]).
     step: Step,
     cwv: Cwv,
+    /// RFC 7661: `max(pipeACK, LossFlightSize)` of a loss detected in the non-validated
+    /// phase, for the window at the end of its recovery.
+    nvp_loss: Option<u32>,
+    /// SRTT as of the last ACK (pipeACK's sampling period between ACKs).
+    srtt: Option<Duration>,
 }
 
 #[derive(Clone, Debug)]
@@ -147,6 +152,8 @@ impl CongestionControl {
             hystart: HyStart::default(),
             step: Step::Off,
             cwv: Cwv::default(),
+            nvp_loss: None,
+            srtt: None,
         }
     }
 
@@ -233,6 +240,9 @@ impl CongestionControl {
         rtt: Option<Duration>,
     ) {
         self.last_event = now;
+        if rtt.is_some() {
+            self.srtt = rtt;
+        }
         if newly_acked == 0 {
             return;
         }
@@ -242,11 +252,7 @@ impl CongestionControl {
             Validity::Validated => {}
             Validity::NonValidated => return,
             Validity::Expired => {
-                // RFC 7661 4.4.2: give back the window the sender never used.
-                let w = &mut self.window;
-                w.ssthresh = w.ssthresh.max(w.cwnd / 4 * 3);
-                w.cwnd = (w.cwnd / 2).max(initial_window(w.mss));
-                w.bytes_acked = 0;
+                self.end_of_nvp();
                 return;
             }
         }
@@ -263,9 +269,52 @@ impl CongestionControl {
         }
     }
 
+    /// RFC 7661's actions at the end of the non-validated phase: give back the window the
+    /// sender never used (`ssthresh = max(ssthresh, 3/4 cwnd)`, `cwnd = max(cwnd/2, IW)`).
+    fn end_of_nvp(&mut self) {
+        let w = &mut self.window;
+        w.ssthresh = w.ssthresh.max(w.cwnd / 4 * 3);
+        w.cwnd = (w.cwnd / 2).max(initial_window(w.mss));
+        w.bytes_acked = 0;
+    }
+
+    /// Sending resumes with nothing in flight (the loss-recovery code calls this before
+    /// the first segment after a pause). RFC 7661 keeps the window through the pause, but
+    /// each [`cwv::NVP_DURATION`] it spent non-validated (the pause included) gives half
+    /// of it back, down to IW, before it is used; CUBIC also starts a new epoch so the
+    /// pause does not count as growth time (RFC 9438 5.8).
+    pub(crate) fn on_send_resume(&mut self, now: Instant) {
+        let Some(srtt) = self.srtt else {
+            return;
+        };
+        let periods = self.cwv.on_send_resume(now, self.last_event, srtt);
+        if periods == 0 {
+            return;
+        }
+        // Past a few halvings the window is IW whatever the count.
+        for _ in 0..periods.min(32) {
+            self.end_of_nvp();
+        }
+        if let Algorithm::Cubic(c) = &mut self.algorithm {
+            c.reset_epoch();
+        }
+    }
+
     /// A loss detected by fast retransmit, SACK or RACK: the start of fast recovery.
+    /// `in_flight` is the FlightSize the reduction starts from.
     pub(crate) fn on_congestion_event(&mut self, in_flight: u32, now: Instant) {
         self.last_event = now;
+        // RFC 7661: a loss in the non-validated phase ends it with its own window, set
+        // when recovery ends (LossFlightSize is the flight when the loss was detected).
+        self.nvp_loss = if self.cwv.non_validated() {
+            let pipe_ack = self
+                .srtt
+                .and_then(|srtt| self.cwv.pipe_ack(now, srtt))
+                .unwrap_or(0);
+            Some(pipe_ack.max(in_flight))
+        } else {
+            None
+        };
         self.hystart.on_congestion();
         self.window.save_prior();
         match &mut self.algorithm {
@@ -275,17 +324,31 @@ impl CongestionControl {
     }
 
     /// Fast recovery is over (the recovery point was acknowledged): the window settles at
-    /// ssthresh (RFC 6582 3.2 step 3, first option; RFC 6937's exit).
-    pub(crate) fn on_recovery_end(&mut self, now: Instant) {
+    /// ssthresh (RFC 6582 3.2 step 3, first option; RFC 6937's exit). `lost` is the bytes
+    /// the episode marked lost (RFC 7661's R).
+    ///
+    /// If the loss was detected in the non-validated phase, RFC 7661 sets instead
+    /// `cwnd = (max(pipeACK, LossFlightSize) - R) / 2` (at least one segment), with
+    /// ssthresh there too so congestion avoidance follows, and the window is validated
+    /// afresh: the rate-limited sender's unused window is not kept through a loss.
+    pub(crate) fn on_recovery_end(&mut self, now: Instant, lost: u32) {
         self.last_event = now;
-        self.window.cwnd = self.window.ssthresh.max(self.window.mss);
-        self.window.bytes_acked = 0;
+        let w = &mut self.window;
+        if let Some(base) = self.nvp_loss.take() {
+            w.cwnd = (base.saturating_sub(lost) / 2).max(w.mss);
+            w.ssthresh = w.cwnd;
+            self.cwv.exit_nvp();
+        } else {
+            w.cwnd = w.ssthresh.max(w.mss);
+        }
+        w.bytes_acked = 0;
     }
 
     /// A retransmission timeout: ssthresh from the flight, cwnd = loss window = 1 MSS
     /// (RFC 5681 3.1 equation 4 and the paragraph after it; RFC 9438 4.8).
     pub(crate) fn on_rto(&mut self, in_flight: u32, now: Instant) {
         self.last_event = now;
+        self.nvp_loss = None;
         self.hystart.on_congestion();
         self.window.save_prior();
         match &mut self.algorithm {
@@ -308,6 +371,7 @@ impl CongestionControl {
     /// restore the window and threshold saved before the reduction, keeping any larger
     /// current value (RFC 3522's and Linux's undo).
     pub(crate) fn undo(&mut self) {
+        self.nvp_loss = None;
         if let Some((cwnd, ssthresh)) = self.window.prior.take() {
             self.window.cwnd = self.window.cwnd.max(cwnd);
             self.window.ssthresh = self.window.ssthresh.max(ssthresh);
@@ -557,5 +621,83 @@ mod tests {
             );
             assert!(cc.non_validated());
         }
+    }
+
+    /// A NewReno sender with a 20,000-byte window that had `per_ack` bytes acknowledged
+    /// at 0, 50 and 100 ms (SRTT 100 ms): pipeACK is 3 * `per_ack`.
+    fn rate_limited(per_ack: u32) -> CongestionControl {
+        let mut cc = CongestionControl::new(CongestionAlgorithm::NewReno, 1000, Instant::ZERO);
+        cc.set_cwnd(20_000);
+        for t in [0, 50, 100] {
+            cc.on_ack(per_ack, per_ack, Instant::ZERO + ms(t), Some(ms(100)));
+        }
+        cc
+    }
+
+    /// RFC 7661, response to losses during the NVP: recovery ends at
+    /// `(max(pipeACK, LossFlightSize) - R) / 2`, with ssthresh there, and the window is
+    /// validated afresh. Outside the NVP the usual `cwnd = ssthresh` (half the flight).
+    #[test]
+    fn rfc7661_a_loss_in_the_nvp_ends_recovery_from_pipeack_or_the_flight_less_the_lost() {
+        // pipeACK 3,000 < 10,000: non-validated. Flight 8,000 > pipeACK, R 2,000.
+        let mut cc = rate_limited(1000);
+        assert!(cc.non_validated());
+        cc.on_congestion_event(8_000, Instant::ZERO + ms(150));
+        cc.on_recovery_end(Instant::ZERO + ms(250), 2_000);
+        assert_eq!((cc.cwnd(), cc.ssthresh()), (3_000, 3_000));
+        assert!(!cc.non_validated());
+
+        // pipeACK 6,000 above a flight of 4,000: pipeACK is the base. R 1,000.
+        let mut cc = rate_limited(2000);
+        assert!(cc.non_validated());
+        cc.on_congestion_event(4_000, Instant::ZERO + ms(150));
+        cc.on_recovery_end(Instant::ZERO + ms(250), 1_000);
+        assert_eq!((cc.cwnd(), cc.ssthresh()), (2_500, 2_500));
+
+        // Everything in flight lost: one segment, never an empty window.
+        let mut cc = rate_limited(1000);
+        cc.on_congestion_event(2_000, Instant::ZERO + ms(150));
+        cc.on_recovery_end(Instant::ZERO + ms(250), 5_000);
+        assert_eq!(cc.cwnd(), 1_000);
+
+        // A validated sender (pipeACK 21,000 of 20,000) ends at NewReno's ssthresh.
+        let mut cc = rate_limited(7000);
+        assert!(!cc.non_validated());
+        cc.on_congestion_event(8_000, Instant::ZERO + ms(150));
+        cc.on_recovery_end(Instant::ZERO + ms(250), 2_000);
+        assert_eq!((cc.cwnd(), cc.ssthresh()), (4_000, 4_000));
+    }
+
+    /// RFC 7661 keeps the window through a pause (RFC 5681 4.1 would restart from IW after
+    /// an RTO of idleness); the pause counts as non-validated time, and each five minutes
+    /// of it halve the window (down to IW) before sending resumes.
+    #[test]
+    fn rfc7661_a_pause_keeps_the_window_until_the_nvp_ends() {
+        for alg in [CongestionAlgorithm::NewReno, CongestionAlgorithm::Cubic] {
+            let mut cc = CongestionControl::new(alg, 1000, Instant::ZERO);
+            // Validated, last ACK at 1 s.
+            cc.on_ack(1000, 10_000, Instant::ZERO + ms(1000), Some(ms(100)));
+            cc.set_cwnd(80_000);
+            assert!(!cc.non_validated());
+            let at = |s: u64| Instant::ZERO + ms(1000) + Duration::from_secs(s);
+            cc.on_send_resume(at(2));
+            assert_eq!(cc.cwnd(), 80_000, "{alg:?}: a short pause keeps the window");
+            assert!(cc.non_validated(), "longer than the sampling period");
+            cc.on_send_resume(at(299));
+            assert_eq!(cc.cwnd(), 80_000);
+            cc.on_send_resume(at(300));
+            assert_eq!(cc.cwnd(), 40_000, "{alg:?}: one NVP since the last ACK");
+            assert_eq!(cc.ssthresh(), u32::MAX, "max(ssthresh, 3/4 cwnd)");
+            // Two more whole NVPs by 15 min: 20,000 then IW (10,000).
+            cc.on_send_resume(at(900));
+            assert_eq!(cc.cwnd(), 10_000);
+        }
+        // ssthresh below 3/4 cwnd rises to it.
+        let mut cc = CongestionControl::new(CongestionAlgorithm::NewReno, 1000, Instant::ZERO);
+        cc.on_ack(1000, 10_000, Instant::ZERO, Some(ms(100)));
+        cc.set_cwnd(40_000);
+        cc.window.ssthresh = 20_000;
+        cc.on_send_resume(Instant::ZERO + Duration::from_secs(301));
+        assert_eq!((cc.cwnd(), cc.ssthresh()), (20_000, 30_000));
     }
 }

@@ -57,7 +57,7 @@ mod tests {
     fn rfc3465_congestion_avoidance_adds_one_mss_per_window_acked() {
         let mut cc = reno(1000);
         cc.on_congestion_event(20_000, Instant::ZERO);
-        cc.on_recovery_end(Instant::ZERO);
+        cc.on_recovery_end(Instant::ZERO, 0);
         assert_eq!(cc.cwnd(), 10_000);
         assert_eq!(cc.ssthresh(), 10_000);
         for _ in 0..9 {
@@ -95,7 +95,7 @@ mod tests {
         let mut cc = reno(1000);
         cc.on_congestion_event(30_000, Instant::ZERO);
         cc.set_cwnd(4_000); // PRR drained the window below ssthresh
-        cc.on_recovery_end(Instant::ZERO);
+        cc.on_recovery_end(Instant::ZERO, 0);
         assert_eq!(cc.cwnd(), 15_000);
     }
 }

@@ -180,6 +180,8 @@ pub(crate) struct LossRecovery {
     anchored: bool,
     /// SND.UNA at the last RTO, to recognise a repeated timeout of the same segment.
     rto_snd_una: Option<SeqNum>,
+    /// Bytes marked lost in the current fast-recovery episode (RFC 7661's R).
+    episode_lost: u32,
 }
 
 impl LossRecovery {
@@ -208,6 +210,7 @@ impl LossRecovery {
             rto: crate::tcp::rtt::DEFAULT_INITIAL_RTO,
             anchored: false,
             rto_snd_una: None,
+            episode_lost: 0,
         }
     }
 
@@ -238,6 +241,10 @@ impl LossRecovery {
         if !self.anchored {
             self.board = Scoreboard::new(start);
             self.anchored = true;
+        } else if self.board.outstanding() == 0 && self.phase == Phase::Open {
+            // Sending resumes with nothing in flight: the window RFC 7661 kept through
+            // the pause may have outlived the non-validated phase.
+            self.cc.on_send_resume(now);
         }
         let new_bytes = self.board.on_transmit(start, len, now);
         let retransmitted = len.saturating_sub(new_bytes);
@@ -350,6 +357,9 @@ impl LossRecovery {
             outcome.lost_detected = true;
             if self.phase == Phase::Open && self.may_start_episode() {
                 self.enter_fast_recovery(now);
+            }
+            if matches!(self.phase, Phase::Fast { .. }) {
+                self.episode_lost = self.episode_lost.saturating_add(lost);
             }
         }
 
@@ -474,10 +484,17 @@ impl LossRecovery {
         self.tlp = None;
         let probe_was_duplicate = dsack.is_some_and(|(s, e)| s < tlp.end_seq && e >= tlp.end_seq);
         if tlp.is_retrans && !probe_was_duplicate && self.phase == Phase::Open {
-            let flight = self.cc.cwnd();
+            // RFC 7661 (a rate-limited sender) needs the real flight; otherwise the
+            // reduction starts from cwnd, as Linux's.
+            let flight = if self.cc.non_validated() {
+                self.reduction_base()
+            } else {
+                self.cc.cwnd()
+            };
             self.cc.commit_reduction();
             self.cc.on_congestion_event(flight, now);
-            self.cc.on_recovery_end(now);
+            // The probe repaired one segment's loss: RFC 7661's R.
+            self.cc.on_recovery_end(now, self.mss);
         }
     }
 
@@ -498,7 +515,7 @@ impl LossRecovery {
             return;
         }
         if matches!(self.phase, Phase::Fast { .. }) {
-            self.cc.on_recovery_end(now);
+            self.cc.on_recovery_end(now, self.episode_lost);
         }
         self.phase = Phase::Open;
         self.prr = None;
@@ -562,6 +579,7 @@ impl LossRecovery {
     /// RFC 5681 3.2 / RFC 6675 5 / RFC 6937: the start of fast recovery.
     fn enter_fast_recovery(&mut self, now: Instant) {
         let flight = self.board.outstanding();
+        self.episode_lost = 0;
         self.cc.commit_reduction();
         self.undo = Undo {
             marker: Some(self.board.snd_una()),

@@ -606,3 +606,36 @@ fn a_loss_during_recovery_never_raises_ssthresh() {
         tx.lr.congestion().ssthresh()
     );
 }
+
+/// RFC 7661 through loss recovery: a NewReno sender with SACK that sends one segment per
+/// 50 ms (100 ms RTT) is rate-limited (pipeACK 3,000 under half its 12,000 window), then
+/// sends four segments at once and loses the first. Recovery repairs it as usual, but
+/// ends at `(max(pipeACK, LossFlightSize) - R) / 2 = (4,000 - 1,000) / 2` instead of
+/// NewReno's half of the flight (2,000), and the window is validated afresh.
+#[test]
+fn rfc7661_a_loss_in_the_non_validated_phase_ends_recovery_from_the_flight_less_the_lost() {
+    let mut tx = Sender::with_rtt(CongestionAlgorithm::NewReno, true, 100);
+    for i in 0..12u32 {
+        let now = at(50 * u64::from(i));
+        if i >= 2 {
+            tx.ack((i - 1) * MSS, &[], now);
+        }
+        tx.send(i, 1, now);
+    }
+    tx.ack(11 * MSS, &[], at(600));
+    tx.ack(12 * MSS, &[], at(650));
+    assert!(tx.lr.cc.non_validated());
+    assert_eq!(tx.lr.cwnd(), 12_000, "no growth once non-validated");
+    assert_eq!(tx.lr.cc.ssthresh(), u32::MAX);
+    tx.send(12, 4, at(650));
+    tx.ack(12 * MSS, &[(13 * MSS, 14 * MSS)], at(750));
+    tx.ack(12 * MSS, &[(13 * MSS, 15 * MSS)], at(750));
+    tx.ack(12 * MSS, &[(13 * MSS, 16 * MSS)], at(750));
+    assert!(tx.lr.in_recovery());
+    assert_eq!(tx.lr.next_retransmission(), Some((s(12 * MSS), MSS)));
+    tx.lr.on_transmit(s(12 * MSS), MSS, at(750), true);
+    tx.ack(16 * MSS, &[], at(850));
+    assert!(!tx.lr.in_recovery());
+    assert_eq!((tx.lr.cwnd(), tx.lr.cc.ssthresh()), (1_500, 1_500));
+    assert!(!tx.lr.cc.non_validated());
+}
