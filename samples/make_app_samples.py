@@ -4,15 +4,21 @@ fixed times, addresses, ids.
 
 usage: make_app_samples.py [OUT_DIR]   (default: the directory of this script)
 
-Built with scapy (see make_samples.py) where no local server was at hand to make the
+Built with scapy (see make_samples.py; the QUIC Initial's protection with the cryptography
+package) where no local server was at hand to make the
 traffic: the DNS messages cover every record type zcdump decodes, name compression, and the
 names tshark cannot show (pointer loops, names too long, bad label types), plus cut copies
 of each frame. tests-data/tshark/ holds tshark's decode of each file
 (tests-data/tshark/tshark-fields.sh), which the differential test compares with zcdump.
 """
+import hashlib
+import hmac
 import os
 import struct
 import sys
+
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from scapy.all import (  # noqa: F401  (scapy's star-module layout)
     Ether, IP, IPv6, UDP, TCP, Raw, DNS, DNSQR, DNSRR, DNSRRMX, DNSRRSOA, DNSRRSRV, DNSRROPT,
@@ -142,7 +148,7 @@ def dns_frames():
 def udp_app_frames():
     """DHCPv4 (a DORA exchange, a relayed request, a NAK), DHCPv6 (solicit to reply and a
     relayed solicit), NTP (client, server, a kiss-o'-death) and QUIC long headers (an
-    Initial tshark cannot decrypt, a Handshake, a version negotiation)."""
+    Initial that tshark and zcdump unprotect, a Handshake, a version negotiation)."""
     mac = "02:00:00:00:00:0c"
     cookie = b"\x63\x82\x53\x63"
     chaddr = bytes.fromhex("02000000000c")
@@ -215,10 +221,11 @@ def udp_app_frames():
     quic_c = Ether(src=MAC_C, dst=MAC_S) / IP(src=CLIENT, dst="192.0.2.44") / UDP(sport=50444, dport=443)
     quic_s = Ether(src=MAC_S, dst=MAC_C) / IP(src="192.0.2.44", dst=CLIENT) / UDP(sport=443, dport=50444)
     dcid, scid = bytes(range(0x10, 0x18)), bytes.fromhex("c0ffee01")
-    # Initial: form 1, fixed 1, type 0, then version, CIDs, token length 0, length 2 bytes.
-    body = bytes((i * 37 + 11) & 0xff for i in range(1200 - 26))
-    initial = (b"\xc3" + struct.pack(">I", 1) + bytes([len(dcid)]) + dcid + bytes([len(scid)]) + scid
-               + b"\x00" + struct.pack(">H", 0x4000 | len(body)) + body)
+    # Initial: form 1, fixed 1, type 0, then version, CIDs, token length 0, length 2 bytes,
+    # protected with the client's Initial keys (RFC 9001 5) so that tshark and zcdump both
+    # remove its header protection and verify it: a PING and PADDING to 1200 bytes, packet
+    # number 0x010203 in 3 bytes.
+    initial = protected_initial(dcid, scid, 0x010203, 3, b"\x01" + bytes(1200 - 22 - 3 - 16 - 1))
     handshake = (b"\xe1" + struct.pack(">I", 1) + bytes([len(scid)]) + scid + bytes([len(dcid)]) + dcid
                  + struct.pack(">H", 0x4000 | 40) + bytes(range(40)))
     vneg = (b"\x80" + struct.pack(">I", 0) + bytes([len(scid)]) + scid + bytes([len(dcid)]) + dcid
@@ -227,6 +234,39 @@ def udp_app_frames():
     # long headers, which tshark remembers and zcdump (one frame at a time) does not.
     frames += [quic_c / Raw(initial), quic_s / Raw(handshake), quic_s / Raw(vneg)]
     return frames
+
+
+def hkdf_expand_label(secret, label, length):
+    """TLS 1.3's HKDF-Expand-Label with an empty context (RFC 8446 7.1), for length <= 32."""
+    full = b"tls13 " + label
+    info = struct.pack(">HB", length, len(full)) + full + b"\x00"
+    return hmac.new(secret, info + b"\x01", hashlib.sha256).digest()[:length]
+
+
+def protected_initial(dcid, scid, pn, pn_len, plaintext):
+    """A QUIC version 1 Initial from the client, with packet and header protection applied
+    as RFC 9001 5.2-5.4 describe (keys from the DCID)."""
+    salt = bytes.fromhex("38762cf7f55934b34d179ae6a4c80cadccbb7f0a")
+    initial_secret = hmac.new(salt, dcid, hashlib.sha256).digest()
+    secret = hkdf_expand_label(initial_secret, b"client in", 32)
+    key = hkdf_expand_label(secret, b"quic key", 16)
+    iv = hkdf_expand_label(secret, b"quic iv", 12)
+    hp = hkdf_expand_label(secret, b"quic hp", 16)
+    length = pn_len + len(plaintext) + 16
+    header = (bytes([0xc0 | (pn_len - 1)]) + struct.pack(">I", 1) + bytes([len(dcid)]) + dcid
+              + bytes([len(scid)]) + scid + b"\x00" + struct.pack(">H", 0x4000 | length)
+              + pn.to_bytes(pn_len, "big"))
+    nonce = bytes(a ^ b for a, b in zip(iv, pn.to_bytes(12, "big")))
+    sealed = AESGCM(key).encrypt(nonce, plaintext, header)
+    packet = bytearray(header + sealed)
+    pn_offset = len(header) - pn_len
+    sample = bytes(packet[pn_offset + 4:pn_offset + 20])
+    encryptor = Cipher(algorithms.AES(hp), modes.ECB()).encryptor()
+    mask = encryptor.update(sample) + encryptor.finalize()
+    packet[0] ^= mask[0] & 0x0f
+    for i in range(pn_len):
+        packet[pn_offset + i] ^= mask[1 + i]
+    return bytes(packet)
 
 
 def snapped_copy(source, snaplen):

@@ -56,6 +56,10 @@ declare_fields! {
     DhcpOptionDhcpServerId = "dhcp.option.dhcp_server_id", Ipv4;
     DhcpOptionRequestListItem = "dhcp.option.request_list_item", Dec;
     DhcpOptionMessage = "dhcp.option.message", Str;
+    DhcpOptionDomainName = "dhcp.option.domain_name", Str;
+    DhcpOptionBroadcastAddress = "dhcp.option.broadcast_address", Ipv4;
+    DhcpOptionRenewalTimeValue = "dhcp.option.renewal_time_value", Dec;
+    DhcpOptionRebindingTimeValue = "dhcp.option.rebinding_time_value", Dec;
 }
 
 /// BOOTP/DHCP on its two UDP ports (server 67, client 68).
@@ -78,12 +82,16 @@ mod option {
     pub const ROUTER: u8 = 3;
     pub const DOMAIN_NAME_SERVER: u8 = 6;
     pub const HOSTNAME: u8 = 12;
+    pub const DOMAIN_NAME: u8 = 15;
+    pub const BROADCAST_ADDRESS: u8 = 28;
     pub const REQUESTED_IP: u8 = 50;
     pub const LEASE_TIME: u8 = 51;
     pub const MESSAGE_TYPE: u8 = 53;
     pub const SERVER_ID: u8 = 54;
     pub const PARAMETER_LIST: u8 = 55;
     pub const MESSAGE: u8 = 56;
+    pub const RENEWAL_TIME: u8 = 58;
+    pub const REBINDING_TIME: u8 = 59;
     pub const CLIENT_ID: u8 = 61;
     pub const END: u8 = 255;
 }
@@ -288,6 +296,13 @@ fn decode(cx: &mut Cx<'_, '_>, code: u8, value: &[u8]) {
             }
         }
     };
+    let seconds = |field| {
+        move |cx: &mut Cx<'_, '_>, v: &[u8]| {
+            if let Ok(t) = <[u8; 4]>::try_from(v) {
+                cx.out.push_uint(field, u32::from_be_bytes(t));
+            }
+        }
+    };
     match code {
         option::SUBNET_MASK => address(Field::DhcpOptionSubnetMask)(cx, value),
         option::ROUTER => addresses(Field::DhcpOptionRouter)(cx, value),
@@ -296,12 +311,11 @@ fn decode(cx: &mut Cx<'_, '_>, code: u8, value: &[u8]) {
         option::SERVER_ID => address(Field::DhcpOptionDhcpServerId)(cx, value),
         option::HOSTNAME => push_stringz(cx.out, Field::DhcpOptionHostname, value),
         option::MESSAGE => push_stringz(cx.out, Field::DhcpOptionMessage, value),
-        option::LEASE_TIME => {
-            if let Ok(t) = <[u8; 4]>::try_from(value) {
-                cx.out
-                    .push_uint(Field::DhcpOptionIpAddressLeaseTime, u32::from_be_bytes(t));
-            }
-        }
+        option::DOMAIN_NAME => push_stringz(cx.out, Field::DhcpOptionDomainName, value),
+        option::BROADCAST_ADDRESS => address(Field::DhcpOptionBroadcastAddress)(cx, value),
+        option::LEASE_TIME => seconds(Field::DhcpOptionIpAddressLeaseTime)(cx, value),
+        option::RENEWAL_TIME => seconds(Field::DhcpOptionRenewalTimeValue)(cx, value),
+        option::REBINDING_TIME => seconds(Field::DhcpOptionRebindingTimeValue)(cx, value),
         option::MESSAGE_TYPE => {
             if let [t] = value {
                 cx.out.push_uint(Field::DhcpOptionDhcp, *t);

@@ -9,7 +9,7 @@
 //! Fields are shown up to the first one not captured, as tshark does.
 
 use super::table::{Dissector, Hook};
-use super::value_text::{push_hex, push_hex_to, push_utc};
+use super::value_text::{push_hex, push_hex_to, push_stringz, push_utc};
 use super::Cx;
 use crate::fields::{declare_fields, Field, Proto, Value};
 
@@ -37,6 +37,9 @@ declare_fields! {
     Dhcpv6IaaddrValidLifetime = "dhcpv6.iaaddr.valid_lifetime", Dec;
     Dhcpv6RequestedOptionCode = "dhcpv6.requested_option_code", Dec;
     Dhcpv6ElapsedTime = "dhcpv6.elapsed_time", Dec;
+    Dhcpv6StatusCode = "dhcpv6.status_code", Dec;
+    Dhcpv6StatusMsg = "dhcpv6.status_msg", Str;
+    Dhcpv6DnsServer = "dhcpv6.dns_server", Ipv6;
 }
 
 /// DHCPv6 on its client (546) and server/relay (547) ports.
@@ -59,6 +62,8 @@ mod option {
     pub const ORO: u16 = 6;
     pub const ELAPSED_TIME: u16 = 8;
     pub const RELAY_MSG: u16 = 9;
+    pub const STATUS_CODE: u16 = 13;
+    pub const DNS_SERVERS: u16 = 23;
 }
 
 /// RFC 8415 11.2: DUID-LLT times count seconds from 2000-01-01 00:00 UTC.
@@ -159,6 +164,26 @@ fn decode(cx: &mut Cx<'_, '_>, code: u16, body: &[u8], depth: usize) -> Option<(
             Some(())
         }
         option::RELAY_MSG if depth < MAX_DEPTH => message(cx, body, depth + 1),
+        // RFC 8415 21.13: a code, then a UTF-8 message to the option's end.
+        // A body too short for the code shows nothing of it, and the next option follows.
+        option::STATUS_CODE => {
+            if let Some(status) = u16_at(body, 0) {
+                cx.out.push_uint(Field::Dhcpv6StatusCode, status);
+            }
+            if body.len() > 2 {
+                push_stringz(cx.out, Field::Dhcpv6StatusMsg, &body[2..]);
+            }
+            Some(())
+        }
+        // RFC 3646 3: addresses, 16 bytes each; tshark shows none of a list of another length.
+        option::DNS_SERVERS => {
+            if body.len().is_multiple_of(16) {
+                for a in body.chunks_exact(16) {
+                    cx.out.push(Field::Dhcpv6DnsServer, ipv6_at(a, 0)?);
+                }
+            }
+            Some(())
+        }
         _ => Some(()),
     }
 }
@@ -234,6 +259,43 @@ mod tests {
         let options: Vec<Value> = out.all(Field::Dhcpv6OptionType).collect();
         assert_eq!(options, [Value::Uint(9), Value::Uint(8)]);
         assert_eq!(out.uint(Field::Dhcpv6ElapsedTime), Some(7));
+        assert!(out.malformed().is_none());
+    }
+
+    #[test]
+    fn status_code_too_short_shows_nothing_and_dns_servers_need_whole_addresses() {
+        // REPLY: a 1-byte status code, a DNS server list of 17 bytes, one of 16, a status
+        // "ok" with code 0.
+        let mut msg = vec![7, 0, 0, 1, 0, 13, 0, 1, 0, 0, 23, 0, 17];
+        msg.extend_from_slice(&[0x20; 17]);
+        msg.extend_from_slice(&[0, 23, 0, 16]);
+        msg.extend_from_slice(&[0x20, 0x01, 0x0d, 0xb8]);
+        msg.extend_from_slice(&[0; 11]);
+        msg.push(1);
+        msg.extend_from_slice(&[0, 13, 0, 4, 0, 0, b'o', b'k']);
+        let mut out = FrameFields::default();
+        let frame = msg.clone();
+        let mut cx = Cx {
+            out: &mut out,
+            frame: &frame,
+            snapped: false,
+            uncaptured: 0,
+            verify: false,
+        };
+        dissect(&mut cx, &msg);
+        let options: Vec<Value> = out.all(Field::Dhcpv6OptionType).collect();
+        assert_eq!(options.len(), 4);
+        let mut server = [0u8; 16];
+        server[..4].copy_from_slice(&[0x20, 0x01, 0x0d, 0xb8]);
+        server[15] = 1;
+        let servers: Vec<Value> = out.all(Field::Dhcpv6DnsServer).collect();
+        assert_eq!(servers, [Value::Ipv6(server)]);
+        let codes: Vec<Value> = out.all(Field::Dhcpv6StatusCode).collect();
+        assert_eq!(codes, [Value::Uint(0)]);
+        let Some(Value::Text(msg)) = out.first(Field::Dhcpv6StatusMsg) else {
+            panic!("a status message");
+        };
+        assert_eq!(out.text(msg), b"ok");
         assert!(out.malformed().is_none());
     }
 }

@@ -41,6 +41,7 @@ pub(crate) mod pim;
 pub(crate) mod ppp;
 pub(crate) mod pppoe;
 pub(crate) mod quic;
+mod quic_initial;
 pub(crate) mod radiotap;
 pub(crate) mod sll;
 mod table;

@@ -1,20 +1,28 @@
-//! `quic`: QUIC packet headers (RFC 9000 17) on UDP port 443, without decryption, with
-//! tshark 4.0's field names: each long-header packet of a datagram (header form, fixed bit,
-//! packet type, version, connection IDs and their lengths, an Initial's token length, the
-//! length, and tshark's `quic.packet_length`), version negotiation packets with their
-//! versions, and a short header's first bits.
+//! `quic`: QUIC packet headers (RFC 9000 17) on UDP port 443 with tshark 4.0's field names:
+//! each long-header packet of a datagram (header form, fixed bit, packet type, version,
+//! connection IDs and their lengths, an Initial's token length, the length, and tshark's
+//! `quic.packet_length`), version negotiation packets with their versions, and a short
+//! header's first bits. A version 1 Initial's protection is removed as tshark removes it
+//! (keys from the DCID, see `quic_initial.rs`): its reserved bits, packet number length and
+//! packet number, and, decrypted, the types of its frames.
 //!
 //! What tshark 4.0 shows depends on how much was captured, which this module follows:
 //! - nothing of a long header whose connection IDs were not all captured (tshark reads
 //!   them before it adds any field);
 //! - of an Initial, only the header form and packet length when the header-protection
 //!   sample (RFC 9001 5.4.2: 16 bytes from 4 past the packet number's start) was not
-//!   captured: tshark removes Initial header protection, whose keys come from the DCID
-//!   (RFC 9001 5.2), and stops there. Its packet number fields, which need that AES step,
-//!   zcdump does not show;
+//!   captured: tshark removes Initial header protection first and stops there;
+//! - an Initial's packet number and frames only with the client's keys: tshark, following
+//!   the connection, also reads a server's Initials with the server's keys (derived from the
+//!   client's first DCID, which the server's packet does not carry); zcdump, one frame at a
+//!   time, shows none of those fields for a whole Initial whose tag does not verify with the
+//!   client's keys, rather than a made-up number. An Initial the capture cut cannot be
+//!   verified: it shows the number from its header as tshark does. Other versions' Initials
+//!   (drafts, version 2) show no packet number;
 //! - a short header's DCID only when tshark followed the connection's long headers; zcdump
 //!   (one frame at a time) shows the header form, fixed bit and packet length only.
 
+use super::quic_initial::{decrypt, remove_header_protection, Keys, Side, Unprotected};
 use super::table::{Dissector, Hook};
 use super::value_text::push_hex;
 use super::Cx;
@@ -26,6 +34,8 @@ declare_fields! {
     QuicHeaderForm = "quic.header_form", Dec;
     QuicFixedBit = "quic.fixed_bit", Dec;
     QuicLongPacketType = "quic.long.packet_type", Dec;
+    QuicLongReserved = "quic.long.reserved", Dec;
+    QuicPacketNumberLength = "quic.packet_number_length", Dec;
     QuicVersion = "quic.version", Hex8;
     QuicDcil = "quic.dcil", Dec;
     QuicDcid = "quic.dcid", Str;
@@ -33,6 +43,9 @@ declare_fields! {
     QuicScid = "quic.scid", Str;
     QuicTokenLength = "quic.token_length", Dec;
     QuicLength = "quic.length", Dec;
+    QuicPacketNumber = "quic.packet_number", Dec;
+    QuicFrameType = "quic.frame_type", Dec;
+    QuicPaddingLength = "quic.padding_length", Dec;
     QuicSupportedVersion = "quic.supported_version", Hex8;
     QuicVnUnused = "quic.vn.unused", Hex2;
 }
@@ -157,8 +170,20 @@ fn packet(cx: &mut Cx<'_, '_>, bytes: &[u8]) -> Option<usize> {
         cx.header_cut("quic", bytes.len(), at + 20);
         return None;
     }
+    let (unprotected, plaintext) =
+        if kind == INITIAL && long.version == 1 && wants_packet_number(cx) {
+            initial_packet_number(bytes, &long, at, total)
+        } else {
+            (None, None)
+        };
     cx.out.push_uint(Field::QuicFixedBit, long.first >> 6 & 1);
     cx.out.push_uint(Field::QuicLongPacketType, kind);
+    if let Some(hp) = unprotected {
+        cx.out.push_uint(Field::QuicLongReserved, hp.first >> 2 & 3);
+        // tshark shows the two bits as sent: the length less one.
+        cx.out
+            .push_uint(Field::QuicPacketNumberLength, hp.first & 3);
+    }
     ids(cx, &long);
     if let Some(len) = token_length {
         cx.out.push_uint(Field::QuicTokenLength, len);
@@ -166,7 +191,129 @@ fn packet(cx: &mut Cx<'_, '_>, bytes: &[u8]) -> Option<usize> {
     if let Some(len) = length {
         cx.out.push_uint(Field::QuicLength, len);
     }
+    if let Some(hp) = unprotected {
+        cx.out.push_uint(Field::QuicPacketNumber, hp.pn);
+    }
+    if let Some(plaintext) = plaintext {
+        frames(cx, &plaintext);
+    }
     Some(total.min(bytes.len()))
+}
+
+/// Whether any field that needs header protection removed is read: the AES work is done
+/// only then.
+fn wants_packet_number(cx: &Cx<'_, '_>) -> bool {
+    [
+        Field::QuicLongReserved,
+        Field::QuicPacketNumberLength,
+        Field::QuicPacketNumber,
+        Field::QuicFrameType,
+        Field::QuicPaddingLength,
+    ]
+    .into_iter()
+    .any(|f| cx.out.wants(f))
+}
+
+/// A version 1 Initial's header with protection removed, with the client's keys from its
+/// DCID, as tshark removes it from an Initial it has no connection for (the packet number
+/// starts at `pn_offset`; the packet, by its Length field, is `total` bytes).
+///
+/// Where the whole packet was captured its AEAD tag must verify too, or nothing is shown: a
+/// server's Initial (whose DCID is not the one its keys come from; tshark, following the
+/// connection, uses the server's keys, which one frame does not give) or a corrupted one
+/// would otherwise show a made-up number. A packet the capture cut cannot be checked, and
+/// shows the number as tshark does.
+///
+/// Returns the unprotected header and, when the tag verified, the plaintext frames.
+fn initial_packet_number(
+    bytes: &[u8],
+    long: &Long<'_>,
+    pn_offset: usize,
+    total: usize,
+) -> (Option<Unprotected>, Option<Vec<u8>>) {
+    let keys = Keys::initial_v1(long.dcid, Side::Client);
+    let Some(hp) = remove_header_protection(&keys, bytes, pn_offset) else {
+        return (None, None);
+    };
+    match bytes.get(..total) {
+        Some(packet) => match decrypt(&keys, packet, pn_offset, hp) {
+            Some(plaintext) => (Some(hp), Some(plaintext)),
+            None => (None, None),
+        },
+        None => (Some(hp), None),
+    }
+}
+
+/// Frame types (RFC 9000 12.4, 19).
+const PADDING: u64 = 0x00;
+const PING: u64 = 0x01;
+const ACK: u64 = 0x02;
+const ACK_ECN: u64 = 0x03;
+const CRYPTO: u64 = 0x06;
+const CONNECTION_CLOSE: u64 = 0x1c;
+const CONNECTION_CLOSE_APP: u64 = 0x1d;
+
+/// The frames of a decrypted Initial, as tshark lists them: each frame's type, and a run of
+/// PADDING bytes as one frame with its length. Only the types an Initial may carry (RFC 9000
+/// 12.4, table 3) are walked past; another, or a frame cut short, ends the list.
+fn frames(cx: &mut Cx<'_, '_>, plaintext: &[u8]) {
+    let mut at = 0;
+    while let Some((kind, n)) = plaintext.get(at..).and_then(varint) {
+        cx.out.push_uint(Field::QuicFrameType, kind);
+        at += n;
+        let next = match kind {
+            PADDING => {
+                let run = plaintext[at..].iter().take_while(|&&b| b == 0).count();
+                cx.out.push_uint(Field::QuicPaddingLength, (run + 1) as u64);
+                Some(at + run)
+            }
+            PING => Some(at),
+            ACK | ACK_ECN => skip_ack(plaintext, at, kind == ACK_ECN),
+            CRYPTO => skip_varints(plaintext, at, 1).and_then(|at| skip_data(plaintext, at)),
+            CONNECTION_CLOSE => {
+                skip_varints(plaintext, at, 2).and_then(|at| skip_data(plaintext, at))
+            }
+            CONNECTION_CLOSE_APP => {
+                skip_varints(plaintext, at, 1).and_then(|at| skip_data(plaintext, at))
+            }
+            _ => None,
+        };
+        match next {
+            Some(next) => at = next,
+            None => return,
+        }
+    }
+}
+
+/// Past `count` variable-length integers from `at`.
+fn skip_varints(bytes: &[u8], mut at: usize, count: usize) -> Option<usize> {
+    for _ in 0..count {
+        at += varint(bytes.get(at..)?)?.1;
+    }
+    Some(at)
+}
+
+/// Past a length (a variable-length integer) and that many bytes.
+fn skip_data(bytes: &[u8], at: usize) -> Option<usize> {
+    let (len, n) = varint(bytes.get(at..)?)?;
+    let end = (at + n).checked_add(usize::try_from(len).ok()?)?;
+    (end <= bytes.len()).then_some(end)
+}
+
+/// Past an ACK frame's body (RFC 9000 19.3): largest acknowledged, delay, range count, first
+/// range, the ranges (gap and length each), and with ECN the three counts.
+fn skip_ack(bytes: &[u8], at: usize, ecn: bool) -> Option<usize> {
+    let at = skip_varints(bytes, at, 2)?;
+    let (ranges, n) = varint(bytes.get(at..)?)?;
+    let mut at = skip_varints(bytes, at + n, 1)?;
+    // Each range takes at least two bytes, so a count past the plaintext fails fast.
+    for _ in 0..ranges {
+        at = skip_varints(bytes, at, 2)?;
+    }
+    if ecn {
+        at = skip_varints(bytes, at, 3)?;
+    }
+    Some(at)
 }
 
 /// Version and connection IDs, as every long header shows them.
@@ -185,6 +332,56 @@ fn ids(cx: &mut Cx<'_, '_>, long: &Long<'_>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fields::{FrameFields, Value};
+
+    fn frame_list(plaintext: &[u8]) -> (Vec<u64>, Vec<u64>) {
+        let mut out = FrameFields::default();
+        let mut cx = Cx {
+            out: &mut out,
+            frame: &[],
+            snapped: false,
+            uncaptured: 0,
+            verify: false,
+        };
+        frames(&mut cx, plaintext);
+        let all = |f| {
+            out.all(f)
+                .filter_map(|v| match v {
+                    Value::Uint(u) => Some(u),
+                    _ => None,
+                })
+                .collect::<Vec<u64>>()
+        };
+        (all(Field::QuicFrameType), all(Field::QuicPaddingLength))
+    }
+
+    #[test]
+    fn initial_frames_are_listed_with_padding_runs_as_one_frame() {
+        // RFC 9001 A.3's server plaintext: ACK (largest 0, delay 0, no ranges, first 0)
+        // then CRYPTO (offset 0, 90 bytes of ServerHello), here followed by PING, padding.
+        let mut plain = vec![0x02, 0x00, 0x00, 0x00, 0x00, 0x06, 0x00, 0x40, 0x5a];
+        plain.extend_from_slice(&[0x16; 90]);
+        plain.extend_from_slice(&[0x01, 0x00, 0x00, 0x00]);
+        assert_eq!(frame_list(&plain), (vec![2, 6, 1, 0], vec![3]));
+        // ACK with ECN and one range, then CONNECTION_CLOSE with a 2-byte reason.
+        let plain = [
+            3, 9, 0, 1, 0, 1, 2, 5, 6, 7, 0x1c, 0x0a, 0x06, 2, b'n', b'o', 1,
+        ];
+        assert_eq!(frame_list(&plain), (vec![3, 0x1c, 1], vec![]));
+    }
+
+    #[test]
+    fn cut_or_unknown_frames_end_the_list() {
+        // CRYPTO claiming more bytes than there are; a STREAM frame (not in an Initial).
+        assert_eq!(
+            frame_list(&[0x01, 0x06, 0x00, 0x05, 0xaa]),
+            (vec![1, 6], vec![])
+        );
+        assert_eq!(frame_list(&[0x08, 0x00, 0x00]), (vec![8], vec![]));
+        // An ACK whose range count is far more than the bytes left.
+        let plain = [0x02, 0, 0, 0xbf, 0xff, 0xff, 0xff, 0, 1, 2];
+        assert_eq!(frame_list(&plain), (vec![2], vec![]));
+    }
 
     #[test]
     fn rfc_9000_a1_varint_examples() {
