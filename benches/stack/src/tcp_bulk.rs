@@ -98,6 +98,13 @@ impl DeviceTx for QueueBindings {
         buf.extend_from_slice(frame);
         self.out.push_back(buf);
     }
+
+    // The stack's own transmit buffer is queued as it is and a pooled one left in its
+    // place, as smoltcp's side has the stack write into a pooled buffer: no copy either way.
+    fn transmit_vec(&mut self, _: DeviceId, frame: &mut Vec<u8>) {
+        let spare = self.pool.pop().unwrap_or_default();
+        self.out.push_back(std::mem::replace(frame, spare));
+    }
 }
 
 impl SocketEvents for QueueBindings {

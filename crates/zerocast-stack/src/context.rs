@@ -71,6 +71,33 @@ pub trait DeviceTx {
     /// full) is allowed: the protocols above recover as on a real network.
     fn transmit(&mut self, device: DeviceId, frame: &[u8]);
 
+    /// Transmits one frame like [`DeviceTx::transmit`], built in a buffer the stack owns
+    /// and reuses (TCP and UDP sends). An embedder that queues frames may keep the frame
+    /// without copying it by swapping `frame` with a spare buffer of its own, of any length
+    /// and contents: the stack resizes and overwrites what it gets back before using it.
+    /// The default calls [`DeviceTx::transmit`].
+    ///
+    /// ```
+    /// use zerocast_stack::context::{DeviceId, DeviceTx};
+    /// struct Queue { sent: Vec<Vec<u8>>, spare: Vec<Vec<u8>> }
+    /// impl DeviceTx for Queue {
+    ///     fn transmit(&mut self, _: DeviceId, frame: &[u8]) { self.sent.push(frame.to_vec()); }
+    ///     fn transmit_vec(&mut self, _: DeviceId, frame: &mut Vec<u8>) {
+    ///         let spare = self.spare.pop().unwrap_or_default();
+    ///         self.sent.push(std::mem::replace(frame, spare));
+    ///     }
+    /// }
+    /// # let dev = zerocast_stack::Stack::new(Default::default()).add_pure_ip_device(1500);
+    /// let mut q = Queue { sent: Vec::new(), spare: vec![vec![0xee; 3]] };
+    /// let mut frame = vec![0x45, 0, 0, 20];
+    /// q.transmit_vec(dev, &mut frame);
+    /// assert_eq!(q.sent, [vec![0x45, 0, 0, 20]]);
+    /// assert_eq!(frame, [0xee; 3]); // the stack overwrites it before the next frame
+    /// ```
+    fn transmit_vec(&mut self, device: DeviceId, frame: &mut alloc::vec::Vec<u8>) {
+        self.transmit(device, frame);
+    }
+
     /// Transmits one GSO frame on a device with TSO (see [`crate::device::gso`]): TCP
     /// payload of several segments behind one set of headers, the TCP checksum field
     /// holding the pseudo-header's partial sum, to be cut at `meta.segment_size`. The stack

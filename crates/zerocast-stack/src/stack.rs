@@ -682,22 +682,42 @@ impl Stack {
         dev: DeviceId,
         frame: &[u8],
     ) {
-        let Some(d) = self.devices.get_mut(dev.index()) else {
-            return;
-        };
+        if let Some(physical) = self.count_link_tx(dev, frame.len()) {
+            bc.transmit(physical, frame);
+        }
+    }
+
+    /// [`Stack::transmit_link_frame`] for a frame in a buffer the stack owns, which the
+    /// embedder may take instead of copying ([`DeviceTx::transmit_vec`]).
+    ///
+    /// [`DeviceTx::transmit_vec`]: crate::context::DeviceTx::transmit_vec
+    pub(crate) fn transmit_link_vec(
+        &mut self,
+        bc: &mut impl Bindings,
+        dev: DeviceId,
+        frame: &mut Vec<u8>,
+    ) {
+        if let Some(physical) = self.count_link_tx(dev, frame.len()) {
+            bc.transmit_vec(physical, frame);
+        }
+    }
+
+    /// Counts a frame of `len` bytes leaving `dev` (and a VLAN's parent); returns the
+    /// physical device it leaves on.
+    fn count_link_tx(&mut self, dev: DeviceId, len: usize) -> Option<DeviceId> {
+        let d = self.devices.get_mut(dev.index())?;
         d.counters.tx_frames += 1;
-        d.counters.tx_bytes += frame.len() as u64;
-        let physical = match d.kind {
+        d.counters.tx_bytes += len as u64;
+        Some(match d.kind {
             DeviceKind::Vlan { parent, .. } => {
                 if let Some(p) = self.devices.get_mut(parent.index()) {
                     p.counters.tx_frames += 1;
-                    p.counters.tx_bytes += frame.len() as u64;
+                    p.counters.tx_bytes += len as u64;
                 }
                 parent
             }
             _ => dev,
-        };
-        bc.transmit(physical, frame);
+        })
     }
 
     /// Queues a packet to ourselves (dropped and counted when the queue is full).
