@@ -126,20 +126,20 @@ impl Cwv {
     }
 
     /// Sending resumes at `now` with nothing in flight; the last ACK came at `last_ack`.
-    /// Returns how many whole [`NVP_DURATION`]s the window has spent non-validated (each
-    /// one end-of-NVP reduction), counting the pause: a pause longer than the sampling
-    /// period (no pipeACK sample can cover it) makes the window non-validated from the
-    /// last ACK if it was not already.
+    /// `None` if the pause was shorter than the pipeACK sampling period; else how many
+    /// whole [`NVP_DURATION`]s the window has spent non-validated (each one end-of-NVP
+    /// reduction), counting the pause: such a pause (no pipeACK sample can cover it) makes
+    /// the window non-validated from the last ACK if it was not already.
     pub(crate) fn on_send_resume(
         &mut self,
         now: Instant,
         last_ack: Instant,
         srtt: Duration,
-    ) -> u32 {
+    ) -> Option<u32> {
         let period = srtt.saturating_mul(3).max(MIN_SAMPLING_PERIOD);
         let paused = now.saturating_duration_since(last_ack);
         if paused < period {
-            return 0;
+            return None;
         }
         // The pause is not a pipeACK measurement: the next sample starts with new data.
         self.acked = 0;
@@ -151,7 +151,7 @@ impl Cwv {
             let used = NVP_DURATION.checked_mul(periods).unwrap_or(spent);
             self.nvp_since = Some(since.saturating_add(used));
         }
-        periods
+        Some(periods)
     }
 
     /// A loss ended the non-validated phase (RFC 7661's response to losses in the NVP):

@@ -281,16 +281,16 @@ impl CongestionControl {
     /// Sending resumes with nothing in flight (the loss-recovery code calls this before
     /// the first segment after a pause). RFC 7661 keeps the window through the pause, but
     /// each [`cwv::NVP_DURATION`] it spent non-validated (the pause included) gives half
-    /// of it back, down to IW, before it is used; CUBIC also starts a new epoch so the
-    /// pause does not count as growth time (RFC 9438 5.8).
+    /// of it back, down to IW, before it is used. After any pause longer than the pipeACK
+    /// sampling period CUBIC also starts a new epoch, so the pause does not count as
+    /// growth time (RFC 9438 5.8).
     pub(crate) fn on_send_resume(&mut self, now: Instant) {
         let Some(srtt) = self.srtt else {
             return;
         };
-        let periods = self.cwv.on_send_resume(now, self.last_event, srtt);
-        if periods == 0 {
+        let Some(periods) = self.cwv.on_send_resume(now, self.last_event, srtt) else {
             return;
-        }
+        };
         // Past a few halvings the window is IW whatever the count.
         for _ in 0..periods.min(32) {
             self.end_of_nvp();
@@ -391,7 +391,8 @@ impl CongestionControl {
 
     /// Sending resumes after an idle period longer than an RTO: RFC 5681 4.1 restarts from
     /// `min(IW, cwnd)`; CUBIC also starts a new epoch so the idle time does not count as
-    /// growth time (RFC 9438 5.8).
+    /// growth time (RFC 9438 5.8). The connection does not call it: RFC 7661, which keeps
+    /// the window through a pause, replaces it ([`Self::on_send_resume`]).
     pub(crate) fn on_idle_restart(&mut self, now: Instant) {
         self.last_event = now;
         self.window.cwnd = self.window.cwnd.min(initial_window(self.window.mss));
