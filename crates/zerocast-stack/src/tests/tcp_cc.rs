@@ -252,22 +252,12 @@ fn check_growth(f: &Flow) -> (usize, usize) {
     (ss, css)
 }
 
-/// RFC 9406 on a path whose RTT the test moves: 100 ms while slow start doubles the
-/// window; 120 ms (at least lastRoundMinRTT + clamp(100/8, 4, 16) = 112.5 ms) turns it
-/// conservative with a 120 ms baseline; back to 100 ms (below the baseline) resumes slow
-/// start with ssthresh untouched (the exit was spurious); 120 ms again enters CSS, which
-/// after CSS_ROUNDS rounds ends slow start with ssthresh = cwnd, no loss; congestion
-/// avoidance then adds one MSS per window (NewReno) though the RTT stays high.
-#[test]
-#[cfg_attr(miri, ignore)]
-fn rfc9406_hystart_css_on_a_rising_rtt_spurious_exit_and_congestion_avoidance() {
-    let mut f = Flow::new(CongestionAlgorithm::NewReno, ms(50));
-    let mss = f.snaps[0].mss;
-    // A few rounds of slow start at 100 ms: enough ACKs per round for N_RTT_SAMPLE.
+/// Slow start at 100 ms RTT until 16 segments (enough ACKs per round for N_RTT_SAMPLE),
+/// then the RTT rises to 120 ms (at least lastRoundMinRTT + clamp(100/8, 4, 16) =
+/// 112.5 ms): CSS follows within two rounds with the new RTT as its baseline.
+fn slow_start_then_css(f: &mut Flow) -> Snap {
     f.run_until(ms(2000), |s| s.cwnd >= 16 * s.mss);
     assert_eq!(f.snap().unwrap().phase, HyStartPhase::SlowStart);
-
-    // The RTT rises to 120 ms: CSS within the next two rounds, its baseline the new RTT.
     let rise = f.set_latency(ms(60));
     let css = f.run_until(ms(400), |s| s.phase != HyStartPhase::SlowStart);
     // Rounds end inside bursts here (a round is up to SND.NXT at its first ACK), so the
@@ -278,20 +268,44 @@ fn rfc9406_hystart_css_on_a_rising_rtt_spurious_exit_and_congestion_avoidance() 
     );
     assert!(css.at > rise);
     assert_eq!(css.ssthresh, u32::MAX);
+    css
+}
+
+/// RFC 9406 4.2 on a path whose RTT the test moves: slow start doubles the window at
+/// 100 ms, a rise to 120 ms turns it conservative, and the fall back to 100 ms (below
+/// the 120 ms baseline) resumes slow start with ssthresh untouched: the exit was
+/// spurious. Every step's growth follows the phase's per-ACK rule.
+#[test]
+#[cfg_attr(miri, ignore)]
+fn rfc9406_hystart_css_on_a_rising_rtt_and_back_to_slow_start_when_it_falls() {
+    let mut f = Flow::new(CongestionAlgorithm::NewReno, ms(50));
+    let css = slow_start_then_css(&mut f);
     // One more burst in CSS, then the RTT falls back to 100 ms.
     f.run_until(ms(400), |s| s.at > css.at);
     let fall = f.set_latency(ms(50));
     let resumed = f.run_until(ms(400), |s| s.phase == HyStartPhase::SlowStart);
     assert!(resumed.at > fall);
     assert_eq!(resumed.ssthresh, u32::MAX, "a spurious exit keeps ssthresh");
-    // The RTT rises again for good.
-    let rise2 = f.set_latency(ms(60));
-    let css2 = f.run_until(ms(400), |s| s.phase != HyStartPhase::SlowStart);
-    assert!(css2.at > rise2);
-    assert!(matches!(
-        css2.phase,
-        HyStartPhase::Css { rounds: 0 | 1, .. }
-    ));
+    // A burst of slow start after it.
+    let next = f.run_until(ms(400), |s| s.at >= resumed.at + ms(100));
+    assert_eq!(next.phase, HyStartPhase::SlowStart);
+    // Both kinds of slow-start growth were exercised and exact.
+    let (ss, css_steps) = check_growth(&f);
+    assert!(
+        ss >= 4 && css_steps >= 1,
+        "{ss} slow-start, {css_steps} CSS steps"
+    );
+}
+
+/// RFC 9406 4.2: with the RTT held at 120 ms, CSS runs CSS_ROUNDS rounds and ends slow
+/// start with ssthresh = cwnd, no loss; congestion avoidance then adds one MSS per
+/// window (NewReno) though the RTT stays high.
+#[test]
+#[cfg_attr(miri, ignore)]
+fn rfc9406_hystart_css_rounds_end_slow_start_without_loss() {
+    let mut f = Flow::new(CongestionAlgorithm::NewReno, ms(50));
+    let mss = f.snaps[0].mss;
+    let css = slow_start_then_css(&mut f);
     let done = f.run_until(ms(2000), |s| s.phase == HyStartPhase::Done);
 
     // The CSS rounds, each counted once and in order, one per window of ACKs (the ACKs of
@@ -300,8 +314,8 @@ fn rfc9406_hystart_css_on_a_rising_rtt_spurious_exit_and_congestion_avoidance() 
     // that would complete round CSS_ROUNDS.
     let mut rounds_seen: Vec<u32> = Vec::new();
     let mut bursts = 0;
-    let mut last_burst = css2.at;
-    for (a, b) in f.steps_since(css2.at) {
+    let mut last_burst = css.at;
+    for (a, b) in f.steps_since(css.at) {
         if b.una > a.una && b.at >= last_burst + ms(100) {
             bursts += 1;
             last_burst = b.at;
@@ -311,16 +325,14 @@ fn rfc9406_hystart_css_on_a_rising_rtt_spurious_exit_and_congestion_avoidance() 
         }
     }
     rounds_seen.dedup();
-
-    let first = match css2.phase {
-        HyStartPhase::Css { rounds, .. } => rounds,
-        _ => unreachable!(),
+    let HyStartPhase::Css { rounds: first, .. } = css.phase else {
+        unreachable!()
     };
     assert_eq!(rounds_seen, (first..CSS_ROUNDS).collect::<Vec<_>>());
     assert_eq!(
         bursts,
         CSS_ROUNDS - first,
-        "bursts from CSS entry to its end"
+        "windows from CSS entry to its end"
     );
     // ssthresh = cwnd at the ACK that ended CSS; the same burst's later ACKs are
     // congestion avoidance, which adds at most one MSS per window.
@@ -329,11 +341,9 @@ fn rfc9406_hystart_css_on_a_rising_rtt_spurious_exit_and_congestion_avoidance() 
         done.ssthresh <= done.cwnd && done.cwnd <= done.ssthresh + mss,
         "{done:?}"
     );
-
-    // Both kinds of slow-start growth were exercised and exact.
     let (ss, css_steps) = check_growth(&f);
     assert!(
-        ss >= 4 && css_steps >= 5,
+        ss >= 3 && css_steps >= 4,
         "{ss} slow-start, {css_steps} CSS steps"
     );
 
