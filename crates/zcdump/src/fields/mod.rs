@@ -10,6 +10,7 @@ pub mod format;
 mod registry;
 mod suggest;
 
+use crate::stats::LayerLog;
 pub(crate) use registry::declare_fields;
 pub use registry::{
     Field, FieldDef, FieldId, Kind, Proto, ProtocolFields, FIELD_COUNT, MASK_WORDS,
@@ -242,6 +243,9 @@ pub struct FrameFields {
     first_endpoints: [Option<Value>; 4],
     /// Whether occurrences are kept in `entries`; see [`FrameFields::without_entries`].
     keep_entries: bool,
+    /// What `--stats` reads of the frame, recorded as it is dissected, when every field
+    /// it records is wanted (see [`LayerLog::FIELDS`]).
+    layer_log: Option<LayerLog>,
     /// See [`FrameFields::outer_transport`]; kept up to date by [`FrameFields::enter`].
     outer_transport: Option<Proto>,
     quoted: bool,
@@ -282,6 +286,10 @@ impl FrameFields {
             wants_checksums,
             first_endpoints: [None; 4],
             keep_entries: true,
+            layer_log: LayerLog::FIELDS
+                .iter()
+                .all(|&f| wanted.contains(f))
+                .then(LayerLog::default),
             outer_transport: None,
             layers: Vec::new(),
             quoted: false,
@@ -355,6 +363,9 @@ impl FrameFields {
         self.path_key = 0;
         self.first_endpoints = [None; 4];
         self.outer_transport = None;
+        if let Some(log) = &mut self.layer_log {
+            log.clear();
+        }
         self.layers.clear();
         self.quoted = false;
         self.malformed = None;
@@ -391,6 +402,12 @@ impl FrameFields {
         };
         if let Some(first @ None) = self.first_endpoints.get_mut(slot) {
             *first = Some(value);
+        }
+        // `reads` is a constant for a constant field: other fields skip even the test.
+        if LayerLog::reads(field) {
+            if let Some(log) = &mut self.layer_log {
+                log.push(field, &value);
+            }
         }
         if self.keep_entries {
             self.entries.push((field, value));
@@ -482,6 +499,9 @@ impl FrameFields {
                 }
                 _ => {}
             }
+        }
+        if let Some(log) = &mut self.layer_log {
+            log.enter(proto, self.quoted);
         }
         if self.keep_entries {
             self.entries.push((Field::Proto(proto), Value::Present));
@@ -659,6 +679,14 @@ impl FrameFields {
     #[inline]
     pub fn outer_transport(&self) -> Option<Proto> {
         self.outer_transport
+    }
+
+    /// The layers `--stats` reads, recorded during dissection; `None` unless every field of
+    /// [`LayerLog::FIELDS`] is wanted.
+    #[must_use]
+    #[inline]
+    pub(crate) fn layer_log(&self) -> Option<&LayerLog> {
+        self.layer_log.as_ref()
     }
 
     /// The record of outer layer `proto`, created on first use (quoted packets have none).

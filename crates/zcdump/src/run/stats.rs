@@ -33,11 +33,15 @@ struct Job {
 }
 
 impl Counting<'_> {
-    /// The field set each worker fills: the conversation tables read the addresses and
-    /// ports of every layer from the occurrence list, so it is kept (only the fields in
-    /// `wanted` are pushed).
+    /// The field set each worker fills. The statistics read the layer log that it records
+    /// during dissection, so the occurrence list is kept only for a filter to read.
     fn frame_fields(&self) -> FrameFields {
-        FrameFields::with_mask(self.wanted)
+        let f = FrameFields::with_mask(self.wanted);
+        if self.filter.is_some() {
+            f
+        } else {
+            f.without_entries()
+        }
     }
 
     fn tally(&self, job: &mut Job, frame: &mut FrameFields) {

@@ -6,7 +6,7 @@ use std::hash::{BuildHasherDefault, Hash, Hasher};
 
 use super::tree::TreeHints;
 use crate::fields::format::{write_ipv4, write_ipv6, write_mac};
-use crate::fields::{Field, FrameFields, Proto, Value};
+use crate::fields::{FrameFields, Proto, Value};
 
 /// The conversation tables, in the order the report prints them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -262,68 +262,58 @@ pub(super) struct Hit {
     pub pure_syn: bool,
 }
 
-/// The fields of one layer collected so far (references into the occurrence list, so that
-/// starting a layer, which happens several times per frame, writes a few words).
-#[derive(Debug, Clone, Copy, Default)]
-struct Layer<'f> {
-    table: Option<Table>,
-    src: Option<&'f Value>,
-    dst: Option<&'f Value>,
-    ports: [Option<u16>; 2],
-    seq: Option<u32>,
-    flags: Option<u64>,
-    /// An IPv6 fragment that is not the first.
-    later_fragment: bool,
-    /// The last field of a TCP or UDP header was captured (its checksum status for UDP,
-    /// the urgent pointer for TCP).
-    header_end: bool,
-    /// The capture ended in this TCP header's options.
-    options_cut: bool,
-}
-
 /// Calls `found` with every conversation frame `f` belongs to, outermost first: one per
 /// Ethernet, IPv4, IPv6, TCP and UDP header outside quoted packets (a tunnel's inner
 /// headers make conversations of their own, as they do in tshark). Returns what the
-/// protocol hierarchy needs beyond the path (see [`TreeHints`]), found in the same walk.
+/// protocol hierarchy needs beyond the path (see [`TreeHints`]), recorded with the layers.
 ///
 /// tshark counts a header in its tables once the dissector has read it whole, so a layer
 /// that the frame is malformed in is not counted, and neither is an IPv6 fragment other
 /// than the first (tshark hands it on as data before it counts it, unlike IPv4's).
 ///
-/// Reads the occurrence list: the frame must keep entries of
-/// [`Stats::FIELDS`](super::Stats::FIELDS).
+/// Reads the frame's [`LayerLog`](super::layers::LayerLog): the frame must want every field of
+/// [`Stats::FIELDS`](super::Stats::FIELDS) (otherwise it has no log and no conversations).
 pub(super) fn conversations_of(f: &FrameFields, mut found: impl FnMut(Hit)) -> TreeHints {
-    let mut hints = TreeHints::default();
-    // The first `path().len()` protocol entries are outside quoted packets.
-    let mut outer_left = f.path().len();
-    let mut layer = Layer::default();
+    let Some(log) = f.layer_log() else {
+        return TreeHints::default();
+    };
+    let (records, last_open) = log.records();
     // Only the outermost TCP header records a cut in its options.
     let mut tcp_options_cut = f.layer(Proto::Tcp).is_some_and(|l| l.header_cut);
     // The addresses of the innermost IP header so far: TCP and UDP conversations are
     // between them.
     let mut ip: Option<(Family, Endpoint, Endpoint)> = None;
-    let mut finish = |l: &Layer<'_>, ip: &mut Option<(Family, Endpoint, Endpoint)>| {
-        let Some(table) = l.table else { return };
-        let (family, s, d) = match table {
+    for (i, l) in records.iter().enumerate() {
+        let options_cut = l.table == Table::Tcp && std::mem::take(&mut tcp_options_cut);
+        // The innermost layer is not counted when the frame is malformed in it.
+        if last_open && i + 1 == records.len() {
+            if let Some(m) = f.malformed() {
+                if m.layer == l.table.proto().name() {
+                    break;
+                }
+            }
+        }
+        let (family, s, d) = match l.table {
             Table::Eth | Table::Ip | Table::Ipv6 => {
-                let (Some((family, s)), Some((_, d))) =
-                    (l.src.and_then(Endpoint::of), l.dst.and_then(Endpoint::of))
-                else {
-                    return;
+                let (Some((family, s)), Some((_, d))) = (
+                    l.src.as_ref().and_then(Endpoint::of),
+                    l.dst.as_ref().and_then(Endpoint::of),
+                ) else {
+                    continue;
                 };
-                if table != Table::Eth {
-                    *ip = Some((family, s, d));
+                if l.table != Table::Eth {
+                    ip = Some((family, s, d));
                 }
                 if l.later_fragment {
-                    return;
+                    continue;
                 }
                 (family, s, d)
             }
             Table::Tcp | Table::Udp => {
                 let (Some((family, s, d)), [Some(sp), Some(dp)], true, false) =
-                    (*ip, l.ports, l.header_end, l.options_cut)
+                    (ip, l.ports, l.header_end, options_cut)
                 else {
-                    return;
+                    continue;
                 };
                 (
                     family,
@@ -332,118 +322,15 @@ pub(super) fn conversations_of(f: &FrameFields, mut found: impl FnMut(Hit)) -> T
                 )
             }
         };
-        let (key, forward) = ConversationKey::new(table, family, s, d);
+        let (key, forward) = ConversationKey::new(l.table, family, s, d);
         found(Hit {
             key,
             forward,
             seq: l.seq,
             pure_syn: l.flags.is_some_and(|f| f & 0x12 == 0x02),
         });
-    };
-    for (field, value) in f.entries() {
-        match *field {
-            // `frame` is an occurrence but no step of the path.
-            Field::Proto(Proto::Frame) => {}
-            Field::Proto(p) => {
-                if outer_left == 0 {
-                    // A protocol of the quoted packet: the last outer layer is complete.
-                    if layer.table.is_some() {
-                        finish(&layer, &mut ip);
-                        layer.table = None;
-                    }
-                    if p == Proto::Data {
-                        hints.quoted_data = true;
-                        return hints;
-                    }
-                    continue;
-                }
-                outer_left -= 1;
-                if layer.table.is_some() {
-                    finish(&layer, &mut ip);
-                }
-                let table = match p {
-                    // tshark counts an ISL header's addresses as an Ethernet conversation.
-                    Proto::Eth | Proto::Isl => Some(Table::Eth),
-                    Proto::Ip => Some(Table::Ip),
-                    Proto::Ipv6 => Some(Table::Ipv6),
-                    Proto::Tcp => Some(Table::Tcp),
-                    Proto::Udp => Some(Table::Udp),
-                    _ => None,
-                };
-                // Other protocols' fields are not read, so their layer needs no reset.
-                if table.is_some() || layer.table.is_some() {
-                    layer = Layer {
-                        table,
-                        ..Layer::default()
-                    };
-                }
-                if p == Proto::Tcp {
-                    layer.options_cut = std::mem::take(&mut tcp_options_cut);
-                }
-            }
-            Field::WlanFcType => {
-                hints.wlan_mgt |= uint(value) == Some(0);
-            }
-            Field::PppoeCode => hints.pppoe_session |= uint(value) == Some(0),
-            Field::DnsLength => hints.dns_in_tcp = hints.dns_in_tcp.saturating_add(1),
-            // No arm before these skips them all when no layer is collected (a catch-all
-            // guard there split the match in two): it runs for every entry of every frame.
-            Field::EthSrc | Field::IslSrc | Field::IpSrc | Field::Ipv6Src
-                if layer.table.is_some() && layer.src.is_none() =>
-            {
-                layer.src = Some(value);
-            }
-            Field::EthDst | Field::IslDst | Field::IpDst | Field::Ipv6Dst
-                if layer.table.is_some() && layer.dst.is_none() =>
-            {
-                layer.dst = Some(value);
-            }
-            Field::TcpSrcport | Field::UdpSrcport
-                if layer.table.is_some() && layer.ports[0].is_none() =>
-            {
-                layer.ports[0] = port(value);
-            }
-            Field::TcpDstport | Field::UdpDstport
-                if layer.table.is_some() && layer.ports[1].is_none() =>
-            {
-                layer.ports[1] = port(value);
-            }
-            Field::TcpSeqRaw if layer.table.is_some() => {
-                layer.seq = uint(value).and_then(|v| u32::try_from(v).ok());
-            }
-            Field::TcpFlags if layer.table.is_some() => layer.flags = uint(value),
-            Field::TcpUrgentPointer | Field::UdpChecksumStatus if layer.table.is_some() => {
-                layer.header_end = true;
-            }
-            Field::Ipv6FraghdrOffset if layer.table.is_some() => {
-                layer.later_fragment |= uint(value).is_some_and(|o| o != 0);
-            }
-            _ => {}
-        }
     }
-    // The innermost layer is not counted when the frame is malformed in it.
-    let malformed_here = layer
-        .table
-        .zip(f.malformed())
-        .is_some_and(|(t, m)| m.layer == t.proto().name());
-    if !malformed_here {
-        finish(&layer, &mut ip);
-    }
-    hints
-}
-
-fn uint(v: &Value) -> Option<u64> {
-    match *v {
-        Value::Uint(x) => Some(x),
-        _ => None,
-    }
-}
-
-fn port(v: &Value) -> Option<u16> {
-    match *v {
-        Value::Uint(p) => u16::try_from(p).ok(),
-        _ => None,
-    }
+    log.hints()
 }
 
 #[cfg(test)]

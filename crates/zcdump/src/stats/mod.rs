@@ -4,6 +4,7 @@
 //! is gathered from the same [`FrameFields`] the other outputs read.
 
 pub(crate) mod conversation;
+mod layers;
 mod table;
 mod tally;
 mod tree;
@@ -12,6 +13,7 @@ use std::io::{self, Write};
 
 use crate::fields::{Field, FrameFields, Proto};
 use conversation::{ConversationKey, Table, WordMap};
+pub(crate) use layers::LayerLog;
 pub use tally::Tally;
 use tally::{Conversation, Totals};
 use tree::Step;

@@ -3,7 +3,8 @@
 //! Tallies are merged into the report's [`Stats`](super::Stats) in file order.
 
 use super::conversation::{conversations_of, ConversationKey, Hit, WordMap};
-use super::tree::{tree_path, Step};
+use super::tree::TreeHints;
+use super::tree::{tree_bits, tree_path, Step};
 use crate::fields::{FrameFields, PATH_KEY_STEPS};
 
 /// Frames and bytes.
@@ -149,10 +150,12 @@ pub(super) struct PathCount {
 pub struct Tally {
     /// Every path seen, in the order first seen (the report lists children that way).
     pub(super) paths: Vec<PathCount>,
-    /// `FrameFields::path_key` to index in `paths`, for paths of up to `PATH_KEY_STEPS`.
-    by_key: WordMap<u64, usize>,
-    /// The previous frame's path key and index: consecutive frames often share it.
-    last: Option<(u64, usize)>,
+    /// `FrameFields::path_key` and [`tree_bits`] to index in `paths`, for paths of up to
+    /// `PATH_KEY_STEPS`: the two decide the hierarchy path, so a frame whose pair was seen
+    /// needs neither its hierarchy path built nor the list searched.
+    by_key: WordMap<(u64, u64), usize>,
+    /// The previous frame's pair and index: consecutive frames often share it.
+    last: Option<((u64, u64), usize)>,
     /// Conversations in the order first seen, and where each key's latest is in that
     /// list. A TCP SYN without ACK starts a new entry on the same key (see
     /// [`Conversation::syn`]).
@@ -270,33 +273,18 @@ impl Tally {
             layer += 1;
         });
         hints.snapped = snapped;
-        let path = if tree_path(f, &hints, &mut self.tree_path) {
-            let tree = std::mem::take(&mut self.tree_path);
-            let i = self.path_index_of(&tree);
-            self.tree_path = tree;
-            i
-        } else {
-            self.path_index(f)
-        };
+        let path = self.path_index(f, &hints);
         self.paths[path].totals.add(len);
     }
 
-    /// The index of `path` (a protocol tree path built for this frame), added if new.
-    fn path_index_of(&mut self, path: &[Step]) -> usize {
-        self.last = None;
-        match self.paths.iter().position(|p| p.path == path) {
-            Some(i) => i,
-            None => self.new_path(path),
-        }
-    }
-
-    fn path_index(&mut self, f: &FrameFields) -> usize {
+    /// The index of frame `f`'s hierarchy path in `paths`, added if new.
+    fn path_index(&mut self, f: &FrameFields, hints: &TreeHints) -> usize {
         if f.path().len() > PATH_KEY_STEPS {
             // Too deep for the packed key (cannot happen with zcdump's own dissector, which
             // follows at most 8 VLAN tags): compare the steps themselves.
-            return self.path_index_of(&Step::path(f.path()));
+            return self.build_path_index(f, hints);
         }
-        let key = f.path_key();
+        let key = (f.path_key(), tree_bits(f, hints));
         if let Some((last, i)) = self.last {
             if last == key {
                 return i;
@@ -305,12 +293,27 @@ impl Tally {
         let i = match self.by_key.get(&key) {
             Some(&i) => i,
             None => {
-                let i = self.new_path(&Step::path(f.path()));
+                let i = self.build_path_index(f, hints);
                 self.by_key.insert(key, i);
                 i
             }
         };
         self.last = Some((key, i));
+        i
+    }
+
+    /// Builds frame `f`'s hierarchy path and finds it in `paths` (added if new).
+    fn build_path_index(&mut self, f: &FrameFields, hints: &TreeHints) -> usize {
+        let mut tree = std::mem::take(&mut self.tree_path);
+        if !tree_path(f, hints, &mut tree) {
+            tree.clear();
+            tree.extend(f.path().iter().map(|&p| Step::Proto(p)));
+        }
+        let i = match self.paths.iter().position(|p| p.path == tree) {
+            Some(i) => i,
+            None => self.new_path(&tree),
+        };
+        self.tree_path = tree;
         i
     }
 

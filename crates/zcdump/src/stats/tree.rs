@@ -36,11 +36,6 @@ impl Step {
             Step::Named(n) => n,
         }
     }
-
-    /// A protocol path as steps.
-    pub fn path(path: &[Proto]) -> Vec<Step> {
-        path.iter().map(|&p| Step::Proto(p)).collect()
-    }
 }
 
 /// What the hierarchy needs to know about a frame beyond its path, found by the walk over
@@ -72,16 +67,33 @@ fn renamed(proto: Proto) -> bool {
     )
 }
 
+/// Everything besides the protocol path that [`tree_path`] reads of frame `f`, packed in
+/// one word: two frames with the same path and the same bits have the same hierarchy path,
+/// so the tally can look a frame's up by these without building it.
+#[inline]
+pub(crate) fn tree_bits(f: &FrameFields, hints: &TreeHints) -> u64 {
+    u64::from(hints.quoted_data)
+        | u64::from(hints.wlan_mgt) << 1
+        | u64::from(hints.pppoe_session) << 2
+        | u64::from(hints.snapped) << 3
+        | u64::from(malformed(f, hints)) << 4
+        | u64::from(hints.dns_in_tcp) << 8
+}
+
+/// Whether tshark shows frame `f` as malformed (not merely short).
+fn malformed(f: &FrameFields, hints: &TreeHints) -> bool {
+    // A header the snapshot length cut short is malformed to zerocast-wire ("truncated") but
+    // short to tshark, whose reads ran past the captured bytes, not past the frame.
+    f.malformed()
+        .is_some_and(|m| !(hints.snapped && m.reason.starts_with("truncated")))
+}
+
 /// Writes into `tree` the hierarchy path of frame `f` and returns true, or returns false
 /// when it is the frame's protocol path itself (then `tree` is not touched).
 pub(crate) fn tree_path(f: &FrameFields, hints: &TreeHints, tree: &mut Vec<Step>) -> bool {
     let path = f.path();
     let last_nests = matches!(path, [.., parent, Proto::Data] if nests_data(*parent));
-    // A header the snapshot length cut short is malformed to zerocast-wire ("truncated") but
-    // short to tshark, whose reads ran past the captured bytes, not past the frame.
-    let malformed = f
-        .malformed()
-        .is_some_and(|m| !(hints.snapped && m.reason.starts_with("truncated")));
+    let malformed = malformed(f, hints);
     let short = hints.snapped && !malformed && path.last() != Some(&Proto::Data);
     let differs = last_nests
         || short
