@@ -596,6 +596,42 @@ mod tests {
         );
     }
 
+    /// RFC 9406 4.2: a loss in CSS ends HyStart++ with the algorithm's own reduction, the
+    /// same as for a controller at the same window that never saw the RTT rise; and the
+    /// slow start after a timeout (below ssthresh) is plain slow start whatever the RTT.
+    #[test]
+    fn rfc9406_a_loss_in_css_gets_the_algorithms_own_reduction() {
+        for alg in [CongestionAlgorithm::NewReno, CongestionAlgorithm::Cubic] {
+            let mut css = CongestionControl::new(alg, 1000, Instant::ZERO);
+            let at = ack_clock(&mut css, 30, ms(100), (0, Instant::ZERO));
+            let mut at = ack_clock(&mut css, 12, ms(120), at);
+            assert!(matches!(css.hystart_phase(), hystart::Phase::Css { .. }));
+            let mut plain = CongestionControl::new(alg, 1000, Instant::ZERO);
+            plain.set_cwnd(css.cwnd());
+            let flight = css.cwnd();
+            css.on_congestion_event(flight, at.1);
+            plain.on_congestion_event(flight, at.1);
+            assert_eq!(css.hystart_phase(), hystart::Phase::Done, "{alg:?}");
+            assert_eq!(
+                (css.cwnd(), css.ssthresh()),
+                (plain.cwnd(), plain.ssthresh())
+            );
+            css.on_rto(css.cwnd(), at.1);
+            plain.on_rto(plain.cwnd(), at.1);
+            let mut plain_at = at;
+            for _ in 0..5 {
+                at = ack_clock(&mut css, 1, ms(150), at);
+                plain_at = ack_clock(&mut plain, 1, ms(100), plain_at);
+            }
+            assert_eq!(
+                css.cwnd(),
+                6_000,
+                "{alg:?}: five ACKs of slow start from 1 MSS"
+            );
+            assert_eq!(css.cwnd(), plain.cwnd());
+        }
+    }
+
     #[test]
     fn rfc9406_hystart_keeps_slow_start_while_the_rtt_is_steady() {
         let mut cc = CongestionControl::new(CongestionAlgorithm::NewReno, 1000, Instant::ZERO);
