@@ -113,14 +113,19 @@ zc_row() { # name relay flags...
   client_tun "$tag-c$n" "zcr$n" "$n"
   rows+=("$name $tag-c$n")
 }
-zc_row zc_direct --direct
-zc_row zc_socks5 --socks5 127.0.0.1:1080
 help=$("$zcstack" relay --help)
+# Offload is the relay's default where --no-offload exists: the plain rows turn it off.
+plain=()
+if grep -q -- --no-offload <<<"$help"; then plain=(--no-offload); fi
+zc_row zc_direct --direct "${plain[@]}"
+zc_row zc_socks5 --socks5 127.0.0.1:1080 "${plain[@]}"
 if grep -q -- --offload <<<"$help"; then
   zc_row zc_direct_offload --direct --offload
   zc_row zc_socks5_offload --socks5 127.0.0.1:1080 --offload
 fi
-if grep -q -- --threads <<<"$help"; then zc_row zc_direct_threads2 --direct --threads 2; fi
+if grep -q -- --threads <<<"$help"; then
+  zc_row zc_direct_threads2 --direct --threads 2 "${plain[@]}"
+fi
 if grep -q -- --offload <<<"$help" && grep -q -- --threads <<<"$help"; then
   zc_row zc_direct_offload_threads2 --direct --offload --threads 2
 fi

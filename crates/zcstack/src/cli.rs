@@ -122,15 +122,41 @@ pub struct RelayArgs {
     #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=64))]
     pub threads: u16,
 
-    /// Segmentation and checksum offload on the TUN (the virtio-net header): the stack
-    /// hands the kernel TCP segments of up to 64 KiB to cut and takes the segments the
-    /// kernel coalesced (plain frames where the kernel refuses).
-    #[arg(long)]
+    /// Segmentation and checksum offload on the TUN (the virtio-net header), the default:
+    /// the stack hands the kernel TCP segments of up to 64 KiB to cut and takes the
+    /// segments the kernel coalesced (plain frames where the kernel refuses).
+    #[arg(long, overrides_with = "no_offload")]
     pub offload: bool,
+
+    /// Plain frames on the TUN: no virtio-net header, every segment one packet.
+    #[arg(long, overrides_with = "offload")]
+    pub no_offload: bool,
 
     /// Log each connection that could not be relayed.
     #[arg(long)]
     pub verbose: bool,
+}
+
+impl RelayArgs {
+    /// Whether the TUN is opened with offload: yes unless `--no-offload` came last.
+    ///
+    /// ```
+    /// use clap::Parser;
+    /// use zcstack::cli::{Cli, Command};
+    /// let relay = |extra: &[&str]| {
+    ///     let mut args = vec!["zcstack", "relay", "--tun", "zc0", "--addr", "10.7.0.2/24", "--direct"];
+    ///     args.extend_from_slice(extra);
+    ///     let Command::Relay(relay) = Cli::try_parse_from(args).unwrap().command else { unreachable!() };
+    ///     relay
+    /// };
+    /// assert!(relay(&[]).offload_enabled());
+    /// assert!(!relay(&["--no-offload"]).offload_enabled());
+    /// assert!(relay(&["--no-offload", "--offload"]).offload_enabled());
+    /// ```
+    #[must_use]
+    pub fn offload_enabled(&self) -> bool {
+        !self.no_offload
+    }
 }
 
 /// Arguments of `zcstack serve`.

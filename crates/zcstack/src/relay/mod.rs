@@ -197,7 +197,8 @@ pub fn run(args: &RelayArgs) -> Result<(), ServeError> {
     let base = context(args)?;
     let threads = usize::from(args.threads.max(1));
     signals::block().map_err(ServeError::Io)?;
-    let opened = match (threads, args.offload) {
+    let want_offload = args.offload_enabled();
+    let opened = match (threads, want_offload) {
         (1, false) => TapDevice::open(&args.tun, LinkKind::Tun, args.mtu).map(|d| vec![d]),
         (1, true) => TapDevice::open_offload(&args.tun, LinkKind::Tun, args.mtu).map(|d| vec![d]),
         (_, false) => TapDevice::open_queues(&args.tun, LinkKind::Tun, args.mtu, threads),
@@ -205,7 +206,7 @@ pub fn run(args: &RelayArgs) -> Result<(), ServeError> {
     };
     let queues = opened.map_err(|e| ServeError::Client(e.to_string()))?;
     let offload = queues.first().is_some_and(TapDevice::offload);
-    if args.offload && !offload {
+    if want_offload && !offload {
         eprintln!(
             "zcstack relay: the kernel refused offload on {}: plain frames",
             args.tun
