@@ -231,11 +231,11 @@ fn without_malformed_suffix(rest: &str) -> &str {
 }
 
 /// The DHCPv4, DHCPv6 and NTP lines of samples/app-udp*.pcap equal tcpdump's exactly (QUIC
-/// on port 443 is `UDP, length N` in both), whole and cut at 75, 150 and 300 bytes (cut
-/// requests end in `[|bootp]` where tcpdump's does), and so do the PIM lines of
-/// samples/tunnels-pim*.pcap. Not compared: the 60-byte cut, whose
-/// IPv6 frames cut the UDP header itself (tcpdump `[|udp]`, zcdump `UDP, length N`: the
-/// UDP printer's gap, not these protocols').
+/// on port 443 is `UDP, length N` in both), whole and cut at 60, 75, 150 and 300 bytes (cut
+/// requests end in `[|bootp]` where tcpdump's does; the 60-byte cut ends IPv6 frames inside
+/// the UDP header, `[|udp]`), and so do the PIM lines of samples/tunnels-pim*.pcap and the
+/// ISL lines of samples/tunnels-isl*.pcap (tcpdump reads ISL as 802.3 with SNAP and dumps
+/// what follows in hex and ASCII, lines that must be equal too).
 #[test]
 #[cfg_attr(miri, ignore)]
 fn application_lines_match_tcpdump() {
@@ -250,11 +250,14 @@ fn application_lines_match_tcpdump() {
     let mut failures = Vec::new();
     for name in [
         "app-udp.pcap",
+        "app-udp-snap60.pcap",
         "app-udp-snap75.pcap",
         "app-udp-snap150.pcap",
         "app-udp-snap300.pcap",
         "tunnels-pim.pcap",
         "tunnels-pim-snap50.pcap",
+        "tunnels-isl.pcap",
+        "tunnels-isl-snap40.pcap",
     ] {
         let path = sample(name);
         let expected = tcpdump(&["-n"], &path).expect("tcpdump runs");
@@ -270,10 +273,26 @@ fn application_lines_match_tcpdump() {
             }
         }
         // Not vacuous: each protocol's words are there.
+        if name.starts_with("tunnels-isl") {
+            assert!(
+                got.contains("SNAP, oui Cisco (0x00000c), pid Unknown (0x0014), length 54: ")
+                    && got.contains("\n\t0x0010:  000b 0200 0000 000a"),
+                "{name}: no ISL line with its dump"
+            );
+            continue;
+        }
         if name.starts_with("tunnels-pim") {
             assert!(
                 got.contains("PIMv2, Register, length 40"),
                 "{name}: no register"
+            );
+            continue;
+        }
+        if name.contains("snap60") {
+            // The DHCPv6 lines end inside the UDP header.
+            assert!(
+                got.contains("IP6 fe80::c.546 > ff02::1:2.547:  [|udp]"),
+                "{name}: no cut UDP header"
             );
             continue;
         }

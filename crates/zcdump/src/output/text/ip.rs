@@ -123,12 +123,14 @@ fn addresses(line: &mut Line<'_>, src: Option<Value>, dst: Option<Value>) {
 }
 
 fn endpoint(line: &mut Line<'_>, addr: Option<Value>, port: Option<u64>) {
-    if let Some(a) = addr {
-        line.value(a);
-    }
-    if let Some(p) = port {
-        line.byte(b'.');
-        line.dec(p);
+    match addr {
+        Some(a) => line.endpoint(a, port),
+        None => {
+            if let Some(p) = port {
+                line.byte(b'.');
+                line.dec(p);
+            }
+        }
     }
 }
 
@@ -187,8 +189,27 @@ fn extensions(line: &mut Line<'_>) -> Option<u64> {
 }
 
 fn udp(line: &mut Line<'_>) {
+    if udp_header_cut(line) {
+        // tcpdump's UDP printer stops before the payload when the header is not all there.
+        line.put(b" [|udp]");
+        return;
+    }
     if !line.next() {
         line.put(b"UDP, length ");
         line.dec(line.uint(Field::UdpLength).unwrap_or(8).saturating_sub(8));
     }
+}
+
+/// Whether the snapshot length cut this UDP header over IPv6. The dissector keeps no mark
+/// of it, so it is worked out from lengths: the IPv6 payload minus the bytes the capture
+/// lost from the frame's end is what was captured of the UDP datagram. (An IPv6 packet
+/// with a UDP header never needs Ethernet padding, so no padding counts as lost bytes;
+/// IPv4's short packets do, which is why IPv4 keeps `UDP, length N`.) A layer after UDP
+/// means the header was whole.
+fn udp_header_cut(line: &Line<'_>) -> bool {
+    line.prev_proto() == Some(Proto::Ipv6)
+        && line.next_proto().is_none()
+        && line
+            .lost()
+            .is_some_and(|lost| line.network.payload_len.saturating_sub(lost) < 8)
 }

@@ -11,6 +11,7 @@ mod dhcp;
 mod dns;
 mod icmp;
 mod ip;
+mod isl;
 mod line;
 mod link;
 mod ntp;
@@ -186,14 +187,13 @@ impl TextWriter {
                 text
             }
         };
-        let mut micros = meta.ts_nsec / 1000;
-        let mut digits = [0u8; 16];
+        // Microseconds below 10^6 (a nanosecond field above 10^9 is cut to its last six
+        // digits, as the loop this replaced did): eight digits whose first two are zeros.
+        let micros = (meta.ts_nsec / 1000) % 1_000_000;
+        let mut digits = [b' '; 16];
+        digits[7..15].copy_from_slice(&number::eight_digits(micros).to_le_bytes());
+        // Over the two leading zeros.
         digits[..9].copy_from_slice(&hms);
-        for d in digits[9..15].iter_mut().rev() {
-            *d = b'0' + (micros % 10) as u8;
-            micros /= 10;
-        }
-        digits[15] = b' ';
         out.extend_from_slice(&digits);
     }
 }
@@ -219,12 +219,17 @@ impl LineWriter for TextWriter {
             // Fields not from the dissector (no `frame` layer).
             line.put(b"unknown link-layer payload");
         }
+        let dump = line.dump;
         if let Some(m) = f.malformed() {
             out.extend_from_slice(b" [malformed ");
             out.extend_from_slice(m.layer.as_bytes());
             out.extend_from_slice(b": ");
             out.extend_from_slice(m.reason.as_bytes());
             out.push(b']');
+        }
+        // The dump's lines come after the line's own words (and its malformed note).
+        if let Some(bytes) = dump.and_then(|(at, len)| meta.frame.get(at..at.checked_add(len)?)) {
+            isl::hex_and_ascii(out, bytes);
         }
         out.push(b'\n');
     }

@@ -45,54 +45,44 @@ pub(super) fn dec(out: &mut Vec<u8>, v: u64) {
     }
 }
 
-/// How many decimal digits `v` (at least 100) has: a few comparisons, no division.
+/// The eight decimal digits of `v` (below 10^8, leading zeros included) as ASCII, the
+/// first digit in the lowest byte: all eight are computed side by side in one word
+/// (two 4-digit halves, then four 2-digit quarters, then eight digits), with
+/// multiplications by reciprocals instead of a division per digit.
 #[inline]
-fn digits32(v: u32) -> usize {
-    if v < 100_000 {
-        if v < 1_000 {
-            3
-        } else if v < 10_000 {
-            4
-        } else {
-            5
-        }
-    } else if v < 10_000_000 {
-        if v < 1_000_000 {
-            6
-        } else {
-            7
-        }
-    } else if v < 100_000_000 {
-        8
-    } else if v < 1_000_000_000 {
-        9
-    } else {
-        10
-    }
+pub(super) fn eight_digits(v: u32) -> u64 {
+    // [hi, lo] as 32-bit lanes, hi (the first four digits) in the low lane.
+    let x = u64::from(v / 10_000) | u64::from(v % 10_000) << 32;
+    // n / 100 for n below 10^4 is (n * 5243) >> 19 (exact there; no lane overflows).
+    let hundreds = ((x * 5243) >> 19) & 0x0000_007f_0000_007f;
+    let quarters = hundreds | (x - hundreds * 100) << 16;
+    // n / 10 for n below 100 is (n * 103) >> 10.
+    let tens = ((quarters * 103) >> 10) & 0x000f_000f_000f_000f;
+    let digits = tens | (quarters - tens * 10) << 8;
+    digits | 0x3030_3030_3030_3030
 }
 
-/// `v` (at least 100) in decimal: 32-bit divisions, two digits at a time from the end.
+/// Appends `v` (at least 100) in decimal: eight digits at once, plus the one or two above
+/// them for numbers of nine or ten digits.
 #[inline]
-fn dec32(out: &mut Vec<u8>, mut v: u32) {
-    let len = digits32(v);
-    let mut buf = [0u8; 12];
-    // `len` is at most 10, and two digits are taken only while three or more are left.
-    let mut end = len;
-    while v >= 100 {
-        let r = (v % 100) as usize * 2;
-        v /= 100;
-        end -= 2;
-        buf[end] = PAIRS[r];
-        buf[end + 1] = PAIRS[r + 1];
-    }
-    if v >= 10 {
-        let r = v as usize * 2;
-        buf[0] = PAIRS[r];
-        buf[1] = PAIRS[r + 1];
+fn dec32(out: &mut Vec<u8>, v: u32) {
+    if v < 100_000_000 {
+        let digits = eight_digits(v);
+        // Leading zeros are the low bytes that hold '0' exactly: count them from the
+        // digits without the ASCII offset (v >= 100, so at most five).
+        let zeros = ((digits & 0x0f0f_0f0f_0f0f_0f0f).trailing_zeros() / 8) as usize;
+        let bytes = (digits >> (8 * zeros)).to_le_bytes();
+        append(out, &bytes, 8 - zeros);
     } else {
-        buf[0] = b'0' + v as u8;
+        let (top, rest) = (v / 100_000_000, v % 100_000_000);
+        let mut buf = [0u8; 10];
+        let p = pair(top as usize);
+        let skip = usize::from(top < 10);
+        buf[0] = p[skip];
+        buf[1] = p[1];
+        buf[2 - skip..10 - skip].copy_from_slice(&eight_digits(rest).to_le_bytes());
+        append(out, &buf, 10 - skip);
     }
-    append(out, &buf, len);
 }
 
 /// Any `v` in decimal (the rare values above 32 bits).
@@ -110,26 +100,73 @@ fn dec64(out: &mut Vec<u8>, mut v: u64) {
     out.extend_from_slice(&buf[i..]);
 }
 
+/// Each octet's decimal text followed by a dot, in the low bytes, and its length (with
+/// the dot) in the top byte: a dotted quad is four table reads.
+const OCTETS: [u32; 256] = {
+    let mut table = [0u32; 256];
+    let mut i = 0;
+    while i < 256 {
+        let (text, len): ([u8; 4], u32) = if i >= 100 {
+            (
+                [
+                    b'0' + (i / 100) as u8,
+                    b'0' + (i / 10 % 10) as u8,
+                    b'0' + (i % 10) as u8,
+                    b'.',
+                ],
+                4,
+            )
+        } else if i >= 10 {
+            ([b'0' + (i / 10) as u8, b'0' + (i % 10) as u8, b'.', 0], 3)
+        } else {
+            ([b'0' + i as u8, b'.', 0, 0], 2)
+        };
+        // The top byte holds the length where a four-byte entry has its dot; the writer
+        // stores the whole entry and then the dot over it.
+        table[i] = u32::from_le_bytes(text) & 0x00ff_ffff | len << 24;
+        i += 1;
+    }
+    table
+};
+
+/// Writes `a` as a dotted quad followed by a dot at the start of `buf`; returns the
+/// length without that last dot.
+#[inline]
+fn dotted(buf: &mut [u8; 24], a: [u8; 4]) -> usize {
+    let mut n = 0;
+    for b in a {
+        let entry = OCTETS[usize::from(b)];
+        let len = (entry >> 24) as usize;
+        // n is at most 12 here, so the four bytes fit; the dot of a three-digit octet
+        // is the byte the length took.
+        buf[n..n + 4].copy_from_slice(&(entry & 0x00ff_ffff | u32::from(b'.') << 24).to_le_bytes());
+        n += len;
+    }
+    n - 1
+}
+
 /// Appends an IPv4 address as a dotted quad.
 #[inline]
 pub(super) fn ipv4(out: &mut Vec<u8>, a: [u8; 4]) {
-    let mut buf = [0u8; 16];
-    let mut n = 0;
-    for (i, &b) in a.iter().enumerate() {
-        if i > 0 {
-            buf[n] = b'.';
-            n += 1;
-        }
-        if b >= 100 {
-            buf[n] = b'0' + b / 100;
-            n += 1;
-        }
-        if b >= 10 {
-            buf[n] = b'0' + b / 10 % 10;
-            n += 1;
-        }
-        buf[n] = b'0' + b % 10;
+    let mut buf = [0u8; 24];
+    let n = dotted(&mut buf, a);
+    append(out, &buf, n);
+}
+
+/// Appends `a.port` (tcpdump's endpoint) in one copy.
+#[inline]
+pub(super) fn ipv4_port(out: &mut Vec<u8>, a: [u8; 4], port: u16) {
+    let mut buf = [0u8; 24];
+    let mut n = dotted(&mut buf, a) + 1;
+    let port = u32::from(port);
+    if port < 10 {
+        buf[n] = b'0' + port as u8;
         n += 1;
+    } else {
+        let digits = eight_digits(port);
+        let zeros = ((digits & 0x0f0f_0f0f_0f0f_0f0f).trailing_zeros() / 8) as usize;
+        buf[n..n + 8].copy_from_slice(&(digits >> (8 * zeros)).to_le_bytes());
+        n += 8 - zeros;
     }
     append(out, &buf, n);
 }
@@ -266,6 +303,10 @@ mod tests {
             999,
             1000,
             65535,
+            99_999_999,
+            100_000_000,
+            999_999_999,
+            1_000_000_000,
             u64::from(u32::MAX),
             u64::MAX,
         ] {
@@ -332,6 +373,13 @@ mod tests {
             let mut out = Vec::new();
             ipv4(&mut out, a);
             prop_assert_eq!(out, std::net::Ipv4Addr::from(a).to_string().into_bytes());
+        }
+
+        #[test]
+        fn endpoint_is_std_text(a in any::<[u8; 4]>(), port in prop_oneof![0u16..10, 10u16..100, any::<u16>()]) {
+            let mut out = Vec::new();
+            ipv4_port(&mut out, a, port);
+            prop_assert_eq!(out, format!("{}.{port}", std::net::Ipv4Addr::from(a)).into_bytes());
         }
 
         /// Zero groups made likely, so runs of them (and their ties) are exercised.

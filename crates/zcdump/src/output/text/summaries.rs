@@ -45,7 +45,7 @@
 //! [`Line::put`], [`Line::dec`], [`Line::value`]: no `format!`, no allocation per frame.
 
 use super::line::Line;
-use super::{dhcp, dns, icmp, ip, link, ntp, pim, tcp, tunnel};
+use super::{dhcp, dns, icmp, ip, isl, link, ntp, pim, tcp, tunnel};
 use crate::fields::{Field, Proto};
 
 /// Writes one protocol's part of a text line.
@@ -85,6 +85,7 @@ pub(super) const SUMMARIES: &[TextSummary] = &[
     icmp::IGMP,
     tunnel::GRE,
     tunnel::MPLS,
+    isl::ISL,
     dns::DNS,
     dns::MDNS,
     dhcp::DHCP,
