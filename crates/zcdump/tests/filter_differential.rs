@@ -1,6 +1,6 @@
 //! The display-filter differential: for every expression of a table in `TABLES` and every
 //! sample capture answered for that table, the frames `zcdump -Y` selects must be exactly
-//! the frames tshark 4.0 selects, but for the one frame in `ALLOWED`, with its reason.
+//! the frames tshark 4.0 selects (`ALLOWED`, the list of documented exceptions, is empty).
 //! `expressions.txt` is answered on the kernel, TCP and app samples (DNS, HTTP, TLS, UDP
 //! with DHCP); `strings.txt` (string fields of DNS, HTTP, TLS and DHCP) on the same eight.
 //!
@@ -108,21 +108,10 @@ fn show(set: &BTreeSet<u64>) -> String {
 }
 
 /// Differences with a documented reason: (capture file name, expression, frame). Each must
-/// still occur (a fixed one fails the test until it leaves the list).
-///
-/// Why: in kernel-mix-snap80 frame 129 is a segment in the middle of an HTTP response body
-/// on port 8080, cut to 14 bytes by the snapshot length, with a colon and no end of line.
-/// tshark reads a continuation segment line by line as header lines (it decides from the
-/// segment alone: cut out of the capture on its own it decodes the same), and here takes
-/// the cut line for an unfinished header line and shows no `data`; in frame 138, cut the
-/// same way with a colon after seven bytes, it shows `data`. What tells the two apart in
-/// tshark's header-name check is not modelled; zcdump shows both as body `data`. (The whole
-/// segments' rule is modelled: see `only_header_lines` in src/dissect/http.rs, which
-/// removed kernel-mix frame 75 from this list.)
-const ALLOWED: &[(&str, &str, u64)] = &[
-    ("kernel-mix-snap80.pcap", "data", 129),
-    ("kernel-mix-snap80.pcap", "data.data", 129),
-];
+/// still occur (a fixed one fails the test until it leaves the list). Empty: the last two
+/// cells (kernel-mix-snap80 frame 129, a segment cut inside a header-like first line) left
+/// when `cut_header_line` in src/dissect/http.rs modelled tshark's reading of it.
+const ALLOWED: &[(&str, &str, u64)] = &[];
 
 /// The frames of `expr` on `capture` whose difference is allowed.
 fn allowed(capture: &Path, expr: &str) -> BTreeSet<u64> {

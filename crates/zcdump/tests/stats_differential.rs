@@ -276,8 +276,8 @@ const KNOWN: &[(&str, &str)] = &[
         "app-udp-snap75.pcap",
         "+        _ws.short                        frames:2 bytes:1345",
     ),
-    // tshark leaves one cut ICMPv6 frame out of its hierarchy altogether, and reads cut
-    // HTTP body segments as header lines cut short.
+    // tshark leaves one cut ICMPv6 frame out of its hierarchy altogether, and reads a cut
+    // HTTP body segment as a header line cut short.
     (
         "kernel-mix-snap80.pcap",
         "-eth                                      frames:356 bytes:285522",
@@ -313,10 +313,6 @@ const KNOWN: &[(&str, &str)] = &[
     (
         "kernel-mix-snap80.pcap",
         "+      _ws.short                          frames:16 bytes:1608",
-    ),
-    (
-        "kernel-mix-snap80.pcap",
-        "+        _ws.short                        frames:2 bytes:418",
     ),
     // tshark's _ws.unreassembled on frame 75, a body segment whose lines all hold a colon:
     // header lines to tshark running into an unfinished one (zcdump shows http alone).

@@ -163,11 +163,22 @@ fn dissect_port(cx: &mut Cx<'_, '_>, payload: &[u8]) {
     match continuation(payload) {
         Continuation::NoLineEnd if !cx.snapped => {}
         Continuation::HeaderLinesOnly => cx.out.enter(Proto::Http),
+        Continuation::NoLineEnd if cut_header_line(payload) => cx.out.enter(Proto::Http),
         _ => {
             cx.out.enter(Proto::Http);
             cx.data(payload);
         }
     }
+}
+
+/// A segment the capture cut inside its first line, read by tshark 4.0 as an unfinished
+/// header line (no `data`): the line starts with a printable character and holds a colon
+/// (kernel-mix-snap80 frame 129, `U\x10:` then binary). Without a colon the bytes are
+/// `data`. A first byte outside printable ASCII makes tshark reject the segment when the
+/// conversation has shown no HTTP, and read it as `data` when it has (kernel-mix-snap80
+/// frame 138); zcdump, reading each frame alone, shows the second.
+fn cut_header_line(payload: &[u8]) -> bool {
+    payload.first().is_some_and(|b| (0x20..=0x7e).contains(b)) && payload.contains(&b':')
 }
 
 /// How tshark reads a segment on an HTTP port that starts no message.
@@ -491,6 +502,17 @@ mod tests {
         // No whole line at all: tshark waits for it.
         assert_eq!(continuation(b"a:b"), NoLineEnd);
         assert_eq!(continuation(b""), NoLineEnd);
+    }
+
+    /// Answered by tshark 4.0.17 on cut single-segment captures from port 8080.
+    #[test]
+    fn a_cut_first_line_is_a_header_when_printable_first_with_a_colon() {
+        assert!(cut_header_line(b"U\x10:\xf6\xc8"));
+        assert!(cut_header_line(b"~a:"));
+        assert!(!cut_header_line(b"Uab\x10cd"));
+        assert!(!cut_header_line(b"U ab"));
+        assert!(!cut_header_line(b"\xeaF\xa10\xc4$o:Y"));
+        assert!(!cut_header_line(b""));
     }
 
     #[test]
