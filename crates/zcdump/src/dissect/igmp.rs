@@ -29,11 +29,13 @@ const TYPE_PIM_V1: u8 = 0x14;
 pub(super) fn dissect(cx: &mut Cx<'_, '_>, upper: &Upper<'_>) {
     let bytes = upper.bytes;
     if matches!(bytes.first(), Some(&(TYPE_DVMRP | TYPE_PIM_V1))) {
-        // tshark hands these to the DVMRP and PIMv1 dissectors (zcdump has the second):
-        // `igmp` is present but has no fields of its own.
+        // tshark hands these to the DVMRP and PIMv1 dissectors: `igmp` is present but has
+        // no fields of its own.
         cx.out.enter(Proto::Igmp);
         if bytes.first() == Some(&TYPE_PIM_V1) {
             super::pim::dissect_v1(cx, bytes);
+        } else {
+            super::dvmrp::dissect(cx, upper);
         }
         return;
     }

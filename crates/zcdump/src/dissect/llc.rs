@@ -3,7 +3,7 @@
 
 use zerocast_wire::ethernet::EtherType;
 
-use super::{eth, Cx};
+use super::{eth, stp, Cx};
 use crate::fields::{declare_fields, Field, Proto};
 
 declare_fields! {
@@ -49,6 +49,10 @@ pub(super) fn dissect(cx: &mut Cx<'_, '_>, bytes: &[u8]) {
             .push_uint(Field::LlcControl, u16::from_le_bytes([control, high]));
         rest
     };
+    if dsap == stp::SAP {
+        // tshark picks the protocol by the DSAP alone.
+        return stp::dissect(cx, rest);
+    }
     if dsap != SAP_SNAP || ssap != SAP_SNAP {
         return cx.data(rest);
     }

@@ -100,6 +100,7 @@ pub(super) const DISSECTORS: &[Dissector] = &[
     super::quic::DISSECTOR,
     super::erspan::DISSECTOR,
     super::pim::DISSECTOR,
+    super::find::DISSECTOR,
 ];
 
 /// How many keys of one kind the dissectors register (`kind` 0 link types, 1 EtherTypes,
@@ -279,8 +280,15 @@ mod tests {
         assert_eq!(count - protos.len(), 9);
         for p in Proto::ALL {
             // Called by their parents directly (LLC by the 802.3 length field, ISL by
-            // Ethernet on its destination address).
-            let direct = [Proto::Frame, Proto::Data, Proto::Llc, Proto::Isl];
+            // Ethernet on its destination address, STP by LLC's DSAP, DVMRP by IGMP's type).
+            let direct = [
+                Proto::Frame,
+                Proto::Data,
+                Proto::Llc,
+                Proto::Isl,
+                Proto::Stp,
+                Proto::Dvmrp,
+            ];
             assert!(direct.contains(p) || protos.contains(p), "{p:?}");
         }
     }

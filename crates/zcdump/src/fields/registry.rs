@@ -450,6 +450,7 @@ registry! {
     Wlan => crate::dissect::wlan,
     Eth => crate::dissect::eth,
     Llc => crate::dissect::llc,
+    Stp => crate::dissect::stp,
     Vlan => crate::dissect::vlan::dot1q,
     Ieee8021ad => crate::dissect::vlan::dot1ad,
     Arp => crate::dissect::arp,
@@ -458,6 +459,7 @@ registry! {
     Icmp => crate::dissect::icmp,
     Icmpv6 => crate::dissect::icmpv6,
     Igmp => crate::dissect::igmp,
+    Dvmrp => crate::dissect::dvmrp,
     Udp => crate::dissect::udp,
     Tcp => crate::dissect::tcp,
     Gre => crate::dissect::gre,
@@ -475,6 +477,7 @@ registry! {
     Dhcp => crate::dissect::dhcp,
     Dhcpv6 => crate::dissect::dhcpv6,
     Ntp => crate::dissect::ntp,
+    Find => crate::dissect::find,
     Quic => crate::dissect::quic,
     Data => crate::dissect::data,
 }

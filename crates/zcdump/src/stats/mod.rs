@@ -98,6 +98,7 @@ impl Stats {
         Field::UdpChecksumStatus,
         Field::TcpChecksumStatus,
         Field::PimCksumStatus,
+        Field::DvmrpChecksumStatus,
     ];
 
     /// Empty statistics that will list the `top` largest conversations.

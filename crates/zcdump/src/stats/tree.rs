@@ -7,7 +7,7 @@
 //! - the unclaimed payload of a packet quoted inside an ICMP error is a top-level `data`
 //!   after the error (the quoted IP and transport headers are nested in the ICMP subtree);
 //! - each further DNS message of a TCP segment is a `dns` of its own;
-//! - IGMP carrying PIM version 1 is `pim` alone;
+//! - IGMP carrying PIM version 1 or DVMRP is `pim` or `dvmrp` alone;
 //! - tshark names some layers by their variant: `wlan_radio` (the radio information it
 //!   derives from radiotap) before `wlan`, `wlan.mgt` after a management frame's header,
 //!   `pppoed` and `pppoes` for PPPoE discovery and session;
@@ -63,7 +63,7 @@ fn nests_data(proto: Proto) -> bool {
 fn renamed(proto: Proto) -> bool {
     matches!(
         proto,
-        Proto::Radiotap | Proto::Wlan | Proto::Pppoe | Proto::Pim
+        Proto::Radiotap | Proto::Wlan | Proto::Pppoe | Proto::Pim | Proto::Dvmrp
     )
 }
 
@@ -112,8 +112,9 @@ pub(crate) fn tree_path(f: &FrameFields, hints: &TreeHints, tree: &mut Vec<Step>
     };
     for (i, &p) in steps.iter().enumerate() {
         match p {
-            // An IGMP message of PIM version 1 is PIM's alone in tshark's tree.
-            Proto::Igmp if steps.get(i + 1) == Some(&Proto::Pim) => {}
+            // An IGMP message of PIM version 1 or DVMRP is PIM's or DVMRP's alone in
+            // tshark's tree.
+            Proto::Igmp if matches!(steps.get(i + 1), Some(&(Proto::Pim | Proto::Dvmrp))) => {}
             Proto::Pppoe if hints.pppoe_session => tree.push(Step::Named("pppoes")),
             Proto::Pppoe => tree.push(Step::Named("pppoed")),
             _ => tree.push(Step::Proto(p)),
@@ -229,10 +230,17 @@ mod tests {
     }
 
     #[test]
-    fn igmp_carrying_pim_version_1_is_pim_alone() {
+    fn igmp_carrying_pim_version_1_or_dvmrp_is_that_alone() {
         assert_eq!(
             tree_of(&[Proto::Ip, Proto::Igmp, Proto::Pim], TreeHints::default()),
             ["ip", "pim"]
+        );
+        assert_eq!(
+            tree_of(
+                &[Proto::Ip, Proto::Igmp, Proto::Dvmrp],
+                TreeHints::default()
+            ),
+            ["ip", "dvmrp"]
         );
     }
 }

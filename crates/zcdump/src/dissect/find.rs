@@ -1,0 +1,56 @@
+//! `find`: FIND (Find Identification of Network Devices) on UDP port 1001, with tshark
+//! 4.0's field names. As tshark 4.0.17 decodes it: a 16-bit opcode; an information
+//! answer (opcode 2) then holds five NUL-terminated strings (hardware identifier, type
+//! name, position, literal name, manufacturer code) and a terminator byte; any other
+//! opcode (a request is 1) has its terminator byte at offset 3. A message that ends before
+//! its terminator is malformed (short when the capture cut it). The strings are walked to
+//! find the terminator but not shown (no sample holds an answer to check them against).
+
+use super::table::{Dissector, Hook};
+use super::Cx;
+use crate::fields::{declare_fields, Field, Proto};
+
+declare_fields! {
+    proto: Find, name: "find",
+    FindOpcode = "find.opcode", Dec;
+    FindPacketTerminator = "find.packet_terminator", Hex2;
+}
+
+/// FIND on its UDP port.
+pub(super) const DISSECTOR: Dissector = Dissector {
+    proto: Proto::Find,
+    hook: Hook::UdpPort(&[1001], dissect),
+};
+
+/// The information answer, the one opcode with strings.
+const ANSWER: u16 = 2;
+/// NUL-terminated strings in an answer.
+const ANSWER_STRINGS: usize = 5;
+/// Where any other opcode's terminator sits.
+const OTHER_TERMINATOR_AT: usize = 3;
+
+fn dissect(cx: &mut Cx<'_, '_>, bytes: &[u8]) {
+    cx.out.enter(Proto::Find);
+    let Some((&[o0, o1], mut rest)) = bytes.split_first_chunk::<2>() else {
+        return cx.header_cut("find", bytes.len(), 2);
+    };
+    let opcode = u16::from_be_bytes([o0, o1]);
+    cx.out.push_uint(Field::FindOpcode, opcode);
+    if opcode != ANSWER {
+        let Some(&terminator) = bytes.get(OTHER_TERMINATOR_AT) else {
+            return cx.header_cut("find", bytes.len(), OTHER_TERMINATOR_AT + 1);
+        };
+        return cx.out.push_uint(Field::FindPacketTerminator, terminator);
+    }
+    for _string in 0..ANSWER_STRINGS {
+        let Some(end) = rest.iter().position(|&b| b == 0) else {
+            // No terminating NUL in what is left: tshark shows no part of the string.
+            return cx.header_cut("find", bytes.len(), bytes.len() + 1);
+        };
+        rest = &rest[end + 1..];
+    }
+    match rest.first() {
+        Some(&terminator) => cx.out.push_uint(Field::FindPacketTerminator, terminator),
+        None => cx.header_cut("find", bytes.len(), bytes.len() + 1),
+    }
+}
