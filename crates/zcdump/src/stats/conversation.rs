@@ -229,7 +229,9 @@ impl ConversationKey {
     }
 
     fn endpoint_text(&self, addr: [u64; 2], port: u16) -> String {
-        let mut text = Vec::new();
+        // Written into one buffer sized for the longest endpoint (an IPv6 address and a
+        // port), without the formatting machinery: this runs twice per report row.
+        let mut text = Vec::with_capacity(48);
         let n = (u128::from(addr[0]) << 64) | u128::from(addr[1]);
         let bytes = n.to_be_bytes();
         match self.family() {
@@ -241,12 +243,22 @@ impl ConversationKey {
             4 => write_ipv4(&mut text, (n as u32).to_be_bytes()),
             _ => write_ipv6(&mut text, bytes),
         }
-        let mut s = String::from_utf8(text).unwrap_or_default();
         if self.table().has_ports() {
-            s.push(':');
-            s.push_str(&port.to_string());
+            text.push(b':');
+            let mut digits = [0u8; 5];
+            let mut start = digits.len();
+            let mut p = port;
+            loop {
+                start -= 1;
+                digits[start] = b'0' + (p % 10) as u8;
+                p /= 10;
+                if p == 0 || start == 0 {
+                    break;
+                }
+            }
+            text.extend_from_slice(&digits[start..]);
         }
-        s
+        String::from_utf8(text).unwrap_or_default()
     }
 }
 
