@@ -96,3 +96,68 @@ fn version_1_commands(cx: &mut Cx<'_, '_>, bytes: &[u8]) {
     }
     cx.header_cut("dvmrp", bytes.len(), V3_LEN);
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::capture::{LinkType, Packet};
+    use crate::fields::{Field, FrameFields, Proto, Value};
+
+    /// Ethernet + IPv4 (protocol 2) around `igmp`, of which `captured` bytes were kept.
+    fn decode(igmp: &[u8], captured: usize) -> FrameFields {
+        let mut frame = vec![2, 0, 0, 0, 0, 0xb, 2, 0, 0, 0, 0, 0xa, 8, 0];
+        let total = 20 + igmp.len() as u8;
+        frame.extend_from_slice(&[0x45, 0, 0, total, 0, 1, 0, 0, 1, 2, 0, 0]);
+        frame.extend_from_slice(&[192, 0, 2, 1, 224, 0, 0, 4]);
+        frame.extend_from_slice(igmp);
+        let orig_len = frame.len() as u32;
+        frame.truncate(34 + captured);
+        let p = Packet {
+            ts_sec: 0,
+            ts_nsec: 0,
+            orig_len,
+            link_type: LinkType::Ethernet,
+            data: &frame,
+        };
+        let mut f = FrameFields::default();
+        crate::dissect::dissect(&p, 1, &mut f);
+        f
+    }
+
+    fn all(f: &FrameFields, field: Field) -> Vec<Value> {
+        f.entries()
+            .iter()
+            .filter(|(g, _)| *g == field)
+            .map(|&(_, v)| v)
+            .collect()
+    }
+
+    #[test]
+    fn version_3_checksum_is_verified() {
+        // Type 0x13, code 0, checksum over the 8 bytes, reserved, minor 0xff, major 3.
+        let mut msg = [0x13, 0, 0, 0, 0, 0, 0xff, 3];
+        let c = zerocast_wire::checksum::checksum(&msg);
+        msg[2..4].copy_from_slice(&c.to_be_bytes());
+        let f = decode(&msg, 8);
+        assert_eq!(f.path().last(), Some(&Proto::Dvmrp));
+        assert_eq!(f.uint(Field::DvmrpVersion), Some(3));
+        assert_eq!(f.uint(Field::DvmrpChecksumStatus), Some(1));
+        assert_eq!(f.uint(Field::DvmrpMajVer), Some(3));
+        msg[3] ^= 1;
+        assert_eq!(decode(&msg, 8).uint(Field::DvmrpChecksumStatus), Some(0));
+    }
+
+    #[test]
+    fn a_cut_message_is_version_1_with_its_commands() {
+        // tshark 4.0.17 showed commands 0x00 (NULL and its pad) then 0xff, for 7 bytes.
+        let msg = [0x13, 0, 0xaa, 0xbb, 0, 0, 0xff, 3];
+        let f = decode(&msg, 7);
+        assert_eq!(f.uint(Field::DvmrpVersion), Some(1));
+        assert_eq!(f.uint(Field::DvmrpV1Code), Some(0));
+        assert_eq!(f.uint(Field::DvmrpChecksumStatus), Some(2));
+        assert_eq!(
+            all(&f, Field::DvmrpCommand),
+            [Value::Uint(0), Value::Uint(0xff)]
+        );
+        assert_eq!(f.uint(Field::DvmrpReserved), None);
+    }
+}

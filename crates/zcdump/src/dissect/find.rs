@@ -54,3 +54,49 @@ fn dissect(cx: &mut Cx<'_, '_>, bytes: &[u8]) {
         None => cx.header_cut("find", bytes.len(), bytes.len() + 1),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::capture::{LinkType, Packet};
+    use crate::fields::{Field, FrameFields};
+
+    /// Ethernet + IPv4 + UDP from port 1001 around `payload`.
+    fn decode(payload: &[u8]) -> FrameFields {
+        let mut frame = vec![2, 0, 0, 0, 0, 0xb, 2, 0, 0, 0, 0, 0xa, 8, 0];
+        let udp_len = 8 + payload.len() as u8;
+        frame.extend_from_slice(&[0x45, 0, 0, 20 + udp_len, 0, 1, 0, 0, 64, 17, 0, 0]);
+        frame.extend_from_slice(&[192, 0, 2, 1, 192, 0, 2, 2]);
+        frame.extend_from_slice(&[0x03, 0xe9, 0x07, 0xd1, 0, udp_len, 0, 0]);
+        frame.extend_from_slice(payload);
+        let p = Packet {
+            ts_sec: 0,
+            ts_nsec: 0,
+            orig_len: frame.len() as u32,
+            link_type: LinkType::Ethernet,
+            data: &frame,
+        };
+        let mut f = FrameFields::default();
+        crate::dissect::dissect(&p, 1, &mut f);
+        f
+    }
+
+    #[test]
+    fn the_terminator_follows_an_answers_five_strings() {
+        let f = decode(b"\x00\x02ab\x00cd\x00ef\x00gh\x00ij\x00\x05");
+        assert_eq!(f.uint(Field::FindOpcode), Some(2));
+        assert_eq!(f.uint(Field::FindPacketTerminator), Some(5));
+        assert!(f.malformed().is_none());
+        // Without it: malformed, as tshark shows it.
+        let f = decode(b"\x00\x02ab\x00cd\x00ef\x00gh\x00ij\x00");
+        assert_eq!(f.uint(Field::FindPacketTerminator), None);
+        assert_eq!(f.malformed().map(|m| m.layer), Some("find"));
+    }
+
+    #[test]
+    fn other_opcodes_have_the_terminator_at_offset_3() {
+        let f = decode(b"\x00\x01\x00\x09");
+        assert_eq!(f.uint(Field::FindPacketTerminator), Some(9));
+        let f = decode(b"\x00\x01\x00");
+        assert_eq!(f.malformed().map(|m| m.layer), Some("find"));
+    }
+}

@@ -165,6 +165,46 @@ mod tests {
         String::from_utf8_lossy(&out[..len]).into_owned()
     }
 
+    /// An 802.3 frame with LLC to SAP 0x42 and a configuration BPDU (priority 32768 and
+    /// extension 5 in the root identifier, port 0x8003, timers 1, 20, 2, 15 s), of which
+    /// `captured` bytes were kept.
+    fn decode(captured: usize) -> crate::fields::FrameFields {
+        let mut frame = vec![
+            1, 0x80, 0xc2, 0, 0, 0, 2, 0, 0, 0, 0, 0xa, 0, 38, 0x42, 0x42, 3,
+        ];
+        frame.extend_from_slice(&[0, 0, 0, 0, 0x81, 0x80, 5, 2, 0, 0, 0, 0, 1, 0, 0, 0, 100]);
+        frame.extend_from_slice(&[0x70, 1, 2, 0, 0, 0, 0, 2, 0x80, 3]);
+        frame.extend_from_slice(&[1, 0, 0x14, 0, 2, 0, 0x0f, 0]);
+        let orig_len = frame.len() as u32;
+        frame.truncate(captured);
+        let p = crate::capture::Packet {
+            ts_sec: 0,
+            ts_nsec: 0,
+            orig_len,
+            link_type: crate::capture::LinkType::Ethernet,
+            data: &frame,
+        };
+        let mut f = crate::fields::FrameFields::default();
+        crate::dissect::dissect(&p, 1, &mut f);
+        f
+    }
+
+    #[test]
+    fn a_bpdu_shows_once_its_port_identifier_was_captured() {
+        let whole = decode(52);
+        assert_eq!(whole.path().last(), Some(&Proto::Stp));
+        assert_eq!(whole.uint(Field::StpRootPrio), Some(32768));
+        assert_eq!(whole.uint(Field::StpRootExt), Some(5));
+        assert_eq!(whole.uint(Field::StpPort), Some(0x8003));
+        // tshark 4.0.17: nothing of stp below 27 BPDU bytes (44 in the frame).
+        let cut = decode(43);
+        assert_eq!(cut.path().last(), Some(&Proto::Llc));
+        assert_eq!(cut.uint(Field::StpProtocol), None);
+        let cut = decode(44);
+        assert_eq!(cut.uint(Field::StpPort), Some(0x8003));
+        assert_eq!(cut.first(Field::StpMsgAge), None);
+    }
+
     #[test]
     fn timers_print_as_tshark_prints_their_doubles() {
         // Values tshark 4.0.17 printed for these wire words.
