@@ -110,8 +110,9 @@ const KNOWN: &[(&str, &str)] = &[
         "app-dns-snap60.pcap",
         "+        _ws.malformed                    frames:2 bytes:117",
     ),
-    // Cut segments continuing an HTTP body: tshark reads 3 of them as header lines cut
-    // short; zcdump sees body data (the cut-line case of filter_differential's ALLOWED).
+    // Cut segments continuing an HTTP body (frames 30, 42, 54): tshark reads each as the
+    // body ("File Data") of the response whose headers it saw in the conversation and
+    // calls it short ("HTTP truncated"); zcdump, reading each frame alone, sees data.
     (
         "app-http-snap100.pcap",
         "-        _ws.short                        frames:15 bytes:4100",
@@ -194,8 +195,8 @@ const KNOWN: &[(&str, &str)] = &[
         "app-udp-snap75.pcap",
         "+        _ws.short                        frames:2 bytes:1345",
     ),
-    // tshark leaves one cut ICMPv6 frame out of its hierarchy altogether, and reads a cut
-    // HTTP body segment as a header line cut short.
+    // tshark leaves one cut ICMPv6 frame out of its hierarchy altogether, and calls 38 cut
+    // HTTP segments short where zcdump calls 3 (see the next comment).
     (
         "kernel-mix-snap80.pcap",
         "-eth                                      frames:356 bytes:285522",
@@ -232,8 +233,9 @@ const KNOWN: &[(&str, &str)] = &[
         "kernel-mix-snap80.pcap",
         "+      _ws.short                          frames:16 bytes:1608",
     ),
-    // The cut HTTP segments zcdump also reads as header lines cut short (3 of tshark's 38;
-    // since 73d4db6, which dropped this line from the list while it still occurs).
+    // The cut HTTP segments zcdump also reads as header lines cut short: 3 of tshark's 38.
+    // The other 35 are body segments tshark reads from conversation state ("HTTP
+    // truncated"), as in app-http-snap100.
     (
         "kernel-mix-snap80.pcap",
         "+        _ws.short                        frames:3 bytes:1932",
