@@ -25,10 +25,10 @@ use std::task::{ready, Context, Poll};
 
 use tun_rs::AsyncDevice;
 
-use zerocast_stack::device::gso::{segment_in_place, GsoMeta};
+use zerocast_stack::device::gso::GsoMeta;
 
 use crate::device::{LinkKind, TapDevice};
-use crate::offload::{VnetHeader, VNET_HDR_LEN};
+use crate::offload::{send_segments, VnetHeader, VNET_HDR_LEN};
 
 /// An open TAP/TUN interface for async use.
 pub struct AsyncTapDevice {
@@ -159,16 +159,7 @@ impl AsyncTapDevice {
         if self.vnet_hdr {
             return self.send_with_header(&VnetHeader::for_gso(meta), frame);
         }
-        let mut result = Ok(true);
-        let cut = segment_in_place(frame, meta, |segment| {
-            if let Ok(true) = result {
-                result = self.send(segment);
-            }
-        });
-        if cut.is_err() {
-            return Ok(false);
-        }
-        result
+        send_segments(frame, meta, |segment| self.send(segment))
     }
 
     /// Writes `header` and `frame` in one `writev(2)` (no copy to join them).

@@ -14,9 +14,9 @@ use std::fmt;
 use std::io::{self, IoSlice, IoSliceMut};
 use std::time::Duration;
 
-use zerocast_stack::device::gso::{segment_in_place, GsoMeta};
+use zerocast_stack::device::gso::GsoMeta;
 
-use crate::offload::{finish_checksum, VnetHeader, F_NEEDS_CSUM, VNET_HDR_LEN};
+use crate::offload::{finish_checksum, send_segments, VnetHeader, F_NEEDS_CSUM, VNET_HDR_LEN};
 
 use tun_rs::{DeviceBuilder, InterruptEvent, Layer, SyncDevice};
 
@@ -462,16 +462,7 @@ impl TapDevice {
         if self.vnet_hdr {
             return self.send_with_header(&VnetHeader::for_gso(meta), frame);
         }
-        let mut result = Ok(true);
-        let cut = segment_in_place(frame, meta, |segment| {
-            if let Ok(true) = result {
-                result = self.send(segment);
-            }
-        });
-        if cut.is_err() {
-            return Ok(false);
-        }
-        result
+        send_segments(frame, meta, |segment| self.send(segment))
     }
 
     /// Writes `header` and `frame` in one `writev(2)` (no copy to join them).

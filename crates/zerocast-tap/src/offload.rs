@@ -11,8 +11,53 @@
 //! Sent: [`VnetHeader::for_gso`] describes a GSO frame the stack built (see
 //! `zerocast_stack::device::gso`), and [`VnetHeader::NONE`] an ordinary frame.
 
-use zerocast_stack::device::gso::{GsoKind, GsoMeta};
+use std::io;
+
+use zerocast_stack::device::gso::{segment_in_place, GsoKind, GsoMeta};
 use zerocast_wire::checksum::Checksum;
+
+/// Cuts a GSO frame into its segments in software and writes them one by one with `send`
+/// (a device without offload). Stops at the first segment `send` does not take (`Ok(false)`,
+/// a full queue or a link down, or an error) and returns that; a frame that does not match
+/// its `meta` sends nothing and returns `Ok(false)` (the stack builds only matching ones).
+///
+/// ```
+/// use zerocast_stack::device::gso::{GsoKind, GsoMeta};
+/// use zerocast_tap::offload::send_segments;
+/// // 20-byte IPv4 header, 20-byte TCP header, 2,500 bytes of payload cut at 1,000.
+/// let mut frame = vec![0u8; 40 + 2500];
+/// frame[0] = 0x45;
+/// frame[32] = 5 << 4;
+/// let meta = GsoMeta { kind: GsoKind::TcpV4, segment_size: 1000, header_len: 40,
+///                      ip_start: 0, csum_start: 20, csum_offset: 16 };
+/// let mut lens = Vec::new();
+/// let sent = send_segments(&mut frame, &meta, |segment| {
+///     lens.push(segment.len());
+///     Ok(lens.len() < 2) // the queue fills after the second segment
+/// });
+/// assert_eq!(sent?, false);
+/// assert_eq!(lens, [1040, 1040]);
+/// # Ok::<(), std::io::Error>(())
+/// ```
+///
+/// # Errors
+/// The first error `send` returns.
+pub fn send_segments(
+    frame: &mut [u8],
+    meta: &GsoMeta,
+    mut send: impl FnMut(&[u8]) -> io::Result<bool>,
+) -> io::Result<bool> {
+    let mut result = Ok(true);
+    let cut = segment_in_place(frame, meta, |segment| {
+        if let Ok(true) = result {
+            result = send(segment);
+        }
+    });
+    if cut.is_err() {
+        return Ok(false);
+    }
+    result
+}
 
 /// Bytes of the header (without `num_buffers`, which a TUN only uses when told to).
 pub const VNET_HDR_LEN: usize = 10;

@@ -8,7 +8,7 @@
 use std::io;
 use std::task::{Context, Poll};
 
-use zerocast_stack::device::gso::{segment_in_place, GsoMeta};
+use zerocast_stack::device::gso::GsoMeta;
 pub use zerocast_tap::device::LinkKind;
 
 /// A frame-oriented link the stack runs on.
@@ -84,17 +84,7 @@ pub trait FrameLink: Send + Sync + 'static {
     /// # Errors
     /// A write error other than a full queue.
     fn send_gso(&self, frame: &mut [u8], meta: &GsoMeta) -> io::Result<bool> {
-        let mut result = Ok(true);
-        let cut = segment_in_place(frame, meta, |segment| {
-            if let Ok(true) = result {
-                result = self.send(segment);
-            }
-        });
-        if cut.is_err() {
-            // The stack builds only frames that match their meta; a mismatch sends nothing.
-            return Ok(false);
-        }
-        result
+        zerocast_tap::offload::send_segments(frame, meta, |segment| self.send(segment))
     }
 }
 
