@@ -235,6 +235,20 @@ mod tests {
     use super::*;
     use crate::fields::FrameFields;
 
+    /// The fields of `msg` dissected as a whole DHCPv6 message.
+    fn dissected(msg: &[u8]) -> FrameFields {
+        let mut out = FrameFields::default();
+        let mut cx = Cx {
+            out: &mut out,
+            frame: msg,
+            snapped: false,
+            uncaptured: 0,
+            verify: false,
+        };
+        dissect(&mut cx, msg);
+        out
+    }
+
     #[test]
     fn relay_nests_its_message_depth_first() {
         // RELAY-FORW, hop 1, two addresses, a relay message option holding a SOLICIT
@@ -244,16 +258,7 @@ mod tests {
         let inner = [1, 0, 0, 0x55, 0, 8, 0, 2, 0, 7];
         msg.extend_from_slice(&[0, 9, 0, inner.len() as u8]);
         msg.extend_from_slice(&inner);
-        let mut out = FrameFields::default();
-        let frame = msg.clone();
-        let mut cx = Cx {
-            out: &mut out,
-            frame: &frame,
-            snapped: false,
-            uncaptured: 0,
-            verify: false,
-        };
-        dissect(&mut cx, &msg);
+        let out = dissected(&msg);
         let types: Vec<Value> = out.all(Field::Dhcpv6Msgtype).collect();
         assert_eq!(types, [Value::Uint(12), Value::Uint(1)]);
         let options: Vec<Value> = out.all(Field::Dhcpv6OptionType).collect();
@@ -273,16 +278,7 @@ mod tests {
         msg.extend_from_slice(&[0; 11]);
         msg.push(1);
         msg.extend_from_slice(&[0, 13, 0, 4, 0, 0, b'o', b'k']);
-        let mut out = FrameFields::default();
-        let frame = msg.clone();
-        let mut cx = Cx {
-            out: &mut out,
-            frame: &frame,
-            snapped: false,
-            uncaptured: 0,
-            verify: false,
-        };
-        dissect(&mut cx, &msg);
+        let out = dissected(&msg);
         let options: Vec<Value> = out.all(Field::Dhcpv6OptionType).collect();
         assert_eq!(options.len(), 4);
         let mut server = [0u8; 16];

@@ -70,36 +70,35 @@ pub struct Stats {
     bad_checksums: u64,
 }
 
+/// The checksum statuses the bad-checksum count reads, beyond the layer log's own (UDP's).
+const CHECKSUM_STATUSES: [Field; 6] = [
+    Field::IpChecksumStatus,
+    Field::IcmpChecksumStatus,
+    Field::Icmpv6ChecksumStatus,
+    Field::TcpChecksumStatus,
+    Field::PimCksumStatus,
+    Field::DvmrpChecksumStatus,
+];
+
+/// [`Stats::FIELDS`]: [`LayerLog::FIELDS`] followed by [`CHECKSUM_STATUSES`].
+const STATS_FIELDS: [Field; LayerLog::FIELDS.len() + CHECKSUM_STATUSES.len()] = {
+    let mut all = [Field::FrameNumber; LayerLog::FIELDS.len() + CHECKSUM_STATUSES.len()];
+    let mut i = 0;
+    while i < LayerLog::FIELDS.len() {
+        all[i] = LayerLog::FIELDS[i];
+        i += 1;
+    }
+    while i < all.len() {
+        all[i] = CHECKSUM_STATUSES[i - LayerLog::FIELDS.len()];
+        i += 1;
+    }
+    all
+};
+
 impl Stats {
-    /// The fields the statistics read.
-    pub const FIELDS: &'static [Field] = &[
-        Field::EthSrc,
-        Field::EthDst,
-        Field::IslSrc,
-        Field::IslDst,
-        Field::IpSrc,
-        Field::IpDst,
-        Field::Ipv6Src,
-        Field::Ipv6Dst,
-        Field::TcpSrcport,
-        Field::TcpDstport,
-        Field::TcpSeqRaw,
-        Field::TcpFlags,
-        Field::TcpUrgentPointer,
-        Field::Ipv6FraghdrOffset,
-        Field::WlanFcType,
-        Field::PppoeCode,
-        Field::DnsLength,
-        Field::UdpSrcport,
-        Field::UdpDstport,
-        Field::IpChecksumStatus,
-        Field::IcmpChecksumStatus,
-        Field::Icmpv6ChecksumStatus,
-        Field::UdpChecksumStatus,
-        Field::TcpChecksumStatus,
-        Field::PimCksumStatus,
-        Field::DvmrpChecksumStatus,
-    ];
+    /// The fields the statistics read: the layer log's (addresses, ports and the
+    /// hierarchy's hints) and every checksum status, for the bad-checksum count.
+    pub const FIELDS: &'static [Field] = &STATS_FIELDS;
 
     /// Empty statistics that will list the `top` largest conversations.
     ///
