@@ -163,7 +163,8 @@ pub fn build_v2_message(src: Ipv4Addr, record: &GroupRecord<Ipv4Addr>) -> Option
 /// Builds the IPv4 packets of the report for `records` from `src` to 224.0.0.22, at most
 /// [`MAX_RECORDS_PER_REPORT`] records and [`MAX_RECORD_BYTES_PER_REPORT`] bytes of records
 /// each (a record never spans two reports; its sources are bounded by
-/// [`MAX_QUERY_SOURCES`](crate::membership::MAX_QUERY_SOURCES), so it fits one).
+/// [`MAX_QUERY_SOURCES`](crate::membership::MAX_QUERY_SOURCES) and
+/// [`MAX_SOURCES`](crate::membership::MAX_SOURCES), so it fits one).
 ///
 /// ```
 /// use zerocast_stack::igmp::build_reports;

@@ -489,8 +489,9 @@ impl Stack {
         &self.counters
     }
 
-    /// Makes `dev` listen to multicast `group` (reference counted). The first join tells
-    /// the neighbour layer, which sends MLD / IGMP reports.
+    /// Makes `dev` listen to multicast `group` (reference counted). Every join tells the
+    /// neighbour layer, whose MLD / IGMP state counts any-source joins apart from the
+    /// embedder's source filter (which holds a reference of its own) and sends reports.
     pub(crate) fn join_multicast_group(
         &mut self,
         bc: &mut impl Bindings,
@@ -502,13 +503,14 @@ impl Stack {
         };
         if let Some(entry) = d.multicast_groups.iter_mut().find(|(g, _)| *g == group) {
             entry.1 += 1;
-            return;
+        } else {
+            d.multicast_groups.push((group, 1));
         }
-        d.multicast_groups.push((group, 1));
         crate::neighbor::on_multicast_joined(self, bc, dev, group);
     }
 
-    /// Drops one reference to `group` on `dev`; the last one makes the device stop listening.
+    /// Drops one reference to `group` on `dev` (telling the neighbour layer); the last one
+    /// makes the device stop listening.
     pub(crate) fn leave_multicast_group(
         &mut self,
         bc: &mut impl Bindings,
@@ -524,8 +526,8 @@ impl Stack {
         d.multicast_groups[i].1 -= 1;
         if d.multicast_groups[i].1 == 0 {
             d.multicast_groups.swap_remove(i);
-            crate::neighbor::on_multicast_left(self, bc, dev, group);
         }
+        crate::neighbor::on_multicast_left(self, bc, dev, group);
     }
 
     /// Receives one frame from `dev`: a whole Ethernet frame (FCS stripped) for an Ethernet

@@ -144,7 +144,8 @@ pub fn build_v1_message(src: Ipv6Addr, record: &GroupRecord<Ipv6Addr>) -> Option
 /// address, or `::` before one exists, RFC 9777 section 5.2.13) to ff02::16, at most
 /// [`MAX_RECORDS_PER_REPORT`] records and [`MAX_RECORD_BYTES_PER_REPORT`] bytes of records
 /// per packet (a record never spans two; its sources are bounded by
-/// [`MAX_QUERY_SOURCES`](crate::membership::MAX_QUERY_SOURCES), so it fits one).
+/// [`MAX_QUERY_SOURCES`](crate::membership::MAX_QUERY_SOURCES) and
+/// [`MAX_SOURCES`](crate::membership::MAX_SOURCES), so it fits one).
 ///
 /// ```
 /// use zerocast_stack::ipv6::mld::build_reports;

@@ -18,7 +18,7 @@ use super::{config, ensure_device, ndp, sync_timer};
 use crate::context::{Bindings, DeviceId};
 use crate::device::{link, DeviceKind};
 use crate::ip::IpRx;
-use crate::membership::{GroupRecord, Query};
+use crate::membership::{FilterMode, GroupRecord, Query, SourceFilterError};
 use crate::time::Instant;
 use crate::Stack;
 
@@ -31,7 +31,7 @@ fn sends_reports(stack: &Stack, dev: DeviceId) -> bool {
         .is_some_and(|d| d.kind.is_ethernet())
 }
 
-/// `dev` joined `group` (first reference): send the state-change report.
+/// `dev` joined `group` once more from any source: send the state-change report, if any.
 pub(crate) fn on_multicast_joined(
     stack: &mut Stack,
     bc: &mut impl Bindings,
@@ -41,7 +41,7 @@ pub(crate) fn on_multicast_joined(
     change_membership(stack, bc, dev, group, true);
 }
 
-/// `dev` left `group` (last reference): send the state-change report.
+/// `dev` dropped an any-source join of `group`: send the state-change report, if any.
 pub(crate) fn on_multicast_left(
     stack: &mut Stack,
     bc: &mut impl Bindings,
@@ -69,28 +69,166 @@ fn change_membership(
     match group {
         IpAddr::V6(g) => {
             let g = Ipv6Addr::from(g);
-            let record = if join {
-                n.mld.join(now, g, bc).ok().flatten()
+            let records = if join {
+                n.mld.join(now, g, bc).unwrap_or_default()
             } else {
                 n.mld.leave(now, g, bc)
             };
-            if let Some(record) = record {
-                send_mld_reports(stack, bc, dev, &[record]);
-            }
+            send_mld_reports(stack, bc, dev, &records);
         }
         IpAddr::V4(g) => {
             let g = Ipv4Addr::from(g);
-            let record = if join {
-                n.igmp.join(now, g, bc).ok().flatten()
+            let records = if join {
+                n.igmp.join(now, g, bc).unwrap_or_default()
             } else {
                 n.igmp.leave(now, g, bc)
             };
-            if let Some(record) = record {
-                send_igmp_reports(stack, bc, dev, &[record]);
-            }
+            send_igmp_reports(stack, bc, dev, &records);
         }
     }
     sync_timer(stack, dev);
+}
+
+impl Stack {
+    /// Sets the embedder's source filter for multicast `group` on `dev` (RFC 3376 section
+    /// 3.1, RFC 9777 section 4.1): `FilterMode::Include` with sources is a Source-Specific
+    /// Multicast join ("G from S1 and S2"), `FilterMode::Exclude` an any-source join that
+    /// leaves out the sources named (with none: plain ASM), `FilterMode::Include` with no
+    /// sources leaves. The device listens to the group while this filter or any socket
+    /// join holds it; on an Ethernet device a change of the interface's state sends
+    /// IGMPv3/MLDv2 State-Change Reports (ALLOW/BLOCK or TO_IN/TO_EX records,
+    /// [`Membership`](crate::membership::Membership)), and queries are answered with it.
+    /// Socket joins are any-source, so while one holds the group the interface state
+    /// stays EXCLUDE({}) whatever this filter says. The filter governs reports; received
+    /// datagrams are not filtered by source.
+    ///
+    /// # Errors
+    /// [`SourceFilterError::InvalidGroup`] for a non-multicast group or an unknown
+    /// device, [`SourceFilterError::InvalidSource`] for a source of the other family or
+    /// one that is not unicast, [`SourceFilterError::TooManySources`] beyond
+    /// [`MAX_SOURCES`](crate::membership::MAX_SOURCES), and
+    /// [`SourceFilterError::TooManyGroups`]; the state is then unchanged.
+    ///
+    /// ```
+    /// use zerocast_stack::membership::FilterMode;
+    /// use zerocast_stack::testutil::FakeBindings;
+    /// use zerocast_stack::{Stack, StackConfig};
+    /// let mut bc = FakeBindings::new(1);
+    /// let mut stack = Stack::new(StackConfig::default());
+    /// let eth = stack.add_ethernet_device(zerocast_wire::MacAddr([2, 0, 0, 0, 0, 1]), 1500);
+    /// let (g, s) = ("232.1.1.1".parse().unwrap(), "10.0.0.9".parse().unwrap());
+    /// stack.set_multicast_source_filter(&mut bc, eth, g, FilterMode::Include, &[s]).unwrap();
+    /// assert_eq!(stack.multicast_filter(eth, g), (FilterMode::Include, vec![s]));
+    /// // A socket's any-source join makes the interface state EXCLUDE({}).
+    /// let sock = stack.udp_open().unwrap();
+    /// stack.udp_join_multicast(&mut bc, sock, g, eth).unwrap();
+    /// assert_eq!(stack.multicast_filter(eth, g), (FilterMode::Exclude, vec![]));
+    /// ```
+    pub fn set_multicast_source_filter(
+        &mut self,
+        bc: &mut impl Bindings,
+        dev: DeviceId,
+        group: IpAddr,
+        mode: FilterMode,
+        sources: &[IpAddr],
+    ) -> Result<(), SourceFilterError> {
+        if !group.is_multicast() || self.devices.get(dev.index()).is_none() {
+            return Err(SourceFilterError::InvalidGroup);
+        }
+        ensure_device(self, bc, dev);
+        let now = bc.now();
+        let Some(n) = self.neighbor.device_mut(dev) else {
+            return Err(SourceFilterError::InvalidGroup);
+        };
+        let (had, has) = match group {
+            IpAddr::V6(g) => {
+                let g = Ipv6Addr::from(g);
+                let sources = v6_sources(sources)?;
+                let had = n.mld.source_filter(g).is_some();
+                let records = n.mld.set_source_filter(now, g, mode, &sources, bc)?;
+                let has = n.mld.source_filter(g).is_some();
+                send_mld_reports(self, bc, dev, &records);
+                (had, has)
+            }
+            IpAddr::V4(g) => {
+                let g = Ipv4Addr::from(g);
+                let sources = v4_sources(sources)?;
+                let had = n.igmp.source_filter(g).is_some();
+                let records = n.igmp.set_source_filter(now, g, mode, &sources, bc)?;
+                let has = n.igmp.source_filter(g).is_some();
+                send_igmp_reports(self, bc, dev, &records);
+                (had, has)
+            }
+        };
+        // The filter holds one reference to the device's listening; the socket joins'
+        // references go through join_multicast_group, which tells the membership.
+        if let Some(d) = self.devices.get_mut(dev.index()) {
+            let entry = d.multicast_groups.iter().position(|(g, _)| *g == group);
+            match (had, has, entry) {
+                (false, true, Some(i)) => d.multicast_groups[i].1 += 1,
+                (false, true, None) => d.multicast_groups.push((group, 1)),
+                (true, false, Some(i)) => {
+                    d.multicast_groups[i].1 -= 1;
+                    if d.multicast_groups[i].1 == 0 {
+                        d.multicast_groups.swap_remove(i);
+                    }
+                }
+                _ => {}
+            }
+        }
+        sync_timer(self, dev);
+        Ok(())
+    }
+}
+
+impl Stack {
+    /// The interface state of `dev` for multicast `group` (RFC 3376 section 3.2): the
+    /// merge of the socket joins (each EXCLUDE({})) and the embedder's
+    /// [source filter](Stack::set_multicast_source_filter); `(Include, [])` when the
+    /// device has none. Only Ethernet devices keep this state.
+    #[must_use]
+    pub fn multicast_filter(&self, dev: DeviceId, group: IpAddr) -> (FilterMode, Vec<IpAddr>) {
+        use crate::membership::Filter;
+        fn owned<G: Copy>(f: Filter<'_, G>, ip: impl Fn(G) -> IpAddr) -> (FilterMode, Vec<IpAddr>) {
+            match f {
+                Filter::Include(s) => (FilterMode::Include, s.iter().map(|&a| ip(a)).collect()),
+                Filter::Exclude(s) => (FilterMode::Exclude, s.iter().map(|&a| ip(a)).collect()),
+            }
+        }
+        let Some(n) = self.neighbor.device(dev) else {
+            return (FilterMode::Include, Vec::new());
+        };
+        match group {
+            IpAddr::V4(g) => owned(n.igmp.filter(Ipv4Addr::from(g)), |a| {
+                IpAddr::V4(core::net::Ipv4Addr::from(a.0))
+            }),
+            IpAddr::V6(g) => owned(n.mld.filter(Ipv6Addr::from(g)), |a| {
+                IpAddr::V6(core::net::Ipv6Addr::from(a.0))
+            }),
+        }
+    }
+}
+
+fn v4_sources(sources: &[IpAddr]) -> Result<Vec<Ipv4Addr>, SourceFilterError> {
+    sources
+        .iter()
+        .map(|s| match s {
+            IpAddr::V4(a) if !a.is_multicast() && !a.is_unspecified() && !a.is_broadcast() => {
+                Ok(Ipv4Addr::from(*a))
+            }
+            _ => Err(SourceFilterError::InvalidSource),
+        })
+        .collect()
+}
+
+fn v6_sources(sources: &[IpAddr]) -> Result<Vec<Ipv6Addr>, SourceFilterError> {
+    sources
+        .iter()
+        .map(|s| match s {
+            IpAddr::V6(a) if !a.is_multicast() && !a.is_unspecified() => Ok(Ipv6Addr::from(*a)),
+            _ => Err(SourceFilterError::InvalidSource),
+        })
+        .collect()
 }
 
 /// An MLD query arrived on `dev`.
@@ -159,6 +297,9 @@ fn send_mld_reports(
     dev: DeviceId,
     records: &[GroupRecord<Ipv6Addr>],
 ) {
+    if records.is_empty() || !sends_reports(stack, dev) {
+        return;
+    }
     let now = bc.now();
     let Some(device) = stack.devices.get(dev.index()) else {
         return;
@@ -168,10 +309,11 @@ fn send_mld_reports(
     let older = stack
         .neighbor
         .device(dev)
-        .is_some_and(|n| n.mld.older_version_querier(now));
-    // RFC 9777 section 8.2.1: with an MLDv1 querier present, one MLDv1 message per record.
-    let packets: Vec<Vec<u8>> = if older {
-        records
+        .filter(|n| n.mld.older_version_querier(now))
+        .map(|n| n.mld.older_version_records(records));
+    // RFC 9777 section 8.2.1: with an MLDv1 querier present, one MLDv1 message per group.
+    let packets: Vec<Vec<u8>> = if let Some(older) = older {
+        older
             .iter()
             .filter_map(|r| crate::ipv6::mld::build_v1_message(src, r))
             .collect()
@@ -190,6 +332,9 @@ fn send_igmp_reports(
     dev: DeviceId,
     records: &[GroupRecord<Ipv4Addr>],
 ) {
+    if records.is_empty() || !sends_reports(stack, dev) {
+        return;
+    }
     let now = bc.now();
     let Some(device) = stack.devices.get(dev.index()) else {
         return;
@@ -206,10 +351,11 @@ fn send_igmp_reports(
     let older = stack
         .neighbor
         .device(dev)
-        .is_some_and(|n| n.igmp.older_version_querier(now));
-    // RFC 3376 section 7.2.1: with an older querier present, one IGMPv2 message per record.
-    let packets: Vec<Vec<u8>> = if older {
-        records
+        .filter(|n| n.igmp.older_version_querier(now))
+        .map(|n| n.igmp.older_version_records(records));
+    // RFC 3376 section 7.2.1: with an older querier present, one IGMPv2 message per group.
+    let packets: Vec<Vec<u8>> = if let Some(older) = older {
+        older
             .iter()
             .filter_map(|r| crate::igmp::build_v2_message(src, r))
             .collect()
