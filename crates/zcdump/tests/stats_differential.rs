@@ -64,35 +64,6 @@ const KNOWN: &[(&str, &str)] = &[
         "tunnels-isl-snap40.pcap",
         "-    ipv6                                 frames:1 bytes:101",
     ),
-    // A UDP datagram whose length field (4) is below the header's 8 bytes: tshark shows
-    // udp alone with an expert error, zcdump calls it malformed (its text line says why).
-    // The snapped copies: the same.
-    (
-        "claimed-layer-edges.pcap",
-        "+      _ws.malformed                      frames:1 bytes:54",
-    ),
-    (
-        "claimed-layer-edges-snap40.pcap",
-        "+      _ws.malformed                      frames:1 bytes:54",
-    ),
-    // A PIM version 1 message (in IGMP) whose version nibble is 0, cut: tshark stops after
-    // that byte and does not call the frame short; zcdump's hierarchy calls every cut frame
-    // short unless it ends in data.
-    (
-        "claimed-layer-edges-snap40.pcap",
-        "+      _ws.short                          frames:1 bytes:42",
-    ),
-    (
-        "claimed-layer-edges-snap50.pcap",
-        "+      _ws.malformed                      frames:1 bytes:54",
-    ),
-    // The FIND message (UDP port 1001) ends at its terminator, before the cut: tshark does
-    // not call the frame short, zcdump's hierarchy calls every cut frame short unless it
-    // ends in data.
-    (
-        "claimed-layer-edges-snap50.pcap",
-        "+        _ws.short                        frames:1 bytes:54",
-    ),
     // A cut DNS message: tshark calls frame 14 short (its reads ran past the capture), zcdump malformed (a label type it rejects in the bytes it has).
     (
         "app-dns-snap60.pcap",
@@ -134,66 +105,6 @@ const KNOWN: &[(&str, &str)] = &[
     (
         "app-http.pcap",
         "-        urlencoded-form                  frames:2 bytes:513",
-    ),
-    // A cut QUIC frame that tshark does not call short.
-    (
-        "app-udp-snap150.pcap",
-        "+        _ws.short                        frames:1 bytes:1242",
-    ),
-    // As app-udp-snap150.
-    (
-        "app-udp-snap300.pcap",
-        "+        _ws.short                        frames:1 bytes:1242",
-    ),
-    // Cut DHCP: tshark ends 3 frames short before it adds the DHCP item.
-    (
-        "app-udp-snap60.pcap",
-        "-      _ws.short                          frames:3 bytes:909",
-    ),
-    (
-        "app-udp-snap60.pcap",
-        "-      dhcp                               frames:5 bytes:1490",
-    ),
-    (
-        "app-udp-snap60.pcap",
-        "-        _ws.short                        frames:5 bytes:1490",
-    ),
-    (
-        "app-udp-snap60.pcap",
-        "+      dhcp                               frames:8 bytes:2399",
-    ),
-    (
-        "app-udp-snap60.pcap",
-        "+        _ws.short                        frames:8 bytes:2399",
-    ),
-    // As app-udp-snap60, and a cut QUIC frame that tshark does not call short.
-    (
-        "app-udp-snap75.pcap",
-        "-      _ws.short                          frames:3 bytes:909",
-    ),
-    (
-        "app-udp-snap75.pcap",
-        "-      dhcp                               frames:5 bytes:1490",
-    ),
-    (
-        "app-udp-snap75.pcap",
-        "-        _ws.short                        frames:5 bytes:1490",
-    ),
-    (
-        "app-udp-snap75.pcap",
-        "-        _ws.short                        frames:1 bytes:1242",
-    ),
-    (
-        "app-udp-snap75.pcap",
-        "+      dhcp                               frames:8 bytes:2399",
-    ),
-    (
-        "app-udp-snap75.pcap",
-        "+        _ws.short                        frames:8 bytes:2399",
-    ),
-    (
-        "app-udp-snap75.pcap",
-        "+        _ws.short                        frames:2 bytes:1345",
     ),
     // tshark leaves one cut ICMPv6 frame out of its hierarchy altogether, and calls 38 cut
     // HTTP segments short where zcdump calls 3 (see the next comment).

@@ -19,6 +19,7 @@ use super::table::{Dissector, Hook};
 use super::value_text::{push_hex, push_stringz};
 use super::Cx;
 use crate::fields::{declare_fields, Field, Proto, Value};
+use crate::stats::TreeNote;
 
 declare_fields! {
     proto: Dhcp, name: "dhcp",
@@ -148,13 +149,17 @@ fn dissect(cx: &mut Cx<'_, '_>, bytes: &[u8]) {
     let Some(message) = first_pass else {
         return;
     };
-    // tshark reads the op code, hardware type and length before it adds any of them.
+    // tshark reads the op code, hardware type and length before it adds any of them, and
+    // before it adds the protocol to its tree.
     if bytes.len() < 3 {
+        cx.out.note_tree(TreeNote::CutBeforeItem);
         return cx.header_cut("dhcp", bytes.len(), 3);
     }
-    // tshark reads a request's client hardware address before it adds any field.
+    // tshark reads a request's client hardware address (for its info column) before it
+    // adds the protocol and any field.
     if let [BOOTREQUEST, _, hlen, ..] = *bytes {
         if bytes.len() < 28 + usize::from(hlen.min(16)) {
+            cx.out.note_tree(TreeNote::CutBeforeItem);
             return cx.header_cut("dhcp", bytes.len(), 28 + usize::from(hlen.min(16)));
         }
     }

@@ -9,6 +9,7 @@
 use super::table::{Dissector, Hook};
 use super::Cx;
 use crate::fields::{declare_fields, Field, Proto};
+use crate::stats::TreeNote;
 
 declare_fields! {
     proto: Find, name: "find",
@@ -40,7 +41,7 @@ fn dissect(cx: &mut Cx<'_, '_>, bytes: &[u8]) {
         let Some(&terminator) = bytes.get(OTHER_TERMINATOR_AT) else {
             return cx.header_cut("find", bytes.len(), OTHER_TERMINATOR_AT + 1);
         };
-        return cx.out.push_uint(Field::FindPacketTerminator, terminator);
+        return terminated(cx, terminator);
     }
     for _string in 0..ANSWER_STRINGS {
         let Some(end) = rest.iter().position(|&b| b == 0) else {
@@ -50,9 +51,16 @@ fn dissect(cx: &mut Cx<'_, '_>, bytes: &[u8]) {
         rest = &rest[end + 1..];
     }
     match rest.first() {
-        Some(&terminator) => cx.out.push_uint(Field::FindPacketTerminator, terminator),
+        Some(&terminator) => terminated(cx, terminator),
         None => cx.header_cut("find", bytes.len(), bytes.len() + 1),
     }
+}
+
+/// The message ends at its terminator: tshark reads nothing after it, so a frame cut
+/// later is not short.
+fn terminated(cx: &mut Cx<'_, '_>, terminator: u8) {
+    cx.out.push_uint(Field::FindPacketTerminator, terminator);
+    cx.out.note_tree(TreeNote::FinishedBeforeCut);
 }
 
 #[cfg(test)]

@@ -16,6 +16,7 @@ use super::table::{Dissector, Hook};
 use super::value_text::push_hex;
 use super::{ipv4, ipv6, Cx, Upper};
 use crate::fields::{declare_fields, Field, Proto};
+use crate::stats::TreeNote;
 
 declare_fields! {
     proto: Pim, name: "pim",
@@ -121,6 +122,10 @@ pub(super) fn dissect_v1(cx: &mut Cx<'_, '_>, bytes: &[u8]) {
         .push_uint(Field::PimCksum, u16::from_be_bytes([c0, c1]));
     cx.out.push_uint(Field::PimCksumStatus, 2u8);
     cx.out.push_uint(Field::PimVersion, version >> 4);
+    if version >> 4 != 1 {
+        // tshark decodes no more of a version it does not know: a cut frame is not short.
+        cx.out.note_tree(TreeNote::FinishedBeforeCut);
+    }
 }
 
 /// Hello options (RFC 7761 4.9.2), each shown when all of it was captured.

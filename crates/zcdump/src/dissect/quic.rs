@@ -27,6 +27,7 @@ use super::table::{Dissector, Hook};
 use super::value_text::push_hex;
 use super::Cx;
 use crate::fields::{declare_fields, Field, Proto};
+use crate::stats::TreeNote;
 
 declare_fields! {
     proto: Quic, name: "quic",
@@ -113,13 +114,20 @@ fn dissect(cx: &mut Cx<'_, '_>, bytes: &[u8]) {
             return;
         }
         match packet(cx, &bytes[at..]) {
-            Some(len) if len > 0 => at += len,
+            Some(len) if len > 0 => at = at.saturating_add(len),
             _ => return,
         }
     }
+    // tshark reads packet after packet up to the datagram's reported end, and no further
+    // into one it cannot decrypt (a cut Initial, a Handshake without keys): when the last
+    // packet's Length reaches that end, a cut frame is not short.
+    if at >= bytes.len() + cx.uncaptured {
+        cx.out.note_tree(TreeNote::FinishedBeforeCut);
+    }
 }
 
-/// One long-header packet; its length in the datagram, `None` where tshark stops.
+/// One long-header packet; its length in the datagram by its Length field (which may run
+/// past the captured bytes), `None` where tshark stops.
 fn packet(cx: &mut Cx<'_, '_>, bytes: &[u8]) -> Option<usize> {
     let Some(long) = long_header(bytes) else {
         cx.header_cut("quic", bytes.len(), 7);
@@ -197,7 +205,7 @@ fn packet(cx: &mut Cx<'_, '_>, bytes: &[u8]) -> Option<usize> {
     if let Some(plaintext) = plaintext {
         frames(cx, &plaintext);
     }
-    Some(total.min(bytes.len()))
+    Some(total)
 }
 
 /// Whether any field that needs header protection removed is read: the AES work is done

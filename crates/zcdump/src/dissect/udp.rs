@@ -6,6 +6,7 @@ use zerocast_wire::{Lenient, PseudoHeader};
 use super::table::{self, Dissector, Hook};
 use super::{push_some, status, Cx, Upper, CHECKSUM_ILLEGAL, CHECKSUM_NOT_PRESENT};
 use crate::fields::{declare_fields, Field, Proto};
+use crate::stats::TreeNote;
 
 declare_fields! {
     proto: Udp, name: "udp",
@@ -51,7 +52,8 @@ pub(super) fn dissect(cx: &mut Cx<'_, '_>, upper: &Upper<'_>) {
         Err(e) => {
             cx.malformed(bytes, &e);
             // A length field below the header's 8 bytes: tshark still shows the ports and
-            // the length, and no checksum status.
+            // the length, and no checksum status; to tshark it is an expert error, not an
+            // exception (no `_ws.malformed` in its hierarchy),
             if let Some(&[sp0, sp1, dp0, dp1, l0, l1]) = bytes.first_chunk::<6>() {
                 let length = u16::from_be_bytes([l0, l1]);
                 if usize::from(length) < udp::HEADER_LEN {
@@ -61,6 +63,9 @@ pub(super) fn dissect(cx: &mut Cx<'_, '_>, upper: &Upper<'_>) {
                     cx.out
                         .push_uint(Field::UdpDstport, u16::from_be_bytes([dp0, dp1]));
                     cx.out.push_uint(Field::UdpLength, length);
+                    cx.out.note_tree(TreeNote::ExpertNotMalformed);
+                    // Nor does it read on (a cut frame is not short).
+                    cx.out.note_tree(TreeNote::FinishedBeforeCut);
                 }
             }
         }

@@ -10,7 +10,7 @@ pub mod format;
 mod registry;
 mod suggest;
 
-use crate::stats::LayerLog;
+use crate::stats::{LayerLog, TreeNote};
 pub(crate) use registry::declare_fields;
 pub use registry::{
     Field, FieldDef, FieldId, Kind, Proto, ProtocolFields, FIELD_COUNT, MASK_WORDS,
@@ -687,6 +687,16 @@ impl FrameFields {
     #[inline]
     pub(crate) fn layer_log(&self) -> Option<&LayerLog> {
         self.layer_log.as_ref()
+    }
+
+    /// Tells `--stats`'s protocol hierarchy something about the frame that its path and
+    /// fields do not say, where tshark's tree differs (see [`TreeNote`]). Only the
+    /// statistics read it (through the layer log).
+    #[inline]
+    pub(crate) fn note_tree(&mut self, note: TreeNote) {
+        if let Some(log) = &mut self.layer_log {
+            log.note(note);
+        }
     }
 
     /// The record of outer layer `proto`, created on first use (quoted packets have none).

@@ -8,7 +8,7 @@
 //! into conversations by [`conversations_of`](super::conversation::conversations_of).
 
 use super::conversation::Table;
-use super::tree::TreeHints;
+use super::tree::{TreeHints, TreeNote};
 use crate::fields::{Field, Proto, Value};
 
 /// The fields of one outer layer, as the dissector pushed them.
@@ -146,6 +146,9 @@ impl LayerLog {
         if self.stopped {
             return;
         }
+        // A protocol after the one that finished reads on.
+        self.hints.finished = false;
+        self.hints.cut_before_item = false;
         if quoted {
             // The outer layers are complete; the quoted packet's own are not counted, and
             // its unclaimed payload ends what the statistics read.
@@ -214,6 +217,20 @@ impl LayerLog {
                     _ => {}
                 }
             }
+        }
+    }
+
+    /// A dissector's note for the hierarchy (see
+    /// [`FrameFields::note_tree`](crate::fields::FrameFields)).
+    #[inline]
+    pub(crate) fn note(&mut self, note: TreeNote) {
+        if self.stopped {
+            return;
+        }
+        match note {
+            TreeNote::FinishedBeforeCut => self.hints.finished = true,
+            TreeNote::CutBeforeItem => self.hints.cut_before_item = true,
+            TreeNote::ExpertNotMalformed => self.hints.expert_not_malformed = true,
         }
     }
 
@@ -298,5 +315,19 @@ mod tests {
         log.clear();
         assert_eq!(log.records().0.len(), 0);
         assert_eq!(log.hints(), TreeHints::default());
+    }
+
+    #[test]
+    fn a_later_protocol_undoes_the_notes_about_the_innermost_but_not_the_expert_one() {
+        let mut log = LayerLog::default();
+        log.enter(Proto::Udp, false);
+        log.note(TreeNote::FinishedBeforeCut);
+        log.note(TreeNote::CutBeforeItem);
+        log.note(TreeNote::ExpertNotMalformed);
+        let h = log.hints();
+        assert!(h.finished && h.cut_before_item && h.expert_not_malformed);
+        log.enter(Proto::Dns, false);
+        let h = log.hints();
+        assert!(!h.finished && !h.cut_before_item && h.expert_not_malformed);
     }
 }

@@ -17,6 +17,7 @@ pub(crate) use layers::LayerLog;
 pub use tally::Tally;
 use tally::{Conversation, Totals};
 use tree::Step;
+pub(crate) use tree::TreeNote;
 
 /// Conversations tracked at once before the smallest are dropped (a few MiB of table).
 const MAX_CONVERSATIONS: usize = 1 << 16;

@@ -11,9 +11,12 @@
 //! - tshark names some layers by their variant: `wlan_radio` (the radio information it
 //!   derives from radiotap) before `wlan`, `wlan.mgt` after a management frame's header,
 //!   `pppoed` and `pppoes` for PPPoE discovery and session;
+//! - a protocol whose dissector met the snapshot length's cut before tshark adds its item
+//!   (tshark reads some bytes first) is no step;
 //! - a frame that a dissector found malformed ends in `_ws.malformed`; one whose capture
 //!   was cut by the snapshot length ends in `_ws.short` when a dissector wanted the missing
-//!   bytes, which is every protocol but `data` (which shows what there is).
+//!   bytes: every protocol but `data` (which shows what there is), unless its dissector
+//!   said it finished before the cut (a message that ended, a payload tshark does not read).
 //!
 //! Most frames need none of this, and [`tree_path`] says so after looking at the last step
 //! and the hints, so counting them stays a compare on the packed path key.
@@ -38,6 +41,25 @@ impl Step {
     }
 }
 
+/// What a dissector tells the hierarchy about a frame where tshark's tree differs from
+/// what the frame's path and fields say; given to
+/// [`FrameFields::note_tree`](crate::fields::FrameFields).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TreeNote {
+    /// The innermost protocol's dissector read all it wanted before the captured bytes ran
+    /// out (its message ended, or tshark reads no further): tshark calls a frame that the
+    /// snapshot length cut short only when a read ran past the captured bytes. Entering a
+    /// protocol afterwards undoes it.
+    FinishedBeforeCut,
+    /// The innermost protocol's dissector met the snapshot length's cut before the point
+    /// where tshark adds the protocol to its tree (tshark reads some bytes first): the frame
+    /// is short in the protocol's parent. Entering a protocol afterwards undoes it.
+    CutBeforeItem,
+    /// The frame's malformed record (which zcdump's text line and footer show) is an
+    /// expert error to tshark, not an exception: the hierarchy has no `_ws.malformed`.
+    ExpertNotMalformed,
+}
+
 /// What the hierarchy needs to know about a frame beyond its path, found by the walk over
 /// its fields that also finds its conversations.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -52,6 +74,14 @@ pub(crate) struct TreeHints {
     pub snapped: bool,
     /// DNS messages in one TCP segment (tshark shows each as a `dns` of its own).
     pub dns_in_tcp: u8,
+    /// The innermost protocol's dissector read all it wanted within the captured bytes: a
+    /// cut frame is short to tshark only when a read ran past them.
+    pub finished: bool,
+    /// The innermost protocol's dissector met the cut before tshark adds the protocol to
+    /// its tree: the frame is short in the protocol's parent.
+    pub cut_before_item: bool,
+    /// See [`TreeNote::ExpertNotMalformed`].
+    pub expert_not_malformed: bool,
 }
 
 /// Whether tshark shows the unclaimed payload of `proto` inside `proto`'s own subtree.
@@ -77,6 +107,8 @@ pub(crate) fn tree_bits(f: &FrameFields, hints: &TreeHints) -> u64 {
         | u64::from(hints.pppoe_session) << 2
         | u64::from(hints.snapped) << 3
         | u64::from(malformed(f, hints)) << 4
+        | u64::from(hints.finished) << 5
+        | u64::from(hints.cut_before_item) << 6
         | u64::from(hints.dns_in_tcp) << 8
 }
 
@@ -84,8 +116,9 @@ pub(crate) fn tree_bits(f: &FrameFields, hints: &TreeHints) -> u64 {
 fn malformed(f: &FrameFields, hints: &TreeHints) -> bool {
     // A header the snapshot length cut short is malformed to zerocast-wire ("truncated") but
     // short to tshark, whose reads ran past the captured bytes, not past the frame.
-    f.malformed()
-        .is_some_and(|m| !(hints.snapped && m.reason.starts_with("truncated")))
+    !hints.expert_not_malformed
+        && f.malformed()
+            .is_some_and(|m| !(hints.snapped && m.reason.starts_with("truncated")))
 }
 
 /// Writes into `tree` the hierarchy path of frame `f` and returns true, or returns false
@@ -94,9 +127,12 @@ pub(crate) fn tree_path(f: &FrameFields, hints: &TreeHints, tree: &mut Vec<Step>
     let path = f.path();
     let last_nests = matches!(path, [.., parent, Proto::Data] if nests_data(*parent));
     let malformed = malformed(f, hints);
-    let short = hints.snapped && !malformed && path.last() != Some(&Proto::Data);
+    let short = hints.snapped && !malformed && !hints.finished && path.last() != Some(&Proto::Data);
+    // Only a cut frame can have been cut before an item.
+    let hidden = hints.cut_before_item && hints.snapped && !malformed;
     let differs = last_nests
         || short
+        || hidden
         || hints.quoted_data
         || malformed
         || hints.dns_in_tcp > 1
@@ -105,8 +141,8 @@ pub(crate) fn tree_path(f: &FrameFields, hints: &TreeHints, tree: &mut Vec<Step>
         return false;
     }
     tree.clear();
-    let steps = if last_nests {
-        &path[..path.len() - 1]
+    let steps = if last_nests || hidden {
+        &path[..path.len().saturating_sub(1)]
     } else {
         path
     };
@@ -194,6 +230,34 @@ mod tests {
         assert_eq!(
             tree_of(&[Proto::Eth, Proto::Ip, Proto::Udp, Proto::Data], snapped),
             ["eth", "ip", "udp", "data"]
+        );
+        let finished = TreeHints {
+            finished: true,
+            ..snapped
+        };
+        assert_eq!(
+            tree_of(&[Proto::Eth, Proto::Ip, Proto::Udp, Proto::Find], finished),
+            ["eth", "ip", "udp", "find"]
+        );
+        let before_item = TreeHints {
+            cut_before_item: true,
+            ..snapped
+        };
+        assert_eq!(
+            tree_of(
+                &[Proto::Eth, Proto::Ip, Proto::Udp, Proto::Dhcp],
+                before_item
+            ),
+            ["eth", "ip", "udp", "_ws.short"]
+        );
+        // Not cut: the hint cannot apply.
+        let whole = TreeHints {
+            snapped: false,
+            ..before_item
+        };
+        assert_eq!(
+            tree_of(&[Proto::Eth, Proto::Ip, Proto::Udp, Proto::Dhcp], whole),
+            ["eth", "ip", "udp", "dhcp"]
         );
     }
 
