@@ -120,6 +120,26 @@ macro_rules! ops {
         pub fn ref_from_bytes_u16_slice(b: &[u8]) -> Option<&[U16]> {
             <[U16]>::ref_from_bytes(b).ok()
         }
+        // The exact-fit route of whole slice casts beyond `[U16]`: an aligned element (the
+        // alignment test joins the divisibility test) and an element size that is not a
+        // power of two (a real division).
+        #[export_name = concat!($p, "ref_from_bytes_u32_slice")]
+        pub fn ref_from_bytes_u32_slice(b: &[u8]) -> Option<&[u32]> {
+            <[u32]>::ref_from_bytes(b).ok()
+        }
+        #[export_name = concat!($p, "ref_from_bytes_3byte_slice")]
+        pub fn ref_from_bytes_3byte_slice(b: &[u8]) -> Option<&[[u8; 3]]> {
+            <[[u8; 3]]>::ref_from_bytes(b).ok()
+        }
+        // Prefix and suffix of slices, which keep the general (largest-count) route.
+        #[export_name = concat!($p, "ref_from_prefix_u16_slice")]
+        pub fn ref_from_prefix_u16_slice(b: &[u8]) -> Option<(&[U16], &[u8])> {
+            <[U16]>::ref_from_prefix(b).ok()
+        }
+        #[export_name = concat!($p, "ref_from_suffix_dst")]
+        pub fn ref_from_suffix_dst(b: &[u8]) -> Option<(&[u8], &Pkt)> {
+            Pkt::ref_from_suffix(b).ok()
+        }
         #[export_name = concat!($p, "as_bytes")]
         pub fn as_bytes(h: &Hdr) -> &[u8] {
             h.as_bytes()

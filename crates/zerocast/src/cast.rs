@@ -102,13 +102,32 @@ pub(crate) fn try_cast<T: ?Sized + KnownLayout>(
         None if matches!(layout.size_info(), SizeInfo::Sized { .. }) => {
             (0, layout.size_for_elems_in_bounds(0))
         }
-        // An exact fit of an unrounded slice DST: test divisibility, then divide (see
-        // `exact_elems_in`). `len` is a slice's length, so at most `isize::MAX`.
+        // An exact fit of an unrounded slice DST (`[T]` itself): the element count and the
+        // divisibility test come from one division (see `exact_elems_in`), and the size and
+        // alignment tests are one `or`, so this route returns on its own. The pointer is
+        // made before the test, so that the count flows straight into the result: when it
+        // was made on the success path only, LLVM sank the division below the merged test,
+        // which then needed a copy of `len` (one instruction more than zerocopy for
+        // `<[u32]>::ref_from_bytes`, benches/core-codegen). Size is still reported before
+        // alignment when both fail, as for every whole cast.
         None if matches!(kind, CastKind::Whole) && layout.exact_elems_in(0).is_some() => {
-            match layout.exact_elems_in(len) {
-                Some(Some(elems)) => (elems, len),
-                _ => return Err(CastFailure::Size),
-            }
+            let (elems, misfit) = match layout.exact_elems_in(len) {
+                Some(found) => found,
+                None => return Err(CastFailure::Size), // not reached: tested in the guard
+            };
+            let misaligned = base.as_ptr().addr() & (layout.align() - 1);
+            // Only a pointer (nothing is read through it); returned only if the tests pass.
+            let whole = T::raw_from_ptr_len(base, T::PointerMetadata::from_elem_count(elems));
+            return if misfit | misaligned == 0 {
+                // `misfit == 0`: the layout has no rounding level, so `elems` elements
+                // are `tail + elems * elem_size = len` bytes, exactly the `len` bytes at
+                // `bytes`; `misaligned == 0`: `base` is aligned for `T`.
+                Ok((whole, len))
+            } else if misfit != 0 {
+                Err(CastFailure::Size)
+            } else {
+                Err(CastFailure::Alignment)
+            };
         }
         None => {
             let elems = match layout.max_elems_in(len) {
@@ -127,7 +146,8 @@ pub(crate) fn try_cast<T: ?Sized + KnownLayout>(
     };
     let addr = base.as_ptr().addr().wrapping_add(start);
     // Repeats the test above for a prefix (`start` is 0 there; LLVM folds it), so the
-    // alignment of the pointer made below rests on this one line.
+    // alignment of the pointer made below rests on this one line (the exact whole route
+    // above returns its own pointer, after its own test).
     if addr & (layout.align() - 1) != 0 {
         return Err(CastFailure::Alignment);
     }
@@ -196,6 +216,32 @@ mod tests {
             if len % 2 == 0 {
                 let (p, split) = got.unwrap();
                 assert_eq!((p.len(), split), (len / 2, len));
+            } else {
+                assert_eq!(got.unwrap_err(), CastFailure::Size);
+            }
+        }
+        // An aligned element type: the size and alignment tests are merged, and size is
+        // still reported first when both fail.
+        for start in 0..4 {
+            for len in 0..=16 {
+                let s = &b[start..start + len];
+                let got = try_cast::<[u32]>(slice_ptr(s), CastKind::Whole, None);
+                match (len % 4 == 0, start % 4 == 0) {
+                    (true, true) => {
+                        let (p, split) = got.unwrap();
+                        assert_eq!((p.len(), split), (len / 4, len));
+                        assert_eq!(p.cast::<u8>().as_ptr().cast_const(), s.as_ptr());
+                    }
+                    (false, _) => assert_eq!(got.unwrap_err(), CastFailure::Size),
+                    (true, false) => assert_eq!(got.unwrap_err(), CastFailure::Alignment),
+                }
+            }
+        }
+        // An element size that is not a power of two.
+        for len in 0..=16 {
+            let got = try_cast::<[[u8; 3]]>(slice_ptr(&b[1..1 + len]), CastKind::Whole, None);
+            if len % 3 == 0 {
+                assert_eq!(got.unwrap().0.len(), len / 3);
             } else {
                 assert_eq!(got.unwrap_err(), CastFailure::Size);
             }

@@ -480,31 +480,29 @@ impl DstLayout {
     }
 
     /// For a slice DST whose size is `tail + elems * elem_size` exactly (no rounding level,
-    /// non-zero elements): the element count whose value is exactly `len` bytes, as
-    /// `Some(Some(elems))`, or `Some(None)` if no count gives `len`. `None` for every other
-    /// layout (sized, rounded, or zero-sized elements), whose callers take the general
-    /// [`max_elems_in`](Self::max_elems_in) route.
+    /// non-zero elements): `Some((elems, misfit))`, where `misfit` is zero if and only if
+    /// `elems` elements make a value of exactly `len` bytes (otherwise no count does, and
+    /// `elems` means nothing). `None` for every other layout (sized, rounded, or zero-sized
+    /// elements), whose callers take the general [`max_elems_in`](Self::max_elems_in) route.
     ///
-    /// Why a separate route: for these layouts "fits exactly" is a divisibility test, and
-    /// testing it before dividing lets LLVM mark the division exact, as zerocopy's does
-    /// (one instruction less for `<[U16]>::ref_from_bytes`; benches/core-codegen).
+    /// Why a separate route: for these layouts "fits exactly" is a divisibility test. The
+    /// count is divided out first and the test is written on the remainder `rest - elems *
+    /// size` rather than with `%`, so the division comes first in LLVM's instruction order
+    /// and, for a power-of-two size, the register allocator needs no copy of `len` (as in
+    /// zerocopy's code; benches/core-codegen). The misfit is returned as a number rather
+    /// than folded into an `Option` so that a caller can merge it with other tests.
     #[inline(always)]
-    pub(crate) const fn exact_elems_in(&self, len: usize) -> Option<Option<usize>> {
+    pub(crate) const fn exact_elems_in(&self, len: usize) -> Option<(usize, usize)> {
         let tsl = match self.size_info {
             SizeInfo::SliceDst(tsl) if tsl.depth == 0 && tsl.elem_size != 0 => tsl,
             _ => return None,
         };
         let Some(rest) = len.checked_sub(tsl.tail) else {
-            return Some(None);
+            return Some((0, 1));
         };
         let elems = rest / tsl.elem_size;
-        // Written as a difference rather than `%` so the test follows the division in LLVM's
-        // instruction order (the register allocator then needs no copy of `len`).
-        if rest - elems * tsl.elem_size == 0 {
-            Some(Some(elems))
-        } else {
-            Some(None)
-        }
+        // `elems * elem_size <= rest`: no overflow.
+        Some((elems, rest - elems * tsl.elem_size))
     }
 
     /// The largest trailing element count whose value fits in `len` bytes, or `None` if not
@@ -680,9 +678,10 @@ mod tests {
         let mut exact_route = 0;
         for layout in fast.into_iter().chain(others) {
             for len in 0..max {
-                let Some(got) = layout.exact_elems_in(len) else {
+                let Some((elems, misfit)) = layout.exact_elems_in(len) else {
                     continue;
                 };
+                let got = (misfit == 0).then_some(elems);
                 exact_route += 1;
                 let general = layout
                     .max_elems_in(len)
