@@ -7,7 +7,9 @@ cd "$(dirname "$0")"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$(cd .. && pwd)/target}"
 n1=2000
 n2=22000
-exe=$(cargo bench --ignore-rust-version --bench three_layer --no-run --message-format=json 2>/dev/null |
+# EXE=<bench binary> measures an existing build (e.g. one of an older commit) instead.
+exe=${EXE:-}
+[ -n "$exe" ] || exe=$(cargo bench --ignore-rust-version --bench three_layer --no-run --message-format=json 2>/dev/null |
   sed -n 's/.*"executable":"\([^"]*three_layer[^"]*\)".*/\1/p' | tail -1)
 [ -x "$exe" ] || { echo "count.sh: bench executable not found" >&2; exit 1; }
 tmp=$(mktemp -d)
@@ -18,7 +20,7 @@ instructions() { # operation contender iterations -> total instructions
   sed -n 's/^summary: //p' "$tmp/out"
 }
 printf "%-10s %-16s %14s\n" operation contender instructions/packet
-for op in serialize parse; do
+for op in ${OPS:-serialize parse}; do
   for c in zerocast-packet zerocast-wire packet-formats smoltcp; do
     a=$(instructions "$op" "$c" $n1)
     b=$(instructions "$op" "$c" $n2)

@@ -89,10 +89,15 @@ pub struct EthBuilder {
     pub ethertype: u16,
 }
 
+// The builders' methods are `#[inline]`, as zerocast-wire's are (see its `UdpBuilder`):
+// called out of line from the bench crate, they cost 308 instead of 216 instructions and
+// 27 instead of 16 ns a packet.
 impl PacketBuilder for EthBuilder {
+    #[inline]
     fn constraints(&self) -> PacketConstraints {
         PacketConstraints::new(14, 0, 46, usize::MAX).unwrap()
     }
+    #[inline]
     fn serialize(&self, target: &mut SerializeTarget<'_>, _: &[u8]) {
         let h = EthHeader {
             dst: self.dst,
@@ -112,9 +117,11 @@ pub struct Ipv4Builder {
 }
 
 impl PacketBuilder for Ipv4Builder {
+    #[inline]
     fn constraints(&self) -> PacketConstraints {
         PacketConstraints::new(20, 0, 0, 65535 - 20).unwrap()
     }
+    #[inline]
     fn serialize(&self, target: &mut SerializeTarget<'_>, body: &[u8]) {
         let mut h = Ipv4Header {
             version_ihl: 0x45,
@@ -153,9 +160,11 @@ pub struct UdpBuilder {
 }
 
 impl PacketBuilder for UdpBuilder {
+    #[inline]
     fn constraints(&self) -> PacketConstraints {
         PacketConstraints::new(8, 0, 0, 65535 - 8).unwrap()
     }
+    #[inline]
     fn serialize(&self, target: &mut SerializeTarget<'_>, body: &[u8]) {
         let len = (8 + body.len()) as u16;
         let mut h = UdpHeader {

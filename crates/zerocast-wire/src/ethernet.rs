@@ -318,6 +318,7 @@ impl EthernetRepr {
     /// let r = EthernetRepr { dst: MacAddr::BROADCAST, src: MacAddr::BROADCAST, ethertype: EtherType::IPV4 };
     /// assert!(r.emit(&mut [0u8; 3]).is_err());
     /// ```
+    #[inline]
     pub fn emit(&self, buf: &mut [u8]) -> Result<(), ParseError> {
         let available = buf.len();
         let (header, _) = Ref::<_, EthernetHeader>::from_prefix(buf)
@@ -365,10 +366,13 @@ impl<B: SplitByteSlice> fmt::Debug for EthernetFrame<B> {
 /// assert_eq!(frame.as_ref()[14..18], [1, 2, 3, 0]);
 /// ```
 impl zerocast_packet::PacketBuilder for EthernetRepr {
+    // `#[inline]` for the reason given on `UdpBuilder`'s impl (crate::udp).
+    #[inline]
     fn constraints(&self) -> zerocast_packet::PacketConstraints {
         crate::parse::layer_constraints(HEADER_LEN, MIN_PAYLOAD_LEN, usize::MAX)
     }
 
+    #[inline]
     fn serialize(&self, target: &mut zerocast_packet::SerializeTarget<'_>, _body: &[u8]) {
         // `target.header` is exactly HEADER_LEN bytes (the constraints above), so this
         // cannot fail.

@@ -905,6 +905,7 @@ impl<'a> Ipv4Repr<'a> {
     /// assert_eq!((plain.header_len(), with_alert.header_len()), (20, 24));
     /// ```
     #[must_use]
+    #[inline]
     pub fn header_len(&self) -> usize {
         HEADER_LEN + self.options.len()
     }
@@ -921,6 +922,7 @@ impl<'a> Ipv4Repr<'a> {
     /// let r = Ipv4Repr::new(Ipv4Addr([10, 0, 0, 1]), Ipv4Addr([10, 0, 0, 2]), IpProto::UDP, 64);
     /// assert!(r.emit(&mut [0u8; 20], 70_000).is_err());
     /// ```
+    #[inline]
     pub fn emit(&self, buf: &mut [u8], payload_len: usize) -> Result<(), ParseError> {
         let header_len = self.header_len();
         if !self.options.len().is_multiple_of(4) || header_len > MAX_HEADER_LEN {
@@ -1076,11 +1078,14 @@ impl Ipv4Builder<'_> {
 }
 
 impl zerocast_packet::PacketBuilder for Ipv4Builder<'_> {
+    // `#[inline]` for the reason given on `UdpBuilder`'s impl (crate::udp).
+    #[inline]
     fn constraints(&self) -> zerocast_packet::PacketConstraints {
         let header_len = self.repr.header_len();
         crate::parse::layer_constraints(header_len, 0, usize::from(u16::MAX) - header_len)
     }
 
+    #[inline]
     fn serialize(&self, target: &mut zerocast_packet::SerializeTarget<'_>, body: &[u8]) {
         // Options and flags were validated by `builder`, the body fits Total Length by the
         // constraints, and `target.header` is exactly the header length.

@@ -207,6 +207,7 @@ pub(crate) fn split_at_most<B: SplitByteSlice>(bytes: B, mid: usize) -> (B, B, b
 }
 
 /// Constraints of a layer whose sizes the caller has already validated (min <= max).
+#[inline]
 pub(crate) fn layer_constraints(
     header_len: usize,
     min_body_len: usize,

@@ -485,6 +485,7 @@ impl UdpRepr {
     /// ```
     /// assert!(zerocast_wire::udp::UdpRepr { src_port: 1, dst_port: 2 }.emit(&mut [0u8; 7], None).is_err());
     /// ```
+    #[inline]
     pub fn emit(
         &self,
         datagram: &mut [u8],
@@ -498,6 +499,7 @@ impl UdpRepr {
     }
 
     /// Writes the 8-byte `header` for `payload` (which follows it on the wire).
+    #[inline]
     fn emit_parts(
         &self,
         header: &mut [u8],
@@ -575,6 +577,12 @@ pub struct UdpBuilder {
 }
 
 impl zerocast_packet::PacketBuilder for UdpBuilder {
+    // `#[inline]` here and on `emit`: these are called from another crate's generic
+    // serializer, and out of line the builder went through memory field by field and was
+    // read back in wider loads that stall store forwarding; inlined, it stays in registers
+    // and the re-checks fold away (benches/packet: Eth/IPv4/UDP serialize 394 -> 238
+    // instructions, 32 -> 16 ns a packet).
+    #[inline]
     fn constraints(&self) -> zerocast_packet::PacketConstraints {
         let max = if self.pseudo.is_some_and(|ph| ph.is_v6()) {
             // A jumbo datagram (RFC 2675 section 4), inside an IPv6 jumbogram.
@@ -585,6 +593,7 @@ impl zerocast_packet::PacketBuilder for UdpBuilder {
         crate::parse::layer_constraints(HEADER_LEN, 0, max - HEADER_LEN)
     }
 
+    #[inline]
     fn serialize(&self, target: &mut zerocast_packet::SerializeTarget<'_>, body: &[u8]) {
         // The header is exactly 8 bytes and the body fits Length, by the constraints.
         let emitted = self.repr.emit_parts(target.header, body, self.pseudo);
