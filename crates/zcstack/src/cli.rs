@@ -175,6 +175,12 @@ pub struct ServeArgs {
     #[arg(long, value_name = "GROUP", value_parser = parse_multicast)]
     pub join: Vec<IpAddr>,
 
+    /// Join multicast GROUP from the listed sources only (Source-Specific Multicast,
+    /// IGMPv3/MLDv2 INCLUDE mode; repeatable), e.g. `232.1.1.1=10.0.0.5,10.0.0.6`. The
+    /// stack reports the join and answers the router's queries for it.
+    #[arg(long, value_name = "GROUP=SOURCE[,SOURCE...]", value_parser = parse_source_join)]
+    pub join_source: Vec<SourceJoin>,
+
     /// Echo TCP on PORT, IPv4 and IPv6 (repeatable).
     #[arg(long, value_name = "PORT", value_parser = clap::value_parser!(u16).range(1..))]
     pub tcp_echo: Vec<u16>,
@@ -388,6 +394,32 @@ fn parse_multicast(s: &str) -> Result<IpAddr, ValueError> {
     Ok(addr)
 }
 
+/// A source-specific join: the group and the sources it accepts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SourceJoin {
+    /// The group.
+    pub group: IpAddr,
+    /// The sources, unicast addresses of the group's family.
+    pub sources: Vec<IpAddr>,
+}
+
+fn parse_source_join(s: &str) -> Result<SourceJoin, ValueError> {
+    let (group, sources) = s
+        .split_once('=')
+        .ok_or_else(|| ValueError(format!("{s:?} is not GROUP=SOURCE[,SOURCE...]")))?;
+    let group = parse_multicast(group)?;
+    let sources = sources
+        .split(',')
+        .map(|a| {
+            a.parse::<IpAddr>()
+                .ok()
+                .filter(|a| !a.is_multicast() && a.is_ipv4() == group.is_ipv4())
+                .ok_or_else(|| ValueError(format!("{a:?} is not a unicast source for {group}")))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(SourceJoin { group, sources })
+}
+
 fn parse_probability(s: &str) -> Result<f64, ValueError> {
     s.parse::<f64>()
         .ok()
@@ -499,6 +531,22 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("not a multicast group"));
+    }
+
+    #[test]
+    fn source_joins_name_a_group_and_unicast_sources_of_its_family() {
+        let join = parse_source_join("232.1.1.1=10.0.0.5,10.0.0.6").unwrap();
+        assert_eq!(join.group, "232.1.1.1".parse::<IpAddr>().unwrap());
+        assert_eq!(join.sources.len(), 2);
+        for bad in [
+            "232.1.1.1",
+            "10.0.0.1=10.0.0.5",
+            "232.1.1.1=fd00::5",
+            "232.1.1.1=239.0.0.1",
+            "ff3e::1=",
+        ] {
+            assert!(parse_source_join(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -156,6 +156,20 @@ pub fn run(args: &ServeArgs) -> Result<(), ServeError> {
     })
     .map_err(ServeError::Start)?;
     let udp_echo = open_udp_echo(&stack, &args.udp_echo, &args.join)?;
+    for join in &args.join_source {
+        let device = stack.device_id();
+        stack
+            .with_stack(|s, bc| {
+                s.set_multicast_source_filter(
+                    bc,
+                    device,
+                    join.group,
+                    zerocast_stack::membership::FilterMode::Include,
+                    &join.sources,
+                )
+            })
+            .map_err(|e| ServeError::Io(std::io::Error::other(e.to_string())))?;
+    }
     let mut tcp_ports: Vec<(u16, Service)> =
         args.tcp_echo.iter().map(|&p| (p, Service::Echo)).collect();
     tcp_ports.extend(args.http.map(|p| (p, Service::Http)));

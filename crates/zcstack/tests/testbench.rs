@@ -3,8 +3,9 @@
 //! against Linux in a namespace on a veth pair (the oracle: a check that Linux fails is a
 //! wrong check), then against zcstack on a TAP. The TCP scenarios (testbench_tcp.py) need
 //! an echo on port 7 and a sink on port 80: socat on Linux, `--tcp-echo 7 --http 80` on
-//! zcstack. Runs with `ZC_KERNEL_TESTS=1`; needs root, /dev/net/tun, socat, ss, and scapy in
-//! `ZC_SCAPY_PYTHON` (default `python3`).
+//! zcstack. The multicast scenarios (testbench_mcast.py) need source-specific joins:
+//! ssm_join.py on Linux, `--join-source` on zcstack. Runs with `ZC_KERNEL_TESTS=1`; needs
+//! root, /dev/net/tun, socat, ss, and scapy in `ZC_SCAPY_PYTHON` (default `python3`).
 
 mod common;
 
@@ -100,9 +101,27 @@ fn testbench_scenarios_hold_for_linux_on_a_veth() {
     dut.exec(&["ip", "link", "set", "zctb1", "gso_max_segs", "1"]);
     dut.exec(&["ip", "link", "set", "zctb1", "up"]);
     let _services = linux_tcp_services(&dut);
+    let _joins = linux_source_joins(&dut);
     let report = run_bench(&bench, "zctb0", "all");
-    assert!(report.contains("33 passed"), "{report}");
+    assert!(report.contains("35 passed"), "{report}");
 }
+
+/// The source-specific joins the multicast scenarios expect (testbench_mcast.py), as a
+/// Linux application makes them (MCAST_JOIN_SOURCE_GROUP, ssm_join.py).
+fn linux_source_joins(ns: &Netns) -> Guarded {
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/programs/ssm_join.py");
+    let mut args = vec!["python3", script, "zctb1"];
+    args.extend(SOURCE_JOINS);
+    let mut joins = spawn(ns.command(&args), "ssm_join.py");
+    joins.wait_for_stderr("ssm_join: joined", std::time::Duration::from_secs(10));
+    joins
+}
+
+/// testbench_mcast.py's groups and sources, as ssm_join.py and `--join-source` take them.
+const SOURCE_JOINS: [&str; 2] = [
+    "232.96.0.1=10.96.0.51,10.96.0.52",
+    "ff3e::9601=fd96::51,fd96::52",
+];
 
 /// The kernel's TCP services the TCP scenarios expect (testbench_tcp.py): an echo on port
 /// 7 and a sink on port 80 (reads and discards), IPv4 and IPv6; waits until both listen.
@@ -161,8 +180,12 @@ fn testbench_scenarios_hold_for_zcstack_on_a_tap() {
             "7",
             "--http",
             "80",
+            "--join-source",
+            SOURCE_JOINS[0],
+            "--join-source",
+            SOURCE_JOINS[1],
         ],
     );
     let report = run_bench(&ns, "zctb0", "all");
-    assert!(report.contains("33 passed"), "{report}");
+    assert!(report.contains("35 passed"), "{report}");
 }

@@ -2,7 +2,7 @@
 """A packet-level testbench: raw frames injected at one end of a link, the device under test
 (DUT) at the other, its replies checked field by field against the RFCs.
 
-    testbench.py IFACE DUT_MAC [--suite=ip|tcp|all] [SCENARIO...]
+    testbench.py IFACE DUT_MAC [--suite=ip|tcp|mcast|all] [SCENARIO...]
 
 The bench is 02:00:00:00:96:01 / 10.96.0.1 / fd96::1 and answers ARP and Neighbor
 Solicitations for those addresses itself; the DUT is DUT_MAC / 10.96.0.2 / fd96::2. Every
@@ -348,18 +348,20 @@ SCENARIOS = [
 
 
 def suites():
-    """The scenario lists by name: "ip" (above), "tcp" (testbench_tcp.py), "all"."""
+    """The scenario lists by name: "ip" (above), "tcp" (testbench_tcp.py), "mcast"
+    (testbench_mcast.py), "all"."""
     # testbench_tcp imports this module by name; when it runs as a script, that name must
     # be this very module (one Failed class, one Bench).
     sys.modules.setdefault("testbench", sys.modules[__name__])
+    import testbench_mcast
     import testbench_tcp
 
-    return {"ip": SCENARIOS, "tcp": testbench_tcp.SCENARIOS,
-            "all": SCENARIOS + testbench_tcp.SCENARIOS}
+    return {"ip": SCENARIOS, "tcp": testbench_tcp.SCENARIOS, "mcast": testbench_mcast.SCENARIOS,
+            "all": SCENARIOS + testbench_tcp.SCENARIOS + testbench_mcast.SCENARIOS}
 
 
 def main():
-    """testbench.py IFACE DUT_MAC [--suite=ip|tcp|all] [SCENARIO...]"""
+    """testbench.py IFACE DUT_MAC [--suite=ip|tcp|mcast|all] [SCENARIO...]"""
     iface, dut_mac = sys.argv[1], sys.argv[2]
     suite = "ip"
     only = set()
