@@ -15,8 +15,10 @@
 //!   points `receive_frame`, `handle_timers`, `next_deadline`.
 //! - [`device`]: Ethernet, 802.1Q VLAN, pure-IP and loopback devices, link framing, counters.
 //! - [`neighbor`]: ARP and NDP resolution (one NUD state machine); [`ipv6`]: DAD, SLAAC,
-//!   router discovery, MLD; [`igmp`] and [`membership`]: multicast group reports and
-//!   answers to general, group-specific and group-and-source-specific queries.
+//!   router discovery, MLD; [`igmp`] and [`membership`]: multicast source filters
+//!   (any-source and source-specific joins, [`Stack::set_multicast_source_filter`]), their
+//!   state-change reports and answers to general, group-specific and
+//!   group-and-source-specific queries.
 //! - [`ip`]: routing (longest-prefix match), RFC 6724 source selection, IPv4 and IPv6
 //!   receive, extension headers, reassembly, fragmentation, forwarding, path MTU.
 //! - [`icmp`]: echo (replies built in place), errors (quoting, rate limit), echo sockets.
