@@ -157,6 +157,12 @@ fn looks_like_http(payload: &[u8]) -> bool {
 /// the line and shows neither `http` nor `data`. A continuation whose every whole line
 /// holds a colon has no `data` (see [`Continuation`]).
 fn dissect_port(cx: &mut Cx<'_, '_>, payload: &[u8]) {
+    // Text lines alone read no HTTP field and not the protocol path: tcpdump's HTTP words
+    // come from the payload bytes (`output/text/tcp.rs`), so finding the message's
+    // structure here (~440 instructions a frame on the benchmark) would be wasted.
+    if cx.out.may_skip(Proto::Http) {
+        return;
+    }
     if dissect(cx, payload) {
         return;
     }
@@ -239,7 +245,10 @@ fn continuation(payload: &[u8]) -> Continuation {
 /// word can start a message goes on to the heuristic's search for an end of line: that
 /// search ran over every TCP payload and cost ~880 instructions a frame on the benchmark.
 fn dissect_heuristic(cx: &mut Cx<'_, '_>, payload: &[u8]) -> bool {
-    may_start(payload) && looks_like_http(payload) && dissect(cx, payload)
+    !cx.out.may_skip(Proto::Http)
+        && may_start(payload)
+        && looks_like_http(payload)
+        && dissect(cx, payload)
 }
 
 /// Whether `payload`'s first word could pass [`start_of`]: `HTTP/`, or a known method ended

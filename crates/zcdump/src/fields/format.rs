@@ -3,8 +3,45 @@
 //! Integers print in decimal or as `0x` plus a fixed number of lower-case hex digits (the
 //! width of the field's type, not of the value), MAC addresses as colon-separated lower-case
 //! octets, IPv6 addresses in RFC 5952 form (longest zero run compressed).
+//!
+//! These are the only number and address writers of the crate: `-T fields`, JSON lines,
+//! the filter's value text, `--follow` and the text lines (whose inner loop they were
+//! first written for) all use them. Each builds its text in a small array on the stack and
+//! appends it in one copy, without the `fmt` machinery, which costs more than the rest of
+//! a text line.
 
 use super::{Field, FrameFields, Kind, Value};
+
+/// `"00" "01" ... "99"`: two digits per entry.
+const PAIRS: [u8; 200] = {
+    let mut table = [0u8; 200];
+    let mut i = 0;
+    while i < 100 {
+        table[2 * i] = b'0' + (i / 10) as u8;
+        table[2 * i + 1] = b'0' + (i % 10) as u8;
+        i += 1;
+    }
+    table
+};
+
+/// The two digits of `n` (below 100).
+#[inline]
+fn pair(n: usize) -> [u8; 2] {
+    let at = (n % 100) * 2;
+    [PAIRS[at], PAIRS[at + 1]]
+}
+
+/// Appends the first `len` bytes of `buf`: the whole array is copied (a copy of a size known
+/// at compile time is a few moves, where one of a computed size is a call to `memcpy`) and
+/// the vector cut back to `len` more bytes. Every writer here builds its text in a small
+/// array on the stack and appends it with this one copy: pushing byte by byte checks the
+/// vector's capacity for every byte.
+#[inline(always)]
+pub(crate) fn append<const N: usize>(out: &mut Vec<u8>, buf: &[u8; N], len: usize) {
+    let at = out.len();
+    out.extend_from_slice(buf);
+    out.truncate(at + len);
+}
 
 /// Appends `v` in decimal.
 ///
@@ -13,18 +50,72 @@ use super::{Field, FrameFields, Kind, Value};
 /// zcdump::fields::format::write_dec(&mut out, 1_867_935_695);
 /// assert_eq!(out, b"1867935695");
 /// ```
-pub fn write_dec(out: &mut Vec<u8>, mut v: u64) {
-    let mut digits = [0u8; 20];
-    let mut i = digits.len();
+#[inline]
+pub fn write_dec(out: &mut Vec<u8>, v: u64) {
+    if v < 10 {
+        out.push(b'0' + v as u8);
+    } else if v < 100 {
+        out.extend_from_slice(&pair(v as usize));
+    } else if let Ok(v) = u32::try_from(v) {
+        dec32(out, v);
+    } else {
+        dec64(out, v);
+    }
+}
+
+/// The eight decimal digits of `v` (below 10^8, leading zeros included) as ASCII, the
+/// first digit in the lowest byte: all eight are computed side by side in one word
+/// (two 4-digit halves, then four 2-digit quarters, then eight digits), with
+/// multiplications by reciprocals instead of a division per digit.
+#[inline]
+pub(crate) fn eight_digits(v: u32) -> u64 {
+    // [hi, lo] as 32-bit lanes, hi (the first four digits) in the low lane.
+    let x = u64::from(v / 10_000) | u64::from(v % 10_000) << 32;
+    // n / 100 for n below 10^4 is (n * 5243) >> 19 (exact there; no lane overflows).
+    let hundreds = ((x * 5243) >> 19) & 0x0000_007f_0000_007f;
+    let quarters = hundreds | (x - hundreds * 100) << 16;
+    // n / 10 for n below 100 is (n * 103) >> 10.
+    let tens = ((quarters * 103) >> 10) & 0x000f_000f_000f_000f;
+    let digits = tens | (quarters - tens * 10) << 8;
+    digits | 0x3030_3030_3030_3030
+}
+
+/// Appends `v` (at least 100) in decimal: eight digits at once, plus the one or two above
+/// them for numbers of nine or ten digits.
+#[inline]
+fn dec32(out: &mut Vec<u8>, v: u32) {
+    if v < 100_000_000 {
+        let digits = eight_digits(v);
+        // Leading zeros are the low bytes that hold '0' exactly: count them from the
+        // digits without the ASCII offset (v >= 100, so at most five).
+        let zeros = ((digits & 0x0f0f_0f0f_0f0f_0f0f).trailing_zeros() / 8) as usize;
+        let bytes = (digits >> (8 * zeros)).to_le_bytes();
+        append(out, &bytes, 8 - zeros);
+    } else {
+        let (top, rest) = (v / 100_000_000, v % 100_000_000);
+        let mut buf = [0u8; 10];
+        let p = pair(top as usize);
+        let skip = usize::from(top < 10);
+        buf[0] = p[skip];
+        buf[1] = p[1];
+        buf[2 - skip..10 - skip].copy_from_slice(&eight_digits(rest).to_le_bytes());
+        append(out, &buf, 10 - skip);
+    }
+}
+
+/// Any `v` in decimal (the rare values above 32 bits).
+fn dec64(out: &mut Vec<u8>, mut v: u64) {
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
     loop {
         i -= 1;
-        digits[i] = b'0' + (v % 10) as u8;
+        buf[i] = b'0' + (v % 10) as u8;
         v /= 10;
         if v == 0 {
             break;
         }
     }
-    out.extend_from_slice(&digits[i..]);
+    out.extend_from_slice(&buf[i..]);
 }
 
 const HEX: &[u8; 16] = b"0123456789abcdef";
@@ -61,6 +152,51 @@ pub fn write_mac(out: &mut Vec<u8>, mac: [u8; 6]) {
     }
 }
 
+/// Each octet's decimal text followed by a dot, in the low bytes, and its length (with
+/// the dot) in the top byte: a dotted quad is four table reads.
+const OCTETS: [u32; 256] = {
+    let mut table = [0u32; 256];
+    let mut i = 0;
+    while i < 256 {
+        let (text, len): ([u8; 4], u32) = if i >= 100 {
+            (
+                [
+                    b'0' + (i / 100) as u8,
+                    b'0' + (i / 10 % 10) as u8,
+                    b'0' + (i % 10) as u8,
+                    b'.',
+                ],
+                4,
+            )
+        } else if i >= 10 {
+            ([b'0' + (i / 10) as u8, b'0' + (i % 10) as u8, b'.', 0], 3)
+        } else {
+            ([b'0' + i as u8, b'.', 0, 0], 2)
+        };
+        // The top byte holds the length where a four-byte entry has its dot; the writer
+        // stores the whole entry and then the dot over it.
+        table[i] = u32::from_le_bytes(text) & 0x00ff_ffff | len << 24;
+        i += 1;
+    }
+    table
+};
+
+/// Writes `a` as a dotted quad followed by a dot at the start of `buf`; returns the
+/// length without that last dot.
+#[inline]
+fn dotted(buf: &mut [u8; 24], a: [u8; 4]) -> usize {
+    let mut n = 0;
+    for b in a {
+        let entry = OCTETS[usize::from(b)];
+        let len = (entry >> 24) as usize;
+        // n is at most 12 here, so the four bytes fit; the dot of a three-digit octet
+        // is the byte the length took.
+        buf[n..n + 4].copy_from_slice(&(entry & 0x00ff_ffff | u32::from(b'.') << 24).to_le_bytes());
+        n += len;
+    }
+    n - 1
+}
+
 /// Appends an IPv4 address as a dotted quad.
 ///
 /// ```
@@ -68,20 +204,29 @@ pub fn write_mac(out: &mut Vec<u8>, mac: [u8; 6]) {
 /// zcdump::fields::format::write_ipv4(&mut out, [10, 77, 0, 2]);
 /// assert_eq!(out, b"10.77.0.2");
 /// ```
+#[inline]
 pub fn write_ipv4(out: &mut Vec<u8>, a: [u8; 4]) {
-    for (i, &b) in a.iter().enumerate() {
-        if i > 0 {
-            out.push(b'.');
-        }
-        // At most three digits: pushed one by one, cheaper than the general path.
-        if b >= 100 {
-            out.push(b'0' + b / 100);
-        }
-        if b >= 10 {
-            out.push(b'0' + b / 10 % 10);
-        }
-        out.push(b'0' + b % 10);
+    let mut buf = [0u8; 24];
+    let n = dotted(&mut buf, a);
+    append(out, &buf, n);
+}
+
+/// Appends `a.port` (tcpdump's endpoint) in one copy.
+#[inline]
+pub(crate) fn write_ipv4_port(out: &mut Vec<u8>, a: [u8; 4], port: u16) {
+    let mut buf = [0u8; 24];
+    let mut n = dotted(&mut buf, a) + 1;
+    let port = u32::from(port);
+    if port < 10 {
+        buf[n] = b'0' + port as u8;
+        n += 1;
+    } else {
+        let digits = eight_digits(port);
+        let zeros = ((digits & 0x0f0f_0f0f_0f0f_0f0f).trailing_zeros() / 8) as usize;
+        buf[n..n + 8].copy_from_slice(&(digits >> (8 * zeros)).to_le_bytes());
+        n += 8 - zeros;
     }
+    append(out, &buf, n);
 }
 
 /// Appends an IPv6 address in RFC 5952 form.
@@ -118,29 +263,30 @@ pub fn write_ipv6(out: &mut Vec<u8>, a: [u8; 16]) {
             run_len = 0;
         }
     }
-    let write_groups = |out: &mut Vec<u8>, groups: &[u16]| {
-        for (i, g) in groups.iter().enumerate() {
-            if i > 0 {
-                out.push(b':');
-            }
-            write_hex_group(out, *g);
+    let mut buf = [0u8; 40];
+    let mut n = 0;
+    let mut i = 0;
+    while i < 8 {
+        if best_len > 1 && i == best {
+            buf[n] = b':';
+            buf[n + 1] = b':';
+            n += 2;
+            i += best_len;
+            continue;
         }
-    };
-    if best_len > 1 {
-        write_groups(out, &groups[..best]);
-        out.extend_from_slice(b"::");
-        write_groups(out, &groups[best + best_len..]);
-    } else {
-        write_groups(out, &groups);
+        if i > 0 && !(best_len > 1 && i == best + best_len) {
+            buf[n] = b':';
+            n += 1;
+        }
+        let g = groups[i];
+        let digits = (16 - g.leading_zeros()).div_ceil(4).max(1);
+        for shift in (0..digits).rev() {
+            buf[n] = HEX[usize::from((g >> (shift * 4)) & 0xf)];
+            n += 1;
+        }
+        i += 1;
     }
-}
-
-/// A 16-bit group in lower-case hex without leading zeros.
-fn write_hex_group(out: &mut Vec<u8>, g: u16) {
-    let digits = (16 - g.leading_zeros()).div_ceil(4).max(1);
-    for shift in (0..digits).rev() {
-        out.push(HEX[usize::from((g >> (shift * 4)) & 0xf)]);
-    }
+    append(out, &buf, n);
 }
 
 /// Appends `value` as tshark prints `field`.
@@ -299,5 +445,58 @@ mod tests {
         a[15] = 0xad;
         assert_eq!(text(Field::Ipv6Dst, Value::Ipv6(a)), "ff02::1:ff5d:1aad");
         assert_eq!(text(Field::Ipv6Src, Value::Ipv6([0; 16])), "::");
+    }
+
+    #[test]
+    fn decimal_edges() {
+        for v in [
+            0,
+            9,
+            10,
+            99,
+            100,
+            101,
+            999,
+            1000,
+            65535,
+            99_999_999,
+            100_000_000,
+            999_999_999,
+            1_000_000_000,
+            u64::from(u32::MAX),
+            u64::MAX,
+        ] {
+            let mut out = Vec::new();
+            write_dec(&mut out, v);
+            assert_eq!(out, v.to_string().as_bytes());
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(if cfg!(miri) { 8 } else { 2048 }))]
+
+        #[test]
+        fn decimal_is_std_decimal(v in proptest::prelude::any::<u64>()) {
+            let mut out = Vec::new();
+            write_dec(&mut out, v);
+            proptest::prop_assert_eq!(out, v.to_string().into_bytes());
+        }
+
+        #[test]
+        fn ipv4_is_std_text(a in proptest::prelude::any::<[u8; 4]>()) {
+            let mut out = Vec::new();
+            write_ipv4(&mut out, a);
+            proptest::prop_assert_eq!(out, std::net::Ipv4Addr::from(a).to_string().into_bytes());
+        }
+
+        #[test]
+        fn endpoint_is_std_text(
+            a in proptest::prelude::any::<[u8; 4]>(),
+            port in proptest::prop_oneof![0u16..10, 10u16..100, proptest::prelude::any::<u16>()],
+        ) {
+            let mut out = Vec::new();
+            write_ipv4_port(&mut out, a, port);
+            proptest::prop_assert_eq!(out, format!("{}.{port}", std::net::Ipv4Addr::from(a)).into_bytes());
+        }
     }
 }

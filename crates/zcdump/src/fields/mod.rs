@@ -255,6 +255,9 @@ pub struct FrameFields {
     link_not_decoded: Option<u32>,
     /// The bytes of every [`Value::Text`] of the frame, one after another.
     text: Vec<u8>,
+    /// Protocols a dissector may skip, by [`Proto::code`] bit; see
+    /// [`FrameFields::summary_only`].
+    skippable: [u64; 4],
 }
 
 impl Default for FrameFields {
@@ -297,7 +300,40 @@ impl FrameFields {
             bad_checksums: 0,
             link_not_decoded: None,
             text: Vec::new(),
+            skippable: [0; 4],
         }
+    }
+
+    /// The same set, for a reader that asks only for the wanted fields and never which
+    /// protocols the frame holds (the text lines; not a filter, the statistics or
+    /// `frame.protocols`): a protocol none of whose fields is wanted may then be left
+    /// undissected ([`FrameFields::may_skip`]), which saves the work of finding its
+    /// structure (HTTP on every port-8080 segment).
+    ///
+    /// ```
+    /// use zcdump::fields::{Field, FieldMask, FrameFields, Proto};
+    /// let f = FrameFields::with_mask(FieldMask::of(&[Field::TcpFlags])).summary_only();
+    /// assert!(f.may_skip(Proto::Http) && !f.may_skip(Proto::Tcp));
+    /// assert!(!FrameFields::with_mask(FieldMask::NONE).may_skip(Proto::Http));
+    /// ```
+    #[must_use]
+    pub fn summary_only(mut self) -> Self {
+        let mut read = [0u64; 4];
+        for field in Field::all().filter(|f| self.wanted.contains(*f)) {
+            let code = field.proto().code();
+            read[usize::from(code / 64)] |= 1 << (code % 64);
+        }
+        self.skippable = read.map(|w| !w);
+        self
+    }
+
+    /// Whether the dissector may leave `proto` out: nobody reads its presence or any of
+    /// its fields (only after [`FrameFields::summary_only`]).
+    #[must_use]
+    #[inline]
+    pub fn may_skip(&self, proto: Proto) -> bool {
+        let code = proto.code();
+        self.skippable[usize::from(code / 64)] >> (code % 64) & 1 != 0
     }
 
     /// The same set, but keeping no occurrences: for a reader that needs only the path,

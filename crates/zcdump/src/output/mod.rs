@@ -111,6 +111,21 @@ pub trait LineWriter {
         false
     }
 
+    /// Whether the writer asks which protocols a frame holds (its path, a protocol's
+    /// presence) beyond the fields it reads. A writer that does not (the text lines) lets
+    /// the dissector skip protocols none of whose fields it reads
+    /// ([`FrameFields::summary_only`]).
+    ///
+    /// ```
+    /// use zcdump::fields::Field;
+    /// use zcdump::output::{FieldsWriter, LineWriter, TextWriter};
+    /// assert!(FieldsWriter::new(vec![Field::IpTtl], b'\t').reads_protocols());
+    /// assert!(!TextWriter::default().reads_protocols());
+    /// ```
+    fn reads_protocols(&self) -> bool {
+        true
+    }
+
     /// [`frame`](Self::frame) with the frame's bytes and analysis at hand, for writers
     /// that print derived fields.
     ///

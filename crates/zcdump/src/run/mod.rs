@@ -296,6 +296,14 @@ fn walk(
         return Ok(());
     }
     let mut frame = FrameFields::with_mask(plan.wanted);
+    // Nobody asks which protocols a frame holds: protocols whose fields nobody reads may
+    // be left undissected.
+    if plan.filter.is_none()
+        && plan.follower.is_none()
+        && plan.writer.as_ref().is_some_and(|w| !w.reads_protocols())
+    {
+        frame = frame.summary_only();
+    }
     // One conversation table for the filter and the writer, fed every frame in order.
     let mut table = (plan.filter.as_ref().is_some_and(Filter::reads_streams)
         || plan.writer.as_ref().is_some_and(|w| w.needs_analysis())

@@ -5,10 +5,10 @@
 //! layer ([`Line::uint`], [`Line::get`]: a scan of that layer's few entries, not of the
 //! frame), so an inner header of a tunnel reads its own addresses, not the outer ones.
 
-use super::number::{self, AddressCache};
+use super::addresses::AddressCache;
 use super::summaries::WriteFn;
 use super::tcp::SequenceBases;
-use crate::fields::format::{write_hex, write_mac};
+use crate::fields::format::{write_dec, write_hex, write_ipv4, write_ipv4_port, write_mac};
 use crate::fields::{Field, FrameFields, Proto, Value};
 
 /// One protocol occurrence: its protocol and the range of its entries in the field list
@@ -250,7 +250,7 @@ impl<'l> Line<'l> {
     /// Appends `n` in decimal.
     #[inline]
     pub fn dec(&mut self, n: u64) {
-        number::dec(self.out, n);
+        write_dec(self.out, n);
     }
 
     /// Appends `0x` and `width` hex digits of `n`.
@@ -262,9 +262,9 @@ impl<'l> Line<'l> {
     /// it is, from the frame's text store).
     pub fn value(&mut self, v: Value) {
         match v {
-            Value::Uint(n) => number::dec(self.out, n),
+            Value::Uint(n) => write_dec(self.out, n),
             // Four table reads: cheaper than the cache's hash and compare.
-            Value::Ipv4(a) => number::ipv4(self.out, a),
+            Value::Ipv4(a) => write_ipv4(self.out, a),
             Value::Ipv6(a) => self.state.addresses.write(self.out, 6, a),
             Value::Mac(m) => write_mac(self.out, m),
             Value::Text(t) => self.out.extend_from_slice(self.fields.text(t)),
@@ -277,12 +277,12 @@ impl<'l> Line<'l> {
     #[inline]
     pub fn endpoint(&mut self, address: Value, port: Option<u64>) {
         match (address, port) {
-            (Value::Ipv4(a), Some(p)) if p <= 0xffff => number::ipv4_port(self.out, a, p as u16),
+            (Value::Ipv4(a), Some(p)) if p <= 0xffff => write_ipv4_port(self.out, a, p as u16),
             _ => {
                 self.value(address);
                 if let Some(p) = port {
                     self.out.push(b'.');
-                    number::dec(self.out, p);
+                    write_dec(self.out, p);
                 }
             }
         }

@@ -7,6 +7,7 @@
 //! says how): the fields it reads and a function that writes its part and hands on to the
 //! next layer's, outermost first, as tcpdump's printers call each other.
 
+mod addresses;
 mod dhcp;
 mod dns;
 mod icmp;
@@ -15,7 +16,6 @@ mod isl;
 mod line;
 mod link;
 mod ntp;
-mod number;
 mod pim;
 pub(crate) mod summaries;
 mod tcp;
@@ -161,7 +161,7 @@ impl TextWriter {
         TextWriter {
             state: State {
                 bases,
-                addresses: number::AddressCache::default(),
+                addresses: addresses::AddressCache::default(),
             },
             summaries: summaries::by_code(),
             layers: Vec::with_capacity(16),
@@ -191,7 +191,7 @@ impl TextWriter {
         // digits, as the loop this replaced did): eight digits whose first two are zeros.
         let micros = (meta.ts_nsec / 1000) % 1_000_000;
         let mut digits = [b' '; 16];
-        digits[7..15].copy_from_slice(&number::eight_digits(micros).to_le_bytes());
+        digits[7..15].copy_from_slice(&crate::fields::format::eight_digits(micros).to_le_bytes());
         // Over the two leading zeros.
         digits[..9].copy_from_slice(&hms);
         out.extend_from_slice(&digits);
@@ -202,6 +202,12 @@ impl LineWriter for TextWriter {
     fn fields_read(&self) -> FieldMask {
         let fields: Vec<Field> = SUMMARIES.iter().flat_map(|s| s.fields).copied().collect();
         FieldMask::of(&fields)
+    }
+
+    /// The lines read the fields their summaries list and the payload bytes, never the
+    /// protocol path: HTTP's words come from the bytes.
+    fn reads_protocols(&self) -> bool {
+        false
     }
 
     fn frame(&mut self, meta: &FrameMeta<'_>, f: &FrameFields, out: &mut Vec<u8>) {
