@@ -325,6 +325,7 @@ impl Stack {
             listener: None,
             indexed: true,
             half_open: false,
+            deadline: None,
         });
         self.sockets.tcp_mut(id)?.kind = TcpSocketKind::Conn(conn_id);
         self.counters.tcp.active_opens += 1;

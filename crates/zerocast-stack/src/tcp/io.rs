@@ -16,6 +16,7 @@ use crate::context::{Bindings, SocketId};
 use crate::ip::{self, DstKind, IpRx, OutputRoute};
 use crate::socket::SocketError;
 use crate::stack::TimerId;
+use crate::time::Instant;
 use crate::Stack;
 
 pub(crate) fn pseudo_header(src: IpAddr, dst: IpAddr) -> Option<PseudoHeader> {
@@ -222,6 +223,7 @@ pub(crate) fn on_listener_segment(
         listener: Some(listener),
         indexed: true,
         half_open: true,
+        deadline: None,
     });
     if let Ok(sock) = stack.sockets.tcp_mut(listener) {
         if let TcpSocketKind::Listener(l) = &mut sock.kind {
@@ -355,6 +357,7 @@ fn accept_cookie(
         listener: Some(listener),
         indexed: true,
         half_open: false,
+        deadline: None,
     });
     on_state_change(
         stack,
@@ -462,8 +465,9 @@ pub(crate) fn run_conn<R>(
     let mut entry = stack.tcp.take(id)?;
     let before = entry.conn.readiness();
     let state_before = entry.conn.state;
-    let deadline_before = entry.conn.next_deadline();
-    let mut out = Vec::new();
+    let deadline_before = entry.deadline;
+    let mut out = core::mem::take(&mut stack.tcp.out_scratch);
+    out.clear();
     let result = {
         let mut ctx = ConnCtx {
             now: bc.now(),
@@ -474,10 +478,17 @@ pub(crate) fn run_conn<R>(
         f(&mut entry.conn, &mut ctx)
     };
     emit_all(stack, bc, &entry.conn, &out);
+    out.clear();
+    // A nested call (loopback) may have left its own list: keep the larger.
+    if out.capacity() > stack.tcp.out_scratch.capacity() {
+        stack.tcp.out_scratch = out;
+    }
     let after = entry.conn.readiness();
     let state_after = entry.conn.state;
     let socket = entry.socket;
     let listener = entry.listener;
+    // Only an orphan still holding its socket is lingering (see `linger::report`).
+    let lingering = entry.conn.orphan && socket.is_some();
     stack.tcp.put_back(id, entry);
     if state_before != state_after {
         on_state_change(stack, bc, id, state_before, state_after, listener);
@@ -487,7 +498,9 @@ pub(crate) fn run_conn<R>(
             bc.socket_ready(s, after);
         }
     }
-    super::linger::report(stack, bc, id);
+    if lingering {
+        super::linger::report(stack, bc, id);
+    }
     match stack
         .tcp
         .get(id)
@@ -497,7 +510,11 @@ pub(crate) fn run_conn<R>(
         // The heap already holds an unchanged deadline (most segments of a bulk transfer
         // move no timer): skip the heap update.
         Some((false, deadline)) if deadline == deadline_before => {}
-        _ => sync_timer(stack, id),
+        Some((false, deadline)) => sync_timer_to(stack, id, deadline),
+        // Freed (a lingering close released it): no timer may outlive it.
+        None => {
+            stack.timers.cancel(&TimerId::Tcp(id.0));
+        }
     }
     stack.run_loopback(bc);
     Some(result)
@@ -587,15 +604,38 @@ pub(crate) fn remove_conn(stack: &mut Stack, bc: &mut impl Bindings, id: ConnId)
     on_closed(stack, bc, id);
 }
 
-/// Keeps the connection's heap entry at its earliest deadline.
+/// Keeps the connection's heap entry at or before its earliest deadline.
+///
+/// A deadline that moved later leaves the entry where it is, as Linux does with its TCP
+/// timers: the entry fires early, [`handle_timer`] finds nothing due and re-arms it at the
+/// real deadline. Most segments push a timer later (the RTO restarts on every ACK of new
+/// data, a reply replaces the delayed ACK by the RTO), so this saves a `BTreeMap` remove
+/// and insert per segment for one spurious wake-up per pending period. An earlier deadline
+/// moves the entry at once, and no deadline at all disarms it, so nothing fires late and
+/// an idle connection leaves no timer.
 pub(crate) fn sync_timer(stack: &mut Stack, id: ConnId) {
     let deadline = stack.tcp.get(id).and_then(|e| e.conn.next_deadline());
+    sync_timer_to(stack, id, deadline);
+}
+
+/// [`sync_timer`] with the connection's `next_deadline` already computed.
+fn sync_timer_to(stack: &mut Stack, id: ConnId, deadline: Option<Instant>) {
+    if let Some(e) = stack.tcp.get_mut(id) {
+        e.deadline = deadline;
+    }
+    let key = TimerId::Tcp(id.0);
     match deadline {
         Some(t) => {
-            stack.timers.schedule(TimerId::Tcp(id.0), t);
+            if stack
+                .timers
+                .deadline(&key)
+                .is_none_or(|pending| pending > t)
+            {
+                stack.timers.schedule(key, t);
+            }
         }
         None => {
-            stack.timers.cancel(&TimerId::Tcp(id.0));
+            stack.timers.cancel(&key);
         }
     }
 }
