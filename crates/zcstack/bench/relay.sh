@@ -7,7 +7,9 @@
 #
 # tun2proxy: `cargo install tun2proxy --version '0.8.*' --root DIR` (DIR/bin/tun2proxy-bin).
 # Environment: ROUNDS (3), IPERF_SECONDS (5), RR_COUNT (10000), CRR_SECONDS (4),
-# ZC_EXTRA (more zcstack relay flags for every zcstack row). Rows with `--offload` (direct
+# ZC_EXTRA (more zcstack relay flags for every zcstack row), ONLY (an extended regex: keep
+# only the rows whose name matches; kernel and tun2proxy always run), TESTS (a subset of
+# "iperf rr crr", all by default). Rows with `--offload` (direct
 # and SOCKS5) and `--threads 2` are added when `zcstack relay --help` lists those flags. --quick: one round,
 # 1 s loads, under a minute.
 #
@@ -28,6 +30,7 @@ zcstack=$(realpath "$1") t2p=$(realpath "$2")
 here=$(cd "$(dirname "$0")" && pwd)
 rounds=${ROUNDS:-3} iperf_secs=${IPERF_SECONDS:-5} rr_count=${RR_COUNT:-10000}
 crr_secs=${CRR_SECONDS:-4}
+only=${ONLY:-.} tests=${TESTS:-iperf rr crr}
 read -r -a zc_extra <<<"${ZC_EXTRA:-}"
 if [ "$quick" = 1 ]; then rounds=1 iperf_secs=1 rr_count=1000 crr_secs=1; fi
 
@@ -92,6 +95,25 @@ ip netns exec "$mid" sysctl -qw net.ipv4.ip_forward=1
 bg "$srv" iperf3 -s -B 10.78.0.2
 bg "$srv" "$load" echo-server 10.78.0.2:7
 bg "$mid" microsocks -i 127.0.0.1 -p 1080
+# Dante as a second proxy (when installed): microsocks copies 1 KiB per read, poll and
+# write, which caps every SOCKS5 row at its rate; danted moves larger blocks, so the
+# *_dante rows compare the SOCKS5 paths themselves.
+dante=0
+if command -v danted >/dev/null; then
+  dante=1
+  cat >"$scratch/danted.conf" <<CONF
+logoutput: /dev/null
+internal: 127.0.0.1 port = 1081
+external: 10.78.0.1
+clientmethod: none
+socksmethod: none
+user.privileged: root
+user.unprivileged: nobody
+client pass { from: 0.0.0.0/0 to: 0.0.0.0/0 }
+socks pass { from: 0.0.0.0/0 to: 0.0.0.0/0 command: connect }
+CONF
+  bg "$mid" danted -f "$scratch/danted.conf"
+fi
 
 # The rows: name and client namespace.
 rows=()
@@ -108,6 +130,7 @@ rows+=("kernel $tag-k")
 n=0
 zc_row() { # name relay flags...
   local name=$1; shift
+  grep -Eq -- "$only" <<<"$name" || return 0
   n=$((n + 1))
   bg "$mid" "$zcstack" relay --tun "zcr$n" --addr "10.77.$n.2/24" "${zc_extra[@]}" "$@"
   client_tun "$tag-c$n" "zcr$n" "$n"
@@ -123,6 +146,9 @@ if grep -q -- --offload <<<"$help"; then
   zc_row zc_direct_offload --direct --offload
   zc_row zc_socks5_offload --socks5 127.0.0.1:1080 --offload
 fi
+if [ "$dante" = 1 ]; then
+  zc_row zc_socks5_dante --socks5 127.0.0.1:1081
+fi
 if grep -q -- --threads <<<"$help"; then
   zc_row zc_direct_threads2 --direct --threads 2 "${plain[@]}"
 fi
@@ -136,6 +162,12 @@ n=$((n + 1))
 bg "$mid" "$t2p" --tun "t2p$n" --proxy socks5://127.0.0.1:1080 --tcp-mss 1460
 client_tun "$tag-c$n" "t2p$n" "$n"
 rows+=("tun2proxy $tag-c$n")
+if [ "$dante" = 1 ]; then
+  n=$((n + 1))
+  bg "$mid" "$t2p" --tun "t2p$n" --proxy socks5://127.0.0.1:1081 --tcp-mss 1460
+  client_tun "$tag-c$n" "t2p$n" "$n"
+  rows+=("tun2proxy_dante $tag-c$n")
+fi
 
 for row in "${rows[@]}"; do # every path answers before the clock starts
   read -r name ns <<<"$row"
@@ -158,13 +190,18 @@ for round in $(seq "$rounds"); do
   echo "== round $round: $(uptime)"
   for row in "${rows[@]}"; do
     read -r name ns <<<"$row"
-    result "$name.up1_mbit" "$(iperf "$ns")"
-    result "$name.down1_mbit" "$(iperf "$ns" -R)"
-    result "$name.up16_mbit" "$(iperf "$ns" -P 16)"
-    result "$name.down16_mbit" "$(iperf "$ns" -P 16 -R)"
-    out=$(ip netns exec "$ns" "$load" rr 10.78.0.2:7 "$rr_count" 1 || true)
-    result "$name.rr_p50_us" "$(field p50_us "$out")"
-    result "$name.rr_p99_us" "$(field p99_us "$out")"
+    if [[ " $tests " == *" iperf "* ]]; then
+      result "$name.up1_mbit" "$(iperf "$ns")"
+      result "$name.down1_mbit" "$(iperf "$ns" -R)"
+      result "$name.up16_mbit" "$(iperf "$ns" -P 16)"
+      result "$name.down16_mbit" "$(iperf "$ns" -P 16 -R)"
+    fi
+    if [[ " $tests " == *" rr "* ]]; then
+      out=$(ip netns exec "$ns" "$load" rr 10.78.0.2:7 "$rr_count" 1 || true)
+      result "$name.rr_p50_us" "$(field p50_us "$out")"
+      result "$name.rr_p99_us" "$(field p99_us "$out")"
+    fi
+    [[ " $tests " == *" crr "* ]] || continue
     for threads in 1 8; do
       out=$(ip netns exec "$ns" "$load" crr 10.78.0.2:7 "$crr_secs" "$threads" 1 200000 || true)
       result "$name.crr${threads}_per_s" "$(field per_s "$out")"
@@ -178,11 +215,14 @@ echo "== done $(date -u) uptime: $(uptime)"
 ratios=()
 for row in "${rows[@]}"; do
   read -r name _ <<<"$row"
-  case $name in kernel | tun2proxy) continue ;; esac
+  case $name in kernel | tun2proxy*) continue ;; esac
+  # A row through Dante is compared with tun2proxy through Dante.
+  anchor=tun2proxy
+  case $name in *_dante) anchor=tun2proxy_dante ;; esac
   for m in up1_mbit down1_mbit up16_mbit down16_mbit crr1_per_s crr8_per_s; do
-    ratios+=("$name.$m/tun2proxy.$m")
+    ratios+=("$name.$m/$anchor.$m")
   done
-  ratios+=("$name.rr_p50_us/tun2proxy.rr_p50_us")
+  ratios+=("$name.rr_p50_us/$anchor.rr_p50_us")
   for m in up1_mbit down1_mbit up16_mbit down16_mbit crr8_per_s; do
     ratios+=("$name.$m/kernel.$m")
   done
