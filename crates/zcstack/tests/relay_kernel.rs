@@ -232,6 +232,30 @@ impl Relay {
         );
     }
 
+    /// Three 1,000-byte datagrams sent in one `sendto` with `UDP_SEGMENT` (the kernel
+    /// hands a relay with offload one UDP GSO frame): the echo server must get, and
+    /// answer, three datagrams, not one of 3,000 bytes.
+    fn udp_segmented_round_trip(&self, family: &str, host: &str) {
+        let script = format!(
+            "import socket\n\
+             s = socket.socket(socket.{family}, socket.SOCK_DGRAM)\n\
+             s.setsockopt(socket.SOL_UDP, 103, 1000)\n\
+             s.sendto(b'a' * 1000 + b'b' * 1000 + b'c' * 1000, ('{host}', {PORT}))\n\
+             s.settimeout(2)\n\
+             got = []\n\
+             try:\n    while len(got) < 4: got.append(s.recv(65535))\n\
+             except socket.timeout: pass\n\
+             print(' '.join(r[:6].decode() + str(len(r)) for r in got))\n"
+        );
+        let out = self.client.try_exec(&["python3", "-c", &script]);
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout).trim(),
+            "echo:a1005 echo:b1005 echo:c1005",
+            "UDP_SEGMENT datagrams to {host} through the relay: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
     /// `count` connections held open at once, each fetching a small body.
     fn many(&self, host: &str, count: usize) {
         self.many_sized(host, count, 1000);
@@ -322,6 +346,9 @@ fn direct_relay_carries_tcp_udp_ipv6_and_many_connections() {
     r.upload(&format!("[{SERVER6}]"), 1_000_000);
     r.udp_round_trip(&format!("UDP4:{SERVER}:{PORT}"), "ping4");
     r.udp_round_trip(&format!("UDP6:[{SERVER6}]:{PORT}"), "ping6");
+    // Offload is the relay's default: USO frames are cut into their datagrams.
+    r.udp_segmented_round_trip("AF_INET", SERVER);
+    r.udp_segmented_round_trip("AF_INET6", SERVER6);
     r.many(SERVER, 250);
     // A closed port: the destination refuses, the client's connection is reset at once.
     let started = Instant::now();

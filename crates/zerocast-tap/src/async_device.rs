@@ -15,12 +15,16 @@
 //! A device opened with offload ([`TapDevice::open_offload`]) keeps its virtio-net header
 //! here too: [`AsyncTapDevice::poll_recv`] reads it in front of each frame and finishes a
 //! partial checksum (a received frame may be a coalesced TCP segment of up to 64 KiB), and
-//! [`AsyncTapDevice::send_gso`] hands the kernel one GSO frame to cut.
+//! [`AsyncTapDevice::send_gso`] hands the kernel one GSO frame to cut. A UDP GSO frame
+//! (USO: a sender's `UDP_SEGMENT`) is cut into its datagrams on receive
+//! ([`crate::uso`]); they are handed out one per [`AsyncTapDevice::poll_recv`].
 
+use std::collections::VecDeque;
 use std::fmt;
 use std::fs::File;
 use std::io::{self, IoSlice, IoSliceMut, Write};
 use std::os::fd::AsFd;
+use std::sync::Mutex;
 use std::task::{ready, Context, Poll};
 
 use tun_rs::AsyncDevice;
@@ -28,7 +32,8 @@ use tun_rs::AsyncDevice;
 use zerocast_stack::device::gso::GsoMeta;
 
 use crate::device::{LinkKind, TapDevice};
-use crate::offload::{send_segments, VnetHeader, VNET_HDR_LEN};
+use crate::offload::{send_segments, VnetHeader, GSO_UDP_L4, VNET_HDR_LEN};
+use crate::uso::cut_udp_gso;
 
 /// An open TAP/TUN interface for async use.
 pub struct AsyncTapDevice {
@@ -40,6 +45,8 @@ pub struct AsyncTapDevice {
     mtu: u32,
     /// Every frame carries a virtio-net header (see [`crate::offload`]).
     vnet_hdr: bool,
+    /// Datagrams cut from a received UDP GSO frame, not handed out yet.
+    cut_datagrams: Mutex<VecDeque<Vec<u8>>>,
 }
 
 impl fmt::Debug for AsyncTapDevice {
@@ -85,6 +92,7 @@ impl AsyncTapDevice {
             name,
             mtu,
             vnet_hdr,
+            cut_datagrams: Mutex::new(VecDeque::new()),
         })
     }
 
@@ -121,12 +129,20 @@ impl AsyncTapDevice {
         if !self.vnet_hdr {
             return self.device.poll_recv(cx, buf);
         }
+        if let Some(len) = self.next_cut_datagram(buf) {
+            return Poll::Ready(Ok(len));
+        }
         loop {
             ready!(self.device.poll_readable(cx))?;
             let mut header = [0u8; VNET_HDR_LEN];
             let mut parts = [IoSliceMut::new(&mut header), IoSliceMut::new(buf)];
             match self.device.try_recv_vectored(&mut parts) {
                 Ok(len) => {
+                    if let Some(h) = VnetHeader::parse(&header) {
+                        if h.gso_type & !crate::offload::GSO_ECN == GSO_UDP_L4 {
+                            return Poll::Ready(Ok(self.cut_udp(buf, len, &h)));
+                        }
+                    }
                     return Poll::Ready(Ok(TapDevice::after_vnet_header(&header, buf, len)));
                 }
                 // The readiness was stale and is now cleared: the next poll_readable
@@ -135,6 +151,42 @@ impl AsyncTapDevice {
                 Err(e) => return Poll::Ready(Err(e)),
             }
         }
+    }
+
+    /// Cuts the UDP GSO frame of `len` bytes (virtio-net header included) in `buf` into
+    /// datagrams, keeps them, and hands out the first in `buf`: its length, or 0 (a frame to
+    /// drop) when the frame is malformed.
+    fn cut_udp(&self, buf: &mut [u8], len: usize, header: &VnetHeader) -> usize {
+        let frame_len = len.saturating_sub(VNET_HDR_LEN).min(buf.len());
+        let ip_start = match self.kind {
+            LinkKind::Tun => 0,
+            // Ethernet, with one 802.1Q tag when the kernel left it in the frame.
+            LinkKind::Tap if buf.get(12..14) == Some(&[0x81, 0x00]) => 18,
+            LinkKind::Tap => 14,
+        };
+        {
+            let mut cut = self.cut_datagrams.lock().unwrap_or_else(|p| p.into_inner());
+            cut_udp_gso(
+                &buf[..frame_len],
+                ip_start,
+                usize::from(header.gso_size),
+                |d| cut.push_back(d.to_vec()),
+            );
+        }
+        self.next_cut_datagram(buf).unwrap_or(0)
+    }
+
+    /// The next datagram cut from a UDP GSO frame, copied into `buf` (truncated to it, as
+    /// a read would be): its length; `None` when none is waiting.
+    fn next_cut_datagram(&self, buf: &mut [u8]) -> Option<usize> {
+        let datagram = self
+            .cut_datagrams
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .pop_front()?;
+        let n = datagram.len().min(buf.len());
+        buf[..n].copy_from_slice(&datagram[..n]);
+        Some(n)
     }
 
     /// Writes one frame without waiting; `Ok(false)` when the kernel queue is full or the

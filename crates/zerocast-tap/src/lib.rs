@@ -19,6 +19,7 @@
 //! - [`icmp`]: a blocking ICMP echo (ping) socket.
 //! - `async_device` (feature `tokio`): the interface registered with tokio's reactor.
 //! - [`rss`]: symmetric Toeplitz flow hashing for sharding traffic across stacks.
+//! - [`uso`]: cutting a UDP GSO frame the kernel hands a device with offload.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
@@ -37,3 +38,4 @@ pub mod rng;
 pub mod rss;
 pub mod tcp;
 pub mod udp;
+pub mod uso;
