@@ -19,12 +19,10 @@
 //! (USO: a sender's `UDP_SEGMENT`) is cut into its datagrams on receive
 //! ([`crate::uso`]); they are handed out one per [`AsyncTapDevice::poll_recv`].
 
-use std::collections::VecDeque;
 use std::fmt;
 use std::fs::File;
 use std::io::{self, IoSlice, IoSliceMut, Write};
 use std::os::fd::AsFd;
-use std::sync::Mutex;
 use std::task::{ready, Context, Poll};
 
 use tun_rs::AsyncDevice;
@@ -32,8 +30,8 @@ use tun_rs::AsyncDevice;
 use zerocast_stack::device::gso::GsoMeta;
 
 use crate::device::{LinkKind, TapDevice};
-use crate::offload::{send_segments, VnetHeader, GSO_UDP_L4, VNET_HDR_LEN};
-use crate::uso::cut_udp_gso;
+use crate::offload::{send_segments, VnetHeader, VNET_HDR_LEN};
+use crate::uso::CutDatagrams;
 
 /// An open TAP/TUN interface for async use.
 pub struct AsyncTapDevice {
@@ -46,7 +44,7 @@ pub struct AsyncTapDevice {
     /// Every frame carries a virtio-net header (see [`crate::offload`]).
     vnet_hdr: bool,
     /// Datagrams cut from a received UDP GSO frame, not handed out yet.
-    cut_datagrams: Mutex<VecDeque<Vec<u8>>>,
+    cut_datagrams: CutDatagrams,
 }
 
 impl fmt::Debug for AsyncTapDevice {
@@ -92,7 +90,7 @@ impl AsyncTapDevice {
             name,
             mtu,
             vnet_hdr,
-            cut_datagrams: Mutex::new(VecDeque::new()),
+            cut_datagrams: CutDatagrams::default(),
         })
     }
 
@@ -129,7 +127,7 @@ impl AsyncTapDevice {
         if !self.vnet_hdr {
             return self.device.poll_recv(cx, buf);
         }
-        if let Some(len) = self.next_cut_datagram(buf) {
+        if let Some(len) = self.cut_datagrams.next(buf) {
             return Poll::Ready(Ok(len));
         }
         loop {
@@ -139,8 +137,10 @@ impl AsyncTapDevice {
             match self.device.try_recv_vectored(&mut parts) {
                 Ok(len) => {
                     if let Some(h) = VnetHeader::parse(&header) {
-                        if h.gso_type & !crate::offload::GSO_ECN == GSO_UDP_L4 {
-                            return Poll::Ready(Ok(self.cut_udp(buf, len, &h)));
+                        if CutDatagrams::is_udp_gso(&h) {
+                            return Poll::Ready(Ok(self
+                                .cut_datagrams
+                                .cut(self.kind, &h, buf, len)));
                         }
                     }
                     return Poll::Ready(Ok(TapDevice::after_vnet_header(&header, buf, len)));
@@ -151,42 +151,6 @@ impl AsyncTapDevice {
                 Err(e) => return Poll::Ready(Err(e)),
             }
         }
-    }
-
-    /// Cuts the UDP GSO frame of `len` bytes (virtio-net header included) in `buf` into
-    /// datagrams, keeps them, and hands out the first in `buf`: its length, or 0 (a frame to
-    /// drop) when the frame is malformed.
-    fn cut_udp(&self, buf: &mut [u8], len: usize, header: &VnetHeader) -> usize {
-        let frame_len = len.saturating_sub(VNET_HDR_LEN).min(buf.len());
-        let ip_start = match self.kind {
-            LinkKind::Tun => 0,
-            // Ethernet, with one 802.1Q tag when the kernel left it in the frame.
-            LinkKind::Tap if buf.get(12..14) == Some(&[0x81, 0x00]) => 18,
-            LinkKind::Tap => 14,
-        };
-        {
-            let mut cut = self.cut_datagrams.lock().unwrap_or_else(|p| p.into_inner());
-            cut_udp_gso(
-                &buf[..frame_len],
-                ip_start,
-                usize::from(header.gso_size),
-                |d| cut.push_back(d.to_vec()),
-            );
-        }
-        self.next_cut_datagram(buf).unwrap_or(0)
-    }
-
-    /// The next datagram cut from a UDP GSO frame, copied into `buf` (truncated to it, as
-    /// a read would be): its length; `None` when none is waiting.
-    fn next_cut_datagram(&self, buf: &mut [u8]) -> Option<usize> {
-        let datagram = self
-            .cut_datagrams
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .pop_front()?;
-        let n = datagram.len().min(buf.len());
-        buf[..n].copy_from_slice(&datagram[..n]);
-        Some(n)
     }
 
     /// Writes one frame without waiting; `Ok(false)` when the kernel queue is full or the

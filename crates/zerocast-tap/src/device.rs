@@ -17,6 +17,7 @@ use std::time::Duration;
 use zerocast_stack::device::gso::GsoMeta;
 
 use crate::offload::{finish_checksum, send_segments, VnetHeader, F_NEEDS_CSUM, VNET_HDR_LEN};
+use crate::uso::CutDatagrams;
 
 use tun_rs::{DeviceBuilder, InterruptEvent, Layer, SyncDevice};
 
@@ -189,6 +190,8 @@ pub struct TapDevice {
     waker: InterruptEvent,
     /// Every frame carries a virtio-net header (opened with offload, see [`crate::offload`]).
     vnet_hdr: bool,
+    /// Datagrams cut from a received UDP GSO frame, not handed out yet.
+    cut_datagrams: CutDatagrams,
 }
 
 impl fmt::Debug for TapDevice {
@@ -308,6 +311,7 @@ impl TapDevice {
                 mtu: first.mtu,
                 waker: InterruptEvent::new().map_err(other)?,
                 vnet_hdr: first.vnet_hdr,
+                cut_datagrams: CutDatagrams::default(),
             });
         }
         all.insert(0, first);
@@ -361,6 +365,7 @@ impl TapDevice {
             mtu,
             waker,
             vnet_hdr,
+            cut_datagrams: CutDatagrams::default(),
         })
     }
 
@@ -398,13 +403,16 @@ impl TapDevice {
     /// # Errors
     /// Read errors other than the timeout and the wake-up (the interface was deleted, ...).
     pub fn receive(&self, buf: &mut [u8], timeout: Option<Duration>) -> io::Result<Received> {
+        if let Some(len) = self.cut_datagrams.next(buf) {
+            return Ok(Received::Frame(len));
+        }
         let read = if self.vnet_hdr {
             let mut header = [0u8; VNET_HDR_LEN];
             let mut parts = [IoSliceMut::new(&mut header), IoSliceMut::new(buf)];
             let read = self
                 .device
                 .recv_vectored_intr_timeout(&mut parts, &self.waker, timeout);
-            read.map(|len| Self::after_vnet_header(&header, buf, len))
+            read.map(|len| self.after_header(&header, buf, len))
         } else {
             self.device.recv_intr_timeout(buf, &self.waker, timeout)
         };
@@ -425,11 +433,14 @@ impl TapDevice {
     /// # Errors
     /// Read errors other than "nothing to read".
     pub fn try_receive(&self, buf: &mut [u8]) -> io::Result<Option<usize>> {
+        if let Some(len) = self.cut_datagrams.next(buf) {
+            return Ok(Some(len));
+        }
         let read = if self.vnet_hdr {
             let mut header = [0u8; VNET_HDR_LEN];
             let mut parts = [IoSliceMut::new(&mut header), IoSliceMut::new(buf)];
             let read = self.device.recv_vectored(&mut parts);
-            read.map(|len| Self::after_vnet_header(&header, buf, len))
+            read.map(|len| self.after_header(&header, buf, len))
         } else {
             self.device.recv(buf)
         };
@@ -483,6 +494,17 @@ impl TapDevice {
             // state); the frame is lost, as on an unplugged cable.
             Err(e) if e.raw_os_error() == Some(5) => Ok(false),
             Err(e) => Err(e),
+        }
+    }
+
+    /// [`TapDevice::after_vnet_header`], and a UDP GSO frame cut into the datagrams it
+    /// holds ([`crate::uso`]): the first is in `buf`, the others come out of the next reads.
+    fn after_header(&self, header: &[u8; VNET_HDR_LEN], buf: &mut [u8], len: usize) -> usize {
+        match VnetHeader::parse(header) {
+            Some(h) if CutDatagrams::is_udp_gso(&h) => {
+                self.cut_datagrams.cut(self.kind, &h, buf, len)
+            }
+            _ => Self::after_vnet_header(header, buf, len),
         }
     }
 

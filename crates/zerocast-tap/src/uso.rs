@@ -7,7 +7,13 @@
 //! large datagram; [`cut_udp_gso`] rebuilds the datagrams the sender wrote, each with its
 //! own lengths and checksums, as the kernel would have put them on a wire.
 
+use std::collections::VecDeque;
+use std::sync::Mutex;
+
 use zerocast_wire::checksum::Checksum;
+
+use crate::device::LinkKind;
+use crate::offload::{VnetHeader, GSO_ECN, GSO_UDP_L4, VNET_HDR_LEN};
 
 /// IP protocol number of UDP.
 const UDP: u8 = 17;
@@ -107,6 +113,63 @@ pub fn cut_udp_gso(
     count
 }
 
+/// A device's datagrams cut from received UDP GSO frames, handed out one per read.
+#[derive(Debug, Default)]
+pub(crate) struct CutDatagrams {
+    waiting: Mutex<VecDeque<Vec<u8>>>,
+}
+
+impl CutDatagrams {
+    /// Whether `header` describes a UDP GSO frame (to give to [`CutDatagrams::cut`]).
+    pub(crate) fn is_udp_gso(header: &VnetHeader) -> bool {
+        header.gso_type & !GSO_ECN == GSO_UDP_L4
+    }
+
+    /// Cuts the UDP GSO frame of `len` bytes (virtio-net header included) now in `buf`,
+    /// keeps its datagrams and hands out the first in `buf`: its length, or 0 (a frame to
+    /// drop) when the frame is malformed.
+    pub(crate) fn cut(
+        &self,
+        kind: LinkKind,
+        header: &VnetHeader,
+        buf: &mut [u8],
+        len: usize,
+    ) -> usize {
+        let frame_len = len.saturating_sub(VNET_HDR_LEN).min(buf.len());
+        let ip_start = match kind {
+            LinkKind::Tun => 0,
+            // Ethernet, with one 802.1Q tag when the kernel left it in the frame.
+            LinkKind::Tap if buf.get(12..14) == Some(&[0x81, 0x00]) => 18,
+            LinkKind::Tap => 14,
+        };
+        {
+            let mut waiting = self.waiting.lock().unwrap_or_else(|p| p.into_inner());
+            cut_udp_gso(
+                &buf[..frame_len],
+                ip_start,
+                usize::from(header.gso_size),
+                |d| {
+                    waiting.push_back(d.to_vec());
+                },
+            );
+        }
+        self.next(buf).unwrap_or(0)
+    }
+
+    /// The next waiting datagram, copied into `buf` (truncated to it, as a read would be):
+    /// its length; `None` when none is waiting.
+    pub(crate) fn next(&self, buf: &mut [u8]) -> Option<usize> {
+        let datagram = self
+            .waiting
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .pop_front()?;
+        let n = datagram.len().min(buf.len());
+        buf[..n].copy_from_slice(&datagram[..n]);
+        Some(n)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -179,6 +242,30 @@ mod tests {
         });
         assert_eq!(n, 2);
         assert_eq!(lens, [1200, 300]);
+    }
+
+    #[test]
+    fn kept_datagrams_come_out_one_per_read_in_order() {
+        let cut = CutDatagrams::default();
+        let header = VnetHeader {
+            gso_type: GSO_UDP_L4,
+            gso_size: 1000,
+            ..VnetHeader::NONE
+        };
+        assert!(CutDatagrams::is_udp_gso(&header));
+        assert!(!CutDatagrams::is_udp_gso(&VnetHeader::NONE));
+        let frame = v4_frame(2100);
+        let mut buf = vec![0u8; 4096];
+        buf[..frame.len()].copy_from_slice(&frame);
+        let first = cut.cut(LinkKind::Tun, &header, &mut buf, frame.len() + VNET_HDR_LEN);
+        let mut lens = vec![first];
+        let mut payload = buf[28..first].to_vec();
+        while let Some(n) = cut.next(&mut buf) {
+            lens.push(n);
+            payload.extend_from_slice(&buf[28..n]);
+        }
+        assert_eq!(lens, [1028, 1028, 128]);
+        assert_eq!(payload, frame[28..]);
     }
 
     #[test]
