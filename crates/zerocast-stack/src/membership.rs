@@ -370,11 +370,14 @@ impl<G: GroupAddr> Group<G> {
                 entry.1 -= 1;
             }
             pending.retain(|(_, left)| *left > 0);
-            records.push(GroupRecord {
+            // Quick successive changes can leave up to Robustness Variable × MAX_SOURCES
+            // sources pending; records of at most MAX_SOURCES each fit a report apiece
+            // (RFC 3376 section 4.2.16: split a record that does not fit).
+            records.extend(sources.chunks(MAX_SOURCES).map(|chunk| GroupRecord {
                 record_type,
                 group,
-                sources,
-            });
+                sources: chunk.to_vec(),
+            }));
         }
         records
     }
@@ -1553,6 +1556,31 @@ mod tests {
             Err(SourceFilterError::TooManyGroups)
         );
         assert!(!m.is_member(Ipv4Addr([232, 9, 9, 9])));
+    }
+
+    #[test]
+    fn many_pending_sources_are_split_into_records_that_fit_a_report_3376_4_2_16() {
+        let mut m = Membership::new();
+        let batch = |k: u8| -> Vec<Ipv4Addr> {
+            (0..MAX_SOURCES as u8)
+                .map(|i| Ipv4Addr([10, k, 0, i]))
+                .collect()
+        };
+        set(&mut m, 0, FilterMode::Include, &batch(1));
+        set(&mut m, 1, FilterMode::Include, &batch(2));
+        // Batches 1 and 2 are both pending BLOCK now: two records of 64.
+        let report = set(&mut m, 2, FilterMode::Include, &batch(3));
+        let blocks: Vec<usize> = report
+            .iter()
+            .filter(|r| r.record_type == BLOCK_OLD_SOURCES)
+            .map(|r| r.sources.len())
+            .collect();
+        assert_eq!(blocks, [MAX_SOURCES, MAX_SOURCES]);
+        let packets = crate::igmp::build_reports(Ipv4Addr([10, 0, 0, 2]), &report);
+        assert!(
+            packets.iter().all(|p| p.len() <= 576),
+            "each fits 576 bytes"
+        );
     }
 
     #[test]
