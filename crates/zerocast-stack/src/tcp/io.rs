@@ -64,10 +64,10 @@ pub(crate) fn receive(stack: &mut Stack, bc: &mut impl Bindings, rx: &IpRx, buf:
         stack.counters.tcp.malformed += 1;
         return;
     };
-    // The checksum is verified here rather than by the parser, with the bulk path's
-    // payload sum (`fast_sum`); the parser still checks the header and its options.
+    // The checksum is verified here rather than by the parser, over the whole segment in
+    // one run; the parser still checks the header and its options.
     let mut sum = pseudo.checksum_start(IpProto::TCP, bytes.len());
-    super::fast_sum::add_bytes(&mut sum, bytes);
+    sum.add_bytes(bytes);
     if sum.checksum() != 0 {
         stack.counters.tcp.malformed += 1;
         return;

@@ -36,7 +36,6 @@ pub(crate) mod cc;
 mod config;
 pub(crate) mod conn;
 pub(crate) mod demux;
-mod fast_sum;
 #[cfg(test)]
 mod feature_tests;
 pub(crate) mod icmp_error;

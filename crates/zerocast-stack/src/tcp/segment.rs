@@ -283,7 +283,7 @@ impl OutSegment {
         };
         // The header goes out with a zero checksum field; the sum is ours: the header from
         // the values just written (reading back bytes just stored one or two at a time would
-        // stall on store forwarding) and the payload through `fast_sum`.
+        // stall on store forwarding) and the payload with `add_bytes`'s 128-bit block sum.
         if repr.emit(out, None).is_err() {
             return false;
         }
@@ -300,7 +300,7 @@ impl OutSegment {
         c.add_u16(self.window);
         c.add_bytes(&options[..opt_len]);
         if let Some(data) = out.get(header_len..) {
-            super::fast_sum::add_bytes(&mut c, data);
+            c.add_bytes(data);
         }
         if let Some(field) = out.get_mut(16..18) {
             field.copy_from_slice(&c.checksum().to_be_bytes());
