@@ -254,6 +254,10 @@ impl Stack {
 /// for link-local and multicast destinations when several devices could carry them).
 /// Answers are cached until the routes, the devices or the path MTUs change
 /// ([`route_cache`]).
+// The cache hit inlined into the sender, the miss out of line: returned through memory, the
+// route was written by the callee and read back by the caller in differently placed 16-byte
+// moves, a stalled store-to-load forward (a third of the UDP send's samples under perf).
+#[inline]
 pub(crate) fn route_output(
     stack: &mut Stack,
     now: crate::time::Instant,
@@ -266,7 +270,18 @@ pub(crate) fn route_output(
     if let Some(route) = stack.ip.route_cache.get(&key, generation, now) {
         return Ok(*route);
     }
-    let (route, expires) = resolve_output(stack, now, dst, src, dev)?;
+    route_output_miss(stack, now, key, generation)
+}
+
+/// [`route_output`] on a cache miss: resolves the route and caches it.
+#[inline(never)]
+fn route_output_miss(
+    stack: &mut Stack,
+    now: crate::time::Instant,
+    key: route_cache::RouteKey,
+    generation: u64,
+) -> Result<OutputRoute, SocketError> {
+    let (route, expires) = resolve_output(stack, now, key.dst, key.src, key.dev)?;
     stack.ip.route_cache.put(key, generation, expires, route);
     Ok(route)
 }
