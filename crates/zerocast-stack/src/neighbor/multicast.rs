@@ -185,7 +185,8 @@ impl Stack {
     /// The interface state of `dev` for multicast `group` (RFC 3376 section 3.2): the
     /// merge of the socket joins (each EXCLUDE({})) and the embedder's
     /// [source filter](Stack::set_multicast_source_filter); `(Include, [])` when the
-    /// device has none. Only Ethernet devices keep this state.
+    /// device has none. Socket joins are counted on Ethernet devices only (the ones that
+    /// send reports); on a pure-IP device this is the embedder's filter alone.
     #[must_use]
     pub fn multicast_filter(&self, dev: DeviceId, group: IpAddr) -> (FilterMode, Vec<IpAddr>) {
         use crate::membership::Filter;
