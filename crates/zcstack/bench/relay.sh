@@ -9,7 +9,9 @@
 # Environment: ROUNDS (3), IPERF_SECONDS (5), RR_COUNT (10000), CRR_SECONDS (4),
 # ZC_EXTRA (more zcstack relay flags for every zcstack row), ONLY (an extended regex: keep
 # only the rows whose name matches; kernel and tun2proxy always run), TESTS (a subset of
-# "iperf rr crr", all by default). Rows with `--offload` (direct
+# "iperf rr crr udp", all by default; udp: sequential 64-byte UDP round trips, UDP_COUNT
+# (2000), on the rows whose outbound carries UDP: not through microsocks, which has no
+# UDP ASSOCIATE). Rows with `--offload` (direct
 # and SOCKS5) and `--threads 2` are added when `zcstack relay --help` lists those flags. --quick: one round,
 # 1 s loads, under a minute.
 #
@@ -30,7 +32,7 @@ zcstack=$(realpath "$1") t2p=$(realpath "$2")
 here=$(cd "$(dirname "$0")" && pwd)
 rounds=${ROUNDS:-3} iperf_secs=${IPERF_SECONDS:-5} rr_count=${RR_COUNT:-10000}
 crr_secs=${CRR_SECONDS:-4}
-only=${ONLY:-.} tests=${TESTS:-iperf rr crr}
+only=${ONLY:-.} tests=${TESTS:-iperf rr crr udp} udp_count=${UDP_COUNT:-2000}
 read -r -a zc_extra <<<"${ZC_EXTRA:-}"
 if [ "$quick" = 1 ]; then rounds=1 iperf_secs=1 rr_count=1000 crr_secs=1; fi
 
@@ -94,6 +96,7 @@ ip -n "$srv" route add 10.79.0.0/24 via 10.78.0.1
 ip netns exec "$mid" sysctl -qw net.ipv4.ip_forward=1
 bg "$srv" iperf3 -s -B 10.78.0.2
 bg "$srv" "$load" echo-server 10.78.0.2:7
+bg "$srv" python3 "$here/../tests/programs/relay_server.py" 8080 # UDP echo on 8080
 bg "$mid" microsocks -i 127.0.0.1 -p 1080
 # Dante as a second proxy (when installed): microsocks copies 1 KiB per read, poll and
 # write, which caps every SOCKS5 row at its rate; danted moves larger blocks, so the
@@ -110,7 +113,7 @@ socksmethod: none
 user.privileged: root
 user.unprivileged: nobody
 client pass { from: 0.0.0.0/0 to: 0.0.0.0/0 }
-socks pass { from: 0.0.0.0/0 to: 0.0.0.0/0 command: connect }
+socks pass { from: 0.0.0.0/0 to: 0.0.0.0/0 command: connect udpassociate udpreply }
 CONF
   bg "$mid" danted -f "$scratch/danted.conf"
 fi
@@ -201,6 +204,16 @@ for round in $(seq "$rounds"); do
       result "$name.rr_p50_us" "$(field p50_us "$out")"
       result "$name.rr_p99_us" "$(field p99_us "$out")"
     fi
+    if [[ " $tests " == *" udp "* ]]; then
+      case $name in
+      zc_socks5 | zc_socks5_offload | tun2proxy) ;; # microsocks: no UDP
+      *)
+        out=$(ip netns exec "$ns" timeout 60 python3 "$here/udp_rtt.py" 10.78.0.2 8080 "$udp_count" || true)
+        result "$name.udp_rr_per_s" "$(sed -n 's/.*: \([0-9]*\)\/s, lost \([0-9]*\).*/\1/p' <<<"$out")"
+        result "$name.udp_lost" "$(sed -n 's/.*lost \([0-9]*\).*/\1/p' <<<"$out")"
+        ;;
+      esac
+    fi
     [[ " $tests " == *" crr "* ]] || continue
     for threads in 1 8; do
       out=$(ip netns exec "$ns" "$load" crr 10.78.0.2:7 "$crr_secs" "$threads" 1 200000 || true)
@@ -223,6 +236,7 @@ for row in "${rows[@]}"; do
     ratios+=("$name.$m/$anchor.$m")
   done
   ratios+=("$name.rr_p50_us/$anchor.rr_p50_us")
+  ratios+=("$name.udp_rr_per_s/$anchor.udp_rr_per_s" "$name.udp_rr_per_s/kernel.udp_rr_per_s")
   for m in up1_mbit down1_mbit up16_mbit down16_mbit crr8_per_s; do
     ratios+=("$name.$m/kernel.$m")
   done
