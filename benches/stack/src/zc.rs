@@ -1,6 +1,8 @@
 //! zerocast-stack driven like `smol.rs` drives smoltcp: the received frame is copied into a
 //! reusable receive buffer (a driver's ring slot), handed to `Stack::receive_frame`, and
-//! the reply is copied out of `DeviceTx::transmit` into a reusable transmit buffer.
+//! the reply is copied out of `DeviceTx::transmit` into a reusable transmit buffer, or, for
+//! frames the stack builds in its own buffer (the UDP reply), taken by swapping buffers
+//! with `DeviceTx::transmit_vec`.
 
 use zerocast_stack::context::{Clock, DeviceId, DeviceTx, Readiness, Rng, SocketEvents, SocketId};
 use zerocast_stack::time::Instant;
@@ -35,6 +37,16 @@ impl DeviceTx for BenchBindings {
     fn transmit(&mut self, _: DeviceId, frame: &[u8]) {
         self.tx.clear();
         self.tx.extend_from_slice(frame);
+        self.tx_count += 1;
+    }
+
+    // A driver that owns its transmit buffers takes the stack's frame instead of copying it,
+    // as smoltcp's TxToken has it build the reply in the driver's buffer: the stack gets the
+    // previous buffer back and builds its next frame in it. Copying the frame instead cost
+    // zerocast-stack about 15 ns a UDP echo here (the copy's 32-byte loads span the header's
+    // narrow stores, which store-to-load forwarding cannot serve).
+    fn transmit_vec(&mut self, _: DeviceId, frame: &mut Vec<u8>) {
+        core::mem::swap(&mut self.tx, frame);
         self.tx_count += 1;
     }
 }
