@@ -12,10 +12,9 @@
 //! The report does not depend on `--threads`; both one and three threads are compared.
 //!
 //! The conversation tables must be equal on every sample. The hierarchy must be equal but
-//! for the lines in `KNOWN`, each with its reason: protocols zcdump has no dissector for,
-//! and frames tshark decodes from conversation state or calls short/malformed where zcdump,
-//! dissecting each frame alone, does otherwise. Each must still occur: a fixed one fails
-//! the test until it leaves the list.
+//! for the lines in `KNOWN`, each with its reason: cut HTTP body segments that tshark
+//! decodes from conversation state, where zcdump dissects each frame alone. Each must still
+//! occur: a fixed one fails the test until it leaves the list.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -46,41 +45,6 @@ fn samples() -> Vec<PathBuf> {
 /// Hierarchy lines that differ, by capture: `-` a line only tshark prints, `+` one only
 /// zcdump prints.
 const KNOWN: &[(&str, &str)] = &[
-    // A frame cut inside the frame ISL carries: tshark shows the inner IPv6 header it
-    // reached, zcdump ends at the cut Ethernet header.
-    (
-        "tunnels-isl-snap40.pcap",
-        "+    _ws.short                            frames:2 bytes:181",
-    ),
-    (
-        "tunnels-isl-snap40.pcap",
-        "-      _ws.short                          frames:1 bytes:101",
-    ),
-    (
-        "tunnels-isl-snap40.pcap",
-        "-    _ws.short                            frames:1 bytes:80",
-    ),
-    (
-        "tunnels-isl-snap40.pcap",
-        "-    ipv6                                 frames:1 bytes:101",
-    ),
-    // A cut DNS message: tshark calls frame 14 short (its reads ran past the capture), zcdump malformed (a label type it rejects in the bytes it has).
-    (
-        "app-dns-snap60.pcap",
-        "-        _ws.short                        frames:11 bytes:1810",
-    ),
-    (
-        "app-dns-snap60.pcap",
-        "-        _ws.malformed                    frames:1 bytes:54",
-    ),
-    (
-        "app-dns-snap60.pcap",
-        "+        _ws.short                        frames:10 bytes:1747",
-    ),
-    (
-        "app-dns-snap60.pcap",
-        "+        _ws.malformed                    frames:2 bytes:117",
-    ),
     // Cut segments continuing an HTTP body (frames 30, 42, 54): tshark reads each as the
     // body ("File Data") of the response whose headers it saw in the conversation and
     // calls it short ("HTTP truncated"); zcdump, reading each frame alone, sees data.
@@ -101,52 +65,13 @@ const KNOWN: &[(&str, &str)] = &[
         "app-http-snap160.pcap",
         "+        _ws.short                        frames:10 bytes:2543",
     ),
-    // urlencoded-form (an HTML form body): no zcdump dissector.
-    (
-        "app-http.pcap",
-        "-        urlencoded-form                  frames:2 bytes:513",
-    ),
-    // tshark leaves one cut ICMPv6 frame out of its hierarchy altogether, and calls 38 cut
-    // HTTP segments short where zcdump calls 3 (see the next comment).
-    (
-        "kernel-mix-snap80.pcap",
-        "-eth                                      frames:356 bytes:285522",
-    ),
-    (
-        "kernel-mix-snap80.pcap",
-        "-  ipv6                                   frames:168 bytes:140892",
-    ),
-    (
-        "kernel-mix-snap80.pcap",
-        "-    icmpv6                               frames:28 bytes:5568",
-    ),
-    (
-        "kernel-mix-snap80.pcap",
-        "-      _ws.short                          frames:15 bytes:1490",
-    ),
     (
         "kernel-mix-snap80.pcap",
         "-        _ws.short                        frames:38 bytes:53290",
     ),
-    (
-        "kernel-mix-snap80.pcap",
-        "+eth                                      frames:357 bytes:285640",
-    ),
-    (
-        "kernel-mix-snap80.pcap",
-        "+  ipv6                                   frames:169 bytes:141010",
-    ),
-    (
-        "kernel-mix-snap80.pcap",
-        "+    icmpv6                               frames:29 bytes:5686",
-    ),
-    (
-        "kernel-mix-snap80.pcap",
-        "+      _ws.short                          frames:16 bytes:1608",
-    ),
-    // The cut HTTP segments zcdump also reads as header lines cut short: 3 of tshark's 38.
-    // The other 35 are body segments tshark reads from conversation state ("HTTP
-    // truncated"), as in app-http-snap100.
+    // tshark calls 38 cut HTTP segments short, zcdump 3 (the ones it also reads as header
+    // lines cut short). The other 35 are body segments tshark reads from conversation
+    // state ("HTTP truncated"), as in app-http-snap100.
     (
         "kernel-mix-snap80.pcap",
         "+        _ws.short                        frames:3 bytes:1932",
@@ -156,36 +81,6 @@ const KNOWN: &[(&str, &str)] = &[
     (
         "kernel-mix.pcap",
         "-        _ws.unreassembled                frames:1 bytes:1514",
-    ),
-    // CDP: no zcdump dissector.
-    (
-        "link-8023-snap.pcap",
-        "-    cdp                                  frames:1 bytes:30",
-    ),
-    (
-        "link-8023-snap.pcap",
-        "+    data                                 frames:1 bytes:30",
-    ),
-    // A frame cut inside its 802.11 header: tshark shows no wlan at the top level, zcdump the partial header.
-    (
-        "link-radiotap-snap40.pcap",
-        "-    wlan                                 frames:9 bytes:479",
-    ),
-    (
-        "link-radiotap-snap40.pcap",
-        "-      _ws.short                          frames:4 bytes:304",
-    ),
-    (
-        "link-radiotap-snap40.pcap",
-        "-    _ws.short                            frames:1 bytes:98",
-    ),
-    (
-        "link-radiotap-snap40.pcap",
-        "+    wlan                                 frames:10 bytes:577",
-    ),
-    (
-        "link-radiotap-snap40.pcap",
-        "+      _ws.short                          frames:5 bytes:402",
     ),
     // As kernel-mix.pcap.
     (

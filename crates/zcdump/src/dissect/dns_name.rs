@@ -14,6 +14,9 @@ const POINTER_LOOPS: &[u8] = b"<Name contains a pointer that loops>";
 /// 255 octets on the wire (RFC 1035 2.3.4), 253 characters as text.
 const TOO_LONG: usize = 254;
 
+/// RFC 2673 3: the extended label type (0b01) of a bit-string label (0b000001).
+const BITSTRING_LABEL: u8 = 0x41;
+
 /// Why a name could not be read; either way the message's dissection stops there.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum NameError {
@@ -91,7 +94,17 @@ pub(super) fn read_name(msg: &[u8], start: usize) -> Result<Name, NameError> {
                 }
                 at = usize::from(len & 0x3f) << 8 | usize::from(low);
             }
-            _ => return Err(NameError::BadLabelType(len)),
+            _ => {
+                if len == BITSTRING_LABEL {
+                    // tshark reads a bit-string label (RFC 2673 3.1) whole: its count of
+                    // bits, then the bytes that hold them. Past the captured bytes, that
+                    // is a cut, not a label type it rejects.
+                    let bits = usize::from(*msg.get(at).ok_or(NameError::Cut)?);
+                    let bytes = bits.saturating_sub(1) / 8 + 1;
+                    msg.get(at + 1..at + 1 + bytes).ok_or(NameError::Cut)?;
+                }
+                return Err(NameError::BadLabelType(len));
+            }
         }
     }
     let end = end.unwrap_or(at);
@@ -186,9 +199,16 @@ mod tests {
         assert_eq!(read_name(&message(b"\x03ww"), 12), Err(NameError::Cut));
         assert_eq!(read_name(&message(b"\x03www"), 12), Err(NameError::Cut));
         assert_eq!(read_name(&message(b"\xc0"), 12), Err(NameError::Cut));
+        // A bit-string label of 8 bits (one byte) whole, and one of 0x61 bits (13 bytes)
+        // cut; another extended label type.
         assert_eq!(
-            read_name(&message(b"\x41abc\x00"), 12),
+            read_name(&message(b"\x41\x08\xff\x00"), 12),
             Err(NameError::BadLabelType(0x41))
+        );
+        assert_eq!(read_name(&message(b"\x41abc\x00"), 12), Err(NameError::Cut));
+        assert_eq!(
+            read_name(&message(b"\x7fabc\x00"), 12),
+            Err(NameError::BadLabelType(0x7f))
         );
     }
 

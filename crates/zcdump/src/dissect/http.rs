@@ -9,6 +9,7 @@
 
 use super::table::{Dissector, Hook};
 use super::text::push_display;
+use super::urlencoded::FormHeaders;
 use super::Cx;
 use crate::fields::{declare_fields, Field, Proto};
 
@@ -352,10 +353,13 @@ fn dissect(cx: &mut Cx<'_, '_>, payload: &[u8]) -> bool {
     // A line without a colon (as a header cut short has) ends the headers, and tshark then
     // shows no full URI.
     let mut headers_ok = true;
+    let mut form = FormHeaders::default();
     while let Some((line, whole, next)) = line_at(payload, at) {
         if line.is_empty() {
+            form.body(cx, &payload[next..]);
             break;
         }
+        form.header(line);
         if !line.contains(&b':') {
             headers_ok = false;
             break;

@@ -3,7 +3,7 @@
 
 use zerocast_wire::ethernet::EtherType;
 
-use super::{eth, stp, Cx};
+use super::{cdp, eth, stp, Cx};
 use crate::fields::{declare_fields, Field, Proto};
 
 declare_fields! {
@@ -66,6 +66,9 @@ pub(super) fn dissect(cx: &mut Cx<'_, '_>, bytes: &[u8]) {
         let ethertype = u16::from_be_bytes([hi, lo]);
         cx.out.push_uint(Field::LlcType, ethertype);
         eth::by_ethertype(cx, EtherType(ethertype), payload, 0);
+    } else if [o0, o1, o2] == cdp::OUI && u16::from_be_bytes([hi, lo]) == cdp::PID {
+        // Cisco's protocol ID field (`llc.cisco_pid`) is not declared.
+        cdp::dissect(cx, payload);
     } else {
         // A vendor's protocol ID (tshark names the field per vendor): not decoded.
         cx.data(payload);

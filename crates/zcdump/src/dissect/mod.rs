@@ -15,6 +15,7 @@
 //! on by the key the next protocol is known by (EtherType, IP protocol).
 
 pub(crate) mod arp;
+pub(crate) mod cdp;
 pub(crate) mod chdlc;
 pub(crate) mod data;
 pub(crate) mod dhcp;
@@ -52,6 +53,7 @@ pub(crate) mod tcp;
 mod text;
 pub(crate) mod tls;
 pub(crate) mod udp;
+pub(crate) mod urlencoded;
 mod value_text;
 pub(crate) mod vlan;
 pub(crate) mod vxlan;

@@ -280,7 +280,9 @@ mod tests {
         assert_eq!(count - protos.len(), 9);
         for p in Proto::ALL {
             // Called by their parents directly (LLC by the 802.3 length field, ISL by
-            // Ethernet on its destination address, STP by LLC's DSAP, DVMRP by IGMP's type).
+            // Ethernet on its destination address, STP by LLC's DSAP, DVMRP by IGMP's type,
+            // CDP by LLC/SNAP's organization code and protocol ID, urlencoded-form by
+            // HTTP's content type).
             let direct = [
                 Proto::Frame,
                 Proto::Data,
@@ -288,6 +290,8 @@ mod tests {
                 Proto::Isl,
                 Proto::Stp,
                 Proto::Dvmrp,
+                Proto::Cdp,
+                Proto::UrlencodedForm,
             ];
             assert!(direct.contains(p) || protos.contains(p), "{p:?}");
         }

@@ -8,6 +8,7 @@
 use super::table::{Dissector, Hook};
 use super::{llc, Cx};
 use crate::fields::{declare_fields, Field, Proto, Value};
+use crate::stats::TreeNote;
 
 declare_fields! {
     proto: Wlan, name: "wlan",
@@ -83,8 +84,10 @@ fn dissect_frame(cx: &mut Cx<'_, '_>, frame: &[u8], fcs: Option<[u8; 4]>) {
         return cx.header_cut("wlan", frame.len(), 10);
     };
     let (version, kind, subtype) = frame_control(fc0);
-    // A QoS data frame whose header the capture cut: tshark shows none of its fields.
+    // A QoS data frame whose header the capture cut: tshark shows none of its fields, and
+    // no `wlan` in its tree (it reads the QoS control before it adds the protocol).
     if kind == DATA && subtype & 0x08 != 0 && frame.len() < header_len(kind, subtype, fc1) {
+        cx.out.note_tree(TreeNote::CutBeforeItem);
         return cx.header_cut("wlan", frame.len(), header_len(kind, subtype, fc1));
     }
     cx.out

@@ -479,6 +479,8 @@ registry! {
     Ntp => crate::dissect::ntp,
     Find => crate::dissect::find,
     Quic => crate::dissect::quic,
+    Cdp => crate::dissect::cdp,
+    UrlencodedForm => crate::dissect::urlencoded,
     Data => crate::dissect::data,
 }
 

@@ -149,6 +149,7 @@ impl LayerLog {
         // A protocol after the one that finished reads on.
         self.hints.finished = false;
         self.hints.cut_before_item = false;
+        self.hints.in_quote = quoted;
         if quoted {
             // The outer layers are complete; the quoted packet's own are not counted, and
             // its unclaimed payload ends what the statistics read.

@@ -72,13 +72,14 @@ pub struct Stats {
 }
 
 /// The checksum statuses the bad-checksum count reads, beyond the layer log's own (UDP's).
-const CHECKSUM_STATUSES: [Field; 6] = [
+const CHECKSUM_STATUSES: [Field; 7] = [
     Field::IpChecksumStatus,
     Field::IcmpChecksumStatus,
     Field::Icmpv6ChecksumStatus,
     Field::TcpChecksumStatus,
     Field::PimCksumStatus,
     Field::DvmrpChecksumStatus,
+    Field::CdpChecksumStatus,
 ];
 
 /// [`Stats::FIELDS`]: [`LayerLog::FIELDS`] followed by [`CHECKSUM_STATUSES`].

@@ -4,7 +4,7 @@
 
 use super::conversation::{conversations_of, ConversationKey, Hit, WordMap};
 use super::tree::TreeHints;
-use super::tree::{tree_bits, tree_path, Step};
+use super::tree::{tree_bits, tree_path, uncounted, Step};
 use crate::fields::{FrameFields, PATH_KEY_STEPS};
 
 /// Frames and bytes.
@@ -273,6 +273,9 @@ impl Tally {
             layer += 1;
         });
         hints.snapped = snapped;
+        if uncounted(f, &hints) {
+            return;
+        }
         let path = self.path_index(f, &hints);
         self.paths[path].totals.add(len);
     }

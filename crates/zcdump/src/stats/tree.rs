@@ -82,6 +82,8 @@ pub(crate) struct TreeHints {
     pub cut_before_item: bool,
     /// See [`TreeNote::ExpertNotMalformed`].
     pub expert_not_malformed: bool,
+    /// The last protocol entered is inside a packet quoted by an ICMP error.
+    pub in_quote: bool,
 }
 
 /// Whether tshark shows the unclaimed payload of `proto` inside `proto`'s own subtree.
@@ -119,6 +121,19 @@ fn malformed(f: &FrameFields, hints: &TreeHints) -> bool {
     !hints.expert_not_malformed
         && f.malformed()
             .is_some_and(|m| !(hints.snapped && m.reason.starts_with("truncated")))
+}
+
+/// Whether tshark's hierarchy leaves frame `f` out altogether: a frame the snapshot length
+/// cut inside a packet quoted by an ICMP error. tshark marks what it dissects inside the
+/// quote as part of an error packet, and the exception at the cut skips the unmarking, so
+/// the frame's tap record is flagged as an error packet, which the hierarchy does not count
+/// (its conversations, recorded before the quote, still count).
+pub(crate) fn uncounted(f: &FrameFields, hints: &TreeHints) -> bool {
+    hints.snapped
+        && hints.in_quote
+        && !hints.finished
+        && !malformed(f, hints)
+        && f.path().last() != Some(&Proto::Data)
 }
 
 /// Writes into `tree` the hierarchy path of frame `f` and returns true, or returns false
@@ -259,6 +274,39 @@ mod tests {
             tree_of(&[Proto::Eth, Proto::Ip, Proto::Udp, Proto::Dhcp], whole),
             ["eth", "ip", "udp", "dhcp"]
         );
+    }
+
+    #[test]
+    fn a_frame_cut_inside_a_quoted_packet_is_not_counted() {
+        let mut f = FrameFields::default();
+        for p in [Proto::Eth, Proto::Ipv6, Proto::Icmpv6] {
+            f.enter(p);
+        }
+        let cut = TreeHints {
+            snapped: true,
+            in_quote: true,
+            ..TreeHints::default()
+        };
+        f.enter(Proto::Ipv6);
+        assert!(uncounted(&f, &cut));
+        // Not cut, or cut outside the quote: counted.
+        assert!(!uncounted(
+            &f,
+            &TreeHints {
+                snapped: false,
+                ..cut
+            }
+        ));
+        assert!(!uncounted(
+            &f,
+            &TreeHints {
+                in_quote: false,
+                ..cut
+            }
+        ));
+        // The quoted packet's unclaimed payload is shown as it is: not short, counted.
+        f.enter(Proto::Data);
+        assert!(!uncounted(&f, &cut));
     }
 
     #[test]

@@ -1,0 +1,109 @@
+//! `urlencoded-form`: an HTML form's fields sent as the body of an HTTP message whose
+//! `Content-Type` is `application/x-www-form-urlencoded` (the media type's name compared
+//! without case and without its parameters, as tshark looks it up). tshark hands such a
+//! body to its form dissector, which shows each `key=value` pair; zcdump shows the protocol
+//! (its fields are not declared).
+//!
+//! The body is what follows the blank line in the segment, no longer than `Content-Length`
+//! says when the message has one (a chunked body is taken as it stands); an empty body is
+//! no form.
+
+use super::Cx;
+use crate::fields::{declare_fields, Proto};
+
+declare_fields! {
+    proto: UrlencodedForm, name: "urlencoded-form",
+}
+
+/// The media type of a form (RFC 1866 8.2.1; WHATWG HTML's form submission).
+const FORM: &[u8] = b"application/x-www-form-urlencoded";
+
+/// What an HTTP message's header lines say about a form body.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub(super) struct FormHeaders {
+    /// The content type names a form.
+    form: bool,
+    /// The `Content-Length`, when it is a number.
+    length: Option<usize>,
+}
+
+impl FormHeaders {
+    /// Notes header line `line` (`name: value`) if it is one a form body depends on.
+    pub(super) fn header(&mut self, line: &[u8]) {
+        let Some(colon) = line.iter().position(|b| *b == b':') else {
+            return;
+        };
+        let (name, value) = (&line[..colon], line[colon + 1..].trim_ascii());
+        if name.eq_ignore_ascii_case(b"content-type") {
+            let media = value.split(|b| *b == b';').next().unwrap_or_default();
+            self.form = media.trim_ascii().eq_ignore_ascii_case(FORM);
+        } else if name.eq_ignore_ascii_case(b"content-length") {
+            self.length = std::str::from_utf8(value).ok().and_then(|v| v.parse().ok());
+        }
+    }
+
+    /// The message's body starts with `rest` (the segment after the blank line).
+    pub(super) fn body(self, cx: &mut Cx<'_, '_>, rest: &[u8]) {
+        let len = self.length.map_or(rest.len(), |n| n.min(rest.len()));
+        if self.form && len > 0 {
+            cx.out.enter(Proto::UrlencodedForm);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::capture::{LinkType, Packet};
+    use crate::fields::{FrameFields, Proto};
+
+    /// Ethernet + IPv4 + TCP to port 8080 around `payload`.
+    fn decode(payload: &[u8]) -> FrameFields {
+        let mut frame = vec![2, 0, 0, 0, 0, 0xb, 2, 0, 0, 0, 0, 0xa, 8, 0];
+        let total = (40 + payload.len()) as u16;
+        frame.extend_from_slice(&[0x45, 0]);
+        frame.extend_from_slice(&total.to_be_bytes());
+        frame.extend_from_slice(&[0, 1, 0, 0, 64, 6, 0, 0, 192, 0, 2, 1, 192, 0, 2, 2]);
+        frame.extend_from_slice(&[0xc3, 0x50, 0x1f, 0x90, 0, 0, 0, 1, 0, 0, 0, 1]);
+        frame.extend_from_slice(&[0x50, 0x18, 0x20, 0, 0, 0, 0, 0]);
+        frame.extend_from_slice(payload);
+        let p = Packet {
+            ts_sec: 0,
+            ts_nsec: 0,
+            orig_len: frame.len() as u32,
+            link_type: LinkType::Ethernet,
+            data: &frame,
+        };
+        let mut f = FrameFields::default();
+        crate::dissect::dissect(&p, 1, &mut f);
+        f
+    }
+
+    const HEAD: &[u8] = b"POST /f HTTP/1.1\r\nHost: h\r\n";
+
+    fn request(headers: &[u8], body: &[u8]) -> FrameFields {
+        decode(&[HEAD, headers, b"\r\n", body].concat())
+    }
+
+    #[test]
+    fn a_form_body_follows_http_whatever_the_case_and_parameters() {
+        let f = request(
+            b"Content-Type: Application/X-WWW-Form-Urlencoded; charset=utf-8\r\n",
+            b"a=1&b=2",
+        );
+        assert_eq!(f.path().last(), Some(&Proto::UrlencodedForm));
+        assert_eq!(f.path()[f.path().len() - 2], Proto::Http);
+    }
+
+    #[test]
+    fn no_form_without_the_type_or_without_a_body() {
+        let other = request(b"Content-Type: text/plain\r\n", b"a=1");
+        assert_eq!(other.path().last(), Some(&Proto::Http));
+        let empty = request(b"Content-Type: application/x-www-form-urlencoded\r\n", b"");
+        assert_eq!(empty.path().last(), Some(&Proto::Http));
+        let zero = request(
+            b"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 0\r\n",
+            b"GET / HTTP/1.1\r\n",
+        );
+        assert!(!zero.path().contains(&Proto::UrlencodedForm));
+    }
+}
