@@ -111,9 +111,8 @@ impl Stack {
     ///
     /// ```
     /// use zerocast_stack::membership::FilterMode;
-    /// use zerocast_stack::testutil::FakeBindings;
     /// use zerocast_stack::{Stack, StackConfig};
-    /// let mut bc = FakeBindings::new(1);
+    /// # let mut bc = zerocast_stack::__doc_bindings();
     /// let mut stack = Stack::new(StackConfig::default());
     /// let eth = stack.add_ethernet_device(zerocast_wire::MacAddr([2, 0, 0, 0, 0, 1]), 1500);
     /// let (g, s) = ("232.1.1.1".parse().unwrap(), "10.0.0.9".parse().unwrap());
