@@ -18,7 +18,8 @@
 //!   router discovery, MLD; [`igmp`] and [`membership`]: multicast source filters
 //!   (any-source and source-specific joins, [`Stack::set_multicast_source_filter`]), their
 //!   state-change reports and answers to general, group-specific and
-//!   group-and-source-specific queries.
+//!   group-and-source-specific queries; a group's UDP datagrams are delivered only from
+//!   the sources the interface's filter accepts.
 //! - [`ip`]: routing (longest-prefix match), RFC 6724 source selection, IPv4 and IPv6
 //!   receive, extension headers, reassembly, fragmentation, forwarding, path MTU.
 //! - [`icmp`]: echo (replies built in place), errors (quoting, rate limit), echo sockets.

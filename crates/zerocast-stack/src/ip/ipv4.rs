@@ -206,6 +206,7 @@ pub(crate) fn deliver(stack: &mut Stack, bc: &mut impl Bindings, rx: &IpRx, buf:
     }
     match rx.proto {
         IpProto::ICMP => crate::icmp::receive_icmpv4(stack, bc, rx, buf),
+        IpProto::UDP if super::source_filtered(stack, rx) => stack.counters.ipv4.not_for_us += 1,
         IpProto::UDP => crate::udp::receive(stack, bc, rx, buf),
         IpProto::TCP => crate::tcp::io::receive(stack, bc, rx, buf),
         IpProto::IGMP => {

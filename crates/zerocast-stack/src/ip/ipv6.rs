@@ -207,6 +207,7 @@ pub(crate) fn deliver(stack: &mut Stack, bc: &mut impl Bindings, rx: &IpRx, buf:
             stack.counters.ipv6.delivered += 1;
             crate::icmp::receive_icmpv6(stack, bc, rx, buf);
         }
+        IpProto::UDP if super::source_filtered(stack, rx) => stack.counters.ipv6.not_for_us += 1,
         IpProto::UDP => {
             stack.counters.ipv6.delivered += 1;
             crate::udp::receive(stack, bc, rx, buf);

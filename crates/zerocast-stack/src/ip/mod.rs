@@ -127,6 +127,14 @@ pub(crate) struct IpRx {
     pub(crate) next_header_at: usize,
 }
 
+/// A multicast datagram whose source the interface's filter for its group turns away (RFC
+/// 3376 section 3.2, RFC 9777 section 4.2: a source-specific join takes only the sources it
+/// names). Only data is filtered: IGMP and MLD messages to the group still reach the
+/// membership state.
+pub(crate) fn source_filtered(stack: &Stack, rx: &IpRx) -> bool {
+    rx.dst_kind == DstKind::Multicast && !stack.multicast_source_accepted(rx.dev, rx.dst, rx.src)
+}
+
 /// Where a packet we send goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct OutputRoute {

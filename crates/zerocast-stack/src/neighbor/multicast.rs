@@ -99,8 +99,8 @@ impl Stack {
     /// IGMPv3/MLDv2 State-Change Reports (ALLOW/BLOCK or TO_IN/TO_EX records,
     /// [`Membership`](crate::membership::Membership)), and queries are answered with it.
     /// Socket joins are any-source, so while one holds the group the interface state
-    /// stays EXCLUDE({}) whatever this filter says. The filter governs reports; received
-    /// datagrams are not filtered by source.
+    /// stays EXCLUDE({}) whatever this filter says. Received datagrams to the group are
+    /// delivered only from the sources the interface state accepts.
     ///
     /// # Errors
     /// [`SourceFilterError::InvalidGroup`] for a non-multicast group or an unknown
@@ -177,6 +177,51 @@ impl Stack {
         }
         sync_timer(self, dev);
         Ok(())
+    }
+}
+
+impl Stack {
+    /// Whether a datagram from `src` to multicast `group`, arriving on `dev`, passes the
+    /// interface's source filter (RFC 3376 section 3.2, RFC 9777 section 4.2: the system
+    /// delivers only what the interface state accepts). Any any-source join (a socket or
+    /// the stack itself) accepts every source; otherwise the embedder's
+    /// [source filter](Stack::set_multicast_source_filter) decides: INCLUDE passes its
+    /// sources only, EXCLUDE all but its sources. Without a filter the group is open.
+    pub(crate) fn multicast_source_accepted(
+        &self,
+        dev: DeviceId,
+        group: IpAddr,
+        src: IpAddr,
+    ) -> bool {
+        fn passes<G: PartialEq>(own: Option<(FilterMode, &[G])>, src: &G) -> bool {
+            match own {
+                None => true,
+                Some((FilterMode::Include, sources)) => sources.contains(src),
+                Some((FilterMode::Exclude, sources)) => !sources.contains(src),
+            }
+        }
+        let Some(n) = self.neighbor.device(dev) else {
+            return true;
+        };
+        let own_passes = match (group, src) {
+            (IpAddr::V4(g), IpAddr::V4(s)) => {
+                passes(n.igmp.source_filter(Ipv4Addr::from(g)), &Ipv4Addr::from(s))
+            }
+            (IpAddr::V6(g), IpAddr::V6(s)) => {
+                passes(n.mld.source_filter(Ipv6Addr::from(g)), &Ipv6Addr::from(s))
+            }
+            _ => true,
+        };
+        if own_passes {
+            return true;
+        }
+        // The filter holds one of the device's references to the group (see
+        // set_multicast_source_filter); any other is an any-source join.
+        self.devices.get(dev.index()).is_some_and(|d| {
+            d.multicast_groups
+                .iter()
+                .any(|(g, refs)| *g == group && *refs > 1)
+        })
     }
 }
 

@@ -222,6 +222,62 @@ fn multicast_datagrams_reach_every_member_socket() {
     );
 }
 
+/// RFC 3376 section 3.2 / RFC 9777 section 4.2: the interface delivers a group's datagrams
+/// only from the sources its state accepts. A source-specific (INCLUDE) join takes only its
+/// sources; a socket's any-source join opens the group to all; EXCLUDE drops the named ones.
+#[test]
+fn rfc3376_3_2_source_specific_join_delivers_only_its_sources() {
+    use crate::membership::FilterMode;
+    let (mut stack, mut bc, dev) = tun_stack(StackConfig::default());
+    let s = stack.udp_open().unwrap();
+    stack.udp_bind(&mut bc, s, sa("[::]:5000")).unwrap();
+    for (group, wanted, other) in [
+        ("232.1.1.1", "10.0.0.7", "10.0.0.8"),
+        ("ff3e::8000:1", "2001:db8::7", "2001:db8::8"),
+    ] {
+        let delivered = |stack: &mut Stack, bc: &mut FakeBindings, from: &str| {
+            let to = SocketAddr::new(ip(group), 5000);
+            let mut p = udp_packet(SocketAddr::new(ip(from), 9), to, b"ssm");
+            stack.receive_frame(bc, dev, &mut p);
+            stack.udp_recv_from(s, &mut [0u8; 4]).is_ok()
+        };
+        let filter = |stack: &mut Stack, bc: &mut FakeBindings, mode, source: &str| {
+            stack
+                .set_multicast_source_filter(bc, dev, ip(group), mode, &[ip(source)])
+                .unwrap();
+        };
+        filter(&mut stack, &mut bc, FilterMode::Include, wanted);
+        let dropped = stack.counters().ipv4.not_for_us + stack.counters().ipv6.not_for_us;
+        assert!(
+            delivered(&mut stack, &mut bc, wanted),
+            "{group} from {wanted}"
+        );
+        assert!(
+            !delivered(&mut stack, &mut bc, other),
+            "{group} from {other}"
+        );
+        let now = stack.counters().ipv4.not_for_us + stack.counters().ipv6.not_for_us;
+        assert_eq!(now, dropped + 1);
+        stack
+            .udp_join_multicast(&mut bc, s, ip(group), dev)
+            .unwrap();
+        assert!(
+            delivered(&mut stack, &mut bc, other),
+            "any-source join, {other}"
+        );
+        stack
+            .udp_leave_multicast(&mut bc, s, ip(group), dev)
+            .unwrap();
+        assert!(
+            !delivered(&mut stack, &mut bc, other),
+            "after the leave, {other}"
+        );
+        filter(&mut stack, &mut bc, FilterMode::Exclude, other);
+        assert!(delivered(&mut stack, &mut bc, wanted), "EXCLUDE, {wanted}");
+        assert!(!delivered(&mut stack, &mut bc, other), "EXCLUDE, {other}");
+    }
+}
+
 /// ICMP errors about a datagram reach the socket that sent it (RFC 1122 4.1.3.3); a
 /// connected socket reports it on its next call.
 #[test]
