@@ -10,7 +10,7 @@
 use alloc::vec::Vec;
 use core::net::{IpAddr, Ipv4Addr, SocketAddr};
 
-use crate::tcp::cc::{HyStartPhase, CSS_GROWTH_DIVISOR, CSS_ROUNDS};
+use crate::tcp::cc::{initial_window, HyStartPhase, CSS_GROWTH_DIVISOR, CSS_ROUNDS};
 use crate::tcp::{CongestionAlgorithm, SeqNum, TcpSocketOptions};
 use crate::testutil::{FakeNetwork, HostId, LinkConfig, SegmentId};
 use crate::time::{Duration, Instant};
@@ -31,6 +31,8 @@ struct Snap {
     una: SeqNum,
     max: SeqNum,
     in_recovery: bool,
+    /// RFC 7661: the window is non-validated (the sender is rate-limited).
+    non_validated: bool,
 }
 
 /// A client that always has data to send and a server that reads everything.
@@ -139,6 +141,7 @@ impl Flow {
             una: e.conn.snd_una,
             max: e.conn.snd_max,
             in_recovery: lr.in_recovery(),
+            non_validated: cc.non_validated(),
         })
     }
 
@@ -449,26 +452,153 @@ fn rfc9406_a_loss_in_slow_start_ends_it_as_without_hystart() {
 /// acknowledged, and the application pauses. After 2 s (more than an RTO, when RFC 5681
 /// 4.1 would restart from IW) the first burst is the whole window it kept; after 301 s
 /// (the pause counts as non-validated time, and five minutes of it end the NVP) the first
-/// burst is half of it.
+/// burst is half of it; each further five minutes halves it again (ssthresh keeps 3/4 of
+/// the window each halving started from), never below IW: after 601 s a quarter, after
+/// 3001 s (ten periods) IW. The last case loses a segment early on, so ssthresh is finite
+/// (about 10 segments) and the halvings raise it to 3/4 of the window.
 #[test]
 #[cfg_attr(miri, ignore)]
 fn rfc7661_sending_after_a_pause_uses_the_kept_window_until_the_nvp_ends() {
-    for (pause, halved) in [
-        (Duration::from_secs(2), false),
-        (Duration::from_secs(301), true),
+    for (pause, halvings, lossy) in [
+        (Duration::from_secs(2), 0, false),
+        (Duration::from_secs(301), 1, false),
+        (Duration::from_secs(601), 2, false),
+        (Duration::from_secs(3001), 10, false),
+        (Duration::from_secs(301), 1, true),
     ] {
         let mut f = Flow::writing(CongestionAlgorithm::NewReno, ms(50), 400_000);
+        if lossy {
+            let armed = drop_one_data_frame(&mut f);
+            f.run_until(ms(2000), |s| s.cwnd >= 12 * s.mss);
+            armed.set(true);
+            f.run_until(ms(1000), |s| s.in_recovery);
+        }
         let idle = f.run_until(ms(3000), |s| s.una == s.max);
         assert_eq!(f.written, 400_000);
-        assert!(idle.cwnd > 100 * idle.mss, "{idle:?}");
+        if lossy {
+            assert!(
+                idle.ssthresh < idle.cwnd / 4 * 3 && idle.cwnd / 2 > initial_window(idle.mss),
+                "{idle:?}"
+            );
+        } else {
+            assert!(idle.cwnd > 100 * idle.mss, "{idle:?}");
+        }
         f.net.run_until(idle.at + pause);
         f.write_limit = usize::MAX;
         f.apps();
         let resumed = f.snap().unwrap();
-        let window = if halved { idle.cwnd / 2 } else { idle.cwnd };
+        let iw = initial_window(idle.mss);
+        let (mut window, mut ssthresh) = (idle.cwnd, idle.ssthresh);
+        for _ in 0..halvings {
+            ssthresh = ssthresh.max(window / 4 * 3);
+            window = (window / 2).max(iw);
+        }
         assert_eq!(resumed.cwnd, window, "pause {pause:?}");
+        assert_eq!(resumed.ssthresh, ssthresh, "pause {pause:?}");
+        if halvings == 10 {
+            assert_eq!(window, iw, "ten halvings reach IW");
+        }
         // Whole segments only (Nagle holds a partial one while data is in flight).
         let burst = resumed.max.saturating_since(idle.max);
         assert_eq!(burst, window / idle.mss * idle.mss, "pause {pause:?}");
     }
+}
+
+impl Flow {
+    /// A rate-limited application: whenever everything written has been acknowledged it
+    /// writes `segments` more full segments (so one train a round trip), until `until`.
+    fn rate_limited(&mut self, segments: usize, until: Instant) -> Snap {
+        let mss = self.snaps[0].mss as usize;
+        loop {
+            let s = *self.snaps.last().unwrap();
+            if s.at >= until {
+                return s;
+            }
+            if s.una == s.max && self.written == self.write_limit {
+                self.write_limit += segments * mss;
+            }
+            self.step();
+        }
+    }
+}
+
+/// RFC 7661's response to a loss in the non-validated phase, end to end. A sender grows
+/// its window on 400 kB of bulk data, then writes only 4 segments a round trip for 2 s:
+/// pipeACK (at most two trains, 8 segments) is under half the window, so the window is
+/// non-validated. It then writes a 12-segment burst whose first segment is lost. At the
+/// loss the algorithm sets its own ssthresh from the flight (NewReno half of 12
+/// segments; CUBIC 0.7 of it), but recovery ends at the RFC's
+/// `(max(pipeACK, LossFlightSize) - R) / 2` = (12 - 1) / 2 segments for both, with
+/// ssthresh there too, and the window validated again.
+#[test]
+#[cfg_attr(miri, ignore)]
+fn rfc7661_a_loss_in_the_non_validated_phase_ends_recovery_at_the_flight_less_the_lost_halved() {
+    for alg in [CongestionAlgorithm::NewReno, CongestionAlgorithm::Cubic] {
+        let mut f = Flow::writing(alg, ms(50), 400_000);
+        let mss = f.snaps[0].mss;
+        let idle = f.run_until(ms(3000), |s| s.una == s.max);
+        assert!(
+            !idle.non_validated,
+            "{alg:?}: bulk data validates the window"
+        );
+        let limited = f.rate_limited(4, idle.at + ms(2000));
+        assert!(limited.non_validated, "{alg:?}: {limited:?}");
+        assert!(limited.cwnd > 24 * mss, "{alg:?}: {limited:?}");
+        // The burst: queued when everything is acknowledged, its first segment dropped.
+        let quiet = if limited.una == limited.max {
+            limited
+        } else {
+            f.run_until(ms(500), |s| s.una == s.max)
+        };
+        let armed = drop_one_data_frame(&mut f);
+        armed.set(true);
+        f.write_limit = f.written + 12 * mss as usize;
+        let lost = f.run_until(ms(1000), |s| s.in_recovery);
+        assert!(!armed.get(), "the frame was dropped");
+        assert_eq!(lost.max.saturating_since(quiet.max), 12 * mss);
+        let algorithm_ssthresh = match alg {
+            CongestionAlgorithm::NewReno => 6 * mss,
+            _ => 12 * mss * 7 / 10,
+        };
+        assert_eq!(
+            lost.ssthresh, algorithm_ssthresh,
+            "{alg:?}: the algorithm's own"
+        );
+        let open = f.run_until(ms(1000), |s| !s.in_recovery);
+        assert_eq!(open.una, open.max, "{alg:?}: the loss was repaired");
+        assert_eq!(open.cwnd, 11 * mss / 2, "{alg:?}: (12 - 1) / 2 segments");
+        assert_eq!(open.ssthresh, open.cwnd, "{alg:?}");
+        assert!(!open.non_validated, "{alg:?}: the loss ended the NVP");
+    }
+}
+
+/// The validated counterpart: a CUBIC bulk sender (pipeACK is its whole window) ends
+/// recovery at the ssthresh CUBIC set at the loss, not at RFC 7661's formula (the
+/// NewReno case is `rfc9406_a_loss_in_slow_start_ends_it_as_without_hystart`).
+#[test]
+#[cfg_attr(miri, ignore)]
+fn rfc7661_a_loss_in_the_validated_phase_is_the_algorithms_own_reduction() {
+    let mut f = Flow::new(CongestionAlgorithm::Cubic, ms(50));
+    let armed = drop_one_data_frame(&mut f);
+    f.run_until(ms(2000), |s| s.cwnd >= 32 * s.mss);
+    armed.set(true);
+    let lost = f.run_until(ms(1000), |s| s.in_recovery);
+    assert!(!lost.non_validated, "{lost:?}");
+    let prev = f.snaps[f.snaps.len() - 2];
+    // CUBIC's beta 0.7 of the flight at the loss (at most cwnd then).
+    let acked = lost.una.saturating_since(prev.una);
+    assert!(
+        (prev.cwnd * 7 / 10..=(prev.cwnd + acked) * 7 / 10).contains(&lost.ssthresh),
+        "ssthresh {} from cwnd {} (+{acked})",
+        lost.ssthresh,
+        prev.cwnd
+    );
+    let open = f.run_until(ms(1000), |s| !s.in_recovery);
+    // Recovery ends at CUBIC's ssthresh; the rest of the exiting ACK train is
+    // congestion avoidance, under one MSS of growth.
+    assert_eq!(open.ssthresh, lost.ssthresh, "{open:?}");
+    assert!(
+        (open.ssthresh..open.ssthresh + open.mss).contains(&open.cwnd),
+        "{open:?}"
+    );
 }
