@@ -33,6 +33,8 @@ struct Snap {
     in_recovery: bool,
     /// RFC 7661: the window is non-validated (the sender is rate-limited).
     non_validated: bool,
+    /// CUBIC's `(W_max, K)`, in segments and seconds.
+    cubic: Option<(f64, f64)>,
 }
 
 /// A client that always has data to send and a server that reads everything.
@@ -142,6 +144,7 @@ impl Flow {
             max: e.conn.snd_max,
             in_recovery: lr.in_recovery(),
             non_validated: cc.non_validated(),
+            cubic: cc.cubic_state().map(|c| (c.w_max, c.k)),
         })
     }
 
@@ -601,4 +604,96 @@ fn rfc7661_a_loss_in_the_validated_phase_is_the_algorithms_own_reduction() {
         (open.ssthresh..open.ssthresh + open.mss).contains(&open.cwnd),
         "{open:?}"
     );
+}
+
+/// RFC 7661 with CUBIC after a pause longer than the pipeACK sampling period (2 s against
+/// max(3 SRTT, 1 s) = 1 s). The sender is in congestion avoidance below W_max after a
+/// loss when its application pauses. On resuming, the window it kept goes out as one
+/// burst; the window is non-validated, so the first ACKs do not grow it, and once the
+/// burst's ACKs validate it CUBIC starts a new epoch (RFC 9438 5.8: the pause is not
+/// growth time): K is recomputed from the kept window, K = cbrt((W_max - cwnd) / C), and
+/// W_max is unchanged. Without the new epoch K would stay that of the epoch before the
+/// pause, computed from a smaller window.
+#[test]
+#[cfg_attr(miri, ignore)]
+fn rfc7661_cubic_resumes_after_a_pause_with_the_kept_window_and_a_new_epoch() {
+    /// RFC 9438's C.
+    const C: f64 = 0.4;
+    let mut f = Flow::writing(CongestionAlgorithm::Cubic, ms(50), 600_000);
+    let armed = drop_one_data_frame(&mut f);
+    f.run_until(ms(2000), |s| s.cwnd >= 32 * s.mss);
+    armed.set(true);
+    f.run_until(ms(1000), |s| s.in_recovery);
+    let idle = f.run_until(ms(5000), |s| s.una == s.max);
+    let (w_max, k_before) = idle.cubic.unwrap();
+    let mss = idle.mss;
+    let kept = f64::from(idle.cwnd) / f64::from(mss);
+    assert!(
+        idle.ssthresh < idle.cwnd && kept < w_max - 1.0,
+        "congestion avoidance below W_max: {idle:?}"
+    );
+    f.net.run_until(idle.at + Duration::from_secs(2));
+    f.write_limit = usize::MAX;
+    f.apps();
+    let resumed = f.snap().unwrap();
+    assert_eq!(resumed.cwnd, idle.cwnd, "the window is kept");
+    assert!(resumed.non_validated, "{resumed:?}");
+    let burst = resumed.max.saturating_since(idle.max);
+    assert_eq!(burst, idle.cwnd / mss * mss);
+    // The first growth: the new epoch's K, from the window kept through the pause.
+    let grown = f.run_until(ms(1000), |s| s.cwnd > idle.cwnd);
+    let (w_max_after, k_after) = grown.cubic.unwrap();
+    assert_eq!(w_max_after, w_max);
+    let k_new = ((w_max - kept) / C).cbrt();
+    assert!(
+        (k_after - k_new).abs() < 1e-9,
+        "K {k_after}, expected {k_new}"
+    );
+    assert!(
+        (k_before - k_new).abs() > 0.1,
+        "K before {k_before}, new {k_new}"
+    );
+    // The new epoch starts at the plateau's approach: under one MSS of growth in the
+    // first window (an epoch counted from before the pause would aim 1.5x higher).
+    assert!(grown.cwnd - idle.cwnd < mss, "{grown:?}");
+}
+
+/// RFC 7661's end of the non-validated period while the sender keeps sending: after
+/// 400 kB of bulk data a NewReno sender writes 4 segments a round trip (RTT 1 s, so the
+/// pipeACK sampling period is 3 s) for 320 s. The window becomes non-validated once the
+/// bulk samples age out and stops growing; 300 s later an ACK's pipeACK sample finds the
+/// NVP over and the window halves once (ssthresh = max(ssthresh, 3/4 cwnd)), exactly
+/// then and never again in the run, and the window stays non-validated.
+#[test]
+#[cfg_attr(miri, ignore)]
+fn rfc7661_a_rate_limited_sender_gives_back_half_its_window_after_five_minutes() {
+    let mut f = Flow::writing(CongestionAlgorithm::NewReno, ms(500), 400_000);
+    let idle = f.run_until(ms(10_000), |s| s.una == s.max);
+    f.rate_limited(4, idle.at + Duration::from_secs(320));
+    let steps: Vec<(Snap, Snap)> = f.steps_since(idle.at).map(|(a, b)| (*a, *b)).collect();
+    let entered = steps
+        .iter()
+        .find(|(_, b)| b.non_validated)
+        .map(|(_, b)| *b)
+        .expect("the window became non-validated");
+    let cuts: Vec<&(Snap, Snap)> = steps.iter().filter(|(a, b)| b.cwnd < a.cwnd).collect();
+    assert_eq!(cuts.len(), 1, "one halving: {cuts:?}");
+    let (before, after) = *cuts[0];
+    let nvp_end = entered.at + Duration::from_secs(300);
+    assert!(
+        after.at >= nvp_end && after.at <= nvp_end + Duration::from_secs(2),
+        "halved at {:?}, NVP from {:?}",
+        after.at,
+        entered.at
+    );
+    assert_eq!(
+        after.cwnd,
+        (before.cwnd / 2).max(initial_window(before.mss))
+    );
+    assert_eq!(after.ssthresh, before.ssthresh.max(before.cwnd / 4 * 3));
+    assert!(after.non_validated);
+    // No growth while non-validated (the halving aside).
+    for (a, b) in steps.iter().filter(|(a, _)| a.at >= entered.at) {
+        assert!(b.cwnd <= a.cwnd, "{a:?} -> {b:?}");
+    }
 }
