@@ -346,9 +346,15 @@ impl CongestionControl {
 
     /// A retransmission timeout: ssthresh from the flight, cwnd = loss window = 1 MSS
     /// (RFC 5681 3.1 equation 4 and the paragraph after it; RFC 9438 4.8).
+    ///
+    /// RFC 7661 leaves the timeout's response as it is, and the slow start that follows
+    /// from one segment is validated: the non-validated state is dropped (as the RFC
+    /// authors' newcwv module does on a loss event), or its stale pipeACK sample, taken
+    /// against the old window, would hold back the first round of slow start.
     pub(crate) fn on_rto(&mut self, in_flight: u32, now: Instant) {
         self.last_event = now;
         self.nvp_loss = None;
+        self.cwv.exit_nvp();
         self.hystart.on_congestion();
         self.window.save_prior();
         match &mut self.algorithm {
@@ -703,6 +709,22 @@ mod tests {
         cc.on_congestion_event(8_000, Instant::ZERO + ms(150));
         cc.on_recovery_end(Instant::ZERO + ms(250), 2_000);
         assert_eq!((cc.cwnd(), cc.ssthresh()), (4_000, 4_000));
+    }
+
+    /// A timeout in the NVP: slow start from one segment grows on the very first ACK, as
+    /// for a validated sender (the old NVP's pipeACK, far under half the old window, would
+    /// otherwise call the first sample non-validated).
+    #[test]
+    fn rfc7661_a_timeout_in_the_nvp_is_followed_by_plain_slow_start() {
+        let mut cc = rate_limited(1000);
+        assert!(cc.non_validated());
+        cc.on_rto(20_000, Instant::ZERO + ms(150));
+        assert!(!cc.non_validated());
+        assert_eq!(cc.cwnd(), 1_000);
+        cc.on_ack(1000, 1000, Instant::ZERO + ms(250), Some(ms(100)));
+        assert_eq!(cc.cwnd(), 2_000, "slow start from one segment");
+        cc.on_ack(2000, 2000, Instant::ZERO + ms(350), Some(ms(100)));
+        assert_eq!(cc.cwnd(), 4_000);
     }
 
     /// RFC 7661 keeps the window through a pause (RFC 5681 4.1 would restart from IW after
