@@ -4,7 +4,12 @@
 //! `quic.packet_length`), version negotiation packets with their versions, and a short
 //! header's first bits. A version 1 Initial's protection is removed as tshark removes it
 //! (keys from the DCID, see `quic_initial.rs`): its reserved bits, packet number length and
-//! packet number, and, decrypted, the types of its frames.
+//! packet number, and, decrypted, the types of its frames and the TLS handshake its CRYPTO
+//! frames carry (`tls.handshake.*`: a ClientHello's SNI, ALPN, supported versions...),
+//! through tls.rs as tshark calls its TLS dissector inside `quic`. The CRYPTO frames of one
+//! packet are put in order by offset; the handshake is the stream from offset 0 up to the
+//! first gap, whole messages only (a ClientHello split over two Initials shows in neither,
+//! where tshark, reassembling, shows it in the second).
 //!
 //! What tshark 4.0 shows depends on how much was captured, which this module follows:
 //! - nothing of a long header whose connection IDs were not all captured (tshark reads
@@ -24,6 +29,7 @@
 
 use super::quic_initial::{decrypt, remove_header_protection, Keys, Side, Unprotected};
 use super::table::{Dissector, Hook};
+use super::tls;
 use super::value_text::push_hex;
 use super::Cx;
 use crate::fields::{declare_fields, Field, Proto};
@@ -208,18 +214,23 @@ fn packet(cx: &mut Cx<'_, '_>, bytes: &[u8]) -> Option<usize> {
     Some(total)
 }
 
-/// Whether any field that needs header protection removed is read: the AES work is done
-/// only then.
+/// Whether any field that needs header protection removed is read (a QUIC field past the
+/// header, or a TLS field of the handshake its CRYPTO frames carry): the AES work is done
+/// only then. Not for the statistics alone: tshark's protocol hierarchy (`-z io,phs`) shows
+/// no `tls` inside `quic`, though its `frame.protocols` does.
 fn wants_packet_number(cx: &Cx<'_, '_>) -> bool {
-    [
+    let quic = [
         Field::QuicLongReserved,
         Field::QuicPacketNumberLength,
         Field::QuicPacketNumber,
         Field::QuicFrameType,
         Field::QuicPaddingLength,
-    ]
-    .into_iter()
-    .any(|f| cx.out.wants(f))
+    ];
+    let tls_fields = 0..tls::FIELDS.fields.len() as u16;
+    quic.into_iter().any(|f| cx.out.wants(f))
+        || tls_fields
+            .into_iter()
+            .any(|i| cx.out.wants(Field::declared(Proto::Tls, i)))
 }
 
 /// A version 1 Initial's header with protection removed, with the client's keys from its
@@ -264,7 +275,11 @@ const CONNECTION_CLOSE_APP: u64 = 0x1d;
 /// The frames of a decrypted Initial, as tshark lists them: each frame's type, and a run of
 /// PADDING bytes as one frame with its length. Only the types an Initial may carry (RFC 9000
 /// 12.4, table 3) are walked past; another, or a frame cut short, ends the list.
+///
+/// The CRYPTO frames' data, put in order by offset, is the TLS handshake tshark dissects
+/// (see [`crypto_stream`]).
 fn frames(cx: &mut Cx<'_, '_>, plaintext: &[u8]) {
+    let mut crypto: Vec<(u64, &[u8])> = Vec::new();
     let mut at = 0;
     while let Some((kind, n)) = plaintext.get(at..).and_then(varint) {
         cx.out.push_uint(Field::QuicFrameType, kind);
@@ -277,7 +292,10 @@ fn frames(cx: &mut Cx<'_, '_>, plaintext: &[u8]) {
             }
             PING => Some(at),
             ACK | ACK_ECN => skip_ack(plaintext, at, kind == ACK_ECN),
-            CRYPTO => skip_varints(plaintext, at, 1).and_then(|at| skip_data(plaintext, at)),
+            CRYPTO => crypto_frame(plaintext, at).map(|(offset, data, next)| {
+                crypto.push((offset, data));
+                next
+            }),
             CONNECTION_CLOSE => {
                 skip_varints(plaintext, at, 2).and_then(|at| skip_data(plaintext, at))
             }
@@ -288,9 +306,44 @@ fn frames(cx: &mut Cx<'_, '_>, plaintext: &[u8]) {
         };
         match next {
             Some(next) => at = next,
-            None => return,
+            None => break,
         }
     }
+    if let Some(stream) = crypto_stream(&mut crypto) {
+        tls::quic_crypto(cx, &stream);
+    }
+}
+
+/// A CRYPTO frame's body from `at` (RFC 9000 19.6): its offset, its data and where the next
+/// frame starts; `None` when the data runs past the plaintext.
+fn crypto_frame(bytes: &[u8], at: usize) -> Option<(u64, &[u8], usize)> {
+    let (offset, n) = varint(bytes.get(at..)?)?;
+    let (len, m) = varint(bytes.get(at + n..)?)?;
+    let start = at + n + m;
+    let end = start.checked_add(usize::try_from(len).ok()?)?;
+    Some((offset, bytes.get(start..end)?, end))
+}
+
+/// The crypto stream from offset 0 as far as `pieces` (offset, data) cover it without a
+/// gap, overlaps read once, as tshark reassembles one packet's CRYPTO frames; `None` when no
+/// piece starts at 0 (tshark then waits for the rest and shows no handshake).
+fn crypto_stream(pieces: &mut [(u64, &[u8])]) -> Option<Vec<u8>> {
+    pieces.sort_by_key(|&(offset, _)| offset);
+    if pieces.first()?.0 != 0 {
+        return None;
+    }
+    let mut stream = Vec::new();
+    for &(offset, data) in pieces.iter() {
+        let Ok(offset) = usize::try_from(offset) else {
+            break;
+        };
+        if offset > stream.len() {
+            break;
+        }
+        let new = (offset + data.len()).saturating_sub(stream.len());
+        stream.extend_from_slice(&data[data.len() - new..]);
+    }
+    Some(stream)
 }
 
 /// Past `count` variable-length integers from `at`.
@@ -376,6 +429,100 @@ mod tests {
             3, 9, 0, 1, 0, 1, 2, 5, 6, 7, 0x1c, 0x0a, 0x06, 2, b'n', b'o', 1,
         ];
         assert_eq!(frame_list(&plain), (vec![3, 0x1c, 1], vec![]));
+    }
+
+    /// RFC 9001 A.2's CRYPTO frame: the client's ClientHello (SNI example.com, ALPN
+    /// "alpn", TLS 1.3 only), 245 bytes.
+    const A2_CRYPTO: &str = "
+        060040f1010000ed0303ebf8fa56f12939b9584a3896472ec40bb863cfd3e868
+        04fe3a47f06a2b69484c00000413011302010000c000000010000e00000b6578
+        616d706c652e636f6dff01000100000a00080006001d00170018001000070005
+        04616c706e000500050100000000003300260024001d00209370b2c9caa47fba
+        baf4559fedba753de171fa71f50f1ce15d43e994ec74d748002b000302030400
+        0d0010000e0403050306030203080408050806002d00020101001c0002400100
+        3900320408ffffffffffffffff05048000ffff07048000ffff08011001048000
+        75300901100f088394c8f03e51570806048000ffff";
+
+    fn hex(s: &str) -> Vec<u8> {
+        let s: String = s.split_whitespace().collect();
+        (0..s.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).expect("hex"))
+            .collect()
+    }
+
+    /// The TLS fields `frames` gives for `plaintext`: handshake types, SNI, ALPN, versions.
+    fn tls_of(plaintext: &[u8]) -> (Vec<String>, bool) {
+        let mut out = FrameFields::default();
+        let mut cx = Cx {
+            out: &mut out,
+            frame: &[],
+            snapped: false,
+            uncaptured: 0,
+            verify: false,
+        };
+        frames(&mut cx, plaintext);
+        let text = |f| {
+            out.all(f)
+                .map(|v| match v {
+                    Value::Uint(u) => u.to_string(),
+                    Value::Text(t) => String::from_utf8_lossy(out.text(t)).into_owned(),
+                    other => format!("{other:?}"),
+                })
+                .collect::<Vec<_>>()
+                .join(",")
+        };
+        let shown = [
+            text(Field::TlsHandshakeType),
+            text(Field::TlsHandshakeExtensionsServerName),
+            text(Field::TlsHandshakeExtensionsAlpnStr),
+            text(Field::TlsHandshakeExtensionsSupportedVersion),
+        ];
+        (shown.to_vec(), out.path().contains(&Proto::Tls))
+    }
+
+    #[test]
+    fn rfc_9001_a2_client_hello_in_crypto_frames_goes_through_tls() {
+        let crypto = hex(A2_CRYPTO);
+        let mut plain = crypto.clone();
+        plain.extend_from_slice(&[0; 20]);
+        let whole = tls_of(&plain);
+        assert_eq!(
+            whole,
+            (
+                vec![
+                    "1".into(),
+                    "example.com".into(),
+                    "alpn".into(),
+                    "772".into()
+                ],
+                true
+            )
+        );
+        // The ClientHello in two CRYPTO frames, the later part first: the same handshake.
+        let hello = &crypto[4..];
+        let mut split = vec![0x06, 40, 0x40, (hello.len() - 40) as u8];
+        split.extend_from_slice(&hello[40..]);
+        split.extend_from_slice(&[0x06, 0x00, 40]);
+        split.extend_from_slice(&hello[..40]);
+        assert_eq!(tls_of(&split), whole);
+        // Only the part from offset 40: no handshake, no tls layer.
+        let later = &split[..4 + hello.len() - 40];
+        assert_eq!(tls_of(later), (vec![String::new(); 4], false));
+        // A fragment from offset 0: the tls layer without a field (tshark waits for more).
+        let mut part = vec![0x06, 0x00, 0x40, 100];
+        part.extend_from_slice(&hello[..100]);
+        assert_eq!(tls_of(&part), (vec![String::new(); 4], true));
+    }
+
+    #[test]
+    fn crypto_stream_reads_overlaps_once_and_stops_at_a_gap() {
+        let mut pieces: Vec<(u64, &[u8])> = vec![(3, b"defg"), (0, b"abcd"), (9, b"jk")];
+        assert_eq!(crypto_stream(&mut pieces), Some(b"abcdefg".to_vec()));
+        let mut pieces: Vec<(u64, &[u8])> = vec![(2, b"c"), (u64::MAX, b"z")];
+        assert_eq!(crypto_stream(&mut pieces), None);
+        let mut pieces: Vec<(u64, &[u8])> = vec![(0, b"ab"), (1, b""), (u64::MAX, b"z")];
+        assert_eq!(crypto_stream(&mut pieces), Some(b"ab".to_vec()));
     }
 
     #[test]

@@ -145,6 +145,23 @@ fn dissect(cx: &mut Cx<'_, '_>, payload: &[u8]) {
     }
 }
 
+/// The TLS handshake a QUIC Initial's CRYPTO frames carry (RFC 9001 4.1.3: handshake
+/// messages without records), as tshark 4.0 shows it inside `quic`: `stream` is the crypto
+/// stream from offset 0 as far as this packet's frames reach without a gap. Only whole
+/// messages are shown; tshark adds the `tls` layer for a fragment too but no field, waiting
+/// for the rest, which a later packet carries (zcdump, one frame at a time, never shows it).
+pub(super) fn quic_crypto(cx: &mut Cx<'_, '_>, stream: &[u8]) {
+    cx.out.enter(Proto::Tls);
+    let mut whole = 0;
+    while let Some(length) = u24_at(stream, whole + 1) {
+        match (whole + 4).checked_add(length as usize) {
+            Some(end) if end <= stream.len() => whole = end,
+            _ => break,
+        }
+    }
+    handshakes(cx, &stream[..whole]);
+}
+
 /// The handshake messages of one record.
 fn handshakes(cx: &mut Cx<'_, '_>, body: &[u8]) {
     let mut at = 0;
