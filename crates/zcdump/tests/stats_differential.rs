@@ -12,9 +12,8 @@
 //! The report does not depend on `--threads`; both one and three threads are compared.
 //!
 //! The conversation tables must be equal on every sample. The hierarchy must be equal but
-//! for the lines in `KNOWN`, each with its reason: cut HTTP body segments that tshark
-//! decodes from conversation state, where zcdump dissects each frame alone. Each must still
-//! occur: a fixed one fails the test until it leaves the list.
+//! for the lines in `KNOWN` (none now), each with its reason. Each must still occur: a
+//! fixed one fails the test until it leaves the list.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -45,48 +44,8 @@ fn samples() -> Vec<PathBuf> {
 /// Hierarchy lines that differ, by capture: `-` a line only tshark prints, `+` one only
 /// zcdump prints.
 const KNOWN: &[(&str, &str)] = &[
-    // Cut segments continuing an HTTP body (frames 30, 42, 54): tshark reads each as the
-    // body ("File Data") of the response whose headers it saw in the conversation and
-    // calls it short ("HTTP truncated"); zcdump, reading each frame alone, sees data.
-    (
-        "app-http-snap100.pcap",
-        "-        _ws.short                        frames:15 bytes:4100",
-    ),
-    (
-        "app-http-snap100.pcap",
-        "+        _ws.short                        frames:12 bytes:2853",
-    ),
-    // As app-http-snap100.
-    (
-        "app-http-snap160.pcap",
-        "-        _ws.short                        frames:13 bytes:3790",
-    ),
-    (
-        "app-http-snap160.pcap",
-        "+        _ws.short                        frames:10 bytes:2543",
-    ),
-    (
-        "kernel-mix-snap80.pcap",
-        "-        _ws.short                        frames:38 bytes:53290",
-    ),
-    // tshark calls 38 cut HTTP segments short, zcdump 3 (the ones it also reads as header
-    // lines cut short). The other 35 are body segments tshark reads from conversation
-    // state ("HTTP truncated"), as in app-http-snap100.
-    (
-        "kernel-mix-snap80.pcap",
-        "+        _ws.short                        frames:3 bytes:1932",
-    ),
-    // tshark's _ws.unreassembled on frame 75, a body segment whose lines all hold a colon:
-    // header lines to tshark running into an unfinished one (zcdump shows http alone).
-    (
-        "kernel-mix.pcap",
-        "-        _ws.unreassembled                frames:1 bytes:1514",
-    ),
-    // As kernel-mix.pcap.
-    (
-        "kernel-mix.pcapng",
-        "-        _ws.unreassembled                frames:1 bytes:1514",
-    ),
+    // Empty: every sample's hierarchy is tshark's. A difference that cannot be fixed yet
+    // goes here as (capture, line) with its reason.
 ];
 
 /// The hierarchy lines (`name  frames:N bytes:M`, indented) of a report, and the rest.

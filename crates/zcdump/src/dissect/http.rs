@@ -4,14 +4,21 @@
 //! whole first line that starts with `HTTP/1.` or ends with ` HTTP/1.x`. The first line's
 //! parts, each header line and the common headers get tshark 4.0's fields. A segment on an
 //! HTTP port that starts no message is a continuation (`http` and `data`), as tshark shows
-//! it without reassembly; bodies and headers continued in later segments are not decoded
-//! (tshark decodes some of those from its conversation state; zcdump keeps none).
+//! it without reassembly; bodies and headers continued in later segments are not decoded.
+//!
+//! tshark reads a continuation by its conversation's state, zcdump by the segment alone,
+//! answering as tshark does once the conversation has shown HTTP (as in every sample). On a
+//! conversation that has not (tshark 4.0, a body segment cut out into a capture of its own),
+//! tshark shows no `http` and no `data` for a whole body segment, and a cut one whose first
+//! byte is printable is short in `tcp`; zcdump shows `http` there. Header lines alone decode
+//! the same either way.
 
 use super::table::{Dissector, Hook};
 use super::text::push_display;
 use super::urlencoded::FormHeaders;
 use super::Cx;
 use crate::fields::{declare_fields, Field, Proto};
+use crate::stats::TreeNote;
 
 declare_fields! {
     proto: Http, name: "http",
@@ -170,12 +177,30 @@ fn dissect_port(cx: &mut Cx<'_, '_>, payload: &[u8]) {
     match continuation(payload) {
         Continuation::NoLineEnd if !cx.snapped => {}
         Continuation::HeaderLinesOnly => cx.out.enter(Proto::Http),
+        Continuation::HeaderLinesUnfinished => {
+            cx.out.enter(Proto::Http);
+            cx.out.note_tree(TreeNote::Unreassembled);
+        }
         Continuation::NoLineEnd if cut_header_line(payload) => cx.out.enter(Proto::Http),
         _ => {
             cx.out.enter(Proto::Http);
             cx.data(payload);
+            if cx.snapped && reads_as_body(payload) {
+                cx.out.note_tree(TreeNote::BodyReadPastCut);
+            }
         }
     }
+}
+
+/// Whether tshark 4.0 reads a continuation segment's bytes as a message body ("File
+/// Data", over the segment's whole length, so a cut one is short) rather than handing them
+/// to its `data` dissector (which shows what was captured): a first byte in printable
+/// ASCII. Checked on every cut continuation of the samples (kernel-mix-snap80: 35 printable
+/// ones short, 48 others not; app-http-snap100/160 frames 30, 42, 54). This holds once the
+/// TCP conversation has shown HTTP, as in every sample; zcdump keeps no such state (see
+/// the module's notes on what tshark does without it).
+fn reads_as_body(payload: &[u8]) -> bool {
+    payload.first().is_some_and(|b| (0x20..=0x7e).contains(b))
 }
 
 /// A segment the capture cut inside its first line, read by tshark 4.0 as an unfinished
@@ -198,8 +223,14 @@ enum Continuation {
     /// one's name); the header lines run to the end of the segment, or into a last line
     /// that does not end there (which it waits for), so it shows no `data`. It decides from
     /// the segment alone: a body segment cut out of its capture on its own decodes the
-    /// same (tshark 4.0, kernel-mix frame 75).
+    /// same (tshark 4.0, kernel-mix frame 75). This variant: the last header line ends
+    /// with the segment.
     HeaderLinesOnly,
+    /// As [`HeaderLinesOnly`](Self::HeaderLinesOnly), but the last line runs to the end of
+    /// the segment without an end of line: tshark's read runs past the segment, which with
+    /// reassembly off it shows as `_ws.unreassembled` (kernel-mix frame 75, also alone in a
+    /// capture of its own).
+    HeaderLinesUnfinished,
     /// A line without a colon, or a blank line with bytes after it: the rest is `data`.
     Body,
 }
@@ -212,7 +243,7 @@ fn continuation(payload: &[u8]) -> Continuation {
         let rest = payload.get(at..).unwrap_or(&[]);
         let Some(end) = line_end(rest) else {
             return if headers {
-                Continuation::HeaderLinesOnly
+                Continuation::HeaderLinesUnfinished
             } else {
                 Continuation::NoLineEnd
             };
@@ -504,7 +535,7 @@ mod tests {
         // Every whole line holds a colon: header lines to tshark, no data.
         assert_eq!(
             continuation(b"\x7d\xcb:x\r\x9b\xff:\n\x01\x02"),
-            HeaderLinesOnly
+            HeaderLinesUnfinished
         );
         assert_eq!(continuation(b"a:b\r\nc:d\r\n"), HeaderLinesOnly);
         assert_eq!(continuation(b"a:b\r\n\r\n"), HeaderLinesOnly);
@@ -526,6 +557,18 @@ mod tests {
         assert!(!cut_header_line(b"U ab"));
         assert!(!cut_header_line(b"\xeaF\xa10\xc4$o:Y"));
         assert!(!cut_header_line(b""));
+    }
+
+    /// Answered by tshark 4.0.17 (app-http-snap100 frame 30, kernel-mix-snap80 71 and 72).
+    #[test]
+    fn a_continuation_starting_printable_is_read_as_a_body() {
+        assert!(reads_as_body(b"<!DOCTYPE HTML>\n"));
+        assert!(reads_as_body(b"=\xec\xb0"));
+        assert!(reads_as_body(b"~"));
+        assert!(!reads_as_body(b"\x01\x0f^"));
+        assert!(!reads_as_body(b"\xa6?5"));
+        assert!(!reads_as_body(b"\x7f"));
+        assert!(!reads_as_body(b""));
     }
 
     #[test]

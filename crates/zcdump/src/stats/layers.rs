@@ -149,6 +149,8 @@ impl LayerLog {
         // A protocol after the one that finished reads on.
         self.hints.finished = false;
         self.hints.cut_before_item = false;
+        self.hints.body_past_cut = false;
+        self.hints.unreassembled = false;
         self.hints.in_quote = quoted;
         if quoted {
             // The outer layers are complete; the quoted packet's own are not counted, and
@@ -232,6 +234,8 @@ impl LayerLog {
             TreeNote::FinishedBeforeCut => self.hints.finished = true,
             TreeNote::CutBeforeItem => self.hints.cut_before_item = true,
             TreeNote::ExpertNotMalformed => self.hints.expert_not_malformed = true,
+            TreeNote::BodyReadPastCut => self.hints.body_past_cut = true,
+            TreeNote::Unreassembled => self.hints.unreassembled = true,
         }
     }
 
@@ -325,10 +329,14 @@ mod tests {
         log.note(TreeNote::FinishedBeforeCut);
         log.note(TreeNote::CutBeforeItem);
         log.note(TreeNote::ExpertNotMalformed);
+        log.note(TreeNote::BodyReadPastCut);
+        log.note(TreeNote::Unreassembled);
         let h = log.hints();
         assert!(h.finished && h.cut_before_item && h.expert_not_malformed);
+        assert!(h.body_past_cut && h.unreassembled);
         log.enter(Proto::Dns, false);
         let h = log.hints();
         assert!(!h.finished && !h.cut_before_item && h.expert_not_malformed);
+        assert!(!h.body_past_cut && !h.unreassembled);
     }
 }

@@ -16,7 +16,12 @@
 //! - a frame that a dissector found malformed ends in `_ws.malformed`; one whose capture
 //!   was cut by the snapshot length ends in `_ws.short` when a dissector wanted the missing
 //!   bytes: every protocol but `data` (which shows what there is), unless its dissector
-//!   said it finished before the cut (a message that ended, a payload tshark does not read).
+//!   said it finished before the cut (a message that ended, a payload tshark does not read),
+//!   and `data` too when HTTP read it as a message body (tshark's "File Data" reads the
+//!   body's whole length);
+//! - a whole segment where tshark's read ran past the end (HTTP header lines running into
+//!   an unfinished one) ends in `_ws.unreassembled`: tshark cannot ask for the next segment
+//!   with reassembly off.
 //!
 //! Most frames need none of this, and [`tree_path`] says so after looking at the last step
 //! and the hints, so counting them stays a compare on the packed path key.
@@ -58,6 +63,15 @@ pub(crate) enum TreeNote {
     /// The frame's malformed record (which zcdump's text line and footer show) is an
     /// expert error to tshark, not an exception: the hierarchy has no `_ws.malformed`.
     ExpertNotMalformed,
+    /// HTTP read the segment's bytes (also shown as `data`) as a message body over the
+    /// segment's whole length, as tshark's "File Data" does: a cut frame is short even
+    /// though its innermost protocol is `data`.
+    BodyReadPastCut,
+    /// The innermost protocol's dissector read past the end of a whole segment (HTTP
+    /// header lines running into an unfinished one): tshark's read raises a bounds error
+    /// that, with TCP reassembly off, it shows as `_ws.unreassembled`. A cut frame is short
+    /// instead (the read met the cut first).
+    Unreassembled,
 }
 
 /// What the hierarchy needs to know about a frame beyond its path, found by the walk over
@@ -84,6 +98,10 @@ pub(crate) struct TreeHints {
     pub expert_not_malformed: bool,
     /// The last protocol entered is inside a packet quoted by an ICMP error.
     pub in_quote: bool,
+    /// See [`TreeNote::BodyReadPastCut`].
+    pub body_past_cut: bool,
+    /// See [`TreeNote::Unreassembled`].
+    pub unreassembled: bool,
 }
 
 /// Whether tshark shows the unclaimed payload of `proto` inside `proto`'s own subtree.
@@ -112,6 +130,8 @@ pub(crate) fn tree_bits(f: &FrameFields, hints: &TreeHints) -> u64 {
         | u64::from(hints.finished) << 5
         | u64::from(hints.cut_before_item) << 6
         | u64::from(hints.dns_in_tcp) << 8
+        | u64::from(hints.body_past_cut) << 16
+        | u64::from(hints.unreassembled) << 17
 }
 
 /// Whether tshark shows frame `f` as malformed (not merely short).
@@ -142,11 +162,16 @@ pub(crate) fn tree_path(f: &FrameFields, hints: &TreeHints, tree: &mut Vec<Step>
     let path = f.path();
     let last_nests = matches!(path, [.., parent, Proto::Data] if nests_data(*parent));
     let malformed = malformed(f, hints);
-    let short = hints.snapped && !malformed && !hints.finished && path.last() != Some(&Proto::Data);
+    let short = hints.snapped
+        && !malformed
+        && !hints.finished
+        && (path.last() != Some(&Proto::Data) || hints.body_past_cut);
+    let unreassembled = hints.unreassembled && !hints.snapped && !malformed;
     // Only a cut frame can have been cut before an item.
     let hidden = hints.cut_before_item && hints.snapped && !malformed;
     let differs = last_nests
         || short
+        || unreassembled
         || hidden
         || hints.quoted_data
         || malformed
@@ -190,6 +215,8 @@ pub(crate) fn tree_path(f: &FrameFields, hints: &TreeHints, tree: &mut Vec<Step>
         tree.push(Step::Named("_ws.malformed"));
     } else if short {
         tree.push(Step::Named("_ws.short"));
+    } else if unreassembled {
+        tree.push(Step::Named("_ws.unreassembled"));
     }
     true
 }
@@ -229,6 +256,63 @@ mod tests {
         assert_eq!(
             tree_of(&[Proto::Eth, Proto::Ip, Proto::Icmp], quoted),
             ["eth", "ip", "icmp", "data"]
+        );
+    }
+
+    #[test]
+    fn an_http_body_read_past_the_cut_is_short_and_an_unfinished_header_unreassembled() {
+        let http_data = [Proto::Eth, Proto::Ip, Proto::Tcp, Proto::Http, Proto::Data];
+        let body = TreeHints {
+            body_past_cut: true,
+            snapped: true,
+            ..TreeHints::default()
+        };
+        assert_eq!(
+            tree_of(&http_data, body),
+            ["eth", "ip", "tcp", "http", "_ws.short"]
+        );
+        // The body note alone, on a whole frame, changes nothing.
+        let whole_body = TreeHints {
+            snapped: false,
+            ..body
+        };
+        assert_eq!(
+            tree_of(&http_data, whole_body),
+            ["eth", "ip", "tcp", "http"]
+        );
+        let http = [Proto::Eth, Proto::Ip, Proto::Tcp, Proto::Http];
+        let unfinished = TreeHints {
+            unreassembled: true,
+            ..TreeHints::default()
+        };
+        assert_eq!(
+            tree_of(&http, unfinished),
+            ["eth", "ip", "tcp", "http", "_ws.unreassembled"]
+        );
+        // Cut: the read met the cut first.
+        let cut = TreeHints {
+            snapped: true,
+            ..unfinished
+        };
+        assert_eq!(
+            tree_of(&http, cut),
+            ["eth", "ip", "tcp", "http", "_ws.short"]
+        );
+        // The bits tell the tally the hierarchy differs.
+        let f = FrameFields::default();
+        assert_ne!(
+            tree_bits(&f, &body),
+            tree_bits(
+                &f,
+                &TreeHints {
+                    body_past_cut: false,
+                    ..body
+                }
+            )
+        );
+        assert_ne!(
+            tree_bits(&f, &unfinished),
+            tree_bits(&f, &TreeHints::default())
         );
     }
 
