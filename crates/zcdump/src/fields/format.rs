@@ -26,7 +26,7 @@ const PAIRS: [u8; 200] = {
 
 /// The two digits of `n` (below 100).
 #[inline]
-fn pair(n: usize) -> [u8; 2] {
+pub(crate) fn pair(n: usize) -> [u8; 2] {
     let at = (n % 100) * 2;
     [PAIRS[at], PAIRS[at + 1]]
 }

@@ -16,6 +16,7 @@ mod isl;
 mod line;
 mod link;
 mod ntp;
+mod part;
 mod pim;
 pub(crate) mod summaries;
 mod tcp;

@@ -5,6 +5,7 @@
 use std::hash::{Hash, Hasher};
 
 use super::line::Line;
+use super::part::Part;
 use super::summaries::TextSummary;
 use crate::fields::{Field, Proto, Value};
 use crate::stats::conversation::{fold, WordMap};
@@ -171,35 +172,9 @@ impl Header {
 /// what the payload's protocol says (an application summary, else tcpdump's HTTP line on
 /// its ports).
 fn write(line: &mut Line<'_>) {
-    let h = Header::of(line.entries());
+    let entries = line.entries();
+    let h = Header::of(entries);
     let flags = h.flags;
-    let mut text = [0u8; 16];
-    let mut n = 0;
-    text[n..n + 7].copy_from_slice(b"Flags [");
-    n += 7;
-    for (bit, c) in [
-        (0x01, b'F'),
-        (0x02, b'S'),
-        (0x04, b'R'),
-        (0x08, b'P'),
-        (0x20, b'U'),
-        (0x40, b'E'),
-        (0x80, b'W'),
-    ] {
-        if flags & bit != 0 {
-            text[n] = c;
-            n += 1;
-        }
-    }
-    if flags & 0x10 != 0 {
-        text[n] = b'.';
-        n += 1;
-    }
-    line.put(&text[..n]);
-    if flags & 0xdf == 0 {
-        line.put(b"none");
-    }
-    line.byte(b']');
     let payload = line.network.payload_len.saturating_sub(h.hdr_len);
     let (raw_seq, raw_ack) = (h.seq as u32, h.ack as u32);
     let endpoints = match (line.network.addresses, h.sport, h.dport) {
@@ -215,31 +190,59 @@ fn write(line: &mut Line<'_>) {
         (Some(bases), Some(e)) => bases.relative(e, flags, raw_seq, raw_ack),
         _ => (raw_seq, raw_ack),
     };
+    let header_cut = line
+        .fields()
+        .layer(Proto::Tcp)
+        .is_some_and(|l| l.header_cut);
+    // Everything up to the payload's summary is built on the stack and appended once.
+    let mut part = Part::new(line.out());
+    part.put(b"Flags [");
+    for (bit, c) in [
+        (0x01, b'F'),
+        (0x02, b'S'),
+        (0x04, b'R'),
+        (0x08, b'P'),
+        (0x20, b'U'),
+        (0x40, b'E'),
+        (0x80, b'W'),
+        (0x10, b'.'),
+    ] {
+        if flags & bit != 0 {
+            part.byte(c);
+        }
+    }
+    if flags & 0xdf == 0 {
+        part.put(b"none");
+    }
+    part.byte(b']');
     // A range when there is payload; no sequence number on a bare acknowledgement.
     if payload > 0 || flags & 0x07 != 0 {
-        line.put(b", seq ");
-        line.dec(seq.into());
+        part.put(b", seq ");
+        part.dec(seq.into());
         if payload > 0 {
-            line.byte(b':');
-            line.dec((u64::from(seq) + payload) & 0xffff_ffff);
+            part.byte(b':');
+            part.dec((u64::from(seq) + payload) & 0xffff_ffff);
         }
     }
     if flags & 0x10 != 0 {
-        line.put(b", ack ");
-        line.dec(ack.into());
+        part.put(b", ack ");
+        part.dec(ack.into());
     }
-    line.put(b", win ");
-    line.dec(h.win);
+    part.put(b", win ");
+    part.dec(h.win);
     if flags & 0x20 != 0 {
-        line.put(b", urg ");
-        line.dec(h.urgent);
+        part.put(b", urg ");
+        part.dec(h.urgent);
     }
-    if !write_options(line, h.options_at) {
+    let options = entries.get(h.options_at..).unwrap_or(&[]);
+    if !write_options(&mut part, options, header_cut) {
         // tcpdump ends the line at the first option byte the capture lacks.
+        part.finish();
         return;
     }
-    line.put(b", length ");
-    line.dec(payload);
+    part.put(b", length ");
+    part.dec(payload);
+    part.finish();
     if payload == 0 || line.next_with(b": ") {
         return;
     }
@@ -373,19 +376,20 @@ fn token(bytes: &[u8], at: usize) -> Option<(&[u8], usize)> {
 }
 
 /// `, options [mss 1460,sackOK,TS val 1 ecr 0,nop,wscale 7]` from the segment's
-/// `tcp.option_kind` occurrences (from entry `from` of its layer on) and the option values that follow each of them. When the
-/// capture ended inside the options, ends as tcpdump does at the first byte it lacks (` [|tcp]`
-/// after a `,` when the next option's kind is missing, `[|tcp]>` after an option whose value
-/// is cut) and returns `false`: the line ends there.
-fn write_options(line: &mut Line<'_>, from: usize) -> bool {
+/// `tcp.option_kind` occurrences (`options`: its layer's entries from the first of them
+/// on) and the option values that follow each of them. When the capture ended inside the
+/// options (`header_cut`), ends as tcpdump does at the first byte it lacks (` [|tcp]`
+/// after a `,` when the next option's kind is missing, `[|tcp]>` after an option whose
+/// value is cut) and returns `false`: the line ends there.
+fn write_options(part: &mut Part<'_>, options: &[(Field, Value)], header_cut: bool) -> bool {
     let mut any = false;
     // Values the last option still expects (a cut option lacks some of them).
     let mut expected = 0;
-    for &(field, value) in line.entries().get(from..).unwrap_or(&[]) {
+    for &(field, value) in options {
         let Value::Uint(v) = value else { continue };
         match field {
             Field::TcpOptionKind => {
-                line.put(if any { b"," } else { b", options [" });
+                part.put(if any { b"," } else { b", options [" });
                 any = true;
                 let (name, values): (&[u8], _) = match v {
                     0 => (b"eol", 0),
@@ -398,35 +402,31 @@ fn write_options(line: &mut Line<'_>, from: usize) -> bool {
                     _ => (b"unknown-", 0),
                 };
                 expected = values;
-                line.put(name);
+                part.put(name);
                 if name == b"unknown-" {
-                    line.dec(v);
+                    part.dec(v);
                 }
             }
             Field::TcpOptionsMssVal | Field::TcpOptionsWscaleShift => {
                 expected -= 1;
-                line.byte(b' ');
-                line.dec(v);
+                part.byte(b' ');
+                part.dec(v);
             }
             Field::TcpOptionsTimestampTsval => {
                 expected -= 1;
-                line.put(b" val ");
-                line.dec(v);
+                part.put(b" val ");
+                part.dec(v);
             }
             Field::TcpOptionsTimestampTsecr => {
                 expected -= 1;
-                line.put(b" ecr ");
-                line.dec(v);
+                part.put(b" ecr ");
+                part.dec(v);
             }
             _ => {}
         }
     }
-    if line
-        .fields()
-        .layer(Proto::Tcp)
-        .is_some_and(|l| l.header_cut)
-    {
-        line.put(match (any, expected) {
+    if header_cut {
+        part.put(match (any, expected) {
             // Not even the first option's kind, or the next one's after a whole option.
             (false, _) => b", options [ [|tcp]",
             (true, 0) => b", [|tcp]",
@@ -436,7 +436,7 @@ fn write_options(line: &mut Line<'_>, from: usize) -> bool {
         return false;
     }
     if any {
-        line.byte(b']');
+        part.byte(b']');
     }
     true
 }
