@@ -808,3 +808,52 @@ fn rfc9293_3_10_7_4_data_after_close_resets_the_orphan() {
     assert!(out.iter().any(|o| o.has(FLAG_RST)));
     assert_eq!(rig.conn.state, TcpState::Closed);
 }
+
+/// `next_deadline` is the least of the armed timers: every timer alone, each pair in both
+/// orders, `Instant::MAX` (a saturated deadline is still armed) and none armed.
+#[test]
+fn next_deadline_is_the_least_armed_timer() {
+    let mut rig = established();
+    let clear = |c: &mut Conn| {
+        c.rto_at = None;
+        c.delack_at = None;
+        c.keepalive_at = None;
+        c.close_at = None;
+        c.linger_at = None;
+    };
+    type Slot = fn(&mut Conn) -> &mut Option<Instant>;
+    let slots: [Slot; 5] = [
+        |c| &mut c.rto_at,
+        |c| &mut c.delack_at,
+        |c| &mut c.keepalive_at,
+        |c| &mut c.close_at,
+        |c| &mut c.linger_at,
+    ];
+    // The established rig may hold a recovery deadline; it must not be below these.
+    let recovery = rig.conn.loss.timer().map(|(at, _)| at);
+    let base = rig.now + Duration::from_secs(1);
+    assert!(recovery.is_none_or(|r| r > base + ms(10)));
+    clear(&mut rig.conn);
+    assert_eq!(rig.conn.next_deadline(), recovery);
+    for (i, a) in slots.iter().enumerate() {
+        clear(&mut rig.conn);
+        *a(&mut rig.conn) = Some(Instant::MAX);
+        assert_eq!(
+            rig.conn.next_deadline(),
+            Some(recovery.unwrap_or(Instant::MAX))
+        );
+        for (j, b) in slots.iter().enumerate() {
+            if i == j {
+                continue;
+            }
+            clear(&mut rig.conn);
+            *a(&mut rig.conn) = Some(base + ms(10));
+            *b(&mut rig.conn) = Some(base + ms(3));
+            assert_eq!(
+                rig.conn.next_deadline(),
+                Some(base + ms(3)),
+                "timers {i} and {j}"
+            );
+        }
+    }
+}
