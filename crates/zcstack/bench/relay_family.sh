@@ -15,7 +15,8 @@
 #             (iperf3 -s, relay_server.py's UDP echo on 8080)
 #
 # Per family and row: iperf3 single flow upload and download (Mbit/s at the receiver) and
-# udp_rtt.py's sequential 64-byte UDP round trips per second.
+# udp_rtt.py's sequential 64-byte UDP round trips per second; and those round trips from the
+# kernel ns through a socat UDP forwarder in the middle ns (socat_hop).
 set -euo pipefail
 if [ $# -lt 1 ]; then sed -n 2,18p "$0"; exit 2; fi
 zcstack=$(realpath "$1")
@@ -65,6 +66,10 @@ ip -n "$ker" -6 route add default via fd79::2
 ip netns exec "$mid" sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
 bg "$srv" iperf3 -s
 bg "$srv" python3 "$here/../tests/programs/relay_server.py" 8080 # UDP echo, both families
+# A user-space UDP hop without a TUN (socat in the middle ns, one process per peer, two
+# sockets, like the relay's flow): what any process in the path costs in wake-ups.
+bg "$mid" socat -T 60 UDP4-LISTEN:9090,reuseaddr,fork UDP4:10.78.0.2:8080
+bg "$mid" socat -T 60 UDP6-LISTEN:9090,reuseaddr,fork,ipv6only=1 UDP6:[fd78::2]:8080
 bg "$mid" "${wrap[@]}" "$zcstack" relay --tun "$tun" --addr 10.77.1.2/24 --addr fd77::2/64 \
   --direct "${zc_extra[@]}"
 for _ in $(seq 50); do ip -n "$mid" link show "$tun" >/dev/null 2>&1 && break; sleep 0.2; done
@@ -93,6 +98,10 @@ for round in $(seq "$rounds"); do
       out=$(ip netns exec "$ns" timeout 60 python3 "$here/udp_rtt.py" "$server" 8080 "$count" || true)
       result "v$fam.$name.udp_rr_per_s" "$(sed -n 's/.*: \([0-9]*\)\/s, lost.*/\1/p' <<<"$out")"
     done
+    hop=10.79.0.2
+    [ "$fam" = 6 ] && hop=fd79::2
+    out=$(ip netns exec "$ker" timeout 60 python3 "$here/udp_rtt.py" "$hop" 9090 "$count" || true)
+    result "v$fam.socat_hop.udp_rr_per_s" "$(sed -n 's/.*: \([0-9]*\)\/s, lost.*/\1/p' <<<"$out")"
   done
 done
 echo "== done $(date -u) uptime: $(uptime)"
@@ -101,6 +110,7 @@ for fam in 4 6; do
   for m in up1_mbit down1_mbit udp_rr_per_s; do
     ratios+=("v$fam.zc_direct.$m/v$fam.kernel.$m")
   done
+  ratios+=("v$fam.zc_direct.udp_rr_per_s/v$fam.socat_hop.udp_rr_per_s")
 done
 for m in up1_mbit down1_mbit udp_rr_per_s; do
   ratios+=("v6.zc_direct.$m/v4.zc_direct.$m")
