@@ -11,7 +11,9 @@ Frames from 192.0.2.1 to 192.0.2.44 port 443, 1 ms apart:
    its DCID (the result is checked against the RFC's protected bytes);
 2. a second client Initial on another flow whose ClientHello is split over two CRYPTO
    frames (offsets 0 and 40), the second frame first;
-3. a third whose CRYPTO frame holds only the ClientHello's first 100 bytes.
+3. a third whose CRYPTO frame holds only the ClientHello's first 100 bytes;
+4. RFC 9369 A.2's client Initial: frame 1's in QUIC version 2 (the generator is checked
+   against the RFC's bytes; in the capture the DCID's last byte differs, see frames()).
 
 Not here: RFC 9001 A.3's server Initial. tshark decrypts it with keys from the client's
 DCID, which it remembers from the connection's first packet; zcdump reads each frame alone
@@ -36,6 +38,9 @@ MAC_C, MAC_S = bytes.fromhex("02000000000c"), bytes.fromhex("020000000005")
 CLIENT, SERVER = bytes([192, 0, 2, 1]), bytes([192, 0, 2, 44])
 
 SALT_V1 = bytes.fromhex("38762cf7f55934b34d179ae6a4c80cadccbb7f0a")
+# RFC 9369 3.1, 3.3.1: version 2's number and salt.
+VERSION_2 = 0x6b3343cf
+SALT_V2 = bytes.fromhex("0dede3def700a6db819381be6e269dcbf9bd2ed9")
 # RFC 9001 A.2: the CRYPTO frame carrying the client's ClientHello.
 A2_CRYPTO = bytes.fromhex(
     "060040f1010000ed0303ebf8fa56f12939b9584a3896472ec40bb863cfd3e868"
@@ -50,6 +55,8 @@ A2_DCID = bytes.fromhex("8394c8f03e515708")
 # The first and last bytes of RFC 9001 A.2's protected packet.
 A2_PREFIX = bytes.fromhex("c000000001088394c8f03e5157080000449e7b9aec34d1b1c98dd7689fb8ec11")
 A2_SUFFIX = bytes.fromhex("e221af44860018ab0856972e194cd934")
+# The first bytes of RFC 9369 A.2's protected packet (the same Initial in version 2).
+V2_A2_PREFIX = bytes.fromhex("d76b3343cf088394c8f03e5157080000449ea0c95e82ffe67b6abcdb4298b485")
 
 
 def hkdf_expand_label(secret, label, length):
@@ -59,16 +66,20 @@ def hkdf_expand_label(secret, label, length):
     return hmac.new(secret, info + b"\x01", hashlib.sha256).digest()[:length]
 
 
-def protected_initial(dcid, scid, pn, pn_len, plaintext, side=b"client in"):
-    """A QUIC version 1 Initial with packet and header protection applied as RFC 9001
-    5.2-5.4 describe (keys from `dcid`, the client's first DCID)."""
-    initial_secret = hmac.new(SALT_V1, dcid, hashlib.sha256).digest()
-    secret = hkdf_expand_label(initial_secret, side, 32)
-    key = hkdf_expand_label(secret, b"quic key", 16)
-    iv = hkdf_expand_label(secret, b"quic iv", 12)
-    hp = hkdf_expand_label(secret, b"quic hp", 16)
+def protected_initial(dcid, scid, pn, pn_len, plaintext, version=1):
+    """A client's QUIC Initial with packet and header protection applied as RFC 9001
+    5.2-5.4 describe (keys from `dcid`, the client's first DCID); for version 2 with RFC
+    9369's salt, labels and Initial type bits (01)."""
+    v2 = version == VERSION_2
+    initial_secret = hmac.new(SALT_V2 if v2 else SALT_V1, dcid, hashlib.sha256).digest()
+    secret = hkdf_expand_label(initial_secret, b"client in", 32)
+    prefix = b"quicv2 " if v2 else b"quic "
+    key = hkdf_expand_label(secret, prefix + b"key", 16)
+    iv = hkdf_expand_label(secret, prefix + b"iv", 12)
+    hp = hkdf_expand_label(secret, prefix + b"hp", 16)
     length = pn_len + len(plaintext) + 16
-    header = (bytes([0xc0 | (pn_len - 1)]) + struct.pack(">I", 1) + bytes([len(dcid)]) + dcid
+    first = (0xd0 if v2 else 0xc0) | (pn_len - 1)
+    header = (bytes([first]) + struct.pack(">I", version) + bytes([len(dcid)]) + dcid
               + bytes([len(scid)]) + scid + b"\x00" + struct.pack(">H", 0x4000 | length)
               + pn.to_bytes(pn_len, "big"))
     nonce = bytes(a ^ b for a, b in zip(iv, pn.to_bytes(12, "big")))
@@ -117,10 +128,16 @@ def frames():
     # Only the ClientHello's first 100 bytes: the rest would come in a later Initial.
     part = b"\x06\x00\x40\x64" + hello[:100]
     third = protected_initial(bytes.fromhex("0102030405"), b"", 7, 2, part + bytes(1100))
+    payload = A2_CRYPTO + bytes(1162 - len(A2_CRYPTO))
+    assert protected_initial(A2_DCID, b"", 2, 4, payload, VERSION_2).startswith(V2_A2_PREFIX)
+    # In the capture another DCID: tshark would take frame 1's connection (same DCID) and
+    # its version 1 keys.
+    v2 = protected_initial(bytes.fromhex("8394c8f03e515709"), b"", 2, 4, payload, VERSION_2)
     return [
         udp_frame(CLIENT, SERVER, 50445, 443, a2, 1),
         udp_frame(CLIENT, SERVER, 50446, 443, second, 2),
         udp_frame(CLIENT, SERVER, 50447, 443, third, 3),
+        udp_frame(CLIENT, SERVER, 50448, 443, v2, 4),
     ]
 
 

@@ -22,12 +22,15 @@
 //!   client's first DCID, which the server's packet does not carry); zcdump, one frame at a
 //!   time, shows none of those fields for a whole Initial whose tag does not verify with the
 //!   client's keys, rather than a made-up number. An Initial the capture cut cannot be
-//!   verified: it shows the number from its header as tshark does. Other versions' Initials
-//!   (drafts, version 2) show no packet number;
+//!   verified: it shows the number from its header as tshark does. Version 2 Initials
+//!   (RFC 9369: other salt and labels, type bits shown as `quic.long.packet_type_v2`) are
+//!   read as version 1's; draft versions' Initials show no packet number;
 //! - a short header's DCID only when tshark followed the connection's long headers; zcdump
 //!   (one frame at a time) shows the header form, fixed bit and packet length only.
 
-use super::quic_initial::{decrypt, remove_header_protection, Keys, Side, Unprotected};
+use super::quic_initial::{
+    decrypt, remove_header_protection, Keys, Side, Unprotected, Version, VERSION_2,
+};
 use super::table::{Dissector, Hook};
 use super::tls;
 use super::value_text::push_hex;
@@ -41,6 +44,7 @@ declare_fields! {
     QuicHeaderForm = "quic.header_form", Dec;
     QuicFixedBit = "quic.fixed_bit", Dec;
     QuicLongPacketType = "quic.long.packet_type", Dec;
+    QuicLongPacketTypeV2 = "quic.long.packet_type_v2", Dec;
     QuicLongReserved = "quic.long.reserved", Dec;
     QuicPacketNumberLength = "quic.packet_number_length", Dec;
     QuicVersion = "quic.version", Hex8;
@@ -156,7 +160,11 @@ fn packet(cx: &mut Cx<'_, '_>, bytes: &[u8]) -> Option<usize> {
         }
         return Some(bytes.len());
     }
-    let kind = long.first >> 4 & 3;
+    let wire_type = long.first >> 4 & 3;
+    let v2 = long.version == VERSION_2;
+    // RFC 9369 3.2: version 2 numbers the types one up (Retry 0, Initial 1, 0-RTT 2,
+    // Handshake 3); `kind` is the version 1 number.
+    let kind = if v2 { (wire_type + 3) & 3 } else { wire_type };
     let mut at = long.rest;
     let mut token_length = None;
     if kind == INITIAL {
@@ -184,14 +192,21 @@ fn packet(cx: &mut Cx<'_, '_>, bytes: &[u8]) -> Option<usize> {
         cx.header_cut("quic", bytes.len(), at + 20);
         return None;
     }
-    let (unprotected, plaintext) =
-        if kind == INITIAL && long.version == 1 && wants_packet_number(cx) {
-            initial_packet_number(bytes, &long, at, total)
-        } else {
-            (None, None)
-        };
+    let version = Version::from_wire(long.version).filter(|_| kind == INITIAL);
+    let (unprotected, plaintext) = match version {
+        Some(version) if wants_packet_number(cx) => {
+            initial_packet_number(version, bytes, &long, at, total)
+        }
+        _ => (None, None),
+    };
     cx.out.push_uint(Field::QuicFixedBit, long.first >> 6 & 1);
-    cx.out.push_uint(Field::QuicLongPacketType, kind);
+    // tshark shows version 2's type bits as sent, in a field of their own.
+    let type_field = if v2 {
+        Field::QuicLongPacketTypeV2
+    } else {
+        Field::QuicLongPacketType
+    };
+    cx.out.push_uint(type_field, wire_type);
     if let Some(hp) = unprotected {
         cx.out.push_uint(Field::QuicLongReserved, hp.first >> 2 & 3);
         // tshark shows the two bits as sent: the length less one.
@@ -233,7 +248,7 @@ fn wants_packet_number(cx: &Cx<'_, '_>) -> bool {
             .any(|i| cx.out.wants(Field::declared(Proto::Tls, i)))
 }
 
-/// A version 1 Initial's header with protection removed, with the client's keys from its
+/// A version 1 or 2 Initial's header with protection removed, with the client's keys from its
 /// DCID, as tshark removes it from an Initial it has no connection for (the packet number
 /// starts at `pn_offset`; the packet, by its Length field, is `total` bytes).
 ///
@@ -245,12 +260,13 @@ fn wants_packet_number(cx: &Cx<'_, '_>) -> bool {
 ///
 /// Returns the unprotected header and, when the tag verified, the plaintext frames.
 fn initial_packet_number(
+    version: Version,
     bytes: &[u8],
     long: &Long<'_>,
     pn_offset: usize,
     total: usize,
 ) -> (Option<Unprotected>, Option<Vec<u8>>) {
-    let keys = Keys::initial_v1(long.dcid, Side::Client);
+    let keys = Keys::initial(version, long.dcid, Side::Client);
     let Some(hp) = remove_header_protection(&keys, bytes, pn_offset) else {
         return (None, None);
     };

@@ -29,6 +29,33 @@ const INITIAL_SALT_V1: [u8; 20] = [
     0xcc, 0xbb, 0x7f, 0x0a,
 ];
 
+/// QUIC version 2's number and `initial_salt` (RFC 9369 3.1, 3.3.1).
+pub(super) const VERSION_2: u32 = 0x6b33_43cf;
+const INITIAL_SALT_V2: [u8; 20] = [
+    0x0d, 0xed, 0xe3, 0xde, 0xf7, 0x00, 0xa6, 0xdb, 0x81, 0x93, 0x81, 0xbe, 0x6e, 0x26, 0x9d, 0xcb,
+    0xf9, 0xbd, 0x2e, 0xd9,
+];
+
+/// The QUIC versions whose Initial protection this module removes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Version {
+    /// RFC 9000/9001.
+    V1,
+    /// RFC 9369: another salt and labels ("quicv2 key", ...), the same algorithms.
+    V2,
+}
+
+impl Version {
+    /// The version a long header's version field names, if its Initials can be read.
+    pub(super) fn from_wire(version: u32) -> Option<Version> {
+        match version {
+            1 => Some(Version::V1),
+            VERSION_2 => Some(Version::V2),
+            _ => None,
+        }
+    }
+}
+
 /// The AEAD tag's length (AEAD_AES_128_GCM, RFC 5116 5.1).
 const TAG_LEN: usize = 16;
 /// The header protection sample's length and its distance past the packet number's start
@@ -68,8 +95,22 @@ fn expand_label(prk: &Hkdf<Sha256>, label: &[u8], out: &mut [u8]) {
 impl Keys {
     /// The version 1 Initial keys of `side` for a connection whose client chose `dcid` as
     /// the first Destination Connection ID (RFC 9001 5.2).
+    #[cfg(test)]
     pub(super) fn initial_v1(dcid: &[u8], side: Side) -> Keys {
-        let (_, initial) = Hkdf::<Sha256>::extract(Some(&INITIAL_SALT_V1), dcid);
+        Keys::initial(Version::V1, dcid, side)
+    }
+
+    /// The Initial keys of `version` (RFC 9001 5.2; RFC 9369 3.3 for version 2) of `side`
+    /// for a connection whose client chose `dcid` as the first Destination Connection ID.
+    pub(super) fn initial(version: Version, dcid: &[u8], side: Side) -> Keys {
+        let (salt, labels): (&[u8; 20], [&[u8]; 3]) = match version {
+            Version::V1 => (&INITIAL_SALT_V1, [b"quic key", b"quic iv", b"quic hp"]),
+            Version::V2 => (
+                &INITIAL_SALT_V2,
+                [b"quicv2 key", b"quicv2 iv", b"quicv2 hp"],
+            ),
+        };
+        let (_, initial) = Hkdf::<Sha256>::extract(Some(salt), dcid);
         let label: &[u8] = match side {
             Side::Client => b"client in",
             Side::Server => b"server in",
@@ -82,9 +123,9 @@ impl Keys {
             iv: [0; 12],
             hp: [0; 16],
         };
-        expand_label(&prk, b"quic key", &mut keys.key);
-        expand_label(&prk, b"quic iv", &mut keys.iv);
-        expand_label(&prk, b"quic hp", &mut keys.hp);
+        expand_label(&prk, labels[0], &mut keys.key);
+        expand_label(&prk, labels[1], &mut keys.iv);
+        expand_label(&prk, labels[2], &mut keys.hp);
         keys
     }
 
@@ -246,6 +287,34 @@ mod tests {
         // The packet is cut here: its tag is not the last 16 bytes.
         let hp = remove_header_protection(&keys, &packet, 18).expect("sample captured");
         assert_eq!(decrypt(&keys, &packet, 18, hp), None);
+    }
+
+    #[test]
+    fn rfc_9369_a1_a2_version_2_keys_and_header_protection() {
+        let client = Keys::initial(Version::V2, &hex(DCID), Side::Client);
+        assert_eq!(client.key.to_vec(), hex("8b1a0bc121284290a29e0971b5cd045d"));
+        assert_eq!(client.iv.to_vec(), hex("91f73e2351d8fa91660e909f"));
+        assert_eq!(client.hp.to_vec(), hex("45b95e15235d6f45a6b19cbcb0294ba9"));
+        let server = Keys::initial(Version::V2, &hex(DCID), Side::Server);
+        assert_eq!(server.key.to_vec(), hex("82db637861d55e1d011f19ea71d5d2a7"));
+        assert_eq!(server.iv.to_vec(), hex("dd13c276499c0249d3310652"));
+        assert_eq!(server.hp.to_vec(), hex("edf6d05c83121201b436e16877593c3a"));
+        // RFC 9369 A.2: the protected client Initial's first bytes, whose unprotected
+        // header is d36b3343cf ... 00000002 (type bits 01, a 4-byte packet number 2).
+        let packet = hex(
+            "d76b3343cf088394c8f03e5157080000449ea0c95e82ffe67b6abcdb4298b485
+             dd04de806071bf03dceebfa162e75d6c96058bdbfb127cdfcbf903388e99ad04",
+        );
+        assert_eq!(
+            remove_header_protection(&client, &packet, 18),
+            Some(Unprotected {
+                first: 0xd3,
+                pn_len: 4,
+                pn: 2
+            })
+        );
+        assert_eq!(Version::from_wire(VERSION_2), Some(Version::V2));
+        assert_eq!(Version::from_wire(0xff00_001d), None);
     }
 
     #[test]
