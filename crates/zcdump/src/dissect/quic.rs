@@ -411,7 +411,8 @@ mod tests {
     use super::*;
     use crate::fields::{FrameFields, Value};
 
-    fn frame_list(plaintext: &[u8]) -> (Vec<u64>, Vec<u64>) {
+    /// The fields `frames` gives for `plaintext` dissected alone (no frame around it).
+    fn frames_alone(plaintext: &[u8]) -> FrameFields {
         let mut out = FrameFields::default();
         let mut cx = Cx {
             out: &mut out,
@@ -421,6 +422,11 @@ mod tests {
             verify: false,
         };
         frames(&mut cx, plaintext);
+        out
+    }
+
+    fn frame_list(plaintext: &[u8]) -> (Vec<u64>, Vec<u64>) {
+        let out = frames_alone(plaintext);
         let all = |f| {
             out.all(f)
                 .filter_map(|v| match v {
@@ -469,15 +475,7 @@ mod tests {
 
     /// The TLS fields `frames` gives for `plaintext`: handshake types, SNI, ALPN, versions.
     fn tls_of(plaintext: &[u8]) -> (Vec<String>, bool) {
-        let mut out = FrameFields::default();
-        let mut cx = Cx {
-            out: &mut out,
-            frame: &[],
-            snapped: false,
-            uncaptured: 0,
-            verify: false,
-        };
-        frames(&mut cx, plaintext);
+        let out = frames_alone(plaintext);
         let text = |f| {
             out.all(f)
                 .map(|v| match v {

@@ -34,21 +34,32 @@ fn v6(s: &str) -> Ipv6Addr {
 
 /// A stack in 239.1.2.3 and ff05::7 through one socket, the joins' reports sent.
 fn member() -> (Stack, FakeBindings, DeviceId) {
-    let mut bc = FakeBindings::new(21);
+    let (mut stack, mut bc, dev) = on_ethernet(21);
+    let sock = stack.udp_open().unwrap();
+    for group in [IpAddr::from(GROUP4.0), "ff05::7".parse().unwrap()] {
+        stack.udp_join_multicast(&mut bc, sock, group, dev).unwrap();
+    }
+    settle(&mut stack, &mut bc);
+    (stack, bc, dev)
+}
+
+/// A stack (DAD off) on one Ethernet device with 10.0.0.1/24; `seed` for its bindings.
+fn on_ethernet(seed: u64) -> (Stack, FakeBindings, DeviceId) {
+    let mut bc = FakeBindings::new(seed);
     let mut stack = Stack::new(StackConfig::default());
     stack.set_dad_transmits(0);
     let dev = stack.add_ethernet_device(MAC, 1500);
     stack
         .add_address(&mut bc, dev, "10.0.0.1".parse().unwrap(), 24)
         .unwrap();
-    let sock = stack.udp_open().unwrap();
-    for group in [IpAddr::from(GROUP4.0), "ff05::7".parse().unwrap()] {
-        stack.udp_join_multicast(&mut bc, sock, group, dev).unwrap();
-    }
-    bc.advance(Duration::from_secs(2));
-    stack.handle_timers(&mut bc);
-    bc.take_sent();
     (stack, bc, dev)
+}
+
+/// Lets the start-up reports go out (2 s of timers) and drops what was sent.
+fn settle(stack: &mut Stack, bc: &mut FakeBindings) {
+    bc.advance(Duration::from_secs(2));
+    stack.handle_timers(bc);
+    bc.take_sent();
 }
 
 fn igmp_query(group: Ipv4Addr, sources: &[Ipv4Addr]) -> Vec<u8> {
@@ -227,16 +238,8 @@ fn ipv6(a: Ipv6Addr) -> IpAddr {
 
 /// A stack on one Ethernet device with 10.0.0.1/24, nothing joined.
 fn bare() -> (Stack, FakeBindings, DeviceId) {
-    let mut bc = FakeBindings::new(22);
-    let mut stack = Stack::new(StackConfig::default());
-    stack.set_dad_transmits(0);
-    let dev = stack.add_ethernet_device(MAC, 1500);
-    stack
-        .add_address(&mut bc, dev, "10.0.0.1".parse().unwrap(), 24)
-        .unwrap();
-    bc.advance(Duration::from_secs(2));
-    stack.handle_timers(&mut bc);
-    bc.take_sent();
+    let (mut stack, mut bc, dev) = on_ethernet(22);
+    settle(&mut stack, &mut bc);
     (stack, bc, dev)
 }
 
