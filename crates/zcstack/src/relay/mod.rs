@@ -283,8 +283,12 @@ fn shard_ended(index: usize, ended: Result<(), ServeError>) -> Result<(), ServeE
 /// One line per shard of what its stack's driver did: how many frames each wake-up fed
 /// the core (the receive batching), and frames the TUN refused.
 fn driver_lines(shards: &[ShardHandle]) -> String {
-    shards
-        .iter()
+    // In shard order, whatever order the shards registered in (the first ready registers
+    // first), so a reader can stop at the last shard's line.
+    let mut ordered: Vec<&ShardHandle> = shards.iter().collect();
+    ordered.sort_by_key(|(_, ctx)| ctx.shard);
+    ordered
+        .into_iter()
         .map(|(stack, ctx)| {
             let d = stack.stats();
             #[allow(clippy::cast_precision_loss)] // a ratio for people to read
