@@ -113,7 +113,6 @@ pub(super) fn dissect(cx: &mut Cx<'_, '_>, bytes: &[u8]) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::capture::{LinkType, Packet};
     use crate::fields::FrameFields;
 
     /// An 802.3 frame with LLC/SNAP (Cisco, CDP) around `message`, `cut` bytes of it not
@@ -125,16 +124,7 @@ mod tests {
         frame.extend_from_slice(message);
         let orig_len = frame.len() as u32;
         frame.truncate(frame.len() - cut);
-        let p = Packet {
-            ts_sec: 0,
-            ts_nsec: 0,
-            orig_len,
-            link_type: LinkType::Ethernet,
-            data: &frame,
-        };
-        let mut f = FrameFields::default();
-        crate::dissect::dissect(&p, 1, &mut f);
-        f
+        crate::dissect::ethernet_frame(&frame, orig_len)
     }
 
     /// Version 2, TTL 180, the checksum of `tlvs` filled in.

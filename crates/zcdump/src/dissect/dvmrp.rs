@@ -99,7 +99,6 @@ fn version_1_commands(cx: &mut Cx<'_, '_>, bytes: &[u8]) {
 
 #[cfg(test)]
 mod tests {
-    use crate::capture::{LinkType, Packet};
     use crate::fields::{Field, FrameFields, Proto, Value};
 
     /// Ethernet + IPv4 (protocol 2) around `igmp`, of which `captured` bytes were kept.
@@ -111,16 +110,7 @@ mod tests {
         frame.extend_from_slice(igmp);
         let orig_len = frame.len() as u32;
         frame.truncate(34 + captured);
-        let p = Packet {
-            ts_sec: 0,
-            ts_nsec: 0,
-            orig_len,
-            link_type: LinkType::Ethernet,
-            data: &frame,
-        };
-        let mut f = FrameFields::default();
-        crate::dissect::dissect(&p, 1, &mut f);
-        f
+        crate::dissect::ethernet_frame(&frame, orig_len)
     }
 
     fn all(f: &FrameFields, field: Field) -> Vec<Value> {

@@ -65,7 +65,6 @@ fn terminated(cx: &mut Cx<'_, '_>, terminator: u8) {
 
 #[cfg(test)]
 mod tests {
-    use crate::capture::{LinkType, Packet};
     use crate::fields::{Field, FrameFields};
 
     /// Ethernet + IPv4 + UDP from port 1001 around `payload`.
@@ -76,16 +75,7 @@ mod tests {
         frame.extend_from_slice(&[192, 0, 2, 1, 192, 0, 2, 2]);
         frame.extend_from_slice(&[0x03, 0xe9, 0x07, 0xd1, 0, udp_len, 0, 0]);
         frame.extend_from_slice(payload);
-        let p = Packet {
-            ts_sec: 0,
-            ts_nsec: 0,
-            orig_len: frame.len() as u32,
-            link_type: LinkType::Ethernet,
-            data: &frame,
-        };
-        let mut f = FrameFields::default();
-        crate::dissect::dissect(&p, 1, &mut f);
-        f
+        crate::dissect::ethernet_frame(&frame, frame.len() as u32)
     }
 
     #[test]

@@ -232,6 +232,22 @@ fn layer_name(layer: Layer) -> &'static str {
     }
 }
 
+/// Test helper: the fields of an Ethernet frame whose first `data.len()` bytes were captured
+/// of `orig_len` on the wire.
+#[cfg(test)]
+pub(crate) fn ethernet_frame(data: &[u8], orig_len: u32) -> FrameFields {
+    let p = Packet {
+        ts_sec: 0,
+        ts_nsec: 0,
+        orig_len,
+        link_type: crate::capture::LinkType::Ethernet,
+        data,
+    };
+    let mut f = FrameFields::default();
+    dissect(&p, 1, &mut f);
+    f
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

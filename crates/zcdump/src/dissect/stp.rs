@@ -177,16 +177,7 @@ mod tests {
         frame.extend_from_slice(&[1, 0, 0x14, 0, 2, 0, 0x0f, 0]);
         let orig_len = frame.len() as u32;
         frame.truncate(captured);
-        let p = crate::capture::Packet {
-            ts_sec: 0,
-            ts_nsec: 0,
-            orig_len,
-            link_type: crate::capture::LinkType::Ethernet,
-            data: &frame,
-        };
-        let mut f = crate::fields::FrameFields::default();
-        crate::dissect::dissect(&p, 1, &mut f);
-        f
+        crate::dissect::ethernet_frame(&frame, orig_len)
     }
 
     #[test]

@@ -53,7 +53,6 @@ impl FormHeaders {
 
 #[cfg(test)]
 mod tests {
-    use crate::capture::{LinkType, Packet};
     use crate::fields::{FrameFields, Proto};
 
     /// Ethernet + IPv4 + TCP to port 8080 around `payload`.
@@ -66,16 +65,7 @@ mod tests {
         frame.extend_from_slice(&[0xc3, 0x50, 0x1f, 0x90, 0, 0, 0, 1, 0, 0, 0, 1]);
         frame.extend_from_slice(&[0x50, 0x18, 0x20, 0, 0, 0, 0, 0]);
         frame.extend_from_slice(payload);
-        let p = Packet {
-            ts_sec: 0,
-            ts_nsec: 0,
-            orig_len: frame.len() as u32,
-            link_type: LinkType::Ethernet,
-            data: &frame,
-        };
-        let mut f = FrameFields::default();
-        crate::dissect::dissect(&p, 1, &mut f);
-        f
+        crate::dissect::ethernet_frame(&frame, frame.len() as u32)
     }
 
     const HEAD: &[u8] = b"POST /f HTTP/1.1\r\nHost: h\r\n";
