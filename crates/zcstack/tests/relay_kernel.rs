@@ -256,6 +256,42 @@ impl Relay {
         );
     }
 
+    /// Two fetches in a row from the same source port. The relay's stack closes first
+    /// (the server ends each answer), so the four-tuple is in its TIME-WAIT when the second
+    /// SYN comes: a kernel client reuses ports so once it has gone round its range, and the
+    /// relay must take the newer SYN as a new connection (RFC 6191), not keep answering it
+    /// with TIME-WAIT's ACK until the client's connect times out. (The pause lets the
+    /// client's LAST-ACK end, so the port is free on its side.)
+    fn same_source_port_twice(&self, host: &str) {
+        let family = if host.contains(':') {
+            "AF_INET6"
+        } else {
+            "AF_INET"
+        };
+        let script = format!(
+            "import socket, time\n\
+             for _ in range(2):\n\
+             \x20   s = socket.socket(socket.{family}, socket.SOCK_STREAM)\n\
+             \x20   s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)\n\
+             \x20   s.bind(('', 47001))\n\
+             \x20   s.settimeout(5)\n\
+             \x20   s.connect(('{host}', {PORT}))\n\
+             \x20   s.sendall(b'GET /bytes/10 HTTP/1.1\\r\\nHost: t\\r\\nConnection: close\\r\\n\\r\\n')\n\
+             \x20   got = b''\n\
+             \x20   while chunk := s.recv(4096): got += chunk\n\
+             \x20   s.close()\n\
+             \x20   time.sleep(0.5)\n\
+             \x20   print(got.split(b' ')[1].decode(), end=' ')\n"
+        );
+        let out = self.client.try_exec(&["python3", "-c", &script]);
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout).trim(),
+            "200 200",
+            "two connections from one source port to {host}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
     /// `count` connections held open at once, each fetching a small body.
     fn many(&self, host: &str, count: usize) {
         self.many_sized(host, count, 1000);
@@ -349,6 +385,7 @@ fn direct_relay_carries_tcp_udp_ipv6_and_many_connections() {
     // Offload is the relay's default: USO frames are cut into their datagrams.
     r.udp_segmented_round_trip("AF_INET", SERVER);
     r.udp_segmented_round_trip("AF_INET6", SERVER6);
+    r.same_source_port_twice(SERVER);
     r.many(SERVER, 250);
     // A closed port: the destination refuses, the client's connection is reset at once.
     let started = Instant::now();

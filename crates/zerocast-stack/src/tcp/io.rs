@@ -108,7 +108,7 @@ pub(crate) fn receive(stack: &mut Stack, bc: &mut impl Bindings, rx: &IpRx, buf:
 
 /// RFC 6191-style TIME-WAIT reuse: a SYN with a higher sequence number (or, with
 /// timestamps, a higher TSval) than the old connection's ends its TIME-WAIT so a listener
-/// can take it. Returns whether the old connection was ended.
+/// (or the transparent listener) can take it. Returns whether the old connection was ended.
 fn time_wait_reuse(
     stack: &mut Stack,
     bc: &mut impl Bindings,
@@ -127,7 +127,11 @@ fn time_wait_reuse(
         (Some(ts), Some((tsval, _))) => SeqNum::new(tsval) > SeqNum::new(ts.recent),
         _ => seg.seq > c.rcv_nxt,
     };
-    if !newer || find_listener(stack, c.local).is_none() {
+    // A relay's transparent listener takes the new SYN just as a listener on the port
+    // would; without it the SYN would meet TIME-WAIT's ACK until the wait ended.
+    let listened = find_listener(stack, c.local).is_some()
+        || super::transparent::would_take(stack, c.local.ip());
+    if !newer || !listened {
         return false;
     }
     stack.counters.tcp.time_wait_reused += 1;

@@ -3,7 +3,7 @@
 //! `Stack::set_accept_any_destination`), so each accepted connection's local address is
 //! the destination the peer meant to reach.
 
-use core::net::SocketAddr;
+use core::net::{IpAddr, SocketAddr};
 
 use super::demux::TcpSocketKind;
 use super::segment::Segment;
@@ -29,6 +29,12 @@ pub(crate) fn take_segment(
     }
     super::io::on_listener_segment(stack, bc, listener, local, remote, seg);
     true
+}
+
+/// Whether a new connection to `local` would go to the transparent listener (if no
+/// connection or listener matched it first).
+pub(crate) fn would_take(stack: &Stack, local: IpAddr) -> bool {
+    transparent_listener(stack).is_some() && crate::ip::transparent::may_take(stack, local)
 }
 
 /// The transparent listener, if it is still the listening socket it was made from.

@@ -361,31 +361,49 @@ fn close_finishes_the_fin_handshake_owned_by_the_stack() {
 
 #[test]
 fn rfc6191_time_wait_reused_by_a_syn_with_a_higher_sequence_number() {
-    let (mut stack, mut bc, dev, l) = listening();
-    // We close first, so TIME-WAIT is on our side.
-    let mut p = tcp_packet(sa(PEER), sa(US), 7000, 0, FLAG_SYN, &[], &[]);
+    let (stack, bc, dev, l) = listening();
+    time_wait_then_two_syns(stack, bc, dev, l, sa(US));
+}
+
+/// A relay's side of the same: the kernel client reuses a port once it has gone round its
+/// range, and the newer SYN must reach the transparent listener rather than meet
+/// TIME-WAIT's ACK until the wait ends (a CI run's connect timed out so).
+#[test]
+fn rfc6191_time_wait_reuse_reaches_the_transparent_listener() {
+    let (mut stack, mut bc, dev) = tun_stack(StackConfig::default());
+    stack.set_accept_any_destination(dev, true);
+    let l = stack.tcp_open().unwrap();
+    stack.tcp_listen_transparent(&mut bc, l, 2).unwrap();
+    bc.take_sent();
+    time_wait_then_two_syns(stack, bc, dev, l, sa("198.51.100.7:443"));
+}
+
+/// Accepts a connection from PEER to `us` on listener `l`, closes it first (so TIME-WAIT
+/// is on our side), then checks that an older SYN on the same four-tuple gets TIME-WAIT's
+/// ACK and a newer one a SYN-ACK of a new connection.
+fn time_wait_then_two_syns(
+    mut stack: Stack,
+    mut bc: crate::testutil::FakeBindings,
+    dev: crate::DeviceId,
+    l: SocketId,
+    us: SocketAddr,
+) {
+    let mut p = tcp_packet(sa(PEER), us, 7000, 0, FLAG_SYN, &[], &[]);
     stack.receive_frame(&mut bc, dev, &mut p);
     let iss = sent(&mut bc)[0].seq;
-    let mut p = tcp_packet(sa(PEER), sa(US), 7001, iss + 1, FLAG_ACK, &[], &[]);
+    let mut p = tcp_packet(sa(PEER), us, 7001, iss + 1, FLAG_ACK, &[], &[]);
     stack.receive_frame(&mut bc, dev, &mut p);
     let (c, _) = stack.tcp_accept(&mut bc, l).unwrap();
     stack.tcp_close(&mut bc, c).unwrap();
-    let mut p = tcp_packet(
-        sa(PEER),
-        sa(US),
-        7001,
-        iss + 2,
-        FLAG_ACK | FLAG_FIN,
-        &[],
-        &[],
-    );
+    let mut p = tcp_packet(sa(PEER), us, 7001, iss + 2, FLAG_ACK | FLAG_FIN, &[], &[]);
     stack.receive_frame(&mut bc, dev, &mut p);
     bc.take_sent();
+    assert_eq!(stack.tcp.len(), 1, "in TIME-WAIT");
     // An old-numbered SYN is answered by TIME-WAIT (a challenge ACK), a newer one reuses.
-    let mut p = tcp_packet(sa(PEER), sa(US), 6000, 0, FLAG_SYN, &[], &[]);
+    let mut p = tcp_packet(sa(PEER), us, 6000, 0, FLAG_SYN, &[], &[]);
     stack.receive_frame(&mut bc, dev, &mut p);
     assert_eq!(sent(&mut bc)[0].flags, FLAG_ACK);
-    let mut p = tcp_packet(sa(PEER), sa(US), 90_000, 0, FLAG_SYN, &[], &[]);
+    let mut p = tcp_packet(sa(PEER), us, 90_000, 0, FLAG_SYN, &[], &[]);
     stack.receive_frame(&mut bc, dev, &mut p);
     let sa_ = sent(&mut bc).remove(0);
     assert_eq!((sa_.ack, sa_.flags), (90_001, FLAG_SYN | FLAG_ACK));
