@@ -50,7 +50,7 @@ pub(super) fn dissect(cx: &mut Cx<'_, '_>, upper: &Upper<'_>) {
         Ok(Lenient::Cut(tcp)) => {
             let need = tcp.header_len().unwrap_or(tcp::HEADER_LEN);
             cx.header_cut("tcp", bytes.len(), need);
-            return cut(cx, tcp);
+            return cut(cx, tcp, header_start(cx, bytes));
         }
         Err(e) => return cx.malformed(bytes, e),
     };
@@ -60,6 +60,8 @@ pub(super) fn dissect(cx: &mut Cx<'_, '_>, upper: &Upper<'_>) {
     if cut {
         cx.header_cut("tcp", bytes.len(), tcp.header_len());
         cx.out.set_header_cut(Proto::Tcp);
+        let start = header_start(cx, bytes) + tcp.header_len();
+        cx.out.set_payload_start(Proto::Tcp, start);
     }
     let out = &mut *cx.out;
     out.enter(Proto::Tcp);
@@ -147,11 +149,25 @@ fn cut_option(cx: &mut Cx<'_, '_>, options: &[u8], at: usize) {
     }
 }
 
-fn cut(cx: &mut Cx<'_, '_>, tcp: &TcpPartial<&[u8]>) {
+/// Where `bytes` (a slice of the frame) starts in the frame.
+fn header_start(cx: &Cx<'_, '_>, bytes: &[u8]) -> usize {
+    bytes
+        .as_ptr()
+        .addr()
+        .saturating_sub(cx.frame.as_ptr().addr())
+}
+
+/// A TCP header the capture cut before its fixed 20 bytes ended; `start` is where it
+/// begins in the frame.
+fn cut(cx: &mut Cx<'_, '_>, tcp: &TcpPartial<&[u8]>, start: usize) {
     cx.out.enter(Proto::Tcp);
     // tshark reads the two ports together, and sequence number to window only once all
     // of those 16 bytes are there.
     let (ports, first16) = (tcp.captured_len() >= 4, tcp.captured_len() >= 16);
+    if let (true, Some(len)) = (first16, tcp.header_len()) {
+        // The frame's length on the wire bounds the segment from here (as tshark's does).
+        cx.out.set_payload_start(Proto::Tcp, start + len);
+    }
     let gate = |on: bool, v: Option<u64>| v.filter(|_| on);
     push_some(
         cx.out,

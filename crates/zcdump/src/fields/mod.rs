@@ -203,7 +203,8 @@ pub const PATH_KEY_STEPS: usize = 8;
 /// let mut f = FrameFields::default();
 /// f.enter(Proto::Udp);
 /// f.set_payload(Proto::Udp, 42, 10);
-/// assert_eq!(f.layer(Proto::Udp), Some(LayerInfo { proto: Proto::Udp, payload: Some((42, 10)), header_cut: false }));
+/// let udp = LayerInfo { proto: Proto::Udp, payload: Some((42, 10)), payload_start: Some(42), header_cut: false };
+/// assert_eq!(f.layer(Proto::Udp), Some(udp));
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LayerInfo {
@@ -211,6 +212,10 @@ pub struct LayerInfo {
     pub proto: Proto,
     /// Where its payload starts in the frame and how many bytes of it were captured.
     pub payload: Option<(usize, usize)>,
+    /// Where its payload starts (or would start) in the frame, known also when the capture
+    /// ended inside the header but the header's length field was captured: what bounds a
+    /// length by the frame's length on the wire, as tshark bounds `tcp.len`.
+    pub payload_start: Option<usize>,
     /// The capture ended inside the layer's header (e.g. inside TCP options).
     pub header_cut: bool,
 }
@@ -746,6 +751,7 @@ impl FrameFields {
                 self.layers.push(LayerInfo {
                     proto,
                     payload: None,
+                    payload_start: None,
                     header_cut: false,
                 });
                 self.layers.len() - 1
@@ -785,6 +791,25 @@ impl FrameFields {
     pub fn set_payload(&mut self, proto: Proto, start: usize, len: usize) {
         if let Some(layer) = self.layer_mut(proto) {
             layer.payload.get_or_insert((start, len));
+            layer.payload_start.get_or_insert(start);
+        }
+    }
+
+    /// Records where outer layer `proto`'s payload would start when the capture ended
+    /// before it (inside the header); as with [`FrameFields::set_payload`], the first call
+    /// names the outermost.
+    ///
+    /// ```
+    /// use zcdump::fields::{FrameFields, Proto};
+    /// let mut f = FrameFields::default();
+    /// f.set_header_cut(Proto::Tcp);
+    /// f.set_payload_start(Proto::Tcp, 54); // a 20-byte header at 34, 16 bytes captured
+    /// let tcp = f.layer(Proto::Tcp).unwrap();
+    /// assert_eq!((tcp.payload, tcp.payload_start), (None, Some(54)));
+    /// ```
+    pub fn set_payload_start(&mut self, proto: Proto, start: usize) {
+        if let Some(layer) = self.layer_mut(proto) {
+            layer.payload_start.get_or_insert(start);
         }
     }
 

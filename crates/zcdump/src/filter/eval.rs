@@ -232,9 +232,9 @@ fn tcp_lengths(fields: &FrameFields, visit: &mut dyn FnMut(Val<'_>) -> bool) -> 
     // tshark bounds it by the bytes the frame had on the wire after the TCP header.
     let mut frame_bound = fields
         .layer(Proto::Tcp)
-        .and_then(|l| l.payload)
+        .and_then(|l| l.payload_start)
         .zip(fields.uint(Field::FrameLen))
-        .map(|((start, _), len)| len.saturating_sub(start as u64));
+        .map(|(start, len)| len.saturating_sub(start as u64));
     let mut ip_payload: Option<u64> = None;
     let mut ipv4 = (None, None);
     for (field, value) in fields.entries() {
