@@ -145,8 +145,8 @@ if [ "$(id -u)" = 0 ] && [ -c /dev/net/tun ]; then
   # (tcp_kernel.rs), the blocking TcpStream/TcpListener (tcp_blocking.rs).
   # zcstack relay (issue 13): client ns -> TUN -> relay -> veth -> kernel servers, direct
   # and through microsocks, 1 vs 2 shards (--threads), memory with slow readers, SIGTERM
-  # and SIGKILL mid-transfer (relay_kernel.rs, about 60 s on a loaded machine, tests in
-  # parallel).
+  # and SIGKILL mid-transfer (relay_kernel.rs: 100 MB each way, 500 connections at once;
+  # about 60-90 s, tests in parallel).
   # zerocast-tokio over a TUN/TAP (kernel_tun.rs), and what tun-rs's offload (virtio-net
   # header, GSO frames) and multi-queue give on this kernel (offload_probe.rs,
   # multiqueue_probe.rs; issue 13): about 5 s. The stack with offload on and off over a
