@@ -12,9 +12,9 @@ use crate::context::DeviceId;
 use crate::testutil::FakeBindings;
 use crate::{SocketId, Stack, StackConfig};
 
-struct Host {
-    stack: Stack,
-    bc: FakeBindings,
+pub(super) struct Host {
+    pub(super) stack: Stack,
+    pub(super) bc: FakeBindings,
     dev: DeviceId,
 }
 
@@ -29,7 +29,7 @@ fn host(last: u8) -> Host {
 }
 
 /// Moves every frame `from` sent into `to`, one by one.
-fn deliver(from: &mut Host, to: &mut Host) -> usize {
+pub(super) fn deliver(from: &mut Host, to: &mut Host) -> usize {
     let frames = from.bc.take_sent();
     for mut f in frames.iter().map(|f| f.bytes.clone()) {
         to.stack.receive_frame(&mut to.bc, to.dev, &mut f);
@@ -38,7 +38,7 @@ fn deliver(from: &mut Host, to: &mut Host) -> usize {
 }
 
 /// A connection from a (10.0.0.1) to b (10.0.0.2), established, and the accepted socket.
-fn connected() -> (Host, Host, SocketId, SocketId) {
+pub(super) fn connected() -> (Host, Host, SocketId, SocketId) {
     let (mut a, mut b) = (host(1), host(2));
     let listener = b.stack.tcp_open().unwrap();
     b.stack

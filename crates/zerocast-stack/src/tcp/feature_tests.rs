@@ -279,7 +279,10 @@ fn linger_ends_well_when_the_fin_is_acknowledged_in_time() {
         c.send(b"data", ctx).unwrap();
         c.close_lingering(Duration::from_secs(2), ctx);
     });
-    assert_eq!(rig.conn.linger_at, Some(rig.now + Duration::from_secs(2)));
+    assert_eq!(
+        rig.conn.linger_at.get(),
+        Some(rig.now + Duration::from_secs(2))
+    );
     rig.now += Duration::from_millis(100);
     assert!(rig.input(seg(IRS + 1, ISS + 6, FLAG_ACK, &[])).is_empty());
     assert_eq!(rig.conn.state, TcpState::FinWait2);

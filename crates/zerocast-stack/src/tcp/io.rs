@@ -469,7 +469,6 @@ pub(crate) fn run_conn<R>(
     let mut entry = stack.tcp.take(id)?;
     let before = entry.conn.readiness();
     let state_before = entry.conn.state;
-    let deadline_before = entry.deadline;
     let mut out = core::mem::take(&mut stack.tcp.out_scratch);
     out.clear();
     let result = {
@@ -505,16 +504,32 @@ pub(crate) fn run_conn<R>(
     if lingering {
         super::linger::report(stack, bc, id);
     }
-    match stack
-        .tcp
-        .get(id)
-        .map(|e| (e.conn.is_closed(), e.conn.next_deadline()))
-    {
-        Some((true, _)) => on_closed(stack, bc, id),
-        // The heap already holds an unchanged deadline (most segments of a bulk transfer
-        // move no timer): skip the heap update.
-        Some((false, deadline)) if deadline == deadline_before => {}
-        Some((false, deadline)) => sync_timer_to(stack, id, deadline),
+    // Most calls move no timer (a read; in a round trip, the peer's reply replaced the
+    // delayed ACK by the RTO in the same call): the earliest deadline is recomputed only
+    // when a deadline was written or the state changed (recovery timers count only once
+    // synchronized), and the heap is touched only when that deadline moved.
+    let timer = stack.tcp.get_mut(id).map(|e| {
+        if e.conn.is_closed() {
+            return TimerSync::Closed;
+        }
+        if e.conn.take_timers_changed() || state_before != state_after {
+            let deadline = e.conn.next_deadline();
+            if deadline != e.deadline {
+                return TimerSync::Moved(deadline);
+            }
+        } else {
+            debug_assert_eq!(
+                e.deadline,
+                e.conn.next_deadline(),
+                "a deadline moved without setting its changed flag"
+            );
+        }
+        TimerSync::Unchanged
+    });
+    match timer {
+        Some(TimerSync::Closed) => on_closed(stack, bc, id),
+        Some(TimerSync::Moved(deadline)) => sync_timer_to(stack, id, deadline),
+        Some(TimerSync::Unchanged) => {}
         // Freed (a lingering close released it): no timer may outlive it.
         None => {
             stack.timers.cancel(&TimerId::Tcp(id.0));
@@ -522,6 +537,13 @@ pub(crate) fn run_conn<R>(
     }
     stack.run_loopback(bc);
     Some(result)
+}
+
+/// What `run_conn` does with a connection's timer-heap entry after a call.
+enum TimerSync {
+    Closed,
+    Moved(Option<Instant>),
+    Unchanged,
 }
 
 /// Bookkeeping of transitions the stack cares about.
@@ -618,7 +640,10 @@ pub(crate) fn remove_conn(stack: &mut Stack, bc: &mut impl Bindings, id: ConnId)
 /// moves the entry at once, and no deadline at all disarms it, so nothing fires late and
 /// an idle connection leaves no timer.
 pub(crate) fn sync_timer(stack: &mut Stack, id: ConnId) {
-    let deadline = stack.tcp.get(id).and_then(|e| e.conn.next_deadline());
+    let deadline = stack.tcp.get_mut(id).and_then(|e| {
+        e.conn.take_timers_changed();
+        e.conn.next_deadline()
+    });
     sync_timer_to(stack, id, deadline);
 }
 
@@ -704,3 +729,6 @@ pub(crate) fn on_pmtu_change(stack: &mut Stack, now: crate::time::Instant, dst: 
 #[cfg(test)]
 #[path = "burst_tests.rs"]
 mod burst_tests;
+#[cfg(test)]
+#[path = "timer_sync_tests.rs"]
+mod timer_sync_tests;

@@ -43,13 +43,14 @@ impl Conn {
     pub(crate) fn close_lingering(&mut self, linger: Duration, ctx: &mut ConnCtx<'_>) {
         self.close(ctx);
         if !self.is_closed() && self.linger_outcome().is_none() {
-            self.linger_at = Some(ctx.now + linger);
+            self.linger_at
+                .set(Some(ctx.now + linger), &mut self.timers_changed);
         }
     }
 
     /// The linger time passed with our FIN unacknowledged: reset (RFC 9293 3.10.5 abort).
     pub(crate) fn on_linger_timeout(&mut self, ctx: &mut ConnCtx<'_>) {
-        self.linger_at = None;
+        self.linger_at.set(None, &mut self.timers_changed);
         if self.state.is_synchronized() && self.state != TcpState::TimeWait {
             ctx.out.push(OutSegment::rst(self.snd_nxt, None));
         }
@@ -101,7 +102,8 @@ pub(crate) fn report(stack: &mut Stack, bc: &mut impl Bindings, id: ConnId) {
     let Some(outcome) = entry.conn.linger_outcome() else {
         return;
     };
-    entry.conn.linger_at = None;
+    let conn = &mut entry.conn;
+    conn.linger_at.set(None, &mut conn.timers_changed);
     entry.socket = None;
     let readiness = Readiness {
         readable: false,

@@ -35,6 +35,7 @@ mod assembler;
 pub(crate) mod cc;
 mod config;
 pub(crate) mod conn;
+mod deadline;
 pub(crate) mod demux;
 #[cfg(test)]
 mod feature_tests;

@@ -86,7 +86,7 @@ impl Conn {
         self.snd_wl1 = seg.seq;
         self.snd_wl2 = seg.ack;
         if self.snd_max == self.snd_una {
-            self.rto_at = None;
+            self.rto_at.set(None, &mut self.timers_changed);
             self.unacked_since = None;
         }
         self.backoff = 0;
@@ -135,7 +135,8 @@ impl Conn {
                 self.note_old_duplicate(seg);
                 if self.state == TcpState::TimeWait && seg.has(FLAG_FIN) {
                     // A retransmitted FIN: ACK it and restart the 2·MSL wait.
-                    self.close_at = Some(now + ctx.config.time_wait);
+                    self.close_at
+                        .set(Some(now + ctx.config.time_wait), &mut self.timers_changed);
                 }
                 self.ack_now = true;
                 self.output(ctx);
@@ -292,7 +293,7 @@ impl Conn {
             self.retransmissions = 0;
             self.persisting = false;
             if self.snd_una == self.snd_max {
-                self.rto_at = None;
+                self.rto_at.set(None, &mut self.timers_changed);
                 self.unacked_since = None;
             } else {
                 self.unacked_since = Some(now);
@@ -309,7 +310,7 @@ impl Conn {
             if window > 0 && self.persisting {
                 // The window opened: stop probing, send at once.
                 self.persisting = false;
-                self.rto_at = None;
+                self.rto_at.set(None, &mut self.timers_changed);
                 self.backoff = 0;
             }
         }
@@ -319,7 +320,8 @@ impl Conn {
                 TcpState::FinWait1 => {
                     self.state = TcpState::FinWait2;
                     if self.orphan {
-                        self.close_at = Some(now + ctx.config.time_wait);
+                        self.close_at
+                            .set(Some(now + ctx.config.time_wait), &mut self.timers_changed);
                     }
                 }
                 TcpState::Closing => self.enter_time_wait(ctx),
@@ -405,8 +407,11 @@ impl Conn {
             } else {
                 self.ack_now = true;
             }
-        } else if self.delack_at.is_none() {
-            self.delack_at = Some(ctx.now + ctx.config.delayed_ack);
+        } else if self.delack_at.get().is_none() {
+            self.delack_at.set(
+                Some(ctx.now + ctx.config.delayed_ack),
+                &mut self.timers_changed,
+            );
         }
     }
 
@@ -445,16 +450,19 @@ impl Conn {
             TcpState::FinWait2 => self.enter_time_wait(ctx),
             _ => {}
         }
-        self.keepalive_at = None;
+        self.keepalive_at.set(None, &mut self.timers_changed);
     }
 
     /// TIME-WAIT: all other timers stop; the connection lingers 2·MSL (RFC 9293 3.10.7.4).
     fn enter_time_wait(&mut self, ctx: &ConnCtx<'_>) {
         self.state = TcpState::TimeWait;
-        self.rto_at = None;
-        self.delack_at = None;
-        self.keepalive_at = None;
+        self.rto_at.set(None, &mut self.timers_changed);
+        self.delack_at.set(None, &mut self.timers_changed);
+        self.keepalive_at.set(None, &mut self.timers_changed);
         self.persisting = false;
-        self.close_at = Some(ctx.now + ctx.config.time_wait);
+        self.close_at.set(
+            Some(ctx.now + ctx.config.time_wait),
+            &mut self.timers_changed,
+        );
     }
 }

@@ -114,6 +114,11 @@ impl LossControl {
         self.recovery.timer()
     }
 
+    /// Whether a recovery timer moved since the last call (clears the flag).
+    pub(crate) fn take_timers_changed(&mut self) -> bool {
+        self.recovery.take_timers_changed()
+    }
+
     pub(crate) fn on_timer(&mut self, kind: RecoveryTimer, now: Instant) -> TimerAction {
         self.recovery.on_timer(kind, now, &self.rtt)
     }

@@ -18,6 +18,7 @@ use alloc::vec::Vec;
 use core::net::SocketAddr;
 
 use super::config::TcpConfig;
+use super::deadline::Deadline;
 use super::recv_buffer::RecvBuffer;
 use super::rules::{self, ChallengeAckLimiter};
 use super::segment::{OutSegment, Segment};
@@ -126,7 +127,7 @@ pub(crate) struct Conn {
     pub(crate) ack_deferred: bool,
 
     // Timers.
-    pub(crate) rto_at: Option<Instant>,
+    pub(crate) rto_at: Deadline,
     /// The retransmission timer runs as the persist timer (zero window probing).
     pub(crate) persisting: bool,
     /// The RTO fired and its retransmission has not gone yet (it goes even with no quota).
@@ -135,11 +136,11 @@ pub(crate) struct Conn {
     pub(crate) retransmissions: u32,
     /// When the oldest unacknowledged data was first sent (RFC 5482 user timeout).
     unacked_since: Option<Instant>,
-    pub(crate) delack_at: Option<Instant>,
-    pub(crate) keepalive_at: Option<Instant>,
+    pub(crate) delack_at: Deadline,
+    pub(crate) keepalive_at: Deadline,
     keepalive_probes: u32,
     /// TIME-WAIT end, or an orphan's FIN-WAIT-2 end.
-    pub(crate) close_at: Option<Instant>,
+    pub(crate) close_at: Deadline,
     last_rx: Instant,
     pub(crate) loss: LossControl,
     max_rto: Duration,
@@ -149,7 +150,10 @@ pub(crate) struct Conn {
     /// The last soft ICMP error and SND.UNA when it came (`tcp/icmp_error.rs`).
     pub(crate) soft_error: Option<(SocketError, SeqNum)>,
     /// When a lingering close gives up and resets (`tcp/linger.rs`).
-    pub(crate) linger_at: Option<Instant>,
+    pub(crate) linger_at: Deadline,
+    /// A deadline above moved since the stack last synced this connection's timer entry
+    /// (every write goes through [`Deadline::set`], which sets it).
+    pub(super) timers_changed: bool,
     /// Bytes the application drained since `drain_mark` (receive auto-tuning).
     drained: usize,
     drain_mark: Instant,
@@ -217,23 +221,25 @@ impl Conn {
             unacked_segments: 0,
             in_ack_burst: false,
             ack_deferred: false,
-            rto_at: None,
+            rto_at: Deadline::default(),
             persisting: false,
             rto_recently_fired: false,
             backoff: 0,
             retransmissions: 0,
             unacked_since: None,
-            delack_at: None,
-            keepalive_at: None,
+            delack_at: Deadline::default(),
+            keepalive_at: Deadline::default(),
             keepalive_probes: 0,
-            close_at: None,
+            close_at: Deadline::default(),
             last_rx: now,
             loss: LossControl::new(p.options.congestion, u32::from(p.our_mss), config, now),
             max_rto: config.max_rto,
             max_persist: config.max_persist,
             error: None,
             soft_error: None,
-            linger_at: None,
+            linger_at: Deadline::default(),
+            // New: the stack has no entry for it yet.
+            timers_changed: true,
             drained: 0,
             drain_mark: now,
         }
@@ -407,10 +413,18 @@ impl Conn {
             (None, y) => y,
         };
         let timers = earliest(
-            earliest(self.rto_at, self.delack_at),
-            earliest(self.keepalive_at, self.close_at),
+            earliest(self.rto_at.get(), self.delack_at.get()),
+            earliest(self.keepalive_at.get(), self.close_at.get()),
         );
-        earliest(timers, earliest(self.linger_at, recovery))
+        earliest(timers, earliest(self.linger_at.get(), recovery))
+    }
+
+    /// Whether any deadline (its own or loss recovery's) moved since the last call, which
+    /// clears the flags. While none did and the state stayed, [`Conn::next_deadline`] is
+    /// what it was.
+    pub(crate) fn take_timers_changed(&mut self) -> bool {
+        let own = core::mem::take(&mut self.timers_changed);
+        self.loss.take_timers_changed() | own
     }
 
     /// The connection is over and may be forgotten.
@@ -577,11 +591,11 @@ impl Conn {
     /// Forgets every timer and marks the connection closed.
     pub(crate) fn enter_closed(&mut self) {
         self.state = TcpState::Closed;
-        self.rto_at = None;
-        self.delack_at = None;
-        self.keepalive_at = None;
-        self.close_at = None;
-        self.linger_at = None;
+        self.rto_at.set(None, &mut self.timers_changed);
+        self.delack_at.set(None, &mut self.timers_changed);
+        self.keepalive_at.set(None, &mut self.timers_changed);
+        self.close_at.set(None, &mut self.timers_changed);
+        self.linger_at.set(None, &mut self.timers_changed);
         self.persisting = false;
     }
 
@@ -593,18 +607,24 @@ impl Conn {
 
     fn arm_orphan_fin_wait2(&mut self, ctx: &ConnCtx<'_>) {
         // Linux's tcp_fin_timeout: an orphan does not wait forever for the peer's FIN.
-        self.close_at = Some(ctx.now + ctx.config.time_wait);
+        self.close_at.set(
+            Some(ctx.now + ctx.config.time_wait),
+            &mut self.timers_changed,
+        );
     }
 
     /// Arms (or re-arms) keepalive from now, if enabled.
     fn rearm_keepalive(&mut self, now: Instant) {
         self.keepalive_probes = 0;
-        self.keepalive_at = match self.options.keepalive {
-            Some(k) if matches!(self.state, TcpState::Established | TcpState::CloseWait) => {
-                Some(now + k.idle)
-            }
-            _ => None,
-        };
+        self.keepalive_at.set(
+            match self.options.keepalive {
+                Some(k) if matches!(self.state, TcpState::Established | TcpState::CloseWait) => {
+                    Some(now + k.idle)
+                }
+                _ => None,
+            },
+            &mut self.timers_changed,
+        );
     }
 
     /// Applies changed socket options.

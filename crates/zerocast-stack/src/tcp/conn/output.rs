@@ -42,7 +42,7 @@ impl Conn {
         self.snd_nxt = self.iss + 1;
         self.snd_max = self.snd_max.max(self.snd_nxt);
         self.loss.on_transmit(self.iss, 1, now, retransmission);
-        if self.rto_at.is_none() {
+        if self.rto_at.get().is_none() {
             self.arm_rto(now);
         }
     }
@@ -82,7 +82,7 @@ impl Conn {
         self.ack_now = false;
         self.ack_deferred = false;
         self.unacked_segments = 0;
-        self.delack_at = None;
+        self.delack_at.set(None, &mut self.timers_changed);
         seg
     }
 
@@ -195,7 +195,7 @@ impl Conn {
             if self.unacked_since.is_none() {
                 self.unacked_since = Some(now);
             }
-            if self.rto_at.is_none() || self.persisting {
+            if self.rto_at.get().is_none() || self.persisting {
                 self.persisting = false;
                 self.arm_rto(now);
             }
@@ -262,7 +262,7 @@ impl Conn {
         ctx.out.push(seg);
         self.loss.on_transmit(start, seg_len, now, true);
         self.rto_recently_fired = false;
-        if self.rto_at.is_none() {
+        if self.rto_at.get().is_none() {
             self.arm_rto(now);
         }
         true
@@ -289,9 +289,16 @@ impl Conn {
     /// an ACK: probe the window on the persist timer.
     fn maybe_persist(&mut self, now: crate::time::Instant) {
         let waiting = self.data_end() > self.snd_nxt;
-        if waiting && self.snd_wnd == 0 && self.snd_max == self.snd_una && self.rto_at.is_none() {
+        if waiting
+            && self.snd_wnd == 0
+            && self.snd_max == self.snd_una
+            && self.rto_at.get().is_none()
+        {
             self.persisting = true;
-            self.rto_at = Some(now + self.persist_interval());
+            self.rto_at.set(
+                Some(now + self.persist_interval()),
+                &mut self.timers_changed,
+            );
         }
     }
 
@@ -304,7 +311,8 @@ impl Conn {
 
     /// Arms the retransmission timer at the current RTO with backoff (RFC 6298 5.1, 5.5).
     pub(super) fn arm_rto(&mut self, now: crate::time::Instant) {
-        self.rto_at = Some(now + self.backed_off_rto());
+        self.rto_at
+            .set(Some(now + self.backed_off_rto()), &mut self.timers_changed);
     }
 
     pub(super) fn backed_off_rto(&self) -> crate::time::Duration {

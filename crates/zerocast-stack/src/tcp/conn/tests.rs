@@ -161,7 +161,7 @@ fn rfc9293_3_5_active_open_syn_then_ack_of_syn_ack() {
         "TSval: milliseconds of the clock"
     );
     assert_eq!(
-        rig.conn.rto_at,
+        rig.conn.rto_at.get(),
         Some(rig.at(Duration::from_secs(1))),
         "RFC 6298 2.1: 1 s"
     );
@@ -172,7 +172,11 @@ fn rfc9293_3_5_active_open_syn_then_ack_of_syn_ack() {
     );
     assert_eq!(ack.window, 65535);
     assert_eq!(rig.conn.snd_wnd, 8192);
-    assert_eq!(rig.conn.rto_at, None, "all acknowledged: the timer stops");
+    assert_eq!(
+        rig.conn.rto_at.get(),
+        None,
+        "all acknowledged: the timer stops"
+    );
     assert_eq!(
         rig.conn.snd_mss, 536,
         "RFC 9293 3.7.1: no MSS option means 536"
@@ -359,14 +363,14 @@ fn rfc9293_3_8_6_3_delayed_ack_40ms_and_every_second_full_segment() {
     assert!(rig
         .input(seg(IRS + 1, ISS + 1, FLAG_ACK, 8192, &full))
         .is_empty());
-    assert_eq!(rig.conn.delack_at, Some(rig.at(ms(40))));
+    assert_eq!(rig.conn.delack_at.get(), Some(rig.at(ms(40))));
     let ack = one(&rig.input(seg(IRS + 1421, ISS + 1, FLAG_ACK, 8192, &full)));
     assert_eq!(
         ack.ack,
         s(IRS + 1 + 2840),
         "second full segment: ACK at once"
     );
-    assert_eq!(rig.conn.delack_at, None);
+    assert_eq!(rig.conn.delack_at.get(), None);
     // A lone small segment waits exactly 40 ms.
     assert!(rig
         .input(seg(IRS + 2841, ISS + 1, FLAG_ACK, 8192, b"x"))
@@ -671,11 +675,11 @@ fn rfc6298_5_3_ack_of_new_data_restarts_the_timer_from_now() {
     rig.input(seg(IRS + 1, ISS + 3, FLAG_ACK, 8192, &[]));
     // Samples 0 (handshake) and 300 ms: SRTT 37.5, RTTVAR 75, RTO 337.5 ms from the ACK.
     assert_eq!(
-        rig.conn.rto_at,
+        rig.conn.rto_at.get(),
         Some(rig.at(Duration::from_micros(337_500)))
     );
     rig.input(seg(IRS + 1, ISS + 5, FLAG_ACK, 8192, &[]));
-    assert_eq!(rig.conn.rto_at, None, "all acknowledged: stopped");
+    assert_eq!(rig.conn.rto_at.get(), None, "all acknowledged: stopped");
 }
 
 #[test]
@@ -814,21 +818,15 @@ fn rfc9293_3_10_7_4_data_after_close_resets_the_orphan() {
 #[test]
 fn next_deadline_is_the_least_armed_timer() {
     let mut rig = established();
-    let clear = |c: &mut Conn| {
-        c.rto_at = None;
-        c.delack_at = None;
-        c.keepalive_at = None;
-        c.close_at = None;
-        c.linger_at = None;
-    };
-    type Slot = fn(&mut Conn) -> &mut Option<Instant>;
+    type Slot = fn(&mut Conn, Option<Instant>);
     let slots: [Slot; 5] = [
-        |c| &mut c.rto_at,
-        |c| &mut c.delack_at,
-        |c| &mut c.keepalive_at,
-        |c| &mut c.close_at,
-        |c| &mut c.linger_at,
+        |c, at| c.rto_at.set(at, &mut c.timers_changed),
+        |c, at| c.delack_at.set(at, &mut c.timers_changed),
+        |c, at| c.keepalive_at.set(at, &mut c.timers_changed),
+        |c, at| c.close_at.set(at, &mut c.timers_changed),
+        |c, at| c.linger_at.set(at, &mut c.timers_changed),
     ];
+    let clear = |c: &mut Conn| slots.iter().for_each(|s| s(c, None));
     // The established rig may hold a recovery deadline; it must not be below these.
     let recovery = rig.conn.loss.timer().map(|(at, _)| at);
     let base = rig.now + Duration::from_secs(1);
@@ -837,7 +835,7 @@ fn next_deadline_is_the_least_armed_timer() {
     assert_eq!(rig.conn.next_deadline(), recovery);
     for (i, a) in slots.iter().enumerate() {
         clear(&mut rig.conn);
-        *a(&mut rig.conn) = Some(Instant::MAX);
+        a(&mut rig.conn, Some(Instant::MAX));
         assert_eq!(
             rig.conn.next_deadline(),
             Some(recovery.unwrap_or(Instant::MAX))
@@ -847,8 +845,8 @@ fn next_deadline_is_the_least_armed_timer() {
                 continue;
             }
             clear(&mut rig.conn);
-            *a(&mut rig.conn) = Some(base + ms(10));
-            *b(&mut rig.conn) = Some(base + ms(3));
+            a(&mut rig.conn, Some(base + ms(10)));
+            b(&mut rig.conn, Some(base + ms(3)));
             assert_eq!(
                 rig.conn.next_deadline(),
                 Some(base + ms(3)),

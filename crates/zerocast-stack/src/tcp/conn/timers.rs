@@ -14,17 +14,17 @@ impl Conn {
     /// Fires every timer of this connection whose deadline is at or before `ctx.now`.
     pub(crate) fn on_timer(&mut self, ctx: &mut ConnCtx<'_>) {
         let now = ctx.now;
-        if self.close_at.is_some_and(|t| t <= now) {
+        if self.close_at.is_due(now) {
             // TIME-WAIT over (or an orphan gave up waiting in FIN-WAIT-2).
             self.enter_closed();
             return;
         }
-        if self.linger_at.is_some_and(|t| t <= now) {
+        if self.linger_at.is_due(now) {
             self.on_linger_timeout(ctx);
             return;
         }
-        if self.rto_at.is_some_and(|t| t <= now) {
-            self.rto_at = None;
+        if self.rto_at.is_due(now) {
+            self.rto_at.set(None, &mut self.timers_changed);
             if self.persisting {
                 self.on_persist(ctx);
             } else {
@@ -35,11 +35,11 @@ impl Conn {
             return;
         }
         self.on_recovery_timer(ctx);
-        if self.delack_at.is_some_and(|t| t <= now) {
-            self.delack_at = None;
+        if self.delack_at.is_due(now) {
+            self.delack_at.set(None, &mut self.timers_changed);
             self.send_ack(ctx);
         }
-        if self.keepalive_at.is_some_and(|t| t <= now) {
+        if self.keepalive_at.is_due(now) {
             self.on_keepalive(ctx);
         }
     }
@@ -154,7 +154,10 @@ impl Conn {
         ctx.out.push(seg);
         self.backoff = (self.backoff + 1).min(16);
         self.persisting = true;
-        self.rto_at = Some(now + self.persist_interval());
+        self.rto_at.set(
+            Some(now + self.persist_interval()),
+            &mut self.timers_changed,
+        );
     }
 
     /// Keepalive: a segment with SEG.SEQ = SND.NXT − 1 (RFC 9293 3.8.4) that the peer must
@@ -162,16 +165,17 @@ impl Conn {
     fn on_keepalive(&mut self, ctx: &mut ConnCtx<'_>) {
         let now = ctx.now;
         let Some(k) = self.options.keepalive else {
-            self.keepalive_at = None;
+            self.keepalive_at.set(None, &mut self.timers_changed);
             return;
         };
         if !matches!(self.state, TcpState::Established | TcpState::CloseWait) {
-            self.keepalive_at = None;
+            self.keepalive_at.set(None, &mut self.timers_changed);
             return;
         }
         let idle_since = self.last_rx;
         if now.saturating_duration_since(idle_since) < k.idle && self.keepalive_probes == 0 {
-            self.keepalive_at = Some(idle_since + k.idle);
+            self.keepalive_at
+                .set(Some(idle_since + k.idle), &mut self.timers_changed);
             return;
         }
         if self.keepalive_probes >= k.count {
@@ -182,6 +186,7 @@ impl Conn {
         self.keepalive_probes += 1;
         let seg = self.segment(self.snd_una + u32::MAX, 0, now);
         ctx.out.push(seg);
-        self.keepalive_at = Some(now + k.interval);
+        self.keepalive_at
+            .set(Some(now + k.interval), &mut self.timers_changed);
     }
 }

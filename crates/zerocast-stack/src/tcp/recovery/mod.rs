@@ -32,6 +32,7 @@ mod rack;
 mod scoreboard;
 
 use crate::tcp::cc::{CongestionAlgorithm, CongestionControl};
+use crate::tcp::deadline::Deadline;
 use crate::tcp::rtt::RttEstimator;
 use crate::tcp::seq::SeqNum;
 use crate::time::{Duration, Instant};
@@ -170,8 +171,10 @@ pub(crate) struct LossRecovery {
     tlp: Option<TlpEpisode>,
     /// A probe was requested; the next transmission is it.
     tlp_requested: bool,
-    reorder_deadline: Option<Instant>,
-    pto_deadline: Option<Instant>,
+    reorder_deadline: Deadline,
+    pto_deadline: Deadline,
+    /// A deadline above moved since the connection last asked (see `tcp/deadline.rs`).
+    timers_changed: bool,
     /// SRTT, min RTT and RTO as of the last ACK or timer (for decisions between ACKs).
     srtt: Option<Duration>,
     min_rtt: Option<Duration>,
@@ -203,8 +206,9 @@ impl LossRecovery {
             undo: Undo::default(),
             tlp: None,
             tlp_requested: false,
-            reorder_deadline: None,
-            pto_deadline: None,
+            reorder_deadline: Deadline::default(),
+            pto_deadline: Deadline::default(),
+            timers_changed: false,
             srtt: None,
             min_rtt: None,
             rto: crate::tcp::rtt::DEFAULT_INITIAL_RTO,
@@ -260,7 +264,7 @@ impl LossRecovery {
                 end_seq: self.board.high_data(),
                 is_retrans: new_bytes == 0,
             });
-            self.pto_deadline = None;
+            self.pto_deadline.set(None, &mut self.timers_changed);
         } else if new_bytes > 0 {
             // RFC 8985 7.2: (re)arm the PTO after sending new data that is not a probe.
             self.arm_pto(now);
@@ -538,12 +542,13 @@ impl LossRecovery {
             let reo_wnd = self.reo_wnd();
             let (n, timeout) = self.rack.detect_loss(&mut self.board, now, reo_wnd);
             marked += n;
-            self.reorder_deadline = timeout.map(|t| now + t);
+            self.reorder_deadline
+                .set(timeout.map(|t| now + t), &mut self.timers_changed);
             if !self.rack.reordering_seen {
                 marked += self.board.mark_lost_by_sack(self.mss);
             }
         } else if nothing_to_find {
-            self.reorder_deadline = None;
+            self.reorder_deadline.set(None, &mut self.timers_changed);
         }
         match self.phase {
             Phase::Open if self.dupacks >= DUP_THRESH && self.may_start_episode() => {
@@ -592,7 +597,7 @@ impl LossRecovery {
         self.prr = Some(Prr::new(flight, self.cc.ssthresh()));
         self.board.begin_episode();
         self.tlp = None;
-        self.pto_deadline = None;
+        self.pto_deadline.set(None, &mut self.timers_changed);
     }
 
     /// The FlightSize the window reductions start from (RFC 5681 equation 4, RFC 9438
@@ -640,8 +645,8 @@ impl LossRecovery {
         self.reno_sacked = 0;
         self.tlp = None;
         self.tlp_requested = false;
-        self.reorder_deadline = None;
-        self.pto_deadline = None;
+        self.reorder_deadline.set(None, &mut self.timers_changed);
+        self.pto_deadline.set(None, &mut self.timers_changed);
     }
 
     /// Bytes that may enter the network now: PRR's allowance in fast recovery, else
@@ -695,10 +700,15 @@ impl LossRecovery {
         self.board.last_segment(self.mss)
     }
 
+    /// Whether a recovery deadline moved since the last call (clears the flag).
+    pub(crate) fn take_timers_changed(&mut self) -> bool {
+        core::mem::take(&mut self.timers_changed)
+    }
+
     /// The earliest recovery timer, if one is armed.
     #[must_use]
     pub(crate) fn timer(&self) -> Option<(Instant, RecoveryTimer)> {
-        match (self.reorder_deadline, self.pto_deadline) {
+        match (self.reorder_deadline.get(), self.pto_deadline.get()) {
             (Some(r), Some(p)) if p < r => Some((p, RecoveryTimer::TailLossProbe)),
             (Some(r), _) => Some((r, RecoveryTimer::RackReorder)),
             (None, Some(p)) => Some((p, RecoveryTimer::TailLossProbe)),
@@ -718,10 +728,11 @@ impl LossRecovery {
         self.rto = rtt.rto();
         match kind {
             RecoveryTimer::RackReorder => {
-                self.reorder_deadline = None;
+                self.reorder_deadline.set(None, &mut self.timers_changed);
                 let reo_wnd = self.reo_wnd();
                 let (marked, timeout) = self.rack.detect_loss(&mut self.board, now, reo_wnd);
-                self.reorder_deadline = timeout.map(|t| now + t);
+                self.reorder_deadline
+                    .set(timeout.map(|t| now + t), &mut self.timers_changed);
                 if marked == 0 {
                     return TimerAction::Nothing;
                 }
@@ -736,7 +747,7 @@ impl LossRecovery {
                 TimerAction::LossesMarked
             }
             RecoveryTimer::TailLossProbe => {
-                self.pto_deadline = None;
+                self.pto_deadline.set(None, &mut self.timers_changed);
                 if self.phase != Phase::Open || self.board.outstanding() == 0 || self.tlp.is_some()
                 {
                     return TimerAction::Nothing;
@@ -768,11 +779,14 @@ impl LossRecovery {
     /// RFC 8985 7.2: arm the PTO in the open state with SACK, with no probe outstanding
     /// and nothing SACKed out of order.
     fn arm_pto(&mut self, now: Instant) {
-        self.pto_deadline = if self.pto_eligible() {
-            Some(now + self.probe_timeout())
-        } else {
-            None
-        };
+        self.pto_deadline.set(
+            if self.pto_eligible() {
+                Some(now + self.probe_timeout())
+            } else {
+                None
+            },
+            &mut self.timers_changed,
+        );
     }
 
     /// RFC 8985 7.2: restart the PTO on an ACK of new data; drop it once not eligible.
