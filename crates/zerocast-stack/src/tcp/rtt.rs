@@ -24,20 +24,36 @@ pub(crate) const DEFAULT_INITIAL_RTO: Duration = Duration::from_secs(1);
 pub(crate) const CLOCK_GRANULARITY: Duration = Duration::from_millis(1);
 
 /// RFC 6298 state of one connection: SRTT, RTTVAR, the RTO, and the lowest RTT seen.
+///
+/// The estimate is kept in integer nanoseconds: `Duration` arithmetic (seconds and
+/// nanoseconds apart, with carries, and overflow checks) cost several times as many
+/// instructions per ACK. Divisions truncate as `Duration`'s did, so the values are the
+/// same to the nanosecond; products saturate instead of overflowing.
 #[derive(Clone, Debug)]
 pub(crate) struct RttEstimator {
-    srtt: Option<Duration>,
-    rttvar: Duration,
+    /// SRTT in nanoseconds, once there has been a sample.
+    srtt: Option<u64>,
+    rttvar: u64,
     /// The RTO from the last sample (or the initial RTO), before clamping.
-    unclamped_rto: Duration,
-    min_rto: Duration,
-    max_rto: Duration,
+    unclamped_rto: u64,
+    min_rto: u64,
+    max_rto: u64,
     /// The lowest sample of the last five minutes (RACK's and HyStart++'s `min_RTT`,
     /// RFC 8985 section 6.2), as Linux's windowed filter: a path whose base RTT grew
     /// (a route change) is not judged by the old path's minimum forever.
     min_rtt: WindowedMin,
     latest: Option<Duration>,
 }
+
+/// `d` in nanoseconds, saturating (584 years).
+#[inline]
+fn nanos(d: Duration) -> u64 {
+    d.as_secs()
+        .saturating_mul(1_000_000_000)
+        .saturating_add(u64::from(d.subsec_nanos()))
+}
+
+const G: u64 = CLOCK_GRANULARITY.as_nanos() as u64;
 
 impl RttEstimator {
     /// An estimator with no samples yet: RTO = `initial_rto` (RFC 6298 2.1), clamped to
@@ -46,10 +62,10 @@ impl RttEstimator {
     pub(crate) fn new(min_rto: Duration, max_rto: Duration, initial_rto: Duration) -> Self {
         RttEstimator {
             srtt: None,
-            rttvar: Duration::ZERO,
-            unclamped_rto: initial_rto,
-            min_rto,
-            max_rto: max_rto.max(min_rto),
+            rttvar: 0,
+            unclamped_rto: nanos(initial_rto),
+            min_rto: nanos(min_rto),
+            max_rto: nanos(max_rto.max(min_rto)),
             min_rtt: WindowedMin::new(DEFAULT_MIN_RTT_WINDOW),
             latest: None,
         }
@@ -66,6 +82,7 @@ impl RttEstimator {
     pub(crate) fn on_sample(&mut self, rtt: Duration, now: Instant) {
         self.latest = Some(rtt);
         self.min_rtt.update(rtt, now);
+        let rtt = nanos(rtt);
         match self.srtt {
             None => self.first_sample(rtt),
             Some(srtt) => self.later_sample(srtt, rtt),
@@ -73,7 +90,7 @@ impl RttEstimator {
     }
 
     /// RFC 6298 2.2: SRTT <- R, RTTVAR <- R/2, RTO <- SRTT + max(G, K*RTTVAR) with K = 4.
-    fn first_sample(&mut self, rtt: Duration) {
+    fn first_sample(&mut self, rtt: u64) {
         self.srtt = Some(rtt);
         self.rttvar = rtt / 2;
         self.unclamped_rto = Self::rto_from(rtt, self.rttvar);
@@ -81,40 +98,40 @@ impl RttEstimator {
 
     /// RFC 6298 2.3: RTTVAR <- 3/4 RTTVAR + 1/4 |SRTT - R'| (with the old SRTT), then
     /// SRTT <- 7/8 SRTT + 1/8 R', then the RTO as in 2.2.
-    fn later_sample(&mut self, srtt: Duration, rtt: Duration) {
+    fn later_sample(&mut self, srtt: u64, rtt: u64) {
         let deviation = srtt.abs_diff(rtt);
-        self.rttvar = (self.rttvar * 3 + deviation) / 4;
-        let srtt = (srtt * 7 + rtt) / 8;
+        self.rttvar = self.rttvar.saturating_mul(3).saturating_add(deviation) / 4;
+        let srtt = srtt.saturating_mul(7).saturating_add(rtt) / 8;
         self.srtt = Some(srtt);
         self.unclamped_rto = Self::rto_from(srtt, self.rttvar);
     }
 
-    fn rto_from(srtt: Duration, rttvar: Duration) -> Duration {
-        srtt.saturating_add(CLOCK_GRANULARITY.max(rttvar.saturating_mul(4)))
+    fn rto_from(srtt: u64, rttvar: u64) -> u64 {
+        srtt.saturating_add(G.max(rttvar.saturating_mul(4)))
     }
 
     /// The RTO to arm: the estimate clamped to `[min_rto, max_rto]` (RFC 6298 2.4, 2.5).
     #[must_use]
     pub(crate) fn rto(&self) -> Duration {
-        self.unclamped_rto.clamp(self.min_rto, self.max_rto)
+        Duration::from_nanos(self.unclamped_rto.clamp(self.min_rto, self.max_rto))
     }
 
     /// The largest RTO the connection may back off to (RFC 6298 2.5).
     #[must_use]
     pub(crate) fn max_rto(&self) -> Duration {
-        self.max_rto
+        Duration::from_nanos(self.max_rto)
     }
 
     /// SRTT, once there has been a sample.
     #[must_use]
     pub(crate) fn srtt(&self) -> Option<Duration> {
-        self.srtt
+        self.srtt.map(Duration::from_nanos)
     }
 
     /// RTTVAR (zero before the first sample).
     #[must_use]
     pub(crate) fn rttvar(&self) -> Duration {
-        self.rttvar
+        Duration::from_nanos(self.rttvar)
     }
 
     /// The lowest sample of the last five minutes.
@@ -170,6 +187,45 @@ mod tests {
         assert_eq!(est.rto(), Duration::from_micros(362_500));
         assert_eq!(est.min_rtt(), Some(ms(100)));
         assert_eq!(est.latest_rtt(), Some(ms(200)));
+    }
+
+    /// Nanosecond-exact RFC 6298 arithmetic, truncating each division: values chosen so
+    /// that every division by 2, 4 and 8 has a remainder, across a second boundary.
+    #[test]
+    fn rfc6298_arithmetic_is_exact_to_the_nanosecond() {
+        let ns = Duration::from_nanos;
+        let mut est = RttEstimator::new(Duration::ZERO, ms(60_000), ms(1000));
+        est.on_sample(ns(1_000_000_003), Instant::ZERO);
+        // RTTVAR = floor(1_000_000_003 / 2); RTO = SRTT + 4 RTTVAR.
+        assert_eq!(est.rttvar(), ns(500_000_001));
+        assert_eq!(est.rto(), ns(1_000_000_003 + 4 * 500_000_001));
+        est.on_sample(ns(7), Instant::ZERO);
+        // RTTVAR = floor((3 * 500_000_001 + |1_000_000_003 - 7|) / 4)
+        //        = floor(2_499_999_999 / 4) = 624_999_999;
+        // SRTT = floor((7 * 1_000_000_003 + 7) / 8) = floor(7_000_000_028 / 8) = 875_000_003.
+        assert_eq!(est.rttvar(), ns(624_999_999));
+        assert_eq!(est.srtt(), Some(ns(875_000_003)));
+        assert_eq!(est.rto(), ns(875_000_003 + 4 * 624_999_999));
+        // A sample above SRTT: the deviation is taken the other way.
+        est.on_sample(ns(1_875_000_005), Instant::ZERO);
+        // RTTVAR = floor((3 * 624_999_999 + 1_000_000_002) / 4) = floor(2_874_999_999 / 4);
+        // SRTT = floor((7 * 875_000_003 + 1_875_000_005) / 8) = floor(8_000_000_026 / 8).
+        assert_eq!(est.rttvar(), ns(718_749_999));
+        assert_eq!(est.srtt(), Some(ns(1_000_000_003)));
+        assert_eq!(est.rto(), ns(1_000_000_003 + 4 * 718_749_999));
+        assert_eq!(est.min_rtt(), Some(ns(7)));
+        assert_eq!(est.latest_rtt(), Some(ns(1_875_000_005)));
+    }
+
+    /// Absurd samples (a timestamp echo years old) saturate instead of overflowing, and
+    /// the RTO stays at its maximum.
+    #[test]
+    fn huge_samples_saturate_at_the_maximum_rto() {
+        let mut est = RttEstimator::with_defaults();
+        est.on_sample(Duration::from_secs(u64::MAX / 4), Instant::ZERO);
+        est.on_sample(ms(1), Instant::ZERO);
+        est.on_sample(Duration::MAX, Instant::ZERO);
+        assert_eq!(est.rto(), DEFAULT_MAX_RTO);
     }
 
     #[test]
