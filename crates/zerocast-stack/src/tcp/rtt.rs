@@ -47,13 +47,13 @@ pub(crate) struct RttEstimator {
 
 /// `d` in nanoseconds, saturating (584 years).
 #[inline]
-fn nanos(d: Duration) -> u64 {
+pub(crate) const fn nanos(d: Duration) -> u64 {
     d.as_secs()
         .saturating_mul(1_000_000_000)
-        .saturating_add(u64::from(d.subsec_nanos()))
+        .saturating_add(d.subsec_nanos() as u64)
 }
 
-const G: u64 = CLOCK_GRANULARITY.as_nanos() as u64;
+const G: u64 = nanos(CLOCK_GRANULARITY);
 
 impl RttEstimator {
     /// An estimator with no samples yet: RTO = `initial_rto` (RFC 6298 2.1), clamped to
@@ -113,7 +113,19 @@ impl RttEstimator {
     /// The RTO to arm: the estimate clamped to `[min_rto, max_rto]` (RFC 6298 2.4, 2.5).
     #[must_use]
     pub(crate) fn rto(&self) -> Duration {
-        Duration::from_nanos(self.unclamped_rto.clamp(self.min_rto, self.max_rto))
+        Duration::from_nanos(self.rto_nanos())
+    }
+
+    /// [`RttEstimator::rto`] in nanoseconds.
+    #[must_use]
+    pub(crate) fn rto_nanos(&self) -> u64 {
+        self.unclamped_rto.clamp(self.min_rto, self.max_rto)
+    }
+
+    /// [`RttEstimator::srtt`] in nanoseconds.
+    #[must_use]
+    pub(crate) fn srtt_nanos(&self) -> Option<u64> {
+        self.srtt
     }
 
     /// The largest RTO the connection may back off to (RFC 6298 2.5).

@@ -33,7 +33,7 @@ mod scoreboard;
 
 use crate::tcp::cc::{CongestionAlgorithm, CongestionControl};
 use crate::tcp::deadline::Deadline;
-use crate::tcp::rtt::RttEstimator;
+use crate::tcp::rtt::{nanos, RttEstimator};
 use crate::tcp::seq::SeqNum;
 use crate::time::{Duration, Instant};
 
@@ -176,9 +176,11 @@ pub(crate) struct LossRecovery {
     /// A deadline above moved since the connection last asked (see `tcp/deadline.rs`).
     timers_changed: bool,
     /// SRTT, min RTT and RTO as of the last ACK or timer (for decisions between ACKs).
-    srtt: Option<Duration>,
+    /// SRTT and the RTO in nanoseconds: the probe timeout is computed from them on every
+    /// ACK and transmission, and `Duration` arithmetic cost several times as much.
+    srtt: Option<u64>,
     min_rtt: Option<Duration>,
-    rto: Duration,
+    rto: u64,
     /// Whether scoreboard has been anchored at the first transmitted sequence number.
     anchored: bool,
     /// SND.UNA at the last RTO, to recognise a repeated timeout of the same segment.
@@ -211,7 +213,7 @@ impl LossRecovery {
             timers_changed: false,
             srtt: None,
             min_rtt: None,
-            rto: crate::tcp::rtt::DEFAULT_INITIAL_RTO,
+            rto: nanos(crate::tcp::rtt::DEFAULT_INITIAL_RTO),
             anchored: false,
             rto_snd_una: None,
             episode_lost: 0,
@@ -287,9 +289,9 @@ impl LossRecovery {
 
     /// Processes one acceptable ACK (SEG.ACK not beyond SND.NXT; the connection checks).
     pub(crate) fn on_ack(&mut self, ack: &AckInfo<'_>, rtt: &RttEstimator) -> AckOutcome {
-        self.srtt = rtt.srtt();
+        self.srtt = rtt.srtt_nanos();
         self.min_rtt = rtt.min_rtt();
-        self.rto = rtt.rto();
+        self.rto = rtt.rto_nanos();
         let now = ack.now;
         // The ACK that ends fast recovery belongs to it: no growth for it (RFC 6582 3.2
         // step 3 sets cwnd to ssthresh and stops there).
@@ -378,7 +380,7 @@ impl LossRecovery {
                     self.cc
                         .on_ack_sample(ack.ack, ack.snd_nxt, outcome.rtt_sample);
                     self.cc
-                        .on_ack(newly_acked, outstanding_before, now, self.srtt);
+                        .on_ack(newly_acked, outstanding_before, now, self.srtt());
                 }
             }
         }
@@ -577,7 +579,7 @@ impl LossRecovery {
             self.board.sacked_bytes(),
             self.mss,
             self.min_rtt,
-            self.srtt,
+            self.srtt(),
         )
     }
 
@@ -723,9 +725,9 @@ impl LossRecovery {
         now: Instant,
         rtt: &RttEstimator,
     ) -> TimerAction {
-        self.srtt = rtt.srtt();
+        self.srtt = rtt.srtt_nanos();
         self.min_rtt = rtt.min_rtt();
-        self.rto = rtt.rto();
+        self.rto = rtt.rto_nanos();
         match kind {
             RecoveryTimer::RackReorder => {
                 self.reorder_deadline.set(None, &mut self.timers_changed);
@@ -762,18 +764,28 @@ impl LossRecovery {
     /// flight, 1 s without an RTT sample; never beyond the RTO.
     #[must_use]
     pub(crate) fn probe_timeout(&self) -> Duration {
+        Duration::from_nanos(self.probe_timeout_nanos())
+    }
+
+    /// [`LossRecovery::probe_timeout`] in nanoseconds.
+    fn probe_timeout_nanos(&self) -> u64 {
         let pto = match self.srtt {
             Some(srtt) => {
                 let base = srtt.saturating_mul(2);
                 if self.board.outstanding() <= self.mss {
-                    base.saturating_add(MAX_ACK_DELAY)
+                    base.saturating_add(nanos(MAX_ACK_DELAY))
                 } else {
                     base
                 }
             }
-            None => INITIAL_PTO,
+            None => nanos(INITIAL_PTO),
         };
         pto.min(self.rto)
+    }
+
+    /// SRTT as of the last ACK or timer.
+    fn srtt(&self) -> Option<Duration> {
+        self.srtt.map(Duration::from_nanos)
     }
 
     /// RFC 8985 7.2: arm the PTO in the open state with SACK, with no probe outstanding
@@ -781,7 +793,9 @@ impl LossRecovery {
     fn arm_pto(&mut self, now: Instant) {
         self.pto_deadline.set(
             if self.pto_eligible() {
-                Some(now + self.probe_timeout())
+                Some(Instant::from_nanos(
+                    now.as_nanos().saturating_add(self.probe_timeout_nanos()),
+                ))
             } else {
                 None
             },
