@@ -8,9 +8,15 @@ declare_fields! {
     proto: Data, name: "data",
 }
 
-/// Notes `payload` as unclaimed data, if there is any.
+/// Notes `payload` (a slice of the frame) as unclaimed data, if there is any, and where it
+/// is: `data.data` and `data.len` are those bytes, as captured.
 pub(super) fn dissect(cx: &mut Cx<'_, '_>, payload: &[u8]) {
     if !payload.is_empty() {
         cx.out.enter(Proto::Data);
+        let start = payload
+            .as_ptr()
+            .addr()
+            .saturating_sub(cx.frame.as_ptr().addr());
+        cx.out.set_payload(Proto::Data, start, payload.len());
     }
 }

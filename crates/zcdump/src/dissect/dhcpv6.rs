@@ -244,6 +244,7 @@ mod tests {
             snapped: false,
             uncaptured: 0,
             verify: false,
+            ts_sec: 0,
         };
         dissect(&mut cx, msg);
         out

@@ -124,6 +124,7 @@ mod tests {
             snapped: false,
             uncaptured: 0,
             verify: false,
+            ts_sec: 0,
         };
         let at = header(&mut cx, type_iii, bytes);
         (out, at)

@@ -182,9 +182,13 @@ fn dissect_port(cx: &mut Cx<'_, '_>, payload: &[u8]) {
             cx.out.note_tree(TreeNote::Unreassembled);
         }
         Continuation::NoLineEnd if cut_header_line(payload) => cx.out.enter(Proto::Http),
-        _ => {
+        other => {
             cx.out.enter(Proto::Http);
-            cx.data(payload);
+            let body_at = match other {
+                Continuation::Body(at) => at,
+                _ => 0,
+            };
+            cx.data(payload.get(body_at..).unwrap_or(&[]));
             if cx.snapped && reads_as_body(payload) {
                 cx.out.note_tree(TreeNote::BodyReadPastCut);
             }
@@ -231,13 +235,24 @@ enum Continuation {
     /// reassembly off it shows as `_ws.unreassembled` (kernel-mix frame 75, also alone in a
     /// capture of its own).
     HeaderLinesUnfinished,
-    /// A line without a colon, or a blank line with bytes after it: the rest is `data`.
-    Body,
+    /// A line without a colon, or a blank line with bytes after it: the bytes from that
+    /// line (or after the blank line) are `data`. A segment whose first byte is not
+    /// printable is all `data` (tshark reads no lines in it).
+    Body(usize),
 }
 
 /// Classifies a continuation segment (see [`Continuation`]) in one pass over its lines.
 fn continuation(payload: &[u8]) -> Continuation {
-    let mut at = 0;
+    // tshark skips one leading CRLF (RFC 9112 2.2's robustness rule) in a segment of more
+    // than 3 bytes, then looks at the first byte.
+    let mut at = if payload.len() > 3 && payload.starts_with(b"\r\n") {
+        2
+    } else {
+        0
+    };
+    if payload.get(at).is_some_and(|b| !(0x20..=0x7e).contains(b)) {
+        return Continuation::Body(0);
+    }
     let mut headers = false;
     loop {
         let rest = payload.get(at..).unwrap_or(&[]);
@@ -259,11 +274,11 @@ fn continuation(payload: &[u8]) -> Continuation {
             return if next >= payload.len() {
                 Continuation::HeaderLinesOnly
             } else {
-                Continuation::Body
+                Continuation::Body(next)
             };
         }
         if !line.contains(&b':') {
-            return Continuation::Body;
+            return Continuation::Body(at);
         }
         headers = true;
         at = next;
@@ -540,9 +555,16 @@ mod tests {
         assert_eq!(continuation(b"a:b\r\nc:d\r\n"), HeaderLinesOnly);
         assert_eq!(continuation(b"a:b\r\n\r\n"), HeaderLinesOnly);
         // A line without a colon, or a blank line with bytes after it, starts the body.
-        assert_eq!(continuation(b"a:b\r\nbody\r\nc:d\r\n"), Body);
-        assert_eq!(continuation(b"a:b\r\n\r\nbody"), Body);
-        assert_eq!(continuation(b"\x00\x01\n:"), Body);
+        assert_eq!(continuation(b"a:b\r\nbody\r\nc:d\r\n"), Body(5));
+        assert_eq!(continuation(b"a:b\r\n\r\nbody"), Body(7));
+        assert_eq!(continuation(b"body"), NoLineEnd);
+        assert_eq!(continuation(b"body\n"), Body(0));
+        // A first byte that is not printable: all of it is the body.
+        assert_eq!(continuation(b"\x00\x01\n:"), Body(0));
+        assert_eq!(continuation(b"\x01a:b\r\n"), Body(0));
+        // One leading CRLF is skipped before anything is read.
+        assert_eq!(continuation(b"\r\na:b\r\n"), HeaderLinesOnly);
+        assert_eq!(continuation(b"\r\nbody\n"), Body(2));
         // No whole line at all: tshark waits for it.
         assert_eq!(continuation(b"a:b"), NoLineEnd);
         assert_eq!(continuation(b""), NoLineEnd);

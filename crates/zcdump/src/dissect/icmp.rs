@@ -51,8 +51,43 @@ pub(super) fn dissect(cx: &mut Cx<'_, '_>, upper: &Upper<'_>) {
         cx.out.begin_quoted();
         super::ipv4::dissect(cx, icmp.body());
     } else {
-        cx.data(icmp.body());
+        let body = icmp.body();
+        let skip = if icmp.ident_seq().is_some() && echo_timestamp(cx, body) {
+            ECHO_TIMESTAMP_LEN
+        } else {
+            0
+        };
+        cx.data(body.get(skip..).unwrap_or(&[]));
     }
+}
+
+/// The length of the timestamp a ping writes first in an echo's data (a `struct timeval`'s
+/// two 32-bit halves as tshark reads them).
+const ECHO_TIMESTAMP_LEN: usize = 8;
+
+/// Whether tshark 4.0 reads the first 8 bytes of an echo's data as the sender's timestamp
+/// (`icmp.data_time`), so that its `data` starts after them: more than 8 bytes of data on
+/// the wire, and seconds within a day of the capture time with microseconds below a million,
+/// read big-endian or else little-endian (Linux's ping writes its host's order).
+fn echo_timestamp(cx: &Cx<'_, '_>, body: &[u8]) -> bool {
+    if body.len() + cx.uncaptured <= ECHO_TIMESTAMP_LEN {
+        return false;
+    }
+    let Some(&[s0, s1, s2, s3, u0, u1, u2, u3]) = body.get(..ECHO_TIMESTAMP_LEN) else {
+        return false;
+    };
+    let plausible = |secs: u32, micros: u32| {
+        // tshark compares the low 32 bits of the difference, as a signed number.
+        let diff = (i64::from(secs) - cx.ts_sec as i64) as u32 as i32;
+        diff.unsigned_abs() < 24 * 3600 && micros < 1_000_000
+    };
+    plausible(
+        u32::from_be_bytes([s0, s1, s2, s3]),
+        u32::from_be_bytes([u0, u1, u2, u3]),
+    ) || plausible(
+        u32::from_le_bytes([s0, s1, s2, s3]),
+        u32::from_le_bytes([u0, u1, u2, u3]),
+    )
 }
 
 fn cut(cx: &mut Cx<'_, '_>, icmp: &Icmpv4Partial<&[u8]>) {

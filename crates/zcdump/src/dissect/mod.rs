@@ -91,6 +91,7 @@ pub fn dissect(packet: &Packet<'_>, number: u64, out: &mut FrameFields) {
         snapped: packet.data.len() < packet.orig_len as usize,
         uncaptured: (packet.orig_len as usize).saturating_sub(packet.data.len()),
         verify: out_wants_checksums,
+        ts_sec: packet.ts_sec,
     };
     frame::dissect(&mut cx, number, packet.orig_len);
     let link_type = packet.link_type.number();
@@ -146,6 +147,9 @@ struct Cx<'o, 'f> {
     uncaptured: usize,
     /// Some output reads a checksum status; otherwise checksums are not computed at all.
     verify: bool,
+    /// The capture time's whole seconds since the epoch (tshark reads an ICMP echo's
+    /// timestamp only when it lies within a day of it).
+    ts_sec: u64,
 }
 
 /// Pushes each field whose value is there: the fields a partial view of a cut header has.

@@ -420,6 +420,7 @@ mod tests {
             snapped: false,
             uncaptured: 0,
             verify: false,
+            ts_sec: 0,
         };
         frames(&mut cx, plaintext);
         out

@@ -203,7 +203,7 @@ pub const PATH_KEY_STEPS: usize = 8;
 /// let mut f = FrameFields::default();
 /// f.enter(Proto::Udp);
 /// f.set_payload(Proto::Udp, 42, 10);
-/// let udp = LayerInfo { proto: Proto::Udp, payload: Some((42, 10)), payload_start: Some(42), header_cut: false };
+/// let udp = LayerInfo { proto: Proto::Udp, payload: Some((42, 10)), inner_payload: None, payload_start: Some(42), header_cut: false };
 /// assert_eq!(f.layer(Proto::Udp), Some(udp));
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -212,6 +212,9 @@ pub struct LayerInfo {
     pub proto: Proto,
     /// Where its payload starts in the frame and how many bytes of it were captured.
     pub payload: Option<(usize, usize)>,
+    /// The same for the innermost header of the protocol when it occurs again inside its
+    /// own payload (the datagram a UDP tunnel carries), if it does.
+    pub inner_payload: Option<(usize, usize)>,
     /// Where its payload starts (or would start) in the frame, known also when the capture
     /// ended inside the header but the header's length field was captured: what bounds a
     /// length by the frame's length on the wire, as tshark bounds `tcp.len`.
@@ -751,6 +754,7 @@ impl FrameFields {
                 self.layers.push(LayerInfo {
                     proto,
                     payload: None,
+                    inner_payload: None,
                     payload_start: None,
                     header_cut: false,
                 });
@@ -776,20 +780,24 @@ impl FrameFields {
     }
 
     /// Records where outer layer `proto`'s payload sits in the frame (`start..start +
-    /// len`); later calls for the same protocol (e.g. an inner tunnelled header) are
-    /// ignored, so it names the outermost.
+    /// len`); the first call names the outermost, a later one for the same protocol (an
+    /// inner tunnelled header) the innermost (`LayerInfo::inner_payload`).
     ///
     /// ```
     /// use zcdump::fields::{FrameFields, Proto};
     /// let mut f = FrameFields::default();
     /// f.set_payload(Proto::Tcp, 54, 4); // after Ethernet, IPv4 and TCP headers
-    /// f.set_payload(Proto::Tcp, 90, 8); // a second TCP header: ignored
-    /// let mut frame = [0u8; 58];
-    /// frame[54..].copy_from_slice(b"GET ");
+    /// f.set_payload(Proto::Tcp, 90, 8); // a second TCP header: the inner one
+    /// let mut frame = [0u8; 98];
+    /// frame[54..58].copy_from_slice(b"GET ");
     /// assert_eq!(f.payload(Proto::Tcp, &frame), Some(&b"GET "[..]));
+    /// assert_eq!(f.layer(Proto::Tcp).and_then(|l| l.inner_payload), Some((90, 8)));
     /// ```
     pub fn set_payload(&mut self, proto: Proto, start: usize, len: usize) {
         if let Some(layer) = self.layer_mut(proto) {
+            if layer.payload.is_some() {
+                layer.inner_payload = Some((start, len));
+            }
             layer.payload.get_or_insert((start, len));
             layer.payload_start.get_or_insert(start);
         }

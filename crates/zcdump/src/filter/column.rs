@@ -29,24 +29,24 @@ impl DerivedField {
     /// use zcdump::filter::DerivedField;
     /// assert!(DerivedField::from_name("frame.time_relative").is_some());
     /// assert!(DerivedField::from_name("tcp.bogus").is_none());
-    /// assert!(DerivedField::from_name("tcp.payload").is_none()); // a filter term only
+    /// assert!(DerivedField::from_name("tcp.payload").is_some());
+    /// assert!(DerivedField::from_name("tcp").is_none()); // a filter term only
+    /// assert!(DerivedField::from_name("frame.protocols").is_none());
     /// ```
     #[must_use]
     pub fn from_name(name: &str) -> Option<DerivedField> {
         if Field::from_name(name).is_some() {
             return None;
         }
-        // Byte strings and protocol paths are filter terms only: their `-T fields` text
-        // (and which dissector claims a payload) is not matched to tshark's yet.
+        // A protocol name alone (`tcp`) is a filter term: tshark's `-e tcp` prints the
+        // protocol's summary line, which `-T fields` does not model. `frame.protocols` is
+        // one too until its text matches tshark's on every sample (ISL, radiotap and IPv6
+        // extension headers are named differently).
         lookup(name)
             .filter(|f| {
                 !matches!(
                     f.source,
-                    Source::Stored(_)
-                        | Source::Protocol(_)
-                        | Source::Payload(_)
-                        | Source::PayloadLen(_)
-                        | Source::FrameProtocols
+                    Source::Stored(_) | Source::Protocol(_) | Source::FrameProtocols
                 )
             })
             .map(DerivedField)

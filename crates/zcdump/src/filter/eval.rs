@@ -210,9 +210,42 @@ impl<'a> View<'a> {
             })
     }
 
+    /// The payloads of `which`, outermost first: a protocol tunnelled in itself (UDP in
+    /// VXLAN's UDP) has a second, as each header has its own occurrence in tshark.
+    fn payloads(&self, which: Payload) -> [Option<&'a [u8]>; 2] {
+        let outer = self.payload(which);
+        let inner = match which {
+            Payload::Udp | Payload::Tcp if outer.is_some() => {
+                let proto = if which == Payload::Udp {
+                    Proto::Udp
+                } else {
+                    Proto::Tcp
+                };
+                self.fields
+                    .layer(proto)
+                    .and_then(|l| l.inner_payload)
+                    .and_then(|(start, len)| self.data().get(start..start.checked_add(len)?))
+                    .filter(|b| !b.is_empty())
+            }
+            _ => None,
+        };
+        [outer, inner]
+    }
+
     fn payload(&self, which: Payload) -> Option<&'a [u8]> {
         if which == Payload::Data && self.payload_withheld() {
             return None;
+        }
+        // Where the dissector found the payload (behind any tunnel or link it decodes; for
+        // `data`, after what a protocol read, such as an ICMP echo's timestamp), when it
+        // recorded it; a quoted packet's is located below.
+        let proto = match which {
+            Payload::Tcp => Proto::Tcp,
+            Payload::Udp => Proto::Udp,
+            Payload::Data => Proto::Data,
+        };
+        if let Some(bytes) = self.fields.payload(proto, self.data()) {
+            return (!bytes.is_empty()).then_some(bytes);
         }
         let layers = self.layers()?;
         let present = match which {
@@ -337,11 +370,15 @@ fn field_values(view: &View<'_>, field: &FieldRef, visit: &mut dyn FnMut(Val<'_>
             .is_some_and(|(bytes, _)| visit(Val::Bytes(bytes))),
         Source::TcpLen => tcp_lengths(fields, visit),
         Source::Payload(which) => view
-            .payload(which)
-            .is_some_and(|bytes| visit(Val::Bytes(bytes))),
+            .payloads(which)
+            .into_iter()
+            .flatten()
+            .any(|bytes| visit(Val::Bytes(bytes))),
         Source::PayloadLen(which) => view
-            .payload(which)
-            .is_some_and(|bytes| visit(Val::Uint(bytes.len() as u64))),
+            .payloads(which)
+            .into_iter()
+            .flatten()
+            .any(|bytes| visit(Val::Uint(bytes.len() as u64))),
         Source::FrameProtocols => {
             let text = frame_protocols(fields);
             visit(Val::Bytes(text.as_bytes()))
