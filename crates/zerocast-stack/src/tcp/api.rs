@@ -326,6 +326,7 @@ impl Stack {
             indexed: true,
             half_open: false,
             deadline: None,
+            heap_at: None,
         });
         self.sockets.tcp_mut(id)?.kind = TcpSocketKind::Conn(conn_id);
         self.counters.tcp.active_opens += 1;

@@ -41,6 +41,9 @@ pub(crate) struct ConnEntry {
     /// The connection's `next_deadline` when its timer was last synced: `run_conn` compares
     /// against it instead of computing the deadline before every call as well as after.
     pub(crate) deadline: Option<crate::time::Instant>,
+    /// The instant the stack's timer heap holds for it (at or before `deadline`; see
+    /// `io::sync_timer`), so syncing needs no heap lookup.
+    pub(crate) heap_at: Option<crate::time::Instant>,
 }
 
 /// A listening socket's queues.

@@ -228,6 +228,7 @@ pub(crate) fn on_listener_segment(
         indexed: true,
         half_open: true,
         deadline: None,
+        heap_at: None,
     });
     if let Ok(sock) = stack.sockets.tcp_mut(listener) {
         if let TcpSocketKind::Listener(l) = &mut sock.kind {
@@ -362,6 +363,7 @@ fn accept_cookie(
         indexed: true,
         half_open: false,
         deadline: None,
+        heap_at: None,
     });
     on_state_change(
         stack,
@@ -596,6 +598,9 @@ fn leave_syn_queue(stack: &mut Stack, id: ConnId) {
 /// A connection reached CLOSED: forget it unless a socket still holds it.
 fn on_closed(stack: &mut Stack, bc: &mut impl Bindings, id: ConnId) {
     stack.timers.cancel(&TimerId::Tcp(id.0));
+    if let Some(e) = stack.tcp.get_mut(id) {
+        e.heap_at = None;
+    }
     leave_syn_queue(stack, id);
     let Some(entry) = stack.tcp.get(id) else {
         return;
@@ -649,28 +654,34 @@ pub(crate) fn sync_timer(stack: &mut Stack, id: ConnId) {
 
 /// [`sync_timer`] with the connection's `next_deadline` already computed.
 fn sync_timer_to(stack: &mut Stack, id: ConnId, deadline: Option<Instant>) {
-    if let Some(e) = stack.tcp.get_mut(id) {
-        e.deadline = deadline;
-    }
     let key = TimerId::Tcp(id.0);
+    let Some(e) = stack.tcp.get_mut(id) else {
+        stack.timers.cancel(&key);
+        return;
+    };
+    e.deadline = deadline;
+    let pending = e.heap_at;
+    debug_assert_eq!(pending, stack.timers.deadline(&key), "heap_at is stale");
     match deadline {
-        Some(t) => {
-            if stack
-                .timers
-                .deadline(&key)
-                .is_none_or(|pending| pending > t)
-            {
-                stack.timers.schedule(key, t);
-            }
+        Some(t) if pending.is_none_or(|p| p > t) => {
+            e.heap_at = Some(t);
+            stack.timers.schedule(key, t);
         }
-        None => {
+        Some(_) => {}
+        None if pending.is_some() => {
+            e.heap_at = None;
             stack.timers.cancel(&key);
         }
+        None => {}
     }
 }
 
 /// The heap entry of connection `raw` fired.
 pub(crate) fn handle_timer(stack: &mut Stack, bc: &mut impl Bindings, raw: u32) {
+    // The heap popped the entry.
+    if let Some(e) = stack.tcp.get_mut(ConnId(raw)) {
+        e.heap_at = None;
+    }
     run_conn(stack, bc, ConnId(raw), |conn, ctx| conn.on_timer(ctx));
     // The heap entry that fired is gone even when the deadline did not move.
     if stack.tcp.get(ConnId(raw)).is_some() {
