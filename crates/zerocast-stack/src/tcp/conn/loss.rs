@@ -54,8 +54,14 @@ impl LossControl {
         self.rtt.rto()
     }
 
-    pub(crate) fn srtt(&self) -> Option<Duration> {
-        self.rtt.srtt()
+    /// [`LossControl::rto`] in nanoseconds.
+    pub(crate) fn rto_nanos(&self) -> u64 {
+        self.rtt.rto_nanos()
+    }
+
+    /// SRTT in nanoseconds, once there has been a sample.
+    pub(crate) fn srtt_nanos(&self) -> Option<u64> {
+        self.rtt.srtt_nanos()
     }
 
     /// Bytes that may enter the network now.

@@ -512,8 +512,9 @@ impl Conn {
     /// limits the transfer.
     fn autotune(&mut self, n: usize, now: Instant) {
         self.drained += n;
-        let rtt = self.loss.srtt().unwrap_or(Duration::from_millis(100));
-        if now.saturating_duration_since(self.drain_mark) >= rtt {
+        // In nanoseconds: this runs on every read.
+        let rtt = self.loss.srtt_nanos().unwrap_or(100_000_000);
+        if now.as_nanos().saturating_sub(self.drain_mark.as_nanos()) >= rtt {
             self.drain_mark = now;
             self.drained = n;
         }

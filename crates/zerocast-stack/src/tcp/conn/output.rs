@@ -311,12 +311,17 @@ impl Conn {
 
     /// Arms the retransmission timer at the current RTO with backoff (RFC 6298 5.1, 5.5).
     pub(super) fn arm_rto(&mut self, now: crate::time::Instant) {
-        self.rto_at
-            .set(Some(now + self.backed_off_rto()), &mut self.timers_changed);
+        let at = now.as_nanos().saturating_add(self.backed_off_rto_nanos());
+        self.rto_at.set(
+            Some(crate::time::Instant::from_nanos(at)),
+            &mut self.timers_changed,
+        );
     }
 
-    pub(super) fn backed_off_rto(&self) -> crate::time::Duration {
-        let factor = 1u32 << self.backoff.min(16);
-        (self.loss.rto() * factor).min(self.max_rto)
+    /// The RTO times the backoff, at most the maximum, in nanoseconds: it is armed on every
+    /// segment sent with data, and `Duration` arithmetic cost several times as much.
+    fn backed_off_rto_nanos(&self) -> u64 {
+        let factor = 1u64 << self.backoff.min(16);
+        (self.loss.rto_nanos().saturating_mul(factor)).min(crate::tcp::rtt::nanos(self.max_rto))
     }
 }
