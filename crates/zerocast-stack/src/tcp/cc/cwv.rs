@@ -29,6 +29,7 @@
 //! larger sample replaces it; an expired one is replaced by the next), which is exact for a
 //! steady sender and errs towards the newer sample otherwise, in constant space.
 
+use crate::tcp::rtt::nanos;
 use crate::time::{Duration, Instant};
 
 /// RFC 7661 section 5: how long a window may stay non-validated before it is reduced.
@@ -136,8 +137,12 @@ impl Cwv {
         last_ack: Instant,
         srtt: Duration,
     ) -> Option<u32> {
-        let period = srtt.saturating_mul(3).max(MIN_SAMPLING_PERIOD);
-        let paused = now.saturating_duration_since(last_ack);
+        // In nanoseconds: this runs whenever sending resumes with nothing in flight (every
+        // request of a request-response exchange).
+        let period = nanos(srtt)
+            .saturating_mul(3)
+            .max(nanos(MIN_SAMPLING_PERIOD));
+        let paused = now.as_nanos().saturating_sub(last_ack.as_nanos());
         if paused < period {
             return None;
         }
