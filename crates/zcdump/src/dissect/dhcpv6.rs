@@ -245,6 +245,7 @@ mod tests {
             uncaptured: 0,
             verify: false,
             ts_sec: 0,
+            memory: None,
         };
         dissect(&mut cx, msg);
         out

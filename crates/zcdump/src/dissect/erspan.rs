@@ -125,6 +125,7 @@ mod tests {
             uncaptured: 0,
             verify: false,
             ts_sec: 0,
+            memory: None,
         };
         let at = header(&mut cx, type_iii, bytes);
         (out, at)

@@ -6,17 +6,19 @@
 //! HTTP port that starts no message is a continuation (`http` and `data`), as tshark shows
 //! it without reassembly; bodies and headers continued in later segments are not decoded.
 //!
-//! tshark reads a continuation by its conversation's state, zcdump by the segment alone,
-//! answering as tshark does once the conversation has shown HTTP (as in every sample). On a
-//! conversation that has not (tshark 4.0, a body segment cut out into a capture of its own),
-//! tshark shows no `http` and no `data` for a whole body segment, and a cut one whose first
-//! byte is printable is short in `tcp`; zcdump shows `http` there. Header lines alone decode
-//! the same either way.
+//! tshark reads a continuation by its conversation's state: it is HTTP (`http`, its bytes
+//! after any header-like lines as `data`) only once the TCP conversation has shown a
+//! request; before that only header-like lines are `http`, and anything else shows nothing
+//! past `tcp` (short there when the capture cut a segment whose first byte is printable).
+//! zcdump asks the conversation memory (`dissect::Conversations`) when frames come in file
+//! order, and otherwise assumes a request was seen and records that for the statistics to
+//! settle. Not modelled: a conversation tshark's heuristic found HTTP in (on a port that is
+//! not an HTTP port) carries its later segments to HTTP too; zcdump reads those alone.
 
 use super::table::{Dissector, Hook};
 use super::text::push_display;
 use super::urlencoded::FormHeaders;
-use super::Cx;
+use super::{Cx, Unseen};
 use crate::fields::{declare_fields, Field, Proto};
 use crate::stats::TreeNote;
 
@@ -159,11 +161,9 @@ fn looks_like_http(payload: &[u8]) -> bool {
 }
 
 /// A payload on an HTTP port: a message if it starts one. Otherwise as tshark without
-/// reassembly: a payload with an end of line, or one the capture cut short (its line may
-/// end in the bytes not kept), is a continuation (`http`, its bytes as `data`); a whole
-/// payload without any end of line is left undecoded, since tshark waits for the rest of
-/// the line and shows neither `http` nor `data`. A continuation whose every whole line
-/// holds a colon has no `data` (see [`Continuation`]).
+/// reassembly: header-like lines are `http` without `data` (see [`Continuation`]); any
+/// other payload is a continuation (`http`, its bytes as `data`) in a conversation that
+/// has shown a request, and nothing past `tcp` in one that has not.
 fn dissect_port(cx: &mut Cx<'_, '_>, payload: &[u8]) {
     // Text lines alone read no HTTP field and not the protocol path: tcpdump's HTTP words
     // come from the payload bytes (`output/text/tcp.rs`), so finding the message's
@@ -174,8 +174,27 @@ fn dissect_port(cx: &mut Cx<'_, '_>, payload: &[u8]) {
     if dissect(cx, payload) {
         return;
     }
-    match continuation(payload) {
-        Continuation::NoLineEnd if !cx.snapped => {}
+    let kind = continuation(payload);
+    let header_lines = match kind {
+        Continuation::HeaderLinesOnly | Continuation::HeaderLinesUnfinished => true,
+        Continuation::NoLineEnd => cut_header_line(payload),
+        Continuation::Body(_) => false,
+    };
+    // Header-like lines read the same whatever came before; anything else is HTTP only in
+    // a conversation that has shown a request (see the module notes).
+    let printable = first_read(payload, payload.len() + cx.uncaptured)
+        .is_some_and(|b| (0x20..=0x7e).contains(&b));
+    let unseen = Unseen {
+        short: cx.snapped && printable,
+    };
+    if !header_lines && !cx.http_request_seen(unseen) {
+        if cx.snapped && !printable {
+            // tshark gives up on the first byte, before any read could meet the cut.
+            cx.out.note_tree(TreeNote::FinishedBeforeCut);
+        }
+        return;
+    }
+    match kind {
         Continuation::HeaderLinesOnly => cx.out.enter(Proto::Http),
         Continuation::HeaderLinesUnfinished => {
             cx.out.enter(Proto::Http);
@@ -200,19 +219,18 @@ fn dissect_port(cx: &mut Cx<'_, '_>, payload: &[u8]) {
 /// Data", over the segment's whole length, so a cut one is short) rather than handing them
 /// to its `data` dissector (which shows what was captured): a first byte in printable
 /// ASCII. Checked on every cut continuation of the samples (kernel-mix-snap80: 35 printable
-/// ones short, 48 others not; app-http-snap100/160 frames 30, 42, 54). This holds once the
-/// TCP conversation has shown HTTP, as in every sample; zcdump keeps no such state (see
-/// the module's notes on what tshark does without it).
+/// ones short, 48 others not; app-http-snap100/160 frames 30, 42, 54), in a conversation
+/// that has shown a request (see the module notes for one that has not).
 fn reads_as_body(payload: &[u8]) -> bool {
     payload.first().is_some_and(|b| (0x20..=0x7e).contains(b))
 }
 
-/// A segment the capture cut inside its first line, read by tshark 4.0 as an unfinished
-/// header line (no `data`): the line starts with a printable character and holds a colon
-/// (kernel-mix-snap80 frame 129, `U\x10:` then binary). Without a colon the bytes are
-/// `data`. A first byte outside printable ASCII makes tshark reject the segment when the
-/// conversation has shown no HTTP, and read it as `data` when it has (kernel-mix-snap80
-/// frame 138); zcdump, reading each frame alone, shows the second.
+/// A first line without its end (cut by the capture, or the whole segment), read by
+/// tshark 4.0 as a header line (no `data`): it starts with a printable character and holds
+/// a colon (kernel-mix-snap80 frame 129, `U\x10:` then binary). Without a colon the bytes
+/// are `data`. A first byte outside printable ASCII makes tshark reject the segment when
+/// the conversation has shown no request, and read it as `data` when it has
+/// (kernel-mix-snap80 frame 138).
 fn cut_header_line(payload: &[u8]) -> bool {
     payload.first().is_some_and(|b| (0x20..=0x7e).contains(b)) && payload.contains(&b':')
 }
@@ -241,15 +259,24 @@ enum Continuation {
     Body(usize),
 }
 
-/// Classifies a continuation segment (see [`Continuation`]) in one pass over its lines.
-fn continuation(payload: &[u8]) -> Continuation {
-    // tshark skips one leading CRLF (RFC 9112 2.2's robustness rule) in a segment of more
-    // than 3 bytes, then looks at the first byte.
-    let mut at = if payload.len() > 3 && payload.starts_with(b"\r\n") {
+/// Where tshark starts reading a segment of `reported` bytes on the wire: past one
+/// leading CRLF (RFC 9112 2.2's robustness rule) when there are more than 3.
+fn read_from(payload: &[u8], reported: usize) -> usize {
+    if reported > 3 && payload.starts_with(b"\r\n") {
         2
     } else {
         0
-    };
+    }
+}
+
+/// The first byte tshark looks at (see [`read_from`]), if it was captured.
+fn first_read(payload: &[u8], reported: usize) -> Option<u8> {
+    payload.get(read_from(payload, reported)).copied()
+}
+
+/// Classifies a continuation segment (see [`Continuation`]) in one pass over its lines.
+fn continuation(payload: &[u8]) -> Continuation {
+    let mut at = read_from(payload, payload.len());
     if payload.get(at).is_some_and(|b| !(0x20..=0x7e).contains(b)) {
         return Continuation::Body(0);
     }
@@ -257,10 +284,12 @@ fn continuation(payload: &[u8]) -> Continuation {
     loop {
         let rest = payload.get(at..).unwrap_or(&[]);
         let Some(end) = line_end(rest) else {
-            return if headers {
-                Continuation::HeaderLinesUnfinished
-            } else {
-                Continuation::NoLineEnd
+            // A last line without its end: a header line too when it holds a colon;
+            // otherwise tshark, having read header lines, reads on past the segment.
+            return match (headers, rest.contains(&b':')) {
+                (false, _) => Continuation::NoLineEnd,
+                (true, true) => Continuation::HeaderLinesOnly,
+                (true, false) => Continuation::HeaderLinesUnfinished,
             };
         };
         let line = &rest[..end];
@@ -385,7 +414,10 @@ fn dissect(cx: &mut Cx<'_, '_>, payload: &[u8]) -> bool {
     };
     cx.out.enter(Proto::Http);
     let uri = match start {
-        Start::Request => request_line(cx, first),
+        Start::Request => {
+            cx.http_request();
+            request_line(cx, first)
+        }
         Start::Response => {
             status_line(cx, first);
             None

@@ -37,6 +37,7 @@ pub(crate) mod ipv4;
 pub(crate) mod ipv6;
 pub(crate) mod isl;
 pub(crate) mod llc;
+mod memory;
 pub(crate) mod mpls;
 pub(crate) mod ntp;
 pub(crate) mod null;
@@ -65,6 +66,7 @@ use zerocast_wire::{
 
 use crate::capture::Packet;
 use crate::fields::{Field, FrameFields};
+pub use memory::{ConversationKey, Conversations, HttpEvents, Unseen};
 
 /// Dissects one captured frame into `out` (which the caller has cleared).
 ///
@@ -83,7 +85,44 @@ use crate::fields::{Field, FrameFields};
 /// assert_eq!(f.first(Field::EthDst), Some(Value::Mac([0xff; 6])));
 /// assert_eq!(f.uint(Field::EthType), Some(0x88b5));
 /// ```
+///
+/// A frame decoded alone cannot know what earlier frames of its TCP conversation showed;
+/// where tshark's answer depends on that (an HTTP continuation), it assumes the common case
+/// and records the assumption in [`FrameFields::http_events`] for a caller that settles it
+/// in file order (the statistics do). [`dissect_in_order`] knows instead.
 pub fn dissect(packet: &Packet<'_>, number: u64, out: &mut FrameFields) {
+    dissect_with(packet, number, out, None);
+}
+
+/// Dissects one frame of a capture read in file order: `memory` holds what the earlier
+/// frames' conversations showed (see [`Conversations`]) and learns this frame's, so every
+/// answer is tshark's.
+///
+/// ```
+/// use zcdump::capture::{LinkType, Packet};
+/// use zcdump::dissect::{dissect_in_order, Conversations};
+/// use zcdump::fields::{Field, FrameFields};
+/// let data = [0u8; 14];
+/// let p = Packet { ts_sec: 0, ts_nsec: 0, orig_len: 14, link_type: LinkType::Ethernet, data: &data };
+/// let (mut f, mut memory) = (FrameFields::default(), Conversations::default());
+/// dissect_in_order(&p, 1, &mut f, &mut memory);
+/// assert_eq!(f.uint(Field::FrameNumber), Some(1));
+/// ```
+pub fn dissect_in_order(
+    packet: &Packet<'_>,
+    number: u64,
+    out: &mut FrameFields,
+    memory: &mut Conversations,
+) {
+    dissect_with(packet, number, out, Some(memory));
+}
+
+fn dissect_with(
+    packet: &Packet<'_>,
+    number: u64,
+    out: &mut FrameFields,
+    memory: Option<&mut Conversations>,
+) {
     let out_wants_checksums = out.wants_checksums();
     let mut cx = Cx {
         out,
@@ -92,6 +131,7 @@ pub fn dissect(packet: &Packet<'_>, number: u64, out: &mut FrameFields) {
         uncaptured: (packet.orig_len as usize).saturating_sub(packet.data.len()),
         verify: out_wants_checksums,
         ts_sec: packet.ts_sec,
+        memory,
     };
     frame::dissect(&mut cx, number, packet.orig_len);
     let link_type = packet.link_type.number();
@@ -150,6 +190,9 @@ struct Cx<'o, 'f> {
     /// The capture time's whole seconds since the epoch (tshark reads an ICMP echo's
     /// timestamp only when it lies within a day of it).
     ts_sec: u64,
+    /// What earlier frames' conversations showed, when frames come in file order; `None`:
+    /// assume and record (see [`memory`]).
+    memory: Option<&'o mut Conversations>,
 }
 
 /// Pushes each field whose value is there: the fields a partial view of a cut header has.
@@ -179,6 +222,57 @@ fn status(cut: bool, status: ChecksumStatus) -> u64 {
 }
 
 impl Cx<'_, '_> {
+    /// Notes the outer TCP header's conversation (`syn`: a SYN without ACK, a new
+    /// connection that has seen nothing yet), for the payload's dissectors.
+    fn tcp_conversation(&mut self, key: ConversationKey, syn: bool) {
+        if self.out.in_quoted() {
+            return;
+        }
+        let events = self.out.http_events_mut();
+        events.key = Some(key);
+        events.reset |= syn;
+        if let Some(memory) = self.memory.as_deref_mut() {
+            memory.apply(&HttpEvents {
+                key: Some(key),
+                reset: syn,
+                ..HttpEvents::default()
+            });
+        }
+    }
+
+    /// HTTP dissected a request in this frame's conversation.
+    fn http_request(&mut self) {
+        if self.out.in_quoted() {
+            return;
+        }
+        let events = self.out.http_events_mut();
+        events.request = true;
+        let key = events.key;
+        if let Some(memory) = self.memory.as_deref_mut() {
+            memory.apply(&HttpEvents {
+                key,
+                request: true,
+                ..HttpEvents::default()
+            });
+        }
+    }
+
+    /// Whether HTTP saw a request earlier in this frame's conversation. Without the memory
+    /// of earlier frames it answers yes and records the assumption, with `unseen` saying
+    /// how the frame looks if the answer was no.
+    fn http_request_seen(&mut self, unseen: Unseen) -> bool {
+        let key = self.out.http_events().key;
+        match (self.memory.as_deref(), key) {
+            (Some(memory), Some(key)) => memory.http_request_seen(&key),
+            (None, Some(_)) => {
+                self.out.http_events_mut().assumed = Some(unseen);
+                true
+            }
+            // Not over TCP (or inside a quoted packet): no conversation to ask.
+            (_, None) => true,
+        }
+    }
+
     /// How to treat IPv4 header checksums: verified only if someone reads the status.
     fn ip_checksums(&self) -> ChecksumPolicy {
         if self.verify {

@@ -421,6 +421,7 @@ mod tests {
             uncaptured: 0,
             verify: false,
             ts_sec: 0,
+            memory: None,
         };
         frames(&mut cx, plaintext);
         out

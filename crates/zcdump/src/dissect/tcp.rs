@@ -63,6 +63,8 @@ pub(super) fn dissect(cx: &mut Cx<'_, '_>, upper: &Upper<'_>) {
         let start = header_start(cx, bytes) + tcp.header_len();
         cx.out.set_payload_start(Proto::Tcp, start);
     }
+    let syn = tcp.flags() & (tcp::FLAG_SYN | tcp::FLAG_ACK) == tcp::FLAG_SYN;
+    let key = super::memory::key_of(&upper.pseudo, tcp.src_port(), tcp.dst_port());
     let out = &mut *cx.out;
     out.enter(Proto::Tcp);
     out.push_uint(Field::TcpSrcport, tcp.src_port());
@@ -81,6 +83,10 @@ pub(super) fn dissect(cx: &mut Cx<'_, '_>, upper: &Upper<'_>) {
             .addr()
             .saturating_sub(cx.frame.as_ptr().addr());
         cx.out.set_payload(Proto::Tcp, start, tcp.payload().len());
+    }
+    // Only HTTP reads the conversation's memory so far.
+    if !cx.out.may_skip(Proto::Http) {
+        cx.tcp_conversation(key, syn);
     }
     if !OPTION_FIELDS.iter().any(|f| cx.out.wants(*f)) {
         return payload(cx, tcp, cut);

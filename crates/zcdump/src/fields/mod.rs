@@ -10,6 +10,7 @@ pub mod format;
 mod registry;
 mod suggest;
 
+use crate::dissect::HttpEvents;
 use crate::stats::{LayerLog, TreeNote};
 pub(crate) use registry::declare_fields;
 pub use registry::{
@@ -266,6 +267,9 @@ pub struct FrameFields {
     /// Protocols a dissector may skip, by [`Proto::code`] bit; see
     /// [`FrameFields::summary_only`].
     skippable: [u64; 4],
+    /// What the frame did to its TCP conversation's memory and assumed of it; see
+    /// [`FrameFields::http_events`].
+    http_events: HttpEvents,
 }
 
 impl Default for FrameFields {
@@ -309,6 +313,7 @@ impl FrameFields {
             link_not_decoded: None,
             text: Vec::new(),
             skippable: [0; 4],
+            http_events: HttpEvents::default(),
         }
     }
 
@@ -416,6 +421,26 @@ impl FrameFields {
         self.bad_checksums = 0;
         self.link_not_decoded = None;
         self.text.clear();
+        self.http_events = HttpEvents::default();
+    }
+
+    /// What the frame did to its TCP conversation's memory (a new connection, an HTTP
+    /// request) and, when it was dissected without that memory, what it assumed of it (see
+    /// [`dissect`](crate::dissect::dissect)).
+    ///
+    /// ```
+    /// use zcdump::fields::FrameFields;
+    /// let f = FrameFields::default();
+    /// assert_eq!(f.http_events().assumed, None);
+    /// ```
+    #[must_use]
+    pub fn http_events(&self) -> HttpEvents {
+        self.http_events
+    }
+
+    /// The frame's record of its conversation, for the dissectors to fill.
+    pub(crate) fn http_events_mut(&mut self) -> &mut HttpEvents {
+        &mut self.http_events
     }
 
     /// Adds one occurrence of `field` (dropped if the set does not want it).

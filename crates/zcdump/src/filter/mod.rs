@@ -28,9 +28,9 @@ pub use parse::{FilterError, MAX_DEPTH};
 
 use crate::analysis::{FrameStreams, Streams};
 use crate::capture::Packet;
-use crate::fields::{FieldMask, FrameFields};
+use crate::fields::{FieldMask, FrameFields, Proto};
 use ast::{Expr, Operand};
-use schema::{FieldRef, Source};
+use schema::{FieldRef, Payload, Source};
 
 /// A compiled `-Y` filter.
 ///
@@ -118,6 +118,48 @@ impl Filter {
             }
         }
         walk(&self.expr, FieldMask::NONE)
+    }
+
+    /// Whether the filter reads what depends on earlier frames of a TCP conversation
+    /// beyond the stream table: whether a segment is `http` (and its bytes `data`) when
+    /// it starts no HTTP message (see [`dissect_in_order`](crate::dissect::dissect_in_order)),
+    /// so frames must be dissected in file order for its answers.
+    ///
+    /// ```
+    /// use zcdump::filter::Filter;
+    /// assert!(Filter::parse("http && tcp.port == 80")?.reads_conversation_memory());
+    /// assert!(Filter::parse("frame.protocols contains \"data\"")?.reads_conversation_memory());
+    /// assert!(!Filter::parse("http.request.method == \"GET\"")?.reads_conversation_memory());
+    /// # Ok::<(), zcdump::filter::FilterError>(())
+    /// ```
+    #[must_use]
+    pub fn reads_conversation_memory(&self) -> bool {
+        fn field(f: &FieldRef) -> bool {
+            matches!(
+                f.source,
+                Source::Protocol(Proto::Http | Proto::Data)
+                    | Source::Payload(Payload::Data)
+                    | Source::PayloadLen(Payload::Data)
+                    | Source::FrameProtocols
+            )
+        }
+        fn operand(o: &Operand) -> bool {
+            match o {
+                Operand::Field { field: f, .. } | Operand::Count(f) => field(f),
+                Operand::Lit(_) => false,
+                Operand::BitAnd(inner, _) | Operand::Len(inner) => operand(inner),
+            }
+        }
+        fn walk(e: &Expr) -> bool {
+            match e {
+                Expr::Exists(f) => field(f),
+                Expr::Truthy(o) | Expr::Matches(o, ..) | Expr::In(o, _) => operand(o),
+                Expr::Compare(a, _, b) | Expr::Contains(a, b) => operand(a) || operand(b),
+                Expr::Not(a) => walk(a),
+                Expr::And(a, b) | Expr::Or(a, b) => walk(a) || walk(b),
+            }
+        }
+        walk(&self.expr)
     }
 
     /// Whether the dissected frame passes the filter, for terms that need no frame bytes

@@ -12,7 +12,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use crate::analysis::Streams;
 use crate::capture::{CaptureError, CaptureReader};
 use crate::cli::{Args, OutputFormat};
-use crate::dissect::dissect;
+use crate::dissect::{dissect_in_order, Conversations};
 use crate::fields::{Field, FieldMask, FrameFields};
 use crate::filter::{Filter, FilterError};
 use crate::follow::Follower;
@@ -272,8 +272,10 @@ fn walk(
         let threads = args.threads.unwrap_or_else(|| {
             std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
         });
-        // Stream indices depend on every earlier frame: one thread, in file order.
-        let threads = if plan.filter.as_ref().is_some_and(Filter::reads_streams) {
+        // Stream indices depend on every earlier frame, and so does whether a segment is
+        // an HTTP continuation: a filter reading them runs on one thread, in file order.
+        let in_order = |f: &Filter| f.reads_streams() || f.reads_conversation_memory();
+        let threads = if plan.filter.as_ref().is_some_and(in_order) {
             1
         } else {
             threads
@@ -309,6 +311,8 @@ fn walk(
         || plan.writer.as_ref().is_some_and(|w| w.needs_analysis())
         || plan.follower.is_some())
     .then(Streams::default);
+    // What earlier frames' conversations showed (an HTTP request): frames come in order.
+    let mut memory = Conversations::default();
     let mut number = 0u64;
     let result = loop {
         if args.count.is_some_and(|c| number >= c) {
@@ -321,7 +325,7 @@ fn walk(
         };
         number += 1;
         frame.clear();
-        dissect(&packet, number, &mut frame);
+        dissect_in_order(&packet, number, &mut frame, &mut memory);
         let time = u128::from(packet.ts_sec) * 1_000_000_000 + u128::from(packet.ts_nsec);
         let analysis = table.as_mut().map(|t| t.observe(&frame, time));
         // As tshark's taps, --follow hears every frame; -Y only chooses what is printed.

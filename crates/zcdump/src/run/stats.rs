@@ -8,7 +8,7 @@ use std::io::Read;
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 
 use crate::capture::{Batch, CaptureError, CaptureReader};
-use crate::dissect::dissect;
+use crate::dissect::{dissect, dissect_in_order, Conversations};
 use crate::fields::{FieldMask, FrameFields};
 use crate::filter::Filter;
 use crate::stats::{Stats, Tally};
@@ -44,10 +44,22 @@ impl Counting<'_> {
         }
     }
 
-    fn tally(&self, job: &mut Job, frame: &mut FrameFields) {
+    /// Dissects and counts a batch; `memory` holds what the earlier frames' conversations
+    /// showed when batches come in file order (one thread), so a filter's answers on them
+    /// are tshark's. Without it each frame's assumptions are settled when the tally is
+    /// merged, which serves the counts but not a filter that reads them.
+    fn tally(
+        &self,
+        job: &mut Job,
+        frame: &mut FrameFields,
+        mut memory: Option<&mut Conversations>,
+    ) {
         for (number, packet) in (job.first_number..).zip(job.batch.packets()) {
             frame.clear();
-            dissect(&packet, number, frame);
+            match memory.as_deref_mut() {
+                Some(memory) => dissect_in_order(&packet, number, frame, memory),
+                None => dissect(&packet, number, frame),
+            }
             let time_ns = i128::from(packet.ts_sec) * 1_000_000_000 + i128::from(packet.ts_nsec);
             job.tally.see_frame(time_ns);
             if self
@@ -86,9 +98,10 @@ pub(crate) fn count<R: Read>(
             first_number: 1,
             tally: Tally::default(),
         };
+        let mut memory = Conversations::default();
         let mut left = limit;
         while left > 0 && reader.next_batch(&mut job.batch, left)? {
-            counting.tally(&mut job, &mut frame);
+            counting.tally(&mut job, &mut frame, Some(&mut memory));
             stats.merge(&mut job.tally);
             left -= job.batch.len() as u64;
             job.first_number += job.batch.len() as u64;
@@ -104,7 +117,7 @@ pub(crate) fn count<R: Read>(
             scope.spawn(move || {
                 let mut frame = counting.frame_fields();
                 for mut job in job_rx {
-                    counting.tally(&mut job, &mut frame);
+                    counting.tally(&mut job, &mut frame, None);
                     if done_tx.send(job).is_err() {
                         break;
                     }
@@ -215,7 +228,37 @@ mod tests {
         f
     }
 
+    /// An Ethernet/IPv4/TCP segment to port 80 in conversation `i % 50`: an HTTP request
+    /// in the conversation's 200th segment, a line of text that starts no message in
+    /// every other.
+    fn http_frame(i: usize) -> Vec<u8> {
+        let payload: &[u8] = if i / 50 == 200 {
+            b"GET / HTTP/1.1\r\n\r\n"
+        } else {
+            b"more text\r\n"
+        };
+        let mut f = vec![2, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 2, 0x08, 0x00];
+        let total = (40 + payload.len()) as u16;
+        let mut ip = vec![
+            0x45, 0, 0, 0, 0, 0, 0x40, 0, 64, 6, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2,
+        ];
+        ip[2..4].copy_from_slice(&total.to_be_bytes());
+        let sum = checksum(&ip);
+        ip[10..12].copy_from_slice(&sum.to_be_bytes());
+        f.extend_from_slice(&ip);
+        f.extend_from_slice(&(40_000 + (i % 50) as u16).to_be_bytes());
+        f.extend_from_slice(&[
+            0, 80, 0, 0, 0, 1, 0, 0, 0, 1, 0x50, 0x18, 0xff, 0xff, 0, 0, 0, 0,
+        ]);
+        f.extend_from_slice(payload);
+        f
+    }
+
     fn capture(frames: usize) -> Vec<u8> {
+        capture_of(frames, frame)
+    }
+
+    fn capture_of(frames: usize, frame: fn(usize) -> Vec<u8>) -> Vec<u8> {
         let mut file = vec![0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0];
         file.extend_from_slice(&65535u32.to_le_bytes());
         file.extend_from_slice(&1u32.to_le_bytes());
@@ -248,6 +291,31 @@ mod tests {
         let mut out = Vec::new();
         stats.write(&mut out, None).expect("written");
         String::from_utf8(out).expect("UTF-8")
+    }
+
+    /// A segment that starts no HTTP message is `http` only after a request in its
+    /// conversation (tshark 4.0): whichever batch and thread saw the request, the
+    /// continuations before it are `tcp` alone and those after it `http` with `data`.
+    #[test]
+    #[cfg_attr(miri, ignore)]
+    fn http_continuations_count_only_after_a_request_for_any_number_of_threads() {
+        // 50 conversations of 400 segments, the request 200th in each: 1.6 MB, several
+        // batches, the requests in a middle one.
+        let file = capture_of(20_000, http_frame);
+        for threads in [1, 2, 3, 8] {
+            let report = report(&file, threads, None, u64::MAX);
+            // 50 requests (72-byte frames) and 50 * 199 continuations (65 bytes each).
+            let http = 50 + 50 * 199;
+            let bytes = 50 * 72 + 50 * 199 * 65;
+            assert!(
+                report.contains(&format!("{:<41}frames:{http} bytes:{bytes}", "      http")),
+                "{threads} threads:\n{report}"
+            );
+            assert!(
+                report.contains(&format!("{:<41}frames:20000 ", "    tcp")),
+                "{threads} threads:\n{report}"
+            );
+        }
     }
 
     #[test]

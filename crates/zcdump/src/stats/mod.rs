@@ -11,6 +11,7 @@ mod tree;
 
 use std::io::{self, Write};
 
+use crate::dissect::{Conversations, HttpEvents};
 use crate::fields::{Field, FrameFields, Proto};
 use conversation::{ConversationKey, Table, WordMap};
 pub(crate) use layers::LayerLog;
@@ -69,6 +70,9 @@ pub struct Stats {
     link_not_decoded: u64,
     bad_checksum_frames: u64,
     bad_checksums: u64,
+    /// What the merged frames' TCP conversations showed (an HTTP request), to settle what
+    /// later tallies' frames assumed.
+    memory: Conversations,
 }
 
 /// The checksum statuses the bad-checksum count reads, beyond the layer log's own (UDP's).
@@ -152,6 +156,7 @@ impl Stats {
             link_not_decoded: 0,
             bad_checksum_frames: 0,
             bad_checksums: 0,
+            memory: Conversations::default(),
         }
     }
 
@@ -226,6 +231,28 @@ impl Stats {
     /// assert!(report(&stats).contains("Frames: 2 bytes: 130"));
     /// ```
     pub fn merge(&mut self, tally: &mut Tally) {
+        // Earlier tallies have been merged: what each frame assumed of its conversation
+        // can be settled now, before its path's count is merged.
+        for record in &tally.http {
+            let HttpEvents { key, reset, .. } = record.events;
+            // A new connection's SYN first, then what the frame assumed, then its request.
+            self.memory.apply(&HttpEvents {
+                key,
+                reset,
+                ..HttpEvents::default()
+            });
+            if let Some((counted, without, len)) = record.assumed {
+                if !key.is_some_and(|k| self.memory.http_request_seen(&k)) {
+                    tally.paths[counted].totals.remove(len);
+                    tally.paths[without].totals.add(len);
+                }
+            }
+            self.memory.apply(&HttpEvents {
+                key,
+                request: record.events.request,
+                ..HttpEvents::default()
+            });
+        }
         self.all.merge(tally.all);
         self.malformed += tally.malformed;
         self.link_not_decoded += tally.link_not_decoded;
@@ -234,6 +261,11 @@ impl Stats {
         // Paths in the order the tally first saw them, so new tree nodes appear in frame
         // order exactly as if every frame had been added here one by one.
         for p in &tally.paths {
+            // A path an HTTP continuation would have had, or had until settled, may hold
+            // no frame: it makes no node (tshark never saw it).
+            if p.totals.frames == 0 {
+                continue;
+            }
             let mut node = 0;
             for &proto in &p.path {
                 node = self.child(node, proto);
@@ -394,6 +426,11 @@ impl Stats {
     fn write_tree(&self, out: &mut impl Write, node: usize, depth: usize) -> io::Result<()> {
         for &c in &self.nodes[node].children {
             let n = &self.nodes[c];
+            // A path that an HTTP continuation assumed, or would have had without a
+            // request before it, may end up with no frame: tshark never saw it.
+            if n.totals.frames == 0 {
+                continue;
+            }
             let label = format!("{:indent$}{}", "", n.step.name(), indent = depth * 2);
             writeln!(
                 out,

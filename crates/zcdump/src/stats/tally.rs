@@ -5,7 +5,8 @@
 use super::conversation::{conversations_of, ConversationKey, Hit, WordMap};
 use super::tree::TreeHints;
 use super::tree::{tree_bits, tree_path, uncounted, Step};
-use crate::fields::{FrameFields, PATH_KEY_STEPS};
+use crate::dissect::HttpEvents;
+use crate::fields::{FrameFields, Proto, PATH_KEY_STEPS};
 
 /// Frames and bytes.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -25,6 +26,22 @@ impl Totals {
         self.frames += other.frames;
         self.bytes += other.bytes;
     }
+
+    /// Takes back one frame of `len` bytes counted here.
+    pub fn remove(&mut self, len: u64) {
+        self.frames = self.frames.saturating_sub(1);
+        self.bytes = self.bytes.saturating_sub(len);
+    }
+}
+
+/// What a counted frame did to, or assumed of, its TCP conversation's memory, in frame
+/// order: settled when the tally is merged in file order (see `dissect::Conversations`).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct HttpRecord {
+    pub events: HttpEvents,
+    /// For a frame that assumed an earlier request: the index in `paths` of its hierarchy
+    /// path as counted, of the path it has when there was none, and its length.
+    pub assumed: Option<(usize, usize, u64)>,
 }
 
 /// One conversation's counts: each direction's frames and bytes, and when it was seen.
@@ -175,6 +192,8 @@ pub struct Tally {
     pub(super) link_not_decoded: u64,
     pub(super) bad_checksum_frames: u64,
     pub(super) bad_checksums: u64,
+    /// The frames that touched their TCP conversation's memory, in order.
+    pub(super) http: Vec<HttpRecord>,
 }
 
 impl Tally {
@@ -276,8 +295,65 @@ impl Tally {
         if uncounted(f, &hints) {
             return;
         }
+        let known = self.paths.len();
         let path = self.path_index(f, &hints);
         self.paths[path].totals.add(len);
+        let events = f.http_events();
+        if events.reset || events.request || events.assumed.is_some() {
+            let assumed = events.assumed.map(|unseen| {
+                let (counted, without) = self.path_without_http(path, path >= known, unseen.short);
+                (counted, without, len)
+            });
+            self.http.push(HttpRecord { events, assumed });
+        }
+    }
+
+    /// Finds (or adds, with nothing counted) path `counted` cut before its `http` step,
+    /// ending in `_ws.short` when `short`: how tshark shows a continuation in a
+    /// conversation that has seen no request. Returns the indices of both paths. A new
+    /// path goes where this frame's first path would have gone in file order: before
+    /// `counted` when that is new too (`counted_is_new`), since merging creates tree
+    /// nodes in the order of `paths`.
+    fn path_without_http(
+        &mut self,
+        counted: usize,
+        counted_is_new: bool,
+        short: bool,
+    ) -> (usize, usize) {
+        let mut steps: Vec<Step> = self.paths[counted]
+            .path
+            .iter()
+            .copied()
+            .take_while(|s| *s != Step::Proto(Proto::Http))
+            .collect();
+        if short {
+            steps.push(Step::Named("_ws.short"));
+        }
+        if let Some(i) = self.paths.iter().position(|p| p.path == steps) {
+            return (counted, i);
+        }
+        if !counted_is_new {
+            return (counted, self.new_path(&steps));
+        }
+        self.paths.insert(
+            counted,
+            PathCount {
+                path: steps,
+                totals: Totals::default(),
+            },
+        );
+        // Only this frame's own key can name the path that moved.
+        for i in self.by_key.values_mut() {
+            if *i == counted {
+                *i = counted + 1;
+            }
+        }
+        if let Some((_, i)) = &mut self.last {
+            if *i == counted {
+                *i = counted + 1;
+            }
+        }
+        (counted + 1, counted)
     }
 
     /// The index of frame `f`'s hierarchy path in `paths`, added if new.
@@ -371,6 +447,7 @@ impl Tally {
         self.link_not_decoded = 0;
         self.bad_checksum_frames = 0;
         self.bad_checksums = 0;
+        self.http.clear();
     }
 }
 
