@@ -40,8 +40,9 @@ impl DerivedField {
         }
         // A protocol name alone (`tcp`) is a filter term: tshark's `-e tcp` prints the
         // protocol's summary line, which `-T fields` does not model. `frame.protocols` is
-        // one too until its text matches tshark's on every sample (ISL, radiotap and IPv6
-        // extension headers are named differently).
+        // one too while its text differs from tshark's on some sample frames: a layer the
+        // capture cut before tshark added its item (an inner `eth` after ERSPAN or Geneve,
+        // `llc` after radiotap) and the certificate layers of TLS (`x509sat`, ...).
         lookup(name)
             .filter(|f| {
                 !matches!(

@@ -483,31 +483,77 @@ pub(super) fn write_field(view: &View<'_>, field: &FieldRef, out: &mut Vec<u8>) 
     count
 }
 
-/// tshark's `frame.protocols`: every protocol layer in order, with the `ethertype` step
-/// tshark shows after a link header that names the next protocol.
+/// tshark's `frame.protocols`: every protocol layer in order, named as tshark names it in
+/// that list:
+/// - an `ethertype` step after a link header that names the next protocol by EtherType
+///   (not before LLC, nor before bare `data`);
+/// - IPv6 extension headers as steps of their own (`ipv6.hopopts`, `ipv6.dstopts`,
+///   `ipv6.fraghdr`), known from their fields;
+/// - `wlan_radio` between radiotap and 802.11;
+/// - PPPoE as `pppoed` (discovery) or `pppoes` (session, code 0);
+/// - Cisco ISL as `eth`;
+/// - one `mpls` for a label stack;
+/// - `igmp` twice for an IGMPv3 membership report (type 0x22);
+/// - `tls` after `quic` when its CRYPTO frames carry a TLS handshake.
+///
+/// The fields it reads are [`FRAME_PROTOCOL_FIELDS`].
 fn frame_protocols(fields: &FrameFields) -> String {
-    let mut text = String::new();
-    let protos = fields.entries().iter().filter_map(|(f, _)| match f {
-        Field::Proto(p) => Some(*p),
-        _ => None,
-    });
+    let mut names: Vec<&'static str> = Vec::with_capacity(12);
     let mut after_link = false;
-    // tshark's path starts below the frame.
-    for proto in protos.filter(|p| *p != Proto::Frame) {
-        if after_link && !matches!(proto, Proto::Data) {
-            text.push_str(":ethertype");
-        }
-        if !text.is_empty() {
-            text.push(':');
-        }
-        text.push_str(proto.name());
-        after_link = matches!(
-            proto,
-            Proto::Eth | Proto::Vlan | Proto::Ieee8021ad | Proto::Sll
-        );
+    for (field, value) in fields.entries() {
+        let uint = match *value {
+            Value::Uint(v) => Some(v),
+            _ => None,
+        };
+        let name = match *field {
+            // tshark's path starts below the frame.
+            Field::Proto(Proto::Frame) => continue,
+            Field::Proto(proto) => {
+                if after_link && !matches!(proto, Proto::Data | Proto::Llc) {
+                    names.push("ethertype");
+                }
+                after_link = matches!(
+                    proto,
+                    Proto::Eth | Proto::Vlan | Proto::Ieee8021ad | Proto::Sll
+                );
+                match proto {
+                    Proto::Mpls if names.last() == Some(&"mpls") => continue,
+                    Proto::Isl => "eth",
+                    Proto::Pppoe => "pppoed",
+                    Proto::Wlan if names.last() == Some(&"radiotap") => {
+                        names.push("wlan_radio");
+                        "wlan"
+                    }
+                    _ => proto.name(),
+                }
+            }
+            Field::Ipv6HopoptsLenOct => "ipv6.hopopts",
+            Field::Ipv6DstoptsLenOct => "ipv6.dstopts",
+            Field::Ipv6FraghdrOffset => "ipv6.fraghdr",
+            Field::PppoeCode if uint == Some(0) => {
+                if let Some(last) = names.iter_mut().rev().find(|n| **n == "pppoed") {
+                    *last = "pppoes";
+                }
+                continue;
+            }
+            Field::IgmpType if uint == Some(0x22) => "igmp",
+            f if f.proto() == Proto::Tls && names.last() == Some(&"quic") => "tls",
+            _ => continue,
+        };
+        names.push(name);
     }
-    text
+    names.join(":")
 }
+
+/// The dissector fields [`frame_protocols`] reads besides the protocols themselves.
+pub(crate) const FRAME_PROTOCOL_FIELDS: [Field; 6] = [
+    Field::Ipv6HopoptsLenOct,
+    Field::Ipv6DstoptsLenOct,
+    Field::Ipv6FraghdrOffset,
+    Field::PppoeCode,
+    Field::IgmpType,
+    Field::TlsHandshakeType,
+];
 
 /// Calls `visit` with each value of the operand until it returns `true`; says whether it did.
 fn values(view: &View<'_>, operand: &Operand, visit: &mut dyn FnMut(Val<'_>) -> bool) -> bool {
@@ -664,5 +710,120 @@ pub(crate) fn eval(expr: &Expr, view: &View<'_>) -> bool {
             regex.is_match(bytes_of(&v, &mut buf))
         }),
         Expr::In(left, items) => values(view, left, &mut |v| in_set(v, items)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::frame_protocols;
+    use crate::fields::{Field, FrameFields, Proto};
+
+    /// A frame with these protocols entered and these fields pushed, in order.
+    fn frame(steps: &[Result<Proto, (Field, u64)>]) -> String {
+        let mut f = FrameFields::default();
+        for step in steps {
+            match *step {
+                Ok(proto) => f.enter(proto),
+                Err((field, value)) => f.push_uint(field, value),
+            }
+        }
+        frame_protocols(&f)
+    }
+
+    /// Each naming rule, as tshark 4.0.17 names the samples' frames (kernel-mix,
+    /// link-radiotap, tunnels-geneve-pppoe, tunnels-isl, tunnels, link-sll, app-quic).
+    #[test]
+    fn layers_take_tsharks_names_in_frame_protocols() {
+        assert_eq!(
+            frame(&[
+                Ok(Proto::Frame),
+                Ok(Proto::Eth),
+                Ok(Proto::Ipv6),
+                Err((Field::Ipv6HopoptsLenOct, 0)),
+                Ok(Proto::Icmpv6)
+            ]),
+            "eth:ethertype:ipv6:ipv6.hopopts:icmpv6"
+        );
+        assert_eq!(
+            frame(&[
+                Ok(Proto::Eth),
+                Ok(Proto::Ipv6),
+                Err((Field::Ipv6FraghdrOffset, 0)),
+                Ok(Proto::Data)
+            ]),
+            "eth:ethertype:ipv6:ipv6.fraghdr:data"
+        );
+        assert_eq!(
+            frame(&[
+                Ok(Proto::Radiotap),
+                Ok(Proto::Wlan),
+                Ok(Proto::Llc),
+                Ok(Proto::Ip)
+            ]),
+            "radiotap:wlan_radio:wlan:llc:ip"
+        );
+        assert_eq!(
+            frame(&[
+                Ok(Proto::Eth),
+                Ok(Proto::Pppoe),
+                Err((Field::PppoeCode, 0)),
+                Ok(Proto::Ppp)
+            ]),
+            "eth:ethertype:pppoes:ppp"
+        );
+        assert_eq!(
+            frame(&[Ok(Proto::Eth), Ok(Proto::Pppoe), Err((Field::PppoeCode, 9))]),
+            "eth:ethertype:pppoed"
+        );
+        assert_eq!(
+            frame(&[
+                Ok(Proto::Isl),
+                Ok(Proto::Eth),
+                Ok(Proto::Ip),
+                Ok(Proto::Udp)
+            ]),
+            "eth:eth:ethertype:ip:udp"
+        );
+        assert_eq!(
+            frame(&[
+                Ok(Proto::Eth),
+                Ok(Proto::Mpls),
+                Ok(Proto::Mpls),
+                Ok(Proto::Mpls),
+                Ok(Proto::Ip)
+            ]),
+            "eth:ethertype:mpls:ip"
+        );
+        assert_eq!(
+            frame(&[
+                Ok(Proto::Eth),
+                Ok(Proto::Ip),
+                Ok(Proto::Igmp),
+                Err((Field::IgmpType, 0x22))
+            ]),
+            "eth:ethertype:ip:igmp:igmp"
+        );
+        assert_eq!(
+            frame(&[
+                Ok(Proto::Eth),
+                Ok(Proto::Ip),
+                Ok(Proto::Igmp),
+                Err((Field::IgmpType, 0x16))
+            ]),
+            "eth:ethertype:ip:igmp"
+        );
+        assert_eq!(
+            frame(&[Ok(Proto::Sll), Ok(Proto::Llc), Ok(Proto::Stp)]),
+            "sll:llc:stp"
+        );
+        assert_eq!(
+            frame(&[
+                Ok(Proto::Ip),
+                Ok(Proto::Udp),
+                Ok(Proto::Quic),
+                Err((Field::TlsHandshakeType, 1))
+            ]),
+            "ip:udp:quic:tls"
+        );
     }
 }

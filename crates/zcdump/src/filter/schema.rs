@@ -153,10 +153,10 @@ impl FieldRef {
             | Source::Protocol(Proto::Data)
             | Source::Payload(Payload::Data)
             | Source::PayloadLen(Payload::Data) => crate::analysis::Streams::fields_read(mask),
-            Source::Protocol(_)
-            | Source::Payload(_)
-            | Source::PayloadLen(_)
-            | Source::FrameProtocols => mask,
+            Source::FrameProtocols => super::eval::FRAME_PROTOCOL_FIELDS
+                .iter()
+                .fold(mask, |m, f| m.with(*f)),
+            Source::Protocol(_) | Source::Payload(_) | Source::PayloadLen(_) => mask,
         }
     }
 }
