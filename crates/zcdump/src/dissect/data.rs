@@ -13,10 +13,7 @@ declare_fields! {
 pub(super) fn dissect(cx: &mut Cx<'_, '_>, payload: &[u8]) {
     if !payload.is_empty() {
         cx.out.enter(Proto::Data);
-        let start = payload
-            .as_ptr()
-            .addr()
-            .saturating_sub(cx.frame.as_ptr().addr());
+        let start = cx.offset(payload);
         cx.out.set_payload(Proto::Data, start, payload.len());
     }
 }

@@ -141,10 +141,7 @@ fn dissect(cx: &mut Cx<'_, '_>, bytes: &[u8]) {
     };
     cx.out.enter(Proto::Dhcp);
     // The text line reads the header as tcpdump does, byte by byte, whatever tshark shows.
-    let start = bytes
-        .as_ptr()
-        .addr()
-        .saturating_sub(cx.frame.as_ptr().addr());
+    let start = cx.offset(bytes);
     cx.out.set_payload(Proto::Dhcp, start, bytes.len());
     let Some(message) = first_pass else {
         return;

@@ -79,15 +79,14 @@ impl Conversations {
         self.http_requests.contains(key)
     }
 
-    /// Applies what one frame did to the memory: a new connection first, then a request.
-    pub fn apply(&mut self, events: &HttpEvents) {
-        let Some(key) = events.key else { return };
-        if events.reset {
-            self.http_requests.remove(&key);
-        }
-        if events.request {
-            self.http_requests.insert(key);
-        }
+    /// A new connection on `key`'s ports (a SYN without ACK): it has seen nothing.
+    pub fn new_connection(&mut self, key: &ConversationKey) {
+        self.http_requests.remove(key);
+    }
+
+    /// HTTP dissected a request in conversation `key`.
+    pub fn http_request(&mut self, key: ConversationKey) {
+        self.http_requests.insert(key);
     }
 }
 

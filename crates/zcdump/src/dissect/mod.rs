@@ -231,12 +231,8 @@ impl Cx<'_, '_> {
         let events = self.out.http_events_mut();
         events.key = Some(key);
         events.reset |= syn;
-        if let Some(memory) = self.memory.as_deref_mut() {
-            memory.apply(&HttpEvents {
-                key: Some(key),
-                reset: syn,
-                ..HttpEvents::default()
-            });
+        if let (Some(memory), true) = (self.memory.as_deref_mut(), syn) {
+            memory.new_connection(&key);
         }
     }
 
@@ -247,13 +243,8 @@ impl Cx<'_, '_> {
         }
         let events = self.out.http_events_mut();
         events.request = true;
-        let key = events.key;
-        if let Some(memory) = self.memory.as_deref_mut() {
-            memory.apply(&HttpEvents {
-                key,
-                request: true,
-                ..HttpEvents::default()
-            });
+        if let (Some(memory), Some(key)) = (self.memory.as_deref_mut(), events.key) {
+            memory.http_request(key);
         }
     }
 
@@ -282,13 +273,17 @@ impl Cx<'_, '_> {
         }
     }
 
-    /// Records a parse failure of the layer that starts at `layer_bytes`.
-    fn malformed(&mut self, layer_bytes: &[u8], err: &ParseError) {
-        let start = layer_bytes
+    /// Where `bytes`, a slice of the frame, starts in it.
+    fn offset(&self, bytes: &[u8]) -> usize {
+        bytes
             .as_ptr()
             .addr()
-            .saturating_sub(self.frame.as_ptr().addr());
-        let at = start + err.offset();
+            .saturating_sub(self.frame.as_ptr().addr())
+    }
+
+    /// Records a parse failure of the layer that starts at `layer_bytes`.
+    fn malformed(&mut self, layer_bytes: &[u8], err: &ParseError) {
+        let at = self.offset(layer_bytes) + err.offset();
         self.out.set_malformed(
             layer_name(err.layer()),
             format!("{} (frame byte {at})", err.kind()),

@@ -50,7 +50,7 @@ pub(super) fn dissect(cx: &mut Cx<'_, '_>, upper: &Upper<'_>) {
         Ok(Lenient::Cut(tcp)) => {
             let need = tcp.header_len().unwrap_or(tcp::HEADER_LEN);
             cx.header_cut("tcp", bytes.len(), need);
-            return cut(cx, tcp, header_start(cx, bytes));
+            return cut(cx, tcp, cx.offset(bytes));
         }
         Err(e) => return cx.malformed(bytes, e),
     };
@@ -60,7 +60,7 @@ pub(super) fn dissect(cx: &mut Cx<'_, '_>, upper: &Upper<'_>) {
     if cut {
         cx.header_cut("tcp", bytes.len(), tcp.header_len());
         cx.out.set_header_cut(Proto::Tcp);
-        let start = header_start(cx, bytes) + tcp.header_len();
+        let start = cx.offset(bytes) + tcp.header_len();
         cx.out.set_payload_start(Proto::Tcp, start);
     }
     let syn = tcp.flags() & (tcp::FLAG_SYN | tcp::FLAG_ACK) == tcp::FLAG_SYN;
@@ -77,11 +77,7 @@ pub(super) fn dissect(cx: &mut Cx<'_, '_>, upper: &Upper<'_>) {
     out.push_uint(Field::TcpChecksumStatus, status(cut, tcp.checksum_status()));
     out.push_uint(Field::TcpUrgentPointer, tcp.urgent_pointer());
     if !cut {
-        let start = tcp
-            .payload()
-            .as_ptr()
-            .addr()
-            .saturating_sub(cx.frame.as_ptr().addr());
+        let start = cx.offset(tcp.payload());
         cx.out.set_payload(Proto::Tcp, start, tcp.payload().len());
     }
     // Only HTTP reads the conversation's memory so far.
@@ -153,14 +149,6 @@ fn cut_option(cx: &mut Cx<'_, '_>, options: &[u8], at: usize) {
             cx.out.push_uint(Field::TcpOptionsTimestampTsval, tsval);
         }
     }
-}
-
-/// Where `bytes` (a slice of the frame) starts in the frame.
-fn header_start(cx: &Cx<'_, '_>, bytes: &[u8]) -> usize {
-    bytes
-        .as_ptr()
-        .addr()
-        .saturating_sub(cx.frame.as_ptr().addr())
 }
 
 /// A TCP header the capture cut before its fixed 20 bytes ended; `start` is where it

@@ -40,10 +40,7 @@ pub(super) fn dissect(cx: &mut Cx<'_, '_>, upper: &Upper<'_>) {
             };
             cx.out.push_uint(Field::UdpChecksumStatus, checksum_status);
             let payload = udp.payload();
-            let start = payload
-                .as_ptr()
-                .addr()
-                .saturating_sub(cx.frame.as_ptr().addr());
+            let start = cx.offset(payload);
             cx.out.set_payload(Proto::Udp, start, payload.len());
             match table::by_udp_ports(udp.src_port(), udp.dst_port()) {
                 Some(dissect) if !payload.is_empty() => dissect(cx, payload),

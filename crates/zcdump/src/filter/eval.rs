@@ -214,21 +214,12 @@ impl<'a> View<'a> {
     /// VXLAN's UDP) has a second, as each header has its own occurrence in tshark.
     fn payloads(&self, which: Payload) -> [Option<&'a [u8]>; 2] {
         let outer = self.payload(which);
-        let inner = match which {
-            Payload::Udp | Payload::Tcp if outer.is_some() => {
-                let proto = if which == Payload::Udp {
-                    Proto::Udp
-                } else {
-                    Proto::Tcp
-                };
-                self.fields
-                    .layer(proto)
-                    .and_then(|l| l.inner_payload)
-                    .and_then(|(start, len)| self.data().get(start..start.checked_add(len)?))
-                    .filter(|b| !b.is_empty())
-            }
-            _ => None,
-        };
+        // `data` has no inner occurrence: the first unclaimed bytes end the frame's layers.
+        let inner = outer
+            .filter(|_| which != Payload::Data)
+            .and_then(|_| self.fields.layer(which.proto())?.inner_payload)
+            .and_then(|(start, len)| self.data().get(start..start.checked_add(len)?))
+            .filter(|b| !b.is_empty());
         [outer, inner]
     }
 
@@ -239,12 +230,7 @@ impl<'a> View<'a> {
         // Where the dissector found the payload (behind any tunnel or link it decodes; for
         // `data`, after what a protocol read, such as an ICMP echo's timestamp), when it
         // recorded it; a quoted packet's is located below.
-        let proto = match which {
-            Payload::Tcp => Proto::Tcp,
-            Payload::Udp => Proto::Udp,
-            Payload::Data => Proto::Data,
-        };
-        if let Some(bytes) = self.fields.payload(proto, self.data()) {
+        if let Some(bytes) = self.fields.payload(which.proto(), self.data()) {
             return (!bytes.is_empty()).then_some(bytes);
         }
         let layers = self.layers()?;

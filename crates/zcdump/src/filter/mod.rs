@@ -134,7 +134,7 @@ impl Filter {
     /// ```
     #[must_use]
     pub fn reads_conversation_memory(&self) -> bool {
-        fn field(f: &FieldRef) -> bool {
+        any_field(&self.expr, &|f| {
             matches!(
                 f.source,
                 Source::Protocol(Proto::Http | Proto::Data)
@@ -142,24 +142,7 @@ impl Filter {
                     | Source::PayloadLen(Payload::Data)
                     | Source::FrameProtocols
             )
-        }
-        fn operand(o: &Operand) -> bool {
-            match o {
-                Operand::Field { field: f, .. } | Operand::Count(f) => field(f),
-                Operand::Lit(_) => false,
-                Operand::BitAnd(inner, _) | Operand::Len(inner) => operand(inner),
-            }
-        }
-        fn walk(e: &Expr) -> bool {
-            match e {
-                Expr::Exists(f) => field(f),
-                Expr::Truthy(o) | Expr::Matches(o, ..) | Expr::In(o, _) => operand(o),
-                Expr::Compare(a, _, b) | Expr::Contains(a, b) => operand(a) || operand(b),
-                Expr::Not(a) => walk(a),
-                Expr::And(a, b) | Expr::Or(a, b) => walk(a) || walk(b),
-            }
-        }
-        walk(&self.expr)
+        })
     }
 
     /// Whether the dissected frame passes the filter, for terms that need no frame bytes
@@ -300,19 +283,27 @@ fn stateful(field: &FieldRef) -> bool {
 }
 
 fn reads_streams(expr: &Expr) -> bool {
-    fn operand(o: &Operand) -> bool {
-        match o {
-            Operand::Field { field, .. } | Operand::Count(field) => stateful(field),
-            Operand::Lit(_) => false,
-            Operand::BitAnd(inner, _) | Operand::Len(inner) => operand(inner),
+    any_field(expr, &stateful)
+}
+
+/// Whether any field the expression names passes `pred`.
+fn any_field(expr: &Expr, pred: &dyn Fn(&FieldRef) -> bool) -> bool {
+    let operand = |o: &Operand| {
+        fn walk(o: &Operand, pred: &dyn Fn(&FieldRef) -> bool) -> bool {
+            match o {
+                Operand::Field { field, .. } | Operand::Count(field) => pred(field),
+                Operand::Lit(_) => false,
+                Operand::BitAnd(inner, _) | Operand::Len(inner) => walk(inner, pred),
+            }
         }
-    }
+        walk(o, pred)
+    };
     match expr {
-        Expr::Exists(f) => stateful(f),
+        Expr::Exists(f) => pred(f),
         Expr::Truthy(o) | Expr::Matches(o, ..) | Expr::In(o, _) => operand(o),
         Expr::Compare(a, _, b) | Expr::Contains(a, b) => operand(a) || operand(b),
-        Expr::Not(a) => reads_streams(a),
-        Expr::And(a, b) | Expr::Or(a, b) => reads_streams(a) || reads_streams(b),
+        Expr::Not(a) => any_field(a, pred),
+        Expr::And(a, b) | Expr::Or(a, b) => any_field(a, pred) || any_field(b, pred),
     }
 }
 

@@ -65,6 +65,17 @@ pub(crate) enum Payload {
     Data,
 }
 
+impl Payload {
+    /// The protocol whose payload it is.
+    pub(crate) fn proto(self) -> Proto {
+        match self {
+            Payload::Tcp => Proto::Tcp,
+            Payload::Udp => Proto::Udp,
+            Payload::Data => Proto::Data,
+        }
+    }
+}
+
 /// How a field's values are found in a frame.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Source {

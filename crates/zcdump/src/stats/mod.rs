@@ -11,7 +11,7 @@ mod tree;
 
 use std::io::{self, Write};
 
-use crate::dissect::{Conversations, HttpEvents};
+use crate::dissect::Conversations;
 use crate::fields::{Field, FrameFields, Proto};
 use conversation::{ConversationKey, Table, WordMap};
 pub(crate) use layers::LayerLog;
@@ -234,24 +234,22 @@ impl Stats {
         // Earlier tallies have been merged: what each frame assumed of its conversation
         // can be settled now, before its path's count is merged.
         for record in &tally.http {
-            let HttpEvents { key, reset, .. } = record.events;
+            let Some(key) = record.events.key else {
+                continue;
+            };
             // A new connection's SYN first, then what the frame assumed, then its request.
-            self.memory.apply(&HttpEvents {
-                key,
-                reset,
-                ..HttpEvents::default()
-            });
+            if record.events.reset {
+                self.memory.new_connection(&key);
+            }
             if let Some((counted, without, len)) = record.assumed {
-                if !key.is_some_and(|k| self.memory.http_request_seen(&k)) {
+                if !self.memory.http_request_seen(&key) {
                     tally.paths[counted].totals.remove(len);
                     tally.paths[without].totals.add(len);
                 }
             }
-            self.memory.apply(&HttpEvents {
-                key,
-                request: record.events.request,
-                ..HttpEvents::default()
-            });
+            if record.events.request {
+                self.memory.http_request(key);
+            }
         }
         self.all.merge(tally.all);
         self.malformed += tally.malformed;
