@@ -31,7 +31,7 @@ use crate::ip::route::{max_prefix_len, Route, RouteError, RoutingTable};
 use crate::ip::IpState;
 use crate::socket::SocketTable;
 use crate::time::{Duration, Instant};
-use crate::timer::TimerHeap;
+use crate::timer::{OrdIndex, Pending, TimerHeap, TimerIndex};
 
 /// Limits and switches of a stack. `StackConfig::default()` suits a host.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -111,7 +111,7 @@ impl Default for StackConfig {
 }
 
 /// Every timer of the stack, as a key of its [`TimerHeap`].
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) enum TimerId {
     /// Expire old partial packets in both reassemblers (armed while any is pending).
     Reassembly,
@@ -120,6 +120,58 @@ pub(crate) enum TimerId {
     Neighbor(crate::neighbor::NeighborTimer),
     /// A TCP connection's earliest deadline (keyed by its connection slot).
     Tcp(u32),
+}
+
+/// The stack's [`TimerIndex`]: TCP keys by connection slot in a vector, the few others in
+/// an ordered map. TCP moves its timer several times per connection and the slots are
+/// dense small integers (reused after a close), so a lookup is an index instead of a walk
+/// down a `BTreeMap`.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct StackTimerIndex {
+    /// Indexed by connection slot; grows to the highest slot that ever armed a timer.
+    tcp: Vec<Option<Pending>>,
+    /// How many of `tcp` are `Some`.
+    tcp_armed: usize,
+    other: OrdIndex<TimerId>,
+}
+
+impl TimerIndex<TimerId> for StackTimerIndex {
+    fn get(&self, key: &TimerId) -> Option<Pending> {
+        match *key {
+            TimerId::Tcp(slot) => self.tcp.get(slot as usize).copied().flatten(),
+            _ => self.other.get(key),
+        }
+    }
+
+    fn insert(&mut self, key: TimerId, pending: Pending) -> Option<Pending> {
+        match key {
+            TimerId::Tcp(slot) => {
+                let i = slot as usize;
+                if self.tcp.len() <= i {
+                    self.tcp.resize(i + 1, None);
+                }
+                let old = self.tcp[i].replace(pending);
+                self.tcp_armed += usize::from(old.is_none());
+                old
+            }
+            _ => self.other.insert(key, pending),
+        }
+    }
+
+    fn remove(&mut self, key: &TimerId) -> Option<Pending> {
+        match *key {
+            TimerId::Tcp(slot) => {
+                let old = self.tcp.get_mut(slot as usize)?.take();
+                self.tcp_armed -= usize::from(old.is_some());
+                old
+            }
+            _ => self.other.remove(key),
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.tcp_armed + self.other.len()
+    }
 }
 
 /// How often expired partial packets are looked for while some are pending.
@@ -160,7 +212,7 @@ pub struct Stack {
     pub(crate) sockets: SocketTable,
     pub(crate) tcp: crate::tcp::demux::TcpTable,
     pub(crate) neighbor: crate::neighbor::NeighborState,
-    pub(crate) timers: TimerHeap<TimerId>,
+    pub(crate) timers: TimerHeap<TimerId, StackTimerIndex>,
     pub(crate) counters: StackCounters,
     /// Packets to ourselves, received at the end of the current call: (device, IP packet).
     pub(crate) loopback_queue: VecDeque<(DeviceId, Vec<u8>)>,
@@ -185,7 +237,7 @@ impl Stack {
             neighbor: crate::neighbor::NeighborState::new(&config),
             devices: Vec::new(),
             routes: RoutingTable::new(),
-            timers: TimerHeap::new(),
+            timers: TimerHeap::with_index(StackTimerIndex::default()),
             counters: StackCounters::default(),
             loopback_queue: VecDeque::new(),
             tx_scratch: Vec::new(),
@@ -849,5 +901,71 @@ impl Stack {
     #[must_use]
     pub fn next_deadline(&self) -> Option<Instant> {
         self.timers.next_deadline()
+    }
+}
+
+#[cfg(test)]
+mod timer_index_tests {
+    use super::*;
+    use crate::neighbor::NeighborTimer;
+    use proptest::prelude::*;
+
+    fn key(raw: u8) -> TimerId {
+        match raw % 8 {
+            0 => TimerId::Reassembly,
+            1 => TimerId::Neighbor(NeighborTimer::Device(DeviceId(u32::from(raw / 8)))),
+            // Connection slots, some far apart so the vector grows in steps.
+            n => TimerId::Tcp(u32::from(n) * u32::from(raw / 8 + 1)),
+        }
+    }
+
+    #[test]
+    fn tcp_slots_and_other_keys_share_one_order() {
+        let mut t = TimerHeap::with_index(StackTimerIndex::default());
+        t.schedule(TimerId::Tcp(9), Instant::from_nanos(5));
+        t.schedule(TimerId::Reassembly, Instant::from_nanos(5));
+        t.schedule(TimerId::Tcp(0), Instant::from_nanos(3));
+        assert_eq!(t.len(), 3);
+        t.schedule(TimerId::Tcp(9), Instant::from_nanos(6));
+        assert_eq!(t.len(), 3, "a moved slot is counted once");
+        assert_eq!(t.cancel(&TimerId::Tcp(4)), None, "slot 4 was never armed");
+        let fired: Vec<_> = core::iter::from_fn(|| t.pop_due(Instant::MAX)).collect();
+        assert_eq!(
+            fired,
+            [TimerId::Tcp(0), TimerId::Reassembly, TimerId::Tcp(9)]
+        );
+        assert!(t.is_empty());
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig {
+            cases: if cfg!(miri) { 8 } else { 256 },
+            // Miri's isolation has no working directory to persist failures in.
+            failure_persistence: if cfg!(miri) {
+                None
+            } else {
+                ProptestConfig::default().failure_persistence
+            },
+            ..ProptestConfig::default()
+        })]
+        /// The stack's index answers exactly as the ordered-map index does.
+        #[test]
+        fn slot_index_behaves_like_the_ordered_map(
+            ops in proptest::collection::vec((0u8..3, any::<u8>(), 0u64..30), 0..150)
+        ) {
+            let mut fast = TimerHeap::with_index(StackTimerIndex::default());
+            let mut reference: TimerHeap<TimerId> = TimerHeap::new();
+            for (op, raw, d) in ops {
+                let (k, at) = (key(raw), Instant::from_nanos(d));
+                match op {
+                    0 => prop_assert_eq!(fast.schedule(k, at), reference.schedule(k, at)),
+                    1 => prop_assert_eq!(fast.cancel(&k), reference.cancel(&k)),
+                    _ => prop_assert_eq!(fast.pop_due(at), reference.pop_due(at)),
+                }
+                prop_assert_eq!(fast.len(), reference.len());
+                prop_assert_eq!(fast.next_deadline(), reference.next_deadline());
+                prop_assert_eq!(fast.deadline(&k), reference.deadline(&k));
+            }
+        }
     }
 }
