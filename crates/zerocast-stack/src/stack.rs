@@ -219,6 +219,9 @@ pub struct Stack {
     /// The frame buffer packets we originate are built in, kept between sends so the send
     /// path does not allocate (see `ip::send_ip_with`).
     pub(crate) tx_scratch: Vec<u8>,
+    /// The timers due in the current `handle_timers` call, kept between calls so firing a
+    /// timer does not allocate.
+    timers_due: Vec<TimerId>,
     /// TCP ACKs deferred to the end of a receive burst (`Stack::receive_burst`).
     pub(crate) tcp_ack_burst: crate::tcp::io::AckBurst,
     /// The transparent TCP listener and UDP socket of a relay (`crate::ip::transparent`).
@@ -241,6 +244,7 @@ impl Stack {
             counters: StackCounters::default(),
             loopback_queue: VecDeque::new(),
             tx_scratch: Vec::new(),
+            timers_due: Vec::new(),
             tcp_ack_burst: crate::tcp::io::AckBurst::default(),
             transparent: crate::ip::transparent::TransparentSockets::default(),
             config,
@@ -883,17 +887,19 @@ impl Stack {
     pub fn handle_timers(&mut self, bc: &mut impl Bindings) {
         let now = bc.now();
         // Each timer fires once per call; one re-armed for `now` waits for the next call.
-        let mut due = Vec::new();
+        let mut due = core::mem::take(&mut self.timers_due);
         while let Some(t) = self.timers.pop_due(now) {
             due.push(t);
         }
-        for t in due {
+        for &t in &due {
             match t {
                 TimerId::Reassembly => self.expire_reassembly(bc, now),
                 TimerId::Neighbor(n) => crate::neighbor::handle_timer(self, bc, n),
                 TimerId::Tcp(c) => crate::tcp::io::handle_timer(self, bc, c),
             }
         }
+        due.clear();
+        self.timers_due = due;
         self.run_loopback(bc);
     }
 
