@@ -136,6 +136,7 @@ pub(crate) struct StackTimerIndex {
 }
 
 impl TimerIndex<TimerId> for StackTimerIndex {
+    #[inline]
     fn get(&self, key: &TimerId) -> Option<Pending> {
         match *key {
             TimerId::Tcp(slot) => self.tcp.get(slot as usize).copied().flatten(),
@@ -143,6 +144,7 @@ impl TimerIndex<TimerId> for StackTimerIndex {
         }
     }
 
+    #[inline]
     fn insert(&mut self, key: TimerId, pending: Pending) -> Option<Pending> {
         match key {
             TimerId::Tcp(slot) => {
@@ -158,6 +160,7 @@ impl TimerIndex<TimerId> for StackTimerIndex {
         }
     }
 
+    #[inline]
     fn remove(&mut self, key: &TimerId) -> Option<Pending> {
         match *key {
             TimerId::Tcp(slot) => {
@@ -169,6 +172,7 @@ impl TimerIndex<TimerId> for StackTimerIndex {
         }
     }
 
+    #[inline]
     fn len(&self) -> usize {
         self.tcp_armed + self.other.len()
     }

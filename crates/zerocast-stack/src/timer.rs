@@ -386,6 +386,7 @@ impl<K: Clone, I: TimerIndex<K>> TimerHeap<K, I> {
     /// entries that may never surface. The sweep is linear, and it runs only once more
     /// stale entries have piled up than there are live ones, so its cost spread over the
     /// operations that made them is a constant per operation.
+    #[inline]
     fn sweep_if_mostly_stale(&mut self) {
         if self.heap.len() > 2 * self.index.len() + STALE_SLACK {
             let index = &self.index;
@@ -394,6 +395,7 @@ impl<K: Clone, I: TimerIndex<K>> TimerHeap<K, I> {
     }
 
     /// Entry `seq` just went stale: if it is the top, uncover the next live one.
+    #[inline]
     fn drop_stale_top(&mut self, seq: u64) {
         if self.heap.peek().is_some_and(|top| top.seq == seq) {
             self.heap.pop();
