@@ -263,10 +263,18 @@ impl TcpTable {
 
     /// Removes the 4-tuple index of a connection (new segments for it find no connection).
     pub(crate) fn unindex(&mut self, id: ConnId, key: (SocketAddr, SocketAddr)) {
-        let key = TupleKey::new(key.0, key.1);
-        if self.by_tuple.get(&key) == Some(&id) {
-            self.last_found = None;
-            self.by_tuple.remove(&key);
+        self.unindex_key(id, TupleKey::new(key.0, key.1));
+    }
+
+    /// Drops `key` from the 4-tuple index if it names `id` (a newer connection may have
+    /// taken the tuple over): one walk of the map, through its entry, instead of a lookup
+    /// and then a remove (every connection's teardown comes here).
+    fn unindex_key(&mut self, id: ConnId, key: TupleKey) {
+        if let alloc::collections::btree_map::Entry::Occupied(entry) = self.by_tuple.entry(key) {
+            if *entry.get() == id {
+                self.last_found = None;
+                entry.remove();
+            }
         }
     }
 
@@ -274,11 +282,7 @@ impl TcpTable {
     pub(crate) fn free_slot(&mut self, id: ConnId) {
         if let Some(slot) = self.conns.get_mut(id.0 as usize) {
             if let Some(e) = slot.take() {
-                let key = TupleKey::new(e.conn.local, e.conn.remote);
-                if self.by_tuple.get(&key) == Some(&id) {
-                    self.last_found = None;
-                    self.by_tuple.remove(&key);
-                }
+                self.unindex_key(id, TupleKey::new(e.conn.local, e.conn.remote));
             }
             self.free.push(id.0);
         }
@@ -350,8 +354,22 @@ impl TcpTable {
 
 #[cfg(test)]
 mod tests {
-    use super::TupleKey;
+    use super::{ConnId, TcpTable, TupleKey};
     use core::net::{Ipv6Addr, SocketAddr, SocketAddrV6};
+
+    /// Unindexing an older connection leaves the tuple to the newer one that took it over
+    /// (TIME-WAIT reuse); unindexing the owner removes it.
+    #[test]
+    fn unindex_removes_the_tuple_only_for_the_connection_it_names() {
+        let local: SocketAddr = "10.0.0.2:80".parse().unwrap();
+        let remote: SocketAddr = "10.0.0.1:1000".parse().unwrap();
+        let mut t = TcpTable::default();
+        t.by_tuple.insert(TupleKey::new(local, remote), ConnId(2));
+        t.unindex(ConnId(1), (local, remote));
+        assert_eq!(t.lookup(local, remote), Some(ConnId(2)));
+        t.unindex(ConnId(2), (local, remote));
+        assert_eq!(t.lookup(local, remote), None);
+    }
 
     /// The integer key tells apart exactly the address pairs that differ: family (an IPv4
     /// address and its IPv4-mapped IPv6 form), ports either way round, IPv6 scope and flow.
