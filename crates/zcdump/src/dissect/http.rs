@@ -2,9 +2,11 @@
 //! with a request line (a known method, RFC 9112 3) or a status line (`HTTP/`, RFC 9112 4)
 //! is a message, and on any other TCP port by content, as tshark's heuristic finds them: a
 //! whole first line that starts with `HTTP/1.` or ends with ` HTTP/1.x`. The first line's
-//! parts, each header line and the common headers get tshark 4.0's fields. A segment on an
-//! HTTP port that starts no message is a continuation (`http` and `data`), as tshark shows
-//! it without reassembly; bodies and headers continued in later segments are not decoded.
+//! parts, each header line and the common headers get tshark 4.0's fields. A body in the
+//! same segment goes where its media type sends it (`http_body`), and bytes after it are a
+//! further message or `data`. A segment on an HTTP port that starts no message is a
+//! continuation (`http` and `data`), as tshark shows it without reassembly; bodies and
+//! headers continued in later segments are not decoded.
 //!
 //! tshark reads a continuation by its conversation's state: it is HTTP (`http`, its bytes
 //! after any header-like lines as `data`) only once the TCP conversation has shown a
@@ -15,9 +17,9 @@
 //! settle. Not modelled: a conversation tshark's heuristic found HTTP in (on a port that is
 //! not an HTTP port) carries its later segments to HTTP too; zcdump reads those alone.
 
+use super::http_body::BodyHeaders;
 use super::table::{Dissector, Hook};
 use super::text::push_display;
-use super::urlencoded::FormHeaders;
 use super::{Cx, Unseen};
 use crate::fields::{declare_fields, Field, Proto};
 use crate::stats::TreeNote;
@@ -400,28 +402,47 @@ fn push_text(cx: &mut Cx<'_, '_>, field: Field, raw: &[u8]) {
     }
 }
 
-/// Dissects `payload` if it starts an HTTP message; says whether it did.
+/// Dissects `payload` if it starts an HTTP message; says whether it did. Bytes after a
+/// message's body are another message when they start one, and `data` otherwise.
 fn dissect(cx: &mut Cx<'_, '_>, payload: &[u8]) -> bool {
+    let Some(mut rest) = message(cx, payload, true) else {
+        return false;
+    };
+    if !rest.is_empty() {
+        cx.out.note_tree(TreeNote::FollowingMessage);
+    }
+    while !rest.is_empty() {
+        match message(cx, rest, false) {
+            Some(after) => rest = after,
+            None => {
+                cx.data(rest);
+                cx.out.note_tree(TreeNote::DataNested);
+                break;
+            }
+        }
+    }
+    true
+}
+
+/// Dissects the message `payload` starts with, if it starts one (`first`: the segment's
+/// first; tshark lists `http` once however many messages follow); returns the bytes after
+/// its body.
+fn message<'p>(cx: &mut Cx<'_, '_>, payload: &'p [u8], first: bool) -> Option<&'p [u8]> {
     // The first word first: finding the first line's end scans a whole binary payload.
     if !may_start(payload) {
-        return false;
+        return None;
     }
-    let Some((first, _, mut at)) = line_at(payload, 0) else {
-        return false;
-    };
-    let Some(start) = start_of(first) else {
-        return false;
-    };
-    cx.out.enter(Proto::Http);
-    let uri = match start {
+    let (first_line, _, mut at) = line_at(payload, 0)?;
+    let start = start_of(first_line)?;
+    if first {
+        cx.out.enter(Proto::Http);
+    }
+    let (uri, status) = match start {
         Start::Request => {
             cx.http_request();
-            request_line(cx, first)
+            (request_line(cx, first_line), None)
         }
-        Start::Response => {
-            status_line(cx, first);
-            None
-        }
+        Start::Response => (None, status_line(cx, first_line)),
     };
     let line_field = match start {
         Start::Request => Field::HttpRequestLine,
@@ -431,17 +452,18 @@ fn dissect(cx: &mut Cx<'_, '_>, payload: &[u8]) -> bool {
     // A line without a colon (as a header cut short has) ends the headers, and tshark then
     // shows no full URI.
     let mut headers_ok = true;
-    let mut form = FormHeaders::default();
+    let mut body = BodyHeaders::default();
+    let mut after = &payload[payload.len()..];
     while let Some((line, whole, next)) = line_at(payload, at) {
         if line.is_empty() {
-            form.body(cx, &payload[next..]);
+            after = body.dissect(cx, &payload[next..], status);
             break;
         }
-        form.header(line);
         if !line.contains(&b':') {
             headers_ok = false;
             break;
         }
+        body.header(line);
         push_text(cx, line_field, whole);
         if let Some(value) = header(cx, line) {
             host = Some(value);
@@ -456,7 +478,7 @@ fn dissect(cx: &mut Cx<'_, '_>, payload: &[u8]) -> bool {
             push_text(cx, Field::HttpRequestFullUri, &full);
         }
     }
-    true
+    Some(after)
 }
 
 /// A request line (RFC 9112 3): method, target and version, separated by single spaces;
@@ -484,19 +506,21 @@ fn request_line<'a>(cx: &mut Cx<'_, '_>, line: &'a [u8]) -> Option<&'a [u8]> {
     Some(uri)
 }
 
-/// A status line (RFC 9112 4): version, three-digit code and reason phrase.
-fn status_line(cx: &mut Cx<'_, '_>, line: &[u8]) {
+/// A status line (RFC 9112 4): version, three-digit code and reason phrase; returns the
+/// code.
+fn status_line(cx: &mut Cx<'_, '_>, line: &[u8]) -> Option<u64> {
     let mut parts = line.splitn(3, |b| *b == b' ');
-    let Some(version) = parts.next() else { return };
-    push_text(cx, Field::HttpResponseVersion, version);
-    let Some(code) = parts.next() else { return };
+    push_text(cx, Field::HttpResponseVersion, parts.next()?);
     // The status code is three digits (RFC 9110 15).
-    if let Some(code) = parse_decimal(code).filter(|_| code.len() == 3) {
+    let code = parts.next()?;
+    let code = parse_decimal(code).filter(|_| code.len() == 3);
+    if let Some(code) = code {
         cx.out.push_uint(Field::HttpResponseCode, code);
     }
     if let Some(phrase) = parts.next() {
         push_text(cx, Field::HttpResponsePhrase, phrase);
     }
+    code
 }
 
 /// A decimal number of ASCII digits only, if it fits in 64 bits.

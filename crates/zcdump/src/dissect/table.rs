@@ -281,7 +281,7 @@ mod tests {
         for p in Proto::ALL {
             // Called by their parents directly (LLC by the 802.3 length field, ISL by
             // Ethernet on its destination address, STP by LLC's DSAP, DVMRP by IGMP's type,
-            // CDP by LLC/SNAP's organization code and protocol ID, urlencoded-form by
+            // CDP by LLC/SNAP's organization code and protocol ID, the body protocols by
             // HTTP's content type).
             let direct = [
                 Proto::Frame,
@@ -292,6 +292,12 @@ mod tests {
                 Proto::Dvmrp,
                 Proto::Cdp,
                 Proto::UrlencodedForm,
+                Proto::DataTextLines,
+                Proto::Media,
+                Proto::Xml,
+                Proto::Json,
+                Proto::MimeMultipart,
+                Proto::Png,
             ];
             assert!(direct.contains(p) || protos.contains(p), "{p:?}");
         }

@@ -4,51 +4,12 @@
 //! body to its form dissector, which shows each `key=value` pair; zcdump shows the protocol
 //! (its fields are not declared).
 //!
-//! The body is what follows the blank line in the segment, no longer than `Content-Length`
-//! says when the message has one (a chunked body is taken as it stands); an empty body is
-//! no form.
+//! The body is found and handed on by `http_body`; an empty body is no form.
 
-use super::Cx;
-use crate::fields::{declare_fields, Proto};
+use crate::fields::declare_fields;
 
 declare_fields! {
     proto: UrlencodedForm, name: "urlencoded-form",
-}
-
-/// The media type of a form (RFC 1866 8.2.1; WHATWG HTML's form submission).
-const FORM: &[u8] = b"application/x-www-form-urlencoded";
-
-/// What an HTTP message's header lines say about a form body.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-pub(super) struct FormHeaders {
-    /// The content type names a form.
-    form: bool,
-    /// The `Content-Length`, when it is a number.
-    length: Option<usize>,
-}
-
-impl FormHeaders {
-    /// Notes header line `line` (`name: value`) if it is one a form body depends on.
-    pub(super) fn header(&mut self, line: &[u8]) {
-        let Some(colon) = line.iter().position(|b| *b == b':') else {
-            return;
-        };
-        let (name, value) = (&line[..colon], line[colon + 1..].trim_ascii());
-        if name.eq_ignore_ascii_case(b"content-type") {
-            let media = value.split(|b| *b == b';').next().unwrap_or_default();
-            self.form = media.trim_ascii().eq_ignore_ascii_case(FORM);
-        } else if name.eq_ignore_ascii_case(b"content-length") {
-            self.length = std::str::from_utf8(value).ok().and_then(|v| v.parse().ok());
-        }
-    }
-
-    /// The message's body starts with `rest` (the segment after the blank line).
-    pub(super) fn body(self, cx: &mut Cx<'_, '_>, rest: &[u8]) {
-        let len = self.length.map_or(rest.len(), |n| n.min(rest.len()));
-        if self.form && len > 0 {
-            cx.out.enter(Proto::UrlencodedForm);
-        }
-    }
 }
 
 #[cfg(test)]
@@ -87,7 +48,7 @@ mod tests {
     #[test]
     fn no_form_without_the_type_or_without_a_body() {
         let other = request(b"Content-Type: text/plain\r\n", b"a=1");
-        assert_eq!(other.path().last(), Some(&Proto::Http));
+        assert_eq!(other.path().last(), Some(&Proto::DataTextLines));
         let empty = request(b"Content-Type: application/x-www-form-urlencoded\r\n", b"");
         assert_eq!(empty.path().last(), Some(&Proto::Http));
         let zero = request(

@@ -481,6 +481,12 @@ registry! {
     Quic => crate::dissect::quic,
     Cdp => crate::dissect::cdp,
     UrlencodedForm => crate::dissect::urlencoded,
+    DataTextLines => crate::dissect::text_lines,
+    Media => crate::dissect::media,
+    Xml => crate::dissect::xml,
+    Json => crate::dissect::json,
+    MimeMultipart => crate::dissect::multipart,
+    Png => crate::dissect::png,
     Data => crate::dissect::data,
 }
 

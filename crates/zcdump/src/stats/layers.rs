@@ -151,6 +151,8 @@ impl LayerLog {
         self.hints.cut_before_item = false;
         self.hints.body_past_cut = false;
         self.hints.unreassembled = false;
+        self.hints.data_step = false;
+        self.hints.data_nested = false;
         self.hints.in_quote = quoted;
         if quoted {
             // The outer layers are complete; the quoted packet's own are not counted, and
@@ -236,6 +238,10 @@ impl LayerLog {
             TreeNote::ExpertNotMalformed => self.hints.expert_not_malformed = true,
             TreeNote::BodyReadPastCut => self.hints.body_past_cut = true,
             TreeNote::Unreassembled => self.hints.unreassembled = true,
+            TreeNote::DataStep => self.hints.data_step = true,
+            TreeNote::DataNested => self.hints.data_nested = true,
+            TreeNote::FollowingMessage => self.hints.following_message = true,
+            TreeNote::MultipartWithoutBoundary => self.hints.multipart_text = true,
         }
     }
 

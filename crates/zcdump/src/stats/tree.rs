@@ -72,6 +72,22 @@ pub(crate) enum TreeNote {
     /// that, with TCP reassembly off, it shows as `_ws.unreassembled`. A cut frame is short
     /// instead (the read met the cut first).
     Unreassembled,
+    /// The `data` just entered is a protocol of its own in tshark's tree (an
+    /// `application/octet-stream` body, which tshark's `data` dissector takes by media
+    /// type), though its parent would show unclaimed bytes inside its own subtree.
+    DataStep,
+    /// The `data` just entered is shown inside its parent's subtree (the bytes after an
+    /// HTTP message's body, inside HTTP's), whatever that parent is.
+    DataNested,
+    /// Bytes follow an HTTP message's body in its segment (a further message, or `data`):
+    /// tshark's tree shows them under an `http` item of their own after the body's
+    /// protocols, though its protocol list names `http` once. Entering a protocol
+    /// afterwards does not undo it.
+    FollowingMessage,
+    /// The `data` just entered is a multipart body without its boundary parameter:
+    /// tshark's multipart dissector gives up and the tree shows a `text` item with the
+    /// `data` under it.
+    MultipartWithoutBoundary,
 }
 
 /// What the hierarchy needs to know about a frame beyond its path, found by the walk over
@@ -102,11 +118,22 @@ pub(crate) struct TreeHints {
     pub body_past_cut: bool,
     /// See [`TreeNote::Unreassembled`].
     pub unreassembled: bool,
+    /// See [`TreeNote::DataStep`].
+    pub data_step: bool,
+    /// See [`TreeNote::DataNested`].
+    pub data_nested: bool,
+    /// See [`TreeNote::FollowingMessage`].
+    pub following_message: bool,
+    /// See [`TreeNote::MultipartWithoutBoundary`].
+    pub multipart_text: bool,
 }
 
 /// Whether tshark shows the unclaimed payload of `proto` inside `proto`'s own subtree.
 fn nests_data(proto: Proto) -> bool {
-    matches!(proto, Proto::Icmp | Proto::Icmpv6 | Proto::Http)
+    matches!(
+        proto,
+        Proto::Icmp | Proto::Icmpv6 | Proto::Http | Proto::MimeMultipart
+    )
 }
 
 /// Whether the step after `proto` is a name of tshark's own, or `proto` is not shown.
@@ -132,6 +159,10 @@ pub(crate) fn tree_bits(f: &FrameFields, hints: &TreeHints) -> u64 {
         | u64::from(hints.dns_in_tcp) << 8
         | u64::from(hints.body_past_cut) << 16
         | u64::from(hints.unreassembled) << 17
+        | u64::from(hints.data_step) << 18
+        | u64::from(hints.data_nested) << 19
+        | u64::from(hints.following_message) << 20
+        | u64::from(hints.multipart_text) << 21
 }
 
 /// Whether tshark shows frame `f` as malformed (not merely short).
@@ -160,7 +191,11 @@ pub(crate) fn uncounted(f: &FrameFields, hints: &TreeHints) -> bool {
 /// when it is the frame's protocol path itself (then `tree` is not touched).
 pub(crate) fn tree_path(f: &FrameFields, hints: &TreeHints, tree: &mut Vec<Step>) -> bool {
     let path = f.path();
-    let last_nests = matches!(path, [.., parent, Proto::Data] if nests_data(*parent));
+    let last_nests = match path {
+        [.., Proto::Data] if hints.multipart_text => false,
+        [.., parent, Proto::Data] => (nests_data(*parent) || hints.data_nested) && !hints.data_step,
+        _ => false,
+    };
     let malformed = malformed(f, hints);
     let short = hints.snapped
         && !malformed
@@ -169,13 +204,22 @@ pub(crate) fn tree_path(f: &FrameFields, hints: &TreeHints, tree: &mut Vec<Step>
     let unreassembled = hints.unreassembled && !hints.snapped && !malformed;
     // Only a cut frame can have been cut before an item.
     let hidden = hints.cut_before_item && hints.snapped && !malformed;
-    let differs = last_nests
+    let multipart_parts_at = path
+        .iter()
+        .position(|p| *p == Proto::MimeMultipart)
+        .filter(|_| !hints.multipart_text)
+        .map(|at| at + 1)
+        .filter(|at| *at < path.len());
+    let differs = multipart_parts_at.is_some()
+        || last_nests
         || short
         || unreassembled
         || hidden
         || hints.quoted_data
         || malformed
         || hints.dns_in_tcp > 1
+        || hints.following_message
+        || hints.multipart_text
         || path.iter().any(|&p| renamed(p));
     if !differs {
         return false;
@@ -186,6 +230,11 @@ pub(crate) fn tree_path(f: &FrameFields, hints: &TreeHints, tree: &mut Vec<Step>
     } else {
         path
     };
+    // A multipart body's parts are items inside its own subtree, whatever they are.
+    let steps = match multipart_parts_at {
+        Some(at) if at < steps.len() => &steps[..at],
+        _ => steps,
+    };
     for (i, &p) in steps.iter().enumerate() {
         match p {
             // An IGMP message of PIM version 1 or DVMRP is PIM's or DVMRP's alone in
@@ -193,6 +242,10 @@ pub(crate) fn tree_path(f: &FrameFields, hints: &TreeHints, tree: &mut Vec<Step>
             Proto::Igmp if matches!(steps.get(i + 1), Some(&(Proto::Pim | Proto::Dvmrp))) => {}
             Proto::Pppoe if hints.pppoe_session => tree.push(Step::Named("pppoes")),
             Proto::Pppoe => tree.push(Step::Named("pppoed")),
+            Proto::Data if hints.multipart_text && i + 1 == steps.len() => {
+                tree.push(Step::Named("text"));
+                tree.push(Step::Proto(p));
+            }
             _ => tree.push(Step::Proto(p)),
         }
         match p {
@@ -210,6 +263,9 @@ pub(crate) fn tree_path(f: &FrameFields, hints: &TreeHints, tree: &mut Vec<Step>
     }
     if hints.quoted_data {
         tree.push(Step::Proto(Proto::Data));
+    }
+    if hints.following_message {
+        tree.push(Step::Proto(Proto::Http));
     }
     if malformed {
         tree.push(Step::Named("_ws.malformed"));
@@ -314,6 +370,41 @@ mod tests {
             tree_bits(&f, &unfinished),
             tree_bits(&f, &TreeHints::default())
         );
+    }
+
+    /// Answered by tshark 4.0.17 (app-http-bodies.pcap's hierarchy).
+    #[test]
+    fn http_bodies_place_their_data_and_parts_as_tshark_does() {
+        let none = TreeHints::default();
+        let http = [Proto::Eth, Proto::Ip, Proto::Tcp, Proto::Http];
+        let with = |more: &[Proto]| [&http[..], more].concat();
+        // An untyped body's data is inside HTTP; an octet-stream one a layer of its own.
+        assert_eq!(tree_of(&with(&[Proto::Data]), none).len(), 4);
+        let step = TreeHints {
+            data_step: true,
+            ..none
+        };
+        assert_eq!(tree_of(&with(&[Proto::Data]), step)[4], "data");
+        // Bytes after a body: an http of their own, their data inside it.
+        let following = TreeHints {
+            following_message: true,
+            data_nested: true,
+            ..none
+        };
+        assert_eq!(
+            tree_of(&with(&[Proto::DataTextLines, Proto::Data]), following)[4..],
+            ["data-text-lines", "http"]
+        );
+        // A multipart body's parts stay inside it; without a boundary it is text and data.
+        assert_eq!(
+            tree_of(&with(&[Proto::MimeMultipart, Proto::DataTextLines]), none)[4..],
+            ["mime_multipart"]
+        );
+        let text = TreeHints {
+            multipart_text: true,
+            ..none
+        };
+        assert_eq!(tree_of(&with(&[Proto::Data]), text)[4..], ["text", "data"]);
     }
 
     #[test]
