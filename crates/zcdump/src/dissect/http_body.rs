@@ -128,6 +128,7 @@ impl<'a> BodyHeaders<'a> {
         let body = Body {
             bytes: body,
             in_frame: in_frame.unwrap_or(body),
+            joined: in_frame.is_some(),
             content_type: self.content_type.unwrap_or_default(),
             cut,
         };
@@ -143,6 +144,7 @@ pub(super) fn dissect_part(cx: &mut Cx<'_, '_>, body: &[u8], content_type: Optio
         let body = Body {
             bytes: body,
             in_frame: body,
+            joined: false,
             content_type: content_type.unwrap_or_default(),
             cut: false,
         };
@@ -156,6 +158,10 @@ struct Body<'a> {
     bytes: &'a [u8],
     /// Where it sits in the frame, for `data` (the first chunk of joined chunks).
     in_frame: &'a [u8],
+    /// `bytes` is a copy of several chunks joined, not a slice of the frame: a multipart
+    /// body's parts, which would be recorded by where they are in the frame, are not
+    /// read (tshark reads them).
+    joined: bool,
     /// The message's `Content-Type` value (empty without one).
     content_type: &'a [u8],
     /// The capture ended inside it (checked on tshark 4.0.17 by cutting bodies of each
@@ -189,7 +195,7 @@ fn dissect_kind(cx: &mut Cx<'_, '_>, kind: BodyKind, body: &Body<'_>, top: bool)
             }
         }
         BodyKind::Multipart if !top => data(cx),
-        BodyKind::Multipart if body.cut => cx.out.enter(Proto::MimeMultipart),
+        BodyKind::Multipart if body.cut || body.joined => cx.out.enter(Proto::MimeMultipart),
         BodyKind::Multipart => multipart::dissect(cx, body.bytes, body.content_type),
         BodyKind::Png if png::takes(body.bytes) => cx.out.enter(Proto::Png),
         BodyKind::Png => cx.out.enter(Proto::Media),
@@ -346,6 +352,19 @@ mod tests {
         assert_eq!(two.all(crate::fields::Field::HttpResponseCode).count(), 2);
         let stray = decode(b"HTTP/1.1 304 Not Modified\r\n\r\nstray\n", None);
         assert_eq!(after_http(&stray), ["data"]);
+    }
+
+    #[test]
+    fn joined_chunks_are_read_as_one_body() {
+        let json = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\
+            Transfer-Encoding: chunked\r\n\r\n4\r\n{\"a\"\r\n3\r\n:1}\r\n0\r\n\r\n";
+        assert_eq!(after_http(&decode(json, None)), ["json"]);
+        // A multipart body in several chunks: no parts, and nothing recorded from the copy.
+        let multipart = b"HTTP/1.1 200 OK\r\nContent-Type: multipart/mixed; boundary=X\r\n\
+            Transfer-Encoding: chunked\r\n\r\n3\r\n--X\r\n9\r\n\r\n\r\nabc\r\n\r\n0\r\n\r\n";
+        let f = decode(multipart, None);
+        assert_eq!(after_http(&f), ["mime_multipart"]);
+        assert_eq!(f.layer(Proto::Data), None);
     }
 
     #[test]
