@@ -308,3 +308,58 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use super::reads_whole;
+    use proptest::prelude::*;
+
+    /// JSON values of RFC 8259 (strings of printable ASCII with escapes), at most four
+    /// levels deep: well inside tshark's nesting limit.
+    fn value() -> impl Strategy<Value = serde_json::Value> {
+        let leaf = prop_oneof![
+            Just(serde_json::Value::Null),
+            any::<bool>().prop_map(serde_json::Value::Bool),
+            any::<i64>().prop_map(serde_json::Value::from),
+            (-1e9f64..1e9).prop_map(serde_json::Value::from),
+            "[ -~]{0,8}".prop_map(serde_json::Value::String),
+        ];
+        leaf.prop_recursive(4, 32, 4, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..4).prop_map(serde_json::Value::Array),
+                prop::collection::btree_map("[ -~]{0,6}", inner, 0..4)
+                    .prop_map(|m| serde_json::Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest! {
+        /// Every object or array serde_json writes, compact or pretty, reads whole; a
+        /// scalar alone does not (tshark wants an object or an array at the top).
+        #[test]
+        fn every_json_text_within_the_nesting_limit_reads_whole(v in value()) {
+            let compact = serde_json::to_vec(&v).unwrap();
+            let pretty = serde_json::to_vec_pretty(&v).unwrap();
+            let top = v.is_object() || v.is_array();
+            prop_assert_eq!(reads_whole(&compact), top, "{}", String::from_utf8_lossy(&compact));
+            prop_assert_eq!(reads_whole(&pretty), top, "{}", String::from_utf8_lossy(&pretty));
+            if top {
+                // Cut anywhere inside, a text no longer reads whole.
+                let cut = &compact[..compact.len() - 1];
+                prop_assert!(!reads_whole(cut), "{}", String::from_utf8_lossy(cut));
+            }
+        }
+
+        /// Any bytes: an answer, never a panic, and deep nesting does not recurse further.
+        #[test]
+        fn any_bytes_get_an_answer(bytes in prop::collection::vec(any::<u8>(), 0..256)) {
+            let _ = reads_whole(&bytes);
+        }
+    }
+
+    #[test]
+    fn a_million_open_brackets_are_refused_without_recursing_deeply() {
+        assert!(!reads_whole(&vec![b'['; 1_000_000]));
+        assert!(!reads_whole(&b"{\"a\":".repeat(200_000)));
+    }
+}
