@@ -193,6 +193,11 @@ fn dissect_port(cx: &mut Cx<'_, '_>, payload: &[u8]) {
         if cx.snapped && !printable {
             // tshark gives up on the first byte, before any read could meet the cut.
             cx.out.note_tree(TreeNote::FinishedBeforeCut);
+        } else if unseen.short {
+            // tshark's read met the cut inside HTTP and `data`, before either added its
+            // item: its protocol list names both, its tree and filters neither.
+            cx.out.list_only(Proto::Http);
+            cx.out.list_only(Proto::Data);
         }
         return;
     }

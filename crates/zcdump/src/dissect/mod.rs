@@ -69,11 +69,12 @@ pub(crate) mod wlan;
 pub(crate) mod xml;
 
 use zerocast_wire::{
-    ChecksumPolicy, ChecksumStatus, IpProto, Layer, ParseError, ParseOptions, PseudoHeader,
+    ChecksumPolicy, ChecksumStatus, ErrorKind, IpProto, Layer, ParseError, ParseOptions,
+    PseudoHeader,
 };
 
 use crate::capture::Packet;
-use crate::fields::{Field, FrameFields};
+use crate::fields::{Field, FrameFields, Proto};
 pub use memory::{ConversationKey, Conversations, HttpEvents, Unseen};
 
 /// Dissects one captured frame into `out` (which the caller has cleared).
@@ -289,8 +290,16 @@ impl Cx<'_, '_> {
             .saturating_sub(self.frame.as_ptr().addr())
     }
 
-    /// Records a parse failure of the layer that starts at `layer_bytes`.
+    /// Records a parse failure of the layer that starts at `layer_bytes`. A layer cut
+    /// before its header, which tshark's dissector was called for but stopped in before
+    /// adding its protocol, is named in tshark's protocol list alone (see
+    /// [`FrameFields::list_only`]).
     fn malformed(&mut self, layer_bytes: &[u8], err: &ParseError) {
+        if let (ErrorKind::Truncated { .. }, Some(proto)) = (err.kind(), layer_proto(err.layer())) {
+            if self.out.path().last() != Some(&proto) {
+                self.out.list_only(proto);
+            }
+        }
         let at = self.offset(layer_bytes) + err.offset();
         self.out.set_malformed(
             layer_name(err.layer()),
@@ -315,6 +324,23 @@ impl Cx<'_, '_> {
     fn data(&mut self, payload: &[u8]) {
         data::dissect(self, payload);
     }
+}
+
+/// The protocol of a zerocast-wire layer, where zcdump has one.
+fn layer_proto(layer: Layer) -> Option<Proto> {
+    Some(match layer {
+        Layer::Ethernet => Proto::Eth,
+        Layer::Vlan => Proto::Vlan,
+        Layer::Arp => Proto::Arp,
+        Layer::Ipv4 => Proto::Ip,
+        Layer::Ipv6 | Layer::Ipv6Ext => Proto::Ipv6,
+        Layer::Icmpv4 => Proto::Icmp,
+        Layer::Icmpv6 => Proto::Icmpv6,
+        Layer::Igmp => Proto::Igmp,
+        Layer::Udp => Proto::Udp,
+        Layer::Tcp => Proto::Tcp,
+        _ => return None,
+    })
 }
 
 fn layer_name(layer: Layer) -> &'static str {

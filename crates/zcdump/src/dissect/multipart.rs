@@ -2,8 +2,8 @@
 //! `--` and the `boundary` parameter. Each part's body goes where its own `Content-Type`
 //! sends it (`data` without one), as tshark hands it on. Without a first delimiter the
 //! whole body is `data` (a boundary longer than RFC 2046's 70 characters too, where tshark
-//! would search on). Without a boundary parameter there is no `mime_multipart` at all, only
-//! `data` (see [`dissect`]). A multipart part inside a
+//! would search on). Without a boundary parameter only tshark's protocol list names
+//! `mime_multipart`; the body is `data` (see [`dissect`]). A multipart part inside a
 //! multipart part is `data` here (tshark reads on; such bodies are rare in captures). The
 //! part headers are not declared as fields.
 
@@ -24,7 +24,8 @@ const MAX_BOUNDARY: usize = 70;
 pub(super) fn dissect(cx: &mut Cx<'_, '_>, body: &[u8], content_type: &[u8]) {
     let Some(boundary) = parameter(content_type, "boundary").filter(|b| !b.is_empty()) else {
         // tshark's multipart dissector gives up before its protocol item: a filter finds no
-        // `mime_multipart`, though tshark's protocol list names it (zcdump's does not).
+        // `mime_multipart`, though tshark's protocol list names it.
+        cx.out.list_only(Proto::MimeMultipart);
         cx.data(body);
         cx.out.note_tree(TreeNote::MultipartWithoutBoundary);
         return;

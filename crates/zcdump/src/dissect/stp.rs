@@ -50,7 +50,10 @@ const CONFIG_LEN: usize = 35;
 
 /// A BPDU (the LLC payload).
 pub(super) fn dissect(cx: &mut Cx<'_, '_>, bytes: &[u8]) {
+    // Cut before tshark has read what it needs to add the protocol: only its protocol
+    // list names `stp` (claimed-layer-edges-snap40 frame 11).
     let Some(&[p0, p1, version, kind]) = bytes.first_chunk::<4>() else {
+        cx.out.list_only(Proto::Stp);
         return cx.header_cut("stp", bytes.len(), HEADER_LEN);
     };
     if !matches!(kind, TYPE_CONFIG | TYPE_RST) {
@@ -58,6 +61,7 @@ pub(super) fn dissect(cx: &mut Cx<'_, '_>, bytes: &[u8]) {
         return header(cx, u16::from_be_bytes([p0, p1]), version, kind);
     }
     let Some(head) = bytes.first_chunk::<CONFIG_READ>() else {
+        cx.out.list_only(Proto::Stp);
         return cx.header_cut("stp", bytes.len(), CONFIG_READ);
     };
     header(cx, u16::from_be_bytes([p0, p1]), version, kind);

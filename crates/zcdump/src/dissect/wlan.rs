@@ -274,6 +274,10 @@ fn data(cx: &mut Cx<'_, '_>, subtype: u8, flags: u8, body: &[u8]) {
     }
     if !body.is_empty() {
         llc::dissect(cx, body);
+    } else if cx.uncaptured > 0 {
+        // The capture ended with the header: tshark calls LLC on the body the frame had,
+        // which fails at its first byte (link-radiotap-snap40 frame 1).
+        cx.out.list_only(Proto::Llc);
     }
 }
 

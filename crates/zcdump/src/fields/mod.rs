@@ -270,6 +270,8 @@ pub struct FrameFields {
     /// What the frame did to its TCP conversation's memory and assumed of it; see
     /// [`FrameFields::http_events`].
     http_events: HttpEvents,
+    /// See [`FrameFields::list_only`]: each with the length of `entries` when it was noted.
+    listed_only: Vec<(usize, Proto)>,
 }
 
 impl Default for FrameFields {
@@ -314,6 +316,7 @@ impl FrameFields {
             text: Vec::new(),
             skippable: [0; 4],
             http_events: HttpEvents::default(),
+            listed_only: Vec::new(),
         }
     }
 
@@ -422,6 +425,7 @@ impl FrameFields {
         self.link_not_decoded = None;
         self.text.clear();
         self.http_events = HttpEvents::default();
+        self.listed_only.clear();
     }
 
     /// What the frame did to its TCP conversation's memory (a new connection, an HTTP
@@ -575,6 +579,33 @@ impl FrameFields {
         if self.keep_entries {
             self.entries.push((Field::Proto(proto), Value::Present));
         }
+    }
+
+    /// Notes that tshark calls `proto`'s dissector here, which stops before it adds its
+    /// protocol to the tree (its first read fails: the capture or the frame ended before
+    /// the header). tshark's protocol list (`frame.protocols`) names it; its tree, the
+    /// protocol path and filters on `proto` do not see it. Kept only where entries are.
+    ///
+    /// ```
+    /// use zcdump::fields::{Field, FrameFields, Proto};
+    /// let mut f = FrameFields::default();
+    /// f.enter(Proto::Eth);
+    /// f.list_only(Proto::Ip); // an Ethernet frame that ends after its header
+    /// assert_eq!(f.path(), &[Proto::Eth]);
+    /// assert!(!f.has(Field::Proto(Proto::Ip)));
+    /// assert_eq!(f.listed_only(), &[(1, Proto::Ip)]);
+    /// ```
+    pub fn list_only(&mut self, proto: Proto) {
+        if self.keep_entries && !self.quoted {
+            self.listed_only.push((self.entries.len(), proto));
+        }
+    }
+
+    /// The protocols [`FrameFields::list_only`] noted, each with the number of entries
+    /// that came before it.
+    #[must_use]
+    pub fn listed_only(&self) -> &[(usize, Proto)] {
+        &self.listed_only
     }
 
     /// Marks the start of a packet quoted inside an error message: its protocols add fields

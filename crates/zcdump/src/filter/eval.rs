@@ -479,14 +479,28 @@ pub(super) fn write_field(view: &View<'_>, field: &FieldRef, out: &mut Vec<u8>) 
 /// - PPPoE as `pppoed` (discovery) or `pppoes` (session, code 0);
 /// - Cisco ISL as `eth`;
 /// - one `mpls` for a label stack;
-/// - `igmp` twice for an IGMPv3 membership report (type 0x22);
-/// - `tls` after `quic` when its CRYPTO frames carry a TLS handshake.
+/// - `igmp` twice for the IGMP messages tshark hands to a version's dissector (queries,
+///   reports, leaves, mtrace; not an unknown type);
+/// - `tls` after `quic` when its CRYPTO frames carry a TLS handshake;
+/// - the protocols tshark called but that added nothing ([`FrameFields::list_only`]).
 ///
 /// The fields it reads are [`FRAME_PROTOCOL_FIELDS`].
 fn frame_protocols(fields: &FrameFields) -> String {
     let mut names: Vec<&'static str> = Vec::with_capacity(12);
     let mut after_link = false;
-    for (field, value) in fields.entries() {
+    let entries = fields.entries();
+    let mut listed = fields.listed_only().iter().peekable();
+    let listed_as_entry = |&(_, proto): &(usize, Proto)| (Field::Proto(proto), Value::Present);
+    // The entries with the listed-only protocols merged in where they were noted.
+    let mut merged = Vec::with_capacity(entries.len() + fields.listed_only().len());
+    for (at, entry) in entries.iter().enumerate() {
+        while let Some(l) = listed.next_if(|(pos, _)| *pos <= at) {
+            merged.push(listed_as_entry(l));
+        }
+        merged.push(*entry);
+    }
+    merged.extend(listed.map(listed_as_entry));
+    for (field, value) in &merged {
         let uint = match *value {
             Value::Uint(v) => Some(v),
             _ => None,
@@ -522,7 +536,13 @@ fn frame_protocols(fields: &FrameFields) -> String {
                 }
                 continue;
             }
-            Field::IgmpType if uint == Some(0x22) => "igmp",
+            // The types tshark's IGMP dissector hands to a version's dissector of its own
+            // (queries, v1/v2/v3 reports, leaves, mtrace), checked type by type.
+            Field::IgmpType
+                if matches!(uint, Some(0x11 | 0x12 | 0x16 | 0x17 | 0x1e | 0x1f | 0x22)) =>
+            {
+                "igmp"
+            }
             f if f.proto() == Proto::Tls && names.last() == Some(&"quic") => "tls",
             _ => continue,
         };
@@ -716,6 +736,26 @@ mod tests {
         frame_protocols(&f)
     }
 
+    /// tshark 4.0.17 on frames that end before a layer's header (a 10-byte Ethernet
+    /// frame, one that ends after its Ethernet header): the layer is named in the list
+    /// only, where it was called.
+    #[test]
+    fn layers_tshark_called_but_did_not_show_are_listed_in_place() {
+        let mut f = FrameFields::default();
+        f.list_only(Proto::Eth);
+        assert_eq!(frame_protocols(&f), "eth");
+        let mut f = FrameFields::default();
+        f.enter(Proto::Eth);
+        f.push_uint(Field::EthType, 0x0800u16);
+        f.list_only(Proto::Ip);
+        assert_eq!(frame_protocols(&f), "eth:ethertype:ip");
+        let mut f = FrameFields::default();
+        f.enter(Proto::Eth);
+        f.list_only(Proto::Ip);
+        f.enter(Proto::Data); // not a real frame: the listed one keeps its place
+        assert_eq!(frame_protocols(&f), "eth:ethertype:ip:data");
+    }
+
     /// Each naming rule, as tshark 4.0.17 names the samples' frames (kernel-mix,
     /// link-radiotap, tunnels-geneve-pppoe, tunnels-isl, tunnels, link-sll, app-quic).
     #[test]
@@ -789,12 +829,24 @@ mod tests {
             ]),
             "eth:ethertype:ip:igmp:igmp"
         );
+        for known in [0x11, 0x12, 0x16, 0x17, 0x1e, 0x1f] {
+            assert_eq!(
+                frame(&[
+                    Ok(Proto::Eth),
+                    Ok(Proto::Ip),
+                    Ok(Proto::Igmp),
+                    Err((Field::IgmpType, known))
+                ]),
+                "eth:ethertype:ip:igmp:igmp"
+            );
+        }
+        // A type tshark has no dissector for (0x30, 0x99 probed): once.
         assert_eq!(
             frame(&[
                 Ok(Proto::Eth),
                 Ok(Proto::Ip),
                 Ok(Proto::Igmp),
-                Err((Field::IgmpType, 0x16))
+                Err((Field::IgmpType, 0x30))
             ]),
             "eth:ethertype:ip:igmp"
         );
