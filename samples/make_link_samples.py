@@ -16,6 +16,9 @@ tunnels-geneve-pppoe.pcap  Geneve (RFC 8926) carrying Ethernet and, with an opti
                       critical flag, IPv4; PPPoE discovery (PADI, PADT) and session frames
                       carrying PPP with IPv4.
 tunnels-geneve-pppoe-snap50.pcap  the same cut by a 50-byte snapshot length.
+link-raw.pcap         LINKTYPE_RAW (101): bare IPv4 and IPv6 packets, which tshark shows
+                      under its `raw` protocol (unlike LINKTYPE_IPV4/IPV6, 228/229).
+link-raw12.pcap       the same packets with DLT_RAW's number 12, which some systems write.
 
 tests-data/tshark/ holds tshark's decode of each (tshark-fields.sh), which the differential
 test compares with zcdump. Requires scapy 2.8.0 (.ci/venv, see scripts/setup.sh).
@@ -110,6 +113,18 @@ def tunnels():
     return [bytes(p) for p in out]
 
 
+def raw_ip():
+    """Bare IP packets: UDP over IPv4, ICMPv6 echo over IPv6, a TCP SYN over IPv4."""
+    from scapy.all import TCP, ICMPv6EchoRequest
+    return [
+        bytes(IP(src="192.0.2.1", dst="192.0.2.2", id=1) / UDP(sport=4000, dport=4001)
+              / Raw(b"raw link")),
+        bytes(IPv6(src="2001:db8::1", dst="2001:db8::2") / ICMPv6EchoRequest(id=7, seq=1)),
+        bytes(IP(src="192.0.2.1", dst="192.0.2.2", id=2)
+              / TCP(sport=40000, dport=80, flags="S", seq=1000, window=64240)),
+    ]
+
+
 def write_raw(name, linktype, datas, snaplen=65535):
     path = os.path.join(OUT, name)
     with open(path, "wb") as f:
@@ -138,3 +153,5 @@ if __name__ == "__main__":
     write_raw("link-radiotap-snap40.pcap", 127, radiotap_frames(), snaplen=40)
     write_raw("tunnels-geneve-pppoe.pcap", 1, tunnels())
     write_raw("tunnels-geneve-pppoe-snap50.pcap", 1, tunnels(), snaplen=50)
+    write_raw("link-raw.pcap", 101, raw_ip())
+    write_raw("link-raw12.pcap", 12, raw_ip())

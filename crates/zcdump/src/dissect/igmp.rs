@@ -29,9 +29,9 @@ const TYPE_PIM_V1: u8 = 0x14;
 pub(super) fn dissect(cx: &mut Cx<'_, '_>, upper: &Upper<'_>) {
     let bytes = upper.bytes;
     if matches!(bytes.first(), Some(&(TYPE_DVMRP | TYPE_PIM_V1))) {
-        // tshark hands these to the DVMRP and PIMv1 dissectors: `igmp` is present but has
-        // no fields of its own.
-        cx.out.enter(Proto::Igmp);
+        // tshark hands these to the DVMRP and PIMv1 dissectors before IGMP adds anything:
+        // its protocol list names `igmp`, its tree and a filter on `igmp` do not.
+        cx.out.list_only(Proto::Igmp);
         if bytes.first() == Some(&TYPE_PIM_V1) {
             super::pim::dissect_v1(cx, bytes);
         } else {

@@ -41,13 +41,14 @@ pub(super) const DISSECTOR_IN_IP: Dissector = Dissector {
     hook: Hook::IpProto(&[4], |cx, upper| dissect(cx, upper.bytes)),
 };
 
-/// Raw IP link types: `LINKTYPE_RAW` (either version), `LINKTYPE_IPV4`, `LINKTYPE_IPV6`.
+/// The IP link types without a `raw` layer: `LINKTYPE_IPV4`, `LINKTYPE_IPV6` (for the
+/// others see `raw`).
 pub(super) const DISSECTOR_RAW: Dissector = Dissector {
     proto: Proto::Ip,
-    hook: Hook::LinkType(&[101, 228, 229], raw),
+    hook: Hook::LinkType(&[228, 229], raw),
 };
 
-/// `LINKTYPE_RAW`: the version nibble says which IP it is.
+/// A bare IP packet: the version nibble says which IP it is.
 pub(super) fn raw(cx: &mut Cx<'_, '_>, frame: &[u8]) {
     match frame.first().map(|b| b >> 4) {
         Some(4) => dissect(cx, frame),

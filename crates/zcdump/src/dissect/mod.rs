@@ -53,6 +53,7 @@ pub(crate) mod pppoe;
 pub(crate) mod quic;
 mod quic_initial;
 pub(crate) mod radiotap;
+pub(crate) mod raw;
 pub(crate) mod sll;
 pub(crate) mod stp;
 mod table;

@@ -71,6 +71,7 @@ pub(super) const DISSECTORS: &[Dissector] = &[
     super::geneve::DISSECTOR,
     super::pppoe::DISSECTOR,
     ipv4::DISSECTOR_RAW,
+    super::raw::DISSECTOR,
     vlan::DISSECTOR_DOT1Q,
     vlan::DISSECTOR_DOT1AD,
     arp::DISSECTOR,

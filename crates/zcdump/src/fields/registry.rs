@@ -442,6 +442,7 @@ macro_rules! registry {
 
 registry! {
     Frame => crate::dissect::frame,
+    Raw => crate::dissect::raw,
     Null => crate::dissect::null,
     Ppp => crate::dissect::ppp,
     Chdlc => crate::dissect::chdlc,

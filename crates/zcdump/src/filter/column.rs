@@ -31,7 +31,7 @@ impl DerivedField {
     /// assert!(DerivedField::from_name("tcp.bogus").is_none());
     /// assert!(DerivedField::from_name("tcp.payload").is_some());
     /// assert!(DerivedField::from_name("tcp").is_none()); // a filter term only
-    /// assert!(DerivedField::from_name("frame.protocols").is_none());
+    /// assert!(DerivedField::from_name("frame.protocols").is_some());
     /// ```
     #[must_use]
     pub fn from_name(name: &str) -> Option<DerivedField> {
@@ -39,17 +39,9 @@ impl DerivedField {
             return None;
         }
         // A protocol name alone (`tcp`) is a filter term: tshark's `-e tcp` prints the
-        // protocol's summary line, which `-T fields` does not model. `frame.protocols` is
-        // one too while its text differs from tshark's on some sample frames: a layer the
-        // capture cut before tshark added its item (an inner `eth` after ERSPAN or Geneve,
-        // `llc` after radiotap) and the certificate layers of TLS (`x509sat`, ...).
+        // protocol's summary line, which `-T fields` does not model.
         lookup(name)
-            .filter(|f| {
-                !matches!(
-                    f.source,
-                    Source::Stored(_) | Source::Protocol(_) | Source::FrameProtocols
-                )
-            })
+            .filter(|f| !matches!(f.source, Source::Stored(_) | Source::Protocol(_)))
             .map(DerivedField)
     }
 

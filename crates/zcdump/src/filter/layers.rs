@@ -113,8 +113,8 @@ pub(crate) fn locate(data: &[u8], link: LinkType) -> Layers {
         0x86dd => ipv6(data, at, &mut layers),
         _ => None,
     };
-    if let Some((proto, start, end)) = upper {
-        transport(data, proto, start, end, &mut layers, true);
+    if let Some(packet) = upper {
+        transport(data, packet, &mut layers, true);
     }
     layers
 }
@@ -128,17 +128,28 @@ fn quoted(data: &[u8], at: usize, layers: &mut Layers) {
         Some(6) => ipv6(data, at, &mut inner),
         _ => None,
     };
-    if let Some((proto, start, end)) = upper {
-        transport(data, proto, start, end, &mut inner, false);
+    if let Some(packet) = upper {
+        transport(data, packet, &mut inner, false);
     }
     layers.tcp = layers.tcp.or(inner.tcp);
     layers.udp = layers.udp.or(inner.udp);
     layers.payload = inner.payload;
 }
 
-/// The IPv4 header at `at`: records it and returns (protocol, payload start, payload end)
-/// unless the packet is a later fragment (whose payload no upper dissector reads).
-fn ipv4(data: &[u8], at: usize, layers: &mut Layers) -> Option<(u8, usize, usize)> {
+/// An IP packet's payload: its protocol, where it starts, where it ends in the captured
+/// bytes, and where the IP header says it ends (past the capture when the capture was
+/// cut).
+#[derive(Debug, Clone, Copy)]
+struct IpPayload {
+    proto: u8,
+    start: usize,
+    end: usize,
+    reported_end: usize,
+}
+
+/// The IPv4 header at `at`: records it and returns its payload unless the packet is a
+/// later fragment (whose payload no upper dissector reads).
+fn ipv4(data: &[u8], at: usize, layers: &mut Layers) -> Option<IpPayload> {
     let first = *data.get(at)?;
     let header = usize::from(first & 0x0f) * 4;
     let total = u16_at(data, at + 2)?;
@@ -154,10 +165,15 @@ fn ipv4(data: &[u8], at: usize, layers: &mut Layers) -> Option<(u8, usize, usize
         layers.payload = Some((at + header, end.max(at + header).min(data.len())));
         return None;
     }
-    Some((proto, at + header, end))
+    Some(IpPayload {
+        proto,
+        start: at + header,
+        end,
+        reported_end: at + total.max(header),
+    })
 }
 
-fn ipv6(data: &[u8], at: usize, layers: &mut Layers) -> Option<(u8, usize, usize)> {
+fn ipv6(data: &[u8], at: usize, layers: &mut Layers) -> Option<IpPayload> {
     let payload_len = u16_at(data, at + 4)?;
     let mut next = *data.get(at + 6)?;
     let end = (at + 40 + payload_len).min(data.len());
@@ -189,10 +205,25 @@ fn ipv6(data: &[u8], at: usize, layers: &mut Layers) -> Option<(u8, usize, usize
         header: 40,
         end,
     });
-    (cursor <= end).then_some((next, cursor, end))
+    (cursor <= end).then_some(IpPayload {
+        proto: next,
+        start: cursor,
+        end,
+        reported_end: at + 40 + payload_len,
+    })
 }
 
-fn transport(data: &[u8], proto: u8, start: usize, end: usize, layers: &mut Layers, outer: bool) {
+fn transport(data: &[u8], packet: IpPayload, layers: &mut Layers, outer: bool) {
+    let IpPayload {
+        proto,
+        start,
+        end,
+        reported_end,
+    } = packet;
+    // `len()` of a transport protocol is its header's length, as far as the capture kept
+    // it; UDP's is 8 within the packet the IP header describes, however much of it the
+    // capture kept (tshark gives UDP's item its length before reading it; a cut TCP
+    // header's item ends with the capture: kernel-mix-snap80, claimed-layer-edges-snap40).
     let span = |header: usize| Span {
         start,
         header: header.min(end - start),
@@ -210,7 +241,11 @@ fn transport(data: &[u8], proto: u8, start: usize, end: usize, layers: &mut Laye
             }
         }
         17 => {
-            layers.udp = Some(span(8));
+            layers.udp = Some(Span {
+                start,
+                header: 8.min(reported_end.saturating_sub(start)),
+                end,
+            });
             let length = u16_at(data, start + 4).unwrap_or(0);
             let stop = (start + length.max(8)).min(end);
             if start + 8 <= stop {

@@ -62,6 +62,13 @@ pub(super) const NULL: TextSummary = TextSummary {
     write: pass,
 };
 
+/// Raw IP link types' `raw` layer (tcpdump prints the IP packet alone).
+pub(super) const RAW: TextSummary = TextSummary {
+    proto: Proto::Raw,
+    fields: &[],
+    write: pass,
+};
+
 /// PPP.
 pub(super) const PPP: TextSummary = TextSummary {
     proto: Proto::Ppp,

@@ -67,6 +67,7 @@ pub(super) const SUMMARIES: &[TextSummary] = &[
     link::FRAME,
     link::ETH,
     link::NULL,
+    link::RAW,
     link::PPP,
     link::CHDLC,
     link::SLL,
