@@ -948,16 +948,7 @@ mod timer_index_tests {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig {
-            cases: if cfg!(miri) { 8 } else { 256 },
-            // Miri's isolation has no working directory to persist failures in.
-            failure_persistence: if cfg!(miri) {
-                None
-            } else {
-                ProptestConfig::default().failure_persistence
-            },
-            ..ProptestConfig::default()
-        })]
+        #![proptest_config(crate::testutil::proptest_config(8))]
         /// The stack's index answers exactly as the ordered-map index does.
         #[test]
         fn slot_index_behaves_like_the_ordered_map(

@@ -665,16 +665,7 @@ mod tests {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig {
-            cases: if cfg!(miri) { 8 } else { 256 },
-            // Miri's isolation has no working directory to persist failures in.
-            failure_persistence: if cfg!(miri) {
-                None
-            } else {
-                ProptestConfig::default().failure_persistence
-            },
-            ..ProptestConfig::default()
-        })]
+        #![proptest_config(crate::testutil::proptest_config(8))]
         #[test]
         fn behaves_like_a_list_ordered_by_deadline_then_scheduling(
             ops in proptest::collection::vec(op(), 0..200)

@@ -194,16 +194,7 @@ mod tests {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig {
-            cases: if cfg!(miri) { 16 } else { 256 },
-            // Miri's isolation has no working directory to persist failures in.
-            failure_persistence: if cfg!(miri) {
-                None
-            } else {
-                ProptestConfig::default().failure_persistence
-            },
-            ..ProptestConfig::default()
-        })]
+        #![proptest_config(crate::testutil::proptest_config(16))]
         #[test]
         fn adding_moves_forward(raw: u32, step in 1u32..(1 << 31)) {
             let a = SeqNum::new(raw);

@@ -365,12 +365,7 @@ mod tests {
     use proptest::prelude::*;
 
     proptest! {
-        #![proptest_config(ProptestConfig {
-            cases: if cfg!(miri) { 4 } else { 256 },
-            // Miri's isolation has no working directory to persist failures in.
-            failure_persistence: if cfg!(miri) { None } else { ProptestConfig::default().failure_persistence },
-            ..ProptestConfig::default()
-        })]
+        #![proptest_config(crate::testutil::proptest_config(4))]
         #[test]
         fn arbitrary_operations_keep_every_invariant(data in proptest::collection::vec(any::<u8>(), 0..if cfg!(miri) { 256 } else { 2048 })) {
             run(&data);

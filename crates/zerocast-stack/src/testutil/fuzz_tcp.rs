@@ -426,11 +426,7 @@ mod tests {
     use proptest::prelude::*;
 
     proptest! {
-        #![proptest_config(ProptestConfig {
-            cases: if cfg!(miri) { 4 } else { 256 },
-            failure_persistence: if cfg!(miri) { None } else { ProptestConfig::default().failure_persistence },
-            ..ProptestConfig::default()
-        })]
+        #![proptest_config(crate::testutil::proptest_config(4))]
         #[test]
         fn arbitrary_segment_sequences_keep_every_invariant(data in proptest::collection::vec(any::<u8>(), 0..if cfg!(miri) { 128 } else { 1024 })) {
             run(&data);

@@ -16,4 +16,21 @@ mod scenarios;
 pub mod tcp;
 
 pub use bindings::{FakeBindings, SeededRng, SentFrame};
+
+/// Property-test settings for this crate's tests: 256 cases, `miri_cases` under Miri
+/// (which runs them a thousand times slower), and no failure file under Miri, whose
+/// isolation has no working directory to write one in.
+#[cfg(test)]
+pub(crate) fn proptest_config(miri_cases: u32) -> proptest::test_runner::Config {
+    let default = proptest::test_runner::Config::default();
+    proptest::test_runner::Config {
+        cases: if cfg!(miri) { miri_cases } else { 256 },
+        failure_persistence: if cfg!(miri) {
+            None
+        } else {
+            default.failure_persistence.clone()
+        },
+        ..default
+    }
+}
 pub use network::{FakeNetwork, FrameFilter, HostId, LinkConfig, NetworkCounters, Node, SegmentId};

@@ -680,16 +680,7 @@ mod properties {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig {
-            cases: if cfg!(miri) { 4 } else { 256 },
-            // Miri's isolation has no working directory to persist failures in.
-            failure_persistence: if cfg!(miri) {
-                None
-            } else {
-                ProptestConfig::default().failure_persistence
-            },
-            ..ProptestConfig::default()
-        })]
+        #![proptest_config(crate::testutil::proptest_config(4))]
         #[test]
         fn random_inputs_keep_bounds_timers_and_every_frame_accounted_for(
             ops in proptest::collection::vec(op(), 0..if cfg!(miri) { 20 } else { 200 })
