@@ -9,42 +9,14 @@ usage: make_http_bodies.py [OUT_DIR]   (default: the directory of this script)
 Deterministic: fixed addresses, sequence numbers and timestamps. Needs scapy 2.8.0.
 """
 import os
-import struct
 import sys
 
-from scapy.all import IP, TCP, Ether, Raw
+from tcp_capture import Capture
 
 CLIENT, SERVER = "10.12.0.1", "10.12.0.2"
 CMAC, SMAC = "02:00:00:00:0c:01", "02:00:00:00:0c:02"
-T0 = 1_700_200_000
-frames = []
-
-
-def conversation(cport, steps, sport=80):
-    """A handshake, then each (side, payload) step in order, with the numbers that follow."""
-
-    def segment(from_client, seq, ack, flags, payload=b""):
-        src, dst, smac, dmac, a, b = (
-            (CLIENT, SERVER, CMAC, SMAC, cport, sport)
-            if from_client
-            else (SERVER, CLIENT, SMAC, CMAC, sport, cport)
-        )
-        pkt = Ether(src=smac, dst=dmac) / IP(src=src, dst=dst) / TCP(
-            sport=a, dport=b, seq=seq, ack=ack, flags=flags, window=64240
-        )
-        frames.append(bytes(pkt / Raw(payload) if payload else pkt))
-
-    cseq, sseq = 1001, 5001
-    segment(True, 1000, 0, "S")
-    segment(False, 5000, cseq, "SA")
-    segment(True, cseq, sseq, "A")
-    for side, payload in steps:
-        if side == "c":
-            segment(True, cseq, sseq, "PA", payload)
-            cseq += len(payload)
-        else:
-            segment(False, sseq, cseq, "PA", payload)
-            sseq += len(payload)
+capture = Capture(CLIENT, SERVER, CMAC, SMAC, t0=1_700_200_000)
+conversation = capture.conversation
 
 
 GET = b"GET /item HTTP/1.1\r\nHost: bodies.example\r\n\r\n"
@@ -125,15 +97,6 @@ exchange(b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Type: applicat
 conversation(43999, [("c", GET), ("s", response(b"text/plain", b"heuristic port\n"))], sport=5000)
 
 
-def write(path, snaplen=None):
-    with open(path, "wb") as f:
-        f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, snaplen or 65535, 1))
-        for i, data in enumerate(frames):
-            kept = data[:snaplen] if snaplen else data
-            f.write(struct.pack("<IIII", T0, i * 1000, len(kept), len(data)))
-            f.write(kept)
-
-
 out = sys.argv[1] if len(sys.argv) > 1 else os.path.dirname(os.path.abspath(__file__))
-write(os.path.join(out, "app-http-bodies.pcap"))
-write(os.path.join(out, "app-http-bodies-snap120.pcap"), 120)
+capture.write(os.path.join(out, "app-http-bodies.pcap"))
+capture.write(os.path.join(out, "app-http-bodies-snap120.pcap"), 120)
