@@ -123,14 +123,20 @@ const IMAGES: &[(&str, &[u8])] = &[
     ("image/gif", b"GIF8"),
 ];
 
-/// The image signature a body of `Content-Type` value `value` needs to be decoded as an
-/// image by tshark (see [`IMAGES`]), if its type is one of those.
-pub(super) fn image_signature(value: &[u8]) -> Option<&'static [u8]> {
-    let media = value
+/// The `type/subtype` of a `Content-Type` value: what comes before its parameters,
+/// without blanks around it.
+fn media_type(value: &[u8]) -> &[u8] {
+    value
         .split(|b| *b == b';')
         .next()
         .unwrap_or_default()
-        .trim_ascii();
+        .trim_ascii()
+}
+
+/// The image signature a body of `Content-Type` value `value` needs to be decoded as an
+/// image by tshark (see [`IMAGES`]), if its type is one of those.
+pub(super) fn image_signature(value: &[u8]) -> Option<&'static [u8]> {
+    let media = media_type(value);
     IMAGES
         .iter()
         .find(|(t, _)| media.eq_ignore_ascii_case(t.as_bytes()))
@@ -143,11 +149,7 @@ pub(super) fn body_kind(value: Option<&[u8]>) -> BodyKind {
     let Some(value) = value else {
         return BodyKind::Untyped;
     };
-    let media = value
-        .split(|b| *b == b';')
-        .next()
-        .unwrap_or_default()
-        .trim_ascii();
+    let media = media_type(value);
     let is = |list: &[&str]| {
         list.iter()
             .any(|t| media.eq_ignore_ascii_case(t.as_bytes()))
